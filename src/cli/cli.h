@@ -1,0 +1,51 @@
+/*
+ * cli.h — the command-line front end: global options, the command table and
+ * the helpers every subcommand shares. Each subcommand lives in its own
+ * cmd_NAME.c and returns a process exit code (HW_EXIT_*).
+ */
+#ifndef HW_CLI_H
+#define HW_CLI_H
+
+#include "util/util.h"
+
+#define HW_VERSION "0.1.0"
+
+typedef struct hw_cli {
+	int quiet;        /* -q: only errors and requested output */
+	int verbose;      /* -v: extra progress and counts on stderr */
+	int color;        /* colour on stdout */
+	int color_err;    /* colour on stderr */
+} hw_cli;
+
+typedef int (*hw_cmd_fn)(hw_cli *cli, int argc, char **argv);
+
+typedef struct hw_command {
+	const char *name;
+	hw_cmd_fn run;     /* NULL: not built yet */
+	const char *summary;
+	const char *usage; /* one or more lines, without "usage: " */
+	int issue;         /* the issue that builds it, when run is NULL */
+} hw_command;
+
+const hw_command *hw_cli_find(const char *name);
+void hw_cli_print_usage(FILE *out);
+void hw_cli_print_command_usage(FILE *out, const hw_command *cmd);
+
+/* "hwledger: message" on stderr, then returns code. */
+int hw_cli_fail(int code, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Prints hw_error_last() and returns the exit code for err. */
+int hw_cli_error(int err);
+/* For an unknown option or extra argument of cmd: message, usage, exit 2. */
+int hw_cli_usage_error(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Returns 1 when arg is -h or --help. */
+int hw_cli_is_help(const char *arg);
+/* Flushes stdout; a write error (a full disk, a closed pipe) is exit 3. */
+int hw_cli_finish(int code);
+
+int hw_cmd_init(hw_cli *cli, int argc, char **argv);
+int hw_cmd_frs(hw_cli *cli, int argc, char **argv);
+int hw_cmd_help(hw_cli *cli, int argc, char **argv);
+
+#endif

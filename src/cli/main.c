@@ -1,0 +1,272 @@
+/*
+ * main.c — `hwledger [-C DIR] [-q|-v] [--color=WHEN] COMMAND [ARGS]`.
+ *
+ * Parses the global options, then hands the rest of argv to the command.
+ * Exit codes are the contract of specs/cli.md: 0 ok, 1 a check failed,
+ * 2 usage or bad input, 3 environment (a tool or library missing, I/O).
+ */
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const hw_command commands[] = {
+	{"init", hw_cmd_init, "set up frs/ and traceability/ in a repository",
+	 "hwledger init", 0},
+	{"frs", hw_cmd_frs, "list and lint the functional requirements",
+	 "hwledger frs list [--json]\nhwledger frs lint", 0},
+	{"trace", NULL, "link FRs to code, tests, results and coverage",
+	 "hwledger trace [--results FILE]... [--lcov FILE]... "
+	 "[--format text|json|md|sarif] [-o FILE]",
+	 4},
+	{"gate", NULL, "apply the traceability policy (CI gate)",
+	 "hwledger gate [--policy FILE] [--baseline FILE] "
+	 "[--update-baseline]",
+	 4},
+	{"plan", NULL, "plan LLM memory on GPUs, run plan checks",
+	 "hwledger plan --model PATH [options] [--json] "
+	 "[--export vllm|llama.cpp|mlx]\nhwledger plan check [DIR]",
+	 5},
+	{"probe", NULL, "probe GPUs and hosts, run probe checks",
+	 "hwledger probe [--json] [--ssh USER@HOST]\n"
+	 "hwledger probe check [DIR]",
+	 6},
+	{"ledger", NULL, "the signed, hash-chained evidence ledger",
+	 "hwledger ledger keygen|append|verify|log|checkpoint|anchor|export "
+	 "...",
+	 7},
+	{"sast", NULL, "run or import static analyzers, gate, SARIF",
+	 "hwledger sast [--tool NAME]... [--import FILE]... "
+	 "[--format text|json|sarif] [-o FILE] [--baseline FILE]",
+	 8},
+	{"glossary", NULL, "import, merge and lint glossaries",
+	 "hwledger glossary import FILE... [--format json|md] [-o FILE]\n"
+	 "hwledger glossary lint",
+	 9},
+	{"site", NULL, "render the static HTML report",
+	 "hwledger site [-o DIR]", 10},
+	{"report", NULL, "run every check, sign it, render the site",
+	 "hwledger report [-o DIR]", 11},
+	{"verify-report", NULL, "verify a published report folder",
+	 "hwledger verify-report DIR", 11},
+	{"help", hw_cmd_help, "show help for a command",
+	 "hwledger help COMMAND", 0},
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+const hw_command *hw_cli_find(const char *name)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+void hw_cli_print_usage(FILE *out)
+{
+	fputs("usage: hwledger [-C DIR] [-q|-v] [--color=auto|always|never] "
+	      "COMMAND [ARGS]\n"
+	      "       hwledger --version | --help | help COMMAND\n\n"
+	      "Traceability, verifiable checks and a signed evidence ledger "
+	      "for C projects.\n\ncommands:\n",
+	      out);
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		fprintf(out, "  %-14s %s%s\n", commands[i].name,
+			commands[i].summary,
+			commands[i].run ? "" : " (not built yet)");
+	fputs("\noptions:\n"
+	      "  -C DIR         run as if started in DIR\n"
+	      "  -q             quiet: only errors and requested output\n"
+	      "  -v             verbose: counts and progress on stderr\n"
+	      "  --color=WHEN   auto (default), always or never\n"
+	      "  --version      print the version\n\n"
+	      "exit codes: 0 ok, 1 a check or gate failed, 2 usage or bad "
+	      "input, 3 environment error\n",
+	      out);
+}
+
+void hw_cli_print_command_usage(FILE *out, const hw_command *cmd)
+{
+	const char *p = cmd->usage;
+
+	fprintf(out, "%s — %s\n", cmd->name, cmd->summary);
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+
+		fprintf(out, "usage: %.*s\n", (int)n, p);
+		p += n + (nl != NULL);
+	}
+	if (!cmd->run)
+		fprintf(out, "(not built yet: tracked in issue #%d)\n",
+			cmd->issue);
+}
+
+int hw_cli_fail(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("hwledger: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return code;
+}
+
+int hw_cli_error(int err)
+{
+	fprintf(stderr, "hwledger: %s\n", hw_error_last());
+	return hw_exit_code(err);
+}
+
+int hw_cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	const hw_command *c = hw_cli_find(cmd);
+	va_list ap;
+
+	fputs("hwledger: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (c)
+		hw_cli_print_command_usage(stderr, c);
+	return HW_EXIT_BADINPUT;
+}
+
+int hw_cli_is_help(const char *arg)
+{
+	return strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0;
+}
+
+/* Implements: FR-CLI-002 */
+int hw_cli_finish(int code)
+{
+	if (fflush(stdout) != 0 || ferror(stdout))
+		return hw_cli_fail(HW_EXIT_ENV, "cannot write output: %s",
+				   strerror(errno));
+	return code;
+}
+
+/* Implements: FR-CLI-003 */
+int hw_cmd_help(hw_cli *cli, int argc, char **argv)
+{
+	const hw_command *cmd;
+
+	(void)cli;
+	if (argc < 2) {
+		hw_cli_print_usage(stdout);
+		return hw_cli_finish(HW_EXIT_OK);
+	}
+	if (argc > 2)
+		return hw_cli_usage_error("help", "help takes one COMMAND");
+	cmd = hw_cli_find(argv[1]);
+	if (!cmd) {
+		fprintf(stderr, "hwledger: unknown command '%s'\n", argv[1]);
+		hw_cli_print_usage(stderr);
+		return HW_EXIT_BADINPUT;
+	}
+	hw_cli_print_command_usage(stdout, cmd);
+	return hw_cli_finish(HW_EXIT_OK);
+}
+
+static int want_color(const char *when, int fd, int *out)
+{
+	if (strcmp(when, "always") == 0)
+		*out = 1;
+	else if (strcmp(when, "never") == 0)
+		*out = 0;
+	else if (strcmp(when, "auto") == 0) {
+		const char *term = getenv("TERM");
+
+		*out = isatty(fd) && !getenv("NO_COLOR") && term &&
+		       strcmp(term, "dumb") != 0;
+	} else {
+		return -1;
+	}
+	return 0;
+}
+
+/* Implements: FR-CLI-001, FR-CLI-002 */
+int main(int argc, char **argv)
+{
+	hw_cli cli = {0};
+	const char *dir = NULL, *color = "auto";
+	const hw_command *cmd;
+	int i;
+
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "--version") == 0) {
+			printf("hwledger %s\n", HW_VERSION);
+			return hw_cli_finish(HW_EXIT_OK);
+		} else if (hw_cli_is_help(a)) {
+			hw_cli_print_usage(stdout);
+			return hw_cli_finish(HW_EXIT_OK);
+		} else if (strcmp(a, "-C") == 0) {
+			if (++i >= argc) {
+				fputs("hwledger: -C needs a directory\n",
+				      stderr);
+				hw_cli_print_usage(stderr);
+				return HW_EXIT_BADINPUT;
+			}
+			dir = argv[i];
+		} else if (strcmp(a, "-q") == 0) {
+			cli.quiet = 1;
+			cli.verbose = 0;
+		} else if (strcmp(a, "-v") == 0) {
+			cli.verbose = 1;
+			cli.quiet = 0;
+		} else if (strcmp(a, "--color") == 0) {
+			color = "always";
+		} else if (strncmp(a, "--color=", 8) == 0) {
+			color = a + 8;
+		} else {
+			fprintf(stderr, "hwledger: unknown option '%s'\n", a);
+			hw_cli_print_usage(stderr);
+			return HW_EXIT_BADINPUT;
+		}
+	}
+	if (want_color(color, 1, &cli.color) ||
+	    want_color(color, 2, &cli.color_err)) {
+		fprintf(stderr,
+			"hwledger: --color must be auto, always or never, not "
+			"'%s'\n",
+			color);
+		return HW_EXIT_BADINPUT;
+	}
+	if (i >= argc) {
+		fputs("hwledger: no command given\n", stderr);
+		hw_cli_print_usage(stderr);
+		return HW_EXIT_BADINPUT;
+	}
+	cmd = hw_cli_find(argv[i]);
+	if (!cmd) {
+		fprintf(stderr, "hwledger: unknown command '%s'\n", argv[i]);
+		hw_cli_print_usage(stderr);
+		return HW_EXIT_BADINPUT;
+	}
+	if (dir && chdir(dir) != 0)
+		return hw_cli_fail(HW_EXIT_BADINPUT,
+				   "%s: cannot change directory: %s", dir,
+				   strerror(errno));
+	if (hw_crypto_init())
+		return hw_cli_error(HW_EIO);
+	if (!cmd->run) {
+		if (i + 1 < argc && hw_cli_is_help(argv[i + 1])) {
+			hw_cli_print_command_usage(stdout, cmd);
+			return hw_cli_finish(HW_EXIT_OK);
+		}
+		return hw_cli_fail(HW_EXIT_ENV,
+				   "'%s' is not built yet (tracked in issue "
+				   "#%d); nothing was done",
+				   cmd->name, cmd->issue);
+	}
+	return cmd->run(&cli, argc - i, argv + i);
+}

@@ -1,0 +1,58 @@
+/*
+ * json.c — the `frs list --json` document (schema hwledger.frs/1, described
+ * in specs/json-schemas.md), written with the streaming writer.
+ */
+#include "frs.h"
+
+static void write_needs(hw_jw *w, unsigned needs)
+{
+	static const char *const names[] = {"impl", "utest", "itest"};
+
+	hw_jw_array(w);
+	for (int i = 0; i < 3; i++)
+		if (needs & (1u << i))
+			hw_jw_str(w, names[i]);
+	hw_jw_end(w);
+}
+
+/* Implements: FR-FRS-004 */
+int hw_frs_json(hw_buf *out, const hw_fr_set *set)
+{
+	hw_jw w;
+
+	hw_jw_init(&w, out, 1);
+	hw_jw_object(&w);
+	hw_jw_key(&w, "schema");
+	hw_jw_str(&w, HW_FRS_SCHEMA);
+	hw_jw_key(&w, "count");
+	hw_jw_int(&w, (long long)set->n);
+	hw_jw_key(&w, "frs");
+	hw_jw_array(&w);
+	for (size_t i = 0; i < set->n; i++) {
+		const hw_fr *fr = &set->items[i];
+
+		hw_jw_object(&w);
+		hw_jw_key(&w, "id");
+		hw_jw_str(&w, fr->id);
+		hw_jw_key(&w, "rev");
+		hw_jw_int(&w, fr->rev);
+		hw_jw_key(&w, "status");
+		hw_jw_str(&w, hw_fr_status_name(fr->status));
+		hw_jw_key(&w, "needs");
+		write_needs(&w, fr->needs);
+		hw_jw_key(&w, "title");
+		hw_jw_str(&w, fr->title);
+		hw_jw_key(&w, "file");
+		hw_jw_str(&w, fr->file);
+		hw_jw_key(&w, "line");
+		hw_jw_int(&w, fr->line);
+		hw_jw_key(&w, "sha256");
+		hw_jw_str(&w, fr->sha256);
+		hw_jw_key(&w, "text");
+		hw_jw_str(&w, fr->body);
+		hw_jw_end(&w);
+	}
+	hw_jw_end(&w);
+	hw_jw_end(&w);
+	return hw_jw_finish(&w);
+}

@@ -1,0 +1,626 @@
+/*
+ * parse.c — FR documents (Markdown) to hw_fr records, through cmark's AST.
+ *
+ * cmark gives the block structure and the line of every block; the FR's key
+ * lines and text are then taken from the source lines themselves, so the text
+ * we hash and show is exactly what the author wrote (cmark's inline parser
+ * would otherwise eat backslashes and emphasis markers in key values).
+ */
+#include "frs.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmark.h>
+
+/* Source text with an index of line starts (1-based lines). */
+typedef struct source {
+	const char *file;
+	const char *text;
+	size_t len;
+	size_t *starts;  /* starts[i] = offset of line i+1; starts[nlines] = len */
+	long nlines;
+} source;
+
+static int source_index(source *s)
+{
+	size_t cap = 1;
+
+	for (size_t i = 0; i < s->len; i++)
+		cap += s->text[i] == '\n';
+	s->starts = malloc((cap + 1) * sizeof(*s->starts));
+	if (!s->starts)
+		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	s->nlines = 0;
+	s->starts[s->nlines++] = 0;
+	for (size_t i = 0; i < s->len; i++)
+		if (s->text[i] == '\n' && i + 1 < s->len)
+			s->starts[s->nlines++] = i + 1;
+	s->starts[s->nlines] = s->len;
+	return HW_OK;
+}
+
+/* Line l (1-based) without its newline and any trailing CR/space/tab. */
+static void source_line(const source *s, long l, const char **p, size_t *n)
+{
+	size_t a, b;
+
+	if (l < 1 || l > s->nlines) {
+		*p = s->text + s->len;
+		*n = 0;
+		return;
+	}
+	a = s->starts[l - 1];
+	b = s->starts[l];
+	while (b > a && (s->text[b - 1] == '\n' || s->text[b - 1] == '\r' ||
+			 s->text[b - 1] == ' ' || s->text[b - 1] == '\t'))
+		b--;
+	*p = s->text + a;
+	*n = b - a;
+}
+
+static int is_blank(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!isspace((unsigned char)p[i]))
+			return 0;
+	return 1;
+}
+
+/*
+ * Appends lines first..last of s to out, normalised: trailing whitespace
+ * removed, leading and trailing blank lines dropped, runs of blank lines
+ * collapsed to one. This is the text whose hash detects a changed FR.
+ */
+/* Implements: FR-FRS-003 */
+static int append_normalised(hw_buf *out, const source *s, long first,
+			     long last, int raw)
+{
+	int pending_blank = 0, any = 0, err;
+
+	for (long l = first; l <= last; l++) {
+		const char *p;
+		size_t n;
+
+		source_line(s, l, &p, &n);
+		if (is_blank(p, n)) {
+			pending_blank = any;
+			if (raw && any && (err = hw_buf_putc(out, '\n')))
+				return err;
+			continue;
+		}
+		if (!raw && pending_blank && (err = hw_buf_putc(out, '\n')))
+			return err;
+		if (any && !raw && (err = hw_buf_putc(out, '\n')))
+			return err;
+		if ((err = hw_buf_append(out, p, n)))
+			return err;
+		if (raw && (err = hw_buf_putc(out, '\n')))
+			return err;
+		pending_blank = 0;
+		any = 1;
+	}
+	if (raw) /* drop trailing blank lines, keep one final newline */
+		while (out->len > 1 && out->data[out->len - 1] == '\n' &&
+		       out->data[out->len - 2] == '\n')
+			out->data[--out->len] = '\0';
+	return HW_OK;
+}
+
+/* Implements: FR-FRS-002 */
+size_t hw_fr_id_len(const char *s, size_t n)
+{
+	size_t i = 0, letters = 0, digits = 0;
+
+	if (n >= 4 && memcmp(s, "NFR-", 4) == 0)
+		i = 4;
+	else if (n >= 3 && memcmp(s, "FR-", 3) == 0)
+		i = 3;
+	else
+		return 0;
+	while (i < n && s[i] >= 'A' && s[i] <= 'Z') {
+		i++;
+		letters++;
+	}
+	if (!letters || i >= n || s[i] != '-')
+		return 0;
+	i++;
+	while (i < n && s[i] >= '0' && s[i] <= '9') {
+		i++;
+		digits++;
+	}
+	if (digits < 3)
+		return 0;
+	return i;
+}
+
+int hw_fr_id_valid(const char *id)
+{
+	size_t n = strlen(id);
+
+	return n > 0 && hw_fr_id_len(id, n) == n;
+}
+
+void hw_fr_set_init(hw_fr_set *set)
+{
+	memset(set, 0, sizeof(*set));
+}
+
+static void fr_free(hw_fr *fr)
+{
+	free(fr->id);
+	free(fr->title);
+	free(fr->body);
+	free(fr->file);
+}
+
+void hw_fr_set_free(hw_fr_set *set)
+{
+	for (size_t i = 0; i < set->n; i++)
+		fr_free(&set->items[i]);
+	free(set->items);
+	hw_fr_set_init(set);
+}
+
+static hw_fr *fr_push(hw_fr_set *set)
+{
+	if (set->n == set->cap) {
+		size_t cap = set->cap ? set->cap * 2 : 32;
+		hw_fr *items = realloc(set->items, cap * sizeof(*items));
+
+		if (!items)
+			return NULL;
+		set->items = items;
+		set->cap = cap;
+	}
+	memset(&set->items[set->n], 0, sizeof(hw_fr));
+	return &set->items[set->n++];
+}
+
+static const char *const status_names[] = {"draft", "approved",
+					   "deprecated"};
+
+const char *hw_fr_status_name(hw_fr_status s)
+{
+	return (unsigned)s < 3 ? status_names[s] : "unknown";
+}
+
+void hw_fr_needs_text(char *out, size_t size, unsigned needs)
+{
+	static const char *const names[] = {"impl", "utest", "itest"};
+	size_t used = 0;
+
+	out[0] = '\0';
+	for (int i = 0; i < 3; i++) {
+		if (!(needs & (1u << i)))
+			continue;
+		int n = snprintf(out + used, size - used, "%s%s",
+				 used ? ", " : "", names[i]);
+		if (n < 0 || (size_t)n >= size - used)
+			break;
+		used += (size_t)n;
+	}
+}
+
+/* Keys of the metadata paragraph; a bit each so duplicates can be seen. */
+enum { KEY_REV = 1, KEY_STATUS = 2, KEY_NEEDS = 4 };
+
+static int parse_rev(const char *v, size_t n, int *rev)
+{
+	long r = 0;
+
+	if (n == 0 || n > 6)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		if (v[i] < '0' || v[i] > '9')
+			return 0;
+		r = r * 10 + (v[i] - '0');
+	}
+	if (r < 1)
+		return 0;
+	*rev = (int)r;
+	return 1;
+}
+
+static int parse_status(const char *v, size_t n, hw_fr_status *st)
+{
+	for (int i = 0; i < 3; i++)
+		if (strlen(status_names[i]) == n &&
+		    memcmp(v, status_names[i], n) == 0) {
+			*st = (hw_fr_status)i;
+			return 1;
+		}
+	return 0;
+}
+
+static int parse_needs(const char *v, size_t n, unsigned *needs)
+{
+	unsigned bits = 0;
+	size_t i = 0;
+
+	while (i < n) {
+		size_t a, b;
+
+		while (i < n && (v[i] == ' ' || v[i] == '\t'))
+			i++;
+		a = i;
+		while (i < n && v[i] != ',')
+			i++;
+		b = i;
+		while (b > a && (v[b - 1] == ' ' || v[b - 1] == '\t'))
+			b--;
+		if (b - a == 4 && memcmp(v + a, "impl", 4) == 0)
+			bits |= HW_NEED_IMPL;
+		else if (b - a == 5 && memcmp(v + a, "utest", 5) == 0)
+			bits |= HW_NEED_UTEST;
+		else if (b - a == 5 && memcmp(v + a, "itest", 5) == 0)
+			bits |= HW_NEED_ITEST;
+		else
+			return 0;
+		if (i < n)
+			i++; /* the comma */
+		if (i == n && v[n - 1] == ',')
+			return 0;
+	}
+	if (!bits)
+		return 0;
+	*needs = bits;
+	return 1;
+}
+
+/* Length of a "Key:" prefix (letters, digits, '-', '_'), 0 when none. */
+static size_t key_len(const char *p, size_t n)
+{
+	size_t i = 0;
+
+	if (n == 0 || !isalpha((unsigned char)p[0]))
+		return 0;
+	while (i < n && (isalnum((unsigned char)p[i]) || p[i] == '-' ||
+			 p[i] == '_'))
+		i++;
+	if (i >= n || p[i] != ':')
+		return 0;
+	return i;
+}
+
+static int is_metadata_paragraph(const source *s, cmark_node *para)
+{
+	const char *p;
+	size_t n;
+
+	if (!para || cmark_node_get_type(para) != CMARK_NODE_PARAGRAPH)
+		return 0;
+	source_line(s, cmark_node_get_start_line(para), &p, &n);
+	return key_len(p, n) > 0;
+}
+
+#define DIAG(level, line, ...)                                                 \
+	do {                                                                   \
+		if ((err = hw_diags_add(diags, level, s->file, line, 0,        \
+					__VA_ARGS__)))                         \
+			return err;                                            \
+	} while (0)
+
+/* Implements: FR-FRS-002 */
+static int parse_metadata(hw_fr *fr, hw_diags *diags, const source *s,
+			  cmark_node *para)
+{
+	long first = cmark_node_get_start_line(para);
+	long last = cmark_node_get_end_line(para);
+	unsigned seen = 0;
+	int err;
+
+	for (long l = first; l <= last; l++) {
+		const char *p, *v;
+		size_t n, k, vn;
+		unsigned bit;
+
+		source_line(s, l, &p, &n);
+		k = key_len(p, n);
+		if (!k) {
+			DIAG(HW_DIAG_ERROR, l,
+			     "%s: expected a 'Key: value' line, got '%.*s'",
+			     fr->id, (int)(n > 60 ? 60 : n), p);
+			continue;
+		}
+		v = p + k + 1;
+		vn = n - k - 1;
+		while (vn && (*v == ' ' || *v == '\t')) {
+			v++;
+			vn--;
+		}
+		if (k == 3 && memcmp(p, "Rev", 3) == 0)
+			bit = KEY_REV;
+		else if (k == 6 && memcmp(p, "Status", 6) == 0)
+			bit = KEY_STATUS;
+		else if (k == 5 && memcmp(p, "Needs", 5) == 0)
+			bit = KEY_NEEDS;
+		else {
+			DIAG(HW_DIAG_ERROR, l,
+			     "%s: unknown key '%.*s' (known keys: Rev, "
+			     "Status, Needs)",
+			     fr->id, (int)k, p);
+			continue;
+		}
+		if (seen & bit) {
+			DIAG(HW_DIAG_ERROR, l, "%s: duplicate key '%.*s'",
+			     fr->id, (int)k, p);
+			continue;
+		}
+		seen |= bit;
+		if (bit == KEY_REV && !parse_rev(v, vn, &fr->rev))
+			DIAG(HW_DIAG_ERROR, l,
+			     "%s: invalid Rev '%.*s': must be a positive "
+			     "integer",
+			     fr->id, (int)vn, v);
+		else if (bit == KEY_STATUS &&
+			 !parse_status(v, vn, &fr->status))
+			DIAG(HW_DIAG_ERROR, l,
+			     "%s: invalid Status '%.*s': must be draft, "
+			     "approved or deprecated",
+			     fr->id, (int)vn, v);
+		else if (bit == KEY_NEEDS && !parse_needs(v, vn, &fr->needs))
+			DIAG(HW_DIAG_ERROR, l,
+			     "%s: invalid Needs '%.*s': must list impl, "
+			     "utest and/or itest, separated by commas",
+			     fr->id, (int)vn, v);
+	}
+	if (!(seen & KEY_STATUS))
+		DIAG(HW_DIAG_ERROR, fr->line,
+		     "%s: missing Status (draft, approved or deprecated)",
+		     fr->id);
+	if (!(seen & KEY_REV))
+		DIAG(HW_DIAG_WARNING, fr->line, "%s: no Rev; assuming 1",
+		     fr->id);
+	if (!(seen & KEY_NEEDS))
+		DIAG(HW_DIAG_WARNING, fr->line,
+		     "%s: no Needs; assuming impl, utest", fr->id);
+	return HW_OK;
+}
+
+/* The text of a heading as written in the source, '#' markers removed. */
+static void heading_text(const source *s, cmark_node *h, const char **p,
+			 size_t *n)
+{
+	source_line(s, cmark_node_get_start_line(h), p, n);
+	while (*n && (**p == ' ' || **p == '#')) {
+		(*p)++;
+		(*n)--;
+	}
+	/* an ATX closing sequence: "## ID: title ##" */
+	while (*n && (*p)[*n - 1] == '#')
+		(*n)--;
+	while (*n && ((*p)[*n - 1] == ' ' || (*p)[*n - 1] == '\t'))
+		(*n)--;
+}
+
+static int is_fr_boundary(cmark_node *node)
+{
+	return cmark_node_get_type(node) == CMARK_NODE_HEADING &&
+	       cmark_node_get_heading_level(node) <= 2;
+}
+
+/* Implements: FR-FRS-001, FR-FRS-002, FR-FRS-003 */
+static int parse_fr(hw_fr_set *set, hw_diags *diags, const source *s,
+		    cmark_node *heading, cmark_node **next)
+{
+	cmark_node *node = cmark_node_next(heading), *body_first;
+	long line = cmark_node_get_start_line(heading), body_last;
+	const char *text, *colon, *title;
+	size_t n, idn, tn;
+	hw_fr *fr;
+	hw_buf norm;
+	uint8_t digest[HW_SHA256_LEN];
+	int err;
+
+	/* the FR's blocks run to the next level-1/2 heading */
+	*next = node;
+	while (*next && !is_fr_boundary(*next))
+		*next = cmark_node_next(*next);
+
+	heading_text(s, heading, &text, &n);
+	colon = memchr(text, ':', n);
+	if (!colon) {
+		DIAG(HW_DIAG_ERROR, line,
+		     "FR heading must read 'ID: title', got '%.*s'",
+		     (int)(n > 80 ? 80 : n), text);
+		return HW_OK;
+	}
+	idn = (size_t)(colon - text);
+	while (idn && text[idn - 1] == ' ')
+		idn--;
+	if (hw_fr_id_len(text, idn) != idn || idn == 0) {
+		DIAG(HW_DIAG_ERROR, line,
+		     "malformed FR id '%.*s': expected FR-<AREA>-<NNN> or "
+		     "NFR-<AREA>-<NNN> (AREA upper-case letters, NNN three or "
+		     "more digits)",
+		     (int)(idn > 60 ? 60 : idn), text);
+		return HW_OK;
+	}
+	title = colon + 1;
+	tn = n - (size_t)(title - text);
+	while (tn && (*title == ' ' || *title == '\t')) {
+		title++;
+		tn--;
+	}
+
+	if (!(fr = fr_push(set)))
+		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	fr->id = hw_strndup(text, idn);
+	fr->title = hw_strndup(title, tn);
+	fr->file = hw_strdup(s->file);
+	fr->line = line;
+	fr->rev = 1;
+	fr->status = HW_FR_DRAFT;
+	fr->needs = HW_NEED_IMPL | HW_NEED_UTEST;
+	if (!fr->id || !fr->title || !fr->file)
+		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	if (!tn)
+		DIAG(HW_DIAG_ERROR, line, "%s: empty title", fr->id);
+
+	body_first = node;
+	if (is_metadata_paragraph(s, node)) {
+		if ((err = parse_metadata(fr, diags, s, node)))
+			return err;
+		body_first = cmark_node_next(node);
+	} else {
+		DIAG(HW_DIAG_ERROR, line,
+		     "%s: missing Status (draft, approved or deprecated); the "
+		     "first paragraph after the heading must hold the "
+		     "'Key: value' lines",
+		     fr->id);
+	}
+	if (body_first == *next)
+		body_first = NULL;
+
+	body_last = *next ? cmark_node_get_start_line(*next) - 1 : s->nlines;
+	hw_buf_init(&norm, 0);
+	if (body_first) {
+		fr->body_line = cmark_node_get_start_line(body_first);
+		if ((err = append_normalised(&norm, s, fr->body_line,
+					     body_last, 1)))
+			goto cleanup;
+		fr->body = hw_buf_detach(&norm);
+		if (!fr->body) {
+			err = hw_error_set(HW_ENOMEM, NULL, 0, 0,
+					   "out of memory");
+			goto cleanup;
+		}
+	}
+	if (!fr->body || is_blank(fr->body, strlen(fr->body))) {
+		free(fr->body);
+		fr->body = hw_strdup("");
+		fr->body_line = 0;
+		if (!fr->body) {
+			err = hw_error_set(HW_ENOMEM, NULL, 0, 0,
+					   "out of memory");
+			goto cleanup;
+		}
+		if ((err = hw_diags_add(diags, HW_DIAG_ERROR, s->file, line, 0,
+					"%s: the FR has no text", fr->id)))
+			goto cleanup;
+	}
+
+	/* hash of the normalised title and text: what the FR means */
+	if ((err = hw_buf_append(&norm, fr->title, strlen(fr->title))) ||
+	    (err = hw_buf_puts(&norm, "\n\n")))
+		goto cleanup;
+	if (fr->body_line &&
+	    (err = append_normalised(&norm, s, fr->body_line, body_last, 0)))
+		goto cleanup;
+	hw_sha256(digest, norm.data, norm.len);
+	hw_hex(fr->sha256, digest, sizeof(digest));
+cleanup:
+	hw_buf_free(&norm);
+	return err;
+}
+
+/* Implements: FR-FRS-006 */
+static int check_content(hw_diags *diags, const source *s)
+{
+	const char *nul = memchr(s->text, '\0', s->len);
+	size_t bad;
+	long line, col;
+	int err;
+
+	if (s->len == 0) {
+		DIAG(HW_DIAG_ERROR, 0, "empty FR document");
+		return 1;
+	}
+	if (nul) {
+		hw_text_position(s->text, s->len, (size_t)(nul - s->text),
+				 &line, &col);
+		if ((err = hw_diags_add(diags, HW_DIAG_ERROR, s->file, line,
+					col,
+					"binary file: NUL byte; FR documents "
+					"are UTF-8 Markdown")))
+			return err;
+		return 1;
+	}
+	if (!hw_utf8_valid(s->text, s->len, &bad)) {
+		hw_text_position(s->text, s->len, bad, &line, &col);
+		if ((err = hw_diags_add(diags, HW_DIAG_ERROR, s->file, line,
+					col,
+					"invalid UTF-8 (byte 0x%02x); FR "
+					"documents must be UTF-8",
+					(unsigned char)s->text[bad])))
+			return err;
+		return 1;
+	}
+	return 0;
+}
+
+/* Implements: FR-FRS-001 */
+int hw_frs_parse(hw_fr_set *set, hw_diags *diags, const char *file,
+		 const char *text, size_t len)
+{
+	source src = {file, text, len, NULL, 0}, *s = &src;
+	cmark_node *doc = NULL, *node;
+	int err, bad;
+
+	/* a UTF-8 byte order mark is allowed and ignored */
+	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
+		src.text += 3;
+		src.len -= 3;
+	}
+	bad = check_content(diags, s);
+	if (bad)
+		return bad < 0 ? bad : HW_OK;
+	if ((err = source_index(s)))
+		return err;
+	doc = cmark_parse_document(s->text, s->len, CMARK_OPT_DEFAULT);
+	if (!doc) {
+		err = hw_error_set(HW_ENOMEM, file, 0, 0,
+				   "Markdown parser failed");
+		goto cleanup;
+	}
+	node = cmark_node_first_child(doc);
+	while (node) {
+		cmark_node *next;
+
+		if (cmark_node_get_type(node) == CMARK_NODE_HEADING &&
+		    cmark_node_get_heading_level(node) == 2) {
+			if ((err = parse_fr(set, diags, s, node, &next)))
+				goto cleanup;
+			node = next;
+		} else {
+			node = cmark_node_next(node);
+		}
+	}
+cleanup:
+	cmark_node_free(doc);
+	free(src.starts);
+	return err;
+}
+
+/* Implements: FR-FRS-006 */
+int hw_frs_load_dir(hw_fr_set *set, hw_diags *diags, const char *dir,
+		    size_t max_bytes)
+{
+	char **files = NULL;
+	size_t count = 0;
+	hw_buf b;
+	int err;
+
+	if ((err = hw_dir_list(&files, &count, dir, ".md")))
+		return err;
+	hw_buf_init(&b, max_bytes);
+	for (size_t i = 0; i < count; i++) {
+		err = hw_file_read(&b, files[i], max_bytes);
+		if (err == HW_ENOMEM)
+			break;
+		if (err) {
+			/* the message already names the file */
+			if ((err = hw_diags_add_last_error(diags)))
+				break;
+			continue;
+		}
+		if ((err = hw_frs_parse(set, diags, files[i], b.data, b.len)))
+			break;
+		set->files++;
+	}
+	hw_buf_free(&b);
+	hw_strv_free(files);
+	return err;
+}

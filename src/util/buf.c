@@ -1,0 +1,207 @@
+/*
+ * buf.c — growable byte buffers with a hard cap, and small string helpers.
+ *
+ * Modelled on curl's dynbuf: every buffer that grows from untrusted input has
+ * a maximum, and reaching it is a clear HW_ETOOBIG error rather than an
+ * unbounded allocation.
+ */
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void hw_buf_init(hw_buf *b, size_t max)
+{
+	b->data = NULL;
+	b->len = 0;
+	b->cap = 0;
+	b->max = max ? max : HW_BUF_DEFAULT_MAX;
+}
+
+/* Implements: FR-CLI-007 */
+static int buf_reserve(hw_buf *b, size_t extra)
+{
+	size_t need, cap;
+	char *data;
+
+	if (extra > b->max || b->len > b->max - extra)
+		return hw_error_set(HW_ETOOBIG, NULL, 0, 0,
+				    "buffer limit of %zu bytes reached",
+				    b->max);
+	need = b->len + extra + 1;
+	if (need <= b->cap)
+		return HW_OK;
+	cap = b->cap ? b->cap : 64;
+	while (cap < need)
+		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
+	data = realloc(b->data, cap);
+	if (!data)
+		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	b->data = data;
+	b->cap = cap;
+	return HW_OK;
+}
+
+int hw_buf_append(hw_buf *b, const void *p, size_t n)
+{
+	int err = buf_reserve(b, n);
+
+	if (err)
+		return err;
+	if (n)
+		memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+	return HW_OK;
+}
+
+int hw_buf_puts(hw_buf *b, const char *s)
+{
+	return hw_buf_append(b, s, strlen(s));
+}
+
+int hw_buf_putc(hw_buf *b, char c)
+{
+	return hw_buf_append(b, &c, 1);
+}
+
+int hw_buf_printf(hw_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n, err;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return hw_error_set(HW_EINVAL, NULL, 0, 0, "bad format");
+	err = buf_reserve(b, (size_t)n);
+	if (err)
+		return err;
+	va_start(ap, fmt);
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+	return HW_OK;
+}
+
+void hw_buf_clear(hw_buf *b)
+{
+	b->len = 0;
+	if (b->data)
+		b->data[0] = '\0';
+}
+
+char *hw_buf_detach(hw_buf *b)
+{
+	char *data = b->data;
+
+	if (!data)
+		data = calloc(1, 1);
+	b->data = NULL;
+	b->len = b->cap = 0;
+	return data;
+}
+
+void hw_buf_free(hw_buf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+char *hw_strdup(const char *s)
+{
+	return hw_strndup(s, strlen(s));
+}
+
+char *hw_strndup(const char *s, size_t n)
+{
+	char *p = malloc(n + 1);
+
+	if (!p)
+		return NULL;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+int hw_str_startswith(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+int hw_str_endswith(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && memcmp(s + n - m, suffix, m) == 0;
+}
+
+/* Implements: FR-FRS-006 */
+int hw_utf8_valid(const char *p, size_t n, size_t *bad)
+{
+	const unsigned char *s = (const unsigned char *)p;
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned c = s[i];
+		size_t len;
+		unsigned min, cp;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xC2 && c <= 0xDF) {
+			len = 2;
+			min = 0x80;
+			cp = c & 0x1F;
+		} else if (c >= 0xE0 && c <= 0xEF) {
+			len = 3;
+			min = 0x800;
+			cp = c & 0x0F;
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			len = 4;
+			min = 0x10000;
+			cp = c & 0x07;
+		} else {
+			goto invalid;
+		}
+		if (n - i < len)
+			goto invalid;
+		for (size_t k = 1; k < len; k++) {
+			if ((s[i + k] & 0xC0) != 0x80)
+				goto invalid;
+			cp = (cp << 6) | (s[i + k] & 0x3F);
+		}
+		if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+			goto invalid;
+		i += len;
+	}
+	return 1;
+invalid:
+	if (bad)
+		*bad = i;
+	return 0;
+}
+
+/* Implements: FR-CLI-005 */
+void hw_text_position(const char *p, size_t n, size_t off, long *line,
+		      long *col)
+{
+	long l = 1, c = 1;
+
+	if (off > n)
+		off = n;
+	for (size_t i = 0; i < off; i++) {
+		if (p[i] == '\n') {
+			l++;
+			c = 1;
+		} else if (((unsigned char)p[i] & 0xC0) != 0x80) {
+			c++; /* count characters, not continuation bytes */
+		}
+	}
+	*line = l;
+	*col = c;
+}

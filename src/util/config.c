@@ -1,0 +1,226 @@
+/*
+ * config.c — the repository configuration, traceability/config.json.
+ *
+ * Every command works on a repository that has FRs but no config: the
+ * defaults below are exactly what `hwledger init` writes. A config that
+ * exists is validated strictly (unknown keys and wrong types are errors with
+ * file:line:col) so that a typo never silently selects nothing.
+ */
+#include "util.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char default_config[] =
+	"{\n"
+	"  \"schema\": \"" HW_CONFIG_SCHEMA "\",\n"
+	"  \"frs\": \"frs\",\n"
+	"  \"sources\": [\"src/**/*.c\", \"src/**/*.h\"],\n"
+	"  \"tests\": [\"tests/**/*.c\"],\n"
+	"  \"exclude\": [],\n"
+	"  \"max_file_bytes\": 4194304\n"
+	"}\n";
+
+static const char default_policy[] =
+	"{\n"
+	"  \"schema\": \"hwledger.policy/1\",\n"
+	"  \"min_verified_share\": 1.0,\n"
+	"  \"coverage_threshold\": 80,\n"
+	"  \"fail_on\": [\"unknown-fr\", \"duplicate-fr\", \"malformed-tag\",\n"
+	"              \"failing-test\", \"expired-waiver\"],\n"
+	"  \"waivers\": []\n"
+	"}\n";
+
+const char *hw_config_default_text(void)
+{
+	return default_config;
+}
+
+const char *hw_policy_default_text(void)
+{
+	return default_policy;
+}
+
+/* The line on which "key" first appears as an object key, for messages. */
+static long key_line(const char *text, size_t len, const char *key)
+{
+	size_t klen = strlen(key);
+	long line = 1;
+
+	for (size_t i = 0; i < len; i++) {
+		if (text[i] == '\n')
+			line++;
+		if (text[i] == '"' && len - i > klen + 1 &&
+		    memcmp(text + i + 1, key, klen) == 0 &&
+		    text[i + 1 + klen] == '"')
+			return line;
+	}
+	return 0;
+}
+
+static char **strv_from_json(const cJSON *arr)
+{
+	int n = cJSON_GetArraySize(arr);
+	char **v = calloc((size_t)n + 1, sizeof(*v));
+	int i = 0;
+	const cJSON *item;
+
+	if (!v)
+		return NULL;
+	cJSON_ArrayForEach(item, arr) {
+		v[i] = hw_strdup(item->valuestring);
+		if (!v[i]) {
+			hw_strv_free(v);
+			return NULL;
+		}
+		i++;
+	}
+	return v;
+}
+
+static char **strv_of(const char *a, const char *b)
+{
+	char **v = calloc(3, sizeof(*v));
+
+	if (!v)
+		return NULL;
+	if (a && !(v[0] = hw_strdup(a)))
+		goto fail;
+	if (b && !(v[1] = hw_strdup(b)))
+		goto fail;
+	return v;
+fail:
+	hw_strv_free(v);
+	return NULL;
+}
+
+int hw_config_defaults(hw_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->frs_dir = hw_strdup("frs");
+	c->sources = strv_of("src/**/*.c", "src/**/*.h");
+	c->tests = strv_of("tests/**/*.c", NULL);
+	c->exclude = strv_of(NULL, NULL);
+	c->max_file_bytes = HW_DEFAULT_MAX_FILE_BYTES;
+	if (!c->frs_dir || !c->sources || !c->tests || !c->exclude) {
+		hw_config_free(c);
+		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	}
+	return HW_OK;
+}
+
+static int is_string_array(const cJSON *j)
+{
+	const cJSON *item;
+
+	if (!cJSON_IsArray(j))
+		return 0;
+	cJSON_ArrayForEach(item, j) {
+		if (!cJSON_IsString(item) || !item->valuestring[0])
+			return 0;
+	}
+	return 1;
+}
+
+/* Implements: FR-CLI-008 */
+static int apply_config(hw_config *c, const cJSON *root, const char *text,
+			size_t len)
+{
+	const cJSON *item;
+
+	if (!cJSON_IsObject(root))
+		return hw_error_set(HW_EINVAL, HW_CONFIG_PATH, 1, 1,
+				    "the configuration must be a JSON object");
+	cJSON_ArrayForEach(item, root) {
+		const char *k = item->string;
+		long line = key_line(text, len, k);
+		char ***list = NULL;
+
+		if (strcmp(k, "schema") == 0) {
+			if (!cJSON_IsString(item) ||
+			    strcmp(item->valuestring, HW_CONFIG_SCHEMA) != 0)
+				return hw_error_set(
+					HW_EINVAL, HW_CONFIG_PATH, line, 0,
+					"\"schema\" must be \"%s\"",
+					HW_CONFIG_SCHEMA);
+		} else if (strcmp(k, "frs") == 0) {
+			if (!cJSON_IsString(item) || !item->valuestring[0])
+				return hw_error_set(
+					HW_EINVAL, HW_CONFIG_PATH, line, 0,
+					"\"frs\" must be a non-empty string");
+			free(c->frs_dir);
+			c->frs_dir = hw_strdup(item->valuestring);
+			if (!c->frs_dir)
+				return hw_error_set(HW_ENOMEM, NULL, 0, 0,
+						    "out of memory");
+		} else if (strcmp(k, "sources") == 0) {
+			list = &c->sources;
+		} else if (strcmp(k, "tests") == 0) {
+			list = &c->tests;
+		} else if (strcmp(k, "exclude") == 0) {
+			list = &c->exclude;
+		} else if (strcmp(k, "max_file_bytes") == 0) {
+			double v = cJSON_GetNumberValue(item);
+
+			if (!cJSON_IsNumber(item) || v < 1 || v > 1e12 ||
+			    floor(v) != v)
+				return hw_error_set(
+					HW_EINVAL, HW_CONFIG_PATH, line, 0,
+					"\"max_file_bytes\" must be a whole "
+					"number of bytes between 1 and 1e12");
+			c->max_file_bytes = (size_t)v;
+		} else {
+			return hw_error_set(HW_EINVAL, HW_CONFIG_PATH, line, 0,
+					    "unknown key \"%s\"", k);
+		}
+		if (list) {
+			if (!is_string_array(item))
+				return hw_error_set(
+					HW_EINVAL, HW_CONFIG_PATH, line, 0,
+					"\"%s\" must be an array of non-empty "
+					"glob strings", k);
+			hw_strv_free(*list);
+			*list = strv_from_json(item);
+			if (!*list)
+				return hw_error_set(HW_ENOMEM, NULL, 0, 0,
+						    "out of memory");
+		}
+	}
+	return HW_OK;
+}
+
+/* Implements: FR-CLI-008 */
+int hw_config_load(hw_config *c)
+{
+	hw_buf b;
+	cJSON *root = NULL;
+	int err;
+
+	if ((err = hw_config_defaults(c)))
+		return err;
+	if (!hw_path_exists(HW_CONFIG_PATH))
+		return HW_OK;
+	hw_buf_init(&b, 0);
+	err = hw_file_read(&b, HW_CONFIG_PATH, 1 << 20);
+	if (!err)
+		err = hw_json_parse(&root, HW_CONFIG_PATH, b.data, b.len);
+	if (!err)
+		err = apply_config(c, root, b.data, b.len);
+	if (!err)
+		c->from_file = 1;
+	cJSON_Delete(root);
+	hw_buf_free(&b);
+	if (err)
+		hw_config_free(c);
+	return err;
+}
+
+void hw_config_free(hw_config *c)
+{
+	free(c->frs_dir);
+	hw_strv_free(c->sources);
+	hw_strv_free(c->tests);
+	hw_strv_free(c->exclude);
+	memset(c, 0, sizeof(*c));
+}

@@ -1,0 +1,334 @@
+/*
+ * file.c — bounded file reading, atomic writes, directory listing, paths and
+ * glob matching.
+ *
+ * Every read has a size cap and every write goes through a temporary file and
+ * rename(2), so a crash or a full disk never leaves a half-written output.
+ */
+#include "util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Implements: FR-CLI-007 */
+int hw_file_read(hw_buf *out, const char *path, size_t max)
+{
+	struct stat st;
+	int fd, err = HW_OK;
+
+	hw_buf_clear(out);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return hw_error_set(HW_ENOTFOUND, path, 0, 0,
+					    "no such file");
+		return hw_error_set(HW_EIO, path, 0, 0, "cannot open: %s",
+				    strerror(errno));
+	}
+	if (fstat(fd, &st) != 0) {
+		err = hw_error_set(HW_EIO, path, 0, 0, "cannot stat: %s",
+				   strerror(errno));
+		goto cleanup;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		err = hw_error_set(HW_EINVAL, path, 0, 0,
+				   "not a regular file");
+		goto cleanup;
+	}
+	if ((unsigned long long)st.st_size > max) {
+		err = hw_error_set(HW_ETOOBIG, path, 0, 0,
+				   "file is %lld bytes, over the limit of %zu",
+				   (long long)st.st_size, max);
+		goto cleanup;
+	}
+	out->max = max;
+	/* reserve the size stat reported, then read until EOF: the file may
+	 * change underneath us, and the cap still holds if it grows */
+	if ((err = hw_buf_append(out, "", 0)) != 0)
+		goto cleanup;
+	for (;;) {
+		char chunk[65536];
+		ssize_t n = read(fd, chunk, sizeof(chunk));
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			err = hw_error_set(HW_EIO, path, 0, 0,
+					   "read failed: %s", strerror(errno));
+			goto cleanup;
+		}
+		if (n == 0)
+			break;
+		if ((err = hw_buf_append(out, chunk, (size_t)n)) != 0) {
+			if (err == HW_ETOOBIG)
+				hw_error_set(HW_ETOOBIG, path, 0, 0,
+					     "file grew over the limit of %zu "
+					     "bytes", max);
+			goto cleanup;
+		}
+	}
+cleanup:
+	close(fd);
+	return err;
+}
+
+/* Implements: FR-CLI-006 */
+int hw_file_write_atomic(const char *path, const void *data, size_t len)
+{
+	hw_buf tmp;
+	const char *p = data;
+	int fd = -1, err = HW_OK;
+
+	hw_buf_init(&tmp, 0);
+	if ((err = hw_buf_printf(&tmp, "%s.tmp.%ld", path, (long)getpid())))
+		return err;
+	fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		err = hw_error_set(HW_EIO, path, 0, 0, "cannot write: %s",
+				   strerror(errno));
+		goto cleanup;
+	}
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			err = hw_error_set(HW_EIO, path, 0, 0,
+					   "write failed: %s", strerror(errno));
+			goto cleanup;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	if (fsync(fd) != 0 && errno != EINVAL) {
+		err = hw_error_set(HW_EIO, path, 0, 0, "fsync failed: %s",
+				   strerror(errno));
+		goto cleanup;
+	}
+	if (close(fd) != 0) {
+		fd = -1;
+		err = hw_error_set(HW_EIO, path, 0, 0, "close failed: %s",
+				   strerror(errno));
+		goto cleanup;
+	}
+	fd = -1;
+	if (rename(tmp.data, path) != 0)
+		err = hw_error_set(HW_EIO, path, 0, 0, "rename failed: %s",
+				   strerror(errno));
+cleanup:
+	if (fd >= 0)
+		close(fd);
+	if (err && tmp.data)
+		unlink(tmp.data);
+	hw_buf_free(&tmp);
+	return err;
+}
+
+int hw_path_exists(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0;
+}
+
+int hw_path_is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int hw_mkdir_p(const char *path)
+{
+	char *copy = hw_strdup(path);
+	int err = HW_OK;
+
+	if (!copy)
+		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	for (char *p = copy + 1;; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char saved = *p;
+
+		*p = '\0';
+		if (mkdir(copy, 0755) != 0 && errno != EEXIST) {
+			err = hw_error_set(HW_EIO, copy, 0, 0,
+					   "cannot create directory: %s",
+					   strerror(errno));
+			break;
+		}
+		*p = saved;
+		if (saved == '\0')
+			break;
+	}
+	if (!err && !hw_path_is_dir(path))
+		err = hw_error_set(HW_EIO, path, 0, 0, "not a directory");
+	free(copy);
+	return err;
+}
+
+char *hw_path_join(const char *a, const char *b)
+{
+	hw_buf out;
+
+	hw_buf_init(&out, 0);
+	if (hw_buf_puts(&out, a) ||
+	    (out.len && out.data[out.len - 1] != '/' && hw_buf_putc(&out, '/')) ||
+	    hw_buf_puts(&out, b)) {
+		hw_buf_free(&out);
+		return NULL;
+	}
+	return hw_buf_detach(&out);
+}
+
+static int strv_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void hw_strv_free(char **v)
+{
+	if (!v)
+		return;
+	for (char **p = v; *p; p++)
+		free(*p);
+	free(v);
+}
+
+int hw_dir_list(char ***out, size_t *count, const char *dir,
+		const char *suffix)
+{
+	DIR *d = opendir(dir);
+	char **v = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *e;
+	int err = HW_OK;
+
+	*out = NULL;
+	*count = 0;
+	if (!d) {
+		if (errno == ENOENT)
+			return hw_error_set(HW_ENOTFOUND, dir, 0, 0,
+					    "no such directory");
+		return hw_error_set(HW_EIO, dir, 0, 0, "cannot open: %s",
+				    strerror(errno));
+	}
+	while ((e = readdir(d)) != NULL) {
+		char *path;
+
+		if (e->d_name[0] == '.' || !hw_str_endswith(e->d_name, suffix))
+			continue;
+		path = hw_path_join(dir, e->d_name);
+		if (!path) {
+			err = hw_error_set(HW_ENOMEM, NULL, 0, 0,
+					   "out of memory");
+			goto cleanup;
+		}
+		if (n + 1 >= cap) {
+			size_t ncap = cap ? cap * 2 : 16;
+			char **nv = realloc(v, ncap * sizeof(*nv));
+
+			if (!nv) {
+				free(path);
+				err = hw_error_set(HW_ENOMEM, NULL, 0, 0,
+						   "out of memory");
+				goto cleanup;
+			}
+			v = nv;
+			cap = ncap;
+		}
+		v[n++] = path;
+		v[n] = NULL;
+	}
+	if (!v) {
+		v = calloc(1, sizeof(*v));
+		if (!v) {
+			err = hw_error_set(HW_ENOMEM, NULL, 0, 0,
+					   "out of memory");
+			goto cleanup;
+		}
+	}
+	qsort(v, n, sizeof(*v), strv_cmp);
+cleanup:
+	closedir(d);
+	if (err) {
+		if (v)
+			v[n] = NULL;
+		hw_strv_free(v);
+		return err;
+	}
+	*out = v;
+	*count = n;
+	return HW_OK;
+}
+
+/* Matches one path segment against one pattern segment ('*' and '?'). */
+static int segment_match(const char *p, const char *pe, const char *s,
+			 const char *se)
+{
+	const char *star = NULL, *mark = NULL;
+
+	while (s < se) {
+		if (p < pe && (*p == '?' || *p == *s)) {
+			p++;
+			s++;
+		} else if (p < pe && *p == '*') {
+			star = p++;
+			mark = s;
+		} else if (star) {
+			p = star + 1;
+			s = ++mark;
+		} else {
+			return 0;
+		}
+	}
+	while (p < pe && *p == '*')
+		p++;
+	return p == pe;
+}
+
+/* Implements: FR-CLI-008 */
+static int glob_from(const char *p, const char *s)
+{
+	for (;;) {
+		const char *pe = strchr(p, '/'), *se = strchr(s, '/');
+
+		if (!pe)
+			pe = p + strlen(p);
+		if (!se)
+			se = s + strlen(s);
+		if (pe - p == 2 && p[0] == '*' && p[1] == '*') {
+			const char *rest = *pe ? pe + 1 : pe;
+
+			if (!*rest)
+				return 1; /* trailing ** matches everything */
+			/* ** matches zero or more whole segments */
+			for (const char *t = s;;) {
+				if (glob_from(rest, t))
+					return 1;
+				t = strchr(t, '/');
+				if (!t)
+					return 0;
+				t++;
+			}
+		}
+		if (!segment_match(p, pe, s, se))
+			return 0;
+		if (!*pe || !*se)
+			return !*pe && !*se;
+		p = pe + 1;
+		s = se + 1;
+	}
+}
+
+/* Implements: FR-CLI-008 */
+int hw_glob_match(const char *pattern, const char *path)
+{
+	return glob_from(pattern, path);
+}

@@ -1,0 +1,31 @@
+/*
+ * hash.c — SHA-256 and hex encoding, over libsodium.
+ */
+#include "util.h"
+
+#include <sodium.h>
+
+int hw_crypto_init(void)
+{
+	if (sodium_init() < 0)
+		return hw_error_set(HW_EIO, NULL, 0, 0,
+				    "libsodium failed to initialise");
+	return HW_OK;
+}
+
+/* Implements: FR-FRS-003 */
+void hw_sha256(uint8_t out[HW_SHA256_LEN], const void *p, size_t n)
+{
+	crypto_hash_sha256(out, p, n);
+}
+
+void hw_hex(char *out, const uint8_t *in, size_t n)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = digits[in[i] >> 4];
+		out[2 * i + 1] = digits[in[i] & 15];
+	}
+	out[2 * n] = '\0';
+}

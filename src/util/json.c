@@ -1,0 +1,114 @@
+/*
+ * json.c — loading, printing and writing JSON through cJSON, with positions
+ * in error messages and atomic writes.
+ */
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Implements: FR-CLI-005 */
+int hw_json_parse(cJSON **out, const char *file, const char *text,
+		  size_t len)
+{
+	const char *end = NULL;
+	long line, col;
+
+	*out = NULL;
+	if (memchr(text, '\0', len))
+		return hw_error_set(HW_EINVAL, file, 0, 0,
+				    "invalid JSON: contains a NUL byte");
+	*out = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+	if (*out) {
+		/* cJSON stops after the first value; anything but whitespace
+		 * after it is an error */
+		while (end < text + len &&
+		       (*end == ' ' || *end == '\t' || *end == '\n' ||
+			*end == '\r'))
+			end++;
+		if (end == text + len)
+			return HW_OK;
+		cJSON_Delete(*out);
+		*out = NULL;
+	}
+	if (!end || end < text || end > text + len)
+		end = text + len;
+	hw_text_position(text, len, (size_t)(end - text), &line, &col);
+	return hw_error_set(HW_EINVAL, file, line, col, "invalid JSON");
+}
+
+int hw_json_load(cJSON **out, const char *path, size_t max)
+{
+	hw_buf b;
+	int err;
+
+	*out = NULL;
+	hw_buf_init(&b, max);
+	err = hw_file_read(&b, path, max);
+	if (!err)
+		err = hw_json_parse(out, path, b.data, b.len);
+	hw_buf_free(&b);
+	return err;
+}
+
+static char *json_text(const cJSON *j)
+{
+	char *s = cJSON_Print(j);
+	size_t n;
+	char *t;
+
+	if (!s)
+		return NULL;
+	n = strlen(s);
+	t = realloc(s, n + 2);
+	if (!t) {
+		free(s);
+		return NULL;
+	}
+	t[n] = '\n';
+	t[n + 1] = '\0';
+	return t;
+}
+
+/* Implements: FR-CLI-006 */
+int hw_json_write(const char *path, const cJSON *j)
+{
+	char *s = json_text(j);
+	int err;
+
+	if (!s)
+		return hw_error_set(HW_ENOMEM, path, 0, 0, "out of memory");
+	err = hw_file_write_atomic(path, s, strlen(s));
+	free(s);
+	return err;
+}
+
+int hw_json_fprint(FILE *out, const cJSON *j)
+{
+	char *s = json_text(j);
+	int err = HW_OK;
+
+	if (!s)
+		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	if (fputs(s, out) == EOF || fflush(out) != 0)
+		err = hw_error_set(HW_EIO, NULL, 0, 0,
+				   "cannot write JSON output");
+	free(s);
+	return err;
+}
+
+int hw_json_add_str(cJSON *obj, const char *key, const char *s)
+{
+	if (!s)
+		return HW_OK;
+	if (!cJSON_AddStringToObject(obj, key, s))
+		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	return HW_OK;
+}
+
+int hw_json_add_num(cJSON *obj, const char *key, double v)
+{
+	if (!cJSON_AddNumberToObject(obj, key, v))
+		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	return HW_OK;
+}

@@ -1,0 +1,252 @@
+/*
+ * util.h — the foundation every other module stands on.
+ *
+ * Owns: error codes and the last-error message, diagnostics lists
+ * ("FILE:LINE:COL: message"), growable buffers with hard caps, bounded file
+ * reading, atomic file writes, UTF-8 validation, SHA-256 (libsodium), small
+ * JSON helpers over cJSON, glob matching and the repository configuration
+ * (traceability/config.json) with its defaults.
+ *
+ * Conventions (see specs/architecture.md): functions return 0 or a negative
+ * HW_E* code; the message is fetched with hw_error_last(). Out-parameters come
+ * first. Nothing here prints except hw_diags_print().
+ */
+#ifndef HW_UTIL_H
+#define HW_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <cJSON.h>
+
+/* ---- error codes ------------------------------------------------------ */
+
+enum {
+	HW_OK = 0,
+	HW_EINVAL = -1,    /* bad input: malformed file, bad value (exit 2) */
+	HW_EUSAGE = -2,    /* bad command line (exit 2) */
+	HW_ETOOBIG = -3,   /* input over a size cap (exit 2) */
+	HW_ENOMEM = -4,    /* allocation failed (exit 3) */
+	HW_EIO = -5,       /* I/O or environment failure (exit 3) */
+	HW_ENOTFOUND = -6, /* a file or record that must exist does not (exit 2) */
+	HW_ENOTIMPL = -7,  /* a command that is not built yet (exit 3) */
+	HW_EFAIL = -8      /* a check or gate failed (exit 1) */
+};
+
+/* Process exit codes of the CLI contract. */
+enum { HW_EXIT_OK = 0, HW_EXIT_FAIL = 1, HW_EXIT_BADINPUT = 2, HW_EXIT_ENV = 3 };
+
+/* Maps an HW_E* code to the CLI exit code. */
+int hw_exit_code(int err);
+
+/*
+ * Records the last error as "FILE:LINE:COL: message" (parts omitted when file
+ * is NULL or line/col are 0) and returns code, so callers can write
+ * `return hw_error_set(HW_EINVAL, path, 3, 0, "bad %s", x);`.
+ */
+int hw_error_set(int code, const char *file, long line, long col,
+		 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+int hw_error_setv(int code, const char *file, long line, long col,
+		  const char *fmt, va_list ap);
+const char *hw_error_last(void);
+int hw_error_code(void);
+void hw_error_clear(void);
+
+/* ---- growable buffers with a hard cap --------------------------------- */
+
+typedef struct hw_buf {
+	char *data;  /* always NUL-terminated when non-NULL */
+	size_t len;
+	size_t cap;
+	size_t max;  /* hard limit on len; appends beyond it fail HW_ETOOBIG */
+} hw_buf;
+
+#define HW_BUF_DEFAULT_MAX ((size_t)1 << 30)
+
+void hw_buf_init(hw_buf *b, size_t max);
+int hw_buf_append(hw_buf *b, const void *p, size_t n);
+int hw_buf_puts(hw_buf *b, const char *s);
+int hw_buf_putc(hw_buf *b, char c);
+int hw_buf_printf(hw_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void hw_buf_clear(hw_buf *b);
+char *hw_buf_detach(hw_buf *b); /* caller frees; buffer is reset */
+void hw_buf_free(hw_buf *b);
+
+/* ---- strings ---------------------------------------------------------- */
+
+char *hw_strdup(const char *s);
+char *hw_strndup(const char *s, size_t n);
+int hw_str_startswith(const char *s, const char *prefix);
+int hw_str_endswith(const char *s, const char *suffix);
+
+/*
+ * Checks that p[0..n) is well-formed UTF-8 (no overlongs, no surrogates,
+ * nothing above U+10FFFF). Returns 1 when valid; otherwise 0 and *bad is the
+ * offset of the first bad byte.
+ */
+int hw_utf8_valid(const char *p, size_t n, size_t *bad);
+
+/* Line and column (1-based) of byte offset off in p[0..n). */
+void hw_text_position(const char *p, size_t n, size_t off, long *line,
+		      long *col);
+
+/* ---- diagnostics ------------------------------------------------------ */
+
+typedef enum { HW_DIAG_ERROR, HW_DIAG_WARNING } hw_diag_level;
+
+typedef struct hw_diag {
+	hw_diag_level level;
+	char *file;
+	long line;
+	long col;
+	char *message;
+} hw_diag;
+
+typedef struct hw_diags {
+	hw_diag *items;
+	size_t n;
+	size_t cap;
+	size_t errors;
+	size_t warnings;
+} hw_diags;
+
+void hw_diags_init(hw_diags *d);
+int hw_diags_add(hw_diags *d, hw_diag_level level, const char *file,
+		 long line, long col, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+/* Adds the current hw_error_last() message as an error. */
+int hw_diags_add_last_error(hw_diags *d);
+/* Sorts by file, line, column (stable for equal positions). */
+void hw_diags_sort(hw_diags *d);
+/* Prints one "hwledger: FILE:LINE:COL: [warning: ]message" line per item. */
+void hw_diags_print(const hw_diags *d, FILE *out, int color);
+void hw_diags_free(hw_diags *d);
+
+/* ---- files and paths -------------------------------------------------- */
+
+/*
+ * Reads a whole regular file into out (NUL-terminated). Fails HW_ETOOBIG when
+ * it is larger than max, HW_ENOTFOUND when absent, HW_EIO otherwise; the
+ * error names the path.
+ */
+int hw_file_read(hw_buf *out, const char *path, size_t max);
+
+/*
+ * Writes data to path atomically: a temporary file beside it, fsync, rename.
+ * A failure leaves any previous file untouched and no temporary behind.
+ */
+int hw_file_write_atomic(const char *path, const void *data, size_t len);
+
+int hw_path_exists(const char *path);
+int hw_path_is_dir(const char *path);
+/* Creates dir and its parents (mode 0755); existing directories are fine. */
+int hw_mkdir_p(const char *path);
+/* Joins a and b with one '/'; caller frees. */
+char *hw_path_join(const char *a, const char *b);
+
+/*
+ * Lists the regular files directly in dir whose names end with suffix, sorted
+ * by name, as "dir/name" strings. *out is a NULL-terminated array the caller
+ * frees with hw_strv_free().
+ */
+int hw_dir_list(char ***out, size_t *count, const char *dir,
+		const char *suffix);
+void hw_strv_free(char **v);
+
+/*
+ * Glob match of a repository-relative path: '*' matches within one path
+ * segment, '**' matches any number of whole segments, '?' one character.
+ */
+int hw_glob_match(const char *pattern, const char *path);
+
+/* ---- hashing ---------------------------------------------------------- */
+
+#define HW_SHA256_LEN 32
+#define HW_SHA256_HEX_LEN 64
+
+/* Must be called once before hashing (libsodium's sodium_init). */
+int hw_crypto_init(void);
+void hw_sha256(uint8_t out[HW_SHA256_LEN], const void *p, size_t n);
+/* Writes 2*n lowercase hex digits and a NUL to out. */
+void hw_hex(char *out, const uint8_t *in, size_t n);
+
+/* ---- JSON helpers over cJSON ------------------------------------------ */
+
+/*
+ * Parses path as JSON. A syntax error is HW_EINVAL with "FILE:LINE:COL:
+ * invalid JSON"; the file is capped at max bytes.
+ */
+int hw_json_load(cJSON **out, const char *path, size_t max);
+int hw_json_parse(cJSON **out, const char *file, const char *text,
+		  size_t len);
+/* Serialises j (pretty, trailing newline) and writes it atomically. */
+int hw_json_write(const char *path, const cJSON *j);
+/* Prints j (pretty, trailing newline) to out; fails HW_EIO on write error. */
+int hw_json_fprint(FILE *out, const cJSON *j);
+/* Adds a string only when s is non-NULL; returns 0 or HW_ENOMEM. */
+int hw_json_add_str(cJSON *obj, const char *key, const char *s);
+int hw_json_add_num(cJSON *obj, const char *key, double v);
+
+/*
+ * A streaming JSON writer for large outputs (listings, reports, SARIF):
+ * appends straight into a buffer, far cheaper than building a cJSON tree.
+ * Errors are sticky: check hw_jw_finish() once at the end.
+ */
+#define HW_JW_MAX_DEPTH 64
+
+typedef struct hw_jw {
+	hw_buf *out;
+	int err;
+	int depth;
+	int pretty;
+	int after_key;
+	unsigned char count[HW_JW_MAX_DEPTH]; /* 0 = nothing written yet */
+	char close[HW_JW_MAX_DEPTH];          /* '}' or ']' */
+} hw_jw;
+
+void hw_jw_init(hw_jw *w, hw_buf *out, int pretty);
+void hw_jw_object(hw_jw *w);
+void hw_jw_array(hw_jw *w);
+void hw_jw_end(hw_jw *w); /* closes the innermost object or array */
+void hw_jw_key(hw_jw *w, const char *key);
+void hw_jw_str(hw_jw *w, const char *s);
+void hw_jw_strn(hw_jw *w, const char *s, size_t n);
+void hw_jw_int(hw_jw *w, long long v);
+void hw_jw_bool(hw_jw *w, int v);
+void hw_jw_null(hw_jw *w);
+/* Ends the document (adds a newline when pretty); returns the first error. */
+int hw_jw_finish(hw_jw *w);
+
+/* ---- repository configuration (traceability/config.json) -------------- */
+
+#define HW_CONFIG_PATH "traceability/config.json"
+#define HW_POLICY_PATH "traceability/policy.json"
+#define HW_CONFIG_SCHEMA "hwledger.config/1"
+#define HW_DEFAULT_MAX_FILE_BYTES ((size_t)4 << 20)
+
+typedef struct hw_config {
+	char *frs_dir;          /* default "frs" */
+	char **sources;         /* NULL-terminated globs */
+	char **tests;
+	char **exclude;
+	size_t max_file_bytes;  /* cap on every input file; default 4 MiB */
+	int from_file;          /* 1 when read from HW_CONFIG_PATH */
+} hw_config;
+
+/* Fills c with the defaults of the brief (used when no config exists). */
+int hw_config_defaults(hw_config *c);
+/*
+ * Loads HW_CONFIG_PATH relative to the current directory, or the defaults
+ * when it does not exist. Unknown keys and wrong types are HW_EINVAL with
+ * file:line:col.
+ */
+int hw_config_load(hw_config *c);
+void hw_config_free(hw_config *c);
+/* The default config.json text that `hwledger init` writes. */
+const char *hw_config_default_text(void);
+const char *hw_policy_default_text(void);
+
+#endif
