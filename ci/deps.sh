@@ -13,6 +13,7 @@ set -u
 # libraries, test tools, analyzers, benchmark references.
 PKGS=(
   "gcc:cmd:gcc"
+  "libc6-dev:file:/usr/include/stdio.h"
   "make:cmd:make"
   "pkg-config:cmd:pkg-config"
   "git:cmd:git"
@@ -58,8 +59,10 @@ missing=()
 for entry in "${PKGS[@]}"; do
   IFS=: read -r pkg kind what <<<"$entry"
   # the fuzzer runtime's path carries clang's exact version; accept any 14.x
-  if [ "$kind" = file ]; then
+  if [ "$pkg" = libclang-rt-14-dev ]; then
     compgen -G "/usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a" >/dev/null && continue
+    missing+=("$pkg")
+    continue
   fi
   present "$kind" "$what" || missing+=("$pkg")
 done
