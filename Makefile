@@ -40,7 +40,7 @@ endif
 
 PKGS        := libgit2 libcmark libcjson sqlite3 libsodium expat
 PKG_CFLAGS  := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+PKG_LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
 TEST_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)
 TEST_LIBS   := $(shell pkg-config --libs cmocka 2>/dev/null)
 
@@ -62,7 +62,7 @@ say = printf '  %-5s %s\n' '$(1)' '$(2)'
 endif
 
 # ---- sources -------------------------------------------------------------
-MODULES  := util frs
+MODULES  := util frs trace
 LIB_SRCS := $(foreach m,$(MODULES),$(wildcard src/$(m)/*.c))
 CLI_SRCS := $(wildcard src/cli/*.c)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
@@ -107,16 +107,27 @@ $(BUILD)/compile_commands.json: $(LIB_SRCS) $(CLI_SRCS) Makefile
 	    "$(BUILD)/obj/$${f%.c}.o"; sep=','; done; echo ']'; } > $@.tmp
 	@mv $@.tmp $@
 
+# `make test` runs the suite on the release build, again with coverage, and
+# then traces and gates this repository on that run (DOGFOOD=0 skips it;
+# the asan and coverage variants do)
+DOGFOOD ?= 1
+
 test check: all $(UNIT_BINS)
 	@tests/run.sh $(BUILD)
+ifeq ($(DOGFOOD),1)
+	@$(MAKE) --no-print-directory coverage
+	@ci/gate.sh $(BUILD) build/cov/test-results build/coverage.info
+endif
 
 asan:
-	@$(MAKE) --no-print-directory BUILD=build/asan OPT="-O1 -g" \
+	@$(MAKE) --no-print-directory BUILD=build/asan OPT="-O1 -g" DOGFOOD=0 \
 	  SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  test
 
 coverage:
-	@$(MAKE) --no-print-directory BUILD=build/cov OPT="-O0 -g" SAN="--coverage" test
+	@rm -f $$(find build/cov -name '*.gcda' 2>/dev/null)
+	@$(MAKE) --no-print-directory BUILD=build/cov OPT="-O0 -g" \
+	  SAN="--coverage -fprofile-update=atomic" DOGFOOD=0 test
 	@# lcov 1.16 on Debian 12 warns "Subroutine ... redefined" (a perl
 	@# packaging quirk); those lines alone are dropped, anything else shows
 	@lcov --quiet --capture --directory build/cov/obj --base-directory . \

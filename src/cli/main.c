@@ -18,13 +18,15 @@ static const hw_command commands[] = {
 	 "hwledger init", 0},
 	{"frs", hw_cmd_frs, "list and lint the functional requirements",
 	 "hwledger frs list [--json]\nhwledger frs lint", 0},
-	{"trace", NULL, "link FRs to code, tests, results and coverage",
+	{"trace", hw_cmd_trace, "link FRs to code, tests, results and coverage",
 	 "hwledger trace [--results FILE]... [--lcov FILE]... "
-	 "[--format text|json|md|sarif] [-o FILE]",
+	 "[--format text|json|md|sarif] [-o FILE] [--policy FILE] "
+	 "[--no-index] [--today YYYY-MM-DD]",
 	 4},
-	{"gate", NULL, "apply the traceability policy (CI gate)",
-	 "hwledger gate [--policy FILE] [--baseline FILE] "
-	 "[--update-baseline]",
+	{"gate", hw_cmd_gate, "apply the traceability policy (CI gate)",
+	 "hwledger gate [--results FILE]... [--lcov FILE]... [--policy FILE] "
+	 "[--baseline FILE] [--update-baseline] [--no-index] "
+	 "[--today YYYY-MM-DD]",
 	 4},
 	{"plan", NULL, "plan LLM memory on GPUs, run plan checks",
 	 "hwledger plan --model PATH [options] [--json] "

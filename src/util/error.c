@@ -36,6 +36,7 @@ static size_t format_position(char *out, size_t size, const char *file,
 {
 	int n = 0;
 
+	out[0] = '\0';
 	if (file && line > 0 && col > 0)
 		n = snprintf(out, size, "%s:%ld:%ld: ", file, line, col);
 	else if (file && line > 0)

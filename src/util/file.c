@@ -106,21 +106,17 @@ int hw_file_write_atomic(const char *path, const void *data, size_t len)
 		p += n;
 		len -= (size_t)n;
 	}
-	if (fsync(fd) != 0 && errno != EINVAL) {
+	/* the data must be on disk before the rename makes it visible */
+	if (fsync(fd) != 0 && errno != EINVAL)
 		err = hw_error_set(HW_EIO, path, 0, 0, "fsync failed: %s",
 				   strerror(errno));
-		goto cleanup;
-	}
-	if (close(fd) != 0) {
-		fd = -1;
+	if (close(fd) != 0 && !err)
 		err = hw_error_set(HW_EIO, path, 0, 0, "close failed: %s",
 				   strerror(errno));
-		goto cleanup;
-	}
-	fd = -1;
-	if (rename(tmp.data, path) != 0)
+	if (!err && rename(tmp.data, path) != 0)
 		err = hw_error_set(HW_EIO, path, 0, 0, "rename failed: %s",
 				   strerror(errno));
+	fd = -1; /* closed above, whatever close(2) returned */
 cleanup:
 	if (fd >= 0)
 		close(fd);

@@ -1,7 +1,7 @@
 /*
  * fuzz_frs.c — libFuzzer target for the FR document parser and linter.
  * Any input must parse to records and diagnostics without crashing, leaking
- * or reading out of bounds.
+ * or reading out of bounds (the parser of FR-FRS-001 and FR-FRS-006).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -10,7 +10,6 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* Verifies: FR-FRS-001, FR-FRS-006 */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	hw_fr_set set;

@@ -4,6 +4,8 @@
  */
 #include "harness.h"
 
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 /* Verifies: FR-CLI-007 */
@@ -342,6 +344,59 @@ static void test_text_position_counts_characters_not_bytes(void **state)
 	assert_int_equal(col, 2);
 }
 
+/* Verifies: FR-CLI-006 */
+static void test_atomic_write_failures_keep_the_old_file(void **state)
+{
+	struct rlimit old, small = {16, 16};
+	hw_buf b;
+	char big[4096];
+
+	(void)state;
+	hw_buf_init(&b, 0);
+	hw_test_write("keep", "original", 8);
+	/* a file size limit makes write(2) fail as a full disk would */
+	memset(big, 'x', sizeof(big));
+	signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	small.rlim_max = old.rlim_max;
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+	assert_int_equal(hw_file_write_atomic("keep", big, sizeof(big)), HW_EIO);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	assert_non_null(strstr(hw_error_last(), "keep: write failed"));
+	assert_int_equal(hw_file_read(&b, "keep", 100), HW_OK);
+	assert_string_equal(b.data, "original");
+	/* renaming onto a folder fails, and the temporary file goes */
+	assert_int_equal(mkdir("dir", 0755), 0);
+	hw_test_write("dir/inside", "x", 1);
+	assert_int_equal(hw_file_write_atomic("dir", "y", 1), HW_EIO);
+	assert_non_null(strstr(hw_error_last(), "dir: rename failed"));
+	{
+		char **files;
+		size_t n;
+
+		assert_int_equal(hw_dir_list(&files, &n, ".", ""), HW_OK);
+		assert_int_equal(n, 2); /* dir and keep, no temporary */
+		hw_strv_free(files);
+	}
+	hw_buf_free(&b);
+}
+
+/* Verifies: FR-CLI-007 */
+static void test_file_read_stops_a_file_that_grows_past_its_cap(void **state)
+{
+	hw_buf b;
+
+	(void)state;
+	hw_buf_init(&b, 0);
+	/* /proc files report size 0 and then deliver more bytes */
+	assert_int_equal(hw_file_read(&b, "/proc/self/status", 64), HW_ETOOBIG);
+	assert_non_null(strstr(hw_error_last(), "grew over the limit of 64"));
+	assert_int_equal(hw_file_read(&b, "/proc/self/status", 1 << 20), HW_OK);
+	assert_true(b.len > 64);
+	assert_non_null(strstr(b.data, "Name:"));
+	hw_buf_free(&b);
+}
+
 /* Verifies: FR-FRS-004 */
 static void test_json_writer_escapes_and_nests(void **state)
 {
@@ -423,6 +478,9 @@ int main(void)
 		hw_tmp_test(test_config_file_overrides_and_rejects_unknown_keys),
 		cmocka_unit_test(test_text_position_counts_characters_not_bytes),
 		cmocka_unit_test(test_json_writer_escapes_and_nests),
+		hw_tmp_test(test_atomic_write_failures_keep_the_old_file),
+		cmocka_unit_test(
+			test_file_read_stops_a_file_that_grows_past_its_cap),
 	};
 
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# ci/gate.sh BUILD RESULTS_DIR LCOV — the dogfood step of `make test`: trace
+# this repository with the test results and coverage of one suite run, print
+# the FR matrix, and apply the gate (traceability/policy.json). Exit 0 pass,
+# 1 fail (the reasons are listed), 2 bad input.
+set -uo pipefail
+build=${1:-build}
+results=${2:-build/cov/test-results}
+lcov=${3:-build/coverage.info}
+hw=$build/hwledger
+
+args=()
+for f in "$results"/*.xml "$results"/*.tap; do
+  [ -e "$f" ] && args+=(--results "$f")
+done
+args+=(--lcov "$lcov")
+
+mkdir -p "$build"
+"$hw" trace "${args[@]}" --format json -o "$build/trace.json" || exit $?
+"$hw" trace "${args[@]}" --format md -o "$build/trace.md" || exit $?
+echo "== hwledger trace (matrix of approved FRs; full JSON in $build/trace.json)"
+"$hw" -q trace "${args[@]}" | awk 'NR == 1 || $3 == "approved" || /^(defects:|  )/ || /FRs:/'
+echo "== hwledger gate"
+"$hw" gate "${args[@]}"

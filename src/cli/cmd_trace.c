@@ -1,0 +1,335 @@
+/*
+ * cmd_trace.c — `hwledger trace` (the FR matrix in text, JSON, Markdown or
+ * SARIF) and `hwledger gate` (the policy verdict, exit 0 or 1).
+ *
+ * Both gather the same inputs: the FRs, a scan of the configured sources and
+ * tests (through the index cache), test results and lcov tracefiles. When no
+ * --results or --lcov is given, the files in build/test-results/ and
+ * build/coverage.info are used when they exist.
+ */
+#include "cli/cli.h"
+#include "trace/trace.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_INPUTS 256
+#define RESULT_MAX_BYTES ((size_t)256 << 20)
+
+typedef struct trace_opts {
+	const char *results[MAX_INPUTS];
+	size_t nresults;
+	const char *lcov[MAX_INPUTS];
+	size_t nlcov;
+	const char *format;
+	const char *out;
+	const char *policy;
+	const char *baseline;
+	const char *today;
+	int update_baseline;
+	int no_index;
+} trace_opts;
+
+typedef struct trace_run {
+	hw_config cfg;
+	hw_fr_set frs;
+	hw_scan scan;
+	hw_results results;
+	hw_lcov lcov;
+	hw_policy policy;
+	hw_baseline baseline;
+	hw_trace trace;
+	hw_diags diags;
+	char **default_results;
+	char today[16];
+} trace_run;
+
+static void run_free(trace_run *r)
+{
+	hw_trace_free(&r->trace);
+	hw_baseline_free(&r->baseline);
+	hw_policy_free(&r->policy);
+	hw_lcov_free(&r->lcov);
+	hw_results_free(&r->results);
+	hw_scan_free(&r->scan);
+	hw_fr_set_free(&r->frs);
+	hw_config_free(&r->cfg);
+	hw_diags_free(&r->diags);
+	hw_strv_free(r->default_results);
+}
+
+static int take_arg(const char *cmd, int argc, char **argv, int *i,
+		    const char **out)
+{
+	if (*i + 1 >= argc)
+		return hw_cli_usage_error(cmd, "%s needs a value", argv[*i]);
+	*out = argv[++*i];
+	return 0;
+}
+
+static int parse_opts(const char *cmd, trace_opts *o, int argc, char **argv)
+{
+	memset(o, 0, sizeof(*o));
+	o->format = "text";
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = NULL;
+		int code;
+
+		if (hw_cli_is_help(a)) {
+			hw_cli_print_command_usage(stdout, hw_cli_find(cmd));
+			return -1;
+		}
+		if (strcmp(a, "--results") == 0 || strcmp(a, "--lcov") == 0) {
+			int res = a[2] == 'r';
+
+			if ((code = take_arg(cmd, argc, argv, &i, &v)))
+				return code;
+			if ((res ? o->nresults : o->nlcov) >= MAX_INPUTS)
+				return hw_cli_usage_error(cmd, "too many %s "
+							       "files", a);
+			if (res)
+				o->results[o->nresults++] = v;
+			else
+				o->lcov[o->nlcov++] = v;
+		} else if (strcmp(a, "--format") == 0 && !strcmp(cmd, "trace")) {
+			if ((code = take_arg(cmd, argc, argv, &i, &o->format)))
+				return code;
+			if (strcmp(o->format, "text") && strcmp(o->format, "json") &&
+			    strcmp(o->format, "md") && strcmp(o->format, "sarif"))
+				return hw_cli_usage_error(
+					cmd, "--format must be text, json, md "
+					     "or sarif, not '%s'",
+					o->format);
+		} else if (strcmp(a, "-o") == 0 && !strcmp(cmd, "trace")) {
+			if ((code = take_arg(cmd, argc, argv, &i, &o->out)))
+				return code;
+		} else if (strcmp(a, "--policy") == 0) {
+			if ((code = take_arg(cmd, argc, argv, &i, &o->policy)))
+				return code;
+		} else if (strcmp(a, "--baseline") == 0 && !strcmp(cmd, "gate")) {
+			if ((code = take_arg(cmd, argc, argv, &i, &o->baseline)))
+				return code;
+		} else if (strcmp(a, "--update-baseline") == 0 &&
+			   !strcmp(cmd, "gate")) {
+			o->update_baseline = 1;
+		} else if (strcmp(a, "--today") == 0) {
+			if ((code = take_arg(cmd, argc, argv, &i, &o->today)))
+				return code;
+		} else if (strcmp(a, "--no-index") == 0) {
+			o->no_index = 1;
+		} else {
+			return hw_cli_usage_error(cmd, "%s: unknown argument "
+						       "'%s'",
+						  cmd, a);
+		}
+	}
+	return 0;
+}
+
+static int add_default_results(trace_run *r, trace_opts *o)
+{
+	char **xml = NULL, **tap = NULL;
+	size_t nx = 0, nt = 0;
+	int err = HW_OK;
+
+	if (o->nresults || !hw_path_is_dir("build/test-results"))
+		return HW_OK;
+	if ((err = hw_dir_list(&xml, &nx, "build/test-results", ".xml")) ||
+	    (err = hw_dir_list(&tap, &nt, "build/test-results", ".tap")))
+		goto cleanup;
+	r->default_results = calloc(nx + nt + 1, sizeof(char *));
+	if (!r->default_results) {
+		err = hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+		goto cleanup;
+	}
+	for (size_t i = 0; i < nx + nt && o->nresults < MAX_INPUTS; i++) {
+		char **src = i < nx ? &xml[i] : &tap[i - nx];
+
+		r->default_results[i] = *src;
+		*src = hw_strdup(""); /* keep the list freeable */
+		o->results[o->nresults++] = r->default_results[i];
+	}
+cleanup:
+	hw_strv_free(xml);
+	hw_strv_free(tap);
+	return err;
+}
+
+/* Gathers every input and builds the trace; returns an exit code. */
+static int run_trace(hw_cli *cli, trace_opts *o, trace_run *r, int gate)
+{
+	char root[4096];
+	int err;
+
+	memset(r, 0, sizeof(*r));
+	hw_diags_init(&r->diags);
+	hw_fr_set_init(&r->frs);
+	hw_results_init(&r->results);
+	hw_lcov_init(&r->lcov);
+	if (o->today) {
+		snprintf(r->today, sizeof(r->today), "%s", o->today);
+	} else {
+		time_t now = time(NULL);
+		struct tm tm;
+
+		gmtime_r(&now, &tm);
+		strftime(r->today, sizeof(r->today), "%Y-%m-%d", &tm);
+	}
+	if (!getcwd(root, sizeof(root)))
+		return hw_cli_fail(HW_EXIT_ENV, "cannot read the current "
+						"directory");
+	if ((err = hw_config_load(&r->cfg)))
+		return hw_cli_error(err);
+	if ((err = hw_policy_load(&r->policy,
+				  o->policy ? o->policy : HW_POLICY_PATH,
+				  !o->policy)))
+		return hw_cli_error(err);
+	if (gate && o->baseline && !o->update_baseline)
+		err = hw_baseline_load(&r->baseline, o->baseline, 0);
+	else
+		err = hw_baseline_load(&r->baseline, HW_BASELINE_PATH, 1);
+	if (err)
+		return hw_cli_error(err);
+	if ((err = hw_frs_load_dir(&r->frs, &r->diags, r->cfg.frs_dir,
+				   r->cfg.max_file_bytes)))
+		return hw_cli_error(err);
+	if (!o->nlcov && hw_path_exists("build/coverage.info"))
+		o->lcov[o->nlcov++] = "build/coverage.info";
+	if ((err = add_default_results(r, o)))
+		return hw_cli_error(err);
+	for (size_t i = 0; i < o->nresults; i++)
+		if ((err = hw_results_load(&r->results, &r->diags,
+					   o->results[i], RESULT_MAX_BYTES)))
+			return hw_cli_error(err);
+	for (size_t i = 0; i < o->nlcov; i++)
+		if ((err = hw_lcov_load(&r->lcov, &r->diags, o->lcov[i],
+					RESULT_MAX_BYTES, root)))
+			return hw_cli_error(err);
+	if ((err = hw_scan_repo(&r->scan, &r->cfg,
+				o->no_index ? NULL : HW_INDEX_PATH)))
+		return hw_cli_error(err);
+	for (size_t i = 0; i < r->scan.diags.n; i++) {
+		const hw_diag *d = &r->scan.diags.items[i];
+
+		if ((err = hw_diags_add(&r->diags, d->level, d->file, d->line,
+					d->col, "%s", d->message)))
+			return hw_cli_error(err);
+	}
+	hw_diags_sort(&r->diags);
+	if (r->diags.errors || !cli->quiet)
+		hw_diags_print(&r->diags, stderr, cli->color_err);
+	if (r->diags.errors)
+		return HW_EXIT_BADINPUT;
+	if (cli->verbose)
+		fprintf(stderr,
+			"hwledger: %zu FRs; %zu files (%zu scanned, %zu from "
+			"the index); %zu results from %zu files; coverage for "
+			"%zu files\n",
+			r->frs.n, r->scan.n, r->scan.scanned, r->scan.reused,
+			r->results.n, r->results.files, r->lcov.n);
+	if ((err = hw_trace_build(&r->trace, &r->frs, &r->scan, &r->results,
+				  &r->lcov, &r->policy, &r->baseline,
+				  r->today)))
+		return hw_cli_error(err);
+	return HW_EXIT_OK;
+}
+
+/* Implements: FR-TRACE-005 */
+static int write_output(const trace_opts *o, const hw_buf *b)
+{
+	int err = HW_OK;
+
+	if (o->out)
+		err = hw_file_write_atomic(o->out, b->data, b->len);
+	else if (fwrite(b->data, 1, b->len, stdout) != b->len)
+		err = hw_error_set(HW_EIO, NULL, 0, 0, "cannot write output");
+	return err;
+}
+
+/* Implements: FR-TRACE-005 */
+int hw_cmd_trace(hw_cli *cli, int argc, char **argv)
+{
+	trace_opts o;
+	trace_run r;
+	hw_buf out;
+	int code, err;
+
+	if ((code = parse_opts("trace", &o, argc, argv)))
+		return code < 0 ? hw_cli_finish(HW_EXIT_OK) : code;
+	code = run_trace(cli, &o, &r, 0);
+	if (code) {
+		run_free(&r);
+		return code;
+	}
+	hw_buf_init(&out, 0);
+	if (!strcmp(o.format, "json"))
+		err = hw_trace_write_json(&out, &r.trace);
+	else if (!strcmp(o.format, "md"))
+		err = hw_trace_write_md(&out, &r.trace);
+	else if (!strcmp(o.format, "sarif"))
+		err = hw_trace_write_sarif(&out, &r.trace);
+	else
+		err = hw_trace_write_text(&out, &r.trace,
+					  o.out ? 0 : cli->color);
+	if (!err)
+		err = write_output(&o, &out);
+	hw_buf_free(&out);
+	run_free(&r);
+	return hw_cli_finish(err ? hw_cli_error(err) : HW_EXIT_OK);
+}
+
+/* Implements: FR-TRACE-006 */
+int hw_cmd_gate(hw_cli *cli, int argc, char **argv)
+{
+	trace_opts o;
+	trace_run r;
+	hw_diags reasons;
+	int code, err;
+
+	if ((code = parse_opts("gate", &o, argc, argv)))
+		return code < 0 ? hw_cli_finish(HW_EXIT_OK) : code;
+	code = run_trace(cli, &o, &r, 1);
+	if (code) {
+		run_free(&r);
+		return code;
+	}
+	if (o.update_baseline) {
+		const char *path = o.baseline ? o.baseline : HW_BASELINE_PATH;
+
+		err = hw_baseline_write(path, &r.trace);
+		if (!err && !cli->quiet)
+			printf("gate: baseline %s updated: %zu defects, %zu "
+			       "FRs\n",
+			       path, r.trace.ndefects, r.trace.nfrs);
+		run_free(&r);
+		return hw_cli_finish(err ? hw_cli_error(err) : HW_EXIT_OK);
+	}
+	hw_diags_init(&reasons);
+	err = hw_gate(&r.trace, &r.policy,
+		      o.baseline ? &r.baseline : NULL, &reasons, r.today);
+	if (err && err != HW_EFAIL) {
+		code = hw_cli_error(err);
+	} else {
+		size_t approved = 0, ok = 0;
+
+		for (size_t i = 0; i < r.trace.nfrs; i++)
+			if (r.trace.frs[i].fr->status == HW_FR_APPROVED) {
+				approved++;
+				ok += r.trace.frs[i].state == HW_ST_VERIFIED ||
+				      r.trace.frs[i].state == HW_ST_WAIVED;
+			}
+		hw_diags_print(&reasons, stderr, cli->color_err);
+		if (!cli->quiet || err)
+			printf("gate: %s — %zu/%zu approved FRs verified, %zu "
+			       "defects, %zu reasons to fail%s\n",
+			       err ? "FAIL" : "pass", ok, approved,
+			       r.trace.ndefects, reasons.errors,
+			       o.baseline ? " (against the baseline)" : "");
+		code = err ? HW_EXIT_FAIL : HW_EXIT_OK;
+	}
+	hw_diags_free(&reasons);
+	run_free(&r);
+	return hw_cli_finish(code);
+}

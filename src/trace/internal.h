@@ -1,0 +1,42 @@
+/*
+ * internal.h — what the trace module's files share and nobody else sees:
+ * the index cache (index.c) and the record encoding it stores.
+ */
+#ifndef HW_TRACE_INTERNAL_H
+#define HW_TRACE_INTERNAL_H
+
+#include "trace.h"
+
+#include <sqlite3.h>
+
+/* Bumped whenever the scanner's output for the same input changes. */
+#define HW_INDEX_VERSION "hwledger-index/1"
+
+typedef struct hw_index_row {
+	char *path;
+	long long size;
+	long long mtime_ns;
+	char sha256[HW_SHA256_HEX_LEN + 1];
+	unsigned char *blob;
+	size_t blob_len;
+} hw_index_row;
+
+typedef struct hw_index {
+	sqlite3 *db;
+	hw_index_row *rows; /* sorted by path (byte order) */
+	size_t n;
+} hw_index;
+
+/* Opens (creating) the cache; a corrupt or foreign file is recreated. */
+int hw_index_open(hw_index *ix, const char *path, hw_diags *diags);
+const hw_index_row *hw_index_find(const hw_index *ix, const char *path);
+/* Stores the records marked in dirty and drops rows of vanished files. */
+int hw_index_store(hw_index *ix, const hw_src_file *files, size_t n,
+		   const unsigned char *dirty);
+void hw_index_close(hw_index *ix);
+
+int hw_record_encode(hw_buf *out, const hw_src_file *f);
+/* Fills f's tags, functions and notes; HW_EINVAL when the blob is bad. */
+int hw_record_decode(hw_src_file *f, const unsigned char *p, size_t n);
+
+#endif

@@ -1,0 +1,614 @@
+/*
+ * link.c — joins FRs, tags, test results and coverage into one verdict per
+ * FR and a list of defects (specs/traceability.md has the rules).
+ *
+ * A status is decided in this order, first match wins: waived (a waiver in
+ * force), uncovered (nothing links to the FR), failing (a linked test
+ * failed, or ran twice with different outcomes), partial (a needed kind of
+ * link is missing), untested (a linked test has no result, or was only
+ * skipped), partial again when the implementing lines are under the
+ * coverage threshold, and otherwise verified.
+ */
+#include "trace.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const state_names[] = {
+	"verified", "failing", "untested", "partial", "uncovered", "waived"};
+
+static const char *const defect_names[] = {
+	"unknown-fr",      "outdated-rev",           "suspect-text",
+	"duplicate-fr",    "orphan-test",            "test-without-result",
+	"failing-test",    "deprecated-implemented", "malformed-tag",
+	"expired-waiver",  "low-coverage"};
+
+const char *hw_fr_state_name(hw_fr_state s)
+{
+	return (unsigned)s < 6 ? state_names[s] : "unknown";
+}
+
+const char *hw_defect_kind_name(hw_defect_kind k)
+{
+	return (unsigned)k < HW_DEF_COUNT ? defect_names[k] : "unknown";
+}
+
+int hw_defect_kind_from_name(const char *name)
+{
+	for (int i = 0; i < HW_DEF_COUNT; i++)
+		if (strcmp(defect_names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+/* Implements: FR-TRACE-004 */
+static int add_defect(hw_trace *t, hw_defect_kind kind, const char *fr,
+		      const char *file, long line, const char *subject,
+		      const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+
+static int add_defect(hw_trace *t, hw_defect_kind kind, const char *fr,
+		      const char *file, long line, const char *subject,
+		      const char *fmt, ...)
+{
+	hw_defect *d;
+	hw_buf key;
+	uint8_t digest[HW_SHA256_LEN];
+	char hex[HW_SHA256_HEX_LEN + 1];
+	char msg[512];
+	va_list ap;
+
+	if (t->ndefects == t->dcap) {
+		size_t cap = t->dcap ? t->dcap * 2 : 32;
+		hw_defect *v = realloc(t->defects, cap * sizeof(*v));
+
+		if (!v)
+			return hw_error_set(HW_ENOMEM, NULL, 0, 0,
+					    "out of memory");
+		t->defects = v;
+		t->dcap = cap;
+	}
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	/* the id names what is wrong and where, but not the line, so it
+	 * survives unrelated edits above it */
+	hw_buf_init(&key, 0);
+	if (hw_buf_printf(&key, "%s%c%s%c%s%c%s", defect_names[kind], 0,
+			  fr ? fr : "", 0, file ? file : "", 0,
+			  subject ? subject : "")) {
+		hw_buf_free(&key);
+		return hw_error_code();
+	}
+	hw_sha256(digest, key.data, key.len);
+	hw_buf_free(&key);
+	hw_hex(hex, digest, 8);
+	d = &t->defects[t->ndefects];
+	memset(d, 0, sizeof(*d));
+	d->kind = kind;
+	snprintf(d->id, sizeof(d->id), "%s-%s", defect_names[kind], hex);
+	d->fr = fr ? hw_strdup(fr) : NULL;
+	d->file = file ? hw_strdup(file) : NULL;
+	d->line = line;
+	d->message = hw_strdup(msg);
+	if ((fr && !d->fr) || (file && !d->file) || !d->message) {
+		free(d->fr);
+		free(d->file);
+		free(d->message);
+		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	}
+	t->ndefects++;
+	return HW_OK;
+}
+
+static int defect_cmp(const void *a, const void *b)
+{
+	const hw_defect *x = a, *y = b;
+	int c = strcmp(x->file ? x->file : "", y->file ? y->file : "");
+
+	if (c)
+		return c;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
+typedef struct fr_ref {
+	const char *id;
+	size_t index; /* into t->frs */
+} fr_ref;
+
+static int ref_cmp(const void *a, const void *b)
+{
+	return strcmp(((const fr_ref *)a)->id, ((const fr_ref *)b)->id);
+}
+
+static int ref_index_cmp(const void *a, const void *b)
+{
+	const fr_ref *x = a, *y = b;
+	int c = strcmp(x->id, y->id);
+
+	if (c)
+		return c;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static hw_fr_trace *find_fr(hw_trace *t, const fr_ref *refs, const char *id)
+{
+	fr_ref key = {id, 0};
+	const fr_ref *r = bsearch(&key, refs, t->nfrs, sizeof(*refs), ref_cmp);
+
+	return r ? &t->frs[r->index] : NULL;
+}
+
+static int result_cmp(const void *a, const void *b)
+{
+	return strcmp((*(hw_result *const *)a)->name,
+		      (*(hw_result *const *)b)->name);
+}
+
+/*
+ * The merged outcome of every result named name: -1 when none; FAIL when
+ * any failed or when it both passed and failed; PASS when it passed; else
+ * SKIP or TODO. *runs is the number of results.
+ */
+static int merged_outcome(hw_result **sorted, size_t n, const char *name,
+			  int *runs)
+{
+	size_t lo = 0, hi = n;
+	int pass = 0, fail = 0, skip = 0, todo = 0;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(sorted[mid]->name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*runs = 0;
+	for (size_t i = lo; i < n && strcmp(sorted[i]->name, name) == 0; i++) {
+		(*runs)++;
+		switch (sorted[i]->outcome) {
+		case HW_OUTCOME_PASS: pass++; break;
+		case HW_OUTCOME_FAIL: fail++; break;
+		case HW_OUTCOME_SKIP: skip++; break;
+		default: todo++; break;
+		}
+	}
+	if (!*runs)
+		return -1;
+	if (fail)
+		return HW_OUTCOME_FAIL;
+	if (pass)
+		return HW_OUTCOME_PASS;
+	return skip ? HW_OUTCOME_SKIP : HW_OUTCOME_TODO;
+}
+
+static int add_link(hw_fr_trace *ft, const hw_link *l)
+{
+	hw_link *v = realloc(ft->links, (ft->nlinks + 1) * sizeof(*v));
+
+	if (!v)
+		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	ft->links = v;
+	ft->links[ft->nlinks++] = *l;
+	return HW_OK;
+}
+
+static const char *kind_word(hw_tag_kind k)
+{
+	return k == HW_TAG_IMPL ? "implements" : "verifies";
+}
+
+/* Tags to links and tag-level defects. */
+static int link_tags(hw_trace *t, const fr_ref *refs, const hw_scan *scan,
+		     hw_result **sorted, size_t nres, unsigned char *tagged)
+{
+	size_t fi = 0;
+	int err;
+
+	for (size_t i = 0; i < scan->n; i++) {
+		const hw_src_file *f = &scan->files[i];
+
+		for (size_t k = 0; k < f->ntags; k++) {
+			const hw_tag *tag = &f->tags[k];
+			const hw_func *fn = tag->func >= 0 ? &f->funcs[tag->func]
+							   : NULL;
+			hw_fr_trace *ft;
+			hw_link l;
+
+			if (fn)
+				tagged[fi + (size_t)tag->func] = 1;
+			if (tag->malformed) {
+				if ((err = add_defect(
+					     t, HW_DEF_MALFORMED_TAG, NULL,
+					     f->path, tag->line, tag->fr,
+					     "malformed tag '%s': expected an "
+					     "FR ID like FR-AREA-001, with an "
+					     "optional @revision",
+					     tag->fr)))
+					return err;
+				continue;
+			}
+			ft = find_fr(t, refs, tag->fr);
+			if (!ft) {
+				if ((err = add_defect(
+					     t, HW_DEF_UNKNOWN_FR, tag->fr,
+					     f->path, tag->line,
+					     fn ? fn->name : "",
+					     "%s%s%s %s, which is not an FR in "
+					     "frs/",
+					     fn ? fn->name : "this file",
+					     fn ? "() " : " ",
+					     kind_word(tag->kind), tag->fr)))
+					return err;
+				continue;
+			}
+			if (tag->rev > ft->fr->rev) {
+				if ((err = add_defect(
+					     t, HW_DEF_MALFORMED_TAG, tag->fr,
+					     f->path, tag->line,
+					     fn ? fn->name : "",
+					     "tag names %s@%d but the FR is only "
+					     "at revision %d",
+					     tag->fr, tag->rev, ft->fr->rev)))
+					return err;
+				continue;
+			}
+			if (tag->rev && tag->rev < ft->fr->rev &&
+			    (err = add_defect(
+				     t, HW_DEF_OUTDATED_REV, tag->fr, f->path,
+				     tag->line, fn ? fn->name : "",
+				     "%s%s%s %s@%d, but the FR is at revision "
+				     "%d: review it and update the tag",
+				     fn ? fn->name : "this file",
+				     fn ? "() " : " ", kind_word(tag->kind),
+				     tag->fr, tag->rev, ft->fr->rev)))
+				return err;
+			if (tag->kind == HW_TAG_IMPL &&
+			    ft->fr->status == HW_FR_DEPRECATED &&
+			    (err = add_defect(
+				     t, HW_DEF_DEPRECATED_IMPL, tag->fr, f->path,
+				     tag->line, fn ? fn->name : "",
+				     "%s is deprecated but %s%s still "
+				     "implements it",
+				     tag->fr, fn ? fn->name : "this file",
+				     fn ? "()" : "")))
+				return err;
+			memset(&l, 0, sizeof(l));
+			l.kind = tag->kind;
+			l.file = f;
+			l.func = fn;
+			l.tag = tag;
+			l.outcome = -1;
+			if (tag->kind != HW_TAG_IMPL && fn)
+				l.outcome = merged_outcome(sorted, nres,
+							   fn->name, &l.runs);
+			if ((err = add_link(ft, &l)))
+				return err;
+		}
+		fi += f->nfuncs;
+	}
+	return HW_OK;
+}
+
+/* Lines of [first, last] in file that lcov counted, and how many ran. */
+static void count_lines(const hw_lcov *lcov, const char *path, long first,
+			long last, long *lines, long *hit, int *known)
+{
+	const hw_lcov_file *lf = lcov ? hw_lcov_find(lcov, path) : NULL;
+
+	if (!lf)
+		return;
+	*known = 1;
+	for (long l = first; l <= last && l < lf->nlines; l++) {
+		if (!lf->has[l])
+			continue;
+		(*lines)++;
+		if (lf->counts[l])
+			(*hit)++;
+	}
+}
+
+static int same_target(const hw_link *a, const hw_link *b)
+{
+	return a->kind == b->kind && a->file == b->file && a->func == b->func &&
+	       (a->func || a->tag->line == b->tag->line);
+}
+
+static int decide(hw_trace *t, hw_fr_trace *ft, const hw_lcov *lcov)
+{
+	const hw_fr *fr = ft->fr;
+	unsigned have = 0;
+	int failed = 0, unrun = 0, err;
+
+	for (size_t i = 0; i < ft->nlinks; i++) {
+		const hw_link *l = &ft->links[i];
+		int dup = 0;
+
+		for (size_t k = 0; k < i && !dup; k++)
+			dup = same_target(&ft->links[k], l);
+		/* an outdated link claims an older meaning: it is reported
+		 * (outdated-rev) and counts for nothing until reviewed */
+		if (dup || (l->tag->rev && l->tag->rev < fr->rev))
+			continue;
+		have |= 1u << l->kind;
+		if (l->kind == HW_TAG_IMPL) {
+			ft->impl++;
+			if (l->func)
+				count_lines(lcov, l->file->path, l->func->first,
+					    l->func->last, &ft->cov_lines,
+					    &ft->cov_hit, &ft->cov_known);
+			continue;
+		}
+		ft->tests++;
+		if (l->outcome == HW_OUTCOME_PASS) {
+			ft->tests_passed++;
+		} else if (l->outcome == HW_OUTCOME_FAIL) {
+			failed++;
+			if ((err = add_defect(
+				     t, HW_DEF_FAILING_TEST, fr->id,
+				     l->file->path, l->func->first,
+				     l->func->name,
+				     "%s() verifies %s and %s",
+				     l->func->name, fr->id,
+				     l->runs > 1 ? "failed in at least one of "
+						   "its runs"
+						 : "failed")))
+				return err;
+		} else {
+			unrun++;
+			if ((err = add_defect(
+				     t, HW_DEF_NO_RESULT, fr->id, l->file->path,
+				     l->func ? l->func->first : l->tag->line,
+				     l->func ? l->func->name : "",
+				     "%s%s verifies %s but %s",
+				     l->func ? l->func->name : "a tag outside "
+								"any function",
+				     l->func ? "()" : "", fr->id,
+				     !l->func ? "cannot be matched to a result"
+				     : l->outcome == HW_OUTCOME_SKIP
+					     ? "it was skipped"
+				     : l->outcome == HW_OUTCOME_TODO
+					     ? "it is marked TODO"
+					     : "no imported result names it")))
+				return err;
+		}
+	}
+	ft->missing = fr->needs & ~have;
+	if (ft->waiver)
+		ft->state = HW_ST_WAIVED;
+	else if (!ft->nlinks)
+		ft->state = HW_ST_UNCOVERED;
+	else if (failed)
+		ft->state = HW_ST_FAILING;
+	else if ((have & fr->needs) != fr->needs)
+		ft->state = HW_ST_PARTIAL;
+	else if (unrun)
+		ft->state = HW_ST_UNTESTED;
+	else
+		ft->state = HW_ST_VERIFIED;
+
+	if (t->threshold > 0 && ft->impl && fr->status != HW_FR_DEPRECATED &&
+	    (ft->state == HW_ST_VERIFIED || ft->state == HW_ST_UNTESTED)) {
+		double pct = ft->cov_lines ? 100.0 * (double)ft->cov_hit /
+						     (double)ft->cov_lines
+					   : 0.0;
+
+		if (pct + 1e-9 < t->threshold) {
+			if (ft->state == HW_ST_VERIFIED)
+				ft->state = HW_ST_PARTIAL;
+			if (!t->have_coverage)
+				err = add_defect(
+					t, HW_DEF_LOW_COVERAGE, fr->id, fr->file,
+					fr->line, "",
+					"%s: no coverage data was given "
+					"(--lcov), so the %.0f%% threshold "
+					"cannot be met",
+					fr->id, t->threshold);
+			else if (!ft->cov_known)
+				err = add_defect(
+					t, HW_DEF_LOW_COVERAGE, fr->id, fr->file,
+					fr->line, "",
+					"%s: the coverage data has no record "
+					"of its implementing files (threshold "
+					"%.0f%%)",
+					fr->id, t->threshold);
+			else
+				err = add_defect(
+					t, HW_DEF_LOW_COVERAGE, fr->id, fr->file,
+					fr->line, "",
+					"%s: %ld of %ld implementing lines "
+					"ran (%.1f%%), under the %.0f%% "
+					"threshold",
+					fr->id, ft->cov_hit, ft->cov_lines, pct,
+					t->threshold);
+			if (err)
+				return err;
+		}
+	}
+	return HW_OK;
+}
+
+/* Implements: FR-TRACE-004 */
+int hw_trace_build(hw_trace *t, const hw_fr_set *frs, const hw_scan *scan,
+		   const hw_results *results, const hw_lcov *lcov,
+		   const hw_policy *policy, const hw_baseline *baseline,
+		   const char *today)
+{
+	fr_ref *refs = NULL;
+	hw_result **sorted = NULL;
+	unsigned char *tagged = NULL, *dup = NULL;
+	size_t nfuncs = 0, nres = results ? results->n : 0;
+	int err = HW_OK;
+
+	memset(t, 0, sizeof(*t));
+	t->threshold = policy ? policy->coverage_threshold : 80.0;
+	t->have_results = results && results->files > 0;
+	t->have_coverage = lcov && lcov->records > 0;
+	t->frs = calloc(frs->n ? frs->n : 1, sizeof(*t->frs));
+	refs = calloc(frs->n ? frs->n : 1, sizeof(*refs));
+	sorted = calloc(nres ? nres : 1, sizeof(*sorted));
+	for (size_t i = 0; i < scan->n; i++)
+		nfuncs += scan->files[i].nfuncs;
+	tagged = calloc(nfuncs ? nfuncs : 1, 1);
+	if (!t->frs || !refs || !sorted || !tagged) {
+		err = hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+		goto cleanup;
+	}
+	/* FRs, first definition wins; later ones are duplicate-fr defects.
+	 * refs is first sorted over the whole set to find the duplicates. */
+	for (size_t i = 0; i < frs->n; i++) {
+		refs[i].id = frs->items[i].id;
+		refs[i].index = i;
+	}
+	qsort(refs, frs->n, sizeof(*refs), ref_index_cmp);
+	dup = calloc(frs->n ? frs->n : 1, 1);
+	if (!dup) {
+		err = hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+		goto cleanup;
+	}
+	for (size_t i = 1; i < frs->n; i++) {
+		size_t f = i - 1;
+
+		if (strcmp(refs[i].id, refs[f].id) != 0)
+			continue;
+		while (f > 0 && strcmp(refs[f - 1].id, refs[i].id) == 0)
+			f--;
+		dup[refs[i].index] = 1;
+		{
+			const hw_fr *fr = &frs->items[refs[i].index];
+			const hw_fr *first = &frs->items[refs[f].index];
+
+			if ((err = add_defect(t, HW_DEF_DUPLICATE_FR, fr->id,
+					      fr->file, fr->line, "",
+					      "duplicate FR id %s (first "
+					      "defined at %s:%ld)",
+					      fr->id, first->file, first->line)))
+				goto cleanup;
+		}
+	}
+	for (size_t i = 0; i < frs->n; i++) {
+		if (dup[i])
+			continue;
+		t->frs[t->nfrs].fr = &frs->items[i];
+		refs[t->nfrs].id = frs->items[i].id;
+		refs[t->nfrs].index = t->nfrs;
+		t->nfrs++;
+	}
+	qsort(refs, t->nfrs, sizeof(*refs), ref_cmp);
+	for (size_t i = 0; i < nres; i++)
+		sorted[i] = &results->items[i];
+	qsort(sorted, nres, sizeof(*sorted), result_cmp);
+
+	/* waivers: in force, or expired (a defect; the FR is judged) */
+	for (size_t w = 0; policy && w < policy->nwaivers; w++) {
+		const hw_waiver *wv = &policy->waivers[w];
+		hw_fr_trace *ft = find_fr(t, refs, wv->fr);
+
+		if (strcmp(wv->expires, today) < 0) {
+			if ((err = add_defect(
+				     t, HW_DEF_EXPIRED_WAIVER, wv->fr,
+				     policy->path, wv->line, wv->expires,
+				     "the waiver for %s expired on %s (%s)",
+				     wv->fr, wv->expires, wv->reason)))
+				goto cleanup;
+		} else if (ft) {
+			ft->waiver = wv;
+		} else if ((err = add_defect(t, HW_DEF_UNKNOWN_FR, wv->fr,
+					     policy->path, wv->line, "waiver",
+					     "a waiver names %s, which is not "
+					     "an FR in frs/",
+					     wv->fr))) {
+			goto cleanup;
+		}
+	}
+
+	if ((err = link_tags(t, refs, scan, sorted, nres, tagged)))
+		goto cleanup;
+
+	/* test functions that no tag links: orphans */
+	{
+		size_t fi = 0;
+
+		for (size_t i = 0; i < scan->n; i++) {
+			const hw_src_file *f = &scan->files[i];
+
+			for (size_t k = 0; k < f->nfuncs; k++)
+				if (f->funcs[k].is_test && !tagged[fi + k] &&
+				    (err = add_defect(
+					     t, HW_DEF_ORPHAN_TEST, NULL,
+					     f->path, f->funcs[k].first,
+					     f->funcs[k].name,
+					     "test %s() names no FR: add a "
+					     "'Verifies:' tag",
+					     f->funcs[k].name)))
+					goto cleanup;
+			fi += f->nfuncs;
+		}
+	}
+
+	for (size_t i = 0; i < t->nfrs; i++)
+		if ((err = decide(t, &t->frs[i], lcov)))
+			goto cleanup;
+
+	/* suspect text: same revision, different words than the baseline */
+	for (size_t i = 0; baseline && baseline->loaded && i < t->nfrs; i++) {
+		const hw_fr *fr = t->frs[i].fr;
+
+		for (size_t b = 0; b < baseline->nfrs; b++) {
+			if (strcmp(baseline->fr_ids[b], fr->id) != 0)
+				continue;
+			if (baseline->fr_rev[b] == fr->rev &&
+			    strcmp(baseline->fr_sha[b], fr->sha256) != 0 &&
+			    (err = add_defect(
+				     t, HW_DEF_SUSPECT_TEXT, fr->id, fr->file,
+				     fr->line, fr->sha256,
+				     "the text of %s changed but its Rev is "
+				     "still %d: bump Rev if the meaning "
+				     "changed, then update the baseline",
+				     fr->id, fr->rev)))
+				goto cleanup;
+			break;
+		}
+	}
+
+	/* defects read best, and compare across runs, in file order */
+	if (t->ndefects)
+		qsort(t->defects, t->ndefects, sizeof(*t->defects),
+		      defect_cmp);
+
+	/* how many defects name each FR */
+	for (size_t d = 0; d < t->ndefects; d++) {
+		hw_fr_trace *ft = t->defects[d].fr
+					  ? find_fr(t, refs, t->defects[d].fr)
+					  : NULL;
+
+		if (ft)
+			ft->ndefects++;
+	}
+cleanup:
+	free(dup);
+	free(refs);
+	free(sorted);
+	free(tagged);
+	if (err)
+		hw_trace_free(t);
+	return err;
+}
+
+void hw_trace_free(hw_trace *t)
+{
+	for (size_t i = 0; i < t->nfrs; i++)
+		free(t->frs[i].links);
+	for (size_t i = 0; i < t->ndefects; i++) {
+		free(t->defects[i].fr);
+		free(t->defects[i].file);
+		free(t->defects[i].message);
+	}
+	free(t->frs);
+	free(t->defects);
+	memset(t, 0, sizeof(*t));
+}

@@ -1,0 +1,479 @@
+/*
+ * output.c — the trace as a text matrix, JSON (schema hwledger.trace/1, in
+ * specs/json-schemas.md), a Markdown matrix for pull-request comments,
+ * SARIF 2.1.0 (one result per defect) and the baseline file.
+ */
+#include "trace.h"
+
+#include <string.h>
+
+static double coverage_pct(const hw_fr_trace *ft)
+{
+	return ft->cov_lines ? 100.0 * (double)ft->cov_hit /
+				       (double)ft->cov_lines
+			     : 0.0;
+}
+
+static void coverage_text(char *out, size_t n, const hw_trace *t,
+			  const hw_fr_trace *ft)
+{
+	if (!ft->impl || !t->have_coverage || !ft->cov_known)
+		snprintf(out, n, "-");
+	else if (!ft->cov_lines)
+		snprintf(out, n, "no lines");
+	else
+		snprintf(out, n, "%.1f%%", coverage_pct(ft));
+}
+
+static const char *state_color(hw_fr_state s)
+{
+	switch (s) {
+	case HW_ST_VERIFIED: return "\033[32m";
+	case HW_ST_WAIVED: return "\033[36m";
+	case HW_ST_FAILING: return "\033[31m";
+	default: return "\033[33m";
+	}
+}
+
+static void counts(const hw_trace *t, size_t c[6], size_t *approved,
+		   size_t *approved_ok)
+{
+	memset(c, 0, 6 * sizeof(size_t));
+	*approved = *approved_ok = 0;
+	for (size_t i = 0; i < t->nfrs; i++) {
+		c[t->frs[i].state]++;
+		if (t->frs[i].fr->status == HW_FR_APPROVED) {
+			(*approved)++;
+			*approved_ok += t->frs[i].state == HW_ST_VERIFIED ||
+					t->frs[i].state == HW_ST_WAIVED;
+		}
+	}
+}
+
+/* Implements: FR-TRACE-005 */
+int hw_trace_write_text(hw_buf *o, const hw_trace *t, int color)
+{
+	size_t c[6], approved, ok, w = 2;
+	int err = HW_OK;
+
+	for (size_t i = 0; i < t->nfrs; i++)
+		if (strlen(t->frs[i].fr->id) > w)
+			w = strlen(t->frs[i].fr->id);
+	err = hw_buf_printf(o, "%-*s  REV  %-10s  %-10s  IMPL  TESTS  %-8s  "
+			       "DEFECTS\n",
+			    (int)w, "FR", "FR-STATUS", "STATUS", "COVERAGE");
+	for (size_t i = 0; !err && i < t->nfrs; i++) {
+		const hw_fr_trace *ft = &t->frs[i];
+		char cov[32], tests[32];
+
+		coverage_text(cov, sizeof(cov), t, ft);
+		snprintf(tests, sizeof(tests), "%zu/%zu", ft->tests_passed,
+			 ft->tests);
+		err = hw_buf_printf(o, "%-*s  %3d  %-10s  %s%-10s%s  %4zu  %5s  "
+				       "%8s  %7zu\n",
+				    (int)w, ft->fr->id, ft->fr->rev,
+				    hw_fr_status_name(ft->fr->status),
+				    color ? state_color(ft->state) : "",
+				    hw_fr_state_name(ft->state),
+				    color ? "\033[0m" : "", ft->impl, tests, cov,
+				    ft->ndefects);
+	}
+	if (!err && t->ndefects)
+		err = hw_buf_printf(o, "\ndefects:\n");
+	for (size_t i = 0; !err && i < t->ndefects; i++) {
+		const hw_defect *d = &t->defects[i];
+
+		err = hw_buf_printf(o, "  %s:%ld: [%s] %s\n",
+				    d->file ? d->file : "-", d->line,
+				    hw_defect_kind_name(d->kind), d->message);
+	}
+	counts(t, c, &approved, &ok);
+	if (!err)
+		err = hw_buf_printf(
+			o,
+			"\n%zu FRs: %zu verified, %zu failing, %zu untested, "
+			"%zu partial, %zu uncovered, %zu waived; approved FRs "
+			"verified: %zu/%zu; %zu defects\n",
+			t->nfrs, c[HW_ST_VERIFIED], c[HW_ST_FAILING],
+			c[HW_ST_UNTESTED], c[HW_ST_PARTIAL], c[HW_ST_UNCOVERED],
+			c[HW_ST_WAIVED], ok, approved, t->ndefects);
+	return err;
+}
+
+static const char *kind_name(hw_tag_kind k)
+{
+	return k == HW_TAG_IMPL ? "impl" : k == HW_TAG_UTEST ? "utest" : "itest";
+}
+
+static void write_link(hw_jw *w, const hw_link *l)
+{
+	hw_jw_object(w);
+	hw_jw_key(w, "kind");
+	hw_jw_str(w, kind_name(l->kind));
+	hw_jw_key(w, "file");
+	hw_jw_str(w, l->file->path);
+	hw_jw_key(w, "line");
+	hw_jw_int(w, l->tag->line);
+	hw_jw_key(w, "function");
+	hw_jw_str(w, l->func ? l->func->name : NULL);
+	if (l->func) {
+		hw_jw_key(w, "first_line");
+		hw_jw_int(w, l->func->first);
+		hw_jw_key(w, "last_line");
+		hw_jw_int(w, l->func->last);
+	}
+	hw_jw_key(w, "rev");
+	hw_jw_int(w, l->tag->rev);
+	if (l->kind != HW_TAG_IMPL) {
+		hw_jw_key(w, "outcome");
+		if (l->outcome < 0)
+			hw_jw_null(w);
+		else
+			hw_jw_str(w, hw_outcome_name((hw_outcome)l->outcome));
+		hw_jw_key(w, "runs");
+		hw_jw_int(w, l->runs);
+	}
+	hw_jw_end(w);
+}
+
+/* Implements: FR-TRACE-005 */
+int hw_trace_write_json(hw_buf *o, const hw_trace *t)
+{
+	hw_jw w;
+	size_t c[6], approved, ok;
+
+	counts(t, c, &approved, &ok);
+	hw_jw_init(&w, o, 1);
+	hw_jw_object(&w);
+	hw_jw_key(&w, "schema");
+	hw_jw_str(&w, HW_TRACE_SCHEMA);
+	hw_jw_key(&w, "summary");
+	hw_jw_object(&w);
+	hw_jw_key(&w, "frs");
+	hw_jw_int(&w, (long long)t->nfrs);
+	for (int s = 0; s <= HW_ST_WAIVED; s++) {
+		hw_jw_key(&w, hw_fr_state_name((hw_fr_state)s));
+		hw_jw_int(&w, (long long)c[s]);
+	}
+	hw_jw_key(&w, "approved");
+	hw_jw_int(&w, (long long)approved);
+	hw_jw_key(&w, "approved_verified");
+	hw_jw_int(&w, (long long)ok);
+	hw_jw_key(&w, "defects");
+	hw_jw_int(&w, (long long)t->ndefects);
+	hw_jw_key(&w, "coverage_threshold");
+	hw_jw_int(&w, (long long)t->threshold);
+	hw_jw_key(&w, "have_results");
+	hw_jw_bool(&w, t->have_results);
+	hw_jw_key(&w, "have_coverage");
+	hw_jw_bool(&w, t->have_coverage);
+	hw_jw_end(&w);
+	hw_jw_key(&w, "frs");
+	hw_jw_array(&w);
+	for (size_t i = 0; i < t->nfrs; i++) {
+		const hw_fr_trace *ft = &t->frs[i];
+
+		hw_jw_object(&w);
+		hw_jw_key(&w, "id");
+		hw_jw_str(&w, ft->fr->id);
+		hw_jw_key(&w, "rev");
+		hw_jw_int(&w, ft->fr->rev);
+		hw_jw_key(&w, "fr_status");
+		hw_jw_str(&w, hw_fr_status_name(ft->fr->status));
+		hw_jw_key(&w, "status");
+		hw_jw_str(&w, hw_fr_state_name(ft->state));
+		hw_jw_key(&w, "title");
+		hw_jw_str(&w, ft->fr->title);
+		hw_jw_key(&w, "file");
+		hw_jw_str(&w, ft->fr->file);
+		hw_jw_key(&w, "line");
+		hw_jw_int(&w, ft->fr->line);
+		hw_jw_key(&w, "impl");
+		hw_jw_int(&w, (long long)ft->impl);
+		hw_jw_key(&w, "tests");
+		hw_jw_int(&w, (long long)ft->tests);
+		hw_jw_key(&w, "tests_passed");
+		hw_jw_int(&w, (long long)ft->tests_passed);
+		hw_jw_key(&w, "coverage");
+		hw_jw_object(&w);
+		hw_jw_key(&w, "lines");
+		hw_jw_int(&w, ft->cov_lines);
+		hw_jw_key(&w, "hit");
+		hw_jw_int(&w, ft->cov_hit);
+		hw_jw_key(&w, "known");
+		hw_jw_bool(&w, ft->cov_known);
+		hw_jw_end(&w);
+		if (ft->waiver) {
+			hw_jw_key(&w, "waiver");
+			hw_jw_object(&w);
+			hw_jw_key(&w, "reason");
+			hw_jw_str(&w, ft->waiver->reason);
+			hw_jw_key(&w, "expires");
+			hw_jw_str(&w, ft->waiver->expires);
+			hw_jw_end(&w);
+		}
+		hw_jw_key(&w, "links");
+		hw_jw_array(&w);
+		for (size_t k = 0; k < ft->nlinks; k++)
+			write_link(&w, &ft->links[k]);
+		hw_jw_end(&w);
+		hw_jw_end(&w);
+	}
+	hw_jw_end(&w);
+	hw_jw_key(&w, "defects");
+	hw_jw_array(&w);
+	for (size_t i = 0; i < t->ndefects; i++) {
+		const hw_defect *d = &t->defects[i];
+
+		hw_jw_object(&w);
+		hw_jw_key(&w, "id");
+		hw_jw_str(&w, d->id);
+		hw_jw_key(&w, "kind");
+		hw_jw_str(&w, hw_defect_kind_name(d->kind));
+		hw_jw_key(&w, "fr");
+		hw_jw_str(&w, d->fr);
+		hw_jw_key(&w, "file");
+		hw_jw_str(&w, d->file);
+		hw_jw_key(&w, "line");
+		hw_jw_int(&w, d->line);
+		hw_jw_key(&w, "message");
+		hw_jw_str(&w, d->message);
+		hw_jw_end(&w);
+	}
+	hw_jw_end(&w);
+	hw_jw_end(&w);
+	return hw_jw_finish(&w);
+}
+
+/* Pipes and newlines would break a Markdown table cell. */
+static int md_cell(hw_buf *o, const char *s)
+{
+	int err = HW_OK;
+
+	for (; *s && !err; s++)
+		err = *s == '|'    ? hw_buf_puts(o, "\\|")
+		      : *s == '\n' ? hw_buf_putc(o, ' ')
+				   : hw_buf_putc(o, *s);
+	return err;
+}
+
+/* Implements: FR-TRACE-005 */
+int hw_trace_write_md(hw_buf *o, const hw_trace *t)
+{
+	size_t c[6], approved, ok;
+	int err;
+
+	counts(t, c, &approved, &ok);
+	err = hw_buf_printf(o, "**hwledger trace**: %zu/%zu approved FRs "
+			       "verified, %zu defects\n\n"
+			       "| FR | Rev | Status | Impl | Tests | Coverage "
+			       "| Defects | Title |\n"
+			       "|---|---:|---|---:|---:|---:|---:|---|\n",
+			    ok, approved, t->ndefects);
+	for (size_t i = 0; !err && i < t->nfrs; i++) {
+		const hw_fr_trace *ft = &t->frs[i];
+		char cov[32];
+
+		coverage_text(cov, sizeof(cov), t, ft);
+		err = hw_buf_printf(o, "| %s | %d | %s%s | %zu | %zu/%zu | %s "
+				       "| %zu | ",
+				    ft->fr->id, ft->fr->rev,
+				    hw_fr_state_name(ft->state),
+				    ft->fr->status == HW_FR_APPROVED ? ""
+								     : " (draft)",
+				    ft->impl, ft->tests_passed, ft->tests, cov,
+				    ft->ndefects);
+		if (ft->fr->status == HW_FR_DEPRECATED && !err)
+			err = hw_buf_puts(o, "(deprecated) ");
+		if (!err)
+			err = md_cell(o, ft->fr->title);
+		if (!err)
+			err = hw_buf_puts(o, " |\n");
+	}
+	if (!err && t->ndefects)
+		err = hw_buf_puts(o, "\n<details><summary>Defects</summary>\n\n");
+	for (size_t i = 0; !err && i < t->ndefects; i++) {
+		const hw_defect *d = &t->defects[i];
+
+		err = hw_buf_printf(o, "- `%s:%ld` **%s**: ",
+				    d->file ? d->file : "-", d->line,
+				    hw_defect_kind_name(d->kind));
+		if (!err)
+			err = md_cell(o, d->message);
+		if (!err)
+			err = hw_buf_putc(o, '\n');
+	}
+	if (!err && t->ndefects)
+		err = hw_buf_puts(o, "\n</details>\n");
+	return err;
+}
+
+static const char *const rule_text[HW_DEF_COUNT] = {
+	"A trace tag names an FR that does not exist.",
+	"A trace tag is pinned to an older revision of its FR.",
+	"An FR's text changed but its revision did not.",
+	"Two FRs share one ID.",
+	"A test function names no FR.",
+	"A tagged test has no imported result.",
+	"A test that verifies an FR failed.",
+	"A deprecated FR is still implemented.",
+	"A trace tag is malformed or names a future revision.",
+	"A waiver has expired.",
+	"An FR's implementing lines are under the coverage threshold."};
+
+static const char *defect_level(hw_defect_kind k)
+{
+	switch (k) {
+	case HW_DEF_UNKNOWN_FR:
+	case HW_DEF_DUPLICATE_FR:
+	case HW_DEF_MALFORMED_TAG:
+	case HW_DEF_FAILING_TEST:
+	case HW_DEF_EXPIRED_WAIVER:
+		return "error";
+	case HW_DEF_DEPRECATED_IMPL:
+		return "note";
+	default:
+		return "warning";
+	}
+}
+
+/* Implements: FR-TRACE-005 */
+int hw_trace_write_sarif(hw_buf *o, const hw_trace *t)
+{
+	hw_jw w;
+
+	hw_jw_init(&w, o, 1);
+	hw_jw_object(&w);
+	hw_jw_key(&w, "$schema");
+	hw_jw_str(&w, "https://json.schemastore.org/sarif-2.1.0.json");
+	hw_jw_key(&w, "version");
+	hw_jw_str(&w, "2.1.0");
+	hw_jw_key(&w, "runs");
+	hw_jw_array(&w);
+	hw_jw_object(&w);
+	hw_jw_key(&w, "tool");
+	hw_jw_object(&w);
+	hw_jw_key(&w, "driver");
+	hw_jw_object(&w);
+	hw_jw_key(&w, "name");
+	hw_jw_str(&w, "hwledger-trace");
+	hw_jw_key(&w, "informationUri");
+	hw_jw_str(&w, "https://github.com/hwledger/hwledger");
+	hw_jw_key(&w, "rules");
+	hw_jw_array(&w);
+	for (int k = 0; k < HW_DEF_COUNT; k++) {
+		hw_jw_object(&w);
+		hw_jw_key(&w, "id");
+		hw_jw_str(&w, hw_defect_kind_name((hw_defect_kind)k));
+		hw_jw_key(&w, "shortDescription");
+		hw_jw_object(&w);
+		hw_jw_key(&w, "text");
+		hw_jw_str(&w, rule_text[k]);
+		hw_jw_end(&w);
+		hw_jw_key(&w, "defaultConfiguration");
+		hw_jw_object(&w);
+		hw_jw_key(&w, "level");
+		hw_jw_str(&w, defect_level((hw_defect_kind)k));
+		hw_jw_end(&w);
+		hw_jw_end(&w);
+	}
+	hw_jw_end(&w);
+	hw_jw_end(&w);
+	hw_jw_end(&w);
+	hw_jw_key(&w, "results");
+	hw_jw_array(&w);
+	for (size_t i = 0; i < t->ndefects; i++) {
+		const hw_defect *d = &t->defects[i];
+
+		hw_jw_object(&w);
+		hw_jw_key(&w, "ruleId");
+		hw_jw_str(&w, hw_defect_kind_name(d->kind));
+		hw_jw_key(&w, "ruleIndex");
+		hw_jw_int(&w, d->kind);
+		hw_jw_key(&w, "level");
+		hw_jw_str(&w, defect_level(d->kind));
+		hw_jw_key(&w, "message");
+		hw_jw_object(&w);
+		hw_jw_key(&w, "text");
+		hw_jw_str(&w, d->message);
+		hw_jw_end(&w);
+		if (d->file) {
+			hw_jw_key(&w, "locations");
+			hw_jw_array(&w);
+			hw_jw_object(&w);
+			hw_jw_key(&w, "physicalLocation");
+			hw_jw_object(&w);
+			hw_jw_key(&w, "artifactLocation");
+			hw_jw_object(&w);
+			hw_jw_key(&w, "uri");
+			hw_jw_str(&w, d->file);
+			hw_jw_end(&w);
+			hw_jw_key(&w, "region");
+			hw_jw_object(&w);
+			hw_jw_key(&w, "startLine");
+			hw_jw_int(&w, d->line > 0 ? d->line : 1);
+			hw_jw_end(&w);
+			hw_jw_end(&w);
+			hw_jw_end(&w);
+			hw_jw_end(&w);
+		}
+		hw_jw_key(&w, "partialFingerprints");
+		hw_jw_object(&w);
+		hw_jw_key(&w, "hwledgerDefect/v1");
+		hw_jw_str(&w, d->id);
+		hw_jw_end(&w);
+		hw_jw_end(&w);
+	}
+	hw_jw_end(&w);
+	hw_jw_end(&w);
+	hw_jw_end(&w);
+	hw_jw_end(&w);
+	return hw_jw_finish(&w);
+}
+
+int hw_baseline_write(const char *path, const hw_trace *t)
+{
+	hw_buf o;
+	hw_jw w;
+	size_t c[6], approved, ok;
+	int err;
+
+	counts(t, c, &approved, &ok);
+	hw_buf_init(&o, 0);
+	hw_jw_init(&w, &o, 1);
+	hw_jw_object(&w);
+	hw_jw_key(&w, "schema");
+	hw_jw_str(&w, HW_BASELINE_SCHEMA);
+	hw_jw_key(&w, "approved_verified");
+	hw_jw_int(&w, (long long)ok);
+	hw_jw_key(&w, "approved");
+	hw_jw_int(&w, (long long)approved);
+	hw_jw_key(&w, "defects");
+	hw_jw_array(&w);
+	for (size_t i = 0; i < t->ndefects; i++)
+		hw_jw_str(&w, t->defects[i].id);
+	hw_jw_end(&w);
+	hw_jw_key(&w, "frs");
+	hw_jw_array(&w);
+	for (size_t i = 0; i < t->nfrs; i++) {
+		const hw_fr_trace *ft = &t->frs[i];
+
+		hw_jw_object(&w);
+		hw_jw_key(&w, "id");
+		hw_jw_str(&w, ft->fr->id);
+		hw_jw_key(&w, "rev");
+		hw_jw_int(&w, ft->fr->rev);
+		hw_jw_key(&w, "sha256");
+		hw_jw_str(&w, ft->fr->sha256);
+		hw_jw_key(&w, "status");
+		hw_jw_str(&w, hw_fr_state_name(ft->state));
+		hw_jw_end(&w);
+	}
+	hw_jw_end(&w);
+	hw_jw_end(&w);
+	err = hw_jw_finish(&w);
+	if (!err)
+		err = hw_file_write_atomic(path, o.data, o.len);
+	hw_buf_free(&o);
+	return err;
+}

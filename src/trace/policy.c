@@ -1,0 +1,488 @@
+/*
+ * policy.c — traceability/policy.json, the baseline file, and the gate
+ * that applies them to a trace.
+ */
+#include "trace.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const default_fail_on[] = {
+	"unknown-fr", "duplicate-fr", "malformed-tag", "failing-test",
+	"expired-waiver", NULL};
+
+/* The line of the first occurrence of needle at or after from, or 0. */
+static long line_of(const char *text, size_t len, const char *needle,
+		    size_t from)
+{
+	size_t n = strlen(needle);
+	long line = 1;
+
+	for (size_t i = 0; i < len; i++) {
+		if (i >= from && len - i >= n && memcmp(text + i, needle, n) == 0)
+			return line;
+		if (text[i] == '\n')
+			line++;
+	}
+	return 0;
+}
+
+int hw_policy_defaults(hw_policy *p)
+{
+	size_t n = 0;
+
+	memset(p, 0, sizeof(*p));
+	p->min_verified_share = 1.0;
+	p->coverage_threshold = 80.0;
+	while (default_fail_on[n])
+		n++;
+	p->fail_on = calloc(n + 1, sizeof(*p->fail_on));
+	if (!p->fail_on)
+		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	for (size_t i = 0; i < n; i++)
+		if (!(p->fail_on[i] = hw_strdup(default_fail_on[i]))) {
+			hw_policy_free(p);
+			return hw_error_set(HW_ENOMEM, NULL, 0, 0,
+					    "out of memory");
+		}
+	return HW_OK;
+}
+
+void hw_policy_free(hw_policy *p)
+{
+	hw_strv_free(p->fail_on);
+	for (size_t i = 0; i < p->nwaivers; i++) {
+		free(p->waivers[i].fr);
+		free(p->waivers[i].reason);
+		free(p->waivers[i].expires);
+	}
+	free(p->waivers);
+	free(p->path);
+	memset(p, 0, sizeof(*p));
+}
+
+static int valid_date(const char *s)
+{
+	int y, m, d;
+	static const int days[] = {31, 29, 31, 30, 31, 30,
+				   31, 31, 30, 31, 30, 31};
+
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return 0;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return 0;
+	y = atoi(s);
+	m = atoi(s + 5);
+	d = atoi(s + 8);
+	return y >= 1970 && m >= 1 && m <= 12 && d >= 1 && d <= days[m - 1];
+}
+
+static int load_waivers(hw_policy *p, const cJSON *arr, const char *text,
+			size_t len, long line)
+{
+	const cJSON *w;
+	size_t from = 0;
+	int n = cJSON_GetArraySize(arr);
+
+	if (!cJSON_IsArray(arr))
+		return hw_error_set(HW_EINVAL, p->path, line, 0,
+				    "\"waivers\" must be an array");
+	p->waivers = calloc((size_t)n + 1, sizeof(*p->waivers));
+	if (!p->waivers)
+		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	{
+		long l = line_of(text, len, "\"waivers\"", 0);
+		const char *k = l ? strstr(text, "\"waivers\"") : NULL;
+
+		from = k ? (size_t)(k - text) : 0;
+	}
+	cJSON_ArrayForEach(w, arr) {
+		hw_waiver *wv = &p->waivers[p->nwaivers];
+		const cJSON *fr = cJSON_GetObjectItemCaseSensitive(w, "fr");
+		const cJSON *why = cJSON_GetObjectItemCaseSensitive(w, "reason");
+		const cJSON *exp = cJSON_GetObjectItemCaseSensitive(w, "expires");
+		long wl;
+
+		if (!cJSON_IsString(fr))
+			return hw_error_set(HW_EINVAL, p->path, line, 0,
+					    "waiver %zu has no \"fr\"",
+					    p->nwaivers + 1);
+		{
+			hw_buf q;
+
+			hw_buf_init(&q, 0);
+			if (hw_buf_printf(&q, "\"%s\"", fr->valuestring)) {
+				hw_buf_free(&q);
+				return hw_error_code();
+			}
+			wl = line_of(text, len, q.data, from);
+			hw_buf_free(&q);
+		}
+		if (!hw_fr_id_valid(fr->valuestring))
+			return hw_error_set(HW_EINVAL, p->path, wl, 0,
+					    "waiver names '%s', which is not "
+					    "an FR ID",
+					    fr->valuestring);
+		if (!cJSON_IsString(why) || !why->valuestring[0])
+			return hw_error_set(HW_EINVAL, p->path, wl, 0,
+					    "the waiver for %s needs a "
+					    "\"reason\"",
+					    fr->valuestring);
+		if (!cJSON_IsString(exp) || !valid_date(exp->valuestring))
+			return hw_error_set(HW_EINVAL, p->path, wl, 0,
+					    "the waiver for %s needs "
+					    "\"expires\": \"YYYY-MM-DD\"",
+					    fr->valuestring);
+		wv->fr = hw_strdup(fr->valuestring);
+		wv->reason = hw_strdup(why->valuestring);
+		wv->expires = hw_strdup(exp->valuestring);
+		wv->line = wl;
+		p->nwaivers++;
+		if (!wv->fr || !wv->reason || !wv->expires)
+			return hw_error_set(HW_ENOMEM, NULL, 0, 0,
+					    "out of memory");
+	}
+	return HW_OK;
+}
+
+static int number_in(const cJSON *j, double lo, double hi, double *out)
+{
+	if (!cJSON_IsNumber(j) || isnan(j->valuedouble) ||
+	    j->valuedouble < lo || j->valuedouble > hi)
+		return 0;
+	*out = j->valuedouble;
+	return 1;
+}
+
+/* Implements: FR-TRACE-006 */
+int hw_policy_load(hw_policy *p, const char *path, int may_miss)
+{
+	hw_buf b;
+	cJSON *root = NULL;
+	const cJSON *item;
+	int err;
+
+	if ((err = hw_policy_defaults(p)))
+		return err;
+	if (!(p->path = hw_strdup(path)))
+		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	if (may_miss && !hw_path_exists(path))
+		return HW_OK;
+	hw_buf_init(&b, 0);
+	err = hw_file_read(&b, path, 4 << 20);
+	if (!err)
+		err = hw_json_parse(&root, path, b.data, b.len);
+	if (!err && !cJSON_IsObject(root))
+		err = hw_error_set(HW_EINVAL, path, 1, 1,
+				   "the policy must be a JSON object");
+	if (err) {
+		cJSON_Delete(root);
+		root = NULL;
+	}
+	cJSON_ArrayForEach(item, root) {
+		const char *k = item->string;
+		long line = line_of(b.data, b.len, k, 0);
+
+		if (strcmp(k, "schema") == 0) {
+			if (!cJSON_IsString(item) ||
+			    strcmp(item->valuestring, "hwledger.policy/1") != 0)
+				err = hw_error_set(HW_EINVAL, path, line, 0,
+						   "\"schema\" must be "
+						   "\"hwledger.policy/1\"");
+		} else if (strcmp(k, "min_verified_share") == 0) {
+			if (!number_in(item, 0, 1, &p->min_verified_share))
+				err = hw_error_set(HW_EINVAL, path, line, 0,
+						   "\"min_verified_share\" "
+						   "must be a number from 0 "
+						   "to 1");
+		} else if (strcmp(k, "coverage_threshold") == 0) {
+			if (!number_in(item, 0, 100, &p->coverage_threshold))
+				err = hw_error_set(HW_EINVAL, path, line, 0,
+						   "\"coverage_threshold\" "
+						   "must be a percentage from "
+						   "0 to 100");
+		} else if (strcmp(k, "fail_on") == 0) {
+			const cJSON *s;
+			int n = cJSON_GetArraySize(item), i = 0;
+
+			if (!cJSON_IsArray(item)) {
+				err = hw_error_set(HW_EINVAL, path, line, 0,
+						   "\"fail_on\" must be an "
+						   "array of defect kinds");
+				break;
+			}
+			hw_strv_free(p->fail_on);
+			p->fail_on = calloc((size_t)n + 1, sizeof(char *));
+			if (!p->fail_on) {
+				err = hw_error_set(HW_ENOMEM, NULL, 0, 0,
+						   "out of memory");
+				break;
+			}
+			cJSON_ArrayForEach(s, item) {
+				if (!cJSON_IsString(s) ||
+				    hw_defect_kind_from_name(s->valuestring) < 0) {
+					err = hw_error_set(
+						HW_EINVAL, path, line, 0,
+						"\"fail_on\": unknown defect "
+						"kind %s%s%s",
+						cJSON_IsString(s) ? "'" : "",
+						cJSON_IsString(s) ? s->valuestring
+								  : "(not a string)",
+						cJSON_IsString(s) ? "'" : "");
+					break;
+				}
+				if (!(p->fail_on[i++] = hw_strdup(s->valuestring))) {
+					err = hw_error_set(HW_ENOMEM, NULL, 0,
+							   0, "out of memory");
+					break;
+				}
+			}
+		} else if (strcmp(k, "waivers") == 0) {
+			err = load_waivers(p, item, b.data, b.len, line);
+		} else if (strcmp(k, "optional_checks") == 0) {
+			if (!cJSON_IsArray(item))
+				err = hw_error_set(HW_EINVAL, path, line, 0,
+						   "\"optional_checks\" must "
+						   "be an array");
+		} else {
+			err = hw_error_set(HW_EINVAL, path, line, 0,
+					   "unknown key \"%s\"", k);
+		}
+		if (err)
+			break;
+	}
+	cJSON_Delete(root);
+	hw_buf_free(&b);
+	if (err)
+		hw_policy_free(p);
+	return err;
+}
+
+/* ---- baseline ---------------------------------------------------------- */
+
+static int strp_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void hw_baseline_free(hw_baseline *b)
+{
+	for (size_t i = 0; i < b->ndefects; i++)
+		free(b->defects[i]);
+	for (size_t i = 0; i < b->nfrs; i++)
+		free(b->fr_ids[i]);
+	free(b->defects);
+	free(b->fr_ids);
+	free(b->fr_rev);
+	free(b->fr_sha);
+	free(b->fr_state);
+	memset(b, 0, sizeof(*b));
+}
+
+static int state_from_name(const char *s)
+{
+	for (int i = 0; i <= HW_ST_WAIVED; i++)
+		if (strcmp(hw_fr_state_name((hw_fr_state)i), s) == 0)
+			return i;
+	return -1;
+}
+
+int hw_baseline_load(hw_baseline *b, const char *path, int may_miss)
+{
+	cJSON *root = NULL;
+	const cJSON *defs, *frs, *item;
+	int err;
+
+	memset(b, 0, sizeof(*b));
+	if (may_miss && !hw_path_exists(path))
+		return HW_OK;
+	if ((err = hw_json_load(&root, path, 64 << 20)))
+		return err;
+	defs = cJSON_GetObjectItemCaseSensitive(root, "defects");
+	frs = cJSON_GetObjectItemCaseSensitive(root, "frs");
+	item = cJSON_GetObjectItemCaseSensitive(root, "schema");
+	if (!cJSON_IsString(item) ||
+	    strcmp(item->valuestring, HW_BASELINE_SCHEMA) != 0 ||
+	    !cJSON_IsArray(defs) || !cJSON_IsArray(frs)) {
+		cJSON_Delete(root);
+		return hw_error_set(HW_EINVAL, path, 1, 1,
+				    "not a baseline: expected schema \"%s\" "
+				    "with \"defects\" and \"frs\" arrays",
+				    HW_BASELINE_SCHEMA);
+	}
+	b->defects = calloc((size_t)cJSON_GetArraySize(defs) + 1,
+			    sizeof(char *));
+	b->fr_ids = calloc((size_t)cJSON_GetArraySize(frs) + 1, sizeof(char *));
+	b->fr_rev = calloc((size_t)cJSON_GetArraySize(frs) + 1, sizeof(int));
+	b->fr_sha = calloc((size_t)cJSON_GetArraySize(frs) + 1,
+			   sizeof(*b->fr_sha));
+	b->fr_state = calloc((size_t)cJSON_GetArraySize(frs) + 1, sizeof(int));
+	if (!b->defects || !b->fr_ids || !b->fr_rev || !b->fr_sha ||
+	    !b->fr_state) {
+		err = hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+		goto cleanup;
+	}
+	cJSON_ArrayForEach(item, defs) {
+		if (!cJSON_IsString(item)) {
+			err = hw_error_set(HW_EINVAL, path, 0, 0,
+					   "\"defects\" must hold defect ids");
+			goto cleanup;
+		}
+		if (!(b->defects[b->ndefects++] = hw_strdup(item->valuestring))) {
+			err = hw_error_set(HW_ENOMEM, NULL, 0, 0,
+					   "out of memory");
+			goto cleanup;
+		}
+	}
+	qsort(b->defects, b->ndefects, sizeof(char *), strp_cmp);
+	cJSON_ArrayForEach(item, frs) {
+		const cJSON *id = cJSON_GetObjectItemCaseSensitive(item, "id");
+		const cJSON *rev = cJSON_GetObjectItemCaseSensitive(item, "rev");
+		const cJSON *sha = cJSON_GetObjectItemCaseSensitive(item, "sha256");
+		const cJSON *st = cJSON_GetObjectItemCaseSensitive(item, "status");
+
+		if (!cJSON_IsString(id) || !cJSON_IsNumber(rev) ||
+		    !cJSON_IsString(sha) ||
+		    strlen(sha->valuestring) != HW_SHA256_HEX_LEN ||
+		    !cJSON_IsString(st)) {
+			err = hw_error_set(HW_EINVAL, path, 0, 0,
+					   "each entry of \"frs\" needs id, "
+					   "rev, sha256 and status");
+			goto cleanup;
+		}
+		if (!(b->fr_ids[b->nfrs] = hw_strdup(id->valuestring))) {
+			err = hw_error_set(HW_ENOMEM, NULL, 0, 0,
+					   "out of memory");
+			goto cleanup;
+		}
+		b->fr_rev[b->nfrs] = rev->valueint;
+		memcpy(b->fr_sha[b->nfrs], sha->valuestring,
+		       HW_SHA256_HEX_LEN + 1);
+		b->fr_state[b->nfrs] = state_from_name(st->valuestring);
+		b->nfrs++;
+	}
+	b->loaded = 1;
+cleanup:
+	cJSON_Delete(root);
+	if (err)
+		hw_baseline_free(b);
+	return err;
+}
+
+static int in_baseline(const hw_baseline *b, const char *id)
+{
+	return bsearch(&id, b->defects, b->ndefects, sizeof(char *),
+		       strp_cmp) != NULL;
+}
+
+static int fails_on(const hw_policy *p, hw_defect_kind k)
+{
+	if (k == HW_DEF_EXPIRED_WAIVER)
+		return 1; /* an expired waiver always fails */
+	for (char **s = p->fail_on; s && *s; s++)
+		if (strcmp(*s, hw_defect_kind_name(k)) == 0)
+			return 1;
+	return 0;
+}
+
+/* Implements: FR-TRACE-006 */
+int hw_gate(const hw_trace *t, const hw_policy *p, const hw_baseline *b,
+	    hw_diags *reasons, const char *today)
+{
+	size_t approved = 0, ok = 0;
+	double share, need = p->min_verified_share;
+	int err;
+
+	(void)today;
+	for (size_t i = 0; i < t->nfrs; i++) {
+		const hw_fr_trace *ft = &t->frs[i];
+
+		if (ft->fr->status != HW_FR_APPROVED)
+			continue;
+		approved++;
+		if (ft->state == HW_ST_VERIFIED || ft->state == HW_ST_WAIVED)
+			ok++;
+	}
+	share = approved ? (double)ok / (double)approved : 1.0;
+	if (b && b->loaded) {
+		/* the ratchet: never fall below what the baseline reached */
+		size_t bapproved = 0, bok = 0;
+
+		for (size_t i = 0; i < t->nfrs; i++) {
+			const hw_fr_trace *ft = &t->frs[i];
+
+			for (size_t k = 0; k < b->nfrs; k++) {
+				if (strcmp(b->fr_ids[k], ft->fr->id) != 0)
+					continue;
+				if ((b->fr_state[k] == HW_ST_VERIFIED ||
+				     b->fr_state[k] == HW_ST_WAIVED) &&
+				    ft->state != HW_ST_VERIFIED &&
+				    ft->state != HW_ST_WAIVED &&
+				    (err = hw_diags_add(
+					     reasons, HW_DIAG_ERROR,
+					     ft->fr->file, ft->fr->line, 0,
+					     "%s regressed from %s to %s",
+					     ft->fr->id,
+					     hw_fr_state_name(b->fr_state[k]),
+					     hw_fr_state_name(ft->state))))
+					return err;
+				if (ft->fr->status == HW_FR_APPROVED) {
+					bapproved++;
+					bok += b->fr_state[k] == HW_ST_VERIFIED ||
+					       b->fr_state[k] == HW_ST_WAIVED;
+				}
+				break;
+			}
+		}
+		if (bapproved && (double)bok / (double)bapproved < need)
+			need = (double)bok / (double)bapproved;
+	}
+	if (share + 1e-9 < need) {
+		if ((err = hw_diags_add(reasons, HW_DIAG_ERROR, NULL, 0, 0,
+					"%zu of %zu approved FRs are verified "
+					"(%.1f%%); the policy needs %.1f%%",
+					ok, approved, 100.0 * share,
+					100.0 * need)))
+			return err;
+		for (size_t i = 0; i < t->nfrs; i++) {
+			const hw_fr_trace *ft = &t->frs[i];
+
+			char why[64] = "";
+
+			if (ft->fr->status != HW_FR_APPROVED ||
+			    ft->state == HW_ST_VERIFIED ||
+			    ft->state == HW_ST_WAIVED)
+				continue;
+			if (ft->missing) {
+				char kinds[32];
+
+				hw_fr_needs_text(kinds, sizeof(kinds),
+						 ft->missing);
+				snprintf(why, sizeof(why), " (no %s link)",
+					 kinds);
+			}
+			if ((err = hw_diags_add(reasons, HW_DIAG_ERROR,
+						ft->fr->file, ft->fr->line, 0,
+						"%s is %s%s", ft->fr->id,
+						hw_fr_state_name(ft->state), why)))
+				return err;
+		}
+	}
+	for (size_t i = 0; i < t->ndefects; i++) {
+		const hw_defect *d = &t->defects[i];
+		int fresh = b && b->loaded && !in_baseline(b, d->id);
+		int fail = b && b->loaded ? fresh : fails_on(p, d->kind);
+
+		if (d->kind == HW_DEF_EXPIRED_WAIVER)
+			fail = 1;
+		if (fail && (err = hw_diags_add(reasons, HW_DIAG_ERROR, d->file,
+						d->line, 0, "%s%s: %s",
+						fresh ? "new " : "",
+						hw_defect_kind_name(d->kind),
+						d->message)))
+			return err;
+	}
+	return reasons->errors ? HW_EFAIL : HW_OK;
+}

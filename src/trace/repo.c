@@ -1,0 +1,437 @@
+/*
+ * repo.c — selecting a repository's files and scanning them, in parallel,
+ * through the index cache.
+ *
+ * Files come from walking the literal folder prefix of each `sources` and
+ * `tests` glob; a file is kept when a source or test glob matches its path
+ * and no `exclude` glob does. Symbolic links to files are followed, links to
+ * folders are not (so a link loop cannot trap the walk), and both are said.
+ */
+#include "internal.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+typedef struct pathset {
+	char **v;
+	size_t n;
+	size_t cap;
+} pathset;
+
+static int pathset_add(pathset *s, const char *path)
+{
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 256;
+		char **v = realloc(s->v, cap * sizeof(*v));
+
+		if (!v)
+			return hw_error_set(HW_ENOMEM, NULL, 0, 0,
+					    "out of memory");
+		s->v = v;
+		s->cap = cap;
+	}
+	if (!(s->v[s->n] = hw_strdup(path)))
+		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	s->n++;
+	return HW_OK;
+}
+
+static void pathset_free(pathset *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->v[i]);
+	free(s->v);
+	memset(s, 0, sizeof(*s));
+}
+
+static int any_match(char **globs, const char *path)
+{
+	for (char **g = globs; g && *g; g++)
+		if (hw_glob_match(*g, path))
+			return 1;
+	return 0;
+}
+
+static int wanted(const hw_config *cfg, const char *path)
+{
+	return (any_match(cfg->sources, path) || any_match(cfg->tests, path)) &&
+	       !any_match(cfg->exclude, path);
+}
+
+/* The folder part of a glob before its first wildcard ("" for the root). */
+static char *glob_root(const char *glob)
+{
+	const char *wild = strpbrk(glob, "*?[");
+	const char *end = wild ? wild : glob + strlen(glob);
+
+	while (end > glob && end[-1] != '/')
+		end--;
+	if (end > glob)
+		end--; /* drop the slash */
+	return hw_strndup(glob, (size_t)(end - glob));
+}
+
+#define MAX_DEPTH 64
+
+static int walk(pathset *out, hw_diags *diags, const hw_config *cfg,
+		const char *dir, int depth)
+{
+	DIR *d;
+	struct dirent *e;
+	int err = HW_OK;
+
+	if (depth > MAX_DEPTH)
+		return hw_diags_add(diags, HW_DIAG_WARNING, dir, 0, 0,
+				    "folders nested deeper than %d levels; "
+				    "not walked",
+				    MAX_DEPTH);
+	d = opendir(*dir ? dir : ".");
+	if (!d) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			return HW_OK; /* a glob whose folder does not exist */
+		return hw_diags_add(diags, HW_DIAG_ERROR, dir, 0, 0,
+				    "cannot read folder: %s", strerror(errno));
+	}
+	while (!err && (e = readdir(d)) != NULL) {
+		struct stat st;
+		char *path;
+
+		if (e->d_name[0] == '.')
+			continue; /* ., .., .git, .hwledger and other hidden */
+		path = *dir ? hw_path_join(dir, e->d_name)
+			    : hw_strdup(e->d_name);
+		if (!path) {
+			err = hw_error_set(HW_ENOMEM, NULL, 0, 0,
+					   "out of memory");
+			break;
+		}
+		if (lstat(path, &st) != 0) {
+			err = hw_diags_add(diags, HW_DIAG_ERROR, path, 0, 0,
+					   "cannot stat: %s", strerror(errno));
+		} else if (S_ISDIR(st.st_mode)) {
+			err = walk(out, diags, cfg, path, depth + 1);
+		} else if (S_ISLNK(st.st_mode)) {
+			if (stat(path, &st) != 0) {
+				if (wanted(cfg, path))
+					err = hw_diags_add(
+						diags, HW_DIAG_ERROR, path, 0,
+						0,
+						errno == ELOOP
+							? "symbolic link loop"
+							: "broken symbolic "
+							  "link: %s",
+						strerror(errno));
+			} else if (S_ISDIR(st.st_mode)) {
+				err = hw_diags_add(diags, HW_DIAG_WARNING,
+						   path, 0, 0,
+						   "symbolic link to a folder; "
+						   "not followed");
+			} else if (S_ISREG(st.st_mode) && wanted(cfg, path)) {
+				err = pathset_add(out, path);
+			}
+		} else if (S_ISREG(st.st_mode) && wanted(cfg, path)) {
+			err = pathset_add(out, path);
+		} else if (!S_ISREG(st.st_mode) && wanted(cfg, path)) {
+			err = hw_diags_add(diags, HW_DIAG_WARNING, path, 0, 0,
+					   "not a regular file; not scanned");
+		}
+		free(path);
+	}
+	closedir(d);
+	return err;
+}
+
+static int strp_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Walks each distinct glob root once; returns sorted unique paths. */
+static int select_files(pathset *out, hw_diags *diags, const hw_config *cfg)
+{
+	pathset roots = {0};
+	int err = HW_OK;
+
+	for (int pass = 0; pass < 2 && !err; pass++)
+		for (char **g = pass ? cfg->tests : cfg->sources; g && *g; g++) {
+			char *r = glob_root(*g);
+
+			if (!r)
+				return hw_error_set(HW_ENOMEM, NULL, 0, 0,
+						    "out of memory");
+			err = pathset_add(&roots, r);
+			free(r);
+			if (err)
+				break;
+		}
+	if (!err && roots.n)
+		qsort(roots.v, roots.n, sizeof(*roots.v), strp_cmp);
+	for (size_t i = 0; !err && i < roots.n; i++) {
+		int covered = 0;
+
+		/* skip a root inside one already walked */
+		for (size_t j = 0; j < i && !covered; j++) {
+			size_t n = strlen(roots.v[j]);
+
+			covered = n == 0 ||
+				  (strncmp(roots.v[i], roots.v[j], n) == 0 &&
+				   (roots.v[i][n] == '/' || !roots.v[i][n]));
+		}
+		if (!covered)
+			err = walk(out, diags, cfg, roots.v[i], 0);
+	}
+	pathset_free(&roots);
+	if (!err && out->n) {
+		size_t k = 1;
+
+		qsort(out->v, out->n, sizeof(*out->v), strp_cmp);
+		for (size_t i = 1; i < out->n; i++) {
+			if (strcmp(out->v[i], out->v[k - 1]) == 0)
+				free(out->v[i]);
+			else
+				out->v[k++] = out->v[i];
+		}
+		out->n = k;
+	}
+	return err;
+}
+
+/* ---- parallel scanning -------------------------------------------------- */
+
+typedef struct job {
+	hw_scan *scan;
+	const hw_index *ix;
+	size_t max_bytes;
+	unsigned char *dirty;
+	size_t next;        /* atomically incremented */
+	int fatal;          /* first out-of-memory style failure */
+	size_t scanned;
+	size_t reused;
+} job;
+
+static void clear_record(hw_src_file *f)
+{
+	char *path = f->path;
+	hw_lang lang = f->lang;
+	int is_test = f->is_test;
+	long long size = f->size, mtime = f->mtime_ns;
+	char sha[HW_SHA256_HEX_LEN + 1];
+
+	memcpy(sha, f->sha256, sizeof(sha));
+	f->path = NULL;
+	hw_src_file_free(f);
+	f->path = path;
+	f->lang = lang;
+	f->is_test = is_test;
+	f->size = size;
+	f->mtime_ns = mtime;
+	memcpy(f->sha256, sha, sizeof(sha));
+}
+
+static int note(hw_src_file *f, const char *msg)
+{
+	hw_note *n = realloc(f->notes, (f->nnotes + 1) * sizeof(*n));
+
+	if (!n)
+		return HW_ENOMEM;
+	f->notes = n;
+	n[f->nnotes].level = HW_DIAG_ERROR;
+	n[f->nnotes].line = 0;
+	n[f->nnotes].message = hw_strdup(msg);
+	if (!n[f->nnotes].message)
+		return HW_ENOMEM;
+	f->nnotes++;
+	return HW_OK;
+}
+
+/* Returns 1 when the file was reused from the cache, 0 when lexed. */
+static int scan_one(job *j, size_t i, hw_buf *buf)
+{
+	hw_src_file *f = &j->scan->files[i];
+	const hw_index_row *row = j->ix ? hw_index_find(j->ix, f->path) : NULL;
+	struct stat st;
+	uint8_t digest[HW_SHA256_LEN];
+	int err;
+
+	if (stat(f->path, &st) != 0)
+		return note(f, "cannot stat file");
+	f->size = (long long)st.st_size;
+	f->mtime_ns = (long long)st.st_mtim.tv_sec * 1000000000LL +
+		      st.st_mtim.tv_nsec;
+	if (row && row->size == f->size && row->mtime_ns == f->mtime_ns) {
+		memcpy(f->sha256, row->sha256, sizeof(f->sha256));
+		if (hw_record_decode(f, row->blob, row->blob_len) == HW_OK)
+			return 1;
+		clear_record(f); /* damaged cache entry: scan it */
+	}
+	err = hw_file_read(buf, f->path, j->max_bytes);
+	if (err == HW_ENOMEM)
+		return err;
+	if (err) {
+		/* the message names the file; keep it as an error note */
+		const char *m = hw_error_last();
+		size_t pl = strlen(f->path);
+
+		if (strncmp(m, f->path, pl) == 0 && m[pl] == ':')
+			m += pl + 2;
+		return note(f, m);
+	}
+	hw_sha256(digest, buf->data, buf->len);
+	hw_hex(f->sha256, digest, sizeof(digest));
+	j->dirty[i] = 1;
+	if (row && strcmp(row->sha256, f->sha256) == 0 &&
+	    hw_record_decode(f, row->blob, row->blob_len) == HW_OK)
+		return 1; /* touched but unchanged */
+	clear_record(f);
+	return hw_scan_text(f, buf->data, buf->len);
+}
+
+static void *worker(void *arg)
+{
+	job *j = arg;
+	hw_buf buf;
+
+	hw_buf_init(&buf, 0);
+	for (;;) {
+		size_t i = __atomic_fetch_add(&j->next, 1, __ATOMIC_RELAXED);
+		int r;
+
+		if (i >= j->scan->n || __atomic_load_n(&j->fatal, __ATOMIC_RELAXED))
+			break;
+		r = scan_one(j, i, &buf);
+		if (r < 0) {
+			int zero = 0;
+
+			__atomic_compare_exchange_n(&j->fatal, &zero, r, 0,
+						    __ATOMIC_RELAXED,
+						    __ATOMIC_RELAXED);
+			break;
+		}
+		__atomic_fetch_add(r ? &j->reused : &j->scanned, 1,
+				   __ATOMIC_RELAXED);
+	}
+	hw_buf_free(&buf);
+	return NULL;
+}
+
+static int threads_wanted(size_t files)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (n < 1)
+		n = 1;
+	if (n > 8)
+		n = 8;
+	if ((size_t)n > files / 16 + 1)
+		n = (long)(files / 16 + 1);
+	return (int)n;
+}
+
+/* Implements: FR-TRACE-001, FR-TRACE-007 */
+int hw_scan_repo(hw_scan *scan, const hw_config *cfg, const char *index_path)
+{
+	pathset paths = {0};
+	hw_index ix;
+	job j;
+	pthread_t tids[8];
+	int nthreads, started = 0, err, have_ix = 0;
+
+	memset(scan, 0, sizeof(*scan));
+	hw_diags_init(&scan->diags);
+	memset(&j, 0, sizeof(j));
+	if ((err = select_files(&paths, &scan->diags, cfg)))
+		goto cleanup;
+	scan->files = calloc(paths.n ? paths.n : 1, sizeof(*scan->files));
+	j.dirty = calloc(paths.n ? paths.n : 1, 1);
+	if (!scan->files || !j.dirty) {
+		err = hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+		goto cleanup;
+	}
+	for (size_t i = 0; i < paths.n; i++) {
+		hw_src_file *f = &scan->files[i];
+
+		f->path = paths.v[i];
+		paths.v[i] = NULL;
+		f->lang = hw_str_endswith(f->path, ".sh") ? HW_LANG_SH
+							  : HW_LANG_C;
+		f->is_test = any_match(cfg->tests, f->path);
+	}
+	scan->n = scan->cap = paths.n;
+	if (index_path) {
+		/* the index is only a cache: without it, everything is
+		 * scanned, and the run says so */
+		if (hw_index_open(&ix, index_path, &scan->diags) == HW_OK)
+			have_ix = 1;
+		else if ((err = hw_diags_add(&scan->diags, HW_DIAG_WARNING,
+					     NULL, 0, 0,
+					     "%s; scanning without the index",
+					     hw_error_last())))
+			goto cleanup;
+	}
+	j.scan = scan;
+	j.ix = have_ix ? &ix : NULL;
+	j.max_bytes = cfg->max_file_bytes;
+	nthreads = threads_wanted(scan->n);
+	for (int t = 1; t < nthreads; t++) {
+		if (pthread_create(&tids[t], NULL, worker, &j) != 0)
+			break;
+		started = t;
+	}
+	worker(&j);
+	for (int t = 1; t <= started; t++)
+		pthread_join(tids[t], NULL);
+	if (j.fatal) {
+		err = hw_error_set(j.fatal, NULL, 0, 0,
+				   "scanning failed: out of memory");
+		goto cleanup;
+	}
+	scan->scanned = j.scanned;
+	scan->reused = j.reused;
+	/* file notes become positioned diagnostics */
+	for (size_t i = 0; i < scan->n; i++) {
+		const hw_src_file *f = &scan->files[i];
+
+		for (size_t k = 0; k < f->nnotes; k++)
+			if ((err = hw_diags_add(&scan->diags, f->notes[k].level,
+						f->path, f->notes[k].line, 0,
+						"%s", f->notes[k].message)))
+				goto cleanup;
+	}
+	if (have_ix) {
+		/* files that could not be read are not cached */
+		for (size_t i = 0; i < scan->n; i++)
+			if (!scan->files[i].sha256[0])
+				j.dirty[i] = 0;
+		err = hw_index_store(&ix, scan->files, scan->n, j.dirty);
+		if (err) { /* a cache that cannot be written is not fatal */
+			hw_diags_add_last_error(&scan->diags);
+			scan->diags.items[scan->diags.n - 1].level =
+				HW_DIAG_WARNING;
+			scan->diags.errors--;
+			scan->diags.warnings++;
+			err = HW_OK;
+		}
+	}
+cleanup:
+	if (have_ix)
+		hw_index_close(&ix);
+	free(j.dirty);
+	pathset_free(&paths);
+	if (err)
+		hw_scan_free(scan);
+	return err;
+}
+
+void hw_scan_free(hw_scan *scan)
+{
+	for (size_t i = 0; i < scan->n; i++)
+		hw_src_file_free(&scan->files[i]);
+	free(scan->files);
+	hw_diags_free(&scan->diags);
+	memset(scan, 0, sizeof(*scan));
+}

@@ -1,0 +1,524 @@
+/*
+ * results.c — test results: TAP 14 (with subtests, YAML diagnostics,
+ * directives and bail-outs) and JUnit XML, which is also what cmocka
+ * writes. XML is read with expat, streaming; a DOCTYPE is refused, so no
+ * entity can be declared or expanded (the "billion laughs" bomb included).
+ */
+#include "trace.h"
+
+#include <ctype.h>
+#include <expat.h>
+#include <stdlib.h>
+#include <string.h>
+
+void hw_results_init(hw_results *r)
+{
+	memset(r, 0, sizeof(*r));
+}
+
+void hw_results_free(hw_results *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		free(r->items[i].name);
+		free(r->items[i].suite);
+		free(r->items[i].file);
+		free(r->items[i].message);
+	}
+	free(r->items);
+	hw_results_init(r);
+}
+
+const char *hw_outcome_name(hw_outcome o)
+{
+	static const char *const names[] = {"pass", "fail", "skip", "todo"};
+
+	return (unsigned)o < 4 ? names[o] : "unknown";
+}
+
+static int add_result(hw_results *r, const char *name, size_t n,
+		      const char *suite, hw_outcome o, const char *file,
+		      long line)
+{
+	hw_result *x;
+
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 64;
+		hw_result *items = realloc(r->items, cap * sizeof(*items));
+
+		if (!items)
+			return hw_error_set(HW_ENOMEM, NULL, 0, 0,
+					    "out of memory");
+		r->items = items;
+		r->cap = cap;
+	}
+	x = &r->items[r->n];
+	memset(x, 0, sizeof(*x));
+	x->name = hw_strndup(name, n);
+	x->suite = suite ? hw_strdup(suite) : NULL;
+	x->file = hw_strdup(file);
+	x->outcome = o;
+	x->line = line;
+	if (!x->name || !x->file || (suite && !x->suite)) {
+		free(x->name);
+		free(x->suite);
+		free(x->file);
+		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	}
+	r->n++;
+	return HW_OK;
+}
+
+static int append_message(hw_result *x, const char *p, size_t n)
+{
+	size_t old = x->message ? strlen(x->message) : 0;
+	char *m;
+
+	if (old >= 4096)
+		return HW_OK; /* messages are for reading, keep them short */
+	if (n > 4096 - old)
+		n = 4096 - old;
+	m = realloc(x->message, old + n + 1);
+	if (!m)
+		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	memcpy(m + old, p, n);
+	m[old + n] = '\0';
+	x->message = m;
+	return HW_OK;
+}
+
+/* ---- TAP ---------------------------------------------------------------- */
+
+static int ieq_prefix(const char *p, size_t n, const char *word)
+{
+	size_t w = strlen(word);
+
+	if (n < w)
+		return 0;
+	for (size_t i = 0; i < w; i++)
+		if (tolower((unsigned char)p[i]) != word[i])
+			return 0;
+	return 1;
+}
+
+/*
+ * Parses "ok 3 - name # SKIP why" (after indentation). Returns 1 with the
+ * outcome and name when the line is a test point.
+ */
+static int tap_point(const char *p, size_t n, hw_outcome *o,
+		     const char **name, size_t *nn, long *num)
+{
+	size_t i;
+	int ok;
+	const char *hash;
+
+	if (n >= 2 && memcmp(p, "ok", 2) == 0 && (n == 2 || p[2] == ' ')) {
+		ok = 1;
+		i = 2;
+	} else if (n >= 6 && memcmp(p, "not ok", 6) == 0 &&
+		   (n == 6 || p[6] == ' ')) {
+		ok = 0;
+		i = 6;
+	} else {
+		return 0;
+	}
+	while (i < n && p[i] == ' ')
+		i++;
+	*num = -1;
+	if (i < n && isdigit((unsigned char)p[i])) {
+		long v = 0;
+
+		while (i < n && isdigit((unsigned char)p[i])) {
+			if (v < 100000000)
+				v = v * 10 + (p[i] - '0');
+			i++;
+		}
+		*num = v;
+	}
+	while (i < n && p[i] == ' ')
+		i++;
+	if (i + 1 < n && p[i] == '-' && p[i + 1] == ' ')
+		i += 2;
+	else if (i + 1 == n && p[i] == '-')
+		i++;
+	/* the directive starts at the first unescaped '#' */
+	hash = NULL;
+	for (size_t k = i; k < n; k++)
+		if (p[k] == '#' && (k == i || p[k - 1] != '\\')) {
+			hash = p + k;
+			break;
+		}
+	*name = p + i;
+	*nn = (hash ? (size_t)(hash - p) : n) - i;
+	while (*nn && (*name)[*nn - 1] == ' ')
+		(*nn)--;
+	*o = ok ? HW_OUTCOME_PASS : HW_OUTCOME_FAIL;
+	if (hash) {
+		const char *d = hash + 1;
+		size_t dn = (size_t)(p + n - d);
+
+		while (dn && *d == ' ') {
+			d++;
+			dn--;
+		}
+		if (ieq_prefix(d, dn, "skip"))
+			*o = HW_OUTCOME_SKIP;
+		else if (ieq_prefix(d, dn, "todo"))
+			*o = HW_OUTCOME_TODO;
+	}
+	return 1;
+}
+
+/* Implements: FR-TRACE-002 */
+int hw_tap_parse(hw_results *r, hw_diags *diags, const char *file,
+		 const char *text, size_t len)
+{
+	long line = 0, planned = -1, plan_line = 0, points = 0;
+	int in_yaml = 0, err = HW_OK;
+	hw_result *last = NULL;
+	size_t i = 0, first = r->n;
+
+	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+		i = 3;
+	while (i < len && !err) {
+		const char *p = text + i, *nl = memchr(p, '\n', len - i);
+		size_t n = nl ? (size_t)(nl - p) : len - i, indent = 0;
+		const char *name;
+		size_t nn;
+		hw_outcome o;
+		long num;
+
+		i += n + 1;
+		line++;
+		if (n && p[n - 1] == '\r')
+			n--;
+		while (indent < n && p[indent] == ' ')
+			indent++;
+		if (in_yaml) {
+			if (n - indent == 3 && memcmp(p + indent, "...", 3) == 0)
+				in_yaml = 0;
+			else if (last && last->outcome == HW_OUTCOME_FAIL &&
+				 !(err = append_message(last, p + indent,
+							n - indent)))
+				err = append_message(last, "\n", 1);
+			continue;
+		}
+		if (n - indent == 3 && memcmp(p + indent, "---", 3) == 0 &&
+		    indent >= 2) {
+			in_yaml = 1;
+			continue;
+		}
+		if (line == 1 && n >= 12 && memcmp(p, "TAP version ", 12) == 0) {
+			if (!(n == 14 && (p[12] == '1') &&
+			      (p[13] == '3' || p[13] == '4')))
+				err = hw_diags_add(diags, HW_DIAG_WARNING, file,
+						   line, 0,
+						   "unsupported TAP version "
+						   "'%.*s'; reading it as 14",
+						   (int)(n - 12), p + 12);
+			continue;
+		}
+		if (indent == 0 && n >= 9 && memcmp(p, "Bail out!", 9) == 0) {
+			err = hw_diags_add(diags, HW_DIAG_ERROR, file, line, 0,
+					   "the test run bailed out:%.*s; "
+					   "later tests have no result",
+					   (int)(n - 9), p + 9);
+			break;
+		}
+		if (indent == 0 && n >= 3 && isdigit((unsigned char)p[0])) {
+			long a = 0, b = 0;
+			size_t k = 0;
+
+			while (k < n && isdigit((unsigned char)p[k]) && a < 1000000000)
+				a = a * 10 + (p[k++] - '0');
+			if (k + 1 < n && p[k] == '.' && p[k + 1] == '.') {
+				size_t s = k += 2;
+
+				while (k < n && isdigit((unsigned char)p[k]) &&
+				       b < 1000000000)
+					b = b * 10 + (p[k++] - '0');
+				if (a != 1 || k == s ||
+				    (k < n && p[k] != ' ' && p[k] != '#') ||
+				    planned >= 0) {
+					err = hw_diags_add(
+						diags, HW_DIAG_ERROR, file, line,
+						0,
+						planned >= 0
+							? "a second plan '%.*s' "
+							  "(the first is on line "
+							  "%ld)"
+							: "malformed plan "
+							  "'%.*s': expected "
+							  "1..N",
+						(int)n, p, plan_line);
+					continue;
+				}
+				planned = b;
+				plan_line = line;
+				continue;
+			}
+		}
+		if (!tap_point(p + indent, n - indent, &o, &name, &nn, &num))
+			continue; /* not TAP: ignored, as TAP says */
+		if (indent == 0) {
+			points++;
+			if (num >= 0 && num != points)
+				err = hw_diags_add(diags, HW_DIAG_WARNING, file,
+						   line, 0,
+						   "test number %ld out of "
+						   "sequence (expected %ld)",
+						   num, points);
+		}
+		if (!err && nn == 0) {
+			char fallback[32];
+
+			snprintf(fallback, sizeof(fallback), "test %ld",
+				 num >= 0 ? num : points);
+			err = add_result(r, fallback, strlen(fallback),
+					 indent ? "subtest" : NULL, o, file,
+					 line);
+		} else if (!err) {
+			err = add_result(r, name, nn, indent ? "subtest" : NULL,
+					 o, file, line);
+		}
+		last = err ? NULL : &r->items[r->n - 1];
+	}
+	if (!err && planned < 0 && r->n == first && line == 0)
+		return hw_diags_add(diags, HW_DIAG_ERROR, file, 0, 0,
+				    "empty TAP file");
+	if (!err && planned < 0)
+		err = hw_diags_add(diags, HW_DIAG_ERROR, file, line, 0,
+				   "no plan (1..N): the run may have stopped "
+				   "early");
+	else if (!err && planned != points)
+		err = hw_diags_add(diags, HW_DIAG_ERROR, file, plan_line, 0,
+				   "plan says %ld tests but %ld ran", planned,
+				   points);
+	r->files++;
+	return err;
+}
+
+/* ---- JUnit XML (and cmocka's) --------------------------------------------- */
+
+typedef struct junit {
+	XML_Parser xp;
+	hw_results *r;
+	hw_diags *diags;
+	const char *file;
+	char *suite;        /* innermost testsuite name */
+	long in_case;       /* index+1 of the open testcase result */
+	int in_message;     /* inside failure/error: collect text */
+	int depth;
+	int err;
+	int refused;
+} junit;
+
+static const char *attr(const XML_Char **atts, const char *key)
+{
+	for (int i = 0; atts[i]; i += 2)
+		if (strcmp(atts[i], key) == 0)
+			return atts[i + 1];
+	return NULL;
+}
+
+static void junit_fail(junit *j, const char *what, const char *detail)
+{
+	if (j->err)
+		return;
+	j->err = hw_diags_add(j->diags, HW_DIAG_ERROR, j->file,
+			      (long)XML_GetCurrentLineNumber(j->xp),
+			      (long)XML_GetCurrentColumnNumber(j->xp) + 1,
+			      "%s%s", what, detail);
+	if (!j->err)
+		j->err = HW_EINVAL;
+	XML_StopParser(j->xp, XML_FALSE);
+}
+
+static void XMLCALL on_start(void *ud, const XML_Char *el,
+			     const XML_Char **atts)
+{
+	junit *j = ud;
+
+	if (j->err)
+		return;
+	if (++j->depth > 64) {
+		junit_fail(j, "XML nested deeper than 64 elements", "");
+		return;
+	}
+	if (strcmp(el, "testsuite") == 0) {
+		const char *name = attr(atts, "name");
+
+		free(j->suite);
+		j->suite = name ? hw_strdup(name) : NULL;
+	} else if (strcmp(el, "testcase") == 0) {
+		const char *name = attr(atts, "name");
+
+		if (j->in_case) {
+			junit_fail(j, "testcase inside a testcase", "");
+			return;
+		}
+		if (!name || !*name) {
+			junit_fail(j, "testcase without a name", "");
+			return;
+		}
+		{
+			const char *cls = attr(atts, "classname");
+			int e = add_result(j->r, name, strlen(name),
+					   cls ? cls : j->suite,
+					   HW_OUTCOME_PASS, j->file,
+					   (long)XML_GetCurrentLineNumber(j->xp));
+
+			if (e) {
+				j->err = e;
+				XML_StopParser(j->xp, XML_FALSE);
+				return;
+			}
+		}
+		j->in_case = (long)j->r->n;
+	} else if (j->in_case && (strcmp(el, "failure") == 0 ||
+				  strcmp(el, "error") == 0)) {
+		hw_result *x = &j->r->items[j->in_case - 1];
+		const char *m = attr(atts, "message");
+
+		x->outcome = HW_OUTCOME_FAIL;
+		j->in_message = 1;
+		if (m && (j->err = append_message(x, m, strlen(m))))
+			XML_StopParser(j->xp, XML_FALSE);
+	} else if (j->in_case && strcmp(el, "skipped") == 0) {
+		hw_result *x = &j->r->items[j->in_case - 1];
+
+		if (x->outcome == HW_OUTCOME_PASS)
+			x->outcome = HW_OUTCOME_SKIP;
+	}
+}
+
+static void XMLCALL on_end(void *ud, const XML_Char *el)
+{
+	junit *j = ud;
+
+	j->depth--;
+	if (strcmp(el, "testcase") == 0)
+		j->in_case = 0;
+	else if (strcmp(el, "failure") == 0 || strcmp(el, "error") == 0)
+		j->in_message = 0;
+}
+
+static void XMLCALL on_text(void *ud, const XML_Char *s, int len)
+{
+	junit *j = ud;
+
+	if (j->err || !j->in_message || !j->in_case || len <= 0)
+		return;
+	if ((j->err = append_message(&j->r->items[j->in_case - 1], s,
+				     (size_t)len)))
+		XML_StopParser(j->xp, XML_FALSE);
+}
+
+static void XMLCALL on_doctype(void *ud, const XML_Char *name,
+			       const XML_Char *sysid, const XML_Char *pubid,
+			       int has_internal)
+{
+	junit *j = ud;
+
+	(void)name;
+	(void)sysid;
+	(void)pubid;
+	(void)has_internal;
+	j->refused = 1;
+	junit_fail(j, "DOCTYPE refused: test reports may not declare "
+		      "entities",
+		   "");
+}
+
+static void XMLCALL on_entity(void *ud, const XML_Char *name, int is_param,
+			      const XML_Char *value, int value_length,
+			      const XML_Char *base, const XML_Char *sysid,
+			      const XML_Char *pubid, const XML_Char *notation)
+{
+	junit *j = ud;
+
+	(void)is_param;
+	(void)value;
+	(void)value_length;
+	(void)base;
+	(void)sysid;
+	(void)pubid;
+	(void)notation;
+	junit_fail(j, "entity declaration refused: ", name);
+}
+
+int hw_junit_parse(hw_results *r, hw_diags *diags, const char *file,
+		   const char *text, size_t len)
+{
+	junit j;
+	size_t first = r->n;
+	int ok;
+
+	memset(&j, 0, sizeof(j));
+	j.r = r;
+	j.diags = diags;
+	j.file = file;
+	j.xp = XML_ParserCreate("UTF-8");
+	if (!j.xp)
+		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	XML_SetUserData(j.xp, &j);
+	XML_SetElementHandler(j.xp, on_start, on_end);
+	XML_SetCharacterDataHandler(j.xp, on_text);
+	XML_SetStartDoctypeDeclHandler(j.xp, on_doctype);
+	XML_SetEntityDeclHandler(j.xp, on_entity);
+	XML_SetParamEntityParsing(j.xp, XML_PARAM_ENTITY_PARSING_NEVER);
+	ok = XML_Parse(j.xp, text, (int)(len > 0x7fffffff ? 0x7fffffff : len),
+		       XML_TRUE) == XML_STATUS_OK;
+	if (!ok && !j.err) {
+		j.err = hw_diags_add(diags, HW_DIAG_ERROR, file,
+				     (long)XML_GetCurrentLineNumber(j.xp),
+				     (long)XML_GetCurrentColumnNumber(j.xp) + 1,
+				     "malformed XML: %s",
+				     XML_ErrorString(XML_GetErrorCode(j.xp)));
+		if (!j.err)
+			j.err = HW_EINVAL;
+	}
+	XML_ParserFree(j.xp);
+	free(j.suite);
+	r->files++;
+	if (j.err == HW_EINVAL) {
+		/* a report that is not whole is not evidence: drop what it
+		 * gave, the diagnostic says why */
+		while (r->n > first) {
+			hw_result *x = &r->items[--r->n];
+
+			free(x->name);
+			free(x->suite);
+			free(x->file);
+			free(x->message);
+		}
+		return HW_OK;
+	}
+	return j.err;
+}
+
+int hw_results_load(hw_results *r, hw_diags *diags, const char *path,
+		    size_t max_bytes)
+{
+	hw_buf b;
+	size_t i = 0;
+	int err;
+
+	hw_buf_init(&b, max_bytes);
+	err = hw_file_read(&b, path, max_bytes);
+	if (err) {
+		hw_buf_free(&b);
+		if (err == HW_ENOMEM)
+			return err;
+		return hw_diags_add_last_error(diags);
+	}
+	if (b.len >= 3 && memcmp(b.data, "\xEF\xBB\xBF", 3) == 0)
+		i = 3;
+	while (i < b.len && isspace((unsigned char)b.data[i]))
+		i++;
+	if (i < b.len && b.data[i] == '<')
+		err = hw_junit_parse(r, diags, path, b.data, b.len);
+	else
+		err = hw_tap_parse(r, diags, path, b.data, b.len);
+	hw_buf_free(&b);
+	return err;
+}

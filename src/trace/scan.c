@@ -1,0 +1,745 @@
+/*
+ * scan.c — the tag scanner: a small lexer for C (and a line reader for
+ * shell tests) that finds trace tags in comments and attributes each to the
+ * function whose definition follows it or encloses it.
+ *
+ * The C lexer does not parse C. It tracks just enough — comments, string
+ * and character literals, preprocessor lines, brace and parenthesis depth —
+ * to know where each top-level function body starts and ends, which makes it
+ * robust against macros and code that would not compile. Anything it cannot
+ * make sense of (an unterminated comment, unbalanced braces) becomes a
+ * warning note on the file, never a crash.
+ */
+#include "trace.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Growable arrays of the file record. */
+static int push_tag(hw_src_file *f, size_t *cap, hw_tag **out)
+{
+	if (f->ntags == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 8;
+		hw_tag *t = realloc(f->tags, ncap * sizeof(*t));
+
+		if (!t)
+			return hw_error_set(HW_ENOMEM, NULL, 0, 0,
+					    "out of memory");
+		f->tags = t;
+		*cap = ncap;
+	}
+	*out = &f->tags[f->ntags++];
+	memset(*out, 0, sizeof(**out));
+	(*out)->func = -1;
+	return HW_OK;
+}
+
+static int push_func(hw_src_file *f, size_t *cap, const char *name,
+		     size_t n, long line)
+{
+	hw_func *fn;
+
+	if (f->nfuncs == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 16;
+		hw_func *p = realloc(f->funcs, ncap * sizeof(*p));
+
+		if (!p)
+			return hw_error_set(HW_ENOMEM, NULL, 0, 0,
+					    "out of memory");
+		f->funcs = p;
+		*cap = ncap;
+	}
+	fn = &f->funcs[f->nfuncs];
+	fn->name = hw_strndup(name, n);
+	if (!fn->name)
+		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	fn->first = line;
+	fn->last = line;
+	fn->is_test = f->is_test && n > 5 && memcmp(name, "test_", 5) == 0;
+	f->nfuncs++;
+	return HW_OK;
+}
+
+static int add_note(hw_src_file *f, hw_diag_level level, long line,
+		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static int add_note(hw_src_file *f, hw_diag_level level, long line,
+		    const char *fmt, ...)
+{
+	char msg[256];
+	hw_note *n;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	n = realloc(f->notes, (f->nnotes + 1) * sizeof(*n));
+	if (!n)
+		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	f->notes = n;
+	n = &f->notes[f->nnotes];
+	n->level = level;
+	n->line = line;
+	n->message = hw_strdup(msg);
+	if (!n->message)
+		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	f->nnotes++;
+	return HW_OK;
+}
+
+/* ---- tags inside one comment ------------------------------------------ */
+
+typedef struct comment_ctx {
+	hw_src_file *f;
+	size_t *tag_cap;
+	long func;          /* the enclosing function, -1 at top level */
+} comment_ctx;
+
+static int is_ident(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '_';
+}
+
+/* Does tok look like an attempt at an FR ID (so prose is not a tag)? */
+static int looks_like_id(const char *p, size_t n)
+{
+	size_t i = 0;
+
+	if (n >= 3 && (memcmp(p, "FR-", 3) == 0 || memcmp(p, "fr-", 3) == 0))
+		return 1;
+	if (n >= 4 && (memcmp(p, "NFR-", 4) == 0 || memcmp(p, "nfr-", 4) == 0))
+		return 1;
+	while (i < n && p[i] >= 'A' && p[i] <= 'Z')
+		i++;
+	return i >= 2 && i < n && p[i] == '-';
+}
+
+static int record_tag(comment_ctx *c, hw_tag_kind kind, hw_tag_syntax syn,
+		      const char *id, size_t idn, const char *rev,
+		      size_t revn, int malformed, long line, long col)
+{
+	hw_tag *t = NULL;
+	int err, r = 0;
+
+	if (!malformed && idn && hw_fr_id_len(id, idn) != idn)
+		malformed = 1;
+	if (!malformed && revn) {
+		if (revn > 6)
+			malformed = 1;
+		for (size_t i = 0; i < revn && !malformed; i++) {
+			if (rev[i] < '0' || rev[i] > '9')
+				malformed = 1;
+			else
+				r = r * 10 + (rev[i] - '0');
+		}
+		if (!malformed && r < 1)
+			malformed = 1;
+	}
+	if ((err = push_tag(c->f, c->tag_cap, &t)))
+		return err;
+	/* a malformed tag keeps the text it had, pin included */
+	t->fr = hw_strndup(id, malformed && revn ? (size_t)(rev + revn - id)
+						 : idn);
+	if (!t->fr)
+		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	t->rev = malformed ? 0 : r;
+	t->malformed = malformed;
+	t->kind = kind;
+	t->syntax = syn;
+	t->line = line;
+	t->col = col;
+	t->func = c->func;
+	return HW_OK;
+}
+
+static hw_tag_kind verify_kind(const hw_src_file *f)
+{
+	return f->lang == HW_LANG_SH ? HW_TAG_ITEST : HW_TAG_UTEST;
+}
+
+/* "Implements: A, B@2" — the list after the keyword at p[0..n). */
+static int parse_list(comment_ctx *c, hw_tag_kind kind, hw_tag_syntax syn,
+		      const char *p, const char *end, long line, long col0,
+		      const char *col_base)
+{
+	for (;;) {
+		const char *tok, *at;
+		size_t n;
+
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		tok = p;
+		while (p < end && (is_ident(*p) || *p == '-' || *p == '@' ||
+				   *p == '.'))
+			p++;
+		/* trailing sentence punctuation is not part of the ID */
+		while (p > tok && p[-1] == '.')
+			p--;
+		n = (size_t)(p - tok);
+		if (!n || !looks_like_id(tok, n))
+			return HW_OK; /* prose, not a tag */
+		at = memchr(tok, '@', n);
+		{
+			int err = record_tag(
+				c, kind, syn, tok,
+				at ? (size_t)(at - tok) : n, at ? at + 1 : NULL,
+				at ? (size_t)(tok + n - at - 1) : 0,
+				at && at + 1 == tok + n, line,
+				col0 + (long)(tok - col_base));
+
+			if (err)
+				return err;
+		}
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		if (p >= end || *p != ',')
+			return HW_OK;
+		p++;
+	}
+}
+
+/* An OpenFastTrace tag "[impl->fr~<ID>~<REV>]" starting at p ('['). */
+static int parse_oft(comment_ctx *c, const char *p, const char *end,
+		     long line, long col)
+{
+	hw_tag_kind kind;
+	const char *q, *id, *id_end, *rev, *rev_end;
+
+	if (end - p > 7 && memcmp(p, "[impl->", 7) == 0) {
+		kind = HW_TAG_IMPL;
+		q = p + 7;
+	} else if (end - p > 8 && memcmp(p, "[utest->", 8) == 0) {
+		kind = HW_TAG_UTEST;
+		q = p + 8;
+	} else if (end - p > 8 && memcmp(p, "[itest->", 8) == 0) {
+		kind = HW_TAG_ITEST;
+		q = p + 8;
+	} else {
+		return HW_OK;
+	}
+	/* artifact type, then ~ID~REV] */
+	while (q < end && is_ident(*q))
+		q++;
+	if (q >= end || *q != '~')
+		return record_tag(c, kind, HW_SYNTAX_OFT, p,
+				  (size_t)(q - p), NULL, 0, 1, line, col);
+	id = ++q;
+	while (q < end && *q != '~' && *q != ']' && *q != ' ')
+		q++;
+	id_end = q;
+	if (!looks_like_id(id, (size_t)(id_end - id)))
+		return HW_OK; /* prose about the syntax, not a tag */
+	if (q >= end || *q != '~')
+		return record_tag(c, kind, HW_SYNTAX_OFT, id,
+				  (size_t)(id_end - id), NULL, 0, 1, line, col);
+	rev = ++q;
+	while (q < end && *q != ']' && *q != ' ')
+		q++;
+	rev_end = q;
+	if (q >= end || *q != ']' || rev_end == rev)
+		return record_tag(c, kind, HW_SYNTAX_OFT, id,
+				  (size_t)(id_end - id), NULL, 0, 1, line, col);
+	return record_tag(c, kind, HW_SYNTAX_OFT, id, (size_t)(id_end - id),
+			  rev, (size_t)(rev_end - rev), 0, line, col);
+}
+
+/*
+ * Finds every tag in the comment text p[0..n) that starts at line/col.
+ * Keywords must start a word.
+ */
+static int scan_comment(comment_ctx *c, const char *p, size_t n, long line,
+			long col)
+{
+	const char *end = p + n, *line_start = p;
+	long l = line, col0 = col;
+
+	for (const char *q = p; q < end; q++) {
+		int err = HW_OK;
+		size_t left = (size_t)(end - q);
+
+		if (*q == '\n') {
+			l++;
+			line_start = q + 1;
+			col0 = 1;
+			continue;
+		}
+		if (q > p && is_ident(q[-1]))
+			continue;
+		switch (*q) {
+		case 'I':
+			if (left > 11 && memcmp(q, "Implements:", 11) == 0)
+				err = parse_list(c, HW_TAG_IMPL,
+						 HW_SYNTAX_HWLEDGER, q + 11,
+						 end, l, col0, line_start);
+			break;
+		case 'V':
+			if (left > 9 && memcmp(q, "Verifies:", 9) == 0)
+				err = parse_list(c, verify_kind(c->f),
+						 HW_SYNTAX_HWLEDGER, q + 9, end,
+						 l, col0, line_start);
+			break;
+		case 'T':
+			if (left > 10 && memcmp(q, "Traces to:", 10) == 0)
+				err = parse_list(c,
+						 c->f->is_test ? verify_kind(c->f)
+							       : HW_TAG_IMPL,
+						 HW_SYNTAX_TRACES, q + 10, end,
+						 l, col0, line_start);
+			break;
+		case '[':
+			err = parse_oft(c, q, end, l,
+					col0 + (long)(q - line_start));
+			break;
+		default:
+			break;
+		}
+		if (err)
+			return err;
+	}
+	return HW_OK;
+}
+
+/* ---- the C lexer ------------------------------------------------------- */
+
+enum { CH_PLAIN = 0, CH_NL, CH_SLASH, CH_QUOTE, CH_BRACE_OPEN,
+       CH_BRACE_CLOSE, CH_PAREN_OPEN, CH_PAREN_CLOSE, CH_SEMI };
+
+/* What the lexer must look at; everything else is skipped in a tight loop.
+ * Parentheses and semicolons matter only at the top level. */
+static unsigned char top_class[256], body_class[256];
+
+static void init_classes(void)
+{
+	static int done;
+
+	if (done)
+		return;
+	top_class['\n'] = body_class['\n'] = CH_NL;
+	top_class['/'] = body_class['/'] = CH_SLASH;
+	top_class['"'] = body_class['"'] = CH_QUOTE;
+	top_class['\''] = body_class['\''] = CH_QUOTE;
+	top_class['{'] = body_class['{'] = CH_BRACE_OPEN;
+	top_class['}'] = body_class['}'] = CH_BRACE_CLOSE;
+	top_class['('] = CH_PAREN_OPEN;
+	top_class[')'] = CH_PAREN_CLOSE;
+	top_class[';'] = CH_SEMI;
+	done = 1;
+}
+
+static int is_keyword_not_name(const char *p, size_t n)
+{
+	static const char *const words[] = {
+		"__attribute__", "__declspec", "sizeof", "defined",
+		"_Alignas", "alignas", "__typeof__", "typeof", "if", "while",
+		"for", "switch", "return", "_Static_assert"};
+
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strlen(words[i]) == n && memcmp(words[i], p, n) == 0)
+			return 1;
+	return 0;
+}
+
+typedef struct lexer {
+	hw_src_file *f;
+	const char *p;
+	size_t len;
+	size_t i;
+	long line;
+	size_t line_start;
+	size_t tag_cap, func_cap;
+	int depth;          /* brace depth */
+	int paren;          /* parenthesis depth at the top level */
+	int preproc;        /* inside a preprocessor line */
+	char last_sig;      /* last significant character at the top level */
+	const char *cand;   /* identifier before the last top-level '(' */
+	size_t cand_n;
+	long cand_line;
+	long func;          /* open function, -1 */
+	size_t pending;     /* tags from here on wait for the next function */
+} lexer;
+
+/* After a newline: is the next line a preprocessor line? */
+static void line_begins(lexer *x)
+{
+	size_t j = x->i;
+
+	x->line++;
+	x->line_start = j;
+	while (j < x->len && (x->p[j] == ' ' || x->p[j] == '\t'))
+		j++;
+	if (j < x->len && x->p[j] == '#')
+		x->preproc = 1;
+}
+
+static int lex_comment(lexer *x)
+{
+	comment_ctx c = {x->f, &x->tag_cap, x->func};
+	size_t start = x->i; /* at the '/' */
+	long line = x->line, col = (long)(start - x->line_start) + 1;
+
+	if (x->p[start + 1] == '/') {
+		const char *nl = memchr(x->p + start, '\n', x->len - start);
+		size_t end = nl ? (size_t)(nl - x->p) : x->len;
+
+		x->i = end; /* the newline is handled by the main loop */
+		return scan_comment(&c, x->p + start, end - start, line, col);
+	}
+	/* block comment: find the closing star-slash */
+	for (size_t j = start + 2; j + 1 < x->len; j++) {
+		if (x->p[j] == '\n') {
+			x->line++;
+			x->line_start = j + 1;
+		} else if (x->p[j] == '*' && x->p[j + 1] == '/') {
+			x->i = j + 2;
+			return scan_comment(&c, x->p + start, j + 2 - start,
+					    line, col);
+		}
+	}
+	x->i = x->len;
+	{
+		int err = scan_comment(&c, x->p + start, x->len - start, line,
+				       col);
+		if (err)
+			return err;
+	}
+	return add_note(x->f, HW_DIAG_WARNING, line,
+			"unterminated comment starting here (column %ld)", col);
+}
+
+/* Skips a string or character literal; a newline ends a broken one. */
+static void lex_literal(lexer *x)
+{
+	char q = x->p[x->i];
+
+	x->i++;
+	while (x->i < x->len) {
+		char c = x->p[x->i];
+
+		if (c == '\\' && x->i + 1 < x->len) {
+			if (x->p[x->i + 1] == '\n') {
+				x->line++;
+				x->line_start = x->i + 2;
+			}
+			x->i += 2;
+			continue;
+		}
+		if (c == q) {
+			x->i++;
+			return;
+		}
+		if (c == '\n')
+			return; /* unterminated: the newline ends it */
+		x->i++;
+	}
+}
+
+static void top_paren_open(lexer *x)
+{
+	size_t j = x->i;
+	size_t e;
+
+	while (j > 0 && (x->p[j - 1] == ' ' || x->p[j - 1] == '\t' ||
+			 x->p[j - 1] == '\n' || x->p[j - 1] == '\r'))
+		j--;
+	e = j;
+	while (j > 0 && is_ident(x->p[j - 1]))
+		j--;
+	if (e > j && !(x->p[j] >= '0' && x->p[j] <= '9') &&
+	    !is_keyword_not_name(x->p + j, e - j)) {
+		long line = x->line;
+
+		/* the name may sit on an earlier line than the '(' */
+		for (size_t k = e; k < x->i; k++)
+			if (x->p[k] == '\n')
+				line--;
+		x->cand = x->p + j;
+		x->cand_n = e - j;
+		x->cand_line = line;
+	}
+}
+
+static int lex_c(hw_src_file *f, const char *text, size_t len)
+{
+	lexer x;
+	int err;
+
+	init_classes();
+	memset(&x, 0, sizeof(x));
+	x.f = f;
+	x.p = text;
+	x.len = len;
+	x.line = 1;
+	x.func = -1;
+	x.i = 0;
+	/* a preprocessor line on line 1 */
+	{
+		size_t j = 0;
+
+		while (j < len && (text[j] == ' ' || text[j] == '\t'))
+			j++;
+		if (j < len && text[j] == '#')
+			x.preproc = 1;
+	}
+	while (x.i < len) {
+		const unsigned char *cls = x.depth ? body_class : top_class;
+		unsigned char c;
+
+		while (x.i < len && !cls[(unsigned char)text[x.i]]) {
+			if (!x.depth && text[x.i] != ' ' && text[x.i] != '\t' &&
+			    text[x.i] != '\r' && !x.preproc)
+				x.last_sig = text[x.i];
+			x.i++;
+		}
+		if (x.i >= len)
+			break;
+		c = cls[(unsigned char)text[x.i]];
+		switch (c) {
+		case CH_NL:
+			if (x.preproc && !(x.i > 0 && text[x.i - 1] == '\\'))
+				x.preproc = 0;
+			x.i++;
+			line_begins(&x);
+			continue;
+		case CH_SLASH:
+			if (x.i + 1 < len &&
+			    (text[x.i + 1] == '/' || text[x.i + 1] == '*')) {
+				if ((err = lex_comment(&x)))
+					return err;
+				continue;
+			}
+			break;
+		case CH_QUOTE:
+			lex_literal(&x);
+			if (!x.depth && !x.preproc)
+				x.last_sig = '"';
+			continue;
+		default:
+			break;
+		}
+		if (x.preproc) { /* braces in macros do not count */
+			x.i++;
+			continue;
+		}
+		switch (c) {
+		case CH_BRACE_OPEN:
+			if (x.depth == 0) {
+				if (x.paren == 0 && x.last_sig == ')' && x.cand) {
+					if ((err = push_func(f, &x.func_cap,
+							     x.cand, x.cand_n,
+							     x.cand_line)))
+						return err;
+					x.func = (long)f->nfuncs - 1;
+					for (size_t k = x.pending; k < f->ntags;
+					     k++)
+						f->tags[k].func = x.func;
+				}
+				x.pending = f->ntags;
+				x.cand = NULL;
+				x.paren = 0;
+			}
+			x.depth++;
+			break;
+		case CH_BRACE_CLOSE:
+			if (x.depth == 0) {
+				if ((err = add_note(f, HW_DIAG_WARNING, x.line,
+						    "unbalanced '}'")))
+					return err;
+				break;
+			}
+			if (--x.depth == 0) {
+				if (x.func >= 0)
+					f->funcs[x.func].last = x.line;
+				x.func = -1;
+				x.last_sig = '}';
+				x.pending = f->ntags;
+			}
+			break;
+		case CH_PAREN_OPEN:
+			if (x.paren++ == 0)
+				top_paren_open(&x);
+			x.last_sig = '(';
+			break;
+		case CH_PAREN_CLOSE:
+			if (x.paren > 0)
+				x.paren--;
+			x.last_sig = ')';
+			break;
+		case CH_SEMI:
+			/* a declaration ended: tags above it belong to no
+			 * function */
+			x.pending = f->ntags;
+			x.cand = NULL;
+			x.paren = 0;
+			x.last_sig = ';';
+			break;
+		default:
+			break;
+		}
+		x.i++;
+	}
+	if (x.depth > 0) {
+		if (x.func >= 0)
+			f->funcs[x.func].last = x.line;
+		return add_note(f, HW_DIAG_WARNING, x.line,
+				"unbalanced braces: %d '{' not closed at end "
+				"of file; function boundaries may be wrong",
+				x.depth);
+	}
+	return HW_OK;
+}
+
+/* ---- shell tests ------------------------------------------------------- */
+
+/* "name() {" or "function name {" at the start of a line. */
+static size_t sh_func_name(const char *p, size_t n, const char **name)
+{
+	size_t i = 0, s;
+
+	while (i < n && (p[i] == ' ' || p[i] == '\t'))
+		i++;
+	if (n - i > 9 && memcmp(p + i, "function ", 9) == 0)
+		i += 9;
+	while (i < n && p[i] == ' ')
+		i++;
+	s = i;
+	while (i < n && (is_ident(p[i]) || p[i] == '-'))
+		i++;
+	if (i == s)
+		return 0;
+	*name = p + s;
+	{
+		size_t e = i;
+
+		while (i < n && p[i] == ' ')
+			i++;
+		if (i + 1 < n && p[i] == '(' && p[i + 1] == ')')
+			return e - s;
+		if (i < n && p[i] == '{' && s >= 9 &&
+		    memcmp(p + s - 9, "function ", 9) == 0)
+			return e - s;
+	}
+	return 0;
+}
+
+static int lex_sh(hw_src_file *f, const char *text, size_t len)
+{
+	size_t tag_cap = 0, func_cap = 0, pending = 0, i = 0;
+	long line = 0, func = -1;
+	int err;
+
+	while (i < len) {
+		const char *p = text + i, *nl = memchr(p, '\n', len - i);
+		size_t n = nl ? (size_t)(nl - p) : len - i, k = 0;
+		const char *name;
+		size_t nn;
+
+		line++;
+		i += n + 1;
+		while (k < n && (p[k] == ' ' || p[k] == '\t'))
+			k++;
+		if (k < n && p[k] == '#') {
+			comment_ctx c = {f, &tag_cap, func};
+
+			if ((err = scan_comment(&c, p + k, n - k, line,
+						(long)k + 1)))
+				return err;
+			continue;
+		}
+		if (func >= 0) {
+			if (n > 0 && p[0] == '}') {
+				f->funcs[func].last = line;
+				func = -1;
+				pending = f->ntags;
+			}
+			continue;
+		}
+		if (k == n)
+			continue; /* blank lines keep pending tags */
+		nn = sh_func_name(p, n, &name);
+		if (nn) {
+			if ((err = push_func(f, &func_cap, name, nn, line)))
+				return err;
+			func = (long)f->nfuncs - 1;
+			for (size_t t = pending; t < f->ntags; t++)
+				f->tags[t].func = func;
+			/* a one-line function "f() { ...; }" */
+			if (n > 0 && p[n - 1] == '}' && memchr(p, '{', n)) {
+				func = -1;
+			}
+		}
+		pending = f->ntags;
+	}
+	if (func >= 0) {
+		f->funcs[func].last = line;
+		return add_note(f, HW_DIAG_WARNING, line,
+				"function '%s' has no closing '}' at the start "
+				"of a line",
+				f->funcs[func].name);
+	}
+	return HW_OK;
+}
+
+/*
+ * Keeps only the functions a trace needs — tagged ones and tests — so the
+ * index stays small; tag->func indexes are remapped.
+ */
+static void compact_funcs(hw_src_file *f)
+{
+	long *map;
+	size_t kept = 0;
+
+	if (!f->nfuncs)
+		return;
+	map = malloc(f->nfuncs * sizeof(*map));
+	if (!map)
+		return; /* keeping everything is correct, only larger */
+	for (size_t i = 0; i < f->nfuncs; i++)
+		map[i] = -1;
+	for (size_t t = 0; t < f->ntags; t++)
+		if (f->tags[t].func >= 0)
+			map[f->tags[t].func] = 0;
+	for (size_t i = 0; i < f->nfuncs; i++) {
+		if (map[i] < 0 && !f->funcs[i].is_test) {
+			free(f->funcs[i].name);
+			continue;
+		}
+		map[i] = (long)kept;
+		f->funcs[kept++] = f->funcs[i];
+	}
+	for (size_t t = 0; t < f->ntags; t++)
+		if (f->tags[t].func >= 0)
+			f->tags[t].func = map[f->tags[t].func];
+	f->nfuncs = kept;
+	free(map);
+}
+
+/* Implements: FR-TRACE-001 */
+int hw_scan_text(hw_src_file *f, const char *text, size_t len)
+{
+	int err;
+
+	if (memchr(text, '\0', len))
+		return add_note(f, HW_DIAG_WARNING, 0,
+				"binary file (NUL byte), not scanned");
+	err = f->lang == HW_LANG_SH ? lex_sh(f, text, len)
+				    : lex_c(f, text, len);
+	if (!err)
+		compact_funcs(f);
+	return err;
+}
+
+void hw_src_file_free(hw_src_file *f)
+{
+	for (size_t i = 0; i < f->ntags; i++)
+		free(f->tags[i].fr);
+	for (size_t i = 0; i < f->nfuncs; i++)
+		free(f->funcs[i].name);
+	for (size_t i = 0; i < f->nnotes; i++)
+		free(f->notes[i].message);
+	free(f->tags);
+	free(f->funcs);
+	free(f->notes);
+	free(f->path);
+	memset(f, 0, sizeof(*f));
+}

@@ -1,0 +1,309 @@
+/*
+ * trace.h — the traceability engine.
+ *
+ * Owns: the tag scanner (a small C lexer and a shell-comment reader that
+ * attribute tags to functions), the test result importers (TAP 14, JUnit and
+ * cmocka XML), the lcov reader, the linker that turns FRs + tags + results +
+ * coverage into per-FR status and defects, the SQLite index cache, the trace
+ * outputs (text, JSON, Markdown, SARIF) and the policy gate with its
+ * baseline. Depends on util and frs.
+ */
+#ifndef HW_TRACE_H
+#define HW_TRACE_H
+
+#include "frs/frs.h"
+#include "util/util.h"
+
+#define HW_TRACE_SCHEMA "hwledger.trace/1"
+#define HW_BASELINE_SCHEMA "hwledger.baseline/1"
+#define HW_INDEX_PATH ".hwledger/index.db"
+#define HW_BASELINE_PATH "traceability/baseline.json"
+
+/* ---- tags and functions ----------------------------------------------- */
+
+typedef enum { HW_TAG_IMPL, HW_TAG_UTEST, HW_TAG_ITEST } hw_tag_kind;
+typedef enum {
+	HW_SYNTAX_HWLEDGER, /* Implements: / Verifies: */
+	HW_SYNTAX_OFT,      /* OpenFastTrace: [impl->fr~<ID>~<REV>] */
+	HW_SYNTAX_TRACES    /* Traces to: */
+} hw_tag_syntax;
+
+typedef struct hw_tag {
+	char *fr;           /* the ID as written; for a malformed tag, the text */
+	int rev;            /* pinned revision, 0 = any */
+	int malformed;      /* the text after the keyword is not an FR ID */
+	hw_tag_kind kind;
+	hw_tag_syntax syntax;
+	long line;
+	long col;
+	long func;          /* index into the file's functions, -1 = none */
+} hw_tag;
+
+typedef struct hw_func {
+	char *name;
+	long first;         /* line of the name */
+	long last;          /* line of the closing brace */
+	int is_test;        /* a test function: name starts with "test_" in a test file */
+} hw_func;
+
+typedef enum { HW_LANG_C, HW_LANG_SH } hw_lang;
+
+typedef struct hw_note {
+	hw_diag_level level;
+	long line;
+	char *message;
+} hw_note;
+
+typedef struct hw_src_file {
+	char *path;         /* repository-relative */
+	hw_lang lang;
+	int is_test;        /* matched by the config's `tests` globs */
+	hw_tag *tags;
+	size_t ntags;
+	hw_func *funcs;
+	size_t nfuncs;
+	hw_note *notes;     /* warnings and errors found while scanning */
+	size_t nnotes;
+	long long size;
+	long long mtime_ns;
+	char sha256[HW_SHA256_HEX_LEN + 1];
+} hw_src_file;
+
+/*
+ * Scans one file's text for tags and functions. The lexer copes with
+ * macros, preprocessor lines, strings, character literals and comments that
+ * hold braces; a file it cannot make sense of gets a warning note, never a
+ * crash. f->path, f->lang and f->is_test must be set.
+ */
+int hw_scan_text(hw_src_file *f, const char *text, size_t len);
+void hw_src_file_free(hw_src_file *f);
+
+typedef struct hw_scan {
+	hw_src_file *files;
+	size_t n;
+	size_t cap;
+	size_t scanned;     /* files lexed in this run */
+	size_t reused;      /* files taken from the index unchanged */
+	hw_diags diags;     /* file-level problems: unreadable, loops, ... */
+} hw_scan;
+
+/*
+ * Selects the files of cfg (sources, tests, exclude; symlinked folders are
+ * not followed) and scans them, reusing the index at index_path when it is
+ * not NULL. Files are sorted by path.
+ */
+int hw_scan_repo(hw_scan *scan, const hw_config *cfg, const char *index_path);
+void hw_scan_free(hw_scan *scan);
+
+/* ---- test results ------------------------------------------------------ */
+
+typedef enum {
+	HW_OUTCOME_PASS,
+	HW_OUTCOME_FAIL,
+	HW_OUTCOME_SKIP,
+	HW_OUTCOME_TODO
+} hw_outcome;
+
+typedef struct hw_result {
+	char *name;         /* test function name */
+	char *suite;        /* JUnit suite or classname; TAP file; may be NULL */
+	hw_outcome outcome;
+	char *file;         /* the results file */
+	long line;
+	char *message;      /* failure message, may be NULL */
+} hw_result;
+
+typedef struct hw_results {
+	hw_result *items;
+	size_t n;
+	size_t cap;
+	size_t files;
+} hw_results;
+
+void hw_results_init(hw_results *r);
+void hw_results_free(hw_results *r);
+/* Detects the format (TAP or XML) and imports path; problems go to diags. */
+int hw_results_load(hw_results *r, hw_diags *diags, const char *path,
+		    size_t max_bytes);
+int hw_tap_parse(hw_results *r, hw_diags *diags, const char *file,
+		 const char *text, size_t len);
+int hw_junit_parse(hw_results *r, hw_diags *diags, const char *file,
+		   const char *text, size_t len);
+const char *hw_outcome_name(hw_outcome o);
+
+/* ---- coverage ---------------------------------------------------------- */
+
+#define HW_LCOV_MAX_LINE 10000000L
+
+typedef struct hw_lcov_file {
+	char *path;         /* repository-relative when inside the repository */
+	uint64_t *counts;   /* counts[line], valid where has[line] */
+	unsigned char *has;
+	long nlines;        /* highest line + 1 */
+} hw_lcov_file;
+
+typedef struct hw_lcov {
+	hw_lcov_file *files;
+	size_t n;
+	size_t cap;
+	size_t records;
+	size_t *slots;      /* open-addressing table of file indexes + 1 */
+	size_t nslots;
+} hw_lcov;
+
+void hw_lcov_init(hw_lcov *c);
+void hw_lcov_free(hw_lcov *c);
+/*
+ * Parses an lcov tracefile (1.16 and 2.x) and merges it into c (counts of
+ * the same file and line are summed, saturating). root is the repository
+ * root used to make SF paths relative; paths outside it are warnings.
+ */
+int hw_lcov_parse(hw_lcov *c, hw_diags *diags, const char *file,
+		  const char *text, size_t len, const char *root);
+int hw_lcov_load(hw_lcov *c, hw_diags *diags, const char *path,
+		 size_t max_bytes, const char *root);
+const hw_lcov_file *hw_lcov_find(const hw_lcov *c, const char *path);
+
+/* ---- policy ------------------------------------------------------------ */
+
+typedef struct hw_waiver {
+	char *fr;
+	char *reason;
+	char *expires;      /* YYYY-MM-DD */
+	long line;          /* in the policy file */
+} hw_waiver;
+
+typedef struct hw_policy {
+	double min_verified_share;  /* of approved FRs, 0..1 */
+	double coverage_threshold;  /* percent, 0..100 */
+	char **fail_on;             /* defect kinds that fail the gate */
+	hw_waiver *waivers;
+	size_t nwaivers;
+	char *path;
+} hw_policy;
+
+int hw_policy_defaults(hw_policy *p);
+/* Loads path, or the defaults when it does not exist and may_miss is set. */
+int hw_policy_load(hw_policy *p, const char *path, int may_miss);
+void hw_policy_free(hw_policy *p);
+
+/* ---- the trace: per-FR status and defects ------------------------------ */
+
+typedef enum {
+	HW_ST_VERIFIED,
+	HW_ST_FAILING,
+	HW_ST_UNTESTED,
+	HW_ST_PARTIAL,
+	HW_ST_UNCOVERED,
+	HW_ST_WAIVED
+} hw_fr_state;
+
+typedef enum {
+	HW_DEF_UNKNOWN_FR,
+	HW_DEF_OUTDATED_REV,
+	HW_DEF_SUSPECT_TEXT,
+	HW_DEF_DUPLICATE_FR,
+	HW_DEF_ORPHAN_TEST,
+	HW_DEF_NO_RESULT,
+	HW_DEF_FAILING_TEST,
+	HW_DEF_DEPRECATED_IMPL,
+	HW_DEF_MALFORMED_TAG,
+	HW_DEF_EXPIRED_WAIVER,
+	HW_DEF_LOW_COVERAGE,
+	HW_DEF_COUNT
+} hw_defect_kind;
+
+typedef struct hw_defect {
+	hw_defect_kind kind;
+	char id[96];        /* "kind-<16 hex>", stable across line moves */
+	char *fr;           /* may be NULL */
+	char *file;
+	long line;
+	char *message;
+} hw_defect;
+
+/* One link from an FR to a function (impl) or a test. */
+typedef struct hw_link {
+	hw_tag_kind kind;
+	const hw_src_file *file;
+	const hw_func *func;    /* NULL: tag outside any function */
+	const hw_tag *tag;
+	int outcome;            /* tests: hw_outcome, or -1 when no result */
+	int runs;               /* how many results matched */
+} hw_link;
+
+typedef struct hw_fr_trace {
+	const hw_fr *fr;
+	hw_fr_state state;
+	hw_link *links;
+	size_t nlinks;
+	size_t impl;            /* distinct implementing functions */
+	size_t tests;           /* linked tests */
+	size_t tests_passed;
+	long cov_lines;         /* executable lines of implementing functions */
+	long cov_hit;
+	int cov_known;          /* 1 when any coverage data matched */
+	size_t ndefects;        /* defects that name this FR */
+	unsigned missing;       /* needed kinds (HW_NEED_*) with no link */
+	const hw_waiver *waiver;
+} hw_fr_trace;
+
+typedef struct hw_trace {
+	hw_fr_trace *frs;
+	size_t nfrs;
+	hw_defect *defects;
+	size_t ndefects;
+	size_t dcap;
+	double threshold;
+	int have_results;
+	int have_coverage;
+} hw_trace;
+
+/* The baseline ratchet file: defect ids, FR states and FR text hashes. */
+typedef struct hw_baseline {
+	char **defects;          /* sorted ids */
+	size_t ndefects;
+	char **fr_ids;           /* sorted, parallel to the arrays below */
+	int *fr_rev;
+	char (*fr_sha)[HW_SHA256_HEX_LEN + 1];
+	int *fr_state;           /* hw_fr_state, -1 unknown */
+	size_t nfrs;
+	int loaded;
+} hw_baseline;
+
+int hw_baseline_load(hw_baseline *b, const char *path, int may_miss);
+void hw_baseline_free(hw_baseline *b);
+
+/*
+ * Joins everything. today is "YYYY-MM-DD" (waiver expiry); baseline may be
+ * NULL (no suspect-text check).
+ */
+int hw_trace_build(hw_trace *t, const hw_fr_set *frs, const hw_scan *scan,
+		   const hw_results *results, const hw_lcov *lcov,
+		   const hw_policy *policy, const hw_baseline *baseline,
+		   const char *today);
+void hw_trace_free(hw_trace *t);
+
+const char *hw_fr_state_name(hw_fr_state s);
+const char *hw_defect_kind_name(hw_defect_kind k);
+int hw_defect_kind_from_name(const char *name);
+
+/* ---- outputs ----------------------------------------------------------- */
+
+int hw_trace_write_text(hw_buf *out, const hw_trace *t, int color);
+int hw_trace_write_json(hw_buf *out, const hw_trace *t);
+int hw_trace_write_md(hw_buf *out, const hw_trace *t);
+int hw_trace_write_sarif(hw_buf *out, const hw_trace *t);
+int hw_baseline_write(const char *path, const hw_trace *t);
+
+/* ---- gate -------------------------------------------------------------- */
+
+/*
+ * Applies the policy (and the baseline when b->loaded) to t; every reason
+ * the gate fails is added to reasons as an error. Returns 0 (pass) or
+ * HW_EFAIL.
+ */
+int hw_gate(const hw_trace *t, const hw_policy *p, const hw_baseline *b,
+	    hw_diags *reasons, const char *today);
+
+#endif

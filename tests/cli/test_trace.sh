@@ -1,0 +1,215 @@
+# tests/cli/test_trace.sh — `hwledger trace` and `hwledger gate` on fixture
+# repositories, the index cache and hostile inputs.
+
+# copy a fixture repository into the scratch folder
+fixture() { cp -r "$FIXTURES/trace/$1" repo && cd repo; }
+
+TRACE_INPUTS=(--results results.xml --results results.tap --lcov app.info)
+
+# Verifies: FR-TRACE-005
+test_trace_prints_the_matrix_and_summary() {
+  fixture ours
+  run "$HW" trace "${TRACE_INPUTS[@]}"
+  expect_rc 0
+  expect_out "FR-APP-001    1  approved    verified       1    1/1    100.0%        0"
+  expect_out "FR-APP-002    1  approved    verified       1    2/2    100.0%        0"
+  expect_out "approved FRs verified: 2/2; 0 defects"
+}
+
+# Verifies: FR-TRACE-001, FR-TRACE-005
+test_trace_links_oft_tags_the_same_as_ours() {
+  local a b
+  fixture ours
+  run "$HW" trace "${TRACE_INPUTS[@]}" --format json
+  expect_rc 0
+  a=$(jq -c '[.frs[] | {id, status, impl, tests, tests_passed, coverage}]' <<<"$OUT")
+  cd .. && rm -rf repo && fixture oft
+  run "$HW" trace "${TRACE_INPUTS[@]}" --format json
+  expect_rc 0
+  b=$(jq -c '[.frs[] | {id, status, impl, tests, tests_passed, coverage}]' <<<"$OUT")
+  [ "$a" = "$b" ] || { echo "ours: $a"; echo "oft:  $b"; return 1; }
+  jq -e '[.frs[].links[].function] == ["add", "test_add", "twice", "test_cli_twice", "test_twice"]' <<<"$OUT" >/dev/null
+}
+
+# Verifies: FR-TRACE-004
+test_trace_finds_every_defect_kind_in_the_fixture() {
+  fixture defects
+  run "$HW" trace --results results.tap --lcov app.info --format json --today 2026-11-25
+  expect_rc 0
+  local want=(
+    "duplicate-fr frs/dup.md:1"
+    "suspect-text frs/app.md:3"
+    "low-coverage frs/app.md:31"
+    "unknown-fr src/app.c:1"
+    "outdated-rev src/app.c:13"
+    "deprecated-implemented src/app.c:13"
+    "malformed-tag src/app.c:19"
+    "failing-test tests/test_app.c:8"
+    "test-without-result tests/test_app.c:14"
+    "orphan-test tests/test_app.c:19"
+    "expired-waiver traceability/policy.json:6"
+  )
+  local got
+  got=$(jq -r '.defects[] | "\(.kind) \(.file):\(.line)"' <<<"$OUT")
+  for w in "${want[@]}"; do
+    grep -qxF "$w" <<<"$got" || { echo "missing: $w"; echo "$got"; return 1; }
+  done
+  [ "$(jq '.defects | length' <<<"$OUT")" -eq 11 ]
+  jq -e '[.frs[] | .status] == ["verified", "failing", "partial", "verified", "partial"]' <<<"$OUT" >/dev/null
+}
+
+# Verifies: FR-TRACE-005
+test_trace_writes_md_and_sarif_to_files() {
+  fixture defects
+  run "$HW" trace --results results.tap --lcov app.info --format sarif -o out.sarif --today 2026-11-25
+  expect_rc 0
+  expect_no_out
+  jq -e '.version == "2.1.0" and (.runs[0].results | length) == 11
+         and ([.runs[0].results[].partialFingerprints["hwledgerDefect/v1"]] | unique | length) == 11
+         and ([.runs[0].results[].locations[0].physicalLocation.artifactLocation.uri]
+              | all(startswith("/") | not))' out.sarif >/dev/null
+  run "$HW" trace --results results.tap --lcov app.info --format md -o out.md
+  expect_rc 0
+  grep -q '^| FR-APP-002 | 1 | failing | 1 | 0/2 | 100.0% | 2 | Double a number |$' out.md
+  run "$HW" trace --format yaml
+  expect_rc 2
+  expect_err "--format must be text, json, md or sarif, not 'yaml'"
+}
+
+# Verifies: FR-TRACE-006
+test_gate_passes_a_clean_repository_and_fails_a_broken_one() {
+  fixture ours
+  run "$HW" gate "${TRACE_INPUTS[@]}"
+  expect_rc 0
+  expect_out "gate: pass — 2/2 approved FRs verified, 0 defects"
+  cd .. && rm -rf repo && fixture defects
+  run "$HW" gate --results results.tap --lcov app.info --today 2026-11-25
+  expect_rc 1
+  expect_out "gate: FAIL"
+  expect_err "hwledger: 1 of 4 approved FRs are verified (25.0%); the policy needs 100.0%"
+  expect_err "hwledger: src/app.c:1: unknown-fr: add() implements FR-APP-099"
+  expect_err "hwledger: traceability/policy.json:6: expired-waiver:"
+}
+
+# Verifies: FR-TRACE-006
+test_gate_baseline_ratchet_and_update() {
+  fixture defects
+  rm traceability/baseline.json
+  run "$HW" gate --results results.tap --lcov app.info --update-baseline --baseline base.json
+  expect_rc 0
+  expect_out "baseline base.json updated: 10 defects, 5 FRs"
+  run "$HW" gate --results results.tap --lcov app.info --baseline base.json --today 2026-11-25
+  expect_rc 1   # only the expired waiver remains: it never passes
+  expect_err "expired-waiver"
+  [ "$(grep -c '^hwledger: .*new ' <<<"$ERR")" -eq 0 ] || { echo "$ERR"; return 1; }
+  # a new defect fails the ratchet
+  printf '/* Implements: FR-APP-777 */\nint extra(void) { return 0; }\n' > src/extra.c
+  run "$HW" gate --results results.tap --lcov app.info --baseline base.json --today 2026-11-25
+  expect_rc 1
+  expect_err "src/extra.c:1: new unknown-fr"
+}
+
+# Verifies: FR-TRACE-007
+test_index_skips_unchanged_files_and_rescans_changed_ones() {
+  fixture ours
+  run "$HW" -v trace "${TRACE_INPUTS[@]}"
+  expect_rc 0
+  expect_err "3 files (3 scanned, 0 from the index)"
+  [ -f .hwledger/index.db ]
+  run "$HW" -v trace "${TRACE_INPUTS[@]}"
+  expect_err "3 files (0 scanned, 3 from the index)"
+  a=$OUT
+  touch -d '2001-01-01' src/app.c   # new mtime, same bytes: hashed, reused
+  run "$HW" -v trace "${TRACE_INPUTS[@]}"
+  expect_err "3 files (0 scanned, 3 from the index)"
+  printf '/* Implements: FR-APP-001 */\nint more(void) { return 1; }\n' >> src/app.c
+  run "$HW" -v trace "${TRACE_INPUTS[@]}"
+  expect_err "3 files (1 scanned, 2 from the index)"
+  expect_out "FR-APP-001    1  approved    verified       2"
+  # a damaged cache is rebuilt, and deleting it changes nothing
+  echo "not a database" > .hwledger/index.db
+  run "$HW" -v trace "${TRACE_INPUTS[@]}"
+  expect_rc 0
+  expect_err "index cache unusable"
+  b=$OUT
+  rm -rf .hwledger
+  run "$HW" trace "${TRACE_INPUTS[@]}"
+  [ "$OUT" = "$b" ] || { echo "differs after deleting the cache"; return 1; }
+  [ "$a" != "$b" ]
+}
+
+# Verifies: FR-TRACE-001, FR-TRACE-002, FR-TRACE-003
+test_trace_bad_inputs_exit_2_with_file_and_line() {
+  fixture ours
+  printf '1..2\nok 1 - test_add\n' > short.tap
+  run "$HW" trace --results short.tap
+  expect_rc 2
+  expect_err "hwledger: short.tap:1: plan says 2 tests but 1 ran"
+  printf '<testsuites><testcase name="a">' > trunc.xml
+  run "$HW" trace --results trunc.xml
+  expect_rc 2
+  expect_err "hwledger: trunc.xml:1:"
+  expect_err "malformed XML"
+  printf 'SF:src/app.c\nDA:2,lots\n' > bad.info
+  run "$HW" trace --lcov bad.info
+  expect_rc 2
+  expect_err "hwledger: bad.info:2: non-numeric count 'lots' in DA"
+  expect_err "hwledger: bad.info:1: record has no end_of_record"
+  run "$HW" trace --results missing.xml
+  expect_rc 2
+  expect_err "hwledger: missing.xml: no such file"
+  expect_no_out
+}
+
+# Verifies: FR-TRACE-001
+test_scan_reports_links_loops_and_odd_files() {
+  fixture ours
+  ln -s loop1.c src/loop2.c
+  ln -s loop2.c src/loop1.c
+  run "$HW" trace "${TRACE_INPUTS[@]}"
+  expect_rc 2
+  expect_err "hwledger: src/loop1.c: symbolic link loop"
+  rm src/loop1.c src/loop2.c
+  ln -s .. src/up
+  mkfifo src/pipe.c
+  printf 'int f(void) { return 0; }\n\0\0binary' > src/blob.c
+  run "$HW" trace "${TRACE_INPUTS[@]}"
+  expect_rc 0
+  expect_err "hwledger: src/up: warning: symbolic link to a folder; not followed"
+  expect_err "hwledger: src/pipe.c: warning: not a regular file; not scanned"
+  expect_err "hwledger: src/blob.c: warning: binary file (NUL byte), not scanned"
+}
+
+# Verifies: FR-TRACE-001, FR-TRACE-007
+test_scan_is_the_same_in_parallel_and_without_the_index() {
+  mkdir -p frs src
+  : > frs/gen.md
+  for i in $(seq -w 1 120); do
+    printf '## FR-GEN-%s: Generated %s\nRev: 1\nStatus: draft\nNeeds: impl\n\nText.\n\n' "$i" "$i" >> frs/gen.md
+    printf '/* Implements: FR-GEN-%s */\nint f%s(void)\n{\n\treturn %s;\n}\n' "$i" "$i" "$i" > "src/f$i.c"
+  done
+  run "$HW" -v trace --format json
+  expect_rc 0
+  expect_err "120 files (120 scanned, 0 from the index)"
+  a=$(jq -c '[.frs[] | [.id, .impl, .links[0].function, .links[0].first_line]]' <<<"$OUT")
+  [ "$(jq '[.frs[] | select(.impl == 1)] | length' <<<"$OUT")" -eq 120 ]
+  run "$HW" trace --format json --no-index
+  [ "$a" = "$(jq -c '[.frs[] | [.id, .impl, .links[0].function, .links[0].first_line]]' <<<"$OUT")" ]
+  # an index that cannot be created is a warning, not a failure
+  rm -rf .hwledger && echo "a file, not a folder" > .hwledger
+  run "$HW" trace --format json
+  expect_rc 0
+  expect_err "warning: "
+  expect_err "scanning without the index"
+  [ "$a" = "$(jq -c '[.frs[] | [.id, .impl, .links[0].function, .links[0].first_line]]' <<<"$OUT")" ]
+}
+
+# Verifies: FR-TRACE-001
+test_scan_reports_files_over_the_size_cap() {
+  fixture ours
+  printf '{"sources": ["src/**/*.c"], "tests": ["tests/*.c"], "max_file_bytes": 64}\n' > traceability/config.json
+  run "$HW" trace --results results.xml
+  expect_rc 2
+  expect_err "hwledger: src/app.c: file is 140 bytes, over the limit of 64"
+  expect_err "hwledger: tests/test_app.c: file is 163 bytes, over the limit of 64"
+}

@@ -1,0 +1,133 @@
+/*
+ * test_index.c — the scan cache: record encoding, damaged blobs, and the
+ * SQLite store that keeps one row per file.
+ */
+#include "harness.h"
+
+#include "trace/internal.h"
+
+static void scanned(hw_src_file *f, const char *path, const char *text)
+{
+	memset(f, 0, sizeof(*f));
+	f->path = strdup(path);
+	f->is_test = 1;
+	assert_int_equal(hw_scan_text(f, text, strlen(text)), HW_OK);
+	f->size = (long long)strlen(text);
+	f->mtime_ns = 42;
+	memset(f->sha256, 'c', HW_SHA256_HEX_LEN);
+	f->sha256[HW_SHA256_HEX_LEN] = '\0';
+}
+
+static const char sample[] =
+	"/* Verifies: FR-I-001@2, FR-bad */\n"
+	"static void test_x(void **s) {}\n"
+	"static void test_y(void **s) {\n";
+
+/* Verifies: FR-TRACE-007 */
+static void test_record_round_trips_every_field(void **state)
+{
+	hw_src_file f, g;
+	hw_buf b;
+
+	(void)state;
+	scanned(&f, "t.c", sample);
+	hw_buf_init(&b, 0);
+	assert_int_equal(hw_record_encode(&b, &f), HW_OK);
+	memset(&g, 0, sizeof(g));
+	assert_int_equal(hw_record_decode(&g, (unsigned char *)b.data, b.len),
+			 HW_OK);
+	assert_int_equal(g.nfuncs, f.nfuncs);
+	assert_int_equal(g.ntags, 2);
+	assert_int_equal(g.nnotes, 1);
+	assert_string_equal(g.funcs[0].name, "test_x");
+	assert_int_equal(g.funcs[1].first, 3);
+	assert_true(g.funcs[1].is_test);
+	assert_string_equal(g.tags[0].fr, "FR-I-001");
+	assert_int_equal(g.tags[0].rev, 2);
+	assert_int_equal(g.tags[0].kind, HW_TAG_UTEST);
+	assert_int_equal(g.tags[0].func, 0);
+	assert_true(g.tags[1].malformed);
+	assert_int_equal(g.notes[0].level, HW_DIAG_WARNING);
+	assert_string_equal(g.notes[0].message, f.notes[0].message);
+	hw_src_file_free(&g);
+
+	/* every truncation of the blob is refused, never misread */
+	for (size_t n = 0; n < b.len; n++) {
+		memset(&g, 0, sizeof(g));
+		assert_int_equal(hw_record_decode(&g, (unsigned char *)b.data, n),
+				 HW_EINVAL);
+		hw_src_file_free(&g);
+	}
+	/* a huge count is refused before any allocation */
+	b.data[4] = (char)0xff;
+	b.data[5] = (char)0xff;
+	b.data[6] = (char)0xff;
+	memset(&g, 0, sizeof(g));
+	assert_int_equal(hw_record_decode(&g, (unsigned char *)b.data, b.len),
+			 HW_EINVAL);
+	hw_src_file_free(&g);
+	hw_buf_free(&b);
+	hw_src_file_free(&f);
+}
+
+/* Verifies: FR-TRACE-007 */
+static void test_index_stores_finds_and_forgets_files(void **state)
+{
+	hw_index ix;
+	hw_diags d;
+	hw_src_file files[2];
+	unsigned char dirty[2] = {1, 1};
+	const hw_index_row *row;
+
+	(void)state;
+	hw_diags_init(&d);
+	scanned(&files[0], "a.c", sample);
+	scanned(&files[1], "b.c", "int f(void) { return 0; }\n");
+	assert_int_equal(hw_index_open(&ix, ".cache/index.db", &d), HW_OK);
+	assert_int_equal(ix.n, 0);
+	assert_int_equal(hw_index_store(&ix, files, 2, dirty), HW_OK);
+	hw_index_close(&ix);
+
+	assert_int_equal(hw_index_open(&ix, ".cache/index.db", &d), HW_OK);
+	assert_int_equal(ix.n, 2);
+	row = hw_index_find(&ix, "a.c");
+	assert_non_null(row);
+	assert_int_equal(row->size, (long long)strlen(sample));
+	assert_int_equal(row->mtime_ns, 42);
+	assert_null(hw_index_find(&ix, "c.c"));
+	/* b.c vanished: its row goes */
+	dirty[0] = 0;
+	assert_int_equal(hw_index_store(&ix, files, 1, dirty), HW_OK);
+	hw_index_close(&ix);
+	assert_int_equal(hw_index_open(&ix, ".cache/index.db", &d), HW_OK);
+	assert_int_equal(ix.n, 1);
+	assert_non_null(hw_index_find(&ix, "a.c"));
+	hw_index_close(&ix);
+	assert_int_equal(d.n, 0);
+
+	/* a file that is not a database is replaced, with a warning */
+	hw_test_write(".cache/index.db", "garbage", 7);
+	assert_int_equal(hw_index_open(&ix, ".cache/index.db", &d), HW_OK);
+	assert_int_equal(ix.n, 0);
+	assert_int_equal(d.warnings, 1);
+	assert_non_null(strstr(d.items[0].message, "rebuilding it"));
+	hw_index_close(&ix);
+
+	/* a folder that cannot be made is an error the caller can report */
+	hw_test_write("plain", "x", 1);
+	assert_int_equal(hw_index_open(&ix, "plain/index.db", &d), HW_EIO);
+	assert_non_null(strstr(hw_error_last(), "plain"));
+	hw_diags_free(&d);
+	hw_src_file_free(&files[0]);
+	hw_src_file_free(&files[1]);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_record_round_trips_every_field),
+		hw_tmp_test(test_index_stores_finds_and_forgets_files),
+	};
+
+	return cmocka_run_group_tests_name("index", tests, NULL, NULL);
+}

@@ -1,0 +1,123 @@
+/*
+ * test_lcov.c — lcov tracefiles: 1.16 and 2.x records, merging, and the
+ * broken ones.
+ */
+#include "harness.h"
+
+#include "trace/trace.h"
+
+typedef struct cov {
+	hw_lcov c;
+	hw_diags d;
+} cov;
+
+static void parse(cov *x, const char *text)
+{
+	hw_lcov_init(&x->c);
+	hw_diags_init(&x->d);
+	assert_int_equal(hw_lcov_parse(&x->c, &x->d, "c.info", text,
+				       strlen(text), "/repo"),
+			 HW_OK);
+}
+
+static void done(cov *x)
+{
+	hw_lcov_free(&x->c);
+	hw_diags_free(&x->d);
+}
+
+/* Verifies: FR-TRACE-003 */
+static void test_lcov_merges_records_for_same_file(void **state)
+{
+	cov x;
+	const hw_lcov_file *f;
+
+	(void)state;
+	parse(&x, "TN:one\nSF:/repo/src/a.c\nFN:3,f\nFNDA:2,f\nDA:3,2\nDA:4,0\n"
+		  "BRDA:4,0,0,-\nLF:2\nLH:1\nend_of_record\n"
+		  "TN:two\nSF:/repo/src/a.c\nDA:4,5\nDA:9,0,abcdef\n"
+		  "end_of_record\n"
+		  "SF:src/b.c\nVER:2.0\nFNL:0,1,4\nFNA:0,1,g\nDA:1,"
+		  "18446744073709551615\nend_of_record\n"
+		  "SF:./src/b.c\nDA:1,7\nend_of_record\n");
+	assert_int_equal(x.d.n, 0);
+	assert_int_equal(x.c.n, 2);
+	assert_int_equal(x.c.records, 4);
+	f = hw_lcov_find(&x.c, "src/a.c");
+	assert_non_null(f);
+	assert_true(f->has[3]);
+	assert_int_equal(f->counts[3], 2);
+	assert_int_equal(f->counts[4], 5);
+	assert_true(f->has[9]);
+	assert_int_equal(f->counts[9], 0);
+	assert_false(f->has[5]);
+	f = hw_lcov_find(&x.c, "src/b.c");
+	assert_non_null(f);
+	assert_true(f->counts[1] == UINT64_MAX); /* saturated, not wrapped */
+	assert_null(hw_lcov_find(&x.c, "src/c.c"));
+	done(&x);
+}
+
+/* Verifies: FR-TRACE-003 */
+static void test_lcov_reports_bad_counts_lines_and_truncation(void **state)
+{
+	cov x;
+
+	(void)state;
+	parse(&x, "SF:src/a.c\nDA:3,many\nDA:0,1\nDA:x,1\nDA:99999999999,1\n"
+		  "DA:5\nDA:6,99999999999999999999999\nDA:7,1\n");
+	assert_int_equal(x.d.errors, 6);
+	assert_non_null(strstr(x.d.items[0].message, "non-numeric count 'many'"));
+	assert_int_equal(x.d.items[0].line, 2);
+	assert_non_null(strstr(x.d.items[1].message, "bad line number '0'"));
+	assert_non_null(strstr(x.d.items[2].message, "bad line number 'x'"));
+	assert_non_null(strstr(x.d.items[3].message, "bad line number"));
+	assert_non_null(strstr(x.d.items[4].message, "malformed DA"));
+	assert_non_null(strstr(x.d.items[5].message, "no end_of_record"));
+	assert_int_equal(x.d.items[5].line, 1);
+	/* what was valid is kept, a huge count saturates */
+	assert_int_equal(hw_lcov_find(&x.c, "src/a.c")->counts[7], 1);
+	assert_true(hw_lcov_find(&x.c, "src/a.c")->counts[6] == UINT64_MAX);
+	done(&x);
+
+	parse(&x, "SF:src/n.c\nDA:4,-3\nend_of_record\n");
+	assert_int_equal(x.d.errors, 0);
+	assert_int_equal(x.d.warnings, 1);
+	assert_non_null(strstr(x.d.items[0].message, "negative count '-3'"));
+	assert_true(hw_lcov_find(&x.c, "src/n.c")->has[4]);
+	assert_int_equal(hw_lcov_find(&x.c, "src/n.c")->counts[4], 0);
+	done(&x);
+
+	parse(&x, "DA:1,1\nend_of_record\n");
+	assert_int_equal(x.d.errors, 2);
+	assert_non_null(strstr(x.d.items[0].message, "DA outside a record"));
+	done(&x);
+}
+
+/* Verifies: FR-TRACE-003 */
+static void test_lcov_warns_about_paths_outside_the_repository(void **state)
+{
+	cov x;
+
+	(void)state;
+	parse(&x, "SF:/usr/include/stdio.h\nDA:1,1\nend_of_record\n"
+		  "SF:/repository/x.c\nDA:1,1\nend_of_record\n");
+	assert_int_equal(x.d.errors, 0);
+	assert_int_equal(x.d.warnings, 2);
+	assert_non_null(strstr(x.d.items[0].message, "outside the repository"));
+	assert_int_equal(x.c.n, 0);
+	done(&x);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_lcov_merges_records_for_same_file),
+		cmocka_unit_test(
+			test_lcov_reports_bad_counts_lines_and_truncation),
+		cmocka_unit_test(
+			test_lcov_warns_about_paths_outside_the_repository),
+	};
+
+	return cmocka_run_group_tests_name("lcov", tests, NULL, NULL);
+}

@@ -1,0 +1,508 @@
+/*
+ * test_link.c — per-FR status and defects, the gate and its baseline, and
+ * the trace outputs, on small in-memory repositories.
+ */
+#include "harness.h"
+
+#include "trace/trace.h"
+
+typedef struct world {
+	hw_fr_set frs;
+	hw_diags d;
+	hw_scan scan;
+	hw_results results;
+	hw_lcov lcov;
+	hw_policy policy;
+	hw_baseline baseline;
+	hw_trace t;
+} world;
+
+static const char frs_doc[] =
+	"## FR-A-001: Verified one\nRev: 2\nStatus: approved\nNeeds: impl, "
+	"utest\n\nText.\n\n"
+	"## FR-A-002: Failing one\nRev: 1\nStatus: approved\nNeeds: impl, "
+	"utest\n\nText.\n\n"
+	"## FR-A-003: Untested one\nRev: 1\nStatus: approved\nNeeds: impl, "
+	"utest\n\nText.\n\n"
+	"## FR-A-004: Partial one\nRev: 1\nStatus: approved\nNeeds: impl, "
+	"utest, itest\n\nText.\n\n"
+	"## FR-A-005: Nobody\nRev: 1\nStatus: draft\nNeeds: impl\n\nText.\n\n"
+	"## FR-A-006: Deprecated\nRev: 1\nStatus: deprecated\nNeeds: impl\n\n"
+	"Text.\n\n"
+	"## FR-A-007: Low coverage\nRev: 1\nStatus: approved\nNeeds: impl\n\n"
+	"Text.\n\n"
+	"## FR-A-008: Waived\nRev: 1\nStatus: approved\nNeeds: impl\n\n"
+	"Text.\n";
+
+static const char src_c[] =
+	"/* Implements: FR-A-001@2, FR-A-002, FR-A-003, FR-A-004 */\n" /* 1 */
+	"int covered(int x)\n"                                         /* 2 */
+	"{\n"                                                          /* 3 */
+	"\treturn x + 1;\n"                                            /* 4 */
+	"}\n"                                                          /* 5 */
+	"/* Implements: FR-A-007, FR-A-006, FR-NOPE-001, FR-A-001@1 */\n"
+	"int cold(int x)\n"                                            /* 7 */
+	"{\n"                                                          /* 8 */
+	"\tif (x)\n"                                                   /* 9 */
+	"\t\treturn 2;\n"                                              /* 10 */
+	"\treturn 3;\n"                                                /* 11 */
+	"}\n"                                                          /* 12 */
+	"/* Implements: FR-A-001@9 */\n"                               /* 13 */
+	"int future(void) { return 0; }\n";                            /* 14 */
+
+static const char test_c[] =
+	"/* Verifies: FR-A-001 */\nstatic void test_ok(void **s) {}\n"
+	"/* Verifies: FR-A-002 */\nstatic void test_bad(void **s) {}\n"
+	"/* Verifies: FR-A-002 */\nstatic void test_flaky(void **s) {}\n"
+	"/* Verifies: FR-A-003 */\nstatic void test_never_ran(void **s) {}\n"
+	"/* Verifies: FR-A-004 */\nstatic void test_skipped(void **s) {}\n"
+	"static void test_orphan(void **s) {}\n";
+
+static void add_file(hw_scan *s, const char *path, int is_test,
+		     const char *text)
+{
+	hw_src_file *f;
+
+	s->files = realloc(s->files, (s->n + 1) * sizeof(*s->files));
+	assert_non_null(s->files);
+	f = &s->files[s->n++];
+	memset(f, 0, sizeof(*f));
+	f->path = strdup(path);
+	f->is_test = is_test;
+	f->lang = HW_LANG_C;
+	assert_int_equal(hw_scan_text(f, text, strlen(text)), HW_OK);
+}
+
+static void build(world *w, const char *waivers_json, const char *today)
+{
+	const char *tap = "1..5\nok 1 - test_ok\nnot ok 2 - test_bad\n"
+			  "ok 3 - test_flaky\nnot ok 4 - test_flaky\n"
+			  "ok 5 - test_skipped # SKIP\n";
+	const char *info = "SF:src/a.c\nDA:3,1\nDA:4,1\nDA:8,1\nDA:9,1\n"
+			   "DA:10,0\nDA:11,0\nend_of_record\n";
+
+	memset(w, 0, sizeof(*w));
+	hw_fr_set_init(&w->frs);
+	hw_diags_init(&w->d);
+	assert_int_equal(hw_frs_parse(&w->frs, &w->d, "frs/a.md", frs_doc,
+				      strlen(frs_doc)),
+			 HW_OK);
+	assert_int_equal(w->d.errors, 0);
+	add_file(&w->scan, "src/a.c", 0, src_c);
+	add_file(&w->scan, "tests/t.c", 1, test_c);
+	hw_results_init(&w->results);
+	assert_int_equal(hw_tap_parse(&w->results, &w->d, "r.tap", tap,
+				      strlen(tap)),
+			 HW_OK);
+	hw_lcov_init(&w->lcov);
+	assert_int_equal(hw_lcov_parse(&w->lcov, &w->d, "c.info", info,
+				       strlen(info), "/repo"),
+			 HW_OK);
+	assert_int_equal(w->d.errors, 0);
+	if (waivers_json) {
+		hw_test_write("policy.json", waivers_json, strlen(waivers_json));
+		assert_int_equal(hw_policy_load(&w->policy, "policy.json", 0),
+				 HW_OK);
+	} else {
+		assert_int_equal(hw_policy_defaults(&w->policy), HW_OK);
+	}
+	assert_int_equal(hw_trace_build(&w->t, &w->frs, &w->scan, &w->results,
+					&w->lcov, &w->policy, &w->baseline,
+					today),
+			 HW_OK);
+}
+
+static void teardown(world *w)
+{
+	hw_trace_free(&w->t);
+	hw_baseline_free(&w->baseline);
+	hw_policy_free(&w->policy);
+	hw_lcov_free(&w->lcov);
+	hw_results_free(&w->results);
+	hw_scan_free(&w->scan);
+	hw_fr_set_free(&w->frs);
+	hw_diags_free(&w->d);
+}
+
+static hw_fr_state state_of(const world *w, const char *id)
+{
+	for (size_t i = 0; i < w->t.nfrs; i++)
+		if (strcmp(w->t.frs[i].fr->id, id) == 0)
+			return w->t.frs[i].state;
+	fail_msg("no FR %s", id);
+	return HW_ST_UNCOVERED;
+}
+
+static const hw_defect *defect(const world *w, hw_defect_kind k, size_t nth)
+{
+	for (size_t i = 0; i < w->t.ndefects; i++)
+		if (w->t.defects[i].kind == k && nth-- == 0)
+			return &w->t.defects[i];
+	return NULL;
+}
+
+static const char waived_policy[] =
+	"{\n  \"schema\": \"hwledger.policy/1\",\n"
+	"  \"coverage_threshold\": 80,\n"
+	"  \"waivers\": [\n"
+	"    {\"fr\": \"FR-A-008\", \"reason\": \"hardware only\", "
+	"\"expires\": \"2030-01-01\"},\n"
+	"    {\"fr\": \"FR-A-005\", \"reason\": \"old\", \"expires\": "
+	"\"2020-01-01\"}\n  ]\n}\n";
+
+/* Verifies: FR-TRACE-004 */
+static void test_each_status_is_decided_by_the_brief_rules(void **state)
+{
+	world w;
+
+	(void)state;
+	build(&w, waived_policy, "2026-11-25");
+	assert_int_equal(state_of(&w, "FR-A-001"), HW_ST_VERIFIED);
+	assert_int_equal(state_of(&w, "FR-A-002"), HW_ST_FAILING);
+	assert_int_equal(state_of(&w, "FR-A-003"), HW_ST_UNTESTED);
+	assert_int_equal(state_of(&w, "FR-A-004"), HW_ST_PARTIAL);
+	assert_int_equal(state_of(&w, "FR-A-005"), HW_ST_UNCOVERED);
+	assert_int_equal(state_of(&w, "FR-A-007"), HW_ST_PARTIAL);
+	assert_int_equal(state_of(&w, "FR-A-008"), HW_ST_WAIVED);
+	/* FR-A-001: covered() lines 3-4 all ran */
+	assert_int_equal(w.t.frs[0].cov_lines, 2);
+	assert_int_equal(w.t.frs[0].cov_hit, 2);
+	assert_int_equal(w.t.frs[0].tests, 1);
+	assert_int_equal(w.t.frs[0].tests_passed, 1);
+	teardown(&w);
+}
+
+/* Verifies: FR-TRACE-004 */
+static void test_every_defect_kind_is_found_with_its_place(void **state)
+{
+	world w;
+	const hw_defect *d;
+
+	(void)state;
+	build(&w, waived_policy, "2026-11-25");
+	d = defect(&w, HW_DEF_UNKNOWN_FR, 0);
+	assert_non_null(d);
+	assert_string_equal(d->file, "src/a.c");
+	assert_int_equal(d->line, 6);
+	assert_non_null(strstr(d->message, "cold() implements FR-NOPE-001"));
+	d = defect(&w, HW_DEF_OUTDATED_REV, 0);
+	assert_non_null(d);
+	assert_non_null(strstr(d->message, "FR-A-001@1, but the FR is at "
+					   "revision 2"));
+	d = defect(&w, HW_DEF_MALFORMED_TAG, 0);
+	assert_non_null(d);
+	assert_int_equal(d->line, 13);
+	assert_non_null(strstr(d->message, "FR-A-001@9 but the FR is only at "
+					   "revision 2"));
+	d = defect(&w, HW_DEF_DEPRECATED_IMPL, 0);
+	assert_non_null(d);
+	assert_non_null(strstr(d->message, "FR-A-006 is deprecated but cold()"));
+	d = defect(&w, HW_DEF_ORPHAN_TEST, 0);
+	assert_non_null(d);
+	assert_string_equal(d->file, "tests/t.c");
+	assert_int_equal(d->line, 11);
+	d = defect(&w, HW_DEF_FAILING_TEST, 0);
+	assert_non_null(d);
+	assert_non_null(strstr(d->message, "test_bad() verifies FR-A-002 and "
+					   "failed"));
+	d = defect(&w, HW_DEF_FAILING_TEST, 1);
+	assert_non_null(d);
+	assert_non_null(strstr(d->message, "test_flaky() verifies FR-A-002 and "
+					   "failed in at least one of its runs"));
+	d = defect(&w, HW_DEF_NO_RESULT, 0);
+	assert_non_null(d);
+	assert_non_null(strstr(d->message, "test_never_ran() verifies "
+					   "FR-A-003 but no imported result"));
+	d = defect(&w, HW_DEF_NO_RESULT, 1);
+	assert_non_null(d);
+	assert_non_null(strstr(d->message, "it was skipped"));
+	d = defect(&w, HW_DEF_EXPIRED_WAIVER, 0);
+	assert_non_null(d);
+	assert_string_equal(d->file, "policy.json");
+	assert_int_equal(d->line, 6);
+	d = defect(&w, HW_DEF_LOW_COVERAGE, 0);
+	assert_non_null(d);
+	assert_string_equal(d->fr, "FR-A-007");
+	assert_non_null(strstr(d->message, "2 of 4 implementing lines ran "
+					   "(50.0%)"));
+	/* ids are kind-prefixed and stable */
+	assert_true(strncmp(d->id, "low-coverage-", 13) == 0);
+	assert_int_equal(strlen(d->id), 13 + 16);
+	teardown(&w);
+}
+
+/* Verifies: FR-TRACE-004 */
+static void test_duplicate_fr_and_suspect_text_are_defects(void **state)
+{
+	hw_fr_set frs;
+	hw_diags d;
+	hw_scan scan = {0};
+	hw_baseline b = {0};
+	hw_trace t;
+	const char *doc = "## FR-D-001: One\nRev: 1\nStatus: draft\n\nA.\n\n"
+			  "## FR-D-001: Again\nRev: 1\nStatus: draft\n\nB.\n";
+	char *ids[] = {"FR-D-001"};
+	int revs[] = {1};
+	char shas[1][HW_SHA256_HEX_LEN + 1];
+	int states[] = {HW_ST_UNCOVERED};
+
+	(void)state;
+	hw_fr_set_init(&frs);
+	hw_diags_init(&d);
+	assert_int_equal(hw_frs_parse(&frs, &d, "frs/d.md", doc, strlen(doc)),
+			 HW_OK);
+	memset(shas[0], 'a', HW_SHA256_HEX_LEN);
+	shas[0][HW_SHA256_HEX_LEN] = '\0';
+	b.fr_ids = ids;
+	b.fr_rev = revs;
+	b.fr_sha = shas;
+	b.fr_state = states;
+	b.nfrs = 1;
+	b.loaded = 1;
+	assert_int_equal(hw_trace_build(&t, &frs, &scan, NULL, NULL, NULL, &b,
+					"2026-01-01"),
+			 HW_OK);
+	assert_int_equal(t.nfrs, 1);
+	assert_int_equal(t.ndefects, 2);
+	/* sorted by place: the suspect FR's heading comes first */
+	assert_int_equal(t.defects[0].kind, HW_DEF_SUSPECT_TEXT);
+	assert_non_null(strstr(t.defects[0].message, "changed but its Rev is "
+						     "still 1"));
+	assert_int_equal(t.defects[1].kind, HW_DEF_DUPLICATE_FR);
+	assert_int_equal(t.defects[1].line, 7);
+	assert_non_null(strstr(t.defects[1].message, "first defined at "
+						     "frs/d.md:1"));
+	hw_trace_free(&t);
+	hw_fr_set_free(&frs);
+	hw_diags_free(&d);
+}
+
+/* Verifies: FR-TRACE-006 */
+static void test_gate_fails_with_reasons_and_passes_when_clean(void **state)
+{
+	world w;
+	hw_diags reasons;
+	hw_policy lax;
+
+	(void)state;
+	build(&w, waived_policy, "2026-11-25");
+	hw_diags_init(&reasons);
+	assert_int_equal(hw_gate(&w.t, &w.policy, NULL, &reasons, "2026-11-25"),
+			 HW_EFAIL);
+	/* share, 4 unverified approved FRs, then the failing defects */
+	assert_non_null(strstr(reasons.items[0].message,
+			       "2 of 6 approved FRs are verified (33.3%)"));
+	assert_non_null(strstr(reasons.items[1].message, "FR-A-002 is failing"));
+	{
+		int unknown = 0, expired = 0, failing = 0;
+
+		for (size_t i = 0; i < reasons.n; i++) {
+			unknown += !!strstr(reasons.items[i].message,
+					    "unknown-fr:");
+			expired += !!strstr(reasons.items[i].message,
+					    "expired-waiver:");
+			failing += !!strstr(reasons.items[i].message,
+					    "failing-test:");
+		}
+		assert_int_equal(unknown, 1);
+		assert_int_equal(expired, 1);
+		assert_int_equal(failing, 2);
+	}
+	hw_diags_free(&reasons);
+
+	/* a policy that asks for nothing still fails on an expired waiver */
+	assert_int_equal(hw_policy_defaults(&lax), HW_OK);
+	lax.min_verified_share = 0;
+	hw_strv_free(lax.fail_on);
+	lax.fail_on = NULL;
+	hw_diags_init(&reasons);
+	assert_int_equal(hw_gate(&w.t, &lax, NULL, &reasons, "2026-11-25"),
+			 HW_EFAIL);
+	assert_int_equal(reasons.errors, 1);
+	assert_non_null(strstr(reasons.items[0].message, "expired-waiver"));
+	hw_diags_free(&reasons);
+	hw_policy_free(&lax);
+	teardown(&w);
+}
+
+/* Verifies: FR-TRACE-006 */
+static void test_gate_baseline_ratchet_fails_only_on_new_things(void **state)
+{
+	world w;
+	hw_diags reasons;
+	hw_baseline b;
+
+	(void)state;
+	build(&w, waived_policy, "2026-11-25");
+	assert_int_equal(hw_baseline_write("baseline.json", &w.t), HW_OK);
+	assert_int_equal(hw_baseline_load(&b, "baseline.json", 0), HW_OK);
+	assert_int_equal(b.ndefects, w.t.ndefects);
+	assert_int_equal(b.nfrs, 8);
+	hw_diags_init(&reasons);
+	/* only the expired waiver, which never passes, remains */
+	assert_int_equal(hw_gate(&w.t, &w.policy, &b, &reasons, "2026-11-25"),
+			 HW_EFAIL);
+	assert_int_equal(reasons.errors, 1);
+	assert_non_null(strstr(reasons.items[0].message, "expired-waiver"));
+	hw_diags_free(&reasons);
+
+	/* a regression: FR-A-001 was verified in the baseline */
+	w.t.frs[0].state = HW_ST_UNTESTED;
+	hw_diags_init(&reasons);
+	assert_int_equal(hw_gate(&w.t, &w.policy, &b, &reasons, "2026-11-25"),
+			 HW_EFAIL);
+	assert_non_null(strstr(reasons.items[0].message,
+			       "FR-A-001 regressed from verified to untested"));
+	hw_diags_free(&reasons);
+	hw_baseline_free(&b);
+	assert_int_equal(hw_baseline_load(&b, "missing.json", 1), HW_OK);
+	assert_false(b.loaded);
+	hw_test_write("bad.json", "{\"schema\": 1}", 13);
+	assert_int_equal(hw_baseline_load(&b, "bad.json", 0), HW_EINVAL);
+	teardown(&w);
+}
+
+/* Verifies: FR-TRACE-006 */
+static void test_policy_is_validated_with_lines(void **state)
+{
+	hw_policy p;
+	const char *bad_kind = "{\n  \"fail_on\": [\"typo\"]\n}\n";
+	const char *bad_date = "{\n  \"waivers\": [\n    {\"fr\": \"FR-A-001\", "
+			       "\"reason\": \"r\", \"expires\": \"2026-02-30\"}\n"
+			       "  ]\n}\n";
+	const char *no_reason = "{\"waivers\": [{\"fr\": \"FR-A-001\", "
+				"\"expires\": \"2026-02-03\"}]}";
+	const char *unknown = "{\n\n  \"min_verified\": 1\n}";
+	const char *share = "{\"min_verified_share\": 1.5}";
+
+	(void)state;
+	hw_test_write("p.json", bad_kind, strlen(bad_kind));
+	assert_int_equal(hw_policy_load(&p, "p.json", 0), HW_EINVAL);
+	assert_string_equal(hw_error_last(), "p.json:2: \"fail_on\": unknown "
+					     "defect kind 'typo'");
+	hw_test_write("p.json", bad_date, strlen(bad_date));
+	assert_int_equal(hw_policy_load(&p, "p.json", 0), HW_EINVAL);
+	assert_string_equal(hw_error_last(), "p.json:3: the waiver for FR-A-001 "
+					     "needs \"expires\": \"YYYY-MM-DD\"");
+	hw_test_write("p.json", no_reason, strlen(no_reason));
+	assert_int_equal(hw_policy_load(&p, "p.json", 0), HW_EINVAL);
+	assert_non_null(strstr(hw_error_last(), "needs a \"reason\""));
+	hw_test_write("p.json", unknown, strlen(unknown));
+	assert_int_equal(hw_policy_load(&p, "p.json", 0), HW_EINVAL);
+	assert_string_equal(hw_error_last(), "p.json:3: unknown key "
+					     "\"min_verified\"");
+	hw_test_write("p.json", share, strlen(share));
+	assert_int_equal(hw_policy_load(&p, "p.json", 0), HW_EINVAL);
+	assert_int_equal(hw_policy_load(&p, "none.json", 1), HW_OK);
+	assert_true(p.min_verified_share == 1.0);
+	assert_true(p.coverage_threshold == 80.0);
+	hw_policy_free(&p);
+}
+
+/* Verifies: FR-TRACE-005 */
+static void test_outputs_are_valid_and_complete(void **state)
+{
+	world w;
+	hw_buf o;
+	cJSON *j = NULL, *runs, *results, *r0;
+
+	(void)state;
+	build(&w, NULL, "2026-11-25");
+	hw_buf_init(&o, 0);
+	assert_int_equal(hw_trace_write_json(&o, &w.t), HW_OK);
+	assert_int_equal(hw_json_parse(&j, "t.json", o.data, o.len), HW_OK);
+	assert_string_equal(cJSON_GetObjectItem(j, "schema")->valuestring,
+			    "hwledger.trace/1");
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "frs")), 8);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "defects")),
+			 (int)w.t.ndefects);
+	assert_int_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "summary"),
+					     "verified")->valueint,
+			 2); /* FR-A-001 and the deprecated FR-A-006 */
+	cJSON_Delete(j);
+
+	hw_buf_clear(&o);
+	assert_int_equal(hw_trace_write_sarif(&o, &w.t), HW_OK);
+	assert_int_equal(hw_json_parse(&j, "t.sarif", o.data, o.len), HW_OK);
+	assert_string_equal(cJSON_GetObjectItem(j, "version")->valuestring,
+			    "2.1.0");
+	runs = cJSON_GetObjectItem(j, "runs");
+	results = cJSON_GetObjectItem(cJSON_GetArrayItem(runs, 0), "results");
+	assert_int_equal(cJSON_GetArraySize(results), (int)w.t.ndefects);
+	r0 = cJSON_GetArrayItem(results, 0);
+	assert_non_null(cJSON_GetObjectItem(r0, "ruleId"));
+	assert_non_null(cJSON_GetObjectItem(
+		cJSON_GetObjectItem(r0, "partialFingerprints"),
+		"hwledgerDefect/v1"));
+	cJSON_Delete(j);
+
+	hw_buf_clear(&o);
+	assert_int_equal(hw_trace_write_md(&o, &w.t), HW_OK);
+	assert_non_null(strstr(o.data, "| FR-A-001 | 2 | verified | 1 | 1/1 | "
+				       "100.0% | 2 | Verified one |"));
+	assert_non_null(strstr(o.data, "<details><summary>Defects"));
+
+	hw_buf_clear(&o);
+	assert_int_equal(hw_trace_write_text(&o, &w.t, 0), HW_OK);
+	assert_non_null(strstr(o.data, "FR-A-002    1  approved    failing"));
+	assert_non_null(strstr(o.data, "approved FRs verified: 1/6"));
+	hw_buf_free(&o);
+	teardown(&w);
+}
+
+/* Verifies: FR-TRACE-004 */
+static void test_defect_ids_survive_line_moves(void **state)
+{
+	world a;
+	hw_fr_set frs;
+	hw_diags d;
+	hw_scan moved = {0};
+	char shifted[sizeof(src_c) + 8];
+	hw_trace t;
+
+	(void)state;
+	build(&a, NULL, "2026-11-25");
+	snprintf(shifted, sizeof(shifted), "\n\n\n%s", src_c);
+	hw_fr_set_init(&frs);
+	hw_diags_init(&d);
+	assert_int_equal(hw_frs_parse(&frs, &d, "frs/a.md", frs_doc,
+				      strlen(frs_doc)),
+			 HW_OK);
+	add_file(&moved, "src/a.c", 0, shifted);
+	add_file(&moved, "tests/t.c", 1, test_c);
+	assert_int_equal(hw_trace_build(&t, &frs, &moved, &a.results, &a.lcov,
+					&a.policy, NULL, "2026-11-25"),
+			 HW_OK);
+	for (size_t i = 0; i < a.t.ndefects; i++) {
+		int found = 0;
+
+		if (a.t.defects[i].kind == HW_DEF_LOW_COVERAGE)
+			continue; /* coverage lines moved too */
+		for (size_t k = 0; k < t.ndefects && !found; k++)
+			found = !strcmp(a.t.defects[i].id, t.defects[k].id);
+		if (!found)
+			fail_msg("defect %s lost its id", a.t.defects[i].id);
+	}
+	hw_trace_free(&t);
+	hw_scan_free(&moved);
+	hw_fr_set_free(&frs);
+	hw_diags_free(&d);
+	teardown(&a);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		hw_tmp_test(test_each_status_is_decided_by_the_brief_rules),
+		hw_tmp_test(test_every_defect_kind_is_found_with_its_place),
+		cmocka_unit_test(test_duplicate_fr_and_suspect_text_are_defects),
+		hw_tmp_test(test_gate_fails_with_reasons_and_passes_when_clean),
+		hw_tmp_test(test_gate_baseline_ratchet_fails_only_on_new_things),
+		hw_tmp_test(test_policy_is_validated_with_lines),
+		hw_tmp_test(test_outputs_are_valid_and_complete),
+		hw_tmp_test(test_defect_ids_survive_line_moves),
+	};
+
+	assert_int_equal(hw_crypto_init(), HW_OK);
+	return cmocka_run_group_tests_name("link", tests, NULL, NULL);
+}

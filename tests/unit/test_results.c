@@ -1,0 +1,210 @@
+/*
+ * test_results.c — importing test results: TAP 14 and JUnit/cmocka XML,
+ * including the broken and hostile ones.
+ */
+#include "harness.h"
+
+#include "trace/trace.h"
+
+typedef struct imported {
+	hw_results r;
+	hw_diags d;
+} imported;
+
+static void tap(imported *x, const char *text)
+{
+	hw_results_init(&x->r);
+	hw_diags_init(&x->d);
+	assert_int_equal(hw_tap_parse(&x->r, &x->d, "r.tap", text, strlen(text)),
+			 HW_OK);
+}
+
+static void junit(imported *x, const char *text)
+{
+	hw_results_init(&x->r);
+	hw_diags_init(&x->d);
+	assert_int_equal(
+		hw_junit_parse(&x->r, &x->d, "r.xml", text, strlen(text)),
+		HW_OK);
+}
+
+static void done(imported *x)
+{
+	hw_results_free(&x->r);
+	hw_diags_free(&x->d);
+}
+
+/* Verifies: FR-TRACE-002 */
+static void test_tap_reads_points_directives_subtests_and_yaml(void **state)
+{
+	imported x;
+
+	(void)state;
+	tap(&x, "TAP version 14\n"
+		"1..5\n"
+		"ok 1 - test_alpha\n"
+		"not ok 2 - test_beta\n"
+		"  ---\n"
+		"  message: boom\n"
+		"  ...\n"
+		"ok 3 - test_gamma # SKIP no GPU\n"
+		"    # Subtest: group\n"
+		"    ok 1 - test_inner\n"
+		"    1..1\n"
+		"ok 4 - group\n"
+		"not ok 5 test_delta # TODO later\n"
+		"# a comment\n"
+		"garbage that is not TAP\n");
+	assert_int_equal(x.d.n, 0);
+	assert_int_equal(x.r.n, 6);
+	assert_string_equal(x.r.items[0].name, "test_alpha");
+	assert_int_equal(x.r.items[0].outcome, HW_OUTCOME_PASS);
+	assert_string_equal(x.r.items[1].name, "test_beta");
+	assert_int_equal(x.r.items[1].outcome, HW_OUTCOME_FAIL);
+	assert_non_null(strstr(x.r.items[1].message, "message: boom"));
+	assert_int_equal(x.r.items[2].outcome, HW_OUTCOME_SKIP);
+	assert_string_equal(x.r.items[2].name, "test_gamma");
+	assert_string_equal(x.r.items[3].name, "test_inner");
+	assert_string_equal(x.r.items[3].suite, "subtest");
+	assert_string_equal(x.r.items[5].name, "test_delta");
+	assert_int_equal(x.r.items[5].outcome, HW_OUTCOME_TODO);
+	assert_int_equal(x.r.items[5].line, 13);
+	done(&x);
+}
+
+/* Verifies: FR-TRACE-002 */
+static void test_tap_reports_bad_plans_and_bail_outs(void **state)
+{
+	imported x;
+
+	(void)state;
+	tap(&x, "1..x\nok 1 - a\n");
+	assert_int_equal(x.d.errors, 2);
+	assert_non_null(strstr(x.d.items[0].message, "malformed plan '1..x'"));
+	assert_int_equal(x.d.items[0].line, 1);
+	assert_non_null(strstr(x.d.items[1].message, "no plan"));
+	done(&x);
+
+	tap(&x, "1..3\nok 1 - a\nok 2 - b\n");
+	assert_int_equal(x.d.errors, 1);
+	assert_string_equal(x.d.items[0].message, "plan says 3 tests but 2 ran");
+	done(&x);
+
+	tap(&x, "1..2\nok 1 - a\nBail out! database gone\nok 2 - b\n");
+	assert_int_equal(x.r.n, 1);
+	assert_int_equal(x.d.errors >= 1, 1);
+	assert_non_null(strstr(x.d.items[0].message, "bailed out: database gone"));
+	assert_int_equal(x.d.items[0].line, 3);
+	done(&x);
+
+	tap(&x, "1..1\nok 1 - a\n1..1\n");
+	assert_non_null(strstr(x.d.items[0].message, "a second plan"));
+	done(&x);
+
+	tap(&x, "");
+	assert_non_null(strstr(x.d.items[0].message, "empty TAP file"));
+	done(&x);
+}
+
+/* Verifies: FR-TRACE-002 */
+static void test_junit_reads_cmocka_and_generic_reports(void **state)
+{
+	imported x;
+
+	(void)state;
+	junit(&x, "<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\n"
+		  "<testsuites>\n"
+		  "  <testsuite name=\"util\" tests=\"3\" failures=\"1\">\n"
+		  "    <testcase name=\"test_a\" time=\"0.0\"></testcase>\n"
+		  "    <testcase name=\"test_b\" classname=\"c\">\n"
+		  "      <failure><![CDATA[x != y\nline 3]]></failure>\n"
+		  "    </testcase>\n"
+		  "    <testcase name=\"test_c\"><skipped/></testcase>\n"
+		  "    <testcase name=\"test_d\"><error message=\"crash\"/>"
+		  "</testcase>\n"
+		  "  </testsuite>\n"
+		  "</testsuites>\n");
+	assert_int_equal(x.d.n, 0);
+	assert_int_equal(x.r.n, 4);
+	assert_string_equal(x.r.items[0].name, "test_a");
+	assert_string_equal(x.r.items[0].suite, "util");
+	assert_int_equal(x.r.items[0].outcome, HW_OUTCOME_PASS);
+	assert_int_equal(x.r.items[1].outcome, HW_OUTCOME_FAIL);
+	assert_string_equal(x.r.items[1].suite, "c");
+	assert_string_equal(x.r.items[1].message, "x != y\nline 3");
+	assert_int_equal(x.r.items[2].outcome, HW_OUTCOME_SKIP);
+	assert_int_equal(x.r.items[3].outcome, HW_OUTCOME_FAIL);
+	assert_string_equal(x.r.items[3].message, "crash");
+	assert_int_equal(x.r.items[1].line, 5);
+	done(&x);
+}
+
+/* Verifies: FR-TRACE-002 */
+static void test_junit_refuses_entity_bombs_and_broken_xml(void **state)
+{
+	imported x;
+
+	(void)state;
+	junit(&x, "<?xml version=\"1.0\"?>\n"
+		  "<!DOCTYPE lolz [<!ENTITY lol \"lol\">"
+		  "<!ENTITY lol2 \"&lol;&lol;&lol;&lol;&lol;&lol;\">]>\n"
+		  "<testsuites><testcase name=\"&lol2;\"/></testsuites>\n");
+	assert_int_equal(x.r.n, 0);
+	assert_int_equal(x.d.errors, 1);
+	assert_non_null(strstr(x.d.items[0].message, "DOCTYPE refused"));
+	assert_int_equal(x.d.items[0].line, 2);
+	done(&x);
+
+	junit(&x, "<testsuites><testcase name=\"a\"></testsuites>");
+	assert_int_equal(x.r.n, 0); /* a broken report is not evidence */
+	assert_non_null(strstr(x.d.items[0].message, "malformed XML: mismatched tag"));
+	done(&x);
+
+	junit(&x, "<testsuites><testsuite><testcase name=\"a\"/>");
+	assert_int_equal(x.r.n, 0);
+	assert_non_null(strstr(x.d.items[0].message, "malformed XML"));
+	done(&x);
+
+	junit(&x, "<testsuites><testcase/></testsuites>");
+	assert_non_null(strstr(x.d.items[0].message, "testcase without a name"));
+	done(&x);
+}
+
+/* Verifies: FR-TRACE-002 */
+static void test_results_load_detects_the_format(void **state)
+{
+	imported x;
+	const char *xml = "\xEF\xBB\xBF  <testsuite><testcase name=\"t1\"/>"
+			  "</testsuite>";
+	const char *tapt = "1..1\nok 1 - t2\n";
+
+	(void)state;
+	hw_results_init(&x.r);
+	hw_diags_init(&x.d);
+	hw_test_write("a.xml", xml, strlen(xml));
+	hw_test_write("b.tap", tapt, strlen(tapt));
+	assert_int_equal(hw_results_load(&x.r, &x.d, "a.xml", 1000), HW_OK);
+	assert_int_equal(hw_results_load(&x.r, &x.d, "b.tap", 1000), HW_OK);
+	assert_int_equal(hw_results_load(&x.r, &x.d, "missing", 1000), HW_OK);
+	assert_int_equal(x.r.n, 2);
+	assert_string_equal(x.r.items[0].name, "t1");
+	assert_string_equal(x.r.items[1].name, "t2");
+	assert_int_equal(x.d.errors, 1);
+	assert_string_equal(x.d.items[0].message, "missing: no such file");
+	assert_int_equal(x.r.files, 2);
+	done(&x);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(
+			test_tap_reads_points_directives_subtests_and_yaml),
+		cmocka_unit_test(test_tap_reports_bad_plans_and_bail_outs),
+		cmocka_unit_test(test_junit_reads_cmocka_and_generic_reports),
+		cmocka_unit_test(test_junit_refuses_entity_bombs_and_broken_xml),
+		hw_tmp_test(test_results_load_detects_the_format),
+	};
+
+	return cmocka_run_group_tests_name("results", tests, NULL, NULL);
+}

@@ -1,0 +1,298 @@
+/*
+ * test_scan.c — the tag scanner: the three tag syntaxes, attribution to
+ * functions, and the C a lexer meets in the wild (strings, characters,
+ * macros, nested braces, broken files).
+ */
+#include "harness.h"
+
+#include "trace/trace.h"
+
+static void scan(hw_src_file *f, const char *text, int is_test, hw_lang lang)
+{
+	memset(f, 0, sizeof(*f));
+	f->path = strdup(lang == HW_LANG_SH ? "t.sh" : "t.c");
+	f->is_test = is_test;
+	f->lang = lang;
+	assert_int_equal(hw_scan_text(f, text, strlen(text)), HW_OK);
+}
+
+static const hw_func *func_of(const hw_src_file *f, size_t tag)
+{
+	assert_true(tag < f->ntags);
+	if (f->tags[tag].func < 0)
+		return NULL;
+	return &f->funcs[f->tags[tag].func];
+}
+
+/* Verifies: FR-TRACE-001 */
+static void test_scan_attributes_tags_to_following_and_enclosing_functions(
+	void **state)
+{
+	hw_src_file f;
+	const char *src =
+		"#include <stdio.h>\n"                      /* 1 */
+		"/* Implements: FR-A-001 */\n"              /* 2 */
+		"static int\n"                              /* 3 */
+		"alpha(int x)\n"                            /* 4 */
+		"{\n"                                       /* 5 */
+		"\tif (x) { return 1; }\n"                  /* 6 */
+		"\t// Implements: FR-A-002@3, FR-A-003\n"   /* 7 */
+		"\treturn 0;\n"                             /* 8 */
+		"}\n"                                       /* 9 */
+		"\n"                                        /* 10 */
+		"int beta(void) { /* Implements: FR-B-001 */ return 2; }\n";
+
+	(void)state;
+	scan(&f, src, 0, HW_LANG_C);
+	assert_int_equal(f.nnotes, 0);
+	assert_int_equal(f.ntags, 4);
+	assert_string_equal(f.tags[0].fr, "FR-A-001");
+	assert_int_equal(f.tags[0].line, 2);
+	assert_int_equal(f.tags[0].col, 16); /* the column of the ID */
+	assert_int_equal(f.tags[0].kind, HW_TAG_IMPL);
+	assert_string_equal(func_of(&f, 0)->name, "alpha");
+	assert_int_equal(func_of(&f, 0)->first, 4);
+	assert_int_equal(func_of(&f, 0)->last, 9);
+	assert_string_equal(f.tags[1].fr, "FR-A-002");
+	assert_int_equal(f.tags[1].rev, 3);
+	assert_string_equal(func_of(&f, 1)->name, "alpha");
+	assert_string_equal(f.tags[2].fr, "FR-A-003");
+	assert_int_equal(f.tags[2].rev, 0);
+	assert_int_equal(f.tags[2].line, 7);
+	assert_string_equal(func_of(&f, 3)->name, "beta");
+	assert_int_equal(func_of(&f, 3)->first, 11);
+	assert_int_equal(func_of(&f, 3)->last, 11);
+	hw_src_file_free(&f);
+}
+
+/* Verifies: FR-TRACE-001 */
+static void test_scan_reads_oft_and_traces_to_syntaxes(void **state)
+{
+	hw_src_file f;
+	const char *src =
+		"// [impl->fr~FR-A-001~2]\n"
+		"void a(void) {}\n"
+		"/* Traces to: FR-A-002 */\n"
+		"void b(void) {}\n"
+		"/* [utest->fr~FR-A-003~1] [itest->fr~FR-A-004~4] */\n"
+		"void c(void) {}\n"
+		"/* [impl->fr~FR-A-005] describes [impl->fr~<ID>~<REV>] */\n";
+
+	(void)state;
+	scan(&f, src, 0, HW_LANG_C);
+	assert_int_equal(f.ntags, 5);
+	assert_int_equal(f.tags[0].syntax, HW_SYNTAX_OFT);
+	assert_int_equal(f.tags[0].rev, 2);
+	assert_string_equal(func_of(&f, 0)->name, "a");
+	assert_int_equal(f.tags[1].syntax, HW_SYNTAX_TRACES);
+	assert_int_equal(f.tags[1].kind, HW_TAG_IMPL);
+	assert_int_equal(f.tags[2].kind, HW_TAG_UTEST);
+	assert_int_equal(f.tags[3].kind, HW_TAG_ITEST);
+	assert_int_equal(f.tags[3].rev, 4);
+	assert_string_equal(func_of(&f, 3)->name, "c");
+	/* the OFT tag without a revision is malformed; the placeholder
+	 * example in prose is not a tag at all */
+	assert_true(f.tags[4].malformed);
+	assert_null(func_of(&f, 4));
+	hw_src_file_free(&f);
+}
+
+/* Verifies: FR-TRACE-001 */
+static void test_scan_ignores_strings_and_chars_and_prose(void **state)
+{
+	hw_src_file f;
+	const char *src =
+		"const char *s = \"/* Implements: FR-S-001 */ {\";\n"
+		"char c = '{', d = '\"', e = '\\'';\n"
+		"#define BRACE {\n"
+		"#define TAG \"// Implements: FR-S-002\"\n"
+		"/* Implements: the FR in the brief; see Verifies: above */\n"
+		"int f(void) { return '}'; }\n"
+		"/* Implements: FR-S-003 */\n"
+		"int g(void) { return 0; }\n";
+
+	(void)state;
+	scan(&f, src, 0, HW_LANG_C);
+	assert_int_equal(f.nnotes, 0);
+	assert_int_equal(f.ntags, 1);
+	assert_string_equal(f.tags[0].fr, "FR-S-003");
+	assert_string_equal(func_of(&f, 0)->name, "g");
+	assert_int_equal(func_of(&f, 0)->first, 8);
+	hw_src_file_free(&f);
+}
+
+/* Verifies: FR-TRACE-001 */
+static void test_scan_handles_macros_attributes_and_multiline_heads(
+	void **state)
+{
+	hw_src_file f;
+	const char *src =
+		"#define MAX(a, b) \\\n"
+		"\t((a) > (b) ? (a) : (b))\n"
+		"struct s { int x; };\n"
+		"/* Implements: FR-M-001 */\n"
+		"static int __attribute__((unused))\n"
+		"multi(int a,\n"
+		"      int b)\n"
+		"{\n"
+		"\tstruct s v = { .x = 1 };\n"
+		"\treturn MAX(a, b) + v.x;\n"
+		"}\n"
+		"/* Implements: FR-M-002 */\n"
+		"static const int table[] = { 1, 2 };\n"
+		"int after(void) { return 0; }\n";
+
+	(void)state;
+	scan(&f, src, 0, HW_LANG_C);
+	assert_int_equal(f.ntags, 2);
+	assert_string_equal(func_of(&f, 0)->name, "multi");
+	assert_int_equal(func_of(&f, 0)->first, 6);
+	assert_int_equal(func_of(&f, 0)->last, 11);
+	/* a tag above a table belongs to no function, not to the next one */
+	assert_null(func_of(&f, 1));
+	hw_src_file_free(&f);
+}
+
+/* Verifies: FR-TRACE-001 */
+static void test_scan_flags_malformed_ids_and_keeps_them(void **state)
+{
+	hw_src_file f;
+
+	(void)state;
+	scan(&f, "/* Implements: FR-trace-1, FR-A-01, FR-A-001@x, FR-A-001@ */\n"
+		 "void f(void) {}\n",
+	     0, HW_LANG_C);
+	assert_int_equal(f.ntags, 4);
+	for (size_t i = 0; i < 4; i++)
+		assert_true(f.tags[i].malformed);
+	assert_string_equal(f.tags[0].fr, "FR-trace-1");
+	assert_string_equal(f.tags[2].fr, "FR-A-001@x");
+	hw_src_file_free(&f);
+}
+
+/* Verifies: FR-TRACE-001 */
+static void test_scan_survives_broken_files_with_warnings(void **state)
+{
+	hw_src_file f;
+	char *big;
+
+	(void)state;
+	scan(&f, "/* Implements: FR-U-001 */\nvoid f(void) {\n/* never closed",
+	     0, HW_LANG_C);
+	assert_int_equal(f.ntags, 1);
+	assert_int_equal(f.nnotes, 2);
+	assert_non_null(strstr(f.notes[0].message, "unterminated comment"));
+	assert_int_equal(f.notes[0].line, 3);
+	assert_non_null(strstr(f.notes[1].message, "unbalanced braces"));
+	hw_src_file_free(&f);
+
+	scan(&f, "}}\nvoid g(void) { }\n", 0, HW_LANG_C);
+	assert_int_equal(f.nnotes, 2);
+	assert_non_null(strstr(f.notes[0].message, "unbalanced '}'"));
+	hw_src_file_free(&f);
+
+	memset(&f, 0, sizeof(f));
+	f.path = strdup("bin.c");
+	assert_int_equal(hw_scan_text(&f, "ab\0cd", 5), HW_OK);
+	assert_int_equal(f.nnotes, 1);
+	assert_non_null(strstr(f.notes[0].message, "binary file"));
+	hw_src_file_free(&f);
+
+	/* a 1 MB line inside a comment, then a tag */
+	big = malloc(1 << 20);
+	assert_non_null(big);
+	memset(big, 'x', (1 << 20) - 1);
+	memcpy(big, "//", 2);
+	big[(1 << 20) - 1] = '\0';
+	{
+		size_t n = strlen(big);
+		char *text = malloc(n + 64);
+
+		assert_non_null(text);
+		memcpy(text, big, n);
+		strcpy(text + n, "\n/* Implements: FR-L-001 */\nint h(void){}\n");
+		scan(&f, text, 0, HW_LANG_C);
+		assert_int_equal(f.ntags, 1);
+		assert_int_equal(f.tags[0].line, 2);
+		assert_string_equal(func_of(&f, 0)->name, "h");
+		hw_src_file_free(&f);
+		free(text);
+	}
+	free(big);
+}
+
+/* Verifies: FR-TRACE-001 */
+static void test_scan_marks_test_functions_and_keeps_only_needed_ones(
+	void **state)
+{
+	hw_src_file f;
+
+	(void)state;
+	scan(&f,
+	     "static void helper(void) {}\n"
+	     "/* Verifies: FR-T-001 */\n"
+	     "static void test_one(void **s) { helper(); }\n"
+	     "static void test_orphan(void **s) {}\n"
+	     "int main(void) { return 0; }\n",
+	     1, HW_LANG_C);
+	assert_int_equal(f.ntags, 1);
+	assert_int_equal(f.tags[0].kind, HW_TAG_UTEST);
+	assert_int_equal(f.nfuncs, 2); /* helper and main are not kept */
+	assert_string_equal(f.funcs[0].name, "test_one");
+	assert_true(f.funcs[0].is_test);
+	assert_string_equal(f.funcs[1].name, "test_orphan");
+	assert_string_equal(func_of(&f, 0)->name, "test_one");
+	hw_src_file_free(&f);
+}
+
+/* Verifies: FR-TRACE-001 */
+static void test_scan_reads_shell_tests_as_integration_tests(void **state)
+{
+	hw_src_file f;
+
+	(void)state;
+	scan(&f,
+	     "# helpers\n"
+	     "run() { \"$@\"; }\n"
+	     "\n"
+	     "# Verifies: FR-C-001, FR-C-002\n"
+	     "test_first() {\n"
+	     "  run true  # Verifies: FR-X-999 is not a full-line comment\n"
+	     "  # Verifies: FR-C-003\n"
+	     "}\n"
+	     "test_second() {\n"
+	     "  true\n"
+	     "}\n",
+	     1, HW_LANG_SH);
+	assert_int_equal(f.ntags, 3);
+	assert_int_equal(f.tags[0].kind, HW_TAG_ITEST);
+	assert_string_equal(func_of(&f, 0)->name, "test_first");
+	assert_string_equal(func_of(&f, 1)->name, "test_first");
+	assert_string_equal(func_of(&f, 2)->name, "test_first");
+	assert_int_equal(f.tags[2].line, 7);
+	assert_int_equal(f.nfuncs, 2);
+	assert_string_equal(f.funcs[1].name, "test_second");
+	assert_int_equal(f.funcs[0].first, 5);
+	assert_int_equal(f.funcs[0].last, 8);
+	hw_src_file_free(&f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(
+			test_scan_attributes_tags_to_following_and_enclosing_functions),
+		cmocka_unit_test(test_scan_reads_oft_and_traces_to_syntaxes),
+		cmocka_unit_test(test_scan_ignores_strings_and_chars_and_prose),
+		cmocka_unit_test(
+			test_scan_handles_macros_attributes_and_multiline_heads),
+		cmocka_unit_test(test_scan_flags_malformed_ids_and_keeps_them),
+		cmocka_unit_test(test_scan_survives_broken_files_with_warnings),
+		cmocka_unit_test(
+			test_scan_marks_test_functions_and_keeps_only_needed_ones),
+		cmocka_unit_test(
+			test_scan_reads_shell_tests_as_integration_tests),
+	};
+
+	return cmocka_run_group_tests_name("scan", tests, NULL, NULL);
+}
