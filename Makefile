@@ -20,7 +20,7 @@
 
 BUILD    ?= build
 PREFIX   ?= /usr/local
-FUZZ_TIME ?= 20
+FUZZ_TIME ?= 15
 CLANG    ?= clang
 
 # ---- dependencies --------------------------------------------------------

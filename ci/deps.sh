@@ -33,6 +33,7 @@ PKGS=(
   "cmark:cmd:cmark"
   "ripgrep:cmd:rg"
   "jq:cmd:jq"
+  "time:file:/usr/bin/time"
   "sqlite3:cmd:sqlite3"
 )
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ci/report.sh BUILD — the body of `make report` until the report pipeline
-# (issue #11) exists: lint and list this repository's FRs with the built
-# binary. Every step that is not built yet is named, not faked.
+# (issue #11) exists: lint and list this repository's FRs, then trace and
+# gate it on the results and coverage of the last `make test`. Every step
+# that is not built yet is named, not faked.
 set -uo pipefail
 build=${1:-build}
 hw=$build/hwledger
@@ -9,8 +10,12 @@ hw=$build/hwledger
 echo "== hwledger frs lint"
 "$hw" frs lint || exit $?
 echo
-echo "== hwledger frs list"
-"$hw" frs list || exit $?
+if [ -f build/coverage.info ] && [ -d build/cov/test-results ]; then
+  ci/gate.sh "$build" build/cov/test-results build/coverage.info || exit $?
+else
+  echo "== no test results yet: run 'make test' first for trace and gate"
+  "$hw" frs list || exit $?
+fi
 echo
-echo "report: FRs linted and listed. Not run yet: trace, gate, plan check,"
-echo "probe check, sast, ledger signing and the site (issues #4-#11)."
+echo "report: not run yet: plan check, probe check, sast, ledger signing and"
+echo "the site (issues #5-#11)."

@@ -1,7 +1,8 @@
 /*
  * index.c — the scan cache, .hwledger/index.db (SQLite).
  *
- * One row per scanned file: its size, modification time, SHA-256 and the
+ * One row per scanned file: its size, modification time, content hash
+ * (hw_hash64: fast, for change detection only) and the
  * scanner's record (tags, tagged and test functions, notes) encoded as a
  * compact blob. A file whose size and mtime are unchanged is taken from the
  * cache without being read; one whose size or mtime changed is read and
@@ -23,9 +24,14 @@ static int db_error(sqlite3 *db, const char *path, const char *what)
 static const char schema_sql[] =
 	"PRAGMA journal_mode=WAL;"
 	"PRAGMA synchronous=OFF;"
-	"CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);"
-	"CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, size INTEGER,"
-	" mtime_ns INTEGER, sha256 TEXT, record BLOB);";
+	"CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);";
+
+/* Dropped and made anew whenever the index version changes. */
+static const char files_sql[] =
+	"DROP TABLE IF EXISTS files;"
+	"CREATE TABLE files(path TEXT PRIMARY KEY, size INTEGER,"
+	" mtime_ns INTEGER, hash TEXT, record BLOB);"
+	"DELETE FROM meta;";
 
 static int check_version(sqlite3 *db, int *ok)
 {
@@ -53,8 +59,7 @@ static int check_version(sqlite3 *db, int *ok)
 static int reset_db(sqlite3 *db)
 {
 	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_exec(db, "DELETE FROM files; DELETE FROM meta;", NULL,
-			      NULL, NULL);
+	int rc = sqlite3_exec(db, files_sql, NULL, NULL, NULL);
 
 	if (rc != SQLITE_OK)
 		return rc;
@@ -93,7 +98,7 @@ static int load_rows(hw_index *ix)
 	int rc;
 
 	rc = sqlite3_prepare_v2(ix->db,
-				"SELECT path, size, mtime_ns, sha256, record "
+				"SELECT path, size, mtime_ns, hash, record "
 				"FROM files ORDER BY path",
 				-1, &st, NULL);
 	if (rc != SQLITE_OK)
@@ -104,7 +109,7 @@ static int load_rows(hw_index *ix)
 		const void *blob = sqlite3_column_blob(st, 4);
 		int blen = sqlite3_column_bytes(st, 4);
 
-		if (!sha || strlen((const char *)sha) != HW_SHA256_HEX_LEN ||
+		if (!sha || strlen((const char *)sha) != 16 ||
 		    !sqlite3_column_text(st, 0))
 			continue; /* a damaged row is a cache miss */
 		if (ix->n == cap) {
@@ -124,7 +129,7 @@ static int load_rows(hw_index *ix)
 		r->path = hw_strdup((const char *)sqlite3_column_text(st, 0));
 		r->size = sqlite3_column_int64(st, 1);
 		r->mtime_ns = sqlite3_column_int64(st, 2);
-		memcpy(r->sha256, sha, HW_SHA256_HEX_LEN + 1);
+		memcpy(r->hash, sha, 17);
 		r->blob_len = blen > 0 ? (size_t)blen : 0;
 		r->blob = malloc(r->blob_len ? r->blob_len : 1);
 		if (!r->path || !r->blob) {
@@ -245,7 +250,7 @@ int hw_index_store(hw_index *ix, const hw_src_file *files, size_t n,
 		rc = sqlite3_prepare_v2(
 			ix->db,
 			"INSERT OR REPLACE INTO files(path, size, mtime_ns, "
-			"sha256, record) VALUES(?, ?, ?, ?, ?)",
+			"hash, record) VALUES(?, ?, ?, ?, ?)",
 			-1, &put, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_prepare_v2(ix->db,
@@ -260,7 +265,7 @@ int hw_index_store(hw_index *ix, const hw_src_file *files, size_t n,
 		sqlite3_bind_text(put, 1, files[i].path, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(put, 2, files[i].size);
 		sqlite3_bind_int64(put, 3, files[i].mtime_ns);
-		sqlite3_bind_text(put, 4, files[i].sha256, -1, SQLITE_STATIC);
+		sqlite3_bind_text(put, 4, files[i].hash, -1, SQLITE_STATIC);
 		sqlite3_bind_blob(put, 5, blob.data ? blob.data : "",
 				  (int)blob.len, SQLITE_STATIC);
 		rc = sqlite3_step(put) == SQLITE_DONE ? SQLITE_OK

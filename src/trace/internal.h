@@ -10,13 +10,13 @@
 #include <sqlite3.h>
 
 /* Bumped whenever the scanner's output for the same input changes. */
-#define HW_INDEX_VERSION "hwledger-index/1"
+#define HW_INDEX_VERSION "hwledger-index/2"
 
 typedef struct hw_index_row {
 	char *path;
 	long long size;
 	long long mtime_ns;
-	char sha256[HW_SHA256_HEX_LEN + 1];
+	char hash[17];
 	unsigned char *blob;
 	size_t blob_len;
 } hw_index_row;

@@ -178,7 +178,15 @@ int hw_lcov_parse(hw_lcov *c, hw_diags *diags, const char *file,
 	int in_record = 0, skipping = 0, err = HW_OK;
 	long line = 0, record_line = 0;
 	size_t i = 0, rootn = root ? strlen(root) : 0;
+	const char *nul = memchr(text, '\0', len);
 
+	if (nul) {
+		long l, col;
+
+		hw_text_position(text, len, (size_t)(nul - text), &l, &col);
+		return hw_diags_add(diags, HW_DIAG_ERROR, file, l, col,
+				    "binary data (a NUL byte) in a tracefile");
+	}
 	while (i < len && !err) {
 		const char *p = text + i, *nl = memchr(p, '\n', len - i);
 		size_t n = nl ? (size_t)(nl - p) : len - i;

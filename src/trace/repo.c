@@ -110,7 +110,14 @@ static int walk(pathset *out, hw_diags *diags, const hw_config *cfg,
 					   "out of memory");
 			break;
 		}
-		if (lstat(path, &st) != 0) {
+		/* readdir's d_type spares an lstat per file where the file
+		 * system fills it in */
+		if (e->d_type == DT_REG) {
+			if (wanted(cfg, path))
+				err = pathset_add(out, path);
+		} else if (e->d_type == DT_DIR) {
+			err = walk(out, diags, cfg, path, depth + 1);
+		} else if (lstat(path, &st) != 0) {
 			err = hw_diags_add(diags, HW_DIAG_ERROR, path, 0, 0,
 					   "cannot stat: %s", strerror(errno));
 		} else if (S_ISDIR(st.st_mode)) {
@@ -220,9 +227,9 @@ static void clear_record(hw_src_file *f)
 	hw_lang lang = f->lang;
 	int is_test = f->is_test;
 	long long size = f->size, mtime = f->mtime_ns;
-	char sha[HW_SHA256_HEX_LEN + 1];
+	char hash[sizeof(f->hash)];
 
-	memcpy(sha, f->sha256, sizeof(sha));
+	memcpy(hash, f->hash, sizeof(hash));
 	f->path = NULL;
 	hw_src_file_free(f);
 	f->path = path;
@@ -230,7 +237,7 @@ static void clear_record(hw_src_file *f)
 	f->is_test = is_test;
 	f->size = size;
 	f->mtime_ns = mtime;
-	memcpy(f->sha256, sha, sizeof(sha));
+	memcpy(f->hash, hash, sizeof(hash));
 }
 
 static int note(hw_src_file *f, const char *msg)
@@ -249,27 +256,38 @@ static int note(hw_src_file *f, const char *msg)
 	return HW_OK;
 }
 
+static long long stat_mtime(const struct stat *st)
+{
+	return (long long)st->st_mtim.tv_sec * 1000000000LL +
+	       st->st_mtim.tv_nsec;
+}
+
 /* Returns 1 when the file was reused from the cache, 0 when lexed. */
 static int scan_one(job *j, size_t i, hw_buf *buf)
 {
 	hw_src_file *f = &j->scan->files[i];
 	const hw_index_row *row = j->ix ? hw_index_find(j->ix, f->path) : NULL;
 	struct stat st;
-	uint8_t digest[HW_SHA256_LEN];
 	int err;
 
-	if (stat(f->path, &st) != 0)
-		return note(f, "cannot stat file");
-	f->size = (long long)st.st_size;
-	f->mtime_ns = (long long)st.st_mtim.tv_sec * 1000000000LL +
-		      st.st_mtim.tv_nsec;
-	if (row && row->size == f->size && row->mtime_ns == f->mtime_ns) {
-		memcpy(f->sha256, row->sha256, sizeof(f->sha256));
-		if (hw_record_decode(f, row->blob, row->blob_len) == HW_OK)
-			return 1;
-		clear_record(f); /* damaged cache entry: scan it */
+	memset(&st, 0, sizeof(st));
+	if (row) { /* a cached file: unchanged size and mtime, not read */
+		if (stat(f->path, &st) != 0)
+			return note(f, "cannot stat file");
+		if ((long long)st.st_size == row->size &&
+		    stat_mtime(&st) == row->mtime_ns) {
+			f->size = row->size;
+			f->mtime_ns = row->mtime_ns;
+			memcpy(f->hash, row->hash, sizeof(f->hash));
+			if (hw_record_decode(f, row->blob, row->blob_len) ==
+			    HW_OK)
+				return 1;
+			clear_record(f); /* damaged cache entry: scan it */
+		}
 	}
-	err = hw_file_read(buf, f->path, j->max_bytes);
+	err = hw_file_read_stat(buf, f->path, j->max_bytes, &st);
+	f->size = (long long)st.st_size;
+	f->mtime_ns = stat_mtime(&st);
 	if (err == HW_ENOMEM)
 		return err;
 	if (err) {
@@ -281,10 +299,10 @@ static int scan_one(job *j, size_t i, hw_buf *buf)
 			m += pl + 2;
 		return note(f, m);
 	}
-	hw_sha256(digest, buf->data, buf->len);
-	hw_hex(f->sha256, digest, sizeof(digest));
+	snprintf(f->hash, sizeof(f->hash), "%016llx",
+		 (unsigned long long)hw_hash64(buf->data, buf->len));
 	j->dirty[i] = 1;
-	if (row && strcmp(row->sha256, f->sha256) == 0 &&
+	if (row && strcmp(row->hash, f->hash) == 0 &&
 	    hw_record_decode(f, row->blob, row->blob_len) == HW_OK)
 		return 1; /* touched but unchanged */
 	clear_record(f);
@@ -405,7 +423,7 @@ int hw_scan_repo(hw_scan *scan, const hw_config *cfg, const char *index_path)
 	if (have_ix) {
 		/* files that could not be read are not cached */
 		for (size_t i = 0; i < scan->n; i++)
-			if (!scan->files[i].sha256[0])
+			if (!scan->files[i].hash[0])
 				j.dirty[i] = 0;
 		err = hw_index_store(&ix, scan->files, scan->n, j.dirty);
 		if (err) { /* a cache that cannot be written is not fatal */

@@ -177,6 +177,17 @@ int hw_tap_parse(hw_results *r, hw_diags *diags, const char *file,
 	hw_result *last = NULL;
 	size_t i = 0, first = r->n;
 
+	if (memchr(text, '\0', len)) {
+		long l, col;
+
+		hw_text_position(text, len,
+				 (size_t)((const char *)memchr(text, '\0', len) -
+					  text),
+				 &l, &col);
+		r->files++;
+		return hw_diags_add(diags, HW_DIAG_ERROR, file, l, col,
+				    "binary data (a NUL byte) in a TAP file");
+	}
 	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
 		i = 3;
 	while (i < len && !err) {

@@ -66,7 +66,7 @@ typedef struct hw_src_file {
 	size_t nnotes;
 	long long size;
 	long long mtime_ns;
-	char sha256[HW_SHA256_HEX_LEN + 1];
+	char hash[17];      /* hw_hash64 of the content, hex; "" unread */
 } hw_src_file;
 
 /*

@@ -18,17 +18,12 @@ void hw_buf_init(hw_buf *b, size_t max)
 	b->max = max ? max : HW_BUF_DEFAULT_MAX;
 }
 
-/* Implements: FR-CLI-007 */
-static int buf_reserve(hw_buf *b, size_t extra)
+/* Grows the allocation to hold len + extra bytes and a NUL. */
+static int buf_grow(hw_buf *b, size_t extra)
 {
-	size_t need, cap;
+	size_t need = b->len + extra + 1, cap;
 	char *data;
 
-	if (extra > b->max || b->len > b->max - extra)
-		return hw_error_set(HW_ETOOBIG, NULL, 0, 0,
-				    "buffer limit of %zu bytes reached",
-				    b->max);
-	need = b->len + extra + 1;
 	if (need <= b->cap)
 		return HW_OK;
 	cap = b->cap ? b->cap : 64;
@@ -40,6 +35,26 @@ static int buf_reserve(hw_buf *b, size_t extra)
 	b->data = data;
 	b->cap = cap;
 	return HW_OK;
+}
+
+/* Implements: FR-CLI-007 */
+static int buf_reserve(hw_buf *b, size_t extra)
+{
+	if (extra > b->max || b->len > b->max - extra)
+		return hw_error_set(HW_ETOOBIG, NULL, 0, 0,
+				    "buffer limit of %zu bytes reached",
+				    b->max);
+	return buf_grow(b, extra);
+}
+
+/* Implements: FR-CLI-007 */
+int hw_buf_reserve(hw_buf *b, size_t extra)
+{
+	if (extra > b->max + 1 || b->len > b->max + 1 - extra)
+		return hw_error_set(HW_ETOOBIG, NULL, 0, 0,
+				    "buffer limit of %zu bytes reached",
+				    b->max);
+	return buf_grow(b, extra);
 }
 
 int hw_buf_append(hw_buf *b, const void *p, size_t n)

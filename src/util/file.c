@@ -18,6 +18,12 @@
 /* Implements: FR-CLI-007 */
 int hw_file_read(hw_buf *out, const char *path, size_t max)
 {
+	return hw_file_read_stat(out, path, max, NULL);
+}
+
+int hw_file_read_stat(hw_buf *out, const char *path, size_t max,
+		      struct stat *st_out)
+{
 	struct stat st;
 	int fd, err = HW_OK;
 
@@ -35,6 +41,8 @@ int hw_file_read(hw_buf *out, const char *path, size_t max)
 				   strerror(errno));
 		goto cleanup;
 	}
+	if (st_out)
+		*st_out = st;
 	if (!S_ISREG(st.st_mode)) {
 		err = hw_error_set(HW_EINVAL, path, 0, 0,
 				   "not a regular file");
@@ -47,14 +55,27 @@ int hw_file_read(hw_buf *out, const char *path, size_t max)
 		goto cleanup;
 	}
 	out->max = max;
-	/* reserve the size stat reported, then read until EOF: the file may
-	 * change underneath us, and the cap still holds if it grows */
-	if ((err = hw_buf_append(out, "", 0)) != 0)
+	/* room for what stat reported plus one byte, so that the usual file
+	 * is read in one call and its EOF seen in the next; a file that
+	 * changes underneath us still cannot pass the cap */
+	if ((err = hw_buf_append(out, "", 0)))
 		goto cleanup;
 	for (;;) {
-		char chunk[65536];
-		ssize_t n = read(fd, chunk, sizeof(chunk));
+		size_t want = (size_t)st.st_size + 1 > out->len
+				      ? (size_t)st.st_size + 1 - out->len
+				      : 65536;
+		ssize_t n;
 
+		if (want > max - out->len + 1)
+			want = max - out->len + 1;
+		if ((err = hw_buf_reserve(out, want))) {
+			if (err == HW_ETOOBIG)
+				hw_error_set(HW_ETOOBIG, path, 0, 0,
+					     "file grew over the limit of %zu "
+					     "bytes", max);
+			goto cleanup;
+		}
+		n = read(fd, out->data + out->len, want);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -64,11 +85,12 @@ int hw_file_read(hw_buf *out, const char *path, size_t max)
 		}
 		if (n == 0)
 			break;
-		if ((err = hw_buf_append(out, chunk, (size_t)n)) != 0) {
-			if (err == HW_ETOOBIG)
-				hw_error_set(HW_ETOOBIG, path, 0, 0,
-					     "file grew over the limit of %zu "
-					     "bytes", max);
+		out->len += (size_t)n;
+		out->data[out->len] = '\0';
+		if (out->len > max) {
+			err = hw_error_set(HW_ETOOBIG, path, 0, 0,
+					   "file grew over the limit of %zu "
+					   "bytes", max);
 			goto cleanup;
 		}
 	}

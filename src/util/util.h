@@ -67,6 +67,9 @@ typedef struct hw_buf {
 
 void hw_buf_init(hw_buf *b, size_t max);
 int hw_buf_append(hw_buf *b, const void *p, size_t n);
+/* Makes room for extra more bytes (plus the NUL) without changing len;
+ * extra may reach the cap by one byte, so a reader can detect overflow. */
+int hw_buf_reserve(hw_buf *b, size_t extra);
 int hw_buf_puts(hw_buf *b, const char *s);
 int hw_buf_putc(hw_buf *b, char c);
 int hw_buf_printf(hw_buf *b, const char *fmt, ...)
@@ -133,6 +136,10 @@ void hw_diags_free(hw_diags *d);
  * error names the path.
  */
 int hw_file_read(hw_buf *out, const char *path, size_t max);
+struct stat;
+/* hw_file_read that also returns the opened file's stat (may be NULL). */
+int hw_file_read_stat(hw_buf *out, const char *path, size_t max,
+		      struct stat *st_out);
 
 /*
  * Writes data to path atomically: a temporary file beside it, fsync, rename.
@@ -170,6 +177,12 @@ int hw_glob_match(const char *pattern, const char *path);
 /* Must be called once before hashing (libsodium's sodium_init). */
 int hw_crypto_init(void);
 void hw_sha256(uint8_t out[HW_SHA256_LEN], const void *p, size_t n);
+/*
+ * A fast 64-bit hash of content, for change detection in caches only (it
+ * is not cryptographic: evidence is hashed with hw_sha256).
+ */
+uint64_t hw_hash64(const void *p, size_t n);
+
 /* Writes 2*n lowercase hex digits and a NUL to out. */
 void hw_hex(char *out, const uint8_t *in, size_t n);
 

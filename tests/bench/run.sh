@@ -22,3 +22,30 @@ mkdir -p "$work"
   compare "frs list --json, 10,000 FRs / 100 files vs cmark" "<= 1.5x" \
     "'$hw' -C '$frs' frs list --json" "cmark '$frs'/frs/*.md"
 } | tee "$work/results.txt"
+
+{
+  # issue #4: a 1,000,000-line C tree in 2,000 files with 20,000 tags
+  tree=$work/tree-1m
+  [ -d "$tree/src" ] || "$root/tests/bench/gen_tree.sh" "$tree" 2000 500
+  compare "trace cold (1M lines, 2,000 files) vs rg" "<= 1.5x" \
+    "rm -rf '$tree/.hwledger' && '$hw' -C '$tree' trace" \
+    "rg -n 'Implements:|Verifies:' '$tree/src'"
+  "$hw" -C "$tree" trace >/dev/null
+  compare "trace warm rescan, nothing changed, vs rg" "<= 0.2x" \
+    "'$hw' -C '$tree' trace" "rg -n 'Implements:|Verifies:' '$tree/src'"
+  rm -rf "$tree/.hwledger"
+  peak=$( { /usr/bin/time -f '%M' "$hw" -C "$tree" trace >/dev/null; } 2>&1 | tail -n 1)
+  printf '%-44s %s KiB peak RSS (goal < 262144 KiB)\n' "trace cold peak memory" "$peak"
+
+  # issue #4: a 200,000-line lcov tracefile, hwledger's reader vs lcov
+  lc=$work/lcov-200k
+  if [ ! -f "$lc/big.info" ]; then
+    mkdir -p "$lc/frs"
+    printf '## FR-B-001: B\nRev: 1\nStatus: draft\nNeeds: impl\n\nB.\n' > "$lc/frs/b.md"
+    awk 'BEGIN { for (f = 0; f < 400; f++) { printf "TN:\nSF:src/f%d.c\n", f;
+      for (l = 1; l <= 496; l++) printf "DA:%d,%d\n", l, (l * 7 + f) % 5;
+      printf "LF:496\nLH:397\nend_of_record\n" } }' > "$lc/big.info"
+  fi
+  compare "lcov read, $(wc -l < "$lc/big.info") lines, vs lcov --summary" ">= 20x faster (<= 0.05x)" \
+    "'$hw' -C '$lc' trace --lcov big.info --no-index" "lcov --summary '$lc/big.info'"
+} | tee -a "$work/results.txt"

@@ -213,3 +213,18 @@ test_scan_reports_files_over_the_size_cap() {
   expect_err "hwledger: src/app.c: file is 140 bytes, over the limit of 64"
   expect_err "hwledger: tests/test_app.c: file is 163 bytes, over the limit of 64"
 }
+
+# Verifies: FR-TRACE-007
+test_index_from_another_version_is_rebuilt() {
+  fixture ours
+  mkdir .hwledger
+  sqlite3 .hwledger/index.db "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
+    INSERT INTO meta VALUES('version', 'hwledger-index/0');
+    CREATE TABLE files(path TEXT PRIMARY KEY, old_column TEXT);"
+  run "$HW" -v trace "${TRACE_INPUTS[@]}"
+  expect_rc 0
+  expect_err "3 files (3 scanned, 0 from the index)"
+  [[ "$ERR" != *warning* ]] || { echo "$ERR"; return 1; }
+  run "$HW" -v trace "${TRACE_INPUTS[@]}"
+  expect_err "3 files (0 scanned, 3 from the index)"
+}

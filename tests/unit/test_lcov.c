@@ -88,6 +88,16 @@ static void test_lcov_reports_bad_counts_lines_and_truncation(void **state)
 	assert_int_equal(hw_lcov_find(&x.c, "src/n.c")->counts[4], 0);
 	done(&x);
 
+	hw_lcov_init(&x.c);
+	hw_diags_init(&x.d);
+	assert_int_equal(hw_lcov_parse(&x.c, &x.d, "c.info",
+				       "SF:a\0b.c\nDA:1,1\n", 16, "/r"),
+			 HW_OK);
+	assert_int_equal(x.c.n, 0);
+	assert_non_null(strstr(x.d.items[0].message, "NUL byte"));
+	assert_int_equal(x.d.items[0].col, 5);
+	done(&x);
+
 	parse(&x, "DA:1,1\nend_of_record\n");
 	assert_int_equal(x.d.errors, 2);
 	assert_non_null(strstr(x.d.items[0].message, "DA outside a record"));

@@ -104,6 +104,16 @@ static void test_tap_reports_bad_plans_and_bail_outs(void **state)
 	tap(&x, "");
 	assert_non_null(strstr(x.d.items[0].message, "empty TAP file"));
 	done(&x);
+
+	hw_results_init(&x.r);
+	hw_diags_init(&x.d);
+	assert_int_equal(hw_tap_parse(&x.r, &x.d, "b.tap", "1..1\nok 1 - a\0b\n",
+				      16),
+			 HW_OK);
+	assert_int_equal(x.r.n, 0);
+	assert_non_null(strstr(x.d.items[0].message, "NUL byte"));
+	assert_int_equal(x.d.items[0].line, 2);
+	done(&x);
 }
 
 /* Verifies: FR-TRACE-002 */

@@ -455,6 +455,24 @@ static void test_json_writer_escapes_and_nests(void **state)
 	hw_buf_free(&b);
 }
 
+/* Verifies: FR-TRACE-007 */
+static void test_hash64_is_stable_and_sensitive(void **state)
+{
+	char a[100], b[100];
+
+	(void)state;
+	memset(a, 'q', sizeof(a));
+	memcpy(b, a, sizeof(b));
+	assert_true(hw_hash64(a, sizeof(a)) == hw_hash64(b, sizeof(b)));
+	for (size_t i = 0; i < sizeof(b); i++) {
+		b[i] ^= 1;
+		assert_true(hw_hash64(a, sizeof(a)) != hw_hash64(b, sizeof(b)));
+		b[i] ^= 1;
+	}
+	assert_true(hw_hash64(a, 40) != hw_hash64(a, 41));
+	assert_true(hw_hash64("", 0) != hw_hash64("\0", 1));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -478,6 +496,7 @@ int main(void)
 		hw_tmp_test(test_config_file_overrides_and_rejects_unknown_keys),
 		cmocka_unit_test(test_text_position_counts_characters_not_bytes),
 		cmocka_unit_test(test_json_writer_escapes_and_nests),
+		cmocka_unit_test(test_hash64_is_stable_and_sensitive),
 		hw_tmp_test(test_atomic_write_failures_keep_the_old_file),
 		cmocka_unit_test(
 			test_file_read_stops_a_file_that_grows_past_its_cap),

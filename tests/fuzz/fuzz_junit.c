@@ -1,0 +1,20 @@
+/*
+ * fuzz_junit.c — libFuzzer target for the JUnit/cmocka XML reader (expat,
+ * DOCTYPE refused).
+ */
+#include "trace/trace.h"
+
+int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
+{
+	hw_results r;
+	hw_diags d;
+
+	hw_results_init(&r);
+	hw_diags_init(&d);
+	hw_junit_parse(&r, &d, "fuzz.xml", (const char *)data, size);
+	hw_results_free(&r);
+	hw_diags_free(&d);
+	return 0;
+}
