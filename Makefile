@@ -158,6 +158,7 @@ bench: all
 	@tests/bench/run.sh $(BUILD)
 
 report: all
+	@$(MAKE) --no-print-directory coverage
 	@ci/report.sh $(BUILD)
 
 install: all
