@@ -36,9 +36,18 @@ static const hw_command commands[] = {
 	 "hwledger probe [--json] [--ssh USER@HOST]\n"
 	 "hwledger probe check [DIR]",
 	 6},
-	{"ledger", NULL, "the signed, hash-chained evidence ledger",
-	 "hwledger ledger keygen|append|verify|log|checkpoint|anchor|export "
-	 "...",
+	{"ledger", hw_cmd_ledger, "the signed, hash-chained evidence ledger",
+	 "hwledger ledger keygen [--name NAME] [--dir DIR]\n"
+	 "hwledger ledger append --kind KIND [--payload FILE|-] "
+	 "[--payload-type TYPE]\n"
+	 "hwledger ledger verify [--json] [--key FILE]...\n"
+	 "hwledger ledger verify --bundle DIR --key FILE [--event SEQ] [--json]\n"
+	 "hwledger ledger log [--json] [--kind KIND]\n"
+	 "hwledger ledger checkpoint [--cosign KEYFILE]...\n"
+	 "hwledger ledger anchor\n"
+	 "hwledger ledger export --bundle DIR\n"
+	 "hwledger ledger prove SEQ\n"
+	 "hwledger ledger rotate --to PUBLIC_KEY_FILE",
 	 7},
 	{"sast", NULL, "run or import static analyzers, gate, SARIF",
 	 "hwledger sast [--tool NAME]... [--import FILE]... "

@@ -1,0 +1,721 @@
+/*
+ * cmd_ledger.c — `hwledger ledger keygen|append|verify|log|checkpoint|
+ * anchor|export|prove|rotate`.
+ *
+ * Verification trusts only the keys in traceability/trusted_keys and those
+ * given with --key; a key that merely sits in .hwledger/keys/ is not
+ * trusted, so a local key never vouches for itself.
+ */
+#include "cli/cli.h"
+#include "ledger/ledger.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_KEYS 8
+
+#define ledger_usage(...) hw_cli_usage_error("ledger", __VA_ARGS__)
+
+/* Value of an option at argv[*i]; usage error when it is missing. */
+static const char *optval(int argc, char **argv, int *i)
+{
+	if (*i + 1 >= argc)
+		return NULL;
+	return argv[++*i];
+}
+
+/* Implements: FR-LEDGER-001 */
+static int cmd_keygen(hw_cli *cli, int argc, char **argv)
+{
+	const char *name = "hwledger-local", *dir = HW_LEDGER_KEYS_DIR;
+	hw_seckey k;
+	char line[200];
+	int err;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--name") && (name = optval(argc, argv, &i)))
+			continue;
+		if (!strcmp(argv[i], "--dir") && (dir = optval(argc, argv, &i)))
+			continue;
+		return ledger_usage("ledger keygen: bad argument '%s'", argv[i]);
+	}
+	if ((err = hw_key_generate(&k, dir, name)))
+		return hw_cli_error(err);
+	hw_pubkey_format(line, sizeof(line), &k.pub);
+	printf("%s\n", line);
+	if (!cli->quiet)
+		fprintf(stderr,
+			"hwledger: wrote %s/%s.key (mode 600) and %s/%s.pub; add "
+			"the line above to %s to trust it\n",
+			dir, name, dir, name, HW_LEDGER_TRUSTED);
+	return hw_cli_finish(HW_EXIT_OK);
+}
+
+static int open_signing(hw_seckey *k, const hw_cli *cli)
+{
+	char path[4096];
+	int err = hw_seckey_find(k, path, sizeof(path));
+
+	if (err)
+		return err;
+	if (cli->verbose)
+		fprintf(stderr, "hwledger: signing with %s (%s)\n",
+			k->pub.name, path);
+	return HW_OK;
+}
+
+/* Implements: FR-LEDGER-002 */
+static int cmd_append(hw_cli *cli, int argc, char **argv)
+{
+	const char *kind = NULL, *payload = NULL,
+		   *type = "application/json";
+	hw_buf data;
+	hw_seckey k;
+	hw_ledger l;
+	hw_append item;
+	char commit[64];
+	uint64_t seq;
+	int err, dirty;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--kind") && (kind = optval(argc, argv, &i)))
+			continue;
+		if (!strcmp(argv[i], "--payload") &&
+		    (payload = optval(argc, argv, &i)))
+			continue;
+		if (!strcmp(argv[i], "--payload-type") &&
+		    (type = optval(argc, argv, &i)))
+			continue;
+		return ledger_usage("ledger append: bad argument '%s'", argv[i]);
+	}
+	if (!kind || !*kind || strlen(kind) > 64)
+		return ledger_usage("ledger append needs --kind KIND (1-64 "
+				    "characters)%s",
+				    "");
+	hw_buf_init(&data, HW_LEDGER_MAX_PAYLOAD);
+	if (payload && !strcmp(payload, "-")) {
+		char chunk[65536];
+		size_t n;
+
+		while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0)
+			if ((err = hw_buf_append(&data, chunk, n))) {
+				hw_buf_free(&data);
+				return hw_cli_error(err);
+			}
+	} else if (payload &&
+		   (err = hw_file_read(&data, payload, HW_LEDGER_MAX_PAYLOAD))) {
+		hw_buf_free(&data);
+		return hw_cli_error(err);
+	}
+	if ((err = open_signing(&k, cli)) ||
+	    (err = hw_ledger_open(&l, HW_LEDGER_DB, 1))) {
+		hw_buf_free(&data);
+		return hw_cli_error(err);
+	}
+	hw_git_head(commit, sizeof(commit), &dirty);
+	item.kind = kind;
+	item.payload_type = type;
+	item.payload = data.data ? data.data : "";
+	item.payload_len = data.len;
+	err = hw_ledger_append(&l, &item, 1, commit, &k, &seq);
+	hw_ledger_close(&l);
+	hw_buf_free(&data);
+	if (err)
+		return hw_cli_error(err);
+	if (!cli->quiet)
+		printf("appended event %llu (%s, %zu bytes, commit %s%s)\n",
+		       (unsigned long long)seq, kind, item.payload_len,
+		       *commit ? commit : "none",
+		       dirty ? ", uncommitted changes" : "");
+	return hw_cli_finish(HW_EXIT_OK);
+}
+
+/* Trusted keys: the repository's list plus every --key file. */
+static int load_trusted(hw_keyring *ring, const char **extra, size_t nextra,
+			int need_repo_list)
+{
+	int err = HW_OK;
+
+	if (hw_path_exists(HW_LEDGER_TRUSTED))
+		err = hw_keyring_load(ring, HW_LEDGER_TRUSTED);
+	else if (need_repo_list && !nextra)
+		return hw_error_set(HW_ENOTFOUND, HW_LEDGER_TRUSTED, 0, 0,
+				    "no trusted keys: list public keys here, "
+				    "or pass --key FILE");
+	for (size_t i = 0; !err && i < nextra; i++)
+		err = hw_keyring_load(ring, extra[i]);
+	return err;
+}
+
+static int leaves_of(const hw_event_list *list, uint8_t (**leaves)[32])
+{
+	hw_buf enc;
+
+	*leaves = malloc((list->n ? list->n : 1) * 32);
+	if (!*leaves)
+		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	hw_buf_init(&enc, 0);
+	for (size_t i = 0; i < list->n; i++) {
+		if (hw_event_encode(&enc, &list->items[i])) {
+			hw_buf_free(&enc);
+			return hw_error_code();
+		}
+		hw_leaf_hash((*leaves)[i], enc.data, enc.len);
+	}
+	hw_buf_free(&enc);
+	return HW_OK;
+}
+
+static void print_report(const hw_verify_report *r, int json)
+{
+	char root[65];
+
+	hw_hex(root, r->root, 32);
+	if (json) {
+		hw_buf b;
+		hw_jw w;
+
+		hw_buf_init(&b, 0);
+		hw_jw_init(&w, &b, 1);
+		hw_jw_object(&w);
+		hw_jw_key(&w, "schema");
+		hw_jw_str(&w, "hwledger.verify/1");
+		hw_jw_key(&w, "ok");
+		hw_jw_bool(&w, r->ok);
+		hw_jw_key(&w, "events");
+		hw_jw_int(&w, (long long)r->events);
+		hw_jw_key(&w, "root");
+		hw_jw_str(&w, root);
+		hw_jw_key(&w, "covered");
+		hw_jw_int(&w, (long long)r->covered);
+		hw_jw_key(&w, "checkpoints");
+		hw_jw_int(&w, (long long)r->checkpoints);
+		hw_jw_key(&w, "anchors");
+		hw_jw_int(&w, (long long)r->anchors);
+		hw_jw_key(&w, "first_bad");
+		if (r->first_bad >= 0)
+			hw_jw_int(&w, r->first_bad);
+		else
+			hw_jw_null(&w);
+		hw_jw_key(&w, "message");
+		hw_jw_str(&w, r->message);
+		hw_jw_key(&w, "uncovered");
+		hw_jw_str(&w, r->tail_note[0] ? r->tail_note : NULL);
+		hw_jw_end(&w);
+		if (!hw_jw_finish(&w))
+			fwrite(b.data, 1, b.len, stdout);
+		hw_buf_free(&b);
+		return;
+	}
+	if (r->ok) {
+		printf("ledger verify: ok — %s\nroot %s\n", r->message, root);
+		if (r->tail_note[0])
+			printf("note: %s\n", r->tail_note);
+	} else {
+		fprintf(stderr, "hwledger: ledger verify FAILED: %s\n",
+			r->message);
+	}
+}
+
+static int verify_bundle(const char *dir, hw_keyring *ring, long long event,
+			 int json)
+{
+	hw_event_list list;
+	hw_checkpoint cp;
+	hw_verify_report r;
+	hw_verify_opts o = {ring, 0, NULL, 0};
+	int err;
+
+	if ((err = hw_bundle_load(dir, &list, &cp)))
+		return hw_cli_error(err);
+	err = hw_ledger_verify(&r, &list, &cp, 1, &o);
+	if (!err && event >= 0) {
+		uint8_t (*leaves)[32] = NULL, path[64][32];
+		size_t len;
+
+		if ((uint64_t)event >= cp.size) {
+			r.ok = 0;
+			snprintf(r.message, sizeof(r.message),
+				 "event %lld is not covered by the bundle's "
+				 "checkpoint (size %llu)",
+				 event, (unsigned long long)cp.size);
+			err = HW_EFAIL;
+		} else if (!(err = leaves_of(&list, &leaves)) &&
+			   !(err = hw_merkle_path(path, &len,
+						  (const uint8_t(*)[32])leaves,
+						  (size_t)cp.size,
+						  (size_t)event))) {
+			if (hw_merkle_verify_path(leaves[event], (size_t)event,
+						  (size_t)cp.size,
+						  (const uint8_t(*)[32])path,
+						  len, cp.root) == HW_OK) {
+				snprintf(r.message, sizeof(r.message),
+					 "event %lld is included in the "
+					 "checkpoint of size %llu (audit path "
+					 "of %zu hashes)",
+					 event, (unsigned long long)cp.size,
+					 len);
+			} else {
+				r.ok = 0;
+				snprintf(r.message, sizeof(r.message),
+					 "event %lld: inclusion proof fails",
+					 event);
+				err = HW_EFAIL;
+			}
+		}
+		free(leaves);
+	}
+	if (err && err != HW_EFAIL) {
+		hw_event_list_free(&list);
+		hw_checkpoint_free(&cp);
+		return hw_cli_error(err);
+	}
+	print_report(&r, json);
+	hw_event_list_free(&list);
+	hw_checkpoint_free(&cp);
+	return r.ok ? HW_EXIT_OK : HW_EXIT_FAIL;
+}
+
+static void free_checkpoints(hw_checkpoint *cps, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		hw_checkpoint_free(&cps[i]);
+	free(cps);
+}
+
+/* Implements: FR-LEDGER-004, FR-LEDGER-005 */
+static int cmd_verify(hw_cli *cli, int argc, char **argv)
+{
+	const char *keys[MAX_KEYS], *bundle = NULL;
+	size_t nkeys = 0, ncps = 0;
+	long long event = -1;
+	int json = 0, err, code;
+	hw_keyring ring = {0};
+	hw_ledger l;
+	hw_event_list list;
+	hw_checkpoint *cps = NULL;
+	hw_verify_report r;
+	hw_verify_opts o = {&ring, 1, HW_LEDGER_LAST_VERIFIED, 0};
+
+	(void)cli;
+	for (int i = 1; i < argc; i++) {
+		const char *v;
+
+		if (!strcmp(argv[i], "--json")) {
+			json = 1;
+		} else if (!strcmp(argv[i], "--bundle") &&
+			   (bundle = optval(argc, argv, &i))) {
+		} else if (!strcmp(argv[i], "--key") &&
+			   (v = optval(argc, argv, &i)) && nkeys < MAX_KEYS) {
+			keys[nkeys++] = v;
+		} else if (!strcmp(argv[i], "--event") &&
+			   (v = optval(argc, argv, &i))) {
+			char *end;
+
+			event = strtoll(v, &end, 10);
+			if (*end || event < 0)
+				return ledger_usage("--event needs a sequence "
+						    "number, not '%s'",
+						    v);
+		} else {
+			return ledger_usage("ledger verify: bad argument '%s'",
+					    argv[i]);
+		}
+	}
+	if (bundle) {
+		if (!nkeys)
+			return ledger_usage("ledger verify --bundle needs "
+					    "--key FILE%s",
+					    "");
+		for (size_t i = 0; i < nkeys; i++)
+			if ((err = hw_keyring_load(&ring, keys[i]))) {
+				hw_keyring_free(&ring);
+				return hw_cli_error(err);
+			}
+		code = verify_bundle(bundle, &ring, event, json);
+		hw_keyring_free(&ring);
+		return hw_cli_finish(code);
+	}
+	if (event >= 0)
+		return ledger_usage("--event works with --bundle%s", "");
+	if ((err = load_trusted(&ring, keys, nkeys, 1)))
+		return hw_cli_error(err);
+	if ((err = hw_ledger_open(&l, HW_LEDGER_DB, 0))) {
+		hw_keyring_free(&ring);
+		if (err == HW_ENOTFOUND) {
+			/* no ledger yet is an empty ledger: valid */
+			hw_event_list empty = {0};
+
+			err = hw_ledger_verify(&r, &empty, NULL, 0, &o);
+			if (err && err != HW_EFAIL)
+				return hw_cli_error(err);
+			print_report(&r, json);
+			return hw_cli_finish(r.ok ? 0 : 1);
+		}
+		return hw_cli_error(err);
+	}
+	err = hw_ledger_load(&l, &list);
+	if (!err)
+		err = hw_ledger_checkpoints(&l, &cps, &ncps);
+	if (!err)
+		err = hw_ledger_verify(&r, &list, cps, ncps, &o);
+	if (!err || err == HW_EFAIL)
+		print_report(&r, json);
+	code = err == HW_EFAIL ? HW_EXIT_FAIL
+	       : err	       ? hw_cli_error(err)
+			       : HW_EXIT_OK;
+	free_checkpoints(cps, ncps);
+	hw_event_list_free(&list);
+	hw_ledger_close(&l);
+	hw_keyring_free(&ring);
+	return hw_cli_finish(code);
+}
+
+/* Implements: FR-LEDGER-002 */
+static int cmd_log(hw_cli *cli, int argc, char **argv)
+{
+	const char *kind = NULL;
+	int json = 0, err;
+	hw_ledger l;
+	hw_event_list list;
+	hw_buf b;
+	hw_jw w;
+
+	(void)cli;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json"))
+			json = 1;
+		else if (!strcmp(argv[i], "--kind") &&
+			 (kind = optval(argc, argv, &i)))
+			;
+		else
+			return ledger_usage("ledger log: bad argument '%s'",
+					    argv[i]);
+	}
+	if ((err = hw_ledger_open(&l, HW_LEDGER_DB, 0)) ||
+	    (err = hw_ledger_load(&l, &list))) {
+		if (err == HW_ENOTFOUND && !json) {
+			printf("the ledger is empty\n");
+			return hw_cli_finish(HW_EXIT_OK);
+		}
+		return hw_cli_error(err);
+	}
+	hw_buf_init(&b, 0);
+	hw_jw_init(&w, &b, 1);
+	if (json) {
+		hw_jw_object(&w);
+		hw_jw_key(&w, "schema");
+		hw_jw_str(&w, "hwledger.log/1");
+		hw_jw_key(&w, "events");
+		hw_jw_array(&w);
+	}
+	for (size_t i = 0; i < list.n; i++) {
+		const hw_event *e = &list.items[i];
+		char hash[65], when[32], key[9];
+		time_t t = (time_t)(e->time_ns / 1000000000LL);
+		struct tm tm;
+
+		if (kind && strcmp(kind, e->kind) != 0)
+			continue;
+		hw_hex(hash, e->hash, 32);
+		hw_hex(key, e->key_id, 4);
+		gmtime_r(&t, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		if (!json) {
+			printf("%6llu  %s  %-16s %-12.12s %7zu B  %.16s  key "
+			       "%s\n",
+			       (unsigned long long)e->seq, when, e->kind,
+			       *e->commit ? e->commit : "-", e->payload_len,
+			       hash, key);
+			continue;
+		}
+		hw_jw_object(&w);
+		hw_jw_key(&w, "seq");
+		hw_jw_int(&w, (long long)e->seq);
+		hw_jw_key(&w, "time");
+		hw_jw_str(&w, when);
+		hw_jw_key(&w, "time_ns");
+		hw_jw_int(&w, e->time_ns);
+		hw_jw_key(&w, "kind");
+		hw_jw_str(&w, e->kind);
+		hw_jw_key(&w, "commit");
+		hw_jw_str(&w, e->commit);
+		hw_jw_key(&w, "payload_type");
+		hw_jw_str(&w, e->payload_type);
+		hw_jw_key(&w, "payload_bytes");
+		hw_jw_int(&w, (long long)e->payload_len);
+		hw_jw_key(&w, "hash");
+		hw_jw_str(&w, hash);
+		hw_jw_key(&w, "key_id");
+		hw_jw_str(&w, key);
+		hw_jw_end(&w);
+	}
+	if (json) {
+		hw_jw_end(&w);
+		hw_jw_end(&w);
+		if (!(err = hw_jw_finish(&w)))
+			fwrite(b.data, 1, b.len, stdout);
+	}
+	hw_buf_free(&b);
+	hw_event_list_free(&list);
+	hw_ledger_close(&l);
+	return hw_cli_finish(err ? hw_cli_error(err) : HW_EXIT_OK);
+}
+
+/* Implements: FR-LEDGER-003 */
+static int cmd_checkpoint(hw_cli *cli, int argc, char **argv)
+{
+	hw_seckey keys[MAX_KEYS];
+	size_t nkeys = 1;
+	hw_ledger l;
+	hw_event_list list;
+	hw_checkpoint c;
+	uint8_t (*leaves)[32] = NULL, root[32];
+	char origin[128];
+	int err;
+
+	for (int i = 1; i < argc; i++) {
+		const char *v;
+
+		if (!strcmp(argv[i], "--cosign") &&
+		    (v = optval(argc, argv, &i)) && nkeys < MAX_KEYS) {
+			if ((err = hw_seckey_load(&keys[nkeys++], v)))
+				return hw_cli_error(err);
+			continue;
+		}
+		return ledger_usage("ledger checkpoint: bad argument '%s'",
+				    argv[i]);
+	}
+	if ((err = open_signing(&keys[0], cli)) ||
+	    (err = hw_ledger_open(&l, HW_LEDGER_DB, 1)))
+		return hw_cli_error(err);
+	if ((err = hw_ledger_load(&l, &list))) {
+		hw_ledger_close(&l);
+		return hw_cli_error(err);
+	}
+	/* sign only what the stored bytes say: recompute, compare */
+	err = leaves_of(&list, &leaves);
+	for (size_t i = 0; !err && i < list.n; i++)
+		if (memcmp(leaves[i], list.items[i].hash, 32) != 0)
+			err = hw_error_set(HW_EFAIL, HW_LEDGER_DB, 0, 0,
+					   "event %zu does not match its hash; "
+					   "refusing to sign a checkpoint "
+					   "(run 'hwledger ledger verify')",
+					   i);
+	if (!err) {
+		hw_merkle_root(root, (const uint8_t(*)[32])leaves, list.n);
+		hw_ledger_origin(origin, sizeof(origin));
+		err = hw_checkpoint_make(&c, origin, list.n, root, keys, nkeys);
+	}
+	if (!err) {
+		err = hw_ledger_store_checkpoint(&l, &c);
+		if (!err)
+			fputs(c.text, stdout);
+		hw_checkpoint_free(&c);
+	}
+	free(leaves);
+	hw_event_list_free(&list);
+	hw_ledger_close(&l);
+	return hw_cli_finish(err ? hw_cli_error(err) : HW_EXIT_OK);
+}
+
+/* Implements: FR-LEDGER-003 */
+static int cmd_anchor(hw_cli *cli, int argc, char **argv)
+{
+	hw_ledger l;
+	hw_checkpoint c;
+	char anchored[64], commit[41];
+	int err;
+
+	if (argc > 1)
+		return ledger_usage("ledger anchor: bad argument '%s'", argv[1]);
+	if ((err = hw_ledger_open(&l, HW_LEDGER_DB, 0)))
+		return hw_cli_error(err);
+	err = hw_ledger_latest_checkpoint(&l, &c, anchored, sizeof(anchored));
+	if (!err && anchored[0]) {
+		if (!cli->quiet)
+			printf("the latest checkpoint (%llu events) is already "
+			       "anchored at %s\n",
+			       (unsigned long long)c.size, anchored);
+	} else if (!err && !(err = hw_git_anchor(&c, commit)) &&
+		   !(err = hw_ledger_mark_anchored(&l, commit))) {
+		printf("anchored checkpoint of %llu events at %s on %s\n",
+		       (unsigned long long)c.size, commit, HW_LEDGER_REF);
+	}
+	if (c.text)
+		hw_checkpoint_free(&c);
+	hw_ledger_close(&l);
+	return hw_cli_finish(err ? hw_cli_error(err) : HW_EXIT_OK);
+}
+
+/* Implements: FR-LEDGER-005 */
+static int cmd_export(hw_cli *cli, int argc, char **argv)
+{
+	const char *dir = NULL;
+	hw_keyring ring = {0};
+	hw_seckey k;
+	hw_ledger l;
+	int err;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--bundle") && (dir = optval(argc, argv, &i)))
+			continue;
+		return ledger_usage("ledger export: bad argument '%s'", argv[i]);
+	}
+	if (!dir)
+		return ledger_usage("ledger export needs --bundle DIR%s", "");
+	err = load_trusted(&ring, NULL, 0, 0);
+	/* the signing key's public half travels too: the bundle names who
+	 * signed, and its reader decides whom to trust (--key) */
+	if (!err && hw_seckey_find(&k, (char[4096]){0}, 4096) == HW_OK)
+		err = hw_keyring_add(&ring, &k.pub);
+	if (!err && !(err = hw_ledger_open(&l, HW_LEDGER_DB, 0))) {
+		err = hw_bundle_export(&l, dir, &ring);
+		hw_ledger_close(&l);
+	}
+	hw_keyring_free(&ring);
+	if (!err && !cli->quiet)
+		printf("exported the ledger to %s (events.jsonl, checkpoint, "
+		       "keys)\n",
+		       dir);
+	return hw_cli_finish(err ? hw_cli_error(err) : HW_EXIT_OK);
+}
+
+/* Implements: FR-LEDGER-005 */
+static int cmd_prove(hw_cli *cli, int argc, char **argv)
+{
+	hw_ledger l;
+	hw_event_list list;
+	hw_checkpoint c;
+	uint8_t (*leaves)[32] = NULL, path[64][32];
+	size_t len = 0, size;
+	char *end, hex[65];
+	long long seq;
+	int err;
+
+	(void)cli;
+	if (argc != 2)
+		return ledger_usage("ledger prove takes one SEQ%s", "");
+	seq = strtoll(argv[1], &end, 10);
+	if (*end || seq < 0)
+		return ledger_usage("bad sequence number '%s'", argv[1]);
+	if ((err = hw_ledger_open(&l, HW_LEDGER_DB, 0)))
+		return hw_cli_error(err);
+	if ((err = hw_ledger_load(&l, &list))) {
+		hw_ledger_close(&l);
+		return hw_cli_error(err);
+	}
+	size = list.n;
+	if (hw_ledger_latest_checkpoint(&l, &c, NULL, 0) == HW_OK) {
+		size = (size_t)c.size;
+		hw_checkpoint_free(&c);
+	}
+	if (!(err = leaves_of(&list, &leaves)) && size > list.n)
+		err = hw_error_set(HW_EINVAL, HW_LEDGER_DB, 0, 0,
+				   "the checkpoint covers more events than "
+				   "the ledger holds");
+	if (!err && (uint64_t)seq >= size)
+		err = hw_error_set(HW_EINVAL, NULL, 0, 0,
+				   "event %lld is not covered (tree size "
+				   "%zu)",
+				   seq, size);
+	if (!err)
+		err = hw_merkle_path(path, &len, (const uint8_t(*)[32])leaves,
+				     size, (size_t)seq);
+	if (!err) {
+		uint8_t root[32];
+
+		hw_merkle_root(root, (const uint8_t(*)[32])leaves, size);
+		hw_hex(hex, root, 32);
+		printf("{\n  \"schema\": \"hwledger.proof/1\",\n  \"seq\": %lld,"
+		       "\n  \"tree_size\": %zu,\n  \"root\": \"%s\",\n",
+		       seq, size, hex);
+		hw_hex(hex, leaves[seq], 32);
+		printf("  \"leaf\": \"%s\",\n  \"path\": [", hex);
+		for (size_t i = 0; i < len; i++) {
+			hw_hex(hex, path[i], 32);
+			printf("%s\"%s\"", i ? ", " : "", hex);
+		}
+		printf("]\n}\n");
+	}
+	free(leaves);
+	hw_event_list_free(&list);
+	hw_ledger_close(&l);
+	return hw_cli_finish(err ? hw_cli_error(err) : HW_EXIT_OK);
+}
+
+/* Implements: FR-LEDGER-001 */
+static int cmd_rotate(hw_cli *cli, int argc, char **argv)
+{
+	const char *to = NULL;
+	hw_pubkey next;
+	hw_seckey k;
+	hw_ledger l;
+	hw_append item;
+	hw_buf b;
+	char line[200], commit[64];
+	uint64_t seq;
+	int err;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--to") && (to = optval(argc, argv, &i)))
+			continue;
+		return ledger_usage("ledger rotate: bad argument '%s'", argv[i]);
+	}
+	if (!to)
+		return ledger_usage("ledger rotate needs --to PUBLIC_KEY_FILE%s",
+				    "");
+	hw_buf_init(&b, 4096);
+	if ((err = hw_file_read(&b, to, 4096))) {
+		hw_buf_free(&b);
+		return hw_cli_error(err);
+	}
+	if (b.len && b.data[b.len - 1] == '\n')
+		b.data[--b.len] = '\0';
+	err = hw_pubkey_parse(&next, b.data, to, 1);
+	hw_buf_free(&b);
+	if (err || (err = open_signing(&k, cli)) ||
+	    (err = hw_ledger_open(&l, HW_LEDGER_DB, 1)))
+		return hw_cli_error(err);
+	hw_pubkey_format(line, sizeof(line), &next);
+	hw_git_head(commit, sizeof(commit), NULL);
+	item.kind = HW_EVENT_KEY_ROTATION;
+	item.payload_type = "text/plain";
+	item.payload = line;
+	item.payload_len = strlen(line);
+	err = hw_ledger_append(&l, &item, 1, commit, &k, &seq);
+	hw_ledger_close(&l);
+	if (!err && !cli->quiet)
+		printf("event %llu: %s hands signing over to %s; sign with "
+		       "the new key from now on\n",
+		       (unsigned long long)seq, k.pub.name, next.name);
+	return hw_cli_finish(err ? hw_cli_error(err) : HW_EXIT_OK);
+}
+
+int hw_cmd_ledger(hw_cli *cli, int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*run)(hw_cli *, int, char **);
+	} subs[] = {
+		{"keygen", cmd_keygen},       {"append", cmd_append},
+		{"verify", cmd_verify},       {"log", cmd_log},
+		{"checkpoint", cmd_checkpoint}, {"anchor", cmd_anchor},
+		{"export", cmd_export},       {"prove", cmd_prove},
+		{"rotate", cmd_rotate},
+	};
+
+	if (argc < 2)
+		return hw_cli_usage_error("ledger", "ledger needs a subcommand");
+	if (hw_cli_is_help(argv[1])) {
+		hw_cli_print_command_usage(stdout, hw_cli_find("ledger"));
+		return hw_cli_finish(HW_EXIT_OK);
+	}
+	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
+		if (!strcmp(argv[1], subs[i].name))
+			return subs[i].run(cli, argc - 1, argv + 1);
+	return hw_cli_usage_error("ledger", "ledger: unknown subcommand '%s'",
+				  argv[1]);
+}

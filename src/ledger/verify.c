@@ -1,0 +1,447 @@
+/*
+ * verify.c — the ledger verifier. It trusts nothing stored: every hash is
+ * recomputed from the stored bytes, every signature checked (strict Ed25519:
+ * libsodium refuses non-canonical signatures and small-order keys), every
+ * checkpoint's root recomputed over its prefix, the anchor ref's history
+ * checked to only grow, and the ledger checked to extend the checkpoint this
+ * machine verified last. The first failure is named with its sequence
+ * number.
+ */
+#include "ledger.h"
+
+#include <pthread.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum { EV_OK, EV_SHAPE, EV_HASH, EV_KEY, EV_SIG, EV_NOMEM };
+
+typedef struct work {
+	const hw_event_list *list;
+	const hw_keyring *trusted;
+	uint8_t (*leaves)[32];
+	unsigned char *status;
+	size_t next;
+} work;
+
+static void check_event(work *w, size_t i, hw_buf *enc, hw_buf *pae)
+{
+	const hw_event *e = &w->list->items[i];
+	const hw_pubkey *k;
+
+	if (w->list->bad && w->list->bad[i]) {
+		w->status[i] = EV_SHAPE;
+		return;
+	}
+	if (hw_event_encode(enc, e) || hw_event_pae(pae, enc->data, enc->len)) {
+		w->status[i] = EV_NOMEM;
+		return;
+	}
+	hw_leaf_hash(w->leaves[i], enc->data, enc->len);
+	if (memcmp(w->leaves[i], e->hash, 32) != 0) {
+		w->status[i] = EV_HASH;
+		return;
+	}
+	k = hw_keyring_find_at(w->trusted, e->key_id, e->seq);
+	if (!k) {
+		w->status[i] = EV_KEY;
+		return;
+	}
+	w->status[i] = crypto_sign_verify_detached(e->sig,
+						   (const uint8_t *)pae->data,
+						   pae->len, k->pk) == 0
+			       ? EV_OK
+			       : EV_SIG;
+}
+
+static void *worker(void *arg)
+{
+	work *w = arg;
+	hw_buf enc, pae;
+
+	hw_buf_init(&enc, 0);
+	hw_buf_init(&pae, 0);
+	for (;;) {
+		size_t i = __atomic_fetch_add(&w->next, 256, __ATOMIC_RELAXED);
+
+		if (i >= w->list->n)
+			break;
+		for (size_t k = i; k < i + 256 && k < w->list->n; k++)
+			check_event(w, k, &enc, &pae);
+	}
+	hw_buf_free(&enc);
+	hw_buf_free(&pae);
+	return NULL;
+}
+
+static int fail_at(hw_verify_report *r, long long seq, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fail_at(hw_verify_report *r, long long seq, const char *fmt, ...)
+{
+	va_list ap;
+	int n = 0;
+
+	r->ok = 0;
+	r->first_bad = seq;
+	if (seq >= 0)
+		n = snprintf(r->message, sizeof(r->message), "event %lld: ",
+			     seq);
+	va_start(ap, fmt);
+	vsnprintf(r->message + n, sizeof(r->message) - (size_t)n, fmt, ap);
+	va_end(ap);
+	return HW_EFAIL;
+}
+
+/*
+ * Key rotations, in order: an event of kind key-rotation whose payload is a
+ * public key line, signed by a key valid at that point, retires its signer
+ * after that event and makes the new key valid from the next one. A
+ * rotation that does not verify is left for the main pass to report.
+ */
+static int apply_rotations(hw_keyring *ring, const hw_event_list *list)
+{
+	hw_buf enc, pae;
+	int err = HW_OK;
+
+	hw_buf_init(&enc, 0);
+	hw_buf_init(&pae, 0);
+	for (size_t i = 0; i < list->n && !err; i++) {
+		const hw_event *e = &list->items[i];
+		hw_pubkey *signer;
+		hw_pubkey next;
+		uint8_t leaf[32];
+		char line[256];
+
+		if ((list->bad && list->bad[i]) ||
+		    strcmp(e->kind, HW_EVENT_KEY_ROTATION) != 0)
+			continue;
+		signer = (hw_pubkey *)hw_keyring_find_at(ring, e->key_id,
+							 e->seq);
+		if (!signer || e->payload_len >= sizeof(line) ||
+		    hw_event_encode(&enc, e) ||
+		    hw_event_pae(&pae, enc.data, enc.len))
+			continue;
+		hw_leaf_hash(leaf, enc.data, enc.len);
+		if (memcmp(leaf, e->hash, 32) != 0 ||
+		    crypto_sign_verify_detached(e->sig,
+						(const uint8_t *)pae.data,
+						pae.len, signer->pk) != 0)
+			continue;
+		memcpy(line, e->payload, e->payload_len);
+		line[e->payload_len] = '\0';
+		if (hw_pubkey_parse(&next, line, "key-rotation", 1) != HW_OK)
+			continue;
+		signer->valid_until = e->seq;
+		next.valid_from = e->seq + 1;
+		err = hw_keyring_add(ring, &next);
+	}
+	hw_buf_free(&enc);
+	hw_buf_free(&pae);
+	return err;
+}
+
+static int verify_events(hw_verify_report *r, const hw_event_list *list,
+			 const hw_verify_opts *o, uint8_t (*leaves)[32])
+{
+	hw_keyring ring = {0};
+	work w = {list, &ring, leaves, NULL, 0};
+	pthread_t tids[16];
+	int nthreads = o->threads, started = 0, err = HW_OK;
+	static const uint8_t zero[32];
+
+	for (size_t i = 0; o->trusted && i < o->trusted->n; i++)
+		if (hw_keyring_add(&ring, &o->trusted->keys[i]))
+			return hw_error_code();
+	if (apply_rotations(&ring, list)) {
+		hw_keyring_free(&ring);
+		return hw_error_code();
+	}
+	w.status = calloc(list->n ? list->n : 1, 1);
+	if (!w.status) {
+		hw_keyring_free(&ring);
+		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	}
+	if (nthreads <= 0)
+		nthreads = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (nthreads > 16)
+		nthreads = 16;
+	if (nthreads < 1 || list->n < 512)
+		nthreads = 1;
+	for (int t = 1; t < nthreads; t++) {
+		if (pthread_create(&tids[t], NULL, worker, &w) != 0)
+			break;
+		started = t;
+	}
+	worker(&w);
+	for (int t = 1; t <= started; t++)
+		pthread_join(tids[t], NULL);
+
+	for (size_t i = 0; i < list->n && !err; i++) {
+		const hw_event *e = &list->items[i];
+		int st = w.status[i];
+		char id[9];
+
+		if (st == EV_NOMEM)
+			err = hw_error_set(HW_ENOMEM, NULL, 0, 0,
+					   "out of memory");
+		else if (e->seq != i)
+			err = fail_at(r, (long long)i,
+				      e->seq > i ? "missing (the next stored "
+						   "event is %llu)"
+						 : "stored twice (as %llu)",
+				      (unsigned long long)e->seq);
+		else if (st == EV_SHAPE)
+			err = fail_at(r, (long long)i,
+				      "a stored field is NULL or has the "
+				      "wrong length");
+		else if (st == EV_HASH)
+			err = fail_at(r, (long long)i,
+				      "its hash does not match its bytes (the "
+				      "event was edited)");
+		else if (memcmp(e->prev, i ? leaves[i - 1] : zero, 32) != 0)
+			err = fail_at(r, (long long)i,
+				      "prev does not match the hash of the "
+				      "event before (an event was deleted, "
+				      "inserted or reordered)");
+		else if (st == EV_KEY)
+			err = fail_at(r, (long long)i,
+				      "signed by key id %s, which is not a "
+				      "trusted key for this event",
+				      (hw_hex(id, e->key_id, 4), id));
+		else if (st == EV_SIG)
+			err = fail_at(r, (long long)i,
+				      "the signature does not verify (forged, "
+				      "altered or non-canonical)");
+		else if (i && e->time_ns < list->items[i - 1].time_ns)
+			err = fail_at(r, (long long)i,
+				      "its timestamp goes backwards");
+	}
+	free(w.status);
+	hw_keyring_free(&ring);
+	return err;
+}
+
+static int commit_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Each distinct commit id is looked up once. */
+static int verify_commits(hw_verify_report *r, const hw_event_list *list)
+{
+	const char **ids = malloc((list->n ? list->n : 1) * sizeof(*ids));
+	int err = HW_OK;
+
+	if (!ids)
+		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	for (size_t i = 0; i < list->n; i++)
+		ids[i] = list->items[i].commit;
+	qsort(ids, list->n, sizeof(*ids), commit_cmp);
+	for (size_t i = 0; i < list->n; i++) {
+		if (!ids[i][0] || (i && !strcmp(ids[i], ids[i - 1])))
+			continue;
+		if (!hw_git_commit_exists(ids[i])) {
+			/* name the first event that records it */
+			for (size_t k = 0; k < list->n; k++)
+				if (!strcmp(list->items[k].commit, ids[i])) {
+					err = fail_at(r, (long long)k,
+						      "commit %s is not in the "
+						      "repository",
+						      ids[i]);
+					break;
+				}
+			break;
+		}
+	}
+	free(ids);
+	return err;
+}
+
+/* Root over the prefix of size n, computed on demand. */
+static int check_checkpoint(hw_verify_report *r, const hw_checkpoint *c,
+			    const hw_keyring *trusted, uint8_t (*leaves)[32],
+			    size_t n, const char *where)
+{
+	uint8_t root[32];
+
+	if (hw_checkpoint_verify(c, trusted))
+		return fail_at(r, -1, "%s: %s", where, hw_error_last());
+	if (c->size > n)
+		return fail_at(r, (long long)n,
+			       "%s covers %llu events but the ledger has only "
+			       "%zu (events were removed)",
+			       where, (unsigned long long)c->size, n);
+	hw_merkle_root(root, (const uint8_t(*)[32])leaves, (size_t)c->size);
+	if (memcmp(root, c->root, 32) != 0)
+		return fail_at(r, -1,
+			       "%s of size %llu: its root does not match the "
+			       "events (history was rewritten)",
+			       where, (unsigned long long)c->size);
+	return HW_OK;
+}
+
+static int read_last_verified(const char *path, uint64_t *size,
+			      uint8_t root[32], int *have)
+{
+	hw_buf b;
+	unsigned long long s;
+	char hex[65];
+	int err;
+
+	*have = 0;
+	if (!hw_path_exists(path))
+		return HW_OK;
+	hw_buf_init(&b, 256);
+	err = hw_file_read(&b, path, 256);
+	if (!err && (sscanf(b.data, "%llu %64s", &s, hex) != 2 ||
+		     strlen(hex) != 64 ||
+		     sodium_hex2bin(root, 32, hex, 64, NULL, NULL, NULL) != 0))
+		err = hw_error_set(HW_EINVAL, path, 1, 0,
+				   "expected '<size> <hex root>'");
+	hw_buf_free(&b);
+	if (!err) {
+		*size = s;
+		*have = 1;
+	}
+	return err;
+}
+
+/* Implements: FR-LEDGER-004 */
+int hw_ledger_verify(hw_verify_report *r, const hw_event_list *list,
+		     const hw_checkpoint *cps, size_t ncps,
+		     const hw_verify_opts *o)
+{
+	uint8_t (*leaves)[32] = malloc((list->n ? list->n : 1) * 32);
+	hw_anchor_list anchors = {0};
+	uint64_t covered = 0, lv_size = 0;
+	uint8_t lv_root[32];
+	int have_lv = 0, err;
+
+	memset(r, 0, sizeof(*r));
+	r->first_bad = -1;
+	r->ok = 1;
+	r->events = list->n;
+	if (!leaves)
+		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	if ((err = verify_events(r, list, o, leaves)))
+		goto done;
+	hw_merkle_root(r->root, (const uint8_t(*)[32])leaves, list->n);
+	if (o->check_git && (err = verify_commits(r, list)))
+		goto done;
+	for (size_t i = 0; i < ncps; i++) {
+		char where[64];
+
+		snprintf(where, sizeof(where), "stored checkpoint %zu", i + 1);
+		if ((err = check_checkpoint(r, &cps[i], o->trusted, leaves,
+					    list->n, where)))
+			goto done;
+		if (cps[i].size > covered)
+			covered = cps[i].size;
+	}
+	r->checkpoints = ncps;
+	if (o->check_git) {
+		if ((err = hw_git_anchors(&anchors)))
+			goto done;
+		r->anchors = anchors.n;
+		for (size_t i = 0; i < anchors.n; i++) {
+			char where[96];
+
+			snprintf(where, sizeof(where), "anchored checkpoint %.12s",
+				 anchors.commits[i]);
+			if (i && anchors.items[i].size < anchors.items[i - 1].size) {
+				err = fail_at(r, -1,
+					      "%s shrinks the ledger from %llu "
+					      "to %llu events",
+					      where,
+					      (unsigned long long)anchors.items[i - 1].size,
+					      (unsigned long long)anchors.items[i].size);
+				goto done;
+			}
+			if ((err = check_checkpoint(r, &anchors.items[i],
+						    o->trusted, leaves, list->n,
+						    where)))
+				goto done;
+			if (anchors.items[i].size > covered)
+				covered = anchors.items[i].size;
+		}
+		/* every anchor the ledger recorded must still be on the ref */
+		for (size_t i = 0; i < ncps; i++) {
+			int found = !cps[i].anchor[0];
+
+			for (size_t k = 0; k < anchors.n && !found; k++)
+				found = !strcmp(anchors.commits[k],
+						cps[i].anchor);
+			if (!found) {
+				err = fail_at(r, -1,
+					      "%s no longer holds anchor commit "
+					      "%.12s of the checkpoint of size "
+					      "%llu (the ref was moved back or "
+					      "rewritten)",
+					      HW_LEDGER_REF, cps[i].anchor,
+					      (unsigned long long)cps[i].size);
+				goto done;
+			}
+		}
+	}
+	if (o->last_verified) {
+		if ((err = read_last_verified(o->last_verified, &lv_size,
+					      lv_root, &have_lv)))
+			goto done;
+		if (have_lv) {
+			uint8_t root[32];
+
+			if (lv_size > list->n) {
+				err = fail_at(r, (long long)list->n,
+					      "this machine verified %llu "
+					      "events before; the ledger now "
+					      "has %zu (rollback)",
+					      (unsigned long long)lv_size,
+					      list->n);
+				goto done;
+			}
+			hw_merkle_root(root, (const uint8_t(*)[32])leaves,
+				       (size_t)lv_size);
+			if (memcmp(root, lv_root, 32) != 0) {
+				err = fail_at(r, -1,
+					      "the ledger does not extend the "
+					      "checkpoint of size %llu this "
+					      "machine verified before (fork "
+					      "or rewrite)",
+					      (unsigned long long)lv_size);
+				goto done;
+			}
+		}
+	}
+	r->covered = covered;
+	if (covered < list->n)
+		snprintf(r->tail_note, sizeof(r->tail_note),
+			 "events %llu to %zu are not covered by a checkpoint "
+			 "yet",
+			 (unsigned long long)covered, list->n - 1);
+	snprintf(r->message, sizeof(r->message),
+		 "%zu events verified; %zu checkpoints, %zu anchored",
+		 list->n, ncps, r->anchors);
+	if (o->last_verified && covered > 0 && covered >= lv_size) {
+		/* remember the largest checkpoint verified here */
+		hw_buf b;
+		uint8_t root[32];
+		char hex[65];
+
+		hw_merkle_root(root, (const uint8_t(*)[32])leaves,
+			       (size_t)covered);
+		hw_hex(hex, root, 32);
+		hw_buf_init(&b, 0);
+		err = hw_buf_printf(&b, "%llu %s\n",
+				    (unsigned long long)covered, hex);
+		if (!err)
+			err = hw_file_write_atomic(o->last_verified, b.data,
+						   b.len);
+		hw_buf_free(&b);
+	}
+done:
+	hw_anchor_list_free(&anchors);
+	free(leaves);
+	return err;
+}

@@ -1,0 +1,166 @@
+# tests/cli/test_ledger.sh — `hwledger ledger` end to end in a real git
+# repository: keys, appends, checkpoints, anchors, export and offline
+# verification, and the bundle tampered with.
+
+ledger_repo() {
+  git init -q . && git -c user.name=t -c user.email=t@t commit -q --allow-empty -m one
+  "$HW" -q ledger keygen --name alice > alice.line
+  mkdir -p traceability && cp alice.line traceability/trusted_keys
+  echo '{"check": "trace", "verdict": "pass"}' > payload.json
+}
+
+# Verifies: FR-LEDGER-001
+test_ledger_keygen_writes_a_private_and_a_public_key() {
+  run "$HW" ledger keygen --name ci-bot
+  expect_rc 0
+  [[ "$OUT" =~ ^ci-bot\+[0-9a-f]{8}\+[A-Za-z0-9+/=]{44}$ ]] || { echo "bad key line: $OUT"; return 1; }
+  [ "$(stat -c %a .hwledger/keys/ci-bot.key)" = 600 ]
+  [ "$(cat .hwledger/keys/ci-bot.pub)" = "$OUT" ]
+  run "$HW" ledger keygen --name ci-bot
+  expect_rc 2
+  expect_err "exists; not overwritten"
+  run "$HW" ledger keygen --name 'bad name'
+  expect_rc 2
+}
+
+# Verifies: FR-LEDGER-002, FR-LEDGER-004
+test_ledger_append_log_and_verify() {
+  ledger_repo
+  run "$HW" ledger append --kind trace --payload payload.json
+  expect_rc 0
+  expect_out "appended event 0 (trace, 38 bytes, commit $(git rev-parse HEAD))"
+  echo '{"n": 2}' | "$HW" ledger append --kind plan --payload -
+  run "$HW" ledger log --json
+  jq -e '.schema == "hwledger.log/1" and (.events | length) == 2 and .events[1].kind == "plan"' <<<"$OUT" >/dev/null
+  run "$HW" ledger log --kind plan
+  expect_out "plan"
+  ! grep -q trace <<<"$OUT"
+  run "$HW" ledger verify --json
+  expect_rc 0
+  jq -e '.ok and .events == 2 and .covered == 0 and .uncovered != null' <<<"$OUT" >/dev/null
+}
+
+# Verifies: FR-LEDGER-003, FR-LEDGER-004
+test_ledger_checkpoint_and_anchor_on_the_git_ref() {
+  ledger_repo
+  for k in a b c; do "$HW" -q ledger append --kind "$k" --payload payload.json; done
+  run "$HW" ledger checkpoint
+  expect_rc 0
+  [ "$(sed -n 2p <<<"$OUT")" = 3 ]
+  expect_out "— alice "
+  run "$HW" ledger anchor
+  expect_rc 0
+  expect_out "anchored checkpoint of 3 events at"
+  [ "$(git cat-file -p refs/hwledger/checkpoints:checkpoint | sed -n 2p)" = 3 ]
+  run "$HW" ledger anchor
+  expect_out "already anchored"
+  "$HW" -q ledger append --kind d
+  "$HW" -q ledger checkpoint >/dev/null
+  "$HW" -q ledger anchor
+  [ "$(git rev-list --count refs/hwledger/checkpoints)" = 2 ]
+  run "$HW" ledger verify
+  expect_rc 0
+  expect_out "4 events verified; 2 checkpoints, 2 anchored"
+  # moving the ref back is caught
+  git update-ref refs/hwledger/checkpoints refs/hwledger/checkpoints~1
+  run "$HW" ledger verify
+  expect_rc 1
+  expect_err "no longer holds anchor commit"
+}
+
+# Verifies: FR-LEDGER-005
+test_ledger_bundle_verifies_offline_and_catches_edits() {
+  ledger_repo
+  for k in a b c d e; do "$HW" -q ledger append --kind "$k" --payload payload.json; done
+  "$HW" -q ledger checkpoint >/dev/null
+  run "$HW" ledger export --bundle bundle
+  expect_rc 0
+  [ "$(wc -l < bundle/events.jsonl)" = 5 ]
+  grep -qF "$(cat alice.line)" bundle/keys
+  # offline: another folder, no repository, no database
+  mkdir ../offline && cp -r bundle alice.line ../offline/ && cd ../offline
+  run "$HW" ledger verify --bundle bundle --key alice.line
+  expect_rc 0
+  expect_out "5 events verified"
+  run "$HW" ledger verify --bundle bundle --key alice.line --event 3 --json
+  expect_rc 0
+  jq -e '.ok and (.message | contains("event 3 is included"))' <<<"$OUT" >/dev/null
+  run "$HW" ledger verify --bundle bundle --key alice.line --event 7
+  expect_rc 1
+  expect_err "not covered by the bundle's checkpoint"
+  # one changed character of a payload
+  sed -i '2s/"payload":"[A-Za-z]/"payload":"Z/' bundle/events.jsonl
+  run "$HW" ledger verify --bundle bundle --key alice.line
+  expect_rc 1
+  expect_err "ledger verify FAILED: event 1: its hash does not match its bytes"
+  # a key that is not the signer's
+  git -C .. status >/dev/null 2>&1 || true
+  "$HW" -q ledger keygen --name mallory --dir . > mallory.line
+  sed -i '2s/"payload":"Z/"payload":"e/' bundle/events.jsonl
+  run "$HW" ledger verify --bundle bundle --key mallory.line
+  expect_rc 1
+  expect_err "which is not a trusted key"
+}
+
+# Verifies: FR-LEDGER-005
+test_ledger_prove_prints_an_audit_path() {
+  ledger_repo
+  for k in a b c d e f g; do "$HW" -q ledger append --kind "$k"; done
+  "$HW" -q ledger checkpoint >/dev/null
+  run "$HW" ledger prove 5
+  expect_rc 0
+  jq -e '.schema == "hwledger.proof/1" and .tree_size == 7 and (.path | length) == 3' <<<"$OUT" >/dev/null
+  run "$HW" ledger prove 7
+  expect_rc 2
+  expect_err "event 7 is not covered"
+}
+
+# Verifies: FR-LEDGER-001, FR-LEDGER-004
+test_ledger_rotation_and_untrusted_keys() {
+  ledger_repo
+  "$HW" -q ledger append --kind a
+  "$HW" -q ledger keygen --name bob --dir newkeys > /dev/null
+  run "$HW" ledger rotate --to newkeys/bob.pub
+  expect_rc 0
+  expect_out "alice hands signing over to bob"
+  HWLEDGER_SIGNING_KEY=newkeys/bob.key "$HW" -q ledger append --kind b
+  run "$HW" ledger verify
+  expect_rc 0
+  expect_out "3 events verified"
+  # alice may not sign after handing over
+  "$HW" -q ledger append --kind c
+  run "$HW" ledger verify
+  expect_rc 1
+  expect_err "event 3: signed by key id"
+}
+
+# Verifies: FR-LEDGER-002, FR-LEDGER-004
+test_ledger_bad_input_and_missing_things() {
+  ledger_repo
+  run "$HW" ledger append
+  expect_rc 2
+  expect_err "ledger append needs --kind KIND"
+  run "$HW" ledger append --kind k --payload missing.json
+  expect_rc 2
+  expect_err "missing.json: no such file"
+  run "$HW" ledger checkpoint
+  expect_rc 0   # an empty ledger checkpoints to size 0
+  rm traceability/trusted_keys
+  run "$HW" ledger verify
+  expect_rc 2
+  expect_err "no trusted keys"
+  mkdir bundle && echo '{"seq": 0}' > bundle/events.jsonl
+  run "$HW" ledger verify --bundle bundle --key alice.line
+  expect_rc 2
+  expect_err "bundle/events.jsonl:1: not a valid event line"
+  run "$HW" ledger verify --bundle bundle
+  expect_rc 2
+  run "$HW" ledger frobnicate
+  expect_rc 2
+  expect_err "ledger: unknown subcommand 'frobnicate'"
+  export HWLEDGER_SIGNING_KEY=nope.key
+  run "$HW" ledger append --kind k
+  unset HWLEDGER_SIGNING_KEY
+  expect_rc 2
+  expect_err "nope.key: no such file"
+}
