@@ -180,29 +180,20 @@ static void print_report(const hw_verify_report *r, int json)
 		hw_buf_init(&b, 0);
 		hw_jw_init(&w, &b, 1);
 		hw_jw_object(&w);
-		hw_jw_key(&w, "schema");
-		hw_jw_str(&w, "hwledger.verify/1");
-		hw_jw_key(&w, "ok");
-		hw_jw_bool(&w, r->ok);
-		hw_jw_key(&w, "events");
-		hw_jw_int(&w, (long long)r->events);
-		hw_jw_key(&w, "root");
-		hw_jw_str(&w, root);
-		hw_jw_key(&w, "covered");
-		hw_jw_int(&w, (long long)r->covered);
-		hw_jw_key(&w, "checkpoints");
-		hw_jw_int(&w, (long long)r->checkpoints);
-		hw_jw_key(&w, "anchors");
-		hw_jw_int(&w, (long long)r->anchors);
+		hw_jw_kstr(&w, "schema", "hwledger.verify/1");
+		hw_jw_kbool(&w, "ok", r->ok);
+		hw_jw_kint(&w, "events", (long long)r->events);
+		hw_jw_kstr(&w, "root", root);
+		hw_jw_kint(&w, "covered", (long long)r->covered);
+		hw_jw_kint(&w, "checkpoints", (long long)r->checkpoints);
+		hw_jw_kint(&w, "anchors", (long long)r->anchors);
 		hw_jw_key(&w, "first_bad");
 		if (r->first_bad >= 0)
 			hw_jw_int(&w, r->first_bad);
 		else
 			hw_jw_null(&w);
-		hw_jw_key(&w, "message");
-		hw_jw_str(&w, r->message);
-		hw_jw_key(&w, "uncovered");
-		hw_jw_str(&w, r->tail_note[0] ? r->tail_note : NULL);
+		hw_jw_kstr(&w, "message", r->message);
+		hw_jw_kstr(&w, "uncovered", r->tail_note[0] ? r->tail_note : NULL);
 		hw_jw_end(&w);
 		if (!hw_jw_finish(&w))
 			fwrite(b.data, 1, b.len, stdout);
@@ -406,8 +397,7 @@ static int cmd_log(hw_cli *cli, int argc, char **argv)
 	hw_jw_init(&w, &b, 1);
 	if (json) {
 		hw_jw_object(&w);
-		hw_jw_key(&w, "schema");
-		hw_jw_str(&w, "hwledger.log/1");
+		hw_jw_kstr(&w, "schema", "hwledger.log/1");
 		hw_jw_key(&w, "events");
 		hw_jw_array(&w);
 	}
@@ -432,24 +422,15 @@ static int cmd_log(hw_cli *cli, int argc, char **argv)
 			continue;
 		}
 		hw_jw_object(&w);
-		hw_jw_key(&w, "seq");
-		hw_jw_int(&w, (long long)e->seq);
-		hw_jw_key(&w, "time");
-		hw_jw_str(&w, when);
-		hw_jw_key(&w, "time_ns");
-		hw_jw_int(&w, e->time_ns);
-		hw_jw_key(&w, "kind");
-		hw_jw_str(&w, e->kind);
-		hw_jw_key(&w, "commit");
-		hw_jw_str(&w, e->commit);
-		hw_jw_key(&w, "payload_type");
-		hw_jw_str(&w, e->payload_type);
-		hw_jw_key(&w, "payload_bytes");
-		hw_jw_int(&w, (long long)e->payload_len);
-		hw_jw_key(&w, "hash");
-		hw_jw_str(&w, hash);
-		hw_jw_key(&w, "key_id");
-		hw_jw_str(&w, key);
+		hw_jw_kint(&w, "seq", (long long)e->seq);
+		hw_jw_kstr(&w, "time", when);
+		hw_jw_kint(&w, "time_ns", e->time_ns);
+		hw_jw_kstr(&w, "kind", e->kind);
+		hw_jw_kstr(&w, "commit", e->commit);
+		hw_jw_kstr(&w, "payload_type", e->payload_type);
+		hw_jw_kint(&w, "payload_bytes", (long long)e->payload_len);
+		hw_jw_kstr(&w, "hash", hash);
+		hw_jw_kstr(&w, "key_id", key);
 		hw_jw_end(&w);
 	}
 	if (json) {

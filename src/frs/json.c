@@ -22,34 +22,24 @@ int hw_frs_json(hw_buf *out, const hw_fr_set *set)
 
 	hw_jw_init(&w, out, 1);
 	hw_jw_object(&w);
-	hw_jw_key(&w, "schema");
-	hw_jw_str(&w, HW_FRS_SCHEMA);
-	hw_jw_key(&w, "count");
-	hw_jw_int(&w, (long long)set->n);
+	hw_jw_kstr(&w, "schema", HW_FRS_SCHEMA);
+	hw_jw_kint(&w, "count", (long long)set->n);
 	hw_jw_key(&w, "frs");
 	hw_jw_array(&w);
 	for (size_t i = 0; i < set->n; i++) {
 		const hw_fr *fr = &set->items[i];
 
 		hw_jw_object(&w);
-		hw_jw_key(&w, "id");
-		hw_jw_str(&w, fr->id);
-		hw_jw_key(&w, "rev");
-		hw_jw_int(&w, fr->rev);
-		hw_jw_key(&w, "status");
-		hw_jw_str(&w, hw_fr_status_name(fr->status));
+		hw_jw_kstr(&w, "id", fr->id);
+		hw_jw_kint(&w, "rev", fr->rev);
+		hw_jw_kstr(&w, "status", hw_fr_status_name(fr->status));
 		hw_jw_key(&w, "needs");
 		write_needs(&w, fr->needs);
-		hw_jw_key(&w, "title");
-		hw_jw_str(&w, fr->title);
-		hw_jw_key(&w, "file");
-		hw_jw_str(&w, fr->file);
-		hw_jw_key(&w, "line");
-		hw_jw_int(&w, fr->line);
-		hw_jw_key(&w, "sha256");
-		hw_jw_str(&w, fr->sha256);
-		hw_jw_key(&w, "text");
-		hw_jw_str(&w, fr->body);
+		hw_jw_kstr(&w, "title", fr->title);
+		hw_jw_kstr(&w, "file", fr->file);
+		hw_jw_kint(&w, "line", fr->line);
+		hw_jw_kstr(&w, "sha256", fr->sha256);
+		hw_jw_kstr(&w, "text", fr->body);
 		hw_jw_end(&w);
 	}
 	hw_jw_end(&w);

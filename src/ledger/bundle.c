@@ -54,19 +54,15 @@ int hw_bundle_export(hw_ledger *l, const char *dir, const hw_keyring *keys)
 
 		hw_jw_init(&w, &out, 0);
 		hw_jw_object(&w);
-		hw_jw_key(&w, "seq");
-		hw_jw_int(&w, (long long)e->seq);
+		hw_jw_kint(&w, "seq", (long long)e->seq);
 		hw_jw_key(&w, "prev");
 		hex(&w, e->prev, 32);
 		hw_jw_key(&w, "time_ns");
 		snprintf(t, sizeof(t), "%lld", (long long)e->time_ns);
 		hw_jw_str(&w, t);
-		hw_jw_key(&w, "kind");
-		hw_jw_str(&w, e->kind);
-		hw_jw_key(&w, "commit");
-		hw_jw_str(&w, e->commit);
-		hw_jw_key(&w, "payload_type");
-		hw_jw_str(&w, e->payload_type);
+		hw_jw_kstr(&w, "kind", e->kind);
+		hw_jw_kstr(&w, "commit", e->commit);
+		hw_jw_kstr(&w, "payload_type", e->payload_type);
 		hw_jw_key(&w, "payload");
 		err = b64(&w, e->payload, e->payload_len);
 		hw_jw_key(&w, "hash");

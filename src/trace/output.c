@@ -108,30 +108,22 @@ static const char *kind_name(hw_tag_kind k)
 static void write_link(hw_jw *w, const hw_link *l)
 {
 	hw_jw_object(w);
-	hw_jw_key(w, "kind");
-	hw_jw_str(w, kind_name(l->kind));
-	hw_jw_key(w, "file");
-	hw_jw_str(w, l->file->path);
-	hw_jw_key(w, "line");
-	hw_jw_int(w, l->tag->line);
-	hw_jw_key(w, "function");
-	hw_jw_str(w, l->func ? l->func->name : NULL);
+	hw_jw_kstr(w, "kind", kind_name(l->kind));
+	hw_jw_kstr(w, "file", l->file->path);
+	hw_jw_kint(w, "line", l->tag->line);
+	hw_jw_kstr(w, "function", l->func ? l->func->name : NULL);
 	if (l->func) {
-		hw_jw_key(w, "first_line");
-		hw_jw_int(w, l->func->first);
-		hw_jw_key(w, "last_line");
-		hw_jw_int(w, l->func->last);
+		hw_jw_kint(w, "first_line", l->func->first);
+		hw_jw_kint(w, "last_line", l->func->last);
 	}
-	hw_jw_key(w, "rev");
-	hw_jw_int(w, l->tag->rev);
+	hw_jw_kint(w, "rev", l->tag->rev);
 	if (l->kind != HW_TAG_IMPL) {
 		hw_jw_key(w, "outcome");
 		if (l->outcome < 0)
 			hw_jw_null(w);
 		else
 			hw_jw_str(w, hw_outcome_name((hw_outcome)l->outcome));
-		hw_jw_key(w, "runs");
-		hw_jw_int(w, l->runs);
+		hw_jw_kint(w, "runs", l->runs);
 	}
 	hw_jw_end(w);
 }
@@ -145,28 +137,20 @@ int hw_trace_write_json(hw_buf *o, const hw_trace *t)
 	counts(t, c, &approved, &ok);
 	hw_jw_init(&w, o, 1);
 	hw_jw_object(&w);
-	hw_jw_key(&w, "schema");
-	hw_jw_str(&w, HW_TRACE_SCHEMA);
+	hw_jw_kstr(&w, "schema", HW_TRACE_SCHEMA);
 	hw_jw_key(&w, "summary");
 	hw_jw_object(&w);
-	hw_jw_key(&w, "frs");
-	hw_jw_int(&w, (long long)t->nfrs);
+	hw_jw_kint(&w, "frs", (long long)t->nfrs);
 	for (int s = 0; s <= HW_ST_WAIVED; s++) {
 		hw_jw_key(&w, hw_fr_state_name((hw_fr_state)s));
 		hw_jw_int(&w, (long long)c[s]);
 	}
-	hw_jw_key(&w, "approved");
-	hw_jw_int(&w, (long long)approved);
-	hw_jw_key(&w, "approved_verified");
-	hw_jw_int(&w, (long long)ok);
-	hw_jw_key(&w, "defects");
-	hw_jw_int(&w, (long long)t->ndefects);
-	hw_jw_key(&w, "coverage_threshold");
-	hw_jw_int(&w, (long long)t->threshold);
-	hw_jw_key(&w, "have_results");
-	hw_jw_bool(&w, t->have_results);
-	hw_jw_key(&w, "have_coverage");
-	hw_jw_bool(&w, t->have_coverage);
+	hw_jw_kint(&w, "approved", (long long)approved);
+	hw_jw_kint(&w, "approved_verified", (long long)ok);
+	hw_jw_kint(&w, "defects", (long long)t->ndefects);
+	hw_jw_kint(&w, "coverage_threshold", (long long)t->threshold);
+	hw_jw_kbool(&w, "have_results", t->have_results);
+	hw_jw_kbool(&w, "have_coverage", t->have_coverage);
 	hw_jw_end(&w);
 	hw_jw_key(&w, "frs");
 	hw_jw_array(&w);
@@ -174,42 +158,27 @@ int hw_trace_write_json(hw_buf *o, const hw_trace *t)
 		const hw_fr_trace *ft = &t->frs[i];
 
 		hw_jw_object(&w);
-		hw_jw_key(&w, "id");
-		hw_jw_str(&w, ft->fr->id);
-		hw_jw_key(&w, "rev");
-		hw_jw_int(&w, ft->fr->rev);
-		hw_jw_key(&w, "fr_status");
-		hw_jw_str(&w, hw_fr_status_name(ft->fr->status));
-		hw_jw_key(&w, "status");
-		hw_jw_str(&w, hw_fr_state_name(ft->state));
-		hw_jw_key(&w, "title");
-		hw_jw_str(&w, ft->fr->title);
-		hw_jw_key(&w, "file");
-		hw_jw_str(&w, ft->fr->file);
-		hw_jw_key(&w, "line");
-		hw_jw_int(&w, ft->fr->line);
-		hw_jw_key(&w, "impl");
-		hw_jw_int(&w, (long long)ft->impl);
-		hw_jw_key(&w, "tests");
-		hw_jw_int(&w, (long long)ft->tests);
-		hw_jw_key(&w, "tests_passed");
-		hw_jw_int(&w, (long long)ft->tests_passed);
+		hw_jw_kstr(&w, "id", ft->fr->id);
+		hw_jw_kint(&w, "rev", ft->fr->rev);
+		hw_jw_kstr(&w, "fr_status", hw_fr_status_name(ft->fr->status));
+		hw_jw_kstr(&w, "status", hw_fr_state_name(ft->state));
+		hw_jw_kstr(&w, "title", ft->fr->title);
+		hw_jw_kstr(&w, "file", ft->fr->file);
+		hw_jw_kint(&w, "line", ft->fr->line);
+		hw_jw_kint(&w, "impl", (long long)ft->impl);
+		hw_jw_kint(&w, "tests", (long long)ft->tests);
+		hw_jw_kint(&w, "tests_passed", (long long)ft->tests_passed);
 		hw_jw_key(&w, "coverage");
 		hw_jw_object(&w);
-		hw_jw_key(&w, "lines");
-		hw_jw_int(&w, ft->cov_lines);
-		hw_jw_key(&w, "hit");
-		hw_jw_int(&w, ft->cov_hit);
-		hw_jw_key(&w, "known");
-		hw_jw_bool(&w, ft->cov_known);
+		hw_jw_kint(&w, "lines", ft->cov_lines);
+		hw_jw_kint(&w, "hit", ft->cov_hit);
+		hw_jw_kbool(&w, "known", ft->cov_known);
 		hw_jw_end(&w);
 		if (ft->waiver) {
 			hw_jw_key(&w, "waiver");
 			hw_jw_object(&w);
-			hw_jw_key(&w, "reason");
-			hw_jw_str(&w, ft->waiver->reason);
-			hw_jw_key(&w, "expires");
-			hw_jw_str(&w, ft->waiver->expires);
+			hw_jw_kstr(&w, "reason", ft->waiver->reason);
+			hw_jw_kstr(&w, "expires", ft->waiver->expires);
 			hw_jw_end(&w);
 		}
 		hw_jw_key(&w, "links");
@@ -226,18 +195,12 @@ int hw_trace_write_json(hw_buf *o, const hw_trace *t)
 		const hw_defect *d = &t->defects[i];
 
 		hw_jw_object(&w);
-		hw_jw_key(&w, "id");
-		hw_jw_str(&w, d->id);
-		hw_jw_key(&w, "kind");
-		hw_jw_str(&w, hw_defect_kind_name(d->kind));
-		hw_jw_key(&w, "fr");
-		hw_jw_str(&w, d->fr);
-		hw_jw_key(&w, "file");
-		hw_jw_str(&w, d->file);
-		hw_jw_key(&w, "line");
-		hw_jw_int(&w, d->line);
-		hw_jw_key(&w, "message");
-		hw_jw_str(&w, d->message);
+		hw_jw_kstr(&w, "id", d->id);
+		hw_jw_kstr(&w, "kind", hw_defect_kind_name(d->kind));
+		hw_jw_kstr(&w, "fr", d->fr);
+		hw_jw_kstr(&w, "file", d->file);
+		hw_jw_kint(&w, "line", d->line);
+		hw_jw_kstr(&w, "message", d->message);
 		hw_jw_end(&w);
 	}
 	hw_jw_end(&w);
@@ -344,10 +307,8 @@ int hw_trace_write_sarif(hw_buf *o, const hw_trace *t)
 
 	hw_jw_init(&w, o, 1);
 	hw_jw_object(&w);
-	hw_jw_key(&w, "$schema");
-	hw_jw_str(&w, "https://json.schemastore.org/sarif-2.1.0.json");
-	hw_jw_key(&w, "version");
-	hw_jw_str(&w, "2.1.0");
+	hw_jw_kstr(&w, "$schema", "https://json.schemastore.org/sarif-2.1.0.json");
+	hw_jw_kstr(&w, "version", "2.1.0");
 	hw_jw_key(&w, "runs");
 	hw_jw_array(&w);
 	hw_jw_object(&w);
@@ -355,25 +316,20 @@ int hw_trace_write_sarif(hw_buf *o, const hw_trace *t)
 	hw_jw_object(&w);
 	hw_jw_key(&w, "driver");
 	hw_jw_object(&w);
-	hw_jw_key(&w, "name");
-	hw_jw_str(&w, "hwledger-trace");
-	hw_jw_key(&w, "informationUri");
-	hw_jw_str(&w, "https://github.com/hwledger/hwledger");
+	hw_jw_kstr(&w, "name", "hwledger-trace");
+	hw_jw_kstr(&w, "informationUri", "https://github.com/hwledger/hwledger");
 	hw_jw_key(&w, "rules");
 	hw_jw_array(&w);
 	for (int k = 0; k < HW_DEF_COUNT; k++) {
 		hw_jw_object(&w);
-		hw_jw_key(&w, "id");
-		hw_jw_str(&w, hw_defect_kind_name((hw_defect_kind)k));
+		hw_jw_kstr(&w, "id", hw_defect_kind_name((hw_defect_kind)k));
 		hw_jw_key(&w, "shortDescription");
 		hw_jw_object(&w);
-		hw_jw_key(&w, "text");
-		hw_jw_str(&w, rule_text[k]);
+		hw_jw_kstr(&w, "text", rule_text[k]);
 		hw_jw_end(&w);
 		hw_jw_key(&w, "defaultConfiguration");
 		hw_jw_object(&w);
-		hw_jw_key(&w, "level");
-		hw_jw_str(&w, defect_level((hw_defect_kind)k));
+		hw_jw_kstr(&w, "level", defect_level((hw_defect_kind)k));
 		hw_jw_end(&w);
 		hw_jw_end(&w);
 	}
@@ -386,16 +342,12 @@ int hw_trace_write_sarif(hw_buf *o, const hw_trace *t)
 		const hw_defect *d = &t->defects[i];
 
 		hw_jw_object(&w);
-		hw_jw_key(&w, "ruleId");
-		hw_jw_str(&w, hw_defect_kind_name(d->kind));
-		hw_jw_key(&w, "ruleIndex");
-		hw_jw_int(&w, d->kind);
-		hw_jw_key(&w, "level");
-		hw_jw_str(&w, defect_level(d->kind));
+		hw_jw_kstr(&w, "ruleId", hw_defect_kind_name(d->kind));
+		hw_jw_kint(&w, "ruleIndex", d->kind);
+		hw_jw_kstr(&w, "level", defect_level(d->kind));
 		hw_jw_key(&w, "message");
 		hw_jw_object(&w);
-		hw_jw_key(&w, "text");
-		hw_jw_str(&w, d->message);
+		hw_jw_kstr(&w, "text", d->message);
 		hw_jw_end(&w);
 		if (d->file) {
 			hw_jw_key(&w, "locations");
@@ -405,13 +357,11 @@ int hw_trace_write_sarif(hw_buf *o, const hw_trace *t)
 			hw_jw_object(&w);
 			hw_jw_key(&w, "artifactLocation");
 			hw_jw_object(&w);
-			hw_jw_key(&w, "uri");
-			hw_jw_str(&w, d->file);
+			hw_jw_kstr(&w, "uri", d->file);
 			hw_jw_end(&w);
 			hw_jw_key(&w, "region");
 			hw_jw_object(&w);
-			hw_jw_key(&w, "startLine");
-			hw_jw_int(&w, d->line > 0 ? d->line : 1);
+			hw_jw_kint(&w, "startLine", d->line > 0 ? d->line : 1);
 			hw_jw_end(&w);
 			hw_jw_end(&w);
 			hw_jw_end(&w);
@@ -419,8 +369,7 @@ int hw_trace_write_sarif(hw_buf *o, const hw_trace *t)
 		}
 		hw_jw_key(&w, "partialFingerprints");
 		hw_jw_object(&w);
-		hw_jw_key(&w, "hwledgerDefect/v1");
-		hw_jw_str(&w, d->id);
+		hw_jw_kstr(&w, "hwledgerDefect/v1", d->id);
 		hw_jw_end(&w);
 		hw_jw_end(&w);
 	}
@@ -442,12 +391,9 @@ int hw_baseline_write(const char *path, const hw_trace *t)
 	hw_buf_init(&o, 0);
 	hw_jw_init(&w, &o, 1);
 	hw_jw_object(&w);
-	hw_jw_key(&w, "schema");
-	hw_jw_str(&w, HW_BASELINE_SCHEMA);
-	hw_jw_key(&w, "approved_verified");
-	hw_jw_int(&w, (long long)ok);
-	hw_jw_key(&w, "approved");
-	hw_jw_int(&w, (long long)approved);
+	hw_jw_kstr(&w, "schema", HW_BASELINE_SCHEMA);
+	hw_jw_kint(&w, "approved_verified", (long long)ok);
+	hw_jw_kint(&w, "approved", (long long)approved);
 	hw_jw_key(&w, "defects");
 	hw_jw_array(&w);
 	for (size_t i = 0; i < t->ndefects; i++)
@@ -459,14 +405,10 @@ int hw_baseline_write(const char *path, const hw_trace *t)
 		const hw_fr_trace *ft = &t->frs[i];
 
 		hw_jw_object(&w);
-		hw_jw_key(&w, "id");
-		hw_jw_str(&w, ft->fr->id);
-		hw_jw_key(&w, "rev");
-		hw_jw_int(&w, ft->fr->rev);
-		hw_jw_key(&w, "sha256");
-		hw_jw_str(&w, ft->fr->sha256);
-		hw_jw_key(&w, "status");
-		hw_jw_str(&w, hw_fr_state_name(ft->state));
+		hw_jw_kstr(&w, "id", ft->fr->id);
+		hw_jw_kint(&w, "rev", ft->fr->rev);
+		hw_jw_kstr(&w, "sha256", ft->fr->sha256);
+		hw_jw_kstr(&w, "status", hw_fr_state_name(ft->state));
 		hw_jw_end(&w);
 	}
 	hw_jw_end(&w);

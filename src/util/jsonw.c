@@ -167,6 +167,24 @@ void hw_jw_null(hw_jw *w)
 	put(w, "null", 4);
 }
 
+void hw_jw_kstr(hw_jw *w, const char *key, const char *s)
+{
+	hw_jw_key(w, key);
+	hw_jw_str(w, s);
+}
+
+void hw_jw_kint(hw_jw *w, const char *key, long long v)
+{
+	hw_jw_key(w, key);
+	hw_jw_int(w, v);
+}
+
+void hw_jw_kbool(hw_jw *w, const char *key, int v)
+{
+	hw_jw_key(w, key);
+	hw_jw_bool(w, v);
+}
+
 int hw_jw_finish(hw_jw *w)
 {
 	if (!w->err && w->depth != 0)

@@ -230,6 +230,10 @@ void hw_jw_strn(hw_jw *w, const char *s, size_t n);
 void hw_jw_int(hw_jw *w, long long v);
 void hw_jw_bool(hw_jw *w, int v);
 void hw_jw_null(hw_jw *w);
+/* A key and its value in one call. */
+void hw_jw_kstr(hw_jw *w, const char *key, const char *s);
+void hw_jw_kint(hw_jw *w, const char *key, long long v);
+void hw_jw_kbool(hw_jw *w, const char *key, int v);
 /* Ends the document (adds a newline when pretty); returns the first error. */
 int hw_jw_finish(hw_jw *w);
 
