@@ -62,7 +62,7 @@ say = printf '  %-5s %s\n' '$(1)' '$(2)'
 endif
 
 # ---- sources -------------------------------------------------------------
-MODULES  := util frs trace ledger
+MODULES  := util frs glossary trace ledger
 LIB_SRCS := $(foreach m,$(MODULES),$(wildcard src/$(m)/*.c))
 CLI_SRCS := $(wildcard src/cli/*.c)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)

@@ -53,9 +53,10 @@ static const hw_command commands[] = {
 	 "hwledger sast [--tool NAME]... [--import FILE]... "
 	 "[--format text|json|sarif] [-o FILE] [--baseline FILE]",
 	 8},
-	{"glossary", NULL, "import, merge and lint glossaries",
-	 "hwledger glossary import FILE... [--format json|md] [-o FILE]\n"
-	 "hwledger glossary lint",
+	{"glossary", hw_cmd_glossary, "import, merge and lint glossaries",
+	 "hwledger glossary import FILE... [--format json|md] [--style STYLE] "
+	 "[-o FILE]\n"
+	 "hwledger glossary lint [FILE...]",
 	 9},
 	{"site", NULL, "render the static HTML report",
 	 "hwledger site [-o DIR]", 10},

@@ -7,6 +7,7 @@
  */
 #include "util.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -154,6 +155,25 @@ int hw_str_endswith(const char *s, const char *suffix)
 }
 
 /* Implements: FR-FRS-006 */
+const char *hw_strcasestr(const char *h, const char *n)
+{
+	size_t nl = strlen(n);
+
+	if (!nl)
+		return h;
+	for (; *h; h++) {
+		size_t i = 0;
+
+		while (i < nl && h[i] &&
+		       tolower((unsigned char)h[i]) ==
+			       tolower((unsigned char)n[i]))
+			i++;
+		if (i == nl)
+			return h;
+	}
+	return NULL;
+}
+
 int hw_utf8_valid(const char *p, size_t n, size_t *bad)
 {
 	const unsigned char *s = (const unsigned char *)p;

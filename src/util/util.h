@@ -84,6 +84,8 @@ char *hw_strdup(const char *s);
 char *hw_strndup(const char *s, size_t n);
 int hw_str_startswith(const char *s, const char *prefix);
 int hw_str_endswith(const char *s, const char *suffix);
+/* The first occurrence of needle in haystack, ignoring ASCII case. */
+const char *hw_strcasestr(const char *haystack, const char *needle);
 
 /*
  * Checks that p[0..n) is well-formed UTF-8 (no overlongs, no surrogates,

@@ -72,3 +72,18 @@ mkdir -p "$work"
       "ledger verify, 100,000 events", h / 1000, s, s / (h / 1000) }'
   cd "$root"
 } | tee -a "$work/results.txt"
+
+{
+  # issue #9: importing a generated 20,000-entry glossary vs cmark rendering
+  # the same file
+  gl=$work/glossary-20k.md
+  [ -f "$gl" ] || awk 'BEGIN { print "# Generated glossary\n";
+    for (i = 0; i < 20000; i++) {
+      if (i % 500 == 0) printf "## Category %d\n\n", i / 500
+      printf "**Term number %d (TN%d)**: The *meaning* of term %d, which refers to `code` and to term %d.\n\n", i, i, i, i + 1
+    } }' > "$gl"
+  n=$("$hw" glossary import "$gl" | jq .count)
+  [ "$n" -eq 20000 ] || { echo "bench: expected 20000 entries, got $n"; exit 1; }
+  compare "glossary import, 20,000 entries, vs cmark" "<= 2x" \
+    "'$hw' glossary import '$gl'" "cmark '$gl'"
+} | tee -a "$work/results.txt"

@@ -1,0 +1,302 @@
+/*
+ * output.c — a glossary as JSON (schema hwledger.glossary/1, the input of
+ * the site's glossary page) and as Markdown (bold-colon entries under
+ * category headings, which imports back to the same entries).
+ */
+#define _GNU_SOURCE /* memmem */
+#include "internal.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void strv(hw_jw *w, char **v)
+{
+	hw_jw_array(w);
+	for (; v && *v; v++)
+		hw_jw_str(w, *v);
+	hw_jw_end(w);
+}
+
+/*
+ * Backlinks: the FRs whose title or text uses an entry's name or alias as a
+ * whole word, case-insensitively. All FR text is lowered into one buffer
+ * once, so each name costs one memmem scan however many FRs there are.
+ */
+typedef struct fr_text {
+	hw_buf text;        /* lower-cased titles and bodies, '\n'-separated */
+	size_t *start;      /* start[i] = offset of FR i */
+	size_t n;
+	unsigned char *hit; /* per FR, for the entry being written */
+	uint64_t *words;    /* hashes of every word in text (open addressing) */
+	size_t nwords;      /* table size, a power of two */
+} fr_text;
+
+static uint64_t word_hash(const char *p, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
+	return h | 1; /* 0 marks an empty slot */
+}
+
+static int has_word(const fr_text *t, uint64_t h)
+{
+	for (size_t i = h & (t->nwords - 1); t->words[i];
+	     i = (i + 1) & (t->nwords - 1))
+		if (t->words[i] == h)
+			return 1;
+	return 0;
+}
+
+/* A cheap "maybe": every word of the (lower-cased) name occurs somewhere;
+ * only then is the text scanned. Most names of a big glossary stop here. */
+static int all_words_present(const fr_text *t, const char *low, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		size_t s;
+
+		while (i < n && !isalnum((unsigned char)low[i]))
+			i++;
+		s = i;
+		while (i < n && isalnum((unsigned char)low[i]))
+			i++;
+		if (i > s && !has_word(t, word_hash(low + s, i - s)))
+			return 0;
+	}
+	return 1;
+}
+
+static int index_words(fr_text *t)
+{
+	const char *p = t->text.data;
+	size_t count = 0;
+
+	for (size_t i = 0; i < t->text.len; i++)
+		count += isalnum((unsigned char)p[i]) &&
+			 (i == 0 || !isalnum((unsigned char)p[i - 1]));
+	t->nwords = 64;
+	while (t->nwords < count * 2)
+		t->nwords *= 2;
+	t->words = calloc(t->nwords, sizeof(*t->words));
+	if (!t->words)
+		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	for (size_t i = 0; i < t->text.len;) {
+		size_t s;
+		uint64_t h;
+
+		while (i < t->text.len && !isalnum((unsigned char)p[i]))
+			i++;
+		s = i;
+		while (i < t->text.len && isalnum((unsigned char)p[i]))
+			i++;
+		if (i == s)
+			continue;
+		h = word_hash(p + s, i - s);
+		if (!has_word(t, h)) {
+			size_t k = h & (t->nwords - 1);
+
+			while (t->words[k])
+				k = (k + 1) & (t->nwords - 1);
+			t->words[k] = h;
+		}
+	}
+	return HW_OK;
+}
+
+static int fr_text_build(fr_text *t, const hw_fr_set *frs)
+{
+	memset(t, 0, sizeof(*t));
+	hw_buf_init(&t->text, 0);
+	if (!frs || !frs->n)
+		return HW_OK;
+	t->start = malloc(frs->n * sizeof(*t->start));
+	t->hit = calloc(frs->n, 1);
+	if (!t->start || !t->hit)
+		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	for (size_t i = 0; i < frs->n; i++) {
+		t->start[i] = t->text.len;
+		if (hw_buf_printf(&t->text, "\n%s\n%s\n", frs->items[i].title,
+				  frs->items[i].body))
+			return hw_error_code();
+	}
+	for (size_t i = 0; i < t->text.len; i++)
+		t->text.data[i] = (char)tolower((unsigned char)t->text.data[i]);
+	t->n = frs->n;
+	return index_words(t);
+}
+
+static void fr_text_free(fr_text *t)
+{
+	hw_buf_free(&t->text);
+	free(t->start);
+	free(t->hit);
+	free(t->words);
+}
+
+static void mark_uses(fr_text *t, const char *name)
+{
+	size_t n = strlen(name);
+	char low[256];
+	const char *p, *end = t->text.data + t->text.len;
+
+	if (n < 2 || n >= sizeof(low) || !t->n)
+		return;
+	for (size_t i = 0; i < n; i++)
+		low[i] = (char)tolower((unsigned char)name[i]);
+	if (!all_words_present(t, low, n))
+		return;
+	for (p = t->text.data; p && p < end;
+	     p = memmem(p, (size_t)(end - p), low, n)) {
+		if (p > t->text.data && memcmp(p, low, n) == 0 &&
+		    !isalnum((unsigned char)p[-1]) &&
+		    (p + n == end || !isalnum((unsigned char)p[n]))) {
+			size_t off = (size_t)(p - t->text.data), lo = 0,
+			       hi = t->n;
+
+			while (hi - lo > 1) { /* the FR this offset is in */
+				size_t mid = (lo + hi) / 2;
+
+				if (t->start[mid] <= off)
+					lo = mid;
+				else
+					hi = mid;
+			}
+			t->hit[lo] = 1;
+		}
+		p++;
+	}
+}
+
+static void write_entry(hw_jw *w, const hw_gentry *e, const hw_fr_set *frs,
+			fr_text *t)
+{
+	hw_jw_object(w);
+	hw_jw_kstr(w, "term", e->term);
+	hw_jw_key(w, "aliases");
+	strv(w, e->aliases);
+	hw_jw_kstr(w, "definition", e->ndefs ? e->defs[0].text : "");
+	if (e->ndefs > 1) {
+		hw_jw_key(w, "definitions");
+		hw_jw_array(w);
+		for (size_t i = 0; i < e->ndefs; i++) {
+			hw_jw_object(w);
+			hw_jw_kstr(w, "text", e->defs[i].text);
+			hw_jw_kstr(w, "file", e->defs[i].source.file);
+			hw_jw_kint(w, "line", e->defs[i].source.line);
+			hw_jw_end(w);
+		}
+		hw_jw_end(w);
+	}
+	hw_jw_key(w, "categories");
+	strv(w, e->categories);
+	hw_jw_key(w, "children");
+	hw_jw_array(w);
+	for (size_t i = 0; i < e->nchildren; i++)
+		write_entry(w, &e->children[i], frs, t);
+	hw_jw_end(w);
+	hw_jw_key(w, "references");
+	strv(w, e->references);
+	hw_jw_key(w, "sources");
+	hw_jw_array(w);
+	for (size_t i = 0; i < e->nsources; i++) {
+		hw_jw_object(w);
+		hw_jw_kstr(w, "file", e->sources[i].file);
+		hw_jw_kint(w, "line", e->sources[i].line);
+		hw_jw_end(w);
+	}
+	hw_jw_end(w);
+	hw_jw_key(w, "backlinks");
+	hw_jw_array(w);
+	if (t->n) {
+		memset(t->hit, 0, t->n);
+		mark_uses(t, e->term);
+		for (char **a = e->aliases; a && *a; a++)
+			mark_uses(t, *a);
+		for (size_t i = 0; i < t->n; i++)
+			if (t->hit[i])
+				hw_jw_str(w, frs->items[i].id);
+	}
+	hw_jw_end(w);
+	hw_jw_end(w);
+}
+
+/* Implements: FR-GLOSS-001 */
+int hw_glossary_json(hw_buf *out, const hw_glossary *g, const hw_fr_set *frs)
+{
+	hw_jw w;
+	fr_text t;
+	int err = fr_text_build(&t, frs);
+
+	if (err) {
+		fr_text_free(&t);
+		return err;
+	}
+	hw_jw_init(&w, out, 1);
+	hw_jw_object(&w);
+	hw_jw_kstr(&w, "schema", HW_GLOSSARY_SCHEMA);
+	hw_jw_kint(&w, "count", (long long)hw_glossary_count(g));
+	hw_jw_key(&w, "entries");
+	hw_jw_array(&w);
+	for (size_t i = 0; i < g->n; i++)
+		write_entry(&w, &g->entries[i], frs, &t);
+	hw_jw_end(&w);
+	hw_jw_end(&w);
+	fr_text_free(&t);
+	return hw_jw_finish(&w);
+}
+
+static int same_path(char **a, char **b)
+{
+	for (; a && b && *a && *b; a++, b++)
+		if (strcmp(*a, *b))
+			return 0;
+	return (!a || !*a) == (!b || !*b);
+}
+
+static int md_entry(hw_buf *o, const hw_gentry *e, int depth)
+{
+	/* top level: "**Term (Alias)**: def"; children: arrow bullets */
+	int err = hw_buf_printf(o, "%*s%s**%s", depth * 2, "",
+				depth ? "- " : "", e->term);
+
+	if (!err && e->aliases && e->aliases[0])
+		err = hw_buf_printf(o, " (%s)", e->aliases[0]);
+	if (!err)
+		err = hw_buf_printf(o, depth ? "** \xe2\x86\x92 %s\n" : "**: %s\n",
+				    e->ndefs ? e->defs[0].text : "");
+	for (size_t i = 0; !err && i < e->nchildren; i++)
+		err = md_entry(o, &e->children[i], depth + 1);
+	if (!err && !depth)
+		err = hw_buf_putc(o, '\n');
+	return err;
+}
+
+/* Implements: FR-GLOSS-002 */
+int hw_glossary_md(hw_buf *o, const hw_glossary *g)
+{
+	char **path = NULL;
+	int err = hw_buf_puts(o, "# Glossary\n\n");
+
+	for (size_t i = 0; !err && i < g->n; i++) {
+		const hw_gentry *e = &g->entries[i];
+
+		if (i == 0 || !same_path(path, e->categories)) {
+			size_t depth = 0;
+
+			for (char **c = e->categories; !err && c && *c;
+			     c++, depth++)
+				if (depth < 4)
+					err = hw_buf_printf(o, "%.*s %s\n\n",
+							    (int)depth + 2,
+							    "######", *c);
+			path = e->categories;
+		}
+		if (!err)
+			err = md_entry(o, e, 0);
+	}
+	return err;
+}

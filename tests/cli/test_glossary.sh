@@ -1,0 +1,92 @@
+# tests/cli/test_glossary.sh — `hwledger glossary import` and `lint`.
+
+G=$FIXTURES/glossary
+
+# Verifies: FR-GLOSS-001
+test_glossary_import_writes_the_documented_json() {
+  run "$HW" -v glossary import "$G/pdf-export.txt"
+  expect_rc 0
+  expect_err "pdf-export.txt: 10 entries, style arrow"
+  jq -e '.schema == "hwledger.glossary/1" and .count == 10
+         and (.entries[0] | has("term") and has("aliases") and has("definition")
+              and has("categories") and has("children") and has("references")
+              and has("sources") and has("backlinks"))
+         and (.entries[] | select(.term == "Static Analysis") | .children | length) == 2
+         and (.entries[0].sources[0].line == 20)' <<<"$OUT" >/dev/null
+}
+
+# Verifies: FR-GLOSS-001, FR-GLOSS-002
+test_glossary_import_merges_files_and_writes_markdown() {
+  run "$HW" glossary import "$G/bold-colon.md" "$G/bullet-colon.md" "$G/definition-list.md" \
+    "$G/em-dash.txt" "$G/pdf-export.txt" --format md -o all.md
+  expect_rc 0
+  expect_no_out
+  grep -q '^\*\*Bandwidth (Memory Bandwidth)\*\*: How many bytes' all.md
+  run "$HW" glossary import all.md
+  expect_rc 0
+  [ "$(jq .count <<<"$OUT")" = 35 ]
+  [ "$(jq '[.entries[].term] | unique | length' <<<"$OUT")" = "$(jq '.entries | length' <<<"$OUT")" ]
+}
+
+# Verifies: FR-GLOSS-001
+test_glossary_import_refuses_unknown_styles_and_options() {
+  run "$HW" glossary import "$G/README.md"
+  expect_rc 2
+  expect_err "README.md: no known glossary style"
+  expect_no_out
+  run "$HW" glossary import --style fancy "$G/em-dash.txt"
+  expect_rc 2
+  expect_err "unknown style 'fancy'"
+  run "$HW" glossary import --style dash "$G/bold-colon.md"
+  expect_rc 2
+  run "$HW" glossary import
+  expect_rc 2
+  printf '**A**: caf\xe9\n' > latin1.md
+  run "$HW" glossary import latin1.md
+  expect_rc 2
+  expect_err "hwledger: latin1.md:1:11: not UTF-8 text (byte 0xe9)"
+}
+
+# Verifies: FR-GLOSS-003
+test_glossary_lint_reports_undefined_acronyms() {
+  mkdir frs specs
+  printf '## FR-X-001: Use the GPU\nRev: 1\nStatus: approved\nNeeds: impl\n\nThe GPU talks to the BMC.\n' > frs/x.md
+  printf '# G\n\n## Hardware\n\n**GPU (Graphics Processing Unit)**: A processor.\n' > specs/glossary.md
+  run "$HW" glossary lint
+  expect_rc 1
+  expect_err "hwledger: frs/x.md:6: FR-X-001 uses 'BMC', which the glossary does not define"
+  expect_out "glossary lint: 1 terms, 1 FRs: 1 errors, 0 warnings"
+  printf '\n**BMC (Baseboard Management Controller)**: A small computer that manages a server.\n' >> specs/glossary.md
+  run "$HW" glossary lint
+  expect_rc 0
+}
+
+# Verifies: FR-GLOSS-003
+test_glossary_lint_passes_on_this_repository() {
+  run "$HW" -C "$ROOT" glossary lint
+  expect_rc 0
+  [ "$(sed -n 's/^glossary lint: \([0-9]*\) terms.*/\1/p' <<<"$OUT")" -ge 120 ]
+  expect_out ": 0 errors"
+}
+
+# Verifies: FR-GLOSS-003
+test_glossary_lint_bad_input() {
+  run "$HW" glossary lint --strict
+  expect_rc 2
+  expect_err "glossary lint: unknown option '--strict'"
+  mkdir frs
+  printf '## FR-X-001: ok\nRev: 1\nStatus: draft\nNeeds: impl\n\nText.\n' > frs/x.md
+  run "$HW" glossary lint
+  expect_rc 2
+  expect_err "specs/glossary.md: no such file"
+  printf '## broken heading\n' > frs/y.md
+  printf '**A**: b\n' > g.md
+  run "$HW" glossary lint g.md
+  expect_rc 2
+  expect_err "the FRs have errors"
+  run "$HW" glossary
+  expect_rc 2
+  run "$HW" glossary frob
+  expect_rc 2
+  expect_err "glossary: unknown subcommand 'frob'"
+}

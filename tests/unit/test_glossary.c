@@ -1,0 +1,428 @@
+/*
+ * test_glossary.c — importing every glossary style (the shared samples and
+ * their expected facts), merging, linting and the hostile inputs.
+ */
+#include "harness.h"
+
+#include "glossary/glossary.h"
+
+#ifndef FIXTURES
+#define FIXTURES "tests/fixtures"
+#endif
+
+static char root[4096];
+
+static int remember_root(void **state)
+{
+	(void)state;
+	assert_non_null(getcwd(root, sizeof(root)));
+	return 0;
+}
+
+static void load(hw_glossary *g, const char *name, hw_gstyle want)
+{
+	char path[4200];
+	hw_diags d;
+	hw_gstyle used;
+
+	snprintf(path, sizeof(path), "%s/" FIXTURES "/glossary/%s", root, name);
+	hw_glossary_init(g);
+	hw_diags_init(&d);
+	assert_int_equal(hw_glossary_load(g, &d, path, 1 << 20, HW_GSTYLE_AUTO,
+					  &used),
+			 HW_OK);
+	assert_int_equal(d.n, 0);
+	assert_int_equal(used, want);
+	hw_diags_free(&d);
+}
+
+static const hw_gentry *find(const hw_glossary *g, const char *name)
+{
+	const hw_gentry *e = hw_glossary_find(g, name, strlen(name));
+
+	if (!e)
+		fail_msg("no entry '%s'", name);
+	return e;
+}
+
+static void path_is(const hw_gentry *e, const char *const *want)
+{
+	size_t i = 0;
+
+	for (; want[i]; i++) {
+		assert_non_null(e->categories[i]);
+		assert_string_equal(e->categories[i], want[i]);
+	}
+	assert_null(e->categories[i]);
+}
+
+static const char *const none[] = {NULL};
+
+/* Verifies: FR-GLOSS-001 */
+static void test_bullet_colon_sample(void **state)
+{
+	hw_glossary g;
+
+	(void)state;
+	load(&g, "bullet-colon.md", HW_GSTYLE_BULLET_COLON);
+	assert_int_equal(hw_glossary_count(&g), 6);
+	assert_string_equal(find(&g, "Bandwidth")->aliases[0], "Memory Bandwidth");
+	assert_string_equal(find(&g, "NVML")->aliases[0],
+			    "NVIDIA Management Library");
+	assert_string_equal(find(&g, "TP")->aliases[0], "Tensor Parallelism");
+	assert_null(find(&g, "Bit Width")->aliases);
+	assert_string_equal(find(&g, "KV Cache")->defs[0].text,
+			    "Keys and values kept from earlier tokens so that "
+			    "attention does not recompute them.");
+	path_is(find(&g, "Throughput"), none); /* letter headings: none */
+	assert_int_equal(find(&g, "Throughput")->sources[0].line, 15);
+	hw_glossary_free(&g);
+}
+
+/* Verifies: FR-GLOSS-001 */
+static void test_definition_list_sample_with_acronym_table(void **state)
+{
+	hw_glossary g;
+	static const char *const acr[] = {"Acronyms", NULL};
+
+	(void)state;
+	load(&g, "definition-list.md", HW_GSTYLE_DEFLIST);
+	assert_int_equal(hw_glossary_count(&g), 8);
+	assert_string_equal(find(&g, "HSM")->aliases[0],
+			    "Hardware Security Module");
+	assert_string_equal(find(&g, "Hash Chain")->defs[0].text,
+			    "A sequence of records in which each one holds the "
+			    "hash of the one before, so that changing any "
+			    "record changes every later hash.");
+	assert_string_equal(find(&g, "SBOM")->defs[0].text,
+			    "Software Bill of Materials");
+	path_is(find(&g, "SAST"), acr);
+	path_is(find(&g, "Checkpoint"), none);
+	hw_glossary_free(&g);
+}
+
+/* Verifies: FR-GLOSS-001 */
+static void test_bold_colon_sample_skips_prose(void **state)
+{
+	hw_glossary g;
+
+	(void)state;
+	load(&g, "bold-colon.md", HW_GSTYLE_BOLD_COLON);
+	assert_int_equal(hw_glossary_count(&g), 6);
+	assert_string_equal(g.entries[0].term, "Coverage");
+	assert_string_equal(find(&g, "Coverage Gate")->defs[0].text,
+			    "A build step that fails when coverage falls below "
+			    "a set level.");
+	path_is(find(&g, "Trace Link"), none);
+	hw_glossary_free(&g);
+}
+
+/* Verifies: FR-GLOSS-001 */
+static void test_pdf_export_sample_nests_and_categorises(void **state)
+{
+	hw_glossary g;
+	const hw_gentry *sa;
+	static const char *const fn[] = {"P1 - Basics", "1. Source Code",
+					 "Building Blocks", NULL};
+	static const char *const lint[] = {"P1 - Basics", "1. Source Code",
+					   "Static Analysis", NULL};
+	static const char *const keys[] = {"P2 - Evidence", "3. Signing & Keys",
+					   "Keys", NULL};
+
+	(void)state;
+	load(&g, "pdf-export.txt", HW_GSTYLE_ARROW);
+	assert_int_equal(hw_glossary_count(&g), 10);
+	assert_int_equal(g.n, 8);
+	sa = find(&g, "Static Analysis");
+	assert_int_equal(sa->nchildren, 2);
+	assert_string_equal(sa->children[0].term, "Linter");
+	assert_string_equal(sa->children[1].term, "Data-flow Analysis");
+	path_is(&sa->children[0], lint);
+	assert_string_equal(sa->references[0],
+			    "<https://example.org/static-analysis-notes>");
+	path_is(find(&g, "Function"), fn);
+	path_is(find(&g, "Private Key"), keys);
+	assert_string_equal(find(&g, "LC")->term, "Line Coverage");
+	assert_string_equal(find(&g, "Line Coverage")->defs[0].text,
+			    "$\\frac{\\text{lines run}}{\\text{lines found}}$. "
+			    "Share of lines executed.");
+	hw_glossary_free(&g);
+}
+
+/* Verifies: FR-GLOSS-001 */
+static void test_em_dash_sample_with_category_lines(void **state)
+{
+	hw_glossary g;
+	static const char *const probing[] = {"Probing", NULL};
+
+	(void)state;
+	load(&g, "em-dash.txt", HW_GSTYLE_DASH);
+	assert_int_equal(hw_glossary_count(&g), 5);
+	path_is(find(&g, "sysfs"), probing);
+	assert_string_equal(find(&g, "MHA")->defs[0].text,
+			    "Multi-Head Attention. Every query head has its "
+			    "own key and value head.");
+	assert_string_equal(g.entries[4].term, "Append-only log");
+	hw_glossary_free(&g);
+}
+
+/* Verifies: FR-GLOSS-002 */
+static void test_all_samples_merge_without_duplicates(void **state)
+{
+	static const char *const files[] = {"bullet-colon.md", "definition-list.md",
+					    "bold-colon.md", "pdf-export.txt",
+					    "em-dash.txt"};
+	hw_glossary g;
+	hw_diags d;
+	char path[4200];
+
+	(void)state;
+	hw_glossary_init(&g);
+	hw_diags_init(&d);
+	for (size_t i = 0; i < 5; i++) {
+		snprintf(path, sizeof(path), "%s/" FIXTURES "/glossary/%s", root,
+			 files[i]);
+		assert_int_equal(hw_glossary_load(&g, &d, path, 1 << 20,
+						  HW_GSTYLE_AUTO, NULL),
+				 HW_OK);
+	}
+	assert_int_equal(hw_glossary_merge(&g), HW_OK);
+	assert_int_equal(hw_glossary_count(&g), 35);
+	for (size_t i = 0; i < g.n; i++)
+		for (size_t k = i + 1; k < g.n; k++)
+			assert_string_not_equal(g.entries[i].term,
+						g.entries[k].term);
+	hw_glossary_free(&g);
+	hw_diags_free(&d);
+}
+
+static void import_text(hw_glossary *g, hw_diags *d, const char *text,
+			hw_gstyle style, int expect)
+{
+	assert_int_equal(hw_glossary_import(g, d, "t.md", text, strlen(text),
+					    style, NULL),
+			 expect);
+}
+
+/* Verifies: FR-GLOSS-002 */
+static void test_merge_matches_names_and_aliases(void **state)
+{
+	hw_glossary g;
+	hw_diags d;
+	const hw_gentry *e;
+
+	(void)state;
+	hw_glossary_init(&g);
+	hw_diags_init(&d);
+	import_text(&g, &d, "- **KV Cache (key-value cache):** Keys and values.\n",
+		    HW_GSTYLE_AUTO, HW_OK);
+	import_text(&g, &d, "**KV-cache**: Keys and values!\n", HW_GSTYLE_AUTO,
+		    HW_OK);
+	import_text(&g, &d, "**Key-Value cache**: Cached attention state.\n",
+		    HW_GSTYLE_AUTO, HW_OK);
+	assert_int_equal(hw_glossary_merge(&g), HW_OK);
+	assert_int_equal(g.n, 1);
+	e = &g.entries[0];
+	assert_string_equal(e->term, "KV Cache");
+	assert_int_equal(e->ndefs, 2); /* the near-duplicate collapsed */
+	assert_string_equal(e->defs[1].text, "Cached attention state.");
+	assert_int_equal(e->nsources, 3);
+	hw_glossary_free(&g);
+	hw_diags_free(&d);
+}
+
+/* Verifies: FR-GLOSS-001 */
+static void test_hostile_and_odd_inputs(void **state)
+{
+	hw_glossary g;
+	hw_diags d;
+	char *big;
+	size_t n;
+
+	(void)state;
+	hw_glossary_init(&g);
+	hw_diags_init(&d);
+	/* no known style: nothing imported, an error */
+	import_text(&g, &d, "Just some prose.\n\nMore prose here.\n",
+		    HW_GSTYLE_AUTO, HW_EINVAL);
+	assert_non_null(strstr(hw_error_last(), "no known glossary style"));
+	assert_int_equal(g.n, 0);
+	/* BOM, CRLF, mixed styles, unclosed bold, empty term */
+	import_text(&g, &d,
+		    "\xEF\xBB\xBF# G\r\n\r\n**Alpha**: first.\r\n\r\n"
+		    "- **Beta:** second.\r\n\r\nGamma \xe2\x80\x94 third.\r\n"
+		    "\r\n**Unclosed: oops\r\n\r\n- **:** empty\r\n",
+		    HW_GSTYLE_AUTO, HW_OK);
+	assert_int_equal(g.n, 3);
+	assert_string_equal(find(&g, "Alpha")->defs[0].text, "first.");
+	assert_string_equal(find(&g, "Gamma")->defs[0].text, "third.");
+	assert_int_equal(d.warnings, 2);
+	assert_non_null(strstr(d.items[0].message, "unclosed bold marker"));
+	assert_int_equal(d.items[0].line, 9);
+	assert_non_null(strstr(d.items[1].message, "empty term"));
+	/* not UTF-8 */
+	import_text(&g, &d, "**A**: caf\xe9\n", HW_GSTYLE_AUTO, HW_EINVAL);
+	assert_string_equal(hw_error_last(), "t.md:1:11: not UTF-8 text (byte "
+					     "0xe9)");
+	/* --style restricts what counts */
+	hw_glossary_free(&g);
+	import_text(&g, &d, "**A**: a\n\nB - b\n", HW_GSTYLE_DASH, HW_OK);
+	assert_int_equal(g.n, 1);
+	assert_string_equal(g.entries[0].term, "B");
+	hw_glossary_free(&g);
+	/* a 100 KB definition, then 10 MB of entries */
+	n = 100 * 1024;
+	big = malloc(n + 64);
+	assert_non_null(big);
+	memcpy(big, "**Long**: ", 10);
+	memset(big + 10, 'x', n);
+	strcpy(big + 10 + n, ".\n");
+	import_text(&g, &d, big, HW_GSTYLE_AUTO, HW_OK);
+	assert_int_equal(strlen(g.entries[0].defs[0].text), n + 1);
+	free(big);
+	hw_glossary_free(&g);
+	big = malloc(10 << 20);
+	assert_non_null(big);
+	n = 0;
+	{
+		size_t made = 0;
+
+		for (; n + 64 < (10u << 20); made++)
+			n += (size_t)snprintf(big + n, 64,
+					      "**Term %zu**: Definition %zu.\n\n",
+					      made, made);
+		assert_int_equal(hw_glossary_import(&g, &d, "big.md", big, n,
+						    HW_GSTYLE_AUTO, NULL),
+				 HW_OK);
+		assert_int_equal(g.n, made); /* every entry, none dropped */
+	}
+	free(big);
+	hw_glossary_free(&g);
+	hw_diags_free(&d);
+}
+
+/* Verifies: FR-GLOSS-003 */
+static void test_lint_finds_undefined_acronyms_cycles_and_conflicts(
+	void **state)
+{
+	hw_glossary g;
+	hw_fr_set frs;
+	hw_diags d;
+	const char *fr = "## FR-L-001: Lint\nRev: 1\nStatus: draft\n\n"
+			 "The GPU and the KV cache go through the API and the "
+			 "`CODE` span; FR-L-001 is no acronym; McDonald is not.\n";
+
+	(void)state;
+	hw_glossary_init(&g);
+	hw_fr_set_init(&frs);
+	hw_diags_init(&d);
+	assert_int_equal(hw_frs_parse(&frs, &d, "frs/l.md", fr, strlen(fr)),
+			 HW_OK);
+	import_text(&g, &d,
+		    "**GPU**: a processor.\n\n**KV Cache**: cached keys.\n\n"
+		    "**Empty**:\n\n**Ping**: See Pong.\n\n**Pong**: See Ping.\n\n"
+		    "**Unused Thing**: never mentioned.\n",
+		    HW_GSTYLE_AUTO, HW_OK);
+	hw_glossary_import(&g, &d, "other.md", "**GPU**: a graphics card.\n",
+			   26, HW_GSTYLE_AUTO, NULL);
+	assert_int_equal(hw_glossary_merge(&g), HW_OK);
+	hw_diags_free(&d);
+	hw_diags_init(&d);
+	assert_int_equal(hw_glossary_lint(&g, &frs, "GPU KV Cache Empty Ping "
+						    "Pong",
+					  &d),
+			 HW_OK);
+	hw_diags_sort(&d);
+	assert_int_equal(d.errors, 4);
+	{
+		int api = 0, empty = 0, circle = 0, conflict = 0, unused = 0;
+
+		for (size_t i = 0; i < d.n; i++) {
+			const char *m = d.items[i].message;
+
+			api += !!strstr(m, "uses 'API'");
+			empty += !!strstr(m, "'Empty' has an empty definition");
+			circle += !!strstr(m, "refers in a circle");
+			conflict += !!strstr(m, "defined differently");
+			unused += !!strstr(m, "'Unused Thing' is used nowhere");
+			assert_null(strstr(m, "uses 'GPU'"));
+			assert_null(strstr(m, "uses 'CODE'"));
+			assert_null(strstr(m, "uses 'KV'"));
+			assert_null(strstr(m, "McDonald"));
+		}
+		assert_int_equal(api, 1);
+		assert_int_equal(empty, 1);
+		assert_int_equal(circle, 2);
+		assert_int_equal(conflict, 1);
+		assert_int_equal(unused, 1);
+	}
+	hw_glossary_free(&g);
+	hw_fr_set_free(&frs);
+	hw_diags_free(&d);
+}
+
+/* Verifies: FR-GLOSS-002 */
+static void test_markdown_output_imports_back_the_same(void **state)
+{
+	hw_glossary g, h;
+	hw_diags d;
+	hw_buf md, a, b;
+
+	(void)state;
+	load(&g, "pdf-export.txt", HW_GSTYLE_ARROW);
+	hw_diags_init(&d);
+	hw_buf_init(&md, 0);
+	hw_buf_init(&a, 0);
+	hw_buf_init(&b, 0);
+	assert_int_equal(hw_glossary_md(&md, &g), HW_OK);
+	hw_glossary_init(&h);
+	assert_int_equal(hw_glossary_import(&h, &d, "round.md", md.data, md.len,
+					    HW_GSTYLE_AUTO, NULL),
+			 HW_OK);
+	assert_int_equal(hw_glossary_count(&h), 10);
+	/* same entries, aliases, children and categories (not sources) */
+	for (size_t i = 0; i < g.n; i++) {
+		assert_string_equal(g.entries[i].term, h.entries[i].term);
+		assert_string_equal(g.entries[i].defs[0].text,
+				    h.entries[i].defs[0].text);
+		assert_int_equal(g.entries[i].nchildren, h.entries[i].nchildren);
+		path_is(&h.entries[i], (const char *const *)g.entries[i].categories);
+	}
+	assert_string_equal(find(&h, "Line Coverage")->aliases[0], "LC");
+	assert_int_equal(hw_glossary_json(&a, &g, NULL), HW_OK);
+	{
+		cJSON *j = NULL;
+
+		assert_int_equal(hw_json_parse(&j, "g.json", a.data, a.len), HW_OK);
+		assert_string_equal(cJSON_GetObjectItem(j, "schema")->valuestring,
+				    "hwledger.glossary/1");
+		assert_int_equal(cJSON_GetObjectItem(j, "count")->valueint, 10);
+		cJSON_Delete(j);
+	}
+	hw_buf_free(&md);
+	hw_buf_free(&a);
+	hw_buf_free(&b);
+	hw_glossary_free(&g);
+	hw_glossary_free(&h);
+	hw_diags_free(&d);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_bullet_colon_sample),
+		cmocka_unit_test(test_definition_list_sample_with_acronym_table),
+		cmocka_unit_test(test_bold_colon_sample_skips_prose),
+		cmocka_unit_test(test_pdf_export_sample_nests_and_categorises),
+		cmocka_unit_test(test_em_dash_sample_with_category_lines),
+		cmocka_unit_test(test_all_samples_merge_without_duplicates),
+		cmocka_unit_test(test_merge_matches_names_and_aliases),
+		cmocka_unit_test(test_hostile_and_odd_inputs),
+		cmocka_unit_test(
+			test_lint_finds_undefined_acronyms_cycles_and_conflicts),
+		cmocka_unit_test(test_markdown_output_imports_back_the_same),
+	};
+
+	return cmocka_run_group_tests_name("glossary", tests, remember_root,
+					   NULL);
+}
