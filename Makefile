@@ -62,7 +62,7 @@ say = printf '  %-5s %s\n' '$(1)' '$(2)'
 endif
 
 # ---- sources -------------------------------------------------------------
-MODULES  := util frs glossary trace ledger
+MODULES  := util frs glossary trace planner ledger
 LIB_SRCS := $(foreach m,$(MODULES),$(wildcard src/$(m)/*.c))
 CLI_SRCS := $(wildcard src/cli/*.c)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
@@ -159,7 +159,12 @@ $(BUILD)/bench/ledger_bench: tests/bench/ledger_bench.c $(LIB) Makefile
 	@$(call say,BENCH,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
 
-bench: all $(BUILD)/bench/ledger_bench
+$(BUILD)/bench/plan_bench: tests/bench/plan_bench.c $(LIB) Makefile
+	@mkdir -p $(@D)
+	@$(call say,BENCH,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
+
+bench: all $(BUILD)/bench/ledger_bench $(BUILD)/bench/plan_bench
 	@tests/bench/run.sh $(BUILD)
 
 report: all

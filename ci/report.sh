@@ -17,5 +17,11 @@ else
   "$hw" frs list || exit $?
 fi
 echo
-echo "report: not run yet: plan check, probe check, sast, ledger signing and"
-echo "the site (issues #5-#11)."
+echo "== hwledger plan check"
+"$hw" plan check || exit $?
+echo
+echo "== hwledger glossary lint"
+"$hw" -q glossary lint || exit $?
+echo
+echo "report: not run yet: probe check, sast, ledger signing of the results"
+echo "and the site (issues #6, #8, #10, #11)."

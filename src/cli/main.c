@@ -28,9 +28,12 @@ static const hw_command commands[] = {
 	 "[--baseline FILE] [--update-baseline] [--no-index] "
 	 "[--today YYYY-MM-DD]",
 	 4},
-	{"plan", NULL, "plan LLM memory on GPUs, run plan checks",
-	 "hwledger plan --model PATH [options] [--json] "
-	 "[--export vllm|llama.cpp|mlx]\nhwledger plan check [DIR]",
+	{"plan", hw_cmd_plan, "plan LLM memory on GPUs, run plan checks",
+	 "hwledger plan --model PATH [--ctx N] [--batch N] [--quant Q] "
+	 "[--kv-dtype D] [--tp N] [--pp N] [--engine vllm|llama.cpp|mlx] "
+	 "[--gpu NAME | --gpu-mem BYTES] [--json] "
+	 "[--export vllm|llama.cpp|mlx] [--sweep 'ctx=1k..128k batch=1..64']\n"
+	 "hwledger plan check [DIR] [--json]",
 	 5},
 	{"probe", NULL, "probe GPUs and hosts, run probe checks",
 	 "hwledger probe [--json] [--ssh USER@HOST]\n"

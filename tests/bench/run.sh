@@ -87,3 +87,15 @@ mkdir -p "$work"
   compare "glossary import, 20,000 entries, vs cmark" "<= 2x" \
     "'$hw' glossary import '$gl'" "cmark '$gl'"
 } | tee -a "$work/results.txt"
+
+{
+  # issue #5: sweep throughput, and reading the header of a 2 GB GGUF with
+  # 10,000 tensors vs head -c of the header bytes
+  pps=$("$root/$build/bench/plan_bench" sweep "$root/planner/models/llama-3.1-70b.json")
+  printf '%-44s %s plan points/s (goal >= 1000000)\n' "plan sweep (1,000 x 1,000 grid)" "$pps"
+  gg=$work/big.gguf
+  hb=$("$root/$build/bench/plan_bench" gguf "$gg")
+  compare "GGUF header, 2 GB / 10,000 tensors, vs head -c" "<= 2x" \
+    "cd '$root' && '$hw' plan --model '$gg' --json" "head -c $hb '$gg'"
+  rm -f "$gg"
+} | tee -a "$work/results.txt"

@@ -1,0 +1,379 @@
+/*
+ * cmd_plan.c — `hwledger plan --model PATH [options]` (a table with a
+ * stacked bar, --json, --export vllm|llama.cpp|mlx, --sweep) and
+ * `hwledger plan check [DIR] [--json]`.
+ */
+#include "cli/cli.h"
+#include "planner/planner.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define GPUS "planner/gpus.json"
+#define ENGINES "planner/engines.json"
+
+static int parse_count(const char *s, long *out, long max)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (end == s || v <= 0)
+		return 0;
+	if (*end == 'k' || *end == 'K')
+		v *= 1024, end++;
+	else if (*end == 'm' || *end == 'M')
+		v *= 1048576, end++;
+	if (*end || v > (double)max || floor(v) != v)
+		return 0;
+	*out = (long)v;
+	return 1;
+}
+
+static void gib(char *out, size_t n, double b)
+{
+	snprintf(out, n, "%8.2f GiB", b / 1073741824.0);
+}
+
+static void print_plan(const hw_model *m, const hw_plan_inputs *in,
+		       const hw_plan *p)
+{
+	char a[32], b[32], c[32], d[32], e[32], f[32];
+	const int width = 50;
+
+	printf("model      %s (%s; %s: %s)\n", m->name, m->family,
+	       hw_attention_name(m->attention), m->attention_reason);
+	printf("inputs     ctx %ld, batch %ld, weights %s, KV %s, TP %d, PP %d, "
+	       "engine %s%s%s\n\n",
+	       in->ctx, in->batch, in->quant[0] ? in->quant : m->dtype,
+	       in->kv_dtype[0] ? in->kv_dtype : "fp16", in->tp, in->pp,
+	       in->engine.name, in->gpu_name[0] ? ", GPU " : "", in->gpu_name);
+	gib(a, sizeof(a), p->weights_bytes);
+	gib(b, sizeof(b), p->kv_bytes);
+	gib(c, sizeof(c), p->activation_bytes);
+	gib(d, sizeof(d), p->overhead_bytes);
+	gib(e, sizeof(e), p->total_bytes);
+	gib(f, sizeof(f), p->per_gpu_bytes);
+	printf("parameters  %.3f B total, %.3f B active\n",
+	       (double)p->params_total / 1e9, (double)p->params_active / 1e9);
+	printf("weights    %s\nKV cache   %s  (%.0f bytes per token)\n"
+	       "activations%s\noverhead   %s\ntotal      %s  (all GPUs)\n"
+	       "per GPU    %s\n",
+	       a, b, p->kv_bytes_per_token, c, d, e, f);
+	if (in->gpu_memory > 0) {
+		/* where the busiest GPU's memory goes */
+		double parts[4] = {p->per_gpu_weights, p->per_gpu_kv,
+				   p->per_gpu_activation,
+				   p->per_gpu_bytes - p->per_gpu_weights -
+					   p->per_gpu_kv - p->per_gpu_activation};
+		const char marks[4] = {'W', 'K', 'A', 'O'};
+		int used = 0;
+
+		printf("\n[");
+		for (int i = 0; i < 4; i++) {
+			int n = (int)lround(parts[i] / in->gpu_memory * width);
+
+			for (int k = 0; k < n && used < width; k++, used++)
+				putchar(marks[i]);
+		}
+		for (; used < width; used++)
+			putchar('.');
+		printf("] %.1f%% of %.1f GiB: %s\n", 100 * p->utilization,
+		       in->gpu_memory / 1073741824.0,
+		       p->fits ? p->band : "does not fit");
+		printf(" W weights  K KV cache  A activations  O overhead  . free\n");
+		printf("\nmax context %ld tokens at batch %ld; max batch %ld at "
+		       "context %ld\n",
+		       p->max_context, in->batch, p->max_batch, in->ctx);
+	}
+	if (p->decode_tokens_per_s > 0)
+		printf("decode      at most %.1f tokens/s (memory-bandwidth "
+		       "bound)\n",
+		       p->decode_tokens_per_s);
+	printf("\nassumptions:\n");
+	for (int i = 0; i < p->nassumptions; i++)
+		printf("  - %s\n", p->assumptions[i]);
+}
+
+/* Implements: FR-PLAN-005 */
+static int print_export(const char *engine, const hw_model *m,
+			const hw_plan_inputs *in, const hw_plan *p)
+{
+	const char *kv = in->kv_dtype[0] ? in->kv_dtype : "fp16";
+
+	if (!strcmp(engine, "vllm")) {
+		printf("vllm serve %s --max-model-len %ld --max-num-seqs %ld "
+		       "--tensor-parallel-size %d --pipeline-parallel-size %d "
+		       "--gpu-memory-utilization %.2f --kv-cache-dtype %s",
+		       m->name, in->ctx, in->batch, in->tp, in->pp,
+		       p->fits > 0 && p->utilization < 0.95
+			       ? (p->utilization > 0.5 ? p->utilization + 0.05 : 0.9)
+			       : 0.95,
+		       !strcmp(kv, "fp8") ? "fp8" : "auto");
+		if (!strcmp(in->quant, "awq") || !strcmp(in->quant, "gptq") ||
+		    !strcmp(in->quant, "fp8"))
+			printf(" --quantization %s", in->quant);
+		putchar('\n');
+	} else if (!strcmp(engine, "llama.cpp")) {
+		const char *ck = !strcmp(kv, "int8") || !strcmp(kv, "fp8") ? "q8_0"
+				 : !strcmp(kv, "int4")			    ? "q4_0"
+									    : "f16";
+
+		printf("llama-server -m %s.gguf -c %ld -np %ld -ngl 999 "
+		       "--split-mode %s -ctk %s -ctv %s\n",
+		       m->name, in->ctx * in->batch, in->batch,
+		       in->tp > 1 ? "row" : in->pp > 1 ? "layer" : "none", ck, ck);
+	} else if (!strcmp(engine, "mlx")) {
+		printf("mlx_lm.generate --model %s --max-kv-size %ld\n", m->name,
+		       in->ctx);
+	} else {
+		return hw_cli_usage_error("plan", "--export must be vllm, "
+						  "llama.cpp or mlx, not '%s'",
+					  engine);
+	}
+	return hw_cli_finish(HW_EXIT_OK);
+}
+
+/* "ctx=1k..128k batch=1..64": doubling steps between the bounds. */
+static int parse_range(const char *spec, const char *key, long *vals,
+		       size_t *n, long max)
+{
+	const char *p = strstr(spec, key), *dots;
+	char lo_s[32], hi_s[32];
+	long lo, hi;
+
+	*n = 0;
+	if (!p)
+		return 0;
+	p += strlen(key);
+	dots = strstr(p, "..");
+	if (!dots || dots - p >= 31)
+		return 0;
+	snprintf(lo_s, sizeof(lo_s), "%.*s", (int)(dots - p), p);
+	snprintf(hi_s, sizeof(hi_s), "%.*s", (int)strcspn(dots + 2, " ,"),
+		 dots + 2);
+	if (!parse_count(lo_s, &lo, max) || !parse_count(hi_s, &hi, max) ||
+	    hi < lo)
+		return 0;
+	for (long v = lo; v <= hi && *n < 64; v *= 2)
+		vals[(*n)++] = v;
+	return 1;
+}
+
+static int run_sweep(const char *spec, const hw_model *m,
+		     const hw_plan_inputs *in)
+{
+	long ctxs[64], batches[64];
+	size_t nc, nb;
+	double grid[64 * 64];
+	hw_buf o;
+	hw_jw w;
+	int err;
+
+	if (!parse_range(spec, "ctx=", ctxs, &nc, 1L << 26) ||
+	    !parse_range(spec, "batch=", batches, &nb, 1L << 20))
+		return hw_cli_usage_error("plan", "--sweep must read like "
+						  "'ctx=1k..128k batch=1..64'");
+	if ((err = hw_plan_sweep(grid, m, in, ctxs, nc, batches, nb)))
+		return hw_cli_error(err);
+	hw_buf_init(&o, 0);
+	hw_jw_init(&w, &o, 1);
+	hw_jw_object(&w);
+	hw_jw_kstr(&w, "schema", "hwledger.sweep/1");
+	hw_jw_kstr(&w, "model", m->name);
+	hw_jw_key(&w, "ctx");
+	hw_jw_array(&w);
+	for (size_t c = 0; c < nc; c++)
+		hw_jw_int(&w, ctxs[c]);
+	hw_jw_end(&w);
+	hw_jw_key(&w, "batch");
+	hw_jw_array(&w);
+	for (size_t b = 0; b < nb; b++)
+		hw_jw_int(&w, batches[b]);
+	hw_jw_end(&w);
+	hw_jw_kint(&w, "gpu_memory_bytes", (long long)in->gpu_memory);
+	hw_jw_key(&w, "per_gpu_bytes");
+	hw_jw_array(&w);
+	for (size_t b = 0; b < nb; b++) {
+		hw_jw_array(&w);
+		for (size_t c = 0; c < nc; c++)
+			hw_jw_int(&w, (long long)grid[b * nc + c]);
+		hw_jw_end(&w);
+	}
+	hw_jw_end(&w);
+	hw_jw_end(&w);
+	err = hw_jw_finish(&w);
+	if (!err)
+		fwrite(o.data, 1, o.len, stdout);
+	hw_buf_free(&o);
+	return hw_cli_finish(err ? hw_cli_error(err) : HW_EXIT_OK);
+}
+
+/* Implements: FR-PLAN-006 */
+static int plan_check(hw_cli *cli, int argc, char **argv)
+{
+	const char *dir = "planner/checks";
+	char **files = NULL;
+	size_t n = 0, failed = 0;
+	int json = 0, err;
+	hw_buf o;
+	hw_jw w;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json"))
+			json = 1;
+		else if (argv[i][0] != '-')
+			dir = argv[i];
+		else
+			return hw_cli_usage_error("plan", "plan check: unknown "
+							  "option '%s'",
+						  argv[i]);
+	}
+	if ((err = hw_dir_list(&files, &n, dir, ".json")))
+		return hw_cli_error(err);
+	hw_buf_init(&o, 0);
+	hw_jw_init(&w, &o, 1);
+	hw_jw_object(&w);
+	hw_jw_kstr(&w, "schema", "hwledger.plancheck-results/1");
+	hw_jw_key(&w, "checks");
+	hw_jw_array(&w);
+	for (size_t i = 0; i < n; i++) {
+		cJSON *r = NULL;
+		const cJSON *fails;
+		char *s;
+
+		if ((err = hw_plan_check_file(&r, files[i]))) {
+			hw_cli_error(err);
+			break;
+		}
+		fails = cJSON_GetObjectItemCaseSensitive(r, "failures");
+		failed += cJSON_GetArraySize(fails) > 0;
+		if (!json && !cli->quiet) {
+			const cJSON *f;
+
+			printf("%-4s %s\n", cJSON_GetArraySize(fails) ? "FAIL" : "ok",
+			       cJSON_GetObjectItemCaseSensitive(r, "name")->valuestring);
+			cJSON_ArrayForEach(f, fails)
+				printf("       %s\n", f->valuestring);
+		}
+		/* the result, as the ledger will sign it */
+		s = cJSON_PrintUnformatted(r);
+		hw_jw_null(&w);
+		o.len -= 4;
+		hw_buf_puts(&o, s ? s : "null");
+		cJSON_free(s);
+		cJSON_Delete(r);
+	}
+	hw_jw_end(&w);
+	hw_jw_kint(&w, "total", (long long)n);
+	hw_jw_kint(&w, "failed", (long long)failed);
+	hw_jw_end(&w);
+	hw_strv_free(files);
+	if (!err)
+		err = hw_jw_finish(&w);
+	if (!err && json)
+		fwrite(o.data, 1, o.len, stdout);
+	else if (!err && !cli->quiet)
+		printf("\nplan check: %zu checks, %zu failed\n", n, failed);
+	hw_buf_free(&o);
+	if (err)
+		return hw_cli_finish(hw_exit_code(err));
+	return hw_cli_finish(failed ? HW_EXIT_FAIL : HW_EXIT_OK);
+}
+
+/* Implements: FR-PLAN-003, FR-PLAN-004, FR-PLAN-005 */
+int hw_cmd_plan(hw_cli *cli, int argc, char **argv)
+{
+	const char *model = NULL, *gpu = NULL, *engine = "vllm", *export = NULL,
+		   *sweep = NULL;
+	hw_plan_inputs in;
+	hw_model m;
+	hw_plan p;
+	int json = 0, err;
+	long gpu_mem = 0;
+
+	if (argc >= 2 && !strcmp(argv[1], "check"))
+		return plan_check(cli, argc - 1, argv + 1);
+	memset(&in, 0, sizeof(in));
+	in.ctx = 4096;
+	in.batch = 1;
+	in.tp = in.pp = 1;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		long n;
+
+		if (hw_cli_is_help(a)) {
+			hw_cli_print_command_usage(stdout, hw_cli_find("plan"));
+			return hw_cli_finish(HW_EXIT_OK);
+		}
+		if (!strcmp(a, "--json")) {
+			json = 1;
+			continue;
+		}
+		if (!v)
+			return hw_cli_usage_error("plan", "%s needs a value", a);
+		i++;
+		if (!strcmp(a, "--model"))
+			model = v;
+		else if (!strcmp(a, "--gpu"))
+			gpu = v;
+		else if (!strcmp(a, "--engine"))
+			engine = v;
+		else if (!strcmp(a, "--export"))
+			export = v;
+		else if (!strcmp(a, "--sweep"))
+			sweep = v;
+		else if (!strcmp(a, "--quant"))
+			snprintf(in.quant, sizeof(in.quant), "%s", v);
+		else if (!strcmp(a, "--kv-dtype"))
+			snprintf(in.kv_dtype, sizeof(in.kv_dtype), "%s", v);
+		else if (!strcmp(a, "--gpu-mem") && parse_count(v, &n, 1L << 50))
+			gpu_mem = n;
+		else if (!strcmp(a, "--ctx") && parse_count(v, &n, 1L << 26))
+			in.ctx = n;
+		else if (!strcmp(a, "--batch") && parse_count(v, &n, 1L << 20))
+			in.batch = n;
+		else if (!strcmp(a, "--tp") && parse_count(v, &n, 1024))
+			in.tp = (int)n;
+		else if (!strcmp(a, "--pp") && parse_count(v, &n, 64))
+			in.pp = (int)n;
+		else
+			return hw_cli_usage_error("plan", "plan: bad argument '%s "
+							  "%s'",
+						  a, v);
+	}
+	if (!model)
+		return hw_cli_usage_error("plan", "plan needs --model PATH");
+	if ((err = hw_model_load(&m, model)) ||
+	    (err = hw_engine_find(&in.engine, ENGINES, engine)))
+		return hw_cli_error(err);
+	if (gpu) {
+		hw_gpu g;
+
+		if ((err = hw_gpu_find(&g, GPUS, gpu)))
+			return hw_cli_error(err);
+		in.gpu_memory = g.memory_bytes;
+		in.gpu_bandwidth = g.bandwidth;
+		snprintf(in.gpu_name, sizeof(in.gpu_name), "%s", g.name);
+	} else if (gpu_mem) {
+		in.gpu_memory = (double)gpu_mem;
+	}
+	if ((err = hw_plan_compute(&p, &m, &in)))
+		return hw_cli_error(err);
+	if (sweep)
+		return run_sweep(sweep, &m, &in);
+	if (export)
+		return print_export(export, &m, &in, &p);
+	if (json) {
+		hw_buf o;
+
+		hw_buf_init(&o, 0);
+		err = hw_plan_json(&o, &m, &in, &p);
+		if (!err)
+			fwrite(o.data, 1, o.len, stdout);
+		hw_buf_free(&o);
+		return hw_cli_finish(err ? hw_cli_error(err) : HW_EXIT_OK);
+	}
+	print_plan(&m, &in, &p);
+	return hw_cli_finish(HW_EXIT_OK);
+}

@@ -1,0 +1,202 @@
+/*
+ * load.c — from a path to a model: a config.json, a folder holding one
+ * (safetensors headers beside it give exact sizes), a Hugging Face cache
+ * folder (models--ORG--NAME/snapshots/REV/), or a .gguf file. Nothing is
+ * downloaded and no weight is read.
+ */
+#include "planner.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void base_name(char *out, size_t size, const char *path)
+{
+	const char *b = strrchr(path, '/');
+	size_t n;
+
+	b = b && b[1] ? b + 1 : path;
+	n = strlen(b);
+	while (n && b[n - 1] == '/')
+		n--;
+	if (n > 5 && !strcmp(b + n - 5, ".json"))
+		n -= 5;
+	if (n > 5 && !strcmp(b + n - 5, ".gguf"))
+		n -= 5;
+	snprintf(out, size, "%.*s", (int)n, b);
+}
+
+/* The GGUF metadata as the config keys hw_model_from_config reads. */
+static int from_gguf(hw_model *m, const char *path)
+{
+	hw_model g;
+	cJSON *c;
+	int err;
+
+	if ((err = hw_gguf_read(&g, path)))
+		return err;
+	c = cJSON_CreateObject();
+	if (!c)
+		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	hw_json_add_str(c, "model_type", g.family);
+	hw_json_add_num(c, "num_hidden_layers", (double)g.layers);
+	hw_json_add_num(c, "hidden_size", (double)g.hidden);
+	hw_json_add_num(c, "intermediate_size", (double)g.intermediate);
+	hw_json_add_num(c, "num_attention_heads", (double)g.heads);
+	hw_json_add_num(c, "num_key_value_heads", (double)g.kv_heads);
+	if (g.head_dim)
+		hw_json_add_num(c, "head_dim", (double)g.head_dim);
+	hw_json_add_num(c, "vocab_size", (double)g.vocab);
+	hw_json_add_num(c, "max_position_embeddings", (double)g.max_ctx);
+	if (g.experts) {
+		hw_json_add_num(c, "num_local_experts", (double)g.experts);
+		hw_json_add_num(c, "num_experts_per_tok",
+				(double)g.experts_per_tok);
+	}
+	err = hw_model_from_config(m, c, path);
+	cJSON_Delete(c);
+	if (!err) {
+		m->exact_params = g.exact_params;
+		m->exact_weight_bytes = g.exact_weight_bytes;
+		m->params_total = g.exact_params;
+		snprintf(m->dtype, sizeof(m->dtype), "gguf");
+		if (g.name[0])
+			snprintf(m->name, sizeof(m->name), "%s", g.name);
+	}
+	return err;
+}
+
+static int safetensors_sizes(hw_model *m, const char *dir)
+{
+	char *index = hw_path_join(dir, "model.safetensors.index.json");
+	char **files = NULL;
+	size_t n = 0;
+	cJSON *root = NULL;
+	int err = HW_OK;
+
+	if (!index)
+		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	if (hw_path_exists(index)) {
+		const cJSON *map, *f;
+
+		if ((err = hw_json_load(&root, index, (size_t)64 << 20)))
+			goto cleanup;
+		map = cJSON_GetObjectItemCaseSensitive(root, "weight_map");
+		if (!cJSON_IsObject(map)) {
+			err = hw_error_set(HW_EINVAL, index, 0, 0,
+					   "no \"weight_map\"");
+			goto cleanup;
+		}
+		/* each shard once */
+		files = calloc((size_t)cJSON_GetArraySize(map) + 1, sizeof(char *));
+		if (!files) {
+			err = hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+			goto cleanup;
+		}
+		cJSON_ArrayForEach(f, map) {
+			int seen = 0;
+
+			if (!cJSON_IsString(f) || strchr(f->valuestring, '/')) {
+				err = hw_error_set(HW_EINVAL, index, 0, 0,
+						   "bad shard name for '%s'",
+						   f->string);
+				goto cleanup;
+			}
+			for (size_t k = 0; k < n && !seen; k++)
+				seen = !strcmp(files[k] + strlen(dir) + 1,
+					       f->valuestring);
+			if (!seen && !(files[n++] = hw_path_join(dir, f->valuestring))) {
+				err = hw_error_set(HW_ENOMEM, NULL, 0, 0,
+						   "out of memory");
+				goto cleanup;
+			}
+		}
+	} else if ((err = hw_dir_list(&files, &n, dir, ".safetensors"))) {
+		goto cleanup;
+	}
+	for (size_t k = 0; k < n; k++) {
+		long long p, b;
+
+		if ((err = hw_safetensors_header(&p, &b, files[k])))
+			goto cleanup;
+		m->exact_params += p;
+		m->exact_weight_bytes += b;
+	}
+	if (m->exact_params)
+		m->params_total = m->exact_params;
+cleanup:
+	cJSON_Delete(root);
+	hw_strv_free(files);
+	free(index);
+	return err;
+}
+
+/* Implements: FR-PLAN-001 */
+int hw_model_load(hw_model *m, const char *path)
+{
+	char name[128];
+	int err;
+
+	base_name(name, sizeof(name), path);
+	if (hw_str_endswith(path, ".gguf")) {
+		err = from_gguf(m, path);
+	} else if (hw_path_is_dir(path)) {
+		char *snap = hw_path_join(path, "snapshots"), *cfg = NULL;
+		const char *dir = path;
+		char **revs = NULL;
+		size_t nrevs = 0;
+
+		if (!snap)
+			return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+		if (!strncmp(name, "models--", 8) && hw_path_is_dir(snap)) {
+			/* models--ORG--NAME: the first snapshot */
+			char *dash = strstr(name + 8, "--");
+
+			if ((err = hw_dir_list(&revs, &nrevs, snap, "")) || !nrevs) {
+				if (!err)
+					err = hw_error_set(HW_ENOTFOUND, snap, 0,
+							   0, "no snapshot");
+				free(snap);
+				hw_strv_free(revs);
+				return err;
+			}
+			dir = revs[0];
+			if (dash) {
+				char org[128];
+
+				snprintf(org, sizeof(org), "%.*s/%s",
+					 (int)(dash - name - 8), name + 8,
+					 dash + 2);
+				memcpy(name, org, sizeof(name));
+			}
+		}
+		cfg = hw_path_join(dir, "config.json");
+		if (!cfg)
+			err = hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+		else if (!hw_path_exists(cfg))
+			err = hw_error_set(HW_ENOTFOUND, dir, 0, 0,
+					   "no config.json here");
+		else {
+			cJSON *c = NULL;
+
+			err = hw_json_load(&c, cfg, (size_t)4 << 20);
+			if (!err)
+				err = hw_model_from_config(m, c, cfg);
+			if (!err)
+				err = safetensors_sizes(m, dir);
+			cJSON_Delete(c);
+		}
+		free(cfg);
+		free(snap);
+		hw_strv_free(revs);
+	} else {
+		cJSON *c = NULL;
+
+		err = hw_json_load(&c, path, (size_t)4 << 20);
+		if (!err)
+			err = hw_model_from_config(m, c, path);
+		cJSON_Delete(c);
+	}
+	if (!err && !m->name[0])
+		snprintf(m->name, sizeof(m->name), "%s", name);
+	return err;
+}

@@ -1,0 +1,453 @@
+/*
+ * model.c — a model's shape from a Hugging Face config.json: the keys of
+ * the common families, the attention classifier and exact parameter counts
+ * (see specs/planner.md for the formulas and the families they cover).
+ */
+#include "planner.h"
+
+#include <math.h>
+#include <string.h>
+
+static const char *const att_names[] = {"MHA", "GQA", "MQA", "MLA",
+					"sliding", "SSM", "hybrid"};
+
+const char *hw_attention_name(hw_attention a)
+{
+	return (unsigned)a <= HW_ATT_HYBRID ? att_names[a] : "unknown";
+}
+
+/* An integer key: 0 when absent or null; -1 (and an error) when wrong. */
+static long get_int(const cJSON *c, const char *key, const char *file,
+		    int *err)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(c, key);
+
+	if (!v || cJSON_IsNull(v))
+		return 0;
+	if (!cJSON_IsNumber(v) || v->valuedouble < 0 ||
+	    v->valuedouble > 1e12 || floor(v->valuedouble) != v->valuedouble) {
+		if (!*err)
+			*err = hw_error_set(HW_EINVAL, file, 0, 0,
+					    "\"%s\" must be a non-negative "
+					    "integer",
+					    key);
+		return -1;
+	}
+	return (long)v->valuedouble;
+}
+
+static long first_int(const cJSON *c, const char *const *keys,
+		      const char *file, int *err)
+{
+	for (; *keys; keys++) {
+		long v = get_int(c, *keys, file, err);
+
+		if (v)
+			return v;
+	}
+	return 0;
+}
+
+static int get_bool(const cJSON *c, const char *key, int def)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(c, key);
+
+	return cJSON_IsBool(v) ? cJSON_IsTrue(v) : def;
+}
+
+static const char *get_str(const cJSON *c, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(c, key);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static double dtype_bits(const char *d)
+{
+	if (!d)
+		return 0;
+	if (!strcmp(d, "float32"))
+		return 32;
+	if (!strcmp(d, "float16") || !strcmp(d, "bfloat16"))
+		return 16;
+	if (!strncmp(d, "float8", 6))
+		return 8;
+	return 0;
+}
+
+static int require(long v, const char *key, const char *file)
+{
+	if (v <= 0)
+		return hw_error_set(HW_EINVAL, file, 0, 0,
+				    "missing or zero \"%s\"", key);
+	return HW_OK;
+}
+
+/* Which layers attend over a window, over everything, or keep SSM state. */
+static int layer_kinds(hw_model *m, const cJSON *c, const char *file)
+{
+	const cJSON *types = cJSON_GetObjectItemCaseSensitive(c, "layer_types");
+	int err = HW_OK;
+	long period = get_int(c, "attn_layer_period", file, &err),
+	     offset = get_int(c, "attn_layer_offset", file, &err),
+	     eperiod = get_int(c, "expert_layer_period", file, &err),
+	     eoffset = get_int(c, "expert_layer_offset", file, &err);
+
+	if (err)
+		return err;
+	for (long l = 0; l < m->layers; l++) {
+		m->layer_kind[l] = HW_LAYER_FULL;
+		m->layer_moe[l] = m->experts > 0 && l >= m->first_dense;
+	}
+	if (cJSON_IsArray(types)) {
+		long i = 0;
+		const cJSON *t;
+
+		if (cJSON_GetArraySize(types) != m->layers)
+			return hw_error_set(HW_EINVAL, file, 0, 0,
+					    "\"layer_types\" has %d entries but "
+					    "\"num_hidden_layers\" is %ld",
+					    cJSON_GetArraySize(types), m->layers);
+		cJSON_ArrayForEach(t, types) {
+			const char *s = cJSON_IsString(t) ? t->valuestring : "";
+
+			if (strstr(s, "sliding"))
+				m->layer_kind[i] = HW_LAYER_SLIDING;
+			else if (strstr(s, "mamba") || strstr(s, "ssm") ||
+				 strstr(s, "linear") || strstr(s, "conv"))
+				m->layer_kind[i] = HW_LAYER_SSM;
+			else if (strstr(s, "attention") || !strcmp(s, "full"))
+				m->layer_kind[i] = HW_LAYER_FULL;
+			else
+				return hw_error_set(HW_EINVAL, file, 0, 0,
+						    "\"layer_types\"[%ld] is "
+						    "'%s', not a layer kind",
+						    i, s);
+			i++;
+		}
+		snprintf(m->attention_reason, sizeof(m->attention_reason),
+			 "layer_types lists the kind of each layer");
+	} else if (period) { /* Jamba: one attention layer per period */
+		if (offset >= period)
+			return hw_error_set(HW_EINVAL, file, 0, 0,
+					    "\"attn_layer_offset\" must be "
+					    "below \"attn_layer_period\"");
+		for (long l = 0; l < m->layers; l++)
+			m->layer_kind[l] = l % period == offset ? HW_LAYER_FULL
+								: HW_LAYER_SSM;
+		snprintf(m->attention_reason, sizeof(m->attention_reason),
+			 "attn_layer_period %ld, offset %ld: one attention "
+			 "layer in %ld, the others Mamba",
+			 period, offset, period);
+	} else if (!strcmp(m->family, "gemma2") && m->sliding_window) {
+		/* Gemma 2 alternates local (even) and global (odd) layers */
+		for (long l = 0; l < m->layers; l++)
+			m->layer_kind[l] = l % 2 == 0 ? HW_LAYER_SLIDING
+						      : HW_LAYER_FULL;
+		snprintf(m->attention_reason, sizeof(m->attention_reason),
+			 "gemma2 alternates sliding-window (%ld) and global "
+			 "layers",
+			 m->sliding_window);
+	} else if (m->sliding_window) {
+		for (long l = 0; l < m->layers; l++)
+			m->layer_kind[l] = HW_LAYER_SLIDING;
+	}
+	if (eperiod) {
+		if (eoffset >= eperiod)
+			return hw_error_set(HW_EINVAL, file, 0, 0,
+					    "\"expert_layer_offset\" must be "
+					    "below \"expert_layer_period\"");
+		for (long l = 0; l < m->layers; l++)
+			m->layer_moe[l] = l % eperiod == eoffset;
+	}
+	return HW_OK;
+}
+
+static void classify(hw_model *m)
+{
+	long full = 0, sliding = 0, ssm = 0;
+
+	for (long l = 0; l < m->layers; l++) {
+		full += m->layer_kind[l] == HW_LAYER_FULL;
+		sliding += m->layer_kind[l] == HW_LAYER_SLIDING;
+		ssm += m->layer_kind[l] == HW_LAYER_SSM;
+	}
+	if (ssm == m->layers) {
+		m->attention = HW_ATT_SSM;
+		snprintf(m->attention_reason, sizeof(m->attention_reason),
+			 "every layer is a state space (%s) layer with a "
+			 "constant state",
+			 m->family);
+	} else if (ssm || (full && sliding)) {
+		m->attention = HW_ATT_HYBRID;
+		if (!m->attention_reason[0])
+			snprintf(m->attention_reason,
+				 sizeof(m->attention_reason),
+				 "%ld full, %ld sliding and %ld SSM layers",
+				 full, sliding, ssm);
+	} else if (m->kv_lora_rank) {
+		m->attention = HW_ATT_MLA;
+		snprintf(m->attention_reason, sizeof(m->attention_reason),
+			 "kv_lora_rank %ld: keys and values are cached as one "
+			 "compressed latent (%ld) plus a RoPE key (%ld)",
+			 m->kv_lora_rank, m->kv_lora_rank, m->qk_rope_dim);
+	} else if (sliding) {
+		m->attention = HW_ATT_SLIDING;
+		snprintf(m->attention_reason, sizeof(m->attention_reason),
+			 "sliding_window %ld: each layer keeps at most %ld "
+			 "tokens (%ld KV heads of %ld)",
+			 m->sliding_window, m->sliding_window, m->kv_heads,
+			 m->heads);
+	} else if (m->kv_heads == 1 && m->heads > 1) {
+		m->attention = HW_ATT_MQA;
+		snprintf(m->attention_reason, sizeof(m->attention_reason),
+			 "one key/value head shared by %ld query heads",
+			 m->heads);
+	} else if (m->kv_heads < m->heads) {
+		m->attention = HW_ATT_GQA;
+		snprintf(m->attention_reason, sizeof(m->attention_reason),
+			 "%ld key/value heads for %ld query heads (groups of "
+			 "%ld)",
+			 m->kv_heads, m->heads, m->heads / m->kv_heads);
+	} else {
+		m->attention = HW_ATT_MHA;
+		snprintf(m->attention_reason, sizeof(m->attention_reason),
+			 "num_key_value_heads equals num_attention_heads "
+			 "(%ld)",
+			 m->heads);
+	}
+}
+
+/* Implements: FR-PLAN-003 */
+long long hw_layer_params(const hw_model *m, long l, int active)
+{
+	long long h = m->hidden, H = m->heads, kv = m->kv_heads,
+		  hd = m->head_dim, att = 0, ssm = 0, mlp, norms = 2 * h;
+
+	if (m->layer_kind[l] == HW_LAYER_SSM) {
+		long long di = m->ssm_expand * h, S = m->ssm_state,
+			  K = m->ssm_conv, R = m->ssm_dt_rank;
+
+		/* in_proj, conv1d (+bias), x_proj, dt_proj (+bias), A_log, D,
+		 * out_proj */
+		ssm = h * 2 * di + di * K + di + di * (R + 2 * S) + R * di + di +
+		      di * S + di + di * h;
+		if (!strcmp(m->family, "jamba"))
+			ssm += R + 2 * S; /* dt, B and C norms */
+		if (!m->intermediate)
+			norms = h; /* pure Mamba: one norm, no MLP */
+	} else if (m->kv_lora_rank) {
+		long long q = m->q_lora_rank, r = m->kv_lora_rank,
+			  nope = m->qk_nope_dim, rope = m->qk_rope_dim,
+			  vd = m->v_head_dim;
+
+		att = q ? h * q + q + q * H * (nope + rope)
+			: h * H * (nope + rope);
+		att += h * (r + rope) + r + r * H * (nope + vd) + H * vd * h;
+	} else {
+		att = h * H * hd + 2 * h * kv * hd + H * hd * h;
+		if (!strcmp(m->family, "qwen2"))
+			att += H * hd + 2 * kv * hd; /* q/k/v biases */
+	}
+	if (!strcmp(m->family, "gemma2"))
+		norms = 4 * h;
+	if (m->layer_kind[l] == HW_LAYER_SSM && !m->intermediate) {
+		mlp = 0; /* Mamba: the mixer is the whole layer */
+	} else if (!strcmp(m->family, "falcon")) {
+		mlp = 2 * h * 4 * h;
+	} else if (m->layer_moe[l]) {
+		long long E = m->experts,
+			  run = active ? m->experts_per_tok : m->experts,
+			  mi = m->moe_intermediate ? m->moe_intermediate
+						   : m->intermediate,
+			  shared = m->shared_experts * 3 * h * mi;
+
+		if (m->shared_intermediate)
+			shared = 3 * h * m->shared_intermediate + h;
+		mlp = run * 3 * h * mi + shared + h * E;
+		if (!strcmp(m->family, "deepseek_v3"))
+			mlp += E; /* the router's correction bias */
+	} else {
+		mlp = 3 * h * m->intermediate;
+	}
+	return att + ssm + norms + mlp;
+}
+
+static void count_params(hw_model *m)
+{
+	long long h = m->hidden, total, active;
+
+	m->params_embed = (long long)m->vocab * h * (m->tie_embeddings ? 1 : 2);
+	total = active = m->params_embed + h; /* final norm */
+	if (!strcmp(m->family, "falcon"))
+		total = active = total + h; /* its final norm has a bias */
+	for (long l = 0; l < m->layers; l++) {
+		total += hw_layer_params(m, l, 0);
+		active += hw_layer_params(m, l, 1);
+	}
+	m->params_total = total;
+	m->params_active = active;
+}
+
+/* Implements: FR-PLAN-001, FR-PLAN-002 */
+int hw_model_from_config(hw_model *m, const cJSON *config, const char *file)
+{
+	static const char *const k_layers[] = {"num_hidden_layers", "n_layer",
+					       "num_layers", NULL};
+	static const char *const k_hidden[] = {"hidden_size", "d_model",
+					       "n_embd", NULL};
+	static const char *const k_heads[] = {"num_attention_heads", "n_head",
+					      NULL};
+	static const char *const k_kv[] = {"num_key_value_heads",
+					   "num_kv_heads", NULL};
+	static const char *const k_experts[] = {"num_local_experts",
+						"num_experts", "n_routed_experts",
+						NULL};
+	const cJSON *c = cJSON_GetObjectItemCaseSensitive(config, "text_config");
+	const cJSON *q;
+	const char *s;
+	int err = HW_OK;
+
+	if (!cJSON_IsObject(c))
+		c = config;
+	if (!cJSON_IsObject(c))
+		return hw_error_set(HW_EINVAL, file, 0, 0,
+				    "a model config must be a JSON object");
+	memset(m, 0, sizeof(*m));
+	snprintf(m->source, sizeof(m->source), "%s", file);
+	s = get_str(c, "model_type");
+	snprintf(m->family, sizeof(m->family), "%s", s ? s : "llama");
+	m->layers = first_int(c, k_layers, file, &err);
+	m->hidden = first_int(c, k_hidden, file, &err);
+	m->heads = first_int(c, k_heads, file, &err);
+	m->kv_heads = first_int(c, k_kv, file, &err);
+	m->head_dim = get_int(c, "head_dim", file, &err);
+	m->intermediate = get_int(c, "intermediate_size", file, &err);
+	m->vocab = get_int(c, "vocab_size", file, &err);
+	m->max_ctx = get_int(c, "max_position_embeddings", file, &err);
+	m->sliding_window = get_int(c, "sliding_window", file, &err);
+	if (!get_bool(c, "use_sliding_window", 1))
+		m->sliding_window = 0; /* Qwen2 names a window it does not use */
+	m->tie_embeddings = get_bool(c, "tie_word_embeddings", 0);
+	m->experts = first_int(c, k_experts, file, &err);
+	m->experts_per_tok = get_int(c, "num_experts_per_tok", file, &err);
+	m->shared_experts = get_int(c, "n_shared_experts", file, &err);
+	m->moe_intermediate = get_int(c, "moe_intermediate_size", file, &err);
+	m->shared_intermediate = get_int(c, "shared_expert_intermediate_size",
+					 file, &err);
+	m->first_dense = get_int(c, "first_k_dense_replace", file, &err);
+	m->kv_lora_rank = get_int(c, "kv_lora_rank", file, &err);
+	m->q_lora_rank = get_int(c, "q_lora_rank", file, &err);
+	m->qk_rope_dim = get_int(c, "qk_rope_head_dim", file, &err);
+	m->qk_nope_dim = get_int(c, "qk_nope_head_dim", file, &err);
+	m->v_head_dim = get_int(c, "v_head_dim", file, &err);
+	m->ssm_state = get_int(c, "state_size", file, &err);
+	if (!m->ssm_state)
+		m->ssm_state = get_int(c, "mamba_d_state", file, &err);
+	m->ssm_conv = get_int(c, "conv_kernel", file, &err);
+	if (!m->ssm_conv)
+		m->ssm_conv = get_int(c, "mamba_d_conv", file, &err);
+	m->ssm_expand = get_int(c, "expand", file, &err);
+	if (!m->ssm_expand)
+		m->ssm_expand = get_int(c, "mamba_expand", file, &err);
+	m->ssm_dt_rank = get_int(c, "time_step_rank", file, &err);
+	if (!m->ssm_dt_rank)
+		m->ssm_dt_rank = get_int(c, "mamba_dt_rank", file, &err);
+	if (err)
+		return err;
+	if (!strcmp(m->family, "falcon") && get_bool(c, "multi_query", 0) &&
+	    !m->kv_heads)
+		m->kv_heads = 1;
+	if ((err = require(m->layers, "num_hidden_layers", file)) ||
+	    (err = require(m->hidden, "hidden_size", file)) ||
+	    (err = require(m->vocab, "vocab_size", file)))
+		return err;
+	if (m->layers > HW_PLAN_MAX_LAYERS)
+		return hw_error_set(HW_EINVAL, file, 0, 0,
+				    "\"num_hidden_layers\" %ld is over %d",
+				    m->layers, HW_PLAN_MAX_LAYERS);
+	if (!strcmp(m->family, "mamba")) {
+		m->heads = m->kv_heads = 0;
+		if (!m->ssm_dt_rank)
+			m->ssm_dt_rank = (m->hidden + 15) / 16;
+		if ((err = require(m->ssm_state, "state_size", file)) ||
+		    (err = require(m->ssm_conv, "conv_kernel", file)) ||
+		    (err = require(m->ssm_expand, "expand", file)))
+			return err;
+		for (long l = 0; l < m->layers; l++)
+			m->layer_kind[l] = HW_LAYER_SSM;
+	} else {
+		if ((err = require(m->heads, "num_attention_heads", file)))
+			return err;
+		if (!m->kv_heads)
+			m->kv_heads = m->heads; /* absent: MHA */
+		if (m->kv_heads > m->heads || m->heads % m->kv_heads)
+			return hw_error_set(HW_EINVAL, file, 0, 0,
+					    "\"num_attention_heads\" (%ld) is "
+					    "not a multiple of "
+					    "\"num_key_value_heads\" (%ld)",
+					    m->heads, m->kv_heads);
+		if (!m->head_dim) {
+			if (m->hidden % m->heads)
+				return hw_error_set(
+					HW_EINVAL, file, 0, 0,
+					"\"hidden_size\" (%ld) does not divide "
+					"by \"num_attention_heads\" (%ld) and "
+					"no \"head_dim\" is given",
+					m->hidden, m->heads);
+			m->head_dim = m->hidden / m->heads;
+		}
+		if (!m->intermediate && strcmp(m->family, "falcon"))
+			return hw_error_set(HW_EINVAL, file, 0, 0,
+					    "missing or zero "
+					    "\"intermediate_size\"");
+		if (m->experts && (!m->experts_per_tok ||
+				   m->experts_per_tok > m->experts))
+			return hw_error_set(HW_EINVAL, file, 0, 0,
+					    "\"num_experts_per_tok\" must be 1 "
+					    "to the number of experts (%ld)",
+					    m->experts);
+		if (m->kv_lora_rank && !m->qk_rope_dim)
+			return hw_error_set(HW_EINVAL, file, 0, 0,
+					    "MLA needs \"qk_rope_head_dim\"");
+		if ((err = layer_kinds(m, c, file)))
+			return err;
+		for (long l = 0; l < m->layers; l++)
+			if (m->layer_kind[l] == HW_LAYER_SSM &&
+			    (!m->ssm_state || !m->ssm_conv || !m->ssm_expand ||
+			     !m->ssm_dt_rank))
+				return hw_error_set(HW_EINVAL, file, 0, 0,
+						    "SSM layers need "
+						    "\"mamba_d_state\", "
+						    "\"mamba_d_conv\", "
+						    "\"mamba_expand\" and "
+						    "\"mamba_dt_rank\"");
+	}
+	s = get_str(c, "torch_dtype");
+	m->weight_bits = dtype_bits(s);
+	snprintf(m->dtype, sizeof(m->dtype), "%s", s ? s : "bfloat16");
+	if (!m->weight_bits)
+		m->weight_bits = 16;
+	q = cJSON_GetObjectItemCaseSensitive(config, "quantization_config");
+	if (cJSON_IsObject(q)) {
+		s = get_str(q, "quant_method");
+		snprintf(m->quant_method, sizeof(m->quant_method), "%s",
+			 s ? s : "");
+		m->quant_bits = (int)get_int(q, "bits", file, &err);
+		{
+			/* group_size -1 means one scale per output channel */
+			const cJSON *gs = cJSON_GetObjectItemCaseSensitive(
+				q, "group_size");
+
+			m->quant_group = cJSON_IsNumber(gs) && gs->valuedouble > 0 &&
+						 gs->valuedouble < 1e6
+					 ? (int)gs->valuedouble
+					 : 0;
+		}
+		if (err)
+			return err;
+	}
+	classify(m);
+	count_params(m);
+	return HW_OK;
+}

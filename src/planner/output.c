@@ -1,0 +1,73 @@
+/*
+ * output.c — a plan as JSON (schema hwledger.plan/1) for scripts, plan
+ * checks and the ledger.
+ */
+#include "planner.h"
+
+static void knum(hw_jw *w, const char *key, double v)
+{
+	char s[64];
+	hw_buf *b = w->out;
+
+	hw_jw_key(w, key);
+	/* integers stay integers; the rest keep four decimals */
+	if (v == (double)(long long)v && v < 9e15 && v > -9e15)
+		snprintf(s, sizeof(s), "%lld", (long long)v);
+	else
+		snprintf(s, sizeof(s), "%.4f", v);
+	hw_jw_null(w);          /* lays out the separator and indentation */
+	b->len -= 4;            /* then replaces "null" with the number */
+	hw_buf_puts(b, s);
+}
+
+/* Implements: FR-PLAN-005 */
+int hw_plan_json(hw_buf *out, const hw_model *m, const hw_plan_inputs *in,
+		 const hw_plan *p)
+{
+	hw_jw w;
+
+	hw_jw_init(&w, out, 1);
+	hw_jw_object(&w);
+	hw_jw_kstr(&w, "schema", HW_PLAN_SCHEMA);
+	hw_jw_kstr(&w, "model", m->name);
+	hw_jw_kstr(&w, "attention", hw_attention_name(m->attention));
+	hw_jw_kstr(&w, "attention_reason", m->attention_reason);
+	hw_jw_key(&w, "inputs");
+	hw_jw_object(&w);
+	hw_jw_kint(&w, "ctx", in->ctx);
+	hw_jw_kint(&w, "batch", in->batch);
+	hw_jw_kstr(&w, "quant", in->quant[0] ? in->quant : m->dtype);
+	hw_jw_kstr(&w, "kv_dtype", in->kv_dtype[0] ? in->kv_dtype : "fp16");
+	hw_jw_kint(&w, "tp", in->tp);
+	hw_jw_kint(&w, "pp", in->pp);
+	hw_jw_kstr(&w, "engine", in->engine.name);
+	hw_jw_kstr(&w, "gpu", in->gpu_name[0] ? in->gpu_name : NULL);
+	knum(&w, "gpu_memory_bytes", in->gpu_memory);
+	hw_jw_end(&w);
+	hw_jw_kint(&w, "params_total", p->params_total);
+	hw_jw_kint(&w, "params_active", p->params_active);
+	knum(&w, "weights_bytes", p->weights_bytes);
+	knum(&w, "kv_bytes_per_token", p->kv_bytes_per_token);
+	knum(&w, "kv_bytes", p->kv_bytes);
+	knum(&w, "activation_bytes", p->activation_bytes);
+	knum(&w, "overhead_bytes", p->overhead_bytes);
+	knum(&w, "total_bytes", p->total_bytes);
+	knum(&w, "per_gpu_bytes", p->per_gpu_bytes);
+	hw_jw_key(&w, "fits");
+	if (p->fits < 0)
+		hw_jw_null(&w);
+	else
+		hw_jw_bool(&w, p->fits);
+	knum(&w, "utilization", p->utilization);
+	hw_jw_kstr(&w, "band", p->band);
+	hw_jw_kint(&w, "max_context", p->max_context);
+	hw_jw_kint(&w, "max_batch", p->max_batch);
+	knum(&w, "decode_tokens_per_s_max", p->decode_tokens_per_s);
+	hw_jw_key(&w, "assumptions");
+	hw_jw_array(&w);
+	for (int i = 0; i < p->nassumptions; i++)
+		hw_jw_str(&w, p->assumptions[i]);
+	hw_jw_end(&w);
+	hw_jw_end(&w);
+	return hw_jw_finish(&w);
+}

@@ -1,0 +1,152 @@
+/*
+ * planner.h — the LLM memory planner.
+ *
+ * Owns: model ingest (Hugging Face config.json with its text_config, a
+ * folder or cache snapshot with safetensors headers, GGUF headers), the
+ * attention classifier, parameter counts (dense, MoE with shared experts and
+ * dense-first layers, MLA, SSM, hybrids), the memory model (weights by dtype
+ * and quantization, KV cache, activations, engine overhead) split under
+ * tensor and pipeline parallelism, the fit against a GPU, sweeps, engine
+ * exports and plan checks. Formulas: specs/planner.md. Depends on util.
+ */
+#ifndef HW_PLANNER_H
+#define HW_PLANNER_H
+
+#include "util/util.h"
+
+#define HW_PLAN_SCHEMA "hwledger.plan/1"
+#define HW_PLAN_MAX_LAYERS 1024
+
+typedef enum {
+	HW_ATT_MHA,
+	HW_ATT_GQA,
+	HW_ATT_MQA,
+	HW_ATT_MLA,
+	HW_ATT_SLIDING,
+	HW_ATT_SSM,
+	HW_ATT_HYBRID
+} hw_attention;
+
+/* What one layer holds. */
+enum { HW_LAYER_FULL = 0, HW_LAYER_SLIDING = 1, HW_LAYER_SSM = 2 };
+
+typedef struct hw_model {
+	char name[128];
+	char family[48];        /* model_type */
+	char source[512];       /* where it was read from */
+	long layers, hidden, intermediate, heads, kv_heads, head_dim, vocab;
+	long max_ctx;
+	long sliding_window;    /* 0: none */
+	int tie_embeddings;
+	unsigned char layer_kind[HW_PLAN_MAX_LAYERS];
+	unsigned char layer_moe[HW_PLAN_MAX_LAYERS];
+	/* MoE */
+	long experts, experts_per_tok, shared_experts, moe_intermediate,
+		shared_intermediate, first_dense;
+	/* MLA */
+	long kv_lora_rank, q_lora_rank, qk_rope_dim, qk_nope_dim, v_head_dim;
+	/* SSM */
+	long ssm_state, ssm_conv, ssm_expand, ssm_dt_rank;
+	/* weights as stored */
+	double weight_bits;     /* bits per parameter of the checkpoint */
+	char dtype[16];
+	char quant_method[16];
+	int quant_bits, quant_group;
+	/* exact sizes from safetensors or GGUF headers, when present */
+	long long exact_params, exact_weight_bytes;
+	/* results of classification and counting */
+	hw_attention attention;
+	char attention_reason[256];
+	long long params_total, params_active;
+	long long params_embed;     /* embedding + head (not quantized) */
+} hw_model;
+
+/*
+ * Reads a model from path: a config.json, a folder holding one (with
+ * safetensors headers beside it), a Hugging Face cache folder
+ * (models--ORG--NAME), or a .gguf file. Missing, contradictory or
+ * impossible keys are HW_EINVAL naming the key and the file.
+ */
+int hw_model_load(hw_model *m, const char *path);
+/* From a parsed config (the text_config of multimodal configs is used). */
+int hw_model_from_config(hw_model *m, const cJSON *config, const char *file);
+int hw_safetensors_header(long long *params, long long *bytes,
+			  const char *path);
+int hw_gguf_read(hw_model *m, const char *path);
+
+const char *hw_attention_name(hw_attention a);
+/* Parameters of layer l (active: only the experts that run per token). */
+long long hw_layer_params(const hw_model *m, long l, int active);
+
+/* ---- plans ------------------------------------------------------------- */
+
+typedef struct hw_engine {
+	char name[32];
+	double fixed_overhead_bytes;   /* runtime, CUDA context, graphs */
+	double activation_factor;      /* multiplies the activation estimate */
+	double memory_utilization;     /* fraction of GPU memory it may use */
+} hw_engine;
+
+typedef struct hw_gpu {
+	char name[64];
+	char vendor[16];
+	double memory_bytes;
+	double bandwidth;              /* bytes/s */
+} hw_gpu;
+
+typedef struct hw_plan_inputs {
+	long ctx;
+	long batch;
+	char quant[16];     /* "" = as stored; fp32 fp16 bf16 fp8 int8 int4 awq gptq q4_0 ... */
+	char kv_dtype[16];  /* fp16 default */
+	int tp, pp;
+	hw_engine engine;
+	double gpu_memory;  /* bytes; 0 = no fit */
+	double gpu_bandwidth;
+	char gpu_name[64];
+} hw_plan_inputs;
+
+typedef struct hw_plan {
+	long long params_total, params_active;
+	double weights_bytes;
+	double kv_bytes_per_token;
+	double kv_bytes;
+	double activation_bytes;
+	double overhead_bytes;
+	double total_bytes;
+	double per_gpu_bytes;
+	double per_gpu_weights, per_gpu_kv, per_gpu_activation;
+	int fits;           /* -1 when no GPU was given */
+	double utilization;
+	const char *band;   /* green yellow red no-fit, or NULL */
+	long max_context;
+	long max_batch;
+	double decode_tokens_per_s;
+	char assumptions[12][200];
+	int nassumptions;
+} hw_plan;
+
+/* Bits per weight of a quantization or dtype name; 0 when unknown. */
+double hw_quant_bits(const char *name);
+int hw_plan_compute(hw_plan *p, const hw_model *m, const hw_plan_inputs *in);
+/* Total per-GPU bytes for one (ctx, batch) point, without a full plan. */
+double hw_plan_point(const hw_model *m, const hw_plan_inputs *in, long ctx,
+		     long batch);
+/* Per-GPU bytes for every (batch, ctx) pair: grid[b * nctx + c]. */
+int hw_plan_sweep(double *grid, const hw_model *m, const hw_plan_inputs *in,
+		  const long *ctxs, size_t nctx, const long *batches,
+		  size_t nbatch);
+int hw_plan_json(hw_buf *out, const hw_model *m, const hw_plan_inputs *in,
+		 const hw_plan *p);
+
+/*
+ * Runs one plan check file; *result is {name, file, ok, failures[], plan}.
+ * Files that are not plan checks, unknown models or GPUs are errors.
+ */
+int hw_plan_check_file(cJSON **result, const char *path);
+
+/* Catalogs: planner/gpus.json and planner/engines.json. */
+int hw_gpu_find(hw_gpu *g, const char *catalog, const char *name);
+int hw_engine_find(hw_engine *e, const char *catalog, const char *name);
+
+#endif

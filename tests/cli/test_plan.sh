@@ -1,0 +1,102 @@
+# tests/cli/test_plan.sh — `hwledger plan` and `hwledger plan check`.
+
+M=$ROOT/planner/models
+
+plan() { (cd "$ROOT" && "$HW" plan "$@"); }
+
+# Verifies: FR-PLAN-005
+test_plan_json_has_every_documented_key() {
+  run plan --model "$M/llama-3.1-8b.json" --ctx 8k --gpu "H100 SXM" --json
+  expect_rc 0
+  for k in schema attention params_total params_active weights_bytes kv_bytes_per_token \
+      kv_bytes activation_bytes overhead_bytes total_bytes per_gpu_bytes fits utilization \
+      band max_context max_batch decode_tokens_per_s_max assumptions; do
+    jq -e --arg k "$k" 'has($k)' <<<"$OUT" >/dev/null || { echo "no key $k"; return 1; }
+  done
+  jq -e '.schema == "hwledger.plan/1" and .attention == "GQA" and .params_total == 8030261248
+         and .kv_bytes_per_token == 131072 and .kv_bytes == 1073741824 and .fits == true
+         and .band == "green" and (.assumptions | length) >= 4
+         and .max_context == 131072 and .decode_tokens_per_s_max > 100' <<<"$OUT" >/dev/null
+}
+
+# Verifies: FR-PLAN-005
+test_plan_table_has_a_stacked_bar() {
+  run plan --model "$M/llama-3.1-70b.json" --tp 4 --ctx 32k --gpu "H100 SXM"
+  expect_rc 0
+  expect_out "per GPU"
+  grep -qE '^\[W+K+A*O+\.+\] [0-9.]+% of 80.0 GiB: green$' <<<"$OUT" || { echo "$OUT"; return 1; }
+  expect_out "max context 131072 tokens at batch 1"
+  expect_out "assumptions:"
+}
+
+# Verifies: FR-PLAN-005
+test_plan_exports_engine_flags() {
+  run plan --model "$M/llama-3.1-70b.json" --tp 4 --ctx 32k --gpu "H100 SXM" --kv-dtype fp8 --export vllm
+  expect_rc 0
+  expect_out "--max-model-len 32768"
+  expect_out "--tensor-parallel-size 4"
+  expect_out "--kv-cache-dtype fp8"
+  expect_out "--gpu-memory-utilization"
+  run plan --model "$M/llama-3.1-8b.json" --ctx 8k --batch 4 --export llama.cpp
+  expect_out "llama-server -m llama-3.1-8b.gguf -c 32768 -np 4 -ngl 999"
+  run plan --model "$M/llama-3.1-8b.json" --export mlx
+  expect_out "mlx_lm.generate --model llama-3.1-8b --max-kv-size 4096"
+  run plan --model "$M/llama-3.1-8b.json" --export tgi
+  expect_rc 2
+}
+
+# Verifies: FR-PLAN-005
+test_plan_sweep_gives_the_grid() {
+  run plan --model "$M/mistral-7b-v0.1.json" --gpu L4 --sweep 'ctx=1k..128k batch=1..64'
+  expect_rc 0
+  jq -e '.schema == "hwledger.sweep/1" and (.ctx | length) == 8 and (.batch | length) == 7
+         and (.per_gpu_bytes | length) == 7 and (.per_gpu_bytes[0] | length) == 8
+         and .per_gpu_bytes[6][7] > .per_gpu_bytes[0][0]' <<<"$OUT" >/dev/null
+  run plan --model "$M/mistral-7b-v0.1.json" --sweep 'ctx=9..3'
+  expect_rc 2
+}
+
+# Verifies: FR-PLAN-006
+test_plan_check_passes_on_the_shipped_checks() {
+  run plan check
+  expect_rc 0
+  expect_out "plan check: 20 checks, 0 failed"
+  run plan check --json
+  jq -e '.schema == "hwledger.plancheck-results/1" and .total == 20 and .failed == 0
+         and (.checks | all(.ok and (.plan.schema == "hwledger.plan/1")))' <<<"$OUT" >/dev/null
+}
+
+# Verifies: FR-PLAN-006
+test_plan_check_fails_on_a_wrong_expectation() {
+  mkdir checks
+  printf '{"name": "wrong on purpose", "model": "%s/llama-2-7b.json", "inputs": {"ctx": 1024},
+           "expect": {"kv_bytes_per_token": 131072, "attention": "MHA"}}\n' "$M" > checks/a.json
+  run "$HW" -C "$ROOT" plan check "$PWD/checks"
+  expect_rc 1
+  expect_out "FAIL wrong on purpose"
+  expect_out "kv_bytes_per_token: got 524288, expected 131072"
+  ! grep -q "attention:" <<<"$OUT"
+}
+
+# Verifies: FR-PLAN-001
+test_plan_bad_models_and_options_exit_2() {
+  printf '{"hidden_size": 4096}' > bad.json
+  run plan --model "$PWD/bad.json"
+  expect_rc 2
+  expect_err "bad.json: missing or zero \"num_hidden_layers\""
+  run plan --model "$M/llama-3.1-8b.json" --tp 3
+  expect_rc 2
+  expect_err "--tp 3 does not divide the 32 attention heads"
+  run plan --model "$M/llama-3.1-8b.json" --gpu "TPU v9"
+  expect_rc 2
+  expect_err "no GPU named 'TPU v9'"
+  run plan --model "$M/llama-3.1-8b.json" --ctx lots
+  expect_rc 2
+  run plan
+  expect_rc 2
+  expect_err "plan needs --model PATH"
+  printf 'GGUF\3\0\0\0' > broken.gguf
+  run plan --model "$PWD/broken.gguf"
+  expect_rc 2
+  expect_err "broken.gguf"
+}

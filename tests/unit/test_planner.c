@@ -1,0 +1,590 @@
+/*
+ * test_planner.c — the memory planner: the worked values of the formats
+ * brief, the attention classifier, MoE and parallelism, the fit, and the
+ * safetensors and GGUF readers on files built here (honest and lying).
+ */
+#include "harness.h"
+
+#include <math.h>
+
+#include "planner/planner.h"
+
+static void model_of(hw_model *m, const char *json)
+{
+	cJSON *c = NULL;
+
+	assert_int_equal(hw_json_parse(&c, "config.json", json, strlen(json)),
+			 HW_OK);
+	if (hw_model_from_config(m, c, "config.json"))
+		fail_msg("config refused: %s", hw_error_last());
+	cJSON_Delete(c);
+}
+
+static int model_err(const char *json, const char *msg)
+{
+	cJSON *c = NULL;
+	hw_model m;
+	int err;
+
+	assert_int_equal(hw_json_parse(&c, "config.json", json, strlen(json)),
+			 HW_OK);
+	err = hw_model_from_config(&m, c, "config.json");
+	cJSON_Delete(c);
+	if (err && !strstr(hw_error_last(), msg))
+		fail_msg("'%s' lacks '%s'", hw_error_last(), msg);
+	return err;
+}
+
+static hw_plan_inputs inputs(long ctx, long batch)
+{
+	hw_plan_inputs in;
+
+	memset(&in, 0, sizeof(in));
+	in.ctx = ctx;
+	in.batch = batch;
+	in.tp = in.pp = 1;
+	snprintf(in.engine.name, sizeof(in.engine.name), "test");
+	in.engine.activation_factor = 1;
+	in.engine.memory_utilization = 1;
+	return in;
+}
+
+static hw_plan plan(const hw_model *m, hw_plan_inputs in)
+{
+	hw_plan p;
+
+	if (hw_plan_compute(&p, m, &in))
+		fail_msg("plan refused: %s", hw_error_last());
+	return p;
+}
+
+#define DENSE(L, H, KV, extra)                                                 \
+	"{\"model_type\": \"llama\", \"hidden_size\": 8192, "                  \
+	"\"intermediate_size\": 28672, \"num_hidden_layers\": " #L ", "       \
+	"\"num_attention_heads\": " #H ", \"num_key_value_heads\": " #KV ", "  \
+	"\"vocab_size\": 32000" extra "}"
+
+/* Verifies: FR-PLAN-003 */
+static void test_kv_bytes_match_the_worked_values(void **state)
+{
+	hw_model m;
+	hw_plan p;
+
+	(void)state;
+	/* MHA L80 H64 d128: 2,621,440 B/token */
+	model_of(&m, DENSE(80, 64, 64, ""));
+	p = plan(&m, inputs(1, 1));
+	assert_true(p.kv_bytes_per_token == 2621440);
+	/* GQA L80 Hkv8 d128: 327,680 B/token; 10,485,760,000 B at 32,000
+	 * tokens (the brief says 32,768; 327,680 x 32,768 = 10,737,418,240) */
+	model_of(&m, DENSE(80, 64, 8, ""));
+	p = plan(&m, inputs(32000, 1));
+	assert_true(p.kv_bytes_per_token == 327680);
+	assert_true(p.kv_bytes == 10485760000.0);
+	p = plan(&m, inputs(32768, 1));
+	assert_true(p.kv_bytes == 10737418240.0);
+	/* Llama-3.1-8B: L32 Hkv8 d128 */
+	model_of(&m, "{\"hidden_size\": 4096, \"intermediate_size\": 14336, "
+		     "\"num_hidden_layers\": 32, \"num_attention_heads\": 32, "
+		     "\"num_key_value_heads\": 8, \"vocab_size\": 128256}");
+	p = plan(&m, inputs(1, 1));
+	assert_true(p.kv_bytes_per_token == 131072);
+	/* Mistral-7B: W4096 holds 4,096 of 32,768 tokens per layer */
+	model_of(&m, "{\"model_type\": \"mistral\", \"hidden_size\": 4096, "
+		     "\"intermediate_size\": 14336, \"num_hidden_layers\": 32, "
+		     "\"num_attention_heads\": 32, \"num_key_value_heads\": 8, "
+		     "\"vocab_size\": 32000, \"sliding_window\": 4096}");
+	p = plan(&m, inputs(32768, 1));
+	assert_true(p.kv_bytes == 536870912.0);
+	/* batch multiplies; an fp8 cache halves */
+	p = plan(&m, inputs(2048, 3));
+	assert_true(p.kv_bytes == 131072.0 * 2048 * 3);
+	{
+		hw_plan_inputs in = inputs(2048, 1);
+
+		snprintf(in.kv_dtype, sizeof(in.kv_dtype), "fp8");
+		p = plan(&m, in);
+		assert_true(p.kv_bytes == 65536.0 * 2048);
+	}
+}
+
+/* Verifies: FR-PLAN-002 */
+static void test_attention_is_classified_with_a_reason(void **state)
+{
+	hw_model m;
+
+	(void)state;
+	model_of(&m, DENSE(4, 8, 8, ""));
+	assert_int_equal(m.attention, HW_ATT_MHA);
+	model_of(&m, DENSE(4, 8, 2, ""));
+	assert_int_equal(m.attention, HW_ATT_GQA);
+	assert_non_null(strstr(m.attention_reason, "2 key/value heads for 8"));
+	model_of(&m, DENSE(4, 8, 1, ""));
+	assert_int_equal(m.attention, HW_ATT_MQA);
+	model_of(&m, DENSE(4, 8, 8, ", \"kv_lora_rank\": 512, "
+				    "\"qk_rope_head_dim\": 64, "
+				    "\"qk_nope_head_dim\": 128, \"v_head_dim\": 128"));
+	assert_int_equal(m.attention, HW_ATT_MLA);
+	model_of(&m, DENSE(4, 8, 2, ", \"sliding_window\": 1024"));
+	assert_int_equal(m.attention, HW_ATT_SLIDING);
+	model_of(&m, DENSE(4, 8, 2, ", \"layer_types\": [\"sliding_attention\", "
+				    "\"full_attention\", \"sliding_attention\", "
+				    "\"full_attention\"], \"sliding_window\": 64"));
+	assert_int_equal(m.attention, HW_ATT_HYBRID);
+	model_of(&m, "{\"model_type\": \"mamba\", \"hidden_size\": 768, "
+		     "\"num_hidden_layers\": 24, \"state_size\": 16, "
+		     "\"expand\": 2, \"conv_kernel\": 4, \"vocab_size\": 50280, "
+		     "\"tie_word_embeddings\": true}");
+	assert_int_equal(m.attention, HW_ATT_SSM);
+	assert_int_equal(m.params_total, 129135360);
+	/* a hybrid of attention and Mamba layers from the family pattern */
+	model_of(&m, DENSE(8, 8, 2, ", \"attn_layer_period\": 4, "
+				    "\"attn_layer_offset\": 1, \"mamba_d_state\": 16, "
+				    "\"mamba_d_conv\": 4, \"mamba_expand\": 2, "
+				    "\"mamba_dt_rank\": 256"));
+	assert_int_equal(m.attention, HW_ATT_HYBRID);
+	{
+		hw_plan p = plan(&m, inputs(100, 1));
+
+		/* two attention layers of 8: 2 x 2 x 2 x 1024 x 2 */
+		assert_true(p.kv_bytes_per_token == 2.0 * 2 * 2 * 1024 * 2);
+	}
+}
+
+/* Verifies: FR-PLAN-003 */
+static void test_moe_counts_total_and_active_parameters(void **state)
+{
+	hw_model m;
+	long long h = 4096, I = 14336;
+
+	(void)state;
+	model_of(&m, "{\"model_type\": \"mixtral\", \"hidden_size\": 4096, "
+		     "\"intermediate_size\": 14336, \"num_hidden_layers\": 32, "
+		     "\"num_attention_heads\": 32, \"num_key_value_heads\": 8, "
+		     "\"num_local_experts\": 8, \"num_experts_per_tok\": 2, "
+		     "\"vocab_size\": 32000}");
+	assert_int_equal(m.params_total, 46702792704LL);
+	assert_int_equal(m.params_total - m.params_active, 32 * 6 * 3 * h * I);
+	/* shared experts and dense first layers (DeepSeek-V2-Lite) */
+	model_of(&m, "{\"model_type\": \"deepseek_v2\", \"hidden_size\": 2048, "
+		     "\"intermediate_size\": 10944, \"moe_intermediate_size\": 1408, "
+		     "\"num_hidden_layers\": 27, \"num_attention_heads\": 16, "
+		     "\"n_routed_experts\": 64, \"n_shared_experts\": 2, "
+		     "\"num_experts_per_tok\": 6, \"first_k_dense_replace\": 1, "
+		     "\"kv_lora_rank\": 512, \"qk_rope_head_dim\": 64, "
+		     "\"qk_nope_head_dim\": 128, \"v_head_dim\": 128, "
+		     "\"vocab_size\": 102400}");
+	assert_int_equal(m.params_total, 15706484224LL);
+	assert_int_equal(m.attention, HW_ATT_MLA);
+	{
+		hw_plan p = plan(&m, inputs(1, 1));
+
+		assert_true(p.kv_bytes_per_token == 27.0 * (512 + 64) * 2);
+	}
+}
+
+/* Verifies: FR-PLAN-003 */
+static void test_parallelism_splits_weights_and_kv_heads(void **state)
+{
+	hw_model m;
+	hw_plan one, tp4, tp16, pp4;
+	hw_plan_inputs in = inputs(4096, 1);
+
+	(void)state;
+	model_of(&m, DENSE(80, 64, 8, ""));
+	one = plan(&m, in);
+	in.tp = 4;
+	tp4 = plan(&m, in);
+	assert_true(fabs(tp4.per_gpu_weights - one.per_gpu_weights / 4) < 1);
+	assert_true(fabs(tp4.per_gpu_kv - one.per_gpu_kv / 4) < 1);
+	/* TP 16 > 8 KV heads: each rank keeps one head, not half of one */
+	in.tp = 16;
+	tp16 = plan(&m, in);
+	assert_true(fabs(tp16.per_gpu_kv - one.per_gpu_kv / 8) < 1);
+	assert_non_null(strstr(tp16.assumptions[tp16.nassumptions - 1],
+			       "replicated"));
+	in.tp = 1;
+	in.pp = 4;
+	pp4 = plan(&m, in);
+	/* 20 layers a stage; the embedding or the head on the end stages */
+	assert_true(pp4.per_gpu_weights < one.per_gpu_weights / 3.5);
+	assert_true(pp4.per_gpu_kv == one.per_gpu_kv / 4);
+	assert_true(fabs(pp4.weights_bytes - one.weights_bytes) < 1);
+	/* TP that does not divide the heads, PP beyond the layers */
+	in.pp = 1;
+	in.tp = 3;
+	assert_int_equal(hw_plan_compute(&pp4, &m, &in), HW_EINVAL);
+	assert_non_null(strstr(hw_error_last(), "--tp 3 does not divide the 64 "
+						"attention heads"));
+	in.tp = 1;
+	in.pp = 81;
+	assert_int_equal(hw_plan_compute(&pp4, &m, &in), HW_EUSAGE);
+	model_of(&m, DENSE(8, 64, 8, ""));
+	in.pp = 9;
+	assert_int_equal(hw_plan_compute(&pp4, &m, &in), HW_EINVAL);
+	assert_non_null(strstr(hw_error_last(), "--pp 9 is more than the 8 "
+						"layers"));
+	in.pp = 1;
+	snprintf(in.quant, sizeof(in.quant), "q9_z");
+	assert_int_equal(hw_plan_compute(&pp4, &m, &in), HW_EUSAGE);
+}
+
+/* Verifies: FR-PLAN-004 */
+static void test_fit_bands_limits_and_decode_bound(void **state)
+{
+	hw_model m;
+	hw_plan p;
+	hw_plan_inputs in = inputs(8192, 1);
+	double need;
+
+	(void)state;
+	model_of(&m, "{\"hidden_size\": 4096, \"intermediate_size\": 14336, "
+		     "\"num_hidden_layers\": 32, \"num_attention_heads\": 32, "
+		     "\"num_key_value_heads\": 8, \"vocab_size\": 128256, "
+		     "\"max_position_embeddings\": 131072}");
+	need = plan(&m, in).per_gpu_bytes;
+	in.gpu_memory = need / 0.5;
+	in.gpu_bandwidth = 1e12;
+	p = plan(&m, in);
+	assert_string_equal(p.band, "green");
+	assert_true(p.fits == 1);
+	/* the largest context fits, one more does not (or it is the limit) */
+	assert_true(hw_plan_point(&m, &in, p.max_context, 1) <= in.gpu_memory);
+	assert_true(p.max_context == 131072 ||
+		    hw_plan_point(&m, &in, p.max_context + 1, 1) > in.gpu_memory);
+	assert_true(hw_plan_point(&m, &in, 8192, p.max_batch) <= in.gpu_memory);
+	assert_true(hw_plan_point(&m, &in, 8192, p.max_batch + 1) > in.gpu_memory);
+	/* decode reads weights + cache once per step */
+	assert_true(fabs(p.decode_tokens_per_s -
+			 1e12 / (p.per_gpu_weights + p.per_gpu_kv)) < 1e-6);
+	in.gpu_memory = need / 0.8;
+	assert_string_equal(plan(&m, in).band, "yellow");
+	in.gpu_memory = need / 0.95;
+	assert_string_equal(plan(&m, in).band, "red");
+	in.gpu_memory = need * 0.9;
+	p = plan(&m, in);
+	assert_string_equal(p.band, "no-fit");
+	assert_true(p.fits == 0);
+	assert_true(p.max_context < 8192);
+}
+
+/* Verifies: FR-PLAN-003 */
+static void test_quantization_bits_and_embeddings(void **state)
+{
+	hw_model m;
+	hw_plan_inputs in = inputs(1, 1);
+	hw_plan fp16, q4;
+
+	(void)state;
+	assert_true(hw_quant_bits("q4_0") == 4.5);
+	assert_true(hw_quant_bits("Q8_0") == 8.5);
+	assert_true(hw_quant_bits("q6_k") == 6.5625);
+	assert_true(hw_quant_bits("awq") > 4 && hw_quant_bits("awq") < 4.2);
+	assert_true(hw_quant_bits("nope") == 0);
+	model_of(&m, DENSE(8, 64, 8, ""));
+	fp16 = plan(&m, in);
+	snprintf(in.quant, sizeof(in.quant), "int4");
+	q4 = plan(&m, in);
+	{
+		double embed = 2.0 * 32000 * 8192 * 2; /* stays 16-bit */
+		double layers = fp16.weights_bytes - embed - 8192 * 2;
+
+		assert_true(fabs(q4.weights_bytes -
+				 (embed + (layers + 8192 * 2) / 4)) < 16);
+	}
+	/* a GPTQ checkpoint's own bits and groups */
+	model_of(&m, DENSE(8, 64, 8, ", \"quantization_config\": "
+				    "{\"quant_method\": \"gptq\", \"bits\": 4, "
+				    "\"group_size\": 128}"));
+	in.quant[0] = '\0';
+	q4 = plan(&m, in);
+	assert_true(q4.weights_bytes < fp16.weights_bytes / 3.5);
+}
+
+/* Verifies: FR-PLAN-001 */
+static void test_bad_configs_name_the_key(void **state)
+{
+	(void)state;
+	assert_int_equal(model_err("{\"hidden_size\": 64, \"num_hidden_layers\": "
+				   "2, \"vocab_size\": 10}",
+				   "config.json: missing or zero "
+				   "\"num_attention_heads\""),
+			 HW_EINVAL);
+	assert_int_equal(model_err(DENSE(2, 8, 3, ""), "not a multiple of"),
+			 HW_EINVAL);
+	assert_int_equal(model_err("{\"hidden_size\": -4}",
+				   "\"hidden_size\" must be a non-negative"),
+			 HW_EINVAL);
+	assert_int_equal(model_err("{\"hidden_size\": 100, \"num_hidden_layers\": "
+				   "2, \"num_attention_heads\": 3, "
+				   "\"intermediate_size\": 4, \"vocab_size\": 9}",
+				   "does not divide"),
+			 HW_EINVAL);
+	assert_int_equal(model_err(DENSE(2, 8, 8, ", \"layer_types\": [\"x\", "
+						  "\"y\"]"),
+				   "\"layer_types\"[0] is 'x'"),
+			 HW_EINVAL);
+	assert_int_equal(model_err(DENSE(2, 8, 8, ", \"layer_types\": [\"x\"]"),
+				   "has 1 entries"),
+			 HW_EINVAL);
+	assert_int_equal(model_err(DENSE(2, 8, 8, ", \"num_local_experts\": 4, "
+						  "\"num_experts_per_tok\": 9"),
+				   "num_experts_per_tok"),
+			 HW_EINVAL);
+	/* a multimodal config: the language model is its text_config */
+	{
+		hw_model m;
+
+		model_of(&m, "{\"model_type\": \"llava\", \"text_config\": "
+			     DENSE(2, 8, 4, "") "}");
+		assert_int_equal(m.layers, 2);
+		assert_int_equal(m.attention, HW_ATT_GQA);
+	}
+}
+
+static void put_le(unsigned char *p, uint64_t v, int n)
+{
+	for (int i = 0; i < n; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+/* Verifies: FR-PLAN-001 */
+static void test_safetensors_headers_give_exact_sizes(void **state)
+{
+	const char *hdr = "{\"__metadata__\": {\"format\": \"pt\"}, "
+			  "\"a\": {\"dtype\": \"BF16\", \"shape\": [4, 8], "
+			  "\"data_offsets\": [0, 64]}, "
+			  "\"b\": {\"dtype\": \"F32\", \"shape\": [3], "
+			  "\"data_offsets\": [64, 76]}}";
+	unsigned char buf[512] = {0};
+	size_t n = strlen(hdr);
+	long long params, bytes;
+	FILE *f;
+
+	(void)state;
+	put_le(buf, n, 8);
+	memcpy(buf + 8, hdr, n);
+	hw_test_write("m.safetensors", (char *)buf, 8 + n + 76);
+	assert_int_equal(hw_safetensors_header(&params, &bytes, "m.safetensors"),
+			 HW_OK);
+	assert_int_equal(params, 35);
+	assert_int_equal(bytes, 76);
+	/* a header length beyond the file */
+	put_le(buf, 1u << 30, 8);
+	hw_test_write("lie.safetensors", (char *)buf, 8 + n + 76);
+	assert_int_equal(hw_safetensors_header(&params, &bytes, "lie.safetensors"),
+			 HW_EINVAL);
+	assert_non_null(strstr(hw_error_last(), "beyond the file"));
+	/* data that the file does not hold */
+	put_le(buf, n, 8);
+	hw_test_write("short.safetensors", (char *)buf, 8 + n + 10);
+	assert_int_equal(hw_safetensors_header(&params, &bytes,
+					       "short.safetensors"),
+			 HW_EINVAL);
+	hw_test_write("tiny.safetensors", "abc", 3);
+	assert_int_equal(hw_safetensors_header(&params, &bytes,
+					       "tiny.safetensors"),
+			 HW_EINVAL);
+	/* a Hugging Face cache folder with a config and the weights */
+	assert_int_equal(hw_mkdir_p("models--acme--tiny/snapshots/0123"), HW_OK);
+	f = fopen("models--acme--tiny/snapshots/0123/config.json", "w");
+	assert_non_null(f);
+	fputs(DENSE(2, 8, 4, ""), f);
+	fclose(f);
+	hw_test_write("models--acme--tiny/snapshots/0123/model.safetensors",
+		      (char *)buf, 8 + n + 76);
+	{
+		hw_model m;
+
+		assert_int_equal(hw_model_load(&m, "models--acme--tiny"), HW_OK);
+		assert_string_equal(m.name, "acme/tiny");
+		assert_int_equal(m.exact_params, 35);
+		assert_int_equal(m.exact_weight_bytes, 76);
+		assert_int_equal(m.params_total, 35);
+	}
+}
+
+/* A GGUF v3 file: metadata for a llama model and two tensors. */
+static size_t gguf_build(unsigned char *b, uint64_t tensors, uint64_t strlen_lie)
+{
+	size_t i = 0;
+	static const struct {
+		const char *key;
+		uint32_t val;
+	} kv[] = {{"llama.block_count", 2},
+		  {"llama.embedding_length", 64},
+		  {"llama.feed_forward_length", 128},
+		  {"llama.attention.head_count", 4},
+		  {"llama.attention.head_count_kv", 2},
+		  {"llama.context_length", 2048},
+		  {"llama.vocab_size", 100}};
+#define STR(s)                                                                 \
+	do {                                                                   \
+		put_le(b + i, strlen(s), 8);                                   \
+		i += 8;                                                        \
+		memcpy(b + i, s, strlen(s));                                   \
+		i += strlen(s);                                                \
+	} while (0)
+
+	memcpy(b, "GGUF", 4);
+	put_le(b + 4, 3, 4);
+	put_le(b + 8, tensors, 8);
+	put_le(b + 16, 8, 8);
+	i = 24;
+	STR("general.architecture");
+	put_le(b + i, 8, 4);
+	i += 4;
+	STR("llama");
+	for (size_t k = 0; k < 7; k++) {
+		STR(kv[k].key);
+		put_le(b + i, 4, 4); /* u32 */
+		i += 4;
+		put_le(b + i, kv[k].val, 4);
+		i += 4;
+	}
+	/* tensor 1: 64 x 100 in Q4_0 (32 in 18 bytes) */
+	STR("token_embd.weight");
+	put_le(b + i, 2, 4);
+	put_le(b + i + 4, 64, 8);
+	put_le(b + i + 12, 100, 8);
+	put_le(b + i + 20, 2, 4);
+	put_le(b + i + 24, 0, 8);
+	i += 32;
+	/* tensor 2: 64 in F16 */
+	if (strlen_lie)
+		put_le(b + i, strlen_lie, 8), i += 8;
+	else
+		STR("output_norm.weight");
+	put_le(b + i, 1, 4);
+	put_le(b + i + 4, 64, 8);
+	put_le(b + i + 12, 1, 4);
+	put_le(b + i + 16, 3600, 8);
+	i += 24;
+	return i;
+#undef STR
+}
+
+/* Verifies: FR-PLAN-001 */
+static void test_gguf_header_gives_shape_and_exact_bytes(void **state)
+{
+	unsigned char b[4096] = {0};
+	size_t n;
+	hw_model m;
+
+	(void)state;
+	n = gguf_build(b, 2, 0);
+	hw_test_write("m.gguf", (char *)b, n + 4096);
+	if (hw_gguf_read(&m, "m.gguf"))
+		fail_msg("%s", hw_error_last());
+	assert_int_equal(m.layers, 2);
+	assert_int_equal(m.hidden, 64);
+	assert_int_equal(m.kv_heads, 2);
+	assert_int_equal(m.vocab, 100);
+	assert_int_equal(m.exact_params, 6400 + 64);
+	assert_int_equal(m.exact_weight_bytes, 6400 / 32 * 18 + 128);
+	assert_int_equal(hw_model_load(&m, "m.gguf"), HW_OK);
+	assert_int_equal(m.attention, HW_ATT_GQA);
+	assert_int_equal(m.params_total, 6464);
+	/* a tensor count no file could hold */
+	n = gguf_build(b, 1ULL << 40, 0);
+	hw_test_write("count.gguf", (char *)b, n);
+	assert_int_equal(hw_gguf_read(&m, "count.gguf"), HW_EINVAL);
+	assert_non_null(strstr(hw_error_last(), "count larger than the file"));
+	/* a string length that runs past the end */
+	n = gguf_build(b, 2, 1ULL << 33);
+	hw_test_write("str.gguf", (char *)b, n);
+	assert_int_equal(hw_gguf_read(&m, "str.gguf"), HW_EINVAL);
+	assert_non_null(strstr(hw_error_last(), "string length runs past"));
+	/* truncated in the middle of the metadata; not GGUF at all */
+	n = gguf_build(b, 2, 0);
+	hw_test_write("cut.gguf", (char *)b, 100);
+	assert_int_equal(hw_gguf_read(&m, "cut.gguf"), HW_EINVAL);
+	hw_test_write("not.gguf", "GGML and more bytes here, 24+", 29);
+	assert_int_equal(hw_gguf_read(&m, "not.gguf"), HW_EINVAL);
+	assert_non_null(strstr(hw_error_last(), "no GGUF magic"));
+}
+
+/* Verifies: FR-PLAN-005 */
+static void test_sweep_matches_single_points(void **state)
+{
+	hw_model m;
+	hw_plan_inputs in = inputs(1, 1);
+	long ctx[3] = {1024, 4096, 65536}, batch[2] = {1, 8};
+	double grid[6];
+
+	(void)state;
+	model_of(&m, DENSE(8, 64, 8, ", \"sliding_window\": 4096"));
+	assert_int_equal(hw_plan_sweep(grid, &m, &in, ctx, 3, batch, 2), HW_OK);
+	for (int b = 0; b < 2; b++)
+		for (int c = 0; c < 3; c++)
+			assert_true(grid[b * 3 + c] ==
+				    hw_plan_point(&m, &in, ctx[c], batch[b]));
+	/* past the window the cache stops growing, activations do not */
+	assert_true(grid[2] - grid[1] < grid[1] - grid[0] + 1e9);
+}
+
+/* Verifies: FR-PLAN-006 */
+static void test_plan_check_files_pass_fail_and_refuse(void **state)
+{
+	const char *engines = "{\"engines\": [{\"name\": \"vllm\", "
+			      "\"fixed_overhead_gib\": 1, \"activation_factor\": 1, "
+			      "\"memory_utilization\": 0.9}]}";
+	const char *good = "{\"name\": \"good\", \"model\": \"m.json\", "
+			   "\"inputs\": {\"ctx\": 100, \"tp\": 2}, \"expect\": "
+			   "{\"kv_bytes_per_token\": 1048576, \"attention\": \"MHA\", "
+			   "\"params_total\": {\"min\": 1e10, \"max\": 4e10}}}";
+	const char *bad = "{\"name\": \"bad\", \"model\": \"m.json\", "
+			  "\"expect\": {\"kv_bytes_per_token\": 1, \"band\": "
+			  "\"green\", \"nope\": 1, \"params_total\": {\"max\": 10}}}";
+	const char *model = DENSE(32, 64, 64, "");
+	cJSON *r = NULL;
+	const cJSON *fails;
+
+	(void)state;
+	assert_int_equal(hw_mkdir_p("planner"), HW_OK);
+	hw_test_write("planner/engines.json", engines, strlen(engines));
+	hw_test_write("m.json", model, strlen(model));
+	hw_test_write("good.json", good, strlen(good));
+	hw_test_write("bad.json", bad, strlen(bad));
+	assert_int_equal(hw_plan_check_file(&r, "good.json"), HW_OK);
+	if (!cJSON_IsTrue(cJSON_GetObjectItem(r, "ok")))
+		fail_msg("%s", cJSON_PrintUnformatted(cJSON_GetObjectItem(r, "failures")));
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(r, "failures")), 0);
+	cJSON_Delete(r);
+	assert_int_equal(hw_plan_check_file(&r, "bad.json"), HW_OK);
+	assert_false(cJSON_IsTrue(cJSON_GetObjectItem(r, "ok")));
+	fails = cJSON_GetObjectItem(r, "failures");
+	assert_int_equal(cJSON_GetArraySize(fails), 4);
+	assert_string_equal(cJSON_GetArrayItem(fails, 0)->valuestring,
+			    "kv_bytes_per_token: got 1048576, expected 1");
+	assert_string_equal(cJSON_GetArrayItem(fails, 1)->valuestring,
+			    "band: got null, expected \"green\"");
+	assert_string_equal(cJSON_GetArrayItem(fails, 2)->valuestring,
+			    "nope: no such output key");
+	assert_non_null(strstr(cJSON_GetArrayItem(fails, 3)->valuestring,
+			       "is outside"));
+	cJSON_Delete(r);
+	hw_test_write("odd.json", "{\"model\": 3}", 12);
+	assert_int_equal(hw_plan_check_file(&r, "odd.json"), HW_EINVAL);
+	assert_non_null(strstr(hw_error_last(), "needs \"name\", \"model\""));
+	assert_null(r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_kv_bytes_match_the_worked_values),
+		cmocka_unit_test(test_attention_is_classified_with_a_reason),
+		cmocka_unit_test(test_moe_counts_total_and_active_parameters),
+		cmocka_unit_test(test_parallelism_splits_weights_and_kv_heads),
+		cmocka_unit_test(test_fit_bands_limits_and_decode_bound),
+		cmocka_unit_test(test_quantization_bits_and_embeddings),
+		cmocka_unit_test(test_bad_configs_name_the_key),
+		hw_tmp_test(test_safetensors_headers_give_exact_sizes),
+		hw_tmp_test(test_gguf_header_gives_shape_and_exact_bytes),
+		cmocka_unit_test(test_sweep_matches_single_points),
+		hw_tmp_test(test_plan_check_files_pass_fail_and_refuse),
+	};
+
+	return cmocka_run_group_tests_name("planner", tests, NULL, NULL);
+}
