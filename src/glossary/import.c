@@ -454,21 +454,32 @@ static void split_alias(const char *t, size_t n, size_t *name_len,
 	}
 }
 
-static hw_gentry *new_entry(ctx *c, hw_gentry **vec, size_t *count,
-			    const char *term, size_t tn, const char *def,
-			    size_t dn, long lineno)
+/* A new entry at the top level, or a child of parent. */
+static hw_gentry *new_entry(ctx *c, hw_gentry *parent, const char *term,
+			    size_t tn, const char *def, size_t dn, long lineno)
 {
-	hw_gentry *v = realloc(*vec, (*count + 1) * sizeof(*v)), *e;
+	hw_gentry **vec = parent ? &parent->children : &c->g->entries, *e;
+	size_t *count = parent ? &parent->nchildren : &c->g->n;
 	const char *alias;
 	size_t name_len, alias_len;
 	char *d;
 
-	if (!v) {
-		hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
-		return NULL;
+	/* top-level entries grow geometrically; children, which are few, one
+	 * at a time */
+	if (parent || c->g->n == c->g->cap) {
+		size_t cap = parent ? *count + 1
+				    : (c->g->cap ? c->g->cap * 2 : 64);
+		hw_gentry *v = realloc(*vec, cap * sizeof(*v));
+
+		if (!v) {
+			hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+			return NULL;
+		}
+		if (!parent)
+			c->g->cap = cap;
+		*vec = v;
 	}
-	*vec = v;
-	e = &v[*count];
+	e = &(*vec)[*count];
 	memset(e, 0, sizeof(*e));
 	split_alias(term, tn, &name_len, &alias, &alias_len);
 	e->term = hw_strndup(term, name_len);
@@ -612,8 +623,7 @@ static size_t read_table(ctx *c, size_t i, int *err)
 				return k;
 			continue;
 		}
-		if (!new_entry(c, &c->g->entries, &c->g->n, r[0], rl[0], r[1],
-			       rl[1], (long)k + 1)) {
+		if (!new_entry(c, NULL, r[0], rl[0], r[1], rl[1], (long)k + 1)) {
 			*err = hw_error_code();
 			return k;
 		}
@@ -693,10 +703,8 @@ static int build(ctx *c)
 			    l->indent > c->top_indent) {
 				hw_gentry *parent = &c->g->entries[c->top];
 
-				e = new_entry(c, &parent->children,
-					      &parent->nchildren, l->term,
-					      l->term_len, l->def, l->def_len,
-					      lineno);
+				e = new_entry(c, parent, l->term, l->term_len,
+					      l->def, l->def_len, lineno);
 				if (e) {
 					/* children carry their parent's path */
 					hw_strv_free(e->categories);
@@ -707,9 +715,8 @@ static int build(ctx *c)
 							     strlen(*s));
 				}
 			} else {
-				e = new_entry(c, &c->g->entries, &c->g->n,
-					      l->term, l->term_len, l->def,
-					      l->def_len, lineno);
+				e = new_entry(c, NULL, l->term, l->term_len,
+					      l->def, l->def_len, lineno);
 				c->top = (long)c->g->n - 1;
 				c->top_indent = l->indent;
 			}
@@ -761,9 +768,8 @@ static int build(ctx *c)
 			{
 				char *d = hw_strndup(l->def, l->def_len);
 
-				if (!d || !new_entry(c, &c->g->entries, &c->g->n,
-						     pending, pending_len, d,
-						     l->def_len, pending_line))
+				if (!d || !new_entry(c, NULL, pending, pending_len,
+						     d, l->def_len, pending_line))
 					err = hw_error_code();
 				free(d);
 			}
