@@ -34,11 +34,9 @@ static int load_frs_quiet(hw_fr_set *frs, int must)
 				   "lint'");
 	hw_diags_free(&d);
 	hw_config_free(&cfg);
-	if (err && !must) {
+	if (err)
 		hw_fr_set_free(frs);
-		return HW_OK;
-	}
-	return err;
+	return must ? err : HW_OK;
 }
 
 static int import_files(hw_cli *cli, hw_glossary *g, const char **files,

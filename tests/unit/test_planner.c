@@ -467,7 +467,7 @@ static size_t gguf_build(unsigned char *b, uint64_t tensors, uint64_t strlen_lie
 /* Verifies: FR-PLAN-001 */
 static void test_gguf_header_gives_shape_and_exact_bytes(void **state)
 {
-	unsigned char b[4096] = {0};
+	static unsigned char b[16384];
 	size_t n;
 	hw_model m;
 
