@@ -40,7 +40,7 @@ endif
 
 PKGS        := libgit2 libcmark libcjson sqlite3 libsodium expat
 PKG_CFLAGS  := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
+PKG_LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread -ldl
 TEST_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)
 TEST_LIBS   := $(shell pkg-config --libs cmocka 2>/dev/null)
 
@@ -62,7 +62,7 @@ say = printf '  %-5s %s\n' '$(1)' '$(2)'
 endif
 
 # ---- sources -------------------------------------------------------------
-MODULES  := util frs glossary trace planner ledger
+MODULES  := util frs glossary trace planner probes ledger
 LIB_SRCS := $(foreach m,$(MODULES),$(wildcard src/$(m)/*.c))
 CLI_SRCS := $(wildcard src/cli/*.c)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
@@ -98,6 +98,19 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/harness.h $(LIB) Makefile
 	$(Q)$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -Itests/unit $(ALL_LDFLAGS) -o $@ \
 		$< $(LIB) $(PKG_LIBS) $(TEST_LIBS)
 
+# fakes for hardware this machine lacks: a library with NVML's symbols
+FAKES := $(BUILD)/fakes/libfake_nvml.so $(BUILD)/fakes/libfake_nvml_old.so
+
+$(BUILD)/fakes/libfake_nvml.so: tests/fakes/fake_nvml.c Makefile
+	@mkdir -p $(@D)
+	@$(call say,FAKE,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -fPIC -shared -o $@ $< $(PKG_LIBS)
+
+$(BUILD)/fakes/libfake_nvml_old.so: tests/fakes/fake_nvml.c Makefile
+	@mkdir -p $(@D)
+	@$(call say,FAKE,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -DOLD_DRIVER -fPIC -shared -o $@ $< $(PKG_LIBS)
+
 # the compilation database the SAST runners read
 $(BUILD)/compile_commands.json: $(LIB_SRCS) $(CLI_SRCS) Makefile
 	@mkdir -p $(@D)
@@ -112,7 +125,7 @@ $(BUILD)/compile_commands.json: $(LIB_SRCS) $(CLI_SRCS) Makefile
 # the asan and coverage variants do)
 DOGFOOD ?= 1
 
-test check: all $(UNIT_BINS)
+test check: all $(UNIT_BINS) $(FAKES)
 	@tests/run.sh $(BUILD)
 ifeq ($(DOGFOOD),1)
 	@$(MAKE) --no-print-directory coverage

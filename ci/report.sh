@@ -23,5 +23,8 @@ echo
 echo "== hwledger glossary lint"
 "$hw" -q glossary lint || exit $?
 echo
-echo "report: not run yet: probe check, sast, ledger signing of the results"
-echo "and the site (issues #6, #8, #10, #11)."
+echo "== hwledger probe check"
+"$hw" probe check || exit $?
+echo
+echo "report: not run yet: sast, ledger signing of the results and the site"
+echo "(issues #8, #10, #11)."

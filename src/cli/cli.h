@@ -52,5 +52,6 @@ int hw_cmd_gate(hw_cli *cli, int argc, char **argv);
 int hw_cmd_ledger(hw_cli *cli, int argc, char **argv);
 int hw_cmd_glossary(hw_cli *cli, int argc, char **argv);
 int hw_cmd_plan(hw_cli *cli, int argc, char **argv);
+int hw_cmd_probe(hw_cli *cli, int argc, char **argv);
 
 #endif

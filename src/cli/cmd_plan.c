@@ -5,6 +5,7 @@
  */
 #include "cli/cli.h"
 #include "planner/planner.h"
+#include "probes/probes.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -347,7 +348,31 @@ int hw_cmd_plan(hw_cli *cli, int argc, char **argv)
 	if ((err = hw_model_load(&m, model)) ||
 	    (err = hw_engine_find(&in.engine, ENGINES, engine)))
 		return hw_cli_error(err);
-	if (gpu) {
+	if (gpu && !strcmp(gpu, "probed")) {
+		/* plan against the free memory of this machine's first GPU */
+		hw_probe *pr = calloc(1, sizeof(*pr));
+		const hw_reading *free_mem = NULL;
+
+		if (!pr)
+			return hw_cli_fail(HW_EXIT_ENV, "out of memory");
+		hw_probe_local(pr);
+		if (pr->ngpus && pr->gpus[0].r[GR_MEM_FREE].status == HW_READ_OK)
+			free_mem = &pr->gpus[0].r[GR_MEM_FREE];
+		if (!free_mem) {
+			fprintf(stderr, "hwledger: --gpu probed: no GPU with a "
+					"known free memory (%s)\n",
+				pr->ngpus ? pr->gpus[0].r[GR_MEM_FREE].reason
+					  : pr->nvidia.reason);
+			free(pr);
+			return HW_EXIT_ENV;
+		}
+		in.gpu_memory = free_mem->value;
+		snprintf(in.gpu_name, sizeof(in.gpu_name), "probed GPU 0 (%.40s)",
+			 pr->gpus[0].r[GR_NAME].status == HW_READ_OK
+				 ? pr->gpus[0].r[GR_NAME].text
+				 : "unnamed");
+		free(pr);
+	} else if (gpu) {
 		hw_gpu g;
 
 		if ((err = hw_gpu_find(&g, GPUS, gpu)))

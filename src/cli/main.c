@@ -35,9 +35,10 @@ static const hw_command commands[] = {
 	 "[--export vllm|llama.cpp|mlx] [--sweep 'ctx=1k..128k batch=1..64']\n"
 	 "hwledger plan check [DIR] [--json]",
 	 5},
-	{"probe", NULL, "probe GPUs and hosts, run probe checks",
-	 "hwledger probe [--json] [--ssh USER@HOST]\n"
-	 "hwledger probe check [DIR]",
+	{"probe", hw_cmd_probe, "probe GPUs and hosts, run probe checks",
+	 "hwledger probe [--json] [--ssh USER@HOST]... [--hosts FILE] "
+	 "[--timeout SECONDS] [--pool N]\n"
+	 "hwledger probe check [DIR] [--json] [--ssh USER@HOST]...",
 	 6},
 	{"ledger", hw_cmd_ledger, "the signed, hash-chained evidence ledger",
 	 "hwledger ledger keygen [--name NAME] [--dir DIR]\n"

@@ -99,3 +99,16 @@ mkdir -p "$work"
     "cd '$root' && '$hw' plan --model '$gg' --json" "head -c $hb '$gg'"
   rm -f "$gg"
 } | tee -a "$work/results.txt"
+
+{
+  # issue #6: a local probe with no GPU vs cat of the two /proc files it
+  # reads; 50 fake ssh hosts that each take 200 ms vs the slowest one alone
+  compare "local probe (no GPU) vs cat cpuinfo+meminfo" "<= 5x" \
+    "HWLEDGER_NVML_LIB=/none '$hw' probe --json" "cat /proc/cpuinfo /proc/meminfo"
+  hosts=()
+  for i in $(seq 1 50); do hosts+=(--ssh "ops@slow$i"); done
+  fakes=$root/tests/fakes/bin
+  compare "probe 50 ssh hosts of 200 ms vs one host" "<= 2x" \
+    "PATH='$fakes':\$PATH FAKE_SSH_DELAY=0.2 '$hw' probe --json ${hosts[*]}" \
+    "PATH='$fakes':\$PATH FAKE_SSH_DELAY=0.2 '$hw' probe --json --ssh ops@slow1"
+} | tee -a "$work/results.txt"

@@ -1,0 +1,180 @@
+/*
+ * cmd_probe.c — `hwledger probe [--json] [--ssh USER@HOST]...
+ * [--hosts FILE] [--timeout S] [--pool N]` and `hwledger probe check [DIR]
+ * [--json]`. Without --ssh or --hosts the local machine is probed.
+ */
+#include "cli/cli.h"
+#include "probes/probes.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_HOSTS 1024
+
+typedef struct probe_opts {
+	const char *hosts[MAX_HOSTS];
+	size_t n;
+	double timeout;
+	int pool;
+	int json;
+	hw_buf hostfile;
+} probe_opts;
+
+static int parse_opts(probe_opts *o, int argc, char **argv, int check,
+		      const char **dir)
+{
+	memset(o, 0, sizeof(*o));
+	o->timeout = 10;
+	o->pool = 64;
+	hw_buf_init(&o->hostfile, 1 << 20);
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (!strcmp(a, "--json")) {
+			o->json = 1;
+		} else if (!strcmp(a, "--ssh") && v && o->n < MAX_HOSTS) {
+			o->hosts[o->n++] = v;
+			i++;
+		} else if (!strcmp(a, "--hosts") && v) {
+			char *line;
+			int err = hw_file_read(&o->hostfile, v, 1 << 20);
+
+			if (err)
+				return hw_cli_error(err);
+			for (line = o->hostfile.data; line && *line;) {
+				char *nl = strchr(line, '\n');
+
+				if (nl)
+					*nl = '\0';
+				line += strspn(line, " \t");
+				if (*line && *line != '#' && o->n < MAX_HOSTS)
+					o->hosts[o->n++] = line;
+				line = nl ? nl + 1 : NULL;
+			}
+			i++;
+		} else if (!strcmp(a, "--timeout") && v && atof(v) > 0) {
+			o->timeout = atof(v);
+			i++;
+		} else if (!strcmp(a, "--pool") && v && atoi(v) > 0) {
+			o->pool = atoi(v);
+			i++;
+		} else if (check && a[0] != '-' && dir) {
+			*dir = a;
+		} else {
+			return hw_cli_usage_error("probe",
+						  "probe: bad argument '%s'", a);
+		}
+	}
+	return 0;
+}
+
+static int gather(probe_opts *o, hw_probe **out, size_t *n)
+{
+	*n = o->n ? o->n : 1;
+	*out = calloc(*n, sizeof(**out));
+	if (!*out)
+		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	if (!o->n)
+		return hw_probe_local(*out);
+	return hw_probe_remote(*out, o->hosts, o->n, o->pool, o->timeout);
+}
+
+/* Implements: FR-PROBE-005 */
+static int probe_check(hw_cli *cli, int argc, char **argv)
+{
+	const char *dir = "probes/checks";
+	probe_opts o;
+	hw_probe *p = NULL;
+	size_t n = 0, nfiles = 0, failed = 0;
+	char **files = NULL;
+	cJSON *all = NULL, *arr;
+	int code, err;
+
+	if ((code = parse_opts(&o, argc, argv, 1, &dir)))
+		return code;
+	if ((err = hw_dir_list(&files, &nfiles, dir, ".json")) ||
+	    (err = gather(&o, &p, &n))) {
+		hw_strv_free(files);
+		free(p);
+		hw_buf_free(&o.hostfile);
+		return hw_cli_error(err);
+	}
+	all = cJSON_CreateObject();
+	hw_json_add_str(all, "schema", "hwledger.probecheck-results/1");
+	arr = cJSON_AddArrayToObject(all, "checks");
+	for (size_t i = 0; i < nfiles; i++) {
+		cJSON *r = NULL;
+		const cJSON *fails, *f;
+
+		if ((err = hw_probe_check_file(&r, files[i], p, n)))
+			break;
+		fails = cJSON_GetObjectItemCaseSensitive(r, "failures");
+		failed += cJSON_GetArraySize(fails) > 0;
+		if (!o.json && !cli->quiet) {
+			printf("%-4s %s\n", cJSON_GetArraySize(fails) ? "FAIL" : "ok",
+			       cJSON_GetObjectItemCaseSensitive(r, "name")->valuestring);
+			cJSON_ArrayForEach(f, fails)
+				printf("       %s\n", f->valuestring);
+		}
+		cJSON_AddItemToArray(arr, r);
+	}
+	hw_json_add_num(all, "total", (double)nfiles);
+	hw_json_add_num(all, "failed", (double)failed);
+	if (!err) {
+		/* the readings the checks were judged on travel with them */
+		hw_buf b;
+		cJSON *pj = NULL;
+
+		hw_buf_init(&b, 0);
+		if (!hw_probe_json(&b, p, n) &&
+		    !hw_json_parse(&pj, "probe", b.data, b.len))
+			cJSON_AddItemToObject(all, "probe", pj);
+		hw_buf_free(&b);
+	}
+	if (err)
+		code = hw_cli_error(err);
+	else if (o.json)
+		code = hw_json_fprint(stdout, all) ? HW_EXIT_ENV
+		       : failed		   ? HW_EXIT_FAIL
+						   : HW_EXIT_OK;
+	else {
+		if (!cli->quiet)
+			printf("\nprobe check: %zu checks, %zu failed\n", nfiles,
+			       failed);
+		code = failed ? HW_EXIT_FAIL : HW_EXIT_OK;
+	}
+	cJSON_Delete(all);
+	hw_strv_free(files);
+	free(p);
+	hw_buf_free(&o.hostfile);
+	return hw_cli_finish(code);
+}
+
+/* Implements: FR-PROBE-001, FR-PROBE-004 */
+int hw_cmd_probe(hw_cli *cli, int argc, char **argv)
+{
+	probe_opts o;
+	hw_probe *p = NULL;
+	size_t n = 0;
+	hw_buf out;
+	int code, err;
+
+	if (argc >= 2 && !strcmp(argv[1], "check"))
+		return probe_check(cli, argc - 1, argv + 1);
+	if (argc >= 2 && hw_cli_is_help(argv[1])) {
+		hw_cli_print_command_usage(stdout, hw_cli_find("probe"));
+		return hw_cli_finish(HW_EXIT_OK);
+	}
+	if ((code = parse_opts(&o, argc, argv, 0, NULL)))
+		return code;
+	hw_buf_init(&out, 0);
+	err = gather(&o, &p, &n);
+	if (!err)
+		err = o.json ? hw_probe_json(&out, p, n) : hw_probe_text(&out, p, n);
+	if (!err && fwrite(out.data, 1, out.len, stdout) != out.len)
+		err = hw_error_set(HW_EIO, NULL, 0, 0, "cannot write output");
+	hw_buf_free(&out);
+	free(p);
+	hw_buf_free(&o.hostfile);
+	return hw_cli_finish(err ? hw_cli_error(err) : HW_EXIT_OK);
+}

@@ -1,0 +1,168 @@
+/*
+ * test_probes.c — the vendor-output parsers and the command runner, on the
+ * broken outputs real tools produce: truncated CSV, missing columns, units
+ * where numbers belong, garbage, hangs, floods.
+ */
+#include "harness.h"
+
+#include "probes/probes.h"
+
+static hw_probe p;
+
+/* Verifies: FR-PROBE-001, FR-PROBE-004 */
+static void test_nvidia_smi_csv_good_and_broken_lines(void **state)
+{
+	const char *csv =
+		"NVIDIA A100-SXM4-80GB, GPU-1, 00000000:07:00.0, 81920, 100, 81820, 5, 30, 60.5, 400.00, 1410, 1593\n"
+		"NVIDIA L4, GPU-2, 00000000:08:00.0, 23034, 0, 23034, [N/A], 40, [Not Supported], 72.00, 2040\n"
+		"Tesla T4, GPU-3, 0000:09:00.0, 15360 MiB, abc, -5, 0, 0, 0, 0, 0, 0\n"
+		"\n";
+
+	(void)state;
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(hw_parse_nvidia_smi_csv(&p, csv, strlen(csv)), HW_OK);
+	assert_int_equal(p.ngpus, 3);
+	assert_string_equal(p.gpus[0].r[GR_NAME].text, "NVIDIA A100-SXM4-80GB");
+	assert_true(p.gpus[0].r[GR_MEM_TOTAL].value == 81920.0 * 1048576);
+	assert_true(p.gpus[0].r[GR_POWER].value == 60.5);
+	assert_int_equal(p.gpus[1].r[GR_UTIL].status, HW_READ_UNSUPPORTED);
+	assert_int_equal(p.gpus[1].r[GR_POWER].status, HW_READ_UNSUPPORTED);
+	assert_true(p.gpus[1].r[GR_POWER].value == 0);
+	/* the line stopped one column short */
+	assert_int_equal(p.gpus[1].r[GR_CLOCK_MEM].status, HW_READ_ERROR);
+	assert_non_null(strstr(p.gpus[1].r[GR_CLOCK_MEM].reason, "11 of 12"));
+	/* units in a nounits field, letters, negatives: errors, not zeros */
+	assert_int_equal(p.gpus[2].r[GR_MEM_TOTAL].status, HW_READ_ERROR);
+	assert_non_null(strstr(p.gpus[2].r[GR_MEM_TOTAL].reason, "not a number"));
+	assert_int_equal(p.gpus[2].r[GR_MEM_USED].status, HW_READ_ERROR);
+	assert_int_equal(p.gpus[2].r[GR_MEM_FREE].status, HW_READ_ERROR);
+	assert_int_equal(p.gpus[2].r[GR_UTIL].status, HW_READ_OK);
+}
+
+/* Verifies: FR-PROBE-002 */
+static void test_rocm_smi_and_system_profiler_garbage(void **state)
+{
+	const char *rocm = "{\"card0\": {\"Card series\": \"Radeon\", "
+			   "\"VRAM Total Memory (B)\": \"lots\", "
+			   "\"GPU use (%)\": 7, \"Temperature (Sensor edge) (C)\": "
+			   "\"N/A\"}, \"system\": {}}";
+
+	(void)state;
+	memset(&p, 0, sizeof(p));
+	hw_parse_rocm_smi_json(&p, "WARNING: garbage", 16);
+	assert_int_equal(p.amd.status, HW_READ_ERROR);
+	assert_int_equal(p.ngpus, 0);
+	hw_parse_rocm_smi_json(&p, rocm, strlen(rocm));
+	assert_int_equal(p.ngpus, 1);
+	assert_int_equal(p.gpus[0].r[GR_MEM_TOTAL].status, HW_READ_ERROR);
+	assert_non_null(strstr(p.gpus[0].r[GR_MEM_TOTAL].reason, "'lots'"));
+	assert_true(p.gpus[0].r[GR_UTIL].value == 7);
+	assert_int_equal(p.gpus[0].r[GR_TEMP].status, HW_READ_UNSUPPORTED);
+	assert_int_equal(p.gpus[0].r[GR_MEM_FREE].status, HW_READ_UNSUPPORTED);
+	memset(&p, 0, sizeof(p));
+	{
+		const char *sp = "{\"SPDisplaysDataType\": [{}], "
+				 "\"SPHardwareDataType\": [{\"physical_memory\": "
+				 "\"many\"}]}";
+
+		hw_parse_system_profiler(&p, sp, strlen(sp));
+	}
+	assert_int_equal(p.ngpus, 1);
+	assert_int_equal(p.gpus[0].r[GR_MEM_TOTAL].status, HW_READ_ERROR);
+	hw_parse_system_profiler(&p, "[", 1);
+	assert_int_equal(p.apple.status, HW_READ_ERROR);
+}
+
+/* Verifies: FR-PROBE-003 */
+static void test_meminfo_and_cpuinfo_odd_inputs(void **state)
+{
+	const char *mem = "MemTotal:  abc kB\nMemAvailable: 2048 kB\n";
+	const char *cpu = "processor : 0\nprocessor : 1\nModel : Raspberry Pi 4\n";
+
+	(void)state;
+	memset(&p, 0, sizeof(p));
+	hw_parse_meminfo(&p, mem, strlen(mem));
+	assert_int_equal(p.host_r[HR_MEM_TOTAL].status, HW_READ_ERROR);
+	assert_true(p.host_r[HR_MEM_AVAILABLE].value == 2048.0 * 1024);
+	assert_int_equal(p.host_r[HR_HUGEPAGES_TOTAL].status, HW_READ_UNSUPPORTED);
+	hw_parse_cpuinfo(&p, cpu, strlen(cpu));
+	assert_string_equal(p.host_r[HR_CPU_MODEL].text, "Raspberry Pi 4");
+	assert_true(p.host_r[HR_THREADS].value == 2);
+	assert_int_equal(p.host_r[HR_CORES].status, HW_READ_UNSUPPORTED);
+	hw_parse_cpuinfo(&p, "", 0);
+	assert_int_equal(p.host_r[HR_THREADS].status, HW_READ_ERROR);
+}
+
+/* Verifies: FR-PROBE-004 */
+static void test_runner_kills_hangs_caps_floods_and_finds_missing_tools(
+	void **state)
+{
+	hw_cmd_result r;
+	char *hang[] = {"sleep", "30", NULL};
+	char *flood[] = {"head", "-c", "3000000", "/dev/zero", NULL};
+	char *none[] = {"hwledger-no-such-tool", NULL};
+	char *ok[] = {"sh", "-c", "echo hello; exit 3", NULL};
+
+	(void)state;
+	assert_int_equal(hw_run(&r, hang, 0.3, 1024), HW_OK);
+	assert_true(r.timed_out);
+	assert_int_equal(r.status, -1);
+	hw_cmd_result_free(&r);
+	assert_int_equal(hw_run(&r, flood, 10, 1000), HW_OK);
+	assert_true(r.truncated);
+	assert_int_equal(r.out.len, 1000);
+	hw_cmd_result_free(&r);
+	assert_int_equal(hw_run(&r, none, 5, 1000), HW_OK);
+	assert_true(r.not_found);
+	hw_cmd_result_free(&r);
+	assert_int_equal(hw_run(&r, ok, 5, 1000), HW_OK);
+	assert_int_equal(r.status, 3);
+	assert_string_equal(r.out.data, "hello\n");
+	hw_cmd_result_free(&r);
+}
+
+/* Verifies: FR-PROBE-005 */
+static void test_probe_checks_judge_every_host(void **state)
+{
+	hw_probe two[2];
+	cJSON *r = NULL;
+	const char *spec = "{\"name\": \"n\", \"expect\": {\"gpus_min\": 1, "
+			   "\"readings\": \"ok-or-unsupported\", "
+			   "\"host_memory_min_bytes\": 1000}}";
+
+	(void)state;
+	memset(two, 0, sizeof(two));
+	two[0].reachable = 1;
+	snprintf(two[0].host, sizeof(two[0].host), "a");
+	hw_reading_ok(&two[0].host_r[HR_MEM_TOTAL], 4096, "bytes");
+	two[0].ngpus = 1;
+	snprintf(two[1].host, sizeof(two[1].host), "b");
+	hw_reading_set(&two[1].error, HW_READ_ERROR, "refused");
+	hw_test_write("c.json", spec, strlen(spec));
+	assert_int_equal(hw_probe_check_file(&r, "c.json", two, 2), HW_OK);
+	assert_false(cJSON_IsTrue(cJSON_GetObjectItem(r, "ok")));
+	/* host a passes all three; host b fails all three */
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(r, "failures")), 3);
+	cJSON_Delete(r);
+	{
+		const char *d = "{\"name\": \"n\", \"expect\": {\"gpus_min\": \"x\"}}";
+
+		hw_test_write("d.json", d, strlen(d));
+	}
+	assert_int_equal(hw_probe_check_file(&r, "d.json", two, 1), HW_EINVAL);
+	assert_non_null(strstr(hw_error_last(), "must be a number"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_nvidia_smi_csv_good_and_broken_lines),
+		cmocka_unit_test(test_rocm_smi_and_system_profiler_garbage),
+		cmocka_unit_test(test_meminfo_and_cpuinfo_odd_inputs),
+		cmocka_unit_test(
+			test_runner_kills_hangs_caps_floods_and_finds_missing_tools),
+		hw_tmp_test(test_probe_checks_judge_every_host),
+	};
+
+	return cmocka_run_group_tests_name("probes", tests, NULL, NULL);
+}
