@@ -64,7 +64,9 @@ int nvmlInit_v2(void)
 	const char *path = getenv("FAKE_NVML_SCENARIO");
 	FILE *f = path ? fopen(path, "rb") : NULL;
 	static char buf[1 << 16];
+	const cJSON *init;
 	size_t n;
+	int rc;
 
 	if (!f)
 		return 9; /* NVML_ERROR_DRIVER_NOT_LOADED */
@@ -75,9 +77,14 @@ int nvmlInit_v2(void)
 	scenario = cJSON_Parse(buf);
 	if (!scenario)
 		return 999;
-	return cJSON_GetObjectItem(scenario, "init")
-		       ? cJSON_GetObjectItem(scenario, "init")->valueint
-		       : 0;
+	init = cJSON_GetObjectItem(scenario, "init");
+	rc = init ? init->valueint : 0;
+	if (rc != 0) {
+		/* A failed nvmlInit leaves nothing to shut down, like the real one. */
+		cJSON_Delete(scenario);
+		scenario = NULL;
+	}
+	return rc;
 }
 
 int nvmlShutdown(void);
