@@ -71,6 +71,11 @@ int hw_safetensors_header(long long *params, long long *bytes,
 	b.data[n] = '\0';
 	if ((err = hw_json_parse(&root, path, b.data, b.len)))
 		goto cleanup;
+	if (!cJSON_IsObject(root)) {
+		err = hw_error_set(HW_EINVAL, path, 1, 0,
+				   "the safetensors header is not a JSON object");
+		goto cleanup;
+	}
 	cJSON_ArrayForEach(t, root) {
 		const cJSON *dt = cJSON_GetObjectItemCaseSensitive(t, "dtype");
 		const cJSON *shape = cJSON_GetObjectItemCaseSensitive(t, "shape");

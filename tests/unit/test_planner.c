@@ -381,6 +381,18 @@ static void test_safetensors_headers_give_exact_sizes(void **state)
 	assert_int_equal(hw_safetensors_header(&params, &bytes,
 					       "short.safetensors"),
 			 HW_EINVAL);
+	/* a header that is JSON but not an object (found by fuzz_safetensors) */
+	memset(buf, 0, sizeof(buf));
+	put_le(buf, 6, 8);
+	memcpy(buf + 8, "[1, 2]", 6);
+	hw_test_write("array.safetensors", (char *)buf, 8 + 6);
+	assert_int_equal(hw_safetensors_header(&params, &bytes,
+					       "array.safetensors"),
+			 HW_EINVAL);
+	assert_non_null(strstr(hw_error_last(), "not a JSON object"));
+	memset(buf, 0, sizeof(buf));
+	put_le(buf, n, 8);
+	memcpy(buf + 8, hdr, n);
 	hw_test_write("tiny.safetensors", "abc", 3);
 	assert_int_equal(hw_safetensors_header(&params, &bytes,
 					       "tiny.safetensors"),
