@@ -8,6 +8,7 @@
 #   make fuzz       libFuzzer targets, a short bounded run (FUZZ_TIME seconds)
 #   make bench      benchmarks with their reference tools, as ratios
 #   make report     build, run every check on this repository, write the report
+#   make sast-baseline  accept today's SAST findings (review the diff)
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make clean
 #
@@ -62,7 +63,7 @@ say = printf '  %-5s %s\n' '$(1)' '$(2)'
 endif
 
 # ---- sources -------------------------------------------------------------
-MODULES  := util frs glossary trace planner probes ledger
+MODULES  := util frs glossary trace sast planner probes ledger
 LIB_SRCS := $(foreach m,$(MODULES),$(wildcard src/$(m)/*.c))
 CLI_SRCS := $(wildcard src/cli/*.c)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
@@ -74,7 +75,7 @@ FUZZ_SRCS  := $(wildcard tests/fuzz/fuzz_*.c)
 LIB := $(BUILD)/libhwledger.a
 BIN := $(BUILD)/hwledger
 
-.PHONY: all test check asan coverage fuzz bench report install clean help
+.PHONY: sast-baseline all test check asan coverage fuzz bench report install clean help
 
 all: $(BIN) $(LIB) $(BUILD)/compile_commands.json
 
@@ -130,7 +131,14 @@ test check: all $(UNIT_BINS) $(FAKES)
 ifeq ($(DOGFOOD),1)
 	@$(MAKE) --no-print-directory coverage
 	@ci/gate.sh $(BUILD) build/cov/test-results build/coverage.info
+	@echo "== hwledger sast (four analyzers, gated on traceability/sast-baseline.json)"
+	@ci/sast.sh $(BUILD)
 endif
+
+# Rewrites traceability/sast-baseline.json from a fresh analysis (review the
+# diff: every new entry is a finding accepted as known)
+sast-baseline: all
+	@UPDATE=1 ci/sast.sh $(BUILD)
 
 asan:
 	@$(MAKE) --no-print-directory BUILD=build/asan OPT="-O1 -g" DOGFOOD=0 \
@@ -197,6 +205,6 @@ clean:
 	rm -rf build
 
 help:
-	@sed -n '3,14p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,15p' Makefile | sed 's/^# \{0,1\}//'
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

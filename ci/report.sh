@@ -26,5 +26,8 @@ echo
 echo "== hwledger probe check"
 "$hw" probe check || exit $?
 echo
-echo "report: not run yet: sast, ledger signing of the results and the site"
-echo "(issues #8, #10, #11)."
+echo "== hwledger sast (SARIF log in $build/sast/hwledger.sarif)"
+ci/sast.sh "$build" || exit $?
+echo
+echo "report: not run yet: ledger signing of the results and the site"
+echo "(issues #10, #11)."

@@ -452,7 +452,7 @@ static int cmd_checkpoint(hw_cli *cli, int argc, char **argv)
 	size_t nkeys = 1;
 	hw_ledger l;
 	hw_event_list list;
-	hw_checkpoint c;
+	hw_checkpoint c = {0};
 	uint8_t (*leaves)[32] = NULL, root[32];
 	char origin[128];
 	int err;

@@ -53,9 +53,10 @@ static const hw_command commands[] = {
 	 "hwledger ledger prove SEQ\n"
 	 "hwledger ledger rotate --to PUBLIC_KEY_FILE",
 	 7},
-	{"sast", NULL, "run or import static analyzers, gate, SARIF",
+	{"sast", hw_cmd_sast, "run or import static analyzers, gate, SARIF",
 	 "hwledger sast [--tool NAME]... [--import FILE]... "
-	 "[--format text|json|sarif] [-o FILE] [--baseline FILE]",
+	 "[--format text|json|sarif] [-o FILE] [--baseline FILE] "
+	 "[--update-baseline]",
 	 8},
 	{"glossary", hw_cmd_glossary, "import, merge and lint glossaries",
 	 "hwledger glossary import FILE... [--format json|md] [--style STYLE] "
@@ -128,6 +129,7 @@ int hw_cli_fail(int code, const char *fmt, ...)
 
 	fputs("hwledger: ", stderr);
 	va_start(ap, fmt);
+	/* hwledger-sast-ignore FF1017: the format is the caller's, checked at compile time by __attribute__((format)) and -Wformat=2 */
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
@@ -147,6 +149,7 @@ int hw_cli_usage_error(const char *cmd, const char *fmt, ...)
 
 	fputs("hwledger: ", stderr);
 	va_start(ap, fmt);
+	/* hwledger-sast-ignore FF1017: the format is the caller's, checked at compile time by __attribute__((format)) and -Wformat=2 */
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);

@@ -366,7 +366,7 @@ static void classify(ctx *c, line *l, const char *raw, size_t n,
 	}
 	if (starts(p, n, "Source:") || starts(p, n, "Sources:")) {
 		l->kind = L_SOURCE;
-		l->def = memchr(p, ':', n) + 1;
+		l->def = (const char *)memchr(p, ':', n) + 1;
 		l->def_len = n - (size_t)(l->def - p);
 		trim(&l->def, &l->def_len);
 		return;

@@ -73,6 +73,14 @@ int hw_parse_meminfo(hw_probe *p, const char *text, size_t len)
 	return HW_OK;
 }
 
+/* The text after the first ':' of a "key : value" line, or "0". */
+static const char *after_colon(const char *line, size_t n)
+{
+	const char *c = memchr(line, ':', n);
+
+	return c ? c + 1 : "0";
+}
+
 /* Implements: FR-PROBE-003 */
 int hw_parse_cpuinfo(hw_probe *p, const char *text, size_t len)
 {
@@ -97,13 +105,10 @@ int hw_parse_cpuinfo(hw_probe *p, const char *text, size_t len)
 		if (n >= 9 && !memcmp(line, "processor", 9))
 			threads++;
 		else if (n >= 11 && !memcmp(line, "physical id", 11))
-			phys = strtol(memchr(line, ':', n) ? memchr(line, ':', n) + 1 : "0",
-				      NULL, 10);
+			phys = strtol(after_colon(line, n), NULL, 10);
 		else if (n >= 7 && !memcmp(line, "core id", 7) && npairs < 4096) {
 			long id = phys * 100000 +
-				  strtol(memchr(line, ':', n) ? memchr(line, ':', n) + 1
-							      : "0",
-					 NULL, 10);
+				  strtol(after_colon(line, n), NULL, 10);
 			int seen = 0;
 
 			for (size_t k = 0; k < npairs && !seen; k++)

@@ -168,10 +168,9 @@ static int select_files(pathset *out, hw_diags *diags, const hw_config *cfg)
 		for (char **g = pass ? cfg->tests : cfg->sources; g && *g; g++) {
 			char *r = glob_root(*g);
 
-			if (!r)
-				return hw_error_set(HW_ENOMEM, NULL, 0, 0,
-						    "out of memory");
-			err = pathset_add(&roots, r);
+			err = r ? pathset_add(&roots, r)
+				: hw_error_set(HW_ENOMEM, NULL, 0, 0,
+					       "out of memory");
 			free(r);
 			if (err)
 				break;

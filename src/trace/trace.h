@@ -76,6 +76,8 @@ typedef struct hw_src_file {
  * crash. f->path, f->lang and f->is_test must be set.
  */
 int hw_scan_text(hw_src_file *f, const char *text, size_t len);
+/* hw_scan_text keeping every function, tagged or not (for SAST findings). */
+int hw_scan_text_all(hw_src_file *f, const char *text, size_t len);
 void hw_src_file_free(hw_src_file *f);
 
 typedef struct hw_scan {

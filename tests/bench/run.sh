@@ -112,3 +112,27 @@ mkdir -p "$work"
     "PATH='$fakes':\$PATH FAKE_SSH_DELAY=0.2 '$hw' probe --json ${hosts[*]}" \
     "PATH='$fakes':\$PATH FAKE_SSH_DELAY=0.2 '$hw' probe --json --ssh ops@slow1"
 } | tee -a "$work/results.txt"
+
+{
+  # issue #8: importing a 50,000-result SARIF log (200 files of 250
+  # findings, resolved against the files) vs `jq length` over the same file
+  sa=$work/sast-50k
+  if [ ! -f "$sa/big.sarif" ]; then
+    mkdir -p "$sa/src"
+    for f in $(seq 0 199); do
+      awk -v f="$f" 'BEGIN { for (i = 0; i < 50; i++) {
+        printf "/* Implements: FR-B-%03d */\nint fn_%d_%d(char *d, const char *s)\n{\n", i, f, i
+        printf "\tstrcpy(d, s);\n\tsprintf(d, \"%%s\", s);\n\treturn 0;\n}\n\n" } }' > "$sa/src/f$f.c"
+    done
+    awk 'BEGIN { printf "{\"version\":\"2.1.0\",\"runs\":[{\"tool\":{\"driver\":{\"name\":\"Flawfinder\",\"rules\":[{\"id\":\"FF1004\"},{\"id\":\"FF1015\"}]}},\"results\":["
+      n = 0
+      for (f = 0; f < 200; f++) for (i = 0; i < 125; i++) for (k = 0; k < 2; k++) {
+        printf "%s{\"ruleId\":\"FF10%s\",\"level\":\"error\",\"message\":{\"text\":\"buffer: does not check for buffer overflows (CWE-120).\"},\"locations\":[{\"physicalLocation\":{\"artifactLocation\":{\"uri\":\"src/f%d.c\"},\"region\":{\"startLine\":%d,\"startColumn\":2}}}]}",
+          n++ ? "," : "", k ? "15" : "04", f, (i % 50) * 8 + 4 + k }
+      print "]}]}" }' > "$sa/big.sarif"
+  fi
+  n=$("$hw" -C "$sa" sast --import big.sarif --format json 2>/dev/null | jq .total)
+  [ "$n" -eq 50000 ] || { echo "bench: expected 50000 findings, got $n"; exit 1; }
+  compare "sast import, 50,000-result SARIF, vs jq length" "<= 0.5x" \
+    "'$hw' -C '$sa' sast --import big.sarif --format json; true" "jq length '$sa/big.sarif'"
+} | tee -a "$work/results.txt"

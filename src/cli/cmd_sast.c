@@ -1,0 +1,151 @@
+/*
+ * cmd_sast.c — `hwledger sast [--tool NAME]... [--import FILE]...
+ * [--format text|json|sarif] [-o FILE] [--baseline FILE]
+ * [--update-baseline]`.
+ *
+ * Imports analyzer reports (format detected), resolves them against the
+ * repository (relative paths, enclosing functions, FRs, fingerprints,
+ * inline suppressions, duplicate groups), applies the baseline and writes
+ * the findings. Exit 0 when no finding is new, 1 when one is (the gate),
+ * 2 when a report is malformed (and nothing is written), 3 when a tool
+ * cannot be run. See specs/sast.md.
+ */
+#include "cli/cli.h"
+#include "sast/sast.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_INPUTS 256
+
+typedef struct sast_opts {
+	const char *imports[MAX_INPUTS];
+	size_t nimports;
+	const char *tools[MAX_INPUTS];
+	size_t ntools;
+	const char *format;
+	const char *out;
+	const char *baseline;
+	int update;
+} sast_opts;
+
+static int parse(sast_opts *o, int argc, char **argv)
+{
+	memset(o, 0, sizeof(*o));
+	o->format = "text";
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		int takes = !strcmp(a, "--import") || !strcmp(a, "--tool") ||
+			    !strcmp(a, "--format") || !strcmp(a, "-o") ||
+			    !strcmp(a, "--baseline");
+
+		if (takes && i + 1 >= argc)
+			return hw_cli_usage_error("sast", "%s needs a value", a);
+		if (!strcmp(a, "--import") || !strcmp(a, "--tool")) {
+			int imp = a[2] == 'i';
+
+			if ((imp ? o->nimports : o->ntools) >= MAX_INPUTS)
+				return hw_cli_usage_error("sast",
+							  "more than %d %s",
+							  MAX_INPUTS, a);
+			if (imp)
+				o->imports[o->nimports++] = argv[++i];
+			else
+				o->tools[o->ntools++] = argv[++i];
+		} else if (!strcmp(a, "--format")) {
+			o->format = argv[++i];
+			if (strcmp(o->format, "text") && strcmp(o->format, "json") &&
+			    strcmp(o->format, "sarif"))
+				return hw_cli_usage_error(
+					"sast",
+					"--format must be text, json or sarif, "
+					"not '%s'",
+					o->format);
+		} else if (!strcmp(a, "-o")) {
+			o->out = argv[++i];
+		} else if (!strcmp(a, "--baseline")) {
+			o->baseline = argv[++i];
+		} else if (!strcmp(a, "--update-baseline")) {
+			o->update = 1;
+		} else {
+			return hw_cli_usage_error("sast", "unknown %s '%s'",
+						  a[0] == '-' ? "option"
+							      : "argument",
+						  a);
+		}
+	}
+	if (!o->nimports && !o->ntools)
+		return hw_cli_usage_error("sast",
+					  "give --import FILE or --tool NAME");
+	return -1;
+}
+
+static int write_out(const char *path, const hw_buf *b)
+{
+	if (path)
+		return hw_file_write_atomic(path, b->data ? b->data : "", b->len);
+	return fwrite(b->data ? b->data : "", 1, b->len, stdout) == b->len
+		       ? HW_OK
+		       : hw_error_set(HW_EIO, NULL, 0, 0, "cannot write output");
+}
+
+/* Implements: FR-SAST-001, FR-SAST-004 */
+int hw_cmd_sast(hw_cli *cli, int argc, char **argv)
+{
+	sast_opts o;
+	hw_findings f;
+	hw_diags d;
+	hw_buf out;
+	int code = parse(&o, argc, argv), err = HW_OK;
+
+	if (code >= 0)
+		return code;
+	if (o.ntools)
+		return hw_cli_fail(HW_EXIT_ENV,
+				   "sast --tool %s: running the analyzers is "
+				   "not built yet (tracked in issue #8); run "
+				   "them yourself and pass their reports with "
+				   "--import",
+				   o.tools[0]);
+	memset(&f, 0, sizeof(f));
+	hw_diags_init(&d);
+	for (size_t i = 0; i < o.nimports && !err; i++)
+		err = hw_sast_import(&f, &d, o.imports[i]);
+	if (!err && !d.errors)
+		err = hw_sast_resolve(&f, &d, NULL);
+	if (!cli->quiet || err || d.errors)
+		hw_diags_print(&d, stderr, cli->color_err);
+	if (!err && d.errors)
+		err = hw_error_set(HW_EINVAL, NULL, 0, 0,
+				   "%zu error%s in the reports; nothing "
+				   "written",
+				   d.errors, d.errors == 1 ? "" : "s");
+	hw_diags_free(&d);
+	if (!err && o.baseline && !o.update)
+		err = hw_sast_baseline_apply(&f, o.baseline);
+	if (!err && o.update) {
+		const char *path = o.baseline ? o.baseline : HW_SAST_BASELINE;
+
+		err = hw_sast_baseline_write(&f, path);
+		if (!err)
+			err = hw_sast_baseline_apply(&f, path);
+		if (!err && !cli->quiet)
+			fprintf(stderr,
+				"hwledger: %s: baseline of the %zu open "
+				"findings\n",
+				path, f.n - hw_sast_suppressed_count(&f));
+	}
+	hw_buf_init(&out, 0);
+	if (!err)
+		err = !strcmp(o.format, "json")    ? hw_sast_json(&out, &f)
+		      : !strcmp(o.format, "sarif") ? hw_sast_sarif(&out, &f)
+						   : hw_sast_text(&out, &f);
+	if (!err)
+		err = write_out(o.out, &out);
+	code = err ? hw_cli_error(err)
+	       : hw_sast_new_count(&f) ? HW_EXIT_FAIL
+				       : HW_EXIT_OK;
+	hw_buf_free(&out);
+	hw_findings_free(&f);
+	return hw_cli_finish(code);
+}

@@ -1,0 +1,543 @@
+/*
+ * import.c — analyzer reports to findings. cppcheck's XML v2 is read with
+ * expat (a DOCTYPE is refused, as for test reports); clang-tidy's text line
+ * by line, notes attached to the diagnostic above them; SARIF 2.1.0 and
+ * gcc's JSON diagnostics through cJSON. Malformed or truncated reports are
+ * errors with file:line; nothing is dropped without a word.
+ */
+#include "sast.h"
+
+#include <ctype.h>
+#include <expat.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void finding_free(hw_finding *x)
+{
+	free(x->rule);
+	free(x->tool_level);
+	free(x->file);
+	free(x->message);
+	free(x->notes);
+	free(x->function);
+	hw_strv_free(x->frs);
+	free(x->suppress_reason);
+}
+
+void hw_findings_free(hw_findings *f)
+{
+	for (size_t i = 0; i < f->n; i++)
+		finding_free(&f->items[i]);
+	free(f->items);
+	memset(f, 0, sizeof(*f));
+}
+
+const char *hw_severity_name(hw_severity s)
+{
+	return s == HW_SEV_ERROR ? "error" : s == HW_SEV_WARNING ? "warning" : "note";
+}
+
+static hw_finding *add(hw_findings *f, const char *tool, const char *rule,
+		       hw_severity sev, const char *level, const char *file,
+		       long line, long col, const char *msg)
+{
+	hw_finding *x;
+
+	if (f->n == f->cap) {
+		size_t cap = f->cap ? f->cap * 2 : 64;
+		hw_finding *v = realloc(f->items, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		f->items = v;
+		f->cap = cap;
+	}
+	x = &f->items[f->n];
+	memset(x, 0, sizeof(*x));
+	snprintf(x->tool, sizeof(x->tool), "%s", tool);
+	x->rule = hw_strdup(rule ? rule : "unknown");
+	x->severity = sev;
+	x->tool_level = hw_strdup(level ? level : "");
+	x->file = hw_strdup(file ? file : "");
+	x->line = line;
+	x->col = col;
+	x->message = hw_strdup(msg ? msg : "");
+	x->notes = hw_strdup("");
+	x->function = hw_strdup("");
+	x->group = (long)f->n;
+	if (!x->rule || !x->tool_level || !x->file || !x->message || !x->notes ||
+	    !x->function)
+		return NULL;
+	f->n++;
+	return x;
+}
+
+static int add_note(hw_finding *x, const char *text)
+{
+	size_t a = strlen(x->notes), b = strlen(text);
+	char *n = realloc(x->notes, a + b + 2);
+
+	if (!n)
+		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	memcpy(n + a, text, b);
+	n[a + b] = '\n';
+	n[a + b + 1] = '\0';
+	x->notes = n;
+	return HW_OK;
+}
+
+static int cwe_of(const char *s)
+{
+	const char *c = s ? strstr(s, "CWE-") : NULL;
+
+	return c ? atoi(c + 4) : 0;
+}
+
+/* ---- cppcheck XML v2 ---------------------------------------------------- */
+
+typedef struct cpx {
+	XML_Parser xp;
+	hw_findings *f;
+	hw_diags *d;
+	const char *file;
+	long cur; /* index + 1 of the open <error> */
+	int err;
+} cpx;
+
+/* cppcheck writes a newline inside an attribute as the four bytes \012. */
+static void unescape_octal(char *s)
+{
+	char *w = s;
+
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] == '0' && s[2] == '1' && s[3] == '2') {
+			*w++ = '\n';
+			s += 3;
+		} else {
+			*w++ = *s;
+		}
+	}
+	*w = '\0';
+}
+
+static const char *attr(const XML_Char **a, const char *k)
+{
+	for (int i = 0; a[i]; i += 2)
+		if (!strcmp(a[i], k))
+			return a[i + 1];
+	return NULL;
+}
+
+static void XMLCALL cp_start(void *ud, const XML_Char *el, const XML_Char **a)
+{
+	cpx *c = ud;
+
+	if (c->err)
+		return;
+	if (!strcmp(el, "error")) {
+		const char *sev = attr(a, "severity"), *id = attr(a, "id");
+		hw_severity s = !sev				? HW_SEV_WARNING
+				: !strcmp(sev, "error")		? HW_SEV_ERROR
+				: !strcmp(sev, "warning")	? HW_SEV_WARNING
+								: HW_SEV_NOTE;
+		const char *msg = attr(a, "msg"), *verbose = attr(a, "verbose");
+		hw_finding *x = add(c->f, "cppcheck", id, s, sev, attr(a, "file0"),
+				    0, 0, msg ? msg : verbose);
+
+		if (!x || (verbose && msg && strcmp(verbose, msg) &&
+			   add_note(x, verbose))) {
+			c->err = hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+			XML_StopParser(c->xp, XML_FALSE);
+			return;
+		}
+		unescape_octal(x->message);
+		unescape_octal(x->notes);
+		x->cwe = attr(a, "cwe") ? atoi(attr(a, "cwe")) : 0;
+		c->cur = (long)c->f->n;
+	} else if (!strcmp(el, "location") && c->cur) {
+		hw_finding *x = &c->f->items[c->cur - 1];
+		const char *file = attr(a, "file"), *line = attr(a, "line");
+
+		if (!x->line && file) {
+			free(x->file);
+			x->file = hw_strdup(file);
+			x->line = line ? atol(line) : 0;
+			x->col = attr(a, "column") ? atol(attr(a, "column")) : 0;
+		} else if (file) {
+			char note[512];
+
+			snprintf(note, sizeof(note), "%s:%s: %s", file,
+				 line ? line : "?", attr(a, "info") ? attr(a, "info") : "");
+			add_note(x, note);
+		}
+	}
+}
+
+static void XMLCALL cp_end(void *ud, const XML_Char *el)
+{
+	cpx *c = ud;
+
+	if (!strcmp(el, "error"))
+		c->cur = 0;
+}
+
+static void XMLCALL cp_doctype(void *ud, const XML_Char *n, const XML_Char *s,
+			       const XML_Char *p, int i)
+{
+	cpx *c = ud;
+
+	(void)n;
+	(void)s;
+	(void)p;
+	(void)i;
+	c->err = hw_diags_add(c->d, HW_DIAG_ERROR, c->file,
+			      (long)XML_GetCurrentLineNumber(c->xp), 0,
+			      "DOCTYPE refused in an analyzer report");
+	if (!c->err)
+		c->err = HW_EINVAL;
+	XML_StopParser(c->xp, XML_FALSE);
+}
+
+static int import_cppcheck(hw_findings *f, hw_diags *d, const char *file,
+			   const char *text, size_t len)
+{
+	cpx c = {0};
+	size_t before = f->n;
+
+	c.f = f;
+	c.d = d;
+	c.file = file;
+	c.xp = XML_ParserCreate("UTF-8");
+	if (!c.xp)
+		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	XML_SetUserData(c.xp, &c);
+	XML_SetElementHandler(c.xp, cp_start, cp_end);
+	XML_SetStartDoctypeDeclHandler(c.xp, cp_doctype);
+	if (XML_Parse(c.xp, text, (int)len, XML_TRUE) != XML_STATUS_OK && !c.err) {
+		c.err = hw_diags_add(d, HW_DIAG_ERROR, file,
+				     (long)XML_GetCurrentLineNumber(c.xp),
+				     (long)XML_GetCurrentColumnNumber(c.xp) + 1,
+				     "malformed XML: %s",
+				     XML_ErrorString(XML_GetErrorCode(c.xp)));
+		if (!c.err)
+			c.err = HW_EINVAL;
+	}
+	XML_ParserFree(c.xp);
+	if (c.err == HW_EINVAL) { /* a broken report is not evidence */
+		while (f->n > before)
+			finding_free(&f->items[--f->n]);
+		return HW_OK;
+	}
+	return c.err;
+}
+
+/* ---- clang-tidy text ---------------------------------------------------- */
+
+/*
+ * Splits "FILE:LINE:COL" (buf, NUL-terminated at the ": level: " marker);
+ * 0 when the place is not of that shape.
+ */
+static int tidy_place(char *buf, long *line, long *col)
+{
+	char *c2 = strrchr(buf, ':'), *c1, *end;
+
+	if (!c2)
+		return 0;
+	*c2 = '\0';
+	c1 = strrchr(buf, ':');
+	if (!c1 || c1 == buf)
+		return 0;
+	*col = strtol(c2 + 1, &end, 10);
+	if (end == c2 + 1 || *end)
+		return 0;
+	*line = strtol(c1 + 1, &end, 10);
+	if (end == c1 + 1 || *end != '\0' || *line < 1)
+		return 0;
+	*c1 = '\0';
+	return 1;
+}
+
+/*
+ * clang-tidy prints "FILE:LINE:COL: warning|error|note: MESSAGE [check]",
+ * then the source line and a caret; notes belong to the diagnostic above
+ * them. Lines that look like a diagnostic but cannot be read, and the
+ * tool's own failures ("Error while processing"), are warnings.
+ */
+static int import_clang_tidy(hw_findings *f, hw_diags *d, const char *file,
+			     const char *text, size_t len)
+{
+	hw_finding *last = NULL;
+	long lineno = 0;
+
+	for (size_t i = 0; i < len;) {
+		const char *p = text + i, *nl = memchr(p, '\n', len - i);
+		size_t n = nl ? (size_t)(nl - p) : len - i;
+		char buf[4096], *kind, *msg, *check;
+		static const char *marks[] = {
+			[HW_SEV_ERROR] = ": error: ",
+			[HW_SEV_WARNING] = ": warning: ",
+			[HW_SEV_NOTE] = ": note: "};
+		hw_severity sev = HW_SEV_WARNING;
+		long l = 0, c = 0;
+
+		i += n + 1;
+		lineno++;
+		memcpy(buf, p, n < sizeof(buf) ? n : sizeof(buf) - 1);
+		buf[n < sizeof(buf) ? n : sizeof(buf) - 1] = '\0';
+		if (!strncmp(buf, "Error while processing", 22)) {
+			hw_diags_add(d, HW_DIAG_WARNING, file, lineno, 0,
+				     "clang-tidy failed on a file: %s", buf);
+			continue;
+		}
+		kind = NULL; /* the first marker: a message may quote another */
+		for (int k = 0; k < 3; k++) {
+			char *m = strstr(buf, marks[k]);
+
+			if (m && (!kind || m < kind)) {
+				kind = m;
+				sev = (hw_severity)k;
+			}
+		}
+		if (!kind)
+			continue; /* source lines, carets, counts */
+		if (n >= sizeof(buf)) {
+			hw_diags_add(d, HW_DIAG_WARNING, file, lineno, 0,
+				     "a diagnostic line over %zu bytes, skipped",
+				     sizeof(buf) - 1);
+			continue;
+		}
+		msg = kind + strlen(marks[sev]);
+		*kind = '\0';
+		if (!tidy_place(buf, &l, &c)) {
+			hw_diags_add(d, HW_DIAG_WARNING, file, lineno, 0,
+				     "a diagnostic without FILE:LINE:COL, "
+				     "skipped");
+			continue;
+		}
+		if (sev == HW_SEV_NOTE) {
+			char note[4300];
+
+			snprintf(note, sizeof(note), "%s:%ld: %s", buf, l, msg);
+			if (last && add_note(last, note))
+				return HW_ENOMEM;
+			continue;
+		}
+		check = strrchr(msg, '[');
+		if (check && msg[strlen(msg) - 1] == ']') {
+			char *end = check; /* "message [check-name]" */
+
+			while (end > msg && end[-1] == ' ')
+				end--;
+			*end = '\0';
+			check++;
+			check[strlen(check) - 1] = '\0';
+		} else {
+			check = "clang-diagnostic";
+		}
+		last = add(f, "clang-tidy", check, sev,
+			   sev == HW_SEV_ERROR ? "error" : "warning", buf, l, c,
+			   msg);
+		if (!last)
+			return hw_error_set(HW_ENOMEM, NULL, 0, 0,
+					    "out of memory");
+	}
+	return HW_OK;
+}
+
+/* ---- SARIF 2.1.0 ---------------------------------------------------------- */
+
+static hw_severity level_of(const char *l)
+{
+	if (!l || !strcmp(l, "warning"))
+		return HW_SEV_WARNING;
+	return !strcmp(l, "error") ? HW_SEV_ERROR : HW_SEV_NOTE;
+}
+
+static const char *jstr(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static long jnum(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	return cJSON_IsNumber(v) ? (long)v->valuedouble : 0;
+}
+
+static int import_sarif(hw_findings *f, hw_diags *d, const char *file,
+			const cJSON *root)
+{
+	const cJSON *runs = cJSON_GetObjectItemCaseSensitive(root, "runs"), *run;
+	int err = HW_OK;
+
+	if (!cJSON_IsArray(runs))
+		return hw_diags_add(d, HW_DIAG_ERROR, file, 1, 0,
+				    "SARIF without a \"runs\" array");
+	cJSON_ArrayForEach(run, runs) {
+		const cJSON *driver = cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItemCaseSensitive(run, "tool"), "driver");
+		const char *tool = jstr(driver, "name");
+		const cJSON *rules = cJSON_GetObjectItemCaseSensitive(driver, "rules");
+		const cJSON *res;
+
+		cJSON_ArrayForEach(res, cJSON_GetObjectItemCaseSensitive(run, "results")) {
+			const cJSON *loc = cJSON_GetObjectItemCaseSensitive(
+				cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(
+							   res, "locations"),
+						   0),
+				"physicalLocation");
+			const cJSON *region = cJSON_GetObjectItemCaseSensitive(loc, "region");
+			const char *uri = jstr(cJSON_GetObjectItemCaseSensitive(
+						       loc, "artifactLocation"),
+					       "uri");
+			const char *rule = jstr(res, "ruleId");
+			const cJSON *msg = cJSON_GetObjectItemCaseSensitive(res, "message");
+			hw_finding *x;
+
+			if (uri && !strncmp(uri, "file://", 7))
+				uri += 7;
+			x = add(f, tool ? tool : "sarif", rule, level_of(jstr(res, "level")),
+				jstr(res, "level") ? jstr(res, "level") : "warning", uri,
+				jnum(region, "startLine"), jnum(region, "startColumn"),
+				jstr(msg, "text"));
+			if (!x)
+				return hw_error_set(HW_ENOMEM, NULL, 0, 0,
+						    "out of memory");
+			x->cwe = cwe_of(x->message);
+			if (!x->cwe && rule) { /* flawfinder puts CWEs in rule names */
+				const cJSON *r;
+
+				cJSON_ArrayForEach(r, rules)
+					if (jstr(r, "id") && !strcmp(jstr(r, "id"), rule)) {
+						char *s = cJSON_PrintUnformatted(r);
+
+						x->cwe = cwe_of(s);
+						cJSON_free(s);
+						break;
+					}
+			}
+			if (!uri)
+				err = hw_diags_add(d, HW_DIAG_WARNING, file, 0, 0,
+						   "a %s result (%s) has no "
+						   "location",
+						   x->tool, x->rule);
+		}
+	}
+	return err;
+}
+
+/* ---- gcc JSON diagnostics ---------------------------------------------- */
+
+static int import_gcc(hw_findings *f, hw_diags *d, const char *file,
+		      const cJSON *root)
+{
+	const cJSON *diag;
+	int index = 0;
+
+	cJSON_ArrayForEach(diag, root) {
+		const cJSON *caret = cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(diag,
+									    "locations"),
+					   0),
+			"caret");
+		const char *kind = jstr(diag, "kind");
+		const char *opt = jstr(diag, "option");
+		const cJSON *child, *ev, *meta;
+		hw_finding *x;
+
+		index++;
+		if (!cJSON_IsObject(diag) || !kind) {
+			hw_diags_add(d, HW_DIAG_ERROR, file, 1, 0,
+				     "gcc diagnostic %d is not an object with "
+				     "a \"kind\"",
+				     index);
+			continue;
+		}
+		if (!strcmp(kind, "note"))
+			continue;
+		if (!caret)
+			hw_diags_add(d, HW_DIAG_WARNING, file, 1, 0,
+				     "gcc diagnostic %d (%s) has no location",
+				     index,
+				     jstr(diag, "message") ? jstr(diag, "message")
+							   : "");
+		x = add(f, "gcc", opt ? opt + (opt[0] == '-' && opt[1] == 'W' ? 2 : 0) : kind,
+			!strcmp(kind, "error") ? HW_SEV_ERROR : HW_SEV_WARNING, kind,
+			jstr(caret, "file"), jnum(caret, "line"), jnum(caret, "column"),
+			jstr(diag, "message"));
+		if (!x)
+			return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+		meta = cJSON_GetObjectItemCaseSensitive(diag, "metadata");
+		x->cwe = (int)jnum(meta, "cwe");
+		cJSON_ArrayForEach(child, cJSON_GetObjectItemCaseSensitive(diag, "children")) {
+			char note[1024];
+			const cJSON *cc = cJSON_GetObjectItemCaseSensitive(
+				cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(
+							   child, "locations"),
+						   0),
+				"caret");
+
+			snprintf(note, sizeof(note), "%s:%ld: %s",
+				 jstr(cc, "file") ? jstr(cc, "file") : "?",
+				 jnum(cc, "line"), jstr(child, "message") ? jstr(child, "message") : "");
+			add_note(x, note);
+		}
+		cJSON_ArrayForEach(ev, cJSON_GetObjectItemCaseSensitive(diag, "path")) {
+			char note[1024];
+			const cJSON *loc = cJSON_GetObjectItemCaseSensitive(ev, "location");
+
+			snprintf(note, sizeof(note), "path: %s:%ld: %s",
+				 jstr(loc, "file") ? jstr(loc, "file") : "?",
+				 jnum(loc, "line"),
+				 jstr(ev, "description") ? jstr(ev, "description") : "");
+			add_note(x, note);
+		}
+	}
+	return HW_OK;
+}
+
+/* Implements: FR-SAST-001 */
+int hw_sast_import_text(hw_findings *f, hw_diags *d, const char *file,
+			const char *text, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && isspace((unsigned char)text[i]))
+		i++;
+	if (i < len && text[i] == '<')
+		return import_cppcheck(f, d, file, text, len);
+	if (i < len && (text[i] == '{' || text[i] == '[')) {
+		cJSON *root = NULL;
+		int err;
+
+		if (hw_json_parse(&root, file, text, len))
+			return hw_diags_add_last_error(d);
+		err = cJSON_IsArray(root) ? import_gcc(f, d, file, root)
+		      : cJSON_GetObjectItemCaseSensitive(root, "runs")
+			      ? import_sarif(f, d, file, root)
+			      : hw_diags_add(d, HW_DIAG_ERROR, file, 1, 0,
+					     "JSON that is neither SARIF nor gcc "
+					     "diagnostics");
+		cJSON_Delete(root);
+		return err;
+	}
+	return import_clang_tidy(f, d, file, text, len);
+}
+
+int hw_sast_import(hw_findings *f, hw_diags *d, const char *path)
+{
+	hw_buf b;
+	int err;
+
+	hw_buf_init(&b, (size_t)256 << 20);
+	err = hw_file_read(&b, path, (size_t)256 << 20);
+	if (err && err != HW_ENOMEM)
+		err = hw_diags_add_last_error(d);
+	else if (!err)
+		err = hw_sast_import_text(f, d, path, b.data, b.len);
+	hw_buf_free(&b);
+	return err;
+}

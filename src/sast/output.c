@@ -1,0 +1,351 @@
+/*
+ * output.c — findings as text (grouped by file), hwledger JSON and SARIF
+ * 2.1.0. The SARIF log has one run per tool, the rules that run used (with
+ * a description), relative URIs against %SRCROOT%, the hwledger fingerprint
+ * as partialFingerprints "hwledger/v1", inline suppressions as SARIF
+ * suppressions and the baseline as baselineState.
+ */
+#include "sast.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
+
+/* A finding counts toward the gate: open, not a duplicate, not a note. */
+static int is_new(const hw_finding *x, long i)
+{
+	return !x->suppressed && !x->in_baseline && x->group == i &&
+	       x->severity != HW_SEV_NOTE;
+}
+
+/* Implements: FR-SAST-004 */
+size_t hw_sast_new_count(const hw_findings *f)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < f->n; i++)
+		n += is_new(&f->items[i], (long)i);
+	return n;
+}
+
+size_t hw_sast_suppressed_count(const hw_findings *f)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < f->n; i++)
+		n += f->items[i].suppressed != 0;
+	return n;
+}
+
+static int by_place(const void *a, const void *b)
+{
+	const hw_finding *x = *(const hw_finding *const *)a,
+			 *y = *(const hw_finding *const *)b;
+	int c = strcmp(x->file, y->file);
+
+	if (c)
+		return c;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+/* Implements: FR-SAST-002 */
+int hw_sast_text(hw_buf *out, const hw_findings *f)
+{
+	const hw_finding **v = malloc((f->n + 1) * sizeof(*v));
+	size_t count[3] = {0, 0, 0}, dup = 0, sup = 0;
+
+	if (!v)
+		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	for (size_t i = 0; i < f->n; i++)
+		v[i] = &f->items[i];
+	qsort(v, f->n, sizeof(*v), by_place);
+	for (size_t i = 0; i < f->n; i++) {
+		const hw_finding *x = v[i];
+		long self = (long)(x - f->items);
+
+		if (!i || strcmp(x->file, v[i - 1]->file))
+			hw_buf_printf(out, "%s%s\n", i ? "\n" : "",
+				      *x->file ? x->file : "(no location)");
+		hw_buf_printf(out, "  %ld:%ld  %-7s %s/%s  %s", x->line, x->col,
+			      hw_severity_name(x->severity), x->tool, x->rule,
+			      x->message);
+		if (*x->function)
+			hw_buf_printf(out, "  [in %s]", x->function);
+		for (size_t k = 0; x->frs && x->frs[k]; k++)
+			hw_buf_printf(out, "%s%s", k ? ", " : "  (", x->frs[k]);
+		if (x->frs && x->frs[0])
+			hw_buf_printf(out, ")");
+		if (x->group != self)
+			hw_buf_printf(out, "  same defect as %s/%s",
+				      f->items[x->group].tool,
+				      f->items[x->group].rule);
+		if (x->suppressed)
+			hw_buf_printf(out, "  suppressed: %s", x->suppress_reason);
+		else if (x->in_baseline)
+			hw_buf_printf(out, "  (baseline)");
+		hw_buf_printf(out, "\n");
+		if (x->group != self)
+			dup++;
+		else if (x->suppressed)
+			sup++;
+		else
+			count[x->severity]++;
+	}
+	free(v);
+	return hw_buf_printf(out,
+			     "%s%zu findings: %zu errors, %zu warnings, %zu "
+			     "notes open; %zu suppressed, %zu duplicates; %zu "
+			     "new\n",
+			     f->n ? "\n" : "", f->n, count[HW_SEV_ERROR],
+			     count[HW_SEV_WARNING], count[HW_SEV_NOTE], sup, dup,
+			     hw_sast_new_count(f));
+}
+
+static void frs_array(hw_jw *w, const hw_finding *x)
+{
+	hw_jw_array(w);
+	for (size_t k = 0; x->frs && x->frs[k]; k++)
+		hw_jw_str(w, x->frs[k]);
+	hw_jw_end(w);
+}
+
+/* Implements: FR-SAST-002, FR-SAST-003 */
+int hw_sast_json(hw_buf *out, const hw_findings *f)
+{
+	hw_jw w;
+
+	hw_jw_init(&w, out, 1);
+	hw_jw_object(&w);
+	hw_jw_kstr(&w, "schema", HW_SAST_SCHEMA);
+	hw_jw_key(&w, "findings");
+	hw_jw_array(&w);
+	for (size_t i = 0; i < f->n; i++) {
+		const hw_finding *x = &f->items[i];
+
+		hw_jw_object(&w);
+		hw_jw_kstr(&w, "tool", x->tool);
+		hw_jw_kstr(&w, "rule", x->rule);
+		hw_jw_kstr(&w, "severity", hw_severity_name(x->severity));
+		hw_jw_kstr(&w, "tool_level", x->tool_level);
+		hw_jw_key(&w, "cwe");
+		if (x->cwe)
+			hw_jw_int(&w, x->cwe);
+		else
+			hw_jw_null(&w);
+		hw_jw_kstr(&w, "file", x->file);
+		hw_jw_kint(&w, "line", x->line);
+		hw_jw_kint(&w, "column", x->col);
+		hw_jw_kstr(&w, "message", x->message);
+		hw_jw_kstr(&w, "notes", x->notes);
+		hw_jw_kstr(&w, "function", x->function);
+		hw_jw_key(&w, "frs");
+		frs_array(&w, x);
+		hw_jw_kstr(&w, "fingerprint", x->fingerprint);
+		hw_jw_kint(&w, "group", x->group);
+		hw_jw_kbool(&w, "suppressed", x->suppressed);
+		if (x->suppressed)
+			hw_jw_kstr(&w, "suppress_reason", x->suppress_reason);
+		hw_jw_kbool(&w, "in_baseline", x->in_baseline);
+		hw_jw_kbool(&w, "new", is_new(x, (long)i));
+		hw_jw_end(&w);
+	}
+	hw_jw_end(&w);
+	hw_jw_kint(&w, "total", (long long)f->n);
+	hw_jw_kint(&w, "new", (long long)hw_sast_new_count(f));
+	hw_jw_end(&w);
+	if (hw_jw_finish(&w))
+		return hw_jw_finish(&w);
+	return hw_buf_append(out, "\n", 1);
+}
+
+/* The distinct rules of one tool, in order of first use. */
+static size_t tool_rules(const hw_findings *f, const char *tool,
+			 const hw_finding **rules)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < f->n; i++) {
+		const hw_finding *x = &f->items[i];
+		size_t k;
+
+		if (strcmp(x->tool, tool))
+			continue;
+		for (k = 0; k < n && strcmp(rules[k]->rule, x->rule); k++)
+			;
+		if (k == n)
+			rules[n++] = x;
+	}
+	return n;
+}
+
+static size_t rule_index(const hw_finding **rules, size_t n, const char *rule)
+{
+	for (size_t k = 0; k < n; k++)
+		if (!strcmp(rules[k]->rule, rule))
+			return k;
+	return 0;
+}
+
+static void sarif_result(hw_jw *w, const hw_finding *x, size_t rule)
+{
+	char text[64];
+
+	hw_jw_object(w);
+	hw_jw_kstr(w, "ruleId", x->rule);
+	hw_jw_kint(w, "ruleIndex", (long long)rule);
+	hw_jw_kstr(w, "level", hw_severity_name(x->severity));
+	hw_jw_key(w, "message");
+	hw_jw_object(w);
+	hw_jw_kstr(w, "text", *x->message ? x->message : x->rule);
+	hw_jw_end(w);
+	if (*x->file) {
+		hw_jw_key(w, "locations");
+		hw_jw_array(w);
+		hw_jw_object(w);
+		hw_jw_key(w, "physicalLocation");
+		hw_jw_object(w);
+		hw_jw_key(w, "artifactLocation");
+		hw_jw_object(w);
+		hw_jw_kstr(w, "uri", x->file);
+		if (x->file[0] != '/')
+			hw_jw_kstr(w, "uriBaseId", "%SRCROOT%");
+		hw_jw_end(w);
+		if (x->line > 0) {
+			hw_jw_key(w, "region");
+			hw_jw_object(w);
+			hw_jw_kint(w, "startLine", x->line);
+			if (x->col > 0)
+				hw_jw_kint(w, "startColumn", x->col);
+			hw_jw_end(w);
+		}
+		hw_jw_end(w);
+		if (*x->function) {
+			hw_jw_key(w, "logicalLocations");
+			hw_jw_array(w);
+			hw_jw_object(w);
+			hw_jw_kstr(w, "name", x->function);
+			hw_jw_kstr(w, "kind", "function");
+			hw_jw_end(w);
+			hw_jw_end(w);
+		}
+		hw_jw_end(w);
+		hw_jw_end(w);
+	}
+	hw_jw_key(w, "partialFingerprints");
+	hw_jw_object(w);
+	hw_jw_kstr(w, "hwledger/v1", x->fingerprint);
+	hw_jw_end(w);
+	hw_jw_kstr(w, "baselineState", x->in_baseline ? "unchanged" : "new");
+	if (x->suppressed) {
+		hw_jw_key(w, "suppressions");
+		hw_jw_array(w);
+		hw_jw_object(w);
+		hw_jw_kstr(w, "kind", "inSource");
+		hw_jw_kstr(w, "justification", x->suppress_reason);
+		hw_jw_end(w);
+		hw_jw_end(w);
+	}
+	hw_jw_key(w, "properties");
+	hw_jw_object(w);
+	hw_jw_kstr(w, "toolLevel", x->tool_level);
+	if (x->cwe) {
+		snprintf(text, sizeof(text), "external/cwe/cwe-%d", x->cwe);
+		hw_jw_key(w, "tags");
+		hw_jw_array(w);
+		hw_jw_str(w, text);
+		hw_jw_end(w);
+	}
+	hw_jw_key(w, "frs");
+	frs_array(w, x);
+	hw_jw_end(w);
+	hw_jw_end(w);
+}
+
+static void sarif_run(hw_jw *w, const hw_findings *f, const char *tool,
+		      const hw_finding **rules)
+{
+	size_t nr = tool_rules(f, tool, rules);
+
+	hw_jw_object(w);
+	hw_jw_key(w, "tool");
+	hw_jw_object(w);
+	hw_jw_key(w, "driver");
+	hw_jw_object(w);
+	hw_jw_kstr(w, "name", tool);
+	hw_jw_key(w, "rules");
+	hw_jw_array(w);
+	for (size_t k = 0; k < nr; k++) {
+		hw_jw_object(w);
+		hw_jw_kstr(w, "id", rules[k]->rule);
+		hw_jw_key(w, "shortDescription");
+		hw_jw_object(w);
+		hw_jw_kstr(w, "text", rules[k]->rule);
+		hw_jw_end(w);
+		hw_jw_key(w, "fullDescription");
+		hw_jw_object(w);
+		hw_jw_kstr(w, "text", *rules[k]->message ? rules[k]->message
+							 : rules[k]->rule);
+		hw_jw_end(w);
+		hw_jw_key(w, "defaultConfiguration");
+		hw_jw_object(w);
+		hw_jw_kstr(w, "level", hw_severity_name(rules[k]->severity));
+		hw_jw_end(w);
+		hw_jw_end(w);
+	}
+	hw_jw_end(w);
+	hw_jw_end(w);
+	hw_jw_end(w);
+	hw_jw_key(w, "originalUriBaseIds");
+	hw_jw_object(w);
+	hw_jw_key(w, "%SRCROOT%");
+	hw_jw_object(w);
+	hw_jw_key(w, "description");
+	hw_jw_object(w);
+	hw_jw_kstr(w, "text", "the repository root");
+	hw_jw_end(w);
+	hw_jw_end(w);
+	hw_jw_end(w);
+	hw_jw_key(w, "results");
+	hw_jw_array(w);
+	for (size_t i = 0; i < f->n; i++)
+		if (!strcmp(f->items[i].tool, tool))
+			sarif_result(w, &f->items[i],
+				     rule_index(rules, nr, f->items[i].rule));
+	hw_jw_end(w);
+	hw_jw_end(w);
+}
+
+/* Implements: FR-SAST-004 */
+int hw_sast_sarif(hw_buf *out, const hw_findings *f)
+{
+	const hw_finding **rules = malloc((f->n + 1) * sizeof(*rules));
+	hw_jw w;
+	int err;
+
+	if (!rules)
+		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	hw_jw_init(&w, out, 1);
+	hw_jw_object(&w);
+	hw_jw_kstr(&w, "$schema", SARIF_SCHEMA);
+	hw_jw_kstr(&w, "version", "2.1.0");
+	hw_jw_key(&w, "runs");
+	hw_jw_array(&w);
+	for (size_t i = 0; i < f->n; i++) {
+		size_t j;
+
+		for (j = 0; j < i && strcmp(f->items[j].tool, f->items[i].tool);
+		     j++)
+			;
+		if (j == i) /* the first finding of its tool opens its run */
+			sarif_run(&w, f, f->items[i].tool, rules);
+	}
+	hw_jw_end(&w);
+	hw_jw_end(&w);
+	free(rules);
+	if ((err = hw_jw_finish(&w)))
+		return err;
+	return hw_buf_append(out, "\n", 1);
+}

@@ -1,0 +1,127 @@
+# tests/cli/test_sast.sh — `hwledger sast --import` on reports in the four
+# formats pointing into a fixture C file: unified text, JSON and SARIF,
+# the baseline gate, and broken reports that must write nothing.
+
+S=$FIXTURES/sast
+
+sast_setup() {
+  cp "$S/demo.c" "$S/cppcheck.xml" "$S/clang-tidy.txt" "$S/gcc.json" "$S/flawfinder.sarif" .
+}
+
+ALL=(--import cppcheck.xml --import clang-tidy.txt --import gcc.json --import flawfinder.sarif)
+
+# Verifies: FR-SAST-001, FR-SAST-002, FR-SAST-003
+test_sast_import_four_formats_groups_and_maps_to_frs() {
+  sast_setup
+  run "$HW" sast "${ALL[@]}" --format json
+  expect_rc 1
+  expect_err "demo.c:19: warning: hwledger-sast-ignore unusedVariable without a reason"
+  jq -e '.schema == "hwledger.sast/1" and .total == 10 and .new == 5
+         and ([.findings[].tool] | unique) == ["Flawfinder","clang-tidy","cppcheck","gcc"]
+         and (.findings[] | select(.rule == "bufferAccessOutOfBounds")
+              | .function == "copy_name" and .frs == ["FR-DEMO-001"] and .cwe == 788)
+         and (.findings[] | select(.rule == "memleak")
+              | .suppressed and .suppress_reason == "freed by the caller'"'"'s arena" and .new == false)
+         and (.findings[] | select(.rule == "clang-analyzer-core.DivideZero") | .new == false)
+         and (.findings[] | select(.rule == "FF1015") | .file == "demo.c" and .new)
+         and ([.findings[] | .fingerprint | length == 32] | all)' <<<"$OUT" >/dev/null
+  run "$HW" sast "${ALL[@]}"
+  expect_out "same defect as cppcheck/zerodiv"
+  expect_out "10 findings: 4 errors, 1 warnings, 2 notes open; 1 suppressed, 2 duplicates; 5 new"
+}
+
+# Verifies: FR-SAST-004
+test_sast_sarif_is_one_log_with_a_run_per_tool() {
+  sast_setup
+  run "$HW" sast "${ALL[@]}" --format sarif -o out.sarif
+  expect_rc 1
+  expect_no_out
+  jq -e '.version == "2.1.0" and (."$schema" | test("sarif-2.1.0"))
+         and (.runs | length) == 4
+         and ([.runs[] | . as $r | .results[] | $r.tool.driver.rules[.ruleIndex].id == .ruleId] | all)
+         and ([.runs[].results[].locations[]?.physicalLocation.artifactLocation
+               | .uri == "demo.c" and .uriBaseId == "%SRCROOT%"] | all)
+         and ([.runs[].results[] | .partialFingerprints."hwledger/v1" | length == 32] | all)
+         and ([.runs[].results[] | select(.suppressions) | .suppressions[0].kind] == ["inSource"])
+         and ([.runs[].tool.driver.rules[] | has("shortDescription")] | all)' out.sarif >/dev/null
+}
+
+# Verifies: FR-SAST-004
+test_sast_baseline_fails_only_on_new_findings() {
+  sast_setup
+  run "$HW" sast "${ALL[@]}" --baseline base.json --update-baseline
+  expect_rc 0
+  jq -e '.schema == "hwledger.sast-baseline/1" and (.findings | length) == 9' base.json >/dev/null
+  run "$HW" sast "${ALL[@]}" --baseline base.json
+  expect_rc 0
+  expect_out "0 new"
+  # three lines added at the top move every finding; none becomes new
+  { printf '// a\n// b\n// c\n'; cat demo.c; } > moved.c && mv moved.c demo.c
+  sed -i 's/line="\([0-9]*\)"/line="X\1"/' cppcheck.xml
+  for n in $(grep -o 'line="X[0-9]*"' cppcheck.xml | sort -u | grep -o '[0-9]*'); do
+    sed -i "s/line=\"X$n\"/line=\"$((n + 3))\"/g" cppcheck.xml
+  done
+  run "$HW" sast --import cppcheck.xml --baseline base.json --format json
+  expect_rc 0
+  jq -e '([.findings[] | .in_baseline or .suppressed] | all) and .new == 0' <<<"$OUT" >/dev/null
+  # a new defect fails the gate
+  sed -i 's#</errors>#<error id="nullPointer" severity="error" msg="Null pointer dereference" cwe="476"><location file="demo.c" line="13" column="2"/></error></errors>#' cppcheck.xml
+  run "$HW" sast --import cppcheck.xml --baseline base.json
+  expect_rc 1
+  expect_out "1 new"
+}
+
+# Verifies: FR-SAST-001
+test_sast_broken_reports_are_exit_2_and_write_nothing() {
+  sast_setup
+  head -c 300 cppcheck.xml > truncated.xml
+  run "$HW" sast --import truncated.xml -o out.json --format json
+  expect_rc 2
+  expect_err "hwledger: truncated.xml:"
+  [ ! -e out.json ] || { echo "out.json written"; return 1; }
+  printf '<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>\n<results>&b;</results>\n' > bomb.xml
+  run "$HW" sast --import bomb.xml
+  expect_rc 2
+  expect_err "bomb.xml:2: DOCTYPE refused"
+  head -c 200 flawfinder.sarif > cut.sarif
+  run "$HW" sast --import cut.sarif
+  expect_rc 2
+  expect_err "hwledger: cut.sarif:"
+  echo '[1, {"kind": "warning"}]' > odd.json
+  run "$HW" sast --import odd.json
+  expect_rc 2
+  expect_err "odd.json:1: gcc diagnostic 1 is not an object"
+  run "$HW" sast --import nosuch.sarif
+  expect_rc 2
+  expect_err "nosuch.sarif"
+  echo '{"findings": 3}' > bad-base.json
+  run "$HW" sast --import gcc.json --baseline bad-base.json
+  expect_rc 2
+  expect_err "bad-base.json:1: a SAST baseline needs"
+}
+
+# Verifies: FR-SAST-002
+test_sast_paths_outside_the_repo_and_vanished_files_are_kept_with_warnings() {
+  sast_setup
+  sed -e 's#"demo.c"#"file:///etc/hosts"#' -e 's#"./demo.c"#"gone.c"#' flawfinder.sarif > odd.sarif
+  run "$HW" sast --import odd.sarif --format json
+  expect_rc 1
+  expect_err "/etc/hosts: warning: 1 finding in a file outside the repository"
+  expect_err "gone.c: warning: 1 finding in a file that cannot be read"
+  jq -e '.total == 2 and ([.findings[].file] | sort) == ["/etc/hosts", "gone.c"]' <<<"$OUT" >/dev/null
+}
+
+# Verifies: FR-SAST-001
+test_sast_usage_errors_and_unbuilt_runners() {
+  run "$HW" sast
+  expect_rc 2
+  expect_err "give --import FILE or --tool NAME"
+  run "$HW" sast --import
+  expect_rc 2
+  run "$HW" sast --import x --format xml
+  expect_rc 2
+  expect_err "--format must be text, json or sarif"
+  run "$HW" sast --tool cppcheck
+  expect_rc 3
+  expect_err "not built yet (tracked in issue #8)"
+}

@@ -1,0 +1,428 @@
+/*
+ * test_sast.c — the four importers on real-shaped and broken reports, the
+ * resolver (enclosing function, FRs, fingerprints that survive line moves,
+ * inline suppressions, groups, paths outside the repository, vanished
+ * files), the baseline round trip and the SARIF writer's structure.
+ */
+#include "harness.h"
+
+#include "sast/sast.h"
+
+#include <cJSON.h>
+
+static const char *demo_c =
+	"#include <string.h>\n"                       /* 1 */
+	"\n"                                          /* 2 */
+	"/* Implements: FR-DEMO-001 */\n"             /* 3 */
+	"int copy_name(char *dst, const char *src)\n" /* 4 */
+	"{\n"                                         /* 5 */
+	"\tstrcpy(dst, src);\n"                       /* 6 */
+	"\treturn 0;\n"                               /* 7 */
+	"}\n"                                         /* 8 */
+	"\n"                                          /* 9 */
+	"static int helper(int x)\n"                  /* 10 */
+	"{\n"                                         /* 11 */
+	"\t/* hwledger-sast-ignore zerodiv: the fixture divides on purpose */\n"
+	"\treturn x / 0;\n"                           /* 13 */
+	"}\n";                                        /* 14 */
+
+static const char *cppcheck_xml =
+	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	"<results version=\"2\"><cppcheck version=\"2.10\"/><errors>\n"
+	"<error id=\"bufferAccessOutOfBounds\" severity=\"error\" msg=\"Buffer "
+	"out of bounds\" verbose=\"long\\012text\" cwe=\"120\" file0=\"demo.c\">"
+	"<location file=\"demo.c\" line=\"6\" column=\"2\" info=\"here\"/>"
+	"<location file=\"demo.c\" line=\"4\" column=\"30\" info=\"declared\"/>"
+	"</error>\n"
+	"<error id=\"zerodiv\" severity=\"error\" msg=\"Division by zero.\" "
+	"cwe=\"369\"><location file=\"demo.c\" line=\"13\" column=\"11\"/>"
+	"</error>\n"
+	"<error id=\"missingIncludeSystem\" severity=\"information\" "
+	"msg=\"Include file not found.\"/>\n"
+	"</errors></results>\n";
+
+static const char *tidy_txt =
+	"demo.c:6:2: warning: Call to function 'strcpy' is insecure "
+	"[clang-analyzer-security.insecureAPI.strcpy]\n"
+	"        strcpy(dst, src);\n"
+	"        ^~~~~~\n"
+	"demo.c:6:2: note: Call to function 'strcpy' is insecure\n"
+	"1 warning generated.\n";
+
+static const char *sarif_json =
+	"{\"version\":\"2.1.0\",\"runs\":[{\"tool\":{\"driver\":{\"name\":"
+	"\"Flawfinder\",\"rules\":[{\"id\":\"FF1004\",\"shortDescription\":{"
+	"\"text\":\"strcpy (CWE-120)\"}}]}},\"results\":[{\"ruleId\":\"FF1004\","
+	"\"level\":\"error\",\"message\":{\"text\":\"buffer/strcpy: Does not "
+	"check for buffer overflows\"},\"locations\":[{\"physicalLocation\":{"
+	"\"artifactLocation\":{\"uri\":\"./demo.c\"},\"region\":{\"startLine\":6,"
+	"\"startColumn\":2}}}]}]}]}";
+
+static const char *gcc_json =
+	"[{\"kind\":\"warning\",\"message\":\"leak of 'p'\",\"option\":"
+	"\"-Wanalyzer-malloc-leak\",\"metadata\":{\"cwe\":401},\"locations\":[{"
+	"\"caret\":{\"file\":\"demo.c\",\"line\":7,\"column\":9}}],\"path\":[{"
+	"\"location\":{\"file\":\"demo.c\",\"line\":6,\"column\":2},"
+	"\"description\":\"allocated here\"}]}]";
+
+static int import(hw_findings *f, hw_diags *d, const char *text)
+{
+	return hw_sast_import_text(f, d, "report", text, strlen(text));
+}
+
+static const hw_finding *find_rule(const hw_findings *f, const char *rule)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (!strcmp(f->items[i].rule, rule))
+			return &f->items[i];
+	fail_msg("no finding of rule %s", rule);
+	return NULL;
+}
+
+/* Verifies: FR-SAST-001, FR-SAST-002 */
+static void test_four_formats_import_into_one_shape(void **state)
+{
+	hw_findings f = {0};
+	hw_diags d;
+	const hw_finding *x;
+
+	(void)state;
+	hw_diags_init(&d);
+	assert_int_equal(import(&f, &d, cppcheck_xml), HW_OK);
+	assert_int_equal(import(&f, &d, tidy_txt), HW_OK);
+	assert_int_equal(import(&f, &d, sarif_json), HW_OK);
+	assert_int_equal(import(&f, &d, gcc_json), HW_OK);
+	assert_int_equal(d.errors, 0);
+	assert_int_equal(f.n, 6);
+
+	x = find_rule(&f, "bufferAccessOutOfBounds");
+	assert_string_equal(x->tool, "cppcheck");
+	assert_int_equal(x->severity, HW_SEV_ERROR);
+	assert_int_equal(x->cwe, 120);
+	assert_int_equal(x->line, 6);
+	assert_int_equal(x->col, 2);
+	assert_string_equal(x->message, "Buffer out of bounds");
+	assert_non_null(strstr(x->notes, "long\ntext")); /* \012 decoded */
+	assert_non_null(strstr(x->notes, "demo.c:4: declared"));
+	x = find_rule(&f, "missingIncludeSystem");
+	assert_int_equal(x->severity, HW_SEV_NOTE);
+	assert_string_equal(x->tool_level, "information");
+	assert_string_equal(x->file, "");
+
+	x = find_rule(&f, "clang-analyzer-security.insecureAPI.strcpy");
+	assert_string_equal(x->tool, "clang-tidy");
+	assert_int_equal(x->severity, HW_SEV_WARNING);
+	assert_int_equal(x->line, 6);
+	assert_non_null(strstr(x->notes, "is insecure"));
+
+	x = find_rule(&f, "FF1004");
+	assert_string_equal(x->tool, "Flawfinder");
+	assert_int_equal(x->cwe, 120); /* from the rule's description */
+	assert_string_equal(x->tool_level, "error");
+
+	x = find_rule(&f, "analyzer-malloc-leak");
+	assert_string_equal(x->tool, "gcc");
+	assert_int_equal(x->cwe, 401);
+	assert_int_equal(x->line, 7);
+	assert_non_null(strstr(x->notes, "allocated here"));
+	hw_findings_free(&f);
+	hw_diags_free(&d);
+}
+
+/* Verifies: FR-SAST-001 */
+static void test_broken_reports_are_errors_with_a_place(void **state)
+{
+	static const char *bad[] = {
+		/* truncated XML */
+		"<?xml version=\"1.0\"?>\n<results version=\"2\"><errors>\n"
+		"<error id=\"x\" severity=\"error\" msg=\"m\">",
+		/* an entity bomb */
+		"<?xml version=\"1.0\"?>\n<!DOCTYPE r [<!ENTITY a \"aaaa\">"
+		"<!ENTITY b \"&a;&a;&a;&a;&a;&a;\">]>\n<results>&b;</results>",
+		/* truncated SARIF */
+		"{\"version\":\"2.1.0\",\"runs\":[{\"tool\":",
+		/* JSON of the wrong shape */
+		"{\"hello\": 1}",
+		/* SARIF whose runs is not an array */
+		"{\"runs\": 3}",
+		/* gcc JSON whose entries are not objects */
+		"[1, 2]",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		hw_findings f = {0};
+		hw_diags d;
+		int err;
+
+		hw_diags_init(&d);
+		err = import(&f, &d, bad[i]);
+		if (!err)
+			assert_true(d.errors > 0);
+		else
+			assert_non_null(strstr(hw_error_last(), "report:"));
+		if (d.n)
+			assert_true((d.items[0].file &&
+				     !strcmp(d.items[0].file, "report")) ||
+				    strstr(d.items[0].message, "report:"));
+		hw_findings_free(&f);
+		hw_diags_free(&d);
+	}
+}
+
+/* Verifies: FR-SAST-001 */
+static void test_clang_tidy_noise_is_reported_not_dropped(void **state)
+{
+	static const char *text =
+		"Error while processing /x/y.c.\n"
+		"demo.c:3:1: error: unknown type name 'foo' [clang-diagnostic-error]\n"
+		"demo.c:nope: warning: broken line [rule]\n";
+	hw_findings f = {0};
+	hw_diags d;
+
+	(void)state;
+	hw_diags_init(&d);
+	assert_int_equal(import(&f, &d, text), HW_OK);
+	assert_int_equal(f.n, 1);
+	assert_string_equal(f.items[0].rule, "clang-diagnostic-error");
+	assert_int_equal(f.items[0].severity, HW_SEV_ERROR);
+	assert_true(d.warnings >= 1); /* the lines it could not read */
+	hw_findings_free(&f);
+	hw_diags_free(&d);
+}
+
+static void resolve_demo(hw_findings *f, hw_diags *d, const char *root)
+{
+	hw_diags_init(d);
+	assert_int_equal(import(f, d, cppcheck_xml), HW_OK);
+	assert_int_equal(import(f, d, tidy_txt), HW_OK);
+	assert_int_equal(import(f, d, sarif_json), HW_OK);
+	assert_int_equal(hw_sast_resolve(f, d, root), HW_OK);
+}
+
+/* Verifies: FR-SAST-002, FR-SAST-003 */
+static void test_resolve_functions_frs_suppressions_and_groups(void **state)
+{
+	hw_findings f = {0};
+	hw_diags d;
+	const hw_finding *x, *y, *z;
+
+	hw_test_write("demo.c", demo_c, strlen(demo_c));
+	resolve_demo(&f, &d, *state);
+	assert_int_equal(d.errors, 0);
+
+	x = find_rule(&f, "bufferAccessOutOfBounds");
+	assert_string_equal(x->function, "copy_name");
+	assert_non_null(x->frs);
+	assert_string_equal(x->frs[0], "FR-DEMO-001");
+	assert_null(x->frs[1]);
+	assert_int_equal(strlen(x->fingerprint), 32);
+
+	/* three tools on line 6: one defect, led by the most severe */
+	y = find_rule(&f, "clang-analyzer-security.insecureAPI.strcpy");
+	z = find_rule(&f, "FF1004");
+	assert_int_equal(y->group, z->group);
+	assert_int_equal(x->group, z->group);
+	assert_int_equal(f.items[x->group].severity, HW_SEV_ERROR);
+	assert_string_equal(z->file, "demo.c"); /* "./demo.c" made relative */
+
+	x = find_rule(&f, "zerodiv");
+	assert_string_equal(x->function, "helper");
+	assert_null(x->frs);
+	assert_true(x->suppressed);
+	assert_string_equal(x->suppress_reason,
+			    "the fixture divides on purpose");
+	/* errors open: the buffer group only; the include note never counts */
+	assert_int_equal(hw_sast_new_count(&f), 1);
+	hw_findings_free(&f);
+	hw_diags_free(&d);
+}
+
+/* Verifies: FR-SAST-002 */
+static void test_fingerprint_survives_unrelated_line_moves(void **state)
+{
+	hw_findings a = {0}, b = {0};
+	hw_diags d;
+	char fp[33], moved[2048];
+	static const char *moved_xml =
+		"<results version=\"2\"><errors><error id=\"bufferAccessOutOfBounds"
+		"\" severity=\"error\" msg=\"m\"><location file=\"demo.c\" "
+		"line=\"9\"/></error></errors></results>";
+
+	hw_test_write("demo.c", demo_c, strlen(demo_c));
+	resolve_demo(&a, &d, *state);
+	hw_diags_free(&d);
+	snprintf(fp, sizeof(fp), "%s",
+		 find_rule(&a, "bufferAccessOutOfBounds")->fingerprint);
+
+	/* three lines added above and the line re-indented */
+	snprintf(moved, sizeof(moved), "// one\n// two\n// three\n%s", demo_c);
+	*strstr(moved, "\tstrcpy") = ' ';
+	hw_test_write("demo.c", moved, strlen(moved));
+	hw_diags_init(&d);
+	assert_int_equal(import(&b, &d, moved_xml), HW_OK);
+	assert_int_equal(hw_sast_resolve(&b, &d, *state), HW_OK);
+	assert_string_equal(b.items[0].fingerprint, fp);
+
+	/* the flagged line itself changed: a new finding */
+	hw_findings_free(&b);
+	*strstr(moved, "strcpy(dst") = 'S';
+	hw_test_write("demo.c", moved, strlen(moved));
+	assert_int_equal(import(&b, &d, moved_xml), HW_OK);
+	assert_int_equal(hw_sast_resolve(&b, &d, *state), HW_OK);
+	assert_string_not_equal(b.items[0].fingerprint, fp);
+	hw_findings_free(&a);
+	hw_findings_free(&b);
+	hw_diags_free(&d);
+}
+
+/* Verifies: FR-SAST-002 */
+static void test_outside_missing_and_past_the_end_are_warnings(void **state)
+{
+	static const char *s =
+		"{\"runs\":[{\"tool\":{\"driver\":{\"name\":\"x\"}},\"results\":["
+		"{\"ruleId\":\"a\",\"message\":{\"text\":\"m\"},\"locations\":[{"
+		"\"physicalLocation\":{\"artifactLocation\":{\"uri\":"
+		"\"file:///etc/passwd\"},\"region\":{\"startLine\":1}}}]},"
+		"{\"ruleId\":\"b\",\"message\":{\"text\":\"m\"},\"locations\":[{"
+		"\"physicalLocation\":{\"artifactLocation\":{\"uri\":"
+		"\"../../escape.c\"},\"region\":{\"startLine\":1}}}]},"
+		"{\"ruleId\":\"c\",\"message\":{\"text\":\"m\"},\"locations\":[{"
+		"\"physicalLocation\":{\"artifactLocation\":{\"uri\":"
+		"\"gone.c\"},\"region\":{\"startLine\":1}}}]},"
+		"{\"ruleId\":\"d\",\"message\":{\"text\":\"m\"},\"locations\":[{"
+		"\"physicalLocation\":{\"artifactLocation\":{\"uri\":"
+		"\"demo.c\"},\"region\":{\"startLine\":999}}}]}]}]}";
+	hw_findings f = {0};
+	hw_diags d;
+
+	hw_test_write("demo.c", demo_c, strlen(demo_c));
+	hw_diags_init(&d);
+	assert_int_equal(import(&f, &d, s), HW_OK);
+	assert_int_equal(hw_sast_resolve(&f, &d, *state), HW_OK);
+	assert_int_equal(f.n, 4); /* every finding kept */
+	assert_int_equal(d.errors, 0);
+	assert_int_equal(d.warnings, 4);
+	assert_string_equal(find_rule(&f, "a")->file, "/etc/passwd");
+	assert_string_equal(find_rule(&f, "b")->file, "../../escape.c");
+	for (size_t i = 0; i < f.n; i++)
+		assert_int_equal(strlen(f.items[i].fingerprint), 32);
+	hw_findings_free(&f);
+	hw_diags_free(&d);
+}
+
+/* Verifies: FR-SAST-004 */
+static void test_baseline_round_trip_and_bad_baselines(void **state)
+{
+	hw_findings f = {0}, g = {0};
+	hw_diags d;
+	static const char *extra =
+		"<results version=\"2\"><errors><error id=\"nullPointer\" "
+		"severity=\"error\" msg=\"m\"><location file=\"demo.c\" "
+		"line=\"7\"/></error></errors></results>";
+
+	hw_test_write("demo.c", demo_c, strlen(demo_c));
+	resolve_demo(&f, &d, *state);
+	assert_int_equal(hw_sast_new_count(&f), 1);
+	assert_int_equal(hw_sast_baseline_write(&f, "base.json"), HW_OK);
+	hw_diags_free(&d);
+
+	resolve_demo(&g, &d, *state);
+	assert_int_equal(import(&g, &d, extra), HW_OK);
+	assert_int_equal(hw_sast_resolve(&g, &d, *state), HW_OK);
+	assert_int_equal(hw_sast_baseline_apply(&g, "base.json"), HW_OK);
+	assert_int_equal(hw_sast_new_count(&g), 1); /* only the new one */
+	assert_false(find_rule(&g, "nullPointer")->in_baseline);
+	assert_true(find_rule(&g, "FF1004")->in_baseline);
+
+	hw_test_write("bad.json", "{\"findings\":[{\"fingerprint\":\"12\"}]}", 35);
+	assert_int_equal(hw_sast_baseline_apply(&g, "bad.json"), HW_EINVAL);
+	hw_test_write("bad.json", "{\"findings\":", 12);
+	assert_int_equal(hw_sast_baseline_apply(&g, "bad.json"), HW_EINVAL);
+	hw_test_write("bad.json", "[]", 2);
+	assert_int_equal(hw_sast_baseline_apply(&g, "bad.json"), HW_EINVAL);
+	assert_int_not_equal(hw_sast_baseline_apply(&g, "none.json"), HW_OK);
+	hw_findings_free(&f);
+	hw_findings_free(&g);
+	hw_diags_free(&d);
+}
+
+/* Verifies: FR-SAST-004 */
+static void test_sarif_has_a_run_per_tool_and_consistent_rules(void **state)
+{
+	hw_findings f = {0};
+	hw_diags d;
+	hw_buf out;
+	cJSON *root;
+	const cJSON *run;
+	int runs = 0;
+
+	hw_test_write("demo.c", demo_c, strlen(demo_c));
+	resolve_demo(&f, &d, *state);
+	hw_buf_init(&out, 0);
+	assert_int_equal(hw_sast_sarif(&out, &f), HW_OK);
+	root = cJSON_Parse(out.data);
+	assert_non_null(root);
+	assert_string_equal(cJSON_GetObjectItem(root, "version")->valuestring,
+			    "2.1.0");
+	cJSON_ArrayForEach(run, cJSON_GetObjectItem(root, "runs")) {
+		const cJSON *rules = cJSON_GetObjectItem(
+			cJSON_GetObjectItem(cJSON_GetObjectItem(run, "tool"),
+					    "driver"),
+			"rules");
+		const cJSON *r;
+
+		runs++;
+		cJSON_ArrayForEach(r, cJSON_GetObjectItem(run, "results")) {
+			int k = cJSON_GetObjectItem(r, "ruleIndex")->valueint;
+			const cJSON *loc = cJSON_GetArrayItem(
+				cJSON_GetObjectItem(r, "locations"), 0);
+
+			assert_string_equal(
+				cJSON_GetObjectItem(cJSON_GetArrayItem(rules, k),
+						    "id")
+					->valuestring,
+				cJSON_GetObjectItem(r, "ruleId")->valuestring);
+			assert_int_equal(
+				strlen(cJSON_GetObjectItem(
+					       cJSON_GetObjectItem(
+						       r, "partialFingerprints"),
+					       "hwledger/v1")
+					       ->valuestring),
+				32);
+			if (loc)
+				assert_string_equal(
+					cJSON_GetObjectItem(
+						cJSON_GetObjectItem(
+							cJSON_GetObjectItem(
+								loc,
+								"physicalLocation"),
+							"artifactLocation"),
+						"uri")
+						->valuestring,
+					"demo.c");
+		}
+	}
+	assert_int_equal(runs, 3);
+	cJSON_Delete(root);
+	hw_buf_free(&out);
+	hw_findings_free(&f);
+	hw_diags_free(&d);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_four_formats_import_into_one_shape),
+		cmocka_unit_test(test_broken_reports_are_errors_with_a_place),
+		cmocka_unit_test(test_clang_tidy_noise_is_reported_not_dropped),
+		hw_tmp_test(test_resolve_functions_frs_suppressions_and_groups),
+		hw_tmp_test(test_fingerprint_survives_unrelated_line_moves),
+		hw_tmp_test(test_outside_missing_and_past_the_end_are_warnings),
+		hw_tmp_test(test_baseline_round_trip_and_bad_baselines),
+		hw_tmp_test(test_sarif_has_a_run_per_tool_and_consistent_rules),
+	};
+
+	assert_int_equal(hw_crypto_init(), HW_OK);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
