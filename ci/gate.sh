@@ -14,6 +14,8 @@ for f in "$results"/*.xml "$results"/*.tap; do
   [ -e "$f" ] && args+=(--results "$f")
 done
 args+=(--lcov "$lcov")
+# open error-level SAST findings fail their FRs (ci/sast.sh writes this)
+[ -f "$build/sast/findings.json" ] && args+=(--sast "$build/sast/findings.json")
 
 mkdir -p "$build"
 "$hw" trace "${args[@]}" --format json -o "$build/trace.json" || exit $?

@@ -10,6 +10,9 @@ hw=$build/hwledger
 echo "== hwledger frs lint"
 "$hw" frs lint || exit $?
 echo
+echo "== hwledger sast (SARIF log in $build/sast/hwledger.sarif)"
+ci/sast.sh "$build" || exit $?
+echo
 if [ -f build/coverage.info ] && [ -d build/cov/test-results ]; then
   ci/gate.sh "$build" build/cov/test-results build/coverage.info || exit $?
 else
@@ -25,9 +28,6 @@ echo "== hwledger glossary lint"
 echo
 echo "== hwledger probe check"
 "$hw" probe check || exit $?
-echo
-echo "== hwledger sast (SARIF log in $build/sast/hwledger.sarif)"
-ci/sast.sh "$build" || exit $?
 echo
 echo "report: not run yet: ledger signing of the results and the site"
 echo "(issues #10, #11)."

@@ -3,7 +3,8 @@
 # repository's compilation database the way their own documentation says,
 # then `hwledger sast` imports the reports, maps them to the FRs and gates
 # them against traceability/sast-baseline.json (exit 1 on a new finding).
-# Reports and the SARIF log land in BUILD/sast/. Until `hwledger sast
+# Reports, the SARIF log and the findings JSON (read by ci/gate.sh, so
+# that an FR with an open error finding fails the gate) land in BUILD/sast/. Until `hwledger sast
 # --tool` runs the analyzers itself (issue #8), this script does.
 #
 # UPDATE=1 ci/sast.sh rewrites the baseline instead of gating.
@@ -44,5 +45,7 @@ if [ "${UPDATE:-0}" = 1 ]; then
   "$hw" sast "${imports[@]}" --baseline traceability/sast-baseline.json --update-baseline >/dev/null
 fi
 "$hw" -q sast "${imports[@]}" --baseline traceability/sast-baseline.json --format sarif -o "$out/hwledger.sarif" || status=$?
+# the findings for `trace --sast` / `gate --sast` (ci/gate.sh)
+"$hw" -q sast "${imports[@]}" --baseline traceability/sast-baseline.json --format json -o "$out/findings.json" || true
 "$hw" -q sast "${imports[@]}" --baseline traceability/sast-baseline.json | tail -n 1
 exit "${status:-0}"

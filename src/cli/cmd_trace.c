@@ -26,6 +26,7 @@ typedef struct trace_opts {
 	const char *format;
 	const char *out;
 	const char *policy;
+	const char *sast;      /* hwledger.sast/1 findings (FR-SAST-006) */
 	const char *baseline;
 	const char *today;
 	int update_baseline;
@@ -104,6 +105,9 @@ static int parse_opts(const char *cmd, trace_opts *o, int argc, char **argv)
 					o->format);
 		} else if (strcmp(a, "-o") == 0 && !strcmp(cmd, "trace")) {
 			if ((code = take_arg(cmd, argc, argv, &i, &o->out)))
+				return code;
+		} else if (strcmp(a, "--sast") == 0) {
+			if ((code = take_arg(cmd, argc, argv, &i, &o->sast)))
 				return code;
 		} else if (strcmp(a, "--policy") == 0) {
 			if ((code = take_arg(cmd, argc, argv, &i, &o->policy)))
@@ -232,6 +236,8 @@ static int run_trace(hw_cli *cli, trace_opts *o, trace_run *r, int gate)
 	if ((err = hw_trace_build(&r->trace, &r->frs, &r->scan, &r->results,
 				  &r->lcov, &r->policy, &r->baseline,
 				  r->today)))
+		return hw_cli_error(err);
+	if (o->sast && (err = hw_trace_apply_sast(&r->trace, o->sast)))
 		return hw_cli_error(err);
 	return HW_EXIT_OK;
 }

@@ -20,12 +20,12 @@ static const hw_command commands[] = {
 	 "hwledger frs list [--json]\nhwledger frs lint", 0},
 	{"trace", hw_cmd_trace, "link FRs to code, tests, results and coverage",
 	 "hwledger trace [--results FILE]... [--lcov FILE]... "
-	 "[--format text|json|md|sarif] [-o FILE] [--policy FILE] "
-	 "[--no-index] [--today YYYY-MM-DD]",
+	 "[--sast FILE] [--format text|json|md|sarif] [-o FILE] "
+	 "[--policy FILE] [--no-index] [--today YYYY-MM-DD]",
 	 4},
 	{"gate", hw_cmd_gate, "apply the traceability policy (CI gate)",
-	 "hwledger gate [--results FILE]... [--lcov FILE]... [--policy FILE] "
-	 "[--baseline FILE] [--update-baseline] [--no-index] "
+	 "hwledger gate [--results FILE]... [--lcov FILE]... [--sast FILE] "
+	 "[--policy FILE] [--baseline FILE] [--update-baseline] [--no-index] "
 	 "[--today YYYY-MM-DD]",
 	 4},
 	{"plan", hw_cmd_plan, "plan LLM memory on GPUs, run plan checks",

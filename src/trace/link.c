@@ -21,7 +21,7 @@ static const char *const defect_names[] = {
 	"unknown-fr",      "outdated-rev",           "suspect-text",
 	"duplicate-fr",    "orphan-test",            "test-without-result",
 	"failing-test",    "deprecated-implemented", "malformed-tag",
-	"expired-waiver",  "low-coverage"};
+	"expired-waiver",  "low-coverage",           "sast-error"};
 
 const char *hw_fr_state_name(hw_fr_state s)
 {
@@ -598,6 +598,83 @@ cleanup:
 	free(tagged);
 	if (err)
 		hw_trace_free(t);
+	return err;
+}
+
+/* The string member k of o, or "" when it is missing or not a string. */
+static const char *jstr(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+static int sast_finding(hw_trace *t, const cJSON *x, int index)
+{
+	const cJSON *frs = cJSON_GetObjectItemCaseSensitive(x, "frs"), *id;
+	const char *sev = jstr(x, "severity"), *file = jstr(x, "file");
+	const cJSON *group = cJSON_GetObjectItemCaseSensitive(x, "group");
+	const cJSON *line = cJSON_GetObjectItemCaseSensitive(x, "line");
+	int err = HW_OK;
+
+	if (strcmp(sev, "error") != 0 ||
+	    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(x, "suppressed")) ||
+	    (cJSON_IsNumber(group) && group->valueint != index))
+		return HW_OK;
+	cJSON_ArrayForEach(id, frs) {
+		hw_fr_trace *ft = NULL;
+
+		if (!cJSON_IsString(id))
+			continue;
+		for (size_t i = 0; i < t->nfrs && !ft; i++)
+			if (!strcmp(t->frs[i].fr->id, id->valuestring))
+				ft = &t->frs[i];
+		if (!ft)
+			continue; /* an unknown FR is the scanner's defect */
+		err = add_defect(t, HW_DEF_SAST_ERROR, ft->fr->id, file,
+				 cJSON_IsNumber(line) ? (long)line->valuedouble
+						      : 0,
+				 jstr(x, "fingerprint"),
+				 "%s: open %s finding %s/%s in %s(): %s",
+				 ft->fr->id, sev, jstr(x, "tool"),
+				 jstr(x, "rule"),
+				 jstr(x, "function"),
+				 jstr(x, "message"));
+		if (err)
+			return err;
+		ft->ndefects++;
+		if (ft->state != HW_ST_WAIVED)
+			ft->state = HW_ST_FAILING;
+	}
+	return HW_OK;
+}
+
+/* Implements: FR-SAST-006 */
+int hw_trace_apply_sast(hw_trace *t, const char *path)
+{
+	cJSON *root = NULL;
+	const cJSON *x;
+	const char *schema;
+	int err = hw_json_load(&root, path, (size_t)256 << 20), index = 0;
+
+	if (err)
+		return err;
+	schema = jstr(root, "schema");
+	if (strcmp(schema, "hwledger.sast/1") != 0 ||
+	    !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(root, "findings"))) {
+		cJSON_Delete(root);
+		return hw_error_set(HW_EINVAL, path, 1, 0,
+				    "not a hwledger.sast/1 file (write one "
+				    "with 'hwledger sast --format json')");
+	}
+	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(root, "findings")) {
+		if ((err = sast_finding(t, x, index++)))
+			break;
+	}
+	cJSON_Delete(root);
+	if (!err && t->ndefects)
+		qsort(t->defects, t->ndefects, sizeof(*t->defects),
+		      defect_cmp);
 	return err;
 }
 

@@ -282,7 +282,8 @@ static const char *const rule_text[HW_DEF_COUNT] = {
 	"A deprecated FR is still implemented.",
 	"A trace tag is malformed or names a future revision.",
 	"A waiver has expired.",
-	"An FR's implementing lines are under the coverage threshold."};
+	"An FR's implementing lines are under the coverage threshold.",
+	"An FR's function has an open error-level SAST finding."};
 
 static const char *defect_level(hw_defect_kind k)
 {
@@ -292,6 +293,7 @@ static const char *defect_level(hw_defect_kind k)
 	case HW_DEF_MALFORMED_TAG:
 	case HW_DEF_FAILING_TEST:
 	case HW_DEF_EXPIRED_WAIVER:
+	case HW_DEF_SAST_ERROR:
 		return "error";
 	case HW_DEF_DEPRECATED_IMPL:
 		return "note";

@@ -10,7 +10,7 @@
 
 static const char *const default_fail_on[] = {
 	"unknown-fr", "duplicate-fr", "malformed-tag", "failing-test",
-	"expired-waiver", NULL};
+	"expired-waiver", "sast-error", NULL};
 
 /* The line of the first occurrence of needle at or after from, or 0. */
 static long line_of(const char *text, size_t len, const char *needle,

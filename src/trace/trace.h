@@ -212,6 +212,7 @@ typedef enum {
 	HW_DEF_MALFORMED_TAG,
 	HW_DEF_EXPIRED_WAIVER,
 	HW_DEF_LOW_COVERAGE,
+	HW_DEF_SAST_ERROR,
 	HW_DEF_COUNT
 } hw_defect_kind;
 
@@ -285,6 +286,15 @@ int hw_trace_build(hw_trace *t, const hw_fr_set *frs, const hw_scan *scan,
 		   const hw_policy *policy, const hw_baseline *baseline,
 		   const char *today);
 void hw_trace_free(hw_trace *t);
+
+/*
+ * Reads a `hwledger sast --format json` file (schema hwledger.sast/1) and,
+ * for every open error-level finding (not suppressed, leading its group),
+ * adds a sast-error defect to each FR its function implements; such an FR
+ * is `failing`, whatever its tests say. A baselined finding still counts:
+ * only an inline suppression with a reason excuses it.
+ */
+int hw_trace_apply_sast(hw_trace *t, const char *path);
 
 const char *hw_fr_state_name(hw_fr_state s);
 const char *hw_defect_kind_name(hw_defect_kind k);

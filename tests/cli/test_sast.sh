@@ -125,3 +125,33 @@ test_sast_usage_errors_and_unbuilt_runners() {
   expect_rc 3
   expect_err "not built yet (tracked in issue #8)"
 }
+
+# Verifies: FR-SAST-006
+test_trace_and_gate_fail_an_fr_with_an_open_error_finding() {
+  cp -r "$FIXTURES/trace/ours" repo && cd repo
+  local inputs=(--results results.xml --results results.tap --lcov app.info)
+  printf '%s\n' '<?xml version="1.0"?>' '<results version="2"><errors>' \
+    '<error id="nullPointer" severity="error" msg="Null pointer dereference" cwe="476"><location file="src/app.c" line="4" column="2"/></error>' \
+    '<error id="unusedVariable" severity="style" msg="Unused variable"><location file="src/app.c" line="10" column="2"/></error>' \
+    '</errors></results>' > cppcheck.xml
+  run "$HW" sast --import cppcheck.xml --format json -o sast.json
+  expect_rc 1
+  run "$HW" trace "${inputs[@]}" --sast sast.json --format json
+  expect_rc 0
+  jq -e '(.frs[] | select(.id == "FR-APP-001") | .status == "failing")
+         and (.frs[] | select(.id == "FR-APP-002") | .status == "verified")
+         and ([.defects[] | select(.kind == "sast-error") | .fr] == ["FR-APP-001"])' <<<"$OUT" >/dev/null
+  run "$HW" gate "${inputs[@]}" --sast sast.json
+  expect_rc 1
+  expect_err "src/app.c:4: sast-error: FR-APP-001: open error finding cppcheck/nullPointer in add()"
+  # an inline suppression with a reason excuses it
+  sed -i '4s#$# /* hwledger-sast-ignore nullPointer: b is checked by every caller */#' src/app.c
+  run "$HW" sast --import cppcheck.xml --format json -o sast.json
+  expect_rc 0
+  run "$HW" gate "${inputs[@]}" --sast sast.json
+  expect_rc 0
+  echo '{"schema": "other"}' > bad.json
+  run "$HW" trace "${inputs[@]}" --sast bad.json
+  expect_rc 2
+  expect_err "bad.json:1: not a hwledger.sast/1 file"
+}
