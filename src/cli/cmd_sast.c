@@ -15,6 +15,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define MAX_INPUTS 256
 
@@ -80,6 +81,13 @@ static int parse(sast_opts *o, int argc, char **argv)
 	return -1;
 }
 
+static int jobs(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > 64 ? 64 : (int)n;
+}
+
 static int write_out(const char *path, const hw_buf *b)
 {
 	if (path)
@@ -100,15 +108,26 @@ int hw_cmd_sast(hw_cli *cli, int argc, char **argv)
 
 	if (code >= 0)
 		return code;
-	if (o.ntools)
-		return hw_cli_fail(HW_EXIT_ENV,
-				   "sast --tool %s: running the analyzers is "
-				   "not built yet (tracked in issue #8); run "
-				   "them yourself and pass their reports with "
-				   "--import",
-				   o.tools[0]);
 	memset(&f, 0, sizeof(f));
 	hw_diags_init(&d);
+	for (size_t i = 0; i < o.ntools && !err; i++) {
+		int all = !strcmp(o.tools[i], "all");
+		static const char *const four[] = {"cppcheck", "flawfinder",
+						   "clang-tidy", "gcc"};
+
+		for (int k = 0; k < (all ? 4 : 1) && !err; k++) {
+			const char *t = all ? four[k] : o.tools[i];
+			int missing = 0;
+
+			err = hw_sast_run(&f, &d, t, "build", jobs(), &missing);
+			if (err && missing && all) {
+				/* asked for all: a missing one is a warning */
+				hw_diags_add(&d, HW_DIAG_WARNING, NULL, 0, 0,
+					     "%s", hw_error_last());
+				err = HW_OK;
+			}
+		}
+	}
 	for (size_t i = 0; i < o.nimports && !err; i++)
 		err = hw_sast_import(&f, &d, o.imports[i]);
 	if (!err && !d.errors)

@@ -54,7 +54,7 @@ static const hw_command commands[] = {
 	 "hwledger ledger rotate --to PUBLIC_KEY_FILE",
 	 7},
 	{"sast", hw_cmd_sast, "run or import static analyzers, gate, SARIF",
-	 "hwledger sast [--tool NAME]... [--import FILE]... "
+	 "hwledger sast [--tool NAME|all]... [--import FILE]... "
 	 "[--format text|json|sarif] [-o FILE] [--baseline FILE] "
 	 "[--update-baseline]",
 	 8},

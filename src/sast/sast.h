@@ -6,8 +6,8 @@
  * finding (tool, rule, severity with the tool's own level, CWE, place,
  * message, notes, enclosing function, FRs, a fingerprint that survives
  * unrelated line moves); grouping of one defect reported by several tools;
- * inline suppressions and the baseline; text, JSON and SARIF output.
- * (The runners that invoke the tools are not built yet: issue #8.)
+ * inline suppressions and the baseline; text, JSON and SARIF output; the
+ * runners of the four tools over BUILD/compile_commands.json.
  * See specs/sast.md. Depends on util and trace.
  */
 #ifndef HW_SAST_H
@@ -59,6 +59,15 @@ int hw_sast_import_text(hw_findings *f, hw_diags *diags, const char *file,
  * fingerprint and inline suppressions, and groups duplicates.
  */
 int hw_sast_resolve(hw_findings *f, hw_diags *diags, const char *root);
+
+/*
+ * Runs one analyzer ("cppcheck", "clang-tidy", "flawfinder", "gcc") over
+ * build/compile_commands.json, jobs processes at a time, reports under
+ * build/sast/run/, and imports them. A tool that is not installed is
+ * HW_EIO with *not_installed set.
+ */
+int hw_sast_run(hw_findings *f, hw_diags *diags, const char *tool,
+		const char *build, int jobs, int *not_installed);
 
 /* Baseline: the fingerprints of accepted findings. */
 int hw_sast_baseline_apply(hw_findings *f, const char *path);

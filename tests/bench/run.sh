@@ -136,3 +136,27 @@ mkdir -p "$work"
   compare "sast import, 50,000-result SARIF, vs jq length" "<= 0.5x" \
     "'$hw' -C '$sa' sast --import big.sarif --format json; true" "jq length '$sa/big.sarif'"
 } | tee -a "$work/results.txt"
+
+{
+  # issue #8: the four analyzers through `hwledger sast --tool all` on a
+  # generated 200-file C tree vs the same four commands run directly one
+  # after the other with the same parallelism (3 runs: each takes seconds)
+  st=$work/sast-tree
+  if [ ! -f "$st/build/compile_commands.json" ]; then
+    mkdir -p "$st/src" "$st/build"
+    for f in $(seq 0 199); do
+      printf '#include <stdlib.h>\n#include <string.h>\n\n/* Implements: FR-B-%03d */\nint f%d(char *d, const char *s, int n)\n{\n\tchar *p = malloc(16);\n\n\tstrcpy(d, s);\n\tif (!p)\n\t\treturn 0;\n\tp[0] = (char)n;\n\treturn p[0] / n;\n}\n' "$f" "$f" > "$st/src/f$f.c"
+    done
+    { echo '['; sep=''
+      for f in $(seq 0 199); do
+        printf '%s{"directory": "%s", "file": "src/f%d.c", "command": "cc -std=c11 -O2 -Wall -c src/f%d.c -o build/f%d.o"}\n' "$sep" "$st" "$f" "$f" "$f"; sep=','
+      done; echo ']'; } > "$st/build/compile_commands.json"
+  fi
+  j=$(nproc)
+  direct="cd '$st' && cppcheck --xml --xml-version=2 --enable=warning,portability --inline-suppr -q -j$j --project=build/compile_commands.json --output-file=/tmp/hwledger-bench-cppcheck.xml"
+  direct="$direct && flawfinder --sarif --minlevel=1 src/*.c > /dev/null"
+  direct="$direct && ls src/*.c | xargs -P$j -n1 clang-tidy -p build --quiet > /dev/null 2>&1"
+  direct="$direct && ls src/*.c | xargs -P$j -I{} sh -c 'cc -std=c11 -O2 -Wall -fanalyzer -fdiagnostics-format=json -c {} -o /dev/null 2>/dev/null'"
+  RUNS=3 compare "sast --tool all, 200 files, vs the 4 tools directly" "<= 1.1x" \
+    "cd '$st' && '$hw' -q sast --tool all --format json > /dev/null; true" "$direct"
+} | tee -a "$work/results.txt"

@@ -112,7 +112,7 @@ test_sast_paths_outside_the_repo_and_vanished_files_are_kept_with_warnings() {
 }
 
 # Verifies: FR-SAST-001
-test_sast_usage_errors_and_unbuilt_runners() {
+test_sast_usage_errors() {
   run "$HW" sast
   expect_rc 2
   expect_err "give --import FILE or --tool NAME"
@@ -121,9 +121,81 @@ test_sast_usage_errors_and_unbuilt_runners() {
   run "$HW" sast --import x --format xml
   expect_rc 2
   expect_err "--format must be text, json or sarif"
-  run "$HW" sast --tool cppcheck
+  run "$HW" sast --tool pylint
+  expect_rc 2
+  expect_err "unknown analyzer 'pylint'"
+}
+
+# a unit with a leak and an unbounded copy, and its compilation database
+runner_setup() {
+  mkdir -p src build
+  cat > src/demo.c <<'C'
+#include <stdlib.h>
+#include <string.h>
+
+/* Implements: FR-DEMO-001 */
+int copy_name(char *dst, const char *src)
+{
+	char buf[16];
+
+	strcpy(buf, src);
+	strcpy(dst, buf);
+	return 0;
+}
+
+/* Implements: FR-DEMO-002 */
+int leak(int n)
+{
+	char *p = malloc(16);
+
+	if (!p)
+		return 0;
+	p[0] = (char)n;
+	return p[0];
+}
+C
+  printf '[{"directory": "%s", "file": "src/demo.c", "command": "cc -std=c11 -Wall -Werror -c src/demo.c -o build/demo.o"}]\n' "$PWD" > build/compile_commands.json
+}
+
+# Verifies: FR-SAST-005, FR-SAST-003
+test_sast_runs_the_four_real_analyzers_over_the_compilation_database() {
+  runner_setup
+  run "$HW" sast --tool all --format json
+  expect_rc 1
+  jq -e '([.findings[].tool] | unique) == ["Flawfinder","clang-tidy","cppcheck","gcc"]
+         and (.findings[] | select(.tool == "gcc" and .rule == "analyzer-malloc-leak")
+              | .function == "leak" and .frs == ["FR-DEMO-002"] and .cwe == 401)
+         and (.findings[] | select(.tool == "cppcheck" and .rule == "memleak") | .function == "leak")
+         and ([.findings[] | select(.tool == "Flawfinder") | .function] | index("copy_name") != null)' <<<"$OUT" >/dev/null
+  [ -s build/sast/run/cppcheck.xml ] && [ -s build/sast/run/flawfinder.sarif ] \
+    || { echo "reports not kept"; return 1; }
+  run "$HW" sast --tool gcc --tool cppcheck
+  expect_rc 1
+  expect_out "leak"
+}
+
+# Verifies: FR-SAST-005
+test_sast_runner_reports_missing_crashing_and_noisy_tools() {
+  runner_setup
+  run env PATH=/nonexistent "$HW" sast --tool cppcheck
   expect_rc 3
-  expect_err "not built yet (tracked in issue #8)"
+  expect_err "cppcheck is not installed"
+  run env PATH=/nonexistent "$HW" sast --tool all
+  expect_rc 0
+  expect_err "warning: flawfinder is not installed"
+  expect_out "0 findings"
+  mkdir fake
+  printf '#!/bin/sh\necho "cppcheck: internal error" >&2\nkill -SEGV $$\n' > fake/cppcheck
+  chmod +x fake/cppcheck
+  run env PATH="$PWD/fake:$PATH" "$HW" sast --tool cppcheck
+  expect_rc 0
+  expect_err "cppcheck died of signal 11"
+  expect_err "cppcheck wrote 1 line to stderr: cppcheck: internal error"
+  expect_err "cppcheck wrote no report"
+  rm build/compile_commands.json
+  run "$HW" sast --tool flawfinder
+  expect_rc 3
+  expect_err "no compilation database (run 'make' first)"
 }
 
 # Verifies: FR-SAST-006
