@@ -236,6 +236,9 @@ static int run_all(hw_findings *f, hw_diags *d, const char *tool, job *v,
 	size_t next = 0, running = 0;
 	int err = HW_OK;
 
+	for (size_t i = 0; i < n; i++)
+		unlink(v[i].report); /* a stale report must not pass for new */
+
 	while ((next < n && !err) || running) {
 		int status;
 		pid_t pid;
