@@ -33,13 +33,13 @@ void hw_cli_print_command_usage(FILE *out, const hw_command *cmd);
 
 /* "hwledger: message" on stderr, then returns code. */
 int hw_cli_fail(int code, const char *fmt, ...)
-	/* hwledger-sast-ignore FF1016: a printf-style wrapper; __attribute__((format)) and -Wformat=2 check every call's format at compile time */
+	/* hwledger-sast-ignore FF1016: format checked by -Wformat=2 */
 	__attribute__((format(printf, 2, 3)));
 /* Prints hw_error_last() and returns the exit code for err. */
 int hw_cli_error(int err);
 /* For an unknown option or extra argument of cmd: message, usage, exit 2. */
 int hw_cli_usage_error(const char *cmd, const char *fmt, ...)
-	/* hwledger-sast-ignore FF1016: a printf-style wrapper; __attribute__((format)) and -Wformat=2 check every call's format at compile time */
+	/* hwledger-sast-ignore FF1016: format checked by -Wformat=2 */
 	__attribute__((format(printf, 2, 3)));
 /* Returns 1 when arg is -h or --help. */
 int hw_cli_is_help(const char *arg);

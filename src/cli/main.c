@@ -129,7 +129,7 @@ int hw_cli_fail(int code, const char *fmt, ...)
 
 	fputs("hwledger: ", stderr);
 	va_start(ap, fmt);
-	/* hwledger-sast-ignore FF1017: the format is the caller's, checked at compile time by __attribute__((format)) and -Wformat=2 */
+	/* hwledger-sast-ignore FF1017: the caller's format, checked by -Wformat=2 */
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
@@ -149,7 +149,7 @@ int hw_cli_usage_error(const char *cmd, const char *fmt, ...)
 
 	fputs("hwledger: ", stderr);
 	va_start(ap, fmt);
-	/* hwledger-sast-ignore FF1017: the format is the caller's, checked at compile time by __attribute__((format)) and -Wformat=2 */
+	/* hwledger-sast-ignore FF1017: the caller's format, checked by -Wformat=2 */
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);

@@ -76,7 +76,7 @@ static void *worker(void *arg)
 }
 
 static int fail_at(hw_verify_report *r, long long seq, const char *fmt, ...)
-	/* hwledger-sast-ignore FF1016: a printf-style wrapper; __attribute__((format)) and -Wformat=2 check every call's format at compile time */
+	/* hwledger-sast-ignore FF1016: format checked by -Wformat=2 */
 	__attribute__((format(printf, 3, 4)));
 
 static int fail_at(hw_verify_report *r, long long seq, const char *fmt, ...)
@@ -90,7 +90,7 @@ static int fail_at(hw_verify_report *r, long long seq, const char *fmt, ...)
 		n = snprintf(r->message, sizeof(r->message), "event %lld: ",
 			     seq);
 	va_start(ap, fmt);
-	/* hwledger-sast-ignore FF1019: the format is the caller's, checked at compile time by __attribute__((format)) and -Wformat=2 */
+	/* hwledger-sast-ignore FF1019: the caller's format, checked by -Wformat=2 */
 	vsnprintf(r->message + n, sizeof(r->message) - (size_t)n, fmt, ap);
 	va_end(ap);
 	return HW_EFAIL;

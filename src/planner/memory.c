@@ -38,7 +38,7 @@ double hw_quant_bits(const char *name)
 }
 
 static void assume(hw_plan *p, const char *fmt, ...)
-	/* hwledger-sast-ignore FF1016: a printf-style wrapper; __attribute__((format)) and -Wformat=2 check every call's format at compile time */
+	/* hwledger-sast-ignore FF1016: format checked by -Wformat=2 */
 	__attribute__((format(printf, 2, 3)));
 
 static void assume(hw_plan *p, const char *fmt, ...)
@@ -48,7 +48,7 @@ static void assume(hw_plan *p, const char *fmt, ...)
 	if (p->nassumptions >= 12)
 		return;
 	va_start(ap, fmt);
-	/* hwledger-sast-ignore FF1019: the format is the caller's, checked at compile time by __attribute__((format)) and -Wformat=2 */
+	/* hwledger-sast-ignore FF1019: the caller's format, checked by -Wformat=2 */
 	vsnprintf(p->assumptions[p->nassumptions++], 200, fmt, ap);
 	va_end(ap);
 }

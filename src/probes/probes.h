@@ -68,7 +68,7 @@ extern const char *const hw_host_reading_names[HR_COUNT];
 void hw_reading_ok(hw_reading *r, double v, const char *unit);
 void hw_reading_text(hw_reading *r, const char *s, size_t n);
 void hw_reading_set(hw_reading *r, hw_read_status st, const char *fmt, ...)
-	/* hwledger-sast-ignore FF1016: a printf-style wrapper; __attribute__((format)) and -Wformat=2 check every call's format at compile time */
+	/* hwledger-sast-ignore FF1016: format checked by -Wformat=2 */
 	__attribute__((format(printf, 3, 4)));
 
 /* Probes this machine: host, NVIDIA, AMD, Apple. Never fails on missing

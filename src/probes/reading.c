@@ -54,7 +54,7 @@ void hw_reading_set(hw_reading *r, hw_read_status st, const char *fmt, ...)
 	memset(r, 0, sizeof(*r));
 	r->status = st;
 	va_start(ap, fmt);
-	/* hwledger-sast-ignore FF1019: the format is the caller's, checked at compile time by __attribute__((format)) and -Wformat=2 */
+	/* hwledger-sast-ignore FF1019: the caller's format, checked by -Wformat=2 */
 	vsnprintf(r->reason, sizeof(r->reason), fmt, ap);
 	va_end(ap);
 }

@@ -63,7 +63,7 @@ int hw_run(hw_cmd_result *r, char *const argv[], double timeout_s,
 		}
 		close(fds[0]);
 		close(fds[1]);
-		/* hwledger-sast-ignore FF1043: argv is built by hwledger (ssh or a vendor tool), never a shell; the PATH lookup is intended */
+	/* hwledger-sast-ignore FF1043: argv built by hwledger, no shell */
 		execvp(argv[0], argv);
 		_exit(127);
 	}

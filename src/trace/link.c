@@ -44,7 +44,7 @@ int hw_defect_kind_from_name(const char *name)
 /* Implements: FR-TRACE-004 */
 static int add_defect(hw_trace *t, hw_defect_kind kind, const char *fr,
 		      const char *file, long line, const char *subject,
-		      /* hwledger-sast-ignore FF1016: a printf-style wrapper; __attribute__((format)) and -Wformat=2 check every call's format at compile time */
+	/* hwledger-sast-ignore FF1016: format checked by -Wformat=2 */
 		      const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 
 static int add_defect(hw_trace *t, hw_defect_kind kind, const char *fr,
@@ -69,7 +69,7 @@ static int add_defect(hw_trace *t, hw_defect_kind kind, const char *fr,
 		t->dcap = cap;
 	}
 	va_start(ap, fmt);
-	/* hwledger-sast-ignore FF1019: the format is the caller's, checked at compile time by __attribute__((format)) and -Wformat=2 */
+	/* hwledger-sast-ignore FF1019: the caller's format, checked by -Wformat=2 */
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	/* the id names what is wrong and where, but not the line, so it

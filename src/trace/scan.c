@@ -61,7 +61,7 @@ static int push_func(hw_src_file *f, size_t *cap, const char *name,
 }
 
 static int add_note(hw_src_file *f, hw_diag_level level, long line,
-		    /* hwledger-sast-ignore FF1016: a printf-style wrapper; __attribute__((format)) and -Wformat=2 check every call's format at compile time */
+	/* hwledger-sast-ignore FF1016: format checked by -Wformat=2 */
 		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 static int add_note(hw_src_file *f, hw_diag_level level, long line,
@@ -72,7 +72,7 @@ static int add_note(hw_src_file *f, hw_diag_level level, long line,
 	va_list ap;
 
 	va_start(ap, fmt);
-	/* hwledger-sast-ignore FF1019: the format is the caller's, checked at compile time by __attribute__((format)) and -Wformat=2 */
+	/* hwledger-sast-ignore FF1019: the caller's format, checked by -Wformat=2 */
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	n = realloc(f->notes, (f->nnotes + 1) * sizeof(*n));

@@ -87,7 +87,7 @@ int hw_buf_printf(hw_buf *b, const char *fmt, ...)
 	int n, err;
 
 	va_start(ap, fmt);
-	/* hwledger-sast-ignore FF1019: the format is the caller's, checked at compile time by __attribute__((format)) and -Wformat=2 */
+	/* hwledger-sast-ignore FF1019: the caller's format, checked by -Wformat=2 */
 	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
 	if (n < 0)
@@ -96,7 +96,7 @@ int hw_buf_printf(hw_buf *b, const char *fmt, ...)
 	if (err)
 		return err;
 	va_start(ap, fmt);
-	/* hwledger-sast-ignore FF1019: the format is the caller's, checked at compile time by __attribute__((format)) and -Wformat=2 */
+	/* hwledger-sast-ignore FF1019: the caller's format, checked by -Wformat=2 */
 	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
 	va_end(ap);
 	b->len += (size_t)n;

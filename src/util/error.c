@@ -55,7 +55,7 @@ int hw_error_setv(int code, const char *file, long line, long col,
 	size_t used = format_position(last_message, sizeof(last_message),
 				      file, line, col);
 
-	/* hwledger-sast-ignore FF1019: the format is the caller's, checked at compile time by __attribute__((format)) and -Wformat=2 */
+	/* hwledger-sast-ignore FF1019: the caller's format, checked by -Wformat=2 */
 	vsnprintf(last_message + used, sizeof(last_message) - used, fmt, ap);
 	last_code = code;
 	return code;
@@ -137,7 +137,7 @@ int hw_diags_add(hw_diags *d, hw_diag_level level, const char *file,
 
 	hw_buf_init(&b, 64 * 1024);
 	va_start(ap, fmt);
-	/* hwledger-sast-ignore FF1019: the format is the caller's, checked at compile time by __attribute__((format)) and -Wformat=2 */
+	/* hwledger-sast-ignore FF1019: the caller's format, checked by -Wformat=2 */
 	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
 	if (n < 0)
@@ -146,7 +146,7 @@ int hw_diags_add(hw_diags *d, hw_diag_level level, const char *file,
 	if (!b.data)
 		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
 	va_start(ap, fmt);
-	/* hwledger-sast-ignore FF1019: the format is the caller's, checked at compile time by __attribute__((format)) and -Wformat=2 */
+	/* hwledger-sast-ignore FF1019: the caller's format, checked by -Wformat=2 */
 	vsnprintf(b.data, (size_t)n + 1, fmt, ap);
 	va_end(ap);
 	return diags_push(d, level, file, line, col, b.data);

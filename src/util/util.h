@@ -47,7 +47,7 @@ int hw_exit_code(int err);
  * `return hw_error_set(HW_EINVAL, path, 3, 0, "bad %s", x);`.
  */
 int hw_error_set(int code, const char *file, long line, long col,
-		 /* hwledger-sast-ignore FF1016: a printf-style wrapper; __attribute__((format)) and -Wformat=2 check every call's format at compile time */
+		 /* hwledger-sast-ignore FF1016: format checked by -Wformat=2 */
 		 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 int hw_error_setv(int code, const char *file, long line, long col,
 		  const char *fmt, va_list ap);
@@ -74,7 +74,7 @@ int hw_buf_reserve(hw_buf *b, size_t extra);
 int hw_buf_puts(hw_buf *b, const char *s);
 int hw_buf_putc(hw_buf *b, char c);
 int hw_buf_printf(hw_buf *b, const char *fmt, ...)
-	/* hwledger-sast-ignore FF1016: a printf-style wrapper; __attribute__((format)) and -Wformat=2 check every call's format at compile time */
+	/* hwledger-sast-ignore FF1016: format checked by -Wformat=2 */
 	__attribute__((format(printf, 2, 3)));
 void hw_buf_clear(hw_buf *b);
 char *hw_buf_detach(hw_buf *b); /* caller frees; buffer is reset */
@@ -123,7 +123,7 @@ typedef struct hw_diags {
 void hw_diags_init(hw_diags *d);
 int hw_diags_add(hw_diags *d, hw_diag_level level, const char *file,
 		 long line, long col, const char *fmt, ...)
-	/* hwledger-sast-ignore FF1016: a printf-style wrapper; __attribute__((format)) and -Wformat=2 check every call's format at compile time */
+	/* hwledger-sast-ignore FF1016: format checked by -Wformat=2 */
 	__attribute__((format(printf, 6, 7)));
 /* Adds the current hw_error_last() message as an error. */
 int hw_diags_add_last_error(hw_diags *d);
