@@ -121,25 +121,19 @@ static int get_hex(uint8_t *out, size_t n, const cJSON *o, const char *key)
 	       got == n;
 }
 
-static const char *get_str(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 static int parse_event(hw_event *e, const cJSON *o)
 {
 	const cJSON *seq = cJSON_GetObjectItemCaseSensitive(o, "seq");
-	const char *t = get_str(o, "time_ns"), *payload = get_str(o, "payload");
-	const char *sig = get_str(o, "sig");
+	const char *t = hw_json_str(o, "time_ns");
+	const char *payload = hw_json_str(o, "payload");
+	const char *sig = hw_json_str(o, "sig");
 	size_t n = 0;
 	char *end;
 
 	if (!cJSON_IsNumber(seq) || seq->valuedouble < 0 ||
 	    seq->valuedouble > 9e15 || !t || !payload || !sig ||
-	    !get_str(o, "kind") || !get_str(o, "commit") ||
-	    !get_str(o, "payload_type") || !get_hex(e->prev, 32, o, "prev") ||
+	    !hw_json_str(o, "kind") || !hw_json_str(o, "commit") ||
+	    !hw_json_str(o, "payload_type") || !get_hex(e->prev, 32, o, "prev") ||
 	    !get_hex(e->hash, 32, o, "hash") ||
 	    !get_hex(e->key_id, 4, o, "key_id"))
 		return 0;
@@ -152,9 +146,9 @@ static int parse_event(hw_event *e, const cJSON *o)
 	    n != 64)
 		return 0;
 	e->payload = malloc(strlen(payload) + 1);
-	e->kind = hw_strdup(get_str(o, "kind"));
-	e->commit = hw_strdup(get_str(o, "commit"));
-	e->payload_type = hw_strdup(get_str(o, "payload_type"));
+	e->kind = hw_strdup(hw_json_str(o, "kind"));
+	e->commit = hw_strdup(hw_json_str(o, "commit"));
+	e->payload_type = hw_strdup(hw_json_str(o, "payload_type"));
 	if (!e->payload || !e->kind || !e->commit || !e->payload_type)
 		return 0;
 	return sodium_base642bin(e->payload, strlen(payload) + 1, payload,

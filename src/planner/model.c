@@ -55,13 +55,6 @@ static int get_bool(const cJSON *c, const char *key, int def)
 	return cJSON_IsBool(v) ? cJSON_IsTrue(v) : def;
 }
 
-static const char *get_str(const cJSON *c, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(c, key);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 static double dtype_bits(const char *d)
 {
 	if (!d)
@@ -315,7 +308,7 @@ int hw_model_from_config(hw_model *m, const cJSON *config, const char *file)
 				    "a model config must be a JSON object");
 	memset(m, 0, sizeof(*m));
 	snprintf(m->source, sizeof(m->source), "%s", file);
-	s = get_str(c, "model_type");
+	s = hw_json_str(c, "model_type");
 	snprintf(m->family, sizeof(m->family), "%s", s ? s : "llama");
 	m->layers = first_int(c, k_layers, file, &err);
 	m->hidden = first_int(c, k_hidden, file, &err);
@@ -423,14 +416,14 @@ int hw_model_from_config(hw_model *m, const cJSON *config, const char *file)
 						    "\"mamba_expand\" and "
 						    "\"mamba_dt_rank\"");
 	}
-	s = get_str(c, "torch_dtype");
+	s = hw_json_str(c, "torch_dtype");
 	m->weight_bits = dtype_bits(s);
 	snprintf(m->dtype, sizeof(m->dtype), "%s", s ? s : "bfloat16");
 	if (!m->weight_bits)
 		m->weight_bits = 16;
 	q = cJSON_GetObjectItemCaseSensitive(config, "quantization_config");
 	if (cJSON_IsObject(q)) {
-		s = get_str(q, "quant_method");
+		s = hw_json_str(q, "quant_method");
 		snprintf(m->quant_method, sizeof(m->quant_method), "%s",
 			 s ? s : "");
 		m->quant_bits = (int)get_int(q, "bits", file, &err);

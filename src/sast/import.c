@@ -353,13 +353,6 @@ static hw_severity level_of(const char *l)
 	return !strcmp(l, "error") ? HW_SEV_ERROR : HW_SEV_NOTE;
 }
 
-static const char *jstr(const cJSON *o, const char *k)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 static long jnum(const cJSON *o, const char *k)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
@@ -379,7 +372,7 @@ static int import_sarif(hw_findings *f, hw_diags *d, const char *file,
 	cJSON_ArrayForEach(run, runs) {
 		const cJSON *driver = cJSON_GetObjectItemCaseSensitive(
 			cJSON_GetObjectItemCaseSensitive(run, "tool"), "driver");
-		const char *tool = jstr(driver, "name");
+		const char *tool = hw_json_str(driver, "name");
 		const cJSON *rules = cJSON_GetObjectItemCaseSensitive(driver, "rules");
 		const cJSON *res;
 
@@ -390,19 +383,19 @@ static int import_sarif(hw_findings *f, hw_diags *d, const char *file,
 						   0),
 				"physicalLocation");
 			const cJSON *region = cJSON_GetObjectItemCaseSensitive(loc, "region");
-			const char *uri = jstr(cJSON_GetObjectItemCaseSensitive(
+			const char *uri = hw_json_str(cJSON_GetObjectItemCaseSensitive(
 						       loc, "artifactLocation"),
 					       "uri");
-			const char *rule = jstr(res, "ruleId");
+			const char *rule = hw_json_str(res, "ruleId");
 			const cJSON *msg = cJSON_GetObjectItemCaseSensitive(res, "message");
 			hw_finding *x;
 
 			if (uri && !strncmp(uri, "file://", 7))
 				uri += 7;
-			x = add(f, tool ? tool : "sarif", rule, level_of(jstr(res, "level")),
-				jstr(res, "level") ? jstr(res, "level") : "warning", uri,
+			x = add(f, tool ? tool : "sarif", rule, level_of(hw_json_str(res, "level")),
+				hw_json_str(res, "level") ? hw_json_str(res, "level") : "warning", uri,
 				jnum(region, "startLine"), jnum(region, "startColumn"),
-				jstr(msg, "text"));
+				hw_json_str(msg, "text"));
 			if (!x)
 				return hw_error_set(HW_ENOMEM, NULL, 0, 0,
 						    "out of memory");
@@ -411,7 +404,7 @@ static int import_sarif(hw_findings *f, hw_diags *d, const char *file,
 				const cJSON *r;
 
 				cJSON_ArrayForEach(r, rules)
-					if (jstr(r, "id") && !strcmp(jstr(r, "id"), rule)) {
+					if (hw_json_str(r, "id") && !strcmp(hw_json_str(r, "id"), rule)) {
 						char *s = cJSON_PrintUnformatted(r);
 
 						x->cwe = cwe_of(s);
@@ -443,8 +436,8 @@ static int import_gcc(hw_findings *f, hw_diags *d, const char *file,
 									    "locations"),
 					   0),
 			"caret");
-		const char *kind = jstr(diag, "kind");
-		const char *opt = jstr(diag, "option");
+		const char *kind = hw_json_str(diag, "kind");
+		const char *opt = hw_json_str(diag, "option");
 		const cJSON *child, *ev, *meta;
 		hw_finding *x;
 
@@ -462,12 +455,12 @@ static int import_gcc(hw_findings *f, hw_diags *d, const char *file,
 			hw_diags_add(d, HW_DIAG_WARNING, file, 1, 0,
 				     "gcc diagnostic %d (%s) has no location",
 				     index,
-				     jstr(diag, "message") ? jstr(diag, "message")
+				     hw_json_str(diag, "message") ? hw_json_str(diag, "message")
 							   : "");
 		x = add(f, "gcc", opt ? opt + (opt[0] == '-' && opt[1] == 'W' ? 2 : 0) : kind,
 			!strcmp(kind, "error") ? HW_SEV_ERROR : HW_SEV_WARNING, kind,
-			jstr(caret, "file"), jnum(caret, "line"), jnum(caret, "column"),
-			jstr(diag, "message"));
+			hw_json_str(caret, "file"), jnum(caret, "line"), jnum(caret, "column"),
+			hw_json_str(diag, "message"));
 		if (!x)
 			return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
 		meta = cJSON_GetObjectItemCaseSensitive(diag, "metadata");
@@ -481,8 +474,8 @@ static int import_gcc(hw_findings *f, hw_diags *d, const char *file,
 				"caret");
 
 			snprintf(note, sizeof(note), "%s:%ld: %s",
-				 jstr(cc, "file") ? jstr(cc, "file") : "?",
-				 jnum(cc, "line"), jstr(child, "message") ? jstr(child, "message") : "");
+				 hw_json_str(cc, "file") ? hw_json_str(cc, "file") : "?",
+				 jnum(cc, "line"), hw_json_str(child, "message") ? hw_json_str(child, "message") : "");
 			add_note(x, note);
 		}
 		cJSON_ArrayForEach(ev, cJSON_GetObjectItemCaseSensitive(diag, "path")) {
@@ -490,9 +483,9 @@ static int import_gcc(hw_findings *f, hw_diags *d, const char *file,
 			const cJSON *loc = cJSON_GetObjectItemCaseSensitive(ev, "location");
 
 			snprintf(note, sizeof(note), "path: %s:%ld: %s",
-				 jstr(loc, "file") ? jstr(loc, "file") : "?",
+				 hw_json_str(loc, "file") ? hw_json_str(loc, "file") : "?",
 				 jnum(loc, "line"),
-				 jstr(ev, "description") ? jstr(ev, "description") : "");
+				 hw_json_str(ev, "description") ? hw_json_str(ev, "description") : "");
 			add_note(x, note);
 		}
 	}

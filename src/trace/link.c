@@ -601,18 +601,18 @@ cleanup:
 	return err;
 }
 
-/* The string member k of o, or "" when it is missing or not a string. */
-static const char *jstr(const cJSON *o, const char *k)
+/* The string member k of o, or "" (for messages). */
+static const char *jstr_or_empty(const cJSON *o, const char *k)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+	const char *s = hw_json_str(o, k);
 
-	return cJSON_IsString(v) ? v->valuestring : "";
+	return s ? s : "";
 }
 
 static int sast_finding(hw_trace *t, const cJSON *x, int index)
 {
 	const cJSON *frs = cJSON_GetObjectItemCaseSensitive(x, "frs"), *id;
-	const char *sev = jstr(x, "severity"), *file = jstr(x, "file");
+	const char *sev = jstr_or_empty(x, "severity"), *file = jstr_or_empty(x, "file");
 	const cJSON *group = cJSON_GetObjectItemCaseSensitive(x, "group");
 	const cJSON *line = cJSON_GetObjectItemCaseSensitive(x, "line");
 	int err = HW_OK;
@@ -634,12 +634,12 @@ static int sast_finding(hw_trace *t, const cJSON *x, int index)
 		err = add_defect(t, HW_DEF_SAST_ERROR, ft->fr->id, file,
 				 cJSON_IsNumber(line) ? (long)line->valuedouble
 						      : 0,
-				 jstr(x, "fingerprint"),
+				 jstr_or_empty(x, "fingerprint"),
 				 "%s: open %s finding %s/%s in %s(): %s",
-				 ft->fr->id, sev, jstr(x, "tool"),
-				 jstr(x, "rule"),
-				 jstr(x, "function"),
-				 jstr(x, "message"));
+				 ft->fr->id, sev, jstr_or_empty(x, "tool"),
+				 jstr_or_empty(x, "rule"),
+				 jstr_or_empty(x, "function"),
+				 jstr_or_empty(x, "message"));
 		if (err)
 			return err;
 		ft->ndefects++;
@@ -659,7 +659,7 @@ int hw_trace_apply_sast(hw_trace *t, const char *path)
 
 	if (err)
 		return err;
-	schema = jstr(root, "schema");
+	schema = jstr_or_empty(root, "schema");
 	if (strcmp(schema, "hwledger.sast/1") != 0 ||
 	    !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(root, "findings"))) {
 		cJSON_Delete(root);

@@ -112,3 +112,10 @@ int hw_json_add_num(cJSON *obj, const char *key, double v)
 		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
 	return HW_OK;
 }
+
+const char *hw_json_str(const cJSON *obj, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}

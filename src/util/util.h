@@ -204,6 +204,8 @@ int hw_json_parse(cJSON **out, const char *file, const char *text,
 int hw_json_write(const char *path, const cJSON *j);
 /* Prints j (pretty, trailing newline) to out; fails HW_EIO on write error. */
 int hw_json_fprint(FILE *out, const cJSON *j);
+/* The string member key of obj, or NULL when it is missing or no string. */
+const char *hw_json_str(const cJSON *obj, const char *key);
 /* Adds a string only when s is non-NULL; returns 0 or HW_ENOMEM. */
 int hw_json_add_str(cJSON *obj, const char *key, const char *s);
 int hw_json_add_num(cJSON *obj, const char *key, double v);
