@@ -11,6 +11,24 @@
 #include <string.h>
 
 /* The nvidia-smi query hwledger runs, column by column. */
+
+/*
+ * Claims the next GPU slot (the caller checked there is one), zeroed, with
+ * its vendor and source; every reading starts as unsupported with reason,
+ * when one is given, until the parser fills it.
+ */
+static hw_gpu_probe *add_gpu(hw_probe *p, const char *vendor,
+			     const char *source, const char *reason)
+{
+	hw_gpu_probe *g = &p->gpus[p->ngpus++];
+
+	memset(g, 0, sizeof(*g));
+	snprintf(g->vendor, sizeof(g->vendor), "%s", vendor);
+	snprintf(g->source, sizeof(g->source), "%s", source);
+	for (int k = 0; reason && k < GR_COUNT; k++)
+		hw_reading_set(&g->r[k], HW_READ_UNSUPPORTED, "%s", reason);
+	return g;
+}
 static const int smi_cols[] = {GR_NAME, GR_UUID, GR_PCI, GR_MEM_TOTAL,
 			       GR_MEM_USED, GR_MEM_FREE, GR_UTIL, GR_TEMP,
 			       GR_POWER, GR_POWER_LIMIT, GR_CLOCK_SM,
@@ -72,10 +90,7 @@ int hw_parse_nvidia_smi_csv(hw_probe *p, const char *text, size_t len)
 			n--;
 		if (!n)
 			continue;
-		g = &p->gpus[p->ngpus++];
-		memset(g, 0, sizeof(*g));
-		snprintf(g->vendor, sizeof(g->vendor), "nvidia");
-		snprintf(g->source, sizeof(g->source), "nvidia-smi");
+		g = add_gpu(p, "nvidia", "nvidia-smi", NULL);
 		for (size_t k = 0; k <= n && col < SMI_NCOLS; k++)
 			if (k == n || line[k] == ',') {
 				smi_value(&g->r[smi_cols[col]], (int)col,
@@ -154,13 +169,7 @@ int hw_parse_rocm_smi_json(hw_probe *p, const char *text, size_t len)
 		if (!card->string || strncmp(card->string, "card", 4) ||
 		    !cJSON_IsObject(card) || p->ngpus >= HW_PROBE_MAX_GPUS)
 			continue;
-		g = &p->gpus[p->ngpus++];
-		memset(g, 0, sizeof(*g));
-		snprintf(g->vendor, sizeof(g->vendor), "amd");
-		snprintf(g->source, sizeof(g->source), "rocm-smi");
-		for (int k = 0; k < GR_COUNT; k++)
-			hw_reading_set(&g->r[k], HW_READ_UNSUPPORTED,
-				       "not reported by rocm-smi");
+		g = add_gpu(p, "amd", "rocm-smi", "not reported by rocm-smi");
 		name = cJSON_GetObjectItemCaseSensitive(card, "Card series");
 		if (!cJSON_IsString(name))
 			name = cJSON_GetObjectItemCaseSensitive(card, "Card SKU");
@@ -233,14 +242,9 @@ int hw_parse_system_profiler(hw_probe *p, const char *text, size_t len)
 
 		if (p->ngpus >= HW_PROBE_MAX_GPUS)
 			break;
-		g = &p->gpus[p->ngpus++];
-		memset(g, 0, sizeof(*g));
-		snprintf(g->vendor, sizeof(g->vendor), "apple");
-		snprintf(g->source, sizeof(g->source), "system_profiler");
-		for (int k = 0; k < GR_COUNT; k++)
-			hw_reading_set(&g->r[k], HW_READ_UNSUPPORTED,
-				       "system_profiler does not report it "
-				       "(macmon would)");
+		g = add_gpu(p, "apple", "system_profiler",
+			    "system_profiler does not report it "
+			    "(macmon would)");
 		if (cJSON_IsString(model))
 			hw_reading_text(&g->r[GR_NAME], model->valuestring,
 					strlen(model->valuestring));
@@ -308,14 +312,8 @@ void hw_probe_amd_sysfs(hw_probe *p, const char *root)
 		snprintf(path, sizeof(path), "%s/device/vendor", cards[i]);
 		if (hw_file_read(&b, path, 64) || strncmp(b.data, "0x1002", 6))
 			continue; /* not AMD */
-		g = &p->gpus[p->ngpus++];
+		g = add_gpu(p, "amd", "sysfs", "not in amdgpu sysfs");
 		found++;
-		memset(g, 0, sizeof(*g));
-		snprintf(g->vendor, sizeof(g->vendor), "amd");
-		snprintf(g->source, sizeof(g->source), "sysfs");
-		for (int k = 0; k < GR_COUNT; k++)
-			hw_reading_set(&g->r[k], HW_READ_UNSUPPORTED,
-				       "not in amdgpu sysfs");
 		hw_reading_text(&g->r[GR_NAME], base, strlen(base));
 		snprintf(path, sizeof(path), "%s/device/mem_info_vram_total", cards[i]);
 		sysfs_num(&g->r[GR_MEM_TOTAL], path, "bytes", 1);

@@ -38,19 +38,6 @@ size_t hw_sast_suppressed_count(const hw_findings *f)
 	return n;
 }
 
-static int by_place(const void *a, const void *b)
-{
-	const hw_finding *x = *(const hw_finding *const *)a,
-			 *y = *(const hw_finding *const *)b;
-	int c = strcmp(x->file, y->file);
-
-	if (c)
-		return c;
-	if (x->line != y->line)
-		return x->line < y->line ? -1 : 1;
-	return x < y ? -1 : x > y;
-}
-
 /* Implements: FR-SAST-002 */
 int hw_sast_text(hw_buf *out, const hw_findings *f)
 {
@@ -61,7 +48,7 @@ int hw_sast_text(hw_buf *out, const hw_findings *f)
 		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
 	for (size_t i = 0; i < f->n; i++)
 		v[i] = &f->items[i];
-	qsort(v, f->n, sizeof(*v), by_place);
+	qsort(v, f->n, sizeof(*v), hw_finding_cmp_place);
 	for (size_t i = 0; i < f->n; i++) {
 		const hw_finding *x = v[i];
 		long self = (long)(x - f->items);

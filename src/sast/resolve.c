@@ -172,8 +172,8 @@ static int relativize(hw_finding *x, const char *root)
 	return 1;
 }
 
-/* Orders findings by file, then line, then report order. */
-static int by_file(const void *a, const void *b)
+/* Implements: FR-SAST-002 */
+int hw_finding_cmp_place(const void *a, const void *b)
 {
 	const hw_finding *x = *(const hw_finding *const *)a,
 			 *y = *(const hw_finding *const *)b;
@@ -337,7 +337,7 @@ int hw_sast_resolve(hw_findings *f, hw_diags *d, const char *root)
 		v[i] = &f->items[i];
 		inside[i] = !*f->items[i].file || relativize(&f->items[i], root);
 	}
-	qsort(v, f->n, sizeof(*v), by_file);
+	qsort(v, f->n, sizeof(*v), hw_finding_cmp_place);
 	for (size_t i = 0, j; i < f->n; i = j) {
 		for (j = i + 1; j < f->n && !strcmp(v[j]->file, v[i]->file); j++)
 			;

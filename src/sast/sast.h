@@ -60,6 +60,9 @@ int hw_sast_import_text(hw_findings *f, hw_diags *diags, const char *file,
  */
 int hw_sast_resolve(hw_findings *f, hw_diags *diags, const char *root);
 
+/* qsort order of hw_finding pointers: file, line, then report order. */
+int hw_finding_cmp_place(const void *a, const void *b);
+
 /*
  * Runs one analyzer ("cppcheck", "clang-tidy", "flawfinder", "gcc") over
  * build/compile_commands.json, jobs processes at a time, reports under
