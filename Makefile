@@ -63,10 +63,11 @@ say = printf '  %-5s %s\n' '$(1)' '$(2)'
 endif
 
 # ---- sources -------------------------------------------------------------
-MODULES  := util frs glossary trace sast planner probes ledger
+MODULES  := util frs glossary trace sast planner probes ledger site
 LIB_SRCS := $(foreach m,$(MODULES),$(wildcard src/$(m)/*.c))
 CLI_SRCS := $(wildcard src/cli/*.c)
-LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
+THEME    := $(sort $(wildcard site/*.css site/*.js))
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/theme.o
 CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/obj/%.o)
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
@@ -83,6 +84,17 @@ $(BUILD)/obj/%.o: %.c Makefile
 	@mkdir -p $(@D)
 	@$(call say,CC,$<)
 	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+# the site's theme (site/) compiled into the library
+$(BUILD)/gen/theme.c: $(THEME) ci/embed.sh
+	@mkdir -p $(@D)
+	@$(call say,EMBED,$@)
+	$(Q)ci/embed.sh $@ $(THEME)
+
+$(BUILD)/obj/gen/theme.o: $(BUILD)/gen/theme.c Makefile
+	@mkdir -p $(@D)
+	@$(call say,CC,$<)
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(LIB): $(LIB_OBJS)
 	@rm -f $@
@@ -132,7 +144,9 @@ ifeq ($(DOGFOOD),1)
 	@$(MAKE) --no-print-directory coverage
 	@echo "== hwledger sast (four analyzers, gated on traceability/sast-baseline.json)"
 	@ci/sast.sh $(BUILD)
+	@ci/site.sh $(BUILD) build/cov/test-results build/coverage.info
 	@ci/gate.sh $(BUILD) build/cov/test-results build/coverage.info
+	@$(BUILD)/hwledger site --checks $(BUILD)/checks -o $(BUILD)/site
 endif
 
 # Rewrites traceability/sast-baseline.json from a fresh analysis (review the
@@ -160,13 +174,21 @@ coverage:
 # libFuzzer: the library again, built by clang with the fuzzer's coverage
 FUZZ_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O1 -g \
 	-fsanitize=fuzzer-no-link,address,undefined -Isrc $(PKG_CFLAGS)
-FUZZ_OBJS := $(LIB_SRCS:%.c=build/fuzz/obj/%.o)
+FUZZ_OBJS := $(LIB_SRCS:%.c=build/fuzz/obj/%.o) build/fuzz/obj/gen/theme.o
 FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=build/fuzz/%)
 
 build/fuzz/obj/%.o: %.c Makefile
 	@mkdir -p $(@D)
 	@$(call say,FUZZCC,$<)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) -c $< -o $@
+
+build/fuzz/obj/gen/theme.o: build/fuzz/gen/theme.c
+	@mkdir -p $(@D)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -c $< -o $@
+
+build/fuzz/gen/theme.c: $(THEME) ci/embed.sh
+	@mkdir -p $(@D)
+	$(Q)ci/embed.sh $@ $(THEME)
 
 build/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJS)
 	@$(call say,FUZZ,$@)

@@ -4,8 +4,9 @@
 # already present. `ci/deps.sh --check` only reports (exit 1 when something is
 # missing) and never installs.
 #
-# The site's browser tests need chromium and Node; they are installed only with
-# --site (the site module is not built yet, see issue #10).
+# The site's browser tests need chromium, Node and npm; they are installed
+# only with --site (.ci/run always asks for them; `make test` runs the browser
+# tests when they are present).
 set -u
 
 # Debian package -> a file or command that proves it is installed.

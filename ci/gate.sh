@@ -2,7 +2,8 @@
 # ci/gate.sh BUILD RESULTS_DIR LCOV — the dogfood step of `make test`: trace
 # this repository with the test results and coverage of one suite run, print
 # the FR matrix, and apply the gate (traceability/policy.json). Exit 0 pass,
-# 1 fail (the reasons are listed), 2 bad input.
+# 1 fail (the reasons are listed), 2 bad input. The JSON results go into
+# BUILD/checks/ (trace.json, gate.json), the evidence folder of the site.
 set -uo pipefail
 build=${1:-build}
 results=${2:-build/cov/test-results}
@@ -17,10 +18,12 @@ args+=(--lcov "$lcov")
 # open error-level SAST findings fail their FRs (ci/sast.sh writes this)
 [ -f "$build/sast/findings.json" ] && args+=(--sast "$build/sast/findings.json")
 
-mkdir -p "$build"
-"$hw" trace "${args[@]}" --format json -o "$build/trace.json" || exit $?
+mkdir -p "$build/checks"
+"$hw" trace "${args[@]}" --format json -o "$build/checks/trace.json" || exit $?
 "$hw" trace "${args[@]}" --format md -o "$build/trace.md" || exit $?
-echo "== hwledger trace (matrix of approved FRs; full JSON in $build/trace.json)"
+echo "== hwledger trace (matrix of approved FRs; full JSON in $build/checks/trace.json)"
 "$hw" -q trace "${args[@]}" | awk 'NR == 1 || $3 == "approved" || /^(defects:|  )/ || /FRs:/'
 echo "== hwledger gate"
+"$hw" -q gate "${args[@]}" --format json -o "$build/checks/gate.json"
+[ $? -le 1 ] || exit $?
 "$hw" gate "${args[@]}"

@@ -56,5 +56,6 @@ int hw_cmd_glossary(hw_cli *cli, int argc, char **argv);
 int hw_cmd_plan(hw_cli *cli, int argc, char **argv);
 int hw_cmd_probe(hw_cli *cli, int argc, char **argv);
 int hw_cmd_sast(hw_cli *cli, int argc, char **argv);
+int hw_cmd_site(hw_cli *cli, int argc, char **argv);
 
 #endif

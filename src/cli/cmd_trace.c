@@ -70,6 +70,14 @@ static int take_arg(const char *cmd, int argc, char **argv, int *i,
 	return 0;
 }
 
+/* text and json for both commands; md and sarif for trace alone */
+static int format_ok(const char *f, int gate)
+{
+	if (!strcmp(f, "text") || !strcmp(f, "json"))
+		return 1;
+	return !gate && (!strcmp(f, "md") || !strcmp(f, "sarif"));
+}
+
 static int parse_opts(const char *cmd, trace_opts *o, int argc, char **argv)
 {
 	memset(o, 0, sizeof(*o));
@@ -94,16 +102,17 @@ static int parse_opts(const char *cmd, trace_opts *o, int argc, char **argv)
 				o->results[o->nresults++] = v;
 			else
 				o->lcov[o->nlcov++] = v;
-		} else if (strcmp(a, "--format") == 0 && !strcmp(cmd, "trace")) {
+		} else if (strcmp(a, "--format") == 0) {
+			int gate = !strcmp(cmd, "gate");
+
 			if ((code = take_arg(cmd, argc, argv, &i, &o->format)))
 				return code;
-			if (strcmp(o->format, "text") && strcmp(o->format, "json") &&
-			    strcmp(o->format, "md") && strcmp(o->format, "sarif"))
+			if (!format_ok(o->format, gate))
 				return hw_cli_usage_error(
-					cmd, "--format must be text, json, md "
-					     "or sarif, not '%s'",
-					o->format);
-		} else if (strcmp(a, "-o") == 0 && !strcmp(cmd, "trace")) {
+					cmd, "--format must be text, json%s, "
+					     "not '%s'",
+					gate ? "" : ", md or sarif", o->format);
+		} else if (strcmp(a, "-o") == 0) {
 			if ((code = take_arg(cmd, argc, argv, &i, &o->out)))
 				return code;
 		} else if (strcmp(a, "--sast") == 0) {
@@ -286,6 +295,43 @@ int hw_cmd_trace(hw_cli *cli, int argc, char **argv)
 	return hw_cli_finish(err ? hw_cli_error(err) : HW_EXIT_OK);
 }
 
+/* The gate's verdict as hwledger.gate/1 (specs/json-schemas.md). */
+static int gate_json(const trace_opts *o, const hw_trace *t,
+		     const hw_diags *reasons, int pass, size_t ok,
+		     size_t approved)
+{
+	hw_buf b;
+	hw_jw w;
+	int err;
+
+	hw_buf_init(&b, 0);
+	hw_jw_init(&w, &b, 1);
+	hw_jw_object(&w);
+	hw_jw_kstr(&w, "schema", "hwledger.gate/1");
+	hw_jw_kbool(&w, "pass", pass);
+	hw_jw_kint(&w, "approved", (long long)approved);
+	hw_jw_kint(&w, "approved_verified", (long long)ok);
+	hw_jw_kint(&w, "defects", (long long)t->ndefects);
+	hw_jw_kbool(&w, "baseline", o->baseline != NULL);
+	hw_jw_key(&w, "reasons");
+	hw_jw_array(&w);
+	for (size_t i = 0; i < reasons->n; i++) {
+		const hw_diag *d = &reasons->items[i];
+
+		hw_jw_object(&w);
+		hw_jw_kstr(&w, "file", d->file);
+		hw_jw_kint(&w, "line", d->line);
+		hw_jw_kstr(&w, "message", d->message);
+		hw_jw_end(&w);
+	}
+	hw_jw_end(&w);
+	hw_jw_end(&w);
+	err = hw_jw_finish(&w);
+	err = err ? err : write_output(o, &b);
+	hw_buf_free(&b);
+	return err ? hw_cli_error(err) : 0;
+}
+
 /* Implements: FR-TRACE-006 */
 int hw_cmd_gate(hw_cli *cli, int argc, char **argv)
 {
@@ -327,13 +373,17 @@ int hw_cmd_gate(hw_cli *cli, int argc, char **argv)
 				      r.trace.frs[i].state == HW_ST_WAIVED;
 			}
 		hw_diags_print(&reasons, stderr, cli->color_err);
-		if (!cli->quiet || err)
+		if (!strcmp(o.format, "json"))
+			code = gate_json(&o, &r.trace, &reasons, !err, ok,
+					 approved);
+		else if (!cli->quiet || err)
 			printf("gate: %s — %zu/%zu approved FRs verified, %zu "
 			       "defects, %zu reasons to fail%s\n",
 			       err ? "FAIL" : "pass", ok, approved,
 			       r.trace.ndefects, reasons.errors,
 			       o.baseline ? " (against the baseline)" : "");
-		code = err ? HW_EXIT_FAIL : HW_EXIT_OK;
+		if (!code)
+			code = err ? HW_EXIT_FAIL : HW_EXIT_OK;
 	}
 	hw_diags_free(&reasons);
 	run_free(&r);

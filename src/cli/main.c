@@ -25,7 +25,7 @@ static const hw_command commands[] = {
 	 4},
 	{"gate", hw_cmd_gate, "apply the traceability policy (CI gate)",
 	 "hwledger gate [--results FILE]... [--lcov FILE]... [--sast FILE] "
-	 "[--policy FILE] [--baseline FILE] [--update-baseline] [--no-index] "
+	 "[--format text|json] [-o FILE] [--policy FILE] [--baseline FILE] [--update-baseline] [--no-index] "
 	 "[--today YYYY-MM-DD]",
 	 4},
 	{"plan", hw_cmd_plan, "plan LLM memory on GPUs, run plan checks",
@@ -63,8 +63,8 @@ static const hw_command commands[] = {
 	 "[-o FILE]\n"
 	 "hwledger glossary lint [FILE...]",
 	 9},
-	{"site", NULL, "render the static HTML report",
-	 "hwledger site [-o DIR]", 10},
+	{"site", hw_cmd_site, "render the static HTML report",
+	 "hwledger site [-o DIR] [--checks DIR] [--glossary FILE]", 10},
 	{"report", NULL, "run every check, sign it, render the site",
 	 "hwledger report [-o DIR]", 11},
 	{"verify-report", NULL, "verify a published report folder",

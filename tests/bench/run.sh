@@ -51,6 +51,29 @@ mkdir -p "$work"
 } | tee -a "$work/results.txt"
 
 {
+  # issue #10: the site of 10,000 FRs with links, coverage and a 1,000-term
+  # glossary vs cmark rendering the same FR Markdown; once into the build
+  # folder (10,000 files on this disk) and once into /dev/shm (the renderer
+  # without the file system's cost of creating files)
+  sb=$work/site-10k
+  [ -f "$sb/checks/trace.json" ] || "$root/tests/bench/gen_site.sh" "$sb"
+  compare "site, 10,000 FRs + 1,000 terms, vs cmark" "<= 3x" \
+    "'$hw' -C '$sb' -q site --checks checks -o out" "cmark '$sb'/frs/*.md"
+  if [ -d /dev/shm ] && [ -w /dev/shm ]; then
+    shm=/dev/shm/hwledger-bench-site
+    compare "site into /dev/shm, same inputs, vs cmark" "<= 3x" \
+      "'$hw' -C '$sb' -q site --checks checks -o '$shm'" "cmark '$sb'/frs/*.md"
+    rm -rf "$shm"
+  fi
+  rm -rf "$sb/out"
+  # this repository's own site (make test renders it)
+  if [ -d "$root/$build/site" ]; then
+    printf '%-44s %s KiB (goal < 5120 KiB)\n' "this repository's site" \
+      "$(du -sk "$root/$build/site" | cut -f1)"
+  fi
+} | tee -a "$work/results.txt"
+
+{
   # issue #7: batch append throughput, and verifying 100,000 events against
   # bare libsodium verifying the same messages (throughput ratio)
   led=$work/ledger-100k

@@ -101,7 +101,7 @@ test_quiet_and_verbose_change_only_the_chatter() {
 
 # Verifies: FR-CLI-002
 test_commands_not_built_yet_say_so_and_exit_3() {
-  for c in site report verify-report; do
+  for c in report verify-report; do
     run "$HW" "$c"
     expect_rc 3
     expect_err "hwledger: '$c' is not built yet (tracked in issue #"
@@ -127,10 +127,10 @@ test_help_command_prints_the_command_usage() {
   expect_rc 0
   expect_out "usage: hwledger frs list [--json]"
   expect_out "usage: hwledger frs lint"
-  run "$HW" help site
+  run "$HW" help report
   expect_rc 0
-  expect_out "usage: hwledger site"
-  expect_out "not built yet: tracked in issue #10"
+  expect_out "usage: hwledger report"
+  expect_out "not built yet: tracked in issue #11"
   run "$HW" help trace
   expect_rc 0
   expect_out "usage: hwledger trace [--results FILE]"

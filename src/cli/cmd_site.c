@@ -1,0 +1,60 @@
+/*
+ * cmd_site.c — `hwledger site [-o DIR] [--checks DIR] [--glossary FILE]`.
+ *
+ * Renders the static report from the evidence folder (default
+ * build/checks) into DIR (default build/site). Exit 0 rendered (parts that
+ * did not run are shown as such), 2 a malformed input (nothing replaced),
+ * 3 an I/O failure (nothing replaced).
+ */
+#include "cli/cli.h"
+#include "site/site.h"
+
+#include <string.h>
+
+/* Implements: FR-SITE-001 */
+int hw_cmd_site(hw_cli *cli, int argc, char **argv)
+{
+	hw_site_opts o = {0};
+	hw_site_stats st;
+	hw_diags d;
+	int err;
+
+	for (int i = 1; i < argc; i++) {
+		const char **slot = !strcmp(argv[i], "-o") ? &o.out_dir
+				    : !strcmp(argv[i], "--checks")
+					    ? &o.checks_dir
+				    : !strcmp(argv[i], "--glossary")
+					    ? &o.glossary
+					    : NULL;
+
+		if (hw_cli_is_help(argv[i])) {
+			hw_cli_print_command_usage(stdout, hw_cli_find("site"));
+			return hw_cli_finish(HW_EXIT_OK);
+		}
+		if (!slot)
+			return hw_cli_usage_error("site", "unknown argument "
+						  "'%s'", argv[i]);
+		if (i + 1 >= argc || !*argv[i + 1])
+			return hw_cli_usage_error("site", "%s needs a value",
+						  argv[i]);
+		*slot = argv[++i];
+	}
+	hw_diags_init(&d);
+	err = hw_site_render(&o, &d, &st);
+	hw_diags_print(&d, stderr, cli->color_err);
+	if (err == HW_EINVAL && d.errors) {
+		hw_diags_free(&d);
+		return hw_cli_finish(HW_EXIT_BADINPUT); /* printed above */
+	}
+	hw_diags_free(&d);
+	if (err)
+		return hw_cli_finish(hw_cli_error(err));
+	if (!cli->quiet)
+		printf("site: %zu pages (%zu FRs, %zu source files, %zu "
+		       "glossary terms), %zu files, %zu KiB in %s%s\n",
+		       st.pages, st.frs, st.sources, st.terms, st.files,
+		       (st.bytes + 1023) / 1024,
+		       o.out_dir ? o.out_dir : HW_SITE_DIR,
+		       st.not_run ? "; some checks were not run" : "");
+	return hw_cli_finish(HW_EXIT_OK);
+}

@@ -1,0 +1,400 @@
+/*
+ * checks.c — the SAST, planner and probe pages: findings grouped by file
+ * and by FR; a stacked bar of where the memory goes for each plan check and
+ * the context x batch heatmap of each sweep; probe readings per host with
+ * their status and reason (an unknown reading is never shown as 0).
+ */
+#include "internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static double dnum(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItem(o, key);
+
+	return cJSON_IsNumber(v) ? v->valuedouble : 0;
+}
+
+static int text_or(hw_buf *b, const char *s, const char *dflt)
+{
+	return hw_html_puts(b, s ? s : dflt);
+}
+
+static int not_run(hw_buf *b, const char *what)
+{
+	return hw_buf_printf(b, "<p class=\"notrun\">%s was not run: no result "
+			   "in the evidence folder.</p>\n", what);
+}
+
+static int finding_row(hw_buf *b, site *s, const cJSON *f, long idx)
+{
+	const cJSON *id;
+	const char *state = cJSON_IsTrue(cJSON_GetObjectItem(f, "suppressed"))
+				    ? "suppressed"
+			    : cJSON_IsTrue(cJSON_GetObjectItem(f, "new"))
+				    ? "new"
+				    : "baseline";
+	char line[32];
+	int err;
+
+	snprintf(line, sizeof(line), "%ld", site_num(f, "line"));
+	err = hw_buf_printf(b, "<tr id=\"f%ld\"><td>", idx);
+	err = err ? err : html_source_link(b, s, "", hw_json_str(f, "file"),
+					   site_num(f, "line"), line);
+	err = err ? err : hw_buf_puts(b, "</td><td>");
+	err = err ? err : html_badge(b, hw_json_str(f, "severity")
+						? hw_json_str(f, "severity")
+						: "unknown");
+	err = err ? err : hw_buf_puts(b, "</td><td>");
+	err = err ? err : text_or(b, hw_json_str(f, "tool"), "?");
+	err = err ? err : hw_buf_puts(b, " <code>");
+	err = err ? err : text_or(b, hw_json_str(f, "rule"), "?");
+	err = err ? err : hw_buf_puts(b, "</code></td><td>");
+	err = err ? err : text_or(b, hw_json_str(f, "message"), "");
+	err = err ? err : hw_buf_puts(b, "</td><td>");
+	cJSON_ArrayForEach(id, cJSON_GetObjectItem(f, "frs"))
+	{
+		if (err || !cJSON_IsString(id) ||
+		    !site_find_fr(s, id->valuestring))
+			continue;
+		err = hw_buf_printf(b, "<a href=\"fr/%s.html\">%s</a> ",
+				  id->valuestring, id->valuestring);
+	}
+	err = err ? err : hw_buf_puts(b, "</td><td>");
+	err = err ? err : html_badge(b, state);
+	return err ? err : hw_buf_puts(b, "</td></tr>\n");
+}
+
+static int sast_by_fr(hw_buf *b, const site *s)
+{
+	size_t n = 0;
+	int err = hw_buf_puts(b, "<h2 id=\"by-fr\">By FR</h2>\n");
+
+	for (size_t i = 0; i < s->nitems && !err; i++) {
+		const site_fr *it = &s->items[i];
+		long sev[3] = {0, 0, 0};
+
+		if (!it->nfindings)
+			continue;
+		for (size_t k = 0; k < it->nfindings; k++) {
+			const char *v = hw_json_str(it->findings[k], "severity");
+
+			sev[v && !strcmp(v, "error") ? 0
+			    : v && !strcmp(v, "warning") ? 1 : 2]++;
+		}
+		err = hw_buf_printf(b, "%s<li><a href=\"fr/%s.html\">%s</a>: %ld "
+				  "errors, %ld warnings, %ld notes</li>\n",
+				  n++ ? "" : "<ul class=\"byfr\">",
+				  it->fr->id, it->fr->id, sev[0], sev[1],
+				  sev[2]);
+	}
+	return err ? err : hw_buf_puts(b, n ? "</ul>\n"
+					    : "<p class=\"muted\">No finding "
+					      "is in code that implements "
+					      "an FR.</p>\n");
+}
+
+/* Implements: FR-SITE-001 */
+int render_sast(site *s)
+{
+	const cJSON *f;
+	const char *file = NULL;
+	hw_buf b, key;
+	long idx = 0;
+	int err;
+
+	hw_buf_init(&b, 0);
+	hw_buf_init(&key, 0);
+	err = page_begin(&b, "SAST findings", "", "sast.html");
+	if (!err && !s->sast)
+		err = not_run(&b, "Static analysis");
+	if (!err && s->sast)
+		err = hw_buf_printf(&b, "<p>%ld findings, %ld new against the "
+				  "baseline. <a href=\"#by-fr\">By FR</a></p>"
+				  "\n", site_num(s->sast, "total"),
+				  site_num(s->sast, "new"));
+	if (!err && s->sast)
+		err = sast_by_fr(&b, s);
+	if (!err && s->sast)
+		err = hw_buf_puts(&b, "<h2>By file</h2>\n");
+	cJSON_ArrayForEach(f, cJSON_GetObjectItem(s->sast, "findings"))
+	{
+		const char *ff = hw_json_str(f, "file");
+
+		if (err)
+			break;
+		ff = ff ? ff : "(no file)";
+		if (!file || strcmp(file, ff) != 0) {
+			if (file)
+				err = hw_buf_puts(&b, "</tbody></table></div>\n");
+			err = err ? err : hw_buf_puts(&b, "<h3>");
+			err = err ? err : hw_html_puts(&b, ff);
+			err = err ? err
+				  : hw_buf_puts(&b, "</h3>\n<div class=\"scroll"
+						"\"><table><thead><tr><th scope="
+						"\"col\">Line</th><th scope=\""
+						"col\">Severity</th><th scope="
+						"\"col\">Tool / rule</th><th "
+						"scope=\"col\">Message</th><th "
+						"scope=\"col\">FRs</th><th scope"
+						"=\"col\">State</th></tr></thead>"
+						"<tbody>\n");
+			file = ff;
+		}
+		err = err ? err : finding_row(&b, s, f, idx);
+		if (!err) {
+			hw_buf_clear(&key);
+			err = hw_buf_printf(&key, "sast.html#f%ld", idx);
+		}
+		if (!err) {
+			hw_buf t;
+
+			hw_buf_init(&t, 0);
+			hw_buf_printf(&t, "%s %s:%ld",
+				      hw_json_str(f, "rule") ? hw_json_str(f, "rule")
+							     : "?",
+				      ff, site_num(f, "line"));
+			search_add(s, "finding", t.data ? t.data : "", key.data,
+				   hw_json_str(f, "message"));
+			hw_buf_free(&t);
+		}
+		idx++;
+	}
+	if (!err && file)
+		err = hw_buf_puts(&b, "</tbody></table></div>\n");
+	err = err ? err : page_end(&b, "");
+	err = err ? err : site_write(s, "sast.html", &b);
+	hw_buf_free(&b);
+	hw_buf_free(&key);
+	return err;
+}
+
+static int plan_check(hw_buf *b, const cJSON *c, long idx)
+{
+	static const char *const parts[] = {"weights_bytes", "kv_bytes",
+					    "activation_bytes",
+					    "overhead_bytes"};
+	static const char *const labels[] = {"weights", "KV cache",
+					     "activations", "overhead"};
+	const cJSON *plan = cJSON_GetObjectItem(c, "plan"), *x;
+	const cJSON *in = cJSON_GetObjectItem(plan, "inputs");
+	double v[4], tp = dnum(in, "tp") > 1 ? dnum(in, "tp") : 1;
+	double pp = dnum(in, "pp") > 1 ? dnum(in, "pp") : 1;
+	int err;
+
+	err = hw_buf_printf(b, "<section class=\"check\" id=\"p%ld\"><h3>", idx);
+	err = err ? err : text_or(b, hw_json_str(c, "name"), "(unnamed)");
+	err = err ? err : hw_buf_puts(b, "</h3><p>");
+	err = err ? err : html_badge(b, cJSON_IsTrue(cJSON_GetObjectItem(
+						 c, "ok"))
+						? "pass"
+						: "fail");
+	err = err ? err : hw_buf_puts(b, " <code>");
+	err = err ? err : text_or(b, hw_json_str(c, "file"), "");
+	err = err ? err : hw_buf_puts(b, "</code></p>\n");
+	cJSON_ArrayForEach(x, cJSON_GetObjectItem(c, "failures"))
+	{
+		err = err ? err : hw_buf_puts(b, "<p class=\"fail\">");
+		err = err ? err : text_or(b, cJSON_GetStringValue(x), "");
+		err = err ? err : hw_buf_puts(b, "</p>\n");
+	}
+	if (err || !plan)
+		return err ? err : hw_buf_puts(b, "</section>\n");
+	/* per GPU: the plan's totals split over the TP x PP ranks */
+	for (int i = 0; i < 4; i++)
+		v[i] = dnum(plan, parts[i]) / (tp * pp);
+	err = hw_buf_puts(b, "<p>");
+	err = err ? err : text_or(b, hw_json_str(plan, "model"), "?");
+	err = err ? err : hw_buf_puts(b, " — ");
+	err = err ? err : text_or(b, hw_json_str(plan, "attention"), "?");
+	err = err ? err : hw_buf_printf(b, ", context %ld, batch %ld, TP %ld, "
+				      "PP %ld: %.2f GiB per GPU",
+				      site_num(in, "ctx"), site_num(in, "batch"),
+				      site_num(in, "tp"), site_num(in, "pp"),
+				      dnum(plan, "per_gpu_bytes") /
+					      1073741824.0);
+	if (!err && hw_json_str(plan, "band"))
+		err = hw_buf_puts(b, " ") ||
+		      html_badge(b, hw_json_str(plan, "band"));
+	err = err ? err : hw_buf_puts(b, "</p>\n");
+	err = err ? err : svg_stacked_bar(b, labels, v, 4,
+					  dnum(in, "gpu_memory_bytes"));
+	return err ? err : hw_buf_puts(b, "</section>\n");
+}
+
+/* Implements: FR-SITE-001 */
+int render_planner(site *s)
+{
+	const cJSON *c;
+	hw_buf b;
+	long idx = 0;
+	int err;
+
+	hw_buf_init(&b, 0);
+	err = page_begin(&b, "Planner", "", "planner.html");
+	if (!err && !s->plan)
+		err = not_run(&b, "Plan checking");
+	if (!err && s->plan)
+		err = hw_buf_printf(&b, "<p>%ld plan checks, %ld failed. Each bar "
+				  "shows where one GPU's memory goes; the "
+				  "frame is the GPU's memory when the check "
+				  "names one.</p>\n<h2>Plan checks</h2>\n",
+				  site_num(s->plan, "total"), site_num(s->plan, "failed"));
+	cJSON_ArrayForEach(c, cJSON_GetObjectItem(s->plan, "checks"))
+	{
+		char url[48];
+
+		if (err)
+			break;
+		err = plan_check(&b, c, idx);
+		snprintf(url, sizeof(url), "planner.html#p%ld", idx++);
+		search_add(s, "plan check", hw_json_str(c, "name")
+				     ? hw_json_str(c, "name") : "plan check",
+			   url, hw_json_str(c, "file"));
+	}
+	if (!err)
+		err = hw_buf_puts(&b, "<h2>Context × batch sweeps</h2>\n");
+	if (!err && !s->nsweeps)
+		err = hw_buf_puts(&b, "<p class=\"notrun\">No sweep in the "
+				  "evidence folder (not run).</p>\n");
+	for (size_t i = 0; i < s->nsweeps && !err; i++) {
+		err = hw_buf_puts(&b, "<section class=\"check\"><h3>");
+		err = err ? err : text_or(&b, hw_json_str(s->sweeps[i], "model"),
+					  s->sweep_names[i]);
+		err = err ? err : hw_buf_puts(&b, "</h3>\n");
+		err = err ? err : svg_heatmap(&b, s->sweeps[i]);
+		err = err ? err : hw_buf_puts(&b, "</section>\n");
+	}
+	err = err ? err : page_end(&b, "");
+	err = err ? err : site_write(s, "planner.html", &b);
+	hw_buf_free(&b);
+	return err;
+}
+
+static int reading_row(hw_buf *b, const char *name, const cJSON *r)
+{
+	const cJSON *v = cJSON_GetObjectItem(r, "value");
+	const char *st = hw_json_str(r, "status");
+	int err = hw_buf_puts(b, "<tr><th scope=\"row\">");
+
+	err = err ? err : hw_html_puts(b, name);
+	err = err ? err : hw_buf_puts(b, "</th><td>");
+	if (!err && cJSON_IsString(v))
+		err = hw_html_puts(b, v->valuestring);
+	else if (!err && cJSON_IsNumber(v))
+		err = hw_buf_printf(b, "%.17g", v->valuedouble);
+	else if (!err && cJSON_IsBool(v))
+		err = hw_buf_puts(b, cJSON_IsTrue(v) ? "yes" : "no");
+	else if (!err)
+		err = hw_buf_puts(b, "<span class=\"muted\">unknown</span>");
+	err = err ? err : hw_buf_puts(b, " ");
+	err = err ? err : text_or(b, hw_json_str(r, "unit"), "");
+	err = err ? err : hw_buf_puts(b, "</td><td>");
+	err = err ? err : html_badge(b, st ? st : "unknown");
+	err = err ? err : hw_buf_puts(b, "</td><td>");
+	err = err ? err : text_or(b, hw_json_str(r, "reason"), "");
+	return err ? err : hw_buf_puts(b, "</td></tr>\n");
+}
+
+static int readings(hw_buf *b, const char *caption, const cJSON *obj)
+{
+	const cJSON *r;
+	int err = hw_buf_puts(b, "<div class=\"scroll\"><table><caption>");
+
+	err = err ? err : hw_html_puts(b, caption);
+	err = err ? err : hw_buf_puts(b, "</caption><thead><tr><th scope=\"col"
+				      "\">Reading</th><th scope=\"col\">Value"
+				      "</th><th scope=\"col\">Status</th><th "
+				      "scope=\"col\">Reason</th></tr></thead>"
+				      "<tbody>\n");
+	cJSON_ArrayForEach(r, obj)
+	{
+		if (err)
+			break;
+		if (cJSON_IsObject(r) && cJSON_GetObjectItem(r, "status"))
+			err = reading_row(b, r->string ? r->string : "?", r);
+	}
+	return err ? err : hw_buf_puts(b, "</tbody></table></div>\n");
+}
+
+static int probe_host(hw_buf *b, const cJSON *h)
+{
+	const cJSON *g;
+	long i = 0;
+	int err = hw_buf_puts(b, "<section class=\"check\"><h3>Host ");
+
+	err = err ? err : text_or(b, hw_json_str(h, "host"), "?");
+	err = err ? err : hw_buf_puts(b, "</h3>\n");
+	if (!err && !cJSON_IsTrue(cJSON_GetObjectItem(h, "reachable"))) {
+		err = hw_buf_puts(b, "<p>");
+		err = err ? err : html_badge(b, "unreachable");
+		err = err ? err : hw_buf_puts(b, " ");
+		err = err ? err : text_or(b, hw_json_str(h, "error"), "");
+		err = err ? err : hw_buf_puts(b, "</p>\n");
+	}
+	err = err ? err : readings(b, "System", cJSON_GetObjectItem(h, "system"));
+	err = err ? err : readings(b, "GPU back ends",
+				   cJSON_GetObjectItem(h, "backends"));
+	cJSON_ArrayForEach(g, cJSON_GetObjectItem(h, "gpus"))
+	{
+		char cap[32];
+
+		snprintf(cap, sizeof(cap), "GPU %ld", i++);
+		err = err ? err : readings(b, cap, g);
+	}
+	if (!err && !i)
+		err = hw_buf_puts(b, "<p class=\"muted\">No GPU found on this "
+				  "host.</p>\n");
+	return err ? err : hw_buf_puts(b, "</section>\n");
+}
+
+/* Implements: FR-SITE-001 */
+int render_probes(site *s)
+{
+	const cJSON *c, *h;
+	hw_buf b;
+	int err;
+
+	hw_buf_init(&b, 0);
+	err = page_begin(&b, "Probes", "", "probes.html");
+	if (!err && !s->probe)
+		err = not_run(&b, "Probe checking");
+	if (!err && s->probe)
+		err = hw_buf_puts(&b, "<h2>Probe checks</h2>\n<table><thead><tr>"
+				  "<th scope=\"col\">Check</th><th scope=\"col"
+				  "\">Verdict</th><th scope=\"col\">Failures"
+				  "</th></tr></thead><tbody>\n");
+	cJSON_ArrayForEach(c, cJSON_GetObjectItem(s->probe, "checks"))
+	{
+		const cJSON *x;
+
+		err = err ? err : hw_buf_puts(&b, "<tr><td>");
+		err = err ? err : text_or(&b, hw_json_str(c, "name"), "?");
+		err = err ? err : hw_buf_puts(&b, "</td><td>");
+		err = err ? err : html_badge(&b, cJSON_IsTrue(cJSON_GetObjectItem(
+							  c, "ok"))
+							  ? "pass"
+							  : "fail");
+		err = err ? err : hw_buf_puts(&b, "</td><td>");
+		cJSON_ArrayForEach(x, cJSON_GetObjectItem(c, "failures"))
+		{
+			err = err ? err : text_or(&b, cJSON_GetStringValue(x),
+						  "");
+			err = err ? err : hw_buf_puts(&b, "<br>");
+		}
+		err = err ? err : hw_buf_puts(&b, "</td></tr>\n");
+	}
+	if (!err && s->probe)
+		err = hw_buf_puts(&b, "</tbody></table>\n<h2>Readings</h2>\n");
+	cJSON_ArrayForEach(h, cJSON_GetObjectItem(
+				      cJSON_GetObjectItem(s->probe, "probe"),
+				      "hosts"))
+	{
+		err = err ? err : probe_host(&b, h);
+	}
+	err = err ? err : page_end(&b, "");
+	err = err ? err : site_write(s, "probes.html", &b);
+	hw_buf_free(&b);
+	return err;
+}

@@ -1,0 +1,187 @@
+/*
+ * dashboard.c — the first page: FR status counts and the share verified,
+ * the gate verdict, the ledger's last checkpoint and whether it verifies,
+ * SAST counts by severity, plan and probe check verdicts, and the trend of
+ * verified FRs over the ledger's signed trace events.
+ */
+#include "internal.h"
+
+#include <string.h>
+
+static int card_begin(hw_buf *b, const char *title, const char *verdict,
+		      const char *href)
+{
+	int err = hw_buf_printf(b, "<section class=\"card\" aria-label=\"%s\">"
+			      "<h2><a href=\"%s\">%s</a></h2><p class=\""
+			      "verdict\">", title, href, title);
+
+	return err ? err : html_badge(b, verdict) ||
+				   hw_buf_puts(b, "</p>");
+}
+
+static int fr_card(hw_buf *b, const site *s)
+{
+	static const char *const states[] = {"verified", "failing",
+					     "untested", "partial",
+					     "uncovered", "waived"};
+	const cJSON *sum = cJSON_GetObjectItem(s->trace, "summary");
+	long approved = site_num(sum, "approved"), ok = site_num(sum, "approved_verified");
+	int err;
+
+	err = card_begin(b, "Requirements", s->trace ? (approved && ok ==
+			 approved ? "pass" : "partial") : "not run",
+			 "matrix.html");
+	if (err || !s->trace)
+		return err ? err : hw_buf_puts(b, "<p>Traceability was not "
+					       "run.</p></section>\n");
+	err = hw_buf_printf(b, "<p class=\"big\">%ld/%ld</p><p>approved FRs "
+			  "verified (%ld%%)</p><ul class=\"counts\">",
+			  ok, approved, approved ? ok * 100 / approved : 0);
+	for (size_t i = 0; i < sizeof(states) / sizeof(*states) && !err; i++)
+		err = hw_buf_printf(b, "<li>%s <strong>%ld</strong></li>",
+				  states[i], site_num(sum, states[i]));
+	return err ? err : hw_buf_printf(b, "</ul><p>%ld FRs, %ld defects</p>"
+				       "</section>\n", site_num(sum, "frs"),
+				       site_num(sum, "defects"));
+}
+
+static int gate_card(hw_buf *b, const site *s)
+{
+	const cJSON *r;
+	int err = card_begin(b, "Gate", site_check_verdict(s->gate),
+			     "matrix.html");
+
+	if (!err && !s->gate)
+		return hw_buf_puts(b, "<p>The gate was not run.</p></section>\n");
+	err = err ? err : hw_buf_puts(b, "<ul class=\"reasons\">");
+	cJSON_ArrayForEach(r, cJSON_GetObjectItem(s->gate, "reasons"))
+	{
+		err = err ? err : hw_buf_puts(b, "<li>");
+		err = err ? err : hw_html_puts(b, hw_json_str(r, "message"));
+		err = err ? err : hw_buf_puts(b, "</li>");
+	}
+	return err ? err : hw_buf_puts(b, "</ul></section>\n");
+}
+
+static int ledger_card(hw_buf *b, const site *s)
+{
+	char root[65];
+	int err = card_begin(b, "Ledger", site_check_verdict(s->verify),
+			     "ledger.html");
+
+	if (!err && !s->verify && !s->have_bundle)
+		return hw_buf_puts(b, "<p>The ledger was not verified and no "
+				   "bundle was exported.</p></section>\n");
+	if (!err && s->verify)
+		err = hw_buf_printf(b, "<p>%ld events, %ld checkpoints, %ld "
+				  "anchored</p><p>", site_num(s->verify, "events"),
+				  site_num(s->verify, "checkpoints"),
+				  site_num(s->verify, "anchors")) ||
+		      hw_html_puts(b, hw_json_str(s->verify, "message")) ||
+		      hw_buf_puts(b, "</p>");
+	if (!err && s->have_bundle) {
+		hw_hex(root, s->checkpoint.root, 32);
+		err = hw_buf_printf(b, "<p>Last checkpoint: tree size %llu, root "
+				  "<code class=\"hash\">%.16s…</code></p>",
+				  (unsigned long long)s->checkpoint.size, root);
+	}
+	return err ? err : hw_buf_puts(b, "</section>\n");
+}
+
+static int sast_card(hw_buf *b, const site *s)
+{
+	static const char *const sev[] = {"error", "warning", "note"};
+	long count[3] = {0, 0, 0}, suppressed = 0;
+	const cJSON *f;
+	int err = card_begin(b, "SAST", site_check_verdict(s->sast),
+			     "sast.html");
+
+	if (!err && !s->sast)
+		return hw_buf_puts(b, "<p>SAST was not run.</p></section>\n");
+	cJSON_ArrayForEach(f, cJSON_GetObjectItem(s->sast, "findings"))
+	{
+		const char *v = hw_json_str(f, "severity");
+
+		if (cJSON_IsTrue(cJSON_GetObjectItem(f, "suppressed"))) {
+			suppressed++;
+			continue;
+		}
+		for (int i = 0; v && i < 3; i++)
+			count[i] += !strcmp(v, sev[i]);
+	}
+	err = err ? err : hw_buf_puts(b, "<ul class=\"counts\">");
+	for (int i = 0; i < 3 && !err; i++)
+		err = hw_buf_printf(b, "<li>%s <strong>%ld</strong></li>", sev[i],
+				  count[i]);
+	return err ? err : hw_buf_printf(b, "<li>suppressed <strong>%ld</strong>"
+				       "</li></ul><p>%ld new against the "
+				       "baseline</p></section>\n", suppressed,
+				       site_num(s->sast, "new"));
+}
+
+static int checks_card(hw_buf *b, const char *title, const cJSON *doc,
+		       const char *href)
+{
+	int err = card_begin(b, title, site_check_verdict(doc), href);
+
+	if (!err && !doc)
+		return hw_buf_puts(b, "<p>Not run.</p></section>\n");
+	return err ? err : hw_buf_printf(b, "<p>%ld of %ld checks passed</p>"
+				       "</section>\n",
+				       site_num(doc, "total") - site_num(doc, "failed"),
+				       site_num(doc, "total"));
+}
+
+static int trend(hw_buf *b, const site *s)
+{
+	double v[512];
+	size_t n = 0, from;
+	double max = 1;
+	int err;
+
+	err = hw_buf_puts(b, "<section aria-labelledby=\"trend\"><h2 id=\""
+			  "trend\">Trend</h2>\n");
+	if (err || !s->nhist_docs)
+		return err ? err : hw_buf_puts(b, "<p class=\"muted\">No signed "
+					       "trace events in the ledger "
+					       "bundle yet.</p></section>\n");
+	from = s->nhist_docs > 512 ? s->nhist_docs - 512 : 0;
+	for (size_t i = from; i < s->nhist_docs; i++) {
+		const cJSON *sum = cJSON_GetObjectItem(s->hist_docs[i],
+						       "summary");
+
+		v[n] = (double)site_num(sum, "approved_verified");
+		if ((double)site_num(sum, "approved") > max)
+			max = (double)site_num(sum, "approved");
+		n++;
+	}
+	err = hw_buf_printf(b, "<p>Approved FRs verified in the last %zu signed "
+			  "trace events.</p>\n", n);
+	err = err ? err : svg_trend(b, v, n, max);
+	return err ? err : hw_buf_puts(b, "</section>\n");
+}
+
+/* Implements: FR-SITE-001 */
+int render_dashboard(site *s)
+{
+	hw_buf b;
+	int err;
+
+	hw_buf_init(&b, 0);
+	err = page_begin(&b, "Dashboard", "", "index.html");
+	err = err ? err : hw_buf_puts(&b, "<div class=\"cards\">\n");
+	err = err ? err : fr_card(&b, s);
+	err = err ? err : gate_card(&b, s);
+	err = err ? err : ledger_card(&b, s);
+	err = err ? err : sast_card(&b, s);
+	err = err ? err : checks_card(&b, "Plan checks", s->plan,
+				      "planner.html");
+	err = err ? err : checks_card(&b, "Probe checks", s->probe,
+				      "probes.html");
+	err = err ? err : hw_buf_puts(&b, "</div>\n");
+	err = err ? err : trend(&b, s);
+	err = err ? err : page_end(&b, "");
+	err = err ? err : site_write(s, "index.html", &b);
+	hw_buf_free(&b);
+	return err;
+}

@@ -1,0 +1,367 @@
+/*
+ * inputs.c — the evidence the site renders: the FRs and the glossary from
+ * the repository, and the check documents from the evidence folder
+ * (specs/site.md). A missing document is "not run"; a malformed one is an
+ * error with its file and line, never a page that looks like it passed.
+ */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define DOC_MAX ((size_t)256 << 20)
+
+/* Loads CHECKS/name when it exists; its schema must start with prefix. */
+static int load_doc(site *s, cJSON **out, const char *name,
+		    const char *prefix)
+{
+	char *path = hw_path_join(s->o->checks_dir, name);
+	const char *schema;
+	int err;
+
+	*out = NULL;
+	if (!path)
+		return HW_ENOMEM;
+	if (!hw_path_exists(path)) {
+		s->stats->not_run++;
+		free(path);
+		return HW_OK;
+	}
+	err = hw_json_load(out, path, DOC_MAX);
+	if (!err) {
+		schema = hw_json_str(*out, "schema");
+		if (!schema || !hw_str_startswith(schema, prefix)) {
+			err = hw_error_set(HW_EINVAL, path, 1, 0,
+					   "schema is not %s…", prefix);
+			cJSON_Delete(*out);
+			*out = NULL;
+		}
+	}
+	if (err)
+		hw_diags_add_last_error(s->diags);
+	free(path);
+	return err == HW_ENOMEM ? err : HW_OK;
+}
+
+static int load_sweeps(site *s)
+{
+	char **names = NULL;
+	size_t n = 0;
+	int err = hw_dir_list(&names, &n, s->o->checks_dir, ".json");
+
+	if (err)
+		return err == HW_ENOTFOUND ? HW_OK : err;
+	for (size_t i = 0; i < n && !err; i++) {
+		const char *base = strrchr(names[i], '/');
+		cJSON *doc;
+		void *p, *q;
+
+		base = base ? base + 1 : names[i];
+		if (!hw_str_startswith(base, "sweep"))
+			continue;
+		err = load_doc(s, &doc, base, "hwledger.sweep/");
+		if (err || !doc)
+			continue;
+		p = realloc(s->sweeps, (s->nsweeps + 1) * sizeof(cJSON *));
+		q = p ? realloc(s->sweep_names,
+				(s->nsweeps + 1) * sizeof(char *))
+		      : NULL;
+		if (p)
+			s->sweeps = p;
+		if (!q) {
+			cJSON_Delete(doc);
+			err = HW_ENOMEM;
+			break;
+		}
+		s->sweep_names = q;
+		s->sweeps[s->nsweeps] = doc;
+		s->sweep_names[s->nsweeps++] = hw_strdup(base);
+	}
+	hw_strv_free(names);
+	return err;
+}
+
+static int cmp_item(const void *a, const void *b)
+{
+	return strcmp(((const site_fr *)a)->fr->id,
+		      ((const site_fr *)b)->fr->id);
+}
+
+site_fr *site_find_fr(site *s, const char *id)
+{
+	size_t lo = 0, hi = s->nitems;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(id, s->items[mid].fr->id);
+
+		if (!c)
+			return &s->items[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+static int cmp_source(const void *a, const void *b)
+{
+	return strcmp(((const site_source *)a)->path,
+		      ((const site_source *)b)->path);
+}
+
+const site_source *site_find_source(const site *s, const char *path)
+{
+	site_source key = {(char *)path, NULL};
+
+	if (!path || !s->nsources)
+		return NULL;
+	return bsearch(&key, s->sources, s->nsources, sizeof(key),
+		       cmp_source);
+}
+
+static int add_source(site *s, const char *path, size_t *cap)
+{
+	hw_buf name;
+	int err;
+
+	if (!path || !*path || path[0] == '/' || strstr(path, ".."))
+		return HW_OK;
+	if (*cap == s->nsources) {
+		size_t nc = *cap ? *cap * 2 : 64;
+		void *p = realloc(s->sources, nc * sizeof(*s->sources));
+
+		if (!p)
+			return HW_ENOMEM;
+		s->sources = p;
+		*cap = nc;
+	}
+	hw_buf_init(&name, 0);
+	err = hw_buf_puts(&name, "src/");
+	err = err ? err : hw_site_path_name(&name, path);
+	err = err ? err : hw_buf_puts(&name, ".html");
+	s->sources[s->nsources].path = hw_strdup(path);
+	s->sources[s->nsources].page = err ? NULL : hw_buf_detach(&name);
+	hw_buf_free(&name);
+	if (!s->sources[s->nsources].path || !s->sources[s->nsources].page) {
+		free(s->sources[s->nsources].path);
+		free(s->sources[s->nsources].page);
+		return HW_ENOMEM;
+	}
+	s->nsources++;
+	return HW_OK;
+}
+
+/* The traced files: every file a tag in trace.json points into. */
+static int collect_sources(site *s)
+{
+	const cJSON *fr, *link;
+	size_t cap = 0, w = 0;
+	int err = HW_OK;
+
+	cJSON_ArrayForEach(fr, cJSON_GetObjectItem(s->trace, "frs"))
+	{
+		cJSON_ArrayForEach(link, cJSON_GetObjectItem(fr, "links"))
+		{
+			if ((err = add_source(s, hw_json_str(link, "file"),
+					      &cap)))
+				return err;
+		}
+	}
+	if (!s->nsources)
+		return HW_OK;
+	qsort(s->sources, s->nsources, sizeof(*s->sources), cmp_source);
+	for (size_t i = 0; i < s->nsources; i++) {
+		if (w && !strcmp(s->sources[w - 1].path, s->sources[i].path)) {
+			free(s->sources[i].path);
+			free(s->sources[i].page);
+			continue;
+		}
+		s->sources[w++] = s->sources[i];
+	}
+	s->nsources = w;
+	return err;
+}
+
+static int attach(site_fr *it, const cJSON *finding)
+{
+	if (it->nfindings == it->capfindings) {
+		size_t nc = it->capfindings ? it->capfindings * 2 : 4;
+		void *p = realloc(it->findings, nc * sizeof(const cJSON *));
+
+		if (!p)
+			return HW_ENOMEM;
+		it->findings = p;
+		it->capfindings = nc;
+	}
+	it->findings[it->nfindings++] = finding;
+	return HW_OK;
+}
+
+static int join(site *s)
+{
+	const cJSON *j, *id;
+
+	s->nitems = s->frs.n;
+	s->items = calloc(s->nitems ? s->nitems : 1, sizeof(*s->items));
+	if (!s->items)
+		return HW_ENOMEM;
+	for (size_t i = 0; i < s->frs.n; i++)
+		s->items[i].fr = &s->frs.items[i];
+	qsort(s->items, s->nitems, sizeof(*s->items), cmp_item);
+	cJSON_ArrayForEach(j, cJSON_GetObjectItem(s->trace, "frs"))
+	{
+		const char *fid = hw_json_str(j, "id");
+		site_fr *it = fid ? site_find_fr(s, fid) : NULL;
+
+		if (it)
+			it->trace = j;
+	}
+	cJSON_ArrayForEach(j, cJSON_GetObjectItem(s->sast, "findings"))
+	{
+		cJSON_ArrayForEach(id, cJSON_GetObjectItem(j, "frs"))
+		{
+			site_fr *it = cJSON_IsString(id)
+					      ? site_find_fr(s, id->valuestring)
+					      : NULL;
+
+			/* hwledger-sast-ignore analyzer-malloc-leak: site_free frees it */
+			if (it && attach(it, j))
+				return HW_ENOMEM;
+		}
+	}
+	return collect_sources(s);
+}
+
+static int load_bundle(site *s)
+{
+	int err;
+
+	s->bundle_dir = hw_path_join(s->o->checks_dir, "bundle");
+	if (!s->bundle_dir)
+		return HW_ENOMEM;
+	if (!hw_path_is_dir(s->bundle_dir)) {
+		s->stats->not_run++;
+		return HW_OK;
+	}
+	err = hw_bundle_load(s->bundle_dir, &s->events, &s->checkpoint);
+	if (err) {
+		hw_diags_add_last_error(s->diags);
+		return err == HW_ENOMEM ? err : HW_OK;
+	}
+	s->have_bundle = 1;
+	return HW_OK;
+}
+
+int site_load(site *s)
+{
+	const char *gpath = s->o->glossary ? s->o->glossary : HW_GLOSSARY_PATH;
+	char *lcov;
+	int err;
+
+	hw_fr_set_init(&s->frs);
+	hw_glossary_init(&s->glossary);
+	hw_lcov_init(&s->lcov);
+	if ((err = hw_config_load(&s->config)))
+		return err;
+	err = hw_frs_load_dir(&s->frs, s->diags, s->config.frs_dir,
+			      s->config.max_file_bytes);
+	if (err && err != HW_EINVAL)
+		return err;
+	if (hw_path_exists(gpath)) {
+		err = hw_glossary_load(&s->glossary, s->diags, gpath,
+				       s->config.max_file_bytes, HW_GSTYLE_AUTO,
+				       NULL);
+		if (err && err != HW_EINVAL)
+			return err;
+		s->have_glossary = !err && !hw_glossary_merge(&s->glossary);
+	}
+	if ((err = load_doc(s, &s->trace, "trace.json", "hwledger.trace/")) ||
+	    (err = load_doc(s, &s->gate, "gate.json", "hwledger.gate/")) ||
+	    (err = load_doc(s, &s->sast, "sast.json", "hwledger.sast/")) ||
+	    (err = load_doc(s, &s->plan, "plan.json",
+			    "hwledger.plancheck-results/")) ||
+	    (err = load_doc(s, &s->probe, "probe.json",
+			    "hwledger.probecheck-results/")) ||
+	    (err = load_doc(s, &s->verify, "ledger-verify.json",
+			    "hwledger.verify/")) ||
+	    (err = load_sweeps(s)) || (err = load_bundle(s)))
+		return err;
+	lcov = hw_path_join(s->o->checks_dir, "coverage.info");
+	if (!lcov)
+		return HW_ENOMEM;
+	if (hw_path_exists(lcov)) {
+		char root[4096];
+
+		if (!getcwd(root, sizeof(root))) {
+			free(lcov);
+			return hw_error_set(HW_EIO, NULL, 0, 0, "cannot read the "
+					    "current directory");
+		}
+		err = hw_lcov_load(&s->lcov, s->diags, lcov, DOC_MAX, root);
+		if (err == HW_ENOMEM) {
+			free(lcov);
+			return err;
+		}
+		s->have_lcov = !err;
+	}
+	free(lcov);
+	return join(s);
+}
+
+void site_free(site *s)
+{
+	for (size_t i = 0; i < s->nitems; i++)
+		free(s->items[i].findings);
+	free(s->items);
+	for (size_t i = 0; i < s->nsources; i++) {
+		free(s->sources[i].path);
+		free(s->sources[i].page);
+	}
+	free(s->sources);
+	for (size_t i = 0; i < s->nsweeps; i++) {
+		cJSON_Delete(s->sweeps[i]);
+		free(s->sweep_names[i]);
+	}
+	free(s->sweeps);
+	free(s->sweep_names);
+	cJSON_Delete(s->trace);
+	cJSON_Delete(s->gate);
+	cJSON_Delete(s->sast);
+	cJSON_Delete(s->plan);
+	cJSON_Delete(s->probe);
+	cJSON_Delete(s->verify);
+	hw_lcov_free(&s->lcov);
+	if (s->have_bundle) {
+		hw_event_list_free(&s->events);
+		hw_checkpoint_free(&s->checkpoint);
+	}
+	free(s->bundle_dir);
+	hw_glossary_free(&s->glossary);
+	hw_fr_set_free(&s->frs);
+	hw_config_free(&s->config);
+}
+
+long site_num(const cJSON *obj, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItem(obj, key);
+
+	return cJSON_IsNumber(v) ? (long)v->valuedouble : 0;
+}
+
+const char *site_check_verdict(const cJSON *doc)
+{
+	const cJSON *v;
+
+	if (!doc)
+		return "not run";
+	if (cJSON_IsBool(v = cJSON_GetObjectItem(doc, "ok")) ||
+	    cJSON_IsBool(v = cJSON_GetObjectItem(doc, "pass")))
+		return cJSON_IsTrue(v) ? "pass" : "fail";
+	if (cJSON_IsNumber(v = cJSON_GetObjectItem(doc, "failed")) ||
+	    cJSON_IsNumber(v = cJSON_GetObjectItem(doc, "new")))
+		return v->valuedouble == 0 ? "pass" : "fail";
+	return "not run";
+}

@@ -1,0 +1,157 @@
+/*
+ * internal.h — what the site's source files share: the render context and
+ * the page helpers. Not installed.
+ */
+#ifndef HW_SITE_INTERNAL_H
+#define HW_SITE_INTERNAL_H
+
+#include "frs/frs.h"
+#include "glossary/glossary.h"
+#include "ledger/ledger.h"
+#include "site/site.h"
+#include "trace/trace.h"
+
+/* One glossary term as the site shows it (children flattened). */
+typedef struct site_term {
+	const hw_gentry *entry;
+	char *anchor;            /* "t-kv-cache" */
+	const char *def;         /* main definition, "" when none */
+	size_t *users;           /* indexes of FRs that use it */
+	size_t nusers, capusers;
+} site_term;
+
+/* The FR's status in one signed trace event. */
+typedef struct site_hist {
+	uint64_t seq;
+	const char *status;
+} site_hist;
+
+/* One FR with what the evidence says about it. */
+typedef struct site_fr {
+	const hw_fr *fr;
+	const cJSON *trace;      /* its object in trace.json, or NULL */
+	const cJSON **findings;  /* SAST findings attached to it */
+	size_t nfindings, capfindings;
+	site_hist *hist;         /* oldest first */
+	size_t nhist, caphist;
+} site_fr;
+
+/* A source file that some tag points into. */
+typedef struct site_source {
+	char *path;
+	char *page;              /* "src/<name>.html" */
+} site_source;
+
+/* A name (term or alias) that links to a term when it appears in text. */
+typedef struct site_name {
+	const char *text;
+	size_t len;
+	size_t term;
+} site_name;
+
+/* First word (lowercase) -> the names that start with it, longest first. */
+typedef struct site_lexicon {
+	char **words;            /* NULL: empty slot */
+	site_name **names;
+	size_t *nnames;
+	size_t nslots;
+	unsigned char *used;     /* per term: already linked on this page */
+	size_t *used_list;
+	size_t nused;
+	long tips;               /* tooltip ids on this page */
+} site_lexicon;
+
+typedef struct site {
+	const hw_site_opts *o;
+	hw_diags *diags;
+	hw_site_stats *stats;
+	char *tmp;               /* the folder being written */
+
+	hw_config config;
+	hw_fr_set frs;
+	hw_glossary glossary;
+	int have_glossary;
+
+	/* evidence documents; NULL: not run */
+	cJSON *trace, *gate, *sast, *plan, *probe, *verify;
+	cJSON **sweeps;
+	char **sweep_names;
+	size_t nsweeps;
+	hw_lcov lcov;
+	int have_lcov;
+	hw_event_list events;
+	hw_checkpoint checkpoint;
+	int have_bundle;
+	char *bundle_dir;
+	cJSON **hist_docs;       /* trace results of signed trace events */
+	uint64_t *hist_seq;
+	size_t nhist_docs;
+
+	site_fr *items;          /* sorted by FR id */
+	size_t nitems;
+	site_term *terms;        /* sorted by term, case-insensitive */
+	size_t nterms;
+	site_lexicon lex;
+	site_source *sources;    /* sorted by path */
+	size_t nsources;
+
+	hw_buf search;           /* the search index being built */
+	hw_jw sw;
+} site;
+
+/* ---- evidence (inputs.c) ----------------------------------------------- */
+int site_load(site *s);
+void site_free(site *s);
+site_fr *site_find_fr(site *s, const char *id);
+const site_source *site_find_source(const site *s, const char *path);
+/* A number member of a document as a long; 0 when missing. */
+long site_num(const cJSON *obj, const char *key);
+/* The verdict word of a check document: "pass", "fail" or "not run". */
+const char *site_check_verdict(const cJSON *doc);
+
+/* ---- pages (page.c) ---------------------------------------------------- */
+/* Starts a page: doctype, head, header with navigation and search. */
+int page_begin(hw_buf *b, const char *title, const char *root,
+	       const char *current);
+int page_end(hw_buf *b, const char *root);
+/* Writes b to REL inside the site folder and counts it. */
+int site_write(site *s, const char *rel, const hw_buf *b);
+/* <span class="badge st-WORD">WORD</span> */
+int html_badge(hw_buf *b, const char *word);
+/* A link to a source line: root + page + "#L" + line. */
+int html_source_link(hw_buf *b, const site *s, const char *root,
+		     const char *file, long line, const char *text);
+/* A bar of hit/lines as a percentage, "n/a" when lines is 0. */
+int html_coverage_bar(hw_buf *b, long hit, long lines, int known);
+/* Adds one search record. */
+void search_add(site *s, const char *type, const char *title,
+		const char *url, const char *text);
+
+/* ---- renderers --------------------------------------------------------- */
+int site_markdown(hw_buf *b, site *s, const char *md, size_t len,
+		  size_t fr_index, const char *root);          /* markdown.c */
+int site_terms_build(site *s);                          /* glossary.c */
+void site_terms_reset_page(site *s);
+int site_word_char(unsigned char c);
+size_t site_lex_slot(const site_lexicon *x, const char *p, size_t n,
+		     char word[64]);
+void site_terms_free(site *s);
+int render_glossary(site *s);
+int render_dashboard(site *s);                          /* dashboard.c */
+int render_matrix(site *s);
+int render_fr_pages(site *s);                           /* frpage.c */
+int render_sources(site *s);                            /* source.c */
+int render_sast(site *s);                               /* checks.c */
+int render_planner(site *s);
+int render_probes(site *s);
+int render_ledger(site *s);                             /* ledger.c */
+int site_history_build(site *s);
+void site_history_free(site *s);
+int site_copy_bundle(site *s);
+/* SVG charts (svg.c) */
+int svg_stacked_bar(hw_buf *b, const char *const *labels,
+		    const double *values, size_t n, double capacity);
+int svg_heatmap(hw_buf *b, const cJSON *sweep);
+int svg_trend(hw_buf *b, const double *values, size_t n, double max);
+
+#endif

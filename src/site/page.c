@@ -1,0 +1,211 @@
+/*
+ * page.c — HTML escaping, the page frame (head, navigation, search box,
+ * footer), small widgets, and writing pages into the site folder.
+ */
+#include "internal.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Implements: FR-SITE-003 */
+int hw_html_escape(hw_buf *b, const char *s, size_t n)
+{
+	size_t run = 0;
+	int err = HW_OK;
+
+	for (size_t i = 0; i < n && !err; i++) {
+		const char *rep;
+
+		switch (s[i]) {
+		case '&': rep = "&amp;"; break;
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		case '"': rep = "&quot;"; break;
+		case '\'': rep = "&#39;"; break;
+		case '\0': rep = "\xEF\xBF\xBD"; break;
+		default: continue;
+		}
+		if (i > run)
+			err = hw_buf_append(b, s + run, i - run);
+		if (!err)
+			err = hw_buf_puts(b, rep);
+		run = i + 1;
+	}
+	if (!err && n > run)
+		err = hw_buf_append(b, s + run, n - run);
+	return err;
+}
+
+int hw_html_puts(hw_buf *b, const char *s)
+{
+	return s ? hw_html_escape(b, s, strlen(s)) : HW_OK;
+}
+
+/* Implements: FR-SITE-003 */
+int hw_site_path_name(hw_buf *b, const char *path)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	int err = HW_OK;
+
+	for (const unsigned char *p = (const unsigned char *)path;
+	     *p && !err; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-' ||
+		    (*p == '.' && p != (const unsigned char *)path)) {
+			err = hw_buf_putc(b, (char)*p);
+		} else {
+			char esc[3] = {'_', hex[*p >> 4], hex[*p & 15]};
+
+			err = hw_buf_append(b, esc, 3);
+		}
+	}
+	return err;
+}
+
+static const struct {
+	const char *page;
+	const char *label;
+} nav[] = {
+	{"index.html", "Dashboard"}, {"matrix.html", "FRs"},
+	{"sast.html", "SAST"},       {"planner.html", "Planner"},
+	{"probes.html", "Probes"},   {"ledger.html", "Ledger"},
+	{"glossary.html", "Glossary"},
+};
+
+/* Implements: FR-SITE-001 */
+int page_begin(hw_buf *b, const char *title, const char *root,
+	       const char *current)
+{
+	int err = hw_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+			      "<meta charset=\"utf-8\">\n"
+			      "<meta name=\"viewport\" content=\"width=device-"
+			      "width, initial-scale=1\">\n<title>");
+
+	err = err ? err : hw_html_puts(b, title);
+	err = err ? err : hw_buf_printf(b, " — hwledger report</title>\n"
+				      "<link rel=\"stylesheet\" href=\"%s"
+				      "style.css\">\n</head>\n<body data-root"
+				      "=\"%s\">\n<a class=\"skip\" href=\"#main"
+				      "\">Skip to content</a>\n<header>\n<a "
+				      "class=\"brand\" href=\"%sindex.html\">"
+				      "hwledger</a>\n<nav aria-label=\"Main\">"
+				      "<ul>",
+				      root, root, root);
+	for (size_t i = 0; !err && i < sizeof(nav) / sizeof(*nav); i++)
+		err = hw_buf_printf(b, "<li><a href=\"%s%s\"%s>%s</a></li>",
+				  root, nav[i].page,
+				  current && !strcmp(current, nav[i].page)
+					  ? " aria-current=\"page\""
+					  : "",
+				  nav[i].label);
+	err = err ? err
+		  : hw_buf_puts(b, "</ul></nav>\n<div class=\"search\" role="
+				"\"search\"><label for=\"q\">Search</label>"
+				"<input id=\"q\" type=\"search\" autocomplete="
+				"\"off\" placeholder=\"FRs, functions, tests, "
+				"findings, terms\" aria-controls=\"results\">"
+				"<ul id=\"results\" aria-live=\"polite\">"
+				"</ul></div>\n</header>\n<main id=\"main\">\n"
+				"<h1>");
+	err = err ? err : hw_html_puts(b, title);
+	return err ? err : hw_buf_puts(b, "</h1>\n");
+}
+
+int page_end(hw_buf *b, const char *root)
+{
+	return hw_buf_printf(b, "</main>\n<footer><p>Rendered by hwledger "
+			   "from the evidence of the checks; a part that "
+			   "did not run is shown as <em>not run</em>.</p>"
+			   "</footer>\n<script src=\"%ssearch-index.js\">"
+			   "</script>\n<script src=\"%sapp.js\"></script>\n"
+			   "</body>\n</html>\n",
+			   root, root);
+}
+
+int site_write(site *s, const char *rel, const hw_buf *b)
+{
+	char *path = hw_path_join(s->tmp, rel);
+	FILE *f;
+	int err = HW_OK;
+
+	if (!path)
+		return HW_ENOMEM;
+	f = fopen(path, "wb");
+	if (!f) {
+		err = hw_error_set(HW_EIO, path, 0, 0, "cannot write: %s",
+				   strerror(errno));
+	} else {
+		if (b->len && fwrite(b->data, 1, b->len, f) != b->len)
+			err = HW_EIO;
+		if (fclose(f) != 0)
+			err = HW_EIO;
+		if (err)
+			hw_error_set(HW_EIO, path, 0, 0, "write failed");
+	}
+	free(path);
+	if (!err) {
+		s->stats->files++;
+		s->stats->bytes += b->len;
+		s->stats->pages += hw_str_endswith(rel, ".html");
+	}
+	return err;
+}
+
+int html_badge(hw_buf *b, const char *word)
+{
+	hw_buf cls;
+	int err;
+
+	hw_buf_init(&cls, 64);
+	for (const char *p = word; *p; p++)
+		hw_buf_putc(&cls, (*p >= 'a' && *p <= 'z') ? *p : '-');
+	err = hw_buf_printf(b, "<span class=\"badge st-%s\">",
+			  cls.data ? cls.data : "");
+	err = err ? err : hw_html_puts(b, word);
+	err = err ? err : hw_buf_puts(b, "</span>");
+	hw_buf_free(&cls);
+	return err;
+}
+
+int html_source_link(hw_buf *b, const site *s, const char *root,
+		     const char *file, long line, const char *text)
+{
+	const site_source *src = site_find_source(s, file);
+	int err;
+
+	if (!src)
+		return hw_html_puts(b, text);
+	err = hw_buf_printf(b, "<a href=\"%s", root);
+	err = err ? err : hw_html_puts(b, src->page);
+	err = err ? err : hw_buf_printf(b, "#L%ld\">", line);
+	err = err ? err : hw_html_puts(b, text);
+	return err ? err : hw_buf_puts(b, "</a>");
+}
+
+int html_coverage_bar(hw_buf *b, long hit, long lines, int known)
+{
+	long pct;
+
+	if (!known || lines <= 0)
+		return hw_buf_puts(b, "<span class=\"muted\">n/a</span>");
+	pct = hit * 100 / lines;
+	return hw_buf_printf(b, "<span class=\"cov\"><meter min=\"0\" max=\"%ld"
+			   "\" value=\"%ld\" aria-label=\"coverage\">"
+			   "</meter> %ld%% <small>(%ld/%ld)</small></span>",
+			   lines, hit, pct, hit, lines);
+}
+
+/* Implements: FR-SITE-002 */
+void search_add(site *s, const char *type, const char *title,
+		const char *url, const char *text)
+{
+	hw_jw_object(&s->sw);
+	hw_jw_kstr(&s->sw, "t", type);
+	hw_jw_kstr(&s->sw, "k", title);
+	hw_jw_kstr(&s->sw, "u", url);
+	if (text && *text)
+		hw_jw_kstr(&s->sw, "d", text);
+	hw_jw_end(&s->sw);
+}

@@ -1,0 +1,70 @@
+/*
+ * site.h — the static HTML report.
+ *
+ * Owns: rendering every result the other modules produced into a
+ * self-contained site (dashboard, FR matrix, one page per FR, source views
+ * with coverage, SAST findings, planner charts, probe results, the ledger
+ * timeline, the glossary) with a prebuilt search index, written atomically.
+ *
+ * The site never recomputes a verdict: it reads the JSON documents the
+ * checks wrote into one evidence folder (specs/site.md names them) and shows
+ * a missing one as "not run". Same inputs, same bytes. Depends on util, frs,
+ * glossary, trace (the lcov reader) and ledger (the bundle reader).
+ */
+#ifndef HW_SITE_H
+#define HW_SITE_H
+
+#include "util/util.h"
+
+#define HW_SITE_DIR "build/site"
+#define HW_SITE_CHECKS_DIR "build/checks"
+
+typedef struct hw_site_opts {
+	const char *out_dir;     /* the site folder; HW_SITE_DIR when NULL */
+	const char *checks_dir;  /* evidence; HW_SITE_CHECKS_DIR when NULL */
+	const char *glossary;    /* HW_GLOSSARY_PATH when NULL */
+	int progress;            /* print page counts on stderr */
+} hw_site_opts;
+
+typedef struct hw_site_stats {
+	size_t pages;
+	size_t files;
+	size_t bytes;
+	size_t frs;
+	size_t sources;
+	size_t terms;
+	size_t not_run;          /* evidence documents that were missing */
+} hw_site_stats;
+
+/*
+ * Renders the site into a fresh sibling folder and swaps it into place, so
+ * a failed render leaves the previous site untouched. Problems with inputs
+ * are added to diags (errors fail the render, HW_EINVAL).
+ */
+int hw_site_render(const hw_site_opts *o, hw_diags *diags,
+		   hw_site_stats *stats);
+
+/* ---- building blocks (exposed for tests) ------------------------------- */
+
+/* Appends s[0..n) with & < > " ' escaped. */
+int hw_html_escape(hw_buf *b, const char *s, size_t n);
+int hw_html_puts(hw_buf *b, const char *s);
+
+/*
+ * A file name for a repository path: bytes outside [A-Za-z0-9.-] become
+ * _XX (hex), so distinct paths give distinct names and no name leaves its
+ * folder.
+ */
+int hw_site_path_name(hw_buf *b, const char *path);
+
+/* The theme files compiled into the binary (site/ in the source tree). */
+typedef struct hw_theme_file {
+	const char *name;
+	const char *data;
+	size_t len;
+} hw_theme_file;
+
+extern const hw_theme_file hw_theme_files[];
+extern const size_t hw_theme_nfiles;
+
+#endif

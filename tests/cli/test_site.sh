@@ -1,0 +1,218 @@
+# tests/cli/test_site.sh — `hwledger site` end to end: a fixture repository
+# traced, gated and signed, rendered into a site; missing and malformed
+# evidence, hostile and large inputs, odd file names, the atomic swap.
+
+# the trace fixture with its evidence folder filled by the real commands
+site_repo() {
+  cp -r "$FIXTURES/trace/ours" repo && cd repo
+  mkdir -p specs checks
+  printf '# Glossary\n\n- **Twice:** Two times a value.\n' > specs/glossary.md
+  "$HW" trace --results results.xml --results results.tap --lcov app.info \
+    --format json -o checks/trace.json
+  "$HW" -q gate --results results.xml --results results.tap --lcov app.info \
+    --format json -o checks/gate.json
+  cp app.info checks/coverage.info
+}
+
+# Verifies: FR-SITE-001
+test_site_renders_every_page_type() {
+  site_repo
+  run "$HW" site --checks checks -o out/site
+  expect_rc 0
+  expect_out "site: "
+  for f in index.html matrix.html glossary.html sast.html planner.html \
+    probes.html ledger.html style.css app.js search-index.js \
+    search-index.json fr/FR-APP-001.html fr/FR-APP-002.html; do
+    [ -s "out/site/$f" ] || { echo "missing $f"; return 1; }
+  done
+  ls out/site/src/*.html >/dev/null
+  grep -q 'approved FRs verified' out/site/index.html
+  grep -q 'st-pass' out/site/index.html   # the gate passed
+  grep -q 'twice' out/site/fr/FR-APP-002.html
+  # an implementing function links to its line in the source view
+  grep -qE 'href="../src/[^"]+\.html#L[0-9]+"' out/site/fr/FR-APP-002.html
+  # executed lines are marked from the lcov data
+  grep -q 'class="h"' out/site/src/*.html
+  [ "$(find out -name '*.tmp-*' | wc -l)" = 0 ]
+}
+
+# Verifies: FR-SITE-001
+test_site_shows_missing_evidence_as_not_run() {
+  site_repo
+  rm -rf checks
+  run "$HW" site --checks checks -o out
+  expect_rc 0
+  expect_out "some checks were not run"
+  for p in index sast planner probes ledger; do
+    grep -q 'not run' "out/$p.html" || { echo "$p.html: no 'not run'"; return 1; }
+  done
+  ! grep -q 'st-pass' out/index.html
+}
+
+# Verifies: FR-SITE-001
+test_site_shows_the_ledger_timeline_and_fr_history() {
+  site_repo
+  git init -q . && git add -A && git -c user.name=t -c user.email=t@t commit -qm one
+  "$HW" -q ledger keygen --name alice > alice.line
+  mkdir -p traceability && cp alice.line traceability/trusted_keys
+  "$HW" -q ledger append --kind trace --payload checks/trace.json
+  "$HW" -q ledger checkpoint >/dev/null
+  "$HW" -q ledger export --bundle checks/bundle
+  "$HW" ledger verify --json > checks/ledger-verify.json
+  run "$HW" site --checks checks -o out
+  expect_rc 0
+  grep -q 'id="e0"' out/ledger.html
+  grep -q 'st-verified' out/ledger.html
+  cmp checks/bundle/events.jsonl out/ledger/bundle/events.jsonl
+  grep -q 'href="../ledger.html#e0"' out/fr/FR-APP-001.html
+  grep -q '<polyline' out/index.html   # the trend over signed events
+}
+
+# Verifies: FR-SITE-003
+test_site_malformed_evidence_is_exit_2_and_keeps_the_old_site() {
+  site_repo
+  "$HW" -q site --checks checks -o out
+  sum=$(find out -type f -exec sha256sum {} + | sort | sha256sum)
+  head -c 100 checks/trace.json > checks/trace.json.cut && mv checks/trace.json.cut checks/trace.json
+  run "$HW" site --checks checks -o out
+  expect_rc 2
+  expect_err "hwledger: checks/trace.json:"
+  [ "$(find out -type f -exec sha256sum {} + | sort | sha256sum)" = "$sum" ]
+  [ "$(ls -d out.tmp-* 2>/dev/null | wc -l)" = 0 ]
+  echo '{"schema": "hwledger.gate/1", "pass": true}' > checks/sast.json
+  run "$HW" site --checks checks -o out
+  expect_rc 2
+  expect_err "checks/sast.json:1: schema is not hwledger.sast/"
+}
+
+# Verifies: FR-SITE-003
+test_site_unwritable_output_is_exit_3() {
+  site_repo
+  echo file > blocker
+  run "$HW" site --checks checks -o blocker/site
+  expect_rc 3
+  expect_err "hwledger: "
+  run "$HW" site --checks checks -o blocker
+  expect_rc 3
+  expect_err "not a folder"
+  [ "$(cat blocker)" = file ]
+}
+
+# Verifies: FR-SITE-003
+test_site_is_deterministic() {
+  site_repo
+  "$HW" -q site --checks checks -o one
+  "$HW" -q site --checks checks -o two
+  diff -r one two
+}
+
+# Verifies: FR-SITE-001, FR-SITE-003
+test_site_handles_odd_file_names_and_hostile_titles() {
+  site_repo
+  mkdir -p "src/dir with space"
+  printf '/* Implements: FR-APP-003 */\nint odd(void)\n{\n\treturn 1;\n}\n' > "src/dir with space/ünï code.c"
+  printf '\n## FR-APP-003: <b>bold</b> & "quotes" <script>x()</script>\nRev: 1\nStatus: approved\nNeeds: impl\n\n<iframe src="https://evil.example"></iframe> text\n' >> frs/app.md
+  "$HW" trace --format json -o checks/trace.json --results results.tap
+  run "$HW" site --checks checks -o out
+  expect_rc 0
+  page=$(ls out/src/ | grep 'space')
+  [ -n "$page" ] || { ls out/src; return 1; }
+  grep -qF "src/$page#L" out/fr/FR-APP-003.html
+  ! grep -q '<script>x' out/fr/FR-APP-003.html out/matrix.html out/index.html
+  ! grep -q '<iframe' out/fr/FR-APP-003.html
+  grep -qF '&lt;b&gt;bold&lt;/b&gt; &amp; &quot;quotes&quot;' out/matrix.html
+}
+
+# Verifies: FR-SITE-001
+test_site_renders_10000_frs_and_a_1mb_body() {
+  mkdir -p frs checks
+  awk 'BEGIN { for (f = 0; f < 100; f++) { file = sprintf("frs/area%03d.md", f);
+    for (i = 0; i < 100; i++) printf "## FR-%c%c-%03d: Requirement %d of %d\nRev: 1\nStatus: approved\nNeeds: impl\n\nThe tool shall do thing %d.\n\n", 65 + int(f / 26), 65 + f % 26, i, i, f, i > file } }'
+  { printf '## FR-BIG-001: Big\nRev: 1\nStatus: draft\nNeeds: impl\n\n'
+    head -c 1000000 /dev/zero | tr '\0' 'x' | fold -w 100; echo; } > frs/big.md
+  printf '{"schema":"hwledger.config/1","frs":"frs","sources":[],"tests":[],"max_file_bytes":4194304}\n' > config.json
+  mkdir -p traceability && mv config.json traceability/
+  run "$HW" site --checks checks -o out
+  expect_rc 0
+  expect_out "10001 FRs"
+  [ "$(ls out/fr | wc -l)" = 10001 ]
+  [ "$(stat -c %s out/fr/FR-BIG-001.html)" -gt 1000000 ]
+}
+
+# Verifies: FR-SITE-002
+test_site_search_index_covers_frs_functions_tests_findings_and_terms() {
+  site_repo
+  "$HW" sast --import "$FIXTURES/sast/cppcheck.xml" --format json -o checks/sast.json || true
+  run "$HW" site --checks checks -o out
+  expect_rc 0
+  jq -e '[.[].t] | unique | (index("FR") and index("function") and index("test") and index("term") and index("finding"))' out/search-index.json >/dev/null
+  jq -e 'any(.[]; .k | startswith("FR-APP-001"))' out/search-index.json >/dev/null
+  jq -e 'any(.[]; .t == "term" and .k == "Twice")' out/search-index.json >/dev/null
+  # the script form loads from file:// without a server
+  head -c 19 out/search-index.js | grep -qF 'window.HW_SEARCH = '
+  ! grep -Eq '(src|href)="(https?:)?//' out/*.html   # nothing from a network
+}
+
+# Verifies: FR-SITE-001
+test_site_renders_plan_probe_sast_and_glossary_evidence() {
+  local nvml probes
+  nvml=$(dirname "$HW")/fakes probes=$FIXTURES/probes
+  site_repo
+  cat > specs/glossary.md <<'EOF'
+# Glossary
+
+## Memory
+- **KV Cache (KVC):** Keys and values kept per token.
+- **Twice:** Two times a value.
+
+## Compute
+- **TP (Tensor Parallelism):** Splitting layers over devices.
+EOF
+  (cd "$ROOT" && "$HW" plan check --json) |
+    jq '.checks[0].ok = false | .checks[0].failures = ["weights over budget"] | .failed = 1' > checks/plan.json
+  (cd "$ROOT" && "$HW" plan --model planner/models/llama-3.1-8b.json --gpu 'H100 SXM' \
+    --sweep 'ctx=1k..8k batch=1..4' --json) > checks/sweep-a.json
+  (cd "$ROOT" && env HWLEDGER_NVML_LIB="$nvml/libfake_nvml.so" \
+    FAKE_NVML_SCENARIO="$probes/nvml-two-gpus.json" "$HW" probe check --json) > checks/probe.json || true
+  cat > checks/sast.json <<'EOF'
+{"schema": "hwledger.sast/1", "total": 3, "new": 1, "findings": [
+ {"tool": "cppcheck", "rule": "nullPointer", "severity": "error", "file": "src/app.c",
+  "line": 3, "message": "Null <pointer> dereference", "frs": ["FR-APP-001"],
+  "suppressed": false, "new": true},
+ {"tool": "flawfinder", "rule": "FF1001", "severity": "warning", "file": "src/app.c",
+  "line": 9, "message": "buffer", "frs": ["FR-APP-002", "FR-NOPE-001"],
+  "suppressed": true, "new": false},
+ {"tool": "gcc", "rule": "analyzer-leak", "severity": "note", "message": "no file",
+  "frs": [], "suppressed": false, "new": false}]}
+EOF
+  run "$HW" site --checks checks -o out
+  expect_rc 0
+  # planner: a stacked bar per check, the failing check, the heatmap
+  [ "$(grep -c '<figure class="chart">' out/planner.html)" -ge 20 ]
+  grep -q 'weights over budget' out/planner.html
+  grep -q 'batch 4' out/planner.html
+  grep -q 'st-fail' out/index.html
+  # probes: both fake GPUs and their readings
+  grep -q 'GPU 1' out/probes.html
+  grep -q 'NVIDIA' out/probes.html
+  # SAST: by FR and by file, on the FR page, escaped, counted on the dashboard
+  grep -q 'href="fr/FR-APP-001.html">FR-APP-001</a>: 1 errors' out/sast.html
+  grep -q 'Null &lt;pointer&gt; dereference' out/fr/FR-APP-001.html
+  grep -q 'st-suppressed' out/fr/FR-APP-002.html
+  grep -q 'error <strong>1</strong>' out/index.html
+  grep -q '(no file)' out/sast.html
+  # glossary: categories, aliases, letters, and a term linked from an FR
+  grep -q 'Categories' out/glossary.html
+  grep -q 'Also: KVC' out/glossary.html
+  grep -q 'id="letter-T"' out/glossary.html
+}
+
+# Verifies: FR-SITE-001
+test_site_shows_a_failed_ledger_verification() {
+  site_repo
+  printf '{"schema": "hwledger.verify/1", "ok": false, "events": 3, "first_bad": 1, "message": "event 1: bad signature"}\n' > checks/ledger-verify.json
+  run "$HW" site --checks checks -o out
+  expect_rc 0
+  grep -q 'event 1: bad signature' out/ledger.html
+  grep -q 'st-fail' out/index.html
+}
