@@ -63,7 +63,7 @@ say = printf '  %-5s %s\n' '$(1)' '$(2)'
 endif
 
 # ---- sources -------------------------------------------------------------
-MODULES  := util frs glossary trace sast planner probes ledger site
+MODULES  := util frs glossary trace sast planner probes ledger site report
 LIB_SRCS := $(foreach m,$(MODULES),$(wildcard src/$(m)/*.c))
 CLI_SRCS := $(wildcard src/cli/*.c)
 THEME    := $(sort $(wildcard site/*.css site/*.js))

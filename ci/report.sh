@@ -1,33 +1,31 @@
 #!/usr/bin/env bash
-# ci/report.sh BUILD — the body of `make report` until the report pipeline
-# (issue #11) exists: lint and list this repository's FRs, then trace and
-# gate it on the results and coverage of the last `make test`. Every step
-# that is not built yet is named, not faked.
+# ci/report.sh BUILD — the body of `make report` (after `make coverage` ran
+# the suite with coverage): lint the FRs and the glossary, run the browser
+# tests when chromium is installed (their results join the evidence), then
+# `hwledger report`: every check, one signed event per check, a signed and
+# anchored checkpoint, the bundle, and the signed site in BUILD/site.
 set -uo pipefail
 build=${1:-build}
 hw=$build/hwledger
+results=build/cov/test-results
+lcov=build/coverage.info
 
 echo "== hwledger frs lint"
 "$hw" frs lint || exit $?
-echo
-echo "== hwledger sast (SARIF log in $build/sast/hwledger.sarif)"
-ci/sast.sh "$build" || exit $?
-echo
-if [ -f build/coverage.info ] && [ -d build/cov/test-results ]; then
-  ci/gate.sh "$build" build/cov/test-results build/coverage.info || exit $?
-else
-  echo "== no test results yet: run 'make test' first for trace and gate"
-  "$hw" frs list || exit $?
-fi
-echo
-echo "== hwledger plan check"
-"$hw" plan check || exit $?
-echo
 echo "== hwledger glossary lint"
 "$hw" -q glossary lint || exit $?
-echo
-echo "== hwledger probe check"
-"$hw" probe check || exit $?
-echo
-echo "report: not run yet: ledger signing of the results and the site"
-echo "(issues #10, #11)."
+if command -v chromium >/dev/null 2>&1 && command -v node >/dev/null 2>&1; then
+  echo "== browser tests of the site (tests/site)"
+  ci/site.sh "$build" "$results" "$lcov" | tail -n 1
+fi
+
+args=()
+for f in "$results"/*.xml "$results"/*.tap; do
+  [ -e "$f" ] && args+=(--results "$f")
+done
+[ -f "$lcov" ] && args+=(--lcov "$lcov")
+echo "== hwledger report"
+"$hw" report "${args[@]}" --checks "$build/checks" -o "$build/site"
+rc=$?
+[ "$rc" -le 1 ] && echo "open $build/site/index.html (offline; verify it with: $hw verify-report $build/site)"
+exit "$rc"

@@ -21,10 +21,9 @@ typedef int (*hw_cmd_fn)(hw_cli *cli, int argc, char **argv);
 
 typedef struct hw_command {
 	const char *name;
-	hw_cmd_fn run;     /* NULL: not built yet */
+	hw_cmd_fn run;
 	const char *summary;
 	const char *usage; /* one or more lines, without "usage: " */
-	int issue;         /* the issue that builds it, when run is NULL */
 } hw_command;
 
 const hw_command *hw_cli_find(const char *name);
@@ -57,5 +56,7 @@ int hw_cmd_plan(hw_cli *cli, int argc, char **argv);
 int hw_cmd_probe(hw_cli *cli, int argc, char **argv);
 int hw_cmd_sast(hw_cli *cli, int argc, char **argv);
 int hw_cmd_site(hw_cli *cli, int argc, char **argv);
+int hw_cmd_report(hw_cli *cli, int argc, char **argv);
+int hw_cmd_verify_report(hw_cli *cli, int argc, char **argv);
 
 #endif

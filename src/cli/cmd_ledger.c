@@ -66,68 +66,101 @@ static int open_signing(hw_seckey *k, const hw_cli *cli)
 	return HW_OK;
 }
 
+#define MAX_APPEND 64
+
+/* Reads one payload: a file, or stdin for "-"; none is empty. */
+/* Implements: FR-LEDGER-002 */
+static int read_payload(hw_buf *data, const char *payload)
+{
+	char chunk[65536];
+	size_t n;
+	int err;
+
+	hw_buf_init(data, HW_LEDGER_MAX_PAYLOAD);
+	if (!payload)
+		return HW_OK;
+	if (strcmp(payload, "-") != 0)
+		return hw_file_read(data, payload, HW_LEDGER_MAX_PAYLOAD);
+	while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0)
+		if ((err = hw_buf_append(data, chunk, n)))
+			return err;
+	return HW_OK;
+}
+
+/*
+ * `ledger append --kind K [--payload FILE|-] [--payload-type T]...`: each
+ * --kind starts an event; all of them go in in one transaction.
+ */
 /* Implements: FR-LEDGER-002 */
 static int cmd_append(hw_cli *cli, int argc, char **argv)
 {
-	const char *kind = NULL, *payload = NULL,
-		   *type = "application/json";
-	hw_buf data;
+	const char *payloads[MAX_APPEND] = {0};
+	hw_append items[MAX_APPEND];
+	hw_buf data[MAX_APPEND];
+	size_t n = 0, stdin_uses = 0;
 	hw_seckey k;
 	hw_ledger l;
-	hw_append item;
 	char commit[64];
 	uint64_t seq;
-	int err, dirty;
+	int err = HW_OK, dirty;
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--kind") && (kind = optval(argc, argv, &i)))
+	for (int i = 1; i < argc && argv[i]; i++) {
+		const char *a = argv[i], *v = NULL;
+
+		if (!strcmp(a, "--kind") && (v = optval(argc, argv, &i))) {
+			if (n == MAX_APPEND)
+				return ledger_usage("ledger append: at most %d "
+						    "events at once",
+						    MAX_APPEND);
+			items[n].kind = v;
+			items[n++].payload_type = "application/json";
 			continue;
-		if (!strcmp(argv[i], "--payload") &&
-		    (payload = optval(argc, argv, &i)))
+		}
+		if (n && !strcmp(a, "--payload") &&
+		    (v = optval(argc, argv, &i))) {
+			payloads[n - 1] = v;
+			stdin_uses += !strcmp(v, "-");
 			continue;
-		if (!strcmp(argv[i], "--payload-type") &&
-		    (type = optval(argc, argv, &i)))
+		}
+		if (n && !strcmp(a, "--payload-type") &&
+		    (v = optval(argc, argv, &i))) {
+			items[n - 1].payload_type = v;
 			continue;
-		return ledger_usage("ledger append: bad argument '%s'", argv[i]);
+		}
+		return ledger_usage("ledger append: bad argument '%s'", a);
 	}
-	if (!kind || !*kind || strlen(kind) > 64)
+	if (!n || stdin_uses > 1)
 		return ledger_usage("ledger append needs --kind KIND (1-64 "
-				    "characters)%s",
+				    "characters) before its --payload, and "
+				    "reads stdin once%s",
 				    "");
-	hw_buf_init(&data, HW_LEDGER_MAX_PAYLOAD);
-	if (payload && !strcmp(payload, "-")) {
-		char chunk[65536];
-		size_t n;
-
-		while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0)
-			if ((err = hw_buf_append(&data, chunk, n))) {
-				hw_buf_free(&data);
-				return hw_cli_error(err);
-			}
-	} else if (payload &&
-		   (err = hw_file_read(&data, payload, HW_LEDGER_MAX_PAYLOAD))) {
-		hw_buf_free(&data);
-		return hw_cli_error(err);
+	for (size_t i = 0; i < n; i++)
+		if (!*items[i].kind || strlen(items[i].kind) > 64)
+			return ledger_usage("ledger append: --kind must have "
+					    "1-64 characters%s",
+					    "");
+	for (size_t i = 0; i < n; i++) {
+		if (!err)
+			err = read_payload(&data[i], payloads[i]);
+		else
+			hw_buf_init(&data[i], 0);
+		items[i].payload = data[i].data ? data[i].data : "";
+		items[i].payload_len = data[i].len;
 	}
-	if ((err = open_signing(&k, cli)) ||
-	    (err = hw_ledger_open(&l, HW_LEDGER_DB, 1))) {
-		hw_buf_free(&data);
-		return hw_cli_error(err);
+	if (!err && !(err = open_signing(&k, cli)) &&
+	    !(err = hw_ledger_open(&l, HW_LEDGER_DB, 1))) {
+		hw_git_head(commit, sizeof(commit), &dirty);
+		err = hw_ledger_append(&l, items, n, commit, &k, &seq);
+		hw_ledger_close(&l);
 	}
-	hw_git_head(commit, sizeof(commit), &dirty);
-	item.kind = kind;
-	item.payload_type = type;
-	item.payload = data.data ? data.data : "";
-	item.payload_len = data.len;
-	err = hw_ledger_append(&l, &item, 1, commit, &k, &seq);
-	hw_ledger_close(&l);
-	hw_buf_free(&data);
+	for (size_t i = 0; i < n; i++)
+		hw_buf_free(&data[i]);
 	if (err)
 		return hw_cli_error(err);
-	if (!cli->quiet)
+	for (size_t i = 0; i < n && !cli->quiet; i++)
 		printf("appended event %llu (%s, %zu bytes, commit %s%s)\n",
-		       (unsigned long long)seq, kind, item.payload_len,
-		       *commit ? commit : "none",
+		       (unsigned long long)seq + i, items[i].kind,
+		       items[i].payload_len, *commit ? commit : "none",
 		       dirty ? ", uncommitted changes" : "");
 	return hw_cli_finish(HW_EXIT_OK);
 }

@@ -1,12 +1,15 @@
 /*
- * cmd_site.c — `hwledger site [-o DIR] [--checks DIR] [--glossary FILE]`.
+ * cmd_site.c — `hwledger site [-o DIR] [--checks DIR] [--glossary FILE]
+ * [--sign]`.
  *
  * Renders the static report from the evidence folder (default
  * build/checks) into DIR (default build/site). Exit 0 rendered (parts that
  * did not run are shown as such), 2 a malformed input (nothing replaced),
- * 3 an I/O failure (nothing replaced).
+ * 3 an I/O failure (nothing replaced). --sign writes manifest.json (every
+ * file's SHA-256) and manifest.sig, signed with the ledger's signing key.
  */
 #include "cli/cli.h"
+#include "ledger/ledger.h"
 #include "site/site.h"
 
 #include <string.h>
@@ -16,6 +19,8 @@ int hw_cmd_site(hw_cli *cli, int argc, char **argv)
 {
 	hw_site_opts o = {0};
 	hw_site_stats st;
+	hw_seckey key;
+	int sign = 0;
 	hw_diags d;
 	int err;
 
@@ -27,6 +32,10 @@ int hw_cmd_site(hw_cli *cli, int argc, char **argv)
 					    ? &o.glossary
 					    : NULL;
 
+		if (!strcmp(argv[i], "--sign")) {
+			sign = 1;
+			continue;
+		}
 		if (hw_cli_is_help(argv[i])) {
 			hw_cli_print_command_usage(stdout, hw_cli_find("site"));
 			return hw_cli_finish(HW_EXIT_OK);
@@ -38,6 +47,13 @@ int hw_cmd_site(hw_cli *cli, int argc, char **argv)
 			return hw_cli_usage_error("site", "%s needs a value",
 						  argv[i]);
 		*slot = argv[++i];
+	}
+	if (sign) {
+		char path[4096];
+
+		if ((err = hw_seckey_find(&key, path, sizeof(path))))
+			return hw_cli_finish(hw_cli_error(err));
+		o.key = &key;
 	}
 	hw_diags_init(&d);
 	err = hw_site_render(&o, &d, &st);

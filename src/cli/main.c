@@ -15,35 +15,31 @@
 
 static const hw_command commands[] = {
 	{"init", hw_cmd_init, "set up frs/ and traceability/ in a repository",
-	 "hwledger init", 0},
+	 "hwledger init"},
 	{"frs", hw_cmd_frs, "list and lint the functional requirements",
-	 "hwledger frs list [--json]\nhwledger frs lint", 0},
+	 "hwledger frs list [--json]\nhwledger frs lint"},
 	{"trace", hw_cmd_trace, "link FRs to code, tests, results and coverage",
 	 "hwledger trace [--results FILE]... [--lcov FILE]... "
 	 "[--sast FILE] [--format text|json|md|sarif] [-o FILE] "
-	 "[--policy FILE] [--no-index] [--today YYYY-MM-DD]",
-	 4},
+	 "[--policy FILE] [--no-index] [--today YYYY-MM-DD]"},
 	{"gate", hw_cmd_gate, "apply the traceability policy (CI gate)",
 	 "hwledger gate [--results FILE]... [--lcov FILE]... [--sast FILE] "
-	 "[--format text|json] [-o FILE] [--policy FILE] [--baseline FILE] [--update-baseline] [--no-index] "
-	 "[--today YYYY-MM-DD]",
-	 4},
+	 "[--format text|json] [-o FILE] [--policy FILE] [--baseline FILE] "
+	 "[--update-baseline] [--no-index] [--today YYYY-MM-DD]"},
 	{"plan", hw_cmd_plan, "plan LLM memory on GPUs, run plan checks",
 	 "hwledger plan --model PATH [--ctx N] [--batch N] [--quant Q] "
 	 "[--kv-dtype D] [--tp N] [--pp N] [--engine vllm|llama.cpp|mlx] "
 	 "[--gpu NAME | --gpu-mem BYTES] [--json] "
 	 "[--export vllm|llama.cpp|mlx] [--sweep 'ctx=1k..128k batch=1..64']\n"
-	 "hwledger plan check [DIR] [--json]",
-	 5},
+	 "hwledger plan check [DIR] [--json]"},
 	{"probe", hw_cmd_probe, "probe GPUs and hosts, run probe checks",
 	 "hwledger probe [--json] [--ssh USER@HOST]... [--hosts FILE] "
 	 "[--timeout SECONDS] [--pool N]\n"
-	 "hwledger probe check [DIR] [--json] [--ssh USER@HOST]...",
-	 6},
+	 "hwledger probe check [DIR] [--json] [--ssh USER@HOST]..."},
 	{"ledger", hw_cmd_ledger, "the signed, hash-chained evidence ledger",
 	 "hwledger ledger keygen [--name NAME] [--dir DIR]\n"
 	 "hwledger ledger append --kind KIND [--payload FILE|-] "
-	 "[--payload-type TYPE]\n"
+	 "[--payload-type TYPE]...\n"
 	 "hwledger ledger verify [--json] [--key FILE]...\n"
 	 "hwledger ledger verify --bundle DIR --key FILE [--event SEQ] [--json]\n"
 	 "hwledger ledger log [--json] [--kind KIND]\n"
@@ -51,26 +47,25 @@ static const hw_command commands[] = {
 	 "hwledger ledger anchor\n"
 	 "hwledger ledger export --bundle DIR\n"
 	 "hwledger ledger prove SEQ\n"
-	 "hwledger ledger rotate --to PUBLIC_KEY_FILE",
-	 7},
+	 "hwledger ledger rotate --to PUBLIC_KEY_FILE"},
 	{"sast", hw_cmd_sast, "run or import static analyzers, gate, SARIF",
 	 "hwledger sast [--tool NAME|all]... [--import FILE]... "
 	 "[--format text|json|sarif] [-o FILE] [--baseline FILE] "
-	 "[--update-baseline]",
-	 8},
+	 "[--update-baseline]"},
 	{"glossary", hw_cmd_glossary, "import, merge and lint glossaries",
 	 "hwledger glossary import FILE... [--format json|md] [--style STYLE] "
 	 "[-o FILE]\n"
-	 "hwledger glossary lint [FILE...]",
-	 9},
+	 "hwledger glossary lint [FILE...]"},
 	{"site", hw_cmd_site, "render the static HTML report",
-	 "hwledger site [-o DIR] [--checks DIR] [--glossary FILE]", 10},
-	{"report", NULL, "run every check, sign it, render the site",
-	 "hwledger report [-o DIR]", 11},
-	{"verify-report", NULL, "verify a published report folder",
-	 "hwledger verify-report DIR", 11},
+	 "hwledger site [-o DIR] [--checks DIR] [--glossary FILE] [--sign]"},
+	{"report", hw_cmd_report, "run every check, sign it, render the site",
+	 "hwledger report [-o DIR] [--checks DIR] [--results FILE]... "
+	 "[--lcov FILE]... [--timeout SECONDS]"},
+	{"verify-report", hw_cmd_verify_report,
+	 "verify a published report folder",
+	 "hwledger verify-report DIR [--key FILE]"},
 	{"help", hw_cmd_help, "show help for a command",
-	 "hwledger help COMMAND", 0},
+	 "hwledger help COMMAND"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -92,9 +87,8 @@ void hw_cli_print_usage(FILE *out)
 	      "for C projects.\n\ncommands:\n",
 	      out);
 	for (size_t i = 0; i < NCOMMANDS; i++)
-		fprintf(out, "  %-14s %s%s\n", commands[i].name,
-			commands[i].summary,
-			commands[i].run ? "" : " (not built yet)");
+		fprintf(out, "  %-14s %s\n", commands[i].name,
+			commands[i].summary);
 	fputs("\noptions:\n"
 	      "  -C DIR         run as if started in DIR\n"
 	      "  -q             quiet: only errors and requested output\n"
@@ -118,9 +112,6 @@ void hw_cli_print_command_usage(FILE *out, const hw_command *cmd)
 		fprintf(out, "usage: %.*s\n", (int)n, p);
 		p += n + (nl != NULL);
 	}
-	if (!cmd->run)
-		fprintf(out, "(not built yet: tracked in issue #%d)\n",
-			cmd->issue);
 }
 
 int hw_cli_fail(int code, const char *fmt, ...)
@@ -277,15 +268,5 @@ int main(int argc, char **argv)
 				   strerror(errno));
 	if (hw_crypto_init())
 		return hw_cli_error(HW_EIO);
-	if (!cmd->run) {
-		if (i + 1 < argc && hw_cli_is_help(argv[i + 1])) {
-			hw_cli_print_command_usage(stdout, cmd);
-			return hw_cli_finish(HW_EXIT_OK);
-		}
-		return hw_cli_fail(HW_EXIT_ENV,
-				   "'%s' is not built yet (tracked in issue "
-				   "#%d); nothing was done",
-				   cmd->name, cmd->issue);
-	}
 	return cmd->run(&cli, argc - i, argv + i);
 }

@@ -340,3 +340,29 @@ void hw_keyring_free(hw_keyring *ring)
 	ring->keys = NULL;
 	ring->n = 0;
 }
+
+/* Implements: FR-REPORT-002 */
+void hw_blob_sign(char out[HW_SIG_B64_LEN], const void *p, size_t n,
+		  const hw_seckey *k)
+{
+	uint8_t sig[64];
+
+	crypto_sign_detached(sig, NULL, p, n, k->sk);
+	sodium_bin2base64(out, HW_SIG_B64_LEN, sig, sizeof(sig),
+			  sodium_base64_VARIANT_ORIGINAL);
+}
+
+/* Implements: FR-REPORT-002 */
+int hw_blob_verify(const char *b64, const void *p, size_t n,
+		   const hw_pubkey *k)
+{
+	uint8_t sig[64];
+	size_t len = 0;
+
+	if (sodium_base642bin(sig, sizeof(sig), b64, strlen(b64), " \n", &len,
+			      NULL, sodium_base64_VARIANT_ORIGINAL) != 0 ||
+	    len != sizeof(sig))
+		return HW_EFAIL;
+	return crypto_sign_verify_detached(sig, p, n, k->pk) ? HW_EFAIL
+							      : HW_OK;
+}

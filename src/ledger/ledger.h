@@ -68,6 +68,13 @@ const hw_pubkey *hw_keyring_find_at(const hw_keyring *ring,
 /* The event kind that hands signing over from one key to the next. */
 #define HW_EVENT_KEY_ROTATION "key-rotation"
 void hw_keyring_free(hw_keyring *ring);
+/* A detached Ed25519 signature over p[0..n) as base64 (88 bytes + NUL). */
+#define HW_SIG_B64_LEN 89
+void hw_blob_sign(char out[HW_SIG_B64_LEN], const void *p, size_t n,
+		  const hw_seckey *k);
+/* 0 when b64 is k's signature over p[0..n), HW_EFAIL when not. */
+int hw_blob_verify(const char *b64, const void *p, size_t n,
+		   const hw_pubkey *k);
 
 /* ---- events ------------------------------------------------------------ */
 

@@ -91,19 +91,6 @@ void hw_probe_nvml(hw_probe *p);
 /* amdgpu sysfs under root (default /sys, $HWLEDGER_SYSFS_ROOT). */
 void hw_probe_amd_sysfs(hw_probe *p, const char *root);
 
-/* A command run with a timeout and an output cap. */
-typedef struct hw_cmd_result {
-	int status;         /* exit status, -1 when killed or not run */
-	int timed_out;
-	int truncated;
-	int not_found;      /* exec failed: the tool is not installed */
-	hw_buf out;
-} hw_cmd_result;
-
-int hw_run(hw_cmd_result *r, char *const argv[], double timeout_s,
-	   size_t max_out);
-void hw_cmd_result_free(hw_cmd_result *r);
-
 int hw_probe_json(hw_buf *out, const hw_probe *p, size_t n);
 int hw_probe_text(hw_buf *out, const hw_probe *p, size_t n);
 

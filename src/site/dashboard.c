@@ -8,15 +8,21 @@
 
 #include <string.h>
 
+/* A card; check names the signed check whose verdict it shows (read back
+ * by verify-report), NULL for none. */
 static int card_begin(hw_buf *b, const char *title, const char *verdict,
-		      const char *href)
+		      const char *href, const char *check)
 {
 	int err = hw_buf_printf(b, "<section class=\"card\" aria-label=\"%s\">"
-			      "<h2><a href=\"%s\">%s</a></h2><p class=\""
-			      "verdict\">", title, href, title);
+				"<h2><a href=\"%s\">%s</a></h2><p class=\""
+				"verdict\"", title, href, title);
 
-	return err ? err : html_badge(b, verdict) ||
-				   hw_buf_puts(b, "</p>");
+	if (!err && check)
+		err = hw_buf_printf(b, " data-check=\"%s\" data-verdict=\"%s\"",
+				    check, verdict);
+	err = err ? err : hw_buf_puts(b, ">");
+	err = err ? err : html_badge(b, verdict);
+	return err ? err : hw_buf_puts(b, "</p>");
 }
 
 static int fr_card(hw_buf *b, const site *s)
@@ -28,9 +34,8 @@ static int fr_card(hw_buf *b, const site *s)
 	long approved = site_num(sum, "approved"), ok = site_num(sum, "approved_verified");
 	int err;
 
-	err = card_begin(b, "Requirements", s->trace ? (approved && ok ==
-			 approved ? "pass" : "partial") : "not run",
-			 "matrix.html");
+	err = card_begin(b, "Requirements", site_check_verdict(s->trace),
+			 "matrix.html", "trace");
 	if (err || !s->trace)
 		return err ? err : hw_buf_puts(b, "<p>Traceability was not "
 					       "run.</p></section>\n");
@@ -49,7 +54,7 @@ static int gate_card(hw_buf *b, const site *s)
 {
 	const cJSON *r;
 	int err = card_begin(b, "Gate", site_check_verdict(s->gate),
-			     "matrix.html");
+			     "matrix.html", "gate");
 
 	if (!err && !s->gate)
 		return hw_buf_puts(b, "<p>The gate was not run.</p></section>\n");
@@ -67,7 +72,7 @@ static int ledger_card(hw_buf *b, const site *s)
 {
 	char root[65];
 	int err = card_begin(b, "Ledger", site_check_verdict(s->verify),
-			     "ledger.html");
+			     "ledger.html", NULL);
 
 	if (!err && !s->verify && !s->have_bundle)
 		return hw_buf_puts(b, "<p>The ledger was not verified and no "
@@ -94,7 +99,7 @@ static int sast_card(hw_buf *b, const site *s)
 	long count[3] = {0, 0, 0}, suppressed = 0;
 	const cJSON *f;
 	int err = card_begin(b, "SAST", site_check_verdict(s->sast),
-			     "sast.html");
+			     "sast.html", "sast");
 
 	if (!err && !s->sast)
 		return hw_buf_puts(b, "<p>SAST was not run.</p></section>\n");
@@ -120,9 +125,9 @@ static int sast_card(hw_buf *b, const site *s)
 }
 
 static int checks_card(hw_buf *b, const char *title, const cJSON *doc,
-		       const char *href)
+		       const char *href, const char *check)
 {
-	int err = card_begin(b, title, site_check_verdict(doc), href);
+	int err = card_begin(b, title, site_check_verdict(doc), href, check);
 
 	if (!err && !doc)
 		return hw_buf_puts(b, "<p>Not run.</p></section>\n");
@@ -161,6 +166,55 @@ static int trend(hw_buf *b, const site *s)
 	return err ? err : hw_buf_puts(b, "</section>\n");
 }
 
+/* The report's own verdict, signer and every check's outcome. */
+static int report_summary(hw_buf *b, const site *s)
+{
+	const cJSON *key = cJSON_GetObjectItem(s->report, "key"), *c;
+	int err;
+
+	if (!s->report)
+		return hw_buf_puts(b, "<p class=\"muted\">Rendered from the "
+				   "evidence folder without <code>hwledger "
+				   "report</code>: no signed report.</p>\n");
+	err = hw_buf_puts(b, "<section class=\"report\" aria-label=\"Report"
+			  "\"><p>Report ");
+	err = err ? err : html_badge(b, cJSON_IsTrue(cJSON_GetObjectItem(
+						s->report, "ok"))
+						? "pass"
+						: "fail");
+	err = err ? err : hw_buf_puts(b, " signed by <code>");
+	err = err ? err : hw_html_puts(b, hw_json_str(key, "name"));
+	err = err ? err : hw_buf_puts(b, "</code> ");
+	err = err ? err : html_badge(b, cJSON_IsTrue(cJSON_GetObjectItem(
+						key, "trusted"))
+						? "trusted key"
+						: "untrusted local key");
+	err = err ? err : hw_buf_puts(b, " at commit <code>");
+	err = err ? err : hw_html_puts(b, hw_json_str(s->report, "commit"));
+	err = err ? err : hw_buf_puts(b, cJSON_IsTrue(cJSON_GetObjectItem(
+						    s->report, "dirty"))
+						 ? "</code> (uncommitted changes)"
+						 : "</code>");
+	err = err ? err : hw_buf_puts(b, "</p><ul class=\"counts\">");
+	cJSON_ArrayForEach(c, cJSON_GetObjectItem(s->report, "checks"))
+	{
+		err = err ? err : hw_buf_puts(b, "<li>");
+		err = err ? err : hw_html_puts(b, hw_json_str(c, "check"));
+		err = err ? err : hw_buf_puts(b, " ");
+		err = err ? err : html_badge(b, hw_json_str(c, "verdict")
+							? hw_json_str(c, "verdict")
+							: "unknown");
+		if (!err && hw_json_str(c, "message")) {
+			err = hw_buf_puts(b, " <small>");
+			err = err ? err : hw_html_puts(b, hw_json_str(c,
+								      "message"));
+			err = err ? err : hw_buf_puts(b, "</small>");
+		}
+		err = err ? err : hw_buf_puts(b, "</li>");
+	}
+	return err ? err : hw_buf_puts(b, "</ul></section>\n");
+}
+
 /* Implements: FR-SITE-001 */
 int render_dashboard(site *s)
 {
@@ -169,15 +223,16 @@ int render_dashboard(site *s)
 
 	hw_buf_init(&b, 0);
 	err = page_begin(&b, "Dashboard", "", "index.html");
+	err = err ? err : report_summary(&b, s);
 	err = err ? err : hw_buf_puts(&b, "<div class=\"cards\">\n");
 	err = err ? err : fr_card(&b, s);
 	err = err ? err : gate_card(&b, s);
 	err = err ? err : ledger_card(&b, s);
 	err = err ? err : sast_card(&b, s);
 	err = err ? err : checks_card(&b, "Plan checks", s->plan,
-				      "planner.html");
+				      "planner.html", "plan");
 	err = err ? err : checks_card(&b, "Probe checks", s->probe,
-				      "probes.html");
+				      "probes.html", "probe");
 	err = err ? err : hw_buf_puts(&b, "</div>\n");
 	err = err ? err : trend(&b, s);
 	err = err ? err : page_end(&b, "");

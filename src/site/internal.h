@@ -95,6 +95,11 @@ typedef struct site {
 	site_source *sources;    /* sorted by path */
 	size_t nsources;
 
+	cJSON *report;           /* report.json of `hwledger report` */
+	char **mpaths;           /* every file written (for the manifest) */
+	char (*mhashes)[HW_SHA256_HEX_LEN + 1];
+	size_t nm, capm;
+
 	hw_buf search;           /* the search index being built */
 	hw_jw sw;
 } site;
@@ -116,6 +121,8 @@ int page_begin(hw_buf *b, const char *title, const char *root,
 int page_end(hw_buf *b, const char *root);
 /* Writes b to REL inside the site folder and counts it. */
 int site_write(site *s, const char *rel, const hw_buf *b);
+/* The same without a manifest entry (the manifest and its signature). */
+int site_write_unlisted(site *s, const char *rel, const hw_buf *b);
 /* <span class="badge st-WORD">WORD</span> */
 int html_badge(hw_buf *b, const char *word);
 /* A link to a source line: root + page + "#L" + line. */

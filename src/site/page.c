@@ -124,7 +124,42 @@ int page_end(hw_buf *b, const char *root)
 			   root, root);
 }
 
+/* Remembers rel and the SHA-256 of its bytes for the signed manifest. */
+static int manifest_add(site *s, const char *rel, const hw_buf *b)
+{
+	uint8_t h[HW_SHA256_LEN];
+
+	if (s->nm == s->capm) {
+		size_t nc = s->capm ? s->capm * 2 : 256;
+		char **p = realloc(s->mpaths, nc * sizeof(char *));
+		void *q;
+
+		if (!p)
+			return HW_ENOMEM;
+		s->mpaths = p;
+		q = realloc(s->mhashes, nc * sizeof(*s->mhashes));
+		if (!q)
+			return HW_ENOMEM;
+		s->mhashes = q;
+		s->capm = nc;
+	}
+	if (!(s->mpaths[s->nm] = hw_strdup(rel)))
+		return HW_ENOMEM;
+	hw_sha256(h, b->data ? b->data : "", b->len);
+	hw_hex(s->mhashes[s->nm++], h, HW_SHA256_LEN);
+	return HW_OK;
+}
+
 int site_write(site *s, const char *rel, const hw_buf *b)
+{
+	int err = site_write_unlisted(s, rel, b);
+
+	if (!err && s->o->key)
+		err = manifest_add(s, rel, b);
+	return err;
+}
+
+int site_write_unlisted(site *s, const char *rel, const hw_buf *b)
 {
 	char *path = hw_path_join(s->tmp, rel);
 	FILE *f;

@@ -108,7 +108,7 @@ static int swap_into_place(const char *tmp, const char *out)
 static int make_tmp(site *s, const char *out)
 {
 	static const char *const sub[] = {"fr", "src", "ledger",
-					  "ledger/bundle"};
+					  "ledger/bundle", "evidence"};
 	char *parent = hw_strdup(out), *slash;
 	size_t n = strlen(out);
 
@@ -191,6 +191,101 @@ static int write_search(site *s)
 	return err;
 }
 
+/* The evidence documents, copied as they are (verify-report hashes them
+ * against the signed events). */
+static int copy_evidence(site *s)
+{
+	static const char *const docs[] = {"trace.json", "gate.json",
+					   "sast.json", "plan.json",
+					   "probe.json", "ledger-verify.json",
+					   "report.json"};
+	hw_buf data, rel;
+	int err = HW_OK;
+
+	hw_buf_init(&data, 0);
+	hw_buf_init(&rel, 0);
+	for (size_t i = 0; i < sizeof(docs) / sizeof(*docs) && !err; i++) {
+		char *path = hw_path_join(s->o->checks_dir, docs[i]);
+
+		if (!path) {
+			err = HW_ENOMEM;
+			break;
+		}
+		hw_buf_clear(&data);
+		hw_buf_clear(&rel);
+		if (hw_path_exists(path)) {
+			err = hw_file_read(&data, path, (size_t)256 << 20);
+			err = err ? err
+				  : hw_buf_printf(&rel, "evidence/%s", docs[i]);
+			err = err ? err : site_write(s, rel.data, &data);
+		}
+		free(path);
+	}
+	hw_buf_free(&data);
+	hw_buf_free(&rel);
+	return err;
+}
+
+static int cmp_manifest(const void *a, const void *b)
+{
+	return strcmp(**(char *const *const *)a, **(char *const *const *)b);
+}
+
+/* manifest.json: every file and its SHA-256, sorted; manifest.sig: the
+ * signing key's detached signature over those bytes. */
+/* Implements: FR-REPORT-002 */
+static int write_manifest(site *s)
+{
+	char key[192], sig[HW_SIG_B64_LEN];
+	size_t *idx = malloc((s->nm ? s->nm : 1) * sizeof(size_t));
+	char ***ptrs = malloc((s->nm ? s->nm : 1) * sizeof(char **));
+	hw_buf b, sb;
+	hw_jw w;
+	int err;
+
+	if (!idx || !ptrs) {
+		free(idx);
+		free(ptrs);
+		return HW_ENOMEM;
+	}
+	for (size_t i = 0; i < s->nm; i++)
+		ptrs[i] = &s->mpaths[i];
+	qsort(ptrs, s->nm, sizeof(*ptrs), cmp_manifest);
+	for (size_t i = 0; i < s->nm; i++)
+		idx[i] = (size_t)(ptrs[i] - s->mpaths);
+	free(ptrs);
+	hw_pubkey_format(key, sizeof(key), &s->o->key->pub);
+	hw_buf_init(&b, 0);
+	hw_jw_init(&w, &b, 1);
+	hw_jw_object(&w);
+	hw_jw_kstr(&w, "schema", HW_MANIFEST_SCHEMA);
+	hw_jw_kstr(&w, "key", key);
+	hw_jw_key(&w, "files");
+	hw_jw_array(&w);
+	for (size_t i = 0; i < s->nm; i++) {
+		hw_jw_object(&w);
+		hw_jw_kstr(&w, "path", s->mpaths[idx[i]]);
+		hw_jw_kstr(&w, "sha256", s->mhashes[idx[i]]);
+		hw_jw_end(&w);
+	}
+	hw_jw_end(&w);
+	hw_jw_end(&w);
+	free(idx);
+	err = hw_jw_finish(&w);
+	if (!err) {
+		hw_blob_sign(sig, b.data, b.len, s->o->key);
+		hw_buf_init(&sb, 0);
+		err = hw_buf_printf(&sb, "%s\n", sig);
+		/* the manifest does not list itself or its signature */
+		err = err ? err : site_write_unlisted(s, HW_SITE_MANIFEST, &b);
+		err = err ? err : site_write_unlisted(s, HW_SITE_MANIFEST_SIG,
+						      &sb);
+		hw_buf_free(&sb);
+	}
+	hw_buf_free(&b);
+	return err;
+}
+
 static int render_all(site *s)
 {
 	int err;
@@ -210,7 +305,10 @@ static int render_all(site *s)
 	    (err = render_sources(s)) || (err = render_sast(s)) ||
 	    (err = render_planner(s)) || (err = render_probes(s)) ||
 	    (err = render_ledger(s)) || (err = site_copy_bundle(s)) ||
-	    (err = write_theme(s)) || (err = write_search(s)))
+	    (err = write_theme(s)) || (err = write_search(s)) ||
+	    (err = copy_evidence(s)))
+		return err;
+	if (s->o->key && (err = write_manifest(s)))
 		return err;
 	return swap_into_place(s->tmp, s->o->out_dir);
 }
@@ -237,6 +335,10 @@ int hw_site_render(const hw_site_opts *opts, hw_diags *diags,
 		rm_tree(s.tmp);
 	free(s.tmp);
 	hw_buf_free(&s.search);
+	for (size_t i = 0; i < s.nm; i++)
+		free(s.mpaths[i]);
+	free(s.mpaths);
+	free(s.mhashes);
 	site_history_free(&s);
 	site_terms_free(&s);
 	site_free(&s);

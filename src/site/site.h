@@ -19,12 +19,20 @@
 #define HW_SITE_DIR "build/site"
 #define HW_SITE_CHECKS_DIR "build/checks"
 
+struct hw_seckey;
+
 typedef struct hw_site_opts {
 	const char *out_dir;     /* the site folder; HW_SITE_DIR when NULL */
 	const char *checks_dir;  /* evidence; HW_SITE_CHECKS_DIR when NULL */
 	const char *glossary;    /* HW_GLOSSARY_PATH when NULL */
 	int progress;            /* print page counts on stderr */
+	/* signs manifest.json (every file's SHA-256) into manifest.sig */
+	const struct hw_seckey *key;
 } hw_site_opts;
+
+#define HW_SITE_MANIFEST "manifest.json"
+#define HW_SITE_MANIFEST_SIG "manifest.sig"
+#define HW_MANIFEST_SCHEMA "hwledger.manifest/1"
 
 typedef struct hw_site_stats {
 	size_t pages;

@@ -174,6 +174,24 @@ void hw_strv_free(char **v);
  */
 int hw_glob_match(const char *pattern, const char *path);
 
+/* ---- running programs -------------------------------------------------- */
+
+/* A command run with a timeout and a cap on each output stream. */
+typedef struct hw_cmd_result {
+	int status;         /* exit status, -1 when killed or not run */
+	int signal;         /* the signal that ended it, 0 when none */
+	int timed_out;      /* killed (with its process group) at the deadline */
+	int truncated;      /* an output went over max_out; the rest dropped */
+	int not_found;      /* exec failed: the tool is not installed */
+	hw_buf out;         /* stdout */
+	hw_buf err;         /* stderr */
+} hw_cmd_result;
+
+/* Runs argv (PATH searched, stdin /dev/null); 0 unless it cannot start. */
+int hw_run(hw_cmd_result *r, char *const argv[], double timeout_s,
+	   size_t max_out);
+void hw_cmd_result_free(hw_cmd_result *r);
+
 /* ---- hashing ---------------------------------------------------------- */
 
 #define HW_SHA256_LEN 32

@@ -100,16 +100,6 @@ test_quiet_and_verbose_change_only_the_chatter() {
 }
 
 # Verifies: FR-CLI-002
-test_commands_not_built_yet_say_so_and_exit_3() {
-  for c in report verify-report; do
-    run "$HW" "$c"
-    expect_rc 3
-    expect_err "hwledger: '$c' is not built yet (tracked in issue #"
-    expect_no_out
-  done
-}
-
-# Verifies: FR-CLI-002
 test_a_failed_write_to_stdout_is_exit_3() {
   [ -w /dev/full ] || { echo "no /dev/full"; return 1; }
   write_fr frs/a.md FR-A-001
@@ -130,7 +120,9 @@ test_help_command_prints_the_command_usage() {
   run "$HW" help report
   expect_rc 0
   expect_out "usage: hwledger report"
-  expect_out "not built yet: tracked in issue #11"
+  run "$HW" verify-report --help
+  expect_rc 0
+  expect_out "usage: hwledger verify-report DIR"
   run "$HW" help trace
   expect_rc 0
   expect_out "usage: hwledger trace [--results FILE]"

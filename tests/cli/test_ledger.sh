@@ -164,3 +164,24 @@ test_ledger_bad_input_and_missing_things() {
   expect_rc 2
   expect_err "nope.key: no such file"
 }
+
+# Verifies: FR-LEDGER-002
+test_ledger_append_several_events_in_one_transaction() {
+  ledger_repo
+  echo '{"n": 2}' > two.json
+  run "$HW" ledger append --kind trace --payload payload.json --kind plan --payload two.json --payload-type text/plain
+  expect_rc 0
+  expect_out "appended event 0 (trace"
+  expect_out "appended event 1 (plan, 9 bytes"
+  run "$HW" ledger log --json
+  jq -e '[.events[] | .kind] == ["trace", "plan"] and .events[1].payload_type == "text/plain"' <<<"$OUT" >/dev/null
+  # one unreadable payload: nothing is appended
+  run "$HW" ledger append --kind a --payload payload.json --kind b --payload missing.json
+  expect_rc 2
+  run "$HW" ledger log --json
+  jq -e '.events | length == 2' <<<"$OUT" >/dev/null
+  run "$HW" ledger append --payload payload.json
+  expect_rc 2
+  run "$HW" ledger append --kind a --payload - --kind b --payload -
+  expect_rc 2
+}

@@ -11,12 +11,16 @@
  *              "clock_mem": 2619, "cc": [9, 0], "mig": 0}]}
  *
  * A value "not_supported" makes that call return NVML_ERROR_NOT_SUPPORTED;
- * a non-zero "init" makes nvmlInit fail with that code. Built twice: the
+ * a non-zero "init" makes nvmlInit fail with that code; "init": "crash"
+ * crashes the process (SIGSEGV) and "init": "hang" never returns, as a
+ * broken or stuck driver does. Built twice: the
  * second time with OLD_DRIVER, without the symbols an old driver lacks.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cJSON.h>
 
@@ -78,6 +82,10 @@ int nvmlInit_v2(void)
 	if (!scenario)
 		return 999;
 	init = cJSON_GetObjectItem(scenario, "init");
+	if (cJSON_IsString(init) && !strcmp(init->valuestring, "crash"))
+		raise(SIGSEGV);
+	while (cJSON_IsString(init) && !strcmp(init->valuestring, "hang"))
+		pause();
 	rc = init ? init->valueint : 0;
 	if (rc != 0) {
 		/* A failed nvmlInit leaves nothing to shut down, like the real one. */

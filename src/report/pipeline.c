@@ -1,0 +1,798 @@
+/*
+ * pipeline.c — `hwledger report`: every check run as a child process of
+ * this binary with a deadline, its JSON result kept in the evidence folder,
+ * one signed event per check appended in one transaction, a signed
+ * checkpoint anchored on the git ref, the bundle exported, and the signed
+ * site rendered. A check that crashes, hangs or cannot run is recorded as
+ * such; it never takes the report down with it.
+ */
+#include "report/report.h"
+
+#include "ledger/ledger.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define OUT_MAX ((size_t)256 << 20)
+#define DEFAULT_TIMEOUT 1800.0
+#define MAX_ARGS (16 + 4 * HW_REPORT_MAX_INPUTS)
+
+static const char *const check_names[HW_REPORT_NCHECKS] = {
+	"sast", "trace", "gate", "plan", "probe"};
+
+typedef struct ctx {
+	const hw_report_opts *o;
+	hw_report *r;
+	hw_diags *d;
+	const char *checks;
+	const char *out;
+	char sast_doc[4096];
+} ctx;
+
+typedef struct argv_b {
+	char *v[MAX_ARGS + 1];
+	size_t n;
+	char *owned[16];
+	size_t nowned;
+} argv_b;
+
+static void arg(argv_b *a, const char *s)
+{
+	if (a->n < MAX_ARGS)
+		a->v[a->n++] = (char *)s;
+	a->v[a->n] = NULL;
+}
+
+/* A path under the evidence folder, owned by a. */
+static const char *arg_path(argv_b *a, const char *dir, const char *name)
+{
+	char *p = hw_path_join(dir, name);
+
+	if (!p || a->nowned == 16) {
+		free(p);
+		return "";
+	}
+	a->owned[a->nowned++] = p;
+	return p;
+}
+
+static void argv_free(argv_b *a)
+{
+	for (size_t i = 0; i < a->nowned; i++)
+		free(a->owned[i]);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* "report: WHAT" on stderr when progress is on (a TTY). */
+static void progress(const ctx *c, const char *what)
+{
+	if (c->o->progress)
+		fprintf(stderr, "report: %s\n", what);
+}
+
+/* The first line of a child's stderr, for a message. */
+static void first_line(char *out, size_t size, const hw_buf *err)
+{
+	const char *p = err->data ? err->data : "";
+	size_t n = strcspn(p, "\n");
+
+	if (n >= size)
+		n = size - 1;
+	memcpy(out, p, n);
+	out[n] = '\0';
+}
+
+/* Runs self with the arguments of a; stdout kept in res. */
+static int run_self(const ctx *c, argv_b *a, hw_cmd_result *res)
+{
+	double t = c->o->timeout_s > 0 ? c->o->timeout_s : DEFAULT_TIMEOUT;
+
+	a->v[0] = (char *)c->o->self;
+	return hw_run(res, a->v, t, OUT_MAX);
+}
+
+static void add_inputs(argv_b *a, const hw_report_opts *o, const char *sast)
+{
+	for (size_t i = 0; i < o->nresults; i++) {
+		arg(a, "--results");
+		arg(a, o->results[i]);
+	}
+	for (size_t i = 0; i < o->nlcov; i++) {
+		arg(a, "--lcov");
+		arg(a, o->lcov[i]);
+	}
+	if (sast && hw_path_exists(sast)) {
+		arg(a, "--sast");
+		arg(a, sast);
+	}
+}
+
+/*
+ * The verdict from the exit status: 0 pass, 1 fail, 2 error (bad input),
+ * 3 not run (a tool or library missing); killed is an error, and so is a
+ * pass or fail without its JSON result.
+ */
+/* Implements: FR-REPORT-001 */
+static void judge(hw_report_check *k, const hw_cmd_result *res,
+		  const char *doc, double timeout)
+{
+	k->exit_code = res->status;
+	if (res->timed_out) {
+		snprintf(k->verdict, sizeof(k->verdict), "error");
+		snprintf(k->message, sizeof(k->message),
+			 "timed out after %.0f s and was killed", timeout);
+		return;
+	}
+	if (res->signal) {
+		snprintf(k->verdict, sizeof(k->verdict), "error");
+		snprintf(k->message, sizeof(k->message),
+			 "crashed (signal %d)", res->signal);
+		return;
+	}
+	switch (res->status) {
+	case 0:
+	case 1:
+		snprintf(k->verdict, sizeof(k->verdict), "%s",
+			 res->status ? "fail" : "pass");
+		break;
+	case 3:
+	case 127:
+		snprintf(k->verdict, sizeof(k->verdict), "not run");
+		break;
+	default:
+		snprintf(k->verdict, sizeof(k->verdict), "error");
+	}
+	if (res->status != 0)
+		first_line(k->message, sizeof(k->message), &res->err);
+	if (res->status <= 1 && !hw_path_exists(doc)) {
+		snprintf(k->verdict, sizeof(k->verdict), "error");
+		snprintf(k->message, sizeof(k->message),
+			 "exited %d without writing its result", res->status);
+	}
+}
+
+/* Runs one check; doc is where its JSON result goes. */
+static int run_check(ctx *c, hw_report_check *k, argv_b *a, const char *doc,
+		     int from_stdout)
+{
+	hw_cmd_result res;
+	double t0 = now_s();
+	int err;
+
+	if (c->o->progress)
+		fprintf(stderr, "report: %s ...\n", k->name);
+	if ((err = run_self(c, a, &res)))
+		return err;
+	k->seconds = now_s() - t0;
+	if (from_stdout && !res.timed_out && !res.signal &&
+	    (res.status == 0 || res.status == 1) && res.out.len &&
+	    (err = hw_file_write_atomic(doc, res.out.data, res.out.len))) {
+		hw_cmd_result_free(&res);
+		return err;
+	}
+	judge(k, &res, doc, c->o->timeout_s > 0 ? c->o->timeout_s
+					       : DEFAULT_TIMEOUT);
+	hw_cmd_result_free(&res);
+	if (c->o->progress)
+		fprintf(stderr, "report: %s %s (%.1f s)%s%s\n", k->name,
+			k->verdict, k->seconds, *k->message ? ": " : "",
+			k->message);
+	return HW_OK;
+}
+
+/* The SARIF logs for code scanning, from the same inputs (best effort). */
+static void sarif_logs(ctx *c)
+{
+	static const char *const tools[] = {"cppcheck.xml", "flawfinder.sarif"};
+	argv_b a = {0};
+	hw_cmd_result res;
+	char **more = NULL;
+	size_t n = 0;
+
+	arg(&a, "");
+	arg(&a, "-q");
+	arg(&a, "trace");
+	add_inputs(&a, c->o, c->sast_doc);
+	arg(&a, "--format");
+	arg(&a, "sarif");
+	arg(&a, "-o");
+	arg(&a, arg_path(&a, c->checks, "trace.sarif"));
+	if (!run_self(c, &a, &res))
+		hw_cmd_result_free(&res);
+	argv_free(&a);
+	memset(&a, 0, sizeof(a));
+	arg(&a, "");
+	arg(&a, "-q");
+	arg(&a, "sast");
+	for (size_t i = 0; i < 2; i++) {
+		const char *p = arg_path(&a, "build/sast/run", tools[i]);
+
+		if (hw_path_exists(p)) {
+			arg(&a, "--import");
+			arg(&a, p);
+		}
+	}
+	if (!hw_dir_list(&more, &n, "build/sast/run", "")) {
+		for (size_t i = 0; i < n; i++)
+			if ((strstr(more[i], "/clang-tidy-") &&
+			     hw_str_endswith(more[i], ".txt")) ||
+			    (strstr(more[i], "/gcc-") &&
+			     hw_str_endswith(more[i], ".json"))) {
+				arg(&a, "--import");
+				arg(&a, more[i]);
+			}
+	}
+	if (a.n > 3) {
+		if (hw_path_exists("traceability/sast-baseline.json")) {
+			arg(&a, "--baseline");
+			arg(&a, "traceability/sast-baseline.json");
+		}
+		arg(&a, "--format");
+		arg(&a, "sarif");
+		arg(&a, "-o");
+		arg(&a, arg_path(&a, c->checks, "sast.sarif"));
+		if (!run_self(c, &a, &res))
+			hw_cmd_result_free(&res);
+	}
+	hw_strv_free(more);
+	argv_free(&a);
+}
+
+/* Implements: FR-REPORT-001 */
+static int run_checks(ctx *c)
+{
+	int err = HW_OK;
+
+	snprintf(c->sast_doc, sizeof(c->sast_doc), "%s/sast.json", c->checks);
+	for (size_t i = 0; i < HW_REPORT_NCHECKS && !err; i++) {
+		hw_report_check *k = &c->r->checks[i];
+		const char *name = check_names[i];
+		argv_b a = {0};
+		char doc[4096];
+		int from_stdout = 0;
+
+		k->name = name;
+		snprintf(doc, sizeof(doc), "%s/%s.json", c->checks, name);
+		arg(&a, "");
+		if (!strcmp(name, "sast")) {
+			arg(&a, "-q");
+			arg(&a, "sast");
+			arg(&a, "--tool");
+			arg(&a, "all");
+			if (hw_path_exists("traceability/sast-baseline.json")) {
+				arg(&a, "--baseline");
+				arg(&a, "traceability/sast-baseline.json");
+			}
+		} else if (!strcmp(name, "trace") || !strcmp(name, "gate")) {
+			arg(&a, "-q");
+			arg(&a, name);
+			add_inputs(&a, c->o, c->sast_doc);
+		} else {
+			const char *dir = !strcmp(name, "plan")
+						  ? "planner/checks"
+						  : "probes/checks";
+
+			if (!hw_path_is_dir(dir)) {
+				snprintf(k->verdict, sizeof(k->verdict),
+					 "not run");
+				snprintf(k->message, sizeof(k->message),
+					 "no %s folder in this repository", dir);
+				k->exit_code = -1;
+				c->r->nchecks = i + 1;
+				continue;
+			}
+			arg(&a, name);
+			arg(&a, "check");
+			arg(&a, "--json");
+			from_stdout = 1;
+		}
+		if (!from_stdout) {
+			arg(&a, "--format");
+			arg(&a, "json");
+			arg(&a, "-o");
+			arg(&a, doc);
+		}
+		err = run_check(c, k, &a, doc, from_stdout);
+		argv_free(&a);
+		c->r->nchecks = i + 1;
+	}
+	if (!err)
+		sarif_logs(c);
+	return err;
+}
+
+/* ---- evidence and events ---------------------------------------------- */
+
+static int add_file_hash(cJSON *list, const char *path)
+{
+	hw_buf b;
+	uint8_t h[HW_SHA256_LEN];
+	char hex[HW_SHA256_HEX_LEN + 1];
+	cJSON *o;
+
+	hw_buf_init(&b, 0);
+	if (hw_file_read(&b, path, OUT_MAX)) {
+		hw_buf_free(&b);
+		hw_error_clear();
+		return HW_OK;   /* not there: nothing was read from it */
+	}
+	hw_sha256(h, b.data ? b.data : "", b.len);
+	hw_buf_free(&b);
+	hw_hex(hex, h, sizeof(h));
+	o = cJSON_CreateObject();
+	if (!o || !cJSON_AddStringToObject(o, "path", path) ||
+	    !cJSON_AddStringToObject(o, "sha256", hex)) {
+		cJSON_Delete(o);
+		return HW_ENOMEM;
+	}
+	cJSON_AddItemToArray(list, o);
+	return HW_OK;
+}
+
+static int add_dir_hashes(cJSON *list, const char *dir, const char *suffix)
+{
+	char **v = NULL;
+	size_t n = 0;
+	int err = HW_OK;
+
+	if (hw_dir_list(&v, &n, dir, suffix)) {
+		hw_error_clear();
+		return HW_OK;
+	}
+	for (size_t i = 0; i < n && !err; i++)
+		err = add_file_hash(list, v[i]);
+	hw_strv_free(v);
+	return err;
+}
+
+/* The files a check read, each with its SHA-256. */
+/* Implements: FR-REPORT-001 */
+static int evidence_of(const ctx *c, const char *check, cJSON *list)
+{
+	int err = HW_OK;
+
+	if (!strcmp(check, "sast"))
+		return add_file_hash(list, "traceability/sast-baseline.json") ||
+		       add_file_hash(list, "build/compile_commands.json");
+	if (!strcmp(check, "plan"))
+		return add_dir_hashes(list, "planner/checks", ".json") ||
+		       add_file_hash(list, "planner/gpus.json") ||
+		       add_file_hash(list, "planner/engines.json");
+	if (!strcmp(check, "probe"))
+		return add_dir_hashes(list, "probes/checks", ".json");
+	for (size_t i = 0; i < c->o->nresults && !err; i++)
+		err = add_file_hash(list, c->o->results[i]);
+	for (size_t i = 0; i < c->o->nlcov && !err; i++)
+		err = add_file_hash(list, c->o->lcov[i]);
+	if (!err)
+		err = add_file_hash(list, HW_CONFIG_PATH) ||
+		      add_file_hash(list, HW_POLICY_PATH) ||
+		      add_file_hash(list, c->sast_doc) ||
+		      add_dir_hashes(list, "frs", ".md");
+	return err;
+}
+
+/* The payload of one check's event (specs/report.md). */
+/* Implements: FR-REPORT-001 */
+static int write_payload(const ctx *c, const hw_report_check *k,
+			 const char *path)
+{
+	char doc[4096], hex[HW_SHA256_HEX_LEN + 1];
+	cJSON *p = cJSON_CreateObject(), *ev = cJSON_CreateArray(), *res = NULL;
+	hw_buf raw;
+	char *text;
+	int err;
+
+	snprintf(doc, sizeof(doc), "%s/%s.json", c->checks, k->name);
+	hw_buf_init(&raw, 0);
+	if (!p || !ev) {
+		cJSON_Delete(p);
+		cJSON_Delete(ev);
+		return HW_ENOMEM;
+	}
+	cJSON_AddStringToObject(p, "schema", HW_CHECK_SCHEMA);
+	cJSON_AddStringToObject(p, "check", k->name);
+	cJSON_AddStringToObject(p, "verdict", k->verdict);
+	if (*k->message)
+		cJSON_AddStringToObject(p, "message", k->message);
+	cJSON_AddNumberToObject(p, "exit", k->exit_code);
+	cJSON_AddBoolToObject(p, "optional", k->optional);
+	cJSON_AddNumberToObject(p, "seconds", (double)(long)(k->seconds * 1000)
+						      / 1000);
+	cJSON_AddStringToObject(p, "commit", c->r->commit);
+	cJSON_AddBoolToObject(p, "dirty", c->r->dirty);
+	err = evidence_of(c, k->name, ev);
+	cJSON_AddItemToObject(p, "evidence", ev);
+	if (!err && hw_path_exists(doc) &&
+	    !hw_file_read(&raw, doc, OUT_MAX)) {
+		uint8_t h[HW_SHA256_LEN];
+
+		hw_sha256(h, raw.data ? raw.data : "", raw.len);
+		hw_hex(hex, h, sizeof(h));
+		cJSON_AddStringToObject(p, "result_sha256", hex);
+		res = cJSON_ParseWithLength(raw.data ? raw.data : "", raw.len);
+	} else {
+		hw_error_clear();
+		cJSON_AddNullToObject(p, "result_sha256");
+	}
+	if (res)
+		cJSON_AddItemToObject(p, "result", res);
+	else
+		cJSON_AddNullToObject(p, "result");
+	hw_buf_free(&raw);
+	text = err ? NULL : cJSON_PrintUnformatted(p);
+	cJSON_Delete(p);
+	if (!text)
+		return err ? err : HW_ENOMEM;
+	err = hw_file_write_atomic(path, text, strlen(text));
+	free(text);
+	return err;
+}
+
+/* One event per check, in one transaction (`ledger append` with pairs). */
+/* Implements: FR-REPORT-001 */
+static int append_events(ctx *c)
+{
+	argv_b a = {0};
+	hw_cmd_result res;
+	char *events = hw_path_join(c->checks, "events");
+	char paths[HW_REPORT_NCHECKS][4096];
+	int err;
+
+	if (!events)
+		return HW_ENOMEM;
+	err = hw_mkdir_p(events);
+	arg(&a, "");
+	arg(&a, "ledger");
+	arg(&a, "append");
+	for (size_t i = 0; i < c->r->nchecks && !err; i++) {
+		snprintf(paths[i], sizeof(paths[i]), "%s/%s.json", events,
+			 c->r->checks[i].name);
+		err = write_payload(c, &c->r->checks[i], paths[i]);
+		arg(&a, "--kind");
+		arg(&a, c->r->checks[i].name);
+		arg(&a, "--payload");
+		arg(&a, paths[i]);
+	}
+	free(events);
+	if (err || (err = run_self(c, &a, &res)))
+		return err;
+	if (res.status != 0) {
+		char msg[512];
+
+		first_line(msg, sizeof(msg), &res.err);
+		hw_cmd_result_free(&res);
+		return hw_error_set(HW_EIO, HW_LEDGER_DB, 0, 0, "the events "
+				    "were not appended (nothing was): %s", msg);
+	}
+	/* "appended event N (...)": the first of this run's events */
+	c->r->first_seq = -1;
+	if (hw_str_startswith(res.out.data, "appended event ")) {
+		char *end;
+		long long v = strtoll(res.out.data + 15, &end, 10);
+
+		if (end != res.out.data + 15 && *end == ' ' && v >= 0)
+			c->r->first_seq = v;
+	}
+	hw_cmd_result_free(&res);
+	progress(c, "signed events appended");
+	return HW_OK;
+}
+
+/* A step that must succeed: runs self with the given arguments. */
+static int step(ctx *c, const char *what, argv_b *a, hw_buf *out)
+{
+	hw_cmd_result res;
+	int err = run_self(c, a, &res);
+
+	if (err)
+		return err;
+	if (res.status != 0) {
+		char msg[512];
+
+		first_line(msg, sizeof(msg), &res.err);
+		hw_cmd_result_free(&res);
+		return hw_error_set(HW_EIO, NULL, 0, 0, "%s failed: %s", what,
+				    *msg ? msg : "no message");
+	}
+	if (out) {
+		*out = res.out;
+		hw_buf_init(&res.out, 0);
+	}
+	hw_cmd_result_free(&res);
+	progress(c, what);
+	return HW_OK;
+}
+
+/* Implements: FR-REPORT-001 */
+static int checkpoint_anchor_export(ctx *c, const char *pubfile)
+{
+	argv_b a = {0};
+	hw_cmd_result res;
+	char *bundle = hw_path_join(c->checks, "bundle");
+	char *vdoc = hw_path_join(c->checks, "ledger-verify.json");
+	int err = bundle && vdoc ? HW_OK : HW_ENOMEM;
+
+	const char *cp[] = {"", "-q", "ledger", "checkpoint", NULL};
+	const char *an[] = {"", "ledger", "anchor", NULL};
+
+	for (size_t i = 0; !err && cp[i]; i++)
+		arg(&a, cp[i]);
+	err = err ? err : step(c, "checkpoint signed", &a, NULL);
+	memset(&a, 0, sizeof(a));
+	for (size_t i = 0; !err && an[i]; i++)
+		arg(&a, an[i]);
+	if (!err && !(err = run_self(c, &a, &res))) {
+		if (res.status != 0) {
+			char msg[400];
+
+			first_line(msg, sizeof(msg), &res.err);
+			snprintf(c->r->anchor_note, sizeof(c->r->anchor_note),
+				 "checkpoint not anchored: %s", msg);
+			hw_diags_add(c->d, HW_DIAG_WARNING, NULL, 0, 0, "%s",
+				     c->r->anchor_note);
+		}
+		hw_cmd_result_free(&res);
+	}
+	memset(&a, 0, sizeof(a));
+	arg(&a, "");
+	arg(&a, "-q");
+	arg(&a, "ledger");
+	arg(&a, "export");
+	arg(&a, "--bundle");
+	arg(&a, bundle ? bundle : "");
+	if (!err) {
+		/* a fresh bundle: nothing of an older one may linger */
+		char *old[3] = {"events.jsonl", "checkpoint", "keys"};
+
+		for (size_t i = 0; i < 3; i++) {
+			char *p = hw_path_join(bundle, old[i]);
+
+			if (p)
+				unlink(p);
+			free(p);
+		}
+		err = step(c, "bundle exported", &a, NULL);
+	}
+	memset(&a, 0, sizeof(a));
+	arg(&a, "");
+	arg(&a, "ledger");
+	arg(&a, "verify");
+	if (!c->r->key_trusted) {
+		/* an untrusted local key: the bundle against that key */
+		arg(&a, "--bundle");
+		arg(&a, bundle ? bundle : "");
+		arg(&a, "--key");
+		arg(&a, pubfile);
+	}
+	arg(&a, "--json");
+	if (!err && !(err = run_self(c, &a, &res))) {
+		if (res.out.len)
+			err = hw_file_write_atomic(vdoc, res.out.data,
+						   res.out.len);
+		if (!err && res.status != 0)
+			hw_diags_add(c->d, HW_DIAG_WARNING, vdoc, 0, 0,
+				     "the ledger does not verify (exit %d)",
+				     res.status);
+		hw_cmd_result_free(&res);
+	}
+	free(bundle);
+	free(vdoc);
+	return err;
+}
+
+/* ---- key, repository state, policy ------------------------------------ */
+
+/* Implements: FR-REPORT-001 */
+static int signing_key(ctx *c, hw_seckey *k, char *pubfile, size_t size)
+{
+	char path[4096], line[192];
+	hw_keyring ring = {0};
+	const hw_pubkey *t;
+	int err = hw_seckey_find(k, path, sizeof(path));
+
+	if (err == HW_ENOTFOUND) {
+		hw_error_clear();
+		if ((err = hw_mkdir_p(HW_LEDGER_KEYS_DIR)) ||
+		    (err = hw_key_generate(k, HW_LEDGER_KEYS_DIR, "local")))
+			return err;
+		c->r->key_generated = 1;
+		hw_diags_add(c->d, HW_DIAG_WARNING, NULL, 0, 0,
+			     "no signing key: generated %s/local.key; the "
+			     "report is signed by an untrusted local key (set "
+			     "HWLEDGER_SIGNING_KEY, or list its .pub line in "
+			     "%s to trust it)",
+			     HW_LEDGER_KEYS_DIR, HW_LEDGER_TRUSTED);
+	} else if (err) {
+		return err;
+	}
+	snprintf(c->r->key_name, sizeof(c->r->key_name), "%s", k->pub.name);
+	if (hw_path_exists(HW_LEDGER_TRUSTED) &&
+	    !hw_keyring_load(&ring, HW_LEDGER_TRUSTED)) {
+		t = hw_keyring_find(&ring, k->pub.id);
+		c->r->key_trusted = t && !memcmp(t->pk, k->pub.pk, 32);
+	}
+	hw_keyring_free(&ring);
+	hw_error_clear();
+	hw_pubkey_format(line, sizeof(line), &k->pub);
+	snprintf(pubfile, size, "%s/signing-key.pub", c->checks);
+	{
+		size_t n = strlen(line);
+
+		line[n] = '\n';
+		return hw_file_write_atomic(pubfile, line, n + 1);
+	}
+}
+
+/* Implements: FR-REPORT-001 */
+static void repo_state(ctx *c)
+{
+	hw_buf head;
+
+	hw_git_head(c->r->commit, sizeof(c->r->commit), &c->r->dirty);
+	if (!c->r->commit[0])
+		hw_diags_add(c->d, HW_DIAG_WARNING, NULL, 0, 0,
+			     "not in a git repository with a commit: the "
+			     "events record no commit and cannot be anchored");
+	if (c->r->dirty)
+		hw_diags_add(c->d, HW_DIAG_WARNING, NULL, 0, 0,
+			     "the working tree has uncommitted changes: the "
+			     "events record commit %.12s with dirty=true",
+			     c->r->commit);
+	if (hw_path_exists(".git/shallow"))
+		hw_diags_add(c->d, HW_DIAG_WARNING, NULL, 0, 0,
+			     "a shallow clone: the anchor ref is written, but "
+			     "history older than the clone is not available "
+			     "to verify");
+	hw_buf_init(&head, 4096);
+	if (!hw_file_read(&head, ".git/HEAD", 4096) && head.data &&
+	    !hw_str_startswith(head.data, "ref:"))
+		hw_diags_add(c->d, HW_DIAG_WARNING, NULL, 0, 0,
+			     "a detached HEAD: the events record commit %.12s",
+			     c->r->commit);
+	hw_buf_free(&head);
+	hw_error_clear();
+}
+
+/* The policy's "optional_checks": checks allowed not to run. */
+/* Implements: FR-REPORT-001 */
+static void optional_checks(ctx *c)
+{
+	cJSON *p = NULL;
+	const cJSON *v;
+
+	if (!hw_path_exists(HW_POLICY_PATH) ||
+	    hw_json_load(&p, HW_POLICY_PATH, (size_t)1 << 20)) {
+		hw_error_clear();
+		return;
+	}
+	cJSON_ArrayForEach(v, cJSON_GetObjectItem(p, "optional_checks"))
+	{
+		for (size_t i = 0; i < HW_REPORT_NCHECKS; i++)
+			if (cJSON_IsString(v) &&
+			    !strcmp(v->valuestring, check_names[i]))
+				c->r->checks[i].optional = 1;
+	}
+	cJSON_Delete(p);
+}
+
+static int write_report_doc(ctx *c)
+{
+	char *path = hw_path_join(c->checks, "report.json");
+	hw_buf b;
+	hw_jw w;
+	int err;
+
+	if (!path)
+		return HW_ENOMEM;
+	hw_buf_init(&b, 0);
+	hw_jw_init(&w, &b, 1);
+	hw_jw_object(&w);
+	hw_jw_kstr(&w, "schema", HW_REPORT_SCHEMA);
+	hw_jw_kbool(&w, "ok", c->r->ok);
+	hw_jw_kstr(&w, "commit", c->r->commit);
+	hw_jw_kbool(&w, "dirty", c->r->dirty);
+	hw_jw_key(&w, "first_seq");
+	if (c->r->first_seq >= 0)
+		hw_jw_int(&w, c->r->first_seq);
+	else
+		hw_jw_null(&w);
+	hw_jw_kstr(&w, "anchor", *c->r->anchor_note ? c->r->anchor_note
+						    : "anchored");
+	hw_jw_key(&w, "key");
+	hw_jw_object(&w);
+	hw_jw_kstr(&w, "name", c->r->key_name);
+	hw_jw_kbool(&w, "trusted", c->r->key_trusted);
+	hw_jw_kbool(&w, "generated", c->r->key_generated);
+	hw_jw_end(&w);
+	hw_jw_key(&w, "checks");
+	hw_jw_array(&w);
+	for (size_t i = 0; i < c->r->nchecks; i++) {
+		const hw_report_check *k = &c->r->checks[i];
+
+		hw_jw_object(&w);
+		hw_jw_kstr(&w, "check", k->name);
+		hw_jw_kstr(&w, "verdict", k->verdict);
+		hw_jw_kstr(&w, "message", *k->message ? k->message : NULL);
+		hw_jw_kint(&w, "exit", k->exit_code);
+		hw_jw_kbool(&w, "optional", k->optional);
+		hw_jw_end(&w);
+	}
+	hw_jw_end(&w);
+	hw_jw_end(&w);
+	err = hw_jw_finish(&w);
+	err = err ? err : hw_file_write_atomic(path, b.data, b.len);
+	hw_buf_free(&b);
+	free(path);
+	return err;
+}
+
+/* Results of an earlier run must not pass for this run's. */
+static void clear_stale(const ctx *c)
+{
+	static const char *const names[] = {
+		"sast.json", "trace.json", "gate.json", "plan.json",
+		"probe.json", "trace.sarif", "sast.sarif", "report.json",
+		"ledger-verify.json"};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++) {
+		char *p = hw_path_join(c->checks, names[i]);
+
+		if (p)
+			unlink(p);
+		free(p);
+	}
+}
+
+/* Implements: FR-REPORT-001 */
+int hw_report_run(const hw_report_opts *o, hw_report *r, hw_diags *d)
+{
+	ctx c = {o, r, d, o->checks_dir ? o->checks_dir : "build/checks",
+		 o->out_dir ? o->out_dir : "build/site", ""};
+	char pubfile[4200];
+	hw_seckey k;
+	argv_b a = {0};
+	int err;
+
+	memset(r, 0, sizeof(*r));
+	r->first_seq = -1;
+	if ((err = hw_mkdir_p(c.checks)))
+		return err;
+	clear_stale(&c);
+	repo_state(&c);
+	optional_checks(&c);
+	if ((err = signing_key(&c, &k, pubfile, sizeof(pubfile))) ||
+	    (err = run_checks(&c)))
+		return err;
+	r->ok = 1;
+	for (size_t i = 0; i < r->nchecks; i++) {
+		const hw_report_check *x = &r->checks[i];
+
+		if (strcmp(x->verdict, "pass") != 0 &&
+		    !(x->optional && !strcmp(x->verdict, "not run")))
+			r->ok = 0;
+	}
+	if ((err = append_events(&c)) ||
+	    (err = checkpoint_anchor_export(&c, pubfile)) ||
+	    (err = write_report_doc(&c)))
+		return err;
+	arg(&a, "");
+	arg(&a, "-q");
+	arg(&a, "site");
+	arg(&a, "--checks");
+	arg(&a, c.checks);
+	arg(&a, "-o");
+	arg(&a, c.out);
+	arg(&a, "--sign");
+	return step(&c, "site rendered and signed", &a, NULL);
+}

@@ -1,0 +1,82 @@
+/*
+ * report.h — the report pipeline: one command from source to a signed,
+ * verifiable audit report.
+ *
+ * Owns: running every check as a child process of the hwledger binary (so
+ * a crash or a hang is recorded, never fatal), the evidence folder, one
+ * signed ledger event per check appended in one transaction, the
+ * checkpoint and its git anchor, the export bundle, the signed site, and
+ * verify-report. The formats are in specs/report.md. Depends on util,
+ * ledger and site (through the binary's commands).
+ */
+#ifndef HW_REPORT_H
+#define HW_REPORT_H
+
+#include "util/util.h"
+
+#define HW_REPORT_SCHEMA "hwledger.report/1"
+#define HW_CHECK_SCHEMA "hwledger.check/1"
+#define HW_REPORT_MAX_INPUTS 64
+#define HW_REPORT_NCHECKS 5
+
+typedef struct hw_report_opts {
+	const char *self;        /* the hwledger binary that runs the checks */
+	const char *out_dir;     /* the site; build/site when NULL */
+	const char *checks_dir;  /* the evidence; build/checks when NULL */
+	const char *results[HW_REPORT_MAX_INPUTS];
+	size_t nresults;
+	const char *lcov[HW_REPORT_MAX_INPUTS];
+	size_t nlcov;
+	double timeout_s;        /* per check; 0: 1800 */
+	int progress;            /* one line per step on stderr */
+} hw_report_opts;
+
+typedef struct hw_report_check {
+	const char *name;        /* sast, trace, gate, plan, probe */
+	char verdict[16];        /* pass, fail, error, not run */
+	char message[512];       /* why, when not pass */
+	int exit_code;           /* -1: killed or not started */
+	int optional;            /* the policy lets it be missing */
+	double seconds;
+} hw_report_check;
+
+typedef struct hw_report {
+	hw_report_check checks[HW_REPORT_NCHECKS];
+	size_t nchecks;
+	char key_name[65];
+	int key_trusted;
+	int key_generated;
+	char commit[41];
+	int dirty;
+	char anchor_note[512];   /* "" when anchored */
+	long long first_seq;     /* of this run's events, -1 when none */
+	int ok;                  /* every check passed (or was optional) */
+} hw_report;
+
+/*
+ * Runs every check, signs and records them, renders the signed site.
+ * Returns 0 when the report was written (r->ok tells whether every check
+ * passed), or an error when it could not be (nothing half-written).
+ */
+int hw_report_run(const hw_report_opts *o, hw_report *r, hw_diags *d);
+
+/* What verify-report found. */
+typedef struct hw_report_verify {
+	int ok;
+	int trusted;             /* the signing key is in the trusted list */
+	char key_name[65];
+	size_t files;
+	size_t events;
+	char message[512];       /* the first failure, or a summary */
+} hw_report_verify;
+
+/*
+ * Checks a published site folder: the manifest's signature and every
+ * file's SHA-256 (nothing missing, nothing added), the ledger bundle, and
+ * that each dashboard verdict and evidence document matches the latest
+ * signed event of its check. trusted_keys may be NULL.
+ */
+int hw_report_verify_dir(const char *dir, const char *trusted_keys,
+			 hw_report_verify *v);
+
+#endif

@@ -1,0 +1,211 @@
+# tests/cli/test_report.sh — `hwledger report` and `hwledger verify-report`
+# end to end on a fixture repository under git: every check run by the real
+# binary (SAST with the real analyzers on the fixture's code), signed into
+# the ledger, anchored, exported and rendered; then faults: a check that
+# crashes or hangs, an unwritable site, a dirty tree, no repository, and
+# every kind of edit to the published folder.
+
+REPORT_INPUTS=(--results results.xml --results results.tap --lcov app.info)
+
+# the trace fixture as a git repository with a compilation database and
+# the repository's own plan and probe checks
+report_repo() {
+  cp -r "$FIXTURES/trace/ours" repo && cd repo
+  mkdir -p build planner probes
+  cp -r "$ROOT/planner/checks" "$ROOT/planner/models" "$ROOT/planner/gpus.json" \
+    "$ROOT/planner/engines.json" planner/
+  cp -r "$ROOT/probes/checks" probes/
+  printf '[{"directory": "%s", "file": "src/app.c", "command": "cc -std=c11 -c src/app.c -o build/app.o"}]\n' \
+    "$PWD" > build/compile_commands.json
+  echo 'build/' > .gitignore
+  echo '.hwledger/' >> .gitignore
+  # the fixture's findings are accepted as known, so SAST passes
+  mkdir -p traceability
+  "$HW" -q sast --tool all --baseline traceability/sast-baseline.json --update-baseline >/dev/null
+  git init -q . && git add -A && git -c user.name=t -c user.email=t@t commit -qm one
+}
+
+# Verifies: FR-REPORT-001
+test_report_runs_every_check_signs_and_renders_the_site() {
+  report_repo
+  run "$HW" report "${REPORT_INPUTS[@]}"
+  expect_rc 0
+  expect_err "generated .hwledger/keys/local.key"
+  expect_out "report: pass — sast pass, trace pass, gate pass, plan pass, probe pass"
+  expect_out "2/2 approved FRs verified"
+  expect_out "an untrusted local key"
+  expect_out "site in build/site"
+  # five signed events with the check results and their evidence hashes
+  run "$HW" ledger log --json
+  jq -e '[.events[].kind] == ["sast", "trace", "gate", "plan", "probe"]' <<<"$OUT" >/dev/null
+  jq -e '.schema == "hwledger.check/1" and .verdict == "pass" and (.evidence | map(.path) | index("results.xml")) and .result.schema == "hwledger.trace/1"' build/checks/events/trace.json >/dev/null
+  [ "$(git rev-list --count refs/hwledger/checkpoints)" = 1 ]
+  for f in index.html manifest.json manifest.sig ledger/bundle/events.jsonl evidence/gate.json evidence/report.json; do
+    [ -s "build/site/$f" ] || { echo "missing $f"; return 1; }
+  done
+  grep -q 'data-check="gate" data-verdict="pass"' build/site/index.html
+  grep -q 'untrusted local key' build/site/index.html
+  [ -s build/checks/trace.sarif ]
+  run "$HW" verify-report build/site
+  expect_rc 0
+  expect_out "verify-report: ok"
+  # a key in the trusted list: the same report is signed by a trusted key
+  cp build/checks/signing-key.pub traceability/trusted_keys
+  run "$HW" verify-report build/site
+  expect_out "signed by local (a trusted key)"
+}
+
+# Verifies: FR-REPORT-001
+test_report_twice_grows_the_ledger_by_exactly_the_new_events() {
+  report_repo
+  "$HW" -q report "${REPORT_INPUTS[@]}" >/dev/null 2>&1 || true
+  "$HW" -q report "${REPORT_INPUTS[@]}" >/dev/null 2>&1 || true
+  run "$HW" ledger log --json
+  jq -e '.events | length == 10' <<<"$OUT" >/dev/null
+  jq -e '.first_seq == 5' build/checks/report.json >/dev/null
+  "$HW" -q ledger verify --bundle build/checks/bundle --key build/checks/signing-key.pub
+  [ "$(git rev-list --count refs/hwledger/checkpoints)" = 2 ]
+  run "$HW" verify-report build/site
+  expect_rc 0
+}
+
+# Verifies: FR-REPORT-001
+test_report_exit_0_only_when_every_check_passed() {
+  report_repo
+  # no probe checks in this repository: the probe check cannot run, which
+  # fails the report unless the policy marks it optional
+  rm -rf probes
+  run "$HW" report "${REPORT_INPUTS[@]}"
+  expect_rc 1
+  expect_out "probe not run"
+  expect_out "probe: no probes/checks folder in this repository"
+  jq '.optional_checks = ["probe"]' "$ROOT/traceability/policy.json" > traceability/policy.json
+  run "$HW" report "${REPORT_INPUTS[@]}"
+  expect_rc 0
+  expect_out "report: pass — sast pass, trace pass, gate pass, plan pass, probe not run"
+  jq -e '.checks[4].optional == true' build/checks/report.json >/dev/null
+  # a failing plan check fails the report
+  cp "$ROOT/planner/checks/llama-3.1-8b.json" planner/checks/zz-wrong.json
+  jq '.expect.kv_bytes_per_token = 1' planner/checks/zz-wrong.json > x && mv x planner/checks/zz-wrong.json
+  run "$HW" report "${REPORT_INPUTS[@]}"
+  expect_rc 1
+  expect_out "plan fail"
+  expect_out "report: FAIL"
+}
+
+# Verifies: FR-REPORT-001
+test_report_records_a_crashing_and_a_hanging_check() {
+  local nvml
+  nvml=$(dirname "$HW")/fakes
+  report_repo
+  echo '{"init": "crash"}' > crash.json
+  run env HWLEDGER_NVML_LIB="$nvml/libfake_nvml.so" FAKE_NVML_SCENARIO="$PWD/crash.json" \
+    "$HW" report "${REPORT_INPUTS[@]}"
+  expect_rc 1
+  expect_out "probe error"
+  expect_out "probe: crashed (signal 11)"
+  jq -e '.checks[4].verdict == "error"' build/checks/report.json >/dev/null
+  jq -e '.verdict == "error" and .result == null' build/checks/events/probe.json >/dev/null
+  echo '{"init": "hang"}' > hang.json
+  run env HWLEDGER_NVML_LIB="$nvml/libfake_nvml.so" FAKE_NVML_SCENARIO="$PWD/hang.json" \
+    "$HW" report "${REPORT_INPUTS[@]}" --timeout 3
+  expect_rc 1
+  expect_out "probe: timed out after 3 s and was killed"
+  # both runs are in the ledger, which still verifies
+  run "$HW" ledger log --json
+  jq -e '.events | length == 10' <<<"$OUT" >/dev/null
+  run "$HW" verify-report build/site
+  expect_rc 0
+}
+
+# Verifies: FR-REPORT-001
+test_report_unwritable_site_keeps_the_ledger_and_the_old_site() {
+  report_repo
+  "$HW" -q report "${REPORT_INPUTS[@]}" -o out >/dev/null 2>&1 || true
+  sum=$(find out -type f -exec sha256sum {} + | sort | sha256sum)
+  echo file > blocker
+  run "$HW" report "${REPORT_INPUTS[@]}" -o blocker/site
+  expect_rc 3
+  expect_err "site rendered and signed failed"
+  [ "$(find out -type f -exec sha256sum {} + | sort | sha256sum)" = "$sum" ]
+  run "$HW" ledger log --json
+  jq -e '.events | length == 10' <<<"$OUT" >/dev/null
+  "$HW" -q ledger verify --bundle build/checks/bundle --key build/checks/signing-key.pub
+}
+
+# Verifies: FR-REPORT-001
+test_report_records_uncommitted_changes_and_no_repository() {
+  report_repo
+  echo '/* edited */' >> src/app.c
+  run "$HW" report "${REPORT_INPUTS[@]}"
+  expect_err "uncommitted changes"
+  jq -e '.dirty == true and (.commit | length) == 40' build/checks/events/gate.json >/dev/null
+  grep -q 'uncommitted changes' build/site/index.html
+  # a folder that is not a repository: reported, not anchored, still signed
+  rm -rf .git
+  run "$HW" report "${REPORT_INPUTS[@]}"
+  expect_err "not in a git repository"
+  expect_out "checkpoint not anchored"
+  run "$HW" verify-report build/site
+  expect_rc 0
+}
+
+# Verifies: FR-REPORT-002
+test_verify_report_fails_on_any_changed_byte() {
+  report_repo
+  "$HW" -q report "${REPORT_INPUTS[@]}" >/dev/null 2>&1 || true
+  cp -r build/site good
+  for f in index.html matrix.html fr/FR-APP-001.html ledger/bundle/events.jsonl \
+      ledger/bundle/checkpoint evidence/trace.json search-index.js manifest.json; do
+    rm -rf site && cp -r good site
+    # flip one byte in the middle of the file
+    size=$(stat -c %s "site/$f")
+    printf 'Z' | dd of="site/$f" bs=1 seek=$((size / 2)) conv=notrunc status=none
+    run "$HW" verify-report site
+    [ "$RC" -eq 1 ] || { echo "$f: a changed byte was not caught"; return 1; }
+    expect_err "verify-report FAILED"
+  done
+  rm -rf site && cp -r good site && echo x > site/added.html
+  run "$HW" verify-report site
+  expect_rc 1
+  expect_err "added.html: not in the manifest"
+  rm -rf site && cp -r good site && rm site/glossary.html
+  run "$HW" verify-report site
+  expect_rc 1
+  expect_err "glossary.html: missing"
+}
+
+# Verifies: FR-REPORT-002
+test_verify_report_catches_a_resigned_site_with_other_verdicts() {
+  report_repo
+  "$HW" -q report "${REPORT_INPUTS[@]}" >/dev/null 2>&1 || true
+  # someone with the key edits the gate's result and signs the site again:
+  # the manifest verifies, the signed event does not match
+  jq '.pass = false' build/checks/gate.json > x && mv x build/checks/gate.json
+  "$HW" -q site --checks build/checks -o build/site --sign
+  run "$HW" verify-report build/site
+  expect_rc 1
+  expect_err "evidence/gate.json: not the result signed in event 2"
+  # a site rendered without the report has no signed manifest
+  "$HW" -q site --checks build/checks -o plain
+  run "$HW" verify-report plain
+  expect_rc 1
+  expect_err "no signed manifest"
+  run "$HW" verify-report
+  expect_rc 2
+}
+
+# Verifies: FR-REPORT-001
+test_report_usage_errors_exit_2() {
+  run "$HW" report --bogus x
+  expect_rc 2
+  expect_err "unknown argument '--bogus'"
+  run "$HW" report --timeout soon
+  expect_rc 2
+  expect_err "--timeout needs seconds"
+  run "$HW" report --results
+  expect_rc 2
+  run "$HW" report --help
+  expect_rc 0
+  expect_out "usage: hwledger report"
+}
