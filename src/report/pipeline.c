@@ -726,6 +726,7 @@ static int write_report_doc(ctx *c)
 		hw_jw_kstr(&w, "message", *k->message ? k->message : NULL);
 		hw_jw_kint(&w, "exit", k->exit_code);
 		hw_jw_kbool(&w, "optional", k->optional);
+		hw_jw_kint(&w, "milliseconds", (long long)(k->seconds * 1000));
 		hw_jw_end(&w);
 	}
 	hw_jw_end(&w);
