@@ -104,12 +104,14 @@ static int links_table(hw_buf *b, site *s, const site_fr *it, int tests)
 		if (!kind || !file || (!strcmp(kind, "impl")) == tests)
 			continue;
 		if (!n++)
-			err = hw_buf_puts(b, tests ? "<table><thead><tr><th scope"
+			err = hw_buf_puts(b, tests ? "<div class=\"scroll\"><table>"
+					  "<thead><tr><th scope"
 					  "=\"col\">Kind</th><th scope=\"col\">"
 					  "Test</th><th scope=\"col\">Where"
 					  "</th><th scope=\"col\">Outcome</th>"
 					  "</tr></thead><tbody>\n"
-					  : "<table><thead><tr><th scope=\"col"
+					  : "<div class=\"scroll\"><table>"
+					  "<thead><tr><th scope=\"col"
 					  "\">Function</th><th scope=\"col\">"
 					  "Where</th><th scope=\"col\">Lines"
 					  "</th></tr></thead><tbody>\n");
@@ -135,7 +137,7 @@ static int links_table(hw_buf *b, site *s, const site_fr *it, int tests)
 		err = err ? err : hw_buf_puts(b, "</td></tr>\n");
 	}
 	if (!err)
-		err = hw_buf_puts(b, n ? "</tbody></table>\n"
+		err = hw_buf_puts(b, n ? "</tbody></table></div>\n"
 				       : "<p class=\"muted\">None.</p>\n");
 	return err;
 }
@@ -150,7 +152,8 @@ static int findings_table(hw_buf *b, site *s, const site_fr *it)
 	if (!it->nfindings)
 		return hw_buf_puts(b, "<p class=\"muted\">No findings in its "
 				   "code.</p>\n");
-	err = hw_buf_puts(b, "<table><thead><tr><th scope=\"col\">Severity"
+	err = hw_buf_puts(b, "<div class=\"scroll\"><table><thead><tr><th "
+			  "scope=\"col\">Severity"
 			  "</th><th scope=\"col\">Tool / rule</th><th scope="
 			  "\"col\">Where</th><th scope=\"col\">Message</th>"
 			  "</tr></thead><tbody>\n");
@@ -188,7 +191,7 @@ static int findings_table(hw_buf *b, site *s, const site_fr *it)
 		err = err ? err : hw_html_puts(b, hw_json_str(f, "message"));
 		err = err ? err : hw_buf_puts(b, "</td></tr>\n");
 	}
-	return err ? err : hw_buf_puts(b, "</tbody></table>\n");
+	return err ? err : hw_buf_puts(b, "</tbody></table></div>\n");
 }
 
 static int defects_list(hw_buf *b, const site *s, const hw_fr *fr)

@@ -189,6 +189,20 @@ async function test_site_has_no_serious_accessibility_violations(ctx) {
   assert(problems.length === 0, problems.slice(0, 10).join('\n'));
 }
 
+// Verifies: FR-SITE-001
+async function test_site_fits_a_phone_and_prints_without_navigation(ctx) {
+  for (const rel of ['index.html', 'matrix.html', 'fr/FR-SITE-001.html', 'glossary.html']) {
+    const page = await open(ctx, rel);
+    await page.setViewport({ width: 375, height: 740, isMobile: true });
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert(wide <= 376, `${rel}: ${wide} px wide on a 375 px phone`);
+    await page.emulateMediaType('print');
+    const nav = await page.$eval('header nav', (n) => getComputedStyle(n).display);
+    assert(nav === 'none', `${rel}: navigation printed`);
+    await page.close();
+  }
+}
+
 const tests = [
   test_site_pages_load_without_console_errors,
   test_site_search_finds_an_fr_and_a_glossary_term,
@@ -197,6 +211,7 @@ const tests = [
   test_site_glossary_hover_shows_the_definition,
   test_site_screenshots_of_dashboard_and_fr_page,
   test_site_has_no_serious_accessibility_violations,
+  test_site_fits_a_phone_and_prints_without_navigation,
 ];
 
 (async () => {
