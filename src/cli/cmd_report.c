@@ -34,16 +34,16 @@ static void print_summary(const hw_report *r, const char *checks,
 	if (tp && !hw_json_load(&trace, tp, (size_t)256 << 20) &&
 	    (sum = cJSON_GetObjectItem(trace, "summary")))
 		printf("report: %d/%d approved FRs verified\n",
-		       (int)cJSON_GetNumberValue(cJSON_GetObjectItem(
-			       sum, "approved_verified")),
+		       (int)cJSON_GetNumberValue(
+			       cJSON_GetObjectItem(sum, "approved_verified")),
 		       (int)cJSON_GetNumberValue(
 			       cJSON_GetObjectItem(sum, "approved")));
 	hw_error_clear();
 	cJSON_Delete(trace);
 	free(tp);
 	printf("report: %zu events signed by %s (%s)%s%s\n", r->nchecks,
-	       r->key_name, r->key_trusted ? "trusted key"
-					   : "an untrusted local key",
+	       r->key_name,
+	       r->key_trusted ? "trusted key" : "an untrusted local key",
 	       *r->anchor_note ? "; " : "; checkpoint anchored on ",
 	       *r->anchor_note ? r->anchor_note : HW_LEDGER_REF);
 	printf("report: site in %s (check it: hwledger verify-report %s)\n",
@@ -69,7 +69,8 @@ int hw_cmd_report(hw_cli *cli, int argc, char **argv)
 			return hw_cli_finish(HW_EXIT_OK);
 		}
 		if (i + 1 >= argc || !*argv[i + 1])
-			return hw_cli_usage_error("report", "unknown argument "
+			return hw_cli_usage_error("report",
+						  "unknown argument "
 						  "'%s' (or it needs a value)",
 						  a);
 		if (!strcmp(a, "-o")) {
@@ -88,12 +89,15 @@ int hw_cmd_report(hw_cli *cli, int argc, char **argv)
 			o.timeout_s = strtod(argv[++i], &end);
 			if (*end || o.timeout_s <= 0)
 				return hw_cli_usage_error(
-					"report", "--timeout needs seconds, not "
-						  "'%s'",
+					"report",
+					"--timeout needs seconds, not "
+					"'%s'",
 					argv[i]);
 		} else {
-			return hw_cli_usage_error("report", "unknown argument "
-						  "'%s'", a);
+			return hw_cli_usage_error("report",
+						  "unknown argument "
+						  "'%s'",
+						  a);
 		}
 	}
 	/* hwledger-sast-ignore FF1035: the kernel's link to this binary */
@@ -135,12 +139,16 @@ int hw_cmd_verify_report(hw_cli *cli, int argc, char **argv)
 		else if (!dir && argv[i][0] != '-')
 			dir = argv[i];
 		else
-			return hw_cli_usage_error("verify-report", "unknown "
-						  "argument '%s'", argv[i]);
+			return hw_cli_usage_error("verify-report",
+						  "unknown "
+						  "argument '%s'",
+						  argv[i]);
 	}
 	if (!dir)
-		return hw_cli_usage_error("verify-report", "needs the site "
-					  "folder%s", "");
+		return hw_cli_usage_error("verify-report",
+					  "needs the site "
+					  "folder%s",
+					  "");
 	err = hw_report_verify_dir(dir, keys, &v);
 	if (err && err != HW_EFAIL)
 		return hw_cli_finish(hw_cli_error(err));
@@ -151,7 +159,8 @@ int hw_cmd_verify_report(hw_cli *cli, int argc, char **argv)
 	}
 	if (!cli->quiet)
 		printf("verify-report: ok — %s\nsigned by %s (%s)\n", v.message,
-		       v.key_name, v.trusted ? "a trusted key"
-					     : "a key not in the trusted list");
+		       v.key_name,
+		       v.trusted ? "a trusted key"
+				 : "a key not in the trusted list");
 	return hw_cli_finish(HW_EXIT_OK);
 }

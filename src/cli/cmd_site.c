@@ -25,12 +25,11 @@ int hw_cmd_site(hw_cli *cli, int argc, char **argv)
 	int err;
 
 	for (int i = 1; i < argc; i++) {
-		const char **slot = !strcmp(argv[i], "-o") ? &o.out_dir
-				    : !strcmp(argv[i], "--checks")
-					    ? &o.checks_dir
-				    : !strcmp(argv[i], "--glossary")
-					    ? &o.glossary
-					    : NULL;
+		const char **slot =
+			!strcmp(argv[i], "-o")		 ? &o.out_dir
+			: !strcmp(argv[i], "--checks")	 ? &o.checks_dir
+			: !strcmp(argv[i], "--glossary") ? &o.glossary
+							 : NULL;
 
 		if (!strcmp(argv[i], "--sign")) {
 			sign = 1;
@@ -41,8 +40,10 @@ int hw_cmd_site(hw_cli *cli, int argc, char **argv)
 			return hw_cli_finish(HW_EXIT_OK);
 		}
 		if (!slot)
-			return hw_cli_usage_error("site", "unknown argument "
-						  "'%s'", argv[i]);
+			return hw_cli_usage_error("site",
+						  "unknown argument "
+						  "'%s'",
+						  argv[i]);
 		if (i + 1 >= argc || !*argv[i + 1])
 			return hw_cli_usage_error("site", "%s needs a value",
 						  argv[i]);

@@ -123,8 +123,8 @@ static void add_inputs(argv_b *a, const hw_report_opts *o, const char *sast)
  * pass or fail without its JSON result.
  */
 /* Implements: FR-REPORT-001 */
-static void judge(hw_report_check *k, const hw_cmd_result *res,
-		  const char *doc, double timeout)
+static void judge(hw_report_check *k, const hw_cmd_result *res, const char *doc,
+		  double timeout)
 {
 	k->exit_code = res->status;
 	if (res->timed_out) {
@@ -135,8 +135,8 @@ static void judge(hw_report_check *k, const hw_cmd_result *res,
 	}
 	if (res->signal) {
 		snprintf(k->verdict, sizeof(k->verdict), "error");
-		snprintf(k->message, sizeof(k->message),
-			 "crashed (signal %d)", res->signal);
+		snprintf(k->message, sizeof(k->message), "crashed (signal %d)",
+			 res->signal);
 		return;
 	}
 	switch (res->status) {
@@ -180,8 +180,8 @@ static int run_check(ctx *c, hw_report_check *k, argv_b *a, const char *doc,
 		hw_cmd_result_free(&res);
 		return err;
 	}
-	judge(k, &res, doc, c->o->timeout_s > 0 ? c->o->timeout_s
-					       : DEFAULT_TIMEOUT);
+	judge(k, &res, doc,
+	      c->o->timeout_s > 0 ? c->o->timeout_s : DEFAULT_TIMEOUT);
 	hw_cmd_result_free(&res);
 	if (c->o->progress)
 		fprintf(stderr, "report: %s %s (%.1f s)%s%s\n", k->name,
@@ -286,7 +286,8 @@ static int run_checks(ctx *c)
 				snprintf(k->verdict, sizeof(k->verdict),
 					 "not run");
 				snprintf(k->message, sizeof(k->message),
-					 "no %s folder in this repository", dir);
+					 "no %s folder in this repository",
+					 dir);
 				k->exit_code = -1;
 				c->r->nchecks = i + 1;
 				continue;
@@ -324,7 +325,7 @@ static int add_file_hash(cJSON *list, const char *path)
 	if (hw_file_read(&b, path, OUT_MAX)) {
 		hw_buf_free(&b);
 		hw_error_clear();
-		return HW_OK;   /* not there: nothing was read from it */
+		return HW_OK; /* not there: nothing was read from it */
 	}
 	hw_sha256(h, b.data ? b.data : "", b.len);
 	hw_buf_free(&b);
@@ -407,14 +408,13 @@ static int write_payload(const ctx *c, const hw_report_check *k,
 		cJSON_AddStringToObject(p, "message", k->message);
 	cJSON_AddNumberToObject(p, "exit", k->exit_code);
 	cJSON_AddBoolToObject(p, "optional", k->optional);
-	cJSON_AddNumberToObject(p, "seconds", (double)(long)(k->seconds * 1000)
-						      / 1000);
+	cJSON_AddNumberToObject(p, "seconds",
+				(double)(long)(k->seconds * 1000) / 1000);
 	cJSON_AddStringToObject(p, "commit", c->r->commit);
 	cJSON_AddBoolToObject(p, "dirty", c->r->dirty);
 	err = evidence_of(c, k->name, ev);
 	cJSON_AddItemToObject(p, "evidence", ev);
-	if (!err && hw_path_exists(doc) &&
-	    !hw_file_read(&raw, doc, OUT_MAX)) {
+	if (!err && hw_path_exists(doc) && !hw_file_read(&raw, doc, OUT_MAX)) {
 		uint8_t h[HW_SHA256_LEN];
 
 		hw_sha256(h, raw.data ? raw.data : "", raw.len);
@@ -472,8 +472,10 @@ static int append_events(ctx *c)
 
 		first_line(msg, sizeof(msg), &res.err);
 		hw_cmd_result_free(&res);
-		return hw_error_set(HW_EIO, HW_LEDGER_DB, 0, 0, "the events "
-				    "were not appended (nothing was): %s", msg);
+		return hw_error_set(HW_EIO, HW_LEDGER_DB, 0, 0,
+				    "the events "
+				    "were not appended (nothing was): %s",
+				    msg);
 	}
 	/* "appended event N (...)": the first of this run's events */
 	c->r->first_seq = -1;
@@ -676,8 +678,7 @@ static void optional_checks(ctx *c)
 		hw_error_clear();
 		return;
 	}
-	cJSON_ArrayForEach(v, cJSON_GetObjectItem(p, "optional_checks"))
-	{
+	cJSON_ArrayForEach(v, cJSON_GetObjectItem(p, "optional_checks")) {
 		for (size_t i = 0; i < HW_REPORT_NCHECKS; i++)
 			if (cJSON_IsString(v) &&
 			    !strcmp(v->valuestring, check_names[i]))
@@ -707,8 +708,8 @@ static int write_report_doc(ctx *c)
 		hw_jw_int(&w, c->r->first_seq);
 	else
 		hw_jw_null(&w);
-	hw_jw_kstr(&w, "anchor", *c->r->anchor_note ? c->r->anchor_note
-						    : "anchored");
+	hw_jw_kstr(&w, "anchor",
+		   *c->r->anchor_note ? c->r->anchor_note : "anchored");
 	hw_jw_key(&w, "key");
 	hw_jw_object(&w);
 	hw_jw_kstr(&w, "name", c->r->key_name);
@@ -742,9 +743,9 @@ static int write_report_doc(ctx *c)
 static void clear_stale(const ctx *c)
 {
 	static const char *const names[] = {
-		"sast.json", "trace.json", "gate.json", "plan.json",
-		"probe.json", "trace.sarif", "sast.sarif", "report.json",
-		"ledger-verify.json"};
+		"sast.json",  "trace.json",  "gate.json",
+		"plan.json",  "probe.json",  "trace.sarif",
+		"sast.sarif", "report.json", "ledger-verify.json"};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++) {
 		char *p = hw_path_join(c->checks, names[i]);
@@ -758,8 +759,12 @@ static void clear_stale(const ctx *c)
 /* Implements: FR-REPORT-001 */
 int hw_report_run(const hw_report_opts *o, hw_report *r, hw_diags *d)
 {
-	ctx c = {o, r, d, o->checks_dir ? o->checks_dir : "build/checks",
-		 o->out_dir ? o->out_dir : "build/site", ""};
+	ctx c = {o,
+		 r,
+		 d,
+		 o->checks_dir ? o->checks_dir : "build/checks",
+		 o->out_dir ? o->out_dir : "build/site",
+		 ""};
 	char pubfile[4200];
 	hw_seckey k;
 	argv_b a = {0};

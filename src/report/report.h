@@ -20,23 +20,23 @@
 #define HW_REPORT_NCHECKS 5
 
 typedef struct hw_report_opts {
-	const char *self;        /* the hwledger binary that runs the checks */
-	const char *out_dir;     /* the site; build/site when NULL */
-	const char *checks_dir;  /* the evidence; build/checks when NULL */
+	const char *self;	/* the hwledger binary that runs the checks */
+	const char *out_dir;	/* the site; build/site when NULL */
+	const char *checks_dir; /* the evidence; build/checks when NULL */
 	const char *results[HW_REPORT_MAX_INPUTS];
 	size_t nresults;
 	const char *lcov[HW_REPORT_MAX_INPUTS];
 	size_t nlcov;
-	double timeout_s;        /* per check; 0: 1800 */
-	int progress;            /* one line per step on stderr */
+	double timeout_s; /* per check; 0: 1800 */
+	int progress;	  /* one line per step on stderr */
 } hw_report_opts;
 
 typedef struct hw_report_check {
-	const char *name;        /* sast, trace, gate, plan, probe */
-	char verdict[16];        /* pass, fail, error, not run */
-	char message[512];       /* why, when not pass */
-	int exit_code;           /* -1: killed or not started */
-	int optional;            /* the policy lets it be missing */
+	const char *name;  /* sast, trace, gate, plan, probe */
+	char verdict[16];  /* pass, fail, error, not run */
+	char message[512]; /* why, when not pass */
+	int exit_code;	   /* -1: killed or not started */
+	int optional;	   /* the policy lets it be missing */
 	double seconds;
 } hw_report_check;
 
@@ -48,9 +48,9 @@ typedef struct hw_report {
 	int key_generated;
 	char commit[41];
 	int dirty;
-	char anchor_note[512];   /* "" when anchored */
-	long long first_seq;     /* of this run's events, -1 when none */
-	int ok;                  /* every check passed (or was optional) */
+	char anchor_note[512]; /* "" when anchored */
+	long long first_seq;   /* of this run's events, -1 when none */
+	int ok;		       /* every check passed (or was optional) */
 } hw_report;
 
 /*
@@ -63,11 +63,11 @@ int hw_report_run(const hw_report_opts *o, hw_report *r, hw_diags *d);
 /* What verify-report found. */
 typedef struct hw_report_verify {
 	int ok;
-	int trusted;             /* the signing key is in the trusted list */
+	int trusted; /* the signing key is in the trusted list */
 	char key_name[65];
 	size_t files;
 	size_t events;
-	char message[512];       /* the first failure, or a summary */
+	char message[512]; /* the first failure, or a summary */
 } hw_report_verify;
 
 /*

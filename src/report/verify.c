@@ -18,9 +18,8 @@
 
 #define FILE_MAX ((size_t)256 << 20)
 
-static const char *const checks[HW_REPORT_NCHECKS] = {"sast", "trace",
-						      "gate", "plan",
-						      "probe"};
+static const char *const checks[HW_REPORT_NCHECKS] = {"sast", "trace", "gate",
+						      "plan", "probe"};
 
 static int failf(hw_report_verify *v, const char *fmt, ...)
 	/* hwledger-sast-ignore FF1016: format checked by -Wformat=2 */
@@ -78,7 +77,8 @@ static int walk(const char *dir, const char *rel, const cJSON *files,
 
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
-		sub = *rel ? hw_path_join(rel, e->d_name) : hw_strdup(e->d_name);
+		sub = *rel ? hw_path_join(rel, e->d_name)
+			   : hw_strdup(e->d_name);
 		full = sub ? hw_path_join(dir, sub) : NULL;
 		if (!full || lstat(full, &st) != 0) {
 			err = full ? failf(v, "%s: cannot stat", sub)
@@ -87,8 +87,7 @@ static int walk(const char *dir, const char *rel, const cJSON *files,
 			err = walk(dir, sub, files, v);
 		} else if (strcmp(sub, HW_SITE_MANIFEST) != 0 &&
 			   strcmp(sub, HW_SITE_MANIFEST_SIG) != 0) {
-			cJSON_ArrayForEach(f, files)
-			{
+			cJSON_ArrayForEach(f, files) {
 				const char *p = hw_json_str(f, "path");
 
 				if (p && !strcmp(p, sub)) {
@@ -97,8 +96,10 @@ static int walk(const char *dir, const char *rel, const cJSON *files,
 				}
 			}
 			if (!listed)
-				err = failf(v, "%s: not in the manifest (added "
-					    "after rendering)", sub);
+				err = failf(v,
+					    "%s: not in the manifest (added "
+					    "after rendering)",
+					    sub);
 		}
 		free(sub);
 		free(full);
@@ -121,8 +122,8 @@ static int check_manifest(const char *dir, hw_pubkey *key, cJSON **files_out,
 	hw_buf_init(&m, FILE_MAX);
 	hw_buf_init(&sig, 4096);
 	err = mp && sp ? HW_OK : HW_ENOMEM;
-	if (!err && (hw_file_read(&m, mp, FILE_MAX) ||
-		     hw_file_read(&sig, sp, 4096)))
+	if (!err &&
+	    (hw_file_read(&m, mp, FILE_MAX) || hw_file_read(&sig, sp, 4096)))
 		err = failf(v, "%s: no signed manifest (%s, %s)", dir,
 			    HW_SITE_MANIFEST, HW_SITE_MANIFEST_SIG);
 	if (!err && hw_json_parse(&doc, mp, m.data, m.len))
@@ -131,11 +132,11 @@ static int check_manifest(const char *dir, hw_pubkey *key, cJSON **files_out,
 	if (!err && (!keyline || hw_pubkey_parse(key, keyline, mp, 1)))
 		err = failf(v, "%s: no valid signing key", HW_SITE_MANIFEST);
 	if (!err && hw_blob_verify(sig.data, m.data, m.len, key))
-		err = failf(v, "%s: the signature does not verify: the "
+		err = failf(v,
+			    "%s: the signature does not verify: the "
 			    "manifest was changed or signed by another key",
 			    HW_SITE_MANIFEST_SIG);
-	cJSON_ArrayForEach(f, cJSON_GetObjectItem(doc, "files"))
-	{
+	cJSON_ArrayForEach(f, cJSON_GetObjectItem(doc, "files")) {
 		const char *p = hw_json_str(f, "path");
 		const char *want = hw_json_str(f, "sha256");
 		char hex[65];
@@ -143,12 +144,15 @@ static int check_manifest(const char *dir, hw_pubkey *key, cJSON **files_out,
 		if (err)
 			break;
 		if (!p || !want || *p == '/' || strstr(p, ".."))
-			err = failf(v, "%s: a malformed entry", HW_SITE_MANIFEST);
+			err = failf(v, "%s: a malformed entry",
+				    HW_SITE_MANIFEST);
 		else if (file_sha(dir, p, hex))
 			err = failf(v, "%s: missing", p);
 		else if (strcmp(hex, want) != 0)
-			err = failf(v, "%s: changed after rendering (its SHA-256 "
-				    "differs from the signed manifest)", p);
+			err = failf(v,
+				    "%s: changed after rendering (its SHA-256 "
+				    "differs from the signed manifest)",
+				    p);
 		v->files++;
 	}
 	if (!err)
@@ -187,8 +191,10 @@ static int check_bundle(const char *dir, const hw_pubkey *key,
 	}
 	k = err ? NULL : hw_keyring_find(&ring, key->id);
 	if (!err && (!k || memcmp(k->pk, key->pk, 32) != 0))
-		err = failf(v, "ledger/bundle/keys: the manifest's key %s is "
-			    "not among the bundle's keys", key->name);
+		err = failf(v,
+			    "ledger/bundle/keys: the manifest's key %s is "
+			    "not among the bundle's keys",
+			    key->name);
 	if (!err && hw_ledger_verify(&vr, events, &cp, 1, &vo))
 		err = failf(v, "ledger/bundle: %s", vr.message);
 	if (!err)
@@ -245,7 +251,7 @@ static int check_verdicts(const char *dir, const hw_event_list *events,
 	hw_error_clear();
 	if (!err && first < 0)
 		err = failf(v, "evidence/report.json: not a report of "
-			    "'hwledger report' (no first event)");
+			       "'hwledger report' (no first event)");
 	for (size_t i = 0; i < HW_REPORT_NCHECKS && !err; i++) {
 		const hw_event *found = NULL;
 		cJSON *p;
@@ -257,8 +263,10 @@ static int check_verdicts(const char *dir, const hw_event_list *events,
 			    !strcmp(events->items[k].kind, checks[i]))
 				found = &events->items[k];
 		if (!found) {
-			err = failf(v, "no signed event of check '%s' in this "
-				    "report", checks[i]);
+			err = failf(v,
+				    "no signed event of check '%s' in this "
+				    "report",
+				    checks[i]);
 			break;
 		}
 		p = cJSON_ParseWithLength((const char *)found->payload,
@@ -270,16 +278,20 @@ static int check_verdicts(const char *dir, const hw_event_list *events,
 		if (!want)
 			err = failf(v, "event %llu: not a check event",
 				    (unsigned long long)found->seq);
-		else if (sha && (file_sha(dir, rel, hex) || strcmp(hex, sha) != 0))
-			err = failf(v, "%s: not the result signed in event %llu",
+		else if (sha &&
+			 (file_sha(dir, rel, hex) || strcmp(hex, sha) != 0))
+			err = failf(v,
+				    "%s: not the result signed in event %llu",
 				    rel, (unsigned long long)found->seq);
 		else if (!sha && !file_sha(dir, rel, hex))
 			err = failf(v, "%s: no result was signed for it", rel);
 		else if ((!strcmp(want, "pass") || !strcmp(want, "fail"))
 				 ? strcmp(shown, want) != 0
 				 : strcmp(shown, "not run") != 0)
-			err = failf(v, "index.html: check '%s' shows '%s' but "
-				    "event %llu signed '%s'", checks[i], shown,
+			err = failf(v,
+				    "index.html: check '%s' shows '%s' but "
+				    "event %llu signed '%s'",
+				    checks[i], shown,
 				    (unsigned long long)found->seq, want);
 		hw_error_clear();
 		cJSON_Delete(p);

@@ -23,8 +23,10 @@ static int text_or(hw_buf *b, const char *s, const char *dflt)
 
 static int not_run(hw_buf *b, const char *what)
 {
-	return hw_buf_printf(b, "<p class=\"notrun\">%s was not run: no result "
-			   "in the evidence folder.</p>\n", what);
+	return hw_buf_printf(b,
+			     "<p class=\"notrun\">%s was not run: no result "
+			     "in the evidence folder.</p>\n",
+			     what);
 }
 
 static int finding_row(hw_buf *b, site *s, const cJSON *f, long idx)
@@ -40,12 +42,14 @@ static int finding_row(hw_buf *b, site *s, const cJSON *f, long idx)
 
 	snprintf(line, sizeof(line), "%ld", site_num(f, "line"));
 	err = hw_buf_printf(b, "<tr id=\"f%ld\"><td>", idx);
-	err = err ? err : html_source_link(b, s, "", hw_json_str(f, "file"),
-					   site_num(f, "line"), line);
+	err = err ? err
+		  : html_source_link(b, s, "", hw_json_str(f, "file"),
+				     site_num(f, "line"), line);
 	err = err ? err : hw_buf_puts(b, "</td><td>");
-	err = err ? err : html_badge(b, hw_json_str(f, "severity")
-						? hw_json_str(f, "severity")
-						: "unknown");
+	err = err ? err
+		  : html_badge(b, hw_json_str(f, "severity")
+					  ? hw_json_str(f, "severity")
+					  : "unknown");
 	err = err ? err : hw_buf_puts(b, "</td><td>");
 	err = err ? err : text_or(b, hw_json_str(f, "tool"), "?");
 	err = err ? err : hw_buf_puts(b, " <code>");
@@ -53,13 +57,12 @@ static int finding_row(hw_buf *b, site *s, const cJSON *f, long idx)
 	err = err ? err : hw_buf_puts(b, "</code></td><td>");
 	err = err ? err : text_or(b, hw_json_str(f, "message"), "");
 	err = err ? err : hw_buf_puts(b, "</td><td>");
-	cJSON_ArrayForEach(id, cJSON_GetObjectItem(f, "frs"))
-	{
+	cJSON_ArrayForEach(id, cJSON_GetObjectItem(f, "frs")) {
 		if (err || !cJSON_IsString(id) ||
 		    !site_find_fr(s, id->valuestring))
 			continue;
 		err = hw_buf_printf(b, "<a href=\"fr/%s.html\">%s</a> ",
-				  id->valuestring, id->valuestring);
+				    id->valuestring, id->valuestring);
 	}
 	err = err ? err : hw_buf_puts(b, "</td><td>");
 	err = err ? err : html_badge(b, state);
@@ -78,21 +81,28 @@ static int sast_by_fr(hw_buf *b, const site *s)
 		if (!it->nfindings)
 			continue;
 		for (size_t k = 0; k < it->nfindings; k++) {
-			const char *v = hw_json_str(it->findings[k], "severity");
+			const char *v =
+				hw_json_str(it->findings[k], "severity");
 
-			sev[v && !strcmp(v, "error") ? 0
-			    : v && !strcmp(v, "warning") ? 1 : 2]++;
+			if (v && !strcmp(v, "error"))
+				sev[0]++;
+			else if (v && !strcmp(v, "warning"))
+				sev[1]++;
+			else
+				sev[2]++;
 		}
-		err = hw_buf_printf(b, "%s<li><a href=\"fr/%s.html\">%s</a>: %ld "
-				  "errors, %ld warnings, %ld notes</li>\n",
-				  n++ ? "" : "<ul class=\"byfr\">",
-				  it->fr->id, it->fr->id, sev[0], sev[1],
-				  sev[2]);
+		err = hw_buf_printf(b,
+				    "%s<li><a href=\"fr/%s.html\">%s</a>: %ld "
+				    "errors, %ld warnings, %ld notes</li>\n",
+				    n++ ? "" : "<ul class=\"byfr\">",
+				    it->fr->id, it->fr->id, sev[0], sev[1],
+				    sev[2]);
 	}
-	return err ? err : hw_buf_puts(b, n ? "</ul>\n"
-					    : "<p class=\"muted\">No finding "
-					      "is in code that implements "
-					      "an FR.</p>\n");
+	return err ? err
+		   : hw_buf_puts(b, n ? "</ul>\n"
+				      : "<p class=\"muted\">No finding "
+					"is in code that implements "
+					"an FR.</p>\n");
 }
 
 /* Implements: FR-SITE-001 */
@@ -110,16 +120,17 @@ int render_sast(site *s)
 	if (!err && !s->sast)
 		err = not_run(&b, "Static analysis");
 	if (!err && s->sast)
-		err = hw_buf_printf(&b, "<p>%ld findings, %ld new against the "
-				  "baseline. <a href=\"#by-fr\">By FR</a></p>"
-				  "\n", site_num(s->sast, "total"),
-				  site_num(s->sast, "new"));
+		err = hw_buf_printf(&b,
+				    "<p>%ld findings, %ld new against the "
+				    "baseline. <a href=\"#by-fr\">By FR</a></p>"
+				    "\n",
+				    site_num(s->sast, "total"),
+				    site_num(s->sast, "new"));
 	if (!err && s->sast)
 		err = sast_by_fr(&b, s);
 	if (!err && s->sast)
 		err = hw_buf_puts(&b, "<h2>By file</h2>\n");
-	cJSON_ArrayForEach(f, cJSON_GetObjectItem(s->sast, "findings"))
-	{
+	cJSON_ArrayForEach(f, cJSON_GetObjectItem(s->sast, "findings")) {
 		const char *ff = hw_json_str(f, "file");
 
 		if (err)
@@ -127,19 +138,22 @@ int render_sast(site *s)
 		ff = ff ? ff : "(no file)";
 		if (!file || strcmp(file, ff) != 0) {
 			if (file)
-				err = hw_buf_puts(&b, "</tbody></table></div>\n");
+				err = hw_buf_puts(&b,
+						  "</tbody></table></div>\n");
 			err = err ? err : hw_buf_puts(&b, "<h3>");
 			err = err ? err : hw_html_puts(&b, ff);
 			err = err ? err
-				  : hw_buf_puts(&b, "</h3>\n<div class=\"scroll"
-						"\"><table><thead><tr><th scope="
-						"\"col\">Line</th><th scope=\""
-						"col\">Severity</th><th scope="
-						"\"col\">Tool / rule</th><th "
-						"scope=\"col\">Message</th><th "
-						"scope=\"col\">FRs</th><th scope"
-						"=\"col\">State</th></tr></thead>"
-						"<tbody>\n");
+				  : hw_buf_puts(
+					    &b,
+					    "</h3>\n<div class=\"scroll"
+					    "\"><table><thead><tr><th scope="
+					    "\"col\">Line</th><th scope=\""
+					    "col\">Severity</th><th scope="
+					    "\"col\">Tool / rule</th><th "
+					    "scope=\"col\">Message</th><th "
+					    "scope=\"col\">FRs</th><th scope"
+					    "=\"col\">State</th></tr></thead>"
+					    "<tbody>\n");
 			file = ff;
 		}
 		err = err ? err : finding_row(&b, s, f, idx);
@@ -152,8 +166,9 @@ int render_sast(site *s)
 
 			hw_buf_init(&t, 0);
 			hw_buf_printf(&t, "%s %s:%ld",
-				      hw_json_str(f, "rule") ? hw_json_str(f, "rule")
-							     : "?",
+				      hw_json_str(f, "rule")
+					      ? hw_json_str(f, "rule")
+					      : "?",
 				      ff, site_num(f, "line"));
 			search_add(s, "finding", t.data ? t.data : "", key.data,
 				   hw_json_str(f, "message"));
@@ -183,18 +198,18 @@ static int plan_check(hw_buf *b, const cJSON *c, long idx)
 	double pp = dnum(in, "pp") > 1 ? dnum(in, "pp") : 1;
 	int err;
 
-	err = hw_buf_printf(b, "<section class=\"check\" id=\"p%ld\"><h3>", idx);
+	err = hw_buf_printf(b, "<section class=\"check\" id=\"p%ld\"><h3>",
+			    idx);
 	err = err ? err : text_or(b, hw_json_str(c, "name"), "(unnamed)");
 	err = err ? err : hw_buf_puts(b, "</h3><p>");
-	err = err ? err : html_badge(b, cJSON_IsTrue(cJSON_GetObjectItem(
-						 c, "ok"))
-						? "pass"
-						: "fail");
+	err = err ? err
+		  : html_badge(b, cJSON_IsTrue(cJSON_GetObjectItem(c, "ok"))
+					  ? "pass"
+					  : "fail");
 	err = err ? err : hw_buf_puts(b, " <code>");
 	err = err ? err : text_or(b, hw_json_str(c, "file"), "");
 	err = err ? err : hw_buf_puts(b, "</code></p>\n");
-	cJSON_ArrayForEach(x, cJSON_GetObjectItem(c, "failures"))
-	{
+	cJSON_ArrayForEach(x, cJSON_GetObjectItem(c, "failures")) {
 		err = err ? err : hw_buf_puts(b, "<p class=\"fail\">");
 		err = err ? err : text_or(b, cJSON_GetStringValue(x), "");
 		err = err ? err : hw_buf_puts(b, "</p>\n");
@@ -208,18 +223,20 @@ static int plan_check(hw_buf *b, const cJSON *c, long idx)
 	err = err ? err : text_or(b, hw_json_str(plan, "model"), "?");
 	err = err ? err : hw_buf_puts(b, " — ");
 	err = err ? err : text_or(b, hw_json_str(plan, "attention"), "?");
-	err = err ? err : hw_buf_printf(b, ", context %ld, batch %ld, TP %ld, "
-				      "PP %ld: %.2f GiB per GPU",
-				      site_num(in, "ctx"), site_num(in, "batch"),
-				      site_num(in, "tp"), site_num(in, "pp"),
-				      dnum(plan, "per_gpu_bytes") /
-					      1073741824.0);
+	err = err ? err
+		  : hw_buf_printf(b,
+				  ", context %ld, batch %ld, TP %ld, "
+				  "PP %ld: %.2f GiB per GPU",
+				  site_num(in, "ctx"), site_num(in, "batch"),
+				  site_num(in, "tp"), site_num(in, "pp"),
+				  dnum(plan, "per_gpu_bytes") / 1073741824.0);
 	if (!err && hw_json_str(plan, "band"))
 		err = hw_buf_puts(b, " ") ||
 		      html_badge(b, hw_json_str(plan, "band"));
 	err = err ? err : hw_buf_puts(b, "</p>\n");
-	err = err ? err : svg_stacked_bar(b, labels, v, 4,
-					  dnum(in, "gpu_memory_bytes"));
+	err = err ? err
+		  : svg_stacked_bar(b, labels, v, 4,
+				    dnum(in, "gpu_memory_bytes"));
 	return err ? err : hw_buf_puts(b, "</section>\n");
 }
 
@@ -236,32 +253,35 @@ int render_planner(site *s)
 	if (!err && !s->plan)
 		err = not_run(&b, "Plan checking");
 	if (!err && s->plan)
-		err = hw_buf_printf(&b, "<p>%ld plan checks, %ld failed. Each bar "
-				  "shows where one GPU's memory goes; the "
-				  "frame is the GPU's memory when the check "
-				  "names one.</p>\n<h2>Plan checks</h2>\n",
-				  site_num(s->plan, "total"), site_num(s->plan, "failed"));
-	cJSON_ArrayForEach(c, cJSON_GetObjectItem(s->plan, "checks"))
-	{
+		err = hw_buf_printf(&b,
+				    "<p>%ld plan checks, %ld failed. Each bar "
+				    "shows where one GPU's memory goes; the "
+				    "frame is the GPU's memory when the check "
+				    "names one.</p>\n<h2>Plan checks</h2>\n",
+				    site_num(s->plan, "total"),
+				    site_num(s->plan, "failed"));
+	cJSON_ArrayForEach(c, cJSON_GetObjectItem(s->plan, "checks")) {
 		char url[48];
 
 		if (err)
 			break;
 		err = plan_check(&b, c, idx);
 		snprintf(url, sizeof(url), "planner.html#p%ld", idx++);
-		search_add(s, "plan check", hw_json_str(c, "name")
-				     ? hw_json_str(c, "name") : "plan check",
+		search_add(s, "plan check",
+			   hw_json_str(c, "name") ? hw_json_str(c, "name")
+						  : "plan check",
 			   url, hw_json_str(c, "file"));
 	}
 	if (!err)
 		err = hw_buf_puts(&b, "<h2>Context × batch sweeps</h2>\n");
 	if (!err && !s->nsweeps)
 		err = hw_buf_puts(&b, "<p class=\"notrun\">No sweep in the "
-				  "evidence folder (not run).</p>\n");
+				      "evidence folder (not run).</p>\n");
 	for (size_t i = 0; i < s->nsweeps && !err; i++) {
 		err = hw_buf_puts(&b, "<section class=\"check\"><h3>");
-		err = err ? err : text_or(&b, hw_json_str(s->sweeps[i], "model"),
-					  s->sweep_names[i]);
+		err = err ? err
+			  : text_or(&b, hw_json_str(s->sweeps[i], "model"),
+				    s->sweep_names[i]);
 		err = err ? err : hw_buf_puts(&b, "</h3>\n");
 		err = err ? err : svg_heatmap(&b, s->sweeps[i]);
 		err = err ? err : hw_buf_puts(&b, "</section>\n");
@@ -303,13 +323,13 @@ static int readings(hw_buf *b, const char *caption, const cJSON *obj)
 	int err = hw_buf_puts(b, "<div class=\"scroll\"><table><caption>");
 
 	err = err ? err : hw_html_puts(b, caption);
-	err = err ? err : hw_buf_puts(b, "</caption><thead><tr><th scope=\"col"
-				      "\">Reading</th><th scope=\"col\">Value"
-				      "</th><th scope=\"col\">Status</th><th "
-				      "scope=\"col\">Reason</th></tr></thead>"
-				      "<tbody>\n");
-	cJSON_ArrayForEach(r, obj)
-	{
+	err = err ? err
+		  : hw_buf_puts(b, "</caption><thead><tr><th scope=\"col"
+				   "\">Reading</th><th scope=\"col\">Value"
+				   "</th><th scope=\"col\">Status</th><th "
+				   "scope=\"col\">Reason</th></tr></thead>"
+				   "<tbody>\n");
+	cJSON_ArrayForEach(r, obj) {
 		if (err)
 			break;
 		if (cJSON_IsObject(r) && cJSON_GetObjectItem(r, "status"))
@@ -333,11 +353,12 @@ static int probe_host(hw_buf *b, const cJSON *h)
 		err = err ? err : text_or(b, hw_json_str(h, "error"), "");
 		err = err ? err : hw_buf_puts(b, "</p>\n");
 	}
-	err = err ? err : readings(b, "System", cJSON_GetObjectItem(h, "system"));
-	err = err ? err : readings(b, "GPU back ends",
-				   cJSON_GetObjectItem(h, "backends"));
-	cJSON_ArrayForEach(g, cJSON_GetObjectItem(h, "gpus"))
-	{
+	err = err ? err
+		  : readings(b, "System", cJSON_GetObjectItem(h, "system"));
+	err = err ? err
+		  : readings(b, "GPU back ends",
+			     cJSON_GetObjectItem(h, "backends"));
+	cJSON_ArrayForEach(g, cJSON_GetObjectItem(h, "gpus")) {
 		char cap[32];
 
 		snprintf(cap, sizeof(cap), "GPU %ld", i++);
@@ -345,7 +366,7 @@ static int probe_host(hw_buf *b, const cJSON *h)
 	}
 	if (!err && !i)
 		err = hw_buf_puts(b, "<p class=\"muted\">No GPU found on this "
-				  "host.</p>\n");
+				     "host.</p>\n");
 	return err ? err : hw_buf_puts(b, "</section>\n");
 }
 
@@ -361,36 +382,35 @@ int render_probes(site *s)
 	if (!err && !s->probe)
 		err = not_run(&b, "Probe checking");
 	if (!err && s->probe)
-		err = hw_buf_puts(&b, "<h2>Probe checks</h2>\n<table><thead><tr>"
+		err = hw_buf_puts(&b,
+				  "<h2>Probe checks</h2>\n<table><thead><tr>"
 				  "<th scope=\"col\">Check</th><th scope=\"col"
 				  "\">Verdict</th><th scope=\"col\">Failures"
 				  "</th></tr></thead><tbody>\n");
-	cJSON_ArrayForEach(c, cJSON_GetObjectItem(s->probe, "checks"))
-	{
+	cJSON_ArrayForEach(c, cJSON_GetObjectItem(s->probe, "checks")) {
 		const cJSON *x;
 
 		err = err ? err : hw_buf_puts(&b, "<tr><td>");
 		err = err ? err : text_or(&b, hw_json_str(c, "name"), "?");
 		err = err ? err : hw_buf_puts(&b, "</td><td>");
-		err = err ? err : html_badge(&b, cJSON_IsTrue(cJSON_GetObjectItem(
-							  c, "ok"))
-							  ? "pass"
-							  : "fail");
+		err = err ? err
+			  : html_badge(&b, cJSON_IsTrue(
+						   cJSON_GetObjectItem(c, "ok"))
+						   ? "pass"
+						   : "fail");
 		err = err ? err : hw_buf_puts(&b, "</td><td>");
-		cJSON_ArrayForEach(x, cJSON_GetObjectItem(c, "failures"))
-		{
-			err = err ? err : text_or(&b, cJSON_GetStringValue(x),
-						  "");
+		cJSON_ArrayForEach(x, cJSON_GetObjectItem(c, "failures")) {
+			err = err ? err
+				  : text_or(&b, cJSON_GetStringValue(x), "");
 			err = err ? err : hw_buf_puts(&b, "<br>");
 		}
 		err = err ? err : hw_buf_puts(&b, "</td></tr>\n");
 	}
 	if (!err && s->probe)
 		err = hw_buf_puts(&b, "</tbody></table>\n<h2>Readings</h2>\n");
-	cJSON_ArrayForEach(h, cJSON_GetObjectItem(
-				      cJSON_GetObjectItem(s->probe, "probe"),
-				      "hosts"))
-	{
+	cJSON_ArrayForEach(
+		h, cJSON_GetObjectItem(cJSON_GetObjectItem(s->probe, "probe"),
+				       "hosts")) {
 		err = err ? err : probe_host(&b, h);
 	}
 	err = err ? err : page_end(&b, "");

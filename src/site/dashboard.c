@@ -13,9 +13,11 @@
 static int card_begin(hw_buf *b, const char *title, const char *verdict,
 		      const char *href, const char *check)
 {
-	int err = hw_buf_printf(b, "<section class=\"card\" aria-label=\"%s\">"
+	int err = hw_buf_printf(b,
+				"<section class=\"card\" aria-label=\"%s\">"
 				"<h2><a href=\"%s\">%s</a></h2><p class=\""
-				"verdict\"", title, href, title);
+				"verdict\"",
+				title, href, title);
 
 	if (!err && check)
 		err = hw_buf_printf(b, " data-check=\"%s\" data-verdict=\"%s\"",
@@ -27,27 +29,33 @@ static int card_begin(hw_buf *b, const char *title, const char *verdict,
 
 static int fr_card(hw_buf *b, const site *s)
 {
-	static const char *const states[] = {"verified", "failing",
-					     "untested", "partial",
+	static const char *const states[] = {"verified",  "failing",
+					     "untested",  "partial",
 					     "uncovered", "waived"};
 	const cJSON *sum = cJSON_GetObjectItem(s->trace, "summary");
-	long approved = site_num(sum, "approved"), ok = site_num(sum, "approved_verified");
+	long approved = site_num(sum, "approved"),
+	     ok = site_num(sum, "approved_verified");
 	int err;
 
 	err = card_begin(b, "Requirements", site_check_verdict(s->trace),
 			 "matrix.html", "trace");
 	if (err || !s->trace)
-		return err ? err : hw_buf_puts(b, "<p>Traceability was not "
-					       "run.</p></section>\n");
-	err = hw_buf_printf(b, "<p class=\"big\">%ld/%ld</p><p>approved FRs "
-			  "verified (%ld%%)</p><ul class=\"counts\">",
-			  ok, approved, approved ? ok * 100 / approved : 0);
+		return err ? err
+			   : hw_buf_puts(b, "<p>Traceability was not "
+					    "run.</p></section>\n");
+	err = hw_buf_printf(b,
+			    "<p class=\"big\">%ld/%ld</p><p>approved FRs "
+			    "verified (%ld%%)</p><ul class=\"counts\">",
+			    ok, approved, approved ? ok * 100 / approved : 0);
 	for (size_t i = 0; i < sizeof(states) / sizeof(*states) && !err; i++)
 		err = hw_buf_printf(b, "<li>%s <strong>%ld</strong></li>",
-				  states[i], site_num(sum, states[i]));
-	return err ? err : hw_buf_printf(b, "</ul><p>%ld FRs, %ld defects</p>"
-				       "</section>\n", site_num(sum, "frs"),
-				       site_num(sum, "defects"));
+				    states[i], site_num(sum, states[i]));
+	return err ? err
+		   : hw_buf_printf(b,
+				   "</ul><p>%ld FRs, %ld defects</p>"
+				   "</section>\n",
+				   site_num(sum, "frs"),
+				   site_num(sum, "defects"));
 }
 
 static int gate_card(hw_buf *b, const site *s)
@@ -57,10 +65,10 @@ static int gate_card(hw_buf *b, const site *s)
 			     "matrix.html", "gate");
 
 	if (!err && !s->gate)
-		return hw_buf_puts(b, "<p>The gate was not run.</p></section>\n");
+		return hw_buf_puts(b,
+				   "<p>The gate was not run.</p></section>\n");
 	err = err ? err : hw_buf_puts(b, "<ul class=\"reasons\">");
-	cJSON_ArrayForEach(r, cJSON_GetObjectItem(s->gate, "reasons"))
-	{
+	cJSON_ArrayForEach(r, cJSON_GetObjectItem(s->gate, "reasons")) {
 		err = err ? err : hw_buf_puts(b, "<li>");
 		err = err ? err : hw_html_puts(b, hw_json_str(r, "message"));
 		err = err ? err : hw_buf_puts(b, "</li>");
@@ -76,19 +84,23 @@ static int ledger_card(hw_buf *b, const site *s)
 
 	if (!err && !s->verify && !s->have_bundle)
 		return hw_buf_puts(b, "<p>The ledger was not verified and no "
-				   "bundle was exported.</p></section>\n");
+				      "bundle was exported.</p></section>\n");
 	if (!err && s->verify)
-		err = hw_buf_printf(b, "<p>%ld events, %ld checkpoints, %ld "
-				  "anchored</p><p>", site_num(s->verify, "events"),
-				  site_num(s->verify, "checkpoints"),
-				  site_num(s->verify, "anchors")) ||
+		err = hw_buf_printf(b,
+				    "<p>%ld events, %ld checkpoints, %ld "
+				    "anchored</p><p>",
+				    site_num(s->verify, "events"),
+				    site_num(s->verify, "checkpoints"),
+				    site_num(s->verify, "anchors")) ||
 		      hw_html_puts(b, hw_json_str(s->verify, "message")) ||
 		      hw_buf_puts(b, "</p>");
 	if (!err && s->have_bundle) {
 		hw_hex(root, s->checkpoint.root, 32);
-		err = hw_buf_printf(b, "<p>Last checkpoint: tree size %llu, root "
-				  "<code class=\"hash\">%.16s…</code></p>",
-				  (unsigned long long)s->checkpoint.size, root);
+		err = hw_buf_printf(b,
+				    "<p>Last checkpoint: tree size %llu, root "
+				    "<code class=\"hash\">%.16s…</code></p>",
+				    (unsigned long long)s->checkpoint.size,
+				    root);
 	}
 	return err ? err : hw_buf_puts(b, "</section>\n");
 }
@@ -103,8 +115,7 @@ static int sast_card(hw_buf *b, const site *s)
 
 	if (!err && !s->sast)
 		return hw_buf_puts(b, "<p>SAST was not run.</p></section>\n");
-	cJSON_ArrayForEach(f, cJSON_GetObjectItem(s->sast, "findings"))
-	{
+	cJSON_ArrayForEach(f, cJSON_GetObjectItem(s->sast, "findings")) {
 		const char *v = hw_json_str(f, "severity");
 
 		if (cJSON_IsTrue(cJSON_GetObjectItem(f, "suppressed"))) {
@@ -116,12 +127,14 @@ static int sast_card(hw_buf *b, const site *s)
 	}
 	err = err ? err : hw_buf_puts(b, "<ul class=\"counts\">");
 	for (int i = 0; i < 3 && !err; i++)
-		err = hw_buf_printf(b, "<li>%s <strong>%ld</strong></li>", sev[i],
-				  count[i]);
-	return err ? err : hw_buf_printf(b, "<li>suppressed <strong>%ld</strong>"
-				       "</li></ul><p>%ld new against the "
-				       "baseline</p></section>\n", suppressed,
-				       site_num(s->sast, "new"));
+		err = hw_buf_printf(b, "<li>%s <strong>%ld</strong></li>",
+				    sev[i], count[i]);
+	return err ? err
+		   : hw_buf_printf(b,
+				   "<li>suppressed <strong>%ld</strong>"
+				   "</li></ul><p>%ld new against the "
+				   "baseline</p></section>\n",
+				   suppressed, site_num(s->sast, "new"));
 }
 
 static int checks_card(hw_buf *b, const char *title, const cJSON *doc,
@@ -131,10 +144,13 @@ static int checks_card(hw_buf *b, const char *title, const cJSON *doc,
 
 	if (!err && !doc)
 		return hw_buf_puts(b, "<p>Not run.</p></section>\n");
-	return err ? err : hw_buf_printf(b, "<p>%ld of %ld checks passed</p>"
-				       "</section>\n",
-				       site_num(doc, "total") - site_num(doc, "failed"),
-				       site_num(doc, "total"));
+	return err ? err
+		   : hw_buf_printf(b,
+				   "<p>%ld of %ld checks passed</p>"
+				   "</section>\n",
+				   site_num(doc, "total") -
+					   site_num(doc, "failed"),
+				   site_num(doc, "total"));
 }
 
 static int trend(hw_buf *b, const site *s)
@@ -145,23 +161,26 @@ static int trend(hw_buf *b, const site *s)
 	int err;
 
 	err = hw_buf_puts(b, "<section aria-labelledby=\"trend\"><h2 id=\""
-			  "trend\">Trend</h2>\n");
+			     "trend\">Trend</h2>\n");
 	if (err || !s->nhist_docs)
-		return err ? err : hw_buf_puts(b, "<p class=\"muted\">No signed "
-					       "trace events in the ledger "
-					       "bundle yet.</p></section>\n");
+		return err ? err
+			   : hw_buf_puts(b, "<p class=\"muted\">No signed "
+					    "trace events in the ledger "
+					    "bundle yet.</p></section>\n");
 	from = s->nhist_docs > 512 ? s->nhist_docs - 512 : 0;
 	for (size_t i = from; i < s->nhist_docs; i++) {
-		const cJSON *sum = cJSON_GetObjectItem(s->hist_docs[i],
-						       "summary");
+		const cJSON *sum =
+			cJSON_GetObjectItem(s->hist_docs[i], "summary");
 
 		v[n] = (double)site_num(sum, "approved_verified");
 		if ((double)site_num(sum, "approved") > max)
 			max = (double)site_num(sum, "approved");
 		n++;
 	}
-	err = hw_buf_printf(b, "<p>Approved FRs verified in the last %zu signed "
-			  "trace events.</p>\n", n);
+	err = hw_buf_printf(b,
+			    "<p>Approved FRs verified in the last %zu signed "
+			    "trace events.</p>\n",
+			    n);
 	err = err ? err : svg_trend(b, v, n, max);
 	return err ? err : hw_buf_puts(b, "</section>\n");
 }
@@ -174,40 +193,43 @@ static int report_summary(hw_buf *b, const site *s)
 
 	if (!s->report)
 		return hw_buf_puts(b, "<p class=\"muted\">Rendered from the "
-				   "evidence folder without <code>hwledger "
-				   "report</code>: no signed report.</p>\n");
+				      "evidence folder without <code>hwledger "
+				      "report</code>: no signed report.</p>\n");
 	err = hw_buf_puts(b, "<section class=\"report\" aria-label=\"Report"
-			  "\"><p>Report ");
-	err = err ? err : html_badge(b, cJSON_IsTrue(cJSON_GetObjectItem(
-						s->report, "ok"))
-						? "pass"
-						: "fail");
+			     "\"><p>Report ");
+	err = err ? err
+		  : html_badge(b, cJSON_IsTrue(
+					  cJSON_GetObjectItem(s->report, "ok"))
+					  ? "pass"
+					  : "fail");
 	err = err ? err : hw_buf_puts(b, " signed by <code>");
 	err = err ? err : hw_html_puts(b, hw_json_str(key, "name"));
 	err = err ? err : hw_buf_puts(b, "</code> ");
-	err = err ? err : html_badge(b, cJSON_IsTrue(cJSON_GetObjectItem(
-						key, "trusted"))
-						? "trusted key"
-						: "untrusted local key");
+	err = err ? err
+		  : html_badge(b,
+			       cJSON_IsTrue(cJSON_GetObjectItem(key, "trusted"))
+				       ? "trusted key"
+				       : "untrusted local key");
 	err = err ? err : hw_buf_puts(b, " at commit <code>");
 	err = err ? err : hw_html_puts(b, hw_json_str(s->report, "commit"));
-	err = err ? err : hw_buf_puts(b, cJSON_IsTrue(cJSON_GetObjectItem(
-						    s->report, "dirty"))
-						 ? "</code> (uncommitted changes)"
-						 : "</code>");
+	err = err ? err
+		  : hw_buf_puts(b, cJSON_IsTrue(cJSON_GetObjectItem(s->report,
+								    "dirty"))
+					   ? "</code> (uncommitted changes)"
+					   : "</code>");
 	err = err ? err : hw_buf_puts(b, "</p><ul class=\"counts\">");
-	cJSON_ArrayForEach(c, cJSON_GetObjectItem(s->report, "checks"))
-	{
+	cJSON_ArrayForEach(c, cJSON_GetObjectItem(s->report, "checks")) {
 		err = err ? err : hw_buf_puts(b, "<li>");
 		err = err ? err : hw_html_puts(b, hw_json_str(c, "check"));
 		err = err ? err : hw_buf_puts(b, " ");
-		err = err ? err : html_badge(b, hw_json_str(c, "verdict")
-							? hw_json_str(c, "verdict")
-							: "unknown");
+		err = err ? err
+			  : html_badge(b, hw_json_str(c, "verdict")
+						  ? hw_json_str(c, "verdict")
+						  : "unknown");
 		if (!err && hw_json_str(c, "message")) {
 			err = hw_buf_puts(b, " <small>");
-			err = err ? err : hw_html_puts(b, hw_json_str(c,
-								      "message"));
+			err = err ? err
+				  : hw_html_puts(b, hw_json_str(c, "message"));
 			err = err ? err : hw_buf_puts(b, "</small>");
 		}
 		err = err ? err : hw_buf_puts(b, "</li>");
@@ -229,10 +251,12 @@ int render_dashboard(site *s)
 	err = err ? err : gate_card(&b, s);
 	err = err ? err : ledger_card(&b, s);
 	err = err ? err : sast_card(&b, s);
-	err = err ? err : checks_card(&b, "Plan checks", s->plan,
-				      "planner.html", "plan");
-	err = err ? err : checks_card(&b, "Probe checks", s->probe,
-				      "probes.html", "probe");
+	err = err ? err
+		  : checks_card(&b, "Plan checks", s->plan, "planner.html",
+				"plan");
+	err = err ? err
+		  : checks_card(&b, "Probe checks", s->probe, "probes.html",
+				"probe");
 	err = err ? err : hw_buf_puts(&b, "</div>\n");
 	err = err ? err : trend(&b, s);
 	err = err ? err : page_end(&b, "");

@@ -38,47 +38,54 @@ int render_matrix(site *s)
 	hw_buf_init(&b, 0);
 	err = page_begin(&b, "Functional requirements", "", "matrix.html");
 	if (!err && !s->trace)
-		err = hw_buf_puts(&b, "<p class=\"notrun\">Traceability was "
+		err = hw_buf_puts(&b,
+				  "<p class=\"notrun\">Traceability was "
 				  "not run: every status below is <em>not run"
 				  "</em>.</p>\n");
 	err = err ? err
-		  : hw_buf_printf(&b, "<div class=\"filters\"><label for=\"flt\">"
-				"Filter</label><input id=\"flt\" type=\"search\""
-				" data-filter=\"matrix\" placeholder=\"id, "
-				"title or status\"><span id=\"flt-count\" "
-				"aria-live=\"polite\">%zu FRs</span></div>\n"
-				"<div class=\"scroll\"><table id=\"matrix\" "
-				"class=\"sortable\">\n<caption>Every FR with "
-				"its status, evidence and coverage (select a "
-				"column heading to sort)</caption>\n<thead><tr>"
-				"<th scope=\"col\">FR</th><th scope=\"col\">Rev"
-				"</th><th scope=\"col\">Title</th><th scope="
-				"\"col\">Document</th><th scope=\"col\">Status"
-				"</th><th scope=\"col\">Impl</th><th scope="
-				"\"col\">Tests passed</th><th scope=\"col\">"
-				"Coverage</th><th scope=\"col\">Findings</th>"
-				"</tr></thead>\n<tbody>\n",
-				s->nitems);
+		  : hw_buf_printf(
+			    &b,
+			    "<div class=\"filters\"><label for=\"flt\">"
+			    "Filter</label><input id=\"flt\" type=\"search\""
+			    " data-filter=\"matrix\" placeholder=\"id, "
+			    "title or status\"><span id=\"flt-count\" "
+			    "aria-live=\"polite\">%zu FRs</span></div>\n"
+			    "<div class=\"scroll\"><table id=\"matrix\" "
+			    "class=\"sortable\">\n<caption>Every FR with "
+			    "its status, evidence and coverage (select a "
+			    "column heading to sort)</caption>\n<thead><tr>"
+			    "<th scope=\"col\">FR</th><th scope=\"col\">Rev"
+			    "</th><th scope=\"col\">Title</th><th scope="
+			    "\"col\">Document</th><th scope=\"col\">Status"
+			    "</th><th scope=\"col\">Impl</th><th scope="
+			    "\"col\">Tests passed</th><th scope=\"col\">"
+			    "Coverage</th><th scope=\"col\">Findings</th>"
+			    "</tr></thead>\n<tbody>\n",
+			    s->nitems);
 	for (size_t i = 0; i < s->nitems && !err; i++) {
 		const site_fr *it = &s->items[i];
 		const hw_fr *fr = it->fr;
 
-		err = hw_buf_printf(&b, "<tr><th scope=\"row\"><a href=\"fr/%s."
-				  "html\">%s</a></th><td>%d</td><td>", fr->id,
-				  fr->id, fr->rev);
+		err = hw_buf_printf(&b,
+				    "<tr><th scope=\"row\"><a href=\"fr/%s."
+				    "html\">%s</a></th><td>%d</td><td>",
+				    fr->id, fr->id, fr->rev);
 		err = err ? err : hw_html_puts(&b, fr->title);
-		err = err ? err : hw_buf_printf(&b, "</td><td>%s</td><td>",
-					      hw_fr_status_name(fr->status));
+		err = err ? err
+			  : hw_buf_printf(&b, "</td><td>%s</td><td>",
+					  hw_fr_status_name(fr->status));
 		err = err ? err : html_badge(&b, fr_state(s, it));
 		err = err ? err
-			  : hw_buf_printf(&b, "</td><td>%ld</td><td>%ld/%ld</td>"
-					"<td>", site_num(it->trace, "impl"),
-					site_num(it->trace, "tests_passed"),
-					site_num(it->trace, "tests"));
+			  : hw_buf_printf(&b,
+					  "</td><td>%ld</td><td>%ld/%ld</td>"
+					  "<td>",
+					  site_num(it->trace, "impl"),
+					  site_num(it->trace, "tests_passed"),
+					  site_num(it->trace, "tests"));
 		err = err ? err : fr_coverage(&b, it);
 		err = err ? err
 			  : hw_buf_printf(&b, "</td><td>%zu</td></tr>\n",
-					it->nfindings);
+					  it->nfindings);
 	}
 	err = err ? err : hw_buf_puts(&b, "</tbody></table></div>\n");
 	err = err ? err : page_end(&b, "");
@@ -93,8 +100,7 @@ static int links_table(hw_buf *b, site *s, const site_fr *it, int tests)
 	size_t n = 0;
 	int err = HW_OK;
 
-	cJSON_ArrayForEach(l, cJSON_GetObjectItem(it->trace, "links"))
-	{
+	cJSON_ArrayForEach(l, cJSON_GetObjectItem(it->trace, "links")) {
 		const char *kind = hw_json_str(l, "kind");
 		const char *fn = hw_json_str(l, "function");
 		const char *file = hw_json_str(l, "file");
@@ -104,17 +110,19 @@ static int links_table(hw_buf *b, site *s, const site_fr *it, int tests)
 		if (!kind || !file || (!strcmp(kind, "impl")) == tests)
 			continue;
 		if (!n++)
-			err = hw_buf_puts(b, tests ? "<div class=\"scroll\"><table>"
-					  "<thead><tr><th scope"
-					  "=\"col\">Kind</th><th scope=\"col\">"
-					  "Test</th><th scope=\"col\">Where"
-					  "</th><th scope=\"col\">Outcome</th>"
-					  "</tr></thead><tbody>\n"
-					  : "<div class=\"scroll\"><table>"
-					  "<thead><tr><th scope=\"col"
-					  "\">Function</th><th scope=\"col\">"
-					  "Where</th><th scope=\"col\">Lines"
-					  "</th></tr></thead><tbody>\n");
+			err = hw_buf_puts(
+				b,
+				tests ? "<div class=\"scroll\"><table>"
+					"<thead><tr><th scope"
+					"=\"col\">Kind</th><th scope=\"col\">"
+					"Test</th><th scope=\"col\">Where"
+					"</th><th scope=\"col\">Outcome</th>"
+					"</tr></thead><tbody>\n"
+				      : "<div class=\"scroll\"><table>"
+					"<thead><tr><th scope=\"col"
+					"\">Function</th><th scope=\"col\">"
+					"Where</th><th scope=\"col\">Lines"
+					"</th></tr></thead><tbody>\n");
 		err = err ? err : hw_buf_puts(b, "<tr>");
 		if (!err && tests) {
 			err = hw_buf_puts(b, "<td>");
@@ -124,16 +132,19 @@ static int links_table(hw_buf *b, site *s, const site_fr *it, int tests)
 		err = err ? err : hw_buf_puts(b, "<td><code>");
 		err = err ? err
 			  : html_source_link(b, s, "../", file,
-					     first ? first : site_num(l, "line"),
+					     first ? first
+						   : site_num(l, "line"),
 					     fn ? fn : "(outside a function)");
 		err = err ? err : hw_buf_puts(b, "</code></td><td>");
 		err = err ? err : hw_html_puts(b, file);
-		err = err ? err : hw_buf_printf(b, ":%ld</td><td>", site_num(l, "line"));
+		err = err ? err
+			  : hw_buf_printf(b, ":%ld</td><td>",
+					  site_num(l, "line"));
 		if (!err && tests)
 			err = html_badge(b, outcome ? outcome : "no result");
 		else if (!err)
 			err = hw_buf_printf(b, "%ld–%ld", first,
-					  site_num(l, "last_line"));
+					    site_num(l, "last_line"));
 		err = err ? err : hw_buf_puts(b, "</td></tr>\n");
 	}
 	if (!err)
@@ -148,15 +159,15 @@ static int findings_table(hw_buf *b, site *s, const site_fr *it)
 
 	if (!s->sast)
 		return hw_buf_puts(b, "<p class=\"notrun\">SAST was not run."
-				   "</p>\n");
+				      "</p>\n");
 	if (!it->nfindings)
 		return hw_buf_puts(b, "<p class=\"muted\">No findings in its "
-				   "code.</p>\n");
+				      "code.</p>\n");
 	err = hw_buf_puts(b, "<div class=\"scroll\"><table><thead><tr><th "
-			  "scope=\"col\">Severity"
-			  "</th><th scope=\"col\">Tool / rule</th><th scope="
-			  "\"col\">Where</th><th scope=\"col\">Message</th>"
-			  "</tr></thead><tbody>\n");
+			     "scope=\"col\">Severity"
+			     "</th><th scope=\"col\">Tool / rule</th><th scope="
+			     "\"col\">Where</th><th scope=\"col\">Message</th>"
+			     "</tr></thead><tbody>\n");
 	for (size_t i = 0; i < it->nfindings && !err; i++) {
 		const cJSON *f = it->findings[i];
 		const char *file = hw_json_str(f, "file");
@@ -166,11 +177,10 @@ static int findings_table(hw_buf *b, site *s, const site_fr *it)
 		err = err ? err
 			  : html_badge(b, cJSON_IsTrue(cJSON_GetObjectItem(
 						  f, "suppressed"))
-					      ? "suppressed"
-					      : hw_json_str(f, "severity")
-							? hw_json_str(f,
-								      "severity")
-							: "unknown");
+						  ? "suppressed"
+					  : hw_json_str(f, "severity")
+						  ? hw_json_str(f, "severity")
+						  : "unknown");
 		err = err ? err : hw_buf_puts(b, "</td><td>");
 		err = err ? err : hw_html_puts(b, hw_json_str(f, "tool"));
 		err = err ? err : hw_buf_puts(b, " <code>");
@@ -184,7 +194,8 @@ static int findings_table(hw_buf *b, site *s, const site_fr *it)
 			err = hw_buf_puts(&t, file) || hw_buf_puts(&t, where);
 			err = err ? err
 				  : html_source_link(b, s, "../", file,
-						     site_num(f, "line"), t.data);
+						     site_num(f, "line"),
+						     t.data);
 			hw_buf_free(&t);
 		}
 		err = err ? err : hw_buf_puts(b, "</td><td>");
@@ -200,16 +211,17 @@ static int defects_list(hw_buf *b, const site *s, const hw_fr *fr)
 	size_t n = 0;
 	int err = HW_OK;
 
-	cJSON_ArrayForEach(d, cJSON_GetObjectItem(s->trace, "defects"))
-	{
+	cJSON_ArrayForEach(d, cJSON_GetObjectItem(s->trace, "defects")) {
 		const char *id = hw_json_str(d, "fr");
 
 		if (!id || strcmp(id, fr->id) != 0)
 			continue;
-		err = hw_buf_puts(b, n++ ? "<li>" : "<ul class=\"defects\"><li>");
-		err = err ? err : html_badge(b, hw_json_str(d, "kind")
-							? hw_json_str(d, "kind")
-							: "defect");
+		err = hw_buf_puts(b,
+				  n++ ? "<li>" : "<ul class=\"defects\"><li>");
+		err = err ? err
+			  : html_badge(b, hw_json_str(d, "kind")
+						  ? hw_json_str(d, "kind")
+						  : "defect");
 		err = err ? err : hw_buf_puts(b, " ");
 		err = err ? err : hw_html_puts(b, hw_json_str(d, "message"));
 		err = err ? err : hw_buf_puts(b, " <small>");
@@ -227,16 +239,17 @@ static int history(hw_buf *b, const site *s, const site_fr *it)
 
 	if (!s->have_bundle)
 		return hw_buf_puts(b, "<p class=\"notrun\">No ledger bundle: "
-				   "history not available (not run).</p>\n");
+				      "history not available (not run).</p>\n");
 	if (!it->nhist)
 		return hw_buf_puts(b, "<p class=\"muted\">No signed trace "
-				   "event names this FR yet.</p>\n");
+				      "event names this FR yet.</p>\n");
 	err = hw_buf_puts(b, "<ol class=\"history\">");
 	for (size_t i = 0; i < it->nhist && !err; i++) {
-		err = hw_buf_printf(b, "<li><a href=\"../ledger.html#e%llu\">"
-				  "event %llu</a> ",
-				  (unsigned long long)it->hist[i].seq,
-				  (unsigned long long)it->hist[i].seq);
+		err = hw_buf_printf(b,
+				    "<li><a href=\"../ledger.html#e%llu\">"
+				    "event %llu</a> ",
+				    (unsigned long long)it->hist[i].seq,
+				    (unsigned long long)it->hist[i].seq);
 		err = err ? err : html_badge(b, it->hist[i].status);
 		err = err ? err : hw_buf_puts(b, "</li>");
 	}
@@ -256,28 +269,34 @@ static int fr_page(site *s, size_t idx, hw_buf *b, hw_buf *title)
 	err = hw_buf_printf(title, "%s: %s", fr->id, fr->title);
 	err = err ? err : page_begin(b, title->data, "../", NULL);
 	hw_fr_needs_text(needs, sizeof(needs), fr->needs);
-	err = err ? err : hw_buf_puts(b, "<dl class=\"facts\"><dt>Status</dt>"
-				      "<dd>");
+	err = err ? err
+		  : hw_buf_puts(b, "<dl class=\"facts\"><dt>Status</dt>"
+				   "<dd>");
 	err = err ? err : html_badge(b, fr_state(s, it));
 	err = err ? err
-		  : hw_buf_printf(b, "</dd><dt>Revision</dt><dd>%d</dd><dt>"
-				"Document status</dt><dd>%s</dd><dt>Needs</dt>"
-				"<dd>%s</dd><dt>Tests passed</dt><dd>%ld/%ld"
-				"</dd><dt>Coverage</dt><dd>",
-				fr->rev, hw_fr_status_name(fr->status), needs,
-				site_num(it->trace, "tests_passed"),
-				site_num(it->trace, "tests"));
+		  : hw_buf_printf(
+			    b,
+			    "</dd><dt>Revision</dt><dd>%d</dd><dt>"
+			    "Document status</dt><dd>%s</dd><dt>Needs</dt>"
+			    "<dd>%s</dd><dt>Tests passed</dt><dd>%ld/%ld"
+			    "</dd><dt>Coverage</dt><dd>",
+			    fr->rev, hw_fr_status_name(fr->status), needs,
+			    site_num(it->trace, "tests_passed"),
+			    site_num(it->trace, "tests"));
 	err = err ? err : fr_coverage(b, it);
 	err = err ? err : hw_buf_puts(b, "</dd><dt>Defined in</dt><dd>");
 	err = err ? err : hw_html_puts(b, fr->file);
-	err = err ? err : hw_buf_printf(b, ":%ld</dd></dl>\n<section aria-label"
-				      "=\"Requirement text\" class=\"frtext\">",
-				      fr->line);
+	err = err ? err
+		  : hw_buf_printf(b,
+				  ":%ld</dd></dl>\n<section aria-label"
+				  "=\"Requirement text\" class=\"frtext\">",
+				  fr->line);
 	err = err ? err
 		  : site_markdown(b, s, fr->body ? fr->body : "",
 				  fr->body ? strlen(fr->body) : 0, idx, "../");
-	err = err ? err : hw_buf_puts(b, "</section>\n<h2>Implementation</h2>"
-				      "\n");
+	err = err ? err
+		  : hw_buf_puts(b, "</section>\n<h2>Implementation</h2>"
+				   "\n");
 	err = err ? err : links_table(b, s, it, 0);
 	err = err ? err : hw_buf_puts(b, "<h2>Tests</h2>\n");
 	err = err ? err : links_table(b, s, it, 1);

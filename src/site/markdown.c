@@ -22,7 +22,7 @@ static int url_safe(const char *u)
 	size_t n = strcspn(u, ":/?#");
 
 	if (u[n] != ':')
-		return 1;       /* relative: no scheme */
+		return 1; /* relative: no scheme */
 	return hw_str_startswith(u, "http://") ||
 	       hw_str_startswith(u, "https://") ||
 	       hw_str_startswith(u, "mailto:");
@@ -48,7 +48,8 @@ static const site_name *lex_match(site *s, const char *p, size_t n)
 		const site_name *nm = &x->names[h][i];
 
 		if (nm->len <= n && !strncasecmp(p, nm->text, nm->len) &&
-		    (nm->len == n || !site_word_char((unsigned char)p[nm->len])))
+		    (nm->len == n ||
+		     !site_word_char((unsigned char)p[nm->len])))
 			return nm;
 	}
 	return NULL;
@@ -76,12 +77,16 @@ static char *term_html(site *s, const site_term *t, const char *p, size_t n,
 	int err;
 
 	hw_buf_init(&b, 0);
-	err = hw_buf_printf(&b, "<a class=\"term\" href=\"%sglossary.html#%s\" "
-			  "aria-describedby=\"tip%ld\">",
-			  root, t->anchor, id);
+	err = hw_buf_printf(&b,
+			    "<a class=\"term\" href=\"%sglossary.html#%s\" "
+			    "aria-describedby=\"tip%ld\">",
+			    root, t->anchor, id);
 	err = err ? err : hw_html_escape(&b, p, n);
-	err = err ? err : hw_buf_printf(&b, "</a><span class=\"tip\" id=\"tip"
-				      "%ld\" role=\"tooltip\">", id);
+	err = err ? err
+		  : hw_buf_printf(&b,
+				  "</a><span class=\"tip\" id=\"tip"
+				  "%ld\" role=\"tooltip\">",
+				  id);
 	err = err ? err : tip_text(&b, t->def);
 	err = err ? err : hw_buf_puts(&b, "</span>");
 	if (err) {
@@ -151,7 +156,8 @@ static int link_terms(site *s, cmark_node *node, size_t fr, const char *root)
 		/* hwledger-sast-ignore analyzer-malloc-leak: site_terms_free */
 		if ((err = use_term(s, nm->term, fr)))
 			break;
-		html = term_html(s, &s->terms[nm->term], lit + i, nm->len, root);
+		html = term_html(s, &s->terms[nm->term], lit + i, nm->len,
+				 root);
 		if (!html)
 			return HW_ENOMEM;
 		if (i > from)
@@ -167,8 +173,8 @@ static int link_terms(site *s, cmark_node *node, size_t fr, const char *root)
 	}
 	if (err || !changed)
 		return err;
-	if (n > from && (err = add_before(node, CMARK_NODE_TEXT, lit + from,
-					  n - from)))
+	if (n > from &&
+	    (err = add_before(node, CMARK_NODE_TEXT, lit + from, n - from)))
 		return err;
 	cmark_node_free(node);
 	return HW_OK;
@@ -189,10 +195,11 @@ static int defuse_html(cmark_node *node)
 }
 
 /* Implements: FR-SITE-001, FR-SITE-003 */
-int site_markdown(hw_buf *b, site *s, const char *md, size_t len,
-		  size_t fr, const char *root)
+int site_markdown(hw_buf *b, site *s, const char *md, size_t len, size_t fr,
+		  const char *root)
 {
-	cmark_node *doc = cmark_parse_document(md, len, CMARK_OPT_VALIDATE_UTF8);
+	cmark_node *doc =
+		cmark_parse_document(md, len, CMARK_OPT_VALIDATE_UTF8);
 	cmark_iter *it;
 	cmark_event_type ev;
 	cmark_node **todo = NULL;

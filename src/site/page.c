@@ -19,13 +19,26 @@ int hw_html_escape(hw_buf *b, const char *s, size_t n)
 		const char *rep;
 
 		switch (s[i]) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&#39;"; break;
-		case '\0': rep = "\xEF\xBF\xBD"; break;
-		default: continue;
+		case '&':
+			rep = "&amp;";
+			break;
+		case '<':
+			rep = "&lt;";
+			break;
+		case '>':
+			rep = "&gt;";
+			break;
+		case '"':
+			rep = "&quot;";
+			break;
+		case '\'':
+			rep = "&#39;";
+			break;
+		case '\0':
+			rep = "\xEF\xBF\xBD";
+			break;
+		default:
+			continue;
 		}
 		if (i > run)
 			err = hw_buf_append(b, s + run, i - run);
@@ -49,8 +62,8 @@ int hw_site_path_name(hw_buf *b, const char *path)
 	static const char hex[] = "0123456789ABCDEF";
 	int err = HW_OK;
 
-	for (const unsigned char *p = (const unsigned char *)path;
-	     *p && !err; p++) {
+	for (const unsigned char *p = (const unsigned char *)path; *p && !err;
+	     p++) {
 		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
 		    (*p >= '0' && *p <= '9') || *p == '-' ||
 		    (*p == '.' && p != (const unsigned char *)path)) {
@@ -68,9 +81,9 @@ static const struct {
 	const char *page;
 	const char *label;
 } nav[] = {
-	{"index.html", "Dashboard"}, {"matrix.html", "FRs"},
-	{"sast.html", "SAST"},       {"planner.html", "Planner"},
-	{"probes.html", "Probes"},   {"ledger.html", "Ledger"},
+	{"index.html", "Dashboard"},   {"matrix.html", "FRs"},
+	{"sast.html", "SAST"},	       {"planner.html", "Planner"},
+	{"probes.html", "Probes"},     {"ledger.html", "Ledger"},
 	{"glossary.html", "Glossary"},
 };
 
@@ -78,30 +91,34 @@ static const struct {
 int page_begin(hw_buf *b, const char *title, const char *root,
 	       const char *current)
 {
-	int err = hw_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
-			      "<meta charset=\"utf-8\">\n"
-			      "<meta name=\"viewport\" content=\"width=device-"
-			      "width, initial-scale=1\">\n<title>");
+	int err =
+		hw_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+			       "<meta charset=\"utf-8\">\n"
+			       "<meta name=\"viewport\" content=\"width=device-"
+			       "width, initial-scale=1\">\n<title>");
 
 	err = err ? err : hw_html_puts(b, title);
-	err = err ? err : hw_buf_printf(b, " — hwledger report</title>\n"
-				      "<link rel=\"stylesheet\" href=\"%s"
-				      "style.css\">\n</head>\n<body data-root"
-				      "=\"%s\">\n<a class=\"skip\" href=\"#main"
-				      "\">Skip to content</a>\n<header>\n<a "
-				      "class=\"brand\" href=\"%sindex.html\">"
-				      "hwledger</a>\n<nav aria-label=\"Main\">"
-				      "<ul>",
-				      root, root, root);
+	err = err ? err
+		  : hw_buf_printf(b,
+				  " — hwledger report</title>\n"
+				  "<link rel=\"stylesheet\" href=\"%s"
+				  "style.css\">\n</head>\n<body data-root"
+				  "=\"%s\">\n<a class=\"skip\" href=\"#main"
+				  "\">Skip to content</a>\n<header>\n<a "
+				  "class=\"brand\" href=\"%sindex.html\">"
+				  "hwledger</a>\n<nav aria-label=\"Main\">"
+				  "<ul>",
+				  root, root, root);
 	for (size_t i = 0; !err && i < sizeof(nav) / sizeof(*nav); i++)
 		err = hw_buf_printf(b, "<li><a href=\"%s%s\"%s>%s</a></li>",
-				  root, nav[i].page,
-				  current && !strcmp(current, nav[i].page)
-					  ? " aria-current=\"page\""
-					  : "",
-				  nav[i].label);
+				    root, nav[i].page,
+				    current && !strcmp(current, nav[i].page)
+					    ? " aria-current=\"page\""
+					    : "",
+				    nav[i].label);
 	err = err ? err
-		  : hw_buf_puts(b, "</ul></nav>\n<div class=\"search\" role="
+		  : hw_buf_puts(b,
+				"</ul></nav>\n<div class=\"search\" role="
 				"\"search\"><label for=\"q\">Search</label>"
 				"<input id=\"q\" type=\"search\" autocomplete="
 				"\"off\" placeholder=\"FRs, functions, tests, "
@@ -115,13 +132,14 @@ int page_begin(hw_buf *b, const char *title, const char *root,
 
 int page_end(hw_buf *b, const char *root)
 {
-	return hw_buf_printf(b, "</main>\n<footer><p>Rendered by hwledger "
-			   "from the evidence of the checks; a part that "
-			   "did not run is shown as <em>not run</em>.</p>"
-			   "</footer>\n<script src=\"%ssearch-index.js\">"
-			   "</script>\n<script src=\"%sapp.js\"></script>\n"
-			   "</body>\n</html>\n",
-			   root, root);
+	return hw_buf_printf(b,
+			     "</main>\n<footer><p>Rendered by hwledger "
+			     "from the evidence of the checks; a part that "
+			     "did not run is shown as <em>not run</em>.</p>"
+			     "</footer>\n<script src=\"%ssearch-index.js\">"
+			     "</script>\n<script src=\"%sapp.js\"></script>\n"
+			     "</body>\n</html>\n",
+			     root, root);
 }
 
 /* Remembers rel and the SHA-256 of its bytes for the signed manifest. */
@@ -197,7 +215,7 @@ int html_badge(hw_buf *b, const char *word)
 	for (const char *p = word; *p; p++)
 		hw_buf_putc(&cls, (*p >= 'a' && *p <= 'z') ? *p : '-');
 	err = hw_buf_printf(b, "<span class=\"badge st-%s\">",
-			  cls.data ? cls.data : "");
+			    cls.data ? cls.data : "");
 	err = err ? err : hw_html_puts(b, word);
 	err = err ? err : hw_buf_puts(b, "</span>");
 	hw_buf_free(&cls);
@@ -226,15 +244,16 @@ int html_coverage_bar(hw_buf *b, long hit, long lines, int known)
 	if (!known || lines <= 0)
 		return hw_buf_puts(b, "<span class=\"muted\">n/a</span>");
 	pct = hit * 100 / lines;
-	return hw_buf_printf(b, "<span class=\"cov\"><meter min=\"0\" max=\"%ld"
-			   "\" value=\"%ld\" aria-label=\"coverage\">"
-			   "</meter> %ld%% <small>(%ld/%ld)</small></span>",
-			   lines, hit, pct, hit, lines);
+	return hw_buf_printf(b,
+			     "<span class=\"cov\"><meter min=\"0\" max=\"%ld"
+			     "\" value=\"%ld\" aria-label=\"coverage\">"
+			     "</meter> %ld%% <small>(%ld/%ld)</small></span>",
+			     lines, hit, pct, hit, lines);
 }
 
 /* Implements: FR-SITE-002 */
-void search_add(site *s, const char *type, const char *title,
-		const char *url, const char *text)
+void search_add(site *s, const char *type, const char *title, const char *url,
+		const char *text)
 {
 	hw_jw_object(&s->sw);
 	hw_jw_kstr(&s->sw, "t", type);

@@ -72,17 +72,20 @@ static int swap_into_place(const char *tmp, const char *out)
 	if (!hw_path_exists(out)) {
 		if (rename(tmp, out) == 0)
 			return HW_OK;
-		return hw_error_set(HW_EIO, out, 0, 0, "cannot move the new "
-				    "site into place: %s", strerror(errno));
+		return hw_error_set(HW_EIO, out, 0, 0,
+				    "cannot move the new "
+				    "site into place: %s",
+				    strerror(errno));
 	}
 	if (!hw_path_is_dir(out))
-		return hw_error_set(HW_EIO, out, 0, 0, "exists and is not a "
+		return hw_error_set(HW_EIO, out, 0, 0,
+				    "exists and is not a "
 				    "folder; not replaced");
 	/* HWLEDGER_SITE_NO_EXCHANGE=1 takes the path of file systems without
 	 * RENAME_EXCHANGE (so tests can run it here) */
 	/* hwledger-sast-ignore FF1053: only its presence is tested */
 	if (!getenv("HWLEDGER_SITE_NO_EXCHANGE") && exchange(tmp, out) == 0) {
-		rm_tree(tmp);   /* now the old site */
+		rm_tree(tmp); /* now the old site */
 		return HW_OK;
 	}
 	/* no atomic exchange: move the old site aside, then the new in */
@@ -97,8 +100,10 @@ static int swap_into_place(const char *tmp, const char *out)
 		if (!hw_path_exists(out))
 			rename(old, out);
 		free(old);
-		return hw_error_set(HW_EIO, out, 0, 0, "cannot replace the "
-				    "site: %s", strerror(e));
+		return hw_error_set(HW_EIO, out, 0, 0,
+				    "cannot replace the "
+				    "site: %s",
+				    strerror(e));
 	}
 	rm_tree(old);
 	free(old);
@@ -132,8 +137,10 @@ static int make_tmp(site *s, const char *out)
 
 		free(s->tmp);
 		s->tmp = NULL;
-		return hw_error_set(HW_EIO, out, 0, 0, "cannot create a folder "
-				    "beside it: %s", strerror(e));
+		return hw_error_set(HW_EIO, out, 0, 0,
+				    "cannot create a folder "
+				    "beside it: %s",
+				    strerror(e));
 	}
 	{
 		/* mkdtemp makes it 0700; a published site is world-readable */
@@ -150,8 +157,10 @@ static int make_tmp(site *s, const char *out)
 
 		free(p);
 		if (bad)
-			return hw_error_set(HW_EIO, s->tmp, 0, 0, "cannot create "
-					    "%s", sub[i]);
+			return hw_error_set(HW_EIO, s->tmp, 0, 0,
+					    "cannot create "
+					    "%s",
+					    sub[i]);
 	}
 	return HW_OK;
 }
@@ -195,10 +204,9 @@ static int write_search(site *s)
  * against the signed events). */
 static int copy_evidence(site *s)
 {
-	static const char *const docs[] = {"trace.json", "gate.json",
-					   "sast.json", "plan.json",
-					   "probe.json", "ledger-verify.json",
-					   "report.json"};
+	static const char *const docs[] = {
+		"trace.json", "gate.json",	    "sast.json",  "plan.json",
+		"probe.json", "ledger-verify.json", "report.json"};
 	hw_buf data, rel;
 	int err = HW_OK;
 
@@ -278,8 +286,8 @@ static int write_manifest(site *s)
 		err = hw_buf_printf(&sb, "%s\n", sig);
 		/* the manifest does not list itself or its signature */
 		err = err ? err : site_write_unlisted(s, HW_SITE_MANIFEST, &b);
-		err = err ? err : site_write_unlisted(s, HW_SITE_MANIFEST_SIG,
-						      &sb);
+		err = err ? err
+			  : site_write_unlisted(s, HW_SITE_MANIFEST_SIG, &sb);
 		hw_buf_free(&sb);
 	}
 	hw_buf_free(&b);

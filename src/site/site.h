@@ -22,10 +22,10 @@
 struct hw_seckey;
 
 typedef struct hw_site_opts {
-	const char *out_dir;     /* the site folder; HW_SITE_DIR when NULL */
-	const char *checks_dir;  /* evidence; HW_SITE_CHECKS_DIR when NULL */
-	const char *glossary;    /* HW_GLOSSARY_PATH when NULL */
-	int progress;            /* print page counts on stderr */
+	const char *out_dir;	/* the site folder; HW_SITE_DIR when NULL */
+	const char *checks_dir; /* evidence; HW_SITE_CHECKS_DIR when NULL */
+	const char *glossary;	/* HW_GLOSSARY_PATH when NULL */
+	int progress;		/* print page counts on stderr */
 	/* signs manifest.json (every file's SHA-256) into manifest.sig */
 	const struct hw_seckey *key;
 } hw_site_opts;
@@ -41,7 +41,7 @@ typedef struct hw_site_stats {
 	size_t frs;
 	size_t sources;
 	size_t terms;
-	size_t not_run;          /* evidence documents that were missing */
+	size_t not_run; /* evidence documents that were missing */
 } hw_site_stats;
 
 /*

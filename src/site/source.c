@@ -8,12 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int source_page(site *s, const site_source *src, hw_buf *b,
-		       hw_buf *text)
+static int source_page(site *s, const site_source *src, hw_buf *b, hw_buf *text)
 {
-	const hw_lcov_file *cov = s->have_lcov ? hw_lcov_find(&s->lcov,
-							      src->path)
-					       : NULL;
+	const hw_lcov_file *cov =
+		s->have_lcov ? hw_lcov_find(&s->lcov, src->path) : NULL;
 	long line = 1, hit = 0, exec = 0;
 	const char *p, *end;
 	int err, rerr;
@@ -24,15 +22,17 @@ static int source_page(site *s, const site_source *src, hw_buf *b,
 	err = page_begin(b, src->path, "../", NULL);
 	if (!err && rerr) {
 		hw_error_clear();
-		err = hw_buf_puts(b, "<p class=\"notrun\">The file could not "
+		err = hw_buf_puts(b,
+				  "<p class=\"notrun\">The file could not "
 				  "be read when the site was rendered.</p>\n");
 		err = err ? err : page_end(b, "../");
 		return err ? err : site_write(s, src->page, b);
 	}
 	if (!err && !cov)
 		err = hw_buf_puts(b, "<p class=\"muted\">No coverage data for "
-				  "this file.</p>\n");
-	err = err ? err : hw_buf_puts(b, "<pre class=\"src\"><code>");
+				     "this file.</p>\n");
+	err = err ? err
+		  : hw_buf_puts(b, "<pre class=\"src\" tabindex=\"0\"><code>");
 	p = text->data ? text->data : "";
 	end = p + text->len;
 	while (!err && p < end) {
@@ -43,7 +43,8 @@ static int source_page(site *s, const site_source *src, hw_buf *b,
 		if (cov && line < cov->nlines && cov->has[line]) {
 			exec++;
 			hit += cov->counts[line] > 0;
-			cls = cov->counts[line] > 0 ? " class=\"h\"" : " class=\"m\"";
+			cls = cov->counts[line] > 0 ? " class=\"h\""
+						    : " class=\"m\"";
 		}
 		err = hw_buf_printf(b, "<span id=\"L%ld\"%s>", line, cls);
 		err = err ? err : hw_html_escape(b, p, n);
@@ -53,8 +54,9 @@ static int source_page(site *s, const site_source *src, hw_buf *b,
 	}
 	err = err ? err : hw_buf_puts(b, "</code></pre>\n");
 	if (!err && cov)
-		err = hw_buf_printf(b, "<p>%ld of %ld executable lines hit.</p>\n",
-				  hit, exec);
+		err = hw_buf_printf(b,
+				    "<p>%ld of %ld executable lines hit.</p>\n",
+				    hit, exec);
 	err = err ? err : page_end(b, "../");
 	return err ? err : site_write(s, src->page, b);
 }
@@ -84,10 +86,8 @@ static int index_functions(site *s)
 	hw_buf url;
 	int err = HW_OK;
 
-	cJSON_ArrayForEach(fr, cJSON_GetObjectItem(s->trace, "frs"))
-	{
-		cJSON_ArrayForEach(l, cJSON_GetObjectItem(fr, "links"))
-		{
+	cJSON_ArrayForEach(fr, cJSON_GetObjectItem(s->trace, "frs")) {
+		cJSON_ArrayForEach(l, cJSON_GetObjectItem(fr, "links")) {
 			const cJSON *fl = cJSON_GetObjectItem(l, "first_line");
 			fn_ref r = {hw_json_str(l, "file"),
 				    hw_json_str(l, "function"),
@@ -122,8 +122,9 @@ static int index_functions(site *s)
 		hw_buf_clear(&url);
 		err = hw_buf_printf(&url, "%s#L%ld", src->page, v[i].line);
 		if (!err)
-			search_add(s, strcmp(v[i].kind, "impl") ? "test"
-								 : "function",
+			search_add(s,
+				   strcmp(v[i].kind, "impl") ? "test"
+							     : "function",
 				   v[i].function, url.data, v[i].file);
 	}
 	hw_buf_free(&url);

@@ -34,8 +34,10 @@ function pageTypes() {
     'ledger.html', 'glossary.html'];
 }
 
-async function open(ctx, rel) {
+async function open(ctx, rel, viewport) {
   const page = await ctx.browser.newPage();
+  // before loading: a change of isMobile reloads the page
+  if (viewport) await page.setViewport(viewport);
   page.errors = [];
   page.on('console', (m) => { if (m.type() === 'error') page.errors.push(m.text()); });
   page.on('pageerror', (e) => page.errors.push(String(e)));
@@ -192,8 +194,7 @@ async function test_site_has_no_serious_accessibility_violations(ctx) {
 // Verifies: FR-SITE-001
 async function test_site_fits_a_phone_and_prints_without_navigation(ctx) {
   for (const rel of ['index.html', 'matrix.html', 'fr/FR-SITE-001.html', 'glossary.html']) {
-    const page = await open(ctx, rel);
-    await page.setViewport({ width: 375, height: 740, isMobile: true });
+    const page = await open(ctx, rel, { width: 375, height: 740, isMobile: true });
     const wide = await page.evaluate(() => document.documentElement.scrollWidth);
     assert(wide <= 376, `${rel}: ${wide} px wide on a 375 px phone`);
     await page.emulateMediaType('print');
