@@ -383,6 +383,58 @@ static int evidence_of(const ctx *c, const char *check, cJSON *list)
 	return err;
 }
 
+/*
+ * What of a result goes into the event: all of it, except for the two that
+ * grow with the project (the ledger keeps every run): trace keeps its
+ * summary and each FR's status (the site's history and trend), SAST its
+ * counts. The whole document is named by result_sha256 and published in
+ * the site's evidence/. Takes doc; returns the digest (NULL: none).
+ */
+static cJSON *digest(const char *check, cJSON *doc)
+{
+	cJSON *d, *list, *x;
+	const cJSON *f;
+
+	if (!doc || (strcmp(check, "trace") != 0 && strcmp(check, "sast") != 0))
+		return doc;
+	d = cJSON_CreateObject();
+	list = cJSON_CreateArray();
+	if (!d || !list) {
+		cJSON_Delete(d);
+		cJSON_Delete(list);
+		cJSON_Delete(doc);
+		return NULL;
+	}
+	cJSON_AddItemReferenceToObject(d, "schema",
+				       cJSON_GetObjectItem(doc, "schema"));
+	if (!strcmp(check, "sast")) {
+		cJSON_Delete(list);
+		cJSON_AddItemReferenceToObject(d, "total",
+					       cJSON_GetObjectItem(doc, "total"));
+		cJSON_AddItemReferenceToObject(d, "new",
+					       cJSON_GetObjectItem(doc, "new"));
+	} else {
+		cJSON_AddItemReferenceToObject(
+			d, "summary", cJSON_GetObjectItem(doc, "summary"));
+		cJSON_ArrayForEach(f, cJSON_GetObjectItem(doc, "frs")) {
+			x = cJSON_CreateObject();
+			if (!x)
+				break;
+			cJSON_AddItemReferenceToObject(
+				x, "id", cJSON_GetObjectItem(f, "id"));
+			cJSON_AddItemReferenceToObject(
+				x, "status", cJSON_GetObjectItem(f, "status"));
+			cJSON_AddItemToArray(list, x);
+		}
+		cJSON_AddItemToObject(d, "frs", list);
+	}
+	/* references point into doc: make them copies before it goes */
+	x = cJSON_Duplicate(d, 1);
+	cJSON_Delete(d);
+	cJSON_Delete(doc);
+	return x;
+}
+
 /* The payload of one check's event (specs/report.md). */
 /* Implements: FR-REPORT-001 */
 static int write_payload(const ctx *c, const hw_report_check *k,
@@ -420,7 +472,8 @@ static int write_payload(const ctx *c, const hw_report_check *k,
 		hw_sha256(h, raw.data ? raw.data : "", raw.len);
 		hw_hex(hex, h, sizeof(h));
 		cJSON_AddStringToObject(p, "result_sha256", hex);
-		res = cJSON_ParseWithLength(raw.data ? raw.data : "", raw.len);
+		res = digest(k->name, cJSON_ParseWithLength(
+					      raw.data ? raw.data : "", raw.len));
 	} else {
 		hw_error_clear();
 		cJSON_AddNullToObject(p, "result_sha256");
