@@ -36,6 +36,7 @@ PKGS=(
   "jq:cmd:jq"
   "time:file:/usr/bin/time"
   "sqlite3:cmd:sqlite3"
+  "tidy:cmd:tidy"
 )
 
 check_only=0

@@ -135,7 +135,7 @@ int render_sast(site *s)
 
 		if (err)
 			break;
-		ff = ff ? ff : "(no file)";
+		ff = ff && *ff ? ff : "(no file)";
 		if (!file || strcmp(file, ff) != 0) {
 			if (file)
 				err = hw_buf_puts(&b,

@@ -246,9 +246,9 @@ int html_coverage_bar(hw_buf *b, long hit, long lines, int known)
 	pct = hit * 100 / lines;
 	return hw_buf_printf(b,
 			     "<span class=\"cov\"><meter min=\"0\" max=\"%ld"
-			     "\" value=\"%ld\" aria-label=\"coverage\">"
+			     "\" value=\"%ld\" aria-label=\"coverage\">%ld%%"
 			     "</meter> %ld%% <small>(%ld/%ld)</small></span>",
-			     lines, hit, pct, hit, lines);
+			     lines, hit, pct, pct, hit, lines);
 }
 
 /* Implements: FR-SITE-002 */

@@ -211,3 +211,26 @@ test_report_usage_errors_exit_2() {
   expect_rc 0
   expect_out "usage: hwledger report"
 }
+
+# Verifies: FR-REPORT-001
+test_report_detached_head_shallow_clone_and_given_key() {
+  report_repo
+  git -c user.name=t -c user.email=t@t commit -q --allow-empty -m two
+  git checkout -q --detach HEAD~1
+  run "$HW" report "${REPORT_INPUTS[@]}"
+  expect_rc 0
+  expect_err "a detached HEAD: the events record commit"
+  jq -e --arg c "$(git rev-parse HEAD)" '.commit == $c' build/checks/report.json >/dev/null
+  # a shallow clone, signed with the key $HWLEDGER_SIGNING_KEY names
+  "$HW" -q ledger keygen --name ci-bot --dir "$PWD/../keys" >/dev/null
+  git clone -q --depth 1 "file://$PWD" ../shallow && cd ../shallow
+  cp -r ../repo/build . && rm -rf build/checks build/site
+  run env HWLEDGER_SIGNING_KEY="$PWD/../keys/ci-bot.key" "$HW" report "${REPORT_INPUTS[@]}"
+  expect_rc 0
+  expect_err "a shallow clone"
+  expect_out "signed by ci-bot"
+  ! grep -q 'generated .hwledger/keys' <<<"$ERR"
+  run "$HW" verify-report build/site
+  expect_rc 0
+  expect_out "signed by ci-bot"
+}

@@ -216,3 +216,24 @@ test_site_shows_a_failed_ledger_verification() {
   grep -q 'event 1: bad signature' out/ledger.html
   grep -q 'st-fail' out/index.html
 }
+
+# Verifies: FR-SITE-001
+test_site_pages_are_valid_html5() {
+  site_repo
+  "$HW" -q ledger keygen --name alice >/dev/null
+  git init -q . && git add -A && git -c user.name=t -c user.email=t@t commit -qm one
+  "$HW" -q ledger append --kind trace --payload checks/trace.json
+  "$HW" -q ledger checkpoint >/dev/null
+  "$HW" -q ledger export --bundle checks/bundle
+  (cd "$ROOT" && "$HW" plan check --json) > checks/plan.json
+  (cd "$ROOT" && "$HW" probe check --json) > checks/probe.json || true
+  (cd "$ROOT" && "$HW" plan --model planner/models/llama-3.1-8b.json --gpu 'H100 SXM' \
+    --sweep 'ctx=1k..8k batch=1..4' --json) > checks/sweep-a.json
+  "$HW" -q site --checks checks -o out
+  # HTML Tidy 5.6 predates aria-current (ARIA 1.1): that one is not a fault
+  for f in out/*.html out/fr/*.html out/src/*.html; do
+    tidy -e -q "$f" 2>&1 | grep -v 'proprietary attribute "aria-current"' |
+      sed "s|^|$f: |"
+  done > tidy.txt
+  [ ! -s tidy.txt ] || { head -20 tidy.txt; return 1; }
+}
