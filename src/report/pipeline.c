@@ -59,6 +59,26 @@ static const char *arg_path(argv_b *a, const char *dir, const char *name)
 	return p;
 }
 
+#define SAST_BASELINE "traceability/sast-baseline.json"
+
+/* "--baseline FILE" when the repository has a SAST baseline. */
+static void arg_baseline(argv_b *a)
+{
+	if (hw_path_exists(SAST_BASELINE)) {
+		arg(a, "--baseline");
+		arg(a, SAST_BASELINE);
+	}
+}
+
+/* "--format FMT -o PATH" */
+static void arg_output(argv_b *a, const char *fmt, const char *path)
+{
+	arg(a, "--format");
+	arg(a, fmt);
+	arg(a, "-o");
+	arg(a, path);
+}
+
 static void argv_free(argv_b *a)
 {
 	for (size_t i = 0; i < a->nowned; i++)
@@ -203,10 +223,7 @@ static void sarif_logs(ctx *c)
 	arg(&a, "-q");
 	arg(&a, "trace");
 	add_inputs(&a, c->o, c->sast_doc);
-	arg(&a, "--format");
-	arg(&a, "sarif");
-	arg(&a, "-o");
-	arg(&a, arg_path(&a, c->checks, "trace.sarif"));
+	arg_output(&a, "sarif", arg_path(&a, c->checks, "trace.sarif"));
 	if (!run_self(c, &a, &res))
 		hw_cmd_result_free(&res);
 	argv_free(&a);
@@ -233,14 +250,8 @@ static void sarif_logs(ctx *c)
 			}
 	}
 	if (a.n > 3) {
-		if (hw_path_exists("traceability/sast-baseline.json")) {
-			arg(&a, "--baseline");
-			arg(&a, "traceability/sast-baseline.json");
-		}
-		arg(&a, "--format");
-		arg(&a, "sarif");
-		arg(&a, "-o");
-		arg(&a, arg_path(&a, c->checks, "sast.sarif"));
+		arg_baseline(&a);
+		arg_output(&a, "sarif", arg_path(&a, c->checks, "sast.sarif"));
 		if (!run_self(c, &a, &res))
 			hw_cmd_result_free(&res);
 	}
@@ -269,10 +280,7 @@ static int run_checks(ctx *c)
 			arg(&a, "sast");
 			arg(&a, "--tool");
 			arg(&a, "all");
-			if (hw_path_exists("traceability/sast-baseline.json")) {
-				arg(&a, "--baseline");
-				arg(&a, "traceability/sast-baseline.json");
-			}
+			arg_baseline(&a);
 		} else if (!strcmp(name, "trace") || !strcmp(name, "gate")) {
 			arg(&a, "-q");
 			arg(&a, name);
@@ -297,12 +305,8 @@ static int run_checks(ctx *c)
 			arg(&a, "--json");
 			from_stdout = 1;
 		}
-		if (!from_stdout) {
-			arg(&a, "--format");
-			arg(&a, "json");
-			arg(&a, "-o");
-			arg(&a, doc);
-		}
+		if (!from_stdout)
+			arg_output(&a, "json", doc);
 		err = run_check(c, k, &a, doc, from_stdout);
 		argv_free(&a);
 		c->r->nchecks = i + 1;
@@ -363,7 +367,7 @@ static int evidence_of(const ctx *c, const char *check, cJSON *list)
 	int err = HW_OK;
 
 	if (!strcmp(check, "sast"))
-		return add_file_hash(list, "traceability/sast-baseline.json") ||
+		return add_file_hash(list, SAST_BASELINE) ||
 		       add_file_hash(list, "build/compile_commands.json");
 	if (!strcmp(check, "plan"))
 		return add_dir_hashes(list, "planner/checks", ".json") ||
