@@ -160,9 +160,12 @@ test_verify_report_fails_on_any_changed_byte() {
   for f in index.html matrix.html fr/FR-APP-001.html ledger/bundle/events.jsonl \
       ledger/bundle/checkpoint evidence/trace.json search-index.js manifest.json; do
     rm -rf site && cp -r good site
-    # flip one byte in the middle of the file
+    # change one byte in the middle of the file (to a different one)
     size=$(stat -c %s "site/$f")
-    printf 'Z' | dd of="site/$f" bs=1 seek=$((size / 2)) conv=notrunc status=none
+    old=$(dd if="site/$f" bs=1 skip=$((size / 2)) count=1 status=none)
+    new=Z && [ "$old" != Z ] || new=Y
+    printf '%s' "$new" | dd of="site/$f" bs=1 seek=$((size / 2)) conv=notrunc status=none
+    cmp -s "site/$f" "good/$f" && { echo "$f: the byte did not change"; return 1; }
     run "$HW" verify-report site
     [ "$RC" -eq 1 ] || { echo "$f: a changed byte was not caught"; return 1; }
     expect_err "verify-report FAILED"
