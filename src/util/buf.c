@@ -84,14 +84,25 @@ int hw_buf_putc(hw_buf *b, char c)
 int hw_buf_printf(hw_buf *b, const char *fmt, ...)
 {
 	va_list ap;
+	size_t room = 0;
 	int n, err;
 
+	/* format straight into the free space; measure only when it is short
+	 * (most calls fit, and the second pass costs as much as the first) */
+	if (b->data && b->cap > b->len + 1)
+		room = b->cap - b->len;
 	va_start(ap, fmt);
 	/* hwledger-sast-ignore FF1019: the caller's format, checked by -Wformat=2 */
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(room ? b->data + b->len : NULL, room, fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		return hw_error_set(HW_EINVAL, NULL, 0, 0, "bad format");
+	if ((size_t)n < room && b->len + (size_t)n <= b->max) {
+		b->len += (size_t)n;
+		return HW_OK;
+	}
+	if (room)
+		b->data[b->len] = '\0'; /* undo the partial write */
 	err = buf_reserve(b, (size_t)n);
 	if (err)
 		return err;

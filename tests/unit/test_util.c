@@ -27,6 +27,27 @@ static void test_buf_grows_and_stops_at_its_cap(void **state)
 	hw_buf_free(&b);
 }
 
+/* Verifies: FR-CLI-007 */
+static void test_buf_printf_formats_in_place_and_grows_when_short(void **state)
+{
+	char big[1000];
+	hw_buf b;
+
+	(void)state;
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	hw_buf_init(&b, 0);
+	assert_int_equal(hw_buf_printf(&b, "<%s>", "a"), HW_OK);
+	/* longer than the free space: measured, grown, written once */
+	assert_int_equal(hw_buf_printf(&b, "[%s]", big), HW_OK);
+	assert_int_equal(hw_buf_printf(&b, "%d", 42), HW_OK);
+	assert_int_equal(b.len, 3 + 1001 + 2);
+	assert_int_equal(strlen(b.data), b.len);
+	assert_memory_equal(b.data, "<a>[x", 5);
+	assert_string_equal(b.data + b.len - 4, "x]42");
+	hw_buf_free(&b);
+}
+
 /* Verifies: FR-FRS-006 */
 static void test_utf8_validation_rejects_overlongs_surrogates_truncation(
 	void **state)
@@ -477,6 +498,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_buf_grows_and_stops_at_its_cap),
+		cmocka_unit_test(test_buf_printf_formats_in_place_and_grows_when_short),
 		cmocka_unit_test(
 			test_utf8_validation_rejects_overlongs_surrogates_truncation),
 		cmocka_unit_test(test_error_message_carries_file_line_col),
