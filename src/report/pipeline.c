@@ -278,8 +278,16 @@ static int run_checks(ctx *c)
 		if (!strcmp(name, "sast")) {
 			arg(&a, "-q");
 			arg(&a, "sast");
-			arg(&a, "--tool");
-			arg(&a, "all");
+			/* by name: a missing analyzer is then exit 3, and
+			 * the check is recorded as not run */
+			for (size_t t = 0; t < 4; t++) {
+				static const char *const tools[] = {
+					"cppcheck", "clang-tidy", "flawfinder",
+					"gcc"};
+
+				arg(&a, "--tool");
+				arg(&a, tools[t]);
+			}
 			arg_baseline(&a);
 		} else if (!strcmp(name, "trace") || !strcmp(name, "gate")) {
 			arg(&a, "-q");

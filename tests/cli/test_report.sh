@@ -84,6 +84,20 @@ test_report_exit_0_only_when_every_check_passed() {
   expect_rc 0
   expect_out "report: pass — sast pass, trace pass, gate pass, plan pass, probe not run"
   jq -e '.checks[4].optional == true' build/checks/report.json >/dev/null
+  # an analyzer missing from PATH: SAST cannot run, the report fails
+  # until the policy makes SAST optional too
+  mkdir bin
+  for t in clang-tidy flawfinder gcc cc python3 sh env; do
+    ln -s "$(command -v "$t")" "bin/$t"
+  done
+  run env PATH="$PWD/bin" "$HW" report "${REPORT_INPUTS[@]}"
+  expect_rc 1
+  expect_out "sast not run"
+  expect_out "sast: hwledger: cppcheck"
+  jq '.optional_checks = ["probe", "sast"]' traceability/policy.json > x && mv x traceability/policy.json
+  run env PATH="$PWD/bin" "$HW" report "${REPORT_INPUTS[@]}"
+  expect_rc 0
+  expect_out "report: pass — sast not run"
   # a failing plan check fails the report
   cp "$ROOT/planner/checks/llama-3.1-8b.json" planner/checks/zz-wrong.json
   jq '.expect.kv_bytes_per_token = 1' planner/checks/zz-wrong.json > x && mv x planner/checks/zz-wrong.json
