@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #define OUT_MAX ((size_t)256 << 20)
@@ -83,14 +82,6 @@ static void argv_free(argv_b *a)
 {
 	for (size_t i = 0; i < a->nowned; i++)
 		free(a->owned[i]);
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* "report: WHAT" on stderr when progress is on (a TTY). */
@@ -186,14 +177,14 @@ static int run_check(ctx *c, hw_report_check *k, argv_b *a, const char *doc,
 		     int from_stdout)
 {
 	hw_cmd_result res;
-	double t0 = now_s();
+	double t0 = hw_now_s();
 	int err;
 
 	if (c->o->progress)
 		fprintf(stderr, "report: %s ...\n", k->name);
 	if ((err = run_self(c, a, &res)))
 		return err;
-	k->seconds = now_s() - t0;
+	k->seconds = hw_now_s() - t0;
 	if (from_stdout && !res.timed_out && !res.signal &&
 	    (res.status == 0 || res.status == 1) && res.out.len &&
 	    (err = hw_file_write_atomic(doc, res.out.data, res.out.len))) {

@@ -123,6 +123,8 @@ int page_end(hw_buf *b, const char *root);
 int site_write(site *s, const char *rel, const hw_buf *b);
 /* The same without a manifest entry (the manifest and its signature). */
 int site_write_unlisted(site *s, const char *rel, const hw_buf *b);
+/* Copies a file byte for byte into the site's FOLDER. */
+int site_copy_file(site *s, const char *src, const char *folder);
 /* <span class="badge st-WORD">WORD</span> */
 int html_badge(hw_buf *b, const char *word);
 /* A link to a source line: root + page + "#L" + line. */

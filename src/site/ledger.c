@@ -98,30 +98,15 @@ int site_copy_bundle(site *s)
 {
 	char **names = NULL;
 	size_t n = 0;
-	hw_buf data, rel;
 	int err;
 
 	if (!s->have_bundle)
 		return HW_OK;
 	if ((err = hw_dir_list(&names, &n, s->bundle_dir, "")))
 		return err;
-	hw_buf_init(&data, 0);
-	hw_buf_init(&rel, 0);
-	for (size_t i = 0; i < n && !err; i++) {
-		const char *base = strrchr(names[i], '/');
-
-		if (hw_path_is_dir(names[i]))
-			continue;
-		hw_buf_clear(&data);
-		hw_buf_clear(&rel);
-		err = hw_file_read(&data, names[i], (size_t)256 << 20);
-		err = err ? err
-			  : hw_buf_printf(&rel, "ledger/bundle/%s",
-					  base ? base + 1 : names[i]);
-		err = err ? err : site_write(s, rel.data, &data);
-	}
-	hw_buf_free(&data);
-	hw_buf_free(&rel);
+	for (size_t i = 0; i < n && !err; i++)
+		if (!hw_path_is_dir(names[i]))
+			err = site_copy_file(s, names[i], "ledger/bundle");
 	hw_strv_free(names);
 	return err;
 }

@@ -206,6 +206,26 @@ int site_write_unlisted(site *s, const char *rel, const hw_buf *b)
 	return err;
 }
 
+/* Copies the file at src into the site as FOLDER/NAME (NAME: src's last
+ * path component), byte for byte. */
+int site_copy_file(site *s, const char *src, const char *folder)
+{
+	const char *base = strrchr(src, '/');
+	hw_buf data, rel;
+	int err;
+
+	hw_buf_init(&data, 0);
+	hw_buf_init(&rel, 0);
+	err = hw_file_read(&data, src, (size_t)256 << 20);
+	err = err ? err
+		  : hw_buf_printf(&rel, "%s/%s", folder,
+				  base ? base + 1 : src);
+	err = err ? err : site_write(s, rel.data, &data);
+	hw_buf_free(&data);
+	hw_buf_free(&rel);
+	return err;
+}
+
 int html_badge(hw_buf *b, const char *word)
 {
 	hw_buf cls;

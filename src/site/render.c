@@ -207,30 +207,17 @@ static int copy_evidence(site *s)
 	static const char *const docs[] = {
 		"trace.json", "gate.json",	    "sast.json",  "plan.json",
 		"probe.json", "ledger-verify.json", "report.json"};
-	hw_buf data, rel;
 	int err = HW_OK;
 
-	hw_buf_init(&data, 0);
-	hw_buf_init(&rel, 0);
 	for (size_t i = 0; i < sizeof(docs) / sizeof(*docs) && !err; i++) {
 		char *path = hw_path_join(s->o->checks_dir, docs[i]);
 
-		if (!path) {
-			err = HW_ENOMEM;
-			break;
-		}
-		hw_buf_clear(&data);
-		hw_buf_clear(&rel);
-		if (hw_path_exists(path)) {
-			err = hw_file_read(&data, path, (size_t)256 << 20);
-			err = err ? err
-				  : hw_buf_printf(&rel, "evidence/%s", docs[i]);
-			err = err ? err : site_write(s, rel.data, &data);
-		}
+		if (!path)
+			return HW_ENOMEM;
+		if (hw_path_exists(path))
+			err = site_copy_file(s, path, "evidence");
 		free(path);
 	}
-	hw_buf_free(&data);
-	hw_buf_free(&rel);
 	return err;
 }
 

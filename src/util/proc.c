@@ -18,7 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static double now_s(void)
+double hw_now_s(void)
 {
 	struct timespec ts;
 
@@ -49,7 +49,7 @@ int hw_run(hw_cmd_result *r, char *const argv[], double timeout_s,
 {
 	int fds[2], efds[2], status = 0, open_fds = 2;
 	pid_t pid;
-	double deadline = now_s() + timeout_s;
+	double deadline = hw_now_s() + timeout_s;
 
 	memset(r, 0, sizeof(*r));
 	r->status = -1;
@@ -92,7 +92,7 @@ int hw_run(hw_cmd_result *r, char *const argv[], double timeout_s,
 	close(efds[1]);
 	while (open_fds) {
 		struct pollfd pf[2] = {{fds[0], POLLIN, 0}, {efds[0], POLLIN, 0}};
-		double left = deadline - now_s();
+		double left = deadline - hw_now_s();
 		char chunk[65536];
 		int rc;
 

@@ -191,6 +191,8 @@ typedef struct hw_cmd_result {
 int hw_run(hw_cmd_result *r, char *const argv[], double timeout_s,
 	   size_t max_out);
 void hw_cmd_result_free(hw_cmd_result *r);
+/* Seconds on the monotonic clock (for deadlines and durations). */
+double hw_now_s(void);
 
 /* ---- hashing ---------------------------------------------------------- */
 
