@@ -323,6 +323,26 @@ const hw_pubkey *hw_keyring_find(const hw_keyring *ring, const uint8_t id[4])
 	return NULL;
 }
 
+int hw_keyring_has(const hw_keyring *ring, const hw_pubkey *k)
+{
+	const hw_pubkey *t = hw_keyring_find(ring, k->id);
+
+	return t && memcmp(t->pk, k->pk, sizeof(t->pk)) == 0;
+}
+
+/* Implements: FR-REPORT-002 */
+int hw_key_listed(const char *path, const hw_pubkey *k)
+{
+	hw_keyring ring = {0};
+	int listed = 0;
+
+	if (path && hw_path_exists(path) && !hw_keyring_load(&ring, path))
+		listed = hw_keyring_has(&ring, k);
+	hw_keyring_free(&ring);
+	hw_error_clear();
+	return listed;
+}
+
 const hw_pubkey *hw_keyring_find_at(const hw_keyring *ring,
 				    const uint8_t id[4], uint64_t seq)
 {

@@ -68,6 +68,11 @@ const hw_pubkey *hw_keyring_find_at(const hw_keyring *ring,
 /* The event kind that hands signing over from one key to the next. */
 #define HW_EVENT_KEY_ROTATION "key-rotation"
 void hw_keyring_free(hw_keyring *ring);
+/* 1 when ring holds k itself (same key id and the same public key). */
+int hw_keyring_has(const hw_keyring *ring, const hw_pubkey *k);
+/* 1 when the key list at path (e.g. HW_LEDGER_TRUSTED) holds k; 0 when it
+ * does not, or the file is missing or unreadable. */
+int hw_key_listed(const char *path, const hw_pubkey *k);
 /* A detached Ed25519 signature over p[0..n) as base64 (88 bytes + NUL). */
 #define HW_SIG_B64_LEN 89
 void hw_blob_sign(char out[HW_SIG_B64_LEN], const void *p, size_t n,

@@ -111,6 +111,17 @@ int hw_parse_nvidia_smi_csv(hw_probe *p, const char *text, size_t len)
 }
 
 /* A number from a rocm-smi field: it prints numbers as strings. */
+/* Free memory from total and used, when both are known and consistent
+ * (rocm-smi and amdgpu sysfs report no free figure of their own). */
+static void derive_free(hw_gpu_probe *g)
+{
+	const hw_reading *t = &g->r[GR_MEM_TOTAL], *u = &g->r[GR_MEM_USED];
+
+	if (t->status == HW_READ_OK && u->status == HW_READ_OK &&
+	    t->value >= u->value)
+		hw_reading_ok(&g->r[GR_MEM_FREE], t->value - u->value, "bytes");
+}
+
 static void rocm_num(hw_reading *r, const cJSON *card, const char *part,
 		     const char *unit, double scale)
 {
@@ -179,13 +190,7 @@ int hw_parse_rocm_smi_json(hw_probe *p, const char *text, size_t len)
 		rocm_num(&g->r[GR_MEM_TOTAL], card, "VRAM Total Memory", "bytes", 1);
 		rocm_num(&g->r[GR_MEM_USED], card, "VRAM Total Used Memory", "bytes",
 			 1);
-		if (g->r[GR_MEM_TOTAL].status == HW_READ_OK &&
-		    g->r[GR_MEM_USED].status == HW_READ_OK &&
-		    g->r[GR_MEM_TOTAL].value >= g->r[GR_MEM_USED].value)
-			hw_reading_ok(&g->r[GR_MEM_FREE],
-				      g->r[GR_MEM_TOTAL].value -
-					      g->r[GR_MEM_USED].value,
-				      "bytes");
+		derive_free(g);
 		rocm_num(&g->r[GR_UTIL], card, "GPU use (%)", "%", 1);
 		rocm_num(&g->r[GR_TEMP], card, "Temperature (Sensor edge)", "C", 1);
 		rocm_num(&g->r[GR_POWER], card, "Power (W)", "W", 1);
@@ -319,13 +324,7 @@ void hw_probe_amd_sysfs(hw_probe *p, const char *root)
 		sysfs_num(&g->r[GR_MEM_TOTAL], path, "bytes", 1);
 		snprintf(path, sizeof(path), "%s/device/mem_info_vram_used", cards[i]);
 		sysfs_num(&g->r[GR_MEM_USED], path, "bytes", 1);
-		if (g->r[GR_MEM_TOTAL].status == HW_READ_OK &&
-		    g->r[GR_MEM_USED].status == HW_READ_OK &&
-		    g->r[GR_MEM_TOTAL].value >= g->r[GR_MEM_USED].value)
-			hw_reading_ok(&g->r[GR_MEM_FREE],
-				      g->r[GR_MEM_TOTAL].value -
-					      g->r[GR_MEM_USED].value,
-				      "bytes");
+		derive_free(g);
 		snprintf(path, sizeof(path), "%s/device/gpu_busy_percent", cards[i]);
 		sysfs_num(&g->r[GR_UTIL], path, "%", 1);
 		snprintf(path, sizeof(path), "%s/device/hwmon", cards[i]);

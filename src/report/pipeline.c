@@ -655,8 +655,6 @@ static int checkpoint_anchor_export(ctx *c, const char *pubfile)
 static int signing_key(ctx *c, hw_seckey *k, char *pubfile, size_t size)
 {
 	char path[4096], line[192];
-	hw_keyring ring = {0};
-	const hw_pubkey *t;
 	int err = hw_seckey_find(k, path, sizeof(path));
 
 	if (err == HW_ENOTFOUND) {
@@ -675,13 +673,7 @@ static int signing_key(ctx *c, hw_seckey *k, char *pubfile, size_t size)
 		return err;
 	}
 	snprintf(c->r->key_name, sizeof(c->r->key_name), "%s", k->pub.name);
-	if (hw_path_exists(HW_LEDGER_TRUSTED) &&
-	    !hw_keyring_load(&ring, HW_LEDGER_TRUSTED)) {
-		t = hw_keyring_find(&ring, k->pub.id);
-		c->r->key_trusted = t && !memcmp(t->pk, k->pub.pk, 32);
-	}
-	hw_keyring_free(&ring);
-	hw_error_clear();
+	c->r->key_trusted = hw_key_listed(HW_LEDGER_TRUSTED, &k->pub);
 	hw_pubkey_format(line, sizeof(line), &k->pub);
 	snprintf(pubfile, size, "%s/signing-key.pub", c->checks);
 	{

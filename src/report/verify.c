@@ -178,7 +178,6 @@ static int check_bundle(const char *dir, const hw_pubkey *key,
 	hw_checkpoint cp;
 	hw_verify_report vr;
 	hw_verify_opts vo = {&ring, 0, NULL, 1};
-	const hw_pubkey *k;
 	int err = keys ? HW_OK : HW_ENOMEM;
 
 	if (!err && (hw_bundle_load(bundle, events, &cp) ||
@@ -189,8 +188,7 @@ static int check_bundle(const char *dir, const hw_pubkey *key,
 		hw_keyring_free(&ring);
 		return err;
 	}
-	k = err ? NULL : hw_keyring_find(&ring, key->id);
-	if (!err && (!k || memcmp(k->pk, key->pk, 32) != 0))
+	if (!err && !hw_keyring_has(&ring, key))
 		err = failf(v,
 			    "ledger/bundle/keys: the manifest's key %s is "
 			    "not among the bundle's keys",
@@ -320,17 +318,8 @@ int hw_report_verify_dir(const char *dir, const char *trusted_keys,
 	}
 	if (!err)
 		err = check_verdicts(dir, &events, v);
-	if (!err && trusted_keys && hw_path_exists(trusted_keys)) {
-		hw_keyring ring = {0};
-		const hw_pubkey *t;
-
-		if (!hw_keyring_load(&ring, trusted_keys)) {
-			t = hw_keyring_find(&ring, key.id);
-			v->trusted = t && memcmp(t->pk, key.pk, 32) == 0;
-		}
-		hw_keyring_free(&ring);
-		hw_error_clear();
-	}
+	if (!err)
+		v->trusted = hw_key_listed(trusted_keys, &key);
 	if (!err)
 		snprintf(v->message, sizeof(v->message),
 			 "%zu files match the signed manifest; %zu events "
