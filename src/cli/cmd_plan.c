@@ -31,6 +31,18 @@ static int parse_count(const char *s, long *out, long max)
 	return 1;
 }
 
+/* A fraction in (0, 1]: "0.85". */
+static int parse_fraction(const char *s, double *out)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (end == s || *end || !(v > 0 && v <= 1))
+		return 0;
+	*out = v;
+	return 1;
+}
+
 static void gib(char *out, size_t n, double b)
 {
 	snprintf(out, n, "%8.2f GiB", b / 1073741824.0);
@@ -282,6 +294,64 @@ static int plan_check(hw_cli *cli, int argc, char **argv)
 	return hw_cli_finish(failed ? HW_EXIT_FAIL : HW_EXIT_OK);
 }
 
+/* Implements: FR-PLAN-007 */
+static int run_cheapest(const hw_model *m, const hw_plan_inputs *in,
+			double max_util, long top, int json)
+{
+	hw_offer *offers = NULL;
+	hw_choice *c = NULL;
+	size_t noffers = 0, n = 0, shown;
+	int err;
+
+	if ((err = hw_offers_load(&offers, &noffers, GPUS)) ||
+	    (err = hw_plan_cheapest(&c, &n, m, in, offers, noffers, max_util))) {
+		free(offers);
+		return hw_cli_error(err);
+	}
+	shown = n < (size_t)top ? n : (size_t)top;
+	if (json) {
+		hw_buf o;
+
+		hw_buf_init(&o, 0);
+		err = hw_cheapest_json(&o, m, in, max_util, noffers, c, shown);
+		if (!err)
+			fwrite(o.data, 1, o.len, stdout);
+		hw_buf_free(&o);
+	} else {
+		printf("cheapest configurations for %s: ctx %ld, batch %ld, "
+		       "weights %s, KV %s, engine %s\n",
+		       m->name, in->ctx, in->batch,
+		       in->quant[0] ? in->quant : m->dtype,
+		       in->kv_dtype[0] ? in->kv_dtype : "fp16", in->engine.name);
+		printf("%zu of %zu prices have a layout that fits in %.0f%% of "
+		       "GPU memory; the %zu cheapest:\n\n",
+		       n, noffers, 100 * max_util, shown);
+		if (shown)
+			printf("%8s %9s %4s %6s  %-15s %-13s %-5s %s\n", "$/hour",
+			       "$/M tok", "GPUs", "TPxPP", "GPU", "provider", "use",
+			       "price as of");
+		for (size_t i = 0; i < shown; i++)
+			printf("%8.2f %9.2f %4d %3dx%-2d  %-15s %-13s %3.0f%%  "
+			       "%s\n",
+			       c[i].usd_per_hour, c[i].usd_per_mtok,
+			       c[i].tp * c[i].pp, c[i].tp, c[i].pp,
+			       c[i].offer->gpu.name, c[i].offer->provider,
+			       100 * c[i].plan.utilization, c[i].offer->as_of);
+		printf("\n$/M tok: per million decoded tokens at the "
+		       "memory-bandwidth bound.\nPrices are dated quotes from "
+		       "the pages named in %s (\"prices\"); they move daily.\n",
+		       GPUS);
+	}
+	free(offers);
+	free(c);
+	if (err)
+		return hw_cli_finish(hw_cli_error(err));
+	if (!n)
+		return hw_cli_fail(HW_EXIT_FAIL, "no priced GPU configuration "
+						 "fits this plan");
+	return hw_cli_finish(HW_EXIT_OK);
+}
+
 /* Implements: FR-PLAN-003, FR-PLAN-004, FR-PLAN-005 */
 int hw_cmd_plan(hw_cli *cli, int argc, char **argv)
 {
@@ -290,8 +360,9 @@ int hw_cmd_plan(hw_cli *cli, int argc, char **argv)
 	hw_plan_inputs in;
 	hw_model m;
 	hw_plan p;
-	int json = 0, err;
-	long gpu_mem = 0;
+	int json = 0, cheapest = 0, layout = 0, err;
+	long gpu_mem = 0, top = 10;
+	double max_util = 1.0;
 
 	if (argc >= 2 && !strcmp(argv[1], "check"))
 		return plan_check(cli, argc - 1, argv + 1);
@@ -307,8 +378,8 @@ int hw_cmd_plan(hw_cli *cli, int argc, char **argv)
 			hw_cli_print_command_usage(stdout, hw_cli_find("plan"));
 			return hw_cli_finish(HW_EXIT_OK);
 		}
-		if (!strcmp(a, "--json")) {
-			json = 1;
+		if (!strcmp(a, "--json") || !strcmp(a, "--cheapest")) {
+			*(a[2] == 'j' ? &json : &cheapest) = 1;
 			continue;
 		}
 		if (!v)
@@ -335,9 +406,13 @@ int hw_cmd_plan(hw_cli *cli, int argc, char **argv)
 		else if (!strcmp(a, "--batch") && parse_count(v, &n, 1L << 20))
 			in.batch = n;
 		else if (!strcmp(a, "--tp") && parse_count(v, &n, 1024))
-			in.tp = (int)n;
+			in.tp = (int)n, layout = 1;
 		else if (!strcmp(a, "--pp") && parse_count(v, &n, 64))
-			in.pp = (int)n;
+			in.pp = (int)n, layout = 1;
+		else if (!strcmp(a, "--top") && parse_count(v, &n, 1000))
+			top = n;
+		else if (!strcmp(a, "--max-util") && parse_fraction(v, &max_util))
+			;
 		else
 			return hw_cli_usage_error("plan", "plan: bad argument '%s "
 							  "%s'",
@@ -345,9 +420,16 @@ int hw_cmd_plan(hw_cli *cli, int argc, char **argv)
 	}
 	if (!model)
 		return hw_cli_usage_error("plan", "plan needs --model PATH");
+	if (cheapest && (gpu || gpu_mem || layout || export || sweep))
+		return hw_cli_usage_error("plan", "--cheapest chooses the GPU and "
+						  "the TP x PP layout itself: "
+						  "drop --gpu, --gpu-mem, --tp, "
+						  "--pp, --export and --sweep");
 	if ((err = hw_model_load(&m, model)) ||
 	    (err = hw_engine_find(&in.engine, ENGINES, engine)))
 		return hw_cli_error(err);
+	if (cheapest)
+		return run_cheapest(&m, &in, max_util, top, json);
 	if (gpu && !strcmp(gpu, "probed")) {
 		/* plan against the free memory of this machine's first GPU */
 		hw_probe *pr = calloc(1, sizeof(*pr));

@@ -31,6 +31,9 @@ static const hw_command commands[] = {
 	 "[--kv-dtype D] [--tp N] [--pp N] [--engine vllm|llama.cpp|mlx] "
 	 "[--gpu NAME | --gpu-mem BYTES] [--json] "
 	 "[--export vllm|llama.cpp|mlx] [--sweep 'ctx=1k..128k batch=1..64']\n"
+	 "hwledger plan --model PATH --cheapest [--top N] [--max-util F] "
+	 "[--ctx N] [--batch N] [--quant Q] [--kv-dtype D] [--engine E] "
+	 "[--json]\n"
 	 "hwledger plan check [DIR] [--json]"},
 	{"probe", hw_cmd_probe, "probe GPUs and hosts, run probe checks",
 	 "hwledger probe [--json] [--ssh USER@HOST]... [--hosts FILE] "

@@ -4,6 +4,8 @@
  */
 #include "planner.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const cJSON *find_named(const cJSON *root, const char *list,
@@ -27,6 +29,27 @@ static double num(const cJSON *o, const char *key)
 	return cJSON_IsNumber(v) ? v->valuedouble : -1;
 }
 
+/* Fills g from a "gpus" entry; positive memory and bandwidth or HW_EINVAL. */
+static int gpu_from(hw_gpu *g, const cJSON *e, const char *catalog)
+{
+	const cJSON *vendor = cJSON_GetObjectItemCaseSensitive(e, "vendor");
+
+	memset(g, 0, sizeof(*g));
+	snprintf(g->name, sizeof(g->name), "%s",
+		 cJSON_GetObjectItemCaseSensitive(e, "name")->valuestring);
+	if (cJSON_IsString(vendor))
+		snprintf(g->vendor, sizeof(g->vendor), "%s",
+			 vendor->valuestring);
+	g->memory_bytes = num(e, "memory_gib") * 1073741824.0;
+	g->bandwidth = num(e, "bandwidth_gb_s") * 1e9;
+	if (g->memory_bytes <= 0 || g->bandwidth <= 0)
+		return hw_error_set(HW_EINVAL, catalog, 0, 0,
+				    "GPU '%s' needs positive \"memory_gib\" and "
+				    "\"bandwidth_gb_s\"",
+				    g->name);
+	return HW_OK;
+}
+
 /* Implements: FR-PLAN-004 */
 int hw_gpu_find(hw_gpu *g, const char *catalog, const char *name)
 {
@@ -44,17 +67,130 @@ int hw_gpu_find(hw_gpu *g, const char *catalog, const char *name)
 				    "no GPU named '%s' (see the \"gpus\" list)",
 				    name);
 	}
-	snprintf(g->name, sizeof(g->name), "%s",
-		 cJSON_GetObjectItemCaseSensitive(e, "name")->valuestring);
-	g->memory_bytes = num(e, "memory_gib") * 1073741824.0;
-	g->bandwidth = num(e, "bandwidth_gb_s") * 1e9;
-	if (g->memory_bytes <= 0 || g->bandwidth <= 0)
-		err = hw_error_set(HW_EINVAL, catalog, 0, 0,
-				   "GPU '%s' needs positive \"memory_gib\" and "
-				   "\"bandwidth_gb_s\"",
-				   name);
+	err = gpu_from(g, e, catalog);
 	cJSON_Delete(root);
 	return err;
+}
+
+/* The number in s[at..at+len) when every character is a digit, else -1. */
+static int digits(const char *s, size_t at, size_t len)
+{
+	int v = 0;
+
+	for (size_t k = at; k < at + len; k++) {
+		if (s[k] < '0' || s[k] > '9')
+			return -1;
+		v = v * 10 + (s[k] - '0');
+	}
+	return v;
+}
+
+/* "YYYY-MM-DD" or "YYYY-MM", with a real month and day. */
+static int is_date(const char *s)
+{
+	size_t len = strlen(s);
+	int y, mo, d = 1;
+
+	if ((len != 7 && len != 10) || s[4] != '-' ||
+	    (len == 10 && s[7] != '-'))
+		return 0;
+	y = digits(s, 0, 4);
+	mo = digits(s, 5, 2);
+	if (len == 10)
+		d = digits(s, 8, 2);
+	return y >= 2000 && mo >= 1 && mo <= 12 && d >= 1 && d <= 31;
+}
+
+static const char *str(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	return cJSON_IsString(v) && v->valuestring[0] ? v->valuestring : NULL;
+}
+
+/* One "prices" entry into o, or HW_EINVAL naming the entry and the key. */
+static int offer_from(hw_offer *o, const cJSON *root, const cJSON *e,
+		      int index, const char *catalog)
+{
+	const char *gpu = str(e, "gpu"), *provider = str(e, "provider"),
+		   *as_of = str(e, "as_of"), *source = str(e, "source"),
+		   *offering = str(e, "offering");
+	const cJSON *units = cJSON_GetObjectItemCaseSensitive(e, "gpus"), *g;
+	double usd = num(e, "usd_per_hour");
+
+	memset(o, 0, sizeof(*o));
+	if (!gpu || !provider || !source)
+		return hw_error_set(HW_EINVAL, catalog, 0, 0,
+				    "prices[%d] needs \"gpu\", \"provider\" "
+				    "and \"source\"",
+				    index);
+	if (!(g = find_named(root, "gpus", gpu)))
+		return hw_error_set(HW_EINVAL, catalog, 0, 0,
+				    "prices[%d]: no GPU named '%s' in the "
+				    "\"gpus\" list",
+				    index, gpu);
+	if (!(usd > 0) || usd > 1e6)
+		return hw_error_set(HW_EINVAL, catalog, 0, 0,
+				    "prices[%d]: \"usd_per_hour\" must be a "
+				    "positive number",
+				    index);
+	if (!as_of || !is_date(as_of))
+		return hw_error_set(HW_EINVAL, catalog, 0, 0,
+				    "prices[%d]: \"as_of\" must be a date "
+				    "(YYYY-MM-DD or YYYY-MM)",
+				    index);
+	if (units && (!cJSON_IsNumber(units) || units->valuedouble < 1 ||
+		      units->valuedouble > 1024 ||
+		      units->valuedouble != (int)units->valuedouble))
+		return hw_error_set(HW_EINVAL, catalog, 0, 0,
+				    "prices[%d]: \"gpus\" must be a whole "
+				    "number from 1 to 1024",
+				    index);
+	o->gpus = units ? (int)units->valuedouble : 1;
+	o->usd_per_hour = usd;
+	snprintf(o->provider, sizeof(o->provider), "%s", provider);
+	snprintf(o->offering, sizeof(o->offering), "%s",
+		 offering ? offering : "");
+	snprintf(o->as_of, sizeof(o->as_of), "%s", as_of);
+	snprintf(o->source, sizeof(o->source), "%s", source);
+	return gpu_from(&o->gpu, g, catalog);
+}
+
+/* Implements: FR-PLAN-007 */
+int hw_offers_load(hw_offer **offers, size_t *n, const char *catalog)
+{
+	cJSON *root = NULL;
+	const cJSON *list, *e;
+	hw_offer *all = NULL;
+	int err, count, i = 0;
+
+	*offers = NULL;
+	*n = 0;
+	if ((err = hw_json_load(&root, catalog, (size_t)4 << 20)))
+		return err;
+	list = cJSON_GetObjectItemCaseSensitive(root, "prices");
+	if (!cJSON_IsArray(list) || !(count = cJSON_GetArraySize(list))) {
+		cJSON_Delete(root);
+		return hw_error_set(HW_EINVAL, catalog, 0, 0,
+				    "no \"prices\" list: nothing to compare");
+	}
+	if (!(all = calloc((size_t)count, sizeof(*all)))) {
+		cJSON_Delete(root);
+		return hw_error_set(HW_ENOMEM, catalog, 0, 0, "out of memory");
+	}
+	cJSON_ArrayForEach(e, list) {
+		if ((err = offer_from(&all[i], root, e, i, catalog)))
+			break;
+		i++;
+	}
+	cJSON_Delete(root);
+	if (err) {
+		free(all);
+		return err;
+	}
+	*offers = all;
+	*n = (size_t)count;
+	return HW_OK;
 }
 
 int hw_engine_find(hw_engine *en, const char *catalog, const char *name)

@@ -71,3 +71,64 @@ int hw_plan_json(hw_buf *out, const hw_model *m, const hw_plan_inputs *in,
 	hw_jw_end(&w);
 	return hw_jw_finish(&w);
 }
+
+/* Implements: FR-PLAN-007 */
+int hw_cheapest_json(hw_buf *out, const hw_model *m, const hw_plan_inputs *in,
+		     double max_util, size_t noffers, const hw_choice *c,
+		     size_t n)
+{
+	hw_jw w;
+
+	hw_jw_init(&w, out, 1);
+	hw_jw_object(&w);
+	hw_jw_kstr(&w, "schema", "hwledger.cheapest/1");
+	hw_jw_kstr(&w, "model", m->name);
+	hw_jw_key(&w, "inputs");
+	hw_jw_object(&w);
+	hw_jw_kint(&w, "ctx", in->ctx);
+	hw_jw_kint(&w, "batch", in->batch);
+	hw_jw_kstr(&w, "quant", in->quant[0] ? in->quant : m->dtype);
+	hw_jw_kstr(&w, "kv_dtype", in->kv_dtype[0] ? in->kv_dtype : "fp16");
+	hw_jw_kstr(&w, "engine", in->engine.name);
+	knum(&w, "max_util", max_util);
+	hw_jw_end(&w);
+	hw_jw_kint(&w, "prices", (long long)noffers);
+	hw_jw_key(&w, "configurations");
+	hw_jw_array(&w);
+	for (size_t i = 0; i < n; i++) {
+		const hw_offer *o = c[i].offer;
+
+		hw_jw_object(&w);
+		hw_jw_kstr(&w, "gpu", o->gpu.name);
+		hw_jw_kint(&w, "gpus", (long long)c[i].tp * c[i].pp);
+		hw_jw_kint(&w, "tp", c[i].tp);
+		hw_jw_kint(&w, "pp", c[i].pp);
+		hw_jw_kstr(&w, "provider", o->provider);
+		hw_jw_kstr(&w, "offering", o->offering);
+		knum(&w, "usd_per_hour", c[i].usd_per_hour);
+		knum(&w, "usd_per_million_tokens", c[i].usd_per_mtok);
+		knum(&w, "decode_tokens_per_s_max",
+		     c[i].plan.decode_tokens_per_s);
+		knum(&w, "per_gpu_bytes", c[i].plan.per_gpu_bytes);
+		knum(&w, "utilization", c[i].plan.utilization);
+		hw_jw_kstr(&w, "band", c[i].plan.band);
+		hw_jw_kint(&w, "price_unit_gpus", o->gpus);
+		knum(&w, "price_usd_per_unit_hour", o->usd_per_hour);
+		hw_jw_kstr(&w, "price_as_of", o->as_of);
+		hw_jw_kstr(&w, "price_source", o->source);
+		hw_jw_end(&w);
+	}
+	hw_jw_end(&w);
+	hw_jw_key(&w, "assumptions");
+	hw_jw_array(&w);
+	hw_jw_str(&w, "each price is the one dated in price_as_of on the page "
+		      "in price_source; prices move daily");
+	hw_jw_str(&w, "a configuration pays for whole rented units: "
+		      "ceil(gpus / price_unit_gpus) x the unit's hourly price");
+	hw_jw_str(&w, "cost per million tokens: hourly cost / (3600 x the "
+		      "memory-bandwidth bound on decode tokens/s at this batch)");
+	hw_jw_str(&w, "layouts tried: TP and PP each 1, 2, 4 or 8");
+	hw_jw_end(&w);
+	hw_jw_end(&w);
+	return hw_jw_finish(&w);
+}

@@ -149,4 +149,45 @@ int hw_plan_check_file(cJSON **result, const char *path);
 int hw_gpu_find(hw_gpu *g, const char *catalog, const char *name);
 int hw_engine_find(hw_engine *e, const char *catalog, const char *name);
 
+/* ---- prices and the cheapest configurations (specs/planner.md) -------- */
+
+/* One dated hourly price of the catalog's "prices" list. */
+typedef struct hw_offer {
+	hw_gpu gpu;
+	char provider[48];
+	char offering[64];
+	char as_of[16];         /* YYYY-MM-DD, or YYYY-MM */
+	char source[256];       /* the page the price was read from */
+	int gpus;               /* GPUs in one rented unit (an instance) */
+	double usd_per_hour;    /* per unit */
+} hw_offer;
+
+/* The cheapest configuration of one offer that fits a plan. */
+typedef struct hw_choice {
+	const hw_offer *offer;
+	int tp, pp;             /* tp * pp GPUs */
+	double usd_per_hour;    /* ceil(tp * pp / gpus) units */
+	double usd_per_mtok;    /* per million decoded tokens, bandwidth bound */
+	hw_plan plan;
+} hw_choice;
+
+/*
+ * Reads every price of the catalog, each tied to a catalog GPU. A price
+ * without a positive amount, a date, a source or a known GPU is HW_EINVAL.
+ */
+int hw_offers_load(hw_offer **offers, size_t *n, const char *catalog);
+/*
+ * For every offer, the cheapest TP x PP configuration (TP and PP in 1, 2,
+ * 4, 8) whose per-GPU memory is at most max_util of the GPU's; sorted by
+ * hourly cost, then cost per million tokens. Offers with no fitting
+ * configuration are left out. *out is NULL when none fits.
+ */
+int hw_plan_cheapest(hw_choice **out, size_t *n, const hw_model *m,
+		     const hw_plan_inputs *in, const hw_offer *offers,
+		     size_t noffers, double max_util);
+/* The n choices as JSON (schema hwledger.cheapest/1). */
+int hw_cheapest_json(hw_buf *out, const hw_model *m, const hw_plan_inputs *in,
+		     double max_util, size_t noffers, const hw_choice *c,
+		     size_t n);
+
 #endif

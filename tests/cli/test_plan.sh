@@ -100,3 +100,50 @@ test_plan_bad_models_and_options_exit_2() {
   expect_rc 2
   expect_err "broken.gguf"
 }
+
+# Verifies: FR-PLAN-007
+test_plan_cheapest_lists_priced_layouts_that_fit() {
+  run plan --model "$M/llama-3.1-70b.json" --ctx 8k --cheapest --json
+  expect_rc 0
+  jq -e '.schema == "hwledger.cheapest/1" and .prices >= 20
+         and (.configurations | length) == 10
+         and ([.configurations[].usd_per_hour] | . == sort)
+         and (.configurations | all(.utilization <= 1 and .gpus == .tp * .pp
+              and (.price_source | startswith("https://"))
+              and (.price_as_of | test("^20[0-9]{2}-[01][0-9](-[0-3][0-9])?$"))
+              and ((.usd_per_hour - ((.gpus / .price_unit_gpus) | ceil) * .price_usd_per_unit_hour) | fabs) < 1e-9
+              and ((.usd_per_million_tokens - .usd_per_hour * 1e6 / 3600 / .decode_tokens_per_s_max) | fabs) < 1e-3))' \
+    <<<"$OUT" >/dev/null || { echo "$OUT"; return 1; }
+  # the cheapest layout is a plan that fits on its own
+  local gpu tp pp bytes
+  gpu=$(jq -r '.configurations[0].gpu' <<<"$OUT")
+  tp=$(jq -r '.configurations[0].tp' <<<"$OUT")
+  pp=$(jq -r '.configurations[0].pp' <<<"$OUT")
+  bytes=$(jq -r '.configurations[0].per_gpu_bytes' <<<"$OUT")
+  run plan --model "$M/llama-3.1-70b.json" --ctx 8k --gpu "$gpu" --tp "$tp" --pp "$pp" --json
+  jq -e --argjson b "$bytes" '.fits == true and .per_gpu_bytes == $b' <<<"$OUT" >/dev/null
+  run plan --model "$M/llama-3.1-70b.json" --ctx 8k --cheapest --top 3
+  expect_rc 0
+  expect_out "the 3 cheapest:"
+  [ "$(grep -cE '^ +[0-9]+\.[0-9]{2} +[0-9]+\.[0-9]{2} +[0-9]+ ' <<<"$OUT")" = 3 ] || { echo "$OUT"; return 1; }
+  expect_out "they move daily"
+}
+
+# Verifies: FR-PLAN-007
+test_plan_cheapest_refuses_and_fails_honestly() {
+  run plan --model "$M/llama-3.1-70b.json" --cheapest --max-util 0.001
+  expect_rc 1
+  expect_err "no priced GPU configuration fits this plan"
+  run plan --model "$M/llama-3.1-70b.json" --cheapest --gpu L4
+  expect_rc 2
+  expect_err "--cheapest chooses the GPU"
+  run plan --model "$M/llama-3.1-70b.json" --cheapest --max-util 1.5
+  expect_rc 2
+  # a catalog whose price has no date is refused, naming the entry
+  mkdir -p planner
+  cp "$ROOT/planner/engines.json" planner/
+  jq '.prices[1] |= del(.as_of)' "$ROOT/planner/gpus.json" > planner/gpus.json
+  run "$HW" plan --model "$M/llama-3.1-70b.json" --cheapest
+  expect_rc 2
+  expect_err "planner/gpus.json: prices[1]: \"as_of\" must be a date"
+}

@@ -582,6 +582,150 @@ static void test_plan_check_files_pass_fail_and_refuse(void **state)
 	assert_null(r);
 }
 
+#define CATALOG(prices)                                                        \
+	"{\"gpus\": [{\"name\": \"Big\", \"memory_gib\": 80, "                 \
+	"\"bandwidth_gb_s\": 2000}, {\"name\": \"Small\", \"memory_gib\": 24, " \
+	"\"bandwidth_gb_s\": 1000}], \"prices\": [" prices "]}"
+
+static int catalog_err(const char *json, const char *msg)
+{
+	hw_offer *o = NULL;
+	size_t n = 9;
+	int err;
+
+	hw_test_write("gpus.json", json, strlen(json));
+	err = hw_offers_load(&o, &n, "gpus.json");
+	assert_null(o);
+	assert_int_equal(n, 0);
+	if (!strstr(hw_error_last(), msg))
+		fail_msg("'%s' lacks '%s'", hw_error_last(), msg);
+	return err;
+}
+
+/* Verifies: FR-PLAN-007 */
+static void test_cheapest_layouts_per_price(void **state)
+{
+	const char *cat = CATALOG(
+		"{\"gpu\": \"Big\", \"provider\": \"A\", \"usd_per_hour\": 4, "
+		"\"as_of\": \"2026-05-07\", \"source\": \"https://a.example\"},"
+		"{\"gpu\": \"small\", \"provider\": \"B\", \"usd_per_hour\": 1, "
+		"\"as_of\": \"2026-06\", \"source\": \"https://b.example\"},"
+		"{\"gpu\": \"Big\", \"provider\": \"Cloud\", \"gpus\": 8, "
+		"\"usd_per_hour\": 20, \"as_of\": \"2026-03\", "
+		"\"source\": \"https://c.example\"}");
+	hw_offer *o = NULL;
+	hw_choice *c = NULL;
+	size_t n = 0, k = 0;
+	hw_model m;
+	hw_plan_inputs in = inputs(4096, 1);
+
+	(void)state;
+	/* Llama 2 13B: 26 GB of bf16 weights, more than one Small GPU */
+	model_of(&m, "{\"hidden_size\": 5120, \"intermediate_size\": 13824, "
+		     "\"num_hidden_layers\": 40, \"num_attention_heads\": 40, "
+		     "\"num_key_value_heads\": 40, \"vocab_size\": 32000, "
+		     "\"torch_dtype\": \"bfloat16\"}");
+	hw_test_write("gpus.json", cat, strlen(cat));
+	assert_int_equal(hw_offers_load(&o, &n, "gpus.json"), HW_OK);
+	assert_int_equal(n, 3);
+	assert_string_equal(o[1].gpu.name, "Small");
+	assert_int_equal(o[1].gpus, 1);
+	assert_int_equal(o[2].gpus, 8);
+	assert_string_equal(o[1].as_of, "2026-06");
+	assert_string_equal(o[2].source, "https://c.example");
+	assert_int_equal(hw_plan_cheapest(&c, &k, &m, &in, o, n, 1.0), HW_OK);
+	assert_int_equal(k, 3);
+	/* Small needs two GPUs; TP 2 beats PP 2 on tokens per dollar */
+	assert_ptr_equal(c[0].offer, &o[1]);
+	assert_int_equal(c[0].tp, 2);
+	assert_int_equal(c[0].pp, 1);
+	assert_true(c[0].usd_per_hour == 2.0);
+	assert_ptr_equal(c[1].offer, &o[0]);
+	assert_int_equal(c[1].tp * c[1].pp, 1);
+	assert_true(c[1].usd_per_hour == 4.0);
+	/* a whole 8-GPU instance is paid for, so all 8 work (TP 8) */
+	assert_ptr_equal(c[2].offer, &o[2]);
+	assert_int_equal(c[2].tp, 8);
+	assert_int_equal(c[2].pp, 1);
+	assert_true(c[2].usd_per_hour == 20.0);
+	for (size_t i = 0; i < k; i++) {
+		assert_true(c[i].plan.fits == 1);
+		assert_true(fabs(c[i].usd_per_mtok -
+				 c[i].usd_per_hour * 1e6 /
+					 (3600 * c[i].plan.decode_tokens_per_s)) <
+			    1e-9);
+	}
+	/* one Small GPU is not enough: the plan says so */
+	in.gpu_memory = o[1].gpu.memory_bytes;
+	assert_true(plan(&m, in).fits == 0);
+	in.gpu_memory = 0;
+	free(c);
+	/* a ceiling on use leaves nothing that fits */
+	assert_int_equal(hw_plan_cheapest(&c, &k, &m, &in, o, n, 0.001), HW_OK);
+	assert_int_equal(k, 0);
+	assert_null(c);
+	assert_int_equal(hw_plan_cheapest(&c, &k, &m, &in, o, n, 0), HW_EUSAGE);
+	in.batch = 0;
+	assert_int_equal(hw_plan_cheapest(&c, &k, &m, &in, o, n, 1), HW_EUSAGE);
+	free(o);
+}
+
+/* Verifies: FR-PLAN-007 */
+static void test_bad_prices_are_refused(void **state)
+{
+	const char *src = ", \"source\": \"s\"}";
+	char buf[512];
+
+	(void)state;
+	assert_int_equal(catalog_err("{\"gpus\": []}", "no \"prices\" list"),
+			 HW_EINVAL);
+	assert_int_equal(catalog_err(CATALOG("{\"gpu\": \"Big\"}"),
+				     "prices[0] needs \"gpu\""),
+			 HW_EINVAL);
+#define BAD(entry, msg)                                                        \
+	snprintf(buf, sizeof(buf), CATALOG("%s%s"), entry, src);               \
+	assert_int_equal(catalog_err(buf, msg), HW_EINVAL)
+	BAD("{\"gpu\": \"TPU\", \"provider\": \"p\", \"usd_per_hour\": 1, "
+	    "\"as_of\": \"2026-01-01\"",
+	    "prices[0]: no GPU named 'TPU'");
+	BAD("{\"gpu\": \"Big\", \"provider\": \"p\", \"usd_per_hour\": -1, "
+	    "\"as_of\": \"2026-01-01\"",
+	    "\"usd_per_hour\" must be a positive number");
+	BAD("{\"gpu\": \"Big\", \"provider\": \"p\", \"usd_per_hour\": \"1\", "
+	    "\"as_of\": \"2026-01-01\"",
+	    "\"usd_per_hour\" must be a positive number");
+	BAD("{\"gpu\": \"Big\", \"provider\": \"p\", \"usd_per_hour\": 1, "
+	    "\"as_of\": \"2026-13-01\"",
+	    "\"as_of\" must be a date");
+	BAD("{\"gpu\": \"Big\", \"provider\": \"p\", \"usd_per_hour\": 1, "
+	    "\"as_of\": \"May 2026\"",
+	    "\"as_of\" must be a date");
+	BAD("{\"gpu\": \"Big\", \"provider\": \"p\", \"usd_per_hour\": 1",
+	    "\"as_of\" must be a date");
+	BAD("{\"gpu\": \"Big\", \"provider\": \"p\", \"usd_per_hour\": 1, "
+	    "\"as_of\": \"2026-01\", \"gpus\": 1.5",
+	    "\"gpus\" must be a whole number");
+	BAD("{\"gpu\": \"Big\", \"provider\": \"p\", \"usd_per_hour\": 1, "
+	    "\"as_of\": \"2026-01\", \"gpus\": 0",
+	    "\"gpus\" must be a whole number");
+#undef BAD
+	/* the second entry is named when the first is fine */
+	snprintf(buf, sizeof(buf),
+		 CATALOG("{\"gpu\": \"Big\", \"provider\": \"p\", "
+			 "\"usd_per_hour\": 1, \"as_of\": \"2026-01\"%s, "
+			 "{\"gpu\": \"Big\", \"usd_per_hour\": 1}"),
+		 src);
+	assert_int_equal(catalog_err(buf, "prices[1] needs"), HW_EINVAL);
+	hw_test_write("gpus.json", "{\"prices\": [", 12);
+	{
+		hw_offer *o = NULL;
+		size_t n;
+
+		assert_int_equal(hw_offers_load(&o, &n, "gpus.json"), HW_EINVAL);
+		assert_non_null(strstr(hw_error_last(), "gpus.json:1"));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -596,6 +740,8 @@ int main(void)
 		hw_tmp_test(test_gguf_header_gives_shape_and_exact_bytes),
 		cmocka_unit_test(test_sweep_matches_single_points),
 		hw_tmp_test(test_plan_check_files_pass_fail_and_refuse),
+		hw_tmp_test(test_cheapest_layouts_per_price),
+		hw_tmp_test(test_bad_prices_are_refused),
 	};
 
 	return cmocka_run_group_tests_name("planner", tests, NULL, NULL);
