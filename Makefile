@@ -39,8 +39,12 @@ export HWLEDGER_DEPS_OK := 1
 endif
 endif
 
-PKGS        := libgit2 libcmark libcjson sqlite3 libsodium expat
-PKG_CFLAGS  := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKGS        := libcmark libcjson sqlite3 libsodium expat
+# libgit2 is opened with dlopen by src/ledger/anchor.c (it would add ~2 ms of
+# start-up to every command): its headers at build time, its soname here.
+GIT2_SONAME := $(shell objdump -p "$$(pkg-config --variable=libdir libgit2 2>/dev/null)/libgit2.so" 2>/dev/null | awk '/SONAME/ { print $$2 }')
+PKG_CFLAGS  := $(shell pkg-config --cflags libgit2 $(PKGS) 2>/dev/null) \
+               $(if $(GIT2_SONAME),-DHW_LIBGIT2_SONAME=$(GIT2_SONAME))
 PKG_LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread -ldl
 TEST_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)
 TEST_LIBS   := $(shell pkg-config --libs cmocka 2>/dev/null)

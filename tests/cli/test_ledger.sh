@@ -68,6 +68,28 @@ test_ledger_checkpoint_and_anchor_on_the_git_ref() {
   expect_err "no longer holds anchor commit"
 }
 
+# Verifies: FR-LEDGER-003
+test_ledger_without_libgit2_says_so_and_anchors_nothing() {
+  ledger_repo
+  "$HW" -q ledger append --kind a --payload payload.json
+  "$HW" -q ledger checkpoint >/dev/null
+  # libgit2 is opened on first use; a missing one is an environment error
+  run env HWLEDGER_LIBGIT2=libgit2-missing.so.0 "$HW" ledger anchor
+  expect_rc 3
+  expect_err "cannot load libgit2 (libgit2-missing.so.0"
+  ! git rev-parse -q --verify refs/hwledger/checkpoints >/dev/null
+  # a library without libgit2's symbols is refused by name
+  run env HWLEDGER_LIBGIT2=libz.so.1 "$HW" ledger anchor
+  expect_rc 3
+  expect_err "libz.so.1 has no git_"
+  # an append still works, and warns that it records no commit
+  run env HWLEDGER_LIBGIT2=libgit2-missing.so.0 "$HW" ledger append --kind b --payload payload.json
+  expect_rc 0
+  expect_err "warning: cannot load libgit2"
+  run "$HW" ledger anchor
+  expect_rc 0
+}
+
 # Verifies: FR-LEDGER-005
 test_ledger_bundle_verifies_offline_and_catches_edits() {
   ledger_repo
