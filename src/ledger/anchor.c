@@ -176,7 +176,11 @@ int hw_git_commit_exists(const char *hex)
 	git_commit *c = NULL;
 	int found;
 
-	if (open_repo() || git2.oid_fromstrn(&oid, hex, strlen(hex)) != 0 ||
+	int err = open_repo();
+
+	if (err && err != HW_ENOTFOUND)
+		return err;
+	if (err || git2.oid_fromstrn(&oid, hex, strlen(hex)) != 0 ||
 	    strlen(hex) != GIT_OID_HEXSZ)
 		return 0;
 	found = git2.commit_lookup(&c, repo, &oid) == 0;

@@ -219,7 +219,10 @@ int hw_git_anchors(hw_anchor_list *list);
 void hw_anchor_list_free(hw_anchor_list *list);
 /* Forgets the repository opened for the current folder (after chdir). */
 void hw_git_close(void);
-/* 1 when the commit id names a commit in the repository, 0 when not. */
+/*
+ * 1 when the commit id names a commit in the repository, 0 when not (or when
+ * there is no repository), a negative HW_E* code when libgit2 is missing.
+ */
 int hw_git_commit_exists(const char *hex);
 
 /* ---- verification ------------------------------------------------------ */

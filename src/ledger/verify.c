@@ -244,7 +244,13 @@ static int verify_commits(hw_verify_report *r, const hw_event_list *list)
 	for (size_t i = 0; i < list->n; i++) {
 		if (!ids[i][0] || (i && !strcmp(ids[i], ids[i - 1])))
 			continue;
-		if (!hw_git_commit_exists(ids[i])) {
+		int found = hw_git_commit_exists(ids[i]);
+
+		if (found < 0) {
+			err = found;
+			break;
+		}
+		if (!found) {
 			/* name the first event that records it */
 			for (size_t k = 0; k < list->n; k++)
 				if (!strcmp(list->items[k].commit, ids[i])) {

@@ -82,6 +82,10 @@ test_ledger_without_libgit2_says_so_and_anchors_nothing() {
   run env HWLEDGER_LIBGIT2=libz.so.1 "$HW" ledger anchor
   expect_rc 3
   expect_err "libz.so.1 has no git_"
+  # verify cannot look the commits up: an environment error, not a forgery
+  run env HWLEDGER_LIBGIT2=libgit2-missing.so.0 "$HW" ledger verify
+  expect_rc 3
+  expect_err "cannot load libgit2"
   # an append still works, and warns that it records no commit
   run env HWLEDGER_LIBGIT2=libgit2-missing.so.0 "$HW" ledger append --kind b --payload payload.json
   expect_rc 0
