@@ -4,6 +4,7 @@
  */
 #include "util.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,6 +36,72 @@ int hw_json_parse(cJSON **out, const char *file, const char *text,
 		end = text + len;
 	hw_text_position(text, len, (size_t)(end - text), &line, &col);
 	return hw_error_set(HW_EINVAL, file, line, col, "invalid JSON");
+}
+
+/* Blocks of at least 1 MiB, chained; allocations are bumped, never freed. */
+struct hw_json_arena {
+	struct hw_json_arena *next;
+	size_t used, cap;
+	max_align_t data[];
+};
+
+static hw_json_arena *parsing; /* the arena of the parse under way */
+
+static void *arena_alloc(size_t n)
+{
+	hw_json_arena *a = parsing;
+
+	n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) *
+	    sizeof(max_align_t);
+	if (!a || a->cap - a->used < n) {
+		size_t cap = n > ((size_t)1 << 20) ? n : (size_t)1 << 20;
+		hw_json_arena *b = malloc(sizeof(*b) + cap);
+
+		if (!b)
+			return NULL;
+		b->next = a;
+		b->used = 0;
+		b->cap = cap;
+		parsing = a = b;
+	}
+	a->used += n;
+	return (char *)a->data + a->used - n;
+}
+
+static void arena_release(void *p)
+{
+	(void)p; /* the whole arena goes at once */
+}
+
+void hw_json_arena_free(hw_json_arena *a)
+{
+	while (a) {
+		hw_json_arena *next = a->next;
+
+		free(a);
+		a = next;
+	}
+}
+
+int hw_json_parse_arena(cJSON **out, hw_json_arena **arena, const char *file,
+			const char *text, size_t len)
+{
+	cJSON_Hooks arena_hooks = {arena_alloc, arena_release}, plain = {0};
+	int err;
+
+	parsing = NULL;
+	cJSON_InitHooks(&arena_hooks);
+	err = hw_json_parse(out, file, text, len);
+	cJSON_InitHooks(&plain);
+	*arena = parsing;
+	parsing = NULL;
+	if (err) {
+		/* hw_json_parse's cJSON_Delete on trailing garbage released
+		 * nothing: the arena holds it all */
+		hw_json_arena_free(*arena);
+		*arena = NULL;
+	}
+	return err;
 }
 
 int hw_json_load(cJSON **out, const char *path, size_t max)

@@ -5,6 +5,7 @@
  */
 #include "util.h"
 
+#include <stdint.h>
 #include <string.h>
 
 void hw_jw_init(hw_jw *w, hw_buf *out, int pretty)
@@ -14,10 +15,145 @@ void hw_jw_init(hw_jw *w, hw_buf *out, int pretty)
 	w->pretty = pretty;
 }
 
+void hw_jw_spill_to(hw_jw *w, FILE *f)
+{
+	w->spill = f;
+}
+
+#define SPILL_AT ((size_t)1 << 20)
+
+/* Writes out the buffer to the spill file once it holds SPILL_AT bytes. */
+static void spill(hw_jw *w)
+{
+	hw_buf *b = w->out;
+
+	if (!w->spill || b->len < SPILL_AT || w->err)
+		return;
+	if (fwrite(b->data, 1, b->len, w->spill) != b->len)
+		w->err = hw_error_set(HW_EIO, NULL, 0, 0,
+				      "cannot write the output");
+	b->len = 0;
+	b->data[0] = '\0';
+}
+
 static void put(hw_jw *w, const char *p, size_t n)
 {
-	if (!w->err)
-		w->err = hw_buf_append(w->out, p, n);
+	hw_buf *b = w->out;
+
+	spill(w);
+	if (w->err)
+		return;
+	/* the common case, room already there: no call, no checks twice */
+	if (n && b->data && n < b->cap - b->len && n <= b->max - b->len) {
+		memcpy(b->data + b->len, p, n);
+		b->len += n;
+		b->data[b->len] = '\0';
+		return;
+	}
+	w->err = hw_buf_append(b, p, n);
+}
+
+/*
+ * The fast path: room for up to n more bytes in one check, then the bytes
+ * are written straight into the buffer and committed with commit(). NULL
+ * when the buffer would have to pass its cap for the worst case; the caller
+ * then takes the piece-by-piece path, which reports the cap exactly.
+ */
+static char *room(hw_jw *w, size_t n)
+{
+	hw_buf *b = w->out;
+
+	spill(w);
+	if (w->err || n > b->max - b->len)
+		return NULL;
+	if (n >= b->cap - b->len && hw_buf_reserve(b, n))
+		return NULL;
+	return b->data + b->len;
+}
+
+static void commit(hw_jw *w, char *end)
+{
+	hw_buf *b = w->out;
+
+	b->len = (size_t)(end - b->data);
+	b->data[b->len] = '\0';
+}
+
+/* The separator, newline and indentation before a value; at most
+ * 2 + 2 * depth bytes. */
+static char *sep(hw_jw *w, char *p)
+{
+	if (w->after_key) {
+		w->after_key = 0;
+		return p;
+	}
+	if (w->depth == 0)
+		return p;
+	if (w->count[w->depth - 1])
+		*p++ = ',';
+	w->count[w->depth - 1] = 1;
+	if (w->pretty) {
+		*p++ = '\n';
+		memset(p, ' ', (size_t)w->depth * 2);
+		p += (size_t)w->depth * 2;
+	}
+	return p;
+}
+
+/* s escaped for a JSON string; at most 6 * n bytes. */
+static char *escape(char *p, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= 0x20 && c != '"' && c != '\\') {
+			*p++ = (char)c;
+			continue;
+		}
+		*p++ = '\\';
+		switch (c) {
+		case '"': *p++ = '"'; break;
+		case '\\': *p++ = '\\'; break;
+		case '\n': *p++ = 'n'; break;
+		case '\r': *p++ = 'r'; break;
+		case '\t': *p++ = 't'; break;
+		case '\b': *p++ = 'b'; break;
+		case '\f': *p++ = 'f'; break;
+		default:
+			*p++ = 'u';
+			*p++ = '0';
+			*p++ = '0';
+			*p++ = hex[c >> 4];
+			*p++ = hex[c & 15];
+		}
+	}
+	return p;
+}
+
+/* s as a quoted, escaped JSON string; at most 6 * n + 2 bytes. */
+static char *quote(char *p, const char *s, size_t n)
+{
+	*p++ = '"';
+	p = escape(p, s, n);
+	*p++ = '"';
+	return p;
+}
+
+/* Separator, then s quoted, then tail: in one step when there is room. */
+static int fast_string(hw_jw *w, const char *s, size_t n, const char *tail,
+		       size_t tn)
+{
+	char *p;
+
+	if (n > (SIZE_MAX - 64) / 8 || w->depth > HW_JW_MAX_DEPTH ||
+	    !(p = room(w, 2 + (size_t)w->depth * 2 + 6 * n + 2 + tn)))
+		return 0;
+	p = quote(sep(w, p), s, n);
+	memcpy(p, tail, tn);
+	commit(w, p + tn);
+	return 1;
 }
 
 static void newline(hw_jw *w)
@@ -86,53 +222,37 @@ void hw_jw_end(hw_jw *w)
 	put(w, &w->close[w->depth], 1);
 }
 
+/* The piece-by-piece path: s escaped a chunk at a time. */
 static void put_string(hw_jw *w, const char *s, size_t n)
 {
-	static const char hex[] = "0123456789abcdef";
-	size_t run = 0;
+	char chunk[6 * 256];
 
 	put(w, "\"", 1);
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		char esc[6] = {'\\', 0, 0, 0, 0, 0};
-		size_t elen = 2;
+	for (size_t i = 0; i < n; i += 256) {
+		size_t k = n - i < 256 ? n - i : 256;
 
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
-		put(w, s + run, i - run);
-		run = i + 1;
-		switch (c) {
-		case '"': esc[1] = '"'; break;
-		case '\\': esc[1] = '\\'; break;
-		case '\n': esc[1] = 'n'; break;
-		case '\r': esc[1] = 'r'; break;
-		case '\t': esc[1] = 't'; break;
-		case '\b': esc[1] = 'b'; break;
-		case '\f': esc[1] = 'f'; break;
-		default:
-			esc[1] = 'u';
-			esc[2] = '0';
-			esc[3] = '0';
-			esc[4] = hex[c >> 4];
-			esc[5] = hex[c & 15];
-			elen = 6;
-		}
-		put(w, esc, elen);
+		put(w, chunk, (size_t)(escape(chunk, s + i, k) - chunk));
 	}
-	put(w, s + run, n - run);
 	put(w, "\"", 1);
 }
 
 void hw_jw_key(hw_jw *w, const char *key)
 {
-	before_value(w);
-	put_string(w, key, strlen(key));
+	size_t n = strlen(key);
+
+	if (fast_string(w, key, n, w->pretty ? ": " : ":", w->pretty ? 2 : 1)) {
+		w->after_key = 1;
+		return;
+	}
+	put_string(w, key, n);
 	put(w, w->pretty ? ": " : ":", w->pretty ? 2 : 1);
 	w->after_key = 1;
 }
 
 void hw_jw_strn(hw_jw *w, const char *s, size_t n)
 {
+	if (fast_string(w, s, n, "", 0))
+		return;
 	before_value(w);
 	put_string(w, s, n);
 }
@@ -148,11 +268,24 @@ void hw_jw_str(hw_jw *w, const char *s)
 
 void hw_jw_int(hw_jw *w, long long v)
 {
-	char num[32];
-	int n = snprintf(num, sizeof(num), "%lld", v);
+	char num[24], *q = num + sizeof(num), *p;
+	unsigned long long u = v < 0 ? 0 - (unsigned long long)v
+				     : (unsigned long long)v;
 
+	/* digits from the right: snprintf was a tenth of a large listing */
+	do
+		*--q = (char)('0' + u % 10);
+	while ((u /= 10));
+	if (v < 0)
+		*--q = '-';
+	if ((p = room(w, 2 + (size_t)w->depth * 2 + sizeof(num)))) {
+		p = sep(w, p);
+		memcpy(p, q, (size_t)(num + sizeof(num) - q));
+		commit(w, p + (num + sizeof(num) - q));
+		return;
+	}
 	before_value(w);
-	put(w, num, (size_t)n);
+	put(w, q, (size_t)(num + sizeof(num) - q));
 }
 
 void hw_jw_bool(hw_jw *w, int v)

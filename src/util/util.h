@@ -220,6 +220,17 @@ void hw_hex(char *out, const uint8_t *in, size_t n);
 int hw_json_load(cJSON **out, const char *path, size_t max);
 int hw_json_parse(cJSON **out, const char *file, const char *text,
 		  size_t len);
+/*
+ * hw_json_parse for large documents that are read once (analyzer reports):
+ * every node lives in one arena, so the parse makes no malloc per node and
+ * the tree goes with one hw_json_arena_free (never cJSON_Delete). Not for
+ * use while another thread calls cJSON: cJSON's allocation hooks are global
+ * and point at the arena for the length of the parse.
+ */
+typedef struct hw_json_arena hw_json_arena;
+int hw_json_parse_arena(cJSON **out, hw_json_arena **arena, const char *file,
+			const char *text, size_t len);
+void hw_json_arena_free(hw_json_arena *arena);
 /* Serialises j (pretty, trailing newline) and writes it atomically. */
 int hw_json_write(const char *path, const cJSON *j);
 /* Prints j (pretty, trailing newline) to out; fails HW_EIO on write error. */
@@ -245,9 +256,16 @@ typedef struct hw_jw {
 	int after_key;
 	unsigned char count[HW_JW_MAX_DEPTH]; /* 0 = nothing written yet */
 	char close[HW_JW_MAX_DEPTH];          /* '}' or ']' */
+	FILE *spill; /* when set, full megabytes go here as they are made */
 } hw_jw;
 
 void hw_jw_init(hw_jw *w, hw_buf *out, int pretty);
+/*
+ * Streams: whenever out holds a megabyte, it is written to f and emptied,
+ * so a listing of any size needs a megabyte of memory. The caller writes
+ * what is left in out after hw_jw_finish. A failed write is HW_EIO.
+ */
+void hw_jw_spill_to(hw_jw *w, FILE *f);
 void hw_jw_object(hw_jw *w);
 void hw_jw_array(hw_jw *w);
 void hw_jw_end(hw_jw *w); /* closes the innermost object or array */

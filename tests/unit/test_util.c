@@ -494,6 +494,95 @@ static void test_hash64_is_stable_and_sensitive(void **state)
 	assert_true(hw_hash64("", 0) != hw_hash64("\0", 1));
 }
 
+/* Verifies: FR-CLI-005 */
+static void test_json_arena_parse_and_spilled_writer(void **state)
+{
+	const char *doc = "{\"a\": [1, 2, {\"b\": \"x\\u00e9\"}], \"c\": null}";
+	hw_json_arena *arena = NULL;
+	cJSON *j = NULL, *k = NULL;
+	hw_buf b, whole;
+	hw_jw w;
+	FILE *f;
+	char *spilled;
+	size_t n;
+
+	(void)state;
+	/* the arena tree reads like the plain one */
+	assert_int_equal(hw_json_parse_arena(&j, &arena, "a.json", doc,
+					     strlen(doc)),
+			 HW_OK);
+	assert_non_null(arena);
+	assert_string_equal(
+		cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "a"), 2),
+				    "b")->valuestring,
+		"x\xc3\xa9");
+	/* cJSON's own allocator is back: a plain tree frees normally */
+	assert_int_equal(hw_json_parse(&k, "k", "[1]", 3), HW_OK);
+	cJSON_Delete(k);
+	hw_json_arena_free(arena);
+	/* errors keep their position and leave nothing allocated */
+	assert_int_equal(hw_json_parse_arena(&j, &arena, "a.json", "{\"a\":\n [1,}",
+					     11),
+			 HW_EINVAL);
+	assert_null(j);
+	assert_null(arena);
+	assert_non_null(strstr(hw_error_last(), "a.json:2:"));
+	assert_int_equal(hw_json_parse_arena(&j, &arena, "t.json", "[1] x", 5),
+			 HW_EINVAL);
+	assert_null(arena);
+
+	/* a spilled writer gives the same bytes as one kept in memory */
+	f = tmpfile();
+	assert_non_null(f);
+	hw_buf_init(&b, 0);
+	hw_buf_init(&whole, 0);
+	for (int pass = 0; pass < 2; pass++) {
+		hw_jw_init(&w, pass ? &b : &whole, 1);
+		if (pass)
+			hw_jw_spill_to(&w, f);
+		hw_jw_array(&w);
+		for (long i = 0; i < 60000; i++) {
+			hw_jw_object(&w);
+			hw_jw_kint(&w, "i", i - 30000);
+			hw_jw_kstr(&w, "s", "tab\there \"q\"");
+			hw_jw_end(&w);
+		}
+		hw_jw_end(&w);
+		assert_int_equal(hw_jw_finish(&w), HW_OK);
+	}
+	assert_true(whole.len > (size_t)2 << 20);
+	assert_true(b.len < (size_t)1 << 20); /* only the tail is kept */
+	n = (size_t)ftell(f);
+	assert_int_equal(n + b.len, whole.len);
+	spilled = malloc(n);
+	assert_non_null(spilled);
+	rewind(f);
+	assert_int_equal(fread(spilled, 1, n, f), n);
+	assert_memory_equal(spilled, whole.data, n);
+	assert_memory_equal(b.data, whole.data + n, b.len);
+	free(spilled);
+	fclose(f);
+	hw_buf_free(&b);
+
+	/* near its cap the writer goes piece by piece: what fits is written
+	 * exactly, what does not is HW_ETOOBIG */
+	hw_buf_init(&b, 40);
+	hw_jw_init(&w, &b, 0);
+	hw_jw_array(&w);
+	hw_jw_str(&w, "twenty plain letters");
+	hw_jw_int(&w, -1234567);
+	hw_jw_end(&w);
+	assert_int_equal(hw_jw_finish(&w), HW_OK);
+	assert_string_equal(b.data, "[\"twenty plain letters\",-1234567]");
+	hw_buf_clear(&b);
+	hw_jw_init(&w, &b, 0);
+	hw_jw_array(&w);
+	hw_jw_str(&w, "forty-one characters, which is one too many");
+	assert_int_equal(hw_jw_finish(&w), HW_ETOOBIG);
+	hw_buf_free(&b);
+	hw_buf_free(&whole);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -518,6 +607,7 @@ int main(void)
 		hw_tmp_test(test_config_file_overrides_and_rejects_unknown_keys),
 		cmocka_unit_test(test_text_position_counts_characters_not_bytes),
 		cmocka_unit_test(test_json_writer_escapes_and_nests),
+		cmocka_unit_test(test_json_arena_parse_and_spilled_writer),
 		cmocka_unit_test(test_hash64_is_stable_and_sensitive),
 		hw_tmp_test(test_atomic_write_failures_keep_the_old_file),
 		cmocka_unit_test(
