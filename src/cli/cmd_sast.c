@@ -156,9 +156,12 @@ int hw_cmd_sast(hw_cli *cli, int argc, char **argv)
 	}
 	hw_buf_init(&out, 0);
 	if (!err)
-		err = !strcmp(o.format, "json")    ? hw_sast_json(&out, &f)
-		      : !strcmp(o.format, "sarif") ? hw_sast_sarif(&out, &f)
-						   : hw_sast_text(&out, &f);
+		/* to stdout as it is made; a file is written whole, atomically */
+		err = !strcmp(o.format, "json")
+			      ? hw_sast_json(&out, &f, o.out ? NULL : stdout)
+		      : !strcmp(o.format, "sarif")
+			      ? hw_sast_sarif(&out, &f, o.out ? NULL : stdout)
+			      : hw_sast_text(&out, &f);
 	if (!err)
 		err = write_out(o.out, &out);
 	code = err ? hw_cli_error(err)

@@ -504,9 +504,12 @@ int hw_sast_import_text(hw_findings *f, hw_diags *d, const char *file,
 		return import_cppcheck(f, d, file, text, len);
 	if (i < len && (text[i] == '{' || text[i] == '[')) {
 		cJSON *root = NULL;
+		hw_json_arena *arena = NULL;
 		int err;
 
-		if (hw_json_parse(&root, file, text, len))
+		/* reports run to tens of megabytes: one arena, not a malloc
+		 * per node */
+		if (hw_json_parse_arena(&root, &arena, file, text, len))
 			return hw_diags_add_last_error(d);
 		err = cJSON_IsArray(root) ? import_gcc(f, d, file, root)
 		      : cJSON_GetObjectItemCaseSensitive(root, "runs")
@@ -514,7 +517,7 @@ int hw_sast_import_text(hw_findings *f, hw_diags *d, const char *file,
 			      : hw_diags_add(d, HW_DIAG_ERROR, file, 1, 0,
 					     "JSON that is neither SARIF nor gcc "
 					     "diagnostics");
-		cJSON_Delete(root);
+		hw_json_arena_free(arena);
 		return err;
 	}
 	return import_clang_tidy(f, d, file, text, len);

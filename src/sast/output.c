@@ -100,11 +100,12 @@ static void frs_array(hw_jw *w, const hw_finding *x)
 }
 
 /* Implements: FR-SAST-002, FR-SAST-003 */
-int hw_sast_json(hw_buf *out, const hw_findings *f)
+int hw_sast_json(hw_buf *out, const hw_findings *f, FILE *spill)
 {
 	hw_jw w;
 
 	hw_jw_init(&w, out, 1);
+	hw_jw_spill_to(&w, spill);
 	hw_jw_object(&w);
 	hw_jw_kstr(&w, "schema", HW_SAST_SCHEMA);
 	hw_jw_key(&w, "findings");
@@ -306,7 +307,7 @@ static void sarif_run(hw_jw *w, const hw_findings *f, const char *tool,
 }
 
 /* Implements: FR-SAST-004 */
-int hw_sast_sarif(hw_buf *out, const hw_findings *f)
+int hw_sast_sarif(hw_buf *out, const hw_findings *f, FILE *spill)
 {
 	const hw_finding **rules = malloc((f->n + 1) * sizeof(*rules));
 	hw_jw w;
@@ -315,6 +316,7 @@ int hw_sast_sarif(hw_buf *out, const hw_findings *f)
 	if (!rules)
 		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
 	hw_jw_init(&w, out, 1);
+	hw_jw_spill_to(&w, spill);
 	hw_jw_object(&w);
 	hw_jw_kstr(&w, "$schema", SARIF_SCHEMA);
 	hw_jw_kstr(&w, "version", "2.1.0");

@@ -164,6 +164,8 @@ static int relativize(hw_finding *x, const char *root)
 		p += 2;
 	if (!strncmp(p, "../", 3) || strstr(p, "/../") || !*p)
 		return 0;
+	if (p == x->file)
+		return 1; /* relative and clean already */
 	rel = hw_strdup(p);
 	if (!rel)
 		return 0;

@@ -81,8 +81,9 @@ int hw_sast_baseline_write(const hw_findings *f, const char *path);
 size_t hw_sast_new_count(const hw_findings *f);
 size_t hw_sast_suppressed_count(const hw_findings *f);
 
-int hw_sast_json(hw_buf *out, const hw_findings *f);
-int hw_sast_sarif(hw_buf *out, const hw_findings *f);
+/* With spill set, output goes there as it is made; out keeps the tail. */
+int hw_sast_json(hw_buf *out, const hw_findings *f, FILE *spill);
+int hw_sast_sarif(hw_buf *out, const hw_findings *f, FILE *spill);
 int hw_sast_text(hw_buf *out, const hw_findings *f);
 
 #endif

@@ -47,6 +47,27 @@ test_sast_sarif_is_one_log_with_a_run_per_tool() {
 }
 
 # Verifies: FR-SAST-004
+test_sast_large_output_streams_to_stdout_the_same_bytes_as_the_file() {
+  sast_setup
+  # 6,000 results: several megabytes of output, written to stdout a
+  # megabyte at a time; the same bytes as the atomic -o file
+  awk 'BEGIN { printf "{\"version\":\"2.1.0\",\"runs\":[{\"tool\":{\"driver\":{\"name\":\"Flawfinder\"}},\"results\":["
+    for (i = 0; i < 6000; i++)
+      printf "%s{\"ruleId\":\"FF%d\",\"level\":\"warning\",\"message\":{\"text\":\"t \\\"%d\\\"\\n\"},\"locations\":[{\"physicalLocation\":{\"artifactLocation\":{\"uri\":\"demo.c\"},\"region\":{\"startLine\":%d}}}]}",
+        i ? "," : "", i % 7, i, i % 30 + 1
+    print "]}]}" }' > big.sarif
+  for fmt in json sarif; do
+    # exit 1: every finding is new (no baseline)
+    "$HW" -q sast --import big.sarif --format "$fmt" > "stdout.$fmt" || [ $? = 1 ]
+    "$HW" -q sast --import big.sarif --format "$fmt" -o "file.$fmt" || [ $? = 1 ]
+    [ "$(stat -c %s "file.$fmt")" -gt 2000000 ] || { echo "$fmt output too small to spill"; return 1; }
+    cmp "stdout.$fmt" "file.$fmt" || return 1
+  done
+  jq -e '.total == 6000 and (.findings | length) == 6000
+         and .findings[5999].message == "t \"5999\"\n"' stdout.json >/dev/null
+}
+
+# Verifies: FR-SAST-004
 test_sast_baseline_fails_only_on_new_findings() {
   sast_setup
   run "$HW" sast "${ALL[@]}" --baseline base.json --update-baseline

@@ -17,8 +17,8 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	hw_buf_init(&out, 0);
 	if (hw_sast_import_text(&f, &d, "fuzz.report", (const char *)data,
 				size) == HW_OK) {
-		hw_sast_json(&out, &f);
-		hw_sast_sarif(&out, &f);
+		hw_sast_json(&out, &f, NULL);
+		hw_sast_sarif(&out, &f, NULL);
 		hw_sast_text(&out, &f);
 	}
 	hw_buf_free(&out);

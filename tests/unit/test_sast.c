@@ -360,7 +360,7 @@ static void test_sarif_has_a_run_per_tool_and_consistent_rules(void **state)
 	hw_test_write("demo.c", demo_c, strlen(demo_c));
 	resolve_demo(&f, &d, *state);
 	hw_buf_init(&out, 0);
-	assert_int_equal(hw_sast_sarif(&out, &f), HW_OK);
+	assert_int_equal(hw_sast_sarif(&out, &f, NULL), HW_OK);
 	root = cJSON_Parse(out.data);
 	assert_non_null(root);
 	assert_string_equal(cJSON_GetObjectItem(root, "version")->valuestring,
