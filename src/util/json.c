@@ -5,8 +5,10 @@
 #include "util.h"
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 /* Implements: FR-CLI-005 */
 int hw_json_parse(cJSON **out, const char *file, const char *text,
@@ -38,10 +40,17 @@ int hw_json_parse(cJSON **out, const char *file, const char *text,
 	return hw_error_set(HW_EINVAL, file, line, col, "invalid JSON");
 }
 
-/* Blocks of at least 1 MiB, chained; allocations are bumped, never freed. */
+/*
+ * Blocks of 8 MiB (or one allocation's size), mapped directly and chained;
+ * allocations are bumped, never freed. Where the kernel allows, the blocks
+ * use huge pages: a 50,000-result report is some 60 MB of nodes, and 4 KiB
+ * pages cost a page fault each.
+ */
+#define ARENA_BLOCK ((size_t)8 << 20)
+
 struct hw_json_arena {
 	struct hw_json_arena *next;
-	size_t used, cap;
+	size_t used, cap, mapped;
 	max_align_t data[];
 };
 
@@ -54,14 +63,22 @@ static void *arena_alloc(size_t n)
 	n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) *
 	    sizeof(max_align_t);
 	if (!a || a->cap - a->used < n) {
-		size_t cap = n > ((size_t)1 << 20) ? n : (size_t)1 << 20;
-		hw_json_arena *b = malloc(sizeof(*b) + cap);
+		size_t size = sizeof(*a) + (n > ARENA_BLOCK ? n : ARENA_BLOCK);
+		hw_json_arena *b;
 
-		if (!b)
+		if (n > SIZE_MAX / 2)
 			return NULL;
+		b = mmap(NULL, size, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (b == MAP_FAILED)
+			return NULL;
+#ifdef MADV_HUGEPAGE
+		madvise(b, size, MADV_HUGEPAGE);
+#endif
 		b->next = a;
 		b->used = 0;
-		b->cap = cap;
+		b->mapped = size;
+		b->cap = size - sizeof(*b);
 		parsing = a = b;
 	}
 	a->used += n;
@@ -78,7 +95,7 @@ void hw_json_arena_free(hw_json_arena *a)
 	while (a) {
 		hw_json_arena *next = a->next;
 
-		free(a);
+		munmap(a, a->mapped);
 		a = next;
 	}
 }
