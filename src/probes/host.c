@@ -227,6 +227,7 @@ int hw_probe_local(hw_probe *p)
 			"--json", NULL};
 	char *apple[] = {"system_profiler", "SPDisplaysDataType",
 			 "SPHardwareDataType", "-json", NULL};
+	char *macmon[] = {"macmon", "pipe", "-s", "1", "-i", "500", NULL};
 
 	const char *t = getenv("HWLEDGER_TOOL_TIMEOUT");
 	double timeout = t && atof(t) > 0 ? atof(t) : 10;
@@ -258,5 +259,16 @@ int hw_probe_local(hw_probe *p)
 			       r.not_found ? "not a Mac (no system_profiler)"
 					   : "system_profiler failed");
 	hw_cmd_result_free(&r);
+	/* live Apple readings (used memory, load, power) when macmon is
+	 * installed; one sample of half a second */
+	if (p->apple.status == HW_READ_OK) {
+		if (hw_run(&r, macmon, timeout, 1 << 20) == HW_OK &&
+		    !r.not_found && r.status == 0 && !r.timed_out)
+			hw_parse_macmon(p, r.out.data, r.out.len);
+		else if (!r.not_found)
+			hw_macmon_failed(p, r.timed_out ? "macmon timed out"
+							: "macmon failed");
+		hw_cmd_result_free(&r);
+	}
 	return HW_OK;
 }

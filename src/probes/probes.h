@@ -83,6 +83,10 @@ int hw_probe_remote(hw_probe *results, const char *const *hosts, size_t n,
 int hw_parse_nvidia_smi_csv(hw_probe *p, const char *text, size_t len);
 int hw_parse_rocm_smi_json(hw_probe *p, const char *text, size_t len);
 int hw_parse_system_profiler(hw_probe *p, const char *text, size_t len);
+/* `macmon pipe -s 1`: live readings of the (first) Apple GPU. */
+int hw_parse_macmon(hw_probe *p, const char *text, size_t len);
+/* macmon is there but failed: its readings are errors saying why. */
+void hw_macmon_failed(hw_probe *p, const char *why);
 int hw_parse_meminfo(hw_probe *p, const char *text, size_t len);
 int hw_parse_cpuinfo(hw_probe *p, const char *text, size_t len);
 

@@ -25,6 +25,8 @@ static const char remote_script[] =
 	"echo '!unavailable'; "
 	"echo '### system_profiler'; system_profiler SPDisplaysDataType "
 	"SPHardwareDataType -json 2>/dev/null || echo '!unavailable'; "
+	"echo '### macmon'; macmon pipe -s 1 -i 500 2>/dev/null || "
+	"echo '!unavailable'; "
 	"echo '### end'";
 
 /* The text of section name in out, without its marker line. */
@@ -96,6 +98,9 @@ static void parse_remote(hw_probe *h, const hw_buf *out)
 	else
 		hw_reading_set(&h->apple, HW_READ_UNSUPPORTED,
 			       "not a Mac (no system_profiler)");
+	if (h->apple.status == HW_READ_OK &&
+	    section(out, "macmon", &p, &n) && !unavailable(p, n))
+		hw_parse_macmon(h, p, n);
 }
 
 typedef struct pool {

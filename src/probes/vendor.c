@@ -248,8 +248,8 @@ int hw_parse_system_profiler(hw_probe *p, const char *text, size_t len)
 		if (p->ngpus >= HW_PROBE_MAX_GPUS)
 			break;
 		g = add_gpu(p, "apple", "system_profiler",
-			    "system_profiler does not report it "
-			    "(macmon would)");
+			    "system_profiler does not report it (macmon "
+			    "would; it is not installed)");
 		if (cJSON_IsString(model))
 			hw_reading_text(&g->r[GR_NAME], model->valuestring,
 					strlen(model->valuestring));
@@ -263,6 +263,127 @@ int hw_parse_system_profiler(hw_probe *p, const char *text, size_t len)
 				       "physical_memory missing or unreadable");
 		}
 	}
+	cJSON_Delete(root);
+	return HW_OK;
+}
+
+/* v, the number macmon names what, times scale into r; 0 <= v <= hi. */
+static void macmon_num(hw_reading *r, const cJSON *v, const char *what,
+		       double scale, const char *unit, double hi)
+{
+	if (!cJSON_IsNumber(v))
+		hw_reading_set(r, HW_READ_ERROR, "macmon: %s missing or not a "
+				  "number", what);
+	else if (v->valuedouble < 0 || v->valuedouble > hi)
+		hw_reading_set(r, HW_READ_ERROR, "macmon: %s is %g, out of "
+				  "range", what, v->valuedouble);
+	else
+		hw_reading_ok(r, v->valuedouble * scale, unit);
+}
+
+/* The Apple GPU the readings go to: the first one, or a new one. */
+static hw_gpu_probe *apple_gpu(hw_probe *p)
+{
+	for (size_t i = 0; i < p->ngpus; i++)
+		if (!strcmp(p->gpus[i].vendor, "apple")) {
+			snprintf(p->gpus[i].source, sizeof(p->gpus[i].source),
+				 "system_profiler+macmon");
+			return &p->gpus[i];
+		}
+	if (p->ngpus >= HW_PROBE_MAX_GPUS)
+		return NULL;
+	return add_gpu(p, "apple", "macmon", "macmon does not report it");
+}
+
+/* Implements: FR-PROBE-002 */
+void hw_macmon_failed(hw_probe *p, const char *why)
+{
+	static const int live[] = {GR_MEM_USED, GR_MEM_FREE, GR_UTIL,
+				   GR_TEMP,     GR_POWER,    GR_CLOCK_SM};
+	hw_gpu_probe *g = apple_gpu(p);
+
+	for (size_t k = 0; g && k < sizeof(live) / sizeof(live[0]); k++)
+		hw_reading_set(&g->r[live[k]], HW_READ_ERROR, "%s", why);
+}
+
+/*
+ * `macmon pipe -s 1` (Apple Silicon, no sudo): one JSON object a line; the
+ * last complete one is read. Unified memory is the GPU's memory: ram_total,
+ * ram_usage and their difference; gpu_usage is [MHz, busy ratio].
+ */
+/* Implements: FR-PROBE-002 */
+int hw_parse_macmon(hw_probe *p, const char *text, size_t len)
+{
+	const cJSON *mem, *gpu_usage;
+	cJSON *root = NULL;
+	hw_gpu_probe *g;
+	size_t start = 0;
+	double total, used;
+
+	/* the last non-empty line */
+	while (len && (text[len - 1] == '\n' || text[len - 1] == '\r'))
+		len--;
+	for (size_t i = len; i > 0; i--)
+		if (text[i - 1] == '\n') {
+			start = i;
+			break;
+		}
+	if (hw_json_parse(&root, "macmon", text + start, len - start) ||
+	    !cJSON_IsObject(root)) {
+		cJSON_Delete(root);
+		hw_macmon_failed(p, "macmon printed something that is not a "
+				    "JSON object");
+		return HW_OK;
+	}
+	if (!(g = apple_gpu(p))) {
+		cJSON_Delete(root);
+		return HW_OK;
+	}
+	mem = cJSON_GetObjectItemCaseSensitive(root, "memory");
+	gpu_usage = cJSON_GetObjectItemCaseSensitive(root, "gpu_usage");
+	if (g->r[GR_MEM_TOTAL].status != HW_READ_OK)
+		macmon_num(&g->r[GR_MEM_TOTAL],
+			   cJSON_GetObjectItemCaseSensitive(mem, "ram_total"),
+			   "memory.ram_total", 1, "bytes", 1e15);
+	macmon_num(&g->r[GR_MEM_USED],
+		   cJSON_GetObjectItemCaseSensitive(mem, "ram_usage"),
+		   "memory.ram_usage", 1, "bytes", 1e15);
+	total = g->r[GR_MEM_TOTAL].value;
+	used = g->r[GR_MEM_USED].value;
+	if (g->r[GR_MEM_USED].status == HW_READ_OK &&
+	    g->r[GR_MEM_TOTAL].status == HW_READ_OK && used > total)
+		hw_reading_set(&g->r[GR_MEM_USED], HW_READ_ERROR,
+			       "macmon: ram_usage %.0f is above the %.0f bytes "
+			       "of memory",
+			       used, total);
+	if (g->r[GR_MEM_USED].status == HW_READ_OK &&
+	    g->r[GR_MEM_TOTAL].status == HW_READ_OK) {
+		hw_reading_ok(&g->r[GR_MEM_FREE], total - used, "bytes");
+		for (int k = GR_MEM_TOTAL; k <= GR_MEM_FREE; k++)
+			snprintf(g->r[k].reason, sizeof(g->r[k].reason),
+				 "unified memory, shared with the CPU");
+	} else {
+		hw_reading_set(&g->r[GR_MEM_FREE], HW_READ_ERROR,
+			       "macmon: total or used memory unreadable");
+	}
+	if (cJSON_IsArray(gpu_usage) && cJSON_GetArraySize(gpu_usage) == 2) {
+		macmon_num(&g->r[GR_UTIL], cJSON_GetArrayItem(gpu_usage, 1),
+			   "gpu_usage[1]", 100, "%", 1);
+		macmon_num(&g->r[GR_CLOCK_SM], cJSON_GetArrayItem(gpu_usage, 0),
+			   "gpu_usage[0]", 1, "MHz", 1e5);
+	} else {
+		hw_reading_set(&g->r[GR_UTIL], HW_READ_ERROR,
+			       "macmon: no gpu_usage [MHz, ratio]");
+		g->r[GR_CLOCK_SM] = g->r[GR_UTIL];
+	}
+	macmon_num(&g->r[GR_TEMP],
+		   cJSON_GetObjectItemCaseSensitive(
+			   cJSON_GetObjectItemCaseSensitive(root, "temp"),
+			   "gpu_temp_avg"),
+		   "temp.gpu_temp_avg", 1, "C", 200);
+	macmon_num(&g->r[GR_POWER],
+		   cJSON_GetObjectItemCaseSensitive(root, "gpu_power"),
+		   "gpu_power", 1, "W", 1e4);
 	cJSON_Delete(root);
 	return HW_OK;
 }

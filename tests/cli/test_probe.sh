@@ -66,6 +66,17 @@ test_probe_rocm_smi_and_system_profiler_fakes() {
          and .gpus[0].temperature.status == "unsupported" and .gpus[0].power_draw.value == 132
          and .gpus[1].vendor == "apple" and .gpus[1].memory_total.value == 206158430208
          and (.gpus[1].memory_total.reason | contains("unified"))' <<<"$OUT" >/dev/null
+  # macmon gives the Apple GPU its live readings (the last sample)
+  run env PATH="$FAKES:$PATH" FAKE_SP_FILE="$P/system_profiler.json" FAKE_MACMON_FILE="$P/macmon.jsonl" \
+    HWLEDGER_NVML_LIB=/none "$HW" probe --json
+  jq -e '.hosts[0].gpus[] | select(.vendor == "apple") | .source == "system_profiler+macmon"
+         and .memory_used.value == 120259084288 and .memory_free.value == 85899345920
+         and .utilization.value == 43.75 and .temperature.value == 52.5 and .power_draw.value == 38.25
+         and (.memory_free.reason | contains("unified")) and .uuid.status == "unsupported"' <<<"$OUT" >/dev/null
+  # installed but failing: an error on each live reading, never a 0
+  run env PATH="$FAKES:$PATH" FAKE_SP_FILE="$P/system_profiler.json" HWLEDGER_NVML_LIB=/none "$HW" probe --json
+  jq -e '.hosts[0].gpus[] | select(.vendor == "apple") | .memory_used.status == "error"
+         and .memory_used.reason == "macmon failed" and .memory_total.status == "ok"' <<<"$OUT" >/dev/null
   # a vendor tool that hangs is killed at the timeout and reported
   run env PATH="$FAKES:$PATH" FAKE_ROCM_HANG=1 HWLEDGER_TOOL_TIMEOUT=1 HWLEDGER_NVML_LIB=/none "$HW" probe --json
   expect_rc 0
@@ -85,6 +96,12 @@ test_probe_remote_hosts_fail_alone() {
          and (.hosts[3].error.reason | contains("stopped early"))
          and (.hosts[4].error.reason | contains("1 MiB"))
          and (.hosts[5] | .reachable and (.gpus | length) == 0 and .backends.nvidia.status == "unsupported")' <<<"$OUT" >/dev/null || { jq -c ".hosts[] | [.host, .reachable, .error.reason, (.gpus | length)]" <<<"$OUT"; return 1; }
+  # a remote Mac: system_profiler and macmon over the same ssh call
+  run env PATH="$FAKES:$PATH" FAKE_REMOTE_SP="$P/system_profiler.json" FAKE_REMOTE_MACMON="$P/macmon.jsonl" \
+    "$HW" probe --json --ssh ops@mac1
+  jq -e '.hosts[0] | .backends.apple.value == "system_profiler"
+         and .gpus[0].vendor == "apple" and .gpus[0].memory_used.value == 120259084288
+         and .gpus[0].utilization.value == 43.75' <<<"$OUT" >/dev/null
   printf '# fleet\nops@plain1\n\n  ops@down2\n' > hosts.txt
   run env PATH="$FAKES:$PATH" "$HW" probe --hosts hosts.txt --json
   jq -e '[.hosts[].reachable] == [true, false]' <<<"$OUT" >/dev/null

@@ -73,6 +73,64 @@ static void test_rocm_smi_and_system_profiler_garbage(void **state)
 	assert_int_equal(p.apple.status, HW_READ_ERROR);
 }
 
+/* Verifies: FR-PROBE-002 */
+static void test_macmon_live_apple_readings_and_garbage(void **state)
+{
+	const char *sp = "{\"SPDisplaysDataType\": [{\"sppci_model\": \"Apple M2 "
+			 "Ultra\"}], \"SPHardwareDataType\": "
+			 "[{\"physical_memory\": \"192 GB\"}]}";
+	const char *two = "{\"memory\": {\"ram_total\": 1000, \"ram_usage\": 1}, "
+			  "\"gpu_usage\": [1, 0.5]}\n"
+			  "{\"memory\": {\"ram_total\": 206158430208, "
+			  "\"ram_usage\": 120259084288}, \"gpu_usage\": [1398, "
+			  "0.4375], \"temp\": {\"gpu_temp_avg\": 52.5}, "
+			  "\"gpu_power\": 38.25}\n\n";
+	const char *odd = "{\"memory\": {\"ram_total\": 100, \"ram_usage\": 200}, "
+			  "\"gpu_usage\": [1, 1.5], \"temp\": {}, \"gpu_power\": -1}";
+	const hw_gpu_probe *g = &p.gpus[0];
+
+	(void)state;
+	memset(&p, 0, sizeof(p));
+	hw_parse_system_profiler(&p, sp, strlen(sp));
+	hw_parse_macmon(&p, two, strlen(two));
+	assert_int_equal(p.ngpus, 1);
+	assert_string_equal(g->source, "system_profiler+macmon");
+	/* the last sample counts; memory is the Mac's unified memory */
+	assert_true(g->r[GR_MEM_TOTAL].value == 192.0 * 1073741824);
+	assert_true(g->r[GR_MEM_USED].value == 120259084288.0);
+	assert_true(g->r[GR_MEM_FREE].value == 192.0 * 1073741824 - 120259084288.0);
+	assert_non_null(strstr(g->r[GR_MEM_FREE].reason, "unified"));
+	assert_true(g->r[GR_UTIL].value == 43.75);
+	assert_string_equal(g->r[GR_UTIL].unit, "%");
+	assert_true(g->r[GR_CLOCK_SM].value == 1398);
+	assert_true(g->r[GR_TEMP].value == 52.5);
+	assert_true(g->r[GR_POWER].value == 38.25);
+	assert_int_equal(g->r[GR_UUID].status, HW_READ_UNSUPPORTED);
+	/* garbage: the live readings are errors, the known total stays */
+	hw_parse_macmon(&p, "Error: IOReport\n", 16);
+	assert_int_equal(g->r[GR_MEM_USED].status, HW_READ_ERROR);
+	assert_int_equal(g->r[GR_POWER].status, HW_READ_ERROR);
+	assert_non_null(strstr(g->r[GR_UTIL].reason, "not a JSON object"));
+	assert_int_equal(g->r[GR_MEM_TOTAL].status, HW_READ_OK);
+	/* impossible values are errors, never clamped or zeroed */
+	memset(&p, 0, sizeof(p));
+	hw_parse_macmon(&p, odd, strlen(odd));
+	assert_int_equal(p.ngpus, 1);
+	assert_string_equal(g->source, "macmon");
+	assert_true(g->r[GR_MEM_TOTAL].value == 100);
+	assert_int_equal(g->r[GR_MEM_USED].status, HW_READ_ERROR);
+	assert_non_null(strstr(g->r[GR_MEM_USED].reason, "above"));
+	assert_int_equal(g->r[GR_MEM_FREE].status, HW_READ_ERROR);
+	assert_int_equal(g->r[GR_UTIL].status, HW_READ_ERROR);
+	assert_non_null(strstr(g->r[GR_UTIL].reason, "out of range"));
+	assert_int_equal(g->r[GR_TEMP].status, HW_READ_ERROR);
+	assert_non_null(strstr(g->r[GR_TEMP].reason, "temp.gpu_temp_avg missing"));
+	assert_int_equal(g->r[GR_POWER].status, HW_READ_ERROR);
+	hw_parse_macmon(&p, "{\"gpu_usage\": 3}", 16);
+	assert_non_null(strstr(g->r[GR_UTIL].reason, "no gpu_usage"));
+	assert_int_equal(g->r[GR_CLOCK_SM].status, HW_READ_ERROR);
+}
+
 /* Verifies: FR-PROBE-003 */
 static void test_meminfo_and_cpuinfo_odd_inputs(void **state)
 {
@@ -158,6 +216,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_nvidia_smi_csv_good_and_broken_lines),
 		cmocka_unit_test(test_rocm_smi_and_system_profiler_garbage),
+		cmocka_unit_test(test_macmon_live_apple_readings_and_garbage),
 		cmocka_unit_test(test_meminfo_and_cpuinfo_odd_inputs),
 		cmocka_unit_test(
 			test_runner_kills_hangs_caps_floods_and_finds_missing_tools),
