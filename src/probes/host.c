@@ -6,6 +6,7 @@
  */
 #include "probes.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
@@ -39,20 +40,34 @@ static int field(const char *text, size_t len, const char *key,
 	return 0;
 }
 
+/*
+ * The number at the start of v[0..vn), read without looking past vn (the
+ * text is a slice of a larger output, not a string); 0 when it is not a
+ * finite number of at least zero.
+ */
+static int slice_number(const char *v, size_t vn, double *out)
+{
+	char buf[64], *end;
+	size_t n = vn < sizeof(buf) - 1 ? vn : sizeof(buf) - 1;
+
+	memcpy(buf, v, n);
+	buf[n] = '\0';
+	*out = strtod(buf, &end);
+	return end != buf && isfinite(*out) && *out >= 0;
+}
+
 static void kib_reading(hw_reading *r, const char *text, size_t len,
 			const char *key, const char *unit, double scale)
 {
 	const char *v;
 	size_t vn;
-	char *end;
 	double x;
 
 	if (!field(text, len, key, &v, &vn)) {
 		hw_reading_set(r, HW_READ_UNSUPPORTED, "no %s line", key);
 		return;
 	}
-	x = strtod(v, &end);
-	if (end == v || x < 0) {
+	if (!slice_number(v, vn, &x) || !isfinite(x * scale)) {
 		hw_reading_set(r, HW_READ_ERROR, "%s is not a number", key);
 		return;
 	}
@@ -73,12 +88,22 @@ int hw_parse_meminfo(hw_probe *p, const char *text, size_t len)
 	return HW_OK;
 }
 
-/* The text after the first ':' of a "key : value" line, or "0". */
-static const char *after_colon(const char *line, size_t n)
+/* The id after the first ':' of a "key : value" line; -1 when there is
+ * none or it is not a whole number below a billion. */
+static long id_after_colon(const char *line, size_t n)
 {
 	const char *c = memchr(line, ':', n);
+	double x;
 
-	return c ? c + 1 : "0";
+	if (!c)
+		return -1;
+	c++;
+	while (c < line + n && (*c == ' ' || *c == '\t'))
+		c++;
+	if (!slice_number(c, (size_t)(line + n - c), &x) || x >= 1e9 ||
+	    x != (double)(long)x)
+		return -1;
+	return (long)x;
 }
 
 /* Implements: FR-PROBE-003 */
@@ -88,7 +113,9 @@ int hw_parse_cpuinfo(hw_probe *p, const char *text, size_t len)
 	size_t vn;
 	long threads = 0, cores = 0;
 	/* cores = distinct (physical id, core id) pairs; threads = processors */
-	long pairs[4096];
+	struct {
+		long phys, core;
+	} pairs[4096];
 	size_t npairs = 0;
 	long phys = 0;
 
@@ -105,16 +132,17 @@ int hw_parse_cpuinfo(hw_probe *p, const char *text, size_t len)
 		if (n >= 9 && !memcmp(line, "processor", 9))
 			threads++;
 		else if (n >= 11 && !memcmp(line, "physical id", 11))
-			phys = strtol(after_colon(line, n), NULL, 10);
+			phys = id_after_colon(line, n);
 		else if (n >= 7 && !memcmp(line, "core id", 7) && npairs < 4096) {
-			long id = phys * 100000 +
-				  strtol(after_colon(line, n), NULL, 10);
+			long id = id_after_colon(line, n);
 			int seen = 0;
 
 			for (size_t k = 0; k < npairs && !seen; k++)
-				seen = pairs[k] == id;
-			if (!seen)
-				pairs[npairs++] = id;
+				seen = pairs[k].phys == phys && pairs[k].core == id;
+			if (!seen && id >= 0) {
+				pairs[npairs].phys = phys;
+				pairs[npairs++].core = id;
+			}
 		}
 		i += n + 1;
 	}

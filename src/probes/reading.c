@@ -5,6 +5,8 @@
  */
 #include "probes.h"
 
+#include <math.h>
+
 #include <string.h>
 
 const char *const hw_gpu_reading_names[GR_COUNT] = {
@@ -21,6 +23,11 @@ static const char *const status_names[] = {"ok", "unsupported", "error"};
 
 void hw_reading_ok(hw_reading *r, double v, const char *unit)
 {
+	if (!isfinite(v)) {
+		/* the last guard: no parser may hand on an infinity or a NaN */
+		hw_reading_set(r, HW_READ_ERROR, "not a finite number");
+		return;
+	}
 	memset(r, 0, sizeof(*r));
 	r->status = HW_READ_OK;
 	r->value = v;

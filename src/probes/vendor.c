@@ -65,13 +65,14 @@ static void smi_value(hw_reading *r, int col, const char *v, size_t n)
 	}
 	snprintf(buf, sizeof(buf), "%.*s", (int)(n < 63 ? n : 63), v);
 	x = strtod(buf, &end);
+	/* memory columns are MiB with nounits */
+	if (col >= 3 && col <= 5)
+		x *= 1048576;
 	if (end == buf || *end || !isfinite(x) || x < 0) {
 		hw_reading_set(r, HW_READ_ERROR, "not a number: '%.40s'", buf);
 		return;
 	}
-	/* memory columns are MiB with nounits */
-	hw_reading_ok(r, col >= 3 && col <= 5 ? x * 1048576 : x,
-		      smi_units[col]);
+	hw_reading_ok(r, x, smi_units[col]);
 }
 
 /* Implements: FR-PROBE-004 */
@@ -133,6 +134,11 @@ static void rocm_num(hw_reading *r, const cJSON *card, const char *part,
 
 		if (!f->string || !strstr(f->string, part))
 			continue;
+		if (cJSON_IsNumber(f) && f->valuedouble < 0) {
+			hw_reading_set(r, HW_READ_ERROR, "'%s' is negative",
+				       f->string);
+			return;
+		}
 		if (cJSON_IsNumber(f)) {
 			hw_reading_ok(r, f->valuedouble * scale, unit);
 			return;
@@ -207,7 +213,7 @@ static double size_text(const char *s)
 
 	while (*end == ' ')
 		end++;
-	if (end == s || x <= 0)
+	if (end == s || !isfinite(x) || x <= 0)
 		return -1;
 	if (!strncmp(end, "TB", 2))
 		return x * 1099511627776.0;
@@ -404,7 +410,7 @@ static int sysfs_num(hw_reading *r, const char *path, const char *unit,
 	x = strtod(b.data, &end);
 	while (*end == '\n' || *end == ' ')
 		end++;
-	if (end == b.data || *end || x < 0)
+	if (end == b.data || *end || !isfinite(x) || x < 0)
 		hw_reading_set(r, HW_READ_ERROR, "%s: not a number", path);
 	else
 		hw_reading_ok(r, x * scale, unit);

@@ -5,6 +5,8 @@
  */
 #include "harness.h"
 
+#include <math.h>
+
 #include "probes/probes.h"
 
 static hw_probe p;
@@ -71,6 +73,28 @@ static void test_rocm_smi_and_system_profiler_garbage(void **state)
 	assert_int_equal(p.gpus[0].r[GR_MEM_TOTAL].status, HW_READ_ERROR);
 	hw_parse_system_profiler(&p, "[", 1);
 	assert_int_equal(p.apple.status, HW_READ_ERROR);
+	/* numbers that are no readings (fuzz_probes found these): a
+	 * negative number, a size beyond a double, an infinity or a NaN */
+	memset(&p, 0, sizeof(p));
+	{
+		const char *neg = "{\"card0\": {\"GPU use (%)\": -5}}";
+		const char *huge = "{\"SPDisplaysDataType\": [{}], "
+				   "\"SPHardwareDataType\": [{\"physical_memory\": "
+				   "\"1e308 TB\"}]}";
+		hw_reading r;
+
+		hw_parse_rocm_smi_json(&p, neg, strlen(neg));
+		assert_int_equal(p.gpus[0].r[GR_UTIL].status, HW_READ_ERROR);
+		assert_non_null(strstr(p.gpus[0].r[GR_UTIL].reason, "negative"));
+		hw_parse_system_profiler(&p, huge, strlen(huge));
+		assert_int_equal(p.gpus[1].r[GR_MEM_TOTAL].status, HW_READ_ERROR);
+		hw_parse_nvidia_smi_csv(&p, "A, B, C, 9e307, 1, 1\n", 20);
+		assert_int_equal(p.gpus[2].r[GR_MEM_TOTAL].status, HW_READ_ERROR);
+		hw_reading_ok(&r, NAN, "W");
+		assert_int_equal(r.status, HW_READ_ERROR);
+		hw_reading_ok(&r, -INFINITY, "W");
+		assert_string_equal(r.reason, "not a finite number");
+	}
 }
 
 /* Verifies: FR-PROBE-002 */
@@ -149,6 +173,31 @@ static void test_meminfo_and_cpuinfo_odd_inputs(void **state)
 	assert_int_equal(p.host_r[HR_CORES].status, HW_READ_UNSUPPORTED);
 	hw_parse_cpuinfo(&p, "", 0);
 	assert_int_equal(p.host_r[HR_THREADS].status, HW_READ_ERROR);
+	/* a slice of a larger output (a remote host's section): the numbers
+	 * end where the slice ends, even when digits follow in memory
+	 * (fuzz_probes found strtol reading past it) */
+	{
+		const char *big = "processor : 0\nphysical id : 0\ncore id : 1\n"
+				  "core id : 123\nMemTotal: 4096 kB\n";
+		const char *m = strstr(big, "MemTotal");
+
+		/* the slice ends after "core id : 1" of the second core line */
+		hw_parse_cpuinfo(&p, big, (size_t)(strstr(big, "23") - big));
+		assert_true(p.host_r[HR_CORES].value == 1);
+		hw_parse_meminfo(&p, m, (size_t)(strchr(m, '0') - m));
+		assert_true(p.host_r[HR_MEM_TOTAL].value == 4 * 1024);
+	}
+	/* ids that are not small whole numbers count as no id */
+	{
+		const char *ids = "processor : 0\nphysical id : 99999999999999\n"
+				  "core id : -3\n";
+
+		hw_parse_cpuinfo(&p, ids, strlen(ids));
+	}
+	assert_int_equal(p.host_r[HR_CORES].status, HW_READ_UNSUPPORTED);
+	/* a number too large for a double is an error, not infinity */
+	hw_parse_meminfo(&p, "MemTotal: 1e400 kB\n", 19);
+	assert_int_equal(p.host_r[HR_MEM_TOTAL].status, HW_READ_ERROR);
 }
 
 /* Verifies: FR-PROBE-004 */
