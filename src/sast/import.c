@@ -8,7 +8,7 @@
 #include "sast.h"
 
 #include <ctype.h>
-#include <expat.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,7 +34,9 @@ void hw_findings_free(hw_findings *f)
 
 const char *hw_severity_name(hw_severity s)
 {
-	return s == HW_SEV_ERROR ? "error" : s == HW_SEV_WARNING ? "warning" : "note";
+	return s == HW_SEV_ERROR     ? "error"
+	       : s == HW_SEV_WARNING ? "warning"
+				     : "note";
 }
 
 static hw_finding *add(hw_findings *f, const char *tool, const char *rule,
@@ -65,8 +67,8 @@ static hw_finding *add(hw_findings *f, const char *tool, const char *rule,
 	x->notes = hw_strdup("");
 	x->function = hw_strdup("");
 	x->group = (long)f->n;
-	if (!x->rule || !x->tool_level || !x->file || !x->message || !x->notes ||
-	    !x->function)
+	if (!x->rule || !x->tool_level || !x->file || !x->message ||
+	    !x->notes || !x->function)
 		return NULL;
 	f->n++;
 	return x;
@@ -86,22 +88,31 @@ static int add_note(hw_finding *x, const char *text)
 	return HW_OK;
 }
 
+/* A line, column or CWE number in a report: 0 unless it is one. */
+static long report_num(const char *s)
+{
+	char *end;
+	long v;
+
+	if (!s)
+		return 0;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	return end == s || errno || v < 0 || v > 100000000 ? 0 : v;
+}
+
 static int cwe_of(const char *s)
 {
 	const char *c = s ? strstr(s, "CWE-") : NULL;
 
-	return c ? atoi(c + 4) : 0;
+	return c ? (int)report_num(c + 4) : 0;
 }
 
 /* ---- cppcheck XML v2 ---------------------------------------------------- */
 
 typedef struct cpx {
-	XML_Parser xp;
 	hw_findings *f;
-	hw_diags *d;
-	const char *file;
 	long cur; /* index + 1 of the open <error> */
-	int err;
 } cpx;
 
 /* cppcheck writes a newline inside an attribute as the four bytes \012. */
@@ -120,115 +131,85 @@ static void unescape_octal(char *s)
 	*w = '\0';
 }
 
-static const char *attr(const XML_Char **a, const char *k)
+static void cp_start(hw_xml *xml, const char *el, const char **a)
 {
-	for (int i = 0; a[i]; i += 2)
-		if (!strcmp(a[i], k))
-			return a[i + 1];
-	return NULL;
-}
+	cpx *c = xml->ud;
 
-static void XMLCALL cp_start(void *ud, const XML_Char *el, const XML_Char **a)
-{
-	cpx *c = ud;
-
-	if (c->err)
-		return;
 	if (!strcmp(el, "error")) {
-		const char *sev = attr(a, "severity"), *id = attr(a, "id");
-		hw_severity s = !sev				? HW_SEV_WARNING
-				: !strcmp(sev, "error")		? HW_SEV_ERROR
-				: !strcmp(sev, "warning")	? HW_SEV_WARNING
-								: HW_SEV_NOTE;
-		const char *msg = attr(a, "msg"), *verbose = attr(a, "verbose");
-		hw_finding *x = add(c->f, "cppcheck", id, s, sev, attr(a, "file0"),
-				    0, 0, msg ? msg : verbose);
+		const char *sev = hw_xml_attr(a, "severity"),
+			   *id = hw_xml_attr(a, "id");
+		hw_severity s = !sev			  ? HW_SEV_WARNING
+				: !strcmp(sev, "error")	  ? HW_SEV_ERROR
+				: !strcmp(sev, "warning") ? HW_SEV_WARNING
+							  : HW_SEV_NOTE;
+		const char *msg = hw_xml_attr(a, "msg"),
+			   *verbose = hw_xml_attr(a, "verbose"),
+			   *cwe = hw_xml_attr(a, "cwe");
+		hw_finding *x =
+			add(c->f, "cppcheck", id, s, sev,
+			    hw_xml_attr(a, "file0"), 0, 0, msg ? msg : verbose);
 
 		if (!x || (verbose && msg && strcmp(verbose, msg) &&
 			   add_note(x, verbose))) {
-			c->err = hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
-			XML_StopParser(c->xp, XML_FALSE);
+			hw_xml_stop(xml, hw_error_set(HW_ENOMEM, NULL, 0, 0,
+						      "out of memory"));
 			return;
 		}
 		unescape_octal(x->message);
 		unescape_octal(x->notes);
-		x->cwe = attr(a, "cwe") ? atoi(attr(a, "cwe")) : 0;
+		x->cwe = (int)report_num(cwe);
 		c->cur = (long)c->f->n;
 	} else if (!strcmp(el, "location") && c->cur) {
 		hw_finding *x = &c->f->items[c->cur - 1];
-		const char *file = attr(a, "file"), *line = attr(a, "line");
+		const char *file = hw_xml_attr(a, "file"),
+			   *line = hw_xml_attr(a, "line"),
+			   *col = hw_xml_attr(a, "column"),
+			   *info = hw_xml_attr(a, "info");
 
 		if (!x->line && file) {
 			free(x->file);
 			x->file = hw_strdup(file);
-			x->line = line ? atol(line) : 0;
-			x->col = attr(a, "column") ? atol(attr(a, "column")) : 0;
+			x->line = report_num(line);
+			x->col = report_num(col);
 		} else if (file) {
 			char note[512];
 
 			snprintf(note, sizeof(note), "%s:%s: %s", file,
-				 line ? line : "?", attr(a, "info") ? attr(a, "info") : "");
+				 line ? line : "?", info ? info : "");
 			add_note(x, note);
 		}
 	}
 }
 
-static void XMLCALL cp_end(void *ud, const XML_Char *el)
+static void cp_end(hw_xml *xml, const char *el)
 {
-	cpx *c = ud;
+	cpx *c = xml->ud;
 
 	if (!strcmp(el, "error"))
 		c->cur = 0;
 }
 
-static void XMLCALL cp_doctype(void *ud, const XML_Char *n, const XML_Char *s,
-			       const XML_Char *p, int i)
-{
-	cpx *c = ud;
-
-	(void)n;
-	(void)s;
-	(void)p;
-	(void)i;
-	c->err = hw_diags_add(c->d, HW_DIAG_ERROR, c->file,
-			      (long)XML_GetCurrentLineNumber(c->xp), 0,
-			      "DOCTYPE refused in an analyzer report");
-	if (!c->err)
-		c->err = HW_EINVAL;
-	XML_StopParser(c->xp, XML_FALSE);
-}
-
 static int import_cppcheck(hw_findings *f, hw_diags *d, const char *file,
 			   const char *text, size_t len)
 {
-	cpx c = {0};
+	cpx c = {f, 0};
+	hw_xml xml = {0};
 	size_t before = f->n;
+	int err;
 
-	c.f = f;
-	c.d = d;
-	c.file = file;
-	c.xp = XML_ParserCreate("UTF-8");
-	if (!c.xp)
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
-	XML_SetUserData(c.xp, &c);
-	XML_SetElementHandler(c.xp, cp_start, cp_end);
-	XML_SetStartDoctypeDeclHandler(c.xp, cp_doctype);
-	if (XML_Parse(c.xp, text, (int)len, XML_TRUE) != XML_STATUS_OK && !c.err) {
-		c.err = hw_diags_add(d, HW_DIAG_ERROR, file,
-				     (long)XML_GetCurrentLineNumber(c.xp),
-				     (long)XML_GetCurrentColumnNumber(c.xp) + 1,
-				     "malformed XML: %s",
-				     XML_ErrorString(XML_GetErrorCode(c.xp)));
-		if (!c.err)
-			c.err = HW_EINVAL;
-	}
-	XML_ParserFree(c.xp);
-	if (c.err == HW_EINVAL) { /* a broken report is not evidence */
+	xml.diags = d;
+	xml.file = file;
+	xml.what = "analyzer reports";
+	xml.ud = &c;
+	xml.start = cp_start;
+	xml.end = cp_end;
+	err = hw_xml_parse(&xml, text, len);
+	if (err == HW_EINVAL) { /* a broken report is not evidence */
 		while (f->n > before)
 			finding_free(&f->items[--f->n]);
 		return HW_OK;
 	}
-	return c.err;
+	return err;
 }
 
 /* ---- clang-tidy text ---------------------------------------------------- */
@@ -273,10 +254,9 @@ static int import_clang_tidy(hw_findings *f, hw_diags *d, const char *file,
 		const char *p = text + i, *nl = memchr(p, '\n', len - i);
 		size_t n = nl ? (size_t)(nl - p) : len - i;
 		char buf[4096], *kind, *msg, *check;
-		static const char *marks[] = {
-			[HW_SEV_ERROR] = ": error: ",
-			[HW_SEV_WARNING] = ": warning: ",
-			[HW_SEV_NOTE] = ": note: "};
+		static const char *marks[] = {[HW_SEV_ERROR] = ": error: ",
+					      [HW_SEV_WARNING] = ": warning: ",
+					      [HW_SEV_NOTE] = ": note: "};
 		hw_severity sev = HW_SEV_WARNING;
 		long l = 0, c = 0;
 
@@ -301,9 +281,10 @@ static int import_clang_tidy(hw_findings *f, hw_diags *d, const char *file,
 		if (!kind)
 			continue; /* source lines, carets, counts */
 		if (n >= sizeof(buf)) {
-			hw_diags_add(d, HW_DIAG_WARNING, file, lineno, 0,
-				     "a diagnostic line over %zu bytes, skipped",
-				     sizeof(buf) - 1);
+			hw_diags_add(
+				d, HW_DIAG_WARNING, file, lineno, 0,
+				"a diagnostic line over %zu bytes, skipped",
+				sizeof(buf) - 1);
 			continue;
 		}
 		msg = kind + strlen(marks[sev]);
@@ -344,7 +325,8 @@ static int import_clang_tidy(hw_findings *f, hw_diags *d, const char *file,
 	return HW_OK;
 }
 
-/* ---- SARIF 2.1.0 ---------------------------------------------------------- */
+/* ---- SARIF 2.1.0 ----------------------------------------------------------
+ */
 
 static hw_severity level_of(const char *l)
 {
@@ -363,7 +345,8 @@ static long jnum(const cJSON *o, const char *k)
 static int import_sarif(hw_findings *f, hw_diags *d, const char *file,
 			const cJSON *root)
 {
-	const cJSON *runs = cJSON_GetObjectItemCaseSensitive(root, "runs"), *run;
+	const cJSON *runs = cJSON_GetObjectItemCaseSensitive(root, "runs"),
+		    *run;
 	int err = HW_OK;
 
 	if (!cJSON_IsArray(runs))
@@ -371,41 +354,57 @@ static int import_sarif(hw_findings *f, hw_diags *d, const char *file,
 				    "SARIF without a \"runs\" array");
 	cJSON_ArrayForEach(run, runs) {
 		const cJSON *driver = cJSON_GetObjectItemCaseSensitive(
-			cJSON_GetObjectItemCaseSensitive(run, "tool"), "driver");
+			cJSON_GetObjectItemCaseSensitive(run, "tool"),
+			"driver");
 		const char *tool = hw_json_str(driver, "name");
-		const cJSON *rules = cJSON_GetObjectItemCaseSensitive(driver, "rules");
+		const cJSON *rules =
+			cJSON_GetObjectItemCaseSensitive(driver, "rules");
 		const cJSON *res;
 
-		cJSON_ArrayForEach(res, cJSON_GetObjectItemCaseSensitive(run, "results")) {
+		cJSON_ArrayForEach(
+			res, cJSON_GetObjectItemCaseSensitive(run, "results")) {
 			const cJSON *loc = cJSON_GetObjectItemCaseSensitive(
-				cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(
-							   res, "locations"),
-						   0),
+				cJSON_GetArrayItem(
+					cJSON_GetObjectItemCaseSensitive(
+						res, "locations"),
+					0),
 				"physicalLocation");
-			const cJSON *region = cJSON_GetObjectItemCaseSensitive(loc, "region");
-			const char *uri = hw_json_str(cJSON_GetObjectItemCaseSensitive(
-						       loc, "artifactLocation"),
-					       "uri");
+			const cJSON *region =
+				cJSON_GetObjectItemCaseSensitive(loc, "region");
+			const char *uri =
+				hw_json_str(cJSON_GetObjectItemCaseSensitive(
+						    loc, "artifactLocation"),
+					    "uri");
 			const char *rule = hw_json_str(res, "ruleId");
-			const cJSON *msg = cJSON_GetObjectItemCaseSensitive(res, "message");
+			const cJSON *msg = cJSON_GetObjectItemCaseSensitive(
+				res, "message");
 			hw_finding *x;
 
 			if (uri && !strncmp(uri, "file://", 7))
 				uri += 7;
-			x = add(f, tool ? tool : "sarif", rule, level_of(hw_json_str(res, "level")),
-				hw_json_str(res, "level") ? hw_json_str(res, "level") : "warning", uri,
-				jnum(region, "startLine"), jnum(region, "startColumn"),
+			x = add(f, tool ? tool : "sarif", rule,
+				level_of(hw_json_str(res, "level")),
+				hw_json_str(res, "level")
+					? hw_json_str(res, "level")
+					: "warning",
+				uri, jnum(region, "startLine"),
+				jnum(region, "startColumn"),
 				hw_json_str(msg, "text"));
 			if (!x)
 				return hw_error_set(HW_ENOMEM, NULL, 0, 0,
 						    "out of memory");
 			x->cwe = cwe_of(x->message);
-			if (!x->cwe && rule) { /* flawfinder puts CWEs in rule names */
+			if (!x->cwe &&
+			    rule) { /* flawfinder puts CWEs in rule names */
 				const cJSON *r;
 
 				cJSON_ArrayForEach(r, rules)
-					if (hw_json_str(r, "id") && !strcmp(hw_json_str(r, "id"), rule)) {
-						char *s = cJSON_PrintUnformatted(r);
+					if (hw_json_str(r, "id") &&
+					    !strcmp(hw_json_str(r, "id"),
+						    rule)) {
+						char *s =
+							cJSON_PrintUnformatted(
+								r);
 
 						x->cwe = cwe_of(s);
 						cJSON_free(s);
@@ -413,7 +412,8 @@ static int import_sarif(hw_findings *f, hw_diags *d, const char *file,
 					}
 			}
 			if (!uri)
-				err = hw_diags_add(d, HW_DIAG_WARNING, file, 0, 0,
+				err = hw_diags_add(d, HW_DIAG_WARNING, file, 0,
+						   0,
 						   "a %s result (%s) has no "
 						   "location",
 						   x->tool, x->rule);
@@ -432,8 +432,8 @@ static int import_gcc(hw_findings *f, hw_diags *d, const char *file,
 
 	cJSON_ArrayForEach(diag, root) {
 		const cJSON *caret = cJSON_GetObjectItemCaseSensitive(
-			cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(diag,
-									    "locations"),
+			cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(
+						   diag, "locations"),
 					   0),
 			"caret");
 		const char *kind = hw_json_str(diag, "kind");
@@ -455,37 +455,54 @@ static int import_gcc(hw_findings *f, hw_diags *d, const char *file,
 			hw_diags_add(d, HW_DIAG_WARNING, file, 1, 0,
 				     "gcc diagnostic %d (%s) has no location",
 				     index,
-				     hw_json_str(diag, "message") ? hw_json_str(diag, "message")
-							   : "");
-		x = add(f, "gcc", opt ? opt + (opt[0] == '-' && opt[1] == 'W' ? 2 : 0) : kind,
-			!strcmp(kind, "error") ? HW_SEV_ERROR : HW_SEV_WARNING, kind,
-			hw_json_str(caret, "file"), jnum(caret, "line"), jnum(caret, "column"),
-			hw_json_str(diag, "message"));
+				     hw_json_str(diag, "message")
+					     ? hw_json_str(diag, "message")
+					     : "");
+		x = add(f, "gcc",
+			opt ? opt + (opt[0] == '-' && opt[1] == 'W' ? 2 : 0)
+			    : kind,
+			!strcmp(kind, "error") ? HW_SEV_ERROR : HW_SEV_WARNING,
+			kind, hw_json_str(caret, "file"), jnum(caret, "line"),
+			jnum(caret, "column"), hw_json_str(diag, "message"));
 		if (!x)
-			return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+			return hw_error_set(HW_ENOMEM, NULL, 0, 0,
+					    "out of memory");
 		meta = cJSON_GetObjectItemCaseSensitive(diag, "metadata");
 		x->cwe = (int)jnum(meta, "cwe");
-		cJSON_ArrayForEach(child, cJSON_GetObjectItemCaseSensitive(diag, "children")) {
+		cJSON_ArrayForEach(child, cJSON_GetObjectItemCaseSensitive(
+						  diag, "children")) {
 			char note[1024];
 			const cJSON *cc = cJSON_GetObjectItemCaseSensitive(
-				cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(
-							   child, "locations"),
-						   0),
+				cJSON_GetArrayItem(
+					cJSON_GetObjectItemCaseSensitive(
+						child, "locations"),
+					0),
 				"caret");
 
 			snprintf(note, sizeof(note), "%s:%ld: %s",
-				 hw_json_str(cc, "file") ? hw_json_str(cc, "file") : "?",
-				 jnum(cc, "line"), hw_json_str(child, "message") ? hw_json_str(child, "message") : "");
+				 hw_json_str(cc, "file")
+					 ? hw_json_str(cc, "file")
+					 : "?",
+				 jnum(cc, "line"),
+				 hw_json_str(child, "message")
+					 ? hw_json_str(child, "message")
+					 : "");
 			add_note(x, note);
 		}
-		cJSON_ArrayForEach(ev, cJSON_GetObjectItemCaseSensitive(diag, "path")) {
+		cJSON_ArrayForEach(
+			ev, cJSON_GetObjectItemCaseSensitive(diag, "path")) {
 			char note[1024];
-			const cJSON *loc = cJSON_GetObjectItemCaseSensitive(ev, "location");
+			const cJSON *loc = cJSON_GetObjectItemCaseSensitive(
+				ev, "location");
 
 			snprintf(note, sizeof(note), "path: %s:%ld: %s",
-				 hw_json_str(loc, "file") ? hw_json_str(loc, "file") : "?",
+				 hw_json_str(loc, "file")
+					 ? hw_json_str(loc, "file")
+					 : "?",
 				 jnum(loc, "line"),
-				 hw_json_str(ev, "description") ? hw_json_str(ev, "description") : "");
+				 hw_json_str(ev, "description")
+					 ? hw_json_str(ev, "description")
+					 : "");
 			add_note(x, note);
 		}
 	}
@@ -514,9 +531,10 @@ int hw_sast_import_text(hw_findings *f, hw_diags *d, const char *file,
 		err = cJSON_IsArray(root) ? import_gcc(f, d, file, root)
 		      : cJSON_GetObjectItemCaseSensitive(root, "runs")
 			      ? import_sarif(f, d, file, root)
-			      : hw_diags_add(d, HW_DIAG_ERROR, file, 1, 0,
-					     "JSON that is neither SARIF nor gcc "
-					     "diagnostics");
+			      : hw_diags_add(
+					d, HW_DIAG_ERROR, file, 1, 0,
+					"JSON that is neither SARIF nor gcc "
+					"diagnostics");
 		hw_json_arena_free(arena);
 		return err;
 	}

@@ -103,7 +103,13 @@ test_sast_broken_reports_are_exit_2_and_write_nothing() {
   printf '<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>\n<results>&b;</results>\n' > bomb.xml
   run "$HW" sast --import bomb.xml
   expect_rc 2
-  expect_err "bomb.xml:2: DOCTYPE refused"
+  expect_err "bomb.xml:2:13: DOCTYPE refused: analyzer reports may not declare entities"
+  # the same hardened reader as test reports: nesting is capped too
+  { printf '<results>'; for i in $(seq 70); do printf '<e>'; done; } > deep.xml
+  run "$HW" sast --import deep.xml
+  expect_rc 2
+  expect_err "deep.xml:1:"
+  expect_err "XML nested deeper than 64 elements"
   head -c 200 flawfinder.sarif > cut.sarif
   run "$HW" sast --import cut.sarif
   expect_rc 2
