@@ -20,6 +20,17 @@ static void knum(hw_jw *w, const char *key, double v)
 	hw_buf_puts(b, s);
 }
 
+/* Opens "inputs" with the keys every planner document shares. */
+static void inputs_open(hw_jw *w, const hw_model *m, const hw_plan_inputs *in)
+{
+	hw_jw_key(w, "inputs");
+	hw_jw_object(w);
+	hw_jw_kint(w, "ctx", in->ctx);
+	hw_jw_kint(w, "batch", in->batch);
+	hw_jw_kstr(w, "quant", in->quant[0] ? in->quant : m->dtype);
+	hw_jw_kstr(w, "kv_dtype", in->kv_dtype[0] ? in->kv_dtype : "fp16");
+}
+
 /* Implements: FR-PLAN-005 */
 int hw_plan_json(hw_buf *out, const hw_model *m, const hw_plan_inputs *in,
 		 const hw_plan *p)
@@ -32,12 +43,7 @@ int hw_plan_json(hw_buf *out, const hw_model *m, const hw_plan_inputs *in,
 	hw_jw_kstr(&w, "model", m->name);
 	hw_jw_kstr(&w, "attention", hw_attention_name(m->attention));
 	hw_jw_kstr(&w, "attention_reason", m->attention_reason);
-	hw_jw_key(&w, "inputs");
-	hw_jw_object(&w);
-	hw_jw_kint(&w, "ctx", in->ctx);
-	hw_jw_kint(&w, "batch", in->batch);
-	hw_jw_kstr(&w, "quant", in->quant[0] ? in->quant : m->dtype);
-	hw_jw_kstr(&w, "kv_dtype", in->kv_dtype[0] ? in->kv_dtype : "fp16");
+	inputs_open(&w, m, in);
 	hw_jw_kint(&w, "tp", in->tp);
 	hw_jw_kint(&w, "pp", in->pp);
 	hw_jw_kstr(&w, "engine", in->engine.name);
@@ -83,12 +89,7 @@ int hw_cheapest_json(hw_buf *out, const hw_model *m, const hw_plan_inputs *in,
 	hw_jw_object(&w);
 	hw_jw_kstr(&w, "schema", "hwledger.cheapest/1");
 	hw_jw_kstr(&w, "model", m->name);
-	hw_jw_key(&w, "inputs");
-	hw_jw_object(&w);
-	hw_jw_kint(&w, "ctx", in->ctx);
-	hw_jw_kint(&w, "batch", in->batch);
-	hw_jw_kstr(&w, "quant", in->quant[0] ? in->quant : m->dtype);
-	hw_jw_kstr(&w, "kv_dtype", in->kv_dtype[0] ? in->kv_dtype : "fp16");
+	inputs_open(&w, m, in);
 	hw_jw_kstr(&w, "engine", in->engine.name);
 	knum(&w, "max_util", max_util);
 	hw_jw_end(&w);

@@ -193,17 +193,11 @@ static int import_cppcheck(hw_findings *f, hw_diags *d, const char *file,
 			   const char *text, size_t len)
 {
 	cpx c = {f, 0};
-	hw_xml xml = {0};
+	hw_xml xml = {.diags = d, .file = file, .what = "analyzer reports",
+		      .ud = &c, .start = cp_start, .end = cp_end};
 	size_t before = f->n;
-	int err;
+	int err = hw_xml_parse(&xml, text, len);
 
-	xml.diags = d;
-	xml.file = file;
-	xml.what = "analyzer reports";
-	xml.ud = &c;
-	xml.start = cp_start;
-	xml.end = cp_end;
-	err = hw_xml_parse(&xml, text, len);
 	if (err == HW_EINVAL) { /* a broken report is not evidence */
 		while (f->n > before)
 			finding_free(&f->items[--f->n]);

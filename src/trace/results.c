@@ -392,18 +392,12 @@ int hw_junit_parse(hw_results *r, hw_diags *diags, const char *file,
 		   const char *text, size_t len)
 {
 	junit j = {r, file, NULL, 0, 0};
-	hw_xml x = {0};
+	hw_xml x = {.diags = diags, .file = file, .what = "test reports",
+		    .ud = &j, .start = junit_start, .end = junit_end,
+		    .text = junit_text};
 	size_t first = r->n;
-	int err;
+	int err = hw_xml_parse(&x, text, len);
 
-	x.diags = diags;
-	x.file = file;
-	x.what = "test reports";
-	x.ud = &j;
-	x.start = junit_start;
-	x.end = junit_end;
-	x.text = junit_text;
-	err = hw_xml_parse(&x, text, len);
 	free(j.suite);
 	r->files++;
 	if (err == HW_EINVAL) {
