@@ -10,6 +10,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define GPUS "planner/gpus.json"
 #define ENGINES "planner/engines.json"
@@ -296,12 +297,26 @@ static int plan_check(hw_cli *cli, int argc, char **argv)
 
 /* Implements: FR-PLAN-007 */
 static int run_cheapest(const hw_model *m, const hw_plan_inputs *in,
-			double max_util, long top, int json)
+			double max_util, long top, int json, const char *today)
 {
 	hw_offer *offers = NULL;
 	hw_choice *c = NULL;
-	size_t noffers = 0, n = 0, shown;
+	size_t noffers = 0, n = 0, shown, stale = 0;
+	char now[16];
 	int err;
+
+	if (!today) {
+		time_t t = time(NULL);
+		struct tm tm;
+
+		gmtime_r(&t, &tm);
+		strftime(now, sizeof(now), "%Y-%m-%d", &tm);
+		today = now;
+	} else if (hw_price_age_days(today, today) != 0 || strlen(today) != 10) {
+		return hw_cli_usage_error("plan", "--today must be YYYY-MM-DD, "
+						  "not '%s'",
+					  today);
+	}
 
 	if ((err = hw_offers_load(&offers, &noffers, GPUS)) ||
 	    (err = hw_plan_cheapest(&c, &n, m, in, offers, noffers, max_util))) {
@@ -313,7 +328,8 @@ static int run_cheapest(const hw_model *m, const hw_plan_inputs *in,
 		hw_buf o;
 
 		hw_buf_init(&o, 0);
-		err = hw_cheapest_json(&o, m, in, max_util, noffers, c, shown);
+		err = hw_cheapest_json(&o, m, in, max_util, noffers, c, shown,
+				       today);
 		if (!err)
 			fwrite(o.data, 1, o.len, stdout);
 		hw_buf_free(&o);
@@ -330,17 +346,27 @@ static int run_cheapest(const hw_model *m, const hw_plan_inputs *in,
 			printf("%8s %9s %4s %6s  %-15s %-13s %-5s %s\n", "$/hour",
 			       "$/M tok", "GPUs", "TPxPP", "GPU", "provider", "use",
 			       "price as of");
-		for (size_t i = 0; i < shown; i++)
+		for (size_t i = 0; i < shown; i++) {
+			int old = hw_price_age_days(c[i].offer->as_of, today) >
+				  HW_PRICE_STALE_DAYS;
+
+			stale += old;
 			printf("%8.2f %9.2f %4d %3dx%-2d  %-15s %-13s %3.0f%%  "
-			       "%s\n",
+			       "%s%s\n",
 			       c[i].usd_per_hour, c[i].usd_per_mtok,
 			       c[i].tp * c[i].pp, c[i].tp, c[i].pp,
 			       c[i].offer->gpu.name, c[i].offer->provider,
-			       100 * c[i].plan.utilization, c[i].offer->as_of);
+			       100 * c[i].plan.utilization, c[i].offer->as_of,
+			       old ? " (stale)" : "");
+		}
 		printf("\n$/M tok: per million decoded tokens at the "
 		       "memory-bandwidth bound.\nPrices are dated quotes from "
 		       "the pages named in %s (\"prices\"); they move daily.\n",
 		       GPUS);
+		if (stale)
+			printf("%zu of these prices are more than %d days old "
+			       "on %s: check them before you rely on them.\n",
+			       stale, HW_PRICE_STALE_DAYS, today);
 	}
 	free(offers);
 	free(c);
@@ -360,6 +386,7 @@ int hw_cmd_plan(hw_cli *cli, int argc, char **argv)
 	hw_plan_inputs in;
 	hw_model m;
 	hw_plan p;
+	const char *today = NULL;
 	int json = 0, cheapest = 0, layout = 0, err;
 	long gpu_mem = 0, top = 10;
 	double max_util = 1.0;
@@ -411,6 +438,8 @@ int hw_cmd_plan(hw_cli *cli, int argc, char **argv)
 			in.pp = (int)n, layout = 1;
 		else if (!strcmp(a, "--top") && parse_count(v, &n, 1000))
 			top = n;
+		else if (!strcmp(a, "--today"))
+			today = v;
 		else if (!strcmp(a, "--max-util") && parse_fraction(v, &max_util))
 			;
 		else
@@ -429,7 +458,7 @@ int hw_cmd_plan(hw_cli *cli, int argc, char **argv)
 	    (err = hw_engine_find(&in.engine, ENGINES, engine)))
 		return hw_cli_error(err);
 	if (cheapest)
-		return run_cheapest(&m, &in, max_util, top, json);
+		return run_cheapest(&m, &in, max_util, top, json, today);
 	if (gpu && !strcmp(gpu, "probed")) {
 		/* plan against the free memory of this machine's first GPU */
 		hw_probe *pr = calloc(1, sizeof(*pr));

@@ -32,6 +32,7 @@ static const hw_command commands[] = {
 	 "[--gpu NAME | --gpu-mem BYTES] [--json] "
 	 "[--export vllm|llama.cpp|mlx] [--sweep 'ctx=1k..128k batch=1..64']\n"
 	 "hwledger plan --model PATH --cheapest [--top N] [--max-util F] "
+	 "[--today YYYY-MM-DD] "
 	 "[--ctx N] [--batch N] [--quant Q] [--kv-dtype D] [--engine E] "
 	 "[--json]\n"
 	 "hwledger plan check [DIR] [--json]"},

@@ -101,6 +101,33 @@ static int is_date(const char *s)
 	return y >= 2000 && mo >= 1 && mo <= 12 && d >= 1 && d <= 31;
 }
 
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
+static long days_from_civil(long y, long m, long d)
+{
+	long era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/* Implements: FR-PLAN-007 */
+long hw_price_age_days(const char *as_of, const char *today)
+{
+	long a, t;
+
+	if (!is_date(as_of) || !is_date(today))
+		return -1;
+	a = days_from_civil(digits(as_of, 0, 4), digits(as_of, 5, 2),
+			    strlen(as_of) == 10 ? digits(as_of, 8, 2) : 1);
+	t = days_from_civil(digits(today, 0, 4), digits(today, 5, 2),
+			    strlen(today) == 10 ? digits(today, 8, 2) : 1);
+	return t - a;
+}
+
 static const char *str(const cJSON *o, const char *key)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);

@@ -81,7 +81,7 @@ int hw_plan_json(hw_buf *out, const hw_model *m, const hw_plan_inputs *in,
 /* Implements: FR-PLAN-007 */
 int hw_cheapest_json(hw_buf *out, const hw_model *m, const hw_plan_inputs *in,
 		     double max_util, size_t noffers, const hw_choice *c,
-		     size_t n)
+		     size_t n, const char *today)
 {
 	hw_jw w;
 
@@ -92,6 +92,7 @@ int hw_cheapest_json(hw_buf *out, const hw_model *m, const hw_plan_inputs *in,
 	inputs_open(&w, m, in);
 	hw_jw_kstr(&w, "engine", in->engine.name);
 	knum(&w, "max_util", max_util);
+	hw_jw_kstr(&w, "today", today);
 	hw_jw_end(&w);
 	hw_jw_kint(&w, "prices", (long long)noffers);
 	hw_jw_key(&w, "configurations");
@@ -116,6 +117,11 @@ int hw_cheapest_json(hw_buf *out, const hw_model *m, const hw_plan_inputs *in,
 		hw_jw_kint(&w, "price_unit_gpus", o->gpus);
 		knum(&w, "price_usd_per_unit_hour", o->usd_per_hour);
 		hw_jw_kstr(&w, "price_as_of", o->as_of);
+		hw_jw_kint(&w, "price_age_days",
+			   hw_price_age_days(o->as_of, today));
+		hw_jw_kbool(&w, "price_stale",
+			    hw_price_age_days(o->as_of, today) >
+				    HW_PRICE_STALE_DAYS);
 		hw_jw_kstr(&w, "price_source", o->source);
 		hw_jw_end(&w);
 	}
@@ -129,6 +135,8 @@ int hw_cheapest_json(hw_buf *out, const hw_model *m, const hw_plan_inputs *in,
 	hw_jw_str(&w, "cost per million tokens: hourly cost / (3600 x the "
 		      "memory-bandwidth bound on decode tokens/s at this batch)");
 	hw_jw_str(&w, "layouts tried: TP and PP each 1, 2, 4 or 8");
+	hw_jw_str(&w, "a price older than 180 days on the inputs' today is "
+		      "marked price_stale");
 	hw_jw_end(&w);
 	hw_jw_end(&w);
 	return hw_jw_finish(&w);

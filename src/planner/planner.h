@@ -185,9 +185,14 @@ int hw_offers_load(hw_offer **offers, size_t *n, const char *catalog);
 int hw_plan_cheapest(hw_choice **out, size_t *n, const hw_model *m,
 		     const hw_plan_inputs *in, const hw_offer *offers,
 		     size_t noffers, double max_util);
-/* The n choices as JSON (schema hwledger.cheapest/1). */
+/* Days from a price's as_of (a month counts from its 1st) to today; -1
+ * when either is not a date. */
+long hw_price_age_days(const char *as_of, const char *today);
+/* Prices older than this many days are marked stale. */
+#define HW_PRICE_STALE_DAYS 180
+/* The n choices as JSON (schema hwledger.cheapest/1); ages against today. */
 int hw_cheapest_json(hw_buf *out, const hw_model *m, const hw_plan_inputs *in,
 		     double max_util, size_t noffers, const hw_choice *c,
-		     size_t n);
+		     size_t n, const char *today);
 
 #endif

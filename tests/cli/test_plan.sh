@@ -127,6 +127,16 @@ test_plan_cheapest_lists_priced_layouts_that_fit() {
   expect_out "the 3 cheapest:"
   [ "$(grep -cE '^ +[0-9]+\.[0-9]{2} +[0-9]+\.[0-9]{2} +[0-9]+ ' <<<"$OUT")" = 3 ] || { echo "$OUT"; return 1; }
   expect_out "they move daily"
+  # prices age: more than 180 days before --today is stale, and said so
+  run plan --model "$M/llama-3.1-70b.json" --ctx 8k --cheapest --json --today 2027-06-01
+  jq -e '.inputs.today == "2027-06-01" and (.configurations | all(.price_stale and .price_age_days > 180))' \
+    <<<"$OUT" >/dev/null
+  run plan --model "$M/llama-3.1-70b.json" --ctx 8k --cheapest --json --today 2026-06-30 --top 100
+  jq -e '.configurations | map(select(.price_as_of == "2026-05-22")) | length > 0
+         and all(.price_age_days == 39 and (.price_stale | not))' <<<"$OUT" >/dev/null
+  run plan --model "$M/llama-3.1-70b.json" --ctx 8k --cheapest --top 3 --today 2027-06-01
+  expect_out "(stale)"
+  expect_out "3 of these prices are more than 180 days old on 2027-06-01"
 }
 
 # Verifies: FR-PLAN-007
@@ -139,6 +149,9 @@ test_plan_cheapest_refuses_and_fails_honestly() {
   expect_err "--cheapest chooses the GPU"
   run plan --model "$M/llama-3.1-70b.json" --cheapest --max-util 1.5
   expect_rc 2
+  run plan --model "$M/llama-3.1-70b.json" --cheapest --today 2026-13-01
+  expect_rc 2
+  expect_err "--today must be YYYY-MM-DD"
   # a catalog whose price has no date is refused, naming the entry
   mkdir -p planner
   cp "$ROOT/planner/engines.json" planner/

@@ -671,6 +671,20 @@ static void test_cheapest_layouts_per_price(void **state)
 }
 
 /* Verifies: FR-PLAN-007 */
+static void test_price_age_in_days(void **state)
+{
+	(void)state;
+	assert_int_equal(hw_price_age_days("2026-05-07", "2026-11-25"), 202);
+	assert_int_equal(hw_price_age_days("2026-06", "2026-06-30"), 29);
+	assert_int_equal(hw_price_age_days("2028-02-28", "2028-03-01"), 2);
+	assert_int_equal(hw_price_age_days("2027-02-28", "2027-03-01"), 1);
+	assert_int_equal(hw_price_age_days("1999-12-31", "2000-01-01"), -1);
+	assert_int_equal(hw_price_age_days("2026-11-25", "2026-05-07"), -202);
+	assert_int_equal(hw_price_age_days("2026-13-01", "2026-11-25"), -1);
+	assert_int_equal(hw_price_age_days("2026-01-01", "tomorrow"), -1);
+}
+
+/* Verifies: FR-PLAN-007 */
 static void test_bad_prices_are_refused(void **state)
 {
 	const char *src = ", \"source\": \"s\"}";
@@ -742,6 +756,7 @@ int main(void)
 		hw_tmp_test(test_plan_check_files_pass_fail_and_refuse),
 		hw_tmp_test(test_cheapest_layouts_per_price),
 		hw_tmp_test(test_bad_prices_are_refused),
+		cmocka_unit_test(test_price_age_in_days),
 	};
 
 	return cmocka_run_group_tests_name("planner", tests, NULL, NULL);
