@@ -20,9 +20,30 @@ typedef struct probe_opts {
 	hw_buf hostfile;
 } probe_opts;
 
+/* A number in (0, max] with nothing after it. */
+static int positive(const char *s, double max, double *out)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (end == s || *end || !(v > 0 && v <= max))
+		return 0;
+	*out = v;
+	return 1;
+}
+
+static int too_many(void)
+{
+	return hw_cli_usage_error("probe", "probe: more than %d hosts; split "
+					   "the list",
+				  MAX_HOSTS);
+}
+
 static int parse_opts(probe_opts *o, int argc, char **argv, int check,
 		      const char **dir)
 {
+	double x;
+
 	memset(o, 0, sizeof(*o));
 	o->timeout = 10;
 	o->pool = 64;
@@ -32,7 +53,9 @@ static int parse_opts(probe_opts *o, int argc, char **argv, int check,
 
 		if (!strcmp(a, "--json")) {
 			o->json = 1;
-		} else if (!strcmp(a, "--ssh") && v && o->n < MAX_HOSTS) {
+		} else if (!strcmp(a, "--ssh") && v) {
+			if (o->n == MAX_HOSTS)
+				return too_many();
 			o->hosts[o->n++] = v;
 			i++;
 		} else if (!strcmp(a, "--hosts") && v) {
@@ -47,16 +70,19 @@ static int parse_opts(probe_opts *o, int argc, char **argv, int check,
 				if (nl)
 					*nl = '\0';
 				line += strspn(line, " \t");
-				if (*line && *line != '#' && o->n < MAX_HOSTS)
+				if (*line && *line != '#' && o->n == MAX_HOSTS)
+					return too_many();
+				if (*line && *line != '#')
 					o->hosts[o->n++] = line;
 				line = nl ? nl + 1 : NULL;
 			}
 			i++;
-		} else if (!strcmp(a, "--timeout") && v && atof(v) > 0) {
-			o->timeout = atof(v);
+		} else if (!strcmp(a, "--timeout") && v &&
+			   positive(v, 86400, &o->timeout)) {
 			i++;
-		} else if (!strcmp(a, "--pool") && v && atoi(v) > 0) {
-			o->pool = atoi(v);
+		} else if (!strcmp(a, "--pool") && v && positive(v, 1024, &x) &&
+			   x == (int)x) {
+			o->pool = (int)x;
 			i++;
 		} else if (check && a[0] != '-' && dir) {
 			*dir = a;
