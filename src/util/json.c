@@ -60,14 +60,14 @@ static void *arena_alloc(size_t n)
 {
 	hw_json_arena *a = parsing;
 
+	if (n > SIZE_MAX / 2)
+		return NULL;
 	n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) *
 	    sizeof(max_align_t);
 	if (!a || a->cap - a->used < n) {
 		size_t size = sizeof(*a) + (n > ARENA_BLOCK ? n : ARENA_BLOCK);
 		hw_json_arena *b;
 
-		if (n > SIZE_MAX / 2)
-			return NULL;
 		b = mmap(NULL, size, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (b == MAP_FAILED)
