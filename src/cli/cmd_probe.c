@@ -116,8 +116,10 @@ static int probe_check(hw_cli *cli, int argc, char **argv)
 	cJSON *all = NULL, *arr;
 	int code, err;
 
-	if ((code = parse_opts(&o, argc, argv, 1, &dir)))
+	if ((code = parse_opts(&o, argc, argv, 1, &dir))) {
+		hw_buf_free(&o.hostfile); /* a hosts file read before the error */
 		return code;
+	}
 	if ((err = hw_dir_list(&files, &nfiles, dir, ".json")) ||
 	    (err = gather(&o, &p, &n))) {
 		hw_strv_free(files);
@@ -191,8 +193,10 @@ int hw_cmd_probe(hw_cli *cli, int argc, char **argv)
 		hw_cli_print_command_usage(stdout, hw_cli_find("probe"));
 		return hw_cli_finish(HW_EXIT_OK);
 	}
-	if ((code = parse_opts(&o, argc, argv, 0, NULL)))
+	if ((code = parse_opts(&o, argc, argv, 0, NULL))) {
+		hw_buf_free(&o.hostfile);
 		return code;
+	}
 	hw_buf_init(&out, 0);
 	err = gather(&o, &p, &n);
 	if (!err)

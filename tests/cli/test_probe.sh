@@ -156,4 +156,10 @@ test_probe_remote_refuses_option_hosts_and_reports_no_ssh() {
   run "$HW" probe --json --hosts many.txt
   expect_rc 2
   expect_err "more than 1024 hosts"
+  # a usage error after a hosts file was read (make asan checks for leaks)
+  run "$HW" probe check --hosts hosts-none.txt
+  expect_rc 2
+  printf 'ops@h1\n' > one.txt
+  run "$HW" probe check --hosts one.txt --pool 3x
+  expect_rc 2
 }
