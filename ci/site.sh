@@ -26,6 +26,9 @@ ci/gate.sh "$build" "$results" "$lcov" >/dev/null 2>&1
 [ $? -le 1 ] || exit 2
 "$hw" plan --model planner/models/llama-3.1-8b.json --gpu 'H100 SXM' \
   --sweep 'ctx=1k..128k batch=1..64' --json > "$checks/sweep-llama-3.1-8b.json" || exit 2
+"$hw" plan --model planner/models/llama-3.1-70b.json --ctx 8k --cheapest --json \
+  > "$checks/cheapest.json"
+[ $? -le 1 ] || exit 2
 
 echo "== hwledger site (evidence from $checks)"
 "$hw" site --checks "$checks" -o "$build/site" || exit $?

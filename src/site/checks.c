@@ -240,6 +240,60 @@ static int plan_check(hw_buf *b, const cJSON *c, long idx)
 	return err ? err : hw_buf_puts(b, "</section>\n");
 }
 
+/* The priced layouts of `plan --cheapest --json`, dated and sourced. */
+static int cheapest_table(hw_buf *b, const cJSON *doc)
+{
+	const cJSON *in = cJSON_GetObjectItem(doc, "inputs"), *c;
+	int err;
+
+	err = hw_buf_puts(b, "<section class=\"check\"><h3>");
+	err = err ? err : text_or(b, hw_json_str(doc, "model"), "model");
+	err = err ? err
+		  : hw_buf_printf(b,
+				  "</h3>\n<p>Context %ld, batch %ld, the cheapest "
+				  "layout of each dated price that fits "
+				  "(per million tokens: at the memory-bandwidth "
+				  "bound). Prices as of the date shown; one over "
+				  "180 days old on ",
+				  site_num(in, "ctx"), site_num(in, "batch"));
+	err = err ? err : text_or(b, hw_json_str(in, "today"), "the day run");
+	err = err ? err
+		  : hw_buf_puts(b, " is marked stale.</p>\n<div class=\"scroll\">"
+				   "<table><thead><tr><th scope=\"col\">$/hour"
+				   "</th><th scope=\"col\">$/M tokens</th>"
+				   "<th scope=\"col\">GPUs</th><th scope=\"col\">"
+				   "GPU</th><th scope=\"col\">Provider</th>"
+				   "<th scope=\"col\">Memory used</th>"
+				   "<th scope=\"col\">Price as of</th>"
+				   "</tr></thead><tbody>\n");
+	cJSON_ArrayForEach(c, cJSON_GetObjectItem(doc, "configurations")) {
+		if (err)
+			break;
+		err = hw_buf_printf(b,
+				    "<tr><td>%.2f</td><td>%.2f</td><td>%ld "
+				    "(TP %ld × PP %ld)</td><td>",
+				    dnum(c, "usd_per_hour"),
+				    dnum(c, "usd_per_million_tokens"),
+				    site_num(c, "gpus"), site_num(c, "tp"),
+				    site_num(c, "pp"));
+		err = err ? err : text_or(b, hw_json_str(c, "gpu"), "?");
+		err = err ? err : hw_buf_puts(b, "</td><td>");
+		err = err ? err : text_or(b, hw_json_str(c, "provider"), "?");
+		err = err ? err
+			  : hw_buf_printf(b, "</td><td>%.0f%%</td><td>",
+					  100 * dnum(c, "utilization"));
+		err = err ? err : text_or(b, hw_json_str(c, "price_as_of"), "?");
+		if (!err && cJSON_IsTrue(cJSON_GetObjectItem(c, "price_stale")))
+			err = hw_buf_puts(b, " <span class=\"badge st-fail\">"
+					     "stale</span>");
+		err = err ? err : hw_buf_puts(b, "<br><small>");
+		err = err ? err
+			  : text_or(b, hw_json_str(c, "price_source"), "");
+		err = err ? err : hw_buf_puts(b, "</small></td></tr>\n");
+	}
+	return err ? err : hw_buf_puts(b, "</tbody></table></div></section>\n");
+}
+
 /* Implements: FR-SITE-001 */
 int render_planner(site *s)
 {
@@ -286,6 +340,14 @@ int render_planner(site *s)
 		err = err ? err : svg_heatmap(&b, s->sweeps[i]);
 		err = err ? err : hw_buf_puts(&b, "</section>\n");
 	}
+	if (!err)
+		err = hw_buf_puts(&b, "<h2>Cheapest priced GPU layouts</h2>\n");
+	if (!err)
+		err = s->cheapest ? cheapest_table(&b, s->cheapest)
+				  : hw_buf_puts(&b, "<p class=\"notrun\">No "
+						    "price comparison in the "
+						    "evidence folder (not "
+						    "run).</p>\n");
 	err = err ? err : page_end(&b, "");
 	err = err ? err : site_write(s, "planner.html", &b);
 	hw_buf_free(&b);

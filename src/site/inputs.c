@@ -282,6 +282,8 @@ int site_load(site *s)
 			    "hwledger.verify/")) ||
 	    (err = load_doc(s, &s->report, "report.json",
 			    "hwledger.report/")) ||
+	    (err = load_doc(s, &s->cheapest, "cheapest.json",
+			    "hwledger.cheapest/")) ||
 	    (err = load_sweeps(s)) || (err = load_bundle(s)))
 		return err;
 	lcov = hw_path_join(s->o->checks_dir, "coverage.info");
@@ -330,6 +332,7 @@ void site_free(site *s)
 	cJSON_Delete(s->probe);
 	cJSON_Delete(s->verify);
 	cJSON_Delete(s->report);
+	cJSON_Delete(s->cheapest);
 	hw_lcov_free(&s->lcov);
 	if (s->have_bundle) {
 		hw_event_list_free(&s->events);

@@ -74,6 +74,7 @@ typedef struct site {
 
 	/* evidence documents; NULL: not run */
 	cJSON *trace, *gate, *sast, *plan, *probe, *verify;
+	cJSON *cheapest;            /* plan --cheapest --json, optional */
 	cJSON **sweeps;
 	char **sweep_names;
 	size_t nsweeps;

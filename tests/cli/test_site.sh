@@ -46,6 +46,7 @@ test_site_shows_missing_evidence_as_not_run() {
   for p in index sast planner probes ledger; do
     grep -q 'not run' "out/$p.html" || { echo "$p.html: no 'not run'"; return 1; }
   done
+  grep -q 'No price comparison in the evidence folder (not run)' out/planner.html
   ! grep -q 'st-pass' out/index.html
 }
 
@@ -172,6 +173,8 @@ EOF
     jq '.checks[0].ok = false | .checks[0].failures = ["weights over budget"] | .failed = 1' > checks/plan.json
   (cd "$ROOT" && "$HW" plan --model planner/models/llama-3.1-8b.json --gpu 'H100 SXM' \
     --sweep 'ctx=1k..8k batch=1..4' --json) > checks/sweep-a.json
+  (cd "$ROOT" && "$HW" plan --model planner/models/llama-3.1-70b.json --cheapest --top 3 \
+    --today 2027-06-01 --json) > checks/cheapest.json
   (cd "$ROOT" && env HWLEDGER_NVML_LIB="$nvml/libfake_nvml.so" \
     FAKE_NVML_SCENARIO="$probes/nvml-two-gpus.json" "$HW" probe check --json) > checks/probe.json || true
   cat > checks/sast.json <<'EOF'
@@ -191,6 +194,10 @@ EOF
   [ "$(grep -c '<figure class="chart">' out/planner.html)" -ge 20 ]
   grep -q 'weights over budget' out/planner.html
   grep -q 'batch 4' out/planner.html
+  # the price comparison: three dated rows, stale on that --today, sources named
+  [ "$(grep -c 'badge st-fail">stale' out/planner.html)" = 3 ]
+  grep -q 'Cheapest priced GPU layouts' out/planner.html
+  grep -q 'https://' out/planner.html
   grep -q 'st-fail' out/index.html
   # probes: both fake GPUs and their readings
   grep -q 'GPU 1' out/probes.html
