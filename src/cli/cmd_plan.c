@@ -10,7 +10,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define GPUS "planner/gpus.json"
 #define ENGINES "planner/engines.json"
@@ -302,17 +301,13 @@ static int run_cheapest(const hw_model *m, const hw_plan_inputs *in,
 	hw_offer *offers = NULL;
 	hw_choice *c = NULL;
 	size_t noffers = 0, n = 0, shown, stale = 0;
-	char now[16];
-	int err;
+	char now[11];
+	int ymd[3], err;
 
 	if (!today) {
-		time_t t = time(NULL);
-		struct tm tm;
-
-		gmtime_r(&t, &tm);
-		strftime(now, sizeof(now), "%Y-%m-%d", &tm);
+		hw_today(now);
 		today = now;
-	} else if (hw_price_age_days(today, today) != 0 || strlen(today) != 10) {
+	} else if (!hw_date_parse(today, 0, ymd)) {
 		return hw_cli_usage_error("plan", "--today must be YYYY-MM-DD, "
 						  "not '%s'",
 					  today);

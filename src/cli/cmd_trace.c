@@ -12,7 +12,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #define MAX_INPUTS 256
@@ -181,15 +180,10 @@ static int run_trace(hw_cli *cli, trace_opts *o, trace_run *r, int gate)
 	hw_fr_set_init(&r->frs);
 	hw_results_init(&r->results);
 	hw_lcov_init(&r->lcov);
-	if (o->today) {
+	if (o->today)
 		snprintf(r->today, sizeof(r->today), "%s", o->today);
-	} else {
-		time_t now = time(NULL);
-		struct tm tm;
-
-		gmtime_r(&now, &tm);
-		strftime(r->today, sizeof(r->today), "%Y-%m-%d", &tm);
-	}
+	else
+		hw_today(r->today);
 	if (!getcwd(root, sizeof(root)))
 		return hw_cli_fail(HW_EXIT_ENV, "cannot read the current "
 						"directory");

@@ -72,60 +72,20 @@ int hw_gpu_find(hw_gpu *g, const char *catalog, const char *name)
 	return err;
 }
 
-/* The number in s[at..at+len) when every character is a digit, else -1. */
-static int digits(const char *s, size_t at, size_t len)
+/* A price's date: YYYY-MM-DD or YYYY-MM, from 2000 on. */
+static int is_date(const char *s, int ymd[3])
 {
-	int v = 0;
-
-	for (size_t k = at; k < at + len; k++) {
-		if (s[k] < '0' || s[k] > '9')
-			return -1;
-		v = v * 10 + (s[k] - '0');
-	}
-	return v;
-}
-
-/* "YYYY-MM-DD" or "YYYY-MM", with a real month and day. */
-static int is_date(const char *s)
-{
-	size_t len = strlen(s);
-	int y, mo, d = 1;
-
-	if ((len != 7 && len != 10) || s[4] != '-' ||
-	    (len == 10 && s[7] != '-'))
-		return 0;
-	y = digits(s, 0, 4);
-	mo = digits(s, 5, 2);
-	if (len == 10)
-		d = digits(s, 8, 2);
-	return y >= 2000 && mo >= 1 && mo <= 12 && d >= 1 && d <= 31;
-}
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
-static long days_from_civil(long y, long m, long d)
-{
-	long era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
+	return hw_date_parse(s, 1, ymd) && ymd[0] >= 2000;
 }
 
 /* Implements: FR-PLAN-007 */
 long hw_price_age_days(const char *as_of, const char *today)
 {
-	long a, t;
+	int a[3], t[3];
 
-	if (!is_date(as_of) || !is_date(today))
+	if (!is_date(as_of, a) || !is_date(today, t))
 		return -1;
-	a = days_from_civil(digits(as_of, 0, 4), digits(as_of, 5, 2),
-			    strlen(as_of) == 10 ? digits(as_of, 8, 2) : 1);
-	t = days_from_civil(digits(today, 0, 4), digits(today, 5, 2),
-			    strlen(today) == 10 ? digits(today, 8, 2) : 1);
-	return t - a;
+	return hw_date_days(t) - hw_date_days(a);
 }
 
 static const char *str(const cJSON *o, const char *key)
@@ -144,6 +104,7 @@ static int offer_from(hw_offer *o, const cJSON *root, const cJSON *e,
 		   *offering = str(e, "offering");
 	const cJSON *units = cJSON_GetObjectItemCaseSensitive(e, "gpus"), *g;
 	double usd = num(e, "usd_per_hour");
+	int ymd[3];
 
 	memset(o, 0, sizeof(*o));
 	if (!gpu || !provider || !source)
@@ -161,7 +122,7 @@ static int offer_from(hw_offer *o, const cJSON *root, const cJSON *e,
 				    "prices[%d]: \"usd_per_hour\" must be a "
 				    "positive number",
 				    index);
-	if (!as_of || !is_date(as_of))
+	if (!as_of || !is_date(as_of, ymd))
 		return hw_error_set(HW_EINVAL, catalog, 0, 0,
 				    "prices[%d]: \"as_of\" must be a date "
 				    "(YYYY-MM-DD or YYYY-MM)",

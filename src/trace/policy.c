@@ -62,23 +62,6 @@ void hw_policy_free(hw_policy *p)
 	memset(p, 0, sizeof(*p));
 }
 
-static int valid_date(const char *s)
-{
-	int y, m, d;
-	static const int days[] = {31, 29, 31, 30, 31, 30,
-				   31, 31, 30, 31, 30, 31};
-
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return 0;
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-			return 0;
-	y = atoi(s);
-	m = atoi(s + 5);
-	d = atoi(s + 8);
-	return y >= 1970 && m >= 1 && m <= 12 && d >= 1 && d <= days[m - 1];
-}
-
 static int load_waivers(hw_policy *p, const cJSON *arr, const char *text,
 			size_t len, long line)
 {
@@ -103,6 +86,7 @@ static int load_waivers(hw_policy *p, const cJSON *arr, const char *text,
 		const cJSON *fr = cJSON_GetObjectItemCaseSensitive(w, "fr");
 		const cJSON *why = cJSON_GetObjectItemCaseSensitive(w, "reason");
 		const cJSON *exp = cJSON_GetObjectItemCaseSensitive(w, "expires");
+		int ymd[3];
 		long wl;
 
 		if (!cJSON_IsString(fr))
@@ -130,7 +114,8 @@ static int load_waivers(hw_policy *p, const cJSON *arr, const char *text,
 					    "the waiver for %s needs a "
 					    "\"reason\"",
 					    fr->valuestring);
-		if (!cJSON_IsString(exp) || !valid_date(exp->valuestring))
+		if (!cJSON_IsString(exp) ||
+		    !hw_date_parse(exp->valuestring, 0, ymd))
 			return hw_error_set(HW_EINVAL, p->path, wl, 0,
 					    "the waiver for %s needs "
 					    "\"expires\": \"YYYY-MM-DD\"",

@@ -714,6 +714,9 @@ static void test_bad_prices_are_refused(void **state)
 	BAD("{\"gpu\": \"Big\", \"provider\": \"p\", \"usd_per_hour\": 1, "
 	    "\"as_of\": \"May 2026\"",
 	    "\"as_of\" must be a date");
+	BAD("{\"gpu\": \"Big\", \"provider\": \"p\", \"usd_per_hour\": 1, "
+	    "\"as_of\": \"2026-02-30\"",
+	    "\"as_of\" must be a date");
 	BAD("{\"gpu\": \"Big\", \"provider\": \"p\", \"usd_per_hour\": 1",
 	    "\"as_of\" must be a date");
 	BAD("{\"gpu\": \"Big\", \"provider\": \"p\", \"usd_per_hour\": 1, "

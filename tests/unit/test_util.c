@@ -583,6 +583,32 @@ static void test_json_arena_parse_and_spilled_writer(void **state)
 	hw_buf_free(&whole);
 }
 
+/* Verifies: FR-TRACE-006, FR-PLAN-007 */
+static void test_dates_parse_and_count_days(void **state)
+{
+	int d[3];
+	char today[11];
+
+	(void)state;
+	assert_true(hw_date_parse("2028-02-29", 0, d));
+	assert_int_equal(d[0] * 10000 + d[1] * 100 + d[2], 20280229);
+	assert_false(hw_date_parse("2026-02-30", 0, d));
+	assert_false(hw_date_parse("2026-04-31", 0, d));
+	assert_false(hw_date_parse("1969-12-31", 0, d));
+	assert_false(hw_date_parse("2026-1-01", 0, d));
+	assert_false(hw_date_parse("2026-01-0x", 0, d));
+	/* a month alone only where the caller allows it; it means the 1st */
+	assert_false(hw_date_parse("2026-06", 0, d));
+	assert_true(hw_date_parse("2026-06", 1, d));
+	assert_int_equal(d[2], 1);
+	assert_true(hw_date_parse("1970-01-01", 0, d));
+	assert_int_equal(hw_date_days(d), 0);
+	assert_true(hw_date_parse("2026-11-25", 0, d));
+	assert_int_equal(hw_date_days(d), 20782);
+	hw_today(today);
+	assert_true(hw_date_parse(today, 0, d));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -608,6 +634,7 @@ int main(void)
 		cmocka_unit_test(test_text_position_counts_characters_not_bytes),
 		cmocka_unit_test(test_json_writer_escapes_and_nests),
 		cmocka_unit_test(test_json_arena_parse_and_spilled_writer),
+		cmocka_unit_test(test_dates_parse_and_count_days),
 		cmocka_unit_test(test_hash64_is_stable_and_sensitive),
 		hw_tmp_test(test_atomic_write_failures_keep_the_old_file),
 		cmocka_unit_test(
