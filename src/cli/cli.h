@@ -42,6 +42,8 @@ int hw_cli_usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Returns 1 when arg is -h or --help. */
 int hw_cli_is_help(const char *arg);
+/* A number in (0, max] with nothing after it (no unit, no NaN) into *out. */
+int hw_cli_positive(const char *s, double max, double *out);
 /* Flushes stdout; a write error (a full disk, a closed pipe) is exit 3. */
 int hw_cli_finish(int code);
 

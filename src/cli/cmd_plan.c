@@ -31,17 +31,6 @@ static int parse_count(const char *s, long *out, long max)
 	return 1;
 }
 
-/* A fraction in (0, 1]: "0.85". */
-static int parse_fraction(const char *s, double *out)
-{
-	char *end;
-	double v = strtod(s, &end);
-
-	if (end == s || *end || !(v > 0 && v <= 1))
-		return 0;
-	*out = v;
-	return 1;
-}
 
 static void gib(char *out, size_t n, double b)
 {
@@ -435,7 +424,7 @@ int hw_cmd_plan(hw_cli *cli, int argc, char **argv)
 			top = n;
 		else if (!strcmp(a, "--today"))
 			today = v;
-		else if (!strcmp(a, "--max-util") && parse_fraction(v, &max_util))
+		else if (!strcmp(a, "--max-util") && hw_cli_positive(v, 1, &max_util))
 			;
 		else
 			return hw_cli_usage_error("plan", "plan: bad argument '%s "

@@ -20,18 +20,6 @@ typedef struct probe_opts {
 	hw_buf hostfile;
 } probe_opts;
 
-/* A number in (0, max] with nothing after it. */
-static int positive(const char *s, double max, double *out)
-{
-	char *end;
-	double v = strtod(s, &end);
-
-	if (end == s || *end || !(v > 0 && v <= max))
-		return 0;
-	*out = v;
-	return 1;
-}
-
 static int too_many(void)
 {
 	return hw_cli_usage_error("probe", "probe: more than %d hosts; split "
@@ -78,9 +66,9 @@ static int parse_opts(probe_opts *o, int argc, char **argv, int check,
 			}
 			i++;
 		} else if (!strcmp(a, "--timeout") && v &&
-			   positive(v, 86400, &o->timeout)) {
+			   hw_cli_positive(v, 86400, &o->timeout)) {
 			i++;
-		} else if (!strcmp(a, "--pool") && v && positive(v, 1024, &x) &&
+		} else if (!strcmp(a, "--pool") && v && hw_cli_positive(v, 1024, &x) &&
 			   x == (int)x) {
 			o->pool = (int)x;
 			i++;

@@ -84,10 +84,7 @@ int hw_cmd_report(hw_cli *cli, int argc, char **argv)
 			   o.nlcov < HW_REPORT_MAX_INPUTS) {
 			o.lcov[o.nlcov++] = argv[++i];
 		} else if (!strcmp(a, "--timeout")) {
-			char *end;
-
-			o.timeout_s = strtod(argv[++i], &end);
-			if (*end || o.timeout_s <= 0)
+			if (!hw_cli_positive(argv[++i], 1e9, &o.timeout_s))
 				return hw_cli_usage_error(
 					"report",
 					"--timeout needs seconds, not "

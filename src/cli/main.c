@@ -153,6 +153,17 @@ int hw_cli_usage_error(const char *cmd, const char *fmt, ...)
 	return HW_EXIT_BADINPUT;
 }
 
+int hw_cli_positive(const char *s, double max, double *out)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (end == s || *end || !(v > 0 && v <= max))
+		return 0;
+	*out = v;
+	return 1;
+}
+
 int hw_cli_is_help(const char *arg)
 {
 	return strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0;

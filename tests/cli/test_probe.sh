@@ -147,7 +147,7 @@ test_probe_remote_refuses_option_hosts_and_reports_no_ssh() {
   run env PATH=/nonexistent "$HW" probe --json --ssh ops@anywhere
   jq -e '.hosts[0].error.reason == "no ssh client"' <<<"$OUT" >/dev/null
   # numbers with units or fractions are refused, not read as their prefix
-  for bad in "--timeout 5s" "--timeout 0" "--pool 3x" "--pool 2.5"; do
+  for bad in "--timeout 5s" "--timeout 0" "--timeout nan" "--pool 3x" "--pool 2.5"; do
     run "$HW" probe --json $bad --ssh ops@anywhere
     expect_rc 2
   done

@@ -222,6 +222,10 @@ test_report_usage_errors_exit_2() {
   run "$HW" report --timeout soon
   expect_rc 2
   expect_err "--timeout needs seconds"
+  # NaN compares false with everything: it must not pass as a timeout
+  run "$HW" report --timeout nan
+  expect_rc 2
+  expect_err "--timeout needs seconds, not 'nan'"
   run "$HW" report --results
   expect_rc 2
   run "$HW" report --help
