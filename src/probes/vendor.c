@@ -291,11 +291,8 @@ static void macmon_num(hw_reading *r, const cJSON *v, const char *what,
 static hw_gpu_probe *apple_gpu(hw_probe *p)
 {
 	for (size_t i = 0; i < p->ngpus; i++)
-		if (!strcmp(p->gpus[i].vendor, "apple")) {
-			snprintf(p->gpus[i].source, sizeof(p->gpus[i].source),
-				 "system_profiler+macmon");
+		if (!strcmp(p->gpus[i].vendor, "apple"))
 			return &p->gpus[i];
-		}
 	if (p->ngpus >= HW_PROBE_MAX_GPUS)
 		return NULL;
 	return add_gpu(p, "apple", "macmon", "macmon does not report it");
@@ -345,6 +342,8 @@ int hw_parse_macmon(hw_probe *p, const char *text, size_t len)
 		cJSON_Delete(root);
 		return HW_OK;
 	}
+	if (!strcmp(g->source, "system_profiler"))
+		snprintf(g->source, sizeof(g->source), "system_profiler+macmon");
 	mem = cJSON_GetObjectItemCaseSensitive(root, "memory");
 	gpu_usage = cJSON_GetObjectItemCaseSensitive(root, "gpu_usage");
 	if (g->r[GR_MEM_TOTAL].status != HW_READ_OK)

@@ -76,7 +76,8 @@ test_probe_rocm_smi_and_system_profiler_fakes() {
   # installed but failing: an error on each live reading, never a 0
   run env PATH="$FAKES:$PATH" FAKE_SP_FILE="$P/system_profiler.json" HWLEDGER_NVML_LIB=/none "$HW" probe --json
   jq -e '.hosts[0].gpus[] | select(.vendor == "apple") | .memory_used.status == "error"
-         and .memory_used.reason == "macmon failed" and .memory_total.status == "ok"' <<<"$OUT" >/dev/null
+         and .memory_used.reason == "macmon failed" and .memory_total.status == "ok"
+         and .source == "system_profiler"' <<<"$OUT" >/dev/null
   # a vendor tool that hangs is killed at the timeout and reported
   run env PATH="$FAKES:$PATH" FAKE_ROCM_HANG=1 HWLEDGER_TOOL_TIMEOUT=1 HWLEDGER_NVML_LIB=/none "$HW" probe --json
   expect_rc 0
