@@ -169,8 +169,10 @@ cleanup:
 	return err;
 }
 
-/* Gathers every input and builds the trace; returns an exit code. */
-static int run_trace(hw_cli *cli, trace_opts *o, trace_run *r, int gate)
+/* Gathers every input and builds the trace, saying what was wrong with the
+ * inputs on diag_out; returns an exit code. */
+static int run_trace(hw_cli *cli, trace_opts *o, trace_run *r, int gate,
+		     FILE *diag_out)
 {
 	char root[4096];
 	int err;
@@ -226,7 +228,7 @@ static int run_trace(hw_cli *cli, trace_opts *o, trace_run *r, int gate)
 	}
 	hw_diags_sort(&r->diags);
 	if (r->diags.errors || !cli->quiet)
-		hw_diags_print(&r->diags, stderr, cli->color_err);
+		hw_diags_print(&r->diags, diag_out, cli->color_err);
 	if (r->diags.errors)
 		return HW_EXIT_BADINPUT;
 	if (cli->verbose)
@@ -257,36 +259,176 @@ static int write_output(const trace_opts *o, const hw_buf *b)
 	return err;
 }
 
+/* The state of every file in dir whose name ends in suffix, and dir's. */
+static void memo_add_dir(hw_memo *m, const char *dir, const char *suffix)
+{
+	char **files = NULL;
+	size_t n = 0;
+
+	hw_memo_add_file(m, dir);
+	if (hw_dir_list(&files, &n, dir, suffix) != HW_OK) {
+		hw_error_clear();
+		hw_memo_add_str(m, "(no listing)");
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		hw_memo_add_file(m, files[i]);
+	hw_strv_free(files);
+}
+
+/*
+ * The key of this run's stored result (FR-TRACE-007): everything run_trace
+ * reads and every option that shapes what trace writes.
+ */
+static int memo_key(hw_memo *m, const hw_cli *cli, const trace_opts *o)
+{
+	hw_config cfg;
+	char cwd[4096], today[16], flags[64];
+	int err;
+
+	if (!getcwd(cwd, sizeof(cwd)))
+		return HW_EIO;
+	if (o->today)
+		snprintf(today, sizeof(today), "%s", o->today);
+	else
+		hw_today(today);
+	snprintf(flags, sizeof(flags), "%d %d %d", o->out ? 0 : cli->color,
+		 cli->color_err, cli->quiet);
+	hw_memo_add_str(m, "hwledger trace " HW_VERSION);
+	hw_memo_add_file(m, "/proc/self/exe");
+	hw_memo_add_str(m, cwd);
+	hw_memo_add_str(m, today);
+	hw_memo_add_str(m, flags);
+	hw_memo_add_str(m, o->format);
+	hw_memo_add_str(m, o->out);
+	hw_memo_add_file(m, HW_CONFIG_PATH);
+	hw_memo_add_file(m, o->policy ? o->policy : HW_POLICY_PATH);
+	hw_memo_add_file(m, HW_BASELINE_PATH);
+	hw_memo_add_file(m, o->sast);
+	for (size_t i = 0; i < o->nresults; i++)
+		hw_memo_add_file(m, o->results[i]);
+	if (!o->nresults) {
+		memo_add_dir(m, "build/test-results", ".xml");
+		memo_add_dir(m, "build/test-results", ".tap");
+	}
+	for (size_t i = 0; i < o->nlcov; i++)
+		hw_memo_add_file(m, o->lcov[i]);
+	if (!o->nlcov)
+		hw_memo_add_file(m, "build/coverage.info");
+	if ((err = hw_config_load(&cfg)))
+		return err;
+	memo_add_dir(m, cfg.frs_dir, ".md");
+	err = hw_scan_state(m, &cfg);
+	hw_config_free(&cfg);
+	return err ? err : m->err;
+}
+
+static int write_stderr(const hw_buf *b)
+{
+	if (b->len && fwrite(b->data, 1, b->len, stderr) != b->len)
+		return hw_error_set(HW_EIO, NULL, 0, 0, "cannot write to stderr");
+	return HW_OK;
+}
+
+/*
+ * Builds the trace and renders it in o's format into out; diagnostics go to
+ * diag_out (stderr when NULL). Returns an exit code.
+ */
+static int render_trace(hw_cli *cli, trace_opts *o, hw_buf *out,
+			FILE *diag_out)
+{
+	trace_run r;
+	int code, err = HW_OK;
+
+	code = run_trace(cli, o, &r, 0, diag_out ? diag_out : stderr);
+	if (!code) {
+		if (!strcmp(o->format, "json"))
+			err = hw_trace_write_json(out, &r.trace);
+		else if (!strcmp(o->format, "md"))
+			err = hw_trace_write_md(out, &r.trace);
+		else if (!strcmp(o->format, "sarif"))
+			err = hw_trace_write_sarif(out, &r.trace);
+		else
+			err = hw_trace_write_text(out, &r.trace,
+						  o->out ? 0 : cli->color);
+	}
+	run_free(&r);
+	return code ? code : err ? hw_cli_error(err) : HW_EXIT_OK;
+}
+
+/*
+ * trace through its memo: a run whose inputs are all unchanged replays the
+ * stored stderr, output and exit code; any other run is stored when it
+ * succeeds. Returns -1 when the memo cannot be used at all.
+ */
+static int trace_memo(hw_cli *cli, trace_opts *o, hw_buf *out)
+{
+	hw_memo m;
+	hw_buf diag;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+	int code = -1;
+
+	hw_memo_init(&m);
+	hw_buf_init(&diag, 0);
+	if (memo_key(&m, cli, o) != HW_OK) {
+		hw_error_clear();
+		goto done;
+	}
+	if (hw_memo_replay(&m, HW_MEMO_PATH, out, &diag, &code)) {
+		if (cli->verbose)
+			fprintf(stderr, "hwledger: no input changed since the "
+					"stored run; replayed %s\n",
+				HW_MEMO_PATH);
+		if (write_stderr(&diag))
+			code = hw_cli_error(HW_EIO);
+		goto done;
+	}
+	if (!(f = open_memstream(&text, &len)))
+		goto done;
+	code = render_trace(cli, o, out, f);
+	if (fclose(f) != 0 || (text && hw_buf_append(&diag, text, len))) {
+		hw_error_clear();
+		m.err = HW_ENOMEM; /* what was said is not whole: not stored */
+	}
+	if (write_stderr(&diag))
+		code = hw_cli_error(HW_EIO);
+	/* only a run that succeeded is worth replaying; failing to store is
+	 * not a failure of the run */
+	if (code == HW_EXIT_OK &&
+	    hw_memo_store(&m, HW_MEMO_PATH, out, &diag, code) != HW_OK)
+		hw_error_clear();
+done:
+	free(text);
+	hw_buf_free(&diag);
+	hw_memo_free(&m);
+	return code;
+}
+
 /* Implements: FR-TRACE-005 */
 int hw_cmd_trace(hw_cli *cli, int argc, char **argv)
 {
 	trace_opts o;
-	trace_run r;
 	hw_buf out;
-	int code, err;
+	int code, err = HW_OK;
 
 	if ((code = parse_opts("trace", &o, argc, argv)))
 		return code < 0 ? hw_cli_finish(HW_EXIT_OK) : code;
-	code = run_trace(cli, &o, &r, 0);
-	if (code) {
-		run_free(&r);
-		return code;
-	}
 	hw_buf_init(&out, 0);
-	if (!strcmp(o.format, "json"))
-		err = hw_trace_write_json(&out, &r.trace);
-	else if (!strcmp(o.format, "md"))
-		err = hw_trace_write_md(&out, &r.trace);
-	else if (!strcmp(o.format, "sarif"))
-		err = hw_trace_write_sarif(&out, &r.trace);
-	else
-		err = hw_trace_write_text(&out, &r.trace,
-					  o.out ? 0 : cli->color);
-	if (!err)
+	code = -1;
+	if (!o.no_index)
+		code = trace_memo(cli, &o, &out);
+	if (code < 0) {
+		hw_buf_clear(&out);
+		code = render_trace(cli, &o, &out, NULL);
+	}
+	if (code == HW_EXIT_OK)
 		err = write_output(&o, &out);
 	hw_buf_free(&out);
-	run_free(&r);
-	return hw_cli_finish(err ? hw_cli_error(err) : HW_EXIT_OK);
+	return hw_cli_finish(code ? code
+			     : err ? hw_cli_error(err)
+				   : HW_EXIT_OK);
 }
 
 /* The gate's verdict as hwledger.gate/1 (specs/json-schemas.md). */
@@ -336,7 +478,7 @@ int hw_cmd_gate(hw_cli *cli, int argc, char **argv)
 
 	if ((code = parse_opts("gate", &o, argc, argv)))
 		return code < 0 ? hw_cli_finish(HW_EXIT_OK) : code;
-	code = run_trace(cli, &o, &r, 1);
+	code = run_trace(cli, &o, &r, 1, stderr);
 	if (code) {
 		run_free(&r);
 		return code;

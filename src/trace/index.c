@@ -1,11 +1,12 @@
 /*
  * index.c — the scan cache, .hwledger/index.db (SQLite).
  *
- * One row per scanned file: its size, modification time, content hash
+ * One row per scanned file: its size, modification and change times, content hash
  * (hw_hash64: fast, for change detection only) and the
  * scanner's record (tags, tagged and test functions, notes) encoded as a
- * compact blob. A file whose size and mtime are unchanged is taken from the
- * cache without being read; one whose size or mtime changed is read and
+ * compact blob. A file whose size, mtime and ctime are unchanged is taken
+ * from the cache without being read (the ctime catches content put back
+ * under an old mtime); one whose size or times changed is read and
  * hashed, and lexed again only when the hash changed. The cache holds
  * nothing that cannot be recomputed: deleting it changes no result.
  */
@@ -30,7 +31,7 @@ static const char schema_sql[] =
 static const char files_sql[] =
 	"DROP TABLE IF EXISTS files;"
 	"CREATE TABLE files(path TEXT PRIMARY KEY, size INTEGER,"
-	" mtime_ns INTEGER, hash TEXT, record BLOB);"
+	" mtime_ns INTEGER, ctime_ns INTEGER, hash TEXT, record BLOB);"
 	"DELETE FROM meta;";
 
 static int check_version(sqlite3 *db, int *ok)
@@ -98,16 +99,16 @@ static int load_rows(hw_index *ix)
 	int rc;
 
 	rc = sqlite3_prepare_v2(ix->db,
-				"SELECT path, size, mtime_ns, hash, record "
+				"SELECT path, size, mtime_ns, ctime_ns, hash, record "
 				"FROM files ORDER BY path",
 				-1, &st, NULL);
 	if (rc != SQLITE_OK)
 		return rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		hw_index_row *r;
-		const unsigned char *sha = sqlite3_column_text(st, 3);
-		const void *blob = sqlite3_column_blob(st, 4);
-		int blen = sqlite3_column_bytes(st, 4);
+		const unsigned char *sha = sqlite3_column_text(st, 4);
+		const void *blob = sqlite3_column_blob(st, 5);
+		int blen = sqlite3_column_bytes(st, 5);
 
 		if (!sha || strlen((const char *)sha) != 16 ||
 		    !sqlite3_column_text(st, 0))
@@ -129,6 +130,7 @@ static int load_rows(hw_index *ix)
 		r->path = hw_strdup((const char *)sqlite3_column_text(st, 0));
 		r->size = sqlite3_column_int64(st, 1);
 		r->mtime_ns = sqlite3_column_int64(st, 2);
+		r->ctime_ns = sqlite3_column_int64(st, 3);
 		memcpy(r->hash, sha, 17);
 		r->blob_len = blen > 0 ? (size_t)blen : 0;
 		r->blob = malloc(r->blob_len ? r->blob_len : 1);
@@ -250,7 +252,7 @@ int hw_index_store(hw_index *ix, const hw_src_file *files, size_t n,
 		rc = sqlite3_prepare_v2(
 			ix->db,
 			"INSERT OR REPLACE INTO files(path, size, mtime_ns, "
-			"hash, record) VALUES(?, ?, ?, ?, ?)",
+			"ctime_ns, hash, record) VALUES(?, ?, ?, ?, ?, ?)",
 			-1, &put, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_prepare_v2(ix->db,
@@ -265,8 +267,9 @@ int hw_index_store(hw_index *ix, const hw_src_file *files, size_t n,
 		sqlite3_bind_text(put, 1, files[i].path, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(put, 2, files[i].size);
 		sqlite3_bind_int64(put, 3, files[i].mtime_ns);
-		sqlite3_bind_text(put, 4, files[i].hash, -1, SQLITE_STATIC);
-		sqlite3_bind_blob(put, 5, blob.data ? blob.data : "",
+		sqlite3_bind_int64(put, 4, files[i].ctime_ns);
+		sqlite3_bind_text(put, 5, files[i].hash, -1, SQLITE_STATIC);
+		sqlite3_bind_blob(put, 6, blob.data ? blob.data : "",
 				  (int)blob.len, SQLITE_STATIC);
 		rc = sqlite3_step(put) == SQLITE_DONE ? SQLITE_OK
 						      : SQLITE_ERROR;

@@ -10,12 +10,13 @@
 #include <sqlite3.h>
 
 /* Bumped whenever the scanner's output for the same input changes. */
-#define HW_INDEX_VERSION "hwledger-index/2"
+#define HW_INDEX_VERSION "hwledger-index/3"
 
 typedef struct hw_index_row {
 	char *path;
 	long long size;
 	long long mtime_ns;
+	long long ctime_ns;
 	char hash[17];
 	unsigned char *blob;
 	size_t blob_len;

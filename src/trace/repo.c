@@ -207,6 +207,92 @@ static int select_files(pathset *out, hw_diags *diags, const hw_config *cfg)
 	return err;
 }
 
+static int threads_wanted(size_t files)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (n < 1)
+		n = 1;
+	if (n > 8)
+		n = 8;
+	if ((size_t)n > files / 16 + 1)
+		n = (long)(files / 16 + 1);
+	return (int)n;
+}
+
+typedef struct stat_job {
+	char **paths;
+	struct stat *st;
+	int *errs;
+	size_t from, to;
+} stat_job;
+
+static void *stat_range(void *arg)
+{
+	stat_job *j = arg;
+
+	for (size_t i = j->from; i < j->to; i++)
+		j->errs[i] = stat(j->paths[i], &j->st[i]) != 0 ? errno : 0;
+	return NULL;
+}
+
+/* The stat of every path, on two threads (the kernel's path lookups are
+ * most of a warm run), added to m in order. */
+static int state_of(hw_memo *m, const pathset *paths)
+{
+	struct stat *st = malloc(paths->n * sizeof(*st));
+	int *errs = malloc(paths->n * sizeof(*errs));
+	stat_job a = {paths->v, st, errs, 0, paths->n / 2};
+	stat_job b = {paths->v, st, errs, paths->n / 2, paths->n};
+	pthread_t tid;
+	int threaded;
+
+	if (!st || !errs) {
+		free(st);
+		free(errs);
+		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	}
+	threaded = threads_wanted(paths->n) > 1 &&
+		   pthread_create(&tid, NULL, stat_range, &b) == 0;
+	stat_range(&a);
+	if (threaded)
+		pthread_join(tid, NULL);
+	else
+		stat_range(&b);
+	for (size_t i = 0; i < paths->n; i++)
+		hw_memo_add_stat(m, paths->v[i], errs[i] ? NULL : &st[i],
+				 errs[i]);
+	free(st);
+	free(errs);
+	return HW_OK;
+}
+
+/* Implements: FR-TRACE-007 */
+int hw_scan_state(hw_memo *m, const hw_config *cfg)
+{
+	pathset paths = {0};
+	hw_diags diags;
+	int err;
+
+	hw_diags_init(&diags);
+	err = select_files(&paths, &diags, cfg);
+	for (size_t i = 0; !err && i < diags.n; i++) {
+		char pos[64];
+
+		snprintf(pos, sizeof(pos), "%d:%ld", (int)diags.items[i].level,
+			 diags.items[i].line);
+		hw_memo_add_str(m, diags.items[i].file);
+		hw_memo_add_str(m, pos);
+		hw_memo_add_str(m, diags.items[i].message);
+	}
+	hw_memo_add_str(m, "sources");
+	if (!err && paths.n)
+		err = state_of(m, &paths);
+	pathset_free(&paths);
+	hw_diags_free(&diags);
+	return err;
+}
+
 /* ---- parallel scanning -------------------------------------------------- */
 
 typedef struct job {
@@ -225,7 +311,7 @@ static void clear_record(hw_src_file *f)
 	char *path = f->path;
 	hw_lang lang = f->lang;
 	int is_test = f->is_test;
-	long long size = f->size, mtime = f->mtime_ns;
+	long long size = f->size, mtime = f->mtime_ns, ctime = f->ctime_ns;
 	char hash[sizeof(f->hash)];
 
 	memcpy(hash, f->hash, sizeof(hash));
@@ -236,6 +322,7 @@ static void clear_record(hw_src_file *f)
 	f->is_test = is_test;
 	f->size = size;
 	f->mtime_ns = mtime;
+	f->ctime_ns = ctime;
 	memcpy(f->hash, hash, sizeof(hash));
 }
 
@@ -261,6 +348,12 @@ static long long stat_mtime(const struct stat *st)
 	       st->st_mtim.tv_nsec;
 }
 
+static long long stat_ctime(const struct stat *st)
+{
+	return (long long)st->st_ctim.tv_sec * 1000000000LL +
+	       st->st_ctim.tv_nsec;
+}
+
 /* Returns 1 when the file was reused from the cache, 0 when lexed. */
 static int scan_one(job *j, size_t i, hw_buf *buf)
 {
@@ -270,13 +363,15 @@ static int scan_one(job *j, size_t i, hw_buf *buf)
 	int err;
 
 	memset(&st, 0, sizeof(st));
-	if (row) { /* a cached file: unchanged size and mtime, not read */
+	if (row) { /* a cached file: unchanged size and times, not read */
 		if (stat(f->path, &st) != 0)
 			return note(f, "cannot stat file");
 		if ((long long)st.st_size == row->size &&
-		    stat_mtime(&st) == row->mtime_ns) {
+		    stat_mtime(&st) == row->mtime_ns &&
+		    stat_ctime(&st) == row->ctime_ns) {
 			f->size = row->size;
 			f->mtime_ns = row->mtime_ns;
+			f->ctime_ns = row->ctime_ns;
 			memcpy(f->hash, row->hash, sizeof(f->hash));
 			if (hw_record_decode(f, row->blob, row->blob_len) ==
 			    HW_OK)
@@ -287,6 +382,7 @@ static int scan_one(job *j, size_t i, hw_buf *buf)
 	err = hw_file_read_stat(buf, f->path, j->max_bytes, &st);
 	f->size = (long long)st.st_size;
 	f->mtime_ns = stat_mtime(&st);
+	f->ctime_ns = stat_ctime(&st);
 	if (err == HW_ENOMEM)
 		return err;
 	if (err) {
@@ -336,18 +432,6 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-static int threads_wanted(size_t files)
-{
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-
-	if (n < 1)
-		n = 1;
-	if (n > 8)
-		n = 8;
-	if ((size_t)n > files / 16 + 1)
-		n = (long)(files / 16 + 1);
-	return (int)n;
-}
 
 /* Implements: FR-TRACE-001, FR-TRACE-007 */
 int hw_scan_repo(hw_scan *scan, const hw_config *cfg, const char *index_path)

@@ -66,6 +66,7 @@ typedef struct hw_src_file {
 	size_t nnotes;
 	long long size;
 	long long mtime_ns;
+	long long ctime_ns;
 	char hash[17];      /* hw_hash64 of the content, hex; "" unread */
 } hw_src_file;
 
@@ -96,6 +97,51 @@ typedef struct hw_scan {
  */
 int hw_scan_repo(hw_scan *scan, const hw_config *cfg, const char *index_path);
 void hw_scan_free(hw_scan *scan);
+
+/* ---- the stored result of a run (trace memo) --------------------------- */
+
+#define HW_MEMO_PATH ".hwledger/trace.memo"
+
+struct stat;
+
+/*
+ * The key of a stored result: the state of every input, written out (paths,
+ * stats, options), compared byte for byte on replay. newest_ns is the
+ * latest mtime or ctime seen, start_ns when the key was begun.
+ */
+typedef struct hw_memo {
+	hw_buf key;
+	long long start_ns;
+	long long newest_ns;
+	int err;            /* a failed append: the memo is neither read nor stored */
+} hw_memo;
+
+void hw_memo_init(hw_memo *m);
+void hw_memo_free(hw_memo *m);
+/* A string of the key (NULL is a value of its own). */
+void hw_memo_add_str(hw_memo *m, const char *s);
+/* A file's state: path and stat, or the errno of the failed stat. */
+void hw_memo_add_stat(hw_memo *m, const char *path, const struct stat *st,
+		      int stat_errno);
+void hw_memo_add_file(hw_memo *m, const char *path);
+/*
+ * Adds the state of every file cfg selects and the walk's diagnostics, as
+ * hw_scan_repo would select them.
+ */
+int hw_scan_state(hw_memo *m, const hw_config *cfg);
+/*
+ * 1 when the memo at path was stored under the same key: its stderr and
+ * output bytes are appended to errout and out and its exit code set. 0 for
+ * any miss: no file, another key, a damaged or truncated file.
+ */
+int hw_memo_replay(const hw_memo *m, const char *path, hw_buf *out,
+		   hw_buf *errout, int *code);
+/*
+ * Stores a run's result atomically under m's key, unless an input changed
+ * less than a second before the key was begun (then nothing is stored).
+ */
+int hw_memo_store(const hw_memo *m, const char *path, const hw_buf *out,
+		  const hw_buf *errout, int code);
 
 /* ---- test results ------------------------------------------------------ */
 

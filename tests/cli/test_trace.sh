@@ -110,6 +110,66 @@ test_gate_baseline_ratchet_and_update() {
 }
 
 # Verifies: FR-TRACE-007
+test_memo_replays_an_unchanged_run_and_sees_every_change() {
+  local a w
+  fixture ours
+  printf 'int broken(void) { return 0; }\n}\n' > src/warn.c  # a warning to replay
+  sleep 1.1   # inputs changed in the last second are never stored
+  run "$HW" -v trace "${TRACE_INPUTS[@]}"
+  expect_rc 0
+  expect_err "4 files (4 scanned, 0 from the index)"
+  [ -f .hwledger/trace.memo ] || { echo "no memo stored"; return 1; }
+  a=$OUT; w=$(grep -v '^hwledger: [0-9]* FRs' <<<"$ERR")
+  expect_err "src/warn.c:2: warning: unbalanced '}'"
+  run "$HW" -v trace "${TRACE_INPUTS[@]}"
+  expect_rc 0
+  expect_err "replayed .hwledger/trace.memo"
+  [ "$OUT" = "$a" ] || { echo "replay differs from the run"; return 1; }
+  [ "$(grep -v '^hwledger: no input changed' <<<"$ERR")" = "$w" ] ||
+    { echo "replayed diagnostics differ: $ERR"; return 1; }
+  # another format, another output file or another date is another key
+  run "$HW" -v trace "${TRACE_INPUTS[@]}" --format json
+  expect_err "4 files (0 scanned, 4 from the index)"
+  run "$HW" -v trace "${TRACE_INPUTS[@]}" --today 2030-01-01
+  expect_err "4 files (0 scanned, 4 from the index)"
+  # the same size and mtime with other bytes: the ctime gives it away
+  cp -p src/app.c app.c.orig
+  sed 's/FR-APP-001/FR-APP-002/' app.c.orig > src/app.c
+  touch -r app.c.orig src/app.c
+  run "$HW" -v trace "${TRACE_INPUTS[@]}"
+  expect_rc 0
+  expect_err "4 files (1 scanned, 3 from the index)"
+  [ "$OUT" != "$a" ] || { echo "a changed file was not seen"; return 1; }
+  # a new source file and a new FR file are seen too
+  cp -p app.c.orig src/app.c
+  sleep 1.1
+  run "$HW" -v trace "${TRACE_INPUTS[@]}"
+  [ "$OUT" = "$a" ] || { echo "restoring the file did not restore the result"; return 1; }
+  printf '/* Implements: FR-APP-002 */\nint f2(void) { return 2; }\n' > src/new.c
+  run "$HW" -v trace "${TRACE_INPUTS[@]}"
+  expect_err "5 files (1 scanned, 4 from the index)"
+  rm src/new.c
+  write_fr frs/more.md FR-APP-003
+  run "$HW" -v trace "${TRACE_INPUTS[@]}"
+  expect_out "FR-APP-003"
+  rm frs/more.md
+  sleep 1.1
+  run "$HW" trace "${TRACE_INPUTS[@]}"
+  [ "$OUT" = "$a" ] || { echo "result differs"; return 1; }
+  # a damaged memo is a miss, never an error; --no-index never reads it
+  head -c 100 .hwledger/trace.memo > m && mv m .hwledger/trace.memo
+  run "$HW" -v trace "${TRACE_INPUTS[@]}"
+  expect_rc 0
+  expect_err "4 files (0 scanned, 4 from the index)"
+  [ "$OUT" = "$a" ] || { echo "result differs after a damaged memo"; return 1; }
+  run "$HW" -v trace "${TRACE_INPUTS[@]}"
+  expect_err "replayed"
+  run "$HW" -v trace "${TRACE_INPUTS[@]}" --no-index
+  expect_err "4 files (4 scanned, 0 from the index)"
+  [ "$OUT" = "$a" ]
+}
+
+# Verifies: FR-TRACE-007
 test_index_skips_unchanged_files_and_rescans_changed_ones() {
   fixture ours
   run "$HW" -v trace "${TRACE_INPUTS[@]}"

@@ -14,6 +14,7 @@ static void scanned(hw_src_file *f, const char *path, const char *text)
 	assert_int_equal(hw_scan_text(f, text, strlen(text)), HW_OK);
 	f->size = (long long)strlen(text);
 	f->mtime_ns = 42;
+	f->ctime_ns = 43;
 	snprintf(f->hash, sizeof(f->hash), "%016llx",
 		 (unsigned long long)hw_hash64(text, strlen(text)));
 }
@@ -94,6 +95,7 @@ static void test_index_stores_finds_and_forgets_files(void **state)
 	assert_non_null(row);
 	assert_int_equal(row->size, (long long)strlen(sample));
 	assert_int_equal(row->mtime_ns, 42);
+	assert_int_equal(row->ctime_ns, 43);
 	assert_null(hw_index_find(&ix, "c.c"));
 	/* b.c vanished: its row goes */
 	dirty[0] = 0;
@@ -122,11 +124,89 @@ static void test_index_stores_finds_and_forgets_files(void **state)
 	hw_src_file_free(&files[1]);
 }
 
+/* A memo key over one file and two strings, begun well after the file's
+ * times unless racy. */
+static void memo_key(hw_memo *m, const char *opt, int racy)
+{
+	hw_memo_init(m);
+	if (!racy)
+		m->start_ns += 10 * 1000000000LL;
+	hw_memo_add_str(m, "trace");
+	hw_memo_add_str(m, opt);
+	hw_memo_add_file(m, "input.c");
+	hw_memo_add_file(m, "missing.c");
+	assert_int_equal(m->err, HW_OK);
+}
+
+/* Verifies: FR-TRACE-007 */
+static void test_memo_replays_only_its_own_key_and_whole_files(void **state)
+{
+	hw_memo m, other;
+	hw_buf out, err, file;
+	int code = -1;
+
+	(void)state;
+	hw_test_write("input.c", "int x;\n", 7);
+	hw_buf_init(&out, 0);
+	hw_buf_init(&err, 0);
+	hw_buf_init(&file, 0);
+	memo_key(&m, "text", 0);
+	assert_int_equal(hw_buf_puts(&out, "FR-A  verified\n"), HW_OK);
+	assert_int_equal(hw_buf_puts(&err, "x.c:1: warning: w\n"), HW_OK);
+	assert_int_equal(hw_memo_store(&m, "memo", &out, &err, 0), HW_OK);
+	hw_buf_clear(&out);
+	hw_buf_clear(&err);
+	assert_int_equal(hw_memo_replay(&m, "memo", &out, &err, &code), 1);
+	assert_int_equal(code, 0);
+	assert_string_equal(out.data, "FR-A  verified\n");
+	assert_string_equal(err.data, "x.c:1: warning: w\n");
+
+	/* another option, or the same file changed, is another key */
+	memo_key(&other, "json", 0);
+	assert_int_equal(hw_memo_replay(&other, "memo", &out, &err, &code), 0);
+	hw_memo_free(&other);
+	hw_test_write("input.c", "int y;\n", 7);
+	memo_key(&other, "text", 0);
+	assert_int_equal(hw_memo_replay(&other, "memo", &out, &err, &code), 0);
+	hw_memo_free(&other);
+
+	/* every truncation and every flipped byte is a miss */
+	assert_int_equal(hw_file_read(&file, "memo", 1 << 20), HW_OK);
+	for (size_t n = 0; n <= file.len; n++) {
+		hw_buf_clear(&out);
+		if (n < file.len) {
+			hw_test_write("bad", file.data, n);
+			assert_int_equal(hw_memo_replay(&m, "bad", &out, &err,
+							&code),
+					 0);
+			file.data[n] ^= 0x20;
+			hw_test_write("bad", file.data, file.len);
+			file.data[n] ^= 0x20;
+		} else {
+			hw_test_write("bad", file.data, n);
+		}
+		assert_int_equal(hw_memo_replay(&m, "bad", &out, &err, &code),
+				 n == file.len);
+	}
+	assert_int_equal(hw_memo_replay(&m, "absent", &out, &err, &code), 0);
+	hw_memo_free(&m);
+
+	/* inputs changed within the last second: nothing is stored */
+	memo_key(&m, "text", 1);
+	assert_int_equal(hw_memo_store(&m, "racy", &out, &err, 0), HW_OK);
+	assert_int_equal(access("racy", F_OK), -1);
+	hw_memo_free(&m);
+	hw_buf_free(&out);
+	hw_buf_free(&err);
+	hw_buf_free(&file);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_record_round_trips_every_field),
 		hw_tmp_test(test_index_stores_finds_and_forgets_files),
+		hw_tmp_test(test_memo_replays_only_its_own_key_and_whole_files),
 	};
 
 	return cmocka_run_group_tests_name("index", tests, NULL, NULL);
