@@ -175,6 +175,7 @@ static int run_trace(hw_cli *cli, trace_opts *o, trace_run *r, int gate,
 		     FILE *diag_out)
 {
 	char root[4096];
+	hw_diags late;
 	int err;
 
 	memset(r, 0, sizeof(*r));
@@ -244,7 +245,13 @@ static int run_trace(hw_cli *cli, trace_opts *o, trace_run *r, int gate,
 		return hw_cli_error(err);
 	if (o->sast && (err = hw_trace_apply_sast(&r->trace, o->sast)))
 		return hw_cli_error(err);
-	return HW_EXIT_OK;
+	/* the index was written while the trace was built */
+	hw_diags_init(&late);
+	err = hw_scan_finish(&r->scan, &late);
+	if (!err && !cli->quiet)
+		hw_diags_print(&late, diag_out, cli->color_err);
+	hw_diags_free(&late);
+	return err ? hw_cli_error(err) : HW_EXIT_OK;
 }
 
 /* Implements: FR-TRACE-005 */
@@ -417,7 +424,9 @@ int hw_cmd_trace(hw_cli *cli, int argc, char **argv)
 		return code < 0 ? hw_cli_finish(HW_EXIT_OK) : code;
 	hw_buf_init(&out, 0);
 	code = -1;
-	if (!o.no_index)
+	/* a first run (no index yet) has nothing to replay and does not pay
+	 * for the memo's key: a walk and a stat per file */
+	if (!o.no_index && hw_path_exists(HW_INDEX_PATH))
 		code = trace_memo(cli, &o, &out);
 	if (code < 0) {
 		hw_buf_clear(&out);

@@ -23,7 +23,7 @@ static int db_error(sqlite3 *db, const char *path, const char *what)
 }
 
 static const char schema_sql[] =
-	"PRAGMA journal_mode=WAL;"
+	"PRAGMA page_size=16384;PRAGMA journal_mode=WAL;"
 	"PRAGMA synchronous=OFF;"
 	"CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);";
 

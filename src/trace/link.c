@@ -121,11 +121,6 @@ typedef struct fr_ref {
 	size_t index; /* into t->frs */
 } fr_ref;
 
-static int ref_cmp(const void *a, const void *b)
-{
-	return strcmp(((const fr_ref *)a)->id, ((const fr_ref *)b)->id);
-}
-
 static int ref_index_cmp(const void *a, const void *b)
 {
 	const fr_ref *x = a, *y = b;
@@ -136,12 +131,41 @@ static int ref_index_cmp(const void *a, const void *b)
 	return x->index < y->index ? -1 : x->index > y->index;
 }
 
-static hw_fr_trace *find_fr(hw_trace *t, const fr_ref *refs, const char *id)
-{
-	fr_ref key = {id, 0};
-	const fr_ref *r = bsearch(&key, refs, t->nfrs, sizeof(*refs), ref_cmp);
+/* The trace's FRs by id: an open-addressing table of t->frs indexes + 1
+ * (every tag looks its FR up; a table beats a binary search of strcmps). */
+typedef struct fr_map {
+	size_t *slots;
+	size_t mask;
+} fr_map;
 
-	return r ? &t->frs[r->index] : NULL;
+static int fr_map_build(fr_map *m, const hw_trace *t)
+{
+	size_t n = 16;
+
+	while (n < 2 * t->nfrs)
+		n *= 2;
+	if (!(m->slots = calloc(n, sizeof(*m->slots))))
+		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	m->mask = n - 1;
+	for (size_t i = 0; i < t->nfrs; i++) {
+		const char *id = t->frs[i].fr->id;
+		size_t h = (size_t)hw_hash64(id, strlen(id)) & m->mask;
+
+		while (m->slots[h])
+			h = (h + 1) & m->mask;
+		m->slots[h] = i + 1;
+	}
+	return HW_OK;
+}
+
+static hw_fr_trace *find_fr(hw_trace *t, const fr_map *m, const char *id)
+{
+	size_t h = (size_t)hw_hash64(id, strlen(id)) & m->mask;
+
+	for (size_t s; (s = m->slots[h]) != 0; h = (h + 1) & m->mask)
+		if (strcmp(t->frs[s - 1].fr->id, id) == 0)
+			return &t->frs[s - 1];
+	return NULL;
 }
 
 static int result_cmp(const void *a, const void *b)
@@ -205,7 +229,7 @@ static const char *kind_word(hw_tag_kind k)
 }
 
 /* Tags to links and tag-level defects. */
-static int link_tags(hw_trace *t, const fr_ref *refs, const hw_scan *scan,
+static int link_tags(hw_trace *t, const fr_map *map, const hw_scan *scan,
 		     hw_result **sorted, size_t nres, unsigned char *tagged)
 {
 	size_t fi = 0;
@@ -234,7 +258,7 @@ static int link_tags(hw_trace *t, const fr_ref *refs, const hw_scan *scan,
 					return err;
 				continue;
 			}
-			ft = find_fr(t, refs, tag->fr);
+			ft = find_fr(t, map, tag->fr);
 			if (!ft) {
 				if ((err = add_defect(
 					     t, HW_DEF_UNKNOWN_FR, tag->fr,
@@ -441,6 +465,7 @@ int hw_trace_build(hw_trace *t, const hw_fr_set *frs, const hw_scan *scan,
 		   const char *today)
 {
 	fr_ref *refs = NULL;
+	fr_map map = {NULL, 0};
 	hw_result **sorted = NULL;
 	unsigned char *tagged = NULL, *dup = NULL;
 	size_t nfuncs = 0, nres = results ? results->n : 0;
@@ -495,12 +520,10 @@ int hw_trace_build(hw_trace *t, const hw_fr_set *frs, const hw_scan *scan,
 	for (size_t i = 0; i < frs->n; i++) {
 		if (dup[i])
 			continue;
-		t->frs[t->nfrs].fr = &frs->items[i];
-		refs[t->nfrs].id = frs->items[i].id;
-		refs[t->nfrs].index = t->nfrs;
-		t->nfrs++;
+		t->frs[t->nfrs++].fr = &frs->items[i];
 	}
-	qsort(refs, t->nfrs, sizeof(*refs), ref_cmp);
+	if ((err = fr_map_build(&map, t)))
+		goto cleanup;
 	for (size_t i = 0; i < nres; i++)
 		sorted[i] = &results->items[i];
 	qsort(sorted, nres, sizeof(*sorted), result_cmp);
@@ -508,7 +531,7 @@ int hw_trace_build(hw_trace *t, const hw_fr_set *frs, const hw_scan *scan,
 	/* waivers: in force, or expired (a defect; the FR is judged) */
 	for (size_t w = 0; policy && w < policy->nwaivers; w++) {
 		const hw_waiver *wv = &policy->waivers[w];
-		hw_fr_trace *ft = find_fr(t, refs, wv->fr);
+		hw_fr_trace *ft = find_fr(t, &map, wv->fr);
 
 		if (strcmp(wv->expires, today) < 0) {
 			if ((err = add_defect(
@@ -528,7 +551,7 @@ int hw_trace_build(hw_trace *t, const hw_fr_set *frs, const hw_scan *scan,
 		}
 	}
 
-	if ((err = link_tags(t, refs, scan, sorted, nres, tagged)))
+	if ((err = link_tags(t, &map, scan, sorted, nres, tagged)))
 		goto cleanup;
 
 	/* test functions that no tag links: orphans */
@@ -585,7 +608,7 @@ int hw_trace_build(hw_trace *t, const hw_fr_set *frs, const hw_scan *scan,
 	/* how many defects name each FR */
 	for (size_t d = 0; d < t->ndefects; d++) {
 		hw_fr_trace *ft = t->defects[d].fr
-					  ? find_fr(t, refs, t->defects[d].fr)
+					  ? find_fr(t, &map, t->defects[d].fr)
 					  : NULL;
 
 		if (ft)
@@ -593,6 +616,7 @@ int hw_trace_build(hw_trace *t, const hw_fr_set *frs, const hw_scan *scan,
 	}
 cleanup:
 	free(dup);
+	free(map.slots);
 	free(refs);
 	free(sorted);
 	free(tagged);

@@ -433,6 +433,68 @@ static void *worker(void *arg)
 }
 
 
+/* ---- writing the index in the background ------------------------------- */
+
+typedef struct store_job {
+	hw_index ix;
+	const hw_src_file *files; /* the scan's: it waits before freeing */
+	size_t n;
+	unsigned char *dirty;
+	pthread_t tid;
+	int threaded;
+	int err;
+	char message[512];
+} store_job;
+
+static void *store_run(void *arg)
+{
+	store_job *sj = arg;
+
+	sj->err = hw_index_store(&sj->ix, sj->files, sj->n, sj->dirty);
+	if (sj->err) /* errors are per thread: keep the words */
+		snprintf(sj->message, sizeof(sj->message), "%s",
+			 hw_error_last());
+	hw_index_close(&sj->ix); /* the WAL checkpoint too */
+	return NULL;
+}
+
+/* Takes over ix and dirty and stores them, on a thread when one starts. */
+static int store_begin(hw_scan *scan, hw_index *ix, unsigned char *dirty)
+{
+	store_job *sj = calloc(1, sizeof(*sj));
+
+	if (!sj)
+		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	sj->ix = *ix;
+	sj->files = scan->files;
+	sj->n = scan->n;
+	sj->dirty = dirty;
+	sj->threaded = pthread_create(&sj->tid, NULL, store_run, sj) == 0;
+	if (!sj->threaded)
+		store_run(sj);
+	scan->storing = sj;
+	return HW_OK;
+}
+
+/* Implements: FR-TRACE-007 */
+int hw_scan_finish(hw_scan *scan, hw_diags *late)
+{
+	store_job *sj = scan->storing;
+	int err = HW_OK;
+
+	if (!sj)
+		return HW_OK;
+	if (sj->threaded)
+		pthread_join(sj->tid, NULL);
+	if (sj->err && late) /* a cache that cannot be written is not fatal */
+		err = hw_diags_add(late, HW_DIAG_WARNING, NULL, 0, 0, "%s",
+				   sj->message);
+	free(sj->dirty);
+	free(sj);
+	scan->storing = NULL;
+	return err;
+}
+
 /* Implements: FR-TRACE-001, FR-TRACE-007 */
 int hw_scan_repo(hw_scan *scan, const hw_config *cfg, const char *index_path)
 {
@@ -508,14 +570,10 @@ int hw_scan_repo(hw_scan *scan, const hw_config *cfg, const char *index_path)
 		for (size_t i = 0; i < scan->n; i++)
 			if (!scan->files[i].hash[0])
 				j.dirty[i] = 0;
-		err = hw_index_store(&ix, scan->files, scan->n, j.dirty);
-		if (err) { /* a cache that cannot be written is not fatal */
-			hw_diags_add_last_error(&scan->diags);
-			scan->diags.items[scan->diags.n - 1].level =
-				HW_DIAG_WARNING;
-			scan->diags.errors--;
-			scan->diags.warnings++;
-			err = HW_OK;
+		err = store_begin(scan, &ix, j.dirty);
+		if (!err) {
+			have_ix = 0; /* the store owns both now */
+			j.dirty = NULL;
 		}
 	}
 cleanup:
@@ -530,6 +588,7 @@ cleanup:
 
 void hw_scan_free(hw_scan *scan)
 {
+	hw_scan_finish(scan, NULL);
 	for (size_t i = 0; i < scan->n; i++)
 		hw_src_file_free(&scan->files[i]);
 	free(scan->files);

@@ -88,6 +88,7 @@ typedef struct hw_scan {
 	size_t scanned;     /* files lexed in this run */
 	size_t reused;      /* files taken from the index unchanged */
 	hw_diags diags;     /* file-level problems: unreadable, loops, ... */
+	void *storing;      /* the index being written in the background */
 } hw_scan;
 
 /*
@@ -96,6 +97,12 @@ typedef struct hw_scan {
  * not NULL. Files are sorted by path.
  */
 int hw_scan_repo(hw_scan *scan, const hw_config *cfg, const char *index_path);
+/*
+ * hw_scan_repo writes the index on a thread of its own while the caller
+ * goes on reading the scan; this waits for it. A failure to write it is a
+ * warning added to late (it is only a cache). Safe to call more than once.
+ */
+int hw_scan_finish(hw_scan *scan, hw_diags *late);
 void hw_scan_free(hw_scan *scan);
 
 /* ---- the stored result of a run (trace memo) --------------------------- */
