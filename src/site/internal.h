@@ -103,6 +103,12 @@ typedef struct site {
 
 	hw_buf search; /* the search index being built */
 	hw_jw sw;
+
+	/* on a worker's copy (frpage.c): term uses as (term, FR) pairs, added
+	 * to the terms in FR order once the workers are done */
+	int deferring;
+	size_t *uses;
+	size_t nuses, capuses;
 } site;
 
 /* ---- evidence (inputs.c) ----------------------------------------------- */
@@ -140,6 +146,8 @@ void search_add(site *s, const char *type, const char *title, const char *url,
 /* ---- renderers --------------------------------------------------------- */
 int site_markdown(hw_buf *b, site *s, const char *md, size_t len,
 		  size_t fr_index, const char *root); /* markdown.c */
+/* Records that FR fr_index uses term (its backlink). */
+int site_term_used_by(site *s, size_t term, size_t fr_index);
 int site_terms_build(site *s);			      /* glossary.c */
 void site_terms_reset_page(site *s);
 int site_word_char(unsigned char c);

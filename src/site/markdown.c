@@ -98,10 +98,30 @@ static char *term_html(site *s, const site_term *t, const char *p, size_t n,
 
 static int use_term(site *s, size_t term, size_t fr)
 {
-	site_term *t = &s->terms[term];
-
 	s->lex.used[term] = 1;
 	s->lex.used_list[s->lex.nused++] = term;
+	if (s->deferring) { /* a worker: the terms are the main thread's */
+		if (s->nuses + 2 > s->capuses) {
+			size_t nc = s->capuses ? s->capuses * 2 : 64;
+			void *q = realloc(s->uses, nc * sizeof(*s->uses));
+
+			if (!q)
+				return HW_ENOMEM;
+			s->uses = q;
+			s->capuses = nc;
+		}
+		s->uses[s->nuses++] = term;
+		s->uses[s->nuses++] = fr;
+		return HW_OK;
+	}
+	return site_term_used_by(s, term, fr);
+}
+
+/* Implements: FR-SITE-001 */
+int site_term_used_by(site *s, size_t term, size_t fr)
+{
+	site_term *t = &s->terms[term];
+
 	if (t->nusers == t->capusers) {
 		size_t nc = t->capusers ? t->capusers * 2 : 4;
 		void *q = realloc(t->users, nc * sizeof(*t->users));

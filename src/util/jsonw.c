@@ -328,3 +328,26 @@ int hw_jw_finish(hw_jw *w)
 		put(w, "\n", 1);
 	return w->err;
 }
+
+void hw_jw_fork(const hw_jw *w, hw_jw *part, hw_buf *out)
+{
+	*part = *w;
+	part->out = out;
+	part->spill = NULL;
+	part->err = HW_OK;
+	if (part->depth > 0)
+		part->count[part->depth - 1] = 0; /* join adds the comma */
+}
+
+void hw_jw_join(hw_jw *w, const hw_jw *part)
+{
+	if (!w->err && part->err)
+		w->err = part->err;
+	if (w->err || !part->out->len)
+		return;
+	if (w->depth > 0 && w->count[w->depth - 1])
+		put(w, ",", 1);
+	put(w, part->out->data, part->out->len);
+	if (w->depth > 0)
+		w->count[w->depth - 1] = 1;
+}

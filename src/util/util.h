@@ -326,6 +326,13 @@ void hw_jw_kint(hw_jw *w, const char *key, long long v);
 void hw_jw_kbool(hw_jw *w, const char *key, int v);
 /* Ends the document (adds a newline when pretty); returns the first error. */
 int hw_jw_finish(hw_jw *w);
+/*
+ * Lets another thread write further values of w's innermost container:
+ * part starts in w's state, writing into out. hw_jw_join appends what part
+ * wrote after w's values (the caller ends part at the depth it began).
+ */
+void hw_jw_fork(const hw_jw *w, hw_jw *part, hw_buf *out);
+void hw_jw_join(hw_jw *w, const hw_jw *part);
 
 /* ---- repository configuration (traceability/config.json) -------------- */
 

@@ -99,6 +99,28 @@ test_site_unwritable_output_is_exit_3() {
   [ "$(cat blocker)" = file ]
 }
 
+# Verifies: FR-SITE-001, FR-SITE-003
+test_site_on_two_threads_is_byte_for_byte_the_site_of_one() {
+  site_repo
+  # enough FRs to split, each using the glossary's term (backlinks from
+  # both halves), one with hostile text
+  awk 'BEGIN { for (i = 0; i < 300; i++) printf "## FR-GEN-%03d: Gen %d\nRev: 1\nStatus: draft\nNeeds: impl\n\nTwice the value, <b>%d</b> twice.\n\n", i, i, i }' > frs/gen.md
+  "$HW" -q ledger keygen --name alice > alice.line
+  run env HWLEDGER_THREADS=2 "$HW" site --sign --checks checks -o two
+  expect_rc 0
+  expect_out "302 FRs"
+  HWLEDGER_THREADS=1 "$HW" -q site --sign --checks checks -o one
+  diff -r one two
+  [ -s two/manifest.json ] && [ -s two/manifest.sig ]
+  # every page is in the signed manifest, and Twice is used by all 300
+  [ "$(grep -o '"fr/FR-GEN-[0-9]*.html"' two/manifest.json | sort -u | wc -l)" = 300 ]
+  [ "$(grep -o 'href="fr/FR-GEN-[0-9]*.html"' two/glossary.html | wc -l)" -ge 300 ]
+  grep -q 'FR-GEN-299' two/search-index.js
+  # the pages of both halves link the term's first use only
+  [ "$(grep -o 'class="term"' two/fr/FR-GEN-000.html | wc -l)" = 1 ]
+  [ "$(grep -o 'class="term"' two/fr/FR-GEN-299.html | wc -l)" = 1 ]
+}
+
 # Verifies: FR-SITE-003
 test_site_is_deterministic() {
   site_repo
