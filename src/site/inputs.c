@@ -6,6 +6,7 @@
  */
 #include "internal.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -248,21 +249,90 @@ static int load_bundle(site *s)
 	return HW_OK;
 }
 
+/* The FRs, read on a thread of their own while the evidence is read. */
+typedef struct frs_job {
+	site *s;
+	hw_diags diags;
+	int err;
+	char message[512];
+	pthread_t tid;
+} frs_job;
+
+static void *frs_run(void *arg)
+{
+	frs_job *j = arg;
+
+	j->err = hw_frs_load_dir(&j->s->frs, &j->diags, j->s->config.frs_dir,
+				 j->s->config.max_file_bytes);
+	if (j->err && j->err != HW_EINVAL) /* errors are per thread */
+		snprintf(j->message, sizeof(j->message), "%s",
+			 hw_error_last());
+	return NULL;
+}
+
+/* Waits for the FRs; their diagnostics come first, as read in order. */
+static int frs_join(site *s, frs_job *j, int threaded, hw_diags *mine)
+{
+	int err = HW_OK;
+
+	if (threaded)
+		pthread_join(j->tid, NULL);
+	for (int pass = 0; pass < 2; pass++) {
+		const hw_diags *d = pass ? mine : &j->diags;
+
+		for (size_t i = 0; !err && i < d->n; i++)
+			err = hw_diags_add(s->diags, d->items[i].level,
+					   d->items[i].file, d->items[i].line,
+					   d->items[i].col, "%s",
+					   d->items[i].message);
+	}
+	if (!err && j->err && j->err != HW_EINVAL)
+		err = hw_error_set(j->err, NULL, 0, 0, "%s", j->message);
+	hw_diags_free(&j->diags);
+	hw_diags_free(mine);
+	return err;
+}
+
+static int load_evidence(site *s);
+
+/* Implements: FR-SITE-001 */
 int site_load(site *s)
 {
-	const char *gpath = s->o->glossary ? s->o->glossary : HW_GLOSSARY_PATH;
-	char *lcov;
-	int err;
+	hw_diags *all = s->diags, mine;
+	frs_job j;
+	int err, threaded;
 
 	hw_fr_set_init(&s->frs);
 	hw_glossary_init(&s->glossary);
 	hw_lcov_init(&s->lcov);
 	if ((err = hw_config_load(&s->config)))
 		return err;
-	err = hw_frs_load_dir(&s->frs, s->diags, s->config.frs_dir,
-			      s->config.max_file_bytes);
-	if (err && err != HW_EINVAL)
+	memset(&j, 0, sizeof(j));
+	j.s = s;
+	hw_diags_init(&j.diags);
+	hw_diags_init(&mine);
+	threaded = pthread_create(&j.tid, NULL, frs_run, &j) == 0;
+	if (!threaded)
+		frs_run(&j);
+	s->diags = &mine;
+	err = load_evidence(s);
+	s->diags = all;
+	if (err) {
+		frs_join(s, &j, threaded, &mine);
 		return err;
+	}
+	if ((err = frs_join(s, &j, threaded, &mine)))
+		return err;
+	return join(s);
+}
+
+/* Everything but the FRs: glossary, check documents, bundle, coverage. */
+static int load_evidence(site *s)
+{
+	const char *gpath = s->o->glossary ? s->o->glossary : HW_GLOSSARY_PATH;
+	char *lcov;
+	int err;
+
 	if (hw_path_exists(gpath)) {
 		err = hw_glossary_load(&s->glossary, s->diags, gpath,
 				       s->config.max_file_bytes, HW_GSTYLE_AUTO,
@@ -306,7 +376,7 @@ int site_load(site *s)
 		s->have_lcov = !err;
 	}
 	free(lcov);
-	return join(s);
+	return HW_OK;
 }
 
 void site_free(site *s)
