@@ -5,9 +5,11 @@
 #include "internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Implements: FR-SITE-003 */
 int hw_html_escape(hw_buf *b, const char *s, size_t n)
@@ -180,22 +182,32 @@ int site_write(site *s, const char *rel, const hw_buf *b)
 int site_write_unlisted(site *s, const char *rel, const hw_buf *b)
 {
 	char *path = hw_path_join(s->tmp, rel);
-	FILE *f;
-	int err = HW_OK;
+	size_t done = 0;
+	int fd, err = HW_OK;
 
 	if (!path)
 		return HW_ENOMEM;
-	f = fopen(path, "wb");
-	if (!f) {
+	/* plain write(2): ten thousand pages need no stdio buffers */
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
 		err = hw_error_set(HW_EIO, path, 0, 0, "cannot write: %s",
 				   strerror(errno));
 	} else {
-		if (b->len && fwrite(b->data, 1, b->len, f) != b->len)
-			err = HW_EIO;
-		if (fclose(f) != 0)
+		while (!err && done < b->len) {
+			ssize_t n = write(fd, b->data + done, b->len - done);
+
+			if (n > 0)
+				done += (size_t)n;
+			else if (n < 0 && errno == EINTR)
+				continue;
+			else
+				err = HW_EIO;
+		}
+		if (close(fd) != 0)
 			err = HW_EIO;
 		if (err)
-			hw_error_set(HW_EIO, path, 0, 0, "write failed");
+			hw_error_set(HW_EIO, path, 0, 0, "write failed: %s",
+				     strerror(errno));
 	}
 	free(path);
 	if (!err) {
