@@ -455,13 +455,14 @@ static size_t split_point(const site *s)
  * set to 1 or 2 decides instead (for tests and comparisons). */
 static int two_threads(const site *s)
 {
+	/* hwledger-sast-ignore FF1053: only compared with "1" and "2" */
 	const char *env = getenv("HWLEDGER_THREADS");
 
 	if (env && strcmp(env, "1") == 0)
 		return 0;
 	if (env && strcmp(env, "2") == 0)
 		return s->nitems >= 2;
-	return s->nitems >= 2 * FR_PAGES_PER_THREAD_MIN &&
+	return s->nitems >= (size_t)2 * FR_PAGES_PER_THREAD_MIN &&
 	       sysconf(_SC_NPROCESSORS_ONLN) > 1;
 }
 
@@ -470,16 +471,14 @@ int render_fr_pages(site *s)
 {
 	fr_half h;
 	size_t mid = s->nitems;
-	int started = 0, err = HW_OK;
+	int started = 0, err;
 
 	if (two_threads(s)) {
 		mid = split_point(s);
-		err = half_begin(&h, s, mid);
-		started = !err;
-		if (err) { /* one thread does it all */
+		started = half_begin(&h, s, mid) == HW_OK;
+		if (!started) { /* one thread does it all */
 			half_join(&h, s, 0, HW_OK);
 			hw_error_clear();
-			err = HW_OK;
 			mid = s->nitems;
 		}
 	}

@@ -148,8 +148,12 @@ static int fr_map_build(fr_map *m, const hw_trace *t)
 		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
 	m->mask = n - 1;
 	for (size_t i = 0; i < t->nfrs; i++) {
-		const char *id = t->frs[i].fr->id;
-		size_t h = (size_t)hw_hash64(id, strlen(id)) & m->mask;
+		const char *id = t->frs[i].fr ? t->frs[i].fr->id : NULL;
+		size_t h;
+
+		if (!id)
+			continue;
+		h = (size_t)hw_hash64(id, strlen(id)) & m->mask;
 
 		while (m->slots[h])
 			h = (h + 1) & m->mask;
@@ -162,9 +166,12 @@ static hw_fr_trace *find_fr(hw_trace *t, const fr_map *m, const char *id)
 {
 	size_t h = (size_t)hw_hash64(id, strlen(id)) & m->mask;
 
-	for (size_t s; (s = m->slots[h]) != 0; h = (h + 1) & m->mask)
-		if (strcmp(t->frs[s - 1].fr->id, id) == 0)
+	for (size_t s; (s = m->slots[h]) != 0; h = (h + 1) & m->mask) {
+		const hw_fr *fr = t->frs[s - 1].fr;
+
+		if (fr && strcmp(fr->id, id) == 0)
 			return &t->frs[s - 1];
+	}
 	return NULL;
 }
 
