@@ -60,6 +60,16 @@ static void source_line(const source *s, long l, const char **p, size_t *n)
 	*n = b - a;
 }
 
+/* Bytes of lines first..last (1-based, clamped) in the source. */
+static size_t line_span(const source *s, long first, long last)
+{
+	if (first < 1)
+		first = 1;
+	if (last > s->nlines)
+		last = s->nlines;
+	return last >= first ? s->starts[last] - s->starts[first - 1] : 0;
+}
+
 static int is_blank(const char *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -408,7 +418,7 @@ static int parse_fr(hw_fr_set *set, hw_diags *diags, const source *s,
 	cmark_node *node = cmark_node_next(heading), *body_first;
 	long line = cmark_node_get_start_line(heading), body_last;
 	const char *text, *colon, *title;
-	size_t n, idn, tn;
+	size_t n, idn, tn, span = 0;
 	hw_fr *fr;
 	hw_buf norm;
 	uint8_t digest[HW_SHA256_LEN];
@@ -478,7 +488,10 @@ static int parse_fr(hw_fr_set *set, hw_diags *diags, const source *s,
 	hw_buf_init(&norm, 0);
 	if (body_first) {
 		fr->body_line = cmark_node_get_start_line(body_first);
-		if ((err = append_normalised(&norm, s, fr->body_line,
+		span = line_span(s, fr->body_line, body_last);
+		/* one allocation for the text, not one per doubling */
+		if ((err = hw_buf_reserve(&norm, span + 1)) ||
+		    (err = append_normalised(&norm, s, fr->body_line,
 					     body_last, 1)))
 			goto cleanup;
 		fr->body = hw_buf_detach(&norm);
@@ -503,7 +516,8 @@ static int parse_fr(hw_fr_set *set, hw_diags *diags, const source *s,
 	}
 
 	/* hash of the normalised title and text: what the FR means */
-	if ((err = hw_buf_append(&norm, fr->title, strlen(fr->title))) ||
+	if ((err = hw_buf_reserve(&norm, strlen(fr->title) + 2 + span + 1)) ||
+	    (err = hw_buf_append(&norm, fr->title, strlen(fr->title))) ||
 	    (err = hw_buf_puts(&norm, "\n\n")))
 		goto cleanup;
 	if (fr->body_line &&
