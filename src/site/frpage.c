@@ -6,10 +6,8 @@
  */
 #include "internal.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 /* The status word the evidence gives an FR: "not run" without trace.json,
  * "missing" when trace.json does not name it. */
@@ -331,106 +329,15 @@ static int render_range(site *s, size_t from, size_t to)
 	return err;
 }
 
-/*
- * The second half of the FR pages, rendered on a thread of its own. It
- * works on a shallow copy of the context with its own page state, stats,
- * manifest entries, search records and term uses; join_half adds them
- * after the first half's, so the site is byte for byte the one a single
- * thread writes.
- */
-typedef struct fr_half {
-	site s;
-	hw_site_stats stats;
-	hw_buf search;
+typedef struct fr_range {
 	size_t from, to;
-	int err;
-	char message[512];
-	pthread_t tid;
-} fr_half;
+} fr_range;
 
-static void *half_run(void *arg)
+static int range_job(site *s, void *arg)
 {
-	fr_half *h = arg;
+	const fr_range *r = arg;
 
-	h->err = render_range(&h->s, h->from, h->to);
-	if (h->err) /* errors are per thread: keep the words */
-		snprintf(h->message, sizeof(h->message), "%s",
-			 hw_error_last());
-	return NULL;
-}
-
-static int half_begin(fr_half *h, site *s, size_t from)
-{
-	memset(h, 0, sizeof(*h));
-	h->s = *s;
-	h->s.stats = &h->stats;
-	h->s.lex.used = calloc(s->nterms ? s->nterms : 1, 1);
-	h->s.lex.used_list = calloc(s->nterms ? s->nterms : 1, sizeof(size_t));
-	h->s.lex.nused = 0;
-	h->s.lex.tips = 0;
-	h->s.mpaths = NULL;
-	h->s.mhashes = NULL;
-	h->s.nm = h->s.capm = 0;
-	h->s.deferring = 1;
-	h->s.uses = NULL;
-	h->s.nuses = h->s.capuses = 0;
-	hw_buf_init(&h->search, 0);
-	hw_jw_fork(&s->sw, &h->s.sw, &h->search);
-	h->from = from;
-	h->to = s->nitems;
-	if (!h->s.lex.used || !h->s.lex.used_list)
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
-	if (pthread_create(&h->tid, NULL, half_run, h) != 0)
-		return hw_error_set(HW_EIO, NULL, 0, 0, "cannot start a thread");
-	return HW_OK;
-}
-
-/* Waits for the half and adds what it made to s, in order. */
-static int half_join(fr_half *h, site *s, int started, int err)
-{
-	if (started)
-		pthread_join(h->tid, NULL);
-	if (!err && started && h->err)
-		err = hw_error_set(h->err, NULL, 0, 0, "%s", h->message);
-	if (!err && h->s.nm) {
-		size_t n = s->nm + h->s.nm;
-		char **p = realloc(s->mpaths, n * sizeof(*p));
-		void *q = p ? realloc(s->mhashes, n * sizeof(*s->mhashes))
-			    : NULL;
-
-		if (p)
-			s->mpaths = p;
-		if (q)
-			s->mhashes = q;
-		if (!p || !q) {
-			err = hw_error_set(HW_ENOMEM, NULL, 0, 0,
-					   "out of memory");
-		} else {
-			memcpy(s->mpaths + s->nm, h->s.mpaths,
-			       h->s.nm * sizeof(*p));
-			memcpy(s->mhashes + s->nm, h->s.mhashes,
-			       h->s.nm * sizeof(*s->mhashes));
-			s->nm = s->capm = n;
-			h->s.nm = 0; /* the paths are s's now */
-		}
-	}
-	for (size_t i = 0; !err && i + 1 < h->s.nuses; i += 2)
-		err = site_term_used_by(s, h->s.uses[i], h->s.uses[i + 1]);
-	if (!err) {
-		hw_jw_join(&s->sw, &h->s.sw);
-		s->stats->pages += h->stats.pages;
-		s->stats->files += h->stats.files;
-		s->stats->bytes += h->stats.bytes;
-	}
-	for (size_t i = 0; i < h->s.nm; i++)
-		free(h->s.mpaths[i]);
-	free(h->s.mpaths);
-	free(h->s.mhashes);
-	free(h->s.uses);
-	free(h->s.lex.used);
-	free(h->s.lex.used_list);
-	hw_buf_free(&h->search);
-	return err;
+	return render_range(s, r->from, r->to);
 }
 
 /* Where to split the pages so both halves hold about as much text. */
@@ -451,40 +358,25 @@ static size_t split_point(const site *s)
 
 #define FR_PAGES_PER_THREAD_MIN 64
 
-/* Two threads for many pages where there are two cores; HWLEDGER_THREADS
- * set to 1 or 2 decides instead (for tests and comparisons). */
-static int two_threads(const site *s)
-{
-	/* hwledger-sast-ignore FF1053: only compared with "1" and "2" */
-	const char *env = getenv("HWLEDGER_THREADS");
-
-	if (env && strcmp(env, "1") == 0)
-		return 0;
-	if (env && strcmp(env, "2") == 0)
-		return s->nitems >= 2;
-	return s->nitems >= (size_t)2 * FR_PAGES_PER_THREAD_MIN &&
-	       sysconf(_SC_NPROCESSORS_ONLN) > 1;
-}
-
 /* Implements: FR-SITE-001 */
 int render_fr_pages(site *s)
 {
-	fr_half h;
-	size_t mid = s->nitems;
+	site_part part;
+	fr_range second = {s->nitems, s->nitems};
 	int started = 0, err;
 
-	if (two_threads(s)) {
-		mid = split_point(s);
-		started = half_begin(&h, s, mid) == HW_OK;
+	if (site_two_threads(s->nitems, (size_t)2 * FR_PAGES_PER_THREAD_MIN)) {
+		second.from = split_point(s);
+		started = site_part_begin(&part, s, range_job, &second) ==
+			  HW_OK;
 		if (!started) { /* one thread does it all */
-			half_join(&h, s, 0, HW_OK);
 			hw_error_clear();
-			mid = s->nitems;
+			second.from = s->nitems;
 		}
 	}
-	err = render_range(s, 0, mid);
+	err = render_range(s, 0, second.from);
 	if (started)
-		err = half_join(&h, s, 1, err);
+		err = site_part_join(&part, s, err);
 	s->stats->frs = s->nitems;
 	return err;
 }

@@ -11,6 +11,8 @@
 #include "site/site.h"
 #include "trace/trace.h"
 
+#include <pthread.h>
+
 /* One glossary term as the site shows it (children flattened). */
 typedef struct site_term {
 	const hw_gentry *entry;
@@ -142,6 +144,37 @@ int html_coverage_bar(hw_buf *b, long hit, long lines, int known);
 /* Adds one search record. */
 void search_add(site *s, const char *type, const char *title, const char *url,
 		const char *text);
+
+/* ---- parts rendered on a second thread (parts.c) ----------------------- */
+
+/*
+ * A part of the site rendered on a thread of its own, on a shallow copy of
+ * the context with its own page state, counters, manifest entries, search
+ * records and term uses. site_part_join waits for it and adds what it made
+ * after what the calling thread made in the meantime, so the site is byte
+ * for byte the one a single thread writes when the part is what the caller
+ * would have rendered next.
+ */
+typedef struct site_part {
+	site s;
+	hw_site_stats stats;
+	hw_buf search;
+	int (*job)(site *s, void *arg);
+	void *arg;
+	int err;
+	char message[512];
+	pthread_t tid;
+} site_part;
+
+/* Whether to use a second thread for units of work: there must be at least
+ * min of them and a second core; HWLEDGER_THREADS=1 or 2 decides instead. */
+int site_two_threads(size_t units, size_t min);
+/* Starts job(copy, arg); on failure nothing runs and nothing is held. */
+int site_part_begin(site_part *p, site *s, int (*job)(site *, void *),
+		    void *arg);
+/* Waits, then merges the part into s unless err (the caller's) or the
+ * part's own error; returns the first error. */
+int site_part_join(site_part *p, site *s, int err);
 
 /* ---- renderers --------------------------------------------------------- */
 int site_markdown(hw_buf *b, site *s, const char *md, size_t len,

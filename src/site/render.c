@@ -281,6 +281,33 @@ static int write_manifest(site *s)
 	return err;
 }
 
+static int sources_job(site *s, void *arg)
+{
+	(void)arg;
+	return render_sources(s);
+}
+
+/*
+ * The glossary, the dashboard and the matrix, and meanwhile on a second
+ * thread the source views (which come next in the site's order).
+ */
+static int render_pages_and_sources(site *s)
+{
+	site_part part;
+	int started = 0, err;
+
+	if (site_two_threads(s->nsources, 16)) {
+		started = site_part_begin(&part, s, sources_job, NULL) == HW_OK;
+		if (!started)
+			hw_error_clear();
+	}
+	if (!(err = render_glossary(s)) && !(err = render_dashboard(s)))
+		err = render_matrix(s);
+	if (started)
+		return site_part_join(&part, s, err);
+	return err ? err : render_sources(s);
+}
+
 static int render_all(site *s)
 {
 	int err;
@@ -295,9 +322,8 @@ static int render_all(site *s)
 	hw_buf_init(&s->search, 0);
 	hw_jw_init(&s->sw, &s->search, 0);
 	hw_jw_array(&s->sw);
-	if ((err = render_fr_pages(s)) || (err = render_glossary(s)) ||
-	    (err = render_dashboard(s)) || (err = render_matrix(s)) ||
-	    (err = render_sources(s)) || (err = render_sast(s)) ||
+	if ((err = render_fr_pages(s)) || (err = render_pages_and_sources(s)) ||
+	    (err = render_sast(s)) ||
 	    (err = render_planner(s)) || (err = render_probes(s)) ||
 	    (err = render_ledger(s)) || (err = site_copy_bundle(s)) ||
 	    (err = write_theme(s)) || (err = write_search(s)) ||

@@ -1,0 +1,134 @@
+/*
+ * parts.c — rendering part of the site on a second thread without changing
+ * a byte of it (specs/site.md, "Determinism and atomic output").
+ *
+ * The part works on a shallow copy of the render context. Everything a
+ * page writes into the context has its own empty copy there: which terms a
+ * page already linked, the tooltip ids, the counters, the manifest entries,
+ * the search records (a forked JSON writer) and the term uses (kept as
+ * pairs instead of extending the terms the other thread is extending).
+ * Joining appends each of them after the calling thread's, in order.
+ * Everything else is only read by both threads.
+ */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Implements: FR-SITE-003 */
+int site_two_threads(size_t units, size_t min)
+{
+	/* hwledger-sast-ignore FF1053: only compared with "1" and "2" */
+	const char *env = getenv("HWLEDGER_THREADS");
+
+	if (env && strcmp(env, "1") == 0)
+		return 0;
+	if (env && strcmp(env, "2") == 0)
+		return units >= 2;
+	return units >= min && sysconf(_SC_NPROCESSORS_ONLN) > 1;
+}
+
+static void *part_run(void *arg)
+{
+	site_part *p = arg;
+
+	p->err = p->job(&p->s, p->arg);
+	if (p->err) /* errors are per thread: keep the words */
+		snprintf(p->message, sizeof(p->message), "%s", hw_error_last());
+	return NULL;
+}
+
+static void part_free(site_part *p)
+{
+	for (size_t i = 0; i < p->s.nm; i++)
+		free(p->s.mpaths[i]);
+	free(p->s.mpaths);
+	free(p->s.mhashes);
+	free(p->s.uses);
+	free(p->s.lex.used);
+	free(p->s.lex.used_list);
+	hw_buf_free(&p->search);
+}
+
+/* Implements: FR-SITE-003 */
+int site_part_begin(site_part *p, site *s, int (*job)(site *, void *),
+		    void *arg)
+{
+	size_t terms = s->nterms ? s->nterms : 1;
+
+	memset(p, 0, sizeof(*p));
+	p->s = *s;
+	p->s.stats = &p->stats;
+	p->s.lex.used = calloc(terms, 1);
+	p->s.lex.used_list = calloc(terms, sizeof(size_t));
+	p->s.lex.nused = 0;
+	p->s.lex.tips = 0;
+	p->s.mpaths = NULL;
+	p->s.mhashes = NULL;
+	p->s.nm = p->s.capm = 0;
+	p->s.deferring = 1;
+	p->s.uses = NULL;
+	p->s.nuses = p->s.capuses = 0;
+	p->job = job;
+	p->arg = arg;
+	hw_buf_init(&p->search, 0);
+	hw_jw_fork(&s->sw, &p->s.sw, &p->search);
+	if (!p->s.lex.used || !p->s.lex.used_list) {
+		part_free(p);
+		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	}
+	if (pthread_create(&p->tid, NULL, part_run, p) != 0) {
+		part_free(p);
+		return hw_error_set(HW_EIO, NULL, 0, 0,
+				    "cannot start a thread");
+	}
+	return HW_OK;
+}
+
+static int merge_manifest(site *s, site_part *p)
+{
+	size_t n = s->nm + p->s.nm;
+	char **paths;
+	void *hashes;
+
+	if (!p->s.nm)
+		return HW_OK;
+	paths = realloc(s->mpaths, n * sizeof(*paths));
+	if (!paths)
+		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	s->mpaths = paths;
+	hashes = realloc(s->mhashes, n * sizeof(*s->mhashes));
+	if (!hashes)
+		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	s->mhashes = hashes;
+	memcpy(s->mpaths + s->nm, p->s.mpaths, p->s.nm * sizeof(*paths));
+	memcpy(s->mhashes + s->nm, p->s.mhashes, p->s.nm * sizeof(*s->mhashes));
+	s->nm = s->capm = n;
+	p->s.nm = 0; /* the paths are s's now */
+	return HW_OK;
+}
+
+/* Implements: FR-SITE-003 */
+int site_part_join(site_part *p, site *s, int err)
+{
+	pthread_join(p->tid, NULL);
+	if (!err && p->err)
+		err = hw_error_set(p->err, NULL, 0, 0, "%s", p->message);
+	if (!err)
+		err = merge_manifest(s, p);
+	for (size_t i = 0; !err && i + 1 < p->s.nuses; i += 2)
+		err = site_term_used_by(s, p->s.uses[i], p->s.uses[i + 1]);
+	if (!err) {
+		hw_jw_join(&s->sw, &p->s.sw);
+		s->stats->pages += p->stats.pages;
+		s->stats->files += p->stats.files;
+		s->stats->bytes += p->stats.bytes;
+		s->stats->frs += p->stats.frs;
+		s->stats->sources += p->stats.sources;
+		s->stats->terms += p->stats.terms;
+		s->stats->not_run += p->stats.not_run;
+	}
+	part_free(p);
+	return err;
+}
