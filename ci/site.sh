@@ -24,10 +24,19 @@ ci/gate.sh "$build" "$results" "$lcov" >/dev/null 2>&1
 [ $? -le 1 ] || exit 2
 "$hw" probe check --json > "$checks/probe.json"
 [ $? -le 1 ] || exit 2
-"$hw" plan --model planner/models/llama-3.1-8b.json --gpu 'H100 SXM' \
-  --sweep 'ctx=1k..128k batch=1..64' --json > "$checks/sweep-llama-3.1-8b.json" || exit 2
-"$hw" plan --model planner/models/llama-3.1-70b.json --ctx 8k --cheapest --json \
-  > "$checks/cheapest.json"
+# the planner's illustrations, as planner/report.json asks `hwledger report`
+rm -f "$checks"/sweep-*.json "$checks/cheapest.json"
+n=$(jq '.sweeps | length' planner/report.json) || exit 2
+for ((i = 0; i < n; i++)); do
+  model=$(jq -r ".sweeps[$i].model" planner/report.json)
+  name=$(jq -r ".sweeps[$i].name // empty" planner/report.json)
+  name=${name:-$(basename "$model" .json)}
+  gpu=() && g=$(jq -r ".sweeps[$i].gpu // empty" planner/report.json) && [ -n "$g" ] && gpu=(--gpu "$g")
+  "$hw" plan --model "$model" "${gpu[@]}" --sweep "$(jq -r ".sweeps[$i].grid" planner/report.json)" \
+    --json > "$checks/sweep-$name.json" || exit 2
+done
+"$hw" plan --model "$(jq -r .cheapest.model planner/report.json)" \
+  --ctx "$(jq -r .cheapest.ctx planner/report.json)" --cheapest --json > "$checks/cheapest.json"
 [ $? -le 1 ] || exit 2
 
 echo "== hwledger site (evidence from $checks)"

@@ -205,8 +205,9 @@ static int write_search(site *s)
 static int copy_evidence(site *s)
 {
 	static const char *const docs[] = {
-		"trace.json", "gate.json",	    "sast.json",  "plan.json",
-		"probe.json", "ledger-verify.json", "report.json"};
+		"trace.json",	"gate.json",	      "sast.json",
+		"plan.json",	"probe.json",	      "ledger-verify.json",
+		"report.json", "cheapest.json"};
 	int err = HW_OK;
 
 	for (size_t i = 0; i < sizeof(docs) / sizeof(*docs) && !err; i++) {
@@ -216,6 +217,15 @@ static int copy_evidence(site *s)
 			return HW_ENOMEM;
 		if (hw_path_exists(path))
 			err = site_copy_file(s, path, "evidence");
+		free(path);
+	}
+	/* the sweeps the planner page draws */
+	for (size_t i = 0; i < s->nsweeps && !err; i++) {
+		char *path = hw_path_join(s->o->checks_dir, s->sweep_names[i]);
+
+		if (!path)
+			return HW_ENOMEM;
+		err = site_copy_file(s, path, "evidence");
 		free(path);
 	}
 	return err;

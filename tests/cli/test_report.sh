@@ -56,6 +56,60 @@ test_report_runs_every_check_signs_and_renders_the_site() {
 }
 
 # Verifies: FR-REPORT-001
+test_report_runs_the_planners_sweeps_and_price_comparison() {
+  local want got
+  report_repo
+  cp "$ROOT/planner/report.json" planner/
+  git add -A && git -c user.name=t -c user.email=t@t commit -qm sweeps
+  # an illustration of an earlier run is never shown as this run's
+  mkdir -p build/checks
+  printf '{"schema": "hwledger.sweep/1"}\n' > build/checks/sweep-stale.json
+  run "$HW" report "${REPORT_INPUTS[@]}"
+  expect_rc 0
+  expect_out "plan pass"
+  [ ! -e build/checks/sweep-stale.json ] || { echo "a stale sweep was kept"; return 1; }
+  jq -e '.schema == "hwledger.sweep/1"' build/checks/sweep-llama-3.1-8b.json >/dev/null
+  jq -e '.schema == "hwledger.cheapest/1" and (.configurations | length) > 0' build/checks/cheapest.json >/dev/null
+  # the plan event names the config and both results by their hashes
+  for f in planner/report.json build/checks/cheapest.json build/checks/sweep-llama-3.1-8b.json; do
+    want=$(sha256sum "$f" | cut -d' ' -f1)
+    got=$(jq -r --arg p "$f" '.evidence[] | select(.path == $p) | .sha256' build/checks/events/plan.json)
+    [ "$want" = "$got" ] || { echo "$f: event says '$got', file is $want"; return 1; }
+  done
+  # the planner page draws them; the raw results are published and signed
+  grep -q '<h3>llama-3.1-8b' build/site/planner.html
+  ! grep -q 'No sweep in the evidence folder' build/site/planner.html
+  cmp build/checks/cheapest.json build/site/evidence/cheapest.json
+  cmp build/checks/sweep-llama-3.1-8b.json build/site/evidence/sweep-llama-3.1-8b.json
+  run "$HW" verify-report build/site
+  expect_rc 0
+}
+
+# Verifies: FR-REPORT-001
+test_report_bad_planner_report_makes_the_plan_check_an_error() {
+  report_repo
+  local bad=(
+    '{"schema": "hwledger.planner-report/1", "sweeps": [{"model": "planner/models/llama-3.1-8b.json"}]}|sweeps[0] needs "model" and "grid"'
+    '{"schema": "hwledger.planner-report/1", "sweeps": [{"model": "m.json", "grid": "ctx=1k", "colour": "red"}]}|sweeps[0]: unknown key "colour"'
+    '{"schema": "hwledger.planner-report/9"}|not a hwledger.planner-report/1 document'
+    '{"schema": "hwledger.planner-report/1", "sweeps": {}}|"sweeps" must be a list'
+    '{"schema": "hwledger.planner-report/1", "sweeps": [{"model": "a/x.json", "grid": "ctx=1k"}, {"model": "b/x.json", "grid": "ctx=1k"}]}|a second sweep named'
+    '{"schema": "hwledger.planner-report/1", "sweeps": [{"model": "x.json", "grid": "ctx=1k", "name": "../up"}]}|its name must be'
+    '{"schema": "hwledger.planner-report/1", "cheapest": {"ctx": "8k"}}|"cheapest" needs "model"'
+    '{"schema": "hwledger.planner-report/1", "sweeps": [{"model": "planner/models/llama-3.1-8b.json", "gpu": "No Such GPU", "grid": "ctx=1k..2k batch=1..2"}]}|sweep-llama-3.1-8b.json:'
+    '{"schema": "hwledger.planner-report/1", "sweeps": [|planner/report.json:1:'
+  )
+  for b in "${bad[@]}"; do
+    printf '%s\n' "${b%%|*}" > planner/report.json
+    run "$HW" report "${REPORT_INPUTS[@]}"
+    expect_rc 1
+    expect_out "plan error"
+    expect_out "${b#*|}"
+    jq -e '.verdict == "error"' build/checks/events/plan.json >/dev/null
+  done
+}
+
+# Verifies: FR-REPORT-001
 test_report_twice_grows_the_ledger_by_exactly_the_new_events() {
   report_repo
   "$HW" -q report "${REPORT_INPUTS[@]}" >/dev/null 2>&1 || true
