@@ -169,6 +169,30 @@ cleanup:
 	return err;
 }
 
+/* The results, the coverage and the scan of the sources, with their
+ * diagnostics in r->diags. */
+static int gather(trace_run *r, trace_opts *o, const char *root)
+{
+	int err;
+
+	if (!o->nlcov && hw_path_exists("build/coverage.info"))
+		o->lcov[o->nlcov++] = "build/coverage.info";
+	if ((err = add_default_results(r, o)))
+		return err;
+	for (size_t i = 0; i < o->nresults; i++)
+		if ((err = hw_results_load(&r->results, &r->diags,
+					   o->results[i], RESULT_MAX_BYTES)))
+			return err;
+	for (size_t i = 0; i < o->nlcov; i++)
+		if ((err = hw_lcov_load(&r->lcov, &r->diags, o->lcov[i],
+					RESULT_MAX_BYTES, root)))
+			return err;
+	if ((err = hw_scan_repo(&r->scan, &r->cfg,
+				o->no_index ? NULL : HW_INDEX_PATH)))
+		return err;
+	return hw_diags_append(&r->diags, &r->scan.diags);
+}
+
 /* Gathers every input and builds the trace, saying what was wrong with the
  * inputs on diag_out; returns an exit code. */
 static int run_trace(hw_cli *cli, trace_opts *o, trace_run *r, int gate,
@@ -176,7 +200,8 @@ static int run_trace(hw_cli *cli, trace_opts *o, trace_run *r, int gate,
 {
 	char root[4096];
 	hw_diags late;
-	int err;
+	hw_frs_loader frs;
+	int err, ferr;
 
 	memset(r, 0, sizeof(*r));
 	hw_diags_init(&r->diags);
@@ -202,31 +227,15 @@ static int run_trace(hw_cli *cli, trace_opts *o, trace_run *r, int gate,
 		err = hw_baseline_load(&r->baseline, HW_BASELINE_PATH, 1);
 	if (err)
 		return hw_cli_error(err);
-	if ((err = hw_frs_load_dir(&r->frs, &r->diags, r->cfg.frs_dir,
-				   r->cfg.max_file_bytes)))
+	/* the FRs are read while the results, coverage and sources are;
+	 * the diagnostics are sorted before they are shown */
+	hw_frs_load_begin(&frs, &r->frs, r->cfg.frs_dir,
+			  r->cfg.max_file_bytes);
+	err = gather(r, o, root);
+	if ((ferr = hw_frs_load_end(&frs, &r->diags)) && !err)
+		err = ferr;
+	if (err)
 		return hw_cli_error(err);
-	if (!o->nlcov && hw_path_exists("build/coverage.info"))
-		o->lcov[o->nlcov++] = "build/coverage.info";
-	if ((err = add_default_results(r, o)))
-		return hw_cli_error(err);
-	for (size_t i = 0; i < o->nresults; i++)
-		if ((err = hw_results_load(&r->results, &r->diags,
-					   o->results[i], RESULT_MAX_BYTES)))
-			return hw_cli_error(err);
-	for (size_t i = 0; i < o->nlcov; i++)
-		if ((err = hw_lcov_load(&r->lcov, &r->diags, o->lcov[i],
-					RESULT_MAX_BYTES, root)))
-			return hw_cli_error(err);
-	if ((err = hw_scan_repo(&r->scan, &r->cfg,
-				o->no_index ? NULL : HW_INDEX_PATH)))
-		return hw_cli_error(err);
-	for (size_t i = 0; i < r->scan.diags.n; i++) {
-		const hw_diag *d = &r->scan.diags.items[i];
-
-		if ((err = hw_diags_add(&r->diags, d->level, d->file, d->line,
-					d->col, "%s", d->message)))
-			return hw_cli_error(err);
-	}
 	hw_diags_sort(&r->diags);
 	if (r->diags.errors || !cli->quiet)
 		hw_diags_print(&r->diags, diag_out, cli->color_err);

@@ -276,13 +276,17 @@ static int sweep_name(const cJSON *sw, char *out, size_t size)
 	const char *model = text_of(sw, "model");
 	size_t n;
 
-	if (!name) {
-		name = strrchr(model, '/') ? strrchr(model, '/') + 1 : model;
+	if (name) {
+		n = strlen(name);
+	} else if (model) {
+		const char *slash = strrchr(model, '/');
+
+		name = slash ? slash + 1 : model;
 		n = strlen(name);
 		if (n > 5 && !strcmp(name + n - 5, ".json"))
 			n -= 5;
 	} else {
-		n = strlen(name);
+		return 0;
 	}
 	if (n == 0 || n >= size || strspn(name, "abcdefghijklmnopqrstuvwxyz"
 					       "ABCDEFGHIJKLMNOPQRSTUVWXYZ"

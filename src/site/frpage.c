@@ -365,7 +365,7 @@ int render_fr_pages(site *s)
 	fr_range second = {s->nitems, s->nitems};
 	int started = 0, err;
 
-	if (site_two_threads(s->nitems, (size_t)2 * FR_PAGES_PER_THREAD_MIN)) {
+	if (hw_two_threads(s->nitems, (size_t)2 * FR_PAGES_PER_THREAD_MIN)) {
 		second.from = split_point(s);
 		started = site_part_begin(&part, s, range_job, &second) ==
 			  HW_OK;

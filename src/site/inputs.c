@@ -6,7 +6,6 @@
  */
 #include "internal.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -264,46 +263,15 @@ static int load_bundle(site *s)
 	return HW_OK;
 }
 
-/* The FRs, read on a thread of their own while the evidence is read. */
-typedef struct frs_job {
-	site *s;
-	hw_diags diags;
-	int err;
-	char message[512];
-	pthread_t tid;
-} frs_job;
-
-static void *frs_run(void *arg)
+/* The diagnostics of the evidence, after the FRs' (read in that order). */
+static int frs_join(site *s, hw_frs_loader *l, hw_diags *mine)
 {
-	frs_job *j = arg;
+	int err = hw_frs_load_end(l, s->diags);
 
-	j->err = hw_frs_load_dir(&j->s->frs, &j->diags, j->s->config.frs_dir,
-				 j->s->config.max_file_bytes);
-	if (j->err && j->err != HW_EINVAL) /* errors are per thread */
-		snprintf(j->message, sizeof(j->message), "%s",
-			 hw_error_last());
-	return NULL;
-}
-
-/* Waits for the FRs; their diagnostics come first, as read in order. */
-static int frs_join(site *s, frs_job *j, int threaded, hw_diags *mine)
-{
-	int err = HW_OK;
-
-	if (threaded)
-		pthread_join(j->tid, NULL);
-	for (int pass = 0; pass < 2; pass++) {
-		const hw_diags *d = pass ? mine : &j->diags;
-
-		for (size_t i = 0; !err && i < d->n; i++)
-			err = hw_diags_add(s->diags, d->items[i].level,
-					   d->items[i].file, d->items[i].line,
-					   d->items[i].col, "%s",
-					   d->items[i].message);
-	}
-	if (!err && j->err && j->err != HW_EINVAL)
-		err = hw_error_set(j->err, NULL, 0, 0, "%s", j->message);
-	hw_diags_free(&j->diags);
+	if (err == HW_EINVAL) /* malformed FRs: said, and rendered */
+		err = HW_OK;
+	if (!err)
+		err = hw_diags_append(s->diags, mine);
 	hw_diags_free(mine);
 	return err;
 }
@@ -314,29 +282,25 @@ static int load_evidence(site *s);
 int site_load(site *s)
 {
 	hw_diags *all = s->diags, mine;
-	frs_job j;
-	int err, threaded;
+	hw_frs_loader l;
+	int err;
 
 	hw_fr_set_init(&s->frs);
 	hw_glossary_init(&s->glossary);
 	hw_lcov_init(&s->lcov);
 	if ((err = hw_config_load(&s->config)))
 		return err;
-	memset(&j, 0, sizeof(j));
-	j.s = s;
-	hw_diags_init(&j.diags);
 	hw_diags_init(&mine);
-	threaded = pthread_create(&j.tid, NULL, frs_run, &j) == 0;
-	if (!threaded)
-		frs_run(&j);
+	hw_frs_load_begin(&l, &s->frs, s->config.frs_dir,
+			  s->config.max_file_bytes);
 	s->diags = &mine;
 	err = load_evidence(s);
 	s->diags = all;
 	if (err) {
-		frs_join(s, &j, threaded, &mine);
+		frs_join(s, &l, &mine);
 		return err;
 	}
-	if ((err = frs_join(s, &j, threaded, &mine)))
+	if ((err = frs_join(s, &l, &mine)))
 		return err;
 	return join(s);
 }

@@ -166,9 +166,6 @@ typedef struct site_part {
 	pthread_t tid;
 } site_part;
 
-/* Whether to use a second thread for units of work: there must be at least
- * min of them and a second core; HWLEDGER_THREADS=1 or 2 decides instead. */
-int site_two_threads(size_t units, size_t min);
 /* Starts job(copy, arg); on failure nothing runs and nothing is held. */
 int site_part_begin(site_part *p, site *s, int (*job)(site *, void *),
 		    void *arg);

@@ -14,20 +14,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-
-/* Implements: FR-SITE-003 */
-int site_two_threads(size_t units, size_t min)
-{
-	/* hwledger-sast-ignore FF1053: only compared with "1" and "2" */
-	const char *env = getenv("HWLEDGER_THREADS");
-
-	if (env && strcmp(env, "1") == 0)
-		return 0;
-	if (env && strcmp(env, "2") == 0)
-		return units >= 2;
-	return units >= min && sysconf(_SC_NPROCESSORS_ONLN) > 1;
-}
 
 static void *part_run(void *arg)
 {

@@ -306,7 +306,7 @@ static int render_pages_and_sources(site *s)
 	site_part part;
 	int started = 0, err;
 
-	if (site_two_threads(s->nsources, 16)) {
+	if (hw_two_threads(s->nsources, 16)) {
 		started = site_part_begin(&part, s, sources_job, NULL) == HW_OK;
 		if (!started)
 			hw_error_clear();

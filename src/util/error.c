@@ -161,6 +161,19 @@ int hw_diags_add_last_error(hw_diags *d)
 	return diags_push(d, HW_DIAG_ERROR, NULL, 0, 0, message);
 }
 
+/* Implements: FR-CLI-002 */
+int hw_diags_append(hw_diags *to, const hw_diags *from)
+{
+	int err = HW_OK;
+
+	for (size_t i = 0; !err && i < from->n; i++)
+		err = hw_diags_add(to, from->items[i].level,
+				   from->items[i].file, from->items[i].line,
+				   from->items[i].col, "%s",
+				   from->items[i].message);
+	return err;
+}
+
 static int diag_cmp(const void *a, const void *b)
 {
 	const hw_diag *x = a, *y = b;

@@ -93,6 +93,13 @@ int hw_file_read_stat(hw_buf *out, const char *path, size_t max,
 					   "bytes", max);
 			goto cleanup;
 		}
+		/* a short read of a regular file is its end: when it ends
+		 * where stat said, no second read is needed to see EOF (not
+		 * so for /proc and /sys files, whose stat size is 0 or a
+		 * page whatever they hold) */
+		if ((size_t)n < want && st.st_size > 0 &&
+		    out->len == (size_t)st.st_size)
+			break;
 	}
 cleanup:
 	close(fd);

@@ -128,6 +128,8 @@ int hw_diags_add(hw_diags *d, hw_diag_level level, const char *file,
 /* Adds the current hw_error_last() message as an error. */
 int hw_diags_add_last_error(hw_diags *d);
 /* Sorts by file, line, column (stable for equal positions). */
+/* Copies every diagnostic of from after those of to, in order. */
+int hw_diags_append(hw_diags *to, const hw_diags *from);
 void hw_diags_sort(hw_diags *d);
 /* Prints one "hwledger: FILE:LINE:COL: [warning: ]message" line per item. */
 void hw_diags_print(const hw_diags *d, FILE *out, int color);
@@ -186,6 +188,13 @@ typedef struct hw_cmd_result {
 	hw_buf out;         /* stdout */
 	hw_buf err;         /* stderr */
 } hw_cmd_result;
+
+/*
+ * Whether to spread work over two threads: at least min units of it and a
+ * second core. HWLEDGER_THREADS=1 keeps everything on one thread, =2 uses
+ * two for any two units (tests compare the two; output never differs).
+ */
+int hw_two_threads(size_t units, size_t min);
 
 /* Runs argv (PATH searched, stdin /dev/null); 0 unless it cannot start. */
 int hw_run(hw_cmd_result *r, char *const argv[], double timeout_s,

@@ -89,3 +89,35 @@ test_frs_lint_passes_on_this_repository() {
   expect_rc 0
   [ -z "$ERR" ] || { echo "diagnostics on our own FRs: $ERR"; return 1; }
 }
+
+# Verifies: FR-FRS-006, FR-SITE-003
+test_frs_read_on_two_threads_come_out_as_on_one() {
+  local want=() two_out two_err
+  mkdir frs
+  for i in $(seq -w 1 40); do
+    write_fr "frs/area$i.md" "FR-A-0$i"
+    write_fr "frs/area$i.md" "FR-B-0$i" draft
+    want+=("FR-A-0$i" "FR-B-0$i")
+  done
+  # problems in both halves
+  printf '## FR-C-001: No status\n\nText.\n' > frs/area05x.md
+  printf '## FR-C-002: No status\n\nText.\n' > frs/area35x.md
+  printf 'binary\0file\n' > frs/area20x.md
+  run env HWLEDGER_THREADS=2 "$HW" frs lint
+  expect_rc 2
+  two_err=$ERR
+  run env HWLEDGER_THREADS=1 "$HW" frs lint
+  expect_rc 2
+  [ "$ERR" = "$two_err" ] || { echo "one: $ERR"; echo "two: $two_err"; return 1; }
+  [ "$(grep -c 'FR-C-00[12]: missing Status' <<<"$ERR")" = 2 ]
+  grep -q 'area20x.md:1:7: binary file' <<<"$ERR"
+  # without problems: every FR, in file order, the same on one thread
+  rm frs/area05x.md frs/area35x.md frs/area20x.md
+  run env HWLEDGER_THREADS=2 "$HW" frs list --json
+  expect_rc 0
+  two_out=$OUT
+  [ "$(jq -r '.frs[].id' <<<"$OUT" | tr '\n' ' ')" = "${want[*]} " ] ||
+    { jq -c '[.frs[].id][:6]' <<<"$OUT"; return 1; }
+  run env HWLEDGER_THREADS=1 "$HW" frs list --json
+  [ "$OUT" = "$two_out" ] || { echo "the listings differ"; return 1; }
+}
