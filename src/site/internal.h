@@ -111,7 +111,18 @@ typedef struct site {
 	int deferring;
 	size_t *uses;
 	size_t nuses, capuses;
+	/* ... and the files it makes, written by the main thread at the join
+	 * (files created in one folder by two threads contend for its lock;
+	 * on ext4 that cost seconds of kernel time) */
+	struct site_file *files;
+	size_t nfiles, capfiles;
 } site;
+
+typedef struct site_file {
+	char *rel;
+	char *data;
+	size_t len;
+} site_file;
 
 /* ---- evidence (inputs.c) ----------------------------------------------- */
 int site_load(site *s);
@@ -132,6 +143,8 @@ int page_end(hw_buf *b, const char *root);
 int site_write(site *s, const char *rel, const hw_buf *b);
 /* The same without a manifest entry (the manifest and its signature). */
 int site_write_unlisted(site *s, const char *rel, const hw_buf *b);
+/* Writes the bytes now, on this thread, and counts the file. */
+int site_write_now(site *s, const char *rel, const char *data, size_t len);
 /* Copies a file byte for byte into the site's FOLDER. */
 int site_copy_file(site *s, const char *src, const char *folder);
 /* <span class="badge st-WORD">WORD</span> */

@@ -179,7 +179,45 @@ int site_write(site *s, const char *rel, const hw_buf *b)
 	return err;
 }
 
+/* On a part's copy: the file is kept for the main thread to write. */
+static int keep_file(site *s, const char *rel, const hw_buf *b)
+{
+	site_file *f;
+
+	if (s->nfiles == s->capfiles) {
+		size_t nc = s->capfiles ? s->capfiles * 2 : 64;
+		void *q = realloc(s->files, nc * sizeof(*s->files));
+
+		if (!q)
+			return hw_error_set(HW_ENOMEM, NULL, 0, 0,
+					    "out of memory");
+		s->files = q;
+		s->capfiles = nc;
+	}
+	f = &s->files[s->nfiles];
+	f->rel = hw_strdup(rel);
+	f->data = malloc(b->len ? b->len : 1);
+	f->len = b->len;
+	if (!f->rel || !f->data) {
+		free(f->rel);
+		free(f->data);
+		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	}
+	if (b->len)
+		memcpy(f->data, b->data, b->len);
+	s->nfiles++;
+	return HW_OK;
+}
+
 int site_write_unlisted(site *s, const char *rel, const hw_buf *b)
+{
+	if (s->deferring)
+		return keep_file(s, rel, b);
+	return site_write_now(s, rel, b->data, b->len);
+}
+
+/* Writes len bytes of data as REL inside the site folder and counts it. */
+int site_write_now(site *s, const char *rel, const char *data, size_t len)
 {
 	char *path = hw_path_join(s->tmp, rel);
 	size_t done = 0;
@@ -193,8 +231,8 @@ int site_write_unlisted(site *s, const char *rel, const hw_buf *b)
 		err = hw_error_set(HW_EIO, path, 0, 0, "cannot write: %s",
 				   strerror(errno));
 	} else {
-		while (!err && done < b->len) {
-			ssize_t n = write(fd, b->data + done, b->len - done);
+		while (!err && done < len) {
+			ssize_t n = write(fd, data + done, len - done);
 
 			if (n > 0)
 				done += (size_t)n;
@@ -212,7 +250,7 @@ int site_write_unlisted(site *s, const char *rel, const hw_buf *b)
 	free(path);
 	if (!err) {
 		s->stats->files++;
-		s->stats->bytes += b->len;
+		s->stats->bytes += len;
 		s->stats->pages += hw_str_endswith(rel, ".html");
 	}
 	return err;

@@ -27,6 +27,11 @@ static void *part_run(void *arg)
 
 static void part_free(site_part *p)
 {
+	for (size_t i = 0; i < p->s.nfiles; i++) {
+		free(p->s.files[i].rel);
+		free(p->s.files[i].data);
+	}
+	free(p->s.files);
 	for (size_t i = 0; i < p->s.nm; i++)
 		free(p->s.mpaths[i]);
 	free(p->s.mpaths);
@@ -56,6 +61,8 @@ int site_part_begin(site_part *p, site *s, int (*job)(site *, void *),
 	p->s.deferring = 1;
 	p->s.uses = NULL;
 	p->s.nuses = p->s.capuses = 0;
+	p->s.files = NULL;
+	p->s.nfiles = p->s.capfiles = 0;
 	p->job = job;
 	p->arg = arg;
 	hw_buf_init(&p->search, 0);
@@ -101,15 +108,16 @@ int site_part_join(site_part *p, site *s, int err)
 	pthread_join(p->tid, NULL);
 	if (!err && p->err)
 		err = hw_error_set(p->err, NULL, 0, 0, "%s", p->message);
+	/* the part's files, written here: one thread creates every file */
+	for (size_t i = 0; !err && i < p->s.nfiles; i++)
+		err = site_write_now(s, p->s.files[i].rel, p->s.files[i].data,
+				     p->s.files[i].len);
 	if (!err)
 		err = merge_manifest(s, p);
 	for (size_t i = 0; !err && i + 1 < p->s.nuses; i += 2)
 		err = site_term_used_by(s, p->s.uses[i], p->s.uses[i + 1]);
 	if (!err) {
 		hw_jw_join(&s->sw, &p->s.sw);
-		s->stats->pages += p->stats.pages;
-		s->stats->files += p->stats.files;
-		s->stats->bytes += p->stats.bytes;
 		s->stats->frs += p->stats.frs;
 		s->stats->sources += p->stats.sources;
 		s->stats->terms += p->stats.terms;
