@@ -340,8 +340,9 @@ static int range_job(site *s, void *arg)
 	return render_range(s, r->from, r->to);
 }
 
-/* Where to split the pages so both halves hold about as much text. */
-static size_t split_point(const site *s)
+/* Where to split the pages so that the first part holds num/den of the
+ * text (a page counts 512 bytes more than its FR's text). */
+static size_t split_point(const site *s, size_t num, size_t den)
 {
 	size_t total = 0, half = 0, i = 0;
 
@@ -349,7 +350,7 @@ static size_t split_point(const site *s)
 		total += 512 + (s->items[k].fr->body
 					? strlen(s->items[k].fr->body)
 					: 0);
-	for (; i < s->nitems && half < total / 2; i++)
+	for (; i < s->nitems && half < total / den * num; i++)
 		half += 512 + (s->items[i].fr->body
 				       ? strlen(s->items[i].fr->body)
 				       : 0);
@@ -366,7 +367,8 @@ int render_fr_pages(site *s)
 	int started = 0, err;
 
 	if (hw_two_threads(s->nitems, (size_t)2 * FR_PAGES_PER_THREAD_MIN)) {
-		second.from = split_point(s);
+		/* this thread also writes every page: it renders a third */
+		second.from = split_point(s, 1, 4);
 		started = site_part_begin(&part, s, range_job, &second) ==
 			  HW_OK;
 		if (!started) { /* one thread does it all */

@@ -116,6 +116,7 @@ typedef struct site {
 	 * on ext4 that cost seconds of kernel time) */
 	struct site_file *files;
 	size_t nfiles, capfiles;
+	struct site_part *part; /* the part this copy belongs to */
 } site;
 
 typedef struct site_file {
@@ -177,13 +178,19 @@ typedef struct site_part {
 	int err;
 	char message[512];
 	pthread_t tid;
+	/* the files the part made, handed over as they are made */
+	pthread_mutex_t lock;
+	pthread_cond_t more;
+	int done;
+	size_t written;
 } site_part;
 
 /* Starts job(copy, arg); on failure nothing runs and nothing is held. */
 int site_part_begin(site_part *p, site *s, int (*job)(site *, void *),
 		    void *arg);
-/* Waits, then merges the part into s unless err (the caller's) or the
- * part's own error; returns the first error. */
+/* Writes the part's files as it makes them, waits for it, then merges it
+ * into s unless err (the caller's) or the part's own error; returns the
+ * first error. */
 int site_part_join(site_part *p, site *s, int err);
 
 /* ---- renderers --------------------------------------------------------- */

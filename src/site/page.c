@@ -186,13 +186,19 @@ static int keep_file(site *s, const char *rel, const hw_buf *b)
 
 	if (s->nfiles == s->capfiles) {
 		size_t nc = s->capfiles ? s->capfiles * 2 : 64;
-		void *q = realloc(s->files, nc * sizeof(*s->files));
+		void *q;
 
+		/* the main thread reads the list: it moves under the lock */
+		pthread_mutex_lock(&s->part->lock);
+		q = realloc(s->files, nc * sizeof(*s->files));
+		if (q) {
+			s->files = q;
+			s->capfiles = nc;
+		}
+		pthread_mutex_unlock(&s->part->lock);
 		if (!q)
 			return hw_error_set(HW_ENOMEM, NULL, 0, 0,
 					    "out of memory");
-		s->files = q;
-		s->capfiles = nc;
 	}
 	f = &s->files[s->nfiles];
 	f->rel = hw_strdup(rel);
@@ -205,7 +211,10 @@ static int keep_file(site *s, const char *rel, const hw_buf *b)
 	}
 	if (b->len)
 		memcpy(f->data, b->data, b->len);
+	pthread_mutex_lock(&s->part->lock);
 	s->nfiles++;
+	pthread_cond_signal(&s->part->more);
+	pthread_mutex_unlock(&s->part->lock);
 	return HW_OK;
 }
 

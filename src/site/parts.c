@@ -22,6 +22,10 @@ static void *part_run(void *arg)
 	p->err = p->job(&p->s, p->arg);
 	if (p->err) /* errors are per thread: keep the words */
 		snprintf(p->message, sizeof(p->message), "%s", hw_error_last());
+	pthread_mutex_lock(&p->lock);
+	p->done = 1;
+	pthread_cond_signal(&p->more);
+	pthread_mutex_unlock(&p->lock);
 	return NULL;
 }
 
@@ -32,6 +36,8 @@ static void part_free(site_part *p)
 		free(p->s.files[i].data);
 	}
 	free(p->s.files);
+	pthread_cond_destroy(&p->more);
+	pthread_mutex_destroy(&p->lock);
 	for (size_t i = 0; i < p->s.nm; i++)
 		free(p->s.mpaths[i]);
 	free(p->s.mpaths);
@@ -63,6 +69,9 @@ int site_part_begin(site_part *p, site *s, int (*job)(site *, void *),
 	p->s.nuses = p->s.capuses = 0;
 	p->s.files = NULL;
 	p->s.nfiles = p->s.capfiles = 0;
+	p->s.part = p;
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->more, NULL);
 	p->job = job;
 	p->arg = arg;
 	hw_buf_init(&p->search, 0);
@@ -105,13 +114,26 @@ static int merge_manifest(site *s, site_part *p)
 /* Implements: FR-SITE-003 */
 int site_part_join(site_part *p, site *s, int err)
 {
+	/* the part's files, written here as they come: one thread creates
+	 * every file */
+	pthread_mutex_lock(&p->lock);
+	for (;;) {
+		site_file f;
+
+		while (p->written == p->s.nfiles && !p->done)
+			pthread_cond_wait(&p->more, &p->lock);
+		if (p->written == p->s.nfiles)
+			break;
+		f = p->s.files[p->written++];
+		pthread_mutex_unlock(&p->lock);
+		if (!err)
+			err = site_write_now(s, f.rel, f.data, f.len);
+		pthread_mutex_lock(&p->lock);
+	}
+	pthread_mutex_unlock(&p->lock);
 	pthread_join(p->tid, NULL);
 	if (!err && p->err)
 		err = hw_error_set(p->err, NULL, 0, 0, "%s", p->message);
-	/* the part's files, written here: one thread creates every file */
-	for (size_t i = 0; !err && i < p->s.nfiles; i++)
-		err = site_write_now(s, p->s.files[i].rel, p->s.files[i].data,
-				     p->s.files[i].len);
 	if (!err)
 		err = merge_manifest(s, p);
 	for (size_t i = 0; !err && i + 1 < p->s.nuses; i += 2)
