@@ -4,6 +4,7 @@
 #   make test       unit tests (cmocka) + CLI tests (shell, TAP); results in
 #                   build/test-results/
 #   make asan       the whole suite under AddressSanitizer + UBSan
+#   make tsan       the CLI tests of the threaded paths under ThreadSanitizer
 #   make coverage   the suite with --coverage; lcov tracefile build/coverage.info
 #   make fuzz       libFuzzer targets, a short bounded run (FUZZ_TIME seconds)
 #   make bench      benchmarks with their reference tools, as ratios
@@ -80,7 +81,7 @@ FUZZ_SRCS  := $(wildcard tests/fuzz/fuzz_*.c)
 LIB := $(BUILD)/libhwledger.a
 BIN := $(BUILD)/hwledger
 
-.PHONY: sast-baseline all test check asan coverage fuzz bench report install clean help
+.PHONY: sast-baseline all test check asan tsan coverage fuzz bench report install clean help
 
 all: $(BIN) $(LIB) $(BUILD)/compile_commands.json
 
@@ -162,6 +163,17 @@ asan:
 	@$(MAKE) --no-print-directory BUILD=build/asan OPT="-O1 -g" DOGFOOD=0 \
 	  SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  test
+
+# The paths that run on two threads (site parts, FR loading, the scan and
+# its index store, the memo's stats) under ThreadSanitizer: the CLI tests
+# that drive them, any race a failure.
+TSAN_TESTS := two_threads|memo|index|scan_is_the_same|10000_frs|deterministic|report_runs
+tsan:
+	@$(MAKE) --no-print-directory BUILD=build/tsan OPT="-O1 -g" \
+	  SAN="-fsanitize=thread" build/tsan/hwledger
+	@TESTS='$(TSAN_TESTS)' TSAN_OPTIONS="halt_on_error=1 exitcode=66" \
+	  tests/cli/run.sh build/tsan | tee build/tsan/cli.tap | grep -v '^ok'; \
+	  ! grep -q '^not ok' build/tsan/cli.tap
 
 coverage:
 	@rm -f $$(find build/cov -name '*.gcda' 2>/dev/null)

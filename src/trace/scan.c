@@ -308,26 +308,15 @@ enum { CH_PLAIN = 0, CH_NL, CH_SLASH, CH_QUOTE, CH_BRACE_OPEN,
        CH_BRACE_CLOSE, CH_PAREN_OPEN, CH_PAREN_CLOSE, CH_SEMI };
 
 /* What the lexer must look at; everything else is skipped in a tight loop.
- * Parentheses and semicolons matter only at the top level. */
-static unsigned char top_class[256], body_class[256];
-
-static void init_classes(void)
-{
-	static int done;
-
-	if (done)
-		return;
-	top_class['\n'] = body_class['\n'] = CH_NL;
-	top_class['/'] = body_class['/'] = CH_SLASH;
-	top_class['"'] = body_class['"'] = CH_QUOTE;
-	top_class['\''] = body_class['\''] = CH_QUOTE;
-	top_class['{'] = body_class['{'] = CH_BRACE_OPEN;
-	top_class['}'] = body_class['}'] = CH_BRACE_CLOSE;
-	top_class['('] = CH_PAREN_OPEN;
-	top_class[')'] = CH_PAREN_CLOSE;
-	top_class[';'] = CH_SEMI;
-	done = 1;
-}
+ * Parentheses and semicolons matter only at the top level. Constant, so
+ * the scanning threads share them without a first-use race. */
+static const unsigned char top_class[256] = {
+	['\n'] = CH_NL,	      ['/'] = CH_SLASH,	    ['"'] = CH_QUOTE,
+	['\''] = CH_QUOTE,    ['{'] = CH_BRACE_OPEN, ['}'] = CH_BRACE_CLOSE,
+	['('] = CH_PAREN_OPEN, [')'] = CH_PAREN_CLOSE, [';'] = CH_SEMI};
+static const unsigned char body_class[256] = {
+	['\n'] = CH_NL,	   ['/'] = CH_SLASH,	 ['"'] = CH_QUOTE,
+	['\''] = CH_QUOTE, ['{'] = CH_BRACE_OPEN, ['}'] = CH_BRACE_CLOSE};
 
 static int is_keyword_not_name(const char *p, size_t n)
 {
@@ -466,7 +455,6 @@ static int lex_c(hw_src_file *f, const char *text, size_t len)
 	lexer x;
 	int err;
 
-	init_classes();
 	memset(&x, 0, sizeof(x));
 	x.f = f;
 	x.p = text;

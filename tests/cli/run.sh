@@ -4,7 +4,8 @@
 # Every file tests/cli/test_*.sh defines shell functions named test_*; each
 # runs in a subshell inside a fresh scratch directory, with $HW set to the
 # binary and $FIXTURES to tests/fixtures. Output is TAP 14 on stdout; a
-# failing test prints its reason as YAML diagnostics.
+# failing test prints its reason as YAML diagnostics. TESTS (an extended
+# regular expression) runs only the tests whose names match it.
 set -u
 build=${1:?usage: tests/cli/run.sh BUILD}
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -18,7 +19,7 @@ export ROOT="$root"
 for f in "$root"/tests/cli/test_*.sh; do
   . "$f"
 done
-names=$(declare -F | awk '{print $3}' | grep '^test_' | sort)
+names=$(declare -F | awk '{print $3}' | grep '^test_' | grep -E -- "${TESTS:-.}" | sort)
 count=$(printf '%s\n' "$names" | grep -c .)
 
 echo "TAP version 14"
