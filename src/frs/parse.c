@@ -742,7 +742,8 @@ int hw_frs_load_begin(hw_frs_loader *l, hw_fr_set *set, const char *dir,
 	l->dir = dir;
 	l->max_bytes = max_bytes;
 	hw_diags_init(&l->diags);
-	l->threaded = pthread_create(&l->tid, NULL, loader_run, l) == 0;
+	l->threaded = hw_two_threads(2, 2) &&
+		      pthread_create(&l->tid, NULL, loader_run, l) == 0;
 	if (!l->threaded)
 		loader_run(l);
 	return HW_OK;

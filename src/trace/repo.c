@@ -207,17 +207,19 @@ static int select_files(pathset *out, hw_diags *diags, const hw_config *cfg)
 	return err;
 }
 
+/* One thread per 16 files and core, at most 8; hw_two_threads decides
+ * whether there is more than one (HWLEDGER_THREADS included). */
 static int threads_wanted(size_t files)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 
-	if (n < 1)
-		n = 1;
+	if (!hw_two_threads(files, 16))
+		return 1;
 	if (n > 8)
 		n = 8;
 	if ((size_t)n > files / 16 + 1)
 		n = (long)(files / 16 + 1);
-	return (int)n;
+	return n < 2 ? 2 : (int)n;
 }
 
 typedef struct stat_job {
@@ -469,7 +471,8 @@ static int store_begin(hw_scan *scan, hw_index *ix, unsigned char *dirty)
 	sj->files = scan->files;
 	sj->n = scan->n;
 	sj->dirty = dirty;
-	sj->threaded = pthread_create(&sj->tid, NULL, store_run, sj) == 0;
+	sj->threaded = hw_two_threads(2, 2) &&
+		       pthread_create(&sj->tid, NULL, store_run, sj) == 0;
 	if (!sj->threaded)
 		store_run(sj);
 	scan->storing = sj;

@@ -191,8 +191,9 @@ typedef struct hw_cmd_result {
 
 /*
  * Whether to spread work over two threads: at least min units of it and a
- * second core. HWLEDGER_THREADS=1 keeps everything on one thread, =2 uses
- * two for any two units (tests compare the two; output never differs).
+ * second core. Every place that starts a thread asks here, so
+ * HWLEDGER_THREADS=1 keeps a whole command on one thread, and =2 uses two
+ * for any two units (tests compare the two; output never differs).
  */
 int hw_two_threads(size_t units, size_t min);
 

@@ -259,6 +259,12 @@ test_scan_is_the_same_in_parallel_and_without_the_index() {
   [ "$(jq '[.frs[] | select(.impl == 1)] | length' <<<"$OUT")" -eq 120 ]
   run "$HW" trace --format json --no-index
   [ "$a" = "$(jq -c '[.frs[] | [.id, .impl, .links[0].function, .links[0].first_line]]' <<<"$OUT")" ]
+  # on one thread (scan, index store, FR reading), byte for byte the same
+  local many=$OUT
+  rm -rf .hwledger
+  run env HWLEDGER_THREADS=1 "$HW" trace --format json
+  expect_rc 0
+  [ "$OUT" = "$many" ] || { echo "one thread differs"; return 1; }
   # an index that cannot be created is a warning, not a failure
   rm -rf .hwledger && echo "a file, not a folder" > .hwledger
   run "$HW" trace --format json
