@@ -15,6 +15,7 @@ typedef struct hw_cli {
 	int verbose;      /* -v: extra progress and counts on stderr */
 	int color;        /* colour on stdout */
 	int color_err;    /* colour on stderr */
+	char **argv;      /* the command line less -C: valid in the cwd */
 } hw_cli;
 
 typedef int (*hw_cmd_fn)(hw_cli *cli, int argc, char **argv);
@@ -24,9 +25,13 @@ typedef struct hw_command {
 	hw_cmd_fn run;
 	const char *summary;
 	const char *usage; /* one or more lines, without "usage: " */
+	int big_heap;      /* holds tens of MB: start with 2 MiB pages */
 } hw_command;
 
 const hw_command *hw_cli_find(const char *name);
+/* A command with a large working set calls this before its work (see
+ * hw_heap_tune): the process may start again in the current folder. */
+void hw_cli_tune_heap(const hw_cli *cli);
 void hw_cli_print_usage(FILE *out);
 void hw_cli_print_command_usage(FILE *out, const hw_command *cmd);
 

@@ -401,6 +401,7 @@ static int trace_memo(hw_cli *cli, trace_opts *o, hw_buf *out)
 			code = hw_cli_error(HW_EIO);
 		goto done;
 	}
+	hw_cli_tune_heap(cli); /* a whole run: it may start again */
 	if (!(f = open_memstream(&text, &len)))
 		goto done;
 	code = render_trace(cli, o, out, f);
@@ -438,6 +439,7 @@ int hw_cmd_trace(hw_cli *cli, int argc, char **argv)
 	if (!o.no_index && hw_path_exists(HW_INDEX_PATH))
 		code = trace_memo(cli, &o, &out);
 	if (code < 0) {
+		hw_cli_tune_heap(cli);
 		hw_buf_clear(&out);
 		code = render_trace(cli, &o, &out, NULL);
 	}

@@ -15,17 +15,17 @@
 
 static const hw_command commands[] = {
 	{"init", hw_cmd_init, "set up frs/ and traceability/ in a repository",
-	 "hwledger init"},
+	 "hwledger init", 0},
 	{"frs", hw_cmd_frs, "list and lint the functional requirements",
-	 "hwledger frs list [--json]\nhwledger frs lint"},
+	 "hwledger frs list [--json]\nhwledger frs lint", 1},
 	{"trace", hw_cmd_trace, "link FRs to code, tests, results and coverage",
 	 "hwledger trace [--results FILE]... [--lcov FILE]... "
 	 "[--sast FILE] [--format text|json|md|sarif] [-o FILE] "
-	 "[--policy FILE] [--no-index] [--today YYYY-MM-DD]"},
+	 "[--policy FILE] [--no-index] [--today YYYY-MM-DD]", 0},
 	{"gate", hw_cmd_gate, "apply the traceability policy (CI gate)",
 	 "hwledger gate [--results FILE]... [--lcov FILE]... [--sast FILE] "
 	 "[--format text|json] [-o FILE] [--policy FILE] [--baseline FILE] "
-	 "[--update-baseline] [--no-index] [--today YYYY-MM-DD]"},
+	 "[--update-baseline] [--no-index] [--today YYYY-MM-DD]", 1},
 	{"plan", hw_cmd_plan, "plan LLM memory on GPUs, run plan checks",
 	 "hwledger plan --model PATH [--ctx N] [--batch N] [--quant Q] "
 	 "[--kv-dtype D] [--tp N] [--pp N] [--engine vllm|llama.cpp|mlx] "
@@ -35,11 +35,11 @@ static const hw_command commands[] = {
 	 "[--today YYYY-MM-DD] "
 	 "[--ctx N] [--batch N] [--quant Q] [--kv-dtype D] [--engine E] "
 	 "[--json]\n"
-	 "hwledger plan check [DIR] [--json]"},
+	 "hwledger plan check [DIR] [--json]", 0},
 	{"probe", hw_cmd_probe, "probe GPUs and hosts, run probe checks",
 	 "hwledger probe [--json] [--ssh USER@HOST]... [--hosts FILE] "
 	 "[--timeout SECONDS] [--pool N]\n"
-	 "hwledger probe check [DIR] [--json] [--ssh USER@HOST]..."},
+	 "hwledger probe check [DIR] [--json] [--ssh USER@HOST]...", 0},
 	{"ledger", hw_cmd_ledger, "the signed, hash-chained evidence ledger",
 	 "hwledger ledger keygen [--name NAME] [--dir DIR]\n"
 	 "hwledger ledger append --kind KIND [--payload FILE|-] "
@@ -51,25 +51,25 @@ static const hw_command commands[] = {
 	 "hwledger ledger anchor\n"
 	 "hwledger ledger export --bundle DIR\n"
 	 "hwledger ledger prove SEQ\n"
-	 "hwledger ledger rotate --to PUBLIC_KEY_FILE"},
+	 "hwledger ledger rotate --to PUBLIC_KEY_FILE", 0},
 	{"sast", hw_cmd_sast, "run or import static analyzers, gate, SARIF",
 	 "hwledger sast [--tool NAME|all]... [--import FILE]... "
 	 "[--format text|json|sarif] [-o FILE] [--baseline FILE] "
-	 "[--update-baseline]"},
+	 "[--update-baseline]", 1},
 	{"glossary", hw_cmd_glossary, "import, merge and lint glossaries",
 	 "hwledger glossary import FILE... [--format json|md] [--style STYLE] "
 	 "[-o FILE]\n"
-	 "hwledger glossary lint [FILE...]"},
+	 "hwledger glossary lint [FILE...]", 1},
 	{"site", hw_cmd_site, "render the static HTML report",
-	 "hwledger site [-o DIR] [--checks DIR] [--glossary FILE] [--sign]"},
+	 "hwledger site [-o DIR] [--checks DIR] [--glossary FILE] [--sign]", 1},
 	{"report", hw_cmd_report, "run every check, sign it, render the site",
 	 "hwledger report [-o DIR] [--checks DIR] [--results FILE]... "
-	 "[--lcov FILE]... [--timeout SECONDS]"},
+	 "[--lcov FILE]... [--timeout SECONDS]", 1},
 	{"verify-report", hw_cmd_verify_report,
 	 "verify a published report folder",
-	 "hwledger verify-report DIR [--key FILE]"},
+	 "hwledger verify-report DIR [--key FILE]", 0},
 	{"help", hw_cmd_help, "show help for a command",
-	 "hwledger help COMMAND"},
+	 "hwledger help COMMAND", 0},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -217,13 +217,41 @@ static int want_color(const char *when, int fd, int *out)
 	return 0;
 }
 
+/* Implements: FR-CLI-009 */
+void hw_cli_tune_heap(const hw_cli *cli)
+{
+	if (cli->argv && hw_heap_tune(cli->argv) && cli->verbose)
+		fputs("hwledger: started again with 2 MiB heap pages asked of "
+		      "glibc (HWLEDGER_HEAP=plain to not)\n",
+		      stderr);
+}
+
+/* argv less the global -C DIR pairs before the command at argv[cmd]. */
+static char **restart_argv(int argc, char **argv, int cmd)
+{
+	char **r = malloc(((size_t)argc + 1) * sizeof(*r));
+	int n = 0;
+
+	if (!r)
+		return NULL;
+	for (int i = 0; i < argc; i++) {
+		if (i > 0 && i < cmd && strcmp(argv[i], "-C") == 0) {
+			i++;
+			continue;
+		}
+		r[n++] = argv[i];
+	}
+	r[n] = NULL;
+	return r;
+}
+
 /* Implements: FR-CLI-001, FR-CLI-002 */
 int main(int argc, char **argv)
 {
 	hw_cli cli = {0};
 	const char *dir = NULL, *color = "auto";
 	const hw_command *cmd;
-	int i;
+	int i, code;
 
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		const char *a = argv[i];
@@ -281,7 +309,14 @@ int main(int argc, char **argv)
 		return hw_cli_fail(HW_EXIT_BADINPUT,
 				   "%s: cannot change directory: %s", dir,
 				   strerror(errno));
-	if (hw_crypto_init())
+	cli.argv = restart_argv(argc, argv, i);
+	if (cmd->big_heap)
+		hw_cli_tune_heap(&cli);
+	if (hw_crypto_init()) {
+		free(cli.argv);
 		return hw_cli_error(HW_EIO);
-	return cmd->run(&cli, argc - i, argv + i);
+	}
+	code = cmd->run(&cli, argc - i, argv + i);
+	free(cli.argv);
+	return code;
 }

@@ -197,6 +197,16 @@ typedef struct hw_cmd_result {
  */
 int hw_two_threads(size_t units, size_t min);
 
+/*
+ * For a command with a large working set: starts the process again (execv
+ * of /proc/self/exe with argv) with glibc asked for 2 MiB heap pages, once;
+ * returns only when it did not, 1 in the process so started (its marks
+ * removed from the environment), 0 otherwise. argv must be valid in the
+ * current folder. HWLEDGER_HEAP=plain, a GLIBC_TUNABLES or LD_PRELOAD of
+ * the user's, another C library or a sanitizer build: nothing is done.
+ */
+int hw_heap_tune(char *const argv[]);
+
 /* Runs argv (PATH searched, stdin /dev/null); 0 unless it cannot start. */
 int hw_run(hw_cmd_result *r, char *const argv[], double timeout_s,
 	   size_t max_out);

@@ -180,3 +180,66 @@ test_commands_work_without_a_config_file() {
   expect_rc 0
   [ "$(jq -r '.count' <<<"$OUT")" = 1 ]
 }
+
+# Verifies: FR-CLI-009
+test_large_commands_start_again_with_huge_pages_and_tools_see_the_users_env() {
+  write_fr repo/frs/a.md FR-A-001
+  mkdir -p repo/src bin
+  printf '/* Implements: FR-A-001 */\nint a(void) { return 0; }\n' > repo/src/a.c
+  mkdir -p repo/build
+  printf '[{"directory": "%s", "file": "src/a.c", "command": "cc -c src/a.c"}]\n' \
+    "$PWD/repo" > repo/build/compile_commands.json
+  # a fake analyzer: what it was given, and what its parent was started with
+  cat > bin/flawfinder <<'SH'
+#!/bin/sh
+env > "$ENV_OUT"
+tr '\0' '\n' < /proc/$PPID/environ > "$ENV_OUT.parent"
+exit 1
+SH
+  chmod +x bin/flawfinder
+  local thp want=1
+  thp=$(cat /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null || echo '[never]')
+  case "$thp" in *'[never]'*) want=0 ;; esac
+  case "$(getconf GNU_LIBC_VERSION 2>/dev/null)" in
+    "glibc 2."[0-9] | "glibc 2."[0-2][0-9] | "glibc 2."3[0-4] | "") want=0 ;;
+  esac
+
+  run "$HW" -v -C repo frs list
+  expect_rc 0
+  local listed=$OUT
+  if [ "$want" = 1 ]; then
+    expect_err "started again with 2 MiB heap pages"
+  else
+    ! grep -q "started again" <<<"$ERR" || { echo "restarted: $ERR"; return 1; }
+  fi
+  # the restarted run is the same run
+  run env HWLEDGER_HEAP=plain "$HW" -v -C repo frs list
+  expect_rc 0
+  [ "$OUT" = "$listed" ] || { echo "plain run differs: $OUT"; return 1; }
+  ! grep -q "started again" <<<"$ERR" || { echo "HWLEDGER_HEAP=plain restarted"; return 1; }
+  run env GLIBC_TUNABLES=glibc.malloc.tcache_count=7 "$HW" -v -C repo frs list
+  ! grep -q "started again" <<<"$ERR" || { echo "the user's GLIBC_TUNABLES was overridden"; return 1; }
+
+  # trace starts again after -C: the restart runs in the folder, without -C
+  run "$HW" -v -C repo trace --no-index
+  expect_rc 0
+  expect_out "FR-A-001"
+  [ "$want" = 0 ] || expect_err "started again"
+
+  # a tool the restarted process runs gets the user's environment, while
+  # the process itself was started with the allocator's request
+  run env PATH="$PWD/bin:$PATH" ENV_OUT="$PWD/env.txt" "$HW" -C repo sast --tool flawfinder
+  [ -s env.txt ] || { echo "the fake flawfinder did not run: $ERR"; return 1; }
+  ! grep -q '^GLIBC_TUNABLES=\|^HWLEDGER_HEAP=' env.txt || { echo "leaked to the tool:"; grep 'GLIBC\|HWLEDGER_HEAP' env.txt; return 1; }
+  if [ "$want" = 1 ]; then
+    # (glibc cuts the value at each ':' as it reads it)
+    grep -q '^GLIBC_TUNABLES=glibc.malloc.hugetlb=1' env.txt.parent &&
+      grep -qx 'HWLEDGER_HEAP=tuned' env.txt.parent ||
+      { echo "hwledger was not started with the request:"; cat env.txt.parent; return 1; }
+  fi
+  # the user's own setting reaches the tool as given
+  run env PATH="$PWD/bin:$PATH" ENV_OUT="$PWD/env.txt" GLIBC_TUNABLES=glibc.malloc.tcache_count=7 \
+    "$HW" -C repo sast --tool flawfinder
+  grep -qx 'GLIBC_TUNABLES=glibc.malloc.tcache_count=7' env.txt || { echo "the user's GLIBC_TUNABLES was lost"; return 1; }
+  ! grep -q '^HWLEDGER_HEAP=' env.txt
+}
