@@ -221,6 +221,67 @@ static void test_scan_survives_broken_files_with_warnings(void **state)
 	free(big);
 }
 
+/*
+ * Lines are counted only where one is needed and bodies are skipped 16
+ * bytes at a time: tags, columns and function spans must come out the same
+ * at every offset, across literals continued over a line, preprocessor
+ * lines inside a body and '#' that starts none.
+ */
+/* Verifies: FR-TRACE-001 */
+static void test_scan_lines_and_columns_hold_at_every_offset(void **state)
+{
+	(void)state;
+	for (int k = 0; k < 20; k++) {
+		for (int pad = 0; pad < 20; pad++) {
+			char src[4096];
+			hw_src_file f;
+			int n = 0;
+
+			for (int i = 0; i < k; i++)
+				n += snprintf(src + n, sizeof(src) - (size_t)n,
+					      "int v%d;\n", i);
+			snprintf(src + n, sizeof(src) - (size_t)n,
+				 "int f(void)\n"                  /* k+1 */
+				 "{\n"                            /* k+2 */
+				 "\tconst char *s = \"a\\\nb{\";\n" /* k+3,4 */
+				 "#define OPEN {\n"               /* k+5 */
+				 "  #  if 0\n"                    /* k+6 */
+				 "\tint x = '#'; /* # } */ x = 1 # 2;\n"
+				 "  # endif\n"                    /* k+8 */
+				 "%*s/* Implements: FR-L-001 */\n" /* k+9 */
+				 "\treturn s[0] == '}';\n"        /* k+10 */
+				 "}\n"                            /* k+11 */
+				 "/* Implements: FR-L-002 */\n"   /* k+12 */
+				 "int g(void) { return 0; }\n",   /* k+13 */
+				 pad, "");
+			scan(&f, src, 0, HW_LANG_C);
+			assert_int_equal(f.nnotes, 0);
+			assert_int_equal(f.ntags, 2);
+			assert_int_equal(f.tags[0].line, k + 9);
+			assert_int_equal(f.tags[0].col, pad + 16);
+			assert_string_equal(func_of(&f, 0)->name, "f");
+			assert_int_equal(func_of(&f, 0)->first, k + 1);
+			assert_int_equal(func_of(&f, 0)->last, k + 11);
+			assert_int_equal(f.tags[1].line, k + 12);
+			assert_int_equal(f.tags[1].col, 16);
+			assert_string_equal(func_of(&f, 1)->name, "g");
+			assert_int_equal(func_of(&f, 1)->first, k + 13);
+			assert_int_equal(func_of(&f, 1)->last, k + 13);
+			hw_src_file_free(&f);
+		}
+	}
+	/* the newline that ends an unterminated comment at the end of the
+	 * file counts too: the open function ends on line 3 */
+	{
+		hw_src_file f;
+
+		scan(&f, "int f(void) {\n/* open\n", 0, HW_LANG_C);
+		assert_int_equal(f.nnotes, 2);
+		assert_int_equal(f.notes[1].line, 3);
+		hw_src_file_free(&f);
+	}
+}
+
 /* Verifies: FR-TRACE-001 */
 static void test_scan_marks_test_functions_and_keeps_only_needed_ones(
 	void **state)
@@ -288,6 +349,8 @@ int main(void)
 			test_scan_handles_macros_attributes_and_multiline_heads),
 		cmocka_unit_test(test_scan_flags_malformed_ids_and_keeps_them),
 		cmocka_unit_test(test_scan_survives_broken_files_with_warnings),
+		cmocka_unit_test(
+			test_scan_lines_and_columns_hold_at_every_offset),
 		cmocka_unit_test(
 			test_scan_marks_test_functions_and_keeps_only_needed_ones),
 		cmocka_unit_test(
