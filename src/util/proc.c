@@ -176,6 +176,9 @@ int hw_two_threads(size_t units, size_t min)
 	!defined(__SANITIZE_THREAD__)
 #include <gnu/libc-version.h>
 
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #ifdef HW_COVERAGE
 void __gcov_dump(void); /* libgcov: write this image's counters now */
 #endif
@@ -220,6 +223,14 @@ int hw_heap_tune(char *const argv[])
 		 * environment the user gave */
 		unsetenv("GLIBC_TUNABLES");
 		unsetenv(HEAP_MARK);
+#ifdef __linux__
+		/* and ps, top and killall see the program's name, not "exe" */
+		if (argv[0]) {
+			const char *slash = strrchr(argv[0], '/');
+
+			prctl(PR_SET_NAME, slash ? slash + 1 : argv[0], 0, 0, 0);
+		}
+#endif
 		return 1;
 	}
 	/* a preloaded library (valgrind, another allocator) is in charge */

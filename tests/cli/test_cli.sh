@@ -194,6 +194,7 @@ test_large_commands_start_again_with_huge_pages_and_tools_see_the_users_env() {
 #!/bin/sh
 env > "$ENV_OUT"
 tr '\0' '\n' < /proc/$PPID/environ > "$ENV_OUT.parent"
+cat /proc/$PPID/comm > "$ENV_OUT.comm"
 exit 1
 SH
   chmod +x bin/flawfinder
@@ -236,6 +237,8 @@ SH
     grep -q '^GLIBC_TUNABLES=glibc.malloc.hugetlb=1' env.txt.parent &&
       grep -qx 'HWLEDGER_HEAP=tuned' env.txt.parent ||
       { echo "hwledger was not started with the request:"; cat env.txt.parent; return 1; }
+    # ps and killall still see it by its name
+    [ "$(cat env.txt.comm)" = hwledger ] || { echo "process name: $(cat env.txt.comm)"; return 1; }
   fi
   # the user's own setting reaches the tool as given
   run env PATH="$PWD/bin:$PATH" ENV_OUT="$PWD/env.txt" GLIBC_TUNABLES=glibc.malloc.tcache_count=7 \
