@@ -364,13 +364,23 @@ static size_t count_nl(const char *p, size_t n)
 {
 	size_t i = 0, c = 0;
 #ifdef __SSE2__
-	const __m128i nl = _mm_set1_epi8('\n');
+	const __m128i nl = _mm_set1_epi8('\n'), zero = _mm_setzero_si128();
 
-	for (; i + 16 <= n; i += 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+	/* per byte lane, a count of up to 255 matches (a match is -1), then
+	 * summed across the lanes */
+	while (i + 16 <= n) {
+		__m128i acc = zero, sum;
+		size_t stop = i + 255 * 16 < n ? i + 255 * 16 : n;
 
-		c += (size_t)__builtin_popcount(
-			(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, nl)));
+		for (; i + 16 <= stop; i += 16) {
+			__m128i v = _mm_loadu_si128(
+				(const __m128i *)(const void *)(p + i));
+
+			acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(v, nl));
+		}
+		sum = _mm_sad_epu8(acc, zero);
+		c += (size_t)_mm_cvtsi128_si32(sum) +
+		     (size_t)_mm_cvtsi128_si32(_mm_srli_si128(sum, 8));
 	}
 #endif
 	for (; i < n; i++)

@@ -270,6 +270,25 @@ static void test_scan_lines_and_columns_hold_at_every_offset(void **state)
 			hw_src_file_free(&f);
 		}
 	}
+	/* a body far longer than one counting round (255 x 16 bytes) */
+	{
+		hw_buf b;
+		hw_src_file f;
+
+		hw_buf_init(&b, 0);
+		hw_buf_puts(&b, "int f(void)\n{\n");
+		for (int i = 0; i < 5000; i++)
+			hw_buf_puts(&b, i % 7 ? "\tx++;\n" : "\tx = \"}\";\n");
+		for (int i = 0; i < 10000; i++) /* a newline in every lane */
+			hw_buf_puts(&b, "\n");
+		hw_buf_puts(&b, "\t/* Implements: FR-L-003 */\n}\n");
+		scan(&f, b.data, 0, HW_LANG_C);
+		assert_int_equal(f.ntags, 1);
+		assert_int_equal(f.tags[0].line, 15003);
+		assert_int_equal(func_of(&f, 0)->last, 15004);
+		hw_src_file_free(&f);
+		hw_buf_free(&b);
+	}
 	/* the newline that ends an unterminated comment at the end of the
 	 * file counts too: the open function ends on line 3 */
 	{
