@@ -439,31 +439,107 @@ static void *worker(void *arg)
 
 typedef struct store_job {
 	hw_index ix;
+	const char *path;         /* set: the thread opens (creates) it */
 	const hw_src_file *files; /* the scan's: it waits before freeing */
 	size_t n;
 	unsigned char *dirty;
 	pthread_t tid;
+	pthread_mutex_t lock;
+	pthread_cond_t go;
+	int ready;                /* files, n and dirty are set */
+	int cancel;               /* the scan failed: store nothing */
 	int threaded;
 	int err;
+	hw_diags diags;           /* what opening it said */
 	char message[512];
 } store_job;
 
 static void *store_run(void *arg)
 {
 	store_job *sj = arg;
+	int go;
 
-	sj->err = hw_index_store(&sj->ix, sj->files, sj->n, sj->dirty);
-	if (sj->err) /* errors are per thread: keep the words */
-		snprintf(sj->message, sizeof(sj->message), "%s",
-			 hw_error_last());
+	if (sj->path && (sj->err = hw_index_open(&sj->ix, sj->path,
+						 &sj->diags))) {
+		snprintf(sj->message, sizeof(sj->message),
+			 "%s; the index was not written", hw_error_last());
+		return NULL;
+	}
+	pthread_mutex_lock(&sj->lock);
+	while (!sj->ready && !sj->cancel)
+		pthread_cond_wait(&sj->go, &sj->lock);
+	go = sj->ready;
+	pthread_mutex_unlock(&sj->lock);
+	if (go) {
+		sj->err = hw_index_store(&sj->ix, sj->files, sj->n, sj->dirty);
+		if (sj->err) /* errors are per thread: keep the words */
+			snprintf(sj->message, sizeof(sj->message), "%s",
+				 hw_error_last());
+	}
 	hw_index_close(&sj->ix); /* the WAL checkpoint too */
 	return NULL;
+}
+
+static store_job *store_new(void)
+{
+	store_job *sj = calloc(1, sizeof(*sj));
+
+	if (!sj)
+		return NULL;
+	pthread_mutex_init(&sj->lock, NULL);
+	pthread_cond_init(&sj->go, NULL);
+	hw_diags_init(&sj->diags);
+	return sj;
+}
+
+static void store_free(store_job *sj)
+{
+	pthread_cond_destroy(&sj->go);
+	pthread_mutex_destroy(&sj->lock);
+	hw_diags_free(&sj->diags);
+	free(sj->dirty);
+	free(sj);
+}
+
+/*
+ * A first run (no index file yet) has nothing to reuse and scans every
+ * file: the index is created on the store thread while they are scanned.
+ * NULL when there is an index to read, or no second thread.
+ */
+static store_job *store_early(const char *index_path)
+{
+	store_job *sj;
+
+	if (!index_path || access(index_path, F_OK) == 0 || errno != ENOENT ||
+	    !hw_two_threads(2, 2) || !(sj = store_new()))
+		return NULL;
+	sj->path = index_path;
+	if (pthread_create(&sj->tid, NULL, store_run, sj) != 0) {
+		store_free(sj);
+		return NULL;
+	}
+	sj->threaded = 1;
+	return sj;
+}
+
+/* Hands the scan's files to sj (cancel: nothing to store). */
+static void store_release(store_job *sj, const hw_scan *scan,
+			  unsigned char *dirty, int cancel)
+{
+	pthread_mutex_lock(&sj->lock);
+	sj->files = scan->files;
+	sj->n = scan->n;
+	sj->dirty = dirty;
+	sj->ready = !cancel;
+	sj->cancel = cancel;
+	pthread_cond_signal(&sj->go);
+	pthread_mutex_unlock(&sj->lock);
 }
 
 /* Takes over ix and dirty and stores them, on a thread when one starts. */
 static int store_begin(hw_scan *scan, hw_index *ix, unsigned char *dirty)
 {
-	store_job *sj = calloc(1, sizeof(*sj));
+	store_job *sj = store_new();
 
 	if (!sj)
 		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
@@ -471,6 +547,7 @@ static int store_begin(hw_scan *scan, hw_index *ix, unsigned char *dirty)
 	sj->files = scan->files;
 	sj->n = scan->n;
 	sj->dirty = dirty;
+	sj->ready = 1;
 	sj->threaded = hw_two_threads(2, 2) &&
 		       pthread_create(&sj->tid, NULL, store_run, sj) == 0;
 	if (!sj->threaded)
@@ -489,11 +566,12 @@ int hw_scan_finish(hw_scan *scan, hw_diags *late)
 		return HW_OK;
 	if (sj->threaded)
 		pthread_join(sj->tid, NULL);
-	if (sj->err && late) /* a cache that cannot be written is not fatal */
+	if (late)
+		err = hw_diags_append(late, &sj->diags);
+	if (!err && sj->err && late) /* a cache not written is not fatal */
 		err = hw_diags_add(late, HW_DIAG_WARNING, NULL, 0, 0, "%s",
 				   sj->message);
-	free(sj->dirty);
-	free(sj);
+	store_free(sj);
 	scan->storing = NULL;
 	return err;
 }
@@ -505,6 +583,7 @@ int hw_scan_repo(hw_scan *scan, const hw_config *cfg, const char *index_path)
 	hw_index ix;
 	job j;
 	pthread_t tids[8];
+	store_job *early = NULL;
 	int nthreads, started = 0, err, have_ix = 0;
 
 	memset(scan, 0, sizeof(*scan));
@@ -528,7 +607,8 @@ int hw_scan_repo(hw_scan *scan, const hw_config *cfg, const char *index_path)
 		f->is_test = any_match(cfg->tests, f->path);
 	}
 	scan->n = scan->cap = paths.n;
-	if (index_path) {
+	early = store_early(index_path);
+	if (index_path && !early) {
 		/* the index is only a cache: without it, everything is
 		 * scanned, and the run says so */
 		if (hw_index_open(&ix, index_path, &scan->diags) == HW_OK)
@@ -568,11 +648,18 @@ int hw_scan_repo(hw_scan *scan, const hw_config *cfg, const char *index_path)
 						"%s", f->notes[k].message)))
 				goto cleanup;
 	}
-	if (have_ix) {
+	if (have_ix || early) {
 		/* files that could not be read are not cached */
 		for (size_t i = 0; i < scan->n; i++)
 			if (!scan->files[i].hash[0])
 				j.dirty[i] = 0;
+	}
+	if (early) {
+		store_release(early, scan, j.dirty, 0);
+		scan->storing = early; /* it owns dirty now */
+		early = NULL;
+		j.dirty = NULL;
+	} else if (have_ix) {
 		err = store_begin(scan, &ix, j.dirty);
 		if (!err) {
 			have_ix = 0; /* the store owns both now */
@@ -580,6 +667,11 @@ int hw_scan_repo(hw_scan *scan, const hw_config *cfg, const char *index_path)
 		}
 	}
 cleanup:
+	if (early) { /* the scan failed: the index is left as it was */
+		store_release(early, scan, NULL, 1);
+		pthread_join(early->tid, NULL);
+		store_free(early);
+	}
 	if (have_ix)
 		hw_index_close(&ix);
 	free(j.dirty);

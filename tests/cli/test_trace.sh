@@ -173,6 +173,27 @@ test_memo_replays_an_unchanged_run_and_sees_every_change() {
   [ "$OUT" = "$a" ]
 }
 
+# A first run creates the index on the store thread while it scans (two
+# threads) or before (one): the same trace, the same index, reused next.
+# Verifies: FR-TRACE-007
+test_first_run_creates_the_index_while_it_scans() {
+  local one two
+  fixture ours
+  for t in 1 2; do
+    rm -rf .hwledger
+    run env HWLEDGER_THREADS=$t "$HW" -v trace "${TRACE_INPUTS[@]}"
+    expect_rc 0
+    expect_err "3 files (3 scanned, 0 from the index)"
+    [ -f .hwledger/index.db ] || { echo "no index with $t thread(s)"; return 1; }
+    [ "$(sqlite3 .hwledger/index.db 'SELECT count(*) FROM files')" = 3 ] ||
+      { echo "the index holds $(sqlite3 .hwledger/index.db 'SELECT count(*) FROM files') files"; return 1; }
+    if [ $t = 1 ]; then one=$OUT; else two=$OUT; fi
+    run env HWLEDGER_THREADS=$t "$HW" -v trace "${TRACE_INPUTS[@]}" --format json
+    expect_err "3 files (0 scanned, 3 from the index)"
+  done
+  [ "$one" = "$two" ] || { echo "one and two threads differ"; return 1; }
+}
+
 # Verifies: FR-TRACE-007
 test_index_skips_unchanged_files_and_rescans_changed_ones() {
   fixture ours
