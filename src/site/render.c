@@ -379,6 +379,8 @@ int hw_site_render(const hw_site_opts *opts, hw_diags *diags,
 	if (s.tmp && hw_path_exists(s.tmp))
 		rm_tree(s.tmp);
 	free(s.tmp);
+	if (o.leave_to_exit)
+		return err;
 	hw_buf_free(&s.search);
 	for (size_t i = 0; i < s.nm; i++)
 		free(s.mpaths[i]);

@@ -28,6 +28,9 @@ typedef struct hw_site_opts {
 	int progress;		/* print page counts on stderr */
 	/* signs manifest.json (every file's SHA-256) into manifest.sig */
 	const struct hw_seckey *key;
+	/* the process ends after the render: what it built is left to the
+	 * exit instead of freed (~20 ms for 10,000 FRs) */
+	int leave_to_exit;
 } hw_site_opts;
 
 #define HW_SITE_MANIFEST "manifest.json"

@@ -509,8 +509,10 @@ static void store_free(store_job *sj)
 static store_job *store_early(const char *index_path)
 {
 	store_job *sj;
+	struct stat st;
 
-	if (!index_path || access(index_path, F_OK) == 0 || errno != ENOENT ||
+	/* only a hint: SQLite creates or opens whatever is there then */
+	if (!index_path || stat(index_path, &st) == 0 || errno != ENOENT ||
 	    !hw_two_threads(2, 2) || !(sj = store_new()))
 		return NULL;
 	sj->path = index_path;

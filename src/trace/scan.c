@@ -370,7 +370,8 @@ static size_t count_nl(const char *p, size_t n)
 	 * summed across the lanes */
 	while (i + 16 <= n) {
 		__m128i acc = zero, sum;
-		size_t stop = i + 255 * 16 < n ? i + 255 * 16 : n;
+		size_t round = (size_t)255 * 16; /* a lane holds 255 */
+		size_t stop = n - i > round ? i + round : n;
 
 		for (; i + 16 <= stop; i += 16) {
 			__m128i v = _mm_loadu_si128(

@@ -207,6 +207,16 @@ int hw_two_threads(size_t units, size_t min);
  */
 int hw_heap_tune(char *const argv[]);
 
+/* 1 where a command frees everything it built before it exits (sanitizer
+ * and coverage builds, to prove ownership); a release build leaves its
+ * largest structures to the process's exit. */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__) ||       \
+	defined(HW_COVERAGE)
+#define HW_FREE_AT_EXIT 1
+#else
+#define HW_FREE_AT_EXIT 0
+#endif
+
 /* Runs argv (PATH searched, stdin /dev/null); 0 unless it cannot start. */
 int hw_run(hw_cmd_result *r, char *const argv[], double timeout_s,
 	   size_t max_out);
