@@ -44,7 +44,7 @@ static const hw_diag *first_error(const hw_diags *d)
 
 static int render(const char *out, hw_diags *d)
 {
-	hw_site_opts o = {out, "checks", NULL, 0, NULL};
+	hw_site_opts o = {.out_dir = out, .checks_dir = "checks"};
 	hw_site_stats st;
 
 	return hw_site_render(&o, d, &st);
