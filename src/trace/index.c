@@ -127,24 +127,31 @@ static int load_rows(hw_index *ix)
 			ix->rows = rows;
 			cap = ncap;
 		}
-		r = &ix->rows[ix->n];
-		memset(r, 0, sizeof(*r));
-		r->path = hw_strdup((const char *)sqlite3_column_text(st, 0));
-		r->size = sqlite3_column_int64(st, 1);
-		r->mtime_ns = sqlite3_column_int64(st, 2);
-		r->ctime_ns = sqlite3_column_int64(st, 3);
-		memcpy(r->hash, sha, 17);
-		r->blob_len = blen > 0 ? (size_t)blen : 0;
-		r->blob = malloc(r->blob_len ? r->blob_len : 1);
-		if (!r->path || !r->blob) {
-			free(r->path);
-			free(r->blob);
-			rc = SQLITE_NOMEM;
-			break;
+		{
+			/* assembled before it joins the rows */
+			size_t len = blen > 0 ? (size_t)blen : 0;
+			char *rpath = hw_strdup(
+				(const char *)sqlite3_column_text(st, 0));
+			unsigned char *rblob = malloc(len ? len : 1);
+
+			if (!rpath || !rblob) {
+				free(rpath);
+				free(rblob);
+				rc = SQLITE_NOMEM;
+				break;
+			}
+			if (len)
+				memcpy(rblob, blob, len);
+			r = &ix->rows[ix->n++];
+			memset(r, 0, sizeof(*r));
+			r->path = rpath;
+			r->blob = rblob;
+			r->blob_len = len;
+			r->size = sqlite3_column_int64(st, 1);
+			r->mtime_ns = sqlite3_column_int64(st, 2);
+			r->ctime_ns = sqlite3_column_int64(st, 3);
+			memcpy(r->hash, sha, 17);
 		}
-		if (r->blob_len)
-			memcpy(r->blob, blob, r->blob_len);
-		ix->n++;
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
@@ -154,6 +161,28 @@ static int row_cmp(const void *a, const void *b)
 {
 	return strcmp(((const hw_index_row *)a)->path,
 		      ((const hw_index_row *)b)->path);
+}
+
+static void rows_free(hw_index *ix)
+{
+	for (size_t i = 0; i < ix->n; i++) {
+		free(ix->rows[i].path);
+		free(ix->rows[i].blob);
+	}
+	free(ix->rows);
+	ix->rows = NULL;
+	ix->n = 0;
+}
+
+/* Opens the database and reads every row; on failure nothing is kept but
+ * the connection (for its message). */
+static int open_and_load(hw_index *ix, const char *path)
+{
+	int rc = open_db(&ix->db, path);
+
+	if (rc == SQLITE_OK && (rc = load_rows(ix)) != SQLITE_OK)
+		rows_free(ix);
+	return rc;
 }
 
 /* Implements: FR-TRACE-007 */
@@ -175,16 +204,22 @@ int hw_index_open(hw_index *ix, const char *path, hw_diags *diags)
 		}
 	}
 	free(dir);
-	rc = open_db(&ix->db, path);
+	rc = open_and_load(ix, path);
+	if (rc == SQLITE_NOMEM) {
+		sqlite3_close(ix->db);
+		ix->db = NULL;
+		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	}
 	if (rc != SQLITE_OK) {
-		/* not a database, or from an incompatible build: start over */
+		/* not a database, damaged rows (a crash while a first run
+		 * filled it), or from an incompatible build: start over */
 		hw_diags_add(diags, HW_DIAG_WARNING, path, 0, 0,
 			     "index cache unusable (%s); rebuilding it",
 			     ix->db ? sqlite3_errmsg(ix->db) : "cannot open");
 		sqlite3_close(ix->db);
 		ix->db = NULL;
 		unlink(path);
-		rc = open_db(&ix->db, path);
+		rc = open_and_load(ix, path);
 		if (rc != SQLITE_OK) {
 			err = db_error(ix->db, path, "cannot open index");
 			sqlite3_close(ix->db);
@@ -192,9 +227,6 @@ int hw_index_open(hw_index *ix, const char *path, hw_diags *diags)
 			return err;
 		}
 	}
-	rc = load_rows(ix);
-	if (rc != SQLITE_OK)
-		return db_error(ix->db, path, "cannot read index");
 	/* ORDER BY uses SQLite's collation; make sure of byte order */
 	if (ix->n)
 		qsort(ix->rows, ix->n, sizeof(*ix->rows), row_cmp);
@@ -294,13 +326,16 @@ int hw_index_store(hw_index *ix, const hw_src_file *files, size_t n,
 	return err;
 }
 
+/* Implements: FR-TRACE-007 */
+void hw_index_fill_fresh(hw_index *ix)
+{
+	/* best effort: with another connection open it stays in WAL */
+	sqlite3_exec(ix->db, "PRAGMA journal_mode=OFF", NULL, NULL, NULL);
+}
+
 void hw_index_close(hw_index *ix)
 {
-	for (size_t i = 0; i < ix->n; i++) {
-		free(ix->rows[i].path);
-		free(ix->rows[i].blob);
-	}
-	free(ix->rows);
+	rows_free(ix);
 	sqlite3_close(ix->db);
 	memset(ix, 0, sizeof(*ix));
 }

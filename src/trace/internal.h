@@ -34,6 +34,13 @@ const hw_index_row *hw_index_find(const hw_index *ix, const char *path);
 /* Stores the records marked in dirty and drops rows of vanished files. */
 int hw_index_store(hw_index *ix, const hw_src_file *files, size_t n,
 		   const unsigned char *dirty);
+/*
+ * For an index this run created: filled without a rollback journal (one
+ * write of each page, no WAL to checkpoint). A crash while it is filled
+ * leaves a damaged cache, which the next open rebuilds; every open puts it
+ * back in WAL mode.
+ */
+void hw_index_fill_fresh(hw_index *ix);
 void hw_index_close(hw_index *ix);
 
 int hw_record_encode(hw_buf *out, const hw_src_file *f);

@@ -465,6 +465,8 @@ static void *store_run(void *arg)
 			 "%s; the index was not written", hw_error_last());
 		return NULL;
 	}
+	if (sj->path)
+		hw_index_fill_fresh(&sj->ix);
 	pthread_mutex_lock(&sj->lock);
 	while (!sj->ready && !sj->cancel)
 		pthread_cond_wait(&sj->go, &sj->lock);

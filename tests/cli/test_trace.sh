@@ -194,6 +194,29 @@ test_first_run_creates_the_index_while_it_scans() {
   [ "$one" = "$two" ] || { echo "one and two threads differ"; return 1; }
 }
 
+# A first run fills its new index without a journal; a crash then leaves a
+# file whose schema reads but whose rows do not: it is rebuilt, not kept.
+# Verifies: FR-TRACE-007
+test_index_with_damaged_rows_is_rebuilt() {
+  local a root
+  fixture ours
+  run env HWLEDGER_THREADS=2 "$HW" -v trace "${TRACE_INPUTS[@]}"
+  expect_rc 0
+  a=$OUT
+  root=$(sqlite3 .hwledger/index.db "SELECT rootpage FROM sqlite_master WHERE name = 'files'")
+  [ "$root" -gt 1 ] || { echo "no files table: $root"; return 1; }
+  head -c 16384 /dev/urandom | dd of=.hwledger/index.db bs=16384 seek=$((root - 1)) conv=notrunc 2>/dev/null
+  run "$HW" -v trace "${TRACE_INPUTS[@]}"
+  expect_rc 0
+  expect_err "index cache unusable"
+  expect_err "3 files (3 scanned, 0 from the index)"
+  [ "$OUT" = "$a" ] || { echo "the trace changed"; return 1; }
+  run "$HW" -v trace "${TRACE_INPUTS[@]}" --format json
+  expect_err "3 files (0 scanned, 3 from the index)"
+  [ "$(sqlite3 .hwledger/index.db 'PRAGMA journal_mode')" = wal ] ||
+    { echo "left in mode $(sqlite3 .hwledger/index.db 'PRAGMA journal_mode')"; return 1; }
+}
+
 # Verifies: FR-TRACE-007
 test_index_skips_unchanged_files_and_rescans_changed_ones() {
   fixture ours
