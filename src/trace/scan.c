@@ -335,14 +335,14 @@ static const unsigned char fast_class[256] = {
 static size_t body_skip(const char *p, size_t i, size_t len)
 {
 #ifdef __SSE2__
-	const __m128i nl = _mm_set1_epi8('#'), sl = _mm_set1_epi8('/'),
+	const __m128i hs = _mm_set1_epi8('#'), sl = _mm_set1_epi8('/'),
 		      dq = _mm_set1_epi8('"'), sq = _mm_set1_epi8('\''),
 		      bo = _mm_set1_epi8('{'), bc = _mm_set1_epi8('}');
 
 	for (; i + 16 <= len; i += 16) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
 		__m128i m = _mm_or_si128(
-			_mm_or_si128(_mm_cmpeq_epi8(v, nl),
+			_mm_or_si128(_mm_cmpeq_epi8(v, hs),
 				     _mm_cmpeq_epi8(v, sl)),
 			_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, dq),
 						  _mm_cmpeq_epi8(v, sq)),
