@@ -280,15 +280,20 @@ static int run_trace(hw_cli *cli, trace_opts *o, trace_run *r, int gate,
 }
 
 /* Implements: FR-TRACE-005 */
-static int write_output(const trace_opts *o, const hw_buf *b)
+static int write_bytes(const trace_opts *o, const char *p, size_t n)
 {
 	int err = HW_OK;
 
 	if (o->out)
-		err = hw_file_write_atomic(o->out, b->data, b->len);
-	else if (fwrite(b->data, 1, b->len, stdout) != b->len)
+		err = hw_file_write_atomic(o->out, p, n);
+	else if (n && fwrite(p, 1, n, stdout) != n)
 		err = hw_error_set(HW_EIO, NULL, 0, 0, "cannot write output");
 	return err;
+}
+
+static int write_output(const trace_opts *o, const hw_buf *b)
+{
+	return write_bytes(o, b->data, b->len);
 }
 
 /* The state of every file in dir whose name ends in suffix, and dir's. */
@@ -355,9 +360,9 @@ static int memo_key(hw_memo *m, const hw_cli *cli, const trace_opts *o)
 	return err ? err : m->err;
 }
 
-static int write_stderr(const hw_buf *b)
+static int write_stderr(const char *p, size_t n)
 {
-	if (b->len && fwrite(b->data, 1, b->len, stderr) != b->len)
+	if (n && fwrite(p, 1, n, stderr) != n)
 		return hw_error_set(HW_EIO, NULL, 0, 0, "cannot write to stderr");
 	return HW_OK;
 }
@@ -390,10 +395,12 @@ static int render_trace(hw_cli *cli, trace_opts *o, hw_buf *out,
 
 /*
  * trace through its memo: a run whose inputs are all unchanged replays the
- * stored stderr, output and exit code; any other run is stored when it
- * succeeds. Returns -1 when the memo cannot be used at all.
+ * stored stderr, output and exit code, written straight from the mapped
+ * memo; any other run renders into out and is stored when it succeeds.
+ * Returns -1 when the memo cannot be used at all, and sets *written when
+ * the output has been written.
  */
-static int trace_memo(hw_cli *cli, trace_opts *o, hw_buf *out)
+static int trace_memo(hw_cli *cli, trace_opts *o, hw_buf *out, int *written)
 {
 	hw_memo m;
 	hw_buf diag;
@@ -402,19 +409,22 @@ static int trace_memo(hw_cli *cli, trace_opts *o, hw_buf *out)
 	FILE *f;
 	int code = -1;
 
-	hw_memo_init(&m);
+	hw_memo_init(&m, HW_MEMO_PATH);
 	hw_buf_init(&diag, 0);
 	if (memo_key(&m, cli, o) != HW_OK) {
 		hw_error_clear();
 		goto done;
 	}
-	if (hw_memo_replay(&m, HW_MEMO_PATH, out, &diag, &code)) {
+	if (hw_memo_hit(&m)) {
 		if (cli->verbose)
 			fprintf(stderr, "hwledger: no input changed since the "
 					"stored run; replayed %s\n",
 				HW_MEMO_PATH);
-		if (write_stderr(&diag))
+		code = m.code;
+		if (write_stderr(m.errout, m.elen) ||
+		    (code == HW_EXIT_OK && write_bytes(o, m.out, m.olen)))
 			code = hw_cli_error(HW_EIO);
+		*written = 1;
 		goto done;
 	}
 	hw_cli_tune_heap(cli); /* a whole run: it may start again */
@@ -425,7 +435,7 @@ static int trace_memo(hw_cli *cli, trace_opts *o, hw_buf *out)
 		hw_error_clear();
 		m.err = HW_ENOMEM; /* what was said is not whole: not stored */
 	}
-	if (write_stderr(&diag))
+	if (write_stderr(diag.data, diag.len))
 		code = hw_cli_error(HW_EIO);
 	/* only a run that succeeded is worth replaying; failing to store is
 	 * not a failure of the run */
@@ -444,7 +454,7 @@ int hw_cmd_trace(hw_cli *cli, int argc, char **argv)
 {
 	trace_opts o;
 	hw_buf out;
-	int code, err = HW_OK;
+	int code, written = 0, err = HW_OK;
 
 	if ((code = parse_opts("trace", &o, argc, argv)))
 		return code < 0 ? hw_cli_finish(HW_EXIT_OK) : code;
@@ -453,13 +463,13 @@ int hw_cmd_trace(hw_cli *cli, int argc, char **argv)
 	/* a first run (no index yet) has nothing to replay and does not pay
 	 * for the memo's key: a walk and a stat per file */
 	if (!o.no_index && hw_path_exists(HW_INDEX_PATH))
-		code = trace_memo(cli, &o, &out);
+		code = trace_memo(cli, &o, &out, &written);
 	if (code < 0) {
 		hw_cli_tune_heap(cli);
 		hw_buf_clear(&out);
 		code = render_trace(cli, &o, &out, NULL);
 	}
-	if (code == HW_EXIT_OK)
+	if (code == HW_EXIT_OK && !written)
 		err = write_output(&o, &out);
 	hw_buf_free(&out);
 	return hw_cli_finish(code ? code

@@ -11,6 +11,12 @@
  * bytes the run wrote to stderr and to its output, and a 64-bit checksum of
  * all of it; anything that does not read back whole is a miss.
  *
+ * The stored memo is mapped (its pages populated in one call) and checked
+ * before the key is begun, and each part of the fresh key is compared with
+ * the stored key as it is added: a replay copies neither the key nor the
+ * output, which are most of a warm run's memory traffic. Only once the key
+ * differs is it built, from the equal prefix on.
+ *
  * A run whose inputs were changed less than a second before it began does
  * not store its result: a file written within the same tick of the file
  * system's clock as the run's stat could change again without its times
@@ -19,10 +25,13 @@
 #include "trace.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #define MEMO_MAGIC "hwledger-memo/1\n"
 #define MEMO_MAGIC_LEN 16
@@ -36,21 +45,92 @@ static long long now_ns(void)
 	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-void hw_memo_init(hw_memo *m)
+static uint64_t get_u64(const unsigned char *p)
 {
+	uint64_t v = 0;
+
+	for (int i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* Maps the memo at path and keeps it when it is whole. */
+static void load(hw_memo *m, const char *path)
+{
+	const size_t head = MEMO_MAGIC_LEN + 4 * 8;
+	const unsigned char *p;
+	uint64_t klen, elen, olen, c;
+	size_t body;
+	struct stat st;
+	void *map;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    st.st_size < (off_t)(head + 8) || st.st_size > (off_t)1 << 30) {
+		close(fd);
+		return;
+	}
+	map = mmap(NULL, (size_t)st.st_size, PROT_READ,
+		   MAP_PRIVATE | MAP_POPULATE, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED)
+		return;
+	m->map = map;
+	m->map_len = (size_t)st.st_size;
+	p = m->map;
+	klen = get_u64(p + MEMO_MAGIC_LEN);
+	c = get_u64(p + MEMO_MAGIC_LEN + 8);
+	elen = get_u64(p + MEMO_MAGIC_LEN + 16);
+	olen = get_u64(p + MEMO_MAGIC_LEN + 24);
+	body = m->map_len - head - 8;
+	if (memcmp(p, MEMO_MAGIC, MEMO_MAGIC_LEN) != 0 || klen > body ||
+	    elen > body - klen || olen != body - klen - elen || c > 255 ||
+	    get_u64(p + m->map_len - 8) != hw_hash64(p, m->map_len - 8))
+		return; /* mapped but not whole: hw_memo_free unmaps it */
+	m->skey = p + head;
+	m->sklen = klen;
+	m->code = (int)c;
+	m->errout = (const char *)p + head + klen;
+	m->elen = elen;
+	m->out = m->errout + elen;
+	m->olen = olen;
+	m->differs = 0;
+}
+
+/* Implements: FR-TRACE-007 */
+void hw_memo_init(hw_memo *m, const char *path)
+{
+	memset(m, 0, sizeof(*m));
 	hw_buf_init(&m->key, 0);
 	m->start_ns = now_ns();
-	m->newest_ns = 0;
-	m->err = HW_OK;
+	m->differs = 1;
+	if (path)
+		load(m, path);
 }
 
 void hw_memo_free(hw_memo *m)
 {
 	hw_buf_free(&m->key);
+	if (m->map)
+		munmap(m->map, m->map_len);
+	m->map = NULL;
 }
 
 static void put(hw_memo *m, const void *p, size_t n)
 {
+	if (m->err)
+		return;
+	if (!m->differs) {
+		if (n <= m->sklen - m->same &&
+		    memcmp(m->skey + m->same, p, n) == 0) {
+			m->same += n;
+			return;
+		}
+		m->differs = 1; /* from here on the key is built */
+		m->err = hw_buf_append(&m->key, m->skey, m->same);
+	}
 	if (!m->err)
 		m->err = hw_buf_append(&m->key, p, n);
 }
@@ -64,32 +144,44 @@ void hw_memo_add_str(hw_memo *m, const char *s)
 }
 
 /* Implements: FR-TRACE-007 */
+void hw_memo_state(hw_memo_file *f, const struct stat *st, int stat_errno)
+{
+	memset(f, 0, sizeof(*f));
+	if (st && !stat_errno) {
+		f->v[1] = (long long)st->st_size;
+		f->v[2] = (long long)st->st_mtim.tv_sec * 1000000000LL +
+			  st->st_mtim.tv_nsec;
+		f->v[3] = (long long)st->st_ctim.tv_sec * 1000000000LL +
+			  st->st_ctim.tv_nsec;
+		f->v[4] = (long long)st->st_ino;
+		f->v[5] = (long long)st->st_dev;
+		f->v[6] = (long long)st->st_mode;
+	} else {
+		f->v[0] = stat_errno ? stat_errno : -1;
+	}
+}
+
+/* Implements: FR-TRACE-007 */
+void hw_memo_add_state(hw_memo *m, const char *path, const hw_memo_file *f)
+{
+	hw_memo_add_str(m, path);
+	if (!f->v[0]) {
+		if (f->v[2] > m->newest_ns)
+			m->newest_ns = f->v[2];
+		if (f->v[3] > m->newest_ns)
+			m->newest_ns = f->v[3];
+	}
+	put(m, f->v, sizeof(f->v));
+}
+
+/* Implements: FR-TRACE-007 */
 void hw_memo_add_stat(hw_memo *m, const char *path, const struct stat *st,
 		      int stat_errno)
 {
-	long long v[7] = {0};
-	long long mt, ct;
+	hw_memo_file f;
 
-	hw_memo_add_str(m, path);
-	if (st && !stat_errno) {
-		mt = (long long)st->st_mtim.tv_sec * 1000000000LL +
-		     st->st_mtim.tv_nsec;
-		ct = (long long)st->st_ctim.tv_sec * 1000000000LL +
-		     st->st_ctim.tv_nsec;
-		v[1] = (long long)st->st_size;
-		v[2] = mt;
-		v[3] = ct;
-		v[4] = (long long)st->st_ino;
-		v[5] = (long long)st->st_dev;
-		v[6] = (long long)st->st_mode;
-		if (mt > m->newest_ns)
-			m->newest_ns = mt;
-		if (ct > m->newest_ns)
-			m->newest_ns = ct;
-	} else {
-		v[0] = stat_errno ? stat_errno : -1;
-	}
-	put(m, v, sizeof(v));
+	hw_memo_state(&f, st, stat_errno);
+	hw_memo_add_state(m, path, &f);
 }
 
 /* Implements: FR-TRACE-007 */
@@ -117,80 +209,36 @@ static void put_u64(hw_buf *b, int *err, uint64_t v)
 		*err = hw_buf_append(b, x, sizeof(x));
 }
 
-static uint64_t get_u64(const unsigned char *p)
-{
-	uint64_t v = 0;
-
-	for (int i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
-
 /* Implements: FR-TRACE-007 */
-int hw_memo_replay(const hw_memo *m, const char *path, hw_buf *out,
-		   hw_buf *errout, int *code)
+int hw_memo_hit(const hw_memo *m)
 {
-	hw_buf b;
-	const unsigned char *p;
-	uint64_t klen, elen, olen, c;
-	size_t head = MEMO_MAGIC_LEN + 4 * 8, body;
-	int hit = 0;
-
-	if (m->err)
-		return 0;
-	hw_buf_init(&b, 0);
-	if (hw_file_read(&b, path, (size_t)1 << 30) != HW_OK) {
-		hw_error_clear();
-		goto done;
-	}
-	p = (const unsigned char *)b.data;
-	if (b.len < head + 8 || memcmp(p, MEMO_MAGIC, MEMO_MAGIC_LEN) != 0)
-		goto done;
-	klen = get_u64(p + MEMO_MAGIC_LEN);
-	c = get_u64(p + MEMO_MAGIC_LEN + 8);
-	elen = get_u64(p + MEMO_MAGIC_LEN + 16);
-	olen = get_u64(p + MEMO_MAGIC_LEN + 24);
-	body = b.len - head - 8;
-	if (klen > body || elen > body - klen || olen != body - klen - elen ||
-	    c > 255)
-		goto done;
-	if (get_u64(p + b.len - 8) != hw_hash64(p, b.len - 8))
-		goto done;
-	if (klen != m->key.len || memcmp(p + head, m->key.data, klen) != 0)
-		goto done;
-	p += head + klen;
-	if (hw_buf_append(errout, p, elen) ||
-	    hw_buf_append(out, p + elen, olen)) {
-		hw_error_clear();
-		goto done;
-	}
-	*code = (int)c;
-	hit = 1;
-done:
-	hw_buf_free(&b);
-	return hit;
+	return !m->err && !m->differs && m->same == m->sklen;
 }
 
 /* Implements: FR-TRACE-007 */
 int hw_memo_store(const hw_memo *m, const char *path, const hw_buf *out,
 		  const hw_buf *errout, int code)
 {
+	/* a key still equal to the stored one is a prefix of it */
+	const void *key = m->differs ? (const void *)m->key.data
+				       : (const void *)m->skey;
+	size_t klen = m->differs ? m->key.len : m->same;
 	hw_buf b;
 	int err = HW_OK;
 
 	if (m->err || m->newest_ns > m->start_ns - RACY_NS)
 		return HW_OK; /* racily clean inputs: not stored */
 	hw_buf_init(&b, 0);
-	err = hw_buf_reserve(&b, MEMO_MAGIC_LEN + 40 + m->key.len +
-					 errout->len + out->len);
+	err = hw_buf_reserve(&b, MEMO_MAGIC_LEN + 40 + klen + errout->len +
+					 out->len);
 	if (!err)
 		err = hw_buf_append(&b, MEMO_MAGIC, MEMO_MAGIC_LEN);
-	put_u64(&b, &err, m->key.len);
+	put_u64(&b, &err, klen);
 	put_u64(&b, &err, (uint64_t)code);
 	put_u64(&b, &err, errout->len);
 	put_u64(&b, &err, out->len);
-	if (!err)
-		err = hw_buf_append(&b, m->key.data, m->key.len);
+	if (!err && klen)
+		err = hw_buf_append(&b, key, klen);
 	if (!err)
 		err = hw_buf_append(&b, errout->data, errout->len);
 	if (!err)

@@ -224,36 +224,36 @@ static int threads_wanted(size_t files)
 
 typedef struct stat_job {
 	char **paths;
-	struct stat *st;
-	int *errs;
+	hw_memo_file *state;
 	size_t from, to;
 } stat_job;
 
 static void *stat_range(void *arg)
 {
 	stat_job *j = arg;
+	struct stat st;
 
-	for (size_t i = j->from; i < j->to; i++)
-		j->errs[i] = stat(j->paths[i], &j->st[i]) != 0 ? errno : 0;
+	for (size_t i = j->from; i < j->to; i++) {
+		int rc = stat(j->paths[i], &st);
+
+		hw_memo_state(&j->state[i], rc == 0 ? &st : NULL,
+			      rc == 0 ? 0 : errno);
+	}
 	return NULL;
 }
 
-/* The stat of every path, on two threads (the kernel's path lookups are
+/* The state of every path, on two threads (the kernel's path lookups are
  * most of a warm run), added to m in order. */
 static int state_of(hw_memo *m, const pathset *paths)
 {
-	struct stat *st = malloc(paths->n * sizeof(*st));
-	int *errs = malloc(paths->n * sizeof(*errs));
-	stat_job a = {paths->v, st, errs, 0, paths->n / 2};
-	stat_job b = {paths->v, st, errs, paths->n / 2, paths->n};
+	hw_memo_file *state = malloc(paths->n * sizeof(*state));
+	stat_job a = {paths->v, state, 0, paths->n / 2};
+	stat_job b = {paths->v, state, paths->n / 2, paths->n};
 	pthread_t tid;
 	int threaded;
 
-	if (!st || !errs) {
-		free(st);
-		free(errs);
+	if (!state)
 		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
-	}
 	threaded = threads_wanted(paths->n) > 1 &&
 		   pthread_create(&tid, NULL, stat_range, &b) == 0;
 	stat_range(&a);
@@ -262,10 +262,8 @@ static int state_of(hw_memo *m, const pathset *paths)
 	else
 		stat_range(&b);
 	for (size_t i = 0; i < paths->n; i++)
-		hw_memo_add_stat(m, paths->v[i], errs[i] ? NULL : &st[i],
-				 errs[i]);
-	free(st);
-	free(errs);
+		hw_memo_add_state(m, paths->v[i], &state[i]);
+	free(state);
 	return HW_OK;
 }
 

@@ -113,20 +113,48 @@ struct stat;
 
 /*
  * The key of a stored result: the state of every input, written out (paths,
- * stats, options), compared byte for byte on replay. newest_ns is the
- * latest mtime or ctime seen, start_ns when the key was begun.
+ * stats, options), compared byte for byte with the key of the memo stored
+ * before as it is added, so that an unchanged run never builds a copy of
+ * its key nor reads the stored output into memory. newest_ns is the latest
+ * mtime or ctime seen, start_ns when the key was begun.
  */
 typedef struct hw_memo {
-	hw_buf key;
+	hw_buf key;         /* the key, built once it leaves the stored one */
 	long long start_ns;
 	long long newest_ns;
 	int err;            /* a failed append: the memo is neither read nor stored */
+	int differs;        /* the key has left the stored one (or none stored) */
+	size_t same;        /* bytes of the key equal to the stored key's so far */
+	unsigned char *map; /* the stored memo, mapped whole; NULL if none */
+	size_t map_len;
+	const unsigned char *skey; /* in map: the stored key */
+	size_t sklen;
+	/* the stored result, valid when hw_memo_hit and until hw_memo_free */
+	int code;
+	const char *errout;
+	size_t elen;
+	const char *out;
+	size_t olen;
 } hw_memo;
 
-void hw_memo_init(hw_memo *m);
+/*
+ * Begins a key, to be compared with the memo stored at path (NULL: none;
+ * an absent, damaged or truncated file is no memo).
+ */
+void hw_memo_init(hw_memo *m, const char *path);
 void hw_memo_free(hw_memo *m);
 /* A string of the key (NULL is a value of its own). */
 void hw_memo_add_str(hw_memo *m, const char *s);
+/*
+ * A file's state as the key holds it: its errno when stat failed (else 0),
+ * size, mtime and ctime in nanoseconds, inode, device and mode.
+ */
+typedef struct hw_memo_file {
+	long long v[7];
+} hw_memo_file;
+
+void hw_memo_state(hw_memo_file *f, const struct stat *st, int stat_errno);
+void hw_memo_add_state(hw_memo *m, const char *path, const hw_memo_file *f);
 /* A file's state: path and stat, or the errno of the failed stat. */
 void hw_memo_add_stat(hw_memo *m, const char *path, const struct stat *st,
 		      int stat_errno);
@@ -137,15 +165,15 @@ void hw_memo_add_file(hw_memo *m, const char *path);
  */
 int hw_scan_state(hw_memo *m, const hw_config *cfg);
 /*
- * 1 when the memo at path was stored under the same key: its stderr and
- * output bytes are appended to errout and out and its exit code set. 0 for
- * any miss: no file, another key, a damaged or truncated file.
+ * 1 when the stored memo is whole and was stored under the same key as the
+ * one now complete: its exit code, stderr and output are in m->code,
+ * m->errout and m->out. 0 for any miss.
  */
-int hw_memo_replay(const hw_memo *m, const char *path, hw_buf *out,
-		   hw_buf *errout, int *code);
+int hw_memo_hit(const hw_memo *m);
 /*
- * Stores a run's result atomically under m's key, unless an input changed
- * less than a second before the key was begun (then nothing is stored).
+ * Stores a run's result atomically at path under m's key, unless an input
+ * changed less than a second before the key was begun (then nothing is
+ * stored).
  */
 int hw_memo_store(const hw_memo *m, const char *path, const hw_buf *out,
 		  const hw_buf *errout, int code);

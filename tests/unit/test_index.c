@@ -6,6 +6,8 @@
 
 #include "trace/internal.h"
 
+#include <sys/stat.h>
+
 static void scanned(hw_src_file *f, const char *path, const char *text)
 {
 	memset(f, 0, sizeof(*f));
@@ -124,11 +126,11 @@ static void test_index_stores_finds_and_forgets_files(void **state)
 	hw_src_file_free(&files[1]);
 }
 
-/* A memo key over one file and two strings, begun well after the file's
- * times unless racy. */
-static void memo_key(hw_memo *m, const char *opt, int racy)
+/* A memo key over one file and two strings, compared with the memo stored
+ * at path, begun well after the file's times unless racy. */
+static void memo_key(hw_memo *m, const char *path, const char *opt, int racy)
 {
-	hw_memo_init(m);
+	hw_memo_init(m, path);
 	if (!racy)
 		m->start_ns += 10 * 1000000000LL;
 	hw_memo_add_str(m, "trace");
@@ -138,61 +140,86 @@ static void memo_key(hw_memo *m, const char *opt, int racy)
 	assert_int_equal(m->err, HW_OK);
 }
 
+/* 1 when the memo at path replays: its code, stderr and output as stored */
+static int replays(const char *path, const char *opt)
+{
+	hw_memo m;
+	int hit;
+
+	memo_key(&m, path, opt, 0);
+	hit = hw_memo_hit(&m);
+	if (hit) {
+		assert_int_equal(m.code, 0);
+		assert_int_equal(m.olen, 15);
+		assert_memory_equal(m.out, "FR-A  verified\n", 15);
+		assert_int_equal(m.elen, 18);
+		assert_memory_equal(m.errout, "x.c:1: warning: w\n", 18);
+	}
+	hw_memo_free(&m);
+	return hit;
+}
+
 /* Verifies: FR-TRACE-007 */
 static void test_memo_replays_only_its_own_key_and_whole_files(void **state)
 {
-	hw_memo m, other;
+	hw_memo m;
 	hw_buf out, err, file;
-	int code = -1;
 
 	(void)state;
 	hw_test_write("input.c", "int x;\n", 7);
 	hw_buf_init(&out, 0);
 	hw_buf_init(&err, 0);
 	hw_buf_init(&file, 0);
-	memo_key(&m, "text", 0);
+	memo_key(&m, "memo", "text", 0);
+	assert_int_equal(hw_memo_hit(&m), 0); /* nothing stored yet */
 	assert_int_equal(hw_buf_puts(&out, "FR-A  verified\n"), HW_OK);
 	assert_int_equal(hw_buf_puts(&err, "x.c:1: warning: w\n"), HW_OK);
 	assert_int_equal(hw_memo_store(&m, "memo", &out, &err, 0), HW_OK);
-	hw_buf_clear(&out);
-	hw_buf_clear(&err);
-	assert_int_equal(hw_memo_replay(&m, "memo", &out, &err, &code), 1);
-	assert_int_equal(code, 0);
-	assert_string_equal(out.data, "FR-A  verified\n");
-	assert_string_equal(err.data, "x.c:1: warning: w\n");
+	hw_memo_free(&m);
+	assert_int_equal(replays("memo", "text"), 1);
 
-	/* another option, or the same file changed, is another key */
-	memo_key(&other, "json", 0);
-	assert_int_equal(hw_memo_replay(&other, "memo", &out, &err, &code), 0);
-	hw_memo_free(&other);
+	/* another option, or the same file changed, is another key; so is
+	 * a key that is a prefix of the stored one, and one that goes on
+	 * past it */
+	assert_int_equal(replays("memo", "json"), 0);
+	hw_memo_init(&m, "memo");
+	hw_memo_add_str(&m, "trace");
+	assert_int_equal(hw_memo_hit(&m), 0);
+	hw_memo_free(&m);
+	memo_key(&m, "memo", "text", 0);
+	hw_memo_add_str(&m, "more");
+	assert_int_equal(hw_memo_hit(&m), 0);
+	hw_memo_free(&m);
 	hw_test_write("input.c", "int y;\n", 7);
-	memo_key(&other, "text", 0);
-	assert_int_equal(hw_memo_replay(&other, "memo", &out, &err, &code), 0);
-	hw_memo_free(&other);
+	assert_int_equal(replays("memo", "text"), 0);
+
+	/* a key that left the stored one is stored whole: the prefix it
+	 * shared and the rest */
+	memo_key(&m, "memo", "text", 0);
+	assert_int_equal(hw_memo_store(&m, "memo", &out, &err, 0), HW_OK);
+	hw_memo_free(&m);
+	assert_int_equal(replays("memo", "text"), 1);
 
 	/* every truncation and every flipped byte is a miss */
 	assert_int_equal(hw_file_read(&file, "memo", 1 << 20), HW_OK);
 	for (size_t n = 0; n <= file.len; n++) {
-		hw_buf_clear(&out);
 		if (n < file.len) {
 			hw_test_write("bad", file.data, n);
-			assert_int_equal(hw_memo_replay(&m, "bad", &out, &err,
-							&code),
-					 0);
+			assert_int_equal(replays("bad", "text"), 0);
 			file.data[n] ^= 0x20;
 			hw_test_write("bad", file.data, file.len);
 			file.data[n] ^= 0x20;
 		} else {
 			hw_test_write("bad", file.data, n);
 		}
-		assert_int_equal(hw_memo_replay(&m, "bad", &out, &err, &code),
-				 n == file.len);
+		assert_int_equal(replays("bad", "text"), n == file.len);
 	}
-	assert_int_equal(hw_memo_replay(&m, "absent", &out, &err, &code), 0);
-	hw_memo_free(&m);
+	assert_int_equal(replays("absent", "text"), 0);
+	mkdir("adir", 0755);
+	assert_int_equal(replays("adir", "text"), 0);
 
 	/* inputs changed within the last second: nothing is stored */
-	memo_key(&m, "text", 1);
+	memo_key(&m, NULL, "text", 1);
 	assert_int_equal(hw_memo_store(&m, "racy", &out, &err, 0), HW_OK);
 	assert_int_equal(access("racy", F_OK), -1);
 	hw_memo_free(&m);
