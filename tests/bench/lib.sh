@@ -3,12 +3,13 @@
 # that load on a shared machine hits both alike. Never used as a test gate.
 
 RUNS=${RUNS:-5}
+TIMEIT=${TIMEIT:-timeit}
 
 now_ns() { date +%s%N; }
 
-# median_ms CMD... : runs CMD RUNS times (stdout discarded), prints the median
-# wall time in milliseconds with one decimal.
-time_once_ms() {
+# time_once_us CMD... : runs CMD once (output discarded), prints its wall
+# time in microseconds.
+time_once_us() {
   local a b
   a=$(now_ns)
   "$@" >/dev/null 2>&1
@@ -16,17 +17,16 @@ time_once_ms() {
   echo $(( (b - a) / 1000 ))
 }
 
-# compare NAME GOAL "TOOL CMD" "REFERENCE CMD": prints one result line.
+# compare NAME GOAL "TOOL CMD" "REFERENCE CMD" ["PREPARE CMD"]: prints one
+# result line. The stopwatch is timeit (tests/bench/timeit.c, built by
+# `make bench` as $TIMEIT): RUNS alternated runs of each through /bin/sh,
+# PREPARE run untimed before each run of TOOL, and the shell's own start
+# taken off both medians.
 compare() {
-  local name=$1 goal=$2 tool=$3 ref=$4 t=() r=() i mt mr
-  bash -c "$tool" >/dev/null 2>&1; bash -c "$ref" >/dev/null 2>&1 # warm up
-  for ((i = 0; i < RUNS; i++)); do
-    t+=("$(time_once_ms bash -c "$tool")")
-    r+=("$(time_once_ms bash -c "$ref")")
-  done
-  mt=$(printf '%s\n' "${t[@]}" | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p")
-  mr=$(printf '%s\n' "${r[@]}" | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p")
-  awk -v n="$name" -v g="$goal" -v t="$mt" -v r="$mr" 'BEGIN {
+  local name=$1 goal=$2 tool=$3 ref=$4 prep=${5:-} res
+  res=$("$TIMEIT" "$RUNS" "$prep" "$tool" "$ref") || return 1
+  set -- $res
+  awk -v n="$name" -v g="$goal" -v t="$1" -v r="$2" 'BEGIN {
     ratio = r > 0 ? t / r : 0
     printf "%-44s hwledger %8.1f ms  reference %8.1f ms  ratio %.2fx  (goal %s)\n",
       n, t / 1000, r / 1000, ratio, g }'

@@ -1,0 +1,111 @@
+/*
+ * timeit.c — the stopwatch of `make bench`.
+ *
+ *   timeit RUNS PREPARE TOOL REFERENCE
+ *
+ * Runs TOOL and REFERENCE RUNS times each through `/bin/sh -c`, alternating
+ * them so that load on a shared machine hits both alike, with PREPARE (when
+ * not empty) run untimed before each run of TOOL. Each run is timed from
+ * posix_spawn to waitpid with CLOCK_MONOTONIC; the shell's own start is
+ * timed the same way (`sh -c :`, alternated with the others) and its median
+ * taken off both medians, as hyperfine does, so that a command of a few
+ * milliseconds is not measured as mostly the harness. Prints three numbers:
+ * the medians of TOOL and REFERENCE less the shell's start, and the shell's
+ * start, in microseconds. Output of the commands goes to /dev/null.
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static long long now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Runs `sh -c cmd` with its output discarded; returns its wall time in
+ * microseconds, or -1 when it could not be started. */
+static long long run(const char *cmd)
+{
+	posix_spawn_file_actions_t fa;
+	char *argv[] = {"sh", "-c", (char *)cmd, NULL};
+	long long t0, t1;
+	pid_t pid;
+	int st, rc;
+
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	t0 = now_us();
+	rc = posix_spawn(&pid, "/bin/sh", &fa, NULL, argv, environ);
+	if (rc == 0)
+		while (waitpid(pid, &st, 0) < 0)
+			;
+	t1 = now_us();
+	posix_spawn_file_actions_destroy(&fa);
+	return rc == 0 ? t1 - t0 : -1;
+}
+
+static int cmp(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+
+	return (x > y) - (x < y);
+}
+
+static long long median(long long *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(*v), cmp);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+int main(int argc, char **argv)
+{
+	long long *t, *r, *f, mt, mr, mf;
+	int runs;
+
+	if (argc != 5 || (runs = atoi(argv[1])) < 1 || runs > 1000) {
+		fprintf(stderr, "usage: timeit RUNS PREPARE TOOL REFERENCE\n");
+		return 2;
+	}
+	t = calloc((size_t)runs, sizeof(*t));
+	r = calloc((size_t)runs, sizeof(*r));
+	f = calloc((size_t)runs, sizeof(*f));
+	if (!t || !r || !f)
+		return 1;
+	/* warm up: the page cache, and the first run of each */
+	if (*argv[2])
+		run(argv[2]);
+	run(argv[3]);
+	run(argv[4]);
+	for (int i = 0; i < runs; i++) {
+		if (*argv[2])
+			run(argv[2]);
+		t[i] = run(argv[3]);
+		r[i] = run(argv[4]);
+		f[i] = run(":");
+		if (t[i] < 0 || r[i] < 0 || f[i] < 0) {
+			perror("timeit: /bin/sh");
+			return 1;
+		}
+	}
+	mt = median(t, runs);
+	mr = median(r, runs);
+	mf = median(f, runs);
+	printf("%lld %lld %lld\n", mt > mf ? mt - mf : 0, mr > mf ? mr - mf : 0,
+	       mf);
+	free(t);
+	free(r);
+	free(f);
+	return 0;
+}
