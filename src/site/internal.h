@@ -12,6 +12,7 @@
 #include "trace/trace.h"
 
 #include <pthread.h>
+#include <sys/types.h>
 
 /* One glossary term as the site shows it (children flattened). */
 typedef struct site_term {
@@ -68,6 +69,14 @@ typedef struct site {
 	hw_diags *diags;
 	hw_site_stats *stats;
 	char *tmp; /* the folder being written */
+	/* the spare folder (spare.c): tmp is o->spare_dir, held through the
+	 * lock spare_lock; the files it held when the render began (relative
+	 * paths, sorted) and which of them this render wrote */
+	int spare;
+	int spare_lock;
+	char **spare_files;
+	unsigned char *spare_hit;
+	size_t nspare;
 
 	hw_config config;
 	hw_fr_set frs;
@@ -148,6 +157,17 @@ int site_write_unlisted(site *s, const char *rel, const hw_buf *b);
 int site_write_now(site *s, const char *rel, const char *data, size_t len);
 /* Copies a file byte for byte into the site's FOLDER. */
 int site_copy_file(site *s, const char *src, const char *folder);
+
+/* render.c, spare.c: the folder being written */
+void site_rm_tree(const char *path);
+int site_make_dirs(const char *root);
+/* 1 when s->tmp is the spare folder (locked, listed), 0 when there is none
+ * to use: then the render makes a folder of its own */
+int site_spare_begin(site *s, const char *out);
+int site_spare_open(site *s, const char *path, const char *rel, off_t *size);
+/* removes the files of the spare this render did not write */
+int site_spare_sweep(site *s);
+void site_spare_end(site *s);
 /* <span class="badge st-WORD">WORD</span> */
 int html_badge(hw_buf *b, const char *word);
 /* A link to a source line: root + page + "#L" + line. */

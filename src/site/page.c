@@ -234,12 +234,15 @@ int site_write_now(site *s, const char *rel, const char *data, size_t len)
 {
 	char *path = hw_path_join(s->tmp, rel);
 	size_t done = 0;
+	off_t had = 0;
 	int fd, err = HW_OK;
 
 	if (!path)
 		return HW_ENOMEM;
 	/* plain write(2): ten thousand pages need no stdio buffers */
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	fd = s->spare ? site_spare_open(s, path, rel, &had)
+		      : open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+			     0644);
 	if (fd < 0) {
 		err = hw_error_set(HW_EIO, path, 0, 0, "cannot write: %s",
 				   strerror(errno));
@@ -254,6 +257,9 @@ int site_write_now(site *s, const char *rel, const char *data, size_t len)
 			else
 				err = HW_EIO;
 		}
+		/* a reused file of the spare keeps no byte of its last text */
+		if (!err && had > (off_t)len && ftruncate(fd, (off_t)len) != 0)
+			err = HW_EIO;
 		if (close(fd) != 0)
 			err = HW_EIO;
 		if (err)

@@ -18,6 +18,7 @@
 
 #define HW_SITE_DIR "build/site"
 #define HW_SITE_CHECKS_DIR "build/checks"
+#define HW_SITE_SPARE_DIR ".hwledger/site-spare"
 
 struct hw_seckey;
 
@@ -31,6 +32,10 @@ typedef struct hw_site_opts {
 	/* the process ends after the render: what it built is left to the
 	 * exit instead of freed (~20 ms for 10,000 FRs) */
 	int leave_to_exit;
+	/* where the site before last is kept for the next render to rewrite
+	 * in place (src/site/spare.c); NULL: every render writes a new
+	 * folder and removes the old site */
+	const char *spare_dir;
 } hw_site_opts;
 
 #define HW_SITE_MANIFEST "manifest.json"

@@ -87,6 +87,76 @@ test_site_malformed_evidence_is_exit_2_and_keeps_the_old_site() {
 }
 
 # Verifies: FR-SITE-003
+test_site_replacing_a_big_old_site_leaves_only_the_new_one() {
+  site_repo
+  "$HW" -q site --checks checks -o fresh
+  mkdir -p .hwledger keep
+  : > keep/precious
+  for mode in exchange rename; do
+    "$HW" -q site --checks checks -o out
+    # the old site grows past what one thread removes alone: a flat
+    # folder of 700 files and a nested one, a link that must not be
+    # followed out of the site
+    mkdir -p out/fr/extra/deeper
+    for i in $(seq 1 700); do : > "out/fr/old $i.html"; done
+    : > out/fr/extra/deeper/x.html
+    ln -s ../../keep out/fr/link-out
+    # another render holds the spare: this one writes a folder of its
+    # own beside the site and removes the old site after the swap
+    if [ "$mode" = rename ]; then
+      run flock .hwledger/site-spare.lock env HWLEDGER_SITE_NO_EXCHANGE=1 HWLEDGER_THREADS=2 "$HW" site --checks checks -o out
+    else
+      run flock .hwledger/site-spare.lock env HWLEDGER_THREADS=2 "$HW" site --checks checks -o out
+    fi
+    expect_rc 0
+    diff -r fresh out
+    [ -f keep/precious ]
+    [ "$(ls -d out.* .out* 2>/dev/null | wc -l)" = 0 ]
+  done
+}
+
+# Verifies: FR-SITE-003
+test_site_rewrites_its_spare_in_place_and_never_through_a_link() {
+  site_repo
+  "$HW" -q site --checks checks -o fresh
+  "$HW" -q site --checks checks -o out
+  [ ! -e .hwledger/site-spare ]   # the first render's folder became out
+  "$HW" -q site --checks checks -o out
+  diff -r fresh .hwledger/site-spare   # the old site, kept as the spare
+  sp=.hwledger/site-spare
+  a=$(cd "$sp/fr" && ls | sed -n 1p); b=$(cd "$sp/fr" && ls | sed -n 2p)
+  ino=$(stat -c %i "$sp/fr/$a")
+  # a page hard-linked into a published copy, a link out of the spare, a
+  # file whose mode was changed, a stale page, a stray folder
+  mkdir keep && echo precious > keep/precious
+  ln "$sp/glossary.html" published.html && cp published.html published.want
+  rm "$sp/fr/$b" && ln -s ../../../keep/precious "$sp/fr/$b"
+  chmod 600 "$sp/index.html"
+  : > "$sp/fr/stale.html"
+  mkdir -p "$sp/junk/deeper" && : > "$sp/junk/deeper/x"
+  echo 'damaged' > "$sp/app.js"
+  # the glossary changes, so pages change; fresh2 is rendered without the
+  # spare (another render holds it)
+  printf -- '- **Value:** What a thing is worth.\n' >> specs/glossary.md
+  flock .hwledger/site-spare.lock "$HW" -q site --checks checks -o fresh2
+  ! diff -rq fresh fresh2 >/dev/null
+  run "$HW" site --checks checks -o out
+  expect_rc 0
+  diff -r fresh2 out
+  [ "$(stat -c %i "out/fr/$a")" = "$ino" ]     # rewritten in place...
+  cmp published.html published.want             # ...never through a link
+  [ "$(cat keep/precious)" = precious ]
+  [ -f "out/fr/$b" ] && [ ! -L "out/fr/$b" ]
+  [ "$(stat -c %a out/index.html)" = 644 ]
+  [ ! -e out/fr/stale.html ] && [ ! -e out/junk ]
+  # a render that fails leaves the site in place and the spare its own
+  head -c 100 checks/trace.json > t && mv t checks/trace.json
+  run "$HW" site --checks checks -o out
+  expect_rc 2
+  diff -r fresh2 out
+}
+
+# Verifies: FR-SITE-003
 test_site_unwritable_output_is_exit_3() {
   site_repo
   echo file > blocker
