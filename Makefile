@@ -177,9 +177,9 @@ asan:
 	  test
 
 # The paths that run on two threads (site parts, FR loading, the scan and
-# its index store, the memo's stats) under ThreadSanitizer: the CLI tests
-# that drive them, any race a failure.
-TSAN_TESTS := two_threads|memo|index|scan_is_the_same|10000_frs|deterministic|report_runs
+# its index store, the memo's stats, removing an old site) under
+# ThreadSanitizer: the CLI tests that drive them, any race a failure.
+TSAN_TESTS := two_threads|memo|index|scan_is_the_same|10000_frs|deterministic|report_runs|big_old_site
 tsan:
 	@$(MAKE) --no-print-directory BUILD=build/tsan OPT="-O1 -g" \
 	  SAN="-fsanitize=thread" build/tsan/hwledger
