@@ -178,7 +178,7 @@ int site_spare_begin(site *s, const char *out)
 {
 	const char *spare = s->o->spare_dir;
 	char *lock = NULL, *cache;
-	struct stat st;
+	struct stat st, so;
 	listing l = {0};
 	int fd;
 
@@ -191,6 +191,9 @@ int site_spare_begin(site *s, const char *out)
 		return 0;
 	}
 	free(cache);
+	if (stat(out, &so) == 0 && stat(spare, &st) == 0 &&
+	    so.st_dev == st.st_dev && so.st_ino == st.st_ino)
+		return 0; /* the site is the spare's folder: never in place */
 	lock = malloc(strlen(spare) + 6);
 	if (!lock)
 		return 0;

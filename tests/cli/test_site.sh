@@ -149,6 +149,15 @@ test_site_rewrites_its_spare_in_place_and_never_through_a_link() {
   [ -f "out/fr/$b" ] && [ ! -L "out/fr/$b" ]
   [ "$(stat -c %a out/index.html)" = 644 ]
   [ ! -e out/fr/stale.html ] && [ ! -e out/junk ]
+  # a site asked for in the spare's own folder is rendered beside it, not
+  # written in place
+  ino=$(stat -c %i .hwledger/site-spare/index.html)
+  run "$HW" site --checks checks -o .hwledger/site-spare
+  expect_rc 0
+  diff -r fresh2 .hwledger/site-spare
+  [ "$(stat -c %i .hwledger/site-spare/index.html)" != "$ino" ]
+  "$HW" -q site --checks checks -o out
+  diff -r fresh2 out
   # a render that fails leaves the site in place and the spare its own
   head -c 100 checks/trace.json > t && mv t checks/trace.json
   run "$HW" site --checks checks -o out
