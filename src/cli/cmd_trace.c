@@ -407,10 +407,20 @@ static int trace_memo(hw_cli *cli, trace_opts *o, hw_buf *out, int *written)
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f;
-	int code = -1;
+	int fd, code = -1;
 
-	hw_memo_init(&m, HW_MEMO_PATH);
 	hw_buf_init(&diag, 0);
+	/* a run that started again after a miss has its key handed over */
+	hw_memo_init(&m, NULL);
+	if (hw_memo_take_over(&m)) {
+		if (cli->verbose)
+			fprintf(stderr, "hwledger: this run's key was taken "
+					"over from before the restart\n");
+		hw_cli_tune_heap(cli); /* the restarted side's clean-up */
+		goto miss;
+	}
+	hw_memo_free(&m);
+	hw_memo_init(&m, HW_MEMO_PATH);
 	if (memo_key(&m, cli, o) != HW_OK) {
 		hw_error_clear();
 		goto done;
@@ -427,7 +437,15 @@ static int trace_memo(hw_cli *cli, trace_opts *o, hw_buf *out, int *written)
 		*written = 1;
 		goto done;
 	}
-	hw_cli_tune_heap(cli); /* a whole run: it may start again */
+	/* a whole run: it may start again, and then takes the key */
+	if ((fd = hw_memo_hand_over(&m)) >= 0) {
+		hw_cli_tune_heap(cli);
+		close(fd); /* it did not start again */
+		unsetenv(HW_MEMO_FD_ENV);
+	} else {
+		hw_cli_tune_heap(cli);
+	}
+miss:
 	if (!(f = open_memstream(&text, &len)))
 		goto done;
 	code = render_trace(cli, o, out, f);

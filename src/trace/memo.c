@@ -21,7 +21,14 @@
  * not store its result: a file written within the same tick of the file
  * system's clock as the run's stat could change again without its times
  * changing (git's "racily clean" entries).
+ *
+ * A run that misses starts again once with huge heap pages (hw_heap_tune):
+ * its key is handed to the process it becomes in a memory file (memfd)
+ * named in the environment, with the pid (an exec keeps it) and a checksum,
+ * so that the walk and the stat of every file are not done twice.
  */
+/* hwledger-sast-ignore *: glibc's feature macro, for memfd_create */
+#define _GNU_SOURCE
 #include "trace.h"
 
 #include <errno.h>
@@ -30,6 +37,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <stdio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -215,14 +223,113 @@ int hw_memo_hit(const hw_memo *m)
 	return !m->err && !m->differs && m->same == m->sklen;
 }
 
+/* The key as built so far: a key still equal to the stored one is a
+ * prefix of it. */
+static const void *key_bytes(const hw_memo *m, size_t *len)
+{
+	*len = m->differs ? m->key.len : m->same;
+	return m->differs ? (const void *)m->key.data : (const void *)m->skey;
+}
+
+#define HANDOVER_MAGIC "hwledger-mkey/1\n"
+/* what /proc/self/fd shows for it */
+#define HANDOVER_NAME "/memfd:hwledger-memo-key"
+
+/* Implements: FR-TRACE-007 */
+int hw_memo_hand_over(const hw_memo *m)
+{
+	size_t klen, head = MEMO_MAGIC_LEN + 4 * 8;
+	const void *key = key_bytes(m, &klen);
+	hw_buf b;
+	char num[16];
+	int err = HW_OK, fd = -1;
+
+	if (m->err)
+		return -1;
+	hw_buf_init(&b, 0);
+	err = hw_buf_reserve(&b, head + klen + 8);
+	if (!err)
+		err = hw_buf_append(&b, HANDOVER_MAGIC, MEMO_MAGIC_LEN);
+	put_u64(&b, &err, (uint64_t)getpid());
+	put_u64(&b, &err, (uint64_t)m->start_ns);
+	put_u64(&b, &err, (uint64_t)m->newest_ns);
+	put_u64(&b, &err, klen);
+	if (!err && klen)
+		err = hw_buf_append(&b, key, klen);
+	put_u64(&b, &err, hw_hash64(b.data, b.len));
+	/* no MFD_CLOEXEC: the descriptor is for the exec that follows */
+	if (!err && (fd = memfd_create(HANDOVER_NAME + 7, 0)) >= 0) {
+		snprintf(num, sizeof(num), "%d", fd);
+		if (hw_write_all(fd, b.data, b.len) != HW_OK ||
+		    setenv(HW_MEMO_FD_ENV, num, 1) != 0) {
+			close(fd);
+			fd = -1;
+		}
+	}
+	hw_buf_free(&b);
+	return fd;
+}
+
+/* Implements: FR-TRACE-007 */
+int hw_memo_take_over(hw_memo *m)
+{
+	/* hwledger-sast-ignore FF1053: a number, checked, naming our own fd */
+	const char *v = getenv(HW_MEMO_FD_ENV);
+	const size_t head = MEMO_MAGIC_LEN + 4 * 8;
+	unsigned char *p = NULL;
+	struct stat st;
+	char *end, link[64], target[64];
+	ssize_t n;
+	long fd;
+	uint64_t klen;
+	int ok = 0;
+
+	if (!v)
+		return 0;
+	fd = strtol(v, &end, 10);
+	unsetenv(HW_MEMO_FD_ENV); /* never seen by a child */
+	if (*end || end == v || fd < 3 || fd > 1 << 20)
+		return 0;
+	/* only a memory file of ours is read, and closed */
+	snprintf(link, sizeof(link), "/proc/self/fd/%ld", fd);
+	/* hwledger-sast-ignore FF1035: our own fd's entry, compared by length */
+	n = readlink(link, target, sizeof(target) - 1);
+	if (n < 0 || (size_t)n < sizeof(HANDOVER_NAME) - 1 ||
+	    memcmp(target, HANDOVER_NAME, sizeof(HANDOVER_NAME) - 1) != 0)
+		return 0;
+	if (fstat((int)fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    st.st_size < (off_t)(head + 8) || st.st_size > (off_t)1 << 30 ||
+	    !(p = malloc((size_t)st.st_size)) ||
+	    pread((int)fd, p, (size_t)st.st_size, 0) != st.st_size)
+		goto done;
+	klen = get_u64(p + MEMO_MAGIC_LEN + 24);
+	if (memcmp(p, HANDOVER_MAGIC, MEMO_MAGIC_LEN) != 0 ||
+	    get_u64(p + MEMO_MAGIC_LEN) != (uint64_t)getpid() ||
+	    klen != (uint64_t)st.st_size - head - 8 ||
+	    get_u64(p + st.st_size - 8) != hw_hash64(p, (size_t)st.st_size - 8))
+		goto done;
+	hw_buf_clear(&m->key);
+	if (hw_buf_append(&m->key, p + head, (size_t)klen) != HW_OK) {
+		hw_error_clear();
+		goto done;
+	}
+	m->start_ns = (long long)get_u64(p + MEMO_MAGIC_LEN + 8);
+	m->newest_ns = (long long)get_u64(p + MEMO_MAGIC_LEN + 16);
+	m->differs = 1; /* it missed before the exec */
+	m->err = HW_OK;
+	ok = 1;
+done:
+	free(p);
+	close((int)fd);
+	return ok;
+}
+
 /* Implements: FR-TRACE-007 */
 int hw_memo_store(const hw_memo *m, const char *path, const hw_buf *out,
 		  const hw_buf *errout, int code)
 {
-	/* a key still equal to the stored one is a prefix of it */
-	const void *key = m->differs ? (const void *)m->key.data
-				       : (const void *)m->skey;
-	size_t klen = m->differs ? m->key.len : m->same;
+	size_t klen;
+	const void *key = key_bytes(m, &klen);
 	hw_buf b;
 	int err = HW_OK;
 

@@ -107,10 +107,27 @@ cleanup:
 }
 
 /* Implements: FR-CLI-006 */
+int hw_write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return HW_EIO;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return HW_OK;
+}
+
 int hw_file_write_atomic(const char *path, const void *data, size_t len)
 {
 	hw_buf tmp;
-	const char *p = data;
 	int fd = -1, err = HW_OK;
 
 	hw_buf_init(&tmp, 0);
@@ -122,18 +139,10 @@ int hw_file_write_atomic(const char *path, const void *data, size_t len)
 				   strerror(errno));
 		goto cleanup;
 	}
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			err = hw_error_set(HW_EIO, path, 0, 0,
-					   "write failed: %s", strerror(errno));
-			goto cleanup;
-		}
-		p += n;
-		len -= (size_t)n;
+	if (hw_write_all(fd, data, len) != HW_OK) {
+		err = hw_error_set(HW_EIO, path, 0, 0, "write failed: %s",
+				   strerror(errno));
+		goto cleanup;
 	}
 	/* the data must be on disk before the rename makes it visible */
 	if (fsync(fd) != 0 && errno != EINVAL)

@@ -153,6 +153,9 @@ int hw_file_read_stat(hw_buf *out, const char *path, size_t max,
  * A failure leaves any previous file untouched and no temporary behind.
  */
 int hw_file_write_atomic(const char *path, const void *data, size_t len);
+/* write(2) until all len bytes are written (EINTR retried); HW_EIO with
+ * errno set on failure, no error recorded. */
+int hw_write_all(int fd, const void *data, size_t len);
 
 int hw_path_exists(const char *path);
 int hw_path_is_dir(const char *path);
