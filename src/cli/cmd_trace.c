@@ -438,12 +438,11 @@ static int trace_memo(hw_cli *cli, trace_opts *o, hw_buf *out, int *written)
 		goto done;
 	}
 	/* a whole run: it may start again, and then takes the key */
-	if ((fd = hw_memo_hand_over(&m)) >= 0) {
-		hw_cli_tune_heap(cli);
-		close(fd); /* it did not start again */
+	fd = hw_memo_hand_over(&m);
+	hw_cli_tune_heap(cli);
+	if (fd >= 0) { /* it did not start again */
+		close(fd);
 		unsetenv(HW_MEMO_FD_ENV);
-	} else {
-		hw_cli_tune_heap(cli);
 	}
 miss:
 	if (!(f = open_memstream(&text, &len)))

@@ -62,15 +62,8 @@ int hw_ledger_open(hw_ledger *l, const char *path, int create)
 		return hw_error_set(HW_ENOTFOUND, path, 0, 0,
 				    "no ledger here (append an event first)");
 	if (create) {
-		char *dir = hw_strdup(path), *slash = dir ? strrchr(dir, '/')
-							  : NULL;
-		int err = HW_OK;
+		int err = hw_mkdir_parent(path);
 
-		if (slash) {
-			*slash = '\0';
-			err = hw_mkdir_p(dir);
-		}
-		free(dir);
 		if (err)
 			return err;
 		flags |= SQLITE_OPEN_CREATE;

@@ -225,11 +225,6 @@ static int verify_events(hw_verify_report *r, const hw_event_list *list,
 	return err;
 }
 
-static int commit_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Each distinct commit id is looked up once. */
 static int verify_commits(hw_verify_report *r, const hw_event_list *list)
 {
@@ -240,7 +235,7 @@ static int verify_commits(hw_verify_report *r, const hw_event_list *list)
 		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
 	for (size_t i = 0; i < list->n; i++)
 		ids[i] = list->items[i].commit;
-	qsort(ids, list->n, sizeof(*ids), commit_cmp);
+	qsort(ids, list->n, sizeof(*ids), hw_strp_cmp);
 	for (size_t i = 0; i < list->n; i++) {
 		if (!ids[i][0] || (i && !strcmp(ids[i], ids[i - 1])))
 			continue;

@@ -353,11 +353,6 @@ int hw_sast_resolve(hw_findings *f, hw_diags *d, const char *root)
 
 /* ---- baseline ------------------------------------------------------------ */
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* Implements: FR-SAST-004 */
 int hw_sast_baseline_apply(hw_findings *f, const char *path)
 {
@@ -394,12 +389,12 @@ int hw_sast_baseline_apply(hw_findings *f, const char *path)
 		fps[n++] = fp->valuestring;
 	}
 	if (!err) {
-		qsort(fps, n, sizeof(*fps), cmp_str);
+		qsort(fps, n, sizeof(*fps), hw_strp_cmp);
 		for (size_t i = 0; i < f->n; i++) {
 			const char *k = f->items[i].fingerprint;
 
 			f->items[i].in_baseline =
-				bsearch(&k, fps, n, sizeof(*fps), cmp_str) != NULL;
+				bsearch(&k, fps, n, sizeof(*fps), hw_strp_cmp) != NULL;
 		}
 	}
 	free(fps);

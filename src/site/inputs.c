@@ -152,11 +152,6 @@ static int add_source(site *s, const char *path, size_t *cap)
 	return HW_OK;
 }
 
-static int strp_cmp(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* The traced files: every file a tag in trace.json points into. The paths
  * are sorted and made unique before any page name is made (10,000 FRs link
  * 20,000 times into a few hundred files). */
@@ -188,7 +183,7 @@ static int collect_sources(site *s)
 		}
 	}
 	if (n)
-		qsort(paths, n, sizeof(*paths), strp_cmp);
+		qsort(paths, n, sizeof(*paths), hw_strp_cmp);
 	for (size_t i = 0; i < n && !err; i++)
 		if (!i || strcmp(paths[i - 1], paths[i]) != 0)
 			err = add_source(s, paths[i], &cap);

@@ -233,7 +233,6 @@ int site_write_unlisted(site *s, const char *rel, const hw_buf *b)
 int site_write_now(site *s, const char *rel, const char *data, size_t len)
 {
 	char *path = hw_path_join(s->tmp, rel);
-	size_t done = 0;
 	off_t had = 0;
 	int fd, err = HW_OK;
 
@@ -247,16 +246,7 @@ int site_write_now(site *s, const char *rel, const char *data, size_t len)
 		err = hw_error_set(HW_EIO, path, 0, 0, "cannot write: %s",
 				   strerror(errno));
 	} else {
-		while (!err && done < len) {
-			ssize_t n = write(fd, data + done, len - done);
-
-			if (n > 0)
-				done += (size_t)n;
-			else if (n < 0 && errno == EINTR)
-				continue;
-			else
-				err = HW_EIO;
-		}
+		err = hw_write_all(fd, data, len);
 		/* a reused file of the spare keeps no byte of its last text */
 		if (!err && had > (off_t)len && ftruncate(fd, (off_t)len) != 0)
 			err = HW_EIO;

@@ -215,20 +215,11 @@ static int swap_into_place(const char *tmp, const char *out, int keep_old)
 
 static int make_tmp(site *s, const char *out)
 {
-	char *parent = hw_strdup(out), *slash;
 	size_t n = strlen(out);
+	int err;
 
-	if (!parent)
-		return HW_ENOMEM;
-	slash = strrchr(parent, '/');
-	if (slash && slash != parent) {
-		*slash = 0;
-		if (hw_mkdir_p(parent)) {
-			free(parent);
-			return hw_error_last() ? hw_error_code() : HW_EIO;
-		}
-	}
-	free(parent);
+	if ((err = hw_mkdir_parent(out)))
+		return err;
 	if (site_spare_begin(s, out))
 		return site_make_dirs(s->tmp);
 	s->tmp = malloc(n + 16);

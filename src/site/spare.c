@@ -67,6 +67,7 @@ int site_make_dirs(const char *root)
 	return HW_OK;
 }
 
+/* File names, NULL-terminated (hw_strv_free). */
 typedef struct listing {
 	char **v;
 	size_t n, cap;
@@ -77,7 +78,7 @@ static void listing_add(listing *l, const char *rel)
 {
 	if (l->err)
 		return;
-	if (l->n == l->cap) {
+	if (l->n + 1 >= l->cap) {
 		size_t nc = l->cap ? l->cap * 2 : 256;
 		char **v = realloc(l->v, nc * sizeof(*v));
 
@@ -91,7 +92,7 @@ static void listing_add(listing *l, const char *rel)
 	if (!(l->v[l->n] = hw_strdup(rel)))
 		l->err = HW_ENOMEM;
 	else
-		l->n++;
+		l->v[++l->n] = NULL;
 }
 
 /*
@@ -144,11 +145,6 @@ static void list_files(listing *l, const char *root, const char *rel)
 	free(dir);
 }
 
-static int strp_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* The folder part of path ("." when it has none). */
 static char *dir_of(const char *path)
 {
@@ -177,20 +173,17 @@ static int same_fs(const char *a, const char *b)
 int site_spare_begin(site *s, const char *out)
 {
 	const char *spare = s->o->spare_dir;
-	char *lock = NULL, *cache;
+	char *lock = NULL;
 	struct stat st, so;
 	listing l = {0};
 	int fd;
 
 	if (!spare)
 		return 0;
-	cache = dir_of(spare);
-	if (!cache || hw_mkdir_p(cache) != HW_OK || !same_fs(spare, out)) {
+	if (hw_mkdir_parent(spare) != HW_OK || !same_fs(spare, out)) {
 		hw_error_clear();
-		free(cache);
 		return 0;
 	}
-	free(cache);
 	if (stat(out, &so) == 0 && stat(spare, &st) == 0 &&
 	    so.st_dev == st.st_dev && so.st_ino == st.st_ino)
 		return 0; /* the site is the spare's folder: never in place */
@@ -215,9 +208,7 @@ int site_spare_begin(site *s, const char *out)
 	}
 	list_files(&l, spare, "");
 	if (l.err) { /* not read whole: start it afresh */
-		for (size_t i = 0; i < l.n; i++)
-			free(l.v[i]);
-		free(l.v);
+		hw_strv_free(l.v);
 		memset(&l, 0, sizeof(l));
 		site_rm_tree(spare);
 		if (mkdir(spare, 0755) != 0) {
@@ -226,13 +217,11 @@ int site_spare_begin(site *s, const char *out)
 		}
 	}
 	if (l.n)
-		qsort(l.v, l.n, sizeof(*l.v), strp_cmp);
+		qsort(l.v, l.n, sizeof(*l.v), hw_strp_cmp);
 	s->spare_hit = calloc(l.n ? l.n : 1, 1);
 	s->tmp = hw_strdup(spare);
 	if (!s->spare_hit || !s->tmp) {
-		for (size_t i = 0; i < l.n; i++)
-			free(l.v[i]);
-		free(l.v);
+		hw_strv_free(l.v);
 		free(s->spare_hit);
 		free(s->tmp);
 		s->spare_hit = NULL;
@@ -261,7 +250,7 @@ int site_spare_open(site *s, const char *path, const char *rel, off_t *size)
 	*size = 0;
 	if (s->nspare)
 		hit = bsearch(&rel, s->spare_files, s->nspare,
-			      sizeof(*s->spare_files), strp_cmp);
+			      sizeof(*s->spare_files), hw_strp_cmp);
 	if (hit) {
 		s->spare_hit[hit - s->spare_files] = 1;
 		fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
@@ -304,9 +293,7 @@ int site_spare_sweep(site *s)
 
 void site_spare_end(site *s)
 {
-	for (size_t i = 0; i < s->nspare; i++)
-		free(s->spare_files[i]);
-	free(s->spare_files);
+	hw_strv_free(s->spare_files);
 	free(s->spare_hit);
 	s->spare_files = NULL;
 	s->spare_hit = NULL;

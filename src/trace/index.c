@@ -188,22 +188,11 @@ static int open_and_load(hw_index *ix, const char *path)
 /* Implements: FR-TRACE-007 */
 int hw_index_open(hw_index *ix, const char *path, hw_diags *diags)
 {
-	char *dir = hw_strdup(path), *slash;
 	int rc, err;
 
 	memset(ix, 0, sizeof(*ix));
-	if (!dir)
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
-	slash = strrchr(dir, '/');
-	if (slash) {
-		*slash = '\0';
-		err = hw_mkdir_p(dir);
-		if (err) {
-			free(dir);
-			return err;
-		}
-	}
-	free(dir);
+	if ((err = hw_mkdir_parent(path)))
+		return err;
 	rc = open_and_load(ix, path);
 	if (rc == SQLITE_NOMEM) {
 		sqlite3_close(ix->db);

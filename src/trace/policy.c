@@ -247,11 +247,6 @@ int hw_policy_load(hw_policy *p, const char *path, int may_miss)
 
 /* ---- baseline ---------------------------------------------------------- */
 
-static int strp_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 void hw_baseline_free(hw_baseline *b)
 {
 	for (size_t i = 0; i < b->ndefects; i++)
@@ -321,7 +316,7 @@ int hw_baseline_load(hw_baseline *b, const char *path, int may_miss)
 			goto cleanup;
 		}
 	}
-	qsort(b->defects, b->ndefects, sizeof(char *), strp_cmp);
+	qsort(b->defects, b->ndefects, sizeof(char *), hw_strp_cmp);
 	cJSON_ArrayForEach(item, frs) {
 		const cJSON *id = cJSON_GetObjectItemCaseSensitive(item, "id");
 		const cJSON *rev = cJSON_GetObjectItemCaseSensitive(item, "rev");
@@ -359,7 +354,7 @@ cleanup:
 static int in_baseline(const hw_baseline *b, const char *id)
 {
 	return bsearch(&id, b->defects, b->ndefects, sizeof(char *),
-		       strp_cmp) != NULL;
+		       hw_strp_cmp) != NULL;
 }
 
 static int fails_on(const hw_policy *p, hw_defect_kind k)

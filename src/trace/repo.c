@@ -153,11 +153,6 @@ static int walk(pathset *out, hw_diags *diags, const hw_config *cfg,
 	return err;
 }
 
-static int strp_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Walks each distinct glob root once; returns sorted unique paths. */
 static int select_files(pathset *out, hw_diags *diags, const hw_config *cfg)
 {
@@ -176,7 +171,7 @@ static int select_files(pathset *out, hw_diags *diags, const hw_config *cfg)
 				break;
 		}
 	if (!err && roots.n)
-		qsort(roots.v, roots.n, sizeof(*roots.v), strp_cmp);
+		qsort(roots.v, roots.n, sizeof(*roots.v), hw_strp_cmp);
 	for (size_t i = 0; !err && i < roots.n; i++) {
 		int covered = 0;
 
@@ -195,7 +190,7 @@ static int select_files(pathset *out, hw_diags *diags, const hw_config *cfg)
 	if (!err && out->n) {
 		size_t k = 1;
 
-		qsort(out->v, out->n, sizeof(*out->v), strp_cmp);
+		qsort(out->v, out->n, sizeof(*out->v), hw_strp_cmp);
 		for (size_t i = 1; i < out->n; i++) {
 			if (strcmp(out->v[i], out->v[k - 1]) == 0)
 				free(out->v[i]);

@@ -114,9 +114,11 @@ int hw_write_all(int fd, const void *data, size_t len)
 	while (len > 0) {
 		ssize_t n = write(fd, p, len);
 
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO; /* no progress: never spin */
 			return HW_EIO;
 		}
 		p += n;
@@ -207,6 +209,21 @@ int hw_mkdir_p(const char *path)
 	return err;
 }
 
+int hw_mkdir_parent(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir;
+	int err;
+
+	if (!slash || slash == path)
+		return HW_OK; /* the working folder, or / */
+	if (!(dir = hw_strndup(path, (size_t)(slash - path))))
+		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	err = hw_mkdir_p(dir);
+	free(dir);
+	return err;
+}
+
 char *hw_path_join(const char *a, const char *b)
 {
 	hw_buf out;
@@ -221,7 +238,7 @@ char *hw_path_join(const char *a, const char *b)
 	return hw_buf_detach(&out);
 }
 
-static int strv_cmp(const void *a, const void *b)
+int hw_strp_cmp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
@@ -288,7 +305,7 @@ int hw_dir_list(char ***out, size_t *count, const char *dir,
 			goto cleanup;
 		}
 	}
-	qsort(v, n, sizeof(*v), strv_cmp);
+	qsort(v, n, sizeof(*v), hw_strp_cmp);
 cleanup:
 	closedir(d);
 	if (err) {

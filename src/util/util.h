@@ -161,6 +161,9 @@ int hw_path_exists(const char *path);
 int hw_path_is_dir(const char *path);
 /* Creates dir and its parents (mode 0755); existing directories are fine. */
 int hw_mkdir_p(const char *path);
+/* Creates the folder that holds path, and its parents (nothing to do for a
+ * path without a folder part). */
+int hw_mkdir_parent(const char *path);
 /* Joins a and b with one '/'; caller frees. */
 char *hw_path_join(const char *a, const char *b);
 
@@ -172,6 +175,8 @@ char *hw_path_join(const char *a, const char *b);
 int hw_dir_list(char ***out, size_t *count, const char *dir,
 		const char *suffix);
 void hw_strv_free(char **v);
+/* qsort and bsearch order of an array of strings (char * elements). */
+int hw_strp_cmp(const void *a, const void *b);
 
 /*
  * Glob match of a repository-relative path: '*' matches within one path
