@@ -10,8 +10,10 @@
 #include "cli/cli.h"
 #include "trace/trace.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define MAX_INPUTS 256
@@ -315,16 +317,29 @@ static void memo_add_dir(hw_memo *m, const char *dir, const char *suffix)
 
 /*
  * The key of this run's stored result (FR-TRACE-007): everything run_trace
- * reads and every option that shapes what trace writes.
+ * reads and every option that shapes what trace writes. m is begun and not
+ * yet compared with the memo stored at path: the sources are listed and
+ * statted on a second thread while the rest is added.
  */
-static int memo_key(hw_memo *m, const hw_cli *cli, const trace_opts *o)
+static int memo_key(hw_memo *m, const char *path, const hw_cli *cli,
+		    const trace_opts *o)
 {
 	hw_config cfg;
+	hw_scan_state_job *job;
+	struct stat cst;
 	char cwd[4096], today[16], flags[64];
-	int err;
+	int err, cerr;
 
 	if (!getcwd(cwd, sizeof(cwd)))
 		return HW_EIO;
+	/* the configuration's state is taken before it is read: a change
+	 * after it is a miss next time */
+	cerr = stat(HW_CONFIG_PATH, &cst) == 0 ? 0 : errno;
+	if ((err = hw_config_load(&cfg)))
+		return err;
+	job = hw_scan_state_start(&cfg);
+	hw_memo_load(m, path);
+	hw_scan_state_go(job, m);
 	if (o->today)
 		snprintf(today, sizeof(today), "%s", o->today);
 	else
@@ -338,7 +353,7 @@ static int memo_key(hw_memo *m, const hw_cli *cli, const trace_opts *o)
 	hw_memo_add_str(m, flags);
 	hw_memo_add_str(m, o->format);
 	hw_memo_add_str(m, o->out);
-	hw_memo_add_file(m, HW_CONFIG_PATH);
+	hw_memo_add_stat(m, HW_CONFIG_PATH, cerr ? NULL : &cst, cerr);
 	hw_memo_add_file(m, o->policy ? o->policy : HW_POLICY_PATH);
 	hw_memo_add_file(m, HW_BASELINE_PATH);
 	hw_memo_add_file(m, o->sast);
@@ -352,10 +367,8 @@ static int memo_key(hw_memo *m, const hw_cli *cli, const trace_opts *o)
 		hw_memo_add_file(m, o->lcov[i]);
 	if (!o->nlcov)
 		hw_memo_add_file(m, "build/coverage.info");
-	if ((err = hw_config_load(&cfg)))
-		return err;
 	memo_add_dir(m, cfg.frs_dir, ".md");
-	err = hw_scan_state(m, &cfg);
+	err = hw_scan_state_finish(job, m);
 	hw_config_free(&cfg);
 	return err ? err : m->err;
 }
@@ -419,9 +432,7 @@ static int trace_memo(hw_cli *cli, trace_opts *o, hw_buf *out, int *written)
 		hw_cli_tune_heap(cli); /* the restarted side's clean-up */
 		goto miss;
 	}
-	hw_memo_free(&m);
-	hw_memo_init(&m, HW_MEMO_PATH);
-	if (memo_key(&m, cli, o) != HW_OK) {
+	if (memo_key(&m, HW_MEMO_PATH, cli, o) != HW_OK) {
 		hw_error_clear();
 		goto done;
 	}

@@ -8,11 +8,12 @@
  * that shape the output, and the binary's own stat. A replay compares the
  * stored key with the fresh one byte for byte, so two different states can
  * never share a result. The memo file holds that key, the exit code and the
- * bytes the run wrote to stderr and to its output, and a 64-bit checksum of
- * all of it; anything that does not read back whole is a miss.
+ * bytes the run wrote to stderr and to its output, where in the key the
+ * sources' listing lies (hw_scan_state_finish reuses it), and a 64-bit
+ * checksum of all of it; anything that does not read back whole is a miss.
  *
  * The stored memo is mapped (its pages populated in one call) and checked
- * before the key is begun, and each part of the fresh key is compared with
+ * before anything is added to the key, and each part of the fresh key is compared with
  * the stored key as it is added: a replay copies neither the key nor the
  * output, which are most of a warm run's memory traffic. Only once the key
  * differs is it built, from the equal prefix on.
@@ -41,7 +42,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MEMO_MAGIC "hwledger-memo/1\n"
+#define MEMO_MAGIC "hwledger-memo/2\n"
 #define MEMO_MAGIC_LEN 16
 #define RACY_NS 1000000000LL
 
@@ -65,9 +66,9 @@ static uint64_t get_u64(const unsigned char *p)
 /* Maps the memo at path and keeps it when it is whole. */
 static void load(hw_memo *m, const char *path)
 {
-	const size_t head = MEMO_MAGIC_LEN + 4 * 8;
+	const size_t head = MEMO_MAGIC_LEN + 6 * 8;
 	const unsigned char *p;
-	uint64_t klen, elen, olen, c;
+	uint64_t klen, elen, olen, c, soff, slen;
 	size_t body;
 	struct stat st;
 	void *map;
@@ -92,13 +93,19 @@ static void load(hw_memo *m, const char *path)
 	c = get_u64(p + MEMO_MAGIC_LEN + 8);
 	elen = get_u64(p + MEMO_MAGIC_LEN + 16);
 	olen = get_u64(p + MEMO_MAGIC_LEN + 24);
+	soff = get_u64(p + MEMO_MAGIC_LEN + 32);
+	slen = get_u64(p + MEMO_MAGIC_LEN + 40);
 	body = m->map_len - head - 8;
 	if (memcmp(p, MEMO_MAGIC, MEMO_MAGIC_LEN) != 0 || klen > body ||
 	    elen > body - klen || olen != body - klen - elen || c > 255 ||
+	    soff > klen || slen > klen - soff ||
 	    get_u64(p + m->map_len - 8) != hw_hash64(p, m->map_len - 8))
 		return; /* mapped but not whole: hw_memo_free unmaps it */
 	m->skey = p + head;
 	m->sklen = klen;
+	m->ssrc = m->skey + soff;
+	m->ssrc_off = soff;
+	m->ssrc_len = slen;
 	m->code = (int)c;
 	m->errout = (const char *)p + head + klen;
 	m->elen = elen;
@@ -114,7 +121,13 @@ void hw_memo_init(hw_memo *m, const char *path)
 	hw_buf_init(&m->key, 0);
 	m->start_ns = now_ns();
 	m->differs = 1;
-	if (path)
+	hw_memo_load(m, path);
+}
+
+void hw_memo_load(hw_memo *m, const char *path)
+{
+	/* the comparison starts at the key's first byte */
+	if (path && !m->map && !m->same && !m->key.len && !m->err)
 		load(m, path);
 }
 
@@ -223,6 +236,11 @@ int hw_memo_hit(const hw_memo *m)
 	return !m->err && !m->differs && m->same == m->sklen;
 }
 
+size_t hw_memo_len(const hw_memo *m)
+{
+	return m->differs ? m->key.len : m->same;
+}
+
 /* The key as built so far: a key still equal to the stored one is a
  * prefix of it. */
 static const void *key_bytes(const hw_memo *m, size_t *len)
@@ -231,14 +249,14 @@ static const void *key_bytes(const hw_memo *m, size_t *len)
 	return m->differs ? (const void *)m->key.data : (const void *)m->skey;
 }
 
-#define HANDOVER_MAGIC "hwledger-mkey/1\n"
+#define HANDOVER_MAGIC "hwledger-mkey/2\n"
 /* what /proc/self/fd shows for it */
 #define HANDOVER_NAME "/memfd:hwledger-memo-key"
 
 /* Implements: FR-TRACE-007 */
 int hw_memo_hand_over(const hw_memo *m)
 {
-	size_t klen, head = MEMO_MAGIC_LEN + 4 * 8;
+	size_t klen, head = MEMO_MAGIC_LEN + 6 * 8;
 	const void *key = key_bytes(m, &klen);
 	hw_buf b;
 	char num[16];
@@ -254,6 +272,8 @@ int hw_memo_hand_over(const hw_memo *m)
 	put_u64(&b, &err, (uint64_t)m->start_ns);
 	put_u64(&b, &err, (uint64_t)m->newest_ns);
 	put_u64(&b, &err, klen);
+	put_u64(&b, &err, m->src_off);
+	put_u64(&b, &err, m->src_len);
 	if (!err && klen)
 		err = hw_buf_append(&b, key, klen);
 	put_u64(&b, &err, hw_hash64(b.data, b.len));
@@ -275,13 +295,13 @@ int hw_memo_take_over(hw_memo *m)
 {
 	/* hwledger-sast-ignore FF1053: a number, checked, naming our own fd */
 	const char *v = getenv(HW_MEMO_FD_ENV);
-	const size_t head = MEMO_MAGIC_LEN + 4 * 8;
+	const size_t head = MEMO_MAGIC_LEN + 6 * 8;
 	unsigned char *p = NULL;
 	struct stat st;
 	char *end, link[64], target[64];
 	ssize_t n;
 	long fd;
-	uint64_t klen;
+	uint64_t klen, soff, slen;
 	int ok = 0;
 
 	if (!v)
@@ -303,9 +323,12 @@ int hw_memo_take_over(hw_memo *m)
 	    pread((int)fd, p, (size_t)st.st_size, 0) != st.st_size)
 		goto done;
 	klen = get_u64(p + MEMO_MAGIC_LEN + 24);
+	soff = get_u64(p + MEMO_MAGIC_LEN + 32);
+	slen = get_u64(p + MEMO_MAGIC_LEN + 40);
 	if (memcmp(p, HANDOVER_MAGIC, MEMO_MAGIC_LEN) != 0 ||
 	    get_u64(p + MEMO_MAGIC_LEN) != (uint64_t)getpid() ||
-	    klen != (uint64_t)st.st_size - head - 8 ||
+	    klen != (uint64_t)st.st_size - head - 8 || soff > klen ||
+	    slen > klen - soff ||
 	    get_u64(p + st.st_size - 8) != hw_hash64(p, (size_t)st.st_size - 8))
 		goto done;
 	hw_buf_clear(&m->key);
@@ -315,6 +338,8 @@ int hw_memo_take_over(hw_memo *m)
 	}
 	m->start_ns = (long long)get_u64(p + MEMO_MAGIC_LEN + 8);
 	m->newest_ns = (long long)get_u64(p + MEMO_MAGIC_LEN + 16);
+	m->src_off = soff;
+	m->src_len = slen;
 	m->differs = 1; /* it missed before the exec */
 	m->err = HW_OK;
 	ok = 1;
@@ -336,7 +361,7 @@ int hw_memo_store(const hw_memo *m, const char *path, const hw_buf *out,
 	if (m->err || m->newest_ns > m->start_ns - RACY_NS)
 		return HW_OK; /* racily clean inputs: not stored */
 	hw_buf_init(&b, 0);
-	err = hw_buf_reserve(&b, MEMO_MAGIC_LEN + 40 + klen + errout->len +
+	err = hw_buf_reserve(&b, MEMO_MAGIC_LEN + 7 * 8 + klen + errout->len +
 					 out->len);
 	if (!err)
 		err = hw_buf_append(&b, MEMO_MAGIC, MEMO_MAGIC_LEN);
@@ -344,6 +369,8 @@ int hw_memo_store(const hw_memo *m, const char *path, const hw_buf *out,
 	put_u64(&b, &err, (uint64_t)code);
 	put_u64(&b, &err, errout->len);
 	put_u64(&b, &err, out->len);
+	put_u64(&b, &err, m->src_off);
+	put_u64(&b, &err, m->src_len);
 	if (!err && klen)
 		err = hw_buf_append(&b, key, klen);
 	if (!err)

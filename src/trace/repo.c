@@ -23,21 +23,24 @@ typedef struct pathset {
 	size_t cap;
 } pathset;
 
-static int pathset_add(pathset *s, const char *path)
+/* Adds path, which the set now owns (NULL: out of memory). */
+static int pathset_take(pathset *s, char *path)
 {
-	if (s->n == s->cap) {
+	if (path && s->n == s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 256;
 		char **v = realloc(s->v, cap * sizeof(*v));
 
-		if (!v)
-			return hw_error_set(HW_ENOMEM, NULL, 0, 0,
-					    "out of memory");
-		s->v = v;
-		s->cap = cap;
+		if (!v) {
+			free(path);
+			path = NULL;
+		} else {
+			s->v = v;
+			s->cap = cap;
+		}
 	}
-	if (!(s->v[s->n] = hw_strdup(path)))
+	if (!path)
 		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
-	s->n++;
+	s->v[s->n++] = path;
 	return HW_OK;
 }
 
@@ -76,9 +79,25 @@ static char *glob_root(const char *glob)
 	return hw_strndup(glob, (size_t)(end - glob));
 }
 
+/* Where the walk puts each path it selects (take owns it; NULL is out of
+ * memory): a set to be sorted, or the key's blocks as they fill; folder,
+ * when set, is told each folder's state before its listing is read (st
+ * NULL and errno in err when it cannot be opened). */
+typedef struct sink {
+	int (*take)(void *ctx, char *path);
+	int (*folder)(void *ctx, const char *dir, const struct stat *st,
+		      int err);
+	void *ctx;
+} sink;
+
+static int take_into_set(void *ctx, char *path)
+{
+	return pathset_take(ctx, path);
+}
+
 #define MAX_DEPTH 64
 
-static int walk(pathset *out, hw_diags *diags, const hw_config *cfg,
+static int walk(const sink *out, hw_diags *diags, const hw_config *cfg,
 		const char *dir, int depth)
 {
 	DIR *d;
@@ -92,10 +111,21 @@ static int walk(pathset *out, hw_diags *diags, const hw_config *cfg,
 				    MAX_DEPTH);
 	d = opendir(*dir ? dir : ".");
 	if (!d) {
-		if (errno == ENOENT || errno == ENOTDIR)
+		int why = errno;
+
+		if (out->folder && (err = out->folder(out->ctx, dir, NULL, why)))
+			return err;
+		if (why == ENOENT || why == ENOTDIR)
 			return HW_OK; /* a glob whose folder does not exist */
 		return hw_diags_add(diags, HW_DIAG_ERROR, dir, 0, 0,
-				    "cannot read folder: %s", strerror(errno));
+				    "cannot read folder: %s", strerror(why));
+	}
+	if (out->folder) {
+		struct stat st;
+		int rc = fstat(dirfd(d), &st);
+
+		err = out->folder(out->ctx, dir, rc == 0 ? &st : NULL,
+				  rc == 0 ? 0 : errno);
 	}
 	while (!err && (e = readdir(d)) != NULL) {
 		struct stat st;
@@ -113,8 +143,10 @@ static int walk(pathset *out, hw_diags *diags, const hw_config *cfg,
 		/* readdir's d_type spares an lstat per file where the file
 		 * system fills it in */
 		if (e->d_type == DT_REG) {
-			if (wanted(cfg, path))
-				err = pathset_add(out, path);
+			if (wanted(cfg, path)) {
+				err = out->take(out->ctx, path);
+				continue;
+			}
 		} else if (e->d_type == DT_DIR) {
 			err = walk(out, diags, cfg, path, depth + 1);
 		} else if (lstat(path, &st) != 0) {
@@ -139,10 +171,12 @@ static int walk(pathset *out, hw_diags *diags, const hw_config *cfg,
 						   "symbolic link to a folder; "
 						   "not followed");
 			} else if (S_ISREG(st.st_mode) && wanted(cfg, path)) {
-				err = pathset_add(out, path);
+				err = out->take(out->ctx, path);
+				continue;
 			}
 		} else if (S_ISREG(st.st_mode) && wanted(cfg, path)) {
-			err = pathset_add(out, path);
+			err = out->take(out->ctx, path);
+			continue;
 		} else if (!S_ISREG(st.st_mode) && wanted(cfg, path)) {
 			err = hw_diags_add(diags, HW_DIAG_WARNING, path, 0, 0,
 					   "not a regular file; not scanned");
@@ -153,23 +187,21 @@ static int walk(pathset *out, hw_diags *diags, const hw_config *cfg,
 	return err;
 }
 
-/* Walks each distinct glob root once; returns sorted unique paths. */
-static int select_files(pathset *out, hw_diags *diags, const hw_config *cfg)
+/*
+ * Walks each distinct glob root once, in order, handing each selected path
+ * to out in the walk's order (readdir's). The paths are unique: no root is
+ * walked inside another and no link to a folder is followed.
+ */
+static int select_files(const sink *out, hw_diags *diags,
+			const hw_config *cfg)
 {
 	pathset roots = {0};
 	int err = HW_OK;
 
 	for (int pass = 0; pass < 2 && !err; pass++)
-		for (char **g = pass ? cfg->tests : cfg->sources; g && *g; g++) {
-			char *r = glob_root(*g);
-
-			err = r ? pathset_add(&roots, r)
-				: hw_error_set(HW_ENOMEM, NULL, 0, 0,
-					       "out of memory");
-			free(r);
-			if (err)
+		for (char **g = pass ? cfg->tests : cfg->sources; g && *g; g++)
+			if ((err = pathset_take(&roots, glob_root(*g))))
 				break;
-		}
 	if (!err && roots.n)
 		qsort(roots.v, roots.n, sizeof(*roots.v), hw_strp_cmp);
 	for (size_t i = 0; !err && i < roots.n; i++) {
@@ -187,18 +219,17 @@ static int select_files(pathset *out, hw_diags *diags, const hw_config *cfg)
 			err = walk(out, diags, cfg, roots.v[i], 0);
 	}
 	pathset_free(&roots);
-	if (!err && out->n) {
-		size_t k = 1;
+	return err;
+}
 
+/* The selected paths, sorted. */
+static int select_sorted(pathset *out, hw_diags *diags, const hw_config *cfg)
+{
+	sink to_set = {take_into_set, NULL, out};
+	int err = select_files(&to_set, diags, cfg);
+
+	if (!err && out->n)
 		qsort(out->v, out->n, sizeof(*out->v), hw_strp_cmp);
-		for (size_t i = 1; i < out->n; i++) {
-			if (strcmp(out->v[i], out->v[k - 1]) == 0)
-				free(out->v[i]);
-			else
-				out->v[k++] = out->v[i];
-		}
-		out->n = k;
-	}
 	return err;
 }
 
@@ -217,74 +248,346 @@ static int threads_wanted(size_t files)
 	return n < 2 ? 2 : (int)n;
 }
 
-typedef struct stat_job {
-	char **paths;
+/*
+ * The sources' state for a memo's key (FR-TRACE-007). On a warm run this
+ * is most of the work: a stat per file, each a system call of microseconds.
+ * A second thread lists the files while the caller builds the rest of the
+ * key, and hands them on in blocks as they fill; the caller stats each
+ * block published, and the second thread joins in once it is done. The
+ * files are listed by a walk, or taken from the stored key when no folder
+ * of it changed; then each state is compared where it is stored, and kept
+ * only from the first one in a block that differs (on this VM each page of
+ * fresh memory costs a fault of ~10 us, several stats' worth).
+ *
+ * In the key, a folder is its path and a slash ("./" for the top), which
+ * no file's path ends in; then its state, taken before its listing is read.
+ */
+#define BLOCK_ENTRIES 128
+
+typedef struct state_block {
+	struct state_block *next; /* in the listing's order; set under lock */
+	int claimed;              /* taken by a thread to stat (atomic) */
+	int failed;               /* no memory for state */
+	unsigned n;
+	const char *path[BLOCK_ENTRIES];
+	/* a reused listing's: the entry's state in the stored key */
+	const unsigned char *stored[BLOCK_ENTRIES];
+	unsigned char folder[BLOCK_ENTRIES]; /* state taken in the listing */
+	/* this run's states: a walk's always, a reused listing's from the
+	 * first entry of the block whose state differs */
 	hw_memo_file *state;
-	size_t from, to;
-} stat_job;
+} state_block;
 
-static void *stat_range(void *arg)
+struct hw_scan_state_job {
+	const hw_config *cfg;
+	const hw_memo *m;    /* the stored memo, once the caller said go */
+	int go;
+	int reused;          /* the files are the stored key's, not owned */
+	state_block *head;
+	state_block *tail;   /* the lister's: being filled, not yet published */
+	state_block **link;  /* the lister's: where the next block goes */
+	hw_diags diags;
+	int err;
+	int listed;          /* every block is published; err is set */
+	int threaded;
+	pthread_t tid;
+	pthread_mutex_t lock;
+	pthread_cond_t more; /* go, a block published, or the listing ended */
+};
+
+static void publish(hw_scan_state_job *j, state_block *b, int listed)
 {
-	stat_job *j = arg;
-	struct stat st;
-
-	for (size_t i = j->from; i < j->to; i++) {
-		int rc = stat(j->paths[i], &st);
-
-		hw_memo_state(&j->state[i], rc == 0 ? &st : NULL,
-			      rc == 0 ? 0 : errno);
+	pthread_mutex_lock(&j->lock);
+	if (b) {
+		*j->link = b;
+		j->link = &b->next;
 	}
-	return NULL;
+	j->listed = listed;
+	pthread_cond_broadcast(&j->more);
+	pthread_mutex_unlock(&j->lock);
 }
 
-/* The state of every path, on two threads (the kernel's path lookups are
- * most of a warm run), added to m in order. */
-static int state_of(hw_memo *m, const pathset *paths)
+/* Adds an entry, publishing the block it fills. A walk's entries come with
+ * state for their block (a folder's set here); a reused one's with the
+ * stored state. */
+static int add_entry(hw_scan_state_job *j, const char *path,
+		     const hw_memo_file *folder, const unsigned char *stored)
 {
-	hw_memo_file *state = malloc(paths->n * sizeof(*state));
-	stat_job a = {paths->v, state, 0, paths->n / 2};
-	stat_job b = {paths->v, state, paths->n / 2, paths->n};
-	pthread_t tid;
-	int threaded;
+	state_block *b = j->tail;
 
-	if (!state)
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
-	threaded = threads_wanted(paths->n) > 1 &&
-		   pthread_create(&tid, NULL, stat_range, &b) == 0;
-	stat_range(&a);
-	if (threaded)
-		pthread_join(tid, NULL);
-	else
-		stat_range(&b);
-	for (size_t i = 0; i < paths->n; i++)
-		hw_memo_add_state(m, paths->v[i], &state[i]);
-	free(state);
+	if (!b || b->n == BLOCK_ENTRIES) {
+		if (b)
+			publish(j, b, 0);
+		j->tail = NULL;
+		if (!(b = calloc(1, sizeof(*b))) ||
+		    (!stored &&
+		     !(b->state = malloc(BLOCK_ENTRIES * sizeof(*b->state))))) {
+			free(b);
+			return hw_error_set(HW_ENOMEM, NULL, 0, 0,
+					    "out of memory");
+		}
+		j->tail = b;
+	}
+	b->path[b->n] = path;
+	b->stored[b->n] = stored;
+	if (folder) {
+		b->folder[b->n] = 1;
+		if (b->state)
+			b->state[b->n] = *folder;
+	}
+	b->n++;
 	return HW_OK;
 }
 
-/* Implements: FR-TRACE-007 */
-int hw_scan_state(hw_memo *m, const hw_config *cfg)
+static int take_into_blocks(void *ctx, char *path)
 {
-	pathset paths = {0};
-	hw_diags diags;
+	int err = path ? add_entry(ctx, path, NULL, NULL)
+		       : hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+
+	if (err)
+		free(path);
+	return err;
+}
+
+static int folder_into_blocks(void *ctx, const char *dir,
+			      const struct stat *st, int stat_errno)
+{
+	char *key = *dir ? hw_path_join(dir, "") : hw_strdup("./");
+	hw_memo_file f;
+
+	hw_memo_state(&f, st, stat_errno);
+	if (!key)
+		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	if (add_entry(ctx, key, &f, NULL)) {
+		free(key);
+		return HW_ENOMEM;
+	}
+	return HW_OK;
+}
+
+/*
+ * The stored key's entries, when they read back whole and each folder in
+ * them has the state it had: 1, with every entry added (a path is a string
+ * of the mapped memo), or HW_ENOMEM. 0, with nothing added, else.
+ */
+static int reuse_listing(hw_scan_state_job *j, const unsigned char *from,
+			 size_t len)
+{
+	const unsigned char *p, *end = from + len;
+	hw_memo_file now;
+	struct stat st;
+
+	for (p = from; p < end;) {
+		const unsigned char *nul = memchr(p, 0, (size_t)(end - p));
+
+		if (!nul || nul == p || (size_t)(end - nul - 1) < sizeof(now))
+			return 0;
+		if (nul[-1] == '/') {
+			int rc = stat((const char *)p, &st);
+
+			hw_memo_state(&now, rc == 0 ? &st : NULL,
+				      rc == 0 ? 0 : errno);
+			if (memcmp(&now, nul + 1, sizeof(now)) != 0)
+				return 0;
+		}
+		p = nul + 1 + sizeof(now);
+	}
+	j->reused = 1;
+	for (p = from; p < end;) {
+		const unsigned char *nul = memchr(p, 0, (size_t)(end - p));
+
+		memcpy(&now, nul + 1, sizeof(now));
+		if (add_entry(j, (const char *)p, nul[-1] == '/' ? &now : NULL,
+			      nul + 1))
+			return HW_ENOMEM;
+		p = nul + 1 + sizeof(now);
+	}
+	return 1;
+}
+
+static void stat_block(state_block *b)
+{
+	hw_memo_file f;
+	struct stat st;
+
+	for (unsigned i = 0; i < b->n; i++) {
+		int rc;
+
+		if (b->folder[i]) { /* its state came with the listing */
+			if (b->state && b->stored[i])
+				memcpy(&b->state[i], b->stored[i], sizeof(f));
+			continue;
+		}
+		rc = stat(b->path[i], &st);
+		hw_memo_state(&f, rc == 0 ? &st : NULL, rc == 0 ? 0 : errno);
+		if (!b->state) { /* a reused listing's, the same so far */
+			if (memcmp(&f, b->stored[i], sizeof(f)) == 0)
+				continue;
+			if (!(b->state = malloc(b->n * sizeof(*b->state)))) {
+				b->failed = 1;
+				return;
+			}
+			for (unsigned k = 0; k < i; k++)
+				memcpy(&b->state[k], b->stored[k], sizeof(f));
+		}
+		b->state[i] = f;
+	}
+}
+
+/* Stats every block no other thread took, as they are published. */
+static void stat_blocks(hw_scan_state_job *j)
+{
+	state_block **link = &j->head;
+
+	for (;;) {
+		state_block *b;
+
+		pthread_mutex_lock(&j->lock);
+		while (!(b = *link) && !j->listed)
+			pthread_cond_wait(&j->more, &j->lock);
+		pthread_mutex_unlock(&j->lock);
+		if (!b)
+			return;
+		if (!__atomic_exchange_n(&b->claimed, 1, __ATOMIC_ACQ_REL))
+			stat_block(b);
+		link = &b->next;
+	}
+}
+
+/* Lists and stats; the stored memo, if any, is read once the caller has
+ * said go (it maps it meanwhile). */
+static void *state_run(void *arg)
+{
+	hw_scan_state_job *j = arg;
+	sink to_blocks = {take_into_blocks, folder_into_blocks, j};
+	const hw_memo *m;
 	int err;
 
-	hw_diags_init(&diags);
-	err = select_files(&paths, &diags, cfg);
-	for (size_t i = 0; !err && i < diags.n; i++) {
-		char pos[64];
+	pthread_mutex_lock(&j->lock);
+	while (!j->go)
+		pthread_cond_wait(&j->more, &j->lock);
+	m = j->m;
+	pthread_mutex_unlock(&j->lock);
+	err = m && m->map && m->ssrc_len
+		      ? reuse_listing(j, m->ssrc, m->ssrc_len)
+		      : 0;
+	if (err == 0)
+		err = select_files(&to_blocks, &j->diags, j->cfg);
+	else if (err == 1)
+		err = HW_OK;
+	pthread_mutex_lock(&j->lock);
+	j->err = err;
+	pthread_mutex_unlock(&j->lock);
+	publish(j, j->tail, 1);
+	stat_blocks(j);
+	return NULL;
+}
 
-		snprintf(pos, sizeof(pos), "%d:%ld", (int)diags.items[i].level,
-			 diags.items[i].line);
-		hw_memo_add_str(m, diags.items[i].file);
-		hw_memo_add_str(m, pos);
-		hw_memo_add_str(m, diags.items[i].message);
+static void free_blocks(hw_scan_state_job *j)
+{
+	for (state_block *b = j->head, *next; b; b = next) {
+		if (!j->reused)
+			for (unsigned i = 0; i < b->n; i++)
+				free((char *)b->path[i]);
+		free(b->state);
+		next = b->next;
+		free(b);
+	}
+	j->head = j->tail = NULL;
+	j->link = &j->head;
+	j->reused = j->listed = 0;
+	j->err = HW_OK;
+}
+
+/* Implements: FR-TRACE-007 */
+hw_scan_state_job *hw_scan_state_start(const hw_config *cfg)
+{
+	hw_scan_state_job *j = calloc(1, sizeof(*j));
+
+	if (!j)
+		return NULL;
+	j->cfg = cfg;
+	j->link = &j->head;
+	hw_diags_init(&j->diags);
+	pthread_mutex_init(&j->lock, NULL);
+	pthread_cond_init(&j->more, NULL);
+	j->threaded = hw_two_threads(2, 2) &&
+		      pthread_create(&j->tid, NULL, state_run, j) == 0;
+	return j;
+}
+
+void hw_scan_state_go(hw_scan_state_job *j, const hw_memo *m)
+{
+	if (!j)
+		return;
+	pthread_mutex_lock(&j->lock);
+	j->m = m;
+	j->go = 1;
+	pthread_cond_broadcast(&j->more);
+	pthread_mutex_unlock(&j->lock);
+}
+
+int hw_scan_state_finish(hw_scan_state_job *j, hw_memo *m)
+{
+	size_t from;
+	int err;
+
+	if (!j)
+		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	if (!j->go)
+		hw_scan_state_go(j, m);
+	if (j->threaded) {
+		stat_blocks(j);
+		pthread_join(j->tid, NULL);
+	} else {
+		state_run(j);
 	}
 	hw_memo_add_str(m, "sources");
-	if (!err && paths.n)
-		err = state_of(m, &paths);
-	pathset_free(&paths);
-	hw_diags_free(&diags);
+	from = hw_memo_len(m);
+	/* the stored files are this run's only when everything before them
+	 * is the stored key's too (the same config selects the same files) */
+	if (j->reused && (m->differs || from != m->ssrc_off)) {
+		free_blocks(j);
+		j->m = NULL;
+		state_run(j);
+	}
+	err = j->err;
+	m->listed_from_key = j->reused;
+	for (state_block *b = j->head; !err && b; b = b->next) {
+		hw_memo_file f;
+
+		if (b->failed) {
+			err = HW_ENOMEM;
+			break;
+		}
+		for (unsigned i = 0; i < b->n; i++) {
+			if (b->state)
+				f = b->state[i];
+			else
+				memcpy(&f, b->stored[i], sizeof(f));
+			hw_memo_add_state(m, b->path[i], &f);
+		}
+	}
+	if (err) /* the words were said on the other thread */
+		hw_error_set(err, NULL, 0, 0,
+			     "cannot list the sources: out of memory");
+	m->src_off = from;
+	m->src_len = j->diags.n ? 0 : hw_memo_len(m) - from;
+	hw_memo_add_str(m, "notes");
+	for (size_t i = 0; !err && i < j->diags.n; i++) {
+		char pos[64];
+
+		snprintf(pos, sizeof(pos), "%d:%ld",
+			 (int)j->diags.items[i].level, j->diags.items[i].line);
+		hw_memo_add_str(m, j->diags.items[i].file);
+		hw_memo_add_str(m, pos);
+		hw_memo_add_str(m, j->diags.items[i].message);
+	}
+	free_blocks(j);
+	pthread_cond_destroy(&j->more);
+	pthread_mutex_destroy(&j->lock);
+	hw_diags_free(&j->diags);
+	free(j);
 	return err;
 }
 
@@ -586,7 +889,7 @@ int hw_scan_repo(hw_scan *scan, const hw_config *cfg, const char *index_path)
 	memset(scan, 0, sizeof(*scan));
 	hw_diags_init(&scan->diags);
 	memset(&j, 0, sizeof(j));
-	if ((err = select_files(&paths, &scan->diags, cfg)))
+	if ((err = select_sorted(&paths, &scan->diags, cfg)))
 		goto cleanup;
 	scan->files = calloc(paths.n ? paths.n : 1, sizeof(*scan->files));
 	j.dirty = calloc(paths.n ? paths.n : 1, 1);

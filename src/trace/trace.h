@@ -129,6 +129,12 @@ typedef struct hw_memo {
 	size_t map_len;
 	const unsigned char *skey; /* in map: the stored key */
 	size_t sklen;
+	/* the sources' entries (hw_scan_state_finish) in this key and in the
+	 * stored one; a length of 0 when there are none to reuse */
+	size_t src_off, src_len;
+	const unsigned char *ssrc;
+	size_t ssrc_off, ssrc_len;
+	int listed_from_key; /* this key's files are the stored key's */
 	/* the stored result, valid when hw_memo_hit and until hw_memo_free */
 	int code;
 	const char *errout;
@@ -142,7 +148,15 @@ typedef struct hw_memo {
  * an absent, damaged or truncated file is no memo).
  */
 void hw_memo_init(hw_memo *m, const char *path);
+/*
+ * Compares a key begun without one with the memo stored at path, so that a
+ * caller can start other work between the two; nothing may have been added
+ * yet (a key already begun is left as it is).
+ */
+void hw_memo_load(hw_memo *m, const char *path);
 void hw_memo_free(hw_memo *m);
+/* The length of the key so far. */
+size_t hw_memo_len(const hw_memo *m);
 /* A string of the key (NULL is a value of its own). */
 void hw_memo_add_str(hw_memo *m, const char *s);
 /*
@@ -160,10 +174,27 @@ void hw_memo_add_stat(hw_memo *m, const char *path, const struct stat *st,
 		      int stat_errno);
 void hw_memo_add_file(hw_memo *m, const char *path);
 /*
- * Adds the state of every file cfg selects and the walk's diagnostics, as
- * hw_scan_repo would select them.
+ * The state of every folder walked and every file cfg selects, and the
+ * walk's diagnostics, as hw_scan_repo would select them, gathered on a
+ * second thread while the caller builds the rest of its key:
+ * hw_scan_state_start starts it (cfg must outlive the job),
+ * hw_scan_state_go hands it m's stored memo, which must outlive the job,
+ * hw_scan_state_finish joins in the stats, waits, adds it all to
+ * m (in the walk's order, which is the same from one run to the next while
+ * no folder changes) and frees the job. start returns NULL only when out of
+ * memory; finish takes NULL as that.
+ *
+ * A folder's listing changes its mtime and ctime: when every folder of the
+ * stored key has the state it had, the stored key's files are the ones a
+ * walk would select, and they are statted without reading a folder (used
+ * only when the rest of the key is equal to the stored one up to them, and
+ * the stored walk said nothing).
  */
-int hw_scan_state(hw_memo *m, const hw_config *cfg);
+typedef struct hw_scan_state_job hw_scan_state_job;
+hw_scan_state_job *hw_scan_state_start(const hw_config *cfg);
+/* m's stored memo is mapped (or none will be): the listing may begin. */
+void hw_scan_state_go(hw_scan_state_job *job, const hw_memo *m);
+int hw_scan_state_finish(hw_scan_state_job *job, hw_memo *m);
 /*
  * 1 when the stored memo is whole and was stored under the same key as the
  * one now complete: its exit code, stderr and output are in m->code,

@@ -338,15 +338,32 @@ test_scan_reports_links_loops_and_odd_files() {
 test_scan_is_the_same_in_parallel_and_without_the_index() {
   mkdir -p frs src
   : > frs/gen.md
-  for i in $(seq -w 1 120); do
+  for i in $(seq -w 1 300); do
     printf '## FR-GEN-%s: Generated %s\nRev: 1\nStatus: draft\nNeeds: impl\n\nText.\n\n' "$i" "$i" >> frs/gen.md
     printf '/* Implements: FR-GEN-%s */\nint f%s(void)\n{\n\treturn %s;\n}\n' "$i" "$i" "$i" > "src/f$i.c"
   done
   run "$HW" -v trace --format json
   expect_rc 0
-  expect_err "120 files (120 scanned, 0 from the index)"
+  expect_err "300 files (300 scanned, 0 from the index)"
   a=$(jq -c '[.frs[] | [.id, .impl, .links[0].function, .links[0].first_line]]' <<<"$OUT")
-  [ "$(jq '[.frs[] | select(.impl == 1)] | length' <<<"$OUT")" -eq 120 ]
+  [ "$(jq '[.frs[] | select(.impl == 1)] | length' <<<"$OUT")" -eq 300 ]
+  # the warm runs key the memo on two threads, three blocks of files: the
+  # stored run replays, a file changed in place is seen, and so is one
+  # added to the folder
+  local first=$OUT
+  sleep 1.1
+  "$HW" trace --format json > /dev/null
+  run "$HW" -v trace --format json
+  expect_err "replayed"
+  [ "$OUT" = "$first" ] || { echo "replay differs"; return 1; }
+  printf '/* Implements: FR-GEN-001 */\nint g(void)\n{\n\treturn 0;\n}\n' > src/f150.c
+  run "$HW" -v trace --format json
+  expect_err "300 files (1 scanned, 299 from the index)"
+  printf 'int extra(void)\n{\n\treturn 0;\n}\n' > src/extra.c
+  run "$HW" -v trace --format json
+  expect_err "301 files (1 scanned, 300 from the index)"
+  rm src/extra.c
+  cp src/f149.c src/f150.c && sed -i 's/149/150/g' src/f150.c
   run "$HW" trace --format json --no-index
   [ "$a" = "$(jq -c '[.frs[] | [.id, .impl, .links[0].function, .links[0].first_line]]' <<<"$OUT")" ]
   # on one thread (scan, index store, FR reading), byte for byte the same

@@ -340,6 +340,216 @@ static void test_memo_key_handed_over_is_taken_only_whole_and_by_its_pid(
 	hw_buf_free(&err);
 }
 
+/* Sets a path's mtime in 2020, so that any later change of it is seen
+ * whatever the file system's clock granularity. */
+static void age(const char *path)
+{
+	struct timespec t[2] = {{1600000000, 0}, {1600000000, 0}};
+
+	assert_int_equal(utimensat(AT_FDCWD, path, t, 0), 0);
+}
+
+/* A key of a head string and the sources cfg selects, compared with the
+ * memo at stored (NULL: none), begun well after every input's times. */
+static void sources_key(hw_memo *m, const char *stored, const char *head,
+			const hw_config *cfg)
+{
+	hw_scan_state_job *job;
+
+	hw_memo_init(m, NULL);
+	m->start_ns += 10 * 1000000000LL;
+	job = hw_scan_state_start(cfg);
+	hw_memo_load(m, stored);
+	hw_scan_state_go(job, m);
+	hw_memo_add_str(m, head);
+	assert_int_equal(hw_scan_state_finish(job, m), HW_OK);
+	assert_int_equal(m->err, HW_OK);
+}
+
+/* Keys head and cfg's sources against the memo at "memo", stores the key
+ * (unless it replays) and says whether it replayed and whether its files
+ * were the stored key's. */
+static void key_and_store(const char *head, const hw_config *cfg, int *hit,
+			  int *reused)
+{
+	hw_memo m;
+	hw_buf out, err;
+
+	hw_buf_init(&out, 0);
+	hw_buf_init(&err, 0);
+	sources_key(&m, "memo", head, cfg);
+	*hit = hw_memo_hit(&m);
+	*reused = m.listed_from_key;
+	if (!*hit)
+		assert_int_equal(hw_memo_store(&m, "memo", &out, &err, 0),
+				 HW_OK);
+	hw_memo_free(&m);
+}
+
+/* 1 when the stored memo's key holds the string s (with its NUL). */
+static int memo_holds(const char *s)
+{
+	hw_buf b;
+	int found = 0;
+
+	hw_buf_init(&b, 0);
+	assert_int_equal(hw_file_read(&b, "memo", 1 << 24), HW_OK);
+	for (size_t i = 0; i + strlen(s) < b.len && !found; i++)
+		found = memcmp(b.data + i, s, strlen(s) + 1) == 0;
+	hw_buf_free(&b);
+	return found;
+}
+
+/* Verifies: FR-TRACE-007 */
+static void test_memo_lists_the_stored_files_only_while_no_folder_changed(
+	void **state)
+{
+	char *c_only[] = {"src/**/*.c", NULL}, *c_and_h[] = {"src/**/*.c",
+							     "src/**/*.h", NULL};
+	char *tests[] = {"tests/**/*.c", NULL};
+	hw_config cfg = {"frs", c_only, tests, NULL, 1 << 20, 0};
+	hw_memo m;
+	hw_buf out, err, file;
+	int hit, reused;
+
+	(void)state;
+	hw_buf_init(&out, 0);
+	hw_buf_init(&err, 0);
+	hw_buf_init(&file, 0);
+	assert_int_equal(hw_mkdir_p("src/sub"), HW_OK);
+	hw_test_write("src/a.c", "int a;\n", 7);
+	hw_test_write("src/b.h", "int b;\n", 7);
+	hw_test_write("src/sub/c.c", "int c;\n", 7);
+	age("src/a.c");
+	age("src/sub");
+	age("src");
+
+	/* the first key walks; the next, with no folder changed, lists the
+	 * stored key's files and replays */
+	key_and_store("head", &cfg, &hit, &reused);
+	assert_int_equal(hit, 0);
+	assert_int_equal(reused, 0);
+	assert_true(memo_holds("src/"));
+	assert_true(memo_holds("src/sub/"));
+	assert_true(memo_holds("tests/")); /* absent, and so stated */
+	assert_true(memo_holds("src/sub/c.c"));
+	assert_false(memo_holds("src/b.h"));
+	key_and_store("head", &cfg, &hit, &reused);
+	assert_int_equal(hit, 1);
+	assert_int_equal(reused, 1);
+
+	/* a file changed in place changes no folder: listed from the key, a
+	 * miss, and stored with its new state, which replays */
+	hw_test_write("src/a.c", "int a2;\n", 8);
+	key_and_store("head", &cfg, &hit, &reused);
+	assert_int_equal(hit, 0);
+	assert_int_equal(reused, 1);
+	key_and_store("head", &cfg, &hit, &reused);
+	assert_int_equal(hit, 1);
+
+	/* a file added to a folder, to a folder below it, or a root that
+	 * appears: walked again, seen, and stored */
+	hw_test_write("src/new.c", "int n;\n", 7);
+	key_and_store("head", &cfg, &hit, &reused);
+	assert_int_equal(hit, 0);
+	assert_int_equal(reused, 0);
+	assert_true(memo_holds("src/new.c"));
+	age("src");
+	key_and_store("head", &cfg, &hit, &reused);
+	assert_int_equal(reused, 0); /* the folder's time changed again */
+	key_and_store("head", &cfg, &hit, &reused);
+	assert_int_equal(hit, 1);
+	assert_int_equal(reused, 1);
+	hw_test_write("src/sub/d.c", "int d;\n", 7);
+	key_and_store("head", &cfg, &hit, &reused);
+	assert_int_equal(reused, 0);
+	assert_true(memo_holds("src/sub/d.c"));
+	assert_int_equal(hw_mkdir_p("tests"), HW_OK);
+	hw_test_write("tests/t.c", "int t;\n", 7);
+	key_and_store("head", &cfg, &hit, &reused);
+	assert_int_equal(hit, 0);
+	assert_int_equal(reused, 0);
+	assert_true(memo_holds("tests/t.c"));
+
+	/* another head (here: the config that selects .h files too) is never
+	 * keyed with the files the stored key's config selected */
+	age("src");
+	age("src/sub");
+	age("tests");
+	key_and_store("head", &cfg, &hit, &reused);
+	key_and_store("head", &cfg, &hit, &reused);
+	assert_int_equal(reused, 1);
+	cfg.sources = c_and_h;
+	key_and_store("head with .h", &cfg, &hit, &reused);
+	assert_int_equal(hit, 0);
+	assert_int_equal(reused, 0);
+	assert_true(memo_holds("src/b.h"));
+	key_and_store("head with .h", &cfg, &hit, &reused);
+	assert_int_equal(hit, 1);
+	assert_int_equal(reused, 1);
+
+	/* a walk that said something (a broken link) leaves no listing to
+	 * reuse: the next key walks, and replays */
+	assert_int_equal(symlink("nowhere.c", "src/broken.c"), 0);
+	key_and_store("head with .h", &cfg, &hit, &reused);
+	assert_int_equal(hit, 0);
+	age("src");
+	key_and_store("head with .h", &cfg, &hit, &reused);
+	key_and_store("head with .h", &cfg, &hit, &reused);
+	assert_int_equal(hit, 1);
+	assert_int_equal(reused, 0);
+	assert_int_equal(unlink("src/broken.c"), 0);
+	age("src");
+
+	/* a stored listing that does not read back (cut strings, a state
+	 * short of its 56 bytes, an empty path) is walked instead, and the
+	 * key is the walk's */
+	static const char *bad[] = {"src/a.c", "src/", "", "x\0\0\0", NULL};
+	for (const char **b = bad; *b; b++) {
+		hw_memo_init(&m, NULL);
+		m.start_ns += 10 * 1000000000LL;
+		hw_memo_add_str(&m, "head with .h");
+		hw_memo_add_str(&m, "sources");
+		m.src_off = hw_memo_len(&m);
+		hw_memo_add_str(&m, *b);
+		m.src_len = hw_memo_len(&m) - m.src_off;
+		assert_int_equal(hw_memo_store(&m, "memo", &out, &err, 0),
+				 HW_OK);
+		hw_memo_free(&m);
+		key_and_store("head with .h", &cfg, &hit, &reused);
+		assert_int_equal(hit, 0);
+		assert_int_equal(reused, 0);
+		assert_true(memo_holds("src/b.h"));
+		key_and_store("head with .h", &cfg, &hit, &reused);
+		assert_int_equal(hit, 1);
+		assert_int_equal(reused, 1);
+	}
+
+	/* a folder's times count for the racy check like a file's: a file
+	 * removed after every other change makes its folder the newest input
+	 * of the key */
+	{
+		static const char *files[] = {"src/a.c", "src/b.h",
+					      "src/sub/c.c", "src/sub/d.c",
+					      "tests/t.c", NULL};
+		struct stat st;
+
+		for (const char **f = files; *f; f++)
+			age(*f);
+		usleep(20000);
+		assert_int_equal(unlink("src/new.c"), 0);
+		assert_int_equal(stat("src", &st), 0);
+		sources_key(&m, NULL, "head with .h", &cfg);
+		assert_int_equal(m.newest_ns,
+				 (long long)st.st_ctim.tv_sec * 1000000000LL +
+					 st.st_ctim.tv_nsec);
+		hw_memo_free(&m);
+	}
+	hw_buf_free(&out);
+	hw_buf_free(&err);
+	hw_buf_free(&file);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -348,6 +558,8 @@ int main(void)
 		hw_tmp_test(test_memo_replays_only_its_own_key_and_whole_files),
 		hw_tmp_test(
 			test_memo_key_handed_over_is_taken_only_whole_and_by_its_pid),
+		hw_tmp_test(
+			test_memo_lists_the_stored_files_only_while_no_folder_changed),
 	};
 
 	return cmocka_run_group_tests_name("index", tests, NULL, NULL);
