@@ -19,9 +19,10 @@ time_once_us() {
 
 # compare NAME GOAL "TOOL CMD" "REFERENCE CMD" ["PREPARE CMD"]: prints one
 # result line. The stopwatch is timeit (tests/bench/timeit.c, built by
-# `make bench` as $TIMEIT): RUNS alternated runs of each through /bin/sh,
-# PREPARE run untimed before each run of TOOL, and the shell's own start
-# taken off both medians.
+# `make bench` as $TIMEIT): RUNS alternated runs of each through /bin/sh
+# (a command that is one program, after any `cd DIR &&` and NAME=value
+# words, is exec'd by it), PREPARE run untimed before each run of TOOL, and
+# the shell's own start taken off both medians.
 compare() {
   local name=$1 goal=$2 tool=$3 ref=$4 prep=${5:-} res
   res=$("$TIMEIT" "$RUNS" "$prep" "$tool" "$ref") || return 1
