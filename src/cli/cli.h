@@ -25,8 +25,15 @@ typedef struct hw_command {
 	hw_cmd_fn run;
 	const char *summary;
 	const char *usage; /* one or more lines, without "usage: " */
-	int big_heap;      /* holds tens of MB: start with 2 MiB pages */
+	unsigned flags;    /* HW_CMD_* */
 } hw_command;
+
+/* holds tens of MB: start with 2 MiB pages */
+#define HW_CMD_BIG_HEAP 1u
+/* hashes with SHA-256 at most, and signs nothing: libsodium's SHA-256 has
+ * one implementation and needs no sodium_init, which costs a warm trace
+ * ~70 us of its ~7 ms (CPU feature probes) */
+#define HW_CMD_NO_SODIUM_INIT 2u
 
 const hw_command *hw_cli_find(const char *name);
 /* A command with a large working set calls this before its work (see

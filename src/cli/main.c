@@ -17,15 +17,16 @@ static const hw_command commands[] = {
 	{"init", hw_cmd_init, "set up frs/ and traceability/ in a repository",
 	 "hwledger init", 0},
 	{"frs", hw_cmd_frs, "list and lint the functional requirements",
-	 "hwledger frs list [--json]\nhwledger frs lint", 1},
+	 "hwledger frs list [--json]\nhwledger frs lint", HW_CMD_BIG_HEAP},
 	{"trace", hw_cmd_trace, "link FRs to code, tests, results and coverage",
 	 "hwledger trace [--results FILE]... [--lcov FILE]... "
 	 "[--sast FILE] [--format text|json|md|sarif] [-o FILE] "
-	 "[--policy FILE] [--no-index] [--today YYYY-MM-DD]", 0},
+	 "[--policy FILE] [--no-index] [--today YYYY-MM-DD]",
+	 HW_CMD_NO_SODIUM_INIT},
 	{"gate", hw_cmd_gate, "apply the traceability policy (CI gate)",
 	 "hwledger gate [--results FILE]... [--lcov FILE]... [--sast FILE] "
 	 "[--format text|json] [-o FILE] [--policy FILE] [--baseline FILE] "
-	 "[--update-baseline] [--no-index] [--today YYYY-MM-DD]", 1},
+	 "[--update-baseline] [--no-index] [--today YYYY-MM-DD]", HW_CMD_BIG_HEAP},
 	{"plan", hw_cmd_plan, "plan LLM memory on GPUs, run plan checks",
 	 "hwledger plan --model PATH [--ctx N] [--batch N] [--quant Q] "
 	 "[--kv-dtype D] [--tp N] [--pp N] [--engine vllm|llama.cpp|mlx] "
@@ -55,16 +56,16 @@ static const hw_command commands[] = {
 	{"sast", hw_cmd_sast, "run or import static analyzers, gate, SARIF",
 	 "hwledger sast [--tool NAME|all]... [--import FILE]... "
 	 "[--format text|json|sarif] [-o FILE] [--baseline FILE] "
-	 "[--update-baseline]", 1},
+	 "[--update-baseline]", HW_CMD_BIG_HEAP},
 	{"glossary", hw_cmd_glossary, "import, merge and lint glossaries",
 	 "hwledger glossary import FILE... [--format json|md] [--style STYLE] "
 	 "[-o FILE]\n"
-	 "hwledger glossary lint [FILE...]", 1},
+	 "hwledger glossary lint [FILE...]", HW_CMD_BIG_HEAP},
 	{"site", hw_cmd_site, "render the static HTML report",
-	 "hwledger site [-o DIR] [--checks DIR] [--glossary FILE] [--sign]", 1},
+	 "hwledger site [-o DIR] [--checks DIR] [--glossary FILE] [--sign]", HW_CMD_BIG_HEAP},
 	{"report", hw_cmd_report, "run every check, sign it, render the site",
 	 "hwledger report [-o DIR] [--checks DIR] [--results FILE]... "
-	 "[--lcov FILE]... [--timeout SECONDS]", 1},
+	 "[--lcov FILE]... [--timeout SECONDS]", HW_CMD_BIG_HEAP},
 	{"verify-report", hw_cmd_verify_report,
 	 "verify a published report folder",
 	 "hwledger verify-report DIR [--key FILE]", 0},
@@ -310,9 +311,9 @@ int main(int argc, char **argv)
 				   "%s: cannot change directory: %s", dir,
 				   strerror(errno));
 	cli.argv = restart_argv(argc, argv, i);
-	if (cmd->big_heap)
+	if (cmd->flags & HW_CMD_BIG_HEAP)
 		hw_cli_tune_heap(&cli);
-	if (hw_crypto_init()) {
+	if (!(cmd->flags & HW_CMD_NO_SODIUM_INIT) && hw_crypto_init()) {
 		free(cli.argv);
 		return hw_cli_error(HW_EIO);
 	}

@@ -63,8 +63,9 @@ static uint64_t get_u64(const unsigned char *p)
 	return v;
 }
 
-/* Maps the memo at path and keeps it when it is whole. */
-static void load(hw_memo *m, const char *path)
+/* Maps the memo at path and reads its header; whether the rest is whole is
+ * hw_memo_check's to say. */
+static void map_memo(hw_memo *m, const char *path)
 {
 	const size_t head = MEMO_MAGIC_LEN + 6 * 8;
 	const unsigned char *p;
@@ -98,9 +99,8 @@ static void load(hw_memo *m, const char *path)
 	body = m->map_len - head - 8;
 	if (memcmp(p, MEMO_MAGIC, MEMO_MAGIC_LEN) != 0 || klen > body ||
 	    elen > body - klen || olen != body - klen - elen || c > 255 ||
-	    soff > klen || slen > klen - soff ||
-	    get_u64(p + m->map_len - 8) != hw_hash64(p, m->map_len - 8))
-		return; /* mapped but not whole: hw_memo_free unmaps it */
+	    soff > klen || slen > klen - soff)
+		return; /* mapped but no memo: hw_memo_free unmaps it */
 	m->skey = p + head;
 	m->sklen = klen;
 	m->ssrc = m->skey + soff;
@@ -112,6 +112,7 @@ static void load(hw_memo *m, const char *path)
 	m->out = m->errout + elen;
 	m->olen = olen;
 	m->differs = 0;
+	m->unchecked = 1;
 }
 
 /* Implements: FR-TRACE-007 */
@@ -124,11 +125,41 @@ void hw_memo_init(hw_memo *m, const char *path)
 	hw_memo_load(m, path);
 }
 
-void hw_memo_load(hw_memo *m, const char *path)
+void hw_memo_map(hw_memo *m, const char *path)
 {
 	/* the comparison starts at the key's first byte */
 	if (path && !m->map && !m->same && !m->key.len && !m->err)
-		load(m, path);
+		map_memo(m, path);
+}
+
+int hw_memo_check(const hw_memo *m)
+{
+	return m->map && m->skey &&
+	       get_u64(m->map + m->map_len - 8) ==
+		       hw_hash64(m->map, m->map_len - 8);
+}
+
+void hw_memo_checked(hw_memo *m, int whole)
+{
+	if (!m->skey)
+		return;
+	if (whole) {
+		m->unchecked = 0;
+		return;
+	}
+	/* what was equal so far is this key's own: it is built from here */
+	if (!m->differs && !m->err)
+		m->err = hw_buf_append(&m->key, m->skey, m->same);
+	m->differs = 1;
+	m->unchecked = 0;
+	m->skey = m->ssrc = NULL;
+	m->sklen = m->ssrc_len = m->ssrc_off = 0;
+}
+
+void hw_memo_load(hw_memo *m, const char *path)
+{
+	hw_memo_map(m, path);
+	hw_memo_checked(m, hw_memo_check(m));
 }
 
 void hw_memo_free(hw_memo *m)
@@ -233,7 +264,8 @@ static void put_u64(hw_buf *b, int *err, uint64_t v)
 /* Implements: FR-TRACE-007 */
 int hw_memo_hit(const hw_memo *m)
 {
-	return !m->err && !m->differs && m->same == m->sklen;
+	return !m->err && !m->differs && !m->unchecked && m->skey &&
+	       m->same == m->sklen;
 }
 
 size_t hw_memo_len(const hw_memo *m)

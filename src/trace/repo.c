@@ -282,6 +282,7 @@ struct hw_scan_state_job {
 	const hw_config *cfg;
 	const hw_memo *m;    /* the stored memo, once the caller said go */
 	int go;
+	int whole;           /* m's stored memo read back whole */
 	int reused;          /* the files are the stored key's, not owned */
 	state_block *head;
 	state_block *tail;   /* the lister's: being filled, not yet published */
@@ -454,8 +455,9 @@ static void stat_blocks(hw_scan_state_job *j)
 	}
 }
 
-/* Lists and stats; the stored memo, if any, is read once the caller has
- * said go (it maps it meanwhile). */
+/* Lists and stats; the stored memo, if any, is checked whole (its checksum)
+ * once the caller has said go (it maps it meanwhile), and its listing used
+ * only then. */
 static void *state_run(void *arg)
 {
 	hw_scan_state_job *j = arg;
@@ -468,7 +470,9 @@ static void *state_run(void *arg)
 		pthread_cond_wait(&j->more, &j->lock);
 	m = j->m;
 	pthread_mutex_unlock(&j->lock);
-	err = m && m->map && m->ssrc_len
+	if (m) /* checked here, or by the caller already */
+		j->whole = m->unchecked ? hw_memo_check(m) : m->skey != NULL;
+	err = m && j->whole && m->ssrc_len
 		      ? reuse_listing(j, m->ssrc, m->ssrc_len)
 		      : 0;
 	if (err == 0)
@@ -542,6 +546,8 @@ int hw_scan_state_finish(hw_scan_state_job *j, hw_memo *m)
 	} else {
 		state_run(j);
 	}
+	if (m->unchecked)
+		hw_memo_checked(m, j->whole);
 	hw_memo_add_str(m, "sources");
 	from = hw_memo_len(m);
 	/* the stored files are this run's only when everything before them

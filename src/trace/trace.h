@@ -135,6 +135,7 @@ typedef struct hw_memo {
 	const unsigned char *ssrc;
 	size_t ssrc_off, ssrc_len;
 	int listed_from_key; /* this key's files are the stored key's */
+	int unchecked;       /* mapped, its checksum not yet checked */
 	/* the stored result, valid when hw_memo_hit and until hw_memo_free */
 	int code;
 	const char *errout;
@@ -151,9 +152,17 @@ void hw_memo_init(hw_memo *m, const char *path);
 /*
  * Compares a key begun without one with the memo stored at path, so that a
  * caller can start other work between the two; nothing may have been added
- * yet (a key already begun is left as it is).
+ * yet (a key already begun is left as it is). hw_memo_load maps the memo
+ * and checks it whole; hw_memo_map only maps it and reads its header, and
+ * the caller (another thread may do it) must check it with hw_memo_check
+ * and say so with hw_memo_checked before anything but the comparison is
+ * trusted: an unchecked memo never replays, one not whole is dropped and
+ * the key built from where it had got to.
  */
 void hw_memo_load(hw_memo *m, const char *path);
+void hw_memo_map(hw_memo *m, const char *path);
+int hw_memo_check(const hw_memo *m);
+void hw_memo_checked(hw_memo *m, int whole);
 void hw_memo_free(hw_memo *m);
 /* The length of the key so far. */
 size_t hw_memo_len(const hw_memo *m);
