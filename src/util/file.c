@@ -127,7 +127,8 @@ int hw_write_all(int fd, const void *data, size_t len)
 	return HW_OK;
 }
 
-int hw_file_write_atomic(const char *path, const void *data, size_t len)
+static int write_atomic(const char *path, const void *data, size_t len,
+			int durable)
 {
 	hw_buf tmp;
 	int fd = -1, err = HW_OK;
@@ -147,7 +148,7 @@ int hw_file_write_atomic(const char *path, const void *data, size_t len)
 		goto cleanup;
 	}
 	/* the data must be on disk before the rename makes it visible */
-	if (fsync(fd) != 0 && errno != EINVAL)
+	if (durable && fsync(fd) != 0 && errno != EINVAL)
 		err = hw_error_set(HW_EIO, path, 0, 0, "fsync failed: %s",
 				   strerror(errno));
 	if (close(fd) != 0 && !err)
@@ -164,6 +165,16 @@ cleanup:
 		unlink(tmp.data);
 	hw_buf_free(&tmp);
 	return err;
+}
+
+int hw_file_write_atomic(const char *path, const void *data, size_t len)
+{
+	return write_atomic(path, data, len, 1);
+}
+
+int hw_file_write_cache(const char *path, const void *data, size_t len)
+{
+	return write_atomic(path, data, len, 0);
 }
 
 int hw_path_exists(const char *path)

@@ -163,10 +163,15 @@ static void test_atomic_write_replaces_whole_file_and_leaves_no_temp(
 	assert_int_equal(hw_file_write_atomic("out.txt", "new", 3), HW_OK);
 	assert_int_equal(hw_file_read(&b, "out.txt", 100), HW_OK);
 	assert_string_equal(b.data, "new");
+	/* a cache's write (no fsync) replaces the file the same way */
+	assert_int_equal(hw_file_write_cache("out.txt", "newer", 5), HW_OK);
+	assert_int_equal(hw_file_read(&b, "out.txt", 100), HW_OK);
+	assert_string_equal(b.data, "newer");
 	/* a failed write (missing directory) leaves nothing behind */
 	assert_int_equal(hw_file_write_atomic("nodir/out.txt", "x", 1),
 			 HW_EIO);
 	assert_non_null(strstr(hw_error_last(), "nodir/out.txt"));
+	assert_int_equal(hw_file_write_cache("nodir/out.txt", "x", 1), HW_EIO);
 	assert_int_equal(hw_dir_list(&files, &n, ".", ""), HW_OK);
 	assert_int_equal(n, 1);
 	assert_string_equal(files[0], "./out.txt");
