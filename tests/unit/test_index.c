@@ -359,7 +359,7 @@ static void sources_key(hw_memo *m, const char *stored, const char *head,
 	hw_memo_init(m, NULL);
 	m->start_ns += 10 * 1000000000LL;
 	job = hw_scan_state_start(cfg);
-	hw_memo_load(m, stored);
+	hw_memo_map(m, stored); /* checked whole on the job's thread */
 	hw_scan_state_go(job, m);
 	hw_memo_add_str(m, head);
 	assert_int_equal(hw_scan_state_finish(job, m), HW_OK);
@@ -367,23 +367,29 @@ static void sources_key(hw_memo *m, const char *stored, const char *head,
 }
 
 /* Keys head and cfg's sources against the memo at "memo", stores the key
- * (unless it replays) and says whether it replayed and whether its files
- * were the stored key's. */
-static void key_and_store(const char *head, const hw_config *cfg, int *hit,
-			  int *reused)
+ * (unless it replays), and checks whether it replayed and whether its files
+ * were the stored key's (-1: either). */
+static void keyed(const char *head, const hw_config *cfg, int hit, int reused)
 {
 	hw_memo m;
 	hw_buf out, err;
 
 	hw_buf_init(&out, 0);
 	hw_buf_init(&err, 0);
+	assert_int_equal(hw_buf_puts(&out, "FR-A  verified\n"), HW_OK);
 	sources_key(&m, "memo", head, cfg);
-	*hit = hw_memo_hit(&m);
-	*reused = m.listed_from_key;
-	if (!*hit)
+	if (hit >= 0)
+		assert_int_equal(hw_memo_hit(&m), hit);
+	if (reused >= 0)
+		assert_int_equal(m.listed_from_key, reused);
+	if (hw_memo_hit(&m))
+		assert_memory_equal(m.out, out.data, out.len);
+	else
 		assert_int_equal(hw_memo_store(&m, "memo", &out, &err, 0),
 				 HW_OK);
 	hw_memo_free(&m);
+	hw_buf_free(&out);
+	hw_buf_free(&err);
 }
 
 /* 1 when the stored memo's key holds the string s (with its NUL). */
@@ -410,7 +416,6 @@ static void test_memo_lists_the_stored_files_only_while_no_folder_changed(
 	hw_config cfg = {"frs", c_only, tests, NULL, 1 << 20, 0};
 	hw_memo m;
 	hw_buf out, err, file;
-	int hit, reused;
 
 	(void)state;
 	hw_buf_init(&out, 0);
@@ -426,49 +431,34 @@ static void test_memo_lists_the_stored_files_only_while_no_folder_changed(
 
 	/* the first key walks; the next, with no folder changed, lists the
 	 * stored key's files and replays */
-	key_and_store("head", &cfg, &hit, &reused);
-	assert_int_equal(hit, 0);
-	assert_int_equal(reused, 0);
+	keyed("head", &cfg, 0, 0);
 	assert_true(memo_holds("src/"));
 	assert_true(memo_holds("src/sub/"));
 	assert_true(memo_holds("tests/")); /* absent, and so stated */
 	assert_true(memo_holds("src/sub/c.c"));
 	assert_false(memo_holds("src/b.h"));
-	key_and_store("head", &cfg, &hit, &reused);
-	assert_int_equal(hit, 1);
-	assert_int_equal(reused, 1);
+	keyed("head", &cfg, 1, 1);
 
 	/* a file changed in place changes no folder: listed from the key, a
 	 * miss, and stored with its new state, which replays */
 	hw_test_write("src/a.c", "int a2;\n", 8);
-	key_and_store("head", &cfg, &hit, &reused);
-	assert_int_equal(hit, 0);
-	assert_int_equal(reused, 1);
-	key_and_store("head", &cfg, &hit, &reused);
-	assert_int_equal(hit, 1);
+	keyed("head", &cfg, 0, 1);
+	keyed("head", &cfg, 1, -1);
 
 	/* a file added to a folder, to a folder below it, or a root that
 	 * appears: walked again, seen, and stored */
 	hw_test_write("src/new.c", "int n;\n", 7);
-	key_and_store("head", &cfg, &hit, &reused);
-	assert_int_equal(hit, 0);
-	assert_int_equal(reused, 0);
+	keyed("head", &cfg, 0, 0);
 	assert_true(memo_holds("src/new.c"));
 	age("src");
-	key_and_store("head", &cfg, &hit, &reused);
-	assert_int_equal(reused, 0); /* the folder's time changed again */
-	key_and_store("head", &cfg, &hit, &reused);
-	assert_int_equal(hit, 1);
-	assert_int_equal(reused, 1);
+	keyed("head", &cfg, -1, 0);
+	keyed("head", &cfg, 1, 1);
 	hw_test_write("src/sub/d.c", "int d;\n", 7);
-	key_and_store("head", &cfg, &hit, &reused);
-	assert_int_equal(reused, 0);
+	keyed("head", &cfg, -1, 0);
 	assert_true(memo_holds("src/sub/d.c"));
 	assert_int_equal(hw_mkdir_p("tests"), HW_OK);
 	hw_test_write("tests/t.c", "int t;\n", 7);
-	key_and_store("head", &cfg, &hit, &reused);
-	assert_int_equal(hit, 0);
-	assert_int_equal(reused, 0);
+	keyed("head", &cfg, 0, 0);
 	assert_true(memo_holds("tests/t.c"));
 
 	/* another head (here: the config that selects .h files too) is never
@@ -476,30 +466,33 @@ static void test_memo_lists_the_stored_files_only_while_no_folder_changed(
 	age("src");
 	age("src/sub");
 	age("tests");
-	key_and_store("head", &cfg, &hit, &reused);
-	key_and_store("head", &cfg, &hit, &reused);
-	assert_int_equal(reused, 1);
+	keyed("head", &cfg, -1, -1);
+	keyed("head", &cfg, -1, 1);
 	cfg.sources = c_and_h;
-	key_and_store("head with .h", &cfg, &hit, &reused);
-	assert_int_equal(hit, 0);
-	assert_int_equal(reused, 0);
+	keyed("head with .h", &cfg, 0, 0);
 	assert_true(memo_holds("src/b.h"));
-	key_and_store("head with .h", &cfg, &hit, &reused);
-	assert_int_equal(hit, 1);
-	assert_int_equal(reused, 1);
+	keyed("head with .h", &cfg, 1, 1);
 
 	/* a walk that said something (a broken link) leaves no listing to
 	 * reuse: the next key walks, and replays */
 	assert_int_equal(symlink("nowhere.c", "src/broken.c"), 0);
-	key_and_store("head with .h", &cfg, &hit, &reused);
-	assert_int_equal(hit, 0);
+	keyed("head with .h", &cfg, 0, -1);
 	age("src");
-	key_and_store("head with .h", &cfg, &hit, &reused);
-	key_and_store("head with .h", &cfg, &hit, &reused);
-	assert_int_equal(hit, 1);
-	assert_int_equal(reused, 0);
+	keyed("head with .h", &cfg, -1, -1);
+	keyed("head with .h", &cfg, 1, 0);
 	assert_int_equal(unlink("src/broken.c"), 0);
 	age("src");
+
+	/* a memo damaged where only the checksum sees it (its output's last
+	 * byte) is checked on the job's thread: no replay, no listing */
+	keyed("head with .h", &cfg, -1, -1);
+	keyed("head with .h", &cfg, 1, 1);
+	assert_int_equal(hw_file_read(&file, "memo", 1 << 24), HW_OK);
+	assert_int_equal(file.data[file.len - 9], '\n');
+	file.data[file.len - 9] ^= 1;
+	hw_test_write("memo", file.data, file.len);
+	keyed("head with .h", &cfg, 0, 0);
+	keyed("head with .h", &cfg, 1, 1);
 
 	/* a stored listing that does not read back (cut strings, a state
 	 * short of its 56 bytes, an empty path) is walked instead, and the
@@ -516,13 +509,9 @@ static void test_memo_lists_the_stored_files_only_while_no_folder_changed(
 		assert_int_equal(hw_memo_store(&m, "memo", &out, &err, 0),
 				 HW_OK);
 		hw_memo_free(&m);
-		key_and_store("head with .h", &cfg, &hit, &reused);
-		assert_int_equal(hit, 0);
-		assert_int_equal(reused, 0);
+		keyed("head with .h", &cfg, 0, 0);
 		assert_true(memo_holds("src/b.h"));
-		key_and_store("head with .h", &cfg, &hit, &reused);
-		assert_int_equal(hit, 1);
-		assert_int_equal(reused, 1);
+		keyed("head with .h", &cfg, 1, 1);
 	}
 
 	/* a folder's times count for the racy check like a file's: a file
