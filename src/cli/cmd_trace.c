@@ -446,6 +446,8 @@ static int trace_memo(hw_cli *cli, trace_opts *o, hw_buf *out, int *written)
 		    (code == HW_EXIT_OK && write_bytes(o, m.out, m.olen)))
 			code = hw_cli_error(HW_EIO);
 		*written = 1;
+		if (hw_memo_refresh(&m, HW_MEMO_PATH) != HW_OK)
+			hw_error_clear(); /* a cache: the next run walks */
 		goto done;
 	}
 	/* a whole run: it may start again, and then takes the key */

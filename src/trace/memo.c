@@ -9,8 +9,10 @@
  * stored key with the fresh one byte for byte, so two different states can
  * never share a result. The memo file holds that key, the exit code and the
  * bytes the run wrote to stderr and to its output, where in the key the
- * sources' listing lies (hw_scan_state_finish reuses it), and a 64-bit
- * checksum of all of it; anything that does not read back whole is a miss.
+ * sources' files lie and the state of every folder walked to find them
+ * (not part of the key: hw_scan_state_finish lists the files from the key
+ * again while those folders are unchanged), and a 64-bit checksum of all
+ * of it; anything that does not read back whole is a miss.
  *
  * The stored memo is mapped (its pages populated in one call) and checked
  * before anything is added to the key, and each part of the fresh key is compared with
@@ -42,7 +44,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MEMO_MAGIC "hwledger-memo/2\n"
+#define MEMO_MAGIC "hwledger-memo/3\n"
 #define MEMO_MAGIC_LEN 16
 #define RACY_NS 1000000000LL
 
@@ -67,9 +69,9 @@ static uint64_t get_u64(const unsigned char *p)
  * hw_memo_check's to say. */
 static void map_memo(hw_memo *m, const char *path)
 {
-	const size_t head = MEMO_MAGIC_LEN + 6 * 8;
+	const size_t head = MEMO_MAGIC_LEN + 7 * 8;
 	const unsigned char *p;
-	uint64_t klen, elen, olen, c, soff, slen;
+	uint64_t klen, elen, olen, c, soff, slen, alen;
 	size_t body;
 	struct stat st;
 	void *map;
@@ -96,10 +98,12 @@ static void map_memo(hw_memo *m, const char *path)
 	olen = get_u64(p + MEMO_MAGIC_LEN + 24);
 	soff = get_u64(p + MEMO_MAGIC_LEN + 32);
 	slen = get_u64(p + MEMO_MAGIC_LEN + 40);
+	alen = get_u64(p + MEMO_MAGIC_LEN + 48);
 	body = m->map_len - head - 8;
 	if (memcmp(p, MEMO_MAGIC, MEMO_MAGIC_LEN) != 0 || klen > body ||
-	    elen > body - klen || olen != body - klen - elen || c > 255 ||
-	    soff > klen || slen > klen - soff)
+	    elen > body - klen || olen > body - klen - elen ||
+	    alen != body - klen - elen - olen || c > 255 || soff > klen ||
+	    slen > klen - soff)
 		return; /* mapped but no memo: hw_memo_free unmaps it */
 	m->skey = p + head;
 	m->sklen = klen;
@@ -111,6 +115,8 @@ static void map_memo(hw_memo *m, const char *path)
 	m->elen = elen;
 	m->out = m->errout + elen;
 	m->olen = olen;
+	m->sfolders = (const unsigned char *)m->out + olen;
+	m->sfolders_len = alen;
 	m->differs = 0;
 	m->unchecked = 1;
 }
@@ -120,6 +126,7 @@ void hw_memo_init(hw_memo *m, const char *path)
 {
 	memset(m, 0, sizeof(*m));
 	hw_buf_init(&m->key, 0);
+	hw_buf_init(&m->folders, 0);
 	m->start_ns = now_ns();
 	m->differs = 1;
 	hw_memo_load(m, path);
@@ -152,8 +159,8 @@ void hw_memo_checked(hw_memo *m, int whole)
 		m->err = hw_buf_append(&m->key, m->skey, m->same);
 	m->differs = 1;
 	m->unchecked = 0;
-	m->skey = m->ssrc = NULL;
-	m->sklen = m->ssrc_len = m->ssrc_off = 0;
+	m->skey = m->ssrc = m->sfolders = NULL;
+	m->sklen = m->ssrc_len = m->ssrc_off = m->sfolders_len = 0;
 }
 
 void hw_memo_load(hw_memo *m, const char *path)
@@ -165,6 +172,7 @@ void hw_memo_load(hw_memo *m, const char *path)
 void hw_memo_free(hw_memo *m)
 {
 	hw_buf_free(&m->key);
+	hw_buf_free(&m->folders);
 	if (m->map)
 		munmap(m->map, m->map_len);
 	m->map = NULL;
@@ -281,14 +289,29 @@ static const void *key_bytes(const hw_memo *m, size_t *len)
 	return m->differs ? (const void *)m->key.data : (const void *)m->skey;
 }
 
-#define HANDOVER_MAGIC "hwledger-mkey/2\n"
+/* Implements: FR-TRACE-007 */
+void hw_memo_set_folders(hw_memo *m, const void *p, size_t n,
+			 long long newest_ns)
+{
+	hw_buf_clear(&m->folders);
+	/* a folder changed within the last tick could change again unseen:
+	 * its listing is not kept (the result still may be) */
+	if (m->err || newest_ns > m->start_ns - RACY_NS)
+		return;
+	if (hw_buf_append(&m->folders, p, n) != HW_OK) {
+		hw_error_clear();
+		hw_buf_clear(&m->folders);
+	}
+}
+
+#define HANDOVER_MAGIC "hwledger-mkey/3\n"
 /* what /proc/self/fd shows for it */
 #define HANDOVER_NAME "/memfd:hwledger-memo-key"
 
 /* Implements: FR-TRACE-007 */
 int hw_memo_hand_over(const hw_memo *m)
 {
-	size_t klen, head = MEMO_MAGIC_LEN + 6 * 8;
+	size_t klen, head = MEMO_MAGIC_LEN + 7 * 8;
 	const void *key = key_bytes(m, &klen);
 	hw_buf b;
 	char num[16];
@@ -297,7 +320,7 @@ int hw_memo_hand_over(const hw_memo *m)
 	if (m->err)
 		return -1;
 	hw_buf_init(&b, 0);
-	err = hw_buf_reserve(&b, head + klen + 8);
+	err = hw_buf_reserve(&b, head + klen + m->folders.len + 8);
 	if (!err)
 		err = hw_buf_append(&b, HANDOVER_MAGIC, MEMO_MAGIC_LEN);
 	put_u64(&b, &err, (uint64_t)getpid());
@@ -306,8 +329,11 @@ int hw_memo_hand_over(const hw_memo *m)
 	put_u64(&b, &err, klen);
 	put_u64(&b, &err, m->src_off);
 	put_u64(&b, &err, m->src_len);
+	put_u64(&b, &err, m->folders.len);
 	if (!err && klen)
 		err = hw_buf_append(&b, key, klen);
+	if (!err && m->folders.len)
+		err = hw_buf_append(&b, m->folders.data, m->folders.len);
 	put_u64(&b, &err, hw_hash64(b.data, b.len));
 	/* no MFD_CLOEXEC: the descriptor is for the exec that follows */
 	if (!err && (fd = memfd_create(HANDOVER_NAME + 7, 0)) >= 0) {
@@ -327,13 +353,13 @@ int hw_memo_take_over(hw_memo *m)
 {
 	/* hwledger-sast-ignore FF1053: a number, checked, naming our own fd */
 	const char *v = getenv(HW_MEMO_FD_ENV);
-	const size_t head = MEMO_MAGIC_LEN + 6 * 8;
+	const size_t head = MEMO_MAGIC_LEN + 7 * 8;
 	unsigned char *p = NULL;
 	struct stat st;
 	char *end, link[64], target[64];
 	ssize_t n;
 	long fd;
-	uint64_t klen, soff, slen;
+	uint64_t klen, soff, slen, alen;
 	int ok = 0;
 
 	if (!v)
@@ -357,15 +383,22 @@ int hw_memo_take_over(hw_memo *m)
 	klen = get_u64(p + MEMO_MAGIC_LEN + 24);
 	soff = get_u64(p + MEMO_MAGIC_LEN + 32);
 	slen = get_u64(p + MEMO_MAGIC_LEN + 40);
+	alen = get_u64(p + MEMO_MAGIC_LEN + 48);
 	if (memcmp(p, HANDOVER_MAGIC, MEMO_MAGIC_LEN) != 0 ||
 	    get_u64(p + MEMO_MAGIC_LEN) != (uint64_t)getpid() ||
-	    klen != (uint64_t)st.st_size - head - 8 || soff > klen ||
+	    klen > (uint64_t)st.st_size - head - 8 ||
+	    alen != (uint64_t)st.st_size - head - 8 - klen || soff > klen ||
 	    slen > klen - soff ||
 	    get_u64(p + st.st_size - 8) != hw_hash64(p, (size_t)st.st_size - 8))
 		goto done;
 	hw_buf_clear(&m->key);
-	if (hw_buf_append(&m->key, p + head, (size_t)klen) != HW_OK) {
+	hw_buf_clear(&m->folders);
+	if (hw_buf_append(&m->key, p + head, (size_t)klen) != HW_OK ||
+	    hw_buf_append(&m->folders, p + head + klen, (size_t)alen) !=
+		    HW_OK) {
 		hw_error_clear();
+		hw_buf_clear(&m->key);
+		hw_buf_clear(&m->folders);
 		goto done;
 	}
 	m->start_ns = (long long)get_u64(p + MEMO_MAGIC_LEN + 8);
@@ -382,6 +415,24 @@ done:
 }
 
 /* Implements: FR-TRACE-007 */
+int hw_memo_refresh(const hw_memo *m, const char *path)
+{
+	hw_buf out, err;
+
+	if (!hw_memo_hit(m) || m->listed_from_key || !m->folders.len)
+		return HW_OK;
+	/* views of the stored bytes, which stay mapped while the new file
+	 * takes the old one's name */
+	hw_buf_init(&out, 0);
+	hw_buf_init(&err, 0);
+	out.data = (char *)m->out;
+	out.len = m->olen;
+	err.data = (char *)m->errout;
+	err.len = m->elen;
+	return hw_memo_store(m, path, &out, &err, m->code);
+}
+
+/* Implements: FR-TRACE-007 */
 int hw_memo_store(const hw_memo *m, const char *path, const hw_buf *out,
 		  const hw_buf *errout, int code)
 {
@@ -393,8 +444,8 @@ int hw_memo_store(const hw_memo *m, const char *path, const hw_buf *out,
 	if (m->err || m->newest_ns > m->start_ns - RACY_NS)
 		return HW_OK; /* racily clean inputs: not stored */
 	hw_buf_init(&b, 0);
-	err = hw_buf_reserve(&b, MEMO_MAGIC_LEN + 7 * 8 + klen + errout->len +
-					 out->len);
+	err = hw_buf_reserve(&b, MEMO_MAGIC_LEN + 8 * 8 + klen + errout->len +
+					 out->len + m->folders.len);
 	if (!err)
 		err = hw_buf_append(&b, MEMO_MAGIC, MEMO_MAGIC_LEN);
 	put_u64(&b, &err, klen);
@@ -403,12 +454,15 @@ int hw_memo_store(const hw_memo *m, const char *path, const hw_buf *out,
 	put_u64(&b, &err, out->len);
 	put_u64(&b, &err, m->src_off);
 	put_u64(&b, &err, m->src_len);
+	put_u64(&b, &err, m->folders.len);
 	if (!err && klen)
 		err = hw_buf_append(&b, key, klen);
 	if (!err)
 		err = hw_buf_append(&b, errout->data, errout->len);
 	if (!err)
 		err = hw_buf_append(&b, out->data, out->len);
+	if (!err && m->folders.len)
+		err = hw_buf_append(&b, m->folders.data, m->folders.len);
 	put_u64(&b, &err, hw_hash64(b.data, b.len));
 	if (!err)
 		err = hw_file_write_cache(path, b.data, b.len);

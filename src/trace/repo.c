@@ -85,9 +85,10 @@ static char *glob_root(const char *glob)
  * NULL and errno in err when it cannot be opened). */
 typedef struct sink {
 	int (*take)(void *ctx, char *path);
-	int (*folder)(void *ctx, const char *dir, const struct stat *st,
-		      int err);
 	void *ctx;
+	int (*folder)(void *fctx, const char *dir, const struct stat *st,
+		      int err);
+	void *fctx;
 } sink;
 
 static int take_into_set(void *ctx, char *path)
@@ -113,7 +114,7 @@ static int walk(const sink *out, hw_diags *diags, const hw_config *cfg,
 	if (!d) {
 		int why = errno;
 
-		if (out->folder && (err = out->folder(out->ctx, dir, NULL, why)))
+		if (out->folder && (err = out->folder(out->fctx, dir, NULL, why)))
 			return err;
 		if (why == ENOENT || why == ENOTDIR)
 			return HW_OK; /* a glob whose folder does not exist */
@@ -124,7 +125,7 @@ static int walk(const sink *out, hw_diags *diags, const hw_config *cfg,
 		struct stat st;
 		int rc = fstat(dirfd(d), &st);
 
-		err = out->folder(out->ctx, dir, rc == 0 ? &st : NULL,
+		err = out->folder(out->fctx, dir, rc == 0 ? &st : NULL,
 				  rc == 0 ? 0 : errno);
 	}
 	while (!err && (e = readdir(d)) != NULL) {
@@ -222,10 +223,14 @@ static int select_files(const sink *out, hw_diags *diags,
 	return err;
 }
 
-/* The selected paths, sorted. */
-static int select_sorted(pathset *out, hw_diags *diags, const hw_config *cfg)
+/* The selected paths, sorted; folder (when set) is told each folder's
+ * state. */
+static int select_sorted(pathset *out, hw_diags *diags, const hw_config *cfg,
+			 int (*folder)(void *, const char *,
+				       const struct stat *, int),
+			 void *fctx)
 {
-	sink to_set = {take_into_set, NULL, out};
+	sink to_set = {take_into_set, out, folder, fctx};
 	int err = select_files(&to_set, diags, cfg);
 
 	if (!err && out->n)
@@ -252,29 +257,32 @@ static int threads_wanted(size_t files)
  * The sources' state for a memo's key (FR-TRACE-007). On a warm run this
  * is most of the work: a stat per file, each a system call of microseconds.
  * A second thread lists the files while the caller builds the rest of the
- * key, and hands them on in blocks as they fill; the caller stats each
- * block published, and the second thread joins in once it is done. The
- * files are listed by a walk, or taken from the stored key when no folder
- * of it changed; then each state is compared where it is stored, and kept
- * only from the first one in a block that differs (on this VM each page of
- * fresh memory costs a fault of ~10 us, several stats' worth).
+ * key, and hands them on in blocks; the caller stats each block published,
+ * and the second thread joins in once it is done.
  *
- * In the key, a folder is its path and a slash ("./" for the top), which
- * no file's path ends in; then its state, taken before its listing is read.
+ * The files are listed from the stored key when every folder the stored
+ * run walked still has the state it had (adding, removing or renaming an
+ * entry changes a folder's mtime and ctime): no folder is read, no glob
+ * matched, no path built or sorted, and each state is compared where it is
+ * stored and kept only from the first one in a block that differs (on this
+ * VM each page of fresh memory costs a fault of ~10 us, several stats'
+ * worth). Else the folders are walked, each one's state taken before its
+ * listing is read, and the files sorted. The folders are not part of the
+ * key: a folder that changed without changing what is selected (a build
+ * output beside the sources) costs a walk, not a miss.
  */
 #define BLOCK_ENTRIES 128
 
 typedef struct state_block {
-	struct state_block *next; /* in the listing's order; set under lock */
+	struct state_block *next; /* in path order; set under lock */
 	int claimed;              /* taken by a thread to stat (atomic) */
 	int failed;               /* no memory for state */
 	unsigned n;
 	const char *path[BLOCK_ENTRIES];
-	/* a reused listing's: the entry's state in the stored key */
+	/* a reused listing's: the file's state in the stored key */
 	const unsigned char *stored[BLOCK_ENTRIES];
-	unsigned char folder[BLOCK_ENTRIES]; /* state taken in the listing */
 	/* this run's states: a walk's always, a reused listing's from the
-	 * first entry of the block whose state differs */
+	 * first file of the block whose state differs */
 	hw_memo_file *state;
 } state_block;
 
@@ -287,6 +295,8 @@ struct hw_scan_state_job {
 	state_block *head;
 	state_block *tail;   /* the lister's: being filled, not yet published */
 	state_block **link;  /* the lister's: where the next block goes */
+	hw_buf folders;      /* the folders' states, as hw_memo_set_folders */
+	long long newest;    /* the latest time among them */
 	hw_diags diags;
 	int err;
 	int listed;          /* every block is published; err is set */
@@ -308,11 +318,10 @@ static void publish(hw_scan_state_job *j, state_block *b, int listed)
 	pthread_mutex_unlock(&j->lock);
 }
 
-/* Adds an entry, publishing the block it fills. A walk's entries come with
- * state for their block (a folder's set here); a reused one's with the
- * stored state. */
+/* Adds a file (with its stored state when listed from the key), publishing
+ * the block it fills. */
 static int add_entry(hw_scan_state_job *j, const char *path,
-		     const hw_memo_file *folder, const unsigned char *stored)
+		     const unsigned char *stored)
 {
 	state_block *b = j->tail;
 
@@ -331,79 +340,139 @@ static int add_entry(hw_scan_state_job *j, const char *path,
 	}
 	b->path[b->n] = path;
 	b->stored[b->n] = stored;
-	if (folder) {
-		b->folder[b->n] = 1;
-		if (b->state)
-			b->state[b->n] = *folder;
-	}
 	b->n++;
 	return HW_OK;
 }
 
-static int take_into_blocks(void *ctx, char *path)
+static void note_newest(hw_scan_state_job *j, const hw_memo_file *f)
 {
-	int err = path ? add_entry(ctx, path, NULL, NULL)
-		       : hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
-
-	if (err)
-		free(path);
-	return err;
+	if (!f->v[0]) { /* mtime and ctime of a folder that could be read */
+		if (f->v[2] > j->newest)
+			j->newest = f->v[2];
+		if (f->v[3] > j->newest)
+			j->newest = f->v[3];
+	}
 }
 
-static int folder_into_blocks(void *ctx, const char *dir,
-			      const struct stat *st, int stat_errno)
+/* A folder the walk is about to read: its path and a slash ("./" for the
+ * top), which no file's path ends in, and its state. */
+static int folder_seen(void *ctx, const char *dir, const struct stat *st,
+		       int stat_errno)
 {
-	char *key = *dir ? hw_path_join(dir, "") : hw_strdup("./");
+	hw_scan_state_job *j = ctx;
 	hw_memo_file f;
+	int err;
 
 	hw_memo_state(&f, st, stat_errno);
-	if (!key)
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
-	if (add_entry(ctx, key, &f, NULL)) {
-		free(key);
-		return HW_ENOMEM;
-	}
-	return HW_OK;
+	note_newest(j, &f);
+	if (*dir)
+		err = hw_buf_puts(&j->folders, dir) ||
+		      hw_buf_append(&j->folders, "/", 2);
+	else
+		err = hw_buf_append(&j->folders, "./", 3);
+	return err ? HW_ENOMEM : hw_buf_append(&j->folders, &f, sizeof(f));
 }
 
 /*
- * The stored key's entries, when they read back whole and each folder in
- * them has the state it had: 1, with every entry added (a path is a string
- * of the mapped memo), or HW_ENOMEM. 0, with nothing added, else.
+ * Calls each entry of a stored listing (p, n: a string and the 56 bytes of
+ * a state, repeated; folder entries end in '/', files never) with the
+ * string and its state: 0 when every one reads back whole and of its kind
+ * and fn said 0 to each, else what fn said or -1.
  */
-static int reuse_listing(hw_scan_state_job *j, const unsigned char *from,
-			 size_t len)
+static int each_entry(const unsigned char *p, size_t n, int folders,
+		      int (*fn)(void *, const char *, const unsigned char *),
+		      void *ctx)
 {
-	const unsigned char *p, *end = from + len;
+	const unsigned char *end = p + n;
+
+	while (p < end) {
+		const unsigned char *nul = memchr(p, 0, (size_t)(end - p));
+		int rc;
+
+		if (!nul || nul == p || (nul[-1] == '/') != folders ||
+		    (size_t)(end - nul - 1) < sizeof(hw_memo_file))
+			return -1;
+		if ((rc = fn(ctx, (const char *)p, nul + 1)))
+			return rc;
+		p = nul + 1 + sizeof(hw_memo_file);
+	}
+	return 0;
+}
+
+static int folder_unchanged(void *ctx, const char *dir,
+			    const unsigned char *stored)
+{
 	hw_memo_file now;
 	struct stat st;
+	int rc = stat(dir, &st);
 
-	for (p = from; p < end;) {
-		const unsigned char *nul = memchr(p, 0, (size_t)(end - p));
+	(void)ctx;
+	hw_memo_state(&now, rc == 0 ? &st : NULL, rc == 0 ? 0 : errno);
+	return memcmp(&now, stored, sizeof(now)) != 0;
+}
 
-		if (!nul || nul == p || (size_t)(end - nul - 1) < sizeof(now))
-			return 0;
-		if (nul[-1] == '/') {
-			int rc = stat((const char *)p, &st);
+static int folder_noted(void *ctx, const char *dir,
+			const unsigned char *stored)
+{
+	hw_memo_file f;
 
-			hw_memo_state(&now, rc == 0 ? &st : NULL,
-				      rc == 0 ? 0 : errno);
-			if (memcmp(&now, nul + 1, sizeof(now)) != 0)
-				return 0;
-		}
-		p = nul + 1 + sizeof(now);
-	}
+	(void)dir;
+	memcpy(&f, stored, sizeof(f));
+	note_newest(ctx, &f);
+	return 0;
+}
+
+static int file_well_formed(void *ctx, const char *path,
+			    const unsigned char *stored)
+{
+	(void)ctx;
+	(void)path;
+	(void)stored;
+	return 0;
+}
+
+static int file_listed(void *ctx, const char *path,
+		       const unsigned char *stored)
+{
+	return add_entry(ctx, path, stored) ? HW_ENOMEM : 0;
+}
+
+/*
+ * The stored run's files, when its listing reads back whole and each folder
+ * it walked has the state it had: 1, with every file added (a path is a
+ * string of the mapped memo), or HW_ENOMEM. 0, with nothing added, else.
+ */
+static int reuse_listing(hw_scan_state_job *j, const hw_memo *m)
+{
+	int rc;
+
+	if (!m->sfolders_len ||
+	    each_entry(m->sfolders, m->sfolders_len, 1, folder_unchanged,
+		       NULL) != 0 ||
+	    each_entry(m->ssrc, m->ssrc_len, 0, file_well_formed, NULL) != 0)
+		return 0;
+	if (hw_buf_append(&j->folders, m->sfolders, m->sfolders_len))
+		return HW_ENOMEM;
+	each_entry(m->sfolders, m->sfolders_len, 1, folder_noted, j);
 	j->reused = 1;
-	for (p = from; p < end;) {
-		const unsigned char *nul = memchr(p, 0, (size_t)(end - p));
+	rc = each_entry(m->ssrc, m->ssrc_len, 0, file_listed, j);
+	return rc ? HW_ENOMEM : 1;
+}
 
-		memcpy(&now, nul + 1, sizeof(now));
-		if (add_entry(j, (const char *)p, nul[-1] == '/' ? &now : NULL,
-			      nul + 1))
-			return HW_ENOMEM;
-		p = nul + 1 + sizeof(now);
+/* Walks the folders, then lists the files in path order. */
+static int walk_listing(hw_scan_state_job *j)
+{
+	pathset paths = {0};
+	size_t i;
+	int err = select_sorted(&paths, &j->diags, j->cfg, folder_seen, j);
+
+	for (i = 0; !err && i < paths.n; i++) {
+		if ((err = add_entry(j, paths.v[i], NULL)))
+			break;
+		paths.v[i] = NULL; /* the block owns it */
 	}
-	return 1;
+	pathset_free(&paths);
+	return err;
 }
 
 static void stat_block(state_block *b)
@@ -412,14 +481,8 @@ static void stat_block(state_block *b)
 	struct stat st;
 
 	for (unsigned i = 0; i < b->n; i++) {
-		int rc;
+		int rc = stat(b->path[i], &st);
 
-		if (b->folder[i]) { /* its state came with the listing */
-			if (b->state && b->stored[i])
-				memcpy(&b->state[i], b->stored[i], sizeof(f));
-			continue;
-		}
-		rc = stat(b->path[i], &st);
 		hw_memo_state(&f, rc == 0 ? &st : NULL, rc == 0 ? 0 : errno);
 		if (!b->state) { /* a reused listing's, the same so far */
 			if (memcmp(&f, b->stored[i], sizeof(f)) == 0)
@@ -461,7 +524,6 @@ static void stat_blocks(hw_scan_state_job *j)
 static void *state_run(void *arg)
 {
 	hw_scan_state_job *j = arg;
-	sink to_blocks = {take_into_blocks, folder_into_blocks, j};
 	const hw_memo *m;
 	int err;
 
@@ -472,11 +534,9 @@ static void *state_run(void *arg)
 	pthread_mutex_unlock(&j->lock);
 	if (m) /* checked here, or by the caller already */
 		j->whole = m->unchecked ? hw_memo_check(m) : m->skey != NULL;
-	err = m && j->whole && m->ssrc_len
-		      ? reuse_listing(j, m->ssrc, m->ssrc_len)
-		      : 0;
+	err = m && j->whole ? reuse_listing(j, m) : 0;
 	if (err == 0)
-		err = select_files(&to_blocks, &j->diags, j->cfg);
+		err = walk_listing(j);
 	else if (err == 1)
 		err = HW_OK;
 	pthread_mutex_lock(&j->lock);
@@ -501,6 +561,10 @@ static void free_blocks(hw_scan_state_job *j)
 	j->link = &j->head;
 	j->reused = j->listed = 0;
 	j->err = HW_OK;
+	j->newest = 0;
+	hw_buf_clear(&j->folders);
+	hw_diags_free(&j->diags);
+	hw_diags_init(&j->diags);
 }
 
 /* Implements: FR-TRACE-007 */
@@ -512,6 +576,7 @@ hw_scan_state_job *hw_scan_state_start(const hw_config *cfg)
 		return NULL;
 	j->cfg = cfg;
 	j->link = &j->head;
+	hw_buf_init(&j->folders, 0);
 	hw_diags_init(&j->diags);
 	pthread_mutex_init(&j->lock, NULL);
 	pthread_cond_init(&j->more, NULL);
@@ -578,7 +643,12 @@ int hw_scan_state_finish(hw_scan_state_job *j, hw_memo *m)
 		hw_error_set(err, NULL, 0, 0,
 			     "cannot list the sources: out of memory");
 	m->src_off = from;
-	m->src_len = j->diags.n ? 0 : hw_memo_len(m) - from;
+	m->src_len = hw_memo_len(m) - from;
+	/* a walk that said something (a broken link, an unreadable folder)
+	 * depends on more than its folders: its files are walked for again */
+	if (!j->diags.n)
+		hw_memo_set_folders(m, j->folders.data, j->folders.len,
+				    j->newest);
 	hw_memo_add_str(m, "notes");
 	for (size_t i = 0; !err && i < j->diags.n; i++) {
 		char pos[64];
@@ -592,6 +662,7 @@ int hw_scan_state_finish(hw_scan_state_job *j, hw_memo *m)
 	free_blocks(j);
 	pthread_cond_destroy(&j->more);
 	pthread_mutex_destroy(&j->lock);
+	hw_buf_free(&j->folders);
 	hw_diags_free(&j->diags);
 	free(j);
 	return err;
@@ -895,7 +966,7 @@ int hw_scan_repo(hw_scan *scan, const hw_config *cfg, const char *index_path)
 	memset(scan, 0, sizeof(*scan));
 	hw_diags_init(&scan->diags);
 	memset(&j, 0, sizeof(j));
-	if ((err = select_sorted(&paths, &scan->diags, cfg)))
+	if ((err = select_sorted(&paths, &scan->diags, cfg, NULL, NULL)))
 		goto cleanup;
 	scan->files = calloc(paths.n ? paths.n : 1, sizeof(*scan->files));
 	j.dirty = calloc(paths.n ? paths.n : 1, 1);

@@ -129,11 +129,16 @@ typedef struct hw_memo {
 	size_t map_len;
 	const unsigned char *skey; /* in map: the stored key */
 	size_t sklen;
-	/* the sources' entries (hw_scan_state_finish) in this key and in the
-	 * stored one; a length of 0 when there are none to reuse */
+	/* the sources' files (hw_scan_state_finish) in this key and in the
+	 * stored one, and the folders walked to find them, each a path ending
+	 * in '/' and its state (not part of the key); folders empty when the
+	 * files are not to be listed from the key again */
 	size_t src_off, src_len;
+	hw_buf folders;
 	const unsigned char *ssrc;
 	size_t ssrc_off, ssrc_len;
+	const unsigned char *sfolders;
+	size_t sfolders_len;
 	int listed_from_key; /* this key's files are the stored key's */
 	int unchecked;       /* mapped, its checksum not yet checked */
 	/* the stored result, valid when hw_memo_hit and until hw_memo_free */
@@ -166,6 +171,14 @@ void hw_memo_checked(hw_memo *m, int whole);
 void hw_memo_free(hw_memo *m);
 /* The length of the key so far. */
 size_t hw_memo_len(const hw_memo *m);
+/*
+ * The folders' states that let the next run list this key's files again
+ * (p, n: entries of a path ending in '/' and its hw_memo_file), stored with
+ * the memo unless one changed at newest_ns, less than a second before the
+ * key was begun.
+ */
+void hw_memo_set_folders(hw_memo *m, const void *p, size_t n,
+			 long long newest_ns);
 /* A string of the key (NULL is a value of its own). */
 void hw_memo_add_str(hw_memo *m, const char *s);
 /*
@@ -183,21 +196,21 @@ void hw_memo_add_stat(hw_memo *m, const char *path, const struct stat *st,
 		      int stat_errno);
 void hw_memo_add_file(hw_memo *m, const char *path);
 /*
- * The state of every folder walked and every file cfg selects, and the
- * walk's diagnostics, as hw_scan_repo would select them, gathered on a
- * second thread while the caller builds the rest of its key:
+ * The state of every file cfg selects, in path order, and the walk's
+ * diagnostics, as hw_scan_repo would select them, gathered on a second
+ * thread while the caller builds the rest of its key:
  * hw_scan_state_start starts it (cfg must outlive the job),
  * hw_scan_state_go hands it m's stored memo, which must outlive the job,
  * hw_scan_state_finish joins in the stats, waits, adds it all to
- * m (in the walk's order, which is the same from one run to the next while
- * no folder changes) and frees the job. start returns NULL only when out of
- * memory; finish takes NULL as that.
+ * m, with the state of every folder walked (hw_memo_set_folders), and frees
+ * the job. start returns NULL only when out of memory; finish takes NULL as
+ * that.
  *
- * A folder's listing changes its mtime and ctime: when every folder of the
- * stored key has the state it had, the stored key's files are the ones a
- * walk would select, and they are statted without reading a folder (used
- * only when the rest of the key is equal to the stored one up to them, and
- * the stored walk said nothing).
+ * A folder's listing changes its mtime and ctime: when every folder the
+ * stored run walked has the state it had, the stored key's files are the
+ * ones a walk would select, and they are statted without reading a folder
+ * (used only when the rest of the key is equal to the stored one up to
+ * them, and the stored walk said nothing).
  */
 typedef struct hw_scan_state_job hw_scan_state_job;
 hw_scan_state_job *hw_scan_state_start(const hw_config *cfg);
@@ -229,6 +242,12 @@ int hw_memo_take_over(hw_memo *m);
  */
 int hw_memo_store(const hw_memo *m, const char *path, const hw_buf *out,
 		  const hw_buf *errout, int code);
+/*
+ * After a replay whose files were found by a walk (a folder changed, but
+ * not what the config selects), stores the same result again with the
+ * folders' new states, so that the next run lists the files from the key.
+ */
+int hw_memo_refresh(const hw_memo *m, const char *path);
 
 /* ---- test results ------------------------------------------------------ */
 

@@ -131,6 +131,13 @@ test_memo_replays_an_unchanged_run_and_sees_every_change() {
   [ "$OUT" = "$a" ] || { echo "replay differs from the run"; return 1; }
   [ "$(grep -v '^hwledger: no input changed' <<<"$ERR")" = "$w" ] ||
     { echo "replayed diagnostics differ: $ERR"; return 1; }
+  # a file no glob selects, beside the sources, changes a folder but not
+  # the result: still a replay
+  echo "notes" > src/NOTES.txt
+  run "$HW" -v trace "${TRACE_INPUTS[@]}"
+  expect_err "replayed .hwledger/trace.memo"
+  [ "$OUT" = "$a" ] || { echo "replay differs"; return 1; }
+  rm src/NOTES.txt
   # another format, another output file or another date is another key
   run "$HW" -v trace "${TRACE_INPUTS[@]}" --format json
   expect_err "4 files (0 scanned, 4 from the index)"
