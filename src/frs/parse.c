@@ -704,7 +704,7 @@ int hw_frs_load_dir(hw_fr_set *set, hw_diags *diags, const char *dir,
 		h.from = count / 2;
 		h.to = count;
 		h.max_bytes = max_bytes;
-		started = pthread_create(&h.tid, NULL, half_run, &h) == 0;
+		started = hw_thread_start(&h.tid, half_run, &h, 0) == 0;
 		if (started)
 			mid = count / 2;
 	}
@@ -743,7 +743,7 @@ int hw_frs_load_begin(hw_frs_loader *l, hw_fr_set *set, const char *dir,
 	l->max_bytes = max_bytes;
 	hw_diags_init(&l->diags);
 	l->threaded = hw_two_threads(2, 2) &&
-		      pthread_create(&l->tid, NULL, loader_run, l) == 0;
+		      hw_thread_start(&l->tid, loader_run, l, 0) == 0;
 	if (!l->threaded)
 		loader_run(l);
 	return HW_OK;

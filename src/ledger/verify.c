@@ -172,7 +172,7 @@ static int verify_events(hw_verify_report *r, const hw_event_list *list,
 	if (nthreads < 1 || list->n < 512)
 		nthreads = 1;
 	for (int t = 1; t < nthreads; t++) {
-		if (pthread_create(&tids[t], NULL, worker, &w) != 0)
+		if (hw_thread_start(&tids[t], worker, &w, (unsigned)t - 1) != 0)
 			break;
 		started = t;
 	}

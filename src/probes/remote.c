@@ -183,7 +183,7 @@ int hw_probe_remote(hw_probe *results, const char *const *hosts, size_t n,
 	if (!t)
 		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
 	for (int k = 0; k < size; k++)
-		if (pthread_create(&t[k], NULL, worker, &pl) == 0)
+		if (hw_thread_start(&t[k], worker, &pl, (unsigned)k) == 0)
 			started++;
 	if (!started)
 		worker(&pl);

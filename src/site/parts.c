@@ -80,7 +80,7 @@ int site_part_begin(site_part *p, site *s, int (*job)(site *, void *),
 		part_free(p);
 		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
 	}
-	if (pthread_create(&p->tid, NULL, part_run, p) != 0) {
+	if (hw_thread_start(&p->tid, part_run, p, 0) != 0) {
 		part_free(p);
 		return hw_error_set(HW_EIO, NULL, 0, 0,
 				    "cannot start a thread");

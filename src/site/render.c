@@ -127,7 +127,7 @@ static void rm_tree_at(int dirfd, const char *name, int depth)
 	rm_read(&l, d);
 	second = (rm_half){&l, l.n / 2, l.n};
 	if (hw_two_threads(l.n, 512))
-		threaded = pthread_create(&tid, NULL, rm_half_run, &second) ==
+		threaded = hw_thread_start(&tid, rm_half_run, &second, 0) ==
 			   0;
 	rm_range(&l, 0, threaded ? l.n / 2 : l.n);
 	if (threaded)

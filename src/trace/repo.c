@@ -581,7 +581,7 @@ hw_scan_state_job *hw_scan_state_start(const hw_config *cfg)
 	pthread_mutex_init(&j->lock, NULL);
 	pthread_cond_init(&j->more, NULL);
 	j->threaded = hw_two_threads(2, 2) &&
-		      pthread_create(&j->tid, NULL, state_run, j) == 0;
+		      hw_thread_start(&j->tid, state_run, j, 0) == 0;
 	return j;
 }
 
@@ -891,7 +891,7 @@ static store_job *store_early(const char *index_path)
 	    !hw_two_threads(2, 2) || !(sj = store_new()))
 		return NULL;
 	sj->path = index_path;
-	if (pthread_create(&sj->tid, NULL, store_run, sj) != 0) {
+	if (hw_thread_start(&sj->tid, store_run, sj, 0) != 0) {
 		store_free(sj);
 		return NULL;
 	}
@@ -926,7 +926,7 @@ static int store_begin(hw_scan *scan, hw_index *ix, unsigned char *dirty)
 	sj->dirty = dirty;
 	sj->ready = 1;
 	sj->threaded = hw_two_threads(2, 2) &&
-		       pthread_create(&sj->tid, NULL, store_run, sj) == 0;
+		       hw_thread_start(&sj->tid, store_run, sj, 0) == 0;
 	if (!sj->threaded)
 		store_run(sj);
 	scan->storing = sj;
@@ -1001,7 +1001,7 @@ int hw_scan_repo(hw_scan *scan, const hw_config *cfg, const char *index_path)
 	j.max_bytes = cfg->max_file_bytes;
 	nthreads = threads_wanted(scan->n);
 	for (int t = 1; t < nthreads; t++) {
-		if (pthread_create(&tids[t], NULL, worker, &j) != 0)
+		if (hw_thread_start(&tids[t], worker, &j, (unsigned)t - 1) != 0)
 			break;
 		started = t;
 	}

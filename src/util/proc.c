@@ -146,19 +146,6 @@ int hw_run(hw_cmd_result *r, char *const argv[], double timeout_s,
 	return HW_OK;
 }
 
-/* Implements: FR-SITE-003 */
-int hw_two_threads(size_t units, size_t min)
-{
-	/* hwledger-sast-ignore FF1053: only compared with "1" and "2" */
-	const char *env = getenv("HWLEDGER_THREADS");
-
-	if (env && strcmp(env, "1") == 0)
-		return 0;
-	if (env && strcmp(env, "2") == 0)
-		return units >= 2;
-	return units >= min && sysconf(_SC_NPROCESSORS_ONLN) > 1;
-}
-
 /*
  * The allocator's start-up settings for a command that holds tens of MB of
  * small allocations (a site of 10,000 FRs touches ~85 MB). On a virtual

@@ -14,6 +14,7 @@
 #ifndef HW_UTIL_H
 #define HW_UTIL_H
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -210,6 +211,25 @@ typedef struct hw_cmd_result {
  * for any two units (tests compare the two; output never differs).
  */
 int hw_two_threads(size_t units, size_t min);
+
+/*
+ * pthread_create for a command's k-th helper thread (0 for the first):
+ * the thread starts bound to another CPU the process may use, the k-th
+ * after the caller's, and frees itself to run on any of them before it
+ * calls fn(arg) (src/util/thread.c says why). With one CPU, or where the
+ * binding is refused, it starts as pthread_create would. Returns 0 or an
+ * error number, as pthread_create.
+ */
+int hw_thread_start(pthread_t *tid, void *(*fn)(void *), void *arg,
+		    unsigned k);
+
+/* The CPU that allowed[(position of here) + 1 + k], cyclically, names (the
+ * first's when here is not among them), or -1 with fewer than 2 CPUs. */
+int hw_thread_pick_cpu(const int *allowed, size_t n, int here, unsigned k);
+
+/* In a thread hw_thread_start started: the CPU it was bound to (-1 when
+ * unbound) and, in *first, the CPU it first ran on. -1 in any other. */
+int hw_thread_home(int *first);
 
 /*
  * For a command with a large working set: starts the process again (execv

@@ -2,7 +2,11 @@
  * test_util.c — buffers, UTF-8, errors and diagnostics, files, hashing,
  * JSON and glob matching of the util module.
  */
+/* sched_getaffinity and the CPU_* macros */
+#define _GNU_SOURCE
 #include "harness.h"
+
+#include <sched.h>
 
 #include <signal.h>
 #include <sys/resource.h>
@@ -614,6 +618,100 @@ static void test_dates_parse_and_count_days(void **state)
 	assert_true(hw_date_parse(today, 0, d));
 }
 
+typedef struct helper_seen {
+	void *arg;
+	int home, first;
+	cpu_set_t mask;
+} helper_seen;
+
+static void *note_where_it_ran(void *p)
+{
+	helper_seen *h = p;
+
+	h->arg = p;
+	h->home = hw_thread_home(&h->first);
+	CPU_ZERO(&h->mask);
+	if (sched_getaffinity(0, sizeof(h->mask), &h->mask) != 0)
+		h->home = -2;
+	return p;
+}
+
+static void start_and_join(helper_seen *h, unsigned k)
+{
+	pthread_t tid;
+	void *ret = NULL;
+
+	memset(h, 0, sizeof(*h));
+	assert_int_equal(hw_thread_start(&tid, note_where_it_ran, h, k), 0);
+	assert_int_equal(pthread_join(tid, &ret), 0);
+	assert_ptr_equal(ret, h);     /* fn's result is the thread's */
+	assert_ptr_equal(h->arg, h);  /* and it was given arg */
+}
+
+/* Verifies: FR-CLI-010 */
+static void test_thread_helpers_are_spread_after_the_callers_cpu(void **state)
+{
+	const int two[] = {0, 1}, three[] = {2, 5, 7};
+
+	(void)state;
+	assert_int_equal(hw_thread_pick_cpu(two, 2, 0, 0), 1);
+	assert_int_equal(hw_thread_pick_cpu(two, 2, 1, 0), 0);
+	assert_int_equal(hw_thread_pick_cpu(two, 2, 1, 1), 1);
+	assert_int_equal(hw_thread_pick_cpu(three, 3, 5, 0), 7);
+	assert_int_equal(hw_thread_pick_cpu(three, 3, 5, 1), 2);
+	assert_int_equal(hw_thread_pick_cpu(three, 3, 5, 2), 5);
+	assert_int_equal(hw_thread_pick_cpu(three, 3, 7, 0), 2);
+	/* the caller on a CPU it may no longer use: from the first */
+	assert_int_equal(hw_thread_pick_cpu(three, 3, 3, 0), 2);
+	assert_int_equal(hw_thread_pick_cpu(three, 3, -1, 1), 5);
+	/* one CPU or none: nowhere else to go */
+	assert_int_equal(hw_thread_pick_cpu(three, 1, 2, 0), -1);
+	assert_int_equal(hw_thread_pick_cpu(three, 0, 2, 0), -1);
+}
+
+/* Verifies: FR-CLI-010 */
+static void test_thread_starts_on_another_cpu_then_may_run_on_any(
+	void **state)
+{
+	cpu_set_t mine, one;
+	helper_seen h;
+	int first = 7;
+
+	(void)state;
+	assert_int_equal(sched_getaffinity(0, sizeof(mine), &mine), 0);
+	/* not a helper: no home */
+	assert_int_equal(hw_thread_home(&first), -1);
+	assert_int_equal(first, -1);
+	start_and_join(&h, 0);
+	/* freed to run on every CPU the process may use */
+	assert_true(CPU_EQUAL(&h.mask, &mine));
+	if (CPU_COUNT(&mine) >= 2) {
+		/* bound at its start: it first ran where it was bound, a CPU
+		 * of the process's */
+		assert_true(h.home >= 0);
+		assert_int_equal(h.first, h.home);
+		assert_true(CPU_ISSET(h.home, &mine));
+	} else {
+		assert_int_equal(h.home, -1);
+	}
+	/* a caller held to one CPU starts its helpers unbound, held alike */
+	CPU_ZERO(&one);
+	for (int c = 0; c < CPU_SETSIZE; c++)
+		if (CPU_ISSET(c, &mine)) {
+			CPU_SET(c, &one);
+			break;
+		}
+	assert_int_equal(sched_setaffinity(0, sizeof(one), &one), 0);
+	start_and_join(&h, 1);
+	/* and is not worth a second thread: the CPUs it may use count */
+	assert_int_equal(unsetenv("HWLEDGER_THREADS"), 0);
+	assert_int_equal(hw_two_threads(100, 2), 0);
+	assert_int_equal(sched_setaffinity(0, sizeof(mine), &mine), 0);
+	assert_int_equal(hw_two_threads(100, 2), CPU_COUNT(&mine) > 1);
+	assert_int_equal(h.home, -1);
+	assert_true(CPU_EQUAL(&h.mask, &one));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -641,6 +739,10 @@ int main(void)
 		cmocka_unit_test(test_json_arena_parse_and_spilled_writer),
 		cmocka_unit_test(test_dates_parse_and_count_days),
 		cmocka_unit_test(test_hash64_is_stable_and_sensitive),
+		cmocka_unit_test(
+			test_thread_helpers_are_spread_after_the_callers_cpu),
+		cmocka_unit_test(
+			test_thread_starts_on_another_cpu_then_may_run_on_any),
 		hw_tmp_test(test_atomic_write_failures_keep_the_old_file),
 		cmocka_unit_test(
 			test_file_read_stops_a_file_that_grows_past_its_cap),
