@@ -273,18 +273,42 @@ static int threads_wanted(size_t files)
  */
 #define BLOCK_ENTRIES 128
 
+/* blocks held in the job itself: a reused listing of up to 8,192 files
+ * takes no memory on the lister's thread (glibc would give that thread an
+ * arena of its own: more calls and faults before the first stat) */
+#define JOB_BLOCKS 64
+
 typedef struct state_block {
 	struct state_block *next; /* in path order; set under lock */
 	int claimed;              /* taken by a thread to stat (atomic) */
 	int failed;               /* no memory for state */
 	unsigned n;
-	const char *path[BLOCK_ENTRIES];
-	/* a reused listing's: the file's state in the stored key */
-	const unsigned char *stored[BLOCK_ENTRIES];
+	/* a reused listing's: its first entry in the stored key (a path, its
+	 * NUL and its stored state, n in a row); NULL for a walk's */
+	const unsigned char *entries;
+	char **path; /* a walk's: its paths, owned */
 	/* this run's states: a walk's always, a reused listing's from the
 	 * first file of the block whose state differs */
 	hw_memo_file *state;
 } state_block;
+
+/* A block's i-th path, for i = 0, 1, ... in turn from *at = b->entries,
+ * and its stored state (NULL for a walk's). */
+static const char *block_entry(const state_block *b, unsigned i,
+			       const unsigned char **at,
+			       const unsigned char **stored)
+{
+	const char *path;
+
+	if (!b->entries) {
+		*stored = NULL;
+		return b->path[i];
+	}
+	path = (const char *)*at;
+	*stored = *at + strlen(path) + 1;
+	*at = *stored + sizeof(hw_memo_file);
+	return path;
+}
 
 struct hw_scan_state_job {
 	const hw_config *cfg;
@@ -295,7 +319,11 @@ struct hw_scan_state_job {
 	state_block *head;
 	state_block *tail;   /* the lister's: being filled, not yet published */
 	state_block **link;  /* the lister's: where the next block goes */
-	hw_buf folders;      /* the folders' states, as hw_memo_set_folders */
+	state_block own[JOB_BLOCKS]; /* the first blocks */
+	unsigned nown;       /* how many of them are taken */
+	hw_buf folders;      /* a walk's folders' states, as hw_memo_set_folders */
+	const void *sfolders; /* a reused listing's: the stored ones */
+	size_t sfolders_len;
 	long long newest;    /* the latest time among them */
 	hw_diags diags;
 	int err;
@@ -318,10 +346,30 @@ static void publish(hw_scan_state_job *j, state_block *b, int listed)
 	pthread_mutex_unlock(&j->lock);
 }
 
-/* Adds a file (with its stored state when listed from the key), publishing
- * the block it fills. */
-static int add_entry(hw_scan_state_job *j, const char *path,
-		     const unsigned char *stored)
+static int own_block(const hw_scan_state_job *j, const state_block *b)
+{
+	return b >= j->own && b < j->own + JOB_BLOCKS;
+}
+
+static void free_block(hw_scan_state_job *j, state_block *b, int paths)
+{
+	if (!b)
+		return;
+	if (b->path && paths)
+		for (unsigned i = 0; i < b->n; i++)
+			free(b->path[i]);
+	free(b->path);
+	free(b->state);
+	if (!own_block(j, b))
+		free(b);
+}
+
+/*
+ * Adds a file: a path a walk built (the block takes it), or a reused
+ * listing's entry (path is where it starts in the stored key). Publishes
+ * the block it fills.
+ */
+static int add_entry(hw_scan_state_job *j, char *path, int stored)
 {
 	state_block *b = j->tail;
 
@@ -329,17 +377,23 @@ static int add_entry(hw_scan_state_job *j, const char *path,
 		if (b)
 			publish(j, b, 0);
 		j->tail = NULL;
-		if (!(b = calloc(1, sizeof(*b))) ||
-		    (!stored &&
-		     !(b->state = malloc(BLOCK_ENTRIES * sizeof(*b->state))))) {
-			free(b);
+		b = j->nown < JOB_BLOCKS ? &j->own[j->nown++]
+					 : calloc(1, sizeof(*b));
+		if (!b || (!stored &&
+			   (!(b->path = malloc(BLOCK_ENTRIES *
+					       sizeof(*b->path))) ||
+			    !(b->state = malloc(BLOCK_ENTRIES *
+						sizeof(*b->state)))))) {
+			free_block(j, b, 0);
 			return hw_error_set(HW_ENOMEM, NULL, 0, 0,
 					    "out of memory");
 		}
+		if (stored)
+			b->entries = (const unsigned char *)path;
 		j->tail = b;
 	}
-	b->path[b->n] = path;
-	b->stored[b->n] = stored;
+	if (!stored)
+		b->path[b->n] = path;
 	b->n++;
 	return HW_OK;
 }
@@ -434,7 +488,8 @@ static int file_well_formed(void *ctx, const char *path,
 static int file_listed(void *ctx, const char *path,
 		       const unsigned char *stored)
 {
-	return add_entry(ctx, path, stored) ? HW_ENOMEM : 0;
+	(void)stored; /* found again from path */
+	return add_entry(ctx, (char *)path, 1) ? HW_ENOMEM : 0;
 }
 
 /*
@@ -451,8 +506,8 @@ static int reuse_listing(hw_scan_state_job *j, const hw_memo *m)
 		       NULL) != 0 ||
 	    each_entry(m->ssrc, m->ssrc_len, 0, file_well_formed, NULL) != 0)
 		return 0;
-	if (hw_buf_append(&j->folders, m->sfolders, m->sfolders_len))
-		return HW_ENOMEM;
+	j->sfolders = m->sfolders;
+	j->sfolders_len = m->sfolders_len;
 	each_entry(m->sfolders, m->sfolders_len, 1, folder_noted, j);
 	j->reused = 1;
 	rc = each_entry(m->ssrc, m->ssrc_len, 0, file_listed, j);
@@ -467,7 +522,7 @@ static int walk_listing(hw_scan_state_job *j)
 	int err = select_sorted(&paths, &j->diags, j->cfg, folder_seen, j);
 
 	for (i = 0; !err && i < paths.n; i++) {
-		if ((err = add_entry(j, paths.v[i], NULL)))
+		if ((err = add_entry(j, paths.v[i], 0)))
 			break;
 		paths.v[i] = NULL; /* the block owns it */
 	}
@@ -477,22 +532,28 @@ static int walk_listing(hw_scan_state_job *j)
 
 static void stat_block(state_block *b)
 {
+	const unsigned char *at = b->entries, *stored;
 	hw_memo_file f;
 	struct stat st;
 
 	for (unsigned i = 0; i < b->n; i++) {
-		int rc = stat(b->path[i], &st);
+		const char *path = block_entry(b, i, &at, &stored);
+		int rc = stat(path, &st);
 
 		hw_memo_state(&f, rc == 0 ? &st : NULL, rc == 0 ? 0 : errno);
 		if (!b->state) { /* a reused listing's, the same so far */
-			if (memcmp(&f, b->stored[i], sizeof(f)) == 0)
+			const unsigned char *before = b->entries, *was;
+
+			if (memcmp(&f, stored, sizeof(f)) == 0)
 				continue;
 			if (!(b->state = malloc(b->n * sizeof(*b->state)))) {
 				b->failed = 1;
 				return;
 			}
-			for (unsigned k = 0; k < i; k++)
-				memcpy(&b->state[k], b->stored[k], sizeof(f));
+			for (unsigned k = 0; k < i; k++) {
+				block_entry(b, k, &before, &was);
+				memcpy(&b->state[k], was, sizeof(f));
+			}
 		}
 		b->state[i] = f;
 	}
@@ -550,15 +611,15 @@ static void *state_run(void *arg)
 static void free_blocks(hw_scan_state_job *j)
 {
 	for (state_block *b = j->head, *next; b; b = next) {
-		if (!j->reused)
-			for (unsigned i = 0; i < b->n; i++)
-				free((char *)b->path[i]);
-		free(b->state);
 		next = b->next;
-		free(b);
+		free_block(j, b, 1);
 	}
+	memset(j->own, 0, sizeof(j->own));
+	j->nown = 0;
 	j->head = j->tail = NULL;
 	j->link = &j->head;
+	j->sfolders = NULL;
+	j->sfolders_len = 0;
 	j->reused = j->listed = 0;
 	j->err = HW_OK;
 	j->newest = 0;
@@ -631,12 +692,16 @@ int hw_scan_state_finish(hw_scan_state_job *j, hw_memo *m)
 			err = HW_ENOMEM;
 			break;
 		}
+		const unsigned char *at = b->entries, *stored;
+
 		for (unsigned i = 0; i < b->n; i++) {
+			const char *path = block_entry(b, i, &at, &stored);
+
 			if (b->state)
 				f = b->state[i];
 			else
-				memcpy(&f, b->stored[i], sizeof(f));
-			hw_memo_add_state(m, b->path[i], &f);
+				memcpy(&f, stored, sizeof(f));
+			hw_memo_add_state(m, path, &f);
 		}
 	}
 	if (err) /* the words were said on the other thread */
@@ -647,7 +712,10 @@ int hw_scan_state_finish(hw_scan_state_job *j, hw_memo *m)
 	/* a walk that said something (a broken link, an unreadable folder)
 	 * depends on more than its folders: its files are walked for again */
 	if (!j->diags.n)
-		hw_memo_set_folders(m, j->folders.data, j->folders.len,
+		hw_memo_set_folders(m, j->sfolders ? j->sfolders
+					       : j->folders.data,
+				    j->sfolders ? j->sfolders_len
+						: j->folders.len,
 				    j->newest);
 	hw_memo_add_str(m, "notes");
 	for (size_t i = 0; !err && i < j->diags.n; i++) {

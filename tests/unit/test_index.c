@@ -411,6 +411,42 @@ static int memo_holds(const char *s)
 }
 
 /* Verifies: FR-TRACE-007 */
+static void test_memo_listing_of_many_blocks_keeps_every_state(void **state)
+{
+	char *srcs[] = {"src/**/*.c", NULL}, *tests[] = {"tests/**/*.c", NULL};
+	hw_config cfg = {"frs", srcs, tests, NULL, 1 << 20, 0};
+	char path[64];
+
+	(void)state;
+	/* more files than two blocks of the listing hold */
+	assert_int_equal(hw_mkdir_p("src"), HW_OK);
+	for (int i = 0; i < 300; i++) {
+		snprintf(path, sizeof(path), "src/f%03d.c", i);
+		hw_test_write(path, "int f;\n", 7);
+		age(path);
+	}
+	age("src");
+	keyed("head", &cfg, 0, 0);
+	keyed("head", &cfg, 1, 1);
+	/* files changed in place deep in the second block and last in the
+	 * third: a miss listed from the key, whose other files keep the
+	 * states stored for them, so the next run replays */
+	hw_test_write("src/f200.c", "int f2;\n", 8);
+	hw_test_write("src/f299.c", "int f2;\n", 8);
+	keyed("head", &cfg, 0, 1);
+	keyed("head", &cfg, 1, 1);
+	assert_true(memo_holds("src/f000.c"));
+	assert_true(memo_holds("src/f299.c"));
+	/* and one gone: a folder changed, walked, a miss */
+	assert_int_equal(unlink("src/f150.c"), 0);
+	keyed("head", &cfg, 0, 0);
+	assert_false(memo_holds("src/f150.c"));
+	age("src");
+	keyed("head", &cfg, -1, 0);
+	keyed("head", &cfg, 1, 1);
+}
+
+/* Verifies: FR-TRACE-007 */
 static void test_memo_lists_the_stored_files_only_while_no_folder_changed(
 	void **state)
 {
@@ -606,6 +642,8 @@ int main(void)
 			test_memo_key_handed_over_is_taken_only_whole_and_by_its_pid),
 		hw_tmp_test(
 			test_memo_lists_the_stored_files_only_while_no_folder_changed),
+		hw_tmp_test(
+			test_memo_listing_of_many_blocks_keeps_every_state),
 	};
 
 	return cmocka_run_group_tests_name("index", tests, NULL, NULL);
