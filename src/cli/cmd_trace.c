@@ -338,7 +338,7 @@ static int memo_key(hw_memo *m, const char *path, const hw_cli *cli,
 	if ((err = hw_config_load(&cfg)))
 		return err;
 	job = hw_scan_state_start(&cfg);
-	hw_memo_map(m, path); /* checked whole on the job's thread */
+	hw_memo_map(m, path); /* checked whole by hw_scan_state_go */
 	hw_scan_state_go(job, m);
 	if (o->today)
 		snprintf(today, sizeof(today), "%s", o->today);

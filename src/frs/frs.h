@@ -83,7 +83,7 @@ typedef struct hw_frs_loader {
 	int err;
 	int threaded;
 	char message[512];
-	pthread_t tid;
+	hw_thread tid;
 } hw_frs_loader;
 
 int hw_frs_load_begin(hw_frs_loader *l, hw_fr_set *set, const char *dir,

@@ -643,7 +643,7 @@ typedef struct load_half {
 	hw_diags diags;
 	int err;
 	char message[512];
-	pthread_t tid;
+	hw_thread tid;
 } load_half;
 
 static void *half_run(void *arg)
@@ -710,7 +710,7 @@ int hw_frs_load_dir(hw_fr_set *set, hw_diags *diags, const char *dir,
 	}
 	err = load_range(set, diags, files, 0, mid, max_bytes);
 	if (started) {
-		pthread_join(h.tid, NULL);
+		hw_thread_join(&h.tid);
 		if (!err && h.err)
 			err = hw_error_set(h.err, NULL, 0, 0, "%s", h.message);
 		if (!err)
@@ -755,7 +755,7 @@ int hw_frs_load_end(hw_frs_loader *l, hw_diags *diags)
 	int err = HW_OK;
 
 	if (l->threaded)
-		pthread_join(l->tid, NULL);
+		hw_thread_join(&l->tid);
 	l->threaded = 0;
 	err = hw_diags_append(diags, &l->diags);
 	if (!err && l->err)

@@ -149,7 +149,7 @@ static int verify_events(hw_verify_report *r, const hw_event_list *list,
 {
 	hw_keyring ring = {0};
 	work w = {list, &ring, leaves, NULL, 0};
-	pthread_t tids[16];
+	hw_thread tids[16];
 	int nthreads = o->threads, started = 0, err = HW_OK;
 	static const uint8_t zero[32];
 
@@ -178,7 +178,7 @@ static int verify_events(hw_verify_report *r, const hw_event_list *list,
 	}
 	worker(&w);
 	for (int t = 1; t <= started; t++)
-		pthread_join(tids[t], NULL);
+		hw_thread_join(&tids[t]);
 
 	for (size_t i = 0; i < list->n && !err; i++) {
 		const hw_event *e = &list->items[i];

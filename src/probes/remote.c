@@ -172,7 +172,7 @@ int hw_probe_remote(hw_probe *results, const char *const *hosts, size_t n,
 		    int size, double timeout_s)
 {
 	pool pl = {results, hosts, n, 0, timeout_s};
-	pthread_t *t;
+	hw_thread *t;
 	int started = 0;
 
 	if (size < 1)
@@ -188,8 +188,7 @@ int hw_probe_remote(hw_probe *results, const char *const *hosts, size_t n,
 	if (!started)
 		worker(&pl);
 	for (int k = 0; k < size; k++)
-		if (t[k])
-			pthread_join(t[k], NULL);
+		hw_thread_join(&t[k]);
 	free(t);
 	return HW_OK;
 }

@@ -197,7 +197,7 @@ typedef struct site_part {
 	void *arg;
 	int err;
 	char message[512];
-	pthread_t tid;
+	hw_thread tid;
 	/* the files the part made, handed over as they are made */
 	pthread_mutex_t lock;
 	pthread_cond_t more;

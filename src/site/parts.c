@@ -131,7 +131,7 @@ int site_part_join(site_part *p, site *s, int err)
 		pthread_mutex_lock(&p->lock);
 	}
 	pthread_mutex_unlock(&p->lock);
-	pthread_join(p->tid, NULL);
+	hw_thread_join(&p->tid);
 	if (!err && p->err)
 		err = hw_error_set(p->err, NULL, 0, 0, "%s", p->message);
 	if (!err)

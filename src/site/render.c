@@ -108,7 +108,7 @@ static void rm_tree_at(int dirfd, const char *name, int depth)
 {
 	rm_list l = {0};
 	rm_half second;
-	pthread_t tid;
+	hw_thread tid;
 	DIR *d;
 	int threaded = 0;
 
@@ -131,7 +131,7 @@ static void rm_tree_at(int dirfd, const char *name, int depth)
 			   0;
 	rm_range(&l, 0, threaded ? l.n / 2 : l.n);
 	if (threaded)
-		pthread_join(tid, NULL);
+		hw_thread_join(&tid);
 	closedir(d); /* closes l.fd */
 	for (size_t i = 0; i < l.n; i++)
 		free(l.names[i]);

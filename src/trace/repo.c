@@ -282,6 +282,7 @@ typedef struct state_block {
 	struct state_block *next; /* in path order; set under lock */
 	int claimed;              /* taken by a thread to stat (atomic) */
 	int failed;               /* no memory for state */
+	int heap;                 /* allocated, not one of the job's own */
 	unsigned n;
 	/* a reused listing's: its first entry in the stored key (a path, its
 	 * NUL and its stored state, n in a row); NULL for a walk's */
@@ -292,19 +293,13 @@ typedef struct state_block {
 	hw_memo_file *state;
 } state_block;
 
-/* A block's i-th path, for i = 0, 1, ... in turn from *at = b->entries,
- * and its stored state (NULL for a walk's). */
-static const char *block_entry(const state_block *b, unsigned i,
-			       const unsigned char **at,
-			       const unsigned char **stored)
+/* The path of a reused listing's entry at *at, its stored state in
+ * *stored; *at moves to the next entry. */
+static const char *listed_entry(const unsigned char **at,
+				const unsigned char **stored)
 {
-	const char *path;
+	const char *path = (const char *)*at;
 
-	if (!b->entries) {
-		*stored = NULL;
-		return b->path[i];
-	}
-	path = (const char *)*at;
 	*stored = *at + strlen(path) + 1;
 	*at = *stored + sizeof(hw_memo_file);
 	return path;
@@ -314,6 +309,7 @@ struct hw_scan_state_job {
 	const hw_config *cfg;
 	const hw_memo *m;    /* the stored memo, once the caller said go */
 	int go;
+	int listed_by_go;    /* the caller listed the files from the key */
 	int whole;           /* m's stored memo read back whole */
 	int reused;          /* the files are the stored key's, not owned */
 	state_block *head;
@@ -329,7 +325,7 @@ struct hw_scan_state_job {
 	int err;
 	int listed;          /* every block is published; err is set */
 	int threaded;
-	pthread_t tid;
+	hw_thread tid;
 	pthread_mutex_t lock;
 	pthread_cond_t more; /* go, a block published, or the listing ended */
 };
@@ -346,22 +342,37 @@ static void publish(hw_scan_state_job *j, state_block *b, int listed)
 	pthread_mutex_unlock(&j->lock);
 }
 
-static int own_block(const hw_scan_state_job *j, const state_block *b)
+static void free_block(state_block *b)
 {
-	return b >= j->own && b < j->own + JOB_BLOCKS;
-}
-
-static void free_block(hw_scan_state_job *j, state_block *b, int paths)
-{
-	if (!b)
-		return;
-	if (b->path && paths)
+	if (b->path)
 		for (unsigned i = 0; i < b->n; i++)
 			free(b->path[i]);
 	free(b->path);
 	free(b->state);
-	if (!own_block(j, b))
+	if (b->heap)
 		free(b);
+}
+
+/* A new block: one of the job's own while any is left. A walk's has room
+ * for its paths and states. NULL when out of memory. */
+static state_block *new_block(hw_scan_state_job *j, int walked)
+{
+	state_block *b;
+
+	if (j->nown < JOB_BLOCKS) {
+		b = &j->own[j->nown++];
+	} else if ((b = calloc(1, sizeof(*b)))) {
+		b->heap = 1;
+	} else {
+		return NULL;
+	}
+	if (walked &&
+	    (!(b->path = malloc(BLOCK_ENTRIES * sizeof(*b->path))) ||
+	     !(b->state = malloc(BLOCK_ENTRIES * sizeof(*b->state))))) {
+		free_block(b); /* n is 0: no path is freed */
+		return NULL;
+	}
+	return b;
 }
 
 /*
@@ -376,21 +387,11 @@ static int add_entry(hw_scan_state_job *j, char *path, int stored)
 	if (!b || b->n == BLOCK_ENTRIES) {
 		if (b)
 			publish(j, b, 0);
-		j->tail = NULL;
-		b = j->nown < JOB_BLOCKS ? &j->own[j->nown++]
-					 : calloc(1, sizeof(*b));
-		if (!b || (!stored &&
-			   (!(b->path = malloc(BLOCK_ENTRIES *
-					       sizeof(*b->path))) ||
-			    !(b->state = malloc(BLOCK_ENTRIES *
-						sizeof(*b->state)))))) {
-			free_block(j, b, 0);
+		if (!(j->tail = b = new_block(j, !stored)))
 			return hw_error_set(HW_ENOMEM, NULL, 0, 0,
 					    "out of memory");
-		}
 		if (stored)
 			b->entries = (const unsigned char *)path;
-		j->tail = b;
 	}
 	if (!stored)
 		b->path[b->n] = path;
@@ -530,18 +531,33 @@ static int walk_listing(hw_scan_state_job *j)
 	return err;
 }
 
-static void stat_block(state_block *b)
+/* A walk's block: every state is this run's. */
+static void stat_walked(state_block *b)
+{
+	struct stat st;
+
+	for (unsigned i = 0; i < b->n; i++) {
+		int rc = stat(b->path[i], &st);
+
+		hw_memo_state(&b->state[i], rc == 0 ? &st : NULL,
+			      rc == 0 ? 0 : errno);
+	}
+}
+
+/* A reused listing's block: each state is compared with the stored one
+ * and this run's are kept from the first that differs. */
+static void stat_listed(state_block *b)
 {
 	const unsigned char *at = b->entries, *stored;
 	hw_memo_file f;
 	struct stat st;
 
 	for (unsigned i = 0; i < b->n; i++) {
-		const char *path = block_entry(b, i, &at, &stored);
+		const char *path = listed_entry(&at, &stored);
 		int rc = stat(path, &st);
 
 		hw_memo_state(&f, rc == 0 ? &st : NULL, rc == 0 ? 0 : errno);
-		if (!b->state) { /* a reused listing's, the same so far */
+		if (!b->state) { /* the same so far */
 			const unsigned char *before = b->entries, *was;
 
 			if (memcmp(&f, stored, sizeof(f)) == 0)
@@ -551,7 +567,7 @@ static void stat_block(state_block *b)
 				return;
 			}
 			for (unsigned k = 0; k < i; k++) {
-				block_entry(b, k, &before, &was);
+				listed_entry(&before, &was);
 				memcpy(&b->state[k], was, sizeof(f));
 			}
 		}
@@ -573,8 +589,12 @@ static void stat_blocks(hw_scan_state_job *j)
 		pthread_mutex_unlock(&j->lock);
 		if (!b)
 			return;
-		if (!__atomic_exchange_n(&b->claimed, 1, __ATOMIC_ACQ_REL))
-			stat_block(b);
+		if (!__atomic_exchange_n(&b->claimed, 1, __ATOMIC_ACQ_REL)) {
+			if (b->entries)
+				stat_listed(b);
+			else
+				stat_walked(b);
+		}
 		link = &b->next;
 	}
 }
@@ -586,24 +606,28 @@ static void *state_run(void *arg)
 {
 	hw_scan_state_job *j = arg;
 	const hw_memo *m;
-	int err;
+	int err, listed;
 
 	pthread_mutex_lock(&j->lock);
 	while (!j->go)
 		pthread_cond_wait(&j->more, &j->lock);
 	m = j->m;
+	listed = j->listed_by_go;
 	pthread_mutex_unlock(&j->lock);
-	if (m) /* checked here, or by the caller already */
-		j->whole = m->unchecked ? hw_memo_check(m) : m->skey != NULL;
-	err = m && j->whole ? reuse_listing(j, m) : 0;
-	if (err == 0)
-		err = walk_listing(j);
-	else if (err == 1)
-		err = HW_OK;
-	pthread_mutex_lock(&j->lock);
-	j->err = err;
-	pthread_mutex_unlock(&j->lock);
-	publish(j, j->tail, 1);
+	if (!listed) {
+		if (m) /* checked here, or by the caller already */
+			j->whole = m->unchecked ? hw_memo_check(m)
+						: m->skey != NULL;
+		err = m && j->whole ? reuse_listing(j, m) : 0;
+		if (err == 0)
+			err = walk_listing(j);
+		else if (err == 1)
+			err = HW_OK;
+		pthread_mutex_lock(&j->lock);
+		j->err = err;
+		pthread_mutex_unlock(&j->lock);
+		publish(j, j->tail, 1);
+	}
 	stat_blocks(j);
 	return NULL;
 }
@@ -612,7 +636,7 @@ static void free_blocks(hw_scan_state_job *j)
 {
 	for (state_block *b = j->head, *next; b; b = next) {
 		next = b->next;
-		free_block(j, b, 1);
+		free_block(b);
 	}
 	memset(j->own, 0, sizeof(j->own));
 	j->nown = 0;
@@ -646,13 +670,35 @@ hw_scan_state_job *hw_scan_state_start(const hw_config *cfg)
 	return j;
 }
 
-void hw_scan_state_go(hw_scan_state_job *j, const hw_memo *m)
+/*
+ * With a second thread, the caller checks the stored memo and lists its
+ * files from the key here, while that thread is still waking (on this VM a
+ * halted vCPU takes ~0.4 ms to run a new thread: the check and the listing
+ * cost nothing there); a walk is left to the second thread.
+ */
+void hw_scan_state_go(hw_scan_state_job *j, hw_memo *m)
 {
+	int rc = 0;
+
 	if (!j)
 		return;
+	if (j->threaded && m) {
+		if (m->unchecked)
+			hw_memo_checked(m, hw_memo_check(m));
+		rc = m->skey ? reuse_listing(j, m) : 0;
+	}
 	pthread_mutex_lock(&j->lock);
 	j->m = m;
 	j->go = 1;
+	if (rc) { /* 1, or HW_ENOMEM: either way, nothing more is listed */
+		j->listed_by_go = 1;
+		j->err = rc == 1 ? HW_OK : rc;
+		if (j->tail) {
+			*j->link = j->tail;
+			j->link = &j->tail->next;
+		}
+		j->listed = 1;
+	}
 	pthread_cond_broadcast(&j->more);
 	pthread_mutex_unlock(&j->lock);
 }
@@ -668,7 +714,7 @@ int hw_scan_state_finish(hw_scan_state_job *j, hw_memo *m)
 		hw_scan_state_go(j, m);
 	if (j->threaded) {
 		stat_blocks(j);
-		pthread_join(j->tid, NULL);
+		hw_thread_join(&j->tid);
 	} else {
 		state_run(j);
 	}
@@ -681,25 +727,28 @@ int hw_scan_state_finish(hw_scan_state_job *j, hw_memo *m)
 	if (j->reused && (m->differs || from != m->ssrc_off)) {
 		free_blocks(j);
 		j->m = NULL;
+		j->listed_by_go = 0;
 		state_run(j);
 	}
 	err = j->err;
 	m->listed_from_key = j->reused;
 	for (state_block *b = j->head; !err && b; b = b->next) {
+		const unsigned char *at = b->entries, *stored;
 		hw_memo_file f;
 
 		if (b->failed) {
 			err = HW_ENOMEM;
 			break;
 		}
-		const unsigned char *at = b->entries, *stored;
 
-		for (unsigned i = 0; i < b->n; i++) {
-			const char *path = block_entry(b, i, &at, &stored);
+		for (unsigned i = 0; !b->entries && i < b->n; i++)
+			hw_memo_add_state(m, b->path[i], &b->state[i]);
+		for (unsigned i = 0; b->entries && i < b->n; i++) {
+			const char *path = listed_entry(&at, &stored);
 
 			if (b->state)
 				f = b->state[i];
-			else
+			else /* all as stored */
 				memcpy(&f, stored, sizeof(f));
 			hw_memo_add_state(m, path, &f);
 		}
@@ -884,7 +933,7 @@ typedef struct store_job {
 	const hw_src_file *files; /* the scan's: it waits before freeing */
 	size_t n;
 	unsigned char *dirty;
-	pthread_t tid;
+	hw_thread tid;
 	pthread_mutex_t lock;
 	pthread_cond_t go;
 	int ready;                /* files, n and dirty are set */
@@ -1010,7 +1059,7 @@ int hw_scan_finish(hw_scan *scan, hw_diags *late)
 	if (!sj)
 		return HW_OK;
 	if (sj->threaded)
-		pthread_join(sj->tid, NULL);
+		hw_thread_join(&sj->tid);
 	if (late)
 		err = hw_diags_append(late, &sj->diags);
 	if (!err && sj->err && late) /* a cache not written is not fatal */
@@ -1027,7 +1076,7 @@ int hw_scan_repo(hw_scan *scan, const hw_config *cfg, const char *index_path)
 	pathset paths = {0};
 	hw_index ix;
 	job j;
-	pthread_t tids[8];
+	hw_thread tids[8];
 	store_job *early = NULL;
 	int nthreads, started = 0, err, have_ix = 0;
 
@@ -1075,7 +1124,7 @@ int hw_scan_repo(hw_scan *scan, const hw_config *cfg, const char *index_path)
 	}
 	worker(&j);
 	for (int t = 1; t <= started; t++)
-		pthread_join(tids[t], NULL);
+		hw_thread_join(&tids[t]);
 	if (j.fatal) {
 		err = hw_error_set(j.fatal, NULL, 0, 0,
 				   "scanning failed: out of memory");
@@ -1114,7 +1163,7 @@ int hw_scan_repo(hw_scan *scan, const hw_config *cfg, const char *index_path)
 cleanup:
 	if (early) { /* the scan failed: the index is left as it was */
 		store_release(early, scan, NULL, 1);
-		pthread_join(early->tid, NULL);
+		hw_thread_join(&early->tid);
 		store_free(early);
 	}
 	if (have_ix)

@@ -214,8 +214,10 @@ void hw_memo_add_file(hw_memo *m, const char *path);
  */
 typedef struct hw_scan_state_job hw_scan_state_job;
 hw_scan_state_job *hw_scan_state_start(const hw_config *cfg);
-/* m's stored memo is mapped (or none will be): the listing may begin. */
-void hw_scan_state_go(hw_scan_state_job *job, const hw_memo *m);
+/* m's stored memo is mapped (or none will be): the listing may begin. With
+ * a second thread, m is checked (hw_memo_checked) and its listing used
+ * here, on the caller's thread, before anything is added to m. */
+void hw_scan_state_go(hw_scan_state_job *job, hw_memo *m);
 int hw_scan_state_finish(hw_scan_state_job *job, hw_memo *m);
 /*
  * 1 when the stored memo is whole and was stored under the same key as the

@@ -64,60 +64,20 @@ int hw_thread_pick_cpu(const int *allowed, size_t n, int here, unsigned k)
 	return allowed[(at + k) % n];
 }
 
-typedef struct start {
-	void *(*fn)(void *);
-	void *arg;
-	cpu_set_t allowed; /* the process's CPUs, given back once it runs */
-	int home;          /* the CPU it was bound to */
-	int slot;          /* its place in slots, or -1: from the heap */
-} start;
-
-/*
- * What a thread starts with is handed over in one of these while one is
- * free, else from the heap: a thread that frees memory gets an allocator
- * arena of its own (an mmap, two munmaps, an mprotect and a fault), and
- * a helper that allocates nothing need not pay for one.
- */
-#define SLOTS 16
-static start slots[SLOTS];
-static int slot_taken[SLOTS];
-
-static start *take_start(void)
-{
-	start *s;
-
-	for (int i = 0; i < SLOTS; i++)
-		if (!__atomic_exchange_n(&slot_taken[i], 1, __ATOMIC_ACQUIRE)) {
-			slots[i].slot = i;
-			return &slots[i];
-		}
-	if ((s = malloc(sizeof(*s))))
-		s->slot = -1;
-	return s;
-}
-
-static void give_back(start *s)
-{
-	if (s->slot < 0)
-		free(s);
-	else
-		__atomic_store_n(&slot_taken[s->slot], 0, __ATOMIC_RELEASE);
-}
-
 static __thread int thread_home = -1;
 static __thread int thread_first = -1;
 
 static void *trampoline(void *p)
 {
-	start s = *(start *)p;
+	const hw_thread *t = p; /* the starter's, in place until the join */
+	cpu_set_t all;
 
-	give_back(p);
-	thread_home = s.home;
+	thread_home = t->home;
 	thread_first = sched_getcpu();
+	memcpy(&all, t->cpus, sizeof(all));
 	/* failing leaves it bound: slower under load, never wrong */
-	(void)pthread_setaffinity_np(pthread_self(), sizeof(s.allowed),
-				     &s.allowed);
-	return s.fn(s.arg);
+	(void)pthread_setaffinity_np(pthread_self(), sizeof(all), &all);
+	return t->fn(t->arg);
 }
 
 /* The CPU the k-th helper of a caller on CPU here is bound to, or -1. */
@@ -132,43 +92,48 @@ static int home_for(const cpu_set_t *allowed, unsigned k)
 	return hw_thread_pick_cpu(cpus, n, sched_getcpu(), k);
 }
 
+_Static_assert(sizeof(cpu_set_t) <= sizeof(((hw_thread *)0)->cpus),
+	       "hw_thread holds a cpu_set_t");
+
 /* Implements: FR-CLI-010 */
-int hw_thread_start(pthread_t *tid, void *(*fn)(void *), void *arg,
-		    unsigned k)
+int hw_thread_start(hw_thread *t, void *(*fn)(void *), void *arg, unsigned k)
 {
 	pthread_attr_t attr;
-	cpu_set_t home;
-	start *s = take_start();
+	cpu_set_t all, home;
 	int rc;
 
-	if (!s)
+	t->fn = fn;
+	t->arg = arg;
+	t->home = -1;
+	t->started = 0;
+	if (pthread_attr_init(&attr) != 0)
 		return ENOMEM;
-	s->fn = fn;
-	s->arg = arg;
-	s->home = -1;
-	if (pthread_attr_init(&attr) != 0) {
-		give_back(s);
-		return ENOMEM;
-	}
 	/* more CPUs than a cpu_set_t holds fails here: started unbound */
-	if (sched_getaffinity(0, sizeof(s->allowed), &s->allowed) == 0 &&
-	    (s->home = home_for(&s->allowed, k)) >= 0) {
+	if (sched_getaffinity(0, sizeof(all), &all) == 0 &&
+	    (t->home = home_for(&all, k)) >= 0) {
+		memcpy(t->cpus, &all, sizeof(all));
 		CPU_ZERO(&home);
-		CPU_SET(s->home, &home);
+		CPU_SET(t->home, &home);
 		if (pthread_attr_setaffinity_np(&attr, sizeof(home), &home))
-			s->home = -1;
+			t->home = -1;
 	}
-	rc = pthread_create(tid, &attr, trampoline, s);
-	if (rc != 0 && s->home >= 0) { /* the binding refused: unbound */
-		pthread_attr_destroy(&attr);
-		pthread_attr_init(&attr);
-		s->home = -1;
-		rc = pthread_create(tid, &attr, trampoline, s);
+	rc = pthread_create(&t->tid, &attr, t->home >= 0 ? trampoline : fn,
+			    t->home >= 0 ? (void *)t : arg);
+	if (rc != 0 && t->home >= 0) { /* the binding refused: unbound */
+		t->home = -1;
+		rc = pthread_create(&t->tid, NULL, fn, arg);
 	}
 	pthread_attr_destroy(&attr);
-	if (rc != 0)
-		give_back(s);
+	t->started = rc == 0;
 	return rc;
+}
+
+int hw_thread_join(hw_thread *t)
+{
+	if (!t->started)
+		return 0;
+	t->started = 0;
+	return pthread_join(t->tid, NULL);
 }
 
 int hw_thread_home(int *first)

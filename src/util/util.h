@@ -213,15 +213,25 @@ typedef struct hw_cmd_result {
 int hw_two_threads(size_t units, size_t min);
 
 /*
- * pthread_create for a command's k-th helper thread (0 for the first):
- * the thread starts bound to another CPU the process may use, the k-th
- * after the caller's, and frees itself to run on any of them before it
- * calls fn(arg) (src/util/thread.c says why). With one CPU, or where the
- * binding is refused, it starts as pthread_create would. Returns 0 or an
- * error number, as pthread_create.
+ * A command's k-th helper thread (0 for the first), started like
+ * pthread_create(&t->tid, NULL, fn, arg) but bound to another CPU the
+ * process may use, the k-th after the caller's; it frees itself to run on
+ * any of them before it calls fn(arg) (src/util/thread.c says why). With
+ * one CPU, or where the binding is refused, it starts unbound. t is the
+ * caller's and must stay in place until hw_thread_join(t), which does
+ * nothing for a thread that did not start. Returns 0 or an error number,
+ * as pthread_create.
  */
-int hw_thread_start(pthread_t *tid, void *(*fn)(void *), void *arg,
-		    unsigned k);
+typedef struct hw_thread {
+	pthread_t tid;
+	void *(*fn)(void *);
+	void *arg;
+	int home;                /* the CPU it starts bound to, or -1 */
+	int started;             /* 1 once it was started, until joined */
+	unsigned char cpus[128]; /* the process's CPUs: a cpu_set_t */
+} hw_thread;
+int hw_thread_start(hw_thread *t, void *(*fn)(void *), void *arg, unsigned k);
+int hw_thread_join(hw_thread *t);
 
 /* The CPU that allowed[(position of here) + 1 + k], cyclically, names (the
  * first's when here is not among them), or -1 with fewer than 2 CPUs. */

@@ -360,7 +360,7 @@ static void sources_key(hw_memo *m, const char *stored, const char *head,
 	hw_memo_init(m, NULL);
 	m->start_ns += 10 * 1000000000LL;
 	job = hw_scan_state_start(cfg);
-	hw_memo_map(m, stored); /* checked whole on the job's thread */
+	hw_memo_map(m, stored); /* checked whole by hw_scan_state_go */
 	hw_scan_state_go(job, m);
 	hw_memo_add_str(m, head);
 	assert_int_equal(hw_scan_state_finish(job, m), HW_OK);

@@ -638,12 +638,12 @@ static void *note_where_it_ran(void *p)
 
 static void start_and_join(helper_seen *h, unsigned k)
 {
-	pthread_t tid;
+	hw_thread t;
 	void *ret = NULL;
 
 	memset(h, 0, sizeof(*h));
-	assert_int_equal(hw_thread_start(&tid, note_where_it_ran, h, k), 0);
-	assert_int_equal(pthread_join(tid, &ret), 0);
+	assert_int_equal(hw_thread_start(&t, note_where_it_ran, h, k), 0);
+	assert_int_equal(pthread_join(t.tid, &ret), 0);
 	assert_ptr_equal(ret, h);     /* fn's result is the thread's */
 	assert_ptr_equal(h->arg, h);  /* and it was given arg */
 }
