@@ -32,13 +32,23 @@ TIMEIT=$work/timeit
 {
   # issue #4: a 1,000,000-line C tree in 2,000 files with 20,000 tags
   tree=$work/tree-1m
-  [ -d "$tree/src" ] || "$root/tests/bench/gen_tree.sh" "$tree" 2000 500
+  if [ ! -d "$tree/src" ]; then
+    "$root/tests/bench/gen_tree.sh" "$tree" 2000 500
+    # a run does not store its result while an input is less than a
+    # second old (racily clean files, specs/traceability.md): a tree
+    # made just now would time misses as the warm rescan
+    sleep 2
+  fi
   compare "trace cold (1M lines, 2,000 files) vs rg" "<= 1.5x" \
     "'$hw' -C '$tree' trace" "rg -n 'Implements:|Verifies:' '$tree/src'" \
     "rm -rf '$tree/.hwledger'"
   "$hw" -C "$tree" trace >/dev/null
-  compare "trace warm rescan, nothing changed, vs rg" "<= 0.2x" \
-    "'$hw' -C '$tree' trace" "rg -n 'Implements:|Verifies:' '$tree/src'"
+  if "$hw" -v -C "$tree" trace 2>&1 >/dev/null | grep -q 'replayed'; then
+    compare "trace warm rescan, nothing changed, vs rg" "<= 0.2x" \
+      "'$hw' -C '$tree' trace" "rg -n 'Implements:|Verifies:' '$tree/src'"
+  else
+    echo "trace warm rescan: NOT MEASURED: a warm trace did not replay its stored run"
+  fi
   rm -rf "$tree/.hwledger"
   peak=$( { /usr/bin/time -f '%M' "$hw" -C "$tree" trace >/dev/null; } 2>&1 | tail -n 1)
   printf '%-44s %s KiB peak RSS (goal < 262144 KiB)\n' "trace cold peak memory" "$peak"
