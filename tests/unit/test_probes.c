@@ -200,6 +200,20 @@ static void test_meminfo_and_cpuinfo_odd_inputs(void **state)
 	assert_int_equal(p.host_r[HR_MEM_TOTAL].status, HW_READ_ERROR);
 }
 
+/* The state letter of process pid (/proc/PID/stat), 0 when it is gone. */
+static int process_state(int pid)
+{
+	char path[64], line[512], *end;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	if (!(f = fopen(path, "r")))
+		return 0;
+	end = fgets(line, sizeof(line), f) ? strrchr(line, ')') : NULL;
+	fclose(f);
+	return end && end[1] == ' ' ? end[2] : 0;
+}
+
 /* Verifies: FR-PROBE-004 */
 static void test_runner_kills_hangs_caps_floods_and_finds_missing_tools(
 	void **state)
@@ -209,6 +223,10 @@ static void test_runner_kills_hangs_caps_floods_and_finds_missing_tools(
 	char *flood[] = {"head", "-c", "3000000", "/dev/zero", NULL};
 	char *none[] = {"hwledger-no-such-tool", NULL};
 	char *ok[] = {"sh", "-c", "echo hello; exit 3", NULL};
+	char *reads[] = {"sh", "-c", "read x; echo \"[$x]\"; echo to stderr >&2",
+			 NULL};
+	char *group[] = {"sh", "-c", "sleep 30 & echo $!; exec sleep 2", NULL};
+	int grandchild, st = 0;
 
 	(void)state;
 	assert_int_equal(hw_run(&r, hang, 0.3, 1024), HW_OK);
@@ -225,6 +243,24 @@ static void test_runner_kills_hangs_caps_floods_and_finds_missing_tools(
 	assert_int_equal(hw_run(&r, ok, 5, 1000), HW_OK);
 	assert_int_equal(r.status, 3);
 	assert_string_equal(r.out.data, "hello\n");
+	hw_cmd_result_free(&r);
+	/* stdin is /dev/null: a tool that reads it ends at once */
+	assert_int_equal(hw_run(&r, reads, 5, 1000), HW_OK);
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out.data, "[]\n");
+	assert_string_equal(r.err.data, "to stderr\n");
+	hw_cmd_result_free(&r);
+	/* a hang is killed with its whole process group: the child it
+	 * started is gone too (reaped by init, or a zombie at worst) */
+	assert_int_equal(hw_run(&r, group, 0.5, 1000), HW_OK);
+	assert_true(r.timed_out);
+	grandchild = atoi(r.out.data);
+	assert_true(grandchild > 1);
+	for (int i = 0; i < 500 && (st = process_state(grandchild)) &&
+			strchr("RSD", st);
+	     i++)
+		usleep(10000);
+	assert_true(st == 0 || st == 'Z');
 	hw_cmd_result_free(&r);
 }
 
