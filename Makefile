@@ -240,8 +240,14 @@ $(BUILD)/bench/timeit: tests/bench/timeit.c Makefile
 	@$(call say,BENCH,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
 
+# the ssh of the remote-probe benchmark (tests/bench/ssh_reply.c)
+$(BUILD)/bench/fakebin/ssh: tests/bench/ssh_reply.c Makefile
+	@mkdir -p $(@D)
+	@$(call say,BENCH,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
+
 bench: all $(BUILD)/bench/ledger_bench $(BUILD)/bench/plan_bench \
-       $(BUILD)/bench/timeit
+       $(BUILD)/bench/timeit $(BUILD)/bench/fakebin/ssh
 	@tests/bench/run.sh $(BUILD)
 
 report: all

@@ -155,9 +155,9 @@ TIMEIT=$work/timeit
   # reads; 50 fake ssh hosts that each take 200 ms vs the slowest one alone
   compare "local probe (no GPU) vs cat cpuinfo+meminfo" "<= 5x" \
     "HWLEDGER_NVML_LIB=/none '$hw' probe --json" "cat /proc/cpuinfo /proc/meminfo"
-  # (each host answers what the probe script printed here once, as a real
-  # host would after doing the work itself: run here, 50 hosts' scripts of
-  # a dozen processes each would time this machine's process starts)
+  # (each host answers, after 200 ms, what the probe script printed here
+  # once, as a real host would after doing the work itself: the ssh is
+  # tests/bench/ssh_reply.c, one process per host like the real client)
   hosts=()
   for i in $(seq 1 50); do hosts+=(--ssh "ops@slow$i"); done
   fakes=$root/tests/fakes/bin
@@ -165,9 +165,10 @@ TIMEIT=$work/timeit
   PATH="$fakes:$PATH" FAKE_SSH_DELAY=0 FAKE_SSH_RECORD="$reply" \
     "$hw" probe --json --ssh ops@slow0 >/dev/null
   grep -q '^### end' "$reply" || { echo "bench: no probe reply recorded" >&2; exit 1; }
+  sshbin=$work/fakebin
   compare "probe 50 ssh hosts of 200 ms vs one host" "<= 2x" \
-    "PATH='$fakes':\$PATH FAKE_SSH_DELAY=0.2 FAKE_SSH_REPLY='$reply' '$hw' probe --json ${hosts[*]}" \
-    "PATH='$fakes':\$PATH FAKE_SSH_DELAY=0.2 FAKE_SSH_REPLY='$reply' '$hw' probe --json --ssh ops@slow1"
+    "PATH='$sshbin':\$PATH FAKE_SSH_DELAY=0.2 FAKE_SSH_REPLY='$reply' '$hw' probe --json ${hosts[*]}" \
+    "PATH='$sshbin':\$PATH FAKE_SSH_DELAY=0.2 FAKE_SSH_REPLY='$reply' '$hw' probe --json --ssh ops@slow1"
 } | tee -a "$work/results.txt"
 
 {
