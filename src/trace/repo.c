@@ -375,6 +375,16 @@ static state_block *new_block(hw_scan_state_job *j, int walked)
 	return b;
 }
 
+/* The listing ended with err: its last block is published, and with it
+ * that every block is. */
+static void end_listing(hw_scan_state_job *j, int err)
+{
+	pthread_mutex_lock(&j->lock);
+	j->err = err;
+	pthread_mutex_unlock(&j->lock);
+	publish(j, j->tail, 1);
+}
+
 /*
  * Adds a file: a path a walk built (the block takes it), or a reused
  * listing's entry (path is where it starts in the stored key). Publishes
@@ -623,10 +633,7 @@ static void *state_run(void *arg)
 			err = walk_listing(j);
 		else if (err == 1)
 			err = HW_OK;
-		pthread_mutex_lock(&j->lock);
-		j->err = err;
-		pthread_mutex_unlock(&j->lock);
-		publish(j, j->tail, 1);
+		end_listing(j, err);
 	}
 	stat_blocks(j);
 	return NULL;
@@ -690,17 +697,11 @@ void hw_scan_state_go(hw_scan_state_job *j, hw_memo *m)
 	pthread_mutex_lock(&j->lock);
 	j->m = m;
 	j->go = 1;
-	if (rc) { /* 1, or HW_ENOMEM: either way, nothing more is listed */
-		j->listed_by_go = 1;
-		j->err = rc == 1 ? HW_OK : rc;
-		if (j->tail) {
-			*j->link = j->tail;
-			j->link = &j->tail->next;
-		}
-		j->listed = 1;
-	}
+	j->listed_by_go = rc != 0;
 	pthread_cond_broadcast(&j->more);
 	pthread_mutex_unlock(&j->lock);
+	if (rc) /* 1, or HW_ENOMEM: either way, nothing more is listed */
+		end_listing(j, rc == 1 ? HW_OK : rc);
 }
 
 int hw_scan_state_finish(hw_scan_state_job *j, hw_memo *m)
@@ -740,10 +741,12 @@ int hw_scan_state_finish(hw_scan_state_job *j, hw_memo *m)
 			err = HW_ENOMEM;
 			break;
 		}
-
-		for (unsigned i = 0; !b->entries && i < b->n; i++)
-			hw_memo_add_state(m, b->path[i], &b->state[i]);
-		for (unsigned i = 0; b->entries && i < b->n; i++) {
+		if (!b->entries) { /* a walk's */
+			for (unsigned i = 0; i < b->n; i++)
+				hw_memo_add_state(m, b->path[i], &b->state[i]);
+			continue;
+		}
+		for (unsigned i = 0; i < b->n; i++) {
 			const char *path = listed_entry(&at, &stored);
 
 			if (b->state)

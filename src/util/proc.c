@@ -104,26 +104,21 @@ int hw_run(hw_cmd_result *r, char *const argv[], double timeout_s,
 	 * exec (no copy of this process's page tables, no copy-on-write
 	 * faults in a child that only execs), which is most of a remote
 	 * probe's local cost when many hosts are probed at once */
-	rc = spawn(&pid, argv, fds[1], efds[1]);
-	if (rc == ENOENT || rc == EACCES || rc == ENOTDIR) {
-		/* as a child that could not exec: status 127, no output */
+	if ((rc = spawn(&pid, argv, fds[1], efds[1])) != 0) {
 		close(fds[0]);
 		close(fds[1]);
 		close(efds[0]);
 		close(efds[1]);
+		if (rc != ENOENT && rc != EACCES && rc != ENOTDIR)
+			return hw_error_set(HW_EIO, NULL, 0, 0,
+					    "cannot start %s: %s", argv[0],
+					    strerror(rc));
+		/* as a child that could not exec: status 127, no output */
 		r->status = 127;
 		r->not_found = 1;
 		hw_buf_append(&r->out, "", 0);
 		hw_buf_append(&r->err, "", 0);
 		return HW_OK;
-	}
-	if (rc != 0) {
-		close(fds[0]);
-		close(fds[1]);
-		close(efds[0]);
-		close(efds[1]);
-		return hw_error_set(HW_EIO, NULL, 0, 0, "cannot start %s: %s",
-				    argv[0], strerror(rc));
 	}
 	close(fds[1]);
 	close(efds[1]);
