@@ -84,7 +84,9 @@ MODULES  := util frs glossary trace sast planner probes ledger site report
 LIB_SRCS := $(foreach m,$(MODULES),$(wildcard src/$(m)/*.c))
 CLI_SRCS := $(wildcard src/cli/*.c)
 THEME    := $(sort $(wildcard site/*.css site/*.js))
-LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/theme.o
+PLANNER_DATA := planner/gpus.json planner/engines.json
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/theme.o \
+            $(BUILD)/obj/gen/planner_data.o
 CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/obj/%.o)
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
@@ -102,13 +104,19 @@ $(BUILD)/obj/%.o: %.c Makefile
 	@$(call say,CC,$<)
 	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
-# the site's theme (site/) compiled into the library
+# the site's theme (site/) and the planner's default catalogs compiled into
+# the library, so an installed hwledger needs nothing beside it
 $(BUILD)/gen/theme.c: $(THEME) ci/embed.sh
 	@mkdir -p $(@D)
 	@$(call say,EMBED,$@)
-	$(Q)ci/embed.sh $@ $(THEME)
+	$(Q)ci/embed.sh $@ hw_theme_files $(THEME)
 
-$(BUILD)/obj/gen/theme.o: $(BUILD)/gen/theme.c Makefile
+$(BUILD)/gen/planner_data.c: $(PLANNER_DATA) ci/embed.sh
+	@mkdir -p $(@D)
+	@$(call say,EMBED,$@)
+	$(Q)ci/embed.sh $@ hw_planner_data $(PLANNER_DATA)
+
+$(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c Makefile
 	@mkdir -p $(@D)
 	@$(call say,CC,$<)
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
@@ -202,7 +210,8 @@ coverage:
 # libFuzzer: the library again, built by clang with the fuzzer's coverage
 FUZZ_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O1 -g \
 	-fsanitize=fuzzer-no-link,address,undefined -Isrc $(PKG_CFLAGS)
-FUZZ_OBJS := $(LIB_SRCS:%.c=build/fuzz/obj/%.o) build/fuzz/obj/gen/theme.o
+FUZZ_OBJS := $(LIB_SRCS:%.c=build/fuzz/obj/%.o) build/fuzz/obj/gen/theme.o \
+             build/fuzz/obj/gen/planner_data.o
 FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=build/fuzz/%)
 
 build/fuzz/obj/%.o: %.c Makefile
@@ -210,13 +219,17 @@ build/fuzz/obj/%.o: %.c Makefile
 	@$(call say,FUZZCC,$<)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) -c $< -o $@
 
-build/fuzz/obj/gen/theme.o: build/fuzz/gen/theme.c
+build/fuzz/obj/gen/%.o: build/fuzz/gen/%.c
 	@mkdir -p $(@D)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) -c $< -o $@
 
 build/fuzz/gen/theme.c: $(THEME) ci/embed.sh
 	@mkdir -p $(@D)
-	$(Q)ci/embed.sh $@ $(THEME)
+	$(Q)ci/embed.sh $@ hw_theme_files $(THEME)
+
+build/fuzz/gen/planner_data.c: $(PLANNER_DATA) ci/embed.sh
+	@mkdir -p $(@D)
+	$(Q)ci/embed.sh $@ hw_planner_data $(PLANNER_DATA)
 
 build/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJS)
 	@$(call say,FUZZ,$@)

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define GPUS "planner/gpus.json"
-#define ENGINES "planner/engines.json"
+#define GPUS HW_PLANNER_GPUS
+#define ENGINES HW_PLANNER_ENGINES
 
 static int parse_count(const char *s, long *out, long max)
 {

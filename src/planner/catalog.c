@@ -1,12 +1,45 @@
 /*
  * catalog.c — the GPU catalog (planner/gpus.json) and the engine profiles
  * (planner/engines.json). Names match case-insensitively.
+ *
+ * Both are compiled into the binary (ci/embed.sh), so an installed hwledger
+ * plans from any folder; a project's own file at the same path overrides
+ * the built-in one whole (specs/planner.md, "Catalogs").
  */
 #include "planner.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+
+extern const hw_embedded hw_planner_data[];
+extern const size_t hw_planner_data_count;
+
+/* Implements: FR-CLI-011 */
+int hw_catalog_load(cJSON **root, const char *catalog, size_t max)
+{
+	const char *base = strrchr(catalog, '/');
+	struct stat st;
+
+	base = base ? base + 1 : catalog;
+	/* Only the default paths fall back, and only when nothing is there:
+	 * a file the user named, or one that exists but cannot be read, is
+	 * never silently replaced by the built-in copy. */
+	if (!strcmp(catalog, HW_PLANNER_GPUS) ||
+	    !strcmp(catalog, HW_PLANNER_ENGINES)) {
+		if (lstat(catalog, &st) && errno == ENOENT) {
+			for (size_t i = 0; i < hw_planner_data_count; i++)
+				if (!strcmp(hw_planner_data[i].name, base))
+					return hw_json_parse(
+						root, catalog,
+						hw_planner_data[i].data,
+						hw_planner_data[i].len);
+		}
+	}
+	return hw_json_load(root, catalog, max);
+}
 
 static const cJSON *find_named(const cJSON *root, const char *list,
 			       const char *name)
@@ -58,7 +91,7 @@ int hw_gpu_find(hw_gpu *g, const char *catalog, const char *name)
 	int err;
 
 	memset(g, 0, sizeof(*g));
-	if ((err = hw_json_load(&root, catalog, (size_t)4 << 20)))
+	if ((err = hw_catalog_load(&root, catalog, (size_t)4 << 20)))
 		return err;
 	e = find_named(root, "gpus", name);
 	if (!e) {
@@ -154,7 +187,7 @@ int hw_offers_load(hw_offer **offers, size_t *n, const char *catalog)
 
 	*offers = NULL;
 	*n = 0;
-	if ((err = hw_json_load(&root, catalog, (size_t)4 << 20)))
+	if ((err = hw_catalog_load(&root, catalog, (size_t)4 << 20)))
 		return err;
 	list = cJSON_GetObjectItemCaseSensitive(root, "prices");
 	if (!cJSON_IsArray(list) || !(count = cJSON_GetArraySize(list))) {
@@ -188,7 +221,7 @@ int hw_engine_find(hw_engine *en, const char *catalog, const char *name)
 	int err;
 
 	memset(en, 0, sizeof(*en));
-	if ((err = hw_json_load(&root, catalog, (size_t)1 << 20)))
+	if ((err = hw_catalog_load(&root, catalog, (size_t)1 << 20)))
 		return err;
 	e = find_named(root, "engines", name);
 	if (!e) {

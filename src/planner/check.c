@@ -42,10 +42,10 @@ static int fill_inputs(hw_plan_inputs *in, const cJSON *o, const char *file)
 		snprintf(in->kv_dtype, sizeof(in->kv_dtype), "%s", v->valuestring);
 	if ((v = cJSON_GetObjectItemCaseSensitive(o, "engine")) && cJSON_IsString(v))
 		engine = v->valuestring;
-	if ((err = hw_engine_find(&in->engine, "planner/engines.json", engine)))
+	if ((err = hw_engine_find(&in->engine, HW_PLANNER_ENGINES, engine)))
 		return err;
 	if ((v = cJSON_GetObjectItemCaseSensitive(o, "gpu")) && cJSON_IsString(v)) {
-		if ((err = hw_gpu_find(&g, "planner/gpus.json", v->valuestring)))
+		if ((err = hw_gpu_find(&g, HW_PLANNER_GPUS, v->valuestring)))
 			return err;
 		in->gpu_memory = g.memory_bytes;
 		in->gpu_bandwidth = g.bandwidth;

@@ -145,7 +145,14 @@ int hw_plan_json(hw_buf *out, const hw_model *m, const hw_plan_inputs *in,
  */
 int hw_plan_check_file(cJSON **result, const char *path);
 
-/* Catalogs: planner/gpus.json and planner/engines.json. */
+/*
+ * Catalogs: planner/gpus.json and planner/engines.json. At these two paths
+ * a project's own file is read when it exists, else the copy built into the
+ * binary; any other path is read as it is.
+ */
+#define HW_PLANNER_GPUS "planner/gpus.json"
+#define HW_PLANNER_ENGINES "planner/engines.json"
+int hw_catalog_load(cJSON **root, const char *catalog, size_t max);
 int hw_gpu_find(hw_gpu *g, const char *catalog, const char *name);
 int hw_engine_find(hw_engine *e, const char *catalog, const char *name);
 

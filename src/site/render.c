@@ -250,7 +250,7 @@ static int make_tmp(site *s, const char *out)
 
 static int write_theme(site *s)
 {
-	for (size_t i = 0; i < hw_theme_nfiles; i++) {
+	for (size_t i = 0; i < hw_theme_files_count; i++) {
 		hw_buf b = {(char *)hw_theme_files[i].data,
 			    hw_theme_files[i].len, 0, 0};
 		int err = site_write(s, hw_theme_files[i].name, &b);

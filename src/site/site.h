@@ -74,13 +74,7 @@ int hw_html_puts(hw_buf *b, const char *s);
 int hw_site_path_name(hw_buf *b, const char *path);
 
 /* The theme files compiled into the binary (site/ in the source tree). */
-typedef struct hw_theme_file {
-	const char *name;
-	const char *data;
-	size_t len;
-} hw_theme_file;
-
-extern const hw_theme_file hw_theme_files[];
-extern const size_t hw_theme_nfiles;
+extern const hw_embedded hw_theme_files[];
+extern const size_t hw_theme_files_count;
 
 #endif

@@ -78,6 +78,14 @@ int hw_buf_printf(hw_buf *b, const char *fmt, ...)
 	/* hwledger-sast-ignore FF1016: format checked by -Wformat=2 */
 	__attribute__((format(printf, 2, 3)));
 void hw_buf_clear(hw_buf *b);
+
+/* A data file compiled into the binary by ci/embed.sh (the site's theme,
+ * the planner's default catalogs): its base name, bytes and length. */
+typedef struct hw_embedded {
+	const char *name;
+	const char *data;
+	size_t len;
+} hw_embedded;
 char *hw_buf_detach(hw_buf *b); /* caller frees; buffer is reset */
 void hw_buf_free(hw_buf *b);
 
