@@ -6,15 +6,32 @@
  * an existing file: each file is reported as created or kept.
  */
 #include "cli/cli.h"
+#include "ledger/ledger.h"
 
 #include <string.h>
 
 static const char example_fr[] =
 	"# Example requirements\n"
 	"\n"
-	"One functional requirement per level-2 heading: `ID: title`, then "
-	"its\n"
-	"`Key: value` lines, then its text. See `hwledger help frs`.\n"
+	"One functional requirement (FR) per level-2 heading, `ID: title`, "
+	"where\n"
+	"the ID is `FR-AREA-NNN` or `NFR-AREA-NNN` (AREA in capitals, NNN "
+	"three or\n"
+	"more digits). Then one `Key: value` per line:\n"
+	"\n"
+	"- `Rev`: the revision, a positive integer; raise it when the "
+	"meaning changes.\n"
+	"- `Status`: `draft`, `approved` (the gate requires it verified) or\n"
+	"  `deprecated`.\n"
+	"- `Needs`: what verifies it, from `impl` (tagged code), `utest` "
+	"(a tagged\n"
+	"  unit test that passes) and `itest` (an integration test).\n"
+	"\n"
+	"Then its text. Tag the code `/* Implements: FR-EXAMPLE-001 */` and "
+	"the\n"
+	"test `/* Verifies: FR-EXAMPLE-001 */`; `hwledger frs lint` checks "
+	"this\n"
+	"file, `hwledger trace` shows the links.\n"
 	"\n"
 	"## FR-EXAMPLE-001: Greet the user by name\n"
 	"Rev: 1\n"
@@ -70,6 +87,10 @@ int hw_cmd_init(hw_cli *cli, int argc, char **argv)
 		err = write_new(cli, HW_CONFIG_PATH, hw_config_default_text());
 	if (!err)
 		err = write_new(cli, HW_POLICY_PATH, hw_policy_default_text());
+	/* before any key exists: `git add -A` must never stage one */
+	if (!err && !hw_path_exists(".hwledger/.gitignore") &&
+	    !(err = hw_ledger_dir_protect()) && !cli->quiet)
+		printf("created  .hwledger/.gitignore (keeps keys out of git)\n");
 	if (err)
 		return hw_cli_error(err);
 	return hw_cli_finish(HW_EXIT_OK);

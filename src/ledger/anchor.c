@@ -39,6 +39,9 @@
 	X(commit_parentcount) \
 	X(commit_tree) \
 	X(error_last) \
+	X(index_entrycount) \
+	X(index_free) \
+	X(index_get_byindex) \
 	X(libgit2_init) \
 	X(oid_fromstrn) \
 	X(oid_tostr) \
@@ -47,6 +50,7 @@
 	X(reference_free) \
 	X(reference_name_to_id) \
 	X(repository_free) \
+	X(repository_index) \
 	X(repository_open_ext) \
 	X(signature_free) \
 	X(signature_now) \
@@ -167,6 +171,77 @@ int hw_git_head(char *out, size_t size, int *dirty)
 			*dirty = git2.status_list_entrycount(st) > 0;
 		git2.status_list_free(st);
 	}
+	return HW_OK;
+}
+
+/* A private key's first line (specs/ledger.md, "Secret key file"). */
+#define SECRET_KEY_MAGIC "hwledger secret key v1\n"
+
+/* Whether git's index entry e is a hwledger private key: any *.key under
+ * .hwledger/keys/, or any *.key whose staged bytes are a secret key file. */
+static int staged_secret_key(const git_index_entry *e)
+{
+	size_t n = strlen(e->path), m = sizeof(SECRET_KEY_MAGIC) - 1;
+	git_blob *blob = NULL;
+	int found;
+
+	if (n < 4 || strcmp(e->path + n - 4, ".key") != 0)
+		return 0;
+	if (hw_str_startswith(e->path, HW_LEDGER_KEYS_DIR "/"))
+		return 1;
+	if (git2.blob_lookup(&blob, repo, &e->id) != 0)
+		return 0;
+	found = git2.blob_rawsize(blob) >= (git_object_size_t)m &&
+		!memcmp(git2.blob_rawcontent(blob), SECRET_KEY_MAGIC, m);
+	git2.blob_free(blob);
+	return found;
+}
+
+/* Implements: FR-LEDGER-001 */
+int hw_git_index_secret_keys(char ***paths, size_t *n)
+{
+	git_index *idx = NULL;
+	char **found = NULL;
+	size_t count = 0;
+	int err = open_repo();
+
+	*paths = NULL;
+	*n = 0;
+	if (err == HW_ENOTFOUND) {
+		hw_error_clear();
+		return HW_OK; /* no repository: nothing can be committed */
+	}
+	if (err)
+		return err;
+	if (git2.repository_index(&idx, repo) != 0)
+		return git_fail("cannot read git's index");
+	for (size_t i = 0; !err && i < git2.index_entrycount(idx); i++) {
+		const git_index_entry *e = git2.index_get_byindex(idx, i);
+		char **grown;
+
+		if (!e || !staged_secret_key(e))
+			continue;
+		/* the list stays NULL-terminated for hw_strv_free */
+		if (!(grown = realloc(found, (count + 2) * sizeof(*found)))) {
+			err = hw_error_set(HW_ENOMEM, NULL, 0, 0,
+					   "out of memory");
+			break;
+		}
+		found = grown;
+		found[count + 1] = NULL;
+		if (!(found[count] = hw_strdup(e->path)))
+			err = hw_error_set(HW_ENOMEM, NULL, 0, 0,
+					   "out of memory");
+		else
+			count++;
+	}
+	git2.index_free(idx);
+	if (err) {
+		hw_strv_free(found);
+		return err;
+	}
+	*paths = found;
+	*n = count;
 	return HW_OK;
 }
 

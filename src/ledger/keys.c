@@ -152,6 +152,10 @@ int hw_key_generate(hw_seckey *out, const char *dir, const char *name)
 	snprintf(out->pub.name, sizeof(out->pub.name), "%s", name);
 	hw_key_id(out->pub.id, name, out->pub.pk);
 	out->pub.valid_until = UINT64_MAX;
+	/* a key made in .hwledger/ never shows as a file to commit */
+	if (hw_str_startswith(dir, ".hwledger") &&
+	    (err = hw_ledger_dir_protect()))
+		return err;
 	if ((err = hw_mkdir_p(dir)))
 		return err;
 	hw_buf_init(&keypath, 0);

@@ -220,6 +220,17 @@ void hw_anchor_list_free(hw_anchor_list *list);
 /* Forgets the repository opened for the current folder (after chdir). */
 void hw_git_close(void);
 /*
+ * The paths in git's index that are hwledger private keys (any *.key under
+ * .hwledger/keys/, or a *.key whose staged bytes are a secret key file), as
+ * a NULL-terminated list for hw_strv_free; none outside a repository.
+ */
+int hw_git_index_secret_keys(char ***paths, size_t *n);
+/* Writes .hwledger/.gitignore (everything under .hwledger/ stays out of
+ * git: the private key above all) unless one is there. */
+int hw_ledger_dir_protect(void);
+/* HW_EINVAL naming the first private key in git's index, if any. */
+int hw_ledger_refuse_tracked_keys(void);
+/*
  * 1 when the commit id names a commit in the repository, 0 when not (or when
  * there is no repository), a negative HW_E* code when libgit2 is missing.
  */

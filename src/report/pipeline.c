@@ -1121,6 +1121,8 @@ int hw_report_run(const hw_report_opts *o, hw_report *r, hw_diags *d)
 		return err;
 	clear_stale(&c);
 	repo_state(&c);
+	if ((err = hw_ledger_refuse_tracked_keys()))
+		return err;
 	optional_checks(&c);
 	if ((err = signing_key(&c, &k, pubfile, sizeof(pubfile))) ||
 	    (err = run_checks(&c)))

@@ -28,7 +28,7 @@ static const char default_policy[] =
 	"  \"min_verified_share\": 1.0,\n"
 	"  \"coverage_threshold\": 80,\n"
 	"  \"fail_on\": [\"unknown-fr\", \"duplicate-fr\", \"malformed-tag\",\n"
-	"              \"failing-test\", \"expired-waiver\"],\n"
+	"              \"failing-test\", \"expired-waiver\", \"sast-error\"],\n"
 	"  \"waivers\": []\n"
 	"}\n";
 

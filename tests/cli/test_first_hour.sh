@@ -58,3 +58,69 @@ JSON
   [ "$rc" = 2 ] && grep -q '^hwledger: planner/engines.json:' err.txt
 }
 
+# Verifies: FR-CLI-004
+test_init_writes_the_full_default_policy_and_keeps_keys_out_of_git() {
+  git init -q .
+  run "$HW" init
+  expect_rc 0
+  expect_out "created  .hwledger/.gitignore"
+  # the policy init writes is the built-in default, sast-error included
+  jq -e '.fail_on | sort == ["duplicate-fr", "expired-waiver", "failing-test",
+         "malformed-tag", "sast-error", "unknown-fr"]' traceability/policy.json >/dev/null
+  # the example points to nothing the user lacks: no `hwledger help frs`
+  ! grep -q 'help frs' frs/example.md
+  "$HW" -q ledger keygen >/dev/null
+  [ -s .hwledger/keys/hwledger-local.key ]
+  git add -A
+  # the rules themselves are committed, so every clone keeps them
+  [ "$(git ls-files .hwledger)" = .hwledger/.gitignore ] || { git ls-files; return 1; }
+  git ls-files | grep -qx traceability/policy.json
+  # a .gitignore the user wrote is theirs: kept as it is
+  echo 'keys/' > .hwledger/.gitignore
+  run "$HW" init
+  expect_out "kept     traceability/policy.json (exists)"
+  [ "$(cat .hwledger/.gitignore)" = 'keys/' ]
+}
+
+# Verifies: FR-LEDGER-001
+test_a_key_made_by_report_or_keygen_is_never_staged() {
+  git init -q .
+  write_fr frs/a.md FR-A-001
+  # no init: the first key is made by keygen in the default folder
+  "$HW" -q ledger keygen --name ci >/dev/null
+  git add -A
+  # the rules themselves are committed, so every clone keeps them
+  [ "$(git ls-files .hwledger)" = .hwledger/.gitignore ] || { git ls-files; return 1; }
+  git ls-files | grep -qx frs/a.md
+}
+
+# Verifies: FR-LEDGER-001
+test_report_refuses_to_sign_while_a_private_key_is_in_git() {
+  git init -q .
+  write_fr frs/a.md FR-A-001
+  "$HW" -q init >/dev/null
+  "$HW" -q ledger keygen --name ci >/dev/null
+  git add -A && git -c user.name=t -c user.email=t@t commit -qm one
+  # forced in past the .gitignore
+  git add -f .hwledger/keys/ci.key
+  run "$HW" report -o site
+  expect_rc 2
+  expect_err "hwledger: .hwledger/keys/ci.key: a private signing key is in git's index"
+  [ ! -e .hwledger/ledger.db ] || { echo "signed with a published key"; return 1; }
+  [ ! -e site ]
+  # the same key copied anywhere else in the tree, under another name
+  git rm -q --cached .hwledger/keys/ci.key
+  mkdir -p ci && cp .hwledger/keys/ci.key ci/release.key
+  git add ci/release.key
+  run "$HW" report -o site
+  expect_rc 2
+  expect_err "hwledger: ci/release.key: a private signing key is in git's index"
+  # a public key and a *.key that is not a hwledger key are fine to commit
+  git rm -q --cached ci/release.key
+  echo 'not a secret' > ci/other.key
+  cp .hwledger/keys/ci.pub ci/ci.pub
+  git add ci/other.key ci/ci.pub
+  run "$HW" report -o site
+  [ "$RC" -le 1 ] || { echo "exit $RC: $ERR"; return 1; }
+  [ -s .hwledger/ledger.db ]
+}
