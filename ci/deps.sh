@@ -4,9 +4,9 @@
 # already present. `ci/deps.sh --check` only reports (exit 1 when something is
 # missing) and never installs.
 #
-# The site's browser tests need chromium, Node and npm; they are installed
-# only with --site (.ci/run always asks for them; `make test` runs the browser
-# tests when they are present).
+# The site's browser tests are part of `make test` and need chromium, Node
+# and npm, so they are installed like everything else (`--site` is accepted
+# and changes nothing, for scripts written when they were optional).
 set -u
 
 # Debian package -> a file or command that proves it is installed.
@@ -37,13 +37,16 @@ PKGS=(
   "time:file:/usr/bin/time"
   "sqlite3:cmd:sqlite3"
   "tidy:cmd:tidy"
+  "chromium:cmd:chromium"
+  "nodejs:cmd:node"
+  "npm:cmd:npm"
 )
 
 check_only=0
 for arg in "$@"; do
   case "$arg" in
     --check) check_only=1 ;;
-    --site) PKGS+=("chromium:cmd:chromium" "nodejs:cmd:node" "npm:cmd:npm") ;;
+    --site) ;;
     -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "ci/deps.sh: unknown option '$arg'" >&2; exit 2 ;;
   esac

@@ -4,8 +4,9 @@
 # suite's results, the SAST findings of ci/sast.sh, the plan and probe
 # checks, a planner sweep, the coverage tracefile), renders the report into
 # BUILD/site/ with `hwledger site`, and runs the browser tests (tests/site/)
-# when chromium and Node are installed (ci/deps.sh --site installs them);
-# their TAP goes into RESULTS_DIR, so the final ci/gate.sh counts them.
+# in headless chromium (ci/deps.sh installs chromium and Node; without them
+# this fails rather than leave FR-SITE untested); their TAP goes into
+# RESULTS_DIR, so the final ci/gate.sh counts them.
 set -uo pipefail
 build=${1:-build}
 results=${2:-build/cov/test-results}
@@ -42,9 +43,9 @@ done
 echo "== hwledger site (evidence from $checks)"
 "$hw" site --checks "$checks" -o "$build/site" || exit $?
 
-if command -v chromium >/dev/null 2>&1 && command -v node >/dev/null 2>&1; then
-  echo "== browser tests (tests/site, headless chromium)"
-  tests/site/run.sh "$build" "$results" || exit $?
-else
-  echo "== browser tests not run here: no chromium/node (ci/deps.sh --site)"
+if ! command -v chromium >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1; then
+  echo "ci/site.sh: the browser tests need chromium and node: run ci/deps.sh (as root)" >&2
+  exit 3
 fi
+echo "== browser tests (tests/site, headless chromium)"
+tests/site/run.sh "$build" "$results" || exit $?
