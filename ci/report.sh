@@ -27,5 +27,5 @@ done
 echo "== hwledger report"
 "$hw" report "${args[@]}" --checks "$build/checks" -o "$build/site"
 rc=$?
-[ "$rc" -le 1 ] && echo "open $build/site/index.html (offline; verify it with: $hw verify-report $build/site)"
+[ "$rc" -le 1 ] && echo "open $build/site/index.html (offline; verify it with: $hw verify-report $build/site, and --allow-untrusted when signed by an untrusted local key)"
 exit "$rc"

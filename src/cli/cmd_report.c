@@ -118,12 +118,17 @@ int hw_cmd_report(hw_cli *cli, int argc, char **argv)
 	return hw_cli_finish(r.ok ? HW_EXIT_OK : HW_EXIT_FAIL);
 }
 
+/*
+ * A verification that cannot tie the signature to a trusted key fails:
+ * the signer must be in --key FILE (default traceability/trusted_keys),
+ * unless --allow-untrusted says that the integrity alone is wanted.
+ */
 /* Implements: FR-REPORT-002 */
 int hw_cmd_verify_report(hw_cli *cli, int argc, char **argv)
 {
-	const char *dir = NULL, *keys = HW_LEDGER_TRUSTED;
+	const char *dir = NULL, *keys = NULL;
+	int allow_untrusted = 0, err;
 	hw_report_verify v;
-	int err;
 
 	for (int i = 1; i < argc; i++) {
 		if (hw_cli_is_help(argv[i])) {
@@ -131,8 +136,10 @@ int hw_cmd_verify_report(hw_cli *cli, int argc, char **argv)
 				stdout, hw_cli_find("verify-report"));
 			return hw_cli_finish(HW_EXIT_OK);
 		}
-		if (!strcmp(argv[i], "--key") && i + 1 < argc)
+		if (!strcmp(argv[i], "--key") && i + 1 < argc && !keys)
 			keys = argv[++i];
+		else if (!strcmp(argv[i], "--allow-untrusted"))
+			allow_untrusted = 1;
 		else if (!dir && argv[i][0] != '-')
 			dir = argv[i];
 		else
@@ -146,9 +153,23 @@ int hw_cmd_verify_report(hw_cli *cli, int argc, char **argv)
 					  "needs the site "
 					  "folder%s",
 					  "");
+	/* the default list may be absent (then no key is trusted); a list
+	 * the user named must be there */
+	if (!keys && hw_path_exists(HW_LEDGER_TRUSTED))
+		keys = HW_LEDGER_TRUSTED;
 	err = hw_report_verify_dir(dir, keys, &v);
 	if (err && err != HW_EFAIL)
 		return hw_cli_finish(hw_cli_error(err));
+	if (!err && !v.trusted && !allow_untrusted) {
+		fprintf(stderr,
+			"hwledger: verify-report FAILED: signed by %s, a key "
+			"not in %s: nothing ties the signature to a key you "
+			"trust (pass --key FILE with the signer's public key "
+			"line, or --allow-untrusted to check only that "
+			"nothing changed since it was signed)\n",
+			v.key_name, keys ? keys : HW_LEDGER_TRUSTED);
+		return hw_cli_finish(HW_EXIT_FAIL);
+	}
 	if (err) {
 		fprintf(stderr, "hwledger: verify-report FAILED: %s\n",
 			v.message);
@@ -158,6 +179,7 @@ int hw_cmd_verify_report(hw_cli *cli, int argc, char **argv)
 		printf("verify-report: ok — %s\nsigned by %s (%s)\n", v.message,
 		       v.key_name,
 		       v.trusted ? "a trusted key"
-				 : "a key not in the trusted list");
+				 : "a key not in the trusted list, allowed "
+				   "by --allow-untrusted");
 	return hw_cli_finish(HW_EXIT_OK);
 }

@@ -68,7 +68,7 @@ static const hw_command commands[] = {
 	 "[--lcov FILE]... [--timeout SECONDS]", HW_CMD_BIG_HEAP},
 	{"verify-report", hw_cmd_verify_report,
 	 "verify a published report folder",
-	 "hwledger verify-report DIR [--key FILE]", 0},
+	 "hwledger verify-report DIR [--key FILE] [--allow-untrusted]", 0},
 	{"help", hw_cmd_help, "show help for a command",
 	 "hwledger help COMMAND", 0},
 };

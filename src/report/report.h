@@ -74,7 +74,9 @@ typedef struct hw_report_verify {
  * Checks a published site folder: the manifest's signature and every
  * file's SHA-256 (nothing missing, nothing added), the ledger bundle, and
  * that each dashboard verdict and evidence document matches the latest
- * signed event of its check. trusted_keys may be NULL.
+ * signed event of its check, then whether the signer is in the key list
+ * trusted_keys (NULL: none), a list that must be readable. A dir that is
+ * not a folder is HW_ENOTFOUND.
  */
 int hw_report_verify_dir(const char *dir, const char *trusted_keys,
 			 hw_report_verify *v);

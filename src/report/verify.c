@@ -304,6 +304,7 @@ static int check_verdicts(const char *dir, const hw_event_list *events,
 int hw_report_verify_dir(const char *dir, const char *trusted_keys,
 			 hw_report_verify *v)
 {
+	hw_keyring ring = {0};
 	hw_pubkey key;
 	hw_event_list events = {0};
 	cJSON *files = NULL;
@@ -311,6 +312,15 @@ int hw_report_verify_dir(const char *dir, const char *trusted_keys,
 
 	memset(v, 0, sizeof(*v));
 	v->ok = 1;
+	/* a folder that is not there is the caller's mistake, not a report
+	 * that fails to verify */
+	if (!hw_path_is_dir(dir))
+		return hw_error_set(HW_ENOTFOUND, dir, 0, 0,
+				    "no such folder (the published site)");
+	/* the trusted list is read first: a list the user named but that
+	 * cannot be read is an error, never "no key trusted" */
+	if (trusted_keys && (err = hw_keyring_load(&ring, trusted_keys)))
+		return err;
 	err = check_manifest(dir, &key, &files, v);
 	if (!err) {
 		snprintf(v->key_name, sizeof(v->key_name), "%s", key.name);
@@ -319,7 +329,7 @@ int hw_report_verify_dir(const char *dir, const char *trusted_keys,
 	if (!err)
 		err = check_verdicts(dir, &events, v);
 	if (!err)
-		v->trusted = hw_key_listed(trusted_keys, &key);
+		v->trusted = hw_keyring_has(&ring, &key);
 	if (!err)
 		snprintf(v->message, sizeof(v->message),
 			 "%zu files match the signed manifest; %zu events "
@@ -329,5 +339,6 @@ int hw_report_verify_dir(const char *dir, const char *trusted_keys,
 	if (events.items)
 		hw_event_list_free(&events);
 	cJSON_Delete(files);
+	hw_keyring_free(&ring);
 	return err;
 }

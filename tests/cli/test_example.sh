@@ -15,7 +15,7 @@ test_example_project_runs_the_whole_pipeline() {
   expect_out "2/2 approved FRs verified"
   [ -s build/checks/trace.sarif ] && [ -s build/checks/sast.sarif ]
   jq -e '.version == "2.1.0"' build/checks/trace.sarif >/dev/null
-  run "$HW" verify-report build/site
+  run "$HW" verify-report --allow-untrusted build/site
   expect_rc 0
   # a broken push fails a test, the gate and so the report
   sed -i 's/r->count++;/r->count += 2;/' src/ringbuf.c
@@ -24,7 +24,7 @@ test_example_project_runs_the_whole_pipeline() {
   expect_rc 1
   expect_out "gate fail"
   expect_err "uncommitted changes"
-  run "$HW" verify-report build/site
+  run "$HW" verify-report --allow-untrusted build/site
   expect_rc 0
   grep -q 'data-check="gate" data-verdict="fail"' build/site/index.html
 }

@@ -46,13 +46,45 @@ test_report_runs_every_check_signs_and_renders_the_site() {
   grep -q 'data-check="gate" data-verdict="pass"' build/site/index.html
   grep -q 'untrusted local key' build/site/index.html
   [ -s build/checks/trace.sarif ]
-  run "$HW" verify-report build/site
+  run "$HW" verify-report --allow-untrusted build/site
   expect_rc 0
   expect_out "verify-report: ok"
   # a key in the trusted list: the same report is signed by a trusted key
   cp build/checks/signing-key.pub traceability/trusted_keys
   run "$HW" verify-report build/site
+  expect_rc 0
   expect_out "signed by local (a trusted key)"
+}
+
+# Verifies: FR-REPORT-002
+test_verify_report_fails_unless_the_signer_is_trusted() {
+  report_repo
+  "$HW" -q report "${REPORT_INPUTS[@]}" >/dev/null 2>&1 || true
+  # signed by a fresh local key that no list trusts: intact, yet nothing
+  # ties it to a key the reader trusts
+  run "$HW" verify-report build/site
+  expect_rc 1
+  expect_err "verify-report FAILED: signed by local, a key not in traceability/trusted_keys"
+  ! grep -q "verify-report: ok" <<<"$OUT"
+  # the reader says whom to trust, or that integrity alone is wanted
+  run "$HW" verify-report --key build/checks/signing-key.pub build/site
+  expect_rc 0
+  expect_out "signed by local (a trusted key)"
+  run "$HW" verify-report --allow-untrusted build/site
+  expect_rc 0
+  expect_out "signed by local (a key not in the trusted list, allowed by --allow-untrusted)"
+  # a key list that does not hold the signer fails
+  "$HW" -q ledger keygen --name other --dir keys >/dev/null
+  run "$HW" verify-report --key keys/other.pub build/site
+  expect_rc 1
+  expect_err "signed by local, a key not in keys/other.pub"
+  # a key list or a folder that is not there is bad input, not a verdict
+  run "$HW" verify-report --key /nonexistent build/site
+  expect_rc 2
+  expect_err "/nonexistent"
+  run "$HW" verify-report --allow-untrusted /nonexistent
+  expect_rc 2
+  expect_err "hwledger: /nonexistent: no such folder"
 }
 
 # Verifies: FR-REPORT-001
@@ -81,7 +113,7 @@ test_report_runs_the_planners_sweeps_and_price_comparison() {
   ! grep -q 'No sweep in the evidence folder' build/site/planner.html
   cmp build/checks/cheapest.json build/site/evidence/cheapest.json
   cmp build/checks/sweep-llama-3.1-8b.json build/site/evidence/sweep-llama-3.1-8b.json
-  run "$HW" verify-report build/site
+  run "$HW" verify-report --allow-untrusted build/site
   expect_rc 0
 }
 
@@ -119,7 +151,7 @@ test_report_twice_grows_the_ledger_by_exactly_the_new_events() {
   jq -e '.first_seq == 5' build/checks/report.json >/dev/null
   "$HW" -q ledger verify --bundle build/checks/bundle --key build/checks/signing-key.pub
   [ "$(git rev-list --count refs/hwledger/checkpoints)" = 2 ]
-  run "$HW" verify-report build/site
+  run "$HW" verify-report --allow-untrusted build/site
   expect_rc 0
 }
 
@@ -184,7 +216,7 @@ test_report_records_a_crashing_and_a_hanging_check() {
   # both runs are in the ledger, which still verifies
   run "$HW" ledger log --json
   jq -e '.events | length == 10' <<<"$OUT" >/dev/null
-  run "$HW" verify-report build/site
+  run "$HW" verify-report --allow-untrusted build/site
   expect_rc 0
 }
 
@@ -216,7 +248,7 @@ test_report_records_uncommitted_changes_and_no_repository() {
   run "$HW" report "${REPORT_INPUTS[@]}"
   expect_err "not in a git repository"
   expect_out "checkpoint not anchored"
-  run "$HW" verify-report build/site
+  run "$HW" verify-report --allow-untrusted build/site
   expect_rc 0
 }
 
@@ -234,16 +266,16 @@ test_verify_report_fails_on_any_changed_byte() {
     new=Z && [ "$old" != Z ] || new=Y
     printf '%s' "$new" | dd of="site/$f" bs=1 seek=$((size / 2)) conv=notrunc status=none
     cmp -s "site/$f" "good/$f" && { echo "$f: the byte did not change"; return 1; }
-    run "$HW" verify-report site
+    run "$HW" verify-report --allow-untrusted site
     [ "$RC" -eq 1 ] || { echo "$f: a changed byte was not caught"; return 1; }
     expect_err "verify-report FAILED"
   done
   rm -rf site && cp -r good site && echo x > site/added.html
-  run "$HW" verify-report site
+  run "$HW" verify-report --allow-untrusted site
   expect_rc 1
   expect_err "added.html: not in the manifest"
   rm -rf site && cp -r good site && rm site/glossary.html
-  run "$HW" verify-report site
+  run "$HW" verify-report --allow-untrusted site
   expect_rc 1
   expect_err "glossary.html: missing"
 }
@@ -256,12 +288,12 @@ test_verify_report_catches_a_resigned_site_with_other_verdicts() {
   # the manifest verifies, the signed event does not match
   jq '.pass = false' build/checks/gate.json > x && mv x build/checks/gate.json
   "$HW" -q site --checks build/checks -o build/site --sign
-  run "$HW" verify-report build/site
+  run "$HW" verify-report --allow-untrusted build/site
   expect_rc 1
   expect_err "evidence/gate.json: not the result signed in event 2"
   # a site rendered without the report has no signed manifest
   "$HW" -q site --checks build/checks -o plain
-  run "$HW" verify-report plain
+  run "$HW" verify-report --allow-untrusted plain
   expect_rc 1
   expect_err "no signed manifest"
   run "$HW" verify-report
@@ -305,7 +337,7 @@ test_report_detached_head_shallow_clone_and_given_key() {
   expect_err "a shallow clone"
   expect_out "signed by ci-bot"
   ! grep -q 'generated .hwledger/keys' <<<"$ERR"
-  run "$HW" verify-report build/site
+  run "$HW" verify-report --key ../keys/ci-bot.pub build/site
   expect_rc 0
   expect_out "signed by ci-bot"
 }
