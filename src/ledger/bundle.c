@@ -8,9 +8,14 @@
  */
 #include "ledger.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static int b64(hw_jw *w, const void *p, size_t n)
 {
@@ -33,26 +38,70 @@ static void hex(hw_jw *w, const uint8_t *p, size_t n)
 	hw_jw_str(w, h);
 }
 
-/* Implements: FR-LEDGER-005 */
-int hw_bundle_export(hw_ledger *l, const char *dir, const hw_keyring *keys)
-{
-	hw_event_list list;
-	hw_checkpoint cp;
-	hw_buf out, path;
-	int err, have_cp;
+/* The files of a bundle, the only ones an export replaces. */
+static const char *const bundle_files[] = {"events.jsonl", "checkpoint",
+					   "keys"};
+#define NBUNDLE_FILES (sizeof(bundle_files) / sizeof(bundle_files[0]))
 
-	if ((err = hw_mkdir_p(dir)))
-		return err;
-	if ((err = hw_ledger_load(l, &list)))
-		return err;
-	hw_buf_init(&out, 0);
-	hw_buf_init(&path, 0);
-	for (size_t i = 0; i < list.n && !err; i++) {
-		const hw_event *e = &list.items[i];
+static int is_bundle_file(const char *name)
+{
+	for (size_t i = 0; i < NBUNDLE_FILES; i++)
+		if (!strcmp(name, bundle_files[i]))
+			return 1;
+	return 0;
+}
+
+/*
+ * The bundle's folder may be new, empty or an older bundle; anything else
+ * in it is the user's, so it is refused rather than mixed with a bundle.
+ */
+static int check_target(const char *dir)
+{
+	DIR *d;
+	struct dirent *e;
+	int err = HW_OK;
+
+	if (!hw_path_exists(dir))
+		return HW_OK;
+	if (!hw_path_is_dir(dir) || !(d = opendir(dir)))
+		return hw_error_set(HW_EIO, dir, 0, 0,
+				    "not a folder that can be read; not "
+				    "replaced");
+	while (!err && (e = readdir(d)) != NULL)
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") &&
+		    !is_bundle_file(e->d_name))
+			err = hw_error_set(HW_EIO, dir, 0, 0,
+					   "holds '%s', which is not part of "
+					   "an export bundle: choose a new or "
+					   "empty folder (nothing was written)",
+					   e->d_name);
+	closedir(d);
+	return err;
+}
+
+static int write_file(const char *dir, const char *name, const hw_buf *b)
+{
+	char *p = hw_path_join(dir, name);
+	int err;
+
+	if (!p)
+		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	err = hw_file_write_atomic(p, b->data ? b->data : "", b->len);
+	free(p);
+	return err;
+}
+
+/* events.jsonl of specs/ledger.md into out. */
+static int events_jsonl(hw_buf *out, const hw_event_list *list)
+{
+	int err = HW_OK;
+
+	for (size_t i = 0; i < list->n && !err; i++) {
+		const hw_event *e = &list->items[i];
 		hw_jw w;
 		char t[32];
 
-		hw_jw_init(&w, &out, 0);
+		hw_jw_init(&w, out, 0);
 		hw_jw_object(&w);
 		hw_jw_kint(&w, "seq", (long long)e->seq);
 		hw_jw_key(&w, "prev");
@@ -76,36 +125,94 @@ int hw_bundle_export(hw_ledger *l, const char *dir, const hw_keyring *keys)
 		if (!err)
 			err = hw_jw_finish(&w);
 		if (!err)
-			err = hw_buf_putc(&out, '\n');
+			err = hw_buf_putc(out, '\n');
 	}
-	if (!err && !(err = hw_buf_printf(&path, "%s/events.jsonl", dir)))
-		err = hw_file_write_atomic(path.data, out.data ? out.data : "",
-					   out.len);
-	have_cp = !err && hw_ledger_latest_checkpoint(l, &cp, NULL, 0) == HW_OK;
-	if (have_cp) {
-		hw_buf_clear(&path);
-		if (!(err = hw_buf_printf(&path, "%s/checkpoint", dir)))
-			err = hw_file_write_atomic(path.data, cp.text,
-						   strlen(cp.text));
+	return err;
+}
+
+/*
+ * Writes the three files into a new folder beside dir, then moves them into
+ * dir (or the folder itself when dir is new). Everything that can fail (no
+ * checkpoint, a folder of the user's, a full disk) fails before dir is
+ * touched, so a failed export leaves the old bundle as it was.
+ */
+/* Implements: FR-LEDGER-005 */
+int hw_bundle_export(hw_ledger *l, const char *dir, const hw_keyring *keys)
+{
+	hw_event_list list = {0};
+	hw_checkpoint cp = {0};
+	hw_buf out, tmp;
+	int err;
+
+	if ((err = hw_ledger_latest_checkpoint(l, &cp, NULL, 0))) {
 		hw_checkpoint_free(&cp);
-	} else if (!err) {
-		err = hw_error_set(HW_ENOTFOUND, l->path, 0, 0,
-				   "no checkpoint to export (run 'hwledger "
-				   "ledger checkpoint' first)");
+		if (err != HW_ENOTFOUND)
+			return err;
+		return hw_error_set(HW_ENOTFOUND, l->path, 0, 0,
+				    "no checkpoint to export (run 'hwledger "
+				    "ledger checkpoint' first); nothing was "
+				    "written");
 	}
-	hw_buf_clear(&out);
+	hw_buf_init(&out, 0);
+	hw_buf_init(&tmp, 0);
+	if ((err = check_target(dir)) || (err = hw_mkdir_parent(dir)) ||
+	    (err = hw_buf_printf(&tmp, "%s.tmp-XXXXXX", dir)))
+		goto done;
+	if (!mkdtemp(tmp.data)) {
+		err = hw_error_set(HW_EIO, dir, 0, 0,
+				   "cannot create a folder beside it: %s",
+				   strerror(errno));
+		goto done;
+	}
+	chmod(tmp.data, 0755); /* mkdtemp's 0700 is not a bundle's mode */
+	if (!(err = hw_ledger_load(l, &list)) &&
+	    !(err = events_jsonl(&out, &list)) &&
+	    !(err = write_file(tmp.data, "events.jsonl", &out))) {
+		hw_buf_clear(&out);
+		err = hw_buf_puts(&out, cp.text);
+	}
+	if (!err && !(err = write_file(tmp.data, "checkpoint", &out)))
+		hw_buf_clear(&out);
 	for (size_t i = 0; !err && keys && i < keys->n; i++) {
 		char line[200];
 
 		hw_pubkey_format(line, sizeof(line), &keys->keys[i]);
 		err = hw_buf_printf(&out, "%s\n", line);
 	}
-	hw_buf_clear(&path);
-	if (!err && !(err = hw_buf_printf(&path, "%s/keys", dir)))
-		err = hw_file_write_atomic(path.data, out.data ? out.data : "",
-					   out.len);
+	if (!err)
+		err = write_file(tmp.data, "keys", &out);
+	/* the swap: a new folder moves as a whole; into an existing one each
+	 * file is renamed over its older copy (atomic per file) */
+	if (!err && rename(tmp.data, dir) != 0) {
+		for (size_t i = 0; !err && i < NBUNDLE_FILES; i++) {
+			char *from = hw_path_join(tmp.data, bundle_files[i]);
+			char *to = hw_path_join(dir, bundle_files[i]);
+
+			if (!from || !to || rename(from, to) != 0)
+				err = hw_error_set(HW_EIO, dir, 0, 0,
+						   "cannot move %s into place: "
+						   "%s",
+						   bundle_files[i],
+						   strerror(errno));
+			free(from);
+			free(to);
+		}
+	}
+	if (hw_path_exists(tmp.data)) {
+		/* a failure before the swap: only our own files are there */
+		for (size_t i = 0; i < NBUNDLE_FILES; i++) {
+			char *p = hw_path_join(tmp.data, bundle_files[i]);
+
+			if (p)
+				unlink(p);
+			free(p);
+		}
+		rmdir(tmp.data);
+	}
+done:
 	hw_buf_free(&out);
-	hw_buf_free(&path);
+	hw_buf_free(&tmp);
+	hw_checkpoint_free(&cp);
 	hw_event_list_free(&list);
 	return err;
 }

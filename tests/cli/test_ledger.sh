@@ -129,6 +129,41 @@ test_ledger_bundle_verifies_offline_and_catches_edits() {
 }
 
 # Verifies: FR-LEDGER-005
+test_ledger_export_fails_before_it_writes() {
+  ledger_repo
+  "$HW" -q ledger append --kind a --payload payload.json
+  mkdir bundle && echo mine > bundle/events.jsonl
+  # no checkpoint: refused before anything in the folder is touched
+  run "$HW" ledger export --bundle bundle
+  expect_rc 2
+  expect_err "no checkpoint to export"
+  [ "$(cat bundle/events.jsonl)" = mine ] || { echo "events.jsonl was overwritten"; return 1; }
+  "$HW" -q ledger checkpoint >/dev/null
+  # a folder holding anything but a bundle's files is the user's
+  echo notes > bundle/notes.txt
+  run "$HW" ledger export --bundle bundle
+  expect_rc 3
+  expect_err "holds 'notes.txt', which is not part of an export bundle"
+  [ "$(cat bundle/events.jsonl)" = mine ] && [ "$(cat bundle/notes.txt)" = notes ]
+  # an older bundle is replaced whole; a new folder is made
+  rm bundle/notes.txt
+  run "$HW" ledger export --bundle bundle
+  expect_rc 0
+  "$HW" -q ledger append --kind b --payload payload.json
+  "$HW" -q ledger checkpoint >/dev/null
+  run "$HW" ledger export --bundle bundle
+  expect_rc 0
+  [ "$(wc -l < bundle/events.jsonl)" = 2 ] && [ "$(sed -n 2p bundle/checkpoint)" = 2 ]
+  "$HW" -q ledger verify --bundle bundle --key alice.line
+  run "$HW" ledger export --bundle new/bundle
+  expect_rc 0
+  cmp new/bundle/events.jsonl bundle/events.jsonl
+  [ "$(stat -c %a new/bundle)" = 755 ]
+  # no temporary folder is left behind
+  ! ls -d bundle.tmp-* new/bundle.tmp-* 2>/dev/null
+}
+
+# Verifies: FR-LEDGER-005
 test_ledger_prove_prints_an_audit_path() {
   ledger_repo
   for k in a b c d e f g; do "$HW" -q ledger append --kind "$k"; done
