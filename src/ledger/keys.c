@@ -251,6 +251,12 @@ int hw_seckey_find(hw_seckey *k, char *path_out, size_t path_size)
 
 	if (env && *env) {
 		snprintf(path_out, path_size, "%s", env);
+		/* the user asked for this key: its absence is an error of the
+		 * environment, never a reason to sign with another key */
+		if (!hw_path_exists(env))
+			return hw_error_set(HW_EIO, env, 0, 0,
+					    "no such file (named by "
+					    "HWLEDGER_SIGNING_KEY)");
 		return hw_seckey_load(k, env);
 	}
 	err = hw_dir_list(&files, &n, HW_LEDGER_KEYS_DIR, ".key");

@@ -56,7 +56,8 @@ int hw_pubkey_parse(hw_pubkey *k, const char *line, const char *file,
 		    long lineno);
 int hw_seckey_load(hw_seckey *k, const char *path);
 /* The signing key: $HWLEDGER_SIGNING_KEY, else the first .hwledger/keys/ *.key;
- * HW_ENOTFOUND when there is none. */
+ * HW_ENOTFOUND when there is none, HW_EIO when the variable names a file
+ * that is not there. */
 int hw_seckey_find(hw_seckey *k, char *path_out, size_t path_size);
 /* Reads public key lines (blank and '#' lines skipped). */
 int hw_keyring_load(hw_keyring *ring, const char *path);

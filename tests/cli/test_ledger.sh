@@ -23,6 +23,15 @@ test_ledger_keygen_writes_a_private_and_a_public_key() {
   expect_rc 2
 }
 
+# Verifies: FR-LEDGER-001
+test_ledger_signing_key_that_is_not_there_is_an_error() {
+  ledger_repo
+  run env HWLEDGER_SIGNING_KEY=/missing "$HW" ledger append --kind a --payload payload.json
+  expect_rc 3
+  expect_err "hwledger: /missing: no such file (named by HWLEDGER_SIGNING_KEY)"
+  [ ! -e .hwledger/ledger.db ] || [ "$("$HW" ledger log --json | jq '.events | length')" = 0 ]
+}
+
 # Verifies: FR-LEDGER-002, FR-LEDGER-004
 test_ledger_append_log_and_verify() {
   ledger_repo

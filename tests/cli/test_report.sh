@@ -332,6 +332,11 @@ test_report_detached_head_shallow_clone_and_given_key() {
   "$HW" -q ledger keygen --name ci-bot --dir "$PWD/../keys" >/dev/null
   git clone -q --depth 1 "file://$PWD" ../shallow && cd ../shallow
   cp -r ../repo/build . && rm -rf build/checks build/site
+  # a key asked for but not there: an error, never a generated local key
+  run env HWLEDGER_SIGNING_KEY="$PWD/../keys/missing.key" "$HW" report "${REPORT_INPUTS[@]}"
+  expect_rc 3
+  expect_err "keys/missing.key: no such file (named by HWLEDGER_SIGNING_KEY)"
+  [ ! -e .hwledger/keys/local.key ] || { echo "a local key was generated"; return 1; }
   run env HWLEDGER_SIGNING_KEY="$PWD/../keys/ci-bot.key" "$HW" report "${REPORT_INPUTS[@]}"
   expect_rc 0
   expect_err "a shallow clone"
