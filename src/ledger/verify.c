@@ -188,6 +188,11 @@ static int verify_events(hw_verify_report *r, const hw_event_list *list,
 		if (st == EV_NOMEM)
 			err = hw_error_set(HW_ENOMEM, NULL, 0, 0,
 					   "out of memory");
+		else if ((long long)e->seq < 0)
+			/* SQLite stores it signed: print it as stored */
+			err = fail_at(r, (long long)i,
+				      "stored with the sequence number %lld",
+				      (long long)e->seq);
 		else if (e->seq != i)
 			err = fail_at(r, (long long)i,
 				      e->seq > i ? "missing (the next stored "
@@ -285,29 +290,106 @@ static int check_checkpoint(hw_verify_report *r, const hw_checkpoint *c,
 	return HW_OK;
 }
 
-static int read_last_verified(const char *path, uint64_t *size,
-			      uint8_t root[32], int *have)
+/*
+ * What this machine verified last (.hwledger/last-verified):
+ * "<checkpoint size> <hex root> <head size> <hex head hash>\n", the largest
+ * checkpoint and the latest event (the head: how many events, and the hash
+ * of the last one). The head catches a tail cut off or rewritten after the
+ * last checkpoint. A file of an older version holds only the first two
+ * fields (no head).
+ */
+typedef struct last_verified {
+	uint64_t size, head_size;
+	uint8_t root[32], head[32];
+	int have, have_head;
+} last_verified;
+
+static int hex32(uint8_t out[32], const char *hex)
+{
+	return strlen(hex) == 64 &&
+	       sodium_hex2bin(out, 32, hex, 64, NULL, NULL, NULL) == 0;
+}
+
+static int read_last_verified(const char *path, last_verified *lv)
 {
 	hw_buf b;
-	unsigned long long s;
-	char hex[65];
-	int err;
+	unsigned long long s, hs;
+	char hex[65], hhex[65];
+	int n = 0, err;
 
-	*have = 0;
+	memset(lv, 0, sizeof(*lv));
 	if (!hw_path_exists(path))
 		return HW_OK;
 	hw_buf_init(&b, 256);
 	err = hw_file_read(&b, path, 256);
-	if (!err && (sscanf(b.data, "%llu %64s", &s, hex) != 2 ||
-		     strlen(hex) != 64 ||
-		     sodium_hex2bin(root, 32, hex, 64, NULL, NULL, NULL) != 0))
+	if (!err)
+		n = sscanf(b.data, "%llu %64s %llu %64s", &s, hex, &hs, hhex);
+	if (!err && ((n != 2 && n != 4) || !hex32(lv->root, hex) ||
+		     (n == 4 && (!hex32(lv->head, hhex) || hs == 0))))
 		err = hw_error_set(HW_EINVAL, path, 1, 0,
-				   "expected '<size> <hex root>'");
+				   "expected '<size> <hex root> <head size> "
+				   "<hex head hash>'");
 	hw_buf_free(&b);
 	if (!err) {
-		*size = s;
-		*have = 1;
+		lv->size = s;
+		lv->have = 1;
+		lv->head_size = n == 4 ? hs : 0;
+		lv->have_head = n == 4;
 	}
+	return err;
+}
+
+/* The ledger must extend what this machine verified last. */
+static int check_last_verified(hw_verify_report *r, const last_verified *lv,
+			       uint8_t (*leaves)[32], size_t n)
+{
+	uint8_t root[32];
+
+	if (lv->size > n || lv->head_size > n)
+		return fail_at(r, (long long)n,
+			       "this machine verified %llu events before; "
+			       "the ledger now has %zu (rollback or a cut "
+			       "tail)",
+			       (unsigned long long)(lv->head_size > lv->size
+							    ? lv->head_size
+							    : lv->size),
+			       n);
+	hw_merkle_root(root, (const uint8_t(*)[32])leaves, (size_t)lv->size);
+	if (memcmp(root, lv->root, 32) != 0)
+		return fail_at(r, -1,
+			       "the ledger does not extend the checkpoint of "
+			       "size %llu this machine verified before (fork "
+			       "or rewrite)",
+			       (unsigned long long)lv->size);
+	if (lv->have_head &&
+	    memcmp(leaves[lv->head_size - 1], lv->head, 32) != 0)
+		return fail_at(r, (long long)lv->head_size - 1,
+			       "differs from the event this machine verified "
+			       "as number %llu before (the tail was rewritten)",
+			       (unsigned long long)lv->head_size - 1);
+	return HW_OK;
+}
+
+/* Remembers the largest checkpoint verified here and the head. */
+static int write_last_verified(const char *path, const last_verified *lv,
+			       uint64_t covered, uint8_t (*leaves)[32],
+			       size_t n)
+{
+	uint64_t size = covered > lv->size ? covered : lv->size;
+	uint8_t root[32];
+	char hex[65], head[65];
+	hw_buf b;
+	int err;
+
+	hw_merkle_root(root, (const uint8_t(*)[32])leaves, (size_t)size);
+	hw_hex(hex, root, 32);
+	hw_hex(head, leaves[n - 1], 32);
+	hw_buf_init(&b, 0);
+	err = hw_buf_printf(&b, "%llu %s %zu %s\n", (unsigned long long)size,
+			    hex, n, head);
+	if (!err)
+		err = hw_file_write_atomic(path, b.data, b.len);
+	hw_buf_free(&b);
 	return err;
 }
 
@@ -318,9 +400,9 @@ int hw_ledger_verify(hw_verify_report *r, const hw_event_list *list,
 {
 	uint8_t (*leaves)[32] = malloc((list->n ? list->n : 1) * 32);
 	hw_anchor_list anchors = {0};
-	uint64_t covered = 0, lv_size = 0;
-	uint8_t lv_root[32];
-	int have_lv = 0, err;
+	uint64_t covered = 0;
+	last_verified lv = {0};
+	int err;
 
 	memset(r, 0, sizeof(*r));
 	r->first_bad = -1;
@@ -389,33 +471,11 @@ int hw_ledger_verify(hw_verify_report *r, const hw_event_list *list,
 		}
 	}
 	if (o->last_verified) {
-		if ((err = read_last_verified(o->last_verified, &lv_size,
-					      lv_root, &have_lv)))
+		if ((err = read_last_verified(o->last_verified, &lv)))
 			goto done;
-		if (have_lv) {
-			uint8_t root[32];
-
-			if (lv_size > list->n) {
-				err = fail_at(r, (long long)list->n,
-					      "this machine verified %llu "
-					      "events before; the ledger now "
-					      "has %zu (rollback)",
-					      (unsigned long long)lv_size,
-					      list->n);
-				goto done;
-			}
-			hw_merkle_root(root, (const uint8_t(*)[32])leaves,
-				       (size_t)lv_size);
-			if (memcmp(root, lv_root, 32) != 0) {
-				err = fail_at(r, -1,
-					      "the ledger does not extend the "
-					      "checkpoint of size %llu this "
-					      "machine verified before (fork "
-					      "or rewrite)",
-					      (unsigned long long)lv_size);
-				goto done;
-			}
-		}
+		if (lv.have &&
+		    (err = check_last_verified(r, &lv, leaves, list->n)))
+			goto done;
 	}
 	r->covered = covered;
 	if (covered < list->n)
@@ -426,23 +486,9 @@ int hw_ledger_verify(hw_verify_report *r, const hw_event_list *list,
 	snprintf(r->message, sizeof(r->message),
 		 "%zu events verified; %zu checkpoints, %zu anchored",
 		 list->n, ncps, r->anchors);
-	if (o->last_verified && covered > 0 && covered >= lv_size) {
-		/* remember the largest checkpoint verified here */
-		hw_buf b;
-		uint8_t root[32];
-		char hex[65];
-
-		hw_merkle_root(root, (const uint8_t(*)[32])leaves,
-			       (size_t)covered);
-		hw_hex(hex, root, 32);
-		hw_buf_init(&b, 0);
-		err = hw_buf_printf(&b, "%llu %s\n",
-				    (unsigned long long)covered, hex);
-		if (!err)
-			err = hw_file_write_atomic(o->last_verified, b.data,
-						   b.len);
-		hw_buf_free(&b);
-	}
+	if (o->last_verified && list->n > 0)
+		err = write_last_verified(o->last_verified, &lv, covered,
+					  leaves, list->n);
 done:
 	hw_anchor_list_free(&anchors);
 	free(leaves);

@@ -473,6 +473,61 @@ static void test_rollback_to_an_older_copy(void **state)
 }
 
 /* Verifies: FR-LEDGER-004 */
+static void test_cut_the_uncovered_tail(void **state)
+{
+	hw_ledger l;
+
+	/* two events after the last checkpoint, seen by this machine */
+	assert_int_equal(hw_ledger_open(&l, HW_LEDGER_DB, 0), HW_OK);
+	append(&l, W, 2, &W->alice);
+	hw_ledger_close(&l);
+	expect(W, 1, ".hwledger/last-verified", -1, NULL);
+	/* deleted with the trigger dropped: every checkpoint still holds */
+	attack("DELETE FROM events WHERE seq >= 6");
+	expect(W, 1, NULL, -1, NULL);
+	expect(W, 1, ".hwledger/last-verified", 6,
+	       "this machine verified 8 events before; the ledger now has 6");
+	/* the whole database removed: an empty ledger is no escape */
+	{
+		hw_event_list empty = {0};
+		hw_verify_report r;
+		hw_verify_opts o = {&W->trusted, 0, ".hwledger/last-verified",
+				    0};
+
+		assert_int_equal(hw_ledger_verify(&r, &empty, NULL, 0, &o),
+				 HW_EFAIL);
+		assert_non_null(strstr(r.message, "the ledger now has 0"));
+	}
+}
+
+/* Verifies: FR-LEDGER-004 */
+static void test_rewrite_the_uncovered_tail(void **state)
+{
+	hw_ledger l;
+
+	assert_int_equal(hw_ledger_open(&l, HW_LEDGER_DB, 0), HW_OK);
+	append(&l, W, 2, &W->alice);
+	hw_ledger_close(&l);
+	expect(W, 1, ".hwledger/last-verified", -1, NULL);
+	/* the last event replaced by another, validly signed one */
+	attack("DELETE FROM events WHERE seq = 7");
+	assert_int_equal(hw_ledger_open(&l, HW_LEDGER_DB, 0), HW_OK);
+	append(&l, W, 1, &W->carol);
+	hw_ledger_close(&l);
+	expect(W, 1, NULL, -1, NULL);
+	expect(W, 1, ".hwledger/last-verified", 7,
+	       "differs from the event this machine verified as number 7");
+}
+
+/* Verifies: FR-LEDGER-004 */
+static void test_a_negative_sequence_number(void **state)
+{
+	attack("UPDATE events SET seq = -1 WHERE seq = 0");
+	expect(W, 1, NULL, 0,
+	       "event 0: stored with the sequence number -1");
+}
+
+/* Verifies: FR-LEDGER-004 */
 static void test_empty_ledger_is_valid(void **state)
 {
 	hw_event_list empty = {0};
@@ -584,6 +639,9 @@ int main(void)
 		T(test_timestamps_going_backwards),
 		T(test_a_commit_id_not_in_the_repository),
 		T(test_rollback_to_an_older_copy),
+		T(test_cut_the_uncovered_tail),
+		T(test_rewrite_the_uncovered_tail),
+		T(test_a_negative_sequence_number),
 		T(test_empty_ledger_is_valid),
 		T(test_uncovered_tail_is_reported),
 		T(test_key_rotation_hands_signing_over),
