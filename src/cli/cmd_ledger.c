@@ -9,6 +9,8 @@
 #include "cli/cli.h"
 #include "ledger/ledger.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -24,6 +26,25 @@ static const char *optval(int argc, char **argv, int *i)
 	if (*i + 1 >= argc)
 		return NULL;
 	return argv[++*i];
+}
+
+/*
+ * A sequence number argument: decimal digits only, at most INT64_MAX (the
+ * store's range). "-1" (which strtoull wraps to 2^64-1), "+1", " 1" and
+ * overflow are refused rather than read as another number.
+ */
+static int parse_seq(const char *s, long long *out)
+{
+	unsigned long long v;
+
+	if (!*s || s[strspn(s, "0123456789")] != '\0')
+		return 0;
+	errno = 0;
+	v = strtoull(s, NULL, 10);
+	if (errno || v > LLONG_MAX)
+		return 0;
+	*out = (long long)v;
+	return 1;
 }
 
 /* Implements: FR-LEDGER-001 */
@@ -336,10 +357,7 @@ static int cmd_verify(hw_cli *cli, int argc, char **argv)
 			keys[nkeys++] = v;
 		} else if (!strcmp(argv[i], "--event") &&
 			   (v = optval(argc, argv, &i))) {
-			char *end;
-
-			event = strtoll(v, &end, 10);
-			if (*end || event < 0)
+			if (!parse_seq(v, &event))
 				return ledger_usage("--event needs a sequence "
 						    "number, not '%s'",
 						    v);
@@ -447,9 +465,11 @@ static int cmd_log(hw_cli *cli, int argc, char **argv)
 		gmtime_r(&t, &tm);
 		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 		if (!json) {
-			printf("%6llu  %s  %-16s %-12.12s %7zu B  %.16s  key "
+			/* signed, as SQLite stores it: a tampered -1 shows
+			 * as -1 */
+			printf("%6lld  %s  %-16s %-12.12s %7zu B  %.16s  key "
 			       "%s\n",
-			       (unsigned long long)e->seq, when, e->kind,
+			       (long long)e->seq, when, e->kind,
 			       *e->commit ? e->commit : "-", e->payload_len,
 			       hash, key);
 			continue;
@@ -605,15 +625,14 @@ static int cmd_prove(hw_cli *cli, int argc, char **argv)
 	hw_checkpoint c;
 	uint8_t (*leaves)[32] = NULL, path[64][32];
 	size_t len = 0, size;
-	char *end, hex[65];
+	char hex[65];
 	long long seq;
 	int err;
 
 	(void)cli;
 	if (argc != 2)
 		return ledger_usage("ledger prove takes one SEQ%s", "");
-	seq = strtoll(argv[1], &end, 10);
-	if (*end || seq < 0)
+	if (!parse_seq(argv[1], &seq))
 		return ledger_usage("bad sequence number '%s'", argv[1]);
 	if ((err = hw_ledger_open(&l, HW_LEDGER_DB, 0)))
 		return hw_cli_error(err);

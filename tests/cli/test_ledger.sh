@@ -185,6 +185,26 @@ test_ledger_prove_prints_an_audit_path() {
   expect_err "event 7 is not covered"
 }
 
+# Verifies: FR-LEDGER-005
+test_ledger_sequence_numbers_are_refused_unless_plain_decimal() {
+  ledger_repo
+  for k in a b c; do "$HW" -q ledger append --kind "$k"; done
+  "$HW" -q ledger checkpoint >/dev/null
+  "$HW" -q ledger export --bundle bundle
+  # a negative number, a sign, a space, or one past 64 bits is never read
+  # as another number
+  for s in -1 +1 ' 1' 1x '' 18446744073709551615 99999999999999999999; do
+    run "$HW" ledger prove "$s"
+    expect_rc 2
+    expect_err "bad sequence number '$s'"
+    run "$HW" ledger verify --bundle bundle --key alice.line --event "$s"
+    expect_rc 2
+    expect_err "--event needs a sequence number, not '$s'"
+  done
+  run "$HW" ledger prove 1
+  expect_rc 0
+}
+
 # Verifies: FR-LEDGER-001, FR-LEDGER-004
 test_ledger_rotation_and_untrusted_keys() {
   ledger_repo
