@@ -1,6 +1,6 @@
 /*
  * cmd_ledger.c — `hwledger ledger keygen|append|verify|log|checkpoint|
- * anchor|export|prove|rotate`.
+ * anchor|export|prove|rotate|repair`.
  *
  * Verification trusts only the keys in traceability/trusted_keys and those
  * given with --key; a key that merely sits in .hwledger/keys/ is not
@@ -709,21 +709,110 @@ static int cmd_rotate(hw_cli *cli, int argc, char **argv)
 		b.data[--b.len] = '\0';
 	err = hw_pubkey_parse(&next, b.data, to, 1);
 	hw_buf_free(&b);
-	if (err || (err = open_signing(&k, cli)) ||
-	    (err = hw_ledger_open(&l, HW_LEDGER_DB, 1)))
+	if (err || (err = open_signing(&k, cli)))
 		return hw_cli_error(err);
+	/* handing over to itself, or back to a retired key, would retire
+	 * the only key allowed to sign: the ledger could never verify again */
+	if (!memcmp(next.id, k.pub.id, 4) && !memcmp(next.pk, k.pub.pk, 32))
+		return ledger_usage("ledger rotate: %s is the signing key "
+				    "itself; --to names the key that takes "
+				    "over",
+				    to);
+	if ((err = hw_ledger_open(&l, HW_LEDGER_DB, 1)))
+		return hw_cli_error(err);
+	if ((err = hw_ledger_retired_at(&l, next.id, &seq)) > 0)
+		err = hw_error_set(HW_EINVAL, to, 0, 0,
+				   "key %s was retired by the key rotation in "
+				   "event %llu and cannot sign again",
+				   next.name, (unsigned long long)seq);
 	hw_pubkey_format(line, sizeof(line), &next);
 	hw_git_head(commit, sizeof(commit), NULL);
 	item.kind = HW_EVENT_KEY_ROTATION;
 	item.payload_type = "text/plain";
 	item.payload = line;
 	item.payload_len = strlen(line);
-	err = hw_ledger_append(&l, &item, 1, commit, &k, &seq);
+	if (!err)
+		err = hw_ledger_append(&l, &item, 1, commit, &k, &seq);
 	hw_ledger_close(&l);
 	if (!err && !cli->quiet)
 		printf("event %llu: %s hands signing over to %s; sign with "
 		       "the new key from now on\n",
 		       (unsigned long long)seq, k.pub.name, next.name);
+	return hw_cli_finish(err ? hw_cli_error(err) : HW_EXIT_OK);
+}
+
+/*
+ * `ledger repair SEQ... [--reason TEXT]`: the way out of a ledger wedged by
+ * an event its verifier cannot trust (signed by an untrusted or retired
+ * key). Events cannot be taken back; a repair event, signed by the signing
+ * key, disowns them by sequence number and stored hash, and verify accepts
+ * them from then on when the repair is signed by a trusted key.
+ */
+/* Implements: FR-LEDGER-004 */
+static int cmd_repair(hw_cli *cli, int argc, char **argv)
+{
+	const char *reason = NULL;
+	long long seqs[MAX_APPEND];
+	size_t n = 0;
+	hw_event_list list = {0};
+	hw_append item;
+	hw_seckey k;
+	hw_ledger l;
+	hw_buf b;
+	char commit[64];
+	uint64_t seq;
+	int err;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--reason") &&
+		    (reason = optval(argc, argv, &i)) && !strchr(reason, '\n'))
+			continue;
+		if (n == MAX_APPEND || !parse_seq(argv[i], &seqs[n]))
+			return ledger_usage("ledger repair: bad argument '%s' "
+					    "(SEQ... [--reason ONE-LINE-TEXT])",
+					    argv[i]);
+		n++;
+	}
+	if (!n)
+		return ledger_usage("ledger repair needs the sequence numbers "
+				    "of the events to disown%s",
+				    "");
+	if ((err = open_signing(&k, cli)) ||
+	    (err = hw_ledger_open(&l, HW_LEDGER_DB, 0)))
+		return hw_cli_error(err);
+	hw_buf_init(&b, 0);
+	err = hw_ledger_load(&l, &list);
+	for (size_t i = 0; !err && i < n; i++) {
+		char hex[65];
+
+		if ((uint64_t)seqs[i] >= list.n ||
+		    list.items[seqs[i]].seq != (uint64_t)seqs[i]) {
+			err = hw_error_set(HW_EINVAL, NULL, 0, 0,
+					   "event %lld is not in the ledger",
+					   seqs[i]);
+			break;
+		}
+		hw_hex(hex, list.items[seqs[i]].hash, 32);
+		err = hw_buf_printf(&b, "disown %lld %s\n", seqs[i], hex);
+	}
+	if (!err && reason)
+		err = hw_buf_printf(&b, "reason %s\n", reason);
+	if (!err) {
+		hw_git_head(commit, sizeof(commit), NULL);
+		item.kind = HW_EVENT_REPAIR;
+		item.payload_type = "text/plain";
+		item.payload = b.data;
+		item.payload_len = b.len;
+		err = hw_ledger_append(&l, &item, 1, commit, &k, &seq);
+	}
+	if (!err && !cli->quiet)
+		printf("event %llu: %s disowns %zu event%s; run 'hwledger "
+		       "ledger verify'\n",
+		       (unsigned long long)seq, k.pub.name, n,
+		       n == 1 ? "" : "s");
+	hw_buf_free(&b);
+	hw_event_list_free(&list);
+	hw_ledger_close(&l);
 	return hw_cli_finish(err ? hw_cli_error(err) : HW_EXIT_OK);
 }
 
@@ -737,7 +826,7 @@ int hw_cmd_ledger(hw_cli *cli, int argc, char **argv)
 		{"verify", cmd_verify},       {"log", cmd_log},
 		{"checkpoint", cmd_checkpoint}, {"anchor", cmd_anchor},
 		{"export", cmd_export},       {"prove", cmd_prove},
-		{"rotate", cmd_rotate},
+		{"rotate", cmd_rotate},       {"repair", cmd_repair},
 	};
 
 	if (argc < 2)

@@ -52,7 +52,8 @@ static const hw_command commands[] = {
 	 "hwledger ledger anchor\n"
 	 "hwledger ledger export --bundle DIR\n"
 	 "hwledger ledger prove SEQ\n"
-	 "hwledger ledger rotate --to PUBLIC_KEY_FILE", 0},
+	 "hwledger ledger rotate --to PUBLIC_KEY_FILE\n"
+	 "hwledger ledger repair SEQ... [--reason TEXT]", 0},
 	{"sast", hw_cmd_sast, "run or import static analyzers, gate, SARIF",
 	 "hwledger sast [--tool NAME|all]... [--import FILE]... "
 	 "[--format text|json|sarif] [-o FILE] [--baseline FILE] "

@@ -68,6 +68,9 @@ const hw_pubkey *hw_keyring_find_at(const hw_keyring *ring,
 				    const uint8_t id[4], uint64_t seq);
 /* The event kind that hands signing over from one key to the next. */
 #define HW_EVENT_KEY_ROTATION "key-rotation"
+/* The event kind that disowns earlier events signed by an untrusted key
+ * (payload: "disown SEQ HEXHASH" lines), the way out of a wedged ledger. */
+#define HW_EVENT_REPAIR "ledger-repair"
 void hw_keyring_free(hw_keyring *ring);
 /* 1 when ring holds k itself (same key id and the same public key). */
 int hw_keyring_has(const hw_keyring *ring, const hw_pubkey *k);
@@ -128,12 +131,16 @@ void hw_ledger_close(hw_ledger *l);
 /*
  * Appends n events in one BEGIN IMMEDIATE transaction: all or none. Each
  * records commit (may be "") and is signed with k. first_seq (may be NULL)
- * receives the first new sequence number.
+ * receives the first new sequence number. A key the ledger retired is
+ * refused (HW_EINVAL), and a key rotation must be the batch's last item.
  */
 int hw_ledger_append(hw_ledger *l, const hw_append *items, size_t n,
 		     const char *commit, const hw_seckey *k,
 		     uint64_t *first_seq);
 int hw_ledger_count(hw_ledger *l, uint64_t *count);
+/* 1 when the key with this id signed a key rotation (it is retired; *seq
+ * receives the rotation's sequence number), 0 when not, or an error. */
+int hw_ledger_retired_at(hw_ledger *l, const uint8_t id[4], uint64_t *seq);
 /*
  * Loads every event in sequence order into *events (rows as stored; the
  * verifier checks them). Malformed rows (NULL or wrong-length blobs) are
@@ -245,6 +252,7 @@ typedef struct hw_verify_report {
 	uint8_t root[32];       /* tree head over all events */
 	size_t checkpoints;
 	size_t anchors;
+	size_t disowned;        /* events accepted only by a repair event */
 	int ok;
 	long long first_bad;    /* sequence number of the first failure, -1 */
 	char message[512];      /* the first failure, or a summary */

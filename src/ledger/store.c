@@ -94,6 +94,55 @@ static int64_t now_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+/* Implements: FR-LEDGER-001 */
+int hw_ledger_retired_at(hw_ledger *l, const uint8_t id[4], uint64_t *seq)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(l->db,
+				    "SELECT seq FROM events WHERE kind = ? AND "
+				    "key_id = ? ORDER BY seq LIMIT 1",
+				    -1, &st, NULL);
+
+	if (rc != SQLITE_OK)
+		return db_fail(l, "cannot read the key rotations");
+	sqlite3_bind_text(st, 1, HW_EVENT_KEY_ROTATION, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, id, 4, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*seq = (uint64_t)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(l, "cannot read the key rotations");
+	return rc == SQLITE_ROW;
+}
+
+/*
+ * A key the ledger has retired signs nothing more, and a rotation ends its
+ * batch: the verifier would refuse every later event of the retired key,
+ * for ever (the events cannot be taken back).
+ */
+static int check_signer(hw_ledger *l, const hw_append *items, size_t n,
+			const hw_seckey *k)
+{
+	uint64_t at;
+	int retired = hw_ledger_retired_at(l, k->pub.id, &at);
+
+	if (retired < 0)
+		return retired;
+	if (retired)
+		return hw_error_set(HW_EINVAL, l->path, 0, 0,
+				    "key %s was retired by the key rotation in "
+				    "event %llu; sign with the key it handed "
+				    "over to (HWLEDGER_SIGNING_KEY)",
+				    k->pub.name, (unsigned long long)at);
+	for (size_t i = 0; i + 1 < n; i++)
+		if (!strcmp(items[i].kind, HW_EVENT_KEY_ROTATION))
+			return hw_error_set(HW_EINVAL, NULL, 0, 0,
+					    "a key rotation must be the last "
+					    "event of its batch");
+	return HW_OK;
+}
+
 /* Implements: FR-LEDGER-002 */
 int hw_ledger_append(hw_ledger *l, const hw_append *items, size_t n,
 		     const char *commit, const hw_seckey *k,
@@ -148,6 +197,8 @@ int hw_ledger_append(hw_ledger *l, const hw_append *items, size_t n,
 		err = db_fail(l, "cannot read the last event");
 		goto cleanup;
 	}
+	if ((err = check_signer(l, items, n, k)))
+		goto cleanup;
 	if (first_seq)
 		*first_seq = seq;
 	/* time never goes backwards inside the chain, even if the clock does */

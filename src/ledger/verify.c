@@ -97,12 +97,48 @@ static int fail_at(hw_verify_report *r, long long seq, const char *fmt, ...)
 }
 
 /*
- * Key rotations, in order: an event of kind key-rotation whose payload is a
- * public key line, signed by a key valid at that point, retires its signer
- * after that event and makes the new key valid from the next one. A
- * rotation that does not verify is left for the main pass to report.
+ * A repair event's "disown SEQ HASH" lines: each names an earlier event,
+ * by its stored hash, whose signer is not a trusted key, so that the
+ * ledger verifies again (its hash and place in the chain still must).
  */
-static int apply_rotations(hw_keyring *ring, const hw_event_list *list)
+static void apply_repair(const hw_event *e, const hw_event_list *list,
+			 unsigned char *disowned)
+{
+	const char *p = (const char *)e->payload;
+	const char *end = p + e->payload_len;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		unsigned long long seq;
+		char line[128], hex[65];
+		uint8_t hash[32];
+
+		if (len < sizeof(line)) {
+			memcpy(line, p, len);
+			line[len] = '\0';
+			if (sscanf(line, "disown %llu %64s", &seq, hex) == 2 &&
+			    strlen(hex) == 64 &&
+			    sodium_hex2bin(hash, 32, hex, 64, NULL, NULL,
+					   NULL) == 0 &&
+			    seq < e->seq && seq < list->n &&
+			    list->items[seq].seq == seq &&
+			    !memcmp(list->items[seq].hash, hash, 32))
+				disowned[seq] = 1;
+		}
+		p += len + 1;
+	}
+}
+
+/*
+ * Key rotations and repairs, in order, each applied only when it is signed
+ * by a key valid at that point (one that does not verify is left for the
+ * main pass to report). A rotation (its payload a public key line) retires
+ * its signer after that event and makes the new key valid from the next
+ * one; a repair marks the events it disowns.
+ */
+static int apply_key_events(hw_keyring *ring, const hw_event_list *list,
+			    unsigned char *disowned)
 {
 	hw_buf enc, pae;
 	int err = HW_OK;
@@ -111,18 +147,18 @@ static int apply_rotations(hw_keyring *ring, const hw_event_list *list)
 	hw_buf_init(&pae, 0);
 	for (size_t i = 0; i < list->n && !err; i++) {
 		const hw_event *e = &list->items[i];
+		int rotation = !strcmp(e->kind, HW_EVENT_KEY_ROTATION);
 		hw_pubkey *signer;
 		hw_pubkey next;
 		uint8_t leaf[32];
 		char line[256];
 
 		if ((list->bad && list->bad[i]) ||
-		    strcmp(e->kind, HW_EVENT_KEY_ROTATION) != 0)
+		    (!rotation && strcmp(e->kind, HW_EVENT_REPAIR) != 0))
 			continue;
 		signer = (hw_pubkey *)hw_keyring_find_at(ring, e->key_id,
 							 e->seq);
-		if (!signer || e->payload_len >= sizeof(line) ||
-		    hw_event_encode(&enc, e) ||
+		if (!signer || hw_event_encode(&enc, e) ||
 		    hw_event_pae(&pae, enc.data, enc.len))
 			continue;
 		hw_leaf_hash(leaf, enc.data, enc.len);
@@ -130,6 +166,12 @@ static int apply_rotations(hw_keyring *ring, const hw_event_list *list)
 		    crypto_sign_verify_detached(e->sig,
 						(const uint8_t *)pae.data,
 						pae.len, signer->pk) != 0)
+			continue;
+		if (!rotation) {
+			apply_repair(e, list, disowned);
+			continue;
+		}
+		if (e->payload_len >= sizeof(line))
 			continue;
 		memcpy(line, e->payload, e->payload_len);
 		line[e->payload_len] = '\0';
@@ -139,6 +181,7 @@ static int apply_rotations(hw_keyring *ring, const hw_event_list *list)
 		next.valid_from = e->seq + 1;
 		err = hw_keyring_add(ring, &next);
 	}
+	hw_error_clear();
 	hw_buf_free(&enc);
 	hw_buf_free(&pae);
 	return err;
@@ -150,21 +193,21 @@ static int verify_events(hw_verify_report *r, const hw_event_list *list,
 	hw_keyring ring = {0};
 	work w = {list, &ring, leaves, NULL, 0};
 	hw_thread tids[16];
+	unsigned char *disowned = NULL;
 	int nthreads = o->threads, started = 0, err = HW_OK;
 	static const uint8_t zero[32];
 
 	for (size_t i = 0; o->trusted && i < o->trusted->n; i++)
 		if (hw_keyring_add(&ring, &o->trusted->keys[i]))
 			return hw_error_code();
-	if (apply_rotations(&ring, list)) {
-		hw_keyring_free(&ring);
-		return hw_error_code();
-	}
 	w.status = calloc(list->n ? list->n : 1, 1);
-	if (!w.status) {
-		hw_keyring_free(&ring);
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	disowned = calloc(list->n ? list->n : 1, 1);
+	if (!w.status || !disowned) {
+		err = hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+		goto done;
 	}
+	if ((err = apply_key_events(&ring, list, disowned)))
+		goto done;
 	if (nthreads <= 0)
 		nthreads = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (nthreads > 16)
@@ -212,7 +255,7 @@ static int verify_events(hw_verify_report *r, const hw_event_list *list,
 				      "prev does not match the hash of the "
 				      "event before (an event was deleted, "
 				      "inserted or reordered)");
-		else if (st == EV_KEY)
+		else if (st == EV_KEY && !disowned[i])
 			err = fail_at(r, (long long)i,
 				      "signed by key id %s, which is not a "
 				      "trusted key for this event",
@@ -224,8 +267,11 @@ static int verify_events(hw_verify_report *r, const hw_event_list *list,
 		else if (i && e->time_ns < list->items[i - 1].time_ns)
 			err = fail_at(r, (long long)i,
 				      "its timestamp goes backwards");
+		r->disowned += st == EV_KEY;
 	}
+done:
 	free(w.status);
+	free(disowned);
 	hw_keyring_free(&ring);
 	return err;
 }
@@ -484,8 +530,14 @@ int hw_ledger_verify(hw_verify_report *r, const hw_event_list *list,
 			 "yet",
 			 (unsigned long long)covered, list->n - 1);
 	snprintf(r->message, sizeof(r->message),
-		 "%zu events verified; %zu checkpoints, %zu anchored",
-		 list->n, ncps, r->anchors);
+		 "%zu events verified; %zu checkpoints, %zu anchored", list->n,
+		 ncps, r->anchors);
+	if (r->disowned)
+		snprintf(r->tail_note + strlen(r->tail_note),
+			 sizeof(r->tail_note) - strlen(r->tail_note),
+			 "%s%zu events not signed by a trusted key are "
+			 "disowned by a repair event",
+			 r->tail_note[0] ? "; " : "", r->disowned);
 	if (o->last_verified && list->n > 0)
 		err = write_last_verified(o->last_verified, &lv, covered,
 					  leaves, list->n);
