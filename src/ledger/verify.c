@@ -533,11 +533,11 @@ int hw_ledger_verify(hw_verify_report *r, const hw_event_list *list,
 		 "%zu events verified; %zu checkpoints, %zu anchored", list->n,
 		 ncps, r->anchors);
 	if (r->disowned)
-		snprintf(r->tail_note + strlen(r->tail_note),
-			 sizeof(r->tail_note) - strlen(r->tail_note),
-			 "%s%zu events not signed by a trusted key are "
+		snprintf(r->message + strlen(r->message),
+			 sizeof(r->message) - strlen(r->message),
+			 "; %zu events not signed by a trusted key are "
 			 "disowned by a repair event",
-			 r->tail_note[0] ? "; " : "", r->disowned);
+			 r->disowned);
 	if (o->last_verified && list->n > 0)
 		err = write_last_verified(o->last_verified, &lv, covered,
 					  leaves, list->n);
