@@ -126,7 +126,7 @@ static void apply_repair(const hw_event *e, const hw_event_list *list,
 			    !memcmp(list->items[seq].hash, hash, 32))
 				disowned[seq] = 1;
 		}
-		p += len + 1;
+		p = nl ? nl + 1 : end;
 	}
 }
 
