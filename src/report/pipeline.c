@@ -917,10 +917,10 @@ static int checkpoint_anchor_export(ctx *c, const char *pubfile)
 	arg(&a, "");
 	arg(&a, "ledger");
 	arg(&a, "verify");
+	/* the whole ledger, as a plain `ledger verify` sees it (its
+	 * checkpoints and anchors, not only the bundle's last checkpoint);
+	 * an untrusted local key is named */
 	if (!c->r->key_trusted) {
-		/* an untrusted local key: the bundle against that key */
-		arg(&a, "--bundle");
-		arg(&a, bundle ? bundle : "");
 		arg(&a, "--key");
 		arg(&a, pubfile);
 	}
@@ -1078,13 +1078,56 @@ static int write_report_doc(ctx *c)
 	return err;
 }
 
+/*
+ * The coverage the FR figures came from, for the site's source views:
+ * the --lcov files (else build/coverage.info, the trace's default) one
+ * after the other in CHECKS/coverage.info (lcov merges repeated records).
+ */
+/* Implements: FR-REPORT-001 */
+static int copy_coverage(const ctx *c)
+{
+	const char *dflt = "build/coverage.info";
+	const char *const *files = c->o->lcov;
+	size_t n = c->o->nlcov;
+	char *out = hw_path_join(c->checks, "coverage.info");
+	hw_buf all, one;
+	int err = out ? HW_OK : HW_ENOMEM;
+
+	if (!n && hw_path_exists(dflt)) {
+		files = &dflt;
+		n = 1;
+	}
+	hw_buf_init(&all, 0);
+	hw_buf_init(&one, 0);
+	for (size_t i = 0; i < n && !err; i++) {
+		hw_buf_clear(&one);
+		/* one that cannot be read made the trace an error already */
+		if (hw_file_read(&one, files[i], OUT_MAX)) {
+			err = hw_error_code() == HW_ENOMEM ? HW_ENOMEM : HW_OK;
+			hw_error_clear();
+			continue;
+		}
+		err = hw_buf_append(&all, one.data, one.len);
+		if (!err && one.len && one.data[one.len - 1] != '\n')
+			err = hw_buf_putc(&all, '\n');
+	}
+	if (!err && n)
+		err = hw_file_write_atomic(out, all.data ? all.data : "",
+					   all.len);
+	hw_buf_free(&all);
+	hw_buf_free(&one);
+	free(out);
+	return err;
+}
+
 /* Results of an earlier run must not pass for this run's. */
 static void clear_stale(const ctx *c)
 {
 	static const char *const names[] = {
 		"sast.json",  "trace.json",  "gate.json",
 		"plan.json",  "probe.json",  "trace.sarif",
-		"sast.sarif", "report.json", "ledger-verify.json"};
+		"sast.sarif", "report.json", "ledger-verify.json",
+		"coverage.info"};
 	char **extras = NULL;
 	size_t n = 0;
 
@@ -1135,7 +1178,7 @@ int hw_report_run(const hw_report_opts *o, hw_report *r, hw_diags *d)
 		    !(x->optional && !strcmp(x->verdict, "not run")))
 			r->ok = 0;
 	}
-	if ((err = append_events(&c)) ||
+	if ((err = append_events(&c)) || (err = copy_coverage(&c)) ||
 	    (err = checkpoint_anchor_export(&c, pubfile)) ||
 	    (err = write_report_doc(&c)))
 		return err;

@@ -345,3 +345,23 @@ test_site_pages_are_valid_html5() {
   done > tidy.txt
   [ ! -s tidy.txt ] || { head -20 tidy.txt; return 1; }
 }
+
+# Verifies: FR-REPORT-001, FR-SITE-001
+test_site_of_a_report_shows_its_lcov_coverage_and_the_ledgers_counts() {
+  local page msg
+  report_repo
+  "$HW" -q report "${REPORT_INPUTS[@]}" >/dev/null 2>&1 || true
+  "$HW" -q report "${REPORT_INPUTS[@]}" >/dev/null 2>&1 || true
+  # the source view shows the coverage the FR figures came from (--lcov)
+  page=$(grep -l '<title>src/app.c ' build/site/src/*.html)
+  grep -q 'class="h"' "$page"
+  ! grep -q 'No coverage data' "$page"
+  # the ledger card says what `ledger verify` says of the whole ledger
+  run "$HW" ledger verify --key build/checks/signing-key.pub
+  expect_rc 0
+  msg=$(sed -n 's/^ledger verify: ok — //p' <<<"$OUT")
+  [ -n "$msg" ] && grep -qF "<p>$msg</p>" build/site/index.html ||
+    { echo "ledger verify says '$msg'; the card: $(grep -o 'aria-label="Ledger".*' build/site/index.html | head -c 400)"; return 1; }
+  run "$HW" verify-report build/site
+  expect_rc 0
+}
