@@ -179,6 +179,8 @@ int hw_trace_write_json(hw_buf *o, const hw_trace *t)
 			hw_jw_object(&w);
 			hw_jw_kstr(&w, "reason", ft->waiver->reason);
 			hw_jw_kstr(&w, "expires", ft->waiver->expires);
+			if (ft->waiver->by)
+				hw_jw_kstr(&w, "by", ft->waiver->by);
 			hw_jw_end(&w);
 		}
 		hw_jw_key(&w, "links");

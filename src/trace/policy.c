@@ -56,6 +56,7 @@ void hw_policy_free(hw_policy *p)
 		free(p->waivers[i].fr);
 		free(p->waivers[i].reason);
 		free(p->waivers[i].expires);
+		free(p->waivers[i].by);
 	}
 	free(p->waivers);
 	free(p->path);
@@ -86,6 +87,7 @@ static int load_waivers(hw_policy *p, const cJSON *arr, const char *text,
 		const cJSON *fr = cJSON_GetObjectItemCaseSensitive(w, "fr");
 		const cJSON *why = cJSON_GetObjectItemCaseSensitive(w, "reason");
 		const cJSON *exp = cJSON_GetObjectItemCaseSensitive(w, "expires");
+		const cJSON *by = cJSON_GetObjectItemCaseSensitive(w, "by");
 		int ymd[3];
 		long wl;
 
@@ -120,12 +122,18 @@ static int load_waivers(hw_policy *p, const cJSON *arr, const char *text,
 					    "the waiver for %s needs "
 					    "\"expires\": \"YYYY-MM-DD\"",
 					    fr->valuestring);
+		if (by && !cJSON_IsString(by))
+			return hw_error_set(HW_EINVAL, p->path, wl, 0,
+					    "the waiver for %s: \"by\" must "
+					    "be a string",
+					    fr->valuestring);
 		wv->fr = hw_strdup(fr->valuestring);
 		wv->reason = hw_strdup(why->valuestring);
 		wv->expires = hw_strdup(exp->valuestring);
+		wv->by = by ? hw_strdup(by->valuestring) : NULL;
 		wv->line = wl;
 		p->nwaivers++;
-		if (!wv->fr || !wv->reason || !wv->expires)
+		if (!wv->fr || !wv->reason || !wv->expires || (by && !wv->by))
 			return hw_error_set(HW_ENOMEM, NULL, 0, 0,
 					    "out of memory");
 	}

@@ -326,6 +326,7 @@ typedef struct hw_waiver {
 	char *fr;
 	char *reason;
 	char *expires;      /* YYYY-MM-DD */
+	char *by;           /* who granted it; NULL when not said */
 	long line;          /* in the policy file */
 } hw_waiver;
 
