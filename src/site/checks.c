@@ -7,6 +7,7 @@
 #include "internal.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static double dnum(const cJSON *o, const char *key)
@@ -32,11 +33,7 @@ static int not_run(hw_buf *b, const char *what)
 static int finding_row(hw_buf *b, site *s, const cJSON *f, long idx)
 {
 	const cJSON *id;
-	const char *state = cJSON_IsTrue(cJSON_GetObjectItem(f, "suppressed"))
-				    ? "suppressed"
-			    : cJSON_IsTrue(cJSON_GetObjectItem(f, "new"))
-				    ? "new"
-				    : "baseline";
+	const char *state = site_finding_state(f, idx);
 	char line[32];
 	int err;
 
@@ -105,37 +102,81 @@ static int sast_by_fr(hw_buf *b, const site *s)
 					"an FR.</p>\n");
 }
 
+typedef struct by_file {
+	const char *file;
+	const cJSON *f;
+	long idx;
+} by_file;
+
+static int cmp_by_file(const void *a, const void *b)
+{
+	const by_file *x = a, *y = b;
+	int c = strcmp(x->file, y->file);
+
+	return c ? c : (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+/* The findings in file order (then in their order in sast.json): the
+ * analyzers report tool by tool, and a file is one heading. */
+static by_file *findings_by_file(const site *s, size_t *n, long *known)
+{
+	const cJSON *f;
+	by_file *v;
+	long i = 0;
+
+	*n = (size_t)cJSON_GetArraySize(cJSON_GetObjectItem(s->sast,
+							    "findings"));
+	*known = 0;
+	v = calloc(*n ? *n : 1, sizeof(*v));
+	if (!v)
+		return NULL;
+	cJSON_ArrayForEach(f, cJSON_GetObjectItem(s->sast, "findings")) {
+		const char *ff = hw_json_str(f, "file");
+
+		*known += !strcmp(site_finding_state(f, i), "baseline");
+		v[i] = (by_file){ff && *ff ? ff : "(no file)", f, i};
+		i++;
+	}
+	qsort(v, *n, sizeof(*v), cmp_by_file);
+	return v;
+}
+
 /* Implements: FR-SITE-001 */
 int render_sast(site *s)
 {
-	const cJSON *f;
 	const char *file = NULL;
+	by_file *v = NULL;
+	size_t n = 0;
+	long known = 0;
 	hw_buf b, key;
-	long idx = 0;
 	int err;
 
 	hw_buf_init(&b, 0);
 	hw_buf_init(&key, 0);
-	err = page_begin(&b, "SAST findings", "", "sast.html");
+	err = page_begin(s, &b, "SAST findings", "", "sast.html");
 	if (!err && !s->sast)
 		err = not_run(&b, "Static analysis");
+	if (!err && s->sast && !(v = findings_by_file(s, &n, &known)))
+		err = HW_ENOMEM;
 	if (!err && s->sast)
 		err = hw_buf_printf(&b,
-				    "<p>%ld findings, %ld new against the "
-				    "baseline. <a href=\"#by-fr\">By FR</a></p>"
-				    "\n",
+				    "<p>%ld findings; %ld count toward the "
+				    "gate (open errors and warnings, each "
+				    "once)",
 				    site_num(s->sast, "total"),
 				    site_num(s->sast, "new"));
+	if (!err && known)
+		err = hw_buf_printf(&b, "; %ld are in the baseline", known);
+	if (!err && s->sast)
+		err = hw_buf_puts(&b, ". <a href=\"#by-fr\">By FR</a></p>\n");
 	if (!err && s->sast)
 		err = sast_by_fr(&b, s);
 	if (!err && s->sast)
 		err = hw_buf_puts(&b, "<h2>By file</h2>\n");
-	cJSON_ArrayForEach(f, cJSON_GetObjectItem(s->sast, "findings")) {
-		const char *ff = hw_json_str(f, "file");
+	for (size_t i = 0; i < n && !err; i++) {
+		const cJSON *f = v[i].f;
+		const char *ff = v[i].file;
 
-		if (err)
-			break;
-		ff = ff && *ff ? ff : "(no file)";
 		if (!file || strcmp(file, ff) != 0) {
 			if (file)
 				err = hw_buf_puts(&b,
@@ -156,10 +197,10 @@ int render_sast(site *s)
 					    "<tbody>\n");
 			file = ff;
 		}
-		err = err ? err : finding_row(&b, s, f, idx);
+		err = err ? err : finding_row(&b, s, f, v[i].idx);
 		if (!err) {
 			hw_buf_clear(&key);
-			err = hw_buf_printf(&key, "sast.html#f%ld", idx);
+			err = hw_buf_printf(&key, "sast.html#f%ld", v[i].idx);
 		}
 		if (!err) {
 			hw_buf t;
@@ -174,12 +215,12 @@ int render_sast(site *s)
 				   hw_json_str(f, "message"));
 			hw_buf_free(&t);
 		}
-		idx++;
 	}
 	if (!err && file)
 		err = hw_buf_puts(&b, "</tbody></table></div>\n");
 	err = err ? err : page_end(&b, "");
 	err = err ? err : site_write(s, "sast.html", &b);
+	free(v);
 	hw_buf_free(&b);
 	hw_buf_free(&key);
 	return err;
@@ -303,7 +344,7 @@ int render_planner(site *s)
 	int err;
 
 	hw_buf_init(&b, 0);
-	err = page_begin(&b, "Planner", "", "planner.html");
+	err = page_begin(s, &b, "Planner", "", "planner.html");
 	if (!err && !s->plan)
 		err = not_run(&b, "Plan checking");
 	if (!err && s->plan)
@@ -440,7 +481,7 @@ int render_probes(site *s)
 	int err;
 
 	hw_buf_init(&b, 0);
-	err = page_begin(&b, "Probes", "", "probes.html");
+	err = page_begin(s, &b, "Probes", "", "probes.html");
 	if (!err && !s->probe)
 		err = not_run(&b, "Probe checking");
 	if (!err && s->probe)

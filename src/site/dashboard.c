@@ -8,10 +8,12 @@
 
 #include <string.h>
 
-/* A card; check names the signed check whose verdict it shows (read back
- * by verify-report), NULL for none. */
-static int card_begin(hw_buf *b, const char *title, const char *verdict,
-		      const char *href, const char *check)
+/* A card with its badge; check names the signed check whose verdict the
+ * card carries for verify-report (data-verdict, which may differ from
+ * the badge: the trace check passes when it ran), NULL for none. */
+static int card_begin(hw_buf *b, const char *title, const char *badge,
+		      const char *href, const char *check,
+		      const char *check_verdict)
 {
 	int err = hw_buf_printf(b,
 				"<section class=\"card\" aria-label=\"%s\">"
@@ -21,10 +23,35 @@ static int card_begin(hw_buf *b, const char *title, const char *verdict,
 
 	if (!err && check)
 		err = hw_buf_printf(b, " data-check=\"%s\" data-verdict=\"%s\"",
-				    check, verdict);
+				    check, check_verdict);
 	err = err ? err : hw_buf_puts(b, ">");
-	err = err ? err : html_badge(b, verdict);
+	err = err ? err : html_badge(b, badge);
 	return err ? err : hw_buf_puts(b, "</p>");
+}
+
+/* Every waiver in force: the FR, why, who granted it and until when. */
+static int waiver_list(hw_buf *b, const site *s)
+{
+	const cJSON *fr;
+	size_t n = 0;
+	int err = HW_OK;
+
+	cJSON_ArrayForEach(fr, cJSON_GetObjectItem(s->trace, "frs")) {
+		const cJSON *w = cJSON_GetObjectItem(fr, "waiver");
+		const char *id = hw_json_str(fr, "id");
+
+		if (err || !w || !id || !site_find_fr((site *)s, id))
+			continue;
+		err = hw_buf_puts(b, n++ ? "<li>"
+					 : "<h3>Waivers</h3><ul class=\""
+					   "waivers\"><li>");
+		err = err ? err
+			  : hw_buf_printf(b, "<a href=\"fr/%s.html\">%s</a>: ",
+					  id, id);
+		err = err ? err : html_waiver(b, w);
+		err = err ? err : hw_buf_puts(b, "</li>");
+	}
+	return err || !n ? err : hw_buf_puts(b, "</ul>");
 }
 
 static int fr_card(hw_buf *b, const site *s)
@@ -33,36 +60,45 @@ static int fr_card(hw_buf *b, const site *s)
 					     "untested",  "partial",
 					     "uncovered", "waived"};
 	const cJSON *sum = cJSON_GetObjectItem(s->trace, "summary");
-	long approved = site_num(sum, "approved"),
-	     ok = site_num(sum, "approved_verified");
+	long approved, ok, waived;
+	const char *badge;
 	int err;
 
-	err = card_begin(b, "Requirements", site_check_verdict(s->trace),
-			 "matrix.html", "trace");
+	site_approved_counts(s, &approved, &ok, &waived);
+	/* green only when every approved FR is verified or waived, and
+	 * never beside a failing gate */
+	badge = !s->trace ? "not run"
+		: !strcmp(site_check_verdict(s->gate), "fail") ? "fail"
+		: approved && ok + waived == approved	      ? "pass"
+							      : "incomplete";
+	err = card_begin(b, "Requirements", badge, "matrix.html", "trace",
+			 site_check_verdict(s->trace));
 	if (err || !s->trace)
 		return err ? err
 			   : hw_buf_puts(b, "<p>Traceability was not "
 					    "run.</p></section>\n");
 	err = hw_buf_printf(b,
-			    "<p class=\"big\">%ld/%ld</p><p>approved FRs "
-			    "verified (%ld%%)</p><ul class=\"counts\">",
-			    ok, approved, approved ? ok * 100 / approved : 0);
+			    "<p class=\"big\">%ld verified + %ld waived of "
+			    "%ld</p><p>approved FRs (%ld%% verified)</p>"
+			    "<ul class=\"counts\">",
+			    ok, waived, approved,
+			    approved ? ok * 100 / approved : 0);
 	for (size_t i = 0; i < sizeof(states) / sizeof(*states) && !err; i++)
 		err = hw_buf_printf(b, "<li>%s <strong>%ld</strong></li>",
 				    states[i], site_num(sum, states[i]));
-	return err ? err
-		   : hw_buf_printf(b,
-				   "</ul><p>%ld FRs, %ld defects</p>"
-				   "</section>\n",
-				   site_num(sum, "frs"),
-				   site_num(sum, "defects"));
+	err = err ? err
+		  : hw_buf_printf(b, "</ul><p>%ld FRs, %ld defects</p>",
+				  site_num(sum, "frs"),
+				  site_num(sum, "defects"));
+	err = err ? err : waiver_list(b, s);
+	return err ? err : hw_buf_puts(b, "</section>\n");
 }
 
 static int gate_card(hw_buf *b, const site *s)
 {
 	const cJSON *r;
 	int err = card_begin(b, "Gate", site_check_verdict(s->gate),
-			     "matrix.html", "gate");
+			     "matrix.html", "gate", site_check_verdict(s->gate));
 
 	if (!err && !s->gate)
 		return hw_buf_puts(b,
@@ -80,13 +116,22 @@ static int ledger_card(hw_buf *b, const site *s)
 {
 	char root[65];
 	int err = card_begin(b, "Ledger", site_check_verdict(s->verify),
-			     "ledger.html", NULL);
+			     "ledger.html", NULL, NULL);
 
 	if (!err && !s->verify && !s->have_bundle)
 		return hw_buf_puts(b, "<p>The ledger was not verified and no "
 				      "bundle was exported.</p></section>\n");
-	/* the verifier's own summary: events, checkpoints, anchors */
-	if (!err && s->verify) {
+	/* the verifier's counts (of the whole ledger, as `ledger verify`
+	 * gives them), or what failed */
+	if (!err && s->verify &&
+	    cJSON_IsTrue(cJSON_GetObjectItem(s->verify, "ok"))) {
+		err = hw_buf_printf(b,
+				    "<p>%ld events verified; %ld checkpoints, "
+				    "%ld anchored</p>",
+				    site_num(s->verify, "events"),
+				    site_num(s->verify, "checkpoints"),
+				    site_num(s->verify, "anchors"));
+	} else if (!err && s->verify) {
 		err = hw_buf_puts(b, "<p>");
 		err = err ? err
 			  : hw_html_puts(b, hw_json_str(s->verify, "message"));
@@ -106,39 +151,46 @@ static int ledger_card(hw_buf *b, const site *s)
 static int sast_card(hw_buf *b, const site *s)
 {
 	static const char *const sev[] = {"error", "warning", "note"};
-	long count[3] = {0, 0, 0}, suppressed = 0;
+	long count[3] = {0, 0, 0}, suppressed = 0, dups = 0, known = 0, i = 0;
 	const cJSON *f;
 	int err = card_begin(b, "SAST", site_check_verdict(s->sast),
-			     "sast.html", "sast");
+			     "sast.html", "sast", site_check_verdict(s->sast));
 
 	if (!err && !s->sast)
 		return hw_buf_puts(b, "<p>SAST was not run.</p></section>\n");
 	cJSON_ArrayForEach(f, cJSON_GetObjectItem(s->sast, "findings")) {
 		const char *v = hw_json_str(f, "severity");
+		const char *st = site_finding_state(f, i++);
 
-		if (cJSON_IsTrue(cJSON_GetObjectItem(f, "suppressed"))) {
-			suppressed++;
+		known += !strcmp(st, "baseline");
+		if (!strcmp(st, "suppressed") || !strcmp(st, "duplicate")) {
+			suppressed += !strcmp(st, "suppressed");
+			dups += !strcmp(st, "duplicate");
 			continue;
 		}
-		for (int i = 0; v && i < 3; i++)
-			count[i] += !strcmp(v, sev[i]);
+		for (int k = 0; v && k < 3; k++)
+			count[k] += !strcmp(v, sev[k]);
 	}
 	err = err ? err : hw_buf_puts(b, "<ul class=\"counts\">");
-	for (int i = 0; i < 3 && !err; i++)
+	for (int k = 0; k < 3 && !err; k++)
 		err = hw_buf_printf(b, "<li>%s <strong>%ld</strong></li>",
-				    sev[i], count[i]);
-	return err ? err
-		   : hw_buf_printf(b,
-				   "<li>suppressed <strong>%ld</strong>"
-				   "</li></ul><p>%ld new against the "
-				   "baseline</p></section>\n",
-				   suppressed, site_num(s->sast, "new"));
+				    sev[k], count[k]);
+	err = err ? err
+		  : hw_buf_printf(b,
+				  "<li>suppressed <strong>%ld</strong></li>"
+				  "<li>duplicates <strong>%ld</strong></li>"
+				  "</ul><p>%ld count toward the gate",
+				  suppressed, dups, site_num(s->sast, "new"));
+	if (!err && known)
+		err = hw_buf_printf(b, "; %ld in the baseline", known);
+	return err ? err : hw_buf_puts(b, "</p></section>\n");
 }
 
 static int checks_card(hw_buf *b, const char *title, const cJSON *doc,
 		       const char *href, const char *check)
 {
-	int err = card_begin(b, title, site_check_verdict(doc), href, check);
+	int err = card_begin(b, title, site_check_verdict(doc), href, check,
+			     site_check_verdict(doc));
 
 	if (!err && !doc)
 		return hw_buf_puts(b, "<p>Not run.</p></section>\n");
@@ -168,16 +220,28 @@ static int trend(hw_buf *b, const site *s)
 	from = s->nhist_docs > 512 ? s->nhist_docs - 512 : 0;
 	for (size_t i = from; i < s->nhist_docs; i++) {
 		const cJSON *sum =
-			cJSON_GetObjectItem(s->hist_docs[i], "summary");
+			cJSON_GetObjectItem(s->hist_docs[i], "summary"), *fr;
 
-		v[n] = (double)site_num(sum, "approved_verified");
+		/* verified, not waived: the events keep each FR's status,
+		 * counted for the FRs approved now */
+		v[n] = 0;
+		cJSON_ArrayForEach(fr,
+				   cJSON_GetObjectItem(s->hist_docs[i], "frs")) {
+			const char *id = hw_json_str(fr, "id");
+			const char *st = hw_json_str(fr, "status");
+			const site_fr *it =
+				id ? site_find_fr((site *)s, id) : NULL;
+
+			v[n] += it && it->fr->status == HW_FR_APPROVED && st &&
+				!strcmp(st, "verified");
+		}
 		if ((double)site_num(sum, "approved") > max)
 			max = (double)site_num(sum, "approved");
 		n++;
 	}
 	err = hw_buf_printf(b,
-			    "<p>Approved FRs verified in the last %zu signed "
-			    "trace events.</p>\n",
+			    "<p>Approved FRs verified (waivers not counted) in "
+			    "the last %zu signed trace events.</p>\n",
 			    n);
 	err = err ? err : svg_trend(b, v, n, max);
 	return err ? err : hw_buf_puts(b, "</section>\n");
@@ -242,7 +306,7 @@ int render_dashboard(site *s)
 	int err;
 
 	hw_buf_init(&b, 0);
-	err = page_begin(&b, "Dashboard", "", "index.html");
+	err = page_begin(s, &b, "Dashboard", "", "index.html");
 	err = err ? err : report_summary(&b, s);
 	err = err ? err : hw_buf_puts(&b, "<div class=\"cards\">\n");
 	err = err ? err : fr_card(&b, s);

@@ -36,12 +36,21 @@ int render_matrix(site *s)
 	int err;
 
 	hw_buf_init(&b, 0);
-	err = page_begin(&b, "Functional requirements", "", "matrix.html");
+	err = page_begin(s, &b, "Functional requirements", "", "matrix.html");
 	if (!err && !s->trace)
 		err = hw_buf_puts(&b,
 				  "<p class=\"notrun\">Traceability was "
 				  "not run: every status below is <em>not run"
 				  "</em>.</p>\n");
+	if (!err && s->trace) {
+		long approved, ok, waived;
+
+		site_approved_counts(s, &approved, &ok, &waived);
+		err = hw_buf_printf(&b,
+				    "<p>%ld verified + %ld waived of %ld "
+				    "approved FRs.</p>\n",
+				    ok, waived, approved);
+	}
 	err = err ? err
 		  : hw_buf_printf(
 			    &b,
@@ -260,6 +269,7 @@ static int fr_page(site *s, size_t idx, hw_buf *b, hw_buf *title)
 {
 	const site_fr *it = &s->items[idx];
 	const hw_fr *fr = it->fr;
+	const cJSON *waiver = cJSON_GetObjectItem(it->trace, "waiver");
 	char needs[64], rel[512];
 	int err;
 
@@ -267,12 +277,16 @@ static int fr_page(site *s, size_t idx, hw_buf *b, hw_buf *title)
 	hw_buf_clear(title);
 	site_terms_reset_page(s);
 	err = hw_buf_printf(title, "%s: %s", fr->id, fr->title);
-	err = err ? err : page_begin(b, title->data, "../", NULL);
+	err = err ? err : page_begin(s, b, title->data, "../", NULL);
 	hw_fr_needs_text(needs, sizeof(needs), fr->needs);
 	err = err ? err
 		  : hw_buf_puts(b, "<dl class=\"facts\"><dt>Status</dt>"
 				   "<dd>");
 	err = err ? err : html_badge(b, fr_state(s, it));
+	if (!err && waiver) {
+		err = hw_buf_puts(b, "</dd><dt>Waiver</dt><dd>");
+		err = err ? err : html_waiver(b, waiver);
+	}
 	err = err ? err
 		  : hw_buf_printf(
 			    b,

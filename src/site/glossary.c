@@ -371,7 +371,7 @@ int render_glossary(site *s)
 	int err, letter = 0;
 
 	hw_buf_init(&b, 0);
-	err = page_begin(&b, "Glossary", "", "glossary.html");
+	err = page_begin(s, &b, "Glossary", "", "glossary.html");
 	if (!err && !s->nterms)
 		err = hw_buf_puts(&b,
 				  "<p class=\"notrun\">No glossary: "

@@ -412,3 +412,36 @@ const char *site_check_verdict(const cJSON *doc)
 		return v->valuedouble == 0 ? "pass" : "fail";
 	return "not run";
 }
+
+/* Implements: FR-SITE-001 */
+void site_approved_counts(const site *s, long *approved, long *verified,
+			  long *waived)
+{
+	const cJSON *fr;
+
+	*approved = *verified = *waived = 0;
+	cJSON_ArrayForEach(fr, cJSON_GetObjectItem(s->trace, "frs")) {
+		const char *doc = hw_json_str(fr, "fr_status");
+		const char *st = hw_json_str(fr, "status");
+
+		if (!doc || strcmp(doc, "approved") != 0)
+			continue;
+		(*approved)++;
+		*verified += st && !strcmp(st, "verified");
+		*waived += st && !strcmp(st, "waived");
+	}
+}
+
+/* Implements: FR-SITE-001 */
+const char *site_finding_state(const cJSON *f, long idx)
+{
+	const cJSON *group = cJSON_GetObjectItem(f, "group");
+
+	if (cJSON_IsTrue(cJSON_GetObjectItem(f, "suppressed")))
+		return "suppressed";
+	if (cJSON_IsTrue(cJSON_GetObjectItem(f, "in_baseline")))
+		return "baseline";
+	if (cJSON_IsNumber(group) && group->valuedouble != (double)idx)
+		return "duplicate";
+	return cJSON_IsTrue(cJSON_GetObjectItem(f, "new")) ? "new" : "open";
+}

@@ -141,12 +141,20 @@ site_fr *site_find_fr(site *s, const char *id);
 const site_source *site_find_source(const site *s, const char *path);
 /* A number member of a document as a long; 0 when missing. */
 long site_num(const cJSON *obj, const char *key);
+/* Approved FRs in trace.json, and how many of them are verified and how
+ * many waived (counted apart: a waiver is not a verification). */
+void site_approved_counts(const site *s, long *approved, long *verified,
+			  long *waived);
+/* The state of SAST finding idx of sast.json: "suppressed", "baseline"
+ * (in the baseline file), "duplicate" (of the finding its group names),
+ * "new" (counts toward the gate) or "open" (a note, which does not). */
+const char *site_finding_state(const cJSON *f, long idx);
 /* The verdict word of a check document: "pass", "fail" or "not run". */
 const char *site_check_verdict(const cJSON *doc);
 
 /* ---- pages (page.c) ---------------------------------------------------- */
 /* Starts a page: doctype, head, header with navigation and search. */
-int page_begin(hw_buf *b, const char *title, const char *root,
+int page_begin(const site *s, hw_buf *b, const char *title, const char *root,
 	       const char *current);
 int page_end(hw_buf *b, const char *root);
 /* Writes b to REL inside the site folder and counts it. */
@@ -173,6 +181,8 @@ int html_badge(hw_buf *b, const char *word);
 /* A link to a source line: root + page + "#L" + line. */
 int html_source_link(hw_buf *b, const site *s, const char *root,
 		     const char *file, long line, const char *text);
+/* A waiver of trace.json: its reason, who granted it, when it expires. */
+int html_waiver(hw_buf *b, const cJSON *waiver);
 /* A bar of hit/lines as a percentage, "n/a" when lines is 0. */
 int html_coverage_bar(hw_buf *b, long hit, long lines, int known);
 /* Adds one search record. */

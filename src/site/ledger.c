@@ -169,7 +169,7 @@ int render_ledger(site *s)
 	int err;
 
 	hw_buf_init(&b, 0);
-	err = page_begin(&b, "Ledger", "", "ledger.html");
+	err = page_begin(s, &b, "Ledger", "", "ledger.html");
 	err = err ? err : hw_buf_puts(&b, "<h2>Verification</h2>\n<p>");
 	err = err ? err : html_badge(&b, site_check_verdict(s->verify));
 	err = err ? err : hw_buf_puts(&b, " ");

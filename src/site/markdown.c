@@ -3,8 +3,10 @@
  *
  * Input is never trusted: raw HTML in the Markdown is shown as text (a
  * block as code), link and image targets other than http(s), mailto,
- * fragments and relative paths are dropped, and only the HTML this file
- * writes itself (glossary term links) reaches the page unescaped. On an FR
+ * fragments and relative paths are dropped, an image from another host
+ * becomes a link to it (opening the report requests nothing from a
+ * network), and only the HTML this file writes itself (glossary term
+ * links) reaches the page unescaped. On an FR
  * page the first use of each glossary term becomes a link to its entry
  * with the definition shown on hover and focus.
  */
@@ -28,12 +30,59 @@ static int url_safe(const char *u)
 	       hw_str_startswith(u, "mailto:");
 }
 
+/*
+ * 1 when a browser would fetch u from somewhere other than the report's
+ * folder: a scheme, or a protocol-relative "//host" (browsers drop tabs and
+ * newlines anywhere and spaces and controls in front, and read "\\" as
+ * "/").
+ */
+/* Implements: FR-SITE-003 */
+static int url_remote(const char *u)
+{
+	char lead[2];
+	size_t n = 0;
+
+	if (u[strcspn(u, ":/?#")] == ':')
+		return 1; /* a scheme */
+	for (; *u && n < 2; u++) {
+		if (*u == '\t' || *u == '\n' || *u == '\r' ||
+		    (!n && (unsigned char)*u <= 0x20))
+			continue;
+		lead[n++] = *u == '\\' ? '/' : *u;
+	}
+	return n == 2 && lead[0] == '/' && lead[1] == '/';
+}
+
 static int in_link(cmark_node *n)
 {
 	for (n = cmark_node_parent(n); n; n = cmark_node_parent(n))
 		if (cmark_node_get_type(n) == CMARK_NODE_LINK)
 			return 1;
 	return 0;
+}
+
+/* A remote image becomes a link to it with the image's text, or only its
+ * text inside a link (a link holds no link). */
+static int image_to_link(cmark_node *img)
+{
+	cmark_node *link = NULL, *c;
+
+	if (!in_link(img)) {
+		link = cmark_node_new(CMARK_NODE_LINK);
+		if (!link ||
+		    !cmark_node_set_url(link, cmark_node_get_url(img)) ||
+		    !cmark_node_set_title(link, cmark_node_get_title(img)) ||
+		    !cmark_node_insert_before(img, link)) {
+			cmark_node_free(link);
+			return HW_ENOMEM;
+		}
+	}
+	while ((c = cmark_node_first_child(img)) != NULL)
+		if (!(link ? cmark_node_append_child(link, c)
+			   : cmark_node_insert_before(img, c)))
+			return HW_ENOMEM;
+	cmark_node_free(img);
+	return HW_OK;
 }
 
 static const site_name *lex_match(site *s, const char *p, size_t n)
@@ -242,11 +291,15 @@ int site_markdown(hw_buf *b, site *s, const char *md, size_t len, size_t fr,
 
 			if (u && !url_safe(u))
 				cmark_node_set_url(n, "");
+			u = cmark_node_get_url(n);
+			if (t == CMARK_NODE_LINK || !u || !url_remote(u))
+				continue;
+		} else if (t != CMARK_NODE_HTML_BLOCK &&
+			   t != CMARK_NODE_HTML_INLINE &&
+			   (t != CMARK_NODE_TEXT || fr == (size_t)-1 ||
+			    in_link(n))) {
 			continue;
 		}
-		if (t != CMARK_NODE_HTML_BLOCK && t != CMARK_NODE_HTML_INLINE &&
-		    (t != CMARK_NODE_TEXT || fr == (size_t)-1 || in_link(n)))
-			continue;
 		if (ntodo == cap) {
 			size_t nc = cap ? cap * 2 : 32;
 			void *q = realloc(todo, nc * sizeof(cmark_node *));
@@ -261,9 +314,16 @@ int site_markdown(hw_buf *b, site *s, const char *md, size_t len, size_t fr,
 		todo[ntodo++] = n;
 	}
 	cmark_iter_free(it);
+	/* in document order: an image's text is moved into its link before
+	 * the text is seen, and text in a link links no term */
 	for (size_t i = 0; i < ntodo && !err; i++) {
-		if (cmark_node_get_type(todo[i]) == CMARK_NODE_TEXT)
-			err = link_terms(s, todo[i], fr, root);
+		cmark_node_type t = cmark_node_get_type(todo[i]);
+
+		if (t == CMARK_NODE_IMAGE)
+			err = image_to_link(todo[i]);
+		else if (t == CMARK_NODE_TEXT)
+			err = in_link(todo[i]) ? HW_OK
+					       : link_terms(s, todo[i], fr, root);
 		else
 			err = defuse_html(todo[i]);
 	}

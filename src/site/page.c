@@ -89,13 +89,31 @@ static const struct {
 	{"glossary.html", "Glossary"},
 };
 
-/* Implements: FR-SITE-001 */
-int page_begin(hw_buf *b, const char *title, const char *root,
+/* A tab for the planner or the probes only when the evidence has some. */
+static int nav_shown(const site *s, const char *page)
+{
+	if (!strcmp(page, "planner.html"))
+		return site_num(s->plan, "total") > 0 || s->nsweeps ||
+		       s->cheapest;
+	if (!strcmp(page, "probes.html"))
+		return site_num(s->probe, "total") > 0 ||
+		       cJSON_GetArraySize(cJSON_GetObjectItem(
+			       cJSON_GetObjectItem(s->probe, "probe"),
+			       "hosts")) > 0;
+	return 1;
+}
+
+/* Implements: FR-SITE-001, FR-SITE-003 */
+int page_begin(const site *s, hw_buf *b, const char *title, const char *root,
 	       const char *current)
 {
+	/* the report loads nothing from outside its folder, whatever the
+	 * evidence says: no inline script or style either */
 	int err =
 		hw_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
 			       "<meta charset=\"utf-8\">\n"
+			       "<meta http-equiv=\"Content-Security-Policy\" "
+			       "content=\"" HW_SITE_CSP "\">\n"
 			       "<meta name=\"viewport\" content=\"width=device-"
 			       "width, initial-scale=1\">\n<title>");
 
@@ -112,7 +130,7 @@ int page_begin(hw_buf *b, const char *title, const char *root,
 				  "<ul>",
 				  root, root, root);
 	for (size_t i = 0; !err && i < sizeof(nav) / sizeof(*nav); i++)
-		err = hw_buf_printf(b, "<li><a href=\"%s%s\"%s>%s</a></li>",
+		err = !nav_shown(s, nav[i].page) ? HW_OK : hw_buf_printf(b, "<li><a href=\"%s%s\"%s>%s</a></li>",
 				    root, nav[i].page,
 				    current && !strcmp(current, nav[i].page)
 					    ? " aria-current=\"page\""
@@ -314,6 +332,22 @@ int html_source_link(hw_buf *b, const site *s, const char *root,
 	err = err ? err : hw_buf_printf(b, "#L%ld\">", line);
 	err = err ? err : hw_html_puts(b, text);
 	return err ? err : hw_buf_puts(b, "</a>");
+}
+
+int html_waiver(hw_buf *b, const cJSON *w)
+{
+	const char *by = hw_json_str(w, "by");
+	int err = hw_html_puts(b, hw_json_str(w, "reason"));
+
+	err = err ? err : hw_buf_puts(b, " <small>(");
+	if (!err && by) {
+		err = hw_buf_puts(b, "granted by ");
+		err = err ? err : hw_html_puts(b, by);
+		err = err ? err : hw_buf_puts(b, "; ");
+	}
+	err = err ? err : hw_buf_puts(b, "expires ");
+	err = err ? err : hw_html_puts(b, hw_json_str(w, "expires"));
+	return err ? err : hw_buf_puts(b, ")</small>");
 }
 
 int html_coverage_bar(hw_buf *b, long hit, long lines, int known)

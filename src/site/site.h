@@ -38,6 +38,12 @@ typedef struct hw_site_opts {
 	const char *spare_dir;
 } hw_site_opts;
 
+/* The Content-Security-Policy of every page (a meta tag): the site's own
+ * files only, so opening the report requests nothing from a network. */
+#define HW_SITE_CSP                                                          \
+	"default-src 'self'; object-src 'none'; base-uri 'none'; "         \
+	"form-action 'none'"
+
 #define HW_SITE_MANIFEST "manifest.json"
 #define HW_SITE_MANIFEST_SIG "manifest.sig"
 #define HW_MANIFEST_SCHEMA "hwledger.manifest/1"

@@ -19,7 +19,7 @@ static int source_page(site *s, const site_source *src, hw_buf *b, hw_buf *text)
 	hw_buf_clear(b);
 	hw_buf_clear(text);
 	rerr = hw_file_read(text, src->path, s->config.max_file_bytes);
-	err = page_begin(b, src->path, "../", NULL);
+	err = page_begin(s, b, src->path, "../", NULL);
 	if (!err && rerr) {
 		hw_error_clear();
 		err = hw_buf_puts(b,
@@ -46,9 +46,12 @@ static int source_page(site *s, const site_source *src, hw_buf *b, hw_buf *text)
 			cls = cov->counts[line] > 0 ? " class=\"h\""
 						    : " class=\"m\"";
 		}
+		/* each line a block ending in its newline: the text copies
+		 * as it was, and no newline sits between two blocks (in a
+		 * <pre> that would be a blank line under each) */
 		err = hw_buf_printf(b, "<span id=\"L%ld\"%s>", line, cls);
 		err = err ? err : hw_html_escape(b, p, n);
-		err = err ? err : hw_buf_puts(b, "</span>\n");
+		err = err ? err : hw_buf_puts(b, "\n</span>");
 		p += n + 1;
 		line++;
 	}

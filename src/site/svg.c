@@ -54,8 +54,10 @@ int svg_stacked_bar(hw_buf *b, const char *const *labels, const double *values,
 	err = err ? err : hw_buf_puts(b, "</svg><figcaption>");
 	for (size_t i = 0; i < n && !err; i++)
 		err = hw_buf_printf(b,
-				    "<span class=\"key\"><i style=\"color:%s\" "
-				    "aria-hidden=\"true\">■</i>%s %.2f GiB</span> ",
+				    "<span class=\"key\"><svg class=\"swatch\" "
+				    "viewBox=\"0 0 10 10\" aria-hidden=\"true\">"
+				    "<rect width=\"10\" height=\"10\" fill=\"%s\">"
+				    "</rect></svg>%s %.2f GiB</span> ",
 				    palette[i % 6], labels[i], values[i] / GIB);
 	return err ? err : hw_buf_puts(b, "</figcaption></figure>\n");
 }

@@ -1,4 +1,4 @@
-// tests/site/browser.js SITE_DIR SHOT_DIR — the browser tests of the
+// tests/site/browser.js SITE_DIR SHOT_DIR [CHECKS_DIR] — the browser tests of the
 // static report. Opens the rendered site from file:// in Debian's chromium
 // (headless, through puppeteer-core; nothing is downloaded) and prints TAP
 // 14: one line per test function below, named as the function, so the
@@ -10,6 +10,8 @@ const puppeteer = require('puppeteer-core');
 
 const site = path.resolve(process.argv[2] || 'build/site');
 const shots = path.resolve(process.argv[3] || 'build/site-screenshots');
+// the evidence the site was rendered from (ci/site.sh: BUILD/checks)
+const checks = path.resolve(process.argv[4] || path.join(site, '..', 'checks'));
 const chromium = process.env.CHROMIUM || '/usr/bin/chromium';
 const url = (rel) => 'file://' + path.join(site, rel);
 // (regular expressions with quotes are built from strings: the tag
@@ -34,8 +36,17 @@ function pageTypes() {
     'ledger.html', 'glossary.html'];
 }
 
+// an evidence document, or null when the check did not run
+function evidence(name) {
+  const f = path.join(checks, name);
+  return fs.existsSync(f) ? JSON.parse(fs.readFileSync(f, 'utf8')) : null;
+}
+
 async function open(ctx, rel, viewport) {
   const page = await ctx.browser.newPage();
+  // every request the page makes, to prove none leaves the folder
+  page.requests = [];
+  page.on('request', (r) => page.requests.push(r.url()));
   // before loading: a change of isMobile reloads the page
   if (viewport) await page.setViewport(viewport);
   page.errors = [];
@@ -204,6 +215,163 @@ async function test_site_fits_a_phone_and_prints_without_navigation(ctx) {
   }
 }
 
+// Verifies: FR-SITE-003
+async function test_site_requests_nothing_outside_its_folder(ctx) {
+  for (const rel of pageTypes()) {
+    const page = await open(ctx, rel);
+    const csp = await page.$eval('meta[http-equiv="Content-Security-Policy"]',
+      (m) => m.getAttribute('content'));
+    assert(/default-src 'self'/.test(csp), `${rel}: CSP ${csp}`);
+    // a remote image that got into a page anyway is refused by the policy
+    const blocked = await page.evaluate(() => new Promise((done) => {
+      const img = document.createElement('img');
+      img.alt = '';
+      img.onload = () => done(false);
+      img.onerror = () => done(true);
+      img.src = 'https://tracker.invalid/p.png';
+      document.body.appendChild(img);
+    }));
+    assert(blocked, `${rel}: a remote image loaded`);
+    const out = page.requests.filter((u) => !u.startsWith('file://'));
+    const loaded = out.filter((u) => u !== 'https://tracker.invalid/p.png');
+    assert(loaded.length === 0, `${rel}: requested ${loaded.join(' ')}`);
+    const violations = page.errors.filter((e) => !/tracker\.invalid/.test(e));
+    assert(violations.length === 0, `${rel}: ${violations.join('; ')}`);
+    await page.close();
+  }
+}
+
+async function cardText(page, label) {
+  return page.$eval(`section.card[aria-label="${label}"]`,
+    (c) => c.textContent.replace(/\s+/g, ' '));
+}
+
+async function cardBadge(page, label) {
+  return page.$eval(`section.card[aria-label="${label}"] .verdict .badge`,
+    (b) => b.textContent);
+}
+
+// Verifies: FR-SITE-001
+async function test_site_dashboard_cards_say_what_the_evidence_says(ctx) {
+  const page = await open(ctx, 'index.html');
+  const trace = evidence('trace.json');
+  const gate = evidence('gate.json');
+  const sast = evidence('sast.json');
+  const req = await cardText(page, 'Requirements');
+  if (trace) {
+    const approved = trace.frs.filter((f) => f.fr_status === 'approved');
+    const v = approved.filter((f) => f.status === 'verified').length;
+    const w = approved.filter((f) => f.status === 'waived').length;
+    assert(req.includes(`${v} verified + ${w} waived of ${approved.length}`),
+      'Requirements card: ' + req);
+    // green only when every approved FR is verified or waived, never
+    // beside a failing gate
+    const badge = await cardBadge(page, 'Requirements');
+    const all = approved.length > 0 && v + w === approved.length;
+    assert((badge === 'pass') === (all && (!gate || gate.pass !== false)),
+      `Requirements badge ${badge} with ${v}+${w}/${approved.length}`);
+  }
+  if (gate) {
+    const badge = await cardBadge(page, 'Gate');
+    assert(badge === (gate.pass ? 'pass' : 'fail'), 'Gate badge ' + badge);
+  }
+  const verify = evidence('ledger-verify.json');
+  if (verify) {
+    const text = await cardText(page, 'Ledger');
+    assert(text.includes(`${verify.events} events`) &&
+      text.includes(`${verify.checkpoints} checkpoints`) &&
+      text.includes(`${verify.anchors} anchored`), 'Ledger card: ' + text);
+  }
+  const text = await cardText(page, 'SAST');
+  if (sast) {
+    const baseline = sast.findings.some((f) => f.in_baseline);
+    assert(baseline || !/baseline/.test(text), 'SAST card: ' + text);
+    assert(text.includes(`${sast.new} count toward the gate`), 'SAST card: ' + text);
+  }
+  await page.close();
+}
+
+// Verifies: FR-SITE-001
+async function test_site_sast_page_names_each_file_once_and_each_state_truly(ctx) {
+  const sast = evidence('sast.json');
+  const page = await open(ctx, 'sast.html');
+  const heads = await page.$$eval('main h3', (h) => h.map((x) => x.textContent));
+  assert(new Set(heads).size === heads.length, 'a file heading repeats: ' + heads.join(' '));
+  if (sast) {
+    const states = await page.$$eval('tr[id^="f"] td:last-child', (t) => t.map((x) => x.textContent));
+    const rows = await page.$$eval('tr[id^="f"]', (t) => t.map((x) => Number(x.id.slice(1))));
+    rows.forEach((idx, i) => {
+      const f = sast.findings[idx];
+      const want = f.suppressed ? 'suppressed' : f.in_baseline ? 'baseline'
+        : typeof f.group === 'number' && f.group !== idx ? 'duplicate'
+          : f.new ? 'new' : 'open';
+      assert(states[i] === want, `finding ${idx}: ${states[i]}, not ${want}`);
+    });
+    const intro = await page.$eval('main > p', (p) => p.textContent);
+    assert(sast.findings.some((f) => f.in_baseline) || !/baseline/.test(intro),
+      'no baseline, yet: ' + intro);
+  }
+  await page.close();
+}
+
+// Verifies: FR-SITE-001
+async function test_site_source_view_is_single_spaced(ctx) {
+  const page = await open(ctx, firstFile('src', '.html'));
+  const m = await page.evaluate(() => {
+    const a = document.getElementById('L1').getBoundingClientRect();
+    const b = document.getElementById('L2').getBoundingClientRect();
+    return { step: b.top - a.top, height: a.height,
+      line: parseFloat(getComputedStyle(document.getElementById('L1')).lineHeight) };
+  });
+  assert(m.step > 0 && m.step <= m.line * 1.01 && m.height <= m.line * 1.01,
+    `line 2 is ${m.step} px below line 1 (line height ${m.line} px)`);
+  await page.close();
+}
+
+// Verifies: FR-SITE-001
+async function test_site_matrix_headings_keep_their_words_whole(ctx) {
+  const page = await open(ctx, 'matrix.html', { width: 1280, height: 800 });
+  const broken = await page.evaluate(() => {
+    const out = [];
+    document.querySelectorAll('table thead th').forEach((th) => {
+      const node = th.firstChild;
+      if (!node || node.nodeType !== Node.TEXT_NODE) return;
+      const re = /\S+/g;
+      let m;
+      while ((m = re.exec(node.data))) {
+        const r = document.createRange();
+        r.setStart(node, m.index);
+        r.setEnd(node, m.index + m[0].length);
+        const lines = new Set(Array.from(r.getClientRects(), (x) => Math.round(x.top)));
+        if (lines.size > 1) out.push(m[0]);
+      }
+    });
+    return out;
+  });
+  assert(broken.length === 0, 'headings broken inside a word at 1280 px: ' + broken.join(' '));
+  await page.close();
+}
+
+// Verifies: FR-SITE-001
+async function test_site_shows_planner_and_probe_tabs_only_with_data(ctx) {
+  const plan = evidence('plan.json');
+  const probe = evidence('probe.json');
+  const sweeps = fs.existsSync(checks) &&
+    fs.readdirSync(checks).some((n) => /^sweep.*\.json$/.test(n));
+  const want = {
+    'planner.html': Boolean((plan && plan.total > 0) || sweeps || evidence('cheapest.json')),
+    'probes.html': Boolean(probe && (probe.total > 0 ||
+      (probe.probe && (probe.probe.hosts || []).length > 0))),
+  };
+  for (const rel of ['index.html', 'matrix.html']) {
+    const page = await open(ctx, rel);
+    const tabs = await page.$$eval('header nav a', (as) => as.map((a) => a.getAttribute('href')));
+    for (const [tab, shown] of Object.entries(want))
+      assert(tabs.includes(tab) === shown, `${rel}: tab ${tab} ${shown ? 'missing' : 'shown without data'}`);
+    await page.close();
+  }
+}
+
 const tests = [
   test_site_pages_load_without_console_errors,
   test_site_search_finds_an_fr_and_a_glossary_term,
@@ -213,7 +381,13 @@ const tests = [
   test_site_screenshots_of_dashboard_and_fr_page,
   test_site_has_no_serious_accessibility_violations,
   test_site_fits_a_phone_and_prints_without_navigation,
-];
+  test_site_requests_nothing_outside_its_folder,
+  test_site_dashboard_cards_say_what_the_evidence_says,
+  test_site_sast_page_names_each_file_once_and_each_state_truly,
+  test_site_source_view_is_single_spaced,
+  test_site_matrix_headings_keep_their_words_whole,
+  test_site_shows_planner_and_probe_tabs_only_with_data,
+].filter((t) => !process.env.SITE_TESTS || new RegExp(process.env.SITE_TESTS).test(t.name));
 
 (async () => {
   console.log('TAP version 14');

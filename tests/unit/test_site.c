@@ -261,6 +261,56 @@ static void test_an_output_that_is_a_file_is_not_replaced(void **state)
 	hw_diags_free(&d);
 }
 
+/* Verifies: FR-SITE-003 */
+static void test_remote_images_become_links_and_every_page_has_a_csp(
+	void **state)
+{
+	static const char *const pages[] = {
+		"site/index.html", "site/matrix.html", "site/fr/FR-A-001.html",
+		"site/sast.html", "site/glossary.html", "site/ledger.html"};
+	hw_diags d;
+	char *fr;
+
+	(void)state;
+	repo("## FR-A-001: Remote\nRev: 1\nStatus: approved\n\n"
+	     "![tracked](https://tracker.example/p.png) "
+	     "![rel](//host.example/p.png) ![bs](\\\\\\\\host.example/q.png) "
+	     "![mixed](/\\host.example/r.png) ![local](img/ok.png) "
+	     "[a link](https://example.org/x) and "
+	     "[![nested](https://tracker.example/n.png)](https://example.org/y)"
+	     ".\n");
+	hw_diags_init(&d);
+	assert_int_equal(render("site", &d), 0);
+	fr = slurp("site/fr/FR-A-001.html");
+	assert_non_null(fr);
+	/* nothing on the page is fetched from another host */
+	assert_null(strstr(fr, "<img src=\"https:"));
+	assert_null(strstr(fr, "<img src=\"//"));
+	assert_null(strstr(fr, "<img src=\"\\\\"));
+	assert_null(strstr(fr, "<img src=\"/\\"));
+	/* ... but each is still there, as a link with its text */
+	assert_non_null(
+		strstr(fr, "<a href=\"https://tracker.example/p.png\">tracked</a>"));
+	assert_non_null(strstr(fr, "<a href=\"//host.example/p.png\">rel</a>"));
+	assert_non_null(strstr(fr, ">bs</a>"));
+	assert_non_null(strstr(fr, ">mixed</a>"));
+	assert_non_null(strstr(fr, "<img src=\"img/ok.png\" alt=\"local\""));
+	assert_non_null(strstr(fr, "<a href=\"https://example.org/x\">a link</a>"));
+	/* an image in a link leaves its text there: a link holds no link */
+	assert_non_null(strstr(fr, "<a href=\"https://example.org/y\">nested</a>"));
+	free(fr);
+	for (size_t i = 0; i < sizeof(pages) / sizeof(*pages); i++) {
+		char *page = slurp(pages[i]);
+
+		assert_non_null(page);
+		assert_non_null(strstr(page, "<meta http-equiv=\"Content-Security-"
+					     "Policy\" content=\"default-src "
+					     "'self'"));
+		free(page);
+	}
+	hw_diags_free(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -268,6 +318,8 @@ int main(void)
 		cmocka_unit_test(test_path_names_are_flat_and_distinct),
 		hw_tmp_test(test_missing_evidence_renders_as_not_run),
 		hw_tmp_test(test_hostile_fr_text_is_never_executable),
+		hw_tmp_test(
+			test_remote_images_become_links_and_every_page_has_a_csp),
 		hw_tmp_test(test_same_inputs_give_the_same_bytes),
 		hw_tmp_test(test_bad_evidence_keeps_the_previous_site),
 		hw_tmp_test(test_replacing_without_rename_exchange),
