@@ -385,6 +385,11 @@ JSON
   # the gate passed, yet the FR card is green only because 2 of 2 are
   # verified or waived
   grep -q 'data-check="trace" data-verdict="pass"><span class="badge st-pass">' out/index.html
+  # "by" is a name, or a bad input at the waiver's line
+  sed -i 's/"Q. Lead"/7/' traceability/policy.json
+  run "$HW" trace --results results.xml --format json
+  expect_rc 2
+  expect_err 'traceability/policy.json:1: the waiver for FR-APP-002: "by" must be a string'
 }
 
 # Verifies: FR-SITE-001
