@@ -145,8 +145,16 @@ static int parse_opts(const char *cmd, trace_opts *o, int argc, char **argv)
 			   !strcmp(cmd, "gate")) {
 			o->update_baseline = 1;
 		} else if (strcmp(a, "--today") == 0) {
+			int ymd[3];
+
 			if ((code = take_arg(cmd, argc, argv, &i, &o->today)))
 				return code;
+			/* a wrong date would compare as any waiver's expiry */
+			if (!hw_date_parse(o->today, 0, ymd))
+				return hw_cli_usage_error(cmd, "--today must be "
+							       "YYYY-MM-DD, not "
+							       "'%s'",
+							  o->today);
 		} else if (strcmp(a, "--no-index") == 0) {
 			o->no_index = 1;
 		} else {

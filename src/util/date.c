@@ -33,8 +33,12 @@ int hw_date_parse(const char *s, int allow_month, int ymd[3])
 	ymd[0] = digits(s, 0, 4);
 	ymd[1] = digits(s, 5, 2);
 	ymd[2] = len == 10 ? digits(s, 8, 2) : 1;
-	return ymd[0] >= 1970 && ymd[1] >= 1 && ymd[1] <= 12 && ymd[2] >= 1 &&
-	       ymd[2] <= days[ymd[1] - 1];
+	if (!(ymd[0] >= 1970 && ymd[1] >= 1 && ymd[1] <= 12 && ymd[2] >= 1 &&
+	      ymd[2] <= days[ymd[1] - 1]))
+		return 0;
+	/* February 29th only in a leap year */
+	return !(ymd[1] == 2 && ymd[2] == 29 &&
+		 (ymd[0] % 4 || (ymd[0] % 100 == 0 && ymd[0] % 400)));
 }
 
 long hw_date_days(const int ymd[3])

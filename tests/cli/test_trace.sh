@@ -92,6 +92,24 @@ test_gate_passes_a_clean_repository_and_fails_a_broken_one() {
 }
 
 # Verifies: FR-TRACE-006
+test_gate_refuses_a_today_that_is_not_a_date() {
+  # an empty or impossible --today compared as later than no expiry, so the
+  # fixture's expired waiver counted as valid
+  fixture defects
+  local d
+  for d in '' 2019-99-99 2026-02-30 2026-02-29 2100-02-29 2026-1-01 20260101 2026-11-25x; do
+    run "$HW" gate --results results.tap --lcov app.info --today "$d"
+    expect_rc 2
+    expect_err "hwledger: --today must be YYYY-MM-DD, not '$d'"
+    run "$HW" trace --today "$d"
+    expect_rc 2
+  done
+  run "$HW" gate --results results.tap --lcov app.info --today 2028-02-29
+  expect_rc 1
+  expect_err "expired-waiver"
+}
+
+# Verifies: FR-TRACE-006
 test_gate_baseline_ratchet_and_update() {
   fixture defects
   rm traceability/baseline.json
