@@ -247,7 +247,7 @@ static char **restart_argv(int argc, char **argv, int cmd)
 	return r;
 }
 
-/* Implements: FR-CLI-001, FR-CLI-002 */
+/* Implements: FR-CLI-001, FR-CLI-002, FR-CLI-003 */
 int main(int argc, char **argv)
 {
 	hw_cli cli = {0};
@@ -307,6 +307,13 @@ int main(int argc, char **argv)
 		hw_cli_print_usage(stderr);
 		return HW_EXIT_BADINPUT;
 	}
+	/* -h or --help anywhere after the command, subcommands included, is
+	 * its usage: no command runs half-way for it */
+	for (int k = i + 1; k < argc; k++)
+		if (hw_cli_is_help(argv[k])) {
+			hw_cli_print_command_usage(stdout, cmd);
+			return hw_cli_finish(HW_EXIT_OK);
+		}
 	if (dir && chdir(dir) != 0)
 		return hw_cli_fail(HW_EXIT_BADINPUT,
 				   "%s: cannot change directory: %s", dir,

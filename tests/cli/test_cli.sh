@@ -137,6 +137,25 @@ test_help_command_prints_the_command_usage() {
   expect_out "commands:"
 }
 
+# Verifies: FR-CLI-003
+test_every_command_and_subcommand_takes_help() {
+  # `sast --help` was "unknown option", `frs lint --help` and the like
+  # "unknown argument"; help never needs a repository, so run it in none
+  local c h
+  for c in init frs trace gate plan probe ledger sast glossary site report \
+           verify-report help "frs list" "frs lint" "ledger verify" \
+           "ledger append --kind x" "plan check" "probe check" "glossary lint" \
+           "glossary import a.json" "sast --tool all"; do
+    for h in --help -h; do
+      # shellcheck disable=SC2086
+      run "$HW" $c $h
+      expect_rc 0
+      expect_out "usage: hwledger ${c%% *}"
+      [ -z "$ERR" ] || { echo "$c $h: stderr: $ERR"; return 1; }
+    done
+  done
+}
+
 # Verifies: FR-CLI-004
 test_init_sets_up_a_repository_that_lints() {
   run "$HW" init
