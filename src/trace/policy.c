@@ -393,6 +393,14 @@ int hw_gate(const hw_trace *t, const hw_policy *p, const hw_baseline *b,
 		if (ft->state == HW_ST_VERIFIED || ft->state == HW_ST_WAIVED)
 			ok++;
 	}
+	/* nothing approved is nothing verified: "0/0" is no evidence, and a
+	 * gate that passes it passes a repository whose frs/ went missing */
+	if (!approved && (err = hw_diags_add(reasons, HW_DIAG_ERROR, NULL, 0, 0,
+					     "no approved FR, so none verified "
+					     "(FRs read: %zu): the gate needs "
+					     "at least one",
+					     t->nfrs)))
+		return err;
 	share = approved ? (double)ok / (double)approved : 1.0;
 	if (b && b->loaded) {
 		/* the ratchet: never fall below what the baseline reached */

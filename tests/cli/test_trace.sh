@@ -110,6 +110,23 @@ test_gate_refuses_a_today_that_is_not_a_date() {
 }
 
 # Verifies: FR-TRACE-006
+test_gate_fails_when_no_fr_is_approved() {
+  # "0/0 verified" passed: a repository whose FRs are all drafts, or whose
+  # frs/ is empty, is one where nothing is verified
+  fixture ours
+  sed -i 's/^Status: approved$/Status: draft/' frs/*.md
+  run "$HW" gate "${TRACE_INPUTS[@]}"
+  expect_rc 1
+  expect_out "gate: FAIL"
+  expect_err "hwledger: no approved FR, so none verified (FRs read: 2): the gate needs at least one"
+  rm frs/*.md
+  printf '{"min_verified_share": 0, "fail_on": []}\n' > lax.json
+  run "$HW" gate "${TRACE_INPUTS[@]}" --policy lax.json
+  expect_rc 1
+  expect_err "no approved FR, so none verified (FRs read: 0)"
+}
+
+# Verifies: FR-TRACE-006
 test_gate_baseline_ratchet_and_update() {
   fixture defects
   rm traceability/baseline.json
