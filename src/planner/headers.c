@@ -377,8 +377,14 @@ int hw_gguf_read(hw_model *m, const char *path)
 			gg_fail(&g, "an unknown ggml tensor type");
 		if (g.err)
 			break;
-		params += (long long)elems;
-		bytes += (long long)((elems + block - 1) / block * bpb);
+		/* a tensor is under 2^58 bytes, but their count is the file's */
+		if (__builtin_add_overflow(params, (long long)elems, &params) ||
+		    __builtin_add_overflow(
+			    bytes, (long long)((elems + block - 1) / block * bpb),
+			    &bytes)) {
+			gg_fail(&g, "tensor sizes whose sum is over 2^63");
+			break;
+		}
 	}
 	munmap(map, g.n);
 	if (g.err)

@@ -42,7 +42,8 @@ static int from_gguf(hw_model *m, const char *path)
 	hw_json_add_num(c, "hidden_size", (double)g.hidden);
 	hw_json_add_num(c, "intermediate_size", (double)g.intermediate);
 	hw_json_add_num(c, "num_attention_heads", (double)g.heads);
-	hw_json_add_num(c, "num_key_value_heads", (double)g.kv_heads);
+	if (g.kv_heads) /* absent: MHA */
+		hw_json_add_num(c, "num_key_value_heads", (double)g.kv_heads);
 	if (g.head_dim)
 		hw_json_add_num(c, "head_dim", (double)g.head_dim);
 	hw_json_add_num(c, "vocab_size", (double)g.vocab);
@@ -118,8 +119,14 @@ static int safetensors_sizes(hw_model *m, const char *dir)
 
 		if ((err = hw_safetensors_header(&p, &b, files[k])))
 			goto cleanup;
-		m->exact_params += p;
-		m->exact_weight_bytes += b;
+		if (__builtin_add_overflow(m->exact_params, p, &m->exact_params) ||
+		    __builtin_add_overflow(m->exact_weight_bytes, b,
+					   &m->exact_weight_bytes)) {
+			err = hw_error_set(HW_EINVAL, files[k], 0, 0,
+					   "the shards' sizes add up to over "
+					   "2^63");
+			goto cleanup;
+		}
 	}
 	if (m->exact_params)
 		m->params_total = m->exact_params;

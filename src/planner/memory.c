@@ -79,7 +79,7 @@ static double layer_state(const hw_model *m, long l, double kvb, int tp)
 
 	if (m->layer_kind[l] != 2)
 		return 0;
-	di = (double)(m->ssm_expand * m->hidden) / tp;
+	di = (double)m->ssm_expand * (double)m->hidden / tp;
 	return (di * (double)m->ssm_conv + di * (double)m->ssm_state) * kvb;
 }
 

@@ -6,6 +6,7 @@
 #include "planner.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 static const char *const att_names[] = {"MHA", "GQA", "MQA", "MLA",
@@ -25,7 +26,7 @@ static long get_int(const cJSON *c, const char *key, const char *file,
 	if (!v || cJSON_IsNull(v))
 		return 0;
 	if (!cJSON_IsNumber(v) || v->valuedouble < 0 ||
-	    v->valuedouble > 1e12 || floor(v->valuedouble) != v->valuedouble) {
+	    v->valuedouble > HW_PLAN_MAX_INT || floor(v->valuedouble) != v->valuedouble) {
 		if (!*err)
 			*err = hw_error_set(HW_EINVAL, file, 0, 0,
 					    "\"%s\" must be a non-negative "
@@ -66,6 +67,23 @@ static double dtype_bits(const char *d)
 	if (!strncmp(d, "float8", 6))
 		return 8;
 	return 0;
+}
+
+/* Keys whose absence has a meaning (MHA, hidden / heads, the dtype's
+ * bits): a 0 given is not that meaning but a broken config. */
+static int zero_given(const cJSON *c, const char *const *keys,
+		      const char *file)
+{
+	for (; *keys; keys++) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(c, *keys);
+
+		if (cJSON_IsNumber(v) && v->valuedouble == 0)
+			return hw_error_set(HW_EINVAL, file, 0, 0,
+					    "\"%s\" is 0: give a positive "
+					    "integer or leave the key out",
+					    *keys);
+	}
+	return HW_OK;
 }
 
 static int require(long v, const char *key, const char *file)
@@ -211,15 +229,23 @@ static void classify(hw_model *m)
 	}
 }
 
-/* Implements: FR-PLAN-003 */
-long long hw_layer_params(const hw_model *m, long l, int active)
+/*
+ * Parameter counts are exact integers, computed in 128 bits: every config
+ * value is at most HW_PLAN_MAX_INT (< 2^40) and each term below is at most
+ * a small constant times a product of three of them, so a layer is under
+ * 32 * 2^120 = 2^125 and no sum can wrap. count_params refuses a model whose
+ * total does not fit the 64 bits the plan reports.
+ */
+__extension__ typedef __int128 wide;
+
+static wide layer_params(const hw_model *m, long l, int active)
 {
-	long long h = m->hidden, H = m->heads, kv = m->kv_heads,
-		  hd = m->head_dim, att = 0, ssm = 0, mlp, norms = 2 * h;
+	wide h = m->hidden, H = m->heads, kv = m->kv_heads, hd = m->head_dim,
+	     att = 0, ssm = 0, mlp, norms = 2 * h;
 
 	if (m->layer_kind[l] == HW_LAYER_SSM) {
-		long long di = m->ssm_expand * h, S = m->ssm_state,
-			  K = m->ssm_conv, R = m->ssm_dt_rank;
+		wide di = m->ssm_expand * h, S = m->ssm_state, K = m->ssm_conv,
+		     R = m->ssm_dt_rank;
 
 		/* in_proj, conv1d (+bias), x_proj, dt_proj (+bias), A_log, D,
 		 * out_proj */
@@ -230,9 +256,9 @@ long long hw_layer_params(const hw_model *m, long l, int active)
 		if (!m->intermediate)
 			norms = h; /* pure Mamba: one norm, no MLP */
 	} else if (m->kv_lora_rank) {
-		long long q = m->q_lora_rank, r = m->kv_lora_rank,
-			  nope = m->qk_nope_dim, rope = m->qk_rope_dim,
-			  vd = m->v_head_dim;
+		wide q = m->q_lora_rank, r = m->kv_lora_rank,
+		     nope = m->qk_nope_dim, rope = m->qk_rope_dim,
+		     vd = m->v_head_dim;
 
 		att = q ? h * q + q + q * H * (nope + rope)
 			: h * H * (nope + rope);
@@ -249,11 +275,11 @@ long long hw_layer_params(const hw_model *m, long l, int active)
 	} else if (!strcmp(m->family, "falcon")) {
 		mlp = 2 * h * 4 * h;
 	} else if (m->layer_moe[l]) {
-		long long E = m->experts,
-			  run = active ? m->experts_per_tok : m->experts,
-			  mi = m->moe_intermediate ? m->moe_intermediate
-						   : m->intermediate,
-			  shared = m->shared_experts * 3 * h * mi;
+		wide E = m->experts,
+		     run = active ? m->experts_per_tok : m->experts,
+		     mi = m->moe_intermediate ? m->moe_intermediate
+					      : m->intermediate,
+		     shared = m->shared_experts * 3 * h * mi;
 
 		if (m->shared_intermediate)
 			shared = 3 * h * m->shared_intermediate + h;
@@ -266,20 +292,35 @@ long long hw_layer_params(const hw_model *m, long l, int active)
 	return att + ssm + norms + mlp;
 }
 
-static void count_params(hw_model *m)
+/* Implements: FR-PLAN-003 */
+long long hw_layer_params(const hw_model *m, long l, int active)
 {
-	long long h = m->hidden, total, active;
+	/* fits: no more than the total count_params checked */
+	return (long long)layer_params(m, l, active);
+}
 
-	m->params_embed = (long long)m->vocab * h * (m->tie_embeddings ? 1 : 2);
-	total = active = m->params_embed + h; /* final norm */
+static int count_params(hw_model *m, const char *file)
+{
+	wide h = m->hidden, embed, total, active;
+
+	embed = m->vocab * h * (m->tie_embeddings ? 1 : 2);
+	total = active = embed + h; /* final norm */
 	if (!strcmp(m->family, "falcon"))
 		total = active = total + h; /* its final norm has a bias */
-	for (long l = 0; l < m->layers; l++) {
-		total += hw_layer_params(m, l, 0);
-		active += hw_layer_params(m, l, 1);
+	/* total stays under 2^63 + 2^125 before each check: no wrap */
+	for (long l = 0; l < m->layers && total <= INT64_MAX; l++) {
+		total += layer_params(m, l, 0);
+		active += layer_params(m, l, 1);
 	}
-	m->params_total = total;
-	m->params_active = active;
+	if (total > INT64_MAX)
+		return hw_error_set(HW_EINVAL, file, 0, 0,
+				    "the parameter count is over 2^63: "
+				    "\"hidden_size\", \"vocab_size\", the "
+				    "head counts and sizes are too large");
+	m->params_embed = (long long)embed;
+	m->params_total = (long long)total;
+	m->params_active = (long long)active; /* at most total */
+	return HW_OK;
 }
 
 /* Implements: FR-PLAN-001, FR-PLAN-002 */
@@ -293,6 +334,8 @@ int hw_model_from_config(hw_model *m, const cJSON *config, const char *file)
 					      NULL};
 	static const char *const k_kv[] = {"num_key_value_heads",
 					   "num_kv_heads", NULL};
+	static const char *const k_head_dim[] = {"head_dim", NULL};
+	static const char *const k_bits[] = {"bits", NULL};
 	static const char *const k_experts[] = {"num_local_experts",
 						"num_experts", "n_routed_experts",
 						NULL};
@@ -346,7 +389,8 @@ int hw_model_from_config(hw_model *m, const cJSON *config, const char *file)
 	m->ssm_dt_rank = get_int(c, "time_step_rank", file, &err);
 	if (!m->ssm_dt_rank)
 		m->ssm_dt_rank = get_int(c, "mamba_dt_rank", file, &err);
-	if (err)
+	if (err || (err = zero_given(c, k_kv, file)) ||
+	    (err = zero_given(c, k_head_dim, file)))
 		return err;
 	if (!strcmp(m->family, "falcon") && get_bool(c, "multi_query", 0) &&
 	    !m->kv_heads)
@@ -437,10 +481,9 @@ int hw_model_from_config(hw_model *m, const cJSON *config, const char *file)
 					 ? (int)gs->valuedouble
 					 : 0;
 		}
-		if (err)
+		if (err || (err = zero_given(q, k_bits, file)))
 			return err;
 	}
 	classify(m);
-	count_params(m);
-	return HW_OK;
+	return count_params(m, file);
 }

@@ -16,6 +16,8 @@
 
 #define HW_PLAN_SCHEMA "hwledger.plan/1"
 #define HW_PLAN_MAX_LAYERS 1024
+/* The largest integer a model key may hold (< 2^40: see model.c). */
+#define HW_PLAN_MAX_INT 1000000000000.0
 
 typedef enum {
 	HW_ATT_MHA,

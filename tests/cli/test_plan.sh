@@ -101,6 +101,39 @@ test_plan_bad_models_and_options_exit_2() {
   expect_err "broken.gguf"
 }
 
+# Verifies: FR-PLAN-001, FR-PLAN-003
+test_plan_refuses_sizes_over_64_bits_and_zero_keys() {
+  # hidden_size 2^31 with 2^20 heads wrapped a signed product: a negative
+  # weight size and exit 0 (an UBSan report in the sanitizer build)
+  local base='"model_type": "llama", "num_hidden_layers": 32, "intermediate_size": 14336, "vocab_size": 128256'
+  printf '{%s, "hidden_size": 2147483648, "num_attention_heads": 1048576}' "$base" > huge.json
+  run plan --model "$PWD/huge.json" --json
+  expect_rc 2
+  expect_err "huge.json: the parameter count is over 2^63"
+  expect_no_out
+  # the largest values a key may hold, every product at once
+  printf '{%s, "hidden_size": 1000000000000, "num_attention_heads": 1000000000000,
+    "num_local_experts": 1000000000000, "num_experts_per_tok": 1000000000000,
+    "moe_intermediate_size": 1000000000000, "n_shared_experts": 1000000000000}' "$base" > max.json
+  run plan --model "$PWD/max.json"
+  expect_rc 2
+  expect_err "max.json: the parameter count is over 2^63"
+  # a size that fits still plans
+  printf '{%s, "hidden_size": 4096, "num_attention_heads": 32}' "$base" > ok.json
+  run plan --model "$PWD/ok.json" --json
+  expect_rc 0
+  jq -e '.params_total > 0 and .weights_bytes > 0' <<<"$OUT" >/dev/null
+  # absent means MHA, hidden / heads, the dtype's bits; 0 means nothing
+  local k
+  for k in '"num_key_value_heads": 0' '"num_kv_heads": 0' '"head_dim": 0' \
+           '"quantization_config": {"quant_method": "gptq", "bits": 0}'; do
+    printf '{%s, "hidden_size": 4096, "num_attention_heads": 32, %s}' "$base" "$k" > zero.json
+    run plan --model "$PWD/zero.json"
+    expect_rc 2
+    expect_err "zero.json: \"$(sed 's/.*"\([a-z_]*\)": 0.*/\1/' <<<"$k")\" is 0: give a positive integer or leave the key out"
+  done
+}
+
 # Verifies: FR-PLAN-007
 test_plan_cheapest_lists_priced_layouts_that_fit() {
   run plan --model "$M/llama-3.1-70b.json" --ctx 8k --cheapest --json
