@@ -12,11 +12,158 @@
 
 #define DOC_MAX ((size_t)256 << 20)
 
-/* Loads CHECKS/name when it exists; its schema must start with prefix. */
-static int load_doc(site *s, cJSON **out, const char *name, const char *prefix)
+/*
+ * What the pages read of each document, with the JSON types it may have:
+ * a value of another type is an error, never a verdict ("pass": "yes" is
+ * not "not run", nor is "pass": 1 a pass). REQ: the key must be there.
+ * "list[].key": the key in every item of that array, each an object.
+ */
+enum {
+	T_BOOL = cJSON_False | cJSON_True,
+	T_NUM = cJSON_Number,
+	T_STR = cJSON_String | cJSON_NULL, /* the writers print NULL as null */
+	T_ARR = cJSON_Array,
+	T_OBJ = cJSON_Object,
+	REQ = 1 << 12,
+};
+
+typedef struct {
+	const char *key;
+	int types;
+} doc_key;
+
+typedef struct {
+	const char *schema; /* name and version, exactly */
+	doc_key keys[16];
+} doc_shape;
+
+static const doc_shape trace_shape = {
+	"hwledger.trace/1",
+	{{"summary", T_OBJ | REQ}, {"frs", T_ARR | REQ}, {"defects", T_ARR},
+	 {"frs[].id", T_STR | REQ}, {"frs[].status", T_STR},
+	 {"frs[].links", T_ARR}, {"defects[].file", T_STR},
+	 {"defects[].line", T_NUM}, {"defects[].message", T_STR}}};
+static const doc_shape gate_shape = {
+	"hwledger.gate/1",
+	{{"pass", T_BOOL | REQ}, {"approved", T_NUM},
+	 {"approved_verified", T_NUM}, {"defects", T_NUM},
+	 {"reasons", T_ARR}, {"reasons[].file", T_STR},
+	 {"reasons[].line", T_NUM}, {"reasons[].message", T_STR}}};
+static const doc_shape sast_shape = {
+	"hwledger.sast/1",
+	{{"findings", T_ARR | REQ}, {"total", T_NUM | REQ},
+	 {"new", T_NUM | REQ}, {"findings[].file", T_STR},
+	 {"findings[].line", T_NUM}, {"findings[].severity", T_STR},
+	 {"findings[].tool", T_STR}, {"findings[].rule", T_STR},
+	 {"findings[].message", T_STR}, {"findings[].frs", T_ARR},
+	 {"findings[].suppressed", T_BOOL}, {"findings[].new", T_BOOL}}};
+/* plan and probe check results: the same list of verdicts */
+#define CHECK_RESULT_KEYS                                                      \
+	{"checks", T_ARR | REQ}, {"total", T_NUM | REQ},                       \
+		{"failed", T_NUM | REQ}, {"checks[].ok", T_BOOL | REQ},        \
+		{"checks[].name", T_STR}, {"checks[].file", T_STR},            \
+		{"checks[].failures", T_ARR}
+static const doc_shape plan_shape = {
+	"hwledger.plancheck-results/1",
+	{CHECK_RESULT_KEYS, {"checks[].plan", T_OBJ}}};
+static const doc_shape probe_shape = {
+	"hwledger.probecheck-results/1", {CHECK_RESULT_KEYS, {"probe", T_OBJ}}};
+static const doc_shape verify_shape = {
+	"hwledger.verify/1",
+	{{"ok", T_BOOL | REQ}, {"message", T_STR},
+	 {"first_bad", T_NUM | cJSON_NULL}}};
+static const doc_shape report_shape = {
+	"hwledger.report/1",
+	{{"ok", T_BOOL | REQ}, {"commit", T_STR}, {"key", T_OBJ},
+	 {"checks", T_ARR}, {"checks[].check", T_STR},
+	 {"checks[].verdict", T_STR}}};
+static const doc_shape cheapest_shape = {
+	"hwledger.cheapest/1",
+	{{"configurations", T_ARR | REQ}, {"inputs", T_OBJ},
+	 {"model", T_STR}, {"configurations[].usd_per_hour", T_NUM},
+	 {"configurations[].usd_per_million_tokens", T_NUM},
+	 {"configurations[].utilization", T_NUM},
+	 {"configurations[].price_stale", T_BOOL},
+	 {"configurations[].price_as_of", T_STR}}};
+static const doc_shape sweep_shape = {
+	"hwledger.sweep/1",
+	{{"ctx", T_ARR | REQ}, {"batch", T_ARR | REQ},
+	 {"per_gpu_bytes", T_ARR | REQ}, {"gpu_memory_bytes", T_NUM},
+	 {"model", T_STR}}};
+
+static const char *type_name(const cJSON *v)
+{
+	return cJSON_IsBool(v)	   ? "a boolean"
+	       : cJSON_IsNumber(v) ? "a number"
+	       : cJSON_IsString(v) ? "a string"
+	       : cJSON_IsArray(v)  ? "an array"
+	       : cJSON_IsObject(v) ? "an object"
+				   : "null";
+}
+
+static int key_fits(const cJSON *obj, const char *key, int types,
+		    const char *path, const char *shown)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	if (!v)
+		return types & REQ ? hw_error_set(HW_EINVAL, path, 0, 0,
+						  "\"%s\" is missing", shown)
+				   : HW_OK;
+	if (!(v->type & 0xff & types))
+		return hw_error_set(HW_EINVAL, path, 0, 0,
+				    "\"%s\" must be %s, not %s", shown,
+				    types & T_BOOL   ? "a boolean"
+				    : types & T_NUM  ? "a number"
+				    : types & T_ARR  ? "an array"
+				    : types & T_OBJ  ? "an object"
+						     : "a string",
+				    type_name(v));
+	return HW_OK;
+}
+
+/* Implements: FR-SITE-001 */
+static int check_shape(const cJSON *doc, const doc_shape *shape,
+		       const char *path)
+{
+	const char *schema = hw_json_str(doc, "schema");
+	int err = HW_OK;
+
+	if (!cJSON_IsObject(doc) || !schema || strcmp(schema, shape->schema))
+		return hw_error_set(HW_EINVAL, path, 1, 0,
+				    "schema is not %s", shape->schema);
+	for (const doc_key *k = shape->keys; k->key && !err; k++) {
+		const char *item = strstr(k->key, "[].");
+		char list[32];
+		const cJSON *it;
+
+		if (!item) {
+			err = key_fits(doc, k->key, k->types, path, k->key);
+			continue;
+		}
+		snprintf(list, sizeof(list), "%.*s", (int)(item - k->key),
+			 k->key);
+		cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(doc, list)) {
+			if (!cJSON_IsObject(it))
+				err = hw_error_set(HW_EINVAL, path, 0, 0,
+						   "\"%s\" holds %s, not an "
+						   "object",
+						   list, type_name(it));
+			else
+				err = key_fits(it, item + 3, k->types, path,
+					       k->key);
+			if (err)
+				break;
+		}
+	}
+	return err;
+}
+
+/* Loads CHECKS/name when it exists; it must have the shape given. */
+static int load_doc(site *s, cJSON **out, const char *name,
+		    const doc_shape *shape)
 {
 	char *path = hw_path_join(s->o->checks_dir, name);
-	const char *schema;
 	int err;
 
 	*out = NULL;
@@ -28,14 +175,9 @@ static int load_doc(site *s, cJSON **out, const char *name, const char *prefix)
 		return HW_OK;
 	}
 	err = hw_json_load(out, path, DOC_MAX);
-	if (!err) {
-		schema = hw_json_str(*out, "schema");
-		if (!schema || !hw_str_startswith(schema, prefix)) {
-			err = hw_error_set(HW_EINVAL, path, 1, 0,
-					   "schema is not %s…", prefix);
-			cJSON_Delete(*out);
-			*out = NULL;
-		}
+	if (!err && (err = check_shape(*out, shape, path))) {
+		cJSON_Delete(*out);
+		*out = NULL;
 	}
 	if (err)
 		hw_diags_add_last_error(s->diags);
@@ -59,7 +201,7 @@ static int load_sweeps(site *s)
 		base = base ? base + 1 : names[i];
 		if (!hw_str_startswith(base, "sweep"))
 			continue;
-		err = load_doc(s, &doc, base, "hwledger.sweep/");
+		err = load_doc(s, &doc, base, &sweep_shape);
 		if (err || !doc)
 			continue;
 		p = realloc(s->sweeps, (s->nsweeps + 1) * sizeof(cJSON *));
@@ -315,19 +457,16 @@ static int load_evidence(site *s)
 			return err;
 		s->have_glossary = !err && !hw_glossary_merge(&s->glossary);
 	}
-	if ((err = load_doc(s, &s->trace, "trace.json", "hwledger.trace/")) ||
-	    (err = load_doc(s, &s->gate, "gate.json", "hwledger.gate/")) ||
-	    (err = load_doc(s, &s->sast, "sast.json", "hwledger.sast/")) ||
-	    (err = load_doc(s, &s->plan, "plan.json",
-			    "hwledger.plancheck-results/")) ||
-	    (err = load_doc(s, &s->probe, "probe.json",
-			    "hwledger.probecheck-results/")) ||
+	if ((err = load_doc(s, &s->trace, "trace.json", &trace_shape)) ||
+	    (err = load_doc(s, &s->gate, "gate.json", &gate_shape)) ||
+	    (err = load_doc(s, &s->sast, "sast.json", &sast_shape)) ||
+	    (err = load_doc(s, &s->plan, "plan.json", &plan_shape)) ||
+	    (err = load_doc(s, &s->probe, "probe.json", &probe_shape)) ||
 	    (err = load_doc(s, &s->verify, "ledger-verify.json",
-			    "hwledger.verify/")) ||
-	    (err = load_doc(s, &s->report, "report.json",
-			    "hwledger.report/")) ||
+			    &verify_shape)) ||
+	    (err = load_doc(s, &s->report, "report.json", &report_shape)) ||
 	    (err = load_doc(s, &s->cheapest, "cheapest.json",
-			    "hwledger.cheapest/")) ||
+			    &cheapest_shape)) ||
 	    (err = load_sweeps(s)) || (err = load_bundle(s)))
 		return err;
 	lcov = hw_path_join(s->o->checks_dir, "coverage.info");

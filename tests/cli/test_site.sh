@@ -86,6 +86,48 @@ test_site_malformed_evidence_is_exit_2_and_keeps_the_old_site() {
   expect_err "checks/sast.json:1: schema is not hwledger.sast/"
 }
 
+# Verifies: FR-SITE-001
+test_site_refuses_evidence_of_another_version_or_type() {
+  # "hwledger.gate/2" rendered as a pass and "pass": "yes" as not run,
+  # both exit 0: the version and the types are checked like the name
+  local c doc file want
+  site_repo
+  cases=(
+    'gate.json|{"schema": "hwledger.gate/2", "pass": true}|schema is not hwledger.gate/1'
+    'gate.json|{"schema": "hwledger.gate/1", "pass": "yes"}|"pass" must be a boolean, not a string'
+    'gate.json|{"schema": "hwledger.gate/1", "pass": 1}|"pass" must be a boolean, not a number'
+    'gate.json|{"schema": "hwledger.gate/1"}|"pass" is missing'
+    'gate.json|{"schema": "hwledger.gate/1", "pass": true, "reasons": [{"message": 7}]}|"reasons[].message" must be a string, not a number'
+    'gate.json|["hwledger.gate/1"]|schema is not hwledger.gate/1'
+    'trace.json|{"schema": "hwledger.trace/1", "summary": {}, "frs": {}}|"frs" must be an array, not an object'
+    'sast.json|{"schema": "hwledger.sast/1", "total": 0, "new": "0", "findings": []}|"new" must be a number, not a string'
+    'sast.json|{"schema": "hwledger.sast/1", "total": 1, "new": 0, "findings": [1]}|"findings" holds a number, not an object'
+    'plan.json|{"schema": "hwledger.plancheck-results/1", "total": 1, "failed": 0, "checks": [{"ok": "true"}]}|"checks[].ok" must be a boolean, not a string'
+    'probe.json|{"schema": "hwledger.probecheck-results/1", "total": 0, "failed": 0, "checks": [], "probe": []}|"probe" must be an object, not an array'
+    'ledger-verify.json|{"schema": "hwledger.verify/1", "ok": null}|"ok" must be a boolean, not null'
+    'report.json|{"schema": "hwledger.report/10", "ok": true}|schema is not hwledger.report/1'
+    'cheapest.json|{"schema": "hwledger.cheapest/1", "configurations": [{"usd_per_hour": "2"}]}|"configurations[].usd_per_hour" must be a number, not a string'
+    'sweep-x.json|{"schema": "hwledger.sweep/1", "ctx": [1], "batch": [1]}|"per_gpu_bytes" is missing'
+  )
+  cp checks/gate.json gate.good
+  cp checks/trace.json trace.good
+  for c in "${cases[@]}"; do
+    IFS='|' read -r file doc want <<<"$c"
+    printf '%s\n' "$doc" > "checks/$file"
+    run "$HW" site --checks checks -o out
+    expect_rc 2
+    expect_err "hwledger: checks/$file"
+    expect_err "$want"
+    cp gate.good checks/gate.json
+    cp trace.good checks/trace.json
+    rm -f checks/sast.json checks/plan.json checks/probe.json \
+      checks/ledger-verify.json checks/report.json checks/cheapest.json checks/sweep-x.json
+  done
+  # the documents the commands write still render
+  run "$HW" site --checks checks -o out
+  expect_rc 0
+}
+
 # Verifies: FR-SITE-003
 test_site_replacing_a_big_old_site_leaves_only_the_new_one() {
   site_repo
