@@ -14,6 +14,9 @@
 #include <pthread.h>
 
 #define HW_FRS_SCHEMA "hwledger.frs/1"
+/* The longest FR ID: it names the FR's page (fr/ID.html) and must stay a
+ * file name on every file system (specs/fr-format.md). */
+#define HW_FR_ID_MAX 64
 
 typedef enum {
 	HW_FR_DRAFT,

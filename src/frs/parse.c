@@ -150,7 +150,7 @@ int hw_fr_id_valid(const char *id)
 {
 	size_t n = strlen(id);
 
-	return n > 0 && hw_fr_id_len(id, n) == n;
+	return n > 0 && n <= HW_FR_ID_MAX && hw_fr_id_len(id, n) == n;
 }
 
 void hw_fr_set_init(hw_fr_set *set)
@@ -447,6 +447,12 @@ static int parse_fr(hw_fr_set *set, hw_diags *diags, const source *s,
 		     "NFR-<AREA>-<NNN> (AREA upper-case letters, NNN three or "
 		     "more digits)",
 		     (int)(idn > 60 ? 60 : idn), text);
+		return HW_OK;
+	}
+	if (idn > HW_FR_ID_MAX) {
+		DIAG(HW_DIAG_ERROR, line,
+		     "FR id '%.40s…' is %zu characters long: at most %d",
+		     text, idn, HW_FR_ID_MAX);
 		return HW_OK;
 	}
 	title = colon + 1;

@@ -58,10 +58,19 @@ int hw_html_puts(hw_buf *b, const char *s)
 	return s ? hw_html_escape(b, s, strlen(s)) : HW_OK;
 }
 
+/*
+ * A path as one file name: every byte outside [A-Za-z0-9.-] (and a leading
+ * '.') written _XX, which is one-to-one. A name that would pass
+ * HW_SITE_NAME_KEEP bytes keeps its first escaped bytes (never half an
+ * escape) and ends in "_h" and 32 hex digits of the path's SHA-256: an
+ * escape never writes "_h", so a cut name meets no uncut one, and it stays
+ * under NAME_MAX with the ".html" the callers add, whatever the path.
+ */
 /* Implements: FR-SITE-003 */
 int hw_site_path_name(hw_buf *b, const char *path)
 {
 	static const char hex[] = "0123456789ABCDEF";
+	size_t start = b->len;
 	int err = HW_OK;
 
 	for (const unsigned char *p = (const unsigned char *)path; *p && !err;
@@ -75,6 +84,22 @@ int hw_site_path_name(hw_buf *b, const char *path)
 
 			err = hw_buf_append(b, esc, 3);
 		}
+	}
+	if (!err && b->len - start > HW_SITE_NAME_KEEP) {
+		uint8_t sum[HW_SHA256_LEN];
+		char digits[2 * HW_SHA256_LEN + 1];
+		size_t cut = start + HW_SITE_NAME_KEEP - 2 - 32;
+
+		/* back to the start of an escape the cut would split */
+		for (size_t k = cut; k > start && k + 3 > cut; k--)
+			if (b->data[k - 1] == '_') {
+				cut = k - 1;
+				break;
+			}
+		hw_sha256(sum, path, strlen(path));
+		hw_hex(digits, sum, 16);
+		b->len = cut;
+		err = hw_buf_printf(b, "_h%.32s", digits);
 	}
 	return err;
 }

@@ -75,8 +75,10 @@ int hw_html_puts(hw_buf *b, const char *s);
 /*
  * A file name for a repository path: bytes outside [A-Za-z0-9.-] become
  * _XX (hex), so distinct paths give distinct names and no name leaves its
- * folder.
+ * folder; past HW_SITE_NAME_KEEP bytes the name is cut and ends in a hash
+ * of the path (page.c), so any path gives a name NAME_MAX allows.
  */
+#define HW_SITE_NAME_KEEP 200
 int hw_site_path_name(hw_buf *b, const char *path);
 
 /* The theme files compiled into the binary (site/ in the source tree). */

@@ -28,6 +28,28 @@ test_frs_lint_bad_fixtures_exit_2_with_file_line_messages() {
   [ "$bad" -eq 0 ]
 }
 
+# Verifies: FR-FRS-002
+test_frs_lint_caps_the_id_length() {
+  # a 600-character ID passed lint, then its page name broke the site
+  local ok long
+  ok="FR-$(printf 'A%.0s' $(seq 1 57))-001"    # 64 characters: the cap
+  long="FR-$(printf 'A%.0s' $(seq 1 594))-001" # 601
+  write_fr frs/a.md "$ok"
+  run "$HW" frs lint
+  expect_rc 0
+  write_fr frs/a.md "$long"
+  run "$HW" frs lint
+  expect_rc 2
+  expect_err "hwledger: frs/a.md:7: FR id 'FR-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA…' is 601 characters long: at most 64"
+  [ "$(grep -c '^hwledger:' <<<"$ERR")" -eq 1 ] || { echo "$ERR"; return 1; }
+  # one character over: refused the same way
+  printf '## FR-%s-001: Title\nRev: 1\nStatus: draft\nNeeds: impl\n\nText.\n' \
+    "$(printf 'A%.0s' $(seq 1 58))" > frs/a.md
+  run "$HW" frs lint
+  expect_rc 2
+  expect_err "is 65 characters long: at most 64"
+}
+
 # Verifies: FR-FRS-004
 test_frs_list_json_is_valid_and_versioned() {
   run "$HW" -C "$FIXTURES/frs/good" frs list --json

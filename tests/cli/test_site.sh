@@ -129,6 +129,31 @@ test_site_refuses_evidence_of_another_version_or_type() {
 }
 
 # Verifies: FR-SITE-003
+test_site_renders_a_source_page_for_a_long_path() {
+  # "_" is written "_5F": a 195-character path made a 480-byte page name
+  # and site exited 3
+  local dir file page
+  site_repo
+  dir=src/$(printf 'a_%.0s' $(seq 1 46))
+  file=$dir/$(printf 'b_%.0s' $(seq 1 48)).c
+  [ "${#file}" -ge 195 ] || { echo "path of ${#file}"; return 1; }
+  mkdir -p "$dir"
+  printf '/* Implements: FR-APP-001 */\nint long_named(void) { return 0; }\n' > "$file"
+  "$HW" trace --results results.xml --results results.tap --lcov app.info \
+    --format json -o checks/trace.json
+  run "$HW" site --checks checks -o out
+  expect_rc 0
+  page=$(grep -o 'href="../src/[^"#]*_h[0-9a-f]\{32\}\.html' out/fr/FR-APP-001.html | head -1)
+  page=${page#href=\"../}
+  [ -n "$page" ] && [ -s "out/$page" ] || { echo "no page for the long path"; ls out/src; return 1; }
+  [ "$(basename "$page" | wc -c)" -le 256 ]
+  grep -q 'long_named' "out/$page"
+  # stable: the same path gives the same name
+  run "$HW" site --checks checks -o out2
+  [ -s "out2/$page" ]
+}
+
+# Verifies: FR-SITE-003
 test_site_replacing_a_big_old_site_leaves_only_the_new_one() {
   site_repo
   "$HW" -q site --checks checks -o fresh

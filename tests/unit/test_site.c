@@ -4,6 +4,7 @@
  */
 #include "harness.h"
 
+#include <ctype.h>
 #include <sys/stat.h>
 
 #include "site/site.h"
@@ -77,6 +78,74 @@ static void test_escape_covers_every_special_character(void **state)
 	assert_int_equal(hw_html_escape(&b, "a\0b", 3), 0);
 	assert_string_equal(b.data, "a\xEF\xBF\xBD" "b");
 	hw_buf_free(&b);
+}
+
+/* Whether name is made only of the bytes page names may hold. */
+static int flat_name(const char *name)
+{
+	return name[0] != '.' &&
+	       strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			    "0123456789.-_") == strlen(name);
+}
+
+/* Verifies: FR-SITE-003 */
+static void test_long_path_names_are_cut_with_a_hash(void **state)
+{
+	/* "_" is written "_5F": 195 bytes of a_a_... gave a 490-byte name,
+	 * which no file system takes (site and report exit 3) */
+	char paths[6][1200];
+	char *names[6];
+
+	(void)state;
+	memset(paths, 0, sizeof(paths));
+	for (size_t i = 0; i < 195; i++)
+		paths[0][i] = i % 2 ? '_' : 'a';
+	memcpy(paths[1], paths[0], 195);
+	paths[1][194] = 'b'; /* differs only in its last byte */
+	for (size_t i = 0; i < 1100; i++)
+		paths[2][i] = (char)(0x80 + i % 64);
+	memset(paths[3], 'x', 200); /* as long as a name may be: kept */
+	memset(paths[4], 'x', 201); /* one more: cut */
+	for (size_t i = 0; i < 204; i++) /* the cut falls inside a _5F */
+		paths[5][i] = i < 164 ? 'y' : '_';
+	for (size_t i = 0; i < 6; i++) {
+		hw_buf b;
+
+		hw_buf_init(&b, 0);
+		assert_int_equal(hw_buf_puts(&b, "src/"), 0);
+		assert_int_equal(hw_site_path_name(&b, paths[i]), 0);
+		assert_true(b.len - 4 <= HW_SITE_NAME_KEEP);
+		assert_true(flat_name(b.data + 4));
+		names[i] = hw_buf_detach(&b);
+		for (size_t k = 0; k < i; k++)
+			assert_string_not_equal(names[k], names[i]);
+	}
+	assert_string_equal(names[3] + 4, paths[3]);
+	assert_int_equal(strlen(names[4]), 4 + HW_SITE_NAME_KEEP);
+	assert_non_null(strstr(names[4], "_h"));
+	/* 166 bytes kept would end in "_5": cut back to the 164 y's */
+	assert_int_equal(strlen(names[5]), 4 + 164 + 2 + 32);
+	assert_int_equal(names[5][4 + 164], '_');
+	assert_int_equal(names[5][4 + 165], 'h');
+	/* never half an escape: every '_' is _XX or the hash's _h */
+	for (size_t i = 0; i < 6; i++)
+		for (const char *p = strchr(names[i], '_'); p;
+		     p = strchr(p + 1, '_'))
+			assert_true(p[1] == 'h' ||
+				    (isxdigit((unsigned char)p[1]) &&
+				     isxdigit((unsigned char)p[2])));
+	/* the same path gives the same name */
+	{
+		hw_buf b;
+
+		hw_buf_init(&b, 0);
+		assert_int_equal(hw_buf_puts(&b, "src/"), 0);
+		assert_int_equal(hw_site_path_name(&b, paths[2]), 0);
+		assert_string_equal(b.data, names[2]);
+		hw_buf_free(&b);
+	}
+	for (size_t i = 0; i < 6; i++)
+		free(names[i]);
 }
 
 /* Verifies: FR-SITE-003 */
@@ -316,6 +385,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_escape_covers_every_special_character),
 		cmocka_unit_test(test_path_names_are_flat_and_distinct),
+		cmocka_unit_test(test_long_path_names_are_cut_with_a_hash),
 		hw_tmp_test(test_missing_evidence_renders_as_not_run),
 		hw_tmp_test(test_hostile_fr_text_is_never_executable),
 		hw_tmp_test(
