@@ -505,6 +505,6 @@ test_site_of_a_report_shows_its_lcov_coverage_and_the_ledgers_counts() {
   msg=$(sed -n 's/^ledger verify: ok — //p' <<<"$OUT")
   [ -n "$msg" ] && grep -qF "<p>$msg</p>" build/site/index.html ||
     { echo "ledger verify says '$msg'; the card: $(grep -o 'aria-label="Ledger".*' build/site/index.html | head -c 400)"; return 1; }
-  run "$HW" verify-report build/site
+  run "$HW" verify-report --key build/checks/signing-key.pub build/site
   expect_rc 0
 }
