@@ -181,16 +181,120 @@ static int result_cmp(const void *a, const void *b)
 		      (*(hw_result *const *)b)->name);
 }
 
+/* A test function by name and file: the candidates a result may be for. */
+typedef struct test_ref {
+	const char *name;
+	const char *path;
+} test_ref;
+
+static int test_ref_cmp(const void *a, const void *b)
+{
+	const test_ref *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	return c ? c : strcmp(x->path, y->path);
+}
+
+/* The length of s without a source file's extension (.c, .sh, ...). */
+static size_t stem_len(const char *s)
+{
+	static const char *const exts[] = {".c", ".h", ".cc", ".cpp", ".cxx",
+					   ".sh", ".js", ".tap", ".xml",
+					   ".txt", NULL};
+	size_t n = strlen(s);
+
+	for (size_t i = 0; exts[i]; i++) {
+		size_t e = strlen(exts[i]);
+
+		if (n > e && strcmp(s + n - e, exts[i]) == 0 &&
+		    s[n - e - 1] != '/')
+			return n - e;
+	}
+	return n;
+}
+
+/* 1 when a ends with b at a '/' boundary (or equals it). */
+static int ends_with_part(const char *a, size_t an, const char *b, size_t bn)
+{
+	return bn && an >= bn && memcmp(a + an - bn, b, bn) == 0 &&
+	       (an == bn || a[an - bn - 1] == '/');
+}
+
 /*
- * The merged outcome of every result named name: -1 when none; FAIL when
- * any failed or when it both passed and failed; PASS when it passed; else
- * SKIP or TODO. *runs is the number of results.
+ * Whether a result's qualifier (JUnit classname or suite, Unity's file, the
+ * results file's name) names the test file path: with the extension dropped
+ * from both, one ends with the other at a '/' (so "test_y",
+ * "tests/test_y.c" and "/home/ci/repo/tests/test_y.c" all name
+ * tests/test_y.c). A dotted classname ("tests.test_y") is read as a path.
  */
-static int merged_outcome(hw_result **sorted, size_t n, const char *name,
-			  int *runs)
+static int names_file(const char *q, const char *path)
+{
+	char buf[512];
+	size_t qn, pn = stem_len(path);
+
+	if (!q || !*q)
+		return 0;
+	if (!strchr(q, '/') && strchr(q, '.') && strlen(q) < sizeof(buf)) {
+		snprintf(buf, sizeof(buf), "%s", q);
+		qn = stem_len(buf);
+		for (size_t i = 0; i < qn; i++)
+			if (buf[i] == '.')
+				buf[i] = '/';
+		if (ends_with_part(buf, qn, path, pn) ||
+		    ends_with_part(path, pn, buf, qn))
+			return 1;
+	}
+	qn = stem_len(q);
+	return ends_with_part(q, qn, path, pn) || ends_with_part(path, pn, q, qn);
+}
+
+/* The name of a results file without its folder and extension. */
+static void results_stem(char *out, size_t size, const char *file)
+{
+	const char *base = strrchr(file, '/');
+
+	base = base ? base + 1 : file;
+	snprintf(out, size, "%.*s", (int)stem_len(base), base);
+}
+
+/*
+ * Whether result r is for the test function name in path, given the
+ * ncand test functions of that name (cand): 1 yes, 0 no, -1 it cannot be
+ * told (ambiguous). The result's qualifiers are tried in turn, its suite
+ * (classname, Unity's file) first, then its results file's name; the first
+ * that names any candidate's file decides. A result no qualifier ties to a
+ * file is for the only test of its name, and ambiguous when there are
+ * several.
+ */
+static int result_is_for(const hw_result *r, const char *path,
+			 const test_ref *cand, size_t ncand)
+{
+	char stem[256];
+	const char *q[2];
+
+	results_stem(stem, sizeof(stem), r->file);
+	q[0] = r->suite;
+	q[1] = stem;
+	for (int k = 0; k < 2; k++) {
+		size_t named = 0;
+		int mine = 0;
+
+		for (size_t i = 0; i < ncand; i++)
+			if (names_file(q[k], cand[i].path)) {
+				named++;
+				mine |= strcmp(cand[i].path, path) == 0;
+			}
+		if (named)
+			return !mine ? 0 : named == 1 ? 1 : -1;
+	}
+	return ncand <= 1 ? 1 : -1;
+}
+
+/* The index of the first of the n sorted results named name, or n. */
+static size_t first_result(hw_result *const *sorted, size_t n,
+			   const char *name)
 {
 	size_t lo = 0, hi = n;
-	int pass = 0, fail = 0, skip = 0, todo = 0;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -200,23 +304,112 @@ static int merged_outcome(hw_result **sorted, size_t n, const char *name,
 		else
 			hi = mid;
 	}
+	return lo;
+}
+
+/* The same over the sorted test functions. */
+static size_t first_test(const test_ref *tests, size_t n, const char *name)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(tests[mid].name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The results and the test functions, sorted by name, for matching. */
+typedef struct matcher {
+	hw_result **sorted;
+	size_t nres;
+	test_ref *tests;
+	size_t ntests;
+} matcher;
+
+/*
+ * The merged outcome of every result for the test name in path: -1 when
+ * none; FAIL when any failed or when it both passed and failed; PASS when
+ * it passed; else SKIP or TODO. *runs is the number of results, *ambiguous
+ * the number that could be for this test or another of the same name: with
+ * one, no pass counts (an ambiguous match is never a pass), a failure that
+ * is surely this test's still does.
+ */
+static int merged_outcome(const matcher *m, const char *name,
+			  const char *path, int *runs, int *ambiguous)
+{
+	size_t lo, c0, nc = 0;
+	int pass = 0, fail = 0, skip = 0, todo = 0;
+
+	lo = first_result(m->sorted, m->nres, name);
+	c0 = first_test(m->tests, m->ntests, name);
+	while (c0 + nc < m->ntests && strcmp(m->tests[c0 + nc].name, name) == 0)
+		nc++;
 	*runs = 0;
-	for (size_t i = lo; i < n && strcmp(sorted[i]->name, name) == 0; i++) {
+	*ambiguous = 0;
+	for (size_t i = lo; i < m->nres && strcmp(m->sorted[i]->name, name) == 0;
+	     i++) {
+		int is_for = result_is_for(m->sorted[i], path, m->tests + c0, nc);
+
+		if (is_for < 0)
+			(*ambiguous)++;
+		if (is_for <= 0)
+			continue;
 		(*runs)++;
-		switch (sorted[i]->outcome) {
+		switch (m->sorted[i]->outcome) {
 		case HW_OUTCOME_PASS: pass++; break;
 		case HW_OUTCOME_FAIL: fail++; break;
 		case HW_OUTCOME_SKIP: skip++; break;
 		default: todo++; break;
 		}
 	}
-	if (!*runs)
-		return -1;
 	if (fail)
 		return HW_OUTCOME_FAIL;
+	if (!*runs || *ambiguous)
+		return -1;
 	if (pass)
 		return HW_OUTCOME_PASS;
 	return skip ? HW_OUTCOME_SKIP : HW_OUTCOME_TODO;
+}
+
+/* Every test function of the scan (a test, or one a Verifies tag names), by
+ * name and file. */
+static int test_refs(matcher *m, const hw_scan *scan)
+{
+	size_t n = 0, kept = 0;
+
+	for (size_t i = 0; i < scan->n; i++)
+		n += scan->files[i].nfuncs + scan->files[i].ntags;
+	m->tests = calloc(n ? n : 1, sizeof(*m->tests));
+	if (!m->tests)
+		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	for (size_t i = 0; i < scan->n; i++) {
+		const hw_src_file *f = &scan->files[i];
+
+		for (size_t k = 0; k < f->nfuncs; k++)
+			if (f->funcs[k].is_test)
+				m->tests[m->ntests++] =
+					(test_ref){f->funcs[k].name, f->path};
+		for (size_t t = 0; t < f->ntags; t++) {
+			const hw_tag *tag = &f->tags[t];
+
+			if (tag->func >= 0 && tag->kind != HW_TAG_IMPL &&
+			    !f->funcs[tag->func].is_test)
+				m->tests[m->ntests++] = (test_ref){
+					f->funcs[tag->func].name, f->path};
+		}
+	}
+	qsort(m->tests, m->ntests, sizeof(*m->tests), test_ref_cmp);
+	/* a function with several Verifies tags is one candidate */
+	for (size_t i = 0; i < m->ntests; i++)
+		if (!kept || test_ref_cmp(&m->tests[kept - 1], &m->tests[i]))
+			m->tests[kept++] = m->tests[i];
+	m->ntests = kept;
+	return HW_OK;
 }
 
 static int add_link(hw_fr_trace *ft, const hw_link *l)
@@ -237,7 +430,7 @@ static const char *kind_word(hw_tag_kind k)
 
 /* Tags to links and tag-level defects. */
 static int link_tags(hw_trace *t, const fr_map *map, const hw_scan *scan,
-		     hw_result **sorted, size_t nres, unsigned char *tagged)
+		     const matcher *match, unsigned char *tagged)
 {
 	size_t fi = 0;
 	int err;
@@ -317,8 +510,9 @@ static int link_tags(hw_trace *t, const fr_map *map, const hw_scan *scan,
 			l.tag = tag;
 			l.outcome = -1;
 			if (tag->kind != HW_TAG_IMPL && fn)
-				l.outcome = merged_outcome(sorted, nres,
-							   fn->name, &l.runs);
+				l.outcome = merged_outcome(match, fn->name,
+							   f->path, &l.runs,
+							   &l.ambiguous);
 			if ((err = add_link(ft, &l)))
 				return err;
 		}
@@ -402,6 +596,11 @@ static int decide(hw_trace *t, hw_fr_trace *ft, const hw_lcov *lcov)
 								"any function",
 				     l->func ? "()" : "", fr->id,
 				     !l->func ? "cannot be matched to a result"
+				     : l->ambiguous
+					     ? "its results cannot be told from "
+					       "those of another test of the "
+					       "same name (no classname, suite "
+					       "or file names its file)"
 				     : l->outcome == HW_OUTCOME_SKIP
 					     ? "it was skipped"
 				     : l->outcome == HW_OUTCOME_TODO
@@ -474,6 +673,7 @@ int hw_trace_build(hw_trace *t, const hw_fr_set *frs, const hw_scan *scan,
 	fr_ref *refs = NULL;
 	fr_map map = {NULL, 0};
 	hw_result **sorted = NULL;
+	matcher match = {NULL, 0, NULL, 0};
 	unsigned char *tagged = NULL, *dup = NULL;
 	size_t nfuncs = 0, nres = results ? results->n : 0;
 	int err = HW_OK;
@@ -534,6 +734,10 @@ int hw_trace_build(hw_trace *t, const hw_fr_set *frs, const hw_scan *scan,
 	for (size_t i = 0; i < nres; i++)
 		sorted[i] = &results->items[i];
 	qsort(sorted, nres, sizeof(*sorted), result_cmp);
+	if ((err = test_refs(&match, scan)))
+		goto cleanup;
+	match.sorted = sorted;
+	match.nres = nres;
 
 	/* waivers: in force, or expired (a defect; the FR is judged) */
 	for (size_t w = 0; policy && w < policy->nwaivers; w++) {
@@ -558,7 +762,7 @@ int hw_trace_build(hw_trace *t, const hw_fr_set *frs, const hw_scan *scan,
 		}
 	}
 
-	if ((err = link_tags(t, &map, scan, sorted, nres, tagged)))
+	if ((err = link_tags(t, &map, scan, &match, tagged)))
 		goto cleanup;
 
 	/* test functions that no tag links: orphans */
@@ -626,6 +830,7 @@ cleanup:
 	free(map.slots);
 	free(refs);
 	free(sorted);
+	free(match.tests);
 	free(tagged);
 	if (err)
 		hw_trace_free(t);

@@ -388,6 +388,8 @@ typedef struct hw_link {
 	const hw_tag *tag;
 	int outcome;            /* tests: hw_outcome, or -1 when no result */
 	int runs;               /* how many results matched */
+	int ambiguous;          /* results that may be this test's or another
+				 * of the same name: never a pass */
 } hw_link;
 
 typedef struct hw_fr_trace {

@@ -490,6 +490,105 @@ static void test_defect_ids_survive_line_moves(void **state)
 	teardown(&a);
 }
 
+/* Two files define test_common, each verifying its own FR; which one a
+ * result is for, the outcome of a trace with only that result file. */
+static void trace_common(hw_trace *t, hw_fr_set *frs, hw_scan *scan,
+			 const char *results_file, const char *text)
+{
+	static const char doc[] =
+		"## FR-X-001: X\nRev: 1\nStatus: approved\nNeeds: utest\n\nT.\n\n"
+		"## FR-Y-001: Y\nRev: 1\nStatus: approved\nNeeds: utest\n\nT.\n";
+	hw_results res;
+	hw_diags d;
+	hw_policy p;
+
+	hw_fr_set_init(frs);
+	hw_diags_init(&d);
+	memset(scan, 0, sizeof(*scan));
+	assert_int_equal(hw_frs_parse(frs, &d, "frs/a.md", doc, strlen(doc)),
+			 HW_OK);
+	add_file(scan, "tests/test_x.c", 1,
+		 "/* Verifies: FR-X-001 */\nvoid test_common(void **s) {}\n");
+	add_file(scan, "tests/test_y.c", 1,
+		 "/* Verifies: FR-Y-001 */\nvoid test_common(void **s) {}\n");
+	hw_results_init(&res);
+	if (text[0] == '<')
+		assert_int_equal(hw_junit_parse(&res, &d, results_file, text,
+						strlen(text)),
+				 HW_OK);
+	else
+		assert_int_equal(hw_tap_parse(&res, &d, results_file, text,
+					      strlen(text)),
+				 HW_OK);
+	assert_int_equal(d.errors, 0);
+	assert_int_equal(hw_policy_defaults(&p), HW_OK);
+	assert_int_equal(hw_trace_build(t, frs, scan, &res, NULL, &p, NULL,
+					"2026-11-25"),
+			 HW_OK);
+	hw_policy_free(&p);
+	hw_results_free(&res);
+	hw_diags_free(&d);
+}
+
+static hw_fr_state common_state(const char *results_file, const char *text,
+				const char *id, int *ambiguous)
+{
+	hw_trace t;
+	hw_fr_set frs;
+	hw_scan scan;
+	hw_fr_state st = HW_ST_UNCOVERED;
+
+	trace_common(&t, &frs, &scan, results_file, text);
+	*ambiguous = 0;
+	for (size_t i = 0; i < t.nfrs; i++)
+		if (!strcmp(t.frs[i].fr->id, id))
+			st = t.frs[i].state;
+	for (size_t i = 0; i < t.ndefects; i++)
+		if (t.defects[i].kind == HW_DEF_NO_RESULT &&
+		    strstr(t.defects[i].message, "cannot be told"))
+			(*ambiguous)++;
+	hw_trace_free(&t);
+	hw_scan_free(&scan);
+	hw_fr_set_free(&frs);
+	return st;
+}
+
+/* Verifies: FR-TRACE-002 */
+static void test_results_match_the_test_file_not_only_the_name(void **state)
+{
+	const char *only_y = "<testsuite name=\"all\"><testcase "
+			     "name=\"test_common\" classname=\"test_y\"/>"
+			     "</testsuite>";
+	const char *by_path = "<testsuites><testsuite name=\"tests/test_x.c\">"
+			      "<testcase name=\"test_common\"/></testsuite>"
+			      "</testsuites>";
+	const char *tap = "1..1\nok 1 - test_common\n";
+	int amb;
+
+	(void)state;
+	/* issue #23: a result only for test_y.c verified test_x.c's FR too */
+	assert_int_equal(common_state("r.xml", only_y, "FR-Y-001", &amb),
+			 HW_ST_VERIFIED);
+	assert_int_equal(common_state("r.xml", only_y, "FR-X-001", &amb),
+			 HW_ST_UNTESTED);
+	assert_int_equal(amb, 0);
+	/* a suite named by path, then a TAP file named after the test file */
+	assert_int_equal(common_state("r.xml", by_path, "FR-X-001", &amb),
+			 HW_ST_VERIFIED);
+	assert_int_equal(common_state("r.xml", by_path, "FR-Y-001", &amb),
+			 HW_ST_UNTESTED);
+	assert_int_equal(common_state("out/test_y.tap", tap, "FR-Y-001", &amb),
+			 HW_ST_VERIFIED);
+	assert_int_equal(common_state("out/test_y.tap", tap, "FR-X-001", &amb),
+			 HW_ST_UNTESTED);
+	/* nothing says which file: a defect on both, never a pass */
+	assert_int_equal(common_state("all.tap", tap, "FR-X-001", &amb),
+			 HW_ST_UNTESTED);
+	assert_int_equal(common_state("all.tap", tap, "FR-Y-001", &amb),
+			 HW_ST_UNTESTED);
+	assert_int_equal(amb, 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -501,6 +600,7 @@ int main(void)
 		hw_tmp_test(test_policy_is_validated_with_lines),
 		hw_tmp_test(test_outputs_are_valid_and_complete),
 		hw_tmp_test(test_defect_ids_survive_line_moves),
+		cmocka_unit_test(test_results_match_the_test_file_not_only_the_name),
 	};
 
 	assert_int_equal(hw_crypto_init(), HW_OK);
