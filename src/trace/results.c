@@ -99,6 +99,8 @@ static int ieq_prefix(const char *p, size_t n, const char *word)
 	return 1;
 }
 
+#define TAP_MAX_NUMBER 999999999L
+
 /*
  * Parses "ok 3 - name # SKIP why" (after indentation). Returns 1 with the
  * outcome and name when the line is a test point.
@@ -126,10 +128,14 @@ static int tap_point(const char *p, size_t n, hw_outcome *o,
 	if (i < n && isdigit((unsigned char)p[i])) {
 		long v = 0;
 
+		/* a number over TAP_MAX_NUMBER is -2: an error, not clamped */
 		while (i < n && isdigit((unsigned char)p[i])) {
-			if (v < 100000000)
-				v = v * 10 + (p[i] - '0');
-			i++;
+			int d = p[i++] - '0';
+
+			if (v >= 0 && v <= (TAP_MAX_NUMBER - d) / 10)
+				v = v * 10 + d;
+			else
+				v = -2;
 		}
 		*num = v;
 	}
@@ -269,6 +275,11 @@ int hw_tap_parse(hw_results *r, hw_diags *diags, const char *file,
 		}
 		if (!tap_point(p + indent, n - indent, &o, &name, &nn, &num))
 			continue; /* not TAP: ignored, as TAP says */
+		if (num == -2 &&
+		    !(err = hw_diags_add(diags, HW_DIAG_ERROR, file, line, 0,
+					 "test number over %ld",
+					 TAP_MAX_NUMBER)))
+			num = -1; /* the point is read; the file is an error */
 		if (indent == 0) {
 			points++;
 			if (num >= 0 && num != points)

@@ -105,6 +105,16 @@ static void test_tap_reports_bad_plans_and_bail_outs(void **state)
 	assert_non_null(strstr(x.d.items[0].message, "empty TAP file"));
 	done(&x);
 
+	/* issue #23: a number over 999999999 was clamped silently */
+	tap(&x, "1..2\nok 1 - a\nok 12345678901 - b\n");
+	assert_int_equal(x.d.errors, 1);
+	assert_string_equal(x.d.items[0].message, "test number over 999999999");
+	assert_int_equal(x.d.items[0].line, 3);
+	done(&x);
+	tap(&x, "1..1\nok 999999999 - a\n");
+	assert_int_equal(x.d.errors, 0);
+	done(&x);
+
 	hw_results_init(&x.r);
 	hw_diags_init(&x.d);
 	assert_int_equal(hw_tap_parse(&x.r, &x.d, "b.tap", "1..1\nok 1 - a\0b\n",
