@@ -1,7 +1,7 @@
 /*
  * results.c — test results: TAP 14 (with subtests, YAML diagnostics,
- * directives and bail-outs) and JUnit XML, which is also what cmocka
- * writes. XML is read with expat, streaming; a DOCTYPE is refused, so no
+ * directives and bail-outs), JUnit XML, which is also what cmocka
+ * writes, and Unity's text output. XML is read with expat, streaming; a DOCTYPE is refused, so no
  * entity can be declared or expanded (the "billion laughs" bomb included).
  */
 #include "trace.h"
@@ -100,6 +100,7 @@ static int ieq_prefix(const char *p, size_t n, const char *word)
 }
 
 #define TAP_MAX_NUMBER 999999999L
+#define RESULT_OUT_MAX ((size_t)16 << 20) /* a testcase's system-out */
 
 /*
  * Parses "ok 3 - name # SKIP why" (after indentation). Returns 1 with the
@@ -326,7 +327,42 @@ typedef struct junit {
 	char *suite;        /* innermost testsuite name */
 	long in_case;       /* index+1 of the open testcase result */
 	int in_message;     /* inside failure/error: collect text */
+	int in_out;         /* inside the testcase's system-out */
+	long out_line;      /* where that system-out began */
+	hw_buf out;         /* its text */
 } junit;
+
+static int looks_like_unity(const char *text, size_t len);
+static int unity_parse_at(hw_results *r, hw_diags *diags, const char *file,
+			  const char *text, size_t len, long first_line);
+
+/*
+ * A testcase of ctest's JUnit is a test executable; when what it printed
+ * (system-out) is Unity's output, its tests' results stand for it: the
+ * executable's own result is dropped, theirs are read (with their lines in
+ * the XML file).
+ */
+static int junit_unity_case(junit *j, hw_diags *diags)
+{
+	size_t at = (size_t)j->in_case - 1;
+	hw_result gone;
+	int err;
+
+	if (!j->out.len || !looks_like_unity(j->out.data, j->out.len))
+		return HW_OK;
+	if ((err = unity_parse_at(j->r, diags, j->file, j->out.data,
+				  j->out.len, j->out_line)))
+		return err;
+	gone = j->r->items[at];
+	memmove(&j->r->items[at], &j->r->items[at + 1],
+		(j->r->n - at - 1) * sizeof(*j->r->items));
+	j->r->n--;
+	free(gone.name);
+	free(gone.suite);
+	free(gone.file);
+	free(gone.message);
+	return HW_OK;
+}
 
 static void junit_start(hw_xml *x, const char *el, const char **atts)
 {
@@ -369,6 +405,9 @@ static void junit_start(hw_xml *x, const char *el, const char **atts)
 		/* hwledger-sast-ignore analyzer-malloc-leak: r owns the text */
 		if (m && (e = append_message(r, m, strlen(m))))
 			hw_xml_stop(x, e);
+	} else if (j->in_case && strcmp(el, "system-out") == 0) {
+		j->in_out = 1;
+		j->out_line = hw_xml_line(x);
 	} else if (j->in_case && strcmp(el, "skipped") == 0) {
 		hw_result *r = &j->r->items[j->in_case - 1];
 
@@ -381,9 +420,16 @@ static void junit_end(hw_xml *x, const char *el)
 {
 	junit *j = x->ud;
 
-	if (strcmp(el, "testcase") == 0)
+	if (strcmp(el, "testcase") == 0) {
+		int e = j->in_case ? junit_unity_case(j, x->diags) : HW_OK;
+
+		hw_buf_clear(&j->out);
 		j->in_case = 0;
-	else if (strcmp(el, "failure") == 0 || strcmp(el, "error") == 0)
+		if (e)
+			hw_xml_stop(x, e);
+	} else if (strcmp(el, "system-out") == 0) {
+		j->in_out = 0;
+	} else if (strcmp(el, "failure") == 0 || strcmp(el, "error") == 0)
 		j->in_message = 0;
 }
 
@@ -392,6 +438,13 @@ static void junit_text(hw_xml *x, const char *s, size_t len)
 	junit *j = x->ud;
 	int e;
 
+	if (j->in_out && j->in_case) {
+		/* a cap, not an error: only Unity's lines are read from it */
+		if (j->out.len + len <= RESULT_OUT_MAX &&
+		    (e = hw_buf_append(&j->out, s, len)))
+			hw_xml_stop(x, e);
+		return;
+	}
 	if (!j->in_message || !j->in_case)
 		return;
 	/* hwledger-sast-ignore analyzer-malloc-leak: the result owns it */
@@ -402,13 +455,16 @@ static void junit_text(hw_xml *x, const char *s, size_t len)
 int hw_junit_parse(hw_results *r, hw_diags *diags, const char *file,
 		   const char *text, size_t len)
 {
-	junit j = {r, file, NULL, 0, 0};
+	junit j = {r, file, NULL, 0, 0, 0, 0, {0}};
 	hw_xml x = {.diags = diags, .file = file, .what = "test reports",
 		    .ud = &j, .start = junit_start, .end = junit_end,
 		    .text = junit_text};
 	size_t first = r->n;
-	int err = hw_xml_parse(&x, text, len);
+	int err;
 
+	hw_buf_init(&j.out, RESULT_OUT_MAX);
+	err = hw_xml_parse(&x, text, len);
+	hw_buf_free(&j.out);
 	free(j.suite);
 	r->files++;
 	if (err == HW_EINVAL) {
@@ -425,6 +481,220 @@ int hw_junit_parse(hw_results *r, hw_diags *diags, const char *file,
 		return HW_OK;
 	}
 	return err;
+}
+
+/* ---- Unity (ThrowTheSwitch) ------------------------------------------------ */
+
+/*
+ * One line of Unity's output with its colour codes (UNITY_OUTPUT_COLOR:
+ * ESC [ digits m) left out, into out (at most size - 1 bytes).
+ */
+static size_t unity_plain(char *out, size_t size, const char *p, size_t n)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n && k + 1 < size; i++) {
+		if (p[i] == '\033' && i + 1 < n && p[i + 1] == '[') {
+			size_t j = i + 2;
+
+			while (j < n && (isdigit((unsigned char)p[j]) ||
+					 p[j] == ';'))
+				j++;
+			if (j < n && p[j] == 'm') {
+				i = j;
+				continue;
+			}
+		}
+		out[k++] = p[i];
+	}
+	out[k] = '\0';
+	return k;
+}
+
+typedef struct unity_line {
+	const char *file, *name, *message; /* in the line */
+	size_t file_n, name_n;
+	hw_outcome outcome;
+} unity_line;
+
+/*
+ * "FILE:LINE:NAME:PASS", "FILE:LINE:NAME:FAIL: message",
+ * "FILE:LINE:NAME:IGNORE[: message]" (what UnityTestResultsBegin and
+ * UnityConcludeTest print; PASS may be followed by " (N ms)"). Returns 1
+ * for such a line. FILE is what the compiler's __FILE__ said, and may hold
+ * ':' itself (C:\...), so the line number is the last ":digits:" before
+ * the name.
+ */
+static int unity_point(const char *s, unity_line *u)
+{
+	static const struct {
+		const char *word;
+		hw_outcome o;
+	} words[] = {{"PASS", HW_OUTCOME_PASS},
+		     {"FAIL", HW_OUTCOME_FAIL},
+		     {"IGNORE", HW_OUTCOME_SKIP}};
+
+	for (const char *c = strchr(s, ':'); c; c = strchr(c + 1, ':')) {
+		const char *d = c + 1, *name, *st;
+
+		while (isdigit((unsigned char)*d))
+			d++;
+		if (d == c + 1 || *d != ':' || c == s)
+			continue;
+		name = d + 1;
+		st = strchr(name, ':');
+		if (!st || st == name)
+			return 0;
+		for (size_t w = 0; w < 3; w++) {
+			size_t wn = strlen(words[w].word);
+
+			if (strncmp(st + 1, words[w].word, wn) != 0 ||
+			    (st[1 + wn] && st[1 + wn] != ':' &&
+			     st[1 + wn] != ' '))
+				continue;
+			u->file = s;
+			u->file_n = (size_t)(c - s);
+			u->name = name;
+			u->name_n = (size_t)(st - name);
+			u->outcome = words[w].o;
+			u->message = st[1 + wn] == ':' ? st + 2 + wn : NULL;
+			while (u->message && *u->message == ' ')
+				u->message++;
+			return 1;
+		}
+		return 0;
+	}
+	return 0;
+}
+
+/* ctest --verbose writes each line of test N as "N: line": the line. */
+static const char *unity_unprefixed(const char *s)
+{
+	const char *d = s;
+
+	while (isdigit((unsigned char)*d))
+		d++;
+	return d > s && d[0] == ':' && d[1] == ' ' ? d + 2 : s;
+}
+
+/* "N Tests N Failures N Ignored" (UnityEnd); 1 with the counts. */
+static int unity_summary(const char *s, long *tests, long *failures,
+			 long *ignored)
+{
+	char tail[2];
+
+	return sscanf(s, "%ld Tests %ld Failures %ld Ignored %1s", tests,
+		      failures, ignored, tail) == 3 &&
+	       *tests >= 0 && *failures >= 0 && *ignored >= 0;
+}
+
+/* Whether text reads as Unity's output: a result or a summary line, in a
+ * file that does not begin as TAP does. */
+static int looks_like_unity(const char *text, size_t len)
+{
+	char line[1024];
+	size_t i = 0;
+
+	if ((len >= 12 && memcmp(text, "TAP version ", 12) == 0) ||
+	    (len >= 3 && memcmp(text, "1..", 3) == 0))
+		return 0;
+
+	while (i < len) {
+		const char *p = text + i, *nl = memchr(p, '\n', len - i);
+		size_t n = nl ? (size_t)(nl - p) : len - i;
+		unity_line u;
+		long a, b, c;
+
+		i += n + 1;
+		unity_plain(line, sizeof(line), p, n);
+		if (unity_point(unity_unprefixed(line), &u) ||
+		    unity_summary(unity_unprefixed(line), &a, &b, &c))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Unity's output, one or more runs one after another (each ends with the
+ * summary and OK or FAIL), at line first_line of file. Lines that are
+ * neither are the tests' own output and are skipped; INFO lines
+ * (TEST_MESSAGE) too; ctest's "N: " before each line is dropped. A run
+ * without its summary stopped early: an error, like a summary whose counts
+ * differ from the lines read. A result's suite is its FILE.
+ */
+static int unity_parse_at(hw_results *r, hw_diags *diags, const char *file,
+			  const char *text, size_t len, long first_line)
+{
+	char line[4096];
+	long lineno = first_line - 1, tests = 0, fails = 0, ignores = 0;
+	long last = 0;
+	size_t i = 0;
+	int err = HW_OK, runs = 0;
+
+	while (i < len && !err) {
+		const char *p = text + i, *nl = memchr(p, '\n', len - i), *s;
+		size_t n = nl ? (size_t)(nl - p) : len - i;
+		unity_line u;
+		long t, f, g;
+
+		i += n + 1;
+		lineno++;
+		if (n && p[n - 1] == '\r')
+			n--;
+		if (n >= sizeof(line))
+			continue; /* no result line is that long */
+		unity_plain(line, sizeof(line), p, n);
+		s = unity_unprefixed(line);
+		if (unity_point(s, &u)) {
+			char *suite = hw_strndup(u.file, u.file_n);
+
+			if (!suite)
+				return hw_error_set(HW_ENOMEM, NULL, 0, 0,
+						    "out of memory");
+			err = add_result(r, u.name, u.name_n, suite, u.outcome,
+					 file, lineno);
+			free(suite);
+			if (!err && u.outcome == HW_OUTCOME_FAIL && u.message)
+				err = append_message(&r->items[r->n - 1],
+						     u.message,
+						     strlen(u.message));
+			tests++;
+			fails += u.outcome == HW_OUTCOME_FAIL;
+			ignores += u.outcome == HW_OUTCOME_SKIP;
+			last = lineno;
+		} else if (unity_summary(s, &t, &f, &g)) {
+			if (t != tests || f != fails || g != ignores)
+				err = hw_diags_add(
+					diags, HW_DIAG_ERROR, file, lineno, 0,
+					"the summary says %ld tests, %ld "
+					"failures, %ld ignored, but the run "
+					"printed %ld, %ld and %ld",
+					t, f, g, tests, fails, ignores);
+			tests = fails = ignores = 0;
+			last = 0;
+			runs++;
+		}
+	}
+	if (!err && last)
+		err = hw_diags_add(diags, HW_DIAG_ERROR, file, last, 0,
+				   "no summary line ('N Tests N Failures N "
+				   "Ignored') after this result: the run may "
+				   "have stopped early");
+	else if (!err && !runs)
+		err = hw_diags_add(diags, HW_DIAG_ERROR, file, first_line, 0,
+				   "no Unity results");
+	return err;
+}
+
+/* Implements: FR-TRACE-002 */
+int hw_unity_parse(hw_results *r, hw_diags *diags, const char *file,
+		   const char *text, size_t len)
+{
+	r->files++;
+	if (memchr(text, '\0', len))
+		return hw_diags_add(diags, HW_DIAG_ERROR, file, 0, 0,
+				    "binary data (a NUL byte) in Unity output");
+	return unity_parse_at(r, diags, file, text, len, 1);
 }
 
 int hw_results_load(hw_results *r, hw_diags *diags, const char *path,
@@ -448,6 +718,8 @@ int hw_results_load(hw_results *r, hw_diags *diags, const char *path,
 		i++;
 	if (i < b.len && b.data[i] == '<')
 		err = hw_junit_parse(r, diags, path, b.data, b.len);
+	else if (looks_like_unity(b.data, b.len))
+		err = hw_unity_parse(r, diags, path, b.data, b.len);
 	else
 		err = hw_tap_parse(r, diags, path, b.data, b.len);
 	hw_buf_free(&b);

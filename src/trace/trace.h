@@ -278,12 +278,17 @@ typedef struct hw_results {
 
 void hw_results_init(hw_results *r);
 void hw_results_free(hw_results *r);
-/* Detects the format (TAP or XML) and imports path; problems go to diags. */
+/* Detects the format (XML, Unity or TAP, by content) and imports path;
+ * problems go to diags. */
 int hw_results_load(hw_results *r, hw_diags *diags, const char *path,
 		    size_t max_bytes);
 int hw_tap_parse(hw_results *r, hw_diags *diags, const char *file,
 		 const char *text, size_t len);
 int hw_junit_parse(hw_results *r, hw_diags *diags, const char *file,
+		   const char *text, size_t len);
+/* ThrowTheSwitch Unity's output: FILE:LINE:NAME:PASS|FAIL|IGNORE lines and
+ * the "N Tests N Failures N Ignored" summary of each run. */
+int hw_unity_parse(hw_results *r, hw_diags *diags, const char *file,
 		   const char *text, size_t len);
 const char *hw_outcome_name(hw_outcome o);
 

@@ -215,6 +215,89 @@ static void test_results_load_detects_the_format(void **state)
 	done(&x);
 }
 
+/* The Unity fixture's folder (the other tests leave the working folder). */
+static char unity_dir[4096];
+
+/* Verifies: FR-TRACE-002 */
+static void test_unity_output_is_read_with_its_file(void **state)
+{
+	/* Unity's own output, in colour, and through ctest: its JUnit names
+	 * the executable, whose output (system-out) holds the tests, and
+	 * --verbose puts "1: " before each line */
+	static const char *const runs[] = {
+		"results/test_stack.txt", "color/test_stack.txt",
+		"ctest/junit.xml", "ctest/verbose.txt"};
+	imported x;
+	char path[4200];
+
+	(void)state;
+	for (size_t k = 0; k < 4; k++) {
+		hw_results_init(&x.r);
+		hw_diags_init(&x.d);
+		/* real Unity output (the fixture's README says how it was made) */
+		snprintf(path, sizeof(path), "%s/%s", unity_dir, runs[k]);
+		assert_int_equal(hw_results_load(&x.r, &x.d, path, 1 << 20),
+				 HW_OK);
+		assert_int_equal(x.d.n, 0);
+		assert_int_equal(x.r.n, 4);
+		assert_string_equal(x.r.items[0].name,
+				    "test_push_then_pop_returns_the_value");
+		assert_true(hw_str_endswith(x.r.items[0].suite,
+					    "tests/test_stack.c"));
+		assert_int_equal(x.r.items[0].outcome, HW_OUTCOME_PASS);
+		assert_int_equal(x.r.items[0].line,
+				 k == 2 ? 13 : k == 3 ? 16 : 1);
+		assert_string_equal(x.r.items[1].name,
+				    "test_push_on_a_full_stack_fails");
+		assert_int_equal(x.r.items[1].outcome, HW_OUTCOME_FAIL);
+		assert_non_null(strstr(x.r.items[1].message,
+				       "Expected -1 Was 0"));
+		assert_int_equal(x.r.items[2].outcome, HW_OUTCOME_SKIP);
+		assert_string_equal(x.r.items[3].name,
+				    "pop_should_fail_on_an_empty_stack");
+		assert_int_equal(x.r.items[3].outcome, HW_OUTCOME_PASS);
+		done(&x);
+	}
+}
+
+/* Verifies: FR-TRACE-002 */
+static void test_unity_output_cut_short_or_miscounted_is_an_error(void **state)
+{
+	hw_buf b;
+	imported x;
+	char *cut, path[4200];
+
+	(void)state;
+	hw_buf_init(&b, 0);
+	snprintf(path, sizeof(path), "%s/results/test_stack.txt", unity_dir);
+	assert_int_equal(hw_file_read(&b, path, 1 << 20), HW_OK);
+	/* the run stopped after its second test: no summary */
+	cut = strstr(b.data, "tests/test_stack.c:38:");
+	assert_non_null(cut);
+	hw_results_init(&x.r);
+	hw_diags_init(&x.d);
+	assert_int_equal(hw_unity_parse(&x.r, &x.d, "u.txt", b.data,
+					(size_t)(cut - b.data)),
+			 HW_OK);
+	assert_int_equal(x.d.errors, 1);
+	assert_int_equal(x.d.items[0].line, 2);
+	assert_non_null(strstr(x.d.items[0].message, "no summary line"));
+	done(&x);
+	/* one result line lost: the summary no longer agrees */
+	cut = strstr(b.data, ":55:");
+	memcpy(cut, " 55 ", 4);
+	hw_results_init(&x.r);
+	hw_diags_init(&x.d);
+	assert_int_equal(hw_unity_parse(&x.r, &x.d, "u.txt", b.data, b.len),
+			 HW_OK);
+	assert_int_equal(x.d.errors, 1);
+	assert_int_equal(x.d.items[0].line, 7);
+	assert_non_null(strstr(x.d.items[0].message,
+			       "the summary says 4 tests"));
+	done(&x);
+	hw_buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -224,7 +307,12 @@ int main(void)
 		cmocka_unit_test(test_junit_reads_cmocka_and_generic_reports),
 		cmocka_unit_test(test_junit_refuses_entity_bombs_and_broken_xml),
 		hw_tmp_test(test_results_load_detects_the_format),
+		cmocka_unit_test(test_unity_output_is_read_with_its_file),
+		cmocka_unit_test(test_unity_output_cut_short_or_miscounted_is_an_error),
 	};
 
+	if (!getcwd(unity_dir, sizeof(unity_dir) - 40))
+		return 1;
+	strcat(unity_dir, "/tests/fixtures/trace/unity");
 	return cmocka_run_group_tests_name("results", tests, NULL, NULL);
 }
