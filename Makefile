@@ -159,8 +159,10 @@ $(BUILD)/compile_commands.json: $(LIB_SRCS) $(CLI_SRCS) Makefile
 	@mv $@.tmp $@
 
 # `make test` runs the suite on the release build, again with coverage, and
-# then traces and gates this repository on that run (DOGFOOD=0 skips it;
-# the asan and coverage variants do)
+# then traces and gates this repository on the release run's results (the
+# browser tests' site.tap joins them in $(BUILD)/test-results, the folder a
+# plain `hwledger gate` reads) and the coverage run's lcov (DOGFOOD=0 skips
+# it; the asan and coverage variants do)
 DOGFOOD ?= 1
 
 test check: all $(UNIT_BINS) $(FAKES)
@@ -169,8 +171,8 @@ ifeq ($(DOGFOOD),1)
 	@$(MAKE) --no-print-directory coverage
 	@echo "== hwledger sast (four analyzers, gated on traceability/sast-baseline.json)"
 	@ci/sast.sh $(BUILD)
-	@ci/site.sh $(BUILD) build/cov/test-results build/coverage.info
-	@ci/gate.sh $(BUILD) build/cov/test-results build/coverage.info
+	@ci/site.sh $(BUILD) $(BUILD)/test-results build/coverage.info
+	@ci/gate.sh $(BUILD) $(BUILD)/test-results build/coverage.info
 	@$(BUILD)/hwledger site --checks $(BUILD)/checks -o $(BUILD)/site
 endif
 

@@ -1,20 +1,18 @@
 #!/usr/bin/env bash
-# ci/gate.sh BUILD RESULTS_DIR LCOV — the dogfood step of `make test`: trace
+# ci/gate.sh [BUILD [RESULTS_DIR LCOV]] — the dogfood step of `make test`: trace
 # this repository with the test results and coverage of one suite run, print
 # the FR matrix, and apply the gate (traceability/policy.json). Exit 0 pass,
 # 1 fail (the reasons are listed), 2 bad input. The JSON results go into
 # BUILD/checks/ (trace.json, gate.json), the evidence folder of the site.
 set -uo pipefail
 build=${1:-build}
-results=${2:-build/cov/test-results}
+results=${2:-$build/test-results}
 lcov=${3:-build/coverage.info}
 hw=$build/hwledger
 
-args=()
-for f in "$results"/*.xml "$results"/*.tap; do
-  [ -e "$f" ] && args+=(--results "$f")
-done
-args+=(--lcov "$lcov")
+# the folder: every results file in it, as a plain `hwledger gate` reads
+# build/test-results/
+args=(--results "$results" --lcov "$lcov")
 # open error-level SAST findings fail their FRs (ci/sast.sh writes this)
 [ -f "$build/sast/findings.json" ] && args+=(--sast "$build/sast/findings.json")
 

@@ -9,7 +9,7 @@
 # RESULTS_DIR, so the final ci/gate.sh counts them.
 set -uo pipefail
 build=${1:-build}
-results=${2:-build/cov/test-results}
+results=${2:-$build/test-results}
 lcov=${3:-build/coverage.info}
 hw=$build/hwledger
 checks=$build/checks

@@ -4,19 +4,21 @@
  *
  * Both gather the same inputs: the FRs, a scan of the configured sources and
  * tests (through the index cache), test results and lcov tracefiles. When no
- * --results or --lcov is given, the files in build/test-results/ and
- * build/coverage.info are used when they exist.
+ * --results or --lcov is given, the results files in build/test-results/
+ * and build/coverage.info are used when they exist.
  */
 #include "cli/cli.h"
 #include "trace/trace.h"
 
 #include <errno.h>
+#include <glob.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #define MAX_INPUTS 256
+#define HW_RESULTS_DIR "build/test-results"
 #define RESULT_MAX_BYTES ((size_t)256 << 20)
 
 typedef struct trace_opts {
@@ -44,7 +46,8 @@ typedef struct trace_run {
 	hw_baseline baseline;
 	hw_trace trace;
 	hw_diags diags;
-	char **default_results;
+	char **result_files;   /* the results files read, NULL-terminated */
+	size_t nresult_files;
 	char today[16];
 } trace_run;
 
@@ -59,7 +62,7 @@ static void run_free(trace_run *r)
 	hw_fr_set_free(&r->frs);
 	hw_config_free(&r->cfg);
 	hw_diags_free(&r->diags);
-	hw_strv_free(r->default_results);
+	hw_strv_free(r->result_files);
 }
 
 /*
@@ -112,13 +115,20 @@ static int parse_opts(const char *cmd, trace_opts *o, int argc, char **argv)
 
 			if ((code = take_arg(cmd, argc, argv, &i, &v)))
 				return code;
-			if ((res ? o->nresults : o->nlcov) >= MAX_INPUTS)
-				return hw_cli_usage_error(cmd, "too many %s "
-							       "files", a);
-			if (res)
-				o->results[o->nresults++] = v;
-			else
-				o->lcov[o->nlcov++] = v;
+			/* --results takes every path up to the next option,
+			 * so that a shell glob after it works */
+			for (;;) {
+				if ((res ? o->nresults : o->nlcov) >= MAX_INPUTS)
+					return hw_cli_usage_error(
+						cmd, "too many %s files", a);
+				if (res)
+					o->results[o->nresults++] = v;
+				else
+					o->lcov[o->nlcov++] = v;
+				if (!res || i + 1 >= argc || argv[i + 1][0] == '-')
+					break;
+				v = argv[++i];
+			}
 		} else if (strcmp(a, "--format") == 0) {
 			int gate = !strcmp(cmd, "gate");
 
@@ -166,49 +176,155 @@ static int parse_opts(const char *cmd, trace_opts *o, int argc, char **argv)
 	return 0;
 }
 
-static int add_default_results(trace_run *r, trace_opts *o)
+/* A folder's results files: what each reader takes, by name. */
+static const char *const results_suffixes[] = {".xml", ".tap", ".txt"};
+
+/* Appends a copy of path to the NULL-terminated list *v of *n paths. */
+static int push_path(char ***v, size_t *n, const char *path)
 {
-	char **xml = NULL, **tap = NULL;
-	size_t nx = 0, nt = 0;
+	char **nv = realloc(*v, (*n + 2) * sizeof(*nv));
+
+	if (!nv)
+		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	*v = nv;
+	if (!(nv[*n] = hw_strdup(path)))
+		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	nv[++*n] = NULL;
+	return HW_OK;
+}
+
+/* Adds dir's results files (sorted) to *files. */
+static int list_results_dir(char ***files, size_t *n, const char *dir)
+{
+	size_t first = *n;
 	int err = HW_OK;
 
-	if (o->nresults || !hw_path_is_dir("build/test-results"))
-		return HW_OK;
-	if ((err = hw_dir_list(&xml, &nx, "build/test-results", ".xml")) ||
-	    (err = hw_dir_list(&tap, &nt, "build/test-results", ".tap")))
-		goto cleanup;
-	r->default_results = calloc(nx + nt + 1, sizeof(char *));
-	if (!r->default_results) {
-		err = hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
-		goto cleanup;
-	}
-	for (size_t i = 0; i < nx + nt && o->nresults < MAX_INPUTS; i++) {
-		char **src = i < nx ? &xml[i] : &tap[i - nx];
+	for (size_t k = 0; k < 3 && !err; k++) {
+		char **v = NULL;
+		size_t nv = 0;
 
-		r->default_results[i] = *src;
-		*src = hw_strdup(""); /* keep the list freeable */
-		o->results[o->nresults++] = r->default_results[i];
+		err = hw_dir_list(&v, &nv, dir, results_suffixes[k]);
+		for (size_t i = 0; i < nv && !err; i++)
+			err = push_path(files, n, v[i]);
+		hw_strv_free(v);
 	}
-cleanup:
-	hw_strv_free(xml);
-	hw_strv_free(tap);
+	if (!err && *n > first)
+		qsort(*files + first, *n - first, sizeof(**files),
+		      hw_strp_cmp);
 	return err;
+}
+
+static int has_wildcard(const char *s)
+{
+	return strpbrk(s, "*?[") != NULL;
+}
+
+/*
+ * The results files of this run, as r->result_files: each --results path
+ * that is a folder gives its *.xml, *.tap and *.txt files, one that does
+ * not exist but has a wildcard is a glob (quoted from the shell), any
+ * other is a file; with no --results, the folder build/test-results/ when
+ * it exists. A glob that matches nothing is an error at its argument.
+ */
+static int expand_results(trace_run *r, const trace_opts *o)
+{
+	int err = HW_OK;
+
+	if (!o->nresults)
+		return hw_path_is_dir(HW_RESULTS_DIR)
+			       ? list_results_dir(&r->result_files,
+						  &r->nresult_files,
+						  HW_RESULTS_DIR)
+			       : HW_OK;
+	for (size_t i = 0; i < o->nresults && !err; i++) {
+		const char *p = o->results[i];
+		glob_t g;
+		int rc;
+
+		if (hw_path_is_dir(p)) {
+			err = list_results_dir(&r->result_files,
+					       &r->nresult_files, p);
+			continue;
+		}
+		if (hw_path_exists(p) || !has_wildcard(p)) {
+			err = push_path(&r->result_files, &r->nresult_files, p);
+			continue;
+		}
+		rc = glob(p, 0, NULL, &g);
+		if (rc == GLOB_NOMATCH)
+			err = hw_diags_add(&r->diags, HW_DIAG_ERROR, p, 0, 0,
+					   "--results: no file matches");
+		else if (rc == GLOB_NOSPACE)
+			err = hw_error_set(HW_ENOMEM, NULL, 0, 0,
+					   "out of memory");
+		else if (rc != 0)
+			err = hw_error_set(HW_EIO, p, 0, 0, "--results: cannot "
+					   "read the folders of this glob");
+		for (size_t k = 0; rc == 0 && k < g.gl_pathc && !err; k++)
+			err = hw_path_is_dir(g.gl_pathv[k])
+				      ? list_results_dir(&r->result_files,
+							 &r->nresult_files,
+							 g.gl_pathv[k])
+				      : push_path(&r->result_files,
+						  &r->nresult_files,
+						  g.gl_pathv[k]);
+		if (rc == 0 || rc == GLOB_NOMATCH)
+			globfree(&g);
+	}
+	return err;
+}
+
+/*
+ * Says on out which results were read: with -v each file and its count
+ * (on stderr, as the other -v lines), else one line; and, when --results
+ * was given and build/test-results/ exists, that it was not read.
+ */
+static void say_results(const hw_cli *cli, const trace_opts *o,
+			const trace_run *r, FILE *out)
+{
+	if (cli->quiet)
+		return;
+	if (!r->nresult_files)
+		fprintf(out, "hwledger: no test results read (%s): every test "
+			     "is without a result\n",
+			o->nresults ? "--results named no file"
+				    : "no --results and no " HW_RESULTS_DIR
+				      "/");
+	else
+		fprintf(out, "hwledger: %zu test results read from %zu "
+			     "file%s%s\n",
+			r->results.n, r->nresult_files,
+			r->nresult_files == 1 ? "" : "s",
+			o->nresults ? " named by --results"
+				    : " in " HW_RESULTS_DIR "/");
+	if (o->nresults && hw_path_is_dir(HW_RESULTS_DIR))
+		fprintf(out, "hwledger: " HW_RESULTS_DIR "/ not read: "
+			     "--results replaces it (name it with the others "
+			     "to read it too)\n");
 }
 
 /* The results, the coverage and the scan of the sources, with their
  * diagnostics in r->diags. */
-static int gather(trace_run *r, trace_opts *o, const char *root)
+static int gather(trace_run *r, trace_opts *o, const char *root,
+		  int verbose)
 {
 	int err;
 
 	if (!o->nlcov && hw_path_exists("build/coverage.info"))
 		o->lcov[o->nlcov++] = "build/coverage.info";
-	if ((err = add_default_results(r, o)))
+	if ((err = expand_results(r, o)))
 		return err;
-	for (size_t i = 0; i < o->nresults; i++)
+	for (size_t i = 0; i < r->nresult_files; i++) {
+		size_t before = r->results.n;
+
 		if ((err = hw_results_load(&r->results, &r->diags,
-					   o->results[i], RESULT_MAX_BYTES)))
+					   r->result_files[i],
+					   RESULT_MAX_BYTES)))
 			return err;
+		if (verbose) /* like the other -v lines, not replayed */
+			fprintf(stderr, "hwledger: results %s: %zu\n",
+				r->result_files[i], r->results.n - before);
+	}
 	for (size_t i = 0; i < o->nlcov; i++)
 		if ((err = hw_lcov_load(&r->lcov, &r->diags, o->lcov[i],
 					RESULT_MAX_BYTES, root)))
@@ -257,7 +373,7 @@ static int run_trace(hw_cli *cli, trace_opts *o, trace_run *r, int gate,
 	 * the diagnostics are sorted before they are shown */
 	hw_frs_load_begin(&frs, &r->frs, r->cfg.frs_dir,
 			  r->cfg.max_file_bytes);
-	err = gather(r, o, root);
+	err = gather(r, o, root, cli->verbose && !cli->quiet);
 	if ((ferr = hw_frs_load_end(&frs, &r->diags)) && !err)
 		err = ferr;
 	if (err)
@@ -267,6 +383,7 @@ static int run_trace(hw_cli *cli, trace_opts *o, trace_run *r, int gate,
 		hw_diags_print(&r->diags, diag_out, cli->color_err);
 	if (r->diags.errors)
 		return HW_EXIT_BADINPUT;
+	say_results(cli, o, r, diag_out);
 	if (cli->verbose)
 		fprintf(stderr,
 			"hwledger: %zu FRs; %zu files (%zu scanned, %zu from "
@@ -365,11 +482,21 @@ static int memo_key(hw_memo *m, const char *path, const hw_cli *cli,
 	hw_memo_add_file(m, o->policy ? o->policy : HW_POLICY_PATH);
 	hw_memo_add_file(m, HW_BASELINE_PATH);
 	hw_memo_add_file(m, o->sast);
-	for (size_t i = 0; i < o->nresults; i++)
-		hw_memo_add_file(m, o->results[i]);
-	if (!o->nresults) {
-		memo_add_dir(m, "build/test-results", ".xml");
-		memo_add_dir(m, "build/test-results", ".tap");
+	/* the results files as this run expands them (a folder's listing,
+	 * a glob's matches), and the default folder's own state */
+	{
+		trace_run rr;
+
+		memset(&rr, 0, sizeof(rr));
+		hw_diags_init(&rr.diags);
+		if (expand_results(&rr, o) != HW_OK || rr.diags.n)
+			m->err = HW_EINVAL; /* said by the run itself */
+		for (size_t i = 0; i < rr.nresult_files; i++)
+			hw_memo_add_file(m, rr.result_files[i]);
+		hw_memo_add_file(m, HW_RESULTS_DIR);
+		hw_strv_free(rr.result_files);
+		hw_diags_free(&rr.diags);
+		hw_error_clear();
 	}
 	for (size_t i = 0; i < o->nlcov; i++)
 		hw_memo_add_file(m, o->lcov[i]);

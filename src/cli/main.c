@@ -19,12 +19,12 @@ static const hw_command commands[] = {
 	{"frs", hw_cmd_frs, "list and lint the functional requirements",
 	 "hwledger frs list [--json]\nhwledger frs lint", HW_CMD_BIG_HEAP},
 	{"trace", hw_cmd_trace, "link FRs to code, tests, results and coverage",
-	 "hwledger trace [--results FILE]... [--lcov FILE]... "
+	 "hwledger trace [--results PATH...] [--lcov FILE]... "
 	 "[--sast FILE] [--format text|json|md|sarif] [-o FILE] "
 	 "[--policy FILE] [--no-index] [--today YYYY-MM-DD]",
 	 HW_CMD_NO_SODIUM_INIT},
 	{"gate", hw_cmd_gate, "apply the traceability policy (CI gate)",
-	 "hwledger gate [--results FILE]... [--lcov FILE]... [--sast FILE] "
+	 "hwledger gate [--results PATH...] [--lcov FILE]... [--sast FILE] "
 	 "[--format text|json] [-o FILE] [--policy FILE] [--baseline FILE] "
 	 "[--update-baseline] [--no-index] [--today YYYY-MM-DD]", HW_CMD_BIG_HEAP},
 	{"plan", hw_cmd_plan, "plan LLM memory on GPUs, run plan checks",

@@ -125,7 +125,7 @@ test_help_command_prints_the_command_usage() {
   expect_out "usage: hwledger verify-report DIR"
   run "$HW" help trace
   expect_rc 0
-  expect_out "usage: hwledger trace [--results FILE]"
+  expect_out "usage: hwledger trace [--results PATH...]"
   run "$HW" frs --help
   expect_rc 0
   expect_out "usage: hwledger frs list"

@@ -158,7 +158,7 @@ test_memo_replays_an_unchanged_run_and_sees_every_change() {
   run "$HW" -v trace "${TRACE_INPUTS[@]}"
   expect_err "4 files (0 scanned, 4 from the index)"
   [ -f .hwledger/trace.memo ] || { echo "no memo stored"; return 1; }
-  a=$OUT; w=$(grep -v '^hwledger: [0-9]* FRs\|^hwledger: started again\|^hwledger: this run.s key' <<<"$ERR")
+  a=$OUT; w=$(grep -v '^hwledger: [0-9]* FRs\|^hwledger: results \|^hwledger: started again\|^hwledger: this run.s key' <<<"$ERR")
   expect_err "src/warn.c:2: warning: unbalanced '}'"
   run "$HW" -v trace "${TRACE_INPUTS[@]}"
   expect_rc 0
@@ -446,4 +446,72 @@ test_index_from_another_version_is_rebuilt() {
   [[ "$ERR" != *warning* ]] || { echo "$ERR"; return 1; }
   run "$HW" -v trace "${TRACE_INPUTS[@]}"
   expect_err "3 files (0 scanned, 3 from the index)"
+}
+
+# Verifies: FR-TRACE-002
+test_trace_reads_unity_output_and_ctest_junit() {
+  fixture unity
+  local want='["verified","failing","untested"]'
+  for f in results/test_stack.txt color/test_stack.txt ctest/junit.xml ctest/verbose.txt; do
+    run "$HW" trace --results "$f" --format json
+    expect_rc 0
+    [ "$(jq -c '[.frs[].status]' <<<"$OUT")" = "$want" ] || { echo "$f: $OUT"; return 1; }
+    jq -e '.defects[] | select(.kind == "failing-test" and .file == "tests/test_stack.c")' <<<"$OUT" >/dev/null
+  done
+  # a run cut short before its summary is an error at its last result
+  head -n 2 results/test_stack.txt > cut.txt
+  run "$HW" trace --results cut.txt
+  expect_rc 2
+  expect_err "cut.txt:2: no summary line"
+}
+
+# Verifies: FR-TRACE-002
+test_results_take_several_files_globs_and_folders() {
+  fixture unity
+  # what a shell makes of --results */test_stack.txt: several paths
+  run "$HW" trace --results results/test_stack.txt color/test_stack.txt --format json
+  expect_rc 0
+  expect_err "hwledger: 8 test results read from 2 files named by --results"
+  # a quoted glob, a folder (its *.xml, *.tap and *.txt)
+  run "$HW" trace --results 'c*/test_stack.txt'
+  expect_rc 0
+  expect_err "4 test results read from 1 file named by --results"
+  run "$HW" -v trace --results ctest --no-index
+  expect_rc 0
+  expect_err "hwledger: results ctest/junit.xml: 4"
+  expect_err "hwledger: results ctest/verbose.txt: 4"
+  expect_err "8 test results read from 2 files named by --results"
+  run "$HW" trace --results 'nothing/*.xml'
+  expect_rc 2
+  expect_err "nothing/*.xml: --results: no file matches"
+  # the default folder, and what --results does to it
+  mkdir -p build/test-results && cp results/test_stack.txt build/test-results/
+  run "$HW" trace
+  expect_rc 0
+  expect_err "4 test results read from 1 file in build/test-results/"
+  run "$HW" trace --results ctest/junit.xml
+  expect_rc 0
+  expect_err "build/test-results/ not read: --results replaces it"
+  run "$HW" -q trace --results ctest/junit.xml
+  [ -z "$ERR" ] || { echo "-q still said: $ERR"; return 1; }
+}
+
+# Verifies: FR-TRACE-006
+test_make_test_gates_the_folder_a_plain_gate_reads() {
+  # issue #22: `make test` gated build/cov/test-results (with the browser
+  # tests' site.tap) while a plain `hwledger gate` reads build/test-results/
+  local lines build
+  lines=$(grep -E '^[[:space:]]+@ci/(site|gate)\.sh ' "$ROOT/Makefile")
+  [ "$(grep -c . <<<"$lines")" -eq 2 ] || { echo "recipe: $lines"; return 1; }
+  build=$(sed -n 's/^BUILD[[:space:]]*?*=[[:space:]]*//p' "$ROOT/Makefile" | head -n 1)
+  [ "$build" = build ] || { echo "BUILD defaults to '$build'"; return 1; }
+  while read -r script b results lcov; do
+    [ "$results" = '$(BUILD)/test-results' ] || { echo "$script gates $results"; return 1; }
+  done <<<"$lines"
+  # the suite writes its results there, and the browser tests their TAP
+  grep -q 'results=$(cd "$build" && pwd)/test-results' "$ROOT/tests/run.sh"
+  grep -q 'tests/site/run.sh "$build" "$results"' "$ROOT/ci/site.sh"
+  grep -q 'tee "$results/site.tap"' "$ROOT/tests/site/run.sh"
+  # and the gate reads that folder the way a plain gate does
+  grep -q -- '--results "$results"' "$ROOT/ci/gate.sh"
 }
