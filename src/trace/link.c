@@ -376,8 +376,8 @@ static int merged_outcome(const matcher *m, const char *name,
 	return skip ? HW_OUTCOME_SKIP : HW_OUTCOME_TODO;
 }
 
-/* Every test function of the scan (a test, or one a Verifies tag names), by
- * name and file. */
+/* Every function a result may be for (any of a test file, one a Verifies
+ * tag names elsewhere), by name and file. */
 static int test_refs(matcher *m, const hw_scan *scan)
 {
 	size_t n = 0, kept = 0;
@@ -391,14 +391,14 @@ static int test_refs(matcher *m, const hw_scan *scan)
 		const hw_src_file *f = &scan->files[i];
 
 		for (size_t k = 0; k < f->nfuncs; k++)
-			if (f->funcs[k].is_test)
+			if (f->is_test)
 				m->tests[m->ntests++] =
 					(test_ref){f->funcs[k].name, f->path};
 		for (size_t t = 0; t < f->ntags; t++) {
 			const hw_tag *tag = &f->tags[t];
 
 			if (tag->func >= 0 && tag->kind != HW_TAG_IMPL &&
-			    !f->funcs[tag->func].is_test)
+			    !f->is_test)
 				m->tests[m->ntests++] = (test_ref){
 					f->funcs[tag->func].name, f->path};
 		}
@@ -765,23 +765,36 @@ int hw_trace_build(hw_trace *t, const hw_fr_set *frs, const hw_scan *scan,
 	if ((err = link_tags(t, &map, scan, &match, tagged)))
 		goto cleanup;
 
-	/* test functions that no tag links: orphans */
+	/* tests that no tag links: orphans. A test is a function of a test
+	 * file whose name the config's test_functions match or, with
+	 * "orphan_tests": "run", any one a result names (so a helper named
+	 * like a test that never ran as one is not an orphan) */
 	{
 		size_t fi = 0;
 
 		for (size_t i = 0; i < scan->n; i++) {
 			const hw_src_file *f = &scan->files[i];
 
-			for (size_t k = 0; k < f->nfuncs; k++)
-				if (f->funcs[k].is_test && !tagged[fi + k] &&
+			for (size_t k = 0; k < f->nfuncs; k++) {
+				const hw_func *fn = &f->funcs[k];
+				int runs = 0, ambiguous = 0, orphan;
+
+				if (tagged[fi + k] || !f->is_test)
+					continue;
+				if (scan->orphans_run)
+					merged_outcome(&match, fn->name, f->path,
+						       &runs, &ambiguous);
+				orphan = scan->orphans_run ? runs || ambiguous
+							   : fn->is_test;
+				if (orphan &&
 				    (err = add_defect(
 					     t, HW_DEF_ORPHAN_TEST, NULL,
-					     f->path, f->funcs[k].first,
-					     f->funcs[k].name,
+					     f->path, fn->first, fn->name,
 					     "test %s() names no FR: add a "
 					     "'Verifies:' tag",
-					     f->funcs[k].name)))
+					     fn->name)))
 					goto cleanup;
+			}
 			fi += f->nfuncs;
 		}
 	}

@@ -60,10 +60,37 @@ static int any_match(char **globs, const char *path)
 	return 0;
 }
 
-static int wanted(const hw_config *cfg, const char *path)
+/*
+ * Files the config selects but a "vendored" glob leaves out: per glob, how
+ * many and the first in path order (for the warning that says so).
+ */
+typedef struct left_out {
+	size_t *count;
+	char **first;
+} left_out;
+
+static int wanted(const hw_config *cfg, left_out *lo, const char *path)
 {
-	return (any_match(cfg->sources, path) || any_match(cfg->tests, path)) &&
-	       !any_match(cfg->exclude, path);
+	if (!(any_match(cfg->sources, path) || any_match(cfg->tests, path)) ||
+	    any_match(cfg->exclude, path))
+		return 0;
+	for (size_t g = 0; cfg->vendored && cfg->vendored[g]; g++) {
+		if (!hw_glob_match(cfg->vendored[g], path))
+			continue;
+		if (lo) {
+			lo->count[g]++;
+			if (!lo->first[g] || strcmp(path, lo->first[g]) < 0) {
+				char *p = hw_strdup(path);
+
+				if (p) { /* else: the warning names another */
+					free(lo->first[g]);
+					lo->first[g] = p;
+				}
+			}
+		}
+		return 0;
+	}
+	return 1;
 }
 
 /* The folder part of a glob before its first wildcard ("" for the root). */
@@ -89,6 +116,7 @@ typedef struct sink {
 	int (*folder)(void *fctx, const char *dir, const struct stat *st,
 		      int err);
 	void *fctx;
+	left_out *lo;     /* set by select_files */
 } sink;
 
 static int take_into_set(void *ctx, char *path)
@@ -144,7 +172,7 @@ static int walk(const sink *out, hw_diags *diags, const hw_config *cfg,
 		/* readdir's d_type spares an lstat per file where the file
 		 * system fills it in */
 		if (e->d_type == DT_REG) {
-			if (wanted(cfg, path)) {
+			if (wanted(cfg, out->lo, path)) {
 				err = out->take(out->ctx, path);
 				continue;
 			}
@@ -157,7 +185,7 @@ static int walk(const sink *out, hw_diags *diags, const hw_config *cfg,
 			err = walk(out, diags, cfg, path, depth + 1);
 		} else if (S_ISLNK(st.st_mode)) {
 			if (stat(path, &st) != 0) {
-				if (wanted(cfg, path))
+				if (wanted(cfg, out->lo, path))
 					err = hw_diags_add(
 						diags, HW_DIAG_ERROR, path, 0,
 						0,
@@ -171,14 +199,14 @@ static int walk(const sink *out, hw_diags *diags, const hw_config *cfg,
 						   path, 0, 0,
 						   "symbolic link to a folder; "
 						   "not followed");
-			} else if (S_ISREG(st.st_mode) && wanted(cfg, path)) {
+			} else if (S_ISREG(st.st_mode) && wanted(cfg, out->lo, path)) {
 				err = out->take(out->ctx, path);
 				continue;
 			}
-		} else if (S_ISREG(st.st_mode) && wanted(cfg, path)) {
+		} else if (S_ISREG(st.st_mode) && wanted(cfg, out->lo, path)) {
 			err = out->take(out->ctx, path);
 			continue;
-		} else if (!S_ISREG(st.st_mode) && wanted(cfg, path)) {
+		} else if (!S_ISREG(st.st_mode) && wanted(cfg, out->lo, path)) {
 			err = hw_diags_add(diags, HW_DIAG_WARNING, path, 0, 0,
 					   "not a regular file; not scanned");
 		}
@@ -197,8 +225,22 @@ static int select_files(const sink *out, hw_diags *diags,
 			const hw_config *cfg)
 {
 	pathset roots = {0};
+	size_t nv = 0;
+	left_out lo;
+	sink with_lo = *out;
 	int err = HW_OK;
 
+	while (cfg->vendored && cfg->vendored[nv])
+		nv++;
+	lo.count = calloc(nv + 1, sizeof(*lo.count));
+	lo.first = calloc(nv + 1, sizeof(*lo.first));
+	if (!lo.count || !lo.first) {
+		free(lo.count);
+		free(lo.first);
+		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	}
+	with_lo.lo = &lo;
+	out = &with_lo;
 	for (int pass = 0; pass < 2 && !err; pass++)
 		for (char **g = pass ? cfg->tests : cfg->sources; g && *g; g++)
 			if ((err = pathset_take(&roots, glob_root(*g))))
@@ -220,6 +262,19 @@ static int select_files(const sink *out, hw_diags *diags,
 			err = walk(out, diags, cfg, roots.v[i], 0);
 	}
 	pathset_free(&roots);
+	for (size_t g = 0; g < nv; g++) {
+		if (!err && lo.count[g])
+			err = hw_diags_add(
+				diags, HW_DIAG_WARNING, lo.first[g], 0, 0,
+				"vendored code not scanned: \"%s\" (the "
+				"config's \"vendored\") matches %zu file%s; "
+				"\"vendored\": [] scans them",
+				cfg->vendored[g], lo.count[g],
+				lo.count[g] == 1 ? "" : "s");
+		free(lo.first[g]);
+	}
+	free(lo.count);
+	free(lo.first);
 	return err;
 }
 
@@ -230,7 +285,7 @@ static int select_sorted(pathset *out, hw_diags *diags, const hw_config *cfg,
 				       const struct stat *, int),
 			 void *fctx)
 {
-	sink to_set = {take_into_set, out, folder, fctx};
+	sink to_set = {take_into_set, out, folder, fctx, NULL};
 	int err = select_files(&to_set, diags, cfg);
 
 	if (!err && out->n)
@@ -1135,6 +1190,17 @@ int hw_scan_repo(hw_scan *scan, const hw_config *cfg, const char *index_path)
 	}
 	scan->scanned = j.scanned;
 	scan->reused = j.reused;
+	scan->orphans_run = cfg->orphans_run;
+	/* which functions of the test files are tests: the config's names
+	 * (after the index, which may hold a record scanned under others) */
+	for (size_t i = 0; i < scan->n; i++) {
+		hw_src_file *f = &scan->files[i];
+
+		for (size_t k = 0; k < f->nfuncs; k++)
+			f->funcs[k].is_test =
+				f->is_test &&
+				any_match(cfg->test_functions, f->funcs[k].name);
+	}
 	/* file notes become positioned diagnostics */
 	for (size_t i = 0; i < scan->n; i++) {
 		const hw_src_file *f = &scan->files[i];

@@ -793,8 +793,10 @@ static int lex_sh(hw_src_file *f, const char *text, size_t len)
 }
 
 /*
- * Keeps only the functions a trace needs — tagged ones and tests — so the
- * index stays small; tag->func indexes are remapped.
+ * Keeps only the functions a trace needs — tagged ones and every function
+ * of a test file (which of them are tests is the config's test_functions,
+ * and a result may name any) — so the index stays small; tag->func
+ * indexes are remapped.
  */
 static void compact_funcs(hw_src_file *f)
 {
@@ -812,7 +814,7 @@ static void compact_funcs(hw_src_file *f)
 		if (f->tags[t].func >= 0)
 			map[f->tags[t].func] = 0;
 	for (size_t i = 0; i < f->nfuncs; i++) {
-		if (map[i] < 0 && !f->funcs[i].is_test) {
+		if (map[i] < 0 && !f->is_test) {
 			free(f->funcs[i].name);
 			continue;
 		}

@@ -43,7 +43,9 @@ typedef struct hw_func {
 	char *name;
 	long first;         /* line of the name */
 	long last;          /* line of the closing brace */
-	int is_test;        /* a test function: name starts with "test_" in a test file */
+	int is_test;        /* a test function: in a test file, its name
+			     * matches the config's test_functions (set by
+			     * hw_scan_repo; hw_scan_text: test_*) */
 } hw_func;
 
 typedef enum { HW_LANG_C, HW_LANG_SH } hw_lang;
@@ -88,6 +90,7 @@ typedef struct hw_scan {
 	size_t scanned;     /* files lexed in this run */
 	size_t reused;      /* files taken from the index unchanged */
 	hw_diags diags;     /* file-level problems: unreadable, loops, ... */
+	int orphans_run;    /* the config's "orphan_tests": "run" */
 	void *storing;      /* the index being written in the background */
 } hw_scan;
 
@@ -262,7 +265,10 @@ typedef enum {
 
 typedef struct hw_result {
 	char *name;         /* test function name */
-	char *suite;        /* JUnit suite or classname; TAP file; may be NULL */
+	char *suite;        /* JUnit classname, else its testsuite's name;
+			     * Unity's FILE; TAP: NULL ("subtest" inside
+			     * one). With the results file's name, what ties
+			     * the result to a test file (link.c) */
 	hw_outcome outcome;
 	char *file;         /* the results file */
 	long line;

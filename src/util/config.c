@@ -95,6 +95,22 @@ fail:
 	return NULL;
 }
 
+/* The default "vendored" globs: copies of others' code (a test framework,
+ * libraries) whose functions are not this project's tests or code. */
+static char **strv_vendored(void)
+{
+	static const char *const globs[] = {"**/unity/**", "**/third_party/**",
+					    "**/vendor/**"};
+	char **v = calloc(4, sizeof(*v));
+
+	for (size_t i = 0; v && i < 3; i++)
+		if (!(v[i] = hw_strdup(globs[i]))) {
+			hw_strv_free(v);
+			v = NULL;
+		}
+	return v;
+}
+
 int hw_config_defaults(hw_config *c)
 {
 	memset(c, 0, sizeof(*c));
@@ -102,8 +118,11 @@ int hw_config_defaults(hw_config *c)
 	c->sources = strv_of("src/**/*.c", "src/**/*.h");
 	c->tests = strv_of("tests/**/*.c", NULL);
 	c->exclude = strv_of(NULL, NULL);
+	c->vendored = strv_vendored();
+	c->test_functions = strv_of("test_*", NULL);
 	c->max_file_bytes = HW_DEFAULT_MAX_FILE_BYTES;
-	if (!c->frs_dir || !c->sources || !c->tests || !c->exclude) {
+	if (!c->frs_dir || !c->sources || !c->tests || !c->exclude ||
+	    !c->vendored || !c->test_functions) {
 		hw_config_free(c);
 		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
 	}
@@ -160,6 +179,19 @@ static int apply_config(hw_config *c, const cJSON *root, const char *text,
 			list = &c->tests;
 		} else if (strcmp(k, "exclude") == 0) {
 			list = &c->exclude;
+		} else if (strcmp(k, "vendored") == 0) {
+			list = &c->vendored;
+		} else if (strcmp(k, "test_functions") == 0) {
+			list = &c->test_functions;
+		} else if (strcmp(k, "orphan_tests") == 0) {
+			const char *v = cJSON_GetStringValue(item);
+
+			if (!v || (strcmp(v, "named") && strcmp(v, "run")))
+				return hw_error_set(
+					HW_EINVAL, HW_CONFIG_PATH, line, 0,
+					"\"orphan_tests\" must be \"named\" "
+					"or \"run\"");
+			c->orphans_run = !strcmp(v, "run");
 		} else if (strcmp(k, "max_file_bytes") == 0) {
 			double v = cJSON_GetNumberValue(item);
 
@@ -222,5 +254,7 @@ void hw_config_free(hw_config *c)
 	hw_strv_free(c->sources);
 	hw_strv_free(c->tests);
 	hw_strv_free(c->exclude);
+	hw_strv_free(c->vendored);
+	hw_strv_free(c->test_functions);
 	memset(c, 0, sizeof(*c));
 }

@@ -428,6 +428,13 @@ typedef struct hw_config {
 	char **sources;         /* NULL-terminated globs */
 	char **tests;
 	char **exclude;
+	char **vendored;        /* left out like exclude, with a warning;
+				 * default: folders named unity, third_party
+				 * and vendor anywhere */
+	char **test_functions;  /* name globs of tests in test files;
+				 * default test_* */
+	int orphans_run;        /* "orphan_tests": "run": only a function a
+				 * result names is an orphan, not every name */
 	size_t max_file_bytes;  /* cap on every input file; default 4 MiB */
 	int from_file;          /* 1 when read from HW_CONFIG_PATH */
 } hw_config;

@@ -515,3 +515,31 @@ test_make_test_gates_the_folder_a_plain_gate_reads() {
   # and the gate reads that folder the way a plain gate does
   grep -q -- '--results "$results"' "$ROOT/ci/gate.sh"
 }
+
+# Verifies: FR-TRACE-001, FR-TRACE-004
+test_test_functions_orphans_and_vendored_code_follow_the_config() {
+  fixture unity
+  # by default: the vendored Unity under tests/ is left out, and said so;
+  # every untagged test_* is an orphan, the helper test_fill included
+  run "$HW" trace --results results --format json
+  expect_rc 0
+  expect_err 'tests/unity/src/selftest.c: warning: vendored code not scanned: "**/unity/**" (the config'"'"'s "vendored") matches 1 file'
+  [ "$(jq -c '[.defects[] | select(.kind == "orphan-test") | .message]' <<<"$OUT")" = \
+    '["test test_fill() names no FR: add a '"'"'Verifies:'"'"' tag"]' ] || { echo "$OUT"; return 1; }
+  # Unity's *_should_* names, and tests are what ran: the untagged test
+  # that ran is an orphan, the helper that never ran is not
+  printf '{"sources": ["src/**/*.c"], "tests": ["tests/**/*.c"], "test_functions": ["test_*", "*_should_*"], "orphan_tests": "run"}\n' > traceability/config.json
+  run "$HW" trace --results results --format json
+  expect_rc 0
+  [ "$(jq -c '[.defects[] | select(.kind == "orphan-test") | .line]' <<<"$OUT")" = '[42]' ] || { echo "$OUT"; return 1; }
+  # "vendored": [] scans the copy of Unity too
+  printf '{"sources": ["src/**/*.c"], "tests": ["tests/**/*.c"], "vendored": []}\n' > traceability/config.json
+  run "$HW" trace --results results --format json
+  expect_rc 0
+  [[ "$ERR" != *vendored* ]] || { echo "$ERR"; return 1; }
+  jq -e '.defects[] | select(.kind == "orphan-test" and .file == "tests/unity/src/selftest.c")' <<<"$OUT" >/dev/null
+  printf '{"orphan_tests": "some"}\n' > traceability/config.json
+  run "$HW" trace
+  expect_rc 2
+  expect_err 'traceability/config.json:1: "orphan_tests" must be "named" or "run"'
+}

@@ -416,7 +416,8 @@ static int memo_holds(const char *s)
 static void test_memo_listing_of_many_blocks_keeps_every_state(void **state)
 {
 	char *srcs[] = {"src/**/*.c", NULL}, *tests[] = {"tests/**/*.c", NULL};
-	hw_config cfg = {"frs", srcs, tests, NULL, 1 << 20, 0};
+	hw_config cfg = {.frs_dir = "frs", .sources = srcs, .tests = tests,
+			 .max_file_bytes = 1 << 20};
 	char path[64];
 
 	(void)state;
@@ -455,7 +456,8 @@ static void test_memo_lists_the_stored_files_only_while_no_folder_changed(
 	char *c_only[] = {"src/**/*.c", NULL}, *c_and_h[] = {"src/**/*.c",
 							     "src/**/*.h", NULL};
 	char *tests[] = {"tests/**/*.c", NULL};
-	hw_config cfg = {"frs", c_only, tests, NULL, 1 << 20, 0};
+	hw_config cfg = {.frs_dir = "frs", .sources = c_only, .tests = tests,
+			 .max_file_bytes = 1 << 20};
 	hw_memo_file state_of_src;
 	hw_memo m;
 	hw_buf out, err, file;

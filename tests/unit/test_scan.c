@@ -317,11 +317,24 @@ static void test_scan_marks_test_functions_and_keeps_only_needed_ones(
 	     1, HW_LANG_C);
 	assert_int_equal(f.ntags, 1);
 	assert_int_equal(f.tags[0].kind, HW_TAG_UTEST);
-	assert_int_equal(f.nfuncs, 2); /* helper and main are not kept */
-	assert_string_equal(f.funcs[0].name, "test_one");
-	assert_true(f.funcs[0].is_test);
-	assert_string_equal(f.funcs[1].name, "test_orphan");
+	/* a test file keeps every function: which are tests is the config's
+	 * test_functions (test_* here), and a result may name any */
+	assert_int_equal(f.nfuncs, 4);
+	assert_string_equal(f.funcs[0].name, "helper");
+	assert_false(f.funcs[0].is_test);
+	assert_string_equal(f.funcs[1].name, "test_one");
+	assert_true(f.funcs[1].is_test);
+	assert_string_equal(f.funcs[2].name, "test_orphan");
 	assert_string_equal(func_of(&f, 0)->name, "test_one");
+	hw_src_file_free(&f);
+	/* a source file keeps only its tagged functions */
+	scan(&f,
+	     "static void helper(void) {}\n"
+	     "/* Implements: FR-T-001 */\n"
+	     "int api(void) { return 0; }\n",
+	     0, HW_LANG_C);
+	assert_int_equal(f.nfuncs, 1);
+	assert_string_equal(f.funcs[0].name, "api");
 	hw_src_file_free(&f);
 }
 
@@ -350,10 +363,11 @@ static void test_scan_reads_shell_tests_as_integration_tests(void **state)
 	assert_string_equal(func_of(&f, 1)->name, "test_first");
 	assert_string_equal(func_of(&f, 2)->name, "test_first");
 	assert_int_equal(f.tags[2].line, 7);
-	assert_int_equal(f.nfuncs, 2);
-	assert_string_equal(f.funcs[1].name, "test_second");
-	assert_int_equal(f.funcs[0].first, 5);
-	assert_int_equal(f.funcs[0].last, 8);
+	assert_int_equal(f.nfuncs, 3);
+	assert_string_equal(f.funcs[0].name, "run");
+	assert_string_equal(f.funcs[2].name, "test_second");
+	assert_int_equal(f.funcs[1].first, 5);
+	assert_int_equal(f.funcs[1].last, 8);
 	hw_src_file_free(&f);
 }
 
