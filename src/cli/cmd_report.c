@@ -77,9 +77,18 @@ int hw_cmd_report(hw_cli *cli, int argc, char **argv)
 			o.out_dir = argv[++i];
 		} else if (!strcmp(a, "--checks")) {
 			o.checks_dir = argv[++i];
-		} else if (!strcmp(a, "--results") &&
-			   o.nresults < HW_REPORT_MAX_INPUTS) {
-			o.results[o.nresults++] = argv[++i];
+		} else if (!strcmp(a, "--results")) {
+			/* as for trace: every path up to the next option, so
+			 * that a shell glob after it works */
+			do {
+				if (o.nresults == HW_REPORT_MAX_INPUTS)
+					return hw_cli_usage_error(
+						"report", "too many --results "
+							  "paths (a folder or "
+							  "a quoted glob takes "
+							  "many files)");
+				o.results[o.nresults++] = argv[++i];
+			} while (i + 1 < argc && argv[i + 1][0] != '-');
 		} else if (!strcmp(a, "--lcov") &&
 			   o.nlcov < HW_REPORT_MAX_INPUTS) {
 			o.lcov[o.nlcov++] = argv[++i];

@@ -11,14 +11,12 @@
 #include "trace/trace.h"
 
 #include <errno.h>
-#include <glob.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #define MAX_INPUTS 256
-#define HW_RESULTS_DIR "build/test-results"
 #define RESULT_MAX_BYTES ((size_t)256 << 20)
 
 typedef struct trace_opts {
@@ -176,104 +174,6 @@ static int parse_opts(const char *cmd, trace_opts *o, int argc, char **argv)
 	return 0;
 }
 
-/* A folder's results files: what each reader takes, by name. */
-static const char *const results_suffixes[] = {".xml", ".tap", ".txt"};
-
-/* Appends a copy of path to the NULL-terminated list *v of *n paths. */
-static int push_path(char ***v, size_t *n, const char *path)
-{
-	char **nv = realloc(*v, (*n + 2) * sizeof(*nv));
-
-	if (!nv)
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
-	*v = nv;
-	if (!(nv[*n] = hw_strdup(path)))
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
-	nv[++*n] = NULL;
-	return HW_OK;
-}
-
-/* Adds dir's results files (sorted) to *files. */
-static int list_results_dir(char ***files, size_t *n, const char *dir)
-{
-	size_t first = *n;
-	int err = HW_OK;
-
-	for (size_t k = 0; k < 3 && !err; k++) {
-		char **v = NULL;
-		size_t nv = 0;
-
-		err = hw_dir_list(&v, &nv, dir, results_suffixes[k]);
-		for (size_t i = 0; i < nv && !err; i++)
-			err = push_path(files, n, v[i]);
-		hw_strv_free(v);
-	}
-	if (!err && *n > first)
-		qsort(*files + first, *n - first, sizeof(**files),
-		      hw_strp_cmp);
-	return err;
-}
-
-static int has_wildcard(const char *s)
-{
-	return strpbrk(s, "*?[") != NULL;
-}
-
-/*
- * The results files of this run, as r->result_files: each --results path
- * that is a folder gives its *.xml, *.tap and *.txt files, one that does
- * not exist but has a wildcard is a glob (quoted from the shell), any
- * other is a file; with no --results, the folder build/test-results/ when
- * it exists. A glob that matches nothing is an error at its argument.
- */
-static int expand_results(trace_run *r, const trace_opts *o)
-{
-	int err = HW_OK;
-
-	if (!o->nresults)
-		return hw_path_is_dir(HW_RESULTS_DIR)
-			       ? list_results_dir(&r->result_files,
-						  &r->nresult_files,
-						  HW_RESULTS_DIR)
-			       : HW_OK;
-	for (size_t i = 0; i < o->nresults && !err; i++) {
-		const char *p = o->results[i];
-		glob_t g;
-		int rc;
-
-		if (hw_path_is_dir(p)) {
-			err = list_results_dir(&r->result_files,
-					       &r->nresult_files, p);
-			continue;
-		}
-		if (hw_path_exists(p) || !has_wildcard(p)) {
-			err = push_path(&r->result_files, &r->nresult_files, p);
-			continue;
-		}
-		rc = glob(p, 0, NULL, &g);
-		if (rc == GLOB_NOMATCH)
-			err = hw_diags_add(&r->diags, HW_DIAG_ERROR, p, 0, 0,
-					   "--results: no file matches");
-		else if (rc == GLOB_NOSPACE)
-			err = hw_error_set(HW_ENOMEM, NULL, 0, 0,
-					   "out of memory");
-		else if (rc != 0)
-			err = hw_error_set(HW_EIO, p, 0, 0, "--results: cannot "
-					   "read the folders of this glob");
-		for (size_t k = 0; rc == 0 && k < g.gl_pathc && !err; k++)
-			err = hw_path_is_dir(g.gl_pathv[k])
-				      ? list_results_dir(&r->result_files,
-							 &r->nresult_files,
-							 g.gl_pathv[k])
-				      : push_path(&r->result_files,
-						  &r->nresult_files,
-						  g.gl_pathv[k]);
-		if (rc == 0 || rc == GLOB_NOMATCH)
-			globfree(&g);
-	}
-	return err;
-}
-
 /*
  * Says on out which results were read: with -v each file and its count
  * (on stderr, as the other -v lines), else one line; and, when --results
@@ -312,7 +212,8 @@ static int gather(trace_run *r, trace_opts *o, const char *root,
 
 	if (!o->nlcov && hw_path_exists("build/coverage.info"))
 		o->lcov[o->nlcov++] = "build/coverage.info";
-	if ((err = expand_results(r, o)))
+	if ((err = hw_results_files(&r->result_files, &r->nresult_files,
+				    &r->diags, o->results, o->nresults)))
 		return err;
 	for (size_t i = 0; i < r->nresult_files; i++) {
 		size_t before = r->results.n;
@@ -489,7 +390,9 @@ static int memo_key(hw_memo *m, const char *path, const hw_cli *cli,
 
 		memset(&rr, 0, sizeof(rr));
 		hw_diags_init(&rr.diags);
-		if (expand_results(&rr, o) != HW_OK || rr.diags.n)
+		if (hw_results_files(&rr.result_files, &rr.nresult_files,
+				     &rr.diags, o->results, o->nresults) != HW_OK ||
+		    rr.diags.n)
 			m->err = HW_EINVAL; /* said by the run itself */
 		for (size_t i = 0; i < rr.nresult_files; i++)
 			hw_memo_add_file(m, rr.result_files[i]);

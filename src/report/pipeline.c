@@ -9,6 +9,7 @@
 #include "report/report.h"
 
 #include "ledger/ledger.h"
+#include "trace/trace.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -665,8 +666,21 @@ static int evidence_of(const ctx *c, const char *check, cJSON *list)
 	}
 	if (!strcmp(check, "probe"))
 		return add_dir_hashes(list, "probes/checks", ".json");
-	for (size_t i = 0; i < c->o->nresults && !err; i++)
-		err = add_file_hash(list, c->o->results[i]);
+	/* the results files as trace expands --results (folders, globs),
+	 * or those of its default folder */
+	{
+		char **files = NULL;
+		size_t n = 0;
+		hw_diags ignored; /* trace itself reports a glob with no match */
+
+		hw_diags_init(&ignored);
+		err = hw_results_files(&files, &n, &ignored, c->o->results,
+				       c->o->nresults);
+		for (size_t i = 0; i < n && !err; i++)
+			err = add_file_hash(list, files[i]);
+		hw_strv_free(files);
+		hw_diags_free(&ignored);
+	}
 	for (size_t i = 0; i < c->o->nlcov && !err; i++)
 		err = add_file_hash(list, c->o->lcov[i]);
 	if (!err)

@@ -298,6 +298,18 @@ int hw_unity_parse(hw_results *r, hw_diags *diags, const char *file,
 		   const char *text, size_t len);
 const char *hw_outcome_name(hw_outcome o);
 
+/* The folder read for results when no --results is given. */
+#define HW_RESULTS_DIR "build/test-results"
+/*
+ * The results files named by paths (files; folders: their *.xml, *.tap and
+ * *.txt, sorted; a glob that names no existing file: its matches), or with
+ * npaths 0 those in HW_RESULTS_DIR when it exists. Appended to *files
+ * (NULL-terminated, *n of them; free with hw_strv_free). A glob that
+ * matches nothing is an error at its argument in diags.
+ */
+int hw_results_files(char ***files, size_t *n, hw_diags *diags,
+		     const char *const *paths, size_t npaths);
+
 /* ---- coverage ---------------------------------------------------------- */
 
 #define HW_LCOV_MAX_LINE 10000000L

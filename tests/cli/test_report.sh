@@ -118,6 +118,26 @@ test_report_runs_the_planners_sweeps_and_price_comparison() {
 }
 
 # Verifies: FR-REPORT-001
+test_report_takes_results_folders_and_globs_as_trace_does() {
+  report_repo
+  mkdir -p out/unit
+  mv results.xml out/unit/ && mv results.tap out/
+  # a folder and a quoted glob after one --results, as trace takes them
+  run "$HW" report --results out/unit 'out/*.tap' --lcov app.info
+  expect_rc 0
+  expect_out "2/2 approved FRs verified"
+  # each file the trace read is fingerprinted in its event's evidence
+  jq -e '[.evidence[].path] | index("out/unit/results.xml") and index("out/results.tap")' \
+    build/checks/events/trace.json >/dev/null
+  # no --results: the files of build/test-results/, which trace reads
+  mkdir -p build/test-results && mv out/unit/results.xml out/results.tap build/test-results/
+  run "$HW" report --lcov app.info
+  expect_rc 0
+  jq -e '[.evidence[].path] | index("build/test-results/results.xml") and index("build/test-results/results.tap")' \
+    build/checks/events/trace.json >/dev/null
+}
+
+# Verifies: FR-REPORT-001
 test_report_bad_planner_report_makes_the_plan_check_an_error() {
   report_repo
   local bad=(

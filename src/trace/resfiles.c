@@ -1,0 +1,102 @@
+/*
+ * resfiles.c — which files hold the test results of a run: --results
+ * paths (files, folders, globs) expanded, or the default folder. `trace`
+ * and `gate` read them; `report` passes the same list to its checks and
+ * fingerprints each file into the events' evidence.
+ */
+#include "trace.h"
+
+#include <glob.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A folder's results files: what each reader takes, by name. */
+static const char *const results_suffixes[] = {".xml", ".tap", ".txt"};
+
+/* Appends a copy of path to the NULL-terminated list *v of *n paths. */
+static int push_path(char ***v, size_t *n, const char *path)
+{
+	char **nv = realloc(*v, (*n + 2) * sizeof(*nv));
+
+	if (!nv)
+		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	*v = nv;
+	if (!(nv[*n] = hw_strdup(path)))
+		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	nv[++*n] = NULL;
+	return HW_OK;
+}
+
+/* Adds dir's results files (sorted) to *files. */
+static int list_results_dir(char ***files, size_t *n, const char *dir)
+{
+	size_t first = *n;
+	int err = HW_OK;
+
+	for (size_t k = 0; k < 3 && !err; k++) {
+		char **v = NULL;
+		size_t nv = 0;
+
+		err = hw_dir_list(&v, &nv, dir, results_suffixes[k]);
+		for (size_t i = 0; i < nv && !err; i++)
+			err = push_path(files, n, v[i]);
+		hw_strv_free(v);
+	}
+	if (!err && *n > first)
+		qsort(*files + first, *n - first, sizeof(**files),
+		      hw_strp_cmp);
+	return err;
+}
+
+static int has_wildcard(const char *s)
+{
+	return strpbrk(s, "*?[") != NULL;
+}
+
+/* A path that exists is taken as it is, even with a wildcard in its name;
+ * one that does not is a glob only when it has one (quoted from the shell,
+ * so that its matches are listed here). */
+/* Implements: FR-TRACE-002 */
+int hw_results_files(char ***files, size_t *n, hw_diags *diags,
+		     const char *const *paths, size_t npaths)
+{
+	int err = HW_OK;
+
+	if (!npaths)
+		return hw_path_is_dir(HW_RESULTS_DIR)
+			       ? list_results_dir(files, n, HW_RESULTS_DIR)
+			       : HW_OK;
+	for (size_t i = 0; i < npaths && !err; i++) {
+		const char *p = paths[i];
+		glob_t g;
+		int rc;
+
+		if (hw_path_is_dir(p)) {
+			err = list_results_dir(files, n, p);
+			continue;
+		}
+		if (hw_path_exists(p) || !has_wildcard(p)) {
+			err = push_path(files, n, p);
+			continue;
+		}
+		rc = glob(p, 0, NULL, &g);
+		if (rc == GLOB_NOMATCH)
+			err = hw_diags_add(diags, HW_DIAG_ERROR, p, 0, 0,
+					   "--results: no file matches");
+		else if (rc == GLOB_NOSPACE)
+			err = hw_error_set(HW_ENOMEM, NULL, 0, 0,
+					   "out of memory");
+		else if (rc != 0)
+			err = hw_error_set(HW_EIO, p, 0, 0, "--results: cannot "
+					   "read the folders of this glob");
+		for (size_t k = 0; rc == 0 && k < g.gl_pathc && !err; k++)
+			err = hw_path_is_dir(g.gl_pathv[k])
+				      ? list_results_dir(files, n,
+							 g.gl_pathv[k])
+				      : push_path(files, n, g.gl_pathv[k]);
+		if (rc == 0 || rc == GLOB_NOMATCH)
+			globfree(&g);
+	}
+	return err;
+}
+
