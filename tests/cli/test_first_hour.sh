@@ -124,3 +124,25 @@ test_report_refuses_to_sign_while_a_private_key_is_in_git() {
   [ "$RC" -le 1 ] || { echo "exit $RC: $ERR"; return 1; }
   [ -s .hwledger/ledger.db ]
 }
+
+# Verifies: FR-CLI-008
+test_a_sources_or_tests_glob_that_matches_nothing_is_warned_about() {
+  "$HW" -q init >/dev/null
+  mkdir -p src tests
+  echo 'int f(void) { return 1; }' > src/a.c
+  echo 'void test_f(void) {}' > tests/t.c
+  # the config's "src/**/*.h" matches nothing here: said, not fatal
+  run "$HW" trace
+  expect_rc 0
+  expect_err 'hwledger: traceability/config.json: warning: "src/**/*.h" (the config'"'"'s "sources") matches no file'
+  ! grep -q 'tests/\*\*/\*.c' <<<"$ERR" || { echo "a glob that matches is named: $ERR"; return 1; }
+  # a typo in a folder name: every file the user meant is missed, and said
+  jq '.tests = ["test/**/*.c"]' traceability/config.json > c && mv c traceability/config.json
+  run "$HW" trace
+  expect_err '"test/**/*.c" (the config'"'"'s "tests") matches no file'
+  # a glob whose files are all excluded matches files: no warning for it
+  echo 'int g;' > src/a.h
+  jq '.exclude = ["src/a.h"]' traceability/config.json > c && mv c traceability/config.json
+  run "$HW" trace
+  ! grep -q 'src/\*\*/\*.h' <<<"$ERR" || { echo "$ERR"; return 1; }
+}
