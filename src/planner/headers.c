@@ -275,6 +275,8 @@ int hw_gguf_read(hw_model *m, const char *path)
 	uint64_t ntensors, nkv;
 	char arch[48] = "";
 	long long params = 0, bytes = 0;
+	long embd_rows = 0; /* token_embd.weight's second dimension */
+	const char *missing;
 
 	memset(m, 0, sizeof(*m));
 	if (fd < 0)
@@ -357,8 +359,8 @@ int hw_gguf_read(hw_model *m, const char *path)
 		uint32_t nd, type;
 		unsigned block = 1, bpb = 0;
 		unsigned long long elems = 1;
+		size_t nn = gg_str(&g, &name);
 
-		gg_str(&g, &name);
 		nd = (uint32_t)gg_u(&g, 4);
 		if (!g.err && (nd == 0 || nd > 8)) {
 			gg_fail(&g, "a tensor with a bad number of dimensions");
@@ -370,6 +372,11 @@ int hw_gguf_read(hw_model *m, const char *path)
 			if (dim > (1ULL << 40) || (dim && elems > (1ULL << 50) / dim))
 				gg_fail(&g, "a tensor shape that overflows");
 			elems *= dim;
+			/* ggml lists dimensions innermost first: the
+			 * embedding is [embedding_length, vocabulary] */
+			if (d == 1 && nd == 2 && nn == 17 &&
+			    !memcmp(name, "token_embd.weight", 17))
+				embd_rows = (long)dim;
 		}
 		type = (uint32_t)gg_u(&g, 4);
 		gg_u(&g, 8); /* offset */
@@ -391,11 +398,20 @@ int hw_gguf_read(hw_model *m, const char *path)
 		return g.err;
 	snprintf(m->family, sizeof(m->family), "%s", arch[0] ? arch : "llama");
 	snprintf(m->source, sizeof(m->source), "%s", path);
-	if (!m->layers || !m->hidden || !m->vocab)
+	if (!m->vocab)
+		m->vocab = embd_rows; /* no tokenizer array, no vocab_size */
+	missing = !m->layers   ? "block_count"
+		  : !m->hidden ? "embedding_length"
+			       : NULL;
+	if (missing)
 		return hw_error_set(HW_EINVAL, path, 0, 0,
-				    "GGUF metadata lacks %s.block_count, "
-				    "%s.embedding_length or the vocabulary",
-				    arch, arch);
+				    "GGUF metadata lacks %s.%s", arch, missing);
+	if (!m->vocab)
+		return hw_error_set(HW_EINVAL, path, 0, 0,
+				    "GGUF has no vocabulary: no "
+				    "tokenizer.ggml.tokens, no %s.vocab_size "
+				    "and no two-dimensional token_embd.weight",
+				    arch);
 	m->exact_params = params;
 	m->exact_weight_bytes = bytes;
 	return HW_OK;

@@ -417,7 +417,10 @@ static void test_safetensors_headers_give_exact_sizes(void **state)
 }
 
 /* A GGUF v3 file: metadata for a llama model and two tensors. */
-static size_t gguf_build(unsigned char *b, uint64_t tensors, uint64_t strlen_lie)
+/* A GGUF v3 header of a 2-layer llama; the metadata key named skip (if
+ * any) is left out, as converters without a tokenizer array do. */
+static size_t gguf_build_without(unsigned char *b, uint64_t tensors,
+				 uint64_t strlen_lie, const char *skip)
 {
 	size_t i = 0;
 	static const struct {
@@ -441,13 +444,15 @@ static size_t gguf_build(unsigned char *b, uint64_t tensors, uint64_t strlen_lie
 	memcpy(b, "GGUF", 4);
 	put_le(b + 4, 3, 4);
 	put_le(b + 8, tensors, 8);
-	put_le(b + 16, 8, 8);
+	put_le(b + 16, skip ? 7 : 8, 8);
 	i = 24;
 	STR("general.architecture");
 	put_le(b + i, 8, 4);
 	i += 4;
 	STR("llama");
 	for (size_t k = 0; k < 7; k++) {
+		if (skip && !strcmp(kv[k].key, skip))
+			continue;
 		STR(kv[k].key);
 		put_le(b + i, 4, 4); /* u32 */
 		i += 4;
@@ -474,6 +479,11 @@ static size_t gguf_build(unsigned char *b, uint64_t tensors, uint64_t strlen_lie
 	i += 24;
 	return i;
 #undef STR
+}
+
+static size_t gguf_build(unsigned char *b, uint64_t tensors, uint64_t strlen_lie)
+{
+	return gguf_build_without(b, tensors, strlen_lie, NULL);
 }
 
 /* Verifies: FR-PLAN-001 */
@@ -514,6 +524,47 @@ static void test_gguf_header_gives_shape_and_exact_bytes(void **state)
 	hw_test_write("not.gguf", "GGML and more bytes here, 24+", 29);
 	assert_int_equal(hw_gguf_read(&m, "not.gguf"), HW_EINVAL);
 	assert_non_null(strstr(hw_error_last(), "no GGUF magic"));
+}
+
+/* Verifies: FR-PLAN-001 */
+static void test_gguf_vocabulary_from_the_embedding_shape(void **state)
+{
+	static unsigned char b[16384];
+	size_t n;
+	hw_model m;
+
+	(void)state;
+	/* no tokenizer.ggml.tokens and no llama.vocab_size: the vocabulary
+	 * is token_embd.weight's second dimension (64 x 100) */
+	n = gguf_build_without(b, 2, 0, "llama.vocab_size");
+	hw_test_write("novocab.gguf", (char *)b, n + 4096);
+	if (hw_model_load(&m, "novocab.gguf"))
+		fail_msg("%s", hw_error_last());
+	assert_int_equal(m.vocab, 100);
+	assert_int_equal(m.layers, 2);
+	assert_int_equal(m.params_total, 6464);
+	/* a key really missing is named, alone */
+	n = gguf_build_without(b, 2, 0, "llama.block_count");
+	hw_test_write("noblocks.gguf", (char *)b, n + 4096);
+	assert_int_equal(hw_gguf_read(&m, "noblocks.gguf"), HW_EINVAL);
+	assert_non_null(strstr(hw_error_last(), "lacks llama.block_count"));
+	assert_null(strstr(hw_error_last(), "embedding_length"));
+	assert_null(strstr(hw_error_last(), "vocab"));
+	n = gguf_build_without(b, 2, 0, "llama.embedding_length");
+	hw_test_write("nohidden.gguf", (char *)b, n + 4096);
+	assert_int_equal(hw_gguf_read(&m, "nohidden.gguf"), HW_EINVAL);
+	assert_non_null(strstr(hw_error_last(), "lacks llama.embedding_length"));
+	assert_null(strstr(hw_error_last(), "block_count"));
+	/* and without the embedding tensor either, the vocabulary is what
+	 * is missing */
+	n = gguf_build_without(b, 2, 0, "llama.vocab_size");
+	for (size_t k = 0; k + 10 <= n; k++)
+		if (!memcmp(b + k, "token_embd", 10))
+			b[k + 9] = 'x'; /* token_embx.weight */
+	hw_test_write("noembd.gguf", (char *)b, n + 4096);
+	assert_int_equal(hw_gguf_read(&m, "noembd.gguf"), HW_EINVAL);
+	assert_non_null(strstr(hw_error_last(), "no vocabulary"));
+	assert_null(strstr(hw_error_last(), "block_count"));
 }
 
 /* Verifies: FR-PLAN-005 */
@@ -755,6 +806,7 @@ int main(void)
 		cmocka_unit_test(test_bad_configs_name_the_key),
 		hw_tmp_test(test_safetensors_headers_give_exact_sizes),
 		hw_tmp_test(test_gguf_header_gives_shape_and_exact_bytes),
+		cmocka_unit_test(test_gguf_vocabulary_from_the_embedding_shape),
 		cmocka_unit_test(test_sweep_matches_single_points),
 		hw_tmp_test(test_plan_check_files_pass_fail_and_refuse),
 		hw_tmp_test(test_cheapest_layouts_per_price),
