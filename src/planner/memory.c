@@ -339,6 +339,14 @@ int hw_plan_compute(hw_plan *p, const hw_model *m, const hw_plan_inputs *in)
 	       PREFILL_CHUNK);
 	assume(p, "engine %s: %.2f GiB fixed overhead per GPU",
 	       in->engine.name, in->engine.fixed_overhead_bytes / 1073741824.0);
+	if (m->tie_source == HW_TIE_CLASS_DEFAULT)
+		assume(p, "tie_word_embeddings absent: %s, the default of "
+			  "transformers' %s config class",
+		       m->tie_embeddings ? "tied" : "untied", m->family);
+	else if (m->tie_source == HW_TIE_UNKNOWN_TYPE)
+		assume(p, "tie_word_embeddings absent and model_type %s "
+			  "unknown: tied, PretrainedConfig's default",
+		       m->family);
 	if (m->experts)
 		assume(p, "MoE: every expert is resident; %ld of %ld run per "
 			  "token",

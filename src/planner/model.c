@@ -17,6 +17,39 @@ const char *hw_attention_name(hw_attention a)
 	return (unsigned)a <= HW_ATT_HYBRID ? att_names[a] : "unknown";
 }
 
+/*
+ * tie_word_embeddings when a config leaves it out: the default of the
+ * model_type's transformers config class, read in
+ * src/transformers/models/<type>/configuration_<type>.py (specs/planner.md
+ * lists the table). Classes that set none (Falcon, GPT-2, Mamba) inherit
+ * PretrainedConfig's default, tied, as does an unknown model_type.
+ */
+static const struct {
+	const char *type;
+	int tied;
+} tie_defaults[] = {
+	{"llama", 0},	    {"mistral", 0}, {"mixtral", 0},	{"qwen2", 0},
+	{"qwen2_moe", 0},   {"phi3", 0},    {"gpt_neox", 0},	{"jamba", 0},
+	{"deepseek_v2", 0}, {"deepseek_v3", 0}, {"gemma", 1},	{"gemma2", 1},
+	{"falcon", 1},	    {"gpt2", 1},    {"mamba", 1}};
+
+static void tie_default(hw_model *m, const cJSON *c)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(c, "tie_word_embeddings");
+
+	if (cJSON_IsBool(v)) {
+		m->tie_embeddings = cJSON_IsTrue(v);
+		return;
+	}
+	m->tie_embeddings = 1;
+	m->tie_source = HW_TIE_UNKNOWN_TYPE;
+	for (size_t i = 0; i < sizeof(tie_defaults) / sizeof(*tie_defaults); i++)
+		if (!strcmp(tie_defaults[i].type, m->family)) {
+			m->tie_embeddings = tie_defaults[i].tied;
+			m->tie_source = HW_TIE_CLASS_DEFAULT;
+		}
+}
+
 /* An integer key: 0 when absent or null; -1 (and an error) when wrong. */
 static long get_int(const cJSON *c, const char *key, const char *file,
 		    int *err)
@@ -253,7 +286,7 @@ static wide layer_params(const hw_model *m, long l, int active)
 		      di * S + di + di * h;
 		if (!strcmp(m->family, "jamba"))
 			ssm += R + 2 * S; /* dt, B and C norms */
-		if (!m->intermediate)
+		if (m->attention == HW_ATT_SSM)
 			norms = h; /* pure Mamba: one norm, no MLP */
 	} else if (m->kv_lora_rank) {
 		wide q = m->q_lora_rank, r = m->kv_lora_rank,
@@ -267,13 +300,23 @@ static wide layer_params(const hw_model *m, long l, int active)
 		att = h * H * hd + 2 * h * kv * hd + H * hd * h;
 		if (!strcmp(m->family, "qwen2"))
 			att += H * hd + 2 * kv * hd; /* q/k/v biases */
+		if (!strcmp(m->family, "gpt2"))
+			att += H * hd + 2 * kv * hd + h; /* Conv1D biases */
 	}
 	if (!strcmp(m->family, "gemma2"))
 		norms = 4 * h;
-	if (m->layer_kind[l] == HW_LAYER_SSM && !m->intermediate) {
-		mlp = 0; /* Mamba: the mixer is the whole layer */
+	if (m->attention == HW_ATT_SSM) {
+		/* pure Mamba: the mixer is the whole layer; its config's
+		 * intermediate_size is the mixer's width (expand x hidden),
+		 * not an MLP */
+		mlp = 0;
 	} else if (!strcmp(m->family, "falcon")) {
 		mlp = 2 * h * 4 * h;
+	} else if (!strcmp(m->family, "gpt2")) {
+		/* c_fc and c_proj with biases, no gate; LayerNorms with a
+		 * bias beside each gain */
+		mlp = 2 * h * m->intermediate + m->intermediate + h;
+		norms = 4 * h;
 	} else if (m->layer_moe[l]) {
 		wide E = m->experts,
 		     run = active ? m->experts_per_tok : m->experts,
@@ -305,8 +348,10 @@ static int count_params(hw_model *m, const char *file)
 
 	embed = m->vocab * h * (m->tie_embeddings ? 1 : 2);
 	total = active = embed + h; /* final norm */
-	if (!strcmp(m->family, "falcon"))
-		total = active = total + h; /* its final norm has a bias */
+	if (!strcmp(m->family, "falcon") || !strcmp(m->family, "gpt2"))
+		total = active = total + h; /* the final norm has a bias */
+	if (!strcmp(m->family, "gpt2")) /* learned positions, n_positions */
+		total = active = total + (wide)m->max_ctx * h;
 	/* total stays under 2^63 + 2^125 before each check: no wrap */
 	for (long l = 0; l < m->layers && total <= INT64_MAX; l++) {
 		total += layer_params(m, l, 0);
@@ -359,12 +404,16 @@ int hw_model_from_config(hw_model *m, const cJSON *config, const char *file)
 	m->kv_heads = first_int(c, k_kv, file, &err);
 	m->head_dim = get_int(c, "head_dim", file, &err);
 	m->intermediate = get_int(c, "intermediate_size", file, &err);
+	if (!m->intermediate)
+		m->intermediate = get_int(c, "n_inner", file, &err); /* GPT-2 */
 	m->vocab = get_int(c, "vocab_size", file, &err);
 	m->max_ctx = get_int(c, "max_position_embeddings", file, &err);
+	if (!m->max_ctx)
+		m->max_ctx = get_int(c, "n_positions", file, &err); /* GPT-2 */
 	m->sliding_window = get_int(c, "sliding_window", file, &err);
 	if (!get_bool(c, "use_sliding_window", 1))
 		m->sliding_window = 0; /* Qwen2 names a window it does not use */
-	m->tie_embeddings = get_bool(c, "tie_word_embeddings", 0);
+	tie_default(m, c);
 	m->experts = first_int(c, k_experts, file, &err);
 	m->experts_per_tok = get_int(c, "num_experts_per_tok", file, &err);
 	m->shared_experts = get_int(c, "n_shared_experts", file, &err);
@@ -434,6 +483,8 @@ int hw_model_from_config(hw_model *m, const cJSON *config, const char *file)
 					m->hidden, m->heads);
 			m->head_dim = m->hidden / m->heads;
 		}
+		if (!m->intermediate && !strcmp(m->family, "gpt2"))
+			m->intermediate = 4 * m->hidden; /* n_inner null: 4h */
 		if (!m->intermediate && strcmp(m->family, "falcon"))
 			return hw_error_set(HW_EINVAL, file, 0, 0,
 					    "missing or zero "

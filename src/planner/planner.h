@@ -29,6 +29,13 @@ typedef enum {
 	HW_ATT_HYBRID
 } hw_attention;
 
+/* Where tie_embeddings came from (specs/planner.md, Model ingest). */
+typedef enum {
+	HW_TIE_GIVEN = 0,        /* the config's tie_word_embeddings */
+	HW_TIE_CLASS_DEFAULT,    /* absent: the model_type's class default */
+	HW_TIE_UNKNOWN_TYPE      /* absent, unknown model_type: tied */
+} hw_tie_source;
+
 /* What one layer holds. */
 enum { HW_LAYER_FULL = 0, HW_LAYER_SLIDING = 1, HW_LAYER_SSM = 2 };
 
@@ -40,6 +47,7 @@ typedef struct hw_model {
 	long max_ctx;
 	long sliding_window;    /* 0: none */
 	int tie_embeddings;
+	int tie_source;         /* hw_tie_source: given, or which default */
 	unsigned char layer_kind[HW_PLAN_MAX_LAYERS];
 	unsigned char layer_moe[HW_PLAN_MAX_LAYERS];
 	/* MoE */

@@ -66,6 +66,31 @@ test_plan_check_passes_on_the_shipped_checks() {
          and (.checks | all(.ok and (.plan.schema == "hwledger.plan/1")))' <<<"$OUT" >/dev/null
 }
 
+# Verifies: FR-PLAN-001
+test_plan_tie_default_is_the_architectures_own() {
+  # Gemma 2's published config has no tie_word_embeddings: Gemma2Config
+  # defaults to tied, and the plan says which default it took
+  run plan --model "$M/gemma-2-9b.json" --json
+  expect_rc 0
+  jq -e '.assumptions | any(test("^tie_word_embeddings absent: tied, the default of transformers. gemma2 config class$"))' \
+    <<<"$OUT" >/dev/null || { jq .assumptions <<<"$OUT"; return 1; }
+  # LlamaConfig defaults to untied; an unknown model_type takes
+  # PretrainedConfig's default, tied
+  local base='"num_hidden_layers": 2, "hidden_size": 64, "num_attention_heads": 4, "intermediate_size": 128, "vocab_size": 1000'
+  printf '{"model_type": "llama", %s}' "$base" > llama.json
+  run plan --model "$PWD/llama.json" --json
+  jq -e '.params_total == 2 * (4 * 64 * 64 + 3 * 64 * 128 + 128) + 2 * 1000 * 64 + 64
+         and (.assumptions | any(test("absent: untied, the default of transformers. llama config")))' <<<"$OUT" >/dev/null
+  printf '{"model_type": "newarch", %s}' "$base" > new.json
+  run plan --model "$PWD/new.json" --json
+  jq -e '.params_total == 2 * (4 * 64 * 64 + 3 * 64 * 128 + 128) + 1000 * 64 + 64
+         and (.assumptions | any(test("model_type newarch unknown: tied")))' <<<"$OUT" >/dev/null
+  # given, it is taken as given and no default is assumed
+  printf '{"model_type": "gemma2", "tie_word_embeddings": false, "head_dim": 16, %s}' "$base" > given.json
+  run plan --model "$PWD/given.json" --json
+  jq -e '.assumptions | all(test("tie_word_embeddings") | not)' <<<"$OUT" >/dev/null
+}
+
 # Verifies: FR-PLAN-006
 test_plan_check_fails_on_a_wrong_expectation() {
   mkdir checks

@@ -131,11 +131,15 @@ static void test_attention_is_classified_with_a_reason(void **state)
 				    "\"full_attention\", \"sliding_attention\", "
 				    "\"full_attention\"], \"sliding_window\": 64"));
 	assert_int_equal(m.attention, HW_ATT_HYBRID);
+	/* mamba-130m-hf's keys: intermediate_size is the mixer's width
+	 * (expand x hidden), not an MLP; no tie_word_embeddings key, and
+	 * MambaConfig keeps PretrainedConfig's default, tied */
 	model_of(&m, "{\"model_type\": \"mamba\", \"hidden_size\": 768, "
-		     "\"num_hidden_layers\": 24, \"state_size\": 16, "
-		     "\"expand\": 2, \"conv_kernel\": 4, \"vocab_size\": 50280, "
-		     "\"tie_word_embeddings\": true}");
+		     "\"intermediate_size\": 1536, \"num_hidden_layers\": 24, "
+		     "\"state_size\": 16, \"expand\": 2, \"conv_kernel\": 4, "
+		     "\"time_step_rank\": 48, \"vocab_size\": 50280}");
 	assert_int_equal(m.attention, HW_ATT_SSM);
+	assert_int_equal(m.tie_embeddings, 1);
 	assert_int_equal(m.params_total, 129135360);
 	/* a hybrid of attention and Mamba layers from the family pattern */
 	model_of(&m, DENSE(8, 8, 2, ", \"attn_layer_period\": 4, "
