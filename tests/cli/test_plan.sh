@@ -60,10 +60,38 @@ test_plan_sweep_gives_the_grid() {
 test_plan_check_passes_on_the_shipped_checks() {
   run plan check
   expect_rc 0
-  expect_out "plan check: 20 checks, 0 failed"
+  expect_out "plan check: 18 checks, 0 failed"
   run plan check --json
-  jq -e '.schema == "hwledger.plancheck-results/1" and .total == 20 and .failed == 0
+  jq -e '.schema == "hwledger.plancheck-results/1" and .total == 18 and .failed == 0
          and (.checks | all(.ok and (.plan.schema == "hwledger.plan/1")))' <<<"$OUT" >/dev/null
+}
+
+# Verifies: FR-PLAN-001, FR-PLAN-003
+test_plan_counts_the_published_parameters_of_real_configs() {
+  # planner/models/*.json are published config.json files, unedited
+  # (planner/models/README.md gives each one's origin and its count)
+  local f n kv
+  while read -r f n kv; do
+    run plan --model "$M/$f.json" --json
+    expect_rc 0
+    jq -e --argjson n "$n" --argjson kv "$kv" \
+      '.params_total == $n and .kv_bytes_per_token == $kv' <<<"$OUT" >/dev/null ||
+      { echo "$f: $(jq -c '[.params_total, .kv_bytes_per_token]' <<<"$OUT"), published $n $kv"; return 1; }
+  done <<'EOF'
+gemma-2-9b 9241705984 344064
+gpt2 124439808 36864
+llama-2-7b 6738415616 524288
+llama-2-70b 68976648192 327680
+llama-3.1-8b 8030261248 131072
+llama-3.1-70b 70553706496 327680
+llama-3.2-1b 1235814400 32768
+mamba-2.8b-hf 2768345600 0
+mistral-7b-v0.1 7241732096 131072
+mixtral-8x7b-v0.1 46702792704 131072
+phi-3-mini-4k-instruct 3821079552 393216
+qwen2.5-0.5b 494032768 12288
+qwen2.5-7b 7615616512 57344
+EOF
 }
 
 # Verifies: FR-PLAN-001
