@@ -3,9 +3,11 @@
 # four analyzers over BUILD/compile_commands.json (reports kept in
 # BUILD/sast/run/), gates the findings against
 # traceability/sast-baseline.json (exit 1 on a new finding) and writes the
-# SARIF log; the kept reports are then imported again for the findings JSON
-# (read by ci/gate.sh, so that an FR with an open error finding fails the
-# gate) and the text summary.
+# SARIF log; the kept reports, with each tool's run (run-TOOL.json: units
+# analysed and failed), are then imported again for the findings JSON (read
+# by ci/gate.sh, so that an FR with an open error finding fails the gate)
+# and the text summary. Exit 2 when a tool failed on more than a small
+# share of its units (specs/sast.md, "Failed units").
 #
 # UPDATE=1 ci/sast.sh rewrites the baseline instead of gating.
 set -uo pipefail
@@ -21,7 +23,7 @@ extra=()
 status=$?
 [ "$status" -le 1 ] || exit "$status"
 imports=()
-for r in "$out"/run/cppcheck.xml "$out"/run/flawfinder.sarif "$out"/run/clang-tidy-*.txt "$out"/run/gcc-*.json; do
+for r in "$out"/run/run-*.json "$out"/run/cppcheck.xml "$out"/run/flawfinder.sarif "$out"/run/clang-tidy-*.txt "$out"/run/gcc-*.json; do
   [ -s "$r" ] && imports+=(--import "$r")
 done
 "$hw" -q sast "${imports[@]}" --baseline "$base" --format json -o "$out/findings.json"

@@ -7,8 +7,10 @@
  * repository (relative paths, enclosing functions, FRs, fingerprints,
  * inline suppressions, duplicate groups), applies the baseline and writes
  * the findings. Exit 0 when no finding is new, 1 when one is (the gate),
- * 2 when a report is malformed (and nothing is written), 3 when a tool
- * cannot be run. See specs/sast.md.
+ * 2 when a report is malformed (and nothing is written) or an analyzer
+ * failed on more than a small share of its units (the findings are
+ * written, the analysis is incomplete), 3 when a tool cannot be run. The
+ * reason for a 1 or a 2 is printed, with -q too. See specs/sast.md.
  */
 #include "cli/cli.h"
 #include "sast/sast.h"
@@ -97,19 +99,76 @@ static int write_out(const char *path, const hw_buf *b)
 		       : hw_error_set(HW_EIO, NULL, 0, 0, "cannot write output");
 }
 
-/* Implements: FR-SAST-001, FR-SAST-004 */
+/* A run that failed on some of its units, as a warning or as the error. */
+static void run_failed(hw_diags *d, const hw_sast_run_stats *r, int error)
+{
+	const hw_sast_failure *x = r->nfailures ? &r->failures[0] : NULL;
+	const char *unit = x && *x->unit ? x->unit : NULL;
+
+	if (!error) {
+		hw_diags_add(d, HW_DIAG_WARNING, unit, 0, 0,
+			     "%s failed on %zu of %zu units: %s", r->tool,
+			     r->failed, r->units, x ? x->message : "");
+		return;
+	}
+	fprintf(stderr,
+		"hwledger: %s%s%s failed on %zu of %zu units (%s%s%s); the "
+		"analysis is incomplete\n",
+		unit ? unit : "", unit ? ": " : "", r->tool, r->failed,
+		r->units, x ? x->message : "", r->failed > 1 ? ", and more: " : "",
+		r->failed > 1 ? "see build/sast/run/" : "");
+}
+
+/* Why the gate fails: the new findings, by tool, and the first. */
+static void say_new(const hw_findings *f, size_t n)
+{
+	const hw_finding *first = NULL;
+
+	fprintf(stderr, "hwledger: sast fails: %zu new finding%s (", n,
+		n == 1 ? "" : "s");
+	for (size_t i = 0, shown = 0; i < f->n; i++) {
+		const hw_finding *x = &f->items[i];
+		size_t k, c = 0;
+
+		if (!hw_sast_is_new(f, i))
+			continue;
+		if (!first || hw_finding_cmp_place(&x, &first) < 0)
+			first = x;
+		for (k = 0; k < i && (!hw_sast_is_new(f, k) ||
+				      strcmp(f->items[k].tool, x->tool));
+		     k++)
+			;
+		if (k < i)
+			continue; /* its tool is counted already */
+		for (k = i; k < f->n; k++)
+			c += hw_sast_is_new(f, k) &&
+			     !strcmp(f->items[k].tool, x->tool);
+		fprintf(stderr, "%s%s %zu", shown++ ? ", " : "", x->tool, c);
+	}
+	fprintf(stderr, "), the first %s:%ld: %s/%s\n",
+		first && *first->file ? first->file : "(no location)",
+		first ? first->line : 0L, first ? first->tool : "",
+		first ? first->rule : "");
+}
+
+/* Implements: FR-SAST-001, FR-SAST-004, FR-SAST-005 */
 int hw_cmd_sast(hw_cli *cli, int argc, char **argv)
 {
 	sast_opts o;
 	hw_findings f;
 	hw_diags d;
 	hw_buf out;
-	int code = parse(&o, argc, argv), err = HW_OK;
+	hw_config cfg;
+	int code = parse(&o, argc, argv), err = HW_OK, incomplete = 0;
 
 	if (code >= 0)
 		return code;
 	memset(&f, 0, sizeof(f));
+	memset(&cfg, 0, sizeof(cfg));
 	hw_diags_init(&d);
+	/* the scope: the config's "sast" scope, else its sources */
+	if (o.ntools)
+		err = hw_config_load(&cfg);
 	for (size_t i = 0; i < o.ntools && !err; i++) {
 		int all = !strcmp(o.tools[i], "all");
 		static const char *const four[] = {"cppcheck", "flawfinder",
@@ -119,7 +178,10 @@ int hw_cmd_sast(hw_cli *cli, int argc, char **argv)
 			const char *t = all ? four[k] : o.tools[i];
 			int missing = 0;
 
-			err = hw_sast_run(&f, &d, t, "build", jobs(), &missing);
+			err = hw_sast_run(&f, &d, t, "build",
+					  cfg.sast_scope ? cfg.sast_scope
+							 : cfg.sources,
+					  cfg.exclude, jobs(), &missing);
 			if (err && missing && all) {
 				/* asked for all: a missing one is a warning */
 				hw_diags_add(&d, HW_DIAG_WARNING, NULL, 0, 0,
@@ -130,6 +192,10 @@ int hw_cmd_sast(hw_cli *cli, int argc, char **argv)
 	}
 	for (size_t i = 0; i < o.nimports && !err; i++)
 		err = hw_sast_import(&f, &d, o.imports[i]);
+	hw_config_free(&cfg);
+	for (size_t i = 0; i < f.nruns && !err; i++)
+		if (f.runs[i].failed && !hw_sast_run_incomplete(&f.runs[i]))
+			run_failed(&d, &f.runs[i], 0);
 	if (!err && !d.errors)
 		err = hw_sast_resolve(&f, &d, NULL);
 	if (!cli->quiet || err || d.errors)
@@ -164,7 +230,15 @@ int hw_cmd_sast(hw_cli *cli, int argc, char **argv)
 			      : hw_sast_text(&out, &f);
 	if (!err)
 		err = write_out(o.out, &out);
-	code = err ? hw_cli_error(err)
+	for (size_t i = 0; i < f.nruns && !err; i++)
+		if (hw_sast_run_incomplete(&f.runs[i])) {
+			run_failed(NULL, &f.runs[i], 1);
+			incomplete = 1;
+		}
+	if (!err && !incomplete && hw_sast_new_count(&f))
+		say_new(&f, hw_sast_new_count(&f));
+	code = err	    ? hw_cli_error(err)
+	       : incomplete ? HW_EXIT_BADINPUT
 	       : hw_sast_new_count(&f) ? HW_EXIT_FAIL
 				       : HW_EXIT_OK;
 	hw_buf_free(&out);

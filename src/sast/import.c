@@ -28,6 +28,14 @@ void hw_findings_free(hw_findings *f)
 {
 	for (size_t i = 0; i < f->n; i++)
 		finding_free(&f->items[i]);
+	for (size_t i = 0; i < f->nruns; i++) {
+		for (size_t k = 0; k < f->runs[i].nfailures; k++) {
+			free(f->runs[i].failures[k].unit);
+			free(f->runs[i].failures[k].message);
+		}
+		free(f->runs[i].failures);
+	}
+	free(f->runs);
 	free(f->items);
 	memset(f, 0, sizeof(*f));
 }
@@ -503,6 +511,57 @@ static int import_gcc(hw_findings *f, hw_diags *d, const char *file,
 	return HW_OK;
 }
 
+/*
+ * An analyzer's run as `hwledger sast --tool` wrote it (run-TOOL.json):
+ * its units and the ones it failed on, so that findings imported again
+ * from the kept reports keep the count of what was not analyzed.
+ */
+static int import_run(hw_findings *f, hw_diags *d, const char *file,
+		      const cJSON *root)
+{
+	const char *tool = hw_json_str(root, "tool");
+	const cJSON *units = cJSON_GetObjectItemCaseSensitive(root, "units"),
+		    *failed = cJSON_GetObjectItemCaseSensitive(root, "failed"),
+		    *list = cJSON_GetObjectItemCaseSensitive(root, "failures"),
+		    *e;
+	hw_sast_run_stats *v;
+
+	if (!tool || !cJSON_IsNumber(units) || !cJSON_IsNumber(failed) ||
+	    units->valuedouble < 0 || failed->valuedouble < 0 ||
+	    failed->valuedouble > units->valuedouble || !cJSON_IsArray(list))
+		return hw_diags_add(d, HW_DIAG_ERROR, file, 1, 0,
+				    "a %s file needs \"tool\", \"units\", "
+				    "\"failed\" (at most units) and "
+				    "\"failures\"",
+				    HW_SAST_RUN_SCHEMA);
+	v = realloc(f->runs, (f->nruns + 1) * sizeof(*v));
+	if (!v)
+		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	f->runs = v;
+	v += f->nruns++;
+	memset(v, 0, sizeof(*v));
+	snprintf(v->tool, sizeof(v->tool), "%s", tool);
+	v->units = (size_t)units->valuedouble;
+	v->failed = (size_t)failed->valuedouble;
+	v->failures = calloc((size_t)cJSON_GetArraySize(list) + 1,
+			     sizeof(*v->failures));
+	if (!v->failures)
+		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	cJSON_ArrayForEach(e, list) {
+		hw_sast_failure *x = &v->failures[v->nfailures++];
+
+		x->unit = hw_strdup(hw_json_str(e, "unit") ? hw_json_str(e, "unit")
+							   : "");
+		x->message = hw_strdup(hw_json_str(e, "message")
+					       ? hw_json_str(e, "message")
+					       : "");
+		if (!x->unit || !x->message)
+			return hw_error_set(HW_ENOMEM, NULL, 0, 0,
+					    "out of memory");
+	}
+	return HW_OK;
+}
+
 /* Implements: FR-SAST-001 */
 int hw_sast_import_text(hw_findings *f, hw_diags *d, const char *file,
 			const char *text, size_t len)
@@ -523,6 +582,10 @@ int hw_sast_import_text(hw_findings *f, hw_diags *d, const char *file,
 		if (hw_json_parse_arena(&root, &arena, file, text, len))
 			return hw_diags_add_last_error(d);
 		err = cJSON_IsArray(root) ? import_gcc(f, d, file, root)
+		      : hw_json_str(root, "schema") &&
+				!strcmp(hw_json_str(root, "schema"),
+					HW_SAST_RUN_SCHEMA)
+			      ? import_run(f, d, file, root)
 		      : cJSON_GetObjectItemCaseSensitive(root, "runs")
 			      ? import_sarif(f, d, file, root)
 			      : hw_diags_add(

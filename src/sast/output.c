@@ -9,6 +9,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
 
@@ -19,6 +20,11 @@ static int is_new(const hw_finding *x, long i)
 	       x->severity != HW_SEV_NOTE;
 }
 
+int hw_sast_is_new(const hw_findings *f, size_t i)
+{
+	return is_new(&f->items[i], (long)i);
+}
+
 /* Implements: FR-SAST-004 */
 size_t hw_sast_new_count(const hw_findings *f)
 {
@@ -27,6 +33,47 @@ size_t hw_sast_new_count(const hw_findings *f)
 	for (size_t i = 0; i < f->n; i++)
 		n += is_new(&f->items[i], (long)i);
 	return n;
+}
+
+/* Implements: FR-SAST-005 */
+int hw_sast_run_incomplete(const hw_sast_run_stats *r)
+{
+	return r->failed && (r->units < 10 || r->failed * 10 > r->units);
+}
+
+/* The members of one run, in an open object. */
+static void run_members(hw_jw *w, const hw_sast_run_stats *r)
+{
+	hw_jw_kstr(w, "tool", r->tool);
+	hw_jw_kint(w, "units", (long long)r->units);
+	hw_jw_kint(w, "analysed", (long long)(r->units - r->failed));
+	hw_jw_kint(w, "failed", (long long)r->failed);
+	hw_jw_kbool(w, "complete", !hw_sast_run_incomplete(r));
+	hw_jw_key(w, "failures");
+	hw_jw_array(w);
+	for (size_t k = 0; k < r->nfailures; k++) {
+		hw_jw_object(w);
+		hw_jw_kstr(w, "unit", r->failures[k].unit);
+		hw_jw_kstr(w, "message", r->failures[k].message);
+		hw_jw_end(w);
+	}
+	hw_jw_end(w);
+}
+
+/* Implements: FR-SAST-005 */
+int hw_sast_run_json(hw_buf *out, const hw_sast_run_stats *r)
+{
+	hw_jw w;
+	int err;
+
+	hw_jw_init(&w, out, 1);
+	hw_jw_object(&w);
+	hw_jw_kstr(&w, "schema", HW_SAST_RUN_SCHEMA);
+	run_members(&w, r);
+	hw_jw_end(&w);
+	if ((err = hw_jw_finish(&w)))
+		return err;
+	return hw_buf_append(out, "\n", 1);
 }
 
 size_t hw_sast_suppressed_count(const hw_findings *f)
@@ -82,11 +129,30 @@ int hw_sast_text(hw_buf *out, const hw_findings *f)
 			count[x->severity]++;
 	}
 	free(v);
+	for (size_t i = 0; i < f->nruns; i++) {
+		const hw_sast_run_stats *r = &f->runs[i];
+
+		hw_buf_printf(out, "%s%s: %zu of %zu units analysed",
+			      i || !f->n ? "" : "\n", r->tool,
+			      r->units - r->failed, r->units);
+		if (r->failed)
+			hw_buf_printf(out, ", %zu failed%s", r->failed,
+				      hw_sast_run_incomplete(r)
+					      ? " (incomplete)"
+					      : "");
+		for (size_t k = 0; k < r->nfailures; k++)
+			hw_buf_printf(out, "\n  %s: %s",
+				      *r->failures[k].unit ? r->failures[k].unit
+							   : "(all units)",
+				      r->failures[k].message);
+		hw_buf_printf(out, "\n");
+	}
 	return hw_buf_printf(out,
 			     "%s%zu findings: %zu errors, %zu warnings, %zu "
 			     "notes open; %zu suppressed, %zu duplicates; %zu "
 			     "new\n",
-			     f->n ? "\n" : "", f->n, count[HW_SEV_ERROR],
+			     f->n || f->nruns ? "\n" : "", f->n,
+			     count[HW_SEV_ERROR],
 			     count[HW_SEV_WARNING], count[HW_SEV_NOTE], sup, dup,
 			     hw_sast_new_count(f));
 }
@@ -141,6 +207,14 @@ int hw_sast_json(hw_buf *out, const hw_findings *f, FILE *spill)
 		hw_jw_end(&w);
 	}
 	hw_jw_end(&w);
+	hw_jw_key(&w, "runs");
+	hw_jw_array(&w);
+	for (size_t i = 0; i < f->nruns; i++) {
+		hw_jw_object(&w);
+		run_members(&w, &f->runs[i]);
+		hw_jw_end(&w);
+	}
+	hw_jw_end(&w);
 	hw_jw_kint(&w, "total", (long long)f->n);
 	hw_jw_kint(&w, "new", (long long)hw_sast_new_count(f));
 	hw_jw_end(&w);
@@ -159,7 +233,7 @@ static size_t tool_rules(const hw_findings *f, const char *tool,
 		const hw_finding *x = &f->items[i];
 		size_t k;
 
-		if (strcmp(x->tool, tool))
+		if (strcasecmp(x->tool, tool))
 			continue;
 		for (k = 0; k < n && strcmp(rules[k]->rule, x->rule); k++)
 			;
@@ -177,6 +251,38 @@ static size_t rule_index(const hw_finding **rules, size_t n, const char *rule)
 	return 0;
 }
 
+static void message(hw_jw *w, const char *text)
+{
+	hw_jw_key(w, "message");
+	hw_jw_object(w);
+	hw_jw_kstr(w, "text", text);
+	hw_jw_end(w);
+}
+
+/*
+ * Opens "locations": [{"physicalLocation": {"artifactLocation": …, and
+ * leaves physicalLocation open; the caller closes the three.
+ */
+static void open_location(hw_jw *w, const char *file)
+{
+	hw_jw_key(w, "locations");
+	hw_jw_array(w);
+	hw_jw_object(w);
+	hw_jw_key(w, "physicalLocation");
+	hw_jw_object(w);
+	hw_jw_key(w, "artifactLocation");
+	hw_jw_object(w);
+	if (hw_str_startswith(file, HW_SAST_OUTSIDE)) {
+		/* where it lies on this machine is not published */
+		hw_jw_kstr(w, "uri", file + strlen(HW_SAST_OUTSIDE));
+		hw_jw_kstr(w, "uriBaseId", "OUTSIDE");
+	} else {
+		hw_jw_kstr(w, "uri", file);
+		hw_jw_kstr(w, "uriBaseId", "%SRCROOT%");
+	}
+	hw_jw_end(w);
+}
+
 static void sarif_result(hw_jw *w, const hw_finding *x, size_t rule)
 {
 	char text[64];
@@ -185,22 +291,9 @@ static void sarif_result(hw_jw *w, const hw_finding *x, size_t rule)
 	hw_jw_kstr(w, "ruleId", x->rule);
 	hw_jw_kint(w, "ruleIndex", (long long)rule);
 	hw_jw_kstr(w, "level", hw_severity_name(x->severity));
-	hw_jw_key(w, "message");
-	hw_jw_object(w);
-	hw_jw_kstr(w, "text", *x->message ? x->message : x->rule);
-	hw_jw_end(w);
+	message(w, *x->message ? x->message : x->rule);
 	if (*x->file) {
-		hw_jw_key(w, "locations");
-		hw_jw_array(w);
-		hw_jw_object(w);
-		hw_jw_key(w, "physicalLocation");
-		hw_jw_object(w);
-		hw_jw_key(w, "artifactLocation");
-		hw_jw_object(w);
-		hw_jw_kstr(w, "uri", x->file);
-		if (x->file[0] != '/')
-			hw_jw_kstr(w, "uriBaseId", "%SRCROOT%");
-		hw_jw_end(w);
+		open_location(w, x->file);
 		if (x->line > 0) {
 			hw_jw_key(w, "region");
 			hw_jw_object(w);
@@ -252,8 +345,58 @@ static void sarif_result(hw_jw *w, const hw_finding *x, size_t rule)
 	hw_jw_end(w);
 }
 
+/* The unit an analyzer failed on, and why, as a SARIF notification. */
+static void sarif_failure(hw_jw *w, const hw_sast_failure *x)
+{
+	hw_jw_object(w);
+	hw_jw_kstr(w, "level", "error");
+	message(w, x->message);
+	if (*x->unit) {
+		open_location(w, x->unit);
+		hw_jw_end(w);
+		hw_jw_end(w);
+		hw_jw_end(w);
+	}
+	hw_jw_end(w);
+}
+
+/* Whether the run succeeded, and what it failed on (FR-SAST-005). */
+static void sarif_invocation(hw_jw *w, const hw_sast_run_stats *r)
+{
+	hw_jw_key(w, "invocations");
+	hw_jw_array(w);
+	hw_jw_object(w);
+	hw_jw_kbool(w, "executionSuccessful", r->failed == 0);
+	hw_jw_key(w, "toolExecutionNotifications");
+	hw_jw_array(w);
+	for (size_t k = 0; k < r->nfailures; k++)
+		sarif_failure(w, &r->failures[k]);
+	hw_jw_end(w);
+	hw_jw_key(w, "properties");
+	hw_jw_object(w);
+	hw_jw_kint(w, "units", (long long)r->units);
+	hw_jw_kint(w, "analysed", (long long)(r->units - r->failed));
+	hw_jw_kint(w, "failed", (long long)r->failed);
+	hw_jw_kbool(w, "complete", !hw_sast_run_incomplete(r));
+	hw_jw_end(w);
+	hw_jw_end(w);
+	hw_jw_end(w);
+}
+
+static void uri_base(hw_jw *w, const char *name, const char *text)
+{
+	hw_jw_key(w, name);
+	hw_jw_object(w);
+	hw_jw_key(w, "description");
+	hw_jw_object(w);
+	hw_jw_kstr(w, "text", text);
+	hw_jw_end(w);
+	hw_jw_end(w);
+}
+
+/* One tool's run: its rules and results, and its invocation when r. */
 static void sarif_run(hw_jw *w, const hw_findings *f, const char *tool,
-		      const hw_finding **rules)
+		      const hw_finding **rules, const hw_sast_run_stats *r)
 {
 	size_t nr = tool_rules(f, tool, rules);
 
@@ -286,20 +429,18 @@ static void sarif_run(hw_jw *w, const hw_findings *f, const char *tool,
 	hw_jw_end(w);
 	hw_jw_end(w);
 	hw_jw_end(w);
+	if (r)
+		sarif_invocation(w, r);
 	hw_jw_key(w, "originalUriBaseIds");
 	hw_jw_object(w);
-	hw_jw_key(w, "%SRCROOT%");
-	hw_jw_object(w);
-	hw_jw_key(w, "description");
-	hw_jw_object(w);
-	hw_jw_kstr(w, "text", "the repository root");
-	hw_jw_end(w);
-	hw_jw_end(w);
+	uri_base(w, "%SRCROOT%", "the repository root");
+	uri_base(w, "OUTSIDE",
+		 "a folder outside the repository, not published");
 	hw_jw_end(w);
 	hw_jw_key(w, "results");
 	hw_jw_array(w);
 	for (size_t i = 0; i < f->n; i++)
-		if (!strcmp(f->items[i].tool, tool))
+		if (!strcasecmp(f->items[i].tool, tool))
 			sarif_result(w, &f->items[i],
 				     rule_index(rules, nr, f->items[i].rule));
 	hw_jw_end(w);
@@ -322,14 +463,23 @@ int hw_sast_sarif(hw_buf *out, const hw_findings *f, FILE *spill)
 	hw_jw_kstr(&w, "version", "2.1.0");
 	hw_jw_key(&w, "runs");
 	hw_jw_array(&w);
+	/* the tools run, each with its invocation, even without results */
+	for (size_t i = 0; i < f->nruns; i++)
+		sarif_run(&w, f, f->runs[i].tool, rules, &f->runs[i]);
 	for (size_t i = 0; i < f->n; i++) {
-		size_t j;
+		size_t j, k;
 
-		for (j = 0; j < i && strcmp(f->items[j].tool, f->items[i].tool);
+		for (j = 0; j < i && strcasecmp(f->items[j].tool,
+						f->items[i].tool);
 		     j++)
 			;
-		if (j == i) /* the first finding of its tool opens its run */
-			sarif_run(&w, f, f->items[i].tool, rules);
+		for (k = 0; k < f->nruns && strcasecmp(f->runs[k].tool,
+						       f->items[i].tool);
+		     k++)
+			;
+		/* the first finding of a tool not run opens its run */
+		if (j == i && k == f->nruns)
+			sarif_run(&w, f, f->items[i].tool, rules, NULL);
 	}
 	hw_jw_end(&w);
 	hw_jw_end(&w);

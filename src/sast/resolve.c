@@ -148,30 +148,135 @@ static void suppression(hw_finding *x, hw_diags *d, const lines *L)
 	}
 }
 
-/* Makes x->file repository-relative; 0 when it lies outside the root. */
-static int relativize(hw_finding *x, const char *root)
+/*
+ * Removes the "." and "NAME/.." segments and repeated slashes of an
+ * absolute path, in place; ".." above "/" stays at "/". Lexical: a symbolic
+ * link followed by ".." is resolved by hw_sast_place's realpath instead.
+ */
+static void normalize(char *p)
+{
+	const char *s = p;
+	size_t o = 0; /* the output, p[0..o), never ahead of s */
+
+	while (*s) {
+		const char *e;
+		size_t n;
+
+		while (*s == '/')
+			s++;
+		e = s + strcspn(s, "/");
+		n = (size_t)(e - s);
+		if (n == 2 && s[0] == '.' && s[1] == '.') {
+			while (o > 0 && p[--o] != '/')
+				;
+		} else if (n && !(n == 1 && s[0] == '.')) {
+			p[o++] = '/';
+			memmove(p + o, s, n);
+			o += n;
+		}
+		s = e;
+	}
+	if (!o)
+		p[o++] = '/';
+	p[o] = '\0';
+}
+
+/* path relative to root when it lies strictly inside it, else NULL. */
+static const char *under(const char *path, const char *root)
 {
 	size_t rl = strlen(root);
-	const char *p = x->file;
-	char *rel;
 
-	if (p[0] == '/') {
-		if (strncmp(p, root, rl) || p[rl] != '/')
-			return 0;
-		p += rl + 1;
+	if (rl == 1 && root[0] == '/')
+		return path[1] ? path + 1 : NULL;
+	if (strncmp(path, root, rl) || path[rl] != '/' || !path[rl + 1])
+		return NULL;
+	return path + rl + 1;
+}
+
+/* Implements: FR-SAST-002 */
+char *hw_sast_place(const char *path, const char *root, int *inside)
+{
+	char *abs, *out;
+	const char *rel, *base;
+	char real[PATH_MAX], real_root[PATH_MAX];
+
+	if (!strncmp(path, "file://", 7))
+		path += 7;
+	abs = path[0] == '/' ? hw_strdup(path) : hw_path_join(root, path);
+	if (!abs)
+		return NULL;
+	normalize(abs);
+	rel = under(abs, root);
+	/* a path through a symbolic link, or a root reached through one */
+	if (!rel && realpath(abs, real) && realpath(root, real_root))
+		rel = under(real, real_root);
+	*inside = rel != NULL;
+	base = strrchr(abs, '/') + 1;
+	out = rel ? hw_strdup(rel)
+		  : hw_path_join("<outside>", *base ? base : "unnamed");
+	free(abs);
+	return out;
+}
+
+/* A character that may end a path inside a message. */
+static int path_end(char c)
+{
+	return !c || isspace((unsigned char)c) || strchr(":'\"`,;()[]<>", c);
+}
+
+/*
+ * Absolute paths in messages and notes (gcc's analyzer path names every
+ * file it went through): a token that starts with '/' after a blank, a
+ * quote, a bracket, ':' or '=' and has two segments at least.
+ */
+int hw_sast_scrub(char **text, const char *root)
+{
+	const char *s = *text;
+	hw_buf b;
+	int changed = 0;
+
+	hw_buf_init(&b, 0);
+	for (size_t i = 0; s[i];) {
+		size_t n = 0;
+
+		if (s[i] == '/' && (!i || strchr(" \t\n'\"`([<:=", s[i - 1])) &&
+		    (isalnum((unsigned char)s[i + 1]) || strchr("._-", s[i + 1])))
+			while (!path_end(s[i + n]))
+				n++;
+		if (n && memchr(s + i + 1, '/', n - 1)) {
+			char *tok = hw_strndup(s + i, n), *pub = NULL;
+			int in;
+
+			if (tok)
+				pub = hw_sast_place(tok, root, &in);
+			free(tok);
+			if (!pub) {
+				hw_buf_free(&b);
+				return hw_error_set(HW_ENOMEM, NULL, 0, 0,
+						    "out of memory");
+			}
+			hw_buf_append(&b, pub, strlen(pub));
+			free(pub);
+			i += n;
+			changed = 1;
+			continue;
+		}
+		hw_buf_append(&b, s + i, 1);
+		i++;
 	}
-	while (!strncmp(p, "./", 2))
-		p += 2;
-	if (!strncmp(p, "../", 3) || strstr(p, "/../") || !*p)
-		return 0;
-	if (p == x->file)
-		return 1; /* relative and clean already */
-	rel = hw_strdup(p);
-	if (!rel)
-		return 0;
-	free(x->file);
-	x->file = rel;
-	return 1;
+	if (changed) {
+		char *t = hw_strndup(b.data ? b.data : "", b.len);
+
+		if (!t) {
+			hw_buf_free(&b);
+			return hw_error_set(HW_ENOMEM, NULL, 0, 0,
+					    "out of memory");
+		}
+		free(*text);
+		*text = t;
+	}
+	hw_buf_free(&b);
+	return HW_OK;
 }
 
 /* Implements: FR-SAST-002 */
@@ -236,7 +341,8 @@ static void resolve_file(hw_diags *d, hw_finding **v, size_t n, int inside,
 	} else if (!inside) {
 		hw_diags_add(d, HW_DIAG_WARNING, first->file, 0, 0,
 			     "%zu finding%s in a file outside the repository "
-			     "(kept, not mapped to FRs)",
+			     "(kept, not mapped to FRs; its path is not "
+			     "published)",
 			     n, n == 1 ? "" : "s");
 	} else if (!(full = hw_path_join(root, first->file)) ||
 		   hw_file_read(&b, full, SOURCE_MAX_BYTES)) {
@@ -318,7 +424,7 @@ int hw_sast_resolve(hw_findings *f, hw_diags *d, const char *root)
 {
 	char rootbuf[PATH_MAX];
 	hw_finding **v;
-	int *inside;
+	int *inside, err = HW_OK;
 
 	if (!f->n)
 		return HW_OK;
@@ -335,9 +441,27 @@ int hw_sast_resolve(hw_findings *f, hw_diags *d, const char *root)
 		free(inside);
 		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
 	}
-	for (size_t i = 0; i < f->n; i++) {
-		v[i] = &f->items[i];
-		inside[i] = !*f->items[i].file || relativize(&f->items[i], root);
+	for (size_t i = 0; i < f->n && !err; i++) {
+		hw_finding *x = &f->items[i];
+		char *pub = NULL;
+
+		v[i] = x;
+		inside[i] = 1;
+		if (*x->file && !(pub = hw_sast_place(x->file, root, &inside[i])))
+			err = hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+		if (pub) {
+			free(x->file);
+			x->file = pub;
+		}
+		if (!err)
+			err = hw_sast_scrub(&x->message, root);
+		if (!err)
+			err = hw_sast_scrub(&x->notes, root);
+	}
+	if (err) {
+		free(v);
+		free(inside);
+		return err;
 	}
 	qsort(v, f->n, sizeof(*v), hw_finding_cmp_place);
 	for (size_t i = 0, j; i < f->n; i = j) {

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
@@ -25,12 +26,15 @@ typedef struct job {
 	char **argv;     /* owned, NULL-terminated */
 	char *out, *err; /* stdout and stderr files */
 	char *report;    /* the file to import afterwards */
-	const char *unit;
+	const char *unit; /* repository-relative; NULL: the whole scope */
 	pid_t pid;
+	int status;       /* as waitpid gave it */
 } job;
 
 typedef struct unit {
-	char *file, *command;
+	char *file;    /* as the tools are given it: absolute */
+	char *rel;     /* repository-relative, for scope and messages */
+	char *command;
 } unit;
 
 static void job_free(job *j)
@@ -85,39 +89,89 @@ static char *numbered(const char *dir, const char *name, size_t i,
 	return cat3(dir, mid, "");
 }
 
-static int load_units(unit **out, size_t *n, const char *db)
+/* Whether rel is in the scope: one of scope's globs, none of exclude's. */
+static int in_scope(const char *rel, char *const *scope, char *const *exclude)
+{
+	int in = 0;
+
+	for (size_t i = 0; scope && scope[i] && !in; i++)
+		in = hw_glob_match(scope[i], rel);
+	for (size_t i = 0; exclude && exclude[i] && in; i++)
+		in = !hw_glob_match(exclude[i], rel);
+	return in;
+}
+
+/*
+ * The units of the compilation database db in the scope, one entry per
+ * file (the first; a file compiled twice, or a source that tests include,
+ * is analyzed once), each with its absolute path for the tools and its
+ * repository-relative one; their entries also go to *kept, the database
+ * the tools are given.
+ */
+/* Implements: FR-SAST-005 */
+static int load_units(unit **out, size_t *n, cJSON **kept, const char *db,
+		      char *const *scope, char *const *exclude)
 {
 	cJSON *root = NULL;
 	const cJSON *e;
+	char cwd[PATH_MAX];
+	size_t entry = 0;
 	int err = hw_json_load(&root, db, (size_t)64 << 20);
 
 	*out = NULL;
 	*n = 0;
+	*kept = NULL;
 	if (err)
 		return err;
+	if (!getcwd(cwd, sizeof(cwd))) {
+		cJSON_Delete(root);
+		return hw_error_set(HW_EIO, NULL, 0, 0,
+				    "cannot read the working directory");
+	}
 	if (!cJSON_IsArray(root)) {
 		cJSON_Delete(root);
 		return hw_error_set(HW_EINVAL, db, 1, 0,
 				    "a compilation database is a JSON array");
 	}
 	*out = calloc((size_t)cJSON_GetArraySize(root) + 1, sizeof(**out));
-	if (!*out) {
+	*kept = cJSON_CreateArray();
+	if (!*out || !*kept) {
 		cJSON_Delete(root);
 		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
 	}
 	cJSON_ArrayForEach(e, root) {
-		const cJSON *f = cJSON_GetObjectItemCaseSensitive(e, "file");
-		const cJSON *c = cJSON_GetObjectItemCaseSensitive(e, "command");
+		const char *f = hw_json_str(e, "file"), *c = hw_json_str(e, "command"),
+			   *dir = hw_json_str(e, "directory");
+		char *abs, *rel;
+		int inside = 0, seen = 0;
 
-		if (!cJSON_IsString(f) || !cJSON_IsString(c)) {
+		entry++;
+		if (!f || !c) {
 			err = hw_error_set(HW_EINVAL, db, 1, 0,
 					   "entry %zu has no \"file\" and "
 					   "\"command\" strings",
-					   *n + 1);
+					   entry);
 			break;
 		}
-		(*out)[*n].file = hw_strdup(f->valuestring);
-		(*out)[(*n)++].command = hw_strdup(c->valuestring);
+		/* a relative "file" is relative to its "directory" */
+		abs = f[0] == '/' || !dir ? hw_strdup(f) : hw_path_join(dir, f);
+		rel = abs ? hw_sast_place(abs, cwd, &inside) : NULL;
+		if (!rel) {
+			free(abs);
+			err = hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+			break;
+		}
+		for (size_t i = 0; i < *n && !seen; i++)
+			seen = !strcmp((*out)[i].rel, rel);
+		if (!inside || seen || !in_scope(rel, scope, exclude)) {
+			free(abs);
+			free(rel);
+			continue;
+		}
+		(*out)[*n].file = abs;
+		(*out)[*n].rel = rel;
+		(*out)[(*n)++].command = hw_strdup(c);
+		cJSON_AddItemToArray(*kept, cJSON_Duplicate(e, 1));
 	}
 	cJSON_Delete(root);
 	return err;
@@ -173,6 +227,17 @@ static int spawn(job *j, int *not_found)
 	return HW_OK;
 }
 
+/* Whether word occurs in s[0..n). */
+static int has(const char *s, size_t n, const char *word)
+{
+	size_t k = strlen(word);
+
+	for (size_t j = 0; j + k <= n; j++)
+		if (!memcmp(s + j, word, k))
+			return 1;
+	return 0;
+}
+
 /* clang-tidy's and cppcheck's normal chatter on stderr. */
 static int benign(const char *line, size_t n)
 {
@@ -180,13 +245,9 @@ static int benign(const char *line, size_t n)
 		"warnings generated.", "warning generated.", "Suppressed ",
 		"Use -header-filter", "Use -system-headers", NULL};
 
-	for (int i = 0; ok[i]; i++) {
-		size_t k = strlen(ok[i]);
-
-		for (size_t j = 0; j + k <= n; j++)
-			if (!memcmp(line + j, ok[i], k))
-				return 1;
-	}
+	for (int i = 0; ok[i]; i++)
+		if (has(line, n, ok[i]))
+			return 1;
 	return n == 0;
 }
 
@@ -229,15 +290,144 @@ static void judge(job *j, hw_diags *d, const char *tool, int status)
 	hw_buf_free(&e);
 }
 
-/* Runs the jobs, `jobs` at a time; then imports their reports. */
+/* The first "KIND: message" of an error in a gcc JSON line, or NULL. */
+static char *gcc_error(const char *line, size_t n)
+{
+	cJSON *root = NULL;
+	const cJSON *e;
+	char *s = NULL;
+
+	if (hw_json_parse(&root, "gcc", line, n)) {
+		hw_error_clear();
+		return NULL;
+	}
+	cJSON_ArrayForEach(e, root) {
+		const char *kind = hw_json_str(e, "kind"),
+			   *msg = hw_json_str(e, "message");
+		hw_buf b;
+
+		if (!kind || !msg || !strstr(kind, "error"))
+			continue;
+		hw_buf_init(&b, 0);
+		hw_buf_printf(&b, "%s: %s", kind, msg);
+		s = b.data ? hw_strdup(b.data) : NULL;
+		hw_buf_free(&b);
+		break;
+	}
+	cJSON_Delete(root);
+	return s;
+}
+
+/* The first line of path that says "error:" (or a gcc JSON error). */
+static char *first_error(const char *path)
+{
+	hw_buf b;
+	char *s = NULL;
+
+	hw_buf_init(&b, (size_t)16 << 20);
+	if (hw_file_read(&b, path, (size_t)16 << 20)) {
+		hw_error_clear();
+		hw_buf_free(&b);
+		return NULL;
+	}
+	for (size_t i = 0; i < b.len && !s;) {
+		const char *p = b.data + i, *nl = memchr(p, '\n', b.len - i);
+		size_t n = nl ? (size_t)(nl - p) : b.len - i;
+
+		i += n + 1;
+		if (n && p[0] == '[')
+			s = gcc_error(p, n);
+		else if (has(p, n, "error:"))
+			s = hw_strndup(p, n > 300 ? 300 : n);
+	}
+	hw_buf_free(&b);
+	return s;
+}
+
+/*
+ * Why job j failed, or NULL when it did not: killed by a signal, no
+ * report, clang-tidy's "Error while processing" (a unit it could not
+ * compile; its exit status is 1 for findings-as-errors too), any other
+ * tool's nonzero exit (gcc: the unit did not compile).
+ */
+static char *failure_of(const job *j, const char *tool, const char *root)
+{
+	hw_buf b;
+	char *why = NULL, *detail;
+	int failed = 0;
+
+	hw_buf_init(&b, 0);
+	if (WIFSIGNALED(j->status))
+		failed = hw_buf_printf(&b, "killed by signal %d",
+				       WTERMSIG(j->status)) == HW_OK;
+	else if (!hw_path_exists(j->report))
+		failed = hw_buf_printf(&b, "wrote no report") == HW_OK;
+	else if (!strcmp(tool, "clang-tidy")) {
+		hw_buf e;
+
+		hw_buf_init(&e, (size_t)1 << 20);
+		if (hw_file_read(&e, j->err, (size_t)1 << 20))
+			hw_error_clear();
+		else if (has(e.data ? e.data : "", e.len, "Error while processing"))
+			failed = hw_buf_printf(&b, "could not compile the "
+						   "unit") == HW_OK;
+		hw_buf_free(&e);
+	} else if (WEXITSTATUS(j->status))
+		failed = hw_buf_printf(&b, "exit status %d",
+				       WEXITSTATUS(j->status)) == HW_OK;
+	if (failed) {
+		detail = first_error(j->out);
+		if (!detail)
+			detail = first_error(j->err);
+		if (detail)
+			hw_buf_printf(&b, ": %s", detail);
+		free(detail);
+		why = b.data ? hw_strdup(b.data) : NULL;
+		if (why && hw_sast_scrub(&why, root)) {
+			free(why);
+			why = NULL;
+		}
+	}
+	hw_buf_free(&b);
+	return why;
+}
+
+/* Adds why where (a unit; "": the whole scope) failed to r; takes why. */
+static int add_failure(hw_sast_run_stats *r, const char *where, char *why)
+{
+	hw_sast_failure *v =
+		realloc(r->failures, (r->nfailures + 1) * sizeof(*v));
+
+	if (v)
+		r->failures = v;
+	if (!v || !(v[r->nfailures].unit = hw_strdup(where))) {
+		free(why);
+		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	}
+	v[r->nfailures++].message = why;
+	return HW_OK;
+}
+
+/*
+ * Runs the jobs, `jobs` at a time; then imports the reports of those that
+ * did not fail (a failed unit's report is partial) and counts the failures
+ * in r.
+ */
 static int run_all(hw_findings *f, hw_diags *d, const char *tool, job *v,
-		   size_t n, int jobs, int *not_found)
+		   size_t n, int jobs, int *not_found, hw_sast_run_stats *r,
+		   const char *root)
 {
 	size_t next = 0, running = 0;
 	int err = HW_OK;
 
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		char *failed = cat3(v[i].report, ".failed", "");
+
 		unlink(v[i].report); /* a stale report must not pass for new */
+		if (failed)
+			unlink(failed);
+		free(failed);
+	}
 
 	while ((next < n && !err) || running) {
 		int status;
@@ -259,6 +449,7 @@ static int run_all(hw_findings *f, hw_diags *d, const char *tool, job *v,
 		for (size_t i = 0; i < next; i++)
 			if (v[i].pid == pid) {
 				judge(&v[i], d, tool, status);
+				v[i].status = status;
 				v[i].pid = 0;
 				running--;
 			}
@@ -268,29 +459,82 @@ static int run_all(hw_findings *f, hw_diags *d, const char *tool, job *v,
 				    "%s is not installed (ci/deps.sh installs "
 				    "it)",
 				    tool);
-	for (size_t i = 0; i < n && !err; i++)
-		if (hw_path_exists(v[i].report))
-			err = hw_sast_import(f, d, v[i].report);
-		else
-			hw_diags_add(d, HW_DIAG_WARNING, v[i].report, 0, 0,
-				     "%s wrote no report", tool);
+	for (size_t i = 0; i < n && !err; i++) {
+		char *why = failure_of(&v[i], tool, root);
+
+		if (why) {
+			/* a failed unit's report is partial, kept apart from
+			 * those that are imported again (REPORT.failed) */
+			char *kept = cat3(v[i].report, ".failed", "");
+
+			if (kept && hw_path_exists(v[i].report))
+				rename(v[i].report, kept);
+			free(kept);
+			/* the one run over the whole scope fails every unit */
+			r->failed += v[i].unit ? 1 : r->units;
+			err = add_failure(r, v[i].unit ? v[i].unit : "", why);
+			continue;
+		}
+		err = hw_sast_import(f, d, v[i].report);
+	}
 	return err;
+}
+
+/* Writes run as DIR/run-TOOL.json, read back by --import. */
+static int write_run(const char *dir, const hw_sast_run_stats *run)
+{
+	char *path = cat3(dir, "/run-", run->tool);
+	char *full = path ? cat3(path, ".json", "") : NULL;
+	hw_buf b;
+	int err;
+
+	hw_buf_init(&b, 0);
+	err = !full ? hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory")
+		    : hw_sast_run_json(&b, run);
+	if (!err)
+		err = hw_file_write_atomic(full, b.data, b.len);
+	hw_buf_free(&b);
+	free(path);
+	free(full);
+	return err;
+}
+
+/* Adds an empty run of tool over units to f; NULL when out of memory. */
+static hw_sast_run_stats *new_run(hw_findings *f, const char *tool,
+				  size_t units)
+{
+	hw_sast_run_stats *v =
+		realloc(f->runs, (f->nruns + 1) * sizeof(*v));
+
+	if (!v)
+		return NULL;
+	f->runs = v;
+	v += f->nruns++;
+	memset(v, 0, sizeof(*v));
+	snprintf(v->tool, sizeof(v->tool), "%s", tool);
+	v->units = units;
+	return v;
 }
 
 /* Implements: FR-SAST-005 */
 int hw_sast_run(hw_findings *f, hw_diags *d, const char *tool,
-		const char *build, int jobs, int *not_installed)
+		const char *build, char *const *scope, char *const *exclude,
+		int jobs, int *not_installed)
 {
 	char *db = hw_path_join(build, "compile_commands.json");
 	char *dir = hw_path_join(build, "sast/run");
+	char *own = dir ? hw_path_join(dir, "compile_commands.json") : NULL;
 	unit *u = NULL;
 	size_t nu = 0, nj = 0;
 	job *v = NULL;
-	char jobarg[32];
+	cJSON *kept = NULL;
+	char *text = NULL;
+	hw_sast_run_stats *run;
+	char jobarg[32], cwd[PATH_MAX];
 	int err;
 
 	*not_installed = 0;
-	if (!db || !dir) {
+	if (!db || !dir || !own) {
 		err = hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
 		goto out;
 	}
@@ -308,7 +552,27 @@ int hw_sast_run(hw_findings *f, hw_diags *d, const char *tool,
 				   "first)");
 		goto out;
 	}
-	if ((err = load_units(&u, &nu, db)) || (err = hw_mkdir_p(dir)))
+	if (!getcwd(cwd, sizeof(cwd))) {
+		err = hw_error_set(HW_EIO, NULL, 0, 0,
+				   "cannot read the working directory");
+		goto out;
+	}
+	if ((err = load_units(&u, &nu, &kept, db, scope, exclude)) ||
+	    (err = hw_mkdir_p(dir)))
+		goto out;
+	if (!nu) {
+		err = hw_error_set(HW_EINVAL, db, 1, 0,
+				   "no unit of the compilation database is in "
+				   "the SAST scope (the config's \"sources\", "
+				   "or \"sast\": {\"scope\": [...]}, minus "
+				   "\"exclude\")");
+		goto out;
+	}
+	/* the tools read the units in scope, one entry a file */
+	text = cJSON_Print(kept);
+	err = text ? hw_file_write_atomic(own, text, strlen(text))
+		   : hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	if (err)
 		goto out;
 	v = calloc(nu + 1, sizeof(*v));
 	if (!v) {
@@ -317,7 +581,7 @@ int hw_sast_run(hw_findings *f, hw_diags *d, const char *tool,
 	}
 	snprintf(jobarg, sizeof(jobarg), "-j%d", jobs);
 	if (!strcmp(tool, "cppcheck")) {
-		char *proj = cat3("--project=", db, "");
+		char *proj = cat3("--project=", own, "");
 		char *xml = cat3(dir, "/cppcheck.xml", "");
 		char *of = xml ? cat3("--output-file=", xml, "") : NULL;
 
@@ -344,22 +608,28 @@ int hw_sast_run(hw_findings *f, hw_diags *d, const char *tool,
 		v[0].err = cat3(dir, "/flawfinder.log", "");
 		v[0].report = cat3(dir, "/flawfinder.sarif", "");
 		nj = 1;
-	} else if (!strcmp(tool, "clang-tidy") || !strcmp(tool, "gcc")) {
+	} else {
 		int gcc = tool[0] == 'g';
 
 		for (size_t i = 0; i < nu; i++, nj++) {
 			char *cmd = gcc ? gcc_command(&u[i]) : NULL;
 
+			/* clang-tidy: the database's gcc-only warning
+			 * options and -Werror must not stop clang */
 			v[nj].argv = gcc ? argv_of("sh", "-c", cmd ? cmd : "false",
 						   NULL)
-					 : argv_of("clang-tidy", "-p", build,
-						   "--quiet", u[i].file, NULL);
+					 : argv_of("clang-tidy", "-p", dir,
+						   "--quiet",
+						   "--extra-arg=-Wno-unknown-"
+						   "warning-option",
+						   "--extra-arg=-Wno-error",
+						   u[i].file, NULL);
 			free(cmd);
 			v[nj].out = numbered(dir, tool, i, gcc ? "out" : "txt");
 			v[nj].err = numbered(dir, tool, i, gcc ? "json" : "log");
 			v[nj].report = hw_strdup(gcc ? v[nj].err ? v[nj].err : ""
 						     : v[nj].out ? v[nj].out : "");
-			v[nj].unit = u[i].file;
+			v[nj].unit = u[i].rel;
 		}
 	}
 	for (size_t i = 0; i < nj; i++)
@@ -368,17 +638,30 @@ int hw_sast_run(hw_findings *f, hw_diags *d, const char *tool,
 					   "out of memory");
 			goto out;
 		}
-	err = run_all(f, d, tool, v, nj, jobs < 1 ? 1 : jobs, not_installed);
+	if (!(run = new_run(f, tool, nu))) {
+		err = hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+		goto out;
+	}
+	err = run_all(f, d, tool, v, nj, jobs < 1 ? 1 : jobs, not_installed,
+		      run, cwd);
+	if (*not_installed)
+		f->nruns--; /* not run: no units analyzed nor failed */
+	else if (!err)
+		err = write_run(dir, &f->runs[f->nruns - 1]);
 out:
 	for (size_t i = 0; v && i < nj; i++)
 		job_free(&v[i]);
 	free(v);
 	for (size_t i = 0; i < nu; i++) {
 		free(u[i].file);
+		free(u[i].rel);
 		free(u[i].command);
 	}
 	free(u);
+	cJSON_Delete(kept);
+	cJSON_free(text);
 	free(db);
 	free(dir);
+	free(own);
 	return err;
 }

@@ -40,10 +40,32 @@ typedef struct hw_finding {
 	int in_baseline;
 } hw_finding;
 
+/* One unit (or one whole-project run) an analyzer failed on. */
+typedef struct hw_sast_failure {
+	char *unit;    /* repository-relative, or "<outside>/NAME" */
+	char *message; /* why: exit status, the first error line of its output */
+} hw_sast_failure;
+
+/* One analyzer's run (specs/sast.md, "Failed units"). */
+typedef struct hw_sast_run_stats {
+	char tool[24];
+	size_t units;              /* the units it was given */
+	size_t failed;             /* the units it failed on */
+	hw_sast_failure *failures; /* why; one with unit "" when a run over
+				      the whole scope failed */
+	size_t nfailures;
+} hw_sast_run_stats;
+
 typedef struct hw_findings {
 	hw_finding *items;
 	size_t n, cap;
+	hw_sast_run_stats *runs; /* the analyzers run, or read from a
+				    hwledger.sast-run/1 file */
+	size_t nruns;
 } hw_findings;
+
+#define HW_SAST_RUN_SCHEMA "hwledger.sast-run/1"
+#define HW_SAST_OUTSIDE "<outside>/"
 
 void hw_findings_free(hw_findings *f);
 const char *hw_severity_name(hw_severity s);
@@ -60,17 +82,36 @@ int hw_sast_import_text(hw_findings *f, hw_diags *diags, const char *file,
  */
 int hw_sast_resolve(hw_findings *f, hw_diags *diags, const char *root);
 
+/*
+ * The path as it may be published: repository-relative (lexically
+ * normalized, then through realpath where the file exists) with *inside
+ * set, or "<outside>/NAME" (the absolute path of this machine is never
+ * published). NULL when out of memory.
+ */
+char *hw_sast_place(const char *path, const char *root, int *inside);
+/* Rewrites the absolute paths in *text the same way. */
+int hw_sast_scrub(char **text, const char *root);
+
 /* qsort order of hw_finding pointers: file, line, then report order. */
 int hw_finding_cmp_place(const void *a, const void *b);
 
 /*
  * Runs one analyzer ("cppcheck", "clang-tidy", "flawfinder", "gcc") over
- * build/compile_commands.json, jobs processes at a time, reports under
- * build/sast/run/, and imports them. A tool that is not installed is
- * HW_EIO with *not_installed set.
+ * the units of build/compile_commands.json in the scope (globs, minus
+ * exclude; one entry per file), jobs processes at a time, reports under
+ * build/sast/run/, and imports them; adds its run to f->runs and writes it
+ * to build/sast/run/run-TOOL.json. A tool that is not installed is HW_EIO
+ * with *not_installed set.
  */
 int hw_sast_run(hw_findings *f, hw_diags *diags, const char *tool,
-		const char *build, int jobs, int *not_installed);
+		const char *build, char *const *scope, char *const *exclude,
+		int jobs, int *not_installed);
+
+/* A run that failed on more than a small share of its units (any unit
+ * of fewer than 10, more than 10 % of more): the analysis is incomplete. */
+int hw_sast_run_incomplete(const hw_sast_run_stats *r);
+/* One run as a hwledger.sast-run/1 document. */
+int hw_sast_run_json(hw_buf *out, const hw_sast_run_stats *r);
 
 /* Baseline: the fingerprints of accepted findings. */
 int hw_sast_baseline_apply(hw_findings *f, const char *path);
@@ -79,6 +120,7 @@ int hw_sast_baseline_write(const hw_findings *f, const char *path);
 /* Open findings that fail the gate: not suppressed, not in the baseline,
  * not a duplicate in a group, not a note. */
 size_t hw_sast_new_count(const hw_findings *f);
+int hw_sast_is_new(const hw_findings *f, size_t i);
 size_t hw_sast_suppressed_count(const hw_findings *f);
 
 /* With spill set, output goes there as it is made; out keeps the tail. */

@@ -192,6 +192,21 @@ static int apply_config(hw_config *c, const cJSON *root, const char *text,
 					"\"orphan_tests\" must be \"named\" "
 					"or \"run\"");
 			c->orphans_run = !strcmp(v, "run");
+		} else if (strcmp(k, "sast") == 0) {
+			const cJSON *scope =
+				cJSON_GetObjectItemCaseSensitive(item, "scope");
+
+			/* the files hwledger sast analyzes (specs/sast.md) */
+			if (!cJSON_IsObject(item) || !is_string_array(scope) ||
+			    cJSON_GetArraySize(item) != 1)
+				return hw_error_set(
+					HW_EINVAL, HW_CONFIG_PATH, line, 0,
+					"\"sast\" must be {\"scope\": [globs]}");
+			hw_strv_free(c->sast_scope);
+			c->sast_scope = strv_from_json(scope);
+			if (!c->sast_scope)
+				return hw_error_set(HW_ENOMEM, NULL, 0, 0,
+						    "out of memory");
 		} else if (strcmp(k, "max_file_bytes") == 0) {
 			double v = cJSON_GetNumberValue(item);
 
@@ -256,5 +271,6 @@ void hw_config_free(hw_config *c)
 	hw_strv_free(c->exclude);
 	hw_strv_free(c->vendored);
 	hw_strv_free(c->test_functions);
+	hw_strv_free(c->sast_scope);
 	memset(c, 0, sizeof(*c));
 }

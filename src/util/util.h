@@ -435,6 +435,7 @@ typedef struct hw_config {
 				 * default test_* */
 	int orphans_run;        /* "orphan_tests": "run": only a function a
 				 * result names is an orphan, not every name */
+	char **sast_scope;      /* "sast": {"scope": [...]}; NULL: the sources */
 	size_t max_file_bytes;  /* cap on every input file; default 4 MiB */
 	int from_file;          /* 1 when read from HW_CONFIG_PATH */
 } hw_config;

@@ -9,6 +9,7 @@
 #include "sast/sast.h"
 
 #include <cJSON.h>
+#include <sys/stat.h>
 
 static const char *demo_c =
 	"#include <string.h>\n"                       /* 1 */
@@ -303,12 +304,95 @@ static void test_outside_missing_and_past_the_end_are_warnings(void **state)
 	assert_int_equal(f.n, 4); /* every finding kept */
 	assert_int_equal(d.errors, 0);
 	assert_int_equal(d.warnings, 4);
-	assert_string_equal(find_rule(&f, "a")->file, "/etc/passwd");
-	assert_string_equal(find_rule(&f, "b")->file, "../../escape.c");
+	/* kept, under a placeholder: the machine's paths are not published */
+	assert_string_equal(find_rule(&f, "a")->file, "<outside>/passwd");
+	assert_string_equal(find_rule(&f, "b")->file, "<outside>/escape.c");
 	for (size_t i = 0; i < f.n; i++)
 		assert_int_equal(strlen(f.items[i].fingerprint), 32);
 	hw_findings_free(&f);
 	hw_diags_free(&d);
+}
+
+/* a + b, freed by expect_place */
+static char *at(const char *a, const char *b)
+{
+	char *s = malloc(strlen(a) + strlen(b) + 1);
+
+	assert_non_null(s);
+	strcpy(s, a);
+	return strcat(s, b);
+}
+
+/* Takes path. */
+static void expect_place(const char *root, char *path, const char *want,
+			 int want_inside)
+{
+	int inside = -1;
+	char *got = hw_sast_place(path, root, &inside);
+
+	assert_non_null(got);
+	assert_string_equal(got, want);
+	assert_int_equal(inside, want_inside);
+	free(got);
+	free(path);
+}
+
+/* Verifies: FR-SAST-002 */
+static void test_paths_are_normalized_and_never_published_absolute(void **state)
+{
+	const char *root = *state;
+	char *uri = at("file://", root), *sub = at(root, "/sub"),
+	     *alias = at(root, "/alias"), *text;
+
+	/* gcc's path to a source a test includes as "../lib.c" */
+	expect_place(root, at(root, "/tests/../lib.c"), "lib.c", 1);
+	expect_place(root, at(uri, "/a//b/./c.c"), "a/b/c.c", 1);
+	expect_place(root, at("./src/../src/x.c", ""), "src/x.c", 1);
+	expect_place(root, at("tests/../../x.c", ""), "<outside>/x.c", 0);
+	expect_place(root, at(root, "/../other/y.h"), "<outside>/y.h", 0);
+	expect_place(root, at("/usr/include/stdio.h", ""), "<outside>/stdio.h",
+		     0);
+	/* a root reached through a symbolic link: realpath decides */
+	assert_int_equal(mkdir("sub", 0755), 0);
+	hw_test_write("sub/f.c", "int f;\n", 7);
+	assert_int_equal(symlink(sub, alias), 0);
+	expect_place(alias, at(root, "/sub/f.c"), "f.c", 1);
+	expect_place(alias, at(root, "/sub/none.c"), "<outside>/none.c", 0);
+	free(uri);
+	free(sub);
+	free(alias);
+
+	/* messages and notes: absolute paths rewritten, nothing else */
+	text = malloc(8192);
+	assert_non_null(text);
+	snprintf(text, 8192,
+		 "path: %s/tests/../lib.c:5: allocated; in /usr/include/x.h:"
+		 " a / b, x/y, //c, (%s/src/k.c)",
+		 root, root);
+	assert_int_equal(hw_sast_scrub(&text, root), HW_OK);
+	assert_string_equal(text, "path: lib.c:5: allocated; in "
+				  "<outside>/x.h: a / b, x/y, //c, (src/k.c)");
+	free(text);
+}
+
+/* Verifies: FR-SAST-005 */
+static void test_a_run_is_incomplete_above_a_small_share_of_failed_units(
+	void **state)
+{
+	hw_sast_run_stats r = {.tool = "gcc"};
+	static const size_t cases[][3] = {
+		/* units, failed, incomplete */
+		{1, 0, 0},  {1, 1, 1},  {9, 1, 1},   {10, 1, 0},
+		{20, 2, 0}, {20, 3, 1}, {27, 26, 1}, {100, 10, 0},
+		{100, 11, 1},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		r.units = cases[i][0];
+		r.failed = cases[i][1];
+		assert_int_equal(hw_sast_run_incomplete(&r), (int)cases[i][2]);
+	}
 }
 
 /* Verifies: FR-SAST-004 */
@@ -419,6 +503,9 @@ int main(void)
 		hw_tmp_test(test_resolve_functions_frs_suppressions_and_groups),
 		hw_tmp_test(test_fingerprint_survives_unrelated_line_moves),
 		hw_tmp_test(test_outside_missing_and_past_the_end_are_warnings),
+		hw_tmp_test(test_paths_are_normalized_and_never_published_absolute),
+		cmocka_unit_test(
+			test_a_run_is_incomplete_above_a_small_share_of_failed_units),
 		hw_tmp_test(test_baseline_round_trip_and_bad_baselines),
 		hw_tmp_test(test_sarif_has_a_run_per_tool_and_consistent_rules),
 	};
