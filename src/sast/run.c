@@ -140,8 +140,7 @@ static int load_units(unit **out, size_t *n, cJSON **kept, const char *db,
 		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
 	}
 	cJSON_ArrayForEach(e, root) {
-		const char *f = hw_json_str(e, "file"), *c = hw_json_str(e, "command"),
-			   *dir = hw_json_str(e, "directory");
+		const char *f = hw_json_str(e, "file"), *c = hw_json_str(e, "command");
 		char *abs, *rel;
 		int inside = 0, seen = 0;
 
@@ -153,8 +152,11 @@ static int load_units(unit **out, size_t *n, cJSON **kept, const char *db,
 					   entry);
 			break;
 		}
-		/* a relative "file" is relative to its "directory" */
-		abs = f[0] == '/' || !dir ? hw_strdup(f) : hw_path_join(dir, f);
+		/* the tools run from the repository root (gcc's command
+		 * too), so a relative "file" is taken against the root, as
+		 * before: a database copied with build/ from another
+		 * checkout still names this checkout's files */
+		abs = f[0] == '/' ? hw_strdup(f) : hw_path_join(cwd, f);
 		rel = abs ? hw_sast_place(abs, cwd, &inside) : NULL;
 		if (!rel) {
 			free(abs);
