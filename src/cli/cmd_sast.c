@@ -123,32 +123,39 @@ static void run_failed(hw_diags *d, const hw_sast_run_stats *r, int error)
 static void say_new(const hw_findings *f, size_t n)
 {
 	const hw_finding *first = NULL;
+	const char *tool[8];  /* the first tools with a new finding */
+	size_t count[8], ntools = 0, other = 0;
 
-	fprintf(stderr, "hwledger: sast fails: %zu new finding%s (", n,
-		n == 1 ? "" : "s");
-	for (size_t i = 0, shown = 0; i < f->n; i++) {
+	for (size_t i = 0; i < f->n; i++) {
 		const hw_finding *x = &f->items[i];
-		size_t k, c = 0;
+		size_t k = 0;
 
 		if (!hw_sast_is_new(f, i))
 			continue;
 		if (!first || hw_finding_cmp_place(&x, &first) < 0)
 			first = x;
-		for (k = 0; k < i && (!hw_sast_is_new(f, k) ||
-				      strcmp(f->items[k].tool, x->tool));
-		     k++)
-			;
-		if (k < i)
-			continue; /* its tool is counted already */
-		for (k = i; k < f->n; k++)
-			c += hw_sast_is_new(f, k) &&
-			     !strcmp(f->items[k].tool, x->tool);
-		fprintf(stderr, "%s%s %zu", shown++ ? ", " : "", x->tool, c);
+		while (k < ntools && strcmp(tool[k], x->tool) != 0)
+			k++;
+		if (k == ntools && ntools < 8) {
+			tool[ntools] = x->tool;
+			count[ntools++] = 0;
+		}
+		if (k < ntools)
+			count[k]++;
+		else
+			other++;
 	}
+	if (!first)
+		return;
+	fprintf(stderr, "hwledger: sast fails: %zu new finding%s (", n,
+		n == 1 ? "" : "s");
+	for (size_t k = 0; k < ntools; k++)
+		fprintf(stderr, "%s%s %zu", k ? ", " : "", tool[k], count[k]);
+	if (other)
+		fprintf(stderr, ", other tools %zu", other);
 	fprintf(stderr, "), the first %s:%ld: %s/%s\n",
-		first && *first->file ? first->file : "(no location)",
-		first ? first->line : 0L, first ? first->tool : "",
-		first ? first->rule : "");
+		*first->file ? first->file : "(no location)", first->line,
+		first->tool, first->rule);
 }
 
 /* Implements: FR-SAST-001, FR-SAST-004, FR-SAST-005 */

@@ -511,6 +511,23 @@ static int import_gcc(hw_findings *f, hw_diags *d, const char *file,
 	return HW_OK;
 }
 
+/* Implements: FR-SAST-005 */
+hw_sast_run_stats *hw_sast_add_run(hw_findings *f, const char *tool,
+				   size_t units)
+{
+	hw_sast_run_stats *v =
+		realloc(f->runs, (f->nruns + 1) * sizeof(*v));
+
+	if (!v)
+		return NULL;
+	f->runs = v;
+	v += f->nruns++;
+	memset(v, 0, sizeof(*v));
+	snprintf(v->tool, sizeof(v->tool), "%s", tool);
+	v->units = units;
+	return v;
+}
+
 /*
  * An analyzer's run as `hwledger sast --tool` wrote it (run-TOOL.json):
  * its units and the ones it failed on, so that findings imported again
@@ -534,19 +551,13 @@ static int import_run(hw_findings *f, hw_diags *d, const char *file,
 				    "\"failed\" (at most units) and "
 				    "\"failures\"",
 				    HW_SAST_RUN_SCHEMA);
-	v = realloc(f->runs, (f->nruns + 1) * sizeof(*v));
-	if (!v)
+	v = hw_sast_add_run(f, tool, (size_t)units->valuedouble);
+	if (v)
+		v->failures = calloc((size_t)cJSON_GetArraySize(list) + 1,
+				     sizeof(*v->failures));
+	if (!v || !v->failures)
 		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
-	f->runs = v;
-	v += f->nruns++;
-	memset(v, 0, sizeof(*v));
-	snprintf(v->tool, sizeof(v->tool), "%s", tool);
-	v->units = (size_t)units->valuedouble;
 	v->failed = (size_t)failed->valuedouble;
-	v->failures = calloc((size_t)cJSON_GetArraySize(list) + 1,
-			     sizeof(*v->failures));
-	if (!v->failures)
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
 	cJSON_ArrayForEach(e, list) {
 		hw_sast_failure *x = &v->failures[v->nfailures++];
 

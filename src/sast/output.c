@@ -233,7 +233,7 @@ static size_t tool_rules(const hw_findings *f, const char *tool,
 		const hw_finding *x = &f->items[i];
 		size_t k;
 
-		if (strcasecmp(x->tool, tool))
+		if (strcasecmp(x->tool, tool) != 0)
 			continue;
 		for (k = 0; k < n && strcmp(rules[k]->rule, x->rule); k++)
 			;
@@ -470,11 +470,11 @@ int hw_sast_sarif(hw_buf *out, const hw_findings *f, FILE *spill)
 		size_t j, k;
 
 		for (j = 0; j < i && strcasecmp(f->items[j].tool,
-						f->items[i].tool);
+						f->items[i].tool) != 0;
 		     j++)
 			;
 		for (k = 0; k < f->nruns && strcasecmp(f->runs[k].tool,
-						       f->items[i].tool);
+						       f->items[i].tool) != 0;
 		     k++)
 			;
 		/* the first finding of a tool not run opens its run */

@@ -188,7 +188,7 @@ static const char *under(const char *path, const char *root)
 
 	if (rl == 1 && root[0] == '/')
 		return path[1] ? path + 1 : NULL;
-	if (strncmp(path, root, rl) || path[rl] != '/' || !path[rl + 1])
+	if (strncmp(path, root, rl) != 0 || path[rl] != '/' || !path[rl + 1])
 		return NULL;
 	return path + rl + 1;
 }
@@ -208,6 +208,7 @@ char *hw_sast_place(const char *path, const char *root, int *inside)
 	normalize(abs);
 	rel = under(abs, root);
 	/* a path through a symbolic link, or a root reached through one */
+	/* hwledger-sast-ignore FF1026: both buffers are PATH_MAX, as realpath needs */
 	if (!rel && realpath(abs, real) && realpath(root, real_root))
 		rel = under(real, real_root);
 	*inside = rel != NULL;

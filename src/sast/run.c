@@ -501,23 +501,6 @@ static int write_run(const char *dir, const hw_sast_run_stats *run)
 	return err;
 }
 
-/* Adds an empty run of tool over units to f; NULL when out of memory. */
-static hw_sast_run_stats *new_run(hw_findings *f, const char *tool,
-				  size_t units)
-{
-	hw_sast_run_stats *v =
-		realloc(f->runs, (f->nruns + 1) * sizeof(*v));
-
-	if (!v)
-		return NULL;
-	f->runs = v;
-	v += f->nruns++;
-	memset(v, 0, sizeof(*v));
-	snprintf(v->tool, sizeof(v->tool), "%s", tool);
-	v->units = units;
-	return v;
-}
-
 /* Implements: FR-SAST-005 */
 int hw_sast_run(hw_findings *f, hw_diags *d, const char *tool,
 		const char *build, char *const *scope, char *const *exclude,
@@ -640,7 +623,7 @@ int hw_sast_run(hw_findings *f, hw_diags *d, const char *tool,
 					   "out of memory");
 			goto out;
 		}
-	if (!(run = new_run(f, tool, nu))) {
+	if (!(run = hw_sast_add_run(f, tool, nu))) {
 		err = hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
 		goto out;
 	}

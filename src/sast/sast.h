@@ -107,6 +107,10 @@ int hw_sast_run(hw_findings *f, hw_diags *diags, const char *tool,
 		const char *build, char *const *scope, char *const *exclude,
 		int jobs, int *not_installed);
 
+/* Adds an empty run of tool over units to f; NULL when out of memory. */
+hw_sast_run_stats *hw_sast_add_run(hw_findings *f, const char *tool,
+				   size_t units);
+
 /* A run that failed on more than a small share of its units (any unit
  * of fewer than 10, more than 10 % of more): the analysis is incomplete. */
 int hw_sast_run_incomplete(const hw_sast_run_stats *r);
