@@ -134,6 +134,7 @@ static void say_new(const hw_findings *f, size_t n)
 			continue;
 		if (!first || hw_finding_cmp_place(&x, &first) < 0)
 			first = x;
+		/* hwledger-sast-ignore clang-analyzer-core.NonNullParamChecker: x is f->items + i, i < f->n, never NULL */
 		while (k < ntools && strcmp(tool[k], x->tool) != 0)
 			k++;
 		if (k == ntools && ntools < 8) {
