@@ -435,9 +435,9 @@ typedef struct hw_config {
 				 * default test_* */
 	int orphans_run;        /* "orphan_tests": "run": only a function a
 				 * result names is an orphan, not every name */
-	char **sast_scope;      /* "sast": {"scope": [...]}; NULL: the sources */
 	size_t max_file_bytes;  /* cap on every input file; default 4 MiB */
 	int from_file;          /* 1 when read from HW_CONFIG_PATH */
+	char **sast_scope;      /* "sast": {"scope": [...]}; NULL: the sources */
 } hw_config;
 
 /* Fills c with the defaults of the brief (used when no config exists). */
