@@ -62,39 +62,17 @@ static int any_match(char **globs, const char *path)
 
 /*
  * Files the config selects but a "vendored" glob leaves out: per glob, how
- * many and the first in path order (for the warning that says so); and
- * how many files each "sources" then "tests" glob matched (a glob that
- * matches none is a typo or a wrong folder, and is warned about).
+ * many and the first in path order (for the warning that says so).
  */
 typedef struct left_out {
 	size_t *count;
 	char **first;
-	size_t *hits;
 } left_out;
-
-/* Whether a "sources" or "tests" glob matches path; with lo, counts a hit
- * for each glob that does. */
-static int selected(const hw_config *cfg, left_out *lo, const char *path)
-{
-	size_t k = 0;
-	int any = 0;
-
-	for (int pass = 0; pass < 2; pass++)
-		for (char **g = pass ? cfg->tests : cfg->sources; g && *g;
-		     g++, k++) {
-			if (!hw_glob_match(*g, path))
-				continue;
-			if (!lo)
-				return 1;
-			lo->hits[k]++;
-			any = 1;
-		}
-	return any;
-}
 
 static int wanted(const hw_config *cfg, left_out *lo, const char *path)
 {
-	if (!selected(cfg, lo, path) || any_match(cfg->exclude, path))
+	if (!(any_match(cfg->sources, path) || any_match(cfg->tests, path)) ||
+	    any_match(cfg->exclude, path))
 		return 0;
 	for (size_t g = 0; cfg->vendored && cfg->vendored[g]; g++) {
 		if (!hw_glob_match(cfg->vendored[g], path))
@@ -247,24 +225,18 @@ static int select_files(const sink *out, hw_diags *diags,
 			const hw_config *cfg)
 {
 	pathset roots = {0};
-	size_t nv = 0, ns = 0, nt = 0;
+	size_t nv = 0;
 	left_out lo;
 	sink with_lo = *out;
 	int err = HW_OK;
 
 	while (cfg->vendored && cfg->vendored[nv])
 		nv++;
-	while (cfg->sources && cfg->sources[ns])
-		ns++;
-	while (cfg->tests && cfg->tests[nt])
-		nt++;
 	lo.count = calloc(nv + 1, sizeof(*lo.count));
 	lo.first = calloc(nv + 1, sizeof(*lo.first));
-	lo.hits = calloc(ns + nt + 1, sizeof(*lo.hits));
-	if (!lo.count || !lo.first || !lo.hits) {
+	if (!lo.count || !lo.first) {
 		free(lo.count);
 		free(lo.first);
-		free(lo.hits);
 		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
 	}
 	with_lo.lo = &lo;
@@ -301,16 +273,37 @@ static int select_files(const sink *out, hw_diags *diags,
 				lo.count[g] == 1 ? "" : "s");
 		free(lo.first[g]);
 	}
-	for (size_t k = 0; !err && k < ns + nt; k++)
-		if (!lo.hits[k])
-			err = hw_diags_add(
-				diags, HW_DIAG_WARNING, HW_CONFIG_PATH, 0, 0,
-				"\"%s\" (the config's \"%s\") matches no file",
-				k < ns ? cfg->sources[k] : cfg->tests[k - ns],
-				k < ns ? "sources" : "tests");
 	free(lo.count);
 	free(lo.first);
-	free(lo.hits);
+	return err;
+}
+
+/*
+ * A "sources" or "tests" glob that selects no file of the scan (a typo, a
+ * wrong folder: every file meant is silently missed) is a warning at the
+ * config. Said by the scan, not by the walk of the memo's key: a walk that
+ * says something is walked again on every run.
+ */
+static int warn_unmatched(hw_diags *diags, const hw_config *cfg,
+			  const pathset *paths)
+{
+	int err = HW_OK;
+
+	for (int pass = 0; pass < 2; pass++)
+		for (char **g = pass ? cfg->tests : cfg->sources;
+		     !err && g && *g; g++) {
+			size_t i = 0;
+
+			while (i < paths->n && !hw_glob_match(*g, paths->v[i]))
+				i++;
+			if (i == paths->n)
+				err = hw_diags_add(
+					diags, HW_DIAG_WARNING, HW_CONFIG_PATH,
+					0, 0,
+					"\"%s\" (the config's \"%s\") "
+					"selects no file",
+					*g, pass ? "tests" : "sources");
+		}
 	return err;
 }
 
@@ -1177,7 +1170,8 @@ int hw_scan_repo(hw_scan *scan, const hw_config *cfg, const char *index_path)
 	memset(scan, 0, sizeof(*scan));
 	hw_diags_init(&scan->diags);
 	memset(&j, 0, sizeof(j));
-	if ((err = select_sorted(&paths, &scan->diags, cfg, NULL, NULL)))
+	if ((err = select_sorted(&paths, &scan->diags, cfg, NULL, NULL)) ||
+	    (err = warn_unmatched(&scan->diags, cfg, &paths)))
 		goto cleanup;
 	scan->files = calloc(paths.n ? paths.n : 1, sizeof(*scan->files));
 	j.dirty = calloc(paths.n ? paths.n : 1, 1);
