@@ -8,7 +8,6 @@
  */
 #include "planner.h"
 
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -41,13 +40,13 @@ int hw_safetensors_header(long long *params, long long *bytes,
 	hw_buf b;
 	cJSON *root = NULL;
 	const cJSON *t;
-	int fd = open(path, O_RDONLY | O_CLOEXEC), err = HW_OK;
+	int fd = hw_file_open_read(path, &st), err = HW_OK;
 
 	*params = *bytes = 0;
 	if (fd < 0)
-		return hw_error_set(HW_ENOTFOUND, path, 0, 0, "cannot open");
+		return fd;
 	hw_buf_init(&b, (size_t)100 << 20);
-	if (fstat(fd, &st) != 0 || read(fd, lenb, 8) != 8) {
+	if (read(fd, lenb, 8) != 8) {
 		err = hw_error_set(HW_EINVAL, path, 0, 0,
 				   "truncated: no 8-byte header length");
 		goto cleanup;
@@ -271,7 +270,7 @@ int hw_gguf_read(hw_model *m, const char *path)
 	gguf g = {0};
 	struct stat st;
 	void *map;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd;
 	uint64_t ntensors, nkv;
 	char arch[48] = "";
 	long long params = 0, bytes = 0;
@@ -279,9 +278,9 @@ int hw_gguf_read(hw_model *m, const char *path)
 	const char *missing;
 
 	memset(m, 0, sizeof(*m));
-	if (fd < 0)
-		return hw_error_set(HW_ENOTFOUND, path, 0, 0, "cannot open");
-	if (fstat(fd, &st) != 0 || st.st_size < 24) {
+	if ((fd = hw_file_open_read(path, &st)) < 0)
+		return fd;
+	if (st.st_size < 24) {
 		close(fd);
 		return hw_error_set(HW_EINVAL, path, 0, 0,
 				    "truncated: not a GGUF file");

@@ -253,7 +253,8 @@ int site_spare_open(site *s, const char *path, const char *rel, off_t *size)
 			      sizeof(*s->spare_files), hw_strp_cmp);
 	if (hit) {
 		s->spare_hit[hit - s->spare_files] = 1;
-		fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+		/* O_NONBLOCK: a FIFO put here must not block the open */
+		fd = open(path, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 		if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
 		    st.st_nlink == 1 && (st.st_mode & 07777) == 0644) {
 			*size = st.st_size;

@@ -35,7 +35,6 @@
 #include "trace.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -75,12 +74,13 @@ static void map_memo(hw_memo *m, const char *path)
 	size_t body;
 	struct stat st;
 	void *map;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = hw_file_open_read(path, &st);
 
-	if (fd < 0)
+	if (fd < 0) {
+		hw_error_clear(); /* no memo to read is a miss, not an error */
 		return;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-	    st.st_size < (off_t)(head + 8) || st.st_size > (off_t)1 << 30) {
+	}
+	if (st.st_size < (off_t)(head + 8) || st.st_size > (off_t)1 << 30) {
 		close(fd);
 		return;
 	}

@@ -15,6 +15,48 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/*
+ * Every input is opened here. O_NONBLOCK makes the open of a FIFO return at
+ * once (without it, a FIFO nobody writes to blocks open(2) forever), fstat
+ * then says what was opened, and anything but a regular file is refused
+ * before a byte is read. The flag is cleared for the reads that follow.
+ */
+/* Implements: FR-CLI-007 */
+int hw_file_open_read(const char *path, struct stat *st)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	int flags;
+
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return hw_error_set(HW_ENOTFOUND, path, 0, 0,
+					    "no such file");
+		return hw_error_set(HW_EIO, path, 0, 0, "cannot open: %s",
+				    strerror(errno));
+	}
+	if (fstat(fd, st) != 0) {
+		int e = errno;
+
+		close(fd);
+		return hw_error_set(HW_EIO, path, 0, 0, "cannot stat: %s",
+				    strerror(e));
+	}
+	if (!S_ISREG(st->st_mode)) {
+		close(fd);
+		return hw_error_set(HW_EINVAL, path, 0, 0,
+				    "not a regular file");
+	}
+	if ((flags = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) == -1) {
+		int e = errno;
+
+		close(fd);
+		return hw_error_set(HW_EIO, path, 0, 0, "cannot open: %s",
+				    strerror(e));
+	}
+	return fd;
+}
+
 /* Implements: FR-CLI-007 */
 int hw_file_read(hw_buf *out, const char *path, size_t max)
 {
@@ -28,26 +70,10 @@ int hw_file_read_stat(hw_buf *out, const char *path, size_t max,
 	int fd, err = HW_OK;
 
 	hw_buf_clear(out);
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return hw_error_set(HW_ENOTFOUND, path, 0, 0,
-					    "no such file");
-		return hw_error_set(HW_EIO, path, 0, 0, "cannot open: %s",
-				    strerror(errno));
-	}
-	if (fstat(fd, &st) != 0) {
-		err = hw_error_set(HW_EIO, path, 0, 0, "cannot stat: %s",
-				   strerror(errno));
-		goto cleanup;
-	}
+	if ((fd = hw_file_open_read(path, &st)) < 0)
+		return fd;
 	if (st_out)
 		*st_out = st;
-	if (!S_ISREG(st.st_mode)) {
-		err = hw_error_set(HW_EINVAL, path, 0, 0,
-				   "not a regular file");
-		goto cleanup;
-	}
 	if ((unsigned long long)st.st_size > max) {
 		err = hw_error_set(HW_ETOOBIG, path, 0, 0,
 				   "file is %lld bytes, over the limit of %zu",
@@ -127,15 +153,98 @@ int hw_write_all(int fd, const void *data, size_t len)
 	return HW_OK;
 }
 
-static int write_atomic(const char *path, const void *data, size_t len,
+/*
+ * The name an output at path is written to: path, or, when path is a
+ * symbolic link, the name at the end of its chain (which need not exist
+ * yet), so the link is kept and what it points to is replaced. NULL with
+ * the error recorded for a loop or a name too long.
+ */
+static char *link_target(const char *path)
+{
+	char *cur = hw_strdup(path);
+
+	for (int hops = 0; cur; hops++) {
+		char to[4096];
+		const char *slash;
+		ssize_t n = readlink(cur, to, sizeof(to));
+		hw_buf next;
+
+		if (n < 0)
+			return cur; /* not a link (or nothing there) */
+		if (hops == 40 || (size_t)n == sizeof(to)) {
+			hw_error_set(HW_EIO, path, 0, 0, "cannot follow the "
+				     "link: %s", strerror(hops == 40 ? ELOOP
+								: ENAMETOOLONG));
+			free(cur);
+			return NULL;
+		}
+		to[n] = '\0';
+		/* a relative target is relative to the link's folder */
+		slash = to[0] == '/' ? NULL : strrchr(cur, '/');
+		hw_buf_init(&next, 0);
+		if (hw_buf_append(&next, cur, slash ? (size_t)(slash - cur) + 1
+						    : 0) ||
+		    hw_buf_puts(&next, to)) {
+			hw_buf_free(&next);
+			free(cur);
+			hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+			return NULL;
+		}
+		free(cur);
+		cur = hw_buf_detach(&next);
+	}
+	hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	return NULL;
+}
+
+/*
+ * An output that is a device, a FIFO or a socket is written into, as the
+ * shell's > would (a FIFO's open waits for its reader); a folder is refused.
+ */
+static int write_into(const char *path, const struct stat *st,
+		      const void *data, size_t len)
+{
+	int fd, err = HW_OK;
+
+	if (S_ISDIR(st->st_mode))
+		return hw_error_set(HW_EIO, path, 0, 0,
+				    "cannot write: is a folder");
+	fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return hw_error_set(HW_EIO, path, 0, 0, "cannot write: %s",
+				    strerror(errno));
+	if (hw_write_all(fd, data, len) != HW_OK)
+		err = hw_error_set(HW_EIO, path, 0, 0, "write failed: %s",
+				   strerror(errno));
+	if (close(fd) != 0 && !err)
+		err = hw_error_set(HW_EIO, path, 0, 0, "close failed: %s",
+				   strerror(errno));
+	return err;
+}
+
+/*
+ * Writes data to what path names: a regular file (or a new one) through a
+ * temporary file and rename(2), never replacing a link, a device, a FIFO or
+ * a socket (specs/cli.md, "Outputs").
+ */
+/* Implements: FR-CLI-006 */
+static int write_atomic(const char *name, const void *data, size_t len,
 			int durable)
 {
+	struct stat st;
+	char *path;
 	hw_buf tmp;
 	int fd = -1, err = HW_OK;
 
+	if (stat(name, &st) == 0 && !S_ISREG(st.st_mode))
+		return write_into(name, &st, data, len);
+	if (!(path = link_target(name)))
+		return hw_error_code();
 	hw_buf_init(&tmp, 0);
-	if ((err = hw_buf_printf(&tmp, "%s.tmp.%ld", path, (long)getpid())))
+	if ((err = hw_buf_printf(&tmp, "%s.tmp.%ld", path, (long)getpid()))) {
+		free(path);
 		return err;
+	}
 	fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		err = hw_error_set(HW_EIO, path, 0, 0, "cannot write: %s",
@@ -164,6 +273,7 @@ cleanup:
 	if (err && tmp.data)
 		unlink(tmp.data);
 	hw_buf_free(&tmp);
+	free(path);
 	return err;
 }
 

@@ -153,6 +153,14 @@ void hw_diags_free(hw_diags *d);
  */
 int hw_file_read(hw_buf *out, const char *path, size_t max);
 struct stat;
+/*
+ * Opens path for reading and returns its descriptor, *st its stat: only a
+ * regular file is opened ("not a regular file", HW_EINVAL, for a FIFO, a
+ * device, a socket or a folder), and a FIFO never blocks the open. Every
+ * reader of a named file goes through this (or hw_file_read, which does).
+ * A negative return is the HW_* error, recorded with the path.
+ */
+int hw_file_open_read(const char *path, struct stat *st);
 /* hw_file_read that also returns the opened file's stat (may be NULL). */
 int hw_file_read_stat(hw_buf *out, const char *path, size_t max,
 		      struct stat *st_out);
