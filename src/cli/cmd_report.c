@@ -68,6 +68,10 @@ int hw_cmd_report(hw_cli *cli, int argc, char **argv)
 						   hw_cli_find("report"));
 			return hw_cli_finish(HW_EXIT_OK);
 		}
+		if (!strcmp(a, "--force")) {
+			o.force = 1;
+			continue;
+		}
 		if (i + 1 >= argc || !*argv[i + 1])
 			return hw_cli_usage_error("report",
 						  "unknown argument "

@@ -7,6 +7,8 @@
  * did not run are shown as such), 2 a malformed input (nothing replaced),
  * 3 an I/O failure (nothing replaced). --sign writes manifest.json (every
  * file's SHA-256) and manifest.sig, signed with the ledger's signing key.
+ * DIR is replaced only when it is a site (or empty); --force replaces any
+ * other folder, but never a repository (hw_site_out_check).
  */
 #include "cli/cli.h"
 #include "ledger/ledger.h"
@@ -33,6 +35,10 @@ int hw_cmd_site(hw_cli *cli, int argc, char **argv)
 
 		if (!strcmp(argv[i], "--sign")) {
 			sign = 1;
+			continue;
+		}
+		if (!strcmp(argv[i], "--force")) {
+			o.force = 1;
 			continue;
 		}
 		if (hw_cli_is_help(argv[i])) {

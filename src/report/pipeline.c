@@ -9,6 +9,7 @@
 #include "report/report.h"
 
 #include "ledger/ledger.h"
+#include "site/site.h"
 #include "trace/trace.h"
 
 #include <stdio.h>
@@ -1174,7 +1175,10 @@ int hw_report_run(const hw_report_opts *o, hw_report *r, hw_diags *d)
 
 	memset(r, 0, sizeof(*r));
 	r->first_seq = -1;
-	if ((err = hw_mkdir_p(c.checks)))
+	/* a folder the site may not replace is refused before any check runs
+	 * or any event is signed */
+	if ((err = hw_site_out_check(c.out, o->force, NULL)) ||
+	    (err = hw_mkdir_p(c.checks)))
 		return err;
 	clear_stale(&c);
 	repo_state(&c);
@@ -1204,5 +1208,7 @@ int hw_report_run(const hw_report_opts *o, hw_report *r, hw_diags *d)
 	arg(&a, "-o");
 	arg(&a, c.out);
 	arg(&a, "--sign");
+	if (o->force)
+		arg(&a, "--force");
 	return step(&c, "site rendered and signed", &a, NULL);
 }

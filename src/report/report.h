@@ -29,6 +29,7 @@ typedef struct hw_report_opts {
 	size_t nlcov;
 	double timeout_s; /* per check; 0: 1800 */
 	int progress;	  /* one line per step on stderr */
+	int force;	  /* the site may replace a folder that is not one */
 } hw_report_opts;
 
 typedef struct hw_report_check {

@@ -73,6 +73,9 @@ typedef struct site {
 	 * lock spare_lock; the files it held when the render began (relative
 	 * paths, sorted) and which of them this render wrote */
 	int spare;
+	/* the folder at the output is not a site (replaced under --force):
+	 * it is removed after the swap, never kept as the spare */
+	int foreign;
 	int spare_lock;
 	char **spare_files;
 	unsigned char *spare_hit;

@@ -147,6 +147,96 @@ void site_rm_tree(const char *path)
 		rm_tree_at(AT_FDCWD, path, 0);
 }
 
+/* Whether the folder real (resolved) is cwd or one of its parents. */
+static int holds_cwd(const char *real)
+{
+	char *cwd = realpath(".", NULL);
+	size_t n = strlen(real);
+	int holds;
+
+	if (!cwd)
+		return 1; /* cannot tell: assume the worst */
+	holds = !strcmp(real, "/") ||
+		(!strncmp(cwd, real, n) && (!cwd[n] || cwd[n] == '/'));
+	free(cwd);
+	return holds;
+}
+
+/* Whether the folder real (resolved, absolute) has a .git (is a
+ * repository's working folder), is or lies in a .git folder, or is a
+ * .hwledger folder (the ledger and its keys). */
+static int in_repository(const char *real)
+{
+	char *git = hw_path_join(real, ".git");
+	const char *base = strrchr(real, '/');
+	int found = !git || hw_path_exists(git) ||
+		    strstr(real, "/.git/") != NULL || !strcmp(base, "/.git") ||
+		    !strcmp(base, "/.hwledger");
+
+	free(git);
+	return found;
+}
+
+/* Whether the folder dir has no entry but . and .. (1), some (0). */
+static int dir_is_empty(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int empty = 1;
+
+	if (!d)
+		return 0;
+	while (empty && (e = readdir(d)) != NULL)
+		empty = !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..");
+	closedir(d);
+	return empty;
+}
+
+/* Implements: FR-SITE-003 */
+int hw_site_out_check(const char *out, int force, int *foreign)
+{
+	struct stat st;
+	char *real, *marker;
+	int err = HW_OK, is_site;
+
+	if (foreign)
+		*foreign = 0;
+	if (lstat(out, &st) != 0)
+		return HW_OK; /* nothing there: a new folder */
+	if (S_ISLNK(st.st_mode))
+		return hw_error_set(HW_EIO, out, 0, 0,
+				    "is a symbolic link; not replaced (name "
+				    "the folder it points to)");
+	if (!S_ISDIR(st.st_mode))
+		return hw_error_set(HW_EIO, out, 0, 0,
+				    "exists and is not a folder; not "
+				    "replaced");
+	if (!(real = realpath(out, NULL)))
+		return hw_error_set(HW_EIO, out, 0, 0, "cannot resolve: %s",
+				    strerror(errno));
+	if (holds_cwd(real) || in_repository(real)) {
+		free(real);
+		return hw_error_set(HW_EIO, out, 0, 0,
+				    "is or holds the repository (or its "
+				    ".git or .hwledger); never replaced");
+	}
+	free(real);
+	if (!(marker = hw_path_join(out, HW_SITE_MARKER)))
+		return HW_ENOMEM;
+	is_site = lstat(marker, &st) == 0 && S_ISREG(st.st_mode);
+	free(marker);
+	if (is_site || dir_is_empty(out))
+		return HW_OK;
+	if (!force)
+		err = hw_error_set(HW_EIO, out, 0, 0,
+				   "is not a site hwledger rendered (no %s); "
+				   "not replaced (--force replaces it)",
+				   HW_SITE_MARKER);
+	else if (foreign)
+		*foreign = 1;
+	return err;
+}
+
 /* Atomically exchanges a and b (both must exist); -1 when unsupported. */
 static int exchange(const char *a, const char *b)
 {
@@ -178,10 +268,6 @@ static int swap_into_place(const char *tmp, const char *out, int keep_old)
 				    "site into place: %s",
 				    strerror(errno));
 	}
-	if (!hw_path_is_dir(out))
-		return hw_error_set(HW_EIO, out, 0, 0,
-				    "exists and is not a "
-				    "folder; not replaced");
 	/* HWLEDGER_SITE_NO_EXCHANGE=1 takes the path of file systems without
 	 * RENAME_EXCHANGE (so tests can run it here) */
 	/* hwledger-sast-ignore FF1053: only its presence is tested */
@@ -190,17 +276,19 @@ static int swap_into_place(const char *tmp, const char *out, int keep_old)
 			site_rm_tree(tmp); /* now the old site */
 		return HW_OK;
 	}
-	/* no atomic exchange: move the old site aside, then the new in */
-	old = malloc(strlen(out) + 8);
+	/* no atomic exchange: move the old site aside (onto an empty folder
+	 * of its own, so no folder of the user's is in the way), then the new
+	 * in */
+	old = malloc(strlen(out) + 12);
 	if (!old)
 		return HW_ENOMEM;
-	snprintf(old, strlen(out) + 8, "%s.old", out);
-	site_rm_tree(old);
-	if (rename(out, old) != 0 || rename(tmp, out) != 0) {
+	snprintf(old, strlen(out) + 12, "%s.old-XXXXXX", out);
+	if (!mkdtemp(old) || rename(out, old) != 0 || rename(tmp, out) != 0) {
 		int e = errno;
 
 		if (!hw_path_exists(out))
 			rename(old, out);
+		rmdir(old); /* still the empty folder unless moved back */
 		free(old);
 		return hw_error_set(HW_EIO, out, 0, 0,
 				    "cannot replace the "
@@ -248,17 +336,21 @@ static int make_tmp(site *s, const char *out)
 	return site_make_dirs(s->tmp);
 }
 
+/* The theme, and the marker that says the folder is a site (replaced by
+ * the next render, hw_site_out_check). */
 static int write_theme(site *s)
 {
-	for (size_t i = 0; i < hw_theme_files_count; i++) {
+	hw_buf m = {(char *)HW_SITE_MARKER_TEXT,
+		    sizeof(HW_SITE_MARKER_TEXT) - 1, 0, 0};
+	int err = site_write(s, HW_SITE_MARKER, &m);
+
+	for (size_t i = 0; i < hw_theme_files_count && !err; i++) {
 		hw_buf b = {(char *)hw_theme_files[i].data,
 			    hw_theme_files[i].len, 0, 0};
-		int err = site_write(s, hw_theme_files[i].name, &b);
 
-		if (err)
-			return err;
+		err = site_write(s, hw_theme_files[i].name, &b);
 	}
-	return HW_OK;
+	return err;
 }
 
 /* search-index.json, and the same as a script (file:// forbids fetch). */
@@ -405,7 +497,11 @@ static int render_all(site *s)
 {
 	int err;
 
-	if ((err = site_load(s)))
+	/* a folder that may not be replaced is refused before any input is
+	 * read */
+	if ((err = hw_site_out_check(s->o->out_dir, s->o->force,
+				     &s->foreign)) ||
+	    (err = site_load(s)))
 		return err;
 	if (s->diags->errors)
 		return HW_EINVAL;
@@ -426,7 +522,8 @@ static int render_all(site *s)
 		return err;
 	if (s->spare && (err = site_spare_sweep(s)))
 		return err;
-	return swap_into_place(s->tmp, s->o->out_dir, s->spare);
+	return swap_into_place(s->tmp, s->o->out_dir,
+			       s->spare && !s->foreign);
 }
 
 /* Implements: FR-SITE-001, FR-SITE-003 */

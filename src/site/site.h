@@ -36,6 +36,8 @@ typedef struct hw_site_opts {
 	 * in place (src/site/spare.c); NULL: every render writes a new
 	 * folder and removes the old site */
 	const char *spare_dir;
+	/* replace a non-empty folder that is not a site (--force) */
+	int force;
 } hw_site_opts;
 
 /* The Content-Security-Policy of every page (a meta tag): the site's own
@@ -47,6 +49,9 @@ typedef struct hw_site_opts {
 #define HW_SITE_MANIFEST "manifest.json"
 #define HW_SITE_MANIFEST_SIG "manifest.sig"
 #define HW_MANIFEST_SCHEMA "hwledger.manifest/1"
+/* every site carries this file: a folder with it is one hwledger rendered */
+#define HW_SITE_MARKER ".hwledger-site"
+#define HW_SITE_MARKER_TEXT "hwledger.site/1\n"
 
 typedef struct hw_site_stats {
 	size_t pages;
@@ -65,6 +70,16 @@ typedef struct hw_site_stats {
  */
 int hw_site_render(const hw_site_opts *o, hw_diags *diags,
 		   hw_site_stats *stats);
+
+/*
+ * Whether a render may replace what is at out (specs/site.md, "The output
+ * folder"): nothing, an empty folder or a site (it carries HW_SITE_MARKER)
+ * may; another folder only with force; a folder that is, holds or lies in
+ * a repository (the working folder, a .git) never, and neither does what
+ * is not a folder. HW_EIO (exit 3) with the reason when not; *foreign (may
+ * be NULL) is set when the folder is not a site and force let it pass.
+ */
+int hw_site_out_check(const char *out, int force, int *foreign);
 
 /* ---- building blocks (exposed for tests) ------------------------------- */
 
