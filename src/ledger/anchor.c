@@ -81,7 +81,7 @@ static int load_libgit2(void)
 	static int state; /* 0 not tried, 1 loaded, -1 failed */
 	static char why[256];
 	/* hwledger-sast-ignore FF1053: the user's choice of library */
-	const char *name = getenv("HWLEDGER_LIBGIT2");
+	const char *name = getenv("HWLEDGER_LIBGIT2"), *cause;
 	void *lib;
 
 	if (state > 0)
@@ -91,9 +91,9 @@ static int load_libgit2(void)
 	if (!name || !*name)
 		name = GIT2_SONAME;
 	state = -1;
-	if (!(lib = dlopen(name, RTLD_NOW | RTLD_LOCAL))) {
+	if (!(lib = hw_dlopen(name, &cause))) {
 		snprintf(why, sizeof(why), "cannot load libgit2 (%s), which "
-			 "the ledger's git side needs", dlerror());
+			 "the ledger's git side needs", cause);
 		return hw_error_set(HW_EIO, NULL, 0, 0, "%s", why);
 	}
 #define X(f)                                                                   \

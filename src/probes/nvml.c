@@ -184,9 +184,9 @@ void hw_probe_nvml(hw_probe *p)
 	int cuda;
 
 	memset(&n, 0, sizeof(n));
-	n.lib = dlopen(path && *path ? path : "libnvidia-ml.so.1",
-		       RTLD_NOW | RTLD_LOCAL);
+	n.lib = hw_dlopen(path && *path ? path : "libnvidia-ml.so.1", NULL);
 	if (!n.lib) {
+		hw_error_clear(); /* a missing driver is a reading, not an error */
 		hw_reading_set(&p->nvidia, HW_READ_UNSUPPORTED,
 			       "no NVIDIA driver (%s cannot be loaded)",
 			       path && *path ? path : "libnvidia-ml.so.1");

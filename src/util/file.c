@@ -8,6 +8,7 @@
 #include "util.h"
 
 #include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -55,6 +56,28 @@ int hw_file_open_read(const char *path, struct stat *st)
 				    strerror(e));
 	}
 	return fd;
+}
+
+/* Implements: FR-CLI-007 */
+void *hw_dlopen(const char *name, const char **why)
+{
+	struct stat st;
+	void *lib;
+	int fd;
+
+	/* a bare name is the loader's to search for; a path is checked
+	 * first, as any input is */
+	if (strchr(name, '/')) {
+		if ((fd = hw_file_open_read(name, &st)) < 0) {
+			if (why)
+				*why = hw_error_last();
+			return NULL;
+		}
+		close(fd);
+	}
+	if (!(lib = dlopen(name, RTLD_NOW | RTLD_LOCAL)) && why)
+		*why = dlerror();
+	return lib;
 }
 
 /* Implements: FR-CLI-007 */

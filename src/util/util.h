@@ -161,6 +161,13 @@ struct stat;
  * A negative return is the HW_* error, recorded with the path.
  */
 int hw_file_open_read(const char *path, struct stat *st);
+/*
+ * dlopen(name, RTLD_NOW | RTLD_LOCAL) that never waits: a name with a '/'
+ * is opened by hw_file_open_read first (dlopen of a FIFO waits for a
+ * writer forever). NULL with *why (dlerror's text, or the error recorded;
+ * why may be NULL) when it cannot be loaded.
+ */
+void *hw_dlopen(const char *name, const char **why);
 /* hw_file_read that also returns the opened file's stat (may be NULL). */
 int hw_file_read_stat(hw_buf *out, const char *path, size_t max,
 		      struct stat *st_out);

@@ -271,3 +271,23 @@ test_hostile_fifo_in_a_signed_site_is_refused() {
     expect_err "verify-report FAILED"
   done
 }
+
+# Verifies: FR-CLI-007
+test_hostile_fifo_named_as_a_library_is_refused() {
+  cp -r "$FIXTURES/trace/ours" repo && cd repo
+  git init -q . && git add -A && git -c user.name=t -c user.email=t@t commit -qm one
+  mkfifo lib.so
+  # NVML: no driver, reported as a reading
+  run timeout 10 env HWLEDGER_NVML_LIB="$PWD/lib.so" "$HW" probe --json
+  expect_no_hang
+  expect_rc 0
+  expect_out "lib.so cannot be loaded"
+  # libgit2, which the ledger's git side loads
+  "$HW" -q ledger keygen --name a > /dev/null
+  "$HW" -q ledger append --kind x
+  "$HW" -q ledger checkpoint > /dev/null
+  run timeout 10 env HWLEDGER_LIBGIT2="$PWD/lib.so" "$HW" ledger anchor
+  expect_no_hang
+  expect_rc 3
+  expect_err "lib.so: not a regular file"
+}
