@@ -522,6 +522,10 @@ static int render_all(site *s)
 		return err;
 	if (s->spare && (err = site_spare_sweep(s)))
 		return err;
+	/* checked again: the folder may have changed while the site was
+	 * rendered (an exchange would swap even a file away) */
+	if ((err = hw_site_out_check(s->o->out_dir, s->o->force, &s->foreign)))
+		return err;
 	return swap_into_place(s->tmp, s->o->out_dir,
 			       s->spare && !s->foreign);
 }

@@ -2,8 +2,10 @@
  * file.c — bounded file reading, atomic writes, directory listing, paths and
  * glob matching.
  *
- * Every read has a size cap and every write goes through a temporary file and
- * rename(2), so a crash or a full disk never leaves a half-written output.
+ * Every read has a size cap and opens only a regular file, and every write
+ * of a file goes through a temporary file and rename(2), so a crash or a
+ * full disk never leaves a half-written output (a device, FIFO or socket is
+ * written into instead: it cannot be replaced, and is never replaced).
  */
 #include "util.h"
 
