@@ -192,12 +192,40 @@ static int dir_is_empty(const char *dir)
 	return empty;
 }
 
+/* Whether the regular file dir/name begins with text. */
+static int file_begins(const char *dir, const char *name, const char *text)
+{
+	char *path = hw_path_join(dir, name), got[64];
+	size_t n = strlen(text);
+	struct stat st;
+	int fd = path ? hw_file_open_read(path, &st) : -1, same;
+
+	free(path);
+	if (fd < 0) {
+		hw_error_clear(); /* absent or not a file: not a site's */
+		return 0;
+	}
+	same = n < sizeof(got) && read(fd, got, n) == (ssize_t)n &&
+	       !memcmp(got, text, n);
+	close(fd);
+	return same;
+}
+
+/* Whether dir is a site hwledger rendered: it has the marker, or it is a
+ * site from before the marker, whose search-index.js only the renderer
+ * writes so. */
+static int is_site(const char *dir)
+{
+	return file_begins(dir, HW_SITE_MARKER, HW_SITE_MARKER_TEXT) ||
+	       file_begins(dir, "search-index.js", "window.HW_SEARCH = [");
+}
+
 /* Implements: FR-SITE-003 */
 int hw_site_out_check(const char *out, int force, int *foreign)
 {
 	struct stat st;
-	char *real, *marker;
-	int err = HW_OK, is_site;
+	char *real;
+	int err = HW_OK;
 
 	if (foreign)
 		*foreign = 0;
@@ -221,11 +249,7 @@ int hw_site_out_check(const char *out, int force, int *foreign)
 				    ".git or .hwledger); never replaced");
 	}
 	free(real);
-	if (!(marker = hw_path_join(out, HW_SITE_MARKER)))
-		return HW_ENOMEM;
-	is_site = lstat(marker, &st) == 0 && S_ISREG(st.st_mode);
-	free(marker);
-	if (is_site || dir_is_empty(out))
+	if (is_site(out) || dir_is_empty(out))
 		return HW_OK;
 	if (!force)
 		err = hw_error_set(HW_EIO, out, 0, 0,

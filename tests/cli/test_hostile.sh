@@ -34,6 +34,18 @@ test_hostile_site_refuses_a_folder_it_did_not_render() {
   "$HW" -q site --checks checks -o empty
   "$HW" -q site --checks checks -o empty
   [ -s empty/index.html ]
+  # a site rendered before the marker is known by its search index
+  rm empty/.hwledger-site
+  "$HW" -q site --checks checks -o empty
+  [ -f empty/.hwledger-site ]
+  # a marker that is not the renderer's does not make a site
+  mkfifo docs/.hwledger-site
+  run timeout 10 "$HW" site --checks checks -o docs
+  expect_rc 3
+  rm docs/.hwledger-site && echo mine > docs/.hwledger-site
+  run "$HW" site --checks checks -o docs
+  expect_rc 3
+  rm docs/.hwledger-site
   # --force replaces the user's folder, which is removed, never kept as
   # the spare
   run "$HW" site --checks checks -o docs --force
