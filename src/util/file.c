@@ -270,7 +270,11 @@ static int write_atomic(const char *name, const void *data, size_t len,
 		free(path);
 		return err;
 	}
-	fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	/* a new file of our own: whatever is at the name (a crashed run's
+	 * leftover, or a link planted to be written through) goes first */
+	unlink(tmp.data);
+	fd = open(tmp.data, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		  0644);
 	if (fd < 0) {
 		err = hw_error_set(HW_EIO, path, 0, 0, "cannot write: %s",
 				   strerror(errno));

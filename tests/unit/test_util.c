@@ -206,6 +206,22 @@ static void test_atomic_write_follows_a_link_and_writes_into_a_stream(
 	assert_true(S_ISLNK(st.st_mode));
 	assert_int_equal(hw_file_read(&b, "sub/end", 100), HW_OK);
 	assert_string_equal(b.data, "two");
+	/* a link planted at the temporary file's name is not written
+	 * through */
+	{
+		char tmp[64];
+
+		hw_test_write("victim", "kept", 4);
+		snprintf(tmp, sizeof(tmp), "plain.tmp.%ld", (long)getpid());
+		assert_int_equal(symlink("victim", tmp), 0);
+		assert_int_equal(hw_file_write_atomic("plain", "new", 3),
+				 HW_OK);
+		assert_int_equal(hw_file_read(&b, "victim", 100), HW_OK);
+		assert_string_equal(b.data, "kept");
+		assert_int_equal(hw_file_read(&b, "plain", 100), HW_OK);
+		assert_string_equal(b.data, "new");
+		assert_int_equal(lstat(tmp, &st), -1);
+	}
 	/* a loop is an error, not a hang */
 	assert_int_equal(symlink("loop", "loop"), 0);
 	assert_int_equal(hw_file_write_atomic("loop", "x", 1), HW_EIO);
