@@ -250,7 +250,7 @@ static int write_into(const char *path, const struct stat *st,
 /*
  * Writes data to what path names: a regular file (or a new one) through a
  * temporary file and rename(2), never replacing a link, a device, a FIFO or
- * a socket (specs/cli.md, "Outputs").
+ * a socket (specs/cli.md, "Inputs and outputs").
  */
 /* Implements: FR-CLI-006 */
 static int write_atomic(const char *name, const void *data, size_t len,
