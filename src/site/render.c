@@ -150,6 +150,7 @@ void site_rm_tree(const char *path)
 /* Whether the folder real (resolved) is cwd or one of its parents. */
 static int holds_cwd(const char *real)
 {
+	/* hwledger-sast-ignore FF1026: with NULL it allocates the result */
 	char *cwd = realpath(".", NULL);
 	size_t n = strlen(real);
 	int holds;
@@ -239,6 +240,7 @@ int hw_site_out_check(const char *out, int force, int *foreign)
 		return hw_error_set(HW_EIO, out, 0, 0,
 				    "exists and is not a folder; not "
 				    "replaced");
+	/* hwledger-sast-ignore FF1026: with NULL it allocates the result */
 	if (!(real = realpath(out, NULL)))
 		return hw_error_set(HW_EIO, out, 0, 0, "cannot resolve: %s",
 				    strerror(errno));

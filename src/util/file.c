@@ -191,8 +191,11 @@ static char *link_target(const char *path)
 	for (int hops = 0; cur; hops++) {
 		char to[4096];
 		const char *slash;
-		ssize_t n = readlink(cur, to, sizeof(to));
 		hw_buf next;
+		/* a link changed meanwhile is followed as it is then: what
+		 * is written is a new file renamed in */
+		/* hwledger-sast-ignore FF1035: see above */
+		ssize_t n = readlink(cur, to, sizeof(to));
 
 		if (n < 0)
 			return cur; /* not a link (or nothing there) */
