@@ -30,6 +30,7 @@ int hw_file_open_read(const char *path, struct stat *st)
 	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	int flags;
 
+	memset(st, 0, sizeof(*st)); /* defined whatever the outcome */
 	if (fd < 0) {
 		if (errno == ENOENT)
 			return hw_error_set(HW_ENOTFOUND, path, 0, 0,
