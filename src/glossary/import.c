@@ -194,27 +194,32 @@ static int is_toc(const char *p, size_t n)
 	return p[i - 1] == '\t' || (i >= 3 && !memcmp(p + i - 3, "...", 3));
 }
 
+/*
+ * A part or level line: "P1 - Basics", "L3- Applications & Evaluation",
+ * optionally after "■": P or L, digits, a hyphen with or without a space
+ * before it, a space, a title.
+ */
 static int is_part(const char *p, size_t n, const char **t, size_t *tn)
 {
-	size_t i = 0;
+	size_t i = 0, j;
 
 	if (starts(p, n, "\xe2\x96\xa0")) { /* ■ */
 		i = 3;
 		while (i < n && is_space(p[i]))
 			i++;
 	}
-	if (i < n && p[i] == 'P' && i + 1 < n && isdigit((unsigned char)p[i + 1])) {
-		size_t j = i + 1;
-
-		while (j < n && isdigit((unsigned char)p[j]))
-			j++;
-		if (starts(p + j, n - j, " - ")) {
-			*t = p + i;
-			*tn = n - i;
-			return 1;
-		}
-	}
-	return 0;
+	if (i + 1 >= n || (p[i] != 'P' && p[i] != 'L') ||
+	    !isdigit((unsigned char)p[i + 1]))
+		return 0;
+	for (j = i + 1; j < n && isdigit((unsigned char)p[j]); j++)
+		;
+	if (j < n && p[j] == ' ')
+		j++;
+	if (!starts(p + j, n - j, "- ") || j + 2 == n)
+		return 0;
+	*t = p + i;
+	*tn = n - i;
+	return 1;
 }
 
 static int is_section(const char *p, size_t n)

@@ -204,6 +204,30 @@ static void import_text(hw_glossary *g, hw_diags *d, const char *text,
 			 expect);
 }
 
+/* Verifies: FR-GLOSS-001 */
+static void test_pdf_export_level_lines_head_the_path(void **state)
+{
+	hw_glossary g;
+	static const char *const bit[] = {"L1 - Foundations",
+					  "1. Binary & Data Foundations",
+					  "Core Data Units", NULL};
+	static const char *const fp16[] = {"L1 - Foundations",
+					   "2. Numeric Formats",
+					   "Floating Point", NULL};
+	static const char *const pass[] = {"L3- Applications & Evaluation",
+					   "4. Evaluation", "Benchmarks", NULL};
+
+	(void)state;
+	load(&g, "pdf-levels.txt", HW_GSTYLE_ARROW);
+	assert_int_equal(hw_glossary_count(&g), 12);
+	path_is(find(&g, "Bit"), bit);
+	path_is(&find(&g, "Byte")->children[0], bit);
+	path_is(find(&g, "FP16"), fp16);
+	assert_string_equal(find(&g, "KV Cache")->categories[0], "L2 - Models");
+	path_is(find(&g, "Pass@k"), pass); /* no space before the dash */
+	hw_glossary_free(&g);
+}
+
 /* Verifies: FR-GLOSS-002 */
 static void test_merge_matches_names_and_aliases(void **state)
 {
@@ -416,6 +440,7 @@ int main(void)
 		cmocka_unit_test(test_pdf_export_sample_nests_and_categorises),
 		cmocka_unit_test(test_em_dash_sample_with_category_lines),
 		cmocka_unit_test(test_all_samples_merge_without_duplicates),
+		cmocka_unit_test(test_pdf_export_level_lines_head_the_path),
 		cmocka_unit_test(test_merge_matches_names_and_aliases),
 		cmocka_unit_test(test_hostile_and_odd_inputs),
 		cmocka_unit_test(
