@@ -530,6 +530,24 @@ static const line *next_nonblank(const ctx *c, size_t i)
 	return NULL;
 }
 
+/* A figure caption: a plain line whose next non-blank line is `Source:`. */
+static int is_caption(const ctx *c, size_t i)
+{
+	const line *nx = next_nonblank(c, i);
+
+	return c->lines[i].kind == L_PLAIN && nx && nx->kind == L_SOURCE;
+}
+
+/* The next line that is neither blank nor a figure's caption or source. */
+static const line *next_content(const ctx *c, size_t i)
+{
+	for (size_t k = i + 1; k < c->nlines; k++)
+		if (c->lines[k].kind != L_BLANK &&
+		    c->lines[k].kind != L_SOURCE && !is_caption(c, k))
+			return &c->lines[k];
+	return NULL;
+}
+
 static int defines(const line *l)
 {
 	return l && (l->kind == L_ENTRY || l->kind == L_TERM);
@@ -638,7 +656,7 @@ static size_t read_table(ctx *c, size_t i, int *err)
 
 static int build(ctx *c)
 {
-	int err = HW_OK, in_code = 0, prev_blank = 1;
+	int err = HW_OK, in_code = 0, prev_blank = 1, figure = 0;
 	const char *pending = NULL;
 	size_t pending_len = 0;
 	long pending_line = 0;
@@ -786,7 +804,9 @@ static int build(ctx *c)
 			hw_gentry *e = c->top >= 0 ? &c->g->entries[c->top]
 						   : at(c, c->last);
 
-			if (e)
+			if (figure) /* the figure's source, not an entry's */
+				figure = 0;
+			else if (e)
 				err = hw_strv_push(&e->references, l->def,
 						   l->def_len);
 			break;
@@ -795,11 +815,21 @@ static int build(ctx *c)
 		default: {
 			const line *nx = next_nonblank(c, i);
 
-			if (defines(nx) && termlike(l->text, l->len) &&
-			    l->text[l->len - 1] != ':' &&
-			    !islower((unsigned char)l->text[0]) &&
-			    (was_blank || !at(c, c->last) || l->indent == 0) &&
-			    !(at(c, c->last) && !was_blank && l->indent > 0)) {
+			if (is_caption(c, i) &&
+			    (was_blank || !at(c, c->last))) {
+				/* a figure between a heading and its entries
+				 * neither heads nor continues anything; a line
+				 * right under an entry still continues it */
+				figure = 1;
+				c->last = no_entry;
+			} else if (defines(next_content(c, i)) &&
+				   termlike(l->text, l->len) &&
+				   l->text[l->len - 1] != ':' &&
+				   !islower((unsigned char)l->text[0]) &&
+				   (was_blank || !at(c, c->last) ||
+				    l->indent == 0) &&
+				   !(at(c, c->last) && !was_blank &&
+				     l->indent > 0)) {
 				/* a plain line heading the entries below */
 				set_str(&c->cat, l->text, l->len);
 				c->last = no_entry;

@@ -29,6 +29,19 @@ test_glossary_import_merges_files_and_writes_markdown() {
 }
 
 # Verifies: FR-GLOSS-001
+test_glossary_import_pdf_levels_and_figure_captions() {
+  run "$HW" glossary import "$G/pdf-levels.txt"
+  expect_rc 0
+  jq -e '(.entries[] | select(.term == "Bit") | .categories)
+           == ["L1 - Foundations", "1. Binary & Data Foundations", "Core Data Units"]
+         and (.entries[] | select(.term == "ASCII") | .categories[2]) == "Encodings"
+         and (.entries[] | select(.term == "SwiGLU") | .categories[2]) == "Feed-Forward Layers"
+         and (.entries[] | select(.term == "Perplexity") | .categories[0])
+           == "L3- Applications & Evaluation"
+         and (.entries[] | select(.term == "Byte") | .references) == []' <<<"$OUT" >/dev/null
+}
+
+# Verifies: FR-GLOSS-001
 test_glossary_import_refuses_unknown_styles_and_options() {
   run "$HW" glossary import "$G/README.md"
   expect_rc 2

@@ -228,6 +228,36 @@ static void test_pdf_export_level_lines_head_the_path(void **state)
 	hw_glossary_free(&g);
 }
 
+/* Verifies: FR-GLOSS-001 */
+static void test_pdf_export_figure_captions_end_no_section(void **state)
+{
+	hw_glossary g;
+	static const char *const ascii[] = {"L1 - Foundations",
+					    "1. Binary & Data Foundations",
+					    "Encodings", NULL};
+	static const char *const swiglu[] = {"L2 - Models",
+					     "3. Transformer Building Blocks",
+					     "Feed-Forward Layers", NULL};
+
+	(void)state;
+	load(&g, "pdf-levels.txt", HW_GSTYLE_ARROW);
+	/* a subheading, a caption and its source line, then the bullets:
+	 * the bullets are under that subheading */
+	path_is(find(&g, "ASCII"), ascii);
+	path_is(find(&g, "UTF-8"), ascii);
+	path_is(find(&g, "SwiGLU"), swiglu);
+	/* the figure's source is no entry's reference and its caption no
+	 * entry's text; the source line after the entries is a reference */
+	assert_null(find(&g, "Byte")->references);
+	assert_null(find(&g, "KV Cache")->references);
+	assert_string_equal(find(&g, "KV Cache")->defs[0].text,
+			    "Keys and values kept from earlier tokens so that "
+			    "they are not recomputed.");
+	assert_string_equal(find(&g, "UTF-8")->references[0],
+			    "<https://www.unicode.org/faq/utf_bom.html>");
+	hw_glossary_free(&g);
+}
+
 /* Verifies: FR-GLOSS-002 */
 static void test_merge_matches_names_and_aliases(void **state)
 {
@@ -441,6 +471,7 @@ int main(void)
 		cmocka_unit_test(test_em_dash_sample_with_category_lines),
 		cmocka_unit_test(test_all_samples_merge_without_duplicates),
 		cmocka_unit_test(test_pdf_export_level_lines_head_the_path),
+		cmocka_unit_test(test_pdf_export_figure_captions_end_no_section),
 		cmocka_unit_test(test_merge_matches_names_and_aliases),
 		cmocka_unit_test(test_hostile_and_odd_inputs),
 		cmocka_unit_test(
