@@ -91,15 +91,15 @@ static int entry_named(const hw_gentry *e, const char *name, size_t n)
 	return 0;
 }
 
-static const hw_gentry *find_in(const hw_gentry *v, size_t count,
-				const char *name, size_t n)
+const hw_gentry *hw_gentry_find(const hw_gentry *v, size_t count,
+				 const char *name, size_t n)
 {
 	for (size_t i = 0; i < count; i++) {
 		const hw_gentry *c;
 
 		if (entry_named(&v[i], name, n))
 			return &v[i];
-		c = find_in(v[i].children, v[i].nchildren, name, n);
+		c = hw_gentry_find(v[i].children, v[i].nchildren, name, n);
 		if (c)
 			return c;
 	}
@@ -109,7 +109,7 @@ static const hw_gentry *find_in(const hw_gentry *v, size_t count,
 const hw_gentry *hw_glossary_find(const hw_glossary *g, const char *name,
 				  size_t n)
 {
-	return find_in(g->entries, g->n, name, n);
+	return hw_gentry_find(g->entries, g->n, name, n);
 }
 
 int hw_strv_push(char ***v, const char *s, size_t n)
@@ -127,6 +127,12 @@ int hw_strv_push(char ***v, const char *s, size_t n)
 		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
 	nv[count + 1] = NULL;
 	return HW_OK;
+}
+
+/* Adds s[0..n) as an alias unless it already names e. */
+int hw_gentry_add_alias(hw_gentry *e, const char *s, size_t n)
+{
+	return entry_named(e, s, n) ? HW_OK : hw_strv_push(&e->aliases, s, n);
 }
 
 static int strv_has(char **v, const char *s)
@@ -202,13 +208,9 @@ static int absorb(hw_gentry *a, hw_gentry *b)
 {
 	int err = HW_OK;
 
-	if (!hw_gname_eq(a->term, strlen(a->term), b->term, strlen(b->term)) &&
-	    !strv_has(a->aliases, b->term))
-		err = hw_strv_push(&a->aliases, b->term, strlen(b->term));
+	err = hw_gentry_add_alias(a, b->term, strlen(b->term));
 	for (char **s = b->aliases; !err && s && *s; s++)
-		if (!strv_has(a->aliases, *s) &&
-		    !hw_gname_eq(a->term, strlen(a->term), *s, strlen(*s)))
-			err = hw_strv_push(&a->aliases, *s, strlen(*s));
+		err = hw_gentry_add_alias(a, *s, strlen(*s));
 	for (size_t i = 0; !err && i < b->ndefs; i++)
 		err = hw_gentry_add_def(a, b->defs[i].text, b->defs[i].source.file,
 					b->defs[i].source.line);

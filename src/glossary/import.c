@@ -264,6 +264,9 @@ typedef struct ctx {
 	entry_ref last;     /* the entry continuation lines extend */
 	entry_ref deflist;  /* the entry `: def` lines add to */
 	size_t added;
+	/* top-level entries made from acronym-table rows that named no entry
+	 * when they were read, ascending */
+	size_t *rows, nrows;
 } ctx;
 
 static hw_gentry *at(const ctx *c, entry_ref r)
@@ -562,23 +565,51 @@ static int letter_heading(const line *l)
 		isupper((unsigned char)l->text[l->len - 1]));
 }
 
-/* "| Acronym | Full Form |": a two-column table of abbreviations. */
+/* Whether one of words[] occurs in p[0..n), ignoring case. */
+static int mentions(const char *p, size_t n, const char *const *words)
+{
+	for (; *words; words++)
+		for (size_t k = 0; k + strlen(*words) <= n; k++)
+			if (!strncasecmp(p + k, *words, strlen(*words)))
+				return 1;
+	return 0;
+}
+
+static const char *const definition_words[] = {"definition", "description",
+					       NULL};
+
+/*
+ * "| Acronym | Full Form |", "| Term | Definition |": a two-column table of
+ * abbreviations or of terms.
+ */
 static int acronym_header(const char *a, size_t an, const char *b, size_t bn)
 {
 	static const char *const left[] = {"acronym", "abbreviation", "abbr",
-					   "short", "term", "initialism"};
+					   "short", "term", "initialism",
+					   NULL};
 	static const char *const right[] = {"full", "expansion", "meaning",
-					    "stands", "long", "definition",
-					    "description"};
-	int l = 0, r = 0;
+					    "stands", "long", NULL};
 
-	for (size_t i = 0; i < sizeof(left) / sizeof(*left); i++)
-		for (size_t k = 0; k + strlen(left[i]) <= an; k++)
-			l |= !strncasecmp(a + k, left[i], strlen(left[i]));
-	for (size_t i = 0; i < sizeof(right) / sizeof(*right); i++)
-		for (size_t k = 0; k + strlen(right[i]) <= bn; k++)
-			r |= !strncasecmp(b + k, right[i], strlen(right[i]));
-	return l && r;
+	return mentions(a, an, left) &&
+	       (mentions(b, bn, right) || mentions(b, bn, definition_words));
+}
+
+/* "**API**", "`API`", "*API*" in a cell: the text inside the markers. */
+static void unwrap(const char **p, size_t *n)
+{
+	static const char *const marks[] = {"**", "__", "`", "*", "_"};
+
+	for (size_t i = 0; i < sizeof(marks) / sizeof(*marks); i++) {
+		size_t k = strlen(marks[i]);
+
+		if (*n > 2 * k && starts(*p, *n, marks[i]) &&
+		    !memcmp(*p + *n - k, marks[i], k)) {
+			*p += k;
+			*n -= 2 * k;
+			trim(p, n);
+			return;
+		}
+	}
 }
 
 static size_t cells(const char *p, size_t n, const char **cell,
@@ -598,10 +629,77 @@ static size_t cells(const char *p, size_t n, const char **cell,
 		cell[count] = p + s;
 		cell_len[count] = i - s;
 		trim(&cell[count], &cell_len[count]);
+		unwrap(&cell[count], &cell_len[count]);
 		count++;
 		i++;
 	}
 	return count;
+}
+
+/* An acronym and its expansion both name e. */
+static int row_aliases(hw_gentry *e, const char *a, size_t an, const char *x,
+		       size_t xn)
+{
+	int err = an ? hw_gentry_add_alias(e, a, an) : HW_OK;
+
+	return err || !xn ? err : hw_gentry_add_alias(e, x, xn);
+}
+
+static int push_row(ctx *c, size_t index)
+{
+	size_t *v = realloc(c->rows, (c->nrows + 1) * sizeof(*v));
+
+	if (!v)
+		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	c->rows = v;
+	c->rows[c->nrows++] = index;
+	return HW_OK;
+}
+
+/*
+ * A row that named no entry when it was read became an entry of its own.
+ * When a term defined further down the file has the row's acronym or
+ * expansion as a name, the row was about that term: its names become
+ * aliases of the term and the row's entry goes. Rows were already matched
+ * against every entry above them, so only later entries are searched.
+ */
+static int resolve_rows(ctx *c)
+{
+	hw_glossary *g = c->g;
+	size_t next = 0, kept = c->rows ? c->rows[0] : g->n;
+	int err = HW_OK;
+
+	for (size_t i = kept; i < g->n; i++) {
+		hw_gentry *row = &g->entries[i], *term = NULL;
+		const char *x = row->defs[0].text; /* the expansion */
+		int is_row = next < c->nrows && c->rows[next] == i;
+
+		next += is_row;
+		for (size_t j = i + 1, r = next; is_row && !term && j < g->n;
+		     j++) {
+			if (r < c->nrows && c->rows[r] == j) {
+				r++; /* another row, not a term */
+				continue;
+			}
+			term = (hw_gentry *)hw_gentry_find(&g->entries[j], 1,
+							   row->term,
+							   strlen(row->term));
+			if (!term && *x)
+				term = (hw_gentry *)hw_gentry_find(
+					&g->entries[j], 1, x, strlen(x));
+		}
+		if (term && !err) {
+			err = row_aliases(term, row->term, strlen(row->term), x,
+					  strlen(x));
+			for (char **a = row->aliases; !err && a && *a; a++)
+				err = hw_gentry_add_alias(term, *a, strlen(*a));
+			hw_gentry_free(row);
+			continue;
+		}
+		g->entries[kept++] = *row;
+	}
+	g->n = kept;
+	return err;
 }
 
 /* A table starting at line i; returns the index after it. */
@@ -609,7 +707,7 @@ static size_t read_table(ctx *c, size_t i, int *err)
 {
 	const char *h[4], *r[4];
 	size_t hl[4], rl[4], nh, k = i;
-	int acro;
+	int acro, expands;
 
 	nh = cells(c->lines[i].text, c->lines[i].len, h, hl, 4);
 	if (i + 1 >= c->nlines ||
@@ -620,33 +718,41 @@ static size_t read_table(ctx *c, size_t i, int *err)
 	}
 	acro = nh == 2 && acronym_header(h[0], hl[0], h[1], hl[1]) &&
 	       allowed(c, HW_GSTYLE_TABLE);
+	/* "Full Form", "Expansion": the right column is another name of the
+	 * term; "Definition", "Description": it defines the term */
+	expands = acro && !mentions(h[1], hl[1], definition_words);
 	for (k = i + 2; k < c->nlines && c->lines[k].kind == L_TABLE; k++) {
-		const hw_gentry *match;
+		hw_gentry *match;
 
 		if (!acro || cells(c->lines[k].text, c->lines[k].len, r, rl, 4) < 2 ||
 		    !rl[0])
 			continue;
-		match = hw_glossary_find(c->g, r[0], rl[0]);
-		if (!match && rl[1])
-			match = hw_glossary_find(c->g, r[1], rl[1]);
+		match = (hw_gentry *)hw_glossary_find(c->g, r[0], rl[0]);
+		if (!match && rl[1] && expands)
+			match = (hw_gentry *)hw_glossary_find(c->g, r[1], rl[1]);
 		c->counts[HW_GSTYLE_TABLE]++;
-		if (match) {
-			/* the expansion names a term we have: an alias */
-			const char *other = hw_gname_eq(match->term,
-							strlen(match->term),
-							r[0], rl[0])
-						    ? r[1]
-						    : r[0];
-			size_t on = other == r[1] ? rl[1] : rl[0];
-
-			if (on && !hw_gname_eq(match->term, strlen(match->term),
-					       other, on) &&
-			    (*err = hw_strv_push(&((hw_gentry *)match)->aliases,
-						 other, on)))
+		if (match && expands) {
+			/* the row names a term we have: the other name is an
+			 * alias of it */
+			if ((*err = row_aliases(match, r[0], rl[0], r[1], rl[1])))
 				return k;
 			continue;
 		}
-		if (!new_entry(c, NULL, r[0], rl[0], r[1], rl[1], (long)k + 1)) {
+		if (match) {
+			/* another definition of a term we have */
+			char *d = hw_strndup(r[1], rl[1]);
+
+			*err = d ? hw_gentry_add_def(match, d, c->file,
+						     (long)k + 1)
+				 : hw_error_set(HW_ENOMEM, NULL, 0, 0,
+						"out of memory");
+			free(d);
+			if (*err)
+				return k;
+			continue;
+		}
+		if (!new_entry(c, NULL, r[0], rl[0], r[1], rl[1], (long)k + 1) ||
+		    (expands && push_row(c, c->g->n - 1))) {
 			*err = hw_error_code();
 			return k;
 		}
@@ -822,6 +928,16 @@ static int build(ctx *c)
 				 * right under an entry still continues it */
 				figure = 1;
 				c->last = no_entry;
+			} else if (pending && c->lines[i - 1].kind == L_TERM) {
+				/* "**Term**" with its definition on the next
+				 * line (a Markdown hard break) */
+				c->counts[HW_GSTYLE_DEFLIST]++;
+				if (!new_entry(c, NULL, pending, pending_len,
+					       l->text, l->len, pending_line))
+					err = hw_error_code();
+				c->top = (long)c->g->n - 1;
+				c->last = (entry_ref){c->top, -1};
+				pending = NULL;
 			} else if (defines(next_content(c, i)) &&
 				   termlike(l->text, l->len) &&
 				   l->text[l->len - 1] != ':' &&
@@ -909,6 +1025,9 @@ int hw_glossary_import(hw_glossary *g, hw_diags *diags, const char *file,
 		i += n + 1;
 	}
 	err = build(&c);
+	if (!err)
+		err = resolve_rows(&c);
+	free(c.rows);
 	free(c.lines);
 	if (!err && g->n == before && c.added == 0) {
 		size_t alias_only = 0;

@@ -29,6 +29,19 @@ test_glossary_import_merges_files_and_writes_markdown() {
 }
 
 # Verifies: FR-GLOSS-001
+test_glossary_import_acronym_rows_become_aliases_of_real_terms() {
+  # a published glossary, unedited (origin in tests/fixtures/glossary/README.md)
+  run "$HW" glossary import "$G/hatofit-GLOSSARY.md"
+  expect_rc 0
+  jq -e '[.entries[] | select(.term == "NoSQL")] | length == 1
+         and (.[0].aliases == ["Not Only SQL"])
+         and (.[0].definition | startswith("A non-relational database"))' <<<"$OUT" >/dev/null
+  jq -e '(.entries[] | select(.term == "API") | .aliases) == ["Application Programming Interface"]
+         and (.entries[] | select(.term == "Dependency Injection") | .aliases) == ["DI"]
+         and (.entries[] | select(.term == "VO2") | .definition) == "Volume of Oxygen"' <<<"$OUT" >/dev/null
+}
+
+# Verifies: FR-GLOSS-001
 test_glossary_import_pdf_levels_and_figure_captions() {
   run "$HW" glossary import "$G/pdf-levels.txt"
   expect_rc 0

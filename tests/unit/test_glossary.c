@@ -204,6 +204,18 @@ static void import_text(hw_glossary *g, hw_diags *d, const char *text,
 			 expect);
 }
 
+static void aliases_are(const hw_gentry *e, const char *const *want)
+{
+	size_t i = 0;
+
+	for (; want[i]; i++) {
+		assert_non_null(e->aliases);
+		assert_non_null(e->aliases[i]);
+		assert_string_equal(e->aliases[i], want[i]);
+	}
+	assert_true(!e->aliases || !e->aliases[i]);
+}
+
 /* Verifies: FR-GLOSS-001 */
 static void test_pdf_export_level_lines_head_the_path(void **state)
 {
@@ -256,6 +268,106 @@ static void test_pdf_export_figure_captions_end_no_section(void **state)
 	assert_string_equal(find(&g, "UTF-8")->references[0],
 			    "<https://www.unicode.org/faq/utf_bom.html>");
 	hw_glossary_free(&g);
+}
+
+/* Verifies: FR-GLOSS-001 */
+static void test_acronym_table_names_terms_of_a_real_glossary(void **state)
+{
+	hw_glossary g;
+	const hw_gentry *e;
+	static const char *const api[] = {"Application Programming Interface",
+					  NULL};
+	static const char *const di[] = {"DI", NULL};
+	static const char *const nosql[] = {"Not Only SQL", NULL};
+	static const char *const no_alias[] = {NULL};
+
+	(void)state;
+	/* hatofit/mobile docs/meta/GLOSSARY.md, unedited: "**Term**" lines
+	 * with the definition on the next, then an Acronym / Full Form
+	 * table whose rows name those terms */
+	load(&g, "hatofit-GLOSSARY.md", HW_GSTYLE_DEFLIST);
+	e = find(&g, "NoSQL");
+	assert_string_equal(e->term, "NoSQL");
+	aliases_are(e, nosql);
+	assert_int_equal(e->ndefs, 1);
+	assert_string_equal(e->defs[0].text,
+			    "A non-relational database that stores data in a "
+			    "non-tabular format. Hive is a NoSQL database.");
+	aliases_are(find(&g, "OAuth"), (const char *const[]){"Open Authorization",
+							     NULL});
+	aliases_are(find(&g, "API"), api); /* once, though named twice */
+	aliases_are(find(&g, "Dependency Injection"), di);
+	aliases_are(find(&g, "HRM"), (const char *const[]){"Heart Rate Monitor",
+							   NULL});
+	/* a row naming no term is a term of its own */
+	e = find(&g, "VO2");
+	aliases_are(e, no_alias);
+	assert_string_equal(e->defs[0].text, "Volume of Oxygen");
+	assert_string_equal(e->categories[0], "Acronyms Reference");
+	assert_ptr_equal(hw_glossary_find(&g, "Application Programming "
+					  "Interface", 33),
+			 find(&g, "API"));
+	hw_glossary_free(&g);
+}
+
+/* Verifies: FR-GLOSS-001 */
+static void test_acronym_table_above_its_terms(void **state)
+{
+	hw_glossary g;
+	hw_diags d;
+	static const char *const gpu[] = {"Graphics Processing Unit", NULL};
+	static const char *const vram[] = {"VRAM", NULL};
+
+	(void)state;
+	hw_glossary_init(&g);
+	hw_diags_init(&d);
+	import_text(&g, &d,
+		    "# Glossary\n\n## Acronyms\n\n"
+		    "| Acronym | Full Form |\n|---|---|\n"
+		    "| **GPU** | Graphics Processing Unit |\n"
+		    "| `VRAM` | *Video Random Access Memory* |\n"
+		    "| LLM | Large Language Model |\n\n"
+		    "## Terms\n\n"
+		    "**GPU**: A processor of many simple cores.\n\n"
+		    "**Video Random Access Memory**: The GPU's own memory.\n",
+		    HW_GSTYLE_AUTO, HW_OK);
+	assert_int_equal(g.n, 3);
+	assert_string_equal(g.entries[0].term, "LLM");
+	assert_string_equal(g.entries[0].defs[0].text, "Large Language Model");
+	assert_string_equal(g.entries[1].term, "GPU");
+	assert_int_equal(g.entries[1].ndefs, 1);
+	aliases_are(&g.entries[1], gpu);
+	assert_string_equal(g.entries[2].term, "Video Random Access Memory");
+	aliases_are(&g.entries[2], vram);
+	hw_glossary_free(&g);
+	hw_diags_free(&d);
+}
+
+/* Verifies: FR-GLOSS-001 */
+static void test_definition_table_rows_define_their_terms(void **state)
+{
+	hw_glossary g;
+	hw_diags d;
+
+	(void)state;
+	hw_glossary_init(&g);
+	hw_diags_init(&d);
+	/* a Term / Definition table says what a term is, not another name */
+	import_text(&g, &d,
+		    "**Kanban**: A board of columns.\n\n"
+		    "| Term | Definition |\n|---|---|\n"
+		    "| **Kanban** | Visual project management by workflow "
+		    "stage |\n| Gin | A web framework for Go |\n",
+		    HW_GSTYLE_AUTO, HW_OK);
+	assert_int_equal(g.n, 2);
+	assert_null(g.entries[0].aliases);
+	assert_int_equal(g.entries[0].ndefs, 2);
+	assert_string_equal(g.entries[0].defs[1].text,
+			    "Visual project management by workflow stage");
+	assert_int_equal(g.entries[0].defs[1].source.line, 5);
+	assert_string_equal(g.entries[1].term, "Gin");
+	hw_glossary_free(&g);
+	hw_diags_free(&d);
 }
 
 /* Verifies: FR-GLOSS-002 */
@@ -472,6 +584,9 @@ int main(void)
 		cmocka_unit_test(test_all_samples_merge_without_duplicates),
 		cmocka_unit_test(test_pdf_export_level_lines_head_the_path),
 		cmocka_unit_test(test_pdf_export_figure_captions_end_no_section),
+		cmocka_unit_test(test_definition_table_rows_define_their_terms),
+		cmocka_unit_test(test_acronym_table_names_terms_of_a_real_glossary),
+		cmocka_unit_test(test_acronym_table_above_its_terms),
 		cmocka_unit_test(test_merge_matches_names_and_aliases),
 		cmocka_unit_test(test_hostile_and_odd_inputs),
 		cmocka_unit_test(
