@@ -19,7 +19,6 @@
 
 #define OUT_MAX ((size_t)256 << 20)
 #define DEFAULT_TIMEOUT 1800.0
-#define MAX_ARGS (16 + 4 * HW_REPORT_MAX_INPUTS)
 
 static const char *const check_names[HW_REPORT_NCHECKS] = {
 	"sast", "trace", "gate", "plan", "probe"};
@@ -33,17 +32,38 @@ typedef struct ctx {
 	char sast_doc[4096];
 } ctx;
 
+/* A child's command line, grown as arguments are added (a SAST import
+ * names one report per unit: hundreds). Out of memory is kept in oom and
+ * the command is not run, so no argument is ever silently left out. */
 typedef struct argv_b {
-	char *v[MAX_ARGS + 1];
-	size_t n;
-	char *owned[16];
-	size_t nowned;
+	char **v; /* NULL-terminated */
+	size_t n, cap;
+	char **owned; /* paths made for the command line, freed with it */
+	size_t nowned, owned_cap;
+	int oom;
 } argv_b;
+
+/* Makes room for one more pointer in *v (n used of *cap, plus a NULL). */
+static int grow(char ***v, size_t n, size_t *cap)
+{
+	char **nv;
+
+	if (n + 1 < *cap)
+		return 0;
+	if (!(nv = realloc(*v, (*cap ? *cap * 2 : 32) * sizeof(*nv))))
+		return -1;
+	*v = nv;
+	*cap = *cap ? *cap * 2 : 32;
+	return 0;
+}
 
 static void arg(argv_b *a, const char *s)
 {
-	if (a->n < MAX_ARGS)
-		a->v[a->n++] = (char *)s;
+	if (a->oom || grow(&a->v, a->n, &a->cap)) {
+		a->oom = 1;
+		return;
+	}
+	a->v[a->n++] = (char *)s;
 	a->v[a->n] = NULL;
 }
 
@@ -52,8 +72,9 @@ static const char *arg_path(argv_b *a, const char *dir, const char *name)
 {
 	char *p = hw_path_join(dir, name);
 
-	if (!p || a->nowned == 16) {
+	if (!p || grow(&a->owned, a->nowned, &a->owned_cap)) {
 		free(p);
+		a->oom = 1;
 		return "";
 	}
 	a->owned[a->nowned++] = p;
@@ -84,6 +105,9 @@ static void argv_free(argv_b *a)
 {
 	for (size_t i = 0; i < a->nowned; i++)
 		free(a->owned[i]);
+	free(a->owned);
+	free(a->v);
+	memset(a, 0, sizeof(*a));
 }
 
 /* "report: WHAT" on stderr when progress is on (a TTY). */
@@ -110,6 +134,9 @@ static int run_self(const ctx *c, argv_b *a, hw_cmd_result *res)
 {
 	double t = c->o->timeout_s > 0 ? c->o->timeout_s : DEFAULT_TIMEOUT;
 
+	if (a->oom || !a->n)
+		return hw_error_set(HW_ENOMEM, NULL, 0, 0,
+				    "out of memory for a command line");
 	a->v[0] = (char *)c->o->self;
 	return hw_run(res, a->v, t, OUT_MAX);
 }
@@ -498,7 +525,6 @@ static void sarif_logs(ctx *c)
 	if (!run_self(c, &a, &res))
 		hw_cmd_result_free(&res);
 	argv_free(&a);
-	memset(&a, 0, sizeof(a));
 	arg(&a, "");
 	arg(&a, "-q");
 	arg(&a, "sast");
@@ -514,7 +540,8 @@ static void sarif_logs(ctx *c)
 		for (size_t i = 0; i < n; i++)
 			if ((strstr(more[i], "/clang-tidy-") &&
 			     hw_str_endswith(more[i], ".txt")) ||
-			    (strstr(more[i], "/gcc-") &&
+			    ((strstr(more[i], "/gcc-") ||
+			      strstr(more[i], "/run-")) &&
 			     hw_str_endswith(more[i], ".json"))) {
 				arg(&a, "--import");
 				arg(&a, more[i]);
@@ -577,6 +604,7 @@ static int run_checks(ctx *c)
 					 dir);
 				k->exit_code = -1;
 				c->r->nchecks = i + 1;
+				argv_free(&a);
 				continue;
 			}
 			arg(&a, name);
@@ -722,6 +750,11 @@ static cJSON *digest(const char *check, cJSON *doc)
 					       cJSON_GetObjectItem(doc, "total"));
 		cJSON_AddItemReferenceToObject(d, "new",
 					       cJSON_GetObjectItem(doc, "new"));
+		/* each analyzer's units analysed and failed: a tool that
+		 * failed is part of the signed verdict */
+		if (cJSON_GetObjectItem(doc, "runs"))
+			cJSON_AddItemReferenceToObject(
+				d, "runs", cJSON_GetObjectItem(doc, "runs"));
 	} else {
 		cJSON_AddItemReferenceToObject(
 			d, "summary", cJSON_GetObjectItem(doc, "summary"));
@@ -827,7 +860,10 @@ static int append_events(ctx *c)
 		arg(&a, paths[i]);
 	}
 	free(events);
-	if (err || (err = run_self(c, &a, &res)))
+	if (!err)
+		err = run_self(c, &a, &res);
+	argv_free(&a);
+	if (err)
 		return err;
 	if (res.status != 0) {
 		char msg[512];
@@ -893,7 +929,7 @@ static int checkpoint_anchor_export(ctx *c, const char *pubfile)
 	for (size_t i = 0; !err && cp[i]; i++)
 		arg(&a, cp[i]);
 	err = err ? err : step(c, "checkpoint signed", &a, NULL);
-	memset(&a, 0, sizeof(a));
+	argv_free(&a);
 	for (size_t i = 0; !err && an[i]; i++)
 		arg(&a, an[i]);
 	if (!err && !(err = run_self(c, &a, &res))) {
@@ -908,7 +944,7 @@ static int checkpoint_anchor_export(ctx *c, const char *pubfile)
 		}
 		hw_cmd_result_free(&res);
 	}
-	memset(&a, 0, sizeof(a));
+	argv_free(&a);
 	arg(&a, "");
 	arg(&a, "-q");
 	arg(&a, "ledger");
@@ -928,7 +964,7 @@ static int checkpoint_anchor_export(ctx *c, const char *pubfile)
 		}
 		err = step(c, "bundle exported", &a, NULL);
 	}
-	memset(&a, 0, sizeof(a));
+	argv_free(&a);
 	arg(&a, "");
 	arg(&a, "ledger");
 	arg(&a, "verify");
@@ -950,6 +986,7 @@ static int checkpoint_anchor_export(ctx *c, const char *pubfile)
 				     res.status);
 		hw_cmd_result_free(&res);
 	}
+	argv_free(&a);
 	free(bundle);
 	free(vdoc);
 	return err;
@@ -1210,5 +1247,7 @@ int hw_report_run(const hw_report_opts *o, hw_report *r, hw_diags *d)
 	arg(&a, "--sign");
 	if (o->force)
 		arg(&a, "--force");
-	return step(&c, "site rendered and signed", &a, NULL);
+	err = step(&c, "site rendered and signed", &a, NULL);
+	argv_free(&a);
+	return err;
 }
