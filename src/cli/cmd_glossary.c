@@ -239,10 +239,6 @@ int hw_cmd_glossary(hw_cli *cli, int argc, char **argv)
 	if (argc < 2)
 		return hw_cli_usage_error("glossary",
 					  "glossary needs a subcommand");
-	if (hw_cli_is_help(argv[1])) {
-		hw_cli_print_command_usage(stdout, hw_cli_find("glossary"));
-		return hw_cli_finish(HW_EXIT_OK);
-	}
 	if (!strcmp(argv[1], "import"))
 		return cmd_import(cli, argc - 1, argv + 1);
 	if (!strcmp(argv[1], "lint"))

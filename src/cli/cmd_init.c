@@ -65,11 +65,6 @@ int hw_cmd_init(hw_cli *cli, int argc, char **argv)
 	int err;
 
 	if (argc > 1) {
-		if (hw_cli_is_help(argv[1])) {
-			hw_cli_print_command_usage(stdout,
-						   hw_cli_find("init"));
-			return hw_cli_finish(HW_EXIT_OK);
-		}
 		return hw_cli_usage_error("init", "init takes no arguments, "
 						  "got '%s'", argv[1]);
 	}

@@ -831,10 +831,6 @@ int hw_cmd_ledger(hw_cli *cli, int argc, char **argv)
 
 	if (argc < 2)
 		return hw_cli_usage_error("ledger", "ledger needs a subcommand");
-	if (hw_cli_is_help(argv[1])) {
-		hw_cli_print_command_usage(stdout, hw_cli_find("ledger"));
-		return hw_cli_finish(HW_EXIT_OK);
-	}
 	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
 		if (!strcmp(argv[1], subs[i].name))
 			return subs[i].run(cli, argc - 1, argv + 1);

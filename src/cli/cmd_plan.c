@@ -385,10 +385,6 @@ int hw_cmd_plan(hw_cli *cli, int argc, char **argv)
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		long n;
 
-		if (hw_cli_is_help(a)) {
-			hw_cli_print_command_usage(stdout, hw_cli_find("plan"));
-			return hw_cli_finish(HW_EXIT_OK);
-		}
 		if (!strcmp(a, "--json") || !strcmp(a, "--cheapest")) {
 			*(a[2] == 'j' ? &json : &cheapest) = 1;
 			continue;

@@ -177,10 +177,6 @@ int hw_cmd_probe(hw_cli *cli, int argc, char **argv)
 
 	if (argc >= 2 && !strcmp(argv[1], "check"))
 		return probe_check(cli, argc - 1, argv + 1);
-	if (argc >= 2 && hw_cli_is_help(argv[1])) {
-		hw_cli_print_command_usage(stdout, hw_cli_find("probe"));
-		return hw_cli_finish(HW_EXIT_OK);
-	}
 	if ((code = parse_opts(&o, argc, argv, 0, NULL))) {
 		hw_buf_free(&o.hostfile);
 		return code;

@@ -63,11 +63,6 @@ int hw_cmd_report(hw_cli *cli, int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
-		if (hw_cli_is_help(a)) {
-			hw_cli_print_command_usage(stdout,
-						   hw_cli_find("report"));
-			return hw_cli_finish(HW_EXIT_OK);
-		}
 		if (!strcmp(a, "--force")) {
 			o.force = 1;
 			continue;
@@ -144,11 +139,6 @@ int hw_cmd_verify_report(hw_cli *cli, int argc, char **argv)
 	hw_report_verify v;
 
 	for (int i = 1; i < argc; i++) {
-		if (hw_cli_is_help(argv[i])) {
-			hw_cli_print_command_usage(
-				stdout, hw_cli_find("verify-report"));
-			return hw_cli_finish(HW_EXIT_OK);
-		}
 		if (!strcmp(argv[i], "--key") && i + 1 < argc && !keys)
 			keys = argv[++i];
 		else if (!strcmp(argv[i], "--allow-untrusted"))

@@ -41,10 +41,6 @@ int hw_cmd_site(hw_cli *cli, int argc, char **argv)
 			o.force = 1;
 			continue;
 		}
-		if (hw_cli_is_help(argv[i])) {
-			hw_cli_print_command_usage(stdout, hw_cli_find("site"));
-			return hw_cli_finish(HW_EXIT_OK);
-		}
 		if (!slot)
 			return hw_cli_usage_error("site",
 						  "unknown argument "

@@ -104,10 +104,6 @@ static int parse_opts(const char *cmd, trace_opts *o, int argc, char **argv)
 		const char *a = argv[i], *v = NULL;
 		int code;
 
-		if (hw_cli_is_help(a)) {
-			hw_cli_print_command_usage(stdout, hw_cli_find(cmd));
-			return -1;
-		}
 		if (strcmp(a, "--results") == 0 || strcmp(a, "--lcov") == 0) {
 			int res = a[2] == 'r';
 
@@ -525,7 +521,7 @@ int hw_cmd_trace(hw_cli *cli, int argc, char **argv)
 	int code, written = 0, err = HW_OK;
 
 	if ((code = parse_opts("trace", &o, argc, argv)))
-		return code < 0 ? hw_cli_finish(HW_EXIT_OK) : code;
+		return code;
 	hw_buf_init(&out, 0);
 	code = -1;
 	/* a first run (no index yet) has nothing to replay and does not pay
@@ -591,7 +587,7 @@ int hw_cmd_gate(hw_cli *cli, int argc, char **argv)
 	int code, err;
 
 	if ((code = parse_opts("gate", &o, argc, argv)))
-		return code < 0 ? hw_cli_finish(HW_EXIT_OK) : code;
+		return code;
 	code = run_trace(cli, &o, &r, 1, stderr);
 	if (code) {
 		run_free(&r);
