@@ -142,6 +142,66 @@ static by_file *findings_by_file(const site *s, size_t *n, long *known)
 }
 
 /* Implements: FR-SITE-001 */
+int site_sast_runs(hw_buf *b, const site *s, int brief)
+{
+	const cJSON *runs = cJSON_GetObjectItem(s->sast, "runs"), *r, *f;
+	const char *sep = "";
+	int err = HW_OK;
+
+	if (!cJSON_GetArraySize(runs))
+		return HW_OK;
+	err = hw_buf_puts(b, brief ? "<p>Units analysed: "
+				   : "<h2>Analyzers</h2>\n<div class=\"scroll"
+				     "\"><table><thead><tr><th scope=\"col\">"
+				     "Tool</th><th scope=\"col\">Units</th>"
+				     "<th scope=\"col\">Analysed</th><th "
+				     "scope=\"col\">Failed</th><th scope="
+				     "\"col\">Why</th></tr></thead><tbody>\n");
+	cJSON_ArrayForEach(r, runs) {
+		const char *tool = hw_json_str(r, "tool");
+		long failed = site_num(r, "failed");
+
+		if (err)
+			break;
+		err = hw_buf_puts(b, brief ? sep : "<tr><td>");
+		err = err ? err : hw_html_puts(b, tool ? tool : "?");
+		if (!err && brief)
+			err = hw_buf_printf(b, " %ld of %ld%s",
+					    site_num(r, "analysed"),
+					    site_num(r, "units"),
+					    failed > 0 ? " (failed on " : "");
+		if (!err && brief && failed > 0)
+			err = hw_buf_printf(b, "<strong class=\"fail\">%ld"
+					       "</strong>)", failed);
+		if (!err && !brief)
+			err = hw_buf_printf(b, "</td><td>%ld</td><td>%ld</td>"
+					       "<td>%ld</td><td>",
+					    site_num(r, "units"),
+					    site_num(r, "analysed"), failed);
+		/* the reason of each failed unit, paths as the tool's
+		 * report names them (never outside the repository) */
+		cJSON_ArrayForEach(f, cJSON_GetObjectItem(r, "failures")) {
+			const char *unit = hw_json_str(f, "unit");
+			const char *msg = hw_json_str(f, "message");
+
+			if (err || brief)
+				break;
+			err = hw_buf_puts(b, "<div><code>");
+			err = err ? err : hw_html_puts(b, unit ? unit : "");
+			err = err ? err : hw_buf_puts(b, "</code>: ");
+			err = err ? err : hw_html_puts(b, msg ? msg : "");
+			err = err ? err : hw_buf_puts(b, "</div>");
+		}
+		if (!err && !brief)
+			err = hw_buf_puts(b, "</td></tr>\n");
+		sep = ", ";
+	}
+	if (!err)
+		err = hw_buf_puts(b, brief ? "</p>" : "</tbody></table></div>\n");
+	return err;
+}
+
+/* Implements: FR-SITE-001 */
 int render_sast(site *s)
 {
 	const char *file = NULL;
@@ -169,6 +229,8 @@ int render_sast(site *s)
 		err = hw_buf_printf(&b, "; %ld are in the baseline", known);
 	if (!err && s->sast)
 		err = hw_buf_puts(&b, ". <a href=\"#by-fr\">By FR</a></p>\n");
+	if (!err && s->sast)
+		err = site_sast_runs(&b, s, 0);
 	if (!err && s->sast)
 		err = sast_by_fr(&b, s);
 	if (!err && s->sast)

@@ -183,7 +183,9 @@ static int sast_card(hw_buf *b, const site *s)
 				  suppressed, dups, site_num(s->sast, "new"));
 	if (!err && known)
 		err = hw_buf_printf(b, "; %ld in the baseline", known);
-	return err ? err : hw_buf_puts(b, "</p></section>\n");
+	err = err ? err : hw_buf_puts(b, "</p>");
+	err = err ? err : site_sast_runs(b, s, 1);
+	return err ? err : hw_buf_puts(b, "</section>\n");
 }
 
 static int checks_card(hw_buf *b, const char *title, const cJSON *doc,

@@ -152,6 +152,9 @@ void site_approved_counts(const site *s, long *approved, long *verified,
  * (in the baseline file), "duplicate" (of the finding its group names),
  * "new" (counts toward the gate) or "open" (a note, which does not). */
 const char *site_finding_state(const cJSON *f, long idx);
+/* Each analyzer's units analysed and failed (the sast document's "runs"):
+ * one line for the dashboard (brief), else a table with the reasons. */
+int site_sast_runs(hw_buf *b, const site *s, int brief);
 /* The verdict word of a check document: "pass", "fail" or "not run". */
 const char *site_check_verdict(const cJSON *doc);
 

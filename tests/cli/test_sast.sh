@@ -159,7 +159,7 @@ test_sast_clang_tidy_analyzes_units_built_with_gcc_only_options_and_werror() {
                | .file == "lib.c" and .function == "lib_leak"] == [true])' <<<"$OUT" >/dev/null
 }
 
-# Verifies: FR-SAST-005
+# Verifies: FR-SAST-005, FR-SITE-001
 test_sast_a_unit_an_analyzer_fails_on_is_counted_and_the_check_is_an_error() {
   project_setup
   printf '#include "missing.h"\nint broken(void) { return 0; }\n' > broken.c
@@ -175,6 +175,13 @@ test_sast_a_unit_an_analyzer_fails_on_is_counted_and_the_check_is_an_error() {
   jq -e '[.runs[] | [.tool, .units, .analysed, .failed, .complete, .failures[0].unit]]
            == [["gcc", 2, 1, 1, false, "broken.c"], ["clang-tidy", 2, 1, 1, false, "broken.c"]]
          and ([.findings[].file] | unique) == ["lib.c"]' out.json >/dev/null
+  # the site says so on the dashboard and the SAST page, with the reason
+  mkdir -p checks && cp out.json checks/sast.json
+  "$HW" -q site --checks checks -o site
+  grep -q 'Units analysed: gcc 1 of 2 (failed on <strong class="fail">1</strong>), clang-tidy 1 of 2' site/index.html ||
+    { echo "dashboard: $(grep -o 'Units analysed[^/]*' site/index.html)"; return 1; }
+  grep -q '<h2>Analyzers</h2>' site/sast.html
+  grep -q '<td>2</td><td>1</td><td>1</td><td><div><code>broken.c</code>: ' site/sast.html
   run "$HW" sast --tool clang-tidy
   expect_rc 2
   expect_out "clang-tidy: 1 of 2 units analysed, 1 failed (incomplete)"
