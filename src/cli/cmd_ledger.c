@@ -37,7 +37,7 @@ static int parse_seq(const char *s, long long *out)
 {
 	unsigned long long v;
 
-	if (!*s || s[strspn(s, "0123456789")] != '\0')
+	if (!s || !*s || s[strspn(s, "0123456789")] != '\0')
 		return 0;
 	errno = 0;
 	v = strtoull(s, NULL, 10);

@@ -10,6 +10,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,7 +69,7 @@ static int check_target(const char *dir)
 				    "not a folder that can be read; not "
 				    "replaced");
 	while (!err && (e = readdir(d)) != NULL)
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") &&
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
 		    !is_bundle_file(e->d_name))
 			err = hw_error_set(HW_EIO, dir, 0, 0,
 					   "holds '%s', which is not part of "
@@ -164,7 +165,16 @@ int hw_bundle_export(hw_ledger *l, const char *dir, const hw_keyring *keys)
 				   strerror(errno));
 		goto done;
 	}
-	chmod(tmp.data, 0755); /* mkdtemp's 0700 is not a bundle's mode */
+	{
+		/* mkdtemp's 0700 is not a bundle's mode; the folder it made,
+		 * by descriptor, not whatever is at its name by now */
+		int fd = open(tmp.data, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+
+		if (fd >= 0) {
+			fchmod(fd, 0755);
+			close(fd);
+		}
+	}
 	if (!(err = hw_ledger_load(l, &list)) &&
 	    !(err = events_jsonl(&out, &list)) &&
 	    !(err = write_file(tmp.data, "events.jsonl", &out))) {

@@ -124,7 +124,7 @@ int hw_ledger_retired_at(hw_ledger *l, const uint8_t id[4], uint64_t *seq)
 static int check_signer(hw_ledger *l, const hw_append *items, size_t n,
 			const hw_seckey *k)
 {
-	uint64_t at;
+	uint64_t at = 0;
 	int retired = hw_ledger_retired_at(l, k->pub.id, &at);
 
 	if (retired < 0)

@@ -110,15 +110,19 @@ static void apply_repair(const hw_event *e, const hw_event_list *list,
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		unsigned long long seq;
-		char line[128], hex[65];
+		uint64_t seq;
+		char line[128];
+		const char *hex;
 		uint8_t hash[32];
 
 		if (len < sizeof(line)) {
 			memcpy(line, p, len);
 			line[len] = '\0';
-			if (sscanf(line, "disown %llu %64s", &seq, hex) == 2 &&
-			    strlen(hex) == 64 &&
+			/* "disown SEQ HASH": one space each, 64 hex digits */
+			hex = hw_str_startswith(line, "disown ")
+				      ? hw_str_u64(line + 7, &seq)
+				      : NULL;
+			if (hex && *hex == ' ' && strlen(++hex) == 64 &&
 			    sodium_hex2bin(hash, 32, hex, 64, NULL, NULL,
 					   NULL) == 0 &&
 			    seq < e->seq && seq < list->n &&
@@ -350,37 +354,54 @@ typedef struct last_verified {
 	int have, have_head;
 } last_verified;
 
-static int hex32(uint8_t out[32], const char *hex)
+/* "NUMBER HEX" at *p, then a space or the end of the line: the number
+ * and 64 hex digits read, *p moved past them; 0 when that is not there. */
+static int number_and_hash(const char **p, uint64_t *v, uint8_t out[32])
 {
-	return strlen(hex) == 64 &&
-	       sodium_hex2bin(out, 32, hex, 64, NULL, NULL, NULL) == 0;
+	const char *s = hw_str_u64(*p, v);
+
+	if (!s || *s != ' ' || strspn(s + 1, "0123456789abcdefABCDEF") != 64 ||
+	    (s[65] != ' ' && s[65] != '\n' && s[65] != '\0') ||
+	    sodium_hex2bin(out, 32, s + 1, 64, NULL, NULL, NULL) != 0)
+		return 0;
+	*p = s + 65;
+	return 1;
 }
 
 static int read_last_verified(const char *path, last_verified *lv)
 {
 	hw_buf b;
-	unsigned long long s, hs;
-	char hex[65], hhex[65];
-	int n = 0, err;
+	uint64_t s = 0, hs = 0;
+	const char *p;
+	int ok, err;
 
 	memset(lv, 0, sizeof(*lv));
 	if (!hw_path_exists(path))
 		return HW_OK;
 	hw_buf_init(&b, 256);
 	err = hw_file_read(&b, path, 256);
-	if (!err)
-		n = sscanf(b.data, "%llu %64s %llu %64s", &s, hex, &hs, hhex);
-	if (!err && ((n != 2 && n != 4) || !hex32(lv->root, hex) ||
-		     (n == 4 && (!hex32(lv->head, hhex) || hs == 0))))
-		err = hw_error_set(HW_EINVAL, path, 1, 0,
-				   "expected '<size> <hex root> <head size> "
-				   "<hex head hash>'");
+	if (!err) {
+		/* "SIZE ROOT" (before the head was kept) or
+		 * "SIZE ROOT HEADSIZE HEADHASH", one line */
+		p = b.data ? b.data : "";
+		ok = number_and_hash(&p, &s, lv->root);
+		if (ok && *p == ' ') { /* the head */
+			p++;
+			ok = number_and_hash(&p, &hs, lv->head) && hs > 0;
+			lv->have_head = ok;
+		}
+		if (ok && *p == '\n')
+			p++;
+		if (!ok || *p != '\0')
+			err = hw_error_set(HW_EINVAL, path, 1, 0,
+					   "expected '<size> <hex root> <head "
+					   "size> <hex head hash>'");
+	}
 	hw_buf_free(&b);
 	if (!err) {
 		lv->size = s;
 		lv->have = 1;
-		lv->head_size = n == 4 ? hs : 0;
-		lv->have_head = n == 4;
+		lv->head_size = lv->have_head ? hs : 0;
 	}
 	return err;
 }

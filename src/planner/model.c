@@ -322,7 +322,7 @@ static wide layer_params(const hw_model *m, long l, int active)
 		     run = active ? m->experts_per_tok : m->experts,
 		     mi = m->moe_intermediate ? m->moe_intermediate
 					      : m->intermediate,
-		     shared = m->shared_experts * 3 * h * mi;
+		     shared = (wide)m->shared_experts * 3 * h * mi;
 
 		if (m->shared_intermediate)
 			shared = 3 * h * m->shared_intermediate + h;

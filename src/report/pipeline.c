@@ -134,6 +134,7 @@ static int run_self(const ctx *c, argv_b *a, hw_cmd_result *res)
 {
 	double t = c->o->timeout_s > 0 ? c->o->timeout_s : DEFAULT_TIMEOUT;
 
+	memset(res, 0, sizeof(*res));
 	if (a->oom || !a->n)
 		return hw_error_set(HW_ENOMEM, NULL, 0, 0,
 				    "out of memory for a command line");
@@ -1138,15 +1139,15 @@ static int write_report_doc(ctx *c)
 /* Implements: FR-REPORT-001 */
 static int copy_coverage(const ctx *c)
 {
-	const char *dflt = "build/coverage.info";
+	static const char *const dflt[] = {"build/coverage.info"};
 	const char *const *files = c->o->lcov;
 	size_t n = c->o->nlcov;
 	char *out = hw_path_join(c->checks, "coverage.info");
 	hw_buf all, one;
 	int err = out ? HW_OK : HW_ENOMEM;
 
-	if (!n && hw_path_exists(dflt)) {
-		files = &dflt;
+	if (!n && hw_path_exists(dflt[0])) {
+		files = dflt;
 		n = 1;
 	}
 	hw_buf_init(&all, 0);

@@ -129,7 +129,8 @@ static int check_shape(const cJSON *doc, const doc_shape *shape,
 	const char *schema = hw_json_str(doc, "schema");
 	int err = HW_OK;
 
-	if (!cJSON_IsObject(doc) || !schema || strcmp(schema, shape->schema))
+	if (!cJSON_IsObject(doc) || !schema ||
+	    strcmp(schema, shape->schema) != 0)
 		return hw_error_set(HW_EINVAL, path, 1, 0,
 				    "schema is not %s", shape->schema);
 	for (const doc_key *k = shape->keys; k->key && !err; k++) {

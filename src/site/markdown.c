@@ -39,7 +39,7 @@ static int url_safe(const char *u)
 /* Implements: FR-SITE-003 */
 static int url_remote(const char *u)
 {
-	char lead[2];
+	char lead[2] = {0, 0};
 	size_t n = 0;
 
 	if (u[strcspn(u, ":/?#")] == ':')

@@ -7,6 +7,7 @@
 #include "trace.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -581,18 +582,27 @@ static const char *unity_unprefixed(const char *s)
 static int unity_summary(const char *s, long *tests, long *failures,
 			 long *ignored)
 {
-	char tail[2];
+	static const char *const words[] = {" Tests ", " Failures ",
+					    " Ignored"};
+	long *counts[] = {tests, failures, ignored};
 
-	return sscanf(s, "%ld Tests %ld Failures %ld Ignored %1s", tests,
-		      failures, ignored, tail) == 3 &&
-	       *tests >= 0 && *failures >= 0 && *ignored >= 0;
+	for (int i = 0; i < 3; i++) {
+		uint64_t v;
+
+		if (!(s = hw_str_u64(s, &v)) || v > LONG_MAX ||
+		    !hw_str_startswith(s, words[i]))
+			return 0;
+		*counts[i] = (long)v;
+		s += strlen(words[i]);
+	}
+	return s[strspn(s, " \t\r\n")] == '\0';
 }
 
 /* Whether text reads as Unity's output: a result or a summary line, in a
  * file that does not begin as TAP does. */
 static int looks_like_unity(const char *text, size_t len)
 {
-	char line[1024];
+	char line[1024] = "";
 	size_t i = 0;
 
 	if ((len >= 12 && memcmp(text, "TAP version ", 12) == 0) ||

@@ -160,6 +160,21 @@ int hw_str_startswith(const char *s, const char *prefix)
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
+const char *hw_str_u64(const char *s, uint64_t *v)
+{
+	const char *p = s;
+
+	*v = 0;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		unsigned d = (unsigned)(*p - '0');
+
+		if (*v > (UINT64_MAX - d) / 10)
+			return NULL;
+		*v = *v * 10 + d;
+	}
+	return p > s ? p : NULL;
+}
+
 int hw_str_endswith(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), m = strlen(suffix);

@@ -186,7 +186,8 @@ static int apply_config(hw_config *c, const cJSON *root, const char *text,
 		} else if (strcmp(k, "orphan_tests") == 0) {
 			const char *v = cJSON_GetStringValue(item);
 
-			if (!v || (strcmp(v, "named") && strcmp(v, "run")))
+			if (!v || (strcmp(v, "named") != 0 &&
+				   strcmp(v, "run") != 0))
 				return hw_error_set(
 					HW_EINVAL, HW_CONFIG_PATH, line, 0,
 					"\"orphan_tests\" must be \"named\" "

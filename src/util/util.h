@@ -95,6 +95,10 @@ char *hw_strdup(const char *s);
 char *hw_strndup(const char *s, size_t n);
 int hw_str_startswith(const char *s, const char *prefix);
 int hw_str_endswith(const char *s, const char *suffix);
+/* Reads the decimal digits at s (one at least; no sign, no space) into *v;
+ * returns the end of the digits, or NULL when there are none or the number
+ * does not fit in 64 bits. */
+const char *hw_str_u64(const char *s, uint64_t *v);
 /* The first occurrence of needle in haystack, ignoring ASCII case. */
 const char *hw_strcasestr(const char *haystack, const char *needle);
 
