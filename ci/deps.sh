@@ -26,6 +26,7 @@ PKGS=(
   "libexpat1-dev:pc:expat"
   "libcmocka-dev:pc:cmocka"
   "lcov:cmd:lcov"
+  "cmake:cmd:cmake"
   "clang:cmd:clang"
   "libclang-rt-14-dev:file:/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a"
   "cppcheck:cmd:cppcheck"
