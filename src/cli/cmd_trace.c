@@ -170,10 +170,28 @@ static int parse_opts(const char *cmd, trace_opts *o, int argc, char **argv)
 	return 0;
 }
 
+/* Whether a results file read lies in build/test-results/: --results named
+ * that folder, a glob in it or its files, so it was read. */
+static int read_results_dir(const trace_run *r)
+{
+	size_t n = strlen(HW_RESULTS_DIR);
+
+	for (size_t i = 0; i < r->nresult_files; i++) {
+		const char *f = r->result_files[i];
+
+		while (f[0] == '.' && f[1] == '/')
+			f += 2;
+		if (!strncmp(f, HW_RESULTS_DIR, n) && f[n] == '/')
+			return 1;
+	}
+	return 0;
+}
+
 /*
  * Says on out which results were read: with -v each file and its count
  * (on stderr, as the other -v lines), else one line; and, when --results
- * was given and build/test-results/ exists, that it was not read.
+ * was given, build/test-results/ exists and none of its files was read,
+ * that it was not read.
  */
 static void say_results(const hw_cli *cli, const trace_opts *o,
 			const trace_run *r, FILE *out)
@@ -193,7 +211,8 @@ static void say_results(const hw_cli *cli, const trace_opts *o,
 			r->nresult_files == 1 ? "" : "s",
 			o->nresults ? " named by --results"
 				    : " in " HW_RESULTS_DIR "/");
-	if (o->nresults && hw_path_is_dir(HW_RESULTS_DIR))
+	if (o->nresults && hw_path_is_dir(HW_RESULTS_DIR) &&
+	    !read_results_dir(r))
 		fprintf(out, "hwledger: " HW_RESULTS_DIR "/ not read: "
 			     "--results replaces it (name it with the others "
 			     "to read it too)\n");

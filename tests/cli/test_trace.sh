@@ -492,6 +492,13 @@ test_results_take_several_files_globs_and_folders() {
   run "$HW" trace --results ctest/junit.xml
   expect_rc 0
   expect_err "build/test-results/ not read: --results replaces it"
+  # naming that folder, or its files, reads it: never "not read" then
+  for f in build/test-results ./build/test-results/ 'build/test-results/*.txt'; do
+    run "$HW" trace --results "$f" ctest/junit.xml
+    expect_rc 0
+    expect_err "8 test results read from 2 files named by --results"
+    [[ "$ERR" != *"not read"* ]] || { echo "--results $f: $ERR"; return 1; }
+  done
   run "$HW" -q trace --results ctest/junit.xml
   [ -z "$ERR" ] || { echo "-q still said: $ERR"; return 1; }
 }
