@@ -179,6 +179,30 @@ static int load_units(unit **out, size_t *n, cJSON **kept, const char *db,
 	return err;
 }
 
+/* Options of a unit's command that gcc's analysis run drops: -Werror (the
+ * analyzer's warnings must stay warnings) and coverage instrumentation
+ * (with -o /dev/null, gcc would write NAME.gcno into the repository root,
+ * where the tools run: issue #22, cJSON built with --coverage). */
+static const char *const gcc_dropped[] = {
+	" -Werror", " --coverage", " -fprofile-arcs", " -ftest-coverage",
+};
+
+/* The length of the dropped option at s (one of gcc_dropped, ending at a
+ * blank or at end), else 0. */
+static size_t dropped_option(const char *s, const char *end)
+{
+	for (size_t k = 0; k < sizeof(gcc_dropped) / sizeof(*gcc_dropped);
+	     k++) {
+		size_t len = strlen(gcc_dropped[k]);
+
+		if ((size_t)(end - s) >= len &&
+		    !strncmp(s, gcc_dropped[k], len) &&
+		    (s + len == end || s[len] == ' '))
+			return len;
+	}
+	return 0;
+}
+
 /* gcc's own compile command for the unit, analyzing, JSON on stderr. */
 static char *gcc_command(const unit *u)
 {
@@ -189,9 +213,10 @@ static char *gcc_command(const unit *u)
 
 	hw_buf_init(&b, 0);
 	for (size_t i = 0; i < n; i++) {
-		if (!strncmp(u->command + i, " -Werror", 8) &&
-		    (u->command[i + 8] == ' ' || i + 8 == n)) {
-			i += 7; /* the analyzer's warnings must stay warnings */
+		size_t len = dropped_option(u->command + i, u->command + n);
+
+		if (len) {
+			i += len - 1;
 			continue;
 		}
 		hw_buf_append(&b, u->command + i, 1);

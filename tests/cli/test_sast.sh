@@ -159,6 +159,21 @@ test_sast_clang_tidy_analyzes_units_built_with_gcc_only_options_and_werror() {
                | .file == "lib.c" and .function == "lib_leak"] == [true])' <<<"$OUT" >/dev/null
 }
 
+# Verifies: FR-SAST-005
+test_sast_gcc_leaves_no_coverage_notes_in_the_project() {
+  # issue #22: cJSON's database is built with --coverage, and gcc's
+  # analysis of it (-o /dev/null, from the root) wrote cJSON.gcno there
+  project_setup
+  sed -i 's# -std=c89# --coverage -fprofile-arcs -ftest-coverage -std=c89#' \
+    build/compile_commands.json
+  run "$HW" sast --tool gcc --format json
+  jq -e '.runs[0] | .analysed == 1 and .failed == 0' <<<"$OUT" >/dev/null ||
+    { echo "rc $RC: $OUT $ERR"; return 1; }
+  local left
+  left=$(find . -name '*.gcno' -o -name '*.gcda')
+  [ -z "$left" ] || { echo "left in the project: $left"; return 1; }
+}
+
 # Verifies: FR-SAST-005, FR-SITE-001
 test_sast_a_unit_an_analyzer_fails_on_is_counted_and_the_check_is_an_error() {
   project_setup
