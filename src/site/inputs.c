@@ -577,11 +577,14 @@ const char *site_finding_state(const cJSON *f, long idx)
 {
 	const cJSON *group = cJSON_GetObjectItem(f, "group");
 
+	/* a duplicate first, as `hwledger sast` counts it: a baseline holds
+	 * duplicates too, and one counted again by severity would contradict
+	 * the analysis' own summary */
+	if (cJSON_IsNumber(group) && group->valuedouble != (double)idx)
+		return "duplicate";
 	if (cJSON_IsTrue(cJSON_GetObjectItem(f, "suppressed")))
 		return "suppressed";
 	if (cJSON_IsTrue(cJSON_GetObjectItem(f, "in_baseline")))
 		return "baseline";
-	if (cJSON_IsNumber(group) && group->valuedouble != (double)idx)
-		return "duplicate";
 	return cJSON_IsTrue(cJSON_GetObjectItem(f, "new")) ? "new" : "open";
 }

@@ -148,9 +148,10 @@ long site_num(const cJSON *obj, const char *key);
  * many waived (counted apart: a waiver is not a verification). */
 void site_approved_counts(const site *s, long *approved, long *verified,
 			  long *waived);
-/* The state of SAST finding idx of sast.json: "suppressed", "baseline"
- * (in the baseline file), "duplicate" (of the finding its group names),
- * "new" (counts toward the gate) or "open" (a note, which does not). */
+/* The state of SAST finding idx of sast.json, the first that holds:
+ * "duplicate" (of the finding its group names), "suppressed", "baseline"
+ * (in the baseline file), "new" (counts toward the gate) or "open" (a
+ * note, which does not). */
 const char *site_finding_state(const cJSON *f, long idx);
 /* Each analyzer's units analysed and failed (the sast document's "runs"):
  * one line for the dashboard (brief), else a table with the reasons. */

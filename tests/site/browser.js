@@ -302,8 +302,8 @@ async function test_site_sast_page_names_each_file_once_and_each_state_truly(ctx
     const rows = await page.$$eval('tr[id^="f"]', (t) => t.map((x) => Number(x.id.slice(1))));
     rows.forEach((idx, i) => {
       const f = sast.findings[idx];
-      const want = f.suppressed ? 'suppressed' : f.in_baseline ? 'baseline'
-        : typeof f.group === 'number' && f.group !== idx ? 'duplicate'
+      const want = typeof f.group === 'number' && f.group !== idx ? 'duplicate'
+        : f.suppressed ? 'suppressed' : f.in_baseline ? 'baseline'
           : f.new ? 'new' : 'open';
       assert(states[i] === want, `finding ${idx}: ${states[i]}, not ${want}`);
     });
