@@ -12,8 +12,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+static void steps_free(hw_sast_step *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].file);
+		free(v[i].message);
+	}
+	free(v);
+}
+
 static void finding_free(hw_finding *x)
 {
+	steps_free(x->steps, x->nsteps);
+	steps_free(x->related, x->nrelated);
 	free(x->rule);
 	free(x->tool_level);
 	free(x->file);
@@ -96,6 +107,25 @@ static int add_note(hw_finding *x, const char *text)
 	return HW_OK;
 }
 
+/* Appends a place (a path step or a related location) to *v. */
+static int add_step(hw_sast_step **v, size_t *n, const char *file, long line,
+		    long col, const char *msg)
+{
+	hw_sast_step *w = realloc(*v, (*n + 1) * sizeof(*w));
+
+	if (!w)
+		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	*v = w;
+	w += (*n)++;
+	w->file = hw_strdup(file ? file : "");
+	w->line = line;
+	w->col = col;
+	w->message = hw_strdup(msg ? msg : "");
+	if (!w->file || !w->message)
+		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	return HW_OK;
+}
+
 /* A line, column or CWE number in a report: 0 unless it is one. */
 static long report_num(const char *s)
 {
@@ -174,27 +204,45 @@ static void cp_start(hw_xml *xml, const char *el, const char **a)
 			   *col = hw_xml_attr(a, "column"),
 			   *info = hw_xml_attr(a, "info");
 
-		if (!x->line && file) {
+		if (!file)
+			return;
+		if (!x->line) {
 			free(x->file);
 			x->file = hw_strdup(file);
 			x->line = report_num(line);
 			x->col = report_num(col);
-		} else if (file) {
-			char note[512];
-
-			snprintf(note, sizeof(note), "%s:%s: %s", file,
-				 line ? line : "?", info ? info : "");
-			add_note(x, note);
 		}
+		if (!x->file || add_step(&x->steps, &x->nsteps, file,
+					 report_num(line), report_num(col),
+					 info))
+			hw_xml_stop(xml, hw_error_set(HW_ENOMEM, NULL, 0, 0,
+						      "out of memory"));
 	}
 }
 
+/*
+ * cppcheck writes an error's path last step first (the defect, then how it
+ * was reached); one location alone is no path.
+ */
 static void cp_end(hw_xml *xml, const char *el)
 {
 	cpx *c = xml->ud;
+	hw_finding *x = c->cur ? &c->f->items[c->cur - 1] : NULL;
 
-	if (!strcmp(el, "error"))
-		c->cur = 0;
+	if (strcmp(el, "error") || !x)
+		return;
+	if (x->nsteps == 1) {
+		steps_free(x->steps, x->nsteps);
+		x->steps = NULL;
+		x->nsteps = 0;
+	}
+	for (size_t i = 0; i < x->nsteps / 2; i++) {
+		hw_sast_step t = x->steps[i];
+
+		x->steps[i] = x->steps[x->nsteps - 1 - i];
+		x->steps[x->nsteps - 1 - i] = t;
+	}
+	c->cur = 0;
 }
 
 static int import_cppcheck(hw_findings *f, hw_diags *d, const char *file,
@@ -243,7 +291,7 @@ static int tidy_place(char *buf, long *line, long *col)
 /*
  * clang-tidy prints "FILE:LINE:COL: warning|error|note: MESSAGE [check]",
  * then the source line and a caret; notes belong to the diagnostic above
- * them. Lines that look like a diagnostic but cannot be read, and the
+ * them: the path of a clang-analyzer check, related locations otherwise. Lines that look like a diagnostic but cannot be read, and the
  * tool's own failures ("Error while processing"), are warnings.
  */
 static int import_clang_tidy(hw_findings *f, hw_diags *d, const char *file,
@@ -298,10 +346,13 @@ static int import_clang_tidy(hw_findings *f, hw_diags *d, const char *file,
 			continue;
 		}
 		if (sev == HW_SEV_NOTE) {
-			char note[4300];
+			int path = last && hw_str_startswith(last->rule,
+							     "clang-analyzer-");
 
-			snprintf(note, sizeof(note), "%s:%ld: %s", buf, l, msg);
-			if (last && add_note(last, note))
+			if (last && add_step(path ? &last->steps : &last->related,
+					     path ? &last->nsteps
+						  : &last->nrelated,
+					     buf, l, c, msg))
 				return HW_ENOMEM;
 			continue;
 		}
@@ -344,6 +395,78 @@ static long jnum(const cJSON *o, const char *k)
 	return cJSON_IsNumber(v) ? (long)v->valuedouble : 0;
 }
 
+/*
+ * The file of a SARIF physicalLocation into buf, file:// stripped, a file
+ * under our OUTSIDE base as "<outside>/NAME" again; NULL if none.
+ */
+static const char *sarif_uri(const cJSON *phys, char *buf, size_t size)
+{
+	const cJSON *art =
+		cJSON_GetObjectItemCaseSensitive(phys, "artifactLocation");
+	const char *uri = hw_json_str(art, "uri"),
+		   *base = hw_json_str(art, "uriBaseId");
+
+	if (!uri)
+		return NULL;
+	if (!strncmp(uri, "file://", 7))
+		uri += 7;
+	snprintf(buf, size, "%s%s",
+		 base && !strcmp(base, "OUTSIDE") ? HW_SAST_OUTSIDE : "", uri);
+	return buf;
+}
+
+/* A SARIF location (a path step's or a related one) appended to *v. */
+static int sarif_step(hw_sast_step **v, size_t *n, const cJSON *loc)
+{
+	const cJSON *phys =
+		cJSON_GetObjectItemCaseSensitive(loc, "physicalLocation");
+	const cJSON *region = cJSON_GetObjectItemCaseSensitive(phys, "region");
+
+	char buf[4096];
+
+	return add_step(v, n, sarif_uri(phys, buf, sizeof(buf)), jnum(region, "startLine"),
+			jnum(region, "startColumn"),
+			hw_json_str(cJSON_GetObjectItemCaseSensitive(loc,
+								     "message"),
+				    "text"));
+}
+
+/*
+ * A result's codeFlows become its steps (the first thread flow of the first
+ * code flow: one path per finding, with a warning when there are more) and
+ * its relatedLocations its related places.
+ */
+static int sarif_places(hw_finding *x, hw_diags *d, const char *file,
+			const cJSON *res)
+{
+	const cJSON *flows = cJSON_GetObjectItemCaseSensitive(res, "codeFlows");
+	const cJSON *threads = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetArrayItem(flows, 0), "threadFlows");
+	const cJSON *e;
+	int err = HW_OK;
+
+	if (cJSON_GetArraySize(flows) > 1 || cJSON_GetArraySize(threads) > 1)
+		hw_diags_add(d, HW_DIAG_WARNING, file, 0, 0,
+			     "a %s result (%s) has %d code flows of %d thread "
+			     "flows; the first path is kept",
+			     x->tool, x->rule, cJSON_GetArraySize(flows),
+			     cJSON_GetArraySize(threads));
+	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(
+				      cJSON_GetArrayItem(threads, 0),
+				      "locations")) {
+		if (!err)
+			err = sarif_step(
+				&x->steps, &x->nsteps,
+				cJSON_GetObjectItemCaseSensitive(e, "location"));
+	}
+	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(
+				      res, "relatedLocations")) {
+		if (!err)
+			err = sarif_step(&x->related, &x->nrelated, e);
+	}
+	return err;
+}
+
 static int import_sarif(hw_findings *f, hw_diags *d, const char *file,
 			const cJSON *root)
 {
@@ -373,17 +496,13 @@ static int import_sarif(hw_findings *f, hw_diags *d, const char *file,
 				"physicalLocation");
 			const cJSON *region =
 				cJSON_GetObjectItemCaseSensitive(loc, "region");
-			const char *uri =
-				hw_json_str(cJSON_GetObjectItemCaseSensitive(
-						    loc, "artifactLocation"),
-					    "uri");
+			char buf[4096];
+			const char *uri = sarif_uri(loc, buf, sizeof(buf));
 			const char *rule = hw_json_str(res, "ruleId");
 			const cJSON *msg = cJSON_GetObjectItemCaseSensitive(
 				res, "message");
 			hw_finding *x;
 
-			if (uri && !strncmp(uri, "file://", 7))
-				uri += 7;
 			x = add(f, tool ? tool : "sarif", rule,
 				level_of(hw_json_str(res, "level")),
 				hw_json_str(res, "level")
@@ -392,7 +511,7 @@ static int import_sarif(hw_findings *f, hw_diags *d, const char *file,
 				uri, jnum(region, "startLine"),
 				jnum(region, "startColumn"),
 				hw_json_str(msg, "text"));
-			if (!x)
+			if (!x || sarif_places(x, d, file, res))
 				return hw_error_set(HW_ENOMEM, NULL, 0, 0,
 						    "out of memory");
 			x->cwe = cwe_of(x->message);
@@ -471,9 +590,9 @@ static int import_gcc(hw_findings *f, hw_diags *d, const char *file,
 					    "out of memory");
 		meta = cJSON_GetObjectItemCaseSensitive(diag, "metadata");
 		x->cwe = (int)jnum(meta, "cwe");
+		/* children: related places; the analyzer's path: steps */
 		cJSON_ArrayForEach(child, cJSON_GetObjectItemCaseSensitive(
 						  diag, "children")) {
-			char note[1024];
 			const cJSON *cc = cJSON_GetObjectItemCaseSensitive(
 				cJSON_GetArrayItem(
 					cJSON_GetObjectItemCaseSensitive(
@@ -481,31 +600,22 @@ static int import_gcc(hw_findings *f, hw_diags *d, const char *file,
 					0),
 				"caret");
 
-			snprintf(note, sizeof(note), "%s:%ld: %s",
-				 hw_json_str(cc, "file")
-					 ? hw_json_str(cc, "file")
-					 : "?",
-				 jnum(cc, "line"),
-				 hw_json_str(child, "message")
-					 ? hw_json_str(child, "message")
-					 : "");
-			add_note(x, note);
+			if (add_step(&x->related, &x->nrelated,
+				     hw_json_str(cc, "file"), jnum(cc, "line"),
+				     jnum(cc, "column"),
+				     hw_json_str(child, "message")))
+				return HW_ENOMEM;
 		}
 		cJSON_ArrayForEach(
 			ev, cJSON_GetObjectItemCaseSensitive(diag, "path")) {
-			char note[1024];
 			const cJSON *loc = cJSON_GetObjectItemCaseSensitive(
 				ev, "location");
 
-			snprintf(note, sizeof(note), "path: %s:%ld: %s",
-				 hw_json_str(loc, "file")
-					 ? hw_json_str(loc, "file")
-					 : "?",
-				 jnum(loc, "line"),
-				 hw_json_str(ev, "description")
-					 ? hw_json_str(ev, "description")
-					 : "");
-			add_note(x, note);
+			if (add_step(&x->steps, &x->nsteps,
+				     hw_json_str(loc, "file"), jnum(loc, "line"),
+				     jnum(loc, "column"),
+				     hw_json_str(ev, "description")))
+				return HW_ENOMEM;
 		}
 	}
 	return HW_OK;

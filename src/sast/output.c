@@ -157,6 +157,23 @@ int hw_sast_text(hw_buf *out, const hw_findings *f)
 			     hw_sast_new_count(f));
 }
 
+/* Path steps or related places as JSON: [{file, line, column, message}]. */
+static void steps_json(hw_jw *w, const char *key, const hw_sast_step *v,
+		       size_t n)
+{
+	hw_jw_key(w, key);
+	hw_jw_array(w);
+	for (size_t i = 0; i < n; i++) {
+		hw_jw_object(w);
+		hw_jw_kstr(w, "file", v[i].file);
+		hw_jw_kint(w, "line", v[i].line);
+		hw_jw_kint(w, "column", v[i].col);
+		hw_jw_kstr(w, "message", v[i].message);
+		hw_jw_end(w);
+	}
+	hw_jw_end(w);
+}
+
 static void frs_array(hw_jw *w, const hw_finding *x)
 {
 	hw_jw_array(w);
@@ -194,6 +211,8 @@ int hw_sast_json(hw_buf *out, const hw_findings *f, FILE *spill)
 		hw_jw_kint(&w, "column", x->col);
 		hw_jw_kstr(&w, "message", x->message);
 		hw_jw_kstr(&w, "notes", x->notes);
+		steps_json(&w, "steps", x->steps, x->nsteps);
+		steps_json(&w, "related", x->related, x->nrelated);
 		hw_jw_kstr(&w, "function", x->function);
 		hw_jw_key(&w, "frs");
 		frs_array(&w, x);
@@ -259,15 +278,10 @@ static void message(hw_jw *w, const char *text)
 	hw_jw_end(w);
 }
 
-/*
- * Opens "locations": [{"physicalLocation": {"artifactLocation": …, and
- * leaves physicalLocation open; the caller closes the three.
- */
-static void open_location(hw_jw *w, const char *file)
+/* "physicalLocation": {"artifactLocation", "region"} (no region without a
+ * line). */
+static void physical(hw_jw *w, const char *file, long line, long col)
 {
-	hw_jw_key(w, "locations");
-	hw_jw_array(w);
-	hw_jw_object(w);
 	hw_jw_key(w, "physicalLocation");
 	hw_jw_object(w);
 	hw_jw_key(w, "artifactLocation");
@@ -281,6 +295,66 @@ static void open_location(hw_jw *w, const char *file)
 		hw_jw_kstr(w, "uriBaseId", "%SRCROOT%");
 	}
 	hw_jw_end(w);
+	if (line > 0) {
+		hw_jw_key(w, "region");
+		hw_jw_object(w);
+		hw_jw_kint(w, "startLine", line);
+		if (col > 0)
+			hw_jw_kint(w, "startColumn", col);
+		hw_jw_end(w);
+	}
+	hw_jw_end(w);
+}
+
+/* A SARIF location object's members: where, and what happens there. */
+static void step_location(hw_jw *w, const hw_sast_step *x)
+{
+	if (*x->file)
+		physical(w, x->file, x->line, x->col);
+	if (*x->message)
+		message(w, x->message);
+}
+
+/*
+ * The path as one codeFlow with one threadFlow, its steps in order, and
+ * the related places as relatedLocations (SARIF 2.1.0 §3.36, §3.27.22).
+ */
+static void sarif_steps(hw_jw *w, const hw_finding *x)
+{
+	if (x->nsteps) {
+		hw_jw_key(w, "codeFlows");
+		hw_jw_array(w);
+		hw_jw_object(w);
+		hw_jw_key(w, "threadFlows");
+		hw_jw_array(w);
+		hw_jw_object(w);
+		hw_jw_key(w, "locations");
+		hw_jw_array(w);
+		for (size_t i = 0; i < x->nsteps; i++) {
+			hw_jw_object(w);
+			hw_jw_key(w, "location");
+			hw_jw_object(w);
+			step_location(w, &x->steps[i]);
+			hw_jw_end(w);
+			hw_jw_end(w);
+		}
+		hw_jw_end(w);
+		hw_jw_end(w);
+		hw_jw_end(w);
+		hw_jw_end(w);
+		hw_jw_end(w);
+	}
+	if (x->nrelated) {
+		hw_jw_key(w, "relatedLocations");
+		hw_jw_array(w);
+		for (size_t i = 0; i < x->nrelated; i++) {
+			hw_jw_object(w);
+			hw_jw_kint(w, "id", (long long)i);
+			step_location(w, &x->related[i]);
+			hw_jw_end(w);
+		}
+		hw_jw_end(w);
+	}
 }
 
 static void sarif_result(hw_jw *w, const hw_finding *x, size_t rule)
@@ -293,16 +367,10 @@ static void sarif_result(hw_jw *w, const hw_finding *x, size_t rule)
 	hw_jw_kstr(w, "level", hw_severity_name(x->severity));
 	message(w, *x->message ? x->message : x->rule);
 	if (*x->file) {
-		open_location(w, x->file);
-		if (x->line > 0) {
-			hw_jw_key(w, "region");
-			hw_jw_object(w);
-			hw_jw_kint(w, "startLine", x->line);
-			if (x->col > 0)
-				hw_jw_kint(w, "startColumn", x->col);
-			hw_jw_end(w);
-		}
-		hw_jw_end(w);
+		hw_jw_key(w, "locations");
+		hw_jw_array(w);
+		hw_jw_object(w);
+		physical(w, x->file, x->line, x->col);
 		if (*x->function) {
 			hw_jw_key(w, "logicalLocations");
 			hw_jw_array(w);
@@ -315,6 +383,7 @@ static void sarif_result(hw_jw *w, const hw_finding *x, size_t rule)
 		hw_jw_end(w);
 		hw_jw_end(w);
 	}
+	sarif_steps(w, x);
 	hw_jw_key(w, "partialFingerprints");
 	hw_jw_object(w);
 	hw_jw_kstr(w, "hwledger/v1", x->fingerprint);
@@ -352,8 +421,10 @@ static void sarif_failure(hw_jw *w, const hw_sast_failure *x)
 	hw_jw_kstr(w, "level", "error");
 	message(w, x->message);
 	if (*x->unit) {
-		open_location(w, x->unit);
-		hw_jw_end(w);
+		hw_jw_key(w, "locations");
+		hw_jw_array(w);
+		hw_jw_object(w);
+		physical(w, x->unit, 0, 0);
 		hw_jw_end(w);
 		hw_jw_end(w);
 	}

@@ -202,6 +202,12 @@ char *hw_sast_place(const char *path, const char *root, int *inside)
 
 	if (!strncmp(path, "file://", 7))
 		path += 7;
+	/* already published (a SARIF log of ours read back) */
+	if (hw_str_startswith(path, HW_SAST_OUTSIDE) &&
+	    !strchr(path + strlen(HW_SAST_OUTSIDE), '/')) {
+		*inside = 0;
+		return hw_strdup(path);
+	}
 	abs = path[0] == '/' ? hw_strdup(path) : hw_path_join(root, path);
 	if (!abs)
 		return NULL;
@@ -420,6 +426,29 @@ static void group(hw_findings *f, hw_finding **v, size_t n)
 	}
 }
 
+/* A path step's or related place's file and message, published as the
+ * finding's own (never an absolute path of this machine). */
+static int place_steps(hw_sast_step *v, size_t n, const char *root)
+{
+	int err = HW_OK;
+
+	for (size_t i = 0; i < n && !err; i++) {
+		int in;
+		char *pub = *v[i].file ? hw_sast_place(v[i].file, root, &in)
+				       : NULL;
+
+		if (*v[i].file && !pub)
+			return hw_error_set(HW_ENOMEM, NULL, 0, 0,
+					    "out of memory");
+		if (pub) {
+			free(v[i].file);
+			v[i].file = pub;
+		}
+		err = hw_sast_scrub(&v[i].message, root);
+	}
+	return err;
+}
+
 /* Implements: FR-SAST-002, FR-SAST-003 */
 int hw_sast_resolve(hw_findings *f, hw_diags *d, const char *root)
 {
@@ -458,6 +487,10 @@ int hw_sast_resolve(hw_findings *f, hw_diags *d, const char *root)
 			err = hw_sast_scrub(&x->message, root);
 		if (!err)
 			err = hw_sast_scrub(&x->notes, root);
+		if (!err)
+			err = place_steps(x->steps, x->nsteps, root);
+		if (!err)
+			err = place_steps(x->related, x->nrelated, root);
 	}
 	if (err) {
 		free(v);

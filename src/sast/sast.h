@@ -21,6 +21,15 @@
 
 typedef enum { HW_SEV_ERROR, HW_SEV_WARNING, HW_SEV_NOTE } hw_severity;
 
+/* One place a finding points at besides its own: a step of its path, or a
+ * related location. file goes through the same normalisation as the
+ * finding's own file (hw_sast_place). */
+typedef struct hw_sast_step {
+	char *file; /* "" when the tool gave none */
+	long line, col;
+	char *message;
+} hw_sast_step;
+
 typedef struct hw_finding {
 	char tool[24];
 	char *rule;
@@ -30,7 +39,13 @@ typedef struct hw_finding {
 	char *file;             /* repository-relative when inside it */
 	long line, col;
 	char *message;
-	char *notes;            /* the tool's notes or analyzer path, one a line */
+	char *notes;            /* text without a place (cppcheck's verbose) */
+	hw_sast_step *steps;    /* the path to the defect, in order: SARIF
+				   codeFlows */
+	size_t nsteps;
+	hw_sast_step *related;  /* notes at a place that are not a path:
+				   SARIF relatedLocations */
+	size_t nrelated;
 	char *function;         /* enclosing function, "" when unknown */
 	char fingerprint[33];
 	char **frs;             /* FRs its function implements */

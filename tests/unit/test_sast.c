@@ -9,6 +9,8 @@
 #include "sast/sast.h"
 
 #include <cJSON.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 
 static const char *demo_c =
@@ -104,7 +106,13 @@ static void test_four_formats_import_into_one_shape(void **state)
 	assert_int_equal(x->col, 2);
 	assert_string_equal(x->message, "Buffer out of bounds");
 	assert_non_null(strstr(x->notes, "long\ntext")); /* \012 decoded */
-	assert_non_null(strstr(x->notes, "demo.c:4: declared"));
+	/* written defect first: the path runs the other way */
+	assert_int_equal(x->nsteps, 2);
+	assert_string_equal(x->steps[0].message, "declared");
+	assert_int_equal(x->steps[0].line, 4);
+	assert_string_equal(x->steps[1].message, "here");
+	assert_int_equal(x->steps[1].col, 2);
+	assert_null(strstr(x->notes, "declared"));
 	x = find_rule(&f, "missingIncludeSystem");
 	assert_int_equal(x->severity, HW_SEV_NOTE);
 	assert_string_equal(x->tool_level, "information");
@@ -114,7 +122,9 @@ static void test_four_formats_import_into_one_shape(void **state)
 	assert_string_equal(x->tool, "clang-tidy");
 	assert_int_equal(x->severity, HW_SEV_WARNING);
 	assert_int_equal(x->line, 6);
-	assert_non_null(strstr(x->notes, "is insecure"));
+	assert_int_equal(x->nsteps, 1);
+	assert_string_equal(x->steps[0].message,
+			    "Call to function 'strcpy' is insecure");
 
 	x = find_rule(&f, "FF1004");
 	assert_string_equal(x->tool, "Flawfinder");
@@ -125,7 +135,102 @@ static void test_four_formats_import_into_one_shape(void **state)
 	assert_string_equal(x->tool, "gcc");
 	assert_int_equal(x->cwe, 401);
 	assert_int_equal(x->line, 7);
-	assert_non_null(strstr(x->notes, "allocated here"));
+	assert_int_equal(x->nsteps, 1);
+	assert_string_equal(x->steps[0].message, "allocated here");
+	assert_int_equal(x->steps[0].line, 6);
+	hw_findings_free(&f);
+	hw_diags_free(&d);
+}
+
+static const hw_finding *find_tool_rule(const hw_findings *f,
+					 const char *tool, const char *rule)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (!strcmp(f->items[i].tool, tool) &&
+		    !strcmp(f->items[i].rule, rule))
+			return &f->items[i];
+	fail_msg("no finding of %s/%s", tool, rule);
+	return NULL;
+}
+
+static void assert_step(const hw_sast_step *s, const char *file, long line,
+			long col, const char *message)
+{
+	assert_string_equal(s->file, file);
+	assert_int_equal(s->line, line);
+	assert_int_equal(s->col, col);
+	assert_string_equal(s->message, message);
+}
+
+/*
+ * The real outputs of gcc 12, clang-tidy 14 and cppcheck 2.10 on
+ * tests/fixtures/sast/nullpath.c (README-paths.md): each tool's path to
+ * the NULL dereference on line 18 passes line 16, where q became NULL, in
+ * order; a note that is not a path is a related location; the places go
+ * through the same normalisation as the finding's own file.
+ */
+/* Verifies: FR-SAST-001, FR-SAST-002 */
+static void test_real_analyzer_paths_become_ordered_steps(void **state)
+{
+	static const char *reports[] = {"gcc-path.json", "clang-tidy-path.txt",
+					"cppcheck-path.xml"};
+	char root[PATH_MAX];
+	hw_findings f = {0};
+	hw_diags d;
+	const hw_finding *x;
+
+	(void)state;
+	hw_diags_init(&d);
+	for (size_t i = 0; i < 3; i++) {
+		char path[128];
+
+		snprintf(path, sizeof(path), "tests/fixtures/sast/%s",
+			 reports[i]);
+		assert_int_equal(hw_sast_import(&f, &d, path), HW_OK);
+	}
+	assert_int_equal(d.errors, 0);
+	assert_non_null(realpath("tests/fixtures/sast", root));
+	assert_int_equal(hw_sast_resolve(&f, &d, root), HW_OK);
+
+	x = find_tool_rule(&f, "gcc", "analyzer-null-dereference");
+	assert_int_equal(x->line, 18);
+	assert_int_equal(x->nsteps, 4);
+	assert_int_equal(x->nrelated, 0);
+	assert_step(&x->steps[0], "nullpath.c", 15, 12,
+		    "following \u2018true\u2019 branch (when \u2018flag != "
+		    "0\u2019)...");
+	assert_step(&x->steps[1], "nullpath.c", 16, 19, "...to here");
+	assert_step(&x->steps[2], "nullpath.c", 16, 19,
+		    "\u2018q\u2019 is NULL");
+	assert_step(&x->steps[3], "nullpath.c", 18, 16,
+		    "dereference of NULL \u2018q\u2019");
+
+	/* clang-tidy ran in /tmp/sast-fixture: outside, by name only */
+	x = find_tool_rule(&f, "clang-tidy",
+			   "clang-analyzer-core.NullDereference");
+	assert_string_equal(x->file, "<outside>/nullpath.c");
+	assert_int_equal(x->nsteps, 4);
+	assert_step(&x->steps[0], "<outside>/nullpath.c", 15, 6,
+		    "Assuming 'flag' is not equal to 0");
+	assert_step(&x->steps[1], "<outside>/nullpath.c", 15, 2,
+		    "Taking true branch");
+	assert_step(&x->steps[2], "<outside>/nullpath.c", 16, 3,
+		    "Null pointer value stored to 'q'");
+	assert_step(&x->steps[3], "<outside>/nullpath.c", 18, 9,
+		    "Dereference of null pointer (loaded from variable 'q')");
+	x = find_tool_rule(&f, "clang-tidy", "bugprone-branch-clone");
+	assert_int_equal(x->nsteps, 0);
+	assert_int_equal(x->nrelated, 1);
+	assert_step(&x->related[0], "<outside>/nullpath.c", 35, 2,
+		    "else branch starts here");
+
+	x = find_tool_rule(&f, "cppcheck", "nullPointer");
+	assert_int_equal(x->line, 18);
+	assert_int_equal(x->nsteps, 2);
+	assert_step(&x->steps[0], "nullpath.c", 16, 7,
+		    "Assignment 'q=NULL', assigned value is 0");
+	assert_step(&x->steps[1], "nullpath.c", 18, 10,
+		    "Null pointer dereference");
 	hw_findings_free(&f);
 	hw_diags_free(&d);
 }
@@ -498,6 +603,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_four_formats_import_into_one_shape),
+		cmocka_unit_test(test_real_analyzer_paths_become_ordered_steps),
 		cmocka_unit_test(test_broken_reports_are_errors_with_a_place),
 		cmocka_unit_test(test_clang_tidy_noise_is_reported_not_dropped),
 		hw_tmp_test(test_resolve_functions_frs_suppressions_and_groups),
