@@ -30,6 +30,50 @@ static int not_run(hw_buf *b, const char *what)
 			     what);
 }
 
+/* One list of places ("steps" or "related") of a finding. */
+static int finding_places(hw_buf *b, const site *s, const char *root,
+			  const cJSON *list, const char *tag, const char *cls)
+{
+	const cJSON *p;
+	int err = HW_OK;
+
+	if (!cJSON_GetArraySize(list))
+		return HW_OK;
+	err = hw_buf_printf(b, "<%s class=\"%s\">", tag, cls);
+	cJSON_ArrayForEach(p, list) {
+		const char *file = hw_json_str(p, "file");
+		char where[32];
+		hw_buf t;
+
+		snprintf(where, sizeof(where), ":%ld", site_num(p, "line"));
+		hw_buf_init(&t, 0);
+		err = err ? err : hw_buf_puts(b, "<li>");
+		err = err ? err : hw_buf_puts(&t, file && *file ? file : "?");
+		err = err ? err : hw_buf_puts(&t, where);
+		err = err ? err
+			  : html_source_link(b, s, root, file ? file : "",
+					     site_num(p, "line"), t.data);
+		hw_buf_free(&t);
+		err = err ? err : hw_buf_puts(b, " ");
+		err = err ? err : text_or(b, hw_json_str(p, "message"), "");
+		err = err ? err : hw_buf_puts(b, "</li>");
+	}
+	return err ? err : hw_buf_printf(b, "</%s>", tag);
+}
+
+/* Implements: FR-SITE-001 */
+int html_finding_steps(hw_buf *b, const site *s, const char *root,
+		       const cJSON *f)
+{
+	int err = finding_places(b, s, root, cJSON_GetObjectItem(f, "steps"),
+				 "ol", "path");
+
+	return err ? err
+		   : finding_places(b, s, root,
+				    cJSON_GetObjectItem(f, "related"), "ul",
+				    "related");
+}
+
 static int finding_row(hw_buf *b, site *s, const cJSON *f, long idx)
 {
 	const cJSON *id;
@@ -53,6 +97,7 @@ static int finding_row(hw_buf *b, site *s, const cJSON *f, long idx)
 	err = err ? err : text_or(b, hw_json_str(f, "rule"), "?");
 	err = err ? err : hw_buf_puts(b, "</code></td><td>");
 	err = err ? err : text_or(b, hw_json_str(f, "message"), "");
+	err = err ? err : html_finding_steps(b, s, "", f);
 	err = err ? err : hw_buf_puts(b, "</td><td>");
 	cJSON_ArrayForEach(id, cJSON_GetObjectItem(f, "frs")) {
 		if (err || !cJSON_IsString(id) ||

@@ -209,6 +209,7 @@ static int findings_table(hw_buf *b, site *s, const site_fr *it)
 		}
 		err = err ? err : hw_buf_puts(b, "</td><td>");
 		err = err ? err : hw_html_puts(b, hw_json_str(f, "message"));
+		err = err ? err : html_finding_steps(b, s, "../", f);
 		err = err ? err : hw_buf_puts(b, "</td></tr>\n");
 	}
 	return err ? err : hw_buf_puts(b, "</tbody></table></div>\n");

@@ -188,6 +188,10 @@ int html_badge(hw_buf *b, const char *word);
 /* A link to a source line: root + page + "#L" + line. */
 int html_source_link(hw_buf *b, const site *s, const char *root,
 		     const char *file, long line, const char *text);
+/* A SAST finding's path (its steps, in order) and related locations, each
+ * place linked to its line on the source page (checks.c). */
+int html_finding_steps(hw_buf *b, const site *s, const char *root,
+		       const cJSON *f);
 /* A waiver of trace.json: its reason, who granted it, when it expires. */
 int html_waiver(hw_buf *b, const cJSON *waiver);
 /* A bar of hit/lines as a percentage, "n/a" when lines is 0. */

@@ -462,3 +462,32 @@ test_trace_and_gate_fail_an_fr_with_an_open_error_finding() {
   expect_rc 2
   expect_err "bad.json:1: not a hwledger.sast/1 file"
 }
+
+# The site's finding rows (SAST page, FR page) list a finding's path in
+# order, each step linked to its line on the source page like the
+# finding's own line; a related location is listed after it.
+# Verifies: FR-SITE-001, FR-SAST-002
+test_sast_site_shows_a_findings_path_linked_to_the_source_lines() {
+  cp -r "$FIXTURES/trace/ours" repo && cd repo && mkdir checks
+  cp "$S/nullpath.c" "$S/gcc-path.json" "$S/clang-tidy-path.txt" .
+  # a tag gives nullpath.c a source page; appended, so no line moves
+  printf '\n/* Implements: FR-APP-001 */\nint tagged(void)\n{\n\treturn 0;\n}\n' >> nullpath.c
+  sed -i 's|"sources": \["src/\*\*/\*.c"\]|"sources": ["src/**/*.c", "*.c"]|' traceability/config.json
+  "$HW" -q trace --results results.xml --results results.tap --lcov app.info --format json -o checks/trace.json
+  "$HW" -q gate --results results.xml --results results.tap --lcov app.info --format json -o checks/gate.json
+  run "$HW" sast --import gcc-path.json --import clang-tidy-path.txt --format json -o checks/sast.json
+  expect_rc 1
+  # the FR page lists the findings of the FR's code: say deref is in it
+  jq '.findings[] |= (.frs = ["FR-APP-001"])' checks/sast.json > s.json && mv s.json checks/sast.json
+  run "$HW" site --checks checks -o out
+  expect_rc 0
+  local step='<li><a href="PFXsrc/nullpath.c.html#L16">nullpath.c:16</a> \u2018q\u2019 is NULL</li>'
+  step=$(printf "$step")
+  grep -qF '<tr id="f0"><td><a href="src/nullpath.c.html#L18">18</a>' out/sast.html
+  grep -qF '<ol class="path"><li><a href="src/nullpath.c.html#L15">nullpath.c:15</a> following' out/sast.html
+  grep -qF "${step/PFX/}" out/sast.html
+  grep -qF "${step/PFX/../}" out/fr/FR-APP-001.html
+  grep -qF '<li><a href="../src/nullpath.c.html#L18">nullpath.c:18</a> dereference of NULL' out/fr/FR-APP-001.html
+  # clang-tidy ran elsewhere: its places are outside, named, not linked
+  grep -qF '<ul class="related"><li>&lt;outside&gt;/nullpath.c:35 else branch starts here</li></ul>' out/sast.html
+}
