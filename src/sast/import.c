@@ -107,15 +107,20 @@ static int add_note(hw_finding *x, const char *text)
 	return HW_OK;
 }
 
-/* Appends a place (a path step or a related location) to *v. */
-static int add_step(hw_sast_step **v, size_t *n, const char *file, long line,
+/* Appends a place to x's path (related 0) or to its related locations. */
+static int add_step(hw_finding *x, int related, const char *file, long line,
 		    long col, const char *msg)
 {
-	hw_sast_step *w = realloc(*v, (*n + 1) * sizeof(*w));
+	size_t *n = related ? &x->nrelated : &x->nsteps;
+	hw_sast_step *w = realloc(related ? x->related : x->steps,
+				  (*n + 1) * sizeof(*w));
 
 	if (!w)
 		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
-	*v = w;
+	if (related)
+		x->related = w;
+	else
+		x->steps = w;
 	w += (*n)++;
 	w->file = hw_strdup(file ? file : "");
 	w->line = line;
@@ -212,7 +217,7 @@ static void cp_start(hw_xml *xml, const char *el, const char **a)
 			x->line = report_num(line);
 			x->col = report_num(col);
 		}
-		if (!x->file || add_step(&x->steps, &x->nsteps, file,
+		if (!x->file || add_step(x, 0, file,
 					 report_num(line), report_num(col),
 					 info))
 			hw_xml_stop(xml, hw_error_set(HW_ENOMEM, NULL, 0, 0,
@@ -229,7 +234,7 @@ static void cp_end(hw_xml *xml, const char *el)
 	cpx *c = xml->ud;
 	hw_finding *x = c->cur ? &c->f->items[c->cur - 1] : NULL;
 
-	if (strcmp(el, "error") || !x)
+	if (strcmp(el, "error") != 0 || !x)
 		return;
 	if (x->nsteps == 1) {
 		steps_free(x->steps, x->nsteps);
@@ -349,10 +354,7 @@ static int import_clang_tidy(hw_findings *f, hw_diags *d, const char *file,
 			int path = last && hw_str_startswith(last->rule,
 							     "clang-analyzer-");
 
-			if (last && add_step(path ? &last->steps : &last->related,
-					     path ? &last->nsteps
-						  : &last->nrelated,
-					     buf, l, c, msg))
+			if (last && add_step(last, !path, buf, l, c, msg))
 				return HW_ENOMEM;
 			continue;
 		}
@@ -415,20 +417,21 @@ static const char *sarif_uri(const cJSON *phys, char *buf, size_t size)
 	return buf;
 }
 
-/* A SARIF location (a path step's or a related one) appended to *v. */
-static int sarif_step(hw_sast_step **v, size_t *n, const cJSON *loc)
+/* A SARIF location appended to x's path (related 0) or related places. */
+static int sarif_step(hw_finding *x, int related, const cJSON *loc)
 {
 	const cJSON *phys =
 		cJSON_GetObjectItemCaseSensitive(loc, "physicalLocation");
 	const cJSON *region = cJSON_GetObjectItemCaseSensitive(phys, "region");
-
+	const cJSON *msg = cJSON_GetObjectItemCaseSensitive(loc, "message");
 	char buf[4096];
+	/* hwledger-sast-ignore analyzer-malloc-leak: the list is x's, in f->items, freed by hw_findings_free */
+	int err = add_step(x, related, sarif_uri(phys, buf, sizeof(buf)),
+			   jnum(region, "startLine"),
+			   jnum(region, "startColumn"),
+			   hw_json_str(msg, "text"));
 
-	return add_step(v, n, sarif_uri(phys, buf, sizeof(buf)), jnum(region, "startLine"),
-			jnum(region, "startColumn"),
-			hw_json_str(cJSON_GetObjectItemCaseSensitive(loc,
-								     "message"),
-				    "text"));
+	return err;
 }
 
 /*
@@ -456,13 +459,13 @@ static int sarif_places(hw_finding *x, hw_diags *d, const char *file,
 				      "locations")) {
 		if (!err)
 			err = sarif_step(
-				&x->steps, &x->nsteps,
+				x, 0,
 				cJSON_GetObjectItemCaseSensitive(e, "location"));
 	}
 	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(
 				      res, "relatedLocations")) {
 		if (!err)
-			err = sarif_step(&x->related, &x->nrelated, e);
+			err = sarif_step(x, 1, e);
 	}
 	return err;
 }
@@ -600,7 +603,8 @@ static int import_gcc(hw_findings *f, hw_diags *d, const char *file,
 					0),
 				"caret");
 
-			if (add_step(&x->related, &x->nrelated,
+			/* hwledger-sast-ignore analyzer-malloc-leak: the list is x's, in f->items, freed by hw_findings_free */
+			if (add_step(x, 1,
 				     hw_json_str(cc, "file"), jnum(cc, "line"),
 				     jnum(cc, "column"),
 				     hw_json_str(child, "message")))
@@ -611,7 +615,8 @@ static int import_gcc(hw_findings *f, hw_diags *d, const char *file,
 			const cJSON *loc = cJSON_GetObjectItemCaseSensitive(
 				ev, "location");
 
-			if (add_step(&x->steps, &x->nsteps,
+			/* hwledger-sast-ignore analyzer-malloc-leak: the list is x's, in f->items, freed by hw_findings_free */
+			if (add_step(x, 0,
 				     hw_json_str(loc, "file"), jnum(loc, "line"),
 				     jnum(loc, "column"),
 				     hw_json_str(ev, "description")))
