@@ -35,6 +35,12 @@ static const char schema_sql[] =
 	" BEGIN SELECT RAISE(ABORT, 'ledger events are append-only'); END;"
 	"CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events"
 	" BEGIN SELECT RAISE(ABORT, 'ledger events are append-only'); END;"
+	/* INSERT OR REPLACE deletes the row it conflicts with without firing
+	 * the delete trigger (unless recursive_triggers is on, which the
+	 * sqlite3 shell does not set): refuse the insert itself. */
+	"CREATE TRIGGER IF NOT EXISTS events_no_replace BEFORE INSERT ON events"
+	" WHEN EXISTS (SELECT 1 FROM events WHERE seq = NEW.seq)"
+	" BEGIN SELECT RAISE(ABORT, 'ledger events are append-only'); END;"
 	"CREATE TABLE IF NOT EXISTS checkpoints("
 	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
 	" size INTEGER NOT NULL,"

@@ -305,3 +305,48 @@ test_hostile_fifo_named_as_a_library_is_refused() {
   expect_rc 3
   expect_err "lib.so: not a regular file"
 }
+
+# a repository with a ledger of four events signed by alice, verified
+hostile_ledger() {
+  git init -q . && git -c user.name=t -c user.email=t@t commit -q --allow-empty -m one
+  "$HW" -q ledger keygen --name alice > alice.line
+  mkdir -p traceability && cp alice.line traceability/trusted_keys
+  for k in a b c d; do "$HW" -q ledger append --kind "$k"; done
+  "$HW" -q ledger verify
+}
+
+# sql SQL: runs SQL on the ledger as a hostile user would
+sql() { sqlite3 .hwledger/ledger.db "$1"; }
+
+# expect_verify_fails TEXT: `ledger verify` exits 1 naming TEXT
+expect_verify_fails() {
+  run timeout 20 "$HW" ledger verify
+  expect_rc 1
+  expect_err "hwledger: ledger verify FAILED: $1"
+}
+
+# Verifies: FR-LEDGER-002
+test_hostile_ledger_triggers_refuse_sql_updates_and_deletes() {
+  hostile_ledger
+  # INSERT OR REPLACE deletes the row it replaces without the delete
+  # trigger
+  for q in "UPDATE events SET kind='z' WHERE seq=1" "DELETE FROM events WHERE seq=3" \
+    "DELETE FROM events" "INSERT INTO events SELECT * FROM events WHERE seq=0" \
+    "INSERT OR REPLACE INTO events SELECT seq, prev, time_ns, 'z', git_commit, payload_type, payload, hash, key_id, sig FROM events WHERE seq=1" \
+    "REPLACE INTO events SELECT * FROM events WHERE seq=2" \
+    "INSERT INTO events SELECT * FROM events WHERE seq=3 ON CONFLICT(seq) DO UPDATE SET kind='z'"; do
+    run sql "$q"
+    [ "$RC" -ne 0 ] || { echo "the database took: $q"; return 1; }
+    expect_err "ledger events are append-only"
+  done
+  [ "$(sql "SELECT group_concat(kind, '') FROM events")" = abcd ]
+  "$HW" -q ledger verify
+  # triggers dropped by hand come back with the next command
+  sql "DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete; DROP TRIGGER events_no_replace"
+  "$HW" -q ledger append --kind e
+  run sql "DELETE FROM events WHERE seq=4"
+  expect_err "ledger events are append-only"
+  run sql "REPLACE INTO events SELECT * FROM events WHERE seq=4"
+  expect_err "ledger events are append-only"
+  "$HW" -q ledger verify
+}
