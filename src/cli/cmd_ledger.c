@@ -701,7 +701,8 @@ static int cmd_rotate(hw_cli *cli, int argc, char **argv)
 		return ledger_usage("ledger rotate needs --to PUBLIC_KEY_FILE%s",
 				    "");
 	hw_buf_init(&b, 4096);
-	if ((err = hw_file_read(&b, to, 4096))) {
+	if ((err = hw_file_read(&b, to, 4096)) ||
+	    (err = hw_text_refuse_nul(b.data, b.len, to, "a key file"))) {
 		hw_buf_free(&b);
 		return hw_cli_error(err);
 	}

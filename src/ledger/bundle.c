@@ -287,7 +287,9 @@ int hw_bundle_load(const char *dir, hw_event_list *list, hw_checkpoint *cp)
 	hw_buf_init(&b, 0);
 	hw_buf_init(&path, 0);
 	if ((err = hw_buf_printf(&path, "%s/events.jsonl", dir)) ||
-	    (err = hw_file_read(&b, path.data, (size_t)1 << 30)))
+	    (err = hw_file_read(&b, path.data, (size_t)1 << 30)) ||
+	    (err = hw_text_refuse_nul(b.data, b.len, path.data,
+				      "a bundle's events")))
 		goto cleanup;
 	line = b.data;
 	while (line && *line) {

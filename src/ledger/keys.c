@@ -197,7 +197,8 @@ int hw_seckey_load(hw_seckey *k, const char *path)
 
 	memset(k, 0, sizeof(*k));
 	hw_buf_init(&b, 4096);
-	if ((err = hw_file_read_stat(&b, path, 4096, &st)))
+	if ((err = hw_file_read_stat(&b, path, 4096, &st)) ||
+	    (err = hw_text_refuse_nul(b.data, b.len, path, "a key file")))
 		goto cleanup;
 	if (st.st_mode & 077) {
 		err = hw_error_set(HW_EINVAL, path, 0, 0,
@@ -299,7 +300,8 @@ int hw_keyring_load(hw_keyring *ring, const char *path)
 	int err;
 
 	hw_buf_init(&b, 1 << 20);
-	if ((err = hw_file_read(&b, path, 1 << 20))) {
+	if ((err = hw_file_read(&b, path, 1 << 20)) ||
+	    (err = hw_text_refuse_nul(b.data, b.len, path, "a key file"))) {
 		hw_buf_free(&b);
 		return err;
 	}

@@ -89,6 +89,19 @@ int hw_file_read(hw_buf *out, const char *path, size_t max)
 	return hw_file_read_stat(out, path, max, NULL);
 }
 
+int hw_text_refuse_nul(const char *data, size_t len, const char *path,
+		       const char *what)
+{
+	const char *nul = memchr(data, '\0', len);
+	long line, col;
+
+	if (!nul)
+		return HW_OK;
+	hw_text_position(data, len, (size_t)(nul - data), &line, &col);
+	return hw_error_set(HW_EINVAL, path, line, col,
+			    "binary data (a NUL byte) in %s", what);
+}
+
 int hw_file_read_stat(hw_buf *out, const char *path, size_t max,
 		      struct stat *st_out)
 {

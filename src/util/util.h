@@ -175,6 +175,14 @@ void *hw_dlopen(const char *name, const char **why);
 /* hw_file_read that also returns the opened file's stat (may be NULL). */
 int hw_file_read_stat(hw_buf *out, const char *path, size_t max,
 		      struct stat *st_out);
+/*
+ * A text file read whole that holds a NUL byte: HW_EINVAL naming path and
+ * the byte's line and column, "binary data (a NUL byte) in <what>"; HW_OK
+ * when there is none. A reader that walks the text as C strings would
+ * otherwise stop at the NUL and silently ignore the rest of the file.
+ */
+int hw_text_refuse_nul(const char *data, size_t len, const char *path,
+		       const char *what);
 
 /*
  * Writes data to path atomically: a temporary file beside it, fsync, rename.

@@ -755,3 +755,56 @@ test_hostile_report_killed_at_any_point_keeps_the_ledger_and_the_site() {
   run timeout 20 "$HW" ledger verify --key build/checks/signing-key.pub
   expect_rc 0
 }
+
+# Verifies: FR-LEDGER-005
+test_hostile_bundle_and_key_files_with_garbage_are_refused() {
+  hostile_ledger
+  "$HW" -q ledger checkpoint >/dev/null
+  "$HW" -q ledger export --bundle good
+  # a NUL byte anywhere, even after the last line, is refused: a reader
+  # of C strings would stop there and ignore what follows
+  while IFS='@' read -r edit want; do
+    rm -rf b && cp -r good b
+    eval "$edit"
+    run timeout 20 "$HW" ledger verify --bundle b --key alice.line
+    expect_no_crash
+    expect_rc 2
+    expect_err "hwledger: b/$want"
+  done <<'EOF2'
+printf '\0' >> b/events.jsonl@events.jsonl:5:1: binary data (a NUL byte) in a bundle's events
+{ head -n 2 good/events.jsonl; printf 'x\0'; tail -n +3 good/events.jsonl; } > b/events.jsonl@events.jsonl:3:2: binary data (a NUL byte)
+printf '{"seq": 4, "kind": "\377"}\n' >> b/events.jsonl@events.jsonl:5: not a valid event line
+{ head -n 1 good/events.jsonl; sed -n 2p good/events.jsonl | head -c 100; } > b/events.jsonl@events.jsonl:2: not a valid event line
+big_line x 104857600 && cat x >> b/events.jsonl && rm x@events.jsonl:5: not a valid event line
+printf '\n' >> b/events.jsonl@events.jsonl:5: not a valid event line
+head -c 30 good/checkpoint > b/checkpoint@checkpoint: checkpoint must end with a newline
+printf '\0' >> b/checkpoint@checkpoint: checkpoint holds a NUL byte
+EOF2
+  # the trusted keys and a key given with --key
+  cp traceability/trusted_keys keys
+  for f in traceability/trusted_keys alice.line; do
+    { cat keys; printf '\0garbage\n'; } > "$f"
+    run timeout 20 "$HW" ledger verify --bundle good --key alice.line
+    [ "$f" = alice.line ] || run timeout 20 "$HW" ledger verify
+    expect_rc 2
+    expect_err "hwledger: $f:2:1: binary data (a NUL byte) in a key file"
+    printf 'al\377ce+12345678+AAAA\n' > "$f"
+    run timeout 20 "$HW" ledger verify --bundle good --key alice.line
+    [ "$f" = alice.line ] || run timeout 20 "$HW" ledger verify
+    expect_rc 2
+    expect_err "hwledger: $f:1: bad key name"
+    cp keys "$f"
+  done
+  # the key rotate hands over to, and the signing key
+  { head -c -1 alice.line; printf '\0junk'; } > next.pub
+  run timeout 20 "$HW" ledger rotate --to next.pub
+  expect_rc 2
+  expect_err "hwledger: next.pub:1:"
+  expect_err "binary data (a NUL byte) in a key file"
+  cp .hwledger/keys/alice.key key && printf '\0' >> key
+  run timeout 20 env HWLEDGER_SIGNING_KEY=key "$HW" ledger append --kind x
+  expect_rc 2
+  expect_err "hwledger: key:4:1: binary data (a NUL byte) in a key file"
+  [ "$(sql 'SELECT count(*) FROM events')" = 4 ]
+  "$HW" -q ledger verify --bundle good --key alice.line
+}
