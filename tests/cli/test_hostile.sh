@@ -808,3 +808,88 @@ EOF2
   [ "$(sql 'SELECT count(*) FROM events')" = 4 ]
   "$HW" -q ledger verify --bundle good --key alice.line
 }
+
+# Verifies: FR-LEDGER-002, FR-LEDGER-005
+test_hostile_ledger_binary_payloads_are_kept_byte_for_byte() {
+  hostile_ledger
+  # NUL bytes, invalid UTF-8, no newline at the end, an empty payload
+  printf 'a\0b\377\376\r\n\0' > bin
+  : > empty
+  "$HW" -q ledger append --kind bin --payload bin --payload-type application/octet-stream \
+    --kind empty --payload empty
+  "$HW" -q ledger append --kind stdin --payload - < bin
+  "$HW" -q ledger checkpoint >/dev/null
+  "$HW" -q ledger export --bundle b
+  run timeout 20 "$HW" ledger verify --bundle b --key alice.line
+  expect_rc 0
+  expect_out "7 events verified"
+  for n in 5 7; do
+    sed -n "${n}p" b/events.jsonl | jq -r .payload | base64 -d > got
+    cmp bin got
+  done
+  [ "$(sed -n 6p b/events.jsonl | jq -r .payload)" = "" ]
+  [ "$(sql "SELECT hex(payload) FROM events WHERE seq=4")" = "$(od -An -tx1 bin | tr -d ' \n' | tr a-f A-F)" ]
+}
+
+# Verifies: FR-LEDGER-002, FR-CLI-002
+test_hostile_ledger_database_that_is_garbage_is_an_error_and_kept() {
+  hostile_ledger
+  cp .hwledger/ledger.db good.db
+  size=$(stat -c %s good.db)
+  for cut in "head -c $((size / 2)) good.db" "head -c 50 good.db" "head -c 65536 /dev/urandom"; do
+    $cut > .hwledger/ledger.db
+    sum=$(sha256sum < .hwledger/ledger.db)
+    for cmd in "ledger verify" "ledger append --kind x" "ledger log" "ledger checkpoint"; do
+      # shellcheck disable=SC2086
+      run timeout 20 "$HW" $cmd
+      expect_no_crash
+      expect_rc 3
+      expect_err "hwledger: .hwledger/ledger.db: cannot set up the ledger: "
+    done
+    [ "$(sha256sum < .hwledger/ledger.db)" = "$sum" ] || { echo "the damaged database was changed"; return 1; }
+  done
+  # an empty file: the ledger is shorter than what this machine verified
+  : > .hwledger/ledger.db
+  expect_verify_fails "event 0: this machine verified 4 events before; the ledger now has 0"
+  cp good.db .hwledger/ledger.db
+  "$HW" -q ledger verify
+}
+
+# Verifies: FR-GLOSS-001, FR-TRACE-006
+test_hostile_glossary_and_policy_garbage_is_refused() {
+  cp -r "$FIXTURES/trace/ours" repo && cd repo
+  printf '**Term**: def\n\0junk\n' > nul.md
+  printf '**Term**: def\n\377junk\n' > utf.md
+  big_line big.md 70000000
+  while IFS='@' read -r f want; do
+    run timeout 20 "$HW" glossary import "$f"
+    expect_no_crash
+    expect_rc 2
+    expect_err "hwledger: $f$want"
+  done <<'EOF2'
+nul.md@:2:1: not UTF-8 text (byte 0x00)
+utf.md@:2:1: not UTF-8 text (byte 0xff)
+big.md@: file is 70000000 bytes, over the limit of 67108864
+EOF2
+  mkdir -p traceability
+  printf '{"schema": "hwledger.policy/1",\0}' > traceability/policy.json
+  run timeout 20 "$HW" gate --results results.xml
+  expect_rc 2
+  expect_err "hwledger: traceability/policy.json: invalid JSON: contains a NUL byte"
+  head -c 100000 /dev/zero | tr '\0' '{' > traceability/policy.json
+  run timeout 20 "$HW" gate --results results.xml
+  expect_no_crash
+  expect_rc 2
+  expect_err "hwledger: traceability/policy.json:1:"
+  # numbers past a double's range are no way round the limits
+  for v in 1e999 -1e999; do
+    printf '{"schema": "hwledger.policy/1", "min_verified_share": %s}' "$v" > traceability/policy.json
+    run timeout 20 "$HW" gate --results results.xml
+    expect_rc 2
+    expect_err "hwledger: traceability/policy.json:1: \"min_verified_share\" must be a number from 0 to 1"
+    printf '{"schema": "hwledger.policy/1", "coverage_threshold": %s}' "$v" > traceability/policy.json
+    run timeout 20 "$HW" gate --results results.xml
+    expect_rc 2
+    expect_err "hwledger: traceability/policy.json:1: \"coverage_threshold\" must be a percentage from 0 to 100"
+  done
+}
