@@ -125,7 +125,8 @@ typedef struct hw_append {
 	size_t payload_len;
 } hw_append;
 
-/* Opens (creating when create is set) the ledger database. */
+/* Opens (creating when create is set) the ledger database; a failed open
+ * holds nothing (no close needed). */
 int hw_ledger_open(hw_ledger *l, const char *path, int create);
 void hw_ledger_close(hw_ledger *l);
 /*

@@ -55,8 +55,8 @@ static int db_fail(hw_ledger *l, const char *what)
 			    l->db ? sqlite3_errmsg(l->db) : "cannot open");
 }
 
-/* Implements: FR-LEDGER-002 */
-int hw_ledger_open(hw_ledger *l, const char *path, int create)
+/* hw_ledger_open's work; on failure l may hold a path and a connection */
+static int open_db(hw_ledger *l, const char *path, int create)
 {
 	sqlite3 *db = NULL;
 	int rc, flags = SQLITE_OPEN_READWRITE;
@@ -83,6 +83,18 @@ int hw_ledger_open(hw_ledger *l, const char *path, int create)
 	if (rc != SQLITE_OK && rc != SQLITE_READONLY)
 		return db_fail(l, "cannot set up the ledger");
 	return HW_OK;
+}
+
+/* Implements: FR-LEDGER-002 */
+int hw_ledger_open(hw_ledger *l, const char *path, int create)
+{
+	int err = open_db(l, path, create);
+
+	/* a failed open holds nothing: callers do not close it (SQLite
+	 * wants even a connection that failed to open closed) */
+	if (err)
+		hw_ledger_close(l);
+	return err;
 }
 
 void hw_ledger_close(hw_ledger *l)
