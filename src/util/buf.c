@@ -35,6 +35,9 @@ static int buf_grow(hw_buf *b, size_t extra)
 		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
 	b->data = data;
 	b->cap = cap;
+	/* the invariant: data, once there, is a string (a buffer given room
+	 * and then nothing stays "") */
+	data[b->len] = '\0';
 	return HW_OK;
 }
 

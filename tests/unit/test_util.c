@@ -33,6 +33,25 @@ static void test_buf_grows_and_stops_at_its_cap(void **state)
 }
 
 /* Verifies: FR-CLI-007 */
+static void test_buf_given_room_and_nothing_is_an_empty_string(void **state)
+{
+	hw_buf b;
+
+	(void)state;
+	/* found by fuzz_frs: an FR whose text normalised to nothing left
+	 * the reserved buffer unterminated and strlen read past it */
+	hw_buf_init(&b, 0);
+	assert_int_equal(hw_buf_reserve(&b, 100), HW_OK);
+	assert_non_null(b.data);
+	assert_int_equal(b.len, 0);
+	assert_string_equal(b.data, "");
+	assert_int_equal(hw_buf_puts(&b, "ab"), HW_OK);
+	assert_int_equal(hw_buf_reserve(&b, 1000), HW_OK);
+	assert_string_equal(b.data, "ab");
+	hw_buf_free(&b);
+}
+
+/* Verifies: FR-CLI-007 */
 static void test_buf_printf_formats_in_place_and_grows_when_short(void **state)
 {
 	char big[1000];
@@ -810,6 +829,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_buf_grows_and_stops_at_its_cap),
+		cmocka_unit_test(test_buf_given_room_and_nothing_is_an_empty_string),
 		cmocka_unit_test(test_buf_printf_formats_in_place_and_grows_when_short),
 		cmocka_unit_test(
 			test_utf8_validation_rejects_overlongs_surrogates_truncation),
