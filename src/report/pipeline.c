@@ -878,7 +878,8 @@ static int append_events(ctx *c)
 	}
 	/* "appended event N (...)": the first of this run's events */
 	c->r->first_seq = -1;
-	if (hw_str_startswith(res.out.data, "appended event ")) {
+	if (res.out.data &&
+	    hw_str_startswith(res.out.data, "appended event ")) {
 		char *end;
 		long long v = strtoll(res.out.data + 15, &end, 10);
 

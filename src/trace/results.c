@@ -635,7 +635,7 @@ static int looks_like_unity(const char *text, size_t len)
 static int unity_parse_at(hw_results *r, hw_diags *diags, const char *file,
 			  const char *text, size_t len, long first_line)
 {
-	char line[4096];
+	char line[4096] = "";
 	long lineno = first_line - 1, tests = 0, fails = 0, ignores = 0;
 	long last = 0;
 	size_t i = 0;
