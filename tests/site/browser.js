@@ -353,7 +353,7 @@ async function test_site_matrix_headings_keep_their_words_whole(ctx) {
 }
 
 // Verifies: FR-SITE-001
-async function test_site_shows_planner_and_probe_tabs_only_with_data(ctx) {
+async function test_site_tabs_in_the_browser_follow_the_plan_and_probe_data(ctx) {
   const plan = evidence('plan.json');
   const probe = evidence('probe.json');
   const sweeps = fs.existsSync(checks) &&
@@ -386,7 +386,7 @@ const tests = [
   test_site_sast_page_names_each_file_once_and_each_state_truly,
   test_site_source_view_is_single_spaced,
   test_site_matrix_headings_keep_their_words_whole,
-  test_site_shows_planner_and_probe_tabs_only_with_data,
+  test_site_tabs_in_the_browser_follow_the_plan_and_probe_data,
 ].filter((t) => !process.env.SITE_TESTS || new RegExp(process.env.SITE_TESTS).test(t.name));
 
 (async () => {
