@@ -613,7 +613,7 @@ static int looks_like_unity(const char *text, size_t len)
 		const char *p = text + i, *nl = memchr(p, '\n', len - i);
 		size_t n = nl ? (size_t)(nl - p) : len - i;
 		unity_line u;
-		long a, b, c;
+		long a = 0, b = 0, c = 0;
 
 		i += n + 1;
 		unity_plain(line, sizeof(line), p, n);
@@ -645,7 +645,7 @@ static int unity_parse_at(hw_results *r, hw_diags *diags, const char *file,
 		const char *p = text + i, *nl = memchr(p, '\n', len - i), *s;
 		size_t n = nl ? (size_t)(nl - p) : len - i;
 		unity_line u;
-		long t, f, g;
+		long t = 0, f = 0, g = 0;
 
 		i += n + 1;
 		lineno++;
