@@ -481,8 +481,8 @@ test_sast_site_shows_a_findings_path_linked_to_the_source_lines() {
   jq '.findings[] |= (.frs = ["FR-APP-001"])' checks/sast.json > s.json && mv s.json checks/sast.json
   run "$HW" site --checks checks -o out
   expect_rc 0
-  local step='<li><a href="PFXsrc/nullpath.c.html#L16">nullpath.c:16</a> \u2018q\u2019 is NULL</li>'
-  step=$(printf "$step")
+  local step='<li><a href="PFXsrc/nullpath.c.html#L16">nullpath.c:16</a> \xe2\x80\x98q\xe2\x80\x99 is NULL</li>'
+  step=$(printf "$step") # byte escapes: the same in every locale
   grep -qF '<tr id="f0"><td><a href="src/nullpath.c.html#L18">18</a>' out/sast.html
   grep -qF '<ol class="path"><li><a href="src/nullpath.c.html#L15">nullpath.c:15</a> following' out/sast.html
   grep -qF "${step/PFX/}" out/sast.html
