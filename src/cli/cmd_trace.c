@@ -258,8 +258,7 @@ static int run_trace(hw_cli *cli, trace_opts *o, trace_run *r, int gate,
 {
 	char root[4096];
 	hw_diags late;
-	hw_frs_loader frs;
-	int err, ferr;
+	int err;
 
 	memset(r, 0, sizeof(*r));
 	hw_diags_init(&r->diags);
@@ -285,13 +284,11 @@ static int run_trace(hw_cli *cli, trace_opts *o, trace_run *r, int gate,
 		err = hw_baseline_load(&r->baseline, HW_BASELINE_PATH, 1);
 	if (err)
 		return hw_cli_error(err);
-	/* the FRs are read while the results, coverage and sources are;
-	 * the diagnostics are sorted before they are shown */
-	hw_frs_load_begin(&frs, &r->frs, r->cfg.frs_dir,
-			  r->cfg.max_file_bytes);
+	/* the diagnostics are sorted before they are shown */
 	err = gather(r, o, root, cli->verbose && !cli->quiet);
-	if ((ferr = hw_frs_load_end(&frs, &r->diags)) && !err)
-		err = ferr;
+	if (!err)
+		err = hw_frs_load_dir(&r->frs, &r->diags, r->cfg.frs_dir,
+				      r->cfg.max_file_bytes);
 	if (err)
 		return hw_cli_error(err);
 	hw_diags_sort(&r->diags);

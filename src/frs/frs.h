@@ -11,7 +11,6 @@
 
 #include "util/util.h"
 
-#include <pthread.h>
 
 #define HW_FRS_SCHEMA "hwledger.frs/1"
 /* The longest FR ID: it names the FR's page (fr/ID.html) and must stay a
@@ -71,27 +70,6 @@ int hw_frs_parse(hw_fr_set *set, hw_diags *diags, const char *file,
  */
 int hw_frs_load_dir(hw_fr_set *set, hw_diags *diags, const char *dir,
 		    size_t max_bytes);
-
-/*
- * hw_frs_load_dir on a thread of its own, for callers with other inputs to
- * read meanwhile: begin starts it (or, without a thread, loads at once);
- * end waits, appends its diagnostics to diags and returns its error (with
- * its message). set must not be touched in between.
- */
-typedef struct hw_frs_loader {
-	hw_fr_set *set;
-	const char *dir;
-	size_t max_bytes;
-	hw_diags diags;
-	int err;
-	int threaded;
-	char message[512];
-	hw_thread tid;
-} hw_frs_loader;
-
-int hw_frs_load_begin(hw_frs_loader *l, hw_fr_set *set, const char *dir,
-		      size_t max_bytes);
-int hw_frs_load_end(hw_frs_loader *l, hw_diags *diags);
 
 /*
  * Cross-FR rules: duplicate IDs (naming both places) and references in FR

@@ -9,7 +9,6 @@
 #include "frs.h"
 
 #include <ctype.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -615,15 +614,15 @@ cleanup:
 	return err;
 }
 
-/* Reads and parses files[from..to) into set, in order. */
-static int load_range(hw_fr_set *set, hw_diags *diags, char **files,
-		      size_t from, size_t to, size_t max_bytes)
+/* Reads and parses files[0..n) into set, in order. */
+static int load_files(hw_fr_set *set, hw_diags *diags, char **files,
+		      size_t n, size_t max_bytes)
 {
 	hw_buf b;
 	int err = HW_OK;
 
 	hw_buf_init(&b, max_bytes);
-	for (size_t i = from; i < to; i++) {
+	for (size_t i = 0; i < n; i++) {
 		err = hw_file_read(&b, files[i], max_bytes);
 		if (err == HW_ENOMEM)
 			break;
@@ -641,131 +640,17 @@ static int load_range(hw_fr_set *set, hw_diags *diags, char **files,
 	return err;
 }
 
-/* The second half of the files, parsed on a thread of its own. */
-typedef struct load_half {
-	char **files;
-	size_t from, to, max_bytes;
-	hw_fr_set set;
-	hw_diags diags;
-	int err;
-	char message[512];
-	hw_thread tid;
-} load_half;
-
-static void *half_run(void *arg)
-{
-	load_half *h = arg;
-
-	h->err = load_range(&h->set, &h->diags, h->files, h->from, h->to,
-			    h->max_bytes);
-	if (h->err) /* errors are per thread: keep the words */
-		snprintf(h->message, sizeof(h->message), "%s",
-			 hw_error_last());
-	return NULL;
-}
-
-/* Appends the half's FRs and diagnostics after set's, taking them over. */
-static int half_merge(hw_fr_set *set, hw_diags *diags, load_half *h)
-{
-	if (h->set.n && set->n + h->set.n > set->cap) {
-		hw_fr *items = realloc(set->items,
-				       (set->n + h->set.n) * sizeof(*items));
-
-		if (!items)
-			return hw_error_set(HW_ENOMEM, NULL, 0, 0,
-					    "out of memory");
-		set->items = items;
-		set->cap = set->n + h->set.n;
-	}
-	if (h->set.n)
-		memcpy(set->items + set->n, h->set.items,
-		       h->set.n * sizeof(*h->set.items));
-	set->n += h->set.n;
-	set->files += h->set.files;
-	h->set.n = 0; /* the FRs are set's now */
-	return hw_diags_append(diags, &h->diags);
-}
-
-#define FILES_PER_THREAD_MIN 8
-
 /* Implements: FR-FRS-006 */
 int hw_frs_load_dir(hw_fr_set *set, hw_diags *diags, const char *dir,
 		    size_t max_bytes)
 {
 	char **files = NULL;
-	size_t count = 0, mid;
-	load_half h;
-	int err, started = 0;
+	size_t count = 0;
+	int err;
 
 	if ((err = hw_dir_list(&files, &count, dir, ".md")))
 		return err;
-	memset(&h, 0, sizeof(h));
-	hw_fr_set_init(&h.set);
-	hw_diags_init(&h.diags);
-	mid = count;
-	/* many files and two cores: the second half on a second thread;
-	 * the FRs and diagnostics come out in the same order either way */
-	if (hw_two_threads(count, (size_t)2 * FILES_PER_THREAD_MIN)) {
-		h.files = files;
-		h.from = count / 2;
-		h.to = count;
-		h.max_bytes = max_bytes;
-		started = hw_thread_start(&h.tid, half_run, &h, 0) == 0;
-		if (started)
-			mid = count / 2;
-	}
-	err = load_range(set, diags, files, 0, mid, max_bytes);
-	if (started) {
-		hw_thread_join(&h.tid);
-		if (!err && h.err)
-			err = hw_error_set(h.err, NULL, 0, 0, "%s", h.message);
-		if (!err)
-			err = half_merge(set, diags, &h);
-	}
-	hw_fr_set_free(&h.set);
-	hw_diags_free(&h.diags);
+	err = load_files(set, diags, files, count, max_bytes);
 	hw_strv_free(files);
-	return err;
-}
-
-static void *loader_run(void *arg)
-{
-	hw_frs_loader *l = arg;
-
-	l->err = hw_frs_load_dir(l->set, &l->diags, l->dir, l->max_bytes);
-	if (l->err) /* errors are per thread: keep the words */
-		snprintf(l->message, sizeof(l->message), "%s",
-			 hw_error_last());
-	return NULL;
-}
-
-/* Implements: FR-FRS-006 */
-int hw_frs_load_begin(hw_frs_loader *l, hw_fr_set *set, const char *dir,
-		      size_t max_bytes)
-{
-	memset(l, 0, sizeof(*l));
-	l->set = set;
-	l->dir = dir;
-	l->max_bytes = max_bytes;
-	hw_diags_init(&l->diags);
-	l->threaded = hw_two_threads(2, 2) &&
-		      hw_thread_start(&l->tid, loader_run, l, 0) == 0;
-	if (!l->threaded)
-		loader_run(l);
-	return HW_OK;
-}
-
-/* Implements: FR-FRS-006 */
-int hw_frs_load_end(hw_frs_loader *l, hw_diags *diags)
-{
-	int err = HW_OK;
-
-	if (l->threaded)
-		hw_thread_join(&l->tid);
-	l->threaded = 0;
-	err = hw_diags_append(diags, &l->diags);
-	if (!err && l->err)
-		err = hw_error_set(l->err, NULL, 0, 0, "%s", l->message);
-	hw_diags_free(&l->diags);
 	return err;
 }

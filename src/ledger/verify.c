@@ -9,7 +9,6 @@
  */
 #include "ledger.h"
 
-#include <pthread.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +21,6 @@ typedef struct work {
 	const hw_keyring *trusted;
 	uint8_t (*leaves)[32];
 	unsigned char *status;
-	size_t next;
 } work;
 
 static void check_event(work *w, size_t i, hw_buf *enc, hw_buf *pae)
@@ -55,24 +53,22 @@ static void check_event(work *w, size_t i, hw_buf *enc, hw_buf *pae)
 			       : EV_SIG;
 }
 
-static void *worker(void *arg)
+#define EVENTS_PER_JOB 256
+
+/* Job i: the events [i * EVENTS_PER_JOB, (i + 1) * EVENTS_PER_JOB). */
+static int check_events(void *arg, size_t job)
 {
 	work *w = arg;
 	hw_buf enc, pae;
 
 	hw_buf_init(&enc, 0);
 	hw_buf_init(&pae, 0);
-	for (;;) {
-		size_t i = __atomic_fetch_add(&w->next, 256, __ATOMIC_RELAXED);
-
-		if (i >= w->list->n)
-			break;
-		for (size_t k = i; k < i + 256 && k < w->list->n; k++)
-			check_event(w, k, &enc, &pae);
-	}
+	for (size_t k = job * EVENTS_PER_JOB;
+	     k < (job + 1) * EVENTS_PER_JOB && k < w->list->n; k++)
+		check_event(w, k, &enc, &pae);
 	hw_buf_free(&enc);
 	hw_buf_free(&pae);
-	return NULL;
+	return HW_OK; /* a failure is the event's status */
 }
 
 static int fail_at(hw_verify_report *r, long long seq, const char *fmt, ...)
@@ -195,10 +191,10 @@ static int verify_events(hw_verify_report *r, const hw_event_list *list,
 			 const hw_verify_opts *o, uint8_t (*leaves)[32])
 {
 	hw_keyring ring = {0};
-	work w = {list, &ring, leaves, NULL, 0};
-	hw_thread tids[16];
+	work w = {list, &ring, leaves, NULL};
+	size_t jobs = (list->n + EVENTS_PER_JOB - 1) / EVENTS_PER_JOB;
 	unsigned char *disowned = NULL;
-	int nthreads = o->threads, started = 0, err = HW_OK;
+	int err = HW_OK;
 	static const uint8_t zero[32];
 
 	for (size_t i = 0; o->trusted && i < o->trusted->n; i++)
@@ -212,20 +208,11 @@ static int verify_events(hw_verify_report *r, const hw_event_list *list,
 	}
 	if ((err = apply_key_events(&ring, list, disowned)))
 		goto done;
-	if (nthreads <= 0)
-		nthreads = (int)sysconf(_SC_NPROCESSORS_ONLN);
-	if (nthreads > 16)
-		nthreads = 16;
-	if (nthreads < 1 || list->n < 512)
-		nthreads = 1;
-	for (int t = 1; t < nthreads; t++) {
-		if (hw_thread_start(&tids[t], worker, &w, (unsigned)t - 1) != 0)
-			break;
-		started = t;
-	}
-	worker(&w);
-	for (int t = 1; t <= started; t++)
-		hw_thread_join(&tids[t]);
+	/* signatures are the cost: a thread per 512 events and CPU */
+	hw_tasks_run(jobs,
+		     o->threads > 0 ? (size_t)o->threads
+				    : hw_tasks_threads(list->n, 512),
+		     check_events, &w);
 
 	for (size_t i = 0; i < list->n && !err; i++) {
 		const hw_event *e = &list->items[i];

@@ -7,7 +7,6 @@
  */
 #include "probes.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -107,7 +106,6 @@ typedef struct pool {
 	hw_probe *results;
 	const char *const *hosts;
 	size_t n;
-	size_t next;
 	double timeout;
 } pool;
 
@@ -154,41 +152,18 @@ static void probe_one(pool *pl, size_t i)
 	hw_cmd_result_free(&r);
 }
 
-static void *worker(void *arg)
+static int probe_job(void *arg, size_t i)
 {
-	pool *pl = arg;
-
-	for (;;) {
-		size_t i = __atomic_fetch_add(&pl->next, 1, __ATOMIC_RELAXED);
-
-		if (i >= pl->n)
-			return NULL;
-		probe_one(pl, i);
-	}
+	probe_one(arg, i);
+	return HW_OK; /* a failure is the host's reading */
 }
 
 /* Implements: FR-PROBE-004 */
 int hw_probe_remote(hw_probe *results, const char *const *hosts, size_t n,
 		    int size, double timeout_s)
 {
-	pool pl = {results, hosts, n, 0, timeout_s};
-	hw_thread *t;
-	int started = 0;
+	pool pl = {results, hosts, n, timeout_s};
 
-	if (size < 1)
-		size = 1;
-	if ((size_t)size > n)
-		size = (int)n;
-	t = calloc((size_t)size + 1, sizeof(*t));
-	if (!t)
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
-	for (int k = 0; k < size; k++)
-		if (hw_thread_start(&t[k], worker, &pl, (unsigned)k) == 0)
-			started++;
-	if (!started)
-		worker(&pl);
-	for (int k = 0; k < size; k++)
-		hw_thread_join(&t[k]);
-	free(t);
-	return HW_OK;
+	/* the threads wait on ssh, not on a CPU: as many as asked */
+	return hw_tasks_run(n, size < 1 ? 1 : (size_t)size, probe_job, &pl);
 }

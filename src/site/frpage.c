@@ -372,28 +372,20 @@ static size_t split_point(const site *s, size_t num, size_t den)
 	return i;
 }
 
-#define FR_PAGES_PER_THREAD_MIN 64
+#define FR_PAGES_PER_THREAD 64
 
 /* Implements: FR-SITE-001 */
 int render_fr_pages(site *s)
 {
-	site_part part;
-	fr_range second = {s->nitems, s->nitems};
-	int started = 0, err;
+	size_t threads = hw_tasks_threads(s->nitems, FR_PAGES_PER_THREAD);
+	/* the first part also creates the second's files: it renders a
+	 * third of the text */
+	size_t mid = threads > 1 ? split_point(s, 1, 3) : s->nitems;
+	fr_range first = {0, mid}, second = {mid, s->nitems};
+	int err;
 
-	if (hw_two_threads(s->nitems, (size_t)2 * FR_PAGES_PER_THREAD_MIN)) {
-		/* this thread also writes every page: it renders a third */
-		second.from = split_point(s, 1, 4);
-		started = site_part_begin(&part, s, range_job, &second) ==
-			  HW_OK;
-		if (!started) { /* one thread does it all */
-			hw_error_clear();
-			second.from = s->nitems;
-		}
-	}
-	err = render_range(s, 0, second.from);
-	if (started)
-		err = site_part_join(&part, s, err);
+	err = site_parts_run(s, threads, range_job, &first, range_job,
+			     &second);
 	s->stats->frs = s->nitems;
 	return err;
 }

@@ -401,26 +401,11 @@ static int load_bundle(site *s)
 	return HW_OK;
 }
 
-/* The diagnostics of the evidence, after the FRs' (read in that order). */
-static int frs_join(site *s, hw_frs_loader *l, hw_diags *mine)
-{
-	int err = hw_frs_load_end(l, s->diags);
-
-	if (err == HW_EINVAL) /* malformed FRs: said, and rendered */
-		err = HW_OK;
-	if (!err)
-		err = hw_diags_append(s->diags, mine);
-	hw_diags_free(mine);
-	return err;
-}
-
 static int load_evidence(site *s);
 
 /* Implements: FR-SITE-001 */
 int site_load(site *s)
 {
-	hw_diags *all = s->diags, mine;
-	hw_frs_loader l;
 	int err;
 
 	hw_fr_set_init(&s->frs);
@@ -428,17 +413,11 @@ int site_load(site *s)
 	hw_lcov_init(&s->lcov);
 	if ((err = hw_config_load(&s->config)))
 		return err;
-	hw_diags_init(&mine);
-	hw_frs_load_begin(&l, &s->frs, s->config.frs_dir,
-			  s->config.max_file_bytes);
-	s->diags = &mine;
-	err = load_evidence(s);
-	s->diags = all;
-	if (err) {
-		frs_join(s, &l, &mine);
-		return err;
-	}
-	if ((err = frs_join(s, &l, &mine)))
+	err = hw_frs_load_dir(&s->frs, s->diags, s->config.frs_dir,
+			      s->config.max_file_bytes);
+	if (err == HW_EINVAL) /* malformed FRs: said, and rendered */
+		err = HW_OK;
+	if (err || (err = load_evidence(s)))
 		return err;
 	return join(s);
 }

@@ -123,12 +123,11 @@ typedef struct site {
 	int deferring;
 	size_t *uses;
 	size_t nuses, capuses;
-	/* ... and the files it makes, written by the main thread at the join
-	 * (files created in one folder by two threads contend for its lock;
-	 * on ext4 that cost seconds of kernel time) */
+	/* ... and the files it makes, written by the first part's thread
+	 * afterwards (files created in one folder by two threads contend
+	 * for its lock) */
 	struct site_file *files;
 	size_t nfiles, capfiles;
-	struct site_part *part; /* the part this copy belongs to */
 } site;
 
 typedef struct site_file {
@@ -200,39 +199,18 @@ int html_coverage_bar(hw_buf *b, long hit, long lines, int known);
 void search_add(site *s, const char *type, const char *title, const char *url,
 		const char *text);
 
-/* ---- parts rendered on a second thread (parts.c) ----------------------- */
+/* ---- two parts rendered at once (parts.c) ------------------------------ */
 
 /*
- * A part of the site rendered on a thread of its own, on a shallow copy of
- * the context with its own page state, counters, manifest entries, search
- * records and term uses. site_part_join waits for it and adds what it made
- * after what the calling thread made in the meantime, so the site is byte
- * for byte the one a single thread writes when the part is what the caller
- * would have rendered next.
+ * Renders first(s, first_arg) and then second(s, second_arg), on two
+ * threads when threads >= 2: second then runs on a copy of s whose pages,
+ * files, counters and search records are appended after first's when both
+ * are done. The site is byte for byte the one a single thread writes.
+ * Returns the first error, in that order.
  */
-typedef struct site_part {
-	site s;
-	hw_site_stats stats;
-	hw_buf search;
-	int (*job)(site *s, void *arg);
-	void *arg;
-	int err;
-	char message[512];
-	hw_thread tid;
-	/* the files the part made, handed over as they are made */
-	pthread_mutex_t lock;
-	pthread_cond_t more;
-	int done;
-	size_t written;
-} site_part;
-
-/* Starts job(copy, arg); on failure nothing runs and nothing is held. */
-int site_part_begin(site_part *p, site *s, int (*job)(site *, void *),
-		    void *arg);
-/* Writes the part's files as it makes them, waits for it, then merges it
- * into s unless err (the caller's) or the part's own error; returns the
- * first error. */
-int site_part_join(site_part *p, site *s, int err);
+int site_parts_run(site *s, size_t threads, int (*first)(site *, void *),
+		   void *first_arg, int (*second)(site *, void *),
+		   void *second_arg);
 
 /* ---- renderers --------------------------------------------------------- */
 int site_markdown(hw_buf *b, site *s, const char *md, size_t len,

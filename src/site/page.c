@@ -223,7 +223,7 @@ int site_write(site *s, const char *rel, const hw_buf *b)
 	return err;
 }
 
-/* On a part's copy: the file is kept for the main thread to write. */
+/* On the second part's copy: the file is kept for the first to write. */
 static int keep_file(site *s, const char *rel, const hw_buf *b)
 {
 	site_file *f;
@@ -233,17 +233,12 @@ static int keep_file(site *s, const char *rel, const hw_buf *b)
 		size_t nc = s->capfiles ? s->capfiles * 2 : 64;
 		void *q;
 
-		/* the main thread reads the list: it moves under the lock */
-		pthread_mutex_lock(&s->part->lock);
 		q = realloc(s->files, nc * sizeof(*s->files));
-		if (q) {
-			s->files = q;
-			s->capfiles = nc;
-		}
-		pthread_mutex_unlock(&s->part->lock);
 		if (!q)
 			return hw_error_set(HW_ENOMEM, NULL, 0, 0,
 					    "out of memory");
+		s->files = q;
+		s->capfiles = nc;
 	}
 	copy = hw_strdup(rel);
 	data = malloc(b->len ? b->len : 1);
@@ -258,10 +253,7 @@ static int keep_file(site *s, const char *rel, const hw_buf *b)
 	f->rel = copy;
 	f->data = data;
 	f->len = b->len;
-	pthread_mutex_lock(&s->part->lock);
 	s->nfiles++;
-	pthread_cond_signal(&s->part->more);
-	pthread_mutex_unlock(&s->part->lock);
 	return HW_OK;
 }
 

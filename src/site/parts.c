@@ -1,32 +1,40 @@
 /*
- * parts.c — rendering part of the site on a second thread without changing
- * a byte of it (specs/site.md, "Determinism and atomic output").
+ * parts.c — rendering two parts of the site at once without changing a
+ * byte of it (specs/site.md, "Determinism and atomic output").
  *
- * The part works on a shallow copy of the render context. Everything a
- * page writes into the context has its own empty copy there: which terms a
- * page already linked, the tooltip ids, the counters, the manifest entries,
- * the search records (a forked JSON writer) and the term uses (kept as
- * pairs instead of extending the terms the other thread is extending).
- * Joining appends each of them after the calling thread's, in order.
- * Everything else is only read by both threads.
+ * The second part works on a shallow copy of the render context.
+ * Everything a page writes into the context has its own empty copy there:
+ * which terms a page already linked, the tooltip ids, the counters, the
+ * manifest entries, the search records (a forked JSON writer), the term
+ * uses (kept as pairs instead of extending the terms the first part is
+ * extending) and the files (kept, not created: one thread creates every
+ * file of the site, as files created in one folder by two threads contend
+ * for its lock). Afterwards each is appended after the first part's, in
+ * order. Everything else is only read by both parts.
  */
 #include "internal.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-static void *part_run(void *arg)
-{
-	site_part *p = arg;
+typedef struct site_part {
+	site s;
+	hw_site_stats stats;
+	hw_buf search;
+} site_part;
 
-	p->err = p->job(&p->s, p->arg);
-	if (p->err) /* errors are per thread: keep the words */
-		snprintf(p->message, sizeof(p->message), "%s", hw_error_last());
-	pthread_mutex_lock(&p->lock);
-	p->done = 1;
-	pthread_cond_signal(&p->more);
-	pthread_mutex_unlock(&p->lock);
-	return NULL;
+typedef struct parts {
+	site *s;
+	site_part p;
+	int (*fn[2])(site *, void *);
+	void *arg[2];
+} parts;
+
+static int part_job(void *arg, size_t i)
+{
+	parts *ps = arg;
+
+	return ps->fn[i](i ? &ps->p.s : ps->s, ps->arg[i]);
 }
 
 static void part_free(site_part *p)
@@ -36,8 +44,6 @@ static void part_free(site_part *p)
 		free(p->s.files[i].data);
 	}
 	free(p->s.files);
-	pthread_cond_destroy(&p->more);
-	pthread_mutex_destroy(&p->lock);
 	for (size_t i = 0; i < p->s.nm; i++)
 		free(p->s.mpaths[i]);
 	free(p->s.mpaths);
@@ -48,9 +54,7 @@ static void part_free(site_part *p)
 	hw_buf_free(&p->search);
 }
 
-/* Implements: FR-SITE-003 */
-int site_part_begin(site_part *p, site *s, int (*job)(site *, void *),
-		    void *arg)
+static int part_init(site_part *p, site *s)
 {
 	size_t terms = s->nterms ? s->nterms : 1;
 
@@ -69,21 +73,11 @@ int site_part_begin(site_part *p, site *s, int (*job)(site *, void *),
 	p->s.nuses = p->s.capuses = 0;
 	p->s.files = NULL;
 	p->s.nfiles = p->s.capfiles = 0;
-	p->s.part = p;
-	pthread_mutex_init(&p->lock, NULL);
-	pthread_cond_init(&p->more, NULL);
-	p->job = job;
-	p->arg = arg;
 	hw_buf_init(&p->search, 0);
 	hw_jw_fork(&s->sw, &p->s.sw, &p->search);
 	if (!p->s.lex.used || !p->s.lex.used_list) {
 		part_free(p);
 		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
-	}
-	if (hw_thread_start(&p->tid, part_run, p, 0) != 0) {
-		part_free(p);
-		return hw_error_set(HW_EIO, NULL, 0, 0,
-				    "cannot start a thread");
 	}
 	return HW_OK;
 }
@@ -111,29 +105,14 @@ static int merge_manifest(site *s, site_part *p)
 	return HW_OK;
 }
 
-/* Implements: FR-SITE-003 */
-int site_part_join(site_part *p, site *s, int err)
+/* Writes the part's files and appends what it made after s's. */
+static int part_merge(site *s, site_part *p)
 {
-	/* the part's files, written here as they come: one thread creates
-	 * every file */
-	pthread_mutex_lock(&p->lock);
-	for (;;) {
-		site_file f;
+	int err = HW_OK;
 
-		while (p->written == p->s.nfiles && !p->done)
-			pthread_cond_wait(&p->more, &p->lock);
-		if (p->written == p->s.nfiles)
-			break;
-		f = p->s.files[p->written++];
-		pthread_mutex_unlock(&p->lock);
-		if (!err)
-			err = site_write_now(s, f.rel, f.data, f.len);
-		pthread_mutex_lock(&p->lock);
-	}
-	pthread_mutex_unlock(&p->lock);
-	hw_thread_join(&p->tid);
-	if (!err && p->err)
-		err = hw_error_set(p->err, NULL, 0, 0, "%s", p->message);
+	for (size_t i = 0; !err && i < p->s.nfiles; i++)
+		err = site_write_now(s, p->s.files[i].rel, p->s.files[i].data,
+				     p->s.files[i].len);
 	if (!err)
 		err = merge_manifest(s, p);
 	for (size_t i = 0; !err && i + 1 < p->s.nuses; i += 2)
@@ -145,6 +124,29 @@ int site_part_join(site_part *p, site *s, int err)
 		s->stats->terms += p->stats.terms;
 		s->stats->not_run += p->stats.not_run;
 	}
-	part_free(p);
+	return err;
+}
+
+/* Implements: FR-SITE-003 */
+int site_parts_run(site *s, size_t threads, int (*first)(site *, void *),
+		   void *first_arg, int (*second)(site *, void *),
+		   void *second_arg)
+{
+	parts ps = {.s = s,
+		    .fn = {first, second},
+		    .arg = {first_arg, second_arg}};
+	int err;
+
+	if (threads < 2) { /* one after the other, on s itself */
+		if ((err = first(s, first_arg)))
+			return err;
+		return second(s, second_arg);
+	}
+	if ((err = part_init(&ps.p, s)))
+		return err;
+	err = hw_tasks_run(2, 2, part_job, &ps);
+	if (!err)
+		err = part_merge(s, &ps.p);
+	part_free(&ps.p);
 	return err;
 }

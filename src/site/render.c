@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <dirent.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,28 +29,21 @@ typedef struct rm_list {
 
 static void rm_tree_at(int dirfd, const char *name, int depth);
 
-/* Removes entries [from, to) of l. */
-static void rm_range(const rm_list *l, size_t from, size_t to)
+#define RM_PER_JOB 256
+
+/* Job i: removes entries [i * RM_PER_JOB, (i + 1) * RM_PER_JOB) of l. */
+static int rm_job(void *arg, size_t job)
 {
-	for (size_t i = from; i < to; i++) {
+	const rm_list *l = arg;
+
+	for (size_t i = job * RM_PER_JOB; i < (job + 1) * RM_PER_JOB && i < l->n;
+	     i++) {
 		if (l->is_dir[i] && l->depth < 64)
 			rm_tree_at(l->fd, l->names[i], l->depth + 1);
 		else
 			unlinkat(l->fd, l->names[i], 0);
 	}
-}
-
-typedef struct rm_half {
-	const rm_list *l;
-	size_t from, to;
-} rm_half;
-
-static void *rm_half_run(void *arg)
-{
-	rm_half *h = arg;
-
-	rm_range(h->l, h->from, h->to);
-	return NULL;
+	return HW_OK; /* best effort: only old or temporary sites go here */
 }
 
 /* Reads dir's entries into l (names it cannot keep for want of memory are
@@ -99,18 +91,15 @@ static void rm_read(rm_list *l, DIR *d)
 /*
  * Removes the folder name under dirfd, depth first, by names relative to
  * each folder (no path is walked twice, no stat where readdir knows). A
- * folder's entries are read first and, when there are many, removed by two
- * threads: unlinks in one folder overlap well enough that the 10,000 pages
- * of an old site go in half the time. One descriptor is open per level, so
+ * folder's entries are read first and, when there are many, removed on
+ * several threads: unlinks in one folder overlap well. One descriptor is
+ * open per level, so
  * it stops 64 folders deep (a site is 3).
  */
 static void rm_tree_at(int dirfd, const char *name, int depth)
 {
 	rm_list l = {0};
-	rm_half second;
-	hw_thread tid;
 	DIR *d;
-	int threaded = 0;
 
 	l.fd = openat(dirfd, name,
 		      O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -125,13 +114,8 @@ static void rm_tree_at(int dirfd, const char *name, int depth)
 		return;
 	}
 	rm_read(&l, d);
-	second = (rm_half){&l, l.n / 2, l.n};
-	if (hw_two_threads(l.n, 512))
-		threaded = hw_thread_start(&tid, rm_half_run, &second, 0) ==
-			   0;
-	rm_range(&l, 0, threaded ? l.n / 2 : l.n);
-	if (threaded)
-		hw_thread_join(&tid);
+	hw_tasks_run((l.n + RM_PER_JOB - 1) / RM_PER_JOB,
+		     hw_tasks_threads(l.n, RM_PER_JOB), rm_job, &l);
 	closedir(d); /* closes l.fd */
 	for (size_t i = 0; i < l.n; i++)
 		free(l.names[i]);
@@ -498,25 +482,22 @@ static int sources_job(site *s, void *arg)
 	return render_sources(s);
 }
 
-/*
- * The glossary, the dashboard and the matrix, and meanwhile on a second
- * thread the source views (which come next in the site's order).
- */
-static int render_pages_and_sources(site *s)
+static int pages_job(site *s, void *arg)
 {
-	site_part part;
-	int started = 0, err;
+	int err;
 
-	if (hw_two_threads(s->nsources, 16)) {
-		started = site_part_begin(&part, s, sources_job, NULL) == HW_OK;
-		if (!started)
-			hw_error_clear();
-	}
+	(void)arg;
 	if (!(err = render_glossary(s)) && !(err = render_dashboard(s)))
 		err = render_matrix(s);
-	if (started)
-		return site_part_join(&part, s, err);
-	return err ? err : render_sources(s);
+	return err;
+}
+
+/* The glossary, the dashboard and the matrix, and at the same time the
+ * source views (which come next in the site's order). */
+static int render_pages_and_sources(site *s)
+{
+	return site_parts_run(s, hw_tasks_threads(s->nsources, 8), pages_job,
+			      NULL, sources_job, NULL);
 }
 
 static int render_all(site *s)

@@ -240,41 +240,35 @@ typedef struct hw_cmd_result {
 } hw_cmd_result;
 
 /*
- * Whether to spread work over two threads: at least min units of it and a
- * second core. Every place that starts a thread asks here, so
- * HWLEDGER_THREADS=1 keeps a whole command on one thread, and =2 uses two
- * for any two units (tests compare the two; output never differs).
+ * Runs job(arg, i) once for every i in [0, n), on up to `threads` threads,
+ * the calling thread one of them (threads <= 1: all on the caller, in
+ * order). Jobs must be independent of each other. A job returns HW_OK, or
+ * an HW_E* code with its message set by hw_error_set as usual. Once a job
+ * fails, no further job is started. Returns HW_OK when every job did;
+ * otherwise the code and message of the failed job with the lowest i, the
+ * one a single thread would have stopped at (src/util/thread.c says why).
  */
-int hw_two_threads(size_t units, size_t min);
+int hw_tasks_run(size_t n, size_t threads, int (*job)(void *arg, size_t i),
+		 void *arg);
 
 /*
- * A command's k-th helper thread (0 for the first), started like
- * pthread_create(&t->tid, NULL, fn, arg) but bound to another CPU the
- * process may use, the k-th after the caller's; it frees itself to run on
- * any of them before it calls fn(arg) (src/util/thread.c says why). With
- * one CPU, or where the binding is refused, it starts unbound. t is the
- * caller's and must stay in place until hw_thread_join(t), which does
- * nothing for a thread that did not start. Returns 0 or an error number,
- * as pthread_create.
+ * How many threads `units` of work deserve: one per `per_thread` units (0:
+ * one per unit), at least one, at most the CPUs this process may use
+ * (taskset and a cgroup's cpuset count). HWLEDGER_THREADS=N overrides the
+ * CPU count and the share: N threads (at most one per unit), so that tests
+ * compare one thread with several on any machine.
  */
+size_t hw_tasks_threads(size_t units, size_t per_thread);
+
+/* Transitional, until the trace scan moves to hw_tasks_run: a plain
+ * pthread_create / pthread_join pair with the arguments of the old API. */
 typedef struct hw_thread {
 	pthread_t tid;
-	void *(*fn)(void *);
-	void *arg;
-	int home;                /* the CPU it starts bound to, or -1 */
-	int started;             /* 1 once it was started, until joined */
-	unsigned char cpus[128]; /* the process's CPUs: a cpu_set_t */
+	int started;
 } hw_thread;
 int hw_thread_start(hw_thread *t, void *(*fn)(void *), void *arg, unsigned k);
 int hw_thread_join(hw_thread *t);
-
-/* The CPU that allowed[(position of here) + 1 + k], cyclically, names (the
- * first's when here is not among them), or -1 with fewer than 2 CPUs. */
-int hw_thread_pick_cpu(const int *allowed, size_t n, int here, unsigned k);
-
-/* In a thread hw_thread_start started: the CPU it was bound to (-1 when
- * unbound) and, in *first, the CPU it first ran on. -1 in any other. */
-int hw_thread_home(int *first);
+int hw_two_threads(size_t units, size_t min);
 
 /*
  * For a command with a large working set: starts the process again (execv

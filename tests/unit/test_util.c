@@ -731,83 +731,101 @@ static void test_dates_parse_and_count_days(void **state)
 	assert_true(hw_date_parse(today, 0, d));
 }
 
-typedef struct helper_seen {
-	void *arg;
-	int home, first;
-	cpu_set_t mask;
-} helper_seen;
+typedef struct task_log {
+	int runs[1000];
+	size_t fail_a, fail_b; /* the jobs that fail */
+} task_log;
 
-static void *note_where_it_ran(void *p)
+static int logged_job(void *arg, size_t i)
 {
-	helper_seen *h = p;
+	task_log *t = arg;
 
-	h->arg = p;
-	h->home = hw_thread_home(&h->first);
-	CPU_ZERO(&h->mask);
-	if (sched_getaffinity(0, sizeof(h->mask), &h->mask) != 0)
-		h->home = -2;
-	return p;
+	__atomic_add_fetch(&t->runs[i], 1, __ATOMIC_RELAXED);
+	if (i == t->fail_a || i == t->fail_b)
+		return hw_error_set(HW_EINVAL, "job.md", (long)i, 0, "job %zu",
+				    i);
+	return HW_OK;
 }
 
-static void start_and_join(helper_seen *h, unsigned k)
+/* Verifies: FR-PROBE-004 */
+static void test_tasks_run_every_job_once_on_any_number_of_threads(
+	void **state)
 {
-	hw_thread t;
-	void *ret = NULL;
-
-	memset(h, 0, sizeof(*h));
-	assert_int_equal(hw_thread_start(&t, note_where_it_ran, h, k), 0);
-	assert_int_equal(pthread_join(t.tid, &ret), 0);
-	assert_ptr_equal(ret, h);     /* fn's result is the thread's */
-	assert_ptr_equal(h->arg, h);  /* and it was given arg */
-}
-
-/* Verifies: FR-CLI-010 */
-static void test_thread_helpers_are_spread_after_the_callers_cpu(void **state)
-{
-	const int two[] = {0, 1}, three[] = {2, 5, 7};
+	static task_log t;
+	const size_t threads[] = {0, 1, 2, 3, 8, 5000};
 
 	(void)state;
-	assert_int_equal(hw_thread_pick_cpu(two, 2, 0, 0), 1);
-	assert_int_equal(hw_thread_pick_cpu(two, 2, 1, 0), 0);
-	assert_int_equal(hw_thread_pick_cpu(two, 2, 1, 1), 1);
-	assert_int_equal(hw_thread_pick_cpu(three, 3, 5, 0), 7);
-	assert_int_equal(hw_thread_pick_cpu(three, 3, 5, 1), 2);
-	assert_int_equal(hw_thread_pick_cpu(three, 3, 5, 2), 5);
-	assert_int_equal(hw_thread_pick_cpu(three, 3, 7, 0), 2);
-	/* the caller on a CPU it may no longer use: from the first */
-	assert_int_equal(hw_thread_pick_cpu(three, 3, 3, 0), 2);
-	assert_int_equal(hw_thread_pick_cpu(three, 3, -1, 1), 5);
-	/* one CPU or none: nowhere else to go */
-	assert_int_equal(hw_thread_pick_cpu(three, 1, 2, 0), -1);
-	assert_int_equal(hw_thread_pick_cpu(three, 0, 2, 0), -1);
+	for (size_t k = 0; k < sizeof(threads) / sizeof(*threads); k++) {
+		memset(&t, 0, sizeof(t));
+		t.fail_a = t.fail_b = (size_t)-1;
+		assert_int_equal(hw_tasks_run(1000, threads[k], logged_job, &t),
+				 HW_OK);
+		for (size_t i = 0; i < 1000; i++)
+			assert_int_equal(t.runs[i], 1);
+	}
+	/* no jobs: nothing runs, nothing fails */
+	assert_int_equal(hw_tasks_run(0, 4, logged_job, &t), HW_OK);
 }
 
-/* Verifies: FR-CLI-010 */
-static void test_thread_starts_on_another_cpu_then_may_run_on_any(
+/* Verifies: FR-SITE-003 */
+static void test_tasks_report_the_failure_one_thread_would_stop_at(
+	void **state)
+{
+	static task_log t;
+
+	(void)state;
+	for (size_t threads = 1; threads <= 4; threads++) {
+		size_t ran = 0;
+
+		memset(&t, 0, sizeof(t));
+		t.fail_a = 600;
+		t.fail_b = 37;
+		hw_error_clear();
+		assert_int_equal(hw_tasks_run(1000, threads, logged_job, &t),
+				 HW_EINVAL);
+		/* the lowest failing job's words, on the calling thread */
+		assert_string_equal(hw_error_last(), "job.md:37: job 37");
+		for (size_t i = 0; i < 1000; i++) {
+			assert_true(t.runs[i] <= 1);
+			ran += (size_t)t.runs[i];
+		}
+		/* every job before it ran; on one thread nothing after it */
+		for (size_t i = 0; i <= 37; i++)
+			assert_int_equal(t.runs[i], 1);
+		if (threads == 1)
+			assert_int_equal(ran, 38);
+	}
+}
+
+/* Verifies: FR-PROBE-004 */
+static void test_tasks_threads_follow_the_share_the_cpus_and_the_variable(
 	void **state)
 {
 	cpu_set_t mine, one;
-	helper_seen h;
-	int first = 7;
+	size_t cpus;
 
 	(void)state;
 	assert_int_equal(sched_getaffinity(0, sizeof(mine), &mine), 0);
-	/* not a helper: no home */
-	assert_int_equal(hw_thread_home(&first), -1);
-	assert_int_equal(first, -1);
-	start_and_join(&h, 0);
-	/* freed to run on every CPU the process may use */
-	assert_true(CPU_EQUAL(&h.mask, &mine));
-	if (CPU_COUNT(&mine) >= 2) {
-		/* bound at its start: it first ran where it was bound, a CPU
-		 * of the process's */
-		assert_true(h.home >= 0);
-		assert_int_equal(h.first, h.home);
-		assert_true(CPU_ISSET(h.home, &mine));
-	} else {
-		assert_int_equal(h.home, -1);
-	}
-	/* a caller held to one CPU starts its helpers unbound, held alike */
+	cpus = (size_t)CPU_COUNT(&mine);
+	assert_int_equal(unsetenv("HWLEDGER_THREADS"), 0);
+	assert_int_equal(hw_tasks_threads(0, 8), 1);
+	assert_int_equal(hw_tasks_threads(15, 8), 1);
+	assert_int_equal(hw_tasks_threads(16, 8), cpus >= 2 ? 2 : 1);
+	assert_int_equal(hw_tasks_threads(100000, 0), cpus);
+	/* a number forces the count, at most one thread per unit */
+	assert_int_equal(setenv("HWLEDGER_THREADS", "3", 1), 0);
+	assert_int_equal(hw_tasks_threads(100, 1000), 3);
+	assert_int_equal(hw_tasks_threads(2, 1000), 2);
+	assert_int_equal(hw_tasks_threads(0, 1000), 1);
+	assert_int_equal(setenv("HWLEDGER_THREADS", "1", 1), 0);
+	assert_int_equal(hw_tasks_threads(100000, 0), 1);
+	/* anything but a positive number is not a count */
+	assert_int_equal(setenv("HWLEDGER_THREADS", "0", 1), 0);
+	assert_int_equal(hw_tasks_threads(15, 8), 1);
+	assert_int_equal(setenv("HWLEDGER_THREADS", "two", 1), 0);
+	assert_int_equal(hw_tasks_threads(100000, 0), cpus);
+	assert_int_equal(unsetenv("HWLEDGER_THREADS"), 0);
+	/* held to one CPU (taskset): one thread */
 	CPU_ZERO(&one);
 	for (int c = 0; c < CPU_SETSIZE; c++)
 		if (CPU_ISSET(c, &mine)) {
@@ -815,14 +833,8 @@ static void test_thread_starts_on_another_cpu_then_may_run_on_any(
 			break;
 		}
 	assert_int_equal(sched_setaffinity(0, sizeof(one), &one), 0);
-	start_and_join(&h, 1);
-	/* and is not worth a second thread: the CPUs it may use count */
-	assert_int_equal(unsetenv("HWLEDGER_THREADS"), 0);
-	assert_int_equal(hw_two_threads(100, 2), 0);
+	assert_int_equal(hw_tasks_threads(100000, 0), 1);
 	assert_int_equal(sched_setaffinity(0, sizeof(mine), &mine), 0);
-	assert_int_equal(hw_two_threads(100, 2), CPU_COUNT(&mine) > 1);
-	assert_int_equal(h.home, -1);
-	assert_true(CPU_EQUAL(&h.mask, &one));
 }
 
 int main(void)
@@ -854,9 +866,11 @@ int main(void)
 		cmocka_unit_test(test_dates_parse_and_count_days),
 		cmocka_unit_test(test_hash64_is_stable_and_sensitive),
 		cmocka_unit_test(
-			test_thread_helpers_are_spread_after_the_callers_cpu),
+			test_tasks_run_every_job_once_on_any_number_of_threads),
 		cmocka_unit_test(
-			test_thread_starts_on_another_cpu_then_may_run_on_any),
+			test_tasks_report_the_failure_one_thread_would_stop_at),
+		cmocka_unit_test(
+			test_tasks_threads_follow_the_share_the_cpus_and_the_variable),
 		hw_tmp_test(test_atomic_write_failures_keep_the_old_file),
 		hw_tmp_test(
 			test_atomic_write_follows_a_link_and_writes_into_a_stream),
