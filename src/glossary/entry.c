@@ -112,27 +112,23 @@ const hw_gentry *hw_glossary_find(const hw_glossary *g, const char *name,
 	return hw_gentry_find(g->entries, g->n, name, n);
 }
 
-int hw_strv_push(char ***v, const char *s, size_t n)
+int hw_gentry_strv_add(char ***v, const char *s, size_t n)
 {
-	size_t count = 0;
-	char **nv;
+	size_t count = 0, cap;
+	char *copy = hw_strndup(s, n);
 
+	HW_CHECK_ALLOC(copy);
 	while (*v && (*v)[count])
 		count++;
-	nv = realloc(*v, (count + 2) * sizeof(char *));
-	if (!nv)
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
-	*v = nv;
-	if (!(nv[count] = hw_strndup(s, n)))
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
-	nv[count + 1] = NULL;
-	return HW_OK;
+	/* at least count + 1 pointers are there: claiming no more is safe */
+	cap = *v ? count + 1 : 0;
+	return hw_strv_push(v, &count, &cap, copy);
 }
 
 /* Adds s[0..n) as an alias unless it already names e. */
 int hw_gentry_add_alias(hw_gentry *e, const char *s, size_t n)
 {
-	return entry_named(e, s, n) ? HW_OK : hw_strv_push(&e->aliases, s, n);
+	return entry_named(e, s, n) ? HW_OK : hw_gentry_strv_add(&e->aliases, s, n);
 }
 
 static int strv_has(char **v, const char *s)
@@ -216,7 +212,7 @@ static int absorb(hw_gentry *a, hw_gentry *b)
 					b->defs[i].source.line);
 	for (char **s = b->references; !err && s && *s; s++)
 		if (!strv_has(a->references, *s))
-			err = hw_strv_push(&a->references, *s, strlen(*s));
+			err = hw_gentry_strv_add(&a->references, *s, strlen(*s));
 	for (size_t i = 0; !err && i < b->nsources; i++)
 		err = hw_gentry_add_source(a, b->sources[i].file,
 					   b->sources[i].line);

@@ -419,7 +419,7 @@ static int path_of(const ctx *c, char ***out)
 	if (c->cat)
 		parts[n++] = c->cat;
 	for (size_t i = 0; i < n; i++)
-		if (hw_strv_push(out, parts[i], strlen(parts[i])))
+		if (hw_gentry_strv_add(out, parts[i], strlen(parts[i])))
 			return hw_error_code();
 	if (!*out && !(*out = calloc(1, sizeof(char *))))
 		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
@@ -492,7 +492,7 @@ static hw_gentry *new_entry(ctx *c, hw_gentry *parent, const char *term,
 	split_alias(term, tn, &name_len, &alias, &alias_len);
 	e->term = hw_strndup(term, name_len);
 	d = hw_strndup(def ? def : "", dn);
-	if (!e->term || !d || (alias && hw_strv_push(&e->aliases, alias,
+	if (!e->term || !d || (alias && hw_gentry_strv_add(&e->aliases, alias,
 						     alias_len)) ||
 	    path_of(c, &e->categories) ||
 	    hw_gentry_add_def(e, d, c->file, lineno) ||
@@ -840,7 +840,7 @@ static int build(ctx *c)
 					e->categories = NULL;
 					for (char **s = parent->categories;
 					     s && *s; s++)
-						hw_strv_push(&e->categories, *s,
+						hw_gentry_strv_add(&e->categories, *s,
 							     strlen(*s));
 				}
 			} else {
@@ -913,7 +913,7 @@ static int build(ctx *c)
 			if (figure) /* the figure's source, not an entry's */
 				figure = 0;
 			else if (e)
-				err = hw_strv_push(&e->references, l->def,
+				err = hw_gentry_strv_add(&e->references, l->def,
 						   l->def_len);
 			break;
 		}

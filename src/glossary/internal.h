@@ -7,7 +7,7 @@
 #include "glossary.h"
 
 /* Appends a copy of s[0..n) to the NULL-terminated vector *v. */
-int hw_strv_push(char ***v, const char *s, size_t n);
+int hw_gentry_strv_add(char ***v, const char *s, size_t n);
 int hw_gentry_add_def(hw_gentry *e, const char *text, const char *file,
 		      long line);
 /* Adds an alias unless the entry already has that name or alias. */

@@ -202,7 +202,7 @@ int hw_git_index_secret_keys(char ***paths, size_t *n)
 {
 	git_index *idx = NULL;
 	char **found = NULL;
-	size_t count = 0;
+	size_t count = 0, cap = 0;
 	int err = open_repo();
 
 	*paths = NULL;
@@ -217,23 +217,14 @@ int hw_git_index_secret_keys(char ***paths, size_t *n)
 		return git_fail("cannot read git's index");
 	for (size_t i = 0; !err && i < git2.index_entrycount(idx); i++) {
 		const git_index_entry *e = git2.index_get_byindex(idx, i);
-		char **grown;
+		char *path;
 
 		if (!e || !staged_secret_key(e))
 			continue;
-		/* the list stays NULL-terminated for hw_strv_free */
-		if (!(grown = realloc(found, (count + 2) * sizeof(*found)))) {
-			err = hw_error_set(HW_ENOMEM, NULL, 0, 0,
-					   "out of memory");
-			break;
-		}
-		found = grown;
-		found[count + 1] = NULL;
-		if (!(found[count] = hw_strdup(e->path)))
-			err = hw_error_set(HW_ENOMEM, NULL, 0, 0,
-					   "out of memory");
+		if (!(path = hw_strdup(e->path)))
+			err = hw_error_oom();
 		else
-			count++;
+			err = hw_strv_push(&found, &count, &cap, path);
 	}
 	git2.index_free(idx);
 	if (err) {

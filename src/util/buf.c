@@ -1,5 +1,6 @@
 /*
- * buf.c — growable byte buffers with a hard cap, and small string helpers.
+ * buf.c — growable byte buffers with a hard cap, growable arrays, and
+ * small string helpers.
  *
  * Modelled on curl's dynbuf: every buffer that grows from untrusted input has
  * a maximum, and reaching it is a clear HW_ETOOBIG error rather than an
@@ -10,6 +11,26 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+
+int hw_array_grow(void *items, size_t *cap, size_t n, size_t size,
+		  size_t first)
+{
+	void *old, *grown;
+	size_t room;
+
+	if (n < *cap)
+		return HW_OK;
+	room = *cap ? *cap * 2 : first ? first : 1;
+	if (room < n + 1 || room > SIZE_MAX / size) /* n was no array's */
+		return hw_error_oom();
+	/* items is a T **: read and written as bytes, whatever T is */
+	memcpy(&old, items, sizeof(old));
+	if (!(grown = realloc(old, room * size)))
+		return hw_error_oom();
+	memcpy(items, &grown, sizeof(grown));
+	*cap = room;
+	return HW_OK;
+}
 
 void hw_buf_init(hw_buf *b, size_t max)
 {
@@ -31,8 +52,7 @@ static int buf_grow(hw_buf *b, size_t extra)
 	while (cap < need)
 		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
 	data = realloc(b->data, cap);
-	if (!data)
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	HW_CHECK_ALLOC(data);
 	b->data = data;
 	b->cap = cap;
 	/* the invariant: data, once there, is a string (a buffer given room

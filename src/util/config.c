@@ -124,7 +124,7 @@ int hw_config_defaults(hw_config *c)
 	if (!c->frs_dir || !c->sources || !c->tests || !c->exclude ||
 	    !c->vendored || !c->test_functions) {
 		hw_config_free(c);
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+		return hw_error_oom();
 	}
 	return HW_OK;
 }
@@ -170,9 +170,7 @@ static int apply_config(hw_config *c, const cJSON *root, const char *text,
 					"\"frs\" must be a non-empty string");
 			free(c->frs_dir);
 			c->frs_dir = hw_strdup(item->valuestring);
-			if (!c->frs_dir)
-				return hw_error_set(HW_ENOMEM, NULL, 0, 0,
-						    "out of memory");
+			HW_CHECK_ALLOC(c->frs_dir);
 		} else if (strcmp(k, "sources") == 0) {
 			list = &c->sources;
 		} else if (strcmp(k, "tests") == 0) {
@@ -205,9 +203,7 @@ static int apply_config(hw_config *c, const cJSON *root, const char *text,
 					"\"sast\" must be {\"scope\": [globs]}");
 			hw_strv_free(c->sast_scope);
 			c->sast_scope = strv_from_json(scope);
-			if (!c->sast_scope)
-				return hw_error_set(HW_ENOMEM, NULL, 0, 0,
-						    "out of memory");
+			HW_CHECK_ALLOC(c->sast_scope);
 		} else if (strcmp(k, "max_file_bytes") == 0) {
 			double v = cJSON_GetNumberValue(item);
 
@@ -231,8 +227,7 @@ static int apply_config(hw_config *c, const cJSON *root, const char *text,
 			hw_strv_free(*list);
 			*list = strv_from_json(item);
 			if (!*list)
-				return hw_error_set(HW_ENOMEM, NULL, 0, 0,
-						    "out of memory");
+				return hw_error_oom();
 		}
 	}
 	return HW_OK;

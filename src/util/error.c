@@ -82,6 +82,11 @@ int hw_error_code(void)
 	return last_code;
 }
 
+int hw_error_oom(void)
+{
+	return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+}
+
 void hw_error_clear(void)
 {
 	last_message[0] = '\0';
@@ -98,17 +103,9 @@ static int diags_push(hw_diags *d, hw_diag_level level, const char *file,
 {
 	hw_diag *item;
 
-	if (d->n == d->cap) {
-		size_t cap = d->cap ? d->cap * 2 : 16;
-		hw_diag *items = realloc(d->items, cap * sizeof(*items));
-
-		if (!items) {
-			free(message);
-			return hw_error_set(HW_ENOMEM, NULL, 0, 0,
-					    "out of memory");
-		}
-		d->items = items;
-		d->cap = cap;
+	if (HW_ARRAY_GROW(d->items, d->n, d->cap)) {
+		free(message);
+		return HW_ENOMEM;
 	}
 	item = &d->items[d->n];
 	item->level = level;
@@ -118,7 +115,7 @@ static int diags_push(hw_diags *d, hw_diag_level level, const char *file,
 	item->message = message;
 	if (file && !item->file) {
 		free(message);
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+		return hw_error_oom();
 	}
 	d->n++;
 	if (level == HW_DIAG_ERROR)
@@ -143,8 +140,7 @@ int hw_diags_add(hw_diags *d, hw_diag_level level, const char *file,
 	if (n < 0)
 		return hw_error_set(HW_EINVAL, NULL, 0, 0, "bad format");
 	b.data = malloc((size_t)n + 1);
-	if (!b.data)
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	HW_CHECK_ALLOC(b.data);
 	va_start(ap, fmt);
 	/* hwledger-sast-ignore FF1019: the caller's format, checked by -Wformat=2 */
 	vsnprintf(b.data, (size_t)n + 1, fmt, ap);
@@ -156,8 +152,7 @@ int hw_diags_add_last_error(hw_diags *d)
 {
 	char *message = hw_strdup(hw_error_last());
 
-	if (!message)
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	HW_CHECK_ALLOC(message);
 	return diags_push(d, HW_DIAG_ERROR, NULL, 0, 0, message);
 }
 

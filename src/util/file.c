@@ -229,13 +229,13 @@ static char *link_target(const char *path)
 		    hw_buf_puts(&next, to)) {
 			hw_buf_free(&next);
 			free(cur);
-			hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+			hw_error_oom();
 			return NULL;
 		}
 		free(cur);
 		cur = hw_buf_detach(&next);
 	}
-	hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	hw_error_oom();
 	return NULL;
 }
 
@@ -352,8 +352,7 @@ int hw_mkdir_p(const char *path)
 	char *copy = hw_strdup(path);
 	int err = HW_OK;
 
-	if (!copy)
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	HW_CHECK_ALLOC(copy);
 	for (char *p = copy + 1;; p++) {
 		if (*p != '/' && *p != '\0')
 			continue;
@@ -385,7 +384,7 @@ int hw_mkdir_parent(const char *path)
 	if (!slash || slash == path)
 		return HW_OK; /* the working folder, or / */
 	if (!(dir = hw_strndup(path, (size_t)(slash - path))))
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+		return hw_error_oom();
 	err = hw_mkdir_p(dir);
 	free(dir);
 	return err;
@@ -419,6 +418,18 @@ void hw_strv_free(char **v)
 	free(v);
 }
 
+int hw_strv_push(char ***v, size_t *n, size_t *cap, char *s)
+{
+	/* room for s and the NULL after it */
+	if (hw_array_grow(v, cap, *n + 1, sizeof(**v), 16)) {
+		free(s);
+		return HW_ENOMEM;
+	}
+	(*v)[(*n)++] = s;
+	(*v)[*n] = NULL;
+	return HW_OK;
+}
+
 int hw_dir_list(char ***out, size_t *count, const char *dir,
 		const char *suffix)
 {
@@ -444,31 +455,16 @@ int hw_dir_list(char ***out, size_t *count, const char *dir,
 			continue;
 		path = hw_path_join(dir, e->d_name);
 		if (!path) {
-			err = hw_error_set(HW_ENOMEM, NULL, 0, 0,
-					   "out of memory");
+			err = hw_error_oom();
 			goto cleanup;
 		}
-		if (n + 1 >= cap) {
-			size_t ncap = cap ? cap * 2 : 16;
-			char **nv = realloc(v, ncap * sizeof(*nv));
-
-			if (!nv) {
-				free(path);
-				err = hw_error_set(HW_ENOMEM, NULL, 0, 0,
-						   "out of memory");
-				goto cleanup;
-			}
-			v = nv;
-			cap = ncap;
-		}
-		v[n++] = path;
-		v[n] = NULL;
+		if ((err = hw_strv_push(&v, &n, &cap, path)))
+			goto cleanup;
 	}
 	if (!v) {
 		v = calloc(1, sizeof(*v));
 		if (!v) {
-			err = hw_error_set(HW_ENOMEM, NULL, 0, 0,
-					   "out of memory");
+			err = hw_error_oom();
 			goto cleanup;
 		}
 	}

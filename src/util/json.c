@@ -172,8 +172,7 @@ int hw_json_fprint(FILE *out, const cJSON *j)
 	char *s = json_text(j);
 	int err = HW_OK;
 
-	if (!s)
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	HW_CHECK_ALLOC(s);
 	if (fputs(s, out) == EOF || fflush(out) != 0)
 		err = hw_error_set(HW_EIO, NULL, 0, 0,
 				   "cannot write JSON output");
@@ -186,14 +185,14 @@ int hw_json_add_str(cJSON *obj, const char *key, const char *s)
 	if (!s)
 		return HW_OK;
 	if (!cJSON_AddStringToObject(obj, key, s))
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+		return hw_error_oom();
 	return HW_OK;
 }
 
 int hw_json_add_num(cJSON *obj, const char *key, double v)
 {
 	if (!cJSON_AddNumberToObject(obj, key, v))
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+		return hw_error_oom();
 	return HW_OK;
 }
 

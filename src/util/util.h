@@ -53,6 +53,19 @@ int hw_error_set(int code, const char *file, long line, long col,
 int hw_error_setv(int code, const char *file, long line, long col,
 		  const char *fmt, va_list ap);
 const char *hw_error_last(void);
+
+/* Sets the last error to "out of memory" and returns HW_ENOMEM. */
+int hw_error_oom(void);
+
+/*
+ * In a function that returns an HW_E* code: returns HW_ENOMEM, with the
+ * message set, when p is NULL (libgit2's GIT_ERROR_CHECK_ALLOC).
+ */
+#define HW_CHECK_ALLOC(p)                        \
+	do {                                     \
+		if (!(p))                        \
+			return hw_error_oom();   \
+	} while (0)
 int hw_error_code(void);
 void hw_error_clear(void);
 
@@ -88,6 +101,21 @@ typedef struct hw_embedded {
 } hw_embedded;
 char *hw_buf_detach(hw_buf *b); /* caller frees; buffer is reset */
 void hw_buf_free(hw_buf *b);
+
+/* ---- growable arrays -------------------------------------------------- */
+
+/*
+ * Makes room for at least one more item in an array of n items of size
+ * bytes at *items (a T **, passed as void *) with room for *cap: when
+ * n == *cap, the room doubles (to first, from none). Returns HW_OK, or
+ * HW_ENOMEM with the message set and the array as it was.
+ */
+int hw_array_grow(void *items, size_t *cap, size_t n, size_t size,
+		  size_t first);
+
+/* The usual call: HW_ARRAY_GROW(list, n, cap) before list[n++] = x. */
+#define HW_ARRAY_GROW(arr, n, cap) \
+	hw_array_grow(&(arr), &(cap), (n), sizeof(*(arr)), 16)
 
 /* ---- strings ---------------------------------------------------------- */
 
@@ -217,6 +245,10 @@ char *hw_path_join(const char *a, const char *b);
 int hw_dir_list(char ***out, size_t *count, const char *dir,
 		const char *suffix);
 void hw_strv_free(char **v);
+/* Appends s, taken over, to the NULL-terminated vector *v of *n strings
+ * with room for *cap pointers (all 0 for a new one). On failure s is freed
+ * and the vector is as it was. */
+int hw_strv_push(char ***v, size_t *n, size_t *cap, char *s);
 /* qsort and bsearch order of an array of strings (char * elements). */
 int hw_strp_cmp(const void *a, const void *b);
 

@@ -130,8 +130,7 @@ int hw_xml_parse(hw_xml *x, const char *text, size_t len)
 		return e ? e : HW_EINVAL;
 	}
 	x->xp = XML_ParserCreate("UTF-8");
-	if (!x->xp)
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	HW_CHECK_ALLOC(x->xp);
 	XML_SetUserData(x->xp, x);
 	XML_SetElementHandler(x->xp, on_start, on_end);
 	XML_SetCharacterDataHandler(x->xp, on_text);

@@ -731,6 +731,53 @@ static void test_dates_parse_and_count_days(void **state)
 	assert_true(hw_date_parse(today, 0, d));
 }
 
+static int needs_room(void *p)
+{
+	HW_CHECK_ALLOC(p);
+	return HW_OK;
+}
+
+/* Verifies: FR-CLI-007 */
+static void test_array_grows_by_doubling_and_refuses_an_impossible_size(
+	void **state)
+{
+	int *a = NULL, *before;
+	size_t n = 0, cap = 0, huge;
+	char big[4] = {0};
+	char (*wide)[4] = (char (*)[4])big;
+
+	(void)state;
+	for (int i = 0; i < 1000; i++) {
+		assert_int_equal(HW_ARRAY_GROW(a, n, cap), HW_OK);
+		assert_true(cap > n);
+		a[n++] = i;
+		/* 16, then doubling: never more than twice what is used */
+		assert_true(cap == 16 || cap < 2 * n);
+	}
+	for (int i = 0; i < 1000; i++)
+		assert_int_equal(a[i], i);
+	assert_int_equal(cap, 1024);
+	/* room left: nothing moves */
+	before = a;
+	assert_int_equal(HW_ARRAY_GROW(a, (size_t)1000, cap), HW_OK);
+	assert_ptr_equal(a, before);
+	free(a);
+	/* a size no allocation can hold: refused before realloc, the
+	 * array as it was */
+	huge = SIZE_MAX / 4 / 2 + 1;
+	cap = huge;
+	hw_error_clear();
+	assert_int_equal(hw_array_grow(&wide, &cap, huge, 4, 16), HW_ENOMEM);
+	assert_ptr_equal(wide, (char (*)[4])big);
+	assert_int_equal(cap, huge);
+	assert_string_equal(hw_error_last(), "out of memory");
+	/* the allocation check returns the same error */
+	hw_error_clear();
+	assert_int_equal(needs_room(NULL), HW_ENOMEM);
+	assert_string_equal(hw_error_last(), "out of memory");
+	assert_int_equal(needs_room(big), HW_OK);
+}
+
 typedef struct task_log {
 	int runs[1000];
 	size_t fail_a, fail_b; /* the jobs that fail */
@@ -865,6 +912,8 @@ int main(void)
 		cmocka_unit_test(test_json_arena_parse_and_spilled_writer),
 		cmocka_unit_test(test_dates_parse_and_count_days),
 		cmocka_unit_test(test_hash64_is_stable_and_sensitive),
+		cmocka_unit_test(
+			test_array_grows_by_doubling_and_refuses_an_impossible_size),
 		cmocka_unit_test(
 			test_tasks_run_every_job_once_on_any_number_of_threads),
 		cmocka_unit_test(
