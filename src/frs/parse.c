@@ -175,15 +175,8 @@ void hw_fr_set_free(hw_fr_set *set)
 
 static hw_fr *fr_push(hw_fr_set *set)
 {
-	if (set->n == set->cap) {
-		size_t cap = set->cap ? set->cap * 2 : 32;
-		hw_fr *items = realloc(set->items, cap * sizeof(*items));
-
-		if (!items)
-			return NULL;
-		set->items = items;
-		set->cap = cap;
-	}
+	if (HW_ARRAY_GROW(set->items, set->n, set->cap))
+		return NULL;
 	memset(&set->items[set->n], 0, sizeof(hw_fr));
 	return &set->items[set->n++];
 }

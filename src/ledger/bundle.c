@@ -300,18 +300,8 @@ int hw_bundle_load(const char *dir, hw_event_list *list, hw_checkpoint *cp)
 		lineno++;
 		if (nl)
 			*nl = '\0';
-		if (list->n == cap) {
-			size_t ncap = cap ? cap * 2 : 1024;
-			hw_event *v = realloc(list->items, ncap * sizeof(*v));
-
-			if (!v) {
-				err = hw_error_set(HW_ENOMEM, NULL, 0, 0,
-						   "out of memory");
-				goto cleanup;
-			}
-			list->items = v;
-			cap = ncap;
-		}
+		if ((err = HW_ARRAY_GROW(list->items, list->n, cap)))
+			goto cleanup;
 		e = &list->items[list->n];
 		memset(e, 0, sizeof(*e));
 		o = cJSON_Parse(line);

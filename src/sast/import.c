@@ -64,15 +64,8 @@ static hw_finding *add(hw_findings *f, const char *tool, const char *rule,
 {
 	hw_finding *x;
 
-	if (f->n == f->cap) {
-		size_t cap = f->cap ? f->cap * 2 : 64;
-		hw_finding *v = realloc(f->items, cap * sizeof(*v));
-
-		if (!v)
-			return NULL;
-		f->items = v;
-		f->cap = cap;
-	}
+	if (HW_ARRAY_GROW(f->items, f->n, f->cap))
+		return NULL;
 	x = &f->items[f->n];
 	memset(x, 0, sizeof(*x));
 	snprintf(x->tool, sizeof(x->tool), "%s", tool);

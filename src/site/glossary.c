@@ -11,15 +11,8 @@
 
 static int add_term(site *s, const hw_gentry *e, size_t *cap)
 {
-	if (s->nterms == *cap) {
-		size_t nc = *cap ? *cap * 2 : 64;
-		void *p = realloc(s->terms, nc * sizeof(*s->terms));
-
-		if (!p)
-			return HW_ENOMEM;
-		s->terms = p;
-		*cap = nc;
-	}
+	if (HW_ARRAY_GROW(s->terms, s->nterms, *cap))
+		return HW_ENOMEM;
 	memset(&s->terms[s->nterms], 0, sizeof(*s->terms));
 	s->terms[s->nterms].entry = e;
 	s->terms[s->nterms].def =

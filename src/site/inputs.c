@@ -270,15 +270,8 @@ static int add_source(site *s, const char *path, size_t *cap)
 
 	if (!path || !*path || path[0] == '/' || strstr(path, ".."))
 		return HW_OK;
-	if (*cap == s->nsources) {
-		size_t nc = *cap ? *cap * 2 : 64;
-		void *p = realloc(s->sources, nc * sizeof(*s->sources));
-
-		if (!p)
-			return HW_ENOMEM;
-		s->sources = p;
-		*cap = nc;
-	}
+	if (HW_ARRAY_GROW(s->sources, s->nsources, *cap))
+		return HW_ENOMEM;
 	hw_buf_init(&name, 0);
 	err = hw_buf_puts(&name, "src/");
 	err = err ? err : hw_site_path_name(&name, path);
@@ -311,16 +304,9 @@ static int collect_sources(site *s)
 
 			if (!path || (n && !strcmp(paths[n - 1], path)))
 				continue; /* the usual run of one file */
-			if (n == capp) {
-				size_t nc = capp ? capp * 2 : 256;
-				void *p = realloc(paths, nc * sizeof(*paths));
-
-				if (!p) {
-					free(paths);
-					return HW_ENOMEM;
-				}
-				paths = p;
-				capp = nc;
+			if (HW_ARRAY_GROW(paths, n, capp)) {
+				free(paths);
+				return HW_ENOMEM;
 			}
 			paths[n++] = path;
 		}
@@ -336,15 +322,8 @@ static int collect_sources(site *s)
 
 static int attach(site_fr *it, const cJSON *finding)
 {
-	if (it->nfindings == it->capfindings) {
-		size_t nc = it->capfindings ? it->capfindings * 2 : 4;
-		void *p = realloc(it->findings, nc * sizeof(const cJSON *));
-
-		if (!p)
-			return HW_ENOMEM;
-		it->findings = p;
-		it->capfindings = nc;
-	}
+	if (HW_ARRAY_GROW(it->findings, it->nfindings, it->capfindings))
+		return HW_ENOMEM;
 	it->findings[it->nfindings++] = finding;
 	return HW_OK;
 }

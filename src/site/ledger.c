@@ -34,15 +34,8 @@ static cJSON *trace_result(const hw_event *e)
 
 static int add_hist(site_fr *it, uint64_t seq, const char *status)
 {
-	if (it->nhist == it->caphist) {
-		size_t nc = it->caphist ? it->caphist * 2 : 4;
-		void *p = realloc(it->hist, nc * sizeof(*it->hist));
-
-		if (!p)
-			return HW_ENOMEM;
-		it->hist = p;
-		it->caphist = nc;
-	}
+	if (HW_ARRAY_GROW(it->hist, it->nhist, it->caphist))
+		return HW_ENOMEM;
 	it->hist[it->nhist].seq = seq;
 	it->hist[it->nhist++].status = status;
 	return HW_OK;

@@ -150,15 +150,9 @@ static int use_term(site *s, size_t term, size_t fr)
 	s->lex.used[term] = 1;
 	s->lex.used_list[s->lex.nused++] = term;
 	if (s->deferring) { /* a worker: the terms are the main thread's */
-		if (s->nuses + 2 > s->capuses) {
-			size_t nc = s->capuses ? s->capuses * 2 : 64;
-			void *q = realloc(s->uses, nc * sizeof(*s->uses));
-
-			if (!q)
-				return HW_ENOMEM;
-			s->uses = q;
-			s->capuses = nc;
-		}
+		/* room for the pair */
+		if (HW_ARRAY_GROW(s->uses, s->nuses + 1, s->capuses))
+			return HW_ENOMEM;
 		s->uses[s->nuses++] = term;
 		s->uses[s->nuses++] = fr;
 		return HW_OK;
@@ -171,15 +165,8 @@ int site_term_used_by(site *s, size_t term, size_t fr)
 {
 	site_term *t = &s->terms[term];
 
-	if (t->nusers == t->capusers) {
-		size_t nc = t->capusers ? t->capusers * 2 : 4;
-		void *q = realloc(t->users, nc * sizeof(*t->users));
-
-		if (!q)
-			return HW_ENOMEM;
-		t->users = q;
-		t->capusers = nc;
-	}
+	if (HW_ARRAY_GROW(t->users, t->nusers, t->capusers))
+		return HW_ENOMEM;
 	t->users[t->nusers++] = fr;
 	/* hwledger-sast-ignore analyzer-malloc-leak: the term owns the array */
 	return HW_OK;
@@ -300,17 +287,8 @@ int site_markdown(hw_buf *b, site *s, const char *md, size_t len, size_t fr,
 			    in_link(n))) {
 			continue;
 		}
-		if (ntodo == cap) {
-			size_t nc = cap ? cap * 2 : 32;
-			void *q = realloc(todo, nc * sizeof(cmark_node *));
-
-			if (!q) {
-				err = HW_ENOMEM;
-				break;
-			}
-			todo = q;
-			cap = nc;
-		}
+		if ((err = HW_ARRAY_GROW(todo, ntodo, cap)))
+			break;
 		todo[ntodo++] = n;
 	}
 	cmark_iter_free(it);

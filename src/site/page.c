@@ -229,17 +229,8 @@ static int keep_file(site *s, const char *rel, const hw_buf *b)
 	site_file *f;
 	char *copy, *data;
 
-	if (s->nfiles == s->capfiles) {
-		size_t nc = s->capfiles ? s->capfiles * 2 : 64;
-		void *q;
-
-		q = realloc(s->files, nc * sizeof(*s->files));
-		if (!q)
-			return hw_error_set(HW_ENOMEM, NULL, 0, 0,
-					    "out of memory");
-		s->files = q;
-		s->capfiles = nc;
-	}
+	if (HW_ARRAY_GROW(s->files, s->nfiles, s->capfiles))
+		return HW_ENOMEM;
 	copy = hw_strdup(rel);
 	data = malloc(b->len ? b->len : 1);
 	if (!copy || !data) {

@@ -100,16 +100,9 @@ static int index_functions(site *s)
 
 			if (!r.file || !r.function || !r.kind)
 				continue;
-			if (n == cap) {
-				size_t nc = cap ? cap * 2 : 256;
-				fn_ref *q = realloc(v, nc * sizeof(*v));
-
-				if (!q) {
-					free(v);
-					return HW_ENOMEM;
-				}
-				v = q;
-				cap = nc;
+			if (HW_ARRAY_GROW(v, n, cap)) {
+				free(v);
+				return HW_ENOMEM;
 			}
 			v[n++] = r;
 		}
