@@ -13,10 +13,11 @@
 #include <string.h>
 
 /*
- * libgit2 is opened with dlopen on first use. Linked into the binary it cost
- * every command about 2 ms of start-up (it brings 14 more shared libraries:
- * Kerberos, OpenSSL, mbedTLS, libssh2...), and only this file needs it. The
- * soname comes from the Makefile; HWLEDGER_LIBGIT2 names another library.
+ * libgit2 is opened with dlopen on first use. Linked into the binary, it
+ * and the shared libraries it brings (Kerberos, OpenSSL, mbedTLS,
+ * libssh2...) would be loaded at the start of every command, and only this
+ * file needs it. The soname comes from the Makefile; HWLEDGER_LIBGIT2
+ * names another library.
  */
 #define HW_STR_(x) #x
 #define HW_STR(x) HW_STR_(x)

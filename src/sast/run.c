@@ -182,7 +182,8 @@ static int load_units(unit **out, size_t *n, cJSON **kept, const char *db,
 /* Options of a unit's command that gcc's analysis run drops: -Werror (the
  * analyzer's warnings must stay warnings) and coverage instrumentation
  * (with -o /dev/null, gcc would write NAME.gcno into the repository root,
- * where the tools run: issue #22, cJSON built with --coverage). */
+ * where the tools run, for every unit of a project built with --coverage,
+ * as cJSON's CMake build is in the tests). */
 static const char *const gcc_dropped[] = {
 	" -Werror", " --coverage", " -fprofile-arcs", " -ftest-coverage",
 };

@@ -30,7 +30,7 @@ typedef struct hw_site_opts {
 	/* signs manifest.json (every file's SHA-256) into manifest.sig */
 	const struct hw_seckey *key;
 	/* the process ends after the render: what it built is left to the
-	 * exit instead of freed (~20 ms for 10,000 FRs) */
+	 * exit instead of freed block by block */
 	int leave_to_exit;
 	/* where the site before last is kept for the next render to rewrite
 	 * in place (src/site/spare.c); NULL: every render writes a new

@@ -3,9 +3,9 @@
  * rewritten in place by the next render.
  *
  * A render writes a whole new site beside the old one and swaps it into
- * place, so that readers never see half of one. Creating ten thousand files
- * and removing the ten thousand of the old site were most of a render's
- * time on ext4: each new inode is looked for past the inodes freed in the
+ * place, so that readers never see half of one. On ext4, creating a large
+ * site's files and removing the old site's are most of a render's work:
+ * each new inode is looked for past the inodes freed in the
  * last seconds (ext4 will not reuse those yet), and each removal is a
  * journalled free (a discard where the disk is mounted with it). So the old
  * site, once swapped out, is not removed but kept as the spare
