@@ -7,6 +7,7 @@
  */
 #include "cli/cli.h"
 #include "frs/frs.h"
+#include "trace/config.h"
 
 #include <string.h>
 

@@ -9,6 +9,7 @@
  */
 #include "cli/cli.h"
 #include "glossary/glossary.h"
+#include "trace/config.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -12,6 +12,7 @@
 #define HW_TRACE_H
 
 #include "frs/frs.h"
+#include "trace/config.h"
 #include "util/util.h"
 
 #define HW_TRACE_SCHEMA "hwledger.trace/1"

@@ -5,6 +5,7 @@
 /* sched_getaffinity and the CPU_* macros */
 #define _GNU_SOURCE
 #include "harness.h"
+#include "trace/config.h"
 
 #include <sched.h>
 

@@ -6,7 +6,8 @@
  * exists is validated strictly (unknown keys and wrong types are errors with
  * file:line:col) so that a typo never silently selects nothing.
  */
-#include "util.h"
+#include "config.h"
+#include "util/util.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -1,0 +1,82 @@
+/*
+ * util/proc.h — running programs with deadlines and output caps, and running jobs on
+ * several threads.
+ */
+#ifndef HW_UTIL_PROC_H
+#define HW_UTIL_PROC_H
+
+#include <pthread.h>
+#include <stddef.h>
+
+#include "buf.h"
+
+/* A command run with a timeout and a cap on each output stream. */
+typedef struct hw_cmd_result {
+	int status;         /* exit status, -1 when killed or not run */
+	int signal;         /* the signal that ended it, 0 when none */
+	int timed_out;      /* killed (with its process group) at the deadline */
+	int truncated;      /* an output went over max_out; the rest dropped */
+	int not_found;      /* exec failed: the tool is not installed */
+	hw_buf out;         /* stdout */
+	hw_buf err;         /* stderr */
+} hw_cmd_result;
+
+/*
+ * Runs job(arg, i) once for every i in [0, n), on up to `threads` threads,
+ * the calling thread one of them (threads <= 1: all on the caller, in
+ * order). Jobs must be independent of each other. A job returns HW_OK, or
+ * an HW_E* code with its message set by hw_error_set as usual. Once a job
+ * fails, no further job is started. Returns HW_OK when every job did;
+ * otherwise the code and message of the failed job with the lowest i, the
+ * one a single thread would have stopped at (src/util/thread.c says why).
+ */
+int hw_tasks_run(size_t n, size_t threads, int (*job)(void *arg, size_t i),
+		 void *arg);
+
+/*
+ * How many threads `units` of work deserve: one per `per_thread` units (0:
+ * one per unit), at least one, at most the CPUs this process may use
+ * (taskset and a cgroup's cpuset count). HWLEDGER_THREADS=N overrides the
+ * CPU count and the share: N threads (at most one per unit), so that tests
+ * compare one thread with several on any machine.
+ */
+size_t hw_tasks_threads(size_t units, size_t per_thread);
+
+/* Transitional, until the trace scan moves to hw_tasks_run: a plain
+ * pthread_create / pthread_join pair with the arguments of the old API. */
+typedef struct hw_thread {
+	pthread_t tid;
+	int started;
+} hw_thread;
+int hw_thread_start(hw_thread *t, void *(*fn)(void *), void *arg, unsigned k);
+int hw_thread_join(hw_thread *t);
+int hw_two_threads(size_t units, size_t min);
+
+/*
+ * For a command with a large working set: starts the process again (execv
+ * of /proc/self/exe with argv) with glibc asked for 2 MiB heap pages, once;
+ * returns only when it did not, 1 in the process so started (its marks
+ * removed from the environment), 0 otherwise. argv must be valid in the
+ * current folder. HWLEDGER_HEAP=plain, a GLIBC_TUNABLES or LD_PRELOAD of
+ * the user's, another C library or a sanitizer build: nothing is done.
+ */
+int hw_heap_tune(char *const argv[]);
+
+/* 1 where a command frees everything it built before it exits (sanitizer
+ * and coverage builds, to prove ownership); a release build leaves its
+ * largest structures to the process's exit. */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__) ||       \
+	defined(HW_COVERAGE)
+#define HW_FREE_AT_EXIT 1
+#else
+#define HW_FREE_AT_EXIT 0
+#endif
+
+/* Runs argv (PATH searched, stdin /dev/null); 0 unless it cannot start. */
+int hw_run(hw_cmd_result *r, char *const argv[], double timeout_s,
+	   size_t max_out);
+void hw_cmd_result_free(hw_cmd_result *r);
+/* Seconds on the monotonic clock (for deadlines and durations). */
+double hw_now_s(void);
+
+#endif
