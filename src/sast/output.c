@@ -85,6 +85,16 @@ size_t hw_sast_suppressed_count(const hw_findings *f)
 	return n;
 }
 
+/* One step of a finding's path, under it: "FILE:LINE: message", or
+ * "FILE: message" for a step the tool gave no line (gcc writes line 0). */
+static void step_text(hw_buf *out, const hw_sast_step *x)
+{
+	hw_buf_printf(out, "    %s", *x->file ? x->file : "(no location)");
+	if (x->line > 0)
+		hw_buf_printf(out, ":%ld", x->line);
+	hw_buf_printf(out, ": %s\n", x->message);
+}
+
 /* Implements: FR-SAST-002 */
 int hw_sast_text(hw_buf *out, const hw_findings *f)
 {
@@ -121,6 +131,8 @@ int hw_sast_text(hw_buf *out, const hw_findings *f)
 		else if (x->in_baseline)
 			hw_buf_printf(out, "  (baseline)");
 		hw_buf_printf(out, "\n");
+		for (size_t k = 0; k < x->nsteps; k++)
+			step_text(out, &x->steps[k]);
 		if (x->group != self)
 			dup++;
 		else if (x->suppressed)

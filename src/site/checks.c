@@ -42,10 +42,13 @@ static int finding_places(hw_buf *b, const site *s, const char *root,
 	err = hw_buf_printf(b, "<%s class=\"%s\">", tag, cls);
 	cJSON_ArrayForEach(p, list) {
 		const char *file = hw_json_str(p, "file");
-		char where[32];
+		char where[32] = "";
 		hw_buf t;
 
-		snprintf(where, sizeof(where), ":%ld", site_num(p, "line"));
+		/* a step without a line (gcc writes 0) names the file alone */
+		if (site_num(p, "line") > 0)
+			snprintf(where, sizeof(where), ":%ld",
+				 site_num(p, "line"));
 		hw_buf_init(&t, 0);
 		err = err ? err : hw_buf_puts(b, "<li>");
 		err = err ? err : hw_buf_puts(&t, file && *file ? file : "?");

@@ -337,7 +337,10 @@ int html_source_link(hw_buf *b, const site *s, const char *root,
 		return hw_html_puts(b, text);
 	err = hw_buf_printf(b, "<a href=\"%s", root);
 	err = err ? err : hw_html_puts(b, src->page);
-	err = err ? err : hw_buf_printf(b, "#L%ld\">", line);
+	/* no line (0): the link goes to the file, not to an anchor #L0 */
+	if (line > 0)
+		err = err ? err : hw_buf_printf(b, "#L%ld", line);
+	err = err ? err : hw_buf_puts(b, "\">");
 	err = err ? err : hw_html_puts(b, text);
 	return err ? err : hw_buf_puts(b, "</a>");
 }

@@ -463,11 +463,9 @@ test_trace_and_gate_fail_an_fr_with_an_open_error_finding() {
   expect_err "bad.json:1: not a hwledger.sast/1 file"
 }
 
-# The site's finding rows (SAST page, FR page) list a finding's path in
-# order, each step linked to its line on the source page like the
-# finding's own line; a related location is listed after it.
-# Verifies: FR-SITE-001, FR-SAST-002
-test_sast_site_shows_a_findings_path_linked_to_the_source_lines() {
+# A traced repository (repo/, entered) whose nullpath.c has a source page,
+# with the path fixtures beside it and checks/ holding trace and gate.
+sast_site_repo() {
   cp -r "$FIXTURES/trace/ours" repo && cd repo && mkdir checks
   cp "$S/nullpath.c" "$S/gcc-path.json" "$S/clang-tidy-path.txt" .
   # a tag gives nullpath.c a source page; appended, so no line moves
@@ -475,6 +473,14 @@ test_sast_site_shows_a_findings_path_linked_to_the_source_lines() {
   sed -i 's|"sources": \["src/\*\*/\*.c"\]|"sources": ["src/**/*.c", "*.c"]|' traceability/config.json
   "$HW" -q trace --results results.xml --results results.tap --lcov app.info --format json -o checks/trace.json
   "$HW" -q gate --results results.xml --results results.tap --lcov app.info --format json -o checks/gate.json
+}
+
+# The site's finding rows (SAST page, FR page) list a finding's path in
+# order, each step linked to its line on the source page like the
+# finding's own line; a related location is listed after it.
+# Verifies: FR-SITE-001, FR-SAST-002
+test_sast_site_shows_a_findings_path_linked_to_the_source_lines() {
+  sast_site_repo
   run "$HW" sast --import gcc-path.json --import clang-tidy-path.txt --format json -o checks/sast.json
   expect_rc 1
   # the FR page lists the findings of the FR's code: say deref is in it
@@ -490,4 +496,50 @@ test_sast_site_shows_a_findings_path_linked_to_the_source_lines() {
   grep -qF '<li><a href="../src/nullpath.c.html#L18">nullpath.c:18</a> dereference of NULL' out/fr/FR-APP-001.html
   # clang-tidy ran elsewhere: its places are outside, named, not linked
   grep -qF '<ul class="related"><li>&lt;outside&gt;/nullpath.c:35 else branch starts here</li></ul>' out/sast.html
+}
+
+# The text output lists a finding's path under it, in order, one
+# "FILE:LINE: message" a step, as gcc's analyzer and cppcheck gave it
+# (the real outputs on nullpath.c, fixtures/sast/README-paths.md).
+# Verifies: FR-SAST-002
+test_sast_text_lists_each_findings_path_under_it() {
+  cp "$S/nullpath.c" "$S/gcc-path.json" "$S/cppcheck-path.xml" .
+  run "$HW" sast --import gcc-path.json --import cppcheck-path.xml
+  expect_rc 1
+  # byte escapes for gcc's curly quotes: the same in every locale
+  printf '%b\n' \
+    '  18:16  warning gcc/analyzer-null-dereference  dereference of NULL \xe2\x80\x98q\xe2\x80\x99  [in deref]' \
+    '    nullpath.c:15: following \xe2\x80\x98true\xe2\x80\x99 branch (when \xe2\x80\x98flag != 0\xe2\x80\x99)...' \
+    '    nullpath.c:16: ...to here' \
+    '    nullpath.c:16: \xe2\x80\x98q\xe2\x80\x99 is NULL' \
+    '    nullpath.c:18: dereference of NULL \xe2\x80\x98q\xe2\x80\x99' \
+    '  18:10  warning cppcheck/nullPointer  Possible null pointer dereference: q  [in deref]  same defect as gcc/analyzer-null-dereference' \
+    "    nullpath.c:16: Assignment 'q=NULL', assigned value is 0" \
+    '    nullpath.c:18: Null pointer dereference' > want
+  diff want <(sed -n 2,9p <<<"$OUT")
+  # the next finding starts right after the last step
+  sed -n 10p <<<"$OUT" | grep -q '^  26:4  warning cppcheck/arrayIndexOutOfBoundsCond'
+  expect_out '    nullpath.c:26: Array index out of bounds'
+}
+
+# A path event gcc gives no line (line 0) names its file alone: "FILE:
+# message" in the text, and on the site a link to the source page with no
+# #L0 anchor. gcc-path.json with its first event's line set to 0, as gcc
+# writes an event at a location without a line.
+# Verifies: FR-SAST-002, FR-SITE-001
+test_sast_a_path_step_without_a_line_names_its_file_alone() {
+  sast_site_repo
+  jq '.[0].path[0].location |= (.line = 0 | .column = 0 | ."byte-column" = 0 | ."display-column" = 0)' \
+    gcc-path.json > g.json
+  run "$HW" sast --import g.json
+  expect_rc 1
+  expect_out "$(printf '    nullpath.c: following \xe2\x80\x98true\xe2\x80\x99 branch')"
+  expect_out '    nullpath.c:16: ...to here'
+  run "$HW" sast --import g.json --format json -o checks/sast.json
+  expect_rc 1
+  run "$HW" site --checks checks -o out
+  expect_rc 0
+  grep -qF '<ol class="path"><li><a href="src/nullpath.c.html">nullpath.c</a> following' out/sast.html
+  grep -qF '<li><a href="src/nullpath.c.html#L16">nullpath.c:16</a> ...to here</li>' out/sast.html
+  ! grep -qF '#L0' out/sast.html
 }
