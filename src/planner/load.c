@@ -66,6 +66,55 @@ static int from_gguf(hw_model *m, const char *path)
 	return err;
 }
 
+/*
+ * Python's json module writes the non-finite floats it allows as bare
+ * Infinity, -Infinity and NaN, and transformers' save_pretrained keeps
+ * them (Mamba-2's "time_step_limit": [0.0, Infinity]). They are not JSON:
+ * outside strings, each is rewritten in place to a token of the same
+ * length that JSON has (1e999999, which reads as infinite; "N"), so a
+ * published config.json parses and any error keeps its line and column.
+ * A key the planner reads that holds one is still refused as not a
+ * non-negative integer.
+ */
+static void python_floats(char *t, size_t n)
+{
+	int in_str = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (in_str) {
+			if (t[i] == '\\')
+				i++;
+			else if (t[i] == '"')
+				in_str = 0;
+		} else if (t[i] == '"') {
+			in_str = 1;
+		} else if (n - i >= 8 && !memcmp(t + i, "Infinity", 8)) {
+			memcpy(t + i, "1e999999", 8);
+			i += 7;
+		} else if (n - i >= 3 && !memcmp(t + i, "NaN", 3)) {
+			memcpy(t + i, "\"N\"", 3);
+			i += 2;
+		}
+	}
+}
+
+/* A config.json, as json.dumps may have written it. */
+static int config_load(cJSON **out, const char *path)
+{
+	hw_buf b;
+	int err;
+
+	*out = NULL;
+	hw_buf_init(&b, (size_t)4 << 20);
+	err = hw_file_read(&b, path, (size_t)4 << 20);
+	if (!err) {
+		python_floats(b.data, b.len);
+		err = hw_json_parse(out, path, b.data, b.len);
+	}
+	hw_buf_free(&b);
+	return err;
+}
+
 static int safetensors_sizes(hw_model *m, const char *dir)
 {
 	char *index = hw_path_join(dir, "model.safetensors.index.json");
@@ -185,7 +234,7 @@ int hw_model_load(hw_model *m, const char *path)
 		else {
 			cJSON *c = NULL;
 
-			err = hw_json_load(&c, cfg, (size_t)4 << 20);
+			err = config_load(&c, cfg);
 			if (!err)
 				err = hw_model_from_config(m, c, cfg);
 			if (!err)
@@ -198,7 +247,7 @@ int hw_model_load(hw_model *m, const char *path)
 	} else {
 		cJSON *c = NULL;
 
-		err = hw_json_load(&c, path, (size_t)4 << 20);
+		err = config_load(&c, path);
 		if (!err)
 			err = hw_model_from_config(m, c, path);
 		cJSON_Delete(c);

@@ -80,7 +80,10 @@ static double layer_state(const hw_model *m, long l, double kvb, int tp)
 	if (m->layer_kind[l] != 2)
 		return 0;
 	di = (double)m->ssm_expand * (double)m->hidden / tp;
-	return (di * (double)m->ssm_conv + di * (double)m->ssm_state) * kvb;
+	/* Mamba-2's convolution also runs over its B and C groups */
+	return ((di + 2.0 * (double)m->ssm_groups * (double)m->ssm_state / tp) *
+			(double)m->ssm_conv +
+		di * (double)m->ssm_state) * kvb;
 }
 
 typedef struct split {

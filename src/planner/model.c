@@ -31,7 +31,7 @@ static const struct {
 	{"llama", 0},	    {"mistral", 0}, {"mixtral", 0},	{"qwen2", 0},
 	{"qwen2_moe", 0},   {"phi3", 0},    {"gpt_neox", 0},	{"jamba", 0},
 	{"deepseek_v2", 0}, {"deepseek_v3", 0}, {"gemma", 1},	{"gemma2", 1},
-	{"falcon", 1},	    {"gpt2", 1},    {"mamba", 1}};
+	{"falcon", 1},	    {"gpt2", 1},    {"mamba", 1},	{"mamba2", 0}};
 
 static void tie_default(hw_model *m, const cJSON *c)
 {
@@ -262,6 +262,13 @@ static void classify(hw_model *m)
 	}
 }
 
+/* GPT-2 and GPT-NeoX (Pythia): LayerNorms with biases, and an MLP of two
+ * biased projections without a gate. */
+static int layernorm_family(const hw_model *m)
+{
+	return !strcmp(m->family, "gpt2") || !strcmp(m->family, "gpt_neox");
+}
+
 /*
  * Parameter counts are exact integers, computed in 128 bits: every config
  * value is at most HW_PLAN_MAX_INT (< 2^40) and each term below is at most
@@ -276,7 +283,22 @@ static wide layer_params(const hw_model *m, long l, int active)
 	wide h = m->hidden, H = m->heads, kv = m->kv_heads, hd = m->head_dim,
 	     att = 0, ssm = 0, mlp, norms = 2 * h;
 
-	if (m->layer_kind[l] == HW_LAYER_SSM) {
+	if (m->layer_kind[l] == HW_LAYER_SSM && !strcmp(m->family, "mamba2")) {
+		wide di = m->ssm_expand * h, S = m->ssm_state, K = m->ssm_conv,
+		     NH = m->ssm_heads,
+		     conv = di + 2 * (wide)m->ssm_groups * S,
+		     proj = di + conv + NH;
+
+		/* in_proj to z, x, B, C and dt; a depthwise conv1d over x, B
+		 * and C; dt_bias, A_log and D per head; the gated norm; and
+		 * out_proj */
+		ssm = h * proj + conv * K + 3 * NH + di + di * h;
+		if (m->ssm_proj_bias)
+			ssm += proj + h;
+		if (m->ssm_conv_bias)
+			ssm += conv;
+		norms = h;
+	} else if (m->layer_kind[l] == HW_LAYER_SSM) {
 		wide di = m->ssm_expand * h, S = m->ssm_state, K = m->ssm_conv,
 		     R = m->ssm_dt_rank;
 
@@ -298,10 +320,10 @@ static wide layer_params(const hw_model *m, long l, int active)
 		att += h * (r + rope) + r + r * H * (nope + vd) + H * vd * h;
 	} else {
 		att = h * H * hd + 2 * h * kv * hd + H * hd * h;
-		if (!strcmp(m->family, "qwen2"))
-			att += H * hd + 2 * kv * hd; /* q/k/v biases */
-		if (!strcmp(m->family, "gpt2"))
-			att += H * hd + 2 * kv * hd + h; /* Conv1D biases */
+		if (m->att_bias != HW_BIAS_NONE)
+			att += H * hd + 2 * kv * hd;
+		if (m->att_bias == HW_BIAS_QKVO)
+			att += h;
 	}
 	if (!strcmp(m->family, "gemma2"))
 		norms = 4 * h;
@@ -312,9 +334,9 @@ static wide layer_params(const hw_model *m, long l, int active)
 		mlp = 0;
 	} else if (!strcmp(m->family, "falcon")) {
 		mlp = 2 * h * 4 * h;
-	} else if (!strcmp(m->family, "gpt2")) {
-		/* c_fc and c_proj with biases, no gate; LayerNorms with a
-		 * bias beside each gain */
+	} else if (layernorm_family(m)) {
+		/* up and down projections with biases, no gate; LayerNorms
+		 * with a bias beside each gain */
 		mlp = 2 * h * m->intermediate + m->intermediate + h;
 		norms = 4 * h;
 	} else if (m->layer_moe[l]) {
@@ -348,7 +370,7 @@ static int count_params(hw_model *m, const char *file)
 
 	embed = m->vocab * h * (m->tie_embeddings ? 1 : 2);
 	total = active = embed + h; /* final norm */
-	if (!strcmp(m->family, "falcon") || !strcmp(m->family, "gpt2"))
+	if (!strcmp(m->family, "falcon") || layernorm_family(m))
 		total = active = total + h; /* the final norm has a bias */
 	if (!strcmp(m->family, "gpt2")) /* learned positions, n_positions */
 		total = active = total + (wide)m->max_ctx * h;
@@ -414,6 +436,12 @@ int hw_model_from_config(hw_model *m, const cJSON *config, const char *file)
 	if (!get_bool(c, "use_sliding_window", 1))
 		m->sliding_window = 0; /* Qwen2 names a window it does not use */
 	tie_default(m, c);
+	if (!strcmp(m->family, "qwen2") || !strcmp(m->family, "qwen2_moe"))
+		m->att_bias = HW_BIAS_QKV;
+	else if (!strcmp(m->family, "gpt2") ||
+		 (!strcmp(m->family, "gpt_neox") &&
+		  get_bool(c, "attention_bias", 1)))
+		m->att_bias = HW_BIAS_QKVO; /* GPTNeoXConfig: true */
 	m->experts = first_int(c, k_experts, file, &err);
 	m->experts_per_tok = get_int(c, "num_experts_per_tok", file, &err);
 	m->shared_experts = get_int(c, "n_shared_experts", file, &err);
@@ -452,7 +480,19 @@ int hw_model_from_config(hw_model *m, const cJSON *config, const char *file)
 		return hw_error_set(HW_EINVAL, file, 0, 0,
 				    "\"num_hidden_layers\" %ld is over %d",
 				    m->layers, HW_PLAN_MAX_LAYERS);
-	if (!strcmp(m->family, "mamba")) {
+	if (!strcmp(m->family, "mamba2")) {
+		/* Mamba2Config's defaults: one group, no projection
+		 * biases, a convolution bias */
+		m->ssm_heads = get_int(c, "num_heads", file, &err);
+		m->ssm_groups = get_int(c, "n_groups", file, &err);
+		if (!cJSON_GetObjectItemCaseSensitive(c, "n_groups"))
+			m->ssm_groups = 1;
+		m->ssm_proj_bias = get_bool(c, "use_bias", 0);
+		m->ssm_conv_bias = get_bool(c, "use_conv_bias", 1);
+		if (err || (err = require(m->ssm_heads, "num_heads", file)))
+			return err;
+	}
+	if (!strcmp(m->family, "mamba") || !strcmp(m->family, "mamba2")) {
 		m->heads = m->kv_heads = 0;
 		if (!m->ssm_dt_rank)
 			m->ssm_dt_rank = (m->hidden + 15) / 16;

@@ -36,6 +36,11 @@ typedef enum {
 	HW_TIE_UNKNOWN_TYPE      /* absent, unknown model_type: tied */
 } hw_tie_source;
 
+/* Attention biases: none; on q, k and v (Qwen2, Qwen2-MoE); on q, k, v
+ * and the output projection (GPT-2's Conv1D, GPT-NeoX unless its
+ * attention_bias is false). */
+typedef enum { HW_BIAS_NONE = 0, HW_BIAS_QKV, HW_BIAS_QKVO } hw_att_bias;
+
 /* What one layer holds. */
 enum { HW_LAYER_FULL = 0, HW_LAYER_SLIDING = 1, HW_LAYER_SSM = 2 };
 
@@ -48,6 +53,7 @@ typedef struct hw_model {
 	long sliding_window;    /* 0: none */
 	int tie_embeddings;
 	int tie_source;         /* hw_tie_source: given, or which default */
+	int att_bias;           /* hw_att_bias: which attention biases */
 	unsigned char layer_kind[HW_PLAN_MAX_LAYERS];
 	unsigned char layer_moe[HW_PLAN_MAX_LAYERS];
 	/* MoE */
@@ -57,6 +63,10 @@ typedef struct hw_model {
 	long kv_lora_rank, q_lora_rank, qk_rope_dim, qk_nope_dim, v_head_dim;
 	/* SSM */
 	long ssm_state, ssm_conv, ssm_expand, ssm_dt_rank;
+	/* Mamba-2: heads and B/C groups of the mixer; biases of its in and
+	 * out projections (use_bias) and of its convolution (use_conv_bias) */
+	long ssm_heads, ssm_groups;
+	int ssm_proj_bias, ssm_conv_bias;
 	/* weights as stored */
 	double weight_bits;     /* bits per parameter of the checkpoint */
 	char dtype[16];

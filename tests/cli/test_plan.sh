@@ -60,9 +60,9 @@ test_plan_sweep_gives_the_grid() {
 test_plan_check_passes_on_the_shipped_checks() {
   run plan check
   expect_rc 0
-  expect_out "plan check: 18 checks, 0 failed"
+  expect_out "plan check: 24 checks, 0 failed"
   run plan check --json
-  jq -e '.schema == "hwledger.plancheck-results/1" and .total == 18 and .failed == 0
+  jq -e '.schema == "hwledger.plancheck-results/1" and .total == 24 and .failed == 0
          and (.checks | all(.ok and (.plan.schema == "hwledger.plan/1")))' <<<"$OUT" >/dev/null
 }
 
@@ -78,17 +78,23 @@ test_plan_counts_the_published_parameters_of_real_configs() {
       '.params_total == $n and .kv_bytes_per_token == $kv' <<<"$OUT" >/dev/null ||
       { echo "$f: $(jq -c '[.params_total, .kv_bytes_per_token]' <<<"$OUT"), published $n $kv"; return 1; }
   done <<'EOF'
+deepseek-v3 671026419200 70272
+gemma-2b 2506172416 18432
 gemma-2-9b 9241705984 344064
 gpt2 124439808 36864
+jamba-v0.1 51570323328 16384
 llama-2-7b 6738415616 524288
 llama-2-70b 68976648192 327680
 llama-3.1-8b 8030261248 131072
 llama-3.1-70b 70553706496 327680
 llama-3.2-1b 1235814400 32768
 mamba-2.8b-hf 2768345600 0
+mamba-codestral-7b-v0.1 7285403648 0
 mistral-7b-v0.1 7241732096 131072
 mixtral-8x7b-v0.1 46702792704 131072
 phi-3-mini-4k-instruct 3821079552 393216
+pythia-160m 162322944 36864
+qwen1.5-moe-a2.7b 14315784192 196608
 qwen2.5-0.5b 494032768 12288
 qwen2.5-7b 7615616512 57344
 EOF
@@ -117,6 +123,32 @@ test_plan_tie_default_is_the_architectures_own() {
   printf '{"model_type": "gemma2", "tie_word_embeddings": false, "head_dim": 16, %s}' "$base" > given.json
   run plan --model "$PWD/given.json" --json
   jq -e '.assumptions | all(test("tie_word_embeddings") | not)' <<<"$OUT" >/dev/null
+}
+
+# transformers writes the non-finite floats Python's json allows as bare
+# Infinity and NaN (Mamba-2's "time_step_limit": [0.0, Infinity], which
+# the Hub itself flags as invalid JSON): such a config is read, and a key
+# the planner needs that holds one is refused naming it.
+# Verifies: FR-PLAN-001
+test_plan_reads_the_non_finite_floats_python_writes() {
+  local base='"hidden_size": 64, "num_attention_heads": 4, "intermediate_size": 128, "vocab_size": 1000'
+  printf '{"model_type": "llama", "num_hidden_layers": 2, "x": [0.0, Infinity, -Infinity, NaN],\n "s": "NaN Infinity", %s}' "$base" > inf.json
+  run plan --model "$PWD/inf.json" --json
+  expect_rc 0
+  jq -e '.params_total == 2 * (4 * 64 * 64 + 3 * 64 * 128 + 128) + 2 * 1000 * 64 + 64' <<<"$OUT" >/dev/null
+  printf '{"model_type": "llama",\n "num_hidden_layers": Infinity, %s}' "$base" > inf2.json
+  run plan --model "$PWD/inf2.json"
+  expect_rc 2
+  expect_err '"num_hidden_layers" must be a non-negative integer'
+  printf '{"model_type": "llama", "num_hidden_layers": NaN, %s}' "$base" > nan.json
+  run plan --model "$PWD/nan.json"
+  expect_rc 2
+  expect_err '"num_hidden_layers" must be a non-negative integer'
+  # a broken file still names its line
+  printf '{"model_type": "llama",\n "num_hidden_layers": Infinity,,\n}' > broken.json
+  run plan --model "$PWD/broken.json"
+  expect_rc 2
+  expect_err "broken.json:2:"
 }
 
 # Verifies: FR-PLAN-006

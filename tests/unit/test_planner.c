@@ -188,6 +188,58 @@ static void test_moe_counts_total_and_active_parameters(void **state)
 }
 
 /* Verifies: FR-PLAN-003 */
+static void test_neox_biases_and_mamba2_mixer_follow_their_keys(void **state)
+{
+	hw_model m;
+	long long with, h = 64, L = 2;
+
+	(void)state;
+	/* GPT-NeoX: q, k, v and the output projection carry biases unless
+	 * attention_bias is false (GPTNeoXConfig's default is true) */
+	model_of(&m, "{\"model_type\": \"gpt_neox\", \"hidden_size\": 64, "
+		     "\"intermediate_size\": 256, \"num_hidden_layers\": 2, "
+		     "\"num_attention_heads\": 4, \"vocab_size\": 100}");
+	with = m.params_total;
+	assert_int_equal(with, L * (4 * h * h + 4 * h + 2 * h * 256 + 256 + h +
+				    4 * h) +
+				       2 * 100 * h + 2 * h);
+	model_of(&m, "{\"model_type\": \"gpt_neox\", \"hidden_size\": 64, "
+		     "\"intermediate_size\": 256, \"num_hidden_layers\": 2, "
+		     "\"num_attention_heads\": 4, \"vocab_size\": 100, "
+		     "\"attention_bias\": false}");
+	assert_int_equal(with - m.params_total, L * 4 * h);
+	/* Mamba-2: in_proj to z, x, B, C, dt; conv over x, B, C; one group
+	 * and no projection biases unless the config says otherwise */
+	model_of(&m, "{\"model_type\": \"mamba2\", \"hidden_size\": 64, "
+		     "\"num_hidden_layers\": 2, \"num_heads\": 8, "
+		     "\"state_size\": 16, \"conv_kernel\": 4, \"expand\": 2, "
+		     "\"vocab_size\": 100}");
+	{
+		long long di = 128, conv = di + 2 * 16, proj = di + conv + 8;
+
+		assert_int_equal(m.attention, HW_ATT_SSM);
+		assert_int_equal(m.params_total,
+				 L * (h * proj + conv * 4 + conv + 3 * 8 + di +
+				      di * h + h) +
+					 2 * 100 * h + h);
+		with = m.params_total;
+		model_of(&m, "{\"model_type\": \"mamba2\", \"hidden_size\": 64, "
+			     "\"num_hidden_layers\": 2, \"num_heads\": 8, "
+			     "\"state_size\": 16, \"conv_kernel\": 4, "
+			     "\"expand\": 2, \"vocab_size\": 100, "
+			     "\"n_groups\": 2, \"use_bias\": true}");
+		assert_int_equal(m.params_total - with,
+				 L * (2 * 16 * (h + 4 + 1) + proj + 2 * 16 + h));
+	}
+	assert_int_equal(model_err("{\"model_type\": \"mamba2\", "
+				   "\"hidden_size\": 64, \"num_hidden_layers\": 2, "
+				   "\"state_size\": 16, \"conv_kernel\": 4, "
+				   "\"expand\": 2, \"vocab_size\": 100}",
+				   "\"num_heads\""),
+			 HW_EINVAL);
+}
+
+/* Verifies: FR-PLAN-003 */
 static void test_parallelism_splits_weights_and_kv_heads(void **state)
 {
 	hw_model m;
@@ -804,6 +856,7 @@ int main(void)
 		cmocka_unit_test(test_kv_bytes_match_the_worked_values),
 		cmocka_unit_test(test_attention_is_classified_with_a_reason),
 		cmocka_unit_test(test_moe_counts_total_and_active_parameters),
+		cmocka_unit_test(test_neox_biases_and_mamba2_mixer_follow_their_keys),
 		cmocka_unit_test(test_parallelism_splits_weights_and_kv_heads),
 		cmocka_unit_test(test_fit_bands_limits_and_decode_bound),
 		cmocka_unit_test(test_quantization_bits_and_embeddings),
