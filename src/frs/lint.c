@@ -100,8 +100,7 @@ int hw_frs_lint(const hw_fr_set *set, hw_diags *diags)
 	id_ref *ids = sorted_ids(set);
 	int err = HW_OK;
 
-	if (!ids)
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	HW_CHECK_ALLOC(ids);
 	for (size_t i = 1; i < set->n; i++) {
 		const hw_fr *first, *dup;
 

@@ -30,8 +30,7 @@ static int source_index(source *s)
 	for (size_t i = 0; i < s->len; i++)
 		cap += s->text[i] == '\n';
 	s->starts = malloc((cap + 1) * sizeof(*s->starts));
-	if (!s->starts)
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	HW_CHECK_ALLOC(s->starts);
 	s->nlines = 0;
 	s->starts[s->nlines++] = 0;
 	for (size_t i = 0; i < s->len; i++)
@@ -455,7 +454,7 @@ static int parse_fr(hw_fr_set *set, hw_diags *diags, const source *s,
 	}
 
 	if (!(fr = fr_push(set)))
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+		return hw_error_oom();
 	fr->id = hw_strndup(text, idn);
 	fr->title = hw_strndup(title, tn);
 	fr->file = hw_strdup(s->file);
@@ -464,7 +463,7 @@ static int parse_fr(hw_fr_set *set, hw_diags *diags, const source *s,
 	fr->status = HW_FR_DRAFT;
 	fr->needs = HW_NEED_IMPL | HW_NEED_UTEST;
 	if (!fr->id || !fr->title || !fr->file)
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+		return hw_error_oom();
 	if (!tn)
 		DIAG(HW_DIAG_ERROR, line, "%s: empty title", fr->id);
 
@@ -495,8 +494,7 @@ static int parse_fr(hw_fr_set *set, hw_diags *diags, const source *s,
 			goto cleanup;
 		fr->body = hw_buf_detach(&norm);
 		if (!fr->body) {
-			err = hw_error_set(HW_ENOMEM, NULL, 0, 0,
-					   "out of memory");
+			err = hw_error_oom();
 			goto cleanup;
 		}
 	}
@@ -505,8 +503,7 @@ static int parse_fr(hw_fr_set *set, hw_diags *diags, const source *s,
 		fr->body = hw_strdup("");
 		fr->body_line = 0;
 		if (!fr->body) {
-			err = hw_error_set(HW_ENOMEM, NULL, 0, 0,
-					   "out of memory");
+			err = hw_error_oom();
 			goto cleanup;
 		}
 		if ((err = hw_diags_add(diags, HW_DIAG_ERROR, s->file, line, 0,

@@ -172,14 +172,13 @@ int hw_gentry_add_def(hw_gentry *e, const char *text, const char *file,
 		if (near_duplicate(e->defs[i].text, text))
 			return HW_OK;
 	v = realloc(e->defs, (e->ndefs + 1) * sizeof(*v));
-	if (!v)
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	HW_CHECK_ALLOC(v);
 	e->defs = v;
 	v[e->ndefs].text = hw_strdup(text);
 	v[e->ndefs].source.file = hw_strdup(file);
 	v[e->ndefs].source.line = line;
 	if (!v[e->ndefs].text || !v[e->ndefs].source.file)
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+		return hw_error_oom();
 	e->ndefs++;
 	return HW_OK;
 }
@@ -188,13 +187,12 @@ int hw_gentry_add_source(hw_gentry *e, const char *file, long line)
 {
 	hw_gsource *v = realloc(e->sources, (e->nsources + 1) * sizeof(*v));
 
-	if (!v)
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	HW_CHECK_ALLOC(v);
 	e->sources = v;
 	v[e->nsources].file = hw_strdup(file);
 	v[e->nsources].line = line;
 	if (!v[e->nsources].file)
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+		return hw_error_oom();
 	e->nsources++;
 	return HW_OK;
 }
@@ -224,9 +222,7 @@ static int absorb(hw_gentry *a, hw_gentry *b)
 		hw_gentry *v = realloc(a->children, (a->nchildren + b->nchildren) *
 							    sizeof(*v));
 
-		if (!v)
-			return hw_error_set(HW_ENOMEM, NULL, 0, 0,
-					    "out of memory");
+		HW_CHECK_ALLOC(v);
 		memcpy(v + a->nchildren, b->children,
 		       b->nchildren * sizeof(*v));
 		a->children = v;
@@ -295,7 +291,7 @@ static int map_grow(name_map *m)
 	if (!bigger.keys || !bigger.vals) {
 		free(bigger.keys);
 		free(bigger.vals);
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+		return hw_error_oom();
 	}
 	for (size_t i = 0; i < m->cap; i++)
 		if (m->keys[i])
@@ -340,12 +336,12 @@ static int map_names(name_map *m, const hw_gentry *e, size_t val)
 {
 	char *k = normalise(e->term);
 	int err = k ? map_put(m, k, val)
-		    : hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+		    : hw_error_oom();
 
 	for (char **a = e->aliases; !err && a && *a; a++) {
 		k = normalise(*a);
 		err = k ? map_put(m, k, val)
-			: hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+			: hw_error_oom();
 	}
 	return err;
 }

@@ -422,7 +422,7 @@ static int path_of(const ctx *c, char ***out)
 		if (hw_gentry_strv_add(out, parts[i], strlen(parts[i])))
 			return hw_error_code();
 	if (!*out && !(*out = calloc(1, sizeof(char *))))
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+		return hw_error_oom();
 	return HW_OK;
 }
 
@@ -480,7 +480,7 @@ static hw_gentry *new_entry(ctx *c, hw_gentry *parent, const char *term,
 		hw_gentry *v = realloc(*vec, cap * sizeof(*v));
 
 		if (!v) {
-			hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+			hw_error_oom();
 			return NULL;
 		}
 		if (!parent)
@@ -499,7 +499,7 @@ static hw_gentry *new_entry(ctx *c, hw_gentry *parent, const char *term,
 	    hw_gentry_add_source(e, c->file, lineno)) {
 		free(d);
 		hw_gentry_free(e);
-		hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+		hw_error_oom();
 		return NULL;
 	}
 	free(d);
@@ -514,8 +514,7 @@ static int append_text(hw_gentry *e, const char *p, size_t n)
 	size_t old = strlen(d->text);
 	char *t = realloc(d->text, old + n + 2);
 
-	if (!t)
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	HW_CHECK_ALLOC(t);
 	if (old)
 		t[old++] = ' ';
 	memcpy(t + old, p, n);
@@ -649,8 +648,7 @@ static int push_row(ctx *c, size_t index)
 {
 	size_t *v = realloc(c->rows, (c->nrows + 1) * sizeof(*v));
 
-	if (!v)
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	HW_CHECK_ALLOC(v);
 	c->rows = v;
 	c->rows[c->nrows++] = index;
 	return HW_OK;
@@ -744,8 +742,7 @@ static size_t read_table(ctx *c, size_t i, int *err)
 
 			*err = d ? hw_gentry_add_def(match, d, c->file,
 						     (long)k + 1)
-				 : hw_error_set(HW_ENOMEM, NULL, 0, 0,
-						"out of memory");
+				 : hw_error_oom();
 			free(d);
 			if (*err)
 				return k;
@@ -880,8 +877,7 @@ static int build(ctx *c)
 
 				err = d ? hw_gentry_add_def(at(c, c->deflist), d,
 							    c->file, lineno)
-					: hw_error_set(HW_ENOMEM, NULL, 0, 0,
-						       "out of memory");
+					: hw_error_oom();
 				free(d);
 				c->last = c->deflist;
 				break;
@@ -1005,8 +1001,7 @@ int hw_glossary_import(hw_glossary *g, hw_diags *diags, const char *file,
 	for (size_t i = 0; i < len; i++)
 		cap += text[i] == '\n';
 	c.lines = calloc(cap, sizeof(*c.lines));
-	if (!c.lines)
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	HW_CHECK_ALLOC(c.lines);
 	/* plain " - " separates a term only in files that use real dashes,
 	 * or when the dash style is asked for */
 	dashes = style == HW_GSTYLE_DASH ||

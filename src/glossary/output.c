@@ -82,8 +82,7 @@ static int index_words(fr_text *t)
 	while (t->nwords < count * 2)
 		t->nwords *= 2;
 	t->words = calloc(t->nwords, sizeof(*t->words));
-	if (!t->words)
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	HW_CHECK_ALLOC(t->words);
 	for (size_t i = 0; i < t->text.len;) {
 		size_t s;
 		uint64_t h;
@@ -116,7 +115,7 @@ static int fr_text_build(fr_text *t, const hw_fr_set *frs)
 	t->start = malloc(frs->n * sizeof(*t->start));
 	t->hit = calloc(frs->n, 1);
 	if (!t->start || !t->hit)
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+		return hw_error_oom();
 	for (size_t i = 0; i < frs->n; i++) {
 		t->start[i] = t->text.len;
 		if (hw_buf_printf(&t->text, "\n%s\n%s\n", frs->items[i].title,

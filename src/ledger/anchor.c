@@ -319,8 +319,7 @@ int hw_git_anchors(hw_anchor_list *list)
 			if (cm)
 				list->commits = cm;
 			if (!v || !cm) {
-				err = hw_error_set(HW_ENOMEM, NULL, 0, 0,
-						   "out of memory");
+				err = hw_error_oom();
 				break;
 			}
 			cap = ncap;

@@ -23,8 +23,7 @@ static int b64(hw_jw *w, const void *p, size_t n)
 	size_t len = sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL);
 	char *s = malloc(len);
 
-	if (!s)
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	HW_CHECK_ALLOC(s);
 	sodium_bin2base64(s, len, p, n, sodium_base64_VARIANT_ORIGINAL);
 	hw_jw_str(w, s);
 	free(s);
@@ -85,8 +84,7 @@ static int write_file(const char *dir, const char *name, const hw_buf *b)
 	char *p = hw_path_join(dir, name);
 	int err;
 
-	if (!p)
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	HW_CHECK_ALLOC(p);
 	err = hw_file_write_atomic(p, b->data ? b->data : "", b->len);
 	free(p);
 	return err;

@@ -190,7 +190,7 @@ int hw_checkpoint_parse(hw_checkpoint *c, const char *text, size_t len,
 		return hw_error_set(HW_EINVAL, file, 5, 0,
 				    "checkpoint has no signature");
 	if (!(c->text = hw_strndup(text, len)))
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+		return hw_error_oom();
 	return HW_OK;
 }
 

@@ -284,8 +284,7 @@ int hw_keyring_add(hw_keyring *ring, const hw_pubkey *k)
 		    memcmp(ring->keys[i].pk, k->pk, 32) == 0)
 			return HW_OK;
 	v = realloc(ring->keys, (ring->n + 1) * sizeof(*v));
-	if (!v)
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	HW_CHECK_ALLOC(v);
 	ring->keys = v;
 	ring->keys[ring->n++] = *k;
 	return HW_OK;

@@ -63,7 +63,7 @@ static int open_db(hw_ledger *l, const char *path, int create)
 
 	memset(l, 0, sizeof(*l));
 	if (!(l->path = hw_strdup(path)))
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+		return hw_error_oom();
 	if (!create && !hw_path_exists(path))
 		return hw_error_set(HW_ENOTFOUND, path, 0, 0,
 				    "no ledger here (append an event first)");
@@ -336,8 +336,7 @@ int hw_ledger_load(hw_ledger *l, hw_event_list *list)
 			if (b)
 				list->bad = b;
 			if (!v || !b) {
-				err = hw_error_set(HW_ENOMEM, NULL, 0, 0,
-						   "out of memory");
+				err = hw_error_oom();
 				break;
 			}
 			cap = ncap;
@@ -362,8 +361,7 @@ int hw_ledger_load(hw_ledger *l, hw_event_list *list)
 		list->bad[list->n] = !ok;
 		list->n++;
 		if (!e->kind || !e->commit || !e->payload_type || !e->payload) {
-			err = hw_error_set(HW_ENOMEM, NULL, 0, 0,
-					   "out of memory");
+			err = hw_error_oom();
 			break;
 		}
 	}
@@ -467,8 +465,7 @@ int hw_ledger_checkpoints(hw_ledger *l, hw_checkpoint **out, size_t *n)
 		hw_checkpoint *nv = realloc(v, (*n + 1) * sizeof(*v));
 
 		if (!nv) {
-			err = hw_error_set(HW_ENOMEM, NULL, 0, 0,
-					   "out of memory");
+			err = hw_error_oom();
 			break;
 		}
 		v = nv;

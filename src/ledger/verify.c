@@ -203,7 +203,7 @@ static int verify_events(hw_verify_report *r, const hw_event_list *list,
 	w.status = calloc(list->n ? list->n : 1, 1);
 	disowned = calloc(list->n ? list->n : 1, 1);
 	if (!w.status || !disowned) {
-		err = hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+		err = hw_error_oom();
 		goto done;
 	}
 	if ((err = apply_key_events(&ring, list, disowned)))
@@ -220,8 +220,7 @@ static int verify_events(hw_verify_report *r, const hw_event_list *list,
 		char id[9];
 
 		if (st == EV_NOMEM)
-			err = hw_error_set(HW_ENOMEM, NULL, 0, 0,
-					   "out of memory");
+			err = hw_error_oom();
 		else if ((long long)e->seq < 0)
 			/* SQLite stores it signed: print it as stored */
 			err = fail_at(r, (long long)i,
@@ -273,8 +272,7 @@ static int verify_commits(hw_verify_report *r, const hw_event_list *list)
 	const char **ids = malloc((list->n ? list->n : 1) * sizeof(*ids));
 	int err = HW_OK;
 
-	if (!ids)
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	HW_CHECK_ALLOC(ids);
 	for (size_t i = 0; i < list->n; i++)
 		ids[i] = list->items[i].commit;
 	qsort(ids, list->n, sizeof(*ids), hw_strp_cmp);
@@ -462,8 +460,7 @@ int hw_ledger_verify(hw_verify_report *r, const hw_event_list *list,
 	r->first_bad = -1;
 	r->ok = 1;
 	r->events = list->n;
-	if (!leaves)
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	HW_CHECK_ALLOC(leaves);
 	if ((err = verify_events(r, list, o, leaves)))
 		goto done;
 	hw_merkle_root(r->root, (const uint8_t(*)[32])leaves, list->n);

@@ -91,8 +91,7 @@ static int add_note(hw_finding *x, const char *text)
 	size_t a = strlen(x->notes), b = strlen(text);
 	char *n = realloc(x->notes, a + b + 2);
 
-	if (!n)
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	HW_CHECK_ALLOC(n);
 	memcpy(n + a, text, b);
 	n[a + b] = '\n';
 	n[a + b + 1] = '\0';
@@ -108,8 +107,7 @@ static int add_step(hw_finding *x, int related, const char *file, long line,
 	hw_sast_step *w = realloc(related ? x->related : x->steps,
 				  (*n + 1) * sizeof(*w));
 
-	if (!w)
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	HW_CHECK_ALLOC(w);
 	if (related)
 		x->related = w;
 	else
@@ -120,7 +118,7 @@ static int add_step(hw_finding *x, int related, const char *file, long line,
 	w->col = col;
 	w->message = hw_strdup(msg ? msg : "");
 	if (!w->file || !w->message)
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+		return hw_error_oom();
 	return HW_OK;
 }
 
@@ -187,8 +185,7 @@ static void cp_start(hw_xml *xml, const char *el, const char **a)
 
 		if (!x || (verbose && msg && strcmp(verbose, msg) &&
 			   add_note(x, verbose))) {
-			hw_xml_stop(xml, hw_error_set(HW_ENOMEM, NULL, 0, 0,
-						      "out of memory"));
+			hw_xml_stop(xml, hw_error_oom());
 			return;
 		}
 		unescape_octal(x->message);
@@ -213,8 +210,7 @@ static void cp_start(hw_xml *xml, const char *el, const char **a)
 		if (!x->file || add_step(x, 0, file,
 					 report_num(line), report_num(col),
 					 info))
-			hw_xml_stop(xml, hw_error_set(HW_ENOMEM, NULL, 0, 0,
-						      "out of memory"));
+			hw_xml_stop(xml, hw_error_oom());
 	}
 }
 
@@ -366,9 +362,7 @@ static int import_clang_tidy(hw_findings *f, hw_diags *d, const char *file,
 		last = add(f, "clang-tidy", check, sev,
 			   sev == HW_SEV_ERROR ? "error" : "warning", buf, l, c,
 			   msg);
-		if (!last)
-			return hw_error_set(HW_ENOMEM, NULL, 0, 0,
-					    "out of memory");
+		HW_CHECK_ALLOC(last);
 	}
 	return HW_OK;
 }
@@ -508,8 +502,7 @@ static int import_sarif(hw_findings *f, hw_diags *d, const char *file,
 				jnum(region, "startColumn"),
 				hw_json_str(msg, "text"));
 			if (!x || sarif_places(x, d, file, res))
-				return hw_error_set(HW_ENOMEM, NULL, 0, 0,
-						    "out of memory");
+				return hw_error_oom();
 			x->cwe = cwe_of(x->message);
 			if (!x->cwe &&
 			    rule) { /* flawfinder puts CWEs in rule names */
@@ -581,9 +574,7 @@ static int import_gcc(hw_findings *f, hw_diags *d, const char *file,
 			!strcmp(kind, "error") ? HW_SEV_ERROR : HW_SEV_WARNING,
 			kind, hw_json_str(caret, "file"), jnum(caret, "line"),
 			jnum(caret, "column"), hw_json_str(diag, "message"));
-		if (!x)
-			return hw_error_set(HW_ENOMEM, NULL, 0, 0,
-					    "out of memory");
+		HW_CHECK_ALLOC(x);
 		meta = cJSON_GetObjectItemCaseSensitive(diag, "metadata");
 		x->cwe = (int)jnum(meta, "cwe");
 		/* children: related places; the analyzer's path: steps */
@@ -665,7 +656,7 @@ static int import_run(hw_findings *f, hw_diags *d, const char *file,
 				     sizeof(*v->failures));
 	/* hwledger-sast-ignore analyzer-malloc-leak: v is in f->runs, freed by hw_findings_free */
 	if (!v || !v->failures)
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+		return hw_error_oom();
 	v->failed = (size_t)failed->valuedouble;
 	cJSON_ArrayForEach(e, list) {
 		hw_sast_failure *x = &v->failures[v->nfailures++];
@@ -676,8 +667,7 @@ static int import_run(hw_findings *f, hw_diags *d, const char *file,
 					       ? hw_json_str(e, "message")
 					       : "");
 		if (!x->unit || !x->message)
-			return hw_error_set(HW_ENOMEM, NULL, 0, 0,
-					    "out of memory");
+			return hw_error_oom();
 	}
 	return HW_OK;
 }

@@ -101,8 +101,7 @@ int hw_sast_text(hw_buf *out, const hw_findings *f)
 	const hw_finding **v = malloc((f->n + 1) * sizeof(*v));
 	size_t count[3] = {0, 0, 0}, dup = 0, sup = 0;
 
-	if (!v)
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	HW_CHECK_ALLOC(v);
 	for (size_t i = 0; i < f->n; i++)
 		v[i] = &f->items[i];
 	qsort(v, f->n, sizeof(*v), hw_finding_cmp_place);
@@ -538,8 +537,7 @@ int hw_sast_sarif(hw_buf *out, const hw_findings *f, FILE *spill)
 	hw_jw w;
 	int err;
 
-	if (!rules)
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	HW_CHECK_ALLOC(rules);
 	hw_jw_init(&w, out, 1);
 	hw_jw_spill_to(&w, spill);
 	hw_jw_object(&w);

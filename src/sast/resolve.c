@@ -40,8 +40,7 @@ static int lines_index(lines *L, const char *text, size_t len)
 	for (p = text; (p = memchr(p, '\n', len - (size_t)(p - text))); p++)
 		n++;
 	L->start = malloc(n * sizeof(*L->start));
-	if (!L->start)
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	HW_CHECK_ALLOC(L->start);
 	L->nstart = 0;
 	L->start[L->nstart++] = 0;
 	for (p = text; (p = memchr(p, '\n', len - (size_t)(p - text))); p++)
@@ -259,8 +258,7 @@ int hw_sast_scrub(char **text, const char *root)
 			free(tok);
 			if (!pub) {
 				hw_buf_free(&b);
-				return hw_error_set(HW_ENOMEM, NULL, 0, 0,
-						    "out of memory");
+				return hw_error_oom();
 			}
 			hw_buf_append(&b, pub, strlen(pub));
 			free(pub);
@@ -276,8 +274,7 @@ int hw_sast_scrub(char **text, const char *root)
 
 		if (!t) {
 			hw_buf_free(&b);
-			return hw_error_set(HW_ENOMEM, NULL, 0, 0,
-					    "out of memory");
+			return hw_error_oom();
 		}
 		free(*text);
 		*text = t;
@@ -438,8 +435,7 @@ static int place_steps(hw_sast_step *v, size_t n, const char *root)
 				       : NULL;
 
 		if (*v[i].file && !pub)
-			return hw_error_set(HW_ENOMEM, NULL, 0, 0,
-					    "out of memory");
+			return hw_error_oom();
 		if (pub) {
 			free(v[i].file);
 			v[i].file = pub;
@@ -469,7 +465,7 @@ int hw_sast_resolve(hw_findings *f, hw_diags *d, const char *root)
 	if (!v || !inside) {
 		free(v);
 		free(inside);
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+		return hw_error_oom();
 	}
 	for (size_t i = 0; i < f->n && !err; i++) {
 		hw_finding *x = &f->items[i];
@@ -478,7 +474,7 @@ int hw_sast_resolve(hw_findings *f, hw_diags *d, const char *root)
 		v[i] = x;
 		inside[i] = 1;
 		if (*x->file && !(pub = hw_sast_place(x->file, root, &inside[i])))
-			err = hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+			err = hw_error_oom();
 		if (pub) {
 			free(x->file);
 			x->file = pub;
@@ -532,7 +528,7 @@ int hw_sast_baseline_apply(hw_findings *f, const char *path)
 	fps = malloc(((size_t)cJSON_GetArraySize(list) + 1) * sizeof(*fps));
 	if (!fps) {
 		cJSON_Delete(root);
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+		return hw_error_oom();
 	}
 	cJSON_ArrayForEach(e, list) {
 		const cJSON *fp = cJSON_GetObjectItemCaseSensitive(e, "fingerprint");
@@ -575,8 +571,7 @@ int hw_sast_baseline_write(const hw_findings *f, const char *path)
 	hw_jw w;
 	int err;
 
-	if (!v)
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	HW_CHECK_ALLOC(v);
 	for (size_t i = 0; i < f->n; i++)
 		if (!f->items[i].suppressed)
 			v[n++] = &f->items[i];

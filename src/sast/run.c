@@ -137,7 +137,7 @@ static int load_units(unit **out, size_t *n, cJSON **kept, const char *db,
 	*kept = cJSON_CreateArray();
 	if (!*out || !*kept) {
 		cJSON_Delete(root);
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+		return hw_error_oom();
 	}
 	cJSON_ArrayForEach(e, root) {
 		const char *f = hw_json_str(e, "file"), *c = hw_json_str(e, "command");
@@ -160,7 +160,7 @@ static int load_units(unit **out, size_t *n, cJSON **kept, const char *db,
 		rel = abs ? hw_sast_place(abs, cwd, &inside) : NULL;
 		if (!rel) {
 			free(abs);
-			err = hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+			err = hw_error_oom();
 			break;
 		}
 		for (size_t i = 0; i < *n && !seen; i++)
@@ -430,7 +430,7 @@ static int add_failure(hw_sast_run_stats *r, const char *where, char *why)
 		r->failures = v;
 	if (!v || !(v[r->nfailures].unit = hw_strdup(where))) {
 		free(why);
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+		return hw_error_oom();
 	}
 	v[r->nfailures++].message = why;
 	return HW_OK;
@@ -517,7 +517,7 @@ static int write_run(const char *dir, const hw_sast_run_stats *run)
 	int err;
 
 	hw_buf_init(&b, 0);
-	err = !full ? hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory")
+	err = !full ? hw_error_oom()
 		    : hw_sast_run_json(&b, run);
 	if (!err)
 		err = hw_file_write_atomic(full, b.data, b.len);
@@ -546,7 +546,7 @@ int hw_sast_run(hw_findings *f, hw_diags *d, const char *tool,
 
 	*not_installed = 0;
 	if (!db || !dir || !own) {
-		err = hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+		err = hw_error_oom();
 		goto out;
 	}
 	if (strcmp(tool, "cppcheck") && strcmp(tool, "flawfinder") &&
@@ -582,12 +582,12 @@ int hw_sast_run(hw_findings *f, hw_diags *d, const char *tool,
 	/* the tools read the units in scope, one entry a file */
 	text = cJSON_Print(kept);
 	err = text ? hw_file_write_atomic(own, text, strlen(text))
-		   : hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+		   : hw_error_oom();
 	if (err)
 		goto out;
 	v = calloc(nu + 1, sizeof(*v));
 	if (!v) {
-		err = hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+		err = hw_error_oom();
 		goto out;
 	}
 	snprintf(jobarg, sizeof(jobarg), "-j%d", jobs);
@@ -645,12 +645,11 @@ int hw_sast_run(hw_findings *f, hw_diags *d, const char *tool,
 	}
 	for (size_t i = 0; i < nj; i++)
 		if (!v[i].argv || !v[i].out || !v[i].err || !v[i].report) {
-			err = hw_error_set(HW_ENOMEM, NULL, 0, 0,
-					   "out of memory");
+			err = hw_error_oom();
 			goto out;
 		}
 	if (!(run = hw_sast_add_run(f, tool, nu))) {
-		err = hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+		err = hw_error_oom();
 		goto out;
 	}
 	err = run_all(f, d, tool, v, nj, jobs < 1 ? 1 : jobs, not_installed,

@@ -236,7 +236,7 @@ static int keep_file(site *s, const char *rel, const hw_buf *b)
 	if (!copy || !data) {
 		free(copy);
 		free(data);
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+		return hw_error_oom();
 	}
 	if (b->len)
 		memcpy(data, b->data, b->len);

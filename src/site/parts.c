@@ -77,7 +77,7 @@ static int part_init(site_part *p, site *s)
 	hw_jw_fork(&s->sw, &p->s.sw, &p->search);
 	if (!p->s.lex.used || !p->s.lex.used_list) {
 		part_free(p);
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+		return hw_error_oom();
 	}
 	return HW_OK;
 }
@@ -91,12 +91,10 @@ static int merge_manifest(site *s, site_part *p)
 	if (!p->s.nm)
 		return HW_OK;
 	paths = realloc(s->mpaths, n * sizeof(*paths));
-	if (!paths)
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	HW_CHECK_ALLOC(paths);
 	s->mpaths = paths;
 	hashes = realloc(s->mhashes, n * sizeof(*s->mhashes));
-	if (!hashes)
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	HW_CHECK_ALLOC(hashes);
 	s->mhashes = hashes;
 	memcpy(s->mpaths + s->nm, p->s.mpaths, p->s.nm * sizeof(*paths));
 	memcpy(s->mhashes + s->nm, p->s.mhashes, p->s.nm * sizeof(*s->mhashes));
