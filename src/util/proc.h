@@ -1,6 +1,6 @@
 /*
- * util/proc.h — running programs with deadlines and output caps, and running jobs on
- * several threads.
+ * util/proc.h — running programs with deadlines and output caps, and
+ * running jobs on several threads.
  */
 #ifndef HW_UTIL_PROC_H
 #define HW_UTIL_PROC_H
