@@ -1,5 +1,6 @@
 /*
- * util/buf.h — growable byte buffers with hard caps, growable arrays and strings.
+ * util/buf.h — growable byte buffers with hard caps, growable arrays and
+ * strings.
  */
 #ifndef HW_UTIL_BUF_H
 #define HW_UTIL_BUF_H

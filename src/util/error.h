@@ -1,6 +1,7 @@
 /*
- * util/error.h — errors and diagnostics: HW_E* codes, the last-error message, allocation
- * checks and lists of "FILE:LINE:COL: message" diagnostics.
+ * util/error.h — errors and diagnostics: HW_E* codes, the last-error
+ * message, allocation checks and lists of "FILE:LINE:COL: message"
+ * diagnostics.
  */
 #ifndef HW_UTIL_ERROR_H
 #define HW_UTIL_ERROR_H
