@@ -262,6 +262,37 @@ static void classify(hw_model *m)
 	}
 }
 
+/*
+ * Falcon's shape as FalconConfig and modeling_falcon (transformers) build
+ * it. new_decoder_architecture: num_kv_heads KV heads (absent: every head)
+ * and, in parallel, two LayerNorms unless num_ln_in_parallel_attn is given
+ * and is not 2. Otherwise multi_query (absent: true) is one KV head and its
+ * absence every head, whatever num_kv_heads says (query_key_value is then 3
+ * x hidden wide), with one LayerNorm in parallel. parallel_attn false: two
+ * LayerNorms in sequence. "bias" (absent: false) biases every linear layer.
+ * The MLP is ffn_hidden_size wide (absent: 4 x hidden); intermediate_size is
+ * not a Falcon key and is not read.
+ */
+static int falcon_shape(hw_model *m, const cJSON *c, const char *file)
+{
+	int err = HW_OK, new_arch = get_bool(c, "new_decoder_architecture", 0);
+	long lns = get_int(c, "num_ln_in_parallel_attn", file, &err);
+
+	if (!new_arch)
+		m->kv_heads = get_bool(c, "multi_query", 1) ? 1 : m->heads;
+	m->intermediate = get_int(c, "ffn_hidden_size", file, &err);
+	if (!m->intermediate)
+		m->intermediate = 4 * m->hidden;
+	m->att_bias = get_bool(c, "bias", 0) ? HW_BIAS_QKVO : HW_BIAS_NONE;
+	if (!get_bool(c, "parallel_attn", 1))
+		m->layer_norms = 2;
+	else if (lns)
+		m->layer_norms = lns == 2 ? 2 : 1;
+	else
+		m->layer_norms = new_arch ? 2 : 1;
+	return err;
+}
+
 /* GPT-2 and GPT-NeoX (Pythia): LayerNorms with biases, and an MLP of two
  * biased projections without a gate. */
 static int layernorm_family(const hw_model *m)
@@ -333,7 +364,12 @@ static wide layer_params(const hw_model *m, long l, int active)
 		 * not an MLP */
 		mlp = 0;
 	} else if (!strcmp(m->family, "falcon")) {
-		mlp = 2 * h * 4 * h;
+		/* dense_h_to_4h and dense_4h_to_h, biased like the attention
+		 * ("bias"); each LayerNorm has a gain and a bias */
+		mlp = 2 * h * m->intermediate;
+		if (m->att_bias == HW_BIAS_QKVO)
+			mlp += m->intermediate + h;
+		norms = 2 * h * m->layer_norms;
 	} else if (layernorm_family(m)) {
 		/* up and down projections with biases, no gate; LayerNorms
 		 * with a bias beside each gain */
@@ -469,9 +505,8 @@ int hw_model_from_config(hw_model *m, const cJSON *config, const char *file)
 	if (err || (err = zero_given(c, k_kv, file)) ||
 	    (err = zero_given(c, k_head_dim, file)))
 		return err;
-	if (!strcmp(m->family, "falcon") && get_bool(c, "multi_query", 0) &&
-	    !m->kv_heads)
-		m->kv_heads = 1;
+	if (!strcmp(m->family, "falcon") && (err = falcon_shape(m, c, file)))
+		return err;
 	if ((err = require(m->layers, "num_hidden_layers", file)) ||
 	    (err = require(m->hidden, "hidden_size", file)) ||
 	    (err = require(m->vocab, "vocab_size", file)))
@@ -525,7 +560,7 @@ int hw_model_from_config(hw_model *m, const cJSON *config, const char *file)
 		}
 		if (!m->intermediate && !strcmp(m->family, "gpt2"))
 			m->intermediate = 4 * m->hidden; /* n_inner null: 4h */
-		if (!m->intermediate && strcmp(m->family, "falcon"))
+		if (!m->intermediate)
 			return hw_error_set(HW_EINVAL, file, 0, 0,
 					    "missing or zero "
 					    "\"intermediate_size\"");

@@ -239,6 +239,59 @@ static void test_neox_biases_and_mamba2_mixer_follow_their_keys(void **state)
 			 HW_EINVAL);
 }
 
+#define FALCON(extra)                                                          \
+	"{\"model_type\": \"falcon\", \"vocab_size\": 65024" extra "}"
+
+/* Verifies: FR-PLAN-003 */
+static void test_falcon_shape_follows_its_config_keys(void **state)
+{
+	hw_model m;
+	long long with;
+
+	(void)state;
+	/* falcon-7b: FalconConfig's defaults are multi_query and
+	 * parallel_attn true, bias false. Its checkpoint stores the head it
+	 * ties beside the embedding: the Hub's 7,217,189,760 counts it twice */
+	model_of(&m, FALCON(", \"hidden_size\": 4544, \"num_hidden_layers\": 32, "
+			    "\"num_attention_heads\": 71"));
+	assert_int_equal(m.attention, HW_ATT_MQA);
+	assert_int_equal(m.params_total, 7217189760LL - 65024LL * 4544);
+	/* falcon-40b: the new decoder architecture, 8 KV heads and two
+	 * LayerNorms before the parallel attention and MLP (the Hub's
+	 * 41,835,970,560 holds the head twice too) */
+	model_of(&m, FALCON(", \"hidden_size\": 8192, \"num_hidden_layers\": 60, "
+			    "\"num_attention_heads\": 128, \"num_kv_heads\": 8, "
+			    "\"new_decoder_architecture\": true"));
+	assert_int_equal(m.attention, HW_ATT_GQA);
+	assert_int_equal(m.kv_heads, 8);
+	assert_int_equal(m.params_total, 41835970560LL - 65024LL * 8192);
+	with = m.params_total;
+	/* Falcon2-style: one LayerNorm in parallel when the config says so */
+	model_of(&m, FALCON(", \"hidden_size\": 8192, \"num_hidden_layers\": 60, "
+			    "\"num_attention_heads\": 128, \"num_kv_heads\": 8, "
+			    "\"new_decoder_architecture\": true, "
+			    "\"num_ln_in_parallel_attn\": 1"));
+	assert_int_equal(with - m.params_total, 60LL * 2 * 8192);
+	/* falcon-rw-1b: ALiBi, every head its own KV, two sequential
+	 * LayerNorms and biases on every linear layer; KerasHub's preset
+	 * falcon_refinedweb_1b_en gives 1,311,625,216 */
+	model_of(&m, "{\"model_type\": \"falcon\", \"vocab_size\": 50304, "
+		     "\"hidden_size\": 2048, \"num_hidden_layers\": 24, "
+		     "\"num_attention_heads\": 32, \"alibi\": true, "
+		     "\"bias\": true, \"multi_query\": false, "
+		     "\"parallel_attn\": false, \"num_kv_heads\": 1}");
+	assert_int_equal(m.attention, HW_ATT_MHA);
+	assert_int_equal(m.params_total, 1311625216LL);
+	/* the MLP is ffn_hidden_size wide; intermediate_size is not Falcon's */
+	model_of(&m, FALCON(", \"hidden_size\": 64, \"num_hidden_layers\": 2, "
+			    "\"num_attention_heads\": 4, \"ffn_hidden_size\": 128, "
+			    "\"intermediate_size\": 1000"));
+	assert_int_equal(m.params_total,
+			 2LL * (64 * (64 + 2 * 16) + 64 * 64 + 2 * 64 * 128 +
+				2 * 64) +
+				 65024LL * 64 + 2 * 64);
+}
+
 /* Verifies: FR-PLAN-003 */
 static void test_parallelism_splits_weights_and_kv_heads(void **state)
 {
@@ -857,6 +910,7 @@ int main(void)
 		cmocka_unit_test(test_attention_is_classified_with_a_reason),
 		cmocka_unit_test(test_moe_counts_total_and_active_parameters),
 		cmocka_unit_test(test_neox_biases_and_mamba2_mixer_follow_their_keys),
+		cmocka_unit_test(test_falcon_shape_follows_its_config_keys),
 		cmocka_unit_test(test_parallelism_splits_weights_and_kv_heads),
 		cmocka_unit_test(test_fit_bands_limits_and_decode_bound),
 		cmocka_unit_test(test_quantization_bits_and_embeddings),
