@@ -31,8 +31,7 @@ static int st_dtype(const char *d)
 }
 
 /* Implements: FR-PLAN-001 */
-int hw_safetensors_header(long long *params, long long *bytes,
-			  const char *path)
+int hw_safetensors_header(hw_st_sizes *s, const char *path)
 {
 	unsigned char lenb[8];
 	unsigned long long n = 0;
@@ -42,7 +41,7 @@ int hw_safetensors_header(long long *params, long long *bytes,
 	const cJSON *t;
 	int fd = hw_file_open_read(path, &st), err = HW_OK;
 
-	*params = *bytes = 0;
+	memset(s, 0, sizeof(*s));
 	if (fd < 0)
 		return fd;
 	hw_buf_init(&b, (size_t)100 << 20);
@@ -119,8 +118,12 @@ int hw_safetensors_header(long long *params, long long *bytes,
 				goto cleanup;
 			}
 		}
-		*params += (long long)elems;
-		*bytes += (long long)(elems * (unsigned)size);
+		s->params += (long long)elems;
+		s->bytes += (long long)(elems * (unsigned)size);
+		if (!strcmp(t->string, "lm_head.weight")) {
+			s->head_params = (long long)elems;
+			s->head_bytes = (long long)(elems * (unsigned)size);
+		}
 	}
 cleanup:
 	cJSON_Delete(root);

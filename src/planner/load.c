@@ -164,12 +164,20 @@ static int safetensors_sizes(hw_model *m, const char *dir)
 		goto cleanup;
 	}
 	for (size_t k = 0; k < n; k++) {
-		long long p, b;
+		hw_st_sizes z;
 
-		if ((err = hw_safetensors_header(&p, &b, files[k])))
+		if ((err = hw_safetensors_header(&z, files[k])))
 			goto cleanup;
-		if (__builtin_add_overflow(m->exact_params, p, &m->exact_params) ||
-		    __builtin_add_overflow(m->exact_weight_bytes, b,
+		/* a tied head stored again (falcon-7b) is not resident: the
+		 * loaders tie it to the embedding (specs/planner.md) */
+		if (m->tie_embeddings && z.head_params) {
+			m->head_stored_again += z.head_params;
+			z.params -= z.head_params;
+			z.bytes -= z.head_bytes;
+		}
+		if (__builtin_add_overflow(m->exact_params, z.params,
+					   &m->exact_params) ||
+		    __builtin_add_overflow(m->exact_weight_bytes, z.bytes,
 					   &m->exact_weight_bytes)) {
 			err = hw_error_set(HW_EINVAL, files[k], 0, 0,
 					   "the shards' sizes add up to over "

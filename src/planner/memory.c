@@ -350,6 +350,11 @@ int hw_plan_compute(hw_plan *p, const hw_model *m, const hw_plan_inputs *in)
 		assume(p, "tie_word_embeddings absent and model_type %s "
 			  "unknown: tied, PretrainedConfig's default",
 		       m->family);
+	if (m->head_stored_again)
+		assume(p, "the checkpoint stores the tied head again as "
+			  "lm_head.weight (%lld values): loaded as the "
+			  "embedding, counted once",
+		       m->head_stored_again);
 	if (m->experts)
 		assume(p, "MoE: every expert is resident; %ld of %ld run per "
 			  "token",

@@ -75,6 +75,9 @@ typedef struct hw_model {
 	int quant_bits, quant_group;
 	/* exact sizes from safetensors or GGUF headers, when present */
 	long long exact_params, exact_weight_bytes;
+	/* a tied head the safetensors store again as lm_head.weight: its
+	 * values, left out of the exact sizes (loading ties it away) */
+	long long head_stored_again;
 	/* results of classification and counting */
 	hw_attention attention;
 	char attention_reason[256];
@@ -91,8 +94,12 @@ typedef struct hw_model {
 int hw_model_load(hw_model *m, const char *path);
 /* From a parsed config (the text_config of multimodal configs is used). */
 int hw_model_from_config(hw_model *m, const cJSON *config, const char *file);
-int hw_safetensors_header(long long *params, long long *bytes,
-			  const char *path);
+/* The values and bytes of a safetensors file's tensors; head: those of
+ * its "lm_head.weight" (included in the totals), 0 without one. */
+typedef struct hw_st_sizes {
+	long long params, bytes, head_params, head_bytes;
+} hw_st_sizes;
+int hw_safetensors_header(hw_st_sizes *s, const char *path);
 int hw_gguf_read(hw_model *m, const char *path);
 
 const char *hw_attention_name(hw_attention a);

@@ -12,7 +12,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
 	char path[64];
 	FILE *f;
-	long long params, bytes;
+	hw_st_sizes sizes;
 
 	snprintf(path, sizeof(path), "/tmp/hwledger-fuzz-%d.safetensors",
 		 (int)getpid());
@@ -21,7 +21,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		return 0;
 	fwrite(data, 1, size, f);
 	fclose(f);
-	hw_safetensors_header(&params, &bytes, path);
+	hw_safetensors_header(&sizes, path);
 	unlink(path);
 	return 0;
 }

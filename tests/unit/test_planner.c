@@ -467,44 +467,40 @@ static void test_safetensors_headers_give_exact_sizes(void **state)
 			  "\"data_offsets\": [64, 76]}}";
 	unsigned char buf[512] = {0};
 	size_t n = strlen(hdr);
-	long long params, bytes;
+	hw_st_sizes z;
 	FILE *f;
 
 	(void)state;
 	put_le(buf, n, 8);
 	memcpy(buf + 8, hdr, n);
 	hw_test_write("m.safetensors", (char *)buf, 8 + n + 76);
-	assert_int_equal(hw_safetensors_header(&params, &bytes, "m.safetensors"),
-			 HW_OK);
-	assert_int_equal(params, 35);
-	assert_int_equal(bytes, 76);
+	assert_int_equal(hw_safetensors_header(&z, "m.safetensors"), HW_OK);
+	assert_int_equal(z.params, 35);
+	assert_int_equal(z.bytes, 76);
+	assert_int_equal(z.head_params, 0);
 	/* a header length beyond the file */
 	put_le(buf, 1u << 30, 8);
 	hw_test_write("lie.safetensors", (char *)buf, 8 + n + 76);
-	assert_int_equal(hw_safetensors_header(&params, &bytes, "lie.safetensors"),
-			 HW_EINVAL);
+	assert_int_equal(hw_safetensors_header(&z, "lie.safetensors"), HW_EINVAL);
 	assert_non_null(strstr(hw_error_last(), "beyond the file"));
 	/* data that the file does not hold */
 	put_le(buf, n, 8);
 	hw_test_write("short.safetensors", (char *)buf, 8 + n + 10);
-	assert_int_equal(hw_safetensors_header(&params, &bytes,
-					       "short.safetensors"),
+	assert_int_equal(hw_safetensors_header(&z, "short.safetensors"),
 			 HW_EINVAL);
 	/* a header that is JSON but not an object (found by fuzz_safetensors) */
 	memset(buf, 0, sizeof(buf));
 	put_le(buf, 6, 8);
 	memcpy(buf + 8, "[1, 2]", 6);
 	hw_test_write("array.safetensors", (char *)buf, 8 + 6);
-	assert_int_equal(hw_safetensors_header(&params, &bytes,
-					       "array.safetensors"),
+	assert_int_equal(hw_safetensors_header(&z, "array.safetensors"),
 			 HW_EINVAL);
 	assert_non_null(strstr(hw_error_last(), "not a JSON object"));
 	memset(buf, 0, sizeof(buf));
 	put_le(buf, n, 8);
 	memcpy(buf + 8, hdr, n);
 	hw_test_write("tiny.safetensors", "abc", 3);
-	assert_int_equal(hw_safetensors_header(&params, &bytes,
-					       "tiny.safetensors"),
+	assert_int_equal(hw_safetensors_header(&z, "tiny.safetensors"),
 			 HW_EINVAL);
 	/* a Hugging Face cache folder with a config and the weights */
 	assert_int_equal(hw_mkdir_p("models--acme--tiny/snapshots/0123"), HW_OK);
@@ -522,6 +518,58 @@ static void test_safetensors_headers_give_exact_sizes(void **state)
 		assert_int_equal(m.exact_params, 35);
 		assert_int_equal(m.exact_weight_bytes, 76);
 		assert_int_equal(m.params_total, 35);
+	}
+}
+
+static int has_assumption(const hw_plan *p, const char *text)
+{
+	for (int i = 0; i < p->nassumptions; i++)
+		if (strstr(p->assumptions[i], text))
+			return 1;
+	return 0;
+}
+
+/* Verifies: FR-PLAN-001 */
+static void test_a_tied_head_stored_again_counts_once(void **state)
+{
+	/* falcon-7b's shards hold lm_head.weight beside the embedding it is
+	 * tied to: loaded, it is the embedding's tensor, resident once */
+	const char *hdr = "{\"lm_head.weight\": {\"dtype\": \"BF16\", "
+			  "\"shape\": [4, 8], \"data_offsets\": [0, 64]}, "
+			  "\"b\": {\"dtype\": \"F32\", \"shape\": [3], "
+			  "\"data_offsets\": [64, 76]}}";
+	unsigned char buf[512] = {0};
+
+	(void)state;
+	put_le(buf, strlen(hdr), 8);
+	memcpy(buf + 8, hdr, strlen(hdr));
+	for (int tied = 0; tied < 2; tied++) {
+		const char *dir = tied ? "tied" : "untied",
+			   *config = tied ? DENSE(2, 8, 4,
+						  ", \"tie_word_embeddings\": true")
+					  : DENSE(2, 8, 4, "");
+		char path[64];
+		hw_model m;
+		hw_plan p;
+
+		assert_int_equal(hw_mkdir_p(dir), HW_OK);
+		snprintf(path, sizeof(path), "%s/config.json", dir);
+		hw_test_write(path, config, strlen(config));
+		snprintf(path, sizeof(path), "%s/model.safetensors", dir);
+		hw_test_write(path, (char *)buf, 8 + strlen(hdr) + 76);
+		assert_int_equal(hw_model_load(&m, dir), HW_OK);
+		p = plan(&m, inputs(1024, 1));
+		if (tied) {
+			assert_int_equal(m.params_total, 3);
+			assert_int_equal(m.exact_weight_bytes, 12);
+			assert_int_equal(m.head_stored_again, 32);
+			assert_true(p.weights_bytes == 12);
+			assert_true(has_assumption(&p, "tied head again"));
+		} else { /* an untied head is a weight of its own */
+			assert_int_equal(m.params_total, 35);
+			assert_int_equal(m.exact_weight_bytes, 76);
+			assert_int_equal(m.head_stored_again, 0);
+		}
 	}
 }
 
@@ -917,6 +965,7 @@ int main(void)
 		cmocka_unit_test(test_bad_configs_name_the_key),
 		hw_tmp_test(test_safetensors_headers_give_exact_sizes),
 		hw_tmp_test(test_gguf_header_gives_shape_and_exact_bytes),
+		cmocka_unit_test(test_a_tied_head_stored_again_counts_once),
 		cmocka_unit_test(test_gguf_vocabulary_from_the_embedding_shape),
 		cmocka_unit_test(test_sweep_matches_single_points),
 		hw_tmp_test(test_plan_check_files_pass_fail_and_refuse),
