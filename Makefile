@@ -11,9 +11,9 @@
 #   make report     build, run every check on this repository, write the report
 #   make sast-baseline  accept today's SAST findings (review the diff)
 #   make install    PREFIX=/usr/local DESTDIR=
+#   make deps       install missing dependencies (ci/deps.sh); every build
+#                   runs it first
 #   make clean
-#
-# Missing dependencies are installed through ci/deps.sh first.
 
 .DEFAULT_GOAL := all
 .DELETE_ON_ERROR:
@@ -26,47 +26,46 @@ FUZZ_TIME ?= 15
 CLANG    ?= clang
 
 # ---- dependencies --------------------------------------------------------
-NODEPS_GOALS := clean help
-ifeq ($(filter $(NODEPS_GOALS),$(MAKECMDGOALS)),)
-ifneq ($(HWLEDGER_DEPS_OK),1)
-ifneq ($(shell ci/deps.sh --check >/dev/null 2>&1 && echo ok),ok)
-$(info hwledger: installing missing dependencies (ci/deps.sh))
-DEPS_RC := $(shell ci/deps.sh 1>&2; echo $$?)
-ifneq ($(DEPS_RC),0)
-$(error ci/deps.sh could not install the dependencies (exit $(DEPS_RC)))
-endif
-endif
-export HWLEDGER_DEPS_OK := 1
-endif
-endif
+# `make deps` installs what is missing through ci/deps.sh (a quick
+# `ci/deps.sh --check` when nothing is). Every compile waits for it (an
+# order-only prerequisite), so `make`, `make test` and `make report` work on
+# a machine with only git and make; reading this file installs nothing
+# (`make -n test` prints the install, it does not run it). The pkg-config
+# answers are therefore asked for when a recipe first needs them, after
+# deps ran, and kept: `X = $(eval X := ...)$(X)` sets X once.
+deps:
+	@ci/deps.sh --check >/dev/null 2>&1 || { \
+	  echo "hwledger: installing missing dependencies (ci/deps.sh)"; \
+	  ci/deps.sh 1>&2; }
 
 PKGS        := libcmark libcjson sqlite3 libsodium expat
 # libgit2 is opened with dlopen by src/ledger/anchor.c (it would add ~2 ms of
 # start-up to every command): its headers at build time, its soname here.
-GIT2_SONAME := $(shell objdump -p "$$(pkg-config --variable=libdir libgit2 2>/dev/null)/libgit2.so" 2>/dev/null | awk '/SONAME/ { print $$2 }')
-PKG_CFLAGS  := $(shell pkg-config --cflags libgit2 $(PKGS) 2>/dev/null) \
-               $(if $(GIT2_SONAME),-DHW_LIBGIT2_SONAME=$(GIT2_SONAME))
+GIT2_SONAME = $(shell objdump -p "$$(pkg-config --variable=libdir libgit2 2>/dev/null)/libgit2.so" 2>/dev/null | awk '/SONAME/ { print $$2 }')
+PKG_CFLAGS  = $(eval PKG_CFLAGS := $(shell pkg-config --cflags libgit2 $(PKGS) 2>/dev/null) \
+               $(if $(GIT2_SONAME),-DHW_LIBGIT2_SONAME=$(GIT2_SONAME)))$(PKG_CFLAGS)
 # The libraries every command loads are linked from their static archives
 # where Debian ships one (libcmark, sqlite3, libsodium, expat): the dynamic
 # loader's share of a command's start falls from ~1.4 to ~0.6 ms (hyperfine
 # `hwledger --version`). LINK=shared links them all as shared objects, as a
 # distribution's package would, to take the distribution's updates.
 LINK        ?= static-deps
-PKG_LIBDIR  := $(shell pkg-config --variable=libdir sqlite3 2>/dev/null)
+PKG_LIBDIR  = $(shell pkg-config --variable=libdir sqlite3 2>/dev/null)
 ifeq ($(LINK),shared)
-PKG_LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread -ldl
+PKG_LIBS    = $(eval PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) \
+               -lm -lpthread -ldl)$(PKG_LIBS)
 else
-PKG_LIBS    := $(foreach l,cmark cjson sqlite3 sodium expat,$(or \
-               $(wildcard $(PKG_LIBDIR)/lib$(l).a),-l$(l))) -lm -lpthread -ldl
+PKG_LIBS    = $(eval PKG_LIBS := $(foreach l,cmark cjson sqlite3 sodium expat,$(or \
+               $(wildcard $(PKG_LIBDIR)/lib$(l).a),-l$(l))) -lm -lpthread -ldl)$(PKG_LIBS)
 endif
-TEST_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)
-TEST_LIBS   := $(shell pkg-config --libs cmocka 2>/dev/null)
+TEST_CFLAGS = $(eval TEST_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null))$(TEST_CFLAGS)
+TEST_LIBS   = $(eval TEST_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null))$(TEST_LIBS)
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wvla -Wformat=2 \
             -Wstrict-prototypes -Wmissing-prototypes
 OPT      ?= -O2 -g
 SAN      ?=
-ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) \
+ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) \
               $(SAN) $(WARN) -Isrc $(PKG_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS := $(SAN) $(LDFLAGS)
 
@@ -95,11 +94,11 @@ FUZZ_SRCS  := $(wildcard tests/fuzz/fuzz_*.c)
 LIB := $(BUILD)/libhwledger.a
 BIN := $(BUILD)/hwledger
 
-.PHONY: sast-baseline all test check asan tsan coverage fuzz bench report install clean help
+.PHONY: deps sast-baseline all test check asan tsan coverage fuzz bench report install clean help
 
-all: $(BIN) $(LIB) $(BUILD)/compile_commands.json
+all: deps $(BIN) $(LIB) $(BUILD)/compile_commands.json
 
-$(BUILD)/obj/%.o: %.c Makefile
+$(BUILD)/obj/%.o: %.c Makefile | deps
 	@mkdir -p $(@D)
 	@$(call say,CC,$<)
 	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
@@ -116,7 +115,7 @@ $(BUILD)/gen/planner_data.c: $(PLANNER_DATA) ci/embed.sh
 	@$(call say,EMBED,$@)
 	$(Q)ci/embed.sh $@ hw_planner_data $(PLANNER_DATA)
 
-$(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c Makefile
+$(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c Makefile | deps
 	@mkdir -p $(@D)
 	@$(call say,CC,$<)
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
@@ -130,7 +129,7 @@ $(BIN): $(CLI_OBJS) $(LIB)
 	@$(call say,LINK,$@)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJS) $(LIB) $(PKG_LIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/harness.h $(LIB) Makefile
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/harness.h $(LIB) Makefile | deps
 	@mkdir -p $(@D)
 	@$(call say,TEST,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -Itests/unit $(ALL_LDFLAGS) -o $@ \
@@ -139,18 +138,18 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/harness.h $(LIB) Makefile
 # fakes for hardware this machine lacks: a library with NVML's symbols
 FAKES := $(BUILD)/fakes/libfake_nvml.so $(BUILD)/fakes/libfake_nvml_old.so
 
-$(BUILD)/fakes/libfake_nvml.so: tests/fakes/fake_nvml.c Makefile
+$(BUILD)/fakes/libfake_nvml.so: tests/fakes/fake_nvml.c Makefile | deps
 	@mkdir -p $(@D)
 	@$(call say,FAKE,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -fPIC -shared -o $@ $< $(PKG_LIBS)
 
-$(BUILD)/fakes/libfake_nvml_old.so: tests/fakes/fake_nvml.c Makefile
+$(BUILD)/fakes/libfake_nvml_old.so: tests/fakes/fake_nvml.c Makefile | deps
 	@mkdir -p $(@D)
 	@$(call say,FAKE,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -DOLD_DRIVER -fPIC -shared -o $@ $< $(PKG_LIBS)
 
 # the compilation database the SAST runners read
-$(BUILD)/compile_commands.json: $(LIB_SRCS) $(CLI_SRCS) Makefile
+$(BUILD)/compile_commands.json: $(LIB_SRCS) $(CLI_SRCS) Makefile | deps
 	@mkdir -p $(@D)
 	@{ echo '['; sep=' '; for f in $(LIB_SRCS) $(CLI_SRCS); do \
 	  printf '%s{"directory": "%s", "file": "%s", "command": "%s -c %s -o %s"}\n' \
@@ -165,7 +164,7 @@ $(BUILD)/compile_commands.json: $(LIB_SRCS) $(CLI_SRCS) Makefile
 # it; the asan and coverage variants do)
 DOGFOOD ?= 1
 
-test check: all $(UNIT_BINS) $(FAKES)
+test check: deps all $(UNIT_BINS) $(FAKES)
 	@tests/run.sh $(BUILD)
 ifeq ($(DOGFOOD),1)
 	@$(MAKE) --no-print-directory coverage
@@ -181,7 +180,7 @@ endif
 sast-baseline: all
 	@UPDATE=1 ci/sast.sh $(BUILD)
 
-asan:
+asan: deps
 	@$(MAKE) --no-print-directory BUILD=build/asan OPT="-O1 -g" DOGFOOD=0 \
 	  SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  test
@@ -190,14 +189,14 @@ asan:
 # its index store, the memo's stats, removing an old site) under
 # ThreadSanitizer: the CLI tests that drive them, any race a failure.
 TSAN_TESTS := two_threads|memo|index|scan_is_the_same|10000_frs|deterministic|report_runs|big_old_site
-tsan:
+tsan: deps
 	@$(MAKE) --no-print-directory BUILD=build/tsan OPT="-O1 -g" \
 	  SAN="-fsanitize=thread" build/tsan/hwledger
 	@TESTS='$(TSAN_TESTS)' TSAN_OPTIONS="halt_on_error=1 exitcode=66" \
 	  tests/cli/run.sh build/tsan | tee build/tsan/cli.tap | grep -v '^ok'; \
 	  ! grep -q '^not ok' build/tsan/cli.tap
 
-coverage:
+coverage: deps
 	@rm -f $$(find build/cov -name '*.gcda' 2>/dev/null)
 	@$(MAKE) --no-print-directory BUILD=build/cov OPT="-O0 -g" \
 	  SAN="--coverage -fprofile-update=atomic -DHW_COVERAGE" DOGFOOD=0 test
@@ -210,18 +209,18 @@ coverage:
 	@lcov --summary build/coverage.info 2>&1 | sed -n 's/^ *lines\.*: /coverage: lines /p'
 
 # libFuzzer: the library again, built by clang with the fuzzer's coverage
-FUZZ_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O1 -g \
+FUZZ_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O1 -g \
 	-fsanitize=fuzzer-no-link,address,undefined -Isrc $(PKG_CFLAGS)
 FUZZ_OBJS := $(LIB_SRCS:%.c=build/fuzz/obj/%.o) build/fuzz/obj/gen/theme.o \
              build/fuzz/obj/gen/planner_data.o
 FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=build/fuzz/%)
 
-build/fuzz/obj/%.o: %.c Makefile
+build/fuzz/obj/%.o: %.c Makefile | deps
 	@mkdir -p $(@D)
 	@$(call say,FUZZCC,$<)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) -c $< -o $@
 
-build/fuzz/obj/gen/%.o: build/fuzz/gen/%.c
+build/fuzz/obj/gen/%.o: build/fuzz/gen/%.c | deps
 	@mkdir -p $(@D)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) -c $< -o $@
 
@@ -233,39 +232,39 @@ build/fuzz/gen/planner_data.c: $(PLANNER_DATA) ci/embed.sh
 	@mkdir -p $(@D)
 	$(Q)ci/embed.sh $@ hw_planner_data $(PLANNER_DATA)
 
-build/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJS)
+build/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJS) | deps
 	@$(call say,FUZZ,$@)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS) $(PKG_LIBS)
 
 fuzz: $(FUZZ_BINS)
 	@tests/fuzz/run.sh $(FUZZ_TIME) $(FUZZ_BINS)
 
-$(BUILD)/bench/ledger_bench: tests/bench/ledger_bench.c $(LIB) Makefile
+$(BUILD)/bench/ledger_bench: tests/bench/ledger_bench.c $(LIB) Makefile | deps
 	@mkdir -p $(@D)
 	@$(call say,BENCH,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
 
-$(BUILD)/bench/plan_bench: tests/bench/plan_bench.c $(LIB) Makefile
+$(BUILD)/bench/plan_bench: tests/bench/plan_bench.c $(LIB) Makefile | deps
 	@mkdir -p $(@D)
 	@$(call say,BENCH,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
 
-$(BUILD)/bench/timeit: tests/bench/timeit.c Makefile
+$(BUILD)/bench/timeit: tests/bench/timeit.c Makefile | deps
 	@mkdir -p $(@D)
 	@$(call say,BENCH,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
 
 # the ssh of the remote-probe benchmark (tests/bench/ssh_reply.c)
-$(BUILD)/bench/fakebin/ssh: tests/bench/ssh_reply.c Makefile
+$(BUILD)/bench/fakebin/ssh: tests/bench/ssh_reply.c Makefile | deps
 	@mkdir -p $(@D)
 	@$(call say,BENCH,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
 
-bench: all $(BUILD)/bench/ledger_bench $(BUILD)/bench/plan_bench \
+bench: deps all $(BUILD)/bench/ledger_bench $(BUILD)/bench/plan_bench \
        $(BUILD)/bench/timeit $(BUILD)/bench/fakebin/ssh
 	@tests/bench/run.sh $(BUILD)
 
-report: all
+report: deps all
 	@$(MAKE) --no-print-directory coverage
 	@ci/report.sh $(BUILD)
 
@@ -282,6 +281,6 @@ clean:
 	rm -rf build
 
 help:
-	@sed -n '3,15p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,17p' Makefile | sed 's/^# \{0,1\}//'
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
