@@ -186,42 +186,6 @@ static int cmd_append(hw_cli *cli, int argc, char **argv)
 	return hw_cli_finish(HW_EXIT_OK);
 }
 
-/* Trusted keys: the repository's list plus every --key file. */
-static int load_trusted(hw_keyring *ring, const char **extra, size_t nextra,
-			int need_repo_list)
-{
-	int err = HW_OK;
-
-	if (hw_path_exists(HW_LEDGER_TRUSTED))
-		err = hw_keyring_load(ring, HW_LEDGER_TRUSTED);
-	else if (need_repo_list && !nextra)
-		return hw_error_set(HW_ENOTFOUND, HW_LEDGER_TRUSTED, 0, 0,
-				    "no trusted keys: list public keys here, "
-				    "or pass --key FILE");
-	for (size_t i = 0; !err && i < nextra; i++)
-		err = hw_keyring_load(ring, extra[i]);
-	return err;
-}
-
-static int leaves_of(const hw_event_list *list, uint8_t (**leaves)[32])
-{
-	hw_buf enc;
-
-	*leaves = malloc((list->n ? list->n : 1) * 32);
-	if (!*leaves)
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
-	hw_buf_init(&enc, 0);
-	for (size_t i = 0; i < list->n; i++) {
-		if (hw_event_encode(&enc, &list->items[i])) {
-			hw_buf_free(&enc);
-			return hw_error_code();
-		}
-		hw_leaf_hash((*leaves)[i], enc.data, enc.len);
-	}
-	hw_buf_free(&enc);
-	return HW_OK;
-}
-
 static void print_report(const hw_verify_report *r, int json)
 {
 	char root[65];
@@ -229,27 +193,9 @@ static void print_report(const hw_verify_report *r, int json)
 	hw_hex(root, r->root, 32);
 	if (json) {
 		hw_buf b;
-		hw_jw w;
 
 		hw_buf_init(&b, 0);
-		hw_jw_init(&w, &b, 1);
-		hw_jw_object(&w);
-		hw_jw_kstr(&w, "schema", "hwledger.verify/1");
-		hw_jw_kbool(&w, "ok", r->ok);
-		hw_jw_kint(&w, "events", (long long)r->events);
-		hw_jw_kstr(&w, "root", root);
-		hw_jw_kint(&w, "covered", (long long)r->covered);
-		hw_jw_kint(&w, "checkpoints", (long long)r->checkpoints);
-		hw_jw_kint(&w, "anchors", (long long)r->anchors);
-		hw_jw_key(&w, "first_bad");
-		if (r->first_bad >= 0)
-			hw_jw_int(&w, r->first_bad);
-		else
-			hw_jw_null(&w);
-		hw_jw_kstr(&w, "message", r->message);
-		hw_jw_kstr(&w, "uncovered", r->tail_note[0] ? r->tail_note : NULL);
-		hw_jw_end(&w);
-		if (!hw_jw_finish(&w))
+		if (!hw_verify_report_json(&b, r))
 			fwrite(b.data, 1, b.len, stdout);
 		hw_buf_free(&b);
 		return;
@@ -287,7 +233,7 @@ static int verify_bundle(const char *dir, hw_keyring *ring, long long event,
 				 "checkpoint (size %llu)",
 				 event, (unsigned long long)cp.size);
 			err = HW_EFAIL;
-		} else if (!(err = leaves_of(&list, &leaves)) &&
+		} else if (!(err = hw_ledger_leaves(&leaves, &list)) &&
 			   !(err = hw_merkle_path(path, &len,
 						  (const uint8_t(*)[32])leaves,
 						  (size_t)cp.size,
@@ -323,26 +269,15 @@ static int verify_bundle(const char *dir, hw_keyring *ring, long long event,
 	return r.ok ? HW_EXIT_OK : HW_EXIT_FAIL;
 }
 
-static void free_checkpoints(hw_checkpoint *cps, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		hw_checkpoint_free(&cps[i]);
-	free(cps);
-}
-
 /* Implements: FR-LEDGER-004, FR-LEDGER-005 */
 static int cmd_verify(hw_cli *cli, int argc, char **argv)
 {
 	const char *keys[MAX_KEYS], *bundle = NULL;
-	size_t nkeys = 0, ncps = 0;
+	size_t nkeys = 0;
 	long long event = -1;
 	int json = 0, err, code;
 	hw_keyring ring = {0};
-	hw_ledger l;
-	hw_event_list list;
-	hw_checkpoint *cps = NULL;
 	hw_verify_report r;
-	hw_verify_opts o = {&ring, 1, HW_LEDGER_LAST_VERIFIED, 0};
 
 	(void)cli;
 	for (int i = 1; i < argc; i++) {
@@ -382,35 +317,14 @@ static int cmd_verify(hw_cli *cli, int argc, char **argv)
 	}
 	if (event >= 0)
 		return ledger_usage("--event works with --bundle%s", "");
-	if ((err = load_trusted(&ring, keys, nkeys, 1)))
+	if ((err = hw_ledger_trusted(&ring, keys, nkeys, 1)))
 		return hw_cli_error(err);
-	if ((err = hw_ledger_open(&l, HW_LEDGER_DB, 0))) {
-		hw_keyring_free(&ring);
-		if (err == HW_ENOTFOUND) {
-			/* no ledger yet is an empty ledger: valid */
-			hw_event_list empty = {0};
-
-			err = hw_ledger_verify(&r, &empty, NULL, 0, &o);
-			if (err && err != HW_EFAIL)
-				return hw_cli_error(err);
-			print_report(&r, json);
-			return hw_cli_finish(r.ok ? 0 : 1);
-		}
-		return hw_cli_error(err);
-	}
-	err = hw_ledger_load(&l, &list);
-	if (!err)
-		err = hw_ledger_checkpoints(&l, &cps, &ncps);
-	if (!err)
-		err = hw_ledger_verify(&r, &list, cps, ncps, &o);
+	err = hw_ledger_verify_repo(&r, &ring);
 	if (!err || err == HW_EFAIL)
 		print_report(&r, json);
 	code = err == HW_EFAIL ? HW_EXIT_FAIL
 	       : err	       ? hw_cli_error(err)
 			       : HW_EXIT_OK;
-	free_checkpoints(cps, ncps);
-	hw_event_list_free(&list);
-	hw_ledger_close(&l);
 	hw_keyring_free(&ring);
 	return hw_cli_finish(code);
 }
@@ -504,10 +418,7 @@ static int cmd_checkpoint(hw_cli *cli, int argc, char **argv)
 	hw_seckey keys[MAX_KEYS];
 	size_t nkeys = 1;
 	hw_ledger l;
-	hw_event_list list;
-	hw_checkpoint c = {0};
-	uint8_t (*leaves)[32] = NULL, root[32];
-	char origin[128];
+	hw_checkpoint c;
 	int err;
 
 	for (int i = 1; i < argc; i++) {
@@ -525,32 +436,10 @@ static int cmd_checkpoint(hw_cli *cli, int argc, char **argv)
 	if ((err = open_signing(&keys[0], cli)) ||
 	    (err = hw_ledger_open(&l, HW_LEDGER_DB, 1)))
 		return hw_cli_error(err);
-	if ((err = hw_ledger_load(&l, &list))) {
-		hw_ledger_close(&l);
-		return hw_cli_error(err);
-	}
-	/* sign only what the stored bytes say: recompute, compare */
-	err = leaves_of(&list, &leaves);
-	for (size_t i = 0; !err && i < list.n; i++)
-		if (memcmp(leaves[i], list.items[i].hash, 32) != 0)
-			err = hw_error_set(HW_EFAIL, HW_LEDGER_DB, 0, 0,
-					   "event %zu does not match its hash; "
-					   "refusing to sign a checkpoint "
-					   "(run 'hwledger ledger verify')",
-					   i);
-	if (!err) {
-		hw_merkle_root(root, (const uint8_t(*)[32])leaves, list.n);
-		hw_ledger_origin(origin, sizeof(origin));
-		err = hw_checkpoint_make(&c, origin, list.n, root, keys, nkeys);
-	}
-	if (!err) {
-		err = hw_ledger_store_checkpoint(&l, &c);
-		if (!err)
-			fputs(c.text, stdout);
+	if (!(err = hw_ledger_checkpoint(&l, keys, nkeys, &c))) {
+		fputs(c.text, stdout);
 		hw_checkpoint_free(&c);
 	}
-	free(leaves);
-	hw_event_list_free(&list);
 	hw_ledger_close(&l);
 	return hw_cli_finish(err ? hw_cli_error(err) : HW_EXIT_OK);
 }
@@ -559,28 +448,23 @@ static int cmd_checkpoint(hw_cli *cli, int argc, char **argv)
 static int cmd_anchor(hw_cli *cli, int argc, char **argv)
 {
 	hw_ledger l;
-	hw_checkpoint c;
-	char anchored[64], commit[41];
-	int err;
+	uint64_t size;
+	char commit[41];
+	int err, fresh;
 
 	if (argc > 1)
 		return ledger_usage("ledger anchor: bad argument '%s'", argv[1]);
 	if ((err = hw_ledger_open(&l, HW_LEDGER_DB, 0)))
 		return hw_cli_error(err);
-	err = hw_ledger_latest_checkpoint(&l, &c, anchored, sizeof(anchored));
-	if (!err && anchored[0]) {
-		if (!cli->quiet)
-			printf("the latest checkpoint (%llu events) is already "
-			       "anchored at %s\n",
-			       (unsigned long long)c.size, anchored);
-	} else if (!err && !(err = hw_git_anchor(&c, commit)) &&
-		   !(err = hw_ledger_mark_anchored(&l, commit))) {
-		printf("anchored checkpoint of %llu events at %s on %s\n",
-		       (unsigned long long)c.size, commit, HW_LEDGER_REF);
-	}
-	if (c.text)
-		hw_checkpoint_free(&c);
+	err = hw_ledger_anchor(&l, &size, commit, &fresh);
 	hw_ledger_close(&l);
+	if (!err && !fresh && !cli->quiet)
+		printf("the latest checkpoint (%llu events) is already "
+		       "anchored at %s\n",
+		       (unsigned long long)size, commit);
+	else if (!err && fresh)
+		printf("anchored checkpoint of %llu events at %s on %s\n",
+		       (unsigned long long)size, commit, HW_LEDGER_REF);
 	return hw_cli_finish(err ? hw_cli_error(err) : HW_EXIT_OK);
 }
 
@@ -588,7 +472,6 @@ static int cmd_anchor(hw_cli *cli, int argc, char **argv)
 static int cmd_export(hw_cli *cli, int argc, char **argv)
 {
 	const char *dir = NULL;
-	hw_keyring ring = {0};
 	hw_seckey k;
 	hw_ledger l;
 	int err;
@@ -600,16 +483,13 @@ static int cmd_export(hw_cli *cli, int argc, char **argv)
 	}
 	if (!dir)
 		return ledger_usage("ledger export needs --bundle DIR%s", "");
-	err = load_trusted(&ring, NULL, 0, 0);
-	/* the signing key's public half travels too: the bundle names who
-	 * signed, and its reader decides whom to trust (--key) */
-	if (!err && hw_seckey_find(&k, (char[4096]){0}, 4096) == HW_OK)
-		err = hw_keyring_add(&ring, &k.pub);
-	if (!err && !(err = hw_ledger_open(&l, HW_LEDGER_DB, 0))) {
-		err = hw_bundle_export(&l, dir, &ring);
+	if (!(err = hw_ledger_open(&l, HW_LEDGER_DB, 0))) {
+		int signer = hw_seckey_find(&k, (char[4096]){0}, 4096) == HW_OK;
+
+		hw_error_clear();
+		err = hw_ledger_export_bundle(&l, dir, signer ? &k.pub : NULL);
 		hw_ledger_close(&l);
 	}
-	hw_keyring_free(&ring);
 	if (!err && !cli->quiet)
 		printf("exported the ledger to %s (events.jsonl, checkpoint, "
 		       "keys)\n",
@@ -645,7 +525,7 @@ static int cmd_prove(hw_cli *cli, int argc, char **argv)
 		size = (size_t)c.size;
 		hw_checkpoint_free(&c);
 	}
-	if (!(err = leaves_of(&list, &leaves)) && size > list.n)
+	if (!(err = hw_ledger_leaves(&leaves, &list)) && size > list.n)
 		err = hw_error_set(HW_EINVAL, HW_LEDGER_DB, 0, 0,
 				   "the checkpoint covers more events than "
 				   "the ledger holds");

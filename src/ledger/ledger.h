@@ -283,4 +283,38 @@ int hw_bundle_export(hw_ledger *l, const char *dir, const hw_keyring *keys);
 int hw_bundle_load(const char *dir, hw_event_list *events,
 		   hw_checkpoint *checkpoint);
 
+/* ---- whole steps (ops.c): what `hwledger ledger` and the report run ---- */
+
+/* The leaf hash of every event of list, recomputed from its bytes; free
+ * *leaves. */
+int hw_ledger_leaves(uint8_t (**leaves)[32], const hw_event_list *list);
+/*
+ * Signs a checkpoint over every event with keys[0..nkeys) and stores it;
+ * c receives it (hw_checkpoint_free). An event whose bytes do not match its
+ * stored hash is refused (HW_EFAIL): nothing is signed.
+ */
+int hw_ledger_checkpoint(hw_ledger *l, const hw_seckey *keys, size_t nkeys,
+			 hw_checkpoint *c);
+/*
+ * Anchors the latest checkpoint on HW_LEDGER_REF unless it already is:
+ * *size receives its size, commit the anchoring commit, *fresh 1 when this
+ * call anchored it. HW_ENOTFOUND when there is no checkpoint.
+ */
+int hw_ledger_anchor(hw_ledger *l, uint64_t *size, char commit[41],
+		     int *fresh);
+/* The trusted keys: HW_LEDGER_TRUSTED (when there is one) plus the key
+ * files extra[0..nextra); with need_list, neither is HW_ENOTFOUND. */
+int hw_ledger_trusted(hw_keyring *ring, const char **extra, size_t nextra,
+		      int need_list);
+/* The bundle in dir with the trusted keys and signer's public key (may be
+ * NULL) as its keys. */
+int hw_ledger_export_bundle(hw_ledger *l, const char *dir,
+			    const hw_pubkey *signer);
+/* Verifies HW_LEDGER_DB (none: an empty ledger) with its checkpoints and
+ * anchors against trusted, as `hwledger ledger verify` does: 0 or HW_EFAIL
+ * with r filled, another code for an environment error. */
+int hw_ledger_verify_repo(hw_verify_report *r, const hw_keyring *trusted);
+/* r as a hwledger.verify/1 document (specs/ledger.md). */
+int hw_verify_report_json(hw_buf *b, const hw_verify_report *r);
+
 #endif

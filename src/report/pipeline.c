@@ -1,6 +1,7 @@
 /*
  * pipeline.c — `hwledger report`: every check run as a child process of
- * this binary with a deadline, its JSON result kept in the evidence folder,
+ * this binary with a deadline, its JSON result kept in the evidence folder;
+ * then, in this process through the ledger's and the site's own functions,
  * one signed event per check appended in one transaction, a signed
  * checkpoint anchored on the git ref, the bundle exported, and the signed
  * site rendered. A check that crashes, hangs or cannot run is recorded as
@@ -835,171 +836,184 @@ static int write_payload(const ctx *c, const hw_report_check *k,
 	return err;
 }
 
-/* One event per check, in one transaction (`ledger append` with pairs). */
-/* Implements: FR-REPORT-001 */
-static int append_events(ctx *c)
+/*
+ * A step after the checks that did not succeed: HW_EIO naming the step and
+ * why (the first error of diags, else the error set), so the report is
+ * never taken for written.
+ */
+static int step_failed(const char *what, const hw_diags *diags)
 {
-	argv_b a = {0};
-	hw_cmd_result res;
+	char why[512];
+
+	snprintf(why, sizeof(why), "%s", hw_error_last());
+	for (size_t i = 0; diags && i < diags->n; i++)
+		if (diags->items[i].level == HW_DIAG_ERROR) {
+			const hw_diag *g = &diags->items[i];
+
+			if (g->file && g->line)
+				snprintf(why, sizeof(why), "%s:%ld: %s",
+					 g->file, g->line, g->message);
+			else if (g->file)
+				snprintf(why, sizeof(why), "%s: %s", g->file,
+					 g->message);
+			else
+				snprintf(why, sizeof(why), "%s", g->message);
+			break;
+		}
+	return hw_error_set(HW_EIO, NULL, 0, 0, "%s failed: %s", what,
+			    *why ? why : "no message");
+}
+
+/* One event per check, appended in one transaction: all or none. */
+/* Implements: FR-REPORT-001 */
+static int append_events(ctx *c, hw_ledger *l, const hw_seckey *k)
+{
 	char *events = hw_path_join(c->checks, "events");
-	char paths[HW_REPORT_NCHECKS][4096];
+	char path[4096];
+	hw_append items[HW_REPORT_NCHECKS];
+	hw_buf data[HW_REPORT_NCHECKS];
+	uint64_t first;
 	int err;
 
 	if (!events)
 		return HW_ENOMEM;
 	err = hw_mkdir_p(events);
-	arg(&a, "");
-	arg(&a, "ledger");
-	arg(&a, "append");
-	for (size_t i = 0; i < c->r->nchecks && !err; i++) {
-		snprintf(paths[i], sizeof(paths[i]), "%s/%s.json", events,
+	for (size_t i = 0; i < c->r->nchecks; i++) {
+		hw_buf_init(&data[i], HW_LEDGER_MAX_PAYLOAD);
+		snprintf(path, sizeof(path), "%s/%s.json", events,
 			 c->r->checks[i].name);
-		err = write_payload(c, &c->r->checks[i], paths[i]);
-		arg(&a, "--kind");
-		arg(&a, c->r->checks[i].name);
-		arg(&a, "--payload");
-		arg(&a, paths[i]);
+		/* the payload is read back as the ledger will sign it */
+		if (!err && !(err = write_payload(c, &c->r->checks[i], path)))
+			err = hw_file_read(&data[i], path,
+					   HW_LEDGER_MAX_PAYLOAD);
+		items[i].kind = c->r->checks[i].name;
+		items[i].payload_type = "application/json";
+		items[i].payload = data[i].data ? data[i].data : "";
+		items[i].payload_len = data[i].len;
 	}
 	free(events);
-	if (!err)
-		err = run_self(c, &a, &res);
-	argv_free(&a);
+	if (!err && (err = hw_ledger_append(l, items, c->r->nchecks,
+					    c->r->commit, k, &first)))
+		err = hw_error_set(HW_EIO, HW_LEDGER_DB, 0, 0,
+				   "the events were not appended (nothing "
+				   "was): %s",
+				   hw_error_last());
+	for (size_t i = 0; i < c->r->nchecks; i++)
+		hw_buf_free(&data[i]);
 	if (err)
 		return err;
-	if (res.status != 0) {
-		char msg[512];
-
-		first_line(msg, sizeof(msg), &res.err);
-		hw_cmd_result_free(&res);
-		return hw_error_set(HW_EIO, HW_LEDGER_DB, 0, 0,
-				    "the events "
-				    "were not appended (nothing was): %s",
-				    msg);
-	}
-	/* "appended event N (...)": the first of this run's events */
-	c->r->first_seq = -1;
-	if (res.out.data &&
-	    hw_str_startswith(res.out.data, "appended event ")) {
-		char *end;
-		long long v = strtoll(res.out.data + 15, &end, 10);
-
-		if (end != res.out.data + 15 && *end == ' ' && v >= 0)
-			c->r->first_seq = v;
-	}
-	hw_cmd_result_free(&res);
+	c->r->first_seq = (long long)first;
 	progress(c, "signed events appended");
 	return HW_OK;
 }
 
-/* A step that must succeed: runs self with the given arguments. */
-static int step(ctx *c, const char *what, argv_b *a, hw_buf *out)
-{
-	hw_cmd_result res;
-	int err = run_self(c, a, &res);
-
-	if (err)
-		return err;
-	if (res.status != 0) {
-		char msg[512];
-
-		first_line(msg, sizeof(msg), &res.err);
-		hw_cmd_result_free(&res);
-		return hw_error_set(HW_EIO, NULL, 0, 0, "%s failed: %s", what,
-				    *msg ? msg : "no message");
-	}
-	if (out) {
-		*out = res.out;
-		hw_buf_init(&res.out, 0);
-	}
-	hw_cmd_result_free(&res);
-	progress(c, what);
-	return HW_OK;
-}
-
+/*
+ * The checkpoint over every event, its anchor on the git ref (a failure is
+ * a warning: no repository), a fresh bundle, and the verification of the
+ * whole ledger as a plain `ledger verify` sees it (its checkpoints and
+ * anchors, not only the bundle's last checkpoint), trusting the signing key
+ * as well when it is an untrusted local one.
+ */
 /* Implements: FR-REPORT-001 */
-static int checkpoint_anchor_export(ctx *c, const char *pubfile)
+static int checkpoint_anchor_export(ctx *c, hw_ledger *l, const hw_seckey *k)
 {
-	argv_b a = {0};
-	hw_cmd_result res;
 	char *bundle = hw_path_join(c->checks, "bundle");
 	char *vdoc = hw_path_join(c->checks, "ledger-verify.json");
-	int err = bundle && vdoc ? HW_OK : HW_ENOMEM;
+	static const char *const old[] = {"events.jsonl", "checkpoint", "keys"};
+	hw_checkpoint cp;
+	hw_keyring ring = {0};
+	hw_verify_report v;
+	hw_buf b;
+	uint64_t size;
+	char commit[41];
+	int err = bundle && vdoc ? HW_OK : HW_ENOMEM, fresh;
 
-	const char *cp[] = {"", "-q", "ledger", "checkpoint", NULL};
-	const char *an[] = {"", "ledger", "anchor", NULL};
-
-	for (size_t i = 0; !err && cp[i]; i++)
-		arg(&a, cp[i]);
-	err = err ? err : step(c, "checkpoint signed", &a, NULL);
-	argv_free(&a);
-	for (size_t i = 0; !err && an[i]; i++)
-		arg(&a, an[i]);
-	if (!err && !(err = run_self(c, &a, &res))) {
-		if (res.status != 0) {
-			char msg[400];
-
-			first_line(msg, sizeof(msg), &res.err);
-			snprintf(c->r->anchor_note, sizeof(c->r->anchor_note),
-				 "checkpoint not anchored: %s", msg);
-			hw_diags_add(c->d, HW_DIAG_WARNING, NULL, 0, 0, "%s",
-				     c->r->anchor_note);
-		}
-		hw_cmd_result_free(&res);
+	if (!err && (err = hw_ledger_checkpoint(l, k, 1, &cp)))
+		err = step_failed("checkpoint signed", NULL);
+	else if (!err) {
+		hw_checkpoint_free(&cp);
+		progress(c, "checkpoint signed");
 	}
-	argv_free(&a);
-	arg(&a, "");
-	arg(&a, "-q");
-	arg(&a, "ledger");
-	arg(&a, "export");
-	arg(&a, "--bundle");
-	arg(&a, bundle ? bundle : "");
+	if (!err && hw_ledger_anchor(l, &size, commit, &fresh)) {
+		snprintf(c->r->anchor_note, sizeof(c->r->anchor_note),
+			 "checkpoint not anchored: %s", hw_error_last());
+		hw_error_clear();
+		hw_diags_add(c->d, HW_DIAG_WARNING, NULL, 0, 0, "%s",
+			     c->r->anchor_note);
+	}
+	/* a fresh bundle: nothing of an older one may linger */
+	for (size_t i = 0; !err && i < 3; i++) {
+		char *p = hw_path_join(bundle, old[i]);
+
+		if (p)
+			unlink(p);
+		free(p);
+	}
+	if (!err && (err = hw_ledger_export_bundle(l, bundle, &k->pub)))
+		err = step_failed("bundle exported", NULL);
+	else if (!err)
+		progress(c, "bundle exported");
+	hw_buf_init(&b, 0);
 	if (!err) {
-		/* a fresh bundle: nothing of an older one may linger */
-		char *old[3] = {"events.jsonl", "checkpoint", "keys"};
+		/* a ledger that does not verify, or a trusted list that cannot
+		 * be read, is shown on the site, not a failed report */
+		int verr = hw_ledger_trusted(&ring, NULL, 0, 0);
 
-		for (size_t i = 0; i < 3; i++) {
-			char *p = hw_path_join(bundle, old[i]);
-
-			if (p)
-				unlink(p);
-			free(p);
-		}
-		err = step(c, "bundle exported", &a, NULL);
-	}
-	argv_free(&a);
-	arg(&a, "");
-	arg(&a, "ledger");
-	arg(&a, "verify");
-	/* the whole ledger, as a plain `ledger verify` sees it (its
-	 * checkpoints and anchors, not only the bundle's last checkpoint);
-	 * an untrusted local key is named */
-	if (!c->r->key_trusted) {
-		arg(&a, "--key");
-		arg(&a, pubfile);
-	}
-	arg(&a, "--json");
-	if (!err && !(err = run_self(c, &a, &res))) {
-		if (res.out.len)
-			err = hw_file_write_atomic(vdoc, res.out.data,
-						   res.out.len);
-		if (!err && res.status != 0)
+		if (!verr && !c->r->key_trusted)
+			verr = hw_keyring_add(&ring, &k->pub);
+		if (!verr)
+			verr = hw_ledger_verify_repo(&v, &ring);
+		if (verr == HW_OK || verr == HW_EFAIL)
+			err = hw_verify_report_json(&b, &v);
+		if (!err && b.len)
+			err = hw_file_write_atomic(vdoc, b.data, b.len);
+		if (verr == HW_ENOMEM)
+			err = verr;
+		else if (verr)
 			hw_diags_add(c->d, HW_DIAG_WARNING, vdoc, 0, 0,
-				     "the ledger does not verify (exit %d)",
-				     res.status);
-		hw_cmd_result_free(&res);
+				     "the ledger does not verify (exit %d): %s",
+				     hw_exit_code(verr),
+				     verr == HW_EFAIL ? v.message
+						      : hw_error_last());
+		if (!err)
+			hw_error_clear();
 	}
-	argv_free(&a);
+	hw_buf_free(&b);
+	hw_keyring_free(&ring);
 	free(bundle);
 	free(vdoc);
+	return err;
+}
+
+/* The signed site, rendered into a fresh folder and swapped in. */
+/* Implements: FR-REPORT-001 */
+static int render_site(ctx *c, const hw_seckey *k)
+{
+	hw_site_opts so = {0};
+	hw_site_stats st;
+	hw_diags d;
+	int err;
+
+	so.out_dir = c->out;
+	so.checks_dir = c->checks;
+	so.key = k;
+	so.spare_dir = HW_SITE_SPARE_DIR;
+	so.force = c->o->force;
+	hw_diags_init(&d);
+	if ((err = hw_site_render(&so, &d, &st)))
+		err = step_failed("site rendered and signed", &d);
+	else
+		progress(c, "site rendered and signed");
+	hw_diags_free(&d);
 	return err;
 }
 
 /* ---- key, repository state, policy ------------------------------------ */
 
 /* Implements: FR-REPORT-001 */
-static int signing_key(ctx *c, hw_seckey *k, char *pubfile, size_t size)
+static int signing_key(ctx *c, hw_seckey *k)
 {
-	char path[4096], line[192];
+	char path[4096], line[192], pubfile[4200];
 	int err = hw_seckey_find(k, path, sizeof(path));
 
 	if (err == HW_ENOTFOUND) {
@@ -1020,7 +1034,7 @@ static int signing_key(ctx *c, hw_seckey *k, char *pubfile, size_t size)
 	snprintf(c->r->key_name, sizeof(c->r->key_name), "%s", k->pub.name);
 	c->r->key_trusted = hw_key_listed(HW_LEDGER_TRUSTED, &k->pub);
 	hw_pubkey_format(line, sizeof(line), &k->pub);
-	snprintf(pubfile, size, "%s/signing-key.pub", c->checks);
+	snprintf(pubfile, sizeof(pubfile), "%s/signing-key.pub", c->checks);
 	{
 		size_t n = strlen(line);
 
@@ -1207,9 +1221,8 @@ int hw_report_run(const hw_report_opts *o, hw_report *r, hw_diags *d)
 		 o->checks_dir ? o->checks_dir : "build/checks",
 		 o->out_dir ? o->out_dir : "build/site",
 		 ""};
-	char pubfile[4200];
 	hw_seckey k;
-	argv_b a = {0};
+	hw_ledger l;
 	int err;
 
 	memset(r, 0, sizeof(*r));
@@ -1224,7 +1237,7 @@ int hw_report_run(const hw_report_opts *o, hw_report *r, hw_diags *d)
 	if ((err = hw_ledger_refuse_tracked_keys()))
 		return err;
 	optional_checks(&c);
-	if ((err = signing_key(&c, &k, pubfile, sizeof(pubfile))) ||
+	if ((err = signing_key(&c, &k)) ||
 	    (err = run_checks(&c)))
 		return err;
 	r->ok = 1;
@@ -1235,21 +1248,12 @@ int hw_report_run(const hw_report_opts *o, hw_report *r, hw_diags *d)
 		    !(x->optional && !strcmp(x->verdict, "not run")))
 			r->ok = 0;
 	}
-	if ((err = append_events(&c)) || (err = copy_coverage(&c)) ||
-	    (err = checkpoint_anchor_export(&c, pubfile)) ||
-	    (err = write_report_doc(&c)))
+	if ((err = hw_ledger_open(&l, HW_LEDGER_DB, 1)))
 		return err;
-	arg(&a, "");
-	arg(&a, "-q");
-	arg(&a, "site");
-	arg(&a, "--checks");
-	arg(&a, c.checks);
-	arg(&a, "-o");
-	arg(&a, c.out);
-	arg(&a, "--sign");
-	if (o->force)
-		arg(&a, "--force");
-	err = step(&c, "site rendered and signed", &a, NULL);
-	argv_free(&a);
+	if (!(err = append_events(&c, &l, &k)) && !(err = copy_coverage(&c)))
+		err = checkpoint_anchor_export(&c, &l, &k);
+	hw_ledger_close(&l);
+	if (!err && !(err = write_report_doc(&c)))
+		err = render_site(&c, &k);
 	return err;
 }

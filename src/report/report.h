@@ -7,7 +7,7 @@
  * signed ledger event per check appended in one transaction, the
  * checkpoint and its git anchor, the export bundle, the signed site, and
  * verify-report. The formats are in specs/report.md. Depends on util,
- * ledger and site (through the binary's commands).
+ * trace (the results files), ledger and site, called in-process.
  */
 #ifndef HW_REPORT_H
 #define HW_REPORT_H
