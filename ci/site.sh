@@ -27,18 +27,7 @@ ci/gate.sh "$build" "$results" "$lcov" >/dev/null 2>&1
 [ $? -le 1 ] || exit 2
 # the planner's illustrations, as planner/report.json asks `hwledger report`
 rm -f "$checks"/sweep-*.json "$checks/cheapest.json"
-n=$(jq '.sweeps | length' planner/report.json) || exit 2
-for ((i = 0; i < n; i++)); do
-  model=$(jq -r ".sweeps[$i].model" planner/report.json)
-  name=$(jq -r ".sweeps[$i].name // empty" planner/report.json)
-  name=${name:-$(basename "$model" .json)}
-  gpu=() && g=$(jq -r ".sweeps[$i].gpu // empty" planner/report.json) && [ -n "$g" ] && gpu=(--gpu "$g")
-  "$hw" plan --model "$model" "${gpu[@]}" --sweep "$(jq -r ".sweeps[$i].grid" planner/report.json)" \
-    --json > "$checks/sweep-$name.json" || exit 2
-done
-"$hw" plan --model "$(jq -r .cheapest.model planner/report.json)" \
-  --ctx "$(jq -r .cheapest.ctx planner/report.json)" --cheapest --json > "$checks/cheapest.json"
-[ $? -le 1 ] || exit 2
+"$hw" -q plan report -o "$checks" || exit 2
 
 echo "== hwledger site (evidence from $checks)"
 "$hw" site --checks "$checks" -o "$build/site" || exit $?

@@ -162,24 +162,26 @@ static int parse_range(const char *spec, const char *key, long *vals,
 	return 1;
 }
 
-static int run_sweep(const char *spec, const hw_model *m,
-		     const hw_plan_inputs *in)
+/* The sweep SPEC of m as a hwledger.sweep/1 document into o. */
+/* Implements: FR-PLAN-005 */
+static int sweep_json(hw_buf *o, const char *spec, const hw_model *m,
+		      const hw_plan_inputs *in)
 {
 	long ctxs[64], batches[64];
 	size_t nc, nb;
 	double grid[64 * 64];
-	hw_buf o;
 	hw_jw w;
 	int err;
 
 	if (!parse_range(spec, "ctx=", ctxs, &nc, 1L << 26) ||
 	    !parse_range(spec, "batch=", batches, &nb, 1L << 20))
-		return hw_cli_usage_error("plan", "--sweep must read like "
-						  "'ctx=1k..128k batch=1..64'");
+		return hw_error_set(HW_EINVAL, NULL, 0, 0,
+				    "--sweep must read like "
+				    "'ctx=1k..128k batch=1..64', not '%s'",
+				    spec);
 	if ((err = hw_plan_sweep(grid, m, in, ctxs, nc, batches, nb)))
-		return hw_cli_error(err);
-	hw_buf_init(&o, 0);
-	hw_jw_init(&w, &o, 1);
+		return err;
+	hw_jw_init(&w, o, 1);
 	hw_jw_object(&w);
 	hw_jw_kstr(&w, "schema", "hwledger.sweep/1");
 	hw_jw_kstr(&w, "model", m->name);
@@ -204,10 +206,22 @@ static int run_sweep(const char *spec, const hw_model *m,
 	}
 	hw_jw_end(&w);
 	hw_jw_end(&w);
-	err = hw_jw_finish(&w);
+	return hw_jw_finish(&w);
+}
+
+static int run_sweep(const char *spec, const hw_model *m,
+		     const hw_plan_inputs *in)
+{
+	hw_buf o;
+	int err;
+
+	hw_buf_init(&o, 0);
+	err = sweep_json(&o, spec, m, in);
 	if (!err)
 		fwrite(o.data, 1, o.len, stdout);
 	hw_buf_free(&o);
+	if (err == HW_EINVAL)
+		return hw_cli_usage_error("plan", "%s", hw_error_last());
 	return hw_cli_finish(err ? hw_cli_error(err) : HW_EXIT_OK);
 }
 
@@ -283,40 +297,31 @@ static int plan_check(hw_cli *cli, int argc, char **argv)
 	return hw_cli_finish(failed ? HW_EXIT_FAIL : HW_EXIT_OK);
 }
 
+/*
+ * The top cheapest priced layouts of m that fit in max_util of a GPU's
+ * memory: a hwledger.cheapest/1 document into json, or the table on stdout
+ * when json is NULL. *nfit receives how many prices have a layout that fits.
+ */
 /* Implements: FR-PLAN-007 */
-static int run_cheapest(const hw_model *m, const hw_plan_inputs *in,
-			double max_util, long top, int json, const char *today)
+static int cheapest(hw_buf *json, size_t *nfit, const hw_model *m,
+		    const hw_plan_inputs *in, double max_util, long top,
+		    const char *today)
 {
 	hw_offer *offers = NULL;
 	hw_choice *c = NULL;
 	size_t noffers = 0, n = 0, shown, stale = 0;
-	char now[11];
-	int ymd[3], err;
-
-	if (!today) {
-		hw_today(now);
-		today = now;
-	} else if (!hw_date_parse(today, 0, ymd)) {
-		return hw_cli_usage_error("plan", "--today must be YYYY-MM-DD, "
-						  "not '%s'",
-					  today);
-	}
+	int err;
 
 	if ((err = hw_offers_load(&offers, &noffers, GPUS)) ||
 	    (err = hw_plan_cheapest(&c, &n, m, in, offers, noffers, max_util))) {
 		free(offers);
-		return hw_cli_error(err);
+		return err;
 	}
+	*nfit = n;
 	shown = n < (size_t)top ? n : (size_t)top;
 	if (json) {
-		hw_buf o;
-
-		hw_buf_init(&o, 0);
-		err = hw_cheapest_json(&o, m, in, max_util, noffers, c, shown,
+		err = hw_cheapest_json(json, m, in, max_util, noffers, c, shown,
 				       today);
-		if (!err)
-			fwrite(o.data, 1, o.len, stdout);
-		hw_buf_free(&o);
 	} else {
 		printf("cheapest configurations for %s: ctx %ld, batch %ld, "
 		       "weights %s, KV %s, engine %s\n",
@@ -354,12 +359,323 @@ static int run_cheapest(const hw_model *m, const hw_plan_inputs *in,
 	}
 	free(offers);
 	free(c);
+	return err;
+}
+
+/* Implements: FR-PLAN-007 */
+static int run_cheapest(const hw_model *m, const hw_plan_inputs *in,
+			double max_util, long top, int json, const char *today)
+{
+	hw_buf o;
+	size_t n = 0;
+	char now[11];
+	int ymd[3], err;
+
+	if (!today) {
+		hw_today(now);
+		today = now;
+	} else if (!hw_date_parse(today, 0, ymd)) {
+		return hw_cli_usage_error("plan", "--today must be YYYY-MM-DD, "
+						  "not '%s'",
+					  today);
+	}
+	hw_buf_init(&o, 0);
+	err = cheapest(json ? &o : NULL, &n, m, in, max_util, top, today);
+	if (!err && json)
+		fwrite(o.data, 1, o.len, stdout);
+	hw_buf_free(&o);
 	if (err)
 		return hw_cli_finish(hw_cli_error(err));
 	if (!n)
 		return hw_cli_fail(HW_EXIT_FAIL, "no priced GPU configuration "
 						 "fits this plan");
 	return hw_cli_finish(HW_EXIT_OK);
+}
+
+/* The inputs of `plan` before any option: ctx 4096, batch 1, one GPU. */
+static void inputs_init(hw_plan_inputs *in)
+{
+	memset(in, 0, sizeof(*in));
+	in->ctx = 4096;
+	in->batch = 1;
+	in->tp = in->pp = 1;
+}
+
+/* The GPU named in the catalog: its memory, bandwidth and name. */
+static int catalog_gpu(hw_plan_inputs *in, const char *name)
+{
+	hw_gpu g;
+	int err = hw_gpu_find(&g, GPUS, name);
+
+	if (err)
+		return err;
+	in->gpu_memory = g.memory_bytes;
+	in->gpu_bandwidth = g.bandwidth;
+	snprintf(in->gpu_name, sizeof(in->gpu_name), "%s", g.name);
+	return HW_OK;
+}
+
+/* ---- `plan report`: the illustrations planner/report.json asks for ---- */
+
+#define PLANNER_REPORT "planner/report.json"
+#define PLANNER_REPORT_SCHEMA "hwledger.planner-report/1"
+#define MAX_SWEEPS 8
+
+static int report_cfg_error(const char *what, const char *key)
+{
+	return hw_error_set(HW_EINVAL, PLANNER_REPORT, 1, 0, "%s%s%s%s", what,
+			    key ? " \"" : "", key ? key : "", key ? "\"" : "");
+}
+
+/* Every member of o is one of keys. */
+static int only_keys(const cJSON *o, const char *const *keys, size_t n,
+		     const char *where)
+{
+	const cJSON *m;
+
+	cJSON_ArrayForEach(m, o) {
+		size_t i = 0;
+
+		while (i < n && strcmp(m->string, keys[i]) != 0)
+			i++;
+		if (i == n) {
+			char msg[96];
+
+			snprintf(msg, sizeof(msg), "%s: unknown key", where);
+			return report_cfg_error(msg, m->string);
+		}
+	}
+	return HW_OK;
+}
+
+/* A non-empty string member, or NULL. */
+static const char *text_of(const cJSON *o, const char *key)
+{
+	const char *v = hw_json_str(o, key);
+
+	return v && *v ? v : NULL;
+}
+
+/* The sweep's name: "name", or the model file's name without ".json";
+ * letters, digits, '.', '_' and '-' only (it names a file). */
+static int sweep_name(const cJSON *sw, char *out, size_t size)
+{
+	const char *name = text_of(sw, "name");
+	const char *model = text_of(sw, "model");
+	size_t n;
+
+	if (name) {
+		n = strlen(name);
+	} else if (model) {
+		const char *slash = strrchr(model, '/');
+
+		name = slash ? slash + 1 : model;
+		n = strlen(name);
+		if (n > 5 && !strcmp(name + n - 5, ".json"))
+			n -= 5;
+	} else {
+		return 0;
+	}
+	if (n == 0 || n >= size || strspn(name, "abcdefghijklmnopqrstuvwxyz"
+					       "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+					       "0123456789._-") < n)
+		return 0;
+	memcpy(out, name, n);
+	out[n] = '\0';
+	return 1;
+}
+
+/*
+ * Reads and checks planner/report.json: its schema, at most MAX_SWEEPS
+ * sweeps each with "model" and "grid" (and "gpu", "name"), and a cheapest
+ * plan with "model" (and "ctx"). Unknown keys and wrong types are errors.
+ */
+/* Implements: FR-REPORT-001 */
+static int planner_report_load(cJSON **out)
+{
+	static const char *const top[] = {"schema", "sweeps", "cheapest"};
+	static const char *const sweep_keys[] = {"model", "grid", "gpu",
+						 "name"};
+	static const char *const cheap_keys[] = {"model", "ctx"};
+	const cJSON *sweeps, *cheapest, *sw;
+	char names[MAX_SWEEPS][128], where[32];
+	const char *schema;
+	int err, i = 0;
+
+	if ((err = hw_json_load(out, PLANNER_REPORT, (size_t)1 << 20)))
+		return err;
+	schema = hw_json_str(*out, "schema");
+	sweeps = cJSON_GetObjectItemCaseSensitive(*out, "sweeps");
+	cheapest = cJSON_GetObjectItemCaseSensitive(*out, "cheapest");
+	if (!cJSON_IsObject(*out) || !schema ||
+	    strcmp(schema, PLANNER_REPORT_SCHEMA) != 0)
+		err = report_cfg_error("not a " PLANNER_REPORT_SCHEMA
+				       " document",
+				       NULL);
+	else
+		err = only_keys(*out, top, 3, "the document");
+	if (!err && sweeps &&
+	    (!cJSON_IsArray(sweeps) || cJSON_GetArraySize(sweeps) > MAX_SWEEPS))
+		err = report_cfg_error("\"sweeps\" must be a list of at most "
+				       "8 sweeps",
+				       NULL);
+	cJSON_ArrayForEach(sw, sweeps) {
+		if (err)
+			break;
+		snprintf(where, sizeof(where), "sweeps[%d]", i);
+		if (!cJSON_IsObject(sw) || !text_of(sw, "model") ||
+		    !text_of(sw, "grid") ||
+		    (cJSON_GetObjectItemCaseSensitive(sw, "gpu") &&
+		     !text_of(sw, "gpu")))
+			err = hw_error_set(HW_EINVAL, PLANNER_REPORT, 1, 0,
+					   "%s needs \"model\" and \"grid\" "
+					   "(and may have \"gpu\"), as strings",
+					   where);
+		if (!err)
+			err = only_keys(sw, sweep_keys, 4, where);
+		if (!err && !sweep_name(sw, names[i], sizeof(names[i])))
+			err = hw_error_set(HW_EINVAL, PLANNER_REPORT, 1, 0,
+					   "%s: its name must be letters, "
+					   "digits, '.', '_' or '-'",
+					   where);
+		for (int j = 0; !err && j < i; j++)
+			if (!strcmp(names[j], names[i]))
+				err = hw_error_set(HW_EINVAL, PLANNER_REPORT, 1,
+						   0,
+						   "%s: a second sweep named "
+						   "'%s' (give it a \"name\")",
+						   where, names[i]);
+		i++;
+	}
+	if (!err && cheapest &&
+	    (!cJSON_IsObject(cheapest) || !text_of(cheapest, "model") ||
+	     (cJSON_GetObjectItemCaseSensitive(cheapest, "ctx") &&
+	      !text_of(cheapest, "ctx"))))
+		err = hw_error_set(HW_EINVAL, PLANNER_REPORT, 1, 0,
+				   "\"cheapest\" needs \"model\" (and may "
+				   "have \"ctx\"), as strings");
+	if (!err && cheapest)
+		err = only_keys(cheapest, cheap_keys, 2, "cheapest");
+	if (err) {
+		cJSON_Delete(*out);
+		*out = NULL;
+	}
+	return err;
+}
+
+
+/*
+ * One illustration, as `plan --model MODEL [--gpu GPU] --sweep GRID --json`
+ * (grid set) or `plan --model MODEL [--ctx CTX] --cheapest --json` would
+ * print it, into o. A cheapest plan that nothing fits is still a result.
+ */
+/* Implements: FR-REPORT-001 */
+static int illustration(hw_buf *o, const char *model, const char *gpu,
+			const char *ctx, const char *grid)
+{
+	hw_plan_inputs in;
+	hw_model m;
+	hw_plan p;
+	char today[11];
+	size_t nfit;
+	long n;
+	int err;
+
+	inputs_init(&in);
+	if (ctx && !parse_count(ctx, &n, 1L << 26))
+		return hw_error_set(HW_EINVAL, NULL, 0, 0,
+				    "\"ctx\" must be a token count like "
+				    "8k, not '%s'",
+				    ctx);
+	if (ctx)
+		in.ctx = n;
+	if ((err = hw_model_load(&m, model)) ||
+	    (err = hw_engine_find(&in.engine, ENGINES, "vllm")))
+		return err;
+	if (!grid) {
+		hw_today(today);
+		return cheapest(o, &nfit, &m, &in, 1.0, 10, today);
+	}
+	if ((gpu && (err = catalog_gpu(&in, gpu))) ||
+	    (err = hw_plan_compute(&p, &m, &in)))
+		return err;
+	return sweep_json(o, grid, &m, &in);
+}
+
+/* Writes one illustration into dir/file; a failure names both. */
+static int write_illustration(const char *dir, const char *file,
+			      const char *model, const char *gpu,
+			      const char *ctx, const char *grid)
+{
+	char *path = hw_path_join(dir, file);
+	hw_buf o;
+	int err;
+
+	if (!path)
+		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	hw_buf_init(&o, 0);
+	if (!(err = illustration(&o, model, gpu, ctx, grid)))
+		err = hw_file_write_atomic(path, o.data, o.len);
+	if (err) {
+		char why[512];
+
+		snprintf(why, sizeof(why), "%s", hw_error_last());
+		err = hw_error_set(err, PLANNER_REPORT, 0, 0, "%s: %s", file,
+				   why);
+	}
+	hw_buf_free(&o);
+	free(path);
+	return err;
+}
+
+/*
+ * `plan report [-o DIR]`: the sweeps (sweep-NAME.json) and the cheapest
+ * priced layouts (cheapest.json) that planner/report.json names, into DIR
+ * (the evidence folder, build/checks by default), for the site's planner
+ * page. The whole file is checked before anything is written.
+ */
+/* Implements: FR-REPORT-001 */
+static int plan_report(hw_cli *cli, int argc, char **argv)
+{
+	const char *dir = "build/checks";
+	const cJSON *sw, *cheap;
+	cJSON *cfg = NULL;
+	size_t written = 0;
+	int err;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-o") && i + 1 < argc && *argv[i + 1])
+			dir = argv[++i];
+		else
+			return hw_cli_usage_error("plan", "plan report: unknown "
+							  "argument '%s'",
+						  argv[i]);
+	}
+	if ((err = planner_report_load(&cfg)) || (err = hw_mkdir_p(dir)))
+		goto done;
+	cJSON_ArrayForEach(sw, cJSON_GetObjectItem(cfg, "sweeps")) {
+		char name[128], file[160];
+
+		sweep_name(sw, name, sizeof(name));
+		snprintf(file, sizeof(file), "sweep-%s.json", name);
+		if ((err = write_illustration(dir, file, text_of(sw, "model"),
+					      text_of(sw, "gpu"), NULL,
+					      text_of(sw, "grid"))))
+			goto done;
+		written++;
+	}
+	cheap = cJSON_GetObjectItem(cfg, "cheapest");
+	if (cheap && (err = write_illustration(dir, "cheapest.json",
+					       text_of(cheap, "model"), NULL,
+					       text_of(cheap, "ctx"), NULL)))
+		goto done;
+	written += cheap != NULL;
+	if (!cli->quiet)
+		printf("plan report: %zu illustrations of %s in %s\n", written,
+		       PLANNER_REPORT, dir);
+done:
+	cJSON_Delete(cfg);
+	return hw_cli_finish(err ? hw_cli_error(err) : HW_EXIT_OK);
 }
 
 /* Implements: FR-PLAN-003, FR-PLAN-004, FR-PLAN-005 */
@@ -377,10 +693,9 @@ int hw_cmd_plan(hw_cli *cli, int argc, char **argv)
 
 	if (argc >= 2 && !strcmp(argv[1], "check"))
 		return plan_check(cli, argc - 1, argv + 1);
-	memset(&in, 0, sizeof(in));
-	in.ctx = 4096;
-	in.batch = 1;
-	in.tp = in.pp = 1;
+	if (argc >= 2 && !strcmp(argv[1], "report"))
+		return plan_report(cli, argc - 1, argv + 1);
+	inputs_init(&in);
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		long n;
@@ -464,13 +779,8 @@ int hw_cmd_plan(hw_cli *cli, int argc, char **argv)
 				 : "unnamed");
 		free(pr);
 	} else if (gpu) {
-		hw_gpu g;
-
-		if ((err = hw_gpu_find(&g, GPUS, gpu)))
+		if ((err = catalog_gpu(&in, gpu)))
 			return hw_cli_error(err);
-		in.gpu_memory = g.memory_bytes;
-		in.gpu_bandwidth = g.bandwidth;
-		snprintf(in.gpu_name, sizeof(in.gpu_name), "%s", g.name);
 	} else if (gpu_mem) {
 		in.gpu_memory = (double)gpu_mem;
 	}

@@ -36,7 +36,8 @@ static const hw_command commands[] = {
 	 "[--today YYYY-MM-DD] "
 	 "[--ctx N] [--batch N] [--quant Q] [--kv-dtype D] [--engine E] "
 	 "[--json]\n"
-	 "hwledger plan check [DIR] [--json]", 0},
+	 "hwledger plan check [DIR] [--json]\n"
+	 "hwledger plan report [-o DIR]", 0},
 	{"probe", hw_cmd_probe, "probe GPUs and hosts, run probe checks",
 	 "hwledger probe [--json] [--ssh USER@HOST]... [--hosts FILE] "
 	 "[--timeout SECONDS] [--pool N]\n"

@@ -261,253 +261,45 @@ static int planner_outputs(const ctx *c, char ***out, size_t *n)
 }
 
 #define PLANNER_REPORT "planner/report.json"
-#define PLANNER_REPORT_SCHEMA "hwledger.planner-report/1"
-#define MAX_SWEEPS 8
-
-static int report_cfg_error(const char *what, const char *key)
-{
-	return hw_error_set(HW_EINVAL, PLANNER_REPORT, 1, 0, "%s%s%s%s", what,
-			    key ? " \"" : "", key ? key : "", key ? "\"" : "");
-}
-
-/* Every member of o is one of keys. */
-static int only_keys(const cJSON *o, const char *const *keys, size_t n,
-		     const char *where)
-{
-	const cJSON *m;
-
-	cJSON_ArrayForEach(m, o) {
-		size_t i = 0;
-
-		while (i < n && strcmp(m->string, keys[i]) != 0)
-			i++;
-		if (i == n) {
-			char msg[96];
-
-			snprintf(msg, sizeof(msg), "%s: unknown key", where);
-			return report_cfg_error(msg, m->string);
-		}
-	}
-	return HW_OK;
-}
-
-/* A non-empty string member, or NULL. */
-static const char *text_of(const cJSON *o, const char *key)
-{
-	const char *v = hw_json_str(o, key);
-
-	return v && *v ? v : NULL;
-}
-
-/* The sweep's name: "name", or the model file's name without ".json";
- * letters, digits, '.', '_' and '-' only (it names a file). */
-static int sweep_name(const cJSON *sw, char *out, size_t size)
-{
-	const char *name = text_of(sw, "name");
-	const char *model = text_of(sw, "model");
-	size_t n;
-
-	if (name) {
-		n = strlen(name);
-	} else if (model) {
-		const char *slash = strrchr(model, '/');
-
-		name = slash ? slash + 1 : model;
-		n = strlen(name);
-		if (n > 5 && !strcmp(name + n - 5, ".json"))
-			n -= 5;
-	} else {
-		return 0;
-	}
-	if (n == 0 || n >= size || strspn(name, "abcdefghijklmnopqrstuvwxyz"
-					       "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-					       "0123456789._-") < n)
-		return 0;
-	memcpy(out, name, n);
-	out[n] = '\0';
-	return 1;
-}
 
 /*
- * Reads and checks planner/report.json: its schema, at most MAX_SWEEPS
- * sweeps each with "model" and "grid" (and "gpu", "name"), and a cheapest
- * plan with "model" (and "ctx"). Unknown keys and wrong types are errors.
+ * After a plan check that ran: the illustrations planner/report.json asks
+ * for (sweep-NAME.json, cheapest.json), written by `plan report`, a child
+ * like the checks. Without the file there is nothing to do; a bad file or
+ * a failed run makes the plan check an error.
  */
 /* Implements: FR-REPORT-001 */
-static int planner_report_load(cJSON **out)
+static int planner_illustrations(ctx *c, hw_report_check *k)
 {
-	static const char *const top[] = {"schema", "sweeps", "cheapest"};
-	static const char *const sweep_keys[] = {"model", "grid", "gpu",
-						 "name"};
-	static const char *const cheap_keys[] = {"model", "ctx"};
-	const cJSON *sweeps, *cheapest, *sw;
-	char names[MAX_SWEEPS][128], where[32];
-	const char *schema;
-	int err, i = 0;
-
-	if ((err = hw_json_load(out, PLANNER_REPORT, (size_t)1 << 20)))
-		return err;
-	schema = hw_json_str(*out, "schema");
-	sweeps = cJSON_GetObjectItemCaseSensitive(*out, "sweeps");
-	cheapest = cJSON_GetObjectItemCaseSensitive(*out, "cheapest");
-	if (!cJSON_IsObject(*out) || !schema ||
-	    strcmp(schema, PLANNER_REPORT_SCHEMA) != 0)
-		err = report_cfg_error("not a " PLANNER_REPORT_SCHEMA
-				       " document",
-				       NULL);
-	else
-		err = only_keys(*out, top, 3, "the document");
-	if (!err && sweeps &&
-	    (!cJSON_IsArray(sweeps) || cJSON_GetArraySize(sweeps) > MAX_SWEEPS))
-		err = report_cfg_error("\"sweeps\" must be a list of at most "
-				       "8 sweeps",
-				       NULL);
-	cJSON_ArrayForEach(sw, sweeps) {
-		if (err)
-			break;
-		snprintf(where, sizeof(where), "sweeps[%d]", i);
-		if (!cJSON_IsObject(sw) || !text_of(sw, "model") ||
-		    !text_of(sw, "grid") ||
-		    (cJSON_GetObjectItemCaseSensitive(sw, "gpu") &&
-		     !text_of(sw, "gpu")))
-			err = hw_error_set(HW_EINVAL, PLANNER_REPORT, 1, 0,
-					   "%s needs \"model\" and \"grid\" "
-					   "(and may have \"gpu\"), as strings",
-					   where);
-		if (!err)
-			err = only_keys(sw, sweep_keys, 4, where);
-		if (!err && !sweep_name(sw, names[i], sizeof(names[i])))
-			err = hw_error_set(HW_EINVAL, PLANNER_REPORT, 1, 0,
-					   "%s: its name must be letters, "
-					   "digits, '.', '_' or '-'",
-					   where);
-		for (int j = 0; !err && j < i; j++)
-			if (!strcmp(names[j], names[i]))
-				err = hw_error_set(HW_EINVAL, PLANNER_REPORT, 1,
-						   0,
-						   "%s: a second sweep named "
-						   "'%s' (give it a \"name\")",
-						   where, names[i]);
-		i++;
-	}
-	if (!err && cheapest &&
-	    (!cJSON_IsObject(cheapest) || !text_of(cheapest, "model") ||
-	     (cJSON_GetObjectItemCaseSensitive(cheapest, "ctx") &&
-	      !text_of(cheapest, "ctx"))))
-		err = hw_error_set(HW_EINVAL, PLANNER_REPORT, 1, 0,
-				   "\"cheapest\" needs \"model\" (and may "
-				   "have \"ctx\"), as strings");
-	if (!err && cheapest)
-		err = only_keys(cheapest, cheap_keys, 2, "cheapest");
-	if (err) {
-		cJSON_Delete(*out);
-		*out = NULL;
-	}
-	return err;
-}
-
-/* A plan check that went well but whose illustration did not: an error. */
-static void extra_failed(hw_report_check *k, const char *what,
-			 const hw_cmd_result *res)
-{
-	char line[256];
-
-	if (res->timed_out)
-		snprintf(line, sizeof(line), "timed out");
-	else if (res->signal)
-		snprintf(line, sizeof(line), "crashed (signal %d)",
-			 res->signal);
-	else
-		first_line(line, sizeof(line), &res->err);
-	snprintf(k->verdict, sizeof(k->verdict), "error");
-	snprintf(k->message, sizeof(k->message), "%s: %s: %s", PLANNER_REPORT,
-		 what, *line ? line : "no output");
-}
-
-/* Runs one illustration; its JSON (stdout) goes to doc. */
-static int run_extra(ctx *c, hw_report_check *k, argv_b *a, const char *what,
-		     const char *doc)
-{
+	hw_report_check x = {0};
 	hw_cmd_result res;
+	argv_b a = {0};
 	int err;
-
-	if (c->o->progress)
-		fprintf(stderr, "report: plan %s ...\n", what);
-	if ((err = run_self(c, a, &res)))
-		return err;
-	if (!res.timed_out && !res.signal &&
-	    (res.status == 0 || res.status == 1) && res.out.len)
-		err = hw_file_write_atomic(doc, res.out.data, res.out.len);
-	else if (strcmp(k->verdict, "error") != 0)
-		extra_failed(k, what, &res);
-	hw_cmd_result_free(&res);
-	return err;
-}
-
-/*
- * After the plan check: the sweeps (the site's context x batch heatmaps,
- * sweep-NAME.json) and the cheapest priced layout (cheapest.json) that
- * planner/report.json asks for. Without the file there is nothing to do;
- * a bad file or a failed run makes the plan check an error.
- */
-/* Implements: FR-REPORT-001 */
-static int planner_extras(ctx *c, hw_report_check *k)
-{
-	cJSON *cfg = NULL;
-	const cJSON *sw, *cheap;
-	int err = HW_OK;
 
 	if (!hw_path_exists(PLANNER_REPORT) || !strcmp(k->verdict, "not run"))
 		return HW_OK;
-	if (planner_report_load(&cfg)) {
+	arg(&a, "");
+	arg(&a, "-q");
+	arg(&a, "plan");
+	arg(&a, "report");
+	arg(&a, "-o");
+	arg(&a, c->checks);
+	progress(c, "plan report ...");
+	err = run_self(c, &a, &res);
+	argv_free(&a);
+	if (err)
+		return err;
+	/* its message names planner/report.json and the part that failed */
+	judge(&x, &res, PLANNER_REPORT,
+	      c->o->timeout_s > 0 ? c->o->timeout_s : DEFAULT_TIMEOUT);
+	if (strcmp(x.verdict, "pass") != 0) {
 		snprintf(k->verdict, sizeof(k->verdict), "error");
-		snprintf(k->message, sizeof(k->message), "%s",
-			 hw_error_last());
-		hw_error_clear();
-		return HW_OK;
+		snprintf(k->message, sizeof(k->message), "%s%.480s",
+			 res.timed_out || res.signal ? "plan report: " : "",
+			 *x.message ? x.message : "plan report failed");
 	}
-	cJSON_ArrayForEach(sw, cJSON_GetObjectItem(cfg, "sweeps")) {
-		argv_b a = {0};
-		char name[128], file[160];
-
-		if (err)
-			break;
-		sweep_name(sw, name, sizeof(name));
-		snprintf(file, sizeof(file), "sweep-%s.json", name);
-		arg(&a, "");
-		arg(&a, "plan");
-		arg(&a, "--model");
-		arg(&a, text_of(sw, "model"));
-		if (text_of(sw, "gpu")) {
-			arg(&a, "--gpu");
-			arg(&a, text_of(sw, "gpu"));
-		}
-		arg(&a, "--sweep");
-		arg(&a, text_of(sw, "grid"));
-		arg(&a, "--json");
-		err = run_extra(c, k, &a, file, arg_path(&a, c->checks, file));
-		argv_free(&a);
-	}
-	cheap = cJSON_GetObjectItem(cfg, "cheapest");
-	if (!err && cheap) {
-		argv_b a = {0};
-
-		arg(&a, "");
-		arg(&a, "plan");
-		arg(&a, "--model");
-		arg(&a, text_of(cheap, "model"));
-		if (text_of(cheap, "ctx")) {
-			arg(&a, "--ctx");
-			arg(&a, text_of(cheap, "ctx"));
-		}
-		arg(&a, "--cheapest");
-		arg(&a, "--json");
-		err = run_extra(c, k, &a, "cheapest",
-				arg_path(&a, c->checks, "cheapest.json"));
-		argv_free(&a);
-	}
-	cJSON_Delete(cfg);
-	return err;
+	hw_cmd_result_free(&res);
+	return HW_OK;
 }
 
 /* The SARIF logs for code scanning, from the same inputs (best effort). */
@@ -618,7 +410,7 @@ static int run_checks(ctx *c)
 			arg_output(&a, "json", doc);
 		err = run_check(c, k, &a, doc, from_stdout);
 		if (!err && !strcmp(name, "plan"))
-			err = planner_extras(c, k);
+			err = planner_illustrations(c, k);
 		argv_free(&a);
 		c->r->nchecks = i + 1;
 	}

@@ -1,4 +1,5 @@
-# tests/cli/test_plan.sh — `hwledger plan` and `hwledger plan check`.
+# tests/cli/test_plan.sh — `hwledger plan`, `hwledger plan check` and
+# `hwledger plan report`.
 
 M=$ROOT/planner/models
 
@@ -54,6 +55,49 @@ test_plan_sweep_gives_the_grid() {
          and .per_gpu_bytes[6][7] > .per_gpu_bytes[0][0]' <<<"$OUT" >/dev/null
   run plan --model "$M/mistral-7b-v0.1.json" --sweep 'ctx=9..3'
   expect_rc 2
+}
+
+# Verifies: FR-REPORT-001
+test_plan_report_writes_the_illustrations_planner_report_json_names() {
+  local day
+  mkdir -p repo/planner && cd repo
+  cp -r "$ROOT/planner/models" planner/
+  printf '%s\n' '{"schema": "hwledger.planner-report/1",
+    "sweeps": [{"model": "planner/models/mistral-7b-v0.1.json", "gpu": "L4", "grid": "ctx=1k..8k batch=1..4"},
+               {"model": "planner/models/llama-3.1-8b.json", "name": "eight", "grid": "ctx=1k..2k batch=1..2"}],
+    "cheapest": {"model": "planner/models/llama-3.1-70b.json", "ctx": "8k"}}' > planner/report.json
+  run "$HW" plan report -o out
+  expect_rc 0
+  expect_out "plan report: 3 illustrations of planner/report.json in out"
+  # the bytes the plan commands print, one file each
+  "$HW" plan --model planner/models/mistral-7b-v0.1.json --gpu L4 --sweep 'ctx=1k..8k batch=1..4' \
+    --json > want
+  cmp want out/sweep-mistral-7b-v0.1.json
+  "$HW" plan --model planner/models/llama-3.1-8b.json --sweep 'ctx=1k..2k batch=1..2' --json > want
+  cmp want out/sweep-eight.json
+  day=$(jq -r .inputs.today out/cheapest.json)
+  "$HW" plan --model planner/models/llama-3.1-70b.json --ctx 8k --cheapest --today "$day" --json > want
+  cmp want out/cheapest.json
+  # the whole file is checked before anything is written
+  printf '%s\n' '{"schema": "hwledger.planner-report/1", "sweeps": [{"model": "planner/models/llama-3.1-8b.json", "grid": "ctx=1k..2k batch=1..2"}], "cheapest": {"model": "x.json", "colour": "red"}}' \
+    > planner/report.json
+  run "$HW" plan report -o fresh
+  expect_rc 2
+  expect_err 'hwledger: planner/report.json:1: cheapest: unknown key "colour"'
+  [ ! -e fresh ] || { echo "something was written"; return 1; }
+  # a part that fails names the file and the part
+  printf '%s\n' '{"schema": "hwledger.planner-report/1", "sweeps": [{"model": "planner/models/llama-3.1-8b.json", "gpu": "No Such GPU", "grid": "ctx=1k..2k batch=1..2"}]}' \
+    > planner/report.json
+  run "$HW" plan report -o out
+  expect_rc 2
+  expect_err "hwledger: planner/report.json: sweep-llama-3.1-8b.json: "
+  rm planner/report.json
+  run "$HW" plan report
+  expect_rc 2
+  expect_err "planner/report.json"
+  run "$HW" plan report --bogus
+  expect_rc 2
+  expect_err "plan report: unknown argument '--bogus'"
 }
 
 # Verifies: FR-PLAN-006
