@@ -158,10 +158,13 @@ $(BUILD)/compile_commands.json: $(LIB_SRCS) $(CLI_SRCS) Makefile | deps
 	@mv $@.tmp $@
 
 # `make test` runs the suite on the release build, again with coverage, and
-# then traces and gates this repository on the release run's results (the
-# browser tests' site.tap joins them in $(BUILD)/test-results, the folder a
-# plain `hwledger gate` reads) and the coverage run's lcov (DOGFOOD=0 skips
-# it; the asan and coverage variants do)
+# then dogfoods this repository (DOGFOOD=0 skips it; the asan and coverage
+# variants do): SAST gated on the baseline (ci/sast.sh), the site from an
+# unsigned `hwledger report` that imports that analysis, its browser tests
+# (ci/site.sh), then trace and gate on the release run's results with the
+# browser tests' site.tap among them ($(BUILD)/test-results, the folder a
+# plain `hwledger gate` reads) and the coverage run's lcov (ci/gate.sh), and
+# the site rendered again from the same evidence folder so it counts them
 DOGFOOD ?= 1
 
 test check: deps all $(UNIT_BINS) $(FAKES)
@@ -170,7 +173,8 @@ ifeq ($(DOGFOOD),1)
 	@$(MAKE) --no-print-directory coverage
 	@echo "== hwledger sast (four analyzers, gated on traceability/sast-baseline.json)"
 	@ci/sast.sh $(BUILD)
-	@ci/site.sh $(BUILD) $(BUILD)/test-results build/coverage.info
+	@ci/site.sh $(BUILD) $(BUILD)/test-results build/coverage.info \
+	  --unsigned --sast-reports $(BUILD)/sast/run
 	@ci/gate.sh $(BUILD) $(BUILD)/test-results build/coverage.info
 	@$(BUILD)/hwledger site --checks $(BUILD)/checks -o $(BUILD)/site
 endif

@@ -41,6 +41,12 @@ static void print_summary(const hw_report *r, const char *checks,
 	hw_error_clear();
 	cJSON_Delete(trace);
 	free(tp);
+	if (!*r->key_name) {
+		printf("report: not signed (--unsigned): nothing recorded; "
+		       "site in %s\n",
+		       out);
+		return;
+	}
 	printf("report: %zu events signed by %s (%s)%s%s\n", r->nchecks,
 	       r->key_name,
 	       r->key_trusted ? "trusted key" : "an untrusted local key",
@@ -63,8 +69,8 @@ int hw_cmd_report(hw_cli *cli, int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
-		if (!strcmp(a, "--force")) {
-			o.force = 1;
+		if (!strcmp(a, "--force") || !strcmp(a, "--unsigned")) {
+			*(a[2] == 'f' ? &o.force : &o.unsigned_report) = 1;
 			continue;
 		}
 		if (i + 1 >= argc || !*argv[i + 1])
@@ -76,6 +82,8 @@ int hw_cmd_report(hw_cli *cli, int argc, char **argv)
 			o.out_dir = argv[++i];
 		} else if (!strcmp(a, "--checks")) {
 			o.checks_dir = argv[++i];
+		} else if (!strcmp(a, "--sast-reports")) {
+			o.sast_reports = argv[++i];
 		} else if (!strcmp(a, "--results")) {
 			/* as for trace: every path up to the next option, so
 			 * that a shell glob after it works */

@@ -68,7 +68,8 @@ static const hw_command commands[] = {
 	 "[--force]", HW_CMD_BIG_HEAP},
 	{"report", hw_cmd_report, "run every check, sign it, render the site",
 	 "hwledger report [-o DIR] [--force] [--checks DIR] [--results "
-	 "PATH...] [--lcov FILE]... [--timeout SECONDS]", HW_CMD_BIG_HEAP},
+	 "PATH...] [--lcov FILE]... [--timeout SECONDS] [--sast-reports DIR] "
+	 "[--unsigned]", HW_CMD_BIG_HEAP},
 	{"verify-report", hw_cmd_verify_report,
 	 "verify a published report folder",
 	 "hwledger verify-report DIR [--key FILE] [--allow-untrusted]", 0},

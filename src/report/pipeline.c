@@ -302,14 +302,54 @@ static int planner_illustrations(ctx *c, hw_report_check *k)
 	return HW_OK;
 }
 
+/* The directory the analyzers keep their reports in. */
+static const char *sast_reports(const ctx *c)
+{
+	return c->o->sast_reports ? c->o->sast_reports : "build/sast/run";
+}
+
+/* "--import FILE" for each analyzer report kept in dir (specs/sast.md):
+ * cppcheck.xml, flawfinder.sarif, clang-tidy-*.txt, gcc-*.json and each
+ * tool's run-TOOL.json. */
+static void arg_imports(argv_b *a, const char *dir)
+{
+	static const char *const tools[] = {"cppcheck.xml", "flawfinder.sarif"};
+	char **more = NULL;
+	size_t n = 0;
+
+	for (size_t i = 0; i < 2; i++) {
+		const char *p = arg_path(a, dir, tools[i]);
+
+		if (hw_path_exists(p)) {
+			arg(a, "--import");
+			arg(a, p);
+		}
+	}
+	if (hw_dir_list(&more, &n, dir, "")) {
+		hw_error_clear();
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *base = strrchr(more[i], '/');
+
+		base = base ? base + 1 : more[i];
+		if ((hw_str_startswith(base, "clang-tidy-") &&
+		     hw_str_endswith(base, ".txt")) ||
+		    ((hw_str_startswith(base, "gcc-") ||
+		      hw_str_startswith(base, "run-")) &&
+		     hw_str_endswith(base, ".json"))) {
+			arg(a, "--import");
+			arg(a, arg_path(a, dir, base));
+		}
+	}
+	hw_strv_free(more);
+}
+
 /* The SARIF logs for code scanning, from the same inputs (best effort). */
 static void sarif_logs(ctx *c)
 {
-	static const char *const tools[] = {"cppcheck.xml", "flawfinder.sarif"};
 	argv_b a = {0};
 	hw_cmd_result res;
-	char **more = NULL;
-	size_t n = 0;
 
 	arg(&a, "");
 	arg(&a, "-q");
@@ -322,32 +362,13 @@ static void sarif_logs(ctx *c)
 	arg(&a, "");
 	arg(&a, "-q");
 	arg(&a, "sast");
-	for (size_t i = 0; i < 2; i++) {
-		const char *p = arg_path(&a, "build/sast/run", tools[i]);
-
-		if (hw_path_exists(p)) {
-			arg(&a, "--import");
-			arg(&a, p);
-		}
-	}
-	if (!hw_dir_list(&more, &n, "build/sast/run", "")) {
-		for (size_t i = 0; i < n; i++)
-			if ((strstr(more[i], "/clang-tidy-") &&
-			     hw_str_endswith(more[i], ".txt")) ||
-			    ((strstr(more[i], "/gcc-") ||
-			      strstr(more[i], "/run-")) &&
-			     hw_str_endswith(more[i], ".json"))) {
-				arg(&a, "--import");
-				arg(&a, more[i]);
-			}
-	}
+	arg_imports(&a, sast_reports(c));
 	if (a.n > 3) {
 		arg_baseline(&a);
 		arg_output(&a, "sarif", arg_path(&a, c->checks, "sast.sarif"));
 		if (!run_self(c, &a, &res))
 			hw_cmd_result_free(&res);
 	}
-	hw_strv_free(more);
 	argv_free(&a);
 }
 
@@ -370,9 +391,13 @@ static int run_checks(ctx *c)
 		if (!strcmp(name, "sast")) {
 			arg(&a, "-q");
 			arg(&a, "sast");
+			/* --sast-reports: the reports of an analysis already
+			 * run (none: sast's usage error, an error verdict) */
+			if (c->o->sast_reports)
+				arg_imports(&a, c->o->sast_reports);
 			/* by name: a missing analyzer is then exit 3, and
 			 * the check is recorded as not run */
-			for (size_t t = 0; t < 4; t++) {
+			for (size_t t = 0; t < 4 && !c->o->sast_reports; t++) {
 				static const char *const tools[] = {
 					"cppcheck", "clang-tidy", "flawfinder",
 					"gcc"};
@@ -471,7 +496,9 @@ static int evidence_of(const ctx *c, const char *check, cJSON *list)
 
 	if (!strcmp(check, "sast"))
 		return add_file_hash(list, SAST_BASELINE) ||
-		       add_file_hash(list, "build/compile_commands.json");
+		       add_file_hash(list, "build/compile_commands.json") ||
+		       (c->o->sast_reports &&
+			add_dir_hashes(list, c->o->sast_reports, ""));
 	if (!strcmp(check, "plan")) {
 		char **extras = NULL;
 		size_t n = 0;
@@ -711,7 +738,6 @@ static int checkpoint_anchor_export(ctx *c, hw_ledger *l, const hw_seckey *k)
 {
 	char *bundle = hw_path_join(c->checks, "bundle");
 	char *vdoc = hw_path_join(c->checks, "ledger-verify.json");
-	static const char *const old[] = {"events.jsonl", "checkpoint", "keys"};
 	hw_checkpoint cp;
 	hw_keyring ring = {0};
 	hw_verify_report v;
@@ -732,14 +758,6 @@ static int checkpoint_anchor_export(ctx *c, hw_ledger *l, const hw_seckey *k)
 		hw_error_clear();
 		hw_diags_add(c->d, HW_DIAG_WARNING, NULL, 0, 0, "%s",
 			     c->r->anchor_note);
-	}
-	/* a fresh bundle: nothing of an older one may linger */
-	for (size_t i = 0; !err && i < 3; i++) {
-		char *p = hw_path_join(bundle, old[i]);
-
-		if (p)
-			unlink(p);
-		free(p);
 	}
 	if (!err && (err = hw_ledger_export_bundle(l, bundle, &k->pub)))
 		err = step_failed("bundle exported", NULL);
@@ -777,10 +795,12 @@ static int checkpoint_anchor_export(ctx *c, hw_ledger *l, const hw_seckey *k)
 	return err;
 }
 
-/* The signed site, rendered into a fresh folder and swapped in. */
+/* The site, rendered into a fresh folder, signed with k (unless NULL),
+ * and swapped in. */
 /* Implements: FR-REPORT-001 */
 static int render_site(ctx *c, const hw_seckey *k)
 {
+	const char *what = k ? "site rendered and signed" : "site rendered";
 	hw_site_opts so = {0};
 	hw_site_stats st;
 	hw_diags d;
@@ -793,9 +813,9 @@ static int render_site(ctx *c, const hw_seckey *k)
 	so.force = c->o->force;
 	hw_diags_init(&d);
 	if ((err = hw_site_render(&so, &d, &st)))
-		err = step_failed("site rendered and signed", &d);
+		err = step_failed(what, &d);
 	else
-		progress(c, "site rendered and signed");
+		progress(c, what);
 	hw_diags_free(&d);
 	return err;
 }
@@ -987,8 +1007,10 @@ static void clear_stale(const ctx *c)
 		"sast.json",  "trace.json",  "gate.json",
 		"plan.json",  "probe.json",  "trace.sarif",
 		"sast.sarif", "report.json", "ledger-verify.json",
-		"coverage.info"};
+		"coverage.info", "signing-key.pub", "bundle/events.jsonl",
+		"bundle/checkpoint", "bundle/keys"};
 	char **extras = NULL;
+	char *bundle = hw_path_join(c->checks, "bundle");
 	size_t n = 0;
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++) {
@@ -998,6 +1020,19 @@ static void clear_stale(const ctx *c)
 			unlink(p);
 		free(p);
 	}
+	for (size_t i = 0; i < HW_REPORT_NCHECKS; i++) {
+		char name[64], *p;
+
+		snprintf(name, sizeof(name), "events/%s.json", check_names[i]);
+		if ((p = hw_path_join(c->checks, name)))
+			unlink(p);
+		free(p);
+	}
+	/* the site shows a bundle folder it finds: none unless this run
+	 * exports one (only when it is empty: nothing else goes) */
+	if (bundle)
+		rmdir(bundle);
+	free(bundle);
 	if (planner_outputs(c, &extras, &n) == HW_OK)
 		for (size_t i = 0; i < n; i++)
 			unlink(extras[i]);
@@ -1025,11 +1060,12 @@ int hw_report_run(const hw_report_opts *o, hw_report *r, hw_diags *d)
 	    (err = hw_mkdir_p(c.checks)))
 		return err;
 	clear_stale(&c);
-	repo_state(&c);
+	if (!o->unsigned_report) /* what the events will record */
+		repo_state(&c);
 	if ((err = hw_ledger_refuse_tracked_keys()))
 		return err;
 	optional_checks(&c);
-	if ((err = signing_key(&c, &k)) ||
+	if ((!o->unsigned_report && (err = signing_key(&c, &k))) ||
 	    (err = run_checks(&c)))
 		return err;
 	r->ok = 1;
@@ -1040,6 +1076,10 @@ int hw_report_run(const hw_report_opts *o, hw_report *r, hw_diags *d)
 		    !(x->optional && !strcmp(x->verdict, "not run")))
 			r->ok = 0;
 	}
+	/* --unsigned: the evidence and the site only; the ledger, the git
+	 * ref and the key are left as they are */
+	if (o->unsigned_report)
+		return (err = copy_coverage(&c)) ? err : render_site(&c, NULL);
 	if ((err = hw_ledger_open(&l, HW_LEDGER_DB, 1)))
 		return err;
 	if (!(err = append_events(&c, &l, &k)) && !(err = copy_coverage(&c)))

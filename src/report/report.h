@@ -30,6 +30,12 @@ typedef struct hw_report_opts {
 	double timeout_s; /* per check; 0: 1800 */
 	int progress;	  /* one line per step on stderr */
 	int force;	  /* the site may replace a folder that is not one */
+	/* the sast check imports the analyzers' reports kept in this folder
+	 * by an analysis already run instead of running them again */
+	const char *sast_reports;
+	/* the checks and an unsigned site only: no key, no events, no
+	 * checkpoint, anchor, bundle or report.json */
+	int unsigned_report;
 } hw_report_opts;
 
 typedef struct hw_report_check {

@@ -56,6 +56,61 @@ test_report_runs_every_check_signs_and_renders_the_site() {
   expect_out "signed by local (a trusted key)"
 }
 
+# Verifies: FR-REPORT-001
+test_report_unsigned_runs_the_checks_and_records_nothing() {
+  report_repo
+  # nothing yet: no key is generated, no ledger or ref is made
+  run "$HW" report "${REPORT_INPUTS[@]}" --unsigned
+  expect_rc 0
+  expect_out "report: pass — sast pass, trace pass, gate pass, plan pass, probe pass"
+  expect_out "report: not signed (--unsigned): nothing recorded; site in build/site"
+  for f in .hwledger/ledger.db .hwledger/keys; do
+    [ ! -e "$f" ] || { echo "$f was made"; return 1; }
+  done
+  [ -z "$(git for-each-ref refs/hwledger)" ] || { echo "a ref was written"; return 1; }
+  jq -e '.pass == true' build/checks/gate.json >/dev/null
+  grep -q 'no signed report' build/site/index.html
+  [ ! -e build/site/manifest.sig ] || { echo "the site was signed"; return 1; }
+  # after a signed report, an unsigned one leaves the ledger and the ref
+  # as they are, and shows nothing of the signed run as its own
+  "$HW" -q report "${REPORT_INPUTS[@]}" >/dev/null 2>&1
+  run "$HW" report "${REPORT_INPUTS[@]}" --unsigned
+  expect_rc 0
+  run "$HW" ledger log --json
+  jq -e '.events | length == 5' <<<"$OUT" >/dev/null
+  [ "$(git rev-list --count refs/hwledger/checkpoints)" = 1 ]
+  for f in report.json ledger-verify.json signing-key.pub bundle events/gate.json; do
+    [ ! -e "build/checks/$f" ] || { echo "build/checks/$f of the signed run is left"; return 1; }
+  done
+  grep -q 'no signed report' build/site/index.html
+  run "$HW" verify-report --allow-untrusted build/site
+  expect_rc 1
+  expect_err "no signed manifest"
+}
+
+# Verifies: FR-REPORT-001
+test_report_sast_reports_imports_an_analysis_already_run() {
+  report_repo
+  # report_repo's `sast --tool all` kept the analyzers' reports
+  cp -r build/sast/run kept
+  # no analyzer on PATH: the check imports, it does not run them
+  mkdir bin
+  for t in git cc sh env; do ln -s "$(command -v "$t")" "bin/$t"; done
+  run env PATH="$PWD/bin" "$HW" report "${REPORT_INPUTS[@]}" --sast-reports kept
+  expect_rc 0
+  expect_out "sast pass"
+  jq -e '.schema == "hwledger.sast/1" and .new == 0' build/checks/sast.json >/dev/null
+  # the imported reports are the sast event's evidence, by their hashes
+  want=$(sha256sum kept/cppcheck.xml | cut -d' ' -f1)
+  got=$(jq -r '.evidence[] | select(.path == "kept/cppcheck.xml") | .sha256' build/checks/events/sast.json)
+  [ "$want" = "$got" ] || { echo "kept/cppcheck.xml: event says '$got', file is $want"; return 1; }
+  # a folder with no report: nothing to import is an error, not a pass
+  mkdir empty
+  run "$HW" report "${REPORT_INPUTS[@]}" --sast-reports empty
+  expect_rc 1
+  expect_out "sast error"
+}
+
 # Verifies: FR-REPORT-002
 test_verify_report_fails_unless_the_signer_is_trusted() {
   report_repo
