@@ -727,11 +727,46 @@ static int append_events(ctx *c, hw_ledger *l, const hw_seckey *k)
 }
 
 /*
+ * ledger-verify.json: the whole ledger as a plain `ledger verify --json`
+ * sees it (its checkpoints and anchors, not only the bundle's last
+ * checkpoint), trusting the signing key as well when it is an untrusted
+ * local one. A ledger that does not verify, or a trusted list that cannot
+ * be read, is a warning the site shows, not a failed report.
+ */
+/* Implements: FR-REPORT-001 */
+static int verify_ledger(ctx *c, const hw_seckey *k, const char *vdoc)
+{
+	hw_keyring ring = {0};
+	hw_verify_report v;
+	hw_buf b;
+	int err = hw_ledger_trusted(&ring, NULL, 0, 0);
+
+	if (!err && !c->r->key_trusted)
+		err = hw_keyring_add(&ring, &k->pub);
+	if (!err)
+		err = hw_ledger_verify_repo(&v, &ring);
+	hw_keyring_free(&ring);
+	if (err == HW_ENOMEM)
+		return err;
+	if (err) {
+		hw_diags_add(c->d, HW_DIAG_WARNING, vdoc, 0, 0,
+			     "the ledger does not verify (exit %d): %s",
+			     hw_exit_code(err),
+			     err == HW_EFAIL ? v.message : hw_error_last());
+		hw_error_clear();
+		if (err != HW_EFAIL)
+			return HW_OK; /* no verdict to write */
+	}
+	hw_buf_init(&b, 0);
+	err = hw_verify_report_json(&b, &v);
+	err = err ? err : hw_file_write_atomic(vdoc, b.data, b.len);
+	hw_buf_free(&b);
+	return err;
+}
+
+/*
  * The checkpoint over every event, its anchor on the git ref (a failure is
- * a warning: no repository), a fresh bundle, and the verification of the
- * whole ledger as a plain `ledger verify` sees it (its checkpoints and
- * anchors, not only the bundle's last checkpoint), trusting the signing key
- * as well when it is an untrusted local one.
+ * a warning: no repository), the bundle, and the ledger's verification.
  */
 /* Implements: FR-REPORT-001 */
 static int checkpoint_anchor_export(ctx *c, hw_ledger *l, const hw_seckey *k)
@@ -739,9 +774,6 @@ static int checkpoint_anchor_export(ctx *c, hw_ledger *l, const hw_seckey *k)
 	char *bundle = hw_path_join(c->checks, "bundle");
 	char *vdoc = hw_path_join(c->checks, "ledger-verify.json");
 	hw_checkpoint cp;
-	hw_keyring ring = {0};
-	hw_verify_report v;
-	hw_buf b;
 	uint64_t size;
 	char commit[41];
 	int err = bundle && vdoc ? HW_OK : HW_ENOMEM, fresh;
@@ -763,33 +795,8 @@ static int checkpoint_anchor_export(ctx *c, hw_ledger *l, const hw_seckey *k)
 		err = step_failed("bundle exported", NULL);
 	else if (!err)
 		progress(c, "bundle exported");
-	hw_buf_init(&b, 0);
-	if (!err) {
-		/* a ledger that does not verify, or a trusted list that cannot
-		 * be read, is shown on the site, not a failed report */
-		int verr = hw_ledger_trusted(&ring, NULL, 0, 0);
-
-		if (!verr && !c->r->key_trusted)
-			verr = hw_keyring_add(&ring, &k->pub);
-		if (!verr)
-			verr = hw_ledger_verify_repo(&v, &ring);
-		if (verr == HW_OK || verr == HW_EFAIL)
-			err = hw_verify_report_json(&b, &v);
-		if (!err && b.len)
-			err = hw_file_write_atomic(vdoc, b.data, b.len);
-		if (verr == HW_ENOMEM)
-			err = verr;
-		else if (verr)
-			hw_diags_add(c->d, HW_DIAG_WARNING, vdoc, 0, 0,
-				     "the ledger does not verify (exit %d): %s",
-				     hw_exit_code(verr),
-				     verr == HW_EFAIL ? v.message
-						      : hw_error_last());
-		if (!err)
-			hw_error_clear();
-	}
-	hw_buf_free(&b);
-	hw_keyring_free(&ring);
+	if (!err)
+		err = verify_ledger(c, k, vdoc);
 	free(bundle);
 	free(vdoc);
 	return err;

@@ -217,6 +217,20 @@ test_report_bad_planner_report_makes_the_plan_check_an_error() {
 }
 
 # Verifies: FR-REPORT-001
+test_report_shows_a_ledger_that_does_not_verify() {
+  report_repo
+  "$HW" -q report "${REPORT_INPUTS[@]}" >/dev/null 2>&1 || true
+  # event 2 carries event 0's signature (the triggers dropped by hand)
+  sqlite3 .hwledger/ledger.db "DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete;
+    DROP TRIGGER events_no_replace; UPDATE events SET sig=(SELECT sig FROM events WHERE seq=0) WHERE seq=2"
+  run "$HW" report "${REPORT_INPUTS[@]}"
+  expect_rc 0
+  expect_err "build/checks/ledger-verify.json: warning: the ledger does not verify (exit 1): event 2: the signature does not verify"
+  jq -e '.ok == false and .first_bad == 2 and .events == 10' build/checks/ledger-verify.json >/dev/null
+  grep -q 'event 2: the signature does not verify' build/site/ledger.html
+}
+
+# Verifies: FR-REPORT-001
 test_report_twice_grows_the_ledger_by_exactly_the_new_events() {
   report_repo
   "$HW" -q report "${REPORT_INPUTS[@]}" >/dev/null 2>&1 || true
