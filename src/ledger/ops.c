@@ -12,17 +12,20 @@
 int hw_ledger_leaves(uint8_t (**leaves)[32], const hw_event_list *list)
 {
 	hw_buf enc;
+	int err;
 
 	*leaves = malloc((list->n ? list->n : 1) * 32);
-	if (!*leaves)
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	if (!*leaves) {
+		hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+		return HW_ENOMEM; /* never 0 with no leaves */
+	}
 	hw_buf_init(&enc, 0);
 	for (size_t i = 0; i < list->n; i++) {
-		if (hw_event_encode(&enc, &list->items[i])) {
+		if ((err = hw_event_encode(&enc, &list->items[i]))) {
 			hw_buf_free(&enc);
 			free(*leaves);
 			*leaves = NULL;
-			return hw_error_code();
+			return err;
 		}
 		hw_leaf_hash((*leaves)[i], enc.data, enc.len);
 	}
@@ -43,7 +46,10 @@ int hw_ledger_checkpoint(hw_ledger *l, const hw_seckey *keys, size_t nkeys,
 	if ((err = hw_ledger_load(l, &list)))
 		return err;
 	/* sign only what the stored bytes say: recompute, compare */
-	err = hw_ledger_leaves(&leaves, &list);
+	if ((err = hw_ledger_leaves(&leaves, &list))) {
+		hw_event_list_free(&list);
+		return err;
+	}
 	for (size_t i = 0; !err && i < list.n; i++)
 		if (memcmp(leaves[i], list.items[i].hash, 32) != 0)
 			err = hw_error_set(HW_EFAIL, HW_LEDGER_DB, 0, 0,
