@@ -611,8 +611,7 @@ static int write_illustration(const char *dir, const char *file,
 	hw_buf o;
 	int err;
 
-	if (!path)
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	HW_CHECK_ALLOC(path);
 	hw_buf_init(&o, 0);
 	if (!(err = illustration(&o, model, gpu, ctx, grid)))
 		err = hw_file_write_atomic(path, o.data, o.len);

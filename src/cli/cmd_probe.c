@@ -87,7 +87,7 @@ static int gather(probe_opts *o, hw_probe **out, size_t *n)
 	*n = o->n ? o->n : 1;
 	*out = calloc(*n, sizeof(**out));
 	if (!*out)
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+		return hw_error_oom();
 	if (!o->n)
 		return hw_probe_local(*out);
 	return hw_probe_remote(*out, o->hosts, o->n, o->pool, o->timeout);

@@ -112,7 +112,7 @@ int hw_plan_cheapest(hw_choice **out, size_t *n, const hw_model *m,
 	if (!noffers)
 		return HW_OK;
 	if (!(all = calloc(noffers, sizeof(*all))))
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+		return hw_error_oom();
 	for (size_t i = 0; i < noffers; i++)
 		k += cheapest_layout(&all[k], m, in, &offers[i], max_util);
 	if (!k) {

@@ -35,8 +35,7 @@ static int from_gguf(hw_model *m, const char *path)
 	if ((err = hw_gguf_read(&g, path)))
 		return err;
 	c = cJSON_CreateObject();
-	if (!c)
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	HW_CHECK_ALLOC(c);
 	hw_json_add_str(c, "model_type", g.family);
 	hw_json_add_num(c, "num_hidden_layers", (double)g.layers);
 	hw_json_add_num(c, "hidden_size", (double)g.hidden);
@@ -123,8 +122,7 @@ static int safetensors_sizes(hw_model *m, const char *dir)
 	cJSON *root = NULL;
 	int err = HW_OK;
 
-	if (!index)
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	HW_CHECK_ALLOC(index);
 	if (hw_path_exists(index)) {
 		const cJSON *map, *f;
 
@@ -139,7 +137,7 @@ static int safetensors_sizes(hw_model *m, const char *dir)
 		/* each shard once */
 		files = calloc((size_t)cJSON_GetArraySize(map) + 1, sizeof(char *));
 		if (!files) {
-			err = hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+			err = hw_error_oom();
 			goto cleanup;
 		}
 		cJSON_ArrayForEach(f, map) {
@@ -155,8 +153,7 @@ static int safetensors_sizes(hw_model *m, const char *dir)
 				seen = !strcmp(files[k] + strlen(dir) + 1,
 					       f->valuestring);
 			if (!seen && !(files[n++] = hw_path_join(dir, f->valuestring))) {
-				err = hw_error_set(HW_ENOMEM, NULL, 0, 0,
-						   "out of memory");
+				err = hw_error_oom();
 				goto cleanup;
 			}
 		}
@@ -209,8 +206,7 @@ int hw_model_load(hw_model *m, const char *path)
 		char **revs = NULL;
 		size_t nrevs = 0;
 
-		if (!snap)
-			return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+		HW_CHECK_ALLOC(snap);
 		if (!strncmp(name, "models--", 8) && hw_path_is_dir(snap)) {
 			/* models--ORG--NAME: the first snapshot */
 			char *dash = strstr(name + 8, "--");
@@ -235,7 +231,7 @@ int hw_model_load(hw_model *m, const char *path)
 		}
 		cfg = hw_path_join(dir, "config.json");
 		if (!cfg)
-			err = hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+			err = hw_error_oom();
 		else if (!hw_path_exists(cfg))
 			err = hw_error_set(HW_ENOTFOUND, dir, 0, 0,
 					   "no config.json here");
