@@ -15,10 +15,7 @@ int hw_ledger_leaves(uint8_t (**leaves)[32], const hw_event_list *list)
 	int err;
 
 	*leaves = malloc((list->n ? list->n : 1) * 32);
-	if (!*leaves) {
-		hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
-		return HW_ENOMEM; /* never 0 with no leaves */
-	}
+	HW_CHECK_ALLOC(*leaves); /* never 0 with no leaves */
 	hw_buf_init(&enc, 0);
 	for (size_t i = 0; i < list->n; i++) {
 		if ((err = hw_event_encode(&enc, &list->items[i]))) {
