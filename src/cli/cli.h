@@ -15,7 +15,6 @@ typedef struct hw_cli {
 	int verbose;      /* -v: extra progress and counts on stderr */
 	int color;        /* colour on stdout */
 	int color_err;    /* colour on stderr */
-	char **argv;      /* the command line less -C: valid in the cwd */
 } hw_cli;
 
 typedef int (*hw_cmd_fn)(hw_cli *cli, int argc, char **argv);
@@ -28,17 +27,12 @@ typedef struct hw_command {
 	unsigned flags;    /* HW_CMD_* */
 } hw_command;
 
-/* holds tens of MB: start with 2 MiB pages */
-#define HW_CMD_BIG_HEAP 1u
 /* hashes with SHA-256 at most, and signs nothing: libsodium's SHA-256 has
  * one implementation and needs no sodium_init, which costs a warm trace
  * ~70 us of its ~7 ms (CPU feature probes) */
 #define HW_CMD_NO_SODIUM_INIT 2u
 
 const hw_command *hw_cli_find(const char *name);
-/* A command with a large working set calls this before its work (see
- * hw_heap_tune): the process may start again in the current folder. */
-void hw_cli_tune_heap(const hw_cli *cli);
 void hw_cli_print_usage(FILE *out);
 void hw_cli_print_command_usage(FILE *out, const hw_command *cmd);
 

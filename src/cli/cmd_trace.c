@@ -470,18 +470,10 @@ static int trace_memo(hw_cli *cli, trace_opts *o, hw_buf *out, int *written)
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f;
-	int fd, code = -1;
+	int code = -1;
 
 	hw_buf_init(&diag, 0);
-	/* a run that started again after a miss has its key handed over */
 	hw_memo_init(&m, NULL);
-	if (hw_memo_take_over(&m)) {
-		if (cli->verbose)
-			fprintf(stderr, "hwledger: this run's key was taken "
-					"over from before the restart\n");
-		hw_cli_tune_heap(cli); /* the restarted side's clean-up */
-		goto miss;
-	}
 	if (memo_key(&m, HW_MEMO_PATH, cli, o) != HW_OK) {
 		hw_error_clear();
 		goto done;
@@ -500,14 +492,6 @@ static int trace_memo(hw_cli *cli, trace_opts *o, hw_buf *out, int *written)
 			hw_error_clear(); /* a cache: the next run walks */
 		goto done;
 	}
-	/* a whole run: it may start again, and then takes the key */
-	fd = hw_memo_hand_over(&m);
-	hw_cli_tune_heap(cli);
-	if (fd >= 0) { /* it did not start again */
-		close(fd);
-		unsetenv(HW_MEMO_FD_ENV);
-	}
-miss:
 	if (!(f = open_memstream(&text, &len)))
 		goto done;
 	code = render_trace(cli, o, out, f);
@@ -545,7 +529,6 @@ int hw_cmd_trace(hw_cli *cli, int argc, char **argv)
 	if (!o.no_index && hw_path_exists(HW_INDEX_PATH))
 		code = trace_memo(cli, &o, &out, &written);
 	if (code < 0) {
-		hw_cli_tune_heap(cli);
 		hw_buf_clear(&out);
 		code = render_trace(cli, &o, &out, NULL);
 	}

@@ -17,7 +17,7 @@ static const hw_command commands[] = {
 	{"init", hw_cmd_init, "set up frs/ and traceability/ in a repository",
 	 "hwledger init", 0},
 	{"frs", hw_cmd_frs, "list and lint the functional requirements",
-	 "hwledger frs list [--json]\nhwledger frs lint", HW_CMD_BIG_HEAP},
+	 "hwledger frs list [--json]\nhwledger frs lint", 0},
 	{"trace", hw_cmd_trace, "link FRs to code, tests, results and coverage",
 	 "hwledger trace [--results PATH...] [--lcov FILE]... "
 	 "[--sast FILE] [--format text|json|md|sarif] [-o FILE] "
@@ -26,7 +26,7 @@ static const hw_command commands[] = {
 	{"gate", hw_cmd_gate, "apply the traceability policy (CI gate)",
 	 "hwledger gate [--results PATH...] [--lcov FILE]... [--sast FILE] "
 	 "[--format text|json] [-o FILE] [--policy FILE] [--baseline FILE] "
-	 "[--update-baseline] [--no-index] [--today YYYY-MM-DD]", HW_CMD_BIG_HEAP},
+	 "[--update-baseline] [--no-index] [--today YYYY-MM-DD]", 0},
 	{"plan", hw_cmd_plan, "plan LLM memory on GPUs, run plan checks",
 	 "hwledger plan --model PATH [--ctx N] [--batch N] [--quant Q] "
 	 "[--kv-dtype D] [--tp N] [--pp N] [--engine vllm|llama.cpp|mlx] "
@@ -58,18 +58,18 @@ static const hw_command commands[] = {
 	{"sast", hw_cmd_sast, "run or import static analyzers, gate, SARIF",
 	 "hwledger sast [--tool NAME|all]... [--import FILE]... "
 	 "[--format text|json|sarif] [-o FILE] [--baseline FILE] "
-	 "[--update-baseline]", HW_CMD_BIG_HEAP},
+	 "[--update-baseline]", 0},
 	{"glossary", hw_cmd_glossary, "import, merge and lint glossaries",
 	 "hwledger glossary import FILE... [--format json|md] [--style STYLE] "
 	 "[-o FILE]\n"
-	 "hwledger glossary lint [FILE...]", HW_CMD_BIG_HEAP},
+	 "hwledger glossary lint [FILE...]", 0},
 	{"site", hw_cmd_site, "render the static HTML report",
 	 "hwledger site [-o DIR] [--checks DIR] [--glossary FILE] [--sign] "
-	 "[--force]", HW_CMD_BIG_HEAP},
+	 "[--force]", 0},
 	{"report", hw_cmd_report, "run every check, sign it, render the site",
 	 "hwledger report [-o DIR] [--force] [--checks DIR] [--results "
 	 "PATH...] [--lcov FILE]... [--timeout SECONDS] [--sast-reports DIR] "
-	 "[--unsigned]", HW_CMD_BIG_HEAP},
+	 "[--unsigned]", 0},
 	{"verify-report", hw_cmd_verify_report,
 	 "verify a published report folder",
 	 "hwledger verify-report DIR [--key FILE] [--allow-untrusted]", 0},
@@ -222,41 +222,13 @@ static int want_color(const char *when, int fd, int *out)
 	return 0;
 }
 
-/* Implements: FR-CLI-009 */
-void hw_cli_tune_heap(const hw_cli *cli)
-{
-	if (cli->argv && hw_heap_tune(cli->argv) && cli->verbose)
-		fputs("hwledger: started again with 2 MiB heap pages asked of "
-		      "glibc (HWLEDGER_HEAP=plain to not)\n",
-		      stderr);
-}
-
-/* argv less the global -C DIR pairs before the command at argv[cmd]. */
-static char **restart_argv(int argc, char **argv, int cmd)
-{
-	char **r = malloc(((size_t)argc + 1) * sizeof(*r));
-	int n = 0;
-
-	if (!r)
-		return NULL;
-	for (int i = 0; i < argc; i++) {
-		if (i > 0 && i < cmd && strcmp(argv[i], "-C") == 0) {
-			i++;
-			continue;
-		}
-		r[n++] = argv[i];
-	}
-	r[n] = NULL;
-	return r;
-}
-
 /* Implements: FR-CLI-001, FR-CLI-002, FR-CLI-003 */
 int main(int argc, char **argv)
 {
 	hw_cli cli = {0};
 	const char *dir = NULL, *color = "auto";
 	const hw_command *cmd;
-	int i, code;
+	int i;
 
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		const char *a = argv[i];
@@ -321,14 +293,7 @@ int main(int argc, char **argv)
 		return hw_cli_fail(HW_EXIT_BADINPUT,
 				   "%s: cannot change directory: %s", dir,
 				   strerror(errno));
-	cli.argv = restart_argv(argc, argv, i);
-	if (cmd->flags & HW_CMD_BIG_HEAP)
-		hw_cli_tune_heap(&cli);
-	if (!(cmd->flags & HW_CMD_NO_SODIUM_INIT) && hw_crypto_init()) {
-		free(cli.argv);
+	if (!(cmd->flags & HW_CMD_NO_SODIUM_INIT) && hw_crypto_init())
 		return hw_cli_error(HW_EIO);
-	}
-	code = cmd->run(&cli, argc - i, argv + i);
-	free(cli.argv);
-	return code;
+	return cmd->run(&cli, argc - i, argv + i);
 }

@@ -24,14 +24,7 @@
  * not store its result: a file written within the same tick of the file
  * system's clock as the run's stat could change again without its times
  * changing (git's "racily clean" entries).
- *
- * A run that misses starts again once with huge heap pages (hw_heap_tune):
- * its key is handed to the process it becomes in a memory file (memfd)
- * named in the environment, with the pid (an exec keeps it) and a checksum,
- * so that the walk and the stat of every file are not done twice.
  */
-/* hwledger-sast-ignore *: glibc's feature macro, for memfd_create */
-#define _GNU_SOURCE
 #include "trace.h"
 
 #include <errno.h>
@@ -302,116 +295,6 @@ void hw_memo_set_folders(hw_memo *m, const void *p, size_t n,
 		hw_error_clear();
 		hw_buf_clear(&m->folders);
 	}
-}
-
-#define HANDOVER_MAGIC "hwledger-mkey/3\n"
-/* what /proc/self/fd shows for it */
-#define HANDOVER_NAME "/memfd:hwledger-memo-key"
-
-/* Implements: FR-TRACE-007 */
-int hw_memo_hand_over(const hw_memo *m)
-{
-	size_t klen, head = MEMO_MAGIC_LEN + 7 * 8;
-	const void *key = key_bytes(m, &klen);
-	hw_buf b;
-	char num[16];
-	int err = HW_OK, fd = -1;
-
-	if (m->err)
-		return -1;
-	hw_buf_init(&b, 0);
-	err = hw_buf_reserve(&b, head + klen + m->folders.len + 8);
-	if (!err)
-		err = hw_buf_append(&b, HANDOVER_MAGIC, MEMO_MAGIC_LEN);
-	put_u64(&b, &err, (uint64_t)getpid());
-	put_u64(&b, &err, (uint64_t)m->start_ns);
-	put_u64(&b, &err, (uint64_t)m->newest_ns);
-	put_u64(&b, &err, klen);
-	put_u64(&b, &err, m->src_off);
-	put_u64(&b, &err, m->src_len);
-	put_u64(&b, &err, m->folders.len);
-	if (!err && klen)
-		err = hw_buf_append(&b, key, klen);
-	if (!err && m->folders.len)
-		err = hw_buf_append(&b, m->folders.data, m->folders.len);
-	put_u64(&b, &err, hw_hash64(b.data, b.len));
-	/* no MFD_CLOEXEC: the descriptor is for the exec that follows */
-	if (!err && (fd = memfd_create(HANDOVER_NAME + 7, 0)) >= 0) {
-		snprintf(num, sizeof(num), "%d", fd);
-		if (hw_write_all(fd, b.data, b.len) != HW_OK ||
-		    setenv(HW_MEMO_FD_ENV, num, 1) != 0) {
-			close(fd);
-			fd = -1;
-		}
-	}
-	hw_buf_free(&b);
-	return fd;
-}
-
-/* Implements: FR-TRACE-007 */
-int hw_memo_take_over(hw_memo *m)
-{
-	/* hwledger-sast-ignore FF1053: a number, checked, naming our own fd */
-	const char *v = getenv(HW_MEMO_FD_ENV);
-	const size_t head = MEMO_MAGIC_LEN + 7 * 8;
-	unsigned char *p = NULL;
-	struct stat st;
-	char *end, link[64], target[64];
-	ssize_t n;
-	long fd;
-	uint64_t klen, soff, slen, alen;
-	int ok = 0;
-
-	if (!v)
-		return 0;
-	fd = strtol(v, &end, 10);
-	unsetenv(HW_MEMO_FD_ENV); /* never seen by a child */
-	if (*end || end == v || fd < 3 || fd > 1 << 20)
-		return 0;
-	/* only a memory file of ours is read, and closed */
-	snprintf(link, sizeof(link), "/proc/self/fd/%ld", fd);
-	/* hwledger-sast-ignore FF1035: our own fd's entry, compared by length */
-	n = readlink(link, target, sizeof(target) - 1);
-	if (n < 0 || (size_t)n < sizeof(HANDOVER_NAME) - 1 ||
-	    memcmp(target, HANDOVER_NAME, sizeof(HANDOVER_NAME) - 1) != 0)
-		return 0;
-	if (fstat((int)fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-	    st.st_size < (off_t)(head + 8) || st.st_size > (off_t)1 << 30 ||
-	    !(p = malloc((size_t)st.st_size)) ||
-	    pread((int)fd, p, (size_t)st.st_size, 0) != st.st_size)
-		goto done;
-	klen = get_u64(p + MEMO_MAGIC_LEN + 24);
-	soff = get_u64(p + MEMO_MAGIC_LEN + 32);
-	slen = get_u64(p + MEMO_MAGIC_LEN + 40);
-	alen = get_u64(p + MEMO_MAGIC_LEN + 48);
-	if (memcmp(p, HANDOVER_MAGIC, MEMO_MAGIC_LEN) != 0 ||
-	    get_u64(p + MEMO_MAGIC_LEN) != (uint64_t)getpid() ||
-	    klen > (uint64_t)st.st_size - head - 8 ||
-	    alen != (uint64_t)st.st_size - head - 8 - klen || soff > klen ||
-	    slen > klen - soff ||
-	    get_u64(p + st.st_size - 8) != hw_hash64(p, (size_t)st.st_size - 8))
-		goto done;
-	hw_buf_clear(&m->key);
-	hw_buf_clear(&m->folders);
-	if (hw_buf_append(&m->key, p + head, (size_t)klen) != HW_OK ||
-	    hw_buf_append(&m->folders, p + head + klen, (size_t)alen) !=
-		    HW_OK) {
-		hw_error_clear();
-		hw_buf_clear(&m->key);
-		hw_buf_clear(&m->folders);
-		goto done;
-	}
-	m->start_ns = (long long)get_u64(p + MEMO_MAGIC_LEN + 8);
-	m->newest_ns = (long long)get_u64(p + MEMO_MAGIC_LEN + 16);
-	m->src_off = soff;
-	m->src_len = slen;
-	m->differs = 1; /* it missed before the exec */
-	m->err = HW_OK;
-	ok = 1;
-done:
-	free(p);
-	close((int)fd);
-	return ok;
 }
 
 /* Implements: FR-TRACE-007 */

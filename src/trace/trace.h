@@ -230,18 +230,6 @@ int hw_scan_state_finish(hw_scan_state_job *job, hw_memo *m);
  */
 int hw_memo_hit(const hw_memo *m);
 /*
- * The key of a run that missed, handed to the process it is about to become
- * by exec: a memory file whose descriptor (left open across exec) is named
- * in HW_MEMO_FD_ENV. Returns the descriptor, for the caller to close when
- * no exec took place, or -1. hw_memo_take_over, in the process after the
- * exec, takes the key when the file is whole and was written by the same
- * pid: 1, and m holds the key (a miss); 0 otherwise. Either way it removes
- * the variable and closes the descriptor.
- */
-#define HW_MEMO_FD_ENV "HWLEDGER_MEMO_FD"
-int hw_memo_hand_over(const hw_memo *m);
-int hw_memo_take_over(hw_memo *m);
-/*
  * Stores a run's result atomically at path under m's key, unless an input
  * changed less than a second before the key was begun (then nothing is
  * stored).

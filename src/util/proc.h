@@ -52,16 +52,6 @@ int hw_thread_start(hw_thread *t, void *(*fn)(void *), void *arg, unsigned k);
 int hw_thread_join(hw_thread *t);
 int hw_two_threads(size_t units, size_t min);
 
-/*
- * For a command with a large working set: starts the process again (execv
- * of /proc/self/exe with argv) with glibc asked for 2 MiB heap pages, once;
- * returns only when it did not, 1 in the process so started (its marks
- * removed from the environment), 0 otherwise. argv must be valid in the
- * current folder. HWLEDGER_HEAP=plain, a GLIBC_TUNABLES or LD_PRELOAD of
- * the user's, another C library or a sanitizer build: nothing is done.
- */
-int hw_heap_tune(char *const argv[]);
-
 /* 1 where a command frees everything it built before it exits (sanitizer
  * and coverage builds, to prove ownership); a release build leaves its
  * largest structures to the process's exit. */

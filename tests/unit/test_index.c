@@ -235,114 +235,6 @@ static void test_memo_replays_only_its_own_key_and_whole_files(void **state)
 	hw_buf_free(&file);
 }
 
-/* Rewrites the hand-over file behind fd with its pid field set to pid and
- * a checksum that matches, as a process of that pid would have written. */
-static void forge_pid(int fd, uint64_t pid)
-{
-	struct stat st;
-	unsigned char *p;
-	uint64_t h;
-
-	assert_int_equal(fstat(fd, &st), 0);
-	p = malloc((size_t)st.st_size);
-	assert_non_null(p);
-	assert_int_equal(pread(fd, p, (size_t)st.st_size, 0), st.st_size);
-	for (int i = 0; i < 8; i++)
-		p[16 + i] = (unsigned char)(pid >> (8 * i));
-	h = hw_hash64(p, (size_t)st.st_size - 8);
-	for (int i = 0; i < 8; i++)
-		p[st.st_size - 8 + i] = (unsigned char)(h >> (8 * i));
-	assert_int_equal(pwrite(fd, p, (size_t)st.st_size, 0), st.st_size);
-	free(p);
-}
-
-/* Verifies: FR-TRACE-007 */
-static void test_memo_key_handed_over_is_taken_only_whole_and_by_its_pid(
-	void **state)
-{
-	hw_memo m, t;
-	hw_buf out, err;
-	int fd;
-
-	(void)state;
-	hw_test_write("input.c", "int x;\n", 7);
-	hw_buf_init(&out, 0);
-	hw_buf_init(&err, 0);
-	assert_int_equal(hw_buf_puts(&out, "FR-A  verified\n"), HW_OK);
-	assert_int_equal(hw_buf_puts(&err, "x.c:1: warning: w\n"), HW_OK);
-	memo_key(&m, NULL, "text", 0);
-	m.newest_ns = 12345;
-
-	/* whole, and from this pid: taken, the variable gone, the
-	 * descriptor closed; the key stores a memo that replays */
-	fd = hw_memo_hand_over(&m);
-	assert_true(fd >= 3);
-	assert_non_null(getenv(HW_MEMO_FD_ENV));
-	hw_memo_init(&t, NULL);
-	assert_int_equal(hw_memo_take_over(&t), 1);
-	assert_null(getenv(HW_MEMO_FD_ENV));
-	assert_int_equal(fcntl(fd, F_GETFD), -1);
-	assert_int_equal(t.key.len, m.key.len);
-	assert_memory_equal(t.key.data, m.key.data, m.key.len);
-	assert_true(t.start_ns == m.start_ns && t.newest_ns == 12345);
-	assert_int_equal(hw_memo_hit(&t), 0); /* it missed before */
-	assert_int_equal(hw_memo_store(&t, "memo", &out, &err, 0), HW_OK);
-	hw_memo_free(&t);
-	assert_int_equal(replays("memo", "text"), 1);
-	/* taken once: the variable is gone */
-	hw_memo_init(&t, NULL);
-	assert_int_equal(hw_memo_take_over(&t), 0);
-	hw_memo_free(&t);
-
-	/* another pid, a flipped byte, a cut file: never taken */
-	for (int k = 0; k < 3; k++) {
-		fd = hw_memo_hand_over(&m);
-		assert_true(fd >= 3);
-		if (k == 0)
-			forge_pid(fd, (uint64_t)getpid() + 1);
-		else if (k == 1)
-			assert_int_equal(pwrite(fd, "X", 1, 40), 1);
-		else
-			assert_int_equal(ftruncate(fd, 30), 0);
-		hw_memo_init(&t, NULL);
-		assert_int_equal(hw_memo_take_over(&t), 0);
-		assert_int_equal(t.key.len, 0);
-		assert_null(getenv(HW_MEMO_FD_ENV));
-		assert_int_equal(fcntl(fd, F_GETFD), -1);
-		hw_memo_free(&t);
-	}
-	/* a variable that names a descriptor not ours: not read, not
-	 * closed, even when it holds a whole hand-over */
-	fd = hw_memo_hand_over(&m);
-	assert_true(fd >= 3);
-	{
-		char buf[4096];
-		ssize_t n = pread(fd, buf, sizeof(buf), 0);
-		int file;
-
-		assert_true(n > 0);
-		hw_test_write("handover", buf, (size_t)n);
-		close(fd);
-		file = open("handover", O_RDONLY);
-		assert_true(file >= 3);
-		for (int k = 0; k < 2; k++) {
-			char num[16];
-
-			snprintf(num, sizeof(num), "%d", k ? file : 2);
-			setenv(HW_MEMO_FD_ENV, num, 1);
-			hw_memo_init(&t, NULL);
-			assert_int_equal(hw_memo_take_over(&t), 0);
-			assert_null(getenv(HW_MEMO_FD_ENV));
-			assert_int_not_equal(fcntl(k ? file : 2, F_GETFD), -1);
-			hw_memo_free(&t);
-		}
-		close(file);
-	}
-	hw_memo_free(&m);
-	hw_buf_free(&out);
-	hw_buf_free(&err);
-}
-
 /* Sets a path's mtime in 2020, so that any later change of it is seen
  * whatever the file system's clock granularity. */
 static void age(const char *path)
@@ -642,8 +534,6 @@ int main(void)
 		cmocka_unit_test(test_record_round_trips_every_field),
 		hw_tmp_test(test_index_stores_finds_and_forgets_files),
 		hw_tmp_test(test_memo_replays_only_its_own_key_and_whole_files),
-		hw_tmp_test(
-			test_memo_key_handed_over_is_taken_only_whole_and_by_its_pid),
 		hw_tmp_test(
 			test_memo_lists_the_stored_files_only_while_no_folder_changed),
 		hw_tmp_test(
