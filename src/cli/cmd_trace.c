@@ -63,22 +63,6 @@ static void run_free(trace_run *r)
 	hw_strv_free(r->result_files);
 }
 
-/*
- * The end of a command: a release build leaves what the run built for the
- * process's exit to reclaim, once the index thread is done (freeing the
- * ~60,000 blocks of the 1M-line benchmark tree took 3-4 ms of a 45 ms
- * trace). Sanitizer and coverage builds free it all (HW_FREE_AT_EXIT), so
- * leak checking still proves who owns what.
- */
-static void run_release(trace_run *r)
-{
-#if HW_FREE_AT_EXIT
-	run_free(r);
-#else
-	hw_scan_finish(&r->scan, NULL);
-#endif
-}
-
 static int take_arg(const char *cmd, int argc, char **argv, int *i,
 		    const char **out)
 {
@@ -336,13 +320,13 @@ static int write_output(const trace_opts *o, const hw_buf *b)
 	return write_bytes(o, b->data, b->len);
 }
 
-/* The state of every file in dir whose name ends in suffix, and dir's. */
+/* Each FR file of dir by its stat (the folder's own times are not an
+ * input: what it holds is). */
 static void memo_add_dir(hw_memo *m, const char *dir, const char *suffix)
 {
 	char **files = NULL;
 	size_t n = 0;
 
-	hw_memo_add_file(m, dir);
 	if (hw_dir_list(&files, &n, dir, suffix) != HW_OK) {
 		hw_error_clear();
 		hw_memo_add_str(m, "(no listing)");
@@ -353,74 +337,87 @@ static void memo_add_dir(hw_memo *m, const char *dir, const char *suffix)
 	hw_strv_free(files);
 }
 
+/* The binary's stat: a rebuilt binary is another key. It is not an input
+ * the run reads, so the racy rule does not apply to it (a test run just
+ * after a build still replays). */
+static void memo_add_binary(hw_memo *m)
+{
+	struct stat st;
+	char line[96];
+
+	if (stat("/proc/self/exe", &st) != 0)
+		snprintf(line, sizeof(line), "no binary: %d", errno);
+	else
+		snprintf(line, sizeof(line), "%lld %lld.%09ld %llu",
+			 (long long)st.st_size, (long long)st.st_mtim.tv_sec,
+			 st.st_mtim.tv_nsec, (unsigned long long)st.st_ino);
+	hw_memo_add_str(m, line);
+}
+
 /*
  * The key of this run's stored result (FR-TRACE-007): everything run_trace
- * reads and every option that shapes what trace writes. m is begun and not
- * yet compared with the memo stored at path: the sources are listed and
- * statted on a second thread while the rest is added.
+ * reads and every option that shapes what trace writes. The sources and
+ * the FR files are keyed by their stat; the small files that tools rewrite
+ * with the same bytes (config, policy, baseline, SAST findings, results,
+ * coverage) by a hash of their content. hwledger's own folder .hwledger/ is
+ * not an input.
  */
-static int memo_key(hw_memo *m, const char *path, const hw_cli *cli,
-		    const trace_opts *o)
+static int memo_key(hw_memo *m, const hw_cli *cli, const trace_opts *o)
 {
 	hw_config cfg;
-	hw_scan_state_job *job;
-	struct stat cst;
+	trace_run rr;
 	char cwd[4096], today[16], flags[64];
-	int err, cerr;
+	int err;
 
 	if (!getcwd(cwd, sizeof(cwd)))
 		return HW_EIO;
-	/* the configuration's state is taken before it is read: a change
+	hw_memo_add_str(m, "hwledger trace " HW_VERSION);
+	memo_add_binary(m);
+	/* the configuration's content is taken before it is read: a change
 	 * after it is a miss next time */
-	cerr = stat(HW_CONFIG_PATH, &cst) == 0 ? 0 : errno;
+	hw_memo_add_digest(m, HW_CONFIG_PATH, RESULT_MAX_BYTES);
 	if ((err = hw_config_load(&cfg)))
 		return err;
-	job = hw_scan_state_start(&cfg);
-	hw_memo_map(m, path); /* checked whole by hw_scan_state_go */
-	hw_scan_state_go(job, m);
 	if (o->today)
 		snprintf(today, sizeof(today), "%s", o->today);
 	else
 		hw_today(today);
 	snprintf(flags, sizeof(flags), "%d %d %d", o->out ? 0 : cli->color,
 		 cli->color_err, cli->quiet);
-	hw_memo_add_str(m, "hwledger trace " HW_VERSION);
-	hw_memo_add_file(m, "/proc/self/exe");
 	hw_memo_add_str(m, cwd);
 	hw_memo_add_str(m, today);
 	hw_memo_add_str(m, flags);
 	hw_memo_add_str(m, o->format);
 	hw_memo_add_str(m, o->out);
-	hw_memo_add_stat(m, HW_CONFIG_PATH, cerr ? NULL : &cst, cerr);
-	hw_memo_add_file(m, o->policy ? o->policy : HW_POLICY_PATH);
-	hw_memo_add_file(m, HW_BASELINE_PATH);
-	hw_memo_add_file(m, o->sast);
+	hw_memo_add_digest(m, o->policy ? o->policy : HW_POLICY_PATH,
+			   RESULT_MAX_BYTES);
+	hw_memo_add_digest(m, HW_BASELINE_PATH, RESULT_MAX_BYTES);
+	hw_memo_add_str(m, o->sast);
+	if (o->sast)
+		hw_memo_add_digest(m, o->sast, RESULT_MAX_BYTES);
 	/* the results files as this run expands them (a folder's listing,
-	 * a glob's matches), and the default folder's own state */
-	{
-		trace_run rr;
-
-		memset(&rr, 0, sizeof(rr));
-		hw_diags_init(&rr.diags);
-		if (hw_results_files(&rr.result_files, &rr.nresult_files,
-				     &rr.diags, o->results, o->nresults) != HW_OK ||
-		    rr.diags.n)
-			m->err = HW_EINVAL; /* said by the run itself */
-		for (size_t i = 0; i < rr.nresult_files; i++)
-			hw_memo_add_file(m, rr.result_files[i]);
-		hw_memo_add_file(m, HW_RESULTS_DIR);
-		hw_strv_free(rr.result_files);
-		hw_diags_free(&rr.diags);
-		hw_error_clear();
-	}
+	 * a glob's matches), and whether the default folder is one */
+	memset(&rr, 0, sizeof(rr));
+	hw_diags_init(&rr.diags);
+	if (hw_results_files(&rr.result_files, &rr.nresult_files, &rr.diags,
+			     o->results, o->nresults) != HW_OK ||
+	    rr.diags.n)
+		err = HW_EINVAL; /* said by the run itself */
+	for (size_t i = 0; i < rr.nresult_files; i++)
+		hw_memo_add_digest(m, rr.result_files[i], RESULT_MAX_BYTES);
+	hw_strv_free(rr.result_files);
+	hw_diags_free(&rr.diags);
+	hw_memo_add_str(m, hw_path_is_dir(HW_RESULTS_DIR) ? "results dir"
+							  : "no results dir");
 	for (size_t i = 0; i < o->nlcov; i++)
-		hw_memo_add_file(m, o->lcov[i]);
+		hw_memo_add_digest(m, o->lcov[i], RESULT_MAX_BYTES);
 	if (!o->nlcov)
-		hw_memo_add_file(m, "build/coverage.info");
+		hw_memo_add_digest(m, "build/coverage.info", RESULT_MAX_BYTES);
 	memo_add_dir(m, cfg.frs_dir, ".md");
-	err = hw_scan_state_finish(job, m);
+	if (!err)
+		err = hw_scan_key(m, &cfg);
 	hw_config_free(&cfg);
-	return err ? err : m->err;
+	return err;
 }
 
 static int write_stderr(const char *p, size_t n)
@@ -452,44 +449,41 @@ static int render_trace(hw_cli *cli, trace_opts *o, hw_buf *out,
 			err = hw_trace_write_text(out, &r.trace,
 						  o->out ? 0 : cli->color);
 	}
-	run_release(&r);
+	run_free(&r);
 	return code ? code : err ? hw_cli_error(err) : HW_EXIT_OK;
 }
 
 /*
  * trace through its memo: a run whose inputs are all unchanged replays the
- * stored stderr, output and exit code, written straight from the mapped
- * memo; any other run renders into out and is stored when it succeeds.
- * Returns -1 when the memo cannot be used at all, and sets *written when
- * the output has been written.
+ * stored stderr, output and exit code; any other run renders into out and
+ * is stored when it succeeds. Returns -1 when the memo cannot be used at
+ * all, and sets *written when the output has been written.
  */
 static int trace_memo(hw_cli *cli, trace_opts *o, hw_buf *out, int *written)
 {
-	hw_memo m;
+	hw_memo *m = hw_memo_new(0);
+	hw_memo_replay r;
 	hw_buf diag;
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f;
-	int code = -1;
+	int code = -1, stored = 1;
 
 	hw_buf_init(&diag, 0);
-	hw_memo_init(&m, NULL);
-	if (memo_key(&m, HW_MEMO_PATH, cli, o) != HW_OK) {
+	if (!m || memo_key(m, cli, o) != HW_OK) {
 		hw_error_clear();
 		goto done;
 	}
-	if (hw_memo_hit(&m)) {
+	if (hw_memo_lookup(m, HW_MEMO_PATH, &r)) {
 		if (cli->verbose)
 			fprintf(stderr, "hwledger: no input changed since the "
 					"stored run; replayed %s\n",
 				HW_MEMO_PATH);
-		code = m.code;
-		if (write_stderr(m.errout, m.elen) ||
-		    (code == HW_EXIT_OK && write_bytes(o, m.out, m.olen)))
+		code = r.code;
+		if (write_stderr(r.err, r.err_len) ||
+		    (code == HW_EXIT_OK && write_bytes(o, r.out, r.out_len)))
 			code = hw_cli_error(HW_EIO);
 		*written = 1;
-		if (hw_memo_refresh(&m, HW_MEMO_PATH) != HW_OK)
-			hw_error_clear(); /* a cache: the next run walks */
 		goto done;
 	}
 	if (!(f = open_memstream(&text, &len)))
@@ -497,19 +491,19 @@ static int trace_memo(hw_cli *cli, trace_opts *o, hw_buf *out, int *written)
 	code = render_trace(cli, o, out, f);
 	if (fclose(f) != 0 || (text && hw_buf_append(&diag, text, len))) {
 		hw_error_clear();
-		m.err = HW_ENOMEM; /* what was said is not whole: not stored */
+		stored = 0; /* what was said is not whole: not stored */
 	}
 	if (write_stderr(diag.data, diag.len))
 		code = hw_cli_error(HW_EIO);
 	/* only a run that succeeded is worth replaying; failing to store is
 	 * not a failure of the run */
-	if (code == HW_EXIT_OK &&
-	    hw_memo_store(&m, HW_MEMO_PATH, out, &diag, code) != HW_OK)
+	if (code == HW_EXIT_OK && stored &&
+	    hw_memo_store(m, HW_MEMO_PATH, out, &diag, code) != HW_OK)
 		hw_error_clear();
 done:
 	free(text);
 	hw_buf_free(&diag);
-	hw_memo_free(&m);
+	hw_memo_free(m);
 	return code;
 }
 
@@ -524,9 +518,9 @@ int hw_cmd_trace(hw_cli *cli, int argc, char **argv)
 		return code;
 	hw_buf_init(&out, 0);
 	code = -1;
-	/* a first run (no index yet) has nothing to replay and does not pay
-	 * for the memo's key: a walk and a stat per file */
-	if (!o.no_index && hw_path_exists(HW_INDEX_PATH))
+	/* a first run (no index yet) keys and stores its result too: the run
+	 * right after it (CI's trace, then gate or trace again) replays */
+	if (!o.no_index)
 		code = trace_memo(cli, &o, &out, &written);
 	if (code < 0) {
 		hw_buf_clear(&out);
@@ -631,6 +625,6 @@ int hw_cmd_gate(hw_cli *cli, int argc, char **argv)
 			code = err ? HW_EXIT_FAIL : HW_EXIT_OK;
 	}
 	hw_diags_free(&reasons);
-	run_release(&r);
+	run_free(&r);
 	return hw_cli_finish(code);
 }

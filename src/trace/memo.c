@@ -2,50 +2,132 @@
  * memo.c — the stored result of a trace run, replayed when nothing it
  * depends on has changed.
  *
- * The key is not a hash but the inputs' state itself, written out: every
- * input file's path and its stat (size, mtime and ctime in nanoseconds,
- * inode, mode, or the errno of a failed stat), the options and the date
- * that shape the output, and the binary's own stat. A replay compares the
- * stored key with the fresh one byte for byte, so two different states can
- * never share a result. The memo file holds that key, the exit code and the
- * bytes the run wrote to stderr and to its output, where in the key the
- * sources' files lie and the state of every folder walked to find them
- * (not part of the key: hw_scan_state_finish lists the files from the key
- * again while those folders are unchanged), and a 64-bit checksum of all
- * of it; anything that does not read back whole is a miss.
+ * The key is not a hash but the inputs' state itself, written out: strings
+ * (the options, the date), each file's path and stat (size, mtime, ctime,
+ * inode, or the errno of a failed stat) and, for small files that tools
+ * rewrite with the same bytes (results, coverage), the path and a hash of
+ * the content. Two different states never share a result.
  *
- * The stored memo is mapped (its pages populated in one call) and checked
- * before anything is added to the key, and each part of the fresh key is compared with
- * the stored key as it is added: a replay copies neither the key nor the
- * output, which are most of a warm run's memory traffic. Only once the key
- * differs is it built, from the equal prefix on.
+ * The memo file holds the key, the exit code, the bytes the run wrote to
+ * stderr and to its output, the second at which the key was begun and a
+ * 64-bit checksum of all of it; anything that does not read back whole is a
+ * miss.
  *
- * A run whose inputs were changed less than a second before it began does
- * not store its result: a file written within the same tick of the file
- * system's clock as the run's stat could change again without its times
- * changing (git's "racily clean" entries).
+ * git's racy-timestamp rule: a file whose mtime is not older than the
+ * second in which the stored key was begun may have been written again
+ * after its stat, within the same tick of the file system's clock, without
+ * its stat changing; such a stored result is not trusted. The key's second
+ * is taken from the coarse clock, which stamps the files' times, and
+ * rounded down, so that a file system whose times are whole seconds is
+ * covered too.
  */
 #include "trace.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
-#include <stdio.h>
 #include <time.h>
-#include <unistd.h>
 
-#define MEMO_MAGIC "hwledger-memo/3\n"
+#define MEMO_MAGIC "hwledger-memo/4\n"
 #define MEMO_MAGIC_LEN 16
-#define RACY_NS 1000000000LL
+#define MEMO_HEAD (MEMO_MAGIC_LEN + 5 * 8)
+#define NS 1000000000LL
 
-static long long now_ns(void)
+struct hw_memo {
+	hw_buf key;
+	long long start_s;   /* the second in which the key was begun */
+	long long newest_ns; /* the latest mtime of a file in the key */
+	int err;             /* a failed append: never looked up nor stored */
+	hw_buf stored;       /* the memo file, as hw_memo_lookup read it */
+};
+
+/* The state of a file in the key. */
+typedef struct file_state {
+	long long size;
+	long long mtime_ns;
+	long long ctime_ns;
+	long long inode;
+	long long stat_errno; /* 0, or why it could not be statted */
+} file_state;
+
+/* Implements: FR-TRACE-007 */
+hw_memo *hw_memo_new(long long start_ns)
 {
+	hw_memo *m = calloc(1, sizeof(*m));
 	struct timespec ts;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+	if (!m)
+		return NULL;
+	if (start_ns <= 0) {
+		clock_gettime(CLOCK_REALTIME_COARSE, &ts);
+		start_ns = (long long)ts.tv_sec * NS + ts.tv_nsec;
+	}
+	m->start_s = start_ns / NS;
+	hw_buf_init(&m->key, 0);
+	hw_buf_init(&m->stored, 0);
+	return m;
+}
+
+void hw_memo_free(hw_memo *m)
+{
+	if (!m)
+		return;
+	hw_buf_free(&m->key);
+	hw_buf_free(&m->stored);
+	free(m);
+}
+
+static void put(hw_memo *m, const void *p, size_t n)
+{
+	if (!m->err && (m->err = hw_buf_append(&m->key, p, n)))
+		hw_error_clear(); /* said by the run itself, which misses */
+}
+
+/* Implements: FR-TRACE-007 */
+void hw_memo_add_str(hw_memo *m, const char *s)
+{
+	put(m, s ? s : "\x01(none)", strlen(s ? s : "\x01(none)") + 1);
+}
+
+/* Implements: FR-TRACE-007 */
+void hw_memo_add_file(hw_memo *m, const char *path)
+{
+	file_state f;
+	struct stat st;
+
+	memset(&f, 0, sizeof(f));
+	if (stat(path, &st) != 0) {
+		f.stat_errno = errno;
+	} else {
+		f.size = (long long)st.st_size;
+		f.mtime_ns = (long long)st.st_mtim.tv_sec * NS + st.st_mtim.tv_nsec;
+		f.ctime_ns = (long long)st.st_ctim.tv_sec * NS + st.st_ctim.tv_nsec;
+		f.inode = (long long)st.st_ino;
+		if (f.mtime_ns > m->newest_ns)
+			m->newest_ns = f.mtime_ns;
+	}
+	hw_memo_add_str(m, path);
+	put(m, &f, sizeof(f));
+}
+
+/* Implements: FR-TRACE-007 */
+void hw_memo_add_digest(hw_memo *m, const char *path, size_t max)
+{
+	hw_buf b;
+	char line[40];
+
+	hw_buf_init(&b, 0);
+	if (hw_file_read(&b, path, max) == HW_OK) {
+		snprintf(line, sizeof(line), "%016llx",
+			 (unsigned long long)hw_hash64(b.data, b.len));
+	} else {
+		hw_error_clear(); /* the run says what is wrong with it */
+		snprintf(line, sizeof(line), "unread");
+	}
+	hw_buf_free(&b);
+	hw_memo_add_str(m, path);
+	hw_memo_add_str(m, line);
 }
 
 static uint64_t get_u64(const unsigned char *p)
@@ -55,201 +137,6 @@ static uint64_t get_u64(const unsigned char *p)
 	for (int i = 7; i >= 0; i--)
 		v = v << 8 | p[i];
 	return v;
-}
-
-/* Maps the memo at path and reads its header; whether the rest is whole is
- * hw_memo_check's to say. */
-static void map_memo(hw_memo *m, const char *path)
-{
-	const size_t head = MEMO_MAGIC_LEN + 7 * 8;
-	const unsigned char *p;
-	uint64_t klen, elen, olen, c, soff, slen, alen;
-	size_t body;
-	struct stat st;
-	void *map;
-	int fd = hw_file_open_read(path, &st);
-
-	if (fd < 0) {
-		hw_error_clear(); /* no memo to read is a miss, not an error */
-		return;
-	}
-	if (st.st_size < (off_t)(head + 8) || st.st_size > (off_t)1 << 30) {
-		close(fd);
-		return;
-	}
-	map = mmap(NULL, (size_t)st.st_size, PROT_READ,
-		   MAP_PRIVATE | MAP_POPULATE, fd, 0);
-	close(fd);
-	if (map == MAP_FAILED)
-		return;
-	m->map = map;
-	m->map_len = (size_t)st.st_size;
-	p = m->map;
-	klen = get_u64(p + MEMO_MAGIC_LEN);
-	c = get_u64(p + MEMO_MAGIC_LEN + 8);
-	elen = get_u64(p + MEMO_MAGIC_LEN + 16);
-	olen = get_u64(p + MEMO_MAGIC_LEN + 24);
-	soff = get_u64(p + MEMO_MAGIC_LEN + 32);
-	slen = get_u64(p + MEMO_MAGIC_LEN + 40);
-	alen = get_u64(p + MEMO_MAGIC_LEN + 48);
-	body = m->map_len - head - 8;
-	if (memcmp(p, MEMO_MAGIC, MEMO_MAGIC_LEN) != 0 || klen > body ||
-	    elen > body - klen || olen > body - klen - elen ||
-	    alen != body - klen - elen - olen || c > 255 || soff > klen ||
-	    slen > klen - soff)
-		return; /* mapped but no memo: hw_memo_free unmaps it */
-	m->skey = p + head;
-	m->sklen = klen;
-	m->ssrc = m->skey + soff;
-	m->ssrc_off = soff;
-	m->ssrc_len = slen;
-	m->code = (int)c;
-	m->errout = (const char *)p + head + klen;
-	m->elen = elen;
-	m->out = m->errout + elen;
-	m->olen = olen;
-	m->sfolders = (const unsigned char *)m->out + olen;
-	m->sfolders_len = alen;
-	m->differs = 0;
-	m->unchecked = 1;
-}
-
-/* Implements: FR-TRACE-007 */
-void hw_memo_init(hw_memo *m, const char *path)
-{
-	memset(m, 0, sizeof(*m));
-	hw_buf_init(&m->key, 0);
-	hw_buf_init(&m->folders, 0);
-	m->start_ns = now_ns();
-	m->differs = 1;
-	hw_memo_load(m, path);
-}
-
-void hw_memo_map(hw_memo *m, const char *path)
-{
-	/* the comparison starts at the key's first byte */
-	if (path && !m->map && !m->same && !m->key.len && !m->err)
-		map_memo(m, path);
-}
-
-int hw_memo_check(const hw_memo *m)
-{
-	return m->map && m->skey &&
-	       get_u64(m->map + m->map_len - 8) ==
-		       hw_hash64(m->map, m->map_len - 8);
-}
-
-void hw_memo_checked(hw_memo *m, int whole)
-{
-	if (!m->skey)
-		return;
-	if (whole) {
-		m->unchecked = 0;
-		return;
-	}
-	/* what was equal so far is this key's own: it is built from here */
-	if (!m->differs && !m->err)
-		m->err = hw_buf_append(&m->key, m->skey, m->same);
-	m->differs = 1;
-	m->unchecked = 0;
-	m->skey = m->ssrc = m->sfolders = NULL;
-	m->sklen = m->ssrc_len = m->ssrc_off = m->sfolders_len = 0;
-}
-
-void hw_memo_load(hw_memo *m, const char *path)
-{
-	hw_memo_map(m, path);
-	hw_memo_checked(m, hw_memo_check(m));
-}
-
-void hw_memo_free(hw_memo *m)
-{
-	hw_buf_free(&m->key);
-	hw_buf_free(&m->folders);
-	if (m->map)
-		munmap(m->map, m->map_len);
-	m->map = NULL;
-}
-
-static void put(hw_memo *m, const void *p, size_t n)
-{
-	if (m->err)
-		return;
-	if (!m->differs) {
-		if (n <= m->sklen - m->same &&
-		    memcmp(m->skey + m->same, p, n) == 0) {
-			m->same += n;
-			return;
-		}
-		m->differs = 1; /* from here on the key is built */
-		m->err = hw_buf_append(&m->key, m->skey, m->same);
-	}
-	if (!m->err)
-		m->err = hw_buf_append(&m->key, p, n);
-}
-
-/* Implements: FR-TRACE-007 */
-void hw_memo_add_str(hw_memo *m, const char *s)
-{
-	if (!s)
-		s = "\x01(none)";
-	put(m, s, strlen(s) + 1);
-}
-
-/* Implements: FR-TRACE-007 */
-void hw_memo_state(hw_memo_file *f, const struct stat *st, int stat_errno)
-{
-	memset(f, 0, sizeof(*f));
-	if (st && !stat_errno) {
-		f->v[1] = (long long)st->st_size;
-		f->v[2] = (long long)st->st_mtim.tv_sec * 1000000000LL +
-			  st->st_mtim.tv_nsec;
-		f->v[3] = (long long)st->st_ctim.tv_sec * 1000000000LL +
-			  st->st_ctim.tv_nsec;
-		f->v[4] = (long long)st->st_ino;
-		f->v[5] = (long long)st->st_dev;
-		f->v[6] = (long long)st->st_mode;
-	} else {
-		f->v[0] = stat_errno ? stat_errno : -1;
-	}
-}
-
-/* Implements: FR-TRACE-007 */
-void hw_memo_add_state(hw_memo *m, const char *path, const hw_memo_file *f)
-{
-	hw_memo_add_str(m, path);
-	if (!f->v[0]) {
-		if (f->v[2] > m->newest_ns)
-			m->newest_ns = f->v[2];
-		if (f->v[3] > m->newest_ns)
-			m->newest_ns = f->v[3];
-	}
-	put(m, f->v, sizeof(f->v));
-}
-
-/* Implements: FR-TRACE-007 */
-void hw_memo_add_stat(hw_memo *m, const char *path, const struct stat *st,
-		      int stat_errno)
-{
-	hw_memo_file f;
-
-	hw_memo_state(&f, st, stat_errno);
-	hw_memo_add_state(m, path, &f);
-}
-
-/* Implements: FR-TRACE-007 */
-void hw_memo_add_file(hw_memo *m, const char *path)
-{
-	struct stat st;
-
-	if (!path) {
-		hw_memo_add_str(m, NULL);
-		return;
-	}
-	if (stat(path, &st) != 0)
-		hw_memo_add_stat(m, path, NULL, errno);
-	else
-		hw_memo_add_stat(m, path, &st, 0);
 }
 
 static void put_u64(hw_buf *b, int *err, uint64_t v)
@@ -263,89 +150,69 @@ static void put_u64(hw_buf *b, int *err, uint64_t v)
 }
 
 /* Implements: FR-TRACE-007 */
-int hw_memo_hit(const hw_memo *m)
+int hw_memo_lookup(hw_memo *m, const char *path, hw_memo_replay *r)
 {
-	return !m->err && !m->differs && !m->unchecked && m->skey &&
-	       m->same == m->sklen;
-}
+	const unsigned char *p;
+	uint64_t when, code, klen, elen, olen, body;
 
-size_t hw_memo_len(const hw_memo *m)
-{
-	return m->differs ? m->key.len : m->same;
-}
-
-/* The key as built so far: a key still equal to the stored one is a
- * prefix of it. */
-static const void *key_bytes(const hw_memo *m, size_t *len)
-{
-	*len = m->differs ? m->key.len : m->same;
-	return m->differs ? (const void *)m->key.data : (const void *)m->skey;
-}
-
-/* Implements: FR-TRACE-007 */
-void hw_memo_set_folders(hw_memo *m, const void *p, size_t n,
-			 long long newest_ns)
-{
-	hw_buf_clear(&m->folders);
-	/* a folder changed within the last tick could change again unseen:
-	 * its listing is not kept (the result still may be) */
-	if (m->err || newest_ns > m->start_ns - RACY_NS)
-		return;
-	if (hw_buf_append(&m->folders, p, n) != HW_OK) {
-		hw_error_clear();
-		hw_buf_clear(&m->folders);
+	memset(r, 0, sizeof(*r));
+	hw_buf_clear(&m->stored);
+	if (m->err || hw_file_read(&m->stored, path, (size_t)1 << 30) != HW_OK) {
+		hw_error_clear(); /* no memo to read is a miss, not an error */
+		return 0;
 	}
-}
-
-/* Implements: FR-TRACE-007 */
-int hw_memo_refresh(const hw_memo *m, const char *path)
-{
-	hw_buf out, err;
-
-	if (!hw_memo_hit(m) || m->listed_from_key || !m->folders.len)
-		return HW_OK;
-	/* views of the stored bytes, which stay mapped while the new file
-	 * takes the old one's name */
-	hw_buf_init(&out, 0);
-	hw_buf_init(&err, 0);
-	out.data = (char *)m->out;
-	out.len = m->olen;
-	err.data = (char *)m->errout;
-	err.len = m->elen;
-	return hw_memo_store(m, path, &out, &err, m->code);
+	p = (const unsigned char *)m->stored.data;
+	if (m->stored.len < MEMO_HEAD + 8 ||
+	    memcmp(p, MEMO_MAGIC, MEMO_MAGIC_LEN) != 0 ||
+	    get_u64(p + m->stored.len - 8) !=
+		    hw_hash64(p, m->stored.len - 8))
+		return 0;
+	when = get_u64(p + MEMO_MAGIC_LEN);
+	code = get_u64(p + MEMO_MAGIC_LEN + 8);
+	klen = get_u64(p + MEMO_MAGIC_LEN + 16);
+	elen = get_u64(p + MEMO_MAGIC_LEN + 24);
+	olen = get_u64(p + MEMO_MAGIC_LEN + 32);
+	body = m->stored.len - MEMO_HEAD - 8;
+	if (klen != m->key.len || klen > body || elen > body - klen ||
+	    olen != body - klen - elen || code > 255 ||
+	    memcmp(p + MEMO_HEAD, m->key.data, klen) != 0)
+		return 0;
+	/* racily clean: a file changed in or after the stored key's second */
+	if (m->newest_ns >= (long long)when * NS)
+		return 0;
+	r->code = (int)code;
+	r->err = (const char *)p + MEMO_HEAD + klen;
+	r->err_len = elen;
+	r->out = r->err + elen;
+	r->out_len = olen;
+	return 1;
 }
 
 /* Implements: FR-TRACE-007 */
 int hw_memo_store(const hw_memo *m, const char *path, const hw_buf *out,
 		  const hw_buf *errout, int code)
 {
-	size_t klen;
-	const void *key = key_bytes(m, &klen);
 	hw_buf b;
 	int err = HW_OK;
 
-	if (m->err || m->newest_ns > m->start_ns - RACY_NS)
-		return HW_OK; /* racily clean inputs: not stored */
+	if (m->err)
+		return HW_OK; /* no key, nothing stored */
 	hw_buf_init(&b, 0);
-	err = hw_buf_reserve(&b, MEMO_MAGIC_LEN + 8 * 8 + klen + errout->len +
-					 out->len + m->folders.len);
+	err = hw_buf_reserve(&b, MEMO_HEAD + m->key.len + errout->len +
+					 out->len + 8);
 	if (!err)
 		err = hw_buf_append(&b, MEMO_MAGIC, MEMO_MAGIC_LEN);
-	put_u64(&b, &err, klen);
+	put_u64(&b, &err, (uint64_t)m->start_s);
 	put_u64(&b, &err, (uint64_t)code);
+	put_u64(&b, &err, m->key.len);
 	put_u64(&b, &err, errout->len);
 	put_u64(&b, &err, out->len);
-	put_u64(&b, &err, m->src_off);
-	put_u64(&b, &err, m->src_len);
-	put_u64(&b, &err, m->folders.len);
-	if (!err && klen)
-		err = hw_buf_append(&b, key, klen);
+	if (!err)
+		err = hw_buf_append(&b, m->key.data, m->key.len);
 	if (!err)
 		err = hw_buf_append(&b, errout->data, errout->len);
 	if (!err)
 		err = hw_buf_append(&b, out->data, out->len);
-	if (!err && m->folders.len)
-		err = hw_buf_append(&b, m->folders.data, m->folders.len);
 	put_u64(&b, &err, hw_hash64(b.data, b.len));
 	if (!err)
 		err = hw_file_write_cache(path, b.data, b.len);

@@ -60,37 +60,27 @@ static int any_match(char **globs, const char *path)
 	return 0;
 }
 
-/*
- * Files the config selects but a "vendored" glob leaves out: per glob, how
- * many and the first in path order (for the warning that says so).
- */
-typedef struct left_out {
-	size_t *count;
-	char **first;
-} left_out;
-
-static int wanted(const hw_config *cfg, left_out *lo, const char *path)
+/* Whether the config's sources or tests select path and no exclude glob
+ * takes it out. */
+static int selected(const hw_config *cfg, const char *path)
 {
-	if (!(any_match(cfg->sources, path) || any_match(cfg->tests, path)) ||
-	    any_match(cfg->exclude, path))
-		return 0;
-	for (size_t g = 0; cfg->vendored && cfg->vendored[g]; g++) {
-		if (!hw_glob_match(cfg->vendored[g], path))
-			continue;
-		if (lo) {
-			lo->count[g]++;
-			if (!lo->first[g] || strcmp(path, lo->first[g]) < 0) {
-				char *p = hw_strdup(path);
+	return (any_match(cfg->sources, path) || any_match(cfg->tests, path)) &&
+	       !any_match(cfg->exclude, path);
+}
 
-				if (p) { /* else: the warning names another */
-					free(lo->first[g]);
-					lo->first[g] = p;
-				}
-			}
-		}
-		return 0;
-	}
-	return 1;
+/* The "vendored" glob that matches path (its index), or -1. */
+static long vendored(const hw_config *cfg, const char *path)
+{
+	for (long g = 0; cfg->vendored && cfg->vendored[g]; g++)
+		if (hw_glob_match(cfg->vendored[g], path))
+			return g;
+	return -1;
+}
+
+/* Selected and not vendored: a file to scan, or to warn about. */
+static int wanted(const hw_config *cfg, const char *path)
+{
+	return selected(cfg, path) && vendored(cfg, path) < 0;
 }
 
 /* The folder part of a glob before its first wildcard ("" for the root). */
@@ -106,27 +96,11 @@ static char *glob_root(const char *glob)
 	return hw_strndup(glob, (size_t)(end - glob));
 }
 
-/* Where the walk puts each path it selects (take owns it; NULL is out of
- * memory): a set to be sorted, or the key's blocks as they fill; folder,
- * when set, is told each folder's state before its listing is read (st
- * NULL and errno in err when it cannot be opened). */
-typedef struct sink {
-	int (*take)(void *ctx, char *path);
-	void *ctx;
-	int (*folder)(void *fctx, const char *dir, const struct stat *st,
-		      int err);
-	void *fctx;
-	left_out *lo;     /* set by select_files */
-} sink;
-
-static int take_into_set(void *ctx, char *path)
-{
-	return pathset_take(ctx, path);
-}
-
 #define MAX_DEPTH 64
 
-static int walk(const sink *out, hw_diags *diags, const hw_config *cfg,
+/* Adds to out every file under dir that the config selects, vendored ones
+ * included (the scan counts and drops them). */
+static int walk(pathset *out, hw_diags *diags, const hw_config *cfg,
 		const char *dir, int depth)
 {
 	DIR *d;
@@ -140,21 +114,10 @@ static int walk(const sink *out, hw_diags *diags, const hw_config *cfg,
 				    MAX_DEPTH);
 	d = opendir(*dir ? dir : ".");
 	if (!d) {
-		int why = errno;
-
-		if (out->folder && (err = out->folder(out->fctx, dir, NULL, why)))
-			return err;
-		if (why == ENOENT || why == ENOTDIR)
+		if (errno == ENOENT || errno == ENOTDIR)
 			return HW_OK; /* a glob whose folder does not exist */
 		return hw_diags_add(diags, HW_DIAG_ERROR, dir, 0, 0,
-				    "cannot read folder: %s", strerror(why));
-	}
-	if (out->folder) {
-		struct stat st;
-		int rc = fstat(dirfd(d), &st);
-
-		err = out->folder(out->fctx, dir, rc == 0 ? &st : NULL,
-				  rc == 0 ? 0 : errno);
+				    "cannot read folder: %s", strerror(errno));
 	}
 	while (!err && (e = readdir(d)) != NULL) {
 		struct stat st;
@@ -172,8 +135,8 @@ static int walk(const sink *out, hw_diags *diags, const hw_config *cfg,
 		/* readdir's d_type spares an lstat per file where the file
 		 * system fills it in */
 		if (e->d_type == DT_REG) {
-			if (wanted(cfg, out->lo, path)) {
-				err = out->take(out->ctx, path);
+			if (selected(cfg, path)) {
+				err = pathset_take(out, path);
 				continue;
 			}
 		} else if (e->d_type == DT_DIR) {
@@ -185,7 +148,7 @@ static int walk(const sink *out, hw_diags *diags, const hw_config *cfg,
 			err = walk(out, diags, cfg, path, depth + 1);
 		} else if (S_ISLNK(st.st_mode)) {
 			if (stat(path, &st) != 0) {
-				if (wanted(cfg, out->lo, path))
+				if (wanted(cfg, path))
 					err = hw_diags_add(
 						diags, HW_DIAG_ERROR, path, 0,
 						0,
@@ -199,14 +162,14 @@ static int walk(const sink *out, hw_diags *diags, const hw_config *cfg,
 						   path, 0, 0,
 						   "symbolic link to a folder; "
 						   "not followed");
-			} else if (S_ISREG(st.st_mode) && wanted(cfg, out->lo, path)) {
-				err = out->take(out->ctx, path);
+			} else if (S_ISREG(st.st_mode) && selected(cfg, path)) {
+				err = pathset_take(out, path);
 				continue;
 			}
-		} else if (S_ISREG(st.st_mode) && wanted(cfg, out->lo, path)) {
-			err = out->take(out->ctx, path);
+		} else if (S_ISREG(st.st_mode) && selected(cfg, path)) {
+			err = pathset_take(out, path);
 			continue;
-		} else if (!S_ISREG(st.st_mode) && wanted(cfg, out->lo, path)) {
+		} else if (!S_ISREG(st.st_mode) && wanted(cfg, path)) {
 			err = hw_diags_add(diags, HW_DIAG_WARNING, path, 0, 0,
 					   "not a regular file; not scanned");
 		}
@@ -217,30 +180,15 @@ static int walk(const sink *out, hw_diags *diags, const hw_config *cfg,
 }
 
 /*
- * Walks each distinct glob root once, in order, handing each selected path
- * to out in the walk's order (readdir's). The paths are unique: no root is
- * walked inside another and no link to a folder is followed.
+ * The selected paths, sorted, vendored ones included: each distinct glob
+ * root is walked once. The paths are unique: no root is walked inside
+ * another and no link to a folder is followed.
  */
-static int select_files(const sink *out, hw_diags *diags,
-			const hw_config *cfg)
+static int select_sorted(pathset *out, hw_diags *diags, const hw_config *cfg)
 {
 	pathset roots = {0};
-	size_t nv = 0;
-	left_out lo;
-	sink with_lo = *out;
 	int err = HW_OK;
 
-	while (cfg->vendored && cfg->vendored[nv])
-		nv++;
-	lo.count = calloc(nv + 1, sizeof(*lo.count));
-	lo.first = calloc(nv + 1, sizeof(*lo.first));
-	if (!lo.count || !lo.first) {
-		free(lo.count);
-		free(lo.first);
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
-	}
-	with_lo.lo = &lo;
-	out = &with_lo;
 	for (int pass = 0; pass < 2 && !err; pass++)
 		for (char **g = pass ? cfg->tests : cfg->sources; g && *g; g++)
 			if ((err = pathset_take(&roots, glob_root(*g))))
@@ -262,27 +210,50 @@ static int select_files(const sink *out, hw_diags *diags,
 			err = walk(out, diags, cfg, roots.v[i], 0);
 	}
 	pathset_free(&roots);
-	for (size_t g = 0; g < nv; g++) {
-		if (!err && lo.count[g])
+	if (!err && out->n)
+		qsort(out->v, out->n, sizeof(*out->v), hw_strp_cmp);
+	return err;
+}
+
+/*
+ * Takes the vendored files out of paths (sorted) and says, per "vendored"
+ * glob, how many it left out and the first. Said by the scan, not by the
+ * walk, so that a replayed run and a fresh one say the same.
+ */
+static int drop_vendored(pathset *paths, hw_diags *diags, const hw_config *cfg)
+{
+	size_t kept = 0;
+	int err = HW_OK;
+
+	for (long g = 0; cfg->vendored && cfg->vendored[g] && !err; g++) {
+		size_t count = 0;
+		const char *first = NULL;
+
+		for (size_t i = 0; i < paths->n; i++)
+			if (vendored(cfg, paths->v[i]) == g && !count++)
+				first = paths->v[i];
+		if (count)
 			err = hw_diags_add(
-				diags, HW_DIAG_WARNING, lo.first[g], 0, 0,
+				diags, HW_DIAG_WARNING, first, 0, 0,
 				"vendored code not scanned: \"%s\" (the "
 				"config's \"vendored\") matches %zu file%s; "
 				"\"vendored\": [] scans them",
-				cfg->vendored[g], lo.count[g],
-				lo.count[g] == 1 ? "" : "s");
-		free(lo.first[g]);
+				cfg->vendored[g], count, count == 1 ? "" : "s");
 	}
-	free(lo.count);
-	free(lo.first);
+	for (size_t i = 0; i < paths->n; i++) {
+		if (vendored(cfg, paths->v[i]) >= 0)
+			free(paths->v[i]);
+		else
+			paths->v[kept++] = paths->v[i];
+	}
+	paths->n = kept;
 	return err;
 }
 
 /*
  * A "sources" or "tests" glob that selects no file of the scan (a typo, a
  * wrong folder: every file meant is silently missed) is a warning at the
- * config. Said by the scan, not by the walk of the memo's key: a walk that
- * says something is walked again on every run.
+ * config.
  */
 static int warn_unmatched(hw_diags *diags, const hw_config *cfg,
 			  const pathset *paths)
@@ -307,21 +278,6 @@ static int warn_unmatched(hw_diags *diags, const hw_config *cfg,
 	return err;
 }
 
-/* The selected paths, sorted; folder (when set) is told each folder's
- * state. */
-static int select_sorted(pathset *out, hw_diags *diags, const hw_config *cfg,
-			 int (*folder)(void *, const char *,
-				       const struct stat *, int),
-			 void *fctx)
-{
-	sink to_set = {take_into_set, out, folder, fctx, NULL};
-	int err = select_files(&to_set, diags, cfg);
-
-	if (!err && out->n)
-		qsort(out->v, out->n, sizeof(*out->v), hw_strp_cmp);
-	return err;
-}
-
 /* One thread per 16 files and core, at most 8; hw_two_threads decides
  * whether there is more than one (HWLEDGER_THREADS included). */
 static int threads_wanted(size_t files)
@@ -337,538 +293,37 @@ static int threads_wanted(size_t files)
 	return n < 2 ? 2 : (int)n;
 }
 
-/*
- * The sources' state for a memo's key (FR-TRACE-007). On a warm run this
- * is most of the work: a stat per file, each a system call of microseconds.
- * A second thread lists the files while the caller builds the rest of the
- * key, and hands them on in blocks; the caller stats each block published,
- * and the second thread joins in once it is done.
- *
- * The files are listed from the stored key when every folder the stored
- * run walked still has the state it had (adding, removing or renaming an
- * entry changes a folder's mtime and ctime): no folder is read, no glob
- * matched, no path built or sorted, and each state is compared where it is
- * stored and kept only from the first one in a block that differs (on this
- * VM each page of fresh memory costs a fault of ~10 us, several stats'
- * worth). Else the folders are walked, each one's state taken before its
- * listing is read, and the files sorted. The folders are not part of the
- * key: a folder that changed without changing what is selected (a build
- * output beside the sources) costs a walk, not a miss.
- */
-#define BLOCK_ENTRIES 128
-
-/* blocks held in the job itself: a reused listing of up to 8,192 files
- * takes no memory on the lister's thread (glibc would give that thread an
- * arena of its own: more calls and faults before the first stat) */
-#define JOB_BLOCKS 64
-
-typedef struct state_block {
-	struct state_block *next; /* in path order; set under lock */
-	int claimed;              /* taken by a thread to stat (atomic) */
-	int failed;               /* no memory for state */
-	int heap;                 /* allocated, not one of the job's own */
-	unsigned n;
-	/* a reused listing's: its first entry in the stored key (a path, its
-	 * NUL and its stored state, n in a row); NULL for a walk's */
-	const unsigned char *entries;
-	char **path; /* a walk's: its paths, owned */
-	/* this run's states: a walk's always, a reused listing's from the
-	 * first file of the block whose state differs */
-	hw_memo_file *state;
-} state_block;
-
-/* The path of a reused listing's entry at *at, its stored state in
- * *stored; *at moves to the next entry. */
-static const char *listed_entry(const unsigned char **at,
-				const unsigned char **stored)
-{
-	const char *path = (const char *)*at;
-
-	*stored = *at + strlen(path) + 1;
-	*at = *stored + sizeof(hw_memo_file);
-	return path;
-}
-
-struct hw_scan_state_job {
-	const hw_config *cfg;
-	const hw_memo *m;    /* the stored memo, once the caller said go */
-	int go;
-	int listed_by_go;    /* the caller listed the files from the key */
-	int whole;           /* m's stored memo read back whole */
-	int reused;          /* the files are the stored key's, not owned */
-	state_block *head;
-	state_block *tail;   /* the lister's: being filled, not yet published */
-	state_block **link;  /* the lister's: where the next block goes */
-	state_block own[JOB_BLOCKS]; /* the first blocks */
-	unsigned nown;       /* how many of them are taken */
-	hw_buf folders;      /* a walk's folders' states, as hw_memo_set_folders */
-	const void *sfolders; /* a reused listing's: the stored ones */
-	size_t sfolders_len;
-	long long newest;    /* the latest time among them */
-	hw_diags diags;
-	int err;
-	int listed;          /* every block is published; err is set */
-	int threaded;
-	hw_thread tid;
-	pthread_mutex_t lock;
-	pthread_cond_t more; /* go, a block published, or the listing ended */
-};
-
-static void publish(hw_scan_state_job *j, state_block *b, int listed)
-{
-	pthread_mutex_lock(&j->lock);
-	if (b) {
-		*j->link = b;
-		j->link = &b->next;
-	}
-	j->listed = listed;
-	pthread_cond_broadcast(&j->more);
-	pthread_mutex_unlock(&j->lock);
-}
-
-static void free_block(state_block *b)
-{
-	if (b->path)
-		for (unsigned i = 0; i < b->n; i++)
-			free(b->path[i]);
-	free(b->path);
-	free(b->state);
-	if (b->heap)
-		free(b);
-}
-
-/* A new block: one of the job's own while any is left. A walk's has room
- * for its paths and states. NULL when out of memory. */
-static state_block *new_block(hw_scan_state_job *j, int walked)
-{
-	state_block *b;
-
-	if (j->nown < JOB_BLOCKS) {
-		b = &j->own[j->nown++];
-	} else if ((b = calloc(1, sizeof(*b)))) {
-		b->heap = 1;
-	} else {
-		return NULL;
-	}
-	if (walked &&
-	    (!(b->path = malloc(BLOCK_ENTRIES * sizeof(*b->path))) ||
-	     !(b->state = malloc(BLOCK_ENTRIES * sizeof(*b->state))))) {
-		free_block(b); /* n is 0: no path is freed */
-		return NULL;
-	}
-	return b;
-}
-
-/* The listing ended with err: its last block is published, and with it
- * that every block is. */
-static void end_listing(hw_scan_state_job *j, int err)
-{
-	pthread_mutex_lock(&j->lock);
-	j->err = err;
-	pthread_mutex_unlock(&j->lock);
-	publish(j, j->tail, 1);
-}
-
-/*
- * Adds a file: a path a walk built (the block takes it), or a reused
- * listing's entry (path is where it starts in the stored key). Publishes
- * the block it fills.
- */
-static int add_entry(hw_scan_state_job *j, char *path, int stored)
-{
-	state_block *b = j->tail;
-
-	if (!b || b->n == BLOCK_ENTRIES) {
-		if (b)
-			publish(j, b, 0);
-		if (!(j->tail = b = new_block(j, !stored)))
-			return hw_error_set(HW_ENOMEM, NULL, 0, 0,
-					    "out of memory");
-		if (stored)
-			b->entries = (const unsigned char *)path;
-	}
-	if (!stored)
-		b->path[b->n] = path;
-	b->n++;
-	return HW_OK;
-}
-
-static void note_newest(hw_scan_state_job *j, const hw_memo_file *f)
-{
-	if (!f->v[0]) { /* mtime and ctime of a folder that could be read */
-		if (f->v[2] > j->newest)
-			j->newest = f->v[2];
-		if (f->v[3] > j->newest)
-			j->newest = f->v[3];
-	}
-}
-
-/* A folder the walk is about to read: its path and a slash ("./" for the
- * top), which no file's path ends in, and its state. */
-static int folder_seen(void *ctx, const char *dir, const struct stat *st,
-		       int stat_errno)
-{
-	hw_scan_state_job *j = ctx;
-	hw_memo_file f;
-	int err;
-
-	hw_memo_state(&f, st, stat_errno);
-	note_newest(j, &f);
-	if (*dir)
-		err = hw_buf_puts(&j->folders, dir) ||
-		      hw_buf_append(&j->folders, "/", 2);
-	else
-		err = hw_buf_append(&j->folders, "./", 3);
-	return err ? HW_ENOMEM : hw_buf_append(&j->folders, &f, sizeof(f));
-}
-
-/*
- * Calls each entry of a stored listing (p, n: a string and the 56 bytes of
- * a state, repeated; folder entries end in '/', files never) with the
- * string and its state: 0 when every one reads back whole and of its kind
- * and fn said 0 to each, else what fn said or -1.
- */
-static int each_entry(const unsigned char *p, size_t n, int folders,
-		      int (*fn)(void *, const char *, const unsigned char *),
-		      void *ctx)
-{
-	const unsigned char *end = p + n;
-
-	while (p < end) {
-		const unsigned char *nul = memchr(p, 0, (size_t)(end - p));
-		int rc;
-
-		if (!nul || nul == p || (nul[-1] == '/') != folders ||
-		    (size_t)(end - nul - 1) < sizeof(hw_memo_file))
-			return -1;
-		if ((rc = fn(ctx, (const char *)p, nul + 1)))
-			return rc;
-		p = nul + 1 + sizeof(hw_memo_file);
-	}
-	return 0;
-}
-
-static int folder_unchanged(void *ctx, const char *dir,
-			    const unsigned char *stored)
-{
-	hw_memo_file now;
-	struct stat st;
-	int rc = stat(dir, &st);
-
-	(void)ctx;
-	hw_memo_state(&now, rc == 0 ? &st : NULL, rc == 0 ? 0 : errno);
-	return memcmp(&now, stored, sizeof(now)) != 0;
-}
-
-static int folder_noted(void *ctx, const char *dir,
-			const unsigned char *stored)
-{
-	hw_memo_file f;
-
-	(void)dir;
-	memcpy(&f, stored, sizeof(f));
-	note_newest(ctx, &f);
-	return 0;
-}
-
-static int file_well_formed(void *ctx, const char *path,
-			    const unsigned char *stored)
-{
-	(void)ctx;
-	(void)path;
-	(void)stored;
-	return 0;
-}
-
-static int file_listed(void *ctx, const char *path,
-		       const unsigned char *stored)
-{
-	(void)stored; /* found again from path */
-	return add_entry(ctx, (char *)path, 1) ? HW_ENOMEM : 0;
-}
-
-/*
- * The stored run's files, when its listing reads back whole and each folder
- * it walked has the state it had: 1, with every file added (a path is a
- * string of the mapped memo), or HW_ENOMEM. 0, with nothing added, else.
- */
-static int reuse_listing(hw_scan_state_job *j, const hw_memo *m)
-{
-	int rc;
-
-	if (!m->sfolders_len ||
-	    each_entry(m->sfolders, m->sfolders_len, 1, folder_unchanged,
-		       NULL) != 0 ||
-	    each_entry(m->ssrc, m->ssrc_len, 0, file_well_formed, NULL) != 0)
-		return 0;
-	j->sfolders = m->sfolders;
-	j->sfolders_len = m->sfolders_len;
-	each_entry(m->sfolders, m->sfolders_len, 1, folder_noted, j);
-	j->reused = 1;
-	rc = each_entry(m->ssrc, m->ssrc_len, 0, file_listed, j);
-	return rc ? HW_ENOMEM : 1;
-}
-
-/* Walks the folders, then lists the files in path order. */
-static int walk_listing(hw_scan_state_job *j)
+/* Implements: FR-TRACE-007 */
+int hw_scan_key(hw_memo *m, const hw_config *cfg)
 {
 	pathset paths = {0};
-	size_t i;
-	int err = select_sorted(&paths, &j->diags, j->cfg, folder_seen, j);
-
-	for (i = 0; !err && i < paths.n; i++) {
-		if ((err = add_entry(j, paths.v[i], 0)))
-			break;
-		paths.v[i] = NULL; /* the block owns it */
-	}
-	pathset_free(&paths);
-	return err;
-}
-
-/* A walk's block: every state is this run's. */
-static void stat_walked(state_block *b)
-{
-	struct stat st;
-
-	for (unsigned i = 0; i < b->n; i++) {
-		int rc = stat(b->path[i], &st);
-
-		hw_memo_state(&b->state[i], rc == 0 ? &st : NULL,
-			      rc == 0 ? 0 : errno);
-	}
-}
-
-/* A reused listing's block: each state is compared with the stored one
- * and this run's are kept from the first that differs. */
-static void stat_listed(state_block *b)
-{
-	const unsigned char *at = b->entries, *stored;
-	hw_memo_file f;
-	struct stat st;
-
-	for (unsigned i = 0; i < b->n; i++) {
-		const char *path = listed_entry(&at, &stored);
-		int rc = stat(path, &st);
-
-		hw_memo_state(&f, rc == 0 ? &st : NULL, rc == 0 ? 0 : errno);
-		if (!b->state) { /* the same so far */
-			const unsigned char *before = b->entries, *was;
-
-			if (memcmp(&f, stored, sizeof(f)) == 0)
-				continue;
-			if (!(b->state = malloc(b->n * sizeof(*b->state)))) {
-				b->failed = 1;
-				return;
-			}
-			for (unsigned k = 0; k < i; k++) {
-				listed_entry(&before, &was);
-				memcpy(&b->state[k], was, sizeof(f));
-			}
-		}
-		b->state[i] = f;
-	}
-}
-
-/* Stats every block no other thread took, as they are published. */
-static void stat_blocks(hw_scan_state_job *j)
-{
-	state_block **link = &j->head;
-
-	for (;;) {
-		state_block *b;
-
-		pthread_mutex_lock(&j->lock);
-		while (!(b = *link) && !j->listed)
-			pthread_cond_wait(&j->more, &j->lock);
-		pthread_mutex_unlock(&j->lock);
-		if (!b)
-			return;
-		if (!__atomic_exchange_n(&b->claimed, 1, __ATOMIC_ACQ_REL)) {
-			if (b->entries)
-				stat_listed(b);
-			else
-				stat_walked(b);
-		}
-		link = &b->next;
-	}
-}
-
-/* Lists and stats; the stored memo, if any, is checked whole (its checksum)
- * once the caller has said go (it maps it meanwhile), and its listing used
- * only then. */
-static void *state_run(void *arg)
-{
-	hw_scan_state_job *j = arg;
-	const hw_memo *m;
-	int err, listed;
-
-	pthread_mutex_lock(&j->lock);
-	while (!j->go)
-		pthread_cond_wait(&j->more, &j->lock);
-	m = j->m;
-	listed = j->listed_by_go;
-	pthread_mutex_unlock(&j->lock);
-	if (!listed) {
-		if (m) /* checked here, or by the caller already */
-			j->whole = m->unchecked ? hw_memo_check(m)
-						: m->skey != NULL;
-		err = m && j->whole ? reuse_listing(j, m) : 0;
-		if (err == 0)
-			err = walk_listing(j);
-		else if (err == 1)
-			err = HW_OK;
-		end_listing(j, err);
-	}
-	stat_blocks(j);
-	return NULL;
-}
-
-static void free_blocks(hw_scan_state_job *j)
-{
-	for (state_block *b = j->head, *next; b; b = next) {
-		next = b->next;
-		free_block(b);
-	}
-	memset(j->own, 0, sizeof(j->own));
-	j->nown = 0;
-	j->head = j->tail = NULL;
-	j->link = &j->head;
-	j->sfolders = NULL;
-	j->sfolders_len = 0;
-	j->reused = j->listed = 0;
-	j->err = HW_OK;
-	j->newest = 0;
-	hw_buf_clear(&j->folders);
-	hw_diags_free(&j->diags);
-	hw_diags_init(&j->diags);
-}
-
-/* Implements: FR-TRACE-007 */
-hw_scan_state_job *hw_scan_state_start(const hw_config *cfg)
-{
-	hw_scan_state_job *j = calloc(1, sizeof(*j));
-
-	if (!j)
-		return NULL;
-	j->cfg = cfg;
-	j->link = &j->head;
-	hw_buf_init(&j->folders, 0);
-	hw_diags_init(&j->diags);
-	pthread_mutex_init(&j->lock, NULL);
-	pthread_cond_init(&j->more, NULL);
-	j->threaded = hw_two_threads(2, 2) &&
-		      hw_thread_start(&j->tid, state_run, j, 0) == 0;
-	return j;
-}
-
-/*
- * With a second thread, the caller checks the stored memo and lists its
- * files from the key here, while that thread is still waking (on this VM a
- * halted vCPU takes ~0.4 ms to run a new thread: the check and the listing
- * cost nothing there); a walk is left to the second thread.
- */
-void hw_scan_state_go(hw_scan_state_job *j, hw_memo *m)
-{
-	int rc = 0;
-
-	if (!j)
-		return;
-	if (j->threaded && m) {
-		if (m->unchecked)
-			hw_memo_checked(m, hw_memo_check(m));
-		rc = m->skey ? reuse_listing(j, m) : 0;
-	}
-	pthread_mutex_lock(&j->lock);
-	j->m = m;
-	j->go = 1;
-	j->listed_by_go = rc != 0;
-	pthread_cond_broadcast(&j->more);
-	pthread_mutex_unlock(&j->lock);
-	if (rc) /* 1, or HW_ENOMEM: either way, nothing more is listed */
-		end_listing(j, rc == 1 ? HW_OK : rc);
-}
-
-int hw_scan_state_finish(hw_scan_state_job *j, hw_memo *m)
-{
-	size_t from;
+	hw_diags diags;
+	char pos[64];
 	int err;
 
-	if (!j)
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
-	if (!j->go)
-		hw_scan_state_go(j, m);
-	if (j->threaded) {
-		stat_blocks(j);
-		hw_thread_join(&j->tid);
-	} else {
-		state_run(j);
-	}
-	if (m->unchecked)
-		hw_memo_checked(m, j->whole);
+	hw_diags_init(&diags);
+	err = select_sorted(&paths, &diags, cfg);
 	hw_memo_add_str(m, "sources");
-	from = hw_memo_len(m);
-	/* the stored files are this run's only when everything before them
-	 * is the stored key's too (the same config selects the same files) */
-	if (j->reused && (m->differs || from != m->ssrc_off)) {
-		free_blocks(j);
-		j->m = NULL;
-		j->listed_by_go = 0;
-		state_run(j);
-	}
-	err = j->err;
-	m->listed_from_key = j->reused;
-	for (state_block *b = j->head; !err && b; b = b->next) {
-		const unsigned char *at = b->entries, *stored;
-		hw_memo_file f;
-
-		if (b->failed) {
-			err = HW_ENOMEM;
-			break;
-		}
-		if (!b->entries) { /* a walk's */
-			for (unsigned i = 0; i < b->n; i++)
-				hw_memo_add_state(m, b->path[i], &b->state[i]);
-			continue;
-		}
-		for (unsigned i = 0; i < b->n; i++) {
-			const char *path = listed_entry(&at, &stored);
-
-			if (b->state)
-				f = b->state[i];
-			else /* all as stored */
-				memcpy(&f, stored, sizeof(f));
-			hw_memo_add_state(m, path, &f);
+	for (size_t i = 0; !err && i < paths.n; i++) {
+		if (vendored(cfg, paths.v[i]) >= 0) {
+			hw_memo_add_str(m, "vendored");
+			hw_memo_add_str(m, paths.v[i]);
+		} else {
+			hw_memo_add_file(m, paths.v[i]);
 		}
 	}
-	if (err) /* the words were said on the other thread */
-		hw_error_set(err, NULL, 0, 0,
-			     "cannot list the sources: out of memory");
-	m->src_off = from;
-	m->src_len = hw_memo_len(m) - from;
-	/* a walk that said something (a broken link, an unreadable folder)
-	 * depends on more than its folders: its files are walked for again */
-	if (!j->diags.n)
-		hw_memo_set_folders(m, j->sfolders ? j->sfolders
-					       : j->folders.data,
-				    j->sfolders ? j->sfolders_len
-						: j->folders.len,
-				    j->newest);
+	/* what the walk said depends on more than the files it selected (a
+	 * broken link, a fifo): it is part of the key */
 	hw_memo_add_str(m, "notes");
-	for (size_t i = 0; !err && i < j->diags.n; i++) {
-		char pos[64];
-
-		snprintf(pos, sizeof(pos), "%d:%ld",
-			 (int)j->diags.items[i].level, j->diags.items[i].line);
-		hw_memo_add_str(m, j->diags.items[i].file);
+	for (size_t i = 0; !err && i < diags.n; i++) {
+		snprintf(pos, sizeof(pos), "%d:%ld", (int)diags.items[i].level,
+			 diags.items[i].line);
+		hw_memo_add_str(m, diags.items[i].file);
 		hw_memo_add_str(m, pos);
-		hw_memo_add_str(m, j->diags.items[i].message);
+		hw_memo_add_str(m, diags.items[i].message);
 	}
-	free_blocks(j);
-	pthread_cond_destroy(&j->more);
-	pthread_mutex_destroy(&j->lock);
-	hw_buf_free(&j->folders);
-	hw_diags_free(&j->diags);
-	free(j);
+	pathset_free(&paths);
+	hw_diags_free(&diags);
 	return err;
 }
 
@@ -1170,7 +625,8 @@ int hw_scan_repo(hw_scan *scan, const hw_config *cfg, const char *index_path)
 	memset(scan, 0, sizeof(*scan));
 	hw_diags_init(&scan->diags);
 	memset(&j, 0, sizeof(j));
-	if ((err = select_sorted(&paths, &scan->diags, cfg, NULL, NULL)) ||
+	if ((err = select_sorted(&paths, &scan->diags, cfg)) ||
+	    (err = drop_vendored(&paths, &scan->diags, cfg)) ||
 	    (err = warn_unmatched(&scan->diags, cfg, &paths)))
 		goto cleanup;
 	scan->files = calloc(paths.n ? paths.n : 1, sizeof(*scan->files));

@@ -113,135 +113,49 @@ void hw_scan_free(hw_scan *scan);
 
 #define HW_MEMO_PATH ".hwledger/trace.memo"
 
-struct stat;
+/*
+ * A key: the state of every input of a run, written out (not hashed), and
+ * the run's result stored under it. A stored result replays only under the
+ * same key, byte for byte, and only when every file in the key is older
+ * than the second in which the stored key was begun (git's racy-timestamp
+ * rule: see memo.c).
+ */
+typedef struct hw_memo hw_memo;
 
-/*
- * The key of a stored result: the state of every input, written out (paths,
- * stats, options), compared byte for byte with the key of the memo stored
- * before as it is added, so that an unchanged run never builds a copy of
- * its key nor reads the stored output into memory. newest_ns is the latest
- * mtime or ctime seen, start_ns when the key was begun.
- */
-typedef struct hw_memo {
-	hw_buf key;         /* the key, built once it leaves the stored one */
-	long long start_ns;
-	long long newest_ns;
-	int err;            /* a failed append: the memo is neither read nor stored */
-	int differs;        /* the key has left the stored one (or none stored) */
-	size_t same;        /* bytes of the key equal to the stored key's so far */
-	unsigned char *map; /* the stored memo, mapped whole; NULL if none */
-	size_t map_len;
-	const unsigned char *skey; /* in map: the stored key */
-	size_t sklen;
-	/* the sources' files (hw_scan_state_finish) in this key and in the
-	 * stored one, and the folders walked to find them, each a path ending
-	 * in '/' and its state (not part of the key); folders empty when the
-	 * files are not to be listed from the key again */
-	size_t src_off, src_len;
-	hw_buf folders;
-	const unsigned char *ssrc;
-	size_t ssrc_off, ssrc_len;
-	const unsigned char *sfolders;
-	size_t sfolders_len;
-	int listed_from_key; /* this key's files are the stored key's */
-	int unchecked;       /* mapped, its checksum not yet checked */
-	/* the stored result, valid when hw_memo_hit and until hw_memo_free */
-	int code;
-	const char *errout;
-	size_t elen;
-	const char *out;
-	size_t olen;
-} hw_memo;
-
-/*
- * Begins a key, to be compared with the memo stored at path (NULL: none;
- * an absent, damaged or truncated file is no memo).
- */
-void hw_memo_init(hw_memo *m, const char *path);
-/*
- * Compares a key begun without one with the memo stored at path, so that a
- * caller can start other work between the two; nothing may have been added
- * yet (a key already begun is left as it is). hw_memo_load maps the memo
- * and checks it whole; hw_memo_map only maps it and reads its header, and
- * the caller (another thread may do it) must check it with hw_memo_check
- * and say so with hw_memo_checked before anything but the comparison is
- * trusted: an unchecked memo never replays, one not whole is dropped and
- * the key built from where it had got to.
- */
-void hw_memo_load(hw_memo *m, const char *path);
-void hw_memo_map(hw_memo *m, const char *path);
-int hw_memo_check(const hw_memo *m);
-void hw_memo_checked(hw_memo *m, int whole);
+/* A key begun at start_ns (realtime; 0: now). NULL when out of memory. */
+hw_memo *hw_memo_new(long long start_ns);
 void hw_memo_free(hw_memo *m);
-/* The length of the key so far. */
-size_t hw_memo_len(const hw_memo *m);
-/*
- * The folders' states that let the next run list this key's files again
- * (p, n: entries of a path ending in '/' and its hw_memo_file), stored with
- * the memo unless one changed at newest_ns, less than a second before the
- * key was begun.
- */
-void hw_memo_set_folders(hw_memo *m, const void *p, size_t n,
-			 long long newest_ns);
 /* A string of the key (NULL is a value of its own). */
 void hw_memo_add_str(hw_memo *m, const char *s);
-/*
- * A file's state as the key holds it: its errno when stat failed (else 0),
- * size, mtime and ctime in nanoseconds, inode, device and mode.
- */
-typedef struct hw_memo_file {
-	long long v[7];
-} hw_memo_file;
-
-void hw_memo_state(hw_memo_file *f, const struct stat *st, int stat_errno);
-void hw_memo_add_state(hw_memo *m, const char *path, const hw_memo_file *f);
-/* A file's state: path and stat, or the errno of the failed stat. */
-void hw_memo_add_stat(hw_memo *m, const char *path, const struct stat *st,
-		      int stat_errno);
+/* A file's path and stat (size, mtime, ctime, inode; or stat's errno). */
 void hw_memo_add_file(hw_memo *m, const char *path);
+/* A file's path and a hash of its content (at most max bytes read). */
+void hw_memo_add_digest(hw_memo *m, const char *path, size_t max);
+
+/* A stored result: valid until hw_memo_free. */
+typedef struct hw_memo_replay {
+	int code;
+	const char *out;
+	size_t out_len;
+	const char *err;
+	size_t err_len;
+} hw_memo_replay;
+
 /*
- * The state of every file cfg selects, in path order, and the walk's
- * diagnostics, as hw_scan_repo would select them, gathered on a second
- * thread while the caller builds the rest of its key:
- * hw_scan_state_start starts it (cfg must outlive the job),
- * hw_scan_state_go hands it m's stored memo, which must outlive the job,
- * hw_scan_state_finish joins in the stats, waits, adds it all to
- * m, with the state of every folder walked (hw_memo_set_folders), and frees
- * the job. start returns NULL only when out of memory; finish takes NULL as
- * that.
- *
- * A folder's listing changes its mtime and ctime: when every folder the
- * stored run walked has the state it had, the stored key's files are the
- * ones a walk would select, and they are statted without reading a folder
- * (used only when the rest of the key is equal to the stored one up to
- * them, and the stored walk said nothing).
+ * 1, with r set, when the memo at path is whole, was stored under m's key
+ * and is not racily clean; 0 for any miss (no file, another key, a damaged
+ * file).
  */
-typedef struct hw_scan_state_job hw_scan_state_job;
-hw_scan_state_job *hw_scan_state_start(const hw_config *cfg);
-/* m's stored memo is mapped (or none will be): the listing may begin. With
- * a second thread, m is checked (hw_memo_checked) and its listing used
- * here, on the caller's thread, before anything is added to m. */
-void hw_scan_state_go(hw_scan_state_job *job, hw_memo *m);
-int hw_scan_state_finish(hw_scan_state_job *job, hw_memo *m);
-/*
- * 1 when the stored memo is whole and was stored under the same key as the
- * one now complete: its exit code, stderr and output are in m->code,
- * m->errout and m->out. 0 for any miss.
- */
-int hw_memo_hit(const hw_memo *m);
-/*
- * Stores a run's result atomically at path under m's key, unless an input
- * changed less than a second before the key was begun (then nothing is
- * stored).
- */
+int hw_memo_lookup(hw_memo *m, const char *path, hw_memo_replay *r);
+/* Stores a run's result atomically at path under m's key. */
 int hw_memo_store(const hw_memo *m, const char *path, const hw_buf *out,
 		  const hw_buf *errout, int code);
 /*
- * After a replay whose files were found by a walk (a folder changed, but
- * not what the config selects), stores the same result again with the
- * folders' new states, so that the next run lists the files from the key.
+ * Adds to m the files cfg selects, in path order, as hw_scan_repo selects
+ * them: each one's state, each vendored one's path (its count and first
+ * name are in a warning) and what the walk said.
  */
-int hw_memo_refresh(const hw_memo *m, const char *path);
+int hw_scan_key(hw_memo *m, const hw_config *cfg);
 
 /* ---- test results ------------------------------------------------------ */
 

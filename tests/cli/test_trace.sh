@@ -1,8 +1,11 @@
 # tests/cli/test_trace.sh — `hwledger trace` and `hwledger gate` on fixture
 # repositories, the index cache and hostile inputs.
 
-# copy a fixture repository into the scratch folder
-fixture() { cp -r "$FIXTURES/trace/$1" repo && cd repo; }
+# copy a fixture repository into the scratch folder, its files dated in
+# the past: a stored run replays on the next run, whatever the clock says
+# (a file not older than the stored run's second is never trusted)
+fixture() { cp -r "$FIXTURES/trace/$1" repo && cd repo && backdate .; }
+backdate() { find "$@" -exec touch -h -d '2020-01-01 00:00:00' {} +; }
 
 TRACE_INPUTS=(--results results.xml --results results.tap --lcov app.info)
 
@@ -149,14 +152,11 @@ test_memo_replays_an_unchanged_run_and_sees_every_change() {
   local a w
   fixture ours
   printf 'int broken(void) { return 0; }\n}\n' > src/warn.c  # a warning to replay
-  sleep 1.1   # inputs changed in the last second are never stored
+  backdate src/warn.c
   run "$HW" -v trace "${TRACE_INPUTS[@]}"
   expect_rc 0
   expect_err "4 files (4 scanned, 0 from the index)"
-  # the first run, which creates the index, keys no memo; the next does
-  [ ! -f .hwledger/trace.memo ] || { echo "a first run stored a memo"; return 1; }
-  run "$HW" -v trace "${TRACE_INPUTS[@]}"
-  expect_err "4 files (0 scanned, 4 from the index)"
+  # the first run, which creates the index, stores its result too
   [ -f .hwledger/trace.memo ] || { echo "no memo stored"; return 1; }
   a=$OUT; w=$(grep -v '^hwledger: [0-9]* FRs\|^hwledger: results ' <<<"$ERR")
   expect_err "src/warn.c:2: warning: unbalanced '}'"
@@ -166,8 +166,7 @@ test_memo_replays_an_unchanged_run_and_sees_every_change() {
   [ "$OUT" = "$a" ] || { echo "replay differs from the run"; return 1; }
   [ "$(grep -v '^hwledger: no input changed' <<<"$ERR")" = "$w" ] ||
     { echo "replayed diagnostics differ: $ERR"; return 1; }
-  # a file no glob selects, beside the sources, changes a folder but not
-  # the result: still a replay
+  # a file no glob selects, beside the sources, changes nothing
   echo "notes" > src/NOTES.txt
   run "$HW" -v trace "${TRACE_INPUTS[@]}"
   expect_err "replayed .hwledger/trace.memo"
@@ -188,7 +187,6 @@ test_memo_replays_an_unchanged_run_and_sees_every_change() {
   [ "$OUT" != "$a" ] || { echo "a changed file was not seen"; return 1; }
   # a new source file and a new FR file are seen too
   cp -p app.c.orig src/app.c
-  sleep 1.1
   run "$HW" -v trace "${TRACE_INPUTS[@]}"
   [ "$OUT" = "$a" ] || { echo "restoring the file did not restore the result"; return 1; }
   printf '/* Implements: FR-APP-002 */\nint f2(void) { return 2; }\n' > src/new.c
@@ -199,7 +197,17 @@ test_memo_replays_an_unchanged_run_and_sees_every_change() {
   run "$HW" -v trace "${TRACE_INPUTS[@]}"
   expect_out "FR-APP-003"
   rm frs/more.md
-  sleep 1.1
+  # results rewritten with the same bytes (a test run again) still replay;
+  # other bytes are another key
+  run "$HW" trace "${TRACE_INPUTS[@]}"
+  [ "$OUT" = "$a" ] || { echo "result differs"; return 1; }
+  cp results.tap r.tap && rm results.tap && cp r.tap results.tap
+  run "$HW" -v trace "${TRACE_INPUTS[@]}"
+  expect_err "replayed .hwledger/trace.memo"
+  sed -i 's/^ok 1/not ok 1/' results.tap
+  run "$HW" -v trace "${TRACE_INPUTS[@]}"
+  ! grep -q replayed <<<"$ERR" || { echo "other results replayed"; return 1; }
+  cp r.tap results.tap
   run "$HW" trace "${TRACE_INPUTS[@]}"
   [ "$OUT" = "$a" ] || { echo "result differs"; return 1; }
   # a damaged memo is a miss, never an error; --no-index never reads it
@@ -213,6 +221,42 @@ test_memo_replays_an_unchanged_run_and_sees_every_change() {
   run "$HW" -v trace "${TRACE_INPUTS[@]}" --no-index
   expect_err "4 files (4 scanned, 0 from the index)"
   [ "$OUT" = "$a" ]
+}
+
+# CI runs trace on a fresh checkout, then again (or gate): the cold run's
+# own writes into .hwledger/ are not inputs, so the next run replays it.
+# Verifies: FR-TRACE-007
+test_memo_serves_the_run_right_after_a_cold_one() {
+  local a
+  fixture ours
+  [ ! -e .hwledger ] || { echo "the fixture has a cache"; return 1; }
+  run "$HW" -v trace "${TRACE_INPUTS[@]}"
+  expect_rc 0
+  expect_err "3 files (3 scanned, 0 from the index)"
+  a=$OUT
+  run "$HW" -v trace "${TRACE_INPUTS[@]}"
+  expect_rc 0
+  expect_err "replayed .hwledger/trace.memo"
+  [ "$OUT" = "$a" ] || { echo "replay differs from the cold run"; return 1; }
+}
+
+# git's racy-timestamp rule: a file whose mtime is not older than the
+# second in which the stored run began may have changed again unseen; that
+# run is never replayed. Here a file dated tomorrow.
+# Verifies: FR-TRACE-007
+test_memo_never_replays_a_run_whose_file_is_not_older_than_it() {
+  fixture ours
+  touch -d "@$(( $(date +%s) + 86400 ))" src/app.c
+  "$HW" trace "${TRACE_INPUTS[@]}" > /dev/null
+  [ -f .hwledger/trace.memo ] || { echo "no memo stored"; return 1; }
+  run "$HW" -v trace "${TRACE_INPUTS[@]}"
+  expect_rc 0
+  expect_err "3 files (0 scanned, 3 from the index)"
+  ! grep -q replayed <<<"$ERR" || { echo "a racy run replayed"; return 1; }
+  backdate src/app.c
+  "$HW" trace "${TRACE_INPUTS[@]}" > /dev/null
+  run "$HW" -v trace "${TRACE_INPUTS[@]}"
+  expect_err "replayed .hwledger/trace.memo"
 }
 
 # A first run creates the index on the store thread while it scans (two
@@ -248,6 +292,7 @@ test_index_with_damaged_rows_is_rebuilt() {
   root=$(sqlite3 .hwledger/index.db "SELECT rootpage FROM sqlite_master WHERE name = 'files'")
   [ "$root" -gt 1 ] || { echo "no files table: $root"; return 1; }
   head -c 16384 /dev/urandom | dd of=.hwledger/index.db bs=16384 seek=$((root - 1)) conv=notrunc 2>/dev/null
+  rm .hwledger/trace.memo   # a whole run, through the index
   run "$HW" -v trace "${TRACE_INPUTS[@]}"
   expect_rc 0
   expect_err "index cache unusable"
@@ -266,6 +311,7 @@ test_index_skips_unchanged_files_and_rescans_changed_ones() {
   expect_rc 0
   expect_err "3 files (3 scanned, 0 from the index)"
   [ -f .hwledger/index.db ]
+  rm .hwledger/trace.memo   # a whole run, through the index
   run "$HW" -v trace "${TRACE_INPUTS[@]}"
   expect_err "3 files (0 scanned, 3 from the index)"
   a=$OUT
@@ -278,6 +324,7 @@ test_index_skips_unchanged_files_and_rescans_changed_ones() {
   expect_out "FR-APP-001    1  approved    verified       2"
   # a damaged cache is rebuilt, and deleting it changes nothing
   echo "not a database" > .hwledger/index.db
+  rm .hwledger/trace.memo   # the index is not an input: drop the stored run
   run "$HW" -v trace "${TRACE_INPUTS[@]}"
   expect_rc 0
   expect_err "index cache unusable"
@@ -343,11 +390,10 @@ test_scan_is_the_same_in_parallel_and_without_the_index() {
   expect_err "300 files (300 scanned, 0 from the index)"
   a=$(jq -c '[.frs[] | [.id, .impl, .links[0].function, .links[0].first_line]]' <<<"$OUT")
   [ "$(jq '[.frs[] | select(.impl == 1)] | length' <<<"$OUT")" -eq 300 ]
-  # the warm runs key the memo on two threads, three blocks of files: the
-  # stored run replays, a file changed in place is seen, and so is one
+  # the stored run replays, a file changed in place is seen, and so is one
   # added to the folder
   local first=$OUT
-  sleep 1.1
+  backdate .
   "$HW" trace --format json > /dev/null
   run "$HW" -v trace --format json
   expect_err "replayed"
@@ -398,6 +444,7 @@ test_index_from_another_version_is_rebuilt() {
   expect_rc 0
   expect_err "3 files (3 scanned, 0 from the index)"
   [[ "$ERR" != *warning* ]] || { echo "$ERR"; return 1; }
+  rm .hwledger/trace.memo   # a whole run, through the index
   run "$HW" -v trace "${TRACE_INPUTS[@]}"
   expect_err "3 files (0 scanned, 3 from the index)"
 }
@@ -503,4 +550,34 @@ test_test_functions_orphans_and_vendored_code_follow_the_config() {
   run "$HW" trace
   expect_rc 2
   expect_err 'traceability/config.json:1: "orphan_tests" must be "named" or "run"'
+}
+
+# The "vendored" warning is said by the scan, so a replayed run says it
+# exactly as a fresh one (--no-index: no memo) does, and a vendored file
+# added is seen.
+# Verifies: FR-TRACE-001, FR-TRACE-007
+test_vendored_warning_is_the_same_replayed_and_fresh() {
+  local fresh
+  fixture unity
+  run "$HW" trace --results results --no-index
+  expect_rc 0
+  expect_err 'vendored code not scanned: "**/unity/**" (the config'"'"'s "vendored") matches 1 file'
+  fresh=$ERR
+  run "$HW" trace --results results
+  [ "$ERR" = "$fresh" ] || { echo "the cold run says: $ERR"; return 1; }
+  run "$HW" -v trace --results results
+  expect_err "replayed .hwledger/trace.memo"
+  [ "$(grep -v '^hwledger: no input changed' <<<"$ERR")" = "$fresh" ] ||
+    { echo "the replayed run says: $ERR"; return 1; }
+  # one more vendored file: no replay, and the count is right
+  cp tests/unity/src/selftest.c tests/unity/src/another.c
+  backdate tests/unity/src/another.c
+  run "$HW" -v trace --results results
+  ! grep -q replayed <<<"$ERR" || { echo "a vendored file added was not seen"; return 1; }
+  expect_err 'tests/unity/src/another.c: warning: vendored code not scanned: "**/unity/**" (the config'"'"'s "vendored") matches 2 files'
+  fresh=$(grep -v '^hwledger: [0-9]* FRs\|^hwledger: results ' <<<"$ERR")
+  run "$HW" -v trace --results results
+  expect_err "replayed .hwledger/trace.memo"
+  [ "$(grep -v '^hwledger: no input changed' <<<"$ERR")" = "$fresh" ] ||
+    { echo "the replayed run says: $ERR"; return 1; }
 }
