@@ -323,8 +323,13 @@ int hw_index_store(hw_index *ix, const hw_src_file *files, size_t n,
 /* Implements: FR-TRACE-007 */
 void hw_index_fill_fresh(hw_index *ix)
 {
-	/* best effort: with another connection open it stays in WAL */
-	sqlite3_exec(ix->db, "PRAGMA journal_mode=OFF", NULL, NULL, NULL);
+	/* best effort: with another connection open it stays in WAL. Each
+	 * page is written once and never read back while the index fills:
+	 * a small cache spills the pages into the file as they fill, where
+	 * the default would hold the whole file in memory touched for the
+	 * first time */
+	sqlite3_exec(ix->db, "PRAGMA journal_mode=OFF;PRAGMA cache_size=-256",
+		     NULL, NULL, NULL);
 }
 
 void hw_index_close(hw_index *ix)

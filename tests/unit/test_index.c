@@ -131,6 +131,61 @@ static void test_index_stores_finds_and_forgets_files(void **state)
 	hw_src_file_free(&files[1]);
 }
 
+/* Verifies: FR-TRACE-007 */
+static void test_index_filled_fresh_past_its_cache_keeps_every_row(
+	void **state)
+{
+	enum { N = 3000 };
+	hw_src_file *files = calloc(N, sizeof(*files));
+	unsigned char *dirty = malloc(N);
+	char path[32], text[600];
+	struct stat st;
+	hw_index ix;
+	hw_diags d;
+
+	(void)state;
+	assert_non_null(files);
+	assert_non_null(dirty);
+	hw_diags_init(&d);
+	/* over 1 MB of records, several times the cache a fresh fill uses:
+	 * pages are spilled into the file before the commit */
+	for (int i = 0; i < N; i++) {
+		snprintf(path, sizeof(path), "src/f%04d.c", i);
+		snprintf(text, sizeof(text),
+			 "/* Implements: FR-I-%03d */\nint f%0500d(void) { "
+			 "return 0; }\n",
+			 i % 1000, i);
+		scanned(&files[i], path, text);
+		dirty[i] = 1;
+	}
+	assert_int_equal(hw_index_open(&ix, "index.db", &d), HW_OK);
+	hw_index_fill_fresh(&ix);
+	assert_int_equal(hw_index_store(&ix, files, N, dirty), HW_OK);
+	hw_index_close(&ix);
+	assert_int_equal(stat("index.db", &st), 0);
+	assert_true(st.st_size > 1 << 20);
+	assert_int_equal(hw_index_open(&ix, "index.db", &d), HW_OK);
+	assert_int_equal(ix.n, N);
+	for (int i = 0; i < N; i++) {
+		const hw_index_row *row = hw_index_find(&ix, files[i].path);
+		hw_src_file g;
+
+		assert_non_null(row);
+		assert_string_equal(row->hash, files[i].hash);
+		memset(&g, 0, sizeof(g));
+		assert_int_equal(hw_record_decode(&g, row->blob, row->blob_len),
+				 HW_OK);
+		assert_int_equal(g.ntags, 1);
+		hw_src_file_free(&g);
+		hw_src_file_free(&files[i]);
+	}
+	hw_index_close(&ix);
+	assert_int_equal(d.n, 0);
+	hw_diags_free(&d);
+	free(files);
+	free(dirty);
+}
+
 /* The realtime clock, in nanoseconds. */
 static long long now_ns(void)
 {
@@ -358,6 +413,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_record_round_trips_every_field),
 		hw_tmp_test(test_index_stores_finds_and_forgets_files),
+		hw_tmp_test(test_index_filled_fresh_past_its_cache_keeps_every_row),
 		hw_tmp_test(test_memo_replays_only_its_own_key_and_whole_files),
 		hw_tmp_test(
 			test_memo_does_not_trust_a_file_changed_in_the_keys_second),
