@@ -828,6 +828,18 @@ static void compact_funcs(hw_src_file *f)
 	free(map);
 }
 
+/* Gives back the arrays' unused room, which the next file's scan reuses:
+ * the records of a whole tree stay in memory until the trace is built. */
+static void fit_arrays(hw_src_file *f)
+{
+	void *p;
+
+	if (f->nfuncs && (p = realloc(f->funcs, f->nfuncs * sizeof(*f->funcs))))
+		f->funcs = p;
+	if (f->ntags && (p = realloc(f->tags, f->ntags * sizeof(*f->tags))))
+		f->tags = p;
+}
+
 /* Implements: FR-TRACE-001 */
 int hw_scan_text_all(hw_src_file *f, const char *text, size_t len)
 {
@@ -843,8 +855,10 @@ int hw_scan_text(hw_src_file *f, const char *text, size_t len)
 {
 	int err = hw_scan_text_all(f, text, len);
 
-	if (!err)
+	if (!err) {
 		compact_funcs(f);
+		fit_arrays(f);
+	}
 	return err;
 }
 
