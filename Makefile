@@ -203,7 +203,7 @@ tsan: deps
 coverage: deps
 	@rm -f $$(find build/cov -name '*.gcda' 2>/dev/null)
 	@$(MAKE) --no-print-directory BUILD=build/cov OPT="-O0 -g" \
-	  SAN="--coverage -fprofile-update=atomic -DHW_COVERAGE" DOGFOOD=0 test
+	  SAN="--coverage -fprofile-update=atomic" DOGFOOD=0 test
 	@# lcov 1.16 on Debian 12 warns "Subroutine ... redefined" (a perl
 	@# packaging quirk); those lines alone are dropped, anything else shows
 	@lcov --quiet --capture --directory build/cov/obj --base-directory . \

@@ -59,7 +59,6 @@ int hw_cmd_site(hw_cli *cli, int argc, char **argv)
 		o.key = &key;
 	}
 	hw_diags_init(&d);
-	o.leave_to_exit = !HW_FREE_AT_EXIT;
 	o.spare_dir = HW_SITE_SPARE_DIR;
 	err = hw_site_render(&o, &d, &st);
 	hw_diags_print(&d, stderr, cli->color_err);

@@ -241,7 +241,6 @@ static int run_trace(hw_cli *cli, trace_opts *o, trace_run *r, int gate,
 		     FILE *diag_out)
 {
 	char root[4096];
-	hw_diags late;
 	int err;
 
 	memset(r, 0, sizeof(*r));
@@ -294,13 +293,7 @@ static int run_trace(hw_cli *cli, trace_opts *o, trace_run *r, int gate,
 		return hw_cli_error(err);
 	if (o->sast && (err = hw_trace_apply_sast(&r->trace, o->sast)))
 		return hw_cli_error(err);
-	/* the index was written while the trace was built */
-	hw_diags_init(&late);
-	err = hw_scan_finish(&r->scan, &late);
-	if (!err && !cli->quiet)
-		hw_diags_print(&late, diag_out, cli->color_err);
-	hw_diags_free(&late);
-	return err ? hw_cli_error(err) : HW_EXIT_OK;
+	return HW_EXIT_OK;
 }
 
 /* Implements: FR-TRACE-005 */

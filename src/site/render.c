@@ -562,8 +562,6 @@ int hw_site_render(const hw_site_opts *opts, hw_diags *diags,
 		site_rm_tree(s.tmp);
 	site_spare_end(&s);
 	free(s.tmp);
-	if (o.leave_to_exit)
-		return err;
 	hw_buf_free(&s.search);
 	for (size_t i = 0; i < s.nm; i++)
 		free(s.mpaths[i]);

@@ -29,9 +29,6 @@ typedef struct hw_site_opts {
 	int progress;		/* print page counts on stderr */
 	/* signs manifest.json (every file's SHA-256) into manifest.sig */
 	const struct hw_seckey *key;
-	/* the process ends after the render: what it built is left to the
-	 * exit instead of freed block by block */
-	int leave_to_exit;
 	/* where the site before last is kept for the next render to rewrite
 	 * in place (src/site/spare.c); NULL: every render writes a new
 	 * folder and removes the old site */

@@ -201,7 +201,7 @@ int hw_index_open(hw_index *ix, const char *path, hw_diags *diags)
 	if (rc == SQLITE_NOMEM) {
 		sqlite3_close(ix->db);
 		ix->db = NULL;
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+		return hw_error_oom();
 	}
 	if (rc != SQLITE_OK) {
 		/* not a database, damaged rows (a crash while a first run

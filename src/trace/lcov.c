@@ -44,8 +44,7 @@ static int rehash(hw_lcov *c)
 	size_t nslots = c->nslots ? c->nslots * 2 : 64;
 	size_t *slots = calloc(nslots, sizeof(*slots));
 
-	if (!slots)
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	HW_CHECK_ALLOC(slots);
 	for (size_t i = 0; i < c->n; i++) {
 		const char *p = c->files[i].path;
 		size_t h = path_hash(p, strlen(p)) & (nslots - 1);
@@ -97,16 +96,14 @@ static int file_for(hw_lcov *c, const char *p, size_t n, hw_lcov_file **out)
 		size_t cap = c->cap ? c->cap * 2 : 32;
 		hw_lcov_file *files = realloc(c->files, cap * sizeof(*files));
 
-		if (!files)
-			return hw_error_set(HW_ENOMEM, NULL, 0, 0,
-					    "out of memory");
+		HW_CHECK_ALLOC(files);
 		c->files = files;
 		c->cap = cap;
 	}
 	f = &c->files[c->n];
 	memset(f, 0, sizeof(*f));
 	if (!(f->path = hw_strndup(p, n)))
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+		return hw_error_oom();
 	{
 		size_t h = path_hash(p, n) & (c->nslots - 1);
 
@@ -128,14 +125,10 @@ static int add_count(hw_lcov_file *f, long line, uint64_t count)
 		while (n <= line)
 			n *= 2;
 		counts = realloc(f->counts, (size_t)n * sizeof(*counts));
-		if (!counts)
-			return hw_error_set(HW_ENOMEM, NULL, 0, 0,
-					    "out of memory");
+		HW_CHECK_ALLOC(counts);
 		f->counts = counts;
 		has = realloc(f->has, (size_t)n);
-		if (!has)
-			return hw_error_set(HW_ENOMEM, NULL, 0, 0,
-					    "out of memory");
+		HW_CHECK_ALLOC(has);
 		f->has = has;
 		memset(f->counts + f->nlines, 0,
 		       (size_t)(n - f->nlines) * sizeof(*counts));

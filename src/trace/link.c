@@ -62,9 +62,7 @@ static int add_defect(hw_trace *t, hw_defect_kind kind, const char *fr,
 		size_t cap = t->dcap ? t->dcap * 2 : 32;
 		hw_defect *v = realloc(t->defects, cap * sizeof(*v));
 
-		if (!v)
-			return hw_error_set(HW_ENOMEM, NULL, 0, 0,
-					    "out of memory");
+		HW_CHECK_ALLOC(v);
 		t->defects = v;
 		t->dcap = cap;
 	}
@@ -96,7 +94,7 @@ static int add_defect(hw_trace *t, hw_defect_kind kind, const char *fr,
 		free(d->fr);
 		free(d->file);
 		free(d->message);
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+		return hw_error_oom();
 	}
 	t->ndefects++;
 	return HW_OK;
@@ -145,7 +143,7 @@ static int fr_map_build(fr_map *m, const hw_trace *t)
 	while (n < 2 * t->nfrs)
 		n *= 2;
 	if (!(m->slots = calloc(n, sizeof(*m->slots))))
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+		return hw_error_oom();
 	m->mask = n - 1;
 	for (size_t i = 0; i < t->nfrs; i++) {
 		const char *id = t->frs[i].fr ? t->frs[i].fr->id : NULL;
@@ -385,8 +383,7 @@ static int test_refs(matcher *m, const hw_scan *scan)
 	for (size_t i = 0; i < scan->n; i++)
 		n += scan->files[i].nfuncs + scan->files[i].ntags;
 	m->tests = calloc(n ? n : 1, sizeof(*m->tests));
-	if (!m->tests)
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	HW_CHECK_ALLOC(m->tests);
 	for (size_t i = 0; i < scan->n; i++) {
 		const hw_src_file *f = &scan->files[i];
 
@@ -416,8 +413,7 @@ static int add_link(hw_fr_trace *ft, const hw_link *l)
 {
 	hw_link *v = realloc(ft->links, (ft->nlinks + 1) * sizeof(*v));
 
-	if (!v)
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	HW_CHECK_ALLOC(v);
 	ft->links = v;
 	ft->links[ft->nlinks++] = *l;
 	return HW_OK;
@@ -689,7 +685,7 @@ int hw_trace_build(hw_trace *t, const hw_fr_set *frs, const hw_scan *scan,
 		nfuncs += scan->files[i].nfuncs;
 	tagged = calloc(nfuncs ? nfuncs : 1, 1);
 	if (!t->frs || !refs || !sorted || !tagged) {
-		err = hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+		err = hw_error_oom();
 		goto cleanup;
 	}
 	/* FRs, first definition wins; later ones are duplicate-fr defects.
@@ -701,7 +697,7 @@ int hw_trace_build(hw_trace *t, const hw_fr_set *frs, const hw_scan *scan,
 	qsort(refs, frs->n, sizeof(*refs), ref_index_cmp);
 	dup = calloc(frs->n ? frs->n : 1, 1);
 	if (!dup) {
-		err = hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+		err = hw_error_oom();
 		goto cleanup;
 	}
 	for (size_t i = 1; i < frs->n; i++) {

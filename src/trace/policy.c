@@ -38,13 +38,11 @@ int hw_policy_defaults(hw_policy *p)
 	while (default_fail_on[n])
 		n++;
 	p->fail_on = calloc(n + 1, sizeof(*p->fail_on));
-	if (!p->fail_on)
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	HW_CHECK_ALLOC(p->fail_on);
 	for (size_t i = 0; i < n; i++)
 		if (!(p->fail_on[i] = hw_strdup(default_fail_on[i]))) {
 			hw_policy_free(p);
-			return hw_error_set(HW_ENOMEM, NULL, 0, 0,
-					    "out of memory");
+			return hw_error_oom();
 		}
 	return HW_OK;
 }
@@ -74,8 +72,7 @@ static int load_waivers(hw_policy *p, const cJSON *arr, const char *text,
 		return hw_error_set(HW_EINVAL, p->path, line, 0,
 				    "\"waivers\" must be an array");
 	p->waivers = calloc((size_t)n + 1, sizeof(*p->waivers));
-	if (!p->waivers)
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	HW_CHECK_ALLOC(p->waivers);
 	{
 		long l = line_of(text, len, "\"waivers\"", 0);
 		const char *k = l ? strstr(text, "\"waivers\"") : NULL;
@@ -134,8 +131,7 @@ static int load_waivers(hw_policy *p, const cJSON *arr, const char *text,
 		wv->line = wl;
 		p->nwaivers++;
 		if (!wv->fr || !wv->reason || !wv->expires || (by && !wv->by))
-			return hw_error_set(HW_ENOMEM, NULL, 0, 0,
-					    "out of memory");
+			return hw_error_oom();
 	}
 	return HW_OK;
 }
@@ -160,7 +156,7 @@ int hw_policy_load(hw_policy *p, const char *path, int may_miss)
 	if ((err = hw_policy_defaults(p)))
 		return err;
 	if (!(p->path = hw_strdup(path)))
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+		return hw_error_oom();
 	if (may_miss && !hw_path_exists(path))
 		return HW_OK;
 	hw_buf_init(&b, 0);
@@ -209,8 +205,7 @@ int hw_policy_load(hw_policy *p, const char *path, int may_miss)
 			hw_strv_free(p->fail_on);
 			p->fail_on = calloc((size_t)n + 1, sizeof(char *));
 			if (!p->fail_on) {
-				err = hw_error_set(HW_ENOMEM, NULL, 0, 0,
-						   "out of memory");
+				err = hw_error_oom();
 				break;
 			}
 			cJSON_ArrayForEach(s, item) {
@@ -227,8 +222,7 @@ int hw_policy_load(hw_policy *p, const char *path, int may_miss)
 					break;
 				}
 				if (!(p->fail_on[i++] = hw_strdup(s->valuestring))) {
-					err = hw_error_set(HW_ENOMEM, NULL, 0,
-							   0, "out of memory");
+					err = hw_error_oom();
 					break;
 				}
 			}
@@ -309,7 +303,7 @@ int hw_baseline_load(hw_baseline *b, const char *path, int may_miss)
 	b->fr_state = calloc((size_t)cJSON_GetArraySize(frs) + 1, sizeof(int));
 	if (!b->defects || !b->fr_ids || !b->fr_rev || !b->fr_sha ||
 	    !b->fr_state) {
-		err = hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+		err = hw_error_oom();
 		goto cleanup;
 	}
 	cJSON_ArrayForEach(item, defs) {
@@ -319,8 +313,7 @@ int hw_baseline_load(hw_baseline *b, const char *path, int may_miss)
 			goto cleanup;
 		}
 		if (!(b->defects[b->ndefects++] = hw_strdup(item->valuestring))) {
-			err = hw_error_set(HW_ENOMEM, NULL, 0, 0,
-					   "out of memory");
+			err = hw_error_oom();
 			goto cleanup;
 		}
 	}
@@ -341,8 +334,7 @@ int hw_baseline_load(hw_baseline *b, const char *path, int may_miss)
 			goto cleanup;
 		}
 		if (!(b->fr_ids[b->nfrs] = hw_strdup(id->valuestring))) {
-			err = hw_error_set(HW_ENOMEM, NULL, 0, 0,
-					   "out of memory");
+			err = hw_error_oom();
 			goto cleanup;
 		}
 		b->fr_rev[b->nfrs] = rev->valueint;

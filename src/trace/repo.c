@@ -11,7 +11,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -38,8 +37,7 @@ static int pathset_take(pathset *s, char *path)
 			s->cap = cap;
 		}
 	}
-	if (!path)
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	HW_CHECK_ALLOC(path);
 	s->v[s->n++] = path;
 	return HW_OK;
 }
@@ -128,8 +126,7 @@ static int walk(pathset *out, hw_diags *diags, const hw_config *cfg,
 		path = *dir ? hw_path_join(dir, e->d_name)
 			    : hw_strdup(e->d_name);
 		if (!path) {
-			err = hw_error_set(HW_ENOMEM, NULL, 0, 0,
-					   "out of memory");
+			err = hw_error_oom();
 			break;
 		}
 		/* readdir's d_type spares an lstat per file where the file
@@ -278,21 +275,6 @@ static int warn_unmatched(hw_diags *diags, const hw_config *cfg,
 	return err;
 }
 
-/* One thread per 16 files and core, at most 8; hw_two_threads decides
- * whether there is more than one (HWLEDGER_THREADS included). */
-static int threads_wanted(size_t files)
-{
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-
-	if (!hw_two_threads(files, 16))
-		return 1;
-	if (n > 8)
-		n = 8;
-	if ((size_t)n > files / 16 + 1)
-		n = (long)(files / 16 + 1);
-	return n < 2 ? 2 : (int)n;
-}
-
 /* Implements: FR-TRACE-007 */
 int hw_scan_key(hw_memo *m, const hw_config *cfg)
 {
@@ -334,9 +316,7 @@ typedef struct job {
 	const hw_index *ix;
 	size_t max_bytes;
 	unsigned char *dirty;
-	size_t next;        /* atomically incremented */
-	int fatal;          /* first out-of-memory style failure */
-	size_t scanned;
+	size_t scanned;     /* atomically incremented */
 	size_t reused;
 } job;
 
@@ -364,14 +344,12 @@ static int note(hw_src_file *f, const char *msg)
 {
 	hw_note *n = realloc(f->notes, (f->nnotes + 1) * sizeof(*n));
 
-	if (!n)
-		return HW_ENOMEM;
+	HW_CHECK_ALLOC(n);
 	f->notes = n;
 	n[f->nnotes].level = HW_DIAG_ERROR;
 	n[f->nnotes].line = 0;
 	n[f->nnotes].message = hw_strdup(msg);
-	if (!n[f->nnotes].message)
-		return HW_ENOMEM;
+	HW_CHECK_ALLOC(n[f->nnotes].message);
 	f->nnotes++;
 	return HW_OK;
 }
@@ -438,178 +416,35 @@ static int scan_one(job *j, size_t i, hw_buf *buf)
 	return hw_scan_text(f, buf->data, buf->len);
 }
 
-static void *worker(void *arg)
+#define FILES_PER_JOB 16
+
+/* Job k: files [k * FILES_PER_JOB, (k + 1) * FILES_PER_JOB) of the scan. */
+static int scan_files(void *arg, size_t k)
 {
 	job *j = arg;
 	hw_buf buf;
+	int r = HW_OK;
 
 	hw_buf_init(&buf, 0);
-	for (;;) {
-		size_t i = __atomic_fetch_add(&j->next, 1, __ATOMIC_RELAXED);
-		int r;
-
-		if (i >= j->scan->n || __atomic_load_n(&j->fatal, __ATOMIC_RELAXED))
+	for (size_t i = k * FILES_PER_JOB;
+	     i < (k + 1) * FILES_PER_JOB && i < j->scan->n; i++) {
+		if ((r = scan_one(j, i, &buf)) < 0)
 			break;
-		r = scan_one(j, i, &buf);
-		if (r < 0) {
-			int zero = 0;
-
-			__atomic_compare_exchange_n(&j->fatal, &zero, r, 0,
-						    __ATOMIC_RELAXED,
-						    __ATOMIC_RELAXED);
-			break;
-		}
 		__atomic_fetch_add(r ? &j->reused : &j->scanned, 1,
 				   __ATOMIC_RELAXED);
 	}
 	hw_buf_free(&buf);
-	return NULL;
+	return r < 0 ? r : HW_OK;
 }
 
-
-/* ---- writing the index in the background ------------------------------- */
-
-typedef struct store_job {
-	hw_index ix;
-	const char *path;         /* set: the thread opens (creates) it */
-	const hw_src_file *files; /* the scan's: it waits before freeing */
-	size_t n;
-	unsigned char *dirty;
-	hw_thread tid;
-	pthread_mutex_t lock;
-	pthread_cond_t go;
-	int ready;                /* files, n and dirty are set */
-	int cancel;               /* the scan failed: store nothing */
-	int threaded;
-	int err;
-	hw_diags diags;           /* what opening it said */
-	char message[512];
-} store_job;
-
-static void *store_run(void *arg)
+/* Writes what the scan read into the index; a cache, so a failure is a
+ * warning of the run. */
+static int store_index(hw_scan *scan, hw_index *ix, const unsigned char *dirty)
 {
-	store_job *sj = arg;
-	int go;
-
-	if (sj->path && (sj->err = hw_index_open(&sj->ix, sj->path,
-						 &sj->diags))) {
-		snprintf(sj->message, sizeof(sj->message),
-			 "%s; the index was not written", hw_error_last());
-		return NULL;
-	}
-	if (sj->path)
-		hw_index_fill_fresh(&sj->ix);
-	pthread_mutex_lock(&sj->lock);
-	while (!sj->ready && !sj->cancel)
-		pthread_cond_wait(&sj->go, &sj->lock);
-	go = sj->ready;
-	pthread_mutex_unlock(&sj->lock);
-	if (go) {
-		sj->err = hw_index_store(&sj->ix, sj->files, sj->n, sj->dirty);
-		if (sj->err) /* errors are per thread: keep the words */
-			snprintf(sj->message, sizeof(sj->message), "%s",
-				 hw_error_last());
-	}
-	hw_index_close(&sj->ix); /* the WAL checkpoint too */
-	return NULL;
-}
-
-static store_job *store_new(void)
-{
-	store_job *sj = calloc(1, sizeof(*sj));
-
-	if (!sj)
-		return NULL;
-	pthread_mutex_init(&sj->lock, NULL);
-	pthread_cond_init(&sj->go, NULL);
-	hw_diags_init(&sj->diags);
-	return sj;
-}
-
-static void store_free(store_job *sj)
-{
-	pthread_cond_destroy(&sj->go);
-	pthread_mutex_destroy(&sj->lock);
-	hw_diags_free(&sj->diags);
-	free(sj->dirty);
-	free(sj);
-}
-
-/*
- * A first run (no index file yet) has nothing to reuse and scans every
- * file: the index is created on the store thread while they are scanned.
- * NULL when there is an index to read, or no second thread.
- */
-static store_job *store_early(const char *index_path)
-{
-	store_job *sj;
-	struct stat st;
-
-	/* only a hint: SQLite creates or opens whatever is there then */
-	if (!index_path || stat(index_path, &st) == 0 || errno != ENOENT ||
-	    !hw_two_threads(2, 2) || !(sj = store_new()))
-		return NULL;
-	sj->path = index_path;
-	if (hw_thread_start(&sj->tid, store_run, sj, 0) != 0) {
-		store_free(sj);
-		return NULL;
-	}
-	sj->threaded = 1;
-	return sj;
-}
-
-/* Hands the scan's files to sj (cancel: nothing to store). */
-static void store_release(store_job *sj, const hw_scan *scan,
-			  unsigned char *dirty, int cancel)
-{
-	pthread_mutex_lock(&sj->lock);
-	sj->files = scan->files;
-	sj->n = scan->n;
-	sj->dirty = dirty;
-	sj->ready = !cancel;
-	sj->cancel = cancel;
-	pthread_cond_signal(&sj->go);
-	pthread_mutex_unlock(&sj->lock);
-}
-
-/* Takes over ix and dirty and stores them, on a thread when one starts. */
-static int store_begin(hw_scan *scan, hw_index *ix, unsigned char *dirty)
-{
-	store_job *sj = store_new();
-
-	if (!sj)
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
-	sj->ix = *ix;
-	sj->files = scan->files;
-	sj->n = scan->n;
-	sj->dirty = dirty;
-	sj->ready = 1;
-	sj->threaded = hw_two_threads(2, 2) &&
-		       hw_thread_start(&sj->tid, store_run, sj, 0) == 0;
-	if (!sj->threaded)
-		store_run(sj);
-	scan->storing = sj;
-	return HW_OK;
-}
-
-/* Implements: FR-TRACE-007 */
-int hw_scan_finish(hw_scan *scan, hw_diags *late)
-{
-	store_job *sj = scan->storing;
-	int err = HW_OK;
-
-	if (!sj)
+	if (hw_index_store(ix, scan->files, scan->n, dirty) == HW_OK)
 		return HW_OK;
-	if (sj->threaded)
-		hw_thread_join(&sj->tid);
-	if (late)
-		err = hw_diags_append(late, &sj->diags);
-	if (!err && sj->err && late) /* a cache not written is not fatal */
-		err = hw_diags_add(late, HW_DIAG_WARNING, NULL, 0, 0, "%s",
-				   sj->message);
-	store_free(sj);
-	scan->storing = NULL;
-	return err;
+	return hw_diags_add(&scan->diags, HW_DIAG_WARNING, NULL, 0, 0,
+			    "%s; the index was not written", hw_error_last());
 }
 
 /* Implements: FR-TRACE-001, FR-TRACE-007 */
@@ -618,9 +453,8 @@ int hw_scan_repo(hw_scan *scan, const hw_config *cfg, const char *index_path)
 	pathset paths = {0};
 	hw_index ix;
 	job j;
-	hw_thread tids[8];
-	store_job *early = NULL;
-	int nthreads, started = 0, err, have_ix = 0;
+	struct stat st;
+	int err, have_ix = 0, fresh;
 
 	memset(scan, 0, sizeof(*scan));
 	hw_diags_init(&scan->diags);
@@ -632,7 +466,7 @@ int hw_scan_repo(hw_scan *scan, const hw_config *cfg, const char *index_path)
 	scan->files = calloc(paths.n ? paths.n : 1, sizeof(*scan->files));
 	j.dirty = calloc(paths.n ? paths.n : 1, 1);
 	if (!scan->files || !j.dirty) {
-		err = hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+		err = hw_error_oom();
 		goto cleanup;
 	}
 	for (size_t i = 0; i < paths.n; i++) {
@@ -645,8 +479,9 @@ int hw_scan_repo(hw_scan *scan, const hw_config *cfg, const char *index_path)
 		f->is_test = any_match(cfg->tests, f->path);
 	}
 	scan->n = scan->cap = paths.n;
-	early = store_early(index_path);
-	if (index_path && !early) {
+	/* only a hint: SQLite creates or opens whatever is there then */
+	fresh = index_path && stat(index_path, &st) != 0 && errno == ENOENT;
+	if (index_path) {
 		/* the index is only a cache: without it, everything is
 		 * scanned, and the run says so */
 		if (hw_index_open(&ix, index_path, &scan->diags) == HW_OK)
@@ -657,23 +492,16 @@ int hw_scan_repo(hw_scan *scan, const hw_config *cfg, const char *index_path)
 					     hw_error_last())))
 			goto cleanup;
 	}
+	if (have_ix && fresh)
+		hw_index_fill_fresh(&ix);
 	j.scan = scan;
-	j.ix = have_ix ? &ix : NULL;
+	j.ix = have_ix && !fresh ? &ix : NULL;
 	j.max_bytes = cfg->max_file_bytes;
-	nthreads = threads_wanted(scan->n);
-	for (int t = 1; t < nthreads; t++) {
-		if (hw_thread_start(&tids[t], worker, &j, (unsigned)t - 1) != 0)
-			break;
-		started = t;
-	}
-	worker(&j);
-	for (int t = 1; t <= started; t++)
-		hw_thread_join(&tids[t]);
-	if (j.fatal) {
-		err = hw_error_set(j.fatal, NULL, 0, 0,
-				   "scanning failed: out of memory");
+	/* a thread per 16 files, at most the CPUs */
+	if ((err = hw_tasks_run((scan->n + FILES_PER_JOB - 1) / FILES_PER_JOB,
+				hw_tasks_threads(scan->n, FILES_PER_JOB),
+				scan_files, &j)))
 		goto cleanup;
-	}
 	scan->scanned = j.scanned;
 	scan->reused = j.reused;
 	scan->orphans_run = cfg->orphans_run;
@@ -697,32 +525,16 @@ int hw_scan_repo(hw_scan *scan, const hw_config *cfg, const char *index_path)
 						"%s", f->notes[k].message)))
 				goto cleanup;
 	}
-	if (have_ix || early) {
+	if (have_ix) {
 		/* files that could not be read are not cached */
 		for (size_t i = 0; i < scan->n; i++)
 			if (!scan->files[i].hash[0])
 				j.dirty[i] = 0;
-	}
-	if (early) {
-		store_release(early, scan, j.dirty, 0);
-		scan->storing = early; /* it owns dirty now */
-		early = NULL;
-		j.dirty = NULL;
-	} else if (have_ix) {
-		err = store_begin(scan, &ix, j.dirty);
-		if (!err) {
-			have_ix = 0; /* the store owns both now */
-			j.dirty = NULL;
-		}
+		err = store_index(scan, &ix, j.dirty);
 	}
 cleanup:
-	if (early) { /* the scan failed: the index is left as it was */
-		store_release(early, scan, NULL, 1);
-		hw_thread_join(&early->tid);
-		store_free(early);
-	}
 	if (have_ix)
-		hw_index_close(&ix);
+		hw_index_close(&ix); /* the WAL checkpoint too */
 	free(j.dirty);
 	pathset_free(&paths);
 	if (err)
@@ -732,7 +544,6 @@ cleanup:
 
 void hw_scan_free(hw_scan *scan)
 {
-	hw_scan_finish(scan, NULL);
 	for (size_t i = 0; i < scan->n; i++)
 		hw_src_file_free(&scan->files[i]);
 	free(scan->files);

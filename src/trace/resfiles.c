@@ -14,17 +14,15 @@
 static const char *const results_suffixes[] = {".xml", ".tap", ".txt"};
 
 /* Appends a copy of path to the NULL-terminated list *v of *n paths. */
+/* Appends a copy of path to the NULL-terminated vector *v of *n paths. */
 static int push_path(char ***v, size_t *n, const char *path)
 {
-	char **nv = realloc(*v, (*n + 2) * sizeof(*nv));
+	char *copy = hw_strdup(path);
+	/* at least *n + 1 pointers are there: claiming no more is safe */
+	size_t cap = *v ? *n + 1 : 0;
 
-	if (!nv)
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
-	*v = nv;
-	if (!(nv[*n] = hw_strdup(path)))
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
-	nv[++*n] = NULL;
-	return HW_OK;
+	HW_CHECK_ALLOC(copy);
+	return hw_strv_push(v, n, &cap, copy);
 }
 
 /* Adds dir's results files (sorted) to *files. */
@@ -84,8 +82,7 @@ int hw_results_files(char ***files, size_t *n, hw_diags *diags,
 			err = hw_diags_add(diags, HW_DIAG_ERROR, p, 0, 0,
 					   "--results: no file matches");
 		else if (rc == GLOB_NOSPACE)
-			err = hw_error_set(HW_ENOMEM, NULL, 0, 0,
-					   "out of memory");
+			err = hw_error_oom();
 		else if (rc != 0)
 			err = hw_error_set(HW_EIO, p, 0, 0, "--results: cannot "
 					   "read the folders of this glob");

@@ -45,9 +45,7 @@ static int add_result(hw_results *r, const char *name, size_t n,
 		size_t cap = r->cap ? r->cap * 2 : 64;
 		hw_result *items = realloc(r->items, cap * sizeof(*items));
 
-		if (!items)
-			return hw_error_set(HW_ENOMEM, NULL, 0, 0,
-					    "out of memory");
+		HW_CHECK_ALLOC(items);
 		r->items = items;
 		r->cap = cap;
 	}
@@ -62,7 +60,7 @@ static int add_result(hw_results *r, const char *name, size_t n,
 		free(x->name);
 		free(x->suite);
 		free(x->file);
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+		return hw_error_oom();
 	}
 	r->n++;
 	return HW_OK;
@@ -78,8 +76,7 @@ static int append_message(hw_result *x, const char *p, size_t n)
 	if (n > 4096 - old)
 		n = 4096 - old;
 	m = realloc(x->message, old + n + 1);
-	if (!m)
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	HW_CHECK_ALLOC(m);
 	memcpy(m + old, p, n);
 	m[old + n] = '\0';
 	x->message = m;
@@ -658,9 +655,7 @@ static int unity_parse_at(hw_results *r, hw_diags *diags, const char *file,
 		if (unity_point(s, &u)) {
 			char *suite = hw_strndup(u.file, u.file_n);
 
-			if (!suite)
-				return hw_error_set(HW_ENOMEM, NULL, 0, 0,
-						    "out of memory");
+			HW_CHECK_ALLOC(suite);
 			err = add_result(r, u.name, u.name_n, suite, u.outcome,
 					 file, lineno);
 			free(suite);

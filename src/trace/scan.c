@@ -25,9 +25,7 @@ static int push_tag(hw_src_file *f, size_t *cap, hw_tag **out)
 		size_t ncap = *cap ? *cap * 2 : 8;
 		hw_tag *t = realloc(f->tags, ncap * sizeof(*t));
 
-		if (!t)
-			return hw_error_set(HW_ENOMEM, NULL, 0, 0,
-					    "out of memory");
+		HW_CHECK_ALLOC(t);
 		f->tags = t;
 		*cap = ncap;
 	}
@@ -46,16 +44,13 @@ static int push_func(hw_src_file *f, size_t *cap, const char *name,
 		size_t ncap = *cap ? *cap * 2 : 16;
 		hw_func *p = realloc(f->funcs, ncap * sizeof(*p));
 
-		if (!p)
-			return hw_error_set(HW_ENOMEM, NULL, 0, 0,
-					    "out of memory");
+		HW_CHECK_ALLOC(p);
 		f->funcs = p;
 		*cap = ncap;
 	}
 	fn = &f->funcs[f->nfuncs];
 	fn->name = hw_strndup(name, n);
-	if (!fn->name)
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	HW_CHECK_ALLOC(fn->name);
 	fn->first = line;
 	fn->last = line;
 	fn->is_test = f->is_test && n > 5 && memcmp(name, "test_", 5) == 0;
@@ -79,15 +74,13 @@ static int add_note(hw_src_file *f, hw_diag_level level, long line,
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	n = realloc(f->notes, (f->nnotes + 1) * sizeof(*n));
-	if (!n)
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	HW_CHECK_ALLOC(n);
 	f->notes = n;
 	n = &f->notes[f->nnotes];
 	n->level = level;
 	n->line = line;
 	n->message = hw_strdup(msg);
-	if (!n->message)
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	HW_CHECK_ALLOC(n->message);
 	f->nnotes++;
 	return HW_OK;
 }
@@ -146,8 +139,7 @@ static int record_tag(comment_ctx *c, hw_tag_kind kind, hw_tag_syntax syn,
 	/* a malformed tag keeps the text it had, pin included */
 	t->fr = hw_strndup(id, malformed && revn ? (size_t)(rev + revn - id)
 						 : idn);
-	if (!t->fr)
-		return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	HW_CHECK_ALLOC(t->fr);
 	t->rev = malformed ? 0 : r;
 	t->malformed = malformed;
 	t->kind = kind;

@@ -92,21 +92,15 @@ typedef struct hw_scan {
 	size_t reused;      /* files taken from the index unchanged */
 	hw_diags diags;     /* file-level problems: unreadable, loops, ... */
 	int orphans_run;    /* the config's "orphan_tests": "run" */
-	void *storing;      /* the index being written in the background */
 } hw_scan;
 
 /*
  * Selects the files of cfg (sources, tests, exclude; symlinked folders are
  * not followed) and scans them, reusing the index at index_path when it is
- * not NULL. Files are sorted by path.
+ * not NULL and writing what it read back into it (a failure to write it is
+ * a warning in scan->diags: it is only a cache). Files are sorted by path.
  */
 int hw_scan_repo(hw_scan *scan, const hw_config *cfg, const char *index_path);
-/*
- * hw_scan_repo writes the index on a thread of its own while the caller
- * goes on reading the scan; this waits for it. A failure to write it is a
- * warning added to late (it is only a cache). Safe to call more than once.
- */
-int hw_scan_finish(hw_scan *scan, hw_diags *late);
 void hw_scan_free(hw_scan *scan);
 
 /* ---- the stored result of a run (trace memo) --------------------------- */

@@ -5,7 +5,6 @@
 #ifndef HW_UTIL_PROC_H
 #define HW_UTIL_PROC_H
 
-#include <pthread.h>
 #include <stddef.h>
 
 #include "buf.h"
@@ -41,26 +40,6 @@ int hw_tasks_run(size_t n, size_t threads, int (*job)(void *arg, size_t i),
  * compare one thread with several on any machine.
  */
 size_t hw_tasks_threads(size_t units, size_t per_thread);
-
-/* Transitional, until the trace scan moves to hw_tasks_run: a plain
- * pthread_create / pthread_join pair with the arguments of the old API. */
-typedef struct hw_thread {
-	pthread_t tid;
-	int started;
-} hw_thread;
-int hw_thread_start(hw_thread *t, void *(*fn)(void *), void *arg, unsigned k);
-int hw_thread_join(hw_thread *t);
-int hw_two_threads(size_t units, size_t min);
-
-/* 1 where a command frees everything it built before it exits (sanitizer
- * and coverage builds, to prove ownership); a release build leaves its
- * largest structures to the process's exit. */
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__) ||       \
-	defined(HW_COVERAGE)
-#define HW_FREE_AT_EXIT 1
-#else
-#define HW_FREE_AT_EXIT 0
-#endif
 
 /* Runs argv (PATH searched, stdin /dev/null); 0 unless it cannot start. */
 int hw_run(hw_cmd_result *r, char *const argv[], double timeout_s,

@@ -128,27 +128,3 @@ int hw_tasks_run(size_t n, size_t threads, int (*job)(void *arg, size_t i),
 	free(t.message);
 	return err;
 }
-
-/* The old API, kept only for the trace scan until it moves to
- * hw_tasks_run. */
-int hw_two_threads(size_t units, size_t min)
-{
-	return hw_tasks_threads(units, min > 1 ? min / 2 : 1) > 1;
-}
-
-int hw_thread_start(hw_thread *t, void *(*fn)(void *), void *arg, unsigned k)
-{
-	int rc = pthread_create(&t->tid, NULL, fn, arg);
-
-	(void)k;
-	t->started = rc == 0;
-	return rc;
-}
-
-int hw_thread_join(hw_thread *t)
-{
-	if (!t->started)
-		return 0;
-	t->started = 0;
-	return pthread_join(t->tid, NULL);
-}
