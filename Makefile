@@ -189,10 +189,10 @@ asan: deps
 	  SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  test
 
-# The paths that run on two threads (site parts, FR loading, the scan and
-# its index store, the memo's stats, removing an old site) under
+# The paths that run on several threads (hw_tasks_run: the scan, the site's
+# two parts, removing an old site, ledger verification, SSH probing) under
 # ThreadSanitizer: the CLI tests that drive them, any race a failure.
-TSAN_TESTS := two_threads|memo|index|scan_is_the_same|10000_frs|deterministic|report_runs|big_old_site
+TSAN_TESTS := two_threads|memo|index|scan_is_the_same|10000_frs|deterministic|report_runs|big_old_site|remote_hosts_fail_alone
 tsan: deps
 	@$(MAKE) --no-print-directory BUILD=build/tsan OPT="-O1 -g" \
 	  SAN="-fsanitize=thread" build/tsan/hwledger

@@ -28,8 +28,8 @@ typedef struct hw_command {
 } hw_command;
 
 /* hashes with SHA-256 at most, and signs nothing: libsodium's SHA-256 has
- * one implementation and needs no sodium_init, which costs a warm trace
- * ~70 us of its ~7 ms (CPU feature probes) */
+ * one implementation and needs no sodium_init (whose CPU feature probes
+ * a short command would pay for nothing) */
 #define HW_CMD_NO_SODIUM_INIT 2u
 
 const hw_command *hw_cli_find(const char *name);

@@ -322,6 +322,7 @@ static int collect_sources(site *s)
 
 static int attach(site_fr *it, const cJSON *finding)
 {
+	/* hwledger-sast-ignore bugprone-sizeof-expression: an array of pointers */
 	if (HW_ARRAY_GROW(it->findings, it->nfindings, it->capfindings))
 		return HW_ENOMEM;
 	it->findings[it->nfindings++] = finding;

@@ -287,6 +287,7 @@ int site_markdown(hw_buf *b, site *s, const char *md, size_t len, size_t fr,
 			    in_link(n))) {
 			continue;
 		}
+		/* hwledger-sast-ignore bugprone-sizeof-expression: an array of pointers */
 		if ((err = HW_ARRAY_GROW(todo, ntodo, cap)))
 			break;
 		todo[ntodo++] = n;

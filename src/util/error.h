@@ -44,12 +44,15 @@ int hw_error_oom(void);
 
 /*
  * In a function that returns an HW_E* code: returns HW_ENOMEM, with the
- * message set, when p is NULL (libgit2's GIT_ERROR_CHECK_ALLOC).
+ * message set, when p is NULL (libgit2's GIT_ERROR_CHECK_ALLOC). The
+ * constant return lets an analyzer see that the call failed.
  */
 #define HW_CHECK_ALLOC(p)                        \
 	do {                                     \
-		if (!(p))                        \
-			return hw_error_oom();   \
+		if (!(p)) {                      \
+			hw_error_oom();          \
+			return HW_ENOMEM;        \
+		}                                \
 	} while (0)
 int hw_error_code(void);
 void hw_error_clear(void);
