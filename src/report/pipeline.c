@@ -44,23 +44,10 @@ typedef struct argv_b {
 	int oom;
 } argv_b;
 
-/* Makes room for one more pointer in *v (n used of *cap, plus a NULL). */
-static int grow(char ***v, size_t n, size_t *cap)
-{
-	char **nv;
-
-	if (n + 1 < *cap)
-		return 0;
-	if (!(nv = realloc(*v, (*cap ? *cap * 2 : 32) * sizeof(*nv))))
-		return -1;
-	*v = nv;
-	*cap = *cap ? *cap * 2 : 32;
-	return 0;
-}
-
 static void arg(argv_b *a, const char *s)
 {
-	if (a->oom || grow(&a->v, a->n, &a->cap)) {
+	/* room for s and the NULL after it */
+	if (a->oom || hw_array_grow(&a->v, &a->cap, a->n + 1, sizeof(*a->v), 32)) {
 		a->oom = 1;
 		return;
 	}
@@ -73,7 +60,7 @@ static const char *arg_path(argv_b *a, const char *dir, const char *name)
 {
 	char *p = hw_path_join(dir, name);
 
-	if (!p || grow(&a->owned, a->nowned, &a->owned_cap)) {
+	if (!p || HW_ARRAY_GROW(a->owned, a->nowned, a->owned_cap)) {
 		free(p);
 		a->oom = 1;
 		return "";

@@ -78,16 +78,10 @@ static void listing_add(listing *l, const char *rel)
 {
 	if (l->err)
 		return;
-	if (l->n + 1 >= l->cap) {
-		size_t nc = l->cap ? l->cap * 2 : 256;
-		char **v = realloc(l->v, nc * sizeof(*v));
-
-		if (!v) {
-			l->err = HW_ENOMEM;
-			return;
-		}
-		l->v = v;
-		l->cap = nc;
+	/* room for rel and the NULL after it */
+	if (hw_array_grow(&l->v, &l->cap, l->n + 1, sizeof(*l->v), 256)) {
+		l->err = HW_ENOMEM;
+		return;
 	}
 	if (!(l->v[l->n] = hw_strdup(rel)))
 		l->err = HW_ENOMEM;

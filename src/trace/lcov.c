@@ -92,14 +92,8 @@ static int file_for(hw_lcov *c, const char *p, size_t n, hw_lcov_file **out)
 	}
 	if ((c->n + 1) * 2 > c->nslots && (err = rehash(c)))
 		return err;
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 32;
-		hw_lcov_file *files = realloc(c->files, cap * sizeof(*files));
-
-		HW_CHECK_ALLOC(files);
-		c->files = files;
-		c->cap = cap;
-	}
+	if (HW_ARRAY_GROW(c->files, c->n, c->cap))
+		return HW_ENOMEM;
 	f = &c->files[c->n];
 	memset(f, 0, sizeof(*f));
 	if (!(f->path = hw_strndup(p, n)))

@@ -58,14 +58,8 @@ static int add_defect(hw_trace *t, hw_defect_kind kind, const char *fr,
 	char msg[512];
 	va_list ap;
 
-	if (t->ndefects == t->dcap) {
-		size_t cap = t->dcap ? t->dcap * 2 : 32;
-		hw_defect *v = realloc(t->defects, cap * sizeof(*v));
-
-		HW_CHECK_ALLOC(v);
-		t->defects = v;
-		t->dcap = cap;
-	}
+	if (HW_ARRAY_GROW(t->defects, t->ndefects, t->dcap))
+		return HW_ENOMEM;
 	va_start(ap, fmt);
 	/* hwledger-sast-ignore FF1019: the caller's format, checked by -Wformat=2 */
 	vsnprintf(msg, sizeof(msg), fmt, ap);

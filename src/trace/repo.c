@@ -25,19 +25,11 @@ typedef struct pathset {
 /* Adds path, which the set now owns (NULL: out of memory). */
 static int pathset_take(pathset *s, char *path)
 {
-	if (path && s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 256;
-		char **v = realloc(s->v, cap * sizeof(*v));
-
-		if (!v) {
-			free(path);
-			path = NULL;
-		} else {
-			s->v = v;
-			s->cap = cap;
-		}
-	}
 	HW_CHECK_ALLOC(path);
+	if (HW_ARRAY_GROW(s->v, s->n, s->cap)) {
+		free(path);
+		return HW_ENOMEM;
+	}
 	s->v[s->n++] = path;
 	return HW_OK;
 }

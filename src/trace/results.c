@@ -41,14 +41,8 @@ static int add_result(hw_results *r, const char *name, size_t n,
 {
 	hw_result *x;
 
-	if (r->n == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 64;
-		hw_result *items = realloc(r->items, cap * sizeof(*items));
-
-		HW_CHECK_ALLOC(items);
-		r->items = items;
-		r->cap = cap;
-	}
+	if (HW_ARRAY_GROW(r->items, r->n, r->cap))
+		return HW_ENOMEM;
 	x = &r->items[r->n];
 	memset(x, 0, sizeof(*x));
 	x->name = hw_strndup(name, n);

@@ -21,14 +21,8 @@
 /* Growable arrays of the file record. */
 static int push_tag(hw_src_file *f, size_t *cap, hw_tag **out)
 {
-	if (f->ntags == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 8;
-		hw_tag *t = realloc(f->tags, ncap * sizeof(*t));
-
-		HW_CHECK_ALLOC(t);
-		f->tags = t;
-		*cap = ncap;
-	}
+	if (HW_ARRAY_GROW(f->tags, f->ntags, *cap))
+		return HW_ENOMEM;
 	*out = &f->tags[f->ntags++];
 	memset(*out, 0, sizeof(**out));
 	(*out)->func = -1;
@@ -40,14 +34,8 @@ static int push_func(hw_src_file *f, size_t *cap, const char *name,
 {
 	hw_func *fn;
 
-	if (f->nfuncs == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 16;
-		hw_func *p = realloc(f->funcs, ncap * sizeof(*p));
-
-		HW_CHECK_ALLOC(p);
-		f->funcs = p;
-		*cap = ncap;
-	}
+	if (HW_ARRAY_GROW(f->funcs, f->nfuncs, *cap))
+		return HW_ENOMEM;
 	fn = &f->funcs[f->nfuncs];
 	fn->name = hw_strndup(name, n);
 	HW_CHECK_ALLOC(fn->name);
