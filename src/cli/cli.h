@@ -31,6 +31,9 @@ typedef struct hw_command {
  * one implementation and needs no sodium_init (whose CPU feature probes
  * a short command would pay for nothing) */
 #define HW_CMD_NO_SODIUM_INIT 2u
+/* builds large structures from many files: its heap gets 2 MiB pages
+ * (hw_heap_huge) */
+#define HW_CMD_BIG_HEAP 4u
 
 const hw_command *hw_cli_find(const char *name);
 void hw_cli_print_usage(FILE *out);

@@ -430,6 +430,7 @@ static int render_trace(hw_cli *cli, trace_opts *o, hw_buf *out,
 	trace_run r;
 	int code, err = HW_OK;
 
+	hw_heap_huge(); /* not replayed: every file is listed, most read */
 	code = run_trace(cli, o, &r, 0, diag_out ? diag_out : stderr);
 	if (!code) {
 		if (!strcmp(o->format, "json"))

@@ -17,7 +17,7 @@ static const hw_command commands[] = {
 	{"init", hw_cmd_init, "set up frs/ and traceability/ in a repository",
 	 "hwledger init", 0},
 	{"frs", hw_cmd_frs, "list and lint the functional requirements",
-	 "hwledger frs list [--json]\nhwledger frs lint", 0},
+	 "hwledger frs list [--json]\nhwledger frs lint", HW_CMD_BIG_HEAP},
 	{"trace", hw_cmd_trace, "link FRs to code, tests, results and coverage",
 	 "hwledger trace [--results PATH...] [--lcov FILE]... "
 	 "[--sast FILE] [--format text|json|md|sarif] [-o FILE] "
@@ -26,7 +26,8 @@ static const hw_command commands[] = {
 	{"gate", hw_cmd_gate, "apply the traceability policy (CI gate)",
 	 "hwledger gate [--results PATH...] [--lcov FILE]... [--sast FILE] "
 	 "[--format text|json] [-o FILE] [--policy FILE] [--baseline FILE] "
-	 "[--update-baseline] [--no-index] [--today YYYY-MM-DD]", 0},
+	 "[--update-baseline] [--no-index] [--today YYYY-MM-DD]",
+	 HW_CMD_BIG_HEAP},
 	{"plan", hw_cmd_plan, "plan LLM memory on GPUs, run plan checks",
 	 "hwledger plan --model PATH [--ctx N] [--batch N] [--quant Q] "
 	 "[--kv-dtype D] [--tp N] [--pp N] [--engine vllm|llama.cpp|mlx] "
@@ -58,18 +59,18 @@ static const hw_command commands[] = {
 	{"sast", hw_cmd_sast, "run or import static analyzers, gate, SARIF",
 	 "hwledger sast [--tool NAME|all]... [--import FILE]... "
 	 "[--format text|json|sarif] [-o FILE] [--baseline FILE] "
-	 "[--update-baseline]", 0},
+	 "[--update-baseline]", HW_CMD_BIG_HEAP},
 	{"glossary", hw_cmd_glossary, "import, merge and lint glossaries",
 	 "hwledger glossary import FILE... [--format json|md] [--style STYLE] "
 	 "[-o FILE]\n"
-	 "hwledger glossary lint [FILE...]", 0},
+	 "hwledger glossary lint [FILE...]", HW_CMD_BIG_HEAP},
 	{"site", hw_cmd_site, "render the static HTML report",
 	 "hwledger site [-o DIR] [--checks DIR] [--glossary FILE] [--sign] "
-	 "[--force]", 0},
+	 "[--force]", HW_CMD_BIG_HEAP},
 	{"report", hw_cmd_report, "run every check, sign it, render the site",
 	 "hwledger report [-o DIR] [--force] [--checks DIR] [--results "
 	 "PATH...] [--lcov FILE]... [--timeout SECONDS] [--sast-reports DIR] "
-	 "[--unsigned]", 0},
+	 "[--unsigned]", HW_CMD_BIG_HEAP},
 	{"verify-report", hw_cmd_verify_report,
 	 "verify a published report folder",
 	 "hwledger verify-report DIR [--key FILE] [--allow-untrusted]", 0},
@@ -293,6 +294,8 @@ int main(int argc, char **argv)
 		return hw_cli_fail(HW_EXIT_BADINPUT,
 				   "%s: cannot change directory: %s", dir,
 				   strerror(errno));
+	if (cmd->flags & HW_CMD_BIG_HEAP)
+		hw_heap_huge();
 	if (!(cmd->flags & HW_CMD_NO_SODIUM_INIT) && hw_crypto_init())
 		return hw_cli_error(HW_EIO);
 	return cmd->run(&cli, argc - i, argv + i);

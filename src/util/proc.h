@@ -41,6 +41,14 @@ int hw_tasks_run(size_t n, size_t threads, int (*job)(void *arg, size_t i),
  */
 size_t hw_tasks_threads(size_t units, size_t per_thread);
 
+/*
+ * For a command that builds large structures (many FRs, pages, findings):
+ * backs the heap with 2 MiB pages where the kernel allows, as glibc's
+ * malloc.hugetlb tunable would (src/util/heap.c says how). Call it first
+ * thing; output never changes. Nothing is done under a sanitizer.
+ */
+void hw_heap_huge(void);
+
 /* Runs argv (PATH searched, stdin /dev/null); 0 unless it cannot start. */
 int hw_run(hw_cmd_result *r, char *const argv[], double timeout_s,
 	   size_t max_out);
