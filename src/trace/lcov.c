@@ -96,8 +96,8 @@ static int file_for(hw_lcov *c, const char *p, size_t n, hw_lcov_file **out)
 		return HW_ENOMEM;
 	f = &c->files[c->n];
 	memset(f, 0, sizeof(*f));
-	if (!(f->path = hw_strndup(p, n)))
-		return hw_error_oom();
+	f->path = hw_strndup(p, n);
+	HW_CHECK_ALLOC(f->path);
 	{
 		size_t h = path_hash(p, n) & (c->nslots - 1);
 

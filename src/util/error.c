@@ -82,11 +82,6 @@ int hw_error_code(void)
 	return last_code;
 }
 
-int hw_error_oom(void)
-{
-	return hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
-}
-
 void hw_error_clear(void)
 {
 	last_message[0] = '\0';

@@ -39,8 +39,13 @@ int hw_error_setv(int code, const char *file, long line, long col,
 		  const char *fmt, va_list ap);
 const char *hw_error_last(void);
 
-/* Sets the last error to "out of memory" and returns HW_ENOMEM. */
-int hw_error_oom(void);
+/* Sets the last error to "out of memory" and returns HW_ENOMEM (inline,
+ * so that an analyzer sees the constant it returns). */
+static inline int hw_error_oom(void)
+{
+	hw_error_set(HW_ENOMEM, NULL, 0, 0, "out of memory");
+	return HW_ENOMEM;
+}
 
 /*
  * In a function that returns an HW_E* code: returns HW_ENOMEM, with the
