@@ -114,15 +114,11 @@ const hw_gentry *hw_glossary_find(const hw_glossary *g, const char *name,
 
 int hw_gentry_strv_add(char ***v, const char *s, size_t n)
 {
-	size_t count = 0, cap;
-	char *copy = hw_strndup(s, n);
+	size_t count = 0;
 
-	HW_CHECK_ALLOC(copy);
 	while (*v && (*v)[count])
 		count++;
-	/* at least count + 1 pointers are there: claiming no more is safe */
-	cap = *v ? count + 1 : 0;
-	return hw_strv_push(v, &count, &cap, copy);
+	return hw_strv_push_copy(v, &count, s, n);
 }
 
 /* Adds s[0..n) as an alias unless it already names e. */

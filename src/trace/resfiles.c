@@ -14,17 +14,6 @@
 static const char *const results_suffixes[] = {".xml", ".tap", ".txt"};
 
 /* Appends a copy of path to the NULL-terminated list *v of *n paths. */
-/* Appends a copy of path to the NULL-terminated vector *v of *n paths. */
-static int push_path(char ***v, size_t *n, const char *path)
-{
-	char *copy = hw_strdup(path);
-	/* at least *n + 1 pointers are there: claiming no more is safe */
-	size_t cap = *v ? *n + 1 : 0;
-
-	HW_CHECK_ALLOC(copy);
-	return hw_strv_push(v, n, &cap, copy);
-}
-
 /* Adds dir's results files (sorted) to *files. */
 static int list_results_dir(char ***files, size_t *n, const char *dir)
 {
@@ -37,7 +26,7 @@ static int list_results_dir(char ***files, size_t *n, const char *dir)
 
 		err = hw_dir_list(&v, &nv, dir, results_suffixes[k]);
 		for (size_t i = 0; i < nv && !err; i++)
-			err = push_path(files, n, v[i]);
+			err = hw_strv_push_copy(files, n, v[i], strlen(v[i]));
 		hw_strv_free(v);
 	}
 	if (!err && *n > first)
@@ -74,7 +63,7 @@ int hw_results_files(char ***files, size_t *n, hw_diags *diags,
 			continue;
 		}
 		if (hw_path_exists(p) || !has_wildcard(p)) {
-			err = push_path(files, n, p);
+			err = hw_strv_push_copy(files, n, p, strlen(p));
 			continue;
 		}
 		rc = glob(p, 0, NULL, &g);
@@ -90,7 +79,8 @@ int hw_results_files(char ***files, size_t *n, hw_diags *diags,
 			err = hw_path_is_dir(g.gl_pathv[k])
 				      ? list_results_dir(files, n,
 							 g.gl_pathv[k])
-				      : push_path(files, n, g.gl_pathv[k]);
+				      : hw_strv_push_copy(files, n, g.gl_pathv[k],
+							  strlen(g.gl_pathv[k]));
 		if (rc == 0 || rc == GLOB_NOMATCH)
 			globfree(&g);
 	}

@@ -430,6 +430,16 @@ int hw_strv_push(char ***v, size_t *n, size_t *cap, char *s)
 	return HW_OK;
 }
 
+int hw_strv_push_copy(char ***v, size_t *n, const char *s, size_t len)
+{
+	char *copy = hw_strndup(s, len);
+	/* at least *n + 1 pointers are there: claiming no more is safe */
+	size_t cap = *v ? *n + 1 : 0;
+
+	HW_CHECK_ALLOC(copy);
+	return hw_strv_push(v, n, &cap, copy);
+}
+
 int hw_dir_list(char ***out, size_t *count, const char *dir,
 		const char *suffix)
 {

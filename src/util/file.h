@@ -80,6 +80,9 @@ void hw_strv_free(char **v);
  * with room for *cap pointers (all 0 for a new one). On failure s is freed
  * and the vector is as it was. */
 int hw_strv_push(char ***v, size_t *n, size_t *cap, char *s);
+/* Appends a copy of s[0..len) to the NULL-terminated vector *v of *n
+ * strings whose room is not kept (each append reallocates). */
+int hw_strv_push_copy(char ***v, size_t *n, const char *s, size_t len);
 /* qsort and bsearch order of an array of strings (char * elements). */
 int hw_strp_cmp(const void *a, const void *b);
 
