@@ -22,13 +22,13 @@
  * Every input is opened here. O_NONBLOCK makes the open of a FIFO return at
  * once (without it, a FIFO nobody writes to blocks open(2) forever), fstat
  * then says what was opened, and anything but a regular file is refused
- * before a byte is read. The flag is cleared for the reads that follow.
+ * before a byte is read. The flag stays set: it "has no effect for regular
+ * files" (open(2)), the only kind read through the descriptor.
  */
 /* Implements: FR-CLI-007 */
 int hw_file_open_read(const char *path, struct stat *st)
 {
 	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-	int flags;
 
 	memset(st, 0, sizeof(*st)); /* defined whatever the outcome */
 	if (fd < 0) {
@@ -49,14 +49,6 @@ int hw_file_open_read(const char *path, struct stat *st)
 		close(fd);
 		return hw_error_set(HW_EINVAL, path, 0, 0,
 				    "not a regular file");
-	}
-	if ((flags = fcntl(fd, F_GETFL)) == -1 ||
-	    fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) == -1) {
-		int e = errno;
-
-		close(fd);
-		return hw_error_set(HW_EIO, path, 0, 0, "cannot open: %s",
-				    strerror(e));
 	}
 	return fd;
 }
