@@ -12,8 +12,10 @@
  */
 #include "internal.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static int db_error(sqlite3 *db, const char *path, const char *what)
@@ -23,14 +25,27 @@ static int db_error(sqlite3 *db, const char *path, const char *what)
 }
 
 static const char schema_sql[] =
-	/* synchronous first: switching a new file to WAL and creating the
-	 * tables would otherwise wait on four fdatasync calls (a cache) */
+	/* synchronous first: creating the tables would otherwise wait on
+	 * fdatasync calls (a cache) */
 	"PRAGMA page_size=16384;PRAGMA synchronous=OFF;"
-	"PRAGMA journal_mode=WAL;"
 	/* read through a mapping rather than copied into SQLite's page
 	 * cache (the file is only ever changed through SQLite) */
 	"PRAGMA mmap_size=268435456;"
 	"CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);";
+
+/*
+ * An index that exists is used in WAL mode, so that a run reading it never
+ * waits for one writing it. An index this open creates is filled without a
+ * journal: each page is written once, with no WAL to create and checkpoint,
+ * and never read back while the index fills, so a small cache spills the
+ * pages into the file as they fill (the default would hold the whole file
+ * in memory touched for the first time). A crash while it is filled leaves
+ * a damaged cache, which the next open rebuilds; the next open also puts it
+ * in WAL mode.
+ */
+static const char existing_sql[] = "PRAGMA journal_mode=WAL;";
+static const char fresh_sql[] = "PRAGMA journal_mode=OFF;"
+				"PRAGMA cache_size=-256;";
 
 /* Dropped and made anew whenever the index version changes. */
 static const char files_sql[] =
@@ -80,14 +95,20 @@ static int reset_db(sqlite3 *db)
 	return rc;
 }
 
-static int open_db(sqlite3 **db, const char *path)
+static int open_db(sqlite3 **db, const char *path, int *fresh)
 {
-	int ok, rc = sqlite3_open_v2(path, db,
-				     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-				     NULL);
+	struct stat st;
+	int ok, rc;
 
+	/* only a hint: SQLite creates or opens whatever is there then */
+	*fresh = stat(path, &st) != 0 && errno == ENOENT;
+	rc = sqlite3_open_v2(path, db,
+			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
 	if (rc == SQLITE_OK)
 		sqlite3_busy_timeout(*db, 5000);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(*db, *fresh ? fresh_sql : existing_sql, NULL,
+				  NULL, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(*db, schema_sql, NULL, NULL, NULL);
 	if (rc == SQLITE_OK)
@@ -181,7 +202,7 @@ static void rows_free(hw_index *ix)
  * the connection (for its message). */
 static int open_and_load(hw_index *ix, const char *path)
 {
-	int rc = open_db(&ix->db, path);
+	int rc = open_db(&ix->db, path, &ix->fresh);
 
 	if (rc == SQLITE_OK && (rc = load_rows(ix)) != SQLITE_OK)
 		rows_free(ix);
@@ -320,17 +341,6 @@ int hw_index_store(hw_index *ix, const hw_src_file *files, size_t n,
 }
 
 /* Implements: FR-TRACE-007 */
-void hw_index_fill_fresh(hw_index *ix)
-{
-	/* best effort: with another connection open it stays in WAL. Each
-	 * page is written once and never read back while the index fills:
-	 * a small cache spills the pages into the file as they fill, where
-	 * the default would hold the whole file in memory touched for the
-	 * first time */
-	sqlite3_exec(ix->db, "PRAGMA journal_mode=OFF;PRAGMA cache_size=-256",
-		     NULL, NULL, NULL);
-}
-
 void hw_index_close(hw_index *ix)
 {
 	rows_free(ix);

@@ -26,6 +26,7 @@ typedef struct hw_index {
 	sqlite3 *db;
 	hw_index_row *rows; /* sorted by path (byte order) */
 	size_t n;
+	int fresh; /* this open created it: filled without a journal */
 } hw_index;
 
 /* Opens (creating) the cache; a corrupt or foreign file is recreated. */
@@ -34,13 +35,6 @@ const hw_index_row *hw_index_find(const hw_index *ix, const char *path);
 /* Stores the records marked in dirty and drops rows of vanished files. */
 int hw_index_store(hw_index *ix, const hw_src_file *files, size_t n,
 		   const unsigned char *dirty);
-/*
- * For an index this run created: filled without a rollback journal (one
- * write of each page, no WAL to checkpoint). A crash while it is filled
- * leaves a damaged cache, which the next open rebuilds; every open puts it
- * back in WAL mode.
- */
-void hw_index_fill_fresh(hw_index *ix);
 void hw_index_close(hw_index *ix);
 
 int hw_record_encode(hw_buf *out, const hw_src_file *f);

@@ -445,8 +445,7 @@ int hw_scan_repo(hw_scan *scan, const hw_config *cfg, const char *index_path)
 	pathset paths = {0};
 	hw_index ix;
 	job j;
-	struct stat st;
-	int err, have_ix = 0, fresh;
+	int err, have_ix = 0;
 
 	memset(scan, 0, sizeof(*scan));
 	hw_diags_init(&scan->diags);
@@ -471,8 +470,6 @@ int hw_scan_repo(hw_scan *scan, const hw_config *cfg, const char *index_path)
 		f->is_test = any_match(cfg->tests, f->path);
 	}
 	scan->n = scan->cap = paths.n;
-	/* only a hint: SQLite creates or opens whatever is there then */
-	fresh = index_path && stat(index_path, &st) != 0 && errno == ENOENT;
 	if (index_path) {
 		/* the index is only a cache: without it, everything is
 		 * scanned, and the run says so */
@@ -484,10 +481,8 @@ int hw_scan_repo(hw_scan *scan, const hw_config *cfg, const char *index_path)
 					     hw_error_last())))
 			goto cleanup;
 	}
-	if (have_ix && fresh)
-		hw_index_fill_fresh(&ix);
 	j.scan = scan;
-	j.ix = have_ix && !fresh ? &ix : NULL;
+	j.ix = have_ix ? &ix : NULL;
 	j.max_bytes = cfg->max_file_bytes;
 	/* a thread per 16 files, at most the CPUs */
 	if ((err = hw_tasks_run((scan->n + FILES_PER_JOB - 1) / FILES_PER_JOB,

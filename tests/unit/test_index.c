@@ -132,6 +132,22 @@ static void test_index_stores_finds_and_forgets_files(void **state)
 	hw_src_file_free(&files[1]);
 }
 
+/* The journal mode of the index's connection, as SQLite names it. */
+static const char *journal_mode(hw_index *ix)
+{
+	static char mode[16];
+	sqlite3_stmt *st = NULL;
+
+	assert_int_equal(sqlite3_prepare_v2(ix->db, "PRAGMA journal_mode", -1,
+					    &st, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	snprintf(mode, sizeof(mode), "%s",
+		 (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return mode;
+}
+
 /* Verifies: FR-TRACE-007 */
 static void test_index_filled_fresh_past_its_cache_keeps_every_row(
 	void **state)
@@ -160,12 +176,15 @@ static void test_index_filled_fresh_past_its_cache_keeps_every_row(
 		dirty[i] = 1;
 	}
 	assert_int_equal(hw_index_open(&ix, "index.db", &d), HW_OK);
-	hw_index_fill_fresh(&ix);
+	assert_true(ix.fresh); /* created by this open: no journal */
+	assert_string_equal(journal_mode(&ix), "off");
 	assert_int_equal(hw_index_store(&ix, files, N, dirty), HW_OK);
 	hw_index_close(&ix);
 	assert_int_equal(stat("index.db", &st), 0);
 	assert_true(st.st_size > 1 << 20);
 	assert_int_equal(hw_index_open(&ix, "index.db", &d), HW_OK);
+	assert_false(ix.fresh); /* an index that exists is read in WAL mode */
+	assert_string_equal(journal_mode(&ix), "wal");
 	assert_int_equal(ix.n, N);
 	for (int i = 0; i < N; i++) {
 		const hw_index_row *row = hw_index_find(&ix, files[i].path);
