@@ -271,11 +271,17 @@ static void classify(hw_model *m)
  * x hidden wide), with one LayerNorm in parallel. parallel_attn false: two
  * LayerNorms in sequence. "bias" (absent: false) biases every linear layer.
  * The MLP is ffn_hidden_size wide (absent: 4 x hidden); intermediate_size is
- * not a Falcon key and is not read.
+ * not a Falcon key and is not read. A remote-code config (model_type
+ * RefinedWebModel or RefinedWeb, `rw`) is read as transformers'
+ * convert_custom_code_checkpoint.py turns it into a falcon one: n_head_kv,
+ * read as num_kv_heads, makes it the new architecture, its absence not.
  */
-static int falcon_shape(hw_model *m, const cJSON *c, const char *file)
+static int falcon_shape(hw_model *m, const cJSON *c, const char *file, int rw)
 {
-	int err = HW_OK, new_arch = get_bool(c, "new_decoder_architecture", 0);
+	const cJSON *kv = cJSON_GetObjectItemCaseSensitive(c, "n_head_kv");
+	int err = HW_OK,
+	    new_arch = rw ? kv != NULL
+			  : get_bool(c, "new_decoder_architecture", 0);
 	long lns = get_int(c, "num_ln_in_parallel_attn", file, &err);
 
 	if (!new_arch)
@@ -436,7 +442,7 @@ int hw_model_from_config(hw_model *m, const cJSON *config, const char *file)
 	static const char *const k_heads[] = {"num_attention_heads", "n_head",
 					      NULL};
 	static const char *const k_kv[] = {"num_key_value_heads",
-					   "num_kv_heads", NULL};
+					   "num_kv_heads", "n_head_kv", NULL};
 	static const char *const k_head_dim[] = {"head_dim", NULL};
 	static const char *const k_bits[] = {"bits", NULL};
 	static const char *const k_experts[] = {"num_local_experts",
@@ -445,7 +451,7 @@ int hw_model_from_config(hw_model *m, const cJSON *config, const char *file)
 	const cJSON *c = cJSON_GetObjectItemCaseSensitive(config, "text_config");
 	const cJSON *q;
 	const char *s;
-	int err = HW_OK;
+	int err = HW_OK, rw;
 
 	if (!cJSON_IsObject(c))
 		c = config;
@@ -455,7 +461,10 @@ int hw_model_from_config(hw_model *m, const cJSON *config, const char *file)
 	memset(m, 0, sizeof(*m));
 	snprintf(m->source, sizeof(m->source), "%s", file);
 	s = hw_json_str(c, "model_type");
-	snprintf(m->family, sizeof(m->family), "%s", s ? s : "llama");
+	/* Falcon's remote-code model types (falcon_shape) */
+	rw = s && (!strcmp(s, "RefinedWebModel") || !strcmp(s, "RefinedWeb"));
+	snprintf(m->family, sizeof(m->family), "%s",
+		 rw ? "falcon" : s ? s : "llama");
 	m->layers = first_int(c, k_layers, file, &err);
 	m->hidden = first_int(c, k_hidden, file, &err);
 	m->heads = first_int(c, k_heads, file, &err);
@@ -505,7 +514,7 @@ int hw_model_from_config(hw_model *m, const cJSON *config, const char *file)
 	if (err || (err = zero_given(c, k_kv, file)) ||
 	    (err = zero_given(c, k_head_dim, file)))
 		return err;
-	if (!strcmp(m->family, "falcon") && (err = falcon_shape(m, c, file)))
+	if (!strcmp(m->family, "falcon") && (err = falcon_shape(m, c, file, rw)))
 		return err;
 	if ((err = require(m->layers, "num_hidden_layers", file)) ||
 	    (err = require(m->hidden, "hidden_size", file)) ||

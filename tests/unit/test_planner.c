@@ -293,6 +293,31 @@ static void test_falcon_shape_follows_its_config_keys(void **state)
 }
 
 /* Verifies: FR-PLAN-003 */
+static void test_falcon_refinedweb_configs_count_as_their_conversion(void **state)
+{
+	hw_model m;
+
+	(void)state;
+	/* falcon-7b's published RW-era file: model_type RefinedWebModel,
+	 * n_head and n_layer; no n_head_kv, so not the new architecture */
+	model_of(&m, "{\"model_type\": \"RefinedWebModel\", "
+		     "\"vocab_size\": 65024, \"hidden_size\": 4544, "
+		     "\"n_layer\": 32, \"n_head\": 71, \"multi_query\": true, "
+		     "\"parallel_attn\": true, \"bias\": false}");
+	assert_int_equal(m.attention, HW_ATT_MQA);
+	assert_int_equal(m.params_total, 7217189760LL - 65024LL * 4544);
+	/* falcon-40b's: model_type RefinedWeb; n_head_kv is the KV heads and
+	 * makes it the new decoder architecture (two LayerNorms) */
+	model_of(&m, "{\"model_type\": \"RefinedWeb\", \"vocab_size\": 65024, "
+		     "\"hidden_size\": 8192, \"n_layer\": 60, \"n_head\": 128, "
+		     "\"n_head_kv\": 8, \"parallel_attn\": true, "
+		     "\"bias\": false}");
+	assert_int_equal(m.attention, HW_ATT_GQA);
+	assert_int_equal(m.kv_heads, 8);
+	assert_int_equal(m.params_total, 41835970560LL - 65024LL * 8192);
+}
+
+/* Verifies: FR-PLAN-003 */
 static void test_parallelism_splits_weights_and_kv_heads(void **state)
 {
 	hw_model m;
@@ -959,6 +984,7 @@ int main(void)
 		cmocka_unit_test(test_moe_counts_total_and_active_parameters),
 		cmocka_unit_test(test_neox_biases_and_mamba2_mixer_follow_their_keys),
 		cmocka_unit_test(test_falcon_shape_follows_its_config_keys),
+		cmocka_unit_test(test_falcon_refinedweb_configs_count_as_their_conversion),
 		cmocka_unit_test(test_parallelism_splits_weights_and_kv_heads),
 		cmocka_unit_test(test_fit_bands_limits_and_decode_bound),
 		cmocka_unit_test(test_quantization_bits_and_embeddings),
