@@ -104,9 +104,9 @@ test_plan_report_writes_the_illustrations_planner_report_json_names() {
 test_plan_check_passes_on_the_shipped_checks() {
   run plan check
   expect_rc 0
-  expect_out "plan check: 24 checks, 0 failed"
+  expect_out "plan check: 28 checks, 0 failed"
   run plan check --json
-  jq -e '.schema == "hwledger.plancheck-results/1" and .total == 24 and .failed == 0
+  jq -e '.schema == "hwledger.plancheck-results/1" and .total == 28 and .failed == 0
          and (.checks | all(.ok and (.plan.schema == "hwledger.plan/1")))' <<<"$OUT" >/dev/null
 }
 
@@ -122,13 +122,16 @@ test_plan_counts_the_published_parameters_of_real_configs() {
       '.params_total == $n and .kv_bytes_per_token == $kv' <<<"$OUT" >/dev/null ||
       { echo "$f: $(jq -c '[.params_total, .kv_bytes_per_token]' <<<"$OUT"), published $n $kv"; return 1; }
   done <<'EOF'
+deepseek-v2 235741434880 69120
 deepseek-v3 671026419200 70272
+falcon-7b 6921720704 8192
 gemma-2b 2506172416 18432
 gemma-2-9b 9241705984 344064
 gpt2 124439808 36864
 jamba-v0.1 51570323328 16384
 llama-2-7b 6738415616 524288
 llama-2-70b 68976648192 327680
+llama-3-8b 8030261248 131072
 llama-3.1-8b 8030261248 131072
 llama-3.1-70b 70553706496 327680
 llama-3.2-1b 1235814400 32768
@@ -139,6 +142,7 @@ mixtral-8x7b-v0.1 46702792704 131072
 phi-3-mini-4k-instruct 3821079552 393216
 pythia-160m 162322944 36864
 qwen1.5-moe-a2.7b 14315784192 196608
+qwen2-0.5b 494032768 12288
 qwen2.5-0.5b 494032768 12288
 qwen2.5-7b 7615616512 57344
 EOF
