@@ -294,7 +294,7 @@ int hw_git_anchors(hw_anchor_list *list)
 {
 	git_oid oid;
 	git_commit *c = NULL;
-	size_t cap = 0;
+	size_t cap = 0, ccap = 0; /* the rooms of items and commits */
 	int err = HW_OK;
 
 	memset(list, 0, sizeof(*list));
@@ -307,23 +307,9 @@ int hw_git_anchors(hw_anchor_list *list)
 
 		if (git2.commit_lookup(&c, repo, &oid) != 0)
 			return git_fail("cannot read a checkpoint commit");
-		if (list->n == cap) {
-			size_t ncap = cap ? cap * 2 : 16;
-			hw_checkpoint *v = realloc(list->items,
-						   ncap * sizeof(*v));
-			char(*cm)[41] = realloc(list->commits,
-						ncap * sizeof(*cm));
-
-			if (v)
-				list->items = v;
-			if (cm)
-				list->commits = cm;
-			if (!v || !cm) {
-				err = hw_error_oom();
-				break;
-			}
-			cap = ncap;
-		}
+		if ((err = HW_ARRAY_GROW(list->items, list->n, cap)) ||
+		    (err = HW_ARRAY_GROW(list->commits, list->n, ccap)))
+			break;
 		git2.oid_tostr(hex, sizeof(hex), &oid);
 		if ((err = read_checkpoint(&list->items[list->n], c, hex)))
 			break;

@@ -311,7 +311,7 @@ void hw_event_list_free(hw_event_list *list)
 int hw_ledger_load(hw_ledger *l, hw_event_list *list)
 {
 	sqlite3_stmt *st = NULL;
-	size_t cap = 0;
+	size_t cap = 0, bcap = 0; /* the rooms of items and bad */
 	int rc, err = HW_OK;
 
 	memset(list, 0, sizeof(*list));
@@ -326,21 +326,9 @@ int hw_ledger_load(hw_ledger *l, hw_event_list *list)
 		hw_event *e;
 		int ok = 1;
 
-		if (list->n == cap) {
-			size_t ncap = cap ? cap * 2 : 1024;
-			hw_event *v = realloc(list->items, ncap * sizeof(*v));
-			unsigned char *b = realloc(list->bad, ncap);
-
-			if (v)
-				list->items = v;
-			if (b)
-				list->bad = b;
-			if (!v || !b) {
-				err = hw_error_oom();
-				break;
-			}
-			cap = ncap;
-		}
+		if ((err = HW_ARRAY_GROW(list->items, list->n, cap)) ||
+		    (err = HW_ARRAY_GROW(list->bad, list->n, bcap)))
+			break;
 		e = &list->items[list->n];
 		memset(e, 0, sizeof(*e));
 		e->seq = (uint64_t)sqlite3_column_int64(st, 0);

@@ -113,7 +113,7 @@ typedef struct site {
 	cJSON *report; /* report.json of `hwledger report` */
 	char **mpaths; /* every file written (for the manifest) */
 	char (*mhashes)[HW_SHA256_HEX_LEN + 1];
-	size_t nm, capm;
+	size_t nm, capm, capmh; /* the two arrays' rooms */
 
 	hw_buf search; /* the search index being built */
 	hw_jw sw;

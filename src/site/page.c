@@ -192,20 +192,9 @@ static int manifest_add(site *s, const char *rel, const hw_buf *b)
 {
 	uint8_t h[HW_SHA256_LEN];
 
-	if (s->nm == s->capm) {
-		size_t nc = s->capm ? s->capm * 2 : 256;
-		char **p = realloc(s->mpaths, nc * sizeof(char *));
-		void *q;
-
-		if (!p)
-			return HW_ENOMEM;
-		s->mpaths = p;
-		q = realloc(s->mhashes, nc * sizeof(*s->mhashes));
-		if (!q)
-			return HW_ENOMEM;
-		s->mhashes = q;
-		s->capm = nc;
-	}
+	if (HW_ARRAY_GROW(s->mpaths, s->nm, s->capm) ||
+	    HW_ARRAY_GROW(s->mhashes, s->nm, s->capmh))
+		return HW_ENOMEM;
 	/* hwledger-sast-ignore analyzer-malloc-leak: site_free frees the paths */
 	if (!(s->mpaths[s->nm] = hw_strdup(rel)))
 		return HW_ENOMEM;

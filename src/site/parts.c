@@ -67,7 +67,7 @@ static int part_init(site_part *p, site *s)
 	p->s.lex.tips = 0;
 	p->s.mpaths = NULL;
 	p->s.mhashes = NULL;
-	p->s.nm = p->s.capm = 0;
+	p->s.nm = p->s.capm = p->s.capmh = 0;
 	p->s.deferring = 1;
 	p->s.uses = NULL;
 	p->s.nuses = p->s.capuses = 0;
@@ -98,7 +98,7 @@ static int merge_manifest(site *s, site_part *p)
 	s->mhashes = hashes;
 	memcpy(s->mpaths + s->nm, p->s.mpaths, p->s.nm * sizeof(*paths));
 	memcpy(s->mhashes + s->nm, p->s.mhashes, p->s.nm * sizeof(*s->mhashes));
-	s->nm = s->capm = n;
+	s->nm = s->capm = s->capmh = n;
 	p->s.nm = 0; /* the paths are s's now */
 	return HW_OK;
 }

@@ -50,7 +50,7 @@ static int rm_job(void *arg, size_t job)
  * removed at once). */
 static void rm_read(rm_list *l, DIR *d)
 {
-	size_t cap = 0;
+	size_t cap = 0, dcap = 0; /* the rooms of names and is_dir */
 	struct dirent *e;
 
 	while ((e = readdir(d)) != NULL) {
@@ -65,20 +65,9 @@ static void rm_read(rm_list *l, DIR *d)
 					 AT_SYMLINK_NOFOLLOW) == 0 &&
 				 S_ISDIR(st.st_mode);
 		}
-		if (l->n == cap) {
-			size_t nc = cap ? cap * 2 : 64;
-			char **nn = realloc(l->names, nc * sizeof(*nn));
-			unsigned char *nd;
-
-			if (nn)
-				l->names = nn;
-			nd = nn ? realloc(l->is_dir, nc) : NULL;
-			if (nd) {
-				l->is_dir = nd;
-				cap = nc;
-			}
-		}
-		if (l->n < cap && (l->names[l->n] = hw_strdup(e->d_name))) {
+		if (!HW_ARRAY_GROW(l->names, l->n, cap) &&
+		    !HW_ARRAY_GROW(l->is_dir, l->n, dcap) &&
+		    (l->names[l->n] = hw_strdup(e->d_name))) {
 			l->is_dir[l->n++] = (unsigned char)is_dir;
 		} else if (is_dir && l->depth < 64) {
 			rm_tree_at(l->fd, e->d_name, l->depth + 1);

@@ -139,17 +139,9 @@ static int load_rows(hw_index *ix)
 		if (!sha || strlen((const char *)sha) != 16 ||
 		    !sqlite3_column_text(st, 0))
 			continue; /* a damaged row is a cache miss */
-		if (ix->n == cap) {
-			size_t ncap = cap ? cap * 2 : 256;
-			hw_index_row *rows =
-				realloc(ix->rows, ncap * sizeof(*rows));
-
-			if (!rows) {
-				rc = SQLITE_NOMEM;
-				break;
-			}
-			ix->rows = rows;
-			cap = ncap;
+		if (HW_ARRAY_GROW(ix->rows, ix->n, cap)) {
+			rc = SQLITE_NOMEM;
+			break;
 		}
 		{
 			/* assembled before it joins the rows */
