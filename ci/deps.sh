@@ -23,6 +23,7 @@ PKGS=(
   "libcjson-dev:pc:libcjson"
   "libsqlite3-dev:pc:sqlite3"
   "libsodium-dev:pc:libsodium"
+  "libxxhash-dev:pc:libxxhash"
   "libexpat1-dev:pc:expat"
   "libcmocka-dev:pc:cmocka"
   "lcov:cmd:lcov"

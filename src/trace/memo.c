@@ -29,7 +29,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#define MEMO_MAGIC "hwledger-memo/4\n"
+#define MEMO_MAGIC "hwledger-memo/5\n"
 #define MEMO_MAGIC_LEN 16
 #define MEMO_HEAD (MEMO_MAGIC_LEN + 5 * 8)
 #define NS 1000000000LL
