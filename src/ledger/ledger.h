@@ -244,6 +244,14 @@ int hw_ledger_refuse_tracked_keys(void);
  * there is no repository), a negative HW_E* code when libgit2 is missing.
  */
 int hw_git_commit_exists(const char *hex);
+/*
+ * Appends the unified diff of text a to text b (libgit2's
+ * git_diff_buffers: "@@ -1,2 +1,2 @@" hunks of 3 context lines, each line
+ * led by ' ', '-' or '+') to out; nothing when they are equal. Both texts
+ * end with a newline.
+ */
+int hw_git_diff_text(hw_buf *out, const char *a, size_t alen, const char *b,
+		     size_t blen);
 
 /* ---- verification ------------------------------------------------------ */
 
