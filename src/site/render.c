@@ -402,6 +402,16 @@ static int copy_evidence(site *s)
 		err = site_copy_file(s, path, "evidence");
 		free(path);
 	}
+	/* the FRs the pages show, as `frs list --json` lists them: signed
+	 * by the manifest, they give `hwledger diff` the requirement texts */
+	if (!err) {
+		hw_buf b;
+
+		hw_buf_init(&b, 0);
+		err = hw_frs_json(&b, &s->frs);
+		err = err ? err : site_write(s, "evidence/frs.json", &b);
+		hw_buf_free(&b);
+	}
 	return err;
 }
 
