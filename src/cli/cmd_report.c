@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "ledger/ledger.h"
 #include "report/report.h"
+#include "site/site.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -135,16 +136,54 @@ int hw_cmd_report(hw_cli *cli, int argc, char **argv)
 }
 
 /*
- * A verification that cannot tie the signature to a trusted key fails:
- * the signer must be in --key FILE (default traceability/trusted_keys),
- * unless --allow-untrusted says that the integrity alone is wanted.
+ * Verifies a report folder as verify-report does: a verification that
+ * cannot tie the signature to a trusted key fails, the signer must be in
+ * keys (default traceability/trusted_keys), unless allow_untrusted says
+ * that the integrity alone is wanted. HW_EFAIL with the reason in why;
+ * another error (recorded) for a folder or key list that is not there.
  */
+static int verify_folder(const char *dir, const char *keys,
+			 int allow_untrusted, hw_report_verify *v, char *why,
+			 size_t size)
+{
+	int err = hw_report_verify_dir(dir, keys, v);
+
+	if (err && err != HW_EFAIL)
+		return err;
+	if (err) {
+		snprintf(why, size, "%s", v->message);
+		return HW_EFAIL;
+	}
+	if (!v->trusted && !allow_untrusted) {
+		snprintf(why, size,
+			 "signed by %s, a key not in %s: nothing ties the "
+			 "signature to a key you trust (pass --key FILE with "
+			 "the signer's public key line, or --allow-untrusted "
+			 "to check only that nothing changed since it was "
+			 "signed)",
+			 v->key_name, keys ? keys : HW_LEDGER_TRUSTED);
+		return HW_EFAIL;
+	}
+	return HW_OK;
+}
+
+/* The trusted list: --key FILE, else the default list when it exists (a
+ * missing default list trusts no key; a list the user named must be
+ * there). */
+static const char *trusted_list(const char *keys)
+{
+	if (!keys && hw_path_exists(HW_LEDGER_TRUSTED))
+		keys = HW_LEDGER_TRUSTED;
+	return keys;
+}
+
 /* Implements: FR-REPORT-002 */
 int hw_cmd_verify_report(hw_cli *cli, int argc, char **argv)
 {
 	const char *dir = NULL, *keys = NULL;
 	int allow_untrusted = 0, err;
 	hw_report_verify v;
+	char why[1024];
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--key") && i + 1 < argc && !keys)
@@ -164,28 +203,14 @@ int hw_cmd_verify_report(hw_cli *cli, int argc, char **argv)
 					  "needs the site "
 					  "folder%s",
 					  "");
-	/* the default list may be absent (then no key is trusted); a list
-	 * the user named must be there */
-	if (!keys && hw_path_exists(HW_LEDGER_TRUSTED))
-		keys = HW_LEDGER_TRUSTED;
-	err = hw_report_verify_dir(dir, keys, &v);
-	if (err && err != HW_EFAIL)
+	keys = trusted_list(keys);
+	err = verify_folder(dir, keys, allow_untrusted, &v, why, sizeof(why));
+	if (err == HW_EFAIL) {
+		fprintf(stderr, "hwledger: verify-report FAILED: %s\n", why);
+		return hw_cli_finish(HW_EXIT_FAIL);
+	}
+	if (err)
 		return hw_cli_finish(hw_cli_error(err));
-	if (!err && !v.trusted && !allow_untrusted) {
-		fprintf(stderr,
-			"hwledger: verify-report FAILED: signed by %s, a key "
-			"not in %s: nothing ties the signature to a key you "
-			"trust (pass --key FILE with the signer's public key "
-			"line, or --allow-untrusted to check only that "
-			"nothing changed since it was signed)\n",
-			v.key_name, keys ? keys : HW_LEDGER_TRUSTED);
-		return hw_cli_finish(HW_EXIT_FAIL);
-	}
-	if (err) {
-		fprintf(stderr, "hwledger: verify-report FAILED: %s\n",
-			v.message);
-		return hw_cli_finish(HW_EXIT_FAIL);
-	}
 	if (!cli->quiet)
 		printf("verify-report: ok — %s\nsigned by %s (%s)\n", v.message,
 		       v.key_name,
@@ -193,4 +218,127 @@ int hw_cmd_verify_report(hw_cli *cli, int argc, char **argv)
 				 : "a key not in the trusted list, allowed "
 				   "by --allow-untrusted");
 	return hw_cli_finish(HW_EXIT_OK);
+}
+
+/*
+ * One side of a diff: a folder that is not a report at all is bad input
+ * (exit 2); one that does not verify is exit 1 with the reason; then its
+ * evidence is read (bad input again when a document is missing or
+ * malformed).
+ */
+static int diff_side(hw_diff_side *s, const char *name, const char *dir,
+		     const char *keys, int allow_untrusted)
+{
+	char *index = hw_path_join(dir, "index.html");
+	char *manifest = hw_path_join(dir, HW_SITE_MANIFEST);
+	hw_report_verify v;
+	char why[1024];
+	int err = index && manifest ? HW_OK : HW_ENOMEM;
+
+	if (!err && hw_path_is_dir(dir) && !hw_path_exists(index) &&
+	    !hw_path_exists(manifest))
+		err = hw_error_set(HW_EINVAL, dir, 0, 0,
+				   "not a report folder of 'hwledger report' "
+				   "(no index.html, no %s)",
+				   HW_SITE_MANIFEST);
+	free(index);
+	free(manifest);
+	if (!err)
+		err = verify_folder(dir, keys, allow_untrusted, &v, why,
+				    sizeof(why));
+	if (err == HW_EFAIL) {
+		fprintf(stderr, "hwledger: diff FAILED: %s (%s): %s\n", name,
+			dir, why);
+		return HW_EXIT_FAIL;
+	}
+	if (!err) {
+		snprintf(s->key_name, sizeof(s->key_name), "%s", v.key_name);
+		s->trusted = v.trusted;
+		err = hw_diff_load(s, dir);
+	}
+	return err ? hw_cli_error(err) : HW_EXIT_OK;
+}
+
+/*
+ * Exit 0 without a regression, 1 with one (as `gate`: the diff is written
+ * all the same) or when a side does not verify (nothing written), 2 bad
+ * input, 3 when the output cannot be written.
+ */
+/* Implements: FR-REPORT-003 */
+int hw_cmd_diff(hw_cli *cli, int argc, char **argv)
+{
+	const char *dirs[2] = {NULL, NULL}, *keys = NULL, *out = NULL;
+	const char *format = "text";
+	int allow_untrusted = 0, rc = HW_EXIT_OK, err = HW_OK;
+	hw_diff_side sides[2] = {{0}, {0}};
+	cJSON *doc = NULL;
+	size_t regressions = 0;
+	hw_buf b;
+
+	(void)cli;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "--allow-untrusted")) {
+			allow_untrusted = 1;
+		} else if (a[0] != '-' || !a[1]) {
+			if (dirs[1])
+				return hw_cli_usage_error(
+					"diff", "one report too many: '%s'", a);
+			dirs[dirs[0] != NULL] = a;
+		} else if (i + 1 >= argc || !*argv[i + 1]) {
+			return hw_cli_usage_error("diff",
+						  "unknown argument '%s' (or "
+						  "it needs a value)",
+						  a);
+		} else if (!strcmp(a, "--key")) {
+			keys = argv[++i];
+		} else if (!strcmp(a, "-o")) {
+			out = argv[++i];
+		} else if (!strcmp(a, "--format") &&
+			   (!strcmp(argv[i + 1], "text") ||
+			    !strcmp(argv[i + 1], "json") ||
+			    !strcmp(argv[i + 1], "md"))) {
+			format = argv[++i];
+		} else {
+			return hw_cli_usage_error("diff",
+						  "unknown argument '%s' '%s'",
+						  a, argv[i + 1]);
+		}
+	}
+	if (!dirs[1])
+		return hw_cli_usage_error("diff", "needs two report folders%s",
+					  "");
+	keys = trusted_list(keys);
+	/* both sides are verified before either is read */
+	for (int k = 0; k < 2 && rc == HW_EXIT_OK; k++)
+		rc = diff_side(&sides[k], k ? "B" : "A", dirs[k], keys,
+			       allow_untrusted);
+	hw_buf_init(&b, 0);
+	if (rc == HW_EXIT_OK &&
+	    !(err = hw_diff_build(&doc, &sides[0], &sides[1], &regressions))) {
+		if (!strcmp(format, "json")) {
+			char *j = cJSON_Print(doc);
+
+			err = j ? hw_buf_printf(&b, "%s\n", j) : hw_error_oom();
+			cJSON_free(j);
+		} else {
+			err = hw_diff_print(&b, doc, format);
+		}
+	}
+	if (rc == HW_EXIT_OK && !err)
+		err = out ? hw_file_write_atomic(out, b.data, b.len)
+		      : fwrite(b.data, 1, b.len, stdout) == b.len
+			? HW_OK
+			: hw_error_set(HW_EIO, NULL, 0, 0,
+				       "cannot write the output");
+	if (rc == HW_EXIT_OK)
+		rc = err ? hw_cli_error(err)
+		     : regressions ? HW_EXIT_FAIL
+				   : HW_EXIT_OK;
+	cJSON_Delete(doc);
+	hw_buf_free(&b);
+	hw_diff_side_free(&sides[0]);
+	hw_diff_side_free(&sides[1]);
+	return hw_cli_finish(rc);
 }

@@ -88,4 +88,34 @@ typedef struct hw_report_verify {
 int hw_report_verify_dir(const char *dir, const char *trusted_keys,
 			 hw_report_verify *v);
 
+/* ---- diff: what changed between two signed reports (specs/diff.md) --- */
+
+#define HW_DIFF_SCHEMA "hwledger.diff/1"
+
+/* One side of a diff: a report folder verified by hw_report_verify_dir,
+ * and its evidence documents (sast and frs NULL when the report has none). */
+typedef struct hw_diff_side {
+	const char *dir;
+	char key_name[65];
+	int trusted;
+	cJSON *report, *trace, *sast, *frs;
+} hw_diff_side;
+
+/*
+ * Reads the evidence of a verified report folder into s (dir, key_name and
+ * trusted are the caller's): a missing trace.json or report.json, malformed
+ * JSON or a document of another schema is HW_EINVAL/HW_ENOTFOUND naming the
+ * file (and line and column for malformed JSON), and s holds nothing.
+ */
+int hw_diff_load(hw_diff_side *s, const char *dir);
+void hw_diff_side_free(hw_diff_side *s);
+/*
+ * The hwledger.diff/1 document of a -> b into *out, and the number of
+ * regressions (an FR verified in a that is not in b).
+ */
+int hw_diff_build(cJSON **out, const hw_diff_side *a, const hw_diff_side *b,
+		  size_t *regressions);
+/* The document as text ("text") or Markdown ("md"), appended to out. */
+int hw_diff_print(hw_buf *out, const cJSON *diff, const char *format);
+
 #endif

@@ -1,0 +1,507 @@
+/*
+ * diff.c — `hwledger diff A B`: what changed between two signed reports.
+ *
+ * The caller verifies both folders first, with verify-report's code; this
+ * file reads their evidence (trace.json, sast.json, frs.json, report.json),
+ * builds one hwledger.diff/1 document, and prints the text and Markdown
+ * forms from that document, so the three never disagree. The format and
+ * its decisions are in specs/diff.md.
+ */
+#include "report/report.h"
+
+#include "ledger/ledger.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define DOC_MAX ((size_t)256 << 20)
+/* the Markdown form lists at most this many items of a list */
+#define MD_CAP 10
+
+/* Reads dir/rel as JSON of the given schema into *out. An optional document
+ * that is absent leaves *out NULL. */
+static int load_doc(cJSON **out, const char *dir, const char *rel,
+		    const char *schema, int required)
+{
+	char *p = hw_path_join(dir, rel);
+	const char *got;
+	int err = HW_OK;
+
+	*out = NULL;
+	if (!p)
+		return HW_ENOMEM;
+	if (!hw_path_exists(p)) {
+		if (required)
+			err = hw_error_set(HW_ENOTFOUND, p, 0, 0,
+					   "missing: the report has no "
+					   "result of its check (it did not "
+					   "run)");
+	} else if (!(err = hw_json_load(out, p, DOC_MAX)) &&
+		   (!(got = hw_json_str(*out, "schema")) ||
+		    strcmp(got, schema) != 0)) {
+		err = hw_error_set(HW_EINVAL, p, 0, 0, "not a %s document",
+				   schema);
+	}
+	if (err) {
+		cJSON_Delete(*out);
+		*out = NULL;
+	}
+	free(p);
+	return err;
+}
+
+/* Every element of arr[name] is an object with the string member key. */
+static int check_ids(const cJSON *doc, const char *name, const char *key,
+		     const char *dir, const char *rel)
+{
+	const cJSON *arr = cJSON_GetObjectItem(doc, name), *e;
+	char *p;
+	int err;
+
+	if (!arr || cJSON_IsArray(arr)) {
+		cJSON_ArrayForEach(e, arr)
+			if (!hw_json_str(e, key))
+				goto bad;
+		return HW_OK;
+	}
+bad:
+	p = hw_path_join(dir, rel);
+	err = hw_error_set(HW_EINVAL, p ? p : rel, 0, 0,
+			   "\"%s\": every entry needs a string \"%s\"", name,
+			   key);
+	free(p);
+	return err;
+}
+
+/* Implements: FR-REPORT-003 */
+int hw_diff_load(hw_diff_side *s, const char *dir)
+{
+	int err;
+
+	s->dir = dir;
+	if ((err = load_doc(&s->report, dir, "evidence/report.json",
+			    HW_REPORT_SCHEMA, 1)) ||
+	    (err = load_doc(&s->trace, dir, "evidence/trace.json",
+			    "hwledger.trace/1", 1)) ||
+	    (err = load_doc(&s->sast, dir, "evidence/sast.json",
+			    "hwledger.sast/1", 0)) ||
+	    (err = load_doc(&s->frs, dir, "evidence/frs.json",
+			    "hwledger.frs/1", 0)) ||
+	    (err = check_ids(s->trace, "frs", "id", dir,
+			     "evidence/trace.json")) ||
+	    (err = check_ids(s->trace, "defects", "id", dir,
+			     "evidence/trace.json")) ||
+	    (err = check_ids(s->frs, "frs", "id", dir, "evidence/frs.json")) ||
+	    (err = check_ids(s->sast, "findings", "fingerprint", dir,
+			     "evidence/sast.json")))
+		hw_diff_side_free(s);
+	return err;
+}
+
+void hw_diff_side_free(hw_diff_side *s)
+{
+	cJSON_Delete(s->report);
+	cJSON_Delete(s->trace);
+	cJSON_Delete(s->sast);
+	cJSON_Delete(s->frs);
+	s->report = s->trace = s->sast = s->frs = NULL;
+}
+
+/* ---- building the document ------------------------------------------- */
+
+typedef struct list {
+	const cJSON **v;
+	size_t n, cap;
+	const char *key; /* the member the list is sorted by */
+} list;
+
+static const char *sort_key;
+
+static int cmp_key(const void *a, const void *b)
+{
+	return strcmp(hw_json_str(*(const cJSON *const *)a, sort_key),
+		      hw_json_str(*(const cJSON *const *)b, sort_key));
+}
+
+/* The objects of doc[name] sorted by key (checked present by
+ * hw_diff_load); skip() leaves some out. */
+static int sorted(list *l, const cJSON *doc, const char *name,
+		  const char *key, int (*skip)(const cJSON *))
+{
+	const cJSON *e;
+
+	memset(l, 0, sizeof(*l));
+	l->key = key;
+	cJSON_ArrayForEach(e, cJSON_GetObjectItem(doc, name)) {
+		if (skip && skip(e))
+			continue;
+		if (HW_ARRAY_GROW(l->v, l->n, l->cap))
+			return HW_ENOMEM;
+		l->v[l->n++] = e;
+	}
+	sort_key = key;
+	if (l->n)
+		qsort(l->v, l->n, sizeof(*l->v), cmp_key);
+	return HW_OK;
+}
+
+static const cJSON *find(const list *l, const char *id)
+{
+	size_t lo = 0, hi = l->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(hw_json_str(l->v[mid], l->key), id);
+
+		if (!c)
+			return l->v[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* The builder: cJSON reports a failed allocation by a NULL it returns, so
+ * every addition goes through add(), which remembers one. */
+typedef struct builder {
+	int oom;
+} builder;
+
+static cJSON *add(builder *b, cJSON *to, const char *key, cJSON *item)
+{
+	if (!item || !to) {
+		cJSON_Delete(item);
+		b->oom = 1;
+		return NULL;
+	}
+	if (key ? !cJSON_AddItemToObject(to, key, item)
+		: !cJSON_AddItemToArray(to, item)) {
+		cJSON_Delete(item);
+		b->oom = 1;
+		return NULL;
+	}
+	return item;
+}
+
+static cJSON *copy(const cJSON *j)
+{
+	return j ? cJSON_Duplicate(j, 1) : cJSON_CreateNull();
+}
+
+/* A new object of src's members named in fields (null when absent). */
+static cJSON *pick(builder *b, cJSON *to, const cJSON *src,
+		   const char *const *fields)
+{
+	cJSON *o = add(b, to, NULL, cJSON_CreateObject());
+
+	for (; o && *fields; fields++)
+		add(b, o, *fields, copy(cJSON_GetObjectItem(src, *fields)));
+	return o;
+}
+
+static const char *const fr_fields[] = {"id", "title", "status", NULL};
+static const char *const finding_fields[] = {
+	"fingerprint", "tool", "rule", "severity", "file", "line", "message",
+	NULL};
+static const char *const defect_fields[] = {"id",   "kind",	"fr", "file",
+					    "line", "message", NULL};
+
+static int suppressed(const cJSON *f)
+{
+	return cJSON_IsTrue(cJSON_GetObjectItem(f, "suppressed"));
+}
+
+/*
+ * What is in b and not in a ("new") and in a and not in b ("fixed"), by
+ * key; two entries with one key (a group's duplicates) count once.
+ */
+static void new_and_fixed(builder *bd, cJSON *to, const list *a,
+			  const list *b, const char *const *fields)
+{
+	cJSON *n = add(bd, to, "new", cJSON_CreateArray());
+	cJSON *f = add(bd, to, "fixed", cJSON_CreateArray());
+	const list *from[2] = {b, a}, *other[2] = {a, b};
+	cJSON *into[2] = {n, f};
+
+	for (int k = 0; k < 2; k++)
+		for (size_t i = 0; i < from[k]->n; i++) {
+			const char *id = hw_json_str(from[k]->v[i], a->key);
+
+			if ((i && !strcmp(id, hw_json_str(from[k]->v[i - 1],
+							  a->key))) ||
+			    find(other[k], id))
+				continue;
+			pick(bd, into[k], from[k]->v[i], fields);
+		}
+}
+
+static void side_info(builder *b, cJSON *to, const char *key,
+		      const hw_diff_side *s)
+{
+	cJSON *o = add(b, to, key, cJSON_CreateObject());
+	const cJSON *sum = cJSON_GetObjectItem(s->trace, "summary");
+
+	add(b, o, "dir", cJSON_CreateString(s->dir));
+	add(b, o, "commit", copy(cJSON_GetObjectItem(s->report, "commit")));
+	add(b, o, "key", cJSON_CreateString(s->key_name));
+	add(b, o, "trusted", cJSON_CreateBool(s->trusted));
+	add(b, o, "frs",
+	    cJSON_CreateNumber(
+		    cJSON_GetArraySize(cJSON_GetObjectItem(s->trace, "frs"))));
+	add(b, o, "approved", copy(cJSON_GetObjectItem(sum, "approved")));
+	add(b, o, "approved_verified",
+	    copy(cJSON_GetObjectItem(sum, "approved_verified")));
+}
+
+/* An FR's words as the diff compares them: the title, and the text when
+ * both reports publish the FR documents (evidence/frs.json). */
+static int words(hw_buf *out, const cJSON *fr, const list *texts, int both)
+{
+	const cJSON *t = both ? find(texts, hw_json_str(fr, "id")) : NULL;
+	const char *title = hw_json_str(fr, "title"), *body;
+	int err;
+
+	hw_buf_init(out, 0);
+	err = hw_buf_printf(out, "%s\n", title ? title : "");
+	if (!err && t && (body = hw_json_str(t, "text")) && *body)
+		err = hw_buf_printf(out, "\n%s%s", body,
+				    body[strlen(body) - 1] == '\n' ? "" : "\n");
+	return err;
+}
+
+static int reworded(builder *b, cJSON *to, const cJSON *fa, const cJSON *fb,
+		    const list *ta, const list *tb, int both)
+{
+	hw_buf wa, wb, d;
+	cJSON *o;
+	int err;
+
+	err = words(&wa, fa, ta, both);
+	err = err ? err : words(&wb, fb, tb, both);
+	hw_buf_init(&d, 0);
+	if (!err && (wa.len != wb.len || memcmp(wa.data, wb.data, wa.len)) &&
+	    !(err = hw_git_diff_text(&d, wa.data, wa.len, wb.data, wb.len))) {
+		o = pick(b, to, fb, fr_fields);
+		add(b, o, "diff", cJSON_CreateString(d.data ? d.data : ""));
+	}
+	hw_buf_free(&wa);
+	hw_buf_free(&wb);
+	hw_buf_free(&d);
+	return err;
+}
+
+/* Equal JSON values, absent counting as null. */
+static int same(const cJSON *x, const cJSON *y)
+{
+	if (cJSON_IsNull(x))
+		x = NULL;
+	if (cJSON_IsNull(y))
+		y = NULL;
+	return (!x && !y) || (x && y && cJSON_Compare(x, y, 1));
+}
+
+/* A link field that the FR model may carry (level, parents): changed when
+ * its JSON differs, absent counting as null. */
+static void field_change(builder *b, cJSON *to, const cJSON *fa,
+			 const cJSON *fb, const char *field)
+{
+	const cJSON *va = cJSON_GetObjectItem(fa, field);
+	const cJSON *vb = cJSON_GetObjectItem(fb, field);
+	cJSON *o;
+
+	if (same(va, vb))
+		return;
+	o = add(b, to, NULL, cJSON_CreateObject());
+	add(b, o, "id", cJSON_CreateString(hw_json_str(fb, "id")));
+	add(b, o, "from", copy(va));
+	add(b, o, "to", copy(vb));
+}
+
+/* The coverage of an FR, {hit, lines}, or NULL when not known. */
+static const cJSON *coverage(const cJSON *fr)
+{
+	const cJSON *c = cJSON_GetObjectItem(fr, "coverage");
+
+	return cJSON_IsTrue(cJSON_GetObjectItem(c, "known")) &&
+			       cJSON_IsNumber(cJSON_GetObjectItem(c, "hit")) &&
+			       cJSON_IsNumber(cJSON_GetObjectItem(c, "lines"))
+		       ? c
+		       : NULL;
+}
+
+static double num(const cJSON *o, const char *key)
+{
+	return cJSON_GetNumberValue(cJSON_GetObjectItem(o, key));
+}
+
+static cJSON *hit_lines(double hit, double lines)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	if (o && (!cJSON_AddNumberToObject(o, "hit", hit) ||
+		  !cJSON_AddNumberToObject(o, "lines", lines))) {
+		cJSON_Delete(o);
+		o = NULL;
+	}
+	return o;
+}
+
+/* Overall: the sum of hit and lines over the FRs whose coverage is known. */
+static cJSON *total_coverage(const list *frs)
+{
+	double hit = 0, lines = 0;
+
+	for (size_t i = 0; i < frs->n; i++) {
+		const cJSON *c = coverage(frs->v[i]);
+
+		if (c) {
+			hit += num(c, "hit");
+			lines += num(c, "lines");
+		}
+	}
+	return hit_lines(hit, lines);
+}
+
+static int is_regression(const cJSON *fa, const cJSON *fb)
+{
+	const char *sa = hw_json_str(fa, "status");
+	const char *sb = hw_json_str(fb, "status");
+
+	return sa && !strcmp(sa, "verified") && (!sb || strcmp(sb, "verified"));
+}
+
+static void status_change(builder *b, cJSON *to, const cJSON *fa,
+			  const cJSON *fb)
+{
+	cJSON *o = add(b, to, NULL, cJSON_CreateObject());
+
+	add(b, o, "id", cJSON_CreateString(hw_json_str(fb, "id")));
+	add(b, o, "title", copy(cJSON_GetObjectItem(fb, "title")));
+	add(b, o, "from", copy(cJSON_GetObjectItem(fa, "status")));
+	add(b, o, "to", copy(cJSON_GetObjectItem(fb, "status")));
+	add(b, o, "regression", cJSON_CreateBool(is_regression(fa, fb)));
+}
+
+/* The requirements of both sides, walked in ID order. */
+static int compare_frs(builder *b, cJSON *doc, const hw_diff_side *sa,
+		       const hw_diff_side *sb, size_t *regressions)
+{
+	list a, bl, ta, tb;
+	cJSON *added = add(b, doc, "added", cJSON_CreateArray());
+	cJSON *removed = add(b, doc, "removed", cJSON_CreateArray());
+	cJSON *words_ = add(b, doc, "reworded", cJSON_CreateArray());
+	cJSON *lev = add(b, doc, "relevelled", cJSON_CreateArray());
+	cJSON *par = add(b, doc, "reparented", cJSON_CreateArray());
+	cJSON *st = add(b, doc, "status", cJSON_CreateArray());
+	cJSON *cov = add(b, doc, "coverage", cJSON_CreateObject());
+	cJSON *covfrs;
+	int both = sa->frs && sb->frs;
+	int err;
+
+	err = sorted(&a, sa->trace, "frs", "id", NULL);
+	err = err ? err : sorted(&bl, sb->trace, "frs", "id", NULL);
+	err = err ? err : sorted(&ta, sa->frs, "frs", "id", NULL);
+	err = err ? err : sorted(&tb, sb->frs, "frs", "id", NULL);
+	add(b, doc, "texts", cJSON_CreateBool(both));
+	add(b, cov, "from", total_coverage(&a));
+	add(b, cov, "to", total_coverage(&bl));
+	covfrs = add(b, cov, "frs", cJSON_CreateArray());
+	*regressions = 0;
+	/* regressions first: the walk runs twice over the status changes */
+	for (int pass = 0; pass < 2 && !err; pass++)
+		for (size_t i = 0, j = 0; i < a.n || j < bl.n;) {
+			int c = i == a.n    ? 1
+				: j == bl.n ? -1
+					    : strcmp(hw_json_str(a.v[i], "id"),
+						     hw_json_str(bl.v[j], "id"));
+			const cJSON *fa = c <= 0 ? a.v[i] : NULL;
+			const cJSON *fb = c >= 0 ? bl.v[j] : NULL;
+			const cJSON *ca, *cb;
+
+			i += c <= 0;
+			j += c >= 0;
+			if (fa && fb && is_regression(fa, fb) == !pass &&
+			    !same(cJSON_GetObjectItem(fa, "status"),
+				  cJSON_GetObjectItem(fb, "status"))) {
+				status_change(b, st, fa, fb);
+				*regressions += !pass;
+			}
+			if (pass)
+				continue;
+			if (!fa || !fb) {
+				pick(b, fa ? removed : added, fa ? fa : fb,
+				     fr_fields);
+				continue;
+			}
+			if ((err = reworded(b, words_, fa, fb, &ta, &tb, both)))
+				break;
+			field_change(b, lev, fa, fb, "level");
+			field_change(b, par, fa, fb, "parents");
+			ca = coverage(fa);
+			cb = coverage(fb);
+			if (ca && cb &&
+			    (num(ca, "hit") != num(cb, "hit") ||
+			     num(ca, "lines") != num(cb, "lines"))) {
+				cJSON *o = add(b, covfrs, NULL,
+					       cJSON_CreateObject());
+
+				add(b, o, "id",
+				    cJSON_CreateString(hw_json_str(fb, "id")));
+				add(b, o, "from",
+				    hit_lines(num(ca, "hit"),
+					      num(ca, "lines")));
+				add(b, o, "to",
+				    hit_lines(num(cb, "hit"),
+					      num(cb, "lines")));
+			}
+		}
+	free(a.v);
+	free(bl.v);
+	free(ta.v);
+	free(tb.v);
+	return err;
+}
+
+/* Implements: FR-REPORT-003 */
+int hw_diff_build(cJSON **out, const hw_diff_side *a, const hw_diff_side *b,
+		  size_t *regressions)
+{
+	builder bd = {0};
+	cJSON *doc = cJSON_CreateObject(), *o;
+	list la = {0}, lb = {0};
+	int err;
+
+	add(&bd, doc, "schema", cJSON_CreateString(HW_DIFF_SCHEMA));
+	side_info(&bd, doc, "a", a);
+	side_info(&bd, doc, "b", b);
+	err = compare_frs(&bd, doc, a, b, regressions);
+	add(&bd, doc, "regressions", cJSON_CreateNumber((double)*regressions));
+	/* SAST is compared only when both reports ran it */
+	o = add(&bd, doc, "sast", cJSON_CreateObject());
+	add(&bd, o, "compared", cJSON_CreateBool(a->sast && b->sast));
+	if (!err && a->sast && b->sast &&
+	    !(err = sorted(&la, a->sast, "findings", "fingerprint",
+			   suppressed)))
+		err = sorted(&lb, b->sast, "findings", "fingerprint",
+			     suppressed);
+	if (!err)
+		new_and_fixed(&bd, o, &la, &lb, finding_fields);
+	free(la.v);
+	free(lb.v);
+	o = add(&bd, doc, "defects", cJSON_CreateObject());
+	err = err ? err : sorted(&la, a->trace, "defects", "id", NULL);
+	err = err ? err : sorted(&lb, b->trace, "defects", "id", NULL);
+	if (!err)
+		new_and_fixed(&bd, o, &la, &lb, defect_fields);
+	free(la.v);
+	free(lb.v);
+	if (!err && bd.oom)
+		err = hw_error_oom();
+	if (err)
+		cJSON_Delete(doc);
+	else
+		*out = doc;
+	return err;
+}

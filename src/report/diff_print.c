@@ -1,0 +1,308 @@
+/*
+ * diff_print.c — the text and Markdown forms of a hwledger.diff/1
+ * document (diff.c builds it). The text lists everything; the Markdown is
+ * short enough for a pull-request comment: the two reports, a table of
+ * counts, and the regressions, new findings and new defects, each list cut
+ * at MD_CAP entries with "and N more".
+ */
+#include "report/report.h"
+
+#include <string.h>
+
+#define MD_CAP 10
+
+static const cJSON *at(const cJSON *o, const char *path1, const char *path2)
+{
+	o = cJSON_GetObjectItem(o, path1);
+	return path2 ? cJSON_GetObjectItem(o, path2) : o;
+}
+
+static const char *str(const cJSON *o, const char *key)
+{
+	const char *s = hw_json_str(o, key);
+
+	return s ? s : "-";
+}
+
+static int count(const cJSON *o, const char *a, const char *b)
+{
+	return cJSON_GetArraySize(at(o, a, b));
+}
+
+/* "75.0% (3/4)", or "no coverage" when no line is known. */
+static void percent(char *out, size_t size, const cJSON *c)
+{
+	double hit = cJSON_GetNumberValue(cJSON_GetObjectItem(c, "hit"));
+	double lines = cJSON_GetNumberValue(cJSON_GetObjectItem(c, "lines"));
+
+	if (!c || !(lines > 0))
+		snprintf(out, size, "no coverage");
+	else
+		snprintf(out, size, "%.1f%% (%.0f/%.0f)", 100.0 * hit / lines,
+			 hit, lines);
+}
+
+/* A JSON value in one line (a level, a list of parents). */
+static int value(hw_buf *out, const cJSON *v)
+{
+	char *s = v ? cJSON_PrintUnformatted(v) : NULL;
+	int err = hw_buf_puts(out, s ? s : "null");
+
+	cJSON_free(s);
+	return err;
+}
+
+static void side_line(hw_buf *o, const char *name, const cJSON *s)
+{
+	hw_buf_printf(o, "%s: %s, commit %.12s, signed by %s (%s); %d/%d "
+			 "approved FRs verified\n",
+		      name, str(s, "dir"), str(s, "commit"), str(s, "key"),
+		      cJSON_IsTrue(cJSON_GetObjectItem(s, "trusted"))
+			      ? "trusted"
+			      : "not trusted",
+		      (int)cJSON_GetNumberValue(
+			      cJSON_GetObjectItem(s, "approved_verified")),
+		      (int)cJSON_GetNumberValue(
+			      cJSON_GetObjectItem(s, "approved")));
+}
+
+static void status_line(hw_buf *o, const cJSON *e, const char *lead)
+{
+	hw_buf_printf(o, "%s%s: %s -> %s%s\n", lead, str(e, "id"),
+		      str(e, "from"), str(e, "to"),
+		      cJSON_IsTrue(cJSON_GetObjectItem(e, "regression"))
+			      ? " (regression)"
+			      : "");
+}
+
+static void finding_line(hw_buf *o, const cJSON *e, const char *lead)
+{
+	hw_buf_printf(o, "%s%s:%d: %s %s: %s\n", lead, str(e, "file"),
+		      (int)cJSON_GetNumberValue(cJSON_GetObjectItem(e, "line")),
+		      str(e, "tool"), str(e, "rule"), str(e, "message"));
+}
+
+static void defect_line(hw_buf *o, const cJSON *e, const char *lead)
+{
+	hw_buf_printf(o, "%s%s: %s:%d: %s\n", lead, str(e, "id"),
+		      str(e, "file"),
+		      (int)cJSON_GetNumberValue(cJSON_GetObjectItem(e, "line")),
+		      str(e, "message"));
+}
+
+static void print_text(hw_buf *o, const cJSON *d)
+{
+	const cJSON *e, *cov = cJSON_GetObjectItem(d, "coverage");
+	char pa[64], pb[64];
+
+	side_line(o, "A", cJSON_GetObjectItem(d, "a"));
+	side_line(o, "B", cJSON_GetObjectItem(d, "b"));
+	hw_buf_printf(o, "regressions (%d):\n",
+		      (int)cJSON_GetNumberValue(
+			      cJSON_GetObjectItem(d, "regressions")));
+	cJSON_ArrayForEach(e, cJSON_GetObjectItem(d, "status"))
+		if (cJSON_IsTrue(cJSON_GetObjectItem(e, "regression")))
+			status_line(o, e, "  ");
+	hw_buf_printf(o, "added (%d):\n", count(d, "added", NULL));
+	cJSON_ArrayForEach(e, cJSON_GetObjectItem(d, "added"))
+		hw_buf_printf(o, "  %s: %s (%s)\n", str(e, "id"),
+			      str(e, "title"), str(e, "status"));
+	hw_buf_printf(o, "removed (%d):\n", count(d, "removed", NULL));
+	cJSON_ArrayForEach(e, cJSON_GetObjectItem(d, "removed"))
+		hw_buf_printf(o, "  %s: %s (%s)\n", str(e, "id"),
+			      str(e, "title"), str(e, "status"));
+	hw_buf_printf(o, "reworded (%d)%s:\n", count(d, "reworded", NULL),
+		      cJSON_IsTrue(cJSON_GetObjectItem(d, "texts"))
+			      ? ""
+			      : ", titles only (a report without "
+				"evidence/frs.json)");
+	cJSON_ArrayForEach(e, cJSON_GetObjectItem(d, "reworded")) {
+		const char *diff = str(e, "diff"), *nl;
+
+		hw_buf_printf(o, "  %s: %s\n", str(e, "id"), str(e, "title"));
+		for (; *diff; diff = nl + 1) {
+			nl = strchr(diff, '\n');
+			if (!nl)
+				nl = diff + strlen(diff) - 1;
+			hw_buf_printf(o, "    %.*s\n", (int)(nl - diff), diff);
+		}
+	}
+	for (int k = 0; k < 2; k++) {
+		const char *key = k ? "reparented" : "relevelled";
+
+		hw_buf_printf(o, "%s (%d):\n",
+			      k ? "re-parented" : "re-levelled",
+			      count(d, key, NULL));
+		cJSON_ArrayForEach(e, cJSON_GetObjectItem(d, key)) {
+			hw_buf_printf(o, "  %s: ", str(e, "id"));
+			value(o, cJSON_GetObjectItem(e, "from"));
+			hw_buf_puts(o, " -> ");
+			value(o, cJSON_GetObjectItem(e, "to"));
+			hw_buf_puts(o, "\n");
+		}
+	}
+	hw_buf_printf(o, "status changes (%d, regressions first):\n",
+		      count(d, "status", NULL));
+	cJSON_ArrayForEach(e, cJSON_GetObjectItem(d, "status"))
+		status_line(o, e, "  ");
+	percent(pa, sizeof(pa), cJSON_GetObjectItem(cov, "from"));
+	percent(pb, sizeof(pb), cJSON_GetObjectItem(cov, "to"));
+	hw_buf_printf(o, "coverage: %s -> %s; %d FRs changed\n", pa, pb,
+		      count(cov, "frs", NULL));
+	cJSON_ArrayForEach(e, cJSON_GetObjectItem(cov, "frs")) {
+		percent(pa, sizeof(pa), cJSON_GetObjectItem(e, "from"));
+		percent(pb, sizeof(pb), cJSON_GetObjectItem(e, "to"));
+		hw_buf_printf(o, "  %s: %s -> %s\n", str(e, "id"), pa, pb);
+	}
+	if (!cJSON_IsTrue(at(d, "sast", "compared")))
+		hw_buf_puts(o, "sast findings: not compared (a report without "
+			       "the sast check's result)\n");
+	else
+		hw_buf_printf(o, "sast findings: %d new, %d fixed\n",
+			      count(d, "sast", "new"),
+			      count(d, "sast", "fixed"));
+	cJSON_ArrayForEach(e, at(d, "sast", "new"))
+		finding_line(o, e, "  new: ");
+	cJSON_ArrayForEach(e, at(d, "sast", "fixed"))
+		finding_line(o, e, "  fixed: ");
+	hw_buf_printf(o, "defects: %d new, %d fixed\n",
+		      count(d, "defects", "new"),
+		      count(d, "defects", "fixed"));
+	cJSON_ArrayForEach(e, at(d, "defects", "new"))
+		defect_line(o, e, "  new: ");
+	cJSON_ArrayForEach(e, at(d, "defects", "fixed"))
+		defect_line(o, e, "  fixed: ");
+}
+
+/* Text for Markdown: the characters that would start markup or a tag,
+ * and the table's bar, are escaped with a backslash. */
+static void md_text(hw_buf *o, const char *s)
+{
+	for (; *s; s++) {
+		if (strchr("\\`*_[]<>|#", *s))
+			hw_buf_append(o, "\\", 1);
+		hw_buf_append(o, s, 1);
+	}
+}
+
+/* Entries of arr that keep() accepts, MD_CAP at most, then "and N more". */
+static void md_list(hw_buf *o, const char *heading, const cJSON *arr,
+		    int (*keep)(const cJSON *),
+		    void (*line)(hw_buf *, const cJSON *))
+{
+	const cJSON *e;
+	int n = 0;
+
+	cJSON_ArrayForEach(e, arr) {
+		if (keep && !keep(e))
+			continue;
+		if (!n)
+			hw_buf_printf(o, "\n### %s\n\n", heading);
+		if (n++ < MD_CAP) {
+			hw_buf_puts(o, "- ");
+			line(o, e);
+			hw_buf_puts(o, "\n");
+		}
+	}
+	if (n > MD_CAP)
+		hw_buf_printf(o, "- and %d more\n", n - MD_CAP);
+}
+
+static int md_regression(const cJSON *e)
+{
+	return cJSON_IsTrue(cJSON_GetObjectItem(e, "regression"));
+}
+
+static void md_status(hw_buf *o, const cJSON *e)
+{
+	hw_buf_printf(o, "`%s` ", str(e, "id"));
+	md_text(o, str(e, "title"));
+	hw_buf_printf(o, ": %s → %s", str(e, "from"), str(e, "to"));
+}
+
+/* FILE:LINE as a code span (a backtick in the name would end it). */
+static void md_where(hw_buf *o, const cJSON *e)
+{
+	hw_buf_puts(o, "`");
+	for (const char *s = str(e, "file"); *s; s++)
+		hw_buf_append(o, *s == '`' ? "'" : s, 1);
+	hw_buf_printf(o, ":%d`",
+		      (int)cJSON_GetNumberValue(cJSON_GetObjectItem(e, "line")));
+}
+
+static void md_finding(hw_buf *o, const cJSON *e)
+{
+	md_where(o, e);
+	hw_buf_printf(o, " %s %s: ",
+		      str(e, "tool"), str(e, "rule"));
+	md_text(o, str(e, "message"));
+}
+
+static void md_defect(hw_buf *o, const cJSON *e)
+{
+	hw_buf_printf(o, "%s ", str(e, "kind"));
+	md_where(o, e);
+	hw_buf_puts(o, ": ");
+	md_text(o, str(e, "message"));
+}
+
+static void print_md(hw_buf *o, const cJSON *d)
+{
+	const cJSON *a = cJSON_GetObjectItem(d, "a");
+	const cJSON *b = cJSON_GetObjectItem(d, "b");
+	const cJSON *cov = cJSON_GetObjectItem(d, "coverage");
+	int reg = (int)cJSON_GetNumberValue(cJSON_GetObjectItem(d, "regressions"));
+	char pa[64], pb[64];
+
+	percent(pa, sizeof(pa), cJSON_GetObjectItem(cov, "from"));
+	percent(pb, sizeof(pb), cJSON_GetObjectItem(cov, "to"));
+	hw_buf_printf(o, "## hwledger diff: %d regression%s\n\n", reg,
+		      reg == 1 ? "" : "s");
+	hw_buf_printf(o, "| | A | B |\n|---|---|---|\n"
+			 "| commit | `%.12s` | `%.12s` |\n"
+			 "| approved FRs verified | %d/%d | %d/%d |\n"
+			 "| coverage | %s | %s |\n\n",
+		      str(a, "commit"), str(b, "commit"),
+		      (int)cJSON_GetNumberValue(at(a, "approved_verified", NULL)),
+		      (int)cJSON_GetNumberValue(at(a, "approved", NULL)),
+		      (int)cJSON_GetNumberValue(at(b, "approved_verified", NULL)),
+		      (int)cJSON_GetNumberValue(at(b, "approved", NULL)), pa,
+		      pb);
+	hw_buf_printf(o, "| change | count |\n|---|---|\n"
+			 "| regressions | %d |\n| added | %d |\n"
+			 "| removed | %d |\n| reworded | %d |\n"
+			 "| re-levelled | %d |\n| re-parented | %d |\n"
+			 "| status changes | %d |\n"
+			 "| coverage changes | %d |\n",
+		      reg, count(d, "added", NULL), count(d, "removed", NULL),
+		      count(d, "reworded", NULL), count(d, "relevelled", NULL),
+		      count(d, "reparented", NULL), count(d, "status", NULL),
+		      count(cov, "frs", NULL));
+	if (cJSON_IsTrue(at(d, "sast", "compared")))
+		hw_buf_printf(o, "| SAST findings new / fixed | %d / %d |\n",
+			      count(d, "sast", "new"),
+			      count(d, "sast", "fixed"));
+	else
+		hw_buf_puts(o, "| SAST findings | not compared |\n");
+	hw_buf_printf(o, "| defects new / fixed | %d / %d |\n",
+		      count(d, "defects", "new"),
+		      count(d, "defects", "fixed"));
+	md_list(o, "Regressions", cJSON_GetObjectItem(d, "status"),
+		md_regression, md_status);
+	md_list(o, "New SAST findings", at(d, "sast", "new"), NULL,
+		md_finding);
+	md_list(o, "New defects", at(d, "defects", "new"), NULL, md_defect);
+}
+
+/* Implements: FR-REPORT-003 */
+int hw_diff_print(hw_buf *out, const cJSON *diff, const char *format)
+{
+	/* an append fails only when the buffer cannot grow, and records
+	 * the error: one look at the end sees a failure of any of them */
+	hw_error_clear();
+	if (!strcmp(format, "md"))
+		print_md(out, diff);
+	else
+		print_text(out, diff);
+	return hw_error_code();
+}

@@ -1,0 +1,186 @@
+# tests/cli/test_diff.sh — `hwledger diff A B` between two signed reports of
+# the trace fixture under git: every section of the text, JSON and Markdown
+# forms, regressions first, and the sides that must not be compared (not
+# signed, changed after signing, not a report at all).
+
+DIFF_INPUTS=(--results results.xml --results results.tap --lcov app.info)
+
+# The fixture with a third FR, FR-APP-009, that B removes; a failing
+# test_add (FR-APP-001 failing) that B fixes.
+diff_repo() {
+  cp -r "$FIXTURES/trace/ours" repo && cd repo
+  mkdir -p build traceability
+  printf '[{"directory": "%s", "file": "src/app.c", "command": "cc -std=c11 -c src/app.c -o build/app.o"}]\n' \
+    "$PWD" > build/compile_commands.json
+  printf 'build/\n.hwledger/\n' > .gitignore
+  printf '\n## FR-APP-009: Old feature\nRev: 1\nStatus: draft\nNeeds: impl\n\nGone in B.\n' >> frs/app.md
+  sed -i 's|<testcase name="test_add" time="0.000" ></testcase>|<testcase name="test_add" time="0.000" ><failure message="no"/></testcase>|' results.xml
+  "$HW" -q sast --tool all --baseline traceability/sast-baseline.json --update-baseline >/dev/null
+  git init -q . && git add -A && git -c user.name=t -c user.email=t@t commit -qm A
+  "$HW" -q report "${DIFF_INPUTS[@]}" -o A >/dev/null 2>&1 || true
+}
+
+# B: FR-APP-001 reworded and its test fixed, FR-APP-002's test failing (a
+# regression) and its coverage lower, FR-APP-003 added, FR-APP-009 removed,
+# and a strcpy that two analyzers find.
+diff_change() {
+  sed -i 's/The library adds two integers./The library adds two integers\nwithout overflow./' frs/app.md
+  sed -i '/^## FR-APP-009/,$d' frs/app.md
+  printf '## FR-APP-003: Negate a number\nRev: 1\nStatus: draft\nNeeds: impl\n\nThe library negates.\n' >> frs/app.md
+  sed -i -e 's|<failure message="no"/>||' \
+    -e 's|<testcase name="test_twice" time="0.000" ></testcase>|<testcase name="test_twice" time="0.000" ><failure message="no"/></testcase>|' results.xml
+  sed -i 's/^DA:10,1$/DA:10,0/; s/^LH:4$/LH:3/' app.info
+  # untagged, so that its finding is no FR's defect
+  printf '#include <string.h>\nvoid copy(char *d, const char *s)\n{\n\tstrcpy(d, s);\n}\n' >> src/app.c
+  git -c user.name=t -c user.email=t@t commit -qam B
+  "$HW" -q report "${DIFF_INPUTS[@]}" -o B >/dev/null 2>&1 || true
+}
+
+# Verifies: FR-REPORT-003
+test_diff_shows_every_change_regressions_first() {
+  diff_repo
+  diff_change
+  run "$HW" diff A B --allow-untrusted
+  expect_rc 1
+  expect_out "A: A, commit $(git rev-parse HEAD~1 | cut -c1-12), signed by local (not trusted); 1/2 approved FRs verified"
+  expect_out "B: B, commit $(git rev-parse HEAD | cut -c1-12), signed by local (not trusted); 1/2 approved FRs verified"
+  expect_out "regressions (1):
+  FR-APP-002: verified -> failing (regression)
+added (1):
+  FR-APP-003: Negate a number (uncovered)
+removed (1):
+  FR-APP-009: Old feature (uncovered)
+reworded (1):
+  FR-APP-001: Add two numbers
+    @@ -1,3 +1,4 @@
+     Add two numbers
+     
+    -The library adds two integers.
+    +The library adds two integers
+    +without overflow.
+re-levelled (0):
+re-parented (0):
+status changes (2, regressions first):
+  FR-APP-002: verified -> failing (regression)
+  FR-APP-001: failing -> verified
+coverage: 100.0% (4/4) -> "
+  expect_out "  FR-APP-002: 100.0% (2/2) -> 50.0% (1/2)"
+  expect_out "sast findings: 2 new, 0 fixed"
+  expect_out "  new: src/app.c:15: Flawfinder FF1001: buffer/strcpy"
+  expect_out "defects: 1 new, 1 fixed"
+  expect_out "  new: failing-test-"
+  expect_out "test_twice() verifies FR-APP-002 and failed"
+  expect_out "test_add() verifies FR-APP-001 and failed"
+  # the same diff as JSON, and a file written with -o
+  run "$HW" diff A B --allow-untrusted --format json -o diff.json
+  expect_rc 1
+  expect_no_out
+  jq -e '.schema == "hwledger.diff/1" and .regressions == 1 and .texts == true
+    and ([.status[] | [.id, .regression]] == [["FR-APP-002", true], ["FR-APP-001", false]])
+    and ([.added[].id] == ["FR-APP-003"]) and ([.removed[].id] == ["FR-APP-009"])
+    and ([.reworded[].id] == ["FR-APP-001"]) and (.reworded[0].diff | test("^@@ -1,3 \\+1,4 @@"))
+    and .relevelled == [] and .reparented == []
+    and .coverage.frs == [{"id": "FR-APP-002", "from": {"hit": 2, "lines": 2}, "to": {"hit": 1, "lines": 2}}]
+    and .sast.compared == true and (.sast.new | length) == 2 and .sast.fixed == []
+    and (.defects.new | length) == 1 and (.defects.fixed | length) == 1
+    and .a.commit != .b.commit and .b.trusted == false' diff.json >/dev/null
+  # Markdown: the table and the regression
+  run "$HW" diff A B --allow-untrusted --format md
+  expect_rc 1
+  expect_out "## hwledger diff: 1 regression"
+  expect_out "| approved FRs verified | 1/2 | 1/2 |"
+  expect_out "| reworded | 1 |"
+  expect_out "| SAST findings new / fixed | 2 / 0 |"
+  expect_out "### Regressions
+
+- \`FR-APP-002\` Double a number: verified"
+  # nothing changed: exit 0, empty sections; the signer given as trusted
+  run "$HW" diff --key B/ledger/bundle/keys B B
+  expect_rc 0
+  expect_out "regressions (0):"
+  expect_out "sast findings: 0 new, 0 fixed"
+}
+
+# Verifies: FR-REPORT-003
+test_diff_markdown_caps_long_lists() {
+  diff_repo
+  # twelve approved FRs, verified in A, gone uncovered in B (their tags
+  # are removed): twelve regressions, ten listed
+  line=$(wc -l < src/app.c)
+  printf 'TN:\nSF:src/app.c\n' > more.info
+  for i in $(seq 10 21); do
+    printf '\n## FR-APP-%03d: Feature %d\nRev: 1\nStatus: approved\nNeeds: impl\n\nIt works.\n' "$i" "$i" >> frs/app.md
+    printf '/* Implements: FR-APP-%03d */\nint f%d(void)\n{\n\treturn %d;\n}\n' "$i" "$i" "$i" >> src/app.c
+    printf 'DA:%d,1\nDA:%d,1\n' $((line + 2)) $((line + 4)) >> more.info
+    line=$((line + 5))
+  done
+  echo end_of_record >> more.info
+  DIFF_INPUTS+=(--lcov more.info)
+  git -c user.name=t -c user.email=t@t commit -qam more
+  "$HW" -q report "${DIFF_INPUTS[@]}" -o A >/dev/null 2>&1 || true
+  sed -i '/Implements: FR-APP-0[12]/d' src/app.c
+  git -c user.name=t -c user.email=t@t commit -qam fewer
+  "$HW" -q report "${DIFF_INPUTS[@]}" -o B >/dev/null 2>&1 || true
+  run "$HW" diff A B --allow-untrusted --format md
+  expect_rc 1
+  expect_out "## hwledger diff: 12 regressions"
+  expect_out "- and 2 more"
+  [ "$(grep -c '^- `FR-APP-0' <<<"$OUT")" = 10 ] || { echo "not 10 listed"; return 1; }
+}
+
+# Verifies: FR-REPORT-003
+test_diff_refuses_an_unsigned_changed_or_untrusted_side() {
+  diff_repo
+  cp -r A B
+  # a byte of B's trace.json changed after signing: exit 1, named
+  size=$(stat -c %s B/evidence/trace.json)
+  printf 'Z' | dd of=B/evidence/trace.json bs=1 seek=$((size / 2)) conv=notrunc status=none
+  run "$HW" diff A B --allow-untrusted -o out.txt
+  expect_rc 1
+  expect_err "hwledger: diff FAILED: B (B): evidence/trace.json: changed after rendering"
+  [ ! -e out.txt ] || { echo "out.txt written"; return 1; }
+  # truncated JSON is a changed file too: the signature is checked first
+  rm -rf B && cp -r A B && head -c 100 A/evidence/trace.json > B/evidence/trace.json
+  run "$HW" diff A B --allow-untrusted
+  expect_rc 1
+  expect_err "diff FAILED: B (B): evidence/trace.json: changed after rendering"
+  expect_no_out
+  # an unsigned report (A's side this time)
+  "$HW" -q report "${DIFF_INPUTS[@]}" --unsigned -o U >/dev/null 2>&1 || true
+  run "$HW" diff U A --allow-untrusted
+  expect_rc 1
+  expect_err "diff FAILED: A (U): U: no signed manifest"
+  # a signer nobody trusts, unless --allow-untrusted or --key
+  run "$HW" diff A A
+  expect_rc 1
+  expect_err "diff FAILED: A (A): signed by local, a key not in traceability/trusted_keys"
+  run "$HW" diff A A --key A/ledger/bundle/keys
+  expect_rc 0
+  expect_out "signed by local (trusted)"
+}
+
+# Verifies: FR-REPORT-003
+test_diff_bad_input_exits_2_and_writes_nothing() {
+  diff_repo
+  mkdir notreport && echo hi > notreport/readme.txt
+  run "$HW" diff A notreport --allow-untrusted -o out.txt
+  expect_rc 2
+  expect_err "hwledger: notreport: not a report folder of 'hwledger report'"
+  run "$HW" diff /nonexistent A --allow-untrusted -o out.txt
+  expect_rc 2
+  expect_err "/nonexistent: no such folder"
+  [ ! -e out.txt ] || { echo "out.txt written"; return 1; }
+  # a signed report whose trace check did not run (an error: a results
+  # file that is not there) has no trace.json
+  "$HW" -q report "${DIFF_INPUTS[@]}" --results nothing.xml -o T >/dev/null 2>&1 || true
+  run "$HW" diff A T --allow-untrusted
+  expect_rc 2
+  expect_err "hwledger: T/evidence/trace.json: missing"
+  run "$HW" diff A
+  expect_rc 2
+  expect_err "needs two report folders"
+  run "$HW" diff A A A
+  expect_rc 2
+  run "$HW" diff A A --format html
+  expect_rc 2
+}
