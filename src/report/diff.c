@@ -15,8 +15,6 @@
 #include <string.h>
 
 #define DOC_MAX ((size_t)256 << 20)
-/* the Markdown form lists at most this many items of a list */
-#define MD_CAP 10
 
 /* Reads dir/rel as JSON of the given schema into *out. An optional document
  * that is absent leaves *out NULL. */

@@ -90,6 +90,21 @@ static void defect_line(hw_buf *o, const cJSON *e, const char *lead)
 		      str(e, "message"));
 }
 
+/* "LABEL: N new, M fixed" and a line for each. */
+static void new_and_fixed(hw_buf *o, const cJSON *d, const char *key,
+			  const char *label,
+			  void (*line)(hw_buf *, const cJSON *, const char *))
+{
+	const cJSON *e;
+
+	hw_buf_printf(o, "%s: %d new, %d fixed\n", label, count(d, key, "new"),
+		      count(d, key, "fixed"));
+	cJSON_ArrayForEach(e, at(d, key, "new"))
+		line(o, e, "  new: ");
+	cJSON_ArrayForEach(e, at(d, key, "fixed"))
+		line(o, e, "  fixed: ");
+}
+
 static void print_text(hw_buf *o, const cJSON *d)
 {
 	const cJSON *e, *cov = cJSON_GetObjectItem(d, "coverage");
@@ -158,20 +173,8 @@ static void print_text(hw_buf *o, const cJSON *d)
 		hw_buf_puts(o, "sast findings: not compared (a report without "
 			       "the sast check's result)\n");
 	else
-		hw_buf_printf(o, "sast findings: %d new, %d fixed\n",
-			      count(d, "sast", "new"),
-			      count(d, "sast", "fixed"));
-	cJSON_ArrayForEach(e, at(d, "sast", "new"))
-		finding_line(o, e, "  new: ");
-	cJSON_ArrayForEach(e, at(d, "sast", "fixed"))
-		finding_line(o, e, "  fixed: ");
-	hw_buf_printf(o, "defects: %d new, %d fixed\n",
-		      count(d, "defects", "new"),
-		      count(d, "defects", "fixed"));
-	cJSON_ArrayForEach(e, at(d, "defects", "new"))
-		defect_line(o, e, "  new: ");
-	cJSON_ArrayForEach(e, at(d, "defects", "fixed"))
-		defect_line(o, e, "  fixed: ");
+		new_and_fixed(o, d, "sast", "sast findings", finding_line);
+	new_and_fixed(o, d, "defects", "defects", defect_line);
 }
 
 /* Text for Markdown: the characters that would start markup or a tag,
