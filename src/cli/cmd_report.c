@@ -136,17 +136,20 @@ int hw_cmd_report(hw_cli *cli, int argc, char **argv)
 }
 
 /*
- * Verifies a report folder as verify-report does: a verification that
+ * Verifies a report folder as verify-report does (or a ledger bundle as
+ * verify-report verifies the one in a site): a verification that
  * cannot tie the signature to a trusted key fails, the signer must be in
  * keys (default traceability/trusted_keys), unless allow_untrusted says
  * that the integrity alone is wanted. HW_EFAIL with the reason in why;
  * another error (recorded) for a folder or key list that is not there.
  */
 static int verify_folder(const char *dir, const char *keys,
-			 int allow_untrusted, hw_report_verify *v, char *why,
-			 size_t size)
+			 int allow_untrusted, hw_event_list *bundle,
+			 hw_report_verify *v, char *why, size_t size)
 {
-	int err = hw_report_verify_dir(dir, keys, v);
+	/* a bare ledger bundle (bundle: its events), or a site */
+	int err = bundle ? hw_report_verify_bundle(dir, keys, bundle, v)
+			 : hw_report_verify_dir(dir, keys, v);
 
 	if (err && err != HW_EFAIL)
 		return err;
@@ -204,7 +207,8 @@ int hw_cmd_verify_report(hw_cli *cli, int argc, char **argv)
 					  "folder%s",
 					  "");
 	keys = trusted_list(keys);
-	err = verify_folder(dir, keys, allow_untrusted, &v, why, sizeof(why));
+	err = verify_folder(dir, keys, allow_untrusted, NULL, &v, why,
+			    sizeof(why));
 	if (err == HW_EFAIL) {
 		fprintf(stderr, "hwledger: verify-report FAILED: %s\n", why);
 		return hw_cli_finish(HW_EXIT_FAIL);
@@ -221,41 +225,53 @@ int hw_cmd_verify_report(hw_cli *cli, int argc, char **argv)
 }
 
 /*
- * One side of a diff: a folder that is not a report at all is bad input
- * (exit 2); one that does not verify is exit 1 with the reason; then its
- * evidence is read (bad input again when a document is missing or
- * malformed).
+ * One side of a diff, a report folder or a bare ledger bundle: a folder
+ * that is neither is bad input (exit 2); one that does not verify is exit
+ * 1 with the reason; then its evidence is read (bad input again when a
+ * document is missing or malformed).
  */
 static int diff_side(hw_diff_side *s, const char *name, const char *dir,
 		     const char *keys, int allow_untrusted)
 {
-	char *index = hw_path_join(dir, "index.html");
-	char *manifest = hw_path_join(dir, HW_SITE_MANIFEST);
+	static const char *const marks[] = {"index.html", HW_SITE_MANIFEST,
+					    "events.jsonl"};
+	int found[3] = {0, 0, 0}, err = HW_OK;
+	hw_event_list events = {0};
 	hw_report_verify v;
 	char why[1024];
-	int err = index && manifest ? HW_OK : HW_ENOMEM;
 
-	if (!err && hw_path_is_dir(dir) && !hw_path_exists(index) &&
-	    !hw_path_exists(manifest))
+	for (int i = 0; i < 3 && !err; i++) {
+		char *p = hw_path_join(dir, marks[i]);
+
+		err = p ? HW_OK : HW_ENOMEM;
+		found[i] = p && hw_path_exists(p);
+		free(p);
+	}
+	if (!err && hw_path_is_dir(dir) && !found[0] && !found[1] &&
+	    !found[2])
 		err = hw_error_set(HW_EINVAL, dir, 0, 0,
 				   "not a report folder of 'hwledger report' "
-				   "(no index.html, no %s)",
+				   "nor a ledger bundle (no index.html, %s "
+				   "or events.jsonl)",
 				   HW_SITE_MANIFEST);
-	free(index);
-	free(manifest);
+	/* a folder with the pages is a site, even when unsigned */
 	if (!err)
-		err = verify_folder(dir, keys, allow_untrusted, &v, why,
-				    sizeof(why));
+		err = verify_folder(dir, keys, allow_untrusted,
+				    found[0] || found[1] ? NULL : &events, &v,
+				    why, sizeof(why));
 	if (err == HW_EFAIL) {
 		fprintf(stderr, "hwledger: diff FAILED: %s (%s): %s\n", name,
 			dir, why);
+		hw_event_list_free(&events);
 		return HW_EXIT_FAIL;
 	}
 	if (!err) {
 		snprintf(s->key_name, sizeof(s->key_name), "%s", v.key_name);
 		s->trusted = v.trusted;
-		err = hw_diff_load(s, dir);
+		err = found[0] || found[1] ? hw_diff_load(s, dir)
+					   : hw_diff_load_bundle(s, dir, &events);
 	}
+	hw_event_list_free(&events);
 	return err ? hw_cli_error(err) : HW_EXIT_OK;
 }
 

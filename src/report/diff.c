@@ -96,6 +96,55 @@ int hw_diff_load(hw_diff_side *s, const char *dir)
 	return err;
 }
 
+/* Implements: FR-REPORT-003 */
+int hw_diff_load_bundle(hw_diff_side *s, const char *dir,
+			const hw_event_list *events)
+{
+	const hw_event *found = NULL;
+	cJSON *payload = NULL;
+	const char *got;
+	char *p = hw_path_join(dir, "events.jsonl"), label[512];
+	int err = p ? HW_OK : HW_ENOMEM;
+
+	s->dir = dir;
+	s->bundle = 1;
+	for (size_t i = 0; i < events->n; i++)
+		if (!strcmp(events->items[i].kind, "trace"))
+			found = &events->items[i];
+	if (!err && found) {
+		snprintf(label, sizeof(label), "%s (event %llu)", p,
+			 (unsigned long long)found->seq);
+		err = hw_json_parse(&payload, label,
+				    (const char *)found->payload,
+				    found->payload_len);
+	}
+	if (!err && payload) {
+		cJSON *commit = cJSON_DetachItemFromObject(payload, "commit");
+
+		s->trace = cJSON_DetachItemFromObject(payload, "result");
+		s->report = cJSON_CreateObject();
+		if (!commit)
+			commit = cJSON_CreateNull();
+		if (!s->report || !commit ||
+		    !cJSON_AddItemToObject(s->report, "commit", commit)) {
+			cJSON_Delete(commit);
+			err = hw_error_oom();
+		}
+	}
+	if (!err && (!(got = hw_json_str(s->trace, "schema")) ||
+		     strcmp(got, "hwledger.trace/1") != 0))
+		err = hw_error_set(HW_ENOTFOUND, p, 0, 0,
+				   "no trace result in the bundle (the trace "
+				   "check did not run)");
+	if (!err)
+		err = check_ids(s->trace, "frs", "id", dir, "events.jsonl");
+	if (err)
+		hw_diff_side_free(s);
+	cJSON_Delete(payload);
+	free(p);
+	return err;
+}
+
 void hw_diff_side_free(hw_diff_side *s)
 {
 	cJSON_Delete(s->report);
@@ -233,6 +282,27 @@ static void new_and_fixed(builder *bd, cJSON *to, const list *a,
 				continue;
 			pick(bd, into[k], from[k]->v[i], fields);
 		}
+}
+
+/* doc[section]: {compared, new, fixed} of the entries doc_a[name] and
+ * doc_b[name] by key (both lists empty when not compared). */
+static int compare_sets(builder *bd, cJSON *doc, const char *section,
+			int compared, const cJSON *da, const cJSON *db,
+			const char *name, const char *key,
+			int (*skip)(const cJSON *), const char *const *fields)
+{
+	cJSON *o = add(bd, doc, section, cJSON_CreateObject());
+	list la = {0}, lb = {0};
+	int err = HW_OK;
+
+	add(bd, o, "compared", cJSON_CreateBool(compared));
+	if (compared && !(err = sorted(&la, da, name, key, skip)))
+		err = sorted(&lb, db, name, key, skip);
+	if (!err)
+		new_and_fixed(bd, o, &la, &lb, fields);
+	free(la.v);
+	free(lb.v);
+	return err;
 }
 
 static void side_info(builder *b, cJSON *to, const char *key,
@@ -395,6 +465,10 @@ static int compare_frs(builder *b, cJSON *doc, const hw_diff_side *sa,
 	cJSON *st = add(b, doc, "status", cJSON_CreateArray());
 	cJSON *cov = add(b, doc, "coverage", cJSON_CreateObject());
 	cJSON *covfrs;
+	/* the words compared: titles and texts when both reports publish
+	 * the FR documents, titles alone when one does not, nothing when a
+	 * side is a bundle (its trace event keeps no titles) */
+	int bundle = sa->bundle || sb->bundle;
 	int both = sa->frs && sb->frs;
 	int err;
 
@@ -402,7 +476,10 @@ static int compare_frs(builder *b, cJSON *doc, const hw_diff_side *sa,
 	err = err ? err : sorted(&bl, sb->trace, "frs", "id", NULL);
 	err = err ? err : sorted(&ta, sa->frs, "frs", "id", NULL);
 	err = err ? err : sorted(&tb, sb->frs, "frs", "id", NULL);
-	add(b, doc, "texts", cJSON_CreateBool(both));
+	add(b, doc, "words",
+	    cJSON_CreateString(bundle ? "none" : both ? "text" : "title"));
+	/* a trace event keeps no coverage */
+	add(b, cov, "compared", cJSON_CreateBool(!bundle));
 	add(b, cov, "from", total_coverage(&a));
 	add(b, cov, "to", total_coverage(&bl));
 	covfrs = add(b, cov, "frs", cJSON_CreateArray());
@@ -433,7 +510,8 @@ static int compare_frs(builder *b, cJSON *doc, const hw_diff_side *sa,
 				     fr_fields);
 				continue;
 			}
-			if ((err = reworded(b, words_, fa, fb, &ta, &tb, both)))
+			if (!bundle &&
+			    (err = reworded(b, words_, fa, fb, &ta, &tb, both)))
 				break;
 			field_change(b, lev, fa, fb, "level");
 			field_change(b, par, fa, fb, "parents");
@@ -467,8 +545,7 @@ int hw_diff_build(cJSON **out, const hw_diff_side *a, const hw_diff_side *b,
 		  size_t *regressions)
 {
 	builder bd = {0};
-	cJSON *doc = cJSON_CreateObject(), *o;
-	list la = {0}, lb = {0};
+	cJSON *doc = cJSON_CreateObject();
 	int err;
 
 	add(&bd, doc, "schema", cJSON_CreateString(HW_DIFF_SCHEMA));
@@ -476,25 +553,16 @@ int hw_diff_build(cJSON **out, const hw_diff_side *a, const hw_diff_side *b,
 	side_info(&bd, doc, "b", b);
 	err = compare_frs(&bd, doc, a, b, regressions);
 	add(&bd, doc, "regressions", cJSON_CreateNumber((double)*regressions));
-	/* SAST is compared only when both reports ran it */
-	o = add(&bd, doc, "sast", cJSON_CreateObject());
-	add(&bd, o, "compared", cJSON_CreateBool(a->sast && b->sast));
-	if (!err && a->sast && b->sast &&
-	    !(err = sorted(&la, a->sast, "findings", "fingerprint",
-			   suppressed)))
-		err = sorted(&lb, b->sast, "findings", "fingerprint",
-			     suppressed);
+	/* SAST only when both reports ran it; a trace event keeps no
+	 * defects, so a bundle's side has none to compare */
 	if (!err)
-		new_and_fixed(&bd, o, &la, &lb, finding_fields);
-	free(la.v);
-	free(lb.v);
-	o = add(&bd, doc, "defects", cJSON_CreateObject());
-	err = err ? err : sorted(&la, a->trace, "defects", "id", NULL);
-	err = err ? err : sorted(&lb, b->trace, "defects", "id", NULL);
+		err = compare_sets(&bd, doc, "sast", a->sast && b->sast,
+				   a->sast, b->sast, "findings", "fingerprint",
+				   suppressed, finding_fields);
 	if (!err)
-		new_and_fixed(&bd, o, &la, &lb, defect_fields);
-	free(la.v);
-	free(lb.v);
+		err = compare_sets(&bd, doc, "defects",
+				   !a->bundle && !b->bundle, a->trace, b->trace,
+				   "defects", "id", NULL, defect_fields);
 	if (!err && bd.oom)
 		err = hw_error_oom();
 	if (err)

@@ -11,6 +11,8 @@
 
 #define MD_CAP 10
 
+static void md_text(hw_buf *o, const char *s);
+
 static const cJSON *at(const cJSON *o, const char *path1, const char *path2)
 {
 	o = cJSON_GetObjectItem(o, path1);
@@ -50,6 +52,20 @@ static int value(hw_buf *out, const cJSON *v)
 
 	cJSON_free(s);
 	return err;
+}
+
+/* "ID: title", or the ID alone where the side keeps no title (a bundle). */
+static void id_title(hw_buf *o, const cJSON *e, int md)
+{
+	const char *title = hw_json_str(e, "title");
+
+	hw_buf_printf(o, md ? "`%s`" : "%s", str(e, "id"));
+	if (title && md) {
+		hw_buf_puts(o, " ");
+		md_text(o, title);
+	} else if (title) {
+		hw_buf_printf(o, ": %s", title);
+	}
 }
 
 static void side_line(hw_buf *o, const char *name, const cJSON *s)
@@ -108,6 +124,7 @@ static void new_and_fixed(hw_buf *o, const cJSON *d, const char *key,
 static void print_text(hw_buf *o, const cJSON *d)
 {
 	const cJSON *e, *cov = cJSON_GetObjectItem(d, "coverage");
+	const char *words;
 	char pa[64], pb[64];
 
 	side_line(o, "A", cJSON_GetObjectItem(d, "a"));
@@ -118,19 +135,23 @@ static void print_text(hw_buf *o, const cJSON *d)
 	cJSON_ArrayForEach(e, cJSON_GetObjectItem(d, "status"))
 		if (cJSON_IsTrue(cJSON_GetObjectItem(e, "regression")))
 			status_line(o, e, "  ");
-	hw_buf_printf(o, "added (%d):\n", count(d, "added", NULL));
-	cJSON_ArrayForEach(e, cJSON_GetObjectItem(d, "added"))
-		hw_buf_printf(o, "  %s: %s (%s)\n", str(e, "id"),
-			      str(e, "title"), str(e, "status"));
-	hw_buf_printf(o, "removed (%d):\n", count(d, "removed", NULL));
-	cJSON_ArrayForEach(e, cJSON_GetObjectItem(d, "removed"))
-		hw_buf_printf(o, "  %s: %s (%s)\n", str(e, "id"),
-			      str(e, "title"), str(e, "status"));
+	for (int k = 0; k < 2; k++) {
+		const char *key = k ? "removed" : "added";
+
+		hw_buf_printf(o, "%s (%d):\n", key, count(d, key, NULL));
+		cJSON_ArrayForEach(e, cJSON_GetObjectItem(d, key)) {
+			hw_buf_puts(o, "  ");
+			id_title(o, e, 0);
+			hw_buf_printf(o, " (%s)\n", str(e, "status"));
+		}
+	}
+	words = str(d, "words");
 	hw_buf_printf(o, "reworded (%d)%s:\n", count(d, "reworded", NULL),
-		      cJSON_IsTrue(cJSON_GetObjectItem(d, "texts"))
-			      ? ""
-			      : ", titles only (a report without "
-				"evidence/frs.json)");
+		      !strcmp(words, "text")	? ""
+		      : !strcmp(words, "title") ? ", titles only (a report "
+						  "without evidence/frs.json)"
+						: ", not compared (a ledger "
+						  "bundle keeps no words)");
 	cJSON_ArrayForEach(e, cJSON_GetObjectItem(d, "reworded")) {
 		const char *diff = str(e, "diff"), *nl;
 
@@ -162,19 +183,27 @@ static void print_text(hw_buf *o, const cJSON *d)
 		status_line(o, e, "  ");
 	percent(pa, sizeof(pa), cJSON_GetObjectItem(cov, "from"));
 	percent(pb, sizeof(pb), cJSON_GetObjectItem(cov, "to"));
-	hw_buf_printf(o, "coverage: %s -> %s; %d FRs changed\n", pa, pb,
-		      count(cov, "frs", NULL));
+	if (!cJSON_IsTrue(cJSON_GetObjectItem(cov, "compared")))
+		hw_buf_puts(o, "coverage: not compared (a ledger bundle "
+			       "keeps none)\n");
+	else
+		hw_buf_printf(o, "coverage: %s -> %s; %d FRs changed\n", pa,
+			      pb, count(cov, "frs", NULL));
 	cJSON_ArrayForEach(e, cJSON_GetObjectItem(cov, "frs")) {
 		percent(pa, sizeof(pa), cJSON_GetObjectItem(e, "from"));
 		percent(pb, sizeof(pb), cJSON_GetObjectItem(e, "to"));
 		hw_buf_printf(o, "  %s: %s -> %s\n", str(e, "id"), pa, pb);
 	}
 	if (!cJSON_IsTrue(at(d, "sast", "compared")))
-		hw_buf_puts(o, "sast findings: not compared (a report without "
-			       "the sast check's result)\n");
+		hw_buf_puts(o, "sast findings: not compared (a side without "
+			       "the sast check's findings)\n");
 	else
 		new_and_fixed(o, d, "sast", "sast findings", finding_line);
-	new_and_fixed(o, d, "defects", "defects", defect_line);
+	if (!cJSON_IsTrue(at(d, "defects", "compared")))
+		hw_buf_puts(o, "defects: not compared (a ledger bundle keeps "
+			       "none)\n");
+	else
+		new_and_fixed(o, d, "defects", "defects", defect_line);
 }
 
 /* Text for Markdown: the characters that would start markup or a tag,
@@ -218,8 +247,7 @@ static int md_regression(const cJSON *e)
 
 static void md_status(hw_buf *o, const cJSON *e)
 {
-	hw_buf_printf(o, "`%s` ", str(e, "id"));
-	md_text(o, str(e, "title"));
+	id_title(o, e, 1);
 	hw_buf_printf(o, ": %s → %s", str(e, "from"), str(e, "to"));
 }
 
@@ -249,6 +277,17 @@ static void md_defect(hw_buf *o, const cJSON *e)
 	md_text(o, str(e, "message"));
 }
 
+/* The table's row of a set compared by new and fixed entries. */
+static void md_new_fixed(hw_buf *o, const cJSON *d, const char *key,
+			 const char *label)
+{
+	if (cJSON_IsTrue(at(d, key, "compared")))
+		hw_buf_printf(o, "| %s new / fixed | %d / %d |\n", label,
+			      count(d, key, "new"), count(d, key, "fixed"));
+	else
+		hw_buf_printf(o, "| %s | not compared |\n", label);
+}
+
 static void print_md(hw_buf *o, const cJSON *d)
 {
 	const cJSON *a = cJSON_GetObjectItem(d, "a");
@@ -259,6 +298,10 @@ static void print_md(hw_buf *o, const cJSON *d)
 
 	percent(pa, sizeof(pa), cJSON_GetObjectItem(cov, "from"));
 	percent(pb, sizeof(pb), cJSON_GetObjectItem(cov, "to"));
+	if (!cJSON_IsTrue(cJSON_GetObjectItem(cov, "compared"))) {
+		snprintf(pa, sizeof(pa), "-");
+		snprintf(pb, sizeof(pb), "-");
+	}
 	hw_buf_printf(o, "## hwledger diff: %d regression%s\n\n", reg,
 		      reg == 1 ? "" : "s");
 	hw_buf_printf(o, "| | A | B |\n|---|---|---|\n"
@@ -281,15 +324,8 @@ static void print_md(hw_buf *o, const cJSON *d)
 		      count(d, "reworded", NULL), count(d, "relevelled", NULL),
 		      count(d, "reparented", NULL), count(d, "status", NULL),
 		      count(cov, "frs", NULL));
-	if (cJSON_IsTrue(at(d, "sast", "compared")))
-		hw_buf_printf(o, "| SAST findings new / fixed | %d / %d |\n",
-			      count(d, "sast", "new"),
-			      count(d, "sast", "fixed"));
-	else
-		hw_buf_puts(o, "| SAST findings | not compared |\n");
-	hw_buf_printf(o, "| defects new / fixed | %d / %d |\n",
-		      count(d, "defects", "new"),
-		      count(d, "defects", "fixed"));
+	md_new_fixed(o, d, "sast", "SAST findings");
+	md_new_fixed(o, d, "defects", "defects");
 	md_list(o, "Regressions", cJSON_GetObjectItem(d, "status"),
 		md_regression, md_status);
 	md_list(o, "New SAST findings", at(d, "sast", "new"), NULL,

@@ -88,6 +88,18 @@ typedef struct hw_report_verify {
 int hw_report_verify_dir(const char *dir, const char *trusted_keys,
 			 hw_report_verify *v);
 
+struct hw_event_list;
+/*
+ * Checks a ledger bundle folder (events.jsonl, checkpoint, keys) as
+ * verify-report checks the one in a site: the hash chain, the signatures
+ * and the checkpoint against the bundle's own keys, into events (the
+ * caller frees them); then whether the key of its latest event is in the
+ * list trusted_keys (NULL: none). A dir that is not a folder is
+ * HW_ENOTFOUND.
+ */
+int hw_report_verify_bundle(const char *dir, const char *trusted_keys,
+			    struct hw_event_list *events, hw_report_verify *v);
+
 /* ---- diff: what changed between two signed reports (specs/diff.md) --- */
 
 #define HW_DIFF_SCHEMA "hwledger.diff/1"
@@ -99,6 +111,8 @@ typedef struct hw_diff_side {
 	char key_name[65];
 	int trusted;
 	cJSON *report, *trace, *sast, *frs;
+	/* a bare ledger bundle: the latest trace event's FR statuses only */
+	int bundle;
 } hw_diff_side;
 
 /*
@@ -108,6 +122,13 @@ typedef struct hw_diff_side {
  * file (and line and column for malformed JSON), and s holds nothing.
  */
 int hw_diff_load(hw_diff_side *s, const char *dir);
+/*
+ * The same for a verified ledger bundle: the result and commit of its
+ * latest trace event (the IDs and statuses a trace event keeps), the
+ * side's bundle flag set; a bundle without one is HW_ENOTFOUND.
+ */
+int hw_diff_load_bundle(hw_diff_side *s, const char *dir,
+			const struct hw_event_list *events);
 void hw_diff_side_free(hw_diff_side *s);
 /*
  * The hwledger.diff/1 document of a -> b into *out, and the number of

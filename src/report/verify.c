@@ -169,10 +169,16 @@ static int check_manifest(const char *dir, hw_pubkey *key, cJSON **files_out,
 	return err;
 }
 
-static int check_bundle(const char *dir, const hw_pubkey *key,
-			hw_event_list *events, hw_report_verify *v)
+/*
+ * The bundle in dir/rel verifies against its own keys, and the manifest's
+ * key (when given) is one of them; *signer (when given) gets the key of
+ * its latest event.
+ */
+static int check_bundle(const char *dir, const char *rel, const hw_pubkey *key,
+			hw_event_list *events, hw_pubkey *signer,
+			hw_report_verify *v)
 {
-	char *bundle = hw_path_join(dir, "ledger/bundle");
+	char *bundle = *rel ? hw_path_join(dir, rel) : hw_strdup(dir);
 	char *keys = bundle ? hw_path_join(bundle, "keys") : NULL;
 	hw_keyring ring = {0};
 	hw_checkpoint cp;
@@ -182,21 +188,33 @@ static int check_bundle(const char *dir, const hw_pubkey *key,
 
 	if (!err && (hw_bundle_load(bundle, events, &cp) ||
 		     hw_keyring_load(&ring, keys))) {
-		err = failf(v, "ledger/bundle: %s", hw_error_last());
+		err = failf(v, "%s: %s", *rel ? rel : dir, hw_error_last());
 		free(bundle);
 		free(keys);
 		hw_keyring_free(&ring);
 		return err;
 	}
-	if (!err && !hw_keyring_has(&ring, key))
+	if (!err && key && !hw_keyring_has(&ring, key))
 		err = failf(v,
 			    "ledger/bundle/keys: the manifest's key %s is "
 			    "not among the bundle's keys",
 			    key->name);
 	if (!err && hw_ledger_verify(&vr, events, &cp, 1, &vo))
-		err = failf(v, "ledger/bundle: %s", vr.message);
+		err = failf(v, "%s: %s", *rel ? rel : dir, vr.message);
 	if (!err)
 		v->events = events->n;
+	if (!err && signer) {
+		const hw_pubkey *k = NULL;
+
+		if (events->n)
+			k = hw_keyring_find_at(
+				&ring, events->items[events->n - 1].key_id,
+				events->items[events->n - 1].seq);
+		if (!k)
+			err = failf(v, "%s: no signed event", rel);
+		else
+			*signer = *k;
+	}
 	hw_checkpoint_free(&cp);
 	hw_keyring_free(&ring);
 	free(bundle);
@@ -324,7 +342,8 @@ int hw_report_verify_dir(const char *dir, const char *trusted_keys,
 	err = check_manifest(dir, &key, &files, v);
 	if (!err) {
 		snprintf(v->key_name, sizeof(v->key_name), "%s", key.name);
-		err = check_bundle(dir, &key, &events, v);
+		err = check_bundle(dir, "ledger/bundle", &key, &events, NULL,
+				   v);
 	}
 	if (!err)
 		err = check_verdicts(dir, &events, v);
@@ -339,6 +358,32 @@ int hw_report_verify_dir(const char *dir, const char *trusted_keys,
 	if (events.items)
 		hw_event_list_free(&events);
 	cJSON_Delete(files);
+	hw_keyring_free(&ring);
+	return err;
+}
+
+/* Implements: FR-REPORT-003 */
+int hw_report_verify_bundle(const char *dir, const char *trusted_keys,
+			    hw_event_list *events, hw_report_verify *v)
+{
+	hw_keyring ring = {0};
+	hw_pubkey signer;
+	int err;
+
+	memset(v, 0, sizeof(*v));
+	v->ok = 1;
+	if (!hw_path_is_dir(dir))
+		return hw_error_set(HW_ENOTFOUND, dir, 0, 0,
+				    "no such folder (a ledger bundle)");
+	if (trusted_keys && (err = hw_keyring_load(&ring, trusted_keys)))
+		return err;
+	err = check_bundle(dir, "", NULL, events, &signer, v);
+	if (!err) {
+		snprintf(v->key_name, sizeof(v->key_name), "%s", signer.name);
+		v->trusted = hw_keyring_has(&ring, &signer);
+		snprintf(v->message, sizeof(v->message),
+			 "%zu events verify", v->events);
+	}
 	hw_keyring_free(&ring);
 	return err;
 }

@@ -75,7 +75,7 @@ coverage: 100.0% (4/4) -> "
   run "$HW" diff A B --allow-untrusted --format json -o diff.json
   expect_rc 1
   expect_no_out
-  jq -e '.schema == "hwledger.diff/1" and .regressions == 1 and .texts == true
+  jq -e '.schema == "hwledger.diff/1" and .regressions == 1 and .words == "text"
     and ([.status[] | [.id, .regression]] == [["FR-APP-002", true], ["FR-APP-001", false]])
     and ([.added[].id] == ["FR-APP-003"]) and ([.removed[].id] == ["FR-APP-009"])
     and ([.reworded[].id] == ["FR-APP-001"]) and (.reworded[0].diff | test("^@@ -1,3 \\+1,4 @@"))
@@ -165,7 +165,7 @@ test_diff_bad_input_exits_2_and_writes_nothing() {
   mkdir notreport && echo hi > notreport/readme.txt
   run "$HW" diff A notreport --allow-untrusted -o out.txt
   expect_rc 2
-  expect_err "hwledger: notreport: not a report folder of 'hwledger report'"
+  expect_err "hwledger: notreport: not a report folder of 'hwledger report' nor a ledger bundle"
   run "$HW" diff /nonexistent A --allow-untrusted -o out.txt
   expect_rc 2
   expect_err "/nonexistent: no such folder"
@@ -176,6 +176,11 @@ test_diff_bad_input_exits_2_and_writes_nothing() {
   run "$HW" diff A T --allow-untrusted
   expect_rc 2
   expect_err "hwledger: T/evidence/trace.json: missing"
+  # and its bundle's latest trace event has no result
+  run "$HW" diff A T/ledger/bundle --allow-untrusted
+  expect_rc 2
+  expect_err "hwledger: T/ledger/bundle/events.jsonl: no trace result in the bundle"
+  expect_no_out
   run "$HW" diff A
   expect_rc 2
   expect_err "needs two report folders"
@@ -183,4 +188,40 @@ test_diff_bad_input_exits_2_and_writes_nothing() {
   expect_rc 2
   run "$HW" diff A A --format html
   expect_rc 2
+}
+
+# Verifies: FR-REPORT-003
+test_diff_compares_two_ledger_bundles_by_status() {
+  diff_repo
+  diff_change
+  "$HW" -q ledger export --bundle exported
+  # the bundles of the two sites, and one exported from the ledger: the
+  # statuses of each side's latest trace event
+  run "$HW" diff A/ledger/bundle exported --key A/ledger/bundle/keys
+  expect_rc 1
+  expect_out "B: exported, commit $(git rev-parse HEAD | cut -c1-12), signed by local (trusted); 1/2 approved FRs verified"
+  expect_out "regressions (1):
+  FR-APP-002: verified -> failing (regression)
+added (1):
+  FR-APP-003 (uncovered)
+removed (1):
+  FR-APP-009 (uncovered)
+reworded (0), not compared (a ledger bundle keeps no words):"
+  expect_out "  FR-APP-001: failing -> verified"
+  expect_out "coverage: not compared (a ledger bundle keeps none)"
+  expect_out "defects: not compared (a ledger bundle keeps none)"
+  # a site against a bundle: what both keep
+  run "$HW" diff A B/ledger/bundle --allow-untrusted --format json
+  expect_rc 1
+  jq -e '.words == "none" and .regressions == 1 and .coverage.compared == false
+    and .defects.compared == false and .sast.compared == false
+    and ([.removed[] | [.id, .title]] == [["FR-APP-009", "Old feature"]])' <<<"$OUT" >/dev/null
+  # a changed event in a bundle fails its side
+  cp -r B/ledger/bundle changed
+  sed -i '0,/"kind":"trace"/s//"kind":"trice"/' changed/events.jsonl
+  cmp -s changed/events.jsonl B/ledger/bundle/events.jsonl && { echo "nothing changed"; return 1; }
+  run "$HW" diff A/ledger/bundle changed --allow-untrusted
+  expect_rc 1
+  expect_err "hwledger: diff FAILED: B (changed): changed: "
+  expect_no_out
 }
