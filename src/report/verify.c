@@ -57,8 +57,16 @@ static int file_sha(const char *dir, const char *rel, char hex[65])
 	return err;
 }
 
-/* Every regular file under dir/rel is listed in the manifest. */
-static int walk(const char *dir, const char *rel, const cJSON *files,
+/* The manifest's paths, sorted for bsearch with hw_strp_cmp. */
+typedef struct listed {
+	const char **paths;
+	size_t n;
+} listed;
+
+/* Every regular file under dir/rel is listed in the manifest (a lookup
+ * per file: a scan of the manifest per file was quadratic, seconds for a
+ * site of 10,000 pages). */
+static int walk(const char *dir, const char *rel, const listed *files,
 		hw_report_verify *v)
 {
 	char *path = *rel ? hw_path_join(dir, rel) : hw_strdup(dir);
@@ -72,8 +80,6 @@ static int walk(const char *dir, const char *rel, const cJSON *files,
 	while (!err && (e = readdir(d)) != NULL) {
 		char *sub, *full;
 		struct stat st;
-		const cJSON *f;
-		int listed = 0;
 
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
@@ -87,15 +93,9 @@ static int walk(const char *dir, const char *rel, const cJSON *files,
 			err = walk(dir, sub, files, v);
 		} else if (strcmp(sub, HW_SITE_MANIFEST) != 0 &&
 			   strcmp(sub, HW_SITE_MANIFEST_SIG) != 0) {
-			cJSON_ArrayForEach(f, files) {
-				const char *p = hw_json_str(f, "path");
-
-				if (p && !strcmp(p, sub)) {
-					listed = 1;
-					break;
-				}
-			}
-			if (!listed)
+			if (!files->n ||
+			    !bsearch(&sub, files->paths, files->n,
+				     sizeof(*files->paths), hw_strp_cmp))
 				err = failf(v,
 					    "%s: not in the manifest (added "
 					    "after rendering)",
@@ -155,8 +155,22 @@ static int check_manifest(const char *dir, hw_pubkey *key, cJSON **files_out,
 				    p);
 		v->files++;
 	}
-	if (!err)
-		err = walk(dir, "", cJSON_GetObjectItem(doc, "files"), v);
+	if (!err) {
+		listed l = {NULL, 0};
+		size_t cap = 0;
+
+		/* every entry has a path: checked above */
+		cJSON_ArrayForEach(f, cJSON_GetObjectItem(doc, "files")) {
+			if ((err = HW_ARRAY_GROW(l.paths, l.n, cap)))
+				break;
+			l.paths[l.n++] = hw_json_str(f, "path");
+		}
+		if (!err && l.n)
+			qsort(l.paths, l.n, sizeof(*l.paths), hw_strp_cmp);
+		if (!err)
+			err = walk(dir, "", &l, v);
+		free(l.paths);
+	}
 	hw_error_clear();
 	free(mp);
 	free(sp);
