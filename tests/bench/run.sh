@@ -108,6 +108,25 @@ TIMEIT=$work/timeit
 } | tee -a "$work/results.txt"
 
 {
+  # issue #26: `diff` of two signed reports of the site benchmark's 10,000
+  # FRs (B rewords the first FR of each of the 100 files) vs `diff -r` of
+  # their evidence folders; diff verifies both sites (every file hashed)
+  # before it compares
+  db=$work/diff-10k
+  if [ ! -f "$db/B/manifest.sig" ]; then
+    rm -rf "$db" && "$root/tests/bench/gen_site.sh" "$db"
+    (cd "$db" && mkdir none && printf 'build/\n.hwledger/\nA/\nB/\n' > .gitignore &&
+      git init -q . && git add -A && git -c user.name=b -c user.email=b@b commit -qm A &&
+      { "$hw" -q report --lcov checks/coverage.info --sast-reports none -o A || true; } &&
+      sed -i '0,/^The /s//The reworded /' frs/*.md &&
+      git -c user.name=b -c user.email=b@b commit -qam B &&
+      { "$hw" -q report --lcov checks/coverage.info --sast-reports none -o B || true; }) >/dev/null 2>&1
+  fi
+  compare "diff of two 10,000-FR reports, vs diff -r" "<= 2x" \
+    "cd '$db' && '$hw' diff A B --allow-untrusted" "diff -r '$db/A/evidence' '$db/B/evidence'"
+} | tee -a "$work/results.txt"
+
+{
   # issue #7: batch append throughput, and verifying 100,000 events against
   # bare libsodium verifying the same messages (throughput ratio)
   led=$work/ledger-100k
