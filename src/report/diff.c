@@ -156,39 +156,39 @@ void hw_diff_side_free(hw_diff_side *s)
 
 /* ---- building the document ------------------------------------------- */
 
+/* An entry of a list: a JSON object and its ID (the sort key). */
+typedef struct entry {
+	const char *id;
+	const cJSON *j;
+} entry;
+
 typedef struct list {
-	const cJSON **v;
+	entry *v;
 	size_t n, cap;
-	const char *key; /* the member the list is sorted by */
 } list;
 
-static const char *sort_key;
-
-static int cmp_key(const void *a, const void *b)
+static int cmp_id(const void *a, const void *b)
 {
-	return strcmp(hw_json_str(*(const cJSON *const *)a, sort_key),
-		      hw_json_str(*(const cJSON *const *)b, sort_key));
+	return strcmp(((const entry *)a)->id, ((const entry *)b)->id);
 }
 
-/* The objects of doc[name] sorted by key (checked present by
- * hw_diff_load); skip() leaves some out. */
+/* The objects of doc[name] sorted by the string member key (checked
+ * present by hw_diff_load); skip() leaves some out. */
 static int sorted(list *l, const cJSON *doc, const char *name,
 		  const char *key, int (*skip)(const cJSON *))
 {
 	const cJSON *e;
 
-	memset(l, 0, sizeof(*l));
-	l->key = key;
 	cJSON_ArrayForEach(e, cJSON_GetObjectItem(doc, name)) {
 		if (skip && skip(e))
 			continue;
 		if (HW_ARRAY_GROW(l->v, l->n, l->cap))
 			return HW_ENOMEM;
-		l->v[l->n++] = e;
+		l->v[l->n].id = hw_json_str(e, key);
+		l->v[l->n++].j = e;
 	}
-	sort_key = key;
 	if (l->n)
-		qsort(l->v, l->n, sizeof(*l->v), cmp_key);
+		qsort(l->v, l->n, sizeof(*l->v), cmp_id);
 	return HW_OK;
 }
 
@@ -198,10 +198,10 @@ static const cJSON *find(const list *l, const char *id)
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(hw_json_str(l->v[mid], l->key), id);
+		int c = strcmp(l->v[mid].id, id);
 
 		if (!c)
-			return l->v[mid];
+			return l->v[mid].j;
 		if (c < 0)
 			lo = mid + 1;
 		else
@@ -274,13 +274,12 @@ static void new_and_fixed(builder *bd, cJSON *to, const list *a,
 
 	for (int k = 0; k < 2; k++)
 		for (size_t i = 0; i < from[k]->n; i++) {
-			const char *id = hw_json_str(from[k]->v[i], a->key);
+			const char *id = from[k]->v[i].id;
 
-			if ((i && !strcmp(id, hw_json_str(from[k]->v[i - 1],
-							  a->key))) ||
+			if ((i && !strcmp(id, from[k]->v[i - 1].id)) ||
 			    find(other[k], id))
 				continue;
-			pick(bd, into[k], from[k]->v[i], fields);
+			pick(bd, into[k], from[k]->v[i].j, fields);
 		}
 }
 
@@ -349,7 +348,7 @@ static int reworded(builder *b, cJSON *to, const cJSON *fa, const cJSON *fb,
 	err = words(&wa, fa, ta, both);
 	err = err ? err : words(&wb, fb, tb, both);
 	hw_buf_init(&d, 0);
-	if (!err && (wa.len != wb.len || memcmp(wa.data, wb.data, wa.len)) &&
+	if (!err && (wa.len != wb.len || memcmp(wa.data, wb.data, wa.len) != 0) &&
 	    !(err = hw_git_diff_text(&d, wa.data, wa.len, wb.data, wb.len))) {
 		o = pick(b, to, fb, fr_fields);
 		add(b, o, "diff", cJSON_CreateString(d.data ? d.data : ""));
@@ -422,7 +421,7 @@ static cJSON *total_coverage(const list *frs)
 	double hit = 0, lines = 0;
 
 	for (size_t i = 0; i < frs->n; i++) {
-		const cJSON *c = coverage(frs->v[i]);
+		const cJSON *c = coverage(frs->v[i].j);
 
 		if (c) {
 			hit += num(c, "hit");
@@ -437,7 +436,8 @@ static int is_regression(const cJSON *fa, const cJSON *fb)
 	const char *sa = hw_json_str(fa, "status");
 	const char *sb = hw_json_str(fb, "status");
 
-	return sa && !strcmp(sa, "verified") && (!sb || strcmp(sb, "verified"));
+	return sa && !strcmp(sa, "verified") &&
+	       (!sb || strcmp(sb, "verified") != 0);
 }
 
 static void status_change(builder *b, cJSON *to, const cJSON *fa,
@@ -456,7 +456,7 @@ static void status_change(builder *b, cJSON *to, const cJSON *fa,
 static int compare_frs(builder *b, cJSON *doc, const hw_diff_side *sa,
 		       const hw_diff_side *sb, size_t *regressions)
 {
-	list a, bl, ta, tb;
+	list a = {0}, bl = {0}, ta = {0}, tb = {0};
 	cJSON *added = add(b, doc, "added", cJSON_CreateArray());
 	cJSON *removed = add(b, doc, "removed", cJSON_CreateArray());
 	cJSON *words_ = add(b, doc, "reworded", cJSON_CreateArray());
@@ -489,10 +489,9 @@ static int compare_frs(builder *b, cJSON *doc, const hw_diff_side *sa,
 		for (size_t i = 0, j = 0; i < a.n || j < bl.n;) {
 			int c = i == a.n    ? 1
 				: j == bl.n ? -1
-					    : strcmp(hw_json_str(a.v[i], "id"),
-						     hw_json_str(bl.v[j], "id"));
-			const cJSON *fa = c <= 0 ? a.v[i] : NULL;
-			const cJSON *fb = c >= 0 ? bl.v[j] : NULL;
+					    : strcmp(a.v[i].id, bl.v[j].id);
+			const cJSON *fa = c <= 0 ? a.v[i].j : NULL;
+			const cJSON *fb = c >= 0 ? bl.v[j].j : NULL;
 			const cJSON *ca, *cb;
 
 			i += c <= 0;
