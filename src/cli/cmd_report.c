@@ -311,15 +311,18 @@ int hw_cmd_diff(hw_cli *cli, int argc, char **argv)
 			keys = argv[++i];
 		} else if (!strcmp(a, "-o")) {
 			out = argv[++i];
-		} else if (!strcmp(a, "--format") &&
-			   (!strcmp(argv[i + 1], "text") ||
-			    !strcmp(argv[i + 1], "json") ||
-			    !strcmp(argv[i + 1], "md"))) {
+		} else if (!strcmp(a, "--format")) {
 			format = argv[++i];
+			if (strcmp(format, "text") && strcmp(format, "json") &&
+			    strcmp(format, "md"))
+				return hw_cli_usage_error(
+					"diff",
+					"--format needs text, json or md, "
+					"not '%s'",
+					format);
 		} else {
 			return hw_cli_usage_error("diff",
-						  "unknown argument '%s' '%s'",
-						  a, argv[i + 1]);
+						  "unknown argument '%s'", a);
 		}
 	}
 	if (!dirs[1])

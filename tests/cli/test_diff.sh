@@ -188,6 +188,13 @@ test_diff_bad_input_exits_2_and_writes_nothing() {
   expect_rc 2
   run "$HW" diff A A --format html
   expect_rc 2
+  expect_err "--format needs text, json or md, not 'html'"
+  run "$HW" diff A A --bogus x
+  expect_rc 2
+  expect_err "unknown argument '--bogus'"
+  run "$HW" diff --help
+  expect_rc 0
+  expect_out "usage: hwledger diff A B"
 }
 
 # Verifies: FR-REPORT-003
