@@ -313,8 +313,9 @@ int hw_cmd_diff(hw_cli *cli, int argc, char **argv)
 			out = argv[++i];
 		} else if (!strcmp(a, "--format")) {
 			format = argv[++i];
-			if (strcmp(format, "text") && strcmp(format, "json") &&
-			    strcmp(format, "md"))
+			if (strcmp(format, "text") != 0 &&
+			    strcmp(format, "json") != 0 &&
+			    strcmp(format, "md") != 0)
 				return hw_cli_usage_error(
 					"diff",
 					"--format needs text, json or md, "
