@@ -21,9 +21,11 @@ static int load_frs(hw_cli *cli, hw_fr_set *set)
 	if ((err = hw_config_load(&cfg)))
 		return hw_cli_error(err);
 	hw_diags_init(&diags);
-	err = hw_frs_load_dir(set, &diags, cfg.frs_dir, cfg.max_file_bytes);
+	err = hw_frs_load(set, &diags, &cfg.model, cfg.frs_dir,
+			  cfg.max_file_bytes);
 	if (!err)
 		err = hw_frs_lint(set, &diags);
+	set->model = NULL; /* it is freed with cfg */
 	if (err) {
 		code = hw_cli_error(err);
 		goto cleanup;

@@ -28,7 +28,9 @@ static int load_frs_quiet(hw_fr_set *frs, int must)
 	if ((err = hw_config_load(&cfg)))
 		return must ? err : HW_OK;
 	hw_diags_init(&d);
-	err = hw_frs_load_dir(frs, &d, cfg.frs_dir, cfg.max_file_bytes);
+	err = hw_frs_load(frs, &d, &cfg.model, cfg.frs_dir,
+			  cfg.max_file_bytes);
+	frs->model = NULL; /* it is freed with cfg */
 	if (!err && d.errors)
 		err = hw_error_set(HW_EINVAL, cfg.frs_dir, 0, 0,
 				   "the FRs have errors; run 'hwledger frs "

@@ -259,7 +259,8 @@ static int run_trace(hw_cli *cli, trace_opts *o, trace_run *r, int gate,
 		return hw_cli_error(err);
 	if ((err = hw_policy_load(&r->policy,
 				  o->policy ? o->policy : HW_POLICY_PATH,
-				  !o->policy)))
+				  !o->policy)) ||
+	    (err = hw_policy_check_levels(&r->policy, &r->cfg.model)))
 		return hw_cli_error(err);
 	if (gate && o->baseline && !o->update_baseline)
 		err = hw_baseline_load(&r->baseline, o->baseline, 0);
@@ -270,8 +271,8 @@ static int run_trace(hw_cli *cli, trace_opts *o, trace_run *r, int gate,
 	/* the diagnostics are sorted before they are shown */
 	err = gather(r, o, root, cli->verbose && !cli->quiet);
 	if (!err)
-		err = hw_frs_load_dir(&r->frs, &r->diags, r->cfg.frs_dir,
-				      r->cfg.max_file_bytes);
+		err = hw_frs_load(&r->frs, &r->diags, &r->cfg.model,
+				  r->cfg.frs_dir, r->cfg.max_file_bytes);
 	if (err)
 		return hw_cli_error(err);
 	hw_diags_sort(&r->diags);
@@ -406,7 +407,10 @@ static int memo_key(hw_memo *m, const hw_cli *cli, const trace_opts *o)
 		hw_memo_add_digest(m, o->lcov[i], RESULT_MAX_BYTES);
 	if (!o->nlcov)
 		hw_memo_add_digest(m, "build/coverage.info", RESULT_MAX_BYTES);
-	memo_add_dir(m, cfg.frs_dir, ".md");
+	if (!cfg.model.nlevels)
+		memo_add_dir(m, cfg.frs_dir, ".md");
+	for (size_t i = 0; i < cfg.model.nlevels; i++)
+		memo_add_dir(m, cfg.model.levels[i].dir, ".md");
 	if (!err)
 		err = hw_scan_key(m, &cfg);
 	hw_config_free(&cfg);
@@ -528,6 +532,23 @@ int hw_cmd_trace(hw_cli *cli, int argc, char **argv)
 				   : HW_EXIT_OK);
 }
 
+/* The approved FRs of level lv (-1: all) and how many are verified or
+ * waived. */
+static void level_share(const hw_trace *t, int lv, size_t *approved,
+			size_t *ok)
+{
+	*approved = *ok = 0;
+	for (size_t i = 0; i < t->nfrs; i++) {
+		const hw_fr_trace *ft = &t->frs[i];
+
+		if (ft->fr->status != HW_FR_APPROVED ||
+		    (lv >= 0 && ft->fr->level != lv))
+			continue;
+		(*approved)++;
+		*ok += ft->state == HW_ST_VERIFIED || ft->state == HW_ST_WAIVED;
+	}
+}
+
 /* The gate's verdict as hwledger.gate/1 (specs/json-schemas.md). */
 static int gate_json(const trace_opts *o, const hw_trace *t,
 		     const hw_diags *reasons, int pass, size_t ok,
@@ -546,6 +567,20 @@ static int gate_json(const trace_opts *o, const hw_trace *t,
 	hw_jw_kint(&w, "approved_verified", (long long)ok);
 	hw_jw_kint(&w, "defects", (long long)t->ndefects);
 	hw_jw_kbool(&w, "baseline", o->baseline != NULL);
+	hw_jw_key(&w, "levels");
+	hw_jw_array(&w);
+	for (size_t lv = 0; lv < hw_trace_nlevels(t); lv++) {
+		size_t la, lok;
+
+		level_share(t, t->model && t->model->nlevels ? (int)lv : -1,
+			    &la, &lok);
+		hw_jw_object(&w);
+		hw_jw_kstr(&w, "name", hw_trace_level_name(t, (int)lv));
+		hw_jw_kint(&w, "approved", (long long)la);
+		hw_jw_kint(&w, "approved_verified", (long long)lok);
+		hw_jw_end(&w);
+	}
+	hw_jw_end(&w);
 	hw_jw_key(&w, "reasons");
 	hw_jw_array(&w);
 	for (size_t i = 0; i < reasons->n; i++) {
@@ -597,15 +632,20 @@ int hw_cmd_gate(hw_cli *cli, int argc, char **argv)
 	if (err && err != HW_EFAIL) {
 		code = hw_cli_error(err);
 	} else {
-		size_t approved = 0, ok = 0;
+		size_t approved, ok;
 
-		for (size_t i = 0; i < r.trace.nfrs; i++)
-			if (r.trace.frs[i].fr->status == HW_FR_APPROVED) {
-				approved++;
-				ok += r.trace.frs[i].state == HW_ST_VERIFIED ||
-				      r.trace.frs[i].state == HW_ST_WAIVED;
-			}
+		level_share(&r.trace, -1, &approved, &ok);
 		hw_diags_print(&reasons, stderr, cli->color_err);
+		/* with levels, each level's share first */
+		for (size_t lv = 0; strcmp(o.format, "json") &&
+				    (!cli->quiet || err) &&
+				    lv < r.cfg.model.nlevels; lv++) {
+			size_t la, lok;
+
+			level_share(&r.trace, (int)lv, &la, &lok);
+			printf("gate: level %s: %zu/%zu approved verified\n",
+			       r.cfg.model.levels[lv].name, lok, la);
+		}
 		if (!strcmp(o.format, "json"))
 			code = gate_json(&o, &r.trace, &reasons, !err, ok,
 					 approved);

@@ -62,9 +62,28 @@ static int is_word(char c)
 	       (c >= '0' && c <= '9') || c == '_' || c == '-';
 }
 
-/* Implements: FR-FRS-005 */
-static int check_references(const hw_fr *fr, const id_ref *ids, size_t n,
-			    hw_diags *diags)
+/*
+ * The length of the reference to a requirement at b[0..len) — an FR-/NFR-
+ * ID, or with levels an ID token that some level's pattern matches — or 0.
+ */
+static size_t ref_len(const hw_frs_model *m, const char *b, size_t len)
+{
+	char id[HW_FR_ID_MAX + 1];
+	size_t n;
+
+	if (!m || !m->nlevels)
+		return hw_fr_id_len(b, len);
+	n = hw_req_id_len(b, len);
+	if (!n || n > HW_FR_ID_MAX)
+		return 0;
+	memcpy(id, b, n);
+	id[n] = '\0';
+	return hw_frs_model_level(m, id, NULL) != -1 ? n : 0;
+}
+
+/* Implements: FR-FRS-005, FR-FRS-008 */
+static int check_references(const hw_fr *fr, const hw_frs_model *m,
+			    const id_ref *ids, size_t n, hw_diags *diags)
 {
 	const char *b = fr->body;
 	size_t len = strlen(b);
@@ -78,9 +97,9 @@ static int check_references(const hw_fr *fr, const id_ref *ids, size_t n,
 			line++;
 			continue;
 		}
-		if ((b[i] != 'F' && b[i] != 'N') || (i > 0 && is_word(b[i - 1])))
+		if (b[i] < 'A' || b[i] > 'Z' || (i > 0 && is_word(b[i - 1])))
 			continue;
-		idn = hw_fr_id_len(b + i, len - i);
+		idn = ref_len(m, b + i, len - i);
 		if (!idn || (i + idn < len && is_word(b[i + idn])))
 			continue;
 		if (!id_known(ids, n, b + i, idn) &&
@@ -121,8 +140,8 @@ int hw_frs_lint(const hw_fr_set *set, hw_diags *diags)
 			goto cleanup;
 	}
 	for (size_t i = 0; i < set->n; i++)
-		if ((err = check_references(&set->items[i], ids, set->n,
-					    diags)))
+		if ((err = check_references(&set->items[i], set->model, ids,
+					    set->n, diags)))
 			goto cleanup;
 cleanup:
 	free(ids);

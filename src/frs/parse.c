@@ -158,6 +158,14 @@ void hw_fr_set_init(hw_fr_set *set)
 
 static void fr_free(hw_fr *fr)
 {
+	for (size_t i = 0; i < fr->nattrs; i++) {
+		free(fr->attrs[i].name);
+		free(fr->attrs[i].value);
+	}
+	free(fr->attrs);
+	hw_strv_free(fr->parents);
+	hw_strv_free(fr->depends);
+	free(fr->rationale);
 	free(fr->id);
 	free(fr->title);
 	free(fr->body);
@@ -206,7 +214,16 @@ void hw_fr_needs_text(char *out, size_t size, unsigned needs)
 }
 
 /* Keys of the metadata paragraph; a bit each so duplicates can be seen. */
-enum { KEY_REV = 1, KEY_STATUS = 2, KEY_NEEDS = 4 };
+enum {
+	KEY_REV = 1,
+	KEY_STATUS = 2,
+	KEY_NEEDS = 4,
+	KEY_PARENT = 8,
+	KEY_DEPENDS = 16,
+	KEY_DERIVED = 32,
+	KEY_RATIONALE = 64,
+	KEY_ATTR = 128 /* a custom attribute: duplicates are found by name */
+};
 
 static int parse_rev(const char *v, size_t n, int *rev)
 {
@@ -236,6 +253,23 @@ static int parse_status(const char *v, size_t n, hw_fr_status *st)
 	return 0;
 }
 
+/*
+ * The next item of the comma-separated list v[0..n) from *i: [*a, *b),
+ * blanks trimmed; *i is left at the comma after it, or at n.
+ */
+static void next_item(const char *v, size_t n, size_t *i, size_t *a,
+		      size_t *b)
+{
+	while (*i < n && (v[*i] == ' ' || v[*i] == '\t'))
+		(*i)++;
+	*a = *i;
+	while (*i < n && v[*i] != ',')
+		(*i)++;
+	*b = *i;
+	while (*b > *a && (v[*b - 1] == ' ' || v[*b - 1] == '\t'))
+		(*b)--;
+}
+
 static int parse_needs(const char *v, size_t n, unsigned *needs)
 {
 	unsigned bits = 0;
@@ -244,14 +278,7 @@ static int parse_needs(const char *v, size_t n, unsigned *needs)
 	while (i < n) {
 		size_t a, b;
 
-		while (i < n && (v[i] == ' ' || v[i] == '\t'))
-			i++;
-		a = i;
-		while (i < n && v[i] != ',')
-			i++;
-		b = i;
-		while (b > a && (v[b - 1] == ' ' || v[b - 1] == '\t'))
-			b--;
+		next_item(v, n, &i, &a, &b);
 		if (b - a == 4 && memcmp(v + a, "impl", 4) == 0)
 			bits |= HW_NEED_IMPL;
 		else if (b - a == 5 && memcmp(v + a, "utest", 5) == 0)
@@ -297,6 +324,89 @@ static int is_metadata_paragraph(const source *s, cmark_node *para)
 	return key_len(p, n) > 0;
 }
 
+/*
+ * Splits the comma-separated list v[0..n) into *out (NULL-terminated).
+ * Returns the offset in v of the first item that is not a requirement ID
+ * token (hw_req_id_len) or is empty, or -1 when all are IDs.
+ */
+static long parse_id_list(const char *v, size_t n, char ***out, size_t *count)
+{
+	size_t i = 0, cap = 0;
+
+	*out = NULL;
+	*count = 0;
+	for (;;) {
+		size_t a, b;
+
+		next_item(v, n, &i, &a, &b);
+		if (b == a || b - a > HW_FR_ID_MAX ||
+		    hw_req_id_len(v + a, b - a) != b - a)
+			return (long)a;
+		if (*count + 1 >= cap) {
+			char **nv;
+
+			cap = cap ? 2 * cap : 4;
+			nv = realloc(*out, cap * sizeof(*nv));
+			if (!nv)
+				return -2;
+			*out = nv;
+		}
+		if (!((*out)[(*count)++] = hw_strndup(v + a, b - a)))
+			return -2;
+		(*out)[*count] = NULL;
+		if (i >= n)
+			return -1;
+		i++; /* the comma */
+	}
+}
+
+/* Whether ymd is a day of the calendar, leap years included. */
+static int real_date(const char *v, size_t n)
+{
+	char buf[16];
+	int ymd[3];
+
+	if (n != 10)
+		return 0;
+	memcpy(buf, v, n);
+	buf[n] = '\0';
+	if (!hw_date_parse(buf, 0, ymd))
+		return 0;
+	if (ymd[1] == 2 && ymd[2] == 29)
+		return (ymd[0] % 4 == 0 && ymd[0] % 100 != 0) ||
+		       ymd[0] % 400 == 0;
+	return 1;
+}
+
+/* Whether v[0..n) is a valid value of decl; *why says what it must be. */
+static int attr_value_ok(const hw_attr_decl *decl, const char *v, size_t n,
+			 const char **why)
+{
+	switch (decl->type) {
+	case HW_ATTR_ENUM:
+		*why = "one of the values the configuration declares";
+		for (char **e = decl->values; e && *e; e++)
+			if (strlen(*e) == n && memcmp(*e, v, n) == 0)
+				return 1;
+		return 0;
+	case HW_ATTR_LIST:
+		*why = "a comma-separated list of non-empty items";
+		for (size_t i = 0, a, b;; i++) {
+			next_item(v, n, &i, &a, &b);
+			if (a == b)
+				return 0;
+			if (i >= n)
+				return 1;
+		}
+	case HW_ATTR_DATE:
+		*why = "a date YYYY-MM-DD";
+		return real_date(v, n);
+	default:
+		*why = "a non-empty string";
+		return n > 0;
+	}
+}
+
 #define DIAG(level, line, ...)                                                 \
 	do {                                                                   \
 		if ((err = hw_diags_add(diags, level, s->file, line, 0,        \
@@ -304,9 +414,56 @@ static int is_metadata_paragraph(const source *s, cmark_node *para)
 			return err;                                            \
 	} while (0)
 
-/* Implements: FR-FRS-002 */
+static const hw_attr_decl *find_attr(const hw_frs_model *m, const char *k,
+				      size_t n)
+{
+	for (size_t i = 0; m && i < m->nattrs; i++)
+		if (strlen(m->attrs[i].name) == n &&
+		    memcmp(m->attrs[i].name, k, n) == 0)
+			return &m->attrs[i];
+	return NULL;
+}
+
+/* A custom attribute's line: its type checked, a duplicate refused. */
+/* Implements: FR-FRS-009 */
+static int parse_attr(hw_fr *fr, hw_diags *diags, const source *s,
+		      const hw_attr_decl *decl, long l, const char *v,
+		      size_t vn, long col)
+{
+	const char *why;
+	hw_fr_attr *a;
+	int err;
+
+	for (size_t i = 0; i < fr->nattrs; i++)
+		if (!strcmp(fr->attrs[i].name, decl->name)) {
+			DIAG(HW_DIAG_ERROR, l, "%s: duplicate key '%s'",
+			     fr->id, decl->name);
+			return HW_OK;
+		}
+	if (!attr_value_ok(decl, v, vn, &why)) {
+		if ((err = hw_diags_add(diags, HW_DIAG_ERROR, s->file, l, col,
+					"%s: invalid %s '%.*s': must be %s",
+					fr->id, decl->name,
+					(int)(vn > 60 ? 60 : vn), v, why)))
+			return err;
+		return HW_OK;
+	}
+	a = realloc(fr->attrs, (fr->nattrs + 1) * sizeof(*a));
+	HW_CHECK_ALLOC(a);
+	fr->attrs = a;
+	a = &fr->attrs[fr->nattrs];
+	a->line = l;
+	a->name = hw_strdup(decl->name);
+	a->value = hw_strndup(v, vn);
+	fr->nattrs++; /* counted now, so that fr_free frees what was made */
+	if (!a->name || !a->value)
+		return hw_error_oom();
+	return HW_OK;
+}
+
+/* Implements: FR-FRS-002, FR-FRS-009 */
 static int parse_metadata(hw_fr *fr, hw_diags *diags, const source *s,
-			  cmark_node *para)
+			  const hw_frs_model *model, cmark_node *para)
 {
 	long first = cmark_node_get_start_line(para);
 	long last = cmark_node_get_end_line(para);
@@ -317,6 +474,7 @@ static int parse_metadata(hw_fr *fr, hw_diags *diags, const source *s,
 		const char *p, *v;
 		size_t n, k, vn;
 		unsigned bit;
+		const hw_attr_decl *decl;
 
 		source_line(s, l, &p, &n);
 		k = key_len(p, n);
@@ -332,17 +490,39 @@ static int parse_metadata(hw_fr *fr, hw_diags *diags, const source *s,
 			v++;
 			vn--;
 		}
+		decl = NULL;
 		if (k == 3 && memcmp(p, "Rev", 3) == 0)
 			bit = KEY_REV;
 		else if (k == 6 && memcmp(p, "Status", 6) == 0)
 			bit = KEY_STATUS;
 		else if (k == 5 && memcmp(p, "Needs", 5) == 0)
 			bit = KEY_NEEDS;
+		else if (k == 6 && memcmp(p, "Parent", 6) == 0)
+			bit = KEY_PARENT;
+		else if (k == 7 && memcmp(p, "Depends", 7) == 0)
+			bit = KEY_DEPENDS;
+		else if (k == 7 && memcmp(p, "Derived", 7) == 0)
+			bit = KEY_DERIVED;
+		else if (k == 9 && memcmp(p, "Rationale", 9) == 0)
+			bit = KEY_RATIONALE;
+		else if ((decl = find_attr(model, p, k)) != NULL)
+			bit = KEY_ATTR;
 		else {
 			DIAG(HW_DIAG_ERROR, l,
 			     "%s: unknown key '%.*s' (known keys: Rev, "
-			     "Status, Needs)",
-			     fr->id, (int)k, p);
+			     "Status, Needs, Parent, Depends, Derived, "
+			     "Rationale%s)",
+			     fr->id, (int)k, p,
+			     model && model->nattrs
+				     ? " and the attributes of "
+				       "traceability/config.json"
+				     : "");
+			continue;
+		}
+		if (bit == KEY_ATTR) {
+			if ((err = parse_attr(fr, diags, s, decl, l, v, vn,
+					      v - p + 1)))
+				return err;
 			continue;
 		}
 		if (seen & bit) {
@@ -367,7 +547,56 @@ static int parse_metadata(hw_fr *fr, hw_diags *diags, const source *s,
 			     "%s: invalid Needs '%.*s': must list impl, "
 			     "utest and/or itest, separated by commas",
 			     fr->id, (int)vn, v);
+		else if (bit == KEY_PARENT || bit == KEY_DEPENDS) {
+			size_t *count = bit == KEY_PARENT ? &fr->nparents
+							   : &fr->ndepends;
+			char ***list = bit == KEY_PARENT ? &fr->parents
+							 : &fr->depends;
+			long bad = parse_id_list(v, vn, list, count);
+
+			if (bad == -2)
+				return hw_error_oom();
+			*(bit == KEY_PARENT ? &fr->parents_line
+					    : &fr->depends_line) = l;
+			if (bad >= 0 &&
+			    (err = hw_diags_add(
+				     diags, HW_DIAG_ERROR, s->file, l,
+				     (long)(v - p) + bad + 1,
+				     "%s: %.*s must list requirement IDs "
+				     "separated by commas",
+				     fr->id, (int)k, p)))
+				return err;
+		} else if (bit == KEY_DERIVED) {
+			fr->derived = vn == 3 && memcmp(v, "yes", 3) == 0;
+			if (!fr->derived &&
+			    (err = hw_diags_add(
+				     diags, HW_DIAG_ERROR, s->file, l,
+				     (long)(v - p) + 1,
+				     "%s: invalid Derived '%.*s': the only "
+				     "value is yes (leave the key out "
+				     "otherwise)",
+				     fr->id, (int)vn, v)))
+				return err;
+		} else if (bit == KEY_RATIONALE) {
+			if (!vn)
+				DIAG(HW_DIAG_ERROR, l, "%s: empty Rationale",
+				     fr->id);
+			else if (!(fr->rationale = hw_strndup(v, vn)))
+				return hw_error_oom();
+		}
 	}
+	if ((seen & KEY_DERIVED) && fr->derived && (seen & KEY_PARENT))
+		DIAG(HW_DIAG_ERROR, fr->parents_line,
+		     "%s: a Derived requirement has no Parent by design: "
+		     "give one or the other",
+		     fr->id);
+	if ((seen & KEY_RATIONALE) && !fr->derived)
+		DIAG(HW_DIAG_ERROR, fr->line,
+		     "%s: Rationale explains a Derived requirement: add "
+		     "'Derived: yes' or drop it",
+		     fr->id);
+	if (!(seen & KEY_NEEDS) && model && model->nlevels)
+		fr->needs = model->levels[fr->level].needs;
 	if (!(seen & KEY_STATUS))
 		DIAG(HW_DIAG_ERROR, fr->line,
 		     "%s: missing Status (draft, approved or deprecated)",
@@ -375,7 +604,7 @@ static int parse_metadata(hw_fr *fr, hw_diags *diags, const source *s,
 	if (!(seen & KEY_REV))
 		DIAG(HW_DIAG_WARNING, fr->line, "%s: no Rev; assuming 1",
 		     fr->id);
-	if (!(seen & KEY_NEEDS))
+	if (!(seen & KEY_NEEDS) && !(model && model->nlevels))
 		DIAG(HW_DIAG_WARNING, fr->line,
 		     "%s: no Needs; assuming impl, utest", fr->id);
 	return HW_OK;
@@ -403,10 +632,50 @@ static int is_fr_boundary(cmark_node *node)
 	       cmark_node_get_heading_level(node) <= 2;
 }
 
+/*
+ * With levels, a heading's ID must match its folder's level pattern and no
+ * other level's. Returns 0 when it does, 1 when the problem was added to
+ * diags, or a negative code.
+ */
+/* Implements: FR-FRS-008 */
+static int check_level(hw_diags *diags, const source *s,
+		       const hw_frs_model *model, int level, long line,
+		       const char *text, size_t idn)
+{
+	char id[HW_FR_ID_MAX + 1];
+	int second = -1, found, err;
+
+	memcpy(id, text, idn);
+	id[idn] = '\0';
+	found = hw_frs_model_level(model, id, &second);
+	if (found == level)
+		return 0;
+	if (found == -2)
+		err = hw_diags_add(diags, HW_DIAG_ERROR, s->file, line, 0,
+				   "%s matches the ID patterns of two levels "
+				   "(the second is '%s'): each ID must match "
+				   "exactly one level",
+				   id, model->levels[second].name);
+	else if (found >= 0)
+		err = hw_diags_add(diags, HW_DIAG_ERROR, s->file, line, 0,
+				   "%s is an ID of level '%s', but this file "
+				   "is in the folder of level '%s'",
+				   id, model->levels[found].name,
+				   model->levels[level].name);
+	else
+		err = hw_diags_add(diags, HW_DIAG_ERROR, s->file, line, 0,
+				   "%s does not match the ID pattern '%s' of "
+				   "level '%s'",
+				   id, model->levels[level].ids,
+				   model->levels[level].name);
+	return err ? err : 1;
+}
+
 /* Implements: FR-FRS-001, FR-FRS-002, FR-FRS-003 */
 static int parse_fr(hw_fr_set *set, hw_diags *diags, const source *s,
 		    cmark_node *heading, cmark_node **next)
 {
+	const hw_frs_model *model = set->model;
 	cmark_node *node = cmark_node_next(heading), *body_first;
 	long line = cmark_node_get_start_line(heading), body_last;
 	const char *text, *colon, *title;
@@ -432,7 +701,16 @@ static int parse_fr(hw_fr_set *set, hw_diags *diags, const source *s,
 	idn = (size_t)(colon - text);
 	while (idn && text[idn - 1] == ' ')
 		idn--;
-	if (hw_fr_id_len(text, idn) != idn || idn == 0) {
+	if (model && model->nlevels) {
+		if (hw_req_id_len(text, idn) != idn || idn == 0) {
+			DIAG(HW_DIAG_ERROR, line,
+			     "malformed requirement id '%.*s': expected two "
+			     "or more upper-case letters, '-', then letters, "
+			     "digits, '-' or '_'",
+			     (int)(idn > 60 ? 60 : idn), text);
+			return HW_OK;
+		}
+	} else if (hw_fr_id_len(text, idn) != idn || idn == 0) {
 		DIAG(HW_DIAG_ERROR, line,
 		     "malformed FR id '%.*s': expected FR-<AREA>-<NNN> or "
 		     "NFR-<AREA>-<NNN> (AREA upper-case letters, NNN three or "
@@ -446,6 +724,9 @@ static int parse_fr(hw_fr_set *set, hw_diags *diags, const source *s,
 		     text, idn, HW_FR_ID_MAX);
 		return HW_OK;
 	}
+	if (model && model->nlevels &&
+	    (err = check_level(diags, s, model, set->level, line, text, idn)))
+		return err < 0 ? err : HW_OK;
 	title = colon + 1;
 	tn = n - (size_t)(title - text);
 	while (tn && (*title == ' ' || *title == '\t')) {
@@ -462,6 +743,7 @@ static int parse_fr(hw_fr_set *set, hw_diags *diags, const source *s,
 	fr->rev = 1;
 	fr->status = HW_FR_DRAFT;
 	fr->needs = HW_NEED_IMPL | HW_NEED_UTEST;
+	fr->level = set->level;
 	if (!fr->id || !fr->title || !fr->file)
 		return hw_error_oom();
 	if (!tn)
@@ -469,7 +751,7 @@ static int parse_fr(hw_fr_set *set, hw_diags *diags, const source *s,
 
 	body_first = node;
 	if (is_metadata_paragraph(s, node)) {
-		if ((err = parse_metadata(fr, diags, s, node)))
+		if ((err = parse_metadata(fr, diags, s, model, node)))
 			return err;
 		body_first = cmark_node_next(node);
 	} else {
@@ -627,6 +909,25 @@ static int load_files(hw_fr_set *set, hw_diags *diags, char **files,
 		set->files++;
 	}
 	hw_buf_free(&b);
+	return err;
+}
+
+/* Implements: FR-FRS-008 */
+int hw_frs_load(hw_fr_set *set, hw_diags *diags, const hw_frs_model *model,
+		const char *frs_dir, size_t max_bytes)
+{
+	int err = HW_OK;
+
+	set->model = model;
+	set->level = 0;
+	if (!model || !model->nlevels)
+		return hw_frs_load_dir(set, diags, frs_dir, max_bytes);
+	for (size_t i = 0; !err && i < model->nlevels; i++) {
+		set->level = (int)i;
+		err = hw_frs_load_dir(set, diags, model->levels[i].dir,
+				      max_bytes);
+	}
+	set->level = 0;
 	return err;
 }
 

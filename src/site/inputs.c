@@ -393,8 +393,8 @@ int site_load(site *s)
 	hw_lcov_init(&s->lcov);
 	if ((err = hw_config_load(&s->config)))
 		return err;
-	err = hw_frs_load_dir(&s->frs, s->diags, s->config.frs_dir,
-			      s->config.max_file_bytes);
+	err = hw_frs_load(&s->frs, s->diags, &s->config.model,
+			  s->config.frs_dir, s->config.max_file_bytes);
 	if (err == HW_EINVAL) /* malformed FRs: said, and rendered */
 		err = HW_OK;
 	if (err || (err = load_evidence(s)))

@@ -43,8 +43,9 @@ const char *hw_policy_default_text(void)
 	return default_policy;
 }
 
-/* The line on which "key" first appears as an object key, for messages. */
-static long key_line(const char *text, size_t len, const char *key)
+/* The line of the n-th occurrence (0-based) of "key" as an object key. */
+static long nth_key_line(const char *text, size_t len, const char *key,
+			 int n)
 {
 	size_t klen = strlen(key);
 	long line = 1;
@@ -54,10 +55,16 @@ static long key_line(const char *text, size_t len, const char *key)
 			line++;
 		if (text[i] == '"' && len - i > klen + 1 &&
 		    memcmp(text + i + 1, key, klen) == 0 &&
-		    text[i + 1 + klen] == '"')
+		    text[i + 1 + klen] == '"' && n-- == 0)
 			return line;
 	}
 	return 0;
+}
+
+/* The line on which "key" first appears as an object key, for messages. */
+static long key_line(const char *text, size_t len, const char *key)
+{
+	return nth_key_line(text, len, key, 0);
 }
 
 static char **strv_from_json(const cJSON *arr)
@@ -143,6 +150,181 @@ static int is_string_array(const cJSON *j)
 	return 1;
 }
 
+#define LEVEL_ERR(...)                                                         \
+	hw_error_set(HW_EINVAL, HW_CONFIG_PATH,                                \
+		     nth_key_line(text, len, "name", (int)i), 0, __VA_ARGS__)
+
+/*
+ * "levels": [{"name", "ids", "frs", "needs"?}, ...], top down. Each ID
+ * pattern is compiled anchored to the whole ID; a level with one below it
+ * needs nothing of its own by default (its children verify it), the lowest
+ * impl and utest. Lines are those of each level's "name".
+ */
+/* Implements: FR-FRS-008 */
+static int apply_levels(hw_frs_model *m, const cJSON *arr, long line,
+			const char *text, size_t len)
+{
+	size_t n = (size_t)cJSON_GetArraySize(arr), i = 0;
+	const cJSON *lv;
+
+	if (!cJSON_IsArray(arr) || !n)
+		return hw_error_set(HW_EINVAL, HW_CONFIG_PATH, line, 0,
+				    "\"levels\" must be a non-empty array of "
+				    "{\"name\", \"ids\", \"frs\"} objects, "
+				    "top down");
+	m->levels = calloc(n, sizeof(*m->levels));
+	HW_CHECK_ALLOC(m->levels);
+	cJSON_ArrayForEach(lv, arr) {
+		const char *name = hw_json_str(lv, "name");
+		const char *ids = hw_json_str(lv, "ids");
+		const char *dir = hw_json_str(lv, "frs");
+		const cJSON *needs = cJSON_GetObjectItemCaseSensitive(lv, "needs");
+		const cJSON *k;
+		hw_level *l = &m->levels[i];
+		hw_buf re;
+		int rc;
+
+		cJSON_ArrayForEach(k, lv) {
+			if (strcmp(k->string, "name") && strcmp(k->string, "ids") &&
+			    strcmp(k->string, "frs") && strcmp(k->string, "needs"))
+				return LEVEL_ERR("level %zu: unknown key \"%s\"",
+						 i + 1, k->string);
+		}
+		if (!cJSON_IsObject(lv) || !name || !*name || !ids || !*ids ||
+		    !dir || !*dir)
+			return LEVEL_ERR("level %zu must have a non-empty "
+					 "\"name\", \"ids\" and \"frs\"",
+					 i + 1);
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(m->levels[j].name, name))
+				return LEVEL_ERR("two levels are named \"%s\"",
+						 name);
+		if (!(l->name = hw_strdup(name)) || !(l->ids = hw_strdup(ids)) ||
+		    !(l->dir = hw_strdup(dir)))
+			return hw_error_oom();
+		hw_buf_init(&re, 0);
+		if (hw_buf_printf(&re, "^(%s)$", ids)) {
+			hw_buf_free(&re);
+			return hw_error_oom();
+		}
+		rc = regcomp(&l->re, re.data, REG_EXTENDED | REG_NOSUB);
+		hw_buf_free(&re);
+		if (rc) {
+			char why[128];
+
+			regerror(rc, &l->re, why, sizeof(why));
+			/* regcomp left nothing to free: free() skips it */
+			m->nlevels = i;
+			return LEVEL_ERR("level \"%s\": \"ids\" is not a "
+					 "valid POSIX extended regular "
+					 "expression: %s",
+					 name, why);
+		}
+		m->nlevels = i + 1;
+		l->needs = i + 1 < n ? 0 : HW_NEED_IMPL | HW_NEED_UTEST;
+		if (needs) {
+			const cJSON *x;
+
+			l->needs = 0;
+			if (!cJSON_IsArray(needs))
+				return LEVEL_ERR("level \"%s\": \"needs\" "
+						 "must be an array", name);
+			cJSON_ArrayForEach(x, needs) {
+				const char *v = cJSON_GetStringValue(x);
+				unsigned bit = !v ? 0
+					: !strcmp(v, "impl") ? HW_NEED_IMPL
+					: !strcmp(v, "utest") ? HW_NEED_UTEST
+					: !strcmp(v, "itest") ? HW_NEED_ITEST
+							      : 0;
+
+				if (!bit)
+					return LEVEL_ERR(
+						"level \"%s\": \"needs\" "
+						"lists impl, utest and itest",
+						name);
+				l->needs |= bit;
+			}
+		}
+		i++;
+	}
+	return HW_OK;
+}
+
+static const char *const attr_types[] = {"string", "enum", "list", "date"};
+
+/* Keys the FR parser knows itself: no attribute may take their name. */
+static int builtin_key(const char *k)
+{
+	static const char *const keys[] = {"Rev", "Status", "Needs", "Parent",
+					   "Depends", "Derived", "Rationale"};
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(*keys); i++)
+		if (!strcmp(keys[i], k))
+			return 1;
+	return 0;
+}
+
+/* "attributes": {"Name": {"type": T, "values": [...]}, ...} */
+/* Implements: FR-FRS-009 */
+static int apply_attributes(hw_frs_model *m, const cJSON *obj,
+			    const char *text, size_t len)
+{
+	size_t n = (size_t)cJSON_GetArraySize(obj);
+	const cJSON *a;
+
+	if (!cJSON_IsObject(obj))
+		return hw_error_set(HW_EINVAL, HW_CONFIG_PATH,
+				    key_line(text, len, "attributes"), 0,
+				    "\"attributes\" must be an object of "
+				    "{\"type\": ...} by key name");
+	m->attrs = calloc(n ? n : 1, sizeof(*m->attrs));
+	HW_CHECK_ALLOC(m->attrs);
+	cJSON_ArrayForEach(a, obj) {
+		hw_attr_decl *d = &m->attrs[m->nattrs];
+		const char *type = hw_json_str(a, "type");
+		const cJSON *values = cJSON_GetObjectItemCaseSensitive(a, "values");
+		long line = key_line(text, len, a->string);
+		int t = -1, keys = cJSON_GetArraySize(a);
+		const char *k = a->string;
+		size_t kl = strlen(k);
+
+		for (int j = 0; type && j < 4; j++)
+			if (!strcmp(type, attr_types[j]))
+				t = j;
+		/* a key the FR parser can read: a letter, then letters,
+		 * digits, '-' and '_' */
+		for (size_t j = 0; j < kl; j++)
+			if (!((k[j] >= 'A' && k[j] <= 'Z') ||
+			      (k[j] >= 'a' && k[j] <= 'z') ||
+			      (j && ((k[j] >= '0' && k[j] <= '9') ||
+				     k[j] == '-' || k[j] == '_'))))
+				kl = 0;
+		if (!kl || builtin_key(k))
+			return hw_error_set(HW_EINVAL, HW_CONFIG_PATH, line, 0,
+					    "attribute \"%s\": the name must be "
+					    "a key (a letter, then letters, "
+					    "digits, '-', '_') other than the "
+					    "built-in ones", k);
+		if (!cJSON_IsObject(a) || t < 0 ||
+		    (t == HW_ATTR_ENUM) != (values != NULL) ||
+		    keys != 1 + (values != NULL) ||
+		    (values && (!is_string_array(values) ||
+				!cJSON_GetArraySize(values))))
+			return hw_error_set(HW_EINVAL, HW_CONFIG_PATH, line, 0,
+					    "attribute \"%s\" must be {\"type\": "
+					    "\"string\"|\"list\"|\"date\"} or "
+					    "{\"type\": \"enum\", \"values\": "
+					    "[non-empty strings]}", k);
+		if (!(d->name = hw_strdup(k)))
+			return hw_error_oom();
+		d->type = (hw_attr_type)t;
+		m->nattrs++;
+		if (values && !(d->values = strv_from_json(values)))
+			return hw_error_oom();
+	}
+	return HW_OK;
+}
+
 /* Implements: FR-CLI-008 */
 static int apply_config(hw_config *c, const cJSON *root, const char *text,
 			size_t len)
@@ -205,6 +387,27 @@ static int apply_config(hw_config *c, const cJSON *root, const char *text,
 			hw_strv_free(c->sast_scope);
 			c->sast_scope = strv_from_json(scope);
 			HW_CHECK_ALLOC(c->sast_scope);
+		} else if (strcmp(k, "levels") == 0) {
+			int err = apply_levels(&c->model, item, line, text, len);
+
+			if (err)
+				return err;
+			if (cJSON_GetObjectItemCaseSensitive(root, "frs"))
+				return hw_error_set(
+					HW_EINVAL, HW_CONFIG_PATH,
+					key_line(text, len, "frs"), 0,
+					"\"frs\" and \"levels\" both given: "
+					"each level names its folder");
+			/* the folder of the lowest level, for what reads one */
+			free(c->frs_dir);
+			c->frs_dir = hw_strdup(
+				c->model.levels[c->model.nlevels - 1].dir);
+			HW_CHECK_ALLOC(c->frs_dir);
+		} else if (strcmp(k, "attributes") == 0) {
+			int err = apply_attributes(&c->model, item, text, len);
+
+			if (err)
+				return err;
 		} else if (strcmp(k, "max_file_bytes") == 0) {
 			double v = cJSON_GetNumberValue(item);
 
@@ -269,5 +472,6 @@ void hw_config_free(hw_config *c)
 	hw_strv_free(c->vendored);
 	hw_strv_free(c->test_functions);
 	hw_strv_free(c->sast_scope);
+	hw_frs_model_free(&c->model);
 	memset(c, 0, sizeof(*c));
 }

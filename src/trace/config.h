@@ -8,6 +8,8 @@
 
 #include <stddef.h>
 
+#include "frs/frs.h"
+
 #define HW_CONFIG_PATH "traceability/config.json"
 #define HW_POLICY_PATH "traceability/policy.json"
 #define HW_CONFIG_SCHEMA "hwledger.config/1"
@@ -28,6 +30,8 @@ typedef struct hw_config {
 	size_t max_file_bytes;  /* cap on every input file; default 4 MiB */
 	int from_file;          /* 1 when read from HW_CONFIG_PATH */
 	char **sast_scope;      /* "sast": {"scope": [...]}; NULL: the sources */
+	hw_frs_model model;     /* "levels" and "attributes"; none: one flat
+				 * level of FR-/NFR- IDs in frs_dir */
 } hw_config;
 
 /* Fills c with the defaults of the brief (used when no config exists). */

@@ -21,7 +21,9 @@ static const char *const defect_names[] = {
 	"unknown-fr",      "outdated-rev",           "suspect-text",
 	"duplicate-fr",    "orphan-test",            "test-without-result",
 	"failing-test",    "deprecated-implemented", "malformed-tag",
-	"expired-waiver",  "low-coverage",           "sast-error"};
+	"expired-waiver",  "low-coverage",           "sast-error",
+	"uncovered-parent", "unknown-parent",        "parent-not-higher",
+	"deprecated-parent", "link-cycle",           "derived-without-rationale"};
 
 const char *hw_fr_state_name(hw_fr_state s)
 {
@@ -418,6 +420,69 @@ static const char *kind_word(hw_tag_kind k)
 	return k == HW_TAG_IMPL ? "implements" : "verifies";
 }
 
+/*
+ * With levels, a tag the scanner marked malformed because its ID is not an
+ * FR-/NFR- one may name an ID of another level: its text reads "SYS-001",
+ * "SYS-001@2" (or OFT's "SYS-001~2", where the revision is required). The
+ * scanner keeps such text whole, so the levels are matched here and the
+ * index of scanned files does not depend on them. Returns 1 with id and
+ * *rev set when a level's pattern matches the ID.
+ */
+/* Implements: FR-FRS-008 */
+static int level_tag(const hw_frs_model *m, const hw_tag *tag,
+		     char id[HW_FR_ID_MAX + 1], int *rev)
+{
+	const char *s = tag->fr;
+	size_t n = strlen(s), idn = hw_req_id_len(s, n);
+	char sep = tag->syntax == HW_SYNTAX_OFT ? '~' : '@';
+	long r = 0;
+
+	if (!m || !m->nlevels || !idn || idn > HW_FR_ID_MAX)
+		return 0;
+	if (idn < n) { /* a pin: 1 to 6 digits, at least 1 */
+		if (s[idn] != sep || n - idn - 1 < 1 || n - idn - 1 > 6)
+			return 0;
+		for (size_t i = idn + 1; i < n; i++) {
+			if (s[i] < '0' || s[i] > '9')
+				return 0;
+			r = r * 10 + (s[i] - '0');
+		}
+		if (r < 1)
+			return 0;
+	} else if (tag->syntax == HW_SYNTAX_OFT) {
+		return 0;
+	}
+	memcpy(id, s, idn);
+	id[idn] = '\0';
+	*rev = (int)r;
+	return hw_frs_model_level(m, id, NULL) != -1;
+}
+
+/* Keeps a copy of tag that names id@rev, well-formed, in t (the links
+ * point at it: each copy is its own allocation, so none moves). */
+static int keep_level_tag(hw_trace *t, const hw_tag *tag, const char *id,
+			  int rev, hw_tag **out)
+{
+	hw_tag **v = realloc(t->level_tags,
+			     (t->nlevel_tags + 1) * sizeof(*v));
+	hw_tag *c;
+
+	HW_CHECK_ALLOC(v);
+	t->level_tags = v;
+	c = malloc(sizeof(*c));
+	HW_CHECK_ALLOC(c);
+	*c = *tag;
+	c->malformed = 0;
+	c->rev = rev;
+	if (!(c->fr = hw_strdup(id))) {
+		free(c);
+		return hw_error_oom();
+	}
+	t->level_tags[t->nlevel_tags++] = c;
+	*out = c;
+	return HW_OK;
+}
+
 /* Tags to links and tag-level defects. */
 static int link_tags(hw_trace *t, const fr_map *map, const hw_scan *scan,
 		     const matcher *match, unsigned char *tagged)
@@ -434,9 +499,22 @@ static int link_tags(hw_trace *t, const fr_map *map, const hw_scan *scan,
 							   : NULL;
 			hw_fr_trace *ft;
 			hw_link l;
+			char lid[HW_FR_ID_MAX + 1];
+			int lrev = 0;
 
 			if (fn)
 				tagged[fi + (size_t)tag->func] = 1;
+			if (tag->malformed && level_tag(t->model, tag, lid,
+							&lrev)) {
+				/* a copy that reads as well-formed: the link
+				 * keeps pointing at it (t->level_tags) */
+				hw_tag *lt;
+
+				if ((err = keep_level_tag(t, tag, lid, lrev,
+							  &lt)))
+					return err;
+				tag = lt;
+			}
 			if (tag->malformed) {
 				if ((err = add_defect(
 					     t, HW_DEF_MALFORMED_TAG, NULL,
@@ -654,6 +732,348 @@ static int decide(hw_trace *t, hw_fr_trace *ft, const hw_lcov *lcov)
 	return HW_OK;
 }
 
+/* ---- levels: Parent and Depends links, cycles, roll-up ---------------- */
+
+size_t hw_trace_nlevels(const hw_trace *t)
+{
+	return t->model && t->model->nlevels ? t->model->nlevels : 1;
+}
+
+const char *hw_trace_level_name(const hw_trace *t, int i)
+{
+	return t->model && t->model->nlevels ? t->model->levels[i].name
+					     : "default";
+}
+
+void hw_trace_reason(char *out, size_t size, const hw_fr_trace *ft)
+{
+	out[0] = '\0';
+	if (!ft->rolled)
+		return;
+	if (ft->state == HW_ST_UNCOVERED)
+		snprintf(out, size, "no approved child covers it");
+	else if (ft->blame)
+		snprintf(out, size, "child %s is %s", ft->blame->id,
+			 ft->state == HW_ST_FAILING ? "failing"
+						    : "not verified");
+	else if (ft->state != HW_ST_VERIFIED)
+		snprintf(out, size, "its own links: %s",
+			 hw_fr_state_name(ft->state));
+}
+
+/* A link between two requirements, for the cycle search. */
+typedef struct req_edge {
+	size_t from, to;    /* indexes into t->frs */
+	long line;          /* of the key in from's file */
+} req_edge;
+
+static int edge_cmp(const void *a, const void *b)
+{
+	const req_edge *x = a, *y = b;
+
+	if (x->from != y->from)
+		return x->from < y->from ? -1 : 1;
+	return x->to < y->to ? -1 : x->to > y->to;
+}
+
+/*
+ * Reports the cycle stack[at..top] (each entry an edge into the next
+ * node, the last closing on the first), starting at its smallest ID so
+ * that the defect's id does not depend on where the search entered it.
+ */
+static int report_cycle(hw_trace *t, const req_edge *const *path, size_t n)
+{
+	size_t start = 0;
+	hw_buf text;
+	const hw_fr *fr;
+	int err = HW_OK;
+
+	for (size_t i = 1; i < n; i++)
+		if (strcmp(t->frs[path[i]->from].fr->id,
+			   t->frs[path[start]->from].fr->id) < 0)
+			start = i;
+	hw_buf_init(&text, 0);
+	for (size_t i = 0; i <= n && !err; i++)
+		err = hw_buf_printf(&text, "%s%s", i ? " -> " : "",
+				    t->frs[path[(start + i) % n]->from].fr->id);
+	fr = t->frs[path[start]->from].fr;
+	if (!err)
+		err = add_defect(t, HW_DEF_LINK_CYCLE, fr->id, fr->file,
+				 path[start]->line, text.data,
+				 "link cycle through Parent/Depends: %s",
+				 text.data);
+	hw_buf_free(&text);
+	return err;
+}
+
+/*
+ * Finds the cycles of the graph of edges (sorted by from): an iterative
+ * depth-first search, so a long chain cannot overflow the stack; each back
+ * edge is one link-cycle defect.
+ */
+/* Implements: FR-TRACE-011 */
+static int find_cycles(hw_trace *t, const req_edge *e, size_t ne)
+{
+	size_t n = t->nfrs, *first = calloc(n + 1, sizeof(*first)),
+	       *pos = calloc(n ? n : 1, sizeof(*pos)), depth = 0;
+	unsigned char *color = calloc(n ? n : 1, 1);
+	size_t *stack = calloc(n ? n : 1, sizeof(*stack));
+	const req_edge **path = calloc(n ? n : 1, sizeof(*path));
+	int err = HW_OK;
+
+	if (!first || !pos || !color || !stack || !path) {
+		err = hw_error_oom();
+		goto done;
+	}
+	for (size_t i = 0; i < ne; i++)
+		first[e[i].from + 1]++;
+	for (size_t i = 0; i < n; i++)
+		first[i + 1] += first[i];
+	for (size_t root = 0; root < n && !err; root++) {
+		if (color[root])
+			continue;
+		color[root] = 1;
+		stack[0] = root;
+		pos[root] = first[root];
+		depth = 1;
+		while (depth && !err) {
+			size_t u = stack[depth - 1];
+
+			if (pos[u] == first[u + 1]) {
+				color[u] = 2;
+				depth--;
+				continue;
+			}
+			{
+				const req_edge *x = &e[pos[u]++];
+
+				path[depth - 1] = x;
+				if (color[x->to] == 1) {
+					size_t at = depth - 1;
+
+					while (stack[at] != x->to)
+						at--;
+					err = report_cycle(t, path + at,
+							   depth - at);
+				} else if (!color[x->to]) {
+					color[x->to] = 1;
+					pos[x->to] = first[x->to];
+					stack[depth++] = x->to;
+				}
+			}
+		}
+	}
+done:
+	free(first);
+	free(pos);
+	free(color);
+	free(stack);
+	free(path);
+	return err;
+}
+
+/* Whether ft's level has a level below it (its state is rolled up). */
+static int has_lower(const hw_trace *t, const hw_fr_trace *ft)
+{
+	return (size_t)ft->fr->level + 1 < hw_trace_nlevels(t);
+}
+
+/*
+ * A requirement with a level below it is verified only when it has an
+ * approved child and every approved child is verified (or waived), and its
+ * own Needs, if any, are met. Levels are done bottom up, so every child's
+ * state is final when its parent is judged.
+ */
+/* Implements: FR-TRACE-010 */
+static int roll_up(hw_trace *t)
+{
+	for (size_t lv = hw_trace_nlevels(t) - 1; lv-- > 0;) {
+		for (size_t i = 0; i < t->nfrs; i++) {
+			hw_fr_trace *ft = &t->frs[i];
+			const hw_fr *fr = ft->fr;
+			hw_fr_state own = ft->state, st = HW_ST_VERIFIED;
+			size_t approved = 0;
+			int err;
+
+			if ((size_t)fr->level != lv || !has_lower(t, ft) ||
+			    ft->state == HW_ST_WAIVED)
+				continue;
+			ft->rolled = 1;
+			for (size_t k = 0; k < ft->nchildren; k++) {
+				const hw_fr_trace *c = &t->frs[ft->children[k]];
+
+				if (c->fr->status != HW_FR_APPROVED)
+					continue;
+				approved++;
+				if (c->state == HW_ST_FAILING &&
+				    st != HW_ST_FAILING) {
+					st = HW_ST_FAILING;
+					ft->blame = c->fr;
+				} else if (c->state != HW_ST_VERIFIED &&
+					   c->state != HW_ST_WAIVED &&
+					   st == HW_ST_VERIFIED) {
+					st = HW_ST_PARTIAL;
+					ft->blame = c->fr;
+				}
+			}
+			if (!approved) {
+				st = HW_ST_UNCOVERED;
+				if (fr->status == HW_FR_APPROVED &&
+				    (err = add_defect(
+					     t, HW_DEF_UNCOVERED_PARENT, fr->id,
+					     fr->file, fr->line, "",
+					     "%s is approved but no approved "
+					     "requirement of a lower level "
+					     "names it as Parent",
+					     fr->id)))
+					return err;
+			}
+			/* its own needs count too: a failure of its own
+			 * links fails it, any other gap makes it partial */
+			if (fr->needs && own == HW_ST_FAILING) {
+				st = HW_ST_FAILING;
+				ft->blame = NULL;
+			} else if (fr->needs && st == HW_ST_VERIFIED &&
+				   own != HW_ST_VERIFIED) {
+				st = own == HW_ST_UNTESTED ? own
+							   : HW_ST_PARTIAL;
+			}
+			ft->state = st;
+		}
+	}
+	return HW_OK;
+}
+
+/*
+ * Resolves every Parent and Depends key: unknown-parent, parent-not-higher
+ * (the same or a lower level, the requirement itself included),
+ * deprecated-parent, derived-without-rationale; the children of each
+ * requirement; then the cycles and the roll-up.
+ */
+/* Implements: FR-TRACE-011 */
+static int link_levels(hw_trace *t, const fr_map *map)
+{
+	req_edge *e = NULL;
+	size_t ne = 0, ecap = 0, *count = NULL, nkids = 0;
+	int err = HW_OK;
+
+	for (size_t i = 0; i < t->nfrs; i++)
+		ecap += t->frs[i].fr->nparents + t->frs[i].fr->ndepends;
+	if (!ecap && hw_trace_nlevels(t) < 2)
+		goto derived;
+	e = calloc(ecap ? ecap : 1, sizeof(*e));
+	count = calloc(t->nfrs, sizeof(*count));
+	if (!e || !count) {
+		err = hw_error_oom();
+		goto done;
+	}
+	for (size_t i = 0; i < t->nfrs && !err; i++) {
+		const hw_fr *fr = t->frs[i].fr;
+
+		for (size_t k = 0; k < fr->nparents && !err; k++) {
+			const char *pid = fr->parents[k];
+			hw_fr_trace *p = find_fr(t, map, pid);
+
+			if (!p) {
+				err = add_defect(t, HW_DEF_UNKNOWN_PARENT,
+						 fr->id, fr->file,
+						 fr->parents_line, pid,
+						 "%s names Parent %s, which is "
+						 "not a requirement",
+						 fr->id, pid);
+				continue;
+			}
+			if (p->fr->level >= fr->level) {
+				err = add_defect(
+					t, HW_DEF_PARENT_NOT_HIGHER, fr->id,
+					fr->file, fr->parents_line, pid,
+					"%s names Parent %s, %s: a parent "
+					"must be of a higher level",
+					fr->id, pid,
+					p->fr == fr ? "itself"
+					: p->fr->level == fr->level
+						? "of its own level"
+						: "of a lower level");
+				if (p->fr != fr) /* a self-link is no cycle */
+					e[ne++] = (req_edge){i, (size_t)(p - t->frs),
+							     fr->parents_line};
+				continue;
+			}
+			if (p->fr->status == HW_FR_DEPRECATED &&
+			    fr->status != HW_FR_DEPRECATED &&
+			    (err = add_defect(t, HW_DEF_DEPRECATED_PARENT,
+					      fr->id, fr->file,
+					      fr->parents_line, pid,
+					      "%s names Parent %s, which is "
+					      "deprecated",
+					      fr->id, pid)))
+				break;
+			count[p - t->frs]++;
+			nkids++;
+		}
+		for (size_t k = 0; k < fr->ndepends && !err; k++) {
+			const char *did = fr->depends[k];
+			hw_fr_trace *d = find_fr(t, map, did);
+
+			if (!d)
+				err = add_defect(t, HW_DEF_UNKNOWN_FR, fr->id,
+						 fr->file, fr->depends_line,
+						 did,
+						 "%s depends on %s, which is "
+						 "not a requirement",
+						 fr->id, did);
+			else
+				e[ne++] = (req_edge){i, (size_t)(d - t->frs),
+						     fr->depends_line};
+		}
+	}
+	if (err)
+		goto done;
+	/* the children, in t->frs order, in one array */
+	if (!(t->kids = calloc(nkids ? nkids : 1, sizeof(*t->kids)))) {
+		err = hw_error_oom();
+		goto done;
+	}
+	{
+		size_t at = 0;
+
+		for (size_t i = 0; i < t->nfrs; i++) {
+			t->frs[i].children = t->kids + at;
+			at += count[i];
+		}
+	}
+	for (size_t i = 0; i < t->nfrs; i++) {
+		const hw_fr *fr = t->frs[i].fr;
+
+		for (size_t k = 0; k < fr->nparents; k++) {
+			hw_fr_trace *p = find_fr(t, map, fr->parents[k]);
+
+			if (p && p->fr->level < fr->level &&
+			    (!p->nchildren ||
+			     p->children[p->nchildren - 1] != i))
+				p->children[p->nchildren++] = i;
+		}
+	}
+	qsort(e, ne, sizeof(*e), edge_cmp);
+	if ((err = find_cycles(t, e, ne)) || (err = roll_up(t)))
+		goto done;
+derived:
+	for (size_t i = 0; i < t->nfrs && !err; i++) {
+		const hw_fr *fr = t->frs[i].fr;
+
+		if (fr->derived && !fr->rationale)
+			err = add_defect(t, HW_DEF_DERIVED_NO_RATIONALE, fr->id,
+					 fr->file, fr->line, "",
+					 "%s is Derived (no parent by design) "
+					 "but gives no Rationale",
+					 fr->id);
+	}
+done:
+	free(e);
+	free(count);
+	return err;
+}
+
 /* Implements: FR-TRACE-004 */
 int hw_trace_build(hw_trace *t, const hw_fr_set *frs, const hw_scan *scan,
 		   const hw_results *results, const hw_lcov *lcov,
@@ -669,6 +1089,7 @@ int hw_trace_build(hw_trace *t, const hw_fr_set *frs, const hw_scan *scan,
 	int err = HW_OK;
 
 	memset(t, 0, sizeof(*t));
+	t->model = frs->model;
 	t->threshold = policy ? policy->coverage_threshold : 80.0;
 	t->have_results = results && results->files > 0;
 	t->have_coverage = lcov && lcov->records > 0;
@@ -792,6 +1213,8 @@ int hw_trace_build(hw_trace *t, const hw_fr_set *frs, const hw_scan *scan,
 	for (size_t i = 0; i < t->nfrs; i++)
 		if ((err = decide(t, &t->frs[i], lcov)))
 			goto cleanup;
+	if (t->nfrs && (err = link_levels(t, &map)))
+		goto cleanup;
 
 	/* suspect text: same revision, different words than the baseline */
 	for (size_t i = 0; baseline && baseline->loaded && i < t->nfrs; i++) {
@@ -926,6 +1349,12 @@ void hw_trace_free(hw_trace *t)
 		free(t->defects[i].file);
 		free(t->defects[i].message);
 	}
+	for (size_t i = 0; i < t->nlevel_tags; i++) {
+		free(t->level_tags[i]->fr);
+		free(t->level_tags[i]);
+	}
+	free(t->level_tags);
+	free(t->kids);
 	free(t->frs);
 	free(t->defects);
 	memset(t, 0, sizeof(*t));

@@ -5,6 +5,7 @@
  */
 #include "trace.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static double coverage_pct(const hw_fr_trace *ft)
@@ -35,12 +36,16 @@ static const char *state_color(hw_fr_state s)
 	}
 }
 
-static void counts(const hw_trace *t, size_t c[6], size_t *approved,
-		   size_t *approved_ok)
+/* The states of the FRs of level lv (-1: all) and how many approved FRs
+ * are verified (or waived). */
+static void level_counts(const hw_trace *t, int lv, size_t c[6],
+			 size_t *approved, size_t *approved_ok)
 {
 	memset(c, 0, 6 * sizeof(size_t));
 	*approved = *approved_ok = 0;
 	for (size_t i = 0; i < t->nfrs; i++) {
+		if (lv >= 0 && t->frs[i].fr->level != lv)
+			continue;
 		c[t->frs[i].state]++;
 		if (t->frs[i].fr->status == HW_FR_APPROVED) {
 			(*approved)++;
@@ -50,16 +55,63 @@ static void counts(const hw_trace *t, size_t c[6], size_t *approved,
 	}
 }
 
+static void counts(const hw_trace *t, size_t c[6], size_t *approved,
+		   size_t *approved_ok)
+{
+	level_counts(t, -1, c, approved, approved_ok);
+}
+
+static int has_levels(const hw_trace *t)
+{
+	return t->model && t->model->nlevels;
+}
+
+/* With levels: one line per level ("system: 3 FRs, 1/2 approved
+ * verified") and the reason of every rolled-up state that is not
+ * verified. */
+/* Implements: FR-TRACE-010 */
+static int write_levels_text(hw_buf *o, const hw_trace *t, const char *pre)
+{
+	int err = HW_OK;
+
+	for (size_t lv = 0; !err && lv < hw_trace_nlevels(t); lv++) {
+		size_t c[6], approved, ok;
+
+		level_counts(t, (int)lv, c, &approved, &ok);
+		err = hw_buf_printf(o, "%slevel %s: %zu FRs, approved verified "
+				       "%zu/%zu\n",
+				    pre, hw_trace_level_name(t, (int)lv),
+				    c[0] + c[1] + c[2] + c[3] + c[4] + c[5],
+				    ok, approved);
+	}
+	for (size_t i = 0; !err && i < t->nfrs; i++) {
+		char r[128];
+
+		hw_trace_reason(r, sizeof(r), &t->frs[i]);
+		if (r[0])
+			err = hw_buf_printf(o, "%s%s is %s: %s\n", pre,
+					    t->frs[i].fr->id,
+					    hw_fr_state_name(t->frs[i].state),
+					    r);
+	}
+	return err;
+}
+
 /* Implements: FR-TRACE-005 */
 int hw_trace_write_text(hw_buf *o, const hw_trace *t, int color)
 {
-	size_t c[6], approved, ok, w = 2;
+	size_t c[6], approved, ok, w = 2, lw = 5;
 	int err = HW_OK;
 
 	for (size_t i = 0; i < t->nfrs; i++)
 		if (strlen(t->frs[i].fr->id) > w)
 			w = strlen(t->frs[i].fr->id);
-	err = hw_buf_printf(o, "%-*s  REV  %-10s  %-10s  IMPL  TESTS  %-8s  "
+	for (size_t lv = 0; has_levels(t) && lv < t->model->nlevels; lv++)
+		if (strlen(t->model->levels[lv].name) > lw)
+			lw = strlen(t->model->levels[lv].name);
+	if (has_levels(t))
+		err = hw_buf_printf(o, "%-*s  ", (int)lw, "LEVEL");
+	err = err ? err : hw_buf_printf(o, "%-*s  REV  %-10s  %-10s  IMPL  TESTS  %-8s  "
 			       "DEFECTS\n",
 			    (int)w, "FR", "FR-STATUS", "STATUS", "COVERAGE");
 	for (size_t i = 0; !err && i < t->nfrs; i++) {
@@ -69,6 +121,10 @@ int hw_trace_write_text(hw_buf *o, const hw_trace *t, int color)
 		coverage_text(cov, sizeof(cov), t, ft);
 		snprintf(tests, sizeof(tests), "%zu/%zu", ft->tests_passed,
 			 ft->tests);
+		if (has_levels(t) &&
+		    (err = hw_buf_printf(o, "%-*s  ", (int)lw,
+					 hw_trace_level_name(t, ft->fr->level))))
+			break;
 		err = hw_buf_printf(o, "%-*s  %3d  %-10s  %s%-10s%s  %4zu  %5s  "
 				       "%8s  %7zu\n",
 				    (int)w, ft->fr->id, ft->fr->rev,
@@ -97,6 +153,8 @@ int hw_trace_write_text(hw_buf *o, const hw_trace *t, int color)
 			t->nfrs, c[HW_ST_VERIFIED], c[HW_ST_FAILING],
 			c[HW_ST_UNTESTED], c[HW_ST_PARTIAL], c[HW_ST_UNCOVERED],
 			c[HW_ST_WAIVED], ok, approved, t->ndefects);
+	if (!err && has_levels(t))
+		err = write_levels_text(o, t, "");
 	return err;
 }
 
@@ -128,6 +186,81 @@ static void write_link(hw_jw *w, const hw_link *l)
 	hw_jw_end(w);
 }
 
+/* A custom attribute: a list as an array of its trimmed items, any other
+ * type as the string written. */
+static void write_attr(hw_jw *w, const hw_frs_model *m, const hw_fr_attr *a)
+{
+	int list = 0;
+
+	for (size_t i = 0; m && i < m->nattrs; i++)
+		if (!strcmp(m->attrs[i].name, a->name))
+			list = m->attrs[i].type == HW_ATTR_LIST;
+	if (!list) {
+		hw_jw_kstr(w, a->name, a->value);
+		return;
+	}
+	hw_jw_key(w, a->name);
+	hw_jw_array(w);
+	for (const char *p = a->value; *p;) {
+		const char *e = strchr(p, ',');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+
+		while (n && (*p == ' ' || *p == '\t')) {
+			p++;
+			n--;
+		}
+		while (n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+			n--;
+		char *item = hw_strndup(p, n);
+
+		hw_jw_str(w, item ? item : ""); /* out of memory: the writer
+						 * fails on its own too */
+		free(item);
+		p += n;
+		while (*p && *p != ',')
+			p++;
+		if (*p)
+			p++;
+	}
+	hw_jw_end(w);
+}
+
+/* An FR's level, its links to other requirements and its attributes. */
+/* Implements: FR-TRACE-010 */
+static void write_req_links(hw_jw *w, const hw_trace *t, const hw_fr_trace *ft)
+{
+	const hw_fr *fr = ft->fr;
+	char r[128];
+
+	hw_jw_kstr(w, "level", hw_trace_level_name(t, fr->level));
+	hw_jw_key(w, "parents");
+	hw_jw_array(w);
+	for (size_t k = 0; k < fr->nparents; k++)
+		hw_jw_str(w, fr->parents[k]);
+	hw_jw_end(w);
+	hw_jw_key(w, "children");
+	hw_jw_array(w);
+	for (size_t k = 0; k < ft->nchildren; k++)
+		hw_jw_str(w, t->frs[ft->children[k]].fr->id);
+	hw_jw_end(w);
+	hw_jw_key(w, "depends");
+	hw_jw_array(w);
+	for (size_t k = 0; k < fr->ndepends; k++)
+		hw_jw_str(w, fr->depends[k]);
+	hw_jw_end(w);
+	hw_jw_kbool(w, "derived", fr->derived);
+	if (fr->derived)
+		hw_jw_kstr(w, "rationale", fr->rationale);
+	hw_jw_key(w, "attributes");
+	hw_jw_object(w);
+	for (size_t k = 0; k < fr->nattrs; k++)
+		write_attr(w, t->model, &fr->attrs[k]);
+	hw_jw_end(w);
+	hw_trace_reason(r, sizeof(r), ft);
+	if (r[0])
+		hw_jw_kstr(w, "reason", r);
+}
+
 /* Implements: FR-TRACE-005 */
 int hw_trace_write_json(hw_buf *o, const hw_trace *t)
 {
@@ -152,6 +285,25 @@ int hw_trace_write_json(hw_buf *o, const hw_trace *t)
 	hw_jw_kbool(&w, "have_results", t->have_results);
 	hw_jw_kbool(&w, "have_coverage", t->have_coverage);
 	hw_jw_end(&w);
+	hw_jw_key(&w, "levels");
+	hw_jw_array(&w);
+	for (size_t lv = 0; lv < hw_trace_nlevels(t); lv++) {
+		size_t lc[6], la, lok;
+
+		level_counts(t, has_levels(t) ? (int)lv : -1, lc, &la, &lok);
+		hw_jw_object(&w);
+		hw_jw_kstr(&w, "name", hw_trace_level_name(t, (int)lv));
+		hw_jw_kint(&w, "frs", (long long)(lc[0] + lc[1] + lc[2] + lc[3] +
+						   lc[4] + lc[5]));
+		for (int s = 0; s <= HW_ST_WAIVED; s++) {
+			hw_jw_key(&w, hw_fr_state_name((hw_fr_state)s));
+			hw_jw_int(&w, (long long)lc[s]);
+		}
+		hw_jw_kint(&w, "approved", (long long)la);
+		hw_jw_kint(&w, "approved_verified", (long long)lok);
+		hw_jw_end(&w);
+	}
+	hw_jw_end(&w);
 	hw_jw_key(&w, "frs");
 	hw_jw_array(&w);
 	for (size_t i = 0; i < t->nfrs; i++) {
@@ -165,6 +317,7 @@ int hw_trace_write_json(hw_buf *o, const hw_trace *t)
 		hw_jw_kstr(&w, "title", ft->fr->title);
 		hw_jw_kstr(&w, "file", ft->fr->file);
 		hw_jw_kint(&w, "line", ft->fr->line);
+		write_req_links(&w, t, ft);
 		hw_jw_kint(&w, "impl", (long long)ft->impl);
 		hw_jw_kint(&w, "tests", (long long)ft->tests);
 		hw_jw_kint(&w, "tests_passed", (long long)ft->tests_passed);
@@ -237,7 +390,7 @@ int hw_trace_write_md(hw_buf *o, const hw_trace *t)
 			    ok, approved, t->ndefects);
 	for (size_t i = 0; !err && i < t->nfrs; i++) {
 		const hw_fr_trace *ft = &t->frs[i];
-		char cov[32];
+		char cov[32], r[128];
 
 		coverage_text(cov, sizeof(cov), t, ft);
 		err = hw_buf_printf(o, "| %s | %d | %s%s | %zu | %zu/%zu | %s "
@@ -252,8 +405,24 @@ int hw_trace_write_md(hw_buf *o, const hw_trace *t)
 			err = hw_buf_puts(o, "(deprecated) ");
 		if (!err)
 			err = md_cell(o, ft->fr->title);
+		hw_trace_reason(r, sizeof(r), ft);
+		if (!err && has_levels(t))
+			err = hw_buf_printf(o, " (level %s%s%s)",
+					    hw_trace_level_name(t, ft->fr->level),
+					    r[0] ? ": " : "", r);
 		if (!err)
 			err = hw_buf_puts(o, " |\n");
+	}
+	if (!err && has_levels(t)) {
+		err = hw_buf_putc(o, '\n');
+		for (size_t lv = 0; !err && lv < t->model->nlevels; lv++) {
+			size_t lc[6], la, lok;
+
+			level_counts(t, (int)lv, lc, &la, &lok);
+			err = hw_buf_printf(o, "- level **%s**: %zu/%zu "
+					       "approved verified\n",
+					    t->model->levels[lv].name, lok, la);
+		}
 	}
 	if (!err && t->ndefects)
 		err = hw_buf_puts(o, "\n<details><summary>Defects</summary>\n\n");
@@ -285,7 +454,13 @@ static const char *const rule_text[HW_DEF_COUNT] = {
 	"A trace tag is malformed or names a future revision.",
 	"A waiver has expired.",
 	"An FR's implementing lines are under the coverage threshold.",
-	"An FR's function has an open error-level SAST finding."};
+	"An FR's function has an open error-level SAST finding.",
+	"An approved requirement with a level below it has no approved child.",
+	"A Parent key names a requirement that does not exist.",
+	"A Parent key names a requirement of the same or a lower level.",
+	"A Parent key names a deprecated requirement.",
+	"Parent or Depends links form a cycle.",
+	"A Derived requirement gives no Rationale."};
 
 static const char *defect_level(hw_defect_kind k)
 {
@@ -296,6 +471,9 @@ static const char *defect_level(hw_defect_kind k)
 	case HW_DEF_FAILING_TEST:
 	case HW_DEF_EXPIRED_WAIVER:
 	case HW_DEF_SAST_ERROR:
+	case HW_DEF_UNKNOWN_PARENT:
+	case HW_DEF_PARENT_NOT_HIGHER:
+	case HW_DEF_LINK_CYCLE:
 		return "error";
 	case HW_DEF_DEPRECATED_IMPL:
 		return "note";

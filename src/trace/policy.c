@@ -28,6 +28,76 @@ static long line_of(const char *text, size_t len, const char *needle,
 	return 0;
 }
 
+static int number_in(const cJSON *j, double lo, double hi, double *out)
+{
+	if (!cJSON_IsNumber(j) || isnan(j->valuedouble) ||
+	    j->valuedouble < lo || j->valuedouble > hi)
+		return 0;
+	*out = j->valuedouble;
+	return 1;
+}
+
+/* "min_verified_share": {"system": 1.0, ...}, a share by level name. */
+/* Implements: FR-TRACE-010 */
+static int load_level_shares(hw_policy *p, const cJSON *obj, const char *text,
+			     size_t len, long line)
+{
+	size_t n = (size_t)cJSON_GetArraySize(obj);
+	const cJSON *x;
+
+	if (!n)
+		return hw_error_set(HW_EINVAL, p->path, line, 0,
+				    "\"min_verified_share\" must be a number "
+				    "from 0 to 1 or an object of them by "
+				    "level name");
+	p->level_shares = calloc(n, sizeof(*p->level_shares));
+	HW_CHECK_ALLOC(p->level_shares);
+	cJSON_ArrayForEach(x, obj) {
+		hw_level_share *ls = &p->level_shares[p->nlevel_shares];
+		char quoted[256];
+		long at;
+
+		snprintf(quoted, sizeof(quoted), "\"%s\"", x->string);
+		at = line_of(text, len, quoted, 0);
+		if (!number_in(x, 0, 1, &ls->share))
+			return hw_error_set(HW_EINVAL, p->path, at ? at : line,
+					    0,
+					    "\"min_verified_share\": level "
+					    "\"%s\" must have a number from 0 "
+					    "to 1",
+					    x->string);
+		ls->line = at ? at : line;
+		if (!(ls->level = hw_strdup(x->string)))
+			return hw_error_oom();
+		p->nlevel_shares++;
+	}
+	return HW_OK;
+}
+
+/* Implements: FR-TRACE-010 */
+int hw_policy_check_levels(const hw_policy *p, const hw_frs_model *m)
+{
+	for (size_t i = 0; i < p->nlevel_shares; i++) {
+		const char *name = p->level_shares[i].level;
+		int found = 0;
+
+		for (size_t k = 0; m && k < m->nlevels; k++)
+			found |= !strcmp(m->levels[k].name, name);
+		if (!found)
+			return hw_error_set(HW_EINVAL, p->path,
+					    p->level_shares[i].line, 0,
+					    "\"min_verified_share\" names "
+					    "level \"%s\", which %s",
+					    name,
+					    m && m->nlevels
+						    ? "traceability/config.json "
+						      "does not declare"
+						    : "needs \"levels\" in "
+						      "traceability/config.json");
+	}
+	return HW_OK;
+}
+
 int hw_policy_defaults(hw_policy *p)
 {
 	size_t n = 0;
@@ -57,6 +127,9 @@ void hw_policy_free(hw_policy *p)
 		free(p->waivers[i].by);
 	}
 	free(p->waivers);
+	for (size_t i = 0; i < p->nlevel_shares; i++)
+		free(p->level_shares[i].level);
+	free(p->level_shares);
 	free(p->path);
 	memset(p, 0, sizeof(*p));
 }
@@ -136,15 +209,6 @@ static int load_waivers(hw_policy *p, const cJSON *arr, const char *text,
 	return HW_OK;
 }
 
-static int number_in(const cJSON *j, double lo, double hi, double *out)
-{
-	if (!cJSON_IsNumber(j) || isnan(j->valuedouble) ||
-	    j->valuedouble < lo || j->valuedouble > hi)
-		return 0;
-	*out = j->valuedouble;
-	return 1;
-}
-
 /* Implements: FR-TRACE-006 */
 int hw_policy_load(hw_policy *p, const char *path, int may_miss)
 {
@@ -180,6 +244,9 @@ int hw_policy_load(hw_policy *p, const char *path, int may_miss)
 				err = hw_error_set(HW_EINVAL, path, line, 0,
 						   "\"schema\" must be "
 						   "\"hwledger.policy/1\"");
+		} else if (strcmp(k, "min_verified_share") == 0 &&
+			   cJSON_IsObject(item)) {
+			err = load_level_shares(p, item, b.data, b.len, line);
 		} else if (strcmp(k, "min_verified_share") == 0) {
 			if (!number_in(item, 0, 1, &p->min_verified_share))
 				err = hw_error_set(HW_EINVAL, path, line, 0,
@@ -367,19 +434,38 @@ static int fails_on(const hw_policy *p, hw_defect_kind k)
 	return 0;
 }
 
-/* Implements: FR-TRACE-006 */
-int hw_gate(const hw_trace *t, const hw_policy *p, const hw_baseline *b,
-	    hw_diags *reasons, const char *today)
+/* The share of approved FRs of level lv (-1: every level) that p needs. */
+static double level_need(const hw_policy *p, const hw_trace *t, int lv)
+{
+	const char *name = lv >= 0 ? hw_trace_level_name(t, lv) : NULL;
+
+	for (size_t i = 0; name && i < p->nlevel_shares; i++)
+		if (!strcmp(p->level_shares[i].level, name))
+			return p->level_shares[i].share;
+	return p->min_verified_share;
+}
+
+/*
+ * The verified share of the approved FRs of level lv (-1: all), against
+ * what the policy needs and what the baseline reached; adds the reasons.
+ */
+/* Implements: FR-TRACE-006, FR-TRACE-010 */
+static int gate_share(const hw_trace *t, const hw_policy *p,
+		      const hw_baseline *b, hw_diags *reasons, int lv)
 {
 	size_t approved = 0, ok = 0;
-	double share, need = p->min_verified_share;
+	double share, need = level_need(p, t, lv);
+	char where[96] = "";
 	int err;
 
-	(void)today;
+	if (lv >= 0)
+		snprintf(where, sizeof(where), " of level '%.60s'",
+			 hw_trace_level_name(t, lv));
 	for (size_t i = 0; i < t->nfrs; i++) {
 		const hw_fr_trace *ft = &t->frs[i];
 
-		if (ft->fr->status != HW_FR_APPROVED)
+		if (ft->fr->status != HW_FR_APPROVED ||
+		    (lv >= 0 && ft->fr->level != lv))
 			continue;
 		approved++;
 		if (ft->state == HW_ST_VERIFIED || ft->state == HW_ST_WAIVED)
@@ -388,10 +474,10 @@ int hw_gate(const hw_trace *t, const hw_policy *p, const hw_baseline *b,
 	/* nothing approved is nothing verified: "0/0" is no evidence, and a
 	 * gate that passes it passes a repository whose frs/ went missing */
 	if (!approved && (err = hw_diags_add(reasons, HW_DIAG_ERROR, NULL, 0, 0,
-					     "no approved FR, so none verified "
-					     "(FRs read: %zu): the gate needs "
-					     "at least one",
-					     t->nfrs)))
+					     "no approved FR%s, so none "
+					     "verified (FRs read: %zu): the "
+					     "gate needs at least one",
+					     where, t->nfrs)))
 		return err;
 	share = approved ? (double)ok / (double)approved : 1.0;
 	if (b && b->loaded) {
@@ -401,6 +487,8 @@ int hw_gate(const hw_trace *t, const hw_policy *p, const hw_baseline *b,
 		for (size_t i = 0; i < t->nfrs; i++) {
 			const hw_fr_trace *ft = &t->frs[i];
 
+			if (lv >= 0 && ft->fr->level != lv)
+				continue;
 			for (size_t k = 0; k < b->nfrs; k++) {
 				if (strcmp(b->fr_ids[k], ft->fr->id) != 0)
 					continue;
@@ -429,21 +517,26 @@ int hw_gate(const hw_trace *t, const hw_policy *p, const hw_baseline *b,
 	}
 	if (share + 1e-9 < need) {
 		if ((err = hw_diags_add(reasons, HW_DIAG_ERROR, NULL, 0, 0,
-					"%zu of %zu approved FRs are verified "
+					"%zu of %zu approved FRs%s are verified "
 					"(%.1f%%); the policy needs %.1f%%",
-					ok, approved, 100.0 * share,
+					ok, approved, where, 100.0 * share,
 					100.0 * need)))
 			return err;
 		for (size_t i = 0; i < t->nfrs; i++) {
 			const hw_fr_trace *ft = &t->frs[i];
-
-			char why[64] = "";
+			char why[160] = "";
 
 			if (ft->fr->status != HW_FR_APPROVED ||
+			    (lv >= 0 && ft->fr->level != lv) ||
 			    ft->state == HW_ST_VERIFIED ||
 			    ft->state == HW_ST_WAIVED)
 				continue;
-			if (ft->missing) {
+			if (ft->rolled) {
+				char r[128];
+
+				hw_trace_reason(r, sizeof(r), ft);
+				snprintf(why, sizeof(why), " (%s)", r);
+			} else if (ft->missing) {
 				char kinds[32];
 
 				hw_fr_needs_text(kinds, sizeof(kinds),
@@ -457,6 +550,24 @@ int hw_gate(const hw_trace *t, const hw_policy *p, const hw_baseline *b,
 						hw_fr_state_name(ft->state), why)))
 				return err;
 		}
+	}
+	return HW_OK;
+}
+
+/* Implements: FR-TRACE-006 */
+int hw_gate(const hw_trace *t, const hw_policy *p, const hw_baseline *b,
+	    hw_diags *reasons, const char *today)
+{
+	int err;
+
+	(void)today;
+	/* with levels, each level is judged on its own share */
+	if (t->model && t->model->nlevels) {
+		for (size_t lv = 0; lv < t->model->nlevels; lv++)
+			if ((err = gate_share(t, p, b, reasons, (int)lv)))
+				return err;
+	} else if ((err = gate_share(t, p, b, reasons, -1))) {
+		return err;
 	}
 	for (size_t i = 0; i < t->ndefects; i++) {
 		const hw_defect *d = &t->defects[i];

@@ -250,8 +250,18 @@ typedef struct hw_waiver {
 	long line;          /* in the policy file */
 } hw_waiver;
 
+/* "min_verified_share": {"LEVEL": share, ...}: one level's share. */
+typedef struct hw_level_share {
+	char *level;
+	double share;
+	long line;          /* in the policy file */
+} hw_level_share;
+
 typedef struct hw_policy {
-	double min_verified_share;  /* of approved FRs, 0..1 */
+	double min_verified_share;  /* of approved FRs, 0..1; with levels, of
+				     * each level not in level_shares */
+	hw_level_share *level_shares;
+	size_t nlevel_shares;
 	double coverage_threshold;  /* percent, 0..100 */
 	char **fail_on;             /* defect kinds that fail the gate */
 	hw_waiver *waivers;
@@ -262,6 +272,8 @@ typedef struct hw_policy {
 int hw_policy_defaults(hw_policy *p);
 /* Loads path, or the defaults when it does not exist and may_miss is set. */
 int hw_policy_load(hw_policy *p, const char *path, int may_miss);
+/* HW_EINVAL, at its line, when p gives a share to a level m lacks. */
+int hw_policy_check_levels(const hw_policy *p, const hw_frs_model *m);
 void hw_policy_free(hw_policy *p);
 
 /* ---- the trace: per-FR status and defects ------------------------------ */
@@ -288,6 +300,12 @@ typedef enum {
 	HW_DEF_EXPIRED_WAIVER,
 	HW_DEF_LOW_COVERAGE,
 	HW_DEF_SAST_ERROR,
+	HW_DEF_UNCOVERED_PARENT,   /* an approved parent no approved child covers */
+	HW_DEF_UNKNOWN_PARENT,
+	HW_DEF_PARENT_NOT_HIGHER,  /* a Parent of the same or a lower level */
+	HW_DEF_DEPRECATED_PARENT,
+	HW_DEF_LINK_CYCLE,         /* through Parent or Depends */
+	HW_DEF_DERIVED_NO_RATIONALE,
 	HW_DEF_COUNT
 } hw_defect_kind;
 
@@ -326,6 +344,12 @@ typedef struct hw_fr_trace {
 	size_t ndefects;        /* defects that name this FR */
 	unsigned missing;       /* needed kinds (HW_NEED_*) with no link */
 	const hw_waiver *waiver;
+	/* levels (specs/traceability.md, "Levels and roll-up") */
+	size_t *children;       /* indexes into hw_trace.frs of the children
+				 * whose Parent names this one and is higher */
+	size_t nchildren;
+	int rolled;             /* the state was rolled up from children */
+	const hw_fr *blame;     /* the child the roll-up's reason names */
 } hw_fr_trace;
 
 typedef struct hw_trace {
@@ -337,7 +361,19 @@ typedef struct hw_trace {
 	double threshold;
 	int have_results;
 	int have_coverage;
+	const hw_frs_model *model; /* the FR set's; NULL or no levels: flat */
+	size_t *kids;           /* storage of every FR's children */
+	hw_tag **level_tags;    /* well-formed copies of the tags whose ID is
+				 * another level's (link.c, level_tag) */
+	size_t nlevel_tags;
 } hw_trace;
+
+/* The number of levels of t (1 when flat) and the name of level i. */
+size_t hw_trace_nlevels(const hw_trace *t);
+const char *hw_trace_level_name(const hw_trace *t, int i);
+/* The roll-up's reason for ft's state, e.g. "child SW-A-002 is failing",
+ * into out; "" when its state was not rolled up. */
+void hw_trace_reason(char *out, size_t size, const hw_fr_trace *ft);
 
 /* The baseline ratchet file: defect ids, FR states and FR text hashes. */
 typedef struct hw_baseline {

@@ -371,6 +371,146 @@ static void test_load_dir_reports_oversized_files_and_keeps_the_rest(
 	hw_diags_free(&d);
 }
 
+
+/* A model of the levels given as name, pattern pairs (NULL-terminated),
+ * the last needing impl and utest, and one attribute of each type. */
+static void make_model(hw_frs_model *m, const char *const *lv)
+{
+	static const char *const types[] = {"Owner", "Safety", "Tags", "Due"};
+	char re[128];
+
+	memset(m, 0, sizeof(*m));
+	while (lv[2 * m->nlevels])
+		m->nlevels++;
+	m->levels = calloc(m->nlevels, sizeof(*m->levels));
+	assert_non_null(m->levels);
+	for (size_t i = 0; i < m->nlevels; i++) {
+		m->levels[i].name = strdup(lv[2 * i]);
+		m->levels[i].ids = strdup(lv[2 * i + 1]);
+		m->levels[i].dir = strdup("x");
+		m->levels[i].needs = i + 1 < m->nlevels ? 0 : 3;
+		snprintf(re, sizeof(re), "^(%s)$", lv[2 * i + 1]);
+		assert_int_equal(regcomp(&m->levels[i].re, re,
+					 REG_EXTENDED | REG_NOSUB), 0);
+	}
+	m->attrs = calloc(4, sizeof(*m->attrs));
+	assert_non_null(m->attrs);
+	for (int i = 0; i < 4; i++) {
+		m->attrs[i].name = strdup(types[i]);
+		m->attrs[i].type = (hw_attr_type)i;
+	}
+	m->attrs[1].values = calloc(3, sizeof(char *));
+	m->attrs[1].values[0] = strdup("QM");
+	m->attrs[1].values[1] = strdup("ASIL-B");
+	m->nattrs = 4;
+}
+
+/* Verifies: FR-FRS-008 */
+static void test_levels_pick_one_level_by_whole_id(void **state)
+{
+	static const char *const lv[] = {"system", "SYS-[0-9]{3}", "software",
+					 "FR-[A-Z]+-[0-9]{3}", "wide",
+					 "SYS-9.*", NULL};
+	hw_frs_model m;
+	int second = -1;
+
+	(void)state;
+	make_model(&m, lv);
+	assert_int_equal(hw_frs_model_level(&m, "SYS-001", NULL), 0);
+	assert_int_equal(hw_frs_model_level(&m, "FR-A-001", NULL), 1);
+	/* anchored: a pattern never matches part of an ID */
+	assert_int_equal(hw_frs_model_level(&m, "SYS-0011", NULL), -1);
+	assert_int_equal(hw_frs_model_level(&m, "XSYS-001", NULL), -1);
+	/* two patterns match: -2, naming the second */
+	assert_int_equal(hw_frs_model_level(&m, "SYS-900", &second), -2);
+	assert_int_equal(second, 2);
+	/* without levels, the FR-/NFR- rule */
+	assert_int_equal(hw_frs_model_level(NULL, "NFR-A-001", NULL), 0);
+	assert_int_equal(hw_frs_model_level(NULL, "SYS-001", NULL), -1);
+	assert_int_equal(hw_req_id_len("SYS-001, x", 10), 7);
+	assert_int_equal(hw_req_id_len("SW-A_1-", 7), 6);
+	assert_int_equal(hw_req_id_len("S-001", 5), 0);
+	assert_int_equal(hw_req_id_len("SYS-", 4), 0);
+	assert_int_equal(hw_req_id_len("sys-001", 7), 0);
+	hw_frs_model_free(&m);
+}
+
+/* Verifies: FR-FRS-008, FR-FRS-009 */
+static void test_levels_keys_and_attributes_are_parsed_and_typed(void **state)
+{
+	static const char *const lv[] = {"system", "SYS-[0-9]{3}", "software",
+					 "FR-[A-Z]+-[0-9]{3}", NULL};
+	static const char doc[] =
+		"## FR-A-001: Child\n"                        /* 1 */
+		"Rev: 1\n"
+		"Status: approved\n"
+		"Parent: SYS-001 , SYS-002\n"                 /* 4 */
+		"Depends: FR-A-002\n"
+		"Owner: Ann\n"
+		"Safety: ASIL-B\n"
+		"Tags: a, b\n"
+		"Due: 2024-02-29\n"
+		"\n"
+		"Text.\n"
+		"\n"
+		"## FR-A-002: Derived one\n"                  /* 13 */
+		"Rev: 1\n"
+		"Status: draft\n"
+		"Derived: yes\n"
+		"Rationale: a hardware constraint\n"
+		"Safety: ASIL-X\n"                            /* 18 */
+		"Due: 2100-02-29\n"                           /* 19 */
+		"Tags: a,,b\n"                                /* 20 */
+		"Owner: one\n"
+		"Owner: two\n"                                /* 22 */
+		"\n"
+		"Text.\n"
+		"\n"
+		"## SYS-001: Misplaced\n"                     /* 26 */
+		"Status: draft\n"
+		"\n"
+		"Text.\n";
+	hw_frs_model m;
+	parsed p;
+	const hw_fr *a, *b;
+
+	(void)state;
+	make_model(&m, lv);
+	hw_fr_set_init(&p.set);
+	hw_diags_init(&p.diags);
+	p.set.model = &m;
+	p.set.level = 1;
+	assert_int_equal(hw_frs_parse(&p.set, &p.diags, "frs/t.md", doc,
+				      strlen(doc)),
+			 HW_OK);
+	assert_int_equal(p.set.n, 2);
+	a = &p.set.items[0];
+	b = &p.set.items[1];
+	assert_int_equal(a->level, 1);
+	assert_int_equal(a->nparents, 2);
+	assert_string_equal(a->parents[1], "SYS-002");
+	assert_int_equal(a->parents_line, 4);
+	assert_string_equal(a->depends[0], "FR-A-002");
+	assert_int_equal(a->nattrs, 4);
+	assert_string_equal(a->attrs[2].name, "Tags");
+	assert_string_equal(a->attrs[2].value, "a, b");
+	/* the lowest level's needs by default, and no warning for them */
+	assert_int_equal(a->needs, 3);
+	assert_true(b->derived);
+	assert_string_equal(b->rationale, "a hardware constraint");
+	assert_int_equal(b->nattrs, 1);
+	/* each wrong value at its line and column, in the order written */
+	assert_int_equal(p.diags.errors, 5);
+	expect_diag(&p, 0, 18, "invalid Safety 'ASIL-X'");
+	assert_int_equal(p.diags.items[0].col, 9);
+	expect_diag(&p, 1, 19, "invalid Due '2100-02-29'");
+	expect_diag(&p, 2, 20, "invalid Tags 'a,,b'");
+	expect_diag(&p, 3, 22, "duplicate key 'Owner'");
+	expect_diag(&p, 4, 26, "SYS-001 is an ID of level 'system'");
+	parsed_free(&p);
+	hw_frs_model_free(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -390,6 +530,8 @@ int main(void)
 		cmocka_unit_test(test_lint_reports_references_to_unknown_frs),
 		cmocka_unit_test(test_fr_id_validation),
 		cmocka_unit_test(test_json_listing_has_schema_and_every_field),
+		cmocka_unit_test(test_levels_pick_one_level_by_whole_id),
+		cmocka_unit_test(test_levels_keys_and_attributes_are_parsed_and_typed),
 		hw_tmp_test(
 			test_load_dir_reports_oversized_files_and_keeps_the_rest),
 	};

@@ -589,6 +589,143 @@ static void test_results_match_the_test_file_not_only_the_name(void **state)
 	assert_int_equal(amb, 2);
 }
 
+/* A trace of two levels, SYS- over FR-, from one document of each. */
+static void trace_levels(hw_trace *t, hw_fr_set *frs, hw_frs_model *m,
+			 hw_scan *scan, const char *sys, const char *fr)
+{
+	hw_diags d;
+	hw_policy p;
+
+	memset(m, 0, sizeof(*m));
+	m->levels = calloc(2, sizeof(*m->levels));
+	assert_non_null(m->levels);
+	m->nlevels = 2;
+	m->levels[0].name = strdup("system");
+	m->levels[1].name = strdup("software");
+	m->levels[1].needs = HW_NEED_IMPL;
+	assert_int_equal(regcomp(&m->levels[0].re, "^(SYS-[0-9]{3})$",
+				 REG_EXTENDED | REG_NOSUB), 0);
+	assert_int_equal(regcomp(&m->levels[1].re, "^(FR-[A-Z]+-[0-9]{3})$",
+				 REG_EXTENDED | REG_NOSUB), 0);
+	hw_fr_set_init(frs);
+	hw_diags_init(&d);
+	frs->model = m;
+	assert_int_equal(hw_frs_parse(frs, &d, "reqs/s.md", sys, strlen(sys)),
+			 HW_OK);
+	frs->level = 1;
+	assert_int_equal(hw_frs_parse(frs, &d, "frs/a.md", fr, strlen(fr)),
+			 HW_OK);
+	assert_int_equal(d.errors, 0);
+	memset(scan, 0, sizeof(*scan));
+	add_file(scan, "src/a.c", 0,
+		 "/* Implements: FR-A-001, FR-A-002, SYS-003 */\nint f(void) "
+		 "{ return 0; }\n");
+	assert_int_equal(hw_policy_defaults(&p), HW_OK);
+	p.coverage_threshold = 0;
+	assert_int_equal(hw_trace_build(t, frs, scan, NULL, NULL, &p, NULL,
+					"2026-11-25"),
+			 HW_OK);
+	hw_policy_free(&p);
+	hw_diags_free(&d);
+}
+
+static const hw_fr_trace *trace_of(const hw_trace *t, const char *id)
+{
+	for (size_t i = 0; i < t->nfrs; i++)
+		if (!strcmp(t->frs[i].fr->id, id))
+			return &t->frs[i];
+	fail_msg("no %s", id);
+	return NULL;
+}
+
+static size_t defects_of(const hw_trace *t, hw_defect_kind k, const char *fr)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < t->ndefects; i++)
+		n += t->defects[i].kind == k && !strcmp(t->defects[i].fr, fr);
+	return n;
+}
+
+/* Verifies: FR-TRACE-010 */
+static void test_levels_roll_up_children_into_parents(void **state)
+{
+	static const char sys[] =
+		"## SYS-001: Verified\nStatus: approved\n\nT.\n\n"
+		"## SYS-002: Partial\nStatus: approved\n\nT.\n\n"
+		"## SYS-003: Own needs\nStatus: approved\nNeeds: utest\n\nT.\n\n"
+		"## SYS-004: Only a draft child\nStatus: approved\n\nT.\n";
+	static const char fr[] =
+		"## FR-A-001: A\nStatus: approved\nParent: SYS-001, SYS-003\n\nT.\n\n"
+		"## FR-A-002: B\nStatus: approved\nParent: SYS-002\n\nT.\n\n"
+		"## FR-A-003: C\nStatus: approved\nParent: SYS-002\n\nT.\n\n"
+		"## FR-A-004: D\nStatus: draft\nParent: SYS-004\n\nT.\n";
+	hw_trace t;
+	hw_fr_set frs;
+	hw_frs_model m;
+	hw_scan scan;
+	char why[128];
+
+	(void)state;
+	trace_levels(&t, &frs, &m, &scan, sys, fr);
+	assert_int_equal(trace_of(&t, "SYS-001")->state, HW_ST_VERIFIED);
+	assert_int_equal(trace_of(&t, "SYS-001")->nchildren, 1);
+	assert_int_equal(trace_of(&t, "SYS-002")->state, HW_ST_PARTIAL);
+	hw_trace_reason(why, sizeof(why), trace_of(&t, "SYS-002"));
+	assert_string_equal(why, "child FR-A-003 is not verified");
+	/* its child is verified and the tag naming it links, but its own
+	 * utest is missing */
+	assert_int_equal(trace_of(&t, "SYS-003")->impl, 1);
+	assert_int_equal(trace_of(&t, "SYS-003")->state, HW_ST_PARTIAL);
+	/* a draft child covers nothing */
+	assert_int_equal(trace_of(&t, "SYS-004")->state, HW_ST_UNCOVERED);
+	assert_int_equal(defects_of(&t, HW_DEF_UNCOVERED_PARENT, "SYS-004"), 1);
+	assert_int_equal(defects_of(&t, HW_DEF_UNCOVERED_PARENT, "SYS-002"), 0);
+	/* software requirements are judged on their own links only */
+	assert_int_equal(trace_of(&t, "FR-A-003")->state, HW_ST_UNCOVERED);
+	assert_int_equal(trace_of(&t, "FR-A-003")->rolled, 0);
+	hw_trace_free(&t);
+	hw_scan_free(&scan);
+	hw_fr_set_free(&frs);
+	hw_frs_model_free(&m);
+}
+
+/* Verifies: FR-TRACE-011 */
+static void test_levels_link_defects_and_cycles(void **state)
+{
+	static const char sys[] =
+		"## SYS-001: Old\nStatus: deprecated\n\nT.\n\n"
+		"## SYS-002: Self\nStatus: draft\nParent: SYS-002\n\nT.\n";
+	static const char fr[] =
+		"## FR-A-001: A\nStatus: approved\nParent: SYS-001, SYS-404\n\nT.\n\n"
+		"## FR-A-002: B\nStatus: draft\nParent: FR-A-003\n\nT.\n\n"
+		"## FR-A-003: C\nStatus: draft\nParent: FR-A-002\n\nT.\n\n"
+		"## FR-A-004: D\nStatus: draft\nDerived: yes\n\nT.\n\n"
+		"## FR-A-005: E\nStatus: draft\nDepends: FR-A-005\n\nT.\n";
+	hw_trace t;
+	hw_fr_set frs;
+	hw_frs_model m;
+	hw_scan scan;
+
+	(void)state;
+	trace_levels(&t, &frs, &m, &scan, sys, fr);
+	assert_int_equal(defects_of(&t, HW_DEF_DEPRECATED_PARENT, "FR-A-001"), 1);
+	assert_int_equal(defects_of(&t, HW_DEF_UNKNOWN_PARENT, "FR-A-001"), 1);
+	assert_int_equal(defects_of(&t, HW_DEF_PARENT_NOT_HIGHER, "SYS-002"), 1);
+	assert_int_equal(defects_of(&t, HW_DEF_PARENT_NOT_HIGHER, "FR-A-002"), 1);
+	assert_int_equal(defects_of(&t, HW_DEF_PARENT_NOT_HIGHER, "FR-A-003"), 1);
+	assert_int_equal(defects_of(&t, HW_DEF_DERIVED_NO_RATIONALE, "FR-A-004"), 1);
+	/* FR-A-002 <-> FR-A-003 through Parent; FR-A-005 on itself through
+	 * Depends; a self Parent is parent-not-higher, not a cycle */
+	assert_int_equal(defects_of(&t, HW_DEF_LINK_CYCLE, "FR-A-002"), 1);
+	assert_int_equal(defects_of(&t, HW_DEF_LINK_CYCLE, "FR-A-005"), 1);
+	assert_int_equal(defects_of(&t, HW_DEF_LINK_CYCLE, "SYS-002"), 0);
+	hw_trace_free(&t);
+	hw_scan_free(&scan);
+	hw_fr_set_free(&frs);
+	hw_frs_model_free(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -601,6 +738,8 @@ int main(void)
 		hw_tmp_test(test_outputs_are_valid_and_complete),
 		hw_tmp_test(test_defect_ids_survive_line_moves),
 		cmocka_unit_test(test_results_match_the_test_file_not_only_the_name),
+		cmocka_unit_test(test_levels_roll_up_children_into_parents),
+		cmocka_unit_test(test_levels_link_defects_and_cycles),
 	};
 
 	assert_int_equal(hw_crypto_init(), HW_OK);

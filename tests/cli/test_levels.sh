@@ -1,0 +1,218 @@
+# tests/cli/test_levels.sh — requirement levels, Parent/Derived/Depends
+# links, custom attributes, the roll-up and the link defects, on the
+# fixtures of tests/fixtures/levels/ and on hostile inputs written here.
+
+levels_fixture() { cp -r "$FIXTURES/levels/$1" repo && cd repo; }
+
+# has_lines TEXT LINE...: each LINE is a whole line of TEXT
+has_lines() {
+  local text=$1 want
+  shift
+  for want in "$@"; do
+    grep -qxF -- "$want" <<<"$text" || { echo "lacks: $want"; echo "$text"; return 1; }
+  done
+}
+
+# a repository of two levels (SYS- over FR-) with no sources
+two_levels() {
+  mkdir -p traceability reqs frs
+  printf '%s\n' '{"schema": "hwledger.config/1", "levels": [' \
+    '{"name": "system", "ids": "SYS-[0-9]{3}", "frs": "reqs"},' \
+    '{"name": "software", "ids": "FR-[A-Z]+-[0-9]{3,}", "frs": "frs"}],' \
+    '"sources": ["src/*.c"], "tests": ["tests/*.c"]}' >traceability/config.json
+}
+
+# Verifies: FR-TRACE-010
+test_levels_roll_up_every_status_with_its_reason() {
+  levels_fixture good
+  run "$HW" trace --no-index --results results.tap --format json
+  expect_rc 0
+  local got
+  got=$(jq -r '.frs[] | "\(.id) \(.level) \(.status) \(.reason // "-")"' <<<"$OUT")
+  has_lines "$got" \
+    "SYS-001 system verified -" \
+    "SYS-002 system failing child SW-A-002 is failing" \
+    "SYS-003 system partial child SW-A-003 is not verified" \
+    "SYS-004 system uncovered no approved child covers it" \
+    "SW-A-001 software verified -" \
+    "SW-A-002 software failing child FR-U-002 is failing" \
+    "SW-A-003 software partial child FR-U-004 is not verified" \
+    "SW-A-005 software verified -" \
+    "FR-U-002 unit failing -" \
+    "FR-U-004 unit uncovered -"
+  jq -e '(.frs[] | select(.id == "SYS-001") | .children) == ["SW-A-001"]' <<<"$OUT" >/dev/null
+  jq -e '(.frs[] | select(.id == "SW-A-003") | .children) == ["FR-U-003", "FR-U-004"]' <<<"$OUT" >/dev/null
+  jq -e '(.frs[] | select(.id == "SW-A-004") | .parents) == ["SYS-005", "SYS-009"]' <<<"$OUT" >/dev/null
+  jq -e '.frs[] | select(.id == "SW-A-005") | .derived and (.rationale | startswith("the chosen"))' <<<"$OUT" >/dev/null
+  jq -e '[.levels[] | "\(.name) \(.approved_verified)/\(.approved)"] == ["system 1/4", "software 2/5", "unit 3/5"]' <<<"$OUT" >/dev/null
+  # the text matrix says the level and the reasons
+  run "$HW" trace --no-index --results results.tap
+  expect_out "system    SYS-002     1  approved    failing"
+  expect_out "SYS-002 is failing: child SW-A-002 is failing"
+  expect_out "level software: 10 FRs, approved verified 2/5"
+}
+
+# Verifies: FR-TRACE-011
+test_levels_report_every_link_defect_at_its_line() {
+  levels_fixture good
+  run "$HW" trace --no-index --results results.tap --format json
+  expect_rc 0
+  local got
+  got=$(jq -r '.defects[] | "\(.kind) \(.fr) \(.file):\(.line)"' <<<"$OUT")
+  has_lines "$got" \
+    "uncovered-parent SYS-004 reqs/system/system.md:26" \
+    "uncovered-parent SW-A-004 reqs/software/software.md:25" \
+    "unknown-parent SW-A-004 reqs/software/software.md:28" \
+    "deprecated-parent SW-A-004 reqs/software/software.md:28" \
+    "derived-without-rationale SW-A-006 reqs/software/software.md:40" \
+    "parent-not-higher SW-A-007 reqs/software/software.md:50" \
+    "parent-not-higher SW-A-008 reqs/software/software.md:57" \
+    "link-cycle SW-A-009 reqs/software/software.md:66"
+  [ "$(jq '.defects | length' <<<"$OUT")" -eq 9 ]
+  # stable ids, the kind first, in every output
+  jq -e '[.defects[].id | test("^[a-z-]+-[0-9a-f]{16}$")] | all' <<<"$OUT" >/dev/null
+  local cycle
+  cycle=$(jq -r '.defects[] | select(.kind == "link-cycle") | .id' <<<"$OUT")
+  run "$HW" trace --no-index --results results.tap --format sarif
+  jq -e --arg id "$cycle" '.runs[0].results[] | select(.partialFingerprints."hwledgerDefect/v1" == $id) | .ruleId == "link-cycle"' <<<"$OUT" >/dev/null
+  run "$HW" trace --no-index --results results.tap --format md
+  expect_out "**link-cycle**: link cycle through Parent/Depends: SW-A-009 -> SW-A-010 -> SW-A-009"
+  expect_out "- level **system**: 1/4 approved verified"
+}
+
+# Verifies: FR-TRACE-010, FR-TRACE-011
+test_levels_gate_judges_each_level_and_fails_on_link_defects() {
+  levels_fixture good
+  run "$HW" gate --no-index --results results.tap
+  expect_rc 1
+  expect_out "gate: level system: 1/4 approved verified"
+  expect_out "gate: level unit: 3/5 approved verified"
+  expect_err "reqs/software/software.md:66: link-cycle: link cycle"
+  # link-cycle out of fail_on: the shares by level pass
+  jq '.fail_on = ["unknown-fr"]' traceability/policy.json >p && mv p traceability/policy.json
+  run "$HW" gate --no-index --results results.tap
+  expect_rc 0
+  # a level under its own share fails with the reason naming the child
+  jq '.min_verified_share.system = 0.5' traceability/policy.json >p && mv p traceability/policy.json
+  run "$HW" gate --no-index --results results.tap
+  expect_rc 1
+  expect_err "1 of 4 approved FRs of level 'system' are verified (25.0%); the policy needs 50.0%"
+  expect_err "reqs/system/system.md:14: SYS-002 is failing (child SW-A-002 is failing)"
+  # a share for a level the config lacks is bad input
+  jq '.min_verified_share = {"hardware": 1}' traceability/policy.json >p && mv p traceability/policy.json
+  run "$HW" gate --no-index --results results.tap
+  expect_rc 2
+  expect_err "traceability/policy.json:4: \"min_verified_share\" names level \"hardware\""
+}
+
+# Verifies: FR-FRS-008, FR-FRS-009
+test_levels_custom_attributes_of_the_wrong_type_exit_2() {
+  levels_fixture bad-attributes
+  run "$HW" frs lint
+  expect_rc 2
+  expect_err "hwledger: reqs/system.md:6:9: SYS-001: invalid Safety 'ASIL-E': must be one of the values the configuration declares"
+  expect_err "hwledger: reqs/system.md:7:7: SYS-001: invalid Owner '': must be a non-empty string"
+  expect_err "hwledger: reqs/system.md:8:7: SYS-001: invalid Tags 'a,, b': must be a comma-separated list"
+  expect_err "hwledger: reqs/system.md:9:6: SYS-001: invalid Due '2023-02-29': must be a date YYYY-MM-DD"
+  expect_err "hwledger: reqs/system.md:16:6: SYS-002: invalid Due '2024-13-01'"
+  expect_err "hwledger: reqs/system.md:17:7: SYS-002: invalid Tags ','"
+  expect_err "hwledger: reqs/system.md:18: SYS-002: unknown key 'Colour'"
+  expect_err "hwledger: reqs/system.md:19:10: SYS-002: invalid Derived 'maybe'"
+  expect_err "hwledger: reqs/system.md:20:18: SYS-002: Parent must list requirement IDs"
+  expect_err "hwledger: frs/sw.md:10: SYS-003 is an ID of level 'system', but this file is in the folder of level 'software'"
+  # the same file is bad input to trace too
+  run "$HW" trace --no-index
+  expect_rc 2
+  [ -z "$OUT" ]
+}
+
+# Verifies: FR-FRS-008
+test_levels_bad_level_configs_exit_2_at_their_line() {
+  two_levels
+  write_fr reqs/s.md SYS-001
+  write_fr frs/a.md FR-A-001
+  run "$HW" frs lint
+  expect_rc 0
+  # not a regular expression
+  sed -i 's/SYS-\[0-9\]{3}/SYS-([0-9]/' traceability/config.json
+  run "$HW" frs lint
+  expect_rc 2
+  expect_err "hwledger: traceability/config.json:2: level \"system\": \"ids\" is not a valid POSIX extended regular expression"
+  # two patterns that both match an ID
+  two_levels
+  sed -i 's/SYS-\[0-9\]{3}/[A-Z]+-.*/' traceability/config.json
+  run "$HW" frs lint
+  expect_rc 2
+  expect_err "hwledger: frs/a.md:1: FR-A-001 matches the ID patterns of two levels (the second is 'software')"
+  # a duplicate and an empty level name, an ID of no level, frs with levels
+  two_levels
+  sed -i 's/"name": "software"/"name": "system"/' traceability/config.json
+  run "$HW" frs lint
+  expect_rc 2
+  expect_err "hwledger: traceability/config.json:3: two levels are named \"system\""
+  two_levels
+  sed -i 's/"name": "software"/"name": ""/' traceability/config.json
+  run "$HW" frs lint
+  expect_rc 2
+  expect_err "level 2 must have a non-empty \"name\", \"ids\" and \"frs\""
+  two_levels
+  write_fr frs/b.md Fr-B-001
+  run "$HW" frs lint
+  expect_rc 2
+  expect_err "hwledger: frs/b.md:1: malformed requirement id 'Fr-B-001'"
+  rm frs/b.md
+  write_fr frs/b.md NFR-B-001
+  run "$HW" frs lint
+  expect_rc 2
+  expect_err "hwledger: frs/b.md:1: NFR-B-001 does not match the ID pattern 'FR-[A-Z]+-[0-9]{3,}' of level 'software'"
+  rm frs/b.md
+  jq '.frs = "frs"' traceability/config.json >c && mv c traceability/config.json
+  run "$HW" frs lint
+  expect_rc 2
+  expect_err "\"frs\" and \"levels\" both given"
+}
+
+# Verifies: FR-TRACE-011
+test_levels_survive_self_links_long_cycles_and_many_parents() {
+  local i
+  two_levels
+  mkdir -p src tests
+  # 3,000 system requirements, one software requirement naming all of them
+  for i in $(seq -w 1 999); do
+    printf '## SYS-%s: S\nRev: 1\nStatus: approved\n\nText.\n\n' "$i"
+  done >reqs/s.md
+  {
+    printf '## FR-A-001: Many parents\nRev: 1\nStatus: approved\nNeeds: impl\nParent: '
+    for i in $(seq -w 1 999); do printf 'SYS-%s, ' "$i"; done
+    printf 'SYS-999, FR-A-001\n\nText.\n\n'
+    # a chain of Depends 2,000 long that closes on itself
+    for i in $(seq 2 2001); do
+      printf '## FR-B-%03d: Link\nRev: 1\nStatus: draft\nDepends: FR-B-%03d\n\nText.\n\n' "$i" $((i == 2001 ? 2 : i + 1))
+    done
+  } >frs/a.md
+  printf '/* Implements: FR-A-001 */\nint f(void)\n{\n\treturn 0;\n}\n' >src/a.c
+  echo '{"schema": "hwledger.policy/1", "coverage_threshold": 0}' >traceability/policy.json
+  run "$HW" trace --no-index --format json
+  expect_rc 0
+  jq -e '(.frs[] | select(.id == "SYS-500") | .status) == "verified"' <<<"$OUT" >/dev/null
+  jq -e '[.defects[] | select(.kind == "parent-not-higher")] | length == 1' <<<"$OUT" >/dev/null
+  jq -e '[.defects[] | select(.kind == "link-cycle")] | length == 1' <<<"$OUT" >/dev/null
+  jq -e '.defects[] | select(.kind == "link-cycle") | .message | startswith("link cycle through Parent/Depends: FR-B-002 -> FR-B-003")' <<<"$OUT" >/dev/null
+}
+
+# Verifies: FR-FRS-008
+test_levels_tags_and_text_references_name_any_level() {
+  two_levels
+  mkdir -p src tests
+  write_fr reqs/s.md SYS-001
+  printf '## FR-A-001: A\nRev: 1\nStatus: approved\nParent: SYS-001\n\nCovers SYS-001 and SYS-002.\n' >frs/a.md
+  run "$HW" frs lint
+  expect_rc 2
+  expect_err "hwledger: frs/a.md:6: FR-A-001 refers to SYS-002, which is not a known FR"
+  sed -i 's/ and SYS-002//' frs/a.md
+  printf '/* Implements: FR-A-001, SYS-001@1 */\nint f(void)\n{\n\treturn 0;\n}\n/* Implements: SYS-007 */\nint g(void)\n{\n\treturn 0;\n}\n' >src/a.c
+  run "$HW" trace --no-index --format json
+  expect_rc 0
+  jq -e '(.frs[] | select(.id == "SYS-001") | .impl) == 1' <<<"$OUT" >/dev/null
+  jq -e '[.defects[] | "\(.kind) \(.fr)"] | index("unknown-fr SYS-007") != null' <<<"$OUT" >/dev/null
+}
