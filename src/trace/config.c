@@ -199,9 +199,6 @@ static int apply_levels(hw_frs_model *m, const cJSON *arr, long line,
 			if (!strcmp(m->levels[j].name, name))
 				return LEVEL_ERR("two levels are named \"%s\"",
 						 name);
-		if (!(l->name = hw_strdup(name)) || !(l->ids = hw_strdup(ids)) ||
-		    !(l->dir = hw_strdup(dir)))
-			return hw_error_oom();
 		hw_buf_init(&re, 0);
 		if (hw_buf_printf(&re, "^(%s)$", ids)) {
 			hw_buf_free(&re);
@@ -212,15 +209,18 @@ static int apply_levels(hw_frs_model *m, const cJSON *arr, long line,
 		if (rc) {
 			char why[128];
 
+			/* a failed regcomp leaves nothing to regfree */
 			regerror(rc, &l->re, why, sizeof(why));
-			/* regcomp left nothing to free: free() skips it */
-			m->nlevels = i;
 			return LEVEL_ERR("level \"%s\": \"ids\" is not a "
 					 "valid POSIX extended regular "
 					 "expression: %s",
 					 name, why);
 		}
+		/* counted from here: hw_frs_model_free frees what is set */
 		m->nlevels = i + 1;
+		if (!(l->name = hw_strdup(name)) || !(l->ids = hw_strdup(ids)) ||
+		    !(l->dir = hw_strdup(dir)))
+			return hw_error_oom();
 		l->needs = i + 1 < n ? 0 : HW_NEED_IMPL | HW_NEED_UTEST;
 		if (needs) {
 			const cJSON *x;
