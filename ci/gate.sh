@@ -20,7 +20,7 @@ mkdir -p "$build/checks"
 "$hw" trace "${args[@]}" --format json -o "$build/checks/trace.json" || exit $?
 "$hw" trace "${args[@]}" --format md -o "$build/trace.md" || exit $?
 echo "== hwledger trace (matrix of approved FRs; full JSON in $build/checks/trace.json)"
-"$hw" -q trace "${args[@]}" | awk 'NR == 1 || $3 == "approved" || /^(defects:|  )/ || /FRs:/'
+"$hw" -q trace "${args[@]}" | awk 'NR == 1 || $3 == "approved" || $4 == "approved" || /^(defects:|  )/ || /FRs:/'
 echo "== hwledger gate"
 "$hw" -q gate "${args[@]}" --format json -o "$build/checks/gate.json"
 [ $? -le 1 ] || exit $?
