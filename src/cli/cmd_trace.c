@@ -294,6 +294,9 @@ static int run_trace(hw_cli *cli, trace_opts *o, trace_run *r, int gate,
 		return hw_cli_error(err);
 	if (o->sast && (err = hw_trace_apply_sast(&r->trace, o->sast)))
 		return hw_cli_error(err);
+	if ((err = hw_trace_untraced(&r->trace, &r->scan, &r->policy,
+				     r->cfg.max_file_bytes)))
+		return hw_cli_error(err);
 	return HW_EXIT_OK;
 }
 

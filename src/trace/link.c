@@ -23,7 +23,8 @@ static const char *const defect_names[] = {
 	"failing-test",    "deprecated-implemented", "malformed-tag",
 	"expired-waiver",  "low-coverage",           "sast-error",
 	"uncovered-parent", "unknown-parent",        "parent-not-higher",
-	"deprecated-parent", "link-cycle",           "derived-without-rationale"};
+	"deprecated-parent", "link-cycle",           "derived-without-rationale",
+	"untraced-function"};
 
 const char *hw_fr_state_name(hw_fr_state s)
 {
@@ -1260,6 +1261,69 @@ cleanup:
 	free(tagged);
 	if (err)
 		hw_trace_free(t);
+	return err;
+}
+
+/* Whether an "allow" glob of p matches path or the function's name. */
+static int untraced_allowed(const hw_policy *p, const char *path,
+			    const char *name)
+{
+	for (char **g = p->untraced_allow; g && *g; g++)
+		if (hw_glob_match(*g, path) || hw_glob_match(*g, name))
+			return 1;
+	return 0;
+}
+
+/* Implements: FR-TRACE-011 */
+int hw_trace_untraced(hw_trace *t, const hw_scan *scan, const hw_policy *p,
+		      size_t max_bytes)
+{
+	hw_buf b;
+	int err = HW_OK;
+
+	if (!p->untraced_report)
+		return HW_OK;
+	hw_buf_init(&b, 0);
+	for (size_t i = 0; i < scan->n && !err; i++) {
+		const hw_src_file *sf = &scan->files[i];
+		hw_src_file f;
+		unsigned char *impl;
+
+		if (sf->is_test)
+			continue;
+		memset(&f, 0, sizeof(f));
+		f.path = (char *)sf->path;
+		f.lang = sf->lang;
+		/* the scan read it: one that cannot be read now is an error
+		 * of the run, never a file left out unsaid */
+		if ((err = hw_file_read(&b, sf->path, max_bytes)) ||
+		    (err = hw_scan_text_all(&f, b.data, b.len)))
+			break;
+		impl = calloc(f.nfuncs ? f.nfuncs : 1, 1);
+		if (!impl)
+			err = hw_error_oom();
+		for (size_t k = 0; !err && k < f.ntags; k++)
+			if (f.tags[k].func >= 0 && f.tags[k].kind == HW_TAG_IMPL)
+				impl[f.tags[k].func] = 1;
+		for (size_t k = 0; !err && k < f.nfuncs; k++)
+			if (!impl[k] &&
+			    !untraced_allowed(p, sf->path, f.funcs[k].name))
+				err = add_defect(t, HW_DEF_UNTRACED_FUNCTION,
+						 NULL, sf->path,
+						 f.funcs[k].first,
+						 f.funcs[k].name,
+						 "%s() implements no requirement: "
+						 "add an 'Implements:' tag, or "
+						 "allow it in the policy",
+						 f.funcs[k].name);
+		free(impl);
+		f.path = NULL; /* borrowed from the scan */
+		hw_src_file_free(&f);
+	}
+	hw_buf_free(&b);
+	if (!err && t->ndefects)
+		qsort(t->defects, t->ndefects, sizeof(*t->defects),
+		      defect_cmp);
 	return err;
 }
 

@@ -460,7 +460,8 @@ static const char *const rule_text[HW_DEF_COUNT] = {
 	"A Parent key names a requirement of the same or a lower level.",
 	"A Parent key names a deprecated requirement.",
 	"Parent or Depends links form a cycle.",
-	"A Derived requirement gives no Rationale."};
+	"A Derived requirement gives no Rationale.",
+	"A source function implements no requirement."};
 
 static const char *defect_level(hw_defect_kind k)
 {

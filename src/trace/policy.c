@@ -37,6 +37,40 @@ static int number_in(const cJSON *j, double lo, double hi, double *out)
 	return 1;
 }
 
+/* "untraced_functions": {"report": bool, "allow": [globs]} */
+/* Implements: FR-TRACE-011 */
+static int load_untraced(hw_policy *p, const cJSON *o, long line)
+{
+	const cJSON *report = cJSON_GetObjectItemCaseSensitive(o, "report");
+	const cJSON *allow = cJSON_GetObjectItemCaseSensitive(o, "allow"), *x;
+	int n = 0;
+
+	cJSON_ArrayForEach(x, o) {
+		n++;
+	}
+	if (!cJSON_IsObject(o) || !cJSON_IsBool(report) ||
+	    n != 1 + (allow != NULL) || (allow && !cJSON_IsArray(allow)))
+		goto bad;
+	cJSON_ArrayForEach(x, allow) {
+		if (!cJSON_IsString(x) || !x->valuestring[0])
+			goto bad;
+	}
+	p->untraced_report = cJSON_IsTrue(report);
+	p->untraced_allow = calloc((size_t)cJSON_GetArraySize(allow) + 1,
+				   sizeof(char *));
+	HW_CHECK_ALLOC(p->untraced_allow);
+	n = 0;
+	cJSON_ArrayForEach(x, allow) {
+		if (!(p->untraced_allow[n++] = hw_strdup(x->valuestring)))
+			return hw_error_oom();
+	}
+	return HW_OK;
+bad:
+	return hw_error_set(HW_EINVAL, p->path, line, 0,
+			    "\"untraced_functions\" must be {\"report\": true "
+			    "or false, \"allow\": [non-empty globs]}");
+}
+
 /* "min_verified_share": {"system": 1.0, ...}, a share by level name. */
 /* Implements: FR-TRACE-010 */
 static int load_level_shares(hw_policy *p, const cJSON *obj, const char *text,
@@ -130,6 +164,7 @@ void hw_policy_free(hw_policy *p)
 	for (size_t i = 0; i < p->nlevel_shares; i++)
 		free(p->level_shares[i].level);
 	free(p->level_shares);
+	hw_strv_free(p->untraced_allow);
 	free(p->path);
 	memset(p, 0, sizeof(*p));
 }
@@ -295,6 +330,8 @@ int hw_policy_load(hw_policy *p, const char *path, int may_miss)
 			}
 		} else if (strcmp(k, "waivers") == 0) {
 			err = load_waivers(p, item, b.data, b.len, line);
+		} else if (strcmp(k, "untraced_functions") == 0) {
+			err = load_untraced(p, item, line);
 		} else if (strcmp(k, "optional_checks") == 0) {
 			if (!cJSON_IsArray(item))
 				err = hw_error_set(HW_EINVAL, path, line, 0,

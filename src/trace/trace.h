@@ -262,6 +262,8 @@ typedef struct hw_policy {
 				     * each level not in level_shares */
 	hw_level_share *level_shares;
 	size_t nlevel_shares;
+	int untraced_report;        /* "untraced_functions": {"report": true} */
+	char **untraced_allow;      /* its "allow" globs, NULL-terminated */
 	double coverage_threshold;  /* percent, 0..100 */
 	char **fail_on;             /* defect kinds that fail the gate */
 	hw_waiver *waivers;
@@ -306,6 +308,8 @@ typedef enum {
 	HW_DEF_DEPRECATED_PARENT,
 	HW_DEF_LINK_CYCLE,         /* through Parent or Depends */
 	HW_DEF_DERIVED_NO_RATIONALE,
+	HW_DEF_UNTRACED_FUNCTION,  /* a source function no Implements tag
+				    * names; only when the policy asks */
 	HW_DEF_COUNT
 } hw_defect_kind;
 
@@ -408,6 +412,16 @@ void hw_trace_free(hw_trace *t);
  * only an inline suppression with a reason excuses it.
  */
 int hw_trace_apply_sast(hw_trace *t, const char *path);
+
+/*
+ * With the policy's "untraced_functions" report on, lexes the source
+ * files of scan again keeping every function (the scan keeps only tagged
+ * ones) and adds an untraced-function defect for each function no
+ * Implements tag names, unless an "allow" glob matches its file's path
+ * or its name. max_bytes caps each file read.
+ */
+int hw_trace_untraced(hw_trace *t, const hw_scan *scan, const hw_policy *p,
+		      size_t max_bytes);
 
 const char *hw_fr_state_name(hw_fr_state s);
 const char *hw_defect_kind_name(hw_defect_kind k);

@@ -216,3 +216,30 @@ test_levels_tags_and_text_references_name_any_level() {
   jq -e '(.frs[] | select(.id == "SYS-001") | .impl) == 1' <<<"$OUT" >/dev/null
   jq -e '[.defects[] | "\(.kind) \(.fr)"] | index("unknown-fr SYS-007") != null' <<<"$OUT" >/dev/null
 }
+
+# Verifies: FR-TRACE-011
+test_levels_untraced_functions_only_when_the_policy_asks() {
+  two_levels
+  mkdir -p src/gen tests
+  write_fr reqs/s.md SYS-001
+  printf '## FR-A-001: A\nRev: 1\nStatus: approved\nNeeds: impl\nParent: SYS-001\n\nText.\n' >frs/a.md
+  printf '/* Implements: FR-A-001 */\nint f(void)\n{\n\treturn 0;\n}\n\nstatic int helper(void)\n{\n\treturn 1;\n}\n\nint main_loop(void)\n{\n\treturn helper();\n}\n' >src/a.c
+  printf 'int generated(void)\n{\n\treturn 2;\n}\n' >src/gen/g.c
+  sed -i 's|"src/\*.c"|"src/**/*.c"|' traceability/config.json
+  run "$HW" trace --no-index --format json
+  expect_rc 0
+  jq -e '[.defects[] | select(.kind == "untraced-function")] | length == 0' <<<"$OUT" >/dev/null
+  echo '{"schema": "hwledger.policy/1", "coverage_threshold": 0, "fail_on": ["untraced-function"],
+    "untraced_functions": {"report": true, "allow": ["src/gen/**", "main_*"]}}' >traceability/policy.json
+  run "$HW" trace --no-index --format json
+  expect_rc 0
+  [ "$(jq -r '[.defects[] | select(.kind == "untraced-function") | "\(.file):\(.line) \(.message)"] | join("|")' <<<"$OUT")" = \
+    "src/a.c:7 helper() implements no requirement: add an 'Implements:' tag, or allow it in the policy" ]
+  run "$HW" gate --no-index
+  expect_rc 1
+  expect_err "src/a.c:7: untraced-function: helper() implements no requirement"
+  echo '{"schema": "hwledger.policy/1", "untraced_functions": {"report": "yes"}}' >traceability/policy.json
+  run "$HW" gate --no-index
+  expect_rc 2
+  expect_err "traceability/policy.json:1: \"untraced_functions\" must be"
+}
