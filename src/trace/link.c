@@ -955,7 +955,7 @@ static int roll_up(hw_trace *t)
 static int link_levels(hw_trace *t, const fr_map *map)
 {
 	req_edge *e = NULL;
-	size_t ne = 0, ecap = 0, *count = NULL, nkids = 0;
+	size_t ne = 0, ecap = 0, *count = NULL, nkids = 0, *to = NULL, np = 0;
 	int err = HW_OK;
 
 	for (size_t i = 0; i < t->nfrs; i++)
@@ -964,7 +964,10 @@ static int link_levels(hw_trace *t, const fr_map *map)
 		goto derived;
 	e = calloc(ecap ? ecap : 1, sizeof(*e));
 	count = calloc(t->nfrs, sizeof(*count));
-	if (!e || !count) {
+	/* to[k]: the index of the k-th Parent's requirement when it is a
+	 * link (higher level), else SIZE_MAX; looked up once */
+	to = malloc((ecap ? ecap : 1) * sizeof(*to));
+	if (!e || !count || !to) {
 		err = hw_error_oom();
 		goto done;
 	}
@@ -975,6 +978,7 @@ static int link_levels(hw_trace *t, const fr_map *map)
 			const char *pid = fr->parents[k];
 			hw_fr_trace *p = find_fr(t, map, pid);
 
+			to[np++] = SIZE_MAX;
 			if (!p) {
 				err = add_defect(t, HW_DEF_UNKNOWN_PARENT,
 						 fr->id, fr->file,
@@ -1009,6 +1013,7 @@ static int link_levels(hw_trace *t, const fr_map *map)
 					      "deprecated",
 					      fr->id, pid)))
 				break;
+			to[np - 1] = (size_t)(p - t->frs);
 			count[p - t->frs]++;
 			nkids++;
 		}
@@ -1043,15 +1048,15 @@ static int link_levels(hw_trace *t, const fr_map *map)
 			at += count[i];
 		}
 	}
+	np = 0;
 	for (size_t i = 0; i < t->nfrs; i++) {
-		const hw_fr *fr = t->frs[i].fr;
+		for (size_t k = 0; k < t->frs[i].fr->nparents; k++) {
+			hw_fr_trace *p;
 
-		for (size_t k = 0; k < fr->nparents; k++) {
-			hw_fr_trace *p = find_fr(t, map, fr->parents[k]);
-
-			if (p && p->fr->level < fr->level &&
-			    (!p->nchildren ||
-			     p->children[p->nchildren - 1] != i))
+			if (to[np++] == SIZE_MAX)
+				continue;
+			p = &t->frs[to[np - 1]];
+			if (!p->nchildren || p->children[p->nchildren - 1] != i)
 				p->children[p->nchildren++] = i;
 		}
 	}
@@ -1072,6 +1077,7 @@ derived:
 done:
 	free(e);
 	free(count);
+	free(to);
 	return err;
 }
 
