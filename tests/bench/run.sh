@@ -30,6 +30,15 @@ TIMEIT=$work/timeit
 } | tee "$work/results.txt"
 
 {
+  # issue #26: 100,000 requirements in 4 levels with 250,000 Parent links,
+  # trace with the roll-up vs a flat trace of the same FR files
+  lv=$work/levels-100k
+  [ -d "$lv/levels/req4" ] || "$root/tests/bench/gen_levels.sh" "$lv"
+  compare "trace, 4 levels, 250,000 links vs flat" "<= 1.3x" \
+    "'$hw' -q -C '$lv/levels' trace --no-index" "'$hw' -q -C '$lv/flat' trace --no-index"
+} | tee -a "$work/results.txt"
+
+{
   # issue #4: a 1,000,000-line C tree in 2,000 files with 20,000 tags
   tree=$work/tree-1m
   if [ ! -d "$tree/src" ]; then
