@@ -243,3 +243,20 @@ test_levels_untraced_functions_only_when_the_policy_asks() {
   expect_rc 2
   expect_err "traceability/policy.json:1: \"untraced_functions\" must be"
 }
+
+# Verifies: FR-TRACE-007
+test_levels_stored_trace_is_not_replayed_after_a_higher_level_changes() {
+  levels_fixture good
+  find . -exec touch -h -d '2020-01-01 00:00:00' {} +
+  run "$HW" trace --results results.tap
+  expect_rc 0
+  run "$HW" -v trace --results results.tap
+  expect_err "replayed"
+  # a system requirement's file is an input like the FR files
+  sed -i 's/^## SYS-004: The pump has a manual override/## SYS-004: The pump has a hand override/' reqs/system/system.md
+  touch -d '2020-01-02 00:00:00' reqs/system/system.md
+  run "$HW" -v trace --results results.tap
+  expect_rc 0
+  grep -qF "replayed" <<<"$ERR" && { echo "replayed a stale run: $ERR"; return 1; }
+  expect_out "SYS-004     1  approved    uncovered"
+}
