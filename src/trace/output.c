@@ -213,8 +213,9 @@ static void write_attr(hw_jw *w, const hw_frs_model *m, const hw_fr_attr *a)
 			n--;
 		char *item = hw_strndup(p, n);
 
-		hw_jw_str(w, item ? item : ""); /* out of memory: the writer
-						 * fails on its own too */
+		if (!item && !w->err)
+			w->err = HW_ENOMEM; /* the document fails, not the item */
+		hw_jw_str(w, item ? item : "");
 		free(item);
 		p += n;
 		while (*p && *p != ',')
