@@ -177,7 +177,8 @@ test_levels_survive_self_links_long_cycles_and_many_parents() {
   local i
   two_levels
   mkdir -p src tests
-  # 3,000 system requirements, one software requirement naming all of them
+  # 999 system requirements, one software requirement naming all of them
+  # (and SYS-999 twice, and itself)
   for i in $(seq -w 1 999); do
     printf '## SYS-%s: S\nRev: 1\nStatus: approved\n\nText.\n\n' "$i"
   done >reqs/s.md
