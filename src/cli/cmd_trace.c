@@ -640,7 +640,7 @@ int hw_cmd_gate(hw_cli *cli, int argc, char **argv)
 		level_share(&r.trace, -1, &approved, &ok);
 		hw_diags_print(&reasons, stderr, cli->color_err);
 		/* with levels, each level's share first */
-		for (size_t lv = 0; strcmp(o.format, "json") &&
+		for (size_t lv = 0; strcmp(o.format, "json") != 0 &&
 				    (!cli->quiet || err) &&
 				    lv < r.cfg.model.nlevels; lv++) {
 			size_t la, lok;

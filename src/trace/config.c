@@ -185,8 +185,10 @@ static int apply_levels(hw_frs_model *m, const cJSON *arr, long line,
 		int rc;
 
 		cJSON_ArrayForEach(k, lv) {
-			if (strcmp(k->string, "name") && strcmp(k->string, "ids") &&
-			    strcmp(k->string, "frs") && strcmp(k->string, "needs"))
+			if (strcmp(k->string, "name") != 0 &&
+			    strcmp(k->string, "ids") != 0 &&
+			    strcmp(k->string, "frs") != 0 &&
+			    strcmp(k->string, "needs") != 0)
 				return LEVEL_ERR("level %zu: unknown key \"%s\"",
 						 i + 1, k->string);
 		}

@@ -464,12 +464,10 @@ static int level_tag(const hw_frs_model *m, const hw_tag *tag,
 static int keep_level_tag(hw_trace *t, const hw_tag *tag, const char *id,
 			  int rev, hw_tag **out)
 {
-	hw_tag **v = realloc(t->level_tags,
-			     (t->nlevel_tags + 1) * sizeof(*v));
 	hw_tag *c;
 
-	HW_CHECK_ALLOC(v);
-	t->level_tags = v;
+	if (HW_ARRAY_GROW(t->level_tags, t->nlevel_tags, t->level_tags_cap))
+		return HW_ENOMEM;
 	c = malloc(sizeof(*c));
 	HW_CHECK_ALLOC(c);
 	*c = *tag;
@@ -819,6 +817,7 @@ static int find_cycles(hw_trace *t, const req_edge *e, size_t ne)
 	       *pos = calloc(n ? n : 1, sizeof(*pos)), depth = 0;
 	unsigned char *color = calloc(n ? n : 1, 1);
 	size_t *stack = calloc(n ? n : 1, sizeof(*stack));
+	/* hwledger-sast-ignore bugprone-sizeof-expression: an array of pointers */
 	const req_edge **path = calloc(n ? n : 1, sizeof(*path));
 	int err = HW_OK;
 
@@ -971,6 +970,8 @@ static int link_levels(hw_trace *t, const fr_map *map)
 		err = hw_error_oom();
 		goto done;
 	}
+	for (size_t k = 0; k < ecap; k++)
+		to[k] = SIZE_MAX;
 	for (size_t i = 0; i < t->nfrs && !err; i++) {
 		const hw_fr *fr = t->frs[i].fr;
 
@@ -978,7 +979,7 @@ static int link_levels(hw_trace *t, const fr_map *map)
 			const char *pid = fr->parents[k];
 			hw_fr_trace *p = find_fr(t, map, pid);
 
-			to[np++] = SIZE_MAX;
+			np++; /* to[np - 1] stays SIZE_MAX unless a link */
 			if (!p) {
 				err = add_defect(t, HW_DEF_UNKNOWN_PARENT,
 						 fr->id, fr->file,

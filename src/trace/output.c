@@ -294,8 +294,9 @@ int hw_trace_write_json(hw_buf *o, const hw_trace *t)
 		level_counts(t, has_levels(t) ? (int)lv : -1, lc, &la, &lok);
 		hw_jw_object(&w);
 		hw_jw_kstr(&w, "name", hw_trace_level_name(t, (int)lv));
-		hw_jw_kint(&w, "frs", (long long)(lc[0] + lc[1] + lc[2] + lc[3] +
-						   lc[4] + lc[5]));
+		hw_jw_kint(&w, "frs", (long long)lc[0] + (long long)lc[1] +
+					      (long long)lc[2] + (long long)lc[3] +
+					      (long long)lc[4] + (long long)lc[5]);
 		for (int s = 0; s <= HW_ST_WAIVED; s++) {
 			hw_jw_key(&w, hw_fr_state_name((hw_fr_state)s));
 			hw_jw_int(&w, (long long)lc[s]);

@@ -369,7 +369,7 @@ typedef struct hw_trace {
 	size_t *kids;           /* storage of every FR's children */
 	hw_tag **level_tags;    /* well-formed copies of the tags whose ID is
 				 * another level's (link.c, level_tag) */
-	size_t nlevel_tags;
+	size_t nlevel_tags, level_tags_cap;
 } hw_trace;
 
 /* The number of levels of t (1 when flat) and the name of level i. */
