@@ -63,8 +63,9 @@ static int check_ids(const cJSON *doc, const char *name, const char *key,
 		return HW_OK;
 	}
 bad:
-	p = hw_path_join(dir, rel);
-	err = hw_error_set(HW_EINVAL, p ? p : rel, 0, 0,
+	/* rel NULL: dir names the document itself (a ledger event) */
+	p = rel ? hw_path_join(dir, rel) : NULL;
+	err = hw_error_set(HW_EINVAL, p ? p : rel ? rel : dir, 0, 0,
 			   "\"%s\": every entry needs a string \"%s\"", name,
 			   key);
 	free(p);
@@ -96,29 +97,18 @@ int hw_diff_load(hw_diff_side *s, const char *dir)
 	return err;
 }
 
-/* Implements: FR-REPORT-003 */
-int hw_diff_load_bundle(hw_diff_side *s, const char *dir,
-			const hw_event_list *events)
+/* Implements: FR-REPORT-003, FR-REPORT-004 */
+int hw_diff_load_event(hw_diff_side *s, const char *label, const hw_event *e)
 {
-	const hw_event *found = NULL;
 	cJSON *payload = NULL;
 	const char *got;
-	char *p = hw_path_join(dir, "events.jsonl"), label[512];
-	int err = p ? HW_OK : HW_ENOMEM;
+	int err;
 
-	s->dir = dir;
+	s->dir = label;
 	s->bundle = 1;
-	for (size_t i = 0; i < events->n; i++)
-		if (!strcmp(events->items[i].kind, "trace"))
-			found = &events->items[i];
-	if (!err && found) {
-		snprintf(label, sizeof(label), "%s (event %llu)", p,
-			 (unsigned long long)found->seq);
-		err = hw_json_parse(&payload, label,
-				    (const char *)found->payload,
-				    found->payload_len);
-	}
-	if (!err && payload) {
+	err = hw_json_parse(&payload, label, (const char *)e->payload,
+			    e->payload_len);
+	if (!err) {
 		cJSON *commit = cJSON_DetachItemFromObject(payload, "commit");
 
 		s->trace = cJSON_DetachItemFromObject(payload, "result");
@@ -133,15 +123,65 @@ int hw_diff_load_bundle(hw_diff_side *s, const char *dir,
 	}
 	if (!err && (!(got = hw_json_str(s->trace, "schema")) ||
 		     strcmp(got, "hwledger.trace/1") != 0))
-		err = hw_error_set(HW_ENOTFOUND, p, 0, 0,
-				   "no trace result in the bundle (the trace "
+		err = hw_error_set(HW_ENOTFOUND, label, 0, 0,
+				   "no trace result in the event (the trace "
 				   "check did not run)");
 	if (!err)
-		err = check_ids(s->trace, "frs", "id", dir, "events.jsonl");
+		err = check_ids(s->trace, "frs", "id", label, NULL);
 	if (err)
 		hw_diff_side_free(s);
 	cJSON_Delete(payload);
+	return err;
+}
+
+/* Implements: FR-REPORT-003 */
+int hw_diff_load_bundle(hw_diff_side *s, const char *dir,
+			const hw_event_list *events)
+{
+	const hw_event *found = NULL;
+	char *p = hw_path_join(dir, "events.jsonl"), label[512];
+	int err;
+
+	if (!p)
+		return HW_ENOMEM;
+	for (size_t i = 0; i < events->n; i++)
+		if (!strcmp(events->items[i].kind, "trace"))
+			found = &events->items[i];
+	if (!found) {
+		err = hw_error_set(HW_ENOTFOUND, p, 0, 0,
+				   "no trace result in the bundle (the trace "
+				   "check did not run)");
+	} else {
+		snprintf(label, sizeof(label), "%s (event %llu)", p,
+			 (unsigned long long)found->seq);
+		if ((err = hw_diff_load_event(s, label, found)) == HW_ENOTFOUND)
+			err = hw_error_set(HW_ENOTFOUND, p, 0, 0,
+					   "no trace result in the bundle "
+					   "(the trace check did not run)");
+	}
+	/* the side names the folder, not the label that goes with p */
+	s->dir = dir;
 	free(p);
+	return err;
+}
+
+/* Implements: FR-REPORT-004 */
+int hw_diff_load_checks(hw_diff_side *s, const char *checks,
+			const char *commit)
+{
+	int err;
+
+	s->dir = checks;
+	if (!(s->report = cJSON_CreateObject()) ||
+	    !cJSON_AddStringToObject(s->report, "commit", commit))
+		err = hw_error_oom();
+	else if (!(err = load_doc(&s->trace, checks, "trace.json",
+				  "hwledger.trace/1", 1)) &&
+		 !(err = load_doc(&s->sast, checks, "sast.json",
+				  "hwledger.sast/1", 0)))
+		err = check_ids(s->trace, "frs", "id", checks, "trace.json");
+	if (err)
+		hw_diff_side_free(s);
 	return err;
 }
 

@@ -714,6 +714,82 @@ static int append_events(ctx *c, hw_ledger *l, const hw_seckey *k)
 }
 
 /*
+ * changes.json: this run's trace result against the previous signed one,
+ * the latest trace event before this run's events that has a result
+ * (specs/diff.md, "The Changes page"), as `hwledger diff` would say it of
+ * a bundle. None when there is no such event or this run has no trace
+ * result; the site then says there is nothing to compare. An earlier
+ * event whose result cannot be read is a warning, not a failed report:
+ * the report's verdict is its checks'.
+ */
+/* Implements: FR-REPORT-004 */
+static int write_changes(ctx *c, hw_ledger *l, const hw_seckey *k)
+{
+	char *path = hw_path_join(c->checks, "changes.json");
+	char *trace = hw_path_join(c->checks, "trace.json");
+	char label[512];
+	hw_event_list list = {0};
+	hw_diff_side a = {0}, b = {0};
+	const hw_event *prev = NULL;
+	cJSON *doc = NULL;
+	size_t regressions;
+	int err = path && trace ? HW_OK : HW_ENOMEM;
+
+	if (!err && hw_path_exists(trace) && !(err = hw_ledger_load(l, &list)))
+		for (size_t i = list.n; i-- > 0 && !prev;) {
+			const hw_event *e = &list.items[i];
+
+			if ((long long)e->seq >= c->r->first_seq ||
+			    !e->kind || strcmp(e->kind, "trace") != 0)
+				continue;
+			snprintf(label, sizeof(label), "%s (event %llu)",
+				 HW_LEDGER_DB, (unsigned long long)e->seq);
+			err = hw_diff_load_event(&a, label, e);
+			if (!err) {
+				prev = e;
+			} else if (err == HW_ENOTFOUND) {
+				/* the trace check did not run that time */
+				hw_error_clear();
+				err = HW_OK;
+			} else {
+				break;
+			}
+		}
+	if (!err && prev) {
+		/* the ledger keeps the key's id; its name only for this key */
+		if (!memcmp(prev->key_id, k->pub.id, sizeof(prev->key_id))) {
+			snprintf(a.key_name, sizeof(a.key_name), "%s",
+				 k->pub.name);
+			a.trusted = c->r->key_trusted;
+		} else {
+			snprintf(a.key_name, sizeof(a.key_name),
+				 "%02x%02x%02x%02x", prev->key_id[0],
+				 prev->key_id[1], prev->key_id[2],
+				 prev->key_id[3]);
+		}
+		snprintf(b.key_name, sizeof(b.key_name), "%s", k->pub.name);
+		b.trusted = c->r->key_trusted;
+		if (!(err = hw_diff_load_checks(&b, c->checks, c->r->commit)) &&
+		    !(err = hw_diff_build(&doc, &a, &b, &regressions)))
+			err = hw_json_write(path, doc);
+	}
+	if (err && err != HW_ENOMEM) {
+		hw_diags_add(c->d, HW_DIAG_WARNING, NULL, 0, 0,
+			     "no Changes against the previous report: %s",
+			     hw_error_last());
+		hw_error_clear();
+		err = HW_OK;
+	}
+	cJSON_Delete(doc);
+	hw_diff_side_free(&a);
+	hw_diff_side_free(&b);
+	hw_event_list_free(&list);
+	free(path);
+	free(trace);
+	return err;
+}
+
+/*
  * ledger-verify.json: the whole ledger as a plain `ledger verify --json`
  * sees it (its checkpoints and anchors, not only the bundle's last
  * checkpoint), trusting the signing key as well when it is an untrusted
@@ -1002,7 +1078,7 @@ static void clear_stale(const ctx *c)
 		"plan.json",  "probe.json",  "trace.sarif",
 		"sast.sarif", "report.json", "ledger-verify.json",
 		"coverage.info", "signing-key.pub", "bundle/events.jsonl",
-		"bundle/checkpoint", "bundle/keys"};
+		"bundle/checkpoint", "bundle/keys", "changes.json"};
 	char **extras = NULL;
 	char *bundle = hw_path_join(c->checks, "bundle");
 	size_t n = 0;
@@ -1076,7 +1152,8 @@ int hw_report_run(const hw_report_opts *o, hw_report *r, hw_diags *d)
 		return (err = copy_coverage(&c)) ? err : render_site(&c, NULL);
 	if ((err = hw_ledger_open(&l, HW_LEDGER_DB, 1)))
 		return err;
-	if (!(err = append_events(&c, &l, &k)) && !(err = copy_coverage(&c)))
+	if (!(err = append_events(&c, &l, &k)) &&
+	    !(err = write_changes(&c, &l, &k)) && !(err = copy_coverage(&c)))
 		err = checkpoint_anchor_export(&c, &l, &k);
 	hw_ledger_close(&l);
 	if (!err && !(err = write_report_doc(&c)))

@@ -129,6 +129,20 @@ int hw_diff_load(hw_diff_side *s, const char *dir);
  */
 int hw_diff_load_bundle(hw_diff_side *s, const char *dir,
 			const struct hw_event_list *events);
+struct hw_event;
+/*
+ * The same for one signed trace event: its result and commit, the side's
+ * bundle flag set; label names the event in messages and is the side's
+ * dir. An event without a trace result is HW_ENOTFOUND.
+ */
+int hw_diff_load_event(hw_diff_side *s, const char *label,
+		       const struct hw_event *e);
+/*
+ * This run's side in `hwledger report`: CHECKS/trace.json (required) and
+ * CHECKS/sast.json (when the sast check wrote one), the commit given.
+ */
+int hw_diff_load_checks(hw_diff_side *s, const char *checks,
+			const char *commit);
 void hw_diff_side_free(hw_diff_side *s);
 /*
  * The hwledger.diff/1 document of a -> b into *out, and the number of

@@ -34,7 +34,7 @@ typedef struct {
 
 typedef struct {
 	const char *schema; /* name and version, exactly */
-	doc_key keys[16];
+	doc_key keys[20]; /* ended by an empty key */
 } doc_shape;
 
 static const doc_shape trace_shape = {
@@ -90,6 +90,19 @@ static const doc_shape sweep_shape = {
 	{{"ctx", T_ARR | REQ}, {"batch", T_ARR | REQ},
 	 {"per_gpu_bytes", T_ARR | REQ}, {"gpu_memory_bytes", T_NUM},
 	 {"model", T_STR}}};
+
+/* hwledger.diff/1 (specs/json-schemas.md): what the Changes page reads */
+static const doc_shape changes_shape = {
+	"hwledger.diff/1",
+	{{"a", T_OBJ | REQ}, {"b", T_OBJ | REQ}, {"added", T_ARR | REQ},
+	 {"removed", T_ARR | REQ}, {"status", T_ARR | REQ},
+	 {"regressions", T_NUM | REQ}, {"words", T_STR},
+	 {"added[].id", T_STR | REQ}, {"added[].title", T_STR},
+	 {"added[].status", T_STR}, {"removed[].id", T_STR | REQ},
+	 {"removed[].title", T_STR}, {"removed[].status", T_STR},
+	 {"status[].id", T_STR | REQ}, {"status[].title", T_STR},
+	 {"status[].from", T_STR}, {"status[].to", T_STR},
+	 {"status[].regression", T_BOOL}}};
 
 static const char *type_name(const cJSON *v)
 {
@@ -184,6 +197,21 @@ static int load_doc(site *s, cJSON **out, const char *name,
 		hw_diags_add_last_error(s->diags);
 	free(path);
 	return err == HW_ENOMEM ? err : HW_OK;
+}
+
+/* changes.json, when `hwledger report` had a previous report to compare
+ * with; its absence is no check that did not run. */
+static int load_changes(site *s)
+{
+	char *path = hw_path_join(s->o->checks_dir, "changes.json");
+	int there;
+
+	if (!path)
+		return HW_ENOMEM;
+	there = hw_path_exists(path);
+	free(path);
+	return there ? load_doc(s, &s->changes, "changes.json", &changes_shape)
+		     : HW_OK;
 }
 
 static int load_sweeps(site *s)
@@ -427,6 +455,7 @@ static int load_evidence(site *s)
 	    (err = load_doc(s, &s->report, "report.json", &report_shape)) ||
 	    (err = load_doc(s, &s->cheapest, "cheapest.json",
 			    &cheapest_shape)) ||
+	    (err = load_changes(s)) ||
 	    (err = load_sweeps(s)) || (err = load_bundle(s)))
 		return err;
 	lcov = hw_path_join(s->o->checks_dir, "coverage.info");
@@ -475,6 +504,7 @@ void site_free(site *s)
 	cJSON_Delete(s->probe);
 	cJSON_Delete(s->verify);
 	cJSON_Delete(s->report);
+	cJSON_Delete(s->changes);
 	cJSON_Delete(s->cheapest);
 	hw_lcov_free(&s->lcov);
 	if (s->have_bundle) {

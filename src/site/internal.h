@@ -111,6 +111,9 @@ typedef struct site {
 	size_t nsources;
 
 	cJSON *report; /* report.json of `hwledger report` */
+	/* changes.json: `hwledger report`'s diff against the previous signed
+	 * report; NULL when there was none to compare with */
+	cJSON *changes;
 	char **mpaths; /* every file written (for the manifest) */
 	char (*mhashes)[HW_SHA256_HEX_LEN + 1];
 	size_t nm, capm, capmh; /* the two arrays' rooms */
@@ -232,6 +235,7 @@ int render_sast(site *s);     /* checks.c */
 int render_planner(site *s);
 int render_probes(site *s);
 int render_ledger(site *s); /* ledger.c */
+int render_changes(site *s); /* changes.c */
 int site_history_build(site *s);
 void site_history_free(site *s);
 int site_copy_bundle(site *s);

@@ -111,7 +111,7 @@ static const struct {
 	{"index.html", "Dashboard"},   {"matrix.html", "FRs"},
 	{"sast.html", "SAST"},	       {"planner.html", "Planner"},
 	{"probes.html", "Probes"},     {"ledger.html", "Ledger"},
-	{"glossary.html", "Glossary"},
+	{"changes.html", "Changes"},   {"glossary.html", "Glossary"},
 };
 
 /* A tab for the planner or the probes only when the evidence has some. */

@@ -381,7 +381,7 @@ static int copy_evidence(site *s)
 	static const char *const docs[] = {
 		"trace.json",	"gate.json",	      "sast.json",
 		"plan.json",	"probe.json",	      "ledger-verify.json",
-		"report.json", "cheapest.json"};
+		"report.json", "cheapest.json", "changes.json"};
 	int err = HW_OK;
 
 	for (size_t i = 0; i < sizeof(docs) / sizeof(*docs) && !err; i++) {
@@ -520,7 +520,8 @@ static int render_all(site *s)
 	if ((err = render_fr_pages(s)) || (err = render_pages_and_sources(s)) ||
 	    (err = render_sast(s)) ||
 	    (err = render_planner(s)) || (err = render_probes(s)) ||
-	    (err = render_ledger(s)) || (err = site_copy_bundle(s)) ||
+	    (err = render_ledger(s)) || (err = render_changes(s)) ||
+	    (err = site_copy_bundle(s)) ||
 	    (err = write_theme(s)) || (err = write_search(s)) ||
 	    (err = copy_evidence(s)))
 		return err;

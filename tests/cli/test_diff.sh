@@ -232,3 +232,62 @@ reworded (0), not compared (a ledger bundle keeps no words):"
   expect_err "hwledger: diff FAILED: B (changed): changed: "
   expect_no_out
 }
+
+# The first signed report has no earlier trace event: its Changes page says
+# there is nothing to compare, and no changes.json is published; an
+# unsigned report is not compared with the ledger.
+# Verifies: FR-REPORT-004
+test_report_changes_page_first_report_has_nothing_to_compare() {
+  diff_repo
+  [ -f A/changes.html ] || { echo "no changes.html"; return 1; }
+  grep -qF 'First report: nothing to compare' A/changes.html ||
+    { echo "changes.html does not say nothing to compare"; return 1; }
+  [ ! -e A/evidence/changes.json ] || { echo "changes.json in the first report"; return 1; }
+  [ ! -e build/checks/changes.json ] || { echo "changes.json in the checks"; return 1; }
+  grep -qF 'href="changes.html"' A/index.html || { echo "dashboard does not link to it"; return 1; }
+  run "$HW" verify-report A --allow-untrusted
+  expect_rc 0
+  "$HW" -q report "${DIFF_INPUTS[@]}" --unsigned -o U >/dev/null 2>&1 || true
+  grep -qF 'an unsigned report is not compared with the ledger' U/changes.html ||
+    { echo "unsigned report's changes.html"; return 1; }
+}
+
+# The second report compares its trace with the first's signed trace event:
+# the regression first, then the FR added, the FR removed and the other
+# status change; changes.json is signed through the manifest.
+# Verifies: FR-REPORT-004
+test_report_changes_page_shows_the_regression_first() {
+  diff_repo
+  diff_change
+  jq -e '.schema == "hwledger.diff/1" and .regressions == 1 and .words == "none"
+    and ([.status[] | [.id, .from, .to, .regression]] ==
+         [["FR-APP-002", "verified", "failing", true], ["FR-APP-001", "failing", "verified", false]])
+    and ([.added[] | [.id, .title]] == [["FR-APP-003", "Negate a number"]])
+    and ([.removed[].id] == ["FR-APP-009"])
+    and .a.commit == "'"$(git rev-parse HEAD~1)"'" and .b.commit == "'"$(git rev-parse HEAD)"'"
+    and (.a.dir | test("^\\.hwledger/.*\\(event [0-9]+\\)$"))' B/evidence/changes.json >/dev/null ||
+    { echo "changes.json:"; cat B/evidence/changes.json; return 1; }
+  cmp -s B/evidence/changes.json build/checks/changes.json || { echo "not the checks' changes.json"; return 1; }
+  jq -e '[.files[].path] | index("evidence/changes.json") and index("changes.html")' \
+    B/manifest.json >/dev/null || { echo "changes.json or changes.html not in the manifest"; return 1; }
+  # the sections in order, each FR in its own: regressions first
+  run grep -oE '<h2 id="[a-z]+">[A-Za-z ]+ \([0-9]+\)</h2>|<a href="fr/FR-APP-00[0-9].html">|>FR-APP-009<' B/changes.html
+  expect_out '<h2 id="regressions">Regressions (1)</h2>
+<a href="fr/FR-APP-002.html">
+<h2 id="added">Added (1)</h2>
+<a href="fr/FR-APP-003.html">
+<h2 id="removed">Removed (1)</h2>
+>FR-APP-009<
+<h2 id="status">Other status changes (1)</h2>
+<a href="fr/FR-APP-001.html">'
+  grep -qF 'Not compared: the texts, coverage, SAST findings and defects' B/changes.html ||
+    { echo "does not say what is not compared"; return 1; }
+  run "$HW" verify-report B --allow-untrusted
+  expect_rc 0
+  # a changed byte of changes.json fails the report
+  sed -i 's/"FR-APP-002"/"FR-APP-003"/' B/evidence/changes.json
+  cmp -s B/evidence/changes.json build/checks/changes.json && { echo "nothing changed"; return 1; }
+  run "$HW" verify-report B --allow-untrusted
+  expect_rc 1
+  expect_err "evidence/changes.json: changed after rendering"
+}
