@@ -33,7 +33,7 @@ function firstFile(dir, suffix) {
 function pageTypes() {
   return ['index.html', 'matrix.html', 'fr/FR-SITE-002.html',
     firstFile('src', '.html'), 'sast.html', 'planner.html', 'probes.html',
-    'ledger.html', 'glossary.html'];
+    'ledger.html', 'changes.html', 'glossary.html'];
 }
 
 // an evidence document, or null when the check did not run
