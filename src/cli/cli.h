@@ -70,5 +70,6 @@ int hw_cmd_site(hw_cli *cli, int argc, char **argv);
 int hw_cmd_report(hw_cli *cli, int argc, char **argv);
 int hw_cmd_verify_report(hw_cli *cli, int argc, char **argv);
 int hw_cmd_diff(hw_cli *cli, int argc, char **argv);
+int hw_cmd_review(hw_cli *cli, int argc, char **argv);
 
 #endif

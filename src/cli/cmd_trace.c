@@ -42,6 +42,7 @@ typedef struct trace_run {
 	hw_lcov lcov;
 	hw_policy policy;
 	hw_baseline baseline;
+	hw_reviews reviews;
 	hw_trace trace;
 	hw_diags diags;
 	char **result_files;   /* the results files read, NULL-terminated */
@@ -53,6 +54,7 @@ static void run_free(trace_run *r)
 {
 	hw_trace_free(&r->trace);
 	hw_baseline_free(&r->baseline);
+	hw_reviews_free(&r->reviews);
 	hw_policy_free(&r->policy);
 	hw_lcov_free(&r->lcov);
 	hw_results_free(&r->results);
@@ -235,6 +237,33 @@ static int gather(trace_run *r, trace_opts *o, const char *root,
 	return hw_diags_append(&r->diags, &r->scan.diags);
 }
 
+/* A review of a requirement that is gone is history, not an error: a
+ * warning at its entry. */
+/* Implements: FR-TRACE-012 */
+static int warn_unknown_reviews(hw_diags *d, const hw_reviews *rv,
+				const hw_fr_set *frs)
+{
+	const char **ids = malloc((frs->n ? frs->n : 1) * sizeof(*ids));
+	int err = HW_OK;
+
+	HW_CHECK_ALLOC(ids);
+	for (size_t i = 0; i < frs->n; i++)
+		ids[i] = frs->items[i].id;
+	qsort(ids, frs->n, sizeof(*ids), hw_strp_cmp);
+	for (size_t i = 0; i < rv->n && !err; i++) {
+		const char *id = rv->items[i].id;
+
+		if (!bsearch(&id, ids, frs->n, sizeof(*ids), hw_strp_cmp))
+			err = hw_diags_add(d, HW_DIAG_WARNING, rv->path,
+					   rv->items[i].line, 0,
+					   "a review of %s, which is no longer "
+					   "a requirement",
+					   id);
+	}
+	free(ids);
+	return err;
+}
+
 /* Gathers every input and builds the trace, saying what was wrong with the
  * inputs on diag_out; returns an exit code. */
 static int run_trace(hw_cli *cli, trace_opts *o, trace_run *r, int gate,
@@ -266,6 +295,8 @@ static int run_trace(hw_cli *cli, trace_opts *o, trace_run *r, int gate,
 		err = hw_baseline_load(&r->baseline, o->baseline, 0);
 	else
 		err = hw_baseline_load(&r->baseline, HW_BASELINE_PATH, 1);
+	if (!err)
+		err = hw_reviews_load(&r->reviews, HW_REVIEWS_PATH, 1);
 	if (err)
 		return hw_cli_error(err);
 	/* the diagnostics are sorted before they are shown */
@@ -273,6 +304,8 @@ static int run_trace(hw_cli *cli, trace_opts *o, trace_run *r, int gate,
 	if (!err)
 		err = hw_frs_load(&r->frs, &r->diags, &r->cfg.model,
 				  r->cfg.frs_dir, r->cfg.max_file_bytes);
+	if (!err)
+		err = warn_unknown_reviews(&r->diags, &r->reviews, &r->frs);
 	if (err)
 		return hw_cli_error(err);
 	hw_diags_sort(&r->diags);
@@ -290,7 +323,7 @@ static int run_trace(hw_cli *cli, trace_opts *o, trace_run *r, int gate,
 			r->results.n, r->results.files, r->lcov.n);
 	if ((err = hw_trace_build(&r->trace, &r->frs, &r->scan, &r->results,
 				  &r->lcov, &r->policy, &r->baseline,
-				  r->today)))
+				  &r->reviews, r->today)))
 		return hw_cli_error(err);
 	if (o->sast && (err = hw_trace_apply_sast(&r->trace, o->sast)))
 		return hw_cli_error(err);
@@ -355,9 +388,9 @@ static void memo_add_binary(hw_memo *m)
  * The key of this run's stored result (FR-TRACE-007): everything run_trace
  * reads and every option that shapes what trace writes. The sources and
  * the FR files are keyed by their stat; the small files that tools rewrite
- * with the same bytes (config, policy, baseline, SAST findings, results,
- * coverage) by a hash of their content. hwledger's own folder .hwledger/ is
- * not an input.
+ * with the same bytes (config, policy, baseline, reviews, SAST findings,
+ * results, coverage) by a hash of their content. hwledger's own folder
+ * .hwledger/ is not an input.
  */
 static int memo_key(hw_memo *m, const hw_cli *cli, const trace_opts *o)
 {
@@ -389,6 +422,7 @@ static int memo_key(hw_memo *m, const hw_cli *cli, const trace_opts *o)
 	hw_memo_add_digest(m, o->policy ? o->policy : HW_POLICY_PATH,
 			   RESULT_MAX_BYTES);
 	hw_memo_add_digest(m, HW_BASELINE_PATH, RESULT_MAX_BYTES);
+	hw_memo_add_digest(m, HW_REVIEWS_PATH, RESULT_MAX_BYTES);
 	hw_memo_add_str(m, o->sast);
 	if (o->sast)
 		hw_memo_add_digest(m, o->sast, RESULT_MAX_BYTES);

@@ -28,6 +28,9 @@ static const hw_command commands[] = {
 	 "[--format text|json] [-o FILE] [--policy FILE] [--baseline FILE] "
 	 "[--update-baseline] [--no-index] [--today YYYY-MM-DD]",
 	 HW_CMD_BIG_HEAP},
+	{"review", hw_cmd_review,
+	 "record a signed review of changed requirements",
+	 "hwledger review ID... [--all] -m REASON [--key FILE]", 0},
 	{"plan", hw_cmd_plan, "plan LLM memory on GPUs, run plan checks",
 	 "hwledger plan --model PATH [--ctx N] [--batch N] [--quant Q] "
 	 "[--kv-dtype D] [--tp N] [--pp N] [--engine vllm|llama.cpp|mlx] "

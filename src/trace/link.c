@@ -24,7 +24,7 @@ static const char *const defect_names[] = {
 	"expired-waiver",  "low-coverage",           "sast-error",
 	"uncovered-parent", "unknown-parent",        "parent-not-higher",
 	"deprecated-parent", "link-cycle",           "derived-without-rationale",
-	"untraced-function"};
+	"untraced-function", "suspect-link"};
 
 const char *hw_fr_state_name(hw_fr_state s)
 {
@@ -1082,11 +1082,165 @@ done:
 	return err;
 }
 
+/* ---- change impact: links to requirements changed since review -------- */
+
+/* The path of requirement u from the changed one: "SYS-001 -> SW-A-001". */
+static int impact_path(hw_buf *out, const hw_trace *t, const size_t *from,
+		       size_t u)
+{
+	if (from[u] != SIZE_MAX) {
+		int err = impact_path(out, t, from, from[u]);
+
+		if (err)
+			return err;
+		if ((err = hw_buf_printf(out, " -> ")))
+			return err;
+	}
+	return hw_buf_printf(out, "%s", t->frs[u].fr->id);
+}
+
+/*
+ * The suspect links of the changed requirement c (its current Rev or text
+ * hash is not the reviewed one): every tag and every child's Parent link
+ * to c, then to each of its descendants, found breadth first. seen[] holds
+ * c + 1 for the requirements reached from c, so each is visited once.
+ */
+static int suspects_from(hw_trace *t, size_t c, int rrev, size_t *queue,
+			 size_t *from, size_t *seen)
+{
+	const hw_fr *cfr = t->frs[c].fr;
+	char what[64];
+	size_t head = 0, tail = 0;
+	hw_buf path;
+	int err = HW_OK;
+
+	if (rrev != cfr->rev)
+		snprintf(what, sizeof(what), "Rev %d -> %d", rrev, cfr->rev);
+	else
+		snprintf(what, sizeof(what), "text changed at Rev %d", rrev);
+	hw_buf_init(&path, 0);
+	queue[tail++] = c;
+	seen[c] = c + 1;
+	from[c] = SIZE_MAX;
+	while (head < tail && !err) {
+		size_t u = queue[head++];
+		const hw_fr_trace *ft = &t->frs[u];
+
+		hw_buf_clear(&path);
+		if ((err = impact_path(&path, t, from, u)))
+			break;
+		for (size_t i = 0; i < ft->nlinks && !err; i++) {
+			const hw_link *l = &ft->links[i];
+			char subject[320];
+			int dup = 0;
+
+			for (size_t k = 0; k < i && !dup; k++)
+				dup = same_target(&ft->links[k], l);
+			/* a pinned tag says which Rev it was reviewed
+			 * against: outdated-rev judges it */
+			if (dup || l->tag->rev)
+				continue;
+			/* the id names the link and the change, not the line */
+			snprintf(subject, sizeof(subject), "%s %s %s",
+				 kind_word(l->kind), l->func ? l->func->name : "",
+				 cfr->id);
+			err = add_defect(
+				t, HW_DEF_SUSPECT_LINK, ft->fr->id,
+				l->file->path, l->tag->line, subject,
+				"%s%s%s %s, %s%s changed since its review "
+				"(%s)%s%s: check the link, then run "
+				"'hwledger review %s'",
+				l->func ? l->func->name : "this file",
+				l->func ? "() " : " ", kind_word(l->kind),
+				ft->fr->id, u == c ? "which" : "and ",
+				u == c ? "" : cfr->id, what,
+				u == c ? "" : "; path ",
+				u == c ? "" : path.data, cfr->id);
+		}
+		for (size_t k = 0; k < ft->nchildren && !err; k++) {
+			size_t ch = ft->children[k];
+			const hw_fr *kfr = t->frs[ch].fr;
+			char subject[2 * HW_FR_ID_MAX + 16];
+
+			snprintf(subject, sizeof(subject), "parent %s %s",
+				 ft->fr->id, cfr->id);
+			err = add_defect(
+				t, HW_DEF_SUSPECT_LINK, kfr->id, kfr->file,
+				kfr->parents_line, subject,
+				"%s names Parent %s, %s%s changed since its "
+				"review (%s); path %s -> %s: check the link, "
+				"then run 'hwledger review %s'",
+				kfr->id, ft->fr->id, u == c ? "which" : "and ",
+				u == c ? "" : cfr->id, what, path.data,
+				kfr->id, cfr->id);
+			if (!err && seen[ch] != c + 1) {
+				seen[ch] = c + 1;
+				from[ch] = u;
+				queue[tail++] = ch;
+			}
+		}
+	}
+	hw_buf_free(&path);
+	return err;
+}
+
+/*
+ * suspect-link defects: the reviewed state of each requirement is its
+ * reviews.json entry, else its baseline entry; one never reviewed is
+ * never changed, so a project without either has no suspect link.
+ */
+/* Implements: FR-TRACE-012 */
+static int mark_suspects(hw_trace *t, const fr_map *map,
+			 const hw_baseline *b, const hw_reviews *r)
+{
+	size_t n = t->nfrs;
+	const char **sha = calloc(n, sizeof(*sha));
+	int *rev = calloc(n, sizeof(*rev));
+	size_t *queue = malloc(n * sizeof(*queue));
+	size_t *from = malloc(n * sizeof(*from));
+	size_t *seen = calloc(n, sizeof(*seen));
+	int err = HW_OK;
+
+	if (!sha || !rev || !queue || !from || !seen) {
+		err = hw_error_oom();
+		goto done;
+	}
+	for (size_t k = 0; b && b->loaded && k < b->nfrs; k++) {
+		hw_fr_trace *ft = find_fr(t, map, b->fr_ids[k]);
+
+		if (ft) {
+			sha[ft - t->frs] = b->fr_sha[k];
+			rev[ft - t->frs] = b->fr_rev[k];
+		}
+	}
+	for (size_t k = 0; r && k < r->n; k++) {
+		hw_fr_trace *ft = find_fr(t, map, r->items[k].id);
+
+		if (ft) { /* the latest review wins over the baseline */
+			sha[ft - t->frs] = r->items[k].sha256;
+			rev[ft - t->frs] = r->items[k].rev;
+		}
+	}
+	for (size_t i = 0; i < n && !err; i++) {
+		const hw_fr *fr = t->frs[i].fr;
+
+		if (sha[i] && (rev[i] != fr->rev || strcmp(sha[i], fr->sha256)))
+			err = suspects_from(t, i, rev[i], queue, from, seen);
+	}
+done:
+	free(sha);
+	free(rev);
+	free(queue);
+	free(from);
+	free(seen);
+	return err;
+}
+
 /* Implements: FR-TRACE-004 */
 int hw_trace_build(hw_trace *t, const hw_fr_set *frs, const hw_scan *scan,
 		   const hw_results *results, const hw_lcov *lcov,
 		   const hw_policy *policy, const hw_baseline *baseline,
-		   const char *today)
+		   const hw_reviews *reviews, const char *today)
 {
 	fr_ref *refs = NULL;
 	fr_map map = {NULL, 0};
@@ -1244,6 +1398,8 @@ int hw_trace_build(hw_trace *t, const hw_fr_set *frs, const hw_scan *scan,
 			break;
 		}
 	}
+	if (t->nfrs && (err = mark_suspects(t, &map, baseline, reviews)))
+		goto cleanup;
 
 	/* defects read best, and compare across runs, in file order */
 	if (t->ndefects)

@@ -463,7 +463,8 @@ static const char *const rule_text[HW_DEF_COUNT] = {
 	"A Parent key names a deprecated requirement.",
 	"Parent or Depends links form a cycle.",
 	"A Derived requirement gives no Rationale.",
-	"A source function implements no requirement."};
+	"A source function implements no requirement.",
+	"A link's requirement, or an ancestor of it, changed since its review."};
 
 static const char *defect_level(hw_defect_kind k)
 {

@@ -19,6 +19,8 @@
 #define HW_BASELINE_SCHEMA "hwledger.baseline/1"
 #define HW_INDEX_PATH ".hwledger/index.db"
 #define HW_BASELINE_PATH "traceability/baseline.json"
+#define HW_REVIEWS_SCHEMA "hwledger.reviews/1"
+#define HW_REVIEWS_PATH "traceability/reviews.json"
 
 /* ---- tags and functions ----------------------------------------------- */
 
@@ -310,6 +312,8 @@ typedef enum {
 	HW_DEF_DERIVED_NO_RATIONALE,
 	HW_DEF_UNTRACED_FUNCTION,  /* a source function no Implements tag
 				    * names; only when the policy asks */
+	HW_DEF_SUSPECT_LINK,       /* a link to a requirement (or to one of
+				    * its descendants) changed since review */
 	HW_DEF_COUNT
 } hw_defect_kind;
 
@@ -394,14 +398,54 @@ typedef struct hw_baseline {
 int hw_baseline_load(hw_baseline *b, const char *path, int may_miss);
 void hw_baseline_free(hw_baseline *b);
 
+/* One entry of traceability/reviews.json: the state of a requirement as
+ * last reviewed, and the signed ledger event that recorded the review. */
+typedef struct hw_review {
+	char *id;
+	int rev;
+	char sha256[HW_SHA256_HEX_LEN + 1];
+	char *reason;
+	char *date;              /* YYYY-MM-DD */
+	char *key_id;            /* the signing key's name+id */
+	long long seq;           /* the review event's sequence number */
+	char event_hash[HW_SHA256_HEX_LEN + 1];
+	long line;               /* in the file, for messages; 0 when new */
+} hw_review;
+
+/* traceability/reviews.json (hwledger.reviews/1), one entry per ID,
+ * sorted by ID. */
+typedef struct hw_reviews {
+	hw_review *items;
+	size_t n, cap;
+	const char *path;        /* not owned */
+} hw_reviews;
+
+/* Loads path (none when may_miss and it does not exist); a malformed file
+ * is HW_EINVAL at its line and column. A later entry for an ID replaces an
+ * earlier one. */
+int hw_reviews_load(hw_reviews *r, const char *path, int may_miss);
+/* Adds or replaces the entry of e->id (e's strings are copied). */
+int hw_reviews_put(hw_reviews *r, const hw_review *e);
+/* Writes r atomically to path. */
+int hw_reviews_write(const hw_reviews *r, const char *path);
+void hw_reviews_free(hw_reviews *r);
+/*
+ * The reviewed state of id: its reviews entry, else its baseline entry
+ * (either may be NULL). Returns 0 when it was never reviewed, else 1 with
+ * *rev and *sha set.
+ */
+int hw_reviewed_state(const hw_reviews *r, const hw_baseline *b,
+		      const char *id, int *rev, const char **sha);
+
 /*
  * Joins everything. today is "YYYY-MM-DD" (waiver expiry); baseline may be
- * NULL (no suspect-text check).
+ * NULL (no suspect-text check); reviews may be NULL. The reviewed state of
+ * each requirement (hw_reviewed_state) decides the suspect links.
  */
 int hw_trace_build(hw_trace *t, const hw_fr_set *frs, const hw_scan *scan,
 		   const hw_results *results, const hw_lcov *lcov,
 		   const hw_policy *policy, const hw_baseline *baseline,
-		   const char *today);
+		   const hw_reviews *reviews, const char *today);
 void hw_trace_free(hw_trace *t);
 
 /*

@@ -261,3 +261,172 @@ test_levels_stored_trace_is_not_replayed_after_a_higher_level_changes() {
   grep -qF "replayed" <<<"$ERR" && { echo "replayed a stale run: $ERR"; return 1; }
   expect_out "SYS-004     1  approved    uncovered"
 }
+
+# the good fixture in a git repository with a signing key the ledger trusts
+review_fixture() {
+  levels_fixture good
+  git init -q . && git -c user.name=t -c user.email=t@t commit -q --allow-empty -m one
+  "$HW" -q ledger keygen --name alice > alice.line
+  cp alice.line traceability/trusted_keys
+  printf '%s\n' '{"schema": "hwledger.policy/1", "min_verified_share": 0,' \
+    '"fail_on": ["suspect-link"]}' > suspect-policy.json
+}
+
+# the number of events in the ledger
+review_events() { sqlite3 .hwledger/ledger.db 'SELECT count(*) FROM events'; }
+
+# the suspect-link defects of a trace as "FR FILE:LINE"
+review_suspects() {
+  run "$HW" trace --no-index --results results.tap --format json
+  expect_rc 0 || return 1
+  jq -r '.defects[] | select(.kind == "suspect-link") | "\(.fr) \(.file):\(.line)"' <<<"$OUT"
+}
+
+# Verifies: FR-TRACE-012
+test_review_reworded_parent_makes_its_links_suspect_until_reviewed() {
+  review_fixture
+  local reword='s/^Every approved child is verified: SYS-001 is verified\.$/The pump stops within 50 ms./'
+  # never reviewed: a reworded requirement makes nothing suspect
+  cp reqs/system/system.md system.orig
+  sed -i "$reword" reqs/system/system.md
+  [ -z "$(review_suspects)" ]
+  cp system.orig reqs/system/system.md
+  run "$HW" review SYS-001 -m "first review"
+  expect_rc 0
+  expect_out "review: SYS-001 Rev 1 reviewed"
+  [ -z "$(review_suspects)" ]
+  sed -i "$reword" reqs/system/system.md
+  has_lines "$(review_suspects)" \
+    "SW-A-001 reqs/software/software.md:6" \
+    "FR-U-001 frs/unit.md:6" \
+    "FR-U-001 src/pump.c:1" \
+    "FR-U-001 tests/test_pump.c:1" \
+    "SYS-001 tests/test_pump.c:22"
+  [ "$(review_suspects | wc -l)" -eq 5 ]
+  run "$HW" trace --no-index --results results.tap --format json
+  jq -e '.defects[] | select(.kind == "suspect-link" and .file == "src/pump.c") | .message | contains("path SYS-001 -> SW-A-001 -> FR-U-001")' <<<"$OUT" >/dev/null
+  jq -e '[.defects[] | select(.kind == "suspect-link") | .id | test("^suspect-link-[0-9a-f]{16}$")] | all' <<<"$OUT" >/dev/null
+  run "$HW" trace --no-index --results results.tap --format sarif
+  jq -e '[.runs[0].results[] | select(.ruleId == "suspect-link")] | length == 5' <<<"$OUT" >/dev/null
+  jq -e '.runs[0].tool.driver.rules[] | select(.id == "suspect-link") | .shortDescription.text | test("changed since its review")' <<<"$OUT" >/dev/null
+  run "$HW" trace --no-index --results results.tap --format md
+  expect_out "**suspect-link**"
+  run "$HW" trace --no-index --results results.tap
+  expect_out "names Parent SYS-001, which changed since its review (text changed at Rev 1)"
+  # the gate fails on them, before the review and not after; the stored
+  # trace (keyed by reviews.json) is not replayed after the review
+  run "$HW" gate --no-index --results results.tap --policy suspect-policy.json
+  expect_rc 1
+  expect_err "suspect-link"
+  run "$HW" trace --results results.tap --format json
+  run "$HW" trace --results results.tap --format json
+  jq -e '[.defects[] | select(.kind == "suspect-link")] | length == 5' <<<"$OUT" >/dev/null
+  run "$HW" review SYS-001 -m "50 ms is what the valve allows"
+  expect_rc 0
+  expect_out "recorded in ledger event 1, signed by alice+"
+  run "$HW" trace --results results.tap --format json
+  jq -e '[.defects[] | select(.kind == "suspect-link")] | length == 0' <<<"$OUT" >/dev/null
+  [ -z "$(review_suspects)" ]
+  run "$HW" gate --no-index --results results.tap --policy suspect-policy.json
+  expect_rc 0
+  # one signed review event: the ledger verifies, the payload names the
+  # ID, its Rev and its new hash, and reviews.json points at the event
+  run "$HW" ledger verify
+  expect_rc 0
+  local sha payload
+  run "$HW" frs list --json
+  sha=$(jq -r '.frs[] | select(.id == "SYS-001") | .sha256' <<<"$OUT")
+  [ ${#sha} -eq 64 ]
+  payload=$(sqlite3 .hwledger/ledger.db "SELECT CAST(payload AS TEXT) FROM events WHERE seq = 1 AND kind = 'review'")
+  jq -e --arg sha "$sha" '.schema == "hwledger.review/1" and .reason == "50 ms is what the valve allows" and .requirements == [{"id": "SYS-001", "rev": 1, "sha256": $sha}]' <<<"$payload" >/dev/null
+  run "$HW" ledger log --json
+  jq -e --slurpfile r traceability/reviews.json --arg sha "$sha" \
+    '.events[1].hash as $h | $r[0].schema == "hwledger.reviews/1" and ($r[0].reviews | length) == 1 and ($r[0].reviews[0] | .id == "SYS-001" and .rev == 1 and .sha256 == $sha and .seq == 1 and .event_hash == $h and (.key_id | startswith("alice+")))' <<<"$OUT" >/dev/null
+}
+
+# Verifies: FR-TRACE-012
+test_review_all_after_a_rev_bump_alone_and_the_baseline_as_reviewed_state() {
+  review_fixture
+  # the baseline's hashes are the reviewed state of what reviews.json lacks
+  run "$HW" gate --no-index --results results.tap --update-baseline
+  expect_rc 0
+  run "$HW" review SYS-003 -m "first review"
+  expect_rc 0
+  run "$HW" review --all -m "nothing changed"
+  expect_rc 0
+  expect_out "nothing recorded"
+  [ "$(review_events)" -eq 1 ]
+  # SW-A-001's Rev goes up, its text stays: its child's links are suspect
+  sed -i '4s/^Rev: 1$/Rev: 2/' reqs/software/software.md
+  grep -q '^Rev: 2$' reqs/software/software.md
+  has_lines "$(review_suspects)" \
+    "FR-U-001 frs/unit.md:6" \
+    "FR-U-001 src/pump.c:1" \
+    "FR-U-001 tests/test_pump.c:1"
+  [ "$(review_suspects | wc -l)" -eq 3 ]
+  run "$HW" trace --no-index --results results.tap
+  expect_out "FR-U-001 names Parent SW-A-001, which changed since its review (Rev 1 -> 2)"
+  run "$HW" review --all -m "Rev 2 keeps the meaning for the unit"
+  expect_rc 0
+  expect_out "review: SW-A-001 Rev 2 reviewed"
+  expect_out "review: 1 requirement recorded"
+  [ -z "$(review_suspects)" ]
+  jq -e '[.reviews[] | "\(.id) \(.rev)"] == ["SW-A-001 2", "SYS-003 1"]' traceability/reviews.json >/dev/null
+  run "$HW" ledger verify
+  expect_rc 0
+}
+
+# Verifies: FR-TRACE-012
+test_review_bad_input_appends_and_writes_nothing() {
+  review_fixture
+  run "$HW" review SYS-001 -m "first review"
+  expect_rc 0
+  cp traceability/reviews.json reviews.before
+  run "$HW" review SYS-077 -m why
+  expect_rc 2
+  expect_err "SYS-077 is not a requirement"
+  run "$HW" review -m why
+  expect_rc 2
+  run "$HW" review SYS-001 -m ""
+  expect_rc 2
+  run "$HW" review SYS-001 -m "  "
+  expect_rc 2
+  run "$HW" review SYS-001
+  expect_rc 2
+  run "$HW" review SYS-001 --bogus -m why
+  expect_rc 2
+  [ "$(review_events)" -eq 1 ]
+  cmp traceability/reviews.json reviews.before
+  # no signing key: an environment error, nothing appended or written
+  run env HWLEDGER_SIGNING_KEY=/missing "$HW" review SYS-001 -m why
+  expect_rc 3
+  # a --key file that is not there is bad input, as for --cosign
+  run "$HW" review SYS-001 -m why --key /missing.key
+  expect_rc 2
+  [ "$(review_events)" -eq 1 ]
+  cmp traceability/reviews.json reviews.before
+  # a malformed reviews.json: at its line and column, for review and trace
+  printf '{"schema": "hwledger.reviews/1",\n "reviews": [\n  {"id": "SYS-001",}\n]}\n' > traceability/reviews.json
+  cp traceability/reviews.json reviews.bad
+  run "$HW" review SYS-001 -m why
+  expect_rc 2
+  expect_err "traceability/reviews.json:3:"
+  printf '{"schema": "hwledger.reviews/1",\n "reviews": [\n   {"id": "SYS-001", "rev": 1}\n]}\n' > traceability/reviews.json
+  run "$HW" review SYS-001 -m why
+  expect_rc 2
+  expect_err "traceability/reviews.json:3:4: each review needs id"
+  run "$HW" trace --no-index --results results.tap
+  expect_rc 2
+  expect_err "traceability/reviews.json:3:4:"
+  echo '{"schema": "hwledger.baseline/1", "reviews": []}' > traceability/reviews.json
+  run "$HW" review SYS-001 -m why
+  expect_rc 2
+  expect_err "traceability/reviews.json:1:1: not a reviews file"
+  [ "$(review_events)" -eq 1 ]
+  # a review of a requirement that is gone is a warning to trace
+  cp reviews.before traceability/reviews.json
+  sed -i 's/"SYS-001"/"SYS-099"/' traceability/reviews.json
+  run "$HW" trace --no-index --results results.tap
+  expect_rc 0
+  expect_err "traceability/reviews.json:4: warning: a review of SYS-099, which is no longer a requirement"
+}

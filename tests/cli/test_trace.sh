@@ -51,13 +51,15 @@ test_trace_finds_every_defect_kind_in_the_fixture() {
     "test-without-result tests/test_app.c:14"
     "orphan-test tests/test_app.c:19"
     "expired-waiver traceability/policy.json:6"
+    "suspect-link src/app.c:1"
+    "suspect-link tests/test_app.c:1"
   )
   local got
   got=$(jq -r '.defects[] | "\(.kind) \(.file):\(.line)"' <<<"$OUT")
   for w in "${want[@]}"; do
     grep -qxF "$w" <<<"$got" || { echo "missing: $w"; echo "$got"; return 1; }
   done
-  [ "$(jq '.defects | length' <<<"$OUT")" -eq 11 ]
+  [ "$(jq '.defects | length' <<<"$OUT")" -eq 13 ]
   jq -e '[.frs[] | .status] == ["verified", "failing", "partial", "verified", "partial"]' <<<"$OUT" >/dev/null
 }
 
@@ -67,8 +69,8 @@ test_trace_writes_md_and_sarif_to_files() {
   run "$HW" trace --results results.tap --lcov app.info --format sarif -o out.sarif --today 2026-11-25
   expect_rc 0
   expect_no_out
-  jq -e '.version == "2.1.0" and (.runs[0].results | length) == 11
-         and ([.runs[0].results[].partialFingerprints["hwledgerDefect/v1"]] | unique | length) == 11
+  jq -e '.version == "2.1.0" and (.runs[0].results | length) == 13
+         and ([.runs[0].results[].partialFingerprints["hwledgerDefect/v1"]] | unique | length) == 13
          and ([.runs[0].results[].locations[0].physicalLocation.artifactLocation.uri]
               | all(startswith("/") | not))' out.sarif >/dev/null
   run "$HW" trace --results results.tap --lcov app.info --format md -o out.md

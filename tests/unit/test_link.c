@@ -108,7 +108,7 @@ static void build(world *w, const char *waivers_json, const char *today)
 	}
 	assert_int_equal(hw_trace_build(&w->t, &w->frs, &w->scan, &w->results,
 					&w->lcov, &w->policy, &w->baseline,
-					today),
+					NULL, today),
 			 HW_OK);
 }
 
@@ -260,7 +260,7 @@ static void test_duplicate_fr_and_suspect_text_are_defects(void **state)
 	b.nfrs = 1;
 	b.loaded = 1;
 	assert_int_equal(hw_trace_build(&t, &frs, &scan, NULL, NULL, NULL, &b,
-					"2026-01-01"),
+					NULL, "2026-01-01"),
 			 HW_OK);
 	assert_int_equal(t.nfrs, 1);
 	assert_int_equal(t.ndefects, 2);
@@ -471,7 +471,7 @@ static void test_defect_ids_survive_line_moves(void **state)
 	add_file(&moved, "src/a.c", 0, shifted);
 	add_file(&moved, "tests/t.c", 1, test_c);
 	assert_int_equal(hw_trace_build(&t, &frs, &moved, &a.results, &a.lcov,
-					&a.policy, NULL, "2026-11-25"),
+					&a.policy, NULL, NULL, "2026-11-25"),
 			 HW_OK);
 	for (size_t i = 0; i < a.t.ndefects; i++) {
 		int found = 0;
@@ -523,7 +523,7 @@ static void trace_common(hw_trace *t, hw_fr_set *frs, hw_scan *scan,
 	assert_int_equal(d.errors, 0);
 	assert_int_equal(hw_policy_defaults(&p), HW_OK);
 	assert_int_equal(hw_trace_build(t, frs, scan, &res, NULL, &p, NULL,
-					"2026-11-25"),
+					NULL, "2026-11-25"),
 			 HW_OK);
 	hw_policy_free(&p);
 	hw_results_free(&res);
@@ -623,7 +623,7 @@ static void trace_levels(hw_trace *t, hw_fr_set *frs, hw_frs_model *m,
 	assert_int_equal(hw_policy_defaults(&p), HW_OK);
 	p.coverage_threshold = 0;
 	assert_int_equal(hw_trace_build(t, frs, scan, NULL, NULL, &p, NULL,
-					"2026-11-25"),
+					NULL, "2026-11-25"),
 			 HW_OK);
 	hw_policy_free(&p);
 	hw_diags_free(&d);

@@ -1,0 +1,267 @@
+/*
+ * cmd_review.c — `hwledger review ID... [--all] -m REASON [--key FILE]`:
+ * records that the current state (Rev and text hash) of requirements was
+ * reviewed, as one signed ledger event, and in traceability/reviews.json,
+ * so that the links to them are no longer suspect (specs/traceability.md,
+ * "Change impact and reviews").
+ *
+ * Every input is checked before anything is appended or written: bad input
+ * leaves the ledger and reviews.json as they were.
+ */
+#include "cli/cli.h"
+#include "ledger/ledger.h"
+#include "trace/trace.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define review_usage(...) hw_cli_usage_error("review", __VA_ARGS__)
+
+typedef struct review_run {
+	hw_config cfg;
+	hw_fr_set frs;
+	hw_diags diags;
+	hw_baseline baseline;
+	hw_reviews reviews;
+	const hw_fr **pick;     /* the requirements to review, sorted by ID */
+	size_t npick;
+} review_run;
+
+static void run_free(review_run *r)
+{
+	free(r->pick);
+	hw_reviews_free(&r->reviews);
+	hw_baseline_free(&r->baseline);
+	hw_fr_set_free(&r->frs);
+	hw_diags_free(&r->diags);
+	hw_config_free(&r->cfg);
+}
+
+/* By ID, then by place in the set: the first definition first. */
+static int fr_ptr_cmp(const void *a, const void *b)
+{
+	const hw_fr *x = *(const hw_fr *const *)a, *y = *(const hw_fr *const *)b;
+	int c = strcmp(x->id, y->id);
+
+	return c ? c : (x > y) - (x < y);
+}
+
+/* The first definition of id (as trace takes it), or NULL. */
+static const hw_fr *find_req(const hw_fr_set *s, const char *id)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (!strcmp(s->items[i].id, id))
+			return &s->items[i];
+	return NULL;
+}
+
+/* Adds fr to the picks (repeats go when they are sorted). */
+static void pick(review_run *r, const hw_fr *fr)
+{
+	r->pick[r->npick++] = fr;
+}
+
+/* The payload of the review event (hwledger.review/1). */
+static int review_payload(hw_buf *out, const review_run *r,
+			  const char *reason)
+{
+	hw_jw w;
+
+	hw_jw_init(&w, out, 0);
+	hw_jw_object(&w);
+	hw_jw_kstr(&w, "schema", "hwledger.review/1");
+	hw_jw_kstr(&w, "reason", reason);
+	hw_jw_key(&w, "requirements");
+	hw_jw_array(&w);
+	for (size_t i = 0; i < r->npick; i++) {
+		hw_jw_object(&w);
+		hw_jw_kstr(&w, "id", r->pick[i]->id);
+		hw_jw_kint(&w, "rev", r->pick[i]->rev);
+		hw_jw_kstr(&w, "sha256", r->pick[i]->sha256);
+		hw_jw_end(&w);
+	}
+	hw_jw_end(&w);
+	hw_jw_end(&w);
+	return hw_jw_finish(&w);
+}
+
+/* Appends the event signed with k; *seq and hash receive its sequence
+ * number and leaf hash (read back as stored). */
+static int append_review(const hw_buf *payload, const hw_seckey *k,
+			 uint64_t *seq, char hash[HW_SHA256_HEX_LEN + 1])
+{
+	hw_append item = {"review", "application/json", payload->data,
+			  payload->len};
+	hw_event_list list = {0};
+	hw_ledger l;
+	char commit[64];
+	int dirty, err;
+
+	if ((err = hw_ledger_open(&l, HW_LEDGER_DB, 1)))
+		return err;
+	hw_git_head(commit, sizeof(commit), &dirty);
+	err = hw_ledger_append(&l, &item, 1, commit, k, seq);
+	if (!err)
+		err = hw_ledger_load(&l, &list);
+	hash[0] = '\0';
+	for (size_t i = 0; !err && i < list.n; i++)
+		if (list.items[i].seq == *seq)
+			hw_hex(hash, list.items[i].hash, 32);
+	if (!err && !hash[0])
+		err = hw_error_set(HW_EIO, HW_LEDGER_DB, 0, 0,
+				   "event %llu was appended but cannot be "
+				   "read back",
+				   (unsigned long long)*seq);
+	hw_event_list_free(&list);
+	hw_ledger_close(&l);
+	return err;
+}
+
+/* Reads the requirements, the baseline and the reviews; picks the IDs (and
+ * with all, every changed requirement). Returns an exit code. */
+static int gather(review_run *r, char **ids, size_t nids, int all)
+{
+	int err;
+
+	hw_diags_init(&r->diags);
+	hw_fr_set_init(&r->frs);
+	if ((err = hw_config_load(&r->cfg)) ||
+	    (err = hw_frs_load(&r->frs, &r->diags, &r->cfg.model,
+			       r->cfg.frs_dir, r->cfg.max_file_bytes)) ||
+	    (err = hw_baseline_load(&r->baseline, HW_BASELINE_PATH, 1)) ||
+	    (err = hw_reviews_load(&r->reviews, HW_REVIEWS_PATH, 1)))
+		return hw_cli_error(err);
+	if (r->diags.errors) {
+		hw_diags_sort(&r->diags);
+		hw_diags_print(&r->diags, stderr, 0);
+		return HW_EXIT_BADINPUT;
+	}
+	r->pick = calloc(nids + r->frs.n + 1, sizeof(*r->pick));
+	if (!r->pick)
+		return hw_cli_error(hw_error_oom());
+	for (size_t i = 0; i < nids; i++) {
+		const hw_fr *fr = find_req(&r->frs, ids[i]);
+
+		if (!fr)
+			return review_usage("review: %s is not a requirement "
+					    "(nothing was reviewed)",
+					    ids[i]);
+		pick(r, fr);
+	}
+	for (size_t i = 0; all && i < r->frs.n; i++) {
+		const hw_fr *fr = &r->frs.items[i];
+		const char *sha;
+		int rev;
+
+		if (hw_reviewed_state(&r->reviews, &r->baseline, fr->id, &rev,
+				      &sha) &&
+		    (rev != fr->rev || strcmp(sha, fr->sha256)))
+			pick(r, fr);
+	}
+	qsort(r->pick, r->npick, sizeof(*r->pick), fr_ptr_cmp);
+	{ /* an ID defined twice is reviewed as trace reads it: the first */
+		size_t kept = 0;
+
+		for (size_t i = 0; i < r->npick; i++)
+			if (!kept || strcmp(r->pick[kept - 1]->id, r->pick[i]->id))
+				r->pick[kept++] = r->pick[i];
+		r->npick = kept;
+	}
+	return HW_EXIT_OK;
+}
+
+/* Implements: FR-TRACE-012 */
+int hw_cmd_review(hw_cli *cli, int argc, char **argv)
+{
+	char **ids = calloc((size_t)argc + 1, sizeof(*ids));
+	const char *reason = NULL, *keyfile = NULL;
+	char hash[HW_SHA256_HEX_LEN + 1], key_id[HW_KEY_NAME_MAX + 16];
+	char today[11];
+	size_t nids = 0;
+	int all = 0, code, err;
+	review_run r;
+	hw_seckey k;
+	hw_buf payload;
+	uint64_t seq;
+
+	memset(&r, 0, sizeof(r));
+	if (!ids)
+		return hw_cli_error(hw_error_oom());
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "--all")) {
+			all = 1;
+		} else if ((!strcmp(a, "-m") || !strcmp(a, "--key")) &&
+			   i + 1 < argc) {
+			*(a[1] == 'm' ? &reason : &keyfile) = argv[++i];
+		} else if (a[0] == '-') {
+			free(ids);
+			return review_usage("review: bad argument '%s'", a);
+		} else {
+			ids[nids++] = argv[i];
+		}
+	}
+	if ((!nids && !all) || !reason || !reason[strspn(reason, " \t\n")]) {
+		free(ids);
+		return review_usage("review needs requirement IDs or --all, "
+				    "and -m with a non-empty reason%s",
+				    "");
+	}
+	code = gather(&r, ids, nids, all);
+	free(ids);
+	if (code || !r.npick) {
+		if (!code && !cli->quiet)
+			printf("review: no requirement changed since its "
+			       "review; nothing recorded\n");
+		run_free(&r);
+		return hw_cli_finish(code);
+	}
+	/* the key before the ledger: without one nothing is appended */
+	err = keyfile ? hw_seckey_load(&k, keyfile)
+		      : hw_seckey_find(&k, (char[4096]){0}, 4096);
+	hw_buf_init(&payload, HW_LEDGER_MAX_PAYLOAD);
+	if (!err && !(err = review_payload(&payload, &r, reason)))
+		err = append_review(&payload, &k, &seq, hash);
+	hw_buf_free(&payload);
+	if (err) {
+		run_free(&r);
+		return hw_cli_error(err);
+	}
+	snprintf(key_id, sizeof(key_id), "%s+%02x%02x%02x%02x", k.pub.name,
+		 k.pub.id[0], k.pub.id[1], k.pub.id[2], k.pub.id[3]);
+	hw_today(today);
+	for (size_t i = 0; i < r.npick && !err; i++) {
+		hw_review e;
+
+		memset(&e, 0, sizeof(e));
+		e.id = (char *)r.pick[i]->id;
+		e.rev = r.pick[i]->rev;
+		memcpy(e.sha256, r.pick[i]->sha256, sizeof(e.sha256));
+		e.reason = (char *)reason;
+		e.date = today;
+		e.key_id = key_id;
+		e.seq = (long long)seq;
+		memcpy(e.event_hash, hash, sizeof(e.event_hash));
+		err = hw_reviews_put(&r.reviews, &e);
+	}
+	if (!err)
+		err = hw_reviews_write(&r.reviews, HW_REVIEWS_PATH);
+	if (err) {
+		fprintf(stderr, "hwledger: ledger event %llu records the "
+				"review, but %s was not updated\n",
+			(unsigned long long)seq, HW_REVIEWS_PATH);
+		run_free(&r);
+		return hw_cli_error(err);
+	}
+	for (size_t i = 0; i < r.npick && !cli->quiet; i++)
+		printf("review: %s Rev %d reviewed\n", r.pick[i]->id,
+		       r.pick[i]->rev);
+	if (!cli->quiet)
+		printf("review: %zu requirement%s recorded in ledger event "
+		       "%llu, signed by %s; %s updated\n",
+		       r.npick, r.npick == 1 ? "" : "s",
+		       (unsigned long long)seq, key_id, HW_REVIEWS_PATH);
+	run_free(&r);
+	return hw_cli_finish(HW_EXIT_OK);
+}

@@ -1,0 +1,253 @@
+/*
+ * review.c — traceability/reviews.json (hwledger.reviews/1): the state of
+ * each requirement as last reviewed (specs/traceability.md, "Change impact
+ * and reviews"). `hwledger review` writes it; trace reads it to tell which
+ * links are suspect.
+ */
+#include "trace.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define REVIEWS_MAX_BYTES ((size_t)64 << 20)
+
+static void review_free(hw_review *e)
+{
+	free(e->id);
+	free(e->reason);
+	free(e->date);
+	free(e->key_id);
+}
+
+void hw_reviews_free(hw_reviews *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		review_free(&r->items[i]);
+	free(r->items);
+	memset(r, 0, sizeof(*r));
+}
+
+/* The index of id in the sorted entries, or where it would go (*found 0). */
+static size_t review_find(const hw_reviews *r, const char *id, int *found)
+{
+	size_t lo = 0, hi = r->n;
+
+	*found = 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(r->items[mid].id, id);
+
+		if (!c) {
+			*found = 1;
+			return mid;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Implements: FR-TRACE-012 */
+int hw_reviews_put(hw_reviews *r, const hw_review *e)
+{
+	hw_review c = *e;
+	int found;
+	size_t at = review_find(r, e->id, &found);
+
+	c.id = hw_strdup(e->id);
+	c.reason = hw_strdup(e->reason ? e->reason : "");
+	c.date = hw_strdup(e->date ? e->date : "");
+	c.key_id = hw_strdup(e->key_id ? e->key_id : "");
+	if (!c.id || !c.reason || !c.date || !c.key_id ||
+	    (!found && HW_ARRAY_GROW(r->items, r->n, r->cap))) {
+		review_free(&c);
+		return hw_error_oom();
+	}
+	if (found) {
+		review_free(&r->items[at]);
+	} else {
+		memmove(&r->items[at + 1], &r->items[at],
+			(r->n - at) * sizeof(*r->items));
+		r->n++;
+	}
+	r->items[at] = c;
+	return HW_OK;
+}
+
+/*
+ * The line and column of the k-th object of the array at depth 2 (the
+ * entries of "reviews"), so that a malformed entry is reported where it
+ * starts. Strings are skipped, so braces in them do not count.
+ */
+static void entry_at(const char *s, size_t len, size_t k, long *line,
+		     long *col)
+{
+	long ln = 1, cl = 1;
+	int depth = 0, in_str = 0;
+	size_t seen = 0;
+
+	*line = 1;
+	*col = 1;
+	for (size_t i = 0; i < len; i++, cl++) {
+		char ch = s[i];
+
+		if (ch == '\n') {
+			ln++;
+			cl = 0;
+		} else if (in_str) {
+			if (ch == '\\')
+				i++, cl++;
+			else if (ch == '"')
+				in_str = 0;
+		} else if (ch == '"') {
+			in_str = 1;
+		} else if (ch == '{' || ch == '[') {
+			if (ch == '{' && depth == 2 && seen++ == k) {
+				*line = ln;
+				*col = cl;
+				return;
+			}
+			depth++;
+		} else if (ch == '}' || ch == ']') {
+			depth--;
+		}
+	}
+}
+
+static int hex64(const char *s)
+{
+	return s && strlen(s) == HW_SHA256_HEX_LEN &&
+	       strspn(s, "0123456789abcdef") == HW_SHA256_HEX_LEN;
+}
+
+/* Implements: FR-TRACE-012 */
+int hw_reviews_load(hw_reviews *r, const char *path, int may_miss)
+{
+	cJSON *root = NULL;
+	const cJSON *list, *x;
+	const char *schema;
+	hw_buf text;
+	size_t k = 0;
+	int err;
+
+	memset(r, 0, sizeof(*r));
+	r->path = path;
+	if (may_miss && !hw_path_exists(path))
+		return HW_OK;
+	hw_buf_init(&text, 0);
+	if ((err = hw_file_read(&text, path, REVIEWS_MAX_BYTES)) ||
+	    (err = hw_json_parse(&root, path, text.data ? text.data : "",
+				 text.len))) {
+		hw_buf_free(&text);
+		return err;
+	}
+	schema = hw_json_str(root, "schema");
+	list = cJSON_GetObjectItemCaseSensitive(root, "reviews");
+	if (!schema || strcmp(schema, HW_REVIEWS_SCHEMA) != 0 ||
+	    !cJSON_IsArray(list))
+		err = hw_error_set(HW_EINVAL, path, 1, 1,
+				   "not a reviews file: expected schema \"%s\" "
+				   "with a \"reviews\" array",
+				   HW_REVIEWS_SCHEMA);
+	cJSON_ArrayForEach(x, list) {
+		const cJSON *rev = cJSON_GetObjectItemCaseSensitive(x, "rev");
+		const cJSON *seq = cJSON_GetObjectItemCaseSensitive(x, "seq");
+		const char *id = hw_json_str(x, "id");
+		const char *sha = hw_json_str(x, "sha256");
+		const char *hash = hw_json_str(x, "event_hash");
+		hw_review e;
+		long line, col;
+
+		if (err)
+			break;
+		entry_at(text.data, text.len, k++, &line, &col);
+		if (!id || !*id || !cJSON_IsNumber(rev) || rev->valuedouble < 1 ||
+		    rev->valuedouble > 999999 || !hex64(sha) ||
+		    !cJSON_IsNumber(seq) || seq->valuedouble < 0 ||
+		    !hex64(hash) || !hw_json_str(x, "reason") ||
+		    !hw_json_str(x, "date") || !hw_json_str(x, "key_id")) {
+			err = hw_error_set(HW_EINVAL, path, line, col,
+					   "each review needs id, rev (1 or "
+					   "more), sha256 (64 hex digits), "
+					   "reason, date, key_id, seq and "
+					   "event_hash");
+			break;
+		}
+		memset(&e, 0, sizeof(e));
+		e.id = (char *)id;
+		e.rev = rev->valueint;
+		memcpy(e.sha256, sha, sizeof(e.sha256));
+		e.reason = (char *)hw_json_str(x, "reason");
+		e.date = (char *)hw_json_str(x, "date");
+		e.key_id = (char *)hw_json_str(x, "key_id");
+		e.seq = (long long)seq->valuedouble;
+		memcpy(e.event_hash, hash, sizeof(e.event_hash));
+		e.line = line;
+		err = hw_reviews_put(r, &e);
+	}
+	cJSON_Delete(root);
+	hw_buf_free(&text);
+	if (err)
+		hw_reviews_free(r);
+	r->path = path;
+	return err;
+}
+
+/* Implements: FR-TRACE-012 */
+int hw_reviews_write(const hw_reviews *r, const char *path)
+{
+	hw_buf b;
+	hw_jw w;
+	int err;
+
+	hw_buf_init(&b, 0);
+	hw_jw_init(&w, &b, 1);
+	hw_jw_object(&w);
+	hw_jw_kstr(&w, "schema", HW_REVIEWS_SCHEMA);
+	hw_jw_key(&w, "reviews");
+	hw_jw_array(&w);
+	for (size_t i = 0; i < r->n; i++) {
+		const hw_review *e = &r->items[i];
+
+		hw_jw_object(&w);
+		hw_jw_kstr(&w, "id", e->id);
+		hw_jw_kint(&w, "rev", e->rev);
+		hw_jw_kstr(&w, "sha256", e->sha256);
+		hw_jw_kstr(&w, "reason", e->reason);
+		hw_jw_kstr(&w, "date", e->date);
+		hw_jw_kstr(&w, "key_id", e->key_id);
+		hw_jw_kint(&w, "seq", e->seq);
+		hw_jw_kstr(&w, "event_hash", e->event_hash);
+		hw_jw_end(&w);
+	}
+	hw_jw_end(&w);
+	hw_jw_end(&w);
+	err = hw_jw_finish(&w);
+	if (!err && (err = hw_mkdir_parent(path)) == HW_OK)
+		err = hw_file_write_atomic(path, b.data, b.len);
+	hw_buf_free(&b);
+	return err;
+}
+
+/* Implements: FR-TRACE-012 */
+int hw_reviewed_state(const hw_reviews *r, const hw_baseline *b,
+		      const char *id, int *rev, const char **sha)
+{
+	int found = 0;
+	size_t at = r && r->n ? review_find(r, id, &found) : 0;
+
+	if (found) {
+		*rev = r->items[at].rev;
+		*sha = r->items[at].sha256;
+		return 1;
+	}
+	for (size_t i = 0; b && b->loaded && i < b->nfrs; i++)
+		if (!strcmp(b->fr_ids[i], id)) {
+			*rev = b->fr_rev[i];
+			*sha = b->fr_sha[i];
+			return 1;
+		}
+	return 0;
+}
