@@ -192,9 +192,10 @@ int hw_cmd_review(hw_cli *cli, int argc, char **argv)
 
 		if (!strcmp(a, "--all")) {
 			all = 1;
-		} else if ((!strcmp(a, "-m") || !strcmp(a, "--key")) &&
-			   i + 1 < argc) {
-			*(a[1] == 'm' ? &reason : &keyfile) = argv[++i];
+		} else if (!strcmp(a, "-m") && i + 1 < argc) {
+			reason = argv[++i];
+		} else if (!strcmp(a, "--key") && i + 1 < argc) {
+			keyfile = argv[++i];
 		} else if (a[0] == '-') {
 			free(ids);
 			return review_usage("review: bad argument '%s'", a);
