@@ -75,6 +75,7 @@ static int review_payload(hw_buf *out, const review_run *r,
 	hw_jw_array(&w);
 	for (size_t i = 0; i < r->npick; i++) {
 		hw_jw_object(&w);
+		/* hwledger-sast-ignore clang-analyzer-core.NullDereference: pick() set pick[0..npick) */
 		hw_jw_kstr(&w, "id", r->pick[i]->id);
 		hw_jw_kint(&w, "rev", r->pick[i]->rev);
 		hw_jw_kstr(&w, "sha256", r->pick[i]->sha256);
@@ -136,6 +137,7 @@ static int gather(review_run *r, char **ids, size_t nids, int all)
 		hw_diags_print(&r->diags, stderr, 0);
 		return HW_EXIT_BADINPUT;
 	}
+	/* hwledger-sast-ignore bugprone-sizeof-expression: an array of pointers */
 	r->pick = calloc(nids + r->frs.n + 1, sizeof(*r->pick));
 	if (!r->pick)
 		return hw_cli_error(hw_error_oom());
@@ -155,15 +157,17 @@ static int gather(review_run *r, char **ids, size_t nids, int all)
 
 		if (hw_reviewed_state(&r->reviews, &r->baseline, fr->id, &rev,
 				      &sha) &&
-		    (rev != fr->rev || strcmp(sha, fr->sha256)))
+		    (rev != fr->rev || strcmp(sha, fr->sha256) != 0))
 			pick(r, fr);
 	}
+	/* hwledger-sast-ignore bugprone-sizeof-expression: an array of pointers */
 	qsort(r->pick, r->npick, sizeof(*r->pick), fr_ptr_cmp);
 	{ /* an ID defined twice is reviewed as trace reads it: the first */
 		size_t kept = 0;
 
 		for (size_t i = 0; i < r->npick; i++)
-			if (!kept || strcmp(r->pick[kept - 1]->id, r->pick[i]->id))
+			if (!kept ||
+			    strcmp(r->pick[kept - 1]->id, r->pick[i]->id) != 0)
 				r->pick[kept++] = r->pick[i];
 		r->npick = kept;
 	}

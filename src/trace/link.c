@@ -466,6 +466,7 @@ static int keep_level_tag(hw_trace *t, const hw_tag *tag, const char *id,
 {
 	hw_tag *c;
 
+	/* hwledger-sast-ignore bugprone-sizeof-expression: an array of pointers */
 	if (HW_ARRAY_GROW(t->level_tags, t->nlevel_tags, t->level_tags_cap))
 		return HW_ENOMEM;
 	c = malloc(sizeof(*c));
@@ -970,8 +971,7 @@ static int link_levels(hw_trace *t, const fr_map *map)
 		err = hw_error_oom();
 		goto done;
 	}
-	for (size_t k = 0; k < ecap; k++)
-		to[k] = SIZE_MAX;
+	memset(to, 0xff, (ecap ? ecap : 1) * sizeof(*to)); /* all SIZE_MAX */
 	for (size_t i = 0; i < t->nfrs && !err; i++) {
 		const hw_fr *fr = t->frs[i].fr;
 
@@ -1224,7 +1224,8 @@ static int mark_suspects(hw_trace *t, const fr_map *map,
 	for (size_t i = 0; i < n && !err; i++) {
 		const hw_fr *fr = t->frs[i].fr;
 
-		if (sha[i] && (rev[i] != fr->rev || strcmp(sha[i], fr->sha256)))
+		if (sha[i] &&
+		    (rev[i] != fr->rev || strcmp(sha[i], fr->sha256) != 0))
 			err = suspects_from(t, i, rev[i], queue, from, seen);
 	}
 done:

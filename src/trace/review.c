@@ -90,6 +90,8 @@ static void entry_at(const char *s, size_t len, size_t k, long *line,
 
 	*line = 1;
 	*col = 1;
+	if (!s) /* an empty buffer has no data */
+		return;
 	for (size_t i = 0; i < len; i++, cl++) {
 		char ch = s[i];
 
