@@ -68,6 +68,26 @@
     });
   }
 
+  /* ---- the requirement tree: filter by attribute ---- */
+  var attr = document.getElementById('tree-attr');
+  if (attr) {
+    document.getElementById('tree-filter').hidden = false;
+    attr.addEventListener('change', function () {
+      var v = attr.value, nodes = document.querySelectorAll('ul.tree li');
+      Array.prototype.forEach.call(nodes, function (li) { li.hidden = !!v; });
+      if (!v) return;
+      Array.prototype.forEach.call(nodes, function (li) {
+        if (li.getAttribute('data-attrs').indexOf('|' + v + '|') < 0) return;
+        /* a match shows with everything under it and its ancestors */
+        Array.prototype.forEach.call(li.querySelectorAll('li'), function (k) { k.hidden = false; });
+        for (var up = li; up; up = up.parentElement) {
+          if (up.tagName === 'LI') up.hidden = false;
+          if (up.tagName === 'DETAILS') up.open = true;
+        }
+      });
+    });
+  }
+
   /* ---- the FR matrix: filter and sort ---- */
   var table = document.getElementById('matrix');
   if (!table) return;

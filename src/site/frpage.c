@@ -9,9 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The status word the evidence gives an FR: "not run" without trace.json,
- * "missing" when trace.json does not name it. */
-static const char *fr_state(const site *s, const site_fr *it)
+const char *site_fr_state(const site *s, const site_fr *it)
 {
 	const char *st;
 
@@ -83,7 +81,7 @@ int render_matrix(site *s)
 		err = err ? err
 			  : hw_buf_printf(&b, "</td><td>%s</td><td>",
 					  hw_fr_status_name(fr->status));
-		err = err ? err : html_badge(&b, fr_state(s, it));
+		err = err ? err : html_badge(&b, site_fr_state(s, it));
 		err = err ? err
 			  : hw_buf_printf(&b,
 					  "</td><td>%ld</td><td>%ld/%ld</td>"
@@ -162,6 +160,18 @@ static int links_table(hw_buf *b, site *s, const site_fr *it, int tests)
 	return err;
 }
 
+int html_file_line(hw_buf *b, const site *s, const char *file, long line)
+{
+	hw_buf t;
+	int err;
+
+	hw_buf_init(&t, 0);
+	err = hw_buf_printf(&t, "%s:%ld", file, line);
+	err = err ? err : html_source_link(b, s, "../", file, line, t.data);
+	hw_buf_free(&t);
+	return err;
+}
+
 static int findings_table(hw_buf *b, site *s, const site_fr *it)
 {
 	int err = HW_OK;
@@ -180,7 +190,6 @@ static int findings_table(hw_buf *b, site *s, const site_fr *it)
 	for (size_t i = 0; i < it->nfindings && !err; i++) {
 		const cJSON *f = it->findings[i];
 		const char *file = hw_json_str(f, "file");
-		char where[64];
 
 		err = hw_buf_puts(b, "<tr><td>");
 		err = err ? err
@@ -195,18 +204,8 @@ static int findings_table(hw_buf *b, site *s, const site_fr *it)
 		err = err ? err : hw_buf_puts(b, " <code>");
 		err = err ? err : hw_html_puts(b, hw_json_str(f, "rule"));
 		err = err ? err : hw_buf_puts(b, "</code></td><td>");
-		snprintf(where, sizeof(where), ":%ld", site_num(f, "line"));
-		if (!err && file) {
-			hw_buf t;
-
-			hw_buf_init(&t, 0);
-			err = hw_buf_puts(&t, file) || hw_buf_puts(&t, where);
-			err = err ? err
-				  : html_source_link(b, s, "../", file,
-						     site_num(f, "line"),
-						     t.data);
-			hw_buf_free(&t);
-		}
+		if (!err && file)
+			err = html_file_line(b, s, file, site_num(f, "line"));
 		err = err ? err : hw_buf_puts(b, "</td><td>");
 		err = err ? err : hw_html_puts(b, hw_json_str(f, "message"));
 		err = err ? err : html_finding_steps(b, s, "../", f);
@@ -283,7 +282,7 @@ static int fr_page(site *s, size_t idx, hw_buf *b, hw_buf *title)
 	err = err ? err
 		  : hw_buf_puts(b, "<dl class=\"facts\"><dt>Status</dt>"
 				   "<dd>");
-	err = err ? err : html_badge(b, fr_state(s, it));
+	err = err ? err : html_badge(b, site_fr_state(s, it));
 	if (!err && waiver) {
 		err = hw_buf_puts(b, "</dd><dt>Waiver</dt><dd>");
 		err = err ? err : html_waiver(b, waiver);
@@ -309,9 +308,9 @@ static int fr_page(site *s, size_t idx, hw_buf *b, hw_buf *title)
 	err = err ? err
 		  : site_markdown(b, s, fr->body ? fr->body : "",
 				  fr->body ? strlen(fr->body) : 0, idx, "../");
-	err = err ? err
-		  : hw_buf_puts(b, "</section>\n<h2>Implementation</h2>"
-				   "\n");
+	err = err ? err : hw_buf_puts(b, "</section>\n");
+	err = err ? err : site_fr_links(b, s, it);
+	err = err ? err : hw_buf_puts(b, "<h2>Implementation</h2>\n");
 	err = err ? err : links_table(b, s, it, 0);
 	err = err ? err : hw_buf_puts(b, "<h2>Tests</h2>\n");
 	err = err ? err : links_table(b, s, it, 1);
@@ -325,7 +324,7 @@ static int fr_page(site *s, size_t idx, hw_buf *b, hw_buf *title)
 	snprintf(rel, sizeof(rel), "fr/%s.html", fr->id);
 	err = err ? err : site_write(s, rel, b);
 	if (!err) {
-		search_add(s, "FR", title->data, rel + 0, fr_state(s, it));
+		search_add(s, "FR", title->data, rel + 0, site_fr_state(s, it));
 	}
 	return err;
 }

@@ -34,7 +34,7 @@ typedef struct {
 
 typedef struct {
 	const char *schema; /* name and version, exactly */
-	doc_key keys[20]; /* ended by an empty key */
+	doc_key keys[24]; /* ended by an empty key */
 } doc_shape;
 
 static const doc_shape trace_shape = {
@@ -42,7 +42,13 @@ static const doc_shape trace_shape = {
 	{{"summary", T_OBJ | REQ}, {"frs", T_ARR | REQ}, {"defects", T_ARR},
 	 {"frs[].id", T_STR | REQ}, {"frs[].status", T_STR},
 	 {"frs[].links", T_ARR}, {"defects[].file", T_STR},
-	 {"defects[].line", T_NUM}, {"defects[].message", T_STR}}};
+	 {"defects[].line", T_NUM}, {"defects[].message", T_STR},
+	 /* the levels (tree.c) */
+	 {"levels", T_ARR}, {"levels[].name", T_STR}, {"frs[].level", T_STR},
+	 {"frs[].parents", T_ARR}, {"frs[].children", T_ARR},
+	 {"frs[].depends", T_ARR}, {"frs[].derived", T_BOOL},
+	 {"frs[].rationale", T_STR}, {"frs[].reason", T_STR},
+	 {"frs[].attributes", T_OBJ}}};
 static const doc_shape gate_shape = {
 	"hwledger.gate/1",
 	{{"pass", T_BOOL | REQ}, {"approved", T_NUM},

@@ -29,6 +29,13 @@ typedef struct site_hist {
 	const char *status;
 } site_hist;
 
+/* A signed review event of the bundle that names an FR (ledger.c). */
+typedef struct site_review {
+	const hw_event *event;
+	long rev;
+	const char *reason; /* in the event's parsed payload */
+} site_review;
+
 /* One FR with what the evidence says about it. */
 typedef struct site_fr {
 	const hw_fr *fr;
@@ -37,6 +44,8 @@ typedef struct site_fr {
 	size_t nfindings, capfindings;
 	site_hist *hist; /* oldest first */
 	size_t nhist, caphist;
+	site_review *reviews; /* oldest first */
+	size_t nreviews, capreviews;
 } site_fr;
 
 /* A source file that some tag points into. */
@@ -101,6 +110,8 @@ typedef struct site {
 	cJSON **hist_docs; /* trace results of signed trace events */
 	uint64_t *hist_seq;
 	size_t nhist_docs;
+	cJSON **review_docs; /* payloads of the bundle's review events */
+	size_t nreview_docs, capreview_docs;
 
 	site_fr *items; /* sorted by FR id */
 	size_t nitems;
@@ -190,6 +201,8 @@ int html_badge(hw_buf *b, const char *word);
 /* A link to a source line: root + page + "#L" + line. */
 int html_source_link(hw_buf *b, const site *s, const char *root,
 		     const char *file, long line, const char *text);
+/* FILE:LINE linked to its source line, from a page one folder down. */
+int html_file_line(hw_buf *b, const site *s, const char *file, long line);
 /* A SAST finding's path (its steps, in order) and related locations, each
  * place linked to its line on the source page (checks.c). */
 int html_finding_steps(hw_buf *b, const site *s, const char *root,
@@ -230,6 +243,13 @@ int render_glossary(site *s);
 int render_dashboard(site *s); /* dashboard.c */
 int render_matrix(site *s);
 int render_fr_pages(site *s); /* frpage.c */
+/* The status word the evidence gives an FR: "not run" without trace.json,
+ * "missing" when trace.json does not name it. */
+const char *site_fr_state(const site *s, const site_fr *it);
+/* tree.c: levels (a flat project has no tree page and no links section) */
+int site_has_levels(const site *s);
+int render_tree(site *s);
+int site_fr_links(hw_buf *b, site *s, const site_fr *it);
 int render_sources(site *s);  /* source.c */
 int render_sast(site *s);     /* checks.c */
 int render_planner(site *s);

@@ -41,9 +41,58 @@ static int add_hist(site_fr *it, uint64_t seq, const char *status)
 	return HW_OK;
 }
 
+#define REVIEW_EVENT "review"
+
+/* Each review event's payload (hwledger.review/1), kept in
+ * s->review_docs, listed on the pages of the requirements it names. */
+static int reviews_build(site *s)
+{
+	for (size_t i = 0; s->have_bundle && i < s->events.n; i++) {
+		const hw_event *e = &s->events.items[i];
+		const cJSON *r;
+		cJSON *doc;
+		const char *schema, *reason;
+
+		if (!e->kind || strcmp(e->kind, REVIEW_EVENT) != 0 ||
+		    !(doc = cJSON_ParseWithLength((const char *)e->payload,
+						  e->payload_len)))
+			continue;
+		schema = hw_json_str(doc, "schema");
+		reason = hw_json_str(doc, "reason");
+		if (!schema || strcmp(schema, "hwledger.review/1") != 0 ||
+		    !reason) {
+			cJSON_Delete(doc);
+			continue;
+		}
+		if (HW_ARRAY_GROW(s->review_docs, s->nreview_docs,
+				  s->capreview_docs)) {
+			cJSON_Delete(doc);
+			return HW_ENOMEM;
+		}
+		s->review_docs[s->nreview_docs++] = doc;
+		cJSON_ArrayForEach(r, cJSON_GetObjectItem(doc, "requirements")) {
+			const char *id = hw_json_str(r, "id");
+			site_fr *it = id ? site_find_fr(s, id) : NULL;
+
+			if (!it)
+				continue;
+			if (HW_ARRAY_GROW(it->reviews, it->nreviews,
+					  it->capreviews))
+				return HW_ENOMEM;
+			it->reviews[it->nreviews++] = (site_review){
+				e, site_num(r, "rev"), reason};
+		}
+	}
+	return HW_OK;
+}
+
 int site_history_build(site *s)
 {
 	size_t n = 0;
+	int err = reviews_build(s);
+
+	if (err)
+		return err;
 
 	for (size_t i = 0; s->have_bundle && i < s->events.n; i++)
 		n += s->events.items[i].kind &&
@@ -82,8 +131,13 @@ void site_history_free(site *s)
 		cJSON_Delete(s->hist_docs[i]);
 	free(s->hist_docs);
 	free(s->hist_seq);
-	for (size_t i = 0; i < s->nitems; i++)
+	for (size_t i = 0; i < s->nreview_docs; i++)
+		cJSON_Delete(s->review_docs[i]);
+	free(s->review_docs);
+	for (size_t i = 0; i < s->nitems; i++) {
 		free(s->items[i].hist);
+		free(s->items[i].reviews);
+	}
 }
 
 /* Copies the bundle's files into ledger/bundle/ for download. */

@@ -109,6 +109,7 @@ static const struct {
 	const char *label;
 } nav[] = {
 	{"index.html", "Dashboard"},   {"matrix.html", "FRs"},
+	{"tree.html", "Tree"},
 	{"sast.html", "SAST"},	       {"planner.html", "Planner"},
 	{"probes.html", "Probes"},     {"ledger.html", "Ledger"},
 	{"changes.html", "Changes"},   {"glossary.html", "Glossary"},
@@ -117,6 +118,8 @@ static const struct {
 /* A tab for the planner or the probes only when the evidence has some. */
 static int nav_shown(const site *s, const char *page)
 {
+	if (!strcmp(page, "tree.html"))
+		return site_has_levels(s);
 	if (!strcmp(page, "planner.html"))
 		return site_num(s->plan, "total") > 0 || s->nsweeps ||
 		       s->cheapest;

@@ -488,10 +488,12 @@ static int pages_job(site *s, void *arg)
 	(void)arg;
 	if (!(err = render_glossary(s)) && !(err = render_dashboard(s)))
 		err = render_matrix(s);
+	if (!err)
+		err = render_tree(s);
 	return err;
 }
 
-/* The glossary, the dashboard and the matrix, and at the same time the
+/* The glossary, the dashboard, the matrix and the tree, and at the same time the
  * source views (which come next in the site's order). */
 static int render_pages_and_sources(site *s)
 {

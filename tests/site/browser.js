@@ -31,7 +31,7 @@ function firstFile(dir, suffix) {
 
 // one page of each type
 function pageTypes() {
-  return ['index.html', 'matrix.html', 'fr/FR-SITE-002.html',
+  return ['index.html', 'matrix.html', 'tree.html', 'fr/FR-SITE-002.html',
     firstFile('src', '.html'), 'sast.html', 'planner.html', 'probes.html',
     'ledger.html', 'changes.html', 'glossary.html'];
 }
