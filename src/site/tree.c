@@ -76,8 +76,8 @@ static int attr_tokens(hw_buf *b, const site_fr *it)
 	return err;
 }
 
-static int child_counts(site *s, const site_fr *it, int level, long *ok,
-			long *n)
+static void child_counts(site *s, const site_fr *it, int level, long *ok,
+			 long *n)
 {
 	const cJSON *c;
 
@@ -90,20 +90,21 @@ static int child_counts(site *s, const site_fr *it, int level, long *ok,
 		(*n)++;
 		*ok += !strcmp(site_fr_state(s, k), "verified");
 	}
-	return HW_OK;
 }
 
-/* One node: its link, title, status, children verified / total and, when
- * derived, its rationale. Its children are nested under it the first time
- * it appears; a requirement of several parents appears under each, and
- * after the first time links to its first place (the page stays linear in
- * the links, whatever the diamonds). */
+/* One node: its link, title, status and, when derived, its rationale;
+ * then its children verified / total as the <summary> of a <details> that
+ * nests them (the summary holds no link: it is the toggle). A requirement
+ * of several parents appears under each: its children are nested under
+ * the first place only, the others link to it, so the page grows with
+ * the links, whatever the diamonds. */
 static int tree_node(hw_buf *b, site *s, site_fr *it, unsigned char *shown)
 {
 	size_t idx = (size_t)(it - s->items);
 	int level = fr_level(s, it), first = !shown[idx], err;
 	long ok, n;
 	const char *why = hw_json_str(it->trace, "rationale");
+	const cJSON *c;
 	hw_buf attrs;
 
 	shown[idx] = 1;
@@ -116,46 +117,36 @@ static int tree_node(hw_buf *b, site *s, site_fr *it, unsigned char *shown)
 	err = err ? err : hw_buf_puts(b, " data-attrs=\"");
 	err = err ? err : hw_html_puts(b, attrs.data ? attrs.data : "|");
 	err = err ? err
-		  : hw_buf_puts(b, first && n ? "\"><details open><summary>"
-					      : "\"><span class=\"node\">");
-	err = err ? err
-		  : hw_buf_printf(b, "<a href=\"fr/%s.html\">%s</a> ",
+		  : hw_buf_printf(b, "\"><a href=\"fr/%s.html\">%s</a> ",
 				  it->fr->id, it->fr->id);
 	err = err ? err : hw_html_puts(b, it->fr->title);
 	err = err ? err : hw_buf_puts(b, " ");
 	err = err ? err : html_badge(b, site_fr_state(s, it));
-	if (!err && n)
-		err = hw_buf_printf(b,
-				    " <span class=\"counts\">%ld/%ld children "
-				    "verified</span>",
-				    ok, n);
 	if (!err && cJSON_IsTrue(cJSON_GetObjectItem(it->trace, "derived"))) {
 		err = hw_buf_puts(b, " <span class=\"derived\">derived: ");
 		err = err ? err : hw_html_puts(b, why ? why : "no rationale");
 		err = err ? err : hw_buf_puts(b, "</span>");
 	}
-	if (!err && !first && n)
-		err = hw_buf_printf(b,
-				    " <a class=\"muted\" href=\"#n-%s\">"
-				    "children above</a>",
-				    it->fr->id);
-	if (!err && first && n) {
-		const cJSON *c;
-
-		err = hw_buf_puts(b, "</summary><ul>\n");
-		cJSON_ArrayForEach(c, cJSON_GetObjectItem(it->trace,
-							  "children")) {
-			site_fr *k = lower(s, c, level);
-
-			if (k && !err)
-				err = tree_node(b, s, k, shown);
-		}
-		err = err ? err : hw_buf_puts(b, "</ul></details></li>\n");
-	} else if (!err) {
-		err = hw_buf_puts(b, "</span></li>\n");
-	}
 	hw_buf_free(&attrs);
-	return err;
+	if (err || !n)
+		return err ? err : hw_buf_puts(b, "</li>\n");
+	if (!first)
+		return hw_buf_printf(b,
+				     " <span class=\"counts\">%ld/%ld children "
+				     "verified</span> <a href=\"#n-%s\">"
+				     "children above</a></li>\n",
+				     ok, n, it->fr->id);
+	err = hw_buf_printf(b,
+			    "<details open><summary class=\"counts\">%ld/%ld "
+			    "children verified</summary><ul>\n",
+			    ok, n);
+	cJSON_ArrayForEach(c, cJSON_GetObjectItem(it->trace, "children")) {
+		site_fr *k = lower(s, c, level);
+
+		if (k && !err)
+			err = tree_node(b, s, k, shown);
+	}
+	return err ? err : hw_buf_puts(b, "</ul></details></li>\n");
 }
 
 /* A root of its level: no parent of a higher level that the site has. */
