@@ -64,6 +64,7 @@ static int reviews_build(site *s)
 			cJSON_Delete(doc);
 			continue;
 		}
+		/* hwledger-sast-ignore bugprone-sizeof-expression: an array of pointers */
 		if (HW_ARRAY_GROW(s->review_docs, s->nreview_docs,
 				  s->capreview_docs)) {
 			cJSON_Delete(doc);

@@ -196,8 +196,9 @@ static int attr_filter(hw_buf *b, site *s)
 		}
 		hw_buf_free(&t);
 	}
-	if (vals)
-		qsort(vals, n, sizeof(*vals), cmp_str);
+	if (!vals) /* no requirement has an attribute */
+		return err;
+	qsort(vals, n, sizeof(*vals), cmp_str);
 	if (!err && n)
 		err = hw_buf_puts(b,
 				  "<div class=\"filters\" id=\"tree-filter\" "
@@ -276,15 +277,13 @@ static int id_list(hw_buf *b, site *s, const char *const *ids, size_t n)
 	for (size_t i = 0; i < n && !err; i++) {
 		const site_fr *k = site_find_fr(s, ids[i]);
 
-		err = hw_buf_puts(b, "<li>");
-		if (k)
-			err = hw_buf_printf(b, "<a href=\"%s.html\">%s</a> ",
-					    k->fr->id, k->fr->id);
-		else {
-			err = hw_buf_puts(b, "<code>");
+		err = hw_buf_puts(b, k ? "<li><a href=\"" : "<li><code>");
+		err = err ? err : hw_html_puts(b, ids[i]);
+		if (k) {
+			err = err ? err : hw_buf_puts(b, ".html\">");
 			err = err ? err : hw_html_puts(b, ids[i]);
-			err = err ? err : hw_buf_puts(b, "</code> ");
 		}
+		err = err ? err : hw_buf_puts(b, k ? "</a> " : "</code> ");
 		err = err ? err
 			  : html_badge(b, k ? site_fr_state(s, k) : "missing");
 		err = err ? err : hw_buf_puts(b, "</li>");
