@@ -46,15 +46,6 @@ static int fr_ptr_cmp(const void *a, const void *b)
 	return c ? c : (x > y) - (x < y);
 }
 
-/* The first definition of id (as trace takes it), or NULL. */
-static const hw_fr *find_req(const hw_fr_set *s, const char *id)
-{
-	for (size_t i = 0; i < s->n; i++)
-		if (!strcmp(s->items[i].id, id))
-			return &s->items[i];
-	return NULL;
-}
-
 /* Adds fr to the picks (repeats go when they are sorted). */
 static void pick(review_run *r, const hw_fr *fr)
 {
@@ -142,7 +133,8 @@ static int gather(review_run *r, char **ids, size_t nids, int all)
 	if (!r->pick)
 		return hw_cli_error(hw_error_oom());
 	for (size_t i = 0; i < nids; i++) {
-		const hw_fr *fr = find_req(&r->frs, ids[i]);
+		/* the first definition, as trace takes it */
+		const hw_fr *fr = hw_frs_find(&r->frs, ids[i]);
 
 		if (!fr)
 			return review_usage("review: %s is not a requirement "
