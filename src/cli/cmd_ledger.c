@@ -319,7 +319,7 @@ static int cmd_verify(hw_cli *cli, int argc, char **argv)
 		return ledger_usage("--event works with --bundle%s", "");
 	if ((err = hw_ledger_trusted(&ring, keys, nkeys, 1)))
 		return hw_cli_error(err);
-	err = hw_ledger_verify_repo(&r, &ring);
+	err = hw_ledger_verify_repo(&r, &ring, NULL);
 	if (!err || err == HW_EFAIL)
 		print_report(&r, json);
 	code = err == HW_EFAIL ? HW_EXIT_FAIL

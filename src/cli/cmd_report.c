@@ -13,6 +13,7 @@
 #include "report/report.h"
 #include "site/site.h"
 
+#include <glob.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -276,6 +277,76 @@ static int diff_side(hw_diff_side *s, const char *name, const char *dir,
 }
 
 /*
+ * The repository's ledger, for the sides that are git revisions: verified
+ * once, as `ledger verify` verifies it (hash chain, signatures by trusted
+ * keys, checkpoints, anchors, what this machine verified last). ring holds
+ * the trusted keys first (ntrusted of them), then, with --allow-untrusted,
+ * the public halves of this machine's own keys.
+ */
+typedef struct rev_ledger {
+	int loaded;
+	hw_event_list events;
+	hw_keyring ring;
+	size_t ntrusted;
+} rev_ledger;
+
+static int load_rev_ledger(rev_ledger *rl, const char *key,
+			   int allow_untrusted, hw_verify_report *r)
+{
+	int err = hw_ledger_trusted(&rl->ring, key ? &key : NULL, key != NULL,
+				    0);
+	glob_t g;
+
+	rl->ntrusted = rl->ring.n;
+	if (!err && allow_untrusted &&
+	    !glob(HW_LEDGER_KEYS_DIR "/*.pub", 0, NULL, &g)) {
+		for (size_t i = 0; i < g.gl_pathc && !err; i++)
+			err = hw_keyring_load(&rl->ring, g.gl_pathv[i]);
+		globfree(&g);
+	}
+	if (!err)
+		err = hw_ledger_verify_repo(r, &rl->ring, &rl->events);
+	rl->loaded = !err;
+	return err;
+}
+
+/*
+ * A side that is a git revision: the latest signed trace of its commit in
+ * the verified ledger (specs/diff.md). A ledger that does not verify is
+ * exit 1 with the reason; a revision that is not there, or has no such
+ * trace, is bad input.
+ */
+static int rev_side(hw_diff_side *s, const char *name, const char *rev,
+		    char *label, size_t size, rev_ledger *rl, const char *key,
+		    int allow_untrusted)
+{
+	char commit[41];
+	const hw_event *e = NULL;
+	const hw_pubkey *signer;
+	hw_verify_report r;
+	int err = hw_git_resolve(rev, commit);
+
+	if (!err && !rl->loaded &&
+	    (err = load_rev_ledger(rl, key, allow_untrusted, &r)) == HW_EFAIL) {
+		fprintf(stderr, "hwledger: diff FAILED: %s (%s): %s: %s\n", name,
+			rev, HW_LEDGER_DB, r.message);
+		return HW_EXIT_FAIL;
+	}
+	if (!err)
+		err = hw_diff_load_commit(s, label, size, rev, commit,
+					  &rl->events, HW_LEDGER_DB, &e);
+	if (err)
+		return hw_cli_error(err);
+	/* the ledger verified: every event's key is in the ring */
+	signer = hw_keyring_find(&rl->ring, e->key_id);
+	if (signer) {
+		snprintf(s->key_name, sizeof(s->key_name), "%s", signer->name);
+		s->trusted = (size_t)(signer - rl->ring.keys) < rl->ntrusted;
+	}
+	return HW_EXIT_OK;
+}
+
+/*
  * Exit 0 without a regression, 1 with one (as `gate`: the diff is written
  * all the same) or when a side does not verify (nothing written), 2 bad
  * input, 3 when the output cannot be written.
@@ -287,6 +358,8 @@ int hw_cmd_diff(hw_cli *cli, int argc, char **argv)
 	const char *format = "text";
 	int allow_untrusted = 0, rc = HW_EXIT_OK, err = HW_OK;
 	hw_diff_side sides[2] = {{0}, {0}};
+	rev_ledger rl = {0};
+	char labels[2][512];
 	cJSON *doc = NULL;
 	size_t regressions = 0;
 	hw_buf b;
@@ -327,13 +400,17 @@ int hw_cmd_diff(hw_cli *cli, int argc, char **argv)
 		}
 	}
 	if (!dirs[1])
-		return hw_cli_usage_error("diff", "needs two report folders%s",
+		return hw_cli_usage_error("diff", "needs two reports (folders or git revisions)%s",
 					  "");
-	keys = trusted_list(keys);
-	/* both sides are verified before either is read */
+	/* both sides are verified before either is read; a side that is no
+	 * folder is a git revision */
 	for (int k = 0; k < 2 && rc == HW_EXIT_OK; k++)
-		rc = diff_side(&sides[k], k ? "B" : "A", dirs[k], keys,
-			       allow_untrusted);
+		rc = hw_path_exists(dirs[k])
+			     ? diff_side(&sides[k], k ? "B" : "A", dirs[k],
+					 trusted_list(keys), allow_untrusted)
+			     : rev_side(&sides[k], k ? "B" : "A", dirs[k],
+					labels[k], sizeof(labels[k]), &rl, keys,
+					allow_untrusted);
 	hw_buf_init(&b, 0);
 	if (rc == HW_EXIT_OK &&
 	    !(err = hw_diff_build(&doc, &sides[0], &sides[1], &regressions))) {
@@ -360,5 +437,7 @@ int hw_cmd_diff(hw_cli *cli, int argc, char **argv)
 	hw_buf_free(&b);
 	hw_diff_side_free(&sides[0]);
 	hw_diff_side_free(&sides[1]);
+	hw_event_list_free(&rl.events);
+	hw_keyring_free(&rl.ring);
 	return hw_cli_finish(rc);
 }

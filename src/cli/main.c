@@ -77,7 +77,8 @@ static const hw_command commands[] = {
 	{"verify-report", hw_cmd_verify_report,
 	 "verify a published report folder",
 	 "hwledger verify-report DIR [--key FILE] [--allow-untrusted]", 0},
-	{"diff", hw_cmd_diff, "what changed between two signed reports",
+	{"diff", hw_cmd_diff,
+	 "what changed between two signed reports (folders or git revisions)",
 	 "hwledger diff A B [--format text|json|md] [-o FILE] [--key FILE] "
 	 "[--allow-untrusted]", HW_CMD_BIG_HEAP},
 	{"help", hw_cmd_help, "show help for a command",

@@ -45,6 +45,9 @@
 	X(index_free) \
 	X(index_get_byindex) \
 	X(libgit2_init) \
+	X(object_free) \
+	X(object_id) \
+	X(object_peel) \
 	X(oid_fromstrn) \
 	X(oid_tostr) \
 	X(reference_create) \
@@ -54,6 +57,7 @@
 	X(repository_free) \
 	X(repository_index) \
 	X(repository_open_ext) \
+	X(revparse_single) \
 	X(signature_free) \
 	X(signature_now) \
 	X(status_list_entrycount) \
@@ -254,6 +258,31 @@ int hw_git_commit_exists(const char *hex)
 	found = git2.commit_lookup(&c, repo, &oid) == 0;
 	git2.commit_free(c);
 	return found;
+}
+
+/* Implements: FR-REPORT-003 */
+int hw_git_resolve(const char *rev, char out[41])
+{
+	git_object *obj = NULL, *commit = NULL;
+	int err = open_repo();
+
+	out[0] = '\0';
+	if (err == HW_ENOTFOUND)
+		return hw_error_set(HW_ENOTFOUND, rev, 0, 0,
+				    "no such folder, and not inside a git "
+				    "repository to read it as a revision");
+	if (err)
+		return err;
+	if (git2.revparse_single(&obj, repo, rev) != 0 ||
+	    git2.object_peel(&commit, obj, GIT_OBJECT_COMMIT) != 0)
+		err = hw_error_set(HW_ENOTFOUND, rev, 0, 0,
+				   "no such folder, nor a git revision of "
+				   "this repository");
+	else
+		git2.oid_tostr(out, 41, git2.object_id(commit));
+	git2.object_free(commit);
+	git2.object_free(obj);
+	return err;
 }
 
 static int read_checkpoint(hw_checkpoint *c, git_commit *commit,

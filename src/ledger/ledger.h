@@ -245,6 +245,12 @@ int hw_ledger_refuse_tracked_keys(void);
  */
 int hw_git_commit_exists(const char *hex);
 /*
+ * The commit a revision names (git's syntax: "HEAD~2", "v1.0", a short id;
+ * a tag is peeled to its commit) as hex into out; HW_ENOTFOUND naming rev
+ * when the repository has no such revision or there is no repository.
+ */
+int hw_git_resolve(const char *rev, char out[41]);
+/*
  * Appends the unified diff of text a to text b (libgit2's
  * git_diff_buffers: "@@ -1,2 +1,2 @@" hunks of 3 context lines, each line
  * led by ' ', '-' or '+') to out; nothing when they are equal. Both texts
@@ -320,8 +326,10 @@ int hw_ledger_export_bundle(hw_ledger *l, const char *dir,
 			    const hw_pubkey *signer);
 /* Verifies HW_LEDGER_DB (none: an empty ledger) with its checkpoints and
  * anchors against trusted, as `hwledger ledger verify` does: 0 or HW_EFAIL
- * with r filled, another code for an environment error. */
-int hw_ledger_verify_repo(hw_verify_report *r, const hw_keyring *trusted);
+ * with r filled, another code for an environment error. keep (may be NULL)
+ * receives the verified events when it returns 0. */
+int hw_ledger_verify_repo(hw_verify_report *r, const hw_keyring *trusted,
+			  hw_event_list *keep);
 /* r as a hwledger.verify/1 document (specs/ledger.md). */
 int hw_verify_report_json(hw_buf *b, const hw_verify_report *r);
 

@@ -127,34 +127,38 @@ int hw_ledger_export_bundle(hw_ledger *l, const char *dir,
 }
 
 /* Implements: FR-LEDGER-004, FR-LEDGER-005 */
-int hw_ledger_verify_repo(hw_verify_report *r, const hw_keyring *trusted)
+int hw_ledger_verify_repo(hw_verify_report *r, const hw_keyring *trusted,
+			  hw_event_list *keep)
 {
 	hw_verify_opts o = {trusted, 1, HW_LEDGER_LAST_VERIFIED, 0};
-	hw_event_list list;
+	hw_event_list list = {0};
 	hw_checkpoint *cps = NULL;
 	size_t ncps = 0;
 	hw_ledger l;
 	int err;
 
 	if ((err = hw_ledger_open(&l, HW_LEDGER_DB, 0))) {
-		hw_event_list empty = {0};
-
 		if (err != HW_ENOTFOUND)
 			return err;
 		/* no ledger yet is an empty ledger: valid */
 		hw_error_clear();
-		return hw_ledger_verify(r, &empty, NULL, 0, &o);
+		err = hw_ledger_verify(r, &list, NULL, 0, &o);
+	} else {
+		err = hw_ledger_load(&l, &list);
+		if (!err)
+			err = hw_ledger_checkpoints(&l, &cps, &ncps);
+		if (!err)
+			err = hw_ledger_verify(r, &list, cps, ncps, &o);
+		for (size_t i = 0; i < ncps; i++)
+			hw_checkpoint_free(&cps[i]);
+		free(cps);
+		hw_ledger_close(&l);
 	}
-	err = hw_ledger_load(&l, &list);
-	if (!err)
-		err = hw_ledger_checkpoints(&l, &cps, &ncps);
-	if (!err)
-		err = hw_ledger_verify(r, &list, cps, ncps, &o);
-	for (size_t i = 0; i < ncps; i++)
-		hw_checkpoint_free(&cps[i]);
-	free(cps);
+	if (keep && !err) {
+		*keep = list;
+		return HW_OK;
+	}
 	hw_event_list_free(&list);
-	hw_ledger_close(&l);
 	return err;
 }
 

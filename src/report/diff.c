@@ -165,6 +165,59 @@ int hw_diff_load_bundle(hw_diff_side *s, const char *dir,
 	return err;
 }
 
+/*
+ * Whether a trace event's payload says the tree had uncommitted changes:
+ * such a run is not the revision its commit names.
+ */
+static int dirty_event(const hw_event *e)
+{
+	cJSON *payload = NULL;
+	int dirty;
+
+	if (hw_json_parse(&payload, "event", (const char *)e->payload,
+			  e->payload_len)) {
+		hw_error_clear();
+		return 0; /* hw_diff_load_event names what is wrong with it */
+	}
+	dirty = cJSON_IsTrue(cJSON_GetObjectItem(payload, "dirty"));
+	cJSON_Delete(payload);
+	return dirty;
+}
+
+/* Implements: FR-REPORT-003 */
+int hw_diff_load_commit(hw_diff_side *s, char *label, size_t size,
+			const char *rev, const char *commit,
+			const hw_event_list *events, const char *ledger,
+			const hw_event **found)
+{
+	size_t dirty = 0;
+	int err;
+
+	for (size_t i = events->n; i-- > 0;) {
+		const hw_event *e = &events->items[i];
+
+		if (strcmp(e->kind, "trace") != 0 || strcmp(e->commit, commit) != 0)
+			continue;
+		if (dirty_event(e)) {
+			dirty++;
+			continue;
+		}
+		snprintf(label, size, "%s (%s event %llu)", rev, ledger,
+			 (unsigned long long)e->seq);
+		err = hw_diff_load_event(s, label, e);
+		*found = e;
+		if (err != HW_ENOTFOUND)
+			return err;
+		hw_error_clear(); /* the trace check did not run that time */
+	}
+	return hw_error_set(HW_ENOTFOUND, ledger, 0, 0,
+			    "no signed trace result of %s (commit %.12s)%s: "
+			    "run 'hwledger report' at that revision",
+			    rev, commit,
+			    dirty ? ", only of trees with uncommitted changes"
+				  : "");
+}
+
 /* Implements: FR-REPORT-004 */
 int hw_diff_load_checks(hw_diff_side *s, const char *checks,
 			const char *commit)

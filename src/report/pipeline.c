@@ -807,7 +807,7 @@ static int verify_ledger(ctx *c, const hw_seckey *k, const char *vdoc)
 	if (!err && !c->r->key_trusted)
 		err = hw_keyring_add(&ring, &k->pub);
 	if (!err)
-		err = hw_ledger_verify_repo(&v, &ring);
+		err = hw_ledger_verify_repo(&v, &ring, NULL);
 	hw_keyring_free(&ring);
 	if (err == HW_ENOMEM)
 		return err;

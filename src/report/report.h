@@ -138,6 +138,18 @@ struct hw_event;
 int hw_diff_load_event(hw_diff_side *s, const char *label,
 		       const struct hw_event *e);
 /*
+ * The side of a git revision: the latest trace event of events (the
+ * repository's ledger, named ledger in messages, verified by the caller)
+ * whose commit is commit and whose tree was clean (`"dirty": false`) and
+ * whose trace check ran; label (size bytes) receives the side's name, "REV
+ * (LEDGER event N)", and *found the event. None is HW_ENOTFOUND
+ * naming the ledger.
+ */
+int hw_diff_load_commit(hw_diff_side *s, char *label, size_t size,
+			const char *rev, const char *commit,
+			const struct hw_event_list *events, const char *ledger,
+			const struct hw_event **found);
+/*
  * This run's side in `hwledger report`: CHECKS/trace.json (required) and
  * CHECKS/sast.json (when the sast check wrote one), the commit given.
  */

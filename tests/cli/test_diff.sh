@@ -183,7 +183,7 @@ test_diff_bad_input_exits_2_and_writes_nothing() {
   expect_no_out
   run "$HW" diff A
   expect_rc 2
-  expect_err "needs two report folders"
+  expect_err "needs two reports (folders or git revisions)"
   run "$HW" diff A A A
   expect_rc 2
   run "$HW" diff A A --format html
@@ -231,6 +231,57 @@ reworded (0), not compared (a ledger bundle keeps no words):"
   expect_rc 1
   expect_err "hwledger: diff FAILED: B (changed): changed: "
   expect_no_out
+}
+
+# Two git revisions: each side is the latest signed trace of its commit in
+# the repository's ledger, which is verified first; a run with uncommitted
+# changes is not the revision.
+# Verifies: FR-REPORT-003
+test_diff_compares_two_git_revisions_from_the_ledger() {
+  diff_repo
+  # the sites of the runs stay out of the tree, so that B's run is clean
+  printf 'A/\nB/\n' >> .gitignore
+  diff_change
+  run "$HW" diff HEAD~1 HEAD --allow-untrusted
+  expect_rc 1
+  expect_out "A: HEAD~1 (.hwledger/ledger.db event 1), commit $(git rev-parse HEAD~1 | cut -c1-12), signed by local (not trusted); 1/2 approved FRs verified"
+  expect_out "B: HEAD (.hwledger/ledger.db event 6), commit $(git rev-parse HEAD | cut -c1-12), signed by local (not trusted); 1/2 approved FRs verified"
+  expect_out "regressions (1):
+  FR-APP-002: verified -> failing (regression)
+added (1):
+  FR-APP-003 (uncovered)
+removed (1):
+  FR-APP-009 (uncovered)"
+  expect_out "  FR-APP-001: failing -> verified"
+  # a revision and a report folder
+  run "$HW" diff A HEAD --allow-untrusted --format json
+  expect_rc 1
+  jq -e --arg c "$(git rev-parse HEAD)" '.regressions == 1 and .words == "none"
+    and .b.commit == $c and .b.dir == "HEAD (.hwledger/ledger.db event 6)"' <<<"$OUT" >/dev/null
+  # the local key is in no trusted list: the ledger does not verify
+  run "$HW" diff HEAD~1 HEAD
+  expect_rc 1
+  expect_err "hwledger: diff FAILED: A (HEAD~1): .hwledger/ledger.db: event 0: signed by key id "
+  expect_no_out
+  # trusting it with --key FILE
+  run "$HW" diff HEAD~1 HEAD --key .hwledger/keys/local.pub --format md
+  expect_rc 1
+  expect_out "FR-APP-002"
+  # neither a folder nor a revision
+  run "$HW" diff nosuch HEAD --allow-untrusted
+  expect_rc 2
+  expect_err "hwledger: nosuch: no such folder, nor a git revision of this repository"
+  # a commit without a report, then one reported only with changes in the tree
+  git -c user.name=t -c user.email=t@t commit -q --allow-empty -m C
+  run "$HW" diff HEAD~1 HEAD --allow-untrusted
+  expect_rc 2
+  expect_err "hwledger: .hwledger/ledger.db: no signed trace result of HEAD (commit $(git rev-parse HEAD | cut -c1-12)): run 'hwledger report' at that revision"
+  echo '/* changed */' >> src/app.c
+  "$HW" -q report "${DIFF_INPUTS[@]}" -o C >/dev/null 2>&1 || true
+  run "$HW" diff HEAD~1 HEAD --allow-untrusted -o out.txt
+  expect_rc 2
+  expect_err "no signed trace result of HEAD (commit $(git rev-parse HEAD | cut -c1-12)), only of trees with uncommitted changes"
+  [ ! -e out.txt ] || { echo "out.txt written"; return 1; }
 }
 
 # The first signed report has no earlier trace event: its Changes page says
