@@ -38,15 +38,16 @@ deps:
 	  echo "hwledger: installing missing dependencies (ci/deps.sh)"; \
 	  ci/deps.sh 1>&2; }
 
-PKGS        := libcmark libcjson sqlite3 libsodium expat libxxhash
+PKGS        := libcmark libcjson sqlite3 libsodium nettle expat libxxhash
 # libgit2 is opened with dlopen by src/ledger/anchor.c (it would add ~2 ms of
 # start-up to every command): its headers at build time, its soname here.
 GIT2_SONAME = $(shell objdump -p "$$(pkg-config --variable=libdir libgit2 2>/dev/null)/libgit2.so" 2>/dev/null | awk '/SONAME/ { print $$2 }')
 PKG_CFLAGS  = $(eval PKG_CFLAGS := $(shell pkg-config --cflags libgit2 $(PKGS) 2>/dev/null) \
                $(if $(GIT2_SONAME),-DHW_LIBGIT2_SONAME=$(GIT2_SONAME)))$(PKG_CFLAGS)
 # The libraries every command loads are linked from their static archives
-# where Debian ships one (libcmark, sqlite3, libsodium, expat, libxxhash): the dynamic
-# loader's share of a command's start falls from ~1.4 to ~0.6 ms (hyperfine
+# where Debian ships one (libcmark, sqlite3, libsodium, Nettle, expat,
+# libxxhash): the dynamic loader's share of a command's start falls from
+# ~1.4 to ~0.6 ms (hyperfine
 # `hwledger --version`). LINK=shared links them all as shared objects, as a
 # distribution's package would, to take the distribution's updates.
 LINK        ?= static-deps
@@ -55,7 +56,7 @@ ifeq ($(LINK),shared)
 PKG_LIBS    = $(eval PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) \
                -lm -lpthread -ldl)$(PKG_LIBS)
 else
-PKG_LIBS    = $(eval PKG_LIBS := $(foreach l,cmark cjson sqlite3 sodium expat xxhash,$(or \
+PKG_LIBS    = $(eval PKG_LIBS := $(foreach l,cmark cjson sqlite3 sodium nettle expat xxhash,$(or \
                $(wildcard $(PKG_LIBDIR)/lib$(l).a),-l$(l))) -lm -lpthread -ldl)$(PKG_LIBS)
 endif
 TEST_CFLAGS = $(eval TEST_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null))$(TEST_CFLAGS)

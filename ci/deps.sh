@@ -24,6 +24,7 @@ PKGS=(
   "libsqlite3-dev:pc:sqlite3"
   "libsodium-dev:pc:libsodium"
   "libxxhash-dev:pc:libxxhash"
+  "nettle-dev:pc:nettle"
   "libexpat1-dev:pc:expat"
   "libcmocka-dev:pc:cmocka"
   "lcov:cmd:lcov"

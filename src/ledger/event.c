@@ -10,6 +10,7 @@
  */
 #include "ledger.h"
 
+#include <nettle/sha2.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,13 +64,13 @@ int hw_event_encode(hw_buf *out, const hw_event *e)
 
 void hw_leaf_hash(uint8_t out[32], const void *e_bytes, size_t n)
 {
-	crypto_hash_sha256_state st;
+	struct sha256_ctx st;
 	const uint8_t zero = 0x00;
 
-	crypto_hash_sha256_init(&st);
-	crypto_hash_sha256_update(&st, &zero, 1);
-	crypto_hash_sha256_update(&st, e_bytes, n);
-	crypto_hash_sha256_final(&st, out);
+	sha256_init(&st);
+	sha256_update(&st, 1, &zero);
+	sha256_update(&st, n, e_bytes);
+	sha256_digest(&st, SHA256_DIGEST_SIZE, out);
 }
 
 int hw_event_pae(hw_buf *out, const void *e_bytes, size_t n)

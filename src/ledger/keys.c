@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <nettle/sha2.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,16 +36,16 @@ int hw_key_name_valid(const char *name)
 
 void hw_key_id(uint8_t out[4], const char *name, const uint8_t pk[32])
 {
-	crypto_hash_sha256_state st;
+	struct sha256_ctx st;
 	uint8_t digest[32];
 	const uint8_t alg = 0x01;
 
-	crypto_hash_sha256_init(&st);
-	crypto_hash_sha256_update(&st, (const uint8_t *)name, strlen(name));
-	crypto_hash_sha256_update(&st, (const uint8_t *)"\n", 1);
-	crypto_hash_sha256_update(&st, &alg, 1);
-	crypto_hash_sha256_update(&st, pk, 32);
-	crypto_hash_sha256_final(&st, digest);
+	sha256_init(&st);
+	sha256_update(&st, strlen(name), (const uint8_t *)name);
+	sha256_update(&st, 1, (const uint8_t *)"\n");
+	sha256_update(&st, 1, &alg);
+	sha256_update(&st, 32, pk);
+	sha256_digest(&st, SHA256_DIGEST_SIZE, digest);
 	memcpy(out, digest, 4);
 }
 

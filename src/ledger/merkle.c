@@ -9,20 +9,20 @@
  */
 #include "ledger.h"
 
-#include <sodium.h>
+#include <nettle/sha2.h>
 #include <string.h>
 
 static void node_hash(uint8_t out[32], const uint8_t l[32],
 		      const uint8_t r[32])
 {
-	crypto_hash_sha256_state st;
+	struct sha256_ctx st;
 	const uint8_t one = 0x01;
 
-	crypto_hash_sha256_init(&st);
-	crypto_hash_sha256_update(&st, &one, 1);
-	crypto_hash_sha256_update(&st, l, 32);
-	crypto_hash_sha256_update(&st, r, 32);
-	crypto_hash_sha256_final(&st, out);
+	sha256_init(&st);
+	sha256_update(&st, 1, &one);
+	sha256_update(&st, 32, l);
+	sha256_update(&st, 32, r);
+	sha256_digest(&st, SHA256_DIGEST_SIZE, out);
 }
 
 static size_t split(size_t n)
@@ -53,7 +53,7 @@ static void mth(uint8_t out[32], const uint8_t (*d)[32], size_t n)
 void hw_merkle_root(uint8_t out[32], const uint8_t (*leaves)[32], size_t n)
 {
 	if (n == 0) {
-		crypto_hash_sha256(out, (const uint8_t *)"", 0);
+		hw_sha256(out, "", 0);
 		return;
 	}
 	mth(out, leaves, n);
