@@ -372,6 +372,37 @@ async function test_site_tabs_in_the_browser_follow_the_plan_and_probe_data(ctx)
   }
 }
 
+// The tree's filter by attribute: a value shows the requirements that carry
+// it, everything under them and the way up to them; "any" shows all again.
+// The expected set comes from the trace evidence, not from the page.
+// Verifies: FR-SITE-004
+async function test_site_tree_filters_by_attribute(ctx) {
+  const trace = evidence('trace.json');
+  assert(trace, 'no trace.json evidence');
+  const users = {};
+  for (const fr of trace.frs) {
+    for (const u of (fr.attributes && fr.attributes.Users) || []) (users[u] = users[u] || []).push(fr.id);
+  }
+  const value = Object.keys(users).sort().find((u) => users[u].length > 0 && users[u].length < 3);
+  assert(value, 'no Users value carried by one or two requirements: ' + JSON.stringify(users));
+  const page = await open(ctx, 'tree.html');
+  assert(await page.$eval('#tree-filter', (e) => !e.hidden), 'the filter is hidden');
+  const total = await page.$$eval('ul.tree li', (l) => l.length);
+  await page.select('#tree-attr', 'Users=' + value);
+  const roots = await page.$$eval('ul.tree > li:not([hidden])', (l) => l.map((x) => x.id.slice(2)));
+  assert(JSON.stringify(roots.sort()) === JSON.stringify(users[value].slice().sort()),
+    `Users=${value} showed ${roots.join(' ')}, not ${users[value].join(' ')}`);
+  // a shown requirement's children show; a hidden one's stay hidden
+  const shownKids = await page.$$eval('ul.tree > li:not([hidden]) li', (l) => l.filter((x) => x.hidden).length);
+  const hiddenKids = await page.$$eval('ul.tree > li[hidden] li', (l) => l.filter((x) => !x.hidden).length);
+  assert(shownKids === 0 && hiddenKids === 0, `${shownKids} children hidden under a match, ${hiddenKids} shown under none`);
+  await page.select('#tree-attr', '');
+  const all = await page.$$eval('ul.tree li:not([hidden])', (l) => l.length);
+  assert(all === total, `"any" shows ${all} of ${total}`);
+  assert(page.errors.length === 0, page.errors.join('; '));
+  await page.close();
+}
+
 const tests = [
   test_site_pages_load_without_console_errors,
   test_site_search_finds_an_fr_and_a_glossary_term,
@@ -387,6 +418,7 @@ const tests = [
   test_site_source_view_is_single_spaced,
   test_site_matrix_headings_keep_their_words_whole,
   test_site_tabs_in_the_browser_follow_the_plan_and_probe_data,
+  test_site_tree_filters_by_attribute,
 ].filter((t) => !process.env.SITE_TESTS || new RegExp(process.env.SITE_TESTS).test(t.name));
 
 (async () => {
