@@ -38,7 +38,7 @@ deps:
 	  echo "hwledger: installing missing dependencies (ci/deps.sh)"; \
 	  ci/deps.sh 1>&2; }
 
-PKGS        := libcmark libcjson sqlite3 libsodium nettle expat libxxhash
+PKGS        := libcmark libcjson sqlite3 libsodium nettle expat libxxhash yaml-0.1
 # libgit2 is opened with dlopen by src/ledger/anchor.c (it would add ~2 ms of
 # start-up to every command): its headers at build time, its soname here.
 GIT2_SONAME = $(shell objdump -p "$$(pkg-config --variable=libdir libgit2 2>/dev/null)/libgit2.so" 2>/dev/null | awk '/SONAME/ { print $$2 }')
@@ -56,7 +56,7 @@ ifeq ($(LINK),shared)
 PKG_LIBS    = $(eval PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) \
                -lm -lpthread -ldl)$(PKG_LIBS)
 else
-PKG_LIBS    = $(eval PKG_LIBS := $(foreach l,cmark cjson sqlite3 sodium nettle expat xxhash,$(or \
+PKG_LIBS    = $(eval PKG_LIBS := $(foreach l,cmark cjson sqlite3 sodium nettle expat xxhash yaml,$(or \
                $(wildcard $(PKG_LIBDIR)/lib$(l).a),-l$(l))) -lm -lpthread -ldl)$(PKG_LIBS)
 endif
 TEST_CFLAGS = $(eval TEST_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null))$(TEST_CFLAGS)
@@ -80,7 +80,7 @@ say = printf '  %-5s %s\n' '$(1)' '$(2)'
 endif
 
 # ---- sources -------------------------------------------------------------
-MODULES  := util frs glossary trace sast planner probes ledger site report
+MODULES  := util frs interchange glossary trace sast planner probes ledger site report
 LIB_SRCS := $(foreach m,$(MODULES),$(wildcard src/$(m)/*.c))
 CLI_SRCS := $(wildcard src/cli/*.c)
 THEME    := $(sort $(wildcard site/*.css site/*.js))

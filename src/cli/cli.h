@@ -58,6 +58,7 @@ int hw_cli_finish(int code);
 
 int hw_cmd_init(hw_cli *cli, int argc, char **argv);
 int hw_cmd_frs(hw_cli *cli, int argc, char **argv);
+int hw_cmd_import(hw_cli *cli, int argc, char **argv);
 int hw_cmd_help(hw_cli *cli, int argc, char **argv);
 int hw_cmd_trace(hw_cli *cli, int argc, char **argv);
 int hw_cmd_gate(hw_cli *cli, int argc, char **argv);

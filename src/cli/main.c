@@ -17,7 +17,15 @@ static const hw_command commands[] = {
 	{"init", hw_cmd_init, "set up frs/ and traceability/ in a repository",
 	 "hwledger init", 0},
 	{"frs", hw_cmd_frs, "list and lint the functional requirements",
-	 "hwledger frs list [--json]\nhwledger frs lint", HW_CMD_BIG_HEAP},
+	 "hwledger frs list [--json]\nhwledger frs lint\n"
+	 "hwledger frs export --format reqif|aspec -o FILE "
+	 "[--trace-json FILE]",
+	 HW_CMD_BIG_HEAP},
+	{"import", hw_cmd_import, "requirements from ReqIF, OpenFastTrace or "
+	 "Doorstop as Markdown",
+	 "hwledger import reqif FILE [--map MAP.json] [-o DIR] [--force]\n"
+	 "hwledger import oft FILE-or-DIR [-o DIR] [--force]\n"
+	 "hwledger import doorstop DIR [-o DIR] [--force]", HW_CMD_BIG_HEAP},
 	{"trace", hw_cmd_trace, "link FRs to code, tests, results and coverage",
 	 "hwledger trace [--results PATH...] [--lcov FILE]... "
 	 "[--sast FILE] [--format text|json|md|sarif] [-o FILE] "

@@ -1,0 +1,326 @@
+# tests/cli/test_import.sh — `hwledger import` (ReqIF, OpenFastTrace,
+# Doorstop) and `hwledger frs export --format reqif|aspec`
+# (specs/interchange.md).
+
+# reqif_schema: a copy of the OMG ReqIF 1.2 schema in ./schema whose
+# imports of the XML namespace name the local xml.xsd, so xmllint reads
+# local files only (--nonet); prints the path of reqif.xsd.
+reqif_schema() {
+  cp -r "$FIXTURES/reqif/schema" schema
+  local xml="$PWD/schema/http/www.w3.org/2001/xml.xsd" f
+  for f in $(grep -rl 'XML/1998/namespace' schema --include='*.xsd'); do
+    perl -0pi -e 's{(<xsd?:import\s+namespace="http://www.w3.org/XML/1998/namespace")(\s+schemaLocation="[^"]*")?}{$1 schemaLocation="file://'"$xml"'"}g' "$f"
+  done
+  echo "$PWD/schema/reqif.xsd"
+}
+
+# the levels project of tests/fixtures/interchange, in ./project
+copy_project() {
+  cp -r "$FIXTURES/interchange/project" project
+}
+
+# Verifies: FR-XCH-001
+test_frs_export_reqif_is_valid_against_the_omg_schema() {
+  local xsd
+  xsd=$(reqif_schema)
+  copy_project
+  run "$HW" -C project frs export --format reqif -o "$PWD/out.reqif"
+  expect_rc 0
+  expect_out "frs export: 5 requirements to"
+  run xmllint --nonet --noout --schema "$xsd" out.reqif
+  expect_rc 0
+  # a SPECIFICATION per level, a SPEC-RELATION per Parent link (three),
+  # the custom attributes with their enumeration
+  [ "$(grep -c '<SPECIFICATION ' out.reqif)" -eq 2 ]
+  [ "$(grep -c '<SPEC-RELATION ' out.reqif)" -eq 3 ]
+  grep -q 'LONG-NAME="Safety"' out.reqif
+  grep -q 'LONG-NAME="ASIL-A"' out.reqif
+  grep -q 'LONG-NAME="ReqIF.ForeignID"' out.reqif
+}
+
+# Verifies: FR-XCH-001
+test_frs_export_reqif_identifiers_are_stable() {
+  copy_project
+  SOURCE_DATE_EPOCH=1000 "$HW" -q -C project frs export --format reqif -o "$PWD/a.reqif"
+  SOURCE_DATE_EPOCH=2000000 "$HW" -q -C project frs export --format reqif -o "$PWD/b.reqif"
+  ! cmp -s a.reqif b.reqif || { echo "time stamps should differ"; return 1; }
+  [ "$(grep -o 'IDENTIFIER="[^"]*"' a.reqif)" = "$(grep -o 'IDENTIFIER="[^"]*"' b.reqif)" ]
+  # a requirement added elsewhere changes no other requirement's IDENTIFIER
+  grep -A1 'LONG-NAME="SW-APP-001"' a.reqif | grep -o 'IDENTIFIER="[^"]*"' > before
+  printf '\n## SW-APP-000: New\nRev: 1\nStatus: draft\n\nNew text.\n' >> project/frs/app.md
+  "$HW" -q -C project frs export --format reqif -o "$PWD/c.reqif"
+  grep -A1 'LONG-NAME="SW-APP-001"' c.reqif | grep -o 'IDENTIFIER="[^"]*"' > after
+  [ -s before ] && cmp before after
+}
+
+# Verifies: FR-XCH-001, FR-XCH-002
+test_reqif_export_import_export_gives_the_same_requirements() {
+  copy_project
+  SOURCE_DATE_EPOCH=1 "$HW" -q -C project frs export --format reqif -o "$PWD/one.reqif"
+  mkdir back
+  cp -r project/traceability back/
+  run "$HW" -C back import reqif "$PWD/one.reqif"
+  expect_rc 0
+  expect_out "reqs/one.md"
+  expect_out "frs/one.md"
+  run "$HW" -C back frs lint
+  expect_rc 0
+  SOURCE_DATE_EPOCH=1 "$HW" -q -C back frs export --format reqif -o "$PWD/two.reqif"
+  cmp one.reqif two.reqif || { diff one.reqif two.reqif | head -20; return 1; }
+  # the requirements themselves: keys, parents, attributes and text hashes
+  "$HW" -C project frs list --json | jq -S '[.frs[] | del(.file, .line)]' > a.json
+  "$HW" -C back frs list --json | jq -S '[.frs[] | del(.file, .line)]' > b.json
+  [ "$(jq length a.json)" -eq 5 ]
+  [ "$(jq 'map(.id)' a.json)" = "$(jq 'map(.id)' b.json)" ]
+  diff <(jq 'map({id, rev, status, needs, title})' a.json) \
+       <(jq 'map({id, rev, status, needs, title})' b.json)
+}
+
+# Verifies: FR-XCH-002
+test_import_reqif_turns_xhtml_into_markdown() {
+  run "$HW" import reqif "$FIXTURES/interchange/reqif/good.reqif" -o req
+  expect_rc 0
+  expect_err "warning: 1 <script>/<style> elements in XHTML kept as text"
+  expect_err "attributes not imported (declare them in the config's \"attributes\" to keep them): Key"
+  expect_err "1 SPEC-OBJECTs with a title only (headings) not imported"
+  local md=req/good.md
+  grep -qx '# Pump' $md
+  # the specification's order; the Parent relation; enum labels as status
+  [ "$(grep '^## ' $md)" = "$(printf '## PUMP-2: Log the stop\n## PUMP-1: Stop the pump')" ]
+  grep -qx 'Parent: PUMP-1' $md
+  [ "$(grep -c '^Status: ' $md)" -eq 2 ]
+  grep -qx 'Status: approved' $md
+  grep -qxF 'The pump **stops** above *7 bar*.' $md
+  grep -qx -- '- close the valve' $md
+  grep -qxF '| 7 bar | stop |' $md
+  # the script is text, never markup
+  grep -qxF 'Run \<script\>alert(1)\</script\> never.' $md
+  ! grep -q '<script>' $md
+}
+
+# Verifies: FR-XCH-002
+test_import_reqif_map_names_the_attributes() {
+  printf '{"id": "Key", "title": "ReqIF.ChapterName", "parent": "Parent"}\n' > map.json
+  run "$HW" import reqif "$FIXTURES/interchange/reqif/good.reqif" --map map.json -o req
+  expect_rc 0
+  # K1/K2 are no requirement IDs: rewritten, and said so
+  expect_err "2 IDs rewritten as requirement IDs (such as 'K2')"
+  expect_err "attributes not imported (declare them in the config's \"attributes\" to keep them): ReqIF.ForeignID"
+  grep -q '^## REQ-K1: Stop the pump$' req/good.md
+  grep -qx 'Parent: REQ-K1' req/good.md
+}
+
+# Every sample from another tool imports; what is not imported is a
+# warning, and the files written pass `frs lint`.
+# Verifies: FR-XCH-002
+test_import_reqif_third_party_samples() {
+  local s n want
+  mkdir -p traceability
+  printf '{"schema": "hwledger.config/1", "levels": [{"name": "imported", "ids": "[A-Z]+-.+", "frs": "req"}]}\n' \
+    > traceability/config.json
+  printf '{"id": "IDENTIFIER"}\n' > by-identifier.json
+  # sample: requirements expected (the anonymised samples repeat one
+  # ReqIF.ForeignID, so their IDENTIFIERs are the IDs)
+  while read -r s want map; do
+    rm -rf req
+    run "$HW" import reqif "$FIXTURES/reqif/samples/$s" ${map:+--map "$map"}
+    expect_rc 0
+    n=$(grep -c '^## ' "req/${s%.reqif}.md" || true)
+    [ "$n" -eq "$want" ] || { echo "$s: $n requirements, expected $want"; return 1; }
+    expect_err "warning:"
+    run "$HW" frs lint
+    [ "$RC" -eq 0 ] || { echo "$s: lint: $ERR"; return 1; }
+  done <<'LIST'
+capella.reqif 1
+doors-05.reqif 1
+doors-06.reqif 1
+enterprise-architect.reqif 3
+polarion.reqif 101 by-identifier.json
+reqif-studio.reqif 137 by-identifier.json
+rmf-spec-relation.reqif 2
+tc1000.reqif 1
+tc1100.reqif 5
+tc1200.reqif 44
+tc1300.reqif 2
+tc1400.reqif 0
+tc1800.reqif 0
+LIST
+}
+
+# Verifies: FR-XCH-003, FR-CLI-005
+test_import_reqif_bad_input_exits_2_and_writes_nothing() {
+  local dir="$FIXTURES/interchange/reqif/bad" f bad=0
+  while IFS='|' read -r f msg; do
+    run "$HW" import reqif "$dir/$f" -o req
+    if [ "$RC" -ne 2 ] || ! grep -qF -- "hwledger: $dir/$f:$msg" <<<"$ERR" || [ -e req ]; then
+      echo "$f: exit $RC, stderr: $ERR"
+      bad=$((bad + 1))
+    fi
+  done <<'LIST'
+doctype.reqif|2:18: DOCTYPE refused: ReqIF files may not declare entities
+unknown-datatype.reqif|17:9: unknown datatype DATATYPE-DEFINITION-BLOB
+missing-identifier.reqif|68:9: SPEC-OBJECT without IDENTIFIER
+duplicate-identifier.reqif|68: duplicate IDENTIFIER 'o-1' of a SPEC-OBJECT (also at line 52)
+missing-object.reqif|89: SPEC-RELATION to SPEC-OBJECT 'o-9', which does not exist
+truncated.reqif|49:2: malformed XML: no element found
+LIST
+  [ "$bad" -eq 0 ]
+}
+
+# Verifies: FR-XCH-003
+test_import_reqif_map_without_an_id_attribute_exits_2() {
+  local dir="$FIXTURES/interchange/reqif"
+  run "$HW" import reqif "$dir/good.reqif" --map "$dir/bad/no-id.map.json" -o req
+  expect_rc 2
+  expect_err "hwledger: $dir/bad/no-id.map.json:1: the map names no ID attribute (\"id\")"
+  run "$HW" import reqif "$dir/good.reqif" --map "$dir/bad/unknown-id.map.json" -o req
+  expect_rc 2
+  expect_err "hwledger: $dir/good.reqif:1: the map's ID attribute 'Number' is no attribute definition of this file"
+  [ ! -e req ]
+}
+
+# Verifies: FR-XCH-007
+test_import_never_replaces_a_file_it_did_not_write_or_that_changed() {
+  local src="$FIXTURES/interchange/reqif/good.reqif"
+  mkdir req
+  echo 'mine' > req/good.md
+  run "$HW" import reqif "$src" -o req --force
+  expect_rc 2
+  expect_err "req/good.md: exists and was not written by hwledger import: not replaced"
+  [ "$(cat req/good.md)" = mine ]
+  rm req/good.md
+  run "$HW" import reqif "$src" -o req
+  expect_rc 0
+  # unchanged since: imported again
+  run "$HW" import reqif "$src" -o req
+  expect_rc 0
+  # edited: kept unless --force
+  echo 'A note of mine.' >> req/good.md
+  cp req/good.md edited
+  run "$HW" import reqif "$src" -o req
+  expect_rc 2
+  expect_err "req/good.md: changed since it was imported: not replaced (--force replaces it)"
+  cmp req/good.md edited
+  run "$HW" import reqif "$src" -o req --force
+  expect_rc 0
+  ! grep -q 'A note of mine' req/good.md
+}
+
+# Verifies: FR-XCH-004
+test_frs_export_aspec_is_valid_for_openfasttrace() {
+  copy_project
+  run "$HW" -C project frs export --format aspec -o "$PWD/out.xml"
+  expect_rc 0
+  run xmllint --nonet --noout --schema "$FIXTURES/oft/aspec.xsd" out.xml
+  expect_rc 0
+  # a specobjects per level; Parent links as covered items; no evidence,
+  # nothing covered
+  [ "$(grep -c '<specobjects doctype="system">' out.xml)" -eq 1 ]
+  [ "$(grep -c '<specobjects doctype="software">' out.xml)" -eq 1 ]
+  [ "$(grep -c '<coveredType>' out.xml)" -eq 3 ]
+  [ "$(grep -c '<dependsOnSpecObject>' out.xml)" -eq 1 ]
+  ! grep -q '>COVERED<' out.xml
+  grep -q '<status>rejected</status>' out.xml && return 1
+  grep -q '<needsobj>impl</needsobj>' out.xml
+  run "$HW" -C project frs export --format reqif --trace-json x -o y
+  expect_rc 2
+}
+
+# With the trace's JSON, a verified requirement is COVERED, the others not.
+# Verifies: FR-XCH-004
+test_frs_export_aspec_marks_verified_requirements_covered() {
+  copy_project
+  printf '{"frs": [{"id": "SW-APP-001", "status": "verified"}, {"id": "SW-APP-002", "status": "failing"}]}\n' > trace.json
+  run "$HW" -C project frs export --format aspec --trace-json "$PWD/trace.json" -o "$PWD/out.xml"
+  expect_rc 0
+  run xmllint --nonet --noout --schema "$FIXTURES/oft/aspec.xsd" out.xml
+  expect_rc 0
+  [ "$(grep -c '<shallowCoverageStatus>COVERED<' out.xml)" -eq 1 ]
+  item() { sed -n "/<id>$1<\/id>/,/<\/specobject>/p" out.xml; }
+  item SW-APP-001 | grep -q '<deepCoverageStatus>COVERED<'
+  item SW-APP-002 | grep -q '<comment>failing</comment>'
+  item SW-APP-002 | grep -q '<deepCoverageStatus>UNCOVERED<'
+}
+
+# Verifies: FR-XCH-005
+test_import_oft_items_become_requirements() {
+  run "$HW" import oft "$FIXTURES/interchange/oft/good.md" -o req
+  expect_rc 0
+  expect_err "warning: Needs of artifact types hwledger does not trace not imported: req, dsn"
+  expect_err "warning: 1 Tags sections not imported"
+  expect_err "warning: 1 forwarding lines (A-->B:id) not imported"
+  local md=req/good.md
+  [ "$(grep -c '^## ' $md)" -eq 3 ]
+  grep -qx '## REQ-PUMP-STOP-ABOVE-LIMIT: Stop above the limit' $md
+  grep -A6 '^## REQ-PUMP-STOP' $md | grep -qx 'Rev: 2'
+  grep -A6 '^## REQ-PUMP-STOP' $md | grep -qx 'Status: draft'
+  grep -A6 '^## REQ-PUMP-STOP' $md | grep -qx 'Needs: impl, utest'
+  grep -A6 '^## REQ-PUMP-STOP' $md | grep -qx 'Parent: FEAT-PUMP-CONTROL'
+  grep -A6 '^## REQ-PUMP-STOP' $md | grep -qx 'Depends: REQ-PRESSURE-SENSOR'
+  grep -qxF '**Rationale:** Above 7 bar the pipes may burst.' $md
+  ! grep -q 'NOT-READ' $md
+}
+
+# OpenFastTrace's own system requirements import and pass the lint.
+# Verifies: FR-XCH-005
+test_import_oft_their_own_specification() {
+  mkdir -p traceability
+  printf '{"schema": "hwledger.config/1", "levels": [{"name": "oft", "ids": "(FEAT|REQ)-[A-Z0-9_-]+", "frs": "req"}]}\n' \
+    > traceability/config.json
+  run "$HW" import oft "$FIXTURES/oft"
+  expect_rc 0
+  expect_out "import oft: 55 requirements"
+  # three Covers entries there lack the revision: said, not imported
+  [ "$(grep -c 'warning: no item ID in' <<<"$ERR")" -eq 3 ]
+  expect_err "system_requirements.md:829:3: warning: no item ID in '[feat~requirement-tracing](#requirement-tracing)': not imported"
+  # a Parent per Covers section (each has a good entry too)
+  [ "$(grep -c '^Parent: ' req/system_requirements.md)" -eq 45 ]
+  # an ID over 64 characters is shortened with a hash
+  grep -q '^## REQ-INCLUDE-ITEMS-THAT-DO-NOT-HAVE-TAGS-OR-WHERE-AT-LEA-[0-9A-F]\{8\}: ' req/system_requirements.md
+  run "$HW" frs lint
+  expect_rc 0
+}
+
+# Verifies: FR-XCH-005, FR-CLI-005
+test_import_oft_malformed_id_exits_2_and_writes_nothing() {
+  run "$HW" import oft "$FIXTURES/interchange/oft/bad-id.md" -o req
+  expect_rc 2
+  expect_err "hwledger: $FIXTURES/interchange/oft/bad-id.md:4:2: item ID 'req~bad name~1': expected type~name~revision"
+  [ ! -e req ]
+}
+
+# Doorstop's own requirements tree imports: a file per document, links as
+# Parent, and the lint passes.
+# Verifies: FR-XCH-006
+test_import_doorstop_their_own_tree() {
+  mkdir -p traceability
+  printf '{"schema": "hwledger.config/1", "levels": [{"name": "doorstop", "ids": "(REQ|EXT|TUT)-[0-9]{3}", "frs": "req"}]}\n' \
+    > traceability/config.json
+  run "$HW" import doorstop "$FIXTURES/doorstop/reqs"
+  expect_rc 0
+  expect_out "import doorstop: 29 requirements"
+  expect_err "warning: 14 non-normative items (headings, notes) not imported"
+  expect_err "warning: item keys not imported: ref, references, CUSTOM-ATTRIB"
+  [ "$(grep -c '^## ' req/REQ.md)" -eq 13 ]
+  [ "$(grep -c '^## ' req/TUT.md)" -eq 14 ]
+  [ "$(grep -c '^## ' req/EXT.md)" -eq 2 ]
+  expect_err "warning: 1 items without text: imported with a placeholder text"
+  # in level order: TUT003 (level 1, no text), then TUT001 (1.1), which
+  # links to REQ003 and REQ004
+  [ "$(grep '^## ' req/TUT.md | sed -n 2p)" = '## TUT-001: Creating a New Document and Adding Items' ]
+  grep -A4 '^## TUT-001' req/TUT.md | grep -qx 'Parent: REQ-003, REQ-004'
+  run "$HW" frs lint
+  expect_rc 0
+}
+
+# Verifies: FR-XCH-006, FR-CLI-005
+test_import_doorstop_bad_yaml_exits_2_and_writes_nothing() {
+  local d="$FIXTURES/interchange/doorstop"
+  run "$HW" import doorstop "$d/not-a-mapping" -o req
+  expect_rc 2
+  expect_err "hwledger: $d/not-a-mapping/SW-002.yml:1:1: the document is not a YAML mapping"
+  run "$HW" import doorstop "$d/bad-yaml" -o req
+  expect_rc 2
+  expect_err "hwledger: $d/bad-yaml/SW001.yml:3:1: invalid YAML: found unexpected end of stream"
+  [ ! -e req ]
+}

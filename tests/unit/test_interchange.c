@@ -1,0 +1,147 @@
+/*
+ * test_interchange.c — the pieces of src/interchange that the CLI tests
+ * reach only through whole files: foreign IDs and statuses, and the XHTML
+ * of a ReqIF value as Markdown.
+ */
+#include "harness.h"
+
+#include "interchange/interchange.h"
+
+static void expect_id(const char *foreign, const char *want, int changed)
+{
+	int c = -1;
+	char *id = hw_imp_id(foreign, &c);
+
+	if (!want) {
+		assert_null(id);
+		return;
+	}
+	assert_non_null(id);
+	assert_string_equal(id, want);
+	assert_int_equal(c, changed);
+	free(id);
+}
+
+/* Verifies: FR-XCH-002 */
+static void test_foreign_ids_become_requirement_ids(void **state)
+{
+	(void)state;
+	expect_id("SW-APP-001", "SW-APP-001", 0);
+	expect_id("1.2", "REQ-1-2", 1);
+	expect_id("R001", "REQ-R001", 1);
+	expect_id("_xen_QMkhEee8", "REQ-XEN_QMKHEEE8", 1);
+	expect_id("pump stop / valve", "PUMP-STOP-VALVE", 1);
+	expect_id("--", NULL, 0);
+	expect_id("", NULL, 0);
+	/* 65 characters after rewriting: no ID */
+	expect_id("ab-cdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijkl",
+		  NULL, 0);
+}
+
+/* Verifies: FR-XCH-002 */
+static void test_foreign_statuses_map_onto_three(void **state)
+{
+	(void)state;
+	assert_string_equal(hw_imp_status("Released"), "approved");
+	assert_string_equal(hw_imp_status("in work"), "draft");
+	assert_string_equal(hw_imp_status("REJECTED"), "deprecated");
+	assert_null(hw_imp_status("frozen"));
+}
+
+/* The ReqIF of one object whose ReqIF.Text is xhtml. */
+static char *reqif_with_text(const char *xhtml)
+{
+	hw_buf b;
+
+	hw_buf_init(&b, 0);
+	assert_int_equal(
+		hw_buf_printf(&b,
+			"<REQ-IF xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">"
+			"<CORE-CONTENT><REQ-IF-CONTENT><DATATYPES>"
+			"<DATATYPE-DEFINITION-XHTML IDENTIFIER=\"x\"/>"
+			"<DATATYPE-DEFINITION-STRING IDENTIFIER=\"s\"/>"
+			"</DATATYPES><SPEC-TYPES><SPEC-OBJECT-TYPE IDENTIFIER=\"t\">"
+			"<SPEC-ATTRIBUTES>"
+			"<ATTRIBUTE-DEFINITION-STRING IDENTIFIER=\"a-id\" "
+			"LONG-NAME=\"ReqIF.ForeignID\"/>"
+			"<ATTRIBUTE-DEFINITION-XHTML IDENTIFIER=\"a-t\" "
+			"LONG-NAME=\"ReqIF.Text\"/>"
+			"</SPEC-ATTRIBUTES></SPEC-OBJECT-TYPE></SPEC-TYPES>"
+			"<SPEC-OBJECTS><SPEC-OBJECT IDENTIFIER=\"o\"><VALUES>"
+			"<ATTRIBUTE-VALUE-STRING THE-VALUE=\"AB-1\"><DEFINITION>"
+			"<ATTRIBUTE-DEFINITION-STRING-REF>a-id"
+			"</ATTRIBUTE-DEFINITION-STRING-REF></DEFINITION>"
+			"</ATTRIBUTE-VALUE-STRING>"
+			"<ATTRIBUTE-VALUE-XHTML><DEFINITION>"
+			"<ATTRIBUTE-DEFINITION-XHTML-REF>a-t"
+			"</ATTRIBUTE-DEFINITION-XHTML-REF></DEFINITION>"
+			"<THE-VALUE>%s</THE-VALUE></ATTRIBUTE-VALUE-XHTML>"
+			"</VALUES></SPEC-OBJECT></SPEC-OBJECTS>"
+			"</REQ-IF-CONTENT></CORE-CONTENT></REQ-IF>",
+			xhtml),
+		0);
+	return hw_buf_detach(&b);
+}
+
+static void expect_markdown(const char *xhtml, const char *want)
+{
+	char *text = reqif_with_text(xhtml);
+	hw_imp_set s;
+	hw_imp_map map;
+	hw_diags d;
+
+	memset(&map, 0, sizeof(map));
+	hw_imp_set_init(&s, "reqif");
+	hw_diags_init(&d);
+	assert_int_equal(hw_reqif_read(&s, &d, "t.reqif", text, strlen(text),
+				       &map, NULL, "t"),
+			 0);
+	assert_int_equal(d.errors, 0);
+	assert_int_equal(s.n, 1);
+	assert_string_equal(s.items[0].id, "AB-1");
+	assert_string_equal(s.items[0].text, want);
+	hw_diags_free(&d);
+	hw_imp_set_free(&s);
+	free(text);
+}
+
+/* Verifies: FR-XCH-002 */
+static void test_xhtml_becomes_markdown(void **state)
+{
+	(void)state;
+	expect_markdown("<xhtml:div><xhtml:p>One <xhtml:b>two</xhtml:b> "
+			"<xhtml:em>three</xhtml:em></xhtml:p>"
+			"<xhtml:p>Four</xhtml:p></xhtml:div>",
+			"One **two** *three*\n\nFour");
+	expect_markdown("<xhtml:ol><xhtml:li>a</xhtml:li><xhtml:li>b"
+			"<xhtml:ul><xhtml:li>c</xhtml:li></xhtml:ul>"
+			"</xhtml:li></xhtml:ol>",
+			"1. a\n2. b\n   - c");
+	/* Markdown's punctuation in text stays text */
+	expect_markdown("<xhtml:p>*not* [a](link) &amp; 2 &lt; 3</xhtml:p>",
+			"\\*not\\* \\[a\\](link) \\& 2 \\< 3");
+	expect_markdown("<xhtml:p>see <xhtml:a href=\"https://e.org/(x)\">"
+			"this</xhtml:a></xhtml:p>",
+			"see [this](https://e.org/\\(x\\))");
+	/* a level-1 heading would end the requirement: level 3 at most */
+	expect_markdown("<xhtml:h1>Title</xhtml:h1><xhtml:p>x</xhtml:p>",
+			"### Title\n\nx");
+	expect_markdown("<xhtml:pre>a  *b*\n c</xhtml:pre>",
+			"```\na  *b*\n c\n```");
+	expect_markdown("<xhtml:p>a<xhtml:script>x()</xhtml:script></xhtml:p>",
+			"a\\<script\\>x()\\</script\\>");
+	/* a line of text starting like a list or heading is escaped */
+	expect_markdown("<xhtml:p>- no list</xhtml:p>", "\\- no list");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_foreign_ids_become_requirement_ids),
+		cmocka_unit_test(test_foreign_statuses_map_onto_three),
+		cmocka_unit_test(test_xhtml_becomes_markdown),
+	};
+
+	assert_int_equal(hw_crypto_init(), HW_OK);
+	return cmocka_run_group_tests_name("interchange", tests, NULL, NULL);
+}
