@@ -645,7 +645,7 @@ static named *find(const list *l, size_t size, const char *ident)
 {
 	named key = {0};
 
-	if (!ident)
+	if (!ident || !l->n)
 		return NULL;
 	key.ident = (char *)ident;
 	return bsearch(&key, l->items, l->n, size, named_cmp);
@@ -655,7 +655,8 @@ static named *find(const list *l, size_t size, const char *ident)
 static int sort_unique(rd *r, list *l, size_t size, const char *what,
 		       hw_diags *diags)
 {
-	qsort(l->items, l->n, size, named_cmp);
+	if (l->n)
+		qsort(l->items, l->n, size, named_cmp);
 	for (size_t i = 1; i < l->n; i++) {
 		const named *a = (named *)((char *)l->items + (i - 1) * size);
 		const named *b = (named *)((char *)l->items + i * size);
@@ -1114,7 +1115,8 @@ static int map_all(rd *r, hw_imp_set *s, hw_diags *diags,
 	HW_CHECK_ALLOC(rest);
 	for (size_t i = 0; i < r->objects.n; i++)
 		rest[i] = (object *)r->objects.items + i;
-	qsort(rest, r->objects.n, sizeof(*rest), order_cmp);
+	if (r->objects.n)
+		qsort(rest, r->objects.n, sizeof(*rest), order_cmp);
 	for (size_t i = 0; i < r->objects.n && !err; i++)
 		if (!rest[i]->used++)
 			err = map_object(r, s, out, rest[i], map, decl, sum);
