@@ -30,6 +30,20 @@ TIMEIT=$work/timeit
 } | tee "$work/results.txt"
 
 {
+  # issue #28: a ReqIF file of 10,000 SPEC-OBJECTs (the export of the
+  # 10,000 FRs above), `import reqif` vs xmllint reading it
+  rq=$work/reqif-10k
+  mkdir -p "$rq"
+  [ -f "$rq/frs.reqif" ] || "$hw" -q -C "$frs" frs export --format reqif -o "$rq/frs.reqif"
+  count=$("$hw" import reqif "$rq/frs.reqif" -o "$rq/out" --force | tail -n 1)
+  [ "$count" = "import reqif: 10000 requirements from $rq/frs.reqif" ] ||
+    { echo "bench: the ReqIF import said: $count"; exit 1; }
+  compare "import reqif, 10,000 SPEC-OBJECTs vs xmllint" "<= 2x" \
+    "'$hw' -q import reqif '$rq/frs.reqif' -o '$rq/out'" \
+    "xmllint --noout '$rq/frs.reqif'" "rm -rf '$rq/out'"
+} | tee -a "$work/results.txt"
+
+{
   # issue #26: 100,000 requirements in 4 levels with 250,000 Parent links,
   # trace with the roll-up vs a flat trace of the same FR files
   lv=$work/levels-100k
