@@ -156,6 +156,7 @@ static int frs_lint(hw_cli *cli, int argc, char **argv)
  * export), else now. */
 static time_t export_time(void)
 {
+	/* hwledger-sast-ignore FF1053: read as a number, bounded */
 	const char *e = getenv("SOURCE_DATE_EPOCH");
 	uint64_t v;
 

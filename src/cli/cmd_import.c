@@ -97,8 +97,8 @@ int hw_cmd_import(hw_cli *cli, int argc, char **argv)
 		return hw_cli_usage_error("import", "import needs a format: "
 						    "reqif, oft or doorstop");
 	format = argv[1];
-	if (strcmp(format, "reqif") && strcmp(format, "oft") &&
-	    strcmp(format, "doorstop"))
+	if (strcmp(format, "reqif") != 0 && strcmp(format, "oft") != 0 &&
+	    strcmp(format, "doorstop") != 0)
 		return hw_cli_usage_error("import", "import: unknown format "
 						    "'%s'", format);
 	for (int i = 2; i < argc; i++) {

@@ -222,7 +222,7 @@ static int walk(ds *d, const char *dir, int depth)
 	closedir(dh);
 	if (subs)
 		qsort(subs, n, sizeof(*subs), hw_strp_cmp);
-	for (size_t i = 0; i < n && !err; i++)
+	for (size_t i = 0; subs && i < n && !err; i++)
 		err = walk(d, subs[i], depth + 1);
 	hw_strv_free(subs);
 	return err;

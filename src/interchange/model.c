@@ -279,11 +279,11 @@ int hw_imp_check(const hw_imp_set *s, hw_diags *diags)
 
 	if (!s->n)
 		return 0;
-	v = malloc(s->n * sizeof(*v));
+	v = malloc(s->n * sizeof(const hw_imp_req *));
 	HW_CHECK_ALLOC(v);
 	for (size_t i = 0; i < s->n; i++)
 		v[i] = &s->items[i];
-	qsort(v, s->n, sizeof(*v), id_cmp);
+	qsort(v, s->n, sizeof(const hw_imp_req *), id_cmp);
 	for (size_t i = 1; i < s->n; i++)
 		if (strcmp(v[i - 1]->id, v[i]->id) == 0 &&
 		    hw_diags_add(diags, HW_DIAG_ERROR, v[i]->src_file,

@@ -273,7 +273,7 @@ static int on_line(oft *o, const char *p, size_t n)
 {
 	const char *t = p, *rest;
 	size_t tn = n, rn, indent = 0;
-	long rev;
+	long rev = 0;
 	int err = 0;
 
 	while (tn && (*t == ' ' || *t == '\t'))
@@ -292,7 +292,7 @@ static int on_line(oft *o, const char *p, size_t n)
 		/* a code span of its own is meant as an ID, spaces and all */
 		if ((quoted || !memchr(q, ' ', qn)) && !memchr(q, '`', qn) &&
 		    !memchr(q, '[', qn) && !memchr(q, ':', qn)) {
-			if (id_len(q, qn, &rev) != qn)
+			if (!qn || id_len(q, qn, &rev) != qn)
 				return error_at(o, (long)(q - p) + 1, "item ID",
 						q, qn);
 			err = start_item(o, q, qn, rev);

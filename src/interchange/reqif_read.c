@@ -848,8 +848,14 @@ static int map_object(rd *r, hw_imp_set *s, size_t out, object *o,
 		free(q->status);
 		HW_CHECK_ALLOC(q->status = hw_strdup(st ? st : "draft"));
 	}
-	if (rev && atoi(rev) >= 1)
-		q->rev = atoi(rev);
+	if (rev) {
+		char *end;
+		long v = strtol(rev, &end, 10);
+
+		/* a revision that is no positive number keeps Rev 1 */
+		if (end != rev && !*end && v >= 1 && v <= 1000000000L)
+			q->rev = (int)v;
+	}
 	for (size_t i = 0; i < o->nvalues; i++) {
 		const value *v = &o->values[i];
 		const named *d = find(&r->defs, sizeof(named), v->def);
@@ -1111,12 +1117,12 @@ static int map_all(rd *r, hw_imp_set *s, hw_diags *diags,
 	}
 	if (err || diags->errors)
 		return err;
-	rest = malloc((r->objects.n + 1) * sizeof(*rest));
+	rest = malloc((r->objects.n + 1) * sizeof(object *));
 	HW_CHECK_ALLOC(rest);
 	for (size_t i = 0; i < r->objects.n; i++)
 		rest[i] = (object *)r->objects.items + i;
 	if (r->objects.n)
-		qsort(rest, r->objects.n, sizeof(*rest), order_cmp);
+		qsort(rest, r->objects.n, sizeof(object *), order_cmp);
 	for (size_t i = 0; i < r->objects.n && !err; i++)
 		if (!rest[i]->used++)
 			err = map_object(r, s, out, rest[i], map, decl, sum);

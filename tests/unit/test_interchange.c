@@ -48,8 +48,8 @@ static void test_foreign_statuses_map_onto_three(void **state)
 	assert_null(hw_imp_status("frozen"));
 }
 
-/* The ReqIF of one object whose ReqIF.Text is xhtml. */
-static char *reqif_with_text(const char *xhtml)
+/* The ReqIF of one object whose ReqIF.Text is xhtml and Rev rev. */
+static char *reqif_with(const char *xhtml, const char *rev)
 {
 	hw_buf b;
 
@@ -66,10 +66,16 @@ static char *reqif_with_text(const char *xhtml)
 			"LONG-NAME=\"ReqIF.ForeignID\"/>"
 			"<ATTRIBUTE-DEFINITION-XHTML IDENTIFIER=\"a-t\" "
 			"LONG-NAME=\"ReqIF.Text\"/>"
+			"<ATTRIBUTE-DEFINITION-STRING IDENTIFIER=\"a-r\" "
+			"LONG-NAME=\"Rev\"/>"
 			"</SPEC-ATTRIBUTES></SPEC-OBJECT-TYPE></SPEC-TYPES>"
 			"<SPEC-OBJECTS><SPEC-OBJECT IDENTIFIER=\"o\"><VALUES>"
 			"<ATTRIBUTE-VALUE-STRING THE-VALUE=\"AB-1\"><DEFINITION>"
 			"<ATTRIBUTE-DEFINITION-STRING-REF>a-id"
+			"</ATTRIBUTE-DEFINITION-STRING-REF></DEFINITION>"
+			"</ATTRIBUTE-VALUE-STRING>"
+			"<ATTRIBUTE-VALUE-STRING THE-VALUE=\"%s\"><DEFINITION>"
+			"<ATTRIBUTE-DEFINITION-STRING-REF>a-r"
 			"</ATTRIBUTE-DEFINITION-STRING-REF></DEFINITION>"
 			"</ATTRIBUTE-VALUE-STRING>"
 			"<ATTRIBUTE-VALUE-XHTML><DEFINITION>"
@@ -78,31 +84,56 @@ static char *reqif_with_text(const char *xhtml)
 			"<THE-VALUE>%s</THE-VALUE></ATTRIBUTE-VALUE-XHTML>"
 			"</VALUES></SPEC-OBJECT></SPEC-OBJECTS>"
 			"</REQ-IF-CONTENT></CORE-CONTENT></REQ-IF>",
-			xhtml),
+			rev, xhtml),
 		0);
 	return hw_buf_detach(&b);
 }
 
-static void expect_markdown(const char *xhtml, const char *want)
+/* Reads the ReqIF of reqif_with(xhtml, rev) into s, with no diagnostic. */
+static void read_one(hw_imp_set *s, const char *xhtml, const char *rev)
 {
-	char *text = reqif_with_text(xhtml);
-	hw_imp_set s;
+	char *text = reqif_with(xhtml, rev);
 	hw_imp_map map;
 	hw_diags d;
 
 	memset(&map, 0, sizeof(map));
-	hw_imp_set_init(&s, "reqif");
+	hw_imp_set_init(s, "reqif");
 	hw_diags_init(&d);
-	assert_int_equal(hw_reqif_read(&s, &d, "t.reqif", text, strlen(text),
+	assert_int_equal(hw_reqif_read(s, &d, "t.reqif", text, strlen(text),
 				       &map, NULL, "t"),
 			 0);
 	assert_int_equal(d.errors, 0);
-	assert_int_equal(s.n, 1);
+	assert_int_equal(s->n, 1);
+	hw_diags_free(&d);
+	free(text);
+}
+
+static void expect_markdown(const char *xhtml, const char *want)
+{
+	hw_imp_set s;
+
+	read_one(&s, xhtml, "1");
 	assert_string_equal(s.items[0].id, "AB-1");
 	assert_string_equal(s.items[0].text, want);
-	hw_diags_free(&d);
 	hw_imp_set_free(&s);
-	free(text);
+}
+
+/* A Rev is a whole positive number or nothing: "3x" is not 3. */
+/* Verifies: FR-XCH-002 */
+static void test_rev_is_a_whole_positive_number(void **state)
+{
+	static const struct { const char *rev; int want; } cases[] = {
+		{"3", 3}, {"3x", 1}, {"0", 1}, {"-2", 1}, {"", 1},
+		{"99999999999", 1},
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		hw_imp_set s;
+
+		read_one(&s, "<xhtml:p>x</xhtml:p>", cases[i].rev);
+		assert_int_equal(s.items[0].rev, cases[i].want);
+		hw_imp_set_free(&s);
+	}
 }
 
 /* Verifies: FR-XCH-002 */
@@ -140,6 +171,7 @@ int main(void)
 		cmocka_unit_test(test_foreign_ids_become_requirement_ids),
 		cmocka_unit_test(test_foreign_statuses_map_onto_three),
 		cmocka_unit_test(test_xhtml_becomes_markdown),
+		cmocka_unit_test(test_rev_is_a_whole_positive_number),
 	};
 
 	assert_int_equal(hw_crypto_init(), HW_OK);
