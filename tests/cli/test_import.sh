@@ -324,3 +324,40 @@ test_import_doorstop_bad_yaml_exits_2_and_writes_nothing() {
   expect_err "hwledger: $d/bad-yaml/SW001.yml:3:1: invalid YAML: found unexpected end of stream"
   [ ! -e req ]
 }
+
+# Verifies: FR-XCH-002, FR-CLI-005
+test_import_and_frs_export_usage_errors_exit_2() {
+  run "$HW" import
+  expect_rc 2
+  expect_err "hwledger: import needs a format: reqif, oft or doorstop"
+  run "$HW" import csv x.csv
+  expect_rc 2
+  expect_err "import: unknown format 'csv'"
+  run "$HW" import oft x.md --map m.json
+  expect_rc 2
+  expect_err "import: --map goes with reqif"
+  run "$HW" import reqif
+  expect_rc 2
+  expect_err "import reqif: FILE or DIR is needed"
+  run "$HW" import reqif a.reqif b.reqif
+  expect_rc 2
+  expect_err "import: unknown argument 'b.reqif'"
+  run "$HW" import reqif missing.reqif
+  expect_rc 2
+  expect_err "hwledger: missing.reqif: no such file"
+  run "$HW" import doorstop missing
+  expect_rc 2
+  expect_err "hwledger: missing: not a folder: a Doorstop tree is a folder"
+  run "$HW" frs export -o x
+  expect_rc 2
+  expect_err "frs export: --format reqif or --format aspec is needed"
+  run "$HW" frs export --format pdf -o x
+  expect_rc 2
+  run "$HW" frs export --format reqif
+  expect_rc 2
+  expect_err "frs export: -o FILE is needed"
+  run "$HW" frs export --format reqif -o
+  expect_rc 2
+  expect_err "frs export: missing value after '-o'"
+  [ ! -e x ]
+}
