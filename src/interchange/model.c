@@ -349,12 +349,17 @@ static int render_file(hw_buf *b, const hw_imp_set *s, size_t f,
 	for (size_t i = 0; i < s->n && !err; i++)
 		if (s->items[i].out == f)
 			err = render_req(&body, &s->items[i]);
+	if (!err)
+		err = hw_buf_printf(b, MARKER "%s from ", s->format);
+	/* the source's name as the marker can hold it: one line (control
+	 * characters '?') and never "--", which would end the comment */
+	for (const char *p = source; *p && !err; p++)
+		if (!(p[0] == '-' && p[1] == '-'))
+			err = hw_buf_putc(b, (unsigned char)*p < 0x20 ? '?' : *p);
 	if (!err) {
 		hw_sha256(h, body.data, body.len);
 		hw_hex(hex, h, sizeof(h));
-		err = hw_buf_printf(b, MARKER "%s from %s, " MARKER_HASH
-					  "%s -->\n",
-				    s->format, source, hex);
+		err = hw_buf_printf(b, ", " MARKER_HASH "%s -->\n", hex);
 	}
 	if (!err)
 		err = hw_buf_append(b, body.data, body.len);

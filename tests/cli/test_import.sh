@@ -361,3 +361,17 @@ test_import_and_frs_export_usage_errors_exit_2() {
   expect_err "frs export: missing value after '-o'"
   [ ! -e x ]
 }
+
+# The marker line stays one line that a later import reads, whatever the
+# source's name holds (a newline, "--").
+# Verifies: FR-XCH-007
+test_import_marker_survives_odd_source_names() {
+  local f
+  f=$(printf 'a\nb--c.reqif')
+  cp "$FIXTURES/interchange/reqif/good.reqif" "$f"
+  run "$HW" -q import reqif "$f" -o req
+  expect_rc 0
+  [ "$(head -n 1 req/a-b--c.md | cut -c1-45)" = '<!-- hwledger import reqif from a?b-c.reqif, ' ]
+  run "$HW" -q import reqif "$f" -o req
+  expect_rc 0
+}
