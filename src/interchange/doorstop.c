@@ -273,43 +273,6 @@ static int note_key(ds *d, const char *key)
 	return hw_imp_note(&d->dropped_keys, key, strlen(key));
 }
 
-/* The text as a requirement's text: headings of level 1 and 2 (outside
- * code fences) become level 3, as they would start a file title or
- * another requirement. */
-static char *text_of(const char *t)
-{
-	hw_buf b;
-	int fence = 0;
-
-	hw_buf_init(&b, 0);
-	while (*t) {
-		const char *nl = strchr(t, '\n');
-		size_t n = nl ? (size_t)(nl - t) : strlen(t);
-		int h = 0;
-
-		if (n >= 3 && (strncmp(t, "```", 3) == 0 ||
-			       strncmp(t, "~~~", 3) == 0))
-			fence = !fence;
-		while (!fence && h < 3 && t[h] == '#')
-			h++;
-		if (!fence && (h == 1 || h == 2) && (t[h] == ' ' || t[h] == '\n' || !t[h]) &&
-		    hw_buf_puts(&b, h == 1 ? "##" : "#"))
-			goto oom;
-		if (hw_buf_append(&b, t, n) || (nl && hw_buf_putc(&b, '\n')))
-			goto oom;
-		t = nl ? nl + 1 : t + n;
-	}
-	while (b.len && isspace((unsigned char)b.data[b.len - 1]))
-		b.len--;
-	if (!b.data)
-		return hw_strdup("");
-	b.data[b.len] = '\0';
-	return hw_buf_detach(&b);
-oom:
-	hw_buf_free(&b);
-	return NULL;
-}
-
 /* The title: the header, else the text's first line cut at 80 bytes (on
  * a character boundary). */
 static char *title_of(const char *header, const char *text, const char *id)
@@ -374,7 +337,7 @@ static int add_item(ds *d, size_t out, const char *file)
 		return 0;
 	}
 	id = uid_to_id(d, uid);
-	text = text_of(or_empty(scalar(get(&y.doc, root, "text"))));
+	text = hw_imp_text(or_empty(scalar(get(&y.doc, root, "text"))));
 	title = id && text ? title_of(scalar(get(&y.doc, root, "header")), text, id)
 			   : NULL;
 	if (!id)

@@ -78,6 +78,11 @@ int hw_imp_place(hw_imp_set *s, const hw_frs_model *m, hw_diags *diags);
  */
 char *hw_imp_id(const char *foreign, int *changed);
 
+/* Markdown from another tool as a requirement's text (a copy, trailing
+ * white space trimmed): headings of level 1 and 2 outside code fences
+ * become level 3, as they would end the requirement. NULL: no memory. */
+char *hw_imp_text(const char *md);
+
 /* Maps a foreign status word onto draft/approved/deprecated; NULL when it
  * is none of the known words (specs/interchange.md). */
 const char *hw_imp_status(const char *word);

@@ -264,6 +264,40 @@ void hw_xml_put(FILE *out, const char *s)
 	}
 }
 
+char *hw_imp_text(const char *t)
+{
+	hw_buf b;
+	int fence = 0;
+
+	hw_buf_init(&b, 0);
+	while (*t) {
+		const char *nl = strchr(t, '\n');
+		size_t n = nl ? (size_t)(nl - t) : strlen(t);
+		int h = 0;
+
+		if (n >= 3 && (strncmp(t, "```", 3) == 0 ||
+			       strncmp(t, "~~~", 3) == 0))
+			fence = !fence;
+		while (!fence && h < 3 && t[h] == '#')
+			h++;
+		if (!fence && (h == 1 || h == 2) && (t[h] == ' ' || t[h] == '\n' || !t[h]) &&
+		    hw_buf_puts(&b, h == 1 ? "##" : "#"))
+			goto oom;
+		if (hw_buf_append(&b, t, n) || (nl && hw_buf_putc(&b, '\n')))
+			goto oom;
+		t = nl ? nl + 1 : t + n;
+	}
+	while (b.len && isspace((unsigned char)b.data[b.len - 1]))
+		b.len--;
+	if (!b.data)
+		return hw_strdup("");
+	b.data[b.len] = '\0';
+	return hw_buf_detach(&b);
+oom:
+	hw_buf_free(&b);
+	return NULL;
+}
+
 static int id_cmp(const void *a, const void *b)
 {
 	const hw_imp_req *x = *(hw_imp_req *const *)a;

@@ -782,7 +782,7 @@ static int map_object(rd *r, hw_imp_set *s, size_t out, object *o,
 	const char *id = NULL, *title = NULL, *text = NULL, *status = NULL,
 		   *rev = NULL;
 	hw_imp_req *q;
-	char *rid, *t1;
+	char *rid, *t1, *t2;
 	int changed, err;
 
 	for (size_t i = 0; i < o->nvalues; i++) {
@@ -831,12 +831,15 @@ static int map_object(rd *r, hw_imp_set *s, size_t out, object *o,
 	if (changed && !sum->rewritten++)
 		sum->rewrite_example = hw_strdup(id);
 	t1 = one_line(title && *title ? title : o->n.name ? o->n.name : rid);
-	err = t1 ? hw_imp_add(s, &q, out, rid, *t1 ? t1 : rid,
-			      text && *text ? text
-					    : "(imported without text)",
-			      r->file, o->n.line)
-		 : hw_error_oom();
+	/* a STRING text is Markdown as far as hwledger can tell: its level
+	 * 1-2 headings must not end the requirement (XHTML's never do) */
+	t2 = hw_imp_text(text ? text : "");
+	err = t1 && t2 ? hw_imp_add(s, &q, out, rid, *t1 ? t1 : rid,
+				    *t2 ? t2 : "(imported without text)",
+				    r->file, o->n.line)
+		       : hw_error_oom();
 	free(t1);
+	free(t2);
 	o->id = rid;
 	if (err)
 		return err;

@@ -165,6 +165,51 @@ static void test_xhtml_becomes_markdown(void **state)
 	expect_markdown("<xhtml:p>- no list</xhtml:p>", "\\- no list");
 }
 
+/* A text of type STRING is taken as Markdown, but a level-2 heading in it
+ * would start another requirement in the file written: level 3. */
+/* Verifies: FR-XCH-002 */
+static void test_string_text_cannot_start_a_requirement(void **state)
+{
+	static const char doc[] =
+		"<REQ-IF><CORE-CONTENT><REQ-IF-CONTENT><DATATYPES>"
+		"<DATATYPE-DEFINITION-STRING IDENTIFIER=\"s\"/></DATATYPES>"
+		"<SPEC-TYPES><SPEC-OBJECT-TYPE IDENTIFIER=\"t\"><SPEC-ATTRIBUTES>"
+		"<ATTRIBUTE-DEFINITION-STRING IDENTIFIER=\"a-id\" "
+		"LONG-NAME=\"ReqIF.ForeignID\"/>"
+		"<ATTRIBUTE-DEFINITION-STRING IDENTIFIER=\"a-t\" "
+		"LONG-NAME=\"ReqIF.Text\"/>"
+		"</SPEC-ATTRIBUTES></SPEC-OBJECT-TYPE></SPEC-TYPES>"
+		"<SPEC-OBJECTS><SPEC-OBJECT IDENTIFIER=\"o\"><VALUES>"
+		"<ATTRIBUTE-VALUE-STRING THE-VALUE=\"AB-1\"><DEFINITION>"
+		"<ATTRIBUTE-DEFINITION-STRING-REF>a-id"
+		"</ATTRIBUTE-DEFINITION-STRING-REF></DEFINITION>"
+		"</ATTRIBUTE-VALUE-STRING>"
+		"<ATTRIBUTE-VALUE-STRING THE-VALUE=\"Intro&#10;## AB-2: no&#10;"
+		"```&#10;## kept in code&#10;```\"><DEFINITION>"
+		"<ATTRIBUTE-DEFINITION-STRING-REF>a-t"
+		"</ATTRIBUTE-DEFINITION-STRING-REF></DEFINITION>"
+		"</ATTRIBUTE-VALUE-STRING>"
+		"</VALUES></SPEC-OBJECT></SPEC-OBJECTS>"
+		"</REQ-IF-CONTENT></CORE-CONTENT></REQ-IF>";
+	hw_imp_set s;
+	hw_imp_map map;
+	hw_diags d;
+
+	(void)state;
+	memset(&map, 0, sizeof(map));
+	hw_imp_set_init(&s, "reqif");
+	hw_diags_init(&d);
+	assert_int_equal(hw_reqif_read(&s, &d, "t.reqif", doc, strlen(doc),
+				       &map, NULL, "t"),
+			 0);
+	assert_int_equal(d.errors, 0);
+	assert_int_equal(s.n, 1);
+	assert_string_equal(s.items[0].text, "Intro\n### AB-2: no\n"
+					     "```\n## kept in code\n```");
+	hw_diags_free(&d);
+	hw_imp_set_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -172,6 +217,7 @@ int main(void)
 		cmocka_unit_test(test_foreign_statuses_map_onto_three),
 		cmocka_unit_test(test_xhtml_becomes_markdown),
 		cmocka_unit_test(test_rev_is_a_whole_positive_number),
+		cmocka_unit_test(test_string_text_cannot_start_a_requirement),
 	};
 
 	assert_int_equal(hw_crypto_init(), HW_OK);
