@@ -877,13 +877,21 @@ static int map_object(rd *r, hw_imp_set *s, size_t out, object *o,
 			char *copy = hw_strdup(t), *save = NULL;
 
 			HW_CHECK_ALLOC(copy);
-			for (char *tok = strtok_r(copy, ", ", &save); tok;
-			     tok = strtok_r(NULL, ", ", &save))
-				if (hw_imp_push(&q->depends, &q->ndepends,
-						tok)) {
-					free(copy);
-					return HW_ENOMEM;
-				}
+			/* each as a requirement ID, as the objects' IDs are */
+			for (char *tok = strtok_r(copy, ", ", &save); tok && !err;
+			     tok = strtok_r(NULL, ", ", &save)) {
+				int rewritten;
+				char *dep = hw_imp_id(tok, &rewritten);
+
+				if (dep)
+					err = hw_imp_push(&q->depends,
+							  &q->ndepends, dep);
+				free(dep);
+			}
+			if (err) {
+				free(copy);
+				return err;
+			}
 			free(copy);
 		} else if (attr_declared(decl, name) &&
 			   !name_is(name, map->id, ID_NAMES)) {

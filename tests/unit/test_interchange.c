@@ -210,6 +210,50 @@ static void test_string_text_cannot_start_a_requirement(void **state)
 	hw_imp_set_free(&s);
 }
 
+/* Depends values of another tool are IDs like the objects' IDs: rewritten
+ * the same way, and what cannot be one is left out. */
+/* Verifies: FR-XCH-002 */
+static void test_depends_are_requirement_ids(void **state)
+{
+	static const char doc[] =
+		"<REQ-IF><CORE-CONTENT><REQ-IF-CONTENT><DATATYPES>"
+		"<DATATYPE-DEFINITION-STRING IDENTIFIER=\"s\"/></DATATYPES>"
+		"<SPEC-TYPES><SPEC-OBJECT-TYPE IDENTIFIER=\"t\"><SPEC-ATTRIBUTES>"
+		"<ATTRIBUTE-DEFINITION-STRING IDENTIFIER=\"a-id\" "
+		"LONG-NAME=\"ReqIF.ForeignID\"/>"
+		"<ATTRIBUTE-DEFINITION-STRING IDENTIFIER=\"a-d\" "
+		"LONG-NAME=\"Depends\"/>"
+		"</SPEC-ATTRIBUTES></SPEC-OBJECT-TYPE></SPEC-TYPES>"
+		"<SPEC-OBJECTS><SPEC-OBJECT IDENTIFIER=\"o\"><VALUES>"
+		"<ATTRIBUTE-VALUE-STRING THE-VALUE=\"AB-1\"><DEFINITION>"
+		"<ATTRIBUTE-DEFINITION-STRING-REF>a-id"
+		"</ATTRIBUTE-DEFINITION-STRING-REF></DEFINITION>"
+		"</ATTRIBUTE-VALUE-STRING>"
+		"<ATTRIBUTE-VALUE-STRING THE-VALUE=\"SW-1, 1.2, ##\"><DEFINITION>"
+		"<ATTRIBUTE-DEFINITION-STRING-REF>a-d"
+		"</ATTRIBUTE-DEFINITION-STRING-REF></DEFINITION>"
+		"</ATTRIBUTE-VALUE-STRING>"
+		"</VALUES></SPEC-OBJECT></SPEC-OBJECTS>"
+		"</REQ-IF-CONTENT></CORE-CONTENT></REQ-IF>";
+	hw_imp_set s;
+	hw_imp_map map;
+	hw_diags d;
+
+	(void)state;
+	memset(&map, 0, sizeof(map));
+	hw_imp_set_init(&s, "reqif");
+	hw_diags_init(&d);
+	assert_int_equal(hw_reqif_read(&s, &d, "t.reqif", doc, strlen(doc),
+				       &map, NULL, "t"),
+			 0);
+	assert_int_equal(s.n, 1);
+	assert_int_equal(s.items[0].ndepends, 2);
+	assert_string_equal(s.items[0].depends[0], "SW-1");
+	assert_string_equal(s.items[0].depends[1], "REQ-1-2");
+	hw_diags_free(&d);
+	hw_imp_set_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -218,6 +262,7 @@ int main(void)
 		cmocka_unit_test(test_xhtml_becomes_markdown),
 		cmocka_unit_test(test_rev_is_a_whole_positive_number),
 		cmocka_unit_test(test_string_text_cannot_start_a_requirement),
+		cmocka_unit_test(test_depends_are_requirement_ids),
 	};
 
 	assert_int_equal(hw_crypto_init(), HW_OK);
