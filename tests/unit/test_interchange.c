@@ -48,8 +48,9 @@ static void test_foreign_statuses_map_onto_three(void **state)
 	assert_null(hw_imp_status("frozen"));
 }
 
-/* The ReqIF of one object whose ReqIF.Text is xhtml and Rev rev. */
-static char *reqif_with(const char *xhtml, const char *rev)
+/* A ReqIF file of one object AB-1: its type has the ForeignID definition
+ * and defs, its values the ID and values. */
+static char *reqif_doc(const char *defs, const char *values)
 {
 	hw_buf b;
 
@@ -63,17 +64,57 @@ static char *reqif_with(const char *xhtml, const char *rev)
 			"</DATATYPES><SPEC-TYPES><SPEC-OBJECT-TYPE IDENTIFIER=\"t\">"
 			"<SPEC-ATTRIBUTES>"
 			"<ATTRIBUTE-DEFINITION-STRING IDENTIFIER=\"a-id\" "
-			"LONG-NAME=\"ReqIF.ForeignID\"/>"
-			"<ATTRIBUTE-DEFINITION-XHTML IDENTIFIER=\"a-t\" "
-			"LONG-NAME=\"ReqIF.Text\"/>"
-			"<ATTRIBUTE-DEFINITION-STRING IDENTIFIER=\"a-r\" "
-			"LONG-NAME=\"Rev\"/>"
+			"LONG-NAME=\"ReqIF.ForeignID\"/>%s"
 			"</SPEC-ATTRIBUTES></SPEC-OBJECT-TYPE></SPEC-TYPES>"
 			"<SPEC-OBJECTS><SPEC-OBJECT IDENTIFIER=\"o\"><VALUES>"
 			"<ATTRIBUTE-VALUE-STRING THE-VALUE=\"AB-1\"><DEFINITION>"
 			"<ATTRIBUTE-DEFINITION-STRING-REF>a-id"
 			"</ATTRIBUTE-DEFINITION-STRING-REF></DEFINITION>"
-			"</ATTRIBUTE-VALUE-STRING>"
+			"</ATTRIBUTE-VALUE-STRING>%s"
+			"</VALUES></SPEC-OBJECT></SPEC-OBJECTS>"
+			"</REQ-IF-CONTENT></CORE-CONTENT></REQ-IF>",
+			defs, values),
+		0);
+	return hw_buf_detach(&b);
+}
+
+/* A STRING attribute definition named name, and a value of it. */
+#define STRING_DEF(id, name)                                              \
+	"<ATTRIBUTE-DEFINITION-STRING IDENTIFIER=\"" id "\" LONG-NAME=\"" \
+	name "\"/>"
+#define STRING_VALUE(id, v)                                                \
+	"<ATTRIBUTE-VALUE-STRING THE-VALUE=\"" v "\"><DEFINITION>"         \
+	"<ATTRIBUTE-DEFINITION-STRING-REF>" id                             \
+	"</ATTRIBUTE-DEFINITION-STRING-REF></DEFINITION>"                  \
+	"</ATTRIBUTE-VALUE-STRING>"
+
+/* Reads doc (freed) into s: one requirement, no error. */
+static void read_doc(hw_imp_set *s, char *doc)
+{
+	hw_imp_map map;
+	hw_diags d;
+
+	memset(&map, 0, sizeof(map));
+	hw_imp_set_init(s, "reqif");
+	hw_diags_init(&d);
+	assert_int_equal(hw_reqif_read(s, &d, "t.reqif", doc, strlen(doc),
+				       &map, NULL, "t"),
+			 0);
+	assert_int_equal(d.errors, 0);
+	assert_int_equal(s->n, 1);
+	assert_string_equal(s->items[0].id, "AB-1");
+	hw_diags_free(&d);
+	free(doc);
+}
+
+/* The object's ReqIF.Text is xhtml, its Rev rev. */
+static void read_one(hw_imp_set *s, const char *xhtml, const char *rev)
+{
+	hw_buf v;
+
+	hw_buf_init(&v, 0);
+	assert_int_equal(
+		hw_buf_printf(&v,
 			"<ATTRIBUTE-VALUE-STRING THE-VALUE=\"%s\"><DEFINITION>"
 			"<ATTRIBUTE-DEFINITION-STRING-REF>a-r"
 			"</ATTRIBUTE-DEFINITION-STRING-REF></DEFINITION>"
@@ -81,31 +122,13 @@ static char *reqif_with(const char *xhtml, const char *rev)
 			"<ATTRIBUTE-VALUE-XHTML><DEFINITION>"
 			"<ATTRIBUTE-DEFINITION-XHTML-REF>a-t"
 			"</ATTRIBUTE-DEFINITION-XHTML-REF></DEFINITION>"
-			"<THE-VALUE>%s</THE-VALUE></ATTRIBUTE-VALUE-XHTML>"
-			"</VALUES></SPEC-OBJECT></SPEC-OBJECTS>"
-			"</REQ-IF-CONTENT></CORE-CONTENT></REQ-IF>",
+			"<THE-VALUE>%s</THE-VALUE></ATTRIBUTE-VALUE-XHTML>",
 			rev, xhtml),
 		0);
-	return hw_buf_detach(&b);
-}
-
-/* Reads the ReqIF of reqif_with(xhtml, rev) into s, with no diagnostic. */
-static void read_one(hw_imp_set *s, const char *xhtml, const char *rev)
-{
-	char *text = reqif_with(xhtml, rev);
-	hw_imp_map map;
-	hw_diags d;
-
-	memset(&map, 0, sizeof(map));
-	hw_imp_set_init(s, "reqif");
-	hw_diags_init(&d);
-	assert_int_equal(hw_reqif_read(s, &d, "t.reqif", text, strlen(text),
-				       &map, NULL, "t"),
-			 0);
-	assert_int_equal(d.errors, 0);
-	assert_int_equal(s->n, 1);
-	hw_diags_free(&d);
-	free(text);
+	read_doc(s, reqif_doc("<ATTRIBUTE-DEFINITION-XHTML IDENTIFIER=\"a-t\" "
+			      "LONG-NAME=\"ReqIF.Text\"/>" STRING_DEF("a-r", "Rev"),
+			      v.data));
+	hw_buf_free(&v);
 }
 
 static void expect_markdown(const char *xhtml, const char *want)
@@ -113,7 +136,6 @@ static void expect_markdown(const char *xhtml, const char *want)
 	hw_imp_set s;
 
 	read_one(&s, xhtml, "1");
-	assert_string_equal(s.items[0].id, "AB-1");
 	assert_string_equal(s.items[0].text, want);
 	hw_imp_set_free(&s);
 }
@@ -170,43 +192,14 @@ static void test_xhtml_becomes_markdown(void **state)
 /* Verifies: FR-XCH-002 */
 static void test_string_text_cannot_start_a_requirement(void **state)
 {
-	static const char doc[] =
-		"<REQ-IF><CORE-CONTENT><REQ-IF-CONTENT><DATATYPES>"
-		"<DATATYPE-DEFINITION-STRING IDENTIFIER=\"s\"/></DATATYPES>"
-		"<SPEC-TYPES><SPEC-OBJECT-TYPE IDENTIFIER=\"t\"><SPEC-ATTRIBUTES>"
-		"<ATTRIBUTE-DEFINITION-STRING IDENTIFIER=\"a-id\" "
-		"LONG-NAME=\"ReqIF.ForeignID\"/>"
-		"<ATTRIBUTE-DEFINITION-STRING IDENTIFIER=\"a-t\" "
-		"LONG-NAME=\"ReqIF.Text\"/>"
-		"</SPEC-ATTRIBUTES></SPEC-OBJECT-TYPE></SPEC-TYPES>"
-		"<SPEC-OBJECTS><SPEC-OBJECT IDENTIFIER=\"o\"><VALUES>"
-		"<ATTRIBUTE-VALUE-STRING THE-VALUE=\"AB-1\"><DEFINITION>"
-		"<ATTRIBUTE-DEFINITION-STRING-REF>a-id"
-		"</ATTRIBUTE-DEFINITION-STRING-REF></DEFINITION>"
-		"</ATTRIBUTE-VALUE-STRING>"
-		"<ATTRIBUTE-VALUE-STRING THE-VALUE=\"Intro&#10;## AB-2: no&#10;"
-		"```&#10;## kept in code&#10;```\"><DEFINITION>"
-		"<ATTRIBUTE-DEFINITION-STRING-REF>a-t"
-		"</ATTRIBUTE-DEFINITION-STRING-REF></DEFINITION>"
-		"</ATTRIBUTE-VALUE-STRING>"
-		"</VALUES></SPEC-OBJECT></SPEC-OBJECTS>"
-		"</REQ-IF-CONTENT></CORE-CONTENT></REQ-IF>";
 	hw_imp_set s;
-	hw_imp_map map;
-	hw_diags d;
 
 	(void)state;
-	memset(&map, 0, sizeof(map));
-	hw_imp_set_init(&s, "reqif");
-	hw_diags_init(&d);
-	assert_int_equal(hw_reqif_read(&s, &d, "t.reqif", doc, strlen(doc),
-				       &map, NULL, "t"),
-			 0);
-	assert_int_equal(d.errors, 0);
-	assert_int_equal(s.n, 1);
+	read_doc(&s, reqif_doc(STRING_DEF("a-t", "ReqIF.Text"),
+			       STRING_VALUE("a-t", "Intro&#10;## AB-2: no&#10;"
+						   "```&#10;## kept in code&#10;```")));
 	assert_string_equal(s.items[0].text, "Intro\n### AB-2: no\n"
 					     "```\n## kept in code\n```");
-	hw_diags_free(&d);
 	hw_imp_set_free(&s);
 }
 
@@ -215,42 +208,14 @@ static void test_string_text_cannot_start_a_requirement(void **state)
 /* Verifies: FR-XCH-002 */
 static void test_depends_are_requirement_ids(void **state)
 {
-	static const char doc[] =
-		"<REQ-IF><CORE-CONTENT><REQ-IF-CONTENT><DATATYPES>"
-		"<DATATYPE-DEFINITION-STRING IDENTIFIER=\"s\"/></DATATYPES>"
-		"<SPEC-TYPES><SPEC-OBJECT-TYPE IDENTIFIER=\"t\"><SPEC-ATTRIBUTES>"
-		"<ATTRIBUTE-DEFINITION-STRING IDENTIFIER=\"a-id\" "
-		"LONG-NAME=\"ReqIF.ForeignID\"/>"
-		"<ATTRIBUTE-DEFINITION-STRING IDENTIFIER=\"a-d\" "
-		"LONG-NAME=\"Depends\"/>"
-		"</SPEC-ATTRIBUTES></SPEC-OBJECT-TYPE></SPEC-TYPES>"
-		"<SPEC-OBJECTS><SPEC-OBJECT IDENTIFIER=\"o\"><VALUES>"
-		"<ATTRIBUTE-VALUE-STRING THE-VALUE=\"AB-1\"><DEFINITION>"
-		"<ATTRIBUTE-DEFINITION-STRING-REF>a-id"
-		"</ATTRIBUTE-DEFINITION-STRING-REF></DEFINITION>"
-		"</ATTRIBUTE-VALUE-STRING>"
-		"<ATTRIBUTE-VALUE-STRING THE-VALUE=\"SW-1, 1.2, ##\"><DEFINITION>"
-		"<ATTRIBUTE-DEFINITION-STRING-REF>a-d"
-		"</ATTRIBUTE-DEFINITION-STRING-REF></DEFINITION>"
-		"</ATTRIBUTE-VALUE-STRING>"
-		"</VALUES></SPEC-OBJECT></SPEC-OBJECTS>"
-		"</REQ-IF-CONTENT></CORE-CONTENT></REQ-IF>";
 	hw_imp_set s;
-	hw_imp_map map;
-	hw_diags d;
 
 	(void)state;
-	memset(&map, 0, sizeof(map));
-	hw_imp_set_init(&s, "reqif");
-	hw_diags_init(&d);
-	assert_int_equal(hw_reqif_read(&s, &d, "t.reqif", doc, strlen(doc),
-				       &map, NULL, "t"),
-			 0);
-	assert_int_equal(s.n, 1);
+	read_doc(&s, reqif_doc(STRING_DEF("a-d", "Depends"),
+			       STRING_VALUE("a-d", "SW-1, 1.2, ##")));
 	assert_int_equal(s.items[0].ndepends, 2);
 	assert_string_equal(s.items[0].depends[0], "SW-1");
 	assert_string_equal(s.items[0].depends[1], "REQ-1-2");
-	hw_diags_free(&d);
 	hw_imp_set_free(&s);
 }
 
