@@ -489,6 +489,22 @@ static int render_trace(hw_cli *cli, trace_opts *o, hw_buf *out,
 }
 
 /*
+ * The trace as hwledger.trace/1 into json, from trace's evidence options in
+ * argv (argv[0] is skipped): what `hwledger export` reads when it is given
+ * no --checks folder. Messages name cmd. Returns an exit code.
+ */
+/* Implements: FR-EXPORT-001 */
+int hw_cli_trace_json(hw_cli *cli, const char *cmd, int argc, char **argv,
+		      hw_buf *json)
+{
+	trace_opts o;
+	int code = parse_opts(cmd, &o, argc, argv);
+
+	o.format = "json";
+	return code ? code : render_trace(cli, &o, json, NULL);
+}
+
+/*
  * trace through its memo: a run whose inputs are all unchanged replays the
  * stored stderr, output and exit code; any other run renders into out and
  * is stored when it succeeds. Returns -1 when the memo cannot be used at

@@ -89,6 +89,12 @@ static const hw_command commands[] = {
 	 "what changed between two signed reports (folders or git revisions)",
 	 "hwledger diff A B [--format text|json|md] [-o FILE] [--key FILE] "
 	 "[--allow-untrusted]", HW_CMD_BIG_HEAP},
+	{"export", hw_cmd_export,
+	 "the matrix and the requirements as CSV, XLSX, HTML or PDF",
+	 "hwledger export --format csv|xlsx|html|pdf -o FILE [--reverse] "
+	 "[--force] [--checks DIR | [--results PATH...] [--lcov FILE]... "
+	 "[--sast FILE] [--policy FILE] [--no-index]] [--today YYYY-MM-DD]",
+	 HW_CMD_BIG_HEAP},
 	{"help", hw_cmd_help, "show help for a command",
 	 "hwledger help COMMAND", 0},
 };

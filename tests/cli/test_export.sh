@@ -1,0 +1,163 @@
+# tests/cli/test_export.sh — `hwledger export`: the matrix as CSV and XLSX
+# (read back: the CSV's fields, the XLSX's sheet XML through unzip), the
+# printable specification as HTML and PDF (read back with pdfinfo and
+# pdftotext), bad input, and the exports in a signed report's site.
+
+EXPORT_INPUTS=(--results results.xml --results results.tap --lcov app.info)
+
+# The trace fixture with a requirement whose title is a formula.
+export_repo() {
+  cp -r "$FIXTURES/trace/ours" repo && cd repo
+  printf '\n## FR-APP-003: =HYPERLINK("http://example.invalid","click")\nRev: 1\nStatus: draft\nNeeds: impl\n\nA title that a spreadsheet must not evaluate.\n' >> frs/app.md
+}
+
+# the CSV field of column $2 (1-based) in the line of $1: fields are quoted
+# and no field of the fixture holds a comma inside quotes but the ones read
+csv_field() {
+  grep -F "\"$1\"" "$3" | python3 -c '
+import csv, sys
+print(next(csv.reader(sys.stdin))[int(sys.argv[1]) - 1])' "$2"
+}
+
+# Verifies: FR-EXPORT-001
+test_export_csv_forward_and_reverse_neutralise_formulas() {
+  export_repo
+  run "$HW" export --format csv -o m.csv "${EXPORT_INPUTS[@]}"
+  expect_rc 0
+  # RFC 4180: CRLF line ends, every field quoted, the header first
+  head -1 m.csv | od -c | grep -q '\\r  \\n'
+  head -1 m.csv | grep -q '^"ID","Level","Title","Requirement status","Rev","Parents","Status","Reason","Functions","Tests","Results","Coverage","SAST findings","Suspect links","Waiver"'
+  [ "$(csv_field FR-APP-001 7 m.csv)" = verified ]
+  [ "$(csv_field FR-APP-001 9 m.csv)" = "src/app.c:add" ]
+  [ "$(csv_field FR-APP-001 10 m.csv)" = "test_add: pass" ]
+  [ "$(csv_field FR-APP-002 11 m.csv)" = "2/2 passed" ]
+  csv_field FR-APP-001 12 m.csv | grep -q '^[0-9]*/[0-9]* lines ([0-9.]*%)$'
+  # the formula is text: an apostrophe first, the quotes doubled
+  grep -qF '"FR-APP-003","default","'"'"'=HYPERLINK(""http://example.invalid"",""click"")"' m.csv
+  run "$HW" export --format csv --reverse -o r.csv "${EXPORT_INPUTS[@]}"
+  expect_rc 0
+  head -1 r.csv | grep -q '^"Kind","File","Line","Function","Requirements","Result"'
+  grep -q '^"function","src/app.c","[0-9]*","add","FR-APP-001",""' r.csv
+  grep -q '^"test","tests/test_app.c","[0-9]*","test_twice","FR-APP-002","pass"' r.csv
+  # the reverse matrix lists the tests that name no requirement
+  printf 'void test_orphan(void)\n{\n}\n' >> tests/test_app.c
+  run "$HW" export --format csv --reverse -o r2.csv "${EXPORT_INPUTS[@]}"
+  expect_rc 0
+  grep -q '^"test","tests/test_app.c","[0-9]*","","","test test_orphan() names no FR' r2.csv
+}
+
+# Verifies: FR-EXPORT-001
+test_export_xlsx_has_four_sheets_frozen_filtered_and_text_only() {
+  export_repo
+  run "$HW" export --format xlsx -o m.xlsx "${EXPORT_INPUTS[@]}"
+  expect_rc 0
+  unzip -p m.xlsx xl/workbook.xml > wb.xml
+  for s in Requirements "Reverse matrix" Defects Signature; do
+    grep -qF "<sheet name=\"$s\"" wb.xml || { echo "no sheet $s"; return 1; }
+  done
+  unzip -p m.xlsx xl/worksheets/sheet1.xml > s1.xml
+  grep -q '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>' s1.xml
+  grep -q '<autoFilter ref="A1:O4"/>' s1.xml
+  # every cell a string: no formula anywhere
+  ! unzip -p m.xlsx 'xl/worksheets/*.xml' | grep -q '<f>'
+  unzip -p m.xlsx xl/sharedStrings.xml > ss.xml
+  grep -qF '<t>=HYPERLINK("http://example.invalid","click")</t>' ss.xml ||
+    grep -qF '<t>=HYPERLINK(&quot;http://example.invalid&quot;,&quot;click&quot;)</t>' ss.xml
+  # status colours: verified green
+  unzip -p m.xlsx xl/styles.xml | grep -q 'rgb="FFC6EFCE"'
+  # an export of no signed report says so on its Signature sheet
+  grep -qF 'no: exported from evidence that no signed report covers' ss.xml
+  # same evidence, same bytes
+  run "$HW" export --format xlsx -o m2.xlsx --today 2026-01-02 "${EXPORT_INPUTS[@]}"
+  run "$HW" export --format xlsx -o m3.xlsx --today 2026-01-02 "${EXPORT_INPUTS[@]}"
+  cmp m2.xlsx m3.xlsx
+}
+
+# Verifies: FR-EXPORT-001
+test_export_bad_input_exits_2_and_keeps_what_is_there() {
+  export_repo
+  run "$HW" export --format docx -o x.docx
+  expect_rc 2
+  expect_err "--format must be one of csv, xlsx, html, pdf, not 'docx'"
+  run "$HW" export --format csv -o no/such/dir/m.csv
+  expect_rc 2
+  expect_err "no/such/dir/m.csv: its folder does not exist"
+  run "$HW" export --format xlsx --reverse -o m.xlsx
+  expect_rc 2
+  printf 'mine\n' > m.csv
+  run "$HW" export --format csv -o m.csv
+  expect_rc 2
+  expect_err "m.csv: exists; --force replaces it"
+  [ "$(cat m.csv)" = mine ]
+  mkdir -p ev && printf '{"schema": "hwledger.trace/1",\n "frs": [}\n' > ev/trace.json
+  run "$HW" export --format csv --checks ev -o e.csv
+  expect_rc 2
+  expect_err "hwledger: ev/trace.json:2:"
+  [ ! -e e.csv ]
+  printf '{"schema": "hwledger.gate/1"}\n' > ev/trace.json
+  run "$HW" export --format csv --checks ev -o e.csv
+  expect_rc 2
+  expect_err "ev/trace.json:1: not a hwledger.trace/1 document"
+  run "$HW" export --format csv --checks ev --lcov app.info -o e.csv
+  expect_rc 2
+  # --force replaces it, atomically: no temporary file is left beside it
+  run "$HW" export --format csv -o m.csv --force "${EXPORT_INPUTS[@]}"
+  expect_rc 0
+  head -1 m.csv | grep -q '^"ID"'
+  [ "$(ls -A | grep -c '\.tmp')" = 0 ]
+}
+
+# 40 requirements, each implemented by 6 functions, so that the
+# specification's tables fill several pages.
+export_many() {
+  mkdir -p frs src
+  : > frs/gen.md
+  : > src/gen.c
+  for i in $(seq -w 1 40); do
+    printf '## FR-GEN-0%s: Generated requirement %s\nRev: 1\nStatus: approved\nNeeds: impl\n\nThe %s KV cache requirement.\n\n' "$i" "$i" "$i" >> frs/gen.md
+    for k in 1 2 3 4 5 6; do
+      printf '/* Implements: FR-GEN-0%s */\nint gen_%s_%s(void)\n{\n\treturn %s;\n}\n' "$i" "$i" "$k" "$k" >> src/gen.c
+    done
+  done
+  printf -- '- **KV cache:** keys and values kept between tokens.\n' > glossary.md
+  mkdir -p specs && mv glossary.md specs/glossary.md
+}
+
+# Verifies: FR-EXPORT-002
+test_export_pdf_has_every_id_and_no_table_cut_by_a_page() {
+  command -v chromium >/dev/null || { echo "chromium is a dependency (ci/deps.sh)"; return 1; }
+  export_repo
+  export_many
+  run "$HW" export --format html -o spec.html --today 2026-01-02 "${EXPORT_INPUTS[@]}"
+  expect_rc 0
+  grep -qF '<title>repo — requirements specification</title>' spec.html
+  grep -q '@page' spec.html
+  ! grep -qi '<script' spec.html
+  run "$HW" export --format pdf -o spec.pdf --today 2026-01-02 "${EXPORT_INPUTS[@]}"
+  expect_rc 0
+  pages=$(pdfinfo spec.pdf | awk '/^Pages:/ { print $2 }')
+  [ "$pages" -ge 5 ] || { echo "only $pages pages"; return 1; }
+  pdftotext -layout spec.pdf all.txt
+  for id in FR-APP-001 FR-APP-002 FR-APP-003 $(seq -f 'FR-GEN-%03g' 1 40); do
+    grep -qF "$id" all.txt || { echo "$id missing"; return 1; }
+  done
+  grep -qF "Page 2 of $pages" all.txt
+  grep -qF "repo — requirements specification" all.txt
+  # the title page and the glossary appendix
+  pdftotext -f 1 -l 1 spec.pdf - | grep -qF 2026-01-02
+  grep -qF 'keys and values kept between tokens' all.txt
+  # each traceability table (its caption, an ID, and its last row, the
+  # ID's sixth function) on one page
+  first=$(for p in $(seq 1 "$pages"); do
+    pdftotext -f "$p" -l "$p" spec.pdf - | grep -q 'Appendix B. Traceability' && echo "$p"; done | tail -1)
+  for i in $(seq -w 1 40); do
+    cap= last=
+    for p in $(seq "$first" "$pages"); do
+      pdftotext -f "$p" -l "$p" spec.pdf p.txt
+      grep -q "^FR-GEN-0$i\$" p.txt && cap=$p
+      grep -q "gen_${i}_6" p.txt && last=$p
+    done
+    [ -n "$cap" ] && [ "$cap" = "$last" ] ||
+      { echo "FR-GEN-0$i: caption on page $cap, last row on page $last"; return 1; }
+  done
+}
