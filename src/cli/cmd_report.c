@@ -71,6 +71,10 @@ int hw_cmd_report(hw_cli *cli, int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
+		if (!strcmp(a, "--pdf")) {
+			o.pdf = 1;
+			continue;
+		}
 		if (!strcmp(a, "--force") || !strcmp(a, "--unsigned")) {
 			*(a[2] == 'f' ? &o.force : &o.unsigned_report) = 1;
 			continue;

@@ -37,6 +37,10 @@ int hw_cmd_site(hw_cli *cli, int argc, char **argv)
 			sign = 1;
 			continue;
 		}
+		if (!strcmp(argv[i], "--pdf")) {
+			o.pdf = 1;
+			continue;
+		}
 		if (!strcmp(argv[i], "--force")) {
 			o.force = 1;
 			continue;

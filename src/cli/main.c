@@ -77,11 +77,11 @@ static const hw_command commands[] = {
 	 "hwledger glossary lint [FILE...]", HW_CMD_BIG_HEAP},
 	{"site", hw_cmd_site, "render the static HTML report",
 	 "hwledger site [-o DIR] [--checks DIR] [--glossary FILE] [--sign] "
-	 "[--force]", HW_CMD_BIG_HEAP},
+	 "[--force] [--pdf]", HW_CMD_BIG_HEAP},
 	{"report", hw_cmd_report, "run every check, sign it, render the site",
 	 "hwledger report [-o DIR] [--force] [--checks DIR] [--results "
 	 "PATH...] [--lcov FILE]... [--timeout SECONDS] [--sast-reports DIR] "
-	 "[--unsigned]", HW_CMD_BIG_HEAP},
+	 "[--unsigned] [--pdf]", HW_CMD_BIG_HEAP},
 	{"verify-report", hw_cmd_verify_report,
 	 "verify a published report folder",
 	 "hwledger verify-report DIR [--key FILE] [--allow-untrusted]", 0},

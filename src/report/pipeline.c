@@ -881,6 +881,7 @@ static int render_site(ctx *c, const hw_seckey *k)
 	so.key = k;
 	so.spare_dir = HW_SITE_SPARE_DIR;
 	so.force = c->o->force;
+	so.pdf = c->o->pdf;
 	hw_diags_init(&d);
 	if ((err = hw_site_render(&so, &d, &st)))
 		err = step_failed(what, &d);

@@ -36,6 +36,7 @@ typedef struct hw_report_opts {
 	/* the checks and an unsigned site only: no key, no events, no
 	 * checkpoint, anchor, bundle or report.json */
 	int unsigned_report;
+	int pdf; /* the site's downloads include the PDF (--pdf) */
 } hw_report_opts;
 
 typedef struct hw_report_check {

@@ -322,6 +322,7 @@ int render_dashboard(site *s)
 		  : checks_card(&b, "Probe checks", s->probe, "probes.html",
 				"probe");
 	err = err ? err : hw_buf_puts(&b, "</div>\n");
+	err = err ? err : site_downloads_list(&b, s);
 	err = err ? err : trend(&b, s);
 	err = err ? err : page_end(&b, "");
 	err = err ? err : site_write(s, "index.html", &b);

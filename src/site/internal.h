@@ -229,6 +229,10 @@ int site_parts_run(site *s, size_t threads, int (*first)(site *, void *),
 		   void *second_arg);
 
 /* ---- renderers --------------------------------------------------------- */
+/* downloads/: the exports of specs/export.md (downloads.c) */
+int render_downloads(site *s);
+/* The dashboard's list of them. */
+int site_downloads_list(hw_buf *b, const site *s);
 int site_markdown(hw_buf *b, site *s, const char *md, size_t len,
 		  size_t fr_index, const char *root); /* markdown.c */
 /* Records that FR fr_index uses term (its backlink). */

@@ -525,7 +525,7 @@ static int render_all(site *s)
 	    (err = render_ledger(s)) || (err = render_changes(s)) ||
 	    (err = site_copy_bundle(s)) ||
 	    (err = write_theme(s)) || (err = write_search(s)) ||
-	    (err = copy_evidence(s)))
+	    (err = copy_evidence(s)) || (err = render_downloads(s)))
 		return err;
 	if (s->o->key && (err = write_manifest(s)))
 		return err;

@@ -35,6 +35,9 @@ typedef struct hw_site_opts {
 	const char *spare_dir;
 	/* replace a non-empty folder that is not a site (--force) */
 	int force;
+	/* downloads/ also holds the specification as PDF, printed by
+	 * Chromium (--pdf; specs/export.md, "In the report") */
+	int pdf;
 } hw_site_opts;
 
 /* The Content-Security-Policy of every page (a meta tag): the site's own

@@ -35,7 +35,8 @@
 
 /* The folders of a site (every other folder in a spare is removed). */
 static const char *const site_dirs[] = {"fr", "src", "ledger",
-					"ledger/bundle", "evidence"};
+					"ledger/bundle", "evidence",
+					"downloads"};
 
 static int is_site_dir(const char *rel)
 {

@@ -161,3 +161,41 @@ test_export_pdf_has_every_id_and_no_table_cut_by_a_page() {
       { echo "FR-GEN-0$i: caption on page $cap, last row on page $last"; return 1; }
   done
 }
+
+# Verifies: FR-EXPORT-003
+test_export_report_site_offers_signed_downloads() {
+  report_repo
+  run "$HW" report --pdf "${EXPORT_INPUTS[@]}"
+  expect_rc 0
+  for f in matrix.csv matrix-reverse.csv matrix.xlsx specification.html specification.pdf; do
+    [ -s "build/site/downloads/$f" ] || { echo "missing downloads/$f"; return 1; }
+    jq -e --arg p "downloads/$f" '[.files[].path] | index($p)' build/site/manifest.json >/dev/null ||
+      { echo "downloads/$f not in the manifest"; return 1; }
+    grep -qF "href=\"downloads/$f\"" build/site/index.html
+  done
+  pdftotext build/site/downloads/specification.pdf - | grep -qF FR-APP-002
+  # no PDF unless asked for (specs/export.md, "In the report")
+  run "$HW" site --checks build/checks -o plain
+  expect_rc 0
+  [ -s plain/downloads/matrix.csv ] && [ ! -e plain/downloads/specification.pdf ]
+  cmp plain/downloads/matrix.xlsx build/site/downloads/matrix.xlsx
+  # the workbook's Signature sheet: the signed report's commit, signer and
+  # checkpoint root (the note's third line, base64)
+  unzip -p build/site/downloads/matrix.xlsx xl/sharedStrings.xml > ss.xml
+  grep -qF "<t>$(git rev-parse HEAD)</t>" ss.xml
+  grep -qF '<t>yes: verify the report it came from with hwledger verify-report</t>' ss.xml
+  sed -n 3p build/checks/bundle/checkpoint | base64 -d | od -An -tx1 | tr -d ' \n' > root.hex
+  grep -qF "<t>$(cat root.hex)</t>" ss.xml
+  # the same from the evidence folder on the command line
+  run "$HW" export --format xlsx --checks build/checks -o e.xlsx
+  expect_rc 0
+  cmp e.xlsx build/site/downloads/matrix.xlsx
+  grep -qF 'FR-APP-001' build/site/downloads/specification.html
+  run "$HW" verify-report --allow-untrusted build/site
+  expect_rc 0
+  # verify-report covers the downloads: one changed byte fails it
+  printf 'x' >> build/site/downloads/matrix.csv
+  run "$HW" verify-report --allow-untrusted build/site
+  expect_rc 1
+  expect_err "downloads/matrix.csv: changed after rendering"
+}
