@@ -16,7 +16,6 @@
  */
 #include "export/export.h"
 
-#include <dlfcn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -57,33 +56,17 @@ static struct {
  * Called from one thread at a time (an export, the site's main thread). */
 static int load_lxw(void)
 {
-	static int state; /* 0 not tried, 1 loaded, -1 failed */
-	static char why[256];
-	/* hwledger-sast-ignore FF1053: the user's choice of library */
-	const char *name = getenv("HWLEDGER_LIBXLSXWRITER"), *cause;
-	void *lib;
-
-	if (state > 0)
-		return HW_OK;
-	if (state < 0)
-		return hw_error_set(HW_EIO, NULL, 0, 0, "%s", why);
-	if (!name || !*name)
-		name = XLSX_SONAME;
-	state = -1;
-	if (!(lib = hw_dlopen(name, &cause))) {
-		snprintf(why, sizeof(why), "cannot load libxlsxwriter (%s), "
-			 "which the XLSX export needs", cause);
-		return hw_error_set(HW_EIO, NULL, 0, 0, "%s", why);
-	}
-#define X(f)                                                                   \
-	if (!(*(void **)&lxw.f = dlsym(lib, #f))) {                            \
-		snprintf(why, sizeof(why), "%s has no %s", name, #f);          \
-		return hw_error_set(HW_EIO, NULL, 0, 0, "%s", why);            \
-	}
-	XLSX_FUNCS(X)
+	static hw_lib lib;
+#define X(f) #f,
+	static const char *const names[] = {XLSX_FUNCS(X)};
 #undef X
-	state = 1;
-	return HW_OK;
+#define X(f) (void *)&lxw.f,
+	void *const slots[] = {XLSX_FUNCS(X)};
+#undef X
+
+	return hw_lib_load(&lib, "HWLEDGER_LIBXLSXWRITER", XLSX_SONAME,
+			   "libxlsxwriter", "the XLSX export", names, slots,
+			   sizeof(names) / sizeof(*names));
 }
 
 /* Excel's limit of a cell's text (bytes here, which is stricter) */

@@ -7,7 +7,6 @@
  */
 #include "ledger.h"
 
-#include <dlfcn.h>
 #include <git2.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,33 +83,17 @@ static struct {
 /* Loads libgit2 once; a failure is kept and returned on every call. */
 static int load_libgit2(void)
 {
-	static int state; /* 0 not tried, 1 loaded, -1 failed */
-	static char why[256];
-	/* hwledger-sast-ignore FF1053: the user's choice of library */
-	const char *name = getenv("HWLEDGER_LIBGIT2"), *cause;
-	void *lib;
-
-	if (state > 0)
-		return HW_OK;
-	if (state < 0)
-		return hw_error_set(HW_EIO, NULL, 0, 0, "%s", why);
-	if (!name || !*name)
-		name = GIT2_SONAME;
-	state = -1;
-	if (!(lib = hw_dlopen(name, &cause))) {
-		snprintf(why, sizeof(why), "cannot load libgit2 (%s), which "
-			 "the ledger's git side needs", cause);
-		return hw_error_set(HW_EIO, NULL, 0, 0, "%s", why);
-	}
-#define X(f)                                                                   \
-	if (!(*(void **)&git2.f = dlsym(lib, "git_" #f))) {                    \
-		snprintf(why, sizeof(why), "%s has no %s", name, "git_" #f);   \
-		return hw_error_set(HW_EIO, NULL, 0, 0, "%s", why);            \
-	}
-	HW_GIT_FUNCS(X)
+	static hw_lib lib;
+#define X(f) "git_" #f,
+	static const char *const names[] = {HW_GIT_FUNCS(X)};
 #undef X
-	state = 1;
-	return HW_OK;
+#define X(f) (void *)&git2.f,
+	void *const slots[] = {HW_GIT_FUNCS(X)};
+#undef X
+
+	return hw_lib_load(&lib, "HWLEDGER_LIBGIT2", GIT2_SONAME, "libgit2",
+			   "the ledger's git side", names, slots,
+			   sizeof(names) / sizeof(*names));
 }
 
 static git_repository *repo;

@@ -75,6 +75,37 @@ void *hw_dlopen(const char *name, const char **why)
 	return lib;
 }
 
+int hw_lib_load(hw_lib *l, const char *env, const char *soname,
+		const char *label, const char *user, const char *const *names,
+		void *const *slots, size_t n)
+{
+	/* hwledger-sast-ignore FF1053: the user's choice of library */
+	const char *name = getenv(env), *cause;
+	void *lib;
+
+	if (l->state > 0)
+		return HW_OK;
+	if (l->state < 0)
+		return hw_error_set(HW_EIO, NULL, 0, 0, "%s", l->why);
+	if (!name || !*name)
+		name = soname;
+	l->state = -1;
+	if (!(lib = hw_dlopen(name, &cause))) {
+		snprintf(l->why, sizeof(l->why),
+			 "cannot load %s (%s), which %s needs", label, cause,
+			 user);
+		return hw_error_set(HW_EIO, NULL, 0, 0, "%s", l->why);
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!(*(void **)slots[i] = dlsym(lib, names[i]))) {
+			snprintf(l->why, sizeof(l->why), "%s has no %s", name,
+				 names[i]);
+			return hw_error_set(HW_EIO, NULL, 0, 0, "%s", l->why);
+		}
+	l->state = 1;
+	return HW_OK;
+}
+
 /* Implements: FR-CLI-007 */
 int hw_file_read(hw_buf *out, const char *path, size_t max)
 {

@@ -31,6 +31,23 @@ int hw_file_open_read(const char *path, struct stat *st);
  * why may be NULL) when it cannot be loaded.
  */
 void *hw_dlopen(const char *name, const char **why);
+
+/* A library opened with hw_lib_load on first use; its failure is kept. */
+typedef struct hw_lib {
+	int state;          /* 0 not tried, 1 loaded, -1 failed */
+	char why[256];
+} hw_lib;
+
+/*
+ * Opens the library named by the variable env (soname when it is unset or
+ * empty) once, and sets *slots[i] (each the address of a function pointer)
+ * to its symbol names[i]. HW_EIO "cannot load LABEL (CAUSE), which USER
+ * needs" or "LIB has no NAME" when it cannot, the first time and every
+ * time after. Not for two threads at once.
+ */
+int hw_lib_load(hw_lib *l, const char *env, const char *soname,
+		const char *label, const char *user, const char *const *names,
+		void *const *slots, size_t n);
 /* hw_file_read that also returns the opened file's stat (may be NULL). */
 int hw_file_read_stat(hw_buf *out, const char *path, size_t max,
 		      struct stat *st_out);

@@ -100,6 +100,11 @@ test_export_bad_input_exits_2_and_keeps_what_is_there() {
   expect_err "ev/trace.json:1: not a hwledger.trace/1 document"
   run "$HW" export --format csv --checks ev --lcov app.info -o e.csv
   expect_rc 2
+  # a libxlsxwriter that cannot be loaded is the environment's fault
+  HWLEDGER_LIBXLSXWRITER=/nonexistent/libxlsxwriter.so run "$HW" export --format xlsx -o m.xlsx
+  expect_rc 3
+  expect_err "which the XLSX export needs"
+  [ ! -e m.xlsx ]
   # --force replaces it, atomically: no temporary file is left beside it
   run "$HW" export --format csv -o m.csv --force "${EXPORT_INPUTS[@]}"
   expect_rc 0
