@@ -27,6 +27,11 @@ TIMEIT=$work/timeit
   [ "$count" -eq 10000 ] || { echo "bench: expected 10000 FRs, parsed $count"; exit 1; }
   compare "frs list --json, 10,000 FRs / 100 files vs cmark" "<= 1.5x" \
     "'$hw' -C '$frs' frs list --json" "cmark '$frs'/frs/*.md"
+  # issue #28: the same 10,000 FRs traced and exported as an XLSX workbook
+  # (libxlsxwriter) vs cmark rendering their Markdown
+  compare "export --format xlsx, 10,000 FRs vs cmark" "<= 3x" \
+    "'$hw' -q -C '$frs' export --format xlsx --no-index --force -o '$work/frs-10k.xlsx'" \
+    "cmark '$frs'/frs/*.md"
 } | tee "$work/results.txt"
 
 {
