@@ -142,6 +142,10 @@ static int load_checks(const export_opts *o, cJSON **trace)
 		err = hw_error_set(HW_EINVAL, path, 1, 0,
 				   "not a %s document", HW_TRACE_SCHEMA);
 	free(path);
+	if (err) {
+		cJSON_Delete(*trace);
+		*trace = NULL;
+	}
 	return err ? hw_cli_error(err) : HW_EXIT_OK;
 }
 
