@@ -201,7 +201,7 @@ int hw_cmd_export(hw_cli *cli, int argc, char **argv)
 	cJSON *trace = NULL;
 	hw_buf out;
 	char cwd[4096];
-	int code, err = HW_OK, have_glossary = 0, printable;
+	int code, err = HW_OK, have_glossary = 0, texts;
 
 	if ((code = parse(&o, argc, argv)) || (code = check_out(&o)))
 		return code;
@@ -217,8 +217,8 @@ int hw_cmd_export(hw_cli *cli, int argc, char **argv)
 	d.reverse = o.reverse;
 	if (getcwd(cwd, sizeof(cwd)))
 		snprintf(d.project, sizeof(d.project), "%s", basename(cwd));
-	printable = !strcmp(o.format->name, "html") ||
-		    !strcmp(o.format->name, "pdf");
+	/* hwledger-sast-ignore clang-analyzer-core.NullDereference: parse set it */
+	texts = o.format->texts;
 	if (o.checks)
 		err = hw_export_report_info(&d, o.checks);
 	if (!*d.date) {
@@ -227,7 +227,7 @@ int hw_cmd_export(hw_cli *cli, int argc, char **argv)
 		else
 			hw_today(d.date);
 	}
-	if (!err && printable && !(err = load_texts(&cfg, &frs, &g,
+	if (!err && texts && !(err = load_texts(&cfg, &frs, &g,
 						    &have_glossary))) {
 		d.frs = &frs;
 		d.glossary = have_glossary ? &g : NULL;

@@ -3,7 +3,8 @@
  * report's facts an export shows (title page, Signature sheet).
  *
  * A format is a row of the table and a function in a file of its own under
- * src/export/: adding one is adding its row.
+ * src/export/: adding one is adding its row. A format that shows the
+ * requirements' texts says so, and is given the FR set and the glossary.
  */
 #include "export/export.h"
 #include "ledger/ledger.h"
@@ -14,8 +15,8 @@
 
 static const hw_export_format formats[] = {
 	{"csv", hw_export_csv, 0},
-	{"xlsx", hw_export_xlsx, 1},
-	{"html", hw_export_html, 0},
+	{"xlsx", hw_export_xlsx, 0},
+	{"html", hw_export_html, 1},
 	{"pdf", hw_export_pdf, 1},
 };
 

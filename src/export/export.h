@@ -39,7 +39,7 @@ typedef int (*hw_export_fn)(hw_buf *out, const hw_export_doc *d);
 typedef struct hw_export_format {
 	const char *name;      /* --format NAME */
 	hw_export_fn write;
-	int binary;            /* not text: never written to a terminal */
+	int texts;             /* reads the requirement texts and glossary */
 } hw_export_format;
 
 /* The format called name, or NULL. */

@@ -340,7 +340,8 @@ static int body_area(hw_buf *b, const group_ctx *c, const char *level,
 		char a[256];
 
 		area_of(fr, a, sizeof(a));
-		if (err || strcmp(level_of(fr), level) || strcmp(a, area))
+		if (err || strcmp(level_of(fr), level) != 0 ||
+		    strcmp(a, area) != 0)
 			continue;
 		err = requirement(b, c->d, c->x, fr);
 	}

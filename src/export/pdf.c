@@ -92,6 +92,7 @@ static void remove_tree(const char *dir)
 /* Implements: FR-EXPORT-002 */
 int hw_export_pdf(hw_buf *out, const hw_export_doc *d)
 {
+	/* hwledger-sast-ignore FF1053: the temporary folder, used by mkdtemp */
 	const char *tmp = getenv("TMPDIR");
 	char *dir = NULL, *html = NULL, *pdf = NULL;
 	hw_buf page;

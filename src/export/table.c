@@ -339,7 +339,8 @@ static int build_reverse(hw_export_table *t, const cJSON *trace)
 
 		if (err || !k)
 			break;
-		if (strcmp(k, "orphan-test") && strcmp(k, "untraced-function"))
+		if (strcmp(k, "orphan-test") != 0 &&
+		    strcmp(k, "untraced-function") != 0)
 			continue;
 		u.kind = !strcmp(k, "orphan-test") ? "test" : "function";
 		u.file = hw_json_str(d, "file");
