@@ -230,6 +230,7 @@ int hw_cmd_export(hw_cli *cli, int argc, char **argv)
 	if (!err && texts && !(err = load_texts(&cfg, &frs, &g,
 						    &have_glossary))) {
 		d.frs = &frs;
+		d.model = &cfg.model;
 		d.glossary = have_glossary ? &g : NULL;
 	}
 	if (!err)

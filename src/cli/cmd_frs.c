@@ -1,6 +1,5 @@
 /*
- * cmd_frs.c — `hwledger frs list [--json]`, `hwledger frs lint` and
- * `hwledger frs export --format reqif|aspec` (specs/interchange.md).
+ * cmd_frs.c — `hwledger frs list [--json]` and `hwledger frs lint`.
  *
  * Both load every FR document under the configured FR folder and apply the
  * lint rules; any error is printed as "hwledger: FILE:LINE: message" and the
@@ -8,27 +7,22 @@
  */
 #include "cli/cli.h"
 #include "frs/frs.h"
-#include "interchange/interchange.h"
 #include "trace/config.h"
-#include "util/json.h"
 
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-/* Loads and lints the FRs with the config in *cfg, which the caller frees
- * (also on failure); prints diagnostics. Returns an exit code. */
-static int load_frs_with(hw_cli *cli, hw_fr_set *set, hw_config *cfg)
+/* Loads and lints the FRs; prints diagnostics. Returns an exit code. */
+static int load_frs(hw_cli *cli, hw_fr_set *set)
 {
+	hw_config cfg;
 	hw_diags diags;
 	int err, code = HW_EXIT_OK;
 
-	memset(cfg, 0, sizeof(*cfg));
-	if ((err = hw_config_load(cfg)))
+	if ((err = hw_config_load(&cfg)))
 		return hw_cli_error(err);
 	hw_diags_init(&diags);
-	err = hw_frs_load(set, &diags, &cfg->model, cfg->frs_dir,
-			  cfg->max_file_bytes);
+	err = hw_frs_load(set, &diags, &cfg.model, cfg.frs_dir,
+			  cfg.max_file_bytes);
 	if (!err)
 		err = hw_frs_lint(set, &diags);
 	set->model = NULL; /* it is freed with cfg */
@@ -44,18 +38,10 @@ static int load_frs_with(hw_cli *cli, hw_fr_set *set, hw_config *cfg)
 	if (cli->verbose)
 		fprintf(stderr, "hwledger: %s: %zu FRs in %zu files, %zu "
 				"errors, %zu warnings\n",
-			cfg->frs_dir, set->n, set->files, diags.errors,
+			cfg.frs_dir, set->n, set->files, diags.errors,
 			diags.warnings);
 cleanup:
 	hw_diags_free(&diags);
-	return code;
-}
-
-static int load_frs(hw_cli *cli, hw_fr_set *set)
-{
-	hw_config cfg;
-	int code = load_frs_with(cli, set, &cfg);
-
 	hw_config_free(&cfg);
 	return code;
 }
@@ -152,99 +138,6 @@ static int frs_lint(hw_cli *cli, int argc, char **argv)
 	return hw_cli_finish(code);
 }
 
-/* The time stamps of an export: SOURCE_DATE_EPOCH when set (a reproducible
- * export), else now. */
-static time_t export_time(void)
-{
-	/* hwledger-sast-ignore FF1053: read as a number, bounded */
-	const char *e = getenv("SOURCE_DATE_EPOCH");
-	uint64_t v;
-
-	if (e && *e && hw_str_u64(e, &v) && !*hw_str_u64(e, &v) &&
-	    v < ((uint64_t)1 << 40))
-		return (time_t)v;
-	return time(NULL);
-}
-
-/* Writes the export of set into path through a memory stream, so a failed
- * export leaves no half-written file. */
-static int write_export(const char *format, const hw_fr_set *set,
-			const hw_frs_model *model, const cJSON *trace,
-			const char *path, hw_diags *diags)
-{
-	char *data = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&data, &len);
-	int err;
-
-	if (!f)
-		return hw_error_oom();
-	if (strcmp(format, "reqif") == 0)
-		err = hw_reqif_write(set, model, export_time(), f, diags);
-	else
-		err = hw_oft_aspec_write(set, model, trace, f);
-	if (fclose(f) && !err)
-		err = hw_error_oom();
-	if (!err)
-		err = hw_file_write_atomic(path, data, len);
-	free(data);
-	return err;
-}
-
-/* Implements: FR-XCH-001, FR-XCH-004 */
-static int frs_export(hw_cli *cli, int argc, char **argv)
-{
-	const char *format = NULL, *out = NULL, *trace_path = NULL;
-	hw_fr_set set;
-	hw_config cfg;
-	hw_diags diags;
-	cJSON *trace = NULL;
-	int code, err = 0;
-
-	for (int i = 1; i < argc; i++) {
-		const char **slot = strcmp(argv[i], "--format") == 0 ? &format
-				    : strcmp(argv[i], "-o") == 0     ? &out
-				    : strcmp(argv[i], "--trace-json") == 0
-					    ? &trace_path
-					    : NULL;
-
-		if (!slot || i + 1 >= argc)
-			return hw_cli_usage_error(
-				"frs", "frs export: %s '%s'",
-				slot ? "missing value after" : "unknown argument",
-				argv[i]);
-		*slot = argv[++i];
-	}
-	if (!format || (strcmp(format, "reqif") != 0 &&
-			strcmp(format, "aspec") != 0))
-		return hw_cli_usage_error("frs", "frs export: --format reqif "
-						 "or --format aspec is needed");
-	if (!out)
-		return hw_cli_usage_error("frs", "frs export: -o FILE is needed");
-	if (trace_path && strcmp(format, "aspec") != 0)
-		return hw_cli_usage_error("frs", "frs export: --trace-json goes "
-						 "with --format aspec");
-	hw_fr_set_init(&set);
-	hw_diags_init(&diags);
-	code = load_frs_with(cli, &set, &cfg);
-	if (code == HW_EXIT_OK && trace_path)
-		err = hw_json_load(&trace, trace_path, (size_t)256 << 20);
-	if (code == HW_EXIT_OK && !err)
-		err = write_export(format, &set, &cfg.model, trace, out, &diags);
-	if (code == HW_EXIT_OK && err)
-		code = hw_cli_error(err);
-	if (!cli->quiet || diags.errors)
-		hw_diags_print(&diags, stderr, cli->color_err);
-	if (code == HW_EXIT_OK && !cli->quiet)
-		printf("frs export: %zu requirements to %s (%s)\n", set.n, out,
-		       format);
-	cJSON_Delete(trace);
-	hw_diags_free(&diags);
-	hw_config_free(&cfg);
-	hw_fr_set_free(&set);
-	return hw_cli_finish(code);
-}
-
 int hw_cmd_frs(hw_cli *cli, int argc, char **argv)
 {
 	if (argc < 2)
@@ -253,8 +146,6 @@ int hw_cmd_frs(hw_cli *cli, int argc, char **argv)
 		return frs_list(cli, argc - 1, argv + 1);
 	if (strcmp(argv[1], "lint") == 0)
 		return frs_lint(cli, argc - 1, argv + 1);
-	if (strcmp(argv[1], "export") == 0)
-		return frs_export(cli, argc - 1, argv + 1);
 	return hw_cli_usage_error("frs", "frs: unknown subcommand '%s'",
 				  argv[1]);
 }

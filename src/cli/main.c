@@ -17,10 +17,7 @@ static const hw_command commands[] = {
 	{"init", hw_cmd_init, "set up frs/ and traceability/ in a repository",
 	 "hwledger init", 0},
 	{"frs", hw_cmd_frs, "list and lint the functional requirements",
-	 "hwledger frs list [--json]\nhwledger frs lint\n"
-	 "hwledger frs export --format reqif|aspec -o FILE "
-	 "[--trace-json FILE]",
-	 HW_CMD_BIG_HEAP},
+	 "hwledger frs list [--json]\nhwledger frs lint", HW_CMD_BIG_HEAP},
 	{"import", hw_cmd_import, "requirements from ReqIF, OpenFastTrace or "
 	 "Doorstop as Markdown",
 	 "hwledger import reqif FILE [--map MAP.json] [-o DIR] [--force]\n"
@@ -90,8 +87,10 @@ static const hw_command commands[] = {
 	 "hwledger diff A B [--format text|json|md] [-o FILE] [--key FILE] "
 	 "[--allow-untrusted]", HW_CMD_BIG_HEAP},
 	{"export", hw_cmd_export,
-	 "the matrix and the requirements as CSV, XLSX, HTML or PDF",
-	 "hwledger export --format csv|xlsx|html|pdf -o FILE [--reverse] "
+	 "the matrix and the requirements as CSV, XLSX, HTML, PDF, ReqIF or "
+	 "OpenFastTrace aspec",
+	 "hwledger export --format csv|xlsx|html|pdf|reqif|aspec -o FILE "
+	 "[--reverse] "
 	 "[--force] [--checks DIR | [--results PATH...] [--lcov FILE]... "
 	 "[--sast FILE] [--policy FILE] [--no-index]] [--today YYYY-MM-DD]",
 	 HW_CMD_BIG_HEAP},

@@ -18,6 +18,8 @@ static const hw_export_format formats[] = {
 	{"xlsx", hw_export_xlsx, 0},
 	{"html", hw_export_html, 1},
 	{"pdf", hw_export_pdf, 1},
+	{"reqif", hw_export_reqif, 1},
+	{"aspec", hw_export_aspec, 1},
 };
 
 #define NFORMATS (sizeof(formats) / sizeof(*formats))

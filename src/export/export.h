@@ -19,6 +19,7 @@
 typedef struct hw_export_doc {
 	const cJSON *trace;            /* hwledger.trace/1 */
 	const hw_fr_set *frs;          /* the requirement texts; may be NULL */
+	const hw_frs_model *model;     /* their levels and attributes, with frs */
 	const hw_glossary *glossary;   /* may be NULL */
 	int reverse;                   /* csv: the reverse matrix */
 	/* the title page and the Signature sheet; "" when unknown. The
@@ -61,6 +62,9 @@ int hw_export_csv(hw_buf *out, const hw_export_doc *d);
 int hw_export_xlsx(hw_buf *out, const hw_export_doc *d);
 int hw_export_html(hw_buf *out, const hw_export_doc *d);
 int hw_export_pdf(hw_buf *out, const hw_export_doc *d);
+/* ReqIF 1.2 and OpenFastTrace's aspec, through src/interchange (its.c). */
+int hw_export_reqif(hw_buf *out, const hw_export_doc *d);
+int hw_export_aspec(hw_buf *out, const hw_export_doc *d);
 
 /* ---- the tables the spreadsheets hold (table.c) ----------------------- */
 

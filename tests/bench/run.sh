@@ -39,7 +39,7 @@ TIMEIT=$work/timeit
   # 10,000 FRs above), `import reqif` vs xmllint reading it
   rq=$work/reqif-10k
   mkdir -p "$rq"
-  [ -f "$rq/frs.reqif" ] || "$hw" -q -C "$frs" frs export --format reqif -o "$rq/frs.reqif"
+  [ -f "$rq/frs.reqif" ] || "$hw" -q -C "$frs" export --format reqif -o "$rq/frs.reqif"
   count=$("$hw" import reqif "$rq/frs.reqif" -o "$rq/out" --force | tail -n 1)
   [ "$count" = "import reqif: 10000 requirements from $rq/frs.reqif" ] ||
     { echo "bench: the ReqIF import said: $count"; exit 1; }

@@ -78,7 +78,7 @@ test_export_bad_input_exits_2_and_keeps_what_is_there() {
   export_repo
   run "$HW" export --format docx -o x.docx
   expect_rc 2
-  expect_err "--format must be one of csv, xlsx, html, pdf, not 'docx'"
+  expect_err "--format must be one of csv, xlsx, html, pdf, reqif, aspec, not 'docx'"
   run "$HW" export --format csv -o no/such/dir/m.csv
   expect_rc 2
   expect_err "no/such/dir/m.csv: its folder does not exist"

@@ -1,5 +1,5 @@
 # tests/cli/test_import.sh — `hwledger import` (ReqIF, OpenFastTrace,
-# Doorstop) and `hwledger frs export --format reqif|aspec`
+# Doorstop) and `hwledger export --format reqif|aspec`
 # (specs/interchange.md).
 
 # reqif_schema: a copy of the OMG ReqIF 1.2 schema in ./schema whose
@@ -20,13 +20,14 @@ copy_project() {
 }
 
 # Verifies: FR-XCH-001
-test_frs_export_reqif_is_valid_against_the_omg_schema() {
+test_export_reqif_is_valid_against_the_omg_schema() {
   local xsd
   xsd=$(reqif_schema)
   copy_project
-  run "$HW" -C project frs export --format reqif -o "$PWD/out.reqif"
+  run "$HW" -C project export --format reqif -o "$PWD/out.reqif"
   expect_rc 0
-  expect_out "frs export: 5 requirements to"
+  expect_err "hwledger: export: $PWD/out.reqif written"
+  [ "$(grep -c '<SPEC-OBJECT ' out.reqif)" -eq 5 ]
   run xmllint --nonet --noout --schema "$xsd" out.reqif
   expect_rc 0
   # a SPECIFICATION per level, a SPEC-RELATION per Parent link (three),
@@ -39,16 +40,16 @@ test_frs_export_reqif_is_valid_against_the_omg_schema() {
 }
 
 # Verifies: FR-XCH-001
-test_frs_export_reqif_identifiers_are_stable() {
+test_export_reqif_identifiers_are_stable() {
   copy_project
-  SOURCE_DATE_EPOCH=1000 "$HW" -q -C project frs export --format reqif -o "$PWD/a.reqif"
-  SOURCE_DATE_EPOCH=2000000 "$HW" -q -C project frs export --format reqif -o "$PWD/b.reqif"
+  "$HW" -q -C project export --format reqif --today 2026-01-01 -o "$PWD/a.reqif"
+  "$HW" -q -C project export --format reqif --today 2026-02-01 -o "$PWD/b.reqif"
   ! cmp -s a.reqif b.reqif || { echo "time stamps should differ"; return 1; }
   [ "$(grep -o 'IDENTIFIER="[^"]*"' a.reqif)" = "$(grep -o 'IDENTIFIER="[^"]*"' b.reqif)" ]
   # a requirement added elsewhere changes no other requirement's IDENTIFIER
   grep -A1 'LONG-NAME="SW-APP-001"' a.reqif | grep -o 'IDENTIFIER="[^"]*"' > before
   printf '\n## SW-APP-000: New\nRev: 1\nStatus: draft\n\nNew text.\n' >> project/frs/app.md
-  "$HW" -q -C project frs export --format reqif -o "$PWD/c.reqif"
+  "$HW" -q -C project export --format reqif -o "$PWD/c.reqif"
   grep -A1 'LONG-NAME="SW-APP-001"' c.reqif | grep -o 'IDENTIFIER="[^"]*"' > after
   [ -s before ] && cmp before after
 }
@@ -56,7 +57,7 @@ test_frs_export_reqif_identifiers_are_stable() {
 # Verifies: FR-XCH-001, FR-XCH-002
 test_reqif_export_import_export_gives_the_same_requirements() {
   copy_project
-  SOURCE_DATE_EPOCH=1 "$HW" -q -C project frs export --format reqif -o "$PWD/one.reqif"
+  "$HW" -q -C project export --format reqif --today 2026-01-01 -o "$PWD/one.reqif"
   mkdir back
   cp -r project/traceability back/
   run "$HW" -C back import reqif "$PWD/one.reqif"
@@ -65,7 +66,7 @@ test_reqif_export_import_export_gives_the_same_requirements() {
   expect_out "frs/one.md"
   run "$HW" -C back frs lint
   expect_rc 0
-  SOURCE_DATE_EPOCH=1 "$HW" -q -C back frs export --format reqif -o "$PWD/two.reqif"
+  "$HW" -q -C back export --format reqif --today 2026-01-01 -o "$PWD/two.reqif"
   cmp one.reqif two.reqif || { diff one.reqif two.reqif | head -20; return 1; }
   # the requirements themselves: keys, parents, attributes and text hashes
   "$HW" -C project frs list --json | jq -S '[.frs[] | del(.file, .line)]' > a.json
@@ -207,9 +208,9 @@ test_import_never_replaces_a_file_it_did_not_write_or_that_changed() {
 }
 
 # Verifies: FR-XCH-004
-test_frs_export_aspec_is_valid_for_openfasttrace() {
+test_export_aspec_is_valid_for_openfasttrace() {
   copy_project
-  run "$HW" -C project frs export --format aspec -o "$PWD/out.xml"
+  run "$HW" -C project export --format aspec -o "$PWD/out.xml"
   expect_rc 0
   run xmllint --nonet --noout --schema "$FIXTURES/oft/aspec.xsd" out.xml
   expect_rc 0
@@ -222,16 +223,15 @@ test_frs_export_aspec_is_valid_for_openfasttrace() {
   ! grep -q '>COVERED<' out.xml
   grep -q '<status>rejected</status>' out.xml && return 1
   grep -q '<needsobj>impl</needsobj>' out.xml
-  run "$HW" -C project frs export --format reqif --trace-json x -o y
-  expect_rc 2
 }
 
-# With the trace's JSON, a verified requirement is COVERED, the others not.
+# With a report's trace, a verified requirement is COVERED, the others not.
 # Verifies: FR-XCH-004
-test_frs_export_aspec_marks_verified_requirements_covered() {
+test_export_aspec_marks_verified_requirements_covered() {
   copy_project
-  printf '{"frs": [{"id": "SW-APP-001", "status": "verified"}, {"id": "SW-APP-002", "status": "failing"}]}\n' > trace.json
-  run "$HW" -C project frs export --format aspec --trace-json "$PWD/trace.json" -o "$PWD/out.xml"
+  mkdir checks
+  printf '{"schema": "hwledger.trace/1", "frs": [{"id": "SW-APP-001", "status": "verified"}, {"id": "SW-APP-002", "status": "failing"}]}\n' > checks/trace.json
+  run "$HW" -C project export --format aspec --checks "$PWD/checks" -o "$PWD/out.xml"
   expect_rc 0
   run xmllint --nonet --noout --schema "$FIXTURES/oft/aspec.xsd" out.xml
   expect_rc 0
@@ -326,7 +326,7 @@ test_import_doorstop_bad_yaml_exits_2_and_writes_nothing() {
 }
 
 # Verifies: FR-XCH-002, FR-CLI-005
-test_import_and_frs_export_usage_errors_exit_2() {
+test_import_and_export_usage_errors_exit_2() {
   run "$HW" import
   expect_rc 2
   expect_err "hwledger: import needs a format: reqif, oft or doorstop"
@@ -348,17 +348,12 @@ test_import_and_frs_export_usage_errors_exit_2() {
   run "$HW" import doorstop missing
   expect_rc 2
   expect_err "hwledger: missing: not a folder: a Doorstop tree is a folder"
-  run "$HW" frs export -o x
+  run "$HW" export --format reqif
   expect_rc 2
-  expect_err "frs export: --format reqif or --format aspec is needed"
-  run "$HW" frs export --format pdf -o x
+  expect_err "export needs --format and -o FILE"
+  run "$HW" export --format reqif --reverse -o x
   expect_rc 2
-  run "$HW" frs export --format reqif
-  expect_rc 2
-  expect_err "frs export: -o FILE is needed"
-  run "$HW" frs export --format reqif -o
-  expect_rc 2
-  expect_err "frs export: missing value after '-o'"
+  expect_err "--reverse is for --format csv"
   [ ! -e x ]
 }
 
