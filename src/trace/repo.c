@@ -308,6 +308,7 @@ typedef struct job {
 	const hw_index *ix;
 	size_t max_bytes;
 	unsigned char *dirty;
+	unsigned char *lexed; /* read and lexed in this run, not reused */
 	size_t scanned;     /* atomically incremented */
 	size_t reused;
 } job;
@@ -405,6 +406,7 @@ static int scan_one(job *j, size_t i, hw_buf *buf)
 	    hw_record_decode(f, row->blob, row->blob_len) == HW_OK)
 		return 1; /* touched but unchanged */
 	clear_record(f);
+	j->lexed[i] = 1;
 	return hw_scan_text(f, buf->data, buf->len);
 }
 
@@ -439,6 +441,45 @@ static int store_index(hw_scan *scan, hw_index *ix, const unsigned char *dirty)
 			    "%s; the index was not written", hw_error_last());
 }
 
+/*
+ * The functions of the C++ and Python files lexed in this run, from ctags
+ * (lang.c). A file with no tag that is not a test needs none: its
+ * functions would be dropped by hw_scan_compact anyway.
+ */
+static int lang_functions(hw_scan *scan, const job *j)
+{
+	hw_src_file **fs = calloc(scan->n ? scan->n : 1, sizeof(*fs));
+	const char **disk = calloc(scan->n ? scan->n : 1, sizeof(*disk));
+	size_t n = 0;
+	int err = HW_OK;
+
+	if (!fs || !disk) {
+		free(fs);
+		free(disk);
+		return hw_error_oom();
+	}
+	for (size_t i = 0; i < scan->n; i++) {
+		hw_src_file *f = &scan->files[i];
+
+		if (!j->lexed[i] ||
+		    (f->lang != HW_LANG_CPP && f->lang != HW_LANG_PY))
+			continue;
+		if (f->ntags || f->is_test) {
+			fs[n] = f;
+			disk[n++] = f->path;
+		}
+	}
+	if (n)
+		err = hw_lang_functions(fs, disk, n, j->max_bytes);
+	for (size_t i = 0; i < scan->n && !err; i++)
+		if (j->lexed[i] && (scan->files[i].lang == HW_LANG_CPP ||
+				    scan->files[i].lang == HW_LANG_PY))
+			hw_scan_compact(&scan->files[i]);
+	free(fs);
+	free(disk);
+	return err;
+}
+
 /* Implements: FR-TRACE-001, FR-TRACE-007 */
 int hw_scan_repo(hw_scan *scan, const hw_config *cfg, const char *index_path)
 {
@@ -456,7 +497,8 @@ int hw_scan_repo(hw_scan *scan, const hw_config *cfg, const char *index_path)
 		goto cleanup;
 	scan->files = calloc(paths.n ? paths.n : 1, sizeof(*scan->files));
 	j.dirty = calloc(paths.n ? paths.n : 1, 1);
-	if (!scan->files || !j.dirty) {
+	j.lexed = calloc(paths.n ? paths.n : 1, 1);
+	if (!scan->files || !j.dirty || !j.lexed) {
 		err = hw_error_oom();
 		goto cleanup;
 	}
@@ -465,8 +507,7 @@ int hw_scan_repo(hw_scan *scan, const hw_config *cfg, const char *index_path)
 
 		f->path = paths.v[i];
 		paths.v[i] = NULL;
-		f->lang = hw_str_endswith(f->path, ".sh") ? HW_LANG_SH
-							  : HW_LANG_C;
+		f->lang = hw_lang_of(f->path);
 		f->is_test = any_match(cfg->tests, f->path);
 	}
 	scan->n = scan->cap = paths.n;
@@ -487,7 +528,8 @@ int hw_scan_repo(hw_scan *scan, const hw_config *cfg, const char *index_path)
 	/* a thread per 16 files, at most the CPUs */
 	if ((err = hw_tasks_run((scan->n + FILES_PER_JOB - 1) / FILES_PER_JOB,
 				hw_tasks_threads(scan->n, FILES_PER_JOB),
-				scan_files, &j)))
+				scan_files, &j)) ||
+	    (err = lang_functions(scan, &j)))
 		goto cleanup;
 	scan->scanned = j.scanned;
 	scan->reused = j.reused;
@@ -500,7 +542,10 @@ int hw_scan_repo(hw_scan *scan, const hw_config *cfg, const char *index_path)
 		for (size_t k = 0; k < f->nfuncs; k++)
 			f->funcs[k].is_test =
 				f->is_test &&
-				any_match(cfg->test_functions, f->funcs[k].name);
+				(hw_func_from_test_macro(f->lang,
+							 f->funcs[k].name) ||
+				 any_match(cfg->test_functions,
+					   hw_func_base(f->funcs[k].name)));
 	}
 	/* file notes become positioned diagnostics */
 	for (size_t i = 0; i < scan->n; i++) {
@@ -523,6 +568,7 @@ cleanup:
 	if (have_ix)
 		hw_index_close(&ix); /* the WAL checkpoint too */
 	free(j.dirty);
+	free(j.lexed);
 	pathset_free(&paths);
 	if (err)
 		hw_scan_free(scan);

@@ -488,11 +488,46 @@ static int lex_comment(lexer *x)
 			"unterminated comment starting here (column %ld)", col);
 }
 
+/*
+ * A C++ raw string R"delim( ... )delim" (prefixes u8R, uR, UR, LR too)
+ * at the quote x->i: skips it whole, newlines and quotes included, and
+ * returns 1; 0 when the quote does not start one.
+ */
+static int lex_raw_string(lexer *x)
+{
+	size_t q = x->i, d = q + 1, e;
+
+	if (x->f->lang != HW_LANG_CPP || q == 0 || x->p[q - 1] != 'R' ||
+	    (q >= 2 && is_ident(x->p[q - 2]) &&
+	     !(x->p[q - 2] == '8' || x->p[q - 2] == 'u' ||
+	       x->p[q - 2] == 'U' || x->p[q - 2] == 'L')))
+		return 0;
+	/* the delimiter: up to 16 characters, then '(' */
+	for (e = d; e < x->len && e - d <= 16 && x->p[e] != '('; e++)
+		if (x->p[e] == ' ' || x->p[e] == ')' || x->p[e] == '\\' ||
+		    x->p[e] == '\n')
+			return 0;
+	if (e >= x->len || x->p[e] != '(')
+		return 0;
+	for (size_t j = e + 1; j + (e - d) + 1 < x->len; j++) {
+		if (x->p[j] == ')' &&
+		    memcmp(x->p + j + 1, x->p + d, e - d) == 0 &&
+		    x->p[j + 1 + (e - d)] == '"') {
+			x->i = j + (e - d) + 2;
+			return 1;
+		}
+	}
+	x->i = x->len; /* unterminated: the rest of the file is the string */
+	return 1;
+}
+
 /* Skips a string or character literal; a newline ends a broken one. */
 static void lex_literal(lexer *x)
 {
 	char q = x->p[x->i];
 
+	if (q == '"' && lex_raw_string(x))
+		return;
 	x->i++;
 	while (x->i < x->len) {
 		char c = x->p[x->i];
@@ -772,19 +807,144 @@ static int lex_sh(hw_src_file *f, const char *text, size_t len)
 	return HW_OK;
 }
 
+/* ---- Python ------------------------------------------------------------ */
+
+/*
+ * The end of the Python string literal whose quote is at i (past its
+ * closing quote; a newline ends a broken one-quote string, the file end an
+ * unterminated triple-quoted one, *open set). Escapes are skipped in all
+ * strings: a raw string cannot end in an odd backslash either.
+ */
+static size_t py_string_end(const char *p, size_t len, size_t i, int *open)
+{
+	char q = p[i];
+	int triple = i + 2 < len && p[i + 1] == q && p[i + 2] == q;
+
+	*open = 0;
+	for (i += triple ? 3 : 1; i < len; i++) {
+		if (p[i] == '\\') {
+			i++;
+			continue;
+		}
+		if (p[i] == '\n' && !triple)
+			return i;
+		if (p[i] == q &&
+		    (!triple || (i + 2 < len && p[i + 1] == q && p[i + 2] == q)))
+			return i + (triple ? 3 : 1);
+	}
+	*open = triple;
+	return len;
+}
+
+/*
+ * Tags in Python: in '#' comments, and in a string that is a statement by
+ * itself (a docstring, of a module, class or function) — never in other
+ * strings, f-strings included. Functions come from ctags (lang.c).
+ */
+static int lex_py(hw_src_file *f, const char *p, size_t len)
+{
+	size_t tag_cap = 0, i = 0, ls = 0, stmt_at = 0;
+	long line = 1;
+	int depth = 0, stmt = 1; /* the next significant byte starts one */
+	comment_ctx c = {f, &tag_cap, -1};
+
+	while (i < len) {
+		char ch = p[i];
+		int err = HW_OK;
+
+		if (ch == '\n') {
+			line++;
+			ls = ++i;
+			if (!depth && !(i >= 2 && p[i - 2] == '\\'))
+				stmt = 1;
+			continue;
+		}
+		if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\f') {
+			i++;
+			continue;
+		}
+		if (ch == '#') {
+			const char *nl = memchr(p + i, '\n', len - i);
+			size_t e = nl ? (size_t)(nl - p) : len;
+
+			if ((err = scan_comment(&c, p + i, e - i, line,
+						(long)(i - ls) + 1)))
+				return err;
+			i = e;
+			continue;
+		}
+		if (stmt) {
+			stmt_at = i;
+			stmt = 0;
+		}
+		if (ch == '"' || ch == '\'') {
+			size_t s = i, k = i;
+			int open, doc;
+
+			/* a docstring starts its statement, with no prefix
+			 * but r or u (an f-string is never one) */
+			while (k > ls && is_ident(p[k - 1]))
+				k--;
+			doc = k == stmt_at;
+			for (size_t j = k; j < s; j++)
+				if (!strchr("rRuU", p[j]))
+					doc = 0;
+			i = py_string_end(p, len, s, &open);
+			if (doc && (err = scan_comment(&c, p + s, i - s, line,
+						       (long)(s - ls) + 1)))
+				return err;
+			if (open && (err = add_note(f, HW_DIAG_WARNING, line,
+						    "unterminated string "
+						    "starting here (column "
+						    "%ld)",
+						    (long)(s - ls) + 1)))
+				return err;
+			if (memchr(p + s, '\n', i - s)) {
+				line += (long)count_nl(p + s, i - s);
+				ls = i;
+				while (ls > s && p[ls - 1] != '\n')
+					ls--;
+			}
+			continue;
+		}
+		if (ch == '(' || ch == '[' || ch == '{')
+			depth++;
+		else if ((ch == ')' || ch == ']' || ch == '}') && depth)
+			depth--;
+		else if (ch == ';' && !depth)
+			stmt = 1;
+		i++;
+	}
+	return HW_OK;
+}
+
+/* Gives back the arrays' unused room, which the next file's scan reuses:
+ * the records of a whole tree stay in memory until the trace is built. */
+static void fit_arrays(hw_src_file *f)
+{
+	void *p;
+
+	if (f->nfuncs && (p = realloc(f->funcs, f->nfuncs * sizeof(*f->funcs))))
+		f->funcs = p;
+	if (f->ntags && (p = realloc(f->tags, f->ntags * sizeof(*f->tags))))
+		f->tags = p;
+}
+
 /*
  * Keeps only the functions a trace needs — tagged ones and every function
  * of a test file (which of them are tests is the config's test_functions,
  * and a result may name any) — so the index stays small; tag->func
  * indexes are remapped.
  */
-static void compact_funcs(hw_src_file *f)
+void hw_scan_compact(hw_src_file *f)
 {
 	long *map;
 	size_t kept = 0;
 
-	if (!f->nfuncs)
+	if (!f->nfuncs) {
+		fit_arrays(f);
 		return;
+	}
 	map = malloc(f->nfuncs * sizeof(*map));
 	if (!map)
 		return; /* keeping everything is correct, only larger */
@@ -806,28 +966,37 @@ static void compact_funcs(hw_src_file *f)
 			f->tags[t].func = map[f->tags[t].func];
 	f->nfuncs = kept;
 	free(map);
+	fit_arrays(f);
 }
 
-/* Gives back the arrays' unused room, which the next file's scan reuses:
- * the records of a whole tree stay in memory until the trace is built. */
-static void fit_arrays(hw_src_file *f)
-{
-	void *p;
-
-	if (f->nfuncs && (p = realloc(f->funcs, f->nfuncs * sizeof(*f->funcs))))
-		f->funcs = p;
-	if (f->ntags && (p = realloc(f->tags, f->ntags * sizeof(*f->tags))))
-		f->tags = p;
-}
-
-/* Implements: FR-TRACE-001 */
+/* Implements: FR-TRACE-001, FR-TRACE-016 */
 int hw_scan_text_all(hw_src_file *f, const char *text, size_t len)
 {
+	int err;
+
 	if (memchr(text, '\0', len))
 		return add_note(f, HW_DIAG_WARNING, 0,
 				"binary file (NUL byte), not scanned");
-	return f->lang == HW_LANG_SH ? lex_sh(f, text, len)
-				     : lex_c(f, text, len);
+	switch (f->lang) {
+	case HW_LANG_SH:
+		return lex_sh(f, text, len);
+	case HW_LANG_PY:
+		return lex_py(f, text, len);
+	case HW_LANG_CPP:
+		/* the C lexer reads C++'s comments and literals; its
+		 * functions are not C++'s (namespaces, classes): those come
+		 * from ctags, and the tags are attributed then */
+		if ((err = lex_c(f, text, len)))
+			return err;
+		for (size_t i = 0; i < f->nfuncs; i++)
+			free(f->funcs[i].name);
+		f->nfuncs = 0;
+		for (size_t t = 0; t < f->ntags; t++)
+			f->tags[t].func = -1;
+		return HW_OK;
+	default:
+		return lex_c(f, text, len);
+	}
 }
 
 /* Implements: FR-TRACE-001 */
@@ -835,10 +1004,9 @@ int hw_scan_text(hw_src_file *f, const char *text, size_t len)
 {
 	int err = hw_scan_text_all(f, text, len);
 
-	if (!err) {
-		compact_funcs(f);
-		fit_arrays(f);
-	}
+	/* C++ and Python are compacted once their functions are known */
+	if (!err && f->lang != HW_LANG_CPP && f->lang != HW_LANG_PY)
+		hw_scan_compact(f);
 	return err;
 }
 

@@ -51,7 +51,7 @@ typedef struct hw_func {
 			     * hw_scan_repo; hw_scan_text: test_*) */
 } hw_func;
 
-typedef enum { HW_LANG_C, HW_LANG_SH } hw_lang;
+typedef enum { HW_LANG_C, HW_LANG_SH, HW_LANG_CPP, HW_LANG_PY } hw_lang;
 
 typedef struct hw_note {
 	hw_diag_level level;
@@ -85,6 +85,27 @@ int hw_scan_text(hw_src_file *f, const char *text, size_t len);
 /* hw_scan_text keeping every function, tagged or not (for SAST findings). */
 int hw_scan_text_all(hw_src_file *f, const char *text, size_t len);
 void hw_src_file_free(hw_src_file *f);
+/* Keeps the functions a trace needs (tagged ones, all of a test file). */
+void hw_scan_compact(hw_src_file *f);
+
+/* ---- C++ and Python (lang.c, specs/languages.md) ----------------------- */
+
+/* The language of a path, by its extension (C when none other). */
+hw_lang hw_lang_of(const char *path);
+/* What follows the last "::" or '.' of a qualified function name. */
+const char *hw_func_base(const char *name);
+/* Whether name is a C++ test macro's test ("Suite.Name", a Catch2 name). */
+int hw_func_from_test_macro(hw_lang lang, const char *name);
+/*
+ * Fills the functions of C++ and Python files (scanned for tags already)
+ * from one Universal Ctags run per 256 files, read at disk[i], and gives
+ * each tag its function. A missing or failing ctags is a warning note on
+ * the files, never an error of the run.
+ */
+int hw_lang_functions(hw_src_file *const *files, const char *const *disk,
+		      size_t n, size_t max_bytes);
+/* Gives each tag of f the function that holds it or follows it in text. */
+int hw_lang_attribute(hw_src_file *f, const char *text, size_t len);
 
 typedef struct hw_scan {
 	hw_src_file *files;

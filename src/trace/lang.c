@@ -1,0 +1,431 @@
+/*
+ * lang.c — C++ and Python functions (issue #27, specs/languages.md).
+ *
+ * Tags in C++ and Python files are read by scan.c (C++ with the C lexer's
+ * comments and literals, Python with a line reader of `#` comments and
+ * docstrings). Which function a tag belongs to needs the functions' names
+ * and extents, and those come from Universal Ctags (`ctags
+ * --output-format=json --fields=+neKS`): a well-kept parser of both
+ * languages, run once over many files. The measurement that chose it over
+ * tree-sitter is in specs/languages.md.
+ */
+#include "trace.h"
+
+#include <cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/proc.h"
+
+/* Files per ctags run: keeps the command line far below ARG_MAX. */
+#define FILES_PER_RUN 256
+#define CTAGS_TIMEOUT_S 600.0
+#define CTAGS_MAX_OUT ((size_t)1 << 30)
+
+/* Implements: FR-TRACE-016 */
+hw_lang hw_lang_of(const char *path)
+{
+	static const char *const cpp[] = {".cpp", ".cc",  ".cxx", ".c++",
+					  ".hpp", ".hh",  ".hxx", ".h++",
+					  ".ipp", ".tpp", NULL};
+	const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
+
+	if (!dot || (slash && dot < slash))
+		return HW_LANG_C;
+	if (strcmp(dot, ".sh") == 0)
+		return HW_LANG_SH;
+	if (strcmp(dot, ".py") == 0)
+		return HW_LANG_PY;
+	for (size_t i = 0; cpp[i]; i++)
+		if (strcmp(dot, cpp[i]) == 0)
+			return HW_LANG_CPP;
+	return HW_LANG_C;
+}
+
+/* The name a test function is known by to test_functions: what follows
+ * the last "::" or '.' of a qualified name. */
+const char *hw_func_base(const char *name)
+{
+	const char *b = name;
+
+	for (const char *p = name; *p; p++)
+		if (*p == '.' || (*p == ':' && p[1] == ':'))
+			b = p + (*p == ':' ? 2 : 1);
+	return b;
+}
+
+/* A C++ test macro's function ("Suite.Name", a Catch2 or doctest name
+ * with spaces): never a C++ identifier path. */
+int hw_func_from_test_macro(hw_lang lang, const char *name)
+{
+	return lang == HW_LANG_CPP && strpbrk(name, ". \"") != NULL;
+}
+
+/* ---- building a function's qualified name ------------------------------ */
+
+static int is_test_macro(const char *name)
+{
+	static const char *const m[] = {"TEST",	      "TEST_F",
+					"TEST_P",     "TYPED_TEST",
+					"TYPED_TEST_P", NULL};
+
+	for (size_t i = 0; m[i]; i++)
+		if (strcmp(name, m[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Appends s[0..n) to b, dropping the space ctags puts after "operator"
+ * before a symbol ("operator ==" is written "operator=="). */
+static int put_name(hw_buf *b, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == ' ' && i >= 8 && memcmp(s + i - 8, "operator", 8) == 0 &&
+		    i + 1 < n && !(s[i + 1] == '_' ||
+				   (s[i + 1] >= 'a' && s[i + 1] <= 'z') ||
+				   (s[i + 1] >= 'A' && s[i + 1] <= 'Z')))
+			continue;
+		if (hw_buf_append(b, s + i, 1))
+			return HW_ENOMEM;
+	}
+	return HW_OK;
+}
+
+/* C++: scope::name with anonymous scopes ("__anon...") left out; a gtest
+ * macro TEST(Suite, Name) is the test "Suite.Name". */
+static int cpp_name(hw_buf *b, const char *scope, const char *name,
+		    const char *sig)
+{
+	if (is_test_macro(name) && sig && sig[0] == '(') {
+		const char *comma = strchr(sig, ','), *close = strrchr(sig, ')');
+
+		if (comma && close && close > comma) {
+			const char *s = sig + 1, *e = comma;
+
+			while (*s == ' ')
+				s++;
+			if (hw_buf_append(b, s, (size_t)(e - s)) ||
+			    hw_buf_append(b, ".", 1))
+				return HW_ENOMEM;
+			s = comma + 1;
+			while (*s == ' ')
+				s++;
+			e = close;
+			while (e > s && e[-1] == ' ')
+				e--;
+			return hw_buf_append(b, s, (size_t)(e - s));
+		}
+	}
+	while (scope && *scope) {
+		const char *e = strstr(scope, "::");
+		size_t n = e ? (size_t)(e - scope) : strlen(scope);
+
+		if (!(n >= 6 && memcmp(scope, "__anon", 6) == 0) &&
+		    (put_name(b, scope, n) || hw_buf_append(b, "::", 2)))
+			return HW_ENOMEM;
+		scope = e ? e + 2 : scope + n;
+	}
+	return put_name(b, name, strlen(name));
+}
+
+/* Python: module.scope.name, the module the path with '/' for '.' and
+ * without ".py" (a package's __init__ is the package). */
+static int py_name(hw_buf *b, const char *path, const char *scope,
+		   const char *name)
+{
+	size_t n = strlen(path);
+
+	if (hw_str_endswith(path, ".py"))
+		n -= 3;
+	if (n >= 9 && memcmp(path + n - 9, "/__init__", 9) == 0)
+		n -= 9;
+	while (n > 2 && path[0] == '.' && path[1] == '/') {
+		path += 2;
+		n -= 2;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (hw_buf_append(b, path[i] == '/' ? "." : path + i, 1))
+			return HW_ENOMEM;
+	if ((scope && *scope &&
+	     (hw_buf_append(b, ".", 1) ||
+	      hw_buf_append(b, scope, strlen(scope)))) ||
+	    hw_buf_append(b, ".", 1) || hw_buf_append(b, name, strlen(name)))
+		return HW_ENOMEM;
+	return HW_OK;
+}
+
+/* ---- one file's functions from ctags' JSON lines ------------------------ */
+
+static int add_func(hw_src_file *f, size_t *cap, const char *name, long first,
+		    long last)
+{
+	hw_func *fn;
+
+	if (HW_ARRAY_GROW(f->funcs, f->nfuncs, *cap))
+		return HW_ENOMEM;
+	fn = &f->funcs[f->nfuncs];
+	memset(fn, 0, sizeof(*fn));
+	fn->name = hw_strdup(name);
+	HW_CHECK_ALLOC(fn->name);
+	fn->first = first;
+	fn->last = last < first ? first : last;
+	fn->is_test = f->is_test &&
+		      (hw_func_from_test_macro(f->lang, name) ||
+		       strncmp(hw_func_base(name), "test_", 5) == 0);
+	f->nfuncs++;
+	return HW_OK;
+}
+
+/*
+ * One ctags entry: a function definition of C++ (kind "function") or
+ * Python ("function", "member"). A function nested in a function (a C++
+ * lambda, a Python inner def) is not one of its own: its lines, and so
+ * its tags, are the enclosing function's.
+ */
+static int take_entry(hw_src_file *f, size_t *cap, const cJSON *e, hw_buf *b)
+{
+	const char *kind = hw_json_str(e, "kind"), *name = hw_json_str(e, "name");
+	const char *scope = hw_json_str(e, "scope"),
+		   *sk = hw_json_str(e, "scopeKind");
+	const cJSON *line = cJSON_GetObjectItemCaseSensitive(e, "line"),
+		    *end = cJSON_GetObjectItemCaseSensitive(e, "end");
+	int err;
+
+	if (!kind || !name || !cJSON_IsNumber(line))
+		return HW_OK;
+	if (strcmp(kind, "function") && strcmp(kind, "member"))
+		return HW_OK;
+	if (sk && (strcmp(sk, "function") == 0 || strcmp(sk, "member") == 0))
+		return HW_OK;
+	if (strncmp(name, "__anon", 6) == 0)
+		return HW_OK;
+	b->len = 0;
+	err = f->lang == HW_LANG_PY
+		      ? py_name(b, f->path, scope, name)
+		      : cpp_name(b, scope, name, hw_json_str(e, "signature"));
+	if (err || hw_buf_append(b, "", 1))
+		return HW_ENOMEM;
+	return add_func(f, cap, b->data, (long)line->valuedouble,
+			cJSON_IsNumber(end) ? (long)end->valuedouble
+					    : (long)line->valuedouble);
+}
+
+static int by_first(const void *a, const void *b)
+{
+	const hw_func *x = a, *y = b;
+
+	return x->first < y->first ? -1 : x->first > y->first;
+}
+
+/* ---- attributing the tags ---------------------------------------------- */
+
+/* The start of line l (from 1) of text, or NULL past its end. */
+static const char *line_start(const char *text, size_t len, long l,
+			      long *at, const char **pos)
+{
+	const char *p = *pos, *end = text + len;
+
+	while (*at < l && p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+		if (!nl)
+			return NULL;
+		p = nl + 1;
+		(*at)++;
+	}
+	*pos = p;
+	return *at == l && p < end ? p : NULL;
+}
+
+/*
+ * Whether the lines strictly between a tag's line and a function's first
+ * line leave the tag to that function: in C++, no ';', '{' or '}' (nothing
+ * but comments, a template header, the return type); in Python only blank
+ * lines, '#' comments and decorators.
+ */
+static int nothing_between(const hw_src_file *f, const char *text, size_t len,
+			   long from, long to)
+{
+	long at = 1;
+	const char *pos = text;
+
+	for (long l = from + 1; l < to; l++) {
+		const char *p = line_start(text, len, l, &at, &pos), *e;
+
+		if (!p)
+			return 0;
+		e = memchr(p, '\n', (size_t)(text + len - p));
+		if (!e)
+			e = text + len;
+		while (p < e && (*p == ' ' || *p == '\t' || *p == '\r'))
+			p++;
+		if (f->lang == HW_LANG_PY) {
+			if (p < e && *p != '#' && *p != '@')
+				return 0;
+			continue;
+		}
+		for (const char *q = p; q < e; q++) {
+			if (*q == '/' && q + 1 < e && q[1] == '/')
+				break;
+			if (*q == ';' || *q == '{' || *q == '}')
+				return 0;
+		}
+	}
+	return 1;
+}
+
+/* Implements: FR-TRACE-016 */
+int hw_lang_attribute(hw_src_file *f, const char *text, size_t len)
+{
+	qsort(f->funcs, f->nfuncs, sizeof(*f->funcs), by_first);
+	for (size_t t = 0; t < f->ntags; t++) {
+		long l = f->tags[t].line, best = -1;
+
+		/* the innermost function that holds the line: the one that
+		 * starts last (extents nest or are apart) */
+		for (size_t k = 0; k < f->nfuncs && f->funcs[k].first <= l; k++)
+			if (f->funcs[k].last >= l)
+				best = (long)k;
+		if (best < 0) {
+			/* else the function the comment is just above */
+			for (size_t k = 0; k < f->nfuncs; k++) {
+				if (f->funcs[k].first <= l)
+					continue;
+				if (nothing_between(f, text, len, l,
+						    f->funcs[k].first))
+					best = (long)k;
+				break;
+			}
+		}
+		f->tags[t].func = best;
+	}
+	return HW_OK;
+}
+
+/* ---- running ctags ------------------------------------------------------ */
+
+static int note_all(hw_src_file *const *files, size_t n, const char *msg)
+{
+	for (size_t i = 0; i < n; i++) {
+		hw_src_file *f = files[i];
+		hw_note *v = realloc(f->notes, (f->nnotes + 1) * sizeof(*v));
+
+		HW_CHECK_ALLOC(v);
+		f->notes = v;
+		v[f->nnotes].level = HW_DIAG_WARNING;
+		v[f->nnotes].line = 0;
+		v[f->nnotes].message = hw_strdup(msg);
+		HW_CHECK_ALLOC(v[f->nnotes].message);
+		f->nnotes++;
+	}
+	return HW_OK;
+}
+
+/* The file of a ctags "path": disk paths are given in order, so the
+ * search starts at the last match. */
+static long file_of(const char *path, const char *const *disk, size_t n,
+		    size_t *hint)
+{
+	for (size_t k = 0; k < n; k++) {
+		size_t i = (*hint + k) % n;
+
+		if (strcmp(disk[i], path) == 0) {
+			*hint = i;
+			return (long)i;
+		}
+	}
+	return -1;
+}
+
+static int run_chunk(hw_src_file *const *files, const char *const *disk,
+		     size_t n)
+{
+	char **argv = calloc(n + 8, sizeof(*argv));
+	size_t *caps = calloc(n ? n : 1, sizeof(*caps));
+	hw_cmd_result r;
+	hw_buf name;
+	size_t a = 0, hint = 0;
+	int err = HW_OK;
+
+	if (!argv || !caps) {
+		free(argv);
+		free(caps);
+		return hw_error_oom();
+	}
+	argv[a++] = "ctags";
+	argv[a++] = "--options=NONE";
+	argv[a++] = "--output-format=json";
+	argv[a++] = "--fields=+neKS";
+	argv[a++] = "--sort=no";
+	argv[a++] = "-f";
+	argv[a++] = "-";
+	for (size_t i = 0; i < n; i++)
+		argv[a++] = (char *)disk[i]; /* no '-' first: see callers */
+	argv[a] = NULL;
+	memset(&r, 0, sizeof(r));
+	hw_buf_init(&name, 0);
+	if ((err = hw_run(&r, argv, CTAGS_TIMEOUT_S, CTAGS_MAX_OUT)))
+		goto out;
+	if (r.not_found) {
+		err = note_all(files, n,
+			       "Universal Ctags (ctags) is not installed: the "
+			       "file's functions are unknown, its tags belong "
+			       "to no function");
+		goto out;
+	}
+	if (r.status != 0 || r.timed_out || r.truncated) {
+		err = note_all(files, n,
+			       "ctags failed on this file or one read with it: "
+			       "its functions may be missing");
+		if (err)
+			goto out;
+	}
+	for (char *p = r.out.data, *end = r.out.data + r.out.len;
+	     p && p < end && !err;) {
+		char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t ln = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		cJSON *e = cJSON_ParseWithLength(p, ln);
+		const char *type = e ? hw_json_str(e, "_type") : NULL,
+			   *path = e ? hw_json_str(e, "path") : NULL;
+
+		if (type && path && strcmp(type, "tag") == 0) {
+			long i = file_of(path, disk, n, &hint);
+
+			if (i >= 0)
+				err = take_entry(files[i], &caps[i], e, &name);
+		}
+		cJSON_Delete(e);
+		p = nl ? nl + 1 : NULL;
+	}
+out:
+	hw_buf_free(&name);
+	hw_cmd_result_free(&r);
+	free(argv);
+	free(caps);
+	return err;
+}
+
+/* Implements: FR-TRACE-016 */
+int hw_lang_functions(hw_src_file *const *files, const char *const *disk,
+		      size_t n, size_t max_bytes)
+{
+	hw_buf b;
+	int err = HW_OK;
+
+	for (size_t i = 0; i < n && !err; i += FILES_PER_RUN)
+		err = run_chunk(files + i, disk + i,
+				n - i < FILES_PER_RUN ? n - i : FILES_PER_RUN);
+	/* the tags' lines need the text between a tag and a function: read
+	 * again (the scan did not keep it); a file gone since is attributed
+	 * by extents alone */
+	hw_buf_init(&b, 0);
+	for (size_t i = 0; i < n && !err; i++) {
+		if (!files[i]->ntags)
+			continue;
+		if (hw_file_read(&b, disk[i], max_bytes) != HW_OK)
+			b.len = 0;
+		err = hw_lang_attribute(files[i], b.data ? b.data : "", b.len);
+	}
+	hw_buf_free(&b);
+	return err;
+}
