@@ -170,10 +170,67 @@ static hw_fr_trace *find_fr(hw_trace *t, const fr_map *m, const char *id)
 	return NULL;
 }
 
+/* The last '/' in [s, e), or NULL. */
+static const char *last_slash(const char *s, const char *e)
+{
+	while (e > s)
+		if (*--e == '/')
+			return e;
+	return NULL;
+}
+
+/* Whether [s, e) is one digit or more. */
+static int all_digits(const char *s, const char *e)
+{
+	if (s >= e)
+		return 0;
+	for (; s < e; s++)
+		if (*s < '0' || *s > '9')
+			return 0;
+	return 1;
+}
+
+/*
+ * The name results and test functions are joined by (specs/languages.md):
+ * without a pytest parameter "[case]" or a gtest parameter "/0", and of a
+ * dotted or "::" name (ctest's "Suite.Name", a C++ or Python test
+ * function's qualified name) the last part. *n is its length.
+ */
+static const char *join_key(const char *s, size_t *n)
+{
+	const char *b = s, *e = s + strlen(s), *slash;
+
+	if (e > s && e[-1] == ']' && memchr(s, '[', (size_t)(e - s)))
+		e = memchr(s, '[', (size_t)(e - s));
+	if ((slash = last_slash(s, e)) && all_digits(slash + 1, e))
+		e = slash;
+	for (const char *p = s; p < e; p++) {
+		if (!(*p == '.' || *p == ':' || *p == '_' ||
+		      (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') ||
+		      (*p >= 'A' && *p <= 'Z'))) {
+			b = s; /* prose (a TAP description): whole */
+			break;
+		}
+		if (*p == '.' || (*p == ':' && p + 1 < e && p[1] == ':'))
+			b = p + (*p == '.' ? 1 : 2);
+	}
+	*n = (size_t)(e - b);
+	return b;
+}
+
+static int key_cmp(const char *a, const char *b)
+{
+	size_t an, bn;
+	const char *ka = join_key(a, &an), *kb = join_key(b, &bn);
+	int c = memcmp(ka, kb, an < bn ? an : bn);
+
+	return c ? c : (an > bn) - (an < bn);
+}
+
 static int result_cmp(const void *a, const void *b)
 {
-	return strcmp((*(hw_result *const *)a)->name,
-		      (*(hw_result *const *)b)->name);
+	return key_cmp((*(hw_result *const *)a)->name,
+		       (*(hw_result *const *)b)->name);
 }
 
 /* A test function by name and file: the candidates a result may be for. */
@@ -185,9 +242,60 @@ typedef struct test_ref {
 static int test_ref_cmp(const void *a, const void *b)
 {
 	const test_ref *x = a, *y = b;
-	int c = strcmp(x->name, y->name);
+	int c = key_cmp(x->name, y->name);
 
+	if (!c)
+		c = strcmp(x->name, y->name);
 	return c ? c : strcmp(x->path, y->path);
+}
+
+/* Whether a dotted name a ends with b at a '.' (or equals it). */
+static int ends_with_dotted(const char *a, size_t an, const char *b, size_t bn)
+{
+	return bn && an >= bn && memcmp(a + an - bn, b, bn) == 0 &&
+	       (an == bn || a[an - bn - 1] == '.');
+}
+
+/*
+ * Whether result r names the qualified test function fname (a C++ or
+ * Python one: "Ring.PushPop", "outer::Suite.Name",
+ * "tests.test_x.TestY.test_z"): the result's own dotted name (its name when
+ * dotted, as ctest writes it, else its classname, a gtest instantiation
+ * prefix "Inst/" or type index "/0" dropped, a dot and its name, a
+ * parameter dropped) and the function's ("::" read as '.') agree when one
+ * ends with the other at a '.'.
+ */
+static int names_qualified(const hw_result *r, const char *fname)
+{
+	char rq[512], fq[512];
+	size_t kn, rn = 0, fn = 0;
+	const char *key = join_key(r->name, &kn);
+
+	if (key == r->name && r->suite && *r->suite) {
+		const char *sb = r->suite, *se = r->suite + strlen(r->suite);
+		const char *sl = last_slash(sb, se);
+
+		if (sl && all_digits(sl + 1, se))
+			se = sl;
+		else if (sl)
+			sb = sl + 1;
+		rn = (size_t)snprintf(rq, sizeof(rq), "%.*s.", (int)(se - sb),
+				      sb);
+	}
+	if (rn >= sizeof(rq))
+		return 0;
+	/* the whole dotted result name, up to its key's end */
+	rn += (size_t)snprintf(rq + rn, sizeof(rq) - rn, "%.*s",
+			       (int)(key + kn - r->name), r->name);
+	for (const char *p = fname; *p && fn + 1 < sizeof(fq); p++) {
+		if (*p == ':' && p[1] == ':')
+			p++;
+		fq[fn++] = *p == ':' ? '.' : *p;
+	}
+	fq[fn] = '\0';
+	return rn < sizeof(rq) &&
+	       (ends_with_dotted(rq, rn, fq, fn) ||
+		ends_with_dotted(fq, fn, rq, rn));
 }
 
 /* The length of s without a source file's extension (.c, .sh, ...). */
@@ -261,11 +369,27 @@ static void results_stem(char *out, size_t size, const char *file)
  * file is for the only test of its name, and ambiguous when there are
  * several.
  */
-static int result_is_for(const hw_result *r, const char *path,
-			 const test_ref *cand, size_t ncand)
+static int result_is_for(const hw_result *r, const char *name,
+			 const char *path, const test_ref *cand, size_t ncand)
 {
 	char stem[256];
 	const char *q[2];
+	size_t kn;
+
+	/* a qualified test is told from others of its last name by the
+	 * qualifiers, not by its file */
+	if (join_key(name, &kn) != name) {
+		size_t named = 0;
+		int mine = 0;
+
+		for (size_t i = 0; i < ncand; i++)
+			if (names_qualified(r, cand[i].name)) {
+				named++;
+				mine |= strcmp(cand[i].name, name) == 0 &&
+					strcmp(cand[i].path, path) == 0;
+			}
+		return !mine ? 0 : named == 1 ? 1 : -1;
+	}
 
 	results_stem(stem, sizeof(stem), r->file);
 	q[0] = r->suite;
@@ -285,7 +409,8 @@ static int result_is_for(const hw_result *r, const char *path,
 	return ncand <= 1 ? 1 : -1;
 }
 
-/* The index of the first of the n sorted results named name, or n. */
+/* The index of the first of the n sorted results whose join key is
+ * name's, or n. */
 static size_t first_result(hw_result *const *sorted, size_t n,
 			   const char *name)
 {
@@ -294,7 +419,7 @@ static size_t first_result(hw_result *const *sorted, size_t n,
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (strcmp(sorted[mid]->name, name) < 0)
+		if (key_cmp(sorted[mid]->name, name) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -310,7 +435,7 @@ static size_t first_test(const test_ref *tests, size_t n, const char *name)
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (strcmp(tests[mid].name, name) < 0)
+		if (key_cmp(tests[mid].name, name) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -342,13 +467,14 @@ static int merged_outcome(const matcher *m, const char *name,
 
 	lo = first_result(m->sorted, m->nres, name);
 	c0 = first_test(m->tests, m->ntests, name);
-	while (c0 + nc < m->ntests && strcmp(m->tests[c0 + nc].name, name) == 0)
+	while (c0 + nc < m->ntests && key_cmp(m->tests[c0 + nc].name, name) == 0)
 		nc++;
 	*runs = 0;
 	*ambiguous = 0;
-	for (size_t i = lo; i < m->nres && strcmp(m->sorted[i]->name, name) == 0;
+	for (size_t i = lo; i < m->nres && key_cmp(m->sorted[i]->name, name) == 0;
 	     i++) {
-		int is_for = result_is_for(m->sorted[i], path, m->tests + c0, nc);
+		int is_for = result_is_for(m->sorted[i], name, path,
+					   m->tests + c0, nc);
 
 		if (is_for < 0)
 			(*ambiguous)++;

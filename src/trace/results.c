@@ -368,6 +368,7 @@ static void junit_start(hw_xml *x, const char *el, const char **atts)
 	} else if (strcmp(el, "testcase") == 0) {
 		const char *name = hw_xml_attr(atts, "name");
 		const char *cls = hw_xml_attr(atts, "classname");
+		const char *status = hw_xml_attr(atts, "status");
 		int e;
 
 		if (j->in_case) {
@@ -379,8 +380,12 @@ static void junit_start(hw_xml *x, const char *el, const char **atts)
 			return;
 		}
 		/* hwledger-sast-ignore analyzer-malloc-leak: r owns the array */
+		/* gtest writes a DISABLED_ test as status="notrun" */
 		e = add_result(j->r, name, strlen(name), cls ? cls : j->suite,
-			       HW_OUTCOME_PASS, j->file, hw_xml_line(x));
+			       status && strcmp(status, "notrun") == 0
+				       ? HW_OUTCOME_SKIP
+				       : HW_OUTCOME_PASS,
+			       j->file, hw_xml_line(x));
 		if (e) {
 			hw_xml_stop(x, e);
 			return;
