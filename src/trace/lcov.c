@@ -157,7 +157,7 @@ static int parse_u64(const char *p, size_t n, uint64_t *out)
 	return 1;
 }
 
-/* Implements: FR-TRACE-003 */
+/* Implements: FR-TRACE-003, FR-TRACE-017 */
 int hw_lcov_parse(hw_lcov *c, hw_diags *diags, const char *file,
 		  const char *text, size_t len, const char *root)
 {

@@ -196,6 +196,7 @@ static int all_digits(const char *s, const char *e)
  * dotted or "::" name (ctest's "Suite.Name", a C++ or Python test
  * function's qualified name) the last part. *n is its length.
  */
+/* Implements: FR-TRACE-017 */
 static const char *join_key(const char *s, size_t *n)
 {
 	const char *b = s, *e = s + strlen(s), *slash;
@@ -265,6 +266,7 @@ static int ends_with_dotted(const char *a, size_t an, const char *b, size_t bn)
  * parameter dropped) and the function's ("::" read as '.') agree when one
  * ends with the other at a '.'.
  */
+/* Implements: FR-TRACE-017 */
 static int names_qualified(const hw_result *r, const char *fname)
 {
 	char rq[512], fq[512];

@@ -356,6 +356,7 @@ static int junit_unity_case(junit *j, hw_diags *diags)
 	return HW_OK;
 }
 
+/* Implements: FR-TRACE-002, FR-TRACE-017 */
 static void junit_start(hw_xml *x, const char *el, const char **atts)
 {
 	junit *j = x->ud;

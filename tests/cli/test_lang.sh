@@ -53,3 +53,50 @@ test_lang_python_project_pytest_coverage_report() {
   run "$HW" trace --results build/results.xml --lcov build/coverage.info
   expect_out "tests.test_ring.TestRing.test_push_pop_in_order() verifies FR-PRING-001 and failed"
 }
+
+# Verifies: FR-TRACE-017
+test_lang_ctest_gtest_param_and_pytest_results_match() {
+  for i in 1 2 3 4 5; do write_fr frs/a.md "FR-A-00$i"; done
+  mkdir -p src tests traceability
+  printf '{"sources": ["src/*.cpp"], "tests": ["tests/*"]}\n' > traceability/config.json
+  echo '{"schema": "hwledger.policy/1", "coverage_threshold": 0}' >traceability/policy.json
+  printf '// Implements: FR-A-001, FR-A-002, FR-A-003, FR-A-004, FR-A-005\nint f() { return 1; }\n' > src/a.cpp
+  cat > tests/test_a.cpp <<'CPP'
+// Verifies: FR-A-001
+TEST(Ring, PushPop) { EXPECT_TRUE(true); }
+// Verifies: FR-A-002
+TEST_P(RingParam, Sizes) { EXPECT_TRUE(true); }
+// Verifies: FR-A-003
+TYPED_TEST(RingTyped, Holds) { EXPECT_TRUE(true); }
+CPP
+  cat > tests/test_b.py <<'PY'
+class TestOne:
+    # Verifies: FR-A-004
+    def test_same(self):
+        pass
+
+
+class TestTwo:
+    # Verifies: FR-A-005
+    def test_same(self):
+        pass
+PY
+  mkdir -p r
+  printf '<testsuites><testsuite name="ctest"><testcase name="Ring.PushPop" classname="Ring.PushPop" status="run"/></testsuite></testsuites>\n' > r/ctest.xml
+  cat > r/gtest.xml <<'XML'
+<testsuites>
+<testsuite name="Inst/RingParam"><testcase name="Sizes/0" status="run" classname="Inst/RingParam"/>
+<testcase name="Sizes/1" status="run" classname="Inst/RingParam"><failure message="2 != 3"/></testcase></testsuite>
+<testsuite name="RingTyped/0"><testcase name="Holds" status="run" classname="RingTyped/0"/></testsuite>
+</testsuites>
+XML
+  cat > r/pytest.xml <<'XML'
+<testsuites><testsuite name="pytest">
+<testcase classname="tests.test_b.TestOne" name="test_same[x]"/>
+<testcase classname="tests.test_b.TestOne" name="test_same[y]"/>
+<testcase classname="tests.test_b.TestTwo" name="test_same"><failure message="no"/></testcase>
+</testsuite></testsuites>
+XML
+  run "$HW" trace --results r/ctest.xml --results r/gtest.xml --results r/pytest.xml --format json
+  jq -e '[.frs[] | {(.id): .status}] | add == {"FR-A-001": "verified", "FR-A-002": "failing", "FR-A-003": "verified", "FR-A-004": "verified", "FR-A-005": "failing"}' <<<"$OUT" >/dev/null || { echo "$OUT" | jq -c "[.frs[] | {(.id): .status}]"; return 1; }
+}
