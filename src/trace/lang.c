@@ -352,6 +352,9 @@ static int run_chunk(hw_src_file *const *files, const char *const *disk,
 		free(caps);
 		return hw_error_oom();
 	}
+	/* the scanner may have kept functions of its own (test cases) */
+	for (size_t i = 0; i < n; i++)
+		caps[i] = files[i]->nfuncs;
 	argv[a++] = "ctags";
 	argv[a++] = "--options=NONE";
 	argv[a++] = "--output-format=json";

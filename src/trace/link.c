@@ -201,6 +201,11 @@ static const char *join_key(const char *s, size_t *n)
 {
 	const char *b = s, *e = s + strlen(s), *slash;
 
+	/* a Catch2 or doctest test case, named by its string */
+	if (e - s >= 2 && *s == '"' && e[-1] == '"') {
+		*n = (size_t)(e - s) - 2;
+		return s + 1;
+	}
 	if (e > s && e[-1] == ']' && memchr(s, '[', (size_t)(e - s)))
 		e = memchr(s, '[', (size_t)(e - s));
 	if ((slash = last_slash(s, e)) && all_digits(slash + 1, e))
@@ -380,7 +385,7 @@ static int result_is_for(const hw_result *r, const char *name,
 
 	/* a qualified test is told from others of its last name by the
 	 * qualifiers, not by its file */
-	if (join_key(name, &kn) != name) {
+	if (join_key(name, &kn) != name && name[0] != '"') {
 		size_t named = 0;
 		int mine = 0;
 

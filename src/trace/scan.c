@@ -969,6 +969,55 @@ void hw_scan_compact(hw_src_file *f)
 	fit_arrays(f);
 }
 
+/*
+ * Catch2's and doctest's test cases, TEST_CASE("name", ...) { ... } and
+ * kin, are no functions to ctags; the C lexer found those at the top level
+ * (named by the macro). Each is renamed to its quoted name ("\"name\""),
+ * which is how results name it (link.c drops the quotes); every other
+ * function the C lexer found is dropped: ctags names C++'s.
+ */
+static int keep_test_cases(hw_src_file *f, const char *text, size_t len)
+{
+	static const char *const macros[] = {
+		"TEST_CASE",	      "TEST_CASE_METHOD", "TEST_CASE_FIXTURE",
+		"TEST_CASE_TEMPLATE", "SCENARIO",	  "TEMPLATE_TEST_CASE",
+		NULL};
+	size_t kept = 0, pos = 0;
+	long at = 1;
+
+	for (size_t i = 0; i < f->nfuncs; i++) {
+		hw_func fn = f->funcs[i];
+		const char *q = NULL, *e = NULL;
+		int is_case = 0;
+
+		for (size_t m = 0; macros[m] && !is_case; m++)
+			is_case = strcmp(fn.name, macros[m]) == 0;
+		/* the first string after the macro, on its line */
+		for (; is_case && at < fn.first && pos < len; pos++)
+			at += text[pos] == '\n';
+		if (is_case) {
+			const char *ls = text + pos, *nl = memchr(ls, '\n', len - pos);
+			const char *le = nl ? nl : text + len;
+
+			q = memchr(ls, '"', (size_t)(le - ls));
+			for (e = q ? q + 1 : NULL; e && e < le && *e != '"'; e++)
+				if (*e == '\\' && e + 1 < le)
+					e++;
+		}
+		free(f->funcs[i].name);
+		if (!q || !e || e >= text + len || *e != '"')
+			continue;
+		fn.name = hw_strndup(q, (size_t)(e - q) + 1);
+		HW_CHECK_ALLOC(fn.name);
+		fn.is_test = f->is_test;
+		f->funcs[kept++] = fn;
+	}
+	f->nfuncs = kept;
+	for (size_t t = 0; t < f->ntags; t++)
+		f->tags[t].func = -1; /* attributed with ctags' functions */
+	return HW_OK;
+}
+
 /* Implements: FR-TRACE-001, FR-TRACE-016 */
 int hw_scan_text_all(hw_src_file *f, const char *text, size_t len)
 {
@@ -988,12 +1037,7 @@ int hw_scan_text_all(hw_src_file *f, const char *text, size_t len)
 		 * from ctags, and the tags are attributed then */
 		if ((err = lex_c(f, text, len)))
 			return err;
-		for (size_t i = 0; i < f->nfuncs; i++)
-			free(f->funcs[i].name);
-		f->nfuncs = 0;
-		for (size_t t = 0; t < f->ntags; t++)
-			f->tags[t].func = -1;
-		return HW_OK;
+		return keep_test_cases(f, text, len);
 	default:
 		return lex_c(f, text, len);
 	}

@@ -56,11 +56,11 @@ test_lang_python_project_pytest_coverage_report() {
 
 # Verifies: FR-TRACE-017
 test_lang_ctest_gtest_param_and_pytest_results_match() {
-  for i in 1 2 3 4 5; do write_fr frs/a.md "FR-A-00$i"; done
+  for i in 1 2 3 4 5 6; do write_fr frs/a.md "FR-A-00$i"; done
   mkdir -p src tests traceability
   printf '{"sources": ["src/*.cpp"], "tests": ["tests/*"]}\n' > traceability/config.json
   echo '{"schema": "hwledger.policy/1", "coverage_threshold": 0}' >traceability/policy.json
-  printf '// Implements: FR-A-001, FR-A-002, FR-A-003, FR-A-004, FR-A-005\nint f() { return 1; }\n' > src/a.cpp
+  printf '// Implements: FR-A-001, FR-A-002, FR-A-003, FR-A-004, FR-A-005, FR-A-006\nint f() { return 1; }\n' > src/a.cpp
   cat > tests/test_a.cpp <<'CPP'
 // Verifies: FR-A-001
 TEST(Ring, PushPop) { EXPECT_TRUE(true); }
@@ -68,6 +68,8 @@ TEST(Ring, PushPop) { EXPECT_TRUE(true); }
 TEST_P(RingParam, Sizes) { EXPECT_TRUE(true); }
 // Verifies: FR-A-003
 TYPED_TEST(RingTyped, Holds) { EXPECT_TRUE(true); }
+// Verifies: FR-A-006
+TEST_CASE("ring pushes and pops", "[ring]") { CHECK(true); }
 CPP
   cat > tests/test_b.py <<'PY'
 class TestOne:
@@ -83,6 +85,7 @@ class TestTwo:
 PY
   mkdir -p r
   printf '<testsuites><testsuite name="ctest"><testcase name="Ring.PushPop" classname="Ring.PushPop" status="run"/></testsuite></testsuites>\n' > r/ctest.xml
+  printf '<testsuites><testsuite name="test_a"><testcase classname="test_a.global" name="ring pushes and pops"/></testsuite></testsuites>\n' > r/catch2.xml
   cat > r/gtest.xml <<'XML'
 <testsuites>
 <testsuite name="Inst/RingParam"><testcase name="Sizes/0" status="run" classname="Inst/RingParam"/>
@@ -97,6 +100,6 @@ XML
 <testcase classname="tests.test_b.TestTwo" name="test_same"><failure message="no"/></testcase>
 </testsuite></testsuites>
 XML
-  run "$HW" trace --results r/ctest.xml --results r/gtest.xml --results r/pytest.xml --format json
-  jq -e '[.frs[] | {(.id): .status}] | add == {"FR-A-001": "verified", "FR-A-002": "failing", "FR-A-003": "verified", "FR-A-004": "verified", "FR-A-005": "failing"}' <<<"$OUT" >/dev/null || { echo "$OUT" | jq -c "[.frs[] | {(.id): .status}]"; return 1; }
+  run "$HW" trace --results r/ctest.xml --results r/gtest.xml --results r/pytest.xml --results r/catch2.xml --format json
+  jq -e '[.frs[] | {(.id): .status}] | add == {"FR-A-001": "verified", "FR-A-002": "failing", "FR-A-003": "verified", "FR-A-004": "verified", "FR-A-005": "failing", "FR-A-006": "verified"}' <<<"$OUT" >/dev/null || { echo "$OUT" | jq -c "[.frs[] | {(.id): .status}]"; return 1; }
 }

@@ -83,6 +83,17 @@ static void test_lang_cpp_test_macros_are_named_suite_dot_name(void **state)
 	assert_string_equal(func_of(&f, "FR-LANG-003"), "RingFixture.Starts");
 	assert_string_equal(func_of(&f, "FR-LANG-004"), "RingParam.Sizes");
 	assert_string_equal(func_of(&f, "FR-LANG-005"), "RingTyped.Holds");
+	/* Catch2 and doctest: named by their string, quotes kept */
+	assert_string_equal(func_of(&f, "FR-LANG-006"),
+			    "\"ring pushes and pops\"");
+	assert_string_equal(func_of(&f, "FR-LANG-007"), "\"compares\"");
+	assert_string_equal(func_of(&f, "FR-LANG-008"),
+			    "\"a ring \\\"fills\\\"\"");
+	for (size_t k = 0; k < f.nfuncs; k++)
+		if (strcmp(f.funcs[k].name, "\"compares\"") == 0) {
+			assert_int_equal(f.funcs[k].first, 35);
+			assert_int_equal(f.funcs[k].last, 38);
+		}
 	for (size_t k = 0; k < f.nfuncs; k++)
 		assert_true(f.funcs[k].is_test);
 	hw_src_file_free(&f);
