@@ -22,6 +22,9 @@ test_lang_cpp_project_gtest_lcov_report() {
   expect_out "2/2 approved FRs verified"
   run "$HW" verify-report --allow-untrusted build/site
   expect_rc 0
+  # the site: the source view coloured by coverage, the FR page's names
+  grep -q 'class="h"' build/site/src/src_2Fring.cpp.html
+  grep -q 'ring::Ring::push' build/site/fr/FR-CRING-001.html
   # a broken push fails its test, so the gate
   sed -i 's/count_++;/count_ += 2;/' src/ring.cpp
   ./build.sh
@@ -45,6 +48,8 @@ test_lang_python_project_pytest_coverage_report() {
   expect_out "2/2 approved FRs verified"
   run "$HW" verify-report --allow-untrusted build/site
   expect_rc 0
+  grep -q 'class="h"' build/site/src/ringpy_2Fring.py.html
+  grep -q 'ringpy.ring.Ring.pop' build/site/fr/FR-PRING-001.html
   # a broken pop fails one case of the parametrized test, so the gate
   sed -i 's/self.count -= 1/self.count -= 1\n        value = -1 if self.count else value/' ringpy/ring.py
   ./build.sh
