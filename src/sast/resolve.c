@@ -357,10 +357,17 @@ static void resolve_file(hw_diags *d, hw_finding **v, size_t n, int inside,
 	} else if (lines_index(&L, b.data ? b.data : "", b.len) == HW_OK) {
 		have = 1;
 		sf.path = hw_strdup(first->file);
-		sf.lang = ext && !strcmp(ext, ".sh") ? HW_LANG_SH : HW_LANG_C;
-		if (!ext || strcmp(ext, ".sh") == 0 || ext[1] == 'c' ||
+		sf.lang = hw_lang_of(first->file);
+		if (!ext || sf.lang != HW_LANG_C || ext[1] == 'c' ||
 		    ext[1] == 'h')
 			hw_scan_text_all(&sf, b.data ? b.data : "", b.len);
+		if (sf.lang == HW_LANG_CPP || sf.lang == HW_LANG_PY) {
+			/* qualified names, from ctags (trace/lang.c) */
+			hw_src_file *one = &sf;
+			const char *disk = full;
+
+			hw_lang_functions(&one, &disk, 1, SOURCE_MAX_BYTES);
+		}
 	}
 	for (size_t i = 0; i < n; i++) {
 		hw_finding *x = v[i];

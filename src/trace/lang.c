@@ -219,86 +219,102 @@ static int by_first(const void *a, const void *b)
 
 /* ---- attributing the tags ---------------------------------------------- */
 
-/* The start of line l (from 1) of text, or NULL past its end. */
-static const char *line_start(const char *text, size_t len, long l,
-			      long *at, const char **pos)
+/*
+ * Whether line p[0..e) keeps a tag above it from the function below it:
+ * in C++ a ';', '{' or '}' (outside a `//` comment: a declaration, a body),
+ * in Python anything but a blank line, a '#' comment or a decorator.
+ */
+static int is_barrier(hw_lang lang, const char *p, const char *e)
 {
-	const char *p = *pos, *end = text + len;
-
-	while (*at < l && p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-
-		if (!nl)
-			return NULL;
-		p = nl + 1;
-		(*at)++;
+	while (p < e && (*p == ' ' || *p == '\t' || *p == '\r'))
+		p++;
+	if (lang == HW_LANG_PY)
+		return p < e && *p != '#' && *p != '@';
+	for (; p < e; p++) {
+		if (*p == '/' && p + 1 < e && p[1] == '/')
+			return 0;
+		if (*p == ';' || *p == '{' || *p == '}')
+			return 1;
 	}
-	*pos = p;
-	return *at == l && p < end ? p : NULL;
+	return 0;
 }
 
 /*
- * Whether the lines strictly between a tag's line and a function's first
- * line leave the tag to that function: in C++, no ';', '{' or '}' (nothing
- * but comments, a template header, the return type); in Python only blank
- * lines, '#' comments and decorators.
+ * Gives each tag of f the innermost function whose lines hold it, else the
+ * function just below it when no line between them is a barrier. Tags come
+ * in line order and functions nest or stand apart, so one pass with a
+ * stack of open functions does it; the lines between a tag and the next
+ * function are looked at once (for the next tag of the same comment the
+ * answer found is reused).
  */
-static int nothing_between(const hw_src_file *f, const char *text, size_t len,
-			   long from, long to)
-{
-	long at = 1;
-	const char *pos = text;
-
-	for (long l = from + 1; l < to; l++) {
-		const char *p = line_start(text, len, l, &at, &pos), *e;
-
-		if (!p)
-			return 0;
-		e = memchr(p, '\n', (size_t)(text + len - p));
-		if (!e)
-			e = text + len;
-		while (p < e && (*p == ' ' || *p == '\t' || *p == '\r'))
-			p++;
-		if (f->lang == HW_LANG_PY) {
-			if (p < e && *p != '#' && *p != '@')
-				return 0;
-			continue;
-		}
-		for (const char *q = p; q < e; q++) {
-			if (*q == '/' && q + 1 < e && q[1] == '/')
-				break;
-			if (*q == ';' || *q == '{' || *q == '}')
-				return 0;
-		}
-	}
-	return 1;
-}
-
 /* Implements: FR-TRACE-016 */
 int hw_lang_attribute(hw_src_file *f, const char *text, size_t len)
 {
-	qsort(f->funcs, f->nfuncs, sizeof(*f->funcs), by_first);
-	for (size_t t = 0; t < f->ntags; t++) {
-		long l = f->tags[t].line, best = -1;
+	size_t nf = f->nfuncs, k = 0, sp = 0, nls = 1;
+	size_t *ls = NULL, *stack = NULL;
+	long *bar = NULL, prev = 0;
 
-		/* the innermost function that holds the line: the one that
-		 * starts last (extents nest or are apart) */
-		for (size_t k = 0; k < f->nfuncs && f->funcs[k].first <= l; k++)
-			if (f->funcs[k].last >= l)
-				best = (long)k;
-		if (best < 0) {
-			/* else the function the comment is just above */
-			for (size_t k = 0; k < f->nfuncs; k++) {
-				if (f->funcs[k].first <= l)
+	qsort(f->funcs, nf, sizeof(*f->funcs), by_first);
+	for (size_t i = 0; i < len; i++)
+		nls += text[i] == '\n';
+	ls = malloc((nls + 1) * sizeof(*ls));
+	stack = malloc((nf ? nf : 1) * sizeof(*stack));
+	bar = malloc((nf ? nf : 1) * sizeof(*bar));
+	if (!ls || !stack || !bar) {
+		free(ls);
+		free(stack);
+		free(bar);
+		return hw_error_oom();
+	}
+	/* ls[l - 1] is where line l starts, ls[nls] the end */
+	ls[0] = 0;
+	for (size_t i = 0, l = 1; i < len; i++)
+		if (text[i] == '\n')
+			ls[l++] = i + 1;
+	ls[nls] = len;
+	for (size_t i = 0; i < nf; i++)
+		bar[i] = -1; /* not looked at */
+	for (size_t t = 0; t < f->ntags; t++) {
+		long l = f->tags[t].line;
+
+		if (l < prev) /* not in line order: start again */
+			k = sp = 0;
+		prev = l;
+		for (; k < nf && f->funcs[k].first <= l; k++) {
+			while (sp && f->funcs[stack[sp - 1]].last <
+					     f->funcs[k].first)
+				sp--;
+			stack[sp++] = k;
+		}
+		while (sp && f->funcs[stack[sp - 1]].last < l)
+			sp--;
+		if (sp) {
+			f->tags[t].func = (long)stack[sp - 1];
+			continue;
+		}
+		f->tags[t].func = -1;
+		if (k >= nf)
+			continue;
+		if (bar[k] < 0) {
+			/* the last barrier line above the function, down to
+			 * the tag's line (0: none) */
+			bar[k] = 0;
+			for (long b = f->funcs[k].first - 1; b > l; b--) {
+				if ((size_t)b > nls)
 					continue;
-				if (nothing_between(f, text, len, l,
-						    f->funcs[k].first))
-					best = (long)k;
-				break;
+				if (is_barrier(f->lang, text + ls[b - 1],
+					       text + ls[b] - ((size_t)b < nls)) ) {
+					bar[k] = b;
+					break;
+				}
 			}
 		}
-		f->tags[t].func = best;
+		if (bar[k] <= l)
+			f->tags[t].func = (long)k;
 	}
+	free(ls);
+	free(stack);
+	free(bar);
 	return HW_OK;
 }
 
@@ -326,6 +342,8 @@ static int note_all(hw_src_file *const *files, size_t n, const char *msg)
 static long file_of(const char *path, const char *const *disk, size_t n,
 		    size_t *hint)
 {
+	if (path[0] == '.' && path[1] == '/' && path[2] == '-')
+		path += 2; /* given so, below */
 	for (size_t k = 0; k < n; k++) {
 		size_t i = (*hint + k) % n;
 
@@ -341,17 +359,21 @@ static int run_chunk(hw_src_file *const *files, const char *const *disk,
 		     size_t n)
 {
 	char **argv = calloc(n + 8, sizeof(*argv));
+	unsigned char *owned = calloc(n + 8, 1);
 	size_t *caps = calloc(n ? n : 1, sizeof(*caps));
 	hw_cmd_result r;
 	hw_buf name;
 	size_t a = 0, hint = 0;
 	int err = HW_OK;
 
-	if (!argv || !caps) {
+	if (!argv || !caps || !owned) {
 		free(argv);
 		free(caps);
+		free(owned);
 		return hw_error_oom();
 	}
+	memset(&r, 0, sizeof(r));
+	hw_buf_init(&name, 0);
 	/* the scanner may have kept functions of its own (test cases) */
 	for (size_t i = 0; i < n; i++)
 		caps[i] = files[i]->nfuncs;
@@ -362,11 +384,23 @@ static int run_chunk(hw_src_file *const *files, const char *const *disk,
 	argv[a++] = "--sort=no";
 	argv[a++] = "-f";
 	argv[a++] = "-";
-	for (size_t i = 0; i < n; i++)
-		argv[a++] = (char *)disk[i]; /* no '-' first: see callers */
+	for (size_t i = 0; i < n && !err; i++) {
+		/* a name starting with '-' would be read as an option */
+		if (disk[i][0] == '-') {
+			argv[a] = malloc(strlen(disk[i]) + 3);
+			if (!argv[a])
+				err = hw_error_oom();
+			else
+				snprintf(argv[a], strlen(disk[i]) + 3, "./%s",
+					 disk[i]);
+			owned[a++] = 1;
+		} else {
+			argv[a++] = (char *)disk[i];
+		}
+	}
 	argv[a] = NULL;
-	memset(&r, 0, sizeof(r));
-	hw_buf_init(&name, 0);
+	if (err)
+		goto out;
 	if ((err = hw_run(&r, argv, CTAGS_TIMEOUT_S, CTAGS_MAX_OUT)))
 		goto out;
 	if (r.not_found) {
@@ -403,7 +437,11 @@ static int run_chunk(hw_src_file *const *files, const char *const *disk,
 out:
 	hw_buf_free(&name);
 	hw_cmd_result_free(&r);
+	for (size_t i = 0; i < a; i++)
+		if (owned[i])
+			free(argv[i]);
 	free(argv);
+	free(owned);
 	free(caps);
 	return err;
 }

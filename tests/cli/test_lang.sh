@@ -108,3 +108,31 @@ XML
   run "$HW" trace --results r/ctest.xml --results r/gtest.xml --results r/pytest.xml --results r/catch2.xml --format json
   jq -e '[.frs[] | {(.id): .status}] | add == {"FR-A-001": "verified", "FR-A-002": "failing", "FR-A-003": "verified", "FR-A-004": "verified", "FR-A-005": "failing", "FR-A-006": "verified"}' <<<"$OUT" >/dev/null || { echo "$OUT" | jq -c "[.frs[] | {(.id): .status}]"; return 1; }
 }
+
+# Verifies: FR-TRACE-016
+test_lang_bad_cpp_and_python_input_is_diagnosed() {
+  write_fr frs/a.md FR-A-001
+  mkdir -p src traceability
+  printf '{"sources": ["src/**"], "tests": [], "max_file_bytes": 8388608}\n' > traceability/config.json
+  # unbalanced braces; a template that does not parse; a raw string
+  # holding tag-like text and braces
+  printf 'namespace n {\ntemplate <typename T, > struct X<;\n// Implements: FR-A-001\nint f() { return 1; }\nconst char *r = R"d(} // Implements: FR-A-404)d";\n' > src/open.cpp
+  # tabs and spaces mixed, bytes that are not UTF-8, an f-string and an
+  # unterminated docstring
+  printf 'def g():\n\t"""Implements: FR-A-001 \377"""\n        x = f"{1} # Implements: FR-A-405"\n\treturn x\n"""never closed\n' > src/mixed.py
+  # a 5 MB generated source, a file named like an option, a symlink loop
+  awk 'BEGIN { for (i = 0; i < 100000; i++) printf "// %s\nint f%d(int a) { return a + %d; }\n", (i % 1000 ? "helper" : "Implements: FR-A-001"), i, i }' > src/big.cpp
+  printf '// Implements: FR-A-001\nint dash() { return 0; }\n' > src/-dash.cpp
+  ln -s . src/loop
+  run "$HW" trace --format json
+  expect_rc 0
+  expect_err "src/open.cpp:6: warning: unbalanced braces"
+  expect_err "src/mixed.py:5: warning: unterminated string starting here"
+  ! grep -q 'FR-A-40' <<<"$OUT$ERR"
+  jq -e '[.frs[0].links[] | .function] | index("n::f") and index("src.mixed.g") and index("f99000") and index("dash")' <<<"$OUT" >/dev/null
+  # without ctags the tags stay, against no function, with a warning
+  rm -rf .hwledger
+  run env PATH=/nonexistent "$HW" trace
+  expect_rc 0
+  expect_err "src/open.cpp: warning: Universal Ctags (ctags) is not installed"
+}
