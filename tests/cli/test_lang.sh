@@ -3,8 +3,8 @@
 # g++, gtest, gcov/lcov; pytest, coverage.py), then report and
 # verify-report; a broken function fails the gate.
 
-lang_project() { # FIXTURE: a committed copy in ./p
-  cp -r "$FIXTURES/$1" p && cd p
+lang_project() { # FIXTURE: a committed copy in ./FIXTURE
+  cp -r "$FIXTURES/$1" "$1" && cd "$1"
   git init -q . && git add -A && git -c user.name=t -c user.email=t@t commit -qm one
 }
 
@@ -135,4 +135,19 @@ test_lang_bad_cpp_and_python_input_is_diagnosed() {
   run env PATH=/nonexistent "$HW" trace
   expect_rc 0
   expect_err "src/open.cpp: warning: Universal Ctags (ctags) is not installed"
+}
+
+# Verifies: FR-TRACE-016
+test_lang_sarif_findings_name_qualified_functions() {
+  lang_project py-project
+  sarif() { # TOOL URI LINE
+    printf '{"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "%s", "rules": [{"id": "R1"}]}}, "results": [{"ruleId": "R1", "level": "warning", "message": {"text": "m"}, "locations": [{"physicalLocation": {"artifactLocation": {"uri": "%s"}, "region": {"startLine": %s}}}]}]}]}\n' "$@"
+  }
+  sarif Bandit ringpy/ring.py 17 > bandit.sarif
+  run "$HW" sast --import bandit.sarif --format json
+  jq -e '.findings[0] | .function == "ringpy.ring.Ring.push" and .frs == ["FR-PRING-001"]' <<<"$OUT" >/dev/null
+  cd .. && lang_project cpp-project
+  sarif cppcheck src/ring.cpp 24 > cppcheck.sarif
+  run "$HW" sast --import cppcheck.sarif --format json
+  jq -e '.findings[0] | .function == "ring::Ring::pop" and .frs == ["FR-CRING-001"]' <<<"$OUT" >/dev/null
 }
