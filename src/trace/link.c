@@ -24,7 +24,7 @@ static const char *const defect_names[] = {
 	"expired-waiver",  "low-coverage",           "sast-error",
 	"uncovered-parent", "unknown-parent",        "parent-not-higher",
 	"deprecated-parent", "link-cycle",           "derived-without-rationale",
-	"untraced-function", "suspect-link"};
+	"untraced-function", "suspect-link",     "result-without-test"};
 
 const char *hw_fr_state_name(hw_fr_state s)
 {
@@ -448,6 +448,28 @@ static size_t first_test(const test_ref *tests, size_t n, const char *name)
 			hi = mid;
 	}
 	return lo;
+}
+
+/*
+ * Up to three test functions named nearest to key in sort order (the
+ * closest candidates of a result that matched none), into out.
+ */
+/* Implements: FR-TRACE-017 */
+static void closest_tests(const test_ref *tests, size_t n, const char *key,
+			  char *out, size_t size)
+{
+	size_t at = 0, lo, hi, w = 0;
+
+	out[0] = '\0';
+	while (at < n && key_cmp(tests[at].name, key) < 0)
+		at++;
+	lo = at >= 1 ? at - 1 : 0;
+	if (lo + 3 > n)
+		lo = n >= 3 ? n - 3 : 0;
+	hi = lo + 3 < n ? lo + 3 : n;
+	for (size_t i = lo; i < hi && w < size; i++)
+		w += (size_t)snprintf(out + w, size - w, "%s%s", w ? ", " : "",
+				      tests[i].name);
 }
 
 /* The results and the test functions, sorted by name, for matching. */
@@ -1471,6 +1493,40 @@ int hw_trace_build(hw_trace *t, const hw_fr_set *frs, const hw_scan *scan,
 
 	if ((err = link_tags(t, &map, scan, &match, tagged)))
 		goto cleanup;
+
+	/* results that no test function is for: a test renamed or moved,
+	 * a tag on the wrong function, a runner's naming not understood */
+	for (size_t i = 0; i < nres; i++) {
+		const hw_result *r = sorted[i];
+		size_t c0 = first_test(match.tests, match.ntests, r->name), nc = 0;
+		int found = 0, seen = 0;
+		char near[256];
+
+		while (c0 + nc < match.ntests &&
+		       key_cmp(match.tests[c0 + nc].name, r->name) == 0)
+			nc++;
+		for (size_t k = 0; k < nc && !found; k++)
+			found = result_is_for(r, match.tests[c0 + k].name,
+					      match.tests[c0 + k].path,
+					      match.tests + c0, nc) != 0;
+		/* one defect for the runs of one test (parametrized) */
+		for (size_t j = i; j-- > 0 && !found && !seen &&
+				   key_cmp(sorted[j]->name, r->name) == 0;)
+			seen = !strcmp(sorted[j]->suite ? sorted[j]->suite : "",
+				       r->suite ? r->suite : "") &&
+			       !key_cmp(sorted[j]->name, r->name);
+		if (found || seen)
+			continue;
+		closest_tests(match.tests, match.ntests, r->name, near,
+			      sizeof(near));
+		if ((err = add_defect(
+			     t, HW_DEF_RESULT_WITHOUT_TEST, NULL, r->file,
+			     r->line, r->name,
+			     "result %s%s%s matches no test function%s%s",
+			     r->suite ? r->suite : "", r->suite ? " " : "",
+			     r->name, *near ? "; closest: " : "", near)))
+			goto cleanup;
+	}
 
 	/* tests that no tag links: orphans. A test is a function of a test
 	 * file whose name the config's test_functions match or, with

@@ -464,7 +464,8 @@ static const char *const rule_text[HW_DEF_COUNT] = {
 	"Parent or Depends links form a cycle.",
 	"A Derived requirement gives no Rationale.",
 	"A source function implements no requirement.",
-	"A link's requirement, or an ancestor of it, changed since its review."};
+	"A link's requirement, or an ancestor of it, changed since its review.",
+	"An imported test result matches no test function."};
 
 static const char *defect_level(hw_defect_kind k)
 {

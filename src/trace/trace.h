@@ -335,6 +335,8 @@ typedef enum {
 				    * names; only when the policy asks */
 	HW_DEF_SUSPECT_LINK,       /* a link to a requirement (or to one of
 				    * its descendants) changed since review */
+	HW_DEF_RESULT_WITHOUT_TEST, /* an imported result no test function
+				     * is found for */
 	HW_DEF_COUNT
 } hw_defect_kind;
 

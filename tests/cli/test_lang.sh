@@ -96,6 +96,7 @@ PY
 <testsuite name="Inst/RingParam"><testcase name="Sizes/0" status="run" classname="Inst/RingParam"/>
 <testcase name="Sizes/1" status="run" classname="Inst/RingParam"><failure message="2 != 3"/></testcase></testsuite>
 <testsuite name="RingTyped/0"><testcase name="Holds" status="run" classname="RingTyped/0"/></testsuite>
+<testsuite name="Ring"><testcase name="PushPup" status="run" classname="Ring"/></testsuite>
 </testsuites>
 XML
   cat > r/pytest.xml <<'XML'
@@ -107,6 +108,8 @@ XML
 XML
   run "$HW" trace --results r/ctest.xml --results r/gtest.xml --results r/pytest.xml --results r/catch2.xml --format json
   jq -e '[.frs[] | {(.id): .status}] | add == {"FR-A-001": "verified", "FR-A-002": "failing", "FR-A-003": "verified", "FR-A-004": "verified", "FR-A-005": "failing", "FR-A-006": "verified"}' <<<"$OUT" >/dev/null || { echo "$OUT" | jq -c "[.frs[] | {(.id): .status}]"; return 1; }
+  # a result no test is for: a finding naming the nearest tests
+  jq -e '[.defects[] | select(.kind == "result-without-test")] | length == 1 and (.[0].message | test("result Ring PushPup matches no test function; closest: .*Ring.PushPop"))' <<<"$OUT" >/dev/null || { jq -c '.defects' <<<"$OUT"; return 1; }
 }
 
 # Verifies: FR-TRACE-016
