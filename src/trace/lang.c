@@ -17,8 +17,9 @@
 
 #include "util/proc.h"
 
-/* Files per ctags run: keeps the command line far below ARG_MAX. */
-#define FILES_PER_RUN 256
+/* Files per ctags run: keeps the command line far below ARG_MAX, and
+ * gives the CPUs several runs to share. */
+#define FILES_PER_RUN 128
 #define CTAGS_TIMEOUT_S 600.0
 #define CTAGS_MAX_OUT ((size_t)1 << 30)
 
@@ -446,27 +447,47 @@ out:
 	return err;
 }
 
+typedef struct lang_job {
+	hw_src_file *const *files;
+	const char *const *disk;
+	size_t n;
+	size_t max_bytes;
+} lang_job;
+
+/* Job k: the files [k * FILES_PER_RUN, ...) through ctags, then their
+ * tags attributed; the text between a tag and a function is read again
+ * (the scan did not keep it), and a file gone since is attributed by
+ * extents alone. */
+static int lang_chunk(void *arg, size_t k)
+{
+	const lang_job *j = arg;
+	size_t at = k * FILES_PER_RUN,
+	       n = j->n - at < FILES_PER_RUN ? j->n - at : FILES_PER_RUN;
+	hw_buf b;
+	int err = run_chunk(j->files + at, j->disk + at, n);
+
+	hw_buf_init(&b, 0);
+	for (size_t i = at; i < at + n && !err; i++) {
+		if (!j->files[i]->ntags)
+			continue;
+		if (hw_file_read(&b, j->disk[i], j->max_bytes) != HW_OK) {
+			hw_error_clear();
+			b.len = 0;
+		}
+		err = hw_lang_attribute(j->files[i], b.data ? b.data : "",
+					b.len);
+	}
+	hw_buf_free(&b);
+	return err;
+}
+
 /* Implements: FR-TRACE-016 */
 int hw_lang_functions(hw_src_file *const *files, const char *const *disk,
 		      size_t n, size_t max_bytes)
 {
-	hw_buf b;
-	int err = HW_OK;
+	lang_job j = {files, disk, n, max_bytes};
+	size_t runs = (n + FILES_PER_RUN - 1) / FILES_PER_RUN;
 
-	for (size_t i = 0; i < n && !err; i += FILES_PER_RUN)
-		err = run_chunk(files + i, disk + i,
-				n - i < FILES_PER_RUN ? n - i : FILES_PER_RUN);
-	/* the tags' lines need the text between a tag and a function: read
-	 * again (the scan did not keep it); a file gone since is attributed
-	 * by extents alone */
-	hw_buf_init(&b, 0);
-	for (size_t i = 0; i < n && !err; i++) {
-		if (!files[i]->ntags)
-			continue;
-		if (hw_file_read(&b, disk[i], max_bytes) != HW_OK)
-			b.len = 0;
-		err = hw_lang_attribute(files[i], b.data ? b.data : "", b.len);
-	}
-	hw_buf_free(&b);
-	return err;
+	/* ctags is single-threaded: one run per CPU at a time */
+	return hw_tasks_run(runs, hw_tasks_threads(runs, 1), lang_chunk, &j);
 }
