@@ -323,19 +323,11 @@ int hw_lang_attribute(hw_src_file *f, const char *text, size_t len)
 
 static int note_all(hw_src_file *const *files, size_t n, const char *msg)
 {
-	for (size_t i = 0; i < n; i++) {
-		hw_src_file *f = files[i];
-		hw_note *v = realloc(f->notes, (f->nnotes + 1) * sizeof(*v));
+	int err = HW_OK;
 
-		HW_CHECK_ALLOC(v);
-		f->notes = v;
-		v[f->nnotes].level = HW_DIAG_WARNING;
-		v[f->nnotes].line = 0;
-		v[f->nnotes].message = hw_strdup(msg);
-		HW_CHECK_ALLOC(v[f->nnotes].message);
-		f->nnotes++;
-	}
-	return HW_OK;
+	for (size_t i = 0; i < n && !err; i++)
+		err = hw_src_note(files[i], HW_DIAG_WARNING, 0, "%s", msg);
+	return err;
 }
 
 /* The file of a ctags "path": disk paths are given in order, so the

@@ -46,12 +46,8 @@ static int push_func(hw_src_file *f, size_t *cap, const char *name,
 	return HW_OK;
 }
 
-static int add_note(hw_src_file *f, hw_diag_level level, long line,
-	/* hwledger-sast-ignore FF1016: format checked by -Wformat=2 */
-		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-static int add_note(hw_src_file *f, hw_diag_level level, long line,
-		    const char *fmt, ...)
+int hw_src_note(hw_src_file *f, hw_diag_level level, long line,
+		const char *fmt, ...)
 {
 	char msg[256];
 	hw_note *n;
@@ -484,8 +480,8 @@ static int lex_comment(lexer *x)
 		if (err)
 			return err;
 	}
-	return add_note(x->f, HW_DIAG_WARNING, line,
-			"unterminated comment starting here (column %ld)", col);
+	return hw_src_note(x->f, HW_DIAG_WARNING, line,
+			   "unterminated comment starting here (column %ld)", col);
 }
 
 /*
@@ -665,9 +661,9 @@ static int lex_c(hw_src_file *f, const char *text, size_t len)
 			break;
 		case CH_BRACE_CLOSE:
 			if (x.depth == 0) {
-				if ((err = add_note(f, HW_DIAG_WARNING,
-						    line_at(&x, x.i),
-						    "unbalanced '}'")))
+				if ((err = hw_src_note(f, HW_DIAG_WARNING,
+						       line_at(&x, x.i),
+						       "unbalanced '}'")))
 					return err;
 				break;
 			}
@@ -708,10 +704,10 @@ static int lex_c(hw_src_file *f, const char *text, size_t len)
 
 		if (x.func >= 0)
 			f->funcs[x.func].last = last;
-		return add_note(f, HW_DIAG_WARNING, last,
-				"unbalanced braces: %d '{' not closed at end "
-				"of file; function boundaries may be wrong",
-				x.depth);
+		return hw_src_note(f, HW_DIAG_WARNING, last,
+				   "unbalanced braces: %d '{' not closed at end "
+				   "of file; function boundaries may be wrong",
+				   x.depth);
 	}
 	return HW_OK;
 }
@@ -799,10 +795,10 @@ static int lex_sh(hw_src_file *f, const char *text, size_t len)
 	}
 	if (func >= 0) {
 		f->funcs[func].last = line;
-		return add_note(f, HW_DIAG_WARNING, line,
-				"function '%s' has no closing '}' at the start "
-				"of a line",
-				f->funcs[func].name);
+		return hw_src_note(f, HW_DIAG_WARNING, line,
+				   "function '%s' has no closing '}' at the start "
+				   "of a line",
+				   f->funcs[func].name);
 	}
 	return HW_OK;
 }
@@ -893,11 +889,11 @@ static int lex_py(hw_src_file *f, const char *p, size_t len)
 			if (doc && (err = scan_comment(&c, p + s, i - s, line,
 						       (long)(s - ls) + 1)))
 				return err;
-			if (open && (err = add_note(f, HW_DIAG_WARNING, line,
-						    "unterminated string "
-						    "starting here (column "
-						    "%ld)",
-						    (long)(s - ls) + 1)))
+			if (open && (err = hw_src_note(f, HW_DIAG_WARNING, line,
+						       "unterminated string "
+						       "starting here (column "
+						       "%ld)",
+						       (long)(s - ls) + 1)))
 				return err;
 			if (memchr(p + s, '\n', i - s)) {
 				line += (long)count_nl(p + s, i - s);
@@ -1024,8 +1020,8 @@ int hw_scan_text_all(hw_src_file *f, const char *text, size_t len)
 	int err;
 
 	if (memchr(text, '\0', len))
-		return add_note(f, HW_DIAG_WARNING, 0,
-				"binary file (NUL byte), not scanned");
+		return hw_src_note(f, HW_DIAG_WARNING, 0,
+				   "binary file (NUL byte), not scanned");
 	switch (f->lang) {
 	case HW_LANG_SH:
 		return lex_sh(f, text, len);

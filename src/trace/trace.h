@@ -85,6 +85,10 @@ int hw_scan_text(hw_src_file *f, const char *text, size_t len);
 /* hw_scan_text keeping every function, tagged or not (for SAST findings). */
 int hw_scan_text_all(hw_src_file *f, const char *text, size_t len);
 void hw_src_file_free(hw_src_file *f);
+/* Adds a note (a warning or error at a line, 0 for the file) to f. */
+int hw_src_note(hw_src_file *f, hw_diag_level level, long line,
+	/* hwledger-sast-ignore FF1016: format checked by -Wformat=2 */
+		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* Keeps the functions a trace needs (tagged ones, all of a test file). */
 void hw_scan_compact(hw_src_file *f);
 

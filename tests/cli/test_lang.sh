@@ -8,55 +8,57 @@ lang_project() { # FIXTURE: a committed copy in ./FIXTURE
   git init -q . && git add -A && git -c user.name=t -c user.email=t@t commit -qm one
 }
 
-# Verifies: FR-TRACE-016, FR-TRACE-017
-test_lang_cpp_project_gtest_lcov_report() {
-  lang_project cpp-project
+# The whole pipeline on an example: build.sh (tests and coverage), trace
+# with every approved FR verified and the qualified NAMES linked, report,
+# verify-report, the site (SRC_PAGE coloured by coverage, FR_PAGE naming
+# NAMES[0]); then BREAK (a sed script on BROKEN) fails the gate, and the
+# trace says that FAILED() failed.
+lang_pipeline() { # FIXTURE SRC_PAGE FR_PAGE BROKEN BREAK FAILED NAMES...
+  local fixture=$1 src_page=$2 fr_page=$3 broken=$4 break=$5 failed=$6
+  shift 6
+  lang_project "$fixture"
   ./build.sh
   run "$HW" trace --results build/results.xml --lcov build/coverage.info
   expect_rc 0
   expect_out "approved FRs verified: 2/2"
   run "$HW" trace --format json --results build/results.xml --lcov build/coverage.info
-  jq -e '[.frs[].links[] | .function] | index("ring::Ring::push") and index("ring::Ring::pop") and index("ring::Ring::full") and index("Ring.PushPopInOrder") and index("RingFull.RefusesWhenFull")' <<<"$OUT" >/dev/null
+  for name in "$@"; do
+    jq -e --arg n "$name" '[.frs[].links[] | .function] | index($n)' <<<"$OUT" >/dev/null ||
+      { echo "no link names $name"; return 1; }
+  done
   run "$HW" report --results build/results.xml --lcov build/coverage.info
   expect_rc 0
   expect_out "2/2 approved FRs verified"
   run "$HW" verify-report --allow-untrusted build/site
   expect_rc 0
-  # the site: the source view coloured by coverage, the FR page's names
-  grep -q 'class="h"' build/site/src/src_2Fring.cpp.html
-  grep -q 'ring::Ring::push' build/site/fr/FR-CRING-001.html
-  # a broken push fails its test, so the gate
-  sed -i 's/count_++;/count_ += 2;/' src/ring.cpp
+  grep -q 'class="h"' "build/site/src/$src_page"
+  grep -qF "$1" "build/site/fr/$fr_page"
+  sed -i "$break" "$broken"
   ./build.sh
   run "$HW" gate --results build/results.xml --lcov build/coverage.info
   expect_rc 1
   run "$HW" trace --results build/results.xml --lcov build/coverage.info
-  expect_out "Ring.PushPopInOrder() verifies FR-CRING-001 and failed"
+  expect_out "$failed() verifies"
+  expect_out "and failed"
+}
+
+# Verifies: FR-TRACE-016, FR-TRACE-017
+test_lang_cpp_project_gtest_lcov_report() {
+  # a broken push fails its test
+  lang_pipeline cpp-project src_2Fring.cpp.html FR-CRING-001.html \
+    src/ring.cpp 's/count_++;/count_ += 2;/' Ring.PushPopInOrder \
+    ring::Ring::push ring::Ring::pop ring::Ring::full Ring.PushPopInOrder \
+    RingFull.RefusesWhenFull
 }
 
 # Verifies: FR-TRACE-016, FR-TRACE-017
 test_lang_python_project_pytest_coverage_report() {
-  lang_project py-project
-  ./build.sh
-  run "$HW" trace --results build/results.xml --lcov build/coverage.info
-  expect_rc 0
-  expect_out "approved FRs verified: 2/2"
-  run "$HW" trace --format json --results build/results.xml --lcov build/coverage.info
-  jq -e '[.frs[].links[] | .function] | index("ringpy.ring.Ring.push") and index("ringpy.ring.Ring.size") and index("tests.test_ring.TestRing.test_push_pop_in_order") and index("tests.test_ring.test_refuses_when_full")' <<<"$OUT" >/dev/null
-  run "$HW" report --results build/results.xml --lcov build/coverage.info
-  expect_rc 0
-  expect_out "2/2 approved FRs verified"
-  run "$HW" verify-report --allow-untrusted build/site
-  expect_rc 0
-  grep -q 'class="h"' build/site/src/ringpy_2Fring.py.html
-  grep -q 'ringpy.ring.Ring.pop' build/site/fr/FR-PRING-001.html
-  # a broken pop fails one case of the parametrized test, so the gate
-  sed -i 's/self.count -= 1/self.count -= 1\n        value = -1 if self.count else value/' ringpy/ring.py
-  ./build.sh
-  run "$HW" gate --results build/results.xml --lcov build/coverage.info
-  expect_rc 1
-  run "$HW" trace --results build/results.xml --lcov build/coverage.info
-  expect_out "tests.test_ring.TestRing.test_push_pop_in_order() verifies FR-PRING-001 and failed"
+  # a broken pop fails one case of the parametrized test
+  lang_pipeline py-project ringpy_2Fring.py.html FR-PRING-001.html \
+    ringpy/ring.py 's/self.count -= 1/self.count -= 1\n        value = -1 if self.count else value/' \
+    tests.test_ring.TestRing.test_push_pop_in_order \
+    ringpy.ring.Ring.push ringpy.ring.Ring.size \
+    tests.test_ring.TestRing.test_push_pop_in_order tests.test_ring.test_refuses_when_full
 }
 
 # Verifies: FR-TRACE-017
