@@ -255,12 +255,17 @@ int hw_lang_attribute(hw_src_file *f, const char *text, size_t len)
 	size_t *ls = NULL, *stack = NULL;
 	long *bar = NULL, prev = 0;
 
+	if (!nf) { /* no function (none found, or no ctags) */
+		for (size_t t = 0; t < f->ntags; t++)
+			f->tags[t].func = -1;
+		return HW_OK;
+	}
 	qsort(f->funcs, nf, sizeof(*f->funcs), by_first);
 	for (size_t i = 0; i < len; i++)
 		nls += text[i] == '\n';
 	ls = malloc((nls + 1) * sizeof(*ls));
-	stack = malloc((nf ? nf : 1) * sizeof(*stack));
-	bar = malloc((nf ? nf : 1) * sizeof(*bar));
+	stack = malloc(nf * sizeof(*stack));
+	bar = malloc(nf * sizeof(*bar));
 	if (!ls || !stack || !bar) {
 		free(ls);
 		free(stack);
