@@ -220,6 +220,9 @@ static const char *join_key(const char *s, size_t *n)
 		if (*p == '.' || (*p == ':' && p + 1 < e && p[1] == ':'))
 			b = p + (*p == '.' ? 1 : 2);
 	}
+	/* ctest names a gtest DISABLED_ test without the prefix */
+	if (e - b > 9 && memcmp(b, "DISABLED_", 9) == 0)
+		b += 9;
 	*n = (size_t)(e - b);
 	return b;
 }
@@ -271,6 +274,47 @@ static int ends_with_dotted(const char *a, size_t an, const char *b, size_t bn)
  * parameter dropped) and the function's ("::" read as '.') agree when one
  * ends with the other at a '.'.
  */
+/*
+ * Appends s[0..n) to out (room size, *len used) as a dotted name: "::" read
+ * as '.', and gtest's DISABLED_ prefix dropped from each part (ctest names
+ * a disabled test without it). 0 when it does not fit.
+ */
+static int put_dotted(char *out, size_t size, size_t *len, const char *s,
+		      size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+
+		if ((*len == 0 || out[*len - 1] == '.') && n - i > 9 &&
+		    memcmp(s + i, "DISABLED_", 9) == 0)
+			c = s[i += 9];
+		if (c == ':' && i + 1 < n && s[i + 1] == ':') {
+			c = '.';
+			i++;
+		}
+		if (*len + 1 >= size)
+			return 0;
+		out[(*len)++] = c;
+	}
+	out[*len] = '\0';
+	return 1;
+}
+
+/* Whether a name has a qualifier before its join key (a C++ or Python
+ * test's "Suite.Name", "mod.Class.test"); a quoted Catch2 name has none. */
+static int has_qualifier(const char *name)
+{
+	size_t kn;
+	const char *key = join_key(name, &kn);
+
+	if (name[0] == '"')
+		return 0;
+	for (const char *p = name; p < key; p++)
+		if (*p == '.' || *p == ':')
+			return 1;
+	return 0;
+}
+
 /* Implements: FR-TRACE-017 */
 static int names_qualified(const hw_result *r, const char *fname)
 {
@@ -278,7 +322,7 @@ static int names_qualified(const hw_result *r, const char *fname)
 	size_t kn, rn = 0, fn = 0;
 	const char *key = join_key(r->name, &kn);
 
-	if (key == r->name && r->suite && *r->suite) {
+	if (!has_qualifier(r->name) && r->suite && *r->suite) {
 		const char *sb = r->suite, *se = r->suite + strlen(r->suite);
 		const char *sl = last_slash(sb, se);
 
@@ -286,23 +330,17 @@ static int names_qualified(const hw_result *r, const char *fname)
 			se = sl;
 		else if (sl)
 			sb = sl + 1;
-		rn = (size_t)snprintf(rq, sizeof(rq), "%.*s.", (int)(se - sb),
-				      sb);
+		if (!put_dotted(rq, sizeof(rq), &rn, sb, (size_t)(se - sb)) ||
+		    !put_dotted(rq, sizeof(rq), &rn, ".", 1))
+			return 0;
 	}
-	if (rn >= sizeof(rq))
-		return 0;
 	/* the whole dotted result name, up to its key's end */
-	rn += (size_t)snprintf(rq + rn, sizeof(rq) - rn, "%.*s",
-			       (int)(key + kn - r->name), r->name);
-	for (const char *p = fname; *p && fn + 1 < sizeof(fq); p++) {
-		if (*p == ':' && p[1] == ':')
-			p++;
-		fq[fn++] = *p == ':' ? '.' : *p;
-	}
-	fq[fn] = '\0';
-	return rn < sizeof(rq) &&
-	       (ends_with_dotted(rq, rn, fq, fn) ||
-		ends_with_dotted(fq, fn, rq, rn));
+	if (!put_dotted(rq, sizeof(rq), &rn, r->name,
+			(size_t)(key + kn - r->name)) ||
+	    !put_dotted(fq, sizeof(fq), &fn, fname, strlen(fname)))
+		return 0;
+	return ends_with_dotted(rq, rn, fq, fn) ||
+	       ends_with_dotted(fq, fn, rq, rn);
 }
 
 /* The length of s without a source file's extension (.c, .sh, ...). */
@@ -381,11 +419,10 @@ static int result_is_for(const hw_result *r, const char *name,
 {
 	char stem[256];
 	const char *q[2];
-	size_t kn;
 
 	/* a qualified test is told from others of its last name by the
 	 * qualifiers, not by its file */
-	if (join_key(name, &kn) != name && name[0] != '"') {
+	if (has_qualifier(name)) {
 		size_t named = 0;
 		int mine = 0;
 

@@ -381,9 +381,11 @@ static void junit_start(hw_xml *x, const char *el, const char **atts)
 			return;
 		}
 		/* hwledger-sast-ignore analyzer-malloc-leak: r owns the array */
-		/* gtest writes a DISABLED_ test as status="notrun" */
+		/* a disabled test: gtest writes status="notrun", ctest
+		 * "disabled" (and "notrun" for one it did not run) */
 		e = add_result(j->r, name, strlen(name), cls ? cls : j->suite,
-			       status && strcmp(status, "notrun") == 0
+			       status && (strcmp(status, "notrun") == 0 ||
+					  strcmp(status, "disabled") == 0)
 				       ? HW_OUTCOME_SKIP
 				       : HW_OUTCOME_PASS,
 			       j->file, hw_xml_line(x));

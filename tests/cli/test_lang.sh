@@ -9,7 +9,8 @@ lang_project() { # FIXTURE: a committed copy in ./FIXTURE
 }
 
 # The whole pipeline on an example: build.sh (tests and coverage), trace
-# with every approved FR verified and the qualified NAMES linked, report,
+# with every approved FR verified (from ctest's results too, where the
+# build writes them) and the qualified NAMES linked, report,
 # verify-report, the site (SRC_PAGE coloured by coverage, FR_PAGE naming
 # NAMES[0]); then BREAK (a sed script on BROKEN) fails the gate, and the
 # trace says that FAILED() failed.
@@ -21,6 +22,11 @@ lang_pipeline() { # FIXTURE SRC_PAGE FR_PAGE BROKEN BREAK FAILED NAMES...
   run "$HW" trace --results build/results.xml --lcov build/coverage.info
   expect_rc 0
   expect_out "approved FRs verified: 2/2"
+  if [ -f build/ctest.xml ]; then # the same tests through ctest
+    run "$HW" trace --results build/ctest.xml --lcov build/coverage.info
+    expect_out "approved FRs verified: 2/2"
+    ! grep -q result-without-test <<<"$OUT"
+  fi
   run "$HW" trace --format json --results build/results.xml --lcov build/coverage.info
   for name in "$@"; do
     jq -e --arg n "$name" '[.frs[].links[] | .function] | index($n)' <<<"$OUT" >/dev/null ||
