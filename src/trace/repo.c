@@ -450,14 +450,18 @@ static int lang_functions(hw_scan *scan, const job *j)
 {
 	hw_src_file **fs = calloc(scan->n ? scan->n : 1, sizeof(*fs));
 	const char **disk = calloc(scan->n ? scan->n : 1, sizeof(*disk));
+	size_t *notes = calloc(scan->n ? scan->n : 1, sizeof(*notes));
 	size_t n = 0;
 	int err = HW_OK;
 
-	if (!fs || !disk) {
+	if (!fs || !disk || !notes) {
 		free(fs);
 		free(disk);
+		free(notes);
 		return hw_error_oom();
 	}
+	for (size_t i = 0; i < scan->n; i++)
+		notes[i] = scan->files[i].nnotes;
 	for (size_t i = 0; i < scan->n; i++) {
 		hw_src_file *f = &scan->files[i];
 
@@ -471,12 +475,19 @@ static int lang_functions(hw_scan *scan, const job *j)
 	}
 	if (n)
 		err = hw_lang_functions(fs, disk, n, j->max_bytes);
-	for (size_t i = 0; i < scan->n && !err; i++)
-		if (j->lexed[i] && (scan->files[i].lang == HW_LANG_CPP ||
-				    scan->files[i].lang == HW_LANG_PY))
-			hw_scan_compact(&scan->files[i]);
+	for (size_t i = 0; i < scan->n && !err; i++) {
+		if (!j->lexed[i] || (scan->files[i].lang != HW_LANG_CPP &&
+				     scan->files[i].lang != HW_LANG_PY))
+			continue;
+		hw_scan_compact(&scan->files[i]);
+		/* ctags missing or failing is a note: such a record is not
+		 * cached, so the functions come once ctags works */
+		if (scan->files[i].nnotes > notes[i])
+			j->dirty[i] = 0;
+	}
 	free(fs);
 	free(disk);
+	free(notes);
 	return err;
 }
 

@@ -146,6 +146,9 @@ test_lang_bad_cpp_and_python_input_is_diagnosed() {
   run env PATH=/nonexistent "$HW" trace
   expect_rc 0
   expect_err "src/open.cpp: warning: Universal Ctags (ctags) is not installed"
+  # and the index did not keep that: with ctags back, the functions are
+  run "$HW" trace --format json
+  jq -e '[.frs[0].links[] | .function] | index("n::f")' <<<"$OUT" >/dev/null
 }
 
 # Verifies: FR-TRACE-016
