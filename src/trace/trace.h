@@ -79,7 +79,9 @@ typedef struct hw_src_file {
  * Scans one file's text for tags and functions. The lexer copes with
  * macros, preprocessor lines, strings, character literals and comments that
  * hold braces; a file it cannot make sense of gets a warning note, never a
- * crash. f->path, f->lang and f->is_test must be set.
+ * crash. f->path, f->lang and f->is_test must be set. A C++ or Python
+ * file gets its tags here and its functions from hw_lang_functions (then
+ * hw_scan_compact); only Catch2/doctest test cases are found here.
  */
 int hw_scan_text(hw_src_file *f, const char *text, size_t len);
 /* hw_scan_text keeping every function, tagged or not (for SAST findings). */
