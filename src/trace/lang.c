@@ -194,7 +194,7 @@ static int take_entry(hw_src_file *f, size_t *cap, const cJSON *e, hw_buf *b)
 
 	if (!kind || !name || !cJSON_IsNumber(line))
 		return HW_OK;
-	if (strcmp(kind, "function") && strcmp(kind, "member"))
+	if (strcmp(kind, "function") != 0 && strcmp(kind, "member") != 0)
 		return HW_OK;
 	if (sk && (strcmp(sk, "function") == 0 || strcmp(sk, "member") == 0))
 		return HW_OK;
@@ -263,7 +263,7 @@ int hw_lang_attribute(hw_src_file *f, const char *text, size_t len)
 	qsort(f->funcs, nf, sizeof(*f->funcs), by_first);
 	for (size_t i = 0; i < len; i++)
 		nls += text[i] == '\n';
-	ls = malloc((nls + 1) * sizeof(*ls));
+	ls = calloc(nls + 1, sizeof(*ls));
 	stack = malloc(nf * sizeof(*stack));
 	bar = malloc(nf * sizeof(*bar));
 	if (!ls || !stack || !bar) {
@@ -275,7 +275,7 @@ int hw_lang_attribute(hw_src_file *f, const char *text, size_t len)
 	/* ls[l - 1] is where line l starts, ls[nls] the end */
 	ls[0] = 0;
 	for (size_t i = 0, l = 1; i < len; i++)
-		if (text[i] == '\n')
+		if (text[i] == '\n' && l < nls)
 			ls[l++] = i + 1;
 	ls[nls] = len;
 	for (size_t i = 0; i < nf; i++)
@@ -306,10 +306,13 @@ int hw_lang_attribute(hw_src_file *f, const char *text, size_t len)
 			 * the tag's line (0: none) */
 			bar[k] = 0;
 			for (long b = f->funcs[k].first - 1; b > l; b--) {
+				const char *p, *e;
+
 				if ((size_t)b > nls)
 					continue;
-				if (is_barrier(f->lang, text + ls[b - 1],
-					       text + ls[b] - ((size_t)b < nls)) ) {
+				p = text + ls[b - 1];
+				e = memchr(p, '\n', (size_t)(text + len - p));
+				if (is_barrier(f->lang, p, e ? e : text + len)) {
 					bar[k] = b;
 					break;
 				}
@@ -357,17 +360,17 @@ static int run_chunk(hw_src_file *const *files, const char *const *disk,
 		     size_t n)
 {
 	char **argv = calloc(n + 8, sizeof(*argv));
-	unsigned char *owned = calloc(n + 8, 1);
+	char **dashed = calloc(n ? n : 1, sizeof(*dashed)); /* "./-x" */
 	size_t *caps = calloc(n ? n : 1, sizeof(*caps));
 	hw_cmd_result r;
 	hw_buf name;
 	size_t a = 0, hint = 0;
 	int err = HW_OK;
 
-	if (!argv || !caps || !owned) {
+	if (!argv || !caps || !dashed) {
 		free(argv);
 		free(caps);
-		free(owned);
+		free(dashed);
 		return hw_error_oom();
 	}
 	memset(&r, 0, sizeof(r));
@@ -385,13 +388,13 @@ static int run_chunk(hw_src_file *const *files, const char *const *disk,
 	for (size_t i = 0; i < n && !err; i++) {
 		/* a name starting with '-' would be read as an option */
 		if (disk[i][0] == '-') {
-			argv[a] = malloc(strlen(disk[i]) + 3);
-			if (!argv[a])
+			dashed[i] = malloc(strlen(disk[i]) + 3);
+			if (!dashed[i])
 				err = hw_error_oom();
 			else
-				snprintf(argv[a], strlen(disk[i]) + 3, "./%s",
+				snprintf(dashed[i], strlen(disk[i]) + 3, "./%s",
 					 disk[i]);
-			owned[a++] = 1;
+			argv[a++] = dashed[i];
 		} else {
 			argv[a++] = (char *)disk[i];
 		}
@@ -435,11 +438,10 @@ static int run_chunk(hw_src_file *const *files, const char *const *disk,
 out:
 	hw_buf_free(&name);
 	hw_cmd_result_free(&r);
-	for (size_t i = 0; i < a; i++)
-		if (owned[i])
-			free(argv[i]);
+	for (size_t i = 0; i < n; i++)
+		free(dashed[i]);
 	free(argv);
-	free(owned);
+	free(dashed);
 	free(caps);
 	return err;
 }

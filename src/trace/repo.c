@@ -448,6 +448,7 @@ static int store_index(hw_scan *scan, hw_index *ix, const unsigned char *dirty)
  */
 static int lang_functions(hw_scan *scan, const job *j)
 {
+	/* hwledger-sast-ignore bugprone-sizeof-expression: an array of pointers */
 	hw_src_file **fs = calloc(scan->n ? scan->n : 1, sizeof(*fs));
 	const char **disk = calloc(scan->n ? scan->n : 1, sizeof(*disk));
 	size_t *notes = calloc(scan->n ? scan->n : 1, sizeof(*notes));
