@@ -64,7 +64,8 @@ test_lang_python_project_pytest_coverage_report() {
     ringpy/ring.py 's/self.count -= 1/self.count -= 1\n        value = -1 if self.count else value/' \
     tests.test_ring.TestRing.test_push_pop_in_order \
     ringpy.ring.Ring.push ringpy.ring.Ring.size \
-    tests.test_ring.TestRing.test_push_pop_in_order tests.test_ring.test_refuses_when_full
+    tests.test_ring.TestRing.test_push_pop_in_order tests.test_ring.test_refuses_when_full \
+    tests.test_ring.TestRingUnittest.test_pop_from_empty_raises
 }
 
 # Verifies: FR-TRACE-017
