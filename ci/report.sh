@@ -30,7 +30,9 @@ for f in "$results"/*.xml "$results"/*.tap; do
 done
 [ -f "$lcov" ] && args+=(--lcov "$lcov")
 echo "== hwledger report"
-"$hw" report "${args[@]}" "${sast[@]}" --checks "$build/checks" -o "$build/site"
+# the published report offers the specification as PDF too (printed by
+# chromium, a few seconds; specs/export.md)
+"$hw" report "${args[@]}" "${sast[@]}" --pdf --checks "$build/checks" -o "$build/site"
 rc=$?
 [ "$rc" -le 1 ] && echo "open $build/site/index.html (offline; verify it with: $hw verify-report $build/site, and --allow-untrusted when signed by an untrusted local key)"
 exit "$rc"

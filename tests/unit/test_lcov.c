@@ -64,8 +64,10 @@ static void test_lcov_reports_bad_counts_lines_and_truncation(void **state)
 	cov x;
 
 	(void)state;
-	parse(&x, "SF:src/a.c\nDA:3,many\nDA:0,1\nDA:x,1\nDA:99999999999,1\n"
-		  "DA:5\nDA:6,99999999999999999999999\nDA:7,1\n");
+	/* line 0 after a counted line: coverage.py's empty-file form is
+	 * "DA:0,1" alone in its record, this is not it */
+	parse(&x, "SF:src/a.c\nDA:3,many\nDA:7,1\nDA:0,1\nDA:x,1\n"
+		  "DA:99999999999,1\nDA:5\nDA:6,99999999999999999999999\n");
 	assert_int_equal(x.d.errors, 6);
 	assert_non_null(strstr(x.d.items[0].message, "non-numeric count 'many'"));
 	assert_int_equal(x.d.items[0].line, 2);
@@ -78,6 +80,14 @@ static void test_lcov_reports_bad_counts_lines_and_truncation(void **state)
 	/* what was valid is kept, a huge count saturates */
 	assert_int_equal(hw_lcov_find(&x.c, "src/a.c")->counts[7], 1);
 	assert_true(hw_lcov_find(&x.c, "src/a.c")->counts[6] == UINT64_MAX);
+	done(&x);
+
+	/* coverage.py 6 writes an empty module as "DA:0,1", alone in its
+	 * record: no line to count, and no error */
+	parse(&x, "SF:pkg/__init__.py\nDA:0,1\nend_of_record\n");
+	assert_int_equal(x.d.n, 0);
+	assert_non_null(hw_lcov_find(&x.c, "pkg/__init__.py"));
+	assert_int_equal(hw_lcov_find(&x.c, "pkg/__init__.py")->nlines, 0);
 	done(&x);
 
 	parse(&x, "SF:src/n.c\nDA:4,-3\nend_of_record\n");
