@@ -121,6 +121,12 @@ static void new_and_fixed(hw_buf *o, const cJSON *d, const char *key,
 		line(o, e, "  fixed: ");
 }
 
+/* A ledger event (a bundle's or a revision's side) keeps only each
+ * requirement's ID and status: its words, level and parents are not
+ * compared, which "words": "none" says. */
+#define NOT_KEPT ", not compared (a ledger event keeps no words, levels " \
+		 "or parents)"
+
 static void print_text(hw_buf *o, const cJSON *d)
 {
 	const cJSON *e, *cov = cJSON_GetObjectItem(d, "coverage");
@@ -150,8 +156,7 @@ static void print_text(hw_buf *o, const cJSON *d)
 		      !strcmp(words, "text")	? ""
 		      : !strcmp(words, "title") ? ", titles only (a report "
 						  "without evidence/frs.json)"
-						: ", not compared (a ledger "
-						  "bundle keeps no words)");
+						: NOT_KEPT);
 	cJSON_ArrayForEach(e, cJSON_GetObjectItem(d, "reworded")) {
 		const char *diff = str(e, "diff"), *nl;
 
@@ -166,9 +171,10 @@ static void print_text(hw_buf *o, const cJSON *d)
 	for (int k = 0; k < 2; k++) {
 		const char *key = k ? "reparented" : "relevelled";
 
-		hw_buf_printf(o, "%s (%d):\n",
+		hw_buf_printf(o, "%s (%d)%s:\n",
 			      k ? "re-parented" : "re-levelled",
-			      count(d, key, NULL));
+			      count(d, key, NULL),
+			      strcmp(words, "none") ? "" : NOT_KEPT);
 		cJSON_ArrayForEach(e, cJSON_GetObjectItem(d, key)) {
 			hw_buf_printf(o, "  %s: ", str(e, "id"));
 			value(o, cJSON_GetObjectItem(e, "from"));
@@ -277,6 +283,15 @@ static void md_defect(hw_buf *o, const cJSON *e)
 	md_text(o, str(e, "message"));
 }
 
+/* The table's row of a count, or "not compared" when a side lacks it. */
+static void md_count(hw_buf *o, const char *label, int n, int compared)
+{
+	if (compared)
+		hw_buf_printf(o, "| %s | %d |\n", label, n);
+	else
+		hw_buf_printf(o, "| %s | not compared |\n", label);
+}
+
 /* The table's row of a set compared by new and fixed entries. */
 static void md_new_fixed(hw_buf *o, const cJSON *d, const char *key,
 			 const char *label)
@@ -294,6 +309,7 @@ static void print_md(hw_buf *o, const cJSON *d)
 	const cJSON *b = cJSON_GetObjectItem(d, "b");
 	const cJSON *cov = cJSON_GetObjectItem(d, "coverage");
 	int reg = (int)cJSON_GetNumberValue(cJSON_GetObjectItem(d, "regressions"));
+	int words = strcmp(str(d, "words"), "none") != 0;
 	char pa[64], pb[64];
 
 	percent(pa, sizeof(pa), cJSON_GetObjectItem(cov, "from"));
@@ -316,14 +332,14 @@ static void print_md(hw_buf *o, const cJSON *d)
 		      pb);
 	hw_buf_printf(o, "| change | count |\n|---|---|\n"
 			 "| regressions | %d |\n| added | %d |\n"
-			 "| removed | %d |\n| reworded | %d |\n"
-			 "| re-levelled | %d |\n| re-parented | %d |\n"
-			 "| status changes | %d |\n"
-			 "| coverage changes | %d |\n",
-		      reg, count(d, "added", NULL), count(d, "removed", NULL),
-		      count(d, "reworded", NULL), count(d, "relevelled", NULL),
-		      count(d, "reparented", NULL), count(d, "status", NULL),
-		      count(cov, "frs", NULL));
+			 "| removed | %d |\n",
+		      reg, count(d, "added", NULL), count(d, "removed", NULL));
+	md_count(o, "reworded", count(d, "reworded", NULL), words);
+	md_count(o, "re-levelled", count(d, "relevelled", NULL), words);
+	md_count(o, "re-parented", count(d, "reparented", NULL), words);
+	hw_buf_printf(o, "| status changes | %d |\n", count(d, "status", NULL));
+	md_count(o, "coverage changes", count(cov, "frs", NULL),
+		 cJSON_IsTrue(cJSON_GetObjectItem(cov, "compared")));
 	md_new_fixed(o, d, "sast", "SAST findings");
 	md_new_fixed(o, d, "defects", "defects");
 	md_list(o, "Regressions", cJSON_GetObjectItem(d, "status"),

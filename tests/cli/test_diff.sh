@@ -199,6 +199,7 @@ test_diff_bad_input_exits_2_and_writes_nothing() {
 
 # Verifies: FR-REPORT-003
 test_diff_compares_two_ledger_bundles_by_status() {
+  local want
   diff_repo
   diff_change
   "$HW" -q ledger export --bundle exported
@@ -213,10 +214,32 @@ added (1):
   FR-APP-003 (uncovered)
 removed (1):
   FR-APP-009 (uncovered)
-reworded (0), not compared (a ledger bundle keeps no words):"
+reworded (0), not compared (a ledger event keeps no words, levels or parents):"
   expect_out "  FR-APP-001: failing -> verified"
+  # what a ledger event does not keep is said as not compared, never as
+  # 0 changes (each line checked whole: expect_out matches any one line)
+  while IFS= read -r want; do
+    grep -qxF -- "$want" <<<"$OUT" || { echo "lacks: $want"; echo "$OUT"; return 1; }
+  done <<'WANT'
+reworded (0), not compared (a ledger event keeps no words, levels or parents):
+re-levelled (0), not compared (a ledger event keeps no words, levels or parents):
+re-parented (0), not compared (a ledger event keeps no words, levels or parents):
+WANT
   expect_out "coverage: not compared (a ledger bundle keeps none)"
   expect_out "defects: not compared (a ledger bundle keeps none)"
+  # nor does the Markdown
+  run "$HW" diff A/ledger/bundle exported --key A/ledger/bundle/keys --format md
+  expect_rc 1
+  while IFS= read -r want; do
+    grep -qxF -- "$want" <<<"$OUT" || { echo "lacks: $want"; echo "$OUT"; return 1; }
+  done <<'WANT'
+| reworded | not compared |
+| re-levelled | not compared |
+| re-parented | not compared |
+| status changes | 2 |
+| coverage changes | not compared |
+| defects | not compared |
+WANT
   # a site against a bundle: what both keep
   run "$HW" diff A B/ledger/bundle --allow-untrusted --format json
   expect_rc 1
