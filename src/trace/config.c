@@ -43,28 +43,12 @@ const char *hw_policy_default_text(void)
 	return default_policy;
 }
 
-/* The line of the n-th occurrence (0-based) of "key" as an object key. */
-static long nth_key_line(const char *text, size_t len, const char *key,
-			 int n)
+/* The line of the value at path a[/b] of the config, for messages. */
+static long line_at(const char *text, size_t len, const char *a,
+		    const char *b)
 {
-	size_t klen = strlen(key);
-	long line = 1;
-
-	for (size_t i = 0; i < len; i++) {
-		if (text[i] == '\n')
-			line++;
-		if (text[i] == '"' && len - i > klen + 1 &&
-		    memcmp(text + i + 1, key, klen) == 0 &&
-		    text[i + 1 + klen] == '"' && n-- == 0)
-			return line;
-	}
-	return 0;
-}
-
-/* The line on which "key" first appears as an object key, for messages. */
-static long key_line(const char *text, size_t len, const char *key)
-{
-	return nth_key_line(text, len, key, 0);
+	return hw_json_line(text, len, (const char *const[]){a, b, NULL},
+			    NULL);
 }
 
 static char **strv_from_json(const cJSON *arr)
@@ -151,14 +135,23 @@ static int is_string_array(const cJSON *j)
 }
 
 #define LEVEL_ERR(...)                                                         \
-	hw_error_set(HW_EINVAL, HW_CONFIG_PATH,                                \
-		     nth_key_line(text, len, "name", (int)i), 0, __VA_ARGS__)
+	hw_error_set(HW_EINVAL, HW_CONFIG_PATH, level_line(text, len, i),      \
+		     0, __VA_ARGS__)
+
+/* The line of the i-th level (0-based), where its object starts. */
+static long level_line(const char *text, size_t len, size_t i)
+{
+	char at[24];
+
+	snprintf(at, sizeof(at), "%zu", i);
+	return line_at(text, len, "levels", at);
+}
 
 /*
  * "levels": [{"name", "ids", "frs", "needs"?}, ...], top down. Each ID
  * pattern is compiled anchored to the whole ID; a level with one below it
  * needs nothing of its own by default (its children verify it), the lowest
- * impl and utest. Lines are those of each level's "name".
+ * impl and utest. Lines are those where each level's object starts.
  */
 /* Implements: FR-FRS-008 */
 static int apply_levels(hw_frs_model *m, const cJSON *arr, long line,
@@ -184,7 +177,8 @@ static int apply_levels(hw_frs_model *m, const cJSON *arr, long line,
 		hw_buf re;
 		int rc;
 
-		cJSON_ArrayForEach(k, lv) {
+		/* only an object's members have names (k->string) */
+		cJSON_ArrayForEach(k, (cJSON_IsObject(lv) ? lv : NULL)) {
 			if (strcmp(k->string, "name") != 0 &&
 			    strcmp(k->string, "ids") != 0 &&
 			    strcmp(k->string, "frs") != 0 &&
@@ -276,7 +270,7 @@ static int apply_attributes(hw_frs_model *m, const cJSON *obj,
 
 	if (!cJSON_IsObject(obj))
 		return hw_error_set(HW_EINVAL, HW_CONFIG_PATH,
-				    key_line(text, len, "attributes"), 0,
+				    line_at(text, len, "attributes", NULL), 0,
 				    "\"attributes\" must be an object of "
 				    "{\"type\": ...} by key name");
 	m->attrs = calloc(n ? n : 1, sizeof(*m->attrs));
@@ -285,7 +279,7 @@ static int apply_attributes(hw_frs_model *m, const cJSON *obj,
 		hw_attr_decl *d = &m->attrs[m->nattrs];
 		const char *type = hw_json_str(a, "type");
 		const cJSON *values = cJSON_GetObjectItemCaseSensitive(a, "values");
-		long line = key_line(text, len, a->string);
+		long line = line_at(text, len, "attributes", a->string);
 		int t = -1, keys = cJSON_GetArraySize(a);
 		const char *k = a->string;
 		size_t kl = strlen(k);
@@ -338,7 +332,7 @@ static int apply_config(hw_config *c, const cJSON *root, const char *text,
 				    "the configuration must be a JSON object");
 	cJSON_ArrayForEach(item, root) {
 		const char *k = item->string;
-		long line = key_line(text, len, k);
+		long line = line_at(text, len, k, NULL);
 		char ***list = NULL;
 
 		if (strcmp(k, "schema") == 0) {
@@ -397,7 +391,7 @@ static int apply_config(hw_config *c, const cJSON *root, const char *text,
 			if (cJSON_GetObjectItemCaseSensitive(root, "frs"))
 				return hw_error_set(
 					HW_EINVAL, HW_CONFIG_PATH,
-					key_line(text, len, "frs"), 0,
+					line_at(text, len, "frs", NULL), 0,
 					"\"frs\" and \"levels\" both given: "
 					"each level names its folder");
 			/* the folder of the lowest level, for what reads one */

@@ -196,6 +196,84 @@ int hw_json_add_num(cJSON *obj, const char *key, double v)
 	return HW_OK;
 }
 
+static size_t json_ws(const char *s, size_t len, size_t i)
+{
+	while (i < len && strchr(" \t\r\n", s[i]))
+		i++;
+	return i;
+}
+
+/* The index after the value at i (a valid document: no checks but the
+ * end of the text). Strings are skipped whole, so brackets in them do not
+ * count. */
+static size_t json_skip(const char *s, size_t len, size_t i)
+{
+	int depth = 0;
+
+	do {
+		if (s[i] == '"') {
+			for (i++; i < len && s[i] != '"'; i++)
+				if (s[i] == '\\')
+					i++;
+		} else if (s[i] == '{' || s[i] == '[') {
+			depth++;
+		} else if (s[i] == '}' || s[i] == ']') {
+			depth--;
+		} else if (!depth) {
+			/* a number, true, false or null */
+			while (i + 1 < len && !strchr(",}] \t\r\n", s[i + 1]))
+				i++;
+		}
+		i++;
+	} while (depth > 0 && i < len);
+	return i;
+}
+
+long hw_json_line(const char *text, size_t len, const char *const *path,
+		  long *col)
+{
+	size_t i = json_ws(text, len, 0), ln = 1, bol = 0;
+
+	for (; *path; path++) {
+		size_t klen = strlen(*path), n = 0;
+		char open = i < len ? text[i] : 0, *end;
+		unsigned long want = strtoul(*path, &end, 10);
+
+		if (open != '{' && (open != '[' || !klen || *end))
+			return 0;
+		for (i = json_ws(text, len, i + 1);; n++) {
+			if (i >= len || text[i] == '}' || text[i] == ']')
+				return 0;
+			if (open == '{') {
+				size_t k = i;
+
+				i = json_ws(text, len, json_skip(text, len, i));
+				i = json_ws(text, len, i + 1); /* the ':' */
+				if (i - k > klen + 1 && text[k + klen + 1] == '"' &&
+				    !memcmp(text + k + 1, *path, klen))
+					break;
+			} else if (n == want) {
+				break;
+			}
+			i = json_ws(text, len, json_skip(text, len, i));
+			if (i >= len || text[i] != ',')
+				return 0;
+			i = json_ws(text, len, i + 1);
+		}
+	}
+	if (i >= len)
+		return 0;
+	for (size_t j = 0; j < i; j++)
+		if (text[j] == '\n')
+			ln++, bol = j + 1;
+	if (col) { /* columns count characters: UTF-8 lead bytes */
+		*col = 1;
+		for (size_t j = bol; j < i; j++)
+			*col += ((unsigned char)text[j] & 0xC0) != 0x80;
+	}
+	return (long)ln;
+}
+
 const char *hw_json_str(const cJSON *obj, const char *key)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);

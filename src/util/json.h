@@ -28,6 +28,16 @@ typedef struct hw_json_arena hw_json_arena;
 int hw_json_parse_arena(cJSON **out, hw_json_arena **arena, const char *file,
 			const char *text, size_t len);
 void hw_json_arena_free(hw_json_arena *arena);
+/*
+ * Where a value of a document that hw_json_parse accepted starts, for
+ * messages: path is a NULL-terminated list of steps from the root, each an
+ * object's key (as written, without escapes) or an array's index in
+ * decimal, e.g. (const char *const[]){"levels", "2", NULL}. Returns the
+ * 1-based line and sets *col (when col is not NULL) to the column, or
+ * returns 0 (*col untouched) when the path names no value.
+ */
+long hw_json_line(const char *text, size_t len, const char *const *path,
+		  long *col);
 /* Serialises j (pretty, trailing newline) and writes it atomically. */
 int hw_json_write(const char *path, const cJSON *j);
 /* Prints j (pretty, trailing newline) to out; fails HW_EIO on write error. */

@@ -172,6 +172,26 @@ test_levels_bad_level_configs_exit_2_at_their_line() {
   expect_err "\"frs\" and \"levels\" both given"
 }
 
+# A level that is no object (an array, a string) is exit 2 at the line
+# where it starts, not a crash, and a level without "name" is not
+# reported at the next level's "name".
+# Verifies: FR-FRS-008
+test_levels_config_level_of_the_wrong_json_type_exits_2_at_its_line() {
+  local level
+  write_fr reqs/s.md SYS-001
+  write_fr frs/a.md FR-A-001
+  for level in '[1]' '["name"]' '"x"' '{"ids": "SYS-[0-9]{3}", "frs": "reqs"}'; do
+    mkdir -p traceability
+    printf '%s\n' '{"schema": "hwledger.config/1", "levels": [' \
+      "$level," \
+      '{"name": "software", "ids": "FR-[A-Z]+-[0-9]{3}", "frs": "frs"}]}' \
+      >traceability/config.json
+    run "$HW" frs lint
+    expect_rc 2
+    expect_err "hwledger: traceability/config.json:2: level 1 must have a non-empty \"name\", \"ids\" and \"frs\""
+  done
+}
+
 # Verifies: FR-TRACE-011
 test_levels_survive_self_links_long_cycles_and_many_parents() {
   local i

@@ -383,6 +383,57 @@ static void test_json_parse_error_has_line_and_column(void **state)
 	cJSON_Delete(j);
 }
 
+/* Verifies: FR-CLI-005 */
+static void test_json_line_finds_a_value_by_its_path(void **state)
+{
+	const char *text = "{\"a\": \"x]}\\\"\", \"é\": [1, {\"b\": [\n"
+			   "  [true, null], \"ü\", {\"c\": -1.5e3}]}],\n"
+			   " \"d\": {}}";
+	size_t len = strlen(text);
+	long col = 0;
+
+	(void)state;
+	/* strings with brackets and escapes are skipped whole; columns
+	 * count characters */
+	assert_int_equal(hw_json_line(text, len,
+				      (const char *const[]){"é", "1", "b",
+							    "2", "c", NULL},
+				      &col),
+			 2);
+	assert_int_equal(col, 28);
+	assert_int_equal(hw_json_line(text, len,
+				      (const char *const[]){"é", "1", "b",
+							    "0", "1", NULL},
+				      &col),
+			 2);
+	assert_int_equal(col, 10);
+	assert_int_equal(hw_json_line(text, len,
+				      (const char *const[]){"d", NULL}, NULL),
+			 3);
+	assert_int_equal(hw_json_line(text, len,
+				      (const char *const[]){NULL}, &col),
+			 1);
+	assert_int_equal(col, 1);
+	/* no such key, index, or a step into a scalar or an empty object */
+	col = 7;
+	assert_int_equal(hw_json_line(text, len,
+				      (const char *const[]){"b", NULL}, &col),
+			 0);
+	assert_int_equal(hw_json_line(text, len,
+				      (const char *const[]){"é", "2", NULL},
+				      &col),
+			 0);
+	assert_int_equal(hw_json_line(text, len,
+				      (const char *const[]){"a", "0", NULL},
+				      &col),
+			 0);
+	assert_int_equal(hw_json_line(text, len,
+				      (const char *const[]){"d", "x", NULL},
+				      &col),
+			 0);
+	assert_int_equal(col, 7);
+}
+
 /* Verifies: FR-CLI-006 */
 static void test_json_write_is_pretty_with_newline(void **state)
 {
@@ -904,6 +955,7 @@ int main(void)
 		hw_tmp_test(test_mkdir_p_and_dir_list_sorted_by_name),
 		cmocka_unit_test(test_sha256_matches_fips_180_vectors),
 		cmocka_unit_test(test_json_parse_error_has_line_and_column),
+		cmocka_unit_test(test_json_line_finds_a_value_by_its_path),
 		hw_tmp_test(test_json_write_is_pretty_with_newline),
 		cmocka_unit_test(test_glob_matches_double_star_across_segments),
 		hw_tmp_test(test_config_defaults_apply_without_a_file),
