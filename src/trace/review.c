@@ -76,46 +76,12 @@ int hw_reviews_put(hw_reviews *r, const hw_review *e)
 	return HW_OK;
 }
 
-/*
- * The line and column of the k-th object of the array at depth 2 (the
- * entries of "reviews"), so that a malformed entry is reported where it
- * starts. Strings are skipped, so braces in them do not count.
- */
-static void entry_at(const char *s, size_t len, size_t k, long *line,
-		     long *col)
+/* A JSON number that is a whole number from lo to hi. */
+static int whole(const cJSON *j, double lo, double hi)
 {
-	long ln = 1, cl = 1;
-	int depth = 0, in_str = 0;
-	size_t seen = 0;
-
-	*line = 1;
-	*col = 1;
-	if (!s) /* an empty buffer has no data */
-		return;
-	for (size_t i = 0; i < len; i++, cl++) {
-		char ch = s[i];
-
-		if (ch == '\n') {
-			ln++;
-			cl = 0;
-		} else if (in_str) {
-			if (ch == '\\')
-				i++, cl++;
-			else if (ch == '"')
-				in_str = 0;
-		} else if (ch == '"') {
-			in_str = 1;
-		} else if (ch == '{' || ch == '[') {
-			if (ch == '{' && depth == 2 && seen++ == k) {
-				*line = ln;
-				*col = cl;
-				return;
-			}
-			depth++;
-		} else if (ch == '}' || ch == ']') {
-			depth--;
-		}
-	}
+	return cJSON_IsNumber(j) && j->valuedouble >= lo &&
+	       j->valuedouble <= hi && (double)(long long)j->valuedouble ==
+					       j->valuedouble;
 }
 
 static int hex64(const char *s)
@@ -160,21 +126,36 @@ int hw_reviews_load(hw_reviews *r, const char *path, int may_miss)
 		const char *sha = hw_json_str(x, "sha256");
 		const char *hash = hw_json_str(x, "event_hash");
 		hw_review e;
-		long line, col;
+		char at[24];
+		long line, col = 1;
+		int dup = 0;
 
 		if (err)
 			break;
-		entry_at(text.data, text.len, k++, &line, &col);
-		if (!id || !*id || !cJSON_IsNumber(rev) || rev->valuedouble < 1 ||
-		    rev->valuedouble > 999999 || !hex64(sha) ||
-		    !cJSON_IsNumber(seq) || seq->valuedouble < 0 ||
+		/* where the entry starts (a document cJSON accepted) */
+		snprintf(at, sizeof(at), "%zu", k++);
+		line = hw_json_line(text.data, text.len,
+				    (const char *const[]){"reviews", at, NULL},
+				    &col);
+		if (!id || !*id || !whole(rev, 1, 999999) || !hex64(sha) ||
+		    !whole(seq, 0, 9007199254740991.0) ||
 		    !hex64(hash) || !hw_json_str(x, "reason") ||
 		    !hw_json_str(x, "date") || !hw_json_str(x, "key_id")) {
 			err = hw_error_set(HW_EINVAL, path, line, col,
-					   "each review needs id, rev (1 or "
-					   "more), sha256 (64 hex digits), "
-					   "reason, date, key_id, seq and "
+					   "each review needs id, rev (a whole "
+					   "number from 1), sha256 (64 hex "
+					   "digits), reason, date, key_id, seq "
+					   "(a whole number from 0) and "
 					   "event_hash");
+			break;
+		}
+		if (r->n)
+			review_find(r, id, &dup);
+		if (dup) {
+			err = hw_error_set(HW_EINVAL, path, line, col,
+					   "a second review of %s: the file "
+					   "holds one entry per requirement",
+					   id);
 			break;
 		}
 		memset(&e, 0, sizeof(e));

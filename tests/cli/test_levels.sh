@@ -451,3 +451,37 @@ test_review_bad_input_appends_and_writes_nothing() {
   expect_rc 0
   expect_err "traceability/reviews.json:4: warning: a review of SYS-099, which is no longer a requirement"
 }
+
+# A hostile reviews.json: an entry that is no object is reported where it
+# starts, a fractional rev and a second entry of one ID are exit 2 (the
+# file holds one entry per requirement, the latest review), and no key at
+# all is this machine's setup (exit 3); nothing is appended or written.
+# Verifies: FR-TRACE-012
+test_review_hostile_reviews_file_and_no_key_write_nothing() {
+  review_fixture
+  run "$HW" review SYS-001 -m "first review"
+  expect_rc 0
+  cp traceability/reviews.json reviews.before
+  printf '{"schema": "hwledger.reviews/1",\n "reviews": [\n  "SYS-001"]}\n' >traceability/reviews.json
+  run "$HW" trace --no-index --results results.tap
+  expect_rc 2
+  expect_err "hwledger: traceability/reviews.json:3:3: each review needs id"
+  jq '.reviews[0].rev = 1.5' reviews.before >traceability/reviews.json
+  run "$HW" trace --no-index --results results.tap
+  expect_rc 2
+  expect_err "hwledger: traceability/reviews.json:4:5: each review needs id, rev (a whole number from 1)"
+  jq '.reviews += [.reviews[0]]' reviews.before >traceability/reviews.json
+  cp traceability/reviews.json reviews.twice
+  run "$HW" review SYS-002 -m why
+  expect_rc 2
+  expect_err "hwledger: traceability/reviews.json:14:5: a second review of SYS-001"
+  [ "$(review_events)" -eq 1 ]
+  cmp traceability/reviews.json reviews.twice
+  cp reviews.before traceability/reviews.json
+  mv .hwledger/keys keys.away
+  run env -u HWLEDGER_SIGNING_KEY "$HW" review SYS-002 -m why
+  expect_rc 3
+  expect_err "hwledger: no signing key"
+  [ "$(review_events)" -eq 1 ]
+  cmp traceability/reviews.json reviews.before
+}
