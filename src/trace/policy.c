@@ -12,20 +12,12 @@ static const char *const default_fail_on[] = {
 	"unknown-fr", "duplicate-fr", "malformed-tag", "failing-test",
 	"expired-waiver", "sast-error", NULL};
 
-/* The line of the first occurrence of needle at or after from, or 0. */
-static long line_of(const char *text, size_t len, const char *needle,
-		    size_t from)
+/* The line of the value at path a[/b[/c]] of the policy, or 0. */
+static long line_at(const char *text, size_t len, const char *a,
+		    const char *b, const char *c)
 {
-	size_t n = strlen(needle);
-	long line = 1;
-
-	for (size_t i = 0; i < len; i++) {
-		if (i >= from && len - i >= n && memcmp(text + i, needle, n) == 0)
-			return line;
-		if (text[i] == '\n')
-			line++;
-	}
-	return 0;
+	return hw_json_line(text, len, (const char *const[]){a, b, c, NULL},
+			    NULL);
 }
 
 static int number_in(const cJSON *j, double lo, double hi, double *out)
@@ -88,11 +80,9 @@ static int load_level_shares(hw_policy *p, const cJSON *obj, const char *text,
 	HW_CHECK_ALLOC(p->level_shares);
 	cJSON_ArrayForEach(x, obj) {
 		hw_level_share *ls = &p->level_shares[p->nlevel_shares];
-		char quoted[256];
-		long at;
+		long at = line_at(text, len, "min_verified_share", x->string,
+				  NULL);
 
-		snprintf(quoted, sizeof(quoted), "\"%s\"", x->string);
-		at = line_of(text, len, quoted, 0);
 		if (!number_in(x, 0, 1, &ls->share))
 			return hw_error_set(HW_EINVAL, p->path, at ? at : line,
 					    0,
@@ -173,7 +163,6 @@ static int load_waivers(hw_policy *p, const cJSON *arr, const char *text,
 			size_t len, long line)
 {
 	const cJSON *w;
-	size_t from = 0;
 	int n = cJSON_GetArraySize(arr);
 
 	if (!cJSON_IsArray(arr))
@@ -181,12 +170,6 @@ static int load_waivers(hw_policy *p, const cJSON *arr, const char *text,
 				    "\"waivers\" must be an array");
 	p->waivers = calloc((size_t)n + 1, sizeof(*p->waivers));
 	HW_CHECK_ALLOC(p->waivers);
-	{
-		long l = line_of(text, len, "\"waivers\"", 0);
-		const char *k = l ? strstr(text, "\"waivers\"") : NULL;
-
-		from = k ? (size_t)(k - text) : 0;
-	}
 	cJSON_ArrayForEach(w, arr) {
 		hw_waiver *wv = &p->waivers[p->nwaivers];
 		const cJSON *fr = cJSON_GetObjectItemCaseSensitive(w, "fr");
@@ -194,23 +177,17 @@ static int load_waivers(hw_policy *p, const cJSON *arr, const char *text,
 		const cJSON *exp = cJSON_GetObjectItemCaseSensitive(w, "expires");
 		const cJSON *by = cJSON_GetObjectItemCaseSensitive(w, "by");
 		int ymd[3];
+		char at[24];
 		long wl;
 
+		/* the line of its "fr", else of where it starts */
+		snprintf(at, sizeof(at), "%zu", p->nwaivers);
+		if (!(wl = line_at(text, len, "waivers", at, "fr")))
+			wl = line_at(text, len, "waivers", at, NULL);
 		if (!cJSON_IsString(fr))
-			return hw_error_set(HW_EINVAL, p->path, line, 0,
+			return hw_error_set(HW_EINVAL, p->path, wl, 0,
 					    "waiver %zu has no \"fr\"",
 					    p->nwaivers + 1);
-		{
-			hw_buf q;
-
-			hw_buf_init(&q, 0);
-			if (hw_buf_printf(&q, "\"%s\"", fr->valuestring)) {
-				hw_buf_free(&q);
-				return hw_error_code();
-			}
-			wl = line_of(text, len, q.data, from);
-			hw_buf_free(&q);
-		}
 		if (!hw_fr_id_valid(fr->valuestring))
 			return hw_error_set(HW_EINVAL, p->path, wl, 0,
 					    "waiver names '%s', which is not "
@@ -271,7 +248,7 @@ int hw_policy_load(hw_policy *p, const char *path, int may_miss)
 	}
 	cJSON_ArrayForEach(item, root) {
 		const char *k = item->string;
-		long line = line_of(b.data, b.len, k, 0);
+		long line = line_at(b.data, b.len, k, NULL, NULL);
 
 		if (strcmp(k, "schema") == 0) {
 			if (!cJSON_IsString(item) ||
