@@ -96,6 +96,26 @@ test_gate_passes_a_clean_repository_and_fails_a_broken_one() {
   expect_err "hwledger: traceability/policy.json:6: expired-waiver:"
 }
 
+# A policy error is at the line of its own value: a waiver's at its own
+# "fr" when two waive one FR, a key's where it is, not where its name
+# first occurs in a string.
+# Verifies: FR-TRACE-006
+test_gate_policy_errors_are_at_the_line_of_their_own_value() {
+  fixture ours
+  printf '%s\n' '{"fail_on": ["unknown-fr"], "waivers": [' \
+    '  {"fr": "FR-APP-001", "reason": "one", "expires": "2099-01-01"},' \
+    '  {"fr": "FR-APP-001", "reason": "two", "expires": "2099-01-01",' \
+    '   "by": 7}],' \
+    ' "schema": "hwledger.policy/2"}' >traceability/policy.json
+  run "$HW" gate "${TRACE_INPUTS[@]}"
+  expect_rc 2
+  expect_err 'hwledger: traceability/policy.json:3: the waiver for FR-APP-001: "by" must be a string'
+  sed -i 's/"by": 7/"by": "Q"/' traceability/policy.json
+  run "$HW" gate "${TRACE_INPUTS[@]}"
+  expect_rc 2
+  expect_err 'hwledger: traceability/policy.json:5: "schema" must be "hwledger.policy/1"'
+}
+
 # Verifies: FR-TRACE-006
 test_gate_refuses_a_today_that_is_not_a_date() {
   # an empty or impossible --today compared as later than no expiry, so the
