@@ -260,6 +260,10 @@ static int builtin_key(const char *k)
 	return 0;
 }
 
+/* The line of attribute a: found only for an error, since each look
+ * reads the text from its start. */
+#define ATTR_LINE line_at(text, len, "attributes", a->string)
+
 /* "attributes": {"Name": {"type": T, "values": [...]}, ...} */
 /* Implements: FR-FRS-009 */
 static int apply_attributes(hw_frs_model *m, const cJSON *obj,
@@ -279,7 +283,6 @@ static int apply_attributes(hw_frs_model *m, const cJSON *obj,
 		hw_attr_decl *d = &m->attrs[m->nattrs];
 		const char *type = hw_json_str(a, "type");
 		const cJSON *values = cJSON_GetObjectItemCaseSensitive(a, "values");
-		long line = line_at(text, len, "attributes", a->string);
 		int t = -1, keys = cJSON_GetArraySize(a);
 		const char *k = a->string;
 		size_t kl = strlen(k);
@@ -296,7 +299,7 @@ static int apply_attributes(hw_frs_model *m, const cJSON *obj,
 				     k[j] == '-' || k[j] == '_'))))
 				kl = 0;
 		if (!kl || builtin_key(k))
-			return hw_error_set(HW_EINVAL, HW_CONFIG_PATH, line, 0,
+			return hw_error_set(HW_EINVAL, HW_CONFIG_PATH, ATTR_LINE, 0,
 					    "attribute \"%s\": the name must be "
 					    "a key (a letter, then letters, "
 					    "digits, '-', '_') other than the "
@@ -306,7 +309,7 @@ static int apply_attributes(hw_frs_model *m, const cJSON *obj,
 		    keys != 1 + (values != NULL) ||
 		    (values && (!is_string_array(values) ||
 				!cJSON_GetArraySize(values))))
-			return hw_error_set(HW_EINVAL, HW_CONFIG_PATH, line, 0,
+			return hw_error_set(HW_EINVAL, HW_CONFIG_PATH, ATTR_LINE, 0,
 					    "attribute \"%s\" must be {\"type\": "
 					    "\"string\"|\"list\"|\"date\"} or "
 					    "{\"type\": \"enum\", \"values\": "

@@ -49,19 +49,40 @@ static size_t review_find(const hw_reviews *r, const char *id, int *found)
 	return lo;
 }
 
+/* *c = *e with its own copies of e's strings. */
+static int review_copy(hw_review *c, const hw_review *e)
+{
+	*c = *e;
+	c->id = hw_strdup(e->id);
+	c->reason = hw_strdup(e->reason ? e->reason : "");
+	c->date = hw_strdup(e->date ? e->date : "");
+	c->key_id = hw_strdup(e->key_id ? e->key_id : "");
+	if (c->id && c->reason && c->date && c->key_id)
+		return HW_OK;
+	review_free(c);
+	return hw_error_oom();
+}
+
+static int review_cmp(const void *a, const void *b)
+{
+	const hw_review *x = a, *y = b;
+	int c = strcmp(x->id, y->id);
+
+	if (!c)
+		c = (x->line > y->line) - (x->line < y->line);
+	return c ? c : (x->col > y->col) - (x->col < y->col);
+}
+
 /* Implements: FR-TRACE-012 */
 int hw_reviews_put(hw_reviews *r, const hw_review *e)
 {
-	hw_review c = *e;
+	hw_review c;
 	int found;
 	size_t at = review_find(r, e->id, &found);
 
-	c.id = hw_strdup(e->id);
-	c.reason = hw_strdup(e->reason ? e->reason : "");
-	c.date = hw_strdup(e->date ? e->date : "");
-	c.key_id = hw_strdup(e->key_id ? e->key_id : "");
-	if (!c.id || !c.reason || !c.date || !c.key_id ||
-	    (!found && HW_ARRAY_GROW(r->items, r->n, r->cap))) {
+	if (review_copy(&c, e))
+		return hw_error_code();
+	if (!found && HW_ARRAY_GROW(r->items, r->n, r->cap)) {
 		review_free(&c);
 		return hw_error_oom();
 	}
@@ -97,7 +118,8 @@ int hw_reviews_load(hw_reviews *r, const char *path, int may_miss)
 	const cJSON *list, *x;
 	const char *schema;
 	hw_buf text;
-	size_t k = 0;
+	size_t n;
+	long *lines = NULL, *cols = NULL;
 	int err;
 
 	memset(r, 0, sizeof(*r));
@@ -119,43 +141,38 @@ int hw_reviews_load(hw_reviews *r, const char *path, int may_miss)
 				   "not a reviews file: expected schema \"%s\" "
 				   "with a \"reviews\" array",
 				   HW_REVIEWS_SCHEMA);
-	cJSON_ArrayForEach(x, list) {
+	n = err ? 0 : (size_t)cJSON_GetArraySize(list);
+	/* every entry's place, in one pass over the text (a document cJSON
+	 * accepted) */
+	r->items = calloc(n ? n : 1, sizeof(*r->items));
+	lines = calloc(n ? n : 1, sizeof(*lines));
+	cols = calloc(n ? n : 1, sizeof(*cols));
+	if (!err && (!r->items || !lines || !cols))
+		err = hw_error_oom();
+	if (!err)
+		hw_json_lines(text.data, text.len,
+			      (const char *const[]){"reviews", NULL}, lines,
+			      cols, n);
+	r->cap = n;
+	for (x = err ? NULL : list->child; x; x = x->next) {
 		const cJSON *rev = cJSON_GetObjectItemCaseSensitive(x, "rev");
 		const cJSON *seq = cJSON_GetObjectItemCaseSensitive(x, "seq");
 		const char *id = hw_json_str(x, "id");
 		const char *sha = hw_json_str(x, "sha256");
 		const char *hash = hw_json_str(x, "event_hash");
 		hw_review e;
-		char at[24];
-		long line, col = 1;
-		int dup = 0;
 
-		if (err)
-			break;
-		/* where the entry starts (a document cJSON accepted) */
-		snprintf(at, sizeof(at), "%zu", k++);
-		line = hw_json_line(text.data, text.len,
-				    (const char *const[]){"reviews", at, NULL},
-				    &col);
 		if (!id || !*id || !whole(rev, 1, 999999) || !hex64(sha) ||
 		    !whole(seq, 0, 9007199254740991.0) ||
 		    !hex64(hash) || !hw_json_str(x, "reason") ||
 		    !hw_json_str(x, "date") || !hw_json_str(x, "key_id")) {
-			err = hw_error_set(HW_EINVAL, path, line, col,
+			err = hw_error_set(HW_EINVAL, path, lines[r->n],
+					   cols[r->n],
 					   "each review needs id, rev (a whole "
 					   "number from 1), sha256 (64 hex "
 					   "digits), reason, date, key_id, seq "
 					   "(a whole number from 0) and "
 					   "event_hash");
-			break;
-		}
-		if (r->n)
-			review_find(r, id, &dup);
-		if (dup) {
-			err = hw_error_set(HW_EINVAL, path, line, col,
-					   "a second review of %s: the file "
-					   "holds one entry per requirement",
-					   id);
 			break;
 		}
 		memset(&e, 0, sizeof(e));
@@ -167,9 +184,28 @@ int hw_reviews_load(hw_reviews *r, const char *path, int may_miss)
 		e.key_id = (char *)hw_json_str(x, "key_id");
 		e.seq = (long long)seq->valuedouble;
 		memcpy(e.event_hash, hash, sizeof(e.event_hash));
-		e.line = line;
-		err = hw_reviews_put(r, &e);
+		e.line = lines[r->n];
+		e.col = cols[r->n];
+		if ((err = review_copy(&r->items[r->n], &e)))
+			break;
+		r->n++;
 	}
+	/* sorted by ID once, not kept sorted entry by entry (a file in
+	 * another order would cost a move per entry); a repeated ID is
+	 * reported at its later entry */
+	if (!err && r->n)
+		qsort(r->items, r->n, sizeof(*r->items), review_cmp);
+	for (size_t i = 1; !err && i < r->n; i++)
+		if (!strcmp(r->items[i - 1].id, r->items[i].id)) {
+			const hw_review *e = &r->items[i];
+
+			err = hw_error_set(HW_EINVAL, path, e->line, e->col,
+					   "a second review of %s: the file "
+					   "holds one entry per requirement",
+					   e->id);
+		}
+	free(lines);
+	free(cols);
 	cJSON_Delete(root);
 	hw_buf_free(&text);
 	if (err)

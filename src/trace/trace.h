@@ -438,7 +438,7 @@ typedef struct hw_review {
 	char *key_id;            /* the signing key's name+id */
 	long long seq;           /* the review event's sequence number */
 	char event_hash[HW_SHA256_HEX_LEN + 1];
-	long line;               /* in the file, for messages; 0 when new */
+	long line, col;          /* in the file, for messages; 0 when new */
 } hw_review;
 
 /* traceability/reviews.json (hwledger.reviews/1), one entry per ID,
@@ -449,9 +449,8 @@ typedef struct hw_reviews {
 	const char *path;        /* not owned */
 } hw_reviews;
 
-/* Loads path (none when may_miss and it does not exist); a malformed file
- * is HW_EINVAL at its line and column. A later entry for an ID replaces an
- * earlier one. */
+/* Loads path (none when may_miss and it does not exist); a malformed file,
+ * or one with two entries of an ID, is HW_EINVAL at its line and column. */
 int hw_reviews_load(hw_reviews *r, const char *path, int may_miss);
 /* Adds or replaces the entry of e->id (e's strings are copied). */
 int hw_reviews_put(hw_reviews *r, const hw_review *e);

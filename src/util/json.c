@@ -229,10 +229,10 @@ static size_t json_skip(const char *s, size_t len, size_t i)
 	return i;
 }
 
-long hw_json_line(const char *text, size_t len, const char *const *path,
-		  long *col)
+/* The offset of the value at path (see hw_json_line), or len if none. */
+static size_t json_find(const char *text, size_t len, const char *const *path)
 {
-	size_t i = json_ws(text, len, 0), ln = 1, bol = 0;
+	size_t i = json_ws(text, len, 0);
 
 	for (; *path; path++) {
 		size_t klen = strlen(*path), n = 0;
@@ -240,10 +240,10 @@ long hw_json_line(const char *text, size_t len, const char *const *path,
 		unsigned long want = strtoul(*path, &end, 10);
 
 		if (open != '{' && (open != '[' || !klen || *end))
-			return 0;
+			return len;
 		for (i = json_ws(text, len, i + 1);; n++) {
 			if (i >= len || text[i] == '}' || text[i] == ']')
-				return 0;
+				return len;
 			if (open == '{') {
 				size_t k = i;
 
@@ -257,21 +257,63 @@ long hw_json_line(const char *text, size_t len, const char *const *path,
 			}
 			i = json_ws(text, len, json_skip(text, len, i));
 			if (i >= len || text[i] != ',')
-				return 0;
+				return len;
 			i = json_ws(text, len, i + 1);
 		}
 	}
+	return i;
+}
+
+/* A position in a text: moved forward only, so that finding many
+ * positions in order reads the text once. Columns count characters (UTF-8
+ * lead bytes). */
+typedef struct json_pos {
+	size_t off;
+	long line, col;
+} json_pos;
+
+static void json_move(json_pos *p, const char *text, size_t to)
+{
+	for (; p->off < to; p->off++) {
+		if (text[p->off] == '\n')
+			p->line++, p->col = 1;
+		else if (((unsigned char)text[p->off] & 0xC0) != 0x80)
+			p->col++;
+	}
+}
+
+long hw_json_line(const char *text, size_t len, const char *const *path,
+		  long *col)
+{
+	size_t i = json_find(text, len, path);
+	json_pos p = {0, 1, 1};
+
 	if (i >= len)
 		return 0;
-	for (size_t j = 0; j < i; j++)
-		if (text[j] == '\n')
-			ln++, bol = j + 1;
-	if (col) { /* columns count characters: UTF-8 lead bytes */
-		*col = 1;
-		for (size_t j = bol; j < i; j++)
-			*col += ((unsigned char)text[j] & 0xC0) != 0x80;
+	json_move(&p, text, i);
+	if (col)
+		*col = p.col;
+	return p.line;
+}
+
+size_t hw_json_lines(const char *text, size_t len, const char *const *path,
+		     long *lines, long *cols, size_t n)
+{
+	size_t i = json_find(text, len, path), k = 0;
+	json_pos p = {0, 1, 1};
+
+	if (i >= len || text[i] != '[')
+		return 0;
+	for (i = json_ws(text, len, i + 1); k < n && i < len && text[i] != ']';
+	     k++) {
+		json_move(&p, text, i);
+		lines[k] = p.line;
+		cols[k] = p.col;
+		i = json_ws(text, len, json_skip(text, len, i));
+		if (i < len && text[i] == ',')
+			i = json_ws(text, len, i + 1);
 	}
-	return (long)ln;
+	return k;
 }
 
 const char *hw_json_str(const cJSON *obj, const char *key)

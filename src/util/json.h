@@ -38,6 +38,13 @@ void hw_json_arena_free(hw_json_arena *arena);
  */
 long hw_json_line(const char *text, size_t len, const char *const *path,
 		  long *col);
+/*
+ * The lines and columns of the first n elements of the array at path, read
+ * in one pass (hw_json_line reads the text from its start on each call);
+ * returns how many it found.
+ */
+size_t hw_json_lines(const char *text, size_t len, const char *const *path,
+		     long *lines, long *cols, size_t n);
 /* Serialises j (pretty, trailing newline) and writes it atomically. */
 int hw_json_write(const char *path, const cJSON *j);
 /* Prints j (pretty, trailing newline) to out; fails HW_EIO on write error. */

@@ -485,3 +485,40 @@ test_review_hostile_reviews_file_and_no_key_write_nothing() {
   [ "$(review_events)" -eq 1 ]
   cmp traceability/reviews.json reviews.before
 }
+
+# A reviews.json of 50,000 entries, in reverse ID order, is read in one
+# pass: each entry's line was found by reading the file from its start
+# (minutes for this one), and each entry was moved into sorted place.
+# Verifies: FR-TRACE-012
+test_review_file_of_50000_entries_is_read_in_one_pass() {
+  review_fixture
+  awk 'BEGIN {
+    printf "{\"schema\": \"hwledger.reviews/1\", \"reviews\": [\n"
+    for (i = 50000; i >= 1; i--)
+      printf "  {\"id\": \"GONE-%06d\", \"rev\": 1, \"sha256\": \"%064d\", \"reason\": \"r\", \"date\": \"2026-12-06\", \"key_id\": \"k\", \"seq\": 0, \"event_hash\": \"%064d\"}%s\n", i, 0, 0, (i > 1 ? "," : "")
+    printf "]}\n"
+  }' >traceability/reviews.json
+  run timeout 60 "$HW" trace --no-index --results results.tap
+  expect_rc 0
+  [ "$(grep -c 'warning: a review of GONE-' <<<"$ERR")" -eq 50000 ]
+  expect_err "traceability/reviews.json:2: warning: a review of GONE-050000, which is no longer a requirement"
+  expect_err "traceability/reviews.json:50001: warning: a review of GONE-000001, which is no longer a requirement"
+}
+
+# 35,000 declared attributes (a config under its 1 MiB cap) are read in
+# one pass: each one's line was looked up from the file's start whether or
+# not it was wrong (half a minute for this config).
+# Verifies: FR-FRS-009
+test_levels_config_of_35000_attributes_is_read_in_one_pass() {
+  two_levels
+  write_fr reqs/s.md SYS-001
+  write_fr frs/a.md FR-A-001
+  jq -c --argjson n 35000 '.attributes = ([range($n) | {key: "A\(.)", value: {type: "string"}}] | from_entries)' \
+    traceability/config.json >c && mv c traceability/config.json
+  run timeout 20 "$HW" frs lint
+  expect_rc 0
+  jq -c '.attributes.A34999.type = "text"' traceability/config.json >c && mv c traceability/config.json
+  run timeout 20 "$HW" frs lint
+  expect_rc 2
+  expect_err "hwledger: traceability/config.json:1: attribute \"A34999\" must be"
+}

@@ -434,6 +434,39 @@ static void test_json_line_finds_a_value_by_its_path(void **state)
 	assert_int_equal(col, 7);
 }
 
+/* Verifies: FR-CLI-005 */
+static void test_json_lines_places_every_entry_of_an_array(void **state)
+{
+	const char *text = "{\"x\": {\"r\": [{\"a\": \"]\"},\n  7, \"é\",  [[]],\n"
+			   "{}]}}";
+	long lines[5] = {0}, cols[5] = {0};
+
+	(void)state;
+	assert_int_equal(hw_json_lines(text, strlen(text),
+				       (const char *const[]){"x", "r", NULL},
+				       lines, cols, 5),
+			 5);
+	assert_int_equal(lines[0], 1);
+	assert_int_equal(cols[0], 14);
+	assert_int_equal(lines[1], 2);
+	assert_int_equal(cols[1], 3);
+	assert_int_equal(lines[2], 2);
+	assert_int_equal(cols[2], 6);
+	assert_int_equal(lines[3], 2);
+	assert_int_equal(cols[3], 12);
+	assert_int_equal(lines[4], 3);
+	assert_int_equal(cols[4], 1);
+	/* at most n, and nothing for a path that is no array */
+	assert_int_equal(hw_json_lines(text, strlen(text),
+				       (const char *const[]){"x", "r", NULL},
+				       lines, cols, 2),
+			 2);
+	assert_int_equal(hw_json_lines(text, strlen(text),
+				       (const char *const[]){"x", NULL}, lines,
+				       cols, 5),
+			 0);
+}
+
 /* Verifies: FR-CLI-006 */
 static void test_json_write_is_pretty_with_newline(void **state)
 {
@@ -956,6 +989,7 @@ int main(void)
 		cmocka_unit_test(test_sha256_matches_fips_180_vectors),
 		cmocka_unit_test(test_json_parse_error_has_line_and_column),
 		cmocka_unit_test(test_json_line_finds_a_value_by_its_path),
+		cmocka_unit_test(test_json_lines_places_every_entry_of_an_array),
 		hw_tmp_test(test_json_write_is_pretty_with_newline),
 		cmocka_unit_test(test_glob_matches_double_star_across_segments),
 		hw_tmp_test(test_config_defaults_apply_without_a_file),
