@@ -77,7 +77,7 @@
       Array.prototype.forEach.call(nodes, function (li) { li.hidden = !!v; });
       if (!v) return;
       Array.prototype.forEach.call(nodes, function (li) {
-        if (li.getAttribute('data-attrs').indexOf('|' + v + '|') < 0) return;
+        if (li.getAttribute('data-attrs').indexOf('\n' + v + '\n') < 0) return;
         /* a match shows with everything under it and its ancestors */
         Array.prototype.forEach.call(li.querySelectorAll('li'), function (k) { k.hidden = false; });
         for (var up = li; up; up = up.parentElement) {

@@ -59,18 +59,20 @@ static site_fr *lower(site *s, const cJSON *id, int level)
 	return c && c->trace && fr_level(s, c) > level ? c : NULL;
 }
 
-/* "|Key=Value|..." of an FR's attributes (each item of a list its own). */
+/* "\nKey=Value\n..." of an FR's attributes (each item of a list its own):
+ * a newline ends each token, since no value can hold one (a key is one
+ * line), while any other character, '|' too, may be in a value. */
 static int attr_tokens(hw_buf *b, const site_fr *it)
 {
 	const cJSON *a, *v;
-	int err = hw_buf_putc(b, '|');
+	int err = hw_buf_putc(b, '\n');
 
 	cJSON_ArrayForEach(a, cJSON_GetObjectItem(it->trace, "attributes")) {
 		const cJSON *one = cJSON_IsArray(a) ? a->child : a;
 
 		for (v = one; v && !err; v = cJSON_IsArray(a) ? v->next : NULL)
 			if (cJSON_IsString(v))
-				err = hw_buf_printf(b, "%s=%s|", a->string,
+				err = hw_buf_printf(b, "%s=%s\n", a->string,
 						    v->valuestring);
 	}
 	return err;
@@ -114,8 +116,15 @@ static int tree_node(hw_buf *b, site *s, site_fr *it, unsigned char *shown)
 	err = err ? err : hw_buf_puts(b, "<li");
 	if (!err && first)
 		err = hw_buf_printf(b, " id=\"n-%s\"", it->fr->id);
-	err = err ? err : hw_buf_puts(b, " data-attrs=\"");
-	err = err ? err : hw_html_puts(b, attrs.data ? attrs.data : "|");
+	err = err ? err : hw_buf_puts(b, " data-attrs=\"&#10;");
+	/* the tokens, their newlines as character references */
+	for (char *p = attrs.data ? attrs.data + 1 : NULL, *end; !err && p && *p;
+	     p = end + 1) {
+		end = strchr(p, '\n');
+		*end = '\0';
+		err = hw_html_puts(b, p);
+		err = err ? err : hw_buf_puts(b, "&#10;");
+	}
 	err = err ? err
 		  : hw_buf_printf(b, "\"><a href=\"fr/%s.html\">%s</a> ",
 				  it->fr->id, it->fr->id);
@@ -186,7 +195,7 @@ static int attr_filter(hw_buf *b, site *s)
 		hw_buf_init(&t, 0);
 		err = attr_tokens(&t, &s->items[i]);
 		for (p = t.data ? t.data + 1 : NULL; !err && p && *p; p = end + 1) {
-			end = strchr(p, '|');
+			end = strchr(p, '\n');
 			*end = '\0';
 			if (HW_ARRAY_GROW(vals, n, cap) ||
 			    !(vals[n] = strdup(p)))

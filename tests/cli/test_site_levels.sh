@@ -39,7 +39,22 @@ test_site_tree_nests_children_under_each_parent_with_statuses() {
   # the attribute filter offers every value, a list's items apart
   grep -q '<option value="Safety=ASIL-B">Safety=ASIL-B</option>' out/tree.html
   grep -q '<option value="Tags=pump">Tags=pump</option>' out/tree.html
-  grep -q '<li id="n-SW-A-001" data-attrs="|Safety=ASIL-B|">' out/tree.html
+  grep -q '<li id="n-SW-A-001" data-attrs="&#10;Safety=ASIL-B&#10;">' out/tree.html
+}
+
+# A value may hold any character of a line, '|' too: the tree's filter
+# offers it whole, and a node matches only its own values (each token of
+# data-attrs ends with a newline, which no value holds).
+# Verifies: FR-SITE-004
+test_site_tree_filter_keeps_a_value_with_a_bar_whole() {
+  site_levels_repo
+  sed -i '/^## SYS-002:/,/^$/s/^Status: approved$/Status: approved\nOwner: a|Safety=ASIL-D/' reqs/system/system.md
+  "$HW" -q trace --no-index --results results.tap --format json -o checks/trace.json
+  run "$HW" site --checks checks -o out
+  expect_rc 0
+  grep -qF '<option value="Owner=a|Safety=ASIL-D">Owner=a|Safety=ASIL-D</option>' out/tree.html
+  ! grep -qF '<option value="Safety=ASIL-D">' out/tree.html
+  grep -qF '<li id="n-SYS-002" data-attrs="&#10;Owner=a|Safety=ASIL-D&#10;">' out/tree.html
 }
 
 # Verifies: FR-SITE-004
