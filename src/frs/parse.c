@@ -399,7 +399,8 @@ static int attr_value_ok(const hw_attr_decl *decl, const char *v, size_t n,
 				return 1;
 		}
 	case HW_ATTR_DATE:
-		*why = "a date YYYY-MM-DD";
+		*why = "a calendar date YYYY-MM-DD (February 29th only in "
+		       "a leap year)";
 		return real_date(v, n);
 	default:
 		*why = "a non-empty string";

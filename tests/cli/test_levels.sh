@@ -113,7 +113,7 @@ test_levels_custom_attributes_of_the_wrong_type_exit_2() {
   expect_err "hwledger: reqs/system.md:6:9: SYS-001: invalid Safety 'ASIL-E': must be one of the values the configuration declares"
   expect_err "hwledger: reqs/system.md:7:7: SYS-001: invalid Owner '': must be a non-empty string"
   expect_err "hwledger: reqs/system.md:8:7: SYS-001: invalid Tags 'a,, b': must be a comma-separated list"
-  expect_err "hwledger: reqs/system.md:9:6: SYS-001: invalid Due '2023-02-29': must be a date YYYY-MM-DD"
+  expect_err "hwledger: reqs/system.md:9:6: SYS-001: invalid Due '2023-02-29': must be a calendar date YYYY-MM-DD (February 29th only in a leap year)"
   expect_err "hwledger: reqs/system.md:16:6: SYS-002: invalid Due '2024-13-01'"
   expect_err "hwledger: reqs/system.md:17:7: SYS-002: invalid Tags ','"
   expect_err "hwledger: reqs/system.md:18: SYS-002: unknown key 'Colour'"
