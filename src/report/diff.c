@@ -434,10 +434,15 @@ static int words(hw_buf *out, const cJSON *fr, const list *texts, int both)
 static int reworded(builder *b, cJSON *to, const cJSON *fa, const cJSON *fb,
 		    const list *ta, const list *tb, int both)
 {
+	const char *id = hw_json_str(fa, "id");
 	hw_buf wa, wb, d;
 	cJSON *o;
 	int err;
 
+	/* an FR that a side's frs.json lacks (a site rendered from FR
+	 * documents that no longer hold it) has no known text there: its
+	 * titles alone are compared, never its text as deleted */
+	both = both && find(ta, id) && find(tb, id);
 	err = words(&wa, fa, ta, both);
 	err = err ? err : words(&wb, fb, tb, both);
 	hw_buf_init(&d, 0);

@@ -101,6 +101,21 @@ coverage: 100.0% (4/4) -> "
   expect_out "sast findings: 0 new, 0 fixed"
 }
 
+# A signed site rendered from FR documents that no longer hold an FR of
+# its trace.json: that FR's text is unknown on that side, so its titles
+# alone are compared, and the same trace is no rewording.
+# Verifies: FR-REPORT-003
+test_diff_an_fr_that_frs_json_lacks_is_not_reworded() {
+  diff_repo
+  sed -i '/^## FR-APP-009/,$d' frs/app.md
+  "$HW" -q site --checks build/checks --sign -o X >/dev/null 2>&1
+  jq -e '[.frs[].id] | index("FR-APP-009") == null' X/evidence/frs.json >/dev/null
+  jq -e '[.frs[].id] | index("FR-APP-009") != null' X/evidence/trace.json >/dev/null
+  run "$HW" diff A X --allow-untrusted
+  expect_rc 0
+  grep -qxF 'reworded (0):' <<<"$OUT" || { echo "$OUT"; return 1; }
+}
+
 # Verifies: FR-REPORT-003
 test_diff_markdown_caps_long_lists() {
   diff_repo
