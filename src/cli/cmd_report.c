@@ -252,8 +252,12 @@ static int diff_side(hw_diff_side *s, const char *name, const char *dir,
 		found[i] = p && hw_path_exists(p);
 		free(p);
 	}
-	if (!err && hw_path_is_dir(dir) && !found[0] && !found[1] &&
-	    !found[2])
+	/* a side is named by a path that exists: a file is no side at all */
+	if (!err && !hw_path_is_dir(dir))
+		err = hw_error_set(HW_EINVAL, dir, 0, 0,
+				   "not a folder: each side is a report "
+				   "folder, a ledger bundle or a git revision");
+	if (!err && !found[0] && !found[1] && !found[2])
 		err = hw_error_set(HW_EINVAL, dir, 0, 0,
 				   "not a report folder of 'hwledger report' "
 				   "nor a ledger bundle (no index.html, %s "

@@ -184,6 +184,10 @@ test_diff_bad_input_exits_2_and_writes_nothing() {
   run "$HW" diff /nonexistent A --allow-untrusted -o out.txt
   expect_rc 2
   expect_err "/nonexistent: no such folder"
+  # a file that is there is no side, nor a missing folder
+  run "$HW" diff notreport/readme.txt A --allow-untrusted -o out.txt
+  expect_rc 2
+  expect_err "hwledger: notreport/readme.txt: not a folder: each side is a report folder, a ledger bundle or a git revision"
   [ ! -e out.txt ] || { echo "out.txt written"; return 1; }
   # a signed report whose trace check did not run (an error: a results
   # file that is not there) has no trace.json
