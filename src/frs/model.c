@@ -34,7 +34,12 @@ int hw_frs_model_level(const hw_frs_model *m, const char *id, int *second)
 	if (!m || !m->nlevels)
 		return hw_fr_id_valid(id) ? 0 : -1;
 	for (size_t i = 0; i < m->nlevels; i++) {
-		if (regexec(&m->levels[i].re, id, 0, NULL, 0) != 0)
+		regmatch_t at;
+
+		/* the whole ID: an ERE match is the longest of the leftmost,
+		 * so one that spans the ID is found when there is one */
+		if (regexec(&m->levels[i].re, id, 1, &at, 0) != 0 ||
+		    at.rm_so != 0 || (size_t)at.rm_eo != strlen(id))
 			continue;
 		if (found >= 0) {
 			if (second)

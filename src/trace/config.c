@@ -174,7 +174,6 @@ static int apply_levels(hw_frs_model *m, const cJSON *arr, long line,
 		const cJSON *needs = cJSON_GetObjectItemCaseSensitive(lv, "needs");
 		const cJSON *k;
 		hw_level *l = &m->levels[i];
-		hw_buf re;
 		int rc;
 
 		/* only an object's members have names (k->string) */
@@ -195,13 +194,11 @@ static int apply_levels(hw_frs_model *m, const cJSON *arr, long line,
 			if (!strcmp(m->levels[j].name, name))
 				return LEVEL_ERR("two levels are named \"%s\"",
 						 name);
-		hw_buf_init(&re, 0);
-		if (hw_buf_printf(&re, "^(%s)$", ids)) {
-			hw_buf_free(&re);
-			return hw_error_oom();
-		}
-		rc = regcomp(&l->re, re.data, REG_EXTENDED | REG_NOSUB);
-		hw_buf_free(&re);
+		/* compiled as written, not wrapped in ^(...)$: a pattern
+		 * such as "A)|(B" would close that group and match anything
+		 * that ends in B; hw_frs_model_level asks the match to span
+		 * the whole ID instead */
+		rc = regcomp(&l->re, ids, REG_EXTENDED);
 		if (rc) {
 			char why[128];
 

@@ -192,6 +192,25 @@ test_levels_config_level_of_the_wrong_json_type_exits_2_at_its_line() {
   done
 }
 
+# A pattern is compiled as written and must match the whole ID: one that
+# would close a ^(...)$ wrapper early ("A)|(.*") is no valid ERE, and an
+# alternative matches only a whole ID.
+# Verifies: FR-FRS-008
+test_levels_id_pattern_cannot_escape_the_whole_id_match() {
+  two_levels
+  write_fr reqs/s.md SYS-001
+  write_fr frs/a.md FR-A-001
+  sed -i 's/"SYS-\[0-9\]{3}"/"SYS-[0-9]{3})|(.*"/' traceability/config.json
+  run "$HW" frs lint
+  expect_rc 2
+  expect_err "hwledger: traceability/config.json:2: level \"system\": \"ids\" is not a valid POSIX extended regular expression"
+  two_levels
+  sed -i 's/"SYS-\[0-9\]{3}"/"SYS|SYS-[0-9]{3}|S"/' traceability/config.json
+  run "$HW" frs lint
+  expect_rc 0
+  expect_out "2 FRs in 2 files, no errors"
+}
+
 # Verifies: FR-TRACE-011
 test_levels_survive_self_links_long_cycles_and_many_parents() {
   local i
