@@ -557,6 +557,15 @@ static int gate_share(const hw_trace *t, const hw_policy *p,
 						 ft->missing);
 				snprintf(why, sizeof(why), " (no %s link)",
 					 kinds);
+			} else if (ft->state == HW_ST_UNTESTED) {
+				snprintf(why, sizeof(why),
+					 " (a linked test has no result)");
+			} else if (ft->state == HW_ST_PARTIAL) {
+				/* every link is there: the status table's last
+				 * rule, its coverage (low-coverage says more) */
+				snprintf(why, sizeof(why),
+					 " (coverage under the %.0f%% threshold)",
+					 t->threshold);
 			}
 			if ((err = hw_diags_add(reasons, HW_DIAG_ERROR,
 						ft->fr->file, ft->fr->line, 0,

@@ -116,6 +116,20 @@ test_gate_policy_errors_are_at_the_line_of_their_own_value() {
   expect_err 'hwledger: traceability/policy.json:5: "schema" must be "hwledger.policy/1"'
 }
 
+# Each FR the gate names says why it is not verified, the last rules of
+# the status table too: a test without a result, coverage under the
+# threshold.
+# Verifies: FR-TRACE-006
+test_gate_says_why_an_fr_is_untested_or_partial() {
+  fixture ours
+  run "$HW" gate --results results.xml --results results.tap
+  expect_rc 1
+  expect_err "hwledger: frs/app.md:3: FR-APP-001 is partial (coverage under the 80% threshold)"
+  run "$HW" gate --results results.xml --lcov app.info
+  expect_rc 1
+  expect_err "is untested (a linked test has no result)"
+}
+
 # Verifies: FR-TRACE-006
 test_gate_refuses_a_today_that_is_not_a_date() {
   # an empty or impossible --today compared as later than no expiry, so the
