@@ -360,6 +360,39 @@ static long parse_id_list(const char *v, size_t n, char ***out, size_t *count)
 	}
 }
 
+/*
+ * With levels, Depends orders requirements of one level (issue #26): an
+ * item whose ID is of another level's pattern is an error at its column.
+ * Links between levels are Parent's, which must go up, so that every
+ * cycle is one of Depends within a level (or of a wrong Parent), which
+ * the trace finds.
+ */
+/* Implements: FR-FRS-008 */
+static int depends_same_level(const hw_fr *fr, hw_diags *diags,
+			      const source *s, const hw_frs_model *model,
+			      long l, ptrdiff_t at, const char *v, size_t vn)
+{
+	size_t i = 0, a, b;
+
+	for (size_t j = 0; model && model->nlevels && j < fr->ndepends; j++) {
+		int lv = hw_frs_model_level(model, fr->depends[j], NULL);
+		int err;
+
+		next_item(v, vn, &i, &a, &b);
+		i++; /* the comma */
+		if (lv >= 0 && lv != fr->level &&
+		    (err = hw_diags_add(
+			     diags, HW_DIAG_ERROR, s->file, l, (long)(at + a) + 1,
+			     "%s: Depends names %s, of level '%s': a "
+			     "requirement depends on ones of its own level "
+			     "('%s'); a link to a higher level is a Parent",
+			     fr->id, fr->depends[j], model->levels[lv].name,
+			     model->levels[fr->level].name)))
+			return err;
+	}
+	return HW_OK;
+}
+
 /* Whether ymd is a day of the calendar, leap years included. */
 static int real_date(const char *v, size_t n)
 {
@@ -566,6 +599,10 @@ static int parse_metadata(hw_fr *fr, hw_diags *diags, const source *s,
 				     "%s: %.*s must list requirement IDs "
 				     "separated by commas",
 				     fr->id, (int)k, p)))
+				return err;
+			if (bad == -1 && bit == KEY_DEPENDS &&
+			    (err = depends_same_level(fr, diags, s, model, l,
+						      v - p, v, vn)))
 				return err;
 		} else if (bit == KEY_DERIVED) {
 			fr->derived = vn == 3 && memcmp(v, "yes", 3) == 0;

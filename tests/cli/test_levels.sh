@@ -211,6 +211,22 @@ test_levels_id_pattern_cannot_escape_the_whole_id_match() {
   expect_out "2 FRs in 2 files, no errors"
 }
 
+# Depends orders requirements of one level: an item of another level is
+# an error at its column, so that no cycle can run through a Parent link
+# that goes up and a Depends that comes down (SYS-001 -> FR-U-001 ->
+# SW-A-001 -> SYS-001 was reported nowhere).
+# Verifies: FR-FRS-008
+test_levels_depends_on_another_level_exits_2_at_its_column() {
+  levels_fixture good
+  sed -i '0,/^Safety: ASIL-B$/s//Safety: ASIL-B\nDepends: SYS-002,  FR-U-001/' reqs/system/system.md
+  run "$HW" frs lint
+  expect_rc 2
+  expect_err "hwledger: reqs/system/system.md:7:20: SYS-001: Depends names FR-U-001, of level 'unit': a requirement depends on ones of its own level ('system'); a link to a higher level is a Parent"
+  run "$HW" trace --no-index --results results.tap
+  expect_rc 2
+  expect_no_out
+}
+
 # Verifies: FR-TRACE-011
 test_levels_survive_self_links_long_cycles_and_many_parents() {
   local i
