@@ -22,13 +22,16 @@ expect_rc() {
   return 1
 }
 
-# expect_out TEXT / expect_err TEXT: fixed-string search
+# expect_out TEXT / expect_err TEXT: the text, whole and literal, anywhere
+# in the output; a text of several lines must appear as those lines
+# together (grep -F took each line as a pattern of its own and passed when
+# any one of them matched).
 expect_out() {
-  grep -qF -- "$1" <<<"$OUT" && return 0
+  [[ "$OUT" == *"$1"* ]] && return 0
   echo "stdout lacks: $1"; echo "stdout: $OUT"; return 1
 }
 expect_err() {
-  grep -qF -- "$1" <<<"$ERR" && return 0
+  [[ "$ERR" == *"$1"* ]] && return 0
   echo "stderr lacks: $1"; echo "stderr: $ERR"; return 1
 }
 expect_no_out() {
