@@ -176,8 +176,12 @@ static int apply_levels(hw_frs_model *m, const cJSON *arr, long line,
 		hw_level *l = &m->levels[i];
 		int rc;
 
-		/* only an object's members have names (k->string) */
-		cJSON_ArrayForEach(k, (cJSON_IsObject(lv) ? lv : NULL)) {
+		/* an object first: only its members have names (k->string) */
+		if (!cJSON_IsObject(lv))
+			return LEVEL_ERR("level %zu must have a non-empty "
+					 "\"name\", \"ids\" and \"frs\"",
+					 i + 1);
+		cJSON_ArrayForEach(k, lv) {
 			if (strcmp(k->string, "name") != 0 &&
 			    strcmp(k->string, "ids") != 0 &&
 			    strcmp(k->string, "frs") != 0 &&
@@ -185,8 +189,7 @@ static int apply_levels(hw_frs_model *m, const cJSON *arr, long line,
 				return LEVEL_ERR("level %zu: unknown key \"%s\"",
 						 i + 1, k->string);
 		}
-		if (!cJSON_IsObject(lv) || !name || !*name || !ids || !*ids ||
-		    !dir || !*dir)
+		if (!name || !*name || !ids || !*ids || !dir || !*dir)
 			return LEVEL_ERR("level %zu must have a non-empty "
 					 "\"name\", \"ids\" and \"frs\"",
 					 i + 1);
