@@ -12,6 +12,7 @@
  */
 #include "trace.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #ifdef __SSE2__
@@ -389,6 +390,8 @@ typedef struct lexer {
 	size_t ls;
 	size_t tag_cap, func_cap;
 	int depth;          /* brace depth */
+	int linkage;        /* open `extern "C" {` blocks around the top level */
+	int extern_lit;     /* the last top-level literal followed `extern` */
 	int paren;          /* parenthesis depth at the top level */
 	int preproc;        /* inside a preprocessor line */
 	char last_sig;      /* last significant character at the top level */
@@ -562,6 +565,21 @@ static void top_paren_open(lexer *x)
 	}
 }
 
+/* Whether the literal at text[i] follows the word `extern` (`extern "C"`,
+ * `extern "C++"`), blanks and line ends between. */
+static int after_extern(const char *text, size_t i)
+{
+	static const char word[] = "extern";
+	size_t n = sizeof(word) - 1;
+
+	while (i > 0 && (text[i - 1] == ' ' || text[i - 1] == '\t' ||
+			 text[i - 1] == '\n' || text[i - 1] == '\r'))
+		i--;
+	return i >= n && memcmp(text + i - n, word, n) == 0 &&
+	       (i == n || !(isalnum((unsigned char)text[i - n - 1]) ||
+			    text[i - n - 1] == '_'));
+}
+
 static int lex_c(hw_src_file *f, const char *text, size_t len)
 {
 	lexer x;
@@ -629,6 +647,8 @@ static int lex_c(hw_src_file *f, const char *text, size_t len)
 			}
 			break;
 		case CH_QUOTE:
+			if (!x.depth && !x.preproc)
+				x.extern_lit = after_extern(text, x.i);
 			lex_literal(&x);
 			if (!x.depth && !x.preproc)
 				x.last_sig = '"';
@@ -642,6 +662,17 @@ static int lex_c(hw_src_file *f, const char *text, size_t len)
 		}
 		switch (c) {
 		case CH_BRACE_OPEN:
+			if (x.depth == 0 && x.last_sig == '"' && x.extern_lit) {
+				/* a linkage block: what it holds is still the
+				 * top level (C headers wrap their functions in
+				 * one for C++) */
+				x.linkage++;
+				x.pending = f->ntags;
+				x.cand = NULL;
+				x.paren = 0;
+				x.last_sig = '{';
+				break;
+			}
 			if (x.depth == 0) {
 				if (x.paren == 0 && x.last_sig == ')' && x.cand) {
 					if ((err = push_func(f, &x.func_cap,
@@ -660,6 +691,12 @@ static int lex_c(hw_src_file *f, const char *text, size_t len)
 			x.depth++;
 			break;
 		case CH_BRACE_CLOSE:
+			if (x.depth == 0 && x.linkage > 0) {
+				x.linkage--; /* the linkage block ends */
+				x.pending = f->ntags;
+				x.last_sig = '}';
+				break;
+			}
 			if (x.depth == 0) {
 				if ((err = hw_src_note(f, HW_DIAG_WARNING,
 						       line_at(&x, x.i),

@@ -153,6 +153,43 @@ static void test_scan_handles_macros_attributes_and_multiline_heads(
 	hw_src_file_free(&f);
 }
 
+/* A C header's `extern "C" {` block for C++ holds top-level functions:
+ * they are found, their tags are theirs, and its '}' is no stray brace. */
+/* Verifies: FR-TRACE-001 */
+static void test_scan_sees_functions_inside_an_extern_c_block(void **state)
+{
+	hw_src_file f;
+	const char *src =
+		"#ifdef __cplusplus\n"                     /* 1 */
+		"extern \"C\" {\n"                         /* 2 */
+		"#endif\n"                                 /* 3 */
+		"/* Implements: FR-X-001 */\n"             /* 4 */
+		"int first(int x)\n"                       /* 5 */
+		"{\n"                                      /* 6 */
+		"\treturn x;\n"                            /* 7 */
+		"}\n"                                      /* 8 */
+		"extern \"C++\"\n{ int second(void) { /* Implements: FR-X-002 */"
+		" return 2; } }\n"                         /* 9-10 */
+		"#ifdef __cplusplus\n"                     /* 11 */
+		"}\n"                                      /* 12 */
+		"#endif\n"
+		"const char *s = \"C\";\n"
+		"int third(void) { /* Implements: FR-X-003 */ return 3; }\n";
+
+	(void)state;
+	scan(&f, src, 0, HW_LANG_C);
+	assert_int_equal(f.nnotes, 0);
+	assert_int_equal(f.ntags, 3);
+	assert_string_equal(func_of(&f, 0)->name, "first");
+	assert_int_equal(func_of(&f, 0)->first, 5);
+	assert_int_equal(func_of(&f, 0)->last, 8);
+	assert_string_equal(func_of(&f, 1)->name, "second");
+	assert_int_equal(func_of(&f, 1)->first, 10);
+	/* a literal that follows no `extern` opens nothing */
+	assert_string_equal(func_of(&f, 2)->name, "third");
+	hw_src_file_free(&f);
+}
+
 /* Verifies: FR-TRACE-001 */
 static void test_scan_flags_malformed_ids_and_keeps_them(void **state)
 {
@@ -380,6 +417,7 @@ int main(void)
 		cmocka_unit_test(test_scan_ignores_strings_and_chars_and_prose),
 		cmocka_unit_test(
 			test_scan_handles_macros_attributes_and_multiline_heads),
+		cmocka_unit_test(test_scan_sees_functions_inside_an_extern_c_block),
 		cmocka_unit_test(test_scan_flags_malformed_ids_and_keeps_them),
 		cmocka_unit_test(test_scan_survives_broken_files_with_warnings),
 		cmocka_unit_test(
