@@ -190,7 +190,7 @@ static void print_text(hw_buf *o, const cJSON *d)
 	percent(pa, sizeof(pa), cJSON_GetObjectItem(cov, "from"));
 	percent(pb, sizeof(pb), cJSON_GetObjectItem(cov, "to"));
 	if (!cJSON_IsTrue(cJSON_GetObjectItem(cov, "compared")))
-		hw_buf_puts(o, "coverage: not compared (a ledger bundle "
+		hw_buf_puts(o, "coverage: not compared (a ledger event "
 			       "keeps none)\n");
 	else
 		hw_buf_printf(o, "coverage: %s -> %s; %d FRs changed\n", pa,
@@ -206,7 +206,7 @@ static void print_text(hw_buf *o, const cJSON *d)
 	else
 		new_and_fixed(o, d, "sast", "sast findings", finding_line);
 	if (!cJSON_IsTrue(at(d, "defects", "compared")))
-		hw_buf_puts(o, "defects: not compared (a ledger bundle keeps "
+		hw_buf_puts(o, "defects: not compared (a ledger event keeps "
 			       "none)\n");
 	else
 		new_and_fixed(o, d, "defects", "defects", defect_line);

@@ -244,8 +244,8 @@ reworded (0), not compared (a ledger event keeps no words, levels or parents):
 re-levelled (0), not compared (a ledger event keeps no words, levels or parents):
 re-parented (0), not compared (a ledger event keeps no words, levels or parents):
 WANT
-  expect_out "coverage: not compared (a ledger bundle keeps none)"
-  expect_out "defects: not compared (a ledger bundle keeps none)"
+  expect_out "coverage: not compared (a ledger event keeps none)"
+  expect_out "defects: not compared (a ledger event keeps none)"
   # nor does the Markdown
   run "$HW" diff A/ledger/bundle exported --key A/ledger/bundle/keys --format md
   expect_rc 1
@@ -295,6 +295,7 @@ added (1):
 removed (1):
   FR-APP-009 (uncovered)"
   expect_out "  FR-APP-001: failing -> verified"
+  expect_out "coverage: not compared (a ledger event keeps none)"
   # a revision and a report folder
   run "$HW" diff A HEAD --allow-untrusted --format json
   expect_rc 1
