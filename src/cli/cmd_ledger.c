@@ -77,7 +77,7 @@ static int cmd_keygen(hw_cli *cli, int argc, char **argv)
 static int open_signing(hw_seckey *k, const hw_cli *cli)
 {
 	char path[4096];
-	int err = hw_seckey_find(k, path, sizeof(path));
+	int err = hw_seckey_need(k, path, sizeof(path));
 
 	if (err)
 		return err;

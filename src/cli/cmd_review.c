@@ -216,10 +216,7 @@ int hw_cmd_review(hw_cli *cli, int argc, char **argv)
 	}
 	/* the key before the ledger: without one nothing is appended */
 	err = keyfile ? hw_seckey_load(&k, keyfile)
-		      : hw_seckey_find(&k, (char[4096]){0}, 4096);
-	/* no key anywhere is this machine's setup, not the input: exit 3 */
-	if (!keyfile && err == HW_ENOTFOUND)
-		err = HW_EIO;
+		      : hw_seckey_need(&k, (char[4096]){0}, 4096);
 	hw_buf_init(&payload, HW_LEDGER_MAX_PAYLOAD);
 	if (!err && !(err = review_payload(&payload, &r, reason)))
 		err = append_review(&payload, &k, &seq, hash);

@@ -58,7 +58,7 @@ int hw_cmd_site(hw_cli *cli, int argc, char **argv)
 	if (sign) {
 		char path[4096];
 
-		if ((err = hw_seckey_find(&key, path, sizeof(path))))
+		if ((err = hw_seckey_need(&key, path, sizeof(path))))
 			return hw_cli_finish(hw_cli_error(err));
 		o.key = &key;
 	}

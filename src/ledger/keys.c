@@ -244,6 +244,13 @@ cleanup:
 	return err;
 }
 
+int hw_seckey_need(hw_seckey *k, char *path_out, size_t path_size)
+{
+	int err = hw_seckey_find(k, path_out, path_size);
+
+	return err == HW_ENOTFOUND ? HW_EIO : err;
+}
+
 int hw_seckey_find(hw_seckey *k, char *path_out, size_t path_size)
 {
 	const char *env = getenv("HWLEDGER_SIGNING_KEY");

@@ -59,6 +59,9 @@ int hw_seckey_load(hw_seckey *k, const char *path);
  * HW_ENOTFOUND when there is none, HW_EIO when the variable names a file
  * that is not there. */
 int hw_seckey_find(hw_seckey *k, char *path_out, size_t path_size);
+/* The same for a command that must sign: no key anywhere is this
+ * machine's setup, not bad input, so it is HW_EIO (exit 3) too. */
+int hw_seckey_need(hw_seckey *k, char *path_out, size_t path_size);
 /* Reads public key lines (blank and '#' lines skipped). */
 int hw_keyring_load(hw_keyring *ring, const char *path);
 int hw_keyring_add(hw_keyring *ring, const hw_pubkey *k);

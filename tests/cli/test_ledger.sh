@@ -30,6 +30,16 @@ test_ledger_signing_key_that_is_not_there_is_an_error() {
   expect_rc 3
   expect_err "hwledger: /missing: no such file (named by HWLEDGER_SIGNING_KEY)"
   [ ! -e .hwledger/ledger.db ] || [ "$("$HW" ledger log --json | jq '.events | length')" = 0 ]
+  # no key anywhere is this machine's setup too (exit 3), for every
+  # command that must sign
+  rm -r .hwledger/keys
+  run "$HW" ledger append --kind a --payload payload.json
+  expect_rc 3
+  expect_err "hwledger: no signing key: set HWLEDGER_SIGNING_KEY or run 'hwledger ledger keygen'"
+  run "$HW" ledger checkpoint
+  expect_rc 3
+  expect_err "no signing key"
+  [ ! -e .hwledger/ledger.db ] || [ "$("$HW" ledger log --json | jq '.events | length')" = 0 ]
 }
 
 # Verifies: FR-LEDGER-002, FR-LEDGER-004
