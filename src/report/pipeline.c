@@ -643,11 +643,12 @@ static int write_payload(const ctx *c, const hw_report_check *k,
 }
 
 /*
- * A step after the checks that did not succeed: HW_EIO naming the step and
- * why (the first error of diags, else the error set), so the report is
- * never taken for written.
+ * A step after the checks that did not succeed: code (HW_EINVAL for the
+ * project's bad input, else HW_EIO) naming the step and why (the first
+ * error of diags, else the error set), so the report is never taken for
+ * written.
  */
-static int step_failed(const char *what, const hw_diags *diags)
+static int step_failed(int code, const char *what, const hw_diags *diags)
 {
 	char why[512];
 
@@ -666,7 +667,7 @@ static int step_failed(const char *what, const hw_diags *diags)
 				snprintf(why, sizeof(why), "%s", g->message);
 			break;
 		}
-	return hw_error_set(HW_EIO, NULL, 0, 0, "%s failed: %s", what,
+	return hw_error_set(code, NULL, 0, 0, "%s failed: %s", what,
 			    *why ? why : "no message");
 }
 
@@ -842,7 +843,7 @@ static int checkpoint_anchor_export(ctx *c, hw_ledger *l, const hw_seckey *k)
 	int err = bundle && vdoc ? HW_OK : HW_ENOMEM, fresh;
 
 	if (!err && (err = hw_ledger_checkpoint(l, k, 1, &cp)))
-		err = step_failed("checkpoint signed", NULL);
+		err = step_failed(HW_EIO, "checkpoint signed", NULL);
 	else if (!err) {
 		hw_checkpoint_free(&cp);
 		progress(c, "checkpoint signed");
@@ -855,7 +856,7 @@ static int checkpoint_anchor_export(ctx *c, hw_ledger *l, const hw_seckey *k)
 			     c->r->anchor_note);
 	}
 	if (!err && (err = hw_ledger_export_bundle(l, bundle, &k->pub)))
-		err = step_failed("bundle exported", NULL);
+		err = step_failed(HW_EIO, "bundle exported", NULL);
 	else if (!err)
 		progress(c, "bundle exported");
 	if (!err)
@@ -883,8 +884,11 @@ static int render_site(ctx *c, const hw_seckey *k)
 	so.force = c->o->force;
 	so.pdf = c->o->pdf;
 	hw_diags_init(&d);
+	/* an FR file or glossary the site cannot read as given is bad input
+	 * (exit 2), as it is for trace; anything else is the environment */
 	if ((err = hw_site_render(&so, &d, &st)))
-		err = step_failed(what, &d);
+		err = step_failed(err == HW_EINVAL ? HW_EINVAL : HW_EIO, what,
+				  &d);
 	else
 		progress(c, what);
 	hw_diags_free(&d);

@@ -88,6 +88,23 @@ test_report_unsigned_runs_the_checks_and_records_nothing() {
   expect_err "no signed manifest"
 }
 
+# An FR file the site cannot read as given (over max_file_bytes) is the
+# project's bad input: exit 2 naming it, and the previous site stays.
+# Verifies: FR-REPORT-001
+test_report_an_fr_file_over_the_size_limit_is_bad_input() {
+  report_repo
+  "$HW" -q report "${REPORT_INPUTS[@]}" --unsigned >/dev/null 2>&1
+  cp build/site/index.html before.html
+  jq '. + {"max_file_bytes": 4096}' traceability/config.json > c.json
+  mv c.json traceability/config.json
+  head -c 5000 /dev/zero | tr '\0' 'x' >> frs/app.md
+  run "$HW" report "${REPORT_INPUTS[@]}" --unsigned
+  expect_rc 2
+  expect_err "frs/app.md: file is "
+  expect_err "over the limit of 4096"
+  cmp -s before.html build/site/index.html || { echo "the previous site was replaced"; return 1; }
+}
+
 # Verifies: FR-REPORT-001
 test_report_sast_reports_imports_an_analysis_already_run() {
   report_repo
