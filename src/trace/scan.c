@@ -782,10 +782,83 @@ static size_t sh_func_name(const char *p, size_t n, const char **name)
 	return 0;
 }
 
+/* A here-document's delimiter word (and whether `<<-` strips leading tabs
+ * from its lines). */
+typedef struct heredoc {
+	char word[64];
+	size_t n;        /* 0: not in a here-document */
+	int tabs;
+	long line;       /* where it began */
+} heredoc;
+
+/*
+ * Looks for `<<WORD`, `<<'WORD'`, `<<"WORD"` or `<<-WORD` outside quotes on
+ * a line of shell (not `<<<`, a here-string, and not `$((a << 2))`, whose
+ * word is no name): its body, the lines up to WORD alone, is text that the
+ * command reads, never a comment of the test's.
+ */
+static void heredoc_start(heredoc *h, const char *p, size_t n, long line)
+{
+	char quote = 0;
+
+	for (size_t i = 0; i + 2 < n; i++) {
+		if (quote) {
+			if (p[i] == quote)
+				quote = 0;
+			else if (p[i] == '\\' && quote == '"')
+				i++;
+			continue;
+		}
+		if (p[i] == '\'' || p[i] == '"') {
+			quote = p[i];
+			continue;
+		}
+		if (p[i] == '\\') {
+			i++;
+			continue;
+		}
+		if (p[i] != '<' || p[i + 1] != '<' || p[i + 2] == '<' ||
+		    (i > 0 && p[i - 1] == '<'))
+			continue;
+		size_t j = i + 2, s;
+		char q = 0;
+
+		h->tabs = j < n && p[j] == '-';
+		j += (size_t)h->tabs;
+		while (j < n && (p[j] == ' ' || p[j] == '\t'))
+			j++;
+		if (j < n && (p[j] == '\'' || p[j] == '"'))
+			q = p[j++];
+		s = j;
+		while (j < n && is_ident(p[j]))
+			j++;
+		if (j == s || (p[s] >= '0' && p[s] <= '9') ||
+		    j - s >= sizeof(h->word) || (q && (j >= n || p[j] != q)))
+			continue;
+		memcpy(h->word, p + s, j - s);
+		h->n = j - s;
+		h->line = line;
+		return;
+	}
+}
+
+/* Whether the line p[0..n) ends the here-document h. */
+static int heredoc_end(const heredoc *h, const char *p, size_t n)
+{
+	while (h->tabs && n > 0 && *p == '\t') {
+		p++;
+		n--;
+	}
+	if (n > 0 && p[n - 1] == '\r')
+		n--;
+	return n == h->n && memcmp(p, h->word, n) == 0;
+}
+
 static int lex_sh(hw_src_file *f, const char *text, size_t len)
 {
 	size_t tag_cap = 0, func_cap = 0, pending = 0, i = 0;
 	long line = 0, func = -1;
+	heredoc h = {{0}, 0, 0, 0};
 	int err;
 
 	while (i < len) {
@@ -796,6 +869,11 @@ static int lex_sh(hw_src_file *f, const char *text, size_t len)
 
 		line++;
 		i += n + 1;
+		if (h.n) { /* a here-document's body: the command's text */
+			if (heredoc_end(&h, p, n))
+				h.n = 0;
+			continue;
+		}
 		while (k < n && (p[k] == ' ' || p[k] == '\t'))
 			k++;
 		if (k < n && p[k] == '#') {
@@ -806,6 +884,7 @@ static int lex_sh(hw_src_file *f, const char *text, size_t len)
 				return err;
 			continue;
 		}
+		heredoc_start(&h, p, n, line);
 		if (func >= 0) {
 			if (n > 0 && p[0] == '}') {
 				f->funcs[func].last = line;
@@ -830,6 +909,11 @@ static int lex_sh(hw_src_file *f, const char *text, size_t len)
 		}
 		pending = f->ntags;
 	}
+	if (h.n && (err = hw_src_note(f, HW_DIAG_WARNING, h.line,
+				      "here-document '%.*s' is not closed "
+				      "before the end of the file",
+				      (int)h.n, h.word)))
+		return err;
 	if (func >= 0) {
 		f->funcs[func].last = line;
 		return hw_src_note(f, HW_DIAG_WARNING, line,

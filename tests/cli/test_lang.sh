@@ -85,10 +85,18 @@ TYPED_TEST(RingTyped, Holds) { EXPECT_TRUE(true); }
 // Verifies: FR-A-006
 TEST_CASE("ring pushes and pops", "[ring]") { CHECK(true); }
 CPP
-  # written with printf: a '#' line in a here-document would read as this
-  # shell test's own tag
-  printf 'class TestOne:\n    # %s FR-A-004\n    def test_same(self):\n        pass\n\n\nclass TestTwo:\n    # %s FR-A-005\n    def test_same(self):\n        pass\n' \
-    Verifies: Verifies: > tests/test_b.py
+  cat > tests/test_b.py <<'PY'
+class TestOne:
+    # Verifies: FR-A-004
+    def test_same(self):
+        pass
+
+
+class TestTwo:
+    # Verifies: FR-A-005
+    def test_same(self):
+        pass
+PY
   mkdir -p r
   printf '<testsuites><testsuite name="ctest"><testcase name="Ring.PushPop" classname="Ring.PushPop" status="run"/></testsuite></testsuites>\n' > r/ctest.xml
   printf '<testsuites><testsuite name="test_a"><testcase classname="test_a.global" name="ring pushes and pops"/></testsuite></testsuites>\n' > r/catch2.xml

@@ -408,6 +408,46 @@ static void test_scan_reads_shell_tests_as_integration_tests(void **state)
 	hw_src_file_free(&f);
 }
 
+/* A here-document's body is the text a command reads: a '#' line in it
+ * is no comment of the test's, whatever its quoting; `<<<`, arithmetic
+ * shifts and `<<` inside quotes start none; one never closed is said. */
+/* Verifies: FR-TRACE-001 */
+static void test_scan_skips_shell_here_documents(void **state)
+{
+	hw_src_file f;
+
+	(void)state;
+	scan(&f,
+	     "# Verifies: FR-H-001\n"                      /* 1 */
+	     "test_one() {\n"                              /* 2 */
+	     "  cat > a.py <<'PY'\n"                       /* 3 */
+	     "# Verifies: FR-X-001\n"                      /* 4 */
+	     "}\n"                                         /* 5 */
+	     "PY\n"                                        /* 6 */
+	     "  cat <<-EOF\n"                              /* 7 */
+	     "\t# Verifies: FR-X-002\n"                    /* 8 */
+	     "\tEOF\n"                                     /* 9 */
+	     "  x=$((1 << 2)); y=$(cat <<< \"z\"); echo \"<<NO\"\n"
+	     "  # Verifies: FR-H-002\n"                    /* 11 */
+	     "}\n"                                         /* 12 */
+	     "test_two() {\n"                              /* 13 */
+	     "  cat <<\"END\"\n"                          /* 14 */
+	     "# Verifies: FR-X-003\n",                     /* 15 */
+	     1, HW_LANG_SH);
+	assert_int_equal(f.ntags, 2);
+	assert_string_equal(f.tags[0].fr, "FR-H-001");
+	assert_string_equal(f.tags[1].fr, "FR-H-002");
+	assert_int_equal(f.tags[1].line, 11);
+	/* the '}' inside the first here-document does not end test_one */
+	assert_string_equal(func_of(&f, 1)->name, "test_one");
+	assert_int_equal(f.funcs[0].last, 12);
+	assert_int_equal(f.nnotes, 2);
+	assert_int_equal(f.notes[0].line, 14);
+	assert_non_null(strstr(f.notes[0].message,
+			       "here-document 'END' is not closed"));
+	hw_src_file_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -426,6 +466,7 @@ int main(void)
 			test_scan_marks_test_functions_and_keeps_only_needed_ones),
 		cmocka_unit_test(
 			test_scan_reads_shell_tests_as_integration_tests),
+		cmocka_unit_test(test_scan_skips_shell_here_documents),
 	};
 
 	return cmocka_run_group_tests_name("scan", tests, NULL, NULL);
