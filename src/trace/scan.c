@@ -12,7 +12,6 @@
  */
 #include "trace.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #ifdef __SSE2__
@@ -576,8 +575,7 @@ static int after_extern(const char *text, size_t i)
 			 text[i - 1] == '\n' || text[i - 1] == '\r'))
 		i--;
 	return i >= n && memcmp(text + i - n, word, n) == 0 &&
-	       (i == n || !(isalnum((unsigned char)text[i - n - 1]) ||
-			    text[i - n - 1] == '_'));
+	       (i == n || !is_ident(text[i - n - 1]));
 }
 
 static int lex_c(hw_src_file *f, const char *text, size_t len)
