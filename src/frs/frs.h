@@ -111,6 +111,10 @@ typedef struct hw_fr_set {
 	 * parsed next; set by hw_frs_load */
 	const hw_frs_model *model;
 	int level;
+	/* the positions of items sorted by ID, equal IDs in file order, for
+	 * hw_frs_find; current while nbyid == n (hw_frs_index) */
+	size_t *byid;
+	size_t nbyid;
 } hw_fr_set;
 
 void hw_fr_set_init(hw_fr_set *set);
@@ -149,6 +153,14 @@ int hw_frs_load(hw_fr_set *set, hw_diags *diags, const hw_frs_model *model,
  */
 int hw_frs_lint(const hw_fr_set *set, hw_diags *diags);
 
+/*
+ * Sorts the set's positions by ID, so that hw_frs_find takes log n steps
+ * instead of n; hw_frs_load calls it. Adding FRs afterwards makes the
+ * index stale, and hw_frs_find reads the items one by one again.
+ */
+int hw_frs_index(hw_fr_set *set);
+
+/* The first FR with this ID, in file order; NULL when there is none. */
 const hw_fr *hw_frs_find(const hw_fr_set *set, const char *id);
 
 /*

@@ -1,59 +1,96 @@
 /*
  * lint.c — rules that need the whole FR set: duplicate IDs and references to
- * FRs that do not exist. Per-FR rules are checked while parsing (parse.c).
+ * FRs that do not exist; and the set's index by ID that hw_frs_find and
+ * those rules search. Per-FR rules are checked while parsing (parse.c).
  */
+#define _GNU_SOURCE /* qsort_r */
 #include "frs.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct id_ref {
-	const char *id;
-	size_t index; /* into set->items, so the first definition wins */
-} id_ref;
-
-static int id_ref_cmp(const void *a, const void *b)
+/* the set whose positions qsort_r and the searches compare */
+static int by_id(const void *a, const void *b, void *arg)
 {
-	const id_ref *x = a, *y = b;
-	int c = strcmp(x->id, y->id);
+	const hw_fr_set *set = arg;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	int c = strcmp(set->items[x].id, set->items[y].id);
 
 	if (c)
 		return c;
-	return x->index < y->index ? -1 : x->index > y->index;
+	return x < y ? -1 : x > y; /* so the first definition comes first */
 }
 
-static id_ref *sorted_ids(const hw_fr_set *set)
+/* The set's positions sorted by ID: its index when current, else a new
+ * array that *own holds for the caller to free. */
+static const size_t *sorted_ids(const hw_fr_set *set, size_t **own)
 {
-	id_ref *ids = malloc((set->n ? set->n : 1) * sizeof(*ids));
-
-	if (!ids)
+	*own = NULL;
+	if (set->byid && set->nbyid == set->n)
+		return set->byid;
+	*own = malloc((set->n ? set->n : 1) * sizeof(**own));
+	if (!*own)
 		return NULL;
-	for (size_t i = 0; i < set->n; i++) {
-		ids[i].id = set->items[i].id;
-		ids[i].index = i;
-	}
-	qsort(ids, set->n, sizeof(*ids), id_ref_cmp);
-	return ids;
+	for (size_t i = 0; i < set->n; i++)
+		(*own)[i] = i;
+	qsort_r(*own, set->n, sizeof(**own), by_id, (void *)set);
+	return *own;
 }
 
-static int id_known(const id_ref *ids, size_t n, const char *id, size_t len)
+int hw_frs_index(hw_fr_set *set)
+{
+	size_t *own;
+
+	free(set->byid);
+	set->byid = NULL;
+	set->nbyid = 0;
+	if (!sorted_ids(set, &own))
+		return hw_error_oom();
+	set->byid = own;
+	set->nbyid = set->n;
+	return HW_OK;
+}
+
+/* The first position in ids[0..n) whose FR's ID is id[0..len) (the ID
+ * ends there), or n when there is none. */
+static size_t id_find(const hw_fr_set *set, const size_t *ids, size_t n,
+		      const char *id, size_t len)
 {
 	size_t lo = 0, hi = n;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = strncmp(ids[mid].id, id, len);
+		const char *m = set->items[ids[mid]].id;
+		int c = strncmp(m, id, len);
 
-		if (c == 0 && ids[mid].id[len] != '\0')
+		if (c == 0 && m[len] != '\0')
 			c = 1;
-		if (c == 0)
-			return 1;
 		if (c < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return 0;
+	if (lo < n) {
+		const char *m = set->items[ids[lo]].id;
+
+		if (strncmp(m, id, len) == 0 && m[len] == '\0')
+			return lo;
+	}
+	return n;
+}
+
+const hw_fr *hw_frs_find(const hw_fr_set *set, const char *id)
+{
+	size_t i;
+
+	if (!set->byid || set->nbyid != set->n) {
+		for (i = 0; i < set->n; i++)
+			if (strcmp(set->items[i].id, id) == 0)
+				return &set->items[i];
+		return NULL;
+	}
+	i = id_find(set, set->byid, set->n, id, strlen(id));
+	return i < set->n ? &set->items[set->byid[i]] : NULL;
 }
 
 static int is_word(char c)
@@ -82,8 +119,8 @@ static size_t ref_len(const hw_frs_model *m, const char *b, size_t len)
 }
 
 /* Implements: FR-FRS-005, FR-FRS-008 */
-static int check_references(const hw_fr *fr, const hw_frs_model *m,
-			    const id_ref *ids, size_t n, hw_diags *diags)
+static int check_references(const hw_fr_set *set, const hw_fr *fr,
+			    const size_t *ids, hw_diags *diags)
 {
 	const char *b = fr->body;
 	size_t len = strlen(b);
@@ -99,10 +136,10 @@ static int check_references(const hw_fr *fr, const hw_frs_model *m,
 		}
 		if (b[i] < 'A' || b[i] > 'Z' || (i > 0 && is_word(b[i - 1])))
 			continue;
-		idn = ref_len(m, b + i, len - i);
+		idn = ref_len(set->model, b + i, len - i);
 		if (!idn || (i + idn < len && is_word(b[i + idn])))
 			continue;
-		if (!id_known(ids, n, b + i, idn) &&
+		if (id_find(set, ids, set->n, b + i, idn) == set->n &&
 		    (err = hw_diags_add(diags, HW_DIAG_ERROR, fr->file, line, 0,
 					"%s refers to %.*s, which is not a "
 					"known FR",
@@ -116,22 +153,23 @@ static int check_references(const hw_fr *fr, const hw_frs_model *m,
 /* Implements: FR-FRS-005 */
 int hw_frs_lint(const hw_fr_set *set, hw_diags *diags)
 {
-	id_ref *ids = sorted_ids(set);
+	size_t *own;
+	const size_t *ids = sorted_ids(set, &own);
 	int err = HW_OK;
 
 	HW_CHECK_ALLOC(ids);
 	for (size_t i = 1; i < set->n; i++) {
 		const hw_fr *first, *dup;
 
-		if (strcmp(ids[i].id, ids[i - 1].id) != 0)
+		if (strcmp(set->items[ids[i]].id, set->items[ids[i - 1]].id))
 			continue;
 		/* report every later definition against the first one */
 		size_t f = i - 1;
 
-		while (f > 0 && strcmp(ids[f - 1].id, ids[i].id) == 0)
-			f--;
-		first = &set->items[ids[f].index];
-		dup = &set->items[ids[i].index];
+		first = &set->items[ids[f]];
+		while (f > 0 && strcmp(set->items[ids[f - 1]].id, first->id) == 0)
+			first = &set->items[ids[--f]];
+		dup = &set->items[ids[i]];
 		if ((err = hw_diags_add(diags, HW_DIAG_ERROR, dup->file,
 					dup->line, 0,
 					"duplicate FR id %s (first defined at "
@@ -140,18 +178,9 @@ int hw_frs_lint(const hw_fr_set *set, hw_diags *diags)
 			goto cleanup;
 	}
 	for (size_t i = 0; i < set->n; i++)
-		if ((err = check_references(&set->items[i], set->model, ids,
-					    set->n, diags)))
+		if ((err = check_references(set, &set->items[i], ids, diags)))
 			goto cleanup;
 cleanup:
-	free(ids);
+	free(own);
 	return err;
-}
-
-const hw_fr *hw_frs_find(const hw_fr_set *set, const char *id)
-{
-	for (size_t i = 0; i < set->n; i++)
-		if (strcmp(set->items[i].id, id) == 0)
-			return &set->items[i];
-	return NULL;
 }

@@ -177,6 +177,7 @@ void hw_fr_set_free(hw_fr_set *set)
 	for (size_t i = 0; i < set->n; i++)
 		fr_free(&set->items[i]);
 	free(set->items);
+	free(set->byid);
 	hw_fr_set_init(set);
 }
 
@@ -959,14 +960,14 @@ int hw_frs_load(hw_fr_set *set, hw_diags *diags, const hw_frs_model *model,
 	set->model = model;
 	set->level = 0;
 	if (!model || !model->nlevels)
-		return hw_frs_load_dir(set, diags, frs_dir, max_bytes);
-	for (size_t i = 0; !err && i < model->nlevels; i++) {
+		err = hw_frs_load_dir(set, diags, frs_dir, max_bytes);
+	for (size_t i = 0; !err && model && i < model->nlevels; i++) {
 		set->level = (int)i;
 		err = hw_frs_load_dir(set, diags, model->levels[i].dir,
 				      max_bytes);
 	}
 	set->level = 0;
-	return err;
+	return err ? err : hw_frs_index(set);
 }
 
 /* Implements: FR-FRS-006 */

@@ -272,6 +272,57 @@ static void test_lint_names_both_places_of_a_duplicate_id(void **state)
 }
 
 /* Verifies: FR-FRS-005 */
+static void test_find_by_id_gives_the_first_definition_indexed_or_not(
+	void **state)
+{
+	const char *ids[] = {"FR-B-002", "FR-A-010", "FR-B-002", "FR-A-001",
+			     "FR-A-0100"};
+	hw_fr_set set;
+	hw_diags d;
+	char doc[128];
+
+	(void)state;
+	hw_fr_set_init(&set);
+	hw_diags_init(&d);
+	for (size_t i = 0; i < 5; i++) {
+		snprintf(doc, sizeof(doc),
+			 "## %s: t%zu\nRev: 1\nStatus: draft\nNeeds: impl\n"
+			 "\nText.\n",
+			 ids[i], i);
+		assert_int_equal(hw_frs_parse(&set, &d, "frs/a.md", doc,
+					      strlen(doc)),
+				 HW_OK);
+	}
+	for (int indexed = 0; indexed < 2; indexed++) {
+		if (indexed)
+			assert_int_equal(hw_frs_index(&set), HW_OK);
+		assert_ptr_equal(hw_frs_find(&set, "FR-B-002"), &set.items[0]);
+		assert_ptr_equal(hw_frs_find(&set, "FR-A-010"), &set.items[1]);
+		assert_ptr_equal(hw_frs_find(&set, "FR-A-001"), &set.items[3]);
+		assert_ptr_equal(hw_frs_find(&set, "FR-A-0100"), &set.items[4]);
+		assert_null(hw_frs_find(&set, "FR-A-01"));
+		assert_null(hw_frs_find(&set, "FR-A-0101"));
+		assert_null(hw_frs_find(&set, ""));
+	}
+	/* the lint reads the same index: the later FR-B-002 is the duplicate */
+	assert_int_equal(hw_frs_lint(&set, &d), HW_OK);
+	assert_int_equal(d.errors, 1);
+	assert_int_equal(d.items[0].line, 1);
+	assert_string_equal(d.items[0].message,
+			    "duplicate FR id FR-B-002 (first defined at "
+			    "frs/a.md:1)");
+	/* an FR added after the index is still found */
+	snprintf(doc, sizeof(doc), "## FR-A-000: late\nRev: 1\nStatus: draft"
+				   "\nNeeds: impl\n\nText.\n");
+	assert_int_equal(hw_frs_parse(&set, &d, "frs/b.md", doc, strlen(doc)),
+			 HW_OK);
+	assert_ptr_equal(hw_frs_find(&set, "FR-A-000"), &set.items[5]);
+	assert_ptr_equal(hw_frs_find(&set, "FR-B-002"), &set.items[0]);
+	hw_diags_free(&d);
+	hw_fr_set_free(&set);
+}
+
+/* Verifies: FR-FRS-005 */
 static void test_lint_reports_references_to_unknown_frs(void **state)
 {
 	parsed p;
@@ -526,6 +577,8 @@ int main(void)
 		cmocka_unit_test(
 			test_text_hash_ignores_layout_and_keys_but_not_meaning),
 		cmocka_unit_test(test_lint_names_both_places_of_a_duplicate_id),
+		cmocka_unit_test(
+			test_find_by_id_gives_the_first_definition_indexed_or_not),
 		cmocka_unit_test(test_lint_reports_references_to_unknown_frs),
 		cmocka_unit_test(test_fr_id_validation),
 		cmocka_unit_test(test_json_listing_has_schema_and_every_field),
