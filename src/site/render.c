@@ -352,7 +352,8 @@ static int write_theme(site *s)
 	return err;
 }
 
-/* search-index.json, and the same as a script (file:// forbids fetch). */
+/* The search records as a script that assigns them: a page opened from
+ * file:// may not fetch() a JSON file. */
 /* Implements: FR-SITE-002 */
 static int write_search(site *s)
 {
@@ -361,9 +362,6 @@ static int write_search(site *s)
 
 	hw_jw_end(&s->sw);
 	if ((err = hw_jw_finish(&s->sw)))
-		return err;
-	err = site_write(s, "search-index.json", &s->search);
-	if (err)
 		return err;
 	hw_buf_init(&js, 0);
 	err = hw_buf_puts(&js, "window.HW_SEARCH = ");
