@@ -734,7 +734,10 @@ EOF2
 # Verifies: FR-REPORT-001, FR-LEDGER-002
 test_hostile_report_killed_at_any_point_keeps_the_ledger_and_the_site() {
   report_repo
-  "$HW" -q report "${REPORT_INPUTS[@]}" >/dev/null 2>&1
+  # the report that is killed later must have made a site first
+  run "$HW" -q report "${REPORT_INPUTS[@]}"
+  expect_rc 0
+  [ -d build/site ] || { echo "the first report made no site: $ERR"; return 1; }
   per=$(sqlite3 .hwledger/ledger.db 'SELECT count(*) FROM events')
   # the signer's public key, kept out of build/checks: that is the work
   # folder a killed run may have been clearing (whatever the kill's time
