@@ -11,32 +11,11 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-static int b64(hw_jw *w, const void *p, size_t n)
-{
-	size_t len = sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL);
-	char *s = malloc(len);
-
-	HW_CHECK_ALLOC(s);
-	sodium_bin2base64(s, len, p, n, sodium_base64_VARIANT_ORIGINAL);
-	hw_jw_str(w, s);
-	free(s);
-	return HW_OK;
-}
-
-static void hex(hw_jw *w, const uint8_t *p, size_t n)
-{
-	char h[129];
-
-	hw_hex(h, p, n);
-	hw_jw_str(w, h);
-}
 
 /* The files of a bundle, the only ones an export replaces. */
 static const char *const bundle_files[] = {"events.jsonl", "checkpoint",
@@ -96,31 +75,10 @@ static int events_jsonl(hw_buf *out, const hw_event_list *list)
 	int err = HW_OK;
 
 	for (size_t i = 0; i < list->n && !err; i++) {
-		const hw_event *e = &list->items[i];
 		hw_jw w;
-		char t[32];
 
 		hw_jw_init(&w, out, 0);
-		hw_jw_object(&w);
-		hw_jw_kint(&w, "seq", (long long)e->seq);
-		hw_jw_key(&w, "prev");
-		hex(&w, e->prev, 32);
-		hw_jw_key(&w, "time_ns");
-		snprintf(t, sizeof(t), "%lld", (long long)e->time_ns);
-		hw_jw_str(&w, t);
-		hw_jw_kstr(&w, "kind", e->kind);
-		hw_jw_kstr(&w, "commit", e->commit);
-		hw_jw_kstr(&w, "payload_type", e->payload_type);
-		hw_jw_key(&w, "payload");
-		err = b64(&w, e->payload, e->payload_len);
-		hw_jw_key(&w, "hash");
-		hex(&w, e->hash, 32);
-		hw_jw_key(&w, "key_id");
-		hex(&w, e->key_id, 4);
-		hw_jw_key(&w, "sig");
-		if (!err)
-			err = b64(&w, e->sig, 64);
-		hw_jw_end(&w);
+		err = hw_event_write_json(&w, &list->items[i]);
 		if (!err)
 			err = hw_jw_finish(&w);
 		if (!err)
@@ -225,52 +183,6 @@ done:
 	return err;
 }
 
-static int get_hex(uint8_t *out, size_t n, const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	size_t got = 0;
-
-	return cJSON_IsString(v) && strlen(v->valuestring) == 2 * n &&
-	       sodium_hex2bin(out, n, v->valuestring, 2 * n, NULL, &got,
-			      NULL) == 0 &&
-	       got == n;
-}
-
-static int parse_event(hw_event *e, const cJSON *o)
-{
-	const cJSON *seq = cJSON_GetObjectItemCaseSensitive(o, "seq");
-	const char *t = hw_json_str(o, "time_ns");
-	const char *payload = hw_json_str(o, "payload");
-	const char *sig = hw_json_str(o, "sig");
-	size_t n = 0;
-	char *end;
-
-	if (!cJSON_IsNumber(seq) || seq->valuedouble < 0 ||
-	    seq->valuedouble > 9e15 || !t || !payload || !sig ||
-	    !hw_json_str(o, "kind") || !hw_json_str(o, "commit") ||
-	    !hw_json_str(o, "payload_type") || !get_hex(e->prev, 32, o, "prev") ||
-	    !get_hex(e->hash, 32, o, "hash") ||
-	    !get_hex(e->key_id, 4, o, "key_id"))
-		return 0;
-	e->seq = (uint64_t)seq->valuedouble;
-	e->time_ns = strtoll(t, &end, 10);
-	if (!*t || *end)
-		return 0;
-	if (sodium_base642bin(e->sig, 64, sig, strlen(sig), NULL, &n, NULL,
-			      sodium_base64_VARIANT_ORIGINAL) != 0 ||
-	    n != 64)
-		return 0;
-	e->payload = malloc(strlen(payload) + 1);
-	e->kind = hw_strdup(hw_json_str(o, "kind"));
-	e->commit = hw_strdup(hw_json_str(o, "commit"));
-	e->payload_type = hw_strdup(hw_json_str(o, "payload_type"));
-	if (!e->payload || !e->kind || !e->commit || !e->payload_type)
-		return 0;
-	return sodium_base642bin(e->payload, strlen(payload) + 1, payload,
-				 strlen(payload), NULL, &e->payload_len, NULL,
-				 sodium_base64_VARIANT_ORIGINAL) == 0;
-}
-
 /* Implements: FR-LEDGER-005 */
 int hw_bundle_load(const char *dir, hw_event_list *list, hw_checkpoint *cp)
 {
@@ -304,7 +216,7 @@ int hw_bundle_load(const char *dir, hw_event_list *list, hw_checkpoint *cp)
 		memset(e, 0, sizeof(*e));
 		o = cJSON_Parse(line);
 		list->n++;
-		if (!o || !parse_event(e, o)) {
+		if (!o || !hw_event_read_json(e, o)) {
 			cJSON_Delete(o);
 			err = hw_error_set(HW_EINVAL, path.data, lineno, 0,
 					   "not a valid event line");

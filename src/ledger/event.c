@@ -12,6 +12,7 @@
 
 #include <nettle/sha2.h>
 #include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -121,4 +122,97 @@ int hw_event_verify_sig(const hw_event *e, const hw_pubkey *k)
 	hw_buf_free(&enc);
 	hw_buf_free(&pae);
 	return err;
+}
+
+static int put_b64(hw_jw *w, const void *p, size_t n)
+{
+	size_t len = sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL);
+	char *s = malloc(len);
+
+	HW_CHECK_ALLOC(s);
+	sodium_bin2base64(s, len, p, n, sodium_base64_VARIANT_ORIGINAL);
+	hw_jw_str(w, s);
+	free(s);
+	return HW_OK;
+}
+
+static void put_hex(hw_jw *w, const char *key, const uint8_t *p, size_t n)
+{
+	char h[129];
+
+	hw_hex(h, p, n);
+	hw_jw_kstr(w, key, h);
+}
+
+/* Implements: FR-LEDGER-005 */
+int hw_event_write_json(hw_jw *w, const hw_event *e)
+{
+	char t[32];
+	int err;
+
+	hw_jw_object(w);
+	hw_jw_kint(w, "seq", (long long)e->seq);
+	put_hex(w, "prev", e->prev, 32);
+	/* time_ns does not fit a JSON double */
+	snprintf(t, sizeof(t), "%lld", (long long)e->time_ns);
+	hw_jw_kstr(w, "time_ns", t);
+	hw_jw_kstr(w, "kind", e->kind);
+	hw_jw_kstr(w, "commit", e->commit);
+	hw_jw_kstr(w, "payload_type", e->payload_type);
+	hw_jw_key(w, "payload");
+	err = put_b64(w, e->payload, e->payload_len);
+	put_hex(w, "hash", e->hash, 32);
+	put_hex(w, "key_id", e->key_id, 4);
+	hw_jw_key(w, "sig");
+	if (!err)
+		err = put_b64(w, e->sig, 64);
+	hw_jw_end(w);
+	return err;
+}
+
+static int get_hex(uint8_t *out, size_t n, const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	size_t got = 0;
+
+	return cJSON_IsString(v) && strlen(v->valuestring) == 2 * n &&
+	       sodium_hex2bin(out, n, v->valuestring, 2 * n, NULL, &got,
+			      NULL) == 0 &&
+	       got == n;
+}
+
+/* Implements: FR-LEDGER-005 */
+int hw_event_read_json(hw_event *e, const cJSON *o)
+{
+	const cJSON *seq = cJSON_GetObjectItemCaseSensitive(o, "seq");
+	const char *t = hw_json_str(o, "time_ns");
+	const char *payload = hw_json_str(o, "payload");
+	const char *sig = hw_json_str(o, "sig");
+	size_t n = 0;
+	char *end;
+
+	if (!cJSON_IsNumber(seq) || seq->valuedouble < 0 ||
+	    seq->valuedouble > 9e15 || !t || !payload || !sig ||
+	    !hw_json_str(o, "kind") || !hw_json_str(o, "commit") ||
+	    !hw_json_str(o, "payload_type") || !get_hex(e->prev, 32, o, "prev") ||
+	    !get_hex(e->hash, 32, o, "hash") ||
+	    !get_hex(e->key_id, 4, o, "key_id"))
+		return 0;
+	e->seq = (uint64_t)seq->valuedouble;
+	e->time_ns = strtoll(t, &end, 10);
+	if (!*t || *end)
+		return 0;
+	if (sodium_base642bin(e->sig, 64, sig, strlen(sig), NULL, &n, NULL,
+			      sodium_base64_VARIANT_ORIGINAL) != 0 ||
+	    n != 64)
+		return 0;
+	e->payload = malloc(strlen(payload) + 1);
+	e->kind = hw_strdup(hw_json_str(o, "kind"));
+	e->commit = hw_strdup(hw_json_str(o, "commit"));
+	e->payload_type = hw_strdup(hw_json_str(o, "payload_type"));
+	if (!e->payload || !e->kind || !e->commit || !e->payload_type)
+		return 0;
+	return sodium_base642bin(e->payload, strlen(payload) + 1, payload,
+				 strlen(payload), NULL, &e->payload_len, NULL,
+				 sodium_base64_VARIANT_ORIGINAL) == 0;
 }

@@ -113,6 +113,15 @@ int hw_event_pae(hw_buf *out, const void *e_bytes, size_t n);
 int hw_event_sign(hw_event *e, const hw_seckey *k);
 /* 0 when the signature is a strict, canonical Ed25519 signature by k. */
 int hw_event_verify_sig(const hw_event *e, const hw_pubkey *k);
+/*
+ * e as one JSON object, as a line of the bundle's events.jsonl holds it
+ * (specs/ledger.md): every field needed to recompute its bytes, binary ones
+ * in hex or base64. traceability/reviews.json carries its review events so.
+ */
+int hw_event_write_json(hw_jw *w, const hw_event *e);
+/* Reads such an object into e: 1 when every field is there and well
+ * formed, else 0. Either way e owns what it holds (hw_event_free). */
+int hw_event_read_json(hw_event *e, const cJSON *o);
 
 /* ---- store ------------------------------------------------------------- */
 
