@@ -77,34 +77,33 @@ static int review_payload(hw_buf *out, const review_run *r,
 	return hw_jw_finish(&w);
 }
 
-/* Appends the event signed with k; *seq and hash receive its sequence
- * number and leaf hash (read back as stored). */
+/* Appends the event signed with k; *ev points at it as stored, in list
+ * (the ledger read back), which the caller frees. */
 static int append_review(const hw_buf *payload, const hw_seckey *k,
-			 uint64_t *seq, char hash[HW_SHA256_HEX_LEN + 1])
+			 hw_event_list *list, const hw_event **ev)
 {
 	hw_append item = {"review", "application/json", payload->data,
 			  payload->len};
-	hw_event_list list = {0};
 	hw_ledger l;
 	char commit[64];
+	uint64_t seq;
 	int dirty, err;
 
+	*ev = NULL;
 	if ((err = hw_ledger_open(&l, HW_LEDGER_DB, 1)))
 		return err;
 	hw_git_head(commit, sizeof(commit), &dirty);
-	err = hw_ledger_append(&l, &item, 1, commit, k, seq);
+	err = hw_ledger_append(&l, &item, 1, commit, k, &seq);
 	if (!err)
-		err = hw_ledger_load(&l, &list);
-	hash[0] = '\0';
-	for (size_t i = 0; !err && i < list.n; i++)
-		if (list.items[i].seq == *seq)
-			hw_hex(hash, list.items[i].hash, 32);
-	if (!err && !hash[0])
+		err = hw_ledger_load(&l, list);
+	for (size_t i = 0; !err && i < list->n; i++)
+		if (list->items[i].seq == seq)
+			*ev = &list->items[i];
+	if (!err && !*ev)
 		err = hw_error_set(HW_EIO, HW_LEDGER_DB, 0, 0,
 				   "event %llu was appended but cannot be "
 				   "read back",
-				   (unsigned long long)*seq);
-	hw_event_list_free(&list);
+				   (unsigned long long)seq);
 	hw_ledger_close(&l);
 	return err;
 }
@@ -147,9 +146,13 @@ static int gather(review_run *r, char **ids, size_t nids, int all)
 		const char *sha;
 		int rev;
 
-		if (hw_reviewed_state(&r->reviews, &r->baseline, fr->id, &rev,
-				      &sha) &&
-		    (rev != fr->rev || strcmp(sha, fr->sha256) != 0))
+		const hw_review *e = hw_reviews_find(&r->reviews, fr->id);
+
+		/* an entry that does not verify is signed again */
+		if ((e && !e->verified) ||
+		    (hw_reviewed_state(&r->reviews, &r->baseline, fr->id, &rev,
+				       &sha) &&
+		     (rev != fr->rev || strcmp(sha, fr->sha256) != 0)))
 			pick(r, fr);
 	}
 	/* hwledger-sast-ignore bugprone-sizeof-expression: an array of pointers */
@@ -166,41 +169,60 @@ static int gather(review_run *r, char **ids, size_t nids, int all)
 	return HW_EXIT_OK;
 }
 
+/* Adds one -m to the reason: several are paragraphs, as git's commit -m
+ * joins them; a blank one adds nothing. */
+static int add_reason(hw_buf *reason, const char *m)
+{
+	if (!m[strspn(m, " \t\n")])
+		return HW_OK;
+	if (reason->len && hw_buf_puts(reason, "\n\n"))
+		return hw_error_code();
+	return hw_buf_puts(reason, m);
+}
+
 /* Implements: FR-TRACE-012 */
 int hw_cmd_review(hw_cli *cli, int argc, char **argv)
 {
 	char **ids = calloc((size_t)argc + 1, sizeof(*ids));
-	const char *reason = NULL, *keyfile = NULL;
-	char hash[HW_SHA256_HEX_LEN + 1], key_id[HW_KEY_NAME_MAX + 16];
-	char today[11];
+	const char *keyfile = NULL;
+	char key_id[HW_KEY_NAME_MAX + 16];
 	size_t nids = 0;
-	int all = 0, code, err;
+	int all = 0, code, err = HW_OK;
 	review_run r;
 	hw_seckey k;
-	hw_buf payload;
-	uint64_t seq;
+	hw_buf payload, reason;
+	hw_event_list list = {0};
+	const hw_event *ev = NULL;
 
 	memset(&r, 0, sizeof(r));
 	if (!ids)
 		return hw_cli_error(hw_error_oom());
-	for (int i = 1; i < argc; i++) {
+	hw_buf_init(&reason, 0);
+	for (int i = 1; i < argc && !err; i++) {
 		const char *a = argv[i];
 
 		if (!strcmp(a, "--all")) {
 			all = 1;
 		} else if (!strcmp(a, "-m") && i + 1 < argc) {
-			reason = argv[++i];
+			err = add_reason(&reason, argv[++i]);
 		} else if (!strcmp(a, "--key") && i + 1 < argc) {
 			keyfile = argv[++i];
 		} else if (a[0] == '-') {
 			free(ids);
+			hw_buf_free(&reason);
 			return review_usage("review: bad argument '%s'", a);
 		} else {
 			ids[nids++] = argv[i];
 		}
 	}
-	if ((!nids && !all) || !reason || !reason[strspn(reason, " \t\n")]) {
+	if (err) {
 		free(ids);
+		hw_buf_free(&reason);
+		return hw_cli_error(err);
+	}
+	if ((!nids && !all) || !reason.len) {
+		free(ids);
+		hw_buf_free(&reason);
 		return review_usage("review needs requirement IDs or --all, "
 				    "and -m with a non-empty reason%s",
 				    "");
@@ -212,22 +234,24 @@ int hw_cmd_review(hw_cli *cli, int argc, char **argv)
 			printf("review: no requirement changed since its "
 			       "review; nothing recorded\n");
 		run_free(&r);
+		hw_buf_free(&reason);
 		return hw_cli_finish(code);
 	}
 	/* the key before the ledger: without one nothing is appended */
 	err = keyfile ? hw_seckey_load(&k, keyfile)
 		      : hw_seckey_need(&k, (char[4096]){0}, 4096);
 	hw_buf_init(&payload, HW_LEDGER_MAX_PAYLOAD);
-	if (!err && !(err = review_payload(&payload, &r, reason)))
-		err = append_review(&payload, &k, &seq, hash);
+	if (!err && !(err = review_payload(&payload, &r, reason.data)))
+		err = append_review(&payload, &k, &list, &ev);
 	hw_buf_free(&payload);
 	if (err) {
+		hw_event_list_free(&list);
+		hw_buf_free(&reason);
 		run_free(&r);
 		return hw_cli_error(err);
 	}
 	snprintf(key_id, sizeof(key_id), "%s+%02x%02x%02x%02x", k.pub.name,
 		 k.pub.id[0], k.pub.id[1], k.pub.id[2], k.pub.id[3]);
-	hw_today(today);
 	for (size_t i = 0; i < r.npick && !err; i++) {
 		hw_review e;
 
@@ -235,19 +259,18 @@ int hw_cmd_review(hw_cli *cli, int argc, char **argv)
 		e.id = (char *)r.pick[i]->id;
 		e.rev = r.pick[i]->rev;
 		memcpy(e.sha256, r.pick[i]->sha256, sizeof(e.sha256));
-		e.reason = (char *)reason;
-		e.date = today;
+		e.reason = reason.data;
 		e.key_id = key_id;
-		e.seq = (long long)seq;
-		memcpy(e.event_hash, hash, sizeof(e.event_hash));
-		err = hw_reviews_put(&r.reviews, &e);
+		err = hw_reviews_put(&r.reviews, &e, ev);
 	}
 	if (!err)
 		err = hw_reviews_write(&r.reviews, HW_REVIEWS_PATH);
 	if (err) {
 		fprintf(stderr, "hwledger: ledger event %llu records the "
 				"review, but %s was not updated\n",
-			(unsigned long long)seq, HW_REVIEWS_PATH);
+			(unsigned long long)ev->seq, HW_REVIEWS_PATH);
+		hw_event_list_free(&list);
+		hw_buf_free(&reason);
 		run_free(&r);
 		return hw_cli_error(err);
 	}
@@ -258,7 +281,14 @@ int hw_cmd_review(hw_cli *cli, int argc, char **argv)
 		printf("review: %zu requirement%s recorded in ledger event "
 		       "%llu, signed by %s; %s updated\n",
 		       r.npick, r.npick == 1 ? "" : "s",
-		       (unsigned long long)seq, key_id, HW_REVIEWS_PATH);
+		       (unsigned long long)ev->seq, key_id, HW_REVIEWS_PATH);
+	/* trace believes a review only under a trusted key */
+	if (!hw_key_listed(HW_LEDGER_TRUSTED, &k.pub))
+		fprintf(stderr, "hwledger: warning: %s is not in %s: trace "
+				"will not accept this review until it is\n",
+			key_id, HW_LEDGER_TRUSTED);
+	hw_event_list_free(&list);
+	hw_buf_free(&reason);
 	run_free(&r);
 	return hw_cli_finish(HW_EXIT_OK);
 }

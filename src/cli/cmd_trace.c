@@ -8,6 +8,7 @@
  * and build/coverage.info are used when they exist.
  */
 #include "cli/cli.h"
+#include "ledger/ledger.h"
 #include "trace/trace.h"
 
 #include <errno.h>
@@ -423,6 +424,8 @@ static int memo_key(hw_memo *m, const hw_cli *cli, const trace_opts *o)
 			   RESULT_MAX_BYTES);
 	hw_memo_add_digest(m, HW_BASELINE_PATH, RESULT_MAX_BYTES);
 	hw_memo_add_digest(m, HW_REVIEWS_PATH, RESULT_MAX_BYTES);
+	/* the keys a review must be signed by */
+	hw_memo_add_digest(m, HW_LEDGER_TRUSTED, RESULT_MAX_BYTES);
 	hw_memo_add_str(m, o->sast);
 	if (o->sast)
 		hw_memo_add_digest(m, o->sast, RESULT_MAX_BYTES);

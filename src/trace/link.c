@@ -24,7 +24,8 @@ static const char *const defect_names[] = {
 	"expired-waiver",  "low-coverage",           "sast-error",
 	"uncovered-parent", "unknown-parent",        "parent-not-higher",
 	"deprecated-parent", "link-cycle",           "derived-without-rationale",
-	"untraced-function", "suspect-link",     "result-without-test"};
+	"untraced-function", "suspect-link",     "result-without-test",
+	"review-unverified"};
 
 const char *hw_fr_state_name(hw_fr_state s)
 {
@@ -1293,23 +1294,19 @@ static int impact_path(hw_buf *out, const hw_trace *t, const size_t *from,
 
 /*
  * The suspect links of the changed requirement c (its current Rev or text
- * hash is not the reviewed one): every tag and every child's Parent link
+ * hash is not the reviewed one, or its review does not verify; what says
+ * which): every tag and every child's Parent link
  * to c, then to each of its descendants, found breadth first. seen[] holds
  * c + 1 for the requirements reached from c, so each is visited once.
  */
-static int suspects_from(hw_trace *t, size_t c, int rrev, size_t *queue,
-			 size_t *from, size_t *seen)
+static int suspects_from(hw_trace *t, size_t c, const char *what,
+			 size_t *queue, size_t *from, size_t *seen)
 {
 	const hw_fr *cfr = t->frs[c].fr;
-	char what[64];
 	size_t head = 0, tail = 0;
 	hw_buf path;
 	int err = HW_OK;
 
-	if (rrev != cfr->rev)
-		snprintf(what, sizeof(what), "Rev %d -> %d", rrev, cfr->rev);
-	else
-		snprintf(what, sizeof(what), "text changed at Rev %d", rrev);
 	hw_buf_init(&path, 0);
 	queue[tail++] = c;
 	seen[c] = c + 1;
@@ -1379,7 +1376,10 @@ static int suspects_from(hw_trace *t, size_t c, int rrev, size_t *queue,
 /*
  * suspect-link defects: the reviewed state of each requirement is its
  * reviews.json entry, else its baseline entry; one never reviewed is
- * never changed, so a project without either has no suspect link.
+ * never changed, so a project without either has no suspect link. An
+ * entry its signed event does not prove is a review-unverified defect,
+ * and the requirement counts as changed: a forged or edited entry leaves
+ * every link to it suspect rather than clearing any.
  */
 /* Implements: FR-TRACE-012 */
 static int mark_suspects(hw_trace *t, const fr_map *map,
@@ -1387,13 +1387,14 @@ static int mark_suspects(hw_trace *t, const fr_map *map,
 {
 	size_t n = t->nfrs;
 	const char **sha = calloc(n, sizeof(*sha));
+	const hw_review **unproved = calloc(n, sizeof(*unproved));
 	int *rev = calloc(n, sizeof(*rev));
 	size_t *queue = malloc(n * sizeof(*queue));
 	size_t *from = malloc(n * sizeof(*from));
 	size_t *seen = calloc(n, sizeof(*seen));
 	int err = HW_OK;
 
-	if (!sha || !rev || !queue || !from || !seen) {
+	if (!sha || !unproved || !rev || !queue || !from || !seen) {
 		err = hw_error_oom();
 		goto done;
 	}
@@ -1405,23 +1406,44 @@ static int mark_suspects(hw_trace *t, const fr_map *map,
 			rev[ft - t->frs] = b->fr_rev[k];
 		}
 	}
-	for (size_t k = 0; r && k < r->n; k++) {
-		hw_fr_trace *ft = find_fr(t, map, r->items[k].id);
+	for (size_t k = 0; r && k < r->n && !err; k++) {
+		const hw_review *e = &r->items[k];
+		hw_fr_trace *ft = find_fr(t, map, e->id);
 
-		if (ft) { /* the latest review wins over the baseline */
-			sha[ft - t->frs] = r->items[k].sha256;
-			rev[ft - t->frs] = r->items[k].rev;
+		if (ft && !e->verified) {
+			unproved[ft - t->frs] = e;
+			err = add_defect(t, HW_DEF_REVIEW_UNVERIFIED, e->id,
+					 r->path, e->line, e->event_hash,
+					 "the review of %s is not accepted: "
+					 "%s; its links are suspect until "
+					 "'hwledger review %s' signs it again",
+					 e->id, e->why, e->id);
+		} else if (ft) { /* the latest review wins over the baseline */
+			sha[ft - t->frs] = e->sha256;
+			rev[ft - t->frs] = e->rev;
 		}
 	}
 	for (size_t i = 0; i < n && !err; i++) {
 		const hw_fr *fr = t->frs[i].fr;
+		char what[512];
 
-		if (sha[i] &&
-		    (rev[i] != fr->rev || strcmp(sha[i], fr->sha256) != 0))
-			err = suspects_from(t, i, rev[i], queue, from, seen);
+		if (unproved[i])
+			snprintf(what, sizeof(what),
+				 "its review at %.400s:%ld is not accepted",
+				 r->path, unproved[i]->line);
+		else if (sha[i] && rev[i] != fr->rev)
+			snprintf(what, sizeof(what), "Rev %d -> %d", rev[i],
+				 fr->rev);
+		else if (sha[i] && strcmp(sha[i], fr->sha256) != 0)
+			snprintf(what, sizeof(what), "text changed at Rev %d",
+				 rev[i]);
+		else
+			continue;
+		err = suspects_from(t, i, what, queue, from, seen);
 	}
 done:
 	free(sha);
+	free(unproved);
 	free(rev);
 	free(queue);
 	free(from);

@@ -465,7 +465,8 @@ static const char *const rule_text[HW_DEF_COUNT] = {
 	"A Derived requirement gives no Rationale.",
 	"A source function implements no requirement.",
 	"A link's requirement, or an ancestor of it, changed since its review.",
-	"An imported test result matches no test function."};
+	"An imported test result matches no test function.",
+	"A review in reviews.json that its signed event does not prove."};
 
 static const char *defect_level(hw_defect_kind k)
 {

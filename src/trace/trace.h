@@ -6,7 +6,9 @@
  * cmocka XML), the lcov reader, the linker that turns FRs + tags + results +
  * coverage into per-FR status and defects, the SQLite index cache, the trace
  * outputs (text, JSON, Markdown, SARIF) and the policy gate with its
- * baseline. Depends on util and frs.
+ * baseline, and traceability/reviews.json with the check of each review's
+ * signed event. Depends on util, frs and ledger (review.c: event bytes and
+ * signatures).
  */
 #ifndef HW_TRACE_H
 #define HW_TRACE_H
@@ -343,6 +345,8 @@ typedef enum {
 				    * its descendants) changed since review */
 	HW_DEF_RESULT_WITHOUT_TEST, /* an imported result no test function
 				     * is found for */
+	HW_DEF_REVIEW_UNVERIFIED,  /* a reviews.json entry its signed event
+				    * does not prove */
 	HW_DEF_COUNT
 } hw_defect_kind;
 
@@ -428,7 +432,8 @@ int hw_baseline_load(hw_baseline *b, const char *path, int may_miss);
 void hw_baseline_free(hw_baseline *b);
 
 /* One entry of traceability/reviews.json: the state of a requirement as
- * last reviewed, and the signed ledger event that recorded the review. */
+ * last reviewed, and the signed review event (in the file's "events") that
+ * recorded the review. */
 typedef struct hw_review {
 	char *id;
 	int rev;
@@ -439,28 +444,45 @@ typedef struct hw_review {
 	long long seq;           /* the review event's sequence number */
 	char event_hash[HW_SHA256_HEX_LEN + 1];
 	long line, col;          /* in the file, for messages; 0 when new */
+	int verified;            /* its event verifies and lists it */
+	char *why;               /* when not verified, why not */
 } hw_review;
 
+struct hw_event;
+struct hw_review_event;      /* review.c: a signed event and its check */
+
 /* traceability/reviews.json (hwledger.reviews/1), one entry per ID,
- * sorted by ID. */
+ * sorted by ID, and the signed events they name, sorted by hash. */
 typedef struct hw_reviews {
 	hw_review *items;
 	size_t n, cap;
+	struct hw_review_event *events;
+	size_t nevents, events_cap;
 	const char *path;        /* not owned */
 } hw_reviews;
 
-/* Loads path (none when may_miss and it does not exist); a malformed file,
- * or one with two entries of an ID, is HW_EINVAL at its line and column. */
+/*
+ * Loads path (none when may_miss and it does not exist); a malformed file,
+ * or one with two entries of an ID, is HW_EINVAL at its line and column.
+ * Each entry is then checked against its signed event and the keys of
+ * traceability/trusted_keys (specs/traceability.md, "Change impact and
+ * reviews"): verified is set, or why says what failed.
+ */
 int hw_reviews_load(hw_reviews *r, const char *path, int may_miss);
-/* Adds or replaces the entry of e->id (e's strings are copied). */
-int hw_reviews_put(hw_reviews *r, const hw_review *e);
-/* Writes r atomically to path. */
+/* Adds or replaces the entry of e->id (e's strings are copied), recorded
+ * by the signed event ev: its seq, event_hash and date come from ev, which
+ * is added to the file's events. */
+int hw_reviews_put(hw_reviews *r, const hw_review *e,
+		   const struct hw_event *ev);
+/* The entry of id, or NULL. */
+const hw_review *hw_reviews_find(const hw_reviews *r, const char *id);
+/* Writes r atomically to path, with the events its entries name. */
 int hw_reviews_write(const hw_reviews *r, const char *path);
 void hw_reviews_free(hw_reviews *r);
 /*
- * The reviewed state of id: its reviews entry, else its baseline entry
- * (either may be NULL). Returns 0 when it was never reviewed, else 1 with
- * *rev and *sha set.
+ * The reviewed state of id: its verified reviews entry, else its baseline
+ * entry (either may be NULL). Returns 0 when it was never reviewed, else 1
+ * with *rev and *sha set.
  */
 int hw_reviewed_state(const hw_reviews *r, const hw_baseline *b,
 		      const char *id, int *rev, const char **sha);

@@ -40,6 +40,22 @@ int hw_json_parse(cJSON **out, const char *file, const char *text,
 	return hw_error_set(HW_EINVAL, file, line, col, "invalid JSON");
 }
 
+size_t hw_json_nul_escape(const char *text, size_t len)
+{
+	int in_string = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		if (text[i] == '"') {
+			in_string = !in_string;
+		} else if (in_string && text[i] == '\\') {
+			if (i + 5 < len && !memcmp(text + i + 1, "u0000", 5))
+				return i;
+			i++; /* the escaped character, a quote included */
+		}
+	}
+	return len;
+}
+
 /*
  * Blocks of 8 MiB (or one allocation's size), mapped directly and chained;
  * allocations are bumped, never freed. Where the kernel allows, the blocks

@@ -45,6 +45,12 @@ long hw_json_line(const char *text, size_t len, const char *const *path,
  */
 size_t hw_json_lines(const char *text, size_t len, const char *const *path,
 		     long *lines, long *cols, size_t n);
+/*
+ * The offset of the first \u0000 escape inside a string (or key) of a JSON
+ * text, or len when there is none: cJSON decodes it to a NUL byte, which
+ * cuts the C string it reads there short.
+ */
+size_t hw_json_nul_escape(const char *text, size_t len);
 /* Serialises j (pretty, trailing newline) and writes it atomically. */
 int hw_json_write(const char *path, const cJSON *j);
 /* Prints j (pretty, trailing newline) to out; fails HW_EIO on write error. */

@@ -327,15 +327,27 @@ review_fixture() {
     '"fail_on": ["suspect-link"]}' > suspect-policy.json
 }
 
+# the fixture with SYS-001 reviewed, its reviews.json kept in reviews.signed
+reviewed_once() {
+  review_fixture
+  run "$HW" review SYS-001 -m "first review"
+  expect_rc 0
+  cp traceability/reviews.json reviews.signed
+}
+
 # the number of events in the ledger
 review_events() { sqlite3 .hwledger/ledger.db 'SELECT count(*) FROM events'; }
 
-# the suspect-link defects of a trace as "FR FILE:LINE"
-review_suspects() {
+# review_defects KIND [message]: the defects of one kind of a trace as
+# "FR FILE:LINE", with the message after it when asked
+review_defects() {
   run "$HW" trace --no-index --results results.tap --format json
   expect_rc 0 || return 1
-  jq -r '.defects[] | select(.kind == "suspect-link") | "\(.fr) \(.file):\(.line)"' <<<"$OUT"
+  jq -r --arg kind "$1" --arg msg "${2:-}" '.defects[] | select(.kind == $kind) | "\(.fr) \(.file):\(.line)" + (if $msg == "" then "" else " " + .message end)' <<<"$OUT"
 }
+
+# the suspect-link defects of a trace as "FR FILE:LINE"
+review_suspects() { review_defects suspect-link; }
 
 # Verifies: FR-TRACE-012
 test_review_reworded_parent_makes_its_links_suspect_until_reviewed() {
@@ -434,10 +446,7 @@ test_review_all_after_a_rev_bump_alone_and_the_baseline_as_reviewed_state() {
 
 # Verifies: FR-TRACE-012
 test_review_bad_input_appends_and_writes_nothing() {
-  review_fixture
-  run "$HW" review SYS-001 -m "first review"
-  expect_rc 0
-  cp traceability/reviews.json reviews.before
+  reviewed_once
   run "$HW" review SYS-077 -m why
   expect_rc 2
   expect_err "SYS-077 is not a requirement"
@@ -452,7 +461,7 @@ test_review_bad_input_appends_and_writes_nothing() {
   run "$HW" review SYS-001 --bogus -m why
   expect_rc 2
   [ "$(review_events)" -eq 1 ]
-  cmp traceability/reviews.json reviews.before
+  cmp traceability/reviews.json reviews.signed
   # no signing key: an environment error, nothing appended or written
   run env HWLEDGER_SIGNING_KEY=/missing "$HW" review SYS-001 -m why
   expect_rc 3
@@ -460,7 +469,7 @@ test_review_bad_input_appends_and_writes_nothing() {
   run "$HW" review SYS-001 -m why --key /missing.key
   expect_rc 2
   [ "$(review_events)" -eq 1 ]
-  cmp traceability/reviews.json reviews.before
+  cmp traceability/reviews.json reviews.signed
   # a malformed reviews.json: at its line and column, for review and trace
   printf '{"schema": "hwledger.reviews/1",\n "reviews": [\n  {"id": "SYS-001",}\n]}\n' > traceability/reviews.json
   cp traceability/reviews.json reviews.bad
@@ -480,7 +489,7 @@ test_review_bad_input_appends_and_writes_nothing() {
   expect_err "traceability/reviews.json:1:1: not a reviews file"
   [ "$(review_events)" -eq 1 ]
   # a review of a requirement that is gone is a warning to trace
-  cp reviews.before traceability/reviews.json
+  cp reviews.signed traceability/reviews.json
   sed -i 's/"SYS-001"/"SYS-099"/' traceability/reviews.json
   run "$HW" trace --no-index --results results.tap
   expect_rc 0
@@ -493,32 +502,29 @@ test_review_bad_input_appends_and_writes_nothing() {
 # all is this machine's setup (exit 3); nothing is appended or written.
 # Verifies: FR-TRACE-012
 test_review_hostile_reviews_file_and_no_key_write_nothing() {
-  review_fixture
-  run "$HW" review SYS-001 -m "first review"
-  expect_rc 0
-  cp traceability/reviews.json reviews.before
+  reviewed_once
   printf '{"schema": "hwledger.reviews/1",\n "reviews": [\n  "SYS-001"]}\n' >traceability/reviews.json
   run "$HW" trace --no-index --results results.tap
   expect_rc 2
   expect_err "hwledger: traceability/reviews.json:3:3: each review needs id"
-  jq '.reviews[0].rev = 1.5' reviews.before >traceability/reviews.json
+  jq '.reviews[0].rev = 1.5' reviews.signed >traceability/reviews.json
   run "$HW" trace --no-index --results results.tap
   expect_rc 2
   expect_err "hwledger: traceability/reviews.json:4:5: each review needs id, rev (a whole number from 1)"
-  jq '.reviews += [.reviews[0]]' reviews.before >traceability/reviews.json
+  jq '.reviews += [.reviews[0]]' reviews.signed >traceability/reviews.json
   cp traceability/reviews.json reviews.twice
   run "$HW" review SYS-002 -m why
   expect_rc 2
   expect_err "hwledger: traceability/reviews.json:14:5: a second review of SYS-001"
   [ "$(review_events)" -eq 1 ]
   cmp traceability/reviews.json reviews.twice
-  cp reviews.before traceability/reviews.json
+  cp reviews.signed traceability/reviews.json
   mv .hwledger/keys keys.away
   run env -u HWLEDGER_SIGNING_KEY "$HW" review SYS-002 -m why
   expect_rc 3
   expect_err "hwledger: no signing key"
   [ "$(review_events)" -eq 1 ]
-  cmp traceability/reviews.json reviews.before
+  cmp traceability/reviews.json reviews.signed
 }
 
 # A reviews.json of 50,000 entries, in reverse ID order, is read in one

@@ -435,6 +435,23 @@ static void test_json_line_finds_a_value_by_its_path(void **state)
 }
 
 /* Verifies: FR-CLI-005 */
+static void test_json_nul_escape_is_found_only_inside_strings(void **state)
+{
+	const char *ok = "{\"a\": \"x\\\\u0000\", \"b\": \"\\\"\\u0001\"}";
+	const char *bad = "{\"a\": \"\\\"\", \"SYS-1\\u0000x\": 1}";
+
+	(void)state;
+	/* an escaped backslash before u0000 is text, not an escape */
+	assert_int_equal(hw_json_nul_escape(ok, strlen(ok)), strlen(ok));
+	/* after an escaped quote the string goes on; the key's escape is
+	 * found where its backslash is */
+	assert_int_equal(hw_json_nul_escape(bad, strlen(bad)),
+			 strchr(bad, 'x') - bad - 6);
+	/* cut short before the four digits: nothing to find */
+	assert_int_equal(hw_json_nul_escape("\"\\u000", 6), 6);
+}
+
+/* Verifies: FR-CLI-005 */
 static void test_json_lines_places_every_entry_of_an_array(void **state)
 {
 	const char *text = "{\"x\": {\"r\": [{\"a\": \"]\"},\n  7, \"é\",  [[]],\n"
@@ -990,6 +1007,7 @@ int main(void)
 		cmocka_unit_test(test_json_parse_error_has_line_and_column),
 		cmocka_unit_test(test_json_line_finds_a_value_by_its_path),
 		cmocka_unit_test(test_json_lines_places_every_entry_of_an_array),
+		cmocka_unit_test(test_json_nul_escape_is_found_only_inside_strings),
 		hw_tmp_test(test_json_write_is_pretty_with_newline),
 		cmocka_unit_test(test_glob_matches_double_star_across_segments),
 		hw_tmp_test(test_config_defaults_apply_without_a_file),
