@@ -115,6 +115,14 @@ typedef struct hw_fr_set {
 	 * hw_frs_find; current while nbyid == n (hw_frs_index) */
 	size_t *byid;
 	size_t nbyid;
+	/* the parser's index of model's attributes: sorted by name (the
+	 * first declared first among equal names), and per attribute the
+	 * number (n at its parse) of the FR that last gave it, so that a key
+	 * costs a binary search and a duplicate one look, not two scans;
+	 * built for attr_model at the first custom key */
+	const hw_attr_decl **attr_by_name;
+	size_t *attr_fr;
+	const hw_frs_model *attr_model;
 } hw_fr_set;
 
 void hw_fr_set_init(hw_fr_set *set);

@@ -178,6 +178,8 @@ void hw_fr_set_free(hw_fr_set *set)
 		fr_free(&set->items[i]);
 	free(set->items);
 	free(set->byid);
+	free(set->attr_by_name);
+	free(set->attr_fr);
 	hw_fr_set_init(set);
 }
 
@@ -449,32 +451,81 @@ static int attr_value_ok(const hw_attr_decl *decl, const char *v, size_t n,
 			return err;                                            \
 	} while (0)
 
-static const hw_attr_decl *find_attr(const hw_frs_model *m, const char *k,
-				      size_t n)
+static int decl_cmp(const void *a, const void *b)
 {
-	for (size_t i = 0; m && i < m->nattrs; i++)
-		if (strlen(m->attrs[i].name) == n &&
-		    memcmp(m->attrs[i].name, k, n) == 0)
-			return &m->attrs[i];
-	return NULL;
+	const hw_attr_decl *x = *(const hw_attr_decl *const *)a;
+	const hw_attr_decl *y = *(const hw_attr_decl *const *)b;
+	int c = strcmp(x->name, y->name);
+
+	return c ? c : (x > y) - (x < y);
+}
+
+/* Builds set's index of its model's attributes, once per model. */
+static int attr_index(hw_fr_set *set)
+{
+	const hw_frs_model *m = set->model;
+	size_t n = m ? m->nattrs : 0;
+
+	if (set->attr_model == m && set->attr_by_name)
+		return HW_OK;
+	free(set->attr_by_name);
+	free(set->attr_fr);
+	set->attr_model = NULL;
+	set->attr_by_name = malloc((n ? n : 1) * sizeof(*set->attr_by_name));
+	set->attr_fr = calloc(n ? n : 1, sizeof(*set->attr_fr));
+	HW_CHECK_ALLOC(set->attr_by_name);
+	HW_CHECK_ALLOC(set->attr_fr);
+	for (size_t i = 0; i < n; i++)
+		set->attr_by_name[i] = &m->attrs[i];
+	qsort(set->attr_by_name, n, sizeof(*set->attr_by_name), decl_cmp);
+	set->attr_model = m;
+	return HW_OK;
+}
+
+/* strcmp of name and k[0..n) (which holds no NUL). */
+static int name_cmp(const char *name, const char *k, size_t n)
+{
+	int c = strncmp(name, k, n);
+
+	return c ? c : name[n] != '\0';
+}
+
+/* The first declared attribute named k[0..n), or NULL. */
+static const hw_attr_decl *find_attr(const hw_fr_set *set, const char *k,
+				     size_t n)
+{
+	size_t lo = 0, all = set->attr_model ? set->attr_model->nattrs : 0;
+	size_t hi = all;
+
+	while (lo < hi) { /* the first name not below k */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (name_cmp(set->attr_by_name[mid]->name, k, n) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < all && !name_cmp(set->attr_by_name[lo]->name, k, n)
+		       ? set->attr_by_name[lo]
+		       : NULL;
 }
 
 /* A custom attribute's line: its type checked, a duplicate refused. */
 /* Implements: FR-FRS-009 */
-static int parse_attr(hw_fr *fr, hw_diags *diags, const source *s,
-		      const hw_attr_decl *decl, long l, const char *v,
-		      size_t vn, long col)
+static int parse_attr(hw_fr_set *set, hw_fr *fr, hw_diags *diags,
+		      const source *s, const hw_attr_decl *decl, long l,
+		      const char *v, size_t vn, long col)
 {
+	size_t *given = &set->attr_fr[decl - set->attr_model->attrs];
 	const char *why;
 	hw_fr_attr *a;
 	int err;
 
-	for (size_t i = 0; i < fr->nattrs; i++)
-		if (!strcmp(fr->attrs[i].name, decl->name)) {
-			DIAG(HW_DIAG_ERROR, l, "%s: duplicate key '%s'",
-			     fr->id, decl->name);
-			return HW_OK;
-		}
+	if (*given == set->n) { /* fr is the set's last FR, number n */
+		DIAG(HW_DIAG_ERROR, l, "%s: duplicate key '%s'", fr->id,
+		     decl->name);
+		return HW_OK;
+	}
 	if (!attr_value_ok(decl, v, vn, &why)) {
 		if ((err = hw_diags_add(diags, HW_DIAG_ERROR, s->file, l, col,
 					"%s: invalid %s '%.*s': must be %s",
@@ -485,6 +536,7 @@ static int parse_attr(hw_fr *fr, hw_diags *diags, const source *s,
 	}
 	a = realloc(fr->attrs, (fr->nattrs + 1) * sizeof(*a));
 	HW_CHECK_ALLOC(a);
+	*given = set->n;
 	fr->attrs = a;
 	a = &fr->attrs[fr->nattrs];
 	a->line = l;
@@ -497,13 +549,17 @@ static int parse_attr(hw_fr *fr, hw_diags *diags, const source *s,
 }
 
 /* Implements: FR-FRS-002, FR-FRS-009 */
-static int parse_metadata(hw_fr *fr, hw_diags *diags, const source *s,
-			  const hw_frs_model *model, cmark_node *para)
+static int parse_metadata(hw_fr_set *set, hw_fr *fr, hw_diags *diags,
+			  const source *s, cmark_node *para)
 {
+	const hw_frs_model *model = set->model;
 	long first = cmark_node_get_start_line(para);
 	long last = cmark_node_get_end_line(para);
 	unsigned seen = 0;
 	int err;
+
+	if ((err = attr_index(set)))
+		return err;
 
 	for (long l = first; l <= last; l++) {
 		const char *p, *v;
@@ -540,7 +596,7 @@ static int parse_metadata(hw_fr *fr, hw_diags *diags, const source *s,
 			bit = KEY_DERIVED;
 		else if (k == 9 && memcmp(p, "Rationale", 9) == 0)
 			bit = KEY_RATIONALE;
-		else if ((decl = find_attr(model, p, k)) != NULL)
+		else if ((decl = find_attr(set, p, k)) != NULL)
 			bit = KEY_ATTR;
 		else {
 			DIAG(HW_DIAG_ERROR, l,
@@ -555,8 +611,8 @@ static int parse_metadata(hw_fr *fr, hw_diags *diags, const source *s,
 			continue;
 		}
 		if (bit == KEY_ATTR) {
-			if ((err = parse_attr(fr, diags, s, decl, l, v, vn,
-					      v - p + 1)))
+			if ((err = parse_attr(set, fr, diags, s, decl, l, v,
+					      vn, v - p + 1)))
 				return err;
 			continue;
 		}
@@ -790,7 +846,7 @@ static int parse_fr(hw_fr_set *set, hw_diags *diags, const source *s,
 
 	body_first = node;
 	if (is_metadata_paragraph(s, node)) {
-		if ((err = parse_metadata(fr, diags, s, model, node)))
+		if ((err = parse_metadata(set, fr, diags, s, node)))
 			return err;
 		body_first = cmark_node_next(node);
 	} else {

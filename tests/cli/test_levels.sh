@@ -546,6 +546,34 @@ test_review_file_of_50000_entries_is_read_in_one_pass() {
   expect_err "traceability/reviews.json:50001: warning: a review of GONE-000001, which is no longer a requirement"
 }
 
+# An FR that gives 30,000 declared attributes, in the reverse of their
+# declared order, keeps each value; a key given twice is an error at its
+# later line, an undeclared one at its line, and the next FR may give the
+# same keys again (each key was found by a scan of the declarations and of
+# the FR's keys so far: seconds for this FR).
+# Verifies: FR-FRS-009
+test_levels_fr_of_30000_attributes_keeps_each_and_finds_repeats() {
+  two_levels
+  jq -c --argjson n 30000 '.attributes = ([range($n) | {key: "A\(.)", value: {type: "string"}}] | from_entries) | .attributes.A7 = {type: "date"}' \
+    traceability/config.json >c && mv c traceability/config.json
+  { printf '## SYS-001: Many\nRev: 1\nStatus: approved\n'
+    awk 'BEGIN { for (i = 29999; i >= 0; i--) printf "A%d: %s\n", i, (i == 7 ? "2026-12-06" : "v" i) }'
+    printf '\nText.\n\n## SYS-002: Again\nRev: 1\nStatus: approved\nA29999: again\nA0: again\n\nText.\n'
+  } >reqs/s.md
+  write_fr frs/a.md FR-A-001
+  run "$HW" frs lint
+  expect_rc 0
+  run "$HW" trace --no-index --format json
+  jq -e '(.frs[] | select(.id == "SYS-001") | .attributes | length == 30000 and .A0 == "v0" and .A29999 == "v29999" and .A7 == "2026-12-06") and (.frs[] | select(.id == "SYS-002") | .attributes == {"A29999": "again", "A0": "again"})' <<<"$OUT" >/dev/null
+  # a repeat, an undeclared key and a bad date, at their lines
+  sed -i 's/^A15000: v15000$/A15000: v15000\nA29998: twice\nA30000: none/; s/^A7: 2026-12-06$/A7: soon/' reqs/s.md
+  run "$HW" frs lint
+  expect_rc 2
+  expect_err "reqs/s.md:15004: SYS-001: duplicate key 'A29998'"
+  expect_err "reqs/s.md:15005: SYS-001: unknown key 'A30000'"
+  expect_err "SYS-001: invalid A7 'soon'"
+}
+
 # 35,000 declared attributes (a config under its 1 MiB cap) are read in
 # one pass: each one's line was looked up from the file's start whether or
 # not it was wrong (half a minute for this config).
