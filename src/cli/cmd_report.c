@@ -150,11 +150,14 @@ int hw_cmd_report(hw_cli *cli, int argc, char **argv)
  */
 static int verify_folder(const char *dir, const char *keys,
 			 int allow_untrusted, hw_event_list *bundle,
-			 hw_report_verify *v, char *why, size_t size)
+			 hw_report_manifest *manifest, hw_report_verify *v,
+			 char *why, size_t size)
 {
-	/* a bare ledger bundle (bundle: its events), or a site */
-	int err = bundle ? hw_report_verify_bundle(dir, keys, bundle, v)
-			 : hw_report_verify_dir(dir, keys, v);
+	/* a bare ledger bundle (bundle: its events), a site's manifest alone
+	 * (diff checks each file it reads against it), or a whole site */
+	int err = bundle     ? hw_report_verify_bundle(dir, keys, bundle, v)
+		  : manifest ? hw_report_verify_manifest(dir, keys, manifest, v)
+			     : hw_report_verify_dir(dir, keys, v);
 
 	if (err && err != HW_EFAIL)
 		return err;
@@ -212,7 +215,7 @@ int hw_cmd_verify_report(hw_cli *cli, int argc, char **argv)
 					  "folder%s",
 					  "");
 	keys = trusted_list(keys);
-	err = verify_folder(dir, keys, allow_untrusted, NULL, &v, why,
+	err = verify_folder(dir, keys, allow_untrusted, NULL, NULL, &v, why,
 			    sizeof(why));
 	if (err == HW_EFAIL) {
 		fprintf(stderr, "hwledger: verify-report FAILED: %s\n", why);
@@ -233,15 +236,18 @@ int hw_cmd_verify_report(hw_cli *cli, int argc, char **argv)
  * One side of a diff, a report folder or a bare ledger bundle: a folder
  * that is neither is bad input (exit 2); one that does not verify is exit
  * 1 with the reason; then its evidence is read (bad input again when a
- * document is missing or malformed).
+ * document is missing or malformed). A site's side verifies what diff
+ * reads: the manifest's signature, and each evidence file against it
+ * (specs/diff.md).
  */
 static int diff_side(hw_diff_side *s, const char *name, const char *dir,
 		     const char *keys, int allow_untrusted)
 {
 	static const char *const marks[] = {"index.html", HW_SITE_MANIFEST,
 					    "events.jsonl"};
-	int found[3] = {0, 0, 0}, err = HW_OK;
+	int found[3] = {0, 0, 0}, site, err = HW_OK;
 	hw_event_list events = {0};
+	hw_report_manifest m = {0};
 	hw_report_verify v;
 	char why[1024];
 
@@ -252,35 +258,41 @@ static int diff_side(hw_diff_side *s, const char *name, const char *dir,
 		found[i] = p && hw_path_exists(p);
 		free(p);
 	}
+	/* a folder with the pages is a site, even when unsigned */
+	site = found[0] || found[1];
 	/* a side is named by a path that exists: a file is no side at all */
 	if (!err && !hw_path_is_dir(dir))
 		err = hw_error_set(HW_EINVAL, dir, 0, 0,
 				   "not a folder: each side is a report "
 				   "folder, a ledger bundle or a git revision");
-	if (!err && !found[0] && !found[1] && !found[2])
+	if (!err && !site && !found[2])
 		err = hw_error_set(HW_EINVAL, dir, 0, 0,
 				   "not a report folder of 'hwledger report' "
 				   "nor a ledger bundle (no index.html, %s "
 				   "or events.jsonl)",
 				   HW_SITE_MANIFEST);
-	/* a folder with the pages is a site, even when unsigned */
 	if (!err)
 		err = verify_folder(dir, keys, allow_untrusted,
-				    found[0] || found[1] ? NULL : &events, &v,
-				    why, sizeof(why));
-	if (err == HW_EFAIL) {
-		fprintf(stderr, "hwledger: diff FAILED: %s (%s): %s\n", name,
-			dir, why);
-		hw_event_list_free(&events);
-		return HW_EXIT_FAIL;
-	}
+				    site ? NULL : &events, site ? &m : NULL,
+				    &v, why, sizeof(why));
 	if (!err) {
 		snprintf(s->key_name, sizeof(s->key_name), "%s", v.key_name);
 		s->trusted = v.trusted;
-		err = found[0] || found[1] ? hw_diff_load(s, dir)
-					   : hw_diff_load_bundle(s, dir, &events);
+		s->manifest = &m;
+		err = site ? hw_diff_load(s, dir)
+			   : hw_diff_load_bundle(s, dir, &events);
+		s->manifest = NULL;
+		/* an evidence file that does not match the manifest */
+		if (err == HW_EFAIL)
+			snprintf(why, sizeof(why), "%s", hw_error_last());
 	}
+	hw_report_manifest_free(&m);
 	hw_event_list_free(&events);
+	if (err == HW_EFAIL) {
+		fprintf(stderr, "hwledger: diff FAILED: %s (%s): %s\n", name,
+			dir, why);
+		return HW_EXIT_FAIL;
+	}
 	return err ? hw_cli_error(err) : HW_EXIT_OK;
 }
 

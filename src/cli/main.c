@@ -83,7 +83,9 @@ static const hw_command commands[] = {
 	 "verify a published report folder",
 	 "hwledger verify-report DIR [--key FILE] [--allow-untrusted]", 0},
 	{"diff", hw_cmd_diff,
-	 "what changed between two signed reports (folders or git revisions)",
+	 "what changed between two signed reports (folders or git "
+	 "revisions); it checks the signed manifest and the evidence it "
+	 "reads, not every page (verify-report does)",
 	 "hwledger diff A B [--format text|json|md] [-o FILE] [--key FILE] "
 	 "[--allow-untrusted]", HW_CMD_BIG_HEAP},
 	{"export", hw_cmd_export,

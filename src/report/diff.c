@@ -16,34 +16,41 @@
 
 #define DOC_MAX ((size_t)256 << 20)
 
-/* Reads dir/rel as JSON of the given schema into *out. An optional document
- * that is absent leaves *out NULL. */
-static int load_doc(cJSON **out, const char *dir, const char *rel,
+/* Reads dir/rel as JSON of the given schema into *out, its bytes checked
+ * against the side's signed manifest when it has one. An optional
+ * document that is absent leaves *out NULL. */
+static int load_doc(cJSON **out, const hw_diff_side *s, const char *rel,
 		    const char *schema, int required)
 {
-	char *p = hw_path_join(dir, rel);
+	char *p = hw_path_join(s->dir, rel);
 	const char *got;
-	int err = HW_OK;
+	hw_buf b;
+	int present = 1, err = HW_OK;
 
 	*out = NULL;
 	if (!p)
 		return HW_ENOMEM;
-	if (!hw_path_exists(p)) {
-		if (required)
-			err = hw_error_set(HW_ENOTFOUND, p, 0, 0,
-					   "missing: the report has no "
-					   "result of its check (it did not "
-					   "run)");
-	} else if (!(err = hw_json_load(out, p, DOC_MAX)) &&
-		   (!(got = hw_json_str(*out, "schema")) ||
-		    strcmp(got, schema) != 0)) {
+	hw_buf_init(&b, DOC_MAX);
+	if (s->manifest)
+		err = hw_report_read_signed(s->manifest, s->dir, rel, &b,
+					    &present);
+	else if ((present = hw_path_exists(p)))
+		err = hw_file_read(&b, p, DOC_MAX);
+	if (!err && !present && required)
+		err = hw_error_set(HW_ENOTFOUND, p, 0, 0,
+				   "missing: the report has no result of its "
+				   "check (it did not run)");
+	if (!err && present &&
+	    !(err = hw_json_parse(out, p, b.data ? b.data : "", b.len)) &&
+	    (!(got = hw_json_str(*out, "schema")) ||
+	     strcmp(got, schema) != 0))
 		err = hw_error_set(HW_EINVAL, p, 0, 0, "not a %s document",
 				   schema);
-	}
 	if (err) {
 		cJSON_Delete(*out);
 		*out = NULL;
 	}
+	hw_buf_free(&b);
 	free(p);
 	return err;
 }
@@ -78,13 +85,13 @@ int hw_diff_load(hw_diff_side *s, const char *dir)
 	int err;
 
 	s->dir = dir;
-	if ((err = load_doc(&s->report, dir, "evidence/report.json",
+	if ((err = load_doc(&s->report, s, "evidence/report.json",
 			    HW_REPORT_SCHEMA, 1)) ||
-	    (err = load_doc(&s->trace, dir, "evidence/trace.json",
+	    (err = load_doc(&s->trace, s, "evidence/trace.json",
 			    "hwledger.trace/1", 1)) ||
-	    (err = load_doc(&s->sast, dir, "evidence/sast.json",
+	    (err = load_doc(&s->sast, s, "evidence/sast.json",
 			    "hwledger.sast/1", 0)) ||
-	    (err = load_doc(&s->frs, dir, "evidence/frs.json",
+	    (err = load_doc(&s->frs, s, "evidence/frs.json",
 			    "hwledger.frs/1", 0)) ||
 	    (err = check_ids(s->trace, "frs", "id", dir,
 			     "evidence/trace.json")) ||
@@ -228,9 +235,9 @@ int hw_diff_load_checks(hw_diff_side *s, const char *checks,
 	if (!(s->report = cJSON_CreateObject()) ||
 	    !cJSON_AddStringToObject(s->report, "commit", commit))
 		err = hw_error_oom();
-	else if (!(err = load_doc(&s->trace, checks, "trace.json",
+	else if (!(err = load_doc(&s->trace, s, "trace.json",
 				  "hwledger.trace/1", 1)) &&
-		 !(err = load_doc(&s->sast, checks, "sast.json",
+		 !(err = load_doc(&s->sast, s, "sast.json",
 				  "hwledger.sast/1", 0)))
 		err = check_ids(s->trace, "frs", "id", checks, "trace.json");
 	if (err)

@@ -89,6 +89,38 @@ typedef struct hw_report_verify {
 int hw_report_verify_dir(const char *dir, const char *trusted_keys,
 			 hw_report_verify *v);
 
+/* A site's signed manifest (verified), its files sorted by path. */
+typedef struct hw_manifest_file {
+	const char *path;
+	const char *sha256;
+} hw_manifest_file;
+
+typedef struct hw_report_manifest {
+	cJSON *doc;
+	hw_manifest_file *files; /* point into doc */
+	size_t n;
+} hw_report_manifest;
+
+/*
+ * What `diff` verifies of a site before it reads a file (specs/diff.md):
+ * the manifest's signature under the key it names, and whether that key
+ * is in trusted_keys (as hw_report_verify_dir: v->key_name, v->trusted).
+ * Not the other files: each file read is checked with
+ * hw_report_read_signed. HW_EFAIL with v->message when the manifest does
+ * not verify; a dir that is not a folder is HW_ENOTFOUND.
+ */
+int hw_report_verify_manifest(const char *dir, const char *trusted_keys,
+			      hw_report_manifest *m, hw_report_verify *v);
+/*
+ * Reads dir/rel into out when its bytes have the SHA-256 the manifest m
+ * lists for it; HW_EFAIL naming rel when they do not, when m lists it and
+ * it is missing, or when it is there and m does not list it. *present is
+ * 0 (HW_OK, out untouched) when it is neither listed nor there.
+ */
+int hw_report_read_signed(const hw_report_manifest *m, const char *dir,
+			  const char *rel, hw_buf *out, int *present);
+void hw_report_manifest_free(hw_report_manifest *m);
+
 struct hw_event_list;
 /*
  * Checks a ledger bundle folder (events.jsonl, checkpoint, keys) as
@@ -112,6 +144,9 @@ typedef struct hw_diff_side {
 	char key_name[65];
 	int trusted;
 	cJSON *report, *trace, *sast, *frs;
+	/* a site's verified manifest (the caller's): every evidence file
+	 * read must match it; NULL reads them as they are */
+	const hw_report_manifest *manifest;
 	/* a bare ledger bundle: the latest trace event's FR statuses only */
 	int bundle;
 } hw_diff_side;

@@ -108,8 +108,10 @@ static int walk(const char *dir, const char *rel, const listed *files,
 	return err;
 }
 
-static int check_manifest(const char *dir, hw_pubkey *key, cJSON **files_out,
-			  hw_report_verify *v)
+/* dir's manifest, when manifest.sig verifies it under the key it names
+ * (into key); every entry of its "files" has a relative path and a hash. */
+static int manifest_signed(const char *dir, hw_pubkey *key, cJSON **doc_out,
+			   hw_report_verify *v)
 {
 	char *mp = hw_path_join(dir, HW_SITE_MANIFEST);
 	char *sp = hw_path_join(dir, HW_SITE_MANIFEST_SIG);
@@ -138,17 +140,42 @@ static int check_manifest(const char *dir, hw_pubkey *key, cJSON **files_out,
 			    HW_SITE_MANIFEST_SIG);
 	cJSON_ArrayForEach(f, cJSON_GetObjectItem(doc, "files")) {
 		const char *p = hw_json_str(f, "path");
-		const char *want = hw_json_str(f, "sha256");
+
+		if (err)
+			break;
+		if (!p || !hw_json_str(f, "sha256") || *p == '/' ||
+		    strstr(p, ".."))
+			err = failf(v, "%s: a malformed entry",
+				    HW_SITE_MANIFEST);
+	}
+	hw_error_clear();
+	free(mp);
+	free(sp);
+	hw_buf_free(&m);
+	hw_buf_free(&sig);
+	if (err)
+		cJSON_Delete(doc);
+	else
+		*doc_out = doc;
+	return err;
+}
+
+static int check_manifest(const char *dir, hw_pubkey *key, cJSON **files_out,
+			  hw_report_verify *v)
+{
+	cJSON *doc = NULL;
+	const cJSON *f;
+	int err = manifest_signed(dir, key, &doc, v);
+
+	cJSON_ArrayForEach(f, cJSON_GetObjectItem(doc, "files")) {
+		const char *p = hw_json_str(f, "path");
 		char hex[65];
 
 		if (err)
 			break;
-		if (!p || !want || *p == '/' || strstr(p, ".."))
-			err = failf(v, "%s: a malformed entry",
-				    HW_SITE_MANIFEST);
-		else if (file_sha(dir, p, hex))
+		if (file_sha(dir, p, hex))
 			err = failf(v, "%s: missing", p);
-		else if (strcmp(hex, want) != 0)
+		else if (strcmp(hex, hw_json_str(f, "sha256")) != 0)
 			err = failf(v,
 				    "%s: changed after rendering (its SHA-256 "
 				    "differs from the signed manifest)",
@@ -172,10 +199,6 @@ static int check_manifest(const char *dir, hw_pubkey *key, cJSON **files_out,
 		free(l.paths);
 	}
 	hw_error_clear();
-	free(mp);
-	free(sp);
-	hw_buf_free(&m);
-	hw_buf_free(&sig);
 	if (err)
 		cJSON_Delete(doc);
 	else
@@ -332,6 +355,22 @@ static int check_verdicts(const char *dir, const hw_event_list *events,
 	return err;
 }
 
+/* The start of a site's check: v cleared, the trusted keys into ring. */
+static int verify_start(const char *dir, const char *trusted_keys,
+			hw_keyring *ring, hw_report_verify *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->ok = 1;
+	/* a folder that is not there is the caller's mistake, not a report
+	 * that fails to verify */
+	if (!hw_path_is_dir(dir))
+		return hw_error_set(HW_ENOTFOUND, dir, 0, 0,
+				    "no such folder (the published site)");
+	/* the trusted list is read first: a list the user named but that
+	 * cannot be read is an error, never "no key trusted" */
+	return trusted_keys ? hw_keyring_load(ring, trusted_keys) : HW_OK;
+}
+
 /* Implements: FR-REPORT-002 */
 int hw_report_verify_dir(const char *dir, const char *trusted_keys,
 			 hw_report_verify *v)
@@ -342,16 +381,7 @@ int hw_report_verify_dir(const char *dir, const char *trusted_keys,
 	cJSON *files = NULL;
 	int err;
 
-	memset(v, 0, sizeof(*v));
-	v->ok = 1;
-	/* a folder that is not there is the caller's mistake, not a report
-	 * that fails to verify */
-	if (!hw_path_is_dir(dir))
-		return hw_error_set(HW_ENOTFOUND, dir, 0, 0,
-				    "no such folder (the published site)");
-	/* the trusted list is read first: a list the user named but that
-	 * cannot be read is an error, never "no key trusted" */
-	if (trusted_keys && (err = hw_keyring_load(&ring, trusted_keys)))
+	if ((err = verify_start(dir, trusted_keys, &ring, v)))
 		return err;
 	err = check_manifest(dir, &key, &files, v);
 	if (!err) {
@@ -400,4 +430,90 @@ int hw_report_verify_bundle(const char *dir, const char *trusted_keys,
 	}
 	hw_keyring_free(&ring);
 	return err;
+}
+
+static int file_cmp(const void *a, const void *b)
+{
+	return strcmp(((const hw_manifest_file *)a)->path,
+		      ((const hw_manifest_file *)b)->path);
+}
+
+/* Implements: FR-REPORT-003 */
+int hw_report_verify_manifest(const char *dir, const char *trusted_keys,
+			      hw_report_manifest *m, hw_report_verify *v)
+{
+	hw_keyring ring = {0};
+	hw_pubkey key;
+	const cJSON *f, *list;
+	int err;
+
+	memset(m, 0, sizeof(*m));
+	if ((err = verify_start(dir, trusted_keys, &ring, v)))
+		return err;
+	if (!(err = manifest_signed(dir, &key, &m->doc, v))) {
+		snprintf(v->key_name, sizeof(v->key_name), "%s", key.name);
+		v->trusted = hw_keyring_has(&ring, &key);
+		list = cJSON_GetObjectItem(m->doc, "files");
+		m->files = calloc((size_t)cJSON_GetArraySize(list) + 1,
+				  sizeof(*m->files));
+		if (!m->files)
+			err = hw_error_oom();
+		/* every entry has a path and a hash: manifest_signed said so */
+		for (f = err || !list ? NULL : list->child; f; f = f->next) {
+			m->files[m->n].path = hw_json_str(f, "path");
+			m->files[m->n++].sha256 = hw_json_str(f, "sha256");
+		}
+		if (m->n)
+			qsort(m->files, m->n, sizeof(*m->files), file_cmp);
+	}
+	hw_keyring_free(&ring);
+	if (err)
+		hw_report_manifest_free(m);
+	return err;
+}
+
+/* Implements: FR-REPORT-003 */
+int hw_report_read_signed(const hw_report_manifest *m, const char *dir,
+			  const char *rel, hw_buf *out, int *present)
+{
+	hw_manifest_file key = {rel, NULL};
+	const hw_manifest_file *hit =
+		m->n ? bsearch(&key, m->files, m->n, sizeof(*m->files),
+			       file_cmp)
+		     : NULL;
+	char *p = hw_path_join(dir, rel);
+	uint8_t h[HW_SHA256_LEN];
+	char hex[65];
+	int err;
+
+	HW_CHECK_ALLOC(p);
+	*present = hw_path_exists(p);
+	if (!*present && !hit)
+		err = HW_OK; /* an optional document the report does not have */
+	else if (!hit)
+		err = hw_error_set(HW_EFAIL, NULL, 0, 0,
+				   "%s: not in the manifest (added after "
+				   "rendering)",
+				   rel);
+	else if (!*present)
+		err = hw_error_set(HW_EFAIL, NULL, 0, 0, "%s: missing", rel);
+	else if ((err = hw_file_read(out, p, FILE_MAX)) == HW_OK) {
+		hw_sha256(h, out->data ? out->data : "", out->len);
+		hw_hex(hex, h, sizeof(h));
+		if (strcmp(hex, hit->sha256) != 0)
+			err = hw_error_set(HW_EFAIL, NULL, 0, 0,
+					   "%s: changed after rendering (its "
+					   "SHA-256 differs from the signed "
+					   "manifest)",
+					   rel);
+	}
+	free(p);
+	return err;
+}
+
+void hw_report_manifest_free(hw_report_manifest *m)
+{
+	cJSON_Delete(m->doc);
+	free(m->files);
+	memset(m, 0, sizeof(*m));
 }

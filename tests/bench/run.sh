@@ -150,8 +150,8 @@ TIMEIT=$work/timeit
 {
   # issue #26: `diff` of two signed reports of the site benchmark's 10,000
   # FRs (B rewords the first FR of each of the 100 files) vs `diff -r` of
-  # their evidence folders; diff verifies both sites (every file hashed)
-  # before it compares
+  # their evidence folders; diff verifies what it reads (each manifest's
+  # signature, each evidence file's hash against it) before it compares
   db=$work/diff-10k
   if [ ! -f "$db/B/manifest.sig" ]; then
     rm -rf "$db" && "$root/tests/bench/gen_site.sh" "$db"

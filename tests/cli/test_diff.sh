@@ -174,6 +174,43 @@ test_diff_refuses_an_unsigned_changed_or_untrusted_side() {
   expect_out "signed by local (trusted)"
 }
 
+# diff verifies what it reads: the manifest's signature, and each evidence
+# file it reads against it. A changed page changes nothing diff reports
+# (it read every page and failed on it), while verify-report, the full
+# check, still fails on it; an evidence file missing is exit 1.
+# Verifies: FR-REPORT-003
+test_diff_reads_the_signed_evidence_and_ignores_a_changed_page() {
+  diff_repo
+  diff_change
+  run "$HW" diff A B --allow-untrusted --format json
+  expect_rc 1
+  local want=$OUT
+  sed -i 's|</title>| (changed)</title>|' B/index.html
+  grep -qF ' (changed)</title>' B/index.html
+  run "$HW" diff A B --allow-untrusted --format json
+  expect_rc 1
+  [ "$OUT" = "$want" ] || { echo "the diff changed: $OUT"; return 1; }
+  run "$HW" verify-report B --allow-untrusted
+  expect_rc 1
+  expect_err "index.html: changed after rendering"
+  # an evidence file the manifest lists, gone
+  mv B/evidence/sast.json sast.json
+  run "$HW" diff A B --allow-untrusted
+  expect_rc 1
+  expect_err "hwledger: diff FAILED: B (B): evidence/sast.json: missing"
+  expect_no_out
+  # one the manifest does not list (a report without SAST), added
+  mkdir none
+  "$HW" -q report "${DIFF_INPUTS[@]}" --sast-reports none -o C >/dev/null 2>&1 || true
+  [ ! -e C/evidence/sast.json ]
+  run "$HW" diff C C --allow-untrusted
+  expect_rc 0
+  cp sast.json C/evidence/sast.json
+  run "$HW" diff A C --allow-untrusted
+  expect_rc 1
+  expect_err "hwledger: diff FAILED: B (C): evidence/sast.json: not in the manifest (added after rendering)"
+}
+
 # Verifies: FR-REPORT-003
 test_diff_bad_input_exits_2_and_writes_nothing() {
   diff_repo
