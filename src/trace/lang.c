@@ -179,7 +179,7 @@ static int add_func(hw_src_file *f, size_t *cap, const char *name, long first,
 
 /*
  * One ctags entry: a function definition of C++ (kind "function") or
- * Python ("function", "member"). A function nested in a function (a C++
+ * Python ("function", "member": a method). A function nested in a function (a C++
  * lambda, a Python inner def) is not one of its own: its lines, and so
  * its tags, are the enclosing function's.
  */
@@ -194,8 +194,9 @@ static int take_entry(hw_src_file *f, size_t *cap, const cJSON *e, hw_buf *b)
 
 	if (!kind || !name || !cJSON_IsNumber(line))
 		return HW_OK;
-	if (strcmp(kind, "function") != 0 && strcmp(kind, "member") != 0)
-		return HW_OK;
+	if (strcmp(kind, "function") != 0 &&
+	    (strcmp(kind, "member") != 0 || f->lang != HW_LANG_PY))
+		return HW_OK; /* a C++ "member" is data */
 	if (sk && (strcmp(sk, "function") == 0 || strcmp(sk, "member") == 0))
 		return HW_OK;
 	if (strncmp(name, "__anon", 6) == 0)
@@ -359,7 +360,7 @@ static long file_of(const char *path, const char *const *disk, size_t n,
 static int run_chunk(hw_src_file *const *files, const char *const *disk,
 		     size_t n)
 {
-	char **argv = calloc(n + 8, sizeof(*argv));
+	char **argv = calloc(n + 12, sizeof(*argv));
 	char **dashed = calloc(n ? n : 1, sizeof(*dashed)); /* "./-x" */
 	size_t *caps = calloc(n ? n : 1, sizeof(*caps));
 	hw_cmd_result r;
@@ -381,7 +382,15 @@ static int run_chunk(hw_src_file *const *files, const char *const *disk,
 	argv[a++] = "ctags";
 	argv[a++] = "--options=NONE";
 	argv[a++] = "--output-format=json";
-	argv[a++] = "--fields=+neKS";
+	/* only what take_entry reads: functions (Python methods are
+	 * "member"s) and the kinds that scope them; a C++ "member" is a data
+	 * member, never a function. No pseudo tags and no anonymous
+	 * entries (lambdas), but file-scope ones (static functions, inline
+	 * methods). */
+	argv[a++] = "--fields=NFneKSsp";
+	argv[a++] = "--kinds-C++=fcsnu";
+	argv[a++] = "--kinds-Python=fcm";
+	argv[a++] = "--extras=F";
 	argv[a++] = "--sort=no";
 	argv[a++] = "-f";
 	argv[a++] = "-";

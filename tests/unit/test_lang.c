@@ -121,6 +121,23 @@ static void test_lang_python_defs_methods_and_docstrings(void **state)
 	hw_src_file_free(&f);
 }
 
+/* Verifies: FR-TRACE-016 */
+static void test_lang_cpp_data_member_is_no_function(void **state)
+{
+	hw_src_file f;
+
+	(void)state;
+	scan_file(&f, "tests/fixtures/lang/members.cpp", 0);
+	assert_int_equal(f.nnotes, 0);
+	assert_int_equal(f.ntags, 3);
+	assert_string_equal(func_of(&f, "FR-LANG-030"), "");
+	assert_string_equal(func_of(&f, "FR-LANG-031"), "Counter::bump");
+	assert_string_equal(func_of(&f, "FR-LANG-032"), "helper");
+	for (size_t k = 0; k < f.nfuncs; k++)
+		assert_string_not_equal(f.funcs[k].name, "Counter::hits");
+	hw_src_file_free(&f);
+}
+
 static void scan_text(hw_src_file *f, const char *path, const char *text)
 {
 	memset(f, 0, sizeof(*f));
@@ -184,6 +201,7 @@ int main(void)
 		cmocka_unit_test(test_lang_cpp_tags_go_to_qualified_functions),
 		cmocka_unit_test(test_lang_cpp_test_macros_are_named_suite_dot_name),
 		cmocka_unit_test(test_lang_python_defs_methods_and_docstrings),
+		cmocka_unit_test(test_lang_cpp_data_member_is_no_function),
 		cmocka_unit_test(test_lang_strings_hide_tags_and_bad_input_is_a_note),
 		cmocka_unit_test(test_lang_of_and_base_names),
 	};
