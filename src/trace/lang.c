@@ -2,12 +2,11 @@
  * lang.c — C++ and Python functions (issue #27, specs/languages.md).
  *
  * Tags in C++ and Python files are read by scan.c (C++ with the C lexer's
- * comments and literals, Python with a line reader of `#` comments and
- * docstrings). Which function a tag belongs to needs the functions' names
- * and extents, and those come from Universal Ctags (`ctags
- * --output-format=json --fields=+neKS`): a well-kept parser of both
- * languages, run once over many files. The measurement that chose it over
- * tree-sitter is in specs/languages.md.
+ * comments and literals, Python with its own reader, which also finds
+ * Python's functions). Which function a C++ tag belongs to needs the
+ * functions' names and extents, and those come from Universal Ctags
+ * (`ctags --output-format=json`), run once over many files. The
+ * measurements behind both choices are in specs/languages.md.
  */
 #include "trace.h"
 
@@ -129,10 +128,8 @@ static int cpp_name(hw_buf *b, const char *scope, const char *name,
 	return put_name(b, name, strlen(name));
 }
 
-/* Python: module.scope.name, the module the path with '/' for '.' and
- * without ".py" (a package's __init__ is the package). */
-static int py_name(hw_buf *b, const char *path, const char *scope,
-		   const char *name)
+/* Implements: FR-TRACE-016 */
+int hw_lang_py_module(hw_buf *b, const char *path)
 {
 	size_t n = strlen(path);
 
@@ -147,11 +144,6 @@ static int py_name(hw_buf *b, const char *path, const char *scope,
 	for (size_t i = 0; i < n; i++)
 		if (hw_buf_append(b, path[i] == '/' ? "." : path + i, 1))
 			return HW_ENOMEM;
-	if ((scope && *scope &&
-	     (hw_buf_append(b, ".", 1) ||
-	      hw_buf_append(b, scope, strlen(scope)))) ||
-	    hw_buf_append(b, ".", 1) || hw_buf_append(b, name, strlen(name)))
-		return HW_ENOMEM;
 	return HW_OK;
 }
 
@@ -178,9 +170,8 @@ static int add_func(hw_src_file *f, size_t *cap, const char *name, long first,
 }
 
 /*
- * One ctags entry: a function definition of C++ (kind "function") or
- * Python ("function", "member": a method). A function nested in a function (a C++
- * lambda, a Python inner def) is not one of its own: its lines, and so
+ * One ctags entry: a C++ function definition (kind "function"). A function
+ * nested in a function (a lambda) is not one of its own: its lines, and so
  * its tags, are the enclosing function's.
  */
 static int take_entry(hw_src_file *f, size_t *cap, const cJSON *e, hw_buf *b)
@@ -190,22 +181,18 @@ static int take_entry(hw_src_file *f, size_t *cap, const cJSON *e, hw_buf *b)
 		   *sk = hw_json_str(e, "scopeKind");
 	const cJSON *line = cJSON_GetObjectItemCaseSensitive(e, "line"),
 		    *end = cJSON_GetObjectItemCaseSensitive(e, "end");
-	int err;
 
 	if (!kind || !name || !cJSON_IsNumber(line))
 		return HW_OK;
-	if (strcmp(kind, "function") != 0 &&
-	    (strcmp(kind, "member") != 0 || f->lang != HW_LANG_PY))
-		return HW_OK; /* a C++ "member" is data */
-	if (sk && (strcmp(sk, "function") == 0 || strcmp(sk, "member") == 0))
+	if (strcmp(kind, "function") != 0) /* a C++ "member" is data */
+		return HW_OK;
+	if (sk && strcmp(sk, "function") == 0)
 		return HW_OK;
 	if (strncmp(name, "__anon", 6) == 0)
 		return HW_OK;
 	b->len = 0;
-	err = f->lang == HW_LANG_PY
-		      ? py_name(b, f->path, scope, name)
-		      : cpp_name(b, scope, name, hw_json_str(e, "signature"));
-	if (err || hw_buf_append(b, "", 1))
+	if (cpp_name(b, scope, name, hw_json_str(e, "signature")) ||
+	    hw_buf_append(b, "", 1))
 		return HW_ENOMEM;
 	return add_func(f, cap, b->data, (long)line->valuedouble,
 			cJSON_IsNumber(end) ? (long)end->valuedouble
@@ -382,14 +369,12 @@ static int run_chunk(hw_src_file *const *files, const char *const *disk,
 	argv[a++] = "ctags";
 	argv[a++] = "--options=NONE";
 	argv[a++] = "--output-format=json";
-	/* only what take_entry reads: functions (Python methods are
-	 * "member"s) and the kinds that scope them; a C++ "member" is a data
-	 * member, never a function. No pseudo tags and no anonymous
-	 * entries (lambdas), but file-scope ones (static functions, inline
-	 * methods). */
+	/* only what take_entry reads: functions and the kinds that scope
+	 * them; a C++ "member" is a data member, never a function. No pseudo
+	 * tags and no anonymous entries (lambdas), but file-scope ones
+	 * (static functions, inline methods). */
 	argv[a++] = "--fields=NFneKSsp";
 	argv[a++] = "--kinds-C++=fcsnu";
-	argv[a++] = "--kinds-Python=fcm";
 	argv[a++] = "--extras=F";
 	argv[a++] = "--sort=no";
 	argv[a++] = "-f";
@@ -493,9 +478,28 @@ static int lang_chunk(void *arg, size_t k)
 int hw_lang_functions(hw_src_file *const *files, const char *const *disk,
 		      size_t n, size_t max_bytes)
 {
-	lang_job j = {files, disk, n, max_bytes};
-	size_t runs = (n + FILES_PER_RUN - 1) / FILES_PER_RUN;
+	/* hwledger-sast-ignore bugprone-sizeof-expression: an array of pointers */
+	hw_src_file **cpp = calloc(n ? n : 1, sizeof(*cpp));
+	const char **cdisk = calloc(n ? n : 1, sizeof(*cdisk));
+	lang_job j = {cpp, cdisk, 0, max_bytes};
+	size_t runs;
+	int err;
 
+	if (!cpp || !cdisk) {
+		free(cpp);
+		free(cdisk);
+		return hw_error_oom();
+	}
+	/* a Python file's functions came with its scan */
+	for (size_t i = 0; i < n; i++)
+		if (files[i]->lang == HW_LANG_CPP) {
+			cpp[j.n] = files[i];
+			cdisk[j.n++] = disk[i];
+		}
+	runs = (j.n + FILES_PER_RUN - 1) / FILES_PER_RUN;
 	/* ctags is single-threaded: one run per CPU at a time */
-	return hw_tasks_run(runs, hw_tasks_threads(runs, 1), lang_chunk, &j);
+	err = hw_tasks_run(runs, hw_tasks_threads(runs, 1), lang_chunk, &j);
+	free(cpp);
+	free(cdisk);
+	return err;
 }

@@ -442,9 +442,9 @@ static int store_index(hw_scan *scan, hw_index *ix, const unsigned char *dirty)
 }
 
 /*
- * The functions of the C++ and Python files lexed in this run, from ctags
- * (lang.c). A file with no tag that is not a test needs none: its
- * functions would be dropped by hw_scan_compact anyway.
+ * The functions of the C++ files lexed in this run, from ctags (lang.c;
+ * Python's came with the scan). A file with no tag that is not a test
+ * needs none: its functions would be dropped by hw_scan_compact anyway.
  */
 static int lang_functions(hw_scan *scan, const job *j)
 {
@@ -466,8 +466,7 @@ static int lang_functions(hw_scan *scan, const job *j)
 	for (size_t i = 0; i < scan->n; i++) {
 		hw_src_file *f = &scan->files[i];
 
-		if (!j->lexed[i] ||
-		    (f->lang != HW_LANG_CPP && f->lang != HW_LANG_PY))
+		if (!j->lexed[i] || f->lang != HW_LANG_CPP)
 			continue;
 		if (f->ntags || f->is_test) {
 			fs[n] = f;
@@ -477,8 +476,7 @@ static int lang_functions(hw_scan *scan, const job *j)
 	if (n)
 		err = hw_lang_functions(fs, disk, n, j->max_bytes);
 	for (size_t i = 0; i < scan->n && !err; i++) {
-		if (!j->lexed[i] || (scan->files[i].lang != HW_LANG_CPP &&
-				     scan->files[i].lang != HW_LANG_PY))
+		if (!j->lexed[i] || scan->files[i].lang != HW_LANG_CPP)
 			continue;
 		hw_scan_compact(&scan->files[i]);
 		/* ctags missing or failing is a note: such a record is not

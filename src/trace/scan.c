@@ -951,27 +951,176 @@ static size_t py_string_end(const char *p, size_t len, size_t i, int *open)
 	return len;
 }
 
+/* The end of the Python word at i: ASCII identifier bytes and any byte of
+ * a UTF-8 sequence (Python names may be non-ASCII). */
+static size_t py_word_end(const char *p, size_t len, size_t i)
+{
+	while (i < len && (is_ident(p[i]) || (unsigned char)p[i] >= 0x80))
+		i++;
+	return i;
+}
+
+static int py_word_is(const char *p, size_t s, size_t e, const char *w)
+{
+	return e - s == strlen(w) && memcmp(p + s, w, e - s) == 0;
+}
+
+static size_t py_blanks(const char *p, size_t len, size_t i)
+{
+	while (i < len && (p[i] == ' ' || p[i] == '\t'))
+		i++;
+	return i;
+}
+
+/* An open `def` or `class` block of a Python file. */
+typedef struct py_scope {
+	long indent;   /* the column of its keyword, tabs to multiples of 8 */
+	size_t qlen;   /* the qualified name's length before its own name */
+	long func;     /* its function, -1 for a class or a def in a def */
+	int in_def;    /* it or a block around it is a def */
+} py_scope;
+
+typedef struct py_funcs {
+	hw_src_file *f;
+	size_t cap;
+	hw_buf q;          /* module.Class.name of the innermost block */
+	py_scope *open;
+	size_t nopen, open_cap;
+} py_funcs;
+
+static int py_add_func(py_funcs *x, long line)
+{
+	hw_func *fn;
+	int err = push_func(x->f, &x->cap, x->q.data, x->q.len, line);
+
+	if (err)
+		return err;
+	fn = &x->f->funcs[x->f->nfuncs - 1];
+	fn->is_test = x->f->is_test &&
+		      strncmp(hw_func_base(fn->name), "test_", 5) == 0;
+	return HW_OK;
+}
+
+/* A statement whose first word is p[i..e): `NAME = lambda` is a function
+ * NAME of one line in the innermost block. */
+static int py_lambda(py_funcs *x, const char *p, size_t len, size_t i,
+		     size_t e, long line)
+{
+	size_t at = x->q.len, k = py_blanks(p, len, e), l;
+	int err;
+
+	if (k >= len || p[k] != '=' || (k + 1 < len && p[k + 1] == '='))
+		return HW_OK;
+	k = py_blanks(p, len, k + 1);
+	l = py_word_end(p, len, k);
+	if (!py_word_is(p, k, l, "lambda"))
+		return HW_OK;
+	if (hw_buf_append(&x->q, ".", 1) || hw_buf_append(&x->q, p + i, e - i))
+		return HW_ENOMEM;
+	err = py_add_func(x, line);
+	x->q.len = at;
+	return err;
+}
+
+/* Closes the blocks a statement at column indent ends: their functions
+ * end on the line of the last token before it (last). */
+static void py_close(py_funcs *x, long indent, long last)
+{
+	while (x->nopen && x->open[x->nopen - 1].indent >= indent) {
+		py_scope *s = &x->open[--x->nopen];
+
+		if (s->func >= 0)
+			x->f->funcs[s->func].last = last;
+		x->q.len = s->qlen;
+	}
+}
+
+/*
+ * The statement at i, at column indent of a logical line, on line `line`:
+ * `def NAME`, `async def NAME` and `class NAME` open a block; a def is a
+ * function unless it is inside a def (a nested def, a class in a
+ * function: their lines are the enclosing function's). `NAME = lambda`
+ * outside a def is a function of one line, as ctags has it.
+ */
+static int py_statement(py_funcs *x, const char *p, size_t len, size_t i,
+			long indent, long line)
+{
+	size_t e = py_word_end(p, len, i), ns, ne;
+	int in_def = x->nopen && x->open[x->nopen - 1].in_def, is_def;
+	py_scope *s;
+
+	if (py_word_is(p, i, e, "async")) {
+		i = py_blanks(p, len, e);
+		e = py_word_end(p, len, i);
+		if (!py_word_is(p, i, e, "def"))
+			return HW_OK;
+	}
+	is_def = py_word_is(p, i, e, "def");
+	if (e == i)
+		return HW_OK;
+	if (!is_def && !py_word_is(p, i, e, "class"))
+		return in_def ? HW_OK : py_lambda(x, p, len, i, e, line);
+	ns = py_blanks(p, len, e);
+	ne = py_word_end(p, len, ns);
+	if (ne == ns)
+		return HW_OK;
+	if (HW_ARRAY_GROW(x->open, x->nopen, x->open_cap))
+		return HW_ENOMEM;
+	s = &x->open[x->nopen++];
+	s->indent = indent;
+	s->qlen = x->q.len;
+	s->func = -1;
+	s->in_def = in_def || is_def;
+	if (hw_buf_append(&x->q, ".", 1) ||
+	    hw_buf_append(&x->q, p + ns, ne - ns))
+		return HW_ENOMEM;
+	if (is_def && !in_def) {
+		s->func = (long)x->f->nfuncs;
+		return py_add_func(x, line);
+	}
+	return HW_OK;
+}
+
+/* The column of byte i of a line starting at ls, as Python counts it. */
+static long py_column(const char *p, size_t ls, size_t i)
+{
+	long col = 0;
+
+	for (size_t k = ls; k < i; k++)
+		col = p[k] == '\t' ? (col / 8 + 1) * 8 : p[k] == '\f' ? 0 : col + 1;
+	return col;
+}
+
 /*
  * Tags in Python: in '#' comments, and in a string that is a statement by
  * itself (a docstring, of a module, class or function) — never in other
- * strings, f-strings included. Functions come from ctags (lang.c).
+ * strings, f-strings included. Functions: each `def` not inside another,
+ * named module.Class.name, from its `def` line to the line where the last
+ * token of its block ends (specs/languages.md).
  */
 static int lex_py(hw_src_file *f, const char *p, size_t len)
 {
 	size_t tag_cap = 0, i = 0, ls = 0, stmt_at = 0;
-	long line = 1;
-	int depth = 0, stmt = 1; /* the next significant byte starts one */
+	long line = 1, last = 0; /* last: where the last token ended */
+	int depth = 0, stmt = 1, err = HW_OK; /* the next significant byte
+						 starts a statement */
+	int logical = 1;                      /* ... and a logical line */
 	comment_ctx c = {f, &tag_cap, -1};
+	py_funcs x;
 
-	while (i < len) {
+	memset(&x, 0, sizeof(x));
+	x.f = f;
+	hw_buf_init(&x.q, 0);
+	if ((err = hw_lang_py_module(&x.q, f->path)))
+		goto out;
+	while (i < len && !err) {
 		char ch = p[i];
-		int err = HW_OK;
 
 		if (ch == '\n') {
 			line++;
 			ls = ++i;
 			if (!depth && !(i >= 2 && p[i - 2] == '\\'))
-				stmt = 1;
+				stmt = logical = 1;
 			continue;
 		}
 		if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\f') {
@@ -982,15 +1131,23 @@ static int lex_py(hw_src_file *f, const char *p, size_t len)
 			const char *nl = memchr(p + i, '\n', len - i);
 			size_t e = nl ? (size_t)(nl - p) : len;
 
-			if ((err = scan_comment(&c, p + i, e - i, line,
-						(long)(i - ls) + 1)))
-				return err;
+			err = scan_comment(&c, p + i, e - i, line,
+					   (long)(i - ls) + 1);
 			i = e;
 			continue;
 		}
 		if (stmt) {
 			stmt_at = i;
 			stmt = 0;
+			if (logical) {
+				long col = py_column(p, ls, i);
+
+				logical = 0;
+				py_close(&x, col, last);
+				if ((err = py_statement(&x, p, len, i, col,
+							line)))
+					break;
+			}
 		}
 		if (ch == '"' || ch == '\'') {
 			size_t s = i, k = i;
@@ -1007,19 +1164,20 @@ static int lex_py(hw_src_file *f, const char *p, size_t len)
 			i = py_string_end(p, len, s, &open);
 			if (doc && (err = scan_comment(&c, p + s, i - s, line,
 						       (long)(s - ls) + 1)))
-				return err;
+				break;
 			if (open && (err = hw_src_note(f, HW_DIAG_WARNING, line,
 						       "unterminated string "
 						       "starting here (column "
 						       "%ld)",
 						       (long)(s - ls) + 1)))
-				return err;
+				break;
 			if (memchr(p + s, '\n', i - s)) {
 				line += (long)count_nl(p + s, i - s);
 				ls = i;
 				while (ls > s && p[ls - 1] != '\n')
 					ls--;
 			}
+			last = line;
 			continue;
 		}
 		if (ch == '(' || ch == '[' || ch == '{')
@@ -1028,9 +1186,16 @@ static int lex_py(hw_src_file *f, const char *p, size_t len)
 			depth--;
 		else if (ch == ';' && !depth)
 			stmt = 1;
+		last = line;
 		i++;
 	}
-	return HW_OK;
+	py_close(&x, -1, last);
+	if (!err)
+		err = hw_lang_attribute(f, p, len);
+out:
+	hw_buf_free(&x.q);
+	free(x.open);
+	return err;
 }
 
 /* Gives back the arrays' unused room, which the next file's scan reuses:
@@ -1163,8 +1328,8 @@ int hw_scan_text(hw_src_file *f, const char *text, size_t len)
 {
 	int err = hw_scan_text_all(f, text, len);
 
-	/* C++ and Python are compacted once their functions are known */
-	if (!err && f->lang != HW_LANG_CPP && f->lang != HW_LANG_PY)
+	/* C++ is compacted once ctags gave its functions */
+	if (!err && f->lang != HW_LANG_CPP)
 		hw_scan_compact(f);
 	return err;
 }

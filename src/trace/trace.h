@@ -81,8 +81,8 @@ typedef struct hw_src_file {
  * Scans one file's text for tags and functions. The lexer copes with
  * macros, preprocessor lines, strings, character literals and comments that
  * hold braces; a file it cannot make sense of gets a warning note, never a
- * crash. f->path, f->lang and f->is_test must be set. A C++ or Python
- * file gets its tags here and its functions from hw_lang_functions (then
+ * crash. f->path, f->lang and f->is_test must be set. A C++ file gets
+ * its tags here and its functions from hw_lang_functions (then
  * hw_scan_compact); only Catch2/doctest test cases are found here.
  */
 int hw_scan_text(hw_src_file *f, const char *text, size_t len);
@@ -104,8 +104,10 @@ hw_lang hw_lang_of(const char *path);
 const char *hw_func_base(const char *name);
 /* Whether name is a C++ test macro's test ("Suite.Name", a Catch2 name). */
 int hw_func_from_test_macro(hw_lang lang, const char *name);
+/* Appends the module name of a Python path to b ("a/b.py": "a.b"). */
+int hw_lang_py_module(hw_buf *b, const char *path);
 /*
- * Fills the functions of C++ and Python files (scanned for tags already)
+ * Fills the functions of C++ files (scanned for tags already)
  * from one Universal Ctags run per 256 files, read at disk[i], and gives
  * each tag its function. A missing or failing ctags is a warning note on
  * the files, never an error of the run.

@@ -153,6 +153,19 @@ test_lang_bad_cpp_and_python_input_is_diagnosed() {
 }
 
 # Verifies: FR-TRACE-016
+test_lang_python_functions_need_no_ctags() {
+  write_fr frs/a.md FR-A-001
+  mkdir -p src traceability
+  printf '{"sources": ["src/**"], "tests": []}\n' > traceability/config.json
+  printf 'class Box:\n    # Implements: FR-A-001\n    def fill(self):\n        return 1\n' > src/box.py
+  run env PATH=/nonexistent "$HW" trace --format json
+  expect_rc 0
+  ! grep -q ctags <<<"$ERR"
+  jq -e '[.frs[0].links[] | .function] == ["src.box.Box.fill"]' <<<"$OUT" >/dev/null ||
+    { jq -c '.frs[0].links' <<<"$OUT"; return 1; }
+}
+
+# Verifies: FR-TRACE-016
 test_lang_sarif_findings_name_qualified_functions() {
   lang_project py-project
   sarif() { # TOOL URI LINE

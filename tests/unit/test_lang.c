@@ -146,6 +146,52 @@ static void scan_text(hw_src_file *f, const char *path, const char *text)
 	assert_int_equal(hw_scan_text(f, text, strlen(text)), HW_OK);
 }
 
+/* The function of f named name (the n-th of that name), NULL if none. */
+static const hw_func *func_named(const hw_src_file *f, const char *name,
+				 int n)
+{
+	for (size_t k = 0; k < f->nfuncs; k++)
+		if (strcmp(f->funcs[k].name, name) == 0 && n-- == 0)
+			return &f->funcs[k];
+	return NULL;
+}
+
+/* Verifies: FR-TRACE-016 */
+static void test_lang_python_functions_are_found_by_the_scan(void **state)
+{
+	/* as ctags 5.9 has them, but for the methods of a class in a def */
+	static const struct {
+		const char *name;
+		long first, last;
+	} want[] = {
+		{"a", 6, 8},	     {"C.m", 15, 20},	{"C.am", 21, 21},
+		{"C.one", 22, 22},   {"C.D.dm", 24, 25}, {"C.after", 27, 34},
+		{"b", 36, 37},	     {"cond", 40, 41},	{"cond", 43, 46},
+		{"last", 47, 49},    {"f", 50, 50},	{"K.g", 52, 52},
+		{"K.s", 53, 56},     {"t", 57, 58},	{"u", 60, 60},
+		{"v", 61, 63},	     {"w", 64, 64},	{"aw", 65, 66},
+		{"tabbed", 67, 68},  {"z", 69, 71},	{"fallback", 76, 76},
+	};
+	hw_src_file f;
+	char name[64];
+
+	(void)state;
+	scan_file(&f, "tests/fixtures/lang/functions.py", 1);
+	assert_int_equal(f.nnotes, 0);
+	assert_int_equal(f.nfuncs, sizeof(want) / sizeof(want[0]));
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		const hw_func *fn;
+
+		snprintf(name, sizeof(name), "tests.fixtures.lang.functions.%s",
+			 want[i].name);
+		fn = func_named(&f, name, i == 8); /* the second cond */
+		assert_non_null(fn);
+		assert_int_equal(fn->first, want[i].first);
+		assert_int_equal(fn->last, want[i].last);
+	}
+	hw_src_file_free(&f);
+}
+
 /* Verifies: FR-TRACE-016 */
 static void test_lang_strings_hide_tags_and_bad_input_is_a_note(void **state)
 {
@@ -177,6 +223,72 @@ static void test_lang_strings_hide_tags_and_bad_input_is_a_note(void **state)
 	hw_src_file_free(&f);
 }
 
+/* Scans text as a Python file path, keeping every function. */
+static void scan_all(hw_src_file *f, const char *path, const char *text)
+{
+	memset(f, 0, sizeof(*f));
+	f->path = strdup(path);
+	f->lang = hw_lang_of(path);
+	assert_int_equal(hw_scan_text_all(f, text, strlen(text)), HW_OK);
+}
+
+/* Verifies: FR-TRACE-016 */
+static void test_lang_python_bad_input_never_crashes(void **state)
+{
+	static const char *const cut[] = {
+		"def",	       "def ",		"async",     "async def",
+		"class",       "x =",		"x = lambda", "def f(",
+		"def f(:\n  '", "\tdef\tg(): pass", "@",	     "\\\n\\",
+	};
+	size_t deep = 3000, n = 0;
+	char *big = malloc(deep * (deep + 16) + (1 << 20));
+	hw_src_file f;
+
+	(void)state;
+	assert_non_null(big);
+	for (size_t i = 0; i < sizeof(cut) / sizeof(cut[0]); i++) {
+		scan_all(&f, "m.py", cut[i]);
+		hw_src_file_free(&f);
+	}
+	/* a truncated def is a function of its line */
+	scan_all(&f, "m.py", "def f(");
+	assert_int_equal(f.nfuncs, 1);
+	assert_string_equal(f.funcs[0].name, "m.f");
+	assert_int_equal(f.funcs[0].last, 1);
+	hw_src_file_free(&f);
+	/* deeply nested defs: one function, the outermost, to the end */
+	for (size_t d = 0; d < deep; d++) {
+		memset(big + n, ' ', d);
+		n += d;
+		n += (size_t)sprintf(big + n, "def f%zu():\n", d);
+	}
+	memset(big + n, ' ', deep);
+	n += deep;
+	n += (size_t)sprintf(big + n, "return 1\n");
+	big[n] = '\0';
+	scan_all(&f, "m.py", big);
+	assert_int_equal(f.nfuncs, 1);
+	assert_string_equal(f.funcs[0].name, "m.f0");
+	assert_int_equal(f.funcs[0].last, (long)deep + 1);
+	hw_src_file_free(&f);
+	/* a megabyte line of open brackets: the def after it is inside
+	 * them, no statement; bytes that are not UTF-8 in names */
+	memset(big, '(', 1 << 20);
+	strcpy(big + (1 << 20), "\ndef inside(): pass\n");
+	scan_all(&f, "m.py", big);
+	assert_int_equal(f.nfuncs, 0);
+	hw_src_file_free(&f);
+	scan_all(&f, "m.py",
+		  "def \xff\xfe(x): pass\nclass \x80:\n  def m(self):\n"
+		  "    s = 'broken\n    return s\n");
+	assert_int_equal(f.nfuncs, 2);
+	assert_string_equal(f.funcs[0].name, "m.\xff\xfe");
+	assert_string_equal(f.funcs[1].name, "m.\x80.m");
+	assert_int_equal(f.funcs[1].last, 5);
+	hw_src_file_free(&f);
+	free(big);
+}
+
 /* Verifies: FR-TRACE-016 */
 static void test_lang_of_and_base_names(void **state)
 {
@@ -202,6 +314,8 @@ int main(void)
 		cmocka_unit_test(test_lang_cpp_test_macros_are_named_suite_dot_name),
 		cmocka_unit_test(test_lang_python_defs_methods_and_docstrings),
 		cmocka_unit_test(test_lang_cpp_data_member_is_no_function),
+		cmocka_unit_test(test_lang_python_functions_are_found_by_the_scan),
+		cmocka_unit_test(test_lang_python_bad_input_never_crashes),
 		cmocka_unit_test(test_lang_strings_hide_tags_and_bad_input_is_a_note),
 		cmocka_unit_test(test_lang_of_and_base_names),
 	};
