@@ -33,7 +33,6 @@ PKGS=(
   "cmake:cmd:cmake"
   "clang:cmd:clang"
   "libclang-rt-14-dev:file:/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a"
-  "universal-ctags:cmd:ctags"
   "g++:cmd:g++"
   "libgtest-dev:file:/usr/include/gtest/gtest.h"
   "python3-pytest:file:/usr/lib/python3/dist-packages/pytest/__init__.py"

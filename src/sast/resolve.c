@@ -361,13 +361,6 @@ static void resolve_file(hw_diags *d, hw_finding **v, size_t n, int inside,
 		if (!ext || sf.lang != HW_LANG_C || ext[1] == 'c' ||
 		    ext[1] == 'h')
 			hw_scan_text_all(&sf, b.data ? b.data : "", b.len);
-		if (sf.lang == HW_LANG_CPP || sf.lang == HW_LANG_PY) {
-			/* qualified names, from ctags (trace/lang.c) */
-			hw_src_file *one = &sf;
-			const char *disk = full;
-
-			hw_lang_functions(&one, &disk, 1, SOURCE_MAX_BYTES);
-		}
 	}
 	for (size_t i = 0; i < n; i++) {
 		hw_finding *x = v[i];

@@ -4,23 +4,14 @@
  * Tags in C++ and Python files are read by scan.c (C++ with the C lexer's
  * comments and literals, Python with its own reader, which also finds
  * Python's functions). Which function a C++ tag belongs to needs the
- * functions' names and extents, and those come from Universal Ctags
- * (`ctags --output-format=json`), run once over many files. The
- * measurements behind both choices are in specs/languages.md.
+ * functions' names and extents: a reader of C++ declarations below finds
+ * them as Universal Ctags does, in the pass that reads the file. The
+ * measurements behind that choice are in specs/languages.md.
  */
 #include "trace.h"
 
-#include <cJSON.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "util/proc.h"
-
-/* Files per ctags run: keeps the command line far below ARG_MAX, and
- * gives the CPUs several runs to share. */
-#define FILES_PER_RUN 128
-#define CTAGS_TIMEOUT_S 600.0
-#define CTAGS_MAX_OUT ((size_t)1 << 30)
 
 /* Implements: FR-TRACE-016 */
 hw_lang hw_lang_of(const char *path)
@@ -75,24 +66,8 @@ static int is_test_macro(const char *name)
 	return 0;
 }
 
-/* Appends s[0..n) to b, dropping the space ctags puts after "operator"
- * before a symbol ("operator ==" is written "operator=="). */
-static int put_name(hw_buf *b, const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == ' ' && i >= 8 && memcmp(s + i - 8, "operator", 8) == 0 &&
-		    i + 1 < n && !(s[i + 1] == '_' ||
-				   (s[i + 1] >= 'a' && s[i + 1] <= 'z') ||
-				   (s[i + 1] >= 'A' && s[i + 1] <= 'Z')))
-			continue;
-		if (hw_buf_append(b, s + i, 1))
-			return HW_ENOMEM;
-	}
-	return HW_OK;
-}
-
-/* C++: scope::name with anonymous scopes ("__anon...") left out; a gtest
- * macro TEST(Suite, Name) is the test "Suite.Name". */
+/* C++: scope::name; a gtest macro TEST(Suite, Name) is the test
+ * "Suite.Name" (sig: its parameter list). */
 static int cpp_name(hw_buf *b, const char *scope, const char *name,
 		    const char *sig)
 {
@@ -116,16 +91,10 @@ static int cpp_name(hw_buf *b, const char *scope, const char *name,
 			return hw_buf_append(b, s, (size_t)(e - s));
 		}
 	}
-	while (scope && *scope) {
-		const char *e = strstr(scope, "::");
-		size_t n = e ? (size_t)(e - scope) : strlen(scope);
-
-		if (!(n >= 6 && memcmp(scope, "__anon", 6) == 0) &&
-		    (put_name(b, scope, n) || hw_buf_append(b, "::", 2)))
-			return HW_ENOMEM;
-		scope = e ? e + 2 : scope + n;
-	}
-	return put_name(b, name, strlen(name));
+	if (*scope && (hw_buf_append(b, scope, strlen(scope)) ||
+		       hw_buf_append(b, "::", 2)))
+		return HW_ENOMEM;
+	return hw_buf_append(b, name, strlen(name));
 }
 
 /* Implements: FR-TRACE-016 */
@@ -147,7 +116,7 @@ int hw_lang_py_module(hw_buf *b, const char *path)
 	return HW_OK;
 }
 
-/* ---- one file's functions from ctags' JSON lines ------------------------ */
+/* ---- C++ functions: hwledger's own reader ------------------------------ */
 
 static int add_func(hw_src_file *f, size_t *cap, const char *name, long first,
 		    long last)
@@ -169,41 +138,856 @@ static int add_func(hw_src_file *f, size_t *cap, const char *name, long first,
 	return HW_OK;
 }
 
-/*
- * One ctags entry: a C++ function definition (kind "function"). A function
- * nested in a function (a lambda) is not one of its own: its lines, and so
- * its tags, are the enclosing function's.
- */
-static int take_entry(hw_src_file *f, size_t *cap, const cJSON *e, hw_buf *b)
-{
-	const char *kind = hw_json_str(e, "kind"), *name = hw_json_str(e, "name");
-	const char *scope = hw_json_str(e, "scope"),
-		   *sk = hw_json_str(e, "scopeKind");
-	const cJSON *line = cJSON_GetObjectItemCaseSensitive(e, "line"),
-		    *end = cJSON_GetObjectItemCaseSensitive(e, "end");
-
-	if (!kind || !name || !cJSON_IsNumber(line))
-		return HW_OK;
-	if (strcmp(kind, "function") != 0) /* a C++ "member" is data */
-		return HW_OK;
-	if (sk && strcmp(sk, "function") == 0)
-		return HW_OK;
-	if (strncmp(name, "__anon", 6) == 0)
-		return HW_OK;
-	b->len = 0;
-	if (cpp_name(b, scope, name, hw_json_str(e, "signature")) ||
-	    hw_buf_append(b, "", 1))
-		return HW_ENOMEM;
-	return add_func(f, cap, b->data, (long)line->valuedouble,
-			cJSON_IsNumber(end) ? (long)end->valuedouble
-					    : (long)line->valuedouble);
-}
-
 static int by_first(const void *a, const void *b)
 {
 	const hw_func *x = a, *y = b;
 
 	return x->first < y->first ? -1 : x->first > y->first;
+}
+
+static int is_ident(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '_';
+}
+
+/*
+ * A token of a C++ file outside comments and preprocessor lines: a name
+ * (identifier, keyword or number), a literal (string or character), "::",
+ * or one punctuation byte.
+ */
+enum { TK_END = 0, TK_NAME, TK_LIT, TK_SCOPE, TK_PUNCT };
+
+typedef struct cpp_tok {
+	int kind;
+	size_t s, e;  /* its bytes */
+	long line;
+} cpp_tok;
+
+typedef struct cpp_reader {
+	const char *p;
+	size_t len, i;
+	long line;
+	long last;    /* the line of the last token */
+	int busy;     /* set by the parser: inside a declaration or body */
+	int skip;     /* skipping a branch: 1 an `#if 0`'s, 2 to the #endif */
+	size_t skip_depth;         /* #if nesting inside the skipped branch */
+	size_t nif;                /* open conditionals */
+	unsigned char single[64];  /* each began inside a declaration */
+} cpp_reader;
+
+static int cpp_ident(char c)
+{
+	return is_ident(c) || c == '$' || (unsigned char)c >= 0x80;
+}
+
+/* The word after the '#' of the preprocessor line at i ("if", "else"). */
+static size_t cpp_directive(const cpp_reader *r, size_t i, size_t *ws)
+{
+	i++;
+	while (i < r->len && (r->p[i] == ' ' || r->p[i] == '\t'))
+		i++;
+	*ws = i;
+	while (i < r->len && is_ident(r->p[i]))
+		i++;
+	return i - *ws;
+}
+
+static int cpp_word(const cpp_reader *r, size_t s, size_t n, const char *w)
+{
+	return strlen(w) == n && memcmp(r->p + s, w, n) == 0;
+}
+
+/* Skips the block comment at r->i, to the end of the text when it is not
+ * closed. */
+static void cpp_block_comment(cpp_reader *r)
+{
+	size_t j = r->i + 2;
+
+	while (j + 1 < r->len && !(r->p[j] == '*' && r->p[j + 1] == '/'))
+		r->line += r->p[j++] == '\n';
+	r->i = j + 2 > r->len ? r->len : j + 2;
+}
+
+/* Skips the preprocessor line at i (continued lines, comments in it). */
+static void cpp_skip_directive(cpp_reader *r)
+{
+	while (r->i < r->len && r->p[r->i] != '\n') {
+		if (r->p[r->i] == '\\' && r->i + 1 < r->len &&
+		    r->p[r->i + 1] == '\n') {
+			r->line++;
+			r->i += 2;
+			continue;
+		}
+		if (r->p[r->i] == '/' && r->i + 1 < r->len &&
+		    r->p[r->i + 1] == '*') {
+			cpp_block_comment(r);
+			continue;
+		}
+		if (r->p[r->i] == '/' && r->i + 1 < r->len &&
+		    r->p[r->i + 1] == '/') {
+			while (r->i < r->len && r->p[r->i] != '\n')
+				r->i++;
+			break;
+		}
+		r->i++;
+	}
+}
+
+/*
+ * A preprocessor line at r->i (its '#'). Conditionals are read as ctags
+ * reads C++: the first branch of an `#if 0` is skipped; the other
+ * branches are all followed while they stand between declarations, but
+ * once one starts or continues inside a declaration or a body (a
+ * function's head repeated in each branch), the rest are skipped.
+ */
+static void cpp_preproc(cpp_reader *r)
+{
+	size_t ws, n = cpp_directive(r, r->i, &ws);
+	int is_if = cpp_word(r, ws, n, "if") || cpp_word(r, ws, n, "ifdef") ||
+		    cpp_word(r, ws, n, "ifndef");
+	int is_else = cpp_word(r, ws, n, "else") || cpp_word(r, ws, n, "elif");
+	int is_end = cpp_word(r, ws, n, "endif");
+
+	if (r->skip) {
+		if (is_if)
+			r->skip_depth++;
+		else if (is_end && r->skip_depth)
+			r->skip_depth--;
+		else if (is_end || (is_else && !r->skip_depth && r->skip == 1))
+			r->skip = 0;
+		if (is_end && !r->skip && r->nif)
+			r->nif--;
+	} else if (is_if) {
+		size_t j = ws + n;
+
+		if (r->nif < sizeof(r->single))
+			r->single[r->nif] = (unsigned char)r->busy;
+		r->nif++;
+		while (j < r->len && (r->p[j] == ' ' || r->p[j] == '\t'))
+			j++;
+		if (cpp_word(r, ws, n, "if") && j < r->len && r->p[j] == '0' &&
+		    (j + 1 >= r->len || !is_ident(r->p[j + 1]))) {
+			r->skip = 1;
+			r->skip_depth = 0;
+		}
+	} else if (is_else && r->nif) {
+		if (r->busy || r->nif > sizeof(r->single) ||
+		    r->single[r->nif - 1]) {
+			r->skip = 2;
+			r->skip_depth = 0;
+		}
+	} else if (is_end && r->nif) {
+		r->nif--;
+	}
+	cpp_skip_directive(r);
+}
+
+/* Whether p[0..n) prefixes a literal: u8"", L'', R"()", u8R"()". */
+static int lit_prefix(const char *p, size_t n)
+{
+	static const char *const pre[] = {"L",	"u",  "U",  "u8", "R",
+					  "LR", "uR", "UR", "u8R", NULL};
+
+	for (size_t k = 0; pre[k]; k++)
+		if (strlen(pre[k]) == n && memcmp(pre[k], p, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* Past the string or character literal whose quote is at i (a raw string
+ * R"d(...)d" whole when raw). A newline ends a broken one. */
+static size_t cpp_literal(cpp_reader *r, size_t i, int raw)
+{
+	char q = r->p[i];
+
+	if (q == '"' && raw) {
+		size_t d = i + 1, e = d;
+
+		while (e < r->len && e - d <= 16 && r->p[e] != '(' &&
+		       r->p[e] != ' ' && r->p[e] != ')' && r->p[e] != '\\' &&
+		       r->p[e] != '\n' && r->p[e] != '"')
+			e++;
+		if (e < r->len && r->p[e] == '(') {
+			for (size_t j = e + 1; j < r->len; j++) {
+				if (r->p[j] == '\n')
+					r->line++;
+				else if (r->p[j] == ')' &&
+					 j + 1 + (e - d) < r->len &&
+					 memcmp(r->p + j + 1, r->p + d, e - d) == 0 &&
+					 r->p[j + 1 + (e - d)] == '"')
+					return j + (e - d) + 2;
+			}
+			return r->len;
+		}
+	}
+	for (i++; i < r->len; i++) {
+		if (r->p[i] == '\\' && i + 1 < r->len) {
+			r->line += r->p[++i] == '\n';
+			continue;
+		}
+		if (r->p[i] == q)
+			return i + 1;
+		if (r->p[i] == '\n')
+			return i;
+	}
+	return r->len;
+}
+
+/* The next token, TK_END at the end of the text. */
+static cpp_tok cpp_next(cpp_reader *r)
+{
+	cpp_tok t = {TK_END, r->len, r->len, r->line};
+	int bol = r->i == 0 || r->p[r->i - 1] == '\n';
+
+	while (r->i < r->len) {
+		char c = r->p[r->i];
+
+		if (c == '\n') {
+			r->line++;
+			r->i++;
+			bol = 1;
+			continue;
+		}
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\f' ||
+		    c == '\v') {
+			r->i++;
+			continue;
+		}
+		if (c == '\\' && r->i + 1 < r->len && r->p[r->i + 1] == '\n') {
+			r->i++;
+			continue;
+		}
+		if (c == '#' && bol) {
+			cpp_preproc(r);
+			continue;
+		}
+		if (r->skip) { /* a branch not followed: to its end */
+			while (r->i < r->len && r->p[r->i] != '\n')
+				r->i++;
+			continue;
+		}
+		bol = 0;
+		if (c == '/' && r->i + 1 < r->len && r->p[r->i + 1] == '/') {
+			while (r->i < r->len && r->p[r->i] != '\n')
+				r->i++;
+			continue;
+		}
+		if (c == '/' && r->i + 1 < r->len && r->p[r->i + 1] == '*') {
+			cpp_block_comment(r);
+			continue;
+		}
+		t.s = r->i;
+		t.line = r->line;
+		if (c == '"' || c == '\'') {
+			t.kind = TK_LIT;
+			r->i = cpp_literal(r, r->i, 0);
+		} else if (cpp_ident(c)) {
+			size_t j = r->i;
+
+			while (j < r->len && cpp_ident(r->p[j]))
+				j++;
+			/* a number's digit separators: 1'000 */
+			while (c >= '0' && c <= '9' && j + 1 < r->len &&
+			       r->p[j] == '\'' && is_ident(r->p[j + 1]))
+				for (j++; j < r->len && cpp_ident(r->p[j]);)
+					j++;
+			if (j < r->len && (r->p[j] == '"' || r->p[j] == '\'') &&
+			    lit_prefix(r->p + r->i, j - r->i)) {
+				t.kind = TK_LIT;
+				r->i = cpp_literal(r, j, r->p[j - 1] == 'R');
+			} else {
+				t.kind = TK_NAME;
+				r->i = j;
+			}
+		} else if (c == ':' && r->i + 1 < r->len && r->p[r->i + 1] == ':') {
+			t.kind = TK_SCOPE;
+			r->i += 2;
+		} else {
+			t.kind = TK_PUNCT;
+			r->i++;
+		}
+		t.e = r->i;
+		r->last = t.line;
+		return t;
+	}
+	return t;
+}
+
+/* A block a declaration can open: namespaces, classes and `extern "C"`
+ * hold declarations; function bodies and the rest are skipped whole. */
+enum { SC_NS, SC_CLASS, SC_EXTERN };
+
+typedef struct cpp_scope {
+	int kind;
+	size_t qlen; /* the scope name's length outside this block */
+} cpp_scope;
+
+typedef struct cpp_parse {
+	hw_src_file *f;
+	cpp_reader r;
+	cpp_tok *st;       /* the declaration read so far */
+	size_t n, st_cap;
+	cpp_scope *open;   /* the blocks around it */
+	size_t nopen, open_cap;
+	hw_buf scope;      /* "ns::Cls" of the innermost block */
+	hw_buf name, own, full; /* a function's scope, name, both */
+	size_t func_cap;
+} cpp_parse;
+
+static int tok_is(const cpp_parse *x, const cpp_tok *t, const char *w)
+{
+	return t->kind == TK_NAME && cpp_word(&x->r, t->s, t->e - t->s, w);
+}
+
+static int tok_punct(const cpp_parse *x, const cpp_tok *t, char c)
+{
+	return t->kind == TK_PUNCT && x->r.p[t->s] == c;
+}
+
+/* Names followed by '(' that are no function's name. */
+static int not_a_name(const cpp_parse *x, const cpp_tok *t)
+{
+	static const char *const w[] = {
+		"__attribute__", "__declspec", "alignas",  "_Alignas",
+		"decltype",	 "sizeof",     "alignof",  "noexcept",
+		"throw",	 "requires",   "static_assert", "typeof",
+		"__typeof__",	 "if",	       "while",	   "for",
+		"switch",	 "return",     "catch",	   NULL};
+
+	for (size_t k = 0; w[k]; k++)
+		if (tok_is(x, t, w[k]))
+			return 1;
+	return 0;
+}
+
+/* The index of the token that opens the bracket group closing at k
+ * (')', ']', '}' or '>'), scanning back; 0 when unbalanced. */
+static size_t group_start(const cpp_parse *x, size_t k)
+{
+	char close = x->r.p[x->st[k].s];
+	char open = close == ')' ? '(' : close == ']' ? '[' : close == '}' ? '{' : '<';
+	int d = 0;
+
+	for (size_t j = k + 1; j-- > 0;) {
+		if (tok_punct(x, &x->st[j], close))
+			d++;
+		else if (tok_punct(x, &x->st[j], open) && --d == 0)
+			return j;
+	}
+	return 0;
+}
+
+/* The index past the group opening at k ('(' '[' '{' or '<'). */
+static size_t group_end(const cpp_parse *x, size_t k)
+{
+	char open = x->r.p[x->st[k].s];
+	char close = open == '(' ? ')' : open == '[' ? ']' : open == '{' ? '}' : '>';
+	int d = 0;
+
+	for (size_t j = k; j < x->n; j++) {
+		if (tok_punct(x, &x->st[j], open))
+			d++;
+		else if (tok_punct(x, &x->st[j], close) && --d == 0)
+			return j + 1;
+		else if (open == '<' && (tok_punct(x, &x->st[j], '(') ||
+					  tok_punct(x, &x->st[j], '[')))
+			j = group_end(x, j) - 1;
+	}
+	return x->n;
+}
+
+/* The first token of the name at j with its qualifiers: `~name`,
+ * `A::B<T>::name`. */
+static size_t qualifiers(const cpp_parse *x, size_t j)
+{
+	if (j > 0 && tok_punct(x, &x->st[j - 1], '~'))
+		j--;
+	while (j >= 2 && x->st[j - 1].kind == TK_SCOPE) {
+		size_t q = j - 2;
+
+		if (tok_punct(x, &x->st[q], '>'))
+			q = group_start(x, q) - 1;
+		if (q >= x->n || x->st[q].kind != TK_NAME)
+			break;
+		j = q;
+	}
+	return j;
+}
+
+/* The first token of the declaration past `template <...>`, attributes
+ * and the like. */
+static size_t decl_start(const cpp_parse *x)
+{
+	size_t k = 0;
+
+	while (k < x->n) {
+		const cpp_tok *t = &x->st[k];
+
+		if (tok_is(x, t, "template") && k + 1 < x->n &&
+		    tok_punct(x, &x->st[k + 1], '<'))
+			k = group_end(x, k + 1);
+		else if (tok_punct(x, t, '[') && k + 1 < x->n &&
+			 tok_punct(x, &x->st[k + 1], '['))
+			k = group_end(x, k);
+		else if ((tok_is(x, t, "__attribute__") ||
+			  tok_is(x, t, "__declspec") ||
+			  tok_is(x, t, "alignas")) &&
+			 k + 1 < x->n && tok_punct(x, &x->st[k + 1], '('))
+			k = group_end(x, k + 1);
+		else if (tok_is(x, t, "inline") || tok_is(x, t, "export") ||
+			 tok_is(x, t, "typedef") || tok_is(x, t, "static") ||
+			 tok_is(x, t, "constexpr"))
+			k++;
+		else
+			break;
+	}
+	return k;
+}
+
+/*
+ * The next '(' at or after token `from` outside brackets that follows a
+ * name which is not a keyword like sizeof or an attribute, or that
+ * follows `operator SYMBOLS`, before a constructor's member initializers
+ * (a ':' after a '('); 0 when none. *name is the first token of the name
+ * with its qualifiers (`A::B::name`, `~Cls`), *last the name's own.
+ */
+static size_t next_params(const cpp_parse *x, size_t from, size_t *name,
+			  size_t *last)
+{
+	for (size_t k = from; k < x->n; k++) {
+		const cpp_tok *t = &x->st[k];
+
+		if (tok_punct(x, t, ':'))
+			return 0;
+		if (tok_is(x, t, "operator")) {
+			size_t j = k + 1;
+
+			/* operator() is named by its first "()" */
+			if (j + 1 < x->n && tok_punct(x, &x->st[j], '(') &&
+			    tok_punct(x, &x->st[j + 1], ')'))
+				j += 2;
+			while (j < x->n && !tok_punct(x, &x->st[j], '('))
+				j = j > k + 1 && tok_punct(x, &x->st[j], '<') &&
+						    x->st[j - 1].kind == TK_NAME
+					    ? group_end(x, j)
+					    : j + 1;
+			if (j >= x->n)
+				return 0;
+			*last = k;
+			*name = qualifiers(x, k);
+			return j;
+		}
+		if (tok_punct(x, t, '[') ||
+		    (tok_punct(x, t, '<') && k > 0 &&
+		     x->st[k - 1].kind == TK_NAME)) {
+			k = group_end(x, k) - 1; /* not a comparison */
+			continue;
+		}
+		if (!tok_punct(x, t, '('))
+			continue;
+		{
+			size_t j = k;
+
+			if (j > 0 && tok_punct(x, &x->st[j - 1], '>'))
+				j = group_start(x, j - 1);
+			if (j > 0 && x->st[j - 1].kind == TK_NAME &&
+			    !not_a_name(x, &x->st[j - 1])) {
+				*last = j - 1;
+				*name = qualifiers(x, j - 1);
+				return k;
+			}
+			k = group_end(x, k) - 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Where the parameter list of the function the declaration defines opens
+ * (0: it defines none): the first candidate of next_params, as ctags
+ * takes it (a macro's call after the list, `f() LOCKS_EXCLUDED(m)`, is
+ * not it; nor is one before a `static`, `inline`... that opens the
+ * declaration: `GTEST_ATTRIBUTE_PRINTF_(2, 3) static void f(...)`).
+ */
+static size_t params_at(const cpp_parse *x, size_t *name, size_t *last)
+{
+	static const char *const spec[] = {"static",   "inline",   "extern",
+					   "virtual",  "explicit", "constexpr",
+					   "friend",   "template", NULL};
+	size_t at = decl_start(x);
+	size_t p = next_params(x, at, name, last);
+
+	while (p && *name == at && *last == at) {
+		size_t n2, l2, after = group_end(x, p), k;
+		size_t q = next_params(x, after, &n2, &l2);
+
+		for (k = 0; spec[k] && !(after < x->n &&
+					 tok_is(x, &x->st[after], spec[k]));)
+			k++;
+		if (!q || !spec[k])
+			break;
+		p = q;
+		*name = n2;
+		*last = l2;
+		at = after;
+	}
+	return p;
+}
+
+/* Appends the tokens [s, e) to b: names and literals spaced, symbols
+ * joined ("operator ==" is "operator=="); template arguments left out
+ * when mode is PUT_NAME, a name spaced from its '(' when PUT_SIG (as in
+ * ctags' signatures: a test "PREFIX (Name)"). */
+enum { PUT_ALL, PUT_NAME, PUT_SIG };
+
+static int put_tokens(cpp_parse *x, hw_buf *b, size_t s, size_t e,
+		      int mode)
+{
+	int skip_args = mode == PUT_NAME;
+
+	for (size_t k = s; k < e; k++) {
+		const cpp_tok *t = &x->st[k];
+
+		if (skip_args && tok_punct(x, t, '<')) {
+			k = group_end(x, k) - 1;
+			continue;
+		}
+		if (t->kind == TK_SCOPE) {
+			if (hw_buf_append(b, "::", 2))
+				return HW_ENOMEM;
+			continue;
+		}
+		if ((t->kind == TK_NAME || t->kind == TK_LIT ||
+		     (mode == PUT_SIG && tok_punct(x, t, '('))) &&
+		    k > s &&
+		    (x->st[k - 1].kind == TK_NAME ||
+		     x->st[k - 1].kind == TK_LIT) &&
+		    hw_buf_append(b, " ", 1))
+			return HW_ENOMEM;
+		if (hw_buf_append(b, x->r.p + t->s, t->e - t->s))
+			return HW_ENOMEM;
+	}
+	return HW_OK;
+}
+
+static int open_block(cpp_parse *x, int kind)
+{
+	cpp_scope *s;
+
+	if (HW_ARRAY_GROW(x->open, x->nopen, x->open_cap))
+		return HW_ENOMEM;
+	s = &x->open[x->nopen++];
+	s->kind = kind;
+	s->qlen = x->scope.len;
+	return HW_OK;
+}
+
+/* Adds name (qualified by the tokens' own qualifiers) to the scope of a
+ * block being opened. */
+static int scope_add(cpp_parse *x, size_t s, size_t e)
+{
+	if (s >= e)
+		return HW_OK; /* anonymous */
+	if (x->scope.len && hw_buf_append(&x->scope, "::", 2))
+		return HW_ENOMEM;
+	return put_tokens(x, &x->scope, s, e, PUT_NAME);
+}
+
+/* Skips a block whose '{' was just read, to its '}'; returns that line
+ * (the last token's when it is not closed). */
+static long skip_block(cpp_parse *x)
+{
+	int d = 1;
+
+	x->r.busy = 1;
+	for (;;) {
+		cpp_tok t = cpp_next(&x->r);
+
+		if (t.kind == TK_END)
+			return x->r.last;
+		if (t.kind != TK_PUNCT)
+			continue;
+		if (x->r.p[t.s] == '{')
+			d++;
+		else if (x->r.p[t.s] == '}' && --d == 0)
+			return t.line;
+	}
+}
+
+/*
+ * A function defined by the declaration, its body just opened: its name
+ * is the tokens [name, params) (qualifiers, then `[~]NAME[<args>]` or
+ * `operator SYMBOLS`; the name token at last), inside the blocks' scope.
+ * Its lines run from its name's to the body's '}'.
+ */
+static int cpp_function(cpp_parse *x, size_t name, size_t last,
+			size_t params)
+{
+	size_t own = last > name && tok_punct(x, &x->st[last - 1], '~')
+			     ? last - 1
+			     : last;
+	long first = x->st[last].line, end;
+	size_t scope_len = x->scope.len;
+	char *sig = NULL;
+	int err;
+
+	/* a friend defined in a class is of the scope around the class */
+	for (size_t k = 0; k < name; k++)
+		if (tok_is(x, &x->st[k], "friend") && x->nopen &&
+		    x->open[x->nopen - 1].kind == SC_CLASS)
+			scope_len = x->open[x->nopen - 1].qlen;
+
+	x->name.len = 0;
+	if ((scope_len &&
+	     hw_buf_append(&x->name, x->scope.data, scope_len)) ||
+	    (own > name && x->name.len && hw_buf_append(&x->name, "::", 2)))
+		return HW_ENOMEM;
+	/* the qualifiers without their "::" before the name */
+	if ((err = put_tokens(x, &x->name, name, own > name ? own - 1 : name,
+			      PUT_NAME)) ||
+	    hw_buf_append(&x->name, "", 1))
+		return HW_ENOMEM;
+	/* an operator's name keeps its template arguments (a conversion
+	 * `operator Action<int()>`), as ctags has it */
+	x->own.len = 0;
+	if ((err = put_tokens(x, &x->own, own, params,
+			      tok_is(x, &x->st[own], "operator") ? PUT_ALL
+								 : PUT_NAME)) ||
+	    hw_buf_append(&x->own, "", 1))
+		return HW_ENOMEM;
+	if (is_test_macro(x->own.data)) {
+		x->full.len = 0;
+		if ((err = put_tokens(x, &x->full, params,
+				      group_end(x, params), PUT_SIG)) ||
+		    hw_buf_append(&x->full, "", 1))
+			return HW_ENOMEM;
+		sig = hw_strdup(x->full.data);
+		HW_CHECK_ALLOC(sig);
+	}
+	end = skip_block(x);
+	x->full.len = 0;
+	err = cpp_name(&x->full, x->name.data, x->own.data, sig);
+	free(sig);
+	if (err || hw_buf_append(&x->full, "", 1))
+		return HW_ENOMEM;
+	return add_func(x->f, &x->func_cap, x->full.data, first, end);
+}
+
+/* Whether the declaration has an '=' of its own (an initializer: what
+ * its '{' opens is a value, a lambda), outside brackets. */
+static int has_init(const cpp_parse *x)
+{
+	for (size_t k = decl_start(x); k < x->n; k++) {
+		const cpp_tok *t = &x->st[k];
+
+		if (tok_is(x, t, "operator"))
+			return 0;
+		if (tok_punct(x, t, '(') || tok_punct(x, t, '['))
+			k = group_end(x, k) - 1;
+		else if (tok_punct(x, t, '=') &&
+			 !(k + 1 < x->n && tok_punct(x, &x->st[k + 1], '=')) &&
+			 !(k > 0 && x->st[k - 1].kind == TK_PUNCT &&
+			   strchr("=<>!+-*/%&|^", x->r.p[x->st[k - 1].s])))
+			return 1;
+	}
+	return 0;
+}
+
+/* A class's name: after its keyword at k, to the ':' of its bases, past
+ * macros and attributes (the last name, with its qualifiers). */
+static int class_block(cpp_parse *x, size_t k)
+{
+	size_t s = 0, e = 0;
+
+	for (k++; k < x->n; k++) {
+		const cpp_tok *t = &x->st[k];
+
+		if (tok_punct(x, t, ':'))
+			break;
+		if (tok_punct(x, t, '(') || tok_punct(x, t, '[') ||
+		    tok_punct(x, t, '<')) {
+			k = group_end(x, k) - 1;
+			continue;
+		}
+		if (t->kind == TK_NAME && !tok_is(x, t, "final")) {
+			if (!(k > 0 && x->st[k - 1].kind == TK_SCOPE))
+				s = k;
+			e = k + 1;
+		}
+	}
+	if (open_block(x, SC_CLASS))
+		return HW_ENOMEM;
+	return scope_add(x, s, e);
+}
+
+/*
+ * The '{' ending the declaration read: a namespace, class or linkage
+ * block is opened (its declarations are read next), a function's body is
+ * read as a function, anything else is skipped. Returns 1 when the '{'
+ * is a member initializer `m{...}` of a constructor (the declaration goes
+ * on), else 0 (or an error below 0).
+ */
+static int cpp_open(cpp_parse *x)
+{
+	size_t k = decl_start(x), name = 0, last = 0, params;
+	int err = HW_OK;
+
+	if (k < x->n && tok_is(x, &x->st[k], "namespace")) {
+		size_t s = k + 1;
+
+		if (s < x->n && tok_is(x, &x->st[s], "inline"))
+			s++;
+		if ((err = open_block(x, SC_NS)))
+			return err;
+		/* namespace a::inline b */
+		for (size_t j = s; j < x->n; j++)
+			if (tok_is(x, &x->st[j], "inline") ||
+			    !(x->st[j].kind == TK_NAME ||
+			      x->st[j].kind == TK_SCOPE))
+				return scope_add(x, s, j) ? HW_ENOMEM : 0;
+		return scope_add(x, s, x->n) ? HW_ENOMEM : 0;
+	}
+	if (x->n == 2 && tok_is(x, &x->st[0], "extern") &&
+	    x->st[1].kind == TK_LIT)
+		return open_block(x, SC_EXTERN);
+	if (has_init(x) || (k < x->n && tok_is(x, &x->st[k], "enum"))) {
+		skip_block(x);
+		return 0;
+	}
+	params = params_at(x, &name, &last);
+	/* a class after a macro's call: GTEST_MACRO_() class X { */
+	for (size_t j = params ? group_end(x, params) : x->n; j < x->n; j++)
+		if (tok_is(x, &x->st[j], "class") ||
+		    tok_is(x, &x->st[j], "struct") ||
+		    tok_is(x, &x->st[j], "union"))
+			return class_block(x, j);
+	if (!params) {
+		for (size_t j = k; j < x->n; j++)
+			if (tok_is(x, &x->st[j], "class") ||
+			    tok_is(x, &x->st[j], "struct") ||
+			    tok_is(x, &x->st[j], "union"))
+				return class_block(x, j);
+		skip_block(x);
+		return 0;
+	}
+	{
+		size_t pe = group_end(x, params);
+
+		/* a constructor's member initializer m{...} after its ':' */
+		if (x->n > pe && (x->st[x->n - 1].kind == TK_NAME ||
+				  tok_punct(x, &x->st[x->n - 1], '>')))
+			for (size_t j = pe; j < x->n; j++)
+				if (tok_punct(x, &x->st[j], ':'))
+					return 1;
+		/* a literal in a parameter, not as its default value
+		 * (Catch2's TEST_CASE("name"), gmock's MATCHER(N, "text")):
+		 * a macro, no function */
+		int dflt = 0;
+
+		for (size_t j = params + 1; j + 1 < pe; j++) {
+			const cpp_tok *t = &x->st[j];
+
+			if (tok_punct(x, t, '(') || tok_punct(x, t, '[') ||
+			    tok_punct(x, t, '{'))
+				j = group_end(x, j) - 1;
+			else if (tok_punct(x, t, ','))
+				dflt = 0;
+			else if (tok_punct(x, t, '='))
+				dflt = 1;
+			else if (t->kind == TK_LIT && !dflt) {
+				skip_block(x);
+				return 0;
+			}
+		}
+	}
+	return cpp_function(x, name, last, params);
+}
+
+/* Keeps a declaration's first MAX_DECL_TOKENS tokens, as ctags does: a
+ * data table of a million values is no function's head. */
+#define MAX_DECL_TOKENS 16384
+
+static int st_push(cpp_parse *x, const cpp_tok *t)
+{
+	if (x->n >= MAX_DECL_TOKENS)
+		return HW_OK;
+	if (HW_ARRAY_GROW(x->st, x->n, x->st_cap))
+		return HW_ENOMEM;
+	x->st[x->n++] = *t;
+	return HW_OK;
+}
+
+/*
+ * Appends the functions of C++ text to f, as Universal Ctags finds them
+ * (specs/languages.md): each function defined at namespace or class
+ * level, named ns::Cls::name from the blocks around it and its own
+ * qualifiers; a gtest TEST(Suite, Name) is "Suite.Name". What a function
+ * body holds (lambdas, local classes) is the function's.
+ */
+/* Implements: FR-TRACE-016 */
+int hw_lang_cpp_functions(hw_src_file *f, const char *text, size_t len)
+{
+	cpp_parse x;
+	int depth = 0, err = HW_OK; /* brackets open in the declaration */
+	int fresh = 0; /* a block opened, no declaration of it read yet */
+
+	memset(&x, 0, sizeof(x));
+	x.f = f;
+	x.func_cap = f->nfuncs;
+	x.r.p = text;
+	x.r.len = len;
+	x.r.line = 1;
+	hw_buf_init(&x.scope, 0);
+	hw_buf_init(&x.name, 0);
+	hw_buf_init(&x.own, 0);
+	hw_buf_init(&x.full, 0);
+	while (!err) {
+		cpp_tok t;
+		char c;
+
+		x.r.busy = x.n > 0 || depth > 0 || fresh;
+		t = cpp_next(&x.r);
+		c = t.kind == TK_PUNCT ? text[t.s] : 0;
+		if (t.kind == TK_END)
+			break;
+		if (depth == 0 && c == '{') {
+			size_t before = x.nopen;
+			int r = cpp_open(&x);
+
+			if (r < 0) {
+				err = r;
+			} else if (r == 1) {
+				depth++;
+				err = st_push(&x, &t);
+			} else {
+				x.n = 0;
+				fresh = x.nopen > before;
+			}
+		} else if (depth == 0 && (c == ';' || c == '}')) {
+			if (c == '}' && x.nopen)
+				x.scope.len = x.open[--x.nopen].qlen;
+			x.n = 0;
+			fresh = 0;
+		} else if (depth == 0 && c == ':' && x.n == 1 &&
+			   x.st[0].kind == TK_NAME) {
+			x.n = 0; /* public: */
+			fresh = 0;
+		} else {
+			if (c == '(' || c == '[' || c == '{')
+				depth++;
+			else if ((c == ')' || c == ']' || c == '}') && depth)
+				depth--;
+			err = st_push(&x, &t);
+		}
+	}
+	hw_buf_free(&x.scope);
+	hw_buf_free(&x.name);
+	hw_buf_free(&x.own);
+	hw_buf_free(&x.full);
+	free(x.st);
+	free(x.open);
+	return err;
 }
 
 /* ---- attributing the tags ---------------------------------------------- */
@@ -239,18 +1023,21 @@ static int is_barrier(hw_lang lang, const char *p, const char *e)
 /* Implements: FR-TRACE-016 */
 int hw_lang_attribute(hw_src_file *f, const char *text, size_t len)
 {
-	size_t nf = f->nfuncs, k = 0, sp = 0, nls = 1;
+	size_t nf = f->nfuncs, k = 0, sp = 0, nls = 1, nl_at = 1;
 	size_t *ls = NULL, *stack = NULL;
 	long *bar = NULL, prev = 0;
 
-	if (!nf) { /* no function (none found, or no ctags) */
+	if (!nf) { /* no function found */
 		for (size_t t = 0; t < f->ntags; t++)
 			f->tags[t].func = -1;
 		return HW_OK;
 	}
 	qsort(f->funcs, nf, sizeof(*f->funcs), by_first);
-	for (size_t i = 0; i < len; i++)
-		nls += text[i] == '\n';
+	/* memchr: this runs over every tagged file, and a byte loop was a
+	 * tenth of a cold trace */
+	for (const char *p = text, *e = text + len;
+	     (p = memchr(p, '\n', (size_t)(e - p))); p++)
+		nls++;
 	ls = calloc(nls + 1, sizeof(*ls));
 	stack = malloc(nf * sizeof(*stack));
 	bar = malloc(nf * sizeof(*bar));
@@ -262,9 +1049,9 @@ int hw_lang_attribute(hw_src_file *f, const char *text, size_t len)
 	}
 	/* ls[l - 1] is where line l starts, ls[nls] the end */
 	ls[0] = 0;
-	for (size_t i = 0, l = 1; i < len; i++)
-		if (text[i] == '\n' && l < nls)
-			ls[l++] = i + 1;
+	for (const char *p = text, *e = text + len; nl_at < nls &&
+	     (p = memchr(p, '\n', (size_t)(e - p))); p++)
+		ls[nl_at++] = (size_t)(p + 1 - text);
 	ls[nls] = len;
 	for (size_t i = 0; i < nf; i++)
 		bar[i] = -1; /* not looked at */
@@ -313,193 +1100,4 @@ int hw_lang_attribute(hw_src_file *f, const char *text, size_t len)
 	free(stack);
 	free(bar);
 	return HW_OK;
-}
-
-/* ---- running ctags ------------------------------------------------------ */
-
-static int note_all(hw_src_file *const *files, size_t n, const char *msg)
-{
-	int err = HW_OK;
-
-	for (size_t i = 0; i < n && !err; i++)
-		err = hw_src_note(files[i], HW_DIAG_WARNING, 0, "%s", msg);
-	return err;
-}
-
-/* The file of a ctags "path": disk paths are given in order, so the
- * search starts at the last match. */
-static long file_of(const char *path, const char *const *disk, size_t n,
-		    size_t *hint)
-{
-	if (path[0] == '.' && path[1] == '/' && path[2] == '-')
-		path += 2; /* given so, below */
-	for (size_t k = 0; k < n; k++) {
-		size_t i = (*hint + k) % n;
-
-		if (strcmp(disk[i], path) == 0) {
-			*hint = i;
-			return (long)i;
-		}
-	}
-	return -1;
-}
-
-static int run_chunk(hw_src_file *const *files, const char *const *disk,
-		     size_t n)
-{
-	char **argv = calloc(n + 12, sizeof(*argv));
-	char **dashed = calloc(n ? n : 1, sizeof(*dashed)); /* "./-x" */
-	size_t *caps = calloc(n ? n : 1, sizeof(*caps));
-	hw_cmd_result r;
-	hw_buf name;
-	size_t a = 0, hint = 0;
-	int err = HW_OK;
-
-	if (!argv || !caps || !dashed) {
-		free(argv);
-		free(caps);
-		free(dashed);
-		return hw_error_oom();
-	}
-	memset(&r, 0, sizeof(r));
-	hw_buf_init(&name, 0);
-	/* the scanner may have kept functions of its own (test cases) */
-	for (size_t i = 0; i < n; i++)
-		caps[i] = files[i]->nfuncs;
-	argv[a++] = "ctags";
-	argv[a++] = "--options=NONE";
-	argv[a++] = "--output-format=json";
-	/* only what take_entry reads: functions and the kinds that scope
-	 * them; a C++ "member" is a data member, never a function. No pseudo
-	 * tags and no anonymous entries (lambdas), but file-scope ones
-	 * (static functions, inline methods). */
-	argv[a++] = "--fields=NFneKSsp";
-	argv[a++] = "--kinds-C++=fcsnu";
-	argv[a++] = "--extras=F";
-	argv[a++] = "--sort=no";
-	argv[a++] = "-f";
-	argv[a++] = "-";
-	for (size_t i = 0; i < n && !err; i++) {
-		/* a name starting with '-' would be read as an option */
-		if (disk[i][0] == '-') {
-			dashed[i] = malloc(strlen(disk[i]) + 3);
-			if (!dashed[i])
-				err = hw_error_oom();
-			else
-				snprintf(dashed[i], strlen(disk[i]) + 3, "./%s",
-					 disk[i]);
-			argv[a++] = dashed[i];
-		} else {
-			argv[a++] = (char *)disk[i];
-		}
-	}
-	argv[a] = NULL;
-	if (err)
-		goto out;
-	if ((err = hw_run(&r, argv, CTAGS_TIMEOUT_S, CTAGS_MAX_OUT)))
-		goto out;
-	if (r.not_found) {
-		err = note_all(files, n,
-			       "Universal Ctags (ctags) is not installed: the "
-			       "file's functions are unknown, its tags belong "
-			       "to no function");
-		goto out;
-	}
-	if (r.status != 0 || r.timed_out || r.truncated) {
-		err = note_all(files, n,
-			       "ctags failed on this file or one read with it: "
-			       "its functions may be missing");
-		if (err)
-			goto out;
-	}
-	for (char *p = r.out.data, *end = r.out.data + r.out.len;
-	     p && p < end && !err;) {
-		char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t ln = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		cJSON *e = cJSON_ParseWithLength(p, ln);
-		const char *type = e ? hw_json_str(e, "_type") : NULL,
-			   *path = e ? hw_json_str(e, "path") : NULL;
-
-		if (type && path && strcmp(type, "tag") == 0) {
-			long i = file_of(path, disk, n, &hint);
-
-			if (i >= 0)
-				err = take_entry(files[i], &caps[i], e, &name);
-		}
-		cJSON_Delete(e);
-		p = nl ? nl + 1 : NULL;
-	}
-out:
-	hw_buf_free(&name);
-	hw_cmd_result_free(&r);
-	for (size_t i = 0; i < n; i++)
-		free(dashed[i]);
-	free(argv);
-	free(dashed);
-	free(caps);
-	return err;
-}
-
-typedef struct lang_job {
-	hw_src_file *const *files;
-	const char *const *disk;
-	size_t n;
-	size_t max_bytes;
-} lang_job;
-
-/* Job k: the files [k * FILES_PER_RUN, ...) through ctags, then their
- * tags attributed; the text between a tag and a function is read again
- * (the scan did not keep it), and a file gone since is attributed by
- * extents alone. */
-static int lang_chunk(void *arg, size_t k)
-{
-	const lang_job *j = arg;
-	size_t at = k * FILES_PER_RUN,
-	       n = j->n - at < FILES_PER_RUN ? j->n - at : FILES_PER_RUN;
-	hw_buf b;
-	int err = run_chunk(j->files + at, j->disk + at, n);
-
-	hw_buf_init(&b, 0);
-	for (size_t i = at; i < at + n && !err; i++) {
-		if (!j->files[i]->ntags)
-			continue;
-		if (hw_file_read(&b, j->disk[i], j->max_bytes) != HW_OK) {
-			hw_error_clear();
-			b.len = 0;
-		}
-		err = hw_lang_attribute(j->files[i], b.data ? b.data : "",
-					b.len);
-	}
-	hw_buf_free(&b);
-	return err;
-}
-
-/* Implements: FR-TRACE-016 */
-int hw_lang_functions(hw_src_file *const *files, const char *const *disk,
-		      size_t n, size_t max_bytes)
-{
-	/* hwledger-sast-ignore bugprone-sizeof-expression: an array of pointers */
-	hw_src_file **cpp = calloc(n ? n : 1, sizeof(*cpp));
-	const char **cdisk = calloc(n ? n : 1, sizeof(*cdisk));
-	lang_job j = {cpp, cdisk, 0, max_bytes};
-	size_t runs;
-	int err;
-
-	if (!cpp || !cdisk) {
-		free(cpp);
-		free(cdisk);
-		return hw_error_oom();
-	}
-	/* a Python file's functions came with its scan */
-	for (size_t i = 0; i < n; i++)
-		if (files[i]->lang == HW_LANG_CPP) {
-			cpp[j.n] = files[i];
-			cdisk[j.n++] = disk[i];
-		}
-	runs = (j.n + FILES_PER_RUN - 1) / FILES_PER_RUN;
-	/* ctags is single-threaded: one run per CPU at a time */
-	err = hw_tasks_run(runs, hw_tasks_threads(runs, 1), lang_chunk, &j);
-	free(cpp);
-	free(cdisk);
-	return err;
 }

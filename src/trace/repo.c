@@ -308,7 +308,6 @@ typedef struct job {
 	const hw_index *ix;
 	size_t max_bytes;
 	unsigned char *dirty;
-	unsigned char *lexed; /* read and lexed in this run, not reused */
 	size_t scanned;     /* atomically incremented */
 	size_t reused;
 } job;
@@ -406,7 +405,6 @@ static int scan_one(job *j, size_t i, hw_buf *buf)
 	    hw_record_decode(f, row->blob, row->blob_len) == HW_OK)
 		return 1; /* touched but unchanged */
 	clear_record(f);
-	j->lexed[i] = 1;
 	return hw_scan_text(f, buf->data, buf->len);
 }
 
@@ -441,55 +439,6 @@ static int store_index(hw_scan *scan, hw_index *ix, const unsigned char *dirty)
 			    "%s; the index was not written", hw_error_last());
 }
 
-/*
- * The functions of the C++ files lexed in this run, from ctags (lang.c;
- * Python's came with the scan). A file with no tag that is not a test
- * needs none: its functions would be dropped by hw_scan_compact anyway.
- */
-static int lang_functions(hw_scan *scan, const job *j)
-{
-	/* hwledger-sast-ignore bugprone-sizeof-expression: an array of pointers */
-	hw_src_file **fs = calloc(scan->n ? scan->n : 1, sizeof(*fs));
-	const char **disk = calloc(scan->n ? scan->n : 1, sizeof(*disk));
-	size_t *notes = calloc(scan->n ? scan->n : 1, sizeof(*notes));
-	size_t n = 0;
-	int err = HW_OK;
-
-	if (!fs || !disk || !notes) {
-		free(fs);
-		free(disk);
-		free(notes);
-		return hw_error_oom();
-	}
-	for (size_t i = 0; i < scan->n; i++)
-		notes[i] = scan->files[i].nnotes;
-	for (size_t i = 0; i < scan->n; i++) {
-		hw_src_file *f = &scan->files[i];
-
-		if (!j->lexed[i] || f->lang != HW_LANG_CPP)
-			continue;
-		if (f->ntags || f->is_test) {
-			fs[n] = f;
-			disk[n++] = f->path;
-		}
-	}
-	if (n)
-		err = hw_lang_functions(fs, disk, n, j->max_bytes);
-	for (size_t i = 0; i < scan->n && !err; i++) {
-		if (!j->lexed[i] || scan->files[i].lang != HW_LANG_CPP)
-			continue;
-		hw_scan_compact(&scan->files[i]);
-		/* ctags missing or failing is a note: such a record is not
-		 * cached, so the functions come once ctags works */
-		if (scan->files[i].nnotes > notes[i])
-			j->dirty[i] = 0;
-	}
-	free(fs);
-	free(disk);
-	free(notes);
-	return err;
-}
-
 /* Implements: FR-TRACE-001, FR-TRACE-007 */
 int hw_scan_repo(hw_scan *scan, const hw_config *cfg, const char *index_path)
 {
@@ -507,8 +456,7 @@ int hw_scan_repo(hw_scan *scan, const hw_config *cfg, const char *index_path)
 		goto cleanup;
 	scan->files = calloc(paths.n ? paths.n : 1, sizeof(*scan->files));
 	j.dirty = calloc(paths.n ? paths.n : 1, 1);
-	j.lexed = calloc(paths.n ? paths.n : 1, 1);
-	if (!scan->files || !j.dirty || !j.lexed) {
+	if (!scan->files || !j.dirty) {
 		err = hw_error_oom();
 		goto cleanup;
 	}
@@ -538,8 +486,7 @@ int hw_scan_repo(hw_scan *scan, const hw_config *cfg, const char *index_path)
 	/* a thread per 16 files, at most the CPUs */
 	if ((err = hw_tasks_run((scan->n + FILES_PER_JOB - 1) / FILES_PER_JOB,
 				hw_tasks_threads(scan->n, FILES_PER_JOB),
-				scan_files, &j)) ||
-	    (err = lang_functions(scan, &j)))
+				scan_files, &j)))
 		goto cleanup;
 	scan->scanned = j.scanned;
 	scan->reused = j.reused;
@@ -578,7 +525,6 @@ cleanup:
 	if (have_ix)
 		hw_index_close(&ix); /* the WAL checkpoint too */
 	free(j.dirty);
-	free(j.lexed);
 	pathset_free(&paths);
 	if (err)
 		hw_scan_free(scan);

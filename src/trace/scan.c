@@ -1254,7 +1254,7 @@ void hw_scan_compact(hw_src_file *f)
  * kin, are no functions to ctags; the C lexer found those at the top level
  * (named by the macro). Each is renamed to its quoted name ("\"name\""),
  * which is how results name it (link.c drops the quotes); every other
- * function the C lexer found is dropped: ctags names C++'s.
+ * function the C lexer found is dropped: lang.c names C++'s.
  */
 static int keep_test_cases(hw_src_file *f, const char *text, size_t len)
 {
@@ -1294,7 +1294,7 @@ static int keep_test_cases(hw_src_file *f, const char *text, size_t len)
 	}
 	f->nfuncs = kept;
 	for (size_t t = 0; t < f->ntags; t++)
-		f->tags[t].func = -1; /* attributed with ctags' functions */
+		f->tags[t].func = -1; /* attributed with C++'s functions */
 	return HW_OK;
 }
 
@@ -1313,11 +1313,13 @@ int hw_scan_text_all(hw_src_file *f, const char *text, size_t len)
 		return lex_py(f, text, len);
 	case HW_LANG_CPP:
 		/* the C lexer reads C++'s comments and literals; its
-		 * functions are not C++'s (namespaces, classes): those come
-		 * from ctags, and the tags are attributed then */
-		if ((err = lex_c(f, text, len)))
+		 * functions are not C++'s (namespaces, classes): lang.c's
+		 * reader finds those, then the tags are attributed */
+		if ((err = lex_c(f, text, len)) ||
+		    (err = keep_test_cases(f, text, len)) ||
+		    (err = hw_lang_cpp_functions(f, text, len)))
 			return err;
-		return keep_test_cases(f, text, len);
+		return hw_lang_attribute(f, text, len);
 	default:
 		return lex_c(f, text, len);
 	}
@@ -1328,8 +1330,7 @@ int hw_scan_text(hw_src_file *f, const char *text, size_t len)
 {
 	int err = hw_scan_text_all(f, text, len);
 
-	/* C++ is compacted once ctags gave its functions */
-	if (!err && f->lang != HW_LANG_CPP)
+	if (!err)
 		hw_scan_compact(f);
 	return err;
 }

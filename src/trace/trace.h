@@ -81,9 +81,7 @@ typedef struct hw_src_file {
  * Scans one file's text for tags and functions. The lexer copes with
  * macros, preprocessor lines, strings, character literals and comments that
  * hold braces; a file it cannot make sense of gets a warning note, never a
- * crash. f->path, f->lang and f->is_test must be set. A C++ file gets
- * its tags here and its functions from hw_lang_functions (then
- * hw_scan_compact); only Catch2/doctest test cases are found here.
+ * crash. f->path, f->lang and f->is_test must be set.
  */
 int hw_scan_text(hw_src_file *f, const char *text, size_t len);
 /* hw_scan_text keeping every function, tagged or not (for SAST findings). */
@@ -107,13 +105,10 @@ int hw_func_from_test_macro(hw_lang lang, const char *name);
 /* Appends the module name of a Python path to b ("a/b.py": "a.b"). */
 int hw_lang_py_module(hw_buf *b, const char *path);
 /*
- * Fills the functions of C++ files (scanned for tags already)
- * from one Universal Ctags run per 256 files, read at disk[i], and gives
- * each tag its function. A missing or failing ctags is a warning note on
- * the files, never an error of the run.
+ * Appends the functions of C++ text to f (scanned for tags already), named
+ * ns::Cls::name, a gtest TEST(Suite, Name) "Suite.Name".
  */
-int hw_lang_functions(hw_src_file *const *files, const char *const *disk,
-		      size_t n, size_t max_bytes);
+int hw_lang_cpp_functions(hw_src_file *f, const char *text, size_t len);
 /* Gives each tag of f the function that holds it or follows it in text. */
 int hw_lang_attribute(hw_src_file *f, const char *text, size_t len);
 
