@@ -173,7 +173,8 @@ typedef struct cpp_reader {
 	int skip;     /* skipping a branch: 1 an `#if 0`'s, 2 to the #endif */
 	size_t skip_depth;         /* #if nesting inside the skipped branch */
 	size_t nif;                /* open conditionals */
-	unsigned char single[64];  /* each began inside a declaration */
+	unsigned long long single; /* bit i: conditional i began inside a
+				    * declaration (deeper ones count as so) */
 } cpp_reader;
 
 static int cpp_ident(char c)
@@ -261,8 +262,10 @@ static void cpp_preproc(cpp_reader *r)
 	} else if (is_if) {
 		size_t j = ws + n;
 
-		if (r->nif < sizeof(r->single))
-			r->single[r->nif] = (unsigned char)r->busy;
+		if (r->nif < 64 && r->busy)
+			r->single |= 1ULL << r->nif;
+		else if (r->nif < 64)
+			r->single &= ~(1ULL << r->nif);
 		r->nif++;
 		while (j < r->len && (r->p[j] == ' ' || r->p[j] == '\t'))
 			j++;
@@ -272,8 +275,8 @@ static void cpp_preproc(cpp_reader *r)
 			r->skip_depth = 0;
 		}
 	} else if (is_else && r->nif) {
-		if (r->busy || r->nif > sizeof(r->single) ||
-		    r->single[r->nif - 1]) {
+		if (r->busy || r->nif > 64 ||
+		    (r->single >> (r->nif - 1) & 1)) {
 			r->skip = 2;
 			r->skip_depth = 0;
 		}
@@ -428,8 +431,8 @@ typedef struct cpp_parse {
 	cpp_reader r;
 	cpp_tok *st;       /* the declaration read so far */
 	size_t n, st_cap;
-	cpp_scope *open;   /* the blocks around it */
-	size_t nopen, open_cap;
+	cpp_scope *blocks; /* the blocks around it */
+	size_t nblocks, blocks_cap;
 	hw_buf scope;      /* "ns::Cls" of the innermost block */
 	hw_buf name, own, full; /* a function's scope, name, both */
 	size_t func_cap;
@@ -466,13 +469,13 @@ static int not_a_name(const cpp_parse *x, const cpp_tok *t)
 static size_t group_start(const cpp_parse *x, size_t k)
 {
 	char close = x->r.p[x->st[k].s];
-	char open = close == ')' ? '(' : close == ']' ? '[' : close == '}' ? '{' : '<';
+	char opener = close == ')' ? '(' : close == ']' ? '[' : close == '}' ? '{' : '<';
 	int d = 0;
 
 	for (size_t j = k + 1; j-- > 0;) {
 		if (tok_punct(x, &x->st[j], close))
 			d++;
-		else if (tok_punct(x, &x->st[j], open) && --d == 0)
+		else if (tok_punct(x, &x->st[j], opener) && --d == 0)
 			return j;
 	}
 	return 0;
@@ -481,16 +484,16 @@ static size_t group_start(const cpp_parse *x, size_t k)
 /* The index past the group opening at k ('(' '[' '{' or '<'). */
 static size_t group_end(const cpp_parse *x, size_t k)
 {
-	char open = x->r.p[x->st[k].s];
-	char close = open == '(' ? ')' : open == '[' ? ']' : open == '{' ? '}' : '>';
+	char opener = x->r.p[x->st[k].s];
+	char close = opener == '(' ? ')' : opener == '[' ? ']' : opener == '{' ? '}' : '>';
 	int d = 0;
 
 	for (size_t j = k; j < x->n; j++) {
-		if (tok_punct(x, &x->st[j], open))
+		if (tok_punct(x, &x->st[j], opener))
 			d++;
 		else if (tok_punct(x, &x->st[j], close) && --d == 0)
 			return j + 1;
-		else if (open == '<' && (tok_punct(x, &x->st[j], '(') ||
+		else if (opener == '<' && (tok_punct(x, &x->st[j], '(') ||
 					  tok_punct(x, &x->st[j], '[')))
 			j = group_end(x, j) - 1;
 	}
@@ -524,17 +527,15 @@ static size_t decl_start(const cpp_parse *x)
 	while (k < x->n) {
 		const cpp_tok *t = &x->st[k];
 
-		if (tok_is(x, t, "template") && k + 1 < x->n &&
-		    tok_punct(x, &x->st[k + 1], '<'))
+		const cpp_tok *u = k + 1 < x->n ? &x->st[k + 1] : t;
+
+		if ((tok_is(x, t, "template") && tok_punct(x, u, '<')) ||
+		    ((tok_is(x, t, "__attribute__") ||
+		      tok_is(x, t, "__declspec") || tok_is(x, t, "alignas")) &&
+		     tok_punct(x, u, '(')))
 			k = group_end(x, k + 1);
-		else if (tok_punct(x, t, '[') && k + 1 < x->n &&
-			 tok_punct(x, &x->st[k + 1], '['))
+		else if (tok_punct(x, t, '[') && u != t && tok_punct(x, u, '['))
 			k = group_end(x, k);
-		else if ((tok_is(x, t, "__attribute__") ||
-			  tok_is(x, t, "__declspec") ||
-			  tok_is(x, t, "alignas")) &&
-			 k + 1 < x->n && tok_punct(x, &x->st[k + 1], '('))
-			k = group_end(x, k + 1);
 		else if (tok_is(x, t, "inline") || tok_is(x, t, "export") ||
 			 tok_is(x, t, "typedef") || tok_is(x, t, "static") ||
 			 tok_is(x, t, "constexpr"))
@@ -675,9 +676,9 @@ static int open_block(cpp_parse *x, int kind)
 {
 	cpp_scope *s;
 
-	if (HW_ARRAY_GROW(x->open, x->nopen, x->open_cap))
+	if (HW_ARRAY_GROW(x->blocks, x->nblocks, x->blocks_cap))
 		return HW_ENOMEM;
-	s = &x->open[x->nopen++];
+	s = &x->blocks[x->nblocks++];
 	s->kind = kind;
 	s->qlen = x->scope.len;
 	return HW_OK;
@@ -734,9 +735,9 @@ static int cpp_function(cpp_parse *x, size_t name, size_t last,
 
 	/* a friend defined in a class is of the scope around the class */
 	for (size_t k = 0; k < name; k++)
-		if (tok_is(x, &x->st[k], "friend") && x->nopen &&
-		    x->open[x->nopen - 1].kind == SC_CLASS)
-			scope_len = x->open[x->nopen - 1].qlen;
+		if (tok_is(x, &x->st[k], "friend") && x->nblocks &&
+		    x->blocks[x->nblocks - 1].kind == SC_CLASS)
+			scope_len = x->blocks[x->nblocks - 1].qlen;
 
 	x->name.len = 0;
 	if ((scope_len &&
@@ -744,22 +745,21 @@ static int cpp_function(cpp_parse *x, size_t name, size_t last,
 	    (own > name && x->name.len && hw_buf_append(&x->name, "::", 2)))
 		return HW_ENOMEM;
 	/* the qualifiers without their "::" before the name */
-	if ((err = put_tokens(x, &x->name, name, own > name ? own - 1 : name,
-			      PUT_NAME)) ||
+	if (put_tokens(x, &x->name, name, own > name ? own - 1 : name,
+		       PUT_NAME) ||
 	    hw_buf_append(&x->name, "", 1))
 		return HW_ENOMEM;
 	/* an operator's name keeps its template arguments (a conversion
 	 * `operator Action<int()>`), as ctags has it */
 	x->own.len = 0;
-	if ((err = put_tokens(x, &x->own, own, params,
-			      tok_is(x, &x->st[own], "operator") ? PUT_ALL
-								 : PUT_NAME)) ||
+	if (put_tokens(x, &x->own, own, params,
+		       tok_is(x, &x->st[own], "operator") ? PUT_ALL : PUT_NAME) ||
 	    hw_buf_append(&x->own, "", 1))
 		return HW_ENOMEM;
 	if (is_test_macro(x->own.data)) {
 		x->full.len = 0;
-		if ((err = put_tokens(x, &x->full, params,
-				      group_end(x, params), PUT_SIG)) ||
+		if (put_tokens(x, &x->full, params, group_end(x, params),
+			       PUT_SIG) ||
 		    hw_buf_append(&x->full, "", 1))
 			return HW_ENOMEM;
 		sig = hw_strdup(x->full.data);
@@ -952,7 +952,7 @@ int hw_lang_cpp_functions(hw_src_file *f, const char *text, size_t len)
 		if (t.kind == TK_END)
 			break;
 		if (depth == 0 && c == '{') {
-			size_t before = x.nopen;
+			size_t before = x.nblocks;
 			int r = cpp_open(&x);
 
 			if (r < 0) {
@@ -962,11 +962,11 @@ int hw_lang_cpp_functions(hw_src_file *f, const char *text, size_t len)
 				err = st_push(&x, &t);
 			} else {
 				x.n = 0;
-				fresh = x.nopen > before;
+				fresh = x.nblocks > before;
 			}
 		} else if (depth == 0 && (c == ';' || c == '}')) {
-			if (c == '}' && x.nopen)
-				x.scope.len = x.open[--x.nopen].qlen;
+			if (c == '}' && x.nblocks)
+				x.scope.len = x.blocks[--x.nblocks].qlen;
 			x.n = 0;
 			fresh = 0;
 		} else if (depth == 0 && c == ':' && x.n == 1 &&
@@ -986,7 +986,7 @@ int hw_lang_cpp_functions(hw_src_file *f, const char *text, size_t len)
 	hw_buf_free(&x.own);
 	hw_buf_free(&x.full);
 	free(x.st);
-	free(x.open);
+	free(x.blocks);
 	return err;
 }
 

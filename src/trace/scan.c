@@ -984,8 +984,8 @@ typedef struct py_funcs {
 	hw_src_file *f;
 	size_t cap;
 	hw_buf q;          /* module.Class.name of the innermost block */
-	py_scope *open;
-	size_t nopen, open_cap;
+	py_scope *blocks;  /* the open blocks, innermost last */
+	size_t nblocks, blocks_cap;
 } py_funcs;
 
 static int py_add_func(py_funcs *x, long line)
@@ -1026,8 +1026,8 @@ static int py_lambda(py_funcs *x, const char *p, size_t len, size_t i,
  * end on the line of the last token before it (last). */
 static void py_close(py_funcs *x, long indent, long last)
 {
-	while (x->nopen && x->open[x->nopen - 1].indent >= indent) {
-		py_scope *s = &x->open[--x->nopen];
+	while (x->nblocks && x->blocks[x->nblocks - 1].indent >= indent) {
+		py_scope *s = &x->blocks[--x->nblocks];
 
 		if (s->func >= 0)
 			x->f->funcs[s->func].last = last;
@@ -1046,7 +1046,7 @@ static int py_statement(py_funcs *x, const char *p, size_t len, size_t i,
 			long indent, long line)
 {
 	size_t e = py_word_end(p, len, i), ns, ne;
-	int in_def = x->nopen && x->open[x->nopen - 1].in_def, is_def;
+	int in_def = x->nblocks && x->blocks[x->nblocks - 1].in_def, is_def;
 	py_scope *s;
 
 	if (py_word_is(p, i, e, "async")) {
@@ -1064,9 +1064,9 @@ static int py_statement(py_funcs *x, const char *p, size_t len, size_t i,
 	ne = py_word_end(p, len, ns);
 	if (ne == ns)
 		return HW_OK;
-	if (HW_ARRAY_GROW(x->open, x->nopen, x->open_cap))
+	if (HW_ARRAY_GROW(x->blocks, x->nblocks, x->blocks_cap))
 		return HW_ENOMEM;
-	s = &x->open[x->nopen++];
+	s = &x->blocks[x->nblocks++];
 	s->indent = indent;
 	s->qlen = x->q.len;
 	s->func = -1;
@@ -1194,7 +1194,7 @@ static int lex_py(hw_src_file *f, const char *p, size_t len)
 		err = hw_lang_attribute(f, p, len);
 out:
 	hw_buf_free(&x.q);
-	free(x.open);
+	free(x.blocks);
 	return err;
 }
 
