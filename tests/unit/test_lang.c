@@ -1,7 +1,8 @@
 /*
  * test_lang.c — C++ and Python files: tags read by the scanner, functions
- * and their qualified names (Universal Ctags 5.9 is the reference), and each tag given the
- * function that holds it or follows it (tests/fixtures/lang/).
+ * and their qualified names as Universal Ctags 5.9 finds them (the
+ * reference they were measured against), and each tag given the function
+ * that holds it or follows it (tests/fixtures/lang/).
  */
 #include "harness.h"
 
@@ -261,6 +262,56 @@ static void test_lang_cpp_functions_are_found_by_the_scan(void **state)
 	hw_src_file_free(&f);
 }
 
+/* Verifies: FR-TRACE-016 */
+static void test_lang_real_files_match_ctags(void **state)
+{
+	/* real third-party files and ctags' functions in them
+	 * (tests/fixtures/lang/README.md) */
+	static const char *const files[] = {
+		"tests/fixtures/lang/real/gtest-death-test.cc",
+		"tests/fixtures/lang/real/gtest-port.cc",
+		"tests/fixtures/lang/real/argparse.py",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char want_path[256], name[1024];
+		hw_src_file f;
+		hw_buf w;
+		size_t want = 0;
+
+		scan_file(&f, files[i], 1);
+		snprintf(want_path, sizeof(want_path), "%s.ctags", files[i]);
+		hw_buf_init(&w, 0);
+		assert_int_equal(hw_file_read(&w, want_path, 1 << 20), HW_OK);
+		assert_int_equal(hw_buf_append(&w, "", 1), HW_OK);
+		for (char *line = w.data, *nl; *line; line = nl + 1) {
+			long first, last;
+			int found = 0;
+
+			nl = strchr(line, '\n');
+			assert_non_null(nl);
+			*nl = '\0';
+			if (line[0] == '#')
+				continue;
+			assert_int_equal(sscanf(line, "%1023[^\t]\t%ld\t%ld",
+						name, &first, &last),
+					 3);
+			for (size_t k = 0; k < f.nfuncs && !found; k++)
+				found = strcmp(f.funcs[k].name, name) == 0 &&
+					f.funcs[k].first == first &&
+					f.funcs[k].last == last;
+			if (!found)
+				fail_msg("%s: ctags' %s %ld-%ld not found",
+					 files[i], name, first, last);
+			want++;
+		}
+		assert_int_equal(f.nfuncs, want);
+		hw_buf_free(&w);
+		hw_src_file_free(&f);
+	}
+}
+
 /* Scans text as a Python file path, keeping every function. */
 static void scan_all(hw_src_file *f, const char *path, const char *text)
 {
@@ -408,6 +459,7 @@ int main(void)
 		cmocka_unit_test(test_lang_python_bad_input_never_crashes),
 		cmocka_unit_test(test_lang_cpp_functions_are_found_by_the_scan),
 		cmocka_unit_test(test_lang_cpp_bad_input_never_crashes),
+		cmocka_unit_test(test_lang_real_files_match_ctags),
 		cmocka_unit_test(test_lang_strings_hide_tags_and_bad_input_is_a_note),
 		cmocka_unit_test(test_lang_of_and_base_names),
 	};
