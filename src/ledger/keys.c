@@ -114,28 +114,6 @@ int hw_pubkey_parse(hw_pubkey *k, const char *line, const char *file,
 	return HW_OK;
 }
 
-static int write_private(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	size_t n = strlen(text);
-	int err = HW_OK;
-
-	if (fd < 0)
-		return hw_error_set(errno == EEXIST ? HW_EINVAL : HW_EIO, path,
-				    0, 0, "%s",
-				    errno == EEXIST ? "exists; not overwritten"
-						    : strerror(errno));
-	if (write(fd, text, n) != (ssize_t)n || fsync(fd) != 0)
-		err = hw_error_set(HW_EIO, path, 0, 0, "write failed: %s",
-				   strerror(errno));
-	if (close(fd) != 0 && !err)
-		err = hw_error_set(HW_EIO, path, 0, 0, "close failed: %s",
-				   strerror(errno));
-	if (err)
-		unlink(path);
-	return err;
-}
-
 /* Implements: FR-LEDGER-001 */
 int hw_key_generate(hw_seckey *out, const char *dir, const char *name)
 {
@@ -170,7 +148,8 @@ int hw_key_generate(hw_seckey *out, const char *dir, const char *name)
 	    (err = hw_buf_printf(&text,
 				 "hwledger secret key v1\nname: %s\nkey: %s\n",
 				 name, b64)) ||
-	    (err = write_private(keypath.data, text.data)))
+	    (err = hw_file_create(keypath.data, text.data, text.len,
+					   0600)))
 		goto cleanup;
 	sodium_memzero(text.data, text.cap);
 	hw_buf_clear(&text);

@@ -356,6 +356,28 @@ int hw_file_write_cache(const char *path, const void *data, size_t len)
 	return write_atomic(path, data, len, 0);
 }
 
+int hw_file_create(const char *path, const void *data, size_t len,
+		   mode_t mode)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+	int err = HW_OK;
+
+	if (fd < 0)
+		return hw_error_set(errno == EEXIST ? HW_EINVAL : HW_EIO, path,
+				    0, 0, "%s",
+				    errno == EEXIST ? "exists; not overwritten"
+						    : strerror(errno));
+	if (hw_write_all(fd, data, len) || fsync(fd) != 0)
+		err = hw_error_set(HW_EIO, path, 0, 0, "write failed: %s",
+				   strerror(errno));
+	if (close(fd) != 0 && !err)
+		err = hw_error_set(HW_EIO, path, 0, 0, "close failed: %s",
+				   strerror(errno));
+	if (err)
+		unlink(path);
+	return err;
+}
+
 int hw_path_exists(const char *path)
 {
 	struct stat st;

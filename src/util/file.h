@@ -6,6 +6,7 @@
 #define HW_UTIL_FILE_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "buf.h"
 
@@ -71,6 +72,14 @@ int hw_file_write_atomic(const char *path, const void *data, size_t len);
  * is then a miss, which costs less than waiting for the disk on every run.
  */
 int hw_file_write_cache(const char *path, const void *data, size_t len);
+/*
+ * Creates path with mode and writes data to it, never replacing anything:
+ * an existing path is HW_EINVAL "exists; not overwritten". A failed write
+ * removes the file it created. For private keys (mode 0600) and the other
+ * files a user may own.
+ */
+int hw_file_create(const char *path, const void *data, size_t len,
+		   mode_t mode);
 /* write(2) until all len bytes are written (EINTR retried); HW_EIO with
  * errno set on failure, no error recorded. */
 int hw_write_all(int fd, const void *data, size_t len);
