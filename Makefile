@@ -40,14 +40,17 @@ deps:
 
 PKGS        := libcmark libcjson sqlite3 libsodium nettle expat libxxhash yaml-0.1
 # libgit2 is opened with dlopen by src/ledger/anchor.c (it would add ~2 ms of
-# start-up to every command), and libxlsxwriter by src/export/xlsx.c (~1 ms,
-# with the libminizip and libz it brings): their headers at build time,
-# their sonames here.
+# start-up to every command), libxlsxwriter by src/export/xlsx.c (~1 ms,
+# with the libminizip and libz it brings) and GnuTLS by src/fleet/gnutls.c
+# (several ms: eight libraries and its initialisation): their headers at
+# build time, their sonames here.
 soname      = $(shell objdump -p "$$(pkg-config --variable=libdir $(1) 2>/dev/null)/$(2)" 2>/dev/null | awk '/SONAME/ { print $$2 }')
 GIT2_SONAME = $(call soname,libgit2,libgit2.so)
 XLSX_SONAME = $(call soname,xlsxwriter,libxlsxwriter.so)
-PKG_CFLAGS  = $(eval PKG_CFLAGS := $(shell pkg-config --cflags libgit2 xlsxwriter $(PKGS) 2>/dev/null) \
+GNUTLS_SONAME = $(call soname,gnutls,libgnutls.so)
+PKG_CFLAGS  = $(eval PKG_CFLAGS := $(shell pkg-config --cflags libgit2 xlsxwriter gnutls $(PKGS) 2>/dev/null) \
                $(if $(GIT2_SONAME),-DHW_LIBGIT2_SONAME=$(GIT2_SONAME)) \
+               $(if $(GNUTLS_SONAME),-DHW_GNUTLS_SONAME=$(GNUTLS_SONAME)) \
                $(if $(XLSX_SONAME),-DHW_XLSXWRITER_SONAME=$(XLSX_SONAME)))$(PKG_CFLAGS)
 # The libraries every command loads are linked from their static archives
 # where Debian ships one (libcmark, sqlite3, libsodium, Nettle, expat,
@@ -85,7 +88,7 @@ say = printf '  %-5s %s\n' '$(1)' '$(2)'
 endif
 
 # ---- sources -------------------------------------------------------------
-MODULES  := util frs interchange glossary trace sast planner probes ledger export site report
+MODULES  := util frs interchange glossary trace sast planner probes ledger fleet export site report
 LIB_SRCS := $(foreach m,$(MODULES),$(wildcard src/$(m)/*.c))
 CLI_SRCS := $(wildcard src/cli/*.c)
 THEME    := $(sort $(wildcard site/*.css site/*.js))

@@ -20,6 +20,7 @@ PKGS=(
   "git:cmd:git"
   "libgit2-dev:pc:libgit2"
   "libxlsxwriter-dev:pc:xlsxwriter"
+  "libgnutls28-dev:pc:gnutls"
   "libcmark-dev:pc:libcmark"
   "libcjson-dev:pc:libcjson"
   "libsqlite3-dev:pc:sqlite3"

@@ -96,6 +96,15 @@ static const hw_command commands[] = {
 	 "[--force] [--checks DIR | [--results PATH...] [--lcov FILE]... "
 	 "[--sast FILE] [--policy FILE] [--no-index]] [--today YYYY-MM-DD]",
 	 HW_CMD_BIG_HEAP},
+	{"fleet", hw_cmd_fleet,
+	 "the fleet's certificate authority, enrolment and revocation",
+	 "hwledger fleet ca init [--dir DIR] [--name NAME] [--days N]\n"
+	 "hwledger fleet enroll HOST [--state DIR] [--ttl SECONDS]\n"
+	 "hwledger fleet issue --token TOKEN --key AGENT.pub -o FILE "
+	 "[--ca DIR] [--state DIR] [--days N]\n"
+	 "hwledger fleet revoke CERT|SERIAL [--state DIR] [--reason TEXT]\n"
+	 "hwledger fleet check CERT [--ca DIR] [--state DIR]",
+	 0},
 	{"help", hw_cmd_help, "show help for a command",
 	 "hwledger help COMMAND", 0},
 };

@@ -1,0 +1,233 @@
+/*
+ * cmd_fleet.c — `hwledger fleet ca init|enroll|issue|revoke|check`: the
+ * fleet's certificates (specs/fleet.md). Inputs are all checked before a
+ * token is used up or a file is written; nothing that exists is replaced.
+ */
+#include "cli/cli.h"
+#include "fleet/fleet.h"
+
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define fleet_usage(...) hw_cli_usage_error("fleet", __VA_ARGS__)
+
+/* ten years for the CA, ninety days for an agent, a day for a token */
+#define CA_DAYS 3650
+#define AGENT_DAYS 90
+#define TOKEN_TTL 86400
+#define DAYS_MAX 36500
+
+typedef struct fleet_opts {
+	const char *arg;    /* the one positional argument, if any */
+	const char *ca, *state, *name, *token, *key, *out, *reason;
+	double days, ttl;
+} fleet_opts;
+
+/* Reads argv[from..) into o; allowed lists the options this subcommand
+ * takes ("--ca --state"), positional whether it takes one argument. */
+static int parse(fleet_opts *o, int argc, char **argv, int from,
+		 const char *allowed, int positional)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+	} strs[] = {
+		{"--dir", offsetof(fleet_opts, ca)},
+		{"--ca", offsetof(fleet_opts, ca)},
+		{"--state", offsetof(fleet_opts, state)},
+		{"--name", offsetof(fleet_opts, name)},
+		{"--token", offsetof(fleet_opts, token)},
+		{"--key", offsetof(fleet_opts, key)},
+		{"-o", offsetof(fleet_opts, out)},
+		{"--reason", offsetof(fleet_opts, reason)},
+	};
+
+	for (int i = from; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		const char *hit = a[0] == '-' ? strstr(allowed, a) : NULL;
+		size_t n = strlen(a);
+		int known = 0;
+
+		/* a whole word of allowed */
+		if (hit && (hit[n] == ' ' || hit[n] == '\0') &&
+		    (hit == allowed || hit[-1] == ' ') && v) {
+			for (size_t k = 0; k < sizeof(strs) / sizeof(*strs); k++)
+				if (!strcmp(a, strs[k].name)) {
+					*(const char **)((char *)o +
+							 strs[k].off) = v;
+					known = 1;
+				}
+			if (!strcmp(a, "--days"))
+				known = hw_cli_positive(v, DAYS_MAX, &o->days);
+			if (!strcmp(a, "--ttl"))
+				known = hw_cli_positive(v, 1e9, &o->ttl);
+			if (!known)
+				return fleet_usage("fleet: bad value '%s' for %s",
+						   v, a);
+			i++;
+		} else if (a[0] != '-' && positional && !o->arg) {
+			o->arg = a;
+		} else {
+			return fleet_usage("fleet: bad argument '%s'", a);
+		}
+	}
+	if (positional && !o->arg)
+		return fleet_usage("fleet: %s", "missing argument");
+	return HW_EXIT_OK;
+}
+
+/* Implements: FR-FLEET-001 */
+static int ca_init(hw_cli *cli, fleet_opts *o)
+{
+	int err;
+
+	if (!o->name)
+		o->name = "hwledger fleet CA";
+	if ((err = hw_fleet_ca_init(o->ca, o->name,
+				    (unsigned)(o->days ? o->days : CA_DAYS))))
+		return hw_cli_error(err);
+	if (!cli->quiet)
+		printf("%s/ca.crt\n", o->ca);
+	return HW_EXIT_OK;
+}
+
+/* Implements: FR-FLEET-002 */
+static int enroll(fleet_opts *o)
+{
+	char token[HW_FLEET_TOKEN_LEN + 1];
+	int err = hw_fleet_token_new(token, o->state, o->arg,
+				     (unsigned)(o->ttl ? o->ttl : TOKEN_TTL));
+
+	if (err)
+		return hw_cli_error(err);
+	printf("%s\n", token);
+	return HW_EXIT_OK;
+}
+
+/* The agent's public key: the one key line of path. */
+static int agent_key(hw_pubkey *k, const char *path)
+{
+	hw_keyring ring = {0};
+	int err = hw_keyring_load(&ring, path);
+
+	if (!err && ring.n != 1)
+		err = hw_error_set(HW_EINVAL, path, 0, 0,
+				   "expected one public key line, found %zu",
+				   ring.n);
+	if (!err)
+		*k = ring.keys[0];
+	hw_keyring_free(&ring);
+	return err;
+}
+
+/* Implements: FR-FLEET-002 */
+static int issue(hw_cli *cli, fleet_opts *o)
+{
+	char host[HW_KEY_NAME_MAX + 1], serial[HW_FLEET_SERIAL_HEX + 1];
+	hw_pubkey k;
+	hw_buf pem;
+	int err;
+
+	if (!o->token || !o->key || !o->out)
+		return fleet_usage("fleet issue needs --token, --key and -o%s",
+				   "");
+	/* everything that can be wrong before the token is used up */
+	if (hw_path_exists(o->out))
+		return hw_cli_error(hw_error_set(HW_EINVAL, o->out, 0, 0,
+						 "exists; not overwritten"));
+	if ((err = agent_key(&k, o->key)) ||
+	    (err = hw_fleet_token_redeem(host, o->state, o->token)))
+		return hw_cli_error(err);
+	hw_buf_init(&pem, 0);
+	if (!(err = hw_fleet_cert_issue(&pem, serial, o->ca, o->state, host,
+					&k, (unsigned)(o->days ? o->days
+							       : AGENT_DAYS))))
+		err = hw_file_create(o->out, pem.data, pem.len, 0644);
+	hw_buf_free(&pem);
+	if (err)
+		return hw_cli_error(err);
+	if (!cli->quiet)
+		printf("%s: %s, serial %s\n", o->out, host, serial);
+	return HW_EXIT_OK;
+}
+
+/* A certificate file, or the serial of one the server issued. */
+static int serial_arg(char serial[HW_FLEET_SERIAL_HEX + 1],
+		      const fleet_opts *o)
+{
+	hw_buf pem;
+	int err;
+
+	if (strlen(o->arg) == HW_FLEET_SERIAL_HEX &&
+	    strspn(o->arg, "0123456789abcdef") == HW_FLEET_SERIAL_HEX) {
+		memcpy(serial, o->arg, HW_FLEET_SERIAL_HEX + 1);
+		return HW_OK;
+	}
+	if ((err = hw_fleet_cert_read(&pem, o->arg)))
+		return err;
+	err = hw_fleet_cert_serial(serial, &pem, o->arg);
+	hw_buf_free(&pem);
+	return err;
+}
+
+/* Implements: FR-FLEET-003 */
+static int revoke(hw_cli *cli, fleet_opts *o)
+{
+	char serial[HW_FLEET_SERIAL_HEX + 1];
+	int err;
+
+	if ((err = serial_arg(serial, o)) ||
+	    (err = hw_fleet_revoke(o->state, serial,
+				   o->reason ? o->reason : "revoked")))
+		return hw_cli_error(err);
+	if (!cli->quiet)
+		printf("revoked: serial %s\n", serial);
+	return HW_EXIT_OK;
+}
+
+/* Implements: FR-FLEET-003 */
+static int check(hw_cli *cli, fleet_opts *o)
+{
+	char host[HW_KEY_NAME_MAX + 1];
+	hw_buf pem;
+	int err;
+
+	if ((err = hw_fleet_cert_read(&pem, o->arg)))
+		return hw_cli_error(err);
+	err = hw_fleet_cert_check(host, o->ca, o->state, &pem, o->arg);
+	hw_buf_free(&pem);
+	if (err)
+		return hw_cli_error(err);
+	if (!cli->quiet)
+		printf("accepted: %s\n", host);
+	return HW_EXIT_OK;
+}
+
+int hw_cmd_fleet(hw_cli *cli, int argc, char **argv)
+{
+	fleet_opts o = {.ca = HW_FLEET_CA, .state = HW_FLEET_STATE};
+	const char *sub = argc > 1 ? argv[1] : "";
+	int code;
+
+	if (!strcmp(sub, "ca") && argc > 2 && !strcmp(argv[2], "init")) {
+		if (!(code = parse(&o, argc, argv, 3, "--dir --name --days", 0)))
+			code = ca_init(cli, &o);
+	} else if (!strcmp(sub, "enroll")) {
+		if (!(code = parse(&o, argc, argv, 2, "--state --ttl", 1)))
+			code = enroll(&o);
+	} else if (!strcmp(sub, "issue")) {
+		if (!(code = parse(&o, argc, argv, 2,
+				   "--token --key -o --ca --state --days", 0)))
+			code = issue(cli, &o);
+	} else if (!strcmp(sub, "revoke")) {
+		if (!(code = parse(&o, argc, argv, 2, "--state --reason", 1)))
+			code = revoke(cli, &o);
+	} else if (!strcmp(sub, "check")) {
+		if (!(code = parse(&o, argc, argv, 2, "--ca --state", 1)))
+			code = check(cli, &o);
+	} else {
+		code = fleet_usage("fleet: unknown subcommand '%s'", sub);
+	}
+	return hw_cli_finish(code);
+}

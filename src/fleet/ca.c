@@ -1,0 +1,252 @@
+/*
+ * ca.c — the fleet's certificate authority: its self-signed certificate
+ * and the client certificates it issues to agents (specs/fleet.md,
+ * "Certificates"). Every key is Ed25519; an agent's certificate carries
+ * the agent's own key, so the key that signs its results is the key its
+ * connections are authenticated with.
+ */
+#include "fleet/internal.h"
+
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define DAY 86400
+
+/* A serial that is positive and has no leading zero byte, so its DER and
+ * its 32 hex digits are the same 16 bytes both ways. */
+static void new_serial(uint8_t serial[16])
+{
+	randombytes_buf(serial, 16);
+	serial[0] = (uint8_t)((serial[0] & 0x7f) | 0x40);
+}
+
+/* The subject key identifier: the first 20 bytes of SHA-256 of the key. */
+static void key_id(uint8_t id[20], const hw_pubkey *k)
+{
+	uint8_t digest[HW_SHA256_LEN];
+
+	hw_sha256(digest, k->pk, 32);
+	memcpy(id, digest, 20);
+}
+
+/* The fields every certificate of the fleet has: version 3, a new serial,
+ * CN=cn, valid from now for days, the key and its identifier. */
+static int crt_base(gnutls_x509_crt_t *crt, const char *cn,
+		    const hw_pubkey *k, unsigned days)
+{
+	gnutls_pubkey_t pub = NULL;
+	uint8_t serial[16], kid[20];
+	time_t now;
+	int err;
+
+	new_serial(serial);
+	key_id(kid, k);
+	if ((err = hw_fleet_now(&now)) || (err = hw_fleet_pubkey(&pub, k)) ||
+	    (err = hw_gnutls_check(hw_gt.gnutls_x509_crt_init(crt), NULL,
+				   "certificate")))
+		goto out;
+	{
+		/* each sets a field of its own: their order does not matter */
+		const int rc[] = {
+			hw_gt.gnutls_x509_crt_set_version(*crt, 3),
+			hw_gt.gnutls_x509_crt_set_serial(*crt, serial,
+							 sizeof(serial)),
+			hw_gt.gnutls_x509_crt_set_dn_by_oid(
+				*crt, GNUTLS_OID_X520_COMMON_NAME, 0, cn,
+				(unsigned)strlen(cn)),
+			hw_gt.gnutls_x509_crt_set_activation_time(*crt, now),
+			hw_gt.gnutls_x509_crt_set_expiration_time(
+				*crt, now + (time_t)days * DAY),
+			hw_gt.gnutls_x509_crt_set_pubkey(*crt, pub),
+			hw_gt.gnutls_x509_crt_set_subject_key_id(*crt, kid,
+								 sizeof(kid)),
+		};
+
+		err = hw_gnutls_check_all(rc, sizeof(rc) / sizeof(*rc), NULL,
+					  "certificate fields");
+	}
+	if (err) {
+		hw_gt.gnutls_x509_crt_deinit(*crt);
+		*crt = NULL;
+	}
+out:
+	if (pub)
+		hw_gt.gnutls_pubkey_deinit(pub);
+	return err;
+}
+
+/* Signs crt with the issuer's certificate and key, PEM into out. */
+static int crt_sign(hw_buf *out, gnutls_x509_crt_t crt,
+		    gnutls_x509_crt_t issuer, const hw_seckey *k)
+{
+	gnutls_privkey_t priv = NULL;
+	size_t size = 0;
+	int err, rc;
+
+	if ((err = hw_fleet_privkey(&priv, k)) ||
+	    (err = hw_gnutls_check(hw_gt.gnutls_x509_crt_privkey_sign(
+					   crt, issuer, priv, 0, 0),
+				   NULL, "signing the certificate")))
+		goto out;
+	rc = hw_gt.gnutls_x509_crt_export(crt, GNUTLS_X509_FMT_PEM, NULL,
+					  &size);
+	if (rc != GNUTLS_E_SHORT_MEMORY_BUFFER &&
+	    (err = hw_gnutls_check(rc, NULL, "certificate")))
+		goto out;
+	if ((err = hw_buf_reserve(out, size + 1)) ||
+	    (err = hw_gnutls_check(hw_gt.gnutls_x509_crt_export(
+					   crt, GNUTLS_X509_FMT_PEM,
+					   out->data + out->len, &size),
+				   NULL, "certificate")))
+		goto out;
+	out->len += size;
+	out->data[out->len] = '\0';
+out:
+	if (priv)
+		hw_gt.gnutls_privkey_deinit(priv);
+	return err;
+}
+
+/* A CA: it may sign certificates (and lists of revoked ones), nothing
+ * else. */
+static int ca_extensions(gnutls_x509_crt_t crt)
+{
+	const int rc[] = {
+		hw_gt.gnutls_x509_crt_set_basic_constraints(crt, 1, 0),
+		hw_gt.gnutls_x509_crt_set_key_usage(
+			crt, GNUTLS_KEY_KEY_CERT_SIGN | GNUTLS_KEY_CRL_SIGN),
+	};
+
+	return hw_gnutls_check_all(rc, sizeof(rc) / sizeof(*rc), NULL,
+				   "CA extensions");
+}
+
+/* Implements: FR-FLEET-001 */
+int hw_fleet_ca_init(const char *dir, const char *cn, unsigned days)
+{
+	char *crt_path = hw_path_join(dir, "ca.crt");
+	gnutls_x509_crt_t crt = NULL;
+	hw_seckey k;
+	hw_buf pem;
+	int err;
+
+	HW_CHECK_ALLOC(crt_path);
+	hw_buf_init(&pem, 0);
+	/* nothing is made when any of the three is there */
+	if (hw_path_exists(crt_path)) {
+		err = hw_error_set(HW_EINVAL, crt_path, 0, 0,
+				   "exists; not overwritten");
+		goto out;
+	}
+	if ((err = hw_key_generate(&k, dir, "ca")))
+		goto out;
+	if ((err = crt_base(&crt, cn, &k.pub, days)) ||
+	    (err = ca_extensions(crt)) ||
+	    (err = crt_sign(&pem, crt, crt, &k)) ||
+	    (err = hw_file_create(crt_path, pem.data, pem.len, 0644))) {
+		/* the key of a CA that has no certificate is of no use */
+		char *key = hw_path_join(dir, "ca.key");
+		char *pub = hw_path_join(dir, "ca.pub");
+
+		if (key)
+			unlink(key);
+		if (pub)
+			unlink(pub);
+		free(key);
+		free(pub);
+	}
+	sodium_memzero(&k, sizeof(k));
+out:
+	if (crt)
+		hw_gt.gnutls_x509_crt_deinit(crt);
+	hw_buf_free(&pem);
+	free(crt_path);
+	return err;
+}
+
+/* The CA of dir: its certificate and its key (refused when others may
+ * read it). */
+static int ca_load(gnutls_x509_crt_t *crt, hw_seckey *k, const char *dir)
+{
+	char *crt_path = hw_path_join(dir, "ca.crt");
+	char *key_path = hw_path_join(dir, "ca.key");
+	hw_buf pem;
+	int err;
+
+	hw_buf_init(&pem, 0);
+	if (!crt_path || !key_path)
+		err = hw_error_oom();
+	else if (!(err = hw_fleet_cert_read(&pem, crt_path)) &&
+		 !(err = hw_fleet_crt_load(crt, &pem, crt_path)) &&
+		 (err = hw_seckey_load(k, key_path))) {
+		hw_gt.gnutls_x509_crt_deinit(*crt);
+		*crt = NULL;
+	}
+	hw_buf_free(&pem);
+	free(crt_path);
+	free(key_path);
+	return err;
+}
+
+/* An agent's certificate: not a CA, for signing (the TLS handshake) and
+ * for client authentication only, issued by the CA whose key id is
+ * ca_kid. */
+static int client_extensions(gnutls_x509_crt_t crt, const uint8_t *ca_kid,
+			     size_t ca_kid_len)
+{
+	const int rc[] = {
+		hw_gt.gnutls_x509_crt_set_basic_constraints(crt, 0, -1),
+		hw_gt.gnutls_x509_crt_set_key_usage(
+			crt, GNUTLS_KEY_DIGITAL_SIGNATURE),
+		hw_gt.gnutls_x509_crt_set_key_purpose_oid(crt, OID_CLIENT_AUTH,
+							  1),
+		hw_gt.gnutls_x509_crt_set_authority_key_id(crt, ca_kid,
+							   ca_kid_len),
+	};
+
+	return hw_gnutls_check_all(rc, sizeof(rc) / sizeof(*rc), NULL,
+				   "client certificate extensions");
+}
+
+/* Implements: FR-FLEET-002 */
+int hw_fleet_cert_issue(hw_buf *pem, char serial[HW_FLEET_SERIAL_HEX + 1],
+			const char *ca_dir, const char *state,
+			const char *host, const hw_pubkey *pub,
+			unsigned days)
+{
+	gnutls_x509_crt_t ca = NULL, crt = NULL;
+	uint8_t kid[64];
+	size_t kid_len = sizeof(kid);
+	hw_seckey k;
+	hw_buf path;
+	int err;
+
+	hw_buf_init(&path, 0);
+	memset(&k, 0, sizeof(k));
+	if ((err = ca_load(&ca, &k, ca_dir)) ||
+	    (err = crt_base(&crt, host, pub, days)) ||
+	    (err = hw_gnutls_check(
+		     hw_gt.gnutls_x509_crt_get_subject_key_id(ca, kid, &kid_len,
+							      NULL),
+		     ca_dir, "the CA's key identifier")) ||
+	    (err = client_extensions(crt, kid, kid_len)) ||
+	    (err = crt_sign(pem, crt, ca, &k)) ||
+	    (err = hw_fleet_cert_serial(serial, pem, NULL)))
+		goto out;
+	/* the server's record of what it issued, for revoking by serial */
+	if ((err = hw_buf_printf(&path, "%s/issued", state)) ||
+	    (err = hw_mkdir_p(path.data)) ||
+	    (err = hw_buf_printf(&path, "/%s.pem", serial)))
+		goto out;
+	err = hw_file_create(path.data, pem->data, pem->len, 0644);
+out:
+	sodium_memzero(&k, sizeof(k));
+	if (crt)
+		hw_gt.gnutls_x509_crt_deinit(crt);
+	if (ca)
+		hw_gt.gnutls_x509_crt_deinit(ca);
+	hw_buf_free(&path);
+	return err;
+}

@@ -1,0 +1,236 @@
+/*
+ * check.c — is this client certificate one of the fleet's, and may it
+ * connect now? The deny list (STATE/denied) and the check the server
+ * makes on every connection (specs/fleet.md, "Revocation").
+ *
+ * STATE/denied holds one revoked serial a line: 32 hex digits, the time
+ * of the revocation (seconds since 1970) and the reason. It is only ever
+ * appended to.
+ */
+#include "fleet/internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define DENIED_MAX (16 * 1024 * 1024)
+
+static int serial_of(char serial[HW_FLEET_SERIAL_HEX + 1],
+		     gnutls_x509_crt_t crt, const char *path)
+{
+	uint8_t raw[32];
+	size_t n = sizeof(raw);
+	int rc = hw_gt.gnutls_x509_crt_get_serial(crt, raw, &n);
+
+	/* the fleet's serials are 16 bytes; any other is not ours */
+	if (rc < 0 || n != HW_FLEET_SERIAL_HEX / 2)
+		return hw_error_set(HW_EINVAL, path, 0, 0,
+				    "not a certificate of the fleet: its "
+				    "serial is not 16 bytes");
+	hw_hex(serial, raw, n);
+	return HW_OK;
+}
+
+int hw_fleet_cert_serial(char serial[HW_FLEET_SERIAL_HEX + 1],
+			 const hw_buf *pem, const char *path)
+{
+	gnutls_x509_crt_t crt;
+	int err = hw_fleet_crt_load(&crt, pem, path);
+
+	if (err)
+		return err;
+	err = serial_of(serial, crt, path);
+	hw_gt.gnutls_x509_crt_deinit(crt);
+	return err;
+}
+
+static int serial_valid(const char *s)
+{
+	return strlen(s) == HW_FLEET_SERIAL_HEX &&
+	       strspn(s, "0123456789abcdef") == HW_FLEET_SERIAL_HEX;
+}
+
+/* 1 in *denied when serial is on STATE/denied (a missing list is
+ * empty); a malformed line is HW_EINVAL at its place. */
+static int denied_has(int *denied, const char *state, const char *serial)
+{
+	char *path = hw_path_join(state, "denied");
+	hw_buf b;
+	long line = 1;
+	int err;
+
+	HW_CHECK_ALLOC(path);
+	*denied = 0;
+	hw_buf_init(&b, DENIED_MAX);
+	err = hw_file_read(&b, path, DENIED_MAX);
+	if (err == HW_ENOTFOUND) {
+		hw_error_clear();
+		err = HW_OK;
+		goto out;
+	}
+	for (char *p = b.data; !err && p && *p; line++) {
+		char *nl = strchr(p, '\n');
+
+		if (!nl || nl - p <= HW_FLEET_SERIAL_HEX ||
+		    p[HW_FLEET_SERIAL_HEX] != ' ' ||
+		    strspn(p, "0123456789abcdef") != HW_FLEET_SERIAL_HEX)
+			err = hw_error_set(HW_EINVAL, path, line, 1,
+					   "expected a serial of 32 hex "
+					   "digits, a space, the time and the "
+					   "reason");
+		else if (strncmp(p, serial, HW_FLEET_SERIAL_HEX) == 0)
+			*denied = 1;
+		p = nl ? nl + 1 : NULL;
+	}
+out:
+	hw_buf_free(&b);
+	free(path);
+	return err;
+}
+
+/* Implements: FR-FLEET-003 */
+int hw_fleet_revoke(const char *state, const char *serial,
+		    const char *reason)
+{
+	char *path = hw_path_join(state, "denied");
+	hw_buf line;
+	time_t now;
+	int denied, fd, err;
+
+	HW_CHECK_ALLOC(path);
+	hw_buf_init(&line, 0);
+	if (!serial_valid(serial))
+		err = hw_error_set(HW_EUSAGE, NULL, 0, 0,
+				   "'%s' is not a serial of 32 lowercase hex "
+				   "digits",
+				   serial);
+	else if (strpbrk(reason, "\r\n"))
+		err = hw_error_set(HW_EUSAGE, NULL, 0, 0,
+				   "the reason must be one line");
+	else if (!(err = hw_fleet_now(&now)) &&
+		 !(err = denied_has(&denied, state, serial)) && !denied &&
+		 !(err = hw_mkdir_p(state)) &&
+		 !(err = hw_buf_printf(&line, "%s %lld %s\n", serial,
+				       (long long)now, reason))) {
+		/* one write of one line with O_APPEND: lines of two
+		 * revocations at once do not mix */
+		fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+			  0644);
+		if (fd < 0 || hw_write_all(fd, line.data, line.len) ||
+		    fsync(fd) != 0)
+			err = hw_error_set(HW_EIO, path, 0, 0, "%s",
+					   strerror(errno));
+		if (fd >= 0 && close(fd) != 0 && !err)
+			err = hw_error_set(HW_EIO, path, 0, 0, "%s",
+					   strerror(errno));
+	}
+	hw_buf_free(&line);
+	free(path);
+	return err;
+}
+
+/* 1 when crt may authenticate a client (id-kp-clientAuth) */
+static int for_clients(gnutls_x509_crt_t crt)
+{
+	for (unsigned i = 0;; i++) {
+		char oid[128];
+		size_t n = sizeof(oid);
+
+		if (hw_gt.gnutls_x509_crt_get_key_purpose_oid(crt, i, oid, &n,
+							      NULL) < 0)
+			return 0;
+		if (strcmp(oid, OID_CLIENT_AUTH) == 0)
+			return 1;
+	}
+}
+
+static void utc(char out[32], time_t t)
+{
+	struct tm tm;
+
+	if (!gmtime_r(&t, &tm) ||
+	    !strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		snprintf(out, 32, "%lld", (long long)t);
+}
+
+/* The checks on crt, issued by ca; HW_EFAIL with the reason. */
+static int judge(char host[HW_KEY_NAME_MAX + 1], gnutls_x509_crt_t crt,
+		 gnutls_x509_crt_t ca, const char *state, const char *path)
+{
+	/* the fleet's clock decides validity, not GnuTLS's */
+	const unsigned flags = GNUTLS_VERIFY_DISABLE_TIME_CHECKS |
+			       GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS;
+	char serial[HW_FLEET_SERIAL_HEX + 1], when[32];
+	size_t n = HW_KEY_NAME_MAX + 1;
+	unsigned status = 0;
+	time_t now, from, until;
+	int denied, err;
+
+	if ((err = hw_gnutls_check(hw_gt.gnutls_x509_crt_verify(
+					   crt, &ca, 1, flags, &status),
+				   path, "verifying the certificate")))
+		return err;
+	if (status)
+		return hw_error_set(HW_EFAIL, path, 0, 0,
+				    "refused: not issued by this fleet's CA");
+	if (hw_gt.gnutls_x509_crt_get_basic_constraints(crt, NULL, NULL,
+							NULL) > 0 ||
+	    !for_clients(crt))
+		return hw_error_set(HW_EFAIL, path, 0, 0,
+				    "refused: not a client certificate");
+	if ((err = hw_fleet_now(&now)) ||
+	    (err = serial_of(serial, crt, path)))
+		return err;
+	from = hw_gt.gnutls_x509_crt_get_activation_time(crt);
+	until = hw_gt.gnutls_x509_crt_get_expiration_time(crt);
+	if (now < from) {
+		utc(when, from);
+		return hw_error_set(HW_EFAIL, path, 0, 0,
+				    "refused: not valid before %s", when);
+	}
+	if (now >= until) {
+		utc(when, until);
+		return hw_error_set(HW_EFAIL, path, 0, 0,
+				    "refused: expired at %s", when);
+	}
+	if ((err = denied_has(&denied, state, serial)))
+		return err;
+	if (denied)
+		return hw_error_set(HW_EFAIL, path, 0, 0,
+				    "refused: revoked (serial %s)", serial);
+	if (hw_gt.gnutls_x509_crt_get_dn_by_oid(crt,
+						GNUTLS_OID_X520_COMMON_NAME, 0,
+						0, host, &n) < 0 ||
+	    !hw_key_name_valid(host))
+		return hw_error_set(HW_EFAIL, path, 0, 0,
+				    "refused: no host name in the "
+				    "certificate");
+	return HW_OK;
+}
+
+/* Implements: FR-FLEET-003 */
+int hw_fleet_cert_check(char host[HW_KEY_NAME_MAX + 1], const char *ca_dir,
+			const char *state, const hw_buf *pem,
+			const char *path)
+{
+	char *ca_path = hw_path_join(ca_dir, "ca.crt");
+	gnutls_x509_crt_t ca = NULL, crt = NULL;
+	hw_buf ca_pem;
+	int err;
+
+	HW_CHECK_ALLOC(ca_path);
+	hw_buf_init(&ca_pem, 0);
+	if (!(err = hw_fleet_cert_read(&ca_pem, ca_path)) &&
+	    !(err = hw_fleet_crt_load(&ca, &ca_pem, ca_path)) &&
+	    !(err = hw_fleet_crt_load(&crt, pem, path)))
+		err = judge(host, crt, ca, state, path);
+	if (crt)
+		hw_gt.gnutls_x509_crt_deinit(crt);
+	if (ca)
+		hw_gt.gnutls_x509_crt_deinit(ca);
+	hw_buf_free(&ca_pem);
+	free(ca_path);
+	return err;
+}

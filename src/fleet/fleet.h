@@ -1,0 +1,75 @@
+/*
+ * fleet/fleet.h — the fleet's certificates (specs/fleet.md): the offline
+ * CA, one-time enrolment tokens traded for a client certificate bound to
+ * an agent's Ed25519 key, and the deny list the server checks on every
+ * connection.
+ *
+ * Owns: the CA folder (ca.key, ca.pub, ca.crt) and, in the server's state
+ * folder, tokens/, issued/ and denied. Every private key is an hwledger
+ * secret key file (src/ledger/keys.c): written 0600, refused when group-
+ * or world-readable. X.509 goes through GnuTLS, opened with dlopen on
+ * first use (linked, it would be loaded by every command).
+ */
+#ifndef HW_FLEET_H
+#define HW_FLEET_H
+
+#include "ledger/ledger.h"
+#include "util/util.h"
+
+#include <time.h>
+
+#define HW_FLEET_STATE ".hwledger/fleet"
+#define HW_FLEET_CA ".hwledger/fleet/ca"
+/* the enrolment token: this prefix, then 43 characters of base64url */
+#define HW_FLEET_TOKEN_PREFIX "hwf1-"
+#define HW_FLEET_TOKEN_LEN 48
+/* a certificate's serial: 16 random bytes, as 32 lowercase hex digits */
+#define HW_FLEET_SERIAL_HEX 32
+
+/* The clock of every fleet time rule: $HWLEDGER_NOW (seconds since the
+ * epoch) when set, so tests can be at any time; else time(). A value that
+ * is not a number of seconds is HW_EUSAGE. */
+int hw_fleet_now(time_t *now);
+
+/* Writes DIR/ca.key (0600), ca.pub and the self-signed ca.crt, valid
+ * days from now, with common name cn. Replaces nothing. */
+int hw_fleet_ca_init(const char *dir, const char *cn, unsigned days);
+
+/* Writes STATE/tokens/SHA256(token) for host, valid ttl seconds, and the
+ * token into token (HW_FLEET_TOKEN_LEN + 1 bytes). */
+int hw_fleet_token_new(char *token, const char *state, const char *host,
+		       unsigned ttl);
+/* Uses up token: host receives the name it was made for. An unknown,
+ * used or expired token is HW_EINVAL; a token is used once even when
+ * two redeem it at the same time. */
+int hw_fleet_token_redeem(char host[HW_KEY_NAME_MAX + 1], const char *state,
+			  const char *token);
+
+/* The PEM certificate for the agent key pub named host, signed by the CA
+ * in ca_dir, valid days from now; a copy is kept as STATE/issued/SERIAL.pem
+ * and *serial receives the serial. */
+int hw_fleet_cert_issue(hw_buf *pem, char serial[HW_FLEET_SERIAL_HEX + 1],
+			const char *ca_dir, const char *state,
+			const char *host, const hw_pubkey *pub,
+			unsigned days);
+
+/* Appends the certificate's serial to STATE/denied. */
+int hw_fleet_revoke(const char *state, const char *serial,
+		    const char *reason);
+/* Reads the certificate file at path into pem (at most 64 KiB, no NUL);
+ * pem is freed on failure. */
+int hw_fleet_cert_read(hw_buf *pem, const char *path);
+/* The serial of a PEM certificate (HW_EINVAL when it is not one). */
+int hw_fleet_cert_serial(char serial[HW_FLEET_SERIAL_HEX + 1],
+			 const hw_buf *pem, const char *path);
+
+/* The check the server makes on every connection: the PEM certificate is
+ * issued by the CA of ca_dir, for client authentication, in its validity
+ * period at the fleet's clock and not on STATE/denied. HW_OK with the
+ * host it names, else HW_EFAIL with the reason as the last error (bad
+ * input and missing files keep their own codes). */
+int hw_fleet_cert_check(char host[HW_KEY_NAME_MAX + 1], const char *ca_dir,
+			const char *state, const hw_buf *pem,
+			const char *path);
+
+#endif

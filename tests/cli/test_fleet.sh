@@ -1,0 +1,161 @@
+# tests/cli/test_fleet.sh — the fleet's certificates end to end: the CA,
+# enrolment tokens traded for an agent's certificate, revocation and the
+# check the server makes on every connection. Time comes from
+# HWLEDGER_NOW, never from the wall clock.
+
+# a CA in the default place, and the key of an agent named gpu-1
+fleet_ca() {
+  "$HW" -q fleet ca init
+  "$HW" -q ledger keygen --name gpu-1 --dir agent
+}
+
+# fleet_cert HOST FILE: enrols HOST and trades its token for FILE
+fleet_cert() {
+  local token
+  token=$("$HW" fleet enroll "$1")
+  "$HW" -q fleet issue --token "$token" --key agent/gpu-1.pub -o "$2"
+}
+
+# Verifies: FR-FLEET-001
+test_fleet_ca_init_writes_a_private_key_and_a_certificate() {
+  run "$HW" fleet ca init --dir ca --name "Lab CA" --days 10
+  expect_rc 0
+  expect_out "ca/ca.crt"
+  [ "$(stat -c %a ca/ca.key)" = 600 ]
+  grep -q '^-----BEGIN CERTIFICATE-----$' ca/ca.crt
+  # nothing is replaced, the certificate first
+  cp ca/ca.crt before.crt
+  run "$HW" fleet ca init --dir ca
+  expect_rc 2
+  expect_err "hwledger: ca/ca.crt: exists; not overwritten"
+  cmp ca/ca.crt before.crt
+  # the CA's certificate is no agent's
+  run "$HW" fleet check before.crt --ca ca
+  expect_rc 1
+  expect_err "refused: not a client certificate"
+  rm ca/ca.crt
+  run "$HW" fleet ca init --dir ca
+  expect_rc 2
+  expect_err "hwledger: ca/ca.key: exists; not overwritten"
+  [ ! -e ca/ca.crt ]
+  run "$HW" fleet ca init --dir ca2 --days 0
+  expect_rc 2
+  expect_err "bad value '0' for --days"
+}
+
+# Verifies: FR-FLEET-002
+test_fleet_enrol_token_is_traded_once_for_a_certificate() {
+  fleet_ca
+  token=$("$HW" fleet enroll gpu-1)
+  [[ "$token" =~ ^hwf1-[A-Za-z0-9_-]{43}$ ]] || { echo "bad token: $token"; return 1; }
+  # the server keeps only the token's hash
+  ! grep -rqF "$token" .hwledger/fleet
+  run "$HW" fleet issue --token "$token" --key agent/gpu-1.pub -o gpu-1.crt
+  expect_rc 0
+  [[ "$OUT" =~ ^gpu-1.crt:\ gpu-1,\ serial\ [0-9a-f]{32}$ ]] || { echo "bad line: $OUT"; return 1; }
+  serial=${OUT##* }
+  cmp gpu-1.crt ".hwledger/fleet/issued/$serial.pem"
+  run "$HW" fleet check gpu-1.crt
+  expect_rc 0
+  expect_out "accepted: gpu-1"
+  run "$HW" fleet issue --token "$token" --key agent/gpu-1.pub -o again.crt
+  expect_rc 2
+  expect_err "hwledger: unknown or already used enrolment token"
+  [ ! -e again.crt ]
+  run "$HW" fleet issue --token hwf1-short --key agent/gpu-1.pub -o x.crt
+  expect_rc 2
+  expect_err "not an enrolment token"
+}
+
+# Verifies: FR-FLEET-002
+test_fleet_enrol_token_expires_and_bad_input_keeps_it() {
+  fleet_ca
+  token=$(HWLEDGER_NOW=1000 "$HW" fleet enroll gpu-1 --ttl 60)
+  # an output that exists, or a key that is not one, uses up nothing
+  echo mine > taken.crt
+  run "$HW" fleet issue --token "$token" --key agent/gpu-1.pub -o taken.crt
+  expect_rc 2
+  expect_err "hwledger: taken.crt: exists; not overwritten"
+  [ "$(cat taken.crt)" = mine ]
+  run "$HW" fleet issue --token "$token" --key taken.crt -o new.crt
+  expect_rc 2
+  run env HWLEDGER_NOW=1060 "$HW" fleet issue --token "$token" --key agent/gpu-1.pub -o new.crt
+  expect_rc 2
+  expect_err "hwledger: enrolment token for 'gpu-1' expired"
+  [ ! -e new.crt ]
+  run "$HW" fleet enroll 'bad host'
+  expect_rc 2
+  run env HWLEDGER_NOW=soon "$HW" fleet enroll gpu-2
+  expect_rc 2
+  expect_err "HWLEDGER_NOW='soon' is not a number of seconds since 1970"
+}
+
+# Verifies: FR-FLEET-002
+test_fleet_ca_key_readable_by_others_is_refused() {
+  fleet_ca
+  token=$("$HW" fleet enroll gpu-1)
+  chmod 640 .hwledger/fleet/ca/ca.key
+  run "$HW" fleet issue --token "$token" --key agent/gpu-1.pub -o gpu-1.crt
+  expect_rc 2
+  expect_err "secret key is readable by others (mode 640); chmod 600 it"
+  [ ! -e gpu-1.crt ]
+}
+
+# Verifies: FR-FLEET-003
+test_fleet_check_refuses_other_ca_expired_and_revoked() {
+  fleet_ca
+  HWLEDGER_NOW=1000000000 fleet_cert gpu-1 old.crt
+  fleet_cert gpu-1 good.crt
+  fleet_cert gpu-1 revoked.crt
+  # a certificate of another fleet's CA
+  mkdir other && (cd other && "$HW" -q fleet ca init && "$HW" -q ledger keygen --name gpu-1 --dir agent &&
+    fleet_cert gpu-1 ../foreign.crt)
+  run "$HW" fleet check foreign.crt
+  expect_rc 1
+  expect_err "hwledger: foreign.crt: refused: not issued by this fleet's CA"
+  run "$HW" fleet check old.crt
+  expect_rc 1
+  expect_err "hwledger: old.crt: refused: expired at 2001-12-08T01:46:40Z"
+  run env HWLEDGER_NOW=999999999 "$HW" fleet check old.crt
+  expect_rc 1
+  expect_err "refused: not valid before 2001-09-09T01:46:40Z"
+  run "$HW" fleet revoke revoked.crt --reason "disk lost"
+  expect_rc 0
+  expect_out "revoked: serial "
+  run "$HW" fleet check revoked.crt
+  expect_rc 1
+  expect_err "refused: revoked (serial "
+  # revoking twice lists it once; the others are still accepted
+  run "$HW" fleet revoke revoked.crt
+  expect_rc 0
+  [ "$(wc -l < .hwledger/fleet/denied)" = 1 ]
+  grep -q ' disk lost$' .hwledger/fleet/denied
+  run "$HW" fleet check good.crt
+  expect_rc 0
+  expect_out "accepted: gpu-1"
+  run "$HW" fleet check agent/gpu-1.pub
+  expect_rc 2
+  expect_err "hwledger: agent/gpu-1.pub: not a PEM certificate"
+}
+
+# Verifies: FR-FLEET-003
+test_fleet_revoke_by_serial_and_a_bad_deny_list() {
+  fleet_ca
+  fleet_cert gpu-1 gpu-1.crt
+  serial=$(ls .hwledger/fleet/issued)
+  serial=${serial%.pem}
+  run "$HW" fleet revoke "$serial"
+  expect_rc 0
+  expect_out "revoked: serial $serial"
+  run "$HW" fleet check gpu-1.crt
+  expect_rc 1
+  run "$HW" fleet revoke "$serial" --reason "$(printf 'two\nlines')"
+  expect_rc 2
+  expect_err "the reason must be one line"
+  echo 'not a serial' >> .hwledger/fleet/denied
+  run "$HW" fleet check gpu-1.crt
+  expect_rc 2
+  expect_err "hwledger: .hwledger/fleet/denied:2:1: expected a serial of 32 hex digits"
+  run "$HW" fleet revoke nothing-here
+  expect_rc 2
+}

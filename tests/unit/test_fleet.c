@@ -1,0 +1,183 @@
+/*
+ * test_fleet.c — the fleet's certificates: the CA, enrolment tokens and
+ * the check on every connection, at a clock the tests set
+ * (HWLEDGER_NOW).
+ */
+#include "harness.h"
+
+#include <sys/wait.h>
+
+#include "fleet/internal.h"
+
+#define T0 2000000000 /* 2033-05-18, any time will do */
+
+static hw_seckey agent;
+
+static int setup(void **state)
+{
+	*state = hw_test_chdir_tmp();
+	setenv("HWLEDGER_NOW", "2000000000", 1);
+	assert_int_equal(hw_fleet_ca_init("ca", "Test CA", 365), HW_OK);
+	assert_int_equal(hw_key_generate(&agent, "agent", "gpu-1"), HW_OK);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	unsetenv("HWLEDGER_NOW");
+	return hw_test_teardown_tmp(state);
+}
+
+static void set_now(long long t)
+{
+	char s[32];
+
+	snprintf(s, sizeof(s), "%lld", t);
+	setenv("HWLEDGER_NOW", s, 1);
+}
+
+/* A certificate for gpu-1 through a token, valid days from now. */
+static void enrol(hw_buf *pem, char serial[HW_FLEET_SERIAL_HEX + 1],
+		  unsigned days)
+{
+	char token[HW_FLEET_TOKEN_LEN + 1], host[HW_KEY_NAME_MAX + 1];
+
+	assert_int_equal(hw_fleet_token_new(token, "state", "gpu-1", 600),
+			 HW_OK);
+	assert_int_equal(hw_fleet_token_redeem(host, "state", token), HW_OK);
+	assert_string_equal(host, "gpu-1");
+	hw_buf_init(pem, 0);
+	assert_int_equal(hw_fleet_cert_issue(pem, serial, "ca", "state",
+					     host, &agent.pub, days),
+			 HW_OK);
+}
+
+/* The SubjectPublicKeyInfo of a GnuTLS public key, DER. */
+static size_t spki(uint8_t *out, size_t size, gnutls_pubkey_t k)
+{
+	assert_int_equal(hw_gt.gnutls_pubkey_export(k, GNUTLS_X509_FMT_DER,
+						    out, &size),
+			 0);
+	return size;
+}
+
+/* Verifies: FR-FLEET-001, FR-FLEET-002 */
+static void test_fleet_certificate_carries_the_agents_own_key(void **state)
+{
+	char serial[HW_FLEET_SERIAL_HEX + 1], host[HW_KEY_NAME_MAX + 1];
+	uint8_t want[128], got[128];
+	gnutls_pubkey_t mine, theirs;
+	gnutls_x509_crt_t crt;
+	size_t nwant, ngot;
+	hw_buf pem;
+
+	(void)state;
+	enrol(&pem, serial, 30);
+	assert_int_equal(hw_fleet_crt_load(&crt, &pem, "gpu-1.crt"), HW_OK);
+	assert_int_equal(hw_fleet_pubkey(&mine, &agent.pub), HW_OK);
+	assert_int_equal(hw_gt.gnutls_pubkey_init(&theirs), 0);
+	assert_int_equal(hw_gt.gnutls_pubkey_import_x509(theirs, crt, 0), 0);
+	nwant = spki(want, sizeof(want), mine);
+	ngot = spki(got, sizeof(got), theirs);
+	assert_int_equal(ngot, nwant);
+	assert_memory_equal(got, want, nwant);
+	assert_int_equal(hw_gt.gnutls_x509_crt_get_expiration_time(crt),
+			 T0 + 30 * 86400);
+	assert_int_equal(hw_fleet_cert_check(host, "ca", "state", &pem,
+					     "gpu-1.crt"),
+			 HW_OK);
+	assert_string_equal(host, "gpu-1");
+	assert_true(hw_path_exists("state/issued"));
+	hw_gt.gnutls_pubkey_deinit(theirs);
+	hw_gt.gnutls_pubkey_deinit(mine);
+	hw_gt.gnutls_x509_crt_deinit(crt);
+	hw_buf_free(&pem);
+}
+
+/* Verifies: FR-FLEET-002 */
+static void test_fleet_token_is_used_once_by_two_at_a_time(void **state)
+{
+	char token[HW_FLEET_TOKEN_LEN + 1], host[HW_KEY_NAME_MAX + 1];
+	int ok = 0;
+
+	(void)state;
+	for (int round = 0; round < 20; round++) {
+		pid_t pid[2];
+
+		assert_int_equal(hw_fleet_token_new(token, "state", "gpu-1",
+						    600),
+				 HW_OK);
+		for (int i = 0; i < 2; i++) {
+			pid[i] = fork();
+			assert_true(pid[i] >= 0);
+			if (pid[i] == 0)
+				_exit(hw_fleet_token_redeem(host, "state",
+							    token) == HW_OK);
+		}
+		ok = 0;
+		for (int i = 0; i < 2; i++) {
+			int st;
+
+			assert_int_equal(waitpid(pid[i], &st, 0), pid[i]);
+			assert_true(WIFEXITED(st));
+			ok += WEXITSTATUS(st);
+		}
+		assert_int_equal(ok, 1);
+	}
+	/* and an expired one is refused once its time has come */
+	assert_int_equal(hw_fleet_token_new(token, "state", "gpu-1", 10),
+			 HW_OK);
+	set_now(T0 + 10);
+	assert_int_equal(hw_fleet_token_redeem(host, "state", token),
+			 HW_EINVAL);
+	assert_non_null(strstr(hw_error_last(), "expired"));
+}
+
+/* Verifies: FR-FLEET-003 */
+static void test_fleet_check_uses_the_fleet_clock_and_deny_list(void **state)
+{
+	char serial[HW_FLEET_SERIAL_HEX + 1], host[HW_KEY_NAME_MAX + 1];
+	hw_buf pem;
+
+	(void)state;
+	enrol(&pem, serial, 1);
+	set_now(T0 + 86399);
+	assert_int_equal(hw_fleet_cert_check(host, "ca", "state", &pem, "c"),
+			 HW_OK);
+	set_now(T0 + 86400);
+	assert_int_equal(hw_fleet_cert_check(host, "ca", "state", &pem, "c"),
+			 HW_EFAIL);
+	assert_non_null(strstr(hw_error_last(), "expired at"));
+	set_now(T0 - 1);
+	assert_int_equal(hw_fleet_cert_check(host, "ca", "state", &pem, "c"),
+			 HW_EFAIL);
+	assert_non_null(strstr(hw_error_last(), "not valid before"));
+	set_now(T0);
+	assert_int_equal(hw_fleet_revoke("state", serial, "lost"), HW_OK);
+	assert_int_equal(hw_fleet_cert_check(host, "ca", "state", &pem, "c"),
+			 HW_EFAIL);
+	assert_non_null(strstr(hw_error_last(), "revoked"));
+	assert_int_equal(hw_fleet_revoke("state", "0123", "lost"), HW_EUSAGE);
+	setenv("HWLEDGER_NOW", "12x", 1);
+	assert_int_equal(hw_fleet_cert_check(host, "ca", "state", &pem, "c"),
+			 HW_EUSAGE);
+	hw_buf_free(&pem);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(
+			test_fleet_certificate_carries_the_agents_own_key,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_fleet_token_is_used_once_by_two_at_a_time, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			test_fleet_check_uses_the_fleet_clock_and_deny_list,
+			setup, teardown),
+	};
+
+	assert_int_equal(hw_crypto_init(), HW_OK);
+	return cmocka_run_group_tests_name("fleet", tests, NULL, NULL);
+}
