@@ -25,7 +25,8 @@ typedef struct fleet_opts {
 } fleet_opts;
 
 /* Reads argv[from..) into o; allowed lists the options this subcommand
- * takes ("--ca --state"), positional whether it takes one argument. */
+ * takes ("--ca --state"), positional whether it takes one argument (then
+ * o->arg is set on success). A usage error is printed and is exit 2. */
 static int parse(fleet_opts *o, int argc, char **argv, int from,
 		 const char *allowed, int positional)
 {
@@ -62,18 +63,23 @@ static int parse(fleet_opts *o, int argc, char **argv, int from,
 				known = hw_cli_positive(v, DAYS_MAX, &o->days);
 			if (!strcmp(a, "--ttl"))
 				known = hw_cli_positive(v, 1e9, &o->ttl);
-			if (!known)
-				return fleet_usage("fleet: bad value '%s' for %s",
-						   v, a);
+			if (!known) {
+				fleet_usage("fleet: bad value '%s' for %s", v,
+					    a);
+				return HW_EXIT_BADINPUT;
+			}
 			i++;
 		} else if (a[0] != '-' && positional && !o->arg) {
 			o->arg = a;
 		} else {
-			return fleet_usage("fleet: bad argument '%s'", a);
+			fleet_usage("fleet: bad argument '%s'", a);
+			return HW_EXIT_BADINPUT;
 		}
 	}
-	if (positional && !o->arg)
-		return fleet_usage("fleet: %s", "missing argument");
+	if (positional && !o->arg) {
+		fleet_usage("fleet: %s", "missing argument");
+		return HW_EXIT_BADINPUT;
+	}
 	return HW_EXIT_OK;
 }
 

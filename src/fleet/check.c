@@ -15,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define DENIED_MAX (16 * 1024 * 1024)
+#define DENIED_MAX ((size_t)16 << 20)
 
 static int serial_of(char serial[HW_FLEET_SERIAL_HEX + 1],
 		     gnutls_x509_crt_t crt, const char *path)

@@ -22,7 +22,7 @@
 #endif
 
 /* a PEM certificate of the fleet is well under this */
-#define CRT_MAX (64 * 1024)
+#define CRT_MAX ((size_t)64 << 10)
 
 struct hw_gnutls hw_gt;
 

@@ -81,6 +81,28 @@ static int token_shape(const char *token)
 	       HW_FLEET_TOKEN_LEN - p;
 }
 
+/* The host and expiry of a token record; HW_EINVAL when it is not one. */
+static int parse_record(char host[HW_KEY_NAME_MAX + 1], long long *expires,
+			const char *text)
+{
+	const char *name = text + sizeof(TOKEN_MAGIC "host: ") - 1;
+	const char *nl = strchr(name, '\n');
+	char *end;
+
+	if (strncmp(text, TOKEN_MAGIC "host: ", (size_t)(name - text)) != 0 ||
+	    !nl ||
+	    nl - name > HW_KEY_NAME_MAX ||
+	    strncmp(nl + 1, "expires: ", 9) != 0)
+		return HW_EINVAL;
+	memcpy(host, name, (size_t)(nl - name));
+	host[nl - name] = '\0';
+	errno = 0;
+	*expires = strtoll(nl + 10, &end, 10);
+	if (!hw_key_name_valid(host) || errno || *end != '\n')
+		return HW_EINVAL;
+	return HW_OK;
+}
+
 /* Implements: FR-FLEET-002 */
 int hw_fleet_token_redeem(char host[HW_KEY_NAME_MAX + 1], const char *state,
 			  const char *token)
@@ -114,12 +136,7 @@ int hw_fleet_token_redeem(char host[HW_KEY_NAME_MAX + 1], const char *state,
 	}
 	if ((err = hw_file_read(&text, used.data, 4096)))
 		goto out;
-	if (strncmp(text.data, TOKEN_MAGIC "host: ", sizeof(TOKEN_MAGIC) + 5) !=
-		    0 ||
-	    sscanf(text.data + sizeof(TOKEN_MAGIC) + 5, "%64[A-Za-z0-9._-]\n"
-							"expires: %lld",
-		   host, &expires) != 2 ||
-	    !hw_key_name_valid(host)) {
+	if ((err = parse_record(host, &expires, text.data))) {
 		err = hw_error_set(HW_EINVAL, used.data, 0, 0,
 				   "not an enrolment token record");
 		goto out;
