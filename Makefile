@@ -41,16 +41,18 @@ deps:
 PKGS        := libcmark libcjson sqlite3 libsodium nettle expat libxxhash yaml-0.1
 # libgit2 is opened with dlopen by src/ledger/anchor.c (it would add ~2 ms of
 # start-up to every command), libxlsxwriter by src/export/xlsx.c (~1 ms,
-# with the libminizip and libz it brings) and GnuTLS by src/fleet/gnutls.c
-# (several ms: eight libraries and its initialisation): their headers at
-# build time, their sonames here.
+# with the libminizip and libz it brings), GnuTLS by src/fleet/gnutls.c
+# (several ms: eight libraries and its initialisation) and libmicrohttpd by
+# src/fleet/serve.c: their headers at build time, their sonames here.
 soname      = $(shell objdump -p "$$(pkg-config --variable=libdir $(1) 2>/dev/null)/$(2)" 2>/dev/null | awk '/SONAME/ { print $$2 }')
 GIT2_SONAME = $(call soname,libgit2,libgit2.so)
 XLSX_SONAME = $(call soname,xlsxwriter,libxlsxwriter.so)
 GNUTLS_SONAME = $(call soname,gnutls,libgnutls.so)
-PKG_CFLAGS  = $(eval PKG_CFLAGS := $(shell pkg-config --cflags libgit2 xlsxwriter gnutls $(PKGS) 2>/dev/null) \
+MHD_SONAME  = $(call soname,libmicrohttpd,libmicrohttpd.so)
+PKG_CFLAGS  = $(eval PKG_CFLAGS := $(shell pkg-config --cflags libgit2 xlsxwriter gnutls libmicrohttpd $(PKGS) 2>/dev/null) \
                $(if $(GIT2_SONAME),-DHW_LIBGIT2_SONAME=$(GIT2_SONAME)) \
                $(if $(GNUTLS_SONAME),-DHW_GNUTLS_SONAME=$(GNUTLS_SONAME)) \
+               $(if $(MHD_SONAME),-DHW_MHD_SONAME=$(MHD_SONAME)) \
                $(if $(XLSX_SONAME),-DHW_XLSXWRITER_SONAME=$(XLSX_SONAME)))$(PKG_CFLAGS)
 # The libraries every command loads are linked from their static archives
 # where Debian ships one (libcmark, sqlite3, libsodium, Nettle, expat,

@@ -74,6 +74,7 @@ int hw_cmd_diff(hw_cli *cli, int argc, char **argv);
 int hw_cmd_review(hw_cli *cli, int argc, char **argv);
 int hw_cmd_export(hw_cli *cli, int argc, char **argv);
 int hw_cmd_fleet(hw_cli *cli, int argc, char **argv);
+int hw_cmd_agent(hw_cli *cli, int argc, char **argv);
 
 /* The trace of `export` (cmd_trace.c): trace's evidence options in argv,
  * the hwledger.trace/1 document into json; returns an exit code. */

@@ -8,20 +8,22 @@
 
 #include <stddef.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 #define fleet_usage(...) hw_cli_usage_error("fleet", __VA_ARGS__)
 
-/* ten years for the CA, ninety days for an agent, a day for a token */
+/* ten years for the CA, a day for a token */
 #define CA_DAYS 3650
-#define AGENT_DAYS 90
 #define TOKEN_TTL 86400
 #define DAYS_MAX 36500
 
 typedef struct fleet_opts {
 	const char *arg;    /* the one positional argument, if any */
 	const char *ca, *state, *name, *token, *key, *out, *reason;
-	double days, ttl;
+	const char *listen, *server, *cert;
+	double days, ttl, interval;
+	int json, once;
 } fleet_opts;
 
 /* Reads argv[from..) into o; allowed lists the options this subcommand
@@ -42,6 +44,9 @@ static int parse(fleet_opts *o, int argc, char **argv, int from,
 		{"--key", offsetof(fleet_opts, key)},
 		{"-o", offsetof(fleet_opts, out)},
 		{"--reason", offsetof(fleet_opts, reason)},
+		{"--listen", offsetof(fleet_opts, listen)},
+		{"--server", offsetof(fleet_opts, server)},
+		{"--cert", offsetof(fleet_opts, cert)},
 	};
 
 	for (int i = from; i < argc; i++) {
@@ -51,8 +56,13 @@ static int parse(fleet_opts *o, int argc, char **argv, int from,
 		int known = 0;
 
 		/* a whole word of allowed */
-		if (hit && (hit[n] == ' ' || hit[n] == '\0') &&
-		    (hit == allowed || hit[-1] == ' ') && v) {
+		if (hit && (hit[n] != ' ' && hit[n] != '\0'))
+			hit = NULL;
+		if (hit && hit != allowed && hit[-1] != ' ')
+			hit = NULL;
+		if (hit && (!strcmp(a, "--json") || !strcmp(a, "--once"))) {
+			*(!strcmp(a, "--json") ? &o->json : &o->once) = 1;
+		} else if (hit && v) {
 			for (size_t k = 0; k < sizeof(strs) / sizeof(*strs); k++)
 				if (!strcmp(a, strs[k].name)) {
 					*(const char **)((char *)o +
@@ -63,6 +73,9 @@ static int parse(fleet_opts *o, int argc, char **argv, int from,
 				known = hw_cli_positive(v, DAYS_MAX, &o->days);
 			if (!strcmp(a, "--ttl"))
 				known = hw_cli_positive(v, 1e9, &o->ttl);
+			if (!strcmp(a, "--interval"))
+				known = hw_cli_positive(v, 86400,
+							&o->interval);
 			if (!known) {
 				fleet_usage("fleet: bad value '%s' for %s", v,
 					    a);
@@ -148,7 +161,7 @@ static int issue(hw_cli *cli, fleet_opts *o)
 	hw_buf_init(&pem, 0);
 	if (!(err = hw_fleet_cert_issue(&pem, serial, o->ca, o->state, host,
 					&k, (unsigned)(o->days ? o->days
-							       : AGENT_DAYS))))
+							       : HW_FLEET_CERT_DAYS))))
 		err = hw_file_create(o->out, pem.data, pem.len, 0644);
 	hw_buf_free(&pem);
 	if (err)
@@ -178,14 +191,26 @@ static int serial_arg(char serial[HW_FLEET_SERIAL_HEX + 1],
 }
 
 /* Implements: FR-FLEET-003 */
-static int revoke(hw_cli *cli, fleet_opts *o)
+static int revoke_cert(hw_cli *cli, fleet_opts *o)
 {
+	const char *reason = o->reason ? o->reason : "revoked";
 	char serial[HW_FLEET_SERIAL_HEX + 1];
-	int err;
+	hw_seckey k;
+	int denied = 0, err;
 
-	if ((err = serial_arg(serial, o)) ||
-	    (err = hw_fleet_revoke(o->state, serial,
-				   o->reason ? o->reason : "revoked")))
+	/* signed into the ledger first, then denied: a revocation in force
+	 * is never missing from the ledger, and a revocation whose deny
+	 * list could not be written is simply run again */
+	if (strpbrk(reason, "\r\n"))
+		return hw_cli_error(hw_error_set(HW_EUSAGE, NULL, 0, 0,
+						 "the reason must be one line"));
+	if (!(err = serial_arg(serial, o)) &&
+	    !(err = hw_fleet_denied(&denied, o->state, serial)) && !denied &&
+	    !(err = hw_seckey_need(&k, (char[4096]){0}, 4096)) &&
+	    !(err = hw_fleet_event(&k, HW_EVENT_FLEET_REVOKE, serial, "reason",
+				   reason)))
+		err = hw_fleet_revoke(o->state, serial, reason);
+	if (err)
 		return hw_cli_error(err);
 	if (!cli->quiet)
 		printf("revoked: serial %s\n", serial);
@@ -210,6 +235,122 @@ static int check(hw_cli *cli, fleet_opts *o)
 	return HW_EXIT_OK;
 }
 
+/* Implements: FR-FLEET-004 */
+static int serve(hw_cli *cli, fleet_opts *o)
+{
+	int err = hw_fleet_serve(o->listen ? o->listen : "127.0.0.1:8443",
+				 o->ca, o->state, cli->quiet);
+
+	return err ? hw_cli_error(err) : HW_EXIT_OK;
+}
+
+/* The server's answer to one request: HW_OK with a 2xx answer's body,
+ * else HW_EIO with the server's reason. */
+static int ask(hw_buf *body, const fleet_opts *o, const char *method,
+	       const char *path)
+{
+	hw_fleet_peer peer = {o->server, o->ca, o->cert, o->key, 10};
+	cJSON *answer;
+	int status = 0, err;
+
+	if (!o->server)
+		return hw_error_set(HW_EUSAGE, NULL, 0, 0,
+				    "--server https://HOST:PORT is needed");
+	if (!o->cert != !o->key)
+		return hw_error_set(HW_EUSAGE, NULL, 0, 0,
+				    "--cert and --key go together");
+	if ((err = hw_fleet_request(body, &status, &peer, method, path)))
+		return err;
+	if (status >= 200 && status < 300)
+		return HW_OK;
+	answer = cJSON_Parse(body->data);
+	err = hw_error_set(
+		HW_EIO, o->server, 0, 0, "%d: %s", status,
+		cJSON_IsString(cJSON_GetObjectItem(answer, "error"))
+			? cJSON_GetObjectItem(answer, "error")->valuestring
+			: "the server refused the request");
+	cJSON_Delete(answer);
+	return err;
+}
+
+/* Implements: FR-FLEET-005 */
+static int hosts(fleet_opts *o)
+{
+	hw_buf body;
+	cJSON *doc, *h;
+	int err;
+
+	hw_buf_init(&body, 0);
+	if ((err = ask(&body, o, "GET", "/v1/hosts"))) {
+		hw_buf_free(&body);
+		return hw_cli_error(err);
+	}
+	if (o->json) {
+		fputs(body.data, stdout);
+		putchar('\n');
+		hw_buf_free(&body);
+		return HW_EXIT_OK;
+	}
+	doc = cJSON_Parse(body.data);
+	cJSON_ArrayForEach(h, cJSON_GetObjectItem(doc, "hosts"))
+	{
+		printf("%-24s %-5s last seen %lld, serial %s\n",
+		       cJSON_GetStringValue(cJSON_GetObjectItem(h, "host")),
+		       cJSON_GetStringValue(cJSON_GetObjectItem(h, "state")),
+		       (long long)cJSON_GetNumberValue(
+			       cJSON_GetObjectItem(h, "last_seen")),
+		       cJSON_GetStringValue(cJSON_GetObjectItem(h, "serial")));
+	}
+	cJSON_Delete(doc);
+	hw_buf_free(&body);
+	return HW_EXIT_OK;
+}
+
+/* Implements: FR-FLEET-006 */
+static int agent(hw_cli *cli, fleet_opts *o)
+{
+	unsigned interval = (unsigned)(o->interval ? o->interval : 30);
+	unsigned wait = 1;
+	char path[64];
+	hw_buf body;
+	int err;
+
+	if (!o->cert)
+		return hw_cli_error(hw_error_set(
+			HW_EUSAGE, NULL, 0, 0, "agent needs --cert and --key"));
+	snprintf(path, sizeof(path), "/v1/heartbeat?interval=%u", interval);
+	for (;;) {
+		hw_buf_init(&body, 0);
+		err = ask(&body, o, "POST", path);
+		hw_buf_free(&body);
+		if (o->once)
+			return err ? hw_cli_error(err) : HW_EXIT_OK;
+		if (!err) {
+			wait = 1;
+			sleep(interval);
+			continue;
+		}
+		/* the server is gone or refused: try again later, waiting
+		 * twice as long each time up to a minute */
+		if (!cli->quiet)
+			fprintf(stderr, "hwledger: agent: %s; again in %u s\n",
+				hw_error_last(), wait);
+		sleep(wait);
+		wait = wait * 2 > 60 ? 60 : wait * 2;
+	}
+}
+
+int hw_cmd_agent(hw_cli *cli, int argc, char **argv)
+{
+	fleet_opts o = {.ca = HW_FLEET_CA, .state = HW_FLEET_STATE};
+	int code = parse(&o, argc, argv, 1,
+			 "--server --cert --key --ca --interval --once", 0);
+
+	if (!code)
+		code = agent(cli, &o);
+	return hw_cli_finish(code);
+}
+
 int hw_cmd_fleet(hw_cli *cli, int argc, char **argv)
 {
 	fleet_opts o = {.ca = HW_FLEET_CA, .state = HW_FLEET_STATE};
@@ -228,10 +369,18 @@ int hw_cmd_fleet(hw_cli *cli, int argc, char **argv)
 			code = issue(cli, &o);
 	} else if (!strcmp(sub, "revoke")) {
 		if (!(code = parse(&o, argc, argv, 2, "--state --reason", 1)))
-			code = revoke(cli, &o);
+			code = revoke_cert(cli, &o);
 	} else if (!strcmp(sub, "check")) {
 		if (!(code = parse(&o, argc, argv, 2, "--ca --state", 1)))
 			code = check(cli, &o);
+	} else if (!strcmp(sub, "serve")) {
+		if (!(code = parse(&o, argc, argv, 2, "--listen --ca --state",
+				   0)))
+			code = serve(cli, &o);
+	} else if (!strcmp(sub, "hosts")) {
+		if (!(code = parse(&o, argc, argv, 2,
+				   "--server --cert --key --ca --json", 0)))
+			code = hosts(&o);
 	} else {
 		code = fleet_usage("fleet: unknown subcommand '%s'", sub);
 	}

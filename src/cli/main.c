@@ -97,13 +97,20 @@ static const hw_command commands[] = {
 	 "[--sast FILE] [--policy FILE] [--no-index]] [--today YYYY-MM-DD]",
 	 HW_CMD_BIG_HEAP},
 	{"fleet", hw_cmd_fleet,
-	 "the fleet's certificate authority, enrolment and revocation",
+	 "the fleet: its certificates, the server and its hosts",
 	 "hwledger fleet ca init [--dir DIR] [--name NAME] [--days N]\n"
 	 "hwledger fleet enroll HOST [--state DIR] [--ttl SECONDS]\n"
 	 "hwledger fleet issue --token TOKEN --key AGENT.pub -o FILE "
 	 "[--ca DIR] [--state DIR] [--days N]\n"
 	 "hwledger fleet revoke CERT|SERIAL [--state DIR] [--reason TEXT]\n"
-	 "hwledger fleet check CERT [--ca DIR] [--state DIR]",
+	 "hwledger fleet check CERT [--ca DIR] [--state DIR]\n"
+	 "hwledger fleet serve [--listen ADDR:PORT] [--ca DIR] [--state DIR]\n"
+	 "hwledger fleet hosts --server URL [--cert FILE --key FILE] "
+	 "[--ca DIR] [--json]",
+	 0},
+	{"agent", hw_cmd_agent, "heartbeat to a fleet server over mTLS",
+	 "hwledger agent --server URL --cert FILE --key FILE [--ca DIR] "
+	 "[--interval SECONDS] [--once]",
 	 0},
 	{"help", hw_cmd_help, "show help for a command",
 	 "hwledger help COMMAND", 0},

@@ -7,6 +7,7 @@
  */
 #include "fleet/internal.h"
 
+#include <arpa/inet.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,16 +35,15 @@ static void key_id(uint8_t id[20], const hw_pubkey *k)
 /* The fields every certificate of the fleet has: version 3, a new serial,
  * CN=cn, valid from now for days, the key and its identifier. */
 static int crt_base(gnutls_x509_crt_t *crt, const char *cn,
-		    const hw_pubkey *k, unsigned days)
+		    const hw_pubkey *k, time_t now, unsigned days)
 {
 	gnutls_pubkey_t pub = NULL;
 	uint8_t serial[16], kid[20];
-	time_t now;
 	int err;
 
 	new_serial(serial);
 	key_id(kid, k);
-	if ((err = hw_fleet_now(&now)) || (err = hw_fleet_pubkey(&pub, k)) ||
+	if ((err = hw_fleet_pubkey(&pub, k)) ||
 	    (err = hw_gnutls_check(hw_gt.gnutls_x509_crt_init(crt), NULL,
 				   "certificate")))
 		goto out;
@@ -81,13 +81,15 @@ out:
 static int crt_sign(hw_buf *out, gnutls_x509_crt_t crt,
 		    gnutls_x509_crt_t issuer, const hw_seckey *k)
 {
-	gnutls_privkey_t priv = NULL;
+	gnutls_x509_privkey_t priv = NULL;
 	size_t size = 0;
 	int err, rc;
 
-	if ((err = hw_fleet_privkey(&priv, k)) ||
-	    (err = hw_gnutls_check(hw_gt.gnutls_x509_crt_privkey_sign(
-					   crt, issuer, priv, 0, 0),
+	/* Ed25519 hashes by itself: no digest is chosen */
+	if ((err = hw_fleet_x509_key(&priv, k)) ||
+	    (err = hw_gnutls_check(hw_gt.gnutls_x509_crt_sign2(
+					   crt, issuer, priv, GNUTLS_DIG_UNKNOWN,
+					   0),
 				   NULL, "signing the certificate")))
 		goto out;
 	rc = hw_gt.gnutls_x509_crt_export(crt, GNUTLS_X509_FMT_PEM, NULL,
@@ -105,7 +107,7 @@ static int crt_sign(hw_buf *out, gnutls_x509_crt_t crt,
 	out->data[out->len] = '\0';
 out:
 	if (priv)
-		hw_gt.gnutls_privkey_deinit(priv);
+		hw_gt.gnutls_x509_privkey_deinit(priv);
 	return err;
 }
 
@@ -128,6 +130,7 @@ int hw_fleet_ca_init(const char *dir, const char *cn, unsigned days)
 {
 	char *crt_path = hw_path_join(dir, "ca.crt");
 	gnutls_x509_crt_t crt = NULL;
+	time_t now;
 	hw_seckey k;
 	hw_buf pem;
 	int err;
@@ -142,7 +145,8 @@ int hw_fleet_ca_init(const char *dir, const char *cn, unsigned days)
 	}
 	if ((err = hw_key_generate(&k, dir, "ca")))
 		goto out;
-	if ((err = crt_base(&crt, cn, &k.pub, days)) ||
+	if ((err = hw_fleet_now(&now)) ||
+	    (err = crt_base(&crt, cn, &k.pub, now, days)) ||
 	    (err = ca_extensions(crt)) ||
 	    (err = crt_sign(&pem, crt, crt, &k)) ||
 	    (err = hw_file_create(crt_path, pem.data, pem.len, 0644))) {
@@ -190,24 +194,69 @@ static int ca_load(gnutls_x509_crt_t *crt, hw_seckey *k, const char *dir)
 	return err;
 }
 
-/* An agent's certificate: not a CA, for signing (the TLS handshake) and
- * for client authentication only, issued by the CA whose key id is
- * ca_kid. */
-static int client_extensions(gnutls_x509_crt_t crt, const uint8_t *ca_kid,
-			     size_t ca_kid_len)
+/* A leaf certificate: not a CA, for signing (the TLS handshake) and for
+ * purpose only, issued by the CA whose key id is ca_kid; a server's
+ * carries its names (subjectAltName: an IPv4 address or a DNS name). */
+static int leaf_extensions(gnutls_x509_crt_t crt, const uint8_t *ca_kid,
+			   size_t ca_kid_len, const char *purpose,
+			   const char *const *names, size_t nnames)
 {
 	const int rc[] = {
 		hw_gt.gnutls_x509_crt_set_basic_constraints(crt, 0, -1),
 		hw_gt.gnutls_x509_crt_set_key_usage(
 			crt, GNUTLS_KEY_DIGITAL_SIGNATURE),
-		hw_gt.gnutls_x509_crt_set_key_purpose_oid(crt, OID_CLIENT_AUTH,
-							  1),
+		hw_gt.gnutls_x509_crt_set_key_purpose_oid(crt, purpose, 1),
 		hw_gt.gnutls_x509_crt_set_authority_key_id(crt, ca_kid,
 							   ca_kid_len),
 	};
+	int err = hw_gnutls_check_all(rc, sizeof(rc) / sizeof(*rc), NULL,
+				      "certificate extensions");
 
-	return hw_gnutls_check_all(rc, sizeof(rc) / sizeof(*rc), NULL,
-				   "client certificate extensions");
+	for (size_t i = 0; !err && i < nnames; i++) {
+		struct in_addr ip;
+		int is_ip = inet_pton(AF_INET, names[i], &ip) == 1;
+
+		err = hw_gnutls_check(
+			hw_gt.gnutls_x509_crt_set_subject_alt_name(
+				crt,
+				is_ip ? GNUTLS_SAN_IPADDRESS
+				      : GNUTLS_SAN_DNSNAME,
+				is_ip ? (const void *)&ip : names[i],
+				is_ip ? 4 : (unsigned)strlen(names[i]),
+				GNUTLS_FSAN_APPEND),
+			NULL, "the server's names");
+	}
+	return err;
+}
+
+/* A leaf certificate for pub named cn, signed by the CA of ca_dir, valid
+ * from now for days, PEM into pem. */
+static int issue_leaf(hw_buf *pem, const char *ca_dir, const char *cn,
+		      const hw_pubkey *pub, time_t now, unsigned days,
+		      const char *purpose, const char *const *names,
+		      size_t nnames)
+{
+	gnutls_x509_crt_t ca = NULL, crt = NULL;
+	uint8_t kid[64];
+	size_t kid_len = sizeof(kid);
+	hw_seckey k;
+	int err;
+
+	memset(&k, 0, sizeof(k));
+	if (!(err = ca_load(&ca, &k, ca_dir)) &&
+	    !(err = crt_base(&crt, cn, pub, now, days)) &&
+	    !(err = hw_gnutls_check(hw_gt.gnutls_x509_crt_get_subject_key_id(
+					    ca, kid, &kid_len, NULL),
+				    ca_dir, "the CA's key identifier")) &&
+	    !(err = leaf_extensions(crt, kid, kid_len, purpose, names,
+				    nnames)))
+		err = crt_sign(pem, crt, ca, &k);
+	sodium_memzero(&k, sizeof(k));
+	if (crt)
+		hw_gt.gnutls_x509_crt_deinit(crt);
+	if (ca)
+		hw_gt.gnutls_x509_crt_deinit(ca);
+	return err;
 }
 
 /* Implements: FR-FLEET-002 */
@@ -216,23 +265,14 @@ int hw_fleet_cert_issue(hw_buf *pem, char serial[HW_FLEET_SERIAL_HEX + 1],
 			const char *host, const hw_pubkey *pub,
 			unsigned days)
 {
-	gnutls_x509_crt_t ca = NULL, crt = NULL;
-	uint8_t kid[64];
-	size_t kid_len = sizeof(kid);
-	hw_seckey k;
 	hw_buf path;
+	time_t now;
 	int err;
 
 	hw_buf_init(&path, 0);
-	memset(&k, 0, sizeof(k));
-	if ((err = ca_load(&ca, &k, ca_dir)) ||
-	    (err = crt_base(&crt, host, pub, days)) ||
-	    (err = hw_gnutls_check(
-		     hw_gt.gnutls_x509_crt_get_subject_key_id(ca, kid, &kid_len,
-							      NULL),
-		     ca_dir, "the CA's key identifier")) ||
-	    (err = client_extensions(crt, kid, kid_len)) ||
-	    (err = crt_sign(pem, crt, ca, &k)) ||
+	if ((err = hw_fleet_now(&now)) ||
+	    (err = issue_leaf(pem, ca_dir, host, pub, now, days,
+			      OID_CLIENT_AUTH, NULL, 0)) ||
 	    (err = hw_fleet_cert_serial(serial, pem, NULL)))
 		goto out;
 	/* the server's record of what it issued, for revoking by serial */
@@ -242,11 +282,79 @@ int hw_fleet_cert_issue(hw_buf *pem, char serial[HW_FLEET_SERIAL_HEX + 1],
 		goto out;
 	err = hw_file_create(path.data, pem->data, pem->len, 0644);
 out:
-	sodium_memzero(&k, sizeof(k));
-	if (crt)
-		hw_gt.gnutls_x509_crt_deinit(crt);
-	if (ca)
-		hw_gt.gnutls_x509_crt_deinit(ca);
 	hw_buf_free(&path);
+	return err;
+}
+
+/* Implements: FR-FLEET-004 */
+int hw_fleet_server_cert(hw_buf *pem, hw_seckey *k, const char *ca_dir,
+			 const char *state, const char *const *names,
+			 size_t nnames)
+{
+	char *path = hw_path_join(state, "server.key");
+	int err;
+
+	HW_CHECK_ALLOC(path);
+	/* the server's key is made once and kept; its certificate is new at
+	 * every start, so it always names what the server listens on. It is
+	 * dated by the system clock, not the fleet's: the clients check it
+	 * with theirs (GnuTLS's own check) */
+	err = hw_path_exists(path) ? hw_seckey_load(k, path)
+				   : hw_key_generate(k, state, "server");
+	if (!err)
+		err = issue_leaf(pem, ca_dir, "hwledger fleet server", &k->pub,
+				 time(NULL), HW_FLEET_CERT_DAYS,
+				 OID_SERVER_AUTH, names, nnames);
+	free(path);
+	return err;
+}
+
+/* Implements: FR-FLEET-004 */
+int hw_fleet_x509_key(gnutls_x509_privkey_t *key, const hw_seckey *k)
+{
+	/* libsodium's secret key is the 32-byte seed, then the public key */
+	gnutls_datum_t x = {(unsigned char *)k->pub.pk, 32};
+	gnutls_datum_t seed = {(unsigned char *)k->sk, 32};
+	int err;
+
+	*key = NULL;
+	if ((err = hw_gnutls_load()) ||
+	    (err = hw_gnutls_check(hw_gt.gnutls_x509_privkey_init(key), NULL,
+				   "private key")))
+		return err;
+	if ((err = hw_gnutls_check(hw_gt.gnutls_x509_privkey_import_ecc_raw(
+					   *key, GNUTLS_ECC_CURVE_ED25519, &x,
+					   NULL, &seed),
+				   NULL, "Ed25519 private key"))) {
+		hw_gt.gnutls_x509_privkey_deinit(*key);
+		*key = NULL;
+	}
+	return err;
+}
+
+/* Implements: FR-FLEET-004 */
+int hw_fleet_key_pem(hw_buf *pem, const hw_seckey *k)
+{
+	gnutls_x509_privkey_t key = NULL;
+	size_t size = 0;
+	int err, rc;
+
+	if ((err = hw_fleet_x509_key(&key, k)))
+		return err;
+	rc = hw_gt.gnutls_x509_privkey_export(key, GNUTLS_X509_FMT_PEM, NULL,
+					      &size);
+	if (rc != GNUTLS_E_SHORT_MEMORY_BUFFER &&
+	    (err = hw_gnutls_check(rc, NULL, "private key")))
+		goto out;
+	if ((err = hw_buf_reserve(pem, size + 1)) ||
+	    (err = hw_gnutls_check(hw_gt.gnutls_x509_privkey_export(
+					   key, GNUTLS_X509_FMT_PEM,
+					   pem->data + pem->len, &size),
+				   NULL, "private key")))
+		goto out;
+	pem->len += size;
+	pem->data[pem->len] = '\0';
+out:
+	hw_gt.gnutls_x509_privkey_deinit(key);
 	return err;
 }

@@ -52,9 +52,9 @@ static int serial_valid(const char *s)
 	       strspn(s, "0123456789abcdef") == HW_FLEET_SERIAL_HEX;
 }
 
-/* 1 in *denied when serial is on STATE/denied (a missing list is
- * empty); a malformed line is HW_EINVAL at its place. */
-static int denied_has(int *denied, const char *state, const char *serial)
+/* A missing list is empty; a malformed line is HW_EINVAL at its place. */
+/* Implements: FR-FLEET-003 */
+int hw_fleet_denied(int *denied, const char *state, const char *serial)
 {
 	char *path = hw_path_join(state, "denied");
 	hw_buf b;
@@ -110,7 +110,7 @@ int hw_fleet_revoke(const char *state, const char *serial,
 		err = hw_error_set(HW_EUSAGE, NULL, 0, 0,
 				   "the reason must be one line");
 	else if (!(err = hw_fleet_now(&now)) &&
-		 !(err = denied_has(&denied, state, serial)) && !denied &&
+		 !(err = hw_fleet_denied(&denied, state, serial)) && !denied &&
 		 !(err = hw_mkdir_p(state)) &&
 		 !(err = hw_buf_printf(&line, "%s %lld %s\n", serial,
 				       (long long)now, reason))) {
@@ -155,8 +155,8 @@ static void utc(char out[32], time_t t)
 		snprintf(out, 32, "%lld", (long long)t);
 }
 
-/* The checks on crt, issued by ca; HW_EFAIL with the reason. */
-static int judge(char host[HW_KEY_NAME_MAX + 1], gnutls_x509_crt_t crt,
+/* Implements: FR-FLEET-003 */
+int hw_fleet_crt_judge(char host[HW_KEY_NAME_MAX + 1], gnutls_x509_crt_t crt,
 		 gnutls_x509_crt_t ca, const char *state, const char *path)
 {
 	/* the fleet's clock decides validity, not GnuTLS's */
@@ -195,7 +195,7 @@ static int judge(char host[HW_KEY_NAME_MAX + 1], gnutls_x509_crt_t crt,
 		return hw_error_set(HW_EFAIL, path, 0, 0,
 				    "refused: expired at %s", when);
 	}
-	if ((err = denied_has(&denied, state, serial)))
+	if ((err = hw_fleet_denied(&denied, state, serial)))
 		return err;
 	if (denied)
 		return hw_error_set(HW_EFAIL, path, 0, 0,
@@ -225,7 +225,7 @@ int hw_fleet_cert_check(char host[HW_KEY_NAME_MAX + 1], const char *ca_dir,
 	if (!(err = hw_fleet_cert_read(&ca_pem, ca_path)) &&
 	    !(err = hw_fleet_crt_load(&ca, &ca_pem, ca_path)) &&
 	    !(err = hw_fleet_crt_load(&crt, pem, path)))
-		err = judge(host, crt, ca, state, path);
+		err = hw_fleet_crt_judge(host, crt, ca, state, path);
 	if (crt)
 		hw_gt.gnutls_x509_crt_deinit(crt);
 	if (ca)

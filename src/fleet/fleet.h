@@ -23,6 +23,8 @@
 /* the enrolment token: this prefix, then 43 characters of base64url */
 #define HW_FLEET_TOKEN_PREFIX "hwf1-"
 #define HW_FLEET_TOKEN_LEN 48
+/* the days an agent's or the server's certificate is valid by default */
+#define HW_FLEET_CERT_DAYS 90
 /* a certificate's serial: 16 random bytes, as 32 lowercase hex digits */
 #define HW_FLEET_SERIAL_HEX 32
 
@@ -53,7 +55,9 @@ int hw_fleet_cert_issue(hw_buf *pem, char serial[HW_FLEET_SERIAL_HEX + 1],
 			const char *host, const hw_pubkey *pub,
 			unsigned days);
 
-/* Appends the certificate's serial to STATE/denied. */
+/* *denied: 1 when serial is on STATE/denied. */
+int hw_fleet_denied(int *denied, const char *state, const char *serial);
+/* Appends the certificate's serial to STATE/denied (once). */
 int hw_fleet_revoke(const char *state, const char *serial,
 		    const char *reason);
 /* Reads the certificate file at path into pem (at most 64 KiB, no NUL);
@@ -71,5 +75,34 @@ int hw_fleet_cert_serial(char serial[HW_FLEET_SERIAL_HEX + 1],
 int hw_fleet_cert_check(char host[HW_KEY_NAME_MAX + 1], const char *ca_dir,
 			const char *state, const hw_buf *pem,
 			const char *path);
+
+/* the ledger events of an agent's first heartbeat and of a revocation */
+#define HW_EVENT_FLEET_REGISTER "fleet-register"
+#define HW_EVENT_FLEET_REVOKE "fleet-revoke"
+
+/* Appends the event kind (a "fleet-" kind) signed with k: its payload
+ * {"schema": "hwledger.fleet.KIND/1", "serial": serial, field: value}. */
+int hw_fleet_event(const hw_seckey *k, const char *kind, const char *serial,
+		   const char *field, const char *value);
+
+/* Where a client reaches the server, and with what. */
+typedef struct hw_fleet_peer {
+	const char *url;    /* https://HOST:PORT */
+	const char *ca_dir; /* the fleet's CA (its ca.crt) */
+	const char *cert;   /* the client's certificate, or NULL for none */
+	const char *key;    /* its hwledger secret key file */
+	int timeout;        /* seconds for each step */
+} hw_fleet_peer;
+
+/* One request with no body: *status the HTTP status, body what followed
+ * the headers. A connection, TLS or HTTP failure is HW_EIO naming the
+ * URL. */
+int hw_fleet_request(hw_buf *body, int *status, const hw_fleet_peer *peer,
+		     const char *method, const char *path);
+
+/* Serves the fleet on listen (IPv4 ADDR:PORT, port 0 for a free one,
+ * written to STATE/port) until SIGINT or SIGTERM. */
+int hw_fleet_serve(const char *listen, const char *ca_dir, const char *state,
+		   int quiet);
 
 #endif

@@ -81,28 +81,6 @@ int hw_fleet_now(time_t *now)
 	return HW_OK;
 }
 
-int hw_fleet_privkey(gnutls_privkey_t *out, const hw_seckey *k)
-{
-	/* libsodium's secret key is the 32-byte seed, then the public key */
-	gnutls_datum_t x = {(unsigned char *)k->pub.pk, 32};
-	gnutls_datum_t seed = {(unsigned char *)k->sk, 32};
-	int err;
-
-	if ((err = hw_gnutls_load()) ||
-	    (err = hw_gnutls_check(hw_gt.gnutls_privkey_init(out), NULL,
-				   "private key")))
-		return err;
-	err = hw_gnutls_check(hw_gt.gnutls_privkey_import_ecc_raw(
-				      *out, GNUTLS_ECC_CURVE_ED25519, &x,
-				      NULL, &seed),
-			      NULL, "Ed25519 private key");
-	if (err) {
-		hw_gt.gnutls_privkey_deinit(*out);
-		*out = NULL;
-	}
-	return err;
-}
-
 int hw_fleet_pubkey(gnutls_pubkey_t *out, const hw_pubkey *k)
 {
 	gnutls_datum_t x = {(unsigned char *)k->pk, 32};

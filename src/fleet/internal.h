@@ -14,12 +14,11 @@
 
 /* id-kp-clientAuth, the purpose of an agent's certificate */
 #define OID_CLIENT_AUTH "1.3.6.1.5.5.7.3.2"
+/* id-kp-serverAuth, the purpose of the server's */
+#define OID_SERVER_AUTH "1.3.6.1.5.5.7.3.1"
 
 #define GNUTLS_FUNCS(X) \
 	X(gnutls_strerror) \
-	X(gnutls_privkey_init) \
-	X(gnutls_privkey_deinit) \
-	X(gnutls_privkey_import_ecc_raw) \
 	X(gnutls_pubkey_init) \
 	X(gnutls_pubkey_deinit) \
 	X(gnutls_pubkey_import_ecc_raw) \
@@ -47,8 +46,31 @@
 	X(gnutls_x509_crt_get_subject_key_id) \
 	X(gnutls_x509_crt_set_authority_key_id) \
 	X(gnutls_x509_crt_set_pubkey) \
-	X(gnutls_x509_crt_privkey_sign) \
-	X(gnutls_x509_crt_verify)
+	X(gnutls_x509_crt_sign2) \
+	X(gnutls_x509_crt_verify) \
+	X(gnutls_x509_crt_set_subject_alt_name) \
+	X(gnutls_x509_privkey_init) \
+	X(gnutls_x509_privkey_deinit) \
+	X(gnutls_x509_privkey_import_ecc_raw) \
+	X(gnutls_x509_privkey_export) \
+	X(gnutls_init) \
+	X(gnutls_deinit) \
+	X(gnutls_priority_set_direct) \
+	X(gnutls_certificate_allocate_credentials) \
+	X(gnutls_certificate_free_credentials) \
+	X(gnutls_certificate_set_x509_trust_mem) \
+	X(gnutls_certificate_set_x509_key) \
+	X(gnutls_credentials_set) \
+	X(gnutls_server_name_set) \
+	X(gnutls_session_set_verify_cert) \
+	X(gnutls_transport_set_int2) \
+	X(gnutls_handshake) \
+	X(gnutls_handshake_set_timeout) \
+	X(gnutls_record_send) \
+	X(gnutls_record_recv) \
+	X(gnutls_bye) \
+	X(gnutls_certificate_get_peers) \
+	X(gnutls_x509_crt_check_hostname)
 
 /* hwledger-sast-ignore bugprone-macro-parentheses: f is a name */
 #define X(f) __typeof__(f) *f;
@@ -67,11 +89,44 @@ int hw_gnutls_check(int rc, const char *path, const char *what);
 /* The first GnuTLS error of rc[0..n) as hw_gnutls_check reports it. */
 int hw_gnutls_check_all(const int *rc, size_t n, const char *path,
 			const char *what);
-/* The Ed25519 key k as GnuTLS's private and public keys. */
-int hw_fleet_privkey(gnutls_privkey_t *out, const hw_seckey *k);
+/* The Ed25519 key k as GnuTLS's public key. */
 int hw_fleet_pubkey(gnutls_pubkey_t *out, const hw_pubkey *k);
 /* A PEM certificate; HW_EINVAL naming path when it is not one. */
 int hw_fleet_crt_load(gnutls_x509_crt_t *crt, const hw_buf *pem,
 		      const char *path);
+
+/* hw_fleet_cert_check on a certificate in memory, issued by ca. */
+int hw_fleet_crt_judge(char host[HW_KEY_NAME_MAX + 1], gnutls_x509_crt_t crt,
+		       gnutls_x509_crt_t ca, const char *state,
+		       const char *label);
+/* The server's key (STATE/server.key, made on first use) into k, and a
+ * certificate for it from the CA of ca_dir naming names (IPv4 addresses
+ * or DNS names), PEM into pem. */
+int hw_fleet_server_cert(hw_buf *pem, hw_seckey *k, const char *ca_dir,
+			 const char *state, const char *const *names,
+			 size_t nnames);
+/* The Ed25519 key k as GnuTLS's X.509 private key. */
+int hw_fleet_x509_key(gnutls_x509_privkey_t *key, const hw_seckey *k);
+/* The Ed25519 key k as a PKCS#8 PEM, in memory only (for TLS). */
+int hw_fleet_key_pem(hw_buf *pem, const hw_seckey *k);
+
+/* ---- the server's registry (registry.c) ---- */
+
+/* an agent silent for more than this many of its intervals is down */
+#define HW_FLEET_DOWN_AFTER 3
+
+typedef struct hw_registry {
+	struct sqlite3 *db;
+	char *path;
+} hw_registry;
+
+int hw_registry_open(hw_registry *r, const char *state);
+void hw_registry_close(hw_registry *r);
+/* *known: 1 when serial has been heard from before */
+int hw_registry_known(int *known, hw_registry *r, const char *serial);
+int hw_registry_heartbeat(hw_registry *r, const char *serial,
+			  const char *host, long long now, long long interval);
+/* The hwledger.fleet.hosts/1 document, each agent up or down at now. */
+int hw_registry_hosts_json(hw_buf *out, hw_registry *r, long long now);
 
 #endif

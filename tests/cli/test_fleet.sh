@@ -3,10 +3,12 @@
 # check the server makes on every connection. Time comes from
 # HWLEDGER_NOW, never from the wall clock.
 
-# a CA in the default place, and the key of an agent named gpu-1
+# a CA in the default place, the server's signing key and the key of an
+# agent named gpu-1
 fleet_ca() {
   "$HW" -q fleet ca init
-  "$HW" -q ledger keygen --name gpu-1 --dir agent
+  "$HW" -q ledger keygen --name server-signer >/dev/null
+  "$HW" -q ledger keygen --name gpu-1 --dir agent >/dev/null
 }
 
 # fleet_cert HOST FILE: enrols HOST and trades its token for FILE
@@ -130,6 +132,8 @@ test_fleet_check_refuses_other_ca_expired_and_revoked() {
   expect_rc 0
   [ "$(wc -l < .hwledger/fleet/denied)" = 1 ]
   grep -q ' disk lost$' .hwledger/fleet/denied
+  # and the revocation is signed into the ledger, once
+  [ "$("$HW" ledger log --json | jq -c '[.events[] | .kind]')" = '["fleet-revoke"]' ]
   run "$HW" fleet check good.crt
   expect_rc 0
   expect_out "accepted: gpu-1"
@@ -149,6 +153,15 @@ test_fleet_revoke_by_serial_and_a_bad_deny_list() {
   expect_out "revoked: serial $serial"
   run "$HW" fleet check gpu-1.crt
   expect_rc 1
+  # no signing key: nothing is revoked unrecorded
+  fleet_cert gpu-1 other.crt
+  mv .hwledger/keys keys.away
+  run "$HW" fleet revoke other.crt
+  expect_rc 3
+  expect_err "no signing key"
+  run "$HW" fleet check other.crt
+  expect_rc 0
+  mv keys.away .hwledger/keys
   run "$HW" fleet revoke "$serial" --reason "$(printf 'two\nlines')"
   expect_rc 2
   expect_err "the reason must be one line"
@@ -158,4 +171,99 @@ test_fleet_revoke_by_serial_and_a_bad_deny_list() {
   expect_err "hwledger: .hwledger/fleet/denied:2:1: expected a serial of 32 hex digits"
   run "$HW" fleet revoke nothing-here
   expect_rc 2
+}
+
+# fleet_serve [ENV...]: starts the server on a free loopback port (the
+# environment words before it, e.g. HWLEDGER_NOW=...), its log in
+# serve.log; $URL once it listens. The test's exit stops it.
+fleet_serve() {
+  rm -f .hwledger/fleet/port
+  env "$@" "$HW" fleet serve --listen 127.0.0.1:0 2>>serve.log &
+  SERVER=$!
+  trap 'kill $SERVER 2>/dev/null || true' EXIT
+  for _ in $(seq 400); do
+    [ -s .hwledger/fleet/port ] && break
+    kill -0 "$SERVER" 2>/dev/null || { echo "the server stopped:"; cat serve.log; return 1; }
+    sleep 0.05
+  done
+  [ -s .hwledger/fleet/port ] || { echo "the server did not listen"; return 1; }
+  URL="https://127.0.0.1:$(cat .hwledger/fleet/port)"
+}
+
+# SIGTERM stops the server cleanly: exit 0
+fleet_stop() {
+  kill "$SERVER"
+  wait "$SERVER" || { echo "the server exited $?:"; cat serve.log; return 1; }
+}
+
+# Verifies: FR-FLEET-004
+test_fleet_serve_refuses_every_client_that_is_not_the_fleets() {
+  fleet_ca
+  fleet_cert gpu-1 good.crt
+  fleet_cert gpu-1 revoked.crt
+  HWLEDGER_NOW=1000000000 fleet_cert gpu-1 old.crt
+  "$HW" -q fleet revoke revoked.crt
+  mkdir other && (cd other && "$HW" -q fleet ca init && "$HW" -q ledger keygen --name gpu-1 --dir agent &&
+    fleet_cert gpu-1 ../foreign.crt)
+  fleet_serve
+  key=agent/gpu-1.key
+  run "$HW" agent --server "$URL" --cert foreign.crt --key other/agent/gpu-1.key --once
+  expect_rc 3
+  expect_err "hwledger: $URL: 403: refused: not issued by this fleet's CA"
+  run "$HW" agent --server "$URL" --cert old.crt --key $key --once
+  expect_rc 3
+  expect_err "403: refused: expired at 2001-12-08T01:46:40Z"
+  run "$HW" agent --server "$URL" --cert revoked.crt --key $key --once
+  expect_rc 3
+  expect_err "403: refused: revoked (serial "
+  run "$HW" fleet hosts --server "$URL"
+  expect_rc 3
+  expect_err "403: refused: no client certificate"
+  # plain HTTP gets no answer, only a closed connection
+  run timeout 10 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/${1##*:}"; printf "GET /v1/hosts HTTP/1.0\r\n\r\n" >&3; cat <&3' _ "$URL"
+  [[ "$OUT" != *HTTP/* ]] || { echo "plain HTTP was answered: $OUT"; return 1; }
+  # TLS 1.2 is refused in the handshake; TLS 1.3 from the same client is not
+  run timeout 10 openssl s_client -tls1_2 -connect "127.0.0.1:${URL##*:}" </dev/null
+  [ "$RC" -ne 0 ] || { echo "TLS 1.2 was accepted: $OUT"; return 1; }
+  run timeout 10 openssl s_client -tls1_3 -connect "127.0.0.1:${URL##*:}" </dev/null
+  expect_out "TLSv1.3"
+  # and the fleet's own agent is still served
+  run "$HW" agent --server "$URL" --cert good.crt --key $key --once
+  expect_rc 0
+  run "$HW" fleet hosts --server "$URL" --cert good.crt --key $key
+  expect_rc 0
+  [[ "$OUT" =~ ^gpu-1\ +up\  ]] || { echo "bad hosts: $OUT"; return 1; }
+  fleet_stop
+  grep -q "hwledger: fleet serve: refused: not issued by this fleet's CA" serve.log
+  grep -q "hwledger: fleet serve: refused: no client certificate" serve.log
+}
+
+# Verifies: FR-FLEET-005
+test_fleet_heartbeat_registers_once_and_survives_a_restart() {
+  fleet_ca
+  HWLEDGER_NOW=2000000000 fleet_cert gpu-1 gpu-1.crt
+  mine=(--cert gpu-1.crt --key agent/gpu-1.key)
+  fleet_serve HWLEDGER_NOW=2000000000
+  run "$HW" agent --server "$URL" "${mine[@]}" --interval 10 --once
+  expect_rc 0
+  run "$HW" agent --server "$URL" "${mine[@]}" --interval 10 --once
+  expect_rc 0
+  run "$HW" fleet hosts --server "$URL" "${mine[@]}" --json
+  expect_rc 0
+  [ "$(jq -c '[.hosts[] | [.host, .state, .last_seen, .interval]]' <<<"$OUT")" = '[["gpu-1","up",2000000000,10]]' ]
+  fleet_stop
+  # one registration, signed into the ledger, however many heartbeats
+  [ "$("$HW" ledger log --json | jq '[.events[] | select(.kind == "fleet-register")] | length')" = 1 ]
+  # the registry outlives the server; silent for three intervals is up,
+  # for more it is down
+  fleet_serve HWLEDGER_NOW=2000000030
+  run "$HW" fleet hosts --server "$URL" "${mine[@]}" --json
+  [ "$(jq -r '.hosts[0].state' <<<"$OUT")" = up ]
+  fleet_stop
+  fleet_serve HWLEDGER_NOW=2000000031
+  run "$HW" fleet hosts --server "$URL" "${mine[@]}"
+  expect_rc 0
+  expect_out "gpu-1                    down  last seen 2000000000"
+  fleet_stop
+  [ "$("$HW" ledger log --json | jq '.events | length')" = 1 ]
 }

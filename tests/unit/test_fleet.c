@@ -164,6 +164,107 @@ static void test_fleet_check_uses_the_fleet_clock_and_deny_list(void **state)
 	hw_buf_free(&pem);
 }
 
+/* Verifies: FR-FLEET-004 */
+static void test_fleet_server_certificate_names_where_it_listens(void **state)
+{
+	const char *names[] = {"localhost", "127.0.0.1", "10.1.2.3"};
+	gnutls_x509_crt_t crt;
+	hw_seckey k, again;
+	hw_buf pem, key;
+
+	(void)state;
+	hw_buf_init(&pem, 0);
+	hw_buf_init(&key, 0);
+	assert_int_equal(hw_fleet_server_cert(&pem, &k, "ca", "state", names,
+					      3),
+			 HW_OK);
+	assert_int_equal(hw_fleet_crt_load(&crt, &pem, "server.crt"), HW_OK);
+	for (size_t i = 0; i < 3; i++)
+		assert_true(hw_gt.gnutls_x509_crt_check_hostname(crt, names[i]));
+	assert_false(hw_gt.gnutls_x509_crt_check_hostname(crt, "10.1.2.4"));
+	assert_false(hw_gt.gnutls_x509_crt_check_hostname(crt, "example.org"));
+	hw_gt.gnutls_x509_crt_deinit(crt);
+	/* the key is made once and kept, 0600 */
+	assert_int_equal(hw_seckey_load(&again, "state/server.key"), HW_OK);
+	assert_memory_equal(again.pub.pk, k.pub.pk, 32);
+	assert_int_equal(hw_fleet_key_pem(&key, &k), HW_OK);
+	assert_non_null(strstr(key.data, "-----BEGIN PRIVATE KEY-----"));
+	hw_buf_free(&key);
+	hw_buf_free(&pem);
+}
+
+/* Verifies: FR-FLEET-004 */
+static void test_fleet_request_names_what_went_wrong(void **state)
+{
+	hw_fleet_peer peer = {"http://127.0.0.1:1", "ca", NULL, NULL, 5};
+	hw_buf body;
+	int status = 0;
+
+	(void)state;
+	hw_buf_init(&body, 0);
+	assert_int_equal(hw_fleet_request(&body, &status, &peer, "GET", "/"),
+			 HW_EUSAGE);
+	assert_non_null(strstr(hw_error_last(), "expected https://HOST:PORT"));
+	/* port 1 on the loopback: nobody listens */
+	peer.url = "https://127.0.0.1:1";
+	assert_int_equal(hw_fleet_request(&body, &status, &peer, "GET", "/"),
+			 HW_EIO);
+	assert_non_null(strstr(hw_error_last(), "cannot connect"));
+	peer.ca_dir = "no-ca";
+	assert_int_equal(hw_fleet_request(&body, &status, &peer, "GET", "/"),
+			 HW_ENOTFOUND);
+	hw_buf_free(&body);
+}
+
+/* The state of host i of a hosts document. */
+static void expect_host(const hw_buf *json, int i, const char *host,
+			const char *state)
+{
+	cJSON *doc = cJSON_Parse(json->data);
+	cJSON *h = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "hosts"), i);
+
+	assert_non_null(h);
+	assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(h, "host")),
+			    host);
+	assert_string_equal(
+		cJSON_GetStringValue(cJSON_GetObjectItem(h, "state")), state);
+	cJSON_Delete(doc);
+}
+
+/* Verifies: FR-FLEET-005 */
+static void test_fleet_registry_keeps_agents_and_judges_liveness(void **state)
+{
+	hw_registry r;
+	hw_buf json;
+	int known = 1;
+
+	(void)state;
+	hw_buf_init(&json, 0);
+	assert_int_equal(hw_registry_open(&r, "state"), HW_OK);
+	assert_int_equal(hw_registry_known(&known, &r, "aa"), HW_OK);
+	assert_false(known);
+	assert_int_equal(hw_registry_heartbeat(&r, "aa", "gpu-2", 1000, 10),
+			 HW_OK);
+	assert_int_equal(hw_registry_heartbeat(&r, "bb", "gpu-1", 1000, 60),
+			 HW_OK);
+	assert_int_equal(hw_registry_heartbeat(&r, "aa", "gpu-2", 1005, 10),
+			 HW_OK);
+	hw_registry_close(&r);
+	/* reopened: both are there, sorted by host */
+	assert_int_equal(hw_registry_open(&r, "state"), HW_OK);
+	assert_int_equal(hw_registry_known(&known, &r, "aa"), HW_OK);
+	assert_true(known);
+	assert_int_equal(hw_registry_hosts_json(&json, &r, 1035), HW_OK);
+	expect_host(&json, 0, "gpu-1", "up");
+	expect_host(&json, 1, "gpu-2", "up");
+	hw_buf_clear(&json);
+	assert_int_equal(hw_registry_hosts_json(&json, &r, 1036), HW_OK);
+	expect_host(&json, 1, "gpu-2", "down");
+	assert_non_null(strstr(json.data, "\"last_seen\":1005"));
+	hw_registry_close(&r);
+	hw_buf_free(&json);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -175,6 +276,15 @@ int main(void)
 			teardown),
 		cmocka_unit_test_setup_teardown(
 			test_fleet_check_uses_the_fleet_clock_and_deny_list,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_fleet_server_certificate_names_where_it_listens,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_fleet_request_names_what_went_wrong, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			test_fleet_registry_keeps_agents_and_judges_liveness,
 			setup, teardown),
 	};
 

@@ -1,0 +1,266 @@
+/*
+ * client.c — one HTTPS request to the fleet server through GnuTLS: TLS
+ * 1.3 only, the server's certificate checked against the fleet's CA and
+ * the host name, the agent's certificate and Ed25519 key presented
+ * (specs/fleet.md, "The client").
+ *
+ * GnuTLS directly rather than libcurl: libcurl's GnuTLS backend takes the
+ * client key only from a PEM file, and the agent's key is an hwledger
+ * secret key file that is not to be written again in a second format.
+ * Every step has the same timeout: the connect, the handshake, each read
+ * and write.
+ */
+#include "fleet/internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#define TLS13_ONLY "NORMAL:-VERS-ALL:+VERS-TLS1.3"
+#define ANSWER_MAX ((size_t)1 << 20)
+
+/* https://HOST:PORT[/] into host and port */
+static int parse_url(char host[256], char port[8], const char *url)
+{
+	const char *h = url + 8, *colon;
+	size_t n;
+
+	if (strncmp(url, "https://", 8) != 0 || !(colon = strrchr(h, ':')) ||
+	    (n = (size_t)(colon - h)) == 0 || n >= 256 ||
+	    strspn(colon + 1, "0123456789") == 0 ||
+	    strspn(colon + 1, "0123456789") > 5 ||
+	    (colon[1 + strspn(colon + 1, "0123456789")] != '\0' &&
+	     strcmp(colon + 1 + strspn(colon + 1, "0123456789"), "/") != 0))
+		return hw_error_set(HW_EUSAGE, NULL, 0, 0,
+				    "--server '%s': expected https://HOST:PORT",
+				    url);
+	memcpy(host, h, n);
+	host[n] = '\0';
+	n = strspn(colon + 1, "0123456789");
+	memcpy(port, colon + 1, n);
+	port[n] = '\0';
+	return HW_OK;
+}
+
+/* A TCP connection to host:port within timeout seconds, with that
+ * timeout on every later read and write; -1 with the error recorded. */
+static int dial(const char *host, const char *port, int timeout,
+		const char *url)
+{
+	struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *ai = NULL;
+	struct timeval tv = {.tv_sec = timeout};
+	struct pollfd p;
+	int fd = -1, rc, soerr = 0;
+	socklen_t len = sizeof(soerr);
+
+	if ((rc = getaddrinfo(host, port, &hints, &ai)) != 0) {
+		hw_error_set(HW_EIO, url, 0, 0, "%s", gai_strerror(rc));
+		return -1;
+	}
+	fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+		    0);
+	if (fd >= 0 && connect(fd, ai->ai_addr, ai->ai_addrlen) != 0 &&
+	    errno == EINPROGRESS) {
+		p = (struct pollfd){.fd = fd, .events = POLLOUT};
+		rc = poll(&p, 1, timeout * 1000);
+		if (rc == 0)
+			soerr = ETIMEDOUT;
+		else if (rc < 0 ||
+			 getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len))
+			soerr = errno;
+	} else if (fd < 0 || errno) {
+		soerr = errno;
+	}
+	freeaddrinfo(ai);
+	if (!soerr && (fcntl(fd, F_SETFL, 0) != 0 ||
+		       setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv,
+				  sizeof(tv)) != 0 ||
+		       setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv,
+				  sizeof(tv)) != 0))
+		soerr = errno;
+	if (soerr) {
+		hw_error_set(HW_EIO, url, 0, 0, "cannot connect: %s",
+			     strerror(soerr));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* The credentials: the fleet's CA to trust, and the client's certificate
+ * and key when it has them. */
+static int credentials(gnutls_certificate_credentials_t *cred,
+		       const hw_fleet_peer *peer)
+{
+	char *ca_path = hw_path_join(peer->ca_dir, "ca.crt");
+	gnutls_x509_crt_t crt = NULL;
+	gnutls_x509_privkey_t key = NULL;
+	hw_buf pem;
+	hw_seckey k;
+	int err;
+
+	HW_CHECK_ALLOC(ca_path);
+	memset(&k, 0, sizeof(k));
+	hw_buf_init(&pem, 0);
+	if ((err = hw_gnutls_load()) ||
+	    (err = hw_fleet_cert_read(&pem, ca_path)) ||
+	    (err = hw_gnutls_check(
+		     hw_gt.gnutls_certificate_allocate_credentials(cred), NULL,
+		     "TLS credentials")))
+		goto out;
+	{
+		gnutls_datum_t d = {(unsigned char *)pem.data,
+				    (unsigned)pem.len};
+
+		if ((err = hw_gnutls_check(
+			     hw_gt.gnutls_certificate_set_x509_trust_mem(
+				     *cred, &d, GNUTLS_X509_FMT_PEM),
+			     ca_path, "the fleet's CA")))
+			goto out;
+	}
+	if (!peer->cert)
+		goto out;
+	hw_buf_free(&pem);
+	if (!(err = hw_fleet_cert_read(&pem, peer->cert)) &&
+	    !(err = hw_fleet_crt_load(&crt, &pem, peer->cert)) &&
+	    !(err = hw_seckey_load(&k, peer->key)) &&
+	    !(err = hw_fleet_x509_key(&key, &k)))
+		err = hw_gnutls_check(hw_gt.gnutls_certificate_set_x509_key(
+					      *cred, &crt, 1, key),
+				      peer->cert, "the client certificate");
+out:
+	sodium_memzero(&k, sizeof(k));
+	if (key)
+		hw_gt.gnutls_x509_privkey_deinit(key);
+	if (crt)
+		hw_gt.gnutls_x509_crt_deinit(crt);
+	hw_buf_free(&pem);
+	free(ca_path);
+	return err;
+}
+
+/* The request over TLS, the whole answer into raw (until the server
+ * closes: every request says Connection: close). */
+static int exchange(hw_buf *raw, gnutls_session_t s, const char *request,
+		    const char *url)
+{
+	size_t n = strlen(request), off = 0;
+	ssize_t rc;
+
+	while (off < n) {
+		rc = hw_gt.gnutls_record_send(s, request + off, n - off);
+		if (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED)
+			continue;
+		if (rc < 0)
+			return hw_error_set(HW_EIO, url, 0, 0, "send: %s",
+					    hw_gt.gnutls_strerror((int)rc));
+		off += (size_t)rc;
+	}
+	for (;;) {
+		int err = hw_buf_reserve(raw, 4096);
+
+		if (err)
+			return err;
+		rc = hw_gt.gnutls_record_recv(s, raw->data + raw->len, 4096);
+		if (rc == 0 || rc == GNUTLS_E_PREMATURE_TERMINATION)
+			break;
+		if (rc == GNUTLS_E_INTERRUPTED)
+			continue;
+		if (rc < 0)
+			return hw_error_set(HW_EIO, url, 0, 0, "%s",
+					    rc == GNUTLS_E_AGAIN
+						    ? "no answer in time"
+						    : hw_gt.gnutls_strerror(
+							      (int)rc));
+		raw->len += (size_t)rc;
+		raw->data[raw->len] = '\0';
+		if (raw->len > ANSWER_MAX)
+			return hw_error_set(HW_ETOOBIG, url, 0, 0,
+					    "answer larger than %zu bytes",
+					    ANSWER_MAX);
+	}
+	return HW_OK;
+}
+
+/* Implements: FR-FLEET-004 */
+int hw_fleet_request(hw_buf *body, int *status, const hw_fleet_peer *peer,
+		     const char *method, const char *path)
+{
+	gnutls_certificate_credentials_t cred = NULL;
+	gnutls_session_t s = NULL;
+	char host[256], port[8];
+	const char *head;
+	hw_buf req, raw;
+	int fd = -1, err, rc;
+
+	hw_buf_init(&req, 0);
+	hw_buf_init(&raw, ANSWER_MAX + 4096);
+	if ((err = parse_url(host, port, peer->url)) ||
+	    (err = credentials(&cred, peer)) ||
+	    (err = hw_gnutls_check(hw_gt.gnutls_init(&s, GNUTLS_CLIENT), NULL,
+				   "TLS session")) ||
+	    (err = hw_gnutls_check(
+		     hw_gt.gnutls_priority_set_direct(s, TLS13_ONLY, NULL),
+		     NULL, "TLS priorities")) ||
+	    (err = hw_gnutls_check(hw_gt.gnutls_credentials_set(
+					   s, GNUTLS_CRD_CERTIFICATE, cred),
+				   NULL, "TLS credentials")))
+		goto out;
+	/* the server's certificate must name the host the URL names */
+	hw_gt.gnutls_session_set_verify_cert(s, host, 0);
+	if (strspn(host, "0123456789.") != strlen(host))
+		hw_gt.gnutls_server_name_set(s, GNUTLS_NAME_DNS, host,
+					     strlen(host));
+	if ((fd = dial(host, port, peer->timeout, peer->url)) < 0) {
+		err = hw_error_code();
+		goto out;
+	}
+	hw_gt.gnutls_transport_set_int2(s, fd, fd);
+	hw_gt.gnutls_handshake_set_timeout(s, (unsigned)peer->timeout * 1000);
+	do
+		rc = hw_gt.gnutls_handshake(s);
+	while (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED);
+	if (rc < 0) {
+		err = hw_error_set(HW_EIO, peer->url, 0, 0,
+				   "TLS handshake failed: %s",
+				   hw_gt.gnutls_strerror(rc));
+		goto out;
+	}
+	if ((err = hw_buf_printf(&req,
+				 "%s %s HTTP/1.1\r\nHost: %s:%s\r\n"
+				 "Connection: close\r\nContent-Length: 0\r\n"
+				 "\r\n",
+				 method, path, host, port)) ||
+	    (err = exchange(&raw, s, req.data, peer->url)))
+		goto out;
+	hw_gt.gnutls_bye(s, GNUTLS_SHUT_WR);
+	head = raw.data ? strstr(raw.data, "\r\n\r\n") : NULL;
+	/* "HTTP/1.x NNN ": the status is the three digits after the space */
+	if (!head || strncmp(raw.data, "HTTP/1.", 7) != 0 ||
+	    raw.data[8] != ' ' || strspn(raw.data + 9, "0123456789") != 3) {
+		err = hw_error_set(HW_EIO, peer->url, 0, 0,
+				   "not an HTTP answer");
+		goto out;
+	}
+	*status = (int)strtol(raw.data + 9, NULL, 10);
+	err = hw_buf_puts(body, head + 4);
+out:
+	if (s)
+		hw_gt.gnutls_deinit(s);
+	if (fd >= 0)
+		close(fd);
+	if (cred)
+		hw_gt.gnutls_certificate_free_credentials(cred);
+	hw_buf_free(&req);
+	hw_buf_free(&raw);
+	return err;
+}

@@ -1,0 +1,145 @@
+/*
+ * registry.c — the agents the server has heard from, in STATE/fleet.db
+ * (SQLite), so they survive a restart (specs/fleet.md, "Registry").
+ *
+ * One row per certificate serial: its host, when it was first and last
+ * heard from and the heartbeat interval it announced. Liveness is judged
+ * when the registry is read, at the fleet's clock: an agent is down when
+ * it has been silent for more than HW_FLEET_DOWN_AFTER intervals.
+ */
+#include "fleet/internal.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char schema[] =
+	"CREATE TABLE IF NOT EXISTS agents ("
+	" serial TEXT PRIMARY KEY, host TEXT NOT NULL,"
+	" registered INTEGER NOT NULL, last_seen INTEGER NOT NULL,"
+	" interval INTEGER NOT NULL)";
+
+static int db_error(sqlite3 *db, const char *path)
+{
+	return hw_error_set(HW_EIO, path, 0, 0, "registry: %s",
+			    db ? sqlite3_errmsg(db) : "cannot open");
+}
+
+/* Implements: FR-FLEET-005 */
+int hw_registry_open(hw_registry *r, const char *state)
+{
+	int err;
+
+	memset(r, 0, sizeof(*r));
+	if ((err = hw_mkdir_p(state)))
+		return err;
+	if (!(r->path = hw_path_join(state, "fleet.db")))
+		return hw_error_oom();
+	/* one connection for every thread of the server, serialised by
+	 * SQLite's own mutex */
+	if (sqlite3_open_v2(r->path, &r->db,
+			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+				    SQLITE_OPEN_FULLMUTEX,
+			    NULL) != SQLITE_OK ||
+	    sqlite3_busy_timeout(r->db, 10000) != SQLITE_OK ||
+	    sqlite3_exec(r->db, schema, NULL, NULL, NULL) != SQLITE_OK) {
+		err = db_error(r->db, r->path);
+		hw_registry_close(r);
+	}
+	return err;
+}
+
+void hw_registry_close(hw_registry *r)
+{
+	if (r->db)
+		sqlite3_close(r->db);
+	free(r->path);
+	memset(r, 0, sizeof(*r));
+}
+
+/* Implements: FR-FLEET-005 */
+int hw_registry_known(int *known, hw_registry *r, const char *serial)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(r->db, "SELECT 1 FROM agents WHERE serial = ?",
+			       -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC) != SQLITE_OK) {
+		sqlite3_finalize(st);
+		return db_error(r->db, r->path);
+	}
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_error(r->db, r->path);
+	*known = rc == SQLITE_ROW;
+	return HW_OK;
+}
+
+/* Implements: FR-FLEET-005 */
+int hw_registry_heartbeat(hw_registry *r, const char *serial,
+			  const char *host, long long now, long long interval)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	rc = sqlite3_prepare_v2(
+		r->db,
+		"INSERT INTO agents VALUES (?1, ?2, ?3, ?3, ?4)"
+		" ON CONFLICT(serial) DO UPDATE SET last_seen = ?3,"
+		" interval = ?4",
+		-1, &st, NULL);
+	if (rc == SQLITE_OK &&
+	    (sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC) ||
+	     sqlite3_bind_text(st, 2, host, -1, SQLITE_STATIC) ||
+	     sqlite3_bind_int64(st, 3, now) ||
+	     sqlite3_bind_int64(st, 4, interval)))
+		rc = SQLITE_ERROR;
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+	sqlite3_finalize(st);
+	return rc == SQLITE_OK ? HW_OK : db_error(r->db, r->path);
+}
+
+/* Implements: FR-FLEET-005 */
+int hw_registry_hosts_json(hw_buf *out, hw_registry *r, long long now)
+{
+	sqlite3_stmt *st = NULL;
+	hw_jw w;
+	int rc;
+
+	if (sqlite3_prepare_v2(r->db,
+			       "SELECT host, serial, registered, last_seen,"
+			       " interval FROM agents ORDER BY host, serial",
+			       -1, &st, NULL) != SQLITE_OK)
+		return db_error(r->db, r->path);
+	hw_jw_init(&w, out, 0);
+	hw_jw_object(&w);
+	hw_jw_kstr(&w, "schema", "hwledger.fleet.hosts/1");
+	hw_jw_kint(&w, "now", now);
+	hw_jw_key(&w, "hosts");
+	hw_jw_array(&w);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		long long seen = sqlite3_column_int64(st, 3);
+		long long every = sqlite3_column_int64(st, 4);
+
+		hw_jw_object(&w);
+		hw_jw_kstr(&w, "host", (const char *)sqlite3_column_text(st, 0));
+		hw_jw_kstr(&w, "serial",
+			   (const char *)sqlite3_column_text(st, 1));
+		hw_jw_kstr(&w, "state",
+			   now - seen > HW_FLEET_DOWN_AFTER * every ? "down"
+								    : "up");
+		hw_jw_kint(&w, "registered", sqlite3_column_int64(st, 2));
+		hw_jw_kint(&w, "last_seen", seen);
+		hw_jw_kint(&w, "interval", every);
+		hw_jw_end(&w);
+	}
+	sqlite3_finalize(st);
+	hw_jw_end(&w);
+	hw_jw_end(&w);
+	if (rc != SQLITE_DONE)
+		return db_error(r->db, r->path);
+	return hw_jw_finish(&w);
+}

@@ -1,0 +1,388 @@
+/*
+ * serve.c — `hwledger fleet serve`: HTTPS through libmicrohttpd and
+ * GnuTLS, TLS 1.3 only, every request checked against the fleet's CA and
+ * deny list (specs/fleet.md, "The server").
+ *
+ * libmicrohttpd's internal thread pool serves the connections (no thread
+ * per connection); every connection has a timeout and the server a
+ * connection limit. A refused client gets 403 and the reason, logged on
+ * stderr; the others are served on. libmicrohttpd is opened with dlopen,
+ * as GnuTLS is: only this command needs it.
+ */
+#include "fleet/internal.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define HW_STR_(x) #x
+#define HW_STR(x) HW_STR_(x)
+#ifdef HW_MHD_SONAME
+#define MHD_SONAME HW_STR(HW_MHD_SONAME)
+#else
+#define MHD_SONAME "libmicrohttpd.so.12"
+#endif
+
+#define TLS13_ONLY "NORMAL:-VERS-ALL:+VERS-TLS1.3"
+#define THREADS 4
+#define CONNECTIONS_MAX 1024
+#define IDLE_SECONDS 10
+#define INTERVAL_DEFAULT 30
+#define INTERVAL_MAX 86400
+
+#define MHD_FUNCS(X) \
+	X(MHD_start_daemon) \
+	X(MHD_stop_daemon) \
+	X(MHD_get_daemon_info) \
+	X(MHD_get_connection_info) \
+	X(MHD_create_response_from_buffer) \
+	X(MHD_add_response_header) \
+	X(MHD_queue_response) \
+	X(MHD_destroy_response) \
+	X(MHD_lookup_connection_value)
+
+static struct {
+/* hwledger-sast-ignore bugprone-macro-parentheses: f is a name */
+#define X(f) __typeof__(f) *f;
+	MHD_FUNCS(X)
+#undef X
+} mhd;
+
+static int load_mhd(void)
+{
+	static hw_lib lib;
+#define X(f) #f,
+	static const char *const names[] = {MHD_FUNCS(X)};
+#undef X
+#define X(f) (void *)&mhd.f,
+	void *const slots[] = {MHD_FUNCS(X)};
+#undef X
+
+	return hw_lib_load(&lib, "HWLEDGER_LIBMICROHTTPD", MHD_SONAME,
+			   "libmicrohttpd", "fleet serve", names, slots,
+			   sizeof(names) / sizeof(*names));
+}
+
+typedef struct server {
+	const char *state;
+	gnutls_x509_crt_t ca;
+	hw_registry reg;
+	hw_seckey signer;
+	/* a registration is looked up, signed into the ledger and recorded
+	 * by one thread at a time, so it is appended once */
+	pthread_mutex_t lock;
+} server;
+
+/* A whole number in 1..max (seconds, a port), else 0. */
+static long seconds(const char *s, long max)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	return end != s && !*end && v >= 1 && v <= max ? v : 0;
+}
+
+static enum MHD_Result reply(struct MHD_Connection *c, unsigned status,
+			     const char *json)
+{
+	struct MHD_Response *r = mhd.MHD_create_response_from_buffer(
+		strlen(json), (void *)json, MHD_RESPMEM_MUST_COPY);
+	enum MHD_Result ok;
+
+	if (!r)
+		return MHD_NO;
+	mhd.MHD_add_response_header(r, "Content-Type", "application/json");
+	ok = mhd.MHD_queue_response(c, status, r);
+	mhd.MHD_destroy_response(r);
+	return ok;
+}
+
+/* {"error": message} with status */
+static enum MHD_Result reply_error(struct MHD_Connection *c,
+				   unsigned status, const char *message)
+{
+	hw_buf b;
+	hw_jw w;
+	enum MHD_Result ok;
+
+	hw_buf_init(&b, 0);
+	hw_jw_init(&w, &b, 0);
+	hw_jw_object(&w);
+	hw_jw_kstr(&w, "error", message);
+	hw_jw_end(&w);
+	ok = hw_jw_finish(&w) ? MHD_NO : reply(c, status, b.data);
+	hw_buf_free(&b);
+	return ok;
+}
+
+/* The client's certificate, checked as `fleet check` does: HW_OK with
+ * its host and serial, else the reason as the last error. */
+static int client_of(char host[HW_KEY_NAME_MAX + 1],
+		     char serial[HW_FLEET_SERIAL_HEX + 1], server *s,
+		     struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci = mhd.MHD_get_connection_info(
+		c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+	const gnutls_datum_t *peers = NULL;
+	gnutls_x509_crt_t crt = NULL;
+	unsigned n = 0;
+	int err;
+
+	if (ci && ci->tls_session)
+		peers = hw_gt.gnutls_certificate_get_peers(ci->tls_session,
+							   &n);
+	if (!peers || !n)
+		return hw_error_set(HW_EFAIL, NULL, 0, 0,
+				    "refused: no client certificate");
+	if ((err = hw_gnutls_check(hw_gt.gnutls_x509_crt_init(&crt), NULL,
+				   "certificate")))
+		return err;
+	if (hw_gt.gnutls_x509_crt_import(crt, &peers[0],
+					 GNUTLS_X509_FMT_DER) < 0)
+		err = hw_error_set(HW_EFAIL, NULL, 0, 0,
+				   "refused: not an X.509 certificate");
+	else if (!(err = hw_fleet_crt_judge(host, crt, s->ca, s->state,
+					    NULL))) {
+		uint8_t raw[16];
+		size_t len = sizeof(raw);
+
+		/* judge checked that the serial is 16 bytes */
+		hw_gt.gnutls_x509_crt_get_serial(crt, raw, &len);
+		hw_hex(serial, raw, sizeof(raw));
+	}
+	hw_gt.gnutls_x509_crt_deinit(crt);
+	return err;
+}
+
+/* POST /v1/heartbeat?interval=S */
+static enum MHD_Result heartbeat(server *s, struct MHD_Connection *c,
+				 const char *host, const char *serial)
+{
+	const char *v = mhd.MHD_lookup_connection_value(
+		c, MHD_GET_ARGUMENT_KIND, "interval");
+	long interval = INTERVAL_DEFAULT;
+	time_t now;
+	int known = 0, err;
+	char json[256];
+
+	if (v && !(interval = seconds(v, INTERVAL_MAX)))
+		return reply_error(c, MHD_HTTP_BAD_REQUEST,
+				   "interval: expected 1 to 86400 seconds");
+	pthread_mutex_lock(&s->lock);
+	if (!(err = hw_fleet_now(&now)) &&
+	    !(err = hw_registry_known(&known, &s->reg, serial)) && !known)
+		err = hw_fleet_event(&s->signer, HW_EVENT_FLEET_REGISTER,
+				     serial, "host", host);
+	if (!err)
+		err = hw_registry_heartbeat(&s->reg, serial, host,
+					    (long long)now,
+					    (long long)interval);
+	pthread_mutex_unlock(&s->lock);
+	if (err) {
+		fprintf(stderr, "hwledger: fleet serve: %s\n",
+			hw_error_last());
+		return reply_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR,
+				   hw_error_last());
+	}
+	snprintf(json, sizeof(json),
+		 "{\"schema\":\"hwledger.fleet.heartbeat/1\",\"host\":\"%s\","
+		 "\"registered\":%s}",
+		 host, known ? "false" : "true");
+	return reply(c, MHD_HTTP_OK, json);
+}
+
+static enum MHD_Result hosts(server *s, struct MHD_Connection *c)
+{
+	hw_buf b;
+	time_t now;
+	enum MHD_Result ok;
+	int err;
+
+	hw_buf_init(&b, 0);
+	pthread_mutex_lock(&s->lock);
+	err = hw_fleet_now(&now);
+	if (!err)
+		err = hw_registry_hosts_json(&b, &s->reg, (long long)now);
+	pthread_mutex_unlock(&s->lock);
+	ok = err ? reply_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR,
+			       hw_error_last())
+		 : reply(c, MHD_HTTP_OK, b.data);
+	hw_buf_free(&b);
+	return ok;
+}
+
+/* Every request: the client's certificate first, then the route. No
+ * endpoint takes a body yet: one is refused before it is read. */
+static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
+			      const char *url, const char *method,
+			      const char *version, const char *data,
+			      size_t *data_size, void **req)
+{
+	char host[HW_KEY_NAME_MAX + 1], serial[HW_FLEET_SERIAL_HEX + 1];
+	server *s = cls;
+
+	(void)version;
+	(void)data;
+	if (client_of(host, serial, s, c)) {
+		fprintf(stderr, "hwledger: fleet serve: %s\n",
+			hw_error_last());
+		return reply_error(c, MHD_HTTP_FORBIDDEN, hw_error_last());
+	}
+	if (*data_size)
+		return reply_error(c, MHD_HTTP_CONTENT_TOO_LARGE,
+				   "this endpoint takes no body");
+	/* the headers are all there on the first call; a body would come
+	 * in later calls, and none is wanted */
+	if (!*req)
+		*req = s;
+	if (!strcmp(method, "POST") && !strcmp(url, "/v1/heartbeat"))
+		return heartbeat(s, c, host, serial);
+	if (!strcmp(method, "GET") && !strcmp(url, "/v1/hosts"))
+		return hosts(s, c);
+	return reply_error(c, MHD_HTTP_NOT_FOUND, "no such endpoint");
+}
+
+/* libmicrohttpd's own messages (a failed TLS handshake: plain HTTP, TLS
+ * 1.2, a client that hung up), each on a line of the server's log */
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char line[512];
+	size_t n;
+
+	(void)cls;
+	/* hwledger-sast-ignore FF1019: libmicrohttpd's own format */
+	vsnprintf(line, sizeof(line), fmt, ap);
+	n = strcspn(line, "\n");
+	fprintf(stderr, "hwledger: fleet serve: %.*s\n", (int)n, line);
+}
+
+/* ADDR:PORT (IPv4) into sa */
+static int parse_listen(struct sockaddr_in *sa, const char *listen)
+{
+	const char *colon = strrchr(listen, ':');
+	char addr[64];
+	long port;
+
+	memset(sa, 0, sizeof(*sa));
+	sa->sin_family = AF_INET;
+	if (!colon || (size_t)(colon - listen) >= sizeof(addr))
+		return hw_error_set(HW_EUSAGE, NULL, 0, 0,
+				    "--listen '%s': expected ADDR:PORT",
+				    listen);
+	memcpy(addr, listen, (size_t)(colon - listen));
+	addr[colon - listen] = '\0';
+	port = strcmp(colon + 1, "0") != 0 ? seconds(colon + 1, 65535) : 0;
+	if (inet_pton(AF_INET, addr, &sa->sin_addr) != 1 ||
+	    (port == 0 && strcmp(colon + 1, "0") != 0))
+		return hw_error_set(HW_EUSAGE, NULL, 0, 0,
+				    "--listen '%s': expected an IPv4 address "
+				    "and a port (0 for any free one)",
+				    listen);
+	sa->sin_port = htons((uint16_t)port);
+	return HW_OK;
+}
+
+/* Writes STATE/port once the server listens, for whoever started it. */
+static int write_port(const char *state, unsigned port)
+{
+	char *path = hw_path_join(state, "port");
+	char text[16];
+	int err;
+
+	HW_CHECK_ALLOC(path);
+	snprintf(text, sizeof(text), "%u\n", port);
+	err = hw_file_write_atomic(path, text, strlen(text));
+	free(path);
+	return err;
+}
+
+/* Implements: FR-FLEET-004 */
+int hw_fleet_serve(const char *listen, const char *ca_dir, const char *state,
+		   int quiet)
+{
+	server s = {.state = state};
+	struct sockaddr_in sa;
+	struct MHD_Daemon *d = NULL;
+	const union MHD_DaemonInfo *info;
+	hw_buf ca_pem, cert, key;
+	char *ca_path = hw_path_join(ca_dir, "ca.crt"), addr[64];
+	char signer_path[4096];
+	const char *names[] = {"localhost", "127.0.0.1", addr};
+	unsigned port;
+	hw_seckey k;
+	sigset_t stop;
+	int sig, err;
+
+	HW_CHECK_ALLOC(ca_path);
+	hw_buf_init(&ca_pem, 0);
+	hw_buf_init(&cert, 0);
+	hw_buf_init(&key, 0);
+	memset(&k, 0, sizeof(k));
+	pthread_mutex_init(&s.lock, NULL);
+	if ((err = parse_listen(&sa, listen)))
+		goto out;
+	inet_ntop(AF_INET, &sa.sin_addr, addr, sizeof(addr));
+	/* the signing key first: without one no registration could be
+	 * recorded */
+	if ((err = hw_seckey_need(&s.signer, signer_path,
+				  sizeof(signer_path))) ||
+	    (err = load_mhd()) ||
+	    (err = hw_fleet_cert_read(&ca_pem, ca_path)) ||
+	    (err = hw_fleet_crt_load(&s.ca, &ca_pem, ca_path)) ||
+	    (err = hw_registry_open(&s.reg, state)) ||
+	    (err = hw_fleet_server_cert(&cert, &k, ca_dir, state, names,
+					sa.sin_addr.s_addr ? 3 : 2)) ||
+	    (err = hw_fleet_key_pem(&key, &k)))
+		goto out;
+	/* SIGINT and SIGTERM stop the server through sigwait below; they
+	 * are blocked before the pool's threads start, which inherit it */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stop, NULL);
+	d = mhd.MHD_start_daemon(
+		MHD_USE_TLS | MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG,
+		0, NULL, NULL, handle, &s, MHD_OPTION_SOCK_ADDR, &sa,
+		MHD_OPTION_HTTPS_MEM_KEY, key.data, MHD_OPTION_HTTPS_MEM_CERT,
+		cert.data, MHD_OPTION_HTTPS_MEM_TRUST, ca_pem.data,
+		MHD_OPTION_HTTPS_PRIORITIES, TLS13_ONLY,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)THREADS,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONNECTIONS_MAX,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_SECONDS,
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
+	if (!d) {
+		err = hw_error_set(HW_EIO, NULL, 0, 0,
+				   "fleet serve: cannot listen on %s", listen);
+		goto out;
+	}
+	info = mhd.MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	port = info ? info->port : 0;
+	if ((err = write_port(state, port)))
+		goto out;
+	if (!quiet)
+		fprintf(stderr, "fleet serve: listening on https://%s:%u\n",
+			addr, port);
+	sigwait(&stop, &sig);
+out:
+	if (d)
+		mhd.MHD_stop_daemon(d);
+	if (s.ca)
+		hw_gt.gnutls_x509_crt_deinit(s.ca);
+	hw_registry_close(&s.reg);
+	pthread_mutex_destroy(&s.lock);
+	if (key.data)
+		sodium_memzero(key.data, key.cap);
+	sodium_memzero(&k, sizeof(k));
+	sodium_memzero(&s.signer, sizeof(s.signer));
+	hw_buf_free(&key);
+	hw_buf_free(&cert);
+	hw_buf_free(&ca_pem);
+	free(ca_path);
+	return err;
+}
