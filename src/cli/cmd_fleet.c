@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 #include "fleet/fleet.h"
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -247,7 +248,7 @@ static int serve(hw_cli *cli, fleet_opts *o)
 /* The server's answer to one request: HW_OK with a 2xx answer's body,
  * else HW_EIO with the server's reason. */
 static int ask(hw_buf *body, const fleet_opts *o, const char *method,
-	       const char *path)
+	       const char *path, const char *json)
 {
 	hw_fleet_peer peer = {o->server, o->ca, o->cert, o->key, 10};
 	cJSON *answer;
@@ -259,7 +260,7 @@ static int ask(hw_buf *body, const fleet_opts *o, const char *method,
 	if (!o->cert != !o->key)
 		return hw_error_set(HW_EUSAGE, NULL, 0, 0,
 				    "--cert and --key go together");
-	if ((err = hw_fleet_request(body, &status, &peer, method, path)))
+	if ((err = hw_fleet_request(body, &status, &peer, method, path, json)))
 		return err;
 	if (status >= 200 && status < 300)
 		return HW_OK;
@@ -281,7 +282,7 @@ static int hosts(fleet_opts *o)
 	int err;
 
 	hw_buf_init(&body, 0);
-	if ((err = ask(&body, o, "GET", "/v1/hosts"))) {
+	if ((err = ask(&body, o, "GET", "/v1/hosts", NULL))) {
 		hw_buf_free(&body);
 		return hw_cli_error(err);
 	}
@@ -306,9 +307,20 @@ static int hosts(fleet_opts *o)
 	return HW_EXIT_OK;
 }
 
+/* set by SIGINT or SIGTERM: the agent stops before its next heartbeat */
+static volatile sig_atomic_t stopping;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
+
 /* Implements: FR-FLEET-006 */
 static int agent(hw_cli *cli, fleet_opts *o)
 {
+	/* no SA_RESTART: the signal cuts a sleep short */
+	struct sigaction stop = {.sa_handler = on_stop};
 	unsigned interval = (unsigned)(o->interval ? o->interval : 30);
 	unsigned wait = 1;
 	char path[64];
@@ -319,9 +331,11 @@ static int agent(hw_cli *cli, fleet_opts *o)
 		return hw_cli_error(hw_error_set(
 			HW_EUSAGE, NULL, 0, 0, "agent needs --cert and --key"));
 	snprintf(path, sizeof(path), "/v1/heartbeat?interval=%u", interval);
-	for (;;) {
+	sigaction(SIGINT, &stop, NULL);
+	sigaction(SIGTERM, &stop, NULL);
+	while (!stopping) {
 		hw_buf_init(&body, 0);
-		err = ask(&body, o, "POST", path);
+		err = ask(&body, o, "POST", path, NULL);
 		hw_buf_free(&body);
 		if (o->once)
 			return err ? hw_cli_error(err) : HW_EXIT_OK;
@@ -338,16 +352,75 @@ static int agent(hw_cli *cli, fleet_opts *o)
 		sleep(wait);
 		wait = wait * 2 > 60 ? 60 : wait * 2;
 	}
+	return HW_EXIT_OK;
+}
+
+/* Implements: FR-FLEET-006 */
+static int agent_enroll(hw_cli *cli, fleet_opts *o)
+{
+	char line[HW_KEY_NAME_MAX + 128];
+	cJSON *answer = NULL;
+	const char *pem;
+	hw_seckey k;
+	hw_buf json, body;
+	hw_jw w;
+	int err;
+
+	if (!o->token || !o->key || !o->out)
+		return fleet_usage("agent enroll needs --token, --key and -o%s",
+				   "");
+	if (hw_path_exists(o->out))
+		return hw_cli_error(hw_error_set(HW_EINVAL, o->out, 0, 0,
+						 "exists; not overwritten"));
+	if ((err = hw_seckey_load(&k, o->key)))
+		return hw_cli_error(err);
+	hw_pubkey_format(line, sizeof(line), &k.pub);
+	memset(&k, 0, sizeof(k));
+	hw_buf_init(&json, 0);
+	hw_buf_init(&body, 0);
+	hw_jw_init(&w, &json, 0);
+	hw_jw_object(&w);
+	hw_jw_kstr(&w, "schema", "hwledger.fleet.enroll/1");
+	hw_jw_kstr(&w, "token", o->token);
+	hw_jw_kstr(&w, "key", line);
+	hw_jw_end(&w);
+	/* no client certificate: this is how the agent gets one */
+	o->cert = NULL;
+	o->key = NULL;
+	if (!(err = hw_jw_finish(&w)) &&
+	    !(err = ask(&body, o, "POST", "/v1/enroll", json.data))) {
+		answer = cJSON_Parse(body.data);
+		pem = cJSON_GetStringValue(
+			cJSON_GetObjectItem(answer, "certificate"));
+		err = pem ? hw_file_create(o->out, pem, strlen(pem), 0644)
+			  : hw_error_set(HW_EIO, o->server, 0, 0,
+					 "the answer holds no certificate");
+	}
+	if (!err && !cli->quiet)
+		printf("%s: %s, serial %s\n", o->out,
+		       cJSON_GetStringValue(cJSON_GetObjectItem(answer, "host")),
+		       cJSON_GetStringValue(
+			       cJSON_GetObjectItem(answer, "serial")));
+	cJSON_Delete(answer);
+	hw_buf_free(&json);
+	hw_buf_free(&body);
+	return err ? hw_cli_error(err) : HW_EXIT_OK;
 }
 
 int hw_cmd_agent(hw_cli *cli, int argc, char **argv)
 {
 	fleet_opts o = {.ca = HW_FLEET_CA, .state = HW_FLEET_STATE};
-	int code = parse(&o, argc, argv, 1,
-			 "--server --cert --key --ca --interval --once", 0);
+	int code;
 
-	if (!code)
+	if (argc > 1 && !strcmp(argv[1], "enroll")) {
+		if (!(code = parse(&o, argc, argv, 2,
+				   "--server --token --key -o --ca", 0)))
+			code = agent_enroll(cli, &o);
+	} else if (!(code = parse(&o, argc, argv, 1,
+				  "--server --cert --key --ca --interval --once",
+				  0))) {
 		code = agent(cli, &o);
+	}
 	return hw_cli_finish(code);
 }
 

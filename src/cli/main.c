@@ -108,7 +108,9 @@ static const hw_command commands[] = {
 	 "hwledger fleet hosts --server URL [--cert FILE --key FILE] "
 	 "[--ca DIR] [--json]",
 	 0},
-	{"agent", hw_cmd_agent, "heartbeat to a fleet server over mTLS",
+	{"agent", hw_cmd_agent, "enrol with a fleet server, then heartbeat",
+	 "hwledger agent enroll --server URL --token TOKEN --key FILE -o FILE "
+	 "[--ca DIR]\n"
 	 "hwledger agent --server URL --cert FILE --key FILE [--ca DIR] "
 	 "[--interval SECONDS] [--once]",
 	 0},

@@ -193,7 +193,7 @@ static int exchange(hw_buf *raw, gnutls_session_t s, const char *request,
 
 /* Implements: FR-FLEET-004 */
 int hw_fleet_request(hw_buf *body, int *status, const hw_fleet_peer *peer,
-		     const char *method, const char *path)
+		     const char *method, const char *path, const char *json)
 {
 	gnutls_certificate_credentials_t cred = NULL;
 	gnutls_session_t s = NULL;
@@ -237,9 +237,11 @@ int hw_fleet_request(hw_buf *body, int *status, const hw_fleet_peer *peer,
 	}
 	if ((err = hw_buf_printf(&req,
 				 "%s %s HTTP/1.1\r\nHost: %s:%s\r\n"
-				 "Connection: close\r\nContent-Length: 0\r\n"
-				 "\r\n",
-				 method, path, host, port)) ||
+				 "Connection: close\r\n"
+				 "Content-Type: application/json\r\n"
+				 "Content-Length: %zu\r\n\r\n%s",
+				 method, path, host, port,
+				 json ? strlen(json) : 0, json ? json : "")) ||
 	    (err = exchange(&raw, s, req.data, peer->url)))
 		goto out;
 	hw_gt.gnutls_bye(s, GNUTLS_SHUT_WR);

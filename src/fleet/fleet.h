@@ -94,11 +94,11 @@ typedef struct hw_fleet_peer {
 	int timeout;        /* seconds for each step */
 } hw_fleet_peer;
 
-/* One request with no body: *status the HTTP status, body what followed
- * the headers. A connection, TLS or HTTP failure is HW_EIO naming the
- * URL. */
+/* One request, with the JSON body json (NULL for none): *status the HTTP
+ * status, body what followed the headers. A connection, TLS or HTTP
+ * failure is HW_EIO naming the URL. */
 int hw_fleet_request(hw_buf *body, int *status, const hw_fleet_peer *peer,
-		     const char *method, const char *path);
+		     const char *method, const char *path, const char *json);
 
 /* Serves the fleet on listen (IPv4 ADDR:PORT, port 0 for a free one,
  * written to STATE/port) until SIGINT or SIGTERM. */

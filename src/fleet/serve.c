@@ -35,6 +35,7 @@
 #define IDLE_SECONDS 10
 #define INTERVAL_DEFAULT 30
 #define INTERVAL_MAX 86400
+#define BODY_MAX ((size_t)64 << 10)
 
 #define MHD_FUNCS(X) \
 	X(MHD_start_daemon) \
@@ -70,7 +71,7 @@ static int load_mhd(void)
 }
 
 typedef struct server {
-	const char *state;
+	const char *state, *ca_dir;
 	gnutls_x509_crt_t ca;
 	hw_registry reg;
 	hw_seckey signer;
@@ -217,32 +218,123 @@ static enum MHD_Result hosts(server *s, struct MHD_Connection *c)
 	return ok;
 }
 
-/* Every request: the client's certificate first, then the route. No
- * endpoint takes a body yet: one is refused before it is read. */
+/* One request as it arrives: who sent it and its body so far. */
+typedef struct request {
+	char host[HW_KEY_NAME_MAX + 1];
+	char serial[HW_FLEET_SERIAL_HEX + 1];
+	hw_buf body;
+	int too_big; /* a body over BODY_MAX, or one the endpoint takes not */
+	int refused; /* answered 403 already: nothing more is done for it */
+} request;
+
+static void completed(void *cls, struct MHD_Connection *c, void **req,
+		      enum MHD_RequestTerminationCode why)
+{
+	request *r = *req;
+
+	(void)cls;
+	(void)c;
+	(void)why;
+	if (r) {
+		hw_buf_free(&r->body);
+		free(r);
+		*req = NULL;
+	}
+}
+
+/* POST /v1/enroll {"token", "key"}: the one endpoint a client without a
+ * certificate may call. The token is traded for a certificate of the
+ * key, as `fleet issue` trades it. */
+/* Implements: FR-FLEET-006 */
+static enum MHD_Result enroll(server *s, struct MHD_Connection *c,
+			      const hw_buf *body)
+{
+	cJSON *doc = cJSON_ParseWithLength(body->data ? body->data : "",
+					   body->len);
+	const char *token = cJSON_GetStringValue(cJSON_GetObjectItem(doc,
+								     "token"));
+	const char *line = cJSON_GetStringValue(cJSON_GetObjectItem(doc, "key"));
+	char host[HW_KEY_NAME_MAX + 1], serial[HW_FLEET_SERIAL_HEX + 1];
+	enum MHD_Result ok;
+	hw_pubkey k;
+	hw_buf pem, out;
+	hw_jw w;
+
+	hw_buf_init(&pem, 0);
+	hw_buf_init(&out, 0);
+	if (!token || !line || hw_pubkey_parse(&k, line, NULL, 0)) {
+		ok = reply_error(c, MHD_HTTP_BAD_REQUEST,
+				 "expected {\"token\": TOKEN, \"key\": "
+				 "PUBLIC-KEY-LINE}");
+	} else if (hw_fleet_token_redeem(host, s->state, token)) {
+		ok = reply_error(c, MHD_HTTP_FORBIDDEN, hw_error_last());
+	} else if (hw_fleet_cert_issue(&pem, serial, s->ca_dir, s->state, host,
+				       &k, HW_FLEET_CERT_DAYS)) {
+		fprintf(stderr, "hwledger: fleet serve: %s\n", hw_error_last());
+		ok = reply_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR,
+				 hw_error_last());
+	} else {
+		hw_jw_init(&w, &out, 0);
+		hw_jw_object(&w);
+		hw_jw_kstr(&w, "schema", "hwledger.fleet.enroll/1");
+		hw_jw_kstr(&w, "host", host);
+		hw_jw_kstr(&w, "serial", serial);
+		hw_jw_kstr(&w, "certificate", pem.data);
+		hw_jw_end(&w);
+		ok = hw_jw_finish(&w) ? MHD_NO : reply(c, MHD_HTTP_OK, out.data);
+	}
+	cJSON_Delete(doc);
+	hw_buf_free(&pem);
+	hw_buf_free(&out);
+	return ok;
+}
+
+/* Every request: the client's certificate first (but for enrolling),
+ * before any body is read; then the body, up to BODY_MAX; then the
+ * route. */
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
 			      const char *url, const char *method,
 			      const char *version, const char *data,
 			      size_t *data_size, void **req)
 {
-	char host[HW_KEY_NAME_MAX + 1], serial[HW_FLEET_SERIAL_HEX + 1];
+	int enrolling = !strcmp(method, "POST") && !strcmp(url, "/v1/enroll");
 	server *s = cls;
+	request *r = *req;
 
 	(void)version;
-	(void)data;
-	if (client_of(host, serial, s, c)) {
-		fprintf(stderr, "hwledger: fleet serve: %s\n",
-			hw_error_last());
-		return reply_error(c, MHD_HTTP_FORBIDDEN, hw_error_last());
+	if (!r) {
+		/* the first call: the headers are all there, no body yet */
+		if (!(r = calloc(1, sizeof(*r))))
+			return MHD_NO;
+		hw_buf_init(&r->body, BODY_MAX);
+		*req = r;
+		if (!enrolling && client_of(r->host, r->serial, s, c)) {
+			r->refused = 1;
+			fprintf(stderr, "hwledger: fleet serve: %s\n",
+				hw_error_last());
+			return reply_error(c, MHD_HTTP_FORBIDDEN,
+					   hw_error_last());
+		}
+		return MHD_YES;
 	}
-	if (*data_size)
+	if (r->refused) {
+		*data_size = 0;
+		return MHD_YES;
+	}
+	if (*data_size) {
+		if (!enrolling || hw_buf_append(&r->body, data, *data_size))
+			r->too_big = 1;
+		*data_size = 0;
+		return MHD_YES;
+	}
+	if (r->too_big)
 		return reply_error(c, MHD_HTTP_CONTENT_TOO_LARGE,
-				   "this endpoint takes no body");
-	/* the headers are all there on the first call; a body would come
-	 * in later calls, and none is wanted */
-	if (!*req)
-		*req = s;
+				   "a body over 64 KiB, or one this endpoint "
+				   "does not take");
+	if (enrolling)
+		return enroll(s, c, &r->body);
 	if (!strcmp(method, "POST") && !strcmp(url, "/v1/heartbeat"))
-		return heartbeat(s, c, host, serial);
+		return heartbeat(s, c, r->host, r->serial);
 	if (!strcmp(method, "GET") && !strcmp(url, "/v1/hosts"))
 		return hosts(s, c);
 	return reply_error(c, MHD_HTTP_NOT_FOUND, "no such endpoint");
@@ -306,7 +398,7 @@ static int write_port(const char *state, unsigned port)
 int hw_fleet_serve(const char *listen, const char *ca_dir, const char *state,
 		   int quiet)
 {
-	server s = {.state = state};
+	server s = {.state = state, .ca_dir = ca_dir};
 	struct sockaddr_in sa;
 	struct MHD_Daemon *d = NULL;
 	const union MHD_DaemonInfo *info;
@@ -355,7 +447,8 @@ int hw_fleet_serve(const char *listen, const char *ca_dir, const char *state,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)THREADS,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONNECTIONS_MAX,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_SECONDS,
-		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+		MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_END);
 	if (!d) {
 		err = hw_error_set(HW_EIO, NULL, 0, 0,
 				   "fleet serve: cannot listen on %s", listen);

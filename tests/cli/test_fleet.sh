@@ -267,3 +267,46 @@ test_fleet_heartbeat_registers_once_and_survives_a_restart() {
   fleet_stop
   [ "$("$HW" ledger log --json | jq '.events | length')" = 1 ]
 }
+
+# Verifies: FR-FLEET-006
+test_fleet_agent_enrols_over_the_network_and_reconnects() {
+  fleet_ca
+  token=$("$HW" fleet enroll gpu-1)
+  fleet_serve
+  port=${URL##*:}
+  run "$HW" agent enroll --server "$URL" --token "$token" --key agent/gpu-1.key -o gpu-1.crt
+  expect_rc 0
+  [[ "$OUT" =~ ^gpu-1.crt:\ gpu-1,\ serial\ [0-9a-f]{32}$ ]] || { echo "bad line: $OUT"; return 1; }
+  run "$HW" fleet check gpu-1.crt
+  expect_rc 0
+  run "$HW" agent enroll --server "$URL" --token "$token" --key agent/gpu-1.key -o again.crt
+  expect_rc 3
+  expect_err "403: unknown or already used enrolment token"
+  [ ! -e again.crt ]
+  # a body over 64 KiB is refused, and the server serves on
+  run "$HW" agent enroll --server "$URL" --token "$(head -c 70000 /dev/zero | tr '\0' a)" --key agent/gpu-1.key -o big.crt
+  expect_rc 3
+  expect_err "413: a body over 64 KiB"
+  fleet_stop
+  # the agent starts while the server is gone, says so, and gets through
+  # once it is back on the same port
+  "$HW" agent --server "$URL" --cert gpu-1.crt --key agent/gpu-1.key --interval 1 2>agent.log &
+  agent=$!
+  trap 'kill $SERVER $agent 2>/dev/null || true' EXIT
+  for _ in $(seq 400); do grep -q "cannot connect" agent.log && break; sleep 0.05; done
+  grep -q "hwledger: agent: $URL: cannot connect: Connection refused; again in 1 s" agent.log
+  rm -f .hwledger/fleet/port
+  "$HW" fleet serve --listen "127.0.0.1:$port" 2>>serve.log &
+  SERVER=$!
+  trap 'kill $SERVER $agent 2>/dev/null || true' EXIT
+  for _ in $(seq 600); do
+    run "$HW" fleet hosts --server "$URL" --cert gpu-1.crt --key agent/gpu-1.key
+    [[ "$OUT" == gpu-1*up* ]] && break
+    sleep 0.05
+  done
+  expect_out "up"
+  # SIGTERM stops the agent cleanly too
+  kill "$agent"
+  wait "$agent"
+  fleet_stop
+}

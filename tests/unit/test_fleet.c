@@ -202,16 +202,16 @@ static void test_fleet_request_names_what_went_wrong(void **state)
 
 	(void)state;
 	hw_buf_init(&body, 0);
-	assert_int_equal(hw_fleet_request(&body, &status, &peer, "GET", "/"),
+	assert_int_equal(hw_fleet_request(&body, &status, &peer, "GET", "/", NULL),
 			 HW_EUSAGE);
 	assert_non_null(strstr(hw_error_last(), "expected https://HOST:PORT"));
 	/* port 1 on the loopback: nobody listens */
 	peer.url = "https://127.0.0.1:1";
-	assert_int_equal(hw_fleet_request(&body, &status, &peer, "GET", "/"),
+	assert_int_equal(hw_fleet_request(&body, &status, &peer, "GET", "/", NULL),
 			 HW_EIO);
 	assert_non_null(strstr(hw_error_last(), "cannot connect"));
 	peer.ca_dir = "no-ca";
-	assert_int_equal(hw_fleet_request(&body, &status, &peer, "GET", "/"),
+	assert_int_equal(hw_fleet_request(&body, &status, &peer, "GET", "/", NULL),
 			 HW_ENOTFOUND);
 	hw_buf_free(&body);
 }
