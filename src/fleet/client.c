@@ -67,17 +67,21 @@ static int dial(const char *host, const char *port, int timeout,
 	}
 	fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
 		    0);
-	if (fd >= 0 && connect(fd, ai->ai_addr, ai->ai_addrlen) != 0 &&
-	    errno == EINPROGRESS) {
-		p = (struct pollfd){.fd = fd, .events = POLLOUT};
-		rc = poll(&p, 1, timeout * 1000);
-		if (rc == 0)
-			soerr = ETIMEDOUT;
-		else if (rc < 0 ||
-			 getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len))
-			soerr = errno;
-	} else if (fd < 0 || errno) {
+	if (fd < 0) {
 		soerr = errno;
+	} else if (connect(fd, ai->ai_addr, ai->ai_addrlen) != 0) {
+		/* non-blocking: the connection completes, or not, in time */
+		if (errno != EINPROGRESS) {
+			soerr = errno;
+		} else {
+			p = (struct pollfd){.fd = fd, .events = POLLOUT};
+			rc = poll(&p, 1, timeout * 1000);
+			if (rc == 0)
+				soerr = ETIMEDOUT;
+			else if (rc < 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR,
+						      &soerr, &len))
+				soerr = errno;
+		}
 	}
 	freeaddrinfo(ai);
 	if (!soerr && (fcntl(fd, F_SETFL, 0) != 0 ||
