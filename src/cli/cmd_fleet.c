@@ -5,6 +5,9 @@
  */
 #include "cli/cli.h"
 #include "fleet/fleet.h"
+#include "probes/probes.h"
+
+#include <sodium.h>
 
 #include <signal.h>
 #include <stddef.h>
@@ -48,6 +51,7 @@ static int parse(fleet_opts *o, int argc, char **argv, int from,
 		{"--listen", offsetof(fleet_opts, listen)},
 		{"--server", offsetof(fleet_opts, server)},
 		{"--cert", offsetof(fleet_opts, cert)},
+		{"--host", offsetof(fleet_opts, name)},
 	};
 
 	for (int i = from; i < argc; i++) {
@@ -274,25 +278,33 @@ static int ask(hw_buf *body, const fleet_opts *o, const char *method,
 	return err;
 }
 
+/* GET path: with --json the server's document is printed as it came
+ * (*doc stays NULL), else it is parsed into *doc. An exit code. */
+static int fetch(cJSON **doc, const fleet_opts *o, const char *path)
+{
+	hw_buf body;
+	int err;
+
+	*doc = NULL;
+	hw_buf_init(&body, 0);
+	if (!(err = ask(&body, o, "GET", path, NULL))) {
+		if (o->json)
+			printf("%s\n", body.data);
+		else
+			*doc = cJSON_Parse(body.data);
+	}
+	hw_buf_free(&body);
+	return err ? hw_cli_error(err) : HW_EXIT_OK;
+}
+
 /* Implements: FR-FLEET-005 */
 static int hosts(fleet_opts *o)
 {
-	hw_buf body;
 	cJSON *doc, *h;
-	int err;
+	int code = fetch(&doc, o, "/v1/hosts");
 
-	hw_buf_init(&body, 0);
-	if ((err = ask(&body, o, "GET", "/v1/hosts", NULL))) {
-		hw_buf_free(&body);
-		return hw_cli_error(err);
-	}
-	if (o->json) {
-		fputs(body.data, stdout);
-		putchar('\n');
-		hw_buf_free(&body);
-		return HW_EXIT_OK;
-	}
-	doc = cJSON_Parse(body.data);
+	if (code || !doc)
+		return code;
 	cJSON_ArrayForEach(h, cJSON_GetObjectItem(doc, "hosts"))
 	{
 		printf("%-24s %-5s last seen %lld, serial %s\n",
@@ -303,8 +315,185 @@ static int hosts(fleet_opts *o)
 		       cJSON_GetStringValue(cJSON_GetObjectItem(h, "serial")));
 	}
 	cJSON_Delete(doc);
+	return HW_EXIT_OK;
+}
+
+/* Implements: FR-FLEET-007 */
+static int run_job(fleet_opts *o)
+{
+	char path[256];
+	hw_buf body;
+	cJSON *answer;
+	int err;
+
+	if (strcmp(o->arg, "probe") != 0 || !o->name)
+		return fleet_usage("fleet run takes probe and --host HOST%s",
+				   "");
+	if (!hw_key_name_valid(o->name))
+		return hw_cli_error(hw_error_set(HW_EUSAGE, NULL, 0, 0,
+						 "bad host name '%s'",
+						 o->name));
+	snprintf(path, sizeof(path), "/v1/jobs?host=%s&kind=probe", o->name);
+	hw_buf_init(&body, 0);
+	if ((err = ask(&body, o, "POST", path, NULL))) {
+		hw_buf_free(&body);
+		return hw_cli_error(err);
+	}
+	answer = cJSON_Parse(body.data);
+	printf("job %lld: probe %s\n",
+	       (long long)cJSON_GetNumberValue(cJSON_GetObjectItem(answer, "id")),
+	       o->name);
+	cJSON_Delete(answer);
 	hw_buf_free(&body);
 	return HW_EXIT_OK;
+}
+
+/* One reading of a probe document as text: its value, or "unknown" and
+ * why (never a 0 for a value that could not be read). */
+static void print_reading(const char *label, const cJSON *r)
+{
+	const cJSON *v = cJSON_GetObjectItem(r, "value");
+
+	if (*label)
+		printf(" %s", label);
+	if (cJSON_IsNumber(v))
+		printf(" %.0f", cJSON_GetNumberValue(v));
+	else if (cJSON_IsString(v))
+		printf(" %s", cJSON_GetStringValue(v));
+	else
+		printf(" unknown (%s)",
+		       cJSON_IsString(cJSON_GetObjectItem(r, "reason"))
+			       ? cJSON_GetStringValue(
+					 cJSON_GetObjectItem(r, "reason"))
+			       : "not read");
+}
+
+/* Implements: FR-FLEET-008 */
+static int status(fleet_opts *o)
+{
+	cJSON *doc, *h, *gpu;
+	int code = fetch(&doc, o, "/v1/status");
+
+	if (code || !doc)
+		return code;
+	cJSON_ArrayForEach(h, cJSON_GetObjectItem(doc, "hosts"))
+	{
+		const cJSON *probe = cJSON_GetObjectItem(h, "probe");
+		const cJSON *host = cJSON_GetArrayItem(
+			cJSON_GetObjectItem(probe, "hosts"), 0);
+
+		printf("%s %s, last seen %lld",
+		       cJSON_GetStringValue(cJSON_GetObjectItem(h, "host")),
+		       cJSON_GetStringValue(cJSON_GetObjectItem(h, "state")),
+		       (long long)cJSON_GetNumberValue(
+			       cJSON_GetObjectItem(h, "last_seen")));
+		if (!host) {
+			printf(", not probed yet\n");
+			continue;
+		}
+		printf(", probed %lld:\n",
+		       (long long)cJSON_GetNumberValue(
+			       cJSON_GetObjectItem(h, "probed")));
+		cJSON_ArrayForEach(gpu, cJSON_GetObjectItem(host, "gpus"))
+		{
+			printf("  gpu %.0f:", cJSON_GetNumberValue(
+						      cJSON_GetObjectItem(gpu, "index")));
+			print_reading("", cJSON_GetObjectItem(gpu, "name"));
+			print_reading("memory free",
+				      cJSON_GetObjectItem(gpu, "memory_free"));
+			print_reading("of",
+				      cJSON_GetObjectItem(gpu, "memory_total"));
+			putchar('\n');
+		}
+		if (!cJSON_GetArraySize(cJSON_GetObjectItem(host, "gpus")))
+			printf("  no GPU\n");
+	}
+	cJSON_Delete(doc);
+	return HW_EXIT_OK;
+}
+
+/* Runs the job the server gave: the local probe, its JSON signed with
+ * the agent's key over the job and its nonce, posted back. */
+/* Implements: FR-FLEET-007 */
+static int do_job(const fleet_opts *o, const char *job_json)
+{
+	cJSON *job = cJSON_Parse(job_json);
+	long long id = (long long)cJSON_GetNumberValue(
+		cJSON_GetObjectItem(job, "id"));
+	const char *nonce = cJSON_GetStringValue(
+		cJSON_GetObjectItem(job, "nonce"));
+	hw_probe *p = calloc(1, sizeof(*p));
+	uint8_t sig[64];
+	char sig64[sodium_base64_ENCODED_LEN(64,
+					     sodium_base64_VARIANT_ORIGINAL)];
+	char path[64];
+	hw_buf result, msg, post, answer;
+	hw_seckey k;
+	hw_jw w;
+	int err;
+
+	hw_buf_init(&result, 0);
+	hw_buf_init(&msg, 0);
+	hw_buf_init(&post, 0);
+	hw_buf_init(&answer, 0);
+	memset(&k, 0, sizeof(k));
+	if (!p)
+		err = hw_error_oom();
+	else if (!nonce || id <= 0 ||
+		 strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(job, "kind"))
+				? cJSON_GetStringValue(
+					  cJSON_GetObjectItem(job, "kind"))
+				: "",
+			"probe") != 0)
+		err = hw_error_set(HW_EIO, o->server, 0, 0,
+				   "a job this agent does not run: %s",
+				   job_json);
+	else if (!(err = hw_seckey_load(&k, o->key)) &&
+		 !(err = hw_probe_local(p)) &&
+		 !(err = hw_probe_json(&result, p, 1))) {
+		hw_fleet_result_message(&msg, id, nonce, result.data,
+					result.len);
+		crypto_sign_detached(sig, NULL, (const uint8_t *)msg.data,
+				     msg.len, k.sk);
+		sodium_bin2base64(sig64, sizeof(sig64), sig, sizeof(sig),
+				  sodium_base64_VARIANT_ORIGINAL);
+		hw_jw_init(&w, &post, 0);
+		hw_jw_object(&w);
+		hw_jw_kstr(&w, "schema", "hwledger.fleet.result/1");
+		hw_jw_kstr(&w, "nonce", nonce);
+		hw_jw_kstr(&w, "result", result.data);
+		hw_jw_kstr(&w, "signature", sig64);
+		hw_jw_end(&w);
+		snprintf(path, sizeof(path), "/v1/jobs/%lld/result", id);
+		if (!(err = hw_jw_finish(&w)))
+			err = ask(&answer, o, "POST", path, post.data);
+	}
+	sodium_memzero(&k, sizeof(k));
+	free(p);
+	cJSON_Delete(job);
+	hw_buf_free(&result);
+	hw_buf_free(&msg);
+	hw_buf_free(&post);
+	hw_buf_free(&answer);
+	return err;
+}
+
+/* A heartbeat, then the job the server has for this host, if any. */
+static int agent_round(const fleet_opts *o, const char *heartbeat)
+{
+	hw_buf body;
+	int err;
+
+	hw_buf_init(&body, 0);
+	if (!(err = ask(&body, o, "POST", heartbeat, NULL))) {
+		hw_buf_clear(&body);
+		err = ask(&body, o, "GET", "/v1/jobs/next", NULL);
+		/* 204: no job */
+		if (!err && body.len)
+			err = do_job(o, body.data);
+	}
+	hw_buf_free(&body);
+	return err;
 }
 
 /* set by SIGINT or SIGTERM: the agent stops before its next heartbeat */
@@ -324,7 +513,6 @@ static int agent(hw_cli *cli, fleet_opts *o)
 	unsigned interval = (unsigned)(o->interval ? o->interval : 30);
 	unsigned wait = 1;
 	char path[64];
-	hw_buf body;
 	int err;
 
 	if (!o->cert)
@@ -334,9 +522,7 @@ static int agent(hw_cli *cli, fleet_opts *o)
 	sigaction(SIGINT, &stop, NULL);
 	sigaction(SIGTERM, &stop, NULL);
 	while (!stopping) {
-		hw_buf_init(&body, 0);
-		err = ask(&body, o, "POST", path, NULL);
-		hw_buf_free(&body);
+		err = agent_round(o, path);
 		if (o->once)
 			return err ? hw_cli_error(err) : HW_EXIT_OK;
 		if (!err) {
@@ -450,6 +636,14 @@ int hw_cmd_fleet(hw_cli *cli, int argc, char **argv)
 		if (!(code = parse(&o, argc, argv, 2, "--listen --ca --state",
 				   0)))
 			code = serve(cli, &o);
+	} else if (!strcmp(sub, "run")) {
+		if (!(code = parse(&o, argc, argv, 2,
+				   "--host --server --cert --key --ca", 1)))
+			code = run_job(&o);
+	} else if (!strcmp(sub, "status")) {
+		if (!(code = parse(&o, argc, argv, 2,
+				   "--server --cert --key --ca --json", 0)))
+			code = status(&o);
 	} else if (!strcmp(sub, "hosts")) {
 		if (!(code = parse(&o, argc, argv, 2,
 				   "--server --cert --key --ca --json", 0)))

@@ -106,6 +106,10 @@ static const hw_command commands[] = {
 	 "hwledger fleet check CERT [--ca DIR] [--state DIR]\n"
 	 "hwledger fleet serve [--listen ADDR:PORT] [--ca DIR] [--state DIR]\n"
 	 "hwledger fleet hosts --server URL [--cert FILE --key FILE] "
+	 "[--ca DIR] [--json]\n"
+	 "hwledger fleet run probe --host HOST --server URL --cert FILE "
+	 "--key FILE [--ca DIR]\n"
+	 "hwledger fleet status --server URL --cert FILE --key FILE "
 	 "[--ca DIR] [--json]",
 	 0},
 	{"agent", hw_cmd_agent, "enrol with a fleet server, then heartbeat",

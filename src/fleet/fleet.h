@@ -76,9 +76,15 @@ int hw_fleet_cert_check(char host[HW_KEY_NAME_MAX + 1], const char *ca_dir,
 			const char *state, const hw_buf *pem,
 			const char *path);
 
-/* the ledger events of an agent's first heartbeat and of a revocation */
+/* the ledger events of an agent's first heartbeat, of a revocation and
+ * of a job's result */
 #define HW_EVENT_FLEET_REGISTER "fleet-register"
 #define HW_EVENT_FLEET_REVOKE "fleet-revoke"
+#define HW_EVENT_FLEET_RESULT "fleet-result"
+
+/* Appends the event kind with payload (JSON) signed with k. */
+int hw_fleet_event_append(const hw_seckey *k, const char *kind,
+			  const hw_buf *payload);
 
 /* Appends the event kind (a "fleet-" kind) signed with k: its payload
  * {"schema": "hwledger.fleet.KIND/1", "serial": serial, field: value}. */
@@ -99,6 +105,11 @@ typedef struct hw_fleet_peer {
  * failure is HW_EIO naming the URL. */
 int hw_fleet_request(hw_buf *body, int *status, const hw_fleet_peer *peer,
 		     const char *method, const char *path, const char *json);
+
+/* The bytes an agent signs for the result of job id:
+ * "hwledger.fleet.result/1\nID\nNONCE\nSHA256-HEX(result)". */
+void hw_fleet_result_message(hw_buf *msg, long long id, const char *nonce,
+			     const char *result, size_t len);
 
 /* Serves the fleet on listen (IPv4 ADDR:PORT, port 0 for a free one,
  * written to STATE/port) until SIGINT or SIGTERM. */

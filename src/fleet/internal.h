@@ -126,7 +126,37 @@ void hw_registry_close(hw_registry *r);
 int hw_registry_known(int *known, hw_registry *r, const char *serial);
 int hw_registry_heartbeat(hw_registry *r, const char *serial,
 			  const char *host, long long now, long long interval);
-/* The hwledger.fleet.hosts/1 document, each agent up or down at now. */
-int hw_registry_hosts_json(hw_buf *out, hw_registry *r, long long now);
+/* The hwledger.fleet.hosts/1 document, each agent up or down at now;
+ * with readings, each host's latest probe result and when it came. */
+int hw_registry_hosts_json(hw_buf *out, hw_registry *r, long long now,
+			   int readings);
+
+/* ---- jobs (jobs.c), in the same database ---- */
+
+typedef struct hw_fleet_job {
+	long long id; /* 0: none */
+	char kind[16];
+	char nonce[33];
+} hw_fleet_job;
+
+/* Queues a job of kind (only "probe" today) for host; *id its number. */
+int hw_jobs_queue(long long *id, hw_registry *r, const char *host,
+		  const char *kind, long long now);
+/* Hands host's oldest queued job to the agent of serial (job->id 0:
+ * none). */
+int hw_jobs_next(hw_fleet_job *job, hw_registry *r, const char *host,
+		 const char *serial);
+/* HW_OK when result may be recorded for job id: the job exists, was given
+ * to serial, has no result yet, nonce is its nonce and sig verifies under
+ * pk; else HW_EFAIL with the reason. job receives the job. */
+int hw_jobs_check_result(hw_fleet_job *job, hw_registry *r,
+			 const char *serial, const uint8_t pk[32],
+			 long long id, const char *nonce, const char *result,
+			 size_t len, const uint8_t sig[64]);
+int hw_jobs_done(hw_registry *r, long long id, const char *result,
+		 size_t len, long long now);
+/* The latest probe result of host (NULL when none) and when it came. */
+int hw_jobs_latest(char **result, long long *when, hw_registry *r,
+		   const char *host);
 
 #endif

@@ -102,12 +102,38 @@ int hw_registry_heartbeat(hw_registry *r, const char *serial,
 	return rc == SQLITE_OK ? HW_OK : db_error(r->db, r->path);
 }
 
-/* Implements: FR-FLEET-005 */
-int hw_registry_hosts_json(hw_buf *out, hw_registry *r, long long now)
+/* The latest probe result of host and when it came, as "probe" and
+ * "probed" (null, null when there is none: never a reading of 0). */
+static int host_readings(hw_jw *w, hw_registry *r, const char *host)
 {
+	long long when;
+	char *result;
+	int err = hw_jobs_latest(&result, &when, r, host);
+
+	if (err)
+		return err;
+	hw_jw_key(w, "probed");
+	if (result)
+		hw_jw_int(w, when);
+	else
+		hw_jw_null(w);
+	hw_jw_key(w, "probe");
+	if (result)
+		hw_jw_raw(w, result, strlen(result));
+	else
+		hw_jw_null(w);
+	free(result);
+	return HW_OK;
+}
+
+/* Implements: FR-FLEET-005, FR-FLEET-008 */
+int hw_registry_hosts_json(hw_buf *out, hw_registry *r, long long now,
+			   int readings)
+{
+	int err = HW_OK;
 	sqlite3_stmt *st = NULL;
 	hw_jw w;
-	int rc;
+	int rc = SQLITE_DONE;
 
 	if (sqlite3_prepare_v2(r->db,
 			       "SELECT host, serial, registered, last_seen,"
@@ -116,11 +142,12 @@ int hw_registry_hosts_json(hw_buf *out, hw_registry *r, long long now)
 		return db_error(r->db, r->path);
 	hw_jw_init(&w, out, 0);
 	hw_jw_object(&w);
-	hw_jw_kstr(&w, "schema", "hwledger.fleet.hosts/1");
+	hw_jw_kstr(&w, "schema", readings ? "hwledger.fleet.status/1"
+					  : "hwledger.fleet.hosts/1");
 	hw_jw_kint(&w, "now", now);
 	hw_jw_key(&w, "hosts");
 	hw_jw_array(&w);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while (!err && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		long long seen = sqlite3_column_int64(st, 3);
 		long long every = sqlite3_column_int64(st, 4);
 
@@ -134,11 +161,16 @@ int hw_registry_hosts_json(hw_buf *out, hw_registry *r, long long now)
 		hw_jw_kint(&w, "registered", sqlite3_column_int64(st, 2));
 		hw_jw_kint(&w, "last_seen", seen);
 		hw_jw_kint(&w, "interval", every);
+		if (readings)
+			err = host_readings(
+				&w, r, (const char *)sqlite3_column_text(st, 0));
 		hw_jw_end(&w);
 	}
 	sqlite3_finalize(st);
 	hw_jw_end(&w);
 	hw_jw_end(&w);
+	if (err)
+		return err;
 	if (rc != SQLITE_DONE)
 		return db_error(r->db, r->path);
 	return hw_jw_finish(&w);

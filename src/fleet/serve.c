@@ -12,6 +12,7 @@
 #include "fleet/internal.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <microhttpd.h>
 #include <pthread.h>
 #include <signal.h>
@@ -122,11 +123,33 @@ static enum MHD_Result reply_error(struct MHD_Connection *c,
 	return ok;
 }
 
+/* The raw Ed25519 key of crt: the last 32 bytes of its 44-byte
+ * SubjectPublicKeyInfo (the fleet's CA issues no other kind). */
+static int agent_key(uint8_t pk[32], gnutls_x509_crt_t crt)
+{
+	gnutls_pubkey_t pub = NULL;
+	uint8_t der[64];
+	size_t n = sizeof(der);
+	int rc;
+
+	if ((rc = hw_gt.gnutls_pubkey_init(&pub)) >= 0 &&
+	    (rc = hw_gt.gnutls_pubkey_import_x509(pub, crt, 0)) >= 0)
+		rc = hw_gt.gnutls_pubkey_export(pub, GNUTLS_X509_FMT_DER, der,
+						&n);
+	if (pub)
+		hw_gt.gnutls_pubkey_deinit(pub);
+	if (rc < 0 || n != 44)
+		return hw_error_set(HW_EFAIL, NULL, 0, 0,
+				    "refused: not an Ed25519 key");
+	memcpy(pk, der + 12, 32);
+	return HW_OK;
+}
+
 /* The client's certificate, checked as `fleet check` does: HW_OK with
  * its host and serial, else the reason as the last error. */
 static int client_of(char host[HW_KEY_NAME_MAX + 1],
-		     char serial[HW_FLEET_SERIAL_HEX + 1], server *s,
-		     struct MHD_Connection *c)
+		     char serial[HW_FLEET_SERIAL_HEX + 1], uint8_t pk[32],
+		     server *s, struct MHD_Connection *c)
 {
 	const union MHD_ConnectionInfo *ci = mhd.MHD_get_connection_info(
 		c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
@@ -156,6 +179,7 @@ static int client_of(char host[HW_KEY_NAME_MAX + 1],
 		/* judge checked that the serial is 16 bytes */
 		hw_gt.gnutls_x509_crt_get_serial(crt, raw, &len);
 		hw_hex(serial, raw, sizeof(raw));
+		err = agent_key(pk, crt);
 	}
 	hw_gt.gnutls_x509_crt_deinit(crt);
 	return err;
@@ -198,7 +222,9 @@ static enum MHD_Result heartbeat(server *s, struct MHD_Connection *c,
 	return reply(c, MHD_HTTP_OK, json);
 }
 
-static enum MHD_Result hosts(server *s, struct MHD_Connection *c)
+/* GET /v1/hosts, and with readings GET /v1/status */
+static enum MHD_Result hosts(server *s, struct MHD_Connection *c,
+			     int readings)
 {
 	hw_buf b;
 	time_t now;
@@ -209,7 +235,8 @@ static enum MHD_Result hosts(server *s, struct MHD_Connection *c)
 	pthread_mutex_lock(&s->lock);
 	err = hw_fleet_now(&now);
 	if (!err)
-		err = hw_registry_hosts_json(&b, &s->reg, (long long)now);
+		err = hw_registry_hosts_json(&b, &s->reg, (long long)now,
+					     readings);
 	pthread_mutex_unlock(&s->lock);
 	ok = err ? reply_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR,
 			       hw_error_last())
@@ -222,6 +249,7 @@ static enum MHD_Result hosts(server *s, struct MHD_Connection *c)
 typedef struct request {
 	char host[HW_KEY_NAME_MAX + 1];
 	char serial[HW_FLEET_SERIAL_HEX + 1];
+	uint8_t pk[32]; /* the key of the client's certificate */
 	hw_buf body;
 	int too_big; /* a body over BODY_MAX, or one the endpoint takes not */
 	int refused; /* answered 403 already: nothing more is done for it */
@@ -289,6 +317,168 @@ static enum MHD_Result enroll(server *s, struct MHD_Connection *c,
 	return ok;
 }
 
+/* N of "/v1/jobs/N/result", else 0 */
+static long long result_url(const char *url)
+{
+	char *end;
+	long long id;
+
+	if (strncmp(url, "/v1/jobs/", 9) != 0 || !isdigit((unsigned char)url[9]))
+		return 0;
+	id = strtoll(url + 9, &end, 10);
+	return strcmp(end, "/result") == 0 && id > 0 ? id : 0;
+}
+
+/* POST /v1/jobs?host=H&kind=probe */
+/* Implements: FR-FLEET-007 */
+static enum MHD_Result job_queue(server *s, struct MHD_Connection *c)
+{
+	const char *host = mhd.MHD_lookup_connection_value(
+		c, MHD_GET_ARGUMENT_KIND, "host");
+	const char *kind = mhd.MHD_lookup_connection_value(
+		c, MHD_GET_ARGUMENT_KIND, "kind");
+	long long id = 0;
+	time_t now;
+	char json[128];
+	int err;
+
+	if (!host || !kind)
+		return reply_error(c, MHD_HTTP_BAD_REQUEST,
+				   "expected ?host=HOST&kind=probe");
+	pthread_mutex_lock(&s->lock);
+	if (!(err = hw_fleet_now(&now)))
+		err = hw_jobs_queue(&id, &s->reg, host, kind, (long long)now);
+	pthread_mutex_unlock(&s->lock);
+	if (err)
+		return reply_error(c,
+				   err == HW_EUSAGE
+					   ? MHD_HTTP_BAD_REQUEST
+					   : MHD_HTTP_INTERNAL_SERVER_ERROR,
+				   hw_error_last());
+	snprintf(json, sizeof(json),
+		 "{\"schema\":\"hwledger.fleet.job/1\",\"id\":%lld}", id);
+	return reply(c, MHD_HTTP_OK, json);
+}
+
+/* GET /v1/jobs/next: the oldest job queued for the client's host, now
+ * given to it; 204 when there is none */
+/* Implements: FR-FLEET-007 */
+static enum MHD_Result job_next(server *s, struct MHD_Connection *c,
+				const request *r)
+{
+	hw_fleet_job job;
+	char json[256];
+	int err;
+
+	pthread_mutex_lock(&s->lock);
+	err = hw_jobs_next(&job, &s->reg, r->host, r->serial);
+	pthread_mutex_unlock(&s->lock);
+	if (err)
+		return reply_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR,
+				   hw_error_last());
+	if (!job.id)
+		return reply(c, MHD_HTTP_NO_CONTENT, "");
+	snprintf(json, sizeof(json),
+		 "{\"schema\":\"hwledger.fleet.job/1\",\"id\":%lld,"
+		 "\"kind\":\"%s\",\"nonce\":\"%s\"}",
+		 job.id, job.kind, job.nonce);
+	return reply(c, MHD_HTTP_OK, json);
+}
+
+/* The ledger event of a job's result: who answered which job, with what,
+ * and the signature that proves it. */
+static int result_event(server *s, const request *r, const hw_fleet_job *job,
+			const char *result, const char *signature)
+{
+	hw_buf b;
+	hw_jw w;
+	int err;
+
+	hw_buf_init(&b, 0);
+	hw_jw_init(&w, &b, 0);
+	hw_jw_object(&w);
+	hw_jw_kstr(&w, "schema", "hwledger.fleet.result/1");
+	hw_jw_kstr(&w, "serial", r->serial);
+	hw_jw_kstr(&w, "host", r->host);
+	hw_jw_kint(&w, "job", job->id);
+	hw_jw_kstr(&w, "kind", job->kind);
+	hw_jw_kstr(&w, "nonce", job->nonce);
+	/* the result as the agent signed it, byte for byte */
+	hw_jw_key(&w, "result");
+	hw_jw_raw(&w, result, strlen(result));
+	hw_jw_kstr(&w, "signature", signature);
+	hw_jw_end(&w);
+	if (!(err = hw_jw_finish(&w)))
+		err = hw_fleet_event_append(&s->signer, HW_EVENT_FLEET_RESULT,
+					    &b);
+	hw_buf_free(&b);
+	return err;
+}
+
+/* POST /v1/jobs/ID/result {"nonce", "result", "signature"} */
+/* Implements: FR-FLEET-007 */
+static enum MHD_Result job_result(server *s, struct MHD_Connection *c,
+				  const request *r, long long id)
+{
+	cJSON *doc = cJSON_ParseWithLength(r->body.data ? r->body.data : "",
+					   r->body.len);
+	const char *nonce = cJSON_GetStringValue(cJSON_GetObjectItem(doc,
+								     "nonce"));
+	const char *result = cJSON_GetStringValue(
+		cJSON_GetObjectItem(doc, "result"));
+	const char *sig64 = cJSON_GetStringValue(
+		cJSON_GetObjectItem(doc, "signature"));
+	cJSON *probe = result ? cJSON_Parse(result) : NULL;
+	uint8_t sig[64];
+	size_t n = 0;
+	hw_fleet_job job;
+	enum MHD_Result ok;
+	time_t now;
+	int err;
+
+	/* the result is a probe document: it is kept and shown as JSON */
+	if (!nonce || !sig64 || !result || !cJSON_IsObject(probe) ||
+	    strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(probe, "schema"))
+			   ? cJSON_GetStringValue(
+				     cJSON_GetObjectItem(probe, "schema"))
+			   : "",
+		   "hwledger.probe/1") != 0 ||
+	    sodium_base642bin(sig, sizeof(sig), sig64, strlen(sig64), NULL, &n,
+			      NULL, sodium_base64_VARIANT_ORIGINAL) != 0 ||
+	    n != sizeof(sig)) {
+		ok = reply_error(c, MHD_HTTP_BAD_REQUEST,
+				 "expected {\"nonce\", \"result\": a "
+				 "hwledger.probe/1 document, \"signature\": "
+				 "base64 of 64 bytes}");
+		goto out;
+	}
+	pthread_mutex_lock(&s->lock);
+	if (!(err = hw_fleet_now(&now)) &&
+	    !(err = hw_jobs_check_result(&job, &s->reg, r->serial, r->pk, id,
+					 nonce, result, strlen(result), sig)) &&
+	    !(err = result_event(s, r, &job, result, sig64)))
+		err = hw_jobs_done(&s->reg, id, result, strlen(result),
+				   (long long)now);
+	pthread_mutex_unlock(&s->lock);
+	if (err) {
+		fprintf(stderr, "hwledger: fleet serve: %s: %s\n", r->host,
+			hw_error_last());
+		ok = reply_error(c,
+				 err == HW_EFAIL
+					 ? MHD_HTTP_FORBIDDEN
+					 : MHD_HTTP_INTERNAL_SERVER_ERROR,
+				 hw_error_last());
+		goto out;
+	}
+	ok = reply(c, MHD_HTTP_OK,
+		   "{\"schema\":\"hwledger.fleet.result/1\","
+		   "\"recorded\":true}");
+out:
+	cJSON_Delete(probe);
+	cJSON_Delete(doc);
+	return ok;
+}
+
 /* Every request: the client's certificate first (but for enrolling),
  * before any body is read; then the body, up to BODY_MAX; then the
  * route. */
@@ -298,6 +488,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
 			      size_t *data_size, void **req)
 {
 	int enrolling = !strcmp(method, "POST") && !strcmp(url, "/v1/enroll");
+	long long job = !strcmp(method, "POST") ? result_url(url) : 0;
 	server *s = cls;
 	request *r = *req;
 
@@ -308,7 +499,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
 			return MHD_NO;
 		hw_buf_init(&r->body, BODY_MAX);
 		*req = r;
-		if (!enrolling && client_of(r->host, r->serial, s, c)) {
+		if (!enrolling && client_of(r->host, r->serial, r->pk, s, c)) {
 			r->refused = 1;
 			fprintf(stderr, "hwledger: fleet serve: %s\n",
 				hw_error_last());
@@ -322,7 +513,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
 		return MHD_YES;
 	}
 	if (*data_size) {
-		if (!enrolling || hw_buf_append(&r->body, data, *data_size))
+		if ((!enrolling && !job) ||
+		    hw_buf_append(&r->body, data, *data_size))
 			r->too_big = 1;
 		*data_size = 0;
 		return MHD_YES;
@@ -333,10 +525,18 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
 				   "does not take");
 	if (enrolling)
 		return enroll(s, c, &r->body);
+	if (job)
+		return job_result(s, c, r, job);
+	if (!strcmp(method, "POST") && !strcmp(url, "/v1/jobs"))
+		return job_queue(s, c);
+	if (!strcmp(method, "GET") && !strcmp(url, "/v1/jobs/next"))
+		return job_next(s, c, r);
 	if (!strcmp(method, "POST") && !strcmp(url, "/v1/heartbeat"))
 		return heartbeat(s, c, r->host, r->serial);
 	if (!strcmp(method, "GET") && !strcmp(url, "/v1/hosts"))
-		return hosts(s, c);
+		return hosts(s, c, 0);
+	if (!strcmp(method, "GET") && !strcmp(url, "/v1/status"))
+		return hosts(s, c, 1);
 	return reply_error(c, MHD_HTTP_NOT_FOUND, "no such endpoint");
 }
 
@@ -440,14 +640,16 @@ int hw_fleet_serve(const char *listen, const char *ca_dir, const char *state,
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	d = mhd.MHD_start_daemon(
 		MHD_USE_TLS | MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG,
-		0, NULL, NULL, handle, &s, MHD_OPTION_SOCK_ADDR, &sa,
+		0, NULL, NULL, handle, &s,
+		/* first, so that every message goes through it */
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+		MHD_OPTION_SOCK_ADDR, &sa,
 		MHD_OPTION_HTTPS_MEM_KEY, key.data, MHD_OPTION_HTTPS_MEM_CERT,
 		cert.data, MHD_OPTION_HTTPS_MEM_TRUST, ca_pem.data,
 		MHD_OPTION_HTTPS_PRIORITIES, TLS13_ONLY,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)THREADS,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONNECTIONS_MAX,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_SECONDS,
-		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 		MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_END);
 	if (!d) {
 		err = hw_error_set(HW_EIO, NULL, 0, 0,

@@ -95,6 +95,9 @@ void hw_jw_strn(hw_jw *w, const char *s, size_t n);
 void hw_jw_int(hw_jw *w, long long v);
 void hw_jw_bool(hw_jw *w, int v);
 void hw_jw_null(hw_jw *w);
+/* A value already written as JSON by someone the caller checked (a
+ * document it parsed), copied as it is. */
+void hw_jw_raw(hw_jw *w, const char *json, size_t n);
 /* A key and its value in one call. */
 void hw_jw_kstr(hw_jw *w, const char *key, const char *s);
 void hw_jw_kint(hw_jw *w, const char *key, long long v);

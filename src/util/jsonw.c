@@ -288,6 +288,12 @@ void hw_jw_int(hw_jw *w, long long v)
 	put(w, q, (size_t)(num + sizeof(num) - q));
 }
 
+void hw_jw_raw(hw_jw *w, const char *json, size_t n)
+{
+	before_value(w);
+	put(w, json, n);
+}
+
 void hw_jw_bool(hw_jw *w, int v)
 {
 	before_value(w);

@@ -310,3 +310,40 @@ test_fleet_agent_enrols_over_the_network_and_reconnects() {
   wait "$agent"
   fleet_stop
 }
+
+# Verifies: FR-FLEET-007, FR-FLEET-008
+test_fleet_probe_job_runs_on_the_agent_and_is_signed_into_the_ledger() {
+  fleet_ca
+  fleet_cert gpu-1 gpu-1.crt
+  fleet_serve
+  mine=(--server "$URL" --cert gpu-1.crt --key agent/gpu-1.key)
+  # a host the server has not heard from has no readings, never zeros
+  run "$HW" agent "${mine[@]}" --once
+  expect_rc 0
+  run "$HW" fleet status "${mine[@]}"
+  expect_rc 0
+  expect_out "gpu-1 up, last seen "
+  expect_out ", not probed yet"
+  run "$HW" fleet run probe --host gpu-1 "${mine[@]}"
+  expect_rc 0
+  expect_out "job 1: probe gpu-1"
+  # the agent runs the job with the fake two-GPU NVML
+  run env HWLEDGER_NVML_LIB="$(dirname "$HW")/fakes/libfake_nvml.so" \
+    FAKE_NVML_SCENARIO="$FIXTURES/probes/nvml-two-gpus.json" "$HW" agent "${mine[@]}" --once
+  expect_rc 0
+  run "$HW" fleet status "${mine[@]}"
+  expect_rc 0
+  expect_out "  gpu 0: NVIDIA H100 80GB HBM3 memory free 84447068160 of 85520809984"
+  expect_out "  gpu 1: NVIDIA A10 memory free"
+  run "$HW" fleet status "${mine[@]}" --json
+  [ "$(jq '.hosts[0].probe.hosts[0].gpus | length' <<<"$OUT")" = 2 ]
+  # no job left: the next round only heartbeats
+  run "$HW" agent "${mine[@]}" --once
+  expect_rc 0
+  fleet_stop
+  # the result, its nonce and the agent's signature are in the ledger
+  "$HW" ledger log --json > log.json
+  [ "$(jq -c '[.events[] | .kind]' log.json)" = '["fleet-register","fleet-result"]' ]
+  run "$HW" fleet run reboot --host gpu-1 "${mine[@]}"
+  expect_rc 2
+}

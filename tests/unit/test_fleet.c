@@ -5,6 +5,7 @@
  */
 #include "harness.h"
 
+#include <sodium.h>
 #include <sys/wait.h>
 
 #include "fleet/internal.h"
@@ -254,13 +255,137 @@ static void test_fleet_registry_keeps_agents_and_judges_liveness(void **state)
 	assert_int_equal(hw_registry_open(&r, "state"), HW_OK);
 	assert_int_equal(hw_registry_known(&known, &r, "aa"), HW_OK);
 	assert_true(known);
-	assert_int_equal(hw_registry_hosts_json(&json, &r, 1035), HW_OK);
+	assert_int_equal(hw_registry_hosts_json(&json, &r, 1035, 0), HW_OK);
 	expect_host(&json, 0, "gpu-1", "up");
 	expect_host(&json, 1, "gpu-2", "up");
 	hw_buf_clear(&json);
-	assert_int_equal(hw_registry_hosts_json(&json, &r, 1036), HW_OK);
+	assert_int_equal(hw_registry_hosts_json(&json, &r, 1036, 0), HW_OK);
 	expect_host(&json, 1, "gpu-2", "down");
 	assert_non_null(strstr(json.data, "\"last_seen\":1005"));
+	hw_registry_close(&r);
+	hw_buf_free(&json);
+}
+
+/* Verifies: FR-FLEET-007 */
+static void test_fleet_job_result_is_refused_forged_replayed_or_misplaced(
+	void **state)
+{
+	const char *result = "{\"schema\":\"hwledger.probe/1\"}";
+	size_t len = strlen(result);
+	hw_fleet_job job, none;
+	hw_seckey other;
+	hw_registry r;
+	uint8_t sig[64], bad[64];
+	long long id = 0;
+	hw_buf msg;
+
+	(void)state;
+	hw_buf_init(&msg, 0);
+	assert_int_equal(hw_key_generate(&other, "agent", "gpu-2"), HW_OK);
+	assert_int_equal(hw_registry_open(&r, "state"), HW_OK);
+	assert_int_equal(hw_jobs_queue(&id, &r, "gpu-1", "probe", T0), HW_OK);
+	assert_int_equal(hw_jobs_queue(&id, &r, "gpu-1", "reboot", T0),
+			 HW_EUSAGE);
+	/* another host's agent gets nothing; gpu-1's gets the job, once */
+	assert_int_equal(hw_jobs_next(&none, &r, "gpu-2", "s2"), HW_OK);
+	assert_int_equal(none.id, 0);
+	assert_int_equal(hw_jobs_next(&job, &r, "gpu-1", "s1"), HW_OK);
+	assert_true(job.id > 0);
+	assert_string_equal(job.kind, "probe");
+	assert_int_equal(strlen(job.nonce), 32);
+	assert_int_equal(hw_jobs_next(&none, &r, "gpu-1", "s1"), HW_OK);
+	assert_int_equal(none.id, 0);
+	hw_fleet_result_message(&msg, job.id, job.nonce, result, len);
+	crypto_sign_detached(sig, NULL, (const uint8_t *)msg.data, msg.len,
+			     agent.sk);
+	crypto_sign_detached(bad, NULL, (const uint8_t *)msg.data, msg.len,
+			     other.sk);
+	/* forged: signed by another key */
+	assert_int_equal(hw_jobs_check_result(&none, &r, "s1", agent.pub.pk,
+					      job.id, job.nonce, result, len,
+					      bad),
+			 HW_EFAIL);
+	assert_non_null(strstr(hw_error_last(), "does not verify"));
+	/* the result changed after it was signed */
+	assert_int_equal(hw_jobs_check_result(&none, &r, "s1", agent.pub.pk,
+					      job.id, job.nonce, "{}", 2, sig),
+			 HW_EFAIL);
+	/* another agent, another nonce, a job that does not exist */
+	assert_int_equal(hw_jobs_check_result(&none, &r, "s2", other.pub.pk,
+					      job.id, job.nonce, result, len,
+					      sig),
+			 HW_EFAIL);
+	assert_non_null(strstr(hw_error_last(), "was not given to this agent"));
+	assert_int_equal(hw_jobs_check_result(&none, &r, "s1", agent.pub.pk,
+					      job.id, "00", result, len, sig),
+			 HW_EFAIL);
+	assert_non_null(strstr(hw_error_last(), "not the nonce"));
+	assert_int_equal(hw_jobs_check_result(&none, &r, "s1", agent.pub.pk,
+					      job.id + 1, job.nonce, result,
+					      len, sig),
+			 HW_EFAIL);
+	assert_non_null(strstr(hw_error_last(), "no job"));
+	/* the real one, then the same again: a replay */
+	assert_int_equal(hw_jobs_check_result(&none, &r, "s1", agent.pub.pk,
+					      job.id, job.nonce, result, len,
+					      sig),
+			 HW_OK);
+	assert_int_equal(hw_jobs_done(&r, job.id, result, len, T0 + 5), HW_OK);
+	assert_int_equal(hw_jobs_check_result(&none, &r, "s1", agent.pub.pk,
+					      job.id, job.nonce, result, len,
+					      sig),
+			 HW_EFAIL);
+	assert_non_null(strstr(hw_error_last(), "has its result already"));
+	hw_registry_close(&r);
+	hw_buf_free(&msg);
+}
+
+/* Verifies: FR-FLEET-008 */
+static void test_fleet_status_shows_the_latest_probe_or_none(void **state)
+{
+	hw_fleet_job job;
+	hw_registry r;
+	long long id;
+	hw_buf json;
+	cJSON *doc, *hosts;
+
+	(void)state;
+	hw_buf_init(&json, 0);
+	assert_int_equal(hw_registry_open(&r, "state"), HW_OK);
+	assert_int_equal(hw_registry_heartbeat(&r, "s1", "gpu-1", T0, 10),
+			 HW_OK);
+	assert_int_equal(hw_registry_heartbeat(&r, "s2", "gpu-2", T0, 10),
+			 HW_OK);
+	for (int i = 0; i < 2; i++) {
+		char result[64];
+
+		snprintf(result, sizeof(result),
+			 "{\"schema\":\"hwledger.probe/1\",\"n\":%d}", i);
+		assert_int_equal(hw_jobs_queue(&id, &r, "gpu-1", "probe", T0),
+				 HW_OK);
+		assert_int_equal(hw_jobs_next(&job, &r, "gpu-1", "s1"), HW_OK);
+		assert_int_equal(hw_jobs_done(&r, job.id, result,
+					      strlen(result), T0 + i),
+				 HW_OK);
+	}
+	assert_int_equal(hw_registry_hosts_json(&json, &r, T0 + 1, 1), HW_OK);
+	doc = cJSON_Parse(json.data);
+	assert_non_null(doc);
+	hosts = cJSON_GetObjectItem(doc, "hosts");
+	assert_int_equal(cJSON_GetNumberValue(cJSON_GetObjectItem(
+				 cJSON_GetObjectItem(cJSON_GetArrayItem(hosts, 0),
+						     "probe"),
+				 "n")),
+			 1);
+	assert_int_equal(cJSON_GetNumberValue(cJSON_GetObjectItem(
+				 cJSON_GetArrayItem(hosts, 0), "probed")),
+			 T0 + 1);
+	/* a host never probed has no readings: null, never zeros */
+	assert_true(cJSON_IsNull(cJSON_GetObjectItem(
+		cJSON_GetArrayItem(hosts, 1), "probe")));
+	assert_true(cJSON_IsNull(cJSON_GetObjectItem(
+		cJSON_GetArrayItem(hosts, 1), "probed")));
+	cJSON_Delete(doc);
 	hw_registry_close(&r);
 	hw_buf_free(&json);
 }
@@ -286,6 +411,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			test_fleet_registry_keeps_agents_and_judges_liveness,
 			setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_fleet_job_result_is_refused_forged_replayed_or_misplaced,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_fleet_status_shows_the_latest_probe_or_none, setup,
+			teardown),
 	};
 
 	assert_int_equal(hw_crypto_init(), HW_OK);
