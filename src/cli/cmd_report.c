@@ -251,6 +251,7 @@ static int diff_side(hw_diff_side *s, const char *name, const char *dir,
 	hw_report_verify v;
 	char why[1024];
 
+	memset(&v, 0, sizeof(v));
 	for (int i = 0; i < 3 && !err; i++) {
 		char *p = hw_path_join(dir, marks[i]);
 

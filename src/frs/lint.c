@@ -3,7 +3,8 @@
  * FRs that do not exist; and the set's index by ID that hw_frs_find and
  * those rules search. Per-FR rules are checked while parsing (parse.c).
  */
-#define _GNU_SOURCE /* qsort_r */
+/* hwledger-sast-ignore *: glibc's feature macro, for qsort_r */
+#define _GNU_SOURCE
 #include "frs.h"
 
 #include <stdlib.h>
@@ -161,7 +162,7 @@ int hw_frs_lint(const hw_fr_set *set, hw_diags *diags)
 	for (size_t i = 1; i < set->n; i++) {
 		const hw_fr *first, *dup;
 
-		if (strcmp(set->items[ids[i]].id, set->items[ids[i - 1]].id))
+		if (strcmp(set->items[ids[i]].id, set->items[ids[i - 1]].id) != 0)
 			continue;
 		/* report every later definition against the first one */
 		size_t f = i - 1;

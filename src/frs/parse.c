@@ -471,12 +471,14 @@ static int attr_index(hw_fr_set *set)
 	free(set->attr_by_name);
 	free(set->attr_fr);
 	set->attr_model = NULL;
+	/* hwledger-sast-ignore bugprone-sizeof-expression: an array of pointers */
 	set->attr_by_name = malloc((n ? n : 1) * sizeof(*set->attr_by_name));
 	set->attr_fr = calloc(n ? n : 1, sizeof(*set->attr_fr));
 	HW_CHECK_ALLOC(set->attr_by_name);
 	HW_CHECK_ALLOC(set->attr_fr);
 	for (size_t i = 0; i < n; i++)
 		set->attr_by_name[i] = &m->attrs[i];
+	/* hwledger-sast-ignore bugprone-sizeof-expression: an array of pointers */
 	qsort(set->attr_by_name, n, sizeof(*set->attr_by_name), decl_cmp);
 	set->attr_model = m;
 	return HW_OK;

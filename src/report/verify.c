@@ -463,7 +463,7 @@ int hw_report_verify_manifest(const char *dir, const char *trusted_keys,
 			m->files[m->n].path = hw_json_str(f, "path");
 			m->files[m->n++].sha256 = hw_json_str(f, "sha256");
 		}
-		if (m->n)
+		if (!err && m->n)
 			qsort(m->files, m->n, sizeof(*m->files), file_cmp);
 	}
 	hw_keyring_free(&ring);

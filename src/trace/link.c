@@ -1387,6 +1387,7 @@ static int mark_suspects(hw_trace *t, const fr_map *map,
 {
 	size_t n = t->nfrs;
 	const char **sha = calloc(n, sizeof(*sha));
+	/* hwledger-sast-ignore bugprone-sizeof-expression: an array of pointers */
 	const hw_review **unproved = calloc(n, sizeof(*unproved));
 	int *rev = calloc(n, sizeof(*rev));
 	size_t *queue = malloc(n * sizeof(*queue));

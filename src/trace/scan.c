@@ -106,7 +106,7 @@ static int record_tag(comment_ctx *c, hw_tag_kind kind, hw_tag_syntax syn,
 
 	if (!malformed && idn && hw_fr_id_len(id, idn) != idn)
 		malformed = 1;
-	if (!malformed && revn) {
+	if (!malformed && rev && revn) {
 		if (revn > 6)
 			malformed = 1;
 		for (size_t i = 0; i < revn && !malformed; i++) {
