@@ -193,6 +193,7 @@ int hw_cmd_review(hw_cli *cli, int argc, char **argv)
 	hw_buf payload, reason;
 	hw_event_list list = {0};
 	const hw_event *ev = NULL;
+	unsigned long long seq;
 
 	memset(&r, 0, sizeof(r));
 	if (!ids)
@@ -250,6 +251,8 @@ int hw_cmd_review(hw_cli *cli, int argc, char **argv)
 		run_free(&r);
 		return hw_cli_error(err);
 	}
+	/* hwledger-sast-ignore clang-analyzer-core.NullDereference: append_review set ev, as it succeeded */
+	seq = ev->seq;
 	snprintf(key_id, sizeof(key_id), "%s+%02x%02x%02x%02x", k.pub.name,
 		 k.pub.id[0], k.pub.id[1], k.pub.id[2], k.pub.id[3]);
 	for (size_t i = 0; i < r.npick && !err; i++) {
@@ -266,10 +269,9 @@ int hw_cmd_review(hw_cli *cli, int argc, char **argv)
 	if (!err)
 		err = hw_reviews_write(&r.reviews, HW_REVIEWS_PATH);
 	if (err) {
-		/* hwledger-sast-ignore clang-analyzer-core.NullDereference: append_review set ev, as it succeeded */
 		fprintf(stderr, "hwledger: ledger event %llu records the "
 				"review, but %s was not updated\n",
-			(unsigned long long)ev->seq, HW_REVIEWS_PATH);
+			seq, HW_REVIEWS_PATH);
 		hw_event_list_free(&list);
 		hw_buf_free(&reason);
 		run_free(&r);
@@ -279,11 +281,10 @@ int hw_cmd_review(hw_cli *cli, int argc, char **argv)
 		printf("review: %s Rev %d reviewed\n", r.pick[i]->id,
 		       r.pick[i]->rev);
 	if (!cli->quiet)
-		/* hwledger-sast-ignore clang-analyzer-core.NullDereference: append_review set ev, as it succeeded */
 		printf("review: %zu requirement%s recorded in ledger event "
 		       "%llu, signed by %s; %s updated\n",
-		       r.npick, r.npick == 1 ? "" : "s",
-		       (unsigned long long)ev->seq, key_id, HW_REVIEWS_PATH);
+		       r.npick, r.npick == 1 ? "" : "s", seq, key_id,
+		       HW_REVIEWS_PATH);
 	/* trace believes a review only under a trusted key */
 	if (!hw_key_listed(HW_LEDGER_TRUSTED, &k.pub))
 		fprintf(stderr, "hwledger: warning: %s is not in %s: trace "

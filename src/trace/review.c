@@ -236,12 +236,13 @@ static int read_payload(struct hw_review_event *v)
 	    strcmp(hw_json_str(v->payload, "schema"), REVIEW_SCHEMA) != 0 ||
 	    !hw_json_str(v->payload, "reason") || !cJSON_IsArray(list))
 		return 0;
-	/* freed with v (it is kept on a failure below too) */
-	/* hwledger-sast-ignore bugprone-sizeof-expression,analyzer-malloc-leak: an array of pointers, owned by v */
-	v->reqs = calloc((size_t)cJSON_GetArraySize(list) + 1,
-			 sizeof(*v->reqs));
+	n = (size_t)cJSON_GetArraySize(list) + 1;
+	/* hwledger-sast-ignore bugprone-sizeof-expression: an array of pointers */
+	v->reqs = calloc(n, sizeof(*v->reqs));
+	/* hwledger-sast-ignore analyzer-malloc-leak: v->reqs is v's, freed with v, also after a failure below */
 	if (!v->reqs)
 		return 0;
+	n = 0;
 	cJSON_ArrayForEach(x, list) {
 		if (!hw_json_str(x, "id") || !hw_json_str(x, "sha256") ||
 		    !whole(cJSON_GetObjectItemCaseSensitive(x, "rev"), 1,
