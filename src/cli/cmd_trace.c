@@ -393,8 +393,7 @@ static void memo_add_binary(hw_memo *m)
  * results, coverage) by a hash of their content. hwledger's own folder
  * .hwledger/ is not an input.
  */
-static int memo_key(hw_memo *m, const hw_cli *cli, const trace_opts *o,
-		    int sources)
+static int memo_key(hw_memo *m, const hw_cli *cli, const trace_opts *o)
 {
 	hw_config cfg;
 	trace_run rr;
@@ -452,9 +451,7 @@ static int memo_key(hw_memo *m, const hw_cli *cli, const trace_opts *o,
 		memo_add_dir(m, cfg.frs_dir, ".md");
 	for (size_t i = 0; i < cfg.model.nlevels; i++)
 		memo_add_dir(m, cfg.model.levels[i].dir, ".md");
-	/* the sources come last: a run that keys them from its own scan
-	 * (sources == 0) adds them after it */
-	if (!err && sources)
+	if (!err)
 		err = hw_scan_key(m, &cfg);
 	hw_config_free(&cfg);
 	return err;
@@ -469,19 +466,16 @@ static int write_stderr(const char *p, size_t n)
 
 /*
  * Builds the trace and renders it in o's format into out; diagnostics go to
- * diag_out (stderr when NULL). When m is not NULL, the scan's files are
- * added to it. Returns an exit code.
+ * diag_out (stderr when NULL). Returns an exit code.
  */
 static int render_trace(hw_cli *cli, trace_opts *o, hw_buf *out,
-			FILE *diag_out, hw_memo *m)
+			FILE *diag_out)
 {
 	trace_run r;
 	int code, err = HW_OK;
 
 	hw_heap_huge(); /* not replayed: every file is listed, most read */
 	code = run_trace(cli, o, &r, 0, diag_out ? diag_out : stderr);
-	if (!code && m)
-		hw_scan_key_from(m, &r.scan);
 	if (!code) {
 		if (!strcmp(o->format, "json"))
 			err = hw_trace_write_json(out, &r.trace);
@@ -510,7 +504,7 @@ int hw_cli_trace_json(hw_cli *cli, const char *cmd, int argc, char **argv,
 	int code = parse_opts(cmd, &o, argc, argv);
 
 	o.format = "json";
-	return code ? code : render_trace(cli, &o, json, NULL, NULL);
+	return code ? code : render_trace(cli, &o, json, NULL);
 }
 
 /*
@@ -528,17 +522,13 @@ static int trace_memo(hw_cli *cli, trace_opts *o, hw_buf *out, int *written)
 	size_t len = 0;
 	FILE *f;
 	int code = -1, stored = 1;
-	/* with no stored result there is nothing to look up: the files are
-	 * keyed by the scan's own stat, so a first run walks and stats the
-	 * tree once */
-	int first = !hw_path_exists(HW_MEMO_PATH);
 
 	hw_buf_init(&diag, 0);
-	if (!m || memo_key(m, cli, o, !first) != HW_OK) {
+	if (!m || memo_key(m, cli, o) != HW_OK) {
 		hw_error_clear();
 		goto done;
 	}
-	if (!first && hw_memo_lookup(m, HW_MEMO_PATH, &r)) {
+	if (hw_memo_lookup(m, HW_MEMO_PATH, &r)) {
 		if (cli->verbose)
 			fprintf(stderr, "hwledger: no input changed since the "
 					"stored run; replayed %s\n",
@@ -552,7 +542,7 @@ static int trace_memo(hw_cli *cli, trace_opts *o, hw_buf *out, int *written)
 	}
 	if (!(f = open_memstream(&text, &len)))
 		goto done;
-	code = render_trace(cli, o, out, f, first ? m : NULL);
+	code = render_trace(cli, o, out, f);
 	if (fclose(f) != 0 || (text && hw_buf_append(&diag, text, len))) {
 		hw_error_clear();
 		stored = 0; /* what was said is not whole: not stored */
@@ -588,7 +578,7 @@ int hw_cmd_trace(hw_cli *cli, int argc, char **argv)
 		code = trace_memo(cli, &o, &out, &written);
 	if (code < 0) {
 		hw_buf_clear(&out);
-		code = render_trace(cli, &o, &out, NULL, NULL);
+		code = render_trace(cli, &o, &out, NULL);
 	}
 	if (code == HW_EXIT_OK && !written)
 		err = write_output(&o, &out);

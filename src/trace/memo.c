@@ -90,23 +90,6 @@ void hw_memo_add_str(hw_memo *m, const char *s)
 	put(m, s ? s : "\x01(none)", strlen(s ? s : "\x01(none)") + 1);
 }
 
-static void add_state(hw_memo *m, const char *path, const file_state *f)
-{
-	if (!f->stat_errno && f->mtime_ns > m->newest_ns)
-		m->newest_ns = f->mtime_ns;
-	hw_memo_add_str(m, path);
-	put(m, f, sizeof(*f));
-}
-
-/* Implements: FR-TRACE-007 */
-void hw_memo_add_state(hw_memo *m, const char *path, long long size,
-		       long long mtime_ns, long long ctime_ns, long long inode)
-{
-	file_state f = {size, mtime_ns, ctime_ns, inode, 0};
-
-	add_state(m, path, &f);
-}
-
 /* Implements: FR-TRACE-007 */
 void hw_memo_add_file(hw_memo *m, const char *path)
 {
@@ -121,8 +104,11 @@ void hw_memo_add_file(hw_memo *m, const char *path)
 		f.mtime_ns = (long long)st.st_mtim.tv_sec * NS + st.st_mtim.tv_nsec;
 		f.ctime_ns = (long long)st.st_ctim.tv_sec * NS + st.st_ctim.tv_nsec;
 		f.inode = (long long)st.st_ino;
+		if (f.mtime_ns > m->newest_ns)
+			m->newest_ns = f.mtime_ns;
 	}
-	add_state(m, path, &f);
+	hw_memo_add_str(m, path);
+	put(m, &f, sizeof(f));
 }
 
 /* Implements: FR-TRACE-007 */

@@ -205,12 +205,11 @@ static int select_sorted(pathset *out, hw_diags *diags, const hw_config *cfg)
 }
 
 /*
- * Moves the vendored files out of paths (sorted) into out and says, per
- * "vendored" glob, how many it left out and the first. Said by the scan,
- * not by the walk, so that a replayed run and a fresh one say the same.
+ * Takes the vendored files out of paths (sorted) and says, per "vendored"
+ * glob, how many it left out and the first. Said by the scan, not by the
+ * walk, so that a replayed run and a fresh one say the same.
  */
-static int drop_vendored(pathset *paths, pathset *out, hw_diags *diags,
-			 const hw_config *cfg)
+static int drop_vendored(pathset *paths, hw_diags *diags, const hw_config *cfg)
 {
 	size_t kept = 0;
 	int err = HW_OK;
@@ -231,12 +230,10 @@ static int drop_vendored(pathset *paths, pathset *out, hw_diags *diags,
 				cfg->vendored[g], count, count == 1 ? "" : "s");
 	}
 	for (size_t i = 0; i < paths->n; i++) {
-		if (vendored(cfg, paths->v[i]) < 0)
-			paths->v[kept++] = paths->v[i];
-		else if (!err)
-			err = pathset_take(out, paths->v[i]);
-		else
+		if (vendored(cfg, paths->v[i]) >= 0)
 			free(paths->v[i]);
+		else
+			paths->v[kept++] = paths->v[i];
 	}
 	paths->n = kept;
 	return err;
@@ -270,25 +267,12 @@ static int warn_unmatched(hw_diags *diags, const hw_config *cfg,
 	return err;
 }
 
-/* The walk's notes, in the key after the files. */
-static void key_notes(hw_memo *m, const hw_diag *d, size_t n)
-{
-	char pos[64];
-
-	hw_memo_add_str(m, "notes");
-	for (size_t i = 0; i < n; i++) {
-		snprintf(pos, sizeof(pos), "%d:%ld", (int)d[i].level, d[i].line);
-		hw_memo_add_str(m, d[i].file);
-		hw_memo_add_str(m, pos);
-		hw_memo_add_str(m, d[i].message);
-	}
-}
-
 /* Implements: FR-TRACE-007 */
 int hw_scan_key(hw_memo *m, const hw_config *cfg)
 {
 	pathset paths = {0};
 	hw_diags diags;
+	char pos[64];
 	int err;
 
 	hw_diags_init(&diags);
@@ -304,38 +288,17 @@ int hw_scan_key(hw_memo *m, const hw_config *cfg)
 	}
 	/* what the walk said depends on more than the files it selected (a
 	 * broken link, a fifo): it is part of the key */
-	if (!err)
-		key_notes(m, diags.items, diags.n);
+	hw_memo_add_str(m, "notes");
+	for (size_t i = 0; !err && i < diags.n; i++) {
+		snprintf(pos, sizeof(pos), "%d:%ld", (int)diags.items[i].level,
+			 diags.items[i].line);
+		hw_memo_add_str(m, diags.items[i].file);
+		hw_memo_add_str(m, pos);
+		hw_memo_add_str(m, diags.items[i].message);
+	}
 	pathset_free(&paths);
 	hw_diags_free(&diags);
 	return err;
-}
-
-/* Implements: FR-TRACE-007 */
-void hw_scan_key_from(hw_memo *m, const hw_scan *scan)
-{
-	size_t i = 0, v = 0;
-
-	hw_memo_add_str(m, "sources");
-	/* the scanned and the vendored files are each sorted: merged, they
-	 * are the selection in the order hw_scan_key walks it */
-	while (i < scan->n || v < scan->nvendored) {
-		const hw_src_file *f = i < scan->n ? &scan->files[i] : NULL;
-
-		if (!f || (v < scan->nvendored &&
-			   strcmp(scan->vendored[v], f->path) < 0)) {
-			hw_memo_add_str(m, "vendored");
-			hw_memo_add_str(m, scan->vendored[v++]);
-		} else if (f->inode) {
-			hw_memo_add_state(m, f->path, f->size, f->mtime_ns,
-					  f->ctime_ns, f->inode);
-			i++;
-		} else { /* the scan could not stat it: as the key would */
-			hw_memo_add_file(m, f->path);
-			i++;
-		}
-	}
-	key_notes(m, scan->diags.items, scan->walk_notes);
 }
 
 /* ---- parallel scanning -------------------------------------------------- */
@@ -355,7 +318,6 @@ static void clear_record(hw_src_file *f)
 	hw_lang lang = f->lang;
 	int is_test = f->is_test;
 	long long size = f->size, mtime = f->mtime_ns, ctime = f->ctime_ns;
-	long long inode = f->inode;
 	char hash[sizeof(f->hash)];
 
 	memcpy(hash, f->hash, sizeof(hash));
@@ -367,7 +329,6 @@ static void clear_record(hw_src_file *f)
 	f->size = size;
 	f->mtime_ns = mtime;
 	f->ctime_ns = ctime;
-	f->inode = inode;
 	memcpy(f->hash, hash, sizeof(hash));
 }
 
@@ -409,7 +370,6 @@ static int scan_one(job *j, size_t i, hw_buf *buf)
 	if (row) { /* a cached file: unchanged size and times, not read */
 		if (stat(f->path, &st) != 0)
 			return note(f, "cannot stat file");
-		f->inode = (long long)st.st_ino;
 		if ((long long)st.st_size == row->size &&
 		    stat_mtime(&st) == row->mtime_ns &&
 		    stat_ctime(&st) == row->ctime_ns) {
@@ -424,7 +384,6 @@ static int scan_one(job *j, size_t i, hw_buf *buf)
 		}
 	}
 	err = hw_file_read_stat(buf, f->path, j->max_bytes, &st);
-	f->inode = (long long)st.st_ino;
 	f->size = (long long)st.st_size;
 	f->mtime_ns = stat_mtime(&st);
 	f->ctime_ns = stat_ctime(&st);
@@ -483,7 +442,7 @@ static int store_index(hw_scan *scan, hw_index *ix, const unsigned char *dirty)
 /* Implements: FR-TRACE-001, FR-TRACE-007 */
 int hw_scan_repo(hw_scan *scan, const hw_config *cfg, const char *index_path)
 {
-	pathset paths = {0}, vendored = {0};
+	pathset paths = {0};
 	hw_index ix;
 	job j;
 	int err, have_ix = 0;
@@ -491,15 +450,10 @@ int hw_scan_repo(hw_scan *scan, const hw_config *cfg, const char *index_path)
 	memset(scan, 0, sizeof(*scan));
 	hw_diags_init(&scan->diags);
 	memset(&j, 0, sizeof(j));
-	if ((err = select_sorted(&paths, &scan->diags, cfg)))
-		goto cleanup;
-	scan->walk_notes = scan->diags.n;
-	if ((err = drop_vendored(&paths, &vendored, &scan->diags, cfg)) ||
+	if ((err = select_sorted(&paths, &scan->diags, cfg)) ||
+	    (err = drop_vendored(&paths, &scan->diags, cfg)) ||
 	    (err = warn_unmatched(&scan->diags, cfg, &paths)))
 		goto cleanup;
-	scan->vendored = vendored.v;
-	scan->nvendored = vendored.n;
-	memset(&vendored, 0, sizeof(vendored));
 	scan->files = calloc(paths.n ? paths.n : 1, sizeof(*scan->files));
 	j.dirty = calloc(paths.n ? paths.n : 1, 1);
 	if (!scan->files || !j.dirty) {
@@ -572,7 +526,6 @@ cleanup:
 		hw_index_close(&ix); /* the WAL checkpoint too */
 	free(j.dirty);
 	pathset_free(&paths);
-	pathset_free(&vendored);
 	if (err)
 		hw_scan_free(scan);
 	return err;
@@ -583,9 +536,6 @@ void hw_scan_free(hw_scan *scan)
 	for (size_t i = 0; i < scan->n; i++)
 		hw_src_file_free(&scan->files[i]);
 	free(scan->files);
-	for (size_t i = 0; i < scan->nvendored; i++)
-		free(scan->vendored[i]);
-	free(scan->vendored);
 	hw_diags_free(&scan->diags);
 	memset(scan, 0, sizeof(*scan));
 }

@@ -74,7 +74,6 @@ typedef struct hw_src_file {
 	long long size;
 	long long mtime_ns;
 	long long ctime_ns;
-	long long inode;    /* of this run's stat; 0 when the stat failed */
 	char hash[17];      /* hw_hash64 of the content, hex; "" unread */
 } hw_src_file;
 
@@ -120,9 +119,6 @@ typedef struct hw_scan {
 	size_t scanned;     /* files lexed in this run */
 	size_t reused;      /* files taken from the index unchanged */
 	hw_diags diags;     /* file-level problems: unreadable, loops, ... */
-	size_t walk_notes;  /* the first diags: what the walk said */
-	char **vendored;    /* the selected files not scanned, sorted */
-	size_t nvendored;
 	int orphans_run;    /* the config's "orphan_tests": "run" */
 } hw_scan;
 
@@ -155,11 +151,6 @@ void hw_memo_free(hw_memo *m);
 void hw_memo_add_str(hw_memo *m, const char *s);
 /* A file's path and stat (size, mtime, ctime, inode; or stat's errno). */
 void hw_memo_add_file(hw_memo *m, const char *path);
-/* A file's path and a stat taken by the caller, as hw_memo_add_file adds
- * it: the stat must have been taken before the file was read. */
-void hw_memo_add_state(hw_memo *m, const char *path, long long size,
-		       long long mtime_ns, long long ctime_ns,
-		       long long inode);
 /* A file's path and a hash of its content (at most max bytes read). */
 void hw_memo_add_digest(hw_memo *m, const char *path, size_t max);
 
@@ -187,13 +178,6 @@ int hw_memo_store(const hw_memo *m, const char *path, const hw_buf *out,
  * name are in a warning) and what the walk said.
  */
 int hw_scan_key(hw_memo *m, const hw_config *cfg);
-/*
- * Adds to m what hw_scan_key adds, from a scan already made: the state of
- * each file is the scan's own stat, taken before the file was read. A run
- * with no stored result keys its files once, after the scan, instead of
- * walking and statting the tree a second time.
- */
-void hw_scan_key_from(hw_memo *m, const hw_scan *scan);
 
 /* ---- test results ------------------------------------------------------ */
 

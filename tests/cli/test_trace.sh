@@ -276,39 +276,6 @@ test_memo_serves_the_run_right_after_a_cold_one() {
   [ "$OUT" = "$a" ] || { echo "replay differs from the cold run"; return 1; }
 }
 
-# A first run (no stored result) keys its files by the scan's own stat,
-# taken before each file is read: the next run replays it, with the walk's
-# notes and a vendored file in the key, and a file changed after the first
-# run's scan (same size, same mtime) is seen.
-# Verifies: FR-TRACE-007
-test_memo_first_run_keys_its_files_by_the_scans_own_stat() {
-  local a
-  fixture ours
-  ln -s .. src/up                    # a note of the walk
-  mkdir -p src/vendor && cp src/app.c src/vendor/copy.c
-  printf '{"sources": ["src/**/*.c"], "tests": ["tests/*.c", "tests/*.sh"], "vendored": ["src/vendor/**"]}\n' > traceability/config.json
-  backdate .
-  run "$HW" -v trace "${TRACE_INPUTS[@]}"
-  expect_rc 0
-  expect_err "src/up: warning: symbolic link to a folder; not followed"
-  expect_err 'src/vendor/copy.c: warning: vendored code not scanned'
-  a=$OUT
-  run "$HW" -v trace "${TRACE_INPUTS[@]}"
-  expect_err "replayed .hwledger/trace.memo"
-  [ "$OUT" = "$a" ] || { echo "replay differs from the first run"; return 1; }
-  # the first run again, then one file rewritten with other bytes of the
-  # same size and given back its mtime: only its ctime and content differ
-  rm .hwledger/trace.memo
-  run "$HW" -v trace "${TRACE_INPUTS[@]}"
-  ! grep -q replayed <<<"$ERR" || { echo "replayed with no stored run"; return 1; }
-  cp -p src/app.c app.c.orig
-  sed 's/FR-APP-001/FR-APP-002/' app.c.orig > src/app.c
-  touch -r app.c.orig src/app.c
-  run "$HW" -v trace "${TRACE_INPUTS[@]}"
-  ! grep -q replayed <<<"$ERR" || { echo "a changed file was replayed"; return 1; }
-  [ "$OUT" != "$a" ] || { echo "a changed file was not seen"; return 1; }
-}
-
 # git's racy-timestamp rule: a file whose mtime is not older than the
 # second in which the stored run began may have changed again unseen; that
 # run is never replayed. Here a file dated tomorrow.
