@@ -244,24 +244,15 @@ static int gather(trace_run *r, trace_opts *o, const char *root,
 static int warn_unknown_reviews(hw_diags *d, const hw_reviews *rv,
 				const hw_fr_set *frs)
 {
-	const char **ids = malloc((frs->n ? frs->n : 1) * sizeof(*ids));
 	int err = HW_OK;
 
-	HW_CHECK_ALLOC(ids);
-	for (size_t i = 0; i < frs->n; i++)
-		ids[i] = frs->items[i].id;
-	qsort(ids, frs->n, sizeof(*ids), hw_strp_cmp);
-	for (size_t i = 0; i < rv->n && !err; i++) {
-		const char *id = rv->items[i].id;
-
-		if (!bsearch(&id, ids, frs->n, sizeof(*ids), hw_strp_cmp))
+	for (size_t i = 0; i < rv->n && !err; i++)
+		if (!hw_frs_find(frs, rv->items[i].id))
 			err = hw_diags_add(d, HW_DIAG_WARNING, rv->path,
 					   rv->items[i].line, 0,
 					   "a review of %s, which is no longer "
 					   "a requirement",
-					   id);
-	}
-	free(ids);
+					   rv->items[i].id);
 	return err;
 }
 
