@@ -368,16 +368,13 @@ static int cmd_log(hw_cli *cli, int argc, char **argv)
 	}
 	for (size_t i = 0; i < list.n; i++) {
 		const hw_event *e = &list.items[i];
-		char hash[65], when[32], key[9];
-		time_t t = (time_t)(e->time_ns / 1000000000LL);
-		struct tm tm;
+		char hash[65], when[21], key[9];
 
 		if (kind && strcmp(kind, e->kind) != 0)
 			continue;
 		hw_hex(hash, e->hash, 32);
 		hw_hex(key, e->key_id, 4);
-		gmtime_r(&t, &tm);
-		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		hw_time_of((time_t)(e->time_ns / 1000000000LL), when);
 		if (!json) {
 			/* signed, as SQLite stores it: a tampered -1 shows
 			 * as -1 */

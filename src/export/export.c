@@ -87,13 +87,9 @@ static int read_bundle(hw_export_doc *d, const char *dir)
 	hw_hex(d->checkpoint_root, cp.root, sizeof(cp.root));
 	snprintf(d->checkpoint_size, sizeof(d->checkpoint_size), "%llu",
 		 (unsigned long long)cp.size);
-	if (ev.n) {
-		time_t t = (time_t)(ev.items[ev.n - 1].time_ns / 1000000000);
-		struct tm tm;
-
-		if (gmtime_r(&t, &tm))
-			strftime(d->date, sizeof(d->date), "%Y-%m-%d", &tm);
-	}
+	if (ev.n)
+		hw_date_of((time_t)(ev.items[ev.n - 1].time_ns / 1000000000),
+			   d->date);
 	hw_checkpoint_free(&cp);
 	hw_event_list_free(&ev);
 	return HW_OK;

@@ -452,11 +452,9 @@ int hw_reqif_write(const hw_fr_set *set, const hw_frs_model *model,
 		   time_t when, FILE *out, hw_diags *diags)
 {
 	w x = {out, "", model};
-	struct tm tm;
 	int err = 0;
 
-	if (!gmtime_r(&when, &tm) ||
-	    !strftime(x.when, sizeof(x.when), "%Y-%m-%dT%H:%M:%SZ", &tm))
+	if (hw_time_of(when, x.when) != 0)
 		return hw_error_set(HW_EINVAL, NULL, 0, 0, "bad time stamp");
 	fprintf(out,
 		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"

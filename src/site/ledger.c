@@ -176,16 +176,12 @@ static const char *sig_state(const site *s, uint64_t seq)
 
 static int event_row(hw_buf *b, const site *s, const hw_event *e, int bad_shape)
 {
-	char hash[65], key[9], when[32];
-	time_t t = (time_t)(e->time_ns / 1000000000LL);
-	struct tm tm;
+	char hash[65], key[9], when[21];
 	int err;
 
 	hw_hex(hash, e->hash, 32);
 	hw_hex(key, e->key_id, 4);
-	if (!gmtime_r(&t, &tm) ||
-	    !strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%SZ", &tm))
-		snprintf(when, sizeof(when), "?");
+	hw_time_of((time_t)(e->time_ns / 1000000000LL), when);
 	err = hw_buf_printf(b, "<tr id=\"e%llu\"><td>%llu</td><td>%s</td><td>",
 			    (unsigned long long)e->seq,
 			    (unsigned long long)e->seq, when);

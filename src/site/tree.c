@@ -466,14 +466,10 @@ static int reviews(hw_buf *b, const site *s, const site_fr *it)
 	err = hw_buf_puts(b, "<ol class=\"history\">");
 	for (size_t i = 0; i < it->nreviews && !err; i++) {
 		const site_review *r = &it->reviews[i];
-		time_t t = (time_t)(r->event->time_ns / 1000000000LL);
-		char when[16], key[9];
-		struct tm tm;
+		char when[11], key[9];
 
 		hw_hex(key, r->event->key_id, 4);
-		if (!gmtime_r(&t, &tm) ||
-		    !strftime(when, sizeof(when), "%Y-%m-%d", &tm))
-			snprintf(when, sizeof(when), "?");
+		hw_date_of((time_t)(r->event->time_ns / 1000000000LL), when);
 		err = hw_buf_printf(b,
 				    "<li><a href=\"../ledger.html#e%llu\">event "
 				    "%llu</a> %s, Rev %ld, key <code>%s</code>: ",

@@ -124,16 +124,6 @@ static int review_cmp(const void *a, const void *b)
 	return c ? c : (x->col > y->col) - (x->col < y->col);
 }
 
-/* The day of an event's time, as its review's date. */
-static void event_date(char out[11], const hw_event *ev)
-{
-	time_t s = (time_t)(ev->time_ns / 1000000000);
-	struct tm tm;
-
-	if (!gmtime_r(&s, &tm) || !strftime(out, 11, "%Y-%m-%d", &tm))
-		snprintf(out, 11, "?");
-}
-
 /* v takes ev (a copy of its fields when copy is set). */
 static int event_init(struct hw_review_event *v, const hw_event *ev, int copy)
 {
@@ -154,7 +144,7 @@ static int event_init(struct hw_review_event *v, const hw_event *ev, int copy)
 			memcpy(v->ev.payload, ev->payload, ev->payload_len);
 	}
 	hw_hex(v->hash, ev->hash, 32);
-	event_date(v->date, ev);
+	hw_date_of((time_t)(ev->time_ns / 1000000000), v->date);
 	return HW_OK;
 }
 
@@ -168,7 +158,7 @@ int hw_reviews_put(hw_reviews *r, const hw_review *e, const hw_event *ev)
 	int err;
 
 	hw_hex(hash, ev->hash, 32);
-	event_date(date, ev);
+	hw_date_of((time_t)(ev->time_ns / 1000000000), date);
 	if (!event_find(r, hash)) { /* one review event names many IDs */
 		if (HW_ARRAY_GROW(r->events, r->nevents, r->events_cap))
 			return hw_error_oom();

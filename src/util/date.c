@@ -55,9 +55,28 @@ long hw_date_days(const int ymd[3])
 
 void hw_today(char out[11])
 {
-	time_t now = time(NULL);
+	hw_date_of(time(NULL), out);
+}
+
+static int utc(time_t t, int with_time, char *out, size_t size)
+{
 	struct tm tm;
 
-	gmtime_r(&now, &tm);
-	strftime(out, 11, "%Y-%m-%d", &tm);
+	if (!gmtime_r(&t, &tm) ||
+	    !strftime(out, size, with_time ? "%Y-%m-%dT%H:%M:%SZ" : "%Y-%m-%d",
+		      &tm)) {
+		snprintf(out, size, "?");
+		return -1;
+	}
+	return 0;
+}
+
+int hw_date_of(time_t t, char out[11])
+{
+	return utc(t, 0, out, 11);
+}
+
+int hw_time_of(time_t t, char out[21])
+{
+	return utc(t, 1, out, 21);
 }

@@ -833,6 +833,26 @@ static void test_dates_parse_and_count_days(void **state)
 	assert_true(hw_date_parse(today, 0, d));
 }
 
+/* Verifies: FR-LEDGER-002, FR-TRACE-012 */
+static void test_event_times_written_in_utc_or_as_unknown(void **state)
+{
+	char date[11], when[21];
+
+	(void)state;
+	/* 2026-11-25 is day 20,782; 13:14:15 after its midnight */
+	assert_int_equal(hw_time_of((time_t)20782 * 86400 + 47655, when), 0);
+	assert_string_equal(when, "2026-11-25T13:14:15Z");
+	assert_int_equal(hw_date_of((time_t)20782 * 86400 + 86399, date), 0);
+	assert_string_equal(date, "2026-11-25");
+	assert_int_equal(hw_time_of(0, when), 0);
+	assert_string_equal(when, "1970-01-01T00:00:00Z");
+	/* a hostile record's time with a five-digit year fits neither */
+	assert_int_equal(hw_time_of((time_t)400000000000LL, when), -1);
+	assert_string_equal(when, "?");
+	assert_int_equal(hw_date_of((time_t)400000000000LL, date), -1);
+	assert_string_equal(date, "?");
+}
+
 static int needs_room(void *p)
 {
 	HW_CHECK_ALLOC(p);
@@ -1016,6 +1036,7 @@ int main(void)
 		cmocka_unit_test(test_json_writer_escapes_and_nests),
 		cmocka_unit_test(test_json_arena_parse_and_spilled_writer),
 		cmocka_unit_test(test_dates_parse_and_count_days),
+		cmocka_unit_test(test_event_times_written_in_utc_or_as_unknown),
 		cmocka_unit_test(test_hash64_is_stable_and_sensitive),
 		cmocka_unit_test(
 			test_array_grows_by_doubling_and_refuses_an_impossible_size),
