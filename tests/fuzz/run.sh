@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tests/fuzz/run.sh SECONDS TARGET... — runs each libFuzzer target for a
 # bounded time, seeded from tests/fuzz/corpus/NAME (and the FR fixtures for
-# the FR parser). A crash fails the run and leaves the input in build/fuzz/.
+# the FR parser, the C++ and Python fixtures for the scanner). A crash fails the run and leaves the input in build/fuzz/.
 set -u
 secs=$1
 shift
@@ -15,6 +15,10 @@ for bin in "$@"; do
   [ -d "$seeds" ] && dirs+=("$seeds")
   if [ "$name" = fuzz_frs ]; then
     find tests/fixtures/frs frs -name '*.md' -exec cp {} "$work/" \; 2>/dev/null
+  fi
+  if [ "$name" = fuzz_scan ]; then # the C++ and Python readers' sources too
+    find tests/fixtures/lang -type f \( -name '*.cpp' -o -name '*.py' \) \
+      -exec cp {} "$work/" \; 2>/dev/null
   fi
   echo "fuzz: $name for ${secs}s"
   if ! "$bin" -max_total_time="$secs" -max_len=65536 -timeout=10 \
