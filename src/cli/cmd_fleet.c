@@ -9,6 +9,7 @@
 
 #include <sodium.h>
 
+#include <errno.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -26,9 +27,22 @@ typedef struct fleet_opts {
 	const char *arg;    /* the one positional argument, if any */
 	const char *ca, *state, *name, *token, *key, *out, *reason;
 	const char *listen, *server, *cert;
-	double days, ttl, interval;
+	double days, ttl, interval, deadline;
+	long retries;
 	int json, once;
 } fleet_opts;
+
+/* --retries N: a whole number in 0..HW_FLEET_RETRIES_MAX; 1 when it is */
+static int retries_arg(const char *v, long *out)
+{
+	char *end;
+	long n = strtol(v, &end, 10);
+
+	if (end == v || *end || n < 0 || n > HW_FLEET_RETRIES_MAX)
+		return 0;
+	*out = n;
+	return 1;
+}
 
 /* Reads argv[from..) into o; allowed lists the options this subcommand
  * takes ("--ca --state"), positional whether it takes one argument (then
@@ -81,6 +95,11 @@ static int parse(fleet_opts *o, int argc, char **argv, int from,
 			if (!strcmp(a, "--interval"))
 				known = hw_cli_positive(v, 86400,
 							&o->interval);
+			if (!strcmp(a, "--deadline"))
+				known = hw_cli_positive(
+					v, HW_FLEET_DEADLINE_MAX, &o->deadline);
+			if (!strcmp(a, "--retries"))
+				known = retries_arg(v, &o->retries);
 			if (!known) {
 				fleet_usage("fleet: bad value '%s' for %s", v,
 					    a);
@@ -318,33 +337,97 @@ static int hosts(fleet_opts *o)
 	return HW_EXIT_OK;
 }
 
-/* Implements: FR-FLEET-007 */
+/* Implements: FR-FLEET-007, FR-FLEET-009 */
 static int run_job(fleet_opts *o)
 {
+	hw_fleet_order order = {
+		o->name, o->arg, NULL,
+		o->deadline ? (long long)o->deadline : HW_FLEET_DEADLINE_DEFAULT,
+		o->retries};
 	char path[256];
 	hw_buf body;
 	cJSON *answer;
 	int err;
 
-	if (strcmp(o->arg, "probe") != 0 || !o->name)
-		return fleet_usage("fleet run takes probe and --host HOST%s",
-				   "");
-	if (!hw_key_name_valid(o->name))
-		return hw_cli_error(hw_error_set(HW_EUSAGE, NULL, 0, 0,
-						 "bad host name '%s'",
-						 o->name));
-	snprintf(path, sizeof(path), "/v1/jobs?host=%s&kind=probe", o->name);
+	if (!o->name)
+		return fleet_usage("fleet run takes KIND and --host HOST%s", "");
+	if ((err = hw_fleet_order_check(&order)))
+		return hw_cli_error(err);
+	snprintf(path, sizeof(path),
+		 "/v1/jobs?host=%s&kind=%s&deadline=%lld&retries=%lld",
+		 order.host, order.kind, order.deadline, order.retries);
 	hw_buf_init(&body, 0);
 	if ((err = ask(&body, o, "POST", path, NULL))) {
 		hw_buf_free(&body);
 		return hw_cli_error(err);
 	}
 	answer = cJSON_Parse(body.data);
-	printf("job %lld: probe %s\n",
+	printf("job %lld: %s %s\n",
 	       (long long)cJSON_GetNumberValue(cJSON_GetObjectItem(answer, "id")),
-	       o->name);
+	       order.kind, o->name);
 	cJSON_Delete(answer);
 	hw_buf_free(&body);
+	return HW_EXIT_OK;
+}
+
+/* One time of a job: the number, or "-" when it has none. */
+static void print_time(const char *label, const cJSON *job)
+{
+	const cJSON *t = cJSON_GetObjectItem(job, label);
+
+	if (cJSON_IsNumber(t))
+		printf(", %s %lld", label, (long long)cJSON_GetNumberValue(t));
+	else
+		printf(", %s -", label);
+}
+
+/* Implements: FR-FLEET-009 */
+static int jobs(fleet_opts *o)
+{
+	cJSON *doc, *j;
+	int code = fetch(&doc, o, "/v1/jobs");
+
+	if (code || !doc)
+		return code;
+	cJSON_ArrayForEach(j, cJSON_GetObjectItem(doc, "jobs"))
+	{
+		printf("%lld %s %s %s, attempts %lld of %lld",
+		       (long long)cJSON_GetNumberValue(
+			       cJSON_GetObjectItem(j, "id")),
+		       cJSON_GetStringValue(cJSON_GetObjectItem(j, "host")),
+		       cJSON_GetStringValue(cJSON_GetObjectItem(j, "kind")),
+		       cJSON_GetStringValue(cJSON_GetObjectItem(j, "state")),
+		       (long long)cJSON_GetNumberValue(
+			       cJSON_GetObjectItem(j, "attempts")),
+		       (long long)cJSON_GetNumberValue(
+			       cJSON_GetObjectItem(j, "retries")) + 1);
+		print_time("queued", j);
+		print_time("given", j);
+		print_time("done", j);
+		putchar('\n');
+	}
+	cJSON_Delete(doc);
+	return HW_EXIT_OK;
+}
+
+/* Implements: FR-FLEET-009 */
+static int cancel(fleet_opts *o)
+{
+	char path[64], *end;
+	long long id = strtoll(o->arg, &end, 10);
+	hw_buf body;
+	int err;
+
+	if (end == o->arg || *end || id < 1)
+		return fleet_usage("fleet cancel: '%s' is not a job number",
+				   o->arg);
+	snprintf(path, sizeof(path), "/v1/jobs/%lld/cancel", id);
+	hw_buf_init(&body, 0);
+	err = ask(&body, o, "POST", path, NULL);
+	hw_buf_free(&body);
+	if (err)
+		return hw_cli_error(err);
+	printf("job %lld: cancelled\n", id);
 	return HW_EXIT_OK;
 }
 
@@ -412,17 +495,87 @@ static int status(fleet_opts *o)
 	return HW_EXIT_OK;
 }
 
-/* Runs the job the server gave: the local probe, its JSON signed with
- * the agent's key over the job and its nonce, posted back. */
-/* Implements: FR-FLEET-007 */
+/* the most a job's output may hold: with its JSON escapes and the
+ * signature it fits the server's 64 KiB body */
+#define JOB_OUTPUT_MAX ((size_t)24 << 10)
+
+/* A failure document: the job was killed, failed or refused, and why. */
+static int failure(hw_buf *result, const char *state, const char *reason)
+{
+	hw_jw w;
+
+	hw_buf_clear(result);
+	hw_jw_init(&w, result, 0);
+	hw_jw_object(&w);
+	hw_jw_kstr(&w, "schema", HW_FLEET_FAILURE_SCHEMA);
+	hw_jw_kstr(&w, "state", state);
+	hw_jw_kstr(&w, "reason", reason);
+	hw_jw_end(&w);
+	return hw_jw_finish(&w);
+}
+
+/* Runs the job of kind in a child process, for at most deadline seconds:
+ * its document into result, or a failure document when the child was
+ * killed (a signal, the deadline) or failed. Only a child that could not
+ * be started at all is an error. */
+/* Implements: FR-FLEET-009 */
+static int run_child(hw_buf *result, const char *kind, long long deadline)
+{
+	char self[4096];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char *argv[] = {self, "probe", "--json", NULL};
+	char reason[256];
+	hw_cmd_result r;
+	int err;
+
+	if (strcmp(kind, "probe") != 0) {
+		snprintf(reason, sizeof(reason),
+			 "this agent does not run %.32s jobs", kind);
+		return failure(result, "refused", reason);
+	}
+	if (n <= 0)
+		return hw_error_set(HW_EIO, "/proc/self/exe", 0, 0,
+				    "cannot read: %s", strerror(errno));
+	self[n] = '\0';
+	if ((err = hw_run(&r, argv, (double)deadline, JOB_OUTPUT_MAX)))
+		return err;
+	if (r.timed_out)
+		snprintf(reason, sizeof(reason),
+			 "killed at its deadline of %lld s", deadline);
+	else if (r.signal)
+		snprintf(reason, sizeof(reason), "killed by signal %d (%s)",
+			 r.signal, strsignal(r.signal));
+	else if (r.truncated)
+		snprintf(reason, sizeof(reason),
+			 "its output went over %zu bytes", JOB_OUTPUT_MAX);
+	else if (r.status != 0)
+		snprintf(reason, sizeof(reason), "exited with status %d",
+			 r.status);
+	if (r.timed_out || r.signal || r.truncated || r.status != 0)
+		err = failure(result,
+			      r.timed_out || r.signal ? "killed" : "failed",
+			      reason);
+	else
+		err = hw_buf_append(result, r.out.data, r.out.len);
+	hw_buf_free(&r.out);
+	hw_buf_free(&r.err);
+	return err;
+}
+
+/* Runs the job the server gave in a child and posts what came of it,
+ * signed with the agent's key over the job and its nonce. */
+/* Implements: FR-FLEET-007, FR-FLEET-009 */
 static int do_job(const fleet_opts *o, const char *job_json)
 {
 	cJSON *job = cJSON_Parse(job_json);
 	long long id = (long long)cJSON_GetNumberValue(
 		cJSON_GetObjectItem(job, "id"));
+	long long deadline = (long long)cJSON_GetNumberValue(
+		cJSON_GetObjectItem(job, "deadline"));
 	const char *nonce = cJSON_GetStringValue(
 		cJSON_GetObjectItem(job, "nonce"));
-	hw_probe *p = calloc(1, sizeof(*p));
+	const char *kind = cJSON_GetStringValue(
+		cJSON_GetObjectItem(job, "kind"));
 	uint8_t sig[64];
 	char sig64[sodium_base64_ENCODED_LEN(64,
 					     sodium_base64_VARIANT_ORIGINAL)];
@@ -437,20 +590,12 @@ static int do_job(const fleet_opts *o, const char *job_json)
 	hw_buf_init(&post, 0);
 	hw_buf_init(&answer, 0);
 	memset(&k, 0, sizeof(k));
-	if (!p)
-		err = hw_error_oom();
-	else if (!nonce || id <= 0 ||
-		 strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(job, "kind"))
-				? cJSON_GetStringValue(
-					  cJSON_GetObjectItem(job, "kind"))
-				: "",
-			"probe") != 0)
+	if (!nonce || !kind || id <= 0 || deadline < 1 ||
+	    deadline > HW_FLEET_DEADLINE_MAX)
 		err = hw_error_set(HW_EIO, o->server, 0, 0,
-				   "a job this agent does not run: %s",
-				   job_json);
+				   "not a job: %s", job_json);
 	else if (!(err = hw_seckey_load(&k, o->key)) &&
-		 !(err = hw_probe_local(p)) &&
-		 !(err = hw_probe_json(&result, p, 1))) {
+		 !(err = run_child(&result, kind, deadline))) {
 		hw_fleet_result_message(&msg, id, nonce, result.data,
 					result.len);
 		crypto_sign_detached(sig, NULL, (const uint8_t *)msg.data,
@@ -469,7 +614,6 @@ static int do_job(const fleet_opts *o, const char *job_json)
 			err = ask(&answer, o, "POST", path, post.data);
 	}
 	sodium_memzero(&k, sizeof(k));
-	free(p);
 	cJSON_Delete(job);
 	hw_buf_free(&result);
 	hw_buf_free(&msg);
@@ -638,8 +782,18 @@ int hw_cmd_fleet(hw_cli *cli, int argc, char **argv)
 			code = serve(cli, &o);
 	} else if (!strcmp(sub, "run")) {
 		if (!(code = parse(&o, argc, argv, 2,
-				   "--host --server --cert --key --ca", 1)))
+				   "--host --server --cert --key --ca "
+				   "--deadline --retries",
+				   1)))
 			code = run_job(&o);
+	} else if (!strcmp(sub, "jobs")) {
+		if (!(code = parse(&o, argc, argv, 2,
+				   "--server --cert --key --ca --json", 0)))
+			code = jobs(&o);
+	} else if (!strcmp(sub, "cancel")) {
+		if (!(code = parse(&o, argc, argv, 2,
+				   "--server --cert --key --ca", 1)))
+			code = cancel(&o);
 	} else if (!strcmp(sub, "status")) {
 		if (!(code = parse(&o, argc, argv, 2,
 				   "--server --cert --key --ca --json", 0)))

@@ -81,6 +81,8 @@ int hw_fleet_cert_check(char host[HW_KEY_NAME_MAX + 1], const char *ca_dir,
 #define HW_EVENT_FLEET_REGISTER "fleet-register"
 #define HW_EVENT_FLEET_REVOKE "fleet-revoke"
 #define HW_EVENT_FLEET_RESULT "fleet-result"
+/* a job queued, cancelled, retried or timed out (specs/fleet.md) */
+#define HW_EVENT_FLEET_JOB "fleet-job"
 
 /* Appends the event kind with payload (JSON) signed with k. */
 int hw_fleet_event_append(const hw_seckey *k, const char *kind,
@@ -110,6 +112,27 @@ int hw_fleet_request(hw_buf *body, int *status, const hw_fleet_peer *peer,
  * "hwledger.fleet.result/1\nID\nNONCE\nSHA256-HEX(result)". */
 void hw_fleet_result_message(hw_buf *msg, long long id, const char *nonce,
 			     const char *result, size_t len);
+
+/* A job to queue: its host and kind, its arguments (a JSON array of
+ * strings, or NULL), the seconds an attempt may run once an agent has
+ * it and how many times it is given again after an attempt ran out. */
+typedef struct hw_fleet_order {
+	const char *host, *kind, *args;
+	long long deadline, retries;
+} hw_fleet_order;
+
+/* what an agent signs for a job that did not give its document: the job
+ * was killed (a signal, its deadline), failed (it exited non-zero) or
+ * refused (the agent does not run it) */
+#define HW_FLEET_FAILURE_SCHEMA "hwledger.fleet.failure/1"
+
+#define HW_FLEET_DEADLINE_DEFAULT 300
+#define HW_FLEET_DEADLINE_MAX 86400
+#define HW_FLEET_RETRIES_MAX 100
+
+/* HW_OK when o may be queued, else HW_EUSAGE with the reason: the
+ * server checks it, and the client before it asks. */
+int hw_fleet_order_check(const hw_fleet_order *o);
 
 /* Serves the fleet on listen (IPv4 ADDR:PORT, port 0 for a free one,
  * written to STATE/port) until SIGINT or SIGTERM. */

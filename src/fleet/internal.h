@@ -133,28 +133,53 @@ int hw_registry_hosts_json(hw_buf *out, hw_registry *r, long long now,
 
 /* ---- jobs (jobs.c), in the same database ---- */
 
+/* Makes the jobs table, or adds what a first slice's table lacks. */
+int hw_jobs_open(hw_registry *r);
+
+/* A job an agent was given: args is malloc'd (NULL: none). */
 typedef struct hw_fleet_job {
 	long long id; /* 0: none */
 	char kind[16];
 	char nonce[33];
+	long long deadline;
+	char *args;
 } hw_fleet_job;
 
-/* Queues a job of kind (only "probe" today) for host; *id its number. */
-int hw_jobs_queue(long long *id, hw_registry *r, const char *host,
-		  const char *kind, long long now);
-/* Hands host's oldest queued job to the agent of serial (job->id 0:
- * none). */
+/* Queues the job o for its host, signing a fleet-job event ("queued",
+ * by the serial of the certificate that asked) with k in the same
+ * transaction; *id its number. A bad order is HW_EUSAGE. */
+int hw_jobs_queue(long long *id, hw_registry *r, const hw_seckey *k,
+		  const char *by, const hw_fleet_order *o, long long now);
+/* Every running job whose deadline has passed at now is queued again
+ * while it has retries left, else timed-out; each signed into the
+ * ledger as a fleet-job event ("retried", "timed-out"). */
+int hw_jobs_expire(hw_registry *r, const hw_seckey *k, long long now);
+/* A queued or running job becomes cancelled (event "cancelled", by);
+ * HW_ENOTFOUND when there is no such job, HW_EFAIL when it is over. */
+int hw_jobs_cancel(hw_registry *r, const hw_seckey *k, const char *by,
+		   long long id, long long now);
+/* Hands host's oldest queued job to the agent of serial at now (job->id
+ * 0: none); the caller frees job->args. */
 int hw_jobs_next(hw_fleet_job *job, hw_registry *r, const char *host,
-		 const char *serial);
-/* HW_OK when result may be recorded for job id: the job exists, was given
- * to serial, has no result yet, nonce is its nonce and sig verifies under
+		 const char *serial, long long now);
+/* HW_OK when result may be recorded for job id: the job exists, is
+ * running, was given to serial, nonce is its nonce and sig verifies under
  * pk; else HW_EFAIL with the reason. job receives the job. */
 int hw_jobs_check_result(hw_fleet_job *job, hw_registry *r,
 			 const char *serial, const uint8_t pk[32],
 			 long long id, const char *nonce, const char *result,
 			 size_t len, const uint8_t sig[64]);
-int hw_jobs_done(hw_registry *r, long long id, const char *result,
-		 size_t len, long long now);
+/* The state a result document gives a job of kind: "done" for the
+ * kind's own document, else the state of a HW_FLEET_FAILURE_SCHEMA one
+ * (killed, failed, refused); HW_EINVAL for anything else. *state points
+ * into doc or is a constant. */
+int hw_fleet_result_state(const char **state, const char *kind,
+			  const cJSON *doc);
+/* Records the answer of job id: state done, killed, failed or refused. */
+int hw_jobs_done(hw_registry *r, long long id, const char *state,
+		 const char *result, size_t len, long long now);
+/* The hwledger.fleet.jobs/1 document: every job, oldest first. */
+int hw_jobs_json(hw_buf *out, hw_registry *r, long long now);
 /* The latest probe result of host (NULL when none) and when it came. */
 int hw_jobs_latest(char **result, long long *when, hw_registry *r,
 		   const char *host);

@@ -45,6 +45,8 @@ int hw_registry_open(hw_registry *r, const char *state)
 	    sqlite3_exec(r->db, schema, NULL, NULL, NULL) != SQLITE_OK) {
 		err = db_error(r->db, r->path);
 		hw_registry_close(r);
+	} else if ((err = hw_jobs_open(r))) {
+		hw_registry_close(r);
 	}
 	return err;
 }

@@ -317,8 +317,8 @@ static enum MHD_Result enroll(server *s, struct MHD_Connection *c,
 	return ok;
 }
 
-/* N of "/v1/jobs/N/result", else 0 */
-static long long result_url(const char *url)
+/* N of "/v1/jobs/N" followed by tail, else 0 */
+static long long job_url(const char *url, const char *tail)
 {
 	char *end;
 	long long id;
@@ -326,69 +326,188 @@ static long long result_url(const char *url)
 	if (strncmp(url, "/v1/jobs/", 9) != 0 || !isdigit((unsigned char)url[9]))
 		return 0;
 	id = strtoll(url + 9, &end, 10);
-	return strcmp(end, "/result") == 0 && id > 0 ? id : 0;
+	return strcmp(end, tail) == 0 && id > 0 ? id : 0;
 }
 
-/* POST /v1/jobs?host=H&kind=probe */
-/* Implements: FR-FLEET-007 */
-static enum MHD_Result job_queue(server *s, struct MHD_Connection *c)
+/* The fleet's clock, with every job whose deadline has passed retried
+ * or marked first: whatever reads or changes jobs sees them as they
+ * stand at now. Called with s->lock held. */
+static int jobs_now(server *s, long long *now)
 {
-	const char *host = mhd.MHD_lookup_connection_value(
-		c, MHD_GET_ARGUMENT_KIND, "host");
-	const char *kind = mhd.MHD_lookup_connection_value(
-		c, MHD_GET_ARGUMENT_KIND, "kind");
-	long long id = 0;
-	time_t now;
+	time_t t;
+	int err;
+
+	if ((err = hw_fleet_now(&t)))
+		return err;
+	*now = (long long)t;
+	return hw_jobs_expire(&s->reg, &s->signer, *now);
+}
+
+/* A whole number of query argument name in 0..max, def when absent; -1
+ * when it is not one. */
+static long long query_number(struct MHD_Connection *c, const char *name,
+			      long long max, long long def)
+{
+	const char *v = mhd.MHD_lookup_connection_value(
+		c, MHD_GET_ARGUMENT_KIND, name);
+	char *end;
+	long long n;
+
+	if (!v)
+		return def;
+	n = strtoll(v, &end, 10);
+	return end != v && !*end && n >= 0 && n <= max ? n : -1;
+}
+
+/* The status of an error of the job endpoints: bad input 400, no such
+ * job 404, a refusal 403 (or conflict), anything else 500. */
+static unsigned job_status(int err, unsigned refused)
+{
+	switch (err) {
+	case HW_EUSAGE:
+	case HW_EINVAL:
+		return MHD_HTTP_BAD_REQUEST;
+	case HW_ENOTFOUND:
+		return MHD_HTTP_NOT_FOUND;
+	case HW_EFAIL:
+		return refused;
+	default:
+		return MHD_HTTP_INTERNAL_SERVER_ERROR;
+	}
+}
+
+/* An error of a job endpoint: logged, and answered with its status. */
+static enum MHD_Result job_error(struct MHD_Connection *c, const request *r,
+				 int err, unsigned refused)
+{
+	fprintf(stderr, "hwledger: fleet serve: %s: %s\n", r->host,
+		hw_error_last());
+	return reply_error(c, job_status(err, refused), hw_error_last());
+}
+
+/* POST /v1/jobs?host=H&kind=K[&deadline=S][&retries=N] */
+/* Implements: FR-FLEET-007, FR-FLEET-009 */
+static enum MHD_Result job_queue(server *s, struct MHD_Connection *c,
+				 const request *r)
+{
+	hw_fleet_order o = {
+		mhd.MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND,
+						"host"),
+		mhd.MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND,
+						"kind"),
+		NULL,
+		query_number(c, "deadline", HW_FLEET_DEADLINE_MAX,
+			     HW_FLEET_DEADLINE_DEFAULT),
+		query_number(c, "retries", HW_FLEET_RETRIES_MAX, 0),
+	};
+	long long id = 0, now;
 	char json[128];
 	int err;
 
-	if (!host || !kind)
+	if (!o.host || !o.kind)
 		return reply_error(c, MHD_HTTP_BAD_REQUEST,
-				   "expected ?host=HOST&kind=probe");
+				   "expected ?host=HOST&kind=KIND");
 	pthread_mutex_lock(&s->lock);
-	if (!(err = hw_fleet_now(&now)))
-		err = hw_jobs_queue(&id, &s->reg, host, kind, (long long)now);
+	if (!(err = jobs_now(s, &now)))
+		err = hw_jobs_queue(&id, &s->reg, &s->signer, r->serial, &o,
+				    now);
 	pthread_mutex_unlock(&s->lock);
 	if (err)
-		return reply_error(c,
-				   err == HW_EUSAGE
-					   ? MHD_HTTP_BAD_REQUEST
-					   : MHD_HTTP_INTERNAL_SERVER_ERROR,
-				   hw_error_last());
+		return job_error(c, r, err, MHD_HTTP_FORBIDDEN);
 	snprintf(json, sizeof(json),
 		 "{\"schema\":\"hwledger.fleet.job/1\",\"id\":%lld}", id);
 	return reply(c, MHD_HTTP_OK, json);
 }
 
+/* POST /v1/jobs/ID/cancel */
+/* Implements: FR-FLEET-009 */
+static enum MHD_Result job_cancel(server *s, struct MHD_Connection *c,
+				  const request *r, long long id)
+{
+	long long now;
+	char json[128];
+	int err;
+
+	pthread_mutex_lock(&s->lock);
+	if (!(err = jobs_now(s, &now)))
+		err = hw_jobs_cancel(&s->reg, &s->signer, r->serial, id, now);
+	pthread_mutex_unlock(&s->lock);
+	if (err)
+		return job_error(c, r, err, MHD_HTTP_CONFLICT);
+	snprintf(json, sizeof(json),
+		 "{\"schema\":\"hwledger.fleet.job/1\",\"id\":%lld,"
+		 "\"state\":\"cancelled\"}",
+		 id);
+	return reply(c, MHD_HTTP_OK, json);
+}
+
+/* GET /v1/jobs: every job */
+/* Implements: FR-FLEET-009 */
+static enum MHD_Result jobs_list(server *s, struct MHD_Connection *c,
+				 const request *r)
+{
+	long long now;
+	hw_buf b;
+	enum MHD_Result ok;
+	int err;
+
+	hw_buf_init(&b, 0);
+	pthread_mutex_lock(&s->lock);
+	if (!(err = jobs_now(s, &now)))
+		err = hw_jobs_json(&b, &s->reg, now);
+	pthread_mutex_unlock(&s->lock);
+	ok = err ? job_error(c, r, err, MHD_HTTP_FORBIDDEN)
+		 : reply(c, MHD_HTTP_OK, b.data);
+	hw_buf_free(&b);
+	return ok;
+}
+
 /* GET /v1/jobs/next: the oldest job queued for the client's host, now
  * given to it; 204 when there is none */
-/* Implements: FR-FLEET-007 */
+/* Implements: FR-FLEET-007, FR-FLEET-009 */
 static enum MHD_Result job_next(server *s, struct MHD_Connection *c,
 				const request *r)
 {
 	hw_fleet_job job;
-	char json[256];
+	long long now;
+	enum MHD_Result ok;
+	hw_buf b;
+	hw_jw w;
 	int err;
 
 	pthread_mutex_lock(&s->lock);
-	err = hw_jobs_next(&job, &s->reg, r->host, r->serial);
+	if (!(err = jobs_now(s, &now)))
+		err = hw_jobs_next(&job, &s->reg, r->host, r->serial, now);
 	pthread_mutex_unlock(&s->lock);
 	if (err)
-		return reply_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR,
-				   hw_error_last());
+		return job_error(c, r, err, MHD_HTTP_FORBIDDEN);
 	if (!job.id)
 		return reply(c, MHD_HTTP_NO_CONTENT, "");
-	snprintf(json, sizeof(json),
-		 "{\"schema\":\"hwledger.fleet.job/1\",\"id\":%lld,"
-		 "\"kind\":\"%s\",\"nonce\":\"%s\"}",
-		 job.id, job.kind, job.nonce);
-	return reply(c, MHD_HTTP_OK, json);
+	hw_buf_init(&b, 0);
+	hw_jw_init(&w, &b, 0);
+	hw_jw_object(&w);
+	hw_jw_kstr(&w, "schema", "hwledger.fleet.job/1");
+	hw_jw_kint(&w, "id", job.id);
+	hw_jw_kstr(&w, "kind", job.kind);
+	hw_jw_key(&w, "args");
+	if (job.args)
+		hw_jw_raw(&w, job.args, strlen(job.args));
+	else
+		hw_jw_null(&w);
+	hw_jw_kstr(&w, "nonce", job.nonce);
+	hw_jw_kint(&w, "deadline", job.deadline);
+	hw_jw_end(&w);
+	ok = hw_jw_finish(&w) ? MHD_NO : reply(c, MHD_HTTP_OK, b.data);
+	free(job.args);
+	hw_buf_free(&b);
+	return ok;
 }
 
 /* The ledger event of a job's result: who answered which job, with what,
  * and the signature that proves it. */
 static int result_event(server *s, const request *r, const hw_fleet_job *job,
-			const char *result, const char *signature)
+			const char *state, const char *result,
+			const char *signature)
 {
 	hw_buf b;
 	hw_jw w;
@@ -402,6 +521,7 @@ static int result_event(server *s, const request *r, const hw_fleet_job *job,
 	hw_jw_kstr(&w, "host", r->host);
 	hw_jw_kint(&w, "job", job->id);
 	hw_jw_kstr(&w, "kind", job->kind);
+	hw_jw_kstr(&w, "state", state);
 	hw_jw_kstr(&w, "nonce", job->nonce);
 	/* the result as the agent signed it, byte for byte */
 	hw_jw_key(&w, "result");
@@ -416,7 +536,7 @@ static int result_event(server *s, const request *r, const hw_fleet_job *job,
 }
 
 /* POST /v1/jobs/ID/result {"nonce", "result", "signature"} */
-/* Implements: FR-FLEET-007 */
+/* Implements: FR-FLEET-007, FR-FLEET-009 */
 static enum MHD_Result job_result(server *s, struct MHD_Connection *c,
 				  const request *r, long long id)
 {
@@ -428,53 +548,44 @@ static enum MHD_Result job_result(server *s, struct MHD_Connection *c,
 		cJSON_GetObjectItem(doc, "result"));
 	const char *sig64 = cJSON_GetStringValue(
 		cJSON_GetObjectItem(doc, "signature"));
-	cJSON *probe = result ? cJSON_Parse(result) : NULL;
+	cJSON *answer = result ? cJSON_Parse(result) : NULL;
+	const char *state = NULL;
 	uint8_t sig[64];
 	size_t n = 0;
 	hw_fleet_job job;
 	enum MHD_Result ok;
-	time_t now;
+	long long now;
 	int err;
 
-	/* the result is a probe document: it is kept and shown as JSON */
-	if (!nonce || !sig64 || !result || !cJSON_IsObject(probe) ||
-	    strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(probe, "schema"))
-			   ? cJSON_GetStringValue(
-				     cJSON_GetObjectItem(probe, "schema"))
-			   : "",
-		   "hwledger.probe/1") != 0 ||
+	/* the result is a JSON document: it is kept and shown as JSON */
+	if (!nonce || !sig64 || !result || !cJSON_IsObject(answer) ||
 	    sodium_base642bin(sig, sizeof(sig), sig64, strlen(sig64), NULL, &n,
 			      NULL, sodium_base64_VARIANT_ORIGINAL) != 0 ||
 	    n != sizeof(sig)) {
 		ok = reply_error(c, MHD_HTTP_BAD_REQUEST,
-				 "expected {\"nonce\", \"result\": a "
-				 "hwledger.probe/1 document, \"signature\": "
-				 "base64 of 64 bytes}");
+				 "expected {\"nonce\", \"result\": a JSON "
+				 "document, \"signature\": base64 of 64 "
+				 "bytes}");
 		goto out;
 	}
 	pthread_mutex_lock(&s->lock);
-	if (!(err = hw_fleet_now(&now)) &&
+	if (!(err = jobs_now(s, &now)) &&
 	    !(err = hw_jobs_check_result(&job, &s->reg, r->serial, r->pk, id,
 					 nonce, result, strlen(result), sig)) &&
-	    !(err = result_event(s, r, &job, result, sig64)))
-		err = hw_jobs_done(&s->reg, id, result, strlen(result),
-				   (long long)now);
+	    !(err = hw_fleet_result_state(&state, job.kind, answer)) &&
+	    !(err = result_event(s, r, &job, state, result, sig64)))
+		err = hw_jobs_done(&s->reg, id, state, result, strlen(result),
+				   now);
 	pthread_mutex_unlock(&s->lock);
 	if (err) {
-		fprintf(stderr, "hwledger: fleet serve: %s: %s\n", r->host,
-			hw_error_last());
-		ok = reply_error(c,
-				 err == HW_EFAIL
-					 ? MHD_HTTP_FORBIDDEN
-					 : MHD_HTTP_INTERNAL_SERVER_ERROR,
-				 hw_error_last());
+		ok = job_error(c, r, err, MHD_HTTP_FORBIDDEN);
 		goto out;
 	}
 	ok = reply(c, MHD_HTTP_OK,
 		   "{\"schema\":\"hwledger.fleet.result/1\","
 		   "\"recorded\":true}");
 out:
-	cJSON_Delete(probe);
+	cJSON_Delete(answer);
 	cJSON_Delete(doc);
 	return ok;
 }
@@ -488,7 +599,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
 			      size_t *data_size, void **req)
 {
 	int enrolling = !strcmp(method, "POST") && !strcmp(url, "/v1/enroll");
-	long long job = !strcmp(method, "POST") ? result_url(url) : 0;
+	long long job = !strcmp(method, "POST") ? job_url(url, "/result") : 0;
+	long long cancel = !strcmp(method, "POST") ? job_url(url, "/cancel")
+						   : 0;
 	server *s = cls;
 	request *r = *req;
 
@@ -527,8 +640,12 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
 		return enroll(s, c, &r->body);
 	if (job)
 		return job_result(s, c, r, job);
+	if (cancel)
+		return job_cancel(s, c, r, cancel);
 	if (!strcmp(method, "POST") && !strcmp(url, "/v1/jobs"))
-		return job_queue(s, c);
+		return job_queue(s, c, r);
+	if (!strcmp(method, "GET") && !strcmp(url, "/v1/jobs"))
+		return jobs_list(s, c, r);
 	if (!strcmp(method, "GET") && !strcmp(url, "/v1/jobs/next"))
 		return job_next(s, c, r);
 	if (!strcmp(method, "POST") && !strcmp(url, "/v1/heartbeat"))

@@ -343,7 +343,125 @@ test_fleet_probe_job_runs_on_the_agent_and_is_signed_into_the_ledger() {
   fleet_stop
   # the result, its nonce and the agent's signature are in the ledger
   "$HW" ledger log --json > log.json
-  [ "$(jq -c '[.events[] | .kind]' log.json)" = '["fleet-register","fleet-result"]' ]
+  [ "$(jq -c '[.events[] | .kind]' log.json)" = '["fleet-register","fleet-job","fleet-result"]' ]
   run "$HW" fleet run reboot --host gpu-1 "${mine[@]}"
   expect_rc 2
+}
+
+# fleet_payloads KIND: the payloads of the ledger's events of KIND, one a
+# line, in order
+fleet_payloads() {
+  sqlite3 .hwledger/ledger.db "SELECT payload FROM events WHERE kind = '$1' ORDER BY seq"
+}
+
+# fleet_job_state ID STATE: waits until the server lists job ID as STATE
+fleet_job_state() {
+  for _ in $(seq 400); do
+    [ "$("$HW" fleet jobs "${mine[@]}" --json | jq -r ".jobs[] | select(.id == $1) | .state")" = "$2" ] && return 0
+    sleep 0.05
+  done
+  echo "job $1 is not $2:"; "$HW" fleet jobs "${mine[@]}"; return 1
+}
+
+# fleet_hung_agent: an agent in the background whose job hangs in the
+# probe (a stuck driver), as $AGENT; its job's child is $CHILD once the
+# server lists job 1 as running
+fleet_hung_agent() {
+  echo '{"init": "hang"}' > hang.json
+  HWLEDGER_NVML_LIB="$(dirname "$HW")/fakes/libfake_nvml.so" FAKE_NVML_SCENARIO=hang.json \
+    "$HW" agent "${mine[@]}" --once 2>>agent.log &
+  AGENT=$!
+  trap 'kill $SERVER 2>/dev/null; kill -9 $AGENT $(pgrep -P $AGENT) 2>/dev/null || true' EXIT
+  fleet_job_state 1 running
+  CHILD=$(pgrep -P "$AGENT")
+}
+
+# fleet_first_job: a fleet at 2000000000 with gpu-1's certificate as
+# ${mine[@]} and job 1 queued for it: a probe, 60 s a try, one retry
+fleet_first_job() {
+  fleet_ca
+  HWLEDGER_NOW=2000000000 fleet_cert gpu-1 gpu-1.crt
+  fleet_serve HWLEDGER_NOW=2000000000
+  mine=(--server "$URL" --cert gpu-1.crt --key agent/gpu-1.key)
+  run "$HW" fleet run probe --host gpu-1 --deadline 60 --retries 1 "${mine[@]}"
+  expect_rc 0
+  expect_out "job 1: probe gpu-1"
+}
+
+# fleet_kill_agent: the agent and its job's child killed mid-job
+fleet_kill_agent() {
+  kill -9 "$AGENT" "$CHILD"
+  wait "$AGENT" 2>/dev/null || true
+}
+
+# Verifies: FR-FLEET-009
+test_fleet_jobs_cancel_and_a_job_killed_on_the_agent() {
+  fleet_first_job
+  run "$HW" fleet run probe --host gpu-1 "${mine[@]}"
+  expect_out "job 2: probe gpu-1"
+  run "$HW" fleet cancel 2 "${mine[@]}"
+  expect_rc 0
+  expect_out "job 2: cancelled"
+  run "$HW" fleet cancel 2 "${mine[@]}"
+  expect_rc 3
+  expect_err "409: job 2 is cancelled already: only a queued or running job is cancelled"
+  run "$HW" fleet cancel 9 "${mine[@]}"
+  expect_rc 3
+  expect_err "404: no job 9"
+  run "$HW" fleet run probe --host gpu-1 --deadline 0 "${mine[@]}"
+  expect_rc 2
+  run "$HW" fleet run probe --host gpu-1 --retries 101 "${mine[@]}"
+  expect_rc 2
+  # the probe crashes in the agent's child (a broken driver): the job is
+  # reported killed, signed like any result, and the agent lives on
+  echo '{"init": "crash"}' > crash.json
+  run env HWLEDGER_NVML_LIB="$(dirname "$HW")/fakes/libfake_nvml.so" FAKE_NVML_SCENARIO=crash.json \
+    "$HW" agent "${mine[@]}" --once
+  expect_rc 0
+  run "$HW" fleet jobs "${mine[@]}"
+  expect_rc 0
+  expect_out "1 gpu-1 probe killed, attempts 1 of 2, queued 2000000000, given 2000000000, done 2000000000"
+  expect_out "2 gpu-1 probe cancelled, attempts 0 of 1, queued 2000000000, given -, done 2000000000"
+  run "$HW" fleet jobs "${mine[@]}" --json
+  [ "$(jq -c '[.jobs[] | [.id, .state, .deadline, .retries]]' <<<"$OUT")" = '[[1,"killed",60,1],[2,"cancelled",300,0]]' ]
+  # the cancelled job was never given
+  run "$HW" agent "${mine[@]}" --once
+  expect_rc 0
+  fleet_stop
+  "$HW" ledger log --json > log.json
+  [ "$(jq -c '[.events[] | .kind]' log.json)" = '["fleet-job","fleet-job","fleet-job","fleet-register","fleet-result"]' ]
+  [ "$(fleet_payloads fleet-job | jq -sc '[.[] | [.event, .job.id]]')" = '[["queued",1],["queued",2],["cancelled",2]]' ]
+  [ "$(fleet_payloads fleet-result | jq -r '.state, .result.state, .result.reason')" = "$(printf 'killed\nkilled\nkilled by signal 11 (Segmentation fault)')" ]
+}
+
+# Verifies: FR-FLEET-009
+test_fleet_server_killed_mid_job_retries_then_times_out() {
+  fleet_first_job
+  # the server is killed while the agent runs the job, and the agent too
+  fleet_hung_agent
+  kill -9 "$SERVER"
+  wait "$SERVER" 2>/dev/null || true
+  fleet_kill_agent
+  # before the deadline the job still runs; at it, it is given again
+  fleet_serve HWLEDGER_NOW=2000000059
+  mine[1]=$URL
+  run "$HW" fleet jobs "${mine[@]}"
+  expect_out "1 gpu-1 probe running, attempts 1 of 2"
+  fleet_stop
+  fleet_serve HWLEDGER_NOW=2000000060
+  mine[1]=$URL
+  run "$HW" fleet jobs "${mine[@]}"
+  expect_out "1 gpu-1 probe queued, attempts 1 of 2, queued 2000000000, given -, done -"
+  # the second attempt's agent dies too: no retry is left
+  fleet_hung_agent
+  fleet_kill_agent
+  fleet_stop
+  fleet_serve HWLEDGER_NOW=2000000120
+  mine[1]=$URL
+  run "$HW" fleet jobs "${mine[@]}"
+  expect_out "1 gpu-1 probe timed-out, attempts 2 of 2, queued 2000000000, given 2000000060, done 2000000120"
+  fleet_stop
+  "$HW" ledger log --json > log.json
+  [ "$(fleet_payloads fleet-job | jq -sc '[.[] | [.event, .job.attempts]]')" = '[["queued",0],["retried",1],["timed-out",2]]' ]
+  [ "$(jq '[.events[] | select(.kind == "fleet-register")] | length' log.json)" = 1 ]
 }

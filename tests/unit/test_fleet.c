@@ -6,6 +6,7 @@
 #include "harness.h"
 
 #include <sodium.h>
+#include <sqlite3.h>
 #include <sys/wait.h>
 
 #include "fleet/internal.h"
@@ -51,6 +52,16 @@ static void enrol(hw_buf *pem, char serial[HW_FLEET_SERIAL_HEX + 1],
 	assert_int_equal(hw_fleet_cert_issue(pem, serial, "ca", "state",
 					     host, &agent.pub, days),
 			 HW_OK);
+}
+
+/* Queues a job of kind for host with a 60 s deadline and retries,
+ * signed into the ledger with the agent's key as the operator's. */
+static int queue(long long *id, hw_registry *r, const char *host,
+		 const char *kind, long long retries)
+{
+	hw_fleet_order o = {host, kind, NULL, 60, retries};
+
+	return hw_jobs_queue(id, r, &agent, "op", &o, T0);
 }
 
 /* The SubjectPublicKeyInfo of a GnuTLS public key, DER. */
@@ -283,17 +294,16 @@ static void test_fleet_job_result_is_refused_forged_replayed_or_misplaced(
 	hw_buf_init(&msg, 0);
 	assert_int_equal(hw_key_generate(&other, "agent", "gpu-2"), HW_OK);
 	assert_int_equal(hw_registry_open(&r, "state"), HW_OK);
-	assert_int_equal(hw_jobs_queue(&id, &r, "gpu-1", "probe", T0), HW_OK);
-	assert_int_equal(hw_jobs_queue(&id, &r, "gpu-1", "reboot", T0),
-			 HW_EUSAGE);
+	assert_int_equal(queue(&id, &r, "gpu-1", "probe", 0), HW_OK);
+	assert_int_equal(queue(&id, &r, "gpu-1", "reboot", 0), HW_EUSAGE);
 	/* another host's agent gets nothing; gpu-1's gets the job, once */
-	assert_int_equal(hw_jobs_next(&none, &r, "gpu-2", "s2"), HW_OK);
+	assert_int_equal(hw_jobs_next(&none, &r, "gpu-2", "s2", T0), HW_OK);
 	assert_int_equal(none.id, 0);
-	assert_int_equal(hw_jobs_next(&job, &r, "gpu-1", "s1"), HW_OK);
+	assert_int_equal(hw_jobs_next(&job, &r, "gpu-1", "s1", T0), HW_OK);
 	assert_true(job.id > 0);
 	assert_string_equal(job.kind, "probe");
 	assert_int_equal(strlen(job.nonce), 32);
-	assert_int_equal(hw_jobs_next(&none, &r, "gpu-1", "s1"), HW_OK);
+	assert_int_equal(hw_jobs_next(&none, &r, "gpu-1", "s1", T0), HW_OK);
 	assert_int_equal(none.id, 0);
 	hw_fleet_result_message(&msg, job.id, job.nonce, result, len);
 	crypto_sign_detached(sig, NULL, (const uint8_t *)msg.data, msg.len,
@@ -330,7 +340,7 @@ static void test_fleet_job_result_is_refused_forged_replayed_or_misplaced(
 					      job.id, job.nonce, result, len,
 					      sig),
 			 HW_OK);
-	assert_int_equal(hw_jobs_done(&r, job.id, result, len, T0 + 5), HW_OK);
+	assert_int_equal(hw_jobs_done(&r, job.id, "done", result, len, T0 + 5), HW_OK);
 	assert_int_equal(hw_jobs_check_result(&none, &r, "s1", agent.pub.pk,
 					      job.id, job.nonce, result, len,
 					      sig),
@@ -361,10 +371,10 @@ static void test_fleet_status_shows_the_latest_probe_or_none(void **state)
 
 		snprintf(result, sizeof(result),
 			 "{\"schema\":\"hwledger.probe/1\",\"n\":%d}", i);
-		assert_int_equal(hw_jobs_queue(&id, &r, "gpu-1", "probe", T0),
-				 HW_OK);
-		assert_int_equal(hw_jobs_next(&job, &r, "gpu-1", "s1"), HW_OK);
-		assert_int_equal(hw_jobs_done(&r, job.id, result,
+		assert_int_equal(queue(&id, &r, "gpu-1", "probe", 0), HW_OK);
+		assert_int_equal(hw_jobs_next(&job, &r, "gpu-1", "s1", T0), HW_OK);
+		free(job.args);
+		assert_int_equal(hw_jobs_done(&r, job.id, "done", result,
 					      strlen(result), T0 + i),
 				 HW_OK);
 	}
@@ -388,6 +398,144 @@ static void test_fleet_status_shows_the_latest_probe_or_none(void **state)
 	cJSON_Delete(doc);
 	hw_registry_close(&r);
 	hw_buf_free(&json);
+}
+
+/* The result of job as an agent of key k signs it. */
+static int answer(hw_registry *r, const hw_fleet_job *job, const char *serial,
+		  const hw_seckey *k)
+{
+	const char *result = "{\"schema\":\"hwledger.probe/1\"}";
+	hw_fleet_job seen;
+	uint8_t sig[64];
+	hw_buf msg;
+	int err;
+
+	hw_buf_init(&msg, 0);
+	hw_fleet_result_message(&msg, job->id, job->nonce, result,
+				strlen(result));
+	crypto_sign_detached(sig, NULL, (const uint8_t *)msg.data, msg.len,
+			     k->sk);
+	hw_buf_free(&msg);
+	err = hw_jobs_check_result(&seen, r, serial, k->pub.pk, job->id,
+				   job->nonce, result, strlen(result), sig);
+	return err;
+}
+
+/* Verifies: FR-FLEET-009 */
+static void test_fleet_job_deadline_retries_then_times_out(void **state)
+{
+	hw_fleet_job first, second, none;
+	hw_registry r;
+	long long id;
+	hw_buf json;
+	cJSON *doc;
+
+	(void)state;
+	hw_buf_init(&json, 0);
+	assert_int_equal(hw_registry_open(&r, "state"), HW_OK);
+	assert_int_equal(queue(&id, &r, "gpu-1", "probe", 1), HW_OK);
+	assert_int_equal(hw_jobs_next(&first, &r, "gpu-1", "s1", T0), HW_OK);
+	assert_int_equal(first.deadline, 60);
+	/* running until its deadline; at it, given again with a new nonce */
+	assert_int_equal(hw_jobs_expire(&r, &agent, T0 + 59), HW_OK);
+	assert_int_equal(hw_jobs_next(&none, &r, "gpu-1", "s1", T0 + 59),
+			 HW_OK);
+	assert_int_equal(none.id, 0);
+	assert_int_equal(hw_jobs_expire(&r, &agent, T0 + 60), HW_OK);
+	/* the first attempt's late answer is refused */
+	assert_int_equal(answer(&r, &first, "s1", &agent), HW_EFAIL);
+	assert_non_null(strstr(hw_error_last(), "was not given to this agent"));
+	assert_int_equal(hw_jobs_next(&second, &r, "gpu-1", "s1", T0 + 70),
+			 HW_OK);
+	assert_int_equal(second.id, first.id);
+	assert_string_not_equal(second.nonce, first.nonce);
+	assert_int_equal(answer(&r, &first, "s1", &agent), HW_EFAIL);
+	assert_non_null(strstr(hw_error_last(), "not the nonce"));
+	/* no retry left: timed out for good, and its answer refused */
+	assert_int_equal(hw_jobs_expire(&r, &agent, T0 + 130), HW_OK);
+	assert_int_equal(answer(&r, &second, "s1", &agent), HW_EFAIL);
+	assert_non_null(strstr(hw_error_last(), "job 1 timed out"));
+	assert_int_equal(hw_jobs_json(&json, &r, T0 + 130), HW_OK);
+	doc = cJSON_Parse(json.data);
+	assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(
+				    cJSON_GetArrayItem(cJSON_GetObjectItem(doc,
+									   "jobs"),
+						       0),
+				    "state")),
+			    "timed-out");
+	assert_int_equal(cJSON_GetNumberValue(cJSON_GetObjectItem(
+				 cJSON_GetArrayItem(cJSON_GetObjectItem(doc,
+									"jobs"),
+						    0),
+				 "attempts")),
+			 2);
+	cJSON_Delete(doc);
+	free(first.args);
+	free(second.args);
+	hw_registry_close(&r);
+	hw_buf_free(&json);
+}
+
+/* Verifies: FR-FLEET-009 */
+static void test_fleet_job_cancelled_refuses_its_result(void **state)
+{
+	hw_fleet_job job;
+	hw_registry r;
+	long long id, queued;
+
+	(void)state;
+	assert_int_equal(hw_registry_open(&r, "state"), HW_OK);
+	assert_int_equal(queue(&id, &r, "gpu-1", "probe", 0), HW_OK);
+	assert_int_equal(queue(&queued, &r, "gpu-1", "probe", 0), HW_OK);
+	assert_int_equal(hw_jobs_next(&job, &r, "gpu-1", "s1", T0), HW_OK);
+	assert_int_equal(job.id, id);
+	assert_int_equal(hw_jobs_cancel(&r, &agent, "op", id, T0 + 1), HW_OK);
+	assert_int_equal(hw_jobs_cancel(&r, &agent, "op", queued, T0 + 1),
+			 HW_OK);
+	assert_int_equal(answer(&r, &job, "s1", &agent), HW_EFAIL);
+	assert_non_null(strstr(hw_error_last(), "was cancelled"));
+	/* a cancelled job is no longer given, nor cancelled again */
+	free(job.args);
+	assert_int_equal(hw_jobs_next(&job, &r, "gpu-1", "s1", T0 + 2), HW_OK);
+	assert_int_equal(job.id, 0);
+	assert_int_equal(hw_jobs_cancel(&r, &agent, "op", id, T0 + 2),
+			 HW_EFAIL);
+	assert_non_null(strstr(hw_error_last(), "is cancelled already"));
+	assert_int_equal(hw_jobs_cancel(&r, &agent, "op", 99, T0 + 2),
+			 HW_ENOTFOUND);
+	hw_registry_close(&r);
+}
+
+/* Verifies: FR-FLEET-009 */
+static void test_fleet_first_slice_jobs_table_is_upgraded(void **state)
+{
+	sqlite3 *db;
+	hw_registry r;
+	hw_fleet_job job;
+
+	(void)state;
+	assert_int_equal(hw_mkdir_p("state"), HW_OK);
+	assert_int_equal(sqlite3_open("state/fleet.db", &db), SQLITE_OK);
+	assert_int_equal(
+		sqlite3_exec(db,
+			     "CREATE TABLE jobs (id INTEGER PRIMARY KEY"
+			     " AUTOINCREMENT, host TEXT NOT NULL, kind TEXT"
+			     " NOT NULL, nonce TEXT NOT NULL, state TEXT NOT"
+			     " NULL DEFAULT 'queued', serial TEXT, queued"
+			     " INTEGER NOT NULL, done INTEGER, result TEXT);"
+			     "INSERT INTO jobs (host, kind, nonce, queued)"
+			     " VALUES ('gpu-1', 'probe', 'n', 1)",
+			     NULL, NULL, NULL),
+		SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(hw_registry_open(&r, "state"), HW_OK);
+	assert_int_equal(hw_jobs_next(&job, &r, "gpu-1", "s1", T0), HW_OK);
+	assert_int_equal(job.id, 1);
+	assert_int_equal(job.deadline, HW_FLEET_DEADLINE_DEFAULT);
+	hw_registry_close(&r);
+	/* and opened again, it is left as it is */
+	assert_int_equal(hw_registry_open(&r, "state"), HW_OK);
+	hw_registry_close(&r);
 }
 
 int main(void)
@@ -416,6 +564,15 @@ int main(void)
 			setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			test_fleet_status_shows_the_latest_probe_or_none, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			test_fleet_job_deadline_retries_then_times_out, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			test_fleet_job_cancelled_refuses_its_result, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			test_fleet_first_slice_jobs_table_is_upgraded, setup,
 			teardown),
 	};
 
