@@ -29,7 +29,7 @@ typedef struct fleet_opts {
 	const char *listen, *server, *cert;
 	double days, ttl, interval, deadline;
 	long retries;
-	int json, once;
+	int json, once, operator;
 } fleet_opts;
 
 /* --retries N: a whole number in 0..HW_FLEET_RETRIES_MAX; 1 when it is */
@@ -79,7 +79,9 @@ static int parse(fleet_opts *o, int argc, char **argv, int from,
 			hit = NULL;
 		if (hit && hit != allowed && hit[-1] != ' ')
 			hit = NULL;
-		if (hit && (!strcmp(a, "--json") || !strcmp(a, "--once"))) {
+		if (hit && !strcmp(a, "--operator")) {
+			o->operator = 1;
+		} else if (hit && (!strcmp(a, "--json") || !strcmp(a, "--once"))) {
 			*(!strcmp(a, "--json") ? &o->json : &o->once) = 1;
 		} else if (hit && v) {
 			for (size_t k = 0; k < sizeof(strs) / sizeof(*strs); k++)
@@ -140,7 +142,8 @@ static int enroll(fleet_opts *o)
 {
 	char token[HW_FLEET_TOKEN_LEN + 1];
 	int err = hw_fleet_token_new(token, o->state, o->arg,
-				     (unsigned)(o->ttl ? o->ttl : TOKEN_TTL));
+				     (unsigned)(o->ttl ? o->ttl : TOKEN_TTL),
+				     o->operator);
 
 	if (err)
 		return hw_cli_error(err);
@@ -170,7 +173,7 @@ static int issue(hw_cli *cli, fleet_opts *o)
 	char host[HW_KEY_NAME_MAX + 1], serial[HW_FLEET_SERIAL_HEX + 1];
 	hw_pubkey k;
 	hw_buf pem;
-	int err;
+	int operator, err;
 
 	if (!o->token || !o->key || !o->out)
 		return fleet_usage("fleet issue needs --token, --key and -o%s",
@@ -180,18 +183,21 @@ static int issue(hw_cli *cli, fleet_opts *o)
 		return hw_cli_error(hw_error_set(HW_EINVAL, o->out, 0, 0,
 						 "exists; not overwritten"));
 	if ((err = agent_key(&k, o->key)) ||
-	    (err = hw_fleet_token_redeem(host, o->state, o->token)))
+	    (err = hw_fleet_token_redeem(host, &operator, o->state, o->token)))
 		return hw_cli_error(err);
 	hw_buf_init(&pem, 0);
 	if (!(err = hw_fleet_cert_issue(&pem, serial, o->ca, o->state, host,
-					&k, (unsigned)(o->days ? o->days
-							       : HW_FLEET_CERT_DAYS))))
+					&k,
+					(unsigned)(o->days ? o->days
+							   : HW_FLEET_CERT_DAYS),
+					operator)))
 		err = hw_file_create(o->out, pem.data, pem.len, 0644);
 	hw_buf_free(&pem);
 	if (err)
 		return hw_cli_error(err);
 	if (!cli->quiet)
-		printf("%s: %s, serial %s\n", o->out, host, serial);
+		printf("%s: %s%s, serial %s\n", o->out, host,
+		       operator ? " (operator)" : "", serial);
 	return HW_EXIT_OK;
 }
 
@@ -764,7 +770,8 @@ int hw_cmd_fleet(hw_cli *cli, int argc, char **argv)
 		if (!(code = parse(&o, argc, argv, 3, "--dir --name --days", 0)))
 			code = ca_init(cli, &o);
 	} else if (!strcmp(sub, "enroll")) {
-		if (!(code = parse(&o, argc, argv, 2, "--state --ttl", 1)))
+		if (!(code = parse(&o, argc, argv, 2,
+				   "--state --ttl --operator", 1)))
 			code = enroll(&o);
 	} else if (!strcmp(sub, "issue")) {
 		if (!(code = parse(&o, argc, argv, 2,

@@ -99,7 +99,8 @@ static const hw_command commands[] = {
 	{"fleet", hw_cmd_fleet,
 	 "the fleet: its certificates, the server and its hosts",
 	 "hwledger fleet ca init [--dir DIR] [--name NAME] [--days N]\n"
-	 "hwledger fleet enroll HOST [--state DIR] [--ttl SECONDS]\n"
+	 "hwledger fleet enroll HOST|--operator NAME [--state DIR] "
+	 "[--ttl SECONDS]\n"
 	 "hwledger fleet issue --token TOKEN --key AGENT.pub -o FILE "
 	 "[--ca DIR] [--state DIR] [--days N]\n"
 	 "hwledger fleet revoke CERT|SERIAL [--state DIR] [--reason TEXT]\n"
@@ -108,7 +109,11 @@ static const hw_command commands[] = {
 	 "hwledger fleet hosts --server URL [--cert FILE --key FILE] "
 	 "[--ca DIR] [--json]\n"
 	 "hwledger fleet run probe --host HOST --server URL --cert FILE "
-	 "--key FILE [--ca DIR]\n"
+	 "--key FILE [--ca DIR] [--deadline SECONDS] [--retries N]\n"
+	 "hwledger fleet jobs --server URL --cert FILE --key FILE "
+	 "[--ca DIR] [--json]\n"
+	 "hwledger fleet cancel ID --server URL --cert FILE --key FILE "
+	 "[--ca DIR]\n"
 	 "hwledger fleet status --server URL --cert FILE --key FILE "
 	 "[--ca DIR] [--json]",
 	 0},

@@ -199,7 +199,8 @@ static int ca_load(gnutls_x509_crt_t *crt, hw_seckey *k, const char *dir)
  * carries its names (subjectAltName: an IPv4 address or a DNS name). */
 static int leaf_extensions(gnutls_x509_crt_t crt, const uint8_t *ca_kid,
 			   size_t ca_kid_len, const char *purpose,
-			   const char *const *names, size_t nnames)
+			   const char *role, const char *const *names,
+			   size_t nnames)
 {
 	const int rc[] = {
 		hw_gt.gnutls_x509_crt_set_basic_constraints(crt, 0, -1),
@@ -211,6 +212,15 @@ static int leaf_extensions(gnutls_x509_crt_t crt, const uint8_t *ca_kid,
 	};
 	int err = hw_gnutls_check_all(rc, sizeof(rc) / sizeof(*rc), NULL,
 				      "certificate extensions");
+
+	/* a role is the subject's organizational unit, signed into the
+	 * certificate */
+	if (!err && role)
+		err = hw_gnutls_check(
+			hw_gt.gnutls_x509_crt_set_dn_by_oid(
+				crt, GNUTLS_OID_X520_ORGANIZATIONAL_UNIT_NAME,
+				0, role, (unsigned)strlen(role)),
+			NULL, "the certificate's role");
 
 	for (size_t i = 0; !err && i < nnames; i++) {
 		struct in_addr ip;
@@ -233,8 +243,8 @@ static int leaf_extensions(gnutls_x509_crt_t crt, const uint8_t *ca_kid,
  * from now for days, PEM into pem. */
 static int issue_leaf(hw_buf *pem, const char *ca_dir, const char *cn,
 		      const hw_pubkey *pub, time_t now, unsigned days,
-		      const char *purpose, const char *const *names,
-		      size_t nnames)
+		      const char *purpose, const char *role,
+		      const char *const *names, size_t nnames)
 {
 	gnutls_x509_crt_t ca = NULL, crt = NULL;
 	uint8_t kid[64];
@@ -248,7 +258,7 @@ static int issue_leaf(hw_buf *pem, const char *ca_dir, const char *cn,
 	    !(err = hw_gnutls_check(hw_gt.gnutls_x509_crt_get_subject_key_id(
 					    ca, kid, &kid_len, NULL),
 				    ca_dir, "the CA's key identifier")) &&
-	    !(err = leaf_extensions(crt, kid, kid_len, purpose, names,
+	    !(err = leaf_extensions(crt, kid, kid_len, purpose, role, names,
 				    nnames)))
 		err = crt_sign(pem, crt, ca, &k);
 	sodium_memzero(&k, sizeof(k));
@@ -263,7 +273,7 @@ static int issue_leaf(hw_buf *pem, const char *ca_dir, const char *cn,
 int hw_fleet_cert_issue(hw_buf *pem, char serial[HW_FLEET_SERIAL_HEX + 1],
 			const char *ca_dir, const char *state,
 			const char *host, const hw_pubkey *pub,
-			unsigned days)
+			unsigned days, int operator)
 {
 	hw_buf path;
 	time_t now;
@@ -272,7 +282,8 @@ int hw_fleet_cert_issue(hw_buf *pem, char serial[HW_FLEET_SERIAL_HEX + 1],
 	hw_buf_init(&path, 0);
 	if ((err = hw_fleet_now(&now)) ||
 	    (err = issue_leaf(pem, ca_dir, host, pub, now, days,
-			      OID_CLIENT_AUTH, NULL, 0)) ||
+			      OID_CLIENT_AUTH,
+			      operator ? ROLE_OPERATOR_OU : NULL, NULL, 0)) ||
 	    (err = hw_fleet_cert_serial(serial, pem, NULL)))
 		goto out;
 	/* the server's record of what it issued, for revoking by serial */
@@ -304,7 +315,7 @@ int hw_fleet_server_cert(hw_buf *pem, hw_seckey *k, const char *ca_dir,
 	if (!err)
 		err = issue_leaf(pem, ca_dir, "hwledger fleet server", &k->pub,
 				 time(NULL), HW_FLEET_CERT_DAYS,
-				 OID_SERVER_AUTH, names, nnames);
+				 OID_SERVER_AUTH, NULL, names, nnames);
 	free(path);
 	return err;
 }

@@ -146,6 +146,18 @@ static int for_clients(gnutls_x509_crt_t crt)
 	}
 }
 
+/* Implements: FR-FLEET-010 */
+int hw_fleet_crt_operator(gnutls_x509_crt_t crt)
+{
+	char ou[64];
+	size_t n = sizeof(ou);
+
+	return hw_gt.gnutls_x509_crt_get_dn_by_oid(
+		       crt, GNUTLS_OID_X520_ORGANIZATIONAL_UNIT_NAME, 0, 0, ou,
+		       &n) >= 0 &&
+	       strcmp(ou, ROLE_OPERATOR_OU) == 0;
+}
+
 static void utc(char out[32], time_t t)
 {
 	struct tm tm;

@@ -37,23 +37,26 @@ int hw_fleet_now(time_t *now);
  * days from now, with common name cn. Replaces nothing. */
 int hw_fleet_ca_init(const char *dir, const char *cn, unsigned days);
 
-/* Writes STATE/tokens/SHA256(token) for host, valid ttl seconds, and the
- * token into token (HW_FLEET_TOKEN_LEN + 1 bytes). */
+/* Writes STATE/tokens/SHA256(token) for host (an operator's name when
+ * operator is 1), valid ttl seconds, and the token into token
+ * (HW_FLEET_TOKEN_LEN + 1 bytes). */
 int hw_fleet_token_new(char *token, const char *state, const char *host,
-		       unsigned ttl);
-/* Uses up token: host receives the name it was made for. An unknown,
- * used or expired token is HW_EINVAL; a token is used once even when
- * two redeem it at the same time. */
-int hw_fleet_token_redeem(char host[HW_KEY_NAME_MAX + 1], const char *state,
-			  const char *token);
+		       unsigned ttl, int operator);
+/* Uses up token: host receives the name it was made for, *operator 1
+ * when it was made for an operator. An unknown, used or expired token is
+ * HW_EINVAL; a token is used once even when two redeem it at the same
+ * time. */
+int hw_fleet_token_redeem(char host[HW_KEY_NAME_MAX + 1], int *operator,
+			  const char *state, const char *token);
 
-/* The PEM certificate for the agent key pub named host, signed by the CA
- * in ca_dir, valid days from now; a copy is kept as STATE/issued/SERIAL.pem
- * and *serial receives the serial. */
+/* The PEM certificate for the agent key pub named host (an operator's
+ * when operator is 1), signed by the CA in ca_dir, valid days from now; a
+ * copy is kept as STATE/issued/SERIAL.pem and *serial receives the
+ * serial. */
 int hw_fleet_cert_issue(hw_buf *pem, char serial[HW_FLEET_SERIAL_HEX + 1],
 			const char *ca_dir, const char *state,
 			const char *host, const hw_pubkey *pub,
-			unsigned days);
+			unsigned days, int operator);
 
 /* *denied: 1 when serial is on STATE/denied. */
 int hw_fleet_denied(int *denied, const char *state, const char *serial);

@@ -16,6 +16,9 @@
 #define OID_CLIENT_AUTH "1.3.6.1.5.5.7.3.2"
 /* id-kp-serverAuth, the purpose of the server's */
 #define OID_SERVER_AUTH "1.3.6.1.5.5.7.3.1"
+/* the organizational unit of an operator's client certificate: its
+ * subject is CN=NAME, OU=ROLE_OPERATOR */
+#define ROLE_OPERATOR_OU "hwledger fleet operator"
 
 #define GNUTLS_FUNCS(X) \
 	X(gnutls_strerror) \
@@ -94,6 +97,9 @@ int hw_fleet_pubkey(gnutls_pubkey_t *out, const hw_pubkey *k);
 /* A PEM certificate; HW_EINVAL naming path when it is not one. */
 int hw_fleet_crt_load(gnutls_x509_crt_t *crt, const hw_buf *pem,
 		      const char *path);
+
+/* 1 when crt is an operator's: its subject's OU is ROLE_OPERATOR_OU */
+int hw_fleet_crt_operator(gnutls_x509_crt_t crt);
 
 /* hw_fleet_cert_check on a certificate in memory, issued by ca. */
 int hw_fleet_crt_judge(char host[HW_KEY_NAME_MAX + 1], gnutls_x509_crt_t crt,

@@ -145,11 +145,21 @@ static int agent_key(uint8_t pk[32], gnutls_x509_crt_t crt)
 	return HW_OK;
 }
 
+/* One request as it arrives: who sent it and its body so far. */
+typedef struct request {
+	char host[HW_KEY_NAME_MAX + 1];
+	char serial[HW_FLEET_SERIAL_HEX + 1];
+	uint8_t pk[32]; /* the key of the client's certificate */
+	int operator;   /* an operator's certificate, not an agent's */
+	hw_buf body;
+	int too_big; /* a body over BODY_MAX, or one the endpoint takes not */
+	int refused; /* answered 403 already: nothing more is done for it */
+} request;
+
 /* The client's certificate, checked as `fleet check` does: HW_OK with
- * its host and serial, else the reason as the last error. */
-static int client_of(char host[HW_KEY_NAME_MAX + 1],
-		     char serial[HW_FLEET_SERIAL_HEX + 1], uint8_t pk[32],
-		     server *s, struct MHD_Connection *c)
+ * its host, serial, key and role in r, else the reason as the last
+ * error. */
+static int client_of(request *r, server *s, struct MHD_Connection *c)
 {
 	const union MHD_ConnectionInfo *ci = mhd.MHD_get_connection_info(
 		c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
@@ -171,15 +181,16 @@ static int client_of(char host[HW_KEY_NAME_MAX + 1],
 					 GNUTLS_X509_FMT_DER) < 0)
 		err = hw_error_set(HW_EFAIL, NULL, 0, 0,
 				   "refused: not an X.509 certificate");
-	else if (!(err = hw_fleet_crt_judge(host, crt, s->ca, s->state,
+	else if (!(err = hw_fleet_crt_judge(r->host, crt, s->ca, s->state,
 					    NULL))) {
 		uint8_t raw[16];
 		size_t len = sizeof(raw);
 
 		/* judge checked that the serial is 16 bytes */
 		hw_gt.gnutls_x509_crt_get_serial(crt, raw, &len);
-		hw_hex(serial, raw, sizeof(raw));
-		err = agent_key(pk, crt);
+		hw_hex(r->serial, raw, sizeof(raw));
+		r->operator = hw_fleet_crt_operator(crt);
+		err = agent_key(r->pk, crt);
 	}
 	hw_gt.gnutls_x509_crt_deinit(crt);
 	return err;
@@ -245,16 +256,6 @@ static enum MHD_Result hosts(server *s, struct MHD_Connection *c,
 	return ok;
 }
 
-/* One request as it arrives: who sent it and its body so far. */
-typedef struct request {
-	char host[HW_KEY_NAME_MAX + 1];
-	char serial[HW_FLEET_SERIAL_HEX + 1];
-	uint8_t pk[32]; /* the key of the client's certificate */
-	hw_buf body;
-	int too_big; /* a body over BODY_MAX, or one the endpoint takes not */
-	int refused; /* answered 403 already: nothing more is done for it */
-} request;
-
 static void completed(void *cls, struct MHD_Connection *c, void **req,
 		      enum MHD_RequestTerminationCode why)
 {
@@ -284,6 +285,7 @@ static enum MHD_Result enroll(server *s, struct MHD_Connection *c,
 	const char *line = cJSON_GetStringValue(cJSON_GetObjectItem(doc, "key"));
 	char host[HW_KEY_NAME_MAX + 1], serial[HW_FLEET_SERIAL_HEX + 1];
 	enum MHD_Result ok;
+	int operator;
 	hw_pubkey k;
 	hw_buf pem, out;
 	hw_jw w;
@@ -294,10 +296,10 @@ static enum MHD_Result enroll(server *s, struct MHD_Connection *c,
 		ok = reply_error(c, MHD_HTTP_BAD_REQUEST,
 				 "expected {\"token\": TOKEN, \"key\": "
 				 "PUBLIC-KEY-LINE}");
-	} else if (hw_fleet_token_redeem(host, s->state, token)) {
+	} else if (hw_fleet_token_redeem(host, &operator, s->state, token)) {
 		ok = reply_error(c, MHD_HTTP_FORBIDDEN, hw_error_last());
 	} else if (hw_fleet_cert_issue(&pem, serial, s->ca_dir, s->state, host,
-				       &k, HW_FLEET_CERT_DAYS)) {
+				       &k, HW_FLEET_CERT_DAYS, operator)) {
 		fprintf(stderr, "hwledger: fleet serve: %s\n", hw_error_last());
 		ok = reply_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR,
 				 hw_error_last());
@@ -590,6 +592,32 @@ out:
 	return ok;
 }
 
+/* The role a certificate needs for url: queuing and cancelling jobs is an
+ * operator's, heartbeats, taking jobs and answering them an agent's, so
+ * neither can act as the other; reading is anyone's. 0 with the reason
+ * as the last error when r's certificate may not. */
+/* Implements: FR-FLEET-010 */
+static int role_allowed(const request *r, const char *method,
+			const char *url)
+{
+	int operators = (!strcmp(method, "POST") && !strcmp(url, "/v1/jobs")) ||
+			job_url(url, "/cancel");
+	int agents = !strcmp(url, "/v1/heartbeat") ||
+		     !strcmp(url, "/v1/jobs/next") || job_url(url, "/result");
+
+	if (operators && !r->operator)
+		hw_error_set(HW_EFAIL, NULL, 0, 0,
+			     "refused: queuing or cancelling a job needs an "
+			     "operator's certificate, not an agent's");
+	else if (agents && r->operator)
+		hw_error_set(HW_EFAIL, NULL, 0, 0,
+			     "refused: an operator's certificate is not an "
+			     "agent's");
+	else
+		return 1;
+	return 0;
+}
+
 /* Every request: the client's certificate first (but for enrolling),
  * before any body is read; then the body, up to BODY_MAX; then the
  * route. */
@@ -612,7 +640,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
 			return MHD_NO;
 		hw_buf_init(&r->body, BODY_MAX);
 		*req = r;
-		if (!enrolling && client_of(r->host, r->serial, r->pk, s, c)) {
+		if (!enrolling && (client_of(r, s, c) || !role_allowed(r, method, url))) {
 			r->refused = 1;
 			fprintf(stderr, "hwledger: fleet serve: %s\n",
 				hw_error_last());

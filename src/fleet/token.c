@@ -16,6 +16,8 @@
 #include <string.h>
 
 #define TOKEN_MAGIC "hwledger fleet token v1\n"
+/* the line a token for an operator's certificate ends with */
+#define ROLE_OPERATOR "role: operator\n"
 
 /* STATE/tokens/SHA256(token)SUFFIX into path */
 static int token_path(hw_buf *path, const char *state, const char *token,
@@ -32,7 +34,7 @@ static int token_path(hw_buf *path, const char *state, const char *token,
 
 /* Implements: FR-FLEET-002 */
 int hw_fleet_token_new(char *token, const char *state, const char *host,
-		       unsigned ttl)
+		       unsigned ttl, int operator)
 {
 	uint8_t raw[32];
 	hw_buf path, text;
@@ -59,8 +61,10 @@ int hw_fleet_token_new(char *token, const char *state, const char *host,
 	if (!(err = hw_buf_printf(&path, "%s/tokens", state)) &&
 	    !(err = hw_mkdir_p(path.data)) &&
 	    !(err = token_path(&path, state, token, "")) &&
-	    !(err = hw_buf_printf(&text, TOKEN_MAGIC "host: %s\nexpires: %lld\n",
-				  host, (long long)now + ttl)))
+	    !(err = hw_buf_printf(&text,
+				  TOKEN_MAGIC "host: %s\nexpires: %lld\n%s",
+				  host, (long long)now + ttl,
+				  operator ? ROLE_OPERATOR : "")))
 		err = hw_file_create(path.data, text.data, text.len, 0600);
 	hw_buf_free(&path);
 	hw_buf_free(&text);
@@ -81,9 +85,10 @@ static int token_shape(const char *token)
 	       HW_FLEET_TOKEN_LEN - p;
 }
 
-/* The host and expiry of a token record; HW_EINVAL when it is not one. */
+/* The host, expiry and role of a token record; HW_EINVAL when it is not
+ * one. */
 static int parse_record(char host[HW_KEY_NAME_MAX + 1], long long *expires,
-			const char *text)
+			int *operator, const char *text)
 {
 	const char *name = text + sizeof(TOKEN_MAGIC "host: ") - 1;
 	const char *nl = strchr(name, '\n');
@@ -98,20 +103,23 @@ static int parse_record(char host[HW_KEY_NAME_MAX + 1], long long *expires,
 	host[nl - name] = '\0';
 	errno = 0;
 	*expires = strtoll(nl + 10, &end, 10);
-	if (!hw_key_name_valid(host) || errno || *end != '\n')
+	*operator = *end == '\n' && !strcmp(end + 1, ROLE_OPERATOR);
+	if (!hw_key_name_valid(host) || errno || *end != '\n' ||
+	    (end[1] && !*operator))
 		return HW_EINVAL;
 	return HW_OK;
 }
 
 /* Implements: FR-FLEET-002 */
-int hw_fleet_token_redeem(char host[HW_KEY_NAME_MAX + 1], const char *state,
-			  const char *token)
+int hw_fleet_token_redeem(char host[HW_KEY_NAME_MAX + 1], int *operator,
+			  const char *state, const char *token)
 {
 	hw_buf path, used, text;
 	long long expires = 0;
 	time_t now;
 	int err;
 
+	*operator = 0;
 	if (!token_shape(token))
 		return hw_error_set(HW_EINVAL, NULL, 0, 0,
 				    "not an enrolment token (expected %s and "
@@ -136,7 +144,7 @@ int hw_fleet_token_redeem(char host[HW_KEY_NAME_MAX + 1], const char *state,
 	}
 	if ((err = hw_file_read(&text, used.data, 4096)))
 		goto out;
-	if ((err = parse_record(host, &expires, text.data))) {
+	if ((err = parse_record(host, &expires, operator, text.data))) {
 		err = hw_error_set(HW_EINVAL, used.data, 0, 0,
 				   "not an enrolment token record");
 		goto out;

@@ -18,6 +18,16 @@ fleet_cert() {
   "$HW" -q fleet issue --token "$token" --key agent/gpu-1.pub -o "$2"
 }
 
+# fleet_operator: the operator ops's key and certificate, ops/ops.key and
+# ops.crt; ${ops[@]} reaches $URL with them
+fleet_operator() {
+  local token
+  "$HW" -q ledger keygen --name ops --dir ops >/dev/null
+  token=$("$HW" fleet enroll --operator ops)
+  "$HW" -q fleet issue --token "$token" --key ops/ops.pub -o ops.crt
+  ops=(--server "$URL" --cert ops.crt --key ops/ops.key)
+}
+
 # Verifies: FR-FLEET-001
 test_fleet_ca_init_writes_a_private_key_and_a_certificate() {
   run "$HW" fleet ca init --dir ca --name "Lab CA" --days 10
@@ -317,6 +327,7 @@ test_fleet_probe_job_runs_on_the_agent_and_is_signed_into_the_ledger() {
   fleet_cert gpu-1 gpu-1.crt
   fleet_serve
   mine=(--server "$URL" --cert gpu-1.crt --key agent/gpu-1.key)
+  fleet_operator
   # a host the server has not heard from has no readings, never zeros
   run "$HW" agent "${mine[@]}" --once
   expect_rc 0
@@ -324,7 +335,7 @@ test_fleet_probe_job_runs_on_the_agent_and_is_signed_into_the_ledger() {
   expect_rc 0
   expect_out "gpu-1 up, last seen "
   expect_out ", not probed yet"
-  run "$HW" fleet run probe --host gpu-1 "${mine[@]}"
+  run "$HW" fleet run probe --host gpu-1 "${ops[@]}"
   expect_rc 0
   expect_out "job 1: probe gpu-1"
   # the agent runs the job with the fake two-GPU NVML
@@ -344,7 +355,7 @@ test_fleet_probe_job_runs_on_the_agent_and_is_signed_into_the_ledger() {
   # the result, its nonce and the agent's signature are in the ledger
   "$HW" ledger log --json > log.json
   [ "$(jq -c '[.events[] | .kind]' log.json)" = '["fleet-register","fleet-job","fleet-result"]' ]
-  run "$HW" fleet run reboot --host gpu-1 "${mine[@]}"
+  run "$HW" fleet run reboot --host gpu-1 "${ops[@]}"
   expect_rc 2
 }
 
@@ -383,9 +394,17 @@ fleet_first_job() {
   HWLEDGER_NOW=2000000000 fleet_cert gpu-1 gpu-1.crt
   fleet_serve HWLEDGER_NOW=2000000000
   mine=(--server "$URL" --cert gpu-1.crt --key agent/gpu-1.key)
-  run "$HW" fleet run probe --host gpu-1 --deadline 60 --retries 1 "${mine[@]}"
+  HWLEDGER_NOW=2000000000 fleet_operator
+  run "$HW" fleet run probe --host gpu-1 --deadline 60 --retries 1 "${ops[@]}"
   expect_rc 0
   expect_out "job 1: probe gpu-1"
+}
+
+# fleet_jobs_at NOW: the server started again at NOW, and its jobs
+fleet_jobs_at() {
+  fleet_serve HWLEDGER_NOW="$1"
+  mine[1]=$URL ops[1]=$URL
+  run "$HW" fleet jobs "${mine[@]}"
 }
 
 # fleet_kill_agent: the agent and its job's child killed mid-job
@@ -397,20 +416,20 @@ fleet_kill_agent() {
 # Verifies: FR-FLEET-009
 test_fleet_jobs_cancel_and_a_job_killed_on_the_agent() {
   fleet_first_job
-  run "$HW" fleet run probe --host gpu-1 "${mine[@]}"
+  run "$HW" fleet run probe --host gpu-1 "${ops[@]}"
   expect_out "job 2: probe gpu-1"
-  run "$HW" fleet cancel 2 "${mine[@]}"
+  run "$HW" fleet cancel 2 "${ops[@]}"
   expect_rc 0
   expect_out "job 2: cancelled"
-  run "$HW" fleet cancel 2 "${mine[@]}"
+  run "$HW" fleet cancel 2 "${ops[@]}"
   expect_rc 3
   expect_err "409: job 2 is cancelled already: only a queued or running job is cancelled"
-  run "$HW" fleet cancel 9 "${mine[@]}"
+  run "$HW" fleet cancel 9 "${ops[@]}"
   expect_rc 3
   expect_err "404: no job 9"
-  run "$HW" fleet run probe --host gpu-1 --deadline 0 "${mine[@]}"
+  run "$HW" fleet run probe --host gpu-1 --deadline 0 "${ops[@]}"
   expect_rc 2
-  run "$HW" fleet run probe --host gpu-1 --retries 101 "${mine[@]}"
+  run "$HW" fleet run probe --host gpu-1 --retries 101 "${ops[@]}"
   expect_rc 2
   # the probe crashes in the agent's child (a broken driver): the job is
   # reported killed, signed like any result, and the agent lives on
@@ -443,25 +462,62 @@ test_fleet_server_killed_mid_job_retries_then_times_out() {
   wait "$SERVER" 2>/dev/null || true
   fleet_kill_agent
   # before the deadline the job still runs; at it, it is given again
-  fleet_serve HWLEDGER_NOW=2000000059
-  mine[1]=$URL
-  run "$HW" fleet jobs "${mine[@]}"
+  fleet_jobs_at 2000000059
   expect_out "1 gpu-1 probe running, attempts 1 of 2"
   fleet_stop
-  fleet_serve HWLEDGER_NOW=2000000060
-  mine[1]=$URL
-  run "$HW" fleet jobs "${mine[@]}"
+  fleet_jobs_at 2000000060
   expect_out "1 gpu-1 probe queued, attempts 1 of 2, queued 2000000000, given -, done -"
   # the second attempt's agent dies too: no retry is left
   fleet_hung_agent
   fleet_kill_agent
   fleet_stop
-  fleet_serve HWLEDGER_NOW=2000000120
-  mine[1]=$URL
-  run "$HW" fleet jobs "${mine[@]}"
+  fleet_jobs_at 2000000120
   expect_out "1 gpu-1 probe timed-out, attempts 2 of 2, queued 2000000000, given 2000000060, done 2000000120"
   fleet_stop
   "$HW" ledger log --json > log.json
   [ "$(fleet_payloads fleet-job | jq -sc '[.[] | [.event, .job.attempts]]')" = '[["queued",0],["retried",1],["timed-out",2]]' ]
   [ "$(jq '[.events[] | select(.kind == "fleet-register")] | length' log.json)" = 1 ]
+}
+
+# Verifies: FR-FLEET-010
+test_fleet_only_an_operator_queues_or_cancels_jobs() {
+  fleet_ca
+  fleet_cert gpu-1 gpu-1.crt
+  fleet_serve
+  mine=(--server "$URL" --cert gpu-1.crt --key agent/gpu-1.key)
+  token=$("$HW" fleet enroll --operator ops)
+  "$HW" -q ledger keygen --name ops --dir ops >/dev/null
+  run "$HW" fleet issue --token "$token" --key ops/ops.pub -o ops.crt
+  expect_rc 0
+  [[ "$OUT" =~ ^ops.crt:\ ops\ \(operator\),\ serial\ [0-9a-f]{32}$ ]] || { echo "bad line: $OUT"; return 1; }
+  # an operator enrolled over the network is one too
+  token=$("$HW" fleet enroll --operator ops)
+  run "$HW" agent enroll --server "$URL" --token "$token" --key ops/ops.key -o ops2.crt
+  expect_rc 0
+  run "$HW" fleet run probe --host gpu-1 "${mine[@]}"
+  expect_rc 3
+  expect_err "hwledger: $URL: 403: refused: queuing or cancelling a job needs an operator's certificate, not an agent's"
+  for cert in ops.crt ops2.crt; do
+    run "$HW" fleet run probe --host gpu-1 --server "$URL" --cert $cert --key ops/ops.key
+    expect_rc 0
+  done
+  run "$HW" fleet cancel 1 "${mine[@]}"
+  expect_rc 3
+  expect_err "403: refused: queuing or cancelling a job needs an operator's certificate"
+  # an operator takes no job and is no agent of the fleet
+  run "$HW" agent --server "$URL" --cert ops.crt --key ops/ops.key --once
+  expect_rc 3
+  expect_err "403: refused: an operator's certificate is not an agent's"
+  # both read the fleet
+  run "$HW" fleet jobs "${mine[@]}"
+  expect_rc 0
+  expect_out "1 gpu-1 probe queued"
+  run "$HW" fleet cancel 1 --server "$URL" --cert ops.crt --key ops/ops.key
+  expect_rc 0
+  run "$HW" fleet hosts --server "$URL" --cert ops.crt --key ops/ops.key --json
+  expect_rc 0
+  [ "$(jq '.hosts | length' <<<"$OUT")" = 0 ]
+  fleet_stop
+  grep -q "hwledger: fleet serve: refused: queuing or cancelling a job needs an operator's certificate" serve.log
+  [ "$(fleet_payloads fleet-job | jq -sc '[.[] | .event]')" = '["queued","queued","cancelled"]' ]
 }

@@ -38,20 +38,33 @@ static void set_now(long long t)
 	setenv("HWLEDGER_NOW", s, 1);
 }
 
-/* A certificate for gpu-1 through a token, valid days from now. */
-static void enrol(hw_buf *pem, char serial[HW_FLEET_SERIAL_HEX + 1],
-		  unsigned days)
+/* what a token was made for: 1 for an operator */
+static int role;
+
+/* A certificate for gpu-1 (an operator's when operator is 1) through a
+ * token, valid days from now. */
+static void enrol_as(hw_buf *pem, char serial[HW_FLEET_SERIAL_HEX + 1],
+		     unsigned days, int operator)
 {
 	char token[HW_FLEET_TOKEN_LEN + 1], host[HW_KEY_NAME_MAX + 1];
 
-	assert_int_equal(hw_fleet_token_new(token, "state", "gpu-1", 600),
+	assert_int_equal(hw_fleet_token_new(token, "state", "gpu-1", 600,
+					    operator),
 			 HW_OK);
-	assert_int_equal(hw_fleet_token_redeem(host, "state", token), HW_OK);
+	assert_int_equal(hw_fleet_token_redeem(host, &role, "state", token),
+			 HW_OK);
 	assert_string_equal(host, "gpu-1");
+	assert_int_equal(role, operator);
 	hw_buf_init(pem, 0);
 	assert_int_equal(hw_fleet_cert_issue(pem, serial, "ca", "state",
-					     host, &agent.pub, days),
+					     host, &agent.pub, days, role),
 			 HW_OK);
+}
+
+static void enrol(hw_buf *pem, char serial[HW_FLEET_SERIAL_HEX + 1],
+		  unsigned days)
+{
+	enrol_as(pem, serial, days, 0);
 }
 
 /* Queues a job of kind for host with a 60 s deadline and retries,
@@ -117,13 +130,14 @@ static void test_fleet_token_is_used_once_by_two_at_a_time(void **state)
 		pid_t pid[2];
 
 		assert_int_equal(hw_fleet_token_new(token, "state", "gpu-1",
-						    600),
+						    600, 0),
 				 HW_OK);
 		for (int i = 0; i < 2; i++) {
 			pid[i] = fork();
 			assert_true(pid[i] >= 0);
 			if (pid[i] == 0)
-				_exit(hw_fleet_token_redeem(host, "state",
+				_exit(hw_fleet_token_redeem(host, &role,
+							    "state",
 							    token) == HW_OK);
 		}
 		ok = 0;
@@ -137,10 +151,10 @@ static void test_fleet_token_is_used_once_by_two_at_a_time(void **state)
 		assert_int_equal(ok, 1);
 	}
 	/* and an expired one is refused once its time has come */
-	assert_int_equal(hw_fleet_token_new(token, "state", "gpu-1", 10),
+	assert_int_equal(hw_fleet_token_new(token, "state", "gpu-1", 10, 0),
 			 HW_OK);
 	set_now(T0 + 10);
-	assert_int_equal(hw_fleet_token_redeem(host, "state", token),
+	assert_int_equal(hw_fleet_token_redeem(host, &role, "state", token),
 			 HW_EINVAL);
 	assert_non_null(strstr(hw_error_last(), "expired"));
 }
@@ -506,6 +520,33 @@ static void test_fleet_job_cancelled_refuses_its_result(void **state)
 	hw_registry_close(&r);
 }
 
+/* Verifies: FR-FLEET-010 */
+static void test_fleet_operator_role_is_in_the_certificate(void **state)
+{
+	char serial[HW_FLEET_SERIAL_HEX + 1], host[HW_KEY_NAME_MAX + 1];
+	gnutls_x509_crt_t crt, ca;
+	hw_buf pem, ca_pem;
+
+	(void)state;
+	hw_buf_init(&ca_pem, 0);
+	assert_int_equal(hw_fleet_cert_read(&ca_pem, "ca/ca.crt"), HW_OK);
+	assert_int_equal(hw_fleet_crt_load(&ca, &ca_pem, "ca.crt"), HW_OK);
+	for (int operator = 0; operator < 2; operator++) {
+		enrol_as(&pem, serial, 30, operator);
+		assert_int_equal(hw_fleet_crt_load(&crt, &pem, "x.crt"), HW_OK);
+		/* either is a client certificate of the fleet; only one is
+		 * an operator's */
+		assert_int_equal(hw_fleet_crt_judge(host, crt, ca, "state",
+						    "x.crt"),
+				 HW_OK);
+		assert_int_equal(hw_fleet_crt_operator(crt), operator);
+		hw_gt.gnutls_x509_crt_deinit(crt);
+		hw_buf_free(&pem);
+	}
+	hw_gt.gnutls_x509_crt_deinit(ca);
+	hw_buf_free(&ca_pem);
+}
+
 /* Verifies: FR-FLEET-009 */
 static void test_fleet_first_slice_jobs_table_is_upgraded(void **state)
 {
@@ -573,6 +614,9 @@ int main(void)
 			teardown),
 		cmocka_unit_test_setup_teardown(
 			test_fleet_first_slice_jobs_table_is_upgraded, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			test_fleet_operator_role_is_in_the_certificate, setup,
 			teardown),
 	};
 
