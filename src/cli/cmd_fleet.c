@@ -26,7 +26,10 @@
 typedef struct fleet_opts {
 	const char *arg;    /* the one positional argument, if any */
 	const char *ca, *state, *name, *token, *key, *out, *reason;
-	const char *listen, *server, *cert;
+	const char *listen, *server, *cert, *allow;
+	char **rest; /* the words after "--", for fleet run */
+	int nrest, rest_ok;
+	cJSON *commands; /* the agent's allow-list (--allow) */
 	double days, ttl, interval, deadline;
 	long retries;
 	int json, once, operator;
@@ -66,6 +69,7 @@ static int parse(fleet_opts *o, int argc, char **argv, int from,
 		{"--server", offsetof(fleet_opts, server)},
 		{"--cert", offsetof(fleet_opts, cert)},
 		{"--host", offsetof(fleet_opts, name)},
+		{"--allow", offsetof(fleet_opts, allow)},
 	};
 
 	for (int i = from; i < argc; i++) {
@@ -79,6 +83,11 @@ static int parse(fleet_opts *o, int argc, char **argv, int from,
 			hit = NULL;
 		if (hit && hit != allowed && hit[-1] != ' ')
 			hit = NULL;
+		if (!strcmp(a, "--") && o->rest_ok) {
+			o->rest = argv + i + 1;
+			o->nrest = argc - i - 1;
+			break;
+		}
 		if (hit && !strcmp(a, "--operator")) {
 			o->operator = 1;
 		} else if (hit && (!strcmp(a, "--json") || !strcmp(a, "--once"))) {
@@ -350,20 +359,38 @@ static int run_job(fleet_opts *o)
 		o->name, o->arg, NULL,
 		o->deadline ? (long long)o->deadline : HW_FLEET_DEADLINE_DEFAULT,
 		o->retries};
-	char path[256];
-	hw_buf body;
+	hw_buf path, body, args;
+	hw_jw w;
 	cJSON *answer;
 	int err;
 
 	if (!o->name)
 		return fleet_usage("fleet run takes KIND and --host HOST%s", "");
-	if ((err = hw_fleet_order_check(&order)))
-		return hw_cli_error(err);
-	snprintf(path, sizeof(path),
-		 "/v1/jobs?host=%s&kind=%s&deadline=%lld&retries=%lld",
-		 order.host, order.kind, order.deadline, order.retries);
+	hw_buf_init(&path, 0);
 	hw_buf_init(&body, 0);
-	if ((err = ask(&body, o, "POST", path, NULL))) {
+	hw_buf_init(&args, 0);
+	hw_jw_init(&w, &args, 0);
+	hw_jw_array(&w);
+	for (int i = 0; i < o->nrest; i++)
+		hw_jw_str(&w, o->rest[i]);
+	hw_jw_end(&w);
+	if (!(err = hw_jw_finish(&w)) && o->nrest)
+		order.args = args.data;
+	/* checked before it is sent: the arguments are then words the
+	 * query carries as they are, separated by commas */
+	if (!err && !(err = hw_fleet_order_check(&order)))
+		err = hw_buf_printf(&path,
+				    "/v1/jobs?host=%s&kind=%s&deadline=%lld"
+				    "&retries=%lld%s",
+				    order.host, order.kind, order.deadline,
+				    order.retries, o->nrest ? "&args=" : "");
+	for (int i = 0; !err && i < o->nrest; i++)
+		err = hw_buf_printf(&path, "%s%s", i ? "," : "", o->rest[i]);
+	if (!err)
+		err = ask(&body, o, "POST", path.data, NULL);
+	hw_buf_free(&path);
+	hw_buf_free(&args);
+	if (err) {
 		hw_buf_free(&body);
 		return hw_cli_error(err);
 	}
@@ -520,29 +547,125 @@ static int failure(hw_buf *result, const char *state, const char *reason)
 	return hw_jw_finish(&w);
 }
 
-/* Runs the job of kind in a child process, for at most deadline seconds:
- * its document into result, or a failure document when the child was
- * killed (a signal, the deadline) or failed. Only a child that could not
- * be started at all is an error. */
-/* Implements: FR-FLEET-009 */
-static int run_child(hw_buf *result, const char *kind, long long deadline)
+/* the most words a command of the allow-list may have */
+#define COMMAND_WORDS 64
+
+/* Reads the agent's allow-list: {"NAME": ["PROGRAM", "ARG"...]}, each
+ * name 1-64 of [A-Za-z0-9._-], each argv 1 to COMMAND_WORDS strings. */
+/* Implements: FR-FLEET-011 */
+static int load_commands(cJSON **out, const char *path)
 {
-	char self[4096];
+	const cJSON *c, *word, *all = NULL;
+	int err = hw_json_load(out, path, (size_t)1 << 20);
+
+	if (!err && !cJSON_IsObject(*out))
+		err = hw_error_set(HW_EINVAL, path, 0, 0,
+				   "expected {\"NAME\": [PROGRAM, ARG...]}");
+	if (!err)
+		all = *out;
+	cJSON_ArrayForEach(c, all)
+	{
+		int n = cJSON_GetArraySize(c), ok = cJSON_IsArray(c) && n >= 1 &&
+						   n <= COMMAND_WORDS &&
+						   hw_key_name_valid(c->string);
+
+		cJSON_ArrayForEach(word, c) ok = ok && cJSON_IsString(word) &&
+						 *word->valuestring;
+		if (!ok) {
+			err = hw_error_set(HW_EINVAL, path, 0, 0,
+					   "command '%s': expected a name of "
+					   "1-64 letters, digits, '.', '_' or "
+					   "'-' and 1 to %d words",
+					   c->string, COMMAND_WORDS);
+			break;
+		}
+	}
+	if (err) {
+		cJSON_Delete(*out);
+		*out = NULL;
+	}
+	return err;
+}
+
+/* The argv of a job: this program's probe or plan (with the job's
+ * arguments, against this host's GPU), or a command of the allow-list;
+ * NULL with the reason in reason when the agent does not run it. argv
+ * has room for COMMAND_WORDS + 1 words. */
+static char **job_argv(char **argv, char *reason, size_t size, char *self,
+		       const fleet_opts *o, const char *kind,
+		       const cJSON *args)
+{
+	const cJSON *a, *entry, *words = cJSON_IsArray(args) ? args : NULL;
+	int n = 0;
+
+	if (hw_fleet_args_check(kind, cJSON_IsNull(args) ? NULL : args)) {
+		snprintf(reason, size, "%s", hw_error_last());
+		return NULL;
+	}
+	if (!strcmp(kind, "command")) {
+		entry = cJSON_GetObjectItemCaseSensitive(
+			o->commands, cJSON_GetArrayItem(args, 0)->valuestring);
+		if (!entry) {
+			snprintf(reason, size,
+				 "command '%s' is not in this agent's "
+				 "allow-list",
+				 cJSON_GetArrayItem(args, 0)->valuestring);
+			return NULL;
+		}
+		cJSON_ArrayForEach(a, entry) argv[n++] = a->valuestring;
+		argv[n] = NULL;
+		return argv;
+	}
+	/* probe and plan are this program's own commands; args_check
+	 * allows at most 16 words */
+	argv[n++] = self;
+	argv[n++] = (char *)kind;
+	cJSON_ArrayForEach(a, words) argv[n++] = a->valuestring;
+	if (!strcmp(kind, "plan")) {
+		argv[n++] = "--gpu";
+		argv[n++] = "probed";
+	}
+	argv[n++] = "--json";
+	argv[n] = NULL;
+	return argv;
+}
+
+/* The document of a command that ran: its name and its output. */
+static int command_doc(hw_buf *result, const char *name, const hw_buf *out)
+{
+	hw_jw w;
+
+	hw_jw_init(&w, result, 0);
+	hw_jw_object(&w);
+	hw_jw_kstr(&w, "schema", HW_FLEET_COMMAND_SCHEMA);
+	hw_jw_kstr(&w, "command", name);
+	hw_jw_key(&w, "output");
+	hw_jw_strn(&w, out->data, out->len);
+	hw_jw_end(&w);
+	return hw_jw_finish(&w);
+}
+
+/* Runs the job in a child process, for at most deadline seconds: its
+ * document into result, or a failure document when the agent does not
+ * run it (refused), or the child was killed (a signal, the deadline) or
+ * failed. Only a child that could not be started at all is an error. */
+/* Implements: FR-FLEET-009, FR-FLEET-011 */
+static int run_child(hw_buf *result, const fleet_opts *o, const char *kind,
+		     const cJSON *args, long long deadline)
+{
+	char self[4096], reason[256];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	char *argv[] = {self, "probe", "--json", NULL};
-	char reason[256];
+	char *words[COMMAND_WORDS + 1], **argv;
 	hw_cmd_result r;
 	int err;
 
-	if (strcmp(kind, "probe") != 0) {
-		snprintf(reason, sizeof(reason),
-			 "this agent does not run %.32s jobs", kind);
-		return failure(result, "refused", reason);
-	}
 	if (n <= 0)
 		return hw_error_set(HW_EIO, "/proc/self/exe", 0, 0,
 				    "cannot read: %s", strerror(errno));
 	self[n] = '\0';
+	if (!(argv = job_argv(words, reason, sizeof(reason), self, o, kind,
+			      args)))
+		return failure(result, "refused", reason);
 	if ((err = hw_run(&r, argv, (double)deadline, JOB_OUTPUT_MAX)))
 		return err;
 	if (r.timed_out)
@@ -554,6 +677,8 @@ static int run_child(hw_buf *result, const char *kind, long long deadline)
 	else if (r.truncated)
 		snprintf(reason, sizeof(reason),
 			 "its output went over %zu bytes", JOB_OUTPUT_MAX);
+	else if (r.not_found)
+		snprintf(reason, sizeof(reason), "cannot run %.200s", argv[0]);
 	else if (r.status != 0)
 		snprintf(reason, sizeof(reason), "exited with status %d",
 			 r.status);
@@ -561,12 +686,17 @@ static int run_child(hw_buf *result, const char *kind, long long deadline)
 		err = failure(result,
 			      r.timed_out || r.signal ? "killed" : "failed",
 			      reason);
+	else if (!strcmp(kind, "command"))
+		err = command_doc(result,
+				  cJSON_GetArrayItem(args, 0)->valuestring,
+				  &r.out);
 	else
 		err = hw_buf_append(result, r.out.data, r.out.len);
 	hw_buf_free(&r.out);
 	hw_buf_free(&r.err);
 	return err;
 }
+
 
 /* Runs the job the server gave in a child and posts what came of it,
  * signed with the agent's key over the job and its nonce. */
@@ -601,7 +731,8 @@ static int do_job(const fleet_opts *o, const char *job_json)
 		err = hw_error_set(HW_EIO, o->server, 0, 0,
 				   "not a job: %s", job_json);
 	else if (!(err = hw_seckey_load(&k, o->key)) &&
-		 !(err = run_child(&result, kind, deadline))) {
+		 !(err = run_child(&result, o, kind,
+				   cJSON_GetObjectItem(job, "args"), deadline))) {
 		hw_fleet_result_message(&msg, id, nonce, result.data,
 					result.len);
 		crypto_sign_detached(sig, NULL, (const uint8_t *)msg.data,
@@ -668,6 +799,8 @@ static int agent(hw_cli *cli, fleet_opts *o)
 	if (!o->cert)
 		return hw_cli_error(hw_error_set(
 			HW_EUSAGE, NULL, 0, 0, "agent needs --cert and --key"));
+	if (o->allow && (err = load_commands(&o->commands, o->allow)))
+		return hw_cli_error(err);
 	snprintf(path, sizeof(path), "/v1/heartbeat?interval=%u", interval);
 	sigaction(SIGINT, &stop, NULL);
 	sigaction(SIGTERM, &stop, NULL);
@@ -753,9 +886,11 @@ int hw_cmd_agent(hw_cli *cli, int argc, char **argv)
 				   "--server --token --key -o --ca", 0)))
 			code = agent_enroll(cli, &o);
 	} else if (!(code = parse(&o, argc, argv, 1,
-				  "--server --cert --key --ca --interval --once",
+				  "--server --cert --key --ca --interval --once "
+				  "--allow",
 				  0))) {
 		code = agent(cli, &o);
+		cJSON_Delete(o.commands);
 	}
 	return hw_cli_finish(code);
 }
@@ -788,6 +923,7 @@ int hw_cmd_fleet(hw_cli *cli, int argc, char **argv)
 				   0)))
 			code = serve(cli, &o);
 	} else if (!strcmp(sub, "run")) {
+		o.rest_ok = 1;
 		if (!(code = parse(&o, argc, argv, 2,
 				   "--host --server --cert --key --ca "
 				   "--deadline --retries",

@@ -108,8 +108,9 @@ static const hw_command commands[] = {
 	 "hwledger fleet serve [--listen ADDR:PORT] [--ca DIR] [--state DIR]\n"
 	 "hwledger fleet hosts --server URL [--cert FILE --key FILE] "
 	 "[--ca DIR] [--json]\n"
-	 "hwledger fleet run probe --host HOST --server URL --cert FILE "
-	 "--key FILE [--ca DIR] [--deadline SECONDS] [--retries N]\n"
+	 "hwledger fleet run probe|plan|command --host HOST --server URL "
+	 "--cert FILE --key FILE [--ca DIR] [--deadline SECONDS] "
+	 "[--retries N] [-- ARG...]\n"
 	 "hwledger fleet jobs --server URL --cert FILE --key FILE "
 	 "[--ca DIR] [--json]\n"
 	 "hwledger fleet cancel ID --server URL --cert FILE --key FILE "
@@ -121,7 +122,7 @@ static const hw_command commands[] = {
 	 "hwledger agent enroll --server URL --token TOKEN --key FILE -o FILE "
 	 "[--ca DIR]\n"
 	 "hwledger agent --server URL --cert FILE --key FILE [--ca DIR] "
-	 "[--interval SECONDS] [--once]",
+	 "[--interval SECONDS] [--once] [--allow FILE]",
 	 0},
 	{"help", hw_cmd_help, "show help for a command",
 	 "hwledger help COMMAND", 0},

@@ -128,14 +128,24 @@ typedef struct hw_fleet_order {
  * was killed (a signal, its deadline), failed (it exited non-zero) or
  * refused (the agent does not run it) */
 #define HW_FLEET_FAILURE_SCHEMA "hwledger.fleet.failure/1"
+/* what an agent signs for a named command of its allow-list that ran */
+#define HW_FLEET_COMMAND_SCHEMA "hwledger.fleet.command/1"
 
 #define HW_FLEET_DEADLINE_DEFAULT 300
+/* the seconds past its deadline the server waits for an attempt's
+ * answer: the agent kills the job at the deadline and then reports it,
+ * through a connection that may take 10 s a step */
+#define HW_FLEET_GRACE 30
 #define HW_FLEET_DEADLINE_MAX 86400
 #define HW_FLEET_RETRIES_MAX 100
 
 /* HW_OK when o may be queued, else HW_EUSAGE with the reason: the
  * server checks it, and the client before it asks. */
 int hw_fleet_order_check(const hw_fleet_order *o);
+/* HW_OK when args (a JSON array of strings, or NULL for none) are
+ * arguments a job of kind may have, else HW_EUSAGE with the reason: the
+ * server checks them, and the agent again before it runs the job. */
+int hw_fleet_args_check(const char *kind, const cJSON *args);
 
 /* Serves the fleet on listen (IPv4 ADDR:PORT, port 0 for a free one,
  * written to STATE/port) until SIGINT or SIGTERM. */

@@ -156,7 +156,8 @@ typedef struct hw_fleet_job {
  * transaction; *id its number. A bad order is HW_EUSAGE. */
 int hw_jobs_queue(long long *id, hw_registry *r, const hw_seckey *k,
 		  const char *by, const hw_fleet_order *o, long long now);
-/* Every running job whose deadline has passed at now is queued again
+/* Every running job whose deadline and HW_FLEET_GRACE have passed at now
+ * is queued again
  * while it has retries left, else timed-out; each signed into the
  * ledger as a fleet-job event ("retried", "timed-out"). */
 int hw_jobs_expire(hw_registry *r, const hw_seckey *k, long long now);

@@ -188,26 +188,6 @@ static int job_event(hw_registry *r, const hw_seckey *k, long long id,
 }
 
 /* Implements: FR-FLEET-007, FR-FLEET-009 */
-int hw_fleet_order_check(const hw_fleet_order *o)
-{
-	if (strcmp(o->kind, "probe") != 0)
-		return hw_error_set(HW_EUSAGE, NULL, 0, 0,
-				    "unknown job '%s' (known: probe)", o->kind);
-	if (!hw_key_name_valid(o->host))
-		return hw_error_set(HW_EUSAGE, NULL, 0, 0,
-				    "bad host name '%s'", o->host);
-	if (o->deadline < 1 || o->deadline > HW_FLEET_DEADLINE_MAX)
-		return hw_error_set(HW_EUSAGE, NULL, 0, 0,
-				    "deadline: expected 1 to %d seconds",
-				    HW_FLEET_DEADLINE_MAX);
-	if (o->retries < 0 || o->retries > HW_FLEET_RETRIES_MAX)
-		return hw_error_set(HW_EUSAGE, NULL, 0, 0,
-				    "retries: expected 0 to %d",
-				    HW_FLEET_RETRIES_MAX);
-	return HW_OK;
-}
-
-/* Implements: FR-FLEET-007, FR-FLEET-009 */
 int hw_jobs_queue(long long *id, hw_registry *r, const hw_seckey *k,
 		  const char *by, const hw_fleet_order *o, long long now)
 {
@@ -261,10 +241,11 @@ int hw_jobs_expire(hw_registry *r, const hw_seckey *k, long long now)
 		if ((err = prepare(&st, r,
 				   "SELECT id, attempts, retries, serial"
 				   " FROM jobs WHERE state = 'running'"
-				   " AND given + deadline <= ? ORDER BY id"
-				   " LIMIT 1")))
+				   " AND given + deadline + ?2 <= ?1"
+				   " ORDER BY id LIMIT 1")))
 			return end(r, err);
 		sqlite3_bind_int64(st, 1, now);
+		sqlite3_bind_int64(st, 2, HW_FLEET_GRACE);
 		rc = sqlite3_step(st);
 		if (rc != SQLITE_ROW) {
 			err = rc == SQLITE_DONE ? HW_OK : db_error(r);
@@ -459,31 +440,6 @@ int hw_jobs_check_result(hw_fleet_job *job, hw_registry *r,
 	sqlite3_finalize(st);
 	hw_buf_free(&msg);
 	return err;
-}
-
-/* Implements: FR-FLEET-007, FR-FLEET-009 */
-int hw_fleet_result_state(const char **state, const char *kind,
-			  const cJSON *doc)
-{
-	const char *is = cJSON_GetStringValue(
-		cJSON_GetObjectItem(doc, "schema"));
-	const char *said = cJSON_GetStringValue(
-		cJSON_GetObjectItem(doc, "state"));
-
-	*state = NULL;
-	if (is && !strcmp(is, HW_FLEET_FAILURE_SCHEMA) && said &&
-	    (!strcmp(said, "killed") || !strcmp(said, "failed") ||
-	     !strcmp(said, "refused")))
-		*state = said;
-	else if (is && !strcmp(kind, "probe") &&
-		 !strcmp(is, "hwledger.probe/1"))
-		*state = "done";
-	if (*state)
-		return HW_OK;
-	return hw_error_set(HW_EINVAL, NULL, 0, 0,
-			    "the result of a %s job is a %s document, or a "
-			    "%s one with state killed, failed or refused",
-			    kind, "hwledger.probe/1", HW_FLEET_FAILURE_SCHEMA);
 }
 
 /* Implements: FR-FLEET-007, FR-FLEET-009 */

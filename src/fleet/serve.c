@@ -387,11 +387,33 @@ static enum MHD_Result job_error(struct MHD_Connection *c, const request *r,
 	return reply_error(c, job_status(err, refused), hw_error_last());
 }
 
-/* POST /v1/jobs?host=H&kind=K[&deadline=S][&retries=N] */
-/* Implements: FR-FLEET-007, FR-FLEET-009 */
+/* A comma-separated list as a JSON array of its words, into out. */
+static int words_json(hw_buf *out, const char *list)
+{
+	hw_jw w;
+
+	hw_jw_init(&w, out, 0);
+	hw_jw_array(&w);
+	for (const char *p = list;; p++) {
+		size_t n = strcspn(p, ",");
+
+		hw_jw_strn(&w, p, n);
+		p += n;
+		if (!*p)
+			break;
+	}
+	hw_jw_end(&w);
+	return hw_jw_finish(&w);
+}
+
+/* POST /v1/jobs?host=H&kind=K[&args=A,B][&deadline=S][&retries=N] */
+/* Implements: FR-FLEET-007, FR-FLEET-009, FR-FLEET-011 */
 static enum MHD_Result job_queue(server *s, struct MHD_Connection *c,
 				 const request *r)
 {
+	const char *list = mhd.MHD_lookup_connection_value(
+		c, MHD_GET_ARGUMENT_KIND, "args");
+	hw_buf args;
 	hw_fleet_order o = {
 		mhd.MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND,
 						"host"),
@@ -404,16 +426,20 @@ static enum MHD_Result job_queue(server *s, struct MHD_Connection *c,
 	};
 	long long id = 0, now;
 	char json[128];
-	int err;
+	int err = HW_OK;
 
 	if (!o.host || !o.kind)
 		return reply_error(c, MHD_HTTP_BAD_REQUEST,
 				   "expected ?host=HOST&kind=KIND");
+	hw_buf_init(&args, 0);
+	if (list && !(err = words_json(&args, list)))
+		o.args = args.data;
 	pthread_mutex_lock(&s->lock);
-	if (!(err = jobs_now(s, &now)))
+	if (!err && !(err = jobs_now(s, &now)))
 		err = hw_jobs_queue(&id, &s->reg, &s->signer, r->serial, &o,
 				    now);
 	pthread_mutex_unlock(&s->lock);
+	hw_buf_free(&args);
 	if (err)
 		return job_error(c, r, err, MHD_HTTP_FORBIDDEN);
 	snprintf(json, sizeof(json),

@@ -321,13 +321,19 @@ test_fleet_agent_enrols_over_the_network_and_reconnects() {
   fleet_stop
 }
 
-# Verifies: FR-FLEET-007, FR-FLEET-008
-test_fleet_probe_job_runs_on_the_agent_and_is_signed_into_the_ledger() {
+# fleet_up: a CA, a server, gpu-1's certificate as ${mine[@]} and the
+# operator's as ${ops[@]}
+fleet_up() {
   fleet_ca
   fleet_cert gpu-1 gpu-1.crt
   fleet_serve
   mine=(--server "$URL" --cert gpu-1.crt --key agent/gpu-1.key)
   fleet_operator
+}
+
+# Verifies: FR-FLEET-007, FR-FLEET-008
+test_fleet_probe_job_runs_on_the_agent_and_is_signed_into_the_ledger() {
+  fleet_up
   # a host the server has not heard from has no readings, never zeros
   run "$HW" agent "${mine[@]}" --once
   expect_rc 0
@@ -461,18 +467,19 @@ test_fleet_server_killed_mid_job_retries_then_times_out() {
   kill -9 "$SERVER"
   wait "$SERVER" 2>/dev/null || true
   fleet_kill_agent
-  # before the deadline the job still runs; at it, it is given again
-  fleet_jobs_at 2000000059
+  # before its deadline (60 s) and the grace for its answer (30 s) the
+  # job still runs; then it is given again
+  fleet_jobs_at 2000000089
   expect_out "1 gpu-1 probe running, attempts 1 of 2"
   fleet_stop
-  fleet_jobs_at 2000000060
+  fleet_jobs_at 2000000090
   expect_out "1 gpu-1 probe queued, attempts 1 of 2, queued 2000000000, given -, done -"
   # the second attempt's agent dies too: no retry is left
   fleet_hung_agent
   fleet_kill_agent
   fleet_stop
-  fleet_jobs_at 2000000120
-  expect_out "1 gpu-1 probe timed-out, attempts 2 of 2, queued 2000000000, given 2000000060, done 2000000120"
+  fleet_jobs_at 2000000180
+  expect_out "1 gpu-1 probe timed-out, attempts 2 of 2, queued 2000000000, given 2000000090, done 2000000180"
   fleet_stop
   "$HW" ledger log --json > log.json
   [ "$(fleet_payloads fleet-job | jq -sc '[.[] | [.event, .job.attempts]]')" = '[["queued",0],["retried",1],["timed-out",2]]' ]
@@ -520,4 +527,48 @@ test_fleet_only_an_operator_queues_or_cancels_jobs() {
   fleet_stop
   grep -q "hwledger: fleet serve: refused: queuing or cancelling a job needs an operator's certificate" serve.log
   [ "$(fleet_payloads fleet-job | jq -sc '[.[] | .event]')" = '["queued","queued","cancelled"]' ]
+}
+
+# Verifies: FR-FLEET-011
+test_fleet_plan_and_allowed_commands_run_on_the_agent() {
+  fleet_up
+  mkdir models && cp "$ROOT/planner/models/gpt2.json" models/
+  printf '{"hello": ["echo", "hello from", "the agent"],\n "big": ["head", "-c", "30000", "/dev/zero"],\n "slow": ["sleep", "30"]}\n' > allow.json
+  run "$HW" fleet run plan --host gpu-1 "${ops[@]}" -- --model models/gpt2.json --ctx 1k
+  expect_rc 0
+  expect_out "job 1: plan gpu-1"
+  for name in hello rm-rf big; do
+    "$HW" -q fleet run command --host gpu-1 "${ops[@]}" -- $name >/dev/null
+  done
+  "$HW" -q fleet run command --host gpu-1 --deadline 1 "${ops[@]}" -- slow >/dev/null
+  # the server takes only what a job of its kind may have
+  run "$HW" fleet run plan --host gpu-1 "${ops[@]}" -- --model models/gpt2.json --export vllm
+  expect_rc 2
+  expect_err "plan job: '--export' is not one of --model"
+  run "$HW" fleet run plan --host gpu-1 "${ops[@]}" -- --model ../etc/x.json
+  expect_rc 2
+  expect_err "must be a path inside the agent's folder"
+  run "$HW" fleet run command --host gpu-1 "${ops[@]}" -- 'rm -rf /'
+  expect_rc 2
+  run "$HW" fleet run probe --host gpu-1 "${ops[@]}" -- --ssh x
+  expect_rc 2
+  expect_err "probe job: no arguments"
+  # an allow-list that is not one stops the agent before it starts
+  echo '{"x": "echo"}' > bad.json
+  run "$HW" agent "${mine[@]}" --allow bad.json --once
+  expect_rc 2
+  expect_err "hwledger: bad.json: command 'x': expected a name"
+  # one job a round, against the fake two-GPU NVML
+  for _ in 1 2 3 4 5; do
+    run env HWLEDGER_NVML_LIB="$(dirname "$HW")/fakes/libfake_nvml.so" \
+      FAKE_NVML_SCENARIO="$FIXTURES/probes/nvml-two-gpus.json" "$HW" agent "${mine[@]}" --allow allow.json --once
+    expect_rc 0
+  done
+  run "$HW" fleet jobs "${mine[@]}" --json
+  [ "$(jq -c '[.jobs[] | [.kind, .args, .state]]' <<<"$OUT")" = '[["plan",["--model","models/gpt2.json","--ctx","1k"],"done"],["command",["hello"],"done"],["command",["rm-rf"],"refused"],["command",["big"],"failed"],["command",["slow"],"killed"]]' ]
+  fleet_stop
+  fleet_payloads fleet-result > results.jsonl
+  [ "$(jq -sr '.[0].result | .schema, .inputs.ctx, (.per_gpu_bytes > 0)' results.jsonl)" = "$(printf 'hwledger.plan/1\n1024\ntrue')" ]
+  [ "$(jq -sc '.[1].result' results.jsonl)" = '{"schema":"hwledger.fleet.command/1","command":"hello","output":"hello from the agent\n"}' ]
+  [ "$(jq -sr '.[2:][] | .result.reason' results.jsonl)" = "$(printf "command 'rm-rf' is not in this agent's allow-list\nits output went over 24576 bytes\nkilled at its deadline of 1 s")" ]
 }

@@ -450,26 +450,27 @@ static void test_fleet_job_deadline_retries_then_times_out(void **state)
 	assert_int_equal(queue(&id, &r, "gpu-1", "probe", 1), HW_OK);
 	assert_int_equal(hw_jobs_next(&first, &r, "gpu-1", "s1", T0), HW_OK);
 	assert_int_equal(first.deadline, 60);
-	/* running until its deadline; at it, given again with a new nonce */
-	assert_int_equal(hw_jobs_expire(&r, &agent, T0 + 59), HW_OK);
-	assert_int_equal(hw_jobs_next(&none, &r, "gpu-1", "s1", T0 + 59),
+	/* running until its deadline and the grace after it; then given
+	 * again with a new nonce */
+	assert_int_equal(hw_jobs_expire(&r, &agent, T0 + 89), HW_OK);
+	assert_int_equal(hw_jobs_next(&none, &r, "gpu-1", "s1", T0 + 89),
 			 HW_OK);
 	assert_int_equal(none.id, 0);
-	assert_int_equal(hw_jobs_expire(&r, &agent, T0 + 60), HW_OK);
+	assert_int_equal(hw_jobs_expire(&r, &agent, T0 + 90), HW_OK);
 	/* the first attempt's late answer is refused */
 	assert_int_equal(answer(&r, &first, "s1", &agent), HW_EFAIL);
 	assert_non_null(strstr(hw_error_last(), "was not given to this agent"));
-	assert_int_equal(hw_jobs_next(&second, &r, "gpu-1", "s1", T0 + 70),
+	assert_int_equal(hw_jobs_next(&second, &r, "gpu-1", "s1", T0 + 100),
 			 HW_OK);
 	assert_int_equal(second.id, first.id);
 	assert_string_not_equal(second.nonce, first.nonce);
 	assert_int_equal(answer(&r, &first, "s1", &agent), HW_EFAIL);
 	assert_non_null(strstr(hw_error_last(), "not the nonce"));
 	/* no retry left: timed out for good, and its answer refused */
-	assert_int_equal(hw_jobs_expire(&r, &agent, T0 + 130), HW_OK);
+	assert_int_equal(hw_jobs_expire(&r, &agent, T0 + 190), HW_OK);
 	assert_int_equal(answer(&r, &second, "s1", &agent), HW_EFAIL);
 	assert_non_null(strstr(hw_error_last(), "job 1 timed out"));
-	assert_int_equal(hw_jobs_json(&json, &r, T0 + 130), HW_OK);
+	assert_int_equal(hw_jobs_json(&json, &r, T0 + 190), HW_OK);
 	doc = cJSON_Parse(json.data);
 	assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(
 				    cJSON_GetArrayItem(cJSON_GetObjectItem(doc,
@@ -547,6 +548,66 @@ static void test_fleet_operator_role_is_in_the_certificate(void **state)
 	hw_buf_free(&ca_pem);
 }
 
+/* HW_OK or the error of checking a job of kind with args (JSON). */
+static int args_check(const char *kind, const char *args)
+{
+	cJSON *a = args ? cJSON_Parse(args) : NULL;
+	int err = hw_fleet_args_check(kind, a);
+
+	cJSON_Delete(a);
+	return err;
+}
+
+/* Verifies: FR-FLEET-011 */
+static void test_fleet_job_arguments_are_checked_by_kind(void **state)
+{
+	const char *result = "{\"schema\":\"hwledger.plan/1\"}";
+	const char *st;
+	cJSON *doc;
+
+	(void)state;
+	assert_int_equal(args_check("probe", NULL), HW_OK);
+	assert_int_equal(args_check("probe", "[\"--ssh\"]"), HW_EUSAGE);
+	assert_int_equal(args_check("plan", "[\"--model\",\"m/x.json\","
+					    "\"--ctx\",\"32k\"]"),
+			 HW_OK);
+	/* no model, an option plan jobs may not set, a value missing, an
+	 * option twice, a model outside the agent's folder */
+	assert_int_equal(args_check("plan", "[\"--ctx\",\"1k\"]"), HW_EUSAGE);
+	assert_int_equal(args_check("plan", "[\"--model\",\"x\",\"--gpu\","
+					    "\"H100\"]"),
+			 HW_EUSAGE);
+	assert_int_equal(args_check("plan", "[\"--model\"]"), HW_EUSAGE);
+	assert_int_equal(args_check("plan", "[\"--model\",\"x\",\"--model\","
+					    "\"y\"]"),
+			 HW_EUSAGE);
+	for (size_t i = 0; i < 4; i++) {
+		static const char *const bad[] = {
+			"[\"--model\",\"/etc/passwd\"]",
+			"[\"--model\",\"../x\"]",
+			"[\"--model\",\"a/../../x\"]",
+			"[\"--model\",\"a/..\"]",
+		};
+
+		assert_int_equal(args_check("plan", bad[i]), HW_EUSAGE);
+	}
+	assert_int_equal(args_check("command", "[\"hello\"]"), HW_OK);
+	assert_int_equal(args_check("command", "[\"a\",\"b\"]"), HW_EUSAGE);
+	assert_int_equal(args_check("command", "[\"a b\"]"), HW_EUSAGE);
+	assert_int_equal(args_check("command", "[\"$(x)\"]"), HW_EUSAGE);
+	assert_int_equal(args_check("reboot", NULL), HW_EUSAGE);
+	/* a plan job is answered by a plan, or a failure, nothing else */
+	doc = cJSON_Parse(result);
+	assert_int_equal(hw_fleet_result_state(&st, "plan", doc), HW_OK);
+	assert_string_equal(st, "done");
+	assert_int_equal(hw_fleet_result_state(&st, "probe", doc), HW_EINVAL);
+	cJSON_Delete(doc);
+	doc = cJSON_Parse("{\"schema\":\"hwledger.fleet.failure/1\","
+			  "\"state\":\"done\"}");
+	assert_int_equal(hw_fleet_result_state(&st, "plan", doc), HW_EINVAL);
+	cJSON_Delete(doc);
+}
+
 /* Verifies: FR-FLEET-009 */
 static void test_fleet_first_slice_jobs_table_is_upgraded(void **state)
 {
@@ -617,6 +678,9 @@ int main(void)
 			teardown),
 		cmocka_unit_test_setup_teardown(
 			test_fleet_operator_role_is_in_the_certificate, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			test_fleet_job_arguments_are_checked_by_kind, setup,
 			teardown),
 	};
 
