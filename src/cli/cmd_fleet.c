@@ -26,7 +26,7 @@
 typedef struct fleet_opts {
 	const char *arg;    /* the one positional argument, if any */
 	const char *ca, *state, *name, *token, *key, *out, *reason;
-	const char *listen, *server, *cert, *allow;
+	const char *listen, *server, *cert, *allow, *new_key;
 	char **rest; /* the words after "--", for fleet run */
 	int nrest, rest_ok;
 	cJSON *commands; /* the agent's allow-list (--allow) */
@@ -70,6 +70,7 @@ static int parse(fleet_opts *o, int argc, char **argv, int from,
 		{"--cert", offsetof(fleet_opts, cert)},
 		{"--host", offsetof(fleet_opts, name)},
 		{"--allow", offsetof(fleet_opts, allow)},
+		{"--new-key", offsetof(fleet_opts, new_key)},
 	};
 
 	for (int i = from; i < argc; i++) {
@@ -824,40 +825,18 @@ static int agent(hw_cli *cli, fleet_opts *o)
 	return HW_EXIT_OK;
 }
 
-/* Implements: FR-FLEET-006 */
-static int agent_enroll(hw_cli *cli, fleet_opts *o)
+/* Posts json to path and writes the certificate of the server's answer
+ * to o->out (which was checked not to exist before anything was sent). */
+static int trade(hw_cli *cli, const fleet_opts *o, const char *path,
+		 const hw_buf *json)
 {
-	char line[HW_KEY_NAME_MAX + 128];
 	cJSON *answer = NULL;
 	const char *pem;
-	hw_seckey k;
-	hw_buf json, body;
-	hw_jw w;
+	hw_buf body;
 	int err;
 
-	if (!o->token || !o->key || !o->out)
-		return fleet_usage("agent enroll needs --token, --key and -o%s",
-				   "");
-	if (hw_path_exists(o->out))
-		return hw_cli_error(hw_error_set(HW_EINVAL, o->out, 0, 0,
-						 "exists; not overwritten"));
-	if ((err = hw_seckey_load(&k, o->key)))
-		return hw_cli_error(err);
-	hw_pubkey_format(line, sizeof(line), &k.pub);
-	memset(&k, 0, sizeof(k));
-	hw_buf_init(&json, 0);
 	hw_buf_init(&body, 0);
-	hw_jw_init(&w, &json, 0);
-	hw_jw_object(&w);
-	hw_jw_kstr(&w, "schema", "hwledger.fleet.enroll/1");
-	hw_jw_kstr(&w, "token", o->token);
-	hw_jw_kstr(&w, "key", line);
-	hw_jw_end(&w);
-	/* no client certificate: this is how the agent gets one */
-	o->cert = NULL;
-	o->key = NULL;
-	if (!(err = hw_jw_finish(&w)) &&
-	    !(err = ask(&body, o, "POST", "/v1/enroll", json.data))) {
+	if (!(err = ask(&body, o, "POST", path, json->data))) {
 		answer = cJSON_Parse(body.data);
 		pem = cJSON_GetStringValue(
 			cJSON_GetObjectItem(answer, "certificate"));
@@ -871,8 +850,104 @@ static int agent_enroll(hw_cli *cli, fleet_opts *o)
 		       cJSON_GetStringValue(
 			       cJSON_GetObjectItem(answer, "serial")));
 	cJSON_Delete(answer);
-	hw_buf_free(&json);
 	hw_buf_free(&body);
+	return err;
+}
+
+/* The public key line of the secret key file path into line, and the
+ * key into k when k is not NULL (the caller wipes it). */
+static int key_line(char *line, size_t size, hw_seckey *k, const char *path)
+{
+	hw_seckey mine;
+	int err = hw_seckey_load(&mine, path);
+
+	if (!err)
+		hw_pubkey_format(line, size, &mine.pub);
+	if (!err && k)
+		*k = mine;
+	sodium_memzero(&mine, sizeof(mine));
+	return err;
+}
+
+/* Implements: FR-FLEET-006 */
+static int agent_enroll(hw_cli *cli, fleet_opts *o)
+{
+	char line[HW_KEY_NAME_MAX + 128];
+	hw_buf json;
+	hw_jw w;
+	int err;
+
+	if (!o->token || !o->key || !o->out)
+		return fleet_usage("agent enroll needs --token, --key and -o%s",
+				   "");
+	if (hw_path_exists(o->out))
+		return hw_cli_error(hw_error_set(HW_EINVAL, o->out, 0, 0,
+						 "exists; not overwritten"));
+	if ((err = key_line(line, sizeof(line), NULL, o->key)))
+		return hw_cli_error(err);
+	hw_buf_init(&json, 0);
+	hw_jw_init(&w, &json, 0);
+	hw_jw_object(&w);
+	hw_jw_kstr(&w, "schema", "hwledger.fleet.enroll/1");
+	hw_jw_kstr(&w, "token", o->token);
+	hw_jw_kstr(&w, "key", line);
+	hw_jw_end(&w);
+	/* no client certificate: this is how the agent gets one */
+	o->cert = NULL;
+	o->key = NULL;
+	if (!(err = hw_jw_finish(&w)))
+		err = trade(cli, o, "/v1/enroll", &json);
+	hw_buf_free(&json);
+	return err ? hw_cli_error(err) : HW_EXIT_OK;
+}
+
+/* `agent rotate`: a certificate for the new key, asked for over the old
+ * certificate's connection with the new key's proof; the server revokes
+ * the old one. */
+/* Implements: FR-FLEET-012 */
+static int agent_rotate(hw_cli *cli, fleet_opts *o)
+{
+	char line[HW_KEY_NAME_MAX + 128], serial[HW_FLEET_SERIAL_HEX + 1];
+	char proof[sodium_base64_ENCODED_LEN(64,
+					     sodium_base64_VARIANT_ORIGINAL)];
+	uint8_t sig[64];
+	hw_seckey k;
+	hw_buf pem, msg, json;
+	hw_jw w;
+	int err;
+
+	if (!o->cert || !o->key || !o->new_key || !o->out)
+		return fleet_usage("agent rotate needs --cert, --key, "
+				   "--new-key and -o%s",
+				   "");
+	if (hw_path_exists(o->out))
+		return hw_cli_error(hw_error_set(HW_EINVAL, o->out, 0, 0,
+						 "exists; not overwritten"));
+	hw_buf_init(&msg, 0);
+	hw_buf_init(&json, 0);
+	memset(&k, 0, sizeof(k));
+	if (!(err = hw_fleet_cert_read(&pem, o->cert))) {
+		err = hw_fleet_cert_serial(serial, &pem, o->cert);
+		hw_buf_free(&pem);
+	}
+	if (!err && !(err = key_line(line, sizeof(line), &k, o->new_key))) {
+		hw_fleet_rotate_message(&msg, serial, line);
+		crypto_sign_detached(sig, NULL, (const uint8_t *)msg.data,
+				     msg.len, k.sk);
+		sodium_bin2base64(proof, sizeof(proof), sig, sizeof(sig),
+				  sodium_base64_VARIANT_ORIGINAL);
+		hw_jw_init(&w, &json, 0);
+		hw_jw_object(&w);
+		hw_jw_kstr(&w, "schema", "hwledger.fleet.rotate/1");
+		hw_jw_kstr(&w, "key", line);
+		hw_jw_kstr(&w, "proof", proof);
+		hw_jw_end(&w);
+		if (!(err = hw_jw_finish(&w)))
+			err = trade(cli, o, "/v1/rotate", &json);
+	}
+	sodium_memzero(&k, sizeof(k));
+	hw_buf_free(&msg);
+	hw_buf_free(&json);
 	return err ? hw_cli_error(err) : HW_EXIT_OK;
 }
 
@@ -885,6 +960,11 @@ int hw_cmd_agent(hw_cli *cli, int argc, char **argv)
 		if (!(code = parse(&o, argc, argv, 2,
 				   "--server --token --key -o --ca", 0)))
 			code = agent_enroll(cli, &o);
+	} else if (argc > 1 && !strcmp(argv[1], "rotate")) {
+		if (!(code = parse(&o, argc, argv, 2,
+				   "--server --cert --key --new-key -o --ca",
+				   0)))
+			code = agent_rotate(cli, &o);
 	} else if (!(code = parse(&o, argc, argv, 1,
 				  "--server --cert --key --ca --interval --once "
 				  "--allow",

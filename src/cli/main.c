@@ -121,6 +121,8 @@ static const hw_command commands[] = {
 	{"agent", hw_cmd_agent, "enrol with a fleet server, then heartbeat",
 	 "hwledger agent enroll --server URL --token TOKEN --key FILE -o FILE "
 	 "[--ca DIR]\n"
+	 "hwledger agent rotate --server URL --cert FILE --key FILE "
+	 "--new-key FILE -o FILE [--ca DIR]\n"
 	 "hwledger agent --server URL --cert FILE --key FILE [--ca DIR] "
 	 "[--interval SECONDS] [--once] [--allow FILE]",
 	 0},

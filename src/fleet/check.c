@@ -246,3 +246,11 @@ int hw_fleet_cert_check(char host[HW_KEY_NAME_MAX + 1], const char *ca_dir,
 	free(ca_path);
 	return err;
 }
+
+/* Implements: FR-FLEET-012 */
+void hw_fleet_rotate_message(hw_buf *msg, const char *serial,
+			     const char *keyline)
+{
+	hw_buf_clear(msg);
+	hw_buf_printf(msg, "hwledger.fleet.rotate/1\n%s\n%s", serial, keyline);
+}

@@ -111,6 +111,11 @@ typedef struct hw_fleet_peer {
 int hw_fleet_request(hw_buf *body, int *status, const hw_fleet_peer *peer,
 		     const char *method, const char *path, const char *json);
 
+/* The bytes the new key signs to rotate the certificate of serial to
+ * it: "hwledger.fleet.rotate/1\nSERIAL\nKEYLINE". */
+void hw_fleet_rotate_message(hw_buf *msg, const char *serial,
+			     const char *keyline);
+
 /* The bytes an agent signs for the result of job id:
  * "hwledger.fleet.result/1\nID\nNONCE\nSHA256-HEX(result)". */
 void hw_fleet_result_message(hw_buf *msg, long long id, const char *nonce,

@@ -271,6 +271,29 @@ static void completed(void *cls, struct MHD_Connection *c, void **req,
 	}
 }
 
+/* The answer that carries a new certificate: schema, host, serial and
+ * the PEM. */
+static enum MHD_Result cert_answer(struct MHD_Connection *c,
+				   const char *schema, const char *host,
+				   const char *serial, const hw_buf *pem)
+{
+	enum MHD_Result ok;
+	hw_buf out;
+	hw_jw w;
+
+	hw_buf_init(&out, 0);
+	hw_jw_init(&w, &out, 0);
+	hw_jw_object(&w);
+	hw_jw_kstr(&w, "schema", schema);
+	hw_jw_kstr(&w, "host", host);
+	hw_jw_kstr(&w, "serial", serial);
+	hw_jw_kstr(&w, "certificate", pem->data);
+	hw_jw_end(&w);
+	ok = hw_jw_finish(&w) ? MHD_NO : reply(c, MHD_HTTP_OK, out.data);
+	hw_buf_free(&out);
+	return ok;
+}
+
 /* POST /v1/enroll {"token", "key"}: the one endpoint a client without a
  * certificate may call. The token is traded for a certificate of the
  * key, as `fleet issue` trades it. */
@@ -287,11 +310,9 @@ static enum MHD_Result enroll(server *s, struct MHD_Connection *c,
 	enum MHD_Result ok;
 	int operator;
 	hw_pubkey k;
-	hw_buf pem, out;
-	hw_jw w;
+	hw_buf pem;
 
 	hw_buf_init(&pem, 0);
-	hw_buf_init(&out, 0);
 	if (!token || !line || hw_pubkey_parse(&k, line, NULL, 0)) {
 		ok = reply_error(c, MHD_HTTP_BAD_REQUEST,
 				 "expected {\"token\": TOKEN, \"key\": "
@@ -304,18 +325,11 @@ static enum MHD_Result enroll(server *s, struct MHD_Connection *c,
 		ok = reply_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR,
 				 hw_error_last());
 	} else {
-		hw_jw_init(&w, &out, 0);
-		hw_jw_object(&w);
-		hw_jw_kstr(&w, "schema", "hwledger.fleet.enroll/1");
-		hw_jw_kstr(&w, "host", host);
-		hw_jw_kstr(&w, "serial", serial);
-		hw_jw_kstr(&w, "certificate", pem.data);
-		hw_jw_end(&w);
-		ok = hw_jw_finish(&w) ? MHD_NO : reply(c, MHD_HTTP_OK, out.data);
+		ok = cert_answer(c, "hwledger.fleet.enroll/1", host, serial,
+				 &pem);
 	}
 	cJSON_Delete(doc);
 	hw_buf_free(&pem);
-	hw_buf_free(&out);
 	return ok;
 }
 
@@ -618,6 +632,74 @@ out:
 	return ok;
 }
 
+/* POST /v1/rotate {"key", "proof"}: a new certificate of the same host
+ * and role for a new key, over the old certificate's connection; the old
+ * serial is then revoked (a signed fleet-revoke event, then the deny
+ * list), so one host never holds two certificates in force. proof is the
+ * new key's signature over hw_fleet_rotate_message: whoever asks holds
+ * it. */
+/* Implements: FR-FLEET-012 */
+static enum MHD_Result rotate(server *s, struct MHD_Connection *c,
+			      const request *r)
+{
+	cJSON *doc = cJSON_ParseWithLength(r->body.data ? r->body.data : "",
+					   r->body.len);
+	const char *line = cJSON_GetStringValue(cJSON_GetObjectItem(doc, "key"));
+	const char *proof = cJSON_GetStringValue(
+		cJSON_GetObjectItem(doc, "proof"));
+	char serial[HW_FLEET_SERIAL_HEX + 1], reason[64];
+	uint8_t sig[64];
+	size_t n = 0;
+	enum MHD_Result ok;
+	hw_pubkey k;
+	hw_buf pem, msg;
+	int err;
+
+	hw_buf_init(&pem, 0);
+	hw_buf_init(&msg, 0);
+	if (!line || !proof || hw_pubkey_parse(&k, line, NULL, 0) ||
+	    sodium_base642bin(sig, sizeof(sig), proof, strlen(proof), NULL,
+			      &n, NULL, sodium_base64_VARIANT_ORIGINAL) != 0 ||
+	    n != sizeof(sig)) {
+		ok = reply_error(c, MHD_HTTP_BAD_REQUEST,
+				 "expected {\"key\": PUBLIC-KEY-LINE, "
+				 "\"proof\": base64 of 64 bytes}");
+		goto out;
+	}
+	hw_fleet_rotate_message(&msg, r->serial, line);
+	if (!memcmp(k.pk, r->pk, sizeof(r->pk)))
+		err = hw_error_set(HW_EINVAL, NULL, 0, 0,
+				   "the new key is the old one");
+	else if (!msg.data ||
+		 crypto_sign_verify_detached(sig, (const uint8_t *)msg.data,
+					     msg.len, k.pk) != 0)
+		err = hw_error_set(HW_EFAIL, NULL, 0, 0,
+				   "refused: the proof does not verify with "
+				   "the new key");
+	else
+		err = HW_OK;
+	pthread_mutex_lock(&s->lock);
+	if (!err &&
+	    !(err = hw_fleet_cert_issue(&pem, serial, s->ca_dir, s->state,
+					r->host, &k, HW_FLEET_CERT_DAYS,
+					r->operator))) {
+		snprintf(reason, sizeof(reason), "rotated to serial %s",
+			 serial);
+		if (!(err = hw_fleet_event(&s->signer, HW_EVENT_FLEET_REVOKE,
+					   r->serial, "reason", reason)))
+			err = hw_fleet_revoke(s->state, r->serial, reason);
+	}
+	pthread_mutex_unlock(&s->lock);
+	ok = err ? job_error(c, r, err, MHD_HTTP_FORBIDDEN)
+		 : cert_answer(c, "hwledger.fleet.rotate/1", r->host, serial,
+			       &pem);
+out:
+	cJSON_Delete(doc);
+	hw_buf_free(&pem);
+	hw_buf_free(&msg);
+	return ok;
+}
+
 /* The role a certificate needs for url: queuing and cancelling jobs is an
  * operator's, heartbeats, taking jobs and answering them an agent's, so
  * neither can act as the other; reading is anyone's. 0 with the reason
@@ -653,6 +735,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
 			      size_t *data_size, void **req)
 {
 	int enrolling = !strcmp(method, "POST") && !strcmp(url, "/v1/enroll");
+	int rotating = !strcmp(method, "POST") && !strcmp(url, "/v1/rotate");
 	long long job = !strcmp(method, "POST") ? job_url(url, "/result") : 0;
 	long long cancel = !strcmp(method, "POST") ? job_url(url, "/cancel")
 						   : 0;
@@ -680,7 +763,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
 		return MHD_YES;
 	}
 	if (*data_size) {
-		if ((!enrolling && !job) ||
+		if ((!enrolling && !rotating && !job) ||
 		    hw_buf_append(&r->body, data, *data_size))
 			r->too_big = 1;
 		*data_size = 0;
@@ -692,6 +775,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
 				   "does not take");
 	if (enrolling)
 		return enroll(s, c, &r->body);
+	if (rotating)
+		return rotate(s, c, r);
 	if (job)
 		return job_result(s, c, r, job);
 	if (cancel)

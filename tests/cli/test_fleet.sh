@@ -572,3 +572,47 @@ test_fleet_plan_and_allowed_commands_run_on_the_agent() {
   [ "$(jq -sc '.[1].result' results.jsonl)" = '{"schema":"hwledger.fleet.command/1","command":"hello","output":"hello from the agent\n"}' ]
   [ "$(jq -sr '.[2:][] | .result.reason' results.jsonl)" = "$(printf "command 'rm-rf' is not in this agent's allow-list\nits output went over 24576 bytes\nkilled at its deadline of 1 s")" ]
 }
+
+# Verifies: FR-FLEET-012
+test_fleet_agent_rotates_its_key_and_the_old_certificate_is_refused() {
+  fleet_up
+  old=$(openssl x509 -in gpu-1.crt -noout -serial | cut -d= -f2 | tr A-F a-f)
+  run "$HW" agent "${mine[@]}" --once
+  expect_rc 0
+  "$HW" -q ledger keygen --name gpu-1-new --dir agent >/dev/null
+  echo mine > taken.crt
+  run "$HW" agent rotate "${mine[@]}" --new-key agent/gpu-1-new.key -o taken.crt
+  expect_rc 2
+  expect_err "hwledger: taken.crt: exists; not overwritten"
+  run "$HW" agent rotate "${mine[@]}" --new-key agent/gpu-1.key -o same.crt
+  expect_rc 3
+  expect_err "400: the new key is the old one"
+  [ ! -e same.crt ]
+  run "$HW" agent rotate "${mine[@]}" --new-key agent/gpu-1-new.key -o gpu-1-new.crt
+  expect_rc 0
+  [[ "$OUT" =~ ^gpu-1-new.crt:\ gpu-1,\ serial\ [0-9a-f]{32}$ ]] || { echo "bad line: $OUT"; return 1; }
+  new=${OUT##* }
+  # the old certificate is refused from now on, the new one served
+  run "$HW" agent "${mine[@]}" --once
+  expect_rc 3
+  expect_err "403: refused: revoked (serial $old)"
+  run "$HW" agent rotate "${mine[@]}" --new-key agent/gpu-1-new.key -o again.crt
+  expect_rc 3
+  expect_err "403: refused: revoked (serial $old)"
+  run "$HW" agent --server "$URL" --cert gpu-1-new.crt --key agent/gpu-1-new.key --once
+  expect_rc 0
+  run "$HW" fleet check gpu-1-new.crt
+  expect_out "accepted: gpu-1"
+  # an operator's certificate rotates to an operator's
+  "$HW" -q ledger keygen --name ops-new --dir ops >/dev/null
+  run "$HW" agent rotate "${ops[@]}" --new-key ops/ops-new.key -o ops-new.crt
+  expect_rc 0
+  run "$HW" fleet run probe --host gpu-1 --server "$URL" --cert ops-new.crt --key ops/ops-new.key
+  expect_rc 0
+  run "$HW" fleet run probe --host gpu-1 "${ops[@]}"
+  expect_rc 3
+  fleet_stop
+  [ "$(fleet_payloads fleet-revoke | jq -sr '.[0] | .serial, .reason')" = "$(printf '%s\nrotated to serial %s' "$old" "$new")" ]
+  [ "$(fleet_payloads fleet-revoke | wc -l)" = 2 ]
+  [ "$(wc -l < .hwledger/fleet/denied)" = 2 ]
+}
