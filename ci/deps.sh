@@ -48,6 +48,7 @@ PKGS=(
   "openssl:cmd:openssl"
   "time:file:/usr/bin/time"
   "sqlite3:cmd:sqlite3"
+  "procps:cmd:pgrep"
   "tidy:cmd:tidy"
   "libxml2-utils:cmd:xmllint"
   "unzip:cmd:unzip"
