@@ -245,7 +245,7 @@ TIMEIT=$work/timeit
   # 200 agents heartbeat every second. curl takes the agent's key as PKCS#8
   # PEM: the fixed Ed25519 prefix and the key file's 32-byte seed.
   fw=$work/fleet
-  if [ ! -f "$fw/agent-200.crt" ]; then
+  if [ ! -f "$fw/ops.crt" ]; then
     rm -rf "$fw" && mkdir -p "$fw" && cd "$fw" && git init -q .
     "$hw" -q fleet ca init && "$hw" -q ledger keygen --name server-signer >/dev/null
     "$hw" -q ledger keygen --name gpu-1 --dir agent >/dev/null
@@ -256,6 +256,9 @@ TIMEIT=$work/timeit
       "$hw" -q fleet issue --token "$("$hw" fleet enroll "agent-$i")" \
         --key agent/gpu-1.pub -o "agent-$i.crt"
     done
+    # the operator who queues the jobs
+    "$hw" -q fleet issue --token "$("$hw" fleet enroll --operator ops)" \
+      --key agent/gpu-1.pub -o ops.crt
   fi
   cd "$fw"
   rm -f .hwledger/fleet/port
@@ -268,7 +271,7 @@ TIMEIT=$work/timeit
   compare "fleet probe job round trip vs curl GET, mTLS" "<= 3x" \
     "cd '$fw' && HWLEDGER_NVML_LIB=/none '$hw' agent $mine --once" \
     "curl -sS --cacert '$fw/.hwledger/fleet/ca/ca.crt' --cert '$fw/agent-0.crt' --key '$fw/key.pem' -o /dev/null $url/v1/hosts" \
-    "cd '$fw' && '$hw' -q fleet run probe --host agent-0 $mine >/dev/null"
+    "cd '$fw' && '$hw' -q fleet run probe --host agent-0 --server $url --cert ops.crt --key agent/gpu-1.key >/dev/null"
   agents=()
   for i in $(seq 1 200); do
     "$hw" -q agent --server "$url" --cert "agent-$i.crt" --key agent/gpu-1.key --interval 1 2>>agents.log &
