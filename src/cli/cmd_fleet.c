@@ -30,6 +30,7 @@ typedef struct fleet_opts {
 	char **rest; /* the words after "--", for fleet run */
 	int nrest, rest_ok;
 	cJSON *commands; /* the agent's allow-list (--allow) */
+	hw_fleet_conn *conn; /* the agent's connection, kept between rounds */
 	double days, ttl, interval, deadline;
 	long retries;
 	int json, once, operator;
@@ -289,7 +290,7 @@ static int serve(hw_cli *cli, fleet_opts *o)
 static int ask(hw_buf *body, const fleet_opts *o, const char *method,
 	       const char *path, const char *json)
 {
-	hw_fleet_peer peer = {o->server, o->ca, o->cert, o->key, 10};
+	hw_fleet_peer peer = {o->server, o->ca, o->cert, o->key, 10, o->conn};
 	cJSON *answer;
 	int status = 0, err;
 
@@ -795,20 +796,22 @@ static int agent(hw_cli *cli, fleet_opts *o)
 	unsigned interval = (unsigned)(o->interval ? o->interval : 30);
 	unsigned wait = 1;
 	char path[64];
-	int err;
+	int err = HW_OK;
 
 	if (!o->cert)
 		return hw_cli_error(hw_error_set(
 			HW_EUSAGE, NULL, 0, 0, "agent needs --cert and --key"));
 	if (o->allow && (err = load_commands(&o->commands, o->allow)))
 		return hw_cli_error(err);
+	if (!(o->conn = hw_fleet_conn_new()))
+		return hw_cli_error(hw_error_oom());
 	snprintf(path, sizeof(path), "/v1/heartbeat?interval=%u", interval);
 	sigaction(SIGINT, &stop, NULL);
 	sigaction(SIGTERM, &stop, NULL);
 	while (!stopping) {
 		err = agent_round(o, path);
 		if (o->once)
-			return err ? hw_cli_error(err) : HW_EXIT_OK;
+			break;
 		if (!err) {
 			wait = 1;
 			sleep(interval);
@@ -822,6 +825,10 @@ static int agent(hw_cli *cli, fleet_opts *o)
 		sleep(wait);
 		wait = wait * 2 > 60 ? 60 : wait * 2;
 	}
+	hw_fleet_conn_free(o->conn);
+	o->conn = NULL;
+	if (o->once && err)
+		return hw_cli_error(err);
 	return HW_EXIT_OK;
 }
 

@@ -1,5 +1,5 @@
 /*
- * client.c — one HTTPS request to the fleet server through GnuTLS: TLS
+ * client.c — HTTPS requests to the fleet server through GnuTLS: TLS
  * 1.3 only, the server's certificate checked against the fleet's CA and
  * the host name, the agent's certificate and Ed25519 key presented
  * (specs/fleet.md, "The client").
@@ -8,7 +8,8 @@
  * client key only from a PEM file, and the agent's key is an hwledger
  * secret key file that is not to be written again in a second format.
  * Every step has the same timeout: the connect, the handshake, each read
- * and write.
+ * and write. A client that asks often (the agent) keeps its connection
+ * open between requests (hw_fleet_conn); the others close it after one.
  */
 #include "fleet/internal.h"
 
@@ -22,8 +23,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #define TLS13_ONLY "NORMAL:-VERS-ALL:+VERS-TLS1.3"
@@ -160,14 +163,127 @@ out:
 	return err;
 }
 
-/* The request over TLS, the whole answer into raw (until the server
- * closes: every request says Connection: close). */
-static int exchange(hw_buf *raw, gnutls_session_t s, const char *request,
-		    const char *url)
+/* A connection kept open between requests (the agent's): a heartbeat is
+ * then one request on it, not a TCP connection and a TLS handshake. */
+struct hw_fleet_conn {
+	gnutls_certificate_credentials_t cred;
+	gnutls_session_t s;
+	int fd;
+	struct timespec used; /* CLOCK_MONOTONIC, when its last answer came */
+};
+
+/* A kept connection idle longer than this is closed rather than used:
+ * the server closes a connection idle for 10 s ("The server"). One the
+ * server closed sooner is found closed and opened again. */
+#define KEEP_SECONDS 5
+
+hw_fleet_conn *hw_fleet_conn_new(void)
 {
-	size_t n = strlen(request), off = 0;
+	hw_fleet_conn *c = calloc(1, sizeof(*c));
+
+	if (c)
+		c->fd = -1;
+	return c;
+}
+
+static void conn_close(hw_fleet_conn *c)
+{
+	if (c->s) {
+		if (c->fd >= 0)
+			hw_gt.gnutls_bye(c->s, GNUTLS_SHUT_WR);
+		hw_gt.gnutls_deinit(c->s);
+	}
+	if (c->fd >= 0)
+		close(c->fd);
+	if (c->cred)
+		hw_gt.gnutls_certificate_free_credentials(c->cred);
+	c->s = NULL;
+	c->cred = NULL;
+	c->fd = -1;
+}
+
+void hw_fleet_conn_free(hw_fleet_conn *c)
+{
+	if (c) {
+		conn_close(c);
+		free(c);
+	}
+}
+
+/* A TLS 1.3 connection to host:port as peer, into c. */
+static int conn_open(hw_fleet_conn *c, const hw_fleet_peer *peer,
+		     const char *host, const char *port)
+{
+	int err, rc;
+
+	if ((err = credentials(&c->cred, peer)) ||
+	    (err = hw_gnutls_check(hw_gt.gnutls_init(&c->s, GNUTLS_CLIENT),
+				   NULL, "TLS session")) ||
+	    (err = hw_gnutls_check(
+		     hw_gt.gnutls_priority_set_direct(c->s, TLS13_ONLY, NULL),
+		     NULL, "TLS priorities")) ||
+	    (err = hw_gnutls_check(hw_gt.gnutls_credentials_set(
+					   c->s, GNUTLS_CRD_CERTIFICATE,
+					   c->cred),
+				   NULL, "TLS credentials")))
+		return err;
+	/* the server's certificate must name the host the URL names */
+	hw_gt.gnutls_session_set_verify_cert(c->s, host, 0);
+	if (strspn(host, "0123456789.") != strlen(host))
+		hw_gt.gnutls_server_name_set(c->s, GNUTLS_NAME_DNS, host,
+					     strlen(host));
+	if ((c->fd = dial(host, port, peer->timeout, peer->url)) < 0)
+		return hw_error_code();
+	hw_gt.gnutls_transport_set_int2(c->s, c->fd, c->fd);
+	hw_gt.gnutls_handshake_set_timeout(c->s,
+					   (unsigned)peer->timeout * 1000);
+	do
+		rc = hw_gt.gnutls_handshake(c->s);
+	while (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED);
+	if (rc < 0)
+		return hw_error_set(HW_EIO, peer->url, 0, 0,
+				    "TLS handshake failed: %s",
+				    hw_gt.gnutls_strerror(rc));
+	return HW_OK;
+}
+
+/* Where the answer in raw ends: the header's end plus its Content-Length
+ * (none for 204), or 0 while that is not known yet (the headers are not
+ * all there, or they give no length: the answer ends when the server
+ * closes). */
+static size_t answer_end(const hw_buf *raw)
+{
+	const char *head = raw->data ? strstr(raw->data, "\r\n\r\n") : NULL;
+	size_t start;
+
+	if (!head)
+		return 0;
+	start = (size_t)(head - raw->data) + 4;
+	if (raw->len > 12 && !strncmp(raw->data + 8, " 204 ", 5))
+		return start;
+	for (const char *l = strstr(raw->data, "\r\n"); l && l < head;
+	     l = strstr(l + 2, "\r\n"))
+		if (!strncasecmp(l + 2, "content-length:", 15)) {
+			char *end;
+			unsigned long long n = strtoull(l + 17, &end, 10);
+
+			return end != l + 17 && n <= ANSWER_MAX
+				       ? start + (size_t)n
+				       : 0;
+		}
+	return 0;
+}
+
+/* The request over TLS, its answer into raw: up to its Content-Length,
+ * or until the server closes. *got: whether any byte of an answer came
+ * (a kept connection that the server closed gives none). */
+static int exchange(hw_buf *raw, int *got, gnutls_session_t s,
+		    const char *request, const char *url)
+{
+	size_t n = strlen(request), off = 0, end = 0;
 	ssize_t rc;
 
+	*got = 0;
 	while (off < n) {
 		rc = hw_gt.gnutls_record_send(s, request + off, n - off);
 		if (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED)
@@ -177,14 +293,19 @@ static int exchange(hw_buf *raw, gnutls_session_t s, const char *request,
 					    hw_gt.gnutls_strerror((int)rc));
 		off += (size_t)rc;
 	}
-	for (;;) {
+	while (!end || raw->len < end) {
 		int err = hw_buf_reserve(raw, 4096);
 
 		if (err)
 			return err;
 		rc = hw_gt.gnutls_record_recv(s, raw->data + raw->len, 4096);
-		if (rc == 0 || rc == GNUTLS_E_PREMATURE_TERMINATION)
+		if (rc == 0 || rc == GNUTLS_E_PREMATURE_TERMINATION) {
+			if (!raw->len)
+				return hw_error_set(HW_EIO, url, 0, 0,
+						    "the server closed the "
+						    "connection");
 			break;
+		}
 		if (rc == GNUTLS_E_INTERRUPTED)
 			continue;
 		if (rc < 0)
@@ -193,70 +314,67 @@ static int exchange(hw_buf *raw, gnutls_session_t s, const char *request,
 						    ? "no answer in time"
 						    : hw_gt.gnutls_strerror(
 							      (int)rc));
+		*got = 1;
 		raw->len += (size_t)rc;
 		raw->data[raw->len] = '\0';
 		if (raw->len > ANSWER_MAX)
 			return hw_error_set(HW_ETOOBIG, url, 0, 0,
 					    "answer larger than %zu bytes",
 					    ANSWER_MAX);
+		end = answer_end(raw);
 	}
 	return HW_OK;
+}
+
+static double since(const struct timespec *t)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t->tv_sec) +
+	       (double)(now.tv_nsec - t->tv_nsec) / 1e9;
 }
 
 /* Implements: FR-FLEET-004 */
 int hw_fleet_request(hw_buf *body, int *status, const hw_fleet_peer *peer,
 		     const char *method, const char *path, const char *json)
 {
-	gnutls_certificate_credentials_t cred = NULL;
-	gnutls_session_t s = NULL;
+	hw_fleet_conn once = {.fd = -1}, *c = peer->conn ? peer->conn : &once;
 	char host[256], port[8];
 	const char *head;
 	hw_buf req, raw;
-	int fd = -1, err, rc;
+	int err, got = 0, reused;
 
 	hw_buf_init(&req, 0);
 	hw_buf_init(&raw, ANSWER_MAX + 4096);
 	if ((err = parse_url(host, port, peer->url)) ||
-	    (err = credentials(&cred, peer)) ||
-	    (err = hw_gnutls_check(hw_gt.gnutls_init(&s, GNUTLS_CLIENT), NULL,
-				   "TLS session")) ||
-	    (err = hw_gnutls_check(
-		     hw_gt.gnutls_priority_set_direct(s, TLS13_ONLY, NULL),
-		     NULL, "TLS priorities")) ||
-	    (err = hw_gnutls_check(hw_gt.gnutls_credentials_set(
-					   s, GNUTLS_CRD_CERTIFICATE, cred),
-				   NULL, "TLS credentials")))
-		goto out;
-	/* the server's certificate must name the host the URL names */
-	hw_gt.gnutls_session_set_verify_cert(s, host, 0);
-	if (strspn(host, "0123456789.") != strlen(host))
-		hw_gt.gnutls_server_name_set(s, GNUTLS_NAME_DNS, host,
-					     strlen(host));
-	if ((fd = dial(host, port, peer->timeout, peer->url)) < 0) {
-		err = hw_error_code();
-		goto out;
-	}
-	hw_gt.gnutls_transport_set_int2(s, fd, fd);
-	hw_gt.gnutls_handshake_set_timeout(s, (unsigned)peer->timeout * 1000);
-	do
-		rc = hw_gt.gnutls_handshake(s);
-	while (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED);
-	if (rc < 0) {
-		err = hw_error_set(HW_EIO, peer->url, 0, 0,
-				   "TLS handshake failed: %s",
-				   hw_gt.gnutls_strerror(rc));
-		goto out;
-	}
-	if ((err = hw_buf_printf(&req,
+	    (err = hw_buf_printf(&req,
 				 "%s %s HTTP/1.1\r\nHost: %s:%s\r\n"
-				 "Connection: close\r\n"
+				 "Connection: %s\r\n"
 				 "Content-Type: application/json\r\n"
 				 "Content-Length: %zu\r\n\r\n%s",
 				 method, path, host, port,
-				 json ? strlen(json) : 0, json ? json : "")) ||
-	    (err = exchange(&raw, s, req.data, peer->url)))
+				 peer->conn ? "keep-alive" : "close",
+				 json ? strlen(json) : 0, json ? json : "")))
 		goto out;
-	hw_gt.gnutls_bye(s, GNUTLS_SHUT_WR);
+	if (c->fd >= 0 && since(&c->used) > KEEP_SECONDS)
+		conn_close(c);
+	reused = c->fd >= 0;
+	for (;;) {
+		if (c->fd < 0 && (err = conn_open(c, peer, host, port)))
+			goto out;
+		err = exchange(&raw, &got, c->s, req.data, peer->url);
+		/* a kept connection the server closed before it answered:
+		 * the request did not reach it; once more on a new one */
+		if (!err || !reused || got)
+			break;
+		conn_close(c);
+		hw_buf_clear(&raw);
+		reused = 0;
+	}
+	if (err)
+		goto out;
+	clock_gettime(CLOCK_MONOTONIC, &c->used);
 	head = raw.data ? strstr(raw.data, "\r\n\r\n") : NULL;
 	/* "HTTP/1.x NNN ": the status is the three digits after the space */
 	if (!head || strncmp(raw.data, "HTTP/1.", 7) != 0 ||
@@ -268,12 +386,10 @@ int hw_fleet_request(hw_buf *body, int *status, const hw_fleet_peer *peer,
 	*status = (int)strtol(raw.data + 9, NULL, 10);
 	err = hw_buf_puts(body, head + 4);
 out:
-	if (s)
-		hw_gt.gnutls_deinit(s);
-	if (fd >= 0)
-		close(fd);
-	if (cred)
-		hw_gt.gnutls_certificate_free_credentials(cred);
+	/* a connection is kept only after a whole answer that said how
+	 * long it was (the next answer starts right after it) */
+	if (c == &once || err || answer_end(&raw) != raw.len)
+		conn_close(c);
 	hw_buf_free(&req);
 	hw_buf_free(&raw);
 	return err;

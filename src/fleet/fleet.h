@@ -96,6 +96,13 @@ int hw_fleet_event_append(const hw_seckey *k, const char *kind,
 int hw_fleet_event(const hw_seckey *k, const char *kind, const char *serial,
 		   const char *field, const char *value);
 
+/* A connection to the server kept open from one request to the next. */
+typedef struct hw_fleet_conn hw_fleet_conn;
+
+/* A closed one (NULL when out of memory), and its end. */
+hw_fleet_conn *hw_fleet_conn_new(void);
+void hw_fleet_conn_free(hw_fleet_conn *c);
+
 /* Where a client reaches the server, and with what. */
 typedef struct hw_fleet_peer {
 	const char *url;    /* https://HOST:PORT */
@@ -103,6 +110,7 @@ typedef struct hw_fleet_peer {
 	const char *cert;   /* the client's certificate, or NULL for none */
 	const char *key;    /* its hwledger secret key file */
 	int timeout;        /* seconds for each step */
+	hw_fleet_conn *conn; /* kept between requests; NULL: one a request */
 } hw_fleet_peer;
 
 /* One request, with the JSON body json (NULL for none): *status the HTTP

@@ -41,3 +41,32 @@ test_fleet_two_hundred_agents_register_and_heartbeat_at_once() {
   expect_rc 0
   ! grep -q 'refused' serve.log
 }
+
+# An agent keeps its connection open from one heartbeat to the next
+# (src/fleet/client.c), and the server still checks its certificate on
+# every request: revoking it while the connection is open refuses the very
+# next heartbeat on it.
+# Verifies: FR-FLEET-003, FR-FLEET-006
+test_fleet_revocation_refuses_an_agent_on_its_open_connection() {
+  fleet_ca
+  fleet_cert gpu-1 gpu-1.crt
+  fleet_serve
+  "$HW" agent --server "$URL" --cert gpu-1.crt --key agent/gpu-1.key --interval 1 2>agent.log &
+  AGENT=$!
+  trap 'kill $AGENT $SERVER 2>/dev/null || true' EXIT
+  for _ in $(seq 600); do
+    "$HW" fleet hosts --server "$URL" --cert gpu-1.crt --key agent/gpu-1.key 2>/dev/null |
+      grep -q '^gpu-1 up' && break
+    sleep 0.05
+  done
+  run "$HW" fleet revoke gpu-1.crt --reason "stolen laptop"
+  expect_rc 0
+  for _ in $(seq 600); do
+    grep -q 'refused: revoked (serial ' agent.log && break
+    sleep 0.05
+  done
+  grep -q "hwledger: agent: $URL: 403: refused: revoked (serial " agent.log ||
+    { echo "the agent was not refused:"; cat agent.log; return 1; }
+  kill "$AGENT"
+  wait "$AGENT" || true
+}
