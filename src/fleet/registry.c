@@ -14,6 +14,7 @@
 #include <string.h>
 
 static const char schema[] =
+	"PRAGMA journal_mode=WAL;"
 	"CREATE TABLE IF NOT EXISTS agents ("
 	" serial TEXT PRIMARY KEY, host TEXT NOT NULL,"
 	" registered INTEGER NOT NULL, last_seen INTEGER NOT NULL,"
