@@ -90,13 +90,15 @@ static int token_shape(const char *token)
 static int parse_record(char host[HW_KEY_NAME_MAX + 1], long long *expires,
 			int *operator, const char *text)
 {
-	const char *name = text + sizeof(TOKEN_MAGIC "host: ") - 1;
-	const char *nl = strchr(name, '\n');
+	const size_t magic = sizeof(TOKEN_MAGIC "host: ") - 1;
+	const char *name = text + magic, *nl;
 	char *end;
 
-	if (strncmp(text, TOKEN_MAGIC "host: ", (size_t)(name - text)) != 0 ||
-	    !nl ||
-	    nl - name > HW_KEY_NAME_MAX ||
+	/* the magic first: a shorter text has no byte at name */
+	if (strncmp(text, TOKEN_MAGIC "host: ", magic) != 0)
+		return HW_EINVAL;
+	nl = strchr(name, '\n');
+	if (!nl || nl - name > HW_KEY_NAME_MAX ||
 	    strncmp(nl + 1, "expires: ", 9) != 0)
 		return HW_EINVAL;
 	memcpy(host, name, (size_t)(nl - name));

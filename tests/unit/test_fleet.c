@@ -5,6 +5,7 @@
  */
 #include "harness.h"
 
+#include <dirent.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <sys/wait.h>
@@ -159,6 +160,55 @@ static void test_fleet_token_is_used_once_by_two_at_a_time(void **state)
 	assert_non_null(strstr(hw_error_last(), "expired"));
 }
 
+/* The one record under state/tokens/ (the token's hash names it)
+ * replaced by text. */
+static void token_record_is(const char *text)
+{
+	DIR *d = opendir("state/tokens");
+	struct dirent *e;
+	char path[512] = "";
+	FILE *f;
+
+	assert_non_null(d);
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.' && !strchr(e->d_name, '.'))
+			snprintf(path, sizeof(path), "state/tokens/%s",
+				 e->d_name);
+	closedir(d);
+	assert_true(path[0]);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* A record cut short, or of another shape, is refused, never read past
+ * its end (the record is the server's own file, but a disk can cut it).
+ * Found by tests/fuzz/fuzz_fleet.c. */
+/* Verifies: FR-FLEET-002 */
+static void test_fleet_token_record_cut_short_is_refused(void **state)
+{
+	static const char *const bad[] = {
+		"hwledger", "hwledger fleet token v1\nhost: gpu-1",
+		"hwledger fleet token v1\nhost: gpu-1\nexpires: x\n",
+		"hwledger fleet token v1\nhost: ../x\nexpires: 9999999999\n",
+		""};
+	char token[HW_FLEET_TOKEN_LEN + 1], host[HW_KEY_NAME_MAX + 1];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		assert_int_equal(hw_fleet_token_new(token, "state", "gpu-1",
+						    600, 0),
+				 HW_OK);
+		token_record_is(bad[i]);
+		assert_int_equal(hw_fleet_token_redeem(host, &role, "state",
+						       token),
+				 HW_EINVAL);
+		assert_non_null(strstr(hw_error_last(),
+				       "not an enrolment token record"));
+	}
+}
+
 /* Verifies: FR-FLEET-003 */
 static void test_fleet_check_uses_the_fleet_clock_and_deny_list(void **state)
 {
@@ -222,7 +272,7 @@ static void test_fleet_server_certificate_names_where_it_listens(void **state)
 /* Verifies: FR-FLEET-004 */
 static void test_fleet_request_names_what_went_wrong(void **state)
 {
-	hw_fleet_peer peer = {"http://127.0.0.1:1", "ca", NULL, NULL, 5};
+	hw_fleet_peer peer = {"http://127.0.0.1:1", "ca", NULL, NULL, 5, NULL};
 	hw_buf body;
 	int status = 0;
 
@@ -648,6 +698,9 @@ int main(void)
 			setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			test_fleet_token_is_used_once_by_two_at_a_time, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			test_fleet_token_record_cut_short_is_refused, setup,
 			teardown),
 		cmocka_unit_test_setup_teardown(
 			test_fleet_check_uses_the_fleet_clock_and_deny_list,
