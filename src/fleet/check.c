@@ -158,15 +158,6 @@ int hw_fleet_crt_operator(gnutls_x509_crt_t crt)
 	       strcmp(ou, ROLE_OPERATOR_OU) == 0;
 }
 
-static void utc(char out[32], time_t t)
-{
-	struct tm tm;
-
-	if (!gmtime_r(&t, &tm) ||
-	    !strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm))
-		snprintf(out, 32, "%lld", (long long)t);
-}
-
 /* Implements: FR-FLEET-003 */
 int hw_fleet_crt_judge(char host[HW_KEY_NAME_MAX + 1], gnutls_x509_crt_t crt,
 		 gnutls_x509_crt_t ca, const char *state, const char *path)
@@ -174,7 +165,7 @@ int hw_fleet_crt_judge(char host[HW_KEY_NAME_MAX + 1], gnutls_x509_crt_t crt,
 	/* the fleet's clock decides validity, not GnuTLS's */
 	const unsigned flags = GNUTLS_VERIFY_DISABLE_TIME_CHECKS |
 			       GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS;
-	char serial[HW_FLEET_SERIAL_HEX + 1], when[32];
+	char serial[HW_FLEET_SERIAL_HEX + 1], when[21];
 	size_t n = HW_KEY_NAME_MAX + 1;
 	unsigned status = 0;
 	time_t now, from, until;
@@ -198,12 +189,12 @@ int hw_fleet_crt_judge(char host[HW_KEY_NAME_MAX + 1], gnutls_x509_crt_t crt,
 	from = hw_gt.gnutls_x509_crt_get_activation_time(crt);
 	until = hw_gt.gnutls_x509_crt_get_expiration_time(crt);
 	if (now < from) {
-		utc(when, from);
+		hw_time_of(from, when);
 		return hw_error_set(HW_EFAIL, path, 0, 0,
 				    "refused: not valid before %s", when);
 	}
 	if (now >= until) {
-		utc(when, until);
+		hw_time_of(until, when);
 		return hw_error_set(HW_EFAIL, path, 0, 0,
 				    "refused: expired at %s", when);
 	}
