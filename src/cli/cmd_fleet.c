@@ -10,6 +10,7 @@
 #include <sodium.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -178,31 +179,57 @@ static int agent_key(hw_pubkey *k, const char *path)
 	return err;
 }
 
+/* A certificate's output file, made empty (never over one that exists)
+ * before anything that cannot be undone: a token used up, a certificate
+ * revoked. out_finish fills it, or removes it when nothing came. */
+static int out_reserve(int *fd, const char *path)
+{
+	*fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (*fd >= 0)
+		return HW_OK;
+	return errno == EEXIST
+		       ? hw_error_set(HW_EINVAL, path, 0, 0,
+				      "exists; not overwritten")
+		       : hw_error_set(HW_EIO, path, 0, 0, "cannot write: %s",
+				      strerror(errno));
+}
+
+static int out_finish(int fd, const char *path, const char *pem, int err)
+{
+	if (!err && hw_write_all(fd, pem, strlen(pem)))
+		err = hw_error_set(HW_EIO, path, 0, 0, "write failed: %s",
+				   strerror(errno));
+	if (close(fd) != 0 && !err)
+		err = hw_error_set(HW_EIO, path, 0, 0, "write failed: %s",
+				   strerror(errno));
+	if (err)
+		unlink(path); /* made empty here: nothing of the user's */
+	return err;
+}
 /* Implements: FR-FLEET-002 */
 static int issue(hw_cli *cli, fleet_opts *o)
 {
 	char host[HW_KEY_NAME_MAX + 1], serial[HW_FLEET_SERIAL_HEX + 1];
 	hw_pubkey k;
 	hw_buf pem;
-	int operator, err;
+	int operator, fd, err;
 
 	if (!o->token || !o->key || !o->out)
 		return fleet_usage("fleet issue needs --token, --key and -o%s",
 				   "");
-	/* everything that can be wrong before the token is used up */
-	if (hw_path_exists(o->out))
-		return hw_cli_error(hw_error_set(HW_EINVAL, o->out, 0, 0,
-						 "exists; not overwritten"));
-	if ((err = agent_key(&k, o->key)) ||
-	    (err = hw_fleet_token_redeem(host, &operator, o->state, o->token)))
+	/* everything that can be wrong before the token is used up: the
+	 * key, the CA, the output file */
+	if ((err = agent_key(&k, o->key)) || (err = hw_fleet_ca_ready(o->ca)) ||
+	    (err = out_reserve(&fd, o->out)))
 		return hw_cli_error(err);
 	hw_buf_init(&pem, 0);
-	if (!(err = hw_fleet_cert_issue(&pem, serial, o->ca, o->state, host,
-					&k,
-					(unsigned)(o->days ? o->days
-							   : HW_FLEET_CERT_DAYS),
-					operator)))
-		err = hw_file_create(o->out, pem.data, pem.len, 0644);
+	if (!(err = hw_fleet_token_redeem(host, &operator, o->state,
+					  o->token)))
+		err = hw_fleet_cert_issue(
+			&pem, serial, o->ca, o->state, host, &k,
+			(unsigned)(o->days ? o->days : HW_FLEET_CERT_DAYS),
+			operator);
+	err = out_finish(fd, o->out, pem.data ? pem.data : "", err);
 	hw_buf_free(&pem);
 	if (err)
 		return hw_cli_error(err);
@@ -833,24 +860,27 @@ static int agent(hw_cli *cli, fleet_opts *o)
 }
 
 /* Posts json to path and writes the certificate of the server's answer
- * to o->out (which was checked not to exist before anything was sent). */
+ * to o->out, made before anything is sent (out_reserve). */
 static int trade(hw_cli *cli, const fleet_opts *o, const char *path,
 		 const hw_buf *json)
 {
 	cJSON *answer = NULL;
-	const char *pem;
+	const char *pem = NULL;
 	hw_buf body;
-	int err;
+	int fd, err;
 
+	if ((err = out_reserve(&fd, o->out)))
+		return err;
 	hw_buf_init(&body, 0);
 	if (!(err = ask(&body, o, "POST", path, json->data))) {
 		answer = cJSON_Parse(body.data);
 		pem = cJSON_GetStringValue(
 			cJSON_GetObjectItem(answer, "certificate"));
-		err = pem ? hw_file_create(o->out, pem, strlen(pem), 0644)
-			  : hw_error_set(HW_EIO, o->server, 0, 0,
-					 "the answer holds no certificate");
+		if (!pem)
+			err = hw_error_set(HW_EIO, o->server, 0, 0,
+					   "the answer holds no certificate");
 	}
+	err = out_finish(fd, o->out, pem ? pem : "", err);
 	if (!err && !cli->quiet)
 		printf("%s: %s, serial %s\n", o->out,
 		       cJSON_GetStringValue(cJSON_GetObjectItem(answer, "host")),
@@ -887,9 +917,6 @@ static int agent_enroll(hw_cli *cli, fleet_opts *o)
 	if (!o->token || !o->key || !o->out)
 		return fleet_usage("agent enroll needs --token, --key and -o%s",
 				   "");
-	if (hw_path_exists(o->out))
-		return hw_cli_error(hw_error_set(HW_EINVAL, o->out, 0, 0,
-						 "exists; not overwritten"));
 	if ((err = key_line(line, sizeof(line), NULL, o->key)))
 		return hw_cli_error(err);
 	hw_buf_init(&json, 0);
@@ -927,9 +954,6 @@ static int agent_rotate(hw_cli *cli, fleet_opts *o)
 		return fleet_usage("agent rotate needs --cert, --key, "
 				   "--new-key and -o%s",
 				   "");
-	if (hw_path_exists(o->out))
-		return hw_cli_error(hw_error_set(HW_EINVAL, o->out, 0, 0,
-						 "exists; not overwritten"));
 	hw_buf_init(&msg, 0);
 	hw_buf_init(&json, 0);
 	memset(&k, 0, sizeof(k));

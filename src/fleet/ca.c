@@ -239,6 +239,38 @@ static int leaf_extensions(gnutls_x509_crt_t crt, const uint8_t *ca_kid,
 	return err;
 }
 
+/* The CA signs nothing once it has expired: every client would refuse
+ * what it signed. (Signing at a time before the CA's own start is
+ * allowed: the fleet's clock may be set back, as its tests do, and a
+ * certificate is judged at the time it is used.) */
+static int ca_in_force(gnutls_x509_crt_t ca, const char *ca_dir, time_t now)
+{
+	time_t until = hw_gt.gnutls_x509_crt_get_expiration_time(ca);
+	char when[21];
+
+	if (now >= until) {
+		hw_time_of(until, when);
+		return hw_error_set(HW_EINVAL, ca_dir, 0, 0,
+				    "the fleet's CA expired at %s: make a "
+				    "new one (fleet ca init) and enrol the "
+				    "agents again",
+				    when);
+	}
+	return HW_OK;
+}
+
+/* A certificate ends no later than the CA that signs it. */
+static int outlive_not(gnutls_x509_crt_t crt, gnutls_x509_crt_t ca)
+{
+	time_t until = hw_gt.gnutls_x509_crt_get_expiration_time(ca);
+
+	if (hw_gt.gnutls_x509_crt_get_expiration_time(crt) <= until)
+		return HW_OK;
+	return hw_gnutls_check(
+		hw_gt.gnutls_x509_crt_set_expiration_time(crt, until), NULL,
+		"the certificate's end");
+}
+
 /* A leaf certificate for pub named cn, signed by the CA of ca_dir, valid
  * from now for days, PEM into pem. */
 static int issue_leaf(hw_buf *pem, const char *ca_dir, const char *cn,
@@ -254,7 +286,9 @@ static int issue_leaf(hw_buf *pem, const char *ca_dir, const char *cn,
 
 	memset(&k, 0, sizeof(k));
 	if (!(err = ca_load(&ca, &k, ca_dir)) &&
+	    !(err = ca_in_force(ca, ca_dir, now)) &&
 	    !(err = crt_base(&crt, cn, pub, now, days)) &&
+	    !(err = outlive_not(crt, ca)) &&
 	    !(err = hw_gnutls_check(hw_gt.gnutls_x509_crt_get_subject_key_id(
 					    ca, kid, &kid_len, NULL),
 				    ca_dir, "the CA's key identifier")) &&
@@ -264,6 +298,23 @@ static int issue_leaf(hw_buf *pem, const char *ca_dir, const char *cn,
 	sodium_memzero(&k, sizeof(k));
 	if (crt)
 		hw_gt.gnutls_x509_crt_deinit(crt);
+	if (ca)
+		hw_gt.gnutls_x509_crt_deinit(ca);
+	return err;
+}
+
+/* Implements: FR-FLEET-002 */
+int hw_fleet_ca_ready(const char *ca_dir)
+{
+	gnutls_x509_crt_t ca = NULL;
+	hw_seckey k;
+	time_t now;
+	int err;
+
+	memset(&k, 0, sizeof(k));
+	if (!(err = hw_fleet_now(&now)) && !(err = ca_load(&ca, &k, ca_dir)))
+		err = ca_in_force(ca, ca_dir, now);
+	sodium_memzero(&k, sizeof(k));
 	if (ca)
 		hw_gt.gnutls_x509_crt_deinit(ca);
 	return err;

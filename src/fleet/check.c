@@ -186,6 +186,14 @@ int hw_fleet_crt_judge(char host[HW_KEY_NAME_MAX + 1], gnutls_x509_crt_t crt,
 	if ((err = hw_fleet_now(&now)) ||
 	    (err = serial_of(serial, crt, path)))
 		return err;
+	/* a certificate is good only while the CA that signed it is */
+	until = hw_gt.gnutls_x509_crt_get_expiration_time(ca);
+	if (now >= until) {
+		hw_time_of(until, when);
+		return hw_error_set(HW_EFAIL, path, 0, 0,
+				    "refused: the fleet's CA expired at %s",
+				    when);
+	}
 	from = hw_gt.gnutls_x509_crt_get_activation_time(crt);
 	until = hw_gt.gnutls_x509_crt_get_expiration_time(crt);
 	if (now < from) {

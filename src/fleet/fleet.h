@@ -28,9 +28,12 @@
 /* a certificate's serial: 16 random bytes, as 32 lowercase hex digits */
 #define HW_FLEET_SERIAL_HEX 32
 
+/* 9999-12-31T23:59:59Z: the last second an X.509 time can name */
+#define HW_FLEET_TIME_MAX 253402300799LL
+
 /* The clock of every fleet time rule: $HWLEDGER_NOW (seconds since the
  * epoch) when set, so tests can be at any time; else time(). A value that
- * is not a number of seconds is HW_EUSAGE. */
+ * is not digits, or is past HW_FLEET_TIME_MAX, is HW_EUSAGE. */
 int hw_fleet_now(time_t *now);
 
 /* Writes DIR/ca.key (0600), ca.pub and the self-signed ca.crt, valid
@@ -48,6 +51,11 @@ int hw_fleet_token_new(char *token, const char *state, const char *host,
  * time. */
 int hw_fleet_token_redeem(char host[HW_KEY_NAME_MAX + 1], int *operator,
 			  const char *state, const char *token);
+
+/* HW_OK when the CA of ca_dir can sign now: its key and certificate read
+ * (the key readable by its owner only) and the fleet's clock before its
+ * end. Checked before anything is used up for a certificate. */
+int hw_fleet_ca_ready(const char *ca_dir);
 
 /* The PEM certificate for the agent key pub named host (an operator's
  * when operator is 1), signed by the CA in ca_dir, valid days from now; a

@@ -70,13 +70,19 @@ int hw_fleet_now(time_t *now)
 		*now = time(NULL);
 		return HW_OK;
 	}
+	/* digits only (strtoll would take a sign or spaces), and no later
+	 * than the last second an X.509 time can name, so that every sum
+	 * of the clock and a validity or a lifetime stays far from
+	 * overflowing */
 	errno = 0;
 	v = strtoll(s, &end, 10);
-	if (errno || *end || v < 0)
+	if (errno || *end || strspn(s, "0123456789") != strlen(s) ||
+	    v > HW_FLEET_TIME_MAX)
 		return hw_error_set(HW_EUSAGE, NULL, 0, 0,
 				    "HWLEDGER_NOW='%s' is not a number of "
-				    "seconds since 1970",
-				    s);
+				    "seconds since 1970 up to %lld "
+				    "(9999-12-31T23:59:59Z)",
+				    s, (long long)HW_FLEET_TIME_MAX);
 	*now = (time_t)v;
 	return HW_OK;
 }

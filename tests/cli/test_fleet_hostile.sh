@@ -1,0 +1,86 @@
+# tests/cli/test_fleet_hostile.sh — the fleet against what a hostile
+# tester found (issue #29's "Security and faults"): clocks out of range,
+# an expired CA, and output files that cannot be written. fleet_ca,
+# fleet_cert, fleet_serve and fleet_stop are test_fleet.sh's.
+
+# The fleet's clock is digits only and no later than the last second an
+# X.509 time can name: a larger one overflowed a token's expiry.
+# Verifies: FR-FLEET-001
+test_fleet_clock_out_of_range_is_refused() {
+  fleet_ca
+  for v in 9223372036854775000 253402300800 ' 5' '+5' '5 ' ''; do
+    [ -z "$v" ] && continue
+    run env HWLEDGER_NOW="$v" "$HW" fleet enroll gpu-1
+    expect_rc 2 || return 1
+    expect_err "hwledger: HWLEDGER_NOW='$v' is not a number of seconds since 1970 up to 253402300799 (9999-12-31T23:59:59Z)" || return 1
+  done
+  ! ls .hwledger/fleet/tokens/* 2>/dev/null | grep -q .
+  run env HWLEDGER_NOW=253402300799 "$HW" fleet enroll gpu-1
+  expect_rc 0
+}
+
+# A CA signs only while it is valid, nothing it signed outlives it, and a
+# certificate it signed is refused once it has expired.
+# Verifies: FR-FLEET-001, FR-FLEET-002, FR-FLEET-003
+test_fleet_expired_ca_signs_nothing_and_is_trusted_no_more() {
+  T0=1000000000 # 2001-09-09T01:46:40Z
+  HWLEDGER_NOW=$T0 "$HW" -q fleet ca init --days 1
+  "$HW" -q ledger keygen --name server-signer >/dev/null
+  "$HW" -q ledger keygen --name gpu-1 --dir agent >/dev/null
+  token=$(HWLEDGER_NOW=$T0 "$HW" fleet enroll gpu-1)
+  run env HWLEDGER_NOW=$T0 "$HW" fleet issue --token "$token" --key agent/gpu-1.pub -o gpu-1.crt --days 90
+  expect_rc 0
+  # the agent's certificate ends with the CA, not 90 days later
+  [ "$(openssl x509 -in gpu-1.crt -noout -enddate)" = \
+    "$(openssl x509 -in .hwledger/fleet/ca/ca.crt -noout -enddate)" ]
+  run env HWLEDGER_NOW=$((T0 + 3600)) "$HW" fleet check gpu-1.crt
+  expect_rc 0
+  run env HWLEDGER_NOW=$((T0 + 86400)) "$HW" fleet check gpu-1.crt
+  expect_rc 1
+  expect_err "refused: the fleet's CA expired at 2001-09-10T01:46:40Z"
+  # an expired CA issues nothing, and the token stays usable
+  token=$(HWLEDGER_NOW=$((T0 + 86400)) "$HW" fleet enroll gpu-2)
+  run env HWLEDGER_NOW=$((T0 + 86400)) "$HW" fleet issue --token "$token" --key agent/gpu-1.pub -o gpu-2.crt
+  expect_rc 2
+  expect_err "the fleet's CA expired at 2001-09-10T01:46:40Z: make a new one (fleet ca init) and enrol the agents again"
+  [ ! -e gpu-2.crt ]
+  run env HWLEDGER_NOW=$((T0 + 3600)) "$HW" fleet issue --token "$token" --key agent/gpu-1.pub -o gpu-2.crt
+  expect_rc 0
+  # and a server whose CA expired by the system clock does not start
+  # (its own certificate would be refused by every client)
+  run "$HW" fleet serve --listen 127.0.0.1:0
+  expect_rc 2
+  expect_err "the fleet's CA expired at 2001-09-10T01:46:40Z"
+}
+
+# An output that cannot be written is found before anything is used up:
+# the token of `fleet issue` and `agent enroll`, the old certificate of
+# `agent rotate` (which the server revokes once it issues the new one).
+# Verifies: FR-FLEET-002, FR-FLEET-006, FR-FLEET-012
+test_fleet_unwritable_output_uses_up_nothing() {
+  fleet_ca
+  token=$("$HW" fleet enroll gpu-1)
+  run "$HW" fleet issue --token "$token" --key agent/gpu-1.pub -o missing/gpu-1.crt
+  expect_rc 3
+  expect_err "hwledger: missing/gpu-1.crt: cannot write: No such file or directory"
+  run "$HW" fleet issue --token "$token" --key agent/gpu-1.pub -o gpu-1.crt
+  expect_rc 0
+  fleet_serve
+  token=$("$HW" fleet enroll gpu-2)
+  run "$HW" agent enroll --server "$URL" --token "$token" --key agent/gpu-1.key -o missing/gpu-2.crt
+  expect_rc 3
+  expect_err "hwledger: missing/gpu-2.crt: cannot write: No such file or directory"
+  run "$HW" agent enroll --server "$URL" --token "$token" --key agent/gpu-1.key -o gpu-2.crt
+  expect_rc 0
+  [ -s gpu-2.crt ]
+  "$HW" -q ledger keygen --name gpu-1b --dir agent >/dev/null
+  run "$HW" agent rotate --server "$URL" --cert gpu-1.crt --key agent/gpu-1.key \
+    --new-key agent/gpu-1b.key -o missing/new.crt
+  expect_rc 3
+  expect_err "hwledger: missing/new.crt: cannot write: No such file or directory"
+  # the old certificate is not revoked: it still heartbeats
+  run "$HW" agent --server "$URL" --cert gpu-1.crt --key agent/gpu-1.key --once
+  expect_rc 0
+  [ ! -s .hwledger/fleet/denied ]
+  fleet_stop
+}
