@@ -210,6 +210,14 @@ void hw_fleet_conn_free(hw_fleet_conn *c)
 	}
 }
 
+/* GnuTLS's writes, with MSG_NOSIGNAL: a server that closed the
+ * connection is then an error to report (EPIPE), not a SIGPIPE that
+ * kills the agent without a word. */
+static ssize_t push(gnutls_transport_ptr_t fd, const void *data, size_t n)
+{
+	return send((int)(intptr_t)fd, data, n, MSG_NOSIGNAL);
+}
+
 /* A TLS 1.3 connection to host:port as peer, into c. */
 static int conn_open(hw_fleet_conn *c, const hw_fleet_peer *peer,
 		     const char *host, const char *port)
@@ -235,6 +243,7 @@ static int conn_open(hw_fleet_conn *c, const hw_fleet_peer *peer,
 	if ((c->fd = dial(host, port, peer->timeout, peer->url)) < 0)
 		return hw_error_code();
 	hw_gt.gnutls_transport_set_int2(c->s, c->fd, c->fd);
+	hw_gt.gnutls_transport_set_push_function(c->s, push);
 	hw_gt.gnutls_handshake_set_timeout(c->s,
 					   (unsigned)peer->timeout * 1000);
 	do
@@ -274,16 +283,27 @@ static size_t answer_end(const hw_buf *raw)
 	return 0;
 }
 
+static double since(const struct timespec *t)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t->tv_sec) +
+	       (double)(now.tv_nsec - t->tv_nsec) / 1e9;
+}
+
 /* The request over TLS, its answer into raw: up to its Content-Length,
  * or until the server closes. *got: whether any byte of an answer came
  * (a kept connection that the server closed gives none). */
 static int exchange(hw_buf *raw, int *got, gnutls_session_t s,
-		    const char *request, const char *url)
+		    const char *request, const char *url, int timeout)
 {
 	size_t n = strlen(request), off = 0, end = 0;
+	struct timespec start;
 	ssize_t rc;
 
 	*got = 0;
+	clock_gettime(CLOCK_MONOTONIC, &start);
 	while (off < n) {
 		rc = hw_gt.gnutls_record_send(s, request + off, n - off);
 		if (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED)
@@ -298,6 +318,12 @@ static int exchange(hw_buf *raw, int *got, gnutls_session_t s,
 
 		if (err)
 			return err;
+		/* one deadline for the whole answer: a server that sends a
+		 * byte now and then is cut as one that sends nothing */
+		if (since(&start) > timeout)
+			return hw_error_set(HW_EIO, url, 0, 0,
+					    "no whole answer in %d s",
+					    timeout);
 		rc = hw_gt.gnutls_record_recv(s, raw->data + raw->len, 4096);
 		if (rc == 0 || rc == GNUTLS_E_PREMATURE_TERMINATION) {
 			if (!raw->len)
@@ -306,14 +332,14 @@ static int exchange(hw_buf *raw, int *got, gnutls_session_t s,
 						    "connection");
 			break;
 		}
-		if (rc == GNUTLS_E_INTERRUPTED)
+		/* AGAIN: the read timed out, or TLS 1.3 handled a message
+		 * of its own (a session ticket) and has no data yet; the
+		 * deadline above tells which */
+		if (rc == GNUTLS_E_INTERRUPTED || rc == GNUTLS_E_AGAIN)
 			continue;
 		if (rc < 0)
 			return hw_error_set(HW_EIO, url, 0, 0, "%s",
-					    rc == GNUTLS_E_AGAIN
-						    ? "no answer in time"
-						    : hw_gt.gnutls_strerror(
-							      (int)rc));
+					    hw_gt.gnutls_strerror((int)rc));
 		*got = 1;
 		raw->len += (size_t)rc;
 		raw->data[raw->len] = '\0';
@@ -324,15 +350,6 @@ static int exchange(hw_buf *raw, int *got, gnutls_session_t s,
 		end = answer_end(raw);
 	}
 	return HW_OK;
-}
-
-static double since(const struct timespec *t)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (double)(now.tv_sec - t->tv_sec) +
-	       (double)(now.tv_nsec - t->tv_nsec) / 1e9;
 }
 
 /* Implements: FR-FLEET-004 */
@@ -363,7 +380,8 @@ int hw_fleet_request(hw_buf *body, int *status, const hw_fleet_peer *peer,
 	for (;;) {
 		if (c->fd < 0 && (err = conn_open(c, peer, host, port)))
 			goto out;
-		err = exchange(&raw, &got, c->s, req.data, peer->url);
+		err = exchange(&raw, &got, c->s, req.data, peer->url,
+			       peer->timeout);
 		/* a kept connection the server closed before it answered:
 		 * the request did not reach it; once more on a new one */
 		if (!err || !reused || got)

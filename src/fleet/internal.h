@@ -67,6 +67,7 @@
 	X(gnutls_server_name_set) \
 	X(gnutls_session_set_verify_cert) \
 	X(gnutls_transport_set_int2) \
+	X(gnutls_transport_set_push_function) \
 	X(gnutls_handshake) \
 	X(gnutls_handshake_set_timeout) \
 	X(gnutls_record_send) \

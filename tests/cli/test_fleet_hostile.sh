@@ -84,3 +84,63 @@ test_fleet_unwritable_output_uses_up_nothing() {
   [ ! -s .hwledger/fleet/denied ]
   fleet_stop
 }
+
+# fake_server MODE: tests/cli/fleet/fake_server.py on a free port with a
+# server certificate the fleet's CA signed (openssl, from the CA key's
+# seed); $FAKE its URL. The test's exit stops it.
+fake_server() {
+  { printf '302e020100300506032b657004220420' | xxd -r -p
+    sed -n 's/^key: //p' .hwledger/fleet/ca/ca.key | base64 -d | head -c 32; } |
+    openssl pkey -inform DER -out ca.pem
+  openssl genpkey -algorithm ed25519 -out fake.key 2>/dev/null
+  openssl req -new -key fake.key -subj /CN=fake -out fake.csr 2>/dev/null
+  printf 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' > fake.ext
+  openssl x509 -req -in fake.csr -CA .hwledger/fleet/ca/ca.crt -CAkey ca.pem \
+    -CAcreateserial -days 2 -extfile fake.ext -out fake.crt 2>/dev/null
+  python3 "$ROOT/tests/cli/fleet/fake_server.py" "$1" fake.crt fake.key \
+    .hwledger/fleet/ca/ca.crt fake.port 2>fake.log &
+  FAKE_PID=$!
+  trap 'kill $FAKE_PID 2>/dev/null || true' EXIT
+  for _ in $(seq 400); do [ -s fake.port ] && break; sleep 0.05; done
+  [ -s fake.port ] || { echo "the fake server did not listen"; cat fake.log; return 1; }
+  FAKE="https://127.0.0.1:$(cat fake.port)"
+}
+
+# A server that stops, or closes the connection the agent kept, costs the
+# agent a retry, not its life: it used to die of SIGPIPE (exit 141) with
+# no word when it wrote to a connection the server had closed.
+# Verifies: FR-FLEET-006
+test_fleet_agent_outlives_its_server() {
+  fleet_ca
+  fleet_cert gpu-1 gpu-1.crt
+  fleet_serve
+  "$HW" agent --server "$URL" --cert gpu-1.crt --key agent/gpu-1.key --interval 1 2>agent.log &
+  AGENT=$!
+  trap 'kill $AGENT $SERVER 2>/dev/null || true' EXIT
+  fleet_wait_up gpu-1 || return 1
+  fleet_stop
+  for _ in $(seq 600); do grep -q 'again in' agent.log && break; sleep 0.05; done
+  kill -0 "$AGENT" || { wait "$AGENT"; echo "the agent died: exit $?"; cat agent.log; return 1; }
+  grep -q "hwledger: agent: $URL: .*; again in 1 s" agent.log
+  kill "$AGENT"
+  wait "$AGENT"
+}
+
+# A TLS 1.3 server that sends session tickets (OpenSSL does, two after
+# every handshake) is answered, not taken for one that timed out; and a
+# server that drips an answer a byte at a time is cut at the request's
+# deadline (10 s for the whole answer), not waited on forever.
+# Verifies: FR-FLEET-004, FR-FLEET-006
+test_fleet_client_takes_session_tickets_and_cuts_a_dripping_server() {
+  fleet_ca
+  fleet_cert gpu-1 gpu-1.crt
+  fake_server ok
+  run "$HW" agent --server "$FAKE" --cert gpu-1.crt --key agent/gpu-1.key --once
+  expect_rc 0
+  kill "$FAKE_PID"; wait "$FAKE_PID" 2>/dev/null || true
+  rm -f fake.port
+  fake_server drip
+  run timeout 60 "$HW" agent --server "$FAKE" --cert gpu-1.crt --key agent/gpu-1.key --once
+  expect_rc 3
+  expect_err "hwledger: $FAKE: no whole answer in 10 s"
+}

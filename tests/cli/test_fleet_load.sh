@@ -16,6 +16,19 @@ fleet_agents() {
   done
 }
 
+# fleet_wait_up HOST: waits until the server lists HOST up (its agent's
+# first heartbeat came), asking with HOST.crt; fails after 30 s
+fleet_wait_up() {
+  for _ in $(seq 600); do
+    "$HW" fleet hosts --server "$URL" --cert "$1.crt" --key agent/gpu-1.key --json 2>/dev/null |
+      jq -e --arg h "$1" '.hosts[] | select(.host == $h and .state == "up")' >/dev/null &&
+      return 0
+    sleep 0.05
+  done
+  echo "$1 never came up"
+  return 1
+}
+
 # Verifies: FR-FLEET-004, FR-FLEET-005
 test_fleet_two_hundred_agents_register_and_heartbeat_at_once() {
   git init -q . # the ledger is verified in a repository
@@ -54,11 +67,7 @@ test_fleet_revocation_refuses_an_agent_on_its_open_connection() {
   "$HW" agent --server "$URL" --cert gpu-1.crt --key agent/gpu-1.key --interval 1 2>agent.log &
   AGENT=$!
   trap 'kill $AGENT $SERVER 2>/dev/null || true' EXIT
-  for _ in $(seq 600); do
-    "$HW" fleet hosts --server "$URL" --cert gpu-1.crt --key agent/gpu-1.key 2>/dev/null |
-      grep -q '^gpu-1 up' && break
-    sleep 0.05
-  done
+  fleet_wait_up gpu-1 || return 1
   run "$HW" fleet revoke gpu-1.crt --reason "stolen laptop"
   expect_rc 0
   for _ in $(seq 600); do
