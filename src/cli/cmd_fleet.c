@@ -727,6 +727,26 @@ static int run_child(hw_buf *result, const fleet_opts *o, const char *kind,
 }
 
 
+/* Whether the server's job has the shape specs/fleet.md gives it: the id
+ * and deadline whole numbers (the id goes into a URL, both into what is
+ * signed), the nonce the server's 32 lowercase hex digits. The agent
+ * signs nothing else. */
+static int job_valid(const cJSON *job)
+{
+	const cJSON *id = cJSON_GetObjectItem(job, "id");
+	const cJSON *deadline = cJSON_GetObjectItem(job, "deadline");
+	const char *nonce = cJSON_GetStringValue(
+		cJSON_GetObjectItem(job, "nonce"));
+
+	return cJSON_IsNumber(id) && id->valuedouble >= 1 &&
+	       id->valuedouble <= 9007199254740992.0 &&
+	       id->valuedouble == (double)(long long)id->valuedouble &&
+	       cJSON_IsNumber(deadline) &&
+	       deadline->valuedouble == (double)deadline->valueint &&
+	       nonce && strlen(nonce) == 32 &&
+	       strspn(nonce, "0123456789abcdef") == 32;
+}
+
 /* Runs the job the server gave in a child and posts what came of it,
  * signed with the agent's key over the job and its nonce. */
 /* Implements: FR-FLEET-007, FR-FLEET-009 */
@@ -755,10 +775,10 @@ static int do_job(const fleet_opts *o, const char *job_json)
 	hw_buf_init(&post, 0);
 	hw_buf_init(&answer, 0);
 	memset(&k, 0, sizeof(k));
-	if (!nonce || !kind || id <= 0 || deadline < 1 ||
+	if (!job_valid(job) || !nonce || !kind || id <= 0 || deadline < 1 ||
 	    deadline > HW_FLEET_DEADLINE_MAX)
 		err = hw_error_set(HW_EIO, o->server, 0, 0,
-				   "not a job: %s", job_json);
+				   "not a job: %.200s", job_json);
 	else if (!(err = hw_seckey_load(&k, o->key)) &&
 		 !(err = run_child(&result, o, kind,
 				   cJSON_GetObjectItem(job, "args"), deadline))) {

@@ -144,3 +144,22 @@ test_fleet_client_takes_session_tickets_and_cuts_a_dripping_server() {
   expect_rc 3
   expect_err "hwledger: $FAKE: no whole answer in 10 s"
 }
+
+# The agent signs and posts a result only for a job of the shape the
+# server gives: a whole id (it goes into the result's URL) and a nonce of
+# 32 hex digits (it goes into what is signed).
+# Verifies: FR-FLEET-007
+test_fleet_agent_refuses_a_job_of_another_shape() {
+  fleet_ca
+  fleet_cert gpu-1 gpu-1.crt
+  for mode in id nonce; do
+    fake_server "$mode"
+    run "$HW" agent --server "$FAKE" --cert gpu-1.crt --key agent/gpu-1.key --once
+    expect_rc 3 || return 1
+    expect_err "hwledger: $FAKE: not a job: " || return 1
+    grep -q 'GET /v1/jobs/next' fake.log
+    ! grep -q '/result' fake.log || { echo "a result was posted for a bad job"; return 1; }
+    kill "$FAKE_PID"; wait "$FAKE_PID" 2>/dev/null || true
+    rm -f fake.port
+  done
+}

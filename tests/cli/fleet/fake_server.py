@@ -6,7 +6,11 @@ nginx or any OpenSSL front end would), answering as MODE says.
 usage: fake_server.py MODE CERT KEY CA PORTFILE
   ok     answers a heartbeat, no job (204), on one kept connection
   drip   answers a status line, then one header line a second, forever
+  id     answers a heartbeat, then a job whose id is 1.5
+  nonce  answers a heartbeat, then a job whose nonce holds newlines
+Each request's first line goes to stderr.
 It listens on a free loopback port and writes the port to PORTFILE."""
+import json
 import os
 import socket
 import ssl
@@ -41,6 +45,7 @@ def serve(raw):
                     return
                 req += data
             line = req.split(b"\r\n", 1)[0]
+            print(line.decode(errors="replace"), file=sys.stderr, flush=True)
             if mode == "drip":
                 s.sendall(b"HTTP/1.1 200 OK\r\n")
                 while True:
@@ -48,6 +53,14 @@ def serve(raw):
                     time.sleep(1)
             if b"/v1/heartbeat" in line:
                 s.sendall(answer("200 OK", HEARTBEAT))
+            elif b"/v1/jobs/next" in line and mode in ("id", "nonce"):
+                job = {"schema": "hwledger.fleet.job/1", "id": 1, "kind": "probe",
+                       "args": None, "nonce": "0" * 32, "deadline": 60}
+                if mode == "id":
+                    job["id"] = 1.5
+                else:
+                    job["nonce"] = "ab\n1\n" + "0" * 26
+                s.sendall(answer("200 OK", json.dumps(job).encode()))
             else:
                 s.sendall(answer("204 No Content"))
     except (OSError, ssl.SSLError):
