@@ -26,7 +26,7 @@ typedef struct fleet_opts {
 	const char *arg;    /* the one positional argument, if any */
 	const char *ca, *state, *name, *token, *key, *out, *reason;
 	const char *listen, *server, *cert;
-	double days, ttl, interval;
+	double days, ttl, interval, idle;
 	int json, once;
 } fleet_opts;
 
@@ -81,6 +81,9 @@ static int parse(fleet_opts *o, int argc, char **argv, int from,
 			if (!strcmp(a, "--interval"))
 				known = hw_cli_positive(v, 86400,
 							&o->interval);
+			if (!strcmp(a, "--idle-timeout"))
+				known = hw_cli_positive(v, 3600, &o->idle) &&
+					o->idle == (unsigned)o->idle;
 			if (!known) {
 				fleet_usage("fleet: bad value '%s' for %s", v,
 					    a);
@@ -243,8 +246,10 @@ static int check(hw_cli *cli, fleet_opts *o)
 /* Implements: FR-FLEET-004 */
 static int serve(hw_cli *cli, fleet_opts *o)
 {
-	int err = hw_fleet_serve(o->listen ? o->listen : "127.0.0.1:8443",
-				 o->ca, o->state, cli->quiet);
+	hw_fleet_serve_opts so = {o->listen ? o->listen : "127.0.0.1:8443",
+				  o->ca, o->state, (unsigned)o->idle,
+				  cli->quiet};
+	int err = hw_fleet_serve(&so);
 
 	return err ? hw_cli_error(err) : HW_EXIT_OK;
 }
@@ -633,8 +638,8 @@ int hw_cmd_fleet(hw_cli *cli, int argc, char **argv)
 		if (!(code = parse(&o, argc, argv, 2, "--ca --state", 1)))
 			code = check(cli, &o);
 	} else if (!strcmp(sub, "serve")) {
-		if (!(code = parse(&o, argc, argv, 2, "--listen --ca --state",
-				   0)))
+		if (!(code = parse(&o, argc, argv, 2,
+				   "--listen --ca --state --idle-timeout", 0)))
 			code = serve(cli, &o);
 	} else if (!strcmp(sub, "run")) {
 		if (!(code = parse(&o, argc, argv, 2,

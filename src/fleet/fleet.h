@@ -111,9 +111,18 @@ int hw_fleet_request(hw_buf *body, int *status, const hw_fleet_peer *peer,
 void hw_fleet_result_message(hw_buf *msg, long long id, const char *nonce,
 			     const char *result, size_t len);
 
-/* Serves the fleet on listen (IPv4 ADDR:PORT, port 0 for a free one,
- * written to STATE/port) until SIGINT or SIGTERM. */
-int hw_fleet_serve(const char *listen, const char *ca_dir, const char *state,
-		   int quiet);
+/* What `fleet serve` is given. */
+typedef struct hw_fleet_serve_opts {
+	const char *listen; /* IPv4 ADDR:PORT, port 0 for a free one */
+	const char *ca_dir, *state;
+	/* seconds a connection has for each request, from its opening or
+	 * its previous answer to the end of its answer (0: the default) */
+	unsigned idle;
+	int quiet;
+} hw_fleet_serve_opts;
+
+/* Serves the fleet (the port written to STATE/port) until SIGINT or
+ * SIGTERM. */
+int hw_fleet_serve(const hw_fleet_serve_opts *o);
 
 #endif

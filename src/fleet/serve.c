@@ -21,6 +21,8 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 
 #define HW_STR_(x) #x
 #define HW_STR(x) HW_STR_(x)
@@ -34,6 +36,9 @@
 #define THREADS 4
 #define CONNECTIONS_MAX 1024
 #define IDLE_SECONDS 10
+/* the descriptors the server needs besides its connections: the
+ * listening socket, the database, the ledger, the log */
+#define FDS_OTHER 64
 #define INTERVAL_DEFAULT 30
 #define INTERVAL_MAX 86400
 #define BODY_MAX ((size_t)64 << 10)
@@ -71,6 +76,16 @@ static int load_mhd(void)
 			   sizeof(names) / sizeof(*names));
 }
 
+/* An open connection, as the watchdog sees it. */
+typedef struct conn {
+	struct conn *prev, *next;
+	int fd;
+	/* when its current request began: the connection's opening, or
+	 * the end of its previous answer (CLOCK_MONOTONIC, ms) */
+	long long since;
+	int cut; /* shut down by the watchdog already */
+} conn;
+
 typedef struct server {
 	const char *state, *ca_dir;
 	gnutls_x509_crt_t ca;
@@ -79,6 +94,15 @@ typedef struct server {
 	/* a registration is looked up, signed into the ledger and recorded
 	 * by one thread at a time, so it is appended once */
 	pthread_mutex_t lock;
+	/* the open connections and the watchdog that cuts the slow ones:
+	 * conns, stop and every conn's fields are read and written under
+	 * conns_lock only, and a conn leaves the list before its socket is
+	 * closed, so the watchdog never shuts down a reused descriptor */
+	pthread_mutex_t conns_lock;
+	pthread_cond_t wake;
+	conn *conns;
+	unsigned idle;
+	int stop;
 } server;
 
 /* A whole number in 1..max (seconds, a port), else 0. */
@@ -255,14 +279,30 @@ typedef struct request {
 	int refused; /* answered 403 already: nothing more is done for it */
 } request;
 
+static long long now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* A request answered (or abandoned): the connection's next request has
+ * its own time from now. */
 static void completed(void *cls, struct MHD_Connection *c, void **req,
 		      enum MHD_RequestTerminationCode why)
 {
+	const union MHD_ConnectionInfo *ci = mhd.MHD_get_connection_info(
+		c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	server *s = cls;
 	request *r = *req;
 
-	(void)cls;
-	(void)c;
 	(void)why;
+	if (ci && ci->socket_context) {
+		pthread_mutex_lock(&s->conns_lock);
+		((conn *)ci->socket_context)->since = now_ms();
+		pthread_mutex_unlock(&s->conns_lock);
+	}
 	if (r) {
 		hw_buf_free(&r->body);
 		free(r);
@@ -594,11 +634,97 @@ static int write_port(const char *state, unsigned port)
 	return err;
 }
 
-/* Implements: FR-FLEET-004 */
-int hw_fleet_serve(const char *listen, const char *ca_dir, const char *state,
-		   int quiet)
+/* A connection opened or closed: it joins or leaves the watchdog's
+ * list (a connection that could not be listed is closed at once). */
+static void on_connection(void *cls, struct MHD_Connection *c, void **ctx,
+			  enum MHD_ConnectionNotificationCode what)
 {
-	server s = {.state = state, .ca_dir = ca_dir};
+	const union MHD_ConnectionInfo *ci = mhd.MHD_get_connection_info(
+		c, MHD_CONNECTION_INFO_CONNECTION_FD);
+	server *s = cls;
+	conn *k = *ctx;
+
+	pthread_mutex_lock(&s->conns_lock);
+	if (what == MHD_CONNECTION_NOTIFY_STARTED) {
+		if (ci && (k = calloc(1, sizeof(*k)))) {
+			k->fd = ci->connect_fd;
+			k->since = now_ms();
+			k->next = s->conns;
+			if (s->conns)
+				s->conns->prev = k;
+			s->conns = k;
+		} else if (ci) {
+			shutdown(ci->connect_fd, SHUT_RDWR);
+		}
+		*ctx = k;
+	} else if (k) {
+		if (k->prev)
+			k->prev->next = k->next;
+		else
+			s->conns = k->next;
+		if (k->next)
+			k->next->prev = k->prev;
+		free(k);
+		*ctx = NULL;
+	}
+	pthread_mutex_unlock(&s->conns_lock);
+}
+
+/* The watchdog: once a second it shuts down every connection whose
+ * request has taken longer than the idle timeout, a client that sends
+ * a byte now and then as well as one that sends nothing (libmicrohttpd's
+ * own timeout counts from a connection's last byte only). libmicrohttpd
+ * then sees the connection end and closes it. */
+/* Implements: FR-FLEET-020 */
+static void *watchdog(void *arg)
+{
+	server *s = arg;
+	struct timespec until;
+
+	pthread_mutex_lock(&s->conns_lock);
+	while (!s->stop) {
+		long long now = now_ms();
+
+		for (conn *k = s->conns; k; k = k->next)
+			if (!k->cut && now - k->since > 1000LL * s->idle) {
+				shutdown(k->fd, SHUT_RDWR);
+				k->cut = 1;
+				fprintf(stderr,
+					"hwledger: fleet serve: a request took "
+					"more than %u s; connection closed\n",
+					s->idle);
+			}
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += 1;
+		pthread_cond_timedwait(&s->wake, &s->conns_lock, &until);
+	}
+	pthread_mutex_unlock(&s->conns_lock);
+	return NULL;
+}
+
+/* Room for every connection the server takes: the soft limit on open
+ * descriptors is raised as far as the hard one allows (many systems
+ * start a service with 1,024, which the connections alone would use). */
+static void raise_fd_limit(void)
+{
+	struct rlimit l;
+	rlim_t want = CONNECTIONS_MAX + FDS_OTHER;
+
+	if (getrlimit(RLIMIT_NOFILE, &l) == 0 && l.rlim_cur < want) {
+		l.rlim_cur = l.rlim_max < want ? l.rlim_max : want;
+		setrlimit(RLIMIT_NOFILE, &l);
+	}
+}
+
+/* Implements: FR-FLEET-004 */
+int hw_fleet_serve(const hw_fleet_serve_opts *o)
+{
+	const char *listen = o->listen, *ca_dir = o->ca_dir, *state = o->state;
+	server s = {.state = state,
+		    .ca_dir = ca_dir,
+		    .idle = o->idle ? o->idle : IDLE_SECONDS};
+	pthread_t dog;
+	int dog_started = 0;
 	struct sockaddr_in sa;
 	struct MHD_Daemon *d = NULL;
 	const union MHD_DaemonInfo *info;
@@ -617,6 +743,8 @@ int hw_fleet_serve(const char *listen, const char *ca_dir, const char *state,
 	hw_buf_init(&key, 0);
 	memset(&k, 0, sizeof(k));
 	pthread_mutex_init(&s.lock, NULL);
+	pthread_mutex_init(&s.conns_lock, NULL);
+	pthread_cond_init(&s.wake, NULL);
 	if ((err = parse_listen(&sa, listen)))
 		goto out;
 	inet_ntop(AF_INET, &sa.sin_addr, addr, sizeof(addr));
@@ -638,6 +766,14 @@ int hw_fleet_serve(const char *listen, const char *ca_dir, const char *state,
 	sigaddset(&stop, SIGINT);
 	sigaddset(&stop, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
+	raise_fd_limit();
+	if ((err = pthread_create(&dog, NULL, watchdog, &s))) {
+		err = hw_error_set(HW_EIO, NULL, 0, 0,
+				   "fleet serve: cannot start a thread: %s",
+				   strerror(err));
+		goto out;
+	}
+	dog_started = 1;
 	d = mhd.MHD_start_daemon(
 		MHD_USE_TLS | MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG,
 		0, NULL, NULL, handle, &s,
@@ -649,8 +785,9 @@ int hw_fleet_serve(const char *listen, const char *ca_dir, const char *state,
 		MHD_OPTION_HTTPS_PRIORITIES, TLS13_ONLY,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)THREADS,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONNECTIONS_MAX,
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_SECONDS,
-		MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_END);
+		MHD_OPTION_CONNECTION_TIMEOUT, s.idle,
+		MHD_OPTION_NOTIFY_CONNECTION, on_connection, &s,
+		MHD_OPTION_NOTIFY_COMPLETED, completed, &s, MHD_OPTION_END);
 	if (!d) {
 		err = hw_error_set(HW_EIO, NULL, 0, 0,
 				   "fleet serve: cannot listen on %s", listen);
@@ -660,13 +797,22 @@ int hw_fleet_serve(const char *listen, const char *ca_dir, const char *state,
 	port = info ? info->port : 0;
 	if ((err = write_port(state, port)))
 		goto out;
-	if (!quiet)
+	if (!o->quiet)
 		fprintf(stderr, "fleet serve: listening on https://%s:%u\n",
 			addr, port);
 	sigwait(&stop, &sig);
 out:
 	if (d)
 		mhd.MHD_stop_daemon(d);
+	if (dog_started) {
+		pthread_mutex_lock(&s.conns_lock);
+		s.stop = 1;
+		pthread_cond_signal(&s.wake);
+		pthread_mutex_unlock(&s.conns_lock);
+		pthread_join(dog, NULL);
+	}
+	pthread_cond_destroy(&s.wake);
+	pthread_mutex_destroy(&s.conns_lock);
 	if (s.ca)
 		hw_gt.gnutls_x509_crt_deinit(s.ca);
 	hw_registry_close(&s.reg);
