@@ -131,6 +131,10 @@ int hw_registry_heartbeat(hw_registry *r, const char *serial,
 int hw_registry_hosts_json(hw_buf *out, hw_registry *r, long long now,
 			   int readings);
 
+/* Every host's latest readings of the hwledger.fleet.status/1 document
+ * status_json in Prometheus's text format 0.0.4, appended to out. */
+int hw_fleet_metrics(hw_buf *out, const char *status_json);
+
 /* ---- jobs (jobs.c), in the same database ---- */
 
 typedef struct hw_fleet_job {

@@ -114,19 +114,26 @@ static long seconds(const char *s, long max)
 	return end != s && !*end && v >= 1 && v <= max ? v : 0;
 }
 
-static enum MHD_Result reply(struct MHD_Connection *c, unsigned status,
-			     const char *json)
+/* status and text, of the media type type */
+static enum MHD_Result reply_as(struct MHD_Connection *c, unsigned status,
+				const char *type, const char *text)
 {
 	struct MHD_Response *r = mhd.MHD_create_response_from_buffer(
-		strlen(json), (void *)json, MHD_RESPMEM_MUST_COPY);
+		strlen(text), (void *)text, MHD_RESPMEM_MUST_COPY);
 	enum MHD_Result ok;
 
 	if (!r)
 		return MHD_NO;
-	mhd.MHD_add_response_header(r, "Content-Type", "application/json");
+	mhd.MHD_add_response_header(r, "Content-Type", type);
 	ok = mhd.MHD_queue_response(c, status, r);
 	mhd.MHD_destroy_response(r);
 	return ok;
+}
+
+static enum MHD_Result reply(struct MHD_Connection *c, unsigned status,
+			     const char *json)
+{
+	return reply_as(c, status, "application/json", json);
 }
 
 /* {"error": message} with status */
@@ -246,26 +253,41 @@ static enum MHD_Result heartbeat(server *s, struct MHD_Connection *c,
 	return reply(c, MHD_HTTP_OK, json);
 }
 
-/* GET /v1/hosts, and with readings GET /v1/status */
+/* what hosts() answers */
+enum view { HOSTS, STATUS, METRICS };
+
+/* GET /v1/hosts, with readings GET /v1/status, and those readings in
+ * Prometheus's format GET /v1/metrics (and /metrics) */
 static enum MHD_Result hosts(server *s, struct MHD_Connection *c,
-			     int readings)
+			     enum view view)
 {
-	hw_buf b;
+	hw_buf b, text;
 	time_t now;
 	enum MHD_Result ok;
 	int err;
 
 	hw_buf_init(&b, 0);
+	hw_buf_init(&text, 0);
 	pthread_mutex_lock(&s->lock);
 	err = hw_fleet_now(&now);
 	if (!err)
 		err = hw_registry_hosts_json(&b, &s->reg, (long long)now,
-					     readings);
+					     view != HOSTS);
 	pthread_mutex_unlock(&s->lock);
-	ok = err ? reply_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR,
-			       hw_error_last())
-		 : reply(c, MHD_HTTP_OK, b.data);
+	if (!err && view == METRICS)
+		err = hw_fleet_metrics(&text, b.data);
+	if (err)
+		ok = reply_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR,
+				 hw_error_last());
+	else if (view == METRICS)
+		/* Implements: FR-FLEET-021 */
+		ok = reply_as(c, MHD_HTTP_OK,
+			      "text/plain; version=0.0.4; charset=utf-8",
+			      text.data);
+	else
+		ok = reply(c, MHD_HTTP_OK, b.data);
 	hw_buf_free(&b);
+	hw_buf_free(&text);
 	return ok;
 }
 
@@ -574,9 +596,12 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
 	if (!strcmp(method, "POST") && !strcmp(url, "/v1/heartbeat"))
 		return heartbeat(s, c, r->host, r->serial);
 	if (!strcmp(method, "GET") && !strcmp(url, "/v1/hosts"))
-		return hosts(s, c, 0);
+		return hosts(s, c, HOSTS);
 	if (!strcmp(method, "GET") && !strcmp(url, "/v1/status"))
-		return hosts(s, c, 1);
+		return hosts(s, c, STATUS);
+	if (!strcmp(method, "GET") &&
+	    (!strcmp(url, "/v1/metrics") || !strcmp(url, "/metrics")))
+		return hosts(s, c, METRICS);
 	return reply_error(c, MHD_HTTP_NOT_FOUND, "no such endpoint");
 }
 

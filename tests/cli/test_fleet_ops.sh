@@ -72,3 +72,70 @@ test_fleet_serve_holds_a_thousand_idle_connections_and_serves_on() {
   fleet_stop
   ! grep -q "Server reached connection limit" serve.log
 }
+
+# key_pem KEY OUT: the hwledger secret key file KEY as the PKCS#8 PEM that
+# curl and Prometheus read (the Ed25519 seed is its key's first 32 bytes)
+key_pem() {
+  { echo "-----BEGIN PRIVATE KEY-----"
+    { printf '\x30\x2e\x02\x01\x00\x30\x05\x06\x03\x2b\x65\x70\x04\x22\x04\x20'
+      sed -n 's/^key: //p' "$1" | base64 -d | head -c 32; } | base64
+    echo "-----END PRIVATE KEY-----"; } >"$2"
+  chmod 600 "$2"
+}
+
+# the metric families of Prometheus text on stdin, through Prometheus's
+# own parser (Debian's python3-prometheus-client, so Debian's python3),
+# as {"name": [[labels, value]...]}
+prom_parse() {
+  /usr/bin/python3 -c '
+import json, sys
+from prometheus_client.parser import text_string_to_metric_families
+print(json.dumps({f.name: [[s.labels, s.value] for s in f.samples]
+                  for f in text_string_to_metric_families(sys.stdin.read())}))'
+}
+
+# Verifies: FR-FLEET-021
+test_fleet_metrics_are_prometheus_text_of_every_hosts_readings() {
+  fleet_ca
+  HWLEDGER_NOW=2000000000 fleet_cert gpu-1 gpu-1.crt
+  "$HW" -q ledger keygen --name gpu-2 --dir agent2 >/dev/null
+  token=$(HWLEDGER_NOW=2000000000 "$HW" fleet enroll gpu-2)
+  HWLEDGER_NOW=2000000000 "$HW" -q fleet issue --token "$token" --key agent2/gpu-2.pub -o gpu-2.crt
+  fleet_serve HWLEDGER_NOW=2000000000
+  one=(--server "$URL" --cert gpu-1.crt --key agent/gpu-1.key)
+  "$HW" agent "${one[@]}" --once
+  "$HW" agent --server "$URL" --cert gpu-2.crt --key agent2/gpu-2.key --interval 5 --once
+  "$HW" -q fleet run probe --host gpu-1 "${one[@]}"
+  HWLEDGER_NVML_LIB="$(dirname "$HW")/fakes/libfake_nvml.so" \
+    FAKE_NVML_SCENARIO="$FIXTURES/probes/nvml-two-gpus.json" "$HW" agent "${one[@]}" --once
+  fleet_stop
+  # twenty seconds later: gpu-1 (every 30 s) is up, gpu-2 (every 5 s) down
+  fleet_serve HWLEDGER_NOW=2000000020
+  key_pem agent/gpu-1.key gpu-1.pem
+  curl=(curl -sS --cacert .hwledger/fleet/ca/ca.crt --cert gpu-1.crt --key gpu-1.pem)
+  run "${curl[@]}" -D headers "$URL/v1/metrics"
+  expect_rc 0
+  grep -qi '^content-type: text/plain; version=0.0.4; charset=utf-8' headers
+  prom_parse <<<"$OUT" >families.json
+  q() { jq -c "$1" families.json; }
+  [ "$(q '.hwledger_fleet_host_up | map([.[0].host, .[1]])')" = '[["gpu-1",1],["gpu-2",0]]' ]
+  [ "$(q '.hwledger_fleet_host_last_seen_age_seconds | map(.[1])')" = '[20,20]' ]
+  [ "$(q '.hwledger_fleet_host_probe_age_seconds')" = '[[{"host":"gpu-1"},20]]' ]
+  [ "$(q '.hwledger_fleet_gpu_memory_total_bytes')" = \
+    '[[{"host":"gpu-1","gpu":"0","name":"NVIDIA H100 80GB HBM3"},85520809984],[{"host":"gpu-1","gpu":"1","name":"NVIDIA A10"},24146608128]]' ]
+  [ "$(q '.hwledger_fleet_gpu_memory_free_bytes[0][1]')" = 84447068160 ]
+  [ "$(q '.hwledger_fleet_gpu_memory_used_bytes[0][1]')" = 1073741824 ]
+  [ "$(q '.hwledger_fleet_gpu_utilization_ratio[0][1]')" = 0.03 ]
+  [ "$(q '.hwledger_fleet_gpu_temperature_celsius | map(.[1])')" = '[34,29]' ]
+  # the A10's power draw could not be read: left out, never a 0
+  [ "$(q '.hwledger_fleet_gpu_power_draw_watts | map(.[0].gpu)')" = '["0"]' ]
+  # gpu-2 was never probed: its agent's up and age, no reading at all
+  [ "$(q '[.[] | .[] | select(.[0].host == "gpu-2")] | length')" = 2 ]
+  # /metrics is the same, for scrapers that look there
+  run "${curl[@]}" "$URL/metrics"
+  expect_out "hwledger_fleet_host_up{host=\"gpu-1\""
+  # and like every endpoint it needs the fleet's certificate
+  run curl -sS --cacert .hwledger/fleet/ca/ca.crt "$URL/metrics"
+  expect_out "refused: no client certificate"
+  fleet_stop
+}
