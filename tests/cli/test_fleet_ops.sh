@@ -139,3 +139,28 @@ test_fleet_metrics_are_prometheus_text_of_every_hosts_readings() {
   expect_out "refused: no client certificate"
   fleet_stop
 }
+
+# Verifies: FR-FLEET-022
+test_fleet_service_units_are_hardened_and_verify() {
+  for unit in hwledger-fleet hwledger-agent; do
+    f="$ROOT/dist/systemd/$unit.service"
+    for key in NoNewPrivileges=yes ProtectSystem=strict ProtectHome=yes \
+      PrivateTmp=yes Restart=on-failure "StateDirectory=$unit" \
+      "User=$unit" "WorkingDirectory=/var/lib/$unit" \
+      WantedBy=multi-user.target; do
+      key=${key/hwledger-fleet/hwledger}
+      grep -qx -- "$key" "$f" || { echo "$unit lacks $key"; return 1; }
+    done
+    grep -q '^ExecStart=/usr/local/bin/hwledger ' "$f"
+    # systemd's own check, where systemd is installed: not a word of
+    # complaint (a bad value is only a warning to it)
+    if command -v systemd-analyze >/dev/null; then
+      sed "s|/usr/local/bin/hwledger|$HW|" "$f" >"$unit.service"
+      run systemd-analyze verify "./$unit.service"
+      expect_rc 0
+      [ -z "$ERR$OUT" ] || { echo "systemd-analyze: $ERR$OUT"; return 1; }
+    fi
+  done
+  grep -q '^ExecStart=/usr/local/bin/hwledger fleet serve ' "$ROOT/dist/systemd/hwledger-fleet.service"
+  grep -q '^ExecStart=/usr/local/bin/hwledger agent --server ' "$ROOT/dist/systemd/hwledger-agent.service"
+}
