@@ -25,8 +25,8 @@
 typedef struct fleet_opts {
 	const char *arg;    /* the one positional argument, if any */
 	const char *ca, *state, *name, *token, *key, *out, *reason;
-	const char *listen, *server, *cert;
-	double days, ttl, interval, idle;
+	const char *listen, *server, *cert, *ssh_hosts;
+	double days, ttl, interval, idle, ssh_interval;
 	int json, once;
 } fleet_opts;
 
@@ -52,6 +52,7 @@ static int parse(fleet_opts *o, int argc, char **argv, int from,
 		{"--server", offsetof(fleet_opts, server)},
 		{"--cert", offsetof(fleet_opts, cert)},
 		{"--host", offsetof(fleet_opts, name)},
+		{"--ssh-hosts", offsetof(fleet_opts, ssh_hosts)},
 	};
 
 	for (int i = from; i < argc; i++) {
@@ -84,6 +85,11 @@ static int parse(fleet_opts *o, int argc, char **argv, int from,
 			if (!strcmp(a, "--idle-timeout"))
 				known = hw_cli_positive(v, 3600, &o->idle) &&
 					o->idle == (unsigned)o->idle;
+			if (!strcmp(a, "--ssh-interval"))
+				known = hw_cli_positive(v, 86400,
+							&o->ssh_interval) &&
+					o->ssh_interval ==
+						(unsigned)o->ssh_interval;
 			if (!known) {
 				fleet_usage("fleet: bad value '%s' for %s", v,
 					    a);
@@ -247,7 +253,11 @@ static int check(hw_cli *cli, fleet_opts *o)
 static int serve(hw_cli *cli, fleet_opts *o)
 {
 	hw_fleet_serve_opts so = {o->listen ? o->listen : "127.0.0.1:8443",
-				  o->ca, o->state, (unsigned)o->idle,
+				  o->ca,
+				  o->state,
+				  (unsigned)o->idle,
+				  o->ssh_hosts,
+				  (unsigned)o->ssh_interval,
 				  cli->quiet};
 	int err = hw_fleet_serve(&so);
 
@@ -302,7 +312,30 @@ static int fetch(cJSON **doc, const fleet_opts *o, const char *path)
 	return err ? hw_cli_error(err) : HW_EXIT_OK;
 }
 
-/* Implements: FR-FLEET-005 */
+/* "last seen T", or "never seen" for a host over SSH never reached */
+static void print_seen(const cJSON *h)
+{
+	const cJSON *seen = cJSON_GetObjectItem(h, "last_seen");
+
+	if (cJSON_IsNumber(seen))
+		printf("last seen %lld", (long long)cJSON_GetNumberValue(seen));
+	else
+		printf("never seen");
+}
+
+/* ", serial SERIAL" of an agent, " via ssh" of a host without one */
+static void print_via(const cJSON *h)
+{
+	const char *serial = cJSON_GetStringValue(
+		cJSON_GetObjectItem(h, "serial"));
+
+	if (serial)
+		printf(", serial %s", serial);
+	else
+		printf(" via ssh");
+}
+
+/* Implements: FR-FLEET-005, FR-FLEET-023 */
 static int hosts(fleet_opts *o)
 {
 	cJSON *doc, *h;
@@ -312,12 +345,12 @@ static int hosts(fleet_opts *o)
 		return code;
 	cJSON_ArrayForEach(h, cJSON_GetObjectItem(doc, "hosts"))
 	{
-		printf("%-24s %-5s last seen %lld, serial %s\n",
+		printf("%-24s %-5s ",
 		       cJSON_GetStringValue(cJSON_GetObjectItem(h, "host")),
-		       cJSON_GetStringValue(cJSON_GetObjectItem(h, "state")),
-		       (long long)cJSON_GetNumberValue(
-			       cJSON_GetObjectItem(h, "last_seen")),
-		       cJSON_GetStringValue(cJSON_GetObjectItem(h, "serial")));
+		       cJSON_GetStringValue(cJSON_GetObjectItem(h, "state")));
+		print_seen(h);
+		print_via(h);
+		putchar('\n');
 	}
 	cJSON_Delete(doc);
 	return HW_EXIT_OK;
@@ -373,7 +406,7 @@ static void print_reading(const char *label, const cJSON *r)
 			       : "not read");
 }
 
-/* Implements: FR-FLEET-008 */
+/* Implements: FR-FLEET-008, FR-FLEET-023 */
 static int status(fleet_opts *o)
 {
 	cJSON *doc, *h, *gpu;
@@ -387,11 +420,13 @@ static int status(fleet_opts *o)
 		const cJSON *host = cJSON_GetArrayItem(
 			cJSON_GetObjectItem(probe, "hosts"), 0);
 
-		printf("%s %s, last seen %lld",
+		printf("%s %s%s, ",
 		       cJSON_GetStringValue(cJSON_GetObjectItem(h, "host")),
 		       cJSON_GetStringValue(cJSON_GetObjectItem(h, "state")),
-		       (long long)cJSON_GetNumberValue(
-			       cJSON_GetObjectItem(h, "last_seen")));
+		       cJSON_IsNull(cJSON_GetObjectItem(h, "serial"))
+			       ? " via ssh"
+			       : "");
+		print_seen(h);
 		if (!host) {
 			printf(", not probed yet\n");
 			continue;
@@ -639,7 +674,9 @@ int hw_cmd_fleet(hw_cli *cli, int argc, char **argv)
 			code = check(cli, &o);
 	} else if (!strcmp(sub, "serve")) {
 		if (!(code = parse(&o, argc, argv, 2,
-				   "--listen --ca --state --idle-timeout", 0)))
+				   "--listen --ca --state --idle-timeout "
+				   "--ssh-hosts --ssh-interval",
+				   0)))
 			code = serve(cli, &o);
 	} else if (!strcmp(sub, "run")) {
 		if (!(code = parse(&o, argc, argv, 2,

@@ -47,23 +47,11 @@ static int parse_opts(probe_opts *o, int argc, char **argv, int check,
 			o->hosts[o->n++] = v;
 			i++;
 		} else if (!strcmp(a, "--hosts") && v) {
-			char *line;
-			int err = hw_file_read(&o->hostfile, v, 1 << 20);
+			int err = hw_probe_hosts_file(&o->hostfile, o->hosts,
+						      &o->n, MAX_HOSTS, v);
 
 			if (err)
 				return hw_cli_error(err);
-			for (line = o->hostfile.data; line && *line;) {
-				char *nl = strchr(line, '\n');
-
-				if (nl)
-					*nl = '\0';
-				line += strspn(line, " \t");
-				if (*line && *line != '#' && o->n == MAX_HOSTS)
-					return too_many();
-				if (*line && *line != '#')
-					o->hosts[o->n++] = line;
-				line = nl ? nl + 1 : NULL;
-			}
 			i++;
 		} else if (!strcmp(a, "--timeout") && v &&
 			   hw_cli_positive(v, 86400, &o->timeout)) {

@@ -105,7 +105,7 @@ static const hw_command commands[] = {
 	 "hwledger fleet revoke CERT|SERIAL [--state DIR] [--reason TEXT]\n"
 	 "hwledger fleet check CERT [--ca DIR] [--state DIR]\n"
 	 "hwledger fleet serve [--listen ADDR:PORT] [--ca DIR] [--state DIR] "
-	 "[--idle-timeout S]\n"
+	 "[--idle-timeout S] [--ssh-hosts FILE] [--ssh-interval S]\n"
 	 "hwledger fleet hosts --server URL [--cert FILE --key FILE] "
 	 "[--ca DIR] [--json]\n"
 	 "hwledger fleet run probe --host HOST --server URL --cert FILE "

@@ -118,6 +118,10 @@ typedef struct hw_fleet_serve_opts {
 	/* seconds a connection has for each request, from its opening or
 	 * its previous answer to the end of its answer (0: the default) */
 	unsigned idle;
+	/* a hosts file of hosts without an agent, probed over SSH every
+	 * ssh_interval seconds (0: the default), or NULL */
+	const char *ssh_hosts;
+	unsigned ssh_interval;
 	int quiet;
 } hw_fleet_serve_opts;
 

@@ -10,6 +10,7 @@
  * as GnuTLS is: only this command needs it.
  */
 #include "fleet/internal.h"
+#include "probes/probes.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -42,6 +43,12 @@
 #define INTERVAL_DEFAULT 30
 #define INTERVAL_MAX 86400
 #define BODY_MAX ((size_t)64 << 10)
+/* the hosts without an agent: at most this many, probed this often by
+ * default, each within SSH_TIMEOUT seconds, SSH_POOL at once */
+#define SSH_HOSTS_MAX 1024
+#define SSH_INTERVAL 60
+#define SSH_TIMEOUT 10
+#define SSH_POOL 64
 
 #define MHD_FUNCS(X) \
 	X(MHD_start_daemon) \
@@ -103,6 +110,11 @@ typedef struct server {
 	conn *conns;
 	unsigned idle;
 	int stop;
+	/* the hosts probed over SSH (into ssh_text, the hosts file) */
+	const char **ssh;
+	size_t nssh;
+	unsigned ssh_interval;
+	hw_buf ssh_text;
 } server;
 
 /* A whole number in 1..max (seconds, a port), else 0. */
@@ -727,6 +739,90 @@ static void *watchdog(void *arg)
 	return NULL;
 }
 
+/* Waits seconds, or until the server stops: 0 when it stops. */
+static int pause_or_stop(server *s, unsigned seconds)
+{
+	struct timespec until;
+	int go;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += seconds;
+	pthread_mutex_lock(&s->conns_lock);
+	while (!s->stop &&
+	       pthread_cond_timedwait(&s->wake, &s->conns_lock, &until) == 0)
+		;
+	go = !s->stop;
+	pthread_mutex_unlock(&s->conns_lock);
+	return go;
+}
+
+/* The ledger event of an SSH host's probe: the server's own result,
+ * signed by its key like every event (no agent signed it). */
+static int ssh_event(server *s, const char *host, const hw_buf *doc)
+{
+	hw_buf b;
+	hw_jw w;
+	int err;
+
+	hw_buf_init(&b, 0);
+	hw_jw_init(&w, &b, 0);
+	hw_jw_object(&w);
+	hw_jw_kstr(&w, "schema", "hwledger.fleet.result/1");
+	hw_jw_kstr(&w, "host", host);
+	hw_jw_kstr(&w, "via", "ssh");
+	hw_jw_kstr(&w, "kind", "probe");
+	hw_jw_key(&w, "result");
+	hw_jw_raw(&w, doc->data, doc->len);
+	hw_jw_end(&w);
+	if (!(err = hw_jw_finish(&w)))
+		err = hw_fleet_event_append(&s->signer, HW_EVENT_FLEET_RESULT,
+					    &b);
+	hw_buf_free(&b);
+	return err;
+}
+
+/* The SSH prober: every ssh_interval seconds it probes the hosts without
+ * an agent as `hwledger probe --ssh` does, appends each result to the
+ * ledger and then records it, reached or not; a failure is logged and
+ * the host is tried again next round. */
+/* Implements: FR-FLEET-023 */
+static void *ssh_prober(void *arg)
+{
+	server *s = arg;
+	hw_probe *p = calloc(s->nssh, sizeof(*p));
+
+	if (!p) {
+		fprintf(stderr, "hwledger: fleet serve: ssh: out of memory\n");
+		return NULL;
+	}
+	do {
+		hw_probe_remote(p, s->ssh, s->nssh, SSH_POOL, SSH_TIMEOUT);
+		for (size_t i = 0; i < s->nssh; i++) {
+			hw_buf doc;
+			time_t now;
+			int err;
+
+			hw_buf_init(&doc, 0);
+			pthread_mutex_lock(&s->lock);
+			if (!(err = hw_probe_json(&doc, &p[i], 1)) &&
+			    !(err = hw_fleet_now(&now)) &&
+			    !(err = ssh_event(s, s->ssh[i], &doc)))
+				err = hw_registry_ssh_result(
+					&s->reg, s->ssh[i], (long long)now,
+					(long long)s->ssh_interval,
+					p[i].reachable, doc.data);
+			pthread_mutex_unlock(&s->lock);
+			if (err)
+				fprintf(stderr,
+					"hwledger: fleet serve: ssh %s: %s\n",
+					s->ssh[i], hw_error_last());
+			hw_buf_free(&doc);
+		}
+	} while (pause_or_stop(s, s->ssh_interval));
+	free(p);
+	return NULL;
+}
+
 /* Room for every connection the server takes: the soft limit on open
  * descriptors is raised as far as the hard one allows (many systems
  * start a service with 1,024, which the connections alone would use). */
@@ -747,9 +843,11 @@ int hw_fleet_serve(const hw_fleet_serve_opts *o)
 	const char *listen = o->listen, *ca_dir = o->ca_dir, *state = o->state;
 	server s = {.state = state,
 		    .ca_dir = ca_dir,
-		    .idle = o->idle ? o->idle : IDLE_SECONDS};
-	pthread_t dog;
-	int dog_started = 0;
+		    .idle = o->idle ? o->idle : IDLE_SECONDS,
+		    .ssh_interval = o->ssh_interval ? o->ssh_interval
+						    : SSH_INTERVAL};
+	pthread_t dog, prober;
+	int dog_started = 0, prober_started = 0;
 	struct sockaddr_in sa;
 	struct MHD_Daemon *d = NULL;
 	const union MHD_DaemonInfo *info;
@@ -770,8 +868,16 @@ int hw_fleet_serve(const hw_fleet_serve_opts *o)
 	pthread_mutex_init(&s.lock, NULL);
 	pthread_mutex_init(&s.conns_lock, NULL);
 	pthread_cond_init(&s.wake, NULL);
+	hw_buf_init(&s.ssh_text, 0);
 	if ((err = parse_listen(&sa, listen)))
 		goto out;
+	if (o->ssh_hosts &&
+	    (!(s.ssh = calloc(SSH_HOSTS_MAX, sizeof(*s.ssh))) ||
+	     (err = hw_probe_hosts_file(&s.ssh_text, s.ssh, &s.nssh,
+					SSH_HOSTS_MAX, o->ssh_hosts)))) {
+		err = err ? err : hw_error_oom();
+		goto out;
+	}
 	inet_ntop(AF_INET, &sa.sin_addr, addr, sizeof(addr));
 	/* the signing key first: without one no registration could be
 	 * recorded */
@@ -825,17 +931,32 @@ int hw_fleet_serve(const hw_fleet_serve_opts *o)
 	if (!o->quiet)
 		fprintf(stderr, "fleet serve: listening on https://%s:%u\n",
 			addr, port);
+	if (s.nssh) {
+		if ((err = pthread_create(&prober, NULL, ssh_prober, &s))) {
+			err = hw_error_set(HW_EIO, NULL, 0, 0,
+					   "fleet serve: cannot start a "
+					   "thread: %s",
+					   strerror(err));
+			goto out;
+		}
+		prober_started = 1;
+	}
 	sigwait(&stop, &sig);
 out:
 	if (d)
 		mhd.MHD_stop_daemon(d);
-	if (dog_started) {
-		pthread_mutex_lock(&s.conns_lock);
-		s.stop = 1;
-		pthread_cond_signal(&s.wake);
-		pthread_mutex_unlock(&s.conns_lock);
+	/* the watchdog and the SSH prober wait on wake; the prober ends
+	 * its round first */
+	pthread_mutex_lock(&s.conns_lock);
+	s.stop = 1;
+	pthread_cond_broadcast(&s.wake);
+	pthread_mutex_unlock(&s.conns_lock);
+	if (dog_started)
 		pthread_join(dog, NULL);
-	}
+	if (prober_started)
+		pthread_join(prober, NULL);
+	free(s.ssh);
+	hw_buf_free(&s.ssh_text);
 	pthread_cond_destroy(&s.wake);
 	pthread_mutex_destroy(&s.conns_lock);
 	if (s.ca)

@@ -164,3 +164,46 @@ test_fleet_service_units_are_hardened_and_verify() {
   grep -q '^ExecStart=/usr/local/bin/hwledger fleet serve ' "$ROOT/dist/systemd/hwledger-fleet.service"
   grep -q '^ExecStart=/usr/local/bin/hwledger agent --server ' "$ROOT/dist/systemd/hwledger-agent.service"
 }
+
+# the payloads of the ledger's fleet-result events, as a JSON array
+fleet_results() {
+  sqlite3 .hwledger/ledger.db \
+    "SELECT CAST(payload AS TEXT) FROM events WHERE kind = 'fleet-result' ORDER BY seq" | jq -s -c .
+}
+
+# ssh_probed N: the server has recorded N hosts probed over SSH
+ssh_probed() {
+  [ "$("$HW" fleet status "${mine[@]}" --json | jq '[.hosts[] | select(.via == "ssh")] | length')" = "$1" ]
+}
+
+# Verifies: FR-FLEET-023
+test_fleet_serve_probes_hosts_without_an_agent_over_ssh() {
+  fleet_ca
+  HWLEDGER_NOW=2000000000 fleet_cert gpu-1 gpu-1.crt
+  run "$HW" fleet serve --ssh-hosts missing-file
+  expect_rc 2
+  expect_err "hwledger: missing-file: no such file"
+  printf '# hosts without an agent\nops@gpu4\n\n  ops@down4\n' >ssh-hosts
+  FLEET_SERVE_ARGS="--ssh-hosts ssh-hosts --ssh-interval 3600" fleet_serve \
+    HWLEDGER_NOW=2000000000 PATH="$ROOT/tests/fakes/bin:$PATH" \
+    FAKE_REMOTE_SMI="$FIXTURES/probes/nvidia-smi.csv"
+  mine=(--server "$URL" --cert gpu-1.crt --key agent/gpu-1.key)
+  HWLEDGER_NOW=2000000000 "$HW" agent "${mine[@]}" --once
+  # the first round of SSH probes starts once the server listens
+  wait_for ssh_probed 2
+  run "$HW" fleet status "${mine[@]}"
+  expect_rc 0
+  expect_out "gpu-1 up, last seen 2000000000, not probed yet"
+  expect_out "ops@down4 down via ssh, never seen, not probed yet"
+  expect_out "ops@gpu4 up via ssh, last seen 2000000000, probed 2000000000:
+  gpu 0: NVIDIA H100 80GB HBM3 memory free 84447068160 of 85520809984"
+  run "$HW" fleet hosts "${mine[@]}"
+  expect_out "ops@gpu4                 up    last seen 2000000000 via ssh"
+  fleet_stop
+  # each probe is the fleet's signed event, marked as over SSH, the host
+  # that could not be reached too
+  git init -q . && "$HW" ledger verify --key .hwledger/keys/server-signer.pub
+  fleet_results >results.json
+  [ "$(jq -c '[.[] | [.host, .via, .result.hosts[0].reachable]]' results.json)" = \
+    '[["ops@gpu4","ssh",true],["ops@down4","ssh",false]]' ] || { cat results.json; return 1; }
+}
