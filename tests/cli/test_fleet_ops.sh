@@ -207,3 +207,54 @@ test_fleet_serve_probes_hosts_without_an_agent_over_ssh() {
   [ "$(jq -c '[.[] | [.host, .via, .result.hosts[0].reachable]]' results.json)" = \
     '[["ops@gpu4","ssh",true],["ops@down4","ssh",false]]' ] || { cat results.json; return 1; }
 }
+
+# Issue #29's "done when": a CA, a server and three agents (a fake
+# two-GPU NVML, a fake Mac, nothing at all) plus one host over SSH.
+# Verifies: FR-FLEET-006, FR-FLEET-007, FR-FLEET-008, FR-FLEET-023
+test_fleet_three_agents_and_an_ssh_host_report_to_one_server() {
+  local fakes=$ROOT/tests/fakes/bin p=$FIXTURES/probes h
+  declare -A token
+  "$HW" -q fleet ca init
+  "$HW" -q ledger keygen --name server-signer >/dev/null
+  for h in nv-1 mac-1 bare-1; do
+    "$HW" -q ledger keygen --name "$h" --dir agents >/dev/null
+    token[$h]=$("$HW" fleet enroll "$h")
+  done
+  printf 'ops@gpu9\n' >ssh-hosts
+  FLEET_SERVE_ARGS="--ssh-hosts ssh-hosts --ssh-interval 3600" fleet_serve \
+    PATH="$fakes:$PATH" FAKE_REMOTE_SMI="$p/nvidia-smi.csv"
+  mkdir no-sysfs
+  # each agent enrols over the network, registers, and answers a probe
+  # job with what its machine has
+  for h in nv-1 mac-1 bare-1; do
+    "$HW" -q agent enroll --server "$URL" --token "${token[$h]}" --key "agents/$h.key" -o "$h.crt"
+    "$HW" agent --server "$URL" --cert "$h.crt" --key "agents/$h.key" --once
+    "$HW" -q fleet run probe --host "$h" --server "$URL" --cert nv-1.crt --key agents/nv-1.key
+  done
+  HWLEDGER_NVML_LIB="$(dirname "$HW")/fakes/libfake_nvml.so" FAKE_NVML_SCENARIO="$p/nvml-two-gpus.json" \
+    "$HW" agent --server "$URL" --cert nv-1.crt --key agents/nv-1.key --once
+  PATH="$fakes:$PATH" FAKE_SP_FILE="$p/system_profiler.json" FAKE_MACMON_FILE="$p/macmon.jsonl" \
+    HWLEDGER_NVML_LIB=/none "$HW" agent --server "$URL" --cert mac-1.crt --key agents/mac-1.key --once
+  HWLEDGER_NVML_LIB=/none HWLEDGER_SYSFS_ROOT="$PWD/no-sysfs" \
+    "$HW" agent --server "$URL" --cert bare-1.crt --key agents/bare-1.key --once
+  mine=(--server "$URL" --cert bare-1.crt --key agents/bare-1.key)
+  wait_for ssh_probed 1
+  run "$HW" fleet status "${mine[@]}"
+  expect_rc 0
+  # four hosts, each up with its readings
+  [ "$(grep -c '^[^ ].* up.*, probed [0-9]*:$' <<<"$OUT")" = 4 ] || { echo "$OUT"; return 1; }
+  expect_out ":
+  no GPU"
+  expect_out ":
+  gpu 0: NVIDIA H100 80GB HBM3 memory free 84447068160 of 85520809984
+  gpu 1: NVIDIA A10 memory free 24146345984 of 24146608128"
+  expect_out "  gpu 0: Apple M2 Ultra memory free 85899345920 of 206158430208"
+  expect_out "ops@gpu9 up via ssh"
+  fleet_stop
+  # the ledger verifies and holds every registration and every result
+  git init -q . && "$HW" ledger verify --key .hwledger/keys/server-signer.pub
+  [ "$("$HW" ledger log --json | jq -c '[.events[] | .kind] | group_by(.) | map([.[0], length])')" = \
+    '[["fleet-register",3],["fleet-result",4]]' ]
+  [ "$(fleet_results | jq -c 'map([.host, .via // "agent"]) | sort')" = \
+    '[["bare-1","agent"],["mac-1","agent"],["nv-1","agent"],["ops@gpu9","ssh"]]' ]
+}
