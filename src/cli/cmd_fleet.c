@@ -270,8 +270,6 @@ static int ask(hw_buf *body, const fleet_opts *o, const char *method,
 	       const char *path, const char *json)
 {
 	hw_fleet_peer peer = {o->server, o->ca, o->cert, o->key, 10};
-	cJSON *answer;
-	int status = 0, err;
 
 	if (!o->server)
 		return hw_error_set(HW_EUSAGE, NULL, 0, 0,
@@ -279,18 +277,7 @@ static int ask(hw_buf *body, const fleet_opts *o, const char *method,
 	if (!o->cert != !o->key)
 		return hw_error_set(HW_EUSAGE, NULL, 0, 0,
 				    "--cert and --key go together");
-	if ((err = hw_fleet_request(body, &status, &peer, method, path, json)))
-		return err;
-	if (status >= 200 && status < 300)
-		return HW_OK;
-	answer = cJSON_Parse(body->data);
-	err = hw_error_set(
-		HW_EIO, o->server, 0, 0, "%d: %s", status,
-		cJSON_IsString(cJSON_GetObjectItem(answer, "error"))
-			? cJSON_GetObjectItem(answer, "error")->valuestring
-			: "the server refused the request");
-	cJSON_Delete(answer);
-	return err;
+	return hw_fleet_call(body, &peer, method, path, json);
 }
 
 /* GET path: with --json the server's document is printed as it came

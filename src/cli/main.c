@@ -50,7 +50,10 @@ static const hw_command commands[] = {
 	{"probe", hw_cmd_probe, "probe GPUs and hosts, run probe checks",
 	 "hwledger probe [--json] [--ssh USER@HOST]... [--hosts FILE] "
 	 "[--timeout SECONDS] [--pool N]\n"
-	 "hwledger probe check [DIR] [--json] [--ssh USER@HOST]...", 0},
+	 "hwledger probe check [DIR] [--json] [--ssh USER@HOST]...\n"
+	 "hwledger probe check [DIR] [--json] --fleet URL [--cert FILE --key "
+	 "FILE] [--ca DIR]",
+	 0},
 	{"ledger", hw_cmd_ledger, "the signed, hash-chained evidence ledger",
 	 "hwledger ledger keygen [--name NAME] [--dir DIR]\n"
 	 "hwledger ledger append --kind KIND [--payload FILE|-] "

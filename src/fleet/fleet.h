@@ -106,6 +106,11 @@ typedef struct hw_fleet_peer {
 int hw_fleet_request(hw_buf *body, int *status, const hw_fleet_peer *peer,
 		     const char *method, const char *path, const char *json);
 
+/* hw_fleet_request, and any answer but 2xx is HW_EIO "URL: STATUS: the
+ * server's reason". */
+int hw_fleet_call(hw_buf *body, const hw_fleet_peer *peer, const char *method,
+		  const char *path, const char *json);
+
 /* The bytes an agent signs for the result of job id:
  * "hwledger.fleet.result/1\nID\nNONCE\nSHA256-HEX(result)". */
 void hw_fleet_result_message(hw_buf *msg, long long id, const char *nonce,

@@ -102,6 +102,9 @@ void hw_probe_nvml(hw_probe *p);
 void hw_probe_amd_sysfs(hw_probe *p, const char *root);
 
 int hw_probe_json(hw_buf *out, const hw_probe *p, size_t n);
+/* One host object of a hwledger.probe/1 document back into p (a probe
+ * another machine made: a fleet's agent, a host over SSH). */
+int hw_probe_read_json(hw_probe *p, const cJSON *host);
 int hw_probe_text(hw_buf *out, const hw_probe *p, size_t n);
 
 /* Probe checks: one JSON file of probes/checks/ against the results. */

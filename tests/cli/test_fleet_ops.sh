@@ -258,3 +258,41 @@ test_fleet_three_agents_and_an_ssh_host_report_to_one_server() {
   [ "$(fleet_results | jq -c 'map([.host, .via // "agent"]) | sort')" = \
     '[["bare-1","agent"],["mac-1","agent"],["nv-1","agent"],["ops@gpu9","ssh"]]' ]
 }
+
+# Verifies: FR-FLEET-024
+test_fleet_probe_check_judges_every_host_of_the_fleet() {
+  fleet_ca
+  "$HW" -q ledger keygen --name bare-1 --dir agent >/dev/null
+  fleet_cert gpu-1 gpu-1.crt
+  token=$("$HW" fleet enroll bare-1)
+  "$HW" -q fleet issue --token "$token" --key agent/bare-1.pub -o bare-1.crt
+  printf 'ops@down5\n' >ssh-hosts
+  FLEET_SERVE_ARGS="--ssh-hosts ssh-hosts --ssh-interval 3600" fleet_serve PATH="$ROOT/tests/fakes/bin:$PATH"
+  mine=(--server "$URL" --cert gpu-1.crt --key agent/gpu-1.key)
+  "$HW" agent "${mine[@]}" --once
+  "$HW" agent --server "$URL" --cert bare-1.crt --key agent/bare-1.key --once
+  # bare-1 is never probed; gpu-1 answers with the fake two-GPU NVML
+  "$HW" -q fleet run probe --host gpu-1 "${mine[@]}"
+  HWLEDGER_NVML_LIB="$(dirname "$HW")/fakes/libfake_nvml.so" \
+    FAKE_NVML_SCENARIO="$FIXTURES/probes/nvml-two-gpus.json" "$HW" agent "${mine[@]}" --once
+  wait_for ssh_probed 1
+  mkdir checks
+  printf '{"name": "a big GPU", "expect": {"gpus_min": 2, "gpu0_free_min_bytes": 8e10}}\n' >checks/gpu.json
+  fleet=(--fleet "$URL" --cert gpu-1.crt --key agent/gpu-1.key)
+  run "$HW" probe check checks "${fleet[@]}"
+  expect_rc 1
+  expect_out "FAIL a big GPU"
+  expect_out "bare-1: unreachable: not probed yet"
+  expect_out "ops@down5: unreachable: "
+  [[ "$OUT" != *gpu-1:* ]] || { echo "gpu-1 failed: $OUT"; return 1; }
+  run "$HW" probe check checks "${fleet[@]}" --json
+  expect_rc 1
+  [ "$(jq -c '[.probe.hosts[] | [.host, .reachable, (.gpus | length)]]' <<<"$OUT")" = \
+    '[["bare-1",false,0],["gpu-1",true,2],["ops@down5",false,0]]' ]
+  run "$HW" probe check checks --cert gpu-1.crt
+  expect_rc 2
+  run "$HW" probe check checks --fleet "$URL"
+  expect_rc 3
+  expect_err "403: refused: no client certificate"
+  fleet_stop
+}
