@@ -296,3 +296,39 @@ test_fleet_probe_check_judges_every_host_of_the_fleet() {
   expect_err "403: refused: no client certificate"
   fleet_stop
 }
+
+# Verifies: FR-FLEET-025
+test_fleet_site_probes_page_shows_every_fleet_host_from_the_ledger() {
+  fleet_ca
+  fleet_cert gpu-1 gpu-1.crt
+  printf 'ops@gpu7\n' >ssh-hosts
+  FLEET_SERVE_ARGS="--ssh-hosts ssh-hosts --ssh-interval 3600" fleet_serve \
+    PATH="$ROOT/tests/fakes/bin:$PATH" FAKE_REMOTE_SMI="$FIXTURES/probes/nvidia-smi.csv"
+  mine=(--server "$URL" --cert gpu-1.crt --key agent/gpu-1.key)
+  "$HW" agent "${mine[@]}" --once
+  "$HW" -q fleet run probe --host gpu-1 "${mine[@]}"
+  HWLEDGER_NVML_LIB="$(dirname "$HW")/fakes/libfake_nvml.so" \
+    FAKE_NVML_SCENARIO="$FIXTURES/probes/nvml-two-gpus.json" "$HW" agent "${mine[@]}" --once
+  wait_for ssh_probed 1
+  fleet_stop
+  serial=$(fleet_results | jq -r '.[] | select(.host == "gpu-1") | .serial')
+  # the report reads the fleet from the ledger's bundle: no network
+  git init -q .
+  mkdir checks
+  write_fr frs/app.md FR-APP-001
+  "$HW" -q ledger checkpoint >/dev/null
+  "$HW" -q ledger export --bundle checks/bundle
+  run "$HW" site --checks checks -o out
+  expect_rc 0
+  grep -q '<h2>Fleet</h2>' out/probes.html
+  grep -q '<h3>Host gpu-1</h3>' out/probes.html
+  grep -q "signed by the agent of certificate <code>$serial</code>" out/probes.html
+  grep -q '<h3>Host ops@gpu7</h3>' out/probes.html
+  grep -q 'probed over SSH by the fleet server' out/probes.html
+  grep -q 'NVIDIA A10' out/probes.html
+  grep -q "Probed [0-9-]* [0-9:]*Z, [0-9]* s before the ledger's last event" out/probes.html
+  # without fleet events the page has no fleet section
+  rm -r checks/bundle out
+  "$HW" -q site --checks checks -o out
+  ! grep -q '<h2>Fleet</h2>' out/probes.html
+}
