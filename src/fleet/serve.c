@@ -460,9 +460,12 @@ static enum MHD_Result job_next(server *s, struct MHD_Connection *c,
 }
 
 /* The ledger event of a job's result: who answered which job, with what,
- * and the signature that proves it. */
+ * and the signature that proves it; without r and job, the server's own
+ * probe of host over SSH, which no agent signed (the event's signature
+ * is the server's, like every event's). */
 static int result_event(server *s, const request *r, const hw_fleet_job *job,
-			const char *result, const char *signature)
+			const char *host, const char *result,
+			const char *signature)
 {
 	hw_buf b;
 	hw_jw w;
@@ -472,15 +475,22 @@ static int result_event(server *s, const request *r, const hw_fleet_job *job,
 	hw_jw_init(&w, &b, 0);
 	hw_jw_object(&w);
 	hw_jw_kstr(&w, "schema", "hwledger.fleet.result/1");
-	hw_jw_kstr(&w, "serial", r->serial);
-	hw_jw_kstr(&w, "host", r->host);
-	hw_jw_kint(&w, "job", job->id);
-	hw_jw_kstr(&w, "kind", job->kind);
-	hw_jw_kstr(&w, "nonce", job->nonce);
+	if (r) {
+		hw_jw_kstr(&w, "serial", r->serial);
+		hw_jw_kstr(&w, "host", r->host);
+		hw_jw_kint(&w, "job", job->id);
+		hw_jw_kstr(&w, "kind", job->kind);
+		hw_jw_kstr(&w, "nonce", job->nonce);
+	} else {
+		hw_jw_kstr(&w, "host", host);
+		hw_jw_kstr(&w, "via", "ssh");
+		hw_jw_kstr(&w, "kind", "probe");
+	}
 	/* the result as the agent signed it, byte for byte */
 	hw_jw_key(&w, "result");
 	hw_jw_raw(&w, result, strlen(result));
-	hw_jw_kstr(&w, "signature", signature);
+	if (signature)
+		hw_jw_kstr(&w, "signature", signature);
 	hw_jw_end(&w);
 	if (!(err = hw_jw_finish(&w)))
 		err = hw_fleet_event_append(&s->signer, HW_EVENT_FLEET_RESULT,
@@ -530,7 +540,7 @@ static enum MHD_Result job_result(server *s, struct MHD_Connection *c,
 	if (!(err = hw_fleet_now(&now)) &&
 	    !(err = hw_jobs_check_result(&job, &s->reg, r->serial, r->pk, id,
 					 nonce, result, strlen(result), sig)) &&
-	    !(err = result_event(s, r, &job, result, sig64)))
+	    !(err = result_event(s, r, &job, NULL, result, sig64)))
 		err = hw_jobs_done(&s->reg, id, result, strlen(result),
 				   (long long)now);
 	pthread_mutex_unlock(&s->lock);
@@ -756,31 +766,6 @@ static int pause_or_stop(server *s, unsigned seconds)
 	return go;
 }
 
-/* The ledger event of an SSH host's probe: the server's own result,
- * signed by its key like every event (no agent signed it). */
-static int ssh_event(server *s, const char *host, const hw_buf *doc)
-{
-	hw_buf b;
-	hw_jw w;
-	int err;
-
-	hw_buf_init(&b, 0);
-	hw_jw_init(&w, &b, 0);
-	hw_jw_object(&w);
-	hw_jw_kstr(&w, "schema", "hwledger.fleet.result/1");
-	hw_jw_kstr(&w, "host", host);
-	hw_jw_kstr(&w, "via", "ssh");
-	hw_jw_kstr(&w, "kind", "probe");
-	hw_jw_key(&w, "result");
-	hw_jw_raw(&w, doc->data, doc->len);
-	hw_jw_end(&w);
-	if (!(err = hw_jw_finish(&w)))
-		err = hw_fleet_event_append(&s->signer, HW_EVENT_FLEET_RESULT,
-					    &b);
-	hw_buf_free(&b);
-	return err;
-}
-
 /* The SSH prober: every ssh_interval seconds it probes the hosts without
  * an agent as `hwledger probe --ssh` does, appends each result to the
  * ledger and then records it, reached or not; a failure is logged and
@@ -806,7 +791,8 @@ static void *ssh_prober(void *arg)
 			pthread_mutex_lock(&s->lock);
 			if (!(err = hw_probe_json(&doc, &p[i], 1)) &&
 			    !(err = hw_fleet_now(&now)) &&
-			    !(err = ssh_event(s, s->ssh[i], &doc)))
+			    !(err = result_event(s, NULL, NULL, s->ssh[i],
+						 doc.data, NULL)))
 				err = hw_registry_ssh_result(
 					&s->reg, s->ssh[i], (long long)now,
 					(long long)s->ssh_interval,
