@@ -892,7 +892,11 @@ int hw_fleet_serve(const hw_fleet_serve_opts *o)
 	}
 	dog_started = 1;
 	d = mhd.MHD_start_daemon(
-		MHD_USE_TLS | MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG,
+		/* ITC: stopping wakes every thread of the pool, also one
+		 * at its connection limit, which no longer watches the
+		 * listening socket whose shutdown would wake it */
+		MHD_USE_TLS | MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC |
+			MHD_USE_ERROR_LOG,
 		0, NULL, NULL, handle, &s,
 		/* first, so that every message goes through it */
 		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
