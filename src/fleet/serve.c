@@ -270,6 +270,7 @@ enum view { HOSTS, STATUS, METRICS };
 
 /* GET /v1/hosts, with readings GET /v1/status, and those readings in
  * Prometheus's format GET /v1/metrics (and /metrics) */
+/* Implements: FR-FLEET-005, FR-FLEET-008, FR-FLEET-021 */
 static enum MHD_Result hosts(server *s, struct MHD_Connection *c,
 			     enum view view)
 {
@@ -292,7 +293,6 @@ static enum MHD_Result hosts(server *s, struct MHD_Connection *c,
 		ok = reply_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR,
 				 hw_error_last());
 	else if (view == METRICS)
-		/* Implements: FR-FLEET-021 */
 		ok = reply_as(c, MHD_HTTP_OK,
 			      "text/plain; version=0.0.4; charset=utf-8",
 			      text.data);
