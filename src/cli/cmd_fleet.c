@@ -26,7 +26,7 @@ typedef struct fleet_opts {
 	const char *arg;    /* the one positional argument, if any */
 	const char *ca, *state, *name, *token, *key, *out, *reason;
 	const char *listen, *server, *cert, *ssh_hosts;
-	double days, ttl, interval, idle, ssh_interval;
+	double days, ttl, interval, idle, ssh_interval, ssh_timeout;
 	int json, once;
 } fleet_opts;
 
@@ -90,6 +90,11 @@ static int parse(fleet_opts *o, int argc, char **argv, int from,
 							&o->ssh_interval) &&
 					o->ssh_interval ==
 						(unsigned)o->ssh_interval;
+			if (!strcmp(a, "--ssh-timeout"))
+				known = hw_cli_positive(v, 3600,
+							&o->ssh_timeout) &&
+					o->ssh_timeout ==
+						(unsigned)o->ssh_timeout;
 			if (!known) {
 				fleet_usage("fleet: bad value '%s' for %s", v,
 					    a);
@@ -258,6 +263,7 @@ static int serve(hw_cli *cli, fleet_opts *o)
 				  (unsigned)o->idle,
 				  o->ssh_hosts,
 				  (unsigned)o->ssh_interval,
+				  (unsigned)o->ssh_timeout,
 				  cli->quiet};
 	int err = hw_fleet_serve(&so);
 
@@ -662,7 +668,7 @@ int hw_cmd_fleet(hw_cli *cli, int argc, char **argv)
 	} else if (!strcmp(sub, "serve")) {
 		if (!(code = parse(&o, argc, argv, 2,
 				   "--listen --ca --state --idle-timeout "
-				   "--ssh-hosts --ssh-interval",
+				   "--ssh-hosts --ssh-interval --ssh-timeout",
 				   0)))
 			code = serve(cli, &o);
 	} else if (!strcmp(sub, "run")) {

@@ -127,6 +127,7 @@ typedef struct hw_fleet_serve_opts {
 	 * ssh_interval seconds (0: the default), or NULL */
 	const char *ssh_hosts;
 	unsigned ssh_interval;
+	unsigned ssh_timeout; /* seconds for each host (0: the default) */
 	int quiet;
 } hw_fleet_serve_opts;
 

@@ -43,8 +43,8 @@
 #define INTERVAL_DEFAULT 30
 #define INTERVAL_MAX 86400
 #define BODY_MAX ((size_t)64 << 10)
-/* the hosts without an agent: at most this many, probed this often by
- * default, each within SSH_TIMEOUT seconds, SSH_POOL at once */
+/* the hosts without an agent: at most this many, probed this often and
+ * each within this many seconds by default, SSH_POOL at once */
 #define SSH_HOSTS_MAX 1024
 #define SSH_INTERVAL 60
 #define SSH_TIMEOUT 10
@@ -113,7 +113,7 @@ typedef struct server {
 	/* the hosts probed over SSH (into ssh_text, the hosts file) */
 	const char **ssh;
 	size_t nssh;
-	unsigned ssh_interval;
+	unsigned ssh_interval, ssh_timeout;
 	hw_buf ssh_text;
 } server;
 
@@ -781,7 +781,7 @@ static void *ssh_prober(void *arg)
 		return NULL;
 	}
 	do {
-		hw_probe_remote(p, s->ssh, s->nssh, SSH_POOL, SSH_TIMEOUT);
+		hw_probe_remote(p, s->ssh, s->nssh, SSH_POOL, s->ssh_timeout);
 		for (size_t i = 0; i < s->nssh; i++) {
 			hw_buf doc;
 			time_t now;
@@ -831,7 +831,9 @@ int hw_fleet_serve(const hw_fleet_serve_opts *o)
 		    .ca_dir = ca_dir,
 		    .idle = o->idle ? o->idle : IDLE_SECONDS,
 		    .ssh_interval = o->ssh_interval ? o->ssh_interval
-						    : SSH_INTERVAL};
+						    : SSH_INTERVAL,
+		    .ssh_timeout = o->ssh_timeout ? o->ssh_timeout
+						  : SSH_TIMEOUT};
 	pthread_t dog, prober;
 	int dog_started = 0, prober_started = 0;
 	struct sockaddr_in sa;

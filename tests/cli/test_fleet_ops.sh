@@ -196,7 +196,7 @@ test_fleet_serve_probes_hosts_without_an_agent_over_ssh() {
   expect_rc 2
   expect_err "hwledger: missing-file: no such file"
   printf '# hosts without an agent\nops@gpu4\n\n  ops@down4\n' >ssh-hosts
-  FLEET_SERVE_ARGS="--ssh-hosts ssh-hosts --ssh-interval 3600" fleet_serve \
+  FLEET_SERVE_ARGS="--ssh-hosts ssh-hosts --ssh-interval 3600 --ssh-timeout 60" fleet_serve \
     HWLEDGER_NOW=2000000000 PATH="$ROOT/tests/fakes/bin:$PATH" \
     FAKE_REMOTE_SMI="$FIXTURES/probes/nvidia-smi.csv"
   mine=(--server "$URL" --cert gpu-1.crt --key agent/gpu-1.key)
@@ -233,7 +233,7 @@ test_fleet_three_agents_and_an_ssh_host_report_to_one_server() {
     token[$h]=$("$HW" fleet enroll "$h")
   done
   printf 'ops@gpu9\n' >ssh-hosts
-  FLEET_SERVE_ARGS="--ssh-hosts ssh-hosts --ssh-interval 3600" fleet_serve \
+  FLEET_SERVE_ARGS="--ssh-hosts ssh-hosts --ssh-interval 3600 --ssh-timeout 60" fleet_serve \
     PATH="$fakes:$PATH" FAKE_REMOTE_SMI="$p/nvidia-smi.csv"
   mkdir no-sysfs
   # each agent enrols over the network, registers, and answers a probe
@@ -279,7 +279,7 @@ test_fleet_probe_check_judges_every_host_of_the_fleet() {
   token=$("$HW" fleet enroll bare-1)
   "$HW" -q fleet issue --token "$token" --key agent/bare-1.pub -o bare-1.crt
   printf 'ops@down5\n' >ssh-hosts
-  FLEET_SERVE_ARGS="--ssh-hosts ssh-hosts --ssh-interval 3600" fleet_serve PATH="$ROOT/tests/fakes/bin:$PATH"
+  FLEET_SERVE_ARGS="--ssh-hosts ssh-hosts --ssh-interval 3600 --ssh-timeout 60" fleet_serve PATH="$ROOT/tests/fakes/bin:$PATH"
   mine=(--server "$URL" --cert gpu-1.crt --key agent/gpu-1.key)
   "$HW" agent "${mine[@]}" --once
   "$HW" agent --server "$URL" --cert bare-1.crt --key agent/bare-1.key --once
@@ -314,7 +314,7 @@ test_fleet_site_probes_page_shows_every_fleet_host_from_the_ledger() {
   fleet_ca
   fleet_cert gpu-1 gpu-1.crt
   printf 'ops@gpu7\n' >ssh-hosts
-  FLEET_SERVE_ARGS="--ssh-hosts ssh-hosts --ssh-interval 3600" fleet_serve \
+  FLEET_SERVE_ARGS="--ssh-hosts ssh-hosts --ssh-interval 3600 --ssh-timeout 60" fleet_serve \
     PATH="$ROOT/tests/fakes/bin:$PATH" FAKE_REMOTE_SMI="$FIXTURES/probes/nvidia-smi.csv"
   mine=(--server "$URL" --cert gpu-1.crt --key agent/gpu-1.key)
   "$HW" agent "${mine[@]}" --once
