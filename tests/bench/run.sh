@@ -310,3 +310,7 @@ TIMEIT=$work/timeit
       "make report: hwledger'"'"'s own part", own, whole, 100 * own / whole }'
   cd "$root" && rm -rf "$rr"
 } | tee -a "$work/results.txt"
+
+# issue #29: the fleet's rows, a script of their own so that they run
+# alone too
+TIMEIT=$TIMEIT "$root/tests/bench/fleet_bench.sh" "$build" | tee -a "$work/results.txt"
