@@ -39,6 +39,7 @@ PKGS=(
   "libgtest-dev:file:/usr/include/gtest/gtest.h"
   "python3-pytest:file:/usr/lib/python3/dist-packages/pytest/__init__.py"
   "python3-coverage:file:/usr/lib/python3/dist-packages/coverage/__init__.py"
+  "python3-prometheus-client:file:/usr/lib/python3/dist-packages/prometheus_client/parser.py"
   "cppcheck:cmd:cppcheck"
   "clang-tidy:cmd:clang-tidy"
   "flawfinder:cmd:flawfinder"

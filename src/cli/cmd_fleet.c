@@ -27,12 +27,12 @@
 typedef struct fleet_opts {
 	const char *arg;    /* the one positional argument, if any */
 	const char *ca, *state, *name, *token, *key, *out, *reason;
-	const char *listen, *server, *cert, *allow, *new_key;
+	const char *listen, *server, *cert, *allow, *new_key, *ssh_hosts;
 	char **rest; /* the words after "--", for fleet run */
 	int nrest, rest_ok;
 	cJSON *commands; /* the agent's allow-list (--allow) */
 	hw_fleet_conn *conn; /* the agent's connection, kept between rounds */
-	double days, ttl, interval, deadline;
+	double days, ttl, interval, deadline, idle, ssh_interval, ssh_timeout;
 	long retries;
 	int json, once, operator;
 } fleet_opts;
@@ -73,6 +73,7 @@ static int parse(fleet_opts *o, int argc, char **argv, int from,
 		{"--host", offsetof(fleet_opts, name)},
 		{"--allow", offsetof(fleet_opts, allow)},
 		{"--new-key", offsetof(fleet_opts, new_key)},
+		{"--ssh-hosts", offsetof(fleet_opts, ssh_hosts)},
 	};
 
 	for (int i = from; i < argc; i++) {
@@ -114,6 +115,19 @@ static int parse(fleet_opts *o, int argc, char **argv, int from,
 					v, HW_FLEET_DEADLINE_MAX, &o->deadline);
 			if (!strcmp(a, "--retries"))
 				known = retries_arg(v, &o->retries);
+			if (!strcmp(a, "--idle-timeout"))
+				known = hw_cli_positive(v, 3600, &o->idle) &&
+					o->idle == (unsigned)o->idle;
+			if (!strcmp(a, "--ssh-interval"))
+				known = hw_cli_positive(v, 86400,
+							&o->ssh_interval) &&
+					o->ssh_interval ==
+						(unsigned)o->ssh_interval;
+			if (!strcmp(a, "--ssh-timeout"))
+				known = hw_cli_positive(v, 3600,
+							&o->ssh_timeout) &&
+					o->ssh_timeout ==
+						(unsigned)o->ssh_timeout;
 			if (!known) {
 				fleet_usage("fleet: bad value '%s' for %s", v,
 					    a);
@@ -306,8 +320,15 @@ static int check(hw_cli *cli, fleet_opts *o)
 /* Implements: FR-FLEET-004 */
 static int serve(hw_cli *cli, fleet_opts *o)
 {
-	int err = hw_fleet_serve(o->listen ? o->listen : "127.0.0.1:8443",
-				 o->ca, o->state, cli->quiet);
+	hw_fleet_serve_opts so = {o->listen ? o->listen : "127.0.0.1:8443",
+				  o->ca,
+				  o->state,
+				  (unsigned)o->idle,
+				  o->ssh_hosts,
+				  (unsigned)o->ssh_interval,
+				  (unsigned)o->ssh_timeout,
+				  cli->quiet};
+	int err = hw_fleet_serve(&so);
 
 	return err ? hw_cli_error(err) : HW_EXIT_OK;
 }
@@ -318,8 +339,6 @@ static int ask(hw_buf *body, const fleet_opts *o, const char *method,
 	       const char *path, const char *json)
 {
 	hw_fleet_peer peer = {o->server, o->ca, o->cert, o->key, 10, o->conn};
-	cJSON *answer;
-	int status = 0, err;
 
 	if (!o->server)
 		return hw_error_set(HW_EUSAGE, NULL, 0, 0,
@@ -327,18 +346,7 @@ static int ask(hw_buf *body, const fleet_opts *o, const char *method,
 	if (!o->cert != !o->key)
 		return hw_error_set(HW_EUSAGE, NULL, 0, 0,
 				    "--cert and --key go together");
-	if ((err = hw_fleet_request(body, &status, &peer, method, path, json)))
-		return err;
-	if (status >= 200 && status < 300)
-		return HW_OK;
-	answer = cJSON_Parse(body->data);
-	err = hw_error_set(
-		HW_EIO, o->server, 0, 0, "%d: %s", status,
-		cJSON_IsString(cJSON_GetObjectItem(answer, "error"))
-			? cJSON_GetObjectItem(answer, "error")->valuestring
-			: "the server refused the request");
-	cJSON_Delete(answer);
-	return err;
+	return hw_fleet_call(body, &peer, method, path, json);
 }
 
 /* GET path: with --json the server's document is printed as it came
@@ -360,7 +368,30 @@ static int fetch(cJSON **doc, const fleet_opts *o, const char *path)
 	return err ? hw_cli_error(err) : HW_EXIT_OK;
 }
 
-/* Implements: FR-FLEET-005 */
+/* "last seen T", or "never seen" for a host over SSH never reached */
+static void print_seen(const cJSON *h)
+{
+	const cJSON *seen = cJSON_GetObjectItem(h, "last_seen");
+
+	if (cJSON_IsNumber(seen))
+		printf("last seen %lld", (long long)cJSON_GetNumberValue(seen));
+	else
+		printf("never seen");
+}
+
+/* ", serial SERIAL" of an agent, " via ssh" of a host without one */
+static void print_via(const cJSON *h)
+{
+	const char *serial = cJSON_GetStringValue(
+		cJSON_GetObjectItem(h, "serial"));
+
+	if (serial)
+		printf(", serial %s", serial);
+	else
+		printf(" via ssh");
+}
+
+/* Implements: FR-FLEET-005, FR-FLEET-023 */
 static int hosts(fleet_opts *o)
 {
 	cJSON *doc, *h;
@@ -370,12 +401,12 @@ static int hosts(fleet_opts *o)
 		return code;
 	cJSON_ArrayForEach(h, cJSON_GetObjectItem(doc, "hosts"))
 	{
-		printf("%-24s %-5s last seen %lld, serial %s\n",
+		printf("%-24s %-5s ",
 		       cJSON_GetStringValue(cJSON_GetObjectItem(h, "host")),
-		       cJSON_GetStringValue(cJSON_GetObjectItem(h, "state")),
-		       (long long)cJSON_GetNumberValue(
-			       cJSON_GetObjectItem(h, "last_seen")),
-		       cJSON_GetStringValue(cJSON_GetObjectItem(h, "serial")));
+		       cJSON_GetStringValue(cJSON_GetObjectItem(h, "state")));
+		print_seen(h);
+		print_via(h);
+		putchar('\n');
 	}
 	cJSON_Delete(doc);
 	return HW_EXIT_OK;
@@ -513,7 +544,7 @@ static void print_reading(const char *label, const cJSON *r)
 			       : "not read");
 }
 
-/* Implements: FR-FLEET-008 */
+/* Implements: FR-FLEET-008, FR-FLEET-023 */
 static int status(fleet_opts *o)
 {
 	cJSON *doc, *h, *gpu;
@@ -527,11 +558,13 @@ static int status(fleet_opts *o)
 		const cJSON *host = cJSON_GetArrayItem(
 			cJSON_GetObjectItem(probe, "hosts"), 0);
 
-		printf("%s %s, last seen %lld",
+		printf("%s %s%s, ",
 		       cJSON_GetStringValue(cJSON_GetObjectItem(h, "host")),
 		       cJSON_GetStringValue(cJSON_GetObjectItem(h, "state")),
-		       (long long)cJSON_GetNumberValue(
-			       cJSON_GetObjectItem(h, "last_seen")));
+		       cJSON_IsNull(cJSON_GetObjectItem(h, "serial"))
+			       ? " via ssh"
+			       : "");
+		print_seen(h);
 		if (!host) {
 			printf(", not probed yet\n");
 			continue;
@@ -1050,7 +1083,9 @@ int hw_cmd_fleet(hw_cli *cli, int argc, char **argv)
 		if (!(code = parse(&o, argc, argv, 2, "--ca --state", 1)))
 			code = check(cli, &o);
 	} else if (!strcmp(sub, "serve")) {
-		if (!(code = parse(&o, argc, argv, 2, "--listen --ca --state",
+		if (!(code = parse(&o, argc, argv, 2,
+				   "--listen --ca --state --idle-timeout "
+				   "--ssh-hosts --ssh-interval --ssh-timeout",
 				   0)))
 			code = serve(cli, &o);
 	} else if (!strcmp(sub, "run")) {

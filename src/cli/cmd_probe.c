@@ -4,6 +4,7 @@
  * [--json]`. Without --ssh or --hosts the local machine is probed.
  */
 #include "cli/cli.h"
+#include "fleet/fleet.h"
 #include "probes/probes.h"
 
 #include <stdlib.h>
@@ -18,6 +19,8 @@ typedef struct probe_opts {
 	int pool;
 	int json;
 	hw_buf hostfile;
+	/* probe check --fleet: the fleet's server and how to reach it */
+	const char *fleet, *cert, *key, *ca;
 } probe_opts;
 
 static int too_many(void)
@@ -47,23 +50,11 @@ static int parse_opts(probe_opts *o, int argc, char **argv, int check,
 			o->hosts[o->n++] = v;
 			i++;
 		} else if (!strcmp(a, "--hosts") && v) {
-			char *line;
-			int err = hw_file_read(&o->hostfile, v, 1 << 20);
+			int err = hw_probe_hosts_file(&o->hostfile, o->hosts,
+						      &o->n, MAX_HOSTS, v);
 
 			if (err)
 				return hw_cli_error(err);
-			for (line = o->hostfile.data; line && *line;) {
-				char *nl = strchr(line, '\n');
-
-				if (nl)
-					*nl = '\0';
-				line += strspn(line, " \t");
-				if (*line && *line != '#' && o->n == MAX_HOSTS)
-					return too_many();
-				if (*line && *line != '#')
-					o->hosts[o->n++] = line;
-				line = nl ? nl + 1 : NULL;
-			}
 			i++;
 		} else if (!strcmp(a, "--timeout") && v &&
 			   hw_cli_positive(v, 86400, &o->timeout)) {
@@ -72,6 +63,14 @@ static int parse_opts(probe_opts *o, int argc, char **argv, int check,
 			   x == (int)x) {
 			o->pool = (int)x;
 			i++;
+		} else if (check && v &&
+			   (!strcmp(a, "--fleet") || !strcmp(a, "--cert") ||
+			    !strcmp(a, "--key") || !strcmp(a, "--ca"))) {
+			*(!strcmp(a, "--fleet") ? &o->fleet
+			  : !strcmp(a, "--cert") ? &o->cert
+			  : !strcmp(a, "--key")	 ? &o->key
+						 : &o->ca) = v;
+			i++;
 		} else if (check && a[0] != '-' && dir) {
 			*dir = a;
 		} else {
@@ -79,11 +78,92 @@ static int parse_opts(probe_opts *o, int argc, char **argv, int check,
 						  "probe: bad argument '%s'", a);
 		}
 	}
+	if ((o->fleet && o->n) || (!o->fleet && (o->cert || o->key || o->ca)))
+		return hw_cli_usage_error("probe",
+					  "probe: --cert, --key and --ca go "
+					  "with --fleet, which goes without "
+					  "--ssh and --hosts%s",
+					  "");
 	return 0;
+}
+
+/* Every host the fleet knows, with the readings of its latest probe,
+ * from GET /v1/status: a host never probed, or down, is unreachable,
+ * and a host with several agents is judged once. */
+/* Implements: FR-FLEET-024 */
+static int gather_fleet(probe_opts *o, hw_probe **out, size_t *n)
+{
+	hw_fleet_peer peer = {o->fleet, o->ca ? o->ca : HW_FLEET_CA, o->cert,
+			      o->key, 10, NULL};
+	const char *last = "";
+	const cJSON *hosts, *h;
+	cJSON *doc = NULL;
+	hw_buf body;
+	int err;
+
+	*n = 0;
+	hw_buf_init(&body, 0);
+	if (!o->cert != !o->key) {
+		err = hw_error_set(HW_EUSAGE, NULL, 0, 0,
+				   "--cert and --key go together");
+		goto out;
+	}
+	if ((err = hw_fleet_call(&body, &peer, "GET", "/v1/status", NULL)))
+		goto out;
+	doc = cJSON_Parse(body.data);
+	hosts = cJSON_GetObjectItem(doc, "hosts");
+	if (!cJSON_GetArraySize(hosts)) {
+		err = hw_error_set(HW_EIO, o->fleet, 0, 0,
+				   "the fleet knows no host");
+		goto out;
+	}
+	if (!(*out = calloc((size_t)cJSON_GetArraySize(hosts), sizeof(**out)))) {
+		err = hw_error_oom();
+		goto out;
+	}
+	cJSON_ArrayForEach(h, hosts)
+	{
+		const char *host = cJSON_GetStringValue(
+			cJSON_GetObjectItem(h, "host"));
+		const char *state = cJSON_GetStringValue(
+			cJSON_GetObjectItem(h, "state"));
+		const cJSON *probed = cJSON_GetArrayItem(
+			cJSON_GetObjectItem(cJSON_GetObjectItem(h, "probe"),
+					    "hosts"),
+			0);
+		hw_probe *p = &(*out)[*n];
+
+		/* sorted by host: its agents after the first add nothing */
+		if (!host || !strcmp(host, last))
+			continue;
+		last = host;
+		(*n)++;
+		if (probed && (err = hw_probe_read_json(p, probed)))
+			break;
+		/* the fleet's name for it, not the probe's "local" */
+		snprintf(p->host, sizeof(p->host), "%s", host);
+		if (!probed) {
+			p->reachable = 0;
+			hw_reading_set(&p->error, HW_READ_ERROR,
+				       "not probed yet");
+		} else if (!state || strcmp(state, "up") != 0) {
+			p->reachable = 0;
+			hw_reading_set(&p->error, HW_READ_ERROR,
+				       "down; its latest readings are of %lld",
+				       (long long)cJSON_GetNumberValue(
+					       cJSON_GetObjectItem(h, "probed")));
+		}
+	}
+out:
+	cJSON_Delete(doc);
+	hw_buf_free(&body);
+	return err;
 }
 
 static int gather(probe_opts *o, hw_probe **out, size_t *n)
 {
+	if (o->fleet)
+		return gather_fleet(o, out, n);
 	*n = o->n ? o->n : 1;
 	*out = calloc(*n, sizeof(**out));
 	if (!*out)

@@ -50,7 +50,10 @@ static const hw_command commands[] = {
 	{"probe", hw_cmd_probe, "probe GPUs and hosts, run probe checks",
 	 "hwledger probe [--json] [--ssh USER@HOST]... [--hosts FILE] "
 	 "[--timeout SECONDS] [--pool N]\n"
-	 "hwledger probe check [DIR] [--json] [--ssh USER@HOST]...", 0},
+	 "hwledger probe check [DIR] [--json] [--ssh USER@HOST]...\n"
+	 "hwledger probe check [DIR] [--json] --fleet URL [--cert FILE --key "
+	 "FILE] [--ca DIR]",
+	 0},
 	{"ledger", hw_cmd_ledger, "the signed, hash-chained evidence ledger",
 	 "hwledger ledger keygen [--name NAME] [--dir DIR]\n"
 	 "hwledger ledger append --kind KIND [--payload FILE|-] "
@@ -105,7 +108,9 @@ static const hw_command commands[] = {
 	 "[--ca DIR] [--state DIR] [--days N]\n"
 	 "hwledger fleet revoke CERT|SERIAL [--state DIR] [--reason TEXT]\n"
 	 "hwledger fleet check CERT [--ca DIR] [--state DIR]\n"
-	 "hwledger fleet serve [--listen ADDR:PORT] [--ca DIR] [--state DIR]\n"
+	 "hwledger fleet serve [--listen ADDR:PORT] [--ca DIR] [--state DIR] "
+	 "[--idle-timeout S] [--ssh-hosts FILE] [--ssh-interval S] "
+	 "[--ssh-timeout S]\n"
 	 "hwledger fleet hosts --server URL [--cert FILE --key FILE] "
 	 "[--ca DIR] [--json]\n"
 	 "hwledger fleet run probe|plan|command --host HOST --server URL "

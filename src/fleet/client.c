@@ -412,3 +412,24 @@ out:
 	hw_buf_free(&raw);
 	return err;
 }
+
+/* Implements: FR-FLEET-004 */
+int hw_fleet_call(hw_buf *body, const hw_fleet_peer *peer, const char *method,
+		  const char *path, const char *json)
+{
+	cJSON *answer;
+	int status = 0, err;
+
+	if ((err = hw_fleet_request(body, &status, peer, method, path, json)))
+		return err;
+	if (status >= 200 && status < 300)
+		return HW_OK;
+	answer = cJSON_Parse(body->data);
+	err = hw_error_set(
+		HW_EIO, peer->url, 0, 0, "%d: %s", status,
+		cJSON_IsString(cJSON_GetObjectItem(answer, "error"))
+			? cJSON_GetObjectItem(answer, "error")->valuestring
+			: "the server refused the request");
+	cJSON_Delete(answer);
+	return err;
+}

@@ -132,6 +132,11 @@ int hw_fleet_request(hw_buf *body, int *status, const hw_fleet_peer *peer,
 void hw_fleet_rotate_message(hw_buf *msg, const char *serial,
 			     const char *keyline);
 
+/* hw_fleet_request, and any answer but 2xx is HW_EIO "URL: STATUS: the
+ * server's reason". */
+int hw_fleet_call(hw_buf *body, const hw_fleet_peer *peer, const char *method,
+		  const char *path, const char *json);
+
 /* The bytes an agent signs for the result of job id:
  * "hwledger.fleet.result/1\nID\nNONCE\nSHA256-HEX(result)". */
 void hw_fleet_result_message(hw_buf *msg, long long id, const char *nonce,
@@ -168,9 +173,23 @@ int hw_fleet_order_check(const hw_fleet_order *o);
  * server checks them, and the agent again before it runs the job. */
 int hw_fleet_args_check(const char *kind, const cJSON *args);
 
-/* Serves the fleet on listen (IPv4 ADDR:PORT, port 0 for a free one,
- * written to STATE/port) until SIGINT or SIGTERM. */
-int hw_fleet_serve(const char *listen, const char *ca_dir, const char *state,
-		   int quiet);
+/* What `fleet serve` is given. */
+typedef struct hw_fleet_serve_opts {
+	const char *listen; /* IPv4 ADDR:PORT, port 0 for a free one */
+	const char *ca_dir, *state;
+	/* seconds a connection has for each request, from its opening or
+	 * its previous answer to the end of its answer (0: the default) */
+	unsigned idle;
+	/* a hosts file of hosts without an agent, probed over SSH every
+	 * ssh_interval seconds (0: the default), or NULL */
+	const char *ssh_hosts;
+	unsigned ssh_interval;
+	unsigned ssh_timeout; /* seconds for each host (0: the default) */
+	int quiet;
+} hw_fleet_serve_opts;
+
+/* Serves the fleet (the port written to STATE/port) until SIGINT or
+ * SIGTERM. */
+int hw_fleet_serve(const hw_fleet_serve_opts *o);
 
 #endif

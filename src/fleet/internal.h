@@ -133,10 +133,19 @@ void hw_registry_close(hw_registry *r);
 int hw_registry_known(int *known, hw_registry *r, const char *serial);
 int hw_registry_heartbeat(hw_registry *r, const char *serial,
 			  const char *host, long long now, long long interval);
+/* Records a try to probe host over SSH at now (it is tried every
+ * interval seconds): reached, result is its latest probe document. */
+int hw_registry_ssh_result(hw_registry *r, const char *host, long long now,
+			   long long interval, int reached,
+			   const char *result);
 /* The hwledger.fleet.hosts/1 document, each agent up or down at now;
  * with readings, each host's latest probe result and when it came. */
 int hw_registry_hosts_json(hw_buf *out, hw_registry *r, long long now,
 			   int readings);
+
+/* Every host's latest readings of the hwledger.fleet.status/1 document
+ * status_json in Prometheus's text format 0.0.4, appended to out. */
+int hw_fleet_metrics(hw_buf *out, const char *status_json);
 
 /* ---- jobs (jobs.c), in the same database ---- */
 

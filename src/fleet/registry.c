@@ -18,7 +18,14 @@ static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS agents ("
 	" serial TEXT PRIMARY KEY, host TEXT NOT NULL,"
 	" registered INTEGER NOT NULL, last_seen INTEGER NOT NULL,"
-	" interval INTEGER NOT NULL)";
+	" interval INTEGER NOT NULL);"
+	/* the hosts without an agent the server probes over SSH: when it
+	 * first tried and last reached each, whether the last try reached
+	 * it, and its latest result that did */
+	"CREATE TABLE IF NOT EXISTS ssh_hosts ("
+	" host TEXT PRIMARY KEY, registered INTEGER NOT NULL,"
+	" last_seen INTEGER, interval INTEGER NOT NULL,"
+	" reached INTEGER NOT NULL, probed INTEGER, result TEXT)";
 
 static int db_error(sqlite3 *db, const char *path)
 {
@@ -105,16 +112,41 @@ int hw_registry_heartbeat(hw_registry *r, const char *serial,
 	return rc == SQLITE_OK ? HW_OK : db_error(r->db, r->path);
 }
 
-/* The latest probe result of host and when it came, as "probe" and
- * "probed" (null, null when there is none: never a reading of 0). */
-static int host_readings(hw_jw *w, hw_registry *r, const char *host)
+/* Records a try to probe host over SSH at now: reached, the result is
+ * its latest; else only the try is (its last readings are kept). */
+/* Implements: FR-FLEET-023 */
+int hw_registry_ssh_result(hw_registry *r, const char *host, long long now,
+			   long long interval, int reached, const char *result)
 {
-	long long when;
-	char *result;
-	int err = hw_jobs_latest(&result, &when, r, host);
+	sqlite3_stmt *st = NULL;
+	int rc;
 
-	if (err)
-		return err;
+	rc = sqlite3_prepare_v2(
+		r->db,
+		"INSERT INTO ssh_hosts VALUES (?1, ?2, CASE WHEN ?4 THEN ?2 END,"
+		" ?3, ?4, CASE WHEN ?4 THEN ?2 END, CASE WHEN ?4 THEN ?5 END)"
+		" ON CONFLICT(host) DO UPDATE SET interval = ?3, reached = ?4,"
+		" last_seen = CASE WHEN ?4 THEN ?2 ELSE last_seen END,"
+		" probed = CASE WHEN ?4 THEN ?2 ELSE probed END,"
+		" result = CASE WHEN ?4 THEN ?5 ELSE result END",
+		-1, &st, NULL);
+	if (rc == SQLITE_OK &&
+	    (sqlite3_bind_text(st, 1, host, -1, SQLITE_STATIC) ||
+	     sqlite3_bind_int64(st, 2, now) ||
+	     sqlite3_bind_int64(st, 3, interval) ||
+	     sqlite3_bind_int(st, 4, reached) ||
+	     sqlite3_bind_text(st, 5, result, -1, SQLITE_STATIC)))
+		rc = SQLITE_ERROR;
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+	sqlite3_finalize(st);
+	return rc == SQLITE_OK ? HW_OK : db_error(r->db, r->path);
+}
+
+/* A probe result and when it came, as "probed" and "probe" (null, null
+ * when there is none: never a reading of 0). */
+static void readings_json(hw_jw *w, const char *result, long long when)
+{
 	hw_jw_key(w, "probed");
 	if (result)
 		hw_jw_int(w, when);
@@ -125,6 +157,18 @@ static int host_readings(hw_jw *w, hw_registry *r, const char *host)
 		hw_jw_raw(w, result, strlen(result));
 	else
 		hw_jw_null(w);
+}
+
+/* The latest probe result of an agent's host. */
+static int host_readings(hw_jw *w, hw_registry *r, const char *host)
+{
+	long long when;
+	char *result;
+	int err = hw_jobs_latest(&result, &when, r, host);
+
+	if (err)
+		return err;
+	readings_json(w, result, when);
 	free(result);
 	return HW_OK;
 }
@@ -138,9 +182,14 @@ int hw_registry_hosts_json(hw_buf *out, hw_registry *r, long long now,
 	hw_jw w;
 	int rc = SQLITE_DONE;
 
+	/* the agents, and the hosts probed over SSH (serial NULL) among
+	 * them; a host never reached over SSH has no last_seen and is down */
 	if (sqlite3_prepare_v2(r->db,
 			       "SELECT host, serial, registered, last_seen,"
-			       " interval FROM agents ORDER BY host, serial",
+			       " interval, 1, NULL, NULL FROM agents"
+			       " UNION ALL SELECT host, NULL, registered,"
+			       " last_seen, interval, reached, probed, result"
+			       " FROM ssh_hosts ORDER BY 1, 2",
 			       -1, &st, NULL) != SQLITE_OK)
 		return db_error(r->db, r->path);
 	hw_jw_init(&w, out, 0);
@@ -151,22 +200,39 @@ int hw_registry_hosts_json(hw_buf *out, hw_registry *r, long long now,
 	hw_jw_key(&w, "hosts");
 	hw_jw_array(&w);
 	while (!err && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *host = (const char *)sqlite3_column_text(st, 0);
+		const char *serial = (const char *)sqlite3_column_text(st, 1);
 		long long seen = sqlite3_column_int64(st, 3);
 		long long every = sqlite3_column_int64(st, 4);
+		int never = sqlite3_column_type(st, 3) == SQLITE_NULL;
 
 		hw_jw_object(&w);
-		hw_jw_kstr(&w, "host", (const char *)sqlite3_column_text(st, 0));
-		hw_jw_kstr(&w, "serial",
-			   (const char *)sqlite3_column_text(st, 1));
+		hw_jw_kstr(&w, "host", host);
+		hw_jw_key(&w, "serial");
+		if (serial)
+			hw_jw_str(&w, serial);
+		else
+			hw_jw_null(&w);
+		hw_jw_kstr(&w, "via", serial ? "agent" : "ssh");
 		hw_jw_kstr(&w, "state",
-			   now - seen > HW_FLEET_DOWN_AFTER * every ? "down"
-								    : "up");
+			   never || !sqlite3_column_int(st, 5) ||
+					   now - seen >
+						   HW_FLEET_DOWN_AFTER * every
+				   ? "down"
+				   : "up");
 		hw_jw_kint(&w, "registered", sqlite3_column_int64(st, 2));
-		hw_jw_kint(&w, "last_seen", seen);
+		hw_jw_key(&w, "last_seen");
+		if (never)
+			hw_jw_null(&w);
+		else
+			hw_jw_int(&w, seen);
 		hw_jw_kint(&w, "interval", every);
-		if (readings)
-			err = host_readings(
-				&w, r, (const char *)sqlite3_column_text(st, 0));
+		if (readings && serial)
+			err = host_readings(&w, r, host);
+		else if (readings)
+			readings_json(&w,
+				      (const char *)sqlite3_column_text(st, 7),
+				      sqlite3_column_int64(st, 6));
 		hw_jw_end(&w);
 	}
 	sqlite3_finalize(st);

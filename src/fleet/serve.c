@@ -10,6 +10,7 @@
  * as GnuTLS is: only this command needs it.
  */
 #include "fleet/internal.h"
+#include "probes/probes.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -21,6 +22,8 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 
 #define HW_STR_(x) #x
 #define HW_STR(x) HW_STR_(x)
@@ -34,9 +37,18 @@
 #define THREADS 4
 #define CONNECTIONS_MAX 1024
 #define IDLE_SECONDS 10
+/* the descriptors the server needs besides its connections: the
+ * listening socket, the database, the ledger, the log */
+#define FDS_OTHER 64
 #define INTERVAL_DEFAULT 30
 #define INTERVAL_MAX 86400
 #define BODY_MAX ((size_t)64 << 10)
+/* the hosts without an agent: at most this many, probed this often and
+ * each within this many seconds by default, SSH_POOL at once */
+#define SSH_HOSTS_MAX 1024
+#define SSH_INTERVAL 60
+#define SSH_TIMEOUT 10
+#define SSH_POOL 64
 
 #define MHD_FUNCS(X) \
 	X(MHD_start_daemon) \
@@ -71,6 +83,16 @@ static int load_mhd(void)
 			   sizeof(names) / sizeof(*names));
 }
 
+/* An open connection, as the watchdog sees it. */
+typedef struct conn {
+	struct conn *prev, *next;
+	int fd;
+	/* when its current request began: the connection's opening, or
+	 * the end of its previous answer (CLOCK_MONOTONIC, ms) */
+	long long since;
+	int cut; /* shut down by the watchdog already */
+} conn;
+
 typedef struct server {
 	const char *state, *ca_dir;
 	gnutls_x509_crt_t ca;
@@ -79,6 +101,20 @@ typedef struct server {
 	/* a registration is looked up, signed into the ledger and recorded
 	 * by one thread at a time, so it is appended once */
 	pthread_mutex_t lock;
+	/* the open connections and the watchdog that cuts the slow ones:
+	 * conns, stop and every conn's fields are read and written under
+	 * conns_lock only, and a conn leaves the list before its socket is
+	 * closed, so the watchdog never shuts down a reused descriptor */
+	pthread_mutex_t conns_lock;
+	pthread_cond_t wake;
+	conn *conns;
+	unsigned idle;
+	int stop;
+	/* the hosts probed over SSH (into ssh_text, the hosts file) */
+	const char **ssh;
+	size_t nssh;
+	unsigned ssh_interval, ssh_timeout;
+	hw_buf ssh_text;
 } server;
 
 /* A whole number in 1..max (seconds, a port), else 0. */
@@ -90,19 +126,26 @@ static long seconds(const char *s, long max)
 	return end != s && !*end && v >= 1 && v <= max ? v : 0;
 }
 
-static enum MHD_Result reply(struct MHD_Connection *c, unsigned status,
-			     const char *json)
+/* status and text, of the media type type */
+static enum MHD_Result reply_as(struct MHD_Connection *c, unsigned status,
+				const char *type, const char *text)
 {
 	struct MHD_Response *r = mhd.MHD_create_response_from_buffer(
-		strlen(json), (void *)json, MHD_RESPMEM_MUST_COPY);
+		strlen(text), (void *)text, MHD_RESPMEM_MUST_COPY);
 	enum MHD_Result ok;
 
 	if (!r)
 		return MHD_NO;
-	mhd.MHD_add_response_header(r, "Content-Type", "application/json");
+	mhd.MHD_add_response_header(r, "Content-Type", type);
 	ok = mhd.MHD_queue_response(c, status, r);
 	mhd.MHD_destroy_response(r);
 	return ok;
+}
+
+static enum MHD_Result reply(struct MHD_Connection *c, unsigned status,
+			     const char *json)
+{
+	return reply_as(c, status, "application/json", json);
 }
 
 /* {"error": message} with status */
@@ -233,37 +276,68 @@ static enum MHD_Result heartbeat(server *s, struct MHD_Connection *c,
 	return reply(c, MHD_HTTP_OK, json);
 }
 
-/* GET /v1/hosts, and with readings GET /v1/status */
+/* what hosts() answers */
+enum view { HOSTS, STATUS, METRICS };
+
+/* GET /v1/hosts, with readings GET /v1/status, and those readings in
+ * Prometheus's format GET /v1/metrics (and /metrics) */
+/* Implements: FR-FLEET-005, FR-FLEET-008, FR-FLEET-021 */
 static enum MHD_Result hosts(server *s, struct MHD_Connection *c,
-			     int readings)
+			     enum view view)
 {
-	hw_buf b;
+	hw_buf b, text;
 	time_t now;
 	enum MHD_Result ok;
 	int err;
 
 	hw_buf_init(&b, 0);
+	hw_buf_init(&text, 0);
 	pthread_mutex_lock(&s->lock);
 	err = hw_fleet_now(&now);
 	if (!err)
 		err = hw_registry_hosts_json(&b, &s->reg, (long long)now,
-					     readings);
+					     view != HOSTS);
 	pthread_mutex_unlock(&s->lock);
-	ok = err ? reply_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR,
-			       hw_error_last())
-		 : reply(c, MHD_HTTP_OK, b.data);
+	if (!err && view == METRICS)
+		err = hw_fleet_metrics(&text, b.data);
+	if (err)
+		ok = reply_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR,
+				 hw_error_last());
+	else if (view == METRICS)
+		ok = reply_as(c, MHD_HTTP_OK,
+			      "text/plain; version=0.0.4; charset=utf-8",
+			      text.data);
+	else
+		ok = reply(c, MHD_HTTP_OK, b.data);
 	hw_buf_free(&b);
+	hw_buf_free(&text);
 	return ok;
 }
 
+static long long now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* A request answered (or abandoned): the connection's next request has
+ * its own time from now. */
 static void completed(void *cls, struct MHD_Connection *c, void **req,
 		      enum MHD_RequestTerminationCode why)
 {
+	const union MHD_ConnectionInfo *ci = mhd.MHD_get_connection_info(
+		c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	server *s = cls;
 	request *r = *req;
 
-	(void)cls;
-	(void)c;
 	(void)why;
+	if (ci && ci->socket_context) {
+		pthread_mutex_lock(&s->conns_lock);
+		((conn *)ci->socket_context)->since = now_ms();
+		pthread_mutex_unlock(&s->conns_lock);
+	}
 	if (r) {
 		hw_buf_free(&r->body);
 		free(r);
@@ -546,9 +620,12 @@ static enum MHD_Result job_next(server *s, struct MHD_Connection *c,
 }
 
 /* The ledger event of a job's result: who answered which job, with what,
- * and the signature that proves it. */
+ * in what state and the signature that proves it; without r and job, the
+ * server's own probe of host over SSH, which no agent signed (the event's
+ * signature is the server's, like every event's). */
 static int result_event(server *s, const request *r, const hw_fleet_job *job,
-			const char *state, const char *result,
+			const char *state, const char *host,
+			const char *result,
 			const char *signature)
 {
 	hw_buf b;
@@ -559,16 +636,23 @@ static int result_event(server *s, const request *r, const hw_fleet_job *job,
 	hw_jw_init(&w, &b, 0);
 	hw_jw_object(&w);
 	hw_jw_kstr(&w, "schema", "hwledger.fleet.result/1");
-	hw_jw_kstr(&w, "serial", r->serial);
-	hw_jw_kstr(&w, "host", r->host);
-	hw_jw_kint(&w, "job", job->id);
-	hw_jw_kstr(&w, "kind", job->kind);
-	hw_jw_kstr(&w, "state", state);
-	hw_jw_kstr(&w, "nonce", job->nonce);
+	if (r) {
+		hw_jw_kstr(&w, "serial", r->serial);
+		hw_jw_kstr(&w, "host", r->host);
+		hw_jw_kint(&w, "job", job->id);
+		hw_jw_kstr(&w, "kind", job->kind);
+		hw_jw_kstr(&w, "state", state);
+		hw_jw_kstr(&w, "nonce", job->nonce);
+	} else {
+		hw_jw_kstr(&w, "host", host);
+		hw_jw_kstr(&w, "via", "ssh");
+		hw_jw_kstr(&w, "kind", "probe");
+	}
 	/* the result as the agent signed it, byte for byte */
 	hw_jw_key(&w, "result");
 	hw_jw_raw(&w, result, strlen(result));
-	hw_jw_kstr(&w, "signature", signature);
+	if (signature)
+		hw_jw_kstr(&w, "signature", signature);
 	hw_jw_end(&w);
 	if (!(err = hw_jw_finish(&w)))
 		err = hw_fleet_event_append(&s->signer, HW_EVENT_FLEET_RESULT,
@@ -615,7 +699,7 @@ static enum MHD_Result job_result(server *s, struct MHD_Connection *c,
 	    !(err = hw_jobs_check_result(&job, &s->reg, r->serial, r->pk, id,
 					 nonce, result, strlen(result), sig)) &&
 	    !(err = hw_fleet_result_state(&state, job.kind, answer)) &&
-	    !(err = result_event(s, r, &job, state, result, sig64)))
+	    !(err = result_event(s, r, &job, state, NULL, result, sig64)))
 		err = hw_jobs_done(&s->reg, id, state, result, strlen(result),
 				   now);
 	pthread_mutex_unlock(&s->lock);
@@ -790,9 +874,12 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
 	if (!strcmp(method, "POST") && !strcmp(url, "/v1/heartbeat"))
 		return heartbeat(s, c, r->host, r->serial);
 	if (!strcmp(method, "GET") && !strcmp(url, "/v1/hosts"))
-		return hosts(s, c, 0);
+		return hosts(s, c, HOSTS);
 	if (!strcmp(method, "GET") && !strcmp(url, "/v1/status"))
-		return hosts(s, c, 1);
+		return hosts(s, c, STATUS);
+	if (!strcmp(method, "GET") &&
+	    (!strcmp(url, "/v1/metrics") || !strcmp(url, "/metrics")))
+		return hosts(s, c, METRICS);
 	return reply_error(c, MHD_HTTP_NOT_FOUND, "no such endpoint");
 }
 
@@ -850,11 +937,161 @@ static int write_port(const char *state, unsigned port)
 	return err;
 }
 
-/* Implements: FR-FLEET-004 */
-int hw_fleet_serve(const char *listen, const char *ca_dir, const char *state,
-		   int quiet)
+/* A connection opened or closed: it joins or leaves the watchdog's
+ * list (a connection that could not be listed is closed at once). */
+static void on_connection(void *cls, struct MHD_Connection *c, void **ctx,
+			  enum MHD_ConnectionNotificationCode what)
 {
-	server s = {.state = state, .ca_dir = ca_dir};
+	const union MHD_ConnectionInfo *ci = mhd.MHD_get_connection_info(
+		c, MHD_CONNECTION_INFO_CONNECTION_FD);
+	server *s = cls;
+	conn *k = *ctx;
+
+	pthread_mutex_lock(&s->conns_lock);
+	if (what == MHD_CONNECTION_NOTIFY_STARTED) {
+		if (ci && (k = calloc(1, sizeof(*k)))) {
+			k->fd = ci->connect_fd;
+			k->since = now_ms();
+			k->next = s->conns;
+			if (s->conns)
+				s->conns->prev = k;
+			s->conns = k;
+		} else if (ci) {
+			shutdown(ci->connect_fd, SHUT_RDWR);
+		}
+		*ctx = k;
+	} else if (k) {
+		if (k->prev)
+			k->prev->next = k->next;
+		else
+			s->conns = k->next;
+		if (k->next)
+			k->next->prev = k->prev;
+		free(k);
+		*ctx = NULL;
+	}
+	pthread_mutex_unlock(&s->conns_lock);
+}
+
+/* The watchdog: once a second it shuts down every connection whose
+ * request has taken longer than the idle timeout, a client that sends
+ * a byte now and then as well as one that sends nothing (libmicrohttpd's
+ * own timeout counts from a connection's last byte only). libmicrohttpd
+ * then sees the connection end and closes it. */
+/* Implements: FR-FLEET-020 */
+static void *watchdog(void *arg)
+{
+	server *s = arg;
+	struct timespec until;
+
+	pthread_mutex_lock(&s->conns_lock);
+	while (!s->stop) {
+		long long now = now_ms();
+
+		for (conn *k = s->conns; k; k = k->next)
+			if (!k->cut && now - k->since > 1000LL * s->idle) {
+				shutdown(k->fd, SHUT_RDWR);
+				k->cut = 1;
+				fprintf(stderr,
+					"hwledger: fleet serve: a request took "
+					"more than %u s; connection closed\n",
+					s->idle);
+			}
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += 1;
+		pthread_cond_timedwait(&s->wake, &s->conns_lock, &until);
+	}
+	pthread_mutex_unlock(&s->conns_lock);
+	return NULL;
+}
+
+/* Waits seconds, or until the server stops: 0 when it stops. */
+static int pause_or_stop(server *s, unsigned seconds)
+{
+	struct timespec until;
+	int go;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += seconds;
+	pthread_mutex_lock(&s->conns_lock);
+	while (!s->stop &&
+	       pthread_cond_timedwait(&s->wake, &s->conns_lock, &until) == 0)
+		;
+	go = !s->stop;
+	pthread_mutex_unlock(&s->conns_lock);
+	return go;
+}
+
+/* The SSH prober: every ssh_interval seconds it probes the hosts without
+ * an agent as `hwledger probe --ssh` does, appends each result to the
+ * ledger and then records it, reached or not; a failure is logged and
+ * the host is tried again next round. */
+/* Implements: FR-FLEET-023 */
+static void *ssh_prober(void *arg)
+{
+	server *s = arg;
+	hw_probe *p = calloc(s->nssh, sizeof(*p));
+
+	if (!p) {
+		fprintf(stderr, "hwledger: fleet serve: ssh: out of memory\n");
+		return NULL;
+	}
+	do {
+		hw_probe_remote(p, s->ssh, s->nssh, SSH_POOL, s->ssh_timeout);
+		for (size_t i = 0; i < s->nssh; i++) {
+			hw_buf doc;
+			time_t now;
+			int err;
+
+			hw_buf_init(&doc, 0);
+			pthread_mutex_lock(&s->lock);
+			if (!(err = hw_probe_json(&doc, &p[i], 1)) &&
+			    !(err = hw_fleet_now(&now)) &&
+			    !(err = result_event(s, NULL, NULL, NULL,
+						 s->ssh[i], doc.data, NULL)))
+				err = hw_registry_ssh_result(
+					&s->reg, s->ssh[i], (long long)now,
+					(long long)s->ssh_interval,
+					p[i].reachable, doc.data);
+			pthread_mutex_unlock(&s->lock);
+			if (err)
+				fprintf(stderr,
+					"hwledger: fleet serve: ssh %s: %s\n",
+					s->ssh[i], hw_error_last());
+			hw_buf_free(&doc);
+		}
+	} while (pause_or_stop(s, s->ssh_interval));
+	free(p);
+	return NULL;
+}
+
+/* Room for every connection the server takes: the soft limit on open
+ * descriptors is raised as far as the hard one allows (many systems
+ * start a service with 1,024, which the connections alone would use). */
+static void raise_fd_limit(void)
+{
+	struct rlimit l;
+	rlim_t want = CONNECTIONS_MAX + FDS_OTHER;
+
+	if (getrlimit(RLIMIT_NOFILE, &l) == 0 && l.rlim_cur < want) {
+		l.rlim_cur = l.rlim_max < want ? l.rlim_max : want;
+		setrlimit(RLIMIT_NOFILE, &l);
+	}
+}
+
+/* Implements: FR-FLEET-004 */
+int hw_fleet_serve(const hw_fleet_serve_opts *o)
+{
+	const char *listen = o->listen, *ca_dir = o->ca_dir, *state = o->state;
+	server s = {.state = state,
+		    .ca_dir = ca_dir,
+		    .idle = o->idle ? o->idle : IDLE_SECONDS,
+		    .ssh_interval = o->ssh_interval ? o->ssh_interval
+						    : SSH_INTERVAL,
+		    .ssh_timeout = o->ssh_timeout ? o->ssh_timeout
+						  : SSH_TIMEOUT};
+	pthread_t dog, prober;
+	int dog_started = 0, prober_started = 0;
 	struct sockaddr_in sa;
 	struct MHD_Daemon *d = NULL;
 	const union MHD_DaemonInfo *info;
@@ -873,8 +1110,18 @@ int hw_fleet_serve(const char *listen, const char *ca_dir, const char *state,
 	hw_buf_init(&key, 0);
 	memset(&k, 0, sizeof(k));
 	pthread_mutex_init(&s.lock, NULL);
+	pthread_mutex_init(&s.conns_lock, NULL);
+	pthread_cond_init(&s.wake, NULL);
+	hw_buf_init(&s.ssh_text, 0);
 	if ((err = parse_listen(&sa, listen)))
 		goto out;
+	if (o->ssh_hosts &&
+	    (!(s.ssh = calloc(SSH_HOSTS_MAX, sizeof(*s.ssh))) ||
+	     (err = hw_probe_hosts_file(&s.ssh_text, s.ssh, &s.nssh,
+					SSH_HOSTS_MAX, o->ssh_hosts)))) {
+		err = err ? err : hw_error_oom();
+		goto out;
+	}
 	inet_ntop(AF_INET, &sa.sin_addr, addr, sizeof(addr));
 	/* the signing key first: without one no registration could be
 	 * recorded */
@@ -894,8 +1141,20 @@ int hw_fleet_serve(const char *listen, const char *ca_dir, const char *state,
 	sigaddset(&stop, SIGINT);
 	sigaddset(&stop, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
+	raise_fd_limit();
+	if ((err = pthread_create(&dog, NULL, watchdog, &s))) {
+		err = hw_error_set(HW_EIO, NULL, 0, 0,
+				   "fleet serve: cannot start a thread: %s",
+				   strerror(err));
+		goto out;
+	}
+	dog_started = 1;
 	d = mhd.MHD_start_daemon(
-		MHD_USE_TLS | MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG,
+		/* ITC: stopping wakes every thread of the pool, also one
+		 * at its connection limit, which no longer watches the
+		 * listening socket whose shutdown would wake it */
+		MHD_USE_TLS | MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC |
+			MHD_USE_ERROR_LOG,
 		0, NULL, NULL, handle, &s,
 		/* first, so that every message goes through it */
 		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
@@ -905,8 +1164,9 @@ int hw_fleet_serve(const char *listen, const char *ca_dir, const char *state,
 		MHD_OPTION_HTTPS_PRIORITIES, TLS13_ONLY,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)THREADS,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONNECTIONS_MAX,
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_SECONDS,
-		MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_END);
+		MHD_OPTION_CONNECTION_TIMEOUT, s.idle,
+		MHD_OPTION_NOTIFY_CONNECTION, on_connection, &s,
+		MHD_OPTION_NOTIFY_COMPLETED, completed, &s, MHD_OPTION_END);
 	if (!d) {
 		err = hw_error_set(HW_EIO, NULL, 0, 0,
 				   "fleet serve: cannot listen on %s", listen);
@@ -916,13 +1176,37 @@ int hw_fleet_serve(const char *listen, const char *ca_dir, const char *state,
 	port = info ? info->port : 0;
 	if ((err = write_port(state, port)))
 		goto out;
-	if (!quiet)
+	if (!o->quiet)
 		fprintf(stderr, "fleet serve: listening on https://%s:%u\n",
 			addr, port);
+	if (s.nssh) {
+		if ((err = pthread_create(&prober, NULL, ssh_prober, &s))) {
+			err = hw_error_set(HW_EIO, NULL, 0, 0,
+					   "fleet serve: cannot start a "
+					   "thread: %s",
+					   strerror(err));
+			goto out;
+		}
+		prober_started = 1;
+	}
 	sigwait(&stop, &sig);
 out:
 	if (d)
 		mhd.MHD_stop_daemon(d);
+	/* the watchdog and the SSH prober wait on wake; the prober ends
+	 * its round first */
+	pthread_mutex_lock(&s.conns_lock);
+	s.stop = 1;
+	pthread_cond_broadcast(&s.wake);
+	pthread_mutex_unlock(&s.conns_lock);
+	if (dog_started)
+		pthread_join(dog, NULL);
+	if (prober_started)
+		pthread_join(prober, NULL);
+	free(s.ssh);
+	hw_buf_free(&s.ssh_text);
+	pthread_cond_destroy(&s.wake);
+	pthread_mutex_destroy(&s.conns_lock);
 	if (s.ca)
 		hw_gt.gnutls_x509_crt_deinit(s.ca);
 	hw_registry_close(&s.reg);

@@ -79,6 +79,12 @@ int hw_probe_local(hw_probe *p);
 int hw_probe_remote(hw_probe *results, const char *const *hosts, size_t n,
 		    int pool, double timeout_s);
 
+/* Adds the hosts of the hosts file at path (one a line, blank lines and
+ * `#` comments skipped) to hosts[*n..max), pointing into text, which
+ * receives the file (at most 1 MiB). More than max is HW_EINVAL. */
+int hw_probe_hosts_file(hw_buf *text, const char **hosts, size_t *n,
+			size_t max, const char *path);
+
 /* Parsers of the vendor tools' outputs (also used on remote output). */
 int hw_parse_nvidia_smi_csv(hw_probe *p, const char *text, size_t len);
 int hw_parse_rocm_smi_json(hw_probe *p, const char *text, size_t len);
@@ -96,6 +102,9 @@ void hw_probe_nvml(hw_probe *p);
 void hw_probe_amd_sysfs(hw_probe *p, const char *root);
 
 int hw_probe_json(hw_buf *out, const hw_probe *p, size_t n);
+/* One host object of a hwledger.probe/1 document back into p (a probe
+ * another machine made: a fleet's agent, a host over SSH). */
+int hw_probe_read_json(hw_probe *p, const cJSON *host);
 int hw_probe_text(hw_buf *out, const hw_probe *p, size_t n);
 
 /* Probe checks: one JSON file of probes/checks/ against the results. */

@@ -142,6 +142,77 @@ int hw_probe_json(hw_buf *out, const hw_probe *p, size_t n)
 	return hw_jw_finish(&w);
 }
 
+/* The reading key of object o as hw_probe_json wrote it; a reading
+ * missing or of another shape is an error reading, never a 0. */
+static void read_reading(hw_reading *r, const cJSON *o, const char *key)
+{
+	const cJSON *j = cJSON_GetObjectItem(o, key);
+	const cJSON *v = cJSON_GetObjectItem(j, "value");
+	const char *status = cJSON_GetStringValue(
+		cJSON_GetObjectItem(j, "status"));
+	const char *unit = cJSON_GetStringValue(cJSON_GetObjectItem(j, "unit"));
+	const char *reason = cJSON_GetStringValue(
+		cJSON_GetObjectItem(j, "reason"));
+
+	if (status && !strcmp(status, "ok") && cJSON_IsNumber(v))
+		hw_reading_ok(r, cJSON_GetNumberValue(v), unit ? unit : "");
+	else if (status && !strcmp(status, "ok") && cJSON_IsString(v))
+		hw_reading_text(r, v->valuestring, strlen(v->valuestring));
+	else if (status && !strcmp(status, "unsupported"))
+		hw_reading_set(r, HW_READ_UNSUPPORTED, "%s",
+			       reason ? reason : "");
+	else
+		hw_reading_set(r, HW_READ_ERROR, "%s",
+			       reason ? reason : "not in the probe document");
+}
+
+/* Implements: FR-PROBE-001 */
+int hw_probe_read_json(hw_probe *p, const cJSON *host)
+{
+	const cJSON *sys = cJSON_GetObjectItem(host, "system");
+	const cJSON *be = cJSON_GetObjectItem(host, "backends"), *g;
+	const char *name = cJSON_GetStringValue(cJSON_GetObjectItem(host,
+								    "host"));
+
+	memset(p, 0, sizeof(*p));
+	if (!name || !cJSON_IsObject(sys) || !cJSON_IsObject(be))
+		return hw_error_set(HW_EINVAL, NULL, 0, 0,
+				    "not a host of a %s document",
+				    HW_PROBE_SCHEMA);
+	snprintf(p->host, sizeof(p->host), "%s", name);
+	p->reachable = cJSON_IsTrue(cJSON_GetObjectItem(host, "reachable"));
+	if (!p->reachable)
+		read_reading(&p->error, host, "error");
+	for (int k = 0; k < HR_COUNT; k++)
+		read_reading(&p->host_r[k], sys, hw_host_reading_names[k]);
+	read_reading(&p->nvidia, be, "nvidia");
+	read_reading(&p->driver, be, "nvidia_driver");
+	read_reading(&p->cuda, be, "cuda_driver");
+	read_reading(&p->amd, be, "amd");
+	read_reading(&p->apple, be, "apple");
+	cJSON_ArrayForEach(g, cJSON_GetObjectItem(host, "gpus"))
+	{
+		hw_gpu_probe *gpu = &p->gpus[p->ngpus];
+
+		if (p->ngpus == HW_PROBE_MAX_GPUS)
+			break;
+		p->ngpus++;
+		snprintf(gpu->vendor, sizeof(gpu->vendor), "%s",
+			 cJSON_GetStringValue(cJSON_GetObjectItem(g, "vendor"))
+				 ? cJSON_GetStringValue(
+					   cJSON_GetObjectItem(g, "vendor"))
+				 : "");
+		snprintf(gpu->source, sizeof(gpu->source), "%s",
+			 cJSON_GetStringValue(cJSON_GetObjectItem(g, "source"))
+				 ? cJSON_GetStringValue(
+					   cJSON_GetObjectItem(g, "source"))
+				 : "");
+		for (int k = 0; k < GR_COUNT; k++)
+			read_reading(&gpu->r[k], g, hw_gpu_reading_names[k]);
+	}
+	return HW_OK;
+}
+
 static int put_reading(hw_buf *o, const char *name, const hw_reading *r)
 {
 	if (r->status != HW_READ_OK)

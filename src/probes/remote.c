@@ -102,6 +102,33 @@ static void parse_remote(hw_probe *h, const hw_buf *out)
 		hw_parse_macmon(h, p, n);
 }
 
+/* Implements: FR-PROBE-004 */
+int hw_probe_hosts_file(hw_buf *text, const char **hosts, size_t *n,
+			size_t max, const char *path)
+{
+	char *line;
+	int err = hw_file_read(text, path, 1 << 20);
+
+	if (err)
+		return err;
+	for (line = text->data; line && *line;) {
+		char *nl = strchr(line, '\n');
+
+		if (nl)
+			*nl = '\0';
+		line += strspn(line, " \t");
+		if (*line && *line != '#' && *n == max)
+			return hw_error_set(HW_EINVAL, path, 0, 0,
+					    "more than %zu hosts; split the "
+					    "list",
+					    max);
+		if (*line && *line != '#')
+			hosts[(*n)++] = line;
+		line = nl ? nl + 1 : NULL;
+	}
+	return HW_OK;
+}
+
 typedef struct pool {
 	hw_probe *results;
 	const char *const *hosts;

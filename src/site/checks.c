@@ -551,14 +551,18 @@ static int readings(hw_buf *b, const char *caption, const cJSON *obj)
 	return err ? err : hw_buf_puts(b, "</tbody></table></div>\n");
 }
 
-static int probe_host(hw_buf *b, const cJSON *h)
+/* A probed host's readings: h a host of a hwledger.probe/1 document,
+ * named name (else its own), with the HTML note under its heading. */
+static int probe_host(hw_buf *b, const cJSON *h, const char *name,
+		      const char *note)
 {
 	const cJSON *g;
 	long i = 0;
 	int err = hw_buf_puts(b, "<section class=\"check\"><h3>Host ");
 
-	err = err ? err : text_or(b, hw_json_str(h, "host"), "?");
+	err = err ? err : text_or(b, name ? name : hw_json_str(h, "host"), "?");
 	err = err ? err : hw_buf_puts(b, "</h3>\n");
+	err = err || !note ? err : hw_buf_puts(b, note);
 	if (!err && !cJSON_IsTrue(cJSON_GetObjectItem(h, "reachable"))) {
 		err = hw_buf_puts(b, "<p>");
 		err = err ? err : html_badge(b, "unreachable");
@@ -581,6 +585,125 @@ static int probe_host(hw_buf *b, const cJSON *h)
 		err = hw_buf_puts(b, "<p class=\"muted\">No GPU found on this "
 				     "host.</p>\n");
 	return err ? err : hw_buf_puts(b, "</section>\n");
+}
+
+/* The latest fleet-result event of each host in the bundle (ledger
+ * order: the last one of a host wins), sorted by host. */
+typedef struct fleet_host {
+	const char *host;
+	const hw_event *e;
+	cJSON *doc; /* its payload */
+} fleet_host;
+
+static int fleet_host_cmp(const void *a, const void *b)
+{
+	return strcmp(((const fleet_host *)a)->host,
+		      ((const fleet_host *)b)->host);
+}
+
+/* When e came and how long before the ledger's newest event (the ages
+ * are as of the report's own last record, so the page does not change
+ * with the day it is rendered), who signed it and its event. */
+static int fleet_note(hw_buf *b, const site *s, const fleet_host *f)
+{
+	const hw_event *last = &s->events.items[s->events.n - 1];
+	time_t t = (time_t)(f->e->time_ns / 1000000000LL);
+	long long age = (last->time_ns - f->e->time_ns) / 1000000000LL;
+	const char *serial = hw_json_str(f->doc, "serial");
+	char when[32], key[9];
+	struct tm tm;
+	int err;
+
+	hw_hex(key, f->e->key_id, 4);
+	if (!gmtime_r(&t, &tm) ||
+	    !strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%SZ", &tm))
+		snprintf(when, sizeof(when), "?");
+	err = hw_buf_printf(b, "<p>Probed %s, %lld s before the ledger's last "
+			       "event; ", when, age);
+	if (serial) {
+		err = err ? err
+			  : hw_buf_puts(b, "signed by the agent of certificate "
+					   "<code>");
+		err = err ? err : hw_html_puts(b, serial);
+		err = err ? err : hw_buf_puts(b, "</code>, ");
+	} else {
+		err = err ? err
+			  : hw_buf_puts(b, "probed over SSH by the fleet "
+					   "server, ");
+	}
+	return err ? err
+		   : hw_buf_printf(b,
+				   "recorded as <a href=\"ledger.html#e%llu\">"
+				   "event %llu</a> with key <code>%s</code>."
+				   "</p>\n",
+				   (unsigned long long)f->e->seq,
+				   (unsigned long long)f->e->seq, key);
+}
+
+/* Every fleet host's latest readings from the bundle's fleet-result
+ * events: no network at report time, only what the ledger signed. */
+/* Implements: FR-FLEET-025 */
+static int fleet_section(hw_buf *b, const site *s)
+{
+	fleet_host *v = NULL;
+	size_t n = 0, cap = 0;
+	int err = HW_OK;
+
+	for (size_t i = s->have_bundle ? s->events.n : 0; !err && i-- > 0;) {
+		const hw_event *e = &s->events.items[i];
+		cJSON *doc;
+		const char *host;
+		size_t k;
+
+		if (!e->kind || strcmp(e->kind, "fleet-result") != 0 ||
+		    !(doc = cJSON_ParseWithLength((const char *)e->payload,
+						  e->payload_len)))
+			continue;
+		host = hw_json_str(doc, "host");
+		for (k = 0; host && k < n && strcmp(v[k].host, host); k++)
+			;
+		if (!host || k < n ||
+		    !cJSON_GetArrayItem(cJSON_GetObjectItem(
+						cJSON_GetObjectItem(doc,
+								    "result"),
+						"hosts"),
+					0)) {
+			cJSON_Delete(doc);
+			continue;
+		}
+		/* hwledger-sast-ignore bugprone-sizeof-expression: an array of structs */
+		if (HW_ARRAY_GROW(v, n, cap)) {
+			cJSON_Delete(doc);
+			err = HW_ENOMEM;
+			break;
+		}
+		v[n++] = (fleet_host){host, e, doc};
+	}
+	if (n)
+		qsort(v, n, sizeof(*v), fleet_host_cmp);
+	if (!err && n)
+		err = hw_buf_puts(b, "<h2>Fleet</h2>\n<p>Each host's latest "
+				     "probe result signed into the ledger by "
+				     "the fleet server.</p>\n");
+	for (size_t k = 0; k < n; k++) {
+		hw_buf note;
+
+		hw_buf_init(&note, 0);
+		err = err ? err : fleet_note(&note, s, &v[k]);
+		err = err ? err
+			  : probe_host(b,
+				       cJSON_GetArrayItem(
+					       cJSON_GetObjectItem(
+						       cJSON_GetObjectItem(
+							       v[k].doc, "result"),
+						       "hosts"),
+					       0),
+				       v[k].host, note.data);
+		hw_buf_free(&note);
+		cJSON_Delete(v[k].doc);
+	}
+	free(v);
+	return err;
 }
 
 /* Implements: FR-SITE-001 */
@@ -624,8 +747,9 @@ int render_probes(site *s)
 	cJSON_ArrayForEach(
 		h, cJSON_GetObjectItem(cJSON_GetObjectItem(s->probe, "probe"),
 				       "hosts")) {
-		err = err ? err : probe_host(&b, h);
+		err = err ? err : probe_host(&b, h, NULL, NULL);
 	}
+	err = err ? err : fleet_section(&b, s);
 	err = err ? err : page_end(&b, "");
 	err = err ? err : site_write(s, "probes.html", &b);
 	hw_buf_free(&b);

@@ -238,58 +238,6 @@ TIMEIT=$work/timeit
 } | tee -a "$work/results.txt"
 
 {
-  # issue #29: the fleet on the loopback interface. A probe job's round
-  # trip (the agent's heartbeat, the job handed to it, the local probe and
-  # the signed result; the job queued untimed before each run) vs one plain
-  # curl GET over mutual TLS to the same server; then the server's CPU while
-  # 200 agents heartbeat every second. curl takes the agent's key as PKCS#8
-  # PEM: the fixed Ed25519 prefix and the key file's 32-byte seed.
-  fw=$work/fleet
-  if [ ! -f "$fw/ops.crt" ]; then
-    rm -rf "$fw" && mkdir -p "$fw" && cd "$fw" && git init -q .
-    "$hw" -q fleet ca init && "$hw" -q ledger keygen --name server-signer >/dev/null
-    "$hw" -q ledger keygen --name gpu-1 --dir agent >/dev/null
-    { printf '302e020100300506032b657004220420' | xxd -r -p
-      sed -n 's/^key: //p' agent/gpu-1.key | base64 -d | head -c 32; } |
-      openssl pkey -inform DER -out key.pem
-    for i in $(seq 0 200); do
-      "$hw" -q fleet issue --token "$("$hw" fleet enroll "agent-$i")" \
-        --key agent/gpu-1.pub -o "agent-$i.crt"
-    done
-    # the operator who queues the jobs
-    "$hw" -q fleet issue --token "$("$hw" fleet enroll --operator ops)" \
-      --key agent/gpu-1.pub -o ops.crt
-  fi
-  cd "$fw"
-  rm -f .hwledger/fleet/port
-  "$hw" fleet serve --listen 127.0.0.1:0 2>serve.log &
-  server=$!
-  for _ in $(seq 200); do [ -s .hwledger/fleet/port ] && break; sleep 0.05; done
-  url=https://127.0.0.1:$(cat .hwledger/fleet/port)
-  mine="--server $url --cert agent-0.crt --key agent/gpu-1.key"
-  "$hw" -q agent $mine --once
-  compare "fleet probe job round trip vs curl GET, mTLS" "<= 3x" \
-    "cd '$fw' && HWLEDGER_NVML_LIB=/none '$hw' agent $mine --once" \
-    "curl -sS --cacert '$fw/.hwledger/fleet/ca/ca.crt' --cert '$fw/agent-0.crt' --key '$fw/key.pem' -o /dev/null $url/v1/hosts" \
-    "cd '$fw' && '$hw' -q fleet run probe --host agent-0 --server $url --cert ops.crt --key agent/gpu-1.key >/dev/null"
-  agents=()
-  for i in $(seq 1 200); do
-    "$hw" -q agent --server "$url" --cert "agent-$i.crt" --key agent/gpu-1.key --interval 1 2>>agents.log &
-    agents+=($!)
-  done
-  sleep 5 # every agent registered and in its rhythm
-  cpu() { awk '{ print $14 + $15 }' "/proc/$server/stat"; }
-  c0=$(cpu); sleep 10; c1=$(cpu)
-  kill "${agents[@]}" 2>/dev/null; wait "${agents[@]}" 2>/dev/null || true
-  up=$("$hw" fleet hosts $mine --json | jq '[.hosts[] | select(.state == "up")] | length')
-  kill "$server"; wait "$server" || true
-  awk -v d="$((c1 - c0))" -v hz="$(getconf CLK_TCK)" -v up="$up" 'BEGIN {
-    printf "%-44s %.1f%% of one core, %d agents up (goal <= 5%%)\n",
-      "fleet server, 200 agents heartbeating at 1/s", d / hz / 10 * 100, up }'
-  cd "$root"
-} | tee -a "$work/results.txt"
-
-{
   # issue #8: importing a 50,000-result SARIF log (200 files of 250
   # findings, resolved against the files) vs `jq length` over the same file
   sa=$work/sast-50k
@@ -362,3 +310,7 @@ TIMEIT=$work/timeit
       "make report: hwledger'"'"'s own part", own, whole, 100 * own / whole }'
   cd "$root" && rm -rf "$rr"
 } | tee -a "$work/results.txt"
+
+# issue #29: the fleet's rows, a script of their own so that they run
+# alone too
+TIMEIT=$TIMEIT "$root/tests/bench/fleet_bench.sh" "$build" | tee -a "$work/results.txt"

@@ -184,11 +184,13 @@ test_fleet_revoke_by_serial_and_a_bad_deny_list() {
 }
 
 # fleet_serve [ENV...]: starts the server on a free loopback port (the
-# environment words before it, e.g. HWLEDGER_NOW=...), its log in
-# serve.log; $URL once it listens. The test's exit stops it.
+# environment words before it, e.g. HWLEDGER_NOW=...; serve's own options
+# in FLEET_SERVE_ARGS), its log in serve.log; $URL once it listens. The
+# test's exit stops it.
 fleet_serve() {
   rm -f .hwledger/fleet/port
-  env "$@" "$HW" fleet serve --listen 127.0.0.1:0 2>>serve.log &
+  # shellcheck disable=SC2086 # FLEET_SERVE_ARGS: options, split into words
+  env "$@" "$HW" fleet serve --listen 127.0.0.1:0 ${FLEET_SERVE_ARGS:-} 2>>serve.log &
   SERVER=$!
   trap 'kill $SERVER 2>/dev/null || true' EXIT
   for _ in $(seq 400); do

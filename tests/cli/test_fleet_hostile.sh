@@ -1,7 +1,9 @@
 # tests/cli/test_fleet_hostile.sh — the fleet against what a hostile
 # tester found (issue #29's "Security and faults"): clocks out of range,
-# an expired CA, and output files that cannot be written. fleet_ca,
-# fleet_cert, fleet_serve and fleet_stop are test_fleet.sh's.
+# an expired CA, outputs that cannot be written, a server that closes,
+# sends session tickets or drips its answer, jobs of another shape, and a
+# revocation on a connection the agent keeps open. fleet_ca, fleet_cert,
+# fleet_serve and fleet_stop are test_fleet.sh's.
 
 # The fleet's clock is digits only and no later than the last second an
 # X.509 time can name: a larger one overflowed a token's expiry.
@@ -162,4 +164,42 @@ test_fleet_agent_refuses_a_job_of_another_shape() {
     kill "$FAKE_PID"; wait "$FAKE_PID" 2>/dev/null || true
     rm -f fake.port
   done
+}
+
+# fleet_wait_up HOST: waits until the server lists HOST up (its agent's
+# first heartbeat came), asking with HOST.crt; fails after 30 s
+fleet_wait_up() {
+  for _ in $(seq 600); do
+    "$HW" fleet hosts --server "$URL" --cert "$1.crt" --key agent/gpu-1.key --json 2>/dev/null |
+      jq -e --arg h "$1" '.hosts[] | select(.host == $h and .state == "up")' >/dev/null &&
+      return 0
+    sleep 0.05
+  done
+  echo "$1 never came up"
+  return 1
+}
+
+# An agent keeps its connection open from one heartbeat to the next
+# (src/fleet/client.c), and the server still checks its certificate on
+# every request: revoking it while the connection is open refuses the very
+# next heartbeat on it.
+# Verifies: FR-FLEET-003, FR-FLEET-006
+test_fleet_revocation_refuses_an_agent_on_its_open_connection() {
+  fleet_ca
+  fleet_cert gpu-1 gpu-1.crt
+  fleet_serve
+  "$HW" agent --server "$URL" --cert gpu-1.crt --key agent/gpu-1.key --interval 1 2>agent.log &
+  AGENT=$!
+  trap 'kill $AGENT $SERVER 2>/dev/null || true' EXIT
+  fleet_wait_up gpu-1 || return 1
+  run "$HW" fleet revoke gpu-1.crt --reason "stolen laptop"
+  expect_rc 0
+  for _ in $(seq 600); do
+    grep -q 'refused: revoked (serial ' agent.log && break
+    sleep 0.05
+  done
+  grep -q "hwledger: agent: $URL: 403: refused: revoked (serial " agent.log ||
+    { echo "the agent was not refused:"; cat agent.log; return 1; }
+  kill "$AGENT"
+  wait "$AGENT" || true
 }
