@@ -716,6 +716,7 @@ static int run_child(hw_buf *result, const fleet_opts *o, const char *kind,
 		     const cJSON *args, long long deadline)
 {
 	char self[4096], reason[256];
+	/* hwledger-sast-ignore FF1035: the kernel's link to this program */
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	char *words[COMMAND_WORDS + 1], **argv;
 	hw_cmd_result r;

@@ -305,8 +305,10 @@ int hw_jobs_cancel(hw_registry *r, const hw_seckey *k, const char *by,
 		err = hw_error_set(HW_ENOTFOUND, NULL, 0, 0, "no job %lld", id);
 	else if (rc != SQLITE_ROW)
 		err = db_error(r);
-	else if (strcmp((const char *)sqlite3_column_text(st, 0), "queued") &&
-		 strcmp((const char *)sqlite3_column_text(st, 0), "running"))
+	else if (strcmp((const char *)sqlite3_column_text(st, 0), "queued") !=
+			 0 &&
+		 strcmp((const char *)sqlite3_column_text(st, 0), "running") !=
+			 0)
 		err = hw_error_set(HW_EFAIL, NULL, 0, 0,
 				   "job %lld is %s already: only a queued or "
 				   "running job is cancelled",

@@ -50,6 +50,7 @@ typedef struct text {
 } text;
 
 static void put(text *t, const char *fmt, ...)
+	/* hwledger-sast-ignore FF1016: format checked by -Wformat=2 */
 	__attribute__((format(printf, 2, 3)));
 
 static void put(text *t, const char *fmt, ...)
@@ -61,7 +62,7 @@ static void put(text *t, const char *fmt, ...)
 	if (t->err)
 		return;
 	va_start(ap, fmt);
-	/* hwledger-sast-ignore FF1016: format checked by -Wformat=2 */
+	/* hwledger-sast-ignore FF1019: format checked by -Wformat=2 */
 	n = vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
 	t->err = n < 0 || (size_t)n >= sizeof(line)

@@ -660,7 +660,7 @@ static int fleet_section(hw_buf *b, const site *s)
 						  e->payload_len)))
 			continue;
 		host = hw_json_str(doc, "host");
-		for (k = 0; host && k < n && strcmp(v[k].host, host); k++)
+		for (k = 0; host && k < n && strcmp(v[k].host, host) != 0; k++)
 			;
 		if (!host || k < n ||
 		    !cJSON_GetArrayItem(cJSON_GetObjectItem(
