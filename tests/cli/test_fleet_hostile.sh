@@ -108,18 +108,37 @@ fake_server() {
   FAKE="https://127.0.0.1:$(cat fake.port)"
 }
 
-# A server that stops, or closes the connection the agent kept, costs the
-# agent a retry, not its life: it used to die of SIGPIPE (exit 141) with
-# no word when it wrote to a connection the server had closed.
-# Verifies: FR-FLEET-006
-test_fleet_agent_outlives_its_server() {
+# fleet_wait_up HOST: waits until the server lists HOST up (its agent's
+# first heartbeat came), asking with HOST.crt; fails after 30 s
+fleet_wait_up() {
+  for _ in $(seq 600); do
+    "$HW" fleet hosts --server "$URL" --cert "$1.crt" --key agent/gpu-1.key --json 2>/dev/null |
+      jq -e --arg h "$1" '.hosts[] | select(.host == $h and .state == "up")' >/dev/null &&
+      return 0
+    sleep 0.05
+  done
+  echo "$1 never came up"
+  return 1
+}
+
+# fleet_agent_running: a CA, a server and gpu-1's agent heartbeating
+# every second in the background ($AGENT, its log agent.log), up
+fleet_agent_running() {
   fleet_ca
   fleet_cert gpu-1 gpu-1.crt
   fleet_serve
   "$HW" agent --server "$URL" --cert gpu-1.crt --key agent/gpu-1.key --interval 1 2>agent.log &
   AGENT=$!
   trap 'kill $AGENT $SERVER 2>/dev/null || true' EXIT
-  fleet_wait_up gpu-1 || return 1
+  fleet_wait_up gpu-1
+}
+
+# A server that stops, or closes the connection the agent kept, costs the
+# agent a retry, not its life: it used to die of SIGPIPE (exit 141) with
+# no word when it wrote to a connection the server had closed.
+# Verifies: FR-FLEET-006
+test_fleet_agent_outlives_its_server() {
+  fleet_agent_running || return 1
   fleet_stop
   for _ in $(seq 600); do grep -q 'again in' agent.log && break; sleep 0.05; done
   kill -0 "$AGENT" || { wait "$AGENT"; echo "the agent died: exit $?"; cat agent.log; return 1; }
@@ -166,32 +185,13 @@ test_fleet_agent_refuses_a_job_of_another_shape() {
   done
 }
 
-# fleet_wait_up HOST: waits until the server lists HOST up (its agent's
-# first heartbeat came), asking with HOST.crt; fails after 30 s
-fleet_wait_up() {
-  for _ in $(seq 600); do
-    "$HW" fleet hosts --server "$URL" --cert "$1.crt" --key agent/gpu-1.key --json 2>/dev/null |
-      jq -e --arg h "$1" '.hosts[] | select(.host == $h and .state == "up")' >/dev/null &&
-      return 0
-    sleep 0.05
-  done
-  echo "$1 never came up"
-  return 1
-}
-
 # An agent keeps its connection open from one heartbeat to the next
 # (src/fleet/client.c), and the server still checks its certificate on
 # every request: revoking it while the connection is open refuses the very
 # next heartbeat on it.
 # Verifies: FR-FLEET-003, FR-FLEET-006
 test_fleet_revocation_refuses_an_agent_on_its_open_connection() {
-  fleet_ca
-  fleet_cert gpu-1 gpu-1.crt
-  fleet_serve
-  "$HW" agent --server "$URL" --cert gpu-1.crt --key agent/gpu-1.key --interval 1 2>agent.log &
-  AGENT=$!
-  trap 'kill $AGENT $SERVER 2>/dev/null || true' EXIT
-  fleet_wait_up gpu-1 || return 1
+  fleet_agent_running || return 1
   run "$HW" fleet revoke gpu-1.crt --reason "stolen laptop"
   expect_rc 0
   for _ in $(seq 600); do

@@ -9,49 +9,33 @@
  * signature checks run on the mutated events instead of stopping at an
  * unknown key. Only the public key is kept: nothing can sign with it.
  */
+#include "fuzz_files.h"
 #include "trace/trace.h"
 
-#include <fcntl.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 
 static const char trusted[] =
 	"alice+39fb27a9+Adgbj05cPUDYJy6G+MYX7jLy4KuGKyB36jLk4jWmxqmM\n";
 
-static void put(const char *path, const void *p, size_t n)
-{
-	FILE *f = fopen(path, "wb");
-
-	if (!f || fwrite(p, 1, n, f) != n)
-		abort();
-	fclose(f);
-}
-
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
 	static char dir[] = "/tmp/hwledger-fuzz-reviews-XXXXXX";
-	static int ready;
+	static int made;
 	hw_reviews r;
-	int back = open(".", O_RDONLY | O_DIRECTORY);
-
 	/* trace reads traceability/trusted_keys from the working folder, as
-	 * it does in a repository: each input is loaded in a folder of its
-	 * own, and the fuzzer's folder (its corpus paths are relative) is
-	 * the working folder again before it returns */
-	if (back < 0 || (!ready && !mkdtemp(dir)) || chdir(dir) != 0)
-		abort();
-	if (!ready) {
+	 * it does in a repository */
+	int back = fuzz_enter(dir, made);
+
+	if (!made) {
 		if (mkdir("traceability", 0755) != 0)
 			abort();
-		put("traceability/trusted_keys", trusted, strlen(trusted));
-		ready = 1;
+		fuzz_put("traceability/trusted_keys", trusted, strlen(trusted));
+		made = 1;
 	}
-	put("reviews.json", data, size);
+	fuzz_put("reviews.json", data, size);
 	memset(&r, 0, sizeof(r));
 	if (hw_reviews_load(&r, "reviews.json", 0) == HW_OK) {
 		hw_reviews again;
@@ -65,8 +49,6 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		hw_reviews_free(&again);
 	}
 	hw_reviews_free(&r);
-	if (fchdir(back) != 0)
-		abort();
-	close(back);
+	fuzz_leave(back);
 	return 0;
 }
