@@ -306,9 +306,26 @@ test_fleet_probe_check_judges_every_host_of_the_fleet() {
     '[["bare-1",false,0],["gpu-1",true,2],["ops@down5",false,0]]' ]
   run "$HW" probe check checks --cert gpu-1.crt
   expect_rc 2
+  run "$HW" probe check checks --fleet "$URL" --cert gpu-1.crt
+  expect_rc 2
+  expect_err "--cert and --key go together"
   run "$HW" probe check checks --fleet "$URL"
   expect_rc 3
   expect_err "403: refused: no client certificate"
+  # a second agent of gpu-1 (a second certificate): the host is judged
+  # once
+  fleet_cert gpu-1 gpu-1b.crt
+  "$HW" agent --server "$URL" --cert gpu-1b.crt --key agent/gpu-1.key --once
+  run "$HW" probe check checks "${fleet[@]}" --json
+  [ "$(jq '.probe.hosts | length' <<<"$OUT")" = 3 ]
+  fleet_stop
+  # a day later every agent is down: gpu-1 is unreachable, its last
+  # readings named but not judged
+  FLEET_SERVE_ARGS="--ssh-hosts ssh-hosts --ssh-interval 3600 --ssh-timeout 60" fleet_serve \
+    HWLEDGER_NOW=$(($(date +%s) + 86400)) PATH="$ROOT/tests/fakes/bin:$PATH"
+  run "$HW" probe check checks --fleet "$URL" --cert gpu-1.crt --key agent/gpu-1.key
+  expect_rc 1
+  expect_out "gpu-1: unreachable: down; its latest readings are of "
   fleet_stop
 }
 
