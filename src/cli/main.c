@@ -111,7 +111,7 @@ static const hw_command commands[] = {
 	 "hwledger fleet serve [--listen ADDR:PORT] [--ca DIR] [--state DIR] "
 	 "[--idle-timeout S] [--ssh-hosts FILE] [--ssh-interval S] "
 	 "[--ssh-timeout S]\n"
-	 "hwledger fleet hosts --server URL [--cert FILE --key FILE] "
+	 "hwledger fleet hosts --server URL --cert FILE --key FILE "
 	 "[--ca DIR] [--json]\n"
 	 "hwledger fleet run probe|plan|command --host HOST --server URL "
 	 "--cert FILE --key FILE [--ca DIR] [--deadline SECONDS] "
