@@ -392,6 +392,10 @@ static enum MHD_Result enroll(server *s, struct MHD_Connection *c,
 				 "expected {\"token\": TOKEN, \"key\": "
 				 "PUBLIC-KEY-LINE}");
 	} else if (hw_fleet_token_redeem(host, &operator, s->state, token)) {
+		/* logged as every refusal is: tokens tried one after another
+		 * leave a trace */
+		fprintf(stderr, "hwledger: fleet serve: refused: enrolment: %s\n",
+			hw_error_last());
 		ok = reply_error(c, MHD_HTTP_FORBIDDEN, hw_error_last());
 	} else if (hw_fleet_cert_issue(&pem, serial, s->ca_dir, s->state, host,
 				       &k, HW_FLEET_CERT_DAYS, operator)) {

@@ -203,3 +203,19 @@ test_fleet_revocation_refuses_an_agent_on_its_open_connection() {
   kill "$AGENT"
   wait "$AGENT" || true
 }
+
+# A refused enrolment is logged as every refusal is: tokens tried one
+# after another leave a trace in the server's log.
+# Verifies: FR-FLEET-006
+test_fleet_refused_enrolment_is_logged() {
+  fleet_ca
+  fleet_serve
+  run "$HW" agent enroll --server "$URL" --token hwf1-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA \
+    --key agent/gpu-1.key -o gpu-1.crt
+  expect_rc 3
+  expect_err "403: unknown or already used enrolment token"
+  [ ! -e gpu-1.crt ]
+  fleet_stop
+  grep -q '^hwledger: fleet serve: refused: enrolment: unknown or already used enrolment token$' serve.log ||
+    { echo "not logged:"; cat serve.log; return 1; }
+}
