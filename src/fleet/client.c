@@ -26,7 +26,6 @@
 #include <strings.h>
 #include <sys/socket.h>
 #include <sys/time.h>
-#include <time.h>
 #include <unistd.h>
 
 #define TLS13_ONLY "NORMAL:-VERS-ALL:+VERS-TLS1.3"
@@ -169,7 +168,7 @@ struct hw_fleet_conn {
 	gnutls_certificate_credentials_t cred;
 	gnutls_session_t s;
 	int fd;
-	struct timespec used; /* CLOCK_MONOTONIC, when its last answer came */
+	double used; /* hw_now_s() when its last answer came */
 };
 
 /* A kept connection idle longer than this is closed rather than used:
@@ -283,15 +282,6 @@ static size_t answer_end(const hw_buf *raw)
 	return 0;
 }
 
-static double since(const struct timespec *t)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (double)(now.tv_sec - t->tv_sec) +
-	       (double)(now.tv_nsec - t->tv_nsec) / 1e9;
-}
-
 /* The request over TLS, its answer into raw: up to its Content-Length,
  * or until the server closes. *got: whether any byte of an answer came
  * (a kept connection that the server closed gives none). */
@@ -299,11 +289,10 @@ static int exchange(hw_buf *raw, int *got, gnutls_session_t s,
 		    const char *request, const char *url, int timeout)
 {
 	size_t n = strlen(request), off = 0, end = 0;
-	struct timespec start;
+	double start = hw_now_s();
 	ssize_t rc;
 
 	*got = 0;
-	clock_gettime(CLOCK_MONOTONIC, &start);
 	while (off < n) {
 		rc = hw_gt.gnutls_record_send(s, request + off, n - off);
 		if (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED)
@@ -320,7 +309,7 @@ static int exchange(hw_buf *raw, int *got, gnutls_session_t s,
 			return err;
 		/* one deadline for the whole answer: a server that sends a
 		 * byte now and then is cut as one that sends nothing */
-		if (since(&start) > timeout)
+		if (hw_now_s() - start > timeout)
 			return hw_error_set(HW_EIO, url, 0, 0,
 					    "no whole answer in %d s",
 					    timeout);
@@ -374,7 +363,7 @@ int hw_fleet_request(hw_buf *body, int *status, const hw_fleet_peer *peer,
 				 peer->conn ? "keep-alive" : "close",
 				 json ? strlen(json) : 0, json ? json : "")))
 		goto out;
-	if (c->fd >= 0 && since(&c->used) > KEEP_SECONDS)
+	if (c->fd >= 0 && hw_now_s() - c->used > KEEP_SECONDS)
 		conn_close(c);
 	reused = c->fd >= 0;
 	for (;;) {
@@ -392,7 +381,7 @@ int hw_fleet_request(hw_buf *body, int *status, const hw_fleet_peer *peer,
 	}
 	if (err)
 		goto out;
-	clock_gettime(CLOCK_MONOTONIC, &c->used);
+	c->used = hw_now_s();
 	head = raw.data ? strstr(raw.data, "\r\n\r\n") : NULL;
 	/* "HTTP/1.x NNN ": the status is the three digits after the space */
 	if (!head || strncmp(raw.data, "HTTP/1.", 7) != 0 ||

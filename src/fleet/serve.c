@@ -316,10 +316,7 @@ static enum MHD_Result hosts(server *s, struct MHD_Connection *c,
 
 static long long now_ms(void)
 {
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+	return (long long)(hw_now_s() * 1000);
 }
 
 /* A request answered (or abandoned): the connection's next request has
