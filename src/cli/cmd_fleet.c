@@ -842,14 +842,29 @@ static int do_job(const fleet_opts *o, const char *job_json)
 	return err;
 }
 
-/* A heartbeat, then the job the server has for this host, if any. */
+/* 0 when a heartbeat's answer says no job waits for this host; a job
+ * may wait when it says otherwise or nothing. */
+static int jobs_waiting(const char *answer)
+{
+	cJSON *doc = cJSON_Parse(answer);
+	const cJSON *jobs = cJSON_GetObjectItem(doc, "jobs");
+	int waiting = !cJSON_IsNumber(jobs) || cJSON_GetNumberValue(jobs) != 0;
+
+	cJSON_Delete(doc);
+	return waiting;
+}
+
+/* A heartbeat, then the job the server has for this host, if its answer
+ * says one waits. */
+/* Implements: FR-FLEET-007 */
 static int agent_round(const fleet_opts *o, const char *heartbeat)
 {
 	hw_buf body;
 	int err;
 
 	hw_buf_init(&body, 0);
-	if (!(err = ask(&body, o, "POST", heartbeat, NULL))) {
+	if (!(err = ask(&body, o, "POST", heartbeat, NULL)) &&
+	    jobs_waiting(body.data)) {
 		hw_buf_clear(&body);
 		err = ask(&body, o, "GET", "/v1/jobs/next", NULL);
 		/* 204: no job */

@@ -159,43 +159,22 @@ int hw_fleet_crt_operator(gnutls_x509_crt_t crt)
 }
 
 /* Implements: FR-FLEET-003 */
-int hw_fleet_crt_judge(char host[HW_KEY_NAME_MAX + 1], gnutls_x509_crt_t crt,
-		 gnutls_x509_crt_t ca, const char *state, const char *path)
+int hw_fleet_crt_in_force(const char *serial, time_t from, time_t until,
+			  time_t ca_until, const char *state, const char *path)
 {
-	/* the fleet's clock decides validity, not GnuTLS's */
-	const unsigned flags = GNUTLS_VERIFY_DISABLE_TIME_CHECKS |
-			       GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS;
-	char serial[HW_FLEET_SERIAL_HEX + 1], when[21];
-	size_t n = HW_KEY_NAME_MAX + 1;
-	unsigned status = 0;
-	time_t now, from, until;
+	char when[21];
+	time_t now;
 	int denied, err;
 
-	if ((err = hw_gnutls_check(hw_gt.gnutls_x509_crt_verify(
-					   crt, &ca, 1, flags, &status),
-				   path, "verifying the certificate")))
-		return err;
-	if (status)
-		return hw_error_set(HW_EFAIL, path, 0, 0,
-				    "refused: not issued by this fleet's CA");
-	if (hw_gt.gnutls_x509_crt_get_basic_constraints(crt, NULL, NULL,
-							NULL) > 0 ||
-	    !for_clients(crt))
-		return hw_error_set(HW_EFAIL, path, 0, 0,
-				    "refused: not a client certificate");
-	if ((err = hw_fleet_now(&now)) ||
-	    (err = serial_of(serial, crt, path)))
+	if ((err = hw_fleet_now(&now)))
 		return err;
 	/* a certificate is good only while the CA that signed it is */
-	until = hw_gt.gnutls_x509_crt_get_expiration_time(ca);
-	if (now >= until) {
-		hw_time_of(until, when);
+	if (now >= ca_until) {
+		hw_time_of(ca_until, when);
 		return hw_error_set(HW_EFAIL, path, 0, 0,
 				    "refused: the fleet's CA expired at %s",
 				    when);
 	}
-	from = hw_gt.gnutls_x509_crt_get_activation_time(crt);
-	until = hw_gt.gnutls_x509_crt_get_expiration_time(crt);
 	if (now < from) {
 		hw_time_of(from, when);
 		return hw_error_set(HW_EFAIL, path, 0, 0,
@@ -211,6 +190,39 @@ int hw_fleet_crt_judge(char host[HW_KEY_NAME_MAX + 1], gnutls_x509_crt_t crt,
 	if (denied)
 		return hw_error_set(HW_EFAIL, path, 0, 0,
 				    "refused: revoked (serial %s)", serial);
+	return HW_OK;
+}
+
+int hw_fleet_crt_judge(char host[HW_KEY_NAME_MAX + 1], gnutls_x509_crt_t crt,
+		       gnutls_x509_crt_t ca, const char *state, const char *path)
+{
+	/* the fleet's clock decides validity, not GnuTLS's */
+	const unsigned flags = GNUTLS_VERIFY_DISABLE_TIME_CHECKS |
+			       GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS;
+	char serial[HW_FLEET_SERIAL_HEX + 1];
+	size_t n = HW_KEY_NAME_MAX + 1;
+	unsigned status = 0;
+	int err;
+
+	if ((err = hw_gnutls_check(hw_gt.gnutls_x509_crt_verify(
+					   crt, &ca, 1, flags, &status),
+				   path, "verifying the certificate")))
+		return err;
+	if (status)
+		return hw_error_set(HW_EFAIL, path, 0, 0,
+				    "refused: not issued by this fleet's CA");
+	if (hw_gt.gnutls_x509_crt_get_basic_constraints(crt, NULL, NULL,
+							NULL) > 0 ||
+	    !for_clients(crt))
+		return hw_error_set(HW_EFAIL, path, 0, 0,
+				    "refused: not a client certificate");
+	if ((err = serial_of(serial, crt, path)) ||
+	    (err = hw_fleet_crt_in_force(
+		     serial, hw_gt.gnutls_x509_crt_get_activation_time(crt),
+		     hw_gt.gnutls_x509_crt_get_expiration_time(crt),
+		     hw_gt.gnutls_x509_crt_get_expiration_time(ca), state,
+		     path)))
+		return err;
 	if (hw_gt.gnutls_x509_crt_get_dn_by_oid(crt,
 						GNUTLS_OID_X520_COMMON_NAME, 0,
 						0, host, &n) < 0 ||

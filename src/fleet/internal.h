@@ -106,6 +106,12 @@ int hw_fleet_crt_operator(gnutls_x509_crt_t crt);
 int hw_fleet_crt_judge(char host[HW_KEY_NAME_MAX + 1], gnutls_x509_crt_t crt,
 		       gnutls_x509_crt_t ca, const char *state,
 		       const char *label);
+/* The part of hw_fleet_crt_judge that changes with time: the fleet's clock
+ * within the certificate's validity (from, until) and before its CA's end
+ * (ca_until), and its serial not on STATE/denied. */
+int hw_fleet_crt_in_force(const char *serial, time_t from, time_t until,
+			  time_t ca_until, const char *state,
+			  const char *label);
 /* The server's key (STATE/server.key, made on first use) into k, and a
  * certificate for it from the CA of ca_dir naming names (IPv4 addresses
  * or DNS names), PEM into pem. */
@@ -122,17 +128,38 @@ int hw_fleet_key_pem(hw_buf *pem, const hw_seckey *k);
 /* an agent silent for more than this many of its intervals is down */
 #define HW_FLEET_DOWN_AFTER 3
 
+/* the most statements the registry keeps prepared (the server runs a
+ * fixed few dozen) */
+#define HW_REGISTRY_STMTS 32
+
+/* Every use of a registry, its kept statements too, is by one thread at
+ * a time (the server holds its lock). */
 typedef struct hw_registry {
 	struct sqlite3 *db;
 	char *path;
+	/* statements prepared on first use, kept until close */
+	struct {
+		const char *sql;
+		struct sqlite3_stmt *st;
+	} kept[HW_REGISTRY_STMTS];
 } hw_registry;
 
 int hw_registry_open(hw_registry *r, const char *state);
 void hw_registry_close(hw_registry *r);
+/* *st: the statement of sql, prepared on its first use and kept; the
+ * caller hands it back with hw_registry_done. */
+int hw_registry_stmt(struct sqlite3_stmt **st, hw_registry *r,
+		     const char *sql);
+/* Resets st and its bindings for its next use. */
+void hw_registry_done(struct sqlite3_stmt *st);
 /* *known: 1 when serial has been heard from before */
 int hw_registry_known(int *known, hw_registry *r, const char *serial);
+/* Records a heartbeat of serial at now; durable: its commit is synced to
+ * disk (a registration), else it is liveness only and a power cut may
+ * lose it (a killed server does not). */
 int hw_registry_heartbeat(hw_registry *r, const char *serial,
-			  const char *host, long long now, long long interval);
+			  const char *host, long long now, long long interval,
+			  int durable);
 /* Records a try to probe host over SSH at now (it is tried every
  * interval seconds): reached, result is its latest probe document. */
 int hw_registry_ssh_result(hw_registry *r, const char *host, long long now,
@@ -175,6 +202,11 @@ int hw_jobs_expire(hw_registry *r, const hw_seckey *k, long long now);
  * HW_ENOTFOUND when there is no such job, HW_EFAIL when it is over. */
 int hw_jobs_cancel(hw_registry *r, const hw_seckey *k, const char *by,
 		   long long id, long long now);
+/* *n: the jobs hw_jobs_next would find for host at now once
+ * hw_jobs_expire has run: those queued, and those running past their
+ * deadline and HW_FLEET_GRACE (queued again, or timed out, by then). */
+int hw_jobs_waiting(long long *n, hw_registry *r, const char *host,
+		    long long now);
 /* Hands host's oldest queued job to the agent of serial at now (job->id
  * 0: none); the caller frees job->args. */
 int hw_jobs_next(hw_fleet_job *job, hw_registry *r, const char *host,

@@ -70,14 +70,6 @@ int hw_jobs_open(hw_registry *r)
 	return old ? db_error(r) : HW_OK;
 }
 
-static int prepare(sqlite3_stmt **st, hw_registry *r, const char *sql)
-{
-	*st = NULL;
-	return sqlite3_prepare_v2(r->db, sql, -1, st, NULL) != SQLITE_OK
-		       ? db_error(r)
-		       : HW_OK;
-}
-
 /* Opens a write transaction: the changes of one request are kept whole
  * or not at all, even when the server is killed. */
 static int begin(hw_registry *r)
@@ -160,13 +152,13 @@ static int job_event(hw_registry *r, const hw_seckey *k, long long id,
 	hw_jw w;
 	int err;
 
-	if ((err = prepare(&st, r,
+	if ((err = hw_registry_stmt(&st, r,
 			   "SELECT " JOB_COLUMNS " FROM jobs WHERE id = ?")))
 		return err;
 	sqlite3_bind_int64(st, 1, id);
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		err = db_error(r);
-		sqlite3_finalize(st);
+		hw_registry_done(st);
 		return err;
 	}
 	hw_buf_init(&b, 0);
@@ -180,7 +172,7 @@ static int job_event(hw_registry *r, const hw_seckey *k, long long id,
 	job_members(&w, st);
 	hw_jw_end(&w);
 	hw_jw_end(&w);
-	sqlite3_finalize(st);
+	hw_registry_done(st);
 	if (!(err = hw_jw_finish(&w)))
 		err = hw_fleet_event_append(k, HW_EVENT_FLEET_JOB, &b);
 	hw_buf_free(&b);
@@ -201,7 +193,7 @@ int hw_jobs_queue(long long *id, hw_registry *r, const hw_seckey *k,
 	new_nonce(nonce);
 	if ((err = begin(r)))
 		return err;
-	if (!(err = prepare(&st, r,
+	if (!(err = hw_registry_stmt(&st, r,
 			    "INSERT INTO jobs (host, kind, nonce, queued,"
 			    " deadline, retries, args)"
 			    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"))) {
@@ -214,7 +206,7 @@ int hw_jobs_queue(long long *id, hw_registry *r, const hw_seckey *k,
 		    sqlite3_bind_text(st, 7, o->args, -1, SQLITE_STATIC) ||
 		    sqlite3_step(st) != SQLITE_DONE)
 			err = db_error(r);
-		sqlite3_finalize(st);
+		hw_registry_done(st);
 	}
 	if (!err) {
 		*id = sqlite3_last_insert_rowid(r->db);
@@ -238,7 +230,7 @@ int hw_jobs_expire(hw_registry *r, const hw_seckey *k, long long now)
 
 		if ((err = begin(r)))
 			break;
-		if ((err = prepare(&st, r,
+		if ((err = hw_registry_stmt(&st, r,
 				   "SELECT id, attempts, retries, serial"
 				   " FROM jobs WHERE state = 'running'"
 				   " AND given + deadline + ?2 <= ?1"
@@ -249,7 +241,7 @@ int hw_jobs_expire(hw_registry *r, const hw_seckey *k, long long now)
 		rc = sqlite3_step(st);
 		if (rc != SQLITE_ROW) {
 			err = rc == SQLITE_DONE ? HW_OK : db_error(r);
-			sqlite3_finalize(st);
+			hw_registry_done(st);
 			return end(r, err);
 		}
 		id = sqlite3_column_int64(st, 0);
@@ -257,7 +249,7 @@ int hw_jobs_expire(hw_registry *r, const hw_seckey *k, long long now)
 		retries = sqlite3_column_int64(st, 2);
 		snprintf(serial, sizeof(serial), "%s",
 			 (const char *)sqlite3_column_text(st, 3));
-		sqlite3_finalize(st);
+		hw_registry_done(st);
 		/* a retry is a new attempt with a new nonce: a late answer to
 		 * the old one is refused */
 		new_nonce(nonce);
@@ -265,7 +257,7 @@ int hw_jobs_expire(hw_registry *r, const hw_seckey *k, long long now)
 				      attempts <= retries ? "retried"
 							  : "timed-out",
 				      serial)) &&
-		    !(err = prepare(
+		    !(err = hw_registry_stmt(
 			      &st, r,
 			      attempts <= retries
 				      ? "UPDATE jobs SET state = 'queued',"
@@ -281,7 +273,7 @@ int hw_jobs_expire(hw_registry *r, const hw_seckey *k, long long now)
 			     sqlite3_bind_int64(st, 3, now)) ||
 			    sqlite3_step(st) != SQLITE_DONE)
 				err = db_error(r);
-			sqlite3_finalize(st);
+			hw_registry_done(st);
 		}
 		err = end(r, err);
 	}
@@ -297,7 +289,7 @@ int hw_jobs_cancel(hw_registry *r, const hw_seckey *k, const char *by,
 
 	if ((err = begin(r)))
 		return err;
-	if ((err = prepare(&st, r, "SELECT state FROM jobs WHERE id = ?")))
+	if ((err = hw_registry_stmt(&st, r, "SELECT state FROM jobs WHERE id = ?")))
 		return end(r, err);
 	sqlite3_bind_int64(st, 1, id);
 	rc = sqlite3_step(st);
@@ -314,18 +306,45 @@ int hw_jobs_cancel(hw_registry *r, const hw_seckey *k, const char *by,
 				   "running job is cancelled",
 				   id,
 				   (const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
+	hw_registry_done(st);
 	if (!err && !(err = job_event(r, k, id, "cancelled", by)) &&
-	    !(err = prepare(&st, r,
+	    !(err = hw_registry_stmt(&st, r,
 			    "UPDATE jobs SET state = 'cancelled', done = ?2"
 			    " WHERE id = ?1"))) {
 		if (sqlite3_bind_int64(st, 1, id) ||
 		    sqlite3_bind_int64(st, 2, now) ||
 		    sqlite3_step(st) != SQLITE_DONE)
 			err = db_error(r);
-		sqlite3_finalize(st);
+		hw_registry_done(st);
 	}
 	return end(r, err);
+}
+
+/* Implements: FR-FLEET-007 */
+int hw_jobs_waiting(long long *n, hw_registry *r, const char *host,
+		    long long now)
+{
+	sqlite3_stmt *st;
+	int err, rc;
+
+	*n = 0;
+	if ((err = hw_registry_stmt(
+		     &st, r,
+		     "SELECT count(*) FROM jobs WHERE host = ?1"
+		     " AND (state = 'queued' OR (state = 'running'"
+		     " AND given + deadline + ?3 <= ?2))")))
+		return err;
+	rc = sqlite3_bind_text(st, 1, host, -1, SQLITE_STATIC) ||
+			     sqlite3_bind_int64(st, 2, now) ||
+			     sqlite3_bind_int64(st, 3, HW_FLEET_GRACE)
+		     ? SQLITE_ERROR
+		     : sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*n = sqlite3_column_int64(st, 0);
+	else
+		err = db_error(r);
+	hw_registry_done(st);
+	return err;
 }
 
 /* Implements: FR-FLEET-007, FR-FLEET-009 */
@@ -336,7 +355,7 @@ int hw_jobs_next(hw_fleet_job *job, hw_registry *r, const char *host,
 	int err, rc;
 
 	memset(job, 0, sizeof(*job));
-	if ((err = prepare(&st, r,
+	if ((err = hw_registry_stmt(&st, r,
 			   "UPDATE jobs SET state = 'running', serial = ?2,"
 			   " given = ?3, attempts = attempts + 1"
 			   " WHERE id = (SELECT min(id) FROM jobs"
@@ -363,7 +382,7 @@ int hw_jobs_next(hw_fleet_job *job, hw_registry *r, const char *host,
 	} else if (rc != SQLITE_DONE) {
 		err = db_error(r);
 	}
-	sqlite3_finalize(st);
+	hw_registry_done(st);
 	return err;
 }
 
@@ -393,7 +412,7 @@ int hw_jobs_check_result(hw_fleet_job *job, hw_registry *r,
 	int err, rc;
 
 	memset(job, 0, sizeof(*job));
-	if ((err = prepare(&st, r,
+	if ((err = hw_registry_stmt(&st, r,
 			   "SELECT kind, nonce, state, serial FROM jobs"
 			   " WHERE id = ?")))
 		return err;
@@ -404,7 +423,7 @@ int hw_jobs_check_result(hw_fleet_job *job, hw_registry *r,
 			      ? hw_error_set(HW_EFAIL, NULL, 0, 0,
 					     "refused: no job %lld", id)
 			      : db_error(r);
-		sqlite3_finalize(st);
+		hw_registry_done(st);
 		return err;
 	}
 	job->id = id;
@@ -439,7 +458,7 @@ int hw_jobs_check_result(hw_fleet_job *job, hw_registry *r,
 		err = hw_error_set(HW_EFAIL, NULL, 0, 0,
 				   "refused: the result's signature does not "
 				   "verify with the agent's key");
-	sqlite3_finalize(st);
+	hw_registry_done(st);
 	hw_buf_free(&msg);
 	return err;
 }
@@ -451,7 +470,7 @@ int hw_jobs_done(hw_registry *r, long long id, const char *state,
 	sqlite3_stmt *st;
 	int err;
 
-	if ((err = prepare(&st, r,
+	if ((err = hw_registry_stmt(&st, r,
 			   "UPDATE jobs SET state = ?4, done = ?2,"
 			   " result = ?3 WHERE id = ?1")))
 		return err;
@@ -460,7 +479,7 @@ int hw_jobs_done(hw_registry *r, long long id, const char *state,
 	    sqlite3_bind_text(st, 4, state, -1, SQLITE_STATIC) ||
 	    sqlite3_step(st) != SQLITE_DONE)
 		err = db_error(r);
-	sqlite3_finalize(st);
+	hw_registry_done(st);
 	return err;
 }
 
@@ -471,7 +490,7 @@ int hw_jobs_json(hw_buf *out, hw_registry *r, long long now)
 	hw_jw w;
 	int err, rc;
 
-	if ((err = prepare(&st, r,
+	if ((err = hw_registry_stmt(&st, r,
 			   "SELECT " JOB_COLUMNS " FROM jobs ORDER BY id")))
 		return err;
 	hw_jw_init(&w, out, 0);
@@ -485,7 +504,7 @@ int hw_jobs_json(hw_buf *out, hw_registry *r, long long now)
 		job_members(&w, st);
 		hw_jw_end(&w);
 	}
-	sqlite3_finalize(st);
+	hw_registry_done(st);
 	hw_jw_end(&w);
 	hw_jw_end(&w);
 	if (rc != SQLITE_DONE)
@@ -502,7 +521,7 @@ int hw_jobs_latest(char **result, long long *when, hw_registry *r,
 
 	*result = NULL;
 	*when = 0;
-	if ((err = prepare(&st, r,
+	if ((err = hw_registry_stmt(&st, r,
 			   "SELECT result, done FROM jobs WHERE host = ?"
 			   " AND state = 'done' AND kind = 'probe'"
 			   " ORDER BY done DESC, id DESC LIMIT 1")))
@@ -517,6 +536,6 @@ int hw_jobs_latest(char **result, long long *when, hw_registry *r,
 	} else if (rc != SQLITE_DONE) {
 		err = db_error(r);
 	}
-	sqlite3_finalize(st);
+	hw_registry_done(st);
 	return err;
 }

@@ -14,7 +14,10 @@
 #include <string.h>
 
 static const char schema[] =
+	"PRAGMA locking_mode=EXCLUSIVE;"
 	"PRAGMA journal_mode=WAL;"
+	/* every commit synced, but for a known agent's heartbeat */
+	"PRAGMA synchronous=FULL;"
 	"CREATE TABLE IF NOT EXISTS agents ("
 	" serial TEXT PRIMARY KEY, host TEXT NOT NULL,"
 	" registered INTEGER NOT NULL, last_seen INTEGER NOT NULL,"
@@ -59,8 +62,40 @@ int hw_registry_open(hw_registry *r, const char *state)
 	return err;
 }
 
+int hw_registry_stmt(sqlite3_stmt **st, hw_registry *r, const char *sql)
+{
+	size_t i;
+
+	for (i = 0; i < HW_REGISTRY_STMTS && r->kept[i].sql; i++)
+		if (!strcmp(r->kept[i].sql, sql)) {
+			*st = r->kept[i].st;
+			return HW_OK;
+		}
+	*st = NULL;
+	if (i == HW_REGISTRY_STMTS)
+		return hw_error_set(HW_EFAIL, r->path, 0, 0,
+				    "registry: more than %d statements",
+				    HW_REGISTRY_STMTS);
+	if (sqlite3_prepare_v3(r->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st,
+			       NULL) != SQLITE_OK)
+		return db_error(r->db, r->path);
+	r->kept[i].sql = sql;
+	r->kept[i].st = *st;
+	return HW_OK;
+}
+
+void hw_registry_done(sqlite3_stmt *st)
+{
+	if (st) {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+	}
+}
+
 void hw_registry_close(hw_registry *r)
 {
+	for (size_t i = 0; i < HW_REGISTRY_STMTS; i++)
+		sqlite3_finalize(r->kept[i].st);
 	if (r->db)
 		sqlite3_close(r->db);
 	free(r->path);
@@ -70,46 +105,69 @@ void hw_registry_close(hw_registry *r)
 /* Implements: FR-FLEET-005 */
 int hw_registry_known(int *known, hw_registry *r, const char *serial)
 {
-	sqlite3_stmt *st = NULL;
-	int rc;
+	sqlite3_stmt *st;
+	int rc, err;
 
-	if (sqlite3_prepare_v2(r->db, "SELECT 1 FROM agents WHERE serial = ?",
-			       -1, &st, NULL) != SQLITE_OK ||
-	    sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC) != SQLITE_OK) {
-		sqlite3_finalize(st);
-		return db_error(r->db, r->path);
-	}
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	if ((err = hw_registry_stmt(&st, r,
+				    "SELECT 1 FROM agents WHERE serial = ?")))
+		return err;
+	rc = sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC) == SQLITE_OK
+		     ? sqlite3_step(st)
+		     : SQLITE_ERROR;
+	hw_registry_done(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return db_error(r->db, r->path);
 	*known = rc == SQLITE_ROW;
 	return HW_OK;
 }
 
+/* Runs one kept statement that returns no rows (a pragma). */
+static int run_kept(hw_registry *r, const char *sql)
+{
+	sqlite3_stmt *st;
+	int err, rc;
+
+	if ((err = hw_registry_stmt(&st, r, sql)))
+		return err;
+	rc = sqlite3_step(st);
+	hw_registry_done(st);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? HW_OK
+						     : db_error(r->db, r->path);
+}
+
 /* Implements: FR-FLEET-005 */
 int hw_registry_heartbeat(hw_registry *r, const char *serial,
-			  const char *host, long long now, long long interval)
+			  const char *host, long long now, long long interval,
+			  int durable)
 {
-	sqlite3_stmt *st = NULL;
-	int rc;
+	sqlite3_stmt *st;
+	int rc, err;
 
-	rc = sqlite3_prepare_v2(
-		r->db,
-		"INSERT INTO agents VALUES (?1, ?2, ?3, ?3, ?4)"
-		" ON CONFLICT(serial) DO UPDATE SET last_seen = ?3,"
-		" interval = ?4",
-		-1, &st, NULL);
-	if (rc == SQLITE_OK &&
-	    (sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC) ||
-	     sqlite3_bind_text(st, 2, host, -1, SQLITE_STATIC) ||
-	     sqlite3_bind_int64(st, 3, now) ||
-	     sqlite3_bind_int64(st, 4, interval)))
-		rc = SQLITE_ERROR;
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
-	sqlite3_finalize(st);
-	return rc == SQLITE_OK ? HW_OK : db_error(r->db, r->path);
+	if ((err = hw_registry_stmt(
+		     &st, r,
+		     "INSERT INTO agents VALUES (?1, ?2, ?3, ?3, ?4)"
+		     " ON CONFLICT(serial) DO UPDATE SET last_seen = ?3,"
+		     " interval = ?4")))
+		return err;
+	/* liveness is not evidence: a known agent's heartbeat is committed
+	 * without waiting for the disk (in WAL mode a killed server still
+	 * keeps it, and the next synced commit takes it to the disk too) */
+	if (!durable && (err = run_kept(r, "PRAGMA synchronous=NORMAL")))
+		return err;
+	rc = sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC) ||
+			     sqlite3_bind_text(st, 2, host, -1, SQLITE_STATIC) ||
+			     sqlite3_bind_int64(st, 3, now) ||
+			     sqlite3_bind_int64(st, 4, interval)
+		     ? SQLITE_ERROR
+		     : sqlite3_step(st);
+	err = rc == SQLITE_DONE ? HW_OK : db_error(r->db, r->path);
+	hw_registry_done(st);
+	if (!durable) {
+		int back = run_kept(r, "PRAGMA synchronous=FULL");
+
+		err = err ? err : back;
+	}
+	return err;
 }
 
 /* Records a try to probe host over SSH at now: reached, the result is

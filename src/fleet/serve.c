@@ -84,6 +84,15 @@ static int load_mhd(void)
 }
 
 /* An open connection, as the watchdog sees it. */
+/* Who a client is, from its certificate. */
+typedef struct client {
+	char host[HW_KEY_NAME_MAX + 1];
+	char serial[HW_FLEET_SERIAL_HEX + 1];
+	uint8_t pk[32]; /* the key of the client's certificate */
+	int operator;   /* an operator's certificate, not an agent's */
+	time_t from, until; /* the certificate's validity */
+} client;
+
 typedef struct conn {
 	struct conn *prev, *next;
 	int fd;
@@ -91,6 +100,11 @@ typedef struct conn {
 	 * the end of its previous answer (CLOCK_MONOTONIC, ms) */
 	long long since;
 	int cut; /* shut down by the watchdog already */
+	/* the client's certificate once its signature and content were
+	 * judged: a TLS 1.3 connection's peer does not change, so its later
+	 * requests check only what changes with time (validity, revocation) */
+	int judged;
+	client who;
 } conn;
 
 typedef struct server {
@@ -199,10 +213,9 @@ typedef struct request {
 	int refused; /* answered 403 already: nothing more is done for it */
 } request;
 
-/* The client's certificate, checked as `fleet check` does: HW_OK with
- * its host, serial, key and role in r, else the reason as the last
- * error. */
-static int client_of(request *r, server *s, struct MHD_Connection *c)
+/* The client's certificate judged whole, as `fleet check` does: HW_OK
+ * with who it is in who, else the reason as the last error. */
+static int client_judge(client *who, server *s, struct MHD_Connection *c)
 {
 	const union MHD_ConnectionInfo *ci = mhd.MHD_get_connection_info(
 		c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
@@ -224,19 +237,60 @@ static int client_of(request *r, server *s, struct MHD_Connection *c)
 					 GNUTLS_X509_FMT_DER) < 0)
 		err = hw_error_set(HW_EFAIL, NULL, 0, 0,
 				   "refused: not an X.509 certificate");
-	else if (!(err = hw_fleet_crt_judge(r->host, crt, s->ca, s->state,
+	else if (!(err = hw_fleet_crt_judge(who->host, crt, s->ca, s->state,
 					    NULL))) {
 		uint8_t raw[16];
 		size_t len = sizeof(raw);
 
 		/* judge checked that the serial is 16 bytes */
 		hw_gt.gnutls_x509_crt_get_serial(crt, raw, &len);
-		hw_hex(r->serial, raw, sizeof(raw));
-		r->operator = hw_fleet_crt_operator(crt);
-		err = agent_key(r->pk, crt);
+		hw_hex(who->serial, raw, sizeof(raw));
+		who->operator = hw_fleet_crt_operator(crt);
+		who->from = hw_gt.gnutls_x509_crt_get_activation_time(crt);
+		who->until = hw_gt.gnutls_x509_crt_get_expiration_time(crt);
+		err = agent_key(who->pk, crt);
 	}
 	hw_gt.gnutls_x509_crt_deinit(crt);
 	return err;
+}
+
+/* The client of request r: its certificate judged whole on the
+ * connection's first request, and on every later one still in force.
+ * HW_OK with its host, serial, key and role in r, else the reason as the
+ * last error. */
+/* Implements: FR-FLEET-003 */
+static int client_of(request *r, server *s, struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci = mhd.MHD_get_connection_info(
+		c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	conn *k = ci ? ci->socket_context : NULL;
+	client who;
+	int judged = 0, err;
+
+	if (k) {
+		pthread_mutex_lock(&s->conns_lock);
+		if ((judged = k->judged))
+			who = k->who;
+		pthread_mutex_unlock(&s->conns_lock);
+	}
+	if (judged)
+		err = hw_fleet_crt_in_force(
+			who.serial, who.from, who.until,
+			hw_gt.gnutls_x509_crt_get_expiration_time(s->ca),
+			s->state, NULL);
+	else if (!(err = client_judge(&who, s, c)) && k) {
+		pthread_mutex_lock(&s->conns_lock);
+		k->who = who;
+		k->judged = 1;
+		pthread_mutex_unlock(&s->conns_lock);
+	}
+	if (err)
+		return err;
+	memcpy(r->host, who.host, sizeof(r->host));
+	memcpy(r->serial, who.serial, sizeof(r->serial));
+	memcpy(r->pk, who.pk, sizeof(r->pk));
+	r->operator = who.operator;
+	return HW_OK;
 }
 
 /* POST /v1/heartbeat?interval=S */
@@ -247,6 +301,7 @@ static enum MHD_Result heartbeat(server *s, struct MHD_Connection *c,
 		c, MHD_GET_ARGUMENT_KIND, "interval");
 	long interval = INTERVAL_DEFAULT;
 	time_t now;
+	long long jobs = 0;
 	int known = 0, err;
 	char json[256];
 
@@ -261,7 +316,9 @@ static enum MHD_Result heartbeat(server *s, struct MHD_Connection *c,
 	if (!err)
 		err = hw_registry_heartbeat(&s->reg, serial, host,
 					    (long long)now,
-					    (long long)interval);
+					    (long long)interval, !known);
+	if (!err)
+		err = hw_jobs_waiting(&jobs, &s->reg, host, (long long)now);
 	pthread_mutex_unlock(&s->lock);
 	if (err) {
 		fprintf(stderr, "hwledger: fleet serve: %s\n",
@@ -271,8 +328,8 @@ static enum MHD_Result heartbeat(server *s, struct MHD_Connection *c,
 	}
 	snprintf(json, sizeof(json),
 		 "{\"schema\":\"hwledger.fleet.heartbeat/1\",\"host\":\"%s\","
-		 "\"registered\":%s}",
-		 host, known ? "false" : "true");
+		 "\"registered\":%s,\"jobs\":%lld}",
+		 host, known ? "false" : "true", jobs);
 	return reply(c, MHD_HTTP_OK, json);
 }
 

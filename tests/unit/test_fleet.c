@@ -312,6 +312,7 @@ static void test_fleet_registry_keeps_agents_and_judges_liveness(void **state)
 {
 	hw_registry r;
 	hw_buf json;
+	sqlite3_stmt *st;
 	int known = 1;
 
 	(void)state;
@@ -319,12 +320,19 @@ static void test_fleet_registry_keeps_agents_and_judges_liveness(void **state)
 	assert_int_equal(hw_registry_open(&r, "state"), HW_OK);
 	assert_int_equal(hw_registry_known(&known, &r, "aa"), HW_OK);
 	assert_false(known);
-	assert_int_equal(hw_registry_heartbeat(&r, "aa", "gpu-2", 1000, 10),
+	assert_int_equal(hw_registry_heartbeat(&r, "aa", "gpu-2", 1000, 10, 1),
 			 HW_OK);
-	assert_int_equal(hw_registry_heartbeat(&r, "bb", "gpu-1", 1000, 60),
+	assert_int_equal(hw_registry_heartbeat(&r, "bb", "gpu-1", 1000, 60, 1),
 			 HW_OK);
-	assert_int_equal(hw_registry_heartbeat(&r, "aa", "gpu-2", 1005, 10),
+	assert_int_equal(hw_registry_heartbeat(&r, "aa", "gpu-2", 1005, 10, 0),
 			 HW_OK);
+	/* a heartbeat not synced leaves every later commit synced */
+	assert_int_equal(sqlite3_prepare_v2(r.db, "PRAGMA synchronous", -1,
+					    &st, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 2 /* FULL */);
+	sqlite3_finalize(st);
 	hw_registry_close(&r);
 	/* reopened: both are there, sorted by host */
 	assert_int_equal(hw_registry_open(&r, "state"), HW_OK);
@@ -426,9 +434,9 @@ static void test_fleet_status_shows_the_latest_probe_or_none(void **state)
 	(void)state;
 	hw_buf_init(&json, 0);
 	assert_int_equal(hw_registry_open(&r, "state"), HW_OK);
-	assert_int_equal(hw_registry_heartbeat(&r, "s1", "gpu-1", T0, 10),
+	assert_int_equal(hw_registry_heartbeat(&r, "s1", "gpu-1", T0, 10, 1),
 			 HW_OK);
-	assert_int_equal(hw_registry_heartbeat(&r, "s2", "gpu-2", T0, 10),
+	assert_int_equal(hw_registry_heartbeat(&r, "s2", "gpu-2", T0, 10, 1),
 			 HW_OK);
 	for (int i = 0; i < 2; i++) {
 		char result[64];
@@ -483,6 +491,35 @@ static int answer(hw_registry *r, const hw_fleet_job *job, const char *serial,
 	err = hw_jobs_check_result(&seen, r, serial, k->pub.pk, job->id,
 				   job->nonce, result, strlen(result), sig);
 	return err;
+}
+
+/* Verifies: FR-FLEET-007 */
+static void test_fleet_heartbeat_counts_the_jobs_waiting(void **state)
+{
+	hw_fleet_job job;
+	hw_registry r;
+	long long id, n = -1;
+
+	(void)state;
+	assert_int_equal(hw_registry_open(&r, "state"), HW_OK);
+	assert_int_equal(hw_jobs_waiting(&n, &r, "gpu-1", T0), HW_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(queue(&id, &r, "gpu-1", "probe", 0), HW_OK);
+	assert_int_equal(queue(&id, &r, "gpu-1", "probe", 0), HW_OK);
+	assert_int_equal(queue(&id, &r, "gpu-2", "probe", 0), HW_OK);
+	assert_int_equal(hw_jobs_waiting(&n, &r, "gpu-1", T0), HW_OK);
+	assert_int_equal(n, 2);
+	/* a job given is not waiting, until its deadline and grace pass */
+	assert_int_equal(hw_jobs_next(&job, &r, "gpu-1", "s1", T0), HW_OK);
+	assert_int_not_equal(job.id, 0);
+	assert_int_equal(hw_jobs_waiting(&n, &r, "gpu-1", T0 + 89), HW_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(hw_jobs_waiting(&n, &r, "gpu-1", T0 + 90), HW_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(hw_jobs_waiting(&n, &r, "gpu-3", T0 + 90), HW_OK);
+	assert_int_equal(n, 0);
+	free(job.args);
+	hw_registry_close(&r);
 }
 
 /* Verifies: FR-FLEET-009 */
@@ -719,6 +756,9 @@ int main(void)
 			setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			test_fleet_status_shows_the_latest_probe_or_none, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			test_fleet_heartbeat_counts_the_jobs_waiting, setup,
 			teardown),
 		cmocka_unit_test_setup_teardown(
 			test_fleet_job_deadline_retries_then_times_out, setup,
