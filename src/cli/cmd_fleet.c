@@ -368,6 +368,42 @@ static int fetch(cJSON **doc, const fleet_opts *o, const char *path)
 	return err ? hw_cli_error(err) : HW_EXIT_OK;
 }
 
+/* Text of a fleet document as the terminal is to show it: a control
+ * character (C0, DEL, or C1 as UTF-8 writes it), which an agent's
+ * probe or a hostile server could otherwise send to the operator's
+ * terminal as an escape sequence or a line of its own, is written as
+ * \xHH; NULL (a member missing) is "-". */
+/* Implements: FR-FLEET-008 */
+static void put(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "-");
+
+	for (; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			printf("\\x%02x", *p);
+		else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			printf("\\x%02x\\x%02x", p[0], p[1]);
+			p++;
+		} else
+			putchar(*p);
+	}
+}
+
+/* put of the string member key of o */
+static void put_member(const cJSON *o, const char *key)
+{
+	put(cJSON_GetStringValue(cJSON_GetObjectItem(o, key)));
+}
+
+/* put of s, then spaces to fill width columns, then one */
+static void put_padded(const char *s, int width)
+{
+	int n = (int)strlen(s ? s : "-");
+
+	put(s);
+	printf("%*s ", n < width ? width - n : 0, "");
+}
+
 /* "last seen T", or "never seen" for a host over SSH never reached */
 static void print_seen(const cJSON *h)
 {
@@ -385,9 +421,10 @@ static void print_via(const cJSON *h)
 	const char *serial = cJSON_GetStringValue(
 		cJSON_GetObjectItem(h, "serial"));
 
-	if (serial)
-		printf(", serial %s", serial);
-	else
+	if (serial) {
+		printf(", serial ");
+		put(serial);
+	} else
 		printf(" via ssh");
 }
 
@@ -401,9 +438,8 @@ static int hosts(fleet_opts *o)
 		return code;
 	cJSON_ArrayForEach(h, cJSON_GetObjectItem(doc, "hosts"))
 	{
-		printf("%-24s %-5s ",
-		       cJSON_GetStringValue(cJSON_GetObjectItem(h, "host")),
-		       cJSON_GetStringValue(cJSON_GetObjectItem(h, "state")));
+		put_padded(hw_json_str(h, "host"), 24);
+		put_padded(hw_json_str(h, "state"), 5);
 		print_seen(h);
 		print_via(h);
 		putchar('\n');
@@ -484,12 +520,14 @@ static int jobs(fleet_opts *o)
 		return code;
 	cJSON_ArrayForEach(j, cJSON_GetObjectItem(doc, "jobs"))
 	{
-		printf("%lld %s %s %s, attempts %lld of %lld",
-		       (long long)cJSON_GetNumberValue(
-			       cJSON_GetObjectItem(j, "id")),
-		       cJSON_GetStringValue(cJSON_GetObjectItem(j, "host")),
-		       cJSON_GetStringValue(cJSON_GetObjectItem(j, "kind")),
-		       cJSON_GetStringValue(cJSON_GetObjectItem(j, "state")),
+		printf("%lld ", (long long)cJSON_GetNumberValue(
+					cJSON_GetObjectItem(j, "id")));
+		put_member(j, "host");
+		putchar(' ');
+		put_member(j, "kind");
+		putchar(' ');
+		put_member(j, "state");
+		printf(", attempts %lld of %lld",
 		       (long long)cJSON_GetNumberValue(
 			       cJSON_GetObjectItem(j, "attempts")),
 		       (long long)cJSON_GetNumberValue(
@@ -530,18 +568,20 @@ static void print_reading(const char *label, const cJSON *r)
 {
 	const cJSON *v = cJSON_GetObjectItem(r, "value");
 
+	const char *reason = hw_json_str(r, "reason");
+
 	if (*label)
 		printf(" %s", label);
-	if (cJSON_IsNumber(v))
+	if (cJSON_IsNumber(v)) {
 		printf(" %.0f", cJSON_GetNumberValue(v));
-	else if (cJSON_IsString(v))
-		printf(" %s", cJSON_GetStringValue(v));
-	else
-		printf(" unknown (%s)",
-		       cJSON_IsString(cJSON_GetObjectItem(r, "reason"))
-			       ? cJSON_GetStringValue(
-					 cJSON_GetObjectItem(r, "reason"))
-			       : "not read");
+	} else if (cJSON_IsString(v)) {
+		putchar(' ');
+		put(v->valuestring);
+	} else {
+		printf(" unknown (");
+		put(reason ? reason : "not read");
+		putchar(')');
+	}
 }
 
 /* Implements: FR-FLEET-008, FR-FLEET-023 */
@@ -558,12 +598,12 @@ static int status(fleet_opts *o)
 		const cJSON *host = cJSON_GetArrayItem(
 			cJSON_GetObjectItem(probe, "hosts"), 0);
 
-		printf("%s %s%s, ",
-		       cJSON_GetStringValue(cJSON_GetObjectItem(h, "host")),
-		       cJSON_GetStringValue(cJSON_GetObjectItem(h, "state")),
-		       cJSON_IsNull(cJSON_GetObjectItem(h, "serial"))
-			       ? " via ssh"
-			       : "");
+		put_member(h, "host");
+		putchar(' ');
+		put_member(h, "state");
+		printf("%s, ", cJSON_IsNull(cJSON_GetObjectItem(h, "serial"))
+				       ? " via ssh"
+				       : "");
 		print_seen(h);
 		if (!host) {
 			printf(", not probed yet\n");

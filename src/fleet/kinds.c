@@ -5,6 +5,7 @@
  * neither trusts the other to have done so.
  */
 #include "fleet/internal.h"
+#include "probes/probes.h"
 
 #include <string.h>
 
@@ -156,6 +157,91 @@ int hw_fleet_order_check(const hw_fleet_order *o)
 	return err;
 }
 
+/* What is wrong with reading name of object o, or NULL when it is
+ * absent or as hw_probe_json writes one: an object whose status is ok
+ * (with a number or a string as its value), unsupported or error, its
+ * unit and reason strings or null. */
+static const char *reading_wrong(const cJSON *o, const char *name)
+{
+	const cJSON *r = cJSON_GetObjectItem(o, name);
+	const cJSON *v = cJSON_GetObjectItem(r, "value");
+	const cJSON *unit = cJSON_GetObjectItem(r, "unit");
+	const cJSON *reason = cJSON_GetObjectItem(r, "reason");
+	const char *st = cJSON_GetStringValue(cJSON_GetObjectItem(r, "status"));
+
+	if (!r)
+		return NULL;
+	if (!st || (unit && !cJSON_IsString(unit) && !cJSON_IsNull(unit)) ||
+	    (reason && !cJSON_IsString(reason) && !cJSON_IsNull(reason)))
+		return "is not a reading";
+	if (!strcmp(st, "ok"))
+		return cJSON_IsNumber(v) || cJSON_IsString(v)
+			       ? NULL
+			       : "is ok but has no number or text as its value";
+	return !strcmp(st, "unsupported") || !strcmp(st, "error")
+		       ? NULL
+		       : "has a status other than ok, unsupported or error";
+}
+
+/* A probe job's own result is the agent's probe of itself: a
+ * HW_PROBE_SCHEMA document of one host, each GPU an object whose index
+ * is its place in the list, every reading of the shape the fleet's
+ * outputs read (a GPU without a number printed "gpu -nan"). HW_EINVAL
+ * with what is wrong, else HW_OK. */
+/* Implements: FR-FLEET-008 */
+static int probe_check(const cJSON *doc)
+{
+	const cJSON *hosts = cJSON_GetObjectItem(doc, "hosts");
+	const cJSON *host = cJSON_GetArrayItem(hosts, 0);
+	const cJSON *gpus = cJSON_GetObjectItem(host, "gpus"), *g;
+	const char *wrong = NULL, *name = "";
+	int i = 0;
+
+	if (!cJSON_IsArray(hosts) || cJSON_GetArraySize(hosts) != 1 ||
+	    !cJSON_IsObject(host))
+		wrong = "is not a list of one host";
+	else if (!cJSON_IsString(cJSON_GetObjectItem(host, "host")) ||
+		 !cJSON_IsBool(cJSON_GetObjectItem(host, "reachable")) ||
+		 !cJSON_IsObject(cJSON_GetObjectItem(host, "system")) ||
+		 !cJSON_IsObject(cJSON_GetObjectItem(host, "backends")))
+		wrong = "has no host name, reachable, system or backends";
+	else if (!cJSON_IsArray(gpus) ||
+		 cJSON_GetArraySize(gpus) > HW_PROBE_MAX_GPUS)
+		wrong = "has no list of at most 64 GPUs";
+	for (int k = 0; !wrong && k < HR_COUNT; k++)
+		if ((wrong = reading_wrong(cJSON_GetObjectItem(host, "system"),
+					   hw_host_reading_names[k])))
+			name = hw_host_reading_names[k];
+	cJSON_ArrayForEach(g, gpus)
+	{
+		const cJSON *index = cJSON_GetObjectItem(g, "index");
+
+		if (wrong)
+			break;
+		if (!cJSON_IsObject(g) || !cJSON_IsNumber(index) ||
+		    index->valuedouble != (double)i)
+			wrong = "has a GPU whose index is not its place in "
+				"the list";
+		for (int k = 0; !wrong && k < GR_COUNT; k++)
+			if ((wrong = reading_wrong(g, hw_gpu_reading_names[k])))
+				name = hw_gpu_reading_names[k];
+		if (wrong)
+			break;
+		i++;
+	}
+	if (!wrong)
+		return HW_OK;
+	if (*name)
+		return hw_error_set(HW_EINVAL, NULL, 0, 0,
+				    "the result of a probe job is not a probe "
+				    "of one host: its reading %s %s",
+				    name, wrong);
+	return hw_error_set(HW_EINVAL, NULL, 0, 0,
+			    "the result of a probe job is not a probe of one "
+			    "host: it %s",
+			    wrong);
+}
+
 /* Implements: FR-FLEET-007, FR-FLEET-009, FR-FLEET-011 */
 int hw_fleet_result_state(const char **state, const char *kind,
 			  const cJSON *doc)
@@ -173,6 +259,8 @@ int hw_fleet_result_state(const char **state, const char *kind,
 		*state = said;
 	else if (is && want && !strcmp(is, want))
 		*state = "done";
+	if (*state && !strcmp(*state, "done") && !strcmp(kind, "probe"))
+		return probe_check(doc);
 	if (*state)
 		return HW_OK;
 	return hw_error_set(HW_EINVAL, NULL, 0, 0,

@@ -219,3 +219,70 @@ test_fleet_refused_enrolment_is_logged() {
   grep -q '^hwledger: fleet serve: refused: enrolment: unknown or already used enrolment token$' serve.log ||
     { echo "not logged:"; cat serve.log; return 1; }
 }
+
+# fleet_take_job: gpu-1 takes its next job over curl (${curl[@]}): $JOB
+# its id, $NONCE its nonce
+fleet_take_job() {
+  local job
+  job=$("${curl[@]}" "$URL/v1/jobs/next")
+  JOB=$(jq -r .id <<<"$job")
+  NONCE=$(jq -r .nonce <<<"$job")
+}
+
+# fleet_post_result DOC: DOC posted as the result of job $JOB, signed with
+# gpu-1's key (gpu-1.pem) over the bytes the agent signs; the server's
+# answer in $OUT, its HTTP status on the last line
+fleet_post_result() {
+  local sum sig
+  sum=$(printf '%s' "$1" | sha256sum | cut -d' ' -f1)
+  printf 'hwledger.fleet.result/1\n%s\n%s\n%s' "$JOB" "$NONCE" "$sum" >msg
+  sig=$(openssl pkeyutl -sign -rawin -inkey gpu-1.pem -in msg | base64 -w0)
+  jq -cn --arg n "$NONCE" --arg r "$1" --arg s "$sig" \
+    '{schema: "hwledger.fleet.result/1", nonce: $n, result: $r, signature: $s}' >post.json
+  run "${curl[@]}" -w '\n%{http_code}' --data-binary @post.json "$URL/v1/jobs/$JOB/result"
+}
+
+# fleet_curl: gpu-1's key as PEM and ${curl[@]}, curl with its certificate
+fleet_curl() {
+  key_pem agent/gpu-1.key gpu-1.pem
+  curl=(curl -sS --cacert .hwledger/fleet/ca/ca.crt --cert gpu-1.crt --key gpu-1.pem)
+}
+
+# A probe job's result is a probe of one host, each GPU with its index:
+# one of another shape is refused (400, with what is wrong) rather than
+# stored and printed as "gpu -nan"; and the text of `fleet status`,
+# `hosts` and `jobs` shows a control character an agent's probe carries
+# (a GPU name with an escape sequence) as \xHH, never as itself.
+# Verifies: FR-FLEET-007, FR-FLEET-008
+test_fleet_probe_result_is_checked_and_its_text_escaped() {
+  fleet_up
+  fleet_curl
+  "$HW" agent "${mine[@]}" --once
+  "$HW" -q fleet run probe --host gpu-1 "${ops[@]}"
+  fleet_take_job
+  fleet_post_result '{"schema": "hwledger.probe/1", "hosts": [{"host": "gpu-1", "reachable": true, "system": {}, "backends": {}, "gpus": [{"name": {"status": "ok", "value": "A10"}}]}]}'
+  [ "$(tail -n 1 <<<"$OUT")" = 400 ] || { echo "not refused: $OUT"; return 1; }
+  expect_out "the result of a probe job is not a probe of one host: it has a GPU whose index is not its place in the list"
+  fleet_post_result '{"schema": "hwledger.probe/1", "hosts": []}'
+  expect_out "it is not a list of one host"
+  run "$HW" fleet status "${mine[@]}"
+  expect_out ", not probed yet"
+  # a probe of the right shape whose GPU name carries an escape sequence
+  # and a newline (the agent's own probe makes them spaces; a hostile
+  # agent sends what it likes)
+  HWLEDGER_NVML_LIB="$(dirname "$HW")/fakes/libfake_nvml.so" \
+    FAKE_NVML_SCENARIO="$FIXTURES/probes/nvml-two-gpus.json" "$HW" probe --json |
+    jq -c '.hosts[0].gpus[0].name.value = "EVIL\u001b[2J\nfake"' >evil.json
+  "$HW" -q fleet run probe --host gpu-1 "${ops[@]}"
+  fleet_take_job
+  fleet_post_result "$(cat evil.json)"
+  [ "$(tail -n 1 <<<"$OUT")" = 200 ] || { echo "refused: $OUT"; return 1; }
+  for what in status hosts jobs; do
+    run "$HW" fleet "$what" "${mine[@]}"
+    expect_rc 0 || return 1
+    [[ "$OUT" != *$'\e'* ]] || { echo "fleet $what printed an escape: $OUT"; return 1; }
+  done
+  run "$HW" fleet status "${mine[@]}"
+  expect_out '  gpu 0: EVIL\x1b[2J\x0afake memory free '
+  [ "$(grep -c . <<<"$OUT")" = 3 ] || { echo "a line too many: $OUT"; return 1; }
+}

@@ -695,6 +695,43 @@ static void test_fleet_job_arguments_are_checked_by_kind(void **state)
 	cJSON_Delete(doc);
 }
 
+/* Verifies: FR-FLEET-008 */
+static void test_fleet_probe_result_is_a_probe_of_one_host(void **state)
+{
+	static const char *const bad[] = {
+		"{\"index\":1}",
+		"{\"index\":\"0\"}",
+		"{\"index\":0,\"name\":{\"status\":\"ok\"}}",
+		"{\"index\":0,\"name\":{\"status\":\"fine\"}}",
+		"{\"index\":0,\"name\":{\"status\":\"error\","
+		"\"reason\":7}}",
+	};
+	const char *st;
+	char text[512];
+	cJSON *doc;
+
+	(void)state;
+	for (size_t i = 0; i <= sizeof(bad) / sizeof(*bad); i++) {
+		snprintf(text, sizeof(text),
+			 "{\"schema\":\"hwledger.probe/1\",\"hosts\":[{"
+			 "\"host\":\"h\",\"reachable\":true,\"system\":{},"
+			 "\"backends\":{},\"gpus\":[%s]}]}",
+			 i < sizeof(bad) / sizeof(*bad)
+				 ? bad[i]
+				 : "{\"index\":0,\"name\":{\"value\":\"A10\","
+				   "\"unit\":null,\"status\":\"ok\","
+				   "\"reason\":null}}");
+		doc = cJSON_Parse(text);
+		assert_int_equal(hw_fleet_result_state(&st, "probe", doc),
+				 i < sizeof(bad) / sizeof(*bad) ? HW_EINVAL
+								: HW_OK);
+		cJSON_Delete(doc);
+	}
+	doc = cJSON_Parse("{\"schema\":\"hwledger.probe/1\",\"hosts\":[]}");
+	assert_int_equal(hw_fleet_result_state(&st, "probe", doc), HW_EINVAL);
+	cJSON_Delete(doc);
+}
+
 /* Verifies: FR-FLEET-009 */
 static void test_fleet_first_slice_jobs_table_is_upgraded(void **state)
 {
@@ -774,6 +811,9 @@ int main(void)
 			teardown),
 		cmocka_unit_test_setup_teardown(
 			test_fleet_job_arguments_are_checked_by_kind, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			test_fleet_probe_result_is_a_probe_of_one_host, setup,
 			teardown),
 	};
 
