@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define DENIED_MAX ((size_t)16 << 20)
@@ -52,7 +53,9 @@ static int serial_valid(const char *s)
 	       strspn(s, "0123456789abcdef") == HW_FLEET_SERIAL_HEX;
 }
 
-/* A missing list is empty; a malformed line is HW_EINVAL at its place. */
+/* A missing list is empty; a malformed line (or a NUL byte, which would
+ * hide the lines after it) is HW_EINVAL at its place. The last line
+ * needs no newline: an editor may leave it without one. */
 /* Implements: FR-FLEET-003 */
 int hw_fleet_denied(int *denied, const char *state, const char *serial)
 {
@@ -70,10 +73,12 @@ int hw_fleet_denied(int *denied, const char *state, const char *serial)
 		err = HW_OK;
 		goto out;
 	}
+	if (!err && b.len)
+		err = hw_text_refuse_nul(b.data, b.len, path, "the deny list");
 	for (char *p = b.data; !err && p && *p; line++) {
 		char *nl = strchr(p, '\n');
 
-		if (!nl || nl - p <= HW_FLEET_SERIAL_HEX ||
+		if ((nl ? (size_t)(nl - p) : strlen(p)) <= HW_FLEET_SERIAL_HEX ||
 		    p[HW_FLEET_SERIAL_HEX] != ' ' ||
 		    strspn(p, "0123456789abcdef") != HW_FLEET_SERIAL_HEX)
 			err = hw_error_set(HW_EINVAL, path, line, 1,
@@ -88,6 +93,18 @@ out:
 	hw_buf_free(&b);
 	free(path);
 	return err;
+}
+
+/* 1 when the file open as fd ends in a line without its newline: a
+ * line appended to it would end that line's reason, and its serial
+ * would deny nothing */
+static int line_open(int fd)
+{
+	struct stat st;
+	char last;
+
+	return fstat(fd, &st) == 0 && st.st_size > 0 &&
+	       pread(fd, &last, 1, st.st_size - 1) == 1 && last != '\n';
 }
 
 /* Implements: FR-FLEET-003 */
@@ -111,15 +128,20 @@ int hw_fleet_revoke(const char *state, const char *serial,
 				   "the reason must be one line");
 	else if (!(err = hw_fleet_now(&now)) &&
 		 !(err = hw_fleet_denied(&denied, state, serial)) && !denied &&
-		 !(err = hw_mkdir_p(state)) &&
-		 !(err = hw_buf_printf(&line, "%s %lld %s\n", serial,
-				       (long long)now, reason))) {
+		 !(err = hw_mkdir_p(state))) {
 		/* one write of one line with O_APPEND: lines of two
 		 * revocations at once do not mix */
-		fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+		fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC,
 			  0644);
-		if (fd < 0 || hw_write_all(fd, line.data, line.len) ||
-		    fsync(fd) != 0)
+		if (fd < 0)
+			err = hw_error_set(HW_EIO, path, 0, 0, "%s",
+					   strerror(errno));
+		else if (!(err = hw_buf_printf(&line, "%s%s %lld %s\n",
+					       line_open(fd) ? "\n" : "",
+					       serial, (long long)now,
+					       reason)) &&
+			 (hw_write_all(fd, line.data, line.len) ||
+			  fsync(fd) != 0))
 			err = hw_error_set(HW_EIO, path, 0, 0, "%s",
 					   strerror(errno));
 		if (fd >= 0 && close(fd) != 0 && !err)

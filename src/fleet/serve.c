@@ -883,6 +883,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
 						   : 0;
 	server *s = cls;
 	request *r = *req;
+	int err = HW_OK;
 
 	(void)version;
 	if (!r) {
@@ -891,11 +892,20 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
 			return MHD_NO;
 		hw_buf_init(&r->body, BODY_MAX);
 		*req = r;
-		if (!enrolling && (client_of(r, s, c) || !role_allowed(r, method, url))) {
+		if (!enrolling && !(err = client_of(r, s, c)) &&
+		    !role_allowed(r, method, url))
+			err = HW_EFAIL;
+		if (!enrolling && err) {
+			/* a refusal is the client's; anything else (a deny
+			 * list that cannot be read) the server's, which
+			 * refusing every client would hide */
 			r->refused = 1;
 			fprintf(stderr, "hwledger: fleet serve: %s\n",
 				hw_error_last());
-			return reply_error(c, MHD_HTTP_FORBIDDEN,
+			return reply_error(c,
+					   err == HW_EFAIL
+						   ? MHD_HTTP_FORBIDDEN
+						   : MHD_HTTP_INTERNAL_SERVER_ERROR,
 					   hw_error_last());
 		}
 		return MHD_YES;

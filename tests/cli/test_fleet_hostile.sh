@@ -286,3 +286,40 @@ test_fleet_probe_result_is_checked_and_its_text_escaped() {
   expect_out '  gpu 0: EVIL\x1b[2J\x0afake memory free '
   [ "$(grep -c . <<<"$OUT")" = 3 ] || { echo "a line too many: $OUT"; return 1; }
 }
+
+# A deny list whose last line has no newline (an editor left it so) is
+# read, and a revocation after it starts a line of its own; a deny list
+# the server cannot read is the server's fault: 500 to every client, with
+# the reason logged, not 403 as if every client were refused.
+# Verifies: FR-FLEET-003, FR-FLEET-004
+test_fleet_deny_list_without_a_last_newline_and_a_bad_one() {
+  fleet_ca
+  fleet_cert gpu-1 gpu-1.crt
+  fleet_cert gpu-1 gpu-1b.crt
+  fleet_cert gpu-1 good.crt
+  serial=$(openssl x509 -in gpu-1.crt -noout -serial | cut -d= -f2 | tr A-F a-f)
+  printf '%s 1000000000 stolen' "$serial" >.hwledger/fleet/denied
+  run "$HW" fleet check gpu-1.crt
+  expect_rc 1
+  expect_err "refused: revoked (serial $serial)"
+  run "$HW" fleet revoke gpu-1b.crt
+  expect_rc 0
+  [ "$(wc -l <.hwledger/fleet/denied)" = 2 ] || { cat .hwledger/fleet/denied; return 1; }
+  run "$HW" fleet check gpu-1b.crt
+  expect_rc 1
+  run "$HW" fleet check good.crt
+  expect_rc 0
+  fleet_serve
+  echo garbage >>.hwledger/fleet/denied
+  run "$HW" agent --server "$URL" --cert good.crt --key agent/gpu-1.key --once
+  expect_rc 3
+  expect_err "hwledger: $URL: 500: .hwledger/fleet/denied:3:1: expected a serial of 32 hex digits"
+  fleet_stop
+  grep -q '^hwledger: fleet serve: .hwledger/fleet/denied:3:1: expected a serial' serve.log ||
+    { echo "not logged:"; cat serve.log; return 1; }
+  # a NUL byte would hide the lines after it
+  printf '\0\n' >.hwledger/fleet/denied
+  run "$HW" fleet check good.crt
+  expect_rc 2
+  expect_err "binary data (a NUL byte) in the deny list"
+}
