@@ -55,6 +55,7 @@
 	X(MHD_stop_daemon) \
 	X(MHD_get_daemon_info) \
 	X(MHD_get_connection_info) \
+	X(MHD_get_connection_values_n) \
 	X(MHD_create_response_from_buffer) \
 	X(MHD_add_response_header) \
 	X(MHD_queue_response) \
@@ -868,6 +869,41 @@ static int role_allowed(const request *r, const char *method,
 	return 0;
 }
 
+/* A query argument whose key or value holds a NUL byte (%00): the value
+ * every lookup gets would end there, silently shorter than sent. */
+static enum MHD_Result nul_arg(void *cls, enum MHD_ValueKind kind,
+			       const char *key, size_t key_size,
+			       const char *value, size_t value_size)
+{
+	(void)kind;
+	if (strlen(key) != key_size || (value && strlen(value) != value_size)) {
+		*(int *)cls = 1;
+		return MHD_NO;
+	}
+	return MHD_YES;
+}
+
+/* The request's bad input that no endpoint is to see: a NUL byte in a
+ * query argument, or in the body (raw, or a JSON string's \u0000, which
+ * cJSON decodes into a NUL that ends the C string an endpoint reads: a
+ * token followed by \u0000 and anything was the token). The reason,
+ * else NULL. */
+/* Implements: FR-FLEET-004 */
+static const char *nul_input(struct MHD_Connection *c, const hw_buf *body)
+{
+	int nul = 0;
+
+	mhd.MHD_get_connection_values_n(c, MHD_GET_ARGUMENT_KIND, nul_arg,
+					&nul);
+	if (nul)
+		return "a query argument holds a NUL byte (%00)";
+	if (body->len && (memchr(body->data, '\0', body->len) ||
+			  hw_json_nul_escape(body->data, body->len) !=
+				  body->len))
+		return "the body holds a NUL byte (or \\u0000 in a string)";
+	return NULL;
+}
+
 /* Every request: the client's certificate first (but for enrolling),
  * before any body is read; then the body, up to BODY_MAX; then the
  * route. */
@@ -883,6 +919,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
 						   : 0;
 	server *s = cls;
 	request *r = *req;
+	const char *nul;
 	int err = HW_OK;
 
 	(void)version;
@@ -925,6 +962,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
 		return reply_error(c, MHD_HTTP_CONTENT_TOO_LARGE,
 				   "a body over 64 KiB, or one this endpoint "
 				   "does not take");
+	if ((nul = nul_input(c, &r->body)))
+		return reply_error(c, MHD_HTTP_BAD_REQUEST, nul);
 	if (enrolling)
 		return enroll(s, c, &r->body);
 	if (rotating)

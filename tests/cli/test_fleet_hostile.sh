@@ -323,3 +323,27 @@ test_fleet_deny_list_without_a_last_newline_and_a_bad_one() {
   expect_rc 2
   expect_err "binary data (a NUL byte) in the deny list"
 }
+
+# A NUL byte ends a C string: in an enrolment token (\u0000 in the JSON
+# body) or a query value (%00) it silently cut the rest off, and the
+# shorter value was taken. Both are refused, 400, and the token stays
+# usable.
+# Verifies: FR-FLEET-004, FR-FLEET-006
+test_fleet_nul_in_a_token_or_a_query_value_is_refused() {
+  fleet_ca
+  fleet_cert gpu-1 gpu-1.crt
+  fleet_serve
+  fleet_curl
+  token=$("$HW" fleet enroll gpu-2)
+  jq -cn --arg t "$token" --arg k "$(cat agent/gpu-1.pub)" \
+    '{schema: "hwledger.fleet.enroll/1", token: ($t + "\u0000junk"), key: $k}' >enroll.json
+  run curl -sS --cacert .hwledger/fleet/ca/ca.crt -w '\n%{http_code}' \
+    --data-binary @enroll.json "$URL/v1/enroll"
+  [ "$(tail -n 1 <<<"$OUT")" = 400 ] || { echo "not refused: $OUT"; return 1; }
+  expect_out 'the body holds a NUL byte (or \\u0000 in a string)'
+  run "${curl[@]}" -w '\n%{http_code}' -X POST "$URL/v1/heartbeat?interval=5%00junk"
+  [ "$(tail -n 1 <<<"$OUT")" = 400 ] || { echo "not refused: $OUT"; return 1; }
+  expect_out 'a query argument holds a NUL byte (%00)'
+  run "$HW" agent enroll --server "$URL" --token "$token" --key agent/gpu-1.key -o gpu-2.crt
+  expect_rc 0
+}
