@@ -13,7 +13,6 @@
 #include "probes/probes.h"
 
 #include <arpa/inet.h>
-#include <ctype.h>
 #include <microhttpd.h>
 #include <pthread.h>
 #include <signal.h>
@@ -466,16 +465,23 @@ static enum MHD_Result enroll(server *s, struct MHD_Connection *c,
 	return ok;
 }
 
-/* N of "/v1/jobs/N" followed by tail, else 0 */
+/* The id of a URL "/v1/jobs/ID" followed by tail: 0 for a URL of
+ * another form, -1 when ID is not a job's id as the server writes it
+ * (decimal digits without sign or leading zero, 1 to INT64_MAX): "01" is
+ * not job 1, nor "-1" a URL of another endpoint. */
+/* Implements: FR-FLEET-009 */
 static long long job_url(const char *url, const char *tail)
 {
-	char *end;
-	long long id;
+	const char *end;
+	uint64_t id;
 
-	if (strncmp(url, "/v1/jobs/", 9) != 0 || !isdigit((unsigned char)url[9]))
+	if (!hw_str_startswith(url, "/v1/jobs/") ||
+	    !hw_str_endswith(url + 9, tail))
 		return 0;
-	id = strtoll(url + 9, &end, 10);
-	return strcmp(end, tail) == 0 && id > 0 ? id : 0;
+	end = hw_str_u64(url + 9, &id);
+	return end && url[9] != '0' && id <= INT64_MAX && !strcmp(end, tail)
+		       ? (long long)id
+		       : -1;
 }
 
 /* The fleet's clock, with every job whose deadline has passed retried
@@ -944,6 +950,13 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
 						   ? MHD_HTTP_FORBIDDEN
 						   : MHD_HTTP_INTERNAL_SERVER_ERROR,
 					   hw_error_last());
+		}
+		if (job < 0 || cancel < 0) {
+			r->refused = 1;
+			return reply_error(c, MHD_HTTP_NOT_FOUND,
+					   "no such job: a job's id is a whole "
+					   "number from 1, without sign or "
+					   "leading zero");
 		}
 		return MHD_YES;
 	}

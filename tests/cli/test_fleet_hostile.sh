@@ -347,3 +347,29 @@ test_fleet_nul_in_a_token_or_a_query_value_is_refused() {
   run "$HW" agent enroll --server "$URL" --token "$token" --key agent/gpu-1.key -o gpu-2.crt
   expect_rc 0
 }
+
+# A job's id in a URL is as the server writes it: "-1" is not another
+# endpoint (a 413 for its body) and "01" is not job 1; both are 404 with
+# the reason.
+# Verifies: FR-FLEET-009
+test_fleet_job_id_in_a_url_is_canonical() {
+  fleet_up
+  fleet_curl
+  "$HW" agent "${mine[@]}" --once
+  "$HW" -q fleet run probe --host gpu-1 "${ops[@]}"
+  fleet_take_job
+  [ "$JOB" = 1 ] || { echo "no job 1: $JOB"; return 1; }
+  for id in -1 01 +1 1x 99999999999999999999 ''; do
+    run "${curl[@]}" -w '\n%{http_code}' --data-binary '{}' "$URL/v1/jobs/$id/result"
+    [ "$(tail -n 1 <<<"$OUT")" = 404 ] || { echo "$id: $OUT"; return 1; }
+    expect_out "no such job: a job's id is a whole number from 1, without sign or leading zero" || return 1
+  done
+  run "$HW" fleet jobs "${mine[@]}" --json
+  [ "$(jq -r '.jobs[0].state' <<<"$OUT")" = running ]
+  key_pem ops/ops.key ops.pem
+  run curl -sS --cacert .hwledger/fleet/ca/ca.crt --cert ops.crt --key ops.pem \
+    -w '\n%{http_code}' -X POST "$URL/v1/jobs/01/cancel"
+  [ "$(tail -n 1 <<<"$OUT")" = 404 ] || { echo "01 cancelled: $OUT"; return 1; }
+  run "$HW" fleet jobs "${mine[@]}" --json
+  [ "$(jq -r '.jobs[0].state' <<<"$OUT")" = running ]
+}
