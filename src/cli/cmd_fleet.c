@@ -934,10 +934,14 @@ static int agent(hw_cli *cli, fleet_opts *o)
 	char path[64];
 	int err = HW_OK;
 
-	if (!o->cert)
+	if (!o->cert || !o->key)
 		return hw_cli_error(hw_error_set(
 			HW_EUSAGE, NULL, 0, 0, "agent needs --cert and --key"));
-	if (o->allow && (err = load_commands(&o->commands, o->allow)))
+	/* bad input is found before the first round, which would only
+	 * retry it forever */
+	if ((o->allow && (err = load_commands(&o->commands, o->allow))) ||
+	    (err = hw_fleet_peer_check(&(hw_fleet_peer){
+		     o->server, o->ca, o->cert, o->key, 10, NULL})))
 		return hw_cli_error(err);
 	if (!(o->conn = hw_fleet_conn_new()))
 		return hw_cli_error(hw_error_oom());

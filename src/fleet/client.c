@@ -112,6 +112,24 @@ static int dial(const char *host, const char *port, int timeout,
 
 /* The credentials: the fleet's CA to trust, and the client's certificate
  * and key when it has them. */
+/* HW_EINVAL naming both files when the certificate is not of the key:
+ * the server would only close the connection, which says nothing of
+ * why. */
+/* Implements: FR-FLEET-006 */
+static int key_matches(gnutls_x509_crt_t crt, const hw_seckey *k,
+		       const hw_fleet_peer *peer)
+{
+	uint8_t pk[32];
+
+	if (hw_fleet_crt_key(pk, crt) ||
+	    memcmp(pk, k->pub.pk, sizeof(pk)) != 0)
+		return hw_error_set(HW_EINVAL, NULL, 0, 0,
+				    "%s and %s do not match: the certificate "
+				    "is not of that key",
+				    peer->cert, peer->key);
+	return HW_OK;
+}
+
 static int credentials(gnutls_certificate_credentials_t *cred,
 		       const hw_fleet_peer *peer)
 {
@@ -147,6 +165,7 @@ static int credentials(gnutls_certificate_credentials_t *cred,
 	if (!(err = hw_fleet_cert_read(&pem, peer->cert)) &&
 	    !(err = hw_fleet_crt_load(&crt, &pem, peer->cert)) &&
 	    !(err = hw_seckey_load(&k, peer->key)) &&
+	    !(err = key_matches(crt, &k, peer)) &&
 	    !(err = hw_fleet_x509_key(&key, &k)))
 		err = hw_gnutls_check(hw_gt.gnutls_certificate_set_x509_key(
 					      *cred, &crt, 1, key),
@@ -159,6 +178,17 @@ out:
 		hw_gt.gnutls_x509_crt_deinit(crt);
 	hw_buf_free(&pem);
 	free(ca_path);
+	return err;
+}
+
+/* Implements: FR-FLEET-006 */
+int hw_fleet_peer_check(const hw_fleet_peer *peer)
+{
+	gnutls_certificate_credentials_t cred = NULL;
+	int err = credentials(&cred, peer);
+
+	if (cred)
+		hw_gt.gnutls_certificate_free_credentials(cred);
 	return err;
 }
 

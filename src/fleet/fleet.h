@@ -121,6 +121,11 @@ typedef struct hw_fleet_peer {
 	hw_fleet_conn *conn; /* kept between requests; NULL: one a request */
 } hw_fleet_peer;
 
+/* What the client connects with, read and checked before it connects:
+ * the CA, and the certificate and key, which must be of one key pair
+ * (HW_EINVAL "CERT and KEY do not match" when not). */
+int hw_fleet_peer_check(const hw_fleet_peer *peer);
+
 /* One request, with the JSON body json (NULL for none): *status the HTTP
  * status, body what followed the headers. A connection, TLS or HTTP
  * failure is HW_EIO naming the URL. */

@@ -107,6 +107,26 @@ int hw_fleet_pubkey(gnutls_pubkey_t *out, const hw_pubkey *k)
 	return err;
 }
 
+int hw_fleet_crt_key(uint8_t pk[32], gnutls_x509_crt_t crt)
+{
+	gnutls_pubkey_t pub = NULL;
+	uint8_t der[64];
+	size_t n = sizeof(der);
+	int rc;
+
+	if ((rc = hw_gt.gnutls_pubkey_init(&pub)) >= 0 &&
+	    (rc = hw_gt.gnutls_pubkey_import_x509(pub, crt, 0)) >= 0)
+		rc = hw_gt.gnutls_pubkey_export(pub, GNUTLS_X509_FMT_DER, der,
+						&n);
+	if (pub)
+		hw_gt.gnutls_pubkey_deinit(pub);
+	if (rc < 0 || n != 44)
+		return hw_error_set(HW_EFAIL, NULL, 0, 0,
+				    "refused: not an Ed25519 key");
+	memcpy(pk, der + 12, 32);
+	return HW_OK;
+}
+
 int hw_fleet_cert_read(hw_buf *pem, const char *path)
 {
 	int err;

@@ -95,6 +95,10 @@ int hw_gnutls_check_all(const int *rc, size_t n, const char *path,
 			const char *what);
 /* The Ed25519 key k as GnuTLS's public key. */
 int hw_fleet_pubkey(gnutls_pubkey_t *out, const hw_pubkey *k);
+/* The raw Ed25519 key of crt: the last 32 bytes of its 44-byte
+ * SubjectPublicKeyInfo (the fleet's CA issues no other kind); HW_EFAIL
+ * "refused: not an Ed25519 key" for another. */
+int hw_fleet_crt_key(uint8_t pk[32], gnutls_x509_crt_t crt);
 /* A PEM certificate; HW_EINVAL naming path when it is not one. */
 int hw_fleet_crt_load(gnutls_x509_crt_t *crt, const hw_buf *pem,
 		      const char *path);

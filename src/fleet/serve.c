@@ -180,28 +180,6 @@ static enum MHD_Result reply_error(struct MHD_Connection *c,
 	return ok;
 }
 
-/* The raw Ed25519 key of crt: the last 32 bytes of its 44-byte
- * SubjectPublicKeyInfo (the fleet's CA issues no other kind). */
-static int agent_key(uint8_t pk[32], gnutls_x509_crt_t crt)
-{
-	gnutls_pubkey_t pub = NULL;
-	uint8_t der[64];
-	size_t n = sizeof(der);
-	int rc;
-
-	if ((rc = hw_gt.gnutls_pubkey_init(&pub)) >= 0 &&
-	    (rc = hw_gt.gnutls_pubkey_import_x509(pub, crt, 0)) >= 0)
-		rc = hw_gt.gnutls_pubkey_export(pub, GNUTLS_X509_FMT_DER, der,
-						&n);
-	if (pub)
-		hw_gt.gnutls_pubkey_deinit(pub);
-	if (rc < 0 || n != 44)
-		return hw_error_set(HW_EFAIL, NULL, 0, 0,
-				    "refused: not an Ed25519 key");
-	memcpy(pk, der + 12, 32);
-	return HW_OK;
-}
-
 /* One request as it arrives: who sent it and its body so far. */
 typedef struct request {
 	char host[HW_KEY_NAME_MAX + 1];
@@ -248,7 +226,7 @@ static int client_judge(client *who, server *s, struct MHD_Connection *c)
 		who->operator = hw_fleet_crt_operator(crt);
 		who->from = hw_gt.gnutls_x509_crt_get_activation_time(crt);
 		who->until = hw_gt.gnutls_x509_crt_get_expiration_time(crt);
-		err = agent_key(who->pk, crt);
+		err = hw_fleet_crt_key(who->pk, crt);
 	}
 	hw_gt.gnutls_x509_crt_deinit(crt);
 	return err;

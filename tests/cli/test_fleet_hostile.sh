@@ -373,3 +373,25 @@ test_fleet_job_id_in_a_url_is_canonical() {
   run "$HW" fleet jobs "${mine[@]}" --json
   [ "$(jq -r '.jobs[0].state' <<<"$OUT")" = running ]
 }
+
+# A certificate and a key that are not one pair are found before the
+# client connects (the server would only close the connection): exit 2
+# naming both, for the agent (which would otherwise retry forever) and
+# every other client.
+# Verifies: FR-FLEET-006
+test_fleet_cert_and_key_that_do_not_match_are_refused() {
+  fleet_ca
+  fleet_cert gpu-1 gpu-1.crt
+  "$HW" -q ledger keygen --name gpu-2 --dir other >/dev/null
+  fleet_serve
+  run timeout 20 "$HW" agent --server "$URL" --cert gpu-1.crt --key other/gpu-2.key
+  expect_rc 2
+  expect_err "hwledger: gpu-1.crt and other/gpu-2.key do not match: the certificate is not of that key"
+  run "$HW" fleet hosts --server "$URL" --cert gpu-1.crt --key other/gpu-2.key
+  expect_rc 2
+  expect_err "hwledger: gpu-1.crt and other/gpu-2.key do not match"
+  run "$HW" agent --server "$URL" --cert gpu-1.crt --key agent/gpu-1.key --once
+  expect_rc 0
+  fleet_stop
+  ! grep -q 'refused' serve.log
+}
