@@ -21,8 +21,12 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #define HW_STR_(x) #x
 #define HW_STR(x) HW_STR_(x)
@@ -1177,6 +1181,35 @@ static void raise_fd_limit(void)
 	}
 }
 
+/* Takes STATE/serve.lock for as long as the server runs (the descriptor
+ * into *fd): two servers on one state folder would share its port file,
+ * its registry and its jobs, each thinking them its own. The lock goes
+ * with the process, however it ends. */
+/* Implements: FR-FLEET-004 */
+static int lock_state(int *fd, const char *state)
+{
+	char *path = hw_path_join(state, "serve.lock");
+	int err = HW_OK;
+
+	HW_CHECK_ALLOC(path);
+	if ((err = hw_mkdir_p(state)))
+		goto out;
+	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (*fd < 0)
+		err = hw_error_set(HW_EIO, path, 0, 0, "%s", strerror(errno));
+	else if (flock(*fd, LOCK_EX | LOCK_NB) != 0)
+		err = errno == EWOULDBLOCK
+			      ? hw_error_set(HW_EUSAGE, NULL, 0, 0,
+					     "fleet serve: another server holds "
+					     "%s (%s is locked)",
+					     state, path)
+			      : hw_error_set(HW_EIO, path, 0, 0, "%s",
+					     strerror(errno));
+out:
+	free(path);
+	return err;
+}
+
 /* Implements: FR-FLEET-004 */
 int hw_fleet_serve(const hw_fleet_serve_opts *o)
 {
@@ -1200,7 +1233,7 @@ int hw_fleet_serve(const hw_fleet_serve_opts *o)
 	unsigned port;
 	hw_seckey k;
 	sigset_t stop;
-	int sig, err;
+	int sig, err, lock = -1;
 
 	HW_CHECK_ALLOC(ca_path);
 	hw_buf_init(&ca_pem, 0);
@@ -1225,7 +1258,7 @@ int hw_fleet_serve(const hw_fleet_serve_opts *o)
 	 * recorded */
 	if ((err = hw_seckey_need(&s.signer, signer_path,
 				  sizeof(signer_path))) ||
-	    (err = load_mhd()) ||
+	    (err = load_mhd()) || (err = lock_state(&lock, state)) ||
 	    (err = hw_fleet_cert_read(&ca_pem, ca_path)) ||
 	    (err = hw_fleet_crt_load(&s.ca, &ca_pem, ca_path)) ||
 	    (err = hw_registry_open(&s.reg, state)) ||
@@ -1308,6 +1341,8 @@ out:
 	if (s.ca)
 		hw_gt.gnutls_x509_crt_deinit(s.ca);
 	hw_registry_close(&s.reg);
+	if (lock >= 0)
+		close(lock);
 	pthread_mutex_destroy(&s.lock);
 	if (key.data)
 		sodium_memzero(key.data, key.cap);

@@ -395,3 +395,25 @@ test_fleet_cert_and_key_that_do_not_match_are_refused() {
   fleet_stop
   ! grep -q 'refused' serve.log
 }
+
+# Two servers on one state folder would share its port file, registry and
+# jobs: the second is refused (exit 2) while the first holds the folder's
+# lock, which goes with the first server when it stops.
+# Verifies: FR-FLEET-004
+test_fleet_second_server_on_one_state_folder_is_refused() {
+  fleet_ca
+  fleet_cert gpu-1 gpu-1.crt
+  fleet_serve
+  port=$(cat .hwledger/fleet/port)
+  run timeout 20 "$HW" fleet serve --listen 127.0.0.1:0
+  expect_rc 2
+  expect_err "hwledger: fleet serve: another server holds .hwledger/fleet (.hwledger/fleet/serve.lock is locked)"
+  [ "$(cat .hwledger/fleet/port)" = "$port" ]
+  run "$HW" agent --server "$URL" --cert gpu-1.crt --key agent/gpu-1.key --once
+  expect_rc 0
+  fleet_stop
+  fleet_serve
+  run "$HW" agent --server "$URL" --cert gpu-1.crt --key agent/gpu-1.key --once
+  expect_rc 0
+  fleet_stop
+}
