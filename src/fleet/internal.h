@@ -8,6 +8,8 @@
 
 #include "fleet/fleet.h"
 
+#include <sys/types.h>
+
 #include <gnutls/abstract.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
@@ -146,6 +148,8 @@ typedef struct hw_registry {
 		const char *sql;
 		struct sqlite3_stmt *st;
 	} kept[HW_REGISTRY_STMTS];
+	dev_t dev; /* the file opened, which path must still name */
+	ino_t ino;
 } hw_registry;
 
 int hw_registry_open(hw_registry *r, const char *state);
@@ -156,6 +160,10 @@ int hw_registry_stmt(struct sqlite3_stmt **st, hw_registry *r,
 		     const char *sql);
 /* Resets st and its bindings for its next use. */
 void hw_registry_done(struct sqlite3_stmt *st);
+/* HW_EIO when the registry's path no longer names the file it opened
+ * (deleted, or replaced by another): what it wrote then would go into a
+ * file nobody reads again. */
+int hw_registry_same(const hw_registry *r);
 /* *known: 1 when serial has been heard from before */
 int hw_registry_known(int *known, hw_registry *r, const char *serial);
 /* Records a heartbeat of serial at now; durable: its commit is synced to

@@ -9,9 +9,11 @@
  */
 #include "fleet/internal.h"
 
+#include <errno.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const char schema[] =
 	"PRAGMA locking_mode=EXCLUSIVE;"
@@ -39,6 +41,7 @@ static int db_error(sqlite3 *db, const char *path)
 /* Implements: FR-FLEET-005 */
 int hw_registry_open(hw_registry *r, const char *state)
 {
+	struct stat st;
 	int err;
 
 	memset(r, 0, sizeof(*r));
@@ -58,6 +61,13 @@ int hw_registry_open(hw_registry *r, const char *state)
 		hw_registry_close(r);
 	} else if ((err = hw_jobs_open(r))) {
 		hw_registry_close(r);
+	} else if (stat(r->path, &st) != 0) {
+		err = hw_error_set(HW_EIO, r->path, 0, 0, "%s",
+				   strerror(errno));
+		hw_registry_close(r);
+	} else {
+		r->dev = st.st_dev;
+		r->ino = st.st_ino;
 	}
 	return err;
 }
@@ -90,6 +100,20 @@ void hw_registry_done(sqlite3_stmt *st)
 		sqlite3_reset(st);
 		sqlite3_clear_bindings(st);
 	}
+}
+
+/* Implements: FR-FLEET-005 */
+int hw_registry_same(const hw_registry *r)
+{
+	struct stat st;
+
+	if (stat(r->path, &st) != 0 || st.st_dev != r->dev ||
+	    st.st_ino != r->ino)
+		return hw_error_set(HW_EIO, r->path, 0, 0,
+				    "deleted or replaced while the server "
+				    "ran: nothing more is recorded; restart "
+				    "the server");
+	return HW_OK;
 }
 
 void hw_registry_close(hw_registry *r)

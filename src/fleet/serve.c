@@ -963,6 +963,13 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
 		return enroll(s, c, &r->body);
 	if (rotating)
 		return rotate(s, c, r);
+	/* every endpoint from here reads or writes the registry: one whose
+	 * file was deleted or replaced under the server is neither */
+	if ((err = hw_registry_same(&s->reg))) {
+		fprintf(stderr, "hwledger: fleet serve: %s\n", hw_error_last());
+		return reply_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR,
+				   hw_error_last());
+	}
 	if (job)
 		return job_result(s, c, r, job);
 	if (cancel)
@@ -1147,7 +1154,8 @@ static void *ssh_prober(void *arg)
 
 			hw_buf_init(&doc, 0);
 			pthread_mutex_lock(&s->lock);
-			if (!(err = hw_probe_json(&doc, &p[i], 1)) &&
+			if (!(err = hw_registry_same(&s->reg)) &&
+			    !(err = hw_probe_json(&doc, &p[i], 1)) &&
 			    !(err = hw_fleet_now(&now)) &&
 			    !(err = result_event(s, NULL, NULL, NULL,
 						 s->ssh[i], doc.data, NULL)))

@@ -417,3 +417,33 @@ test_fleet_second_server_on_one_state_folder_is_refused() {
   expect_rc 0
   fleet_stop
 }
+
+# fleet.db deleted, or replaced by another file, under a running server is
+# noticed: the server records nothing more into a file nobody reads (500
+# with the reason, logged) until it is restarted, which opens the file
+# then there.
+# Verifies: FR-FLEET-005
+test_fleet_registry_deleted_or_replaced_under_the_server_is_noticed() {
+  fleet_ca
+  fleet_cert gpu-1 gpu-1.crt
+  fleet_serve
+  mine=(--server "$URL" --cert gpu-1.crt --key agent/gpu-1.key)
+  run "$HW" agent "${mine[@]}" --once
+  expect_rc 0
+  mv .hwledger/fleet/fleet.db fleet.db.away
+  run "$HW" agent "${mine[@]}" --once
+  expect_rc 3
+  expect_err "hwledger: $URL: 500: .hwledger/fleet/fleet.db: deleted or replaced while the server ran: nothing more is recorded; restart the server"
+  cp fleet.db.away .hwledger/fleet/fleet.db
+  run "$HW" fleet hosts "${mine[@]}"
+  expect_rc 3
+  expect_err "500: .hwledger/fleet/fleet.db: deleted or replaced"
+  fleet_stop
+  grep -q '^hwledger: fleet serve: .hwledger/fleet/fleet.db: deleted or replaced while the server ran' serve.log ||
+    { echo "not logged:"; cat serve.log; return 1; }
+  fleet_serve
+  mine[1]=$URL
+  run "$HW" fleet hosts "${mine[@]}"
+  expect_rc 0
+  expect_out "gpu-1"
+}
