@@ -652,14 +652,39 @@ static int failure(hw_buf *result, const char *state, const char *reason)
 /* the most words a command of the allow-list may have */
 #define COMMAND_WORDS 64
 
+/* The place of member k of the object text holds, for a message. */
+static long member_line(const char *text, size_t len, int k, long *col)
+{
+	long *lines = calloc((size_t)k + 1, sizeof(*lines));
+	long *cols = calloc((size_t)k + 1, sizeof(*cols)), line = 0;
+
+	*col = 0;
+	if (lines && cols &&
+	    hw_json_lines(text, len, (const char *const[]){NULL}, lines, cols,
+			  (size_t)k + 1) == (size_t)k + 1) {
+		line = lines[k];
+		*col = cols[k];
+	}
+	free(lines);
+	free(cols);
+	return line;
+}
+
 /* Reads the agent's allow-list: {"NAME": ["PROGRAM", "ARG"...]}, each
- * name 1-64 of [A-Za-z0-9._-], each argv 1 to COMMAND_WORDS strings. */
+ * name 1-64 of [A-Za-z0-9._-] and given once (a second would be ignored
+ * by the lookup, which takes the first), each argv 1 to COMMAND_WORDS
+ * strings. */
 /* Implements: FR-FLEET-011 */
 static int load_commands(cJSON **out, const char *path)
 {
 	const cJSON *c, *word, *all = NULL;
-	int err = hw_json_load(out, path, (size_t)1 << 20);
+	hw_buf text;
+	int err, k = 0;
 
+	*out = NULL;
+	hw_buf_init(&text, (size_t)1 << 20);
+	if (!(err = hw_file_read(&text, path, (size_t)1 << 20)))
+		err = hw_json_parse(out, path, text.data, text.len);
 	if (!err && !cJSON_IsObject(*out))
 		err = hw_error_set(HW_EINVAL, path, 0, 0,
 				   "expected {\"NAME\": [PROGRAM, ARG...]}");
@@ -670,6 +695,8 @@ static int load_commands(cJSON **out, const char *path)
 		int n = cJSON_GetArraySize(c), ok = cJSON_IsArray(c) && n >= 1 &&
 						   n <= COMMAND_WORDS &&
 						   hw_key_name_valid(c->string);
+		const cJSON *first = all->child;
+		long line, col;
 
 		cJSON_ArrayForEach(word, c) ok = ok && cJSON_IsString(word) &&
 						 *word->valuestring;
@@ -681,11 +708,21 @@ static int load_commands(cJSON **out, const char *path)
 					   c->string, COMMAND_WORDS);
 			break;
 		}
+		while (first != c && strcmp(first->string, c->string) != 0)
+			first = first->next;
+		if (first != c) {
+			line = member_line(text.data, text.len, k, &col);
+			err = hw_error_set(HW_EINVAL, path, line, col,
+					   "duplicate name '%s'", c->string);
+			break;
+		}
+		k++;
 	}
 	if (err) {
 		cJSON_Delete(*out);
 		*out = NULL;
 	}
+	hw_buf_free(&text);
 	return err;
 }
 

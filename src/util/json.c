@@ -317,14 +317,19 @@ size_t hw_json_lines(const char *text, size_t len, const char *const *path,
 {
 	size_t i = json_find(text, len, path), k = 0;
 	json_pos p = {0, 1, 1};
+	char open = i < len ? text[i] : 0;
 
-	if (i >= len || text[i] != '[')
+	if (open != '[' && open != '{')
 		return 0;
-	for (i = json_ws(text, len, i + 1); k < n && i < len && text[i] != ']';
-	     k++) {
+	for (i = json_ws(text, len, i + 1);
+	     k < n && i < len && text[i] != (open == '[' ? ']' : '}'); k++) {
 		json_move(&p, text, i);
 		lines[k] = p.line;
 		cols[k] = p.col;
+		if (open == '{') /* the member's key, then the ':' */
+			i = json_ws(text, len,
+				    json_ws(text, len, json_skip(text, len, i)) +
+					    1);
 		i = json_ws(text, len, json_skip(text, len, i));
 		if (i < len && text[i] == ',')
 			i = json_ws(text, len, i + 1);

@@ -39,8 +39,9 @@ void hw_json_arena_free(hw_json_arena *arena);
 long hw_json_line(const char *text, size_t len, const char *const *path,
 		  long *col);
 /*
- * The lines and columns of the first n elements of the array at path, read
- * in one pass (hw_json_line reads the text from its start on each call);
+ * The lines and columns of the first n elements of the array at path (or
+ * of the keys of the first n members of the object there), read in one
+ * pass (hw_json_line reads the text from its start on each call);
  * returns how many it found.
  */
 size_t hw_json_lines(const char *text, size_t len, const char *const *path,

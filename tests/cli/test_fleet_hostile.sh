@@ -447,3 +447,15 @@ test_fleet_registry_deleted_or_replaced_under_the_server_is_noticed() {
   expect_rc 0
   expect_out "gpu-1"
 }
+
+# A name given twice in the agent's allow-list is refused where the second
+# is: the agent would run the first and ignore the second unseen.
+# Verifies: FR-FLEET-011
+test_fleet_agent_allow_list_with_a_duplicate_name_is_refused() {
+  fleet_ca
+  fleet_cert gpu-1 gpu-1.crt
+  printf '{"hello": ["echo", "hi"],\n "uptime": ["uptime"],\n  "hello": ["rm", "-rf", "x"]}\n' >allow.json
+  run "$HW" agent --server https://127.0.0.1:1 --cert gpu-1.crt --key agent/gpu-1.key --allow allow.json --once
+  expect_rc 2
+  expect_err "hwledger: allow.json:3:3: duplicate name 'hello'"
+}

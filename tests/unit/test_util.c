@@ -473,15 +473,28 @@ static void test_json_lines_places_every_entry_of_an_array(void **state)
 	assert_int_equal(cols[3], 12);
 	assert_int_equal(lines[4], 3);
 	assert_int_equal(cols[4], 1);
-	/* at most n, and nothing for a path that is no array */
+	/* at most n, and nothing for a path that is no array or object */
 	assert_int_equal(hw_json_lines(text, strlen(text),
 				       (const char *const[]){"x", "r", NULL},
 				       lines, cols, 2),
 			 2);
 	assert_int_equal(hw_json_lines(text, strlen(text),
-				       (const char *const[]){"x", NULL}, lines,
-				       cols, 5),
+				       (const char *const[]){"x", "r", "1",
+							     NULL},
+				       lines, cols, 5),
 			 0);
+	/* an object's members, each where its key is, a key twice too */
+	text = "{\"a\": [1, {\"}\": 2}],\n \"b\" : \"x\",\n\"a\":{}}";
+	assert_int_equal(hw_json_lines(text, strlen(text),
+				       (const char *const[]){NULL}, lines,
+				       cols, 5),
+			 3);
+	assert_int_equal(lines[0], 1);
+	assert_int_equal(cols[0], 2);
+	assert_int_equal(lines[1], 2);
+	assert_int_equal(cols[1], 2);
+	assert_int_equal(lines[2], 3);
+	assert_int_equal(cols[2], 1);
 }
 
 /* Verifies: FR-CLI-006 */
