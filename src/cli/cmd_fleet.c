@@ -404,15 +404,37 @@ static void put_padded(const char *s, int width)
 	printf("%*s ", n < width ? width - n : 0, "");
 }
 
+/* label and the time t (seconds since 1970) in UTC as ISO 8601, or
+ * none when t is no number (no such time yet). A time out of the years
+ * 1970 to 9999 (only a hostile server sends one) is "?". */
+/* Implements: FR-FLEET-005, FR-FLEET-008, FR-FLEET-009 */
+static void print_time(const char *label, const cJSON *t, const char *none)
+{
+	char iso[21];
+	double v = cJSON_GetNumberValue(t);
+
+	if (!cJSON_IsNumber(t)) {
+		printf("%s", none);
+		return;
+	}
+	/* 1e13 s is past year 9999: hw_time_of writes "?" */
+	hw_time_of(v >= 0 && v < 1e13 ? (time_t)v : (time_t)1e13, iso);
+	printf("%s %s", label, iso);
+}
+
 /* "last seen T", or "never seen" for a host over SSH never reached */
 static void print_seen(const cJSON *h)
 {
-	const cJSON *seen = cJSON_GetObjectItem(h, "last_seen");
+	print_time("last seen", cJSON_GetObjectItem(h, "last_seen"),
+		   "never seen");
+}
 
-	if (cJSON_IsNumber(seen))
-		printf("last seen %lld", (long long)cJSON_GetNumberValue(seen));
-	else
-		printf("never seen");
+/* A line saying so when the fleet knows no host: its listing would
+ * otherwise be nothing at all, which reads as a failure. */
+static void no_hosts(const cJSON *doc)
+{
+	if (!cJSON_GetArraySize(cJSON_GetObjectItem(doc, "hosts")))
+		printf("the fleet has no hosts\n");
 }
 
 /* ", serial SERIAL" of an agent, " via ssh" of a host without one */
@@ -436,6 +458,7 @@ static int hosts(fleet_opts *o)
 
 	if (code || !doc)
 		return code;
+	no_hosts(doc);
 	cJSON_ArrayForEach(h, cJSON_GetObjectItem(doc, "hosts"))
 	{
 		put_padded(hw_json_str(h, "host"), 24);
@@ -499,15 +522,14 @@ static int run_job(fleet_opts *o)
 	return HW_EXIT_OK;
 }
 
-/* One time of a job: the number, or "-" when it has none. */
-static void print_time(const char *label, const cJSON *job)
+/* One time of a job: ", LABEL T", or ", LABEL -" when it has none. */
+static void print_job_time(const char *label, const cJSON *job)
 {
-	const cJSON *t = cJSON_GetObjectItem(job, label);
+	char none[16];
 
-	if (cJSON_IsNumber(t))
-		printf(", %s %lld", label, (long long)cJSON_GetNumberValue(t));
-	else
-		printf(", %s -", label);
+	snprintf(none, sizeof(none), "%s -", label);
+	printf(", ");
+	print_time(label, cJSON_GetObjectItem(job, label), none);
 }
 
 /* Implements: FR-FLEET-009 */
@@ -532,9 +554,9 @@ static int jobs(fleet_opts *o)
 			       cJSON_GetObjectItem(j, "attempts")),
 		       (long long)cJSON_GetNumberValue(
 			       cJSON_GetObjectItem(j, "retries")) + 1);
-		print_time("queued", j);
-		print_time("given", j);
-		print_time("done", j);
+		print_job_time("queued", j);
+		print_job_time("given", j);
+		print_job_time("done", j);
 		putchar('\n');
 	}
 	cJSON_Delete(doc);
@@ -592,6 +614,7 @@ static int status(fleet_opts *o)
 
 	if (code || !doc)
 		return code;
+	no_hosts(doc);
 	cJSON_ArrayForEach(h, cJSON_GetObjectItem(doc, "hosts"))
 	{
 		const cJSON *probe = cJSON_GetObjectItem(h, "probe");
@@ -609,9 +632,10 @@ static int status(fleet_opts *o)
 			printf(", not probed yet\n");
 			continue;
 		}
-		printf(", probed %lld:\n",
-		       (long long)cJSON_GetNumberValue(
-			       cJSON_GetObjectItem(h, "probed")));
+		print_time(", probed", cJSON_GetObjectItem(h, "probed"),
+			   ", probed -");
+		putchar(':');
+		putchar('\n');
 		cJSON_ArrayForEach(gpu, cJSON_GetObjectItem(host, "gpus"))
 		{
 			printf("  gpu %.0f:", cJSON_GetNumberValue(

@@ -275,7 +275,7 @@ test_fleet_heartbeat_registers_once_and_survives_a_restart() {
   fleet_serve HWLEDGER_NOW=2000000031
   run "$HW" fleet hosts --server "$URL" "${mine[@]}"
   expect_rc 0
-  expect_out "gpu-1                    down  last seen 2000000000"
+  expect_out "gpu-1                    down  last seen 2033-05-18T03:33:20Z"
   fleet_stop
   [ "$("$HW" ledger log --json | jq '.events | length')" = 1 ]
 }
@@ -447,8 +447,8 @@ test_fleet_jobs_cancel_and_a_job_killed_on_the_agent() {
   wait "$AGENT"
   run "$HW" fleet jobs "${mine[@]}"
   expect_rc 0
-  expect_out "1 gpu-1 probe killed, attempts 1 of 2, queued 2000000000, given 2000000000, done 2000000000"
-  expect_out "2 gpu-1 probe cancelled, attempts 0 of 1, queued 2000000000, given -, done 2000000000"
+  expect_out "1 gpu-1 probe killed, attempts 1 of 2, queued 2033-05-18T03:33:20Z, given 2033-05-18T03:33:20Z, done 2033-05-18T03:33:20Z"
+  expect_out "2 gpu-1 probe cancelled, attempts 0 of 1, queued 2033-05-18T03:33:20Z, given -, done 2033-05-18T03:33:20Z"
   run "$HW" fleet jobs "${mine[@]}" --json
   [ "$(jq -c '[.jobs[] | [.id, .state, .deadline, .retries]]' <<<"$OUT")" = '[[1,"killed",60,1],[2,"cancelled",300,0]]' ]
   # the cancelled job was never given
@@ -475,13 +475,13 @@ test_fleet_server_killed_mid_job_retries_then_times_out() {
   expect_out "1 gpu-1 probe running, attempts 1 of 2"
   fleet_stop
   fleet_jobs_at 2000000090
-  expect_out "1 gpu-1 probe queued, attempts 1 of 2, queued 2000000000, given -, done -"
+  expect_out "1 gpu-1 probe queued, attempts 1 of 2, queued 2033-05-18T03:33:20Z, given -, done -"
   # the second attempt's agent dies too: no retry is left
   fleet_hung_agent
   fleet_kill_agent
   fleet_stop
   fleet_jobs_at 2000000180
-  expect_out "1 gpu-1 probe timed-out, attempts 2 of 2, queued 2000000000, given 2000000090, done 2000000180"
+  expect_out "1 gpu-1 probe timed-out, attempts 2 of 2, queued 2033-05-18T03:33:20Z, given 2033-05-18T03:34:50Z, done 2033-05-18T03:36:20Z"
   fleet_stop
   "$HW" ledger log --json > log.json
   [ "$(fleet_payloads fleet-job | jq -sc '[.[] | [.event, .job.attempts]]')" = '[["queued",0],["retried",1],["timed-out",2]]' ]

@@ -459,3 +459,29 @@ test_fleet_agent_allow_list_with_a_duplicate_name_is_refused() {
   expect_rc 2
   expect_err "hwledger: allow.json:3:3: duplicate name 'hello'"
 }
+
+# The text of `fleet hosts|status|jobs` gives times as ISO 8601 UTC, not
+# seconds since 1970; and a fleet that knows no host says so rather than
+# print nothing.
+# Verifies: FR-FLEET-005, FR-FLEET-008, FR-FLEET-009
+test_fleet_text_times_are_iso_and_an_empty_fleet_says_so() {
+  fleet_ca
+  HWLEDGER_NOW=2000000000 fleet_cert gpu-1 gpu-1.crt
+  fleet_serve HWLEDGER_NOW=2000000000
+  mine=(--server "$URL" --cert gpu-1.crt --key agent/gpu-1.key)
+  for what in hosts status; do
+    run "$HW" fleet "$what" "${mine[@]}"
+    expect_rc 0 || return 1
+    [ "$OUT" = "the fleet has no hosts" ] || { echo "fleet $what: $OUT"; return 1; }
+  done
+  run "$HW" agent "${mine[@]}" --once
+  expect_rc 0
+  HWLEDGER_NOW=2000000000 fleet_operator
+  "$HW" -q fleet run probe --host gpu-1 "${ops[@]}"
+  run "$HW" fleet hosts "${mine[@]}"
+  expect_out "gpu-1                    up    last seen 2033-05-18T03:33:20Z, serial "
+  run "$HW" fleet status "${mine[@]}"
+  expect_out "gpu-1 up, last seen 2033-05-18T03:33:20Z, not probed yet"
+  run "$HW" fleet jobs "${mine[@]}"
+  expect_out "1 gpu-1 probe queued, attempts 0 of 1, queued 2033-05-18T03:33:20Z, given -, done -"
+}

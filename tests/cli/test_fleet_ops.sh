@@ -206,12 +206,12 @@ test_fleet_serve_probes_hosts_without_an_agent_over_ssh() {
   wait_for ssh_probed 2
   run "$HW" fleet status "${mine[@]}"
   expect_rc 0
-  expect_out "gpu-1 up, last seen 2000000000, not probed yet"
+  expect_out "gpu-1 up, last seen 2033-05-18T03:33:20Z, not probed yet"
   expect_out "ops@down4 down via ssh, never seen, not probed yet"
-  expect_out "ops@gpu4 up via ssh, last seen 2000000000, probed 2000000000:
+  expect_out "ops@gpu4 up via ssh, last seen 2033-05-18T03:33:20Z, probed 2033-05-18T03:33:20Z:
   gpu 0: NVIDIA H100 80GB HBM3 memory free 84447068160 of 85520809984"
   run "$HW" fleet hosts "${mine[@]}"
-  expect_out "ops@gpu4                 up    last seen 2000000000 via ssh"
+  expect_out "ops@gpu4                 up    last seen 2033-05-18T03:33:20Z via ssh"
   fleet_stop
   # each probe is the fleet's signed event, marked as over SSH, the host
   # that could not be reached too
@@ -256,7 +256,7 @@ test_fleet_three_agents_and_an_ssh_host_report_to_one_server() {
   run "$HW" fleet status "${mine[@]}"
   expect_rc 0
   # four hosts, each up with its readings
-  [ "$(grep -c '^[^ ].* up.*, probed [0-9]*:$' <<<"$OUT")" = 4 ] || { echo "$OUT"; return 1; }
+  [ "$(grep -c '^[^ ].* up.*, probed [0-9T:-]*Z:$' <<<"$OUT")" = 4 ] || { echo "$OUT"; return 1; }
   expect_out ":
   no GPU"
   expect_out ":
