@@ -589,7 +589,6 @@ static int cancel(fleet_opts *o)
 static void print_reading(const char *label, const cJSON *r)
 {
 	const cJSON *v = cJSON_GetObjectItem(r, "value");
-
 	const char *reason = hw_json_str(r, "reason");
 
 	if (*label)
@@ -634,8 +633,7 @@ static int status(fleet_opts *o)
 		}
 		print_time(", probed", cJSON_GetObjectItem(h, "probed"),
 			   ", probed -");
-		putchar(':');
-		putchar('\n');
+		printf(":\n");
 		cJSON_ArrayForEach(gpu, cJSON_GetObjectItem(host, "gpus"))
 		{
 			printf("  gpu %.0f:", cJSON_GetNumberValue(

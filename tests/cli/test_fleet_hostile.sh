@@ -424,10 +424,7 @@ test_fleet_second_server_on_one_state_folder_is_refused() {
 # then there.
 # Verifies: FR-FLEET-005
 test_fleet_registry_deleted_or_replaced_under_the_server_is_noticed() {
-  fleet_ca
-  fleet_cert gpu-1 gpu-1.crt
-  fleet_serve
-  mine=(--server "$URL" --cert gpu-1.crt --key agent/gpu-1.key)
+  fleet_up
   run "$HW" agent "${mine[@]}" --once
   expect_rc 0
   mv .hwledger/fleet/fleet.db fleet.db.away
