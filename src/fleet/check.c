@@ -133,15 +133,12 @@ int hw_fleet_revoke(const char *state, const char *serial,
 		 * revocations at once do not mix */
 		fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC,
 			  0644);
-		if (fd < 0)
-			err = hw_error_set(HW_EIO, path, 0, 0, "%s",
-					   strerror(errno));
-		else if (!(err = hw_buf_printf(&line, "%s%s %lld %s\n",
-					       line_open(fd) ? "\n" : "",
-					       serial, (long long)now,
-					       reason)) &&
-			 (hw_write_all(fd, line.data, line.len) ||
-			  fsync(fd) != 0))
+		if (fd >= 0)
+			err = hw_buf_printf(&line, "%s%s %lld %s\n",
+					    line_open(fd) ? "\n" : "", serial,
+					    (long long)now, reason);
+		if (!err && (fd < 0 || hw_write_all(fd, line.data, line.len) ||
+			     fsync(fd) != 0))
 			err = hw_error_set(HW_EIO, path, 0, 0, "%s",
 					   strerror(errno));
 		if (fd >= 0 && close(fd) != 0 && !err)

@@ -965,7 +965,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
 		return rotate(s, c, r);
 	/* every endpoint from here reads or writes the registry: one whose
 	 * file was deleted or replaced under the server is neither */
-	if ((err = hw_registry_same(&s->reg))) {
+	if (hw_registry_same(&s->reg)) {
 		fprintf(stderr, "hwledger: fleet serve: %s\n", hw_error_last());
 		return reply_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR,
 				   hw_error_last());
