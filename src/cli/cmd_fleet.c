@@ -1,5 +1,5 @@
 /*
- * cmd_fleet.c — `hwledger fleet ca init|enroll|issue|revoke|check`: the
+ * cmd_fleet.c — `hwledger fleet ca init|trust|enroll|issue|revoke|check`: the
  * fleet's certificates (specs/fleet.md). Inputs are all checked before a
  * token is used up or a file is written; nothing that exists is replaced.
  */
@@ -160,6 +160,20 @@ static int ca_init(hw_cli *cli, fleet_opts *o)
 		return hw_cli_error(err);
 	if (!cli->quiet)
 		printf("%s/ca.crt\n", o->ca);
+	return HW_EXIT_OK;
+}
+
+/* Implements: FR-FLEET-013 */
+static int ca_trust(hw_cli *cli, fleet_opts *o)
+{
+	char *copy;
+	int err = hw_fleet_ca_trust(&copy, o->ca, o->arg);
+
+	if (err)
+		return hw_cli_error(err);
+	if (!cli->quiet)
+		printf("%s\n", copy);
+	free(copy);
 	return HW_EXIT_OK;
 }
 
@@ -1187,6 +1201,10 @@ int hw_cmd_fleet(hw_cli *cli, int argc, char **argv)
 	if (!strcmp(sub, "ca") && argc > 2 && !strcmp(argv[2], "init")) {
 		if (!(code = parse(&o, argc, argv, 3, "--dir --name --days", 0)))
 			code = ca_init(cli, &o);
+	} else if (!strcmp(sub, "ca") && argc > 2 &&
+		   !strcmp(argv[2], "trust")) {
+		if (!(code = parse(&o, argc, argv, 3, "--dir", 1)))
+			code = ca_trust(cli, &o);
 	} else if (!strcmp(sub, "enroll")) {
 		if (!(code = parse(&o, argc, argv, 2,
 				   "--state --ttl --operator", 1)))

@@ -102,6 +102,7 @@ static const hw_command commands[] = {
 	{"fleet", hw_cmd_fleet,
 	 "the fleet: its certificates, the server and its hosts",
 	 "hwledger fleet ca init [--dir DIR] [--name NAME] [--days N]\n"
+	 "hwledger fleet ca trust CA.crt [--dir DIR]\n"
 	 "hwledger fleet enroll HOST|--operator NAME [--state DIR] "
 	 "[--ttl SECONDS]\n"
 	 "hwledger fleet issue --token TOKEN --key AGENT.pub -o FILE "

@@ -303,6 +303,108 @@ static int issue_leaf(hw_buf *pem, const char *ca_dir, const char *cn,
 	return err;
 }
 
+/* HW_OK when crt, read from path, may be trusted as a CA of the fleet at
+ * now: a CA certificate with a key identifier, signed by its own key,
+ * and not expired. */
+static int trustable(gnutls_x509_crt_t crt, const char *path, time_t now)
+{
+	/* DO_NOT_ALLOW_SAME: a certificate is not its own proof by being
+	 * on the list it is checked against; its signature is */
+	const unsigned flags = GNUTLS_VERIFY_DISABLE_TIME_CHECKS |
+			       GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS |
+			       GNUTLS_VERIFY_DO_NOT_ALLOW_SAME;
+	unsigned status = 0;
+	char when[21];
+	time_t until = hw_gt.gnutls_x509_crt_get_expiration_time(crt);
+
+	if (hw_gt.gnutls_x509_crt_get_basic_constraints(crt, NULL, NULL,
+							NULL) <= 0)
+		return hw_error_set(HW_EINVAL, path, 0, 0,
+				    "not a CA certificate");
+	if (hw_gt.gnutls_x509_crt_verify(crt, &crt, 1, flags, &status) < 0 ||
+	    status)
+		return hw_error_set(HW_EINVAL, path, 0, 0,
+				    "not signed by its own key: only a fleet's "
+				    "own CA is trusted");
+	if (now >= until) {
+		hw_time_of(until, when);
+		return hw_error_set(HW_EINVAL, path, 0, 0, "expired at %s",
+				    when);
+	}
+	return HW_OK;
+}
+
+/* The hex of crt's subject key identifier into hex. */
+static int key_id_hex(char *hex, size_t room, gnutls_x509_crt_t crt,
+		      const char *path)
+{
+	uint8_t kid[64];
+	size_t n = sizeof(kid);
+
+	if (hw_gt.gnutls_x509_crt_get_subject_key_id(crt, kid, &n, NULL) < 0 ||
+	    !n || room < 2 * n + 1)
+		return hw_error_set(HW_EINVAL, path, 0, 0,
+				    "the certificate has no key identifier");
+	hw_hex(hex, kid, n);
+	return HW_OK;
+}
+
+/* Implements: FR-FLEET-013 */
+int hw_fleet_ca_trust(char **copy, const char *ca_dir, const char *cert)
+{
+	char *own_path = hw_path_join(ca_dir, "ca.crt");
+	gnutls_x509_crt_t crt = NULL, own = NULL;
+	char kid[129], own_kid[129], name[144];
+	hw_buf pem, own_pem, there;
+	time_t now;
+	int err;
+
+	*copy = NULL;
+	HW_CHECK_ALLOC(own_path);
+	hw_buf_init(&pem, 0);
+	hw_buf_init(&own_pem, 0);
+	hw_buf_init(&there, 0);
+	if ((err = hw_gnutls_load()) || (err = hw_fleet_now(&now)) ||
+	    (err = hw_fleet_cert_read(&pem, cert)) ||
+	    (err = hw_fleet_crt_load(&crt, &pem, cert)) ||
+	    (err = trustable(crt, cert, now)) ||
+	    (err = key_id_hex(kid, sizeof(kid), crt, cert)) ||
+	    (err = hw_fleet_cert_read(&own_pem, own_path)) ||
+	    (err = hw_fleet_crt_load(&own, &own_pem, own_path)) ||
+	    (err = key_id_hex(own_kid, sizeof(own_kid), own, own_path)))
+		goto out;
+	if (!strcmp(kid, own_kid)) {
+		err = hw_error_set(HW_EINVAL, cert, 0, 0,
+				   "is the CA of %s itself", ca_dir);
+		goto out;
+	}
+	snprintf(name, sizeof(name), "trusted/%s.crt", kid);
+	if (!(*copy = hw_path_join(ca_dir, name))) {
+		err = hw_error_oom();
+		goto out;
+	}
+	/* the same certificate trusted before: nothing to do */
+	if (hw_path_exists(*copy) && !hw_file_read(&there, *copy, 1 << 20) &&
+	    there.len == pem.len && !memcmp(there.data, pem.data, pem.len))
+		goto out;
+	if (!(err = hw_mkdir_parent(*copy)))
+		err = hw_file_create(*copy, pem.data, pem.len, 0644);
+out:
+	if (crt)
+		hw_gt.gnutls_x509_crt_deinit(crt);
+	if (own)
+		hw_gt.gnutls_x509_crt_deinit(own);
+	hw_buf_free(&pem);
+	hw_buf_free(&own_pem);
+	hw_buf_free(&there);
+	free(own_path);
+	if (err) {
+		free(*copy);
+		*copy = NULL;
+	}
+	return err;
+}
+
 /* Implements: FR-FLEET-002 */
 int hw_fleet_ca_ready(const char *ca_dir)
 {

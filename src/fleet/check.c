@@ -212,22 +212,40 @@ int hw_fleet_crt_in_force(const char *serial, time_t from, time_t until,
 	return HW_OK;
 }
 
-int hw_fleet_crt_judge(char host[HW_KEY_NAME_MAX + 1], gnutls_x509_crt_t crt,
-		       gnutls_x509_crt_t ca, const char *state, const char *path)
+/* The CA of t that signed crt, or NULL. Two CAs of a fleet may have the
+ * same name (a CA and the one that replaces it), never the same key: the
+ * signature says which. */
+static gnutls_x509_crt_t issuer_of(gnutls_x509_crt_t crt,
+				   const hw_fleet_trust *t)
 {
-	/* the fleet's clock decides validity, not GnuTLS's */
+	/* the fleet's clock decides validity, not GnuTLS's; a certificate
+	 * is not trusted for being on the list itself, only by a signature */
 	const unsigned flags = GNUTLS_VERIFY_DISABLE_TIME_CHECKS |
-			       GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS;
+			       GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS |
+			       GNUTLS_VERIFY_DO_NOT_ALLOW_SAME;
+
+	for (size_t i = 0; i < t->n; i++) {
+		unsigned status = 0;
+
+		if (hw_gt.gnutls_x509_crt_verify(crt, &t->ca[i], 1, flags,
+						 &status) >= 0 &&
+		    !status)
+			return t->ca[i];
+	}
+	return NULL;
+}
+
+/* Implements: FR-FLEET-003, FR-FLEET-013 */
+int hw_fleet_crt_judge(char host[HW_KEY_NAME_MAX + 1], time_t *ca_until,
+		       gnutls_x509_crt_t crt, const hw_fleet_trust *t,
+		       const char *state, const char *path)
+{
+	gnutls_x509_crt_t ca = issuer_of(crt, t);
 	char serial[HW_FLEET_SERIAL_HEX + 1];
 	size_t n = HW_KEY_NAME_MAX + 1;
-	unsigned status = 0;
 	int err;
 
-	if ((err = hw_gnutls_check(hw_gt.gnutls_x509_crt_verify(
-					   crt, &ca, 1, flags, &status),
-				   path, "verifying the certificate")))
-		return err;
-	if (status)
+	if (!ca)
 		return hw_error_set(HW_EFAIL, path, 0, 0,
 				    "refused: not issued by this fleet's CA");
 	if (hw_gt.gnutls_x509_crt_get_basic_constraints(crt, NULL, NULL,
@@ -235,12 +253,12 @@ int hw_fleet_crt_judge(char host[HW_KEY_NAME_MAX + 1], gnutls_x509_crt_t crt,
 	    !for_clients(crt))
 		return hw_error_set(HW_EFAIL, path, 0, 0,
 				    "refused: not a client certificate");
+	*ca_until = hw_gt.gnutls_x509_crt_get_expiration_time(ca);
 	if ((err = serial_of(serial, crt, path)) ||
 	    (err = hw_fleet_crt_in_force(
 		     serial, hw_gt.gnutls_x509_crt_get_activation_time(crt),
-		     hw_gt.gnutls_x509_crt_get_expiration_time(crt),
-		     hw_gt.gnutls_x509_crt_get_expiration_time(ca), state,
-		     path)))
+		     hw_gt.gnutls_x509_crt_get_expiration_time(crt), *ca_until,
+		     state, path)))
 		return err;
 	if (hw_gt.gnutls_x509_crt_get_dn_by_oid(crt,
 						GNUTLS_OID_X520_COMMON_NAME, 0,
@@ -252,28 +270,78 @@ int hw_fleet_crt_judge(char host[HW_KEY_NAME_MAX + 1], gnutls_x509_crt_t crt,
 	return HW_OK;
 }
 
+/* One certificate of the trust list: path read and appended. */
+static int trust_add(hw_fleet_trust *t, const char *path)
+{
+	hw_buf pem;
+	int err;
+
+	if (t->n == HW_FLEET_TRUST_MAX)
+		return hw_error_set(HW_EINVAL, path, 0, 0,
+				    "more than %d CAs to trust",
+				    HW_FLEET_TRUST_MAX);
+	hw_buf_init(&pem, 0);
+	if (!(err = hw_fleet_cert_read(&pem, path)) &&
+	    !(err = hw_fleet_crt_load(&t->ca[t->n], &pem, path))) {
+		t->n++;
+		err = hw_buf_append(&t->pem, pem.data, pem.len);
+		if (!err && pem.len && pem.data[pem.len - 1] != '\n')
+			err = hw_buf_putc(&t->pem, '\n');
+	}
+	hw_buf_free(&pem);
+	return err;
+}
+
+/* Implements: FR-FLEET-013 */
+int hw_fleet_trust_load(hw_fleet_trust *t, const char *ca_dir)
+{
+	char *own = hw_path_join(ca_dir, "ca.crt");
+	char *dir = hw_path_join(ca_dir, "trusted");
+	char **more = NULL;
+	size_t n = 0;
+	int err;
+
+	memset(t, 0, sizeof(*t));
+	hw_buf_init(&t->pem, 0);
+	if (!own || !dir)
+		err = hw_error_oom();
+	else if (!(err = trust_add(t, own)) && hw_path_is_dir(dir) &&
+		 !(err = hw_dir_list(&more, &n, dir, ".crt")))
+		for (size_t i = 0; i < n && !err; i++)
+			err = trust_add(t, more[i]);
+	hw_strv_free(more);
+	free(own);
+	free(dir);
+	if (err)
+		hw_fleet_trust_free(t);
+	return err;
+}
+
+void hw_fleet_trust_free(hw_fleet_trust *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		hw_gt.gnutls_x509_crt_deinit(t->ca[i]);
+	hw_buf_free(&t->pem);
+	memset(t, 0, sizeof(*t));
+}
+
 /* Implements: FR-FLEET-003 */
 int hw_fleet_cert_check(char host[HW_KEY_NAME_MAX + 1], const char *ca_dir,
 			const char *state, const hw_buf *pem,
 			const char *path)
 {
-	char *ca_path = hw_path_join(ca_dir, "ca.crt");
-	gnutls_x509_crt_t ca = NULL, crt = NULL;
-	hw_buf ca_pem;
+	gnutls_x509_crt_t crt = NULL;
+	hw_fleet_trust t;
+	time_t ca_until;
 	int err;
 
-	HW_CHECK_ALLOC(ca_path);
-	hw_buf_init(&ca_pem, 0);
-	if (!(err = hw_fleet_cert_read(&ca_pem, ca_path)) &&
-	    !(err = hw_fleet_crt_load(&ca, &ca_pem, ca_path)) &&
-	    !(err = hw_fleet_crt_load(&crt, pem, path)))
-		err = hw_fleet_crt_judge(host, crt, ca, state, path);
+	if ((err = hw_fleet_trust_load(&t, ca_dir)))
+		return err;
+	if (!(err = hw_fleet_crt_load(&crt, pem, path)))
+		err = hw_fleet_crt_judge(host, &ca_until, crt, &t, state, path);
 	if (crt)
 		hw_gt.gnutls_x509_crt_deinit(crt);
-	if (ca)
-		hw_gt.gnutls_x509_crt_deinit(ca);
-	hw_buf_free(&ca_pem);
-	free(ca_path);
+	hw_fleet_trust_free(&t);
 	return err;
 }
 

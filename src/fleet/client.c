@@ -133,35 +133,36 @@ static int key_matches(gnutls_x509_crt_t crt, const hw_seckey *k,
 static int credentials(gnutls_certificate_credentials_t *cred,
 		       const hw_fleet_peer *peer)
 {
-	char *ca_path = hw_path_join(peer->ca_dir, "ca.crt");
 	gnutls_x509_crt_t crt = NULL;
 	gnutls_x509_privkey_t key = NULL;
+	hw_fleet_trust t;
 	hw_buf pem;
 	hw_seckey k;
 	int err;
 
-	HW_CHECK_ALLOC(ca_path);
 	memset(&k, 0, sizeof(k));
+	memset(&t, 0, sizeof(t));
 	hw_buf_init(&pem, 0);
 	if ((err = hw_gnutls_load()) ||
-	    (err = hw_fleet_cert_read(&pem, ca_path)) ||
+	    (err = hw_fleet_trust_load(&t, peer->ca_dir)) ||
 	    (err = hw_gnutls_check(
 		     hw_gt.gnutls_certificate_allocate_credentials(cred), NULL,
 		     "TLS credentials")))
 		goto out;
 	{
-		gnutls_datum_t d = {(unsigned char *)pem.data,
-				    (unsigned)pem.len};
+		/* the server's certificate is judged by every CA the folder
+		 * trusts: during a rotation the server's may be the new CA's */
+		gnutls_datum_t d = {(unsigned char *)t.pem.data,
+				    (unsigned)t.pem.len};
 
 		if ((err = hw_gnutls_check(
 			     hw_gt.gnutls_certificate_set_x509_trust_mem(
 				     *cred, &d, GNUTLS_X509_FMT_PEM),
-			     ca_path, "the fleet's CA")))
+			     peer->ca_dir, "the fleet's CA")))
 			goto out;
 	}
 	if (!peer->cert)
 		goto out;
-	hw_buf_free(&pem);
 	if (!(err = hw_fleet_cert_read(&pem, peer->cert)) &&
 	    !(err = hw_fleet_crt_load(&crt, &pem, peer->cert)) &&
 	    !(err = hw_seckey_load(&k, peer->key)) &&
@@ -177,7 +178,7 @@ out:
 	if (crt)
 		hw_gt.gnutls_x509_crt_deinit(crt);
 	hw_buf_free(&pem);
-	free(ca_path);
+	hw_fleet_trust_free(&t);
 	return err;
 }
 
@@ -278,6 +279,12 @@ static int conn_open(hw_fleet_conn *c, const hw_fleet_peer *peer,
 	do
 		rc = hw_gt.gnutls_handshake(c->s);
 	while (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED);
+	if (rc == GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR)
+		return hw_error_set(HW_EIO, peer->url, 0, 0,
+				    "TLS handshake failed: the server's "
+				    "certificate is not of a CA that %s "
+				    "trusts, or not for this address",
+				    peer->ca_dir);
 	if (rc < 0)
 		return hw_error_set(HW_EIO, peer->url, 0, 0,
 				    "TLS handshake failed: %s",

@@ -52,6 +52,13 @@ int hw_fleet_token_new(char *token, const char *state, const char *host,
 int hw_fleet_token_redeem(char host[HW_KEY_NAME_MAX + 1], int *operator,
 			  const char *state, const char *token);
 
+/* Makes the CA certificate at cert trusted by the folder ca_dir as well
+ * as its own (a copy as ca_dir/trusted/KEYID.crt, KEYID the hex of its
+ * subject key identifier; *copy its path, freed by the caller): a CA,
+ * self-signed, in force at the fleet's clock, not ca_dir's own. HW_EINVAL
+ * naming cert when it is not one; a CA already trusted is HW_OK. */
+int hw_fleet_ca_trust(char **copy, const char *ca_dir, const char *cert);
+
 /* HW_OK when the CA of ca_dir can sign now: its key and certificate read
  * (the key readable by its owner only) and the fleet's clock before its
  * end. Checked before anything is used up for a certificate. */

@@ -108,10 +108,27 @@ int hw_fleet_crt_load(gnutls_x509_crt_t *crt, const hw_buf *pem,
 /* 1 when crt is an operator's: its subject's OU is ROLE_OPERATOR_OU */
 int hw_fleet_crt_operator(gnutls_x509_crt_t crt);
 
-/* hw_fleet_cert_check on a certificate in memory, issued by ca. */
-int hw_fleet_crt_judge(char host[HW_KEY_NAME_MAX + 1], gnutls_x509_crt_t crt,
-		       gnutls_x509_crt_t ca, const char *state,
-		       const char *label);
+/* the most CAs one CA folder trusts: its own and those of trusted/ */
+#define HW_FLEET_TRUST_MAX 8
+
+/* The CAs a CA folder trusts (specs/fleet.md, "The CA's rotation"):
+ * DIR/ca.crt first, the one that issues, then every DIR/trusted/NAME.crt
+ * in the order of their names; pem holds them all, one after the other,
+ * for GnuTLS's list of trusted certificates. */
+typedef struct hw_fleet_trust {
+	gnutls_x509_crt_t ca[HW_FLEET_TRUST_MAX];
+	size_t n;
+	hw_buf pem;
+} hw_fleet_trust;
+
+int hw_fleet_trust_load(hw_fleet_trust *t, const char *ca_dir);
+void hw_fleet_trust_free(hw_fleet_trust *t);
+
+/* hw_fleet_cert_check on a certificate in memory, judged by the CA of t
+ * that signed it; *ca_until that CA's end. */
+int hw_fleet_crt_judge(char host[HW_KEY_NAME_MAX + 1], time_t *ca_until,
+		       gnutls_x509_crt_t crt, const hw_fleet_trust *t,
+		       const char *state, const char *label);
 /* The part of hw_fleet_crt_judge that changes with time: the fleet's clock
  * within the certificate's validity (from, until) and before its CA's end
  * (ca_until), and its serial not on STATE/denied. */

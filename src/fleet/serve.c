@@ -95,6 +95,7 @@ typedef struct client {
 	uint8_t pk[32]; /* the key of the client's certificate */
 	int operator;   /* an operator's certificate, not an agent's */
 	time_t from, until; /* the certificate's validity */
+	time_t ca_until;    /* the end of the CA that issued it */
 } client;
 
 typedef struct conn {
@@ -113,7 +114,7 @@ typedef struct conn {
 
 typedef struct server {
 	const char *state, *ca_dir;
-	gnutls_x509_crt_t ca;
+	hw_fleet_trust trust; /* the CAs whose certificates it accepts */
 	hw_registry reg;
 	hw_seckey signer;
 	/* a registration is looked up, signed into the ledger and recorded
@@ -219,7 +220,8 @@ static int client_judge(client *who, server *s, struct MHD_Connection *c)
 					 GNUTLS_X509_FMT_DER) < 0)
 		err = hw_error_set(HW_EFAIL, NULL, 0, 0,
 				   "refused: not an X.509 certificate");
-	else if (!(err = hw_fleet_crt_judge(who->host, crt, s->ca, s->state,
+	else if (!(err = hw_fleet_crt_judge(who->host, &who->ca_until, crt,
+					    &s->trust, s->state,
 					    NULL))) {
 		uint8_t raw[16];
 		size_t len = sizeof(raw);
@@ -258,7 +260,7 @@ static int client_of(request *r, server *s, struct MHD_Connection *c)
 	if (judged)
 		err = hw_fleet_crt_in_force(
 			who.serial, who.from, who.until,
-			hw_gt.gnutls_x509_crt_get_expiration_time(s->ca),
+			who.ca_until,
 			s->state, NULL);
 	else if (!(err = client_judge(&who, s, c)) && k) {
 		pthread_mutex_lock(&s->conns_lock);
@@ -1234,8 +1236,8 @@ int hw_fleet_serve(const hw_fleet_serve_opts *o)
 	struct sockaddr_in sa;
 	struct MHD_Daemon *d = NULL;
 	const union MHD_DaemonInfo *info;
-	hw_buf ca_pem, cert, key;
-	char *ca_path = hw_path_join(ca_dir, "ca.crt"), addr[64];
+	hw_buf cert, key;
+	char addr[64];
 	char signer_path[4096];
 	const char *names[] = {"localhost", "127.0.0.1", addr};
 	unsigned port;
@@ -1243,8 +1245,6 @@ int hw_fleet_serve(const hw_fleet_serve_opts *o)
 	sigset_t stop;
 	int sig, err, lock = -1;
 
-	HW_CHECK_ALLOC(ca_path);
-	hw_buf_init(&ca_pem, 0);
 	hw_buf_init(&cert, 0);
 	hw_buf_init(&key, 0);
 	memset(&k, 0, sizeof(k));
@@ -1267,8 +1267,7 @@ int hw_fleet_serve(const hw_fleet_serve_opts *o)
 	if ((err = hw_seckey_need(&s.signer, signer_path,
 				  sizeof(signer_path))) ||
 	    (err = load_mhd()) || (err = lock_state(&lock, state)) ||
-	    (err = hw_fleet_cert_read(&ca_pem, ca_path)) ||
-	    (err = hw_fleet_crt_load(&s.ca, &ca_pem, ca_path)) ||
+	    (err = hw_fleet_trust_load(&s.trust, ca_dir)) ||
 	    (err = hw_registry_open(&s.reg, state)) ||
 	    (err = hw_fleet_server_cert(&cert, &k, ca_dir, state, names,
 					sa.sin_addr.s_addr ? 3 : 2)) ||
@@ -1299,7 +1298,7 @@ int hw_fleet_serve(const hw_fleet_serve_opts *o)
 		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 		MHD_OPTION_SOCK_ADDR, &sa,
 		MHD_OPTION_HTTPS_MEM_KEY, key.data, MHD_OPTION_HTTPS_MEM_CERT,
-		cert.data, MHD_OPTION_HTTPS_MEM_TRUST, ca_pem.data,
+		cert.data, MHD_OPTION_HTTPS_MEM_TRUST, s.trust.pem.data,
 		MHD_OPTION_HTTPS_PRIORITIES, TLS13_ONLY,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)THREADS,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONNECTIONS_MAX,
@@ -1346,8 +1345,7 @@ out:
 	hw_buf_free(&s.ssh_text);
 	pthread_cond_destroy(&s.wake);
 	pthread_mutex_destroy(&s.conns_lock);
-	if (s.ca)
-		hw_gt.gnutls_x509_crt_deinit(s.ca);
+	hw_fleet_trust_free(&s.trust);
 	hw_registry_close(&s.reg);
 	if (lock >= 0)
 		close(lock);
@@ -1358,7 +1356,5 @@ out:
 	sodium_memzero(&s.signer, sizeof(s.signer));
 	hw_buf_free(&key);
 	hw_buf_free(&cert);
-	hw_buf_free(&ca_pem);
-	free(ca_path);
 	return err;
 }

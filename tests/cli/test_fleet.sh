@@ -618,3 +618,105 @@ test_fleet_agent_rotates_its_key_and_the_old_certificate_is_refused() {
   [ "$(fleet_payloads fleet-revoke | wc -l)" = 2 ]
   [ "$(wc -l < .hwledger/fleet/denied)" = 2 ]
 }
+
+# Verifies: FR-FLEET-013
+test_fleet_ca_rotates_through_an_overlap_trusting_both() {
+  fleet_up
+  # an agent host's CA folder: the CA's certificate, no key
+  mkdir agentca && cp .hwledger/fleet/ca/ca.crt agentca/
+  a=(--server "$URL" --ca agentca)
+  run "$HW" agent "${a[@]}" --cert gpu-1.crt --key agent/gpu-1.key --once
+  expect_rc 0
+  fleet_stop
+  # the next CA, named as the old one, trusting the old one
+  "$HW" -q fleet ca init --dir newca
+  run "$HW" fleet ca trust .hwledger/fleet/ca/ca.crt --dir newca
+  expect_rc 0
+  [[ "$OUT" =~ ^newca/trusted/[0-9a-f]{40}\.crt$ ]] || { echo "bad line: $OUT"; return 1; }
+  cmp "$OUT" .hwledger/fleet/ca/ca.crt
+  run "$HW" fleet ca trust .hwledger/fleet/ca/ca.crt --dir newca
+  expect_rc 0
+  [ "$(ls newca/trusted)" = "$(basename "$OUT")" ]
+  # only another fleet CA's own certificate is trusted
+  run "$HW" fleet ca trust gpu-1.crt --dir newca
+  expect_rc 2
+  expect_err "hwledger: gpu-1.crt: not a CA certificate"
+  run "$HW" fleet ca trust newca/ca.crt --dir newca
+  expect_rc 2
+  expect_err "hwledger: newca/ca.crt: is the CA of newca itself"
+  # the server now issues from the new CA, its own certificate too: an
+  # agent that does not trust the new CA yet says so
+  FLEET_SERVE_ARGS="--ca newca" fleet_serve
+  a=(--server "$URL" --ca agentca)
+  run "$HW" agent "${a[@]}" --cert gpu-1.crt --key agent/gpu-1.key --once
+  expect_rc 3
+  expect_err "the server's certificate is not of a CA that agentca trusts"
+  # trusting both, the agent's old certificate is still served (judged
+  # by the old CA), and it rotates to one of the new CA
+  run "$HW" fleet ca trust newca/ca.crt --dir agentca
+  expect_rc 0
+  run "$HW" agent "${a[@]}" --cert gpu-1.crt --key agent/gpu-1.key --once
+  expect_rc 0
+  "$HW" -q ledger keygen --name gpu-1-new --dir agent >/dev/null
+  run "$HW" agent rotate "${a[@]}" --cert gpu-1.crt --key agent/gpu-1.key \
+    --new-key agent/gpu-1-new.key -o gpu-1-new.crt
+  expect_rc 0
+  new_kid=$(openssl x509 -in newca/ca.crt -noout -ext subjectKeyIdentifier | tail -n 1 | tr -d ' :')
+  aki=$(openssl x509 -in gpu-1-new.crt -noout -ext authorityKeyIdentifier | tail -n 1 | tr -d ' :')
+  [ "${aki#keyid}" = "$new_kid" ] || { echo "issued by $aki, not $new_kid"; return 1; }
+  run "$HW" fleet check gpu-1-new.crt --ca newca
+  expect_out "accepted: gpu-1"
+  # the old CA dropped: what it issued is refused, the new is served
+  fleet_stop
+  rm newca/trusted/*.crt
+  FLEET_SERVE_ARGS="--ca newca" fleet_serve
+  run "$HW" fleet hosts --server "$URL" --ca agentca --cert ops.crt --key ops/ops.key
+  expect_rc 3
+  expect_err "403: refused: not issued by this fleet's CA"
+  run "$HW" agent --server "$URL" --ca agentca --cert gpu-1-new.crt --key agent/gpu-1-new.key --once
+  expect_rc 0
+  # a trusted file that is not a certificate stops the server at start
+  echo garbage > newca/trusted/bad.crt
+  fleet_stop
+  run "$HW" fleet serve --listen 127.0.0.1:0 --ca newca
+  expect_rc 2
+  expect_err "newca/trusted/bad.crt"
+}
+
+# Verifies: FR-FLEET-013
+test_fleet_ca_trust_refuses_what_is_not_a_fleet_ca() {
+  fleet_ca
+  fleet_cert gpu-1 gpu-1.crt
+  HWLEDGER_NOW=1000000000 "$HW" -q fleet ca init --dir next --days 10
+  # a CA certificate signed by another key is not a fleet's own CA
+  openssl genpkey -algorithm ed25519 -out other.pem 2>/dev/null
+  openssl genpkey -algorithm ed25519 -out sub.pem 2>/dev/null
+  openssl req -new -x509 -key other.pem -subj /CN=other -days 10 -out other.crt 2>/dev/null
+  openssl req -new -key sub.pem -subj /CN=sub -out sub.csr 2>/dev/null
+  printf 'basicConstraints=critical,CA:TRUE\nsubjectKeyIdentifier=hash\n' > ext.cnf
+  openssl x509 -req -in sub.csr -CA other.crt -CAkey other.pem -days 10 \
+    -extfile ext.cnf -out sub.crt 2>/dev/null
+  run "$HW" fleet ca trust sub.crt
+  expect_rc 2
+  expect_err "hwledger: sub.crt: not signed by its own key: only a fleet's own CA is trusted"
+  # one that has expired at the fleet's clock
+  run "$HW" fleet ca trust next/ca.crt
+  expect_rc 2
+  expect_err "hwledger: next/ca.crt: expired at 2001-09-19T01:46:40Z"
+  run "$HW" fleet ca trust missing.crt
+  expect_rc 2
+  expect_err "hwledger: missing.crt: no such file"
+  [ ! -d .hwledger/fleet/ca/trusted ]
+  # more than 8 CAs in all is refused where they are read
+  for i in 1 2 3 4 5 6 7 8; do
+    "$HW" -q fleet ca init --dir "ca$i"
+    "$HW" -q fleet ca trust "ca$i/ca.crt"
+  done
+  run "$HW" fleet check gpu-1.crt
+  expect_rc 2
+  expect_err "more than 8 CAs to trust"
+  rm .hwledger/fleet/ca/trusted/"$(ls .hwledger/fleet/ca/trusted | head -n 1)"
+  run "$HW" fleet check gpu-1.crt
+  expect_rc 0
+  expect_out "accepted: gpu-1"
+}

@@ -612,27 +612,30 @@ static void test_fleet_job_cancelled_refuses_its_result(void **state)
 static void test_fleet_operator_role_is_in_the_certificate(void **state)
 {
 	char serial[HW_FLEET_SERIAL_HEX + 1], host[HW_KEY_NAME_MAX + 1];
-	gnutls_x509_crt_t crt, ca;
-	hw_buf pem, ca_pem;
+	gnutls_x509_crt_t crt;
+	hw_fleet_trust t;
+	time_t ca_until;
+	hw_buf pem;
 
 	(void)state;
-	hw_buf_init(&ca_pem, 0);
-	assert_int_equal(hw_fleet_cert_read(&ca_pem, "ca/ca.crt"), HW_OK);
-	assert_int_equal(hw_fleet_crt_load(&ca, &ca_pem, "ca.crt"), HW_OK);
+	assert_int_equal(hw_fleet_trust_load(&t, "ca"), HW_OK);
+	assert_int_equal(t.n, 1);
 	for (int operator = 0; operator < 2; operator++) {
 		enrol_as(&pem, serial, 30, operator);
 		assert_int_equal(hw_fleet_crt_load(&crt, &pem, "x.crt"), HW_OK);
 		/* either is a client certificate of the fleet; only one is
 		 * an operator's */
-		assert_int_equal(hw_fleet_crt_judge(host, crt, ca, "state",
-						    "x.crt"),
+		assert_int_equal(hw_fleet_crt_judge(host, &ca_until, crt, &t,
+						    "state", "x.crt"),
 				 HW_OK);
+		assert_int_equal(ca_until,
+				 hw_gt.gnutls_x509_crt_get_expiration_time(
+					 t.ca[0]));
 		assert_int_equal(hw_fleet_crt_operator(crt), operator);
 		hw_gt.gnutls_x509_crt_deinit(crt);
 		hw_buf_free(&pem);
 	}
-	hw_gt.gnutls_x509_crt_deinit(ca);
-	hw_buf_free(&ca_pem);
+	hw_fleet_trust_free(&t);
 }
 
 /* HW_OK or the error of checking a job of kind with args (JSON). */
