@@ -49,10 +49,12 @@ GIT2_SONAME = $(call soname,libgit2,libgit2.so)
 XLSX_SONAME = $(call soname,xlsxwriter,libxlsxwriter.so)
 GNUTLS_SONAME = $(call soname,gnutls,libgnutls.so)
 MHD_SONAME  = $(call soname,libmicrohttpd,libmicrohttpd.so)
-PKG_CFLAGS  = $(eval PKG_CFLAGS := $(shell pkg-config --cflags libgit2 xlsxwriter gnutls libmicrohttpd $(PKGS) 2>/dev/null) \
+CURL_SONAME = $(call soname,libcurl,libcurl.so)
+PKG_CFLAGS  = $(eval PKG_CFLAGS := $(shell pkg-config --cflags libgit2 xlsxwriter gnutls libmicrohttpd libcurl $(PKGS) 2>/dev/null) \
                $(if $(GIT2_SONAME),-DHW_LIBGIT2_SONAME=$(GIT2_SONAME)) \
                $(if $(GNUTLS_SONAME),-DHW_GNUTLS_SONAME=$(GNUTLS_SONAME)) \
                $(if $(MHD_SONAME),-DHW_MHD_SONAME=$(MHD_SONAME)) \
+               $(if $(CURL_SONAME),-DHW_CURL_SONAME=$(CURL_SONAME)) \
                $(if $(XLSX_SONAME),-DHW_XLSXWRITER_SONAME=$(XLSX_SONAME)))$(PKG_CFLAGS)
 # The libraries every command loads are linked from their static archives
 # where Debian ships one (libcmark, sqlite3, libsodium, Nettle, expat,

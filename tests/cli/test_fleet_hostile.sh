@@ -482,3 +482,21 @@ test_fleet_text_times_are_iso_and_an_empty_fleet_says_so() {
   run "$HW" fleet jobs "${mine[@]}"
   expect_out "1 gpu-1 probe queued, attempts 0 of 1, queued 2033-05-18T03:33:20Z, given -, done -"
 }
+
+# Verifies: FR-FLEET-004
+test_fleet_client_needs_libcurl_built_on_gnutls() {
+  fleet_ca
+  fleet_cert gpu-1 gpu-1.crt
+  mine=(--server https://127.0.0.1:1 --cert gpu-1.crt --key agent/gpu-1.key)
+  run env HWLEDGER_LIBCURL=/nonexistent/libcurl.so "$HW" fleet hosts "${mine[@]}"
+  expect_rc 3
+  expect_err "libcurl"
+  # Debian's libcurl4 is built on OpenSSL, which reads no hwledger key
+  run env HWLEDGER_LIBCURL=libcurl.so.4 "$HW" fleet hosts "${mine[@]}"
+  expect_rc 3
+  expect_err "hwledger: libcurl is not built on GnuTLS (OpenSSL"
+  # the GnuTLS one is used, and says nobody listens there
+  run "$HW" fleet hosts "${mine[@]}"
+  expect_rc 3
+  expect_err "hwledger: https://127.0.0.1:1: cannot connect: Connection refused"
+}
