@@ -96,6 +96,17 @@ static const char *level_of(const cJSON *fr)
 	return l ? l : "";
 }
 
+/* A link to the requirement id, after a comma unless it is the first. */
+static int id_link(hw_buf *b, const char *id, int first)
+{
+	int err = first ? HW_OK : hw_buf_puts(b, ", ");
+
+	err = err ? err : anchor(b, "<a href=\"#", id);
+	err = err ? err : hw_buf_puts(b, "\">");
+	err = err ? err : esc(b, id);
+	return err ? err : hw_buf_puts(b, "</a>");
+}
+
 /* Links to the requirements of an array of IDs. */
 static int id_links(hw_buf *b, const cJSON *arr)
 {
@@ -105,14 +116,9 @@ static int id_links(hw_buf *b, const cJSON *arr)
 	cJSON_ArrayForEach(x, arr) {
 		if (!cJSON_IsString(x))
 			continue;
-		err = first ? HW_OK : hw_buf_puts(b, ", ");
-		err = err ? err : anchor(b, "<a href=\"#", x->valuestring);
-		err = err ? err : hw_buf_puts(b, "\">");
-		err = err ? err : esc(b, x->valuestring);
-		err = err ? err : hw_buf_puts(b, "</a>");
-		first = 0;
-		if (err)
+		if ((err = id_link(b, x->valuestring, first)))
 			break;
+		first = 0;
 	}
 	return err;
 }
@@ -394,19 +400,13 @@ static int title_page(hw_buf *b, const hw_export_doc *d)
 	return err ? err : hw_buf_puts(b, "</table>\n</section>\n");
 }
 
-/* Whether a term's backlinks name a requirement of the trace. */
-static int term_used(const cJSON *entry)
-{
-	return cJSON_GetArraySize(cJSON_GetObjectItem(entry, "backlinks")) > 0;
-}
-
-/* The glossary's terms that the requirements use, with their users. */
+/* The glossary's terms that the requirements use, with their users: the
+ * glossary module's backlinks, the requirements whose title or text uses
+ * a term or one of its aliases. */
 /* Implements: FR-EXPORT-002 */
 static int glossary(hw_buf *b, const hw_export_doc *d)
 {
-	hw_buf j;
-	cJSON *doc = NULL;
-	const cJSON *e;
+	hw_gbacklinks t;
 	int err = hw_buf_puts(b, "<section>\n<h2 id=\"glossary\">Appendix A. "
 				 "Glossary</h2>\n");
 
@@ -414,33 +414,30 @@ static int glossary(hw_buf *b, const hw_export_doc *d)
 		return err;
 	if (!d->glossary || !d->frs)
 		return hw_buf_puts(b, "<p>No glossary.</p>\n</section>\n");
-	hw_buf_init(&j, 0);
-	/* the glossary module's backlinks: the requirements whose title or
-	 * text uses a term or one of its aliases */
-	err = hw_glossary_json(&j, d->glossary, d->frs);
-	err = err ? err : hw_json_parse(&doc, "glossary", j.data, j.len);
-	hw_buf_free(&j);
+	err = hw_gbacklinks_build(&t, d->frs);
 	err = err ? err : hw_buf_puts(b, "<dl>\n");
-	if (err) {
-		cJSON_Delete(doc);
-		return err;
-	}
-	cJSON_ArrayForEach(e, cJSON_GetObjectItem(doc, "entries")) {
-		if (!term_used(e))
-			continue;
-		err = anchor(b, "<dt id=\"term-", hw_json_str(e, "term"));
+	for (size_t i = 0; i < d->glossary->n && !err; i++) {
+		const hw_gentry *e = &d->glossary->entries[i];
+		size_t k = 0, first;
+
+		hw_gbacklinks_mark(&t, e);
+		while (k < t.n && !t.hit[k])
+			k++;
+		if (k == t.n)
+			continue; /* used by none */
+		err = anchor(b, "<dt id=\"term-", e->term);
 		err = err ? err : hw_buf_puts(b, "\">");
-		err = err ? err : esc(b, hw_json_str(e, "term"));
+		err = err ? err : esc(b, e->term);
 		err = err ? err : hw_buf_puts(b, "</dt>\n<dd>");
-		err = err ? err : esc(b, hw_json_str(e, "definition"));
+		err = err ? err : esc(b, e->ndefs ? e->defs[0].text : "");
 		err = err ? err : hw_buf_puts(b, " <small>Used by ");
-		err = err ? err : id_links(b, cJSON_GetObjectItem(e,
-								  "backlinks"));
+		for (first = k; k < t.n && !err; k++)
+			if (t.hit[k])
+				err = id_link(b, d->frs->items[k].id,
+					      k == first);
 		err = err ? err : hw_buf_puts(b, ".</small></dd>\n");
-		if (err)
-			break;
 	}
-	cJSON_Delete(doc);
+	hw_gbacklinks_free(&t);
 	return err ? err : hw_buf_puts(b, "</dl>\n</section>\n");
 }
 

@@ -5,7 +5,8 @@
  * (bold-term bullets, bold-colon paragraphs, definition lists, acronym
  * tables, PDF-export arrow bullets with nested terms and category headings,
  * `TERM — definition` lines), merging several into one, linting FR text
- * against the result, and writing it as JSON or Markdown. See
+ * against the result, finding the FRs that use each entry (backlinks), and
+ * writing it as JSON or Markdown. See
  * specs/glossary-import.md. Depends on util and frs.
  */
 #ifndef HW_GLOSSARY_H
@@ -90,6 +91,29 @@ int hw_glossary_merge(hw_glossary *g);
 const hw_gentry *hw_glossary_find(const hw_glossary *g, const char *name,
 				  size_t n);
 
+/*
+ * Backlinks: the FRs whose title or text uses an entry's name or alias as a
+ * whole word, case-insensitively. All FR text is lowered into one buffer
+ * once, so each name costs one memmem scan however many FRs there are.
+ */
+typedef struct hw_gbacklinks {
+	hw_buf text;        /* lower-cased titles and bodies, '\n'-separated */
+	size_t *start;      /* start[i] = offset of FR i */
+	size_t n;           /* FRs */
+	unsigned char *hit; /* per FR: uses the entry last asked about */
+	uint64_t *words;    /* hashes of every word in text (open addressing) */
+	size_t nwords;      /* table size, a power of two */
+} hw_gbacklinks;
+
+int hw_gbacklinks_build(hw_gbacklinks *t, const hw_fr_set *frs);
+/* Sets t->hit[i] to 1 for each FR i that uses e's name or an alias (its
+ * children's not), to 0 for the others; t->hit is NULL when there are no
+ * FRs. */
+void hw_gbacklinks_mark(hw_gbacklinks *t, const hw_gentry *e);
+void hw_gbacklinks_free(hw_gbacklinks *t);
+
+/* The schema hwledger.glossary/1; an entry's backlinks name the FRs of
+ * frs that use it (none when frs is NULL). */
 int hw_glossary_json(hw_buf *out, const hw_glossary *g,
 		     const hw_fr_set *frs);
 int hw_glossary_md(hw_buf *out, const hw_glossary *g);

@@ -1,7 +1,8 @@
 /*
  * output.c — a glossary as JSON (schema hwledger.glossary/1, the input of
  * the site's glossary page) and as Markdown (bold-colon entries under
- * category headings, which imports back to the same entries).
+ * category headings, which imports back to the same entries), and the
+ * backlinks of its entries (which requirements use them).
  */
 #define _GNU_SOURCE /* memmem */
 #include "internal.h"
@@ -18,20 +19,6 @@ static void strv(hw_jw *w, char **v)
 	hw_jw_end(w);
 }
 
-/*
- * Backlinks: the FRs whose title or text uses an entry's name or alias as a
- * whole word, case-insensitively. All FR text is lowered into one buffer
- * once, so each name costs one memmem scan however many FRs there are.
- */
-typedef struct fr_text {
-	hw_buf text;        /* lower-cased titles and bodies, '\n'-separated */
-	size_t *start;      /* start[i] = offset of FR i */
-	size_t n;
-	unsigned char *hit; /* per FR, for the entry being written */
-	uint64_t *words;    /* hashes of every word in text (open addressing) */
-	size_t nwords;      /* table size, a power of two */
-} fr_text;
-
 static uint64_t word_hash(const char *p, size_t n)
 {
 	uint64_t h = 1469598103934665603ULL;
@@ -41,7 +28,7 @@ static uint64_t word_hash(const char *p, size_t n)
 	return h | 1; /* 0 marks an empty slot */
 }
 
-static int has_word(const fr_text *t, uint64_t h)
+static int has_word(const hw_gbacklinks *t, uint64_t h)
 {
 	for (size_t i = h & (t->nwords - 1); t->words[i];
 	     i = (i + 1) & (t->nwords - 1))
@@ -52,7 +39,7 @@ static int has_word(const fr_text *t, uint64_t h)
 
 /* A cheap "maybe": every word of the (lower-cased) name occurs somewhere;
  * only then is the text scanned. Most names of a big glossary stop here. */
-static int all_words_present(const fr_text *t, const char *low, size_t n)
+static int all_words_present(const hw_gbacklinks *t, const char *low, size_t n)
 {
 	size_t i = 0;
 
@@ -70,7 +57,7 @@ static int all_words_present(const fr_text *t, const char *low, size_t n)
 	return 1;
 }
 
-static int index_words(fr_text *t)
+static int index_words(hw_gbacklinks *t)
 {
 	const char *p = t->text.data;
 	size_t count = 0;
@@ -106,7 +93,7 @@ static int index_words(fr_text *t)
 	return HW_OK;
 }
 
-static int fr_text_build(fr_text *t, const hw_fr_set *frs)
+int hw_gbacklinks_build(hw_gbacklinks *t, const hw_fr_set *frs)
 {
 	memset(t, 0, sizeof(*t));
 	hw_buf_init(&t->text, 0);
@@ -128,7 +115,7 @@ static int fr_text_build(fr_text *t, const hw_fr_set *frs)
 	return index_words(t);
 }
 
-static void fr_text_free(fr_text *t)
+void hw_gbacklinks_free(hw_gbacklinks *t)
 {
 	hw_buf_free(&t->text);
 	free(t->start);
@@ -136,7 +123,7 @@ static void fr_text_free(fr_text *t)
 	free(t->words);
 }
 
-static void mark_uses(fr_text *t, const char *name)
+static void mark_uses(hw_gbacklinks *t, const char *name)
 {
 	size_t n = strlen(name);
 	char low[256];
@@ -170,8 +157,18 @@ static void mark_uses(fr_text *t, const char *name)
 	}
 }
 
+void hw_gbacklinks_mark(hw_gbacklinks *t, const hw_gentry *e)
+{
+	if (!t->n)
+		return;
+	memset(t->hit, 0, t->n);
+	mark_uses(t, e->term);
+	for (char **a = e->aliases; a && *a; a++)
+		mark_uses(t, *a);
+}
+
 static void write_entry(hw_jw *w, const hw_gentry *e, const hw_fr_set *frs,
-			fr_text *t)
+			hw_gbacklinks *t)
 {
 	hw_jw_object(w);
 	hw_jw_kstr(w, "term", e->term);
@@ -210,15 +207,10 @@ static void write_entry(hw_jw *w, const hw_gentry *e, const hw_fr_set *frs,
 	hw_jw_end(w);
 	hw_jw_key(w, "backlinks");
 	hw_jw_array(w);
-	if (t->n) {
-		memset(t->hit, 0, t->n);
-		mark_uses(t, e->term);
-		for (char **a = e->aliases; a && *a; a++)
-			mark_uses(t, *a);
-		for (size_t i = 0; i < t->n; i++)
-			if (t->hit[i])
-				hw_jw_str(w, frs->items[i].id);
-	}
+	hw_gbacklinks_mark(t, e);
+	for (size_t i = 0; i < t->n; i++)
+		if (t->hit[i])
+			hw_jw_str(w, frs->items[i].id);
 	hw_jw_end(w);
 	hw_jw_end(w);
 }
@@ -227,11 +219,11 @@ static void write_entry(hw_jw *w, const hw_gentry *e, const hw_fr_set *frs,
 int hw_glossary_json(hw_buf *out, const hw_glossary *g, const hw_fr_set *frs)
 {
 	hw_jw w;
-	fr_text t;
-	int err = fr_text_build(&t, frs);
+	hw_gbacklinks t;
+	int err = hw_gbacklinks_build(&t, frs);
 
 	if (err) {
-		fr_text_free(&t);
+		hw_gbacklinks_free(&t);
 		return err;
 	}
 	hw_jw_init(&w, out, 1);
@@ -244,7 +236,7 @@ int hw_glossary_json(hw_buf *out, const hw_glossary *g, const hw_fr_set *frs)
 		write_entry(&w, &g->entries[i], frs, &t);
 	hw_jw_end(&w);
 	hw_jw_end(&w);
-	fr_text_free(&t);
+	hw_gbacklinks_free(&t);
 	return hw_jw_finish(&w);
 }
 

@@ -129,6 +129,23 @@ export_many() {
 }
 
 # Verifies: FR-EXPORT-002
+test_export_html_glossary_appendix_lists_used_terms_and_their_users() {
+  export_repo
+  mkdir -p specs
+  printf -- '**Number (numbers)**: a quantity.\n\n**Zeppelin**: an airship.\n\n**Doubles**: twice as much.\n' > specs/glossary.md
+  run "$HW" export --format html -o spec.html --today 2026-01-02 "${EXPORT_INPUTS[@]}"
+  expect_rc 0
+  sed -n '/<h2 id="glossary">/,/<\/section>/p' spec.html > appendix.html
+  # a term's users: by its name (FR-APP-002) or an alias (FR-APP-001's
+  # title), in the requirements' order; a term no requirement uses is left
+  # out
+  grep -qF '<dt id="term-Number">Number</dt>' appendix.html
+  grep -qF '<dd>a quantity. <small>Used by <a href="#FR-APP-001">FR-APP-001</a>, <a href="#FR-APP-002">FR-APP-002</a>.</small></dd>' appendix.html
+  grep -qF 'twice as much. <small>Used by <a href="#FR-APP-002">FR-APP-002</a>.</small>' appendix.html
+  ! grep -q Zeppelin appendix.html
+}
+
+# Verifies: FR-EXPORT-002
 test_export_pdf_has_every_id_and_no_table_cut_by_a_page() {
   command -v chromium >/dev/null || { echo "chromium is a dependency (ci/deps.sh)"; return 1; }
   export_repo
