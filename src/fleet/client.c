@@ -12,6 +12,7 @@
  * (hw_fleet_conn, libcurl's own connection reuse); the others close it
  * after one. libcurl is opened with dlopen on first use, as GnuTLS is.
  */
+/* hwledger-sast-ignore *: glibc's feature macro, for memfd_create */
 #define _GNU_SOURCE
 #include "fleet/internal.h"
 
@@ -74,7 +75,7 @@ static int curl_load(void)
 	if (err)
 		return err;
 	v = cu.curl_version_info(CURLVERSION_NOW);
-	if (!v || !v->ssl_version || strncmp(v->ssl_version, "GnuTLS", 6))
+	if (!v || !v->ssl_version || strncmp(v->ssl_version, "GnuTLS", 6) != 0)
 		return hw_error_set(HW_EIO, NULL, 0, 0,
 				    "libcurl is not built on GnuTLS (%s): "
 				    "install libcurl3-gnutls",

@@ -13,11 +13,13 @@ int hw_fleet_event_append(const hw_seckey *k, const char *kind,
 			  payload->len};
 	char commit[64];
 	hw_ledger l;
-	int dirty, err;
+	int err;
 
 	if ((err = hw_ledger_open(&l, HW_LEDGER_DB, 1)))
 		return err;
-	hw_git_head(commit, sizeof(commit), &dirty);
+	/* the commit only: whether the working tree has changes would walk
+	 * every file of the repository at every event */
+	hw_git_head(commit, sizeof(commit), NULL);
 	err = hw_ledger_append(&l, &item, 1, commit, k, NULL);
 	hw_ledger_close(&l);
 	return err;

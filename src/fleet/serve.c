@@ -248,7 +248,7 @@ static int client_of(request *r, server *s, struct MHD_Connection *c)
 	const union MHD_ConnectionInfo *ci = mhd.MHD_get_connection_info(
 		c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 	conn *k = ci ? ci->socket_context : NULL;
-	client who;
+	client who = {0};
 	int judged = 0, err;
 
 	if (k) {
