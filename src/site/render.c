@@ -499,6 +499,29 @@ static int render_pages_and_sources(site *s)
 			      NULL, sources_job, NULL);
 }
 
+/* The pages, the source views, the copies of the evidence: everything
+ * but the downloads. */
+static int site_job(site *s, void *arg)
+{
+	int err;
+
+	(void)arg;
+	if ((err = render_fr_pages(s)) || (err = render_pages_and_sources(s)) ||
+	    (err = render_sast(s)) ||
+	    (err = render_planner(s)) || (err = render_probes(s)) ||
+	    (err = render_ledger(s)) || (err = render_changes(s)) ||
+	    (err = site_copy_bundle(s)) ||
+	    (err = write_theme(s)) || (err = write_search(s)))
+		return err;
+	return copy_evidence(s);
+}
+
+static int downloads_job(site *s, void *arg)
+{
+	(void)arg;
+	return render_downloads(s);
+}
+
 static int render_all(site *s)
 {
 	int err;
@@ -517,13 +540,8 @@ static int render_all(site *s)
 	hw_buf_init(&s->search, 0);
 	hw_jw_init(&s->sw, &s->search, 0);
 	hw_jw_array(&s->sw);
-	if ((err = render_fr_pages(s)) || (err = render_pages_and_sources(s)) ||
-	    (err = render_sast(s)) ||
-	    (err = render_planner(s)) || (err = render_probes(s)) ||
-	    (err = render_ledger(s)) || (err = render_changes(s)) ||
-	    (err = site_copy_bundle(s)) ||
-	    (err = write_theme(s)) || (err = write_search(s)) ||
-	    (err = copy_evidence(s)) || (err = render_downloads(s)))
+	if ((err = site_parts_run(s, hw_tasks_threads(2, 1), site_job,
+				  NULL, downloads_job, NULL)))
 		return err;
 	if (s->o->key && (err = write_manifest(s)))
 		return err;
