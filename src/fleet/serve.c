@@ -87,7 +87,6 @@ static int load_mhd(void)
 			   sizeof(names) / sizeof(*names));
 }
 
-/* An open connection, as the watchdog sees it. */
 /* Who a client is, from its certificate. */
 typedef struct client {
 	char host[HW_KEY_NAME_MAX + 1];
@@ -98,6 +97,7 @@ typedef struct client {
 	time_t ca_until;    /* the end of the CA that issued it */
 } client;
 
+/* An open connection, as the watchdog sees it. */
 typedef struct conn {
 	struct conn *prev, *next;
 	int fd;
@@ -258,10 +258,8 @@ static int client_of(request *r, server *s, struct MHD_Connection *c)
 		pthread_mutex_unlock(&s->conns_lock);
 	}
 	if (judged)
-		err = hw_fleet_crt_in_force(
-			who.serial, who.from, who.until,
-			who.ca_until,
-			s->state, NULL);
+		err = hw_fleet_crt_in_force(who.serial, who.from, who.until,
+					    who.ca_until, s->state, NULL);
 	else if (!(err = client_judge(&who, s, c)) && k) {
 		pthread_mutex_lock(&s->conns_lock);
 		k->who = who;
