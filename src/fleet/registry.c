@@ -16,7 +16,6 @@
 #include <sys/stat.h>
 
 static const char schema[] =
-	"PRAGMA locking_mode=EXCLUSIVE;"
 	"PRAGMA journal_mode=WAL;"
 	/* every commit synced, but for a known agent's heartbeat */
 	"PRAGMA synchronous=FULL;"
