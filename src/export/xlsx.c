@@ -43,6 +43,7 @@
 	X(worksheet_autofilter) \
 	X(worksheet_freeze_panes) \
 	X(worksheet_set_column) \
+	X(worksheet_write_blank) \
 	X(worksheet_write_string)
 
 static struct {
@@ -142,9 +143,18 @@ static lxw_error sheet(lxw_workbook *wb, lxw_format **f,
 		for (size_t c = 0; c < t->ncols && !e; c++) {
 			const char *s = t->cells[r * t->ncols + c];
 
-			e = cell(ws, (lxw_row_t)r + 1, (lxw_col_t)c, s,
-				 (int)c == t->status_col ? status_format(f, s)
-							 : f[F_CELL]);
+			/* an empty field is no cell (libxlsxwriter would
+			 * write a styled blank one); a status keeps its
+			 * fill */
+			if ((int)c == t->status_col && !*s)
+				e = lxw.worksheet_write_blank(
+					ws, (lxw_row_t)r + 1, (lxw_col_t)c,
+					status_format(f, s));
+			else if (*s)
+				e = cell(ws, (lxw_row_t)r + 1, (lxw_col_t)c, s,
+					 (int)c == t->status_col
+						 ? status_format(f, s)
+						 : f[F_CELL]);
 		}
 	if (!e) {
 		lxw.worksheet_freeze_panes(ws, 1, 0);

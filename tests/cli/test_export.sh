@@ -58,6 +58,10 @@ test_export_xlsx_has_four_sheets_frozen_filtered_and_text_only() {
   unzip -p m.xlsx xl/worksheets/sheet1.xml > s1.xml
   grep -q '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>' s1.xml
   grep -q '<autoFilter ref="A1:O4"/>' s1.xml
+  # an empty field is no cell: the only blank cells are statuses (column G)
+  grep -q '<c r="G[0-9]*" s="[0-9]*" t="s">' s1.xml
+  ! grep -Eq '<c r="[A-FH-O][0-9]+" s="[0-9]+"/>' s1.xml
+  [ "$(grep -o '<c r="[A-O]3"' s1.xml | wc -l)" -lt 15 ]
   # every cell a string: no formula anywhere
   ! unzip -p m.xlsx 'xl/worksheets/*.xml' | grep -q '<f>'
   unzip -p m.xlsx xl/sharedStrings.xml > ss.xml
