@@ -94,7 +94,7 @@ typedef struct hw_export_table {
 	const char *const *head;  /* column titles */
 	size_t ncols;
 	char **cells;             /* nrows * ncols, row by row; never NULL */
-	size_t nrows, cap;
+	size_t nrows, cap;        /* rows, and rows of room */
 	int status_col;           /* the column coloured by status, -1 */
 	hw_export_defects defects; /* while the forward matrix is built */
 } hw_export_table;

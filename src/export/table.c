@@ -25,19 +25,11 @@ static const char *const defect_head[] = {"ID", "Kind", "Requirement",
 /* Appends one empty row; its cells are set with set(). */
 static int add_row(hw_export_table *t)
 {
-	size_t need = (t->nrows + 1) * t->ncols;
+	int err = hw_array_grow(&t->cells, &t->cap, t->nrows, t->ncols *
+				sizeof(*t->cells), 64);
 
-	if (need > t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 64 * t->ncols;
-		char **c;
-
-		while (cap < need)
-			cap *= 2;
-		if (!(c = realloc(t->cells, cap * sizeof(*c))))
-			return hw_error_oom();
-		t->cells = c;
-		t->cap = cap;
-	}
+	if (err)
+		return err;
 	for (size_t i = 0; i < t->ncols; i++)
 		t->cells[t->nrows * t->ncols + i] = NULL;
 	t->nrows++;

@@ -345,15 +345,9 @@ static long parse_id_list(const char *v, size_t n, char ***out, size_t *count)
 		if (b == a || b - a > HW_FR_ID_MAX ||
 		    hw_req_id_len(v + a, b - a) != b - a)
 			return (long)a;
-		if (*count + 1 >= cap) {
-			char **nv;
-
-			cap = cap ? 2 * cap : 4;
-			nv = realloc(*out, cap * sizeof(*nv));
-			if (!nv)
-				return -2;
-			*out = nv;
-		}
+		/* room for the item and the NULL after it */
+		if (hw_array_grow(out, &cap, *count + 1, sizeof(**out), 4))
+			return -2;
 		if (!((*out)[(*count)++] = hw_strndup(v + a, b - a)))
 			return -2;
 		(*out)[*count] = NULL;

@@ -40,12 +40,17 @@ typedef struct hw_imp_req {
 	long src_line;
 } hw_imp_req;
 
+/* An output file of an import. */
+typedef struct hw_imp_file {
+	char *file;  /* NAME.md, no folder */
+	char *title; /* its level-1 heading */
+	char *dir;   /* its level's folder, NULL: the import's folder */
+} hw_imp_file;
+
 typedef struct hw_imp_set {
 	hw_imp_req *items;
 	size_t n, cap;
-	char **outs;        /* output file names (no folder), by index */
-	char **out_titles;  /* the level-1 heading of each output file */
-	char **out_dirs;    /* its level's folder, NULL: the import's folder */
+	hw_imp_file *outs;   /* by index */
 	size_t nouts, outcap;
 	const char *format; /* "reqif", "oft", "doorstop" (for the marker) */
 } hw_imp_set;

@@ -46,9 +46,12 @@ void hw_imp_set_free(hw_imp_set *s)
 		free(r->src_file);
 	}
 	free(s->items);
-	strv_free(s->outs, s->nouts);
-	strv_free(s->out_titles, s->nouts);
-	strv_free(s->out_dirs, s->nouts);
+	for (size_t i = 0; i < s->nouts; i++) {
+		free(s->outs[i].file);
+		free(s->outs[i].title);
+		free(s->outs[i].dir);
+	}
+	free(s->outs);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -68,6 +71,7 @@ static int out_in(hw_imp_set *s, const char *dir, const char *name,
 		  const char *title, size_t *out)
 {
 	char clean[128];
+	hw_imp_file *o;
 	size_t k = 0;
 
 	/* a file name of letters, digits, '.', '_' and '-' only: never a path */
@@ -81,32 +85,24 @@ static int out_in(hw_imp_set *s, const char *dir, const char *name,
 		clean[k++] = 'x';
 	memcpy(clean + k, ".md", 4);
 	for (size_t i = 0; i < s->nouts; i++)
-		if (strcmp(s->outs[i], clean) == 0 &&
-		    (dir && s->out_dirs[i] ? strcmp(dir, s->out_dirs[i]) == 0
-					   : dir == s->out_dirs[i])) {
+		if (strcmp(s->outs[i].file, clean) == 0 &&
+		    (dir && s->outs[i].dir ? strcmp(dir, s->outs[i].dir) == 0
+					   : dir == s->outs[i].dir)) {
 			*out = i;
 			return 0;
 		}
-	if (s->nouts == s->outcap) {
-		size_t cap = s->outcap ? s->outcap * 2 : 4;
-		char **a = realloc(s->outs, cap * sizeof(*a));
-
-		HW_CHECK_ALLOC(a);
-		s->outs = a;
-		a = realloc(s->out_titles, cap * sizeof(*a));
-		HW_CHECK_ALLOC(a);
-		s->out_titles = a;
-		a = realloc(s->out_dirs, cap * sizeof(*a));
-		HW_CHECK_ALLOC(a);
-		s->out_dirs = a;
-		s->outcap = cap;
+	if (HW_ARRAY_GROW(s->outs, s->nouts, s->outcap))
+		return HW_ENOMEM;
+	o = &s->outs[s->nouts];
+	o->file = hw_strdup(clean);
+	o->title = hw_strdup(title && *title ? title : name);
+	o->dir = dir ? hw_strdup(dir) : NULL;
+	if (!o->file || !o->title || (dir && !o->dir)) {
+		free(o->file);
+		free(o->title);
+		free(o->dir);
+		return hw_error_oom();
 	}
-	s->out_dirs[s->nouts] = dir ? hw_strdup(dir) : NULL;
-	HW_CHECK_ALLOC(!dir || s->out_dirs[s->nouts]);
-	s->outs[s->nouts] = hw_strdup(clean);
-	s->out_titles[s->nouts] = hw_strdup(title && *title ? title : name);
-	HW_CHECK_ALLOC(s->outs[s->nouts]);
-	HW_CHECK_ALLOC(s->out_titles[s->nouts]);
 	*out = s->nouts++;
 	return 0;
 }
@@ -142,9 +138,11 @@ int hw_imp_place(hw_imp_set *s, const hw_frs_model *m, hw_diags *diags)
 		if (r->out >= nouts)
 			continue;
 		/* the same file name, without ".md", in the level's folder */
-		len = strlen(s->outs[r->out]) - 3;
-		snprintf(name, sizeof(name), "%.*s", (int)len, s->outs[r->out]);
-		err = out_in(s, m->levels[l].dir, name, s->out_titles[r->out],
+		len = strlen(s->outs[r->out].file) - 3;
+		snprintf(name, sizeof(name), "%.*s", (int)len,
+			 s->outs[r->out].file);
+		/* the title is a string of its own: out_in may move outs */
+		err = out_in(s, m->levels[l].dir, name, s->outs[r->out].title,
 			     &r->out);
 		if (err)
 			return err;
@@ -379,7 +377,7 @@ static int render_file(hw_buf *b, const hw_imp_set *s, size_t f,
 	int err;
 
 	hw_buf_init(&body, 0);
-	err = hw_buf_printf(&body, "# %s\n", s->out_titles[f]);
+	err = hw_buf_printf(&body, "# %s\n", s->outs[f].title);
 	for (size_t i = 0; i < s->n && !err; i++)
 		if (s->items[i].out == f)
 			err = render_req(&body, &s->items[i]);
@@ -467,8 +465,8 @@ int hw_imp_write(const hw_imp_set *s, const char *dir, const char *source,
 	for (size_t f = 0; f < s->nouts && !err; f++) {
 		if (!out_used(s, f))
 			continue;
-		paths[f] = hw_path_join(s->out_dirs[f] ? s->out_dirs[f] : dir,
-					s->outs[f]);
+		paths[f] = hw_path_join(s->outs[f].dir ? s->outs[f].dir : dir,
+					s->outs[f].file);
 		err = paths[f] ? may_replace(paths[f], force)
 			       : hw_error_oom();
 	}

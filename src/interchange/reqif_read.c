@@ -117,16 +117,9 @@ static void *push(rd *r, list *l, size_t size)
 {
 	char *p;
 
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 16;
-		void *a = realloc(l->items, cap * size);
-
-		if (!a) {
-			hw_xml_stop(&r->x, hw_error_oom());
-			return NULL;
-		}
-		l->items = a;
-		l->cap = cap;
+	if (hw_array_grow(&l->items, &l->cap, l->n, size, 16)) {
+		hw_xml_stop(&r->x, HW_ENOMEM);
+		return NULL;
 	}
 	p = (char *)l->items + l->n++ * size;
 	memset(p, 0, size);
