@@ -236,13 +236,12 @@ static gnutls_x509_crt_t issuer_of(gnutls_x509_crt_t crt,
 }
 
 /* Implements: FR-FLEET-003, FR-FLEET-013 */
-int hw_fleet_crt_judge(char host[HW_KEY_NAME_MAX + 1], time_t *ca_until,
-		       gnutls_x509_crt_t crt, const hw_fleet_trust *t,
-		       const char *state, const char *path)
+int hw_fleet_crt_judge(hw_fleet_id *id, gnutls_x509_crt_t crt,
+		       const hw_fleet_trust *t, const char *state,
+		       const char *path)
 {
 	gnutls_x509_crt_t ca = issuer_of(crt, t);
-	char serial[HW_FLEET_SERIAL_HEX + 1];
-	size_t n = HW_KEY_NAME_MAX + 1;
+	size_t n = sizeof(id->host);
 	int err;
 
 	if (!ca)
@@ -253,21 +252,22 @@ int hw_fleet_crt_judge(char host[HW_KEY_NAME_MAX + 1], time_t *ca_until,
 	    !for_clients(crt))
 		return hw_error_set(HW_EFAIL, path, 0, 0,
 				    "refused: not a client certificate");
-	*ca_until = hw_gt.gnutls_x509_crt_get_expiration_time(ca);
-	if ((err = serial_of(serial, crt, path)) ||
-	    (err = hw_fleet_crt_in_force(
-		     serial, hw_gt.gnutls_x509_crt_get_activation_time(crt),
-		     hw_gt.gnutls_x509_crt_get_expiration_time(crt), *ca_until,
-		     state, path)))
+	id->ca_until = hw_gt.gnutls_x509_crt_get_expiration_time(ca);
+	id->from = hw_gt.gnutls_x509_crt_get_activation_time(crt);
+	id->until = hw_gt.gnutls_x509_crt_get_expiration_time(crt);
+	if ((err = serial_of(id->serial, crt, path)) ||
+	    (err = hw_fleet_crt_in_force(id->serial, id->from, id->until,
+					 id->ca_until, state, path)))
 		return err;
 	if (hw_gt.gnutls_x509_crt_get_dn_by_oid(crt,
 						GNUTLS_OID_X520_COMMON_NAME, 0,
-						0, host, &n) < 0 ||
-	    !hw_key_name_valid(host))
+						0, id->host, &n) < 0 ||
+	    !hw_key_name_valid(id->host))
 		return hw_error_set(HW_EFAIL, path, 0, 0,
 				    "refused: no host name in the "
 				    "certificate");
-	return HW_OK;
+	id->operator = hw_fleet_crt_operator(crt);
+	return hw_fleet_crt_key(id->pk, crt);
 }
 
 /* One certificate of the trust list: path read and appended. */
@@ -332,13 +332,14 @@ int hw_fleet_cert_check(char host[HW_KEY_NAME_MAX + 1], const char *ca_dir,
 {
 	gnutls_x509_crt_t crt = NULL;
 	hw_fleet_trust t;
-	time_t ca_until;
+	hw_fleet_id id;
 	int err;
 
 	if ((err = hw_fleet_trust_load(&t, ca_dir)))
 		return err;
-	if (!(err = hw_fleet_crt_load(&crt, pem, path)))
-		err = hw_fleet_crt_judge(host, &ca_until, crt, &t, state, path);
+	if (!(err = hw_fleet_crt_load(&crt, pem, path)) &&
+	    !(err = hw_fleet_crt_judge(&id, crt, &t, state, path)))
+		memcpy(host, id.host, sizeof(id.host));
 	if (crt)
 		hw_gt.gnutls_x509_crt_deinit(crt);
 	hw_fleet_trust_free(&t);

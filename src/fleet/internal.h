@@ -124,11 +124,22 @@ typedef struct hw_fleet_trust {
 int hw_fleet_trust_load(hw_fleet_trust *t, const char *ca_dir);
 void hw_fleet_trust_free(hw_fleet_trust *t);
 
+/* Who a judged client certificate names, and what its judgment depends
+ * on as time passes. */
+typedef struct hw_fleet_id {
+	char host[HW_KEY_NAME_MAX + 1];
+	char serial[HW_FLEET_SERIAL_HEX + 1];
+	uint8_t pk[32];     /* the certificate's key */
+	int operator;       /* an operator's certificate, not an agent's */
+	time_t from, until; /* the certificate's validity */
+	time_t ca_until;    /* the end of the CA that issued it */
+} hw_fleet_id;
+
 /* hw_fleet_cert_check on a certificate in memory, judged by the CA of t
- * that signed it; *ca_until that CA's end. */
-int hw_fleet_crt_judge(char host[HW_KEY_NAME_MAX + 1], time_t *ca_until,
-		       gnutls_x509_crt_t crt, const hw_fleet_trust *t,
-		       const char *state, const char *label);
+ * that signed it; what it names in *id. */
+int hw_fleet_crt_judge(hw_fleet_id *id, gnutls_x509_crt_t crt,
+		       const hw_fleet_trust *t, const char *state,
+		       const char *label);
 /* The part of hw_fleet_crt_judge that changes with time: the fleet's clock
  * within the certificate's validity (from, until) and before its CA's end
  * (ca_until), and its serial not on STATE/denied. */

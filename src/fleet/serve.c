@@ -87,16 +87,6 @@ static int load_mhd(void)
 			   sizeof(names) / sizeof(*names));
 }
 
-/* Who a client is, from its certificate. */
-typedef struct client {
-	char host[HW_KEY_NAME_MAX + 1];
-	char serial[HW_FLEET_SERIAL_HEX + 1];
-	uint8_t pk[32]; /* the key of the client's certificate */
-	int operator;   /* an operator's certificate, not an agent's */
-	time_t from, until; /* the certificate's validity */
-	time_t ca_until;    /* the end of the CA that issued it */
-} client;
-
 /* An open connection, as the watchdog sees it. */
 typedef struct conn {
 	struct conn *prev, *next;
@@ -109,7 +99,7 @@ typedef struct conn {
 	 * judged: a TLS 1.3 connection's peer does not change, so its later
 	 * requests check only what changes with time (validity, revocation) */
 	int judged;
-	client who;
+	hw_fleet_id who;
 } conn;
 
 typedef struct server {
@@ -187,10 +177,7 @@ static enum MHD_Result reply_error(struct MHD_Connection *c,
 
 /* One request as it arrives: who sent it and its body so far. */
 typedef struct request {
-	char host[HW_KEY_NAME_MAX + 1];
-	char serial[HW_FLEET_SERIAL_HEX + 1];
-	uint8_t pk[32]; /* the key of the client's certificate */
-	int operator;   /* an operator's certificate, not an agent's */
+	hw_fleet_id who; /* its client's certificate */
 	hw_buf body;
 	int too_big; /* a body over BODY_MAX, or one the endpoint takes not */
 	int refused; /* answered 403 already: nothing more is done for it */
@@ -198,7 +185,8 @@ typedef struct request {
 
 /* The client's certificate judged whole, as `fleet check` does: HW_OK
  * with who it is in who, else the reason as the last error. */
-static int client_judge(client *who, server *s, struct MHD_Connection *c)
+static int client_judge(hw_fleet_id *who, server *s,
+			struct MHD_Connection *c)
 {
 	const union MHD_ConnectionInfo *ci = mhd.MHD_get_connection_info(
 		c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
@@ -220,59 +208,41 @@ static int client_judge(client *who, server *s, struct MHD_Connection *c)
 					 GNUTLS_X509_FMT_DER) < 0)
 		err = hw_error_set(HW_EFAIL, NULL, 0, 0,
 				   "refused: not an X.509 certificate");
-	else if (!(err = hw_fleet_crt_judge(who->host, &who->ca_until, crt,
-					    &s->trust, s->state,
-					    NULL))) {
-		uint8_t raw[16];
-		size_t len = sizeof(raw);
-
-		/* judge checked that the serial is 16 bytes */
-		hw_gt.gnutls_x509_crt_get_serial(crt, raw, &len);
-		hw_hex(who->serial, raw, sizeof(raw));
-		who->operator = hw_fleet_crt_operator(crt);
-		who->from = hw_gt.gnutls_x509_crt_get_activation_time(crt);
-		who->until = hw_gt.gnutls_x509_crt_get_expiration_time(crt);
-		err = hw_fleet_crt_key(who->pk, crt);
-	}
+	else
+		err = hw_fleet_crt_judge(who, crt, &s->trust, s->state, NULL);
 	hw_gt.gnutls_x509_crt_deinit(crt);
 	return err;
 }
 
 /* The client of request r: its certificate judged whole on the
  * connection's first request, and on every later one still in force.
- * HW_OK with its host, serial, key and role in r, else the reason as the
- * last error. */
+ * HW_OK with who it is in r->who, else the reason as the last error. */
 /* Implements: FR-FLEET-003 */
 static int client_of(request *r, server *s, struct MHD_Connection *c)
 {
 	const union MHD_ConnectionInfo *ci = mhd.MHD_get_connection_info(
 		c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 	conn *k = ci ? ci->socket_context : NULL;
-	client who = {0};
+	hw_fleet_id *who = &r->who;
 	int judged = 0, err;
 
 	if (k) {
 		pthread_mutex_lock(&s->conns_lock);
 		if ((judged = k->judged))
-			who = k->who;
+			*who = k->who;
 		pthread_mutex_unlock(&s->conns_lock);
 	}
 	if (judged)
-		err = hw_fleet_crt_in_force(who.serial, who.from, who.until,
-					    who.ca_until, s->state, NULL);
-	else if (!(err = client_judge(&who, s, c)) && k) {
+		return hw_fleet_crt_in_force(who->serial, who->from,
+					     who->until, who->ca_until,
+					     s->state, NULL);
+	if (!(err = client_judge(who, s, c)) && k) {
 		pthread_mutex_lock(&s->conns_lock);
-		k->who = who;
+		k->who = *who;
 		k->judged = 1;
 		pthread_mutex_unlock(&s->conns_lock);
 	}
-	if (err)
-		return err;
-	memcpy(r->host, who.host, sizeof(r->host));
-	memcpy(r->serial, who.serial, sizeof(r->serial));
-	memcpy(r->pk, who.pk, sizeof(r->pk));
-	r->operator = who.operator;
-	return HW_OK;
+	return err;
 }
 
 /* POST /v1/heartbeat?interval=S */
@@ -517,7 +487,7 @@ static unsigned job_status(int err, unsigned refused)
 static enum MHD_Result job_error(struct MHD_Connection *c, const request *r,
 				 int err, unsigned refused)
 {
-	fprintf(stderr, "hwledger: fleet serve: %s: %s\n", r->host,
+	fprintf(stderr, "hwledger: fleet serve: %s: %s\n", r->who.host,
 		hw_error_last());
 	return reply_error(c, job_status(err, refused), hw_error_last());
 }
@@ -571,7 +541,7 @@ static enum MHD_Result job_queue(server *s, struct MHD_Connection *c,
 		o.args = args.data;
 	pthread_mutex_lock(&s->lock);
 	if (!err && !(err = jobs_now(s, &now)))
-		err = hw_jobs_queue(&id, &s->reg, &s->signer, r->serial, &o,
+		err = hw_jobs_queue(&id, &s->reg, &s->signer, r->who.serial, &o,
 				    now);
 	pthread_mutex_unlock(&s->lock);
 	hw_buf_free(&args);
@@ -593,7 +563,7 @@ static enum MHD_Result job_cancel(server *s, struct MHD_Connection *c,
 
 	pthread_mutex_lock(&s->lock);
 	if (!(err = jobs_now(s, &now)))
-		err = hw_jobs_cancel(&s->reg, &s->signer, r->serial, id, now);
+		err = hw_jobs_cancel(&s->reg, &s->signer, r->who.serial, id, now);
 	pthread_mutex_unlock(&s->lock);
 	if (err)
 		return job_error(c, r, err, MHD_HTTP_CONFLICT);
@@ -640,7 +610,7 @@ static enum MHD_Result job_next(server *s, struct MHD_Connection *c,
 
 	pthread_mutex_lock(&s->lock);
 	if (!(err = jobs_now(s, &now)))
-		err = hw_jobs_next(&job, &s->reg, r->host, r->serial, now);
+		err = hw_jobs_next(&job, &s->reg, r->who.host, r->who.serial, now);
 	pthread_mutex_unlock(&s->lock);
 	if (err)
 		return job_error(c, r, err, MHD_HTTP_FORBIDDEN);
@@ -684,8 +654,8 @@ static int result_event(server *s, const request *r, const hw_fleet_job *job,
 	hw_jw_object(&w);
 	hw_jw_kstr(&w, "schema", "hwledger.fleet.result/1");
 	if (r) {
-		hw_jw_kstr(&w, "serial", r->serial);
-		hw_jw_kstr(&w, "host", r->host);
+		hw_jw_kstr(&w, "serial", r->who.serial);
+		hw_jw_kstr(&w, "host", r->who.host);
 		hw_jw_kint(&w, "job", job->id);
 		hw_jw_kstr(&w, "kind", job->kind);
 		hw_jw_kstr(&w, "state", state);
@@ -743,7 +713,7 @@ static enum MHD_Result job_result(server *s, struct MHD_Connection *c,
 	}
 	pthread_mutex_lock(&s->lock);
 	if (!(err = jobs_now(s, &now)) &&
-	    !(err = hw_jobs_check_result(&job, &s->reg, r->serial, r->pk, id,
+	    !(err = hw_jobs_check_result(&job, &s->reg, r->who.serial, r->who.pk, id,
 					 nonce, result, strlen(result), sig)) &&
 	    !(err = hw_fleet_result_state(&state, job.kind, answer)) &&
 	    !(err = result_event(s, r, &job, state, NULL, result, sig64)))
@@ -797,8 +767,8 @@ static enum MHD_Result rotate(server *s, struct MHD_Connection *c,
 				 "\"proof\": base64 of 64 bytes}");
 		goto out;
 	}
-	hw_fleet_rotate_message(&msg, r->serial, line);
-	if (!memcmp(k.pk, r->pk, sizeof(r->pk)))
+	hw_fleet_rotate_message(&msg, r->who.serial, line);
+	if (!memcmp(k.pk, r->who.pk, sizeof(r->who.pk)))
 		err = hw_error_set(HW_EINVAL, NULL, 0, 0,
 				   "the new key is the old one");
 	else if (!msg.data ||
@@ -812,17 +782,17 @@ static enum MHD_Result rotate(server *s, struct MHD_Connection *c,
 	pthread_mutex_lock(&s->lock);
 	if (!err &&
 	    !(err = hw_fleet_cert_issue(&pem, serial, s->ca_dir, s->state,
-					r->host, &k, HW_FLEET_CERT_DAYS,
-					r->operator))) {
+					r->who.host, &k, HW_FLEET_CERT_DAYS,
+					r->who.operator))) {
 		snprintf(reason, sizeof(reason), "rotated to serial %s",
 			 serial);
 		if (!(err = hw_fleet_event(&s->signer, HW_EVENT_FLEET_REVOKE,
-					   r->serial, "reason", reason)))
-			err = hw_fleet_revoke(s->state, r->serial, reason);
+					   r->who.serial, "reason", reason)))
+			err = hw_fleet_revoke(s->state, r->who.serial, reason);
 	}
 	pthread_mutex_unlock(&s->lock);
 	ok = err ? job_error(c, r, err, MHD_HTTP_FORBIDDEN)
-		 : cert_answer(c, "hwledger.fleet.rotate/1", r->host, serial,
+		 : cert_answer(c, "hwledger.fleet.rotate/1", r->who.host, serial,
 			       &pem);
 out:
 	cJSON_Delete(doc);
@@ -844,11 +814,11 @@ static int role_allowed(const request *r, const char *method,
 	int agents = !strcmp(url, "/v1/heartbeat") ||
 		     !strcmp(url, "/v1/jobs/next") || job_url(url, "/result");
 
-	if (operators && !r->operator)
+	if (operators && !r->who.operator)
 		hw_error_set(HW_EFAIL, NULL, 0, 0,
 			     "refused: queuing or cancelling a job needs an "
 			     "operator's certificate, not an agent's");
-	else if (agents && r->operator)
+	else if (agents && r->who.operator)
 		hw_error_set(HW_EFAIL, NULL, 0, 0,
 			     "refused: an operator's certificate is not an "
 			     "agent's");
@@ -981,7 +951,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
 	if (!strcmp(method, "GET") && !strcmp(url, "/v1/jobs/next"))
 		return job_next(s, c, r);
 	if (!strcmp(method, "POST") && !strcmp(url, "/v1/heartbeat"))
-		return heartbeat(s, c, r->host, r->serial);
+		return heartbeat(s, c, r->who.host, r->who.serial);
 	if (!strcmp(method, "GET") && !strcmp(url, "/v1/hosts"))
 		return hosts(s, c, HOSTS);
 	if (!strcmp(method, "GET") && !strcmp(url, "/v1/status"))

@@ -611,10 +611,10 @@ static void test_fleet_job_cancelled_refuses_its_result(void **state)
 /* Verifies: FR-FLEET-010 */
 static void test_fleet_operator_role_is_in_the_certificate(void **state)
 {
-	char serial[HW_FLEET_SERIAL_HEX + 1], host[HW_KEY_NAME_MAX + 1];
+	char serial[HW_FLEET_SERIAL_HEX + 1];
 	gnutls_x509_crt_t crt;
 	hw_fleet_trust t;
-	time_t ca_until;
+	hw_fleet_id id;
 	hw_buf pem;
 
 	(void)state;
@@ -625,12 +625,14 @@ static void test_fleet_operator_role_is_in_the_certificate(void **state)
 		assert_int_equal(hw_fleet_crt_load(&crt, &pem, "x.crt"), HW_OK);
 		/* either is a client certificate of the fleet; only one is
 		 * an operator's */
-		assert_int_equal(hw_fleet_crt_judge(host, &ca_until, crt, &t,
-						    "state", "x.crt"),
+		assert_int_equal(hw_fleet_crt_judge(&id, crt, &t, "state",
+						    "x.crt"),
 				 HW_OK);
-		assert_int_equal(ca_until,
+		assert_int_equal(id.ca_until,
 				 hw_gt.gnutls_x509_crt_get_expiration_time(
 					 t.ca[0]));
+		assert_string_equal(id.serial, serial);
+		assert_int_equal(id.operator, operator);
 		assert_int_equal(hw_fleet_crt_operator(crt), operator);
 		hw_gt.gnutls_x509_crt_deinit(crt);
 		hw_buf_free(&pem);
