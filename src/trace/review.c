@@ -23,6 +23,7 @@ struct hw_review_event {
 	char hash[HW_SHA256_HEX_LEN + 1]; /* ev.hash in hex: the sort key */
 	char date[11];           /* the UTC date of ev.time_ns */
 	int checked;             /* 0 not yet, 1 good, -1 bad (why says) */
+	int unlisted;            /* bad: its key is not in trusted_keys */
 	char why[200];
 	char signer[HW_KEY_NAME_MAX + 16]; /* the trusted key's name+id */
 	cJSON *payload;          /* hwledger.review/1 */
@@ -284,14 +285,15 @@ static void event_check(struct hw_review_event *v, const hw_keyring *ring)
 		snprintf(v->why, sizeof(v->why),
 			 "event %llu does not hash to its event_hash",
 			 (unsigned long long)ev->seq);
-	else if (!listed)
+	else if (!listed) {
+		v->unlisted = 1;
 		/* hwledger-sast-ignore FF1019: a literal joined to a macro's literal */
 		snprintf(v->why, sizeof(v->why),
 			 "event %llu is signed by key %02x%02x%02x%02x, which "
 			 "is not in " HW_LEDGER_TRUSTED,
 			 (unsigned long long)ev->seq, ev->key_id[0],
 			 ev->key_id[1], ev->key_id[2], ev->key_id[3]);
-	else if (!key)
+	} else if (!key)
 		snprintf(v->why, sizeof(v->why),
 			 "the signature of event %llu does not verify under "
 			 "the trusted key %02x%02x%02x%02x",
@@ -332,7 +334,7 @@ static const cJSON *payload_entry(const struct hw_review_event *v,
 
 /* What about e's event, or about e against its event, fails (into why);
  * NULL when the event proves e. */
-static const char *entry_check(hw_reviews *r, const hw_review *e,
+static const char *entry_check(hw_reviews *r, hw_review *e,
 			       const hw_keyring *ring, char *why, size_t size)
 {
 	struct hw_review_event *v = event_find(r, e->event_hash);
@@ -344,8 +346,10 @@ static const char *entry_check(hw_reviews *r, const hw_review *e,
 		return why;
 	}
 	event_check(v, ring);
-	if (v->checked < 0)
+	if (v->checked < 0) {
+		e->key_unlisted = v->unlisted;
 		return v->why;
+	}
 	req = payload_entry(v, e->id);
 	if ((unsigned long long)e->seq != v->ev.seq)
 		snprintf(why, size, "its seq %lld is not event %llu's",

@@ -442,6 +442,7 @@ typedef struct hw_review {
 	char event_hash[HW_SHA256_HEX_LEN + 1];
 	long line, col;          /* in the file, for messages; 0 when new */
 	int verified;            /* its event verifies and lists it */
+	int key_unlisted;        /* not verified: its signer is not trusted */
 	char *why;               /* when not verified, why not */
 } hw_review;
 

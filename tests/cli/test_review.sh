@@ -106,6 +106,8 @@ test_review_signed_by_an_untrusted_key_is_not_accepted() {
   expect_err "is not in traceability/trusted_keys: trace will not accept this review until it is"
   [ "$(review_suspects | wc -l)" -eq 3 ]
   review_unverified | grep -q "^SW-A-001 traceability/reviews.json:4 the review of SW-A-001 is not accepted: event 0 is signed by key [0-9a-f]\{8\}, which is not in traceability/trusted_keys;"
+  # the way out is trusting the key: signing again with it changes nothing
+  review_unverified | grep -q "; its links are suspect until that key's public line is added to traceability/trusted_keys, or 'hwledger review SW-A-001' signs it again with a trusted key$"
   # trusting the key (a change to trusted_keys) makes trace believe it:
   # the stored trace is not replayed
   find . -exec touch -h -d '2020-01-01 00:00:00' {} +
