@@ -496,18 +496,28 @@ static size_t first_test(const test_ref *tests, size_t n, const char *name)
 static void closest_tests(const test_ref *tests, size_t n, const char *key,
 			  char *out, size_t size)
 {
-	size_t at = 0, lo, hi, w = 0;
+	/* by distinct name: two test files may each have a usage() */
+	size_t nd = 0, at = 0, lo, hi, w = 0, d = 0;
 
 	out[0] = '\0';
-	while (at < n && key_cmp(tests[at].name, key) < 0)
-		at++;
+	for (size_t i = 0; i < n; i++) {
+		if (i && !strcmp(tests[i].name, tests[i - 1].name))
+			continue;
+		if (key_cmp(tests[i].name, key) < 0)
+			at = nd + 1;
+		nd++;
+	}
 	lo = at >= 1 ? at - 1 : 0;
-	if (lo + 3 > n)
-		lo = n >= 3 ? n - 3 : 0;
-	hi = lo + 3 < n ? lo + 3 : n;
-	for (size_t i = lo; i < hi && w < size; i++)
-		w += (size_t)snprintf(out + w, size - w, "%s%s", w ? ", " : "",
-				      tests[i].name);
+	if (lo + 3 > nd)
+		lo = nd >= 3 ? nd - 3 : 0;
+	hi = lo + 3 < nd ? lo + 3 : nd;
+	for (size_t i = 0; i < n && d < hi && w < size; i++) {
+		if (i && !strcmp(tests[i].name, tests[i - 1].name))
+			continue;
+		if (d++ >= lo)
+			w += (size_t)snprintf(out + w, size - w, "%s%s",
+					      w ? ", " : "", tests[i].name);
+	}
 }
 
 /* The results and the test functions, sorted by name, for matching. */
@@ -1574,7 +1584,7 @@ int hw_trace_build(hw_trace *t, const hw_fr_set *frs, const hw_scan *scan,
 	for (size_t i = 0; i < nres; i++) {
 		const hw_result *r = sorted[i];
 		size_t c0 = first_test(match.tests, match.ntests, r->name), nc = 0;
-		int found = 0, seen = 0;
+		int found = 0, seen = 0, named_suite;
 		char near[256];
 
 		while (c0 + nc < match.ntests &&
@@ -1594,11 +1604,13 @@ int hw_trace_build(hw_trace *t, const hw_fr_set *frs, const hw_scan *scan,
 			continue;
 		closest_tests(match.tests, match.ntests, r->name, near,
 			      sizeof(near));
+		/* ctest's testcase has its own name as its classname */
+		named_suite = r->suite && strcmp(r->suite, r->name) != 0;
 		if ((err = add_defect(
 			     t, HW_DEF_RESULT_WITHOUT_TEST, NULL, r->file,
 			     r->line, r->name,
 			     "result %s%s%s matches no test function%s%s",
-			     r->suite ? r->suite : "", r->suite ? " " : "",
+			     named_suite ? r->suite : "", named_suite ? " " : "",
 			     r->name, *near ? "; closest: " : "", near)))
 			goto cleanup;
 	}

@@ -502,6 +502,21 @@ test_trace_reads_unity_output_and_ctest_junit() {
   expect_err "cut.txt:2: no summary line"
 }
 
+# A ctest result of a plain executable (libyaml's test-version: its
+# testcase's classname is its name) matches no test function: the defect
+# names it once, and the nearest tests by distinct name, not usage() of
+# two test files twice.
+# Verifies: FR-TRACE-017
+test_result_without_test_names_the_result_and_each_near_test_once() {
+  fixture ours
+  printf 'static int usage(void)\n{\n\treturn 1;\n}\n' > tests/test_one.c
+  cp tests/test_one.c tests/test_two.c
+  printf '<testsuite name="Linux-cc" tests="1"><testcase name="version" classname="version" status="run"/></testsuite>\n' > ctest.xml
+  run "$HW" trace --results ctest.xml --format json
+  expect_rc 0
+  jq -e '[.defects[] | select(.kind == "result-without-test") | .message] == ["result version matches no test function; closest: test_cli_twice, test_twice, usage"]' <<<"$OUT" >/dev/null || { jq -c '[.defects[] | select(.kind == "result-without-test")]' <<<"$OUT"; return 1; }
+}
+
 # Verifies: FR-TRACE-002
 test_results_take_several_files_globs_and_folders() {
   fixture unity
