@@ -299,7 +299,14 @@ int hw_tap_parse(hw_results *r, hw_diags *diags, const char *file,
 	if (!err && planned < 0 && r->n == first && line == 0)
 		return hw_diags_add(diags, HW_DIAG_ERROR, file, 0, 0,
 				    "empty TAP file");
-	if (!err && planned < 0)
+	if (!err && planned < 0 && r->n == first)
+		/* a test program's own output (libyaml's test-reader), not
+		 * a run that stopped early */
+		err = hw_diags_add(diags, HW_DIAG_ERROR, file, 1, 0,
+				   "no plan (1..N) and no test line: not "
+				   "TAP, JUnit XML, cmocka XML or Unity's "
+				   "output, the test reports hwledger reads");
+	else if (!err && planned < 0)
 		err = hw_diags_add(diags, HW_DIAG_ERROR, file, line, 0,
 				   "no plan (1..N): the run may have stopped "
 				   "early");

@@ -90,6 +90,27 @@ static void test_tap_reports_bad_plans_and_bail_outs(void **state)
 	assert_string_equal(x.d.items[0].message, "plan says 3 tests but 2 ran");
 	done(&x);
 
+	/* results without a plan: a run cut short */
+	tap(&x, "ok 1 - a\nok 2 - b\n");
+	assert_int_equal(x.d.errors, 1);
+	assert_string_equal(x.d.items[0].message,
+			    "no plan (1..N): the run may have stopped early");
+	assert_int_equal(x.d.items[0].line, 2);
+	done(&x);
+
+	/* a test program's own output (libyaml's test-reader, written to
+	 * build/test-results/test-reader.txt): no run that stopped early */
+	tap(&x, "checking boms...\n\tno bom (utf-8): +\n"
+		"checking boms: 0 fail(s)\n");
+	assert_int_equal(x.r.n, 0);
+	assert_int_equal(x.d.errors, 1);
+	assert_string_equal(x.d.items[0].message,
+			    "no plan (1..N) and no test line: not TAP, JUnit "
+			    "XML, cmocka XML or Unity's output, the test "
+			    "reports hwledger reads");
+	assert_int_equal(x.d.items[0].line, 1);
+	done(&x);
+
 	tap(&x, "1..2\nok 1 - a\nBail out! database gone\nok 2 - b\n");
 	assert_int_equal(x.r.n, 1);
 	assert_int_equal(x.d.errors >= 1, 1);
