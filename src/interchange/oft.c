@@ -413,7 +413,7 @@ int hw_oft_read(hw_imp_set *s, hw_diags *diags, const char *file,
 	const char *p = text, *end = text + len;
 	char *title = NULL;
 	int off = 0, err;
-	size_t errors = diags->errors;
+	size_t errors = diags->errors, items = s->n;
 
 	memset(&o, 0, sizeof(o));
 	o.s = s;
@@ -460,6 +460,13 @@ int hw_oft_read(hw_imp_set *s, hw_diags *diags, const char *file,
 				   "%zu forwarding lines (A-->B:id) not "
 				   "imported",
 				   o.forwards);
+	/* not OFT's Markdown at all (its aspec XML, notes): say so, rather
+	 * than a silent "0 requirements" */
+	if (!err && diags->errors == errors && s->n == items)
+		err = hw_diags_add(diags, HW_DIAG_WARNING, file, 0, 0,
+				   "no OpenFastTrace specification item in it "
+				   "(a line `type~name~revision`): nothing "
+				   "imported from it");
 	finish(&o);
 	free(o.heading);
 	hw_buf_free(&o.dropped_needs);

@@ -281,6 +281,21 @@ test_import_oft_their_own_specification() {
   expect_rc 0
 }
 
+# A file with no OFT item (hwledger's own aspec XML, given to import oft
+# for OpenFastTrace) says so instead of a bare "0 requirements".
+# Verifies: FR-XCH-005
+test_import_oft_file_with_no_item_warns() {
+  printf '<?xml version="1.0" encoding="UTF-8"?>\n<specdocument>\n  <specobjects doctype="req">\n    <specobject><id>FR-A-001</id><version>1</version></specobject>\n  </specobjects>\n</specdocument>\n' > matrix.aspec
+  run "$HW" import oft matrix.aspec -o req
+  expect_rc 0
+  expect_out "import oft: 0 requirements from matrix.aspec"
+  expect_err "hwledger: matrix.aspec: warning: no OpenFastTrace specification item in it (a line \`type~name~revision\`): nothing imported from it"
+  # a file that has items is not warned about
+  run "$HW" import oft "$FIXTURES/interchange/oft/good.md" -o req2
+  expect_rc 0
+  [[ "$ERR" != *"no OpenFastTrace specification item"* ]] || { echo "$ERR"; return 1; }
+}
+
 # Verifies: FR-XCH-005, FR-CLI-005
 test_import_oft_malformed_id_exits_2_and_writes_nothing() {
   run "$HW" import oft "$FIXTURES/interchange/oft/bad-id.md" -o req
