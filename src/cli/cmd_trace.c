@@ -696,12 +696,26 @@ int hw_cmd_gate(hw_cli *cli, int argc, char **argv)
 		if (!strcmp(o.format, "json"))
 			code = gate_json(&o, &r.trace, &reasons, !err, ok,
 					 approved);
-		else if (!cli->quiet || err)
-			printf("gate: %s — %zu/%zu approved FRs verified, %zu "
-			       "defects, %zu reasons to fail%s\n",
+		else if (!cli->quiet || err) {
+			/* a waiver counts for the share, but is no
+			 * verification: say so when there is one */
+			size_t waived = 0;
+			char note[32] = "";
+
+			for (size_t i = 0; i < r.trace.nfrs; i++)
+				waived += r.trace.frs[i].fr->status ==
+						  HW_FR_APPROVED &&
+					  r.trace.frs[i].state == HW_ST_WAIVED;
+			if (waived)
+				snprintf(note, sizeof(note), " (%zu waived)",
+					 waived);
+			printf("gate: %s — %zu/%zu approved FRs verified%s%s, "
+			       "%zu defects, %zu reasons to fail%s\n",
 			       err ? "FAIL" : "pass", ok, approved,
+			       waived ? " or waived" : "", note,
 			       r.trace.ndefects, reasons.errors,
 			       o.baseline ? " (against the baseline)" : "");
+		}
 		if (!code)
 			code = err ? HW_EXIT_FAIL : HW_EXIT_OK;
 	}

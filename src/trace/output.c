@@ -61,6 +61,23 @@ static void counts(const hw_trace *t, size_t c[6], size_t *approved,
 	level_counts(t, -1, c, approved, approved_ok);
 }
 
+/* How many approved FRs are waived (counted in approved_ok). */
+static size_t approved_waived(const hw_trace *t)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < t->nfrs; i++)
+		n += t->frs[i].fr->status == HW_FR_APPROVED &&
+		     t->frs[i].state == HW_ST_WAIVED;
+	return n;
+}
+
+static const char *waived_note(char *buf, size_t size, size_t waived)
+{
+	snprintf(buf, size, " (%zu waived)", waived);
+	return buf;
+}
+
 static int has_levels(const hw_trace *t)
 {
 	return t->model && t->model->nlevels;
@@ -100,7 +117,8 @@ static int write_levels_text(hw_buf *o, const hw_trace *t, const char *pre)
 /* Implements: FR-TRACE-005 */
 int hw_trace_write_text(hw_buf *o, const hw_trace *t, int color)
 {
-	size_t c[6], approved, ok, w = 2, lw = 5;
+	size_t c[6], approved, ok, waived, w = 2, lw = 5;
+	char note[32];
 	int err = HW_OK;
 
 	for (size_t i = 0; i < t->nfrs; i++)
@@ -144,15 +162,21 @@ int hw_trace_write_text(hw_buf *o, const hw_trace *t, int color)
 				    hw_defect_kind_name(d->kind), d->message);
 	}
 	counts(t, c, &approved, &ok);
+	waived = approved_waived(t);
+	/* a waiver is not a verification: "0 verified, 1 waived; approved
+	 * FRs verified: 1/4" contradicted itself */
 	if (!err)
 		err = hw_buf_printf(
 			o,
 			"\n%zu FRs: %zu verified, %zu failing, %zu untested, "
 			"%zu partial, %zu uncovered, %zu waived; approved FRs "
-			"verified: %zu/%zu; %zu defects\n",
+			"verified%s: %zu/%zu%s; %zu defects\n",
 			t->nfrs, c[HW_ST_VERIFIED], c[HW_ST_FAILING],
 			c[HW_ST_UNTESTED], c[HW_ST_PARTIAL], c[HW_ST_UNCOVERED],
-			c[HW_ST_WAIVED], ok, approved, t->ndefects);
+			c[HW_ST_WAIVED], waived ? " or waived" : "", ok,
+			approved, waived ? waived_note(note, sizeof(note), waived)
+					 : "",
+			t->ndefects);
 	if (!err && has_levels(t))
 		err = write_levels_text(o, t, "");
 	return err;
@@ -380,16 +404,21 @@ static int md_cell(hw_buf *o, const char *s)
 /* Implements: FR-TRACE-005 */
 int hw_trace_write_md(hw_buf *o, const hw_trace *t)
 {
-	size_t c[6], approved, ok;
+	size_t c[6], approved, ok, waived;
+	char note[32];
 	int err;
 
 	counts(t, c, &approved, &ok);
+	waived = approved_waived(t);
 	err = hw_buf_printf(o, "**hwledger trace**: %zu/%zu approved FRs "
-			       "verified, %zu defects\n\n"
+			       "verified%s%s, %zu defects\n\n"
 			       "| FR | Rev | Status | Impl | Tests | Coverage "
 			       "| Defects | Title |\n"
 			       "|---|---:|---|---:|---:|---:|---:|---|\n",
-			    ok, approved, t->ndefects);
+			    ok, approved, waived ? " or waived" : "",
+			    waived ? waived_note(note, sizeof(note), waived)
+				   : "",
+			    t->ndefects);
 	for (size_t i = 0; !err && i < t->nfrs; i++) {
 		const hw_fr_trace *ft = &t->frs[i];
 		char cov[32], r[128];

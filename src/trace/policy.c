@@ -467,7 +467,7 @@ static double level_need(const hw_policy *p, const hw_trace *t, int lv)
 static int gate_share(const hw_trace *t, const hw_policy *p,
 		      const hw_baseline *b, hw_diags *reasons, int lv)
 {
-	size_t approved = 0, ok = 0;
+	size_t approved = 0, ok = 0, waived = 0;
 	double share, need = level_need(p, t, lv);
 	char where[96] = "";
 	int err;
@@ -484,6 +484,7 @@ static int gate_share(const hw_trace *t, const hw_policy *p,
 		approved++;
 		if (ft->state == HW_ST_VERIFIED || ft->state == HW_ST_WAIVED)
 			ok++;
+		waived += ft->state == HW_ST_WAIVED;
 	}
 	/* nothing approved is nothing verified: "0/0" is no evidence, and a
 	 * gate that passes it passes a repository whose frs/ went missing */
@@ -530,11 +531,20 @@ static int gate_share(const hw_trace *t, const hw_policy *p,
 			need = (double)bok / (double)bapproved;
 	}
 	if (share + 1e-9 < need) {
+		/* a waiver is not a verification: the share counts it, the
+		 * words say it (issue #22) */
+		char shown[64];
+
+		if (waived)
+			snprintf(shown, sizeof(shown),
+				 "verified or waived (%zu waived)", waived);
+		else
+			snprintf(shown, sizeof(shown), "verified");
 		if ((err = hw_diags_add(reasons, HW_DIAG_ERROR, NULL, 0, 0,
-					"%zu of %zu approved FRs%s are verified "
+					"%zu of %zu approved FRs%s are %s "
 					"(%.1f%%); the policy needs %.1f%%",
-					ok, approved, where, 100.0 * share,
-					100.0 * need)))
+					ok, approved, where, shown,
+					100.0 * share, 100.0 * need)))
 			return err;
 		for (size_t i = 0; i < t->nfrs; i++) {
 			const hw_fr_trace *ft = &t->frs[i];

@@ -96,6 +96,30 @@ test_gate_passes_a_clean_repository_and_fails_a_broken_one() {
   expect_err "hwledger: traceability/policy.json:6: expired-waiver:"
 }
 
+# A waiver counts for the share but is no verification (issue #22): the
+# summaries and the gate's reason say "verified or waived" when one is in
+# force, never "0 verified, 1 waived; approved FRs verified: 1/2".
+# Verifies: FR-TRACE-005, FR-TRACE-006
+test_trace_and_gate_do_not_call_a_waived_fr_verified() {
+  fixture ours
+  printf '%s\n' '{"waivers": [{"fr": "FR-APP-002", "reason": "hardware test next sprint", "expires": "2027-01-31"}]}' \
+    > traceability/policy.json
+  run "$HW" trace "${TRACE_INPUTS[@]}" --today 2026-12-07
+  expect_rc 0
+  expect_out "2 FRs: 1 verified, 0 failing, 0 untested, 0 partial, 0 uncovered, 1 waived; approved FRs verified or waived: 2/2 (1 waived); 0 defects"
+  run "$HW" trace "${TRACE_INPUTS[@]}" --today 2026-12-07 --format md
+  expect_out "**hwledger trace**: 2/2 approved FRs verified or waived (1 waived), 0 defects"
+  run "$HW" gate "${TRACE_INPUTS[@]}" --today 2026-12-07
+  expect_rc 0
+  expect_out "gate: pass — 2/2 approved FRs verified or waived (1 waived), 0 defects, 0 reasons to fail"
+  # FR-APP-001 without its results: the share falls, and the reason says
+  # what the one FR counted is
+  run "$HW" gate --lcov app.info --today 2026-12-07
+  expect_rc 1
+  expect_err "hwledger: 1 of 2 approved FRs are verified or waived (1 waived) (50.0%); the policy needs 100.0%"
+  expect_out "gate: FAIL — 1/2 approved FRs verified or waived (1 waived),"
+}
+
 # A policy error is at the line of its own value: a waiver's at its own
 # "fr" when two waive one FR, a key's where it is, not where its name
 # first occurs in a string.
