@@ -34,12 +34,27 @@ static void print_summary(const hw_report *r, const char *checks,
 			printf("  %s: %s\n", r->checks[i].name,
 			       r->checks[i].message);
 	if (tp && !hw_json_load(&trace, tp, (size_t)256 << 20) &&
-	    (sum = cJSON_GetObjectItem(trace, "summary")))
-		printf("report: %d/%d approved FRs verified\n",
+	    (sum = cJSON_GetObjectItem(trace, "summary"))) {
+		/* approved_verified counts waived FRs: say how many */
+		const cJSON *fr;
+		int waived = 0;
+
+		cJSON_ArrayForEach(fr, cJSON_GetObjectItem(trace, "frs")) {
+			const char *doc = hw_json_str(fr, "fr_status");
+			const char *st = hw_json_str(fr, "status");
+
+			waived += doc && st && !strcmp(doc, "approved") &&
+				  !strcmp(st, "waived");
+		}
+		printf("report: %d/%d approved FRs verified",
 		       (int)cJSON_GetNumberValue(
 			       cJSON_GetObjectItem(sum, "approved_verified")),
 		       (int)cJSON_GetNumberValue(
 			       cJSON_GetObjectItem(sum, "approved")));
+		if (waived)
+			printf(" or waived (%d waived)", waived);
+		printf("\n");
+	}
 	hw_error_clear();
 	cJSON_Delete(trace);
 	free(tp);
