@@ -222,11 +222,19 @@ int hw_cmd_sast(hw_cli *cli, int argc, char **argv)
 		err = hw_sast_baseline_write(&f, path);
 		if (!err)
 			err = hw_sast_baseline_apply(&f, path);
-		if (!err && !cli->quiet)
+		if (!err && !cli->quiet) {
+			/* the baseline holds duplicates too; "open" is what
+			 * the summary calls open, without them */
+			size_t dup = 0, kept = f.n - hw_sast_suppressed_count(&f);
+
+			for (size_t i = 0; i < f.n; i++)
+				dup += !f.items[i].suppressed &&
+				       f.items[i].group != (long)i;
 			fprintf(stderr,
-				"hwledger: %s: baseline of the %zu open "
-				"findings\n",
-				path, f.n - hw_sast_suppressed_count(&f));
+				"hwledger: %s: baseline of the %zu findings "
+				"not suppressed (%zu open, %zu duplicates)\n",
+				path, kept, kept - dup, dup);
+		}
 	}
 	hw_buf_init(&out, 0);
 	if (!err)
