@@ -87,6 +87,6 @@ int hw_cmd_site(hw_cli *cli, int argc, char **argv)
 		       st.not_run ? (o.checks_dir ? o.checks_dir
 						  : HW_SITE_CHECKS_DIR)
 				  : "",
-		       st.not_run ? ", which 'hwledger report' fills)" : "");
+		       st.not_run ? ")" : "");
 	return hw_cli_finish(HW_EXIT_OK);
 }
