@@ -9,6 +9,7 @@
 #include <glob.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* A folder's results files: what each reader takes, by name. */
 static const char *const results_suffixes[] = {".xml", ".tap", ".txt"};
@@ -40,6 +41,46 @@ static int has_wildcard(const char *s)
 	return strpbrk(s, "*?[") != NULL;
 }
 
+/* Drops from files[first..] every path that names a file named before it
+ * (by device and inode): a folder and one of its files, or two globs that
+ * overlap, would otherwise read one file's results twice and count them
+ * twice. A path that cannot be stat'ed is kept: reading it says why. */
+static int drop_repeats(char **files, size_t *n, size_t first)
+{
+	struct fid {
+		dev_t dev;
+		ino_t ino;
+		int ok;
+	} *ids;
+	size_t k = first;
+
+	if (*n - first < 2)
+		return HW_OK;
+	ids = calloc(*n, sizeof(*ids));
+	if (!ids)
+		return hw_error_oom();
+	for (size_t i = first; i < *n; i++) {
+		struct stat sb;
+		int dup = 0;
+
+		ids[k].ok = stat(files[i], &sb) == 0;
+		ids[k].dev = ids[k].ok ? sb.st_dev : 0;
+		ids[k].ino = ids[k].ok ? sb.st_ino : 0;
+		for (size_t j = first; j < k && ids[k].ok && !dup; j++)
+			dup = ids[j].ok && ids[j].dev == ids[k].dev &&
+			      ids[j].ino == ids[k].ino;
+		if (dup) {
+			free(files[i]);
+			continue;
+		}
+		files[k++] = files[i];
+	}
+	files[k] = NULL;
+	*n = k;
+	free(ids);
+	return HW_OK;
+}
+
 /* A path that exists is taken as it is, even with a wildcard in its name;
  * one that does not is a glob only when it has one (quoted from the shell,
  * so that its matches are listed here). */
@@ -48,6 +89,7 @@ int hw_results_files(char ***files, size_t *n, hw_diags *diags,
 		     const char *const *paths, size_t npaths)
 {
 	int err = HW_OK;
+	size_t first = *n;
 
 	if (!npaths)
 		return hw_path_is_dir(HW_RESULTS_DIR)
@@ -84,6 +126,8 @@ int hw_results_files(char ***files, size_t *n, hw_diags *diags,
 		if (rc == 0 || rc == GLOB_NOMATCH)
 			globfree(&g);
 	}
+	if (!err && *files)
+		err = drop_repeats(*files, n, first);
 	return err;
 }
 

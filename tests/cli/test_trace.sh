@@ -579,6 +579,22 @@ test_results_take_several_files_globs_and_folders() {
   [ -z "$ERR" ] || { echo "-q still said: $ERR"; return 1; }
 }
 
+# A file named twice (its folder and itself, or two globs that overlap,
+# as 'hwledger trace --results build/test-results build/test-results/x.tap'
+# on libyaml) is read once: its results are not counted twice.
+# Verifies: FR-TRACE-002
+test_results_read_a_file_named_twice_once() {
+  fixture unity
+  run "$HW" trace --results results results/test_stack.txt './results/*.txt' --format json
+  expect_rc 0
+  expect_err "hwledger: 4 test results read from 1 file named by --results"
+  jq -e '[.frs[].links[] | select(.runs != null) | .runs] | max == 1' <<<"$OUT" >/dev/null || { jq -c '[.frs[].links[]]' <<<"$OUT"; return 1; }
+  # two different files still count as two
+  run "$HW" trace --results results/test_stack.txt color/test_stack.txt
+  expect_rc 0
+  expect_err "hwledger: 8 test results read from 2 files named by --results"
+}
+
 # Verifies: FR-TRACE-006
 test_make_test_gates_the_folder_a_plain_gate_reads() {
   # issue #22: `make test` gated build/cov/test-results (with the browser
