@@ -820,7 +820,7 @@ static int decide(hw_trace *t, hw_fr_trace *ft, const hw_lcov *lcov)
 {
 	const hw_fr *fr = ft->fr;
 	unsigned have = 0;
-	int failed = 0, unrun = 0, err;
+	int failed = 0, unrun = 0, impl_funcs = 0, err;
 
 	for (size_t i = 0; i < ft->nlinks; i++) {
 		const hw_link *l = &ft->links[i];
@@ -835,6 +835,7 @@ static int decide(hw_trace *t, hw_fr_trace *ft, const hw_lcov *lcov)
 		have |= 1u << l->kind;
 		if (l->kind == HW_TAG_IMPL) {
 			ft->impl++;
+			impl_funcs += l->func != NULL;
 			if (l->func)
 				count_lines(lcov, l->file->path, l->func->first,
 					    l->func->last, &ft->cov_lines,
@@ -910,6 +911,19 @@ static int decide(hw_trace *t, hw_fr_trace *ft, const hw_lcov *lcov)
 					"%s: no coverage data was given "
 					"(--lcov), so the %.0f%% threshold "
 					"cannot be met",
+					fr->id, t->threshold);
+			else if (!impl_funcs)
+				/* a tag above a prototype or a struct: the
+				 * file may well have coverage, the FR has no
+				 * implementing lines to measure */
+				err = add_defect(
+					t, HW_DEF_LOW_COVERAGE, fr->id, fr->file,
+					fr->line, "",
+					"%s: no Implements tag of it is on a "
+					"function (each is above a declaration "
+					"or outside any function), so none of "
+					"its lines can be covered (threshold "
+					"%.0f%%)",
 					fr->id, t->threshold);
 			else if (!ft->cov_known)
 				err = add_defect(

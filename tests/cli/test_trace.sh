@@ -579,6 +579,19 @@ test_results_take_several_files_globs_and_folders() {
   [ -z "$ERR" ] || { echo "-q still said: $ERR"; return 1; }
 }
 
+# An Implements tag above a prototype belongs to no function: the file
+# has coverage, the FR has no lines to measure, and the defect says that
+# rather than "the coverage data has no record of its implementing files".
+# Verifies: FR-TRACE-003
+test_low_coverage_of_a_tag_on_no_function_says_why() {
+  fixture ours
+  { printf '/* Implements: FR-APP-001 */\nint add(int a, int b);\n\n'; sed '1d' src/app.c; } > app.c
+  mv app.c src/app.c
+  run "$HW" trace "${TRACE_INPUTS[@]}" --format json
+  expect_rc 0
+  jq -e '[.defects[] | select(.kind == "low-coverage") | .message] == ["FR-APP-001: no Implements tag of it is on a function (each is above a declaration or outside any function), so none of its lines can be covered (threshold 80%)"]' <<<"$OUT" >/dev/null || { jq -c '[.defects[]]' <<<"$OUT"; return 1; }
+}
+
 # A file named twice (its folder and itself, or two globs that overlap,
 # as 'hwledger trace --results build/test-results build/test-results/x.tap'
 # on libyaml) is read once: its results are not counted twice.
