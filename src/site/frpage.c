@@ -149,9 +149,11 @@ static int links_table(hw_buf *b, site *s, const site_fr *it, int tests)
 					  site_num(l, "line"));
 		if (!err && tests)
 			err = html_badge(b, outcome ? outcome : "no result");
-		else if (!err)
+		else if (!err && fn)
 			err = hw_buf_printf(b, "%ld–%ld", first,
 					    site_num(l, "last_line"));
+		else if (!err) /* a tag outside a function has no lines */
+			err = hw_buf_puts(b, "—");
 		err = err ? err : hw_buf_puts(b, "</td></tr>\n");
 	}
 	if (!err)

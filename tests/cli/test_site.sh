@@ -36,6 +36,21 @@ test_site_renders_every_page_type() {
   [ "$(find out -name '*.tmp-*' | wc -l)" = 0 ]
 }
 
+# An Implements tag above a prototype belongs to no function: its row on
+# the FR page has no line range to show, not "0–0".
+# Verifies: FR-SITE-001
+test_site_shows_no_lines_for_a_tag_outside_a_function() {
+  site_repo
+  { printf '/* Implements: FR-APP-001 */\nint add(int a, int b);\n\n'; sed '1d' src/app.c; } > app.c
+  mv app.c src/app.c
+  "$HW" trace --results results.xml --results results.tap --lcov app.info \
+    --format json -o checks/trace.json
+  run "$HW" site --checks checks -o out
+  expect_rc 0
+  grep -q '(outside a function)</a></code></td><td>src/app.c:1</td><td>—</td>' out/fr/FR-APP-001.html || { grep -o '(outside a function).\{0,80\}' out/fr/FR-APP-001.html; return 1; }
+  ! grep -q '0–0' out/fr/FR-APP-001.html
+}
+
 # Verifies: FR-SITE-001
 test_site_shows_missing_evidence_as_not_run() {
   site_repo
