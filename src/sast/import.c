@@ -343,6 +343,12 @@ static int import_clang_tidy(hw_findings *f, hw_diags *d, const char *file,
 			int path = last && hw_str_startswith(last->rule,
 							     "clang-analyzer-");
 
+			/* a path begins where the analyzer first assumed
+			 * something; a first note that only says the
+			 * warning again (a check of one place) is no path */
+			if (path && !last->nsteps && l == last->line &&
+			    c == last->col && !strcmp(msg, last->message))
+				continue;
 			if (last && add_step(last, !path, buf, l, c, msg))
 				return HW_ENOMEM;
 			continue;

@@ -122,9 +122,9 @@ static void test_four_formats_import_into_one_shape(void **state)
 	assert_string_equal(x->tool, "clang-tidy");
 	assert_int_equal(x->severity, HW_SEV_WARNING);
 	assert_int_equal(x->line, 6);
-	assert_int_equal(x->nsteps, 1);
-	assert_string_equal(x->steps[0].message,
-			    "Call to function 'strcpy' is insecure");
+	/* its one note says the warning again: no path */
+	assert_int_equal(x->nsteps, 0);
+	assert_int_equal(x->nrelated, 0);
 
 	x = find_rule(&f, "FF1004");
 	assert_string_equal(x->tool, "Flawfinder");
