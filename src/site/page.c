@@ -355,15 +355,16 @@ int html_waiver(hw_buf *b, const cJSON *w)
 
 int html_coverage_bar(hw_buf *b, long hit, long lines, int known)
 {
-	long pct;
+	double pct;
 
 	if (!known || lines <= 0)
 		return hw_buf_puts(b, "<span class=\"muted\">n/a</span>");
-	pct = hit * 100 / lines;
+	/* one decimal, as trace and the exports print it */
+	pct = (double)hit * 100.0 / (double)lines;
 	return hw_buf_printf(b,
 			     "<span class=\"cov\"><meter min=\"0\" max=\"%ld"
-			     "\" value=\"%ld\" aria-label=\"coverage\">%ld%%"
-			     "</meter> %ld%% <small>(%ld/%ld)</small></span>",
+			     "\" value=\"%ld\" aria-label=\"coverage\">%.1f%%"
+			     "</meter> %.1f%% <small>(%ld/%ld)</small></span>",
 			     lines, hit, pct, pct, hit, lines);
 }
 

@@ -36,6 +36,26 @@ test_site_renders_every_page_type() {
   [ "$(find out -name '*.tmp-*' | wc -l)" = 0 ]
 }
 
+# The site shows an FR's coverage as trace prints it (one decimal), not
+# rounded down to a whole percent.
+# Verifies: FR-SITE-001
+test_site_shows_coverage_as_trace_prints_it() {
+  local cov
+  cp -r "$FIXTURES/trace/ours" repo && cd repo
+  mkdir -p checks
+  # add() covered on two of its three lines: 66.7%
+  sed -i 's/^DA:4,2$/DA:3,2\nDA:4,0/' app.info
+  run "$HW" trace --results results.xml --results results.tap --lcov app.info
+  cov=$(awk '$1 == "FR-APP-001" { print $7 }' <<<"$OUT")
+  [ "$cov" = "66.7%" ] || { echo "trace printed '$cov'"; return 1; }
+  "$HW" trace --results results.xml --results results.tap --lcov app.info \
+    --format json -o checks/trace.json
+  run "$HW" site --checks checks -o out
+  expect_rc 0
+  grep -qF "> $cov <small>(2/3)</small>" out/fr/FR-APP-001.html
+  grep -qF "> $cov <small>(2/3)</small>" out/matrix.html
+}
+
 # An Implements tag above a prototype belongs to no function: its row on
 # the FR page has no line range to show, not "0–0".
 # Verifies: FR-SITE-001
