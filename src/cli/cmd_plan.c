@@ -375,8 +375,8 @@ static int run_cheapest(const hw_model *m, const hw_plan_inputs *in,
 		hw_today(now);
 		today = now;
 	} else if (!hw_date_parse(today, 0, ymd)) {
-		return hw_cli_usage_error("plan", "--today must be YYYY-MM-DD, "
-						  "not '%s'",
+		return hw_cli_usage_error("plan", "--today must be a real "
+						  "date, YYYY-MM-DD, not '%s'",
 					  today);
 	}
 	hw_buf_init(&o, 0);

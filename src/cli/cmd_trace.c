@@ -143,6 +143,7 @@ static int parse_opts(const char *cmd, trace_opts *o, int argc, char **argv)
 			/* a wrong date would compare as any waiver's expiry */
 			if (!hw_date_parse(o->today, 0, ymd))
 				return hw_cli_usage_error(cmd, "--today must be "
+							       "a real date, "
 							       "YYYY-MM-DD, not "
 							       "'%s'",
 							  o->today);

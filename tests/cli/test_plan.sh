@@ -317,7 +317,7 @@ test_plan_cheapest_refuses_and_fails_honestly() {
   expect_rc 2
   run plan --model "$M/llama-3.1-70b.json" --cheapest --today 2026-13-01
   expect_rc 2
-  expect_err "--today must be YYYY-MM-DD"
+  expect_err "--today must be a real date, YYYY-MM-DD, not '2026-13-01'"
   # a catalog whose price has no date is refused, naming the entry
   mkdir -p planner
   cp "$ROOT/planner/engines.json" planner/

@@ -163,7 +163,7 @@ test_gate_refuses_a_today_that_is_not_a_date() {
   for d in '' 2019-99-99 2026-02-30 2026-02-29 2100-02-29 2026-1-01 20260101 2026-11-25x; do
     run "$HW" gate --results results.tap --lcov app.info --today "$d"
     expect_rc 2
-    expect_err "hwledger: --today must be YYYY-MM-DD, not '$d'"
+    expect_err "hwledger: --today must be a real date, YYYY-MM-DD, not '$d'"
     run "$HW" trace --today "$d"
     expect_rc 2
   done
