@@ -404,6 +404,24 @@ static int compare_sets(builder *bd, cJSON *doc, const char *section,
 	return err;
 }
 
+/* The approved FRs of a trace that are waived: approved_verified counts
+ * them, and a waiver is no verification (the words say it apart). */
+static int approved_waived(const cJSON *trace)
+{
+	const cJSON *fr;
+	int n = 0;
+
+	cJSON_ArrayForEach(fr, cJSON_GetObjectItem(trace, "frs")) {
+		/* a side read from the ledger has statuses only */
+		const char *doc = hw_json_str(fr, "fr_status");
+		const char *st = hw_json_str(fr, "status");
+
+		n += doc && st && !strcmp(doc, "approved") &&
+		     !strcmp(st, "waived");
+	}
+	return n;
+}
+
 static void side_info(builder *b, cJSON *to, const char *key,
 		      const hw_diff_side *s)
 {
@@ -420,6 +438,8 @@ static void side_info(builder *b, cJSON *to, const char *key,
 	add(b, o, "approved", copy(cJSON_GetObjectItem(sum, "approved")));
 	add(b, o, "approved_verified",
 	    copy(cJSON_GetObjectItem(sum, "approved_verified")));
+	add(b, o, "approved_waived",
+	    cJSON_CreateNumber((double)approved_waived(s->trace)));
 }
 
 /* An FR's words as the diff compares them: the title, and the text when

@@ -68,10 +68,26 @@ static void id_title(hw_buf *o, const cJSON *e, int md)
 	}
 }
 
+/* " (N waived)" when a side's share counts waived FRs, else "". */
+static const char *waived_note(char *buf, size_t n, const cJSON *s)
+{
+	int w = (int)cJSON_GetNumberValue(
+		cJSON_GetObjectItem(s, "approved_waived"));
+
+	if (w > 0)
+		snprintf(buf, n, " (%d waived)", w);
+	else
+		*buf = '\0';
+	return buf;
+}
+
 static void side_line(hw_buf *o, const char *name, const cJSON *s)
 {
+	char note[32];
+
+	waived_note(note, sizeof(note), s);
 	hw_buf_printf(o, "%s: %s, commit %.12s, signed by %s (%s); %d/%d "
-			 "approved FRs verified\n",
+			 "approved FRs verified%s%s\n",
 		      name, str(s, "dir"), str(s, "commit"), str(s, "key"),
 		      cJSON_IsTrue(cJSON_GetObjectItem(s, "trusted"))
 			      ? "trusted"
@@ -79,7 +95,8 @@ static void side_line(hw_buf *o, const char *name, const cJSON *s)
 		      (int)cJSON_GetNumberValue(
 			      cJSON_GetObjectItem(s, "approved_verified")),
 		      (int)cJSON_GetNumberValue(
-			      cJSON_GetObjectItem(s, "approved")));
+			      cJSON_GetObjectItem(s, "approved")),
+		      *note ? " or waived" : "", note);
 }
 
 static void status_line(hw_buf *o, const cJSON *e, const char *lead)
@@ -310,8 +327,10 @@ static void print_md(hw_buf *o, const cJSON *d)
 	const cJSON *cov = cJSON_GetObjectItem(d, "coverage");
 	int reg = (int)cJSON_GetNumberValue(cJSON_GetObjectItem(d, "regressions"));
 	int words = strcmp(str(d, "words"), "none") != 0;
-	char pa[64], pb[64];
+	char pa[64], pb[64], wa[32], wb[32];
 
+	waived_note(wa, sizeof(wa), a);
+	waived_note(wb, sizeof(wb), b);
 	percent(pa, sizeof(pa), cJSON_GetObjectItem(cov, "from"));
 	percent(pb, sizeof(pb), cJSON_GetObjectItem(cov, "to"));
 	if (!cJSON_IsTrue(cJSON_GetObjectItem(cov, "compared"))) {
@@ -322,14 +341,15 @@ static void print_md(hw_buf *o, const cJSON *d)
 		      reg == 1 ? "" : "s");
 	hw_buf_printf(o, "| | A | B |\n|---|---|---|\n"
 			 "| commit | `%.12s` | `%.12s` |\n"
-			 "| approved FRs verified | %d/%d | %d/%d |\n"
+			 "| approved FRs verified%s | %d/%d%s | %d/%d%s |\n"
 			 "| coverage | %s | %s |\n\n",
 		      str(a, "commit"), str(b, "commit"),
+		      *wa || *wb ? " or waived" : "",
 		      (int)cJSON_GetNumberValue(at(a, "approved_verified", NULL)),
-		      (int)cJSON_GetNumberValue(at(a, "approved", NULL)),
+		      (int)cJSON_GetNumberValue(at(a, "approved", NULL)), wa,
 		      (int)cJSON_GetNumberValue(at(b, "approved_verified", NULL)),
-		      (int)cJSON_GetNumberValue(at(b, "approved", NULL)), pa,
-		      pb);
+		      (int)cJSON_GetNumberValue(at(b, "approved", NULL)), wb,
+		      pa, pb);
 	hw_buf_printf(o, "| change | count |\n|---|---|\n"
 			 "| regressions | %d |\n| added | %d |\n"
 			 "| removed | %d |\n",

@@ -101,6 +101,27 @@ coverage: 100.0% (4/4) -> "
   expect_out "sast findings: 0 new, 0 fixed"
 }
 
+# A waiver counts for a side's share but is no verification: the diff says
+# "verified or waived" and how many, as trace and gate do.
+# Verifies: FR-REPORT-003
+test_diff_says_a_waived_fr_apart_from_the_verified() {
+  diff_repo
+  mkdir -p traceability
+  printf '{"schema": "hwledger.policy/1", "waivers": [{"fr": "FR-APP-001", "reason": "known flaky", "expires": "2099-01-01"}]}\n' \
+    > traceability/policy.json
+  git add traceability/policy.json && git -c user.name=t -c user.email=t@t commit -qm waiver
+  "$HW" -q report "${DIFF_INPUTS[@]}" -o W >/dev/null 2>&1 || true
+  run "$HW" diff A W --allow-untrusted
+  expect_out "; 1/2 approved FRs verified
+B: W,"
+  expect_out "; 2/2 approved FRs verified or waived (1 waived)"
+  run "$HW" diff A W --allow-untrusted --format md
+  expect_out "| approved FRs verified or waived | 1/2 | 2/2 (1 waived) |"
+  run "$HW" diff A W --allow-untrusted --format json
+  jq -e '.a.approved_waived == 0 and .b.approved_waived == 1
+    and .b.approved_verified == 2' <<<"$OUT" >/dev/null
+}
+
 # A signed site rendered from FR documents that no longer hold an FR of
 # its trace.json: that FR's text is unknown on that side, so its titles
 # alone are compared, and the same trace is no rewording.
