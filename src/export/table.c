@@ -22,6 +22,10 @@ static const char *const defect_head[] = {"ID", "Kind", "Requirement",
 
 #define NCOLS(a) (sizeof(a) / sizeof(*(a)))
 
+/* a tag's place when it is above no function (a prototype, a macro): the
+ * words of the site's FR pages */
+#define NO_FUNCTION "(outside a function)"
+
 /* Appends one empty row; its cells are set with set(). */
 static int add_row(hw_export_table *t)
 {
@@ -103,12 +107,12 @@ static int join_links(hw_buf *b, const cJSON *fr, int tests)
 		if (b->len && (err = hw_buf_puts(b, "; ")))
 			break;
 		if (tests)
-			err = hw_buf_printf(b, "%s: %s", fn ? fn : "(file)",
+			err = hw_buf_printf(b, "%s: %s", fn ? fn : NO_FUNCTION,
 					    cJSON_IsString(oc) ? oc->valuestring
 							       : "no result");
 		else
 			err = hw_buf_printf(b, "%s:%s", hw_json_str(l, "file"),
-					    fn ? fn : "(file)");
+					    fn ? fn : NO_FUNCTION);
 		if (err)
 			break;
 	}
@@ -306,6 +310,8 @@ static int build_reverse(hw_export_table *t, const cJSON *trace)
 			}
 			v[n].file = hw_json_str(l, "file");
 			v[n].func = hw_json_str(l, "function");
+			if (!v[n].func)
+				v[n].func = NO_FUNCTION;
 			v[n].kind = strcmp(kind, "impl") ? "test" : "function";
 			v[n].outcome = !strcmp(kind, "impl") ? ""
 				       : cJSON_IsString(oc) ? oc->valuestring

@@ -46,6 +46,23 @@ test_export_csv_forward_and_reverse_neutralise_formulas() {
   grep -q '^"test","tests/test_app.c","[0-9]*","","","test test_orphan() names no FR' r2.csv
 }
 
+# A tag above a prototype is outside any function: every matrix names it
+# as the site does, not "(file)" in one and an empty cell in another.
+# Verifies: FR-EXPORT-001
+test_export_names_a_tag_outside_a_function_as_the_site_does() {
+  export_repo
+  { printf '/* Implements: FR-APP-001 */\nint add(int a, int b);\n\n'; sed '1d' src/app.c; } > app.c
+  mv app.c src/app.c
+  run "$HW" export --format csv -o f.csv "${EXPORT_INPUTS[@]}"
+  expect_rc 0
+  [ "$(csv_field FR-APP-001 9 f.csv)" = "src/app.c:(outside a function)" ] ||
+    { echo "Functions: $(csv_field FR-APP-001 9 f.csv)"; return 1; }
+  run "$HW" export --format csv --reverse -o r.csv "${EXPORT_INPUTS[@]}"
+  expect_rc 0
+  grep -qF '"function","src/app.c","1","(outside a function)","FR-APP-001",""' r.csv ||
+    { cat r.csv; return 1; }
+}
+
 # Verifies: FR-EXPORT-001
 test_export_xlsx_has_four_sheets_frozen_filtered_and_text_only() {
   export_repo
