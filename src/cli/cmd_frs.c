@@ -36,10 +36,11 @@ static int load_frs(hw_cli *cli, hw_fr_set *set)
 	if (diags.errors)
 		code = HW_EXIT_BADINPUT;
 	if (cli->verbose)
-		fprintf(stderr, "hwledger: %s: %zu FRs in %zu files, %zu "
-				"errors, %zu warnings\n",
-			cfg.frs_dir, set->n, set->files, diags.errors,
-			diags.warnings);
+		fprintf(stderr, "hwledger: %s: %zu FR%s in %zu file%s, %zu "
+				"error%s, %zu warning%s\n",
+			cfg.frs_dir, set->n, HW_S(set->n), set->files,
+			HW_S(set->files), diags.errors, HW_S(diags.errors),
+			diags.warnings, HW_S(diags.warnings));
 cleanup:
 	hw_diags_free(&diags);
 	hw_config_free(&cfg);
@@ -77,9 +78,10 @@ static void print_table(const hw_cli *cli, const hw_fr_set *set)
 		       needs, fr->title);
 	}
 	if (!cli->quiet)
-		printf("\n%zu FRs in %zu files: %zu approved, %zu draft, %zu "
+		printf("\n%zu FR%s in %zu file%s: %zu approved, %zu draft, %zu "
 		       "deprecated\n",
-		       set->n, set->files, counts[HW_FR_APPROVED],
+		       set->n, HW_S(set->n), set->files, HW_S(set->files),
+		       counts[HW_FR_APPROVED],
 		       counts[HW_FR_DRAFT], counts[HW_FR_DEPRECATED]);
 }
 
@@ -132,8 +134,8 @@ static int frs_lint(hw_cli *cli, int argc, char **argv)
 	hw_fr_set_init(&set);
 	code = load_frs(cli, &set);
 	if (code == HW_EXIT_OK && !cli->quiet)
-		printf("frs lint: %zu FRs in %zu files, no errors\n", set.n,
-		       set.files);
+		printf("frs lint: %zu FR%s in %zu file%s, no errors\n", set.n,
+		       HW_S(set.n), set.files, HW_S(set.files));
 	hw_fr_set_free(&set);
 	return hw_cli_finish(code);
 }

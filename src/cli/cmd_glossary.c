@@ -225,9 +225,11 @@ static int cmd_lint(hw_cli *cli, int argc, char **argv)
 		hw_diags_print(&d, stderr, cli->color_err);
 	code = d.errors ? HW_EXIT_FAIL : HW_EXIT_OK;
 	if (!cli->quiet)
-		printf("glossary lint: %zu terms, %zu FRs: %zu errors, %zu "
-		       "warnings\n",
-		       hw_glossary_count(&g), frs.n, d.errors, d.warnings);
+		printf("glossary lint: %zu term%s, %zu FR%s: %zu error%s, "
+		       "%zu warning%s\n",
+		       hw_glossary_count(&g), HW_S(hw_glossary_count(&g)),
+		       frs.n, HW_S(frs.n), d.errors, HW_S(d.errors),
+		       d.warnings, HW_S(d.warnings));
 cleanup:
 	hw_fr_set_free(&frs);
 cleanup_nofrs:

@@ -535,8 +535,8 @@ int hw_ledger_verify(hw_verify_report *r, const hw_event_list *list,
 			 "yet",
 			 (unsigned long long)covered, list->n - 1);
 	snprintf(r->message, sizeof(r->message),
-		 "%zu events verified; %zu checkpoints, %zu anchored", list->n,
-		 ncps, r->anchors);
+		 "%zu event%s verified; %zu checkpoint%s, %zu anchored",
+		 list->n, HW_S(list->n), ncps, HW_S(ncps), r->anchors);
 	if (r->disowned)
 		snprintf(r->message + strlen(r->message),
 			 sizeof(r->message) - strlen(r->message),

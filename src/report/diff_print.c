@@ -210,8 +210,9 @@ static void print_text(hw_buf *o, const cJSON *d)
 		hw_buf_puts(o, "coverage: not compared (a ledger event "
 			       "keeps none)\n");
 	else
-		hw_buf_printf(o, "coverage: %s -> %s; %d FRs changed\n", pa,
-			      pb, count(cov, "frs", NULL));
+		hw_buf_printf(o, "coverage: %s -> %s; %d FR%s changed\n", pa,
+			      pb, count(cov, "frs", NULL),
+			      HW_S(count(cov, "frs", NULL)));
 	cJSON_ArrayForEach(e, cJSON_GetObjectItem(cov, "frs")) {
 		percent(pa, sizeof(pa), cJSON_GetObjectItem(e, "from"));
 		percent(pb, sizeof(pb), cJSON_GetObjectItem(e, "to"));

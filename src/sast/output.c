@@ -159,13 +159,14 @@ int hw_sast_text(hw_buf *out, const hw_findings *f)
 		hw_buf_printf(out, "\n");
 	}
 	return hw_buf_printf(out,
-			     "%s%zu findings: %zu errors, %zu warnings, %zu "
-			     "notes open; %zu suppressed, %zu duplicates; %zu "
-			     "new\n",
-			     f->n || f->nruns ? "\n" : "", f->n,
-			     count[HW_SEV_ERROR],
-			     count[HW_SEV_WARNING], count[HW_SEV_NOTE], sup, dup,
-			     hw_sast_new_count(f));
+			     "%s%zu finding%s: %zu error%s, %zu warning%s, "
+			     "%zu note%s open; %zu suppressed, %zu duplicate%s; "
+			     "%zu new\n",
+			     f->n || f->nruns ? "\n" : "", f->n, HW_S(f->n),
+			     count[HW_SEV_ERROR], HW_S(count[HW_SEV_ERROR]),
+			     count[HW_SEV_WARNING], HW_S(count[HW_SEV_WARNING]),
+			     count[HW_SEV_NOTE], HW_S(count[HW_SEV_NOTE]), sup,
+			     dup, HW_S(dup), hw_sast_new_count(f));
 }
 
 /* Path steps or related places as JSON: [{file, line, column, message}]. */

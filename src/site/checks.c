@@ -138,10 +138,11 @@ static int sast_by_fr(hw_buf *b, const site *s)
 		}
 		err = hw_buf_printf(b,
 				    "%s<li><a href=\"fr/%s.html\">%s</a>: %ld "
-				    "errors, %ld warnings, %ld notes</li>\n",
+				    "error%s, %ld warning%s, %ld note%s</li>\n",
 				    n++ ? "" : "<ul class=\"byfr\">",
-				    it->fr->id, it->fr->id, sev[0], sev[1],
-				    sev[2]);
+				    it->fr->id, it->fr->id, sev[0],
+				    HW_S(sev[0]), sev[1], HW_S(sev[1]), sev[2],
+				    HW_S(sev[2]));
 	}
 	return err ? err
 		   : hw_buf_puts(b, n ? "</ul>\n"

@@ -125,11 +125,13 @@ static int ledger_card(hw_buf *b, const site *s)
 	 * gives them), or what failed */
 	if (!err && s->verify &&
 	    cJSON_IsTrue(cJSON_GetObjectItem(s->verify, "ok"))) {
+		long events = site_num(s->verify, "events");
+		long cps = site_num(s->verify, "checkpoints");
+
 		err = hw_buf_printf(b,
-				    "<p>%ld events verified; %ld checkpoints, "
+				    "<p>%ld event%s verified; %ld checkpoint%s, "
 				    "%ld anchored</p>",
-				    site_num(s->verify, "events"),
-				    site_num(s->verify, "checkpoints"),
+				    events, HW_S(events), cps, HW_S(cps),
 				    site_num(s->verify, "anchors"));
 	} else if (!err && s->verify) {
 		err = hw_buf_puts(b, "<p>");

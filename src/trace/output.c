@@ -168,15 +168,16 @@ int hw_trace_write_text(hw_buf *o, const hw_trace *t, int color)
 	if (!err)
 		err = hw_buf_printf(
 			o,
-			"\n%zu FRs: %zu verified, %zu failing, %zu untested, "
+			"\n%zu FR%s: %zu verified, %zu failing, %zu untested, "
 			"%zu partial, %zu uncovered, %zu waived; approved FRs "
-			"verified%s: %zu/%zu%s; %zu defects\n",
-			t->nfrs, c[HW_ST_VERIFIED], c[HW_ST_FAILING],
+			"verified%s: %zu/%zu%s; %zu defect%s\n",
+			t->nfrs, HW_S(t->nfrs), c[HW_ST_VERIFIED],
+			c[HW_ST_FAILING],
 			c[HW_ST_UNTESTED], c[HW_ST_PARTIAL], c[HW_ST_UNCOVERED],
 			c[HW_ST_WAIVED], waived ? " or waived" : "", ok,
 			approved, waived ? waived_note(note, sizeof(note), waived)
 					 : "",
-			t->ndefects);
+			t->ndefects, HW_S(t->ndefects));
 	if (!err && has_levels(t))
 		err = write_levels_text(o, t, "");
 	return err;

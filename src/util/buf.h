@@ -54,6 +54,9 @@ int hw_array_grow(void *items, size_t *cap, size_t n, size_t size,
 #define HW_ARRAY_GROW(arr, n, cap) \
 	hw_array_grow(&(arr), &(cap), (n), sizeof(*(arr)), 16)
 
+/* The "s" of a count's noun: "1 error", "2 errors", "0 errors". */
+#define HW_S(n) ((n) == 1 ? "" : "s")
+
 char *hw_strdup(const char *s);
 char *hw_strndup(const char *s, size_t n);
 int hw_str_startswith(const char *s, const char *prefix);

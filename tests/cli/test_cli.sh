@@ -92,8 +92,8 @@ test_quiet_and_verbose_change_only_the_chatter() {
   expect_no_out
   run "$HW" -v frs lint
   expect_rc 0
-  expect_err "frs: 1 FRs in 1 files, 0 errors, 0 warnings"
-  expect_out "frs lint: 1 FRs in 1 files, no errors"
+  expect_err "frs: 1 FR in 1 file, 0 errors, 0 warnings"
+  expect_out "frs lint: 1 FR in 1 file, no errors"
   run "$HW" -q frs list
   expect_out "FR-A-001"
   ! grep -q "FRs in" <<<"$OUT" || { echo "summary printed with -q"; return 1; }

@@ -5,7 +5,7 @@
 test_frs_lint_accepts_the_good_fixture() {
   run "$HW" -C "$FIXTURES/frs/good" frs lint
   expect_rc 0
-  expect_out "frs lint: 3 FRs in 1 files, no errors"
+  expect_out "frs lint: 3 FRs in 1 file, no errors"
   [ -z "$ERR" ] || { echo "unexpected stderr: $ERR"; return 1; }
 }
 
@@ -68,7 +68,7 @@ test_frs_list_prints_a_table_with_a_summary() {
   expect_rc 0
   expect_out "ID"
   expect_out "FR-APP-002     1  draft       impl, utest, itest  Stop cleanly"
-  expect_out "3 FRs in 1 files: 1 approved, 1 draft, 1 deprecated"
+  expect_out "3 FRs in 1 file: 1 approved, 1 draft, 1 deprecated"
 }
 
 # Verifies: FR-FRS-004, FR-FRS-006

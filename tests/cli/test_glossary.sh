@@ -81,7 +81,7 @@ test_glossary_lint_reports_undefined_acronyms() {
   run "$HW" glossary lint
   expect_rc 1
   expect_err "hwledger: frs/x.md:6: FR-X-001 uses 'BMC', which the glossary does not define"
-  expect_out "glossary lint: 1 terms, 1 FRs: 1 errors, 0 warnings"
+  expect_out "glossary lint: 1 term, 1 FR: 1 error, 0 warnings"
   printf '\n**BMC (Baseboard Management Controller)**: A small computer that manages a server.\n' >> specs/glossary.md
   run "$HW" glossary lint
   expect_rc 0

@@ -27,7 +27,7 @@ test_sast_import_four_formats_groups_and_maps_to_frs() {
          and ([.findings[] | .fingerprint | length == 32] | all)' <<<"$OUT" >/dev/null
   run "$HW" sast "${ALL[@]}"
   expect_out "same defect as cppcheck/zerodiv"
-  expect_out "10 findings: 4 errors, 1 warnings, 2 notes open; 1 suppressed, 2 duplicates; 5 new"
+  expect_out "10 findings: 4 errors, 1 warning, 2 notes open; 1 suppressed, 2 duplicates; 5 new"
 }
 
 # The real outputs of gcc, clang-tidy and cppcheck on nullpath.c

@@ -409,7 +409,7 @@ EOF
   grep -q 'GPU 1' out/probes.html
   grep -q 'NVIDIA' out/probes.html
   # SAST: by FR and by file, on the FR page, escaped, counted on the dashboard
-  grep -q 'href="fr/FR-APP-001.html">FR-APP-001</a>: 1 errors' out/sast.html
+  grep -q 'href="fr/FR-APP-001.html">FR-APP-001</a>: 1 error,' out/sast.html
   grep -q 'Null &lt;pointer&gt; dereference' out/fr/FR-APP-001.html
   grep -q 'st-suppressed' out/fr/FR-APP-002.html
   grep -q 'error <strong>1</strong>' out/index.html
