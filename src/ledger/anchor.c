@@ -56,6 +56,7 @@
 	X(repository_free) \
 	X(repository_index) \
 	X(repository_open_ext) \
+	X(repository_workdir) \
 	X(revparse_single) \
 	X(signature_free) \
 	X(signature_now) \
@@ -223,6 +224,52 @@ int hw_git_index_secret_keys(char ***paths, size_t *n)
 	*paths = found;
 	*n = count;
 	return HW_OK;
+}
+
+/* Implements: FR-SITE-003 */
+int hw_git_tracked_under(const char *dir, char *first, size_t size)
+{
+	git_index *idx = NULL;
+	const char *wd, *rel;
+	char *real;
+	size_t n, k;
+	int found = 0, err = open_repo();
+
+	if (err == HW_ENOTFOUND) {
+		hw_error_clear();
+		return 0; /* no repository: git tracks nothing */
+	}
+	if (err)
+		return err;
+	wd = git2.repository_workdir(repo);
+	/* hwledger-sast-ignore FF1026: with NULL it allocates the result */
+	if (!wd || !(real = realpath(dir, NULL)))
+		return 0; /* a bare repository, or nothing at dir */
+	n = strlen(wd) - 1; /* the work folder, less its final '/' */
+	if (strncmp(real, wd, n) != 0 || (real[n] && real[n] != '/')) {
+		free(real);
+		return 0; /* outside the work folder */
+	}
+	if (git2.repository_index(&idx, repo) != 0) {
+		free(real);
+		return git_fail("cannot read git's index");
+	}
+	/* the index's paths are relative to the work folder, '/'-separated;
+	 * rel is dir's ("" for the work folder itself) */
+	rel = real[n] ? real + n + 1 : "";
+	k = strlen(rel);
+	for (size_t i = 0; !found && i < git2.index_entrycount(idx); i++) {
+		const git_index_entry *e = git2.index_get_byindex(idx, i);
+
+		if (e && (!k || (!strncmp(e->path, rel, k) &&
+				 e->path[k] == '/'))) {
+			found = 1;
+			snprintf(first, size, "%s", e->path);
+		}
+	}
+	git2.index_free(idx);
+	free(real);
+	return found;
 }
 
 int hw_git_commit_exists(const char *hex)

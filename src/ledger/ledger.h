@@ -246,6 +246,13 @@ void hw_git_close(void);
  * a NULL-terminated list for hw_strv_free; none outside a repository.
  */
 int hw_git_index_secret_keys(char ***paths, size_t *n);
+/*
+ * 1 when git's index holds a file inside the folder dir (of the current
+ * folder's repository), its path (relative to the repository) in first;
+ * 0 when none, or outside a repository; an error code when the index
+ * cannot be read.
+ */
+int hw_git_tracked_under(const char *dir, char *first, size_t size);
 /* Writes .hwledger/.gitignore (everything under .hwledger/ stays out of
  * git: the private key above all) unless one is there. */
 int hw_ledger_dir_protect(void);

@@ -198,8 +198,8 @@ static int is_site(const char *dir)
 int hw_site_out_check(const char *out, int force, int *foreign)
 {
 	struct stat st;
-	char *real;
-	int err = HW_OK;
+	char *real, first[256];
+	int tracked, err = HW_OK;
 
 	if (foreign)
 		*foreign = 0;
@@ -226,6 +226,15 @@ int hw_site_out_check(const char *out, int force, int *foreign)
 	free(real);
 	if (is_site(out) || dir_is_empty(out))
 		return HW_OK;
+	/* a folder of the repository's own files (its sources, its docs) is
+	 * never replaced: --force is for a folder of outputs */
+	if ((tracked = hw_git_tracked_under(out, first, sizeof(first))) < 0)
+		return tracked;
+	if (tracked)
+		return hw_error_set(HW_EIO, out, 0, 0,
+				    "holds files git tracks (%s); never "
+				    "replaced",
+				    first);
 	if (!force)
 		err = hw_error_set(HW_EIO, out, 0, 0,
 				   "is not a site hwledger rendered (no %s); "

@@ -70,9 +70,18 @@ test_hostile_site_never_replaces_a_repository() {
   done
   # run from a folder inside the repository: the root holds it
   (cd work/inner && run "$HW" site --checks ../../checks -o ../.. --force && expect_rc 3)
-  # a folder of the repository is the user's: refused without --force
+  # a folder of the repository is the user's: refused without --force,
+  # and a folder holding files git tracks even with it
   run "$HW" site --checks checks -o src
   expect_rc 3
+  run "$HW" site --checks checks -o src --force
+  expect_rc 3
+  expect_err "hwledger: src: holds files git tracks (src/app.c); never replaced"
+  (cd src && run "$HW" site --checks ../checks -o . --force && expect_rc 3)
+  # an untracked folder in it is still the user's to replace with --force
+  mkdir -p notes && echo mine > notes/n.txt
+  run "$HW" site --checks checks -o notes --force
+  expect_rc 0
   [ "$(cat other/file)" = mine ] && [ -d other/.git ]
   git status --porcelain | grep -v '^??' | { ! grep .; }
   [ -f src/app.c ] && [ -d .git/objects ] && [ -s .hwledger/ledger.db ]
@@ -105,13 +114,16 @@ test_hostile_report_refuses_the_sources_before_any_check() {
   sum=$(find src -type f -exec sha256sum {} + | sort | sha256sum)
   run "$HW" report "${REPORT_INPUTS[@]}" -o src
   expect_rc 3
-  expect_err "hwledger: src: is not a site hwledger rendered"
+  expect_err "hwledger: src: holds files git tracks (src/app.c); never replaced"
   [ "$(find src -type f -exec sha256sum {} + | sort | sha256sum)" = "$sum" ]
   # refused before anything was signed
   [ ! -e .hwledger/ledger.db ] && [ ! -e build/checks/report.json ]
   run "$HW" report "${REPORT_INPUTS[@]}" -o . --force
   expect_rc 3
   expect_err "never replaced"
+  run "$HW" report "${REPORT_INPUTS[@]}" -o src --force
+  expect_rc 3
+  expect_err "hwledger: src: holds files git tracks"
   [ "$(find src -type f -exec sha256sum {} + | sort | sha256sum)" = "$sum" ]
 }
 
