@@ -13,6 +13,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define GLOSSARY_MAX_BYTES ((size_t)64 << 20)
 #define MAX_FILES 256
@@ -145,12 +146,21 @@ static int cmd_import(hw_cli *cli, int argc, char **argv)
 	return hw_cli_finish(err ? hw_cli_error(err) : HW_EXIT_OK);
 }
 
-/* FR text, the specs (but the glossaries) and the README, for "unused". */
+/* Whether the file at path (listed as "./NAME") is a README of the root:
+ * README, README.md, ReadMe.md, readme.txt, ... */
+static int is_readme(const char *path)
+{
+	return !strncasecmp(path, "./readme", 8) &&
+	       (!path[8] || path[8] == '.');
+}
+
+/* FR text, the specs (but the glossaries) and the README files, for
+ * "unused". */
 static int build_corpus(hw_buf *c, const hw_fr_set *frs, const char **skip,
 			size_t nskip)
 {
-	char **docs = NULL;
-	size_t n = 0;
+	char **docs = NULL, **root = NULL;
+	size_t n = 0, nroot = 0;
 	hw_buf b;
 	int err = HW_OK;
 
@@ -159,9 +169,17 @@ static int build_corpus(hw_buf *c, const hw_fr_set *frs, const char **skip,
 				    frs->items[i].body);
 	if (!err && hw_path_is_dir("specs"))
 		err = hw_dir_list(&docs, &n, "specs", ".md");
+	/* then the root's README files, named as the skip list names them */
+	if (!err)
+		err = hw_dir_list(&root, &nroot, ".", "");
+	for (size_t i = 0; !err && i < nroot; i++)
+		if (is_readme(root[i]))
+			err = hw_strv_push_copy(&docs, &n, root[i] + 2,
+						strlen(root[i] + 2));
+	hw_strv_free(root);
 	hw_buf_init(&b, 0);
-	for (size_t i = 0; !err && i <= n; i++) {
-		const char *path = i < n ? docs[i] : "README.md";
+	for (size_t i = 0; !err && i < n; i++) {
+		const char *path = docs[i];
 		int skipped = 0;
 
 		for (size_t k = 0; k < nskip; k++) {

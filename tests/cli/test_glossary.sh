@@ -87,6 +87,29 @@ test_glossary_lint_reports_undefined_acronyms() {
   expect_rc 0
 }
 
+# A term used only in the project's README is used, whatever the README's
+# name: README.md, ReadMe.md (libyaml), README, README.rst.
+# Verifies: FR-GLOSS-003
+test_glossary_lint_reads_the_readme_by_any_name() {
+  local name
+  mkdir frs specs
+  printf '## FR-X-001: Parse\nRev: 1\nStatus: approved\nNeeds: impl\n\nThe parser reads.\n' > frs/x.md
+  printf '# G\n\n**Scalar**: A single value of a YAML document.\n' > specs/glossary.md
+  run "$HW" glossary lint
+  expect_err "'Scalar' is used nowhere"
+  for name in README.md ReadMe.md README readme.rst; do
+    printf 'Each scalar is one value.\n' > "$name"
+    run "$HW" glossary lint
+    expect_rc 0
+    ! grep -q "used nowhere" <<<"$ERR" || { echo "$name: $ERR"; return 1; }
+    rm "$name"
+  done
+  # a file that only starts like one is no README
+  printf 'Each scalar is one value.\n' > READMEFIRST.md
+  run "$HW" glossary lint
+  expect_err "'Scalar' is used nowhere"
+}
+
 # Verifies: FR-GLOSS-003
 test_glossary_lint_passes_on_this_repository() {
   run "$HW" -C "$ROOT" glossary lint
