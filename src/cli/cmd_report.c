@@ -36,16 +36,8 @@ static void print_summary(const hw_report *r, const char *checks,
 	if (tp && !hw_json_load(&trace, tp, (size_t)256 << 20) &&
 	    (sum = cJSON_GetObjectItem(trace, "summary"))) {
 		/* approved_verified counts waived FRs: say how many */
-		const cJSON *fr;
-		int waived = 0;
+		int waived = hw_trace_json_waived(trace);
 
-		cJSON_ArrayForEach(fr, cJSON_GetObjectItem(trace, "frs")) {
-			const char *doc = hw_json_str(fr, "fr_status");
-			const char *st = hw_json_str(fr, "status");
-
-			waived += doc && st && !strcmp(doc, "approved") &&
-				  !strcmp(st, "waived");
-		}
 		printf("report: %d/%d approved FRs verified",
 		       (int)cJSON_GetNumberValue(
 			       cJSON_GetObjectItem(sum, "approved_verified")),

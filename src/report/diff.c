@@ -404,9 +404,7 @@ static int compare_sets(builder *bd, cJSON *doc, const char *section,
 	return err;
 }
 
-/* The approved FRs of a trace that are waived: approved_verified counts
- * them, and a waiver is no verification (the words say it apart). */
-static int approved_waived(const cJSON *trace)
+int hw_trace_json_waived(const cJSON *trace)
 {
 	const cJSON *fr;
 	int n = 0;
@@ -439,7 +437,7 @@ static void side_info(builder *b, cJSON *to, const char *key,
 	add(b, o, "approved_verified",
 	    copy(cJSON_GetObjectItem(sum, "approved_verified")));
 	add(b, o, "approved_waived",
-	    cJSON_CreateNumber((double)approved_waived(s->trace)));
+	    cJSON_CreateNumber((double)hw_trace_json_waived(s->trace)));
 }
 
 /* An FR's words as the diff compares them: the title, and the text when

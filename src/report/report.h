@@ -158,6 +158,10 @@ typedef struct hw_diff_side {
  * file (and line and column for malformed JSON), and s holds nothing.
  */
 int hw_diff_load(hw_diff_side *s, const char *dir);
+/* The approved FRs of a hwledger.trace/1 document that are waived: its
+ * approved_verified counts them, and a waiver is no verification, so the
+ * words say them apart. 0 for a trace of statuses only (a ledger's). */
+int hw_trace_json_waived(const cJSON *trace);
 /*
  * The same for a verified ledger bundle: the result and commit of its
  * latest trace event (the IDs and statuses a trace event keeps), the
