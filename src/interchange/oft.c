@@ -269,6 +269,16 @@ static int keyword(const char *p, size_t n, const char *kw, const char **rest,
 	return 1;
 }
 
+/* Whether "-->" is in p[0..n): the line only, which need not end in NUL
+ * (the text is text[0..len), and a later line's arrow is not this one's). */
+static int has_arrow(const char *p, size_t n)
+{
+	for (size_t i = 0; i + 3 <= n; i++)
+		if (p[i] == '-' && p[i + 1] == '-' && p[i + 2] == '>')
+			return 1;
+	return 0;
+}
+
 static int on_line(oft *o, const char *p, size_t n)
 {
 	const char *t = p, *rest;
@@ -321,7 +331,7 @@ static int on_line(oft *o, const char *p, size_t n)
 	}
 	if (!o->it.req)
 		return 0;
-	if (indent < 4 && tn && strstr(p, "-->") && memchr(t, ':', tn) &&
+	if (indent < 4 && has_arrow(t, tn) && memchr(t, ':', tn) &&
 	    memchr(t, '~', tn)) {
 		o->forwards++;
 		return finish(o);

@@ -296,6 +296,18 @@ test_import_oft_file_with_no_item_warns() {
   [[ "$ERR" != *"no OpenFastTrace specification item"* ]] || { echo "$ERR"; return 1; }
 }
 
+# A line with ':' and '~' forwards only with "-->" in it, not when an
+# arrow comes on a later line (fuzz_oft: the search for it ran to the end
+# of the text, and past it when the text did not end in NUL).
+# Verifies: FR-XCH-005
+test_import_oft_arrow_on_a_later_line_forwards_nothing() {
+  printf '`req~a~1`\nThe limit is 5 bar: see req~b~1.\n\n<!-- checked -->\n' > a.md
+  run "$HW" import oft a.md -o req
+  expect_rc 0
+  if grep -q 'forwarding' <<<"$ERR"; then echo "$ERR"; return 1; fi
+  grep -qxF 'The limit is 5 bar: see req~b~1.' req/a.md
+}
+
 # Verifies: FR-XCH-005, FR-CLI-005
 test_import_oft_malformed_id_exits_2_and_writes_nothing() {
   run "$HW" import oft "$FIXTURES/interchange/oft/bad-id.md" -o req
