@@ -1,0 +1,49 @@
+/*
+ * fuzz_record.c — libFuzzer target for the index cache's record blob
+ * (hw_record_decode, src/trace/index.c): a damaged .hwledger/index.db
+ * hands it any bytes. They must be refused or decoded without a crash, a
+ * leak or a huge allocation; a record that decodes must encode to a blob
+ * that decodes to the same record (encoding it again gives the same
+ * bytes), and every tag's function must be one of the record's.
+ */
+#include "trace/internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
+{
+	hw_src_file f, g;
+	hw_buf a, b;
+
+	memset(&f, 0, sizeof(f));
+	if (hw_record_decode(&f, data, size) == HW_OK) {
+		for (size_t i = 0; i < f.ntags; i++)
+			if (!f.tags[i].fr || f.tags[i].func < -1 ||
+			    f.tags[i].func >= (long)f.nfuncs)
+				abort();
+		for (size_t i = 0; i < f.nfuncs; i++)
+			if (!f.funcs[i].name)
+				abort();
+		for (size_t i = 0; i < f.nnotes; i++)
+			if (!f.notes[i].message)
+				abort();
+		hw_buf_init(&a, 0);
+		hw_buf_init(&b, 0);
+		memset(&g, 0, sizeof(g));
+		if (hw_record_encode(&a, &f) != HW_OK ||
+		    hw_record_decode(&g, (const unsigned char *)a.data,
+				     a.len) != HW_OK ||
+		    g.nfuncs != f.nfuncs || g.ntags != f.ntags ||
+		    g.nnotes != f.nnotes || hw_record_encode(&b, &g) != HW_OK ||
+		    a.len != b.len || memcmp(a.data, b.data, a.len) != 0)
+			abort();
+		hw_src_file_free(&g);
+		hw_buf_free(&a);
+		hw_buf_free(&b);
+	}
+	hw_src_file_free(&f);
+	return 0;
+}
