@@ -24,6 +24,7 @@
 #include "trace.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -177,8 +178,10 @@ int hw_memo_lookup(hw_memo *m, const char *path, hw_memo_replay *r)
 	    olen != body - klen - elen || code > 255 ||
 	    memcmp(p + MEMO_HEAD, m->key.data, klen) != 0)
 		return 0;
-	/* racily clean: a file changed in or after the stored key's second */
-	if (m->newest_ns >= (long long)when * NS)
+	/* racily clean: a file changed in or after the stored key's second.
+	 * A second no clock gives, whose nanoseconds overflow, is damage */
+	if (when > (uint64_t)(LLONG_MAX / NS) ||
+	    m->newest_ns >= (long long)when * NS)
 		return 0;
 	r->code = (int)code;
 	r->err = (const char *)p + MEMO_HEAD + klen;

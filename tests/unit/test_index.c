@@ -7,6 +7,7 @@
 #include "trace/internal.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -364,6 +365,55 @@ static void test_memo_does_not_trust_a_file_changed_in_the_keys_second(
 	hw_buf_free(&err);
 }
 
+/* Stores memo under a key of "text" with its second (the 8 bytes after
+ * the 16 of the magic) replaced by when, and the checksum made again: a
+ * memo whole but for its second. */
+static void store_with_second(uint64_t when)
+{
+	hw_memo *m = memo_key_at("text", 1600000001LL * 1000000000LL);
+	hw_buf out, err, file;
+	uint64_t h;
+
+	hw_buf_init(&out, 0);
+	hw_buf_init(&err, 0);
+	hw_buf_init(&file, 0);
+	assert_int_equal(hw_buf_puts(&out, "FR-A  verified\n"), HW_OK);
+	assert_int_equal(hw_buf_puts(&err, "x.c:1: warning: w\n"), HW_OK);
+	assert_int_equal(hw_memo_store(m, "memo", &out, &err, 0), HW_OK);
+	assert_int_equal(hw_file_read(&file, "memo", 1 << 20), HW_OK);
+	for (int i = 0; i < 8; i++)
+		file.data[16 + i] = (char)(when >> (8 * i));
+	h = hw_hash64(file.data, file.len - 8);
+	for (int i = 0; i < 8; i++)
+		file.data[file.len - 8 + i] = (char)(h >> (8 * i));
+	hw_test_write("memo", file.data, file.len);
+	hw_memo_free(m);
+	hw_buf_free(&out);
+	hw_buf_free(&err);
+	hw_buf_free(&file);
+}
+
+/* A memo whose second no clock gives (its nanoseconds do not fit in 64
+ * bits) is damaged, not trusted: found by fuzz_memo, the racy check
+ * multiplied it by 10^9 past the range of long long (undefined; this
+ * one wrapped to a time after every file's, and replayed). */
+/* Verifies: FR-TRACE-007 */
+static void test_memo_refuses_a_second_no_clock_gives(void **state)
+{
+	(void)state;
+	hw_test_write("input.c", "int x;\n", 7);
+	set_mtime("input.c", 1600000000LL, 0);
+	store_with_second(1600000001ULL);
+	assert_int_equal(replays("memo", "text"), 1);
+	/* 10^9 times it is 5 * 10^18 modulo 2^64 */
+	store_with_second(5000000000ULL + (1ULL << 55));
+	assert_int_equal(replays("memo", "text"), 0);
+	store_with_second(UINT64_MAX);
+	assert_int_equal(replays("memo", "text"), 0);
+	store_with_second((uint64_t)(LLONG_MAX / 1000000000LL) + 1);
+	assert_int_equal(replays("memo", "text"), 0);
+}
+
 /* The key of cfg's sources, as bytes. */
 static void sources_key(hw_buf *key, const hw_config *cfg)
 {
@@ -437,6 +487,7 @@ int main(void)
 		hw_tmp_test(test_memo_replays_only_its_own_key_and_whole_files),
 		hw_tmp_test(
 			test_memo_does_not_trust_a_file_changed_in_the_keys_second),
+		hw_tmp_test(test_memo_refuses_a_second_no_clock_gives),
 		hw_tmp_test(
 			test_scan_key_holds_each_selected_file_and_the_walks_words),
 	};
