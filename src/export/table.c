@@ -70,10 +70,15 @@ static int set_num(hw_export_table *t, size_t col, const cJSON *n)
 	return set(t, col, v);
 }
 
-/* Appends item to b after a separator when b is not empty. */
+/* Appends item to b after a separator when b is not empty; a NULL item
+ * (a string the trace does not have) adds nothing. */
 static int join(hw_buf *b, const char *item)
 {
-	int err = b->len ? hw_buf_puts(b, "; ") : HW_OK;
+	int err;
+
+	if (!item)
+		return HW_OK;
+	err = b->len ? hw_buf_puts(b, "; ") : HW_OK;
 
 	return err ? err : hw_buf_puts(b, item);
 }

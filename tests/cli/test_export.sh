@@ -94,6 +94,20 @@ test_export_xlsx_has_four_sheets_frozen_filtered_and_text_only() {
   cmp m2.xlsx m3.xlsx
 }
 
+# A hostile trace.json (found by fuzz_export): a defect without a
+# message, a requirement without an ID but with links, are no crash.
+# Verifies: FR-EXPORT-001
+test_export_trace_without_messages_or_ids_is_no_crash() {
+  mkdir ev
+  printf '{"schema": "hwledger.trace/1", "frs": [{"id": "FR-A"}, {"links": [{"kind": "impl", "file": "a.c", "function": "f", "line": 3}]}],\n "defects": [{"fr": "FR-A", "kind": "sast-error"}, {"fr": "FR-A", "kind": "sast-error", "message": "m"}]}\n' > ev/trace.json
+  run "$HW" export --format csv --checks ev -o e.csv
+  expect_rc 0
+  [ "$(csv_field FR-A 13 e.csv)" = m ]
+  run "$HW" export --format csv --reverse --checks ev -o r.csv
+  expect_rc 0
+  grep -qF '"function","a.c","3","f","",""' r.csv
+}
+
 # Verifies: FR-EXPORT-001
 test_export_bad_input_exits_2_and_keeps_what_is_there() {
   export_repo
