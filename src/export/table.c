@@ -61,13 +61,42 @@ static int set(hw_export_table *t, size_t col, const char *s)
 	return HW_OK;
 }
 
+/* Whether n is a number a long long holds (a hostile trace.json's 1e300
+ * or a missing one would make the conversion undefined); its value in *v. */
+static int whole(const cJSON *n, long long *v)
+{
+	double d = cJSON_IsNumber(n) ? n->valuedouble : 0.0;
+
+	*v = 0;
+	if (!cJSON_IsNumber(n) || !(d > -9.2e18 && d < 9.2e18))
+		return 0;
+	*v = (long long)d;
+	return 1;
+}
+
+/* A whole number; "" for anything else. */
 static int set_num(hw_export_table *t, size_t col, const cJSON *n)
 {
 	char v[32] = "";
+	long long x;
 
-	if (cJSON_IsNumber(n))
-		snprintf(v, sizeof(v), "%lld", (long long)n->valuedouble);
+	if (whole(n, &x))
+		snprintf(v, sizeof(v), "%lld", x);
 	return set(t, col, v);
+}
+
+/* A whole number, 0 for anything else (a count, a line). */
+static long long num0(const cJSON *n)
+{
+	long long x;
+
+	whole(n, &x);
+	return x;
+}
+
+static const char *str0(const char *s)
+{
+	return s ? s : "";
 }
 
 /* Appends item to b after a separator when b is not empty; a NULL item
@@ -116,7 +145,8 @@ static int join_links(hw_buf *b, const cJSON *fr, int tests)
 					    cJSON_IsString(oc) ? oc->valuestring
 							       : "no result");
 		else
-			err = hw_buf_printf(b, "%s:%s", hw_json_str(l, "file"),
+			err = hw_buf_printf(b, "%s:%s",
+					    str0(hw_json_str(l, "file")),
 					    fn ? fn : NO_FUNCTION);
 		if (err)
 			break;
@@ -222,10 +252,8 @@ static int forward_row(hw_export_table *t, const cJSON *fr)
 	    (err = join_links(&b, fr, 1)) || (err = set_buf(t, 9, &b)))
 		goto done;
 	err = hw_buf_printf(&b, "%lld/%lld passed",
-			    (long long)cJSON_GetNumberValue(
-				    cJSON_GetObjectItem(fr, "tests_passed")),
-			    (long long)cJSON_GetNumberValue(
-				    cJSON_GetObjectItem(fr, "tests")));
+			    num0(cJSON_GetObjectItem(fr, "tests_passed")),
+			    num0(cJSON_GetObjectItem(fr, "tests")));
 	if (err || (err = set_buf(t, 10, &b)))
 		goto done;
 	if (cJSON_IsTrue(cJSON_GetObjectItem(cov, "known"))) {
@@ -244,10 +272,12 @@ static int forward_row(hw_export_table *t, const cJSON *fr)
 	    (err = join_defects(&b, &t->defects, id, "suspect-link")) ||
 	    (err = set_buf(t, 13, &b)))
 		goto done;
-	if (w)
+	if (w && hw_json_str(w, "expires"))
 		err = hw_buf_printf(&b, "%s (expires %s)",
-				    hw_json_str(w, "reason"),
+				    str0(hw_json_str(w, "reason")),
 				    hw_json_str(w, "expires"));
+	else if (w)
+		err = hw_buf_puts(&b, str0(hw_json_str(w, "reason")));
 	err = err ? err : set_buf(t, 14, &b);
 done:
 	hw_buf_free(&b);
@@ -322,8 +352,7 @@ static int build_reverse(hw_export_table *t, const cJSON *trace)
 				       : cJSON_IsString(oc) ? oc->valuestring
 							    : "no result";
 			v[n].req = hw_json_str(fr, "id");
-			v[n++].line = (long)cJSON_GetNumberValue(
-				cJSON_GetObjectItem(l, "line"));
+			v[n++].line = (long)num0(cJSON_GetObjectItem(l, "line"));
 		}
 	if (n)
 		qsort(v, n, sizeof(*v), rev_cmp);
@@ -347,8 +376,7 @@ static int build_reverse(hw_export_table *t, const cJSON *trace)
 			continue;
 		u.kind = !strcmp(k, "orphan-test") ? "test" : "function";
 		u.file = hw_json_str(d, "file");
-		u.line = (long)cJSON_GetNumberValue(
-			cJSON_GetObjectItem(d, "line"));
+		u.line = (long)num0(cJSON_GetObjectItem(d, "line"));
 		/* the trace names the function in the message only */
 		u.outcome = hw_json_str(d, "message");
 		hw_buf_clear(&b);

@@ -108,6 +108,24 @@ test_export_trace_without_messages_or_ids_is_no_crash() {
   grep -qF '"function","a.c","3","f","",""' r.csv
 }
 
+# Numbers a hostile trace.json gives that no count is (found by
+# fuzz_export: converting them was undefined) are no number in a cell; a
+# waiver without its strings is what it has.
+# Verifies: FR-EXPORT-001
+test_export_trace_numbers_out_of_range_are_no_counts() {
+  mkdir ev
+  printf '{"schema": "hwledger.trace/1", "frs": [{"id": "FR-A", "rev": 1e300, "tests": -1e300, "waiver": {"reason": "r"}},\n {"id": "FR-B", "waiver": {}}],\n "defects": [{"kind": "orphan-test", "line": 1e300}]}\n' > ev/trace.json
+  run "$HW" export --format csv --checks ev -o e.csv
+  expect_rc 0
+  [ "$(csv_field FR-A 5 e.csv)" = "" ]
+  [ "$(csv_field FR-A 11 e.csv)" = "0/0 passed" ]
+  [ "$(csv_field FR-A 15 e.csv)" = r ]
+  [ "$(csv_field FR-B 15 e.csv)" = "" ]
+  run "$HW" export --format csv --reverse --checks ev -o r.csv
+  expect_rc 0
+  grep -qF '"test","","0","","",""' r.csv
+}
+
 # Verifies: FR-EXPORT-001
 test_export_bad_input_exits_2_and_keeps_what_is_there() {
   export_repo
