@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <yaml.h>
 
 typedef struct dsdoc {
@@ -188,7 +189,9 @@ static int add_doc(ds *d, const char *dir, const char *conf)
 }
 
 /* Finds every .doorstop.yml under dir, folders in name order; hidden
- * folders are skipped. */
+ * folders are skipped, and symbolic links to folders are not followed (a
+ * warning): a link to a folder above it would walk that folder again at
+ * every depth, and two such links double the walk at each. */
 static int walk(ds *d, const char *dir, int depth)
 {
 	char *conf = hw_path_join(dir, ".doorstop.yml");
@@ -196,6 +199,7 @@ static int walk(ds *d, const char *dir, int depth)
 	size_t n = 0, cap = 0;
 	DIR *dh;
 	struct dirent *e;
+	struct stat st;
 	int err = 0;
 
 	HW_CHECK_ALLOC(conf);
@@ -223,7 +227,13 @@ static int walk(ds *d, const char *dir, int depth)
 	if (subs)
 		qsort(subs, n, sizeof(*subs), hw_strp_cmp);
 	for (size_t i = 0; subs && i < n && !err; i++)
-		err = walk(d, subs[i], depth + 1);
+		if (lstat(subs[i], &st) == 0 && S_ISLNK(st.st_mode))
+			err = hw_diags_add(d->diags, HW_DIAG_WARNING, subs[i],
+					   0, 0,
+					   "symbolic link to a folder; not "
+					   "followed");
+		else
+			err = walk(d, subs[i], depth + 1);
 	hw_strv_free(subs);
 	return err;
 }

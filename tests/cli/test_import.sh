@@ -340,6 +340,26 @@ test_import_doorstop_their_own_tree() {
   expect_rc 0
 }
 
+# A symbolic link to a folder is not followed: one to the folder it is in
+# walked that folder again at each depth (33 copies of each document, a
+# duplicate ID each), and two such links doubled the walk at every depth.
+# Verifies: FR-XCH-006
+test_import_doorstop_does_not_follow_links_to_folders() {
+  mkdir -p tree/reqs
+  cp "$FIXTURES/doorstop/reqs/.doorstop.yml" "$FIXTURES/doorstop/reqs/REQ003.yml" tree/reqs/
+  ln -s . tree/reqs/again
+  run "$HW" import doorstop tree -o req
+  expect_rc 0
+  expect_err "hwledger: tree/reqs/again: warning: symbolic link to a folder; not followed"
+  [ "$(grep -c '^## ' req/REQ.md)" -eq 1 ]
+  ln -s .. tree/reqs/up
+  rm -r req
+  run "$HW" import doorstop tree -o req
+  expect_rc 0
+  expect_err "hwledger: tree/reqs/up: warning: symbolic link to a folder; not followed"
+  [ "$(grep -c '^## ' req/REQ.md)" -eq 1 ]
+}
+
 # Verifies: FR-XCH-006, FR-CLI-005
 test_import_doorstop_bad_yaml_exits_2_and_writes_nothing() {
   local d="$FIXTURES/interchange/doorstop"
