@@ -466,6 +466,11 @@ int hw_record_decode(hw_src_file *f, const unsigned char *p, size_t n)
 			f->funcs[i].last = get_i64(&r);
 			f->funcs[i].is_test = (int)get_u32(&r);
 			f->nfuncs = i + 1;
+			/* lines as the scanner gives them: the coverage count
+			 * indexes its line arrays with them */
+			if (f->funcs[i].first < 0 ||
+			    f->funcs[i].last < f->funcs[i].first)
+				r.bad = 1;
 		}
 	}
 	count = get_u32(&r);
@@ -487,7 +492,8 @@ int hw_record_decode(hw_src_file *f, const unsigned char *p, size_t n)
 			t->func = get_i64(&r);
 			f->ntags = i + 1;
 			if (t->func < -1 || t->func >= (long)f->nfuncs ||
-			    t->kind > HW_TAG_ITEST || t->syntax > HW_SYNTAX_TRACES)
+			    t->kind > HW_TAG_ITEST || t->syntax > HW_SYNTAX_TRACES ||
+			    t->line < 0 || t->col < 0)
 				r.bad = 1;
 		}
 	}
@@ -501,6 +507,8 @@ int hw_record_decode(hw_src_file *f, const unsigned char *p, size_t n)
 			f->notes[i].line = get_i64(&r);
 			f->notes[i].message = get_str(&r);
 			f->nnotes = i + 1;
+			if (f->notes[i].line < 0)
+				r.bad = 1;
 		}
 	}
 	if (r.bad || r.i != r.n)

@@ -38,7 +38,9 @@ int hw_index_store(hw_index *ix, const hw_src_file *files, size_t n,
 void hw_index_close(hw_index *ix);
 
 int hw_record_encode(hw_buf *out, const hw_src_file *f);
-/* Fills f's tags, functions and notes; HW_EINVAL when the blob is bad. */
+/* Fills f's tags, functions and notes; HW_EINVAL when the blob is bad,
+ * lines no scan gives (negative, a function ending before it starts)
+ * included. */
 int hw_record_decode(hw_src_file *f, const unsigned char *p, size_t n);
 
 #endif

@@ -80,6 +80,53 @@ static void test_record_round_trips_every_field(void **state)
 	hw_src_file_free(&f);
 }
 
+/* 1 when f, encoded, decodes (and the decoded copy is freed). */
+static int decodes(const hw_src_file *f)
+{
+	hw_src_file g;
+	hw_buf b;
+	int ok;
+
+	hw_buf_init(&b, 0);
+	assert_int_equal(hw_record_encode(&b, f), HW_OK);
+	memset(&g, 0, sizeof(g));
+	ok = hw_record_decode(&g, (unsigned char *)b.data, b.len) == HW_OK;
+	hw_src_file_free(&g);
+	hw_buf_free(&b);
+	return ok;
+}
+
+/* A damaged index.db's record with lines no scan gives is refused: the
+ * coverage count indexed its line arrays from a function's first line,
+ * and a first line of -10^12 made `hwledger trace --lcov` read far
+ * before them (a segmentation fault). */
+/* Verifies: FR-TRACE-007 */
+static void test_record_with_lines_no_scan_gives_is_refused(void **state)
+{
+	hw_src_file f;
+
+	(void)state;
+	scanned(&f, "t.c", sample);
+	assert_true(decodes(&f));
+	f.funcs[0].first = -1000000000000L;
+	assert_false(decodes(&f));
+	f.funcs[0].first = f.funcs[0].last + 1;
+	assert_false(decodes(&f));
+	f.funcs[0].first = f.funcs[0].last;
+	assert_true(decodes(&f));
+	f.tags[0].line = -1;
+	assert_false(decodes(&f));
+	f.tags[0].line = 1;
+	f.tags[0].col = -1;
+	assert_false(decodes(&f));
+	f.tags[0].col = 1;
+	f.notes[0].line = -1;
+	assert_false(decodes(&f));
+	f.notes[0].line = 0;
+	assert_true(decodes(&f));
+	hw_src_file_free(&f);
+}
+
 /* Verifies: FR-TRACE-007 */
 static void test_index_stores_finds_and_forgets_files(void **state)
 {
@@ -482,6 +529,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_record_round_trips_every_field),
+		cmocka_unit_test(test_record_with_lines_no_scan_gives_is_refused),
 		hw_tmp_test(test_index_stores_finds_and_forgets_files),
 		hw_tmp_test(test_index_filled_fresh_past_its_cache_keeps_every_row),
 		hw_tmp_test(test_memo_replays_only_its_own_key_and_whole_files),
