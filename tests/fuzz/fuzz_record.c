@@ -4,7 +4,9 @@
  * hands it any bytes. They must be refused or decoded without a crash, a
  * leak or a huge allocation; a record that decodes must encode to a blob
  * that decodes to the same record (encoding it again gives the same
- * bytes), and every tag's function must be one of the record's.
+ * bytes), every tag's function must be one of the record's, and every
+ * line one a scan gives (not negative, a function's last not before its
+ * first: the coverage count indexes arrays with them).
  */
 #include "trace/internal.h"
 
@@ -22,13 +24,15 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	if (hw_record_decode(&f, data, size) == HW_OK) {
 		for (size_t i = 0; i < f.ntags; i++)
 			if (!f.tags[i].fr || f.tags[i].func < -1 ||
-			    f.tags[i].func >= (long)f.nfuncs)
+			    f.tags[i].func >= (long)f.nfuncs ||
+			    f.tags[i].line < 0 || f.tags[i].col < 0)
 				abort();
 		for (size_t i = 0; i < f.nfuncs; i++)
-			if (!f.funcs[i].name)
+			if (!f.funcs[i].name || f.funcs[i].first < 0 ||
+			    f.funcs[i].last < f.funcs[i].first)
 				abort();
 		for (size_t i = 0; i < f.nnotes; i++)
-			if (!f.notes[i].message)
+			if (!f.notes[i].message || f.notes[i].line < 0)
 				abort();
 		hw_buf_init(&a, 0);
 		hw_buf_init(&b, 0);
