@@ -67,6 +67,17 @@ int hw_imp_push(char ***v, size_t *n, const char *str)
 	return 0;
 }
 
+/* Makes s one line: a control character (a newline above all) becomes a
+ * space, so a foreign title cannot start a line of the file written,
+ * such as a requirement heading of its own. s may be NULL. */
+static char *one_line(char *s)
+{
+	for (char *c = s; c && *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = ' ';
+	return s;
+}
+
 static int out_in(hw_imp_set *s, const char *dir, const char *name,
 		  const char *title, size_t *out)
 {
@@ -95,7 +106,7 @@ static int out_in(hw_imp_set *s, const char *dir, const char *name,
 		return HW_ENOMEM;
 	o = &s->outs[s->nouts];
 	o->file = hw_strdup(clean);
-	o->title = hw_strdup(title && *title ? title : name);
+	o->title = one_line(hw_strdup(title && *title ? title : name));
 	o->dir = dir ? hw_strdup(dir) : NULL;
 	if (!o->file || !o->title || (dir && !o->dir)) {
 		free(o->file);
@@ -163,7 +174,7 @@ int hw_imp_add(hw_imp_set *s, hw_imp_req **out, size_t file_index,
 	r->rev = 1;
 	r->out = file_index;
 	r->id = hw_strdup(id);
-	r->title = hw_strdup(title);
+	r->title = one_line(hw_strdup(title));
 	r->text = hw_strdup(text);
 	r->status = hw_strdup("draft");
 	r->src_file = hw_strdup(src_file);

@@ -360,6 +360,23 @@ test_import_doorstop_does_not_follow_links_to_folders() {
   [ "$(grep -c '^## ' req/REQ.md)" -eq 1 ]
 }
 
+# A document's prefix is the title of the file written: one with
+# newlines wrote lines of its own there, a requirement of its own among
+# them. Made one line, it starts none.
+# Verifies: FR-XCH-006
+test_import_doorstop_prefix_writes_no_requirement_of_its_own() {
+  mkdir reqs
+  printf 'settings:\n  prefix: "REQ\\n## FR-EVIL-001: injected\\nRev: 1\\nStatus: approved\\n\\nEvil."\n  sep: ""\n' > reqs/.doorstop.yml
+  printf 'level: 1\nlinks: []\ntext: |\n  Hello.\n' > reqs/REQ001.yml
+  run "$HW" import doorstop reqs -o out
+  expect_rc 0
+  local md
+  md=$(ls out/*.md)
+  [ "$(grep -c '^## ' "$md")" -eq 1 ]
+  grep -qx '## REQ-REQ001: Hello.' "$md"
+  grep -qx '# REQ ## FR-EVIL-001: injected Rev: 1 Status: approved  Evil.' "$md"
+}
+
 # Verifies: FR-XCH-006, FR-CLI-005
 test_import_doorstop_bad_yaml_exits_2_and_writes_nothing() {
   local d="$FIXTURES/interchange/doorstop"
