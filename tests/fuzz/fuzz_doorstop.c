@@ -20,6 +20,29 @@
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 
+/* What a set read without errors promises the writer: IDs are ID tokens,
+ * titles one line (a title with a newline wrote lines of its own). */
+static int one_line(const char *s)
+{
+	for (; s && *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 0;
+	return 1;
+}
+
+static void check_set(const hw_imp_set *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (!s->items[i].id || !*s->items[i].title ||
+		    hw_req_id_len(s->items[i].id, strlen(s->items[i].id)) !=
+			    strlen(s->items[i].id) ||
+		    !one_line(s->items[i].title))
+			abort();
+	for (size_t i = 0; i < s->nouts; i++)
+		if (!one_line(s->outs[i].title))
+			abort();
+}
+
 static const char ext_conf[] = "settings:\n  digits: 3\n  parent: REQ\n"
 			       "  prefix: EXT\n  sep: ''\n";
 static const char ext_item[] = "active: true\nlevel: 1.0\nlinks:\n"
@@ -67,8 +90,10 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	hw_imp_set_init(&s, "doorstop");
 	hw_diags_init(&d);
 	if (hw_doorstop_read(&s, &d, "reqs", (size_t)1 << 20) == HW_OK &&
-	    !d.errors)
+	    !d.errors) {
+		check_set(&s);
 		hw_imp_write(&s, "out", "reqs", 1, NULL);
+	}
 	hw_error_clear();
 	hw_imp_set_free(&s);
 	hw_diags_free(&d);

@@ -12,7 +12,32 @@
 #include "fuzz_files.h"
 #include "interchange/interchange.h"
 
+#include <string.h>
+
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
+
+/* What a set read without errors promises the writer: IDs are ID tokens,
+ * titles one line (a title with a newline wrote lines of its own). */
+static int one_line(const char *s)
+{
+	for (; s && *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 0;
+	return 1;
+}
+
+static void check_set(const hw_imp_set *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (!s->items[i].id || !*s->items[i].title ||
+		    hw_req_id_len(s->items[i].id, strlen(s->items[i].id)) !=
+			    strlen(s->items[i].id) ||
+		    !one_line(s->items[i].title))
+			abort();
+	for (size_t i = 0; i < s->nouts; i++)
+		if (!one_line(s->outs[i].title))
+			abort();
+}
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
@@ -27,8 +52,10 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	hw_diags_init(&d);
 	if (hw_oft_read(&s, &d, "fuzz.md", (const char *)data, size,
 			"fuzz") == HW_OK &&
-	    !d.errors && hw_imp_check(&s, &d) == HW_OK && !d.errors)
+	    !d.errors && hw_imp_check(&s, &d) == HW_OK && !d.errors) {
+		check_set(&s);
 		hw_imp_write(&s, "out", "fuzz.md", 1, NULL);
+	}
 	hw_error_clear();
 	hw_imp_set_free(&s);
 	hw_diags_free(&d);
