@@ -78,6 +78,18 @@ static char *one_line(char *s)
 	return s;
 }
 
+/* Whether s is NULL or holds nothing but spaces and control characters:
+ * as a title (an empty heading above an OFT item), none, which the lint
+ * refuses. */
+static int blank(const char *s)
+{
+	for (; s && *s; s++)
+		if (!isspace((unsigned char)*s) && (unsigned char)*s >= 0x20 &&
+		    *s != 0x7f)
+			return 0;
+	return 1;
+}
+
 static int out_in(hw_imp_set *s, const char *dir, const char *name,
 		  const char *title, size_t *out)
 {
@@ -174,7 +186,7 @@ int hw_imp_add(hw_imp_set *s, hw_imp_req **out, size_t file_index,
 	r->rev = 1;
 	r->out = file_index;
 	r->id = hw_strdup(id);
-	r->title = one_line(hw_strdup(title));
+	r->title = one_line(hw_strdup(blank(title) ? id : title));
 	r->text = hw_strdup(text);
 	r->status = hw_strdup("draft");
 	r->src_file = hw_strdup(src_file);

@@ -308,6 +308,22 @@ test_import_oft_arrow_on_a_later_line_forwards_nothing() {
   grep -qxF 'The limit is 5 bar: see req~b~1.' req/a.md
 }
 
+# An empty heading right above an item is no title (fuzz_oft): the
+# requirement was written with an empty one, which the lint refuses.
+# Verifies: FR-XCH-005
+test_import_oft_empty_heading_is_no_title() {
+  mkdir -p traceability
+  printf '{"schema": "hwledger.config/1", "levels": [{"name": "oft", "ids": "REQ-[A-Z0-9_-]+", "frs": "req"}]}\n' \
+    > traceability/config.json
+  printf '###\n`req~a~1`\n\nText.\n\n###   \n`req~b~1`\n\nMore.\n' > a.md
+  run "$HW" import oft a.md
+  expect_rc 0
+  grep -qx '## REQ-A: REQ-A' req/a.md
+  grep -qx '## REQ-B: REQ-B' req/a.md
+  run "$HW" frs lint
+  expect_rc 0
+}
+
 # Verifies: FR-XCH-005, FR-CLI-005
 test_import_oft_malformed_id_exits_2_and_writes_nothing() {
   run "$HW" import oft "$FIXTURES/interchange/oft/bad-id.md" -o req
