@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # tests/fuzz/run.sh SECONDS TARGET... — runs each libFuzzer target for a
 # bounded time, seeded from tests/fuzz/corpus/NAME (and the FR fixtures for
-# the FR parser, the C++ and Python fixtures for the scanner). A crash fails the run and leaves the input in build/fuzz/.
+# the FR parser, the C++ and Python fixtures for the scanner). A crash, a
+# leak or undefined behaviour fails the run and leaves the input in
+# build/fuzz/.
 set -u
 secs=$1
 shift
@@ -21,7 +23,10 @@ for bin in "$@"; do
       -exec cp {} "$work/" \; 2>/dev/null
   fi
   echo "fuzz: $name for ${secs}s"
-  if ! "$bin" -max_total_time="$secs" -max_len=65536 -timeout=10 \
+  # UBSan only prints a report and goes on unless told to stop: then
+  # undefined behaviour is a crash, with its input kept, like ASan's
+  if ! UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1} \
+      "$bin" -max_total_time="$secs" -max_len=65536 -timeout=10 \
       -artifact_prefix=build/fuzz/"$name"- "${dirs[@]}" >build/fuzz/"$name".log 2>&1; then
     echo "fuzz: $name FAILED; see build/fuzz/$name.log"
     tail -n 30 build/fuzz/"$name".log
