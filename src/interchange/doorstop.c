@@ -241,7 +241,8 @@ static int walk(ds *d, const char *dir, int depth)
 /* ---- items ---- */
 
 /* The hwledger ID of a UID: kept when it is a requirement ID token, else
- * the longest document prefix it starts with, '-', and the rest. */
+ * the longest document prefix it starts with, '-', and the rest. NULL for
+ * an empty UID (a link `- ""`), which is no ID, not even an empty one. */
 static char *uid_to_id(const ds *d, const char *uid)
 {
 	const dsdoc *best = NULL;
@@ -249,6 +250,8 @@ static char *uid_to_id(const ds *d, const char *uid)
 	int changed;
 	char *id;
 
+	if (!*uid)
+		return NULL;
 	if (hw_req_id_len(uid, strlen(uid)) == strlen(uid))
 		return hw_strdup(uid);
 	for (size_t i = 0; i < d->ndocs; i++)

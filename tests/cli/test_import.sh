@@ -393,6 +393,20 @@ test_import_doorstop_prefix_writes_no_requirement_of_its_own() {
   grep -qx '# REQ ## FR-EVIL-001: injected Rev: 1 Status: approved  Evil.' "$md"
 }
 
+# An empty link is no UID: it was written as an empty Parent entry
+# ("Parent: , REQ-002"), which the lint refuses.
+# Verifies: FR-XCH-006, FR-CLI-005
+test_import_doorstop_empty_link_exits_2_and_writes_nothing() {
+  mkdir reqs
+  printf 'settings:\n  prefix: REQ\n  sep: ""\n' > reqs/.doorstop.yml
+  printf 'level: 1\nlinks:\n- ""\n- REQ002\ntext: |\n  One.\n' > reqs/REQ001.yml
+  printf 'level: 2\ntext: |\n  Two.\n' > reqs/REQ002.yml
+  run "$HW" import doorstop reqs -o out
+  expect_rc 2
+  expect_err "hwledger: reqs/REQ001.yml:1: link '' cannot be made a requirement ID"
+  [ ! -e out ]
+}
+
 # Verifies: FR-XCH-006, FR-CLI-005
 test_import_doorstop_bad_yaml_exits_2_and_writes_nothing() {
   local d="$FIXTURES/interchange/doorstop"
