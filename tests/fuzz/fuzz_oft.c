@@ -16,8 +16,9 @@
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 
-/* What a set read without errors promises the writer: IDs are ID tokens,
- * titles one line (a title with a newline wrote lines of its own). */
+/* What a set read without errors promises the writer: IDs (Parent and
+ * Depends entries too) are ID tokens, titles one line (a title with a
+ * newline wrote lines of its own). */
 static int one_line(const char *s)
 {
 	for (; s && *s; s++)
@@ -26,14 +27,25 @@ static int one_line(const char *s)
 	return 1;
 }
 
+static int is_id(const char *id)
+{
+	return id && *id && hw_req_id_len(id, strlen(id)) == strlen(id);
+}
+
 static void check_set(const hw_imp_set *s)
 {
-	for (size_t i = 0; i < s->n; i++)
-		if (!s->items[i].id || !*s->items[i].title ||
-		    hw_req_id_len(s->items[i].id, strlen(s->items[i].id)) !=
-			    strlen(s->items[i].id) ||
-		    !one_line(s->items[i].title))
+	for (size_t i = 0; i < s->n; i++) {
+		const hw_imp_req *r = &s->items[i];
+
+		if (!is_id(r->id) || !*r->title || !one_line(r->title))
 			abort();
+		for (size_t k = 0; k < r->nparents; k++)
+			if (!is_id(r->parents[k]))
+				abort();
+		for (size_t k = 0; k < r->ndepends; k++)
+			if (!is_id(r->depends[k]))
+				abort();
+	}
 	for (size_t i = 0; i < s->nouts; i++)
 		if (!one_line(s->outs[i].title))
 			abort();
