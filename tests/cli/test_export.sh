@@ -77,10 +77,10 @@ test_export_xlsx_has_four_sheets_frozen_filtered_and_text_only() {
   grep -q '<autoFilter ref="A1:O4"/>' s1.xml
   # an empty field is no cell: the only blank cells are statuses (column G)
   grep -q '<c r="G[0-9]*" s="[0-9]*" t="s">' s1.xml
-  ! grep -Eq '<c r="[A-FH-O][0-9]+" s="[0-9]+"/>' s1.xml
+  ! grep -Eq '<c r="[A-FH-O][0-9]+" s="[0-9]+"/>' s1.xml || return 1
   [ "$(grep -o '<c r="[A-O]3"' s1.xml | wc -l)" -lt 15 ]
   # every cell a string: no formula anywhere
-  ! unzip -p m.xlsx 'xl/worksheets/*.xml' | grep -q '<f>'
+  ! unzip -p m.xlsx 'xl/worksheets/*.xml' | grep -q '<f>' || return 1
   unzip -p m.xlsx xl/sharedStrings.xml > ss.xml
   grep -qF '<t>=HYPERLINK("http://example.invalid","click")</t>' ss.xml ||
     grep -qF '<t>=HYPERLINK(&quot;http://example.invalid&quot;,&quot;click&quot;)</t>' ss.xml
@@ -195,7 +195,7 @@ test_export_html_glossary_appendix_lists_used_terms_and_their_users() {
   grep -qF '<dt id="term-Number">Number</dt>' appendix.html
   grep -qF '<dd>a quantity. <small>Used by <a href="#FR-APP-001">FR-APP-001</a>, <a href="#FR-APP-002">FR-APP-002</a>.</small></dd>' appendix.html
   grep -qF 'twice as much. <small>Used by <a href="#FR-APP-002">FR-APP-002</a>.</small>' appendix.html
-  ! grep -q Zeppelin appendix.html
+  ! grep -q Zeppelin appendix.html || return 1
 }
 
 # Verifies: FR-EXPORT-002
@@ -207,7 +207,7 @@ test_export_pdf_has_every_id_and_no_table_cut_by_a_page() {
   expect_rc 0
   grep -qF '<title>repo — requirements specification</title>' spec.html
   grep -q '@page' spec.html
-  ! grep -qi '<script' spec.html
+  ! grep -qi '<script' spec.html || return 1
   run "$HW" export --format pdf -o spec.pdf --today 2026-01-02 "${EXPORT_INPUTS[@]}"
   expect_rc 0
   pages=$(pdfinfo spec.pdf | awk '/^Pages:/ { print $2 }')

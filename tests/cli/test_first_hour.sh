@@ -68,7 +68,7 @@ test_init_writes_the_full_default_policy_and_keeps_keys_out_of_git() {
   jq -e '.fail_on | sort == ["duplicate-fr", "expired-waiver", "failing-test",
          "malformed-tag", "sast-error", "unknown-fr"]' traceability/policy.json >/dev/null
   # the example points to nothing the user lacks: no `hwledger help frs`
-  ! grep -q 'help frs' frs/example.md
+  ! grep -q 'help frs' frs/example.md || return 1
   "$HW" -q ledger keygen >/dev/null
   [ -s .hwledger/keys/hwledger-local.key ]
   git add -A

@@ -61,7 +61,7 @@ test_fleet_enrol_token_is_traded_once_for_a_certificate() {
   token=$("$HW" fleet enroll gpu-1)
   [[ "$token" =~ ^hwf1-[A-Za-z0-9_-]{43}$ ]] || { echo "bad token: $token"; return 1; }
   # the server keeps only the token's hash
-  ! grep -rqF "$token" .hwledger/fleet
+  ! grep -rqF "$token" .hwledger/fleet || return 1
   run "$HW" fleet issue --token "$token" --key agent/gpu-1.pub -o gpu-1.crt
   expect_rc 0
   [[ "$OUT" =~ ^gpu-1.crt:\ gpu-1,\ serial\ [0-9a-f]{32}$ ]] || { echo "bad line: $OUT"; return 1; }

@@ -16,7 +16,7 @@ test_fleet_clock_out_of_range_is_refused() {
     expect_rc 2 || return 1
     expect_err "hwledger: HWLEDGER_NOW='$v' is not a number of seconds since 1970 up to 253402300799 (9999-12-31T23:59:59Z)" || return 1
   done
-  ! ls .hwledger/fleet/tokens/* 2>/dev/null | grep -q .
+  ! ls .hwledger/fleet/tokens/* 2>/dev/null | grep -q . || return 1
   run env HWLEDGER_NOW=253402300799 "$HW" fleet enroll gpu-1
   expect_rc 0
 }
@@ -393,7 +393,7 @@ test_fleet_cert_and_key_that_do_not_match_are_refused() {
   run "$HW" agent --server "$URL" --cert gpu-1.crt --key agent/gpu-1.key --once
   expect_rc 0
   fleet_stop
-  ! grep -q 'refused' serve.log
+  ! grep -q 'refused' serve.log || return 1
 }
 
 # Two servers on one state folder would share its port file, registry and

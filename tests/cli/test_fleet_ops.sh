@@ -77,7 +77,7 @@ test_fleet_serve_holds_a_thousand_idle_connections_and_serves_on() {
   kill "$SERVER"
   wait_for server_exited
   wait "$SERVER" || { echo "the server exited $?:"; cat serve.log; return 1; }
-  ! grep -q "Server reached connection limit" serve.log
+  ! grep -q "Server reached connection limit" serve.log || return 1
 }
 
 # the server has exited (a zombie until the test waits for it)
@@ -363,7 +363,7 @@ test_fleet_site_probes_page_shows_every_fleet_host_from_the_ledger() {
   # without fleet events the page has no fleet section
   rm -r checks/bundle out
   "$HW" -q site --checks checks -o out
-  ! grep -q '<h2>Fleet</h2>' out/probes.html
+  ! grep -q '<h2>Fleet</h2>' out/probes.html || return 1
 }
 
 # heartbeat N: agent N (agent-N.crt) heartbeats once

@@ -83,7 +83,7 @@ test_hostile_site_never_replaces_a_repository() {
   run "$HW" site --checks checks -o notes --force
   expect_rc 0
   [ "$(cat other/file)" = mine ] && [ -d other/.git ]
-  git status --porcelain | grep -v '^??' | { ! grep .; }
+  git status --porcelain | grep -v '^??' | { ! grep .; } || return 1
   [ -f src/app.c ] && [ -d .git/objects ] && [ -s .hwledger/ledger.db ]
 }
 

@@ -96,7 +96,7 @@ test_import_reqif_turns_xhtml_into_markdown() {
   grep -qxF '| 7 bar | stop |' $md
   # the script is text, never markup
   grep -qxF 'Run \<script\>alert(1)\</script\> never.' $md
-  ! grep -q '<script>' $md
+  ! grep -q '<script>' $md || return 1
 }
 
 # Verifies: FR-XCH-002
@@ -204,7 +204,7 @@ test_import_never_replaces_a_file_it_did_not_write_or_that_changed() {
   cmp req/good.md edited
   run "$HW" import reqif "$src" -o req --force
   expect_rc 0
-  ! grep -q 'A note of mine' req/good.md
+  ! grep -q 'A note of mine' req/good.md || return 1
 }
 
 # Verifies: FR-XCH-004
@@ -220,7 +220,7 @@ test_export_aspec_is_valid_for_openfasttrace() {
   [ "$(grep -c '<specobjects doctype="software">' out.xml)" -eq 1 ]
   [ "$(grep -c '<coveredType>' out.xml)" -eq 3 ]
   [ "$(grep -c '<dependsOnSpecObject>' out.xml)" -eq 1 ]
-  ! grep -q '>COVERED<' out.xml
+  ! grep -q '>COVERED<' out.xml || return 1
   grep -q '<status>rejected</status>' out.xml && return 1
   grep -q '<needsobj>impl</needsobj>' out.xml
 }
@@ -258,7 +258,7 @@ test_import_oft_items_become_requirements() {
   grep -A6 '^## REQ-PUMP-STOP' $md | grep -qx 'Parent: FEAT-PUMP-CONTROL'
   grep -A6 '^## REQ-PUMP-STOP' $md | grep -qx 'Depends: REQ-PRESSURE-SENSOR'
   grep -qxF '**Rationale:** Above 7 bar the pipes may burst.' $md
-  ! grep -q 'NOT-READ' $md
+  ! grep -q 'NOT-READ' $md || return 1
 }
 
 # OpenFastTrace's own system requirements import and pass the lint.

@@ -25,7 +25,7 @@ lang_pipeline() { # FIXTURE SRC_PAGE FR_PAGE BROKEN BREAK FAILED NAMES...
   if [ -f build/ctest.xml ]; then # the same tests through ctest
     run "$HW" trace --results build/ctest.xml --lcov build/coverage.info
     expect_out "approved FRs verified: 2/2"
-    ! grep -q result-without-test <<<"$OUT"
+    ! grep -q result-without-test <<<"$OUT" || return 1
   fi
   run "$HW" trace --format json --results build/results.xml --lcov build/coverage.info
   for name in "$@"; do
@@ -140,13 +140,13 @@ test_lang_bad_cpp_and_python_input_is_diagnosed() {
   expect_rc 0
   expect_err "src/open.cpp:6: warning: unbalanced braces"
   expect_err "src/mixed.py:5: warning: unterminated string starting here"
-  ! grep -q 'FR-A-40' <<<"$OUT$ERR"
+  ! grep -q 'FR-A-40' <<<"$OUT$ERR" || return 1
   jq -e '[.frs[0].links[] | .function] | index("n::f") and index("src.mixed.g") and index("f99000") and index("dash")' <<<"$OUT" >/dev/null
   # the functions need no outside tool (no ctags on the PATH)
   rm -rf .hwledger
   run env PATH=/nonexistent "$HW" trace --format json
   expect_rc 0
-  ! grep -q ctags <<<"$ERR"
+  ! grep -q ctags <<<"$ERR" || return 1
   jq -e '[.frs[0].links[] | .function] | index("n::f") and index("src.mixed.g")' <<<"$OUT" >/dev/null
 }
 
@@ -158,7 +158,7 @@ test_lang_python_functions_need_no_ctags() {
   printf 'class Box:\n    # Implements: FR-A-001\n    def fill(self):\n        return 1\n' > src/box.py
   run env PATH=/nonexistent "$HW" trace --format json
   expect_rc 0
-  ! grep -q ctags <<<"$ERR"
+  ! grep -q ctags <<<"$ERR" || return 1
   jq -e '[.frs[0].links[] | .function] == ["src.box.Box.fill"]' <<<"$OUT" >/dev/null ||
     { jq -c '.frs[0].links' <<<"$OUT"; return 1; }
 }

@@ -53,7 +53,7 @@ test_ledger_append_log_and_verify() {
   jq -e '.schema == "hwledger.log/1" and (.events | length) == 2 and .events[1].kind == "plan"' <<<"$OUT" >/dev/null
   run "$HW" ledger log --kind plan
   expect_out "plan"
-  ! grep -q trace <<<"$OUT"
+  ! grep -q trace <<<"$OUT" || return 1
   run "$HW" ledger verify --json
   expect_rc 0
   jq -e '.ok and .events == 2 and .covered == 0 and .uncovered != null' <<<"$OUT" >/dev/null
@@ -96,7 +96,7 @@ test_ledger_without_libgit2_says_so_and_anchors_nothing() {
   run env HWLEDGER_LIBGIT2=libgit2-missing.so.0 "$HW" ledger anchor
   expect_rc 3
   expect_err "cannot load libgit2 (libgit2-missing.so.0"
-  ! git rev-parse -q --verify refs/hwledger/checkpoints >/dev/null
+  ! git rev-parse -q --verify refs/hwledger/checkpoints >/dev/null || return 1
   # a library without libgit2's symbols is refused by name
   run env HWLEDGER_LIBGIT2=libz.so.1 "$HW" ledger anchor
   expect_rc 3
@@ -179,7 +179,7 @@ test_ledger_export_fails_before_it_writes() {
   cmp new/bundle/events.jsonl bundle/events.jsonl
   [ "$(stat -c %a new/bundle)" = 755 ]
   # no temporary folder is left behind
-  ! ls -d bundle.tmp-* new/bundle.tmp-* 2>/dev/null
+  ! ls -d bundle.tmp-* new/bundle.tmp-* 2>/dev/null || return 1
 }
 
 # Verifies: FR-LEDGER-001

@@ -208,7 +208,7 @@ test_plan_check_fails_on_a_wrong_expectation() {
   expect_rc 1
   expect_out "FAIL wrong on purpose"
   expect_out "kv_bytes_per_token: got 524288, expected 131072"
-  ! grep -q "attention:" <<<"$OUT"
+  ! grep -q "attention:" <<<"$OUT" || return 1
 }
 
 # Verifies: FR-PLAN-001

@@ -150,7 +150,7 @@ test_verify_report_fails_unless_the_signer_is_trusted() {
   run "$HW" verify-report build/site
   expect_rc 1
   expect_err "verify-report FAILED: signed by local, a key not in traceability/trusted_keys"
-  ! grep -q "verify-report: ok" <<<"$OUT"
+  ! grep -q "verify-report: ok" <<<"$OUT" || return 1
   # the reader says whom to trust, or that integrity alone is wanted
   run "$HW" verify-report --key build/checks/signing-key.pub build/site
   expect_rc 0
@@ -195,7 +195,7 @@ test_report_runs_the_planners_sweeps_and_price_comparison() {
   done
   # the planner page draws them; the raw results are published and signed
   grep -q '<h3>llama-3.1-8b' build/site/planner.html
-  ! grep -q 'No sweep in the evidence folder' build/site/planner.html
+  ! grep -q 'No sweep in the evidence folder' build/site/planner.html || return 1
   cmp build/checks/cheapest.json build/site/evidence/cheapest.json
   cmp build/checks/sweep-llama-3.1-8b.json build/site/evidence/sweep-llama-3.1-8b.json
   run "$HW" verify-report --allow-untrusted build/site
@@ -465,7 +465,7 @@ test_report_detached_head_shallow_clone_and_given_key() {
   expect_rc 0
   expect_err "a shallow clone"
   expect_out "signed by ci-bot"
-  ! grep -q 'generated .hwledger/keys' <<<"$ERR"
+  ! grep -q 'generated .hwledger/keys' <<<"$ERR" || return 1
   run "$HW" verify-report --key ../keys/ci-bot.pub build/site
   expect_rc 0
   expect_out "signed by ci-bot"

@@ -68,7 +68,7 @@ test_site_shows_no_lines_for_a_tag_outside_a_function() {
   run "$HW" site --checks checks -o out
   expect_rc 0
   grep -q '(outside a function)</a></code></td><td>src/app.c:1</td><td>—</td>' out/fr/FR-APP-001.html || { grep -o '(outside a function).\{0,80\}' out/fr/FR-APP-001.html; return 1; }
-  ! grep -q '0–0' out/fr/FR-APP-001.html
+  ! grep -q '0–0' out/fr/FR-APP-001.html || return 1
 }
 
 # Verifies: FR-SITE-001
@@ -82,7 +82,7 @@ test_site_shows_missing_evidence_as_not_run() {
     grep -q 'not run' "out/$p.html" || { echo "$p.html: no 'not run'"; return 1; }
   done
   grep -q 'No price comparison in the evidence folder (not run)' out/planner.html
-  ! grep -q 'st-pass' out/index.html
+  ! grep -q 'st-pass' out/index.html || return 1
 }
 
 # Verifies: FR-SITE-001
@@ -241,7 +241,7 @@ test_site_rewrites_its_spare_in_place_and_never_through_a_link() {
   # spare (another render holds it)
   printf -- '- **Value:** What a thing is worth.\n' >> specs/glossary.md
   flock .hwledger/site-spare.lock "$HW" -q site --checks checks -o fresh2
-  ! diff -rq fresh fresh2 >/dev/null
+  ! diff -rq fresh fresh2 >/dev/null || return 1
   run "$HW" site --checks checks -o out
   expect_rc 0
   diff -r fresh2 out
@@ -322,8 +322,8 @@ test_site_handles_odd_file_names_and_hostile_titles() {
   page=$(ls out/src/ | grep 'space')
   [ -n "$page" ] || { ls out/src; return 1; }
   grep -qF "src/$page#L" out/fr/FR-APP-003.html
-  ! grep -q '<script>x' out/fr/FR-APP-003.html out/matrix.html out/index.html
-  ! grep -q '<iframe' out/fr/FR-APP-003.html
+  ! grep -q '<script>x' out/fr/FR-APP-003.html out/matrix.html out/index.html || return 1
+  ! grep -q '<iframe' out/fr/FR-APP-003.html || return 1
   grep -qF '&lt;b&gt;bold&lt;/b&gt; &amp; &quot;quotes&quot;' out/matrix.html
 }
 
@@ -357,7 +357,7 @@ test_site_search_index_covers_frs_functions_tests_findings_and_terms() {
   jq -e 'any(.[]; .k | startswith("FR-APP-001"))' records.json >/dev/null
   jq -e 'any(.[]; .t == "term" and .k == "Twice")' records.json >/dev/null
   [ ! -e out/search-index.json ] || { echo "a second copy of the records"; return 1; }
-  ! grep -Eq '(src|href)="(https?:)?//' out/*.html   # nothing from a network
+  ! grep -Eq '(src|href)="(https?:)?//' out/*.html || return 1   # nothing from a network
 }
 
 # Verifies: FR-SITE-001
@@ -456,15 +456,15 @@ test_site_shows_planner_and_probe_tabs_only_with_data() {
   site_repo
   run "$HW" site --checks checks -o out
   expect_rc 0
-  ! grep -q '<li><a href="planner.html"' out/index.html
-  ! grep -q '<li><a href="probes.html"' out/index.html
+  ! grep -q '<li><a href="planner.html"' out/index.html || return 1
+  ! grep -q '<li><a href="probes.html"' out/index.html || return 1
   grep -q '<li><a href="ledger.html"' out/index.html
   [ -s out/planner.html ] # the page stays, for the dashboard's card
   (cd "$ROOT" && "$HW" plan check --json) > checks/plan.json
   run "$HW" site --checks checks -o out
   expect_rc 0
   grep -q '<li><a href="planner.html"' out/index.html
-  ! grep -q '<li><a href="probes.html"' out/index.html
+  ! grep -q '<li><a href="probes.html"' out/index.html || return 1
 }
 
 # Verifies: FR-SITE-001
@@ -482,7 +482,7 @@ JSON
   expect_rc 0
   grep -q '1 verified + 1 waived of 2</p>' out/index.html
   grep -q '1 verified + 1 waived of 2 approved FRs' out/matrix.html
-  ! grep -q '2/2' out/index.html
+  ! grep -q '2/2' out/index.html || return 1
   for f in out/index.html out/fr/FR-APP-002.html; do
     grep -q 'the CLI &lt;test&gt; needs a board <small>(granted by Q. Lead; expires 2099-12-31)' "$f" ||
       { echo "$f: no waiver"; return 1; }
@@ -516,8 +516,8 @@ JSON
   expect_rc 0
   [ "$(grep -c '<h3>src/app.c</h3>' out/sast.html)" = 1 ]
   grep -q 'st-duplicate">duplicate' out/sast.html
-  ! grep -q 'baseline' out/sast.html   # there is none
-  ! grep -q 'baseline' out/index.html
+  ! grep -q 'baseline' out/sast.html || return 1   # there is none
+  ! grep -q 'baseline' out/index.html || return 1
   grep -q '3 findings; 1 count toward the gate' out/sast.html
   grep -q 'duplicates <strong>1</strong>' out/index.html
   jq '.findings[1].in_baseline = true | .findings[1].new = false | .new = 1' checks/sast.json > s.json
@@ -545,7 +545,7 @@ test_site_of_a_report_shows_its_lcov_coverage_and_the_ledgers_counts() {
   # the source view shows the coverage the FR figures came from (--lcov)
   page=$(grep -l '<title>src/app.c ' build/site/src/*.html)
   grep -q 'class="h"' "$page"
-  ! grep -q 'No coverage data' "$page"
+  ! grep -q 'No coverage data' "$page" || return 1
   # the ledger card says what `ledger verify` says of the whole ledger
   run "$HW" ledger verify --key build/checks/signing-key.pub
   expect_rc 0
