@@ -92,12 +92,40 @@ const hw_gentry *hw_glossary_find(const hw_glossary *g, const char *name,
 				  size_t n);
 
 /*
- * Backlinks: the FRs whose title or text uses an entry's name or alias as a
- * whole word, case-insensitively. All FR text is lowered into one buffer
+ * Uses of a term (specs/glossary-import.md, "Uses"): a name or alias as a
+ * whole word, ASCII case ignored, or the plural of its last word: the name
+ * followed by "s" or "es", or, for a name ending in a consonant and "y",
+ * "ies" in place of the "y". An acronym (no lower-case letter) takes only
+ * "s", written after the name in its capitals ("GPUs"; "its" is no use of
+ * "IT"). A name ending in anything but a letter has no plural.
+ *
+ * hw_glossary_word_char: a byte of a word (letters, digits, '_', and every
+ * byte of a UTF-8 sequence). hw_glossary_use: the length of the use of
+ * name[0..len) that p[0..n) starts with, 0 when none; the caller checks
+ * that p starts a word. hw_glossary_use_stem: how many bytes of the name
+ * every use starts with (all of them but a final "y" that may become
+ * "ies"). hw_glossary_used_in: 1 when text[0..n) uses name.
+ */
+static inline int hw_glossary_word_char(unsigned char c)
+{
+	/* inline: the site asks it for every byte of FR text */
+	return (c >= '0' && c <= '9') ||
+	       ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '_' ||
+	       c >= 0x80;
+}
+size_t hw_glossary_use(const char *p, size_t n, const char *name, size_t len);
+size_t hw_glossary_use_stem(const char *name, size_t len);
+int hw_glossary_used_in(const char *text, size_t n, const char *name);
+
+/*
+ * Backlinks: the FRs whose title or text uses an entry's name or alias
+ * (hw_glossary_use). All FR text is lowered into one buffer
  * once, so each name costs one memmem scan however many FRs there are.
  */
 typedef struct hw_gbacklinks {
 	hw_buf text;        /* lower-cased titles and bodies, '\n'-separated */
+	hw_buf cased;       /* the same as written ("GPUs" is a use of GPU,
+			     * "its" none of IT) */
 	size_t *start;      /* start[i] = offset of FR i */
 	size_t n;           /* FRs */
 	unsigned char *hit; /* per FR: uses the entry last asked about */

@@ -86,16 +86,6 @@ static int check_acronyms(const hw_glossary *g, const hw_fr *fr,
 	return err;
 }
 
-static int used_in(const char *corpus, const char *name)
-{
-	size_t n = strlen(name);
-
-	for (const char *p = corpus; p && (p = hw_strcasestr(p, name)); p++)
-		if ((p == corpus || !word_char(p[-1])) && !word_char(p[n]))
-			return 1;
-	return 0;
-}
-
 /* The target of a definition that only says "See X." */
 static int see_target(const hw_gentry *e, const char **t, size_t *n)
 {
@@ -121,7 +111,7 @@ static int see_target(const hw_gentry *e, const char **t, size_t *n)
 }
 
 static int check_entry(const hw_glossary *g, const hw_gentry *e,
-		       const char *corpus, hw_diags *d)
+		       const char *corpus, size_t clen, hw_diags *d)
 {
 	const char *file = e->nsources ? e->sources[0].file : NULL;
 	long line = e->nsources ? e->sources[0].line : 0;
@@ -140,11 +130,13 @@ static int check_entry(const hw_glossary *g, const hw_gentry *e,
 					   "'%s' is defined differently in %s:%ld",
 					   e->term, e->defs[0].source.file,
 					   e->defs[0].source.line);
-	if (!err && corpus && !used_in(corpus, e->term)) {
+	/* a use as the site links it: "surrogate pairs" uses "Surrogate
+	 * pair" */
+	if (!err && corpus && !hw_glossary_used_in(corpus, clen, e->term)) {
 		int any = 0;
 
 		for (char **a = e->aliases; a && *a && !any; a++)
-			any = used_in(corpus, *a);
+			any = hw_glossary_used_in(corpus, clen, *a);
 		if (!any)
 			err = hw_diags_add(d, HW_DIAG_WARNING, file, line, 0,
 					   "'%s' is used nowhere in the FRs "
@@ -170,7 +162,7 @@ static int check_entry(const hw_glossary *g, const hw_gentry *e,
 		}
 	}
 	for (size_t i = 0; !err && i < e->nchildren; i++)
-		err = check_entry(g, &e->children[i], corpus, d);
+		err = check_entry(g, &e->children[i], corpus, clen, d);
 	return err;
 }
 
@@ -178,11 +170,12 @@ static int check_entry(const hw_glossary *g, const hw_gentry *e,
 int hw_glossary_lint(const hw_glossary *g, const hw_fr_set *frs,
 		     const char *corpus, hw_diags *d)
 {
+	size_t clen = corpus ? strlen(corpus) : 0;
 	int err = HW_OK;
 
 	for (size_t i = 0; frs && i < frs->n && !err; i++)
 		err = check_acronyms(g, &frs->items[i], d);
 	for (size_t i = 0; i < g->n && !err; i++)
-		err = check_entry(g, &g->entries[i], corpus, d);
+		err = check_entry(g, &g->entries[i], corpus, clen, d);
 	return err;
 }

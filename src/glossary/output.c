@@ -37,8 +37,24 @@ static int has_word(const hw_gbacklinks *t, uint64_t h)
 	return 0;
 }
 
-/* A cheap "maybe": every word of the (lower-cased) name occurs somewhere;
- * only then is the text scanned. Most names of a big glossary stop here. */
+/* One word of the text, lower-cased w[0..n) or, when sfx, w with the
+ * last `cut` bytes replaced by sfx. */
+static int has_form(const hw_gbacklinks *t, const char *w, size_t n,
+		    size_t cut, const char *sfx)
+{
+	char b[260];
+	size_t k = strlen(sfx);
+
+	if (n - cut + k > sizeof(b))
+		return 0;
+	memcpy(b, w, n - cut);
+	memcpy(b + n - cut, sfx, k);
+	return has_word(t, word_hash(b, n - cut + k));
+}
+
+/* A cheap "maybe": every word of the (lower-cased) name occurs somewhere,
+ * the last one perhaps as a plural; only then is the text scanned. Most
+ * names of a big glossary stop here. */
 static int all_words_present(const hw_gbacklinks *t, const char *low, size_t n)
 {
 	size_t i = 0;
@@ -51,7 +67,14 @@ static int all_words_present(const hw_gbacklinks *t, const char *low, size_t n)
 		s = i;
 		while (i < n && isalnum((unsigned char)low[i]))
 			i++;
-		if (i > s && !has_word(t, word_hash(low + s, i - s)))
+		if (i == s || has_word(t, word_hash(low + s, i - s)))
+			continue;
+		/* the plurals of hw_glossary_use, a superset of them */
+		if (i < n || !isalpha((unsigned char)low[n - 1]) ||
+		    !(has_form(t, low + s, i - s, 0, "s") ||
+		      has_form(t, low + s, i - s, 0, "es") ||
+		      (low[n - 1] == 'y' && has_form(t, low + s, i - s, 1,
+						      "ies"))))
 			return 0;
 	}
 	return 1;
@@ -97,6 +120,7 @@ int hw_gbacklinks_build(hw_gbacklinks *t, const hw_fr_set *frs)
 {
 	memset(t, 0, sizeof(*t));
 	hw_buf_init(&t->text, 0);
+	hw_buf_init(&t->cased, 0);
 	if (!frs || !frs->n)
 		return HW_OK;
 	t->start = malloc(frs->n * sizeof(*t->start));
@@ -104,11 +128,13 @@ int hw_gbacklinks_build(hw_gbacklinks *t, const hw_fr_set *frs)
 	if (!t->start || !t->hit)
 		return hw_error_oom();
 	for (size_t i = 0; i < frs->n; i++) {
-		t->start[i] = t->text.len;
-		if (hw_buf_printf(&t->text, "\n%s\n%s\n", frs->items[i].title,
-				  frs->items[i].body))
+		t->start[i] = t->cased.len;
+		if (hw_buf_printf(&t->cased, "\n%s\n%s\n",
+				  frs->items[i].title, frs->items[i].body))
 			return hw_error_code();
 	}
+	if (hw_buf_append(&t->text, t->cased.data, t->cased.len))
+		return hw_error_code();
 	for (size_t i = 0; i < t->text.len; i++)
 		t->text.data[i] = (char)tolower((unsigned char)t->text.data[i]);
 	t->n = frs->n;
@@ -118,14 +144,16 @@ int hw_gbacklinks_build(hw_gbacklinks *t, const hw_fr_set *frs)
 void hw_gbacklinks_free(hw_gbacklinks *t)
 {
 	hw_buf_free(&t->text);
+	hw_buf_free(&t->cased);
 	free(t->start);
 	free(t->hit);
 	free(t->words);
 }
 
+/* Implements: FR-GLOSS-003 */
 static void mark_uses(hw_gbacklinks *t, const char *name)
 {
-	size_t n = strlen(name);
+	size_t n = strlen(name), stem = hw_glossary_use_stem(name, n);
 	char low[256];
 	const char *p, *end = t->text.data + t->text.len;
 
@@ -135,25 +163,26 @@ static void mark_uses(hw_gbacklinks *t, const char *name)
 		low[i] = (char)tolower((unsigned char)name[i]);
 	if (!all_words_present(t, low, n))
 		return;
-	for (p = t->text.data; p && p < end;
-	     p = memmem(p, (size_t)(end - p), low, n)) {
-		if (p > t->text.data && memcmp(p, low, n) == 0 &&
-		    !isalnum((unsigned char)p[-1]) &&
-		    (p + n == end || !isalnum((unsigned char)p[n]))) {
-			size_t off = (size_t)(p - t->text.data), lo = 0,
-			       hi = t->n;
+	/* every use starts with the stem; hw_glossary_use says which are
+	 * uses, on the text as written */
+	for (p = memmem(t->text.data, t->text.len, low, stem); p;
+	     p = memmem(p + 1, (size_t)(end - p - 1), low, stem)) {
+		size_t off = (size_t)(p - t->text.data), lo = 0, hi = t->n;
 
-			while (hi - lo > 1) { /* the FR this offset is in */
-				size_t mid = (lo + hi) / 2;
+		if ((p > t->text.data &&
+		     hw_glossary_word_char((unsigned char)p[-1])) ||
+		    !hw_glossary_use(t->cased.data + off, t->text.len - off,
+				     name, n))
+			continue;
+		while (hi - lo > 1) { /* the FR this offset is in */
+			size_t mid = (lo + hi) / 2;
 
-				if (t->start[mid] <= off)
-					lo = mid;
-				else
-					hi = mid;
-			}
-			t->hit[lo] = 1;
+			if (t->start[mid] <= off)
+				lo = mid;
+			else
+				hi = mid;
 		}
-		p++;
+		t->hit[lo] = 1;
 	}
 }
 

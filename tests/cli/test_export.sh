@@ -185,7 +185,7 @@ export_many() {
 test_export_html_glossary_appendix_lists_used_terms_and_their_users() {
   export_repo
   mkdir -p specs
-  printf -- '**Number (numbers)**: a quantity.\n\n**Zeppelin**: an airship.\n\n**Doubles**: twice as much.\n' > specs/glossary.md
+  printf -- '**Number (numbers)**: a quantity.\n\n**Zeppelin**: an airship.\n\n**Doubles**: twice as much.\n\n**Integer**: a whole number.\n' > specs/glossary.md
   run "$HW" export --format html -o spec.html --today 2026-01-02 "${EXPORT_INPUTS[@]}"
   expect_rc 0
   sed -n '/<h2 id="glossary">/,/<\/section>/p' spec.html > appendix.html
@@ -195,6 +195,9 @@ test_export_html_glossary_appendix_lists_used_terms_and_their_users() {
   grep -qF '<dt id="term-Number">Number</dt>' appendix.html
   grep -qF '<dd>a quantity. <small>Used by <a href="#FR-APP-001">FR-APP-001</a>, <a href="#FR-APP-002">FR-APP-002</a>.</small></dd>' appendix.html
   grep -qF 'twice as much. <small>Used by <a href="#FR-APP-002">FR-APP-002</a>.</small>' appendix.html
+  # a plural is a use (specs/glossary-import.md, "Uses"): FR-APP-001 says
+  # "integers"
+  grep -qF 'a whole number. <small>Used by <a href="#FR-APP-001">FR-APP-001</a>, <a href="#FR-APP-002">FR-APP-002</a>.</small>' appendix.html
   ! grep -q Zeppelin appendix.html || return 1
 }
 

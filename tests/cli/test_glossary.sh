@@ -110,6 +110,26 @@ test_glossary_lint_reads_the_readme_by_any_name() {
   expect_err "'Scalar' is used nowhere"
 }
 
+# A term used only in its plural is used: the lint says nothing of it and
+# the backlinks list its FR; a word that only starts with a term is no use.
+# Verifies: FR-GLOSS-003
+test_glossary_lint_and_backlinks_count_a_plural_as_a_use() {
+  mkdir frs specs
+  printf '## FR-X-001: Decode\nRev: 1\nStatus: approved\nNeeds: impl\n\nThe decoder joins surrogate pairs and loads libraries; its GPUs idle.\n\n## FR-X-002: Split\nRev: 1\nStatus: approved\nNeeds: impl\n\nThe tokenizer splits the text.\n' > frs/x.md
+  printf '**Surrogate pair**: Two UTF-16 code units.\n\n**Library**: Code.\n\n**GPU (Graphics Processing Unit)**: A processor.\n\n**Token**: A piece of text.\n\n**IT (Information Technology)**: Computers.\n' > specs/glossary.md
+  run "$HW" glossary lint
+  expect_rc 0
+  expect_out "glossary lint: 5 terms, 2 FRs: 0 errors, 2 warnings"
+  expect_err "hwledger: specs/glossary.md:7: warning: 'Token' is used nowhere in the FRs or documents"
+  expect_err "hwledger: specs/glossary.md:9: warning: 'IT' is used nowhere in the FRs or documents"
+  ! grep -q "Surrogate pair\|'Library'\|'GPU'" <<<"$ERR" || return 1
+  run "$HW" glossary import specs/glossary.md
+  expect_rc 0
+  jq -e '[.entries[] | {(.term): .backlinks}] | add
+         == {"Surrogate pair": ["FR-X-001"], "Library": ["FR-X-001"],
+             "GPU": ["FR-X-001"], "Token": [], "IT": []}' <<<"$OUT" >/dev/null
+}
+
 # Verifies: FR-GLOSS-003
 test_glossary_lint_passes_on_this_repository() {
   run "$HW" -C "$ROOT" glossary lint

@@ -573,6 +573,91 @@ static void test_markdown_output_imports_back_the_same(void **state)
 	hw_diags_free(&d);
 }
 
+/* Verifies: FR-GLOSS-003 */
+static void test_a_use_is_the_name_or_its_plural_as_a_whole_word(void **state)
+{
+	static const struct {
+		const char *text, *name;
+		size_t use;
+	} cases[] = {
+		{"surrogate pairs join", "Surrogate pair", 15},
+		{"Surrogate Pair.", "Surrogate pair", 14},
+		{"tokens", "Token", 6},
+		{"caches,", "Cache", 6},
+		{"boxes", "Box", 5},
+		{"libraries", "Library", 9},
+		{"keys", "Key", 4},
+		{"GPUs", "GPU", 4},
+		{"gpu", "GPU", 3},
+		{"gpus", "GPU", 0},   /* an acronym's plural keeps its capitals */
+		{"its", "IT", 0},     /* "its" is no use of IT */
+		{"has", "HA", 0},
+		{"ITs", "IT", 3},
+		{"tokenizer", "Token", 0}, /* starting with the term is no use */
+		{"tokensX", "Token", 0},
+		{"token_id", "Token", 0},
+		{"tokens\xc3\xa9", "Token", 0},
+		{"tokenses", "Token", 0},
+		{"librarys", "Library", 8},
+		{"X.509s", "X.509", 0}, /* no plural after a digit */
+		{"pairs", "Surrogate pair", 0},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		size_t got = hw_glossary_use(cases[i].text,
+					     strlen(cases[i].text),
+					     cases[i].name,
+					     strlen(cases[i].name));
+
+		if (got != cases[i].use)
+			fail_msg("'%s' in '%s': %zu, not %zu", cases[i].name,
+				 cases[i].text, got, cases[i].use);
+	}
+	/* a use of the plural of a name with a final y starts without it */
+	assert_int_equal(hw_glossary_use_stem("Library", 7), 6);
+	assert_int_equal(hw_glossary_use_stem("Key", 3), 3);
+	assert_int_equal(hw_glossary_use_stem("NVY", 3), 3);
+	assert_true(hw_glossary_used_in("We join surrogate pairs.", 24,
+					"Surrogate pair"));
+	assert_true(hw_glossary_used_in("two libraries", 13, "Library"));
+	assert_false(hw_glossary_used_in("a tokenizer, detokens", 21,
+					 "Token"));
+	/* the length bounds the text: "tokens" is cut to "token" */
+	assert_true(hw_glossary_used_in("tokens", 5, "Token"));
+	assert_false(hw_glossary_used_in("tokens", 4, "Token"));
+}
+
+/* Verifies: FR-GLOSS-003 */
+static void test_lint_counts_a_plural_as_a_use(void **state)
+{
+	hw_glossary g;
+	hw_diags d;
+
+	(void)state;
+	hw_glossary_init(&g);
+	hw_diags_init(&d);
+	import_text(&g, &d,
+		    "**Surrogate pair**: two UTF-16 units.\n\n"
+		    "**Token**: a piece of text.\n\n"
+		    "**Library**: code.\n\n"
+		    "**Tokenizer Test**: never mentioned.\n",
+		    HW_GSTYLE_AUTO, HW_OK);
+	hw_diags_free(&d);
+	hw_diags_init(&d);
+	assert_int_equal(hw_glossary_lint(&g, NULL,
+					  "It joins surrogate pairs, counts "
+					  "tokens with a tokenizer and loads "
+					  "libraries.",
+					  &d),
+			 HW_OK);
+	assert_int_equal(d.n, 1);
+	assert_non_null(strstr(d.items[0].message,
+			       "'Tokenizer Test' is used nowhere"));
+	hw_glossary_free(&g);
+	hw_diags_free(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -591,6 +676,9 @@ int main(void)
 		cmocka_unit_test(test_hostile_and_odd_inputs),
 		cmocka_unit_test(
 			test_lint_finds_undefined_acronyms_cycles_and_conflicts),
+		cmocka_unit_test(
+			test_a_use_is_the_name_or_its_plural_as_a_whole_word),
+		cmocka_unit_test(test_lint_counts_a_plural_as_a_use),
 		cmocka_unit_test(test_markdown_output_imports_back_the_same),
 	};
 
