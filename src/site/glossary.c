@@ -100,11 +100,6 @@ static int make_anchors(site *s)
 	return err;
 }
 
-int site_word_char(unsigned char c)
-{
-	return isalnum(c) || c == '_' || c >= 0x80;
-}
-
 /*
  * The slot of the first word of p[0..n) (lowercased into word): the slot
  * holding it, or the empty slot where it would go. SIZE_MAX when p does
@@ -115,7 +110,7 @@ size_t site_lex_slot(const site_lexicon *x, const char *p, size_t n,
 {
 	size_t w = 0, h;
 
-	while (w < n && site_word_char((unsigned char)p[w]))
+	while (w < n && hw_glossary_word_char((unsigned char)p[w]))
 		w++;
 	if (!w || w >= 64 || !x->nslots)
 		return SIZE_MAX;

@@ -239,7 +239,6 @@ int site_markdown(hw_buf *b, site *s, const char *md, size_t len,
 int site_term_used_by(site *s, size_t term, size_t fr_index);
 int site_terms_build(site *s);			      /* glossary.c */
 void site_terms_reset_page(site *s);
-int site_word_char(unsigned char c);
 size_t site_lex_slot(const site_lexicon *x, const char *p, size_t n,
 		     char word[64]);
 void site_terms_free(site *s);

@@ -85,23 +85,52 @@ static int image_to_link(cmark_node *img)
 	return HW_OK;
 }
 
-static const site_name *lex_match(site *s, const char *p, size_t n)
+/* The longest name keyed by slot h that p[0..n) starts a use of. */
+static const site_name *lex_find(const site_lexicon *x, size_t h,
+				 const char *p, size_t n, size_t *use)
 {
-	const site_lexicon *x = &s->lex;
-	char word[64];
-	size_t h = site_lex_slot(x, p, n, word);
-
 	if (h == SIZE_MAX || !x->words[h])
 		return NULL;
 	for (size_t i = 0; i < x->nnames[h]; i++) {
 		const site_name *nm = &x->names[h][i];
 
-		if (nm->len <= n && !strncasecmp(p, nm->text, nm->len) &&
-		    (nm->len == n ||
-		     !site_word_char((unsigned char)p[nm->len])))
+		if ((*use = hw_glossary_use(p, n, nm->text, nm->len)))
 			return nm;
 	}
 	return NULL;
+}
+
+/* The name whose use p[0..n) starts with, its length in *use. A name is
+ * keyed by its first word; a one-word name's plural ("tokens", "caches",
+ * "libraries") is found under the word it is the plural of. */
+/* Implements: FR-SITE-001 */
+static const site_name *lex_match(site *s, const char *p, size_t n,
+				  size_t *use)
+{
+	const site_lexicon *x = &s->lex;
+	const site_name *nm;
+	char word[64], stem[64];
+	size_t h = site_lex_slot(x, p, n, word), w;
+
+	if (h == SIZE_MAX)
+		return NULL;
+	if ((nm = lex_find(x, h, p, n, use)) != NULL)
+		return nm;
+	w = strlen(word);
+	if (w < 3 || word[w - 1] != 's')
+		return NULL;
+	memcpy(stem, word, w + 1);
+	if ((nm = lex_find(x, site_lex_slot(x, word, w - 1, stem), p, n,
+			   use)) != NULL || word[w - 2] != 'e')
+		return nm;
+	if (w > 3 && word[w - 3] == 'i') {
+		memcpy(stem, word, w + 1);
+		stem[w - 3] = 'y';
+		if ((nm = lex_find(x, site_lex_slot(x, stem, w - 2, stem), p,
+				   n, use)) != NULL)
+			return nm;
+	}
+	return lex_find(x, site_lex_slot(x, word, w - 2, stem), p, n, use);
 }
 
 static int tip_text(hw_buf *b, const char *def)
@@ -197,24 +226,26 @@ static int link_terms(site *s, cmark_node *node, size_t fr, const char *root)
 
 	for (size_t i = 0; i < n && !err;) {
 		const site_name *nm;
+		size_t use = 0;
 		char *html;
 
-		if ((i && site_word_char((unsigned char)lit[i - 1])) ||
-		    !site_word_char((unsigned char)lit[i])) {
+		if ((i && hw_glossary_word_char((unsigned char)lit[i - 1])) ||
+		    !hw_glossary_word_char((unsigned char)lit[i])) {
 			i++;
 			continue;
 		}
-		nm = lex_match(s, lit + i, n - i);
+		nm = lex_match(s, lit + i, n - i, &use);
 		if (!nm || s->lex.used[nm->term]) {
-			while (i < n && site_word_char((unsigned char)lit[i]))
+			while (i < n &&
+			       hw_glossary_word_char((unsigned char)lit[i]))
 				i++;
 			continue;
 		}
 		/* hwledger-sast-ignore analyzer-malloc-leak: site_terms_free */
 		if ((err = use_term(s, nm->term, fr)))
 			break;
-		html = term_html(s, &s->terms[nm->term], lit + i, nm->len,
-				 root);
+		/* the word as written: "surrogate pairs" */
+		html = term_html(s, &s->terms[nm->term], lit + i, use, root);
 		if (!html)
 			return HW_ENOMEM;
 		if (i > from)
@@ -224,7 +255,7 @@ static int link_terms(site *s, cmark_node *node, size_t fr, const char *root)
 			err = add_before(node, CMARK_NODE_HTML_INLINE, html,
 					 strlen(html));
 		free(html);
-		i += nm->len;
+		i += use;
 		from = i;
 		changed = 1;
 	}

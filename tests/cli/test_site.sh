@@ -420,6 +420,23 @@ EOF
   grep -q 'id="letter-T"' out/glossary.html
 }
 
+# A plural use of a term is linked as written and makes a backlink; a word
+# that only starts with a term ("tokenizer") is no use.
+# Verifies: FR-SITE-001, FR-GLOSS-003
+test_site_links_a_terms_plural_as_written() {
+  mkdir frs specs
+  printf '## FR-X-001: Decode\nRev: 1\nStatus: approved\nNeeds: impl\n\nThe decoder joins surrogate pairs, counts Tokens and loads libraries; its GPUs idle.\n\n## FR-X-002: Split\nRev: 1\nStatus: approved\nNeeds: impl\n\nThe tokenizer splits the text.\n' > frs/x.md
+  printf '**Surrogate pair**: Two UTF-16 code units.\n\n**Token**: A piece of text.\n\n**Library**: Code.\n\n**GPU**: A processor.\n\n**IT**: Computers.\n' > specs/glossary.md
+  run "$HW" site -o out
+  expect_rc 0
+  links=$(grep -o '<a class="term" href="../glossary.html#[a-z-]*" aria-describedby="tip[0-9]*">[^<]*</a>' out/fr/FR-X-001.html | sed 's/.*#\([a-z-]*\)".*>\(.*\)<\/a>/\1=\2/' | tr '\n' ' ')
+  [ "$links" = "t-surrogate-pair=surrogate pairs t-token=Tokens t-library=libraries t-gpu=GPUs " ] || { echo "links: $links"; return 1; }
+  ! grep -q 'class="term"' out/fr/FR-X-002.html
+  # the glossary page's backlinks: FR-X-001 for the four, none for IT
+  [ "$(grep -o 'href="fr/FR-X-001.html"' out/glossary.html | wc -l)" = 4 ]
+  ! grep -q 'href="fr/FR-X-002.html"' out/glossary.html
+}
+
 # Verifies: FR-SITE-001
 test_site_shows_a_failed_ledger_verification() {
   site_repo
