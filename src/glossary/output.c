@@ -45,10 +45,10 @@ static int has_form(const hw_gbacklinks *t, const char *w, size_t n,
 	char b[260];
 	size_t k = strlen(sfx);
 
-	if (n - cut + k > sizeof(b))
+	if (n - cut + k >= sizeof(b))
 		return 0;
 	memcpy(b, w, n - cut);
-	memcpy(b + n - cut, sfx, k);
+	memcpy(b + n - cut, sfx, k + 1);
 	return has_word(t, word_hash(b, n - cut + k));
 }
 

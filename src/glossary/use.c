@@ -51,13 +51,13 @@ size_t hw_glossary_use(const char *p, size_t n, const char *name, size_t len)
 
 	if (!len)
 		return 0;
-	if (len <= n && !strncasecmp(p, name, len)) {
+	if (len <= n && strncasecmp(p, name, len) == 0) {
 		if (ends(p, n, len))
 			return len;
 		if (!isalpha((unsigned char)name[len - 1]))
 			return 0; /* "X.509", "C++": no plural */
 		if (acronym(name, len)) /* "GPUs", never "its" for "IT" */
-			return p[len] == 's' && !memcmp(p, name, len) &&
+			return p[len] == 's' && memcmp(p, name, len) == 0 &&
 					       ends(p, n, len + 1)
 				       ? len + 1
 				       : 0;
@@ -67,8 +67,8 @@ size_t hw_glossary_use(const char *p, size_t n, const char *name, size_t len)
 			return u + 1;
 	}
 	if (y_plural(name, len) && len + 2 <= n &&
-	    !strncasecmp(p, name, len - 1) &&
-	    !strncasecmp(p + len - 1, "ies", 3) && ends(p, n, len + 2))
+	    strncasecmp(p, name, len - 1) == 0 &&
+	    strncasecmp(p + len - 1, "ies", 3) == 0 && ends(p, n, len + 2))
 		return len + 2;
 	return 0;
 }
@@ -84,7 +84,7 @@ int hw_glossary_used_in(const char *text, size_t n, const char *name)
 	for (const char *p = text; p + stem <= end; p++) {
 		if (tolower((unsigned char)*p) !=
 			    tolower((unsigned char)*name) ||
-		    strncasecmp(p, name, stem) ||
+		    strncasecmp(p, name, stem) != 0 ||
 		    (p > text && hw_glossary_word_char((unsigned char)p[-1])))
 			continue;
 		if (hw_glossary_use(p, (size_t)(end - p), name, len))
