@@ -431,10 +431,10 @@ test_site_links_a_terms_plural_as_written() {
   expect_rc 0
   links=$(grep -o '<a class="term" href="../glossary.html#[a-z-]*" aria-describedby="tip[0-9]*">[^<]*</a>' out/fr/FR-X-001.html | sed 's/.*#\([a-z-]*\)".*>\(.*\)<\/a>/\1=\2/' | tr '\n' ' ')
   [ "$links" = "t-surrogate-pair=surrogate pairs t-token=Tokens t-library=libraries t-gpu=GPUs " ] || { echo "links: $links"; return 1; }
-  ! grep -q 'class="term"' out/fr/FR-X-002.html
+  ! grep -q 'class="term"' out/fr/FR-X-002.html || return 1
   # the glossary page's backlinks: FR-X-001 for the four, none for IT
   [ "$(grep -o 'href="fr/FR-X-001.html"' out/glossary.html | wc -l)" = 4 ]
-  ! grep -q 'href="fr/FR-X-002.html"' out/glossary.html
+  ! grep -q 'href="fr/FR-X-002.html"' out/glossary.html || return 1
 }
 
 # Verifies: FR-SITE-001
