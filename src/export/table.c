@@ -234,6 +234,7 @@ static int forward_row(hw_export_table *t, const cJSON *fr)
 	const cJSON *cov = cJSON_GetObjectItem(fr, "coverage");
 	const cJSON *w = cJSON_GetObjectItem(fr, "waiver");
 	hw_buf b;
+	long long lines, hit;
 	int err;
 
 	if (!id)
@@ -256,16 +257,16 @@ static int forward_row(hw_export_table *t, const cJSON *fr)
 			    num0(cJSON_GetObjectItem(fr, "tests")));
 	if (err || (err = set_buf(t, 10, &b)))
 		goto done;
-	if (cJSON_IsTrue(cJSON_GetObjectItem(cov, "known"))) {
-		double lines = cJSON_GetNumberValue(
-			cJSON_GetObjectItem(cov, "lines"));
-		double hit = cJSON_GetNumberValue(
-			cJSON_GetObjectItem(cov, "hit"));
-
-		err = hw_buf_printf(&b, "%.0f/%.0f lines (%.1f%%)", hit,
-				    lines, lines > 0 ? 100.0 * hit / lines
-						     : 0.0);
-	}
+	/* known coverage with whole counts; anything else is no coverage
+	 * (a hostile trace.json printed "nan/nan lines") */
+	if (cJSON_IsTrue(cJSON_GetObjectItem(cov, "known")) &&
+	    whole(cJSON_GetObjectItem(cov, "lines"), &lines) &&
+	    whole(cJSON_GetObjectItem(cov, "hit"), &hit) && lines >= 0 &&
+	    hit >= 0 && hit <= lines)
+		err = hw_buf_printf(&b, "%lld/%lld lines (%.1f%%)", hit, lines,
+				    lines > 0 ? 100.0 * (double)hit /
+							(double)lines
+					      : 0.0);
 	if (err || (err = set_buf(t, 11, &b)) ||
 	    (err = join_defects(&b, &t->defects, id, "sast-error")) ||
 	    (err = set_buf(t, 12, &b)) ||

@@ -114,13 +114,17 @@ test_export_trace_without_messages_or_ids_is_no_crash() {
 # Verifies: FR-EXPORT-001
 test_export_trace_numbers_out_of_range_are_no_counts() {
   mkdir ev
-  printf '{"schema": "hwledger.trace/1", "frs": [{"id": "FR-A", "rev": 1e300, "tests": -1e300, "waiver": {"reason": "r"}},\n {"id": "FR-B", "waiver": {}}],\n "defects": [{"kind": "orphan-test", "line": 1e300}]}\n' > ev/trace.json
+  printf '{"schema": "hwledger.trace/1", "frs": [{"id": "FR-A", "rev": 1e300, "tests": -1e300, "waiver": {"reason": "r"}, "coverage": {"known": true}},\n {"id": "FR-B", "waiver": {}, "coverage": {"known": true, "hit": 5, "lines": 2}},\n {"id": "FR-C", "coverage": {"known": true, "hit": 1, "lines": 4}}],\n "defects": [{"kind": "orphan-test", "line": 1e300}]}\n' > ev/trace.json
   run "$HW" export --format csv --checks ev -o e.csv
   expect_rc 0
   [ "$(csv_field FR-A 5 e.csv)" = "" ]
   [ "$(csv_field FR-A 11 e.csv)" = "0/0 passed" ]
   [ "$(csv_field FR-A 15 e.csv)" = r ]
   [ "$(csv_field FR-B 15 e.csv)" = "" ]
+  # coverage "known" without counts, or with more hit than lines, is none
+  [ "$(csv_field FR-A 12 e.csv)" = "" ]
+  [ "$(csv_field FR-B 12 e.csv)" = "" ]
+  [ "$(csv_field FR-C 12 e.csv)" = "1/4 lines (25.0%)" ]
   run "$HW" export --format csv --reverse --checks ev -o r.csv
   expect_rc 0
   grep -qF '"test","","0","","",""' r.csv
