@@ -11,7 +11,7 @@
  * there, so links between documents are resolved too.
  */
 #include "fuzz_files.h"
-#include "interchange/interchange.h"
+#include "fuzz_imp_check.h"
 
 #include <string.h>
 #include <sys/stat.h>
@@ -19,41 +19,6 @@
 #define MAX_ITEMS 8
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
-
-/* What a set read without errors promises the writer: IDs (Parent and
- * Depends entries too) are ID tokens, titles one line (a title with a
- * newline wrote lines of its own). */
-static int one_line(const char *s)
-{
-	for (; s && *s; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return 0;
-	return 1;
-}
-
-static int is_id(const char *id)
-{
-	return id && *id && hw_req_id_len(id, strlen(id)) == strlen(id);
-}
-
-static void check_set(const hw_imp_set *s)
-{
-	for (size_t i = 0; i < s->n; i++) {
-		const hw_imp_req *r = &s->items[i];
-
-		if (!is_id(r->id) || !*r->title || !one_line(r->title))
-			abort();
-		for (size_t k = 0; k < r->nparents; k++)
-			if (!is_id(r->parents[k]))
-				abort();
-		for (size_t k = 0; k < r->ndepends; k++)
-			if (!is_id(r->depends[k]))
-				abort();
-	}
-	for (size_t i = 0; i < s->nouts; i++)
-		if (!one_line(s->outs[i].title))
-			abort();
-}
 
 static const char ext_conf[] = "settings:\n  digits: 3\n  parent: REQ\n"
 			       "  prefix: EXT\n  sep: ''\n";
