@@ -14,6 +14,21 @@ export FIXTURES="$root/tests/fixtures"
 export ROOT="$root"
 [ -x "$HW" ] || { echo "Bail out! $HW is not built"; exit 1; }
 
+# The tests run under `set -e`, which ignores a command inverted with `!`:
+# a statement `! grep -q x f` (or `a && ! b`) checks nothing unless it ends
+# in `|| return 1` (or something else after `||`). Such a line is refused
+# here, before any test runs. Continued lines are read as one statement.
+bare=$(awk '
+  { line = (cont ? line "\n" : "") $0; if (!cont) start = FNR }
+  /\\$/ { cont = 1; next }
+  { cont = 0
+    s = line; sub(/^[ \t]+/, "", s)
+    if ((s ~ /^! / || line ~ /&& ! /) && line !~ /\|\|/ &&
+        s !~ /^(if|while|until|#) /)
+      printf "%s:%d: a negated assertion that set -e does not check; end it in || return 1\n", FILENAME, start }
+' "$root"/tests/cli/test_*.sh)
+[ -z "$bare" ] || { echo "Bail out! $bare"; exit 1; }
+
 . "$root/tests/cli/lib.sh"
 
 for f in "$root"/tests/cli/test_*.sh; do
