@@ -75,18 +75,17 @@ int hw_cmd_site(hw_cli *cli, int argc, char **argv)
 		return hw_cli_finish(hw_cli_error(err));
 	/* say where the evidence was looked for: a user who has just run
 	 * 'hwledger trace' is otherwise told that trace was not run */
-	if (!cli->quiet)
+	if (!cli->quiet) {
 		printf("site: %zu pages (%zu FRs, %zu source files, %zu "
-		       "glossary terms), %zu files, %zu KiB in %s%s%s%s\n",
+		       "glossary terms), %zu files, %zu KiB in %s",
 		       st.pages, st.frs, st.sources, st.terms, st.files,
 		       (st.bytes + 1023) / 1024,
-		       o.out_dir ? o.out_dir : HW_SITE_DIR,
-		       st.not_run ? "; some checks were not run (no evidence "
-				    "of theirs in "
-				  : "",
-		       st.not_run ? (o.checks_dir ? o.checks_dir
-						  : HW_SITE_CHECKS_DIR)
-				  : "",
-		       st.not_run ? ")" : "");
+		       o.out_dir ? o.out_dir : HW_SITE_DIR);
+		if (st.not_run)
+			printf("; some checks were not run (no evidence of "
+			       "theirs in %s)",
+			       o.checks_dir ? o.checks_dir : HW_SITE_CHECKS_DIR);
+		printf("\n");
+	}
 	return hw_cli_finish(HW_EXIT_OK);
 }

@@ -700,13 +700,9 @@ int hw_cmd_gate(hw_cli *cli, int argc, char **argv)
 		else if (!cli->quiet || err) {
 			/* a waiver counts for the share, but is no
 			 * verification: say so when there is one */
-			size_t waived = 0;
+			size_t waived = hw_trace_approved_waived(&r.trace);
 			char note[32] = "";
 
-			for (size_t i = 0; i < r.trace.nfrs; i++)
-				waived += r.trace.frs[i].fr->status ==
-						  HW_FR_APPROVED &&
-					  r.trace.frs[i].state == HW_ST_WAIVED;
 			if (waived)
 				snprintf(note, sizeof(note), " (%zu waived)",
 					 waived);

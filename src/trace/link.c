@@ -1439,25 +1439,20 @@ static int mark_suspects(hw_trace *t, const fr_map *map,
 			unproved[ft - t->frs] = e;
 			/* a review signed by a key not in trusted_keys is
 			 * not cured by signing it again with the same key */
-			if (e->key_unlisted)
-				err = add_defect(
-					t, HW_DEF_REVIEW_UNVERIFIED, e->id,
-					r->path, e->line, e->event_hash,
-					"the review of %s is not accepted: %s; "
-					"its links are suspect until that key's "
-					"public line is added to "
-					"traceability/trusted_keys, or "
-					"'hwledger review %s' signs it again "
-					"with a trusted key",
-					e->id, e->why, e->id);
-			else
-				err = add_defect(
-					t, HW_DEF_REVIEW_UNVERIFIED, e->id,
-					r->path, e->line, e->event_hash,
-					"the review of %s is not accepted: %s; "
-					"its links are suspect until "
-					"'hwledger review %s' signs it again",
-					e->id, e->why, e->id);
+			err = add_defect(
+				t, HW_DEF_REVIEW_UNVERIFIED, e->id, r->path,
+				e->line, e->event_hash,
+				"the review of %s is not accepted: %s; its "
+				"links are suspect until %s'hwledger review %s' "
+				"signs it again%s",
+				e->id, e->why,
+				e->key_unlisted ? "that key's public line is "
+						  "added to "
+						  "traceability/trusted_keys, "
+						  "or "
+						: "",
+				e->id,
+				e->key_unlisted ? " with a trusted key" : "");
 		} else if (ft) { /* the latest review wins over the baseline */
 			sha[ft - t->frs] = e->sha256;
 			rev[ft - t->frs] = e->rev;

@@ -61,8 +61,7 @@ static void counts(const hw_trace *t, size_t c[6], size_t *approved,
 	level_counts(t, -1, c, approved, approved_ok);
 }
 
-/* How many approved FRs are waived (counted in approved_ok). */
-static size_t approved_waived(const hw_trace *t)
+size_t hw_trace_approved_waived(const hw_trace *t)
 {
 	size_t n = 0;
 
@@ -162,7 +161,7 @@ int hw_trace_write_text(hw_buf *o, const hw_trace *t, int color)
 				    hw_defect_kind_name(d->kind), d->message);
 	}
 	counts(t, c, &approved, &ok);
-	waived = approved_waived(t);
+	waived = hw_trace_approved_waived(t);
 	/* a waiver is not a verification: "0 verified, 1 waived; approved
 	 * FRs verified: 1/4" contradicted itself */
 	if (!err)
@@ -410,7 +409,7 @@ int hw_trace_write_md(hw_buf *o, const hw_trace *t)
 	int err;
 
 	counts(t, c, &approved, &ok);
-	waived = approved_waived(t);
+	waived = hw_trace_approved_waived(t);
 	err = hw_buf_printf(o, "**hwledger trace**: %zu/%zu approved FRs "
 			       "verified%s%s, %zu defects\n\n"
 			       "| FR | Rev | Status | Impl | Tests | Coverage "

@@ -521,6 +521,9 @@ int hw_defect_kind_from_name(const char *name);
 
 /* ---- outputs ----------------------------------------------------------- */
 
+/* How many approved FRs are waived: the share of approved FRs verified
+ * counts them (the gate judges it), the words say them apart. */
+size_t hw_trace_approved_waived(const hw_trace *t);
 int hw_trace_write_text(hw_buf *out, const hw_trace *t, int color);
 int hw_trace_write_json(hw_buf *out, const hw_trace *t);
 int hw_trace_write_md(hw_buf *out, const hw_trace *t);
