@@ -18,6 +18,41 @@
 #include <emmintrin.h>
 #endif
 
+/*
+ * The first byte of p[i..len) that is one of the n bytes of set, or len.
+ * Most of a C file is function bodies and comments that the lexer skips
+ * here, 16 bytes at a time with SSE2 (part of every x86-64), byte by byte
+ * elsewhere and for the last few bytes. Inlined with a constant set, the
+ * loops over set unroll into one compare per byte of set.
+ */
+static inline size_t find_any(const char *p, size_t i, size_t len,
+			      const char *set, size_t n)
+{
+#ifdef __SSE2__
+	for (; i + 16 <= len; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+		__m128i m = _mm_setzero_si128();
+		unsigned bits;
+
+#pragma GCC unroll 16
+		for (size_t k = 0; k < n; k++)
+			m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8(set[k])));
+		bits = (unsigned)_mm_movemask_epi8(m);
+		if (bits)
+			return i + (size_t)__builtin_ctz(bits);
+	}
+#endif
+	for (; i < len; i++)
+#pragma GCC unroll 16
+		for (size_t k = 0; k < n; k++)
+			if (p[i] == set[k])
+				return i;
+	return len;
+}
+
+/* find_any over the bytes of a string literal */
+#define FIND(p, i, len, bytes) find_any(p, i, len, bytes, sizeof(bytes) - 1)
+
 /* Growable arrays of the file record. */
 static int push_tag(hw_src_file *f, size_t *cap, hw_tag **out)
 {
@@ -235,6 +270,9 @@ static int scan_comment(comment_ctx *c, const char *p, size_t n, long line,
 	const char *end = p + n, *line_start = p;
 	long l = line, col0 = col;
 
+	/* every tag has a ':' or starts with '[': most comments hold neither */
+	if (FIND(p, 0, n, ":[") == n)
+		return HW_OK;
 	for (const char *q = p; q < end; q++) {
 		int err = HW_OK;
 		size_t left = (size_t)(end - q);
@@ -283,57 +321,18 @@ static int scan_comment(comment_ctx *c, const char *p, size_t n, long line,
 
 /* ---- the C lexer ------------------------------------------------------- */
 
-enum { CH_PLAIN = 0, CH_NL, CH_SLASH, CH_QUOTE, CH_BRACE_OPEN,
-       CH_BRACE_CLOSE, CH_PAREN_OPEN, CH_PAREN_CLOSE, CH_SEMI, CH_HASH };
-
-/* What the lexer must look at; everything else is skipped in a tight loop.
- * Parentheses and semicolons matter only at the top level. Constant, so
- * the scanning threads share them without a first-use race. */
-static const unsigned char top_class[256] = {
-	['\n'] = CH_NL,	      ['/'] = CH_SLASH,	    ['"'] = CH_QUOTE,
-	['\''] = CH_QUOTE,    ['{'] = CH_BRACE_OPEN, ['}'] = CH_BRACE_CLOSE,
-	['('] = CH_PAREN_OPEN, [')'] = CH_PAREN_CLOSE, [';'] = CH_SEMI};
-static const unsigned char body_class[256] = {
-	['\n'] = CH_NL,	   ['/'] = CH_SLASH,	 ['"'] = CH_QUOTE,
-	['\''] = CH_QUOTE, ['{'] = CH_BRACE_OPEN, ['}'] = CH_BRACE_CLOSE};
-/* In a body outside preprocessor lines newlines are not looked at (lines
- * are counted when one is needed); a '#' may start a preprocessor line. */
-static const unsigned char fast_class[256] = {
-	['/'] = CH_SLASH,	   ['"'] = CH_QUOTE,	    ['\''] = CH_QUOTE,
-	['{'] = CH_BRACE_OPEN, ['}'] = CH_BRACE_CLOSE, ['#'] = CH_HASH};
-
 /*
- * The first byte at or after i that a function body must look at (its
- * fast_class), or len. Most of a C file is function bodies, and this is
- * where the lexer spends its time: 16 bytes at a time with SSE2 (part of
- * every x86-64), byte by byte elsewhere and for the last few bytes.
+ * What the lexer must look at; find_any skips everything else. At the top
+ * level: line ends (preprocessor lines), comments, literals, braces, and
+ * the parentheses and semicolons that tell a definition from a
+ * declaration. In a function body only comments, literals and braces;
+ * newlines are not looked at (lines are counted when one is needed), and
+ * a '#' may start a preprocessor line. In a preprocessor line in a body,
+ * its end as well.
  */
-static size_t body_skip(const char *p, size_t i, size_t len)
-{
-#ifdef __SSE2__
-	const __m128i hs = _mm_set1_epi8('#'), sl = _mm_set1_epi8('/'),
-		      dq = _mm_set1_epi8('"'), sq = _mm_set1_epi8('\''),
-		      bo = _mm_set1_epi8('{'), bc = _mm_set1_epi8('}');
-
-	for (; i + 16 <= len; i += 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
-		__m128i m = _mm_or_si128(
-			_mm_or_si128(_mm_cmpeq_epi8(v, hs),
-				     _mm_cmpeq_epi8(v, sl)),
-			_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, dq),
-						  _mm_cmpeq_epi8(v, sq)),
-				     _mm_or_si128(_mm_cmpeq_epi8(v, bo),
-						  _mm_cmpeq_epi8(v, bc))));
-		unsigned bits = (unsigned)_mm_movemask_epi8(m);
-
-		if (bits)
-			return i + (size_t)__builtin_ctz(bits);
-	}
-#endif
-	while (i < len && !fast_class[(unsigned char)p[i]])
-		i++;
-	return i;
-}
+#define TOP_BYTES "\n/\"'{}();"
+#define BODY_BYTES "#/\"'{}"
+#define BODY_PREPROC_BYTES "\n/\"'{}"
 
 /* The number of newlines in p[0..n). */
 static size_t count_nl(const char *p, size_t n)
@@ -367,13 +366,20 @@ static size_t count_nl(const char *p, size_t n)
 
 static int is_keyword_not_name(const char *p, size_t n)
 {
-	static const char *const words[] = {
-		"__attribute__", "__declspec", "sizeof", "defined",
-		"_Alignas", "alignas", "__typeof__", "typeof", "if", "while",
-		"for", "switch", "return", "_Static_assert"};
+#define WORD(w) {w, sizeof(w) - 1}
+	static const struct {
+		const char *w;
+		size_t n;
+	} words[] = {
+		WORD("__attribute__"), WORD("__declspec"), WORD("sizeof"),
+		WORD("defined"), WORD("_Alignas"), WORD("alignas"),
+		WORD("__typeof__"), WORD("typeof"), WORD("if"), WORD("while"),
+		WORD("for"), WORD("switch"), WORD("return"),
+		WORD("_Static_assert")};
+#undef WORD
 
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-		if (strlen(words[i]) == n && memcmp(words[i], p, n) == 0)
+		if (words[i].n == n && memcmp(words[i].w, p, n) == 0)
 			return 1;
 	return 0;
 }
@@ -468,10 +474,11 @@ static int lex_comment(lexer *x)
 		return scan_comment(&c, x->p + start, end - start, line, col);
 	}
 	/* block comment: find the closing star-slash */
-	for (size_t j = start + 2; j + 1 < x->len; j++) {
-		if (x->p[j] == '*' && x->p[j + 1] == '/') {
-			x->i = j + 2;
-			return scan_comment(&c, x->p + start, j + 2 - start,
+	for (const char *s = x->p + start + 2, *end = x->p + x->len;
+	     (s = memchr(s, '*', (size_t)(end - s))) && s + 1 < end; s++) {
+		if (s[1] == '/') {
+			x->i = (size_t)(s - x->p) + 2;
+			return scan_comment(&c, x->p + start, x->i - start,
 					    line, col);
 		}
 	}
@@ -600,43 +607,39 @@ static int lex_c(hw_src_file *f, const char *text, size_t len)
 			x.preproc = 1;
 	}
 	while (x.i < len) {
-		unsigned char c;
+		size_t from = x.i;
+		char c;
 
 		if (x.depth && !x.preproc) {
-			x.i = body_skip(text, x.i, len);
-			if (x.i >= len)
-				break;
-			c = fast_class[(unsigned char)text[x.i]];
+			x.i = FIND(text, x.i, len, BODY_BYTES);
 		} else if (x.depth) {
-			while (x.i < len && !body_class[(unsigned char)text[x.i]])
-				x.i++;
-			if (x.i >= len)
-				break;
-			c = body_class[(unsigned char)text[x.i]];
+			x.i = FIND(text, x.i, len, BODY_PREPROC_BYTES);
 		} else {
-			while (x.i < len && !top_class[(unsigned char)text[x.i]]) {
-				if (text[x.i] != ' ' && text[x.i] != '\t' &&
-				    text[x.i] != '\r' && !x.preproc)
-					x.last_sig = text[x.i];
-				x.i++;
-			}
-			if (x.i >= len)
-				break;
-			c = top_class[(unsigned char)text[x.i]];
+			x.i = FIND(text, x.i, len, TOP_BYTES);
+			/* the last character skipped that is not a blank */
+			for (size_t j = x.i; j > from && !x.preproc; j--)
+				if (text[j - 1] != ' ' && text[j - 1] != '\t' &&
+				    text[j - 1] != '\r') {
+					x.last_sig = text[j - 1];
+					break;
+				}
 		}
+		if (x.i >= len)
+			break;
+		c = text[x.i];
 		switch (c) {
-		case CH_HASH:
+		case '#':
 			if (hash_starts_line(&x, x.i))
 				x.preproc = 1;
 			x.i++;
 			continue;
-		case CH_NL:
+		case '\n':
 			if (x.preproc && !(x.i > 0 && text[x.i - 1] == '\\'))
 				x.preproc = 0;
 			x.i++;
 			line_begins(&x);
 			continue;
-		case CH_SLASH:
+		case '/':
 			if (x.i + 1 < len &&
 			    (text[x.i + 1] == '/' || text[x.i + 1] == '*')) {
 				if ((err = lex_comment(&x)))
@@ -644,7 +647,8 @@ static int lex_c(hw_src_file *f, const char *text, size_t len)
 				continue;
 			}
 			break;
-		case CH_QUOTE:
+		case '"':
+		case '\'':
 			if (!x.depth && !x.preproc)
 				x.extern_lit = after_extern(text, x.i);
 			lex_literal(&x);
@@ -659,7 +663,7 @@ static int lex_c(hw_src_file *f, const char *text, size_t len)
 			continue;
 		}
 		switch (c) {
-		case CH_BRACE_OPEN:
+		case '{':
 			if (x.depth == 0 && x.last_sig == '"' && x.extern_lit) {
 				/* a linkage block: what it holds is still the
 				 * top level (C headers wrap their functions in
@@ -688,7 +692,7 @@ static int lex_c(hw_src_file *f, const char *text, size_t len)
 			}
 			x.depth++;
 			break;
-		case CH_BRACE_CLOSE:
+		case '}':
 			if (x.depth == 0 && x.linkage > 0) {
 				x.linkage--; /* the linkage block ends */
 				x.pending = f->ntags;
@@ -711,17 +715,17 @@ static int lex_c(hw_src_file *f, const char *text, size_t len)
 				x.pending = f->ntags;
 			}
 			break;
-		case CH_PAREN_OPEN:
+		case '(':
 			if (x.paren++ == 0)
 				top_paren_open(&x);
 			x.last_sig = '(';
 			break;
-		case CH_PAREN_CLOSE:
+		case ')':
 			if (x.paren > 0)
 				x.paren--;
 			x.last_sig = ')';
 			break;
-		case CH_SEMI:
+		case ';':
 			/* a declaration ended: tags above it belong to no
 			 * function */
 			x.pending = f->ntags;
