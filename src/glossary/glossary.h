@@ -93,7 +93,9 @@ const hw_gentry *hw_glossary_find(const hw_glossary *g, const char *name,
 
 /*
  * Uses of a term (specs/glossary-import.md, "Uses"): a name or alias as a
- * whole word, ASCII case ignored, or the plural of its last word: the name
+ * whole word, ASCII case ignored, a space or a hyphen between two of its
+ * words written as either ("KV-cache" uses "KV cache"), or the plural of
+ * its last word: the name
  * followed by "s" or "es", or, for a name ending in a consonant and "y",
  * "ies" in place of the "y". An acronym (no lower-case letter) takes only
  * "s", written after the name in its capitals ("GPUs"; "its" is no use of

@@ -153,7 +153,7 @@ void hw_gbacklinks_free(hw_gbacklinks *t)
 /* Implements: FR-GLOSS-003 */
 static void mark_uses(hw_gbacklinks *t, const char *name)
 {
-	size_t n = strlen(name), stem = hw_glossary_use_stem(name, n);
+	size_t n = strlen(name), stem = hw_glossary_use_stem(name, n), key;
 	char low[256];
 	const char *p, *end = t->text.data + t->text.len;
 
@@ -163,10 +163,13 @@ static void mark_uses(hw_gbacklinks *t, const char *name)
 		low[i] = (char)tolower((unsigned char)name[i]);
 	if (!all_words_present(t, low, n))
 		return;
-	/* every use starts with the stem; hw_glossary_use says which are
-	 * uses, on the text as written */
-	for (p = memmem(t->text.data, t->text.len, low, stem); p;
-	     p = memmem(p + 1, (size_t)(end - p - 1), low, stem)) {
+	/* every use starts with the stem, and its first word as written:
+	 * the space after it may be a hyphen in the text ("kv-cache");
+	 * hw_glossary_use says which are uses, on the text as written */
+	for (key = 1; key < stem && low[key] != ' ' && low[key] != '-'; key++)
+		;
+	for (p = memmem(t->text.data, t->text.len, low, key); p;
+	     p = memmem(p + 1, (size_t)(end - p - 1), low, key)) {
 		size_t off = (size_t)(p - t->text.data), lo = 0, hi = t->n;
 
 		if ((p > t->text.data &&

@@ -1,7 +1,8 @@
 /*
  * use.c — what counts as a use of a glossary term in text: its name or
- * alias as a whole word, ASCII case ignored, or the plural of the name's
- * last word (specs/glossary-import.md, "Uses"). The lint's "used nowhere",
+ * alias as a whole word, ASCII case ignored, a hyphen between two words
+ * the same as a space, or the plural of the name's last word
+ * (specs/glossary-import.md, "Uses"). The lint's "used nowhere",
  * the backlinks and the site's term links all ask here, so they agree.
  */
 #include "internal.h"
@@ -34,6 +35,33 @@ static int y_plural(const char *name, size_t len)
 	return isalpha(c) && !strchr("aeiou", c) && !acronym(name, len);
 }
 
+static int separator(unsigned char c)
+{
+	return c == ' ' || c == '-';
+}
+
+/*
+ * 1 when p[0..len) spells name[0..len), ASCII case ignored when fold is
+ * set: a space or a hyphen between two words of the name matches a space
+ * or a hyphen in the text ("KV-cache" spells "KV cache"), one for one.
+ */
+static int spells(const char *p, const char *name, size_t len, int fold)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char a = (unsigned char)p[i],
+			      b = (unsigned char)name[i];
+
+		if (a == b || (fold && tolower(a) == tolower(b)))
+			continue;
+		if (!separator(a) || !separator(b) || i == 0 ||
+		    i + 1 >= len ||
+		    !hw_glossary_word_char((unsigned char)name[i - 1]) ||
+		    !hw_glossary_word_char((unsigned char)name[i + 1]))
+			return 0;
+	}
+	return 1;
+}
+
 static int ends(const char *p, size_t n, size_t at)
 {
 	return at == n || !hw_glossary_word_char((unsigned char)p[at]);
@@ -51,13 +79,13 @@ size_t hw_glossary_use(const char *p, size_t n, const char *name, size_t len)
 
 	if (!len)
 		return 0;
-	if (len <= n && strncasecmp(p, name, len) == 0) {
+	if (len <= n && spells(p, name, len, 1)) {
 		if (ends(p, n, len))
 			return len;
 		if (!isalpha((unsigned char)name[len - 1]))
 			return 0; /* "X.509", "C++": no plural */
 		if (acronym(name, len)) /* "GPUs", never "its" for "IT" */
-			return p[len] == 's' && memcmp(p, name, len) == 0 &&
+			return p[len] == 's' && spells(p, name, len, 0) &&
 					       ends(p, n, len + 1)
 				       ? len + 1
 				       : 0;
@@ -67,7 +95,7 @@ size_t hw_glossary_use(const char *p, size_t n, const char *name, size_t len)
 			return u + 1;
 	}
 	if (y_plural(name, len) && len + 2 <= n &&
-	    strncasecmp(p, name, len - 1) == 0 &&
+	    spells(p, name, len - 1, 1) &&
 	    strncasecmp(p + len - 1, "ies", 3) == 0 && ends(p, n, len + 2))
 		return len + 2;
 	return 0;
@@ -84,7 +112,7 @@ int hw_glossary_used_in(const char *text, size_t n, const char *name)
 	for (const char *p = text; p + stem <= end; p++) {
 		if (tolower((unsigned char)*p) !=
 			    tolower((unsigned char)*name) ||
-		    strncasecmp(p, name, stem) != 0 ||
+		    !spells(p, name, stem, 1) ||
 		    (p > text && hw_glossary_word_char((unsigned char)p[-1])))
 			continue;
 		if (hw_glossary_use(p, (size_t)(end - p), name, len))

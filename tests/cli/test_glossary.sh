@@ -130,6 +130,23 @@ test_glossary_lint_and_backlinks_count_a_plural_as_a_use() {
              "GPU": ["FR-X-001"], "Token": [], "IT": []}' <<<"$OUT" >/dev/null
 }
 
+# A hyphen between words is the space of a term: "KV-cache" uses "KV Cache"
+# for the lint and the backlinks alike.
+# Verifies: FR-GLOSS-003
+test_glossary_lint_and_backlinks_count_a_hyphen_as_a_space() {
+  mkdir frs specs
+  printf '## FR-X-001: Cache\nRev: 1\nStatus: approved\nNeeds: impl\n\nThe KV-cache holds keys.\n\n## FR-X-002: Other\nRev: 1\nStatus: approved\nNeeds: impl\n\nThe tokenizer splits the text.\n' > frs/x.md
+  printf '**KV Cache**: Keys and values kept per token.\n\n**Key-value store**: A map.\n' > specs/glossary.md
+  printf 'A key value store.\n' > specs/store.md
+  run "$HW" glossary lint
+  expect_rc 0
+  expect_out "glossary lint: 2 terms, 2 FRs: 0 errors, 0 warnings"
+  run "$HW" glossary import specs/glossary.md
+  expect_rc 0
+  jq -e '[.entries[] | {(.term): .backlinks}] | add
+         == {"KV Cache": ["FR-X-001"], "Key-value store": []}' <<<"$OUT" >/dev/null
+}
+
 # Verifies: FR-GLOSS-003
 test_glossary_lint_passes_on_this_repository() {
   run "$HW" -C "$ROOT" glossary lint

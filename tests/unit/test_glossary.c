@@ -628,6 +628,43 @@ static void test_a_use_is_the_name_or_its_plural_as_a_whole_word(void **state)
 	assert_false(hw_glossary_used_in("tokens", 4, "Token"));
 }
 
+/* A hyphen between two words is the space of a name, and the other way
+ * round: people write "KV-cache" and "KV cache" for one thing. */
+/* Verifies: FR-GLOSS-003 */
+static void test_a_hyphen_between_words_is_a_space(void **state)
+{
+	static const struct {
+		const char *text, *name;
+		size_t use;
+	} cases[] = {
+		{"KV-cache grows", "KV Cache", 8},
+		{"kv-caches", "KV Cache", 9},
+		{"KV cache", "KV-cache", 8},
+		{"GPU-VMs", "GPU VM", 7},
+		{"gpu-vms", "GPU VM", 0}, /* an acronym keeps its capitals */
+		{"KV--cache", "KV Cache", 0}, /* one character for one */
+		{"KV_cache", "KV Cache", 0},
+		{"KV.cache", "KV Cache", 0},
+		{"-O2", " O2", 0},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		size_t got = hw_glossary_use(cases[i].text,
+					     strlen(cases[i].text),
+					     cases[i].name,
+					     strlen(cases[i].name));
+
+		if (got != cases[i].use)
+			fail_msg("'%s' in '%s': %zu, not %zu", cases[i].name,
+				 cases[i].text, got, cases[i].use);
+	}
+	assert_true(hw_glossary_used_in("the KV-cache grows", 18, "KV Cache"));
+	assert_true(hw_glossary_used_in("two surrogate-pairs", 19,
+					"Surrogate pair"));
+	assert_false(hw_glossary_used_in("the KV-caching", 14, "KV Cache"));
+}
+
 /* Verifies: FR-GLOSS-003 */
 static void test_lint_counts_a_plural_as_a_use(void **state)
 {
@@ -678,6 +715,7 @@ int main(void)
 			test_lint_finds_undefined_acronyms_cycles_and_conflicts),
 		cmocka_unit_test(
 			test_a_use_is_the_name_or_its_plural_as_a_whole_word),
+		cmocka_unit_test(test_a_hyphen_between_words_is_a_space),
 		cmocka_unit_test(test_lint_counts_a_plural_as_a_use),
 		cmocka_unit_test(test_markdown_output_imports_back_the_same),
 	};

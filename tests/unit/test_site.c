@@ -208,6 +208,28 @@ static void test_missing_evidence_renders_as_not_run(void **state)
 	hw_diags_free(&d);
 }
 
+/* A hyphen between words is the space of a term's name ("KV-cache" links
+ * "KV cache"), the word kept as written. */
+/* Verifies: FR-SITE-001 */
+static void test_a_hyphenated_use_links_its_term(void **state)
+{
+	hw_diags d;
+	char *fr;
+
+	(void)state;
+	repo("## FR-A-001: Plan\nRev: 1\nStatus: approved\n\n"
+	     "The KV-cache grows.\n");
+	hw_diags_init(&d);
+	assert_int_equal(render("site", &d), 0);
+	assert_int_equal(d.errors, 0);
+	fr = slurp("site/fr/FR-A-001.html");
+	assert_non_null(fr);
+	assert_non_null(strstr(fr, "glossary.html#t-kv-cache"));
+	assert_non_null(strstr(fr, ">KV-cache</"));
+	free(fr);
+	hw_diags_free(&d);
+}
+
 /* Verifies: FR-SITE-003 */
 static void test_hostile_fr_text_is_never_executable(void **state)
 {
@@ -387,6 +409,7 @@ int main(void)
 		cmocka_unit_test(test_path_names_are_flat_and_distinct),
 		cmocka_unit_test(test_long_path_names_are_cut_with_a_hash),
 		hw_tmp_test(test_missing_evidence_renders_as_not_run),
+		hw_tmp_test(test_a_hyphenated_use_links_its_term),
 		hw_tmp_test(test_hostile_fr_text_is_never_executable),
 		hw_tmp_test(
 			test_remote_images_become_links_and_every_page_has_a_csp),
