@@ -79,8 +79,8 @@ static char *one_line(char *s)
 }
 
 /* Whether s is NULL or holds nothing but spaces and control characters:
- * as a title (an empty heading above an OFT item), none, which the lint
- * refuses. */
+ * as a title (an empty heading above an OFT item, a blank first heading
+ * of a file), none, which the lint refuses. */
 static int blank(const char *s)
 {
 	for (; s && *s; s++)
@@ -118,7 +118,7 @@ static int out_in(hw_imp_set *s, const char *dir, const char *name,
 		return HW_ENOMEM;
 	o = &s->outs[s->nouts];
 	o->file = hw_strdup(clean);
-	o->title = one_line(hw_strdup(title && *title ? title : name));
+	o->title = one_line(hw_strdup(blank(title) ? name : title));
 	o->dir = dir ? hw_strdup(dir) : NULL;
 	if (!o->file || !o->title || (dir && !o->dir)) {
 		free(o->file);

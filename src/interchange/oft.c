@@ -279,6 +279,31 @@ static int has_arrow(const char *p, size_t n)
 	return 0;
 }
 
+/*
+ * The title of a heading whose text (after its opening #s) is p[0..n):
+ * white space around it and a closing sequence of #s dropped, as
+ * CommonMark does ("## Title ##" is "Title", "# #" empty). 0 when blank;
+ * the start in *start.
+ */
+static size_t heading_text(const char *p, size_t n, const char **start)
+{
+	size_t k;
+
+	while (n && isspace((unsigned char)*p))
+		p++, n--;
+	while (n && isspace((unsigned char)p[n - 1]))
+		n--;
+	for (k = n; k && p[k - 1] == '#'; k--)
+		;
+	if (!k)
+		n = 0; /* nothing but the closing sequence */
+	else if (k < n && (p[k - 1] == ' ' || p[k - 1] == '\t'))
+		for (n = k; n && isspace((unsigned char)p[n - 1]); n--)
+			;
+	*start = p;
+	return n;
+}
+
 static int on_line(oft *o, const char *p, size_t n)
 {
 	const char *t = p, *rest;
@@ -313,15 +338,16 @@ static int on_line(oft *o, const char *p, size_t n)
 	}
 	if (indent < 4 && tn && *t == '#') {
 		size_t h = 0;
+		const char *ht;
+		size_t hn;
 
 		if ((err = finish(o)))
 			return err;
 		while (h < tn && t[h] == '#')
 			h++;
-		while (h < tn && isspace((unsigned char)t[h]))
-			h++;
+		hn = heading_text(t + h, tn - h, &ht);
 		free(o->heading);
-		o->heading = hw_strndup(t + h, tn - h);
+		o->heading = hw_strndup(ht, hn); /* "": no title, the ID */
 		HW_CHECK_ALLOC(o->heading);
 		return 0;
 	}
@@ -430,13 +456,18 @@ int hw_oft_read(hw_imp_set *s, hw_diags *diags, const char *file,
 	o.diags = diags;
 	o.file = file;
 	hw_buf_init(&o.dropped_needs, 0);
-	/* the file's title: its first level-1 heading */
+	/* the file's title: its first level-1 heading that is not blank
+	 * (none: the file's name) */
 	for (const char *q = text; q < end && !title;) {
-		const char *nl = memchr(q, '\n', (size_t)(end - q));
-		size_t n = nl ? (size_t)(nl - q) : (size_t)(end - q);
+		const char *nl = memchr(q, '\n', (size_t)(end - q)), *ht;
+		size_t n = nl ? (size_t)(nl - q) : (size_t)(end - q), hn;
 
-		if (n > 2 && q[0] == '#' && q[1] == ' ')
-			title = hw_strndup(q + 2, n - 2 - (q[n - 1] == '\r'));
+		if (n > 2 && q[0] == '#' && (q[1] == ' ' || q[1] == '\t') &&
+		    (hn = heading_text(q + 1, n - 1, &ht)) != 0 &&
+		    !(title = hw_strndup(ht, hn))) {
+			hw_buf_free(&o.dropped_needs);
+			return hw_error_oom();
+		}
 		q = nl ? nl + 1 : end;
 	}
 	err = hw_imp_out(s, stem, title, &o.out);

@@ -324,6 +324,32 @@ test_import_oft_empty_heading_is_no_title() {
   expect_rc 0
 }
 
+# A blank first heading is no title, for the file or an item: `#   ` gave
+# the file written a blank `#` heading, and `# #` (a heading with nothing
+# but its closing sequence) the item the title `#`, an empty title to the
+# lint. The file takes its name, the item its ID, as with no heading.
+# Verifies: FR-XCH-005
+test_import_oft_blank_first_heading_is_no_title() {
+  mkdir -p traceability
+  printf '{"schema": "hwledger.config/1", "levels": [{"name": "oft", "ids": "REQ-[A-Z0-9_-]+", "frs": "req"}]}\n' \
+    > traceability/config.json
+  printf '#   \n`req~a~1`\n\nText.\n\n# #\n`req~b~1`\n\nMore.\n\n## Closed ##\n`req~c~1`\n\nLast.\n' > a.md
+  run "$HW" import oft a.md
+  expect_rc 0
+  sed -n 2p req/a.md | grep -qx '# a'
+  grep -qx '## REQ-A: REQ-A' req/a.md
+  grep -qx '## REQ-B: REQ-B' req/a.md
+  grep -qx '## REQ-C: Closed' req/a.md
+  run "$HW" frs lint
+  expect_rc 0
+  # a blank level-1 heading is skipped for the file's title, as `#` was
+  printf '# \t\n\n# Real title #\n`req~d~1`\n\nText.\n' > b.md
+  run "$HW" import oft b.md -o out
+  expect_rc 0
+  sed -n 2p out/b.md | grep -qx '# Real title'
+  grep -qx '## REQ-D: Real title' out/b.md
+}
+
 # Verifies: FR-XCH-005, FR-CLI-005
 test_import_oft_malformed_id_exits_2_and_writes_nothing() {
   run "$HW" import oft "$FIXTURES/interchange/oft/bad-id.md" -o req
