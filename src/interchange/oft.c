@@ -4,6 +4,8 @@
  * OFT's own Markdown importer is: an item starts at its ID line and ends at
  * the next item, heading or forwarding line. specs/interchange.md.
  */
+/* hwledger-sast-ignore *: glibc's feature macro, for memmem */
+#define _GNU_SOURCE
 #include "interchange/interchange.h"
 
 #include <ctype.h>
@@ -273,10 +275,7 @@ static int keyword(const char *p, size_t n, const char *kw, const char **rest,
  * (the text is text[0..len), and a later line's arrow is not this one's). */
 static int has_arrow(const char *p, size_t n)
 {
-	for (size_t i = 0; i + 3 <= n; i++)
-		if (p[i] == '-' && p[i + 1] == '-' && p[i + 2] == '>')
-			return 1;
-	return 0;
+	return memmem(p, n, "-->", 3) != NULL;
 }
 
 /*

@@ -308,6 +308,20 @@ test_import_oft_arrow_on_a_later_line_forwards_nothing() {
   grep -qxF 'The limit is 5 bar: see req~b~1.' req/a.md
 }
 
+# The arrow of a forwarding line is found at the line's very end, also as
+# the last bytes of a file without a final newline, and never across a
+# line break ("--" ending one line, ">" starting the next).
+# Verifies: FR-XCH-005
+test_import_oft_arrow_at_the_end_of_a_line_or_file_forwards() {
+  printf '`req~a~1`\nText a.\n\n`req~b~1`\nSee req~c~1: then --\n> quoted.\n\n`req~d~1`\nText d.\ndsn:req~d~1-->' > a.md
+  run "$HW" import oft a.md -o req
+  expect_rc 0
+  expect_err "warning: 1 forwarding lines (A-->B:id) not imported"
+  grep -qxF 'See req~c~1: then --' req/a.md
+  grep -qxF '> quoted.' req/a.md
+  grep -qxF 'Text d.' req/a.md
+}
+
 # An empty heading right above an item is no title (fuzz_oft): the
 # requirement was written with an empty one, which the lint refuses.
 # Verifies: FR-XCH-005
