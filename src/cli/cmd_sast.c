@@ -219,21 +219,26 @@ int hw_cmd_sast(hw_cli *cli, int argc, char **argv)
 	if (!err && o.update) {
 		const char *path = o.baseline ? o.baseline : HW_SAST_BASELINE;
 
-		err = hw_sast_baseline_write(&f, path);
+		size_t written = 0;
+
+		err = hw_sast_baseline_write(&f, path, &written);
 		if (!err)
 			err = hw_sast_baseline_apply(&f, path);
 		if (!err && !cli->quiet) {
-			/* the baseline holds duplicates too; "open" is what
-			 * the summary calls open, without them */
-			size_t dup = 0, kept = f.n - hw_sast_suppressed_count(&f);
+			/* the run counted as the summary counts it (a
+			 * suppressed duplicate is a duplicate), and the
+			 * baseline's size as written: one entry a
+			 * fingerprint, suppressed findings left out */
+			size_t open[3], sup, dup;
 
-			for (size_t i = 0; i < f.n; i++)
-				dup += !f.items[i].suppressed &&
-				       f.items[i].group != (long)i;
+			hw_sast_counts(&f, open, &sup, &dup);
 			fprintf(stderr,
-				"hwledger: %s: baseline of the %zu findings "
-				"not suppressed (%zu open, %zu duplicates)\n",
-				path, kept, kept - dup, dup);
+				"hwledger: %s: baseline of %zu fingerprint%s "
+				"for %zu finding%s (%zu open, %zu suppressed, "
+				"%zu duplicate%s)\n",
+				path, written, HW_S(written), f.n, HW_S(f.n),
+				open[0] + open[1] + open[2], sup, dup,
+				HW_S(dup));
 		}
 	}
 	hw_buf_init(&out, 0);

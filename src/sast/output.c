@@ -76,13 +76,21 @@ int hw_sast_run_json(hw_buf *out, const hw_sast_run_stats *r)
 	return hw_buf_append(out, "\n", 1);
 }
 
-size_t hw_sast_suppressed_count(const hw_findings *f)
+/* Implements: FR-SAST-002 */
+void hw_sast_counts(const hw_findings *f, size_t open[3], size_t *sup,
+		    size_t *dup)
 {
-	size_t n = 0;
+	open[0] = open[1] = open[2] = *sup = *dup = 0;
+	for (size_t i = 0; i < f->n; i++) {
+		const hw_finding *x = &f->items[i];
 
-	for (size_t i = 0; i < f->n; i++)
-		n += f->items[i].suppressed != 0;
-	return n;
+		if (x->group != (long)i)
+			++*dup; /* suppressed or not: only the leader counts */
+		else if (x->suppressed)
+			++*sup;
+		else
+			open[x->severity]++;
+	}
 }
 
 /* One step of a finding's path, under it: "FILE:LINE: message", or
@@ -102,6 +110,7 @@ int hw_sast_text(hw_buf *out, const hw_findings *f)
 	size_t count[3] = {0, 0, 0}, dup = 0, sup = 0;
 
 	HW_CHECK_ALLOC(v);
+	hw_sast_counts(f, count, &sup, &dup);
 	for (size_t i = 0; i < f->n; i++)
 		v[i] = &f->items[i];
 	qsort(v, f->n, sizeof(*v), hw_finding_cmp_place);
@@ -132,12 +141,6 @@ int hw_sast_text(hw_buf *out, const hw_findings *f)
 		hw_buf_printf(out, "\n");
 		for (size_t k = 0; k < x->nsteps; k++)
 			step_text(out, &x->steps[k]);
-		if (x->group != self)
-			dup++;
-		else if (x->suppressed)
-			sup++;
-		else
-			count[x->severity]++;
 	}
 	free(v);
 	for (size_t i = 0; i < f->nruns; i++) {

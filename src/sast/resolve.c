@@ -563,10 +563,11 @@ static int by_fingerprint(const void *a, const void *b)
 }
 
 /* Implements: FR-SAST-004 */
-int hw_sast_baseline_write(const hw_findings *f, const char *path)
+int hw_sast_baseline_write(const hw_findings *f, const char *path,
+			   size_t *written)
 {
 	const hw_finding **v = malloc((f->n + 1) * sizeof(*v));
-	size_t n = 0;
+	size_t n = 0, kept = 0;
 	hw_buf out;
 	hw_jw w;
 	int err;
@@ -585,6 +586,7 @@ int hw_sast_baseline_write(const hw_findings *f, const char *path)
 	for (size_t i = 0; i < n; i++) {
 		if (i && !strcmp(v[i]->fingerprint, v[i - 1]->fingerprint))
 			continue;
+		kept++;
 		hw_jw_object(&w);
 		hw_jw_kstr(&w, "fingerprint", v[i]->fingerprint);
 		hw_jw_kstr(&w, "tool", v[i]->tool);
@@ -600,6 +602,8 @@ int hw_sast_baseline_write(const hw_findings *f, const char *path)
 		err = hw_buf_append(&out, "\n", 1);
 	if (!err)
 		err = hw_file_write_atomic(path, out.data, out.len);
+	if (!err && written)
+		*written = kept;
 	hw_buf_free(&out);
 	free(v);
 	return err;

@@ -134,13 +134,20 @@ int hw_sast_run_json(hw_buf *out, const hw_sast_run_stats *r);
 
 /* Baseline: the fingerprints of accepted findings. */
 int hw_sast_baseline_apply(hw_findings *f, const char *path);
-int hw_sast_baseline_write(const hw_findings *f, const char *path);
+/* Writes the fingerprints of the findings not suppressed, each once; the
+ * number written in *written when it is not NULL. */
+int hw_sast_baseline_write(const hw_findings *f, const char *path,
+			   size_t *written);
 
 /* Open findings that fail the gate: not suppressed, not in the baseline,
  * not a duplicate in a group, not a note. */
 size_t hw_sast_new_count(const hw_findings *f);
 int hw_sast_is_new(const hw_findings *f, size_t i);
-size_t hw_sast_suppressed_count(const hw_findings *f);
+/* The counts of the text summary: open findings by severity (leaders not
+ * suppressed), suppressed leaders and duplicates (every finding but its
+ * group's leader, suppressed or not); they add up to f->n. */
+void hw_sast_counts(const hw_findings *f, size_t open[3], size_t *sup,
+		    size_t *dup);
 
 /* With spill set, output goes there as it is made; out keeps the tail. */
 int hw_sast_json(hw_buf *out, const hw_findings *f, FILE *spill);

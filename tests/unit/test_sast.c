@@ -513,7 +513,7 @@ static void test_baseline_round_trip_and_bad_baselines(void **state)
 	hw_test_write("demo.c", demo_c, strlen(demo_c));
 	resolve_demo(&f, &d, *state);
 	assert_int_equal(hw_sast_new_count(&f), 1);
-	assert_int_equal(hw_sast_baseline_write(&f, "base.json"), HW_OK);
+	assert_int_equal(hw_sast_baseline_write(&f, "base.json", NULL), HW_OK);
 	hw_diags_free(&d);
 
 	resolve_demo(&g, &d, *state);
