@@ -104,7 +104,8 @@ int hw_export_table_build(hw_export_table *t, hw_export_table_kind kind,
 void hw_export_table_free(hw_export_table *t);
 
 int hw_export_defects_index(hw_export_defects *x, const cJSON *trace);
-/* The first of id's defects in x->v, and how many (*count; 0: none). */
+/* The first of id's defects in x->v, and how many (*count; 0: none, as
+ * for a NULL id). */
 size_t hw_export_defects_of(const hw_export_defects *x, const char *id,
 			    size_t *count);
 void hw_export_defects_free(hw_export_defects *x);

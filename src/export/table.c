@@ -189,6 +189,10 @@ size_t hw_export_defects_of(const hw_export_defects *x, const char *id,
 {
 	size_t lo = 0, hi = x->n, first;
 
+	if (!id) { /* a requirement without an ID (a hostile trace's) */
+		*count = 0;
+		return 0;
+	}
 	while (lo < hi) { /* the first entry not below id */
 		size_t mid = lo + (hi - lo) / 2;
 

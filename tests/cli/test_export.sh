@@ -130,6 +130,19 @@ test_export_trace_numbers_out_of_range_are_no_counts() {
   grep -qF '"test","","0","","",""' r.csv
 }
 
+# A requirement without an ID in trace.json crashed the printable HTML
+# (fuzz_export, once it ran the writers): its defects were looked up by a
+# NULL ID.
+# Verifies: FR-EXPORT-002
+test_export_html_requirement_without_id_is_no_crash() {
+  mkdir ev frs
+  printf '{"schema": "hwledger.trace/1", "frs": [{"id": "FR-A"}, {"links": [{"kind": "impl", "file": "a.c", "function": "f", "line": 3}]}],\n "defects": [{"fr": "FR-A", "kind": "suspect-link", "message": "m"}]}\n' > ev/trace.json
+  run "$HW" export --format html --checks ev -o e.html --today 2026-01-02
+  expect_rc 0
+  [ "$(grep -c '<article class="req"' e.html)" = 2 ]
+  grep -qF '<tr><th scope="row">Suspect link</th><td>m</td></tr>' e.html
+}
+
 # Verifies: FR-EXPORT-001
 test_export_bad_input_exits_2_and_keeps_what_is_there() {
   export_repo
