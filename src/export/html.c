@@ -123,6 +123,20 @@ static int id_links(hw_buf *b, const cJSON *arr)
 	return err;
 }
 
+/* A whole number the trace gives, at least min, as text in out; 0 and
+ * "" for anything else (a hostile trace's 1e300, "two" or none, whose
+ * conversion to an integer would be undefined). */
+static int whole(char *out, size_t size, const cJSON *n, double min)
+{
+	double v = cJSON_IsNumber(n) ? n->valuedouble : -1e300;
+
+	*out = '\0';
+	if (!(v >= min && v < 9.2e18))
+		return 0;
+	snprintf(out, size, "%lld", (long long)v);
+	return 1;
+}
+
 static int row(hw_buf *b, const char *name, const char *value)
 {
 	int err = hw_buf_puts(b, "<tr><th scope=\"row\">");
@@ -200,8 +214,7 @@ static int requirement(hw_buf *b, const hw_export_doc *d,
 	char rev[24];
 	int err;
 
-	snprintf(rev, sizeof(rev), "%d",
-		 (int)cJSON_GetNumberValue(cJSON_GetObjectItem(fr, "rev")));
+	whole(rev, sizeof(rev), cJSON_GetObjectItem(fr, "rev"), -9.2e18);
 	err = anchor(b, "<article class=\"req\" id=\"", id);
 	err = err ? err : hw_buf_puts(b, "\">\n<h4>");
 	err = err ? err : esc(b, id);
@@ -231,9 +244,14 @@ static int requirement(hw_buf *b, const hw_export_doc *d,
 		hw_buf v;
 
 		hw_buf_init(&v, 0);
-		err = hw_buf_printf(&v, "%s (expires %s)",
-				    hw_json_str(w, "reason"),
-				    hw_json_str(w, "expires"));
+		const char *why = hw_json_str(w, "reason"),
+			   *until = hw_json_str(w, "expires");
+
+		/* what the waiver has: a hostile trace's may have neither */
+		err = hw_buf_printf(&v, "%s", why ? why : "");
+		if (!err && until)
+			err = hw_buf_printf(&v, "%s(expires %s)",
+					    v.len ? " " : "", until);
 		err = err ? err : row(b, "Waiver", v.data);
 		hw_buf_free(&v);
 	}
@@ -372,16 +390,18 @@ static int body_level(hw_buf *b, const group_ctx *c, const char *unused,
 static int title_page(hw_buf *b, const hw_export_doc *d)
 {
 	const cJSON *sum = cJSON_GetObjectItem(d->trace, "summary");
-	char count[96];
+	char count[96] = "not recorded", frs[24], verified[24], approved[24];
 	int err;
 
-	snprintf(count, sizeof(count), "%d requirements; %d of %d approved "
-		 "verified",
-		 (int)cJSON_GetNumberValue(cJSON_GetObjectItem(sum, "frs")),
-		 (int)cJSON_GetNumberValue(
-			 cJSON_GetObjectItem(sum, "approved_verified")),
-		 (int)cJSON_GetNumberValue(
-			 cJSON_GetObjectItem(sum, "approved")));
+	/* counts the trace does not give whole: none rather than garbage */
+	if (whole(frs, sizeof(frs), cJSON_GetObjectItem(sum, "frs"), 0) &&
+	    whole(verified, sizeof(verified),
+		  cJSON_GetObjectItem(sum, "approved_verified"), 0) &&
+	    whole(approved, sizeof(approved),
+		  cJSON_GetObjectItem(sum, "approved"), 0))
+		snprintf(count, sizeof(count),
+			 "%s requirements; %s of %s approved verified", frs,
+			 verified, approved);
 	err = hw_buf_puts(b, "<section class=\"title\">\n<h1>");
 	err = err ? err : esc(b, d->project);
 	err = err ? err : hw_buf_puts(b, "</h1>\n<p>Requirements "

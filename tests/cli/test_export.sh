@@ -143,6 +143,31 @@ test_export_html_requirement_without_id_is_no_crash() {
   grep -qF '<tr><th scope="row">Suspect link</th><td>m</td></tr>' e.html
 }
 
+# Counts and a Rev that a hostile trace.json does not give whole were
+# converted to int in the printable HTML, undefined behaviour (found by
+# fuzz_export once it ran the writers; x86 printed "-2147483648
+# requirements"), and a waiver without its strings printed "(null)". Such
+# a count is "not recorded", such a Rev empty, as in the CSV, and a
+# waiver shows what it has.
+# Verifies: FR-EXPORT-002
+test_export_html_numbers_a_trace_does_not_give_whole_are_none() {
+  mkdir ev frs
+  printf '{"schema": "hwledger.trace/1", "frs": [{"id": "FR-A", "rev": 1e300, "waiver": {}}, {"id": "FR-B", "waiver": {"expires": "2027-01-01"}}],\n "summary": {"frs": "two", "approved": 1e300}}\n' > ev/trace.json
+  run "$HW" export --format html --checks ev -o e.html --today 2026-01-02
+  expect_rc 0
+  grep -qF '<tr><th scope="row">Requirements</th><td>not recorded</td></tr>' e.html
+  grep -qF '<tr><th scope="row">Rev</th><td></td></tr>' e.html
+  grep -qF '<tr><th scope="row">Waiver</th><td>(expires 2027-01-01)</td></tr>' e.html
+  ! grep -q -- '-2147483648\|(null)' e.html || return 1
+  # a summary with whole counts is shown as before
+  printf '{"schema": "hwledger.trace/1", "frs": [{"id": "FR-A", "rev": 2, "waiver": {"reason": "r", "expires": "2027-01-01"}}], "summary": {"frs": 3, "approved": 2, "approved_verified": 1}}\n' > ev/trace.json
+  run "$HW" export --format html --checks ev -o f.html --today 2026-01-02
+  expect_rc 0
+  grep -qF '<td>3 requirements; 1 of 2 approved verified</td>' f.html
+  grep -qF '<tr><th scope="row">Rev</th><td>2</td></tr>' f.html
+  grep -qF '<tr><th scope="row">Waiver</th><td>r (expires 2027-01-01)</td></tr>' f.html
+}
+
 # Verifies: FR-EXPORT-001
 test_export_bad_input_exits_2_and_keeps_what_is_there() {
   export_repo
