@@ -707,10 +707,11 @@ int hw_cmd_gate(hw_cli *cli, int argc, char **argv)
 				snprintf(note, sizeof(note), " (%zu waived)",
 					 waived);
 			printf("gate: %s — %zu/%zu approved FRs verified%s%s, "
-			       "%zu defects, %zu reasons to fail%s\n",
+			       "%zu defect%s, %zu reason%s to fail%s\n",
 			       err ? "FAIL" : "pass", ok, approved,
 			       waived ? " or waived" : "", note,
-			       r.trace.ndefects, reasons.errors,
+			       r.trace.ndefects, HW_S(r.trace.ndefects),
+			       reasons.errors, HW_S(reasons.errors),
 			       o.baseline ? " (against the baseline)" : "");
 		}
 		if (!code)

@@ -411,14 +411,14 @@ int hw_trace_write_md(hw_buf *o, const hw_trace *t)
 	counts(t, c, &approved, &ok);
 	waived = hw_trace_approved_waived(t);
 	err = hw_buf_printf(o, "**hwledger trace**: %zu/%zu approved FRs "
-			       "verified%s%s, %zu defects\n\n"
+			       "verified%s%s, %zu defect%s\n\n"
 			       "| FR | Rev | Status | Impl | Tests | Coverage "
 			       "| Defects | Title |\n"
 			       "|---|---:|---|---:|---:|---:|---:|---|\n",
 			    ok, approved, waived ? " or waived" : "",
 			    waived ? waived_note(note, sizeof(note), waived)
 				   : "",
-			    t->ndefects);
+			    t->ndefects, HW_S(t->ndefects));
 	for (size_t i = 0; !err && i < t->nfrs; i++) {
 		const hw_fr_trace *ft = &t->frs[i];
 		char cov[32], r[128];

@@ -154,6 +154,23 @@ test_gate_says_why_an_fr_is_untested_or_partial() {
   expect_err "is untested (a linked test has no result)"
 }
 
+# One reason, one defect: the summaries count in the singular (a new user
+# read "1 reasons to fail").
+# Verifies: FR-TRACE-005, FR-TRACE-006
+test_gate_and_trace_summaries_say_one_reason_and_one_defect() {
+  fixture ours
+  run "$HW" gate --results results.xml --lcov app.info
+  expect_rc 1
+  expect_out "gate: FAIL — 1/2 approved FRs verified, 1 defect, 2 reasons to fail"
+  run "$HW" trace --results results.xml --lcov app.info --format md
+  expect_out "**hwledger trace**: 1/2 approved FRs verified, 1 defect"
+  printf '%s\n' '{"min_verified_share": 0.5, "fail_on": ["test-without-result"]}' \
+    >traceability/policy.json
+  run "$HW" gate --results results.xml --lcov app.info
+  expect_rc 1
+  expect_out "gate: FAIL — 1/2 approved FRs verified, 1 defect, 1 reason to fail"
+}
+
 # Verifies: FR-TRACE-006
 test_gate_refuses_a_today_that_is_not_a_date() {
   # an empty or impossible --today compared as later than no expiry, so the
