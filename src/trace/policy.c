@@ -459,6 +459,29 @@ static double level_need(const hw_policy *p, const hw_trace *t, int lv)
 	return p->min_verified_share;
 }
 
+/* Why an untested FR is untested, as its first test without a pass says
+ * (the test's own defect says the same, link.c): a skipped or TODO test
+ * has a result, only not a pass. */
+static const char *untested_why(const hw_fr_trace *ft)
+{
+	for (size_t i = 0; i < ft->nlinks; i++) {
+		const hw_link *l = &ft->links[i];
+
+		if (l->kind == HW_TAG_IMPL || l->outcome == HW_OUTCOME_PASS ||
+		    l->outcome == HW_OUTCOME_FAIL)
+			continue;
+		if (l->func && l->ambiguous)
+			return "a linked test's results cannot be told from "
+			       "another test's";
+		if (l->func && l->outcome == HW_OUTCOME_SKIP)
+			return "a linked test was skipped";
+		if (l->func && l->outcome == HW_OUTCOME_TODO)
+			return "a linked test is marked TODO";
+		return "a linked test has no result";
+	}
+	return "a linked test has no result";
+}
+
 /*
  * The verified share of the approved FRs of level lv (-1: all), against
  * what the policy needs and what the baseline reached; adds the reasons.
@@ -568,8 +591,8 @@ static int gate_share(const hw_trace *t, const hw_policy *p,
 				snprintf(why, sizeof(why), " (no %s link)",
 					 kinds);
 			} else if (ft->state == HW_ST_UNTESTED) {
-				snprintf(why, sizeof(why),
-					 " (a linked test has no result)");
+				snprintf(why, sizeof(why), " (%s)",
+					 untested_why(ft));
 			} else if (ft->state == HW_ST_PARTIAL) {
 				/* every link is there: the status table's last
 				 * rule, its coverage (low-coverage says more) */

@@ -152,6 +152,15 @@ test_gate_says_why_an_fr_is_untested_or_partial() {
   run "$HW" gate --results results.xml --lcov app.info
   expect_rc 1
   expect_err "is untested (a linked test has no result)"
+  # a skipped or TODO test has a result: the reason says which it was,
+  # as the test's own defect does (it said "has no result")
+  printf '%s\n' 'TAP version 14' '1..3' 'ok 1 - test_add # SKIP no board' \
+    'ok 2 - test_twice' 'ok 3 - test_cli_twice # TODO later' >skip.tap
+  run "$HW" gate --results skip.tap --lcov app.info
+  expect_rc 1
+  expect_err "hwledger: frs/app.md:3: FR-APP-001 is untested (a linked test was skipped)"
+  expect_err "hwledger: frs/app.md:10: FR-APP-002 is untested (a linked test is marked TODO)"
+  [[ "$ERR" != *"has no result"* ]] || { echo "stderr: $ERR"; return 1; }
 }
 
 # One reason, one defect: the summaries count in the singular (a new user
