@@ -292,11 +292,13 @@ static int run_trace(hw_cli *cli, trace_opts *o, trace_run *r, int gate,
 		err = hw_reviews_load(&r->reviews, HW_REVIEWS_PATH, 1);
 	if (err)
 		return hw_cli_error(err);
-	/* the diagnostics are sorted before they are shown */
-	err = gather(r, o, root, cli->verbose && !cli->quiet);
+	/* the diagnostics are sorted before they are shown; the FRs are
+	 * read first, so that a folder without them (a run outside the
+	 * project) stops before the scan writes .hwledger/ there */
+	err = hw_frs_load(&r->frs, &r->diags, &r->cfg.model, r->cfg.frs_dir,
+			  r->cfg.max_file_bytes);
 	if (!err)
-		err = hw_frs_load(&r->frs, &r->diags, &r->cfg.model,
-				  r->cfg.frs_dir, r->cfg.max_file_bytes);
+		err = gather(r, o, root, cli->verbose && !cli->quiet);
 	if (!err)
 		err = warn_unknown_reviews(&r->diags, &r->reviews, &r->frs);
 	if (err)

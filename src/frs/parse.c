@@ -1030,8 +1030,16 @@ int hw_frs_load_dir(hw_fr_set *set, hw_diags *diags, const char *dir,
 	size_t count = 0;
 	int err;
 
-	if ((err = hw_dir_list(&files, &count, dir, ".md")))
+	if ((err = hw_dir_list(&files, &count, dir, ".md"))) {
+		/* most often run outside the project (a subfolder of it) */
+		if (err == HW_ENOTFOUND)
+			hw_error_set(err, dir, 0, 0,
+				     "no such directory (the FR folder: "
+				     "'hwledger init' makes it; run hwledger "
+				     "from the project's root, or with -C "
+				     "DIR)");
 		return err;
+	}
 	err = load_files(set, diags, files, count, max_bytes);
 	hw_strv_free(files);
 	return err;

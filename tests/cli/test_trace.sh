@@ -180,6 +180,22 @@ test_gate_and_trace_summaries_say_one_reason_and_one_defect() {
   expect_out "gate: FAIL — 1/2 approved FRs verified, 1 defect, 1 reason to fail"
 }
 
+# A new user who ran trace in a subfolder of the project (cmark's src/)
+# got "frs: no such directory" and a stray .hwledger/index.db there: the
+# FR folder is read before the scan, and the message says where to run.
+# Verifies: FR-TRACE-005
+test_trace_outside_a_project_writes_nothing_and_says_where_to_run() {
+  mkdir -p proj/src && cd proj/src
+  printf 'int f(void) { return 0; }\n' >f.c
+  local c
+  for c in trace gate; do
+    run "$HW" "$c"
+    expect_rc 2
+    expect_err "hwledger: frs: no such directory (the FR folder: 'hwledger init' makes it; run hwledger from the project's root, or with -C DIR)"
+    [ ! -e .hwledger ] || { echo "$c wrote .hwledger/:"; ls -la .hwledger; return 1; }
+  done
+}
+
 # Verifies: FR-TRACE-006
 test_gate_refuses_a_today_that_is_not_a_date() {
   # an empty or impossible --today compared as later than no expiry, so the
