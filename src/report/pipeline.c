@@ -11,6 +11,7 @@
 
 #include "ledger/ledger.h"
 #include "site/site.h"
+#include "trace/config.h"
 #include "trace/trace.h"
 
 #include <stdio.h>
@@ -1115,6 +1116,31 @@ static void clear_stale(const ctx *c)
 }
 
 /* Implements: FR-REPORT-001 */
+/* A folder without the configured FR folder is no project (most often a
+ * subfolder of one): refused before a key is made, a check run or an event
+ * signed, and before the checkpoint is anchored on the git repository
+ * around it. Any other problem of the config or the FRs is the trace
+ * check's to record. */
+static int refuse_no_frs(void)
+{
+	hw_config cfg;
+	hw_fr_set set;
+	hw_diags d;
+	int err;
+
+	if (hw_config_load(&cfg))
+		return HW_OK;
+	hw_fr_set_init(&set);
+	hw_diags_init(&d);
+	err = hw_frs_load(&set, &d, &cfg.model, cfg.frs_dir,
+			  cfg.max_file_bytes);
+	set.model = NULL; /* it is freed with cfg */
+	hw_fr_set_free(&set);
+	hw_diags_free(&d);
+	hw_config_free(&cfg);
+	return err == HW_ENOTFOUND ? err : HW_OK;
+}
+
 int hw_report_run(const hw_report_opts *o, hw_report *r, hw_diags *d)
 {
 	ctx c = {o,
@@ -1132,7 +1158,7 @@ int hw_report_run(const hw_report_opts *o, hw_report *r, hw_diags *d)
 	/* a folder the site may not replace is refused before any check runs
 	 * or any event is signed */
 	if ((err = hw_site_out_check(c.out, o->force, NULL)) ||
-	    (err = hw_mkdir_p(c.checks)))
+	    (err = refuse_no_frs()) || (err = hw_mkdir_p(c.checks)))
 		return err;
 	clear_stale(&c);
 	if (!o->unsigned_report) /* what the events will record */

@@ -103,6 +103,27 @@ test_report_unsigned_runs_the_checks_and_records_nothing() {
 
 # An FR file the site cannot read as given (over max_file_bytes) is the
 # project's bad input: exit 2 naming it, and the previous site stays.
+# A new user ran report in cmark's src/: it made a key and a ledger
+# there, signed the events of checks that all failed for want of FRs, and
+# anchored that stray ledger's checkpoint on the project's
+# refs/hwledger/checkpoints, so the project's own ledger no longer
+# verified. A folder without the FR folder is refused first.
+# Verifies: FR-REPORT-001
+test_report_outside_the_project_signs_nothing() {
+  mkdir -p repo/src && cd repo
+  write_fr frs/app.md FR-APP-001
+  printf 'int f(void) { return 0; }\n' >src/f.c
+  git init -q . && git add -A && git -c user.name=t -c user.email=t@t commit -qm one
+  cd src
+  run "$HW" report
+  expect_rc 2
+  expect_err "hwledger: frs: no such directory (the FR folder: 'hwledger init' makes it;"
+  [ -z "$(ls -A)" ] || [ "$(ls -A)" = f.c ] || { echo "report wrote:"; ls -A; return 1; }
+  if git rev-parse -q --verify refs/hwledger/checkpoints >/dev/null; then
+    echo "report anchored a checkpoint from src/"; return 1
+  fi
+}
+
 # Verifies: FR-REPORT-001
 test_report_an_fr_file_over_the_size_limit_is_bad_input() {
   report_repo
