@@ -136,6 +136,99 @@ static int add_count(hw_lcov_file *f, long line, uint64_t count)
 	return HW_OK;
 }
 
+/*
+ * Writes p[0..n) into out (size HW_LCOV_PATH_MAX) with its "." and empty
+ * segments dropped and each "NAME/.." removed, as gcov and lcov read
+ * them: an out-of-tree build's "/repo/build/../src/a.c" is src/a.c. A
+ * leading ".." of a relative path is kept (it climbs out); "/.." is "/".
+ * Returns the new length, or -1 when the path does not fit (kept as is).
+ */
+#define HW_LCOV_PATH_MAX 4096
+static long normalize_path(const char *p, size_t n, char *out)
+{
+	size_t o = 0, i = 0, keep = 0; /* keep: the ".." segments leading */
+	int abs = n && p[0] == '/';
+
+	if (n >= HW_LCOV_PATH_MAX)
+		return -1;
+	if (abs)
+		out[o++] = '/';
+	while (i < n) {
+		size_t j = i;
+
+		while (j < n && p[j] != '/')
+			j++;
+		if (j == i || (j - i == 1 && p[i] == '.')) {
+			/* nothing to keep */
+		} else if (j - i == 2 && p[i] == '.' && p[i + 1] == '.') {
+			size_t base = abs ? 1 : 0, lead = base + keep * 3;
+
+			if (o > lead) { /* drop the last segment */
+				while (o > lead && out[o - 1] != '/')
+					o--;
+				if (o > base)
+					o--; /* and its '/' */
+			} else if (!abs) {
+				if (o > base)
+					out[o++] = '/';
+				out[o++] = '.';
+				out[o++] = '.';
+				keep++;
+			}
+		} else {
+			if (o > (size_t)abs)
+				out[o++] = '/';
+			memcpy(out + o, p + i, j - i);
+			o += j - i;
+		}
+		i = j + 1;
+	}
+	out[o] = '\0';
+	return (long)o;
+}
+
+/*
+ * Whether the normalized path *p (*n bytes) is under root, made relative
+ * to it when it is (a relative path is under it already). An absolute
+ * path outside it may name the repository through a symbolic link (a
+ * build in /ci/ws, a link to where the checkout is; root is the physical
+ * working folder): the file's real path, when it exists, decides, written
+ * into real (HW_LCOV_PATH_MAX bytes; NULL: *p is not a C string, and only
+ * its text decides).
+ */
+static int under_root(const char **p, size_t *n, const char *root,
+		      size_t rootn, char *real)
+{
+	char *rp;
+	size_t rn;
+
+	if (!*n || (*p)[0] != '/')
+		return !(*n >= 2 && (*p)[0] == '.' && (*p)[1] == '.' &&
+			 (*n == 2 || (*p)[2] == '/'));
+	if (rootn && *n > rootn && (*p)[rootn] == '/' &&
+	    memcmp(*p, root, rootn) == 0) {
+		*p += rootn + 1;
+		*n -= rootn + 1;
+		return 1;
+	}
+	if (!rootn || !real)
+		return 0;
+	/* hwledger-sast-ignore FF1026: realpath allocates (NULL buffer) */
+	if (!(rp = realpath(*p, NULL)))
+		return 0;
+	rn = strlen(rp);
+	if (rn > rootn + 1 && rn < HW_LCOV_PATH_MAX && rp[rootn] == '/' &&
+	    memcmp(rp, root, rootn) == 0) {
+		memcpy(real, rp + rootn + 1, rn - rootn);
+		*p = real;
+		*n = rn - rootn - 1;
+		free(rp);
+		return 1;
+	}
+	free(rp);
+	return 0;
+}
+
 /* Parses an unsigned decimal; 1 ok, 0 not a number, -1 overflow. */
 static int parse_u64(const char *p, size_t n, uint64_t *out)
 {
@@ -166,6 +259,8 @@ int hw_lcov_parse(hw_lcov *c, hw_diags *diags, const char *file,
 	long line = 0, record_line = 0;
 	size_t i = 0, rootn = root ? strlen(root) : 0;
 	const char *nul = memchr(text, '\0', len);
+	char norm[HW_LCOV_PATH_MAX], real[HW_LCOV_PATH_MAX] = "";
+	long nn;
 
 	if (nul) {
 		long l, col;
@@ -199,15 +294,17 @@ int hw_lcov_parse(hw_lcov *c, hw_diags *diags, const char *file,
 			c->records++;
 			skipping = 0;
 			cur = NULL;
-			while (sn >= 2 && sp[0] == '.' && sp[1] == '/') {
-				sp += 2;
-				sn -= 2;
+			nn = normalize_path(sp, sn, norm);
+			if (nn >= 0) {
+				sp = norm;
+				sn = (size_t)nn;
 			}
-			if (rootn && sn > rootn && sp[rootn] == '/' &&
-			    memcmp(sp, root, rootn) == 0) {
-				sp += rootn + 1;
-				sn -= rootn + 1;
-			} else if (sn && sp[0] == '/') {
+			if (!under_root(&sp, &sn, root, rootn,
+					nn >= 0 ? real : NULL)) {
+				/* as written, not as read */
+				const char *w = p + 3;
+				size_t wn = n - 3;
+
 				if (!err)
 					err = hw_diags_add(
 						diags, HW_DIAG_WARNING, file,
@@ -215,7 +312,7 @@ int hw_lcov_parse(hw_lcov *c, hw_diags *diags, const char *file,
 						"'%.*s' is outside the "
 						"repository; its counts are "
 						"not used",
-						(int)(sn > 200 ? 200 : sn), sp);
+						(int)(wn > 200 ? 200 : wn), w);
 				skipping = 1;
 				continue;
 			}

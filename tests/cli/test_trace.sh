@@ -196,6 +196,25 @@ test_trace_outside_a_project_writes_nothing_and_says_where_to_run() {
   done
 }
 
+# A tracefile written through a symbolic link to the checkout (a CI
+# workspace link; macOS's /tmp) or by an out-of-tree build
+# (build/../src/app.c) names the repository's files: their counts are
+# used, not warned away as outside it or silently matched to no file.
+# Verifies: FR-TRACE-003
+test_trace_reads_lcov_paths_through_a_link_or_dot_dot() {
+  fixture ours
+  ln -s "$PWD" ../alias
+  sed "s|^SF:|SF:$(cd ../alias && pwd -L)/|" app.info >link.info
+  sed 's|^SF:|SF:build/../|' app.info >dotdot.info
+  local f
+  for f in link.info dotdot.info; do
+    run "$HW" trace --results results.xml --results results.tap --lcov "$f"
+    expect_rc 0
+    expect_out "FR-APP-001    1  approved    verified       1    1/1    100.0%        0"
+    [[ "$ERR" != *outside* ]] || { echo "stderr: $ERR"; return 1; }
+  done
+}
+
 # Verifies: FR-TRACE-006
 test_gate_refuses_a_today_that_is_not_a_date() {
   # an empty or impossible --today compared as later than no expiry, so the

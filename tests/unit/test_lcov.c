@@ -129,6 +129,37 @@ static void test_lcov_warns_about_paths_outside_the_repository(void **state)
 	done(&x);
 }
 
+/* An out-of-tree build names its sources "build/../src/a.c" (llvm-cov,
+ * meson): the path is read as the file it names, not as a file of no
+ * source, which left the FRs without coverage and said nothing. */
+/* Verifies: FR-TRACE-003 */
+static void test_lcov_reads_dot_and_dot_dot_segments_of_a_path(void **state)
+{
+	cov x;
+	const hw_lcov_file *f;
+
+	(void)state;
+	parse(&x, "SF:/repo/build/../src/a.c\nDA:3,2\nend_of_record\n"
+		  "SF:/repo/./src//a.c\nDA:3,1\nend_of_record\n"
+		  "SF:build/../src/b.c\nDA:1,1\nend_of_record\n"
+		  "SF:/repo/build/../../elsewhere/c.c\nDA:1,1\nend_of_record\n"
+		  "SF:../outside/d.c\nDA:1,1\nend_of_record\n");
+	assert_int_equal(x.d.errors, 0);
+	assert_int_equal(x.c.n, 2);
+	f = hw_lcov_find(&x.c, "src/a.c");
+	assert_non_null(f);
+	assert_int_equal(f->counts[3], 3);
+	assert_non_null(hw_lcov_find(&x.c, "src/b.c"));
+	/* a path that climbs out of the repository is outside it */
+	assert_int_equal(x.d.warnings, 2);
+	assert_non_null(strstr(x.d.items[0].message,
+			       "'/repo/build/../../elsewhere/c.c' is outside "
+			       "the repository"));
+	assert_non_null(strstr(x.d.items[1].message,
+			       "'../outside/d.c' is outside the repository"));
+	done(&x);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -137,6 +168,8 @@ int main(void)
 			test_lcov_reports_bad_counts_lines_and_truncation),
 		cmocka_unit_test(
 			test_lcov_warns_about_paths_outside_the_repository),
+		cmocka_unit_test(
+			test_lcov_reads_dot_and_dot_dot_segments_of_a_path),
 	};
 
 	return cmocka_run_group_tests_name("lcov", tests, NULL, NULL);
