@@ -207,7 +207,7 @@ static int cmd_lint(hw_cli *cli, int argc, char **argv)
 	hw_fr_set frs;
 	hw_diags d;
 	hw_buf corpus;
-	int err, code;
+	int err, code, dflt;
 
 	for (int i = 1; i < argc; i++) {
 		if (argv[i][0] == '-' && argv[i][1])
@@ -218,7 +218,8 @@ static int cmd_lint(hw_cli *cli, int argc, char **argv)
 		if (n < MAX_FILES)
 			files[n++] = argv[i];
 	}
-	if (!n)
+	dflt = !n;
+	if (dflt)
 		files[n++] = HW_GLOSSARY_PATH;
 	hw_glossary_init(&g);
 	hw_diags_init(&d);
@@ -227,7 +228,13 @@ static int cmd_lint(hw_cli *cli, int argc, char **argv)
 		code = hw_cli_error(err);
 		goto cleanup_nofrs;
 	}
-	err = import_files(cli, &g, files, n, HW_GSTYLE_AUTO);
+	if (dflt && !hw_path_exists(HW_GLOSSARY_PATH))
+		err = hw_error_set(HW_ENOTFOUND, HW_GLOSSARY_PATH, 0, 0,
+				   "no such file (the default glossary: write "
+				   "one, or name yours: hwledger glossary lint "
+				   "FILE...)");
+	else
+		err = import_files(cli, &g, files, n, HW_GSTYLE_AUTO);
 	if (!err)
 		err = hw_glossary_merge(&g);
 	if (!err)

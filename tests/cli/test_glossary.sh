@@ -164,7 +164,8 @@ test_glossary_lint_bad_input() {
   printf '## FR-X-001: ok\nRev: 1\nStatus: draft\nNeeds: impl\n\nText.\n' > frs/x.md
   run "$HW" glossary lint
   expect_rc 2
-  expect_err "specs/glossary.md: no such file"
+  # a new project has none: the message says what the file is for
+  expect_err "hwledger: specs/glossary.md: no such file (the default glossary: write one, or name yours: hwledger glossary lint FILE...)"
   printf '## broken heading\n' > frs/y.md
   printf '**A**: b\n' > g.md
   run "$HW" glossary lint g.md
