@@ -390,7 +390,7 @@ static int body_level(hw_buf *b, const group_ctx *c, const char *unused,
 static int title_page(hw_buf *b, const hw_export_doc *d)
 {
 	const cJSON *sum = cJSON_GetObjectItem(d->trace, "summary");
-	char count[96] = "not recorded", frs[24], verified[24], approved[24];
+	char count[128] = "not recorded", frs[24], verified[24], approved[24];
 	int err;
 
 	/* counts the trace does not give whole: none rather than garbage */
