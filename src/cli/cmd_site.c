@@ -76,10 +76,11 @@ int hw_cmd_site(hw_cli *cli, int argc, char **argv)
 	/* say where the evidence was looked for: a user who has just run
 	 * 'hwledger trace' is otherwise told that trace was not run */
 	if (!cli->quiet) {
-		printf("site: %zu pages (%zu FRs, %zu source files, %zu "
-		       "glossary terms), %zu files, %zu KiB in %s",
-		       st.pages, st.frs, st.sources, st.terms, st.files,
-		       (st.bytes + 1023) / 1024,
+		printf("site: %zu page%s (%zu FR%s, %zu source file%s, %zu "
+		       "glossary term%s), %zu file%s, %zu KiB in %s",
+		       st.pages, HW_S(st.pages), st.frs, HW_S(st.frs),
+		       st.sources, HW_S(st.sources), st.terms, HW_S(st.terms),
+		       st.files, HW_S(st.files), (st.bytes + 1023) / 1024,
 		       o.out_dir ? o.out_dir : HW_SITE_DIR);
 		if (st.not_run)
 			printf("; some checks were not run (no evidence of "

@@ -87,9 +87,11 @@ static int fr_card(hw_buf *b, const site *s)
 		err = hw_buf_printf(b, "<li>%s <strong>%ld</strong></li>",
 				    states[i], site_num(sum, states[i]));
 	err = err ? err
-		  : hw_buf_printf(b, "</ul><p>%ld FRs, %ld defects</p>",
+		  : hw_buf_printf(b, "</ul><p>%ld FR%s, %ld defect%s</p>",
 				  site_num(sum, "frs"),
-				  site_num(sum, "defects"));
+				  HW_S(site_num(sum, "frs")),
+				  site_num(sum, "defects"),
+				  HW_S(site_num(sum, "defects")));
 	err = err ? err : waiver_list(b, s);
 	return err ? err : hw_buf_puts(b, "</section>\n");
 }

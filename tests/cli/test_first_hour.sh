@@ -149,3 +149,17 @@ test_a_sources_or_tests_glob_that_matches_nothing_is_warned_about() {
   run "$HW" trace
   expect_err '"src/**/*.h" (the config'"'"'s "sources") selects no file'
 }
+
+# The first site of a new project: init's one example FR is counted as
+# one, on the command line and on the dashboard.
+# Verifies: FR-SITE-001
+test_the_first_site_after_init_counts_one_fr_as_one() {
+  git init -q .
+  "$HW" -q init >/dev/null
+  mkdir checks
+  "$HW" -q trace --format json -o checks/trace.json
+  run "$HW" site --checks checks -o out
+  expect_rc 0
+  expect_out "(1 FR, 0 source files, 0 glossary terms)"
+  grep -q '<p>1 FR, 0 defects</p>' out/index.html
+}
