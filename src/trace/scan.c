@@ -404,6 +404,7 @@ typedef struct lexer {
 	size_t cand_n;
 	long cand_line;
 	long func;          /* open function, -1 */
+	long closed;        /* the function that closed last, -1 */
 	size_t pending;     /* tags from here on wait for the next function */
 } lexer;
 
@@ -460,7 +461,7 @@ static int hash_starts_line(const lexer *x, size_t i)
 	return i == 0 || x->p[i - 1] == '\n';
 }
 
-static int lex_comment(lexer *x)
+static int scan_one_comment(lexer *x)
 {
 	comment_ctx c = {x->f, &x->tag_cap, x->func};
 	size_t start = x->i; /* at the '/' */
@@ -491,6 +492,24 @@ static int lex_comment(lexer *x)
 	}
 	return hw_src_note(x->f, HW_DIAG_WARNING, line,
 			   "unterminated comment starting here (column %ld)", col);
+}
+
+/*
+ * A comment: its tags, of which those on the line where a function ended
+ * (after its closing brace: `int f(void) { return 1; } // Implements: X`)
+ * belong to that function, as the C++ and Python readers have it by
+ * lines.
+ */
+static int lex_comment(lexer *x)
+{
+	size_t from = x->f->ntags;
+	int err = scan_one_comment(x);
+
+	for (size_t k = from; x->func < 0 && x->closed >= 0 &&
+			      k < x->f->ntags; k++)
+		if (x->f->tags[k].line == x->f->funcs[x->closed].last)
+			x->f->tags[k].func = x->closed;
+	return err;
 }
 
 /*
@@ -596,6 +615,7 @@ static int lex_c(hw_src_file *f, const char *text, size_t len)
 	x.len = len;
 	x.line = 1;
 	x.func = -1;
+	x.closed = -1;
 	x.i = 0;
 	/* a preprocessor line on line 1 */
 	{
@@ -684,7 +704,8 @@ static int lex_c(hw_src_file *f, const char *text, size_t len)
 					x.func = (long)f->nfuncs - 1;
 					for (size_t k = x.pending; k < f->ntags;
 					     k++)
-						f->tags[k].func = x.func;
+						if (f->tags[k].func < 0)
+							f->tags[k].func = x.func;
 				}
 				x.pending = f->ntags;
 				x.cand = NULL;
@@ -710,6 +731,7 @@ static int lex_c(hw_src_file *f, const char *text, size_t len)
 				if (x.func >= 0)
 					f->funcs[x.func].last =
 						line_at(&x, x.i);
+				x.closed = x.func;
 				x.func = -1;
 				x.last_sig = '}';
 				x.pending = f->ntags;

@@ -65,6 +65,39 @@ static void test_scan_attributes_tags_to_following_and_enclosing_functions(
 	hw_src_file_free(&f);
 }
 
+/* A tag after a function's closing brace, on its line, is that function's
+ * (as the C++ and Python readers have it); one line lower it waits for the
+ * next function. */
+/* Verifies: FR-TRACE-001 */
+static void test_scan_gives_a_tag_on_a_closing_line_to_that_function(
+	void **state)
+{
+	hw_src_file f;
+	const char *src =
+		"int one(void) { return 1; } // Implements: FR-A-001\n" /* 1 */
+		"int two(void)\n"                                       /* 2 */
+		"{\n"                                                   /* 3 */
+		"\treturn 2;\n"                                         /* 4 */
+		"} /* Implements: FR-A-002\n"                           /* 5 */
+		"     Implements: FR-A-003 */\n"                        /* 6 */
+		"int three(void) { return 3; }\n"                       /* 7 */
+		"struct s { int a; }; // Implements: FR-A-004\n"        /* 8 */
+		"int four(void) { return 4; }\n";                       /* 9 */
+
+	(void)state;
+	scan(&f, src, 0, HW_LANG_C);
+	assert_int_equal(f.nnotes, 0);
+	assert_int_equal(f.ntags, 4);
+	assert_string_equal(func_of(&f, 0)->name, "one");
+	assert_string_equal(func_of(&f, 1)->name, "two");
+	/* the comment's next line is past two: the next function's */
+	assert_int_equal(f.tags[2].line, 6);
+	assert_string_equal(func_of(&f, 2)->name, "three");
+	/* a struct is no function: the tag waits for the next one */
+	assert_string_equal(func_of(&f, 3)->name, "four");
+	hw_src_file_free(&f);
+}
+
 /* Verifies: FR-TRACE-001 */
 static void test_scan_reads_oft_and_traces_to_syntaxes(void **state)
 {
@@ -453,6 +486,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(
 			test_scan_attributes_tags_to_following_and_enclosing_functions),
+		cmocka_unit_test(
+			test_scan_gives_a_tag_on_a_closing_line_to_that_function),
 		cmocka_unit_test(test_scan_reads_oft_and_traces_to_syntaxes),
 		cmocka_unit_test(test_scan_ignores_strings_and_chars_and_prose),
 		cmocka_unit_test(
