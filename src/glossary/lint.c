@@ -2,7 +2,7 @@
  * lint.c — the FRs against the glossary, and the glossary against itself.
  *
  * Errors: an acronym (two or more capitals, digits allowed, outside code
- * spans and FR IDs) used in FR text that the glossary does not define; an
+ * spans, FR IDs and code points like U+FFFD) used in FR text that the glossary does not define; an
  * entry with an empty definition; "see X" references that go round in a
  * circle. Warnings: a term used nowhere in the corpus; a term defined
  * differently in two files.
@@ -57,7 +57,7 @@ static int check_acronyms(const hw_glossary *g, const hw_fr *fr,
 		if (hw_fr_id_len(t + s, i - s) || memchr(t + s, '-', i - s) ||
 		    caps < 2 || caps * 2 < i - s || common_word(t + s, i - s) ||
 		    (t[i] == '.' && word_char(t[i + 1])) || t[i] == '/' ||
-		    (s && t[s - 1] == '.')) {
+		    (s && (t[s - 1] == '.' || t[s - 1] == '+'))) {
 			i--;
 			continue;
 		}
@@ -66,12 +66,17 @@ static int check_acronyms(const hw_glossary *g, const hw_fr *fr,
 			size_t n = i - s;
 
 			/* "KV cache": the acronym opens a defined term */
-			size_t w = i;
+			size_t w = i, v = n;
+
+			/* "HTML5": a version number after the acronym */
+			while (v > 2 && isdigit((unsigned char)t[s + v - 1]))
+				v--;
 
 			if (t[w] == ' ' || t[w] == '-')
 				for (w++; word_char(t[w]); w++)
 					;
 			if (!hw_glossary_find(g, t + s, n) &&
+			    !(v < n && hw_glossary_find(g, t + s, v)) &&
 			    !(w > i + 1 && hw_glossary_find(g, t + s, w - s)) &&
 			    !(n > 2 && t[s + n - 1] == 's' &&
 			      hw_glossary_find(g, t + s, n - 1)))

@@ -1,7 +1,8 @@
 /*
  * use.c — what counts as a use of a glossary term in text: its name or
  * alias as a whole word, ASCII case ignored, a hyphen between two words
- * the same as a space, or the plural of the name's last word
+ * the same as a space, or the plural of the name's last word (an
+ * acronym's version number: "HTML5")
  * (specs/glossary-import.md, "Uses"). The lint's "used nowhere",
  * the backlinks and the site's term links all ask here, so they agree.
  */
@@ -84,11 +85,18 @@ size_t hw_glossary_use(const char *p, size_t n, const char *name, size_t len)
 			return len;
 		if (!isalpha((unsigned char)name[len - 1]))
 			return 0; /* "X.509", "C++": no plural */
-		if (acronym(name, len)) /* "GPUs", never "its" for "IT" */
-			return p[len] == 's' && spells(p, name, len, 0) &&
-					       ends(p, n, len + 1)
-				       ? len + 1
-				       : 0;
+		if (acronym(name, len)) { /* "GPUs", never "its" for "IT" */
+			size_t v = len;
+
+			if (!spells(p, name, len, 0))
+				return 0;
+			if (p[len] == 's')
+				return ends(p, n, len + 1) ? len + 1 : 0;
+			/* "HTML5": a version in place of the plural */
+			while (v < n && isdigit((unsigned char)p[v]))
+				v++;
+			return v > len && ends(p, n, v) ? v : 0;
+		}
 		u = len + (tolower((unsigned char)p[len]) == 'e');
 		if (u < n && tolower((unsigned char)p[u]) == 's' &&
 		    ends(p, n, u + 1))

@@ -87,6 +87,22 @@ test_glossary_lint_reports_undefined_acronyms() {
   expect_rc 0
 }
 
+# A code point (U+FFFD) is no acronym, and a version after a defined
+# acronym (HTML5) is the acronym's use; an undefined one (XHTML5) is not.
+# Verifies: FR-GLOSS-003
+test_glossary_lint_reads_code_points_and_versions_as_no_new_acronyms() {
+  mkdir frs specs
+  printf '## FR-X-001: Render\nRev: 1\nStatus: approved\nNeeds: impl\n\nA bad byte becomes U+FFFD in the HTML5 output.\n' > frs/x.md
+  printf '# G\n\n**HTML (HyperText Markup Language)**: The language of web pages.\n' > specs/glossary.md
+  run "$HW" glossary lint
+  expect_rc 0
+  expect_out "glossary lint: 1 term, 1 FR: 0 errors, 0 warnings"
+  printf '\nIt is not XHTML5.\n' >> frs/x.md
+  run "$HW" glossary lint
+  expect_rc 1
+  expect_err "FR-X-001 uses 'XHTML5', which the glossary does not define"
+}
+
 # A term used only in the project's README is used, whatever the README's
 # name: README.md, ReadMe.md (libyaml), README, README.rst.
 # Verifies: FR-GLOSS-003

@@ -601,6 +601,12 @@ static void test_a_use_is_the_name_or_its_plural_as_a_whole_word(void **state)
 		{"librarys", "Library", 8},
 		{"X.509s", "X.509", 0}, /* no plural after a digit */
 		{"pairs", "Surrogate pair", 0},
+		{"HTML5 output", "HTML", 5}, /* an acronym's version */
+		{"HTTP11,", "HTTP", 6},
+		{"html5", "HTML", 0},
+		{"HTML5s", "HTML", 0},
+		{"HTML5x", "HTML", 0},
+		{"Token5", "Token", 0}, /* only an acronym's */
 	};
 
 	(void)state;
