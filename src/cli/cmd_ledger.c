@@ -446,22 +446,22 @@ static int cmd_anchor(hw_cli *cli, int argc, char **argv)
 {
 	hw_ledger l;
 	uint64_t size;
-	char commit[41];
+	char commit[41], ref[HW_LEDGER_REF_MAX];
 	int err, fresh;
 
 	if (argc > 1)
 		return ledger_usage("ledger anchor: bad argument '%s'", argv[1]);
 	if ((err = hw_ledger_open(&l, HW_LEDGER_DB, 0)))
 		return hw_cli_error(err);
-	err = hw_ledger_anchor(&l, &size, commit, &fresh);
+	err = hw_ledger_anchor(&l, &size, commit, &fresh, ref);
 	hw_ledger_close(&l);
 	if (!err && !fresh && !cli->quiet)
 		printf("the latest checkpoint (%llu events) is already "
-		       "anchored at %s\n",
-		       (unsigned long long)size, commit);
+		       "anchored at %s on %s\n",
+		       (unsigned long long)size, commit, ref);
 	else if (!err && fresh)
 		printf("anchored checkpoint of %llu events at %s on %s\n",
-		       (unsigned long long)size, commit, HW_LEDGER_REF);
+		       (unsigned long long)size, commit, ref);
 	return hw_cli_finish(err ? hw_cli_error(err) : HW_EXIT_OK);
 }
 

@@ -60,7 +60,7 @@ static void print_summary(const hw_report *r, const char *checks,
 	       r->key_name,
 	       r->key_trusted ? "trusted key" : "an untrusted local key",
 	       *r->anchor_note ? "; " : "; checkpoint anchored on ",
-	       *r->anchor_note ? r->anchor_note : HW_LEDGER_REF);
+	       *r->anchor_note ? r->anchor_note : r->anchor_ref);
 	printf("report: site in %s (check it: hwledger verify-report %s)\n",
 	       out, out);
 }

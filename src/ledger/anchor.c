@@ -1,8 +1,10 @@
 /*
  * anchor.c — the git side of the ledger, through libgit2: the HEAD commit an
  * event records, and the checkpoint anchor: each checkpoint is a commit on
- * refs/hwledger/checkpoints whose tree holds one file, "checkpoint", whose
- * parent is the previous checkpoint commit, and the ref only moves by
+ * the project's anchor ref (hw_ledger_ref: refs/hwledger/checkpoints at the
+ * repository's top level, refs/hwledger/projects/SUB/checkpoints in a
+ * subfolder SUB) whose tree holds one file, "checkpoint", whose parent is
+ * the previous checkpoint commit, and the ref only moves by
  * compare-and-swap, so two writers cannot silently overwrite each other.
  */
 #include "ledger.h"
@@ -52,6 +54,7 @@
 	X(reference_create) \
 	X(reference_create_matching) \
 	X(reference_free) \
+	X(reference_name_is_valid) \
 	X(reference_name_to_id) \
 	X(repository_free) \
 	X(repository_index) \
@@ -316,7 +319,7 @@ int hw_git_resolve(const char *rev, char out[41])
 }
 
 static int read_checkpoint(hw_checkpoint *c, git_commit *commit,
-			   const char *hex)
+			   const char *ref, const char *hex)
 {
 	git_tree *tree = NULL;
 	const git_tree_entry *entry;
@@ -329,7 +332,7 @@ static int read_checkpoint(hw_checkpoint *c, git_commit *commit,
 	if (!entry || git2.tree_entry_type(entry) != GIT_OBJECT_BLOB ||
 	    git2.blob_lookup(&blob, repo, git2.tree_entry_id(entry)) != 0) {
 		git2.tree_free(tree);
-		return hw_error_set(HW_EINVAL, HW_LEDGER_REF, 0, 0,
+		return hw_error_set(HW_EINVAL, ref, 0, 0,
 				    "commit %s holds no 'checkpoint' file",
 				    hex);
 	}
@@ -338,6 +341,81 @@ static int read_checkpoint(hw_checkpoint *c, git_commit *commit,
 	git2.blob_free(blob);
 	git2.tree_free(tree);
 	return err;
+}
+
+/*
+ * The folder's path relative to the work tree's top level ("" at the top
+ * level itself), '/'-separated, into out; both sides through realpath so
+ * that a symbolic link on the way does not make it look outside.
+ */
+static int project_subfolder(char *out, size_t size)
+{
+	const char *wd = git2.repository_workdir(repo);
+	char *top, *here;
+	size_t n;
+	int err = HW_OK;
+
+	out[0] = '\0';
+	if (!wd)
+		return HW_OK; /* a bare repository: no subfolder */
+	/* hwledger-sast-ignore FF1026: with NULL it allocates the result */
+	top = realpath(wd, NULL);
+	/* hwledger-sast-ignore FF1026: with NULL it allocates the result */
+	here = realpath(".", NULL);
+	if (!top || !here) {
+		err = hw_error_set(HW_EIO, top ? "." : wd, 0, 0,
+				   "cannot resolve the folder's path");
+		goto done;
+	}
+	n = strlen(top);
+	if (n == 1 && top[0] == '/')
+		n = 0; /* the work tree is the root folder */
+	if (strncmp(here, top, n) != 0 || (here[n] && here[n] != '/')) {
+		err = hw_error_set(HW_EINVAL, here, 0, 0,
+				   "outside the git work tree %s: the "
+				   "ledger's anchor ref cannot be named",
+				   top);
+		goto done;
+	}
+	if (snprintf(out, size, "%s", here[n] ? here + n + 1 : "") >=
+	    (int)size)
+		err = hw_error_set(HW_EINVAL, here + n + 1, 0, 0,
+				   "the folder's path is too long for the "
+				   "ledger's anchor ref");
+done:
+	free(top);
+	free(here);
+	return err;
+}
+
+/* Implements: FR-LEDGER-003 */
+int hw_ledger_ref(char *out, size_t size)
+{
+	char sub[HW_LEDGER_REF_MAX];
+	int err, valid = 0;
+
+	out[0] = '\0';
+	if ((err = open_repo()) || (err = project_subfolder(sub, sizeof(sub))))
+		return err;
+	if (!sub[0]) {
+		snprintf(out, size, "%s", HW_LEDGER_REF);
+		return HW_OK;
+	}
+	if (snprintf(out, size, "%s%s%s", HW_LEDGER_PROJECTS_REF, sub,
+		     HW_LEDGER_PROJECT_REF_TAIL) >= (int)size ||
+	    git2.reference_name_is_valid(&valid, out) != 0 || !valid) {
+		out[0] = '\0';
+		hw_error_clear();
+		return hw_error_set(
+			HW_EINVAL, sub, 0, 0,
+			"this project's folder cannot be part of the git ref "
+			"that anchors its ledger (" HW_LEDGER_PROJECTS_REF
+			"<folder>" HW_LEDGER_PROJECT_REF_TAIL "): rename it "
+			"without '..', spaces, control characters, any of "
+			"~^:?*[\\, a part that starts with '.' or ends with "
+			"'.lock'");
+	}
+	return HW_OK;
 }
 
 void hw_anchor_list_free(hw_anchor_list *list)
@@ -358,9 +436,9 @@ int hw_git_anchors(hw_anchor_list *list)
 	int err = HW_OK;
 
 	memset(list, 0, sizeof(*list));
-	if ((err = open_repo()))
+	if ((err = hw_ledger_ref(list->ref, sizeof(list->ref))))
 		return err;
-	if (git2.reference_name_to_id(&oid, repo, HW_LEDGER_REF) != 0)
+	if (git2.reference_name_to_id(&oid, repo, list->ref) != 0)
 		return HW_OK; /* nothing anchored yet */
 	for (;;) {
 		char hex[GIT_OID_HEXSZ + 1];
@@ -371,7 +449,8 @@ int hw_git_anchors(hw_anchor_list *list)
 		    (err = HW_ARRAY_GROW(list->commits, list->n, ccap)))
 			break;
 		git2.oid_tostr(hex, sizeof(hex), &oid);
-		if ((err = read_checkpoint(&list->items[list->n], c, hex)))
+		if ((err = read_checkpoint(&list->items[list->n], c, list->ref,
+					   hex)))
 			break;
 		memcpy(list->commits[list->n], hex, 41);
 		list->n++;
@@ -410,13 +489,14 @@ int hw_git_anchor(const hw_checkpoint *c, char *commit_out)
 	git_signature *who = NULL;
 	git_reference *ref = NULL;
 	hw_buf msg;
+	char ref_name[HW_LEDGER_REF_MAX];
 	int have_parent, err = HW_OK;
 
-	if ((err = open_repo()))
+	if ((err = hw_ledger_ref(ref_name, sizeof(ref_name))))
 		return err;
 	hw_buf_init(&msg, 0);
 	have_parent = git2.reference_name_to_id(&parent_id, repo,
-					       HW_LEDGER_REF) == 0;
+					       ref_name) == 0;
 	if (have_parent) {
 		hw_checkpoint prev;
 
@@ -424,7 +504,7 @@ int hw_git_anchor(const hw_checkpoint *c, char *commit_out)
 			err = git_fail("cannot read the last checkpoint");
 			goto cleanup;
 		}
-		if ((err = read_checkpoint(&prev, parent, HW_LEDGER_REF)))
+		if ((err = read_checkpoint(&prev, parent, ref_name, ref_name)))
 			goto cleanup;
 		if (prev.size > c->size) {
 			err = hw_error_set(HW_EINVAL, NULL, 0, 0,
@@ -463,10 +543,10 @@ int hw_git_anchor(const hw_checkpoint *c, char *commit_out)
 	}
 	/* compare-and-swap: only if the ref still names the parent we read */
 	if (have_parent
-		    ? git2.reference_create_matching(&ref, repo, HW_LEDGER_REF,
+		    ? git2.reference_create_matching(&ref, repo, ref_name,
 						    &commit_id, 1, &parent_id,
 						    "hwledger: anchor")
-		    : git2.reference_create(&ref, repo, HW_LEDGER_REF,
+		    : git2.reference_create(&ref, repo, ref_name,
 					   &commit_id, 0, "hwledger: anchor")) {
 		err = git_fail("the checkpoint ref moved meanwhile; anchor "
 			       "again");

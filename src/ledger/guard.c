@@ -21,7 +21,8 @@ static const char gitignore_text[] =
 	"# index.db, trace.memo and site-spare/ are caches. ledger.db is the\n"
 	"# evidence ledger: keep it where reports are signed (a CI cache or\n"
 	"# artifact); its checkpoints are anchored in git on\n"
-	"# refs/hwledger/checkpoints and each report's bundle carries it.\n"
+	"# refs/hwledger/checkpoints (refs/hwledger/projects/<folder>/\n"
+	"# checkpoints in a subfolder) and each report's bundle carries it.\n"
 	"*\n"
 	"!.gitignore\n";
 

@@ -4,7 +4,7 @@
  * Owns: Ed25519 keys in the signed-note style (name+keyid+base64), the event
  * byte format and its leaf hash, DSSE signing, the append-only SQLite store
  * (.hwledger/ledger.db), RFC 6962 Merkle tree heads and inclusion proofs,
- * signed checkpoints, their git anchor on refs/hwledger/checkpoints, the
+ * signed checkpoints, their git anchor (hw_ledger_ref), the
  * verifier and the offline export bundle. The byte formats are normative in
  * specs/ledger.md. Depends on util.
  */
@@ -17,7 +17,13 @@
 #define HW_LEDGER_KEYS_DIR ".hwledger/keys"
 #define HW_LEDGER_TRUSTED "traceability/trusted_keys"
 #define HW_LEDGER_LAST_VERIFIED ".hwledger/last-verified"
+/* The anchor ref of a project at the repository's top level; one in a
+ * subfolder SUB anchors on HW_LEDGER_PROJECTS_REF SUB
+ * HW_LEDGER_PROJECT_REF_TAIL. Name it with hw_ledger_ref, never these. */
 #define HW_LEDGER_REF "refs/hwledger/checkpoints"
+#define HW_LEDGER_PROJECTS_REF "refs/hwledger/projects/"
+#define HW_LEDGER_PROJECT_REF_TAIL "/checkpoints"
+#define HW_LEDGER_REF_MAX 4200
 #define HW_EVENT_MAGIC "hwledger-event/v1\n"
 #define HW_EVENT_PAYLOAD_TYPE "application/vnd.hwledger.event.v1"
 #define HW_LEDGER_MAX_PAYLOAD ((size_t)16 << 20)
@@ -222,19 +228,31 @@ int hw_ledger_latest_checkpoint(hw_ledger *l, hw_checkpoint *c,
 
 /* ---- git anchor (libgit2) ---------------------------------------------- */
 
+/*
+ * The ref the current folder's project anchors its checkpoints on, into
+ * out (HW_LEDGER_REF_MAX bytes): HW_LEDGER_REF when the folder is the git
+ * work tree's top level (or the repository is bare),
+ * "refs/hwledger/projects/SUB/checkpoints" when it is the subfolder SUB
+ * ('/'-separated), so that two projects of one repository never share a
+ * ref. HW_EINVAL naming SUB when SUB cannot be part of a ref name
+ * (git_reference_name_is_valid), HW_ENOTFOUND outside a repository.
+ */
+int hw_ledger_ref(char *out, size_t size);
 /* The repository's HEAD commit as hex into out (41 bytes), "" when none. */
 int hw_git_head(char *out, size_t size, int *dirty);
 /*
- * Commits the checkpoint note onto HW_LEDGER_REF (tree: one file
+ * Commits the checkpoint note onto hw_ledger_ref's ref (tree: one file
  * "checkpoint"; parent: the ref's current commit) and moves the ref by
  * compare-and-swap. commit_out receives the new commit id (41 bytes).
  */
 int hw_git_anchor(const hw_checkpoint *c, char *commit_out);
-/* Every checkpoint on HW_LEDGER_REF, oldest first; texts owned by list. */
+/* Every checkpoint on hw_ledger_ref's ref (named in ref), oldest first;
+ * texts owned by list. */
 typedef struct hw_anchor_list {
 	hw_checkpoint *items;
 	char (*commits)[41];
 	size_t n;
+	char ref[HW_LEDGER_REF_MAX];
 } hw_anchor_list;
 int hw_git_anchors(hw_anchor_list *list);
 void hw_anchor_list_free(hw_anchor_list *list);
@@ -329,12 +347,14 @@ int hw_ledger_leaves(uint8_t (**leaves)[32], const hw_event_list *list);
 int hw_ledger_checkpoint(hw_ledger *l, const hw_seckey *keys, size_t nkeys,
 			 hw_checkpoint *c);
 /*
- * Anchors the latest checkpoint on HW_LEDGER_REF unless it already is:
- * *size receives its size, commit the anchoring commit, *fresh 1 when this
- * call anchored it. HW_ENOTFOUND when there is no checkpoint.
+ * Anchors the latest checkpoint on the project's ref (hw_ledger_ref, into
+ * ref: HW_LEDGER_REF_MAX bytes) unless it already is: *size receives its
+ * size, commit the anchoring commit, *fresh 1 when this call anchored it.
+ * HW_ENOTFOUND when there is no checkpoint; the ref's error (a folder that
+ * cannot be part of a ref name) before anything else.
  */
 int hw_ledger_anchor(hw_ledger *l, uint64_t *size, char commit[41],
-		     int *fresh);
+		     int *fresh, char *ref);
 /* The trusted keys: HW_LEDGER_TRUSTED (when there is one) plus the key
  * files extra[0..nextra); with need_list, neither is HW_ENOTFOUND. */
 int hw_ledger_trusted(hw_keyring *ring, const char **extra, size_t nextra,

@@ -68,7 +68,7 @@ int hw_ledger_checkpoint(hw_ledger *l, const hw_seckey *keys, size_t nkeys,
 
 /* Implements: FR-LEDGER-003 */
 int hw_ledger_anchor(hw_ledger *l, uint64_t *size, char commit[41],
-		     int *fresh)
+		     int *fresh, char *ref)
 {
 	hw_checkpoint c = {0};
 	char anchored[64];
@@ -76,7 +76,8 @@ int hw_ledger_anchor(hw_ledger *l, uint64_t *size, char commit[41],
 
 	*fresh = 0;
 	*size = 0;
-	if ((err = hw_ledger_latest_checkpoint(l, &c, anchored,
+	if ((err = hw_ledger_ref(ref, HW_LEDGER_REF_MAX)) ||
+	    (err = hw_ledger_latest_checkpoint(l, &c, anchored,
 					       sizeof(anchored)))) {
 		hw_checkpoint_free(&c);
 		return err;

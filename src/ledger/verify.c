@@ -515,7 +515,7 @@ int hw_ledger_verify(hw_verify_report *r, const hw_event_list *list,
 					      "%.12s of the checkpoint of size "
 					      "%llu (the ref was moved back or "
 					      "rewritten)",
-					      HW_LEDGER_REF, cps[i].anchor,
+					      anchors.ref, cps[i].anchor,
 					      (unsigned long long)cps[i].size);
 				goto done;
 			}

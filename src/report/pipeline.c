@@ -849,7 +849,8 @@ static int checkpoint_anchor_export(ctx *c, hw_ledger *l, const hw_seckey *k)
 		hw_checkpoint_free(&cp);
 		progress(c, "checkpoint signed");
 	}
-	if (!err && hw_ledger_anchor(l, &size, commit, &fresh)) {
+	if (!err &&
+	    hw_ledger_anchor(l, &size, commit, &fresh, c->r->anchor_ref)) {
 		snprintf(c->r->anchor_note, sizeof(c->r->anchor_note),
 			 "checkpoint not anchored: %s", hw_error_last());
 		hw_error_clear();
@@ -1141,6 +1142,22 @@ static int refuse_no_frs(void)
 	return err == HW_ENOTFOUND ? err : HW_OK;
 }
 
+/* Implements: FR-LEDGER-003 */
+/* A project folder that cannot be part of the anchor ref's name is bad
+ * input, refused before an event is signed: its checkpoint could never be
+ * anchored, and the shared ref is another project's. No repository, or no
+ * libgit2, is the anchor step's warning as before. */
+static int refuse_unnamed_ref(void)
+{
+	char ref[HW_LEDGER_REF_MAX];
+	int err = hw_ledger_ref(ref, sizeof(ref));
+
+	if (err == HW_EINVAL || err == HW_ENOMEM)
+		return err;
+	hw_error_clear();
+	return HW_OK;
+}
+
 int hw_report_run(const hw_report_opts *o, hw_report *r, hw_diags *d)
 {
 	ctx c = {o,
@@ -1163,7 +1180,8 @@ int hw_report_run(const hw_report_opts *o, hw_report *r, hw_diags *d)
 	clear_stale(&c);
 	if (!o->unsigned_report) /* what the events will record */
 		repo_state(&c);
-	if ((err = hw_ledger_refuse_tracked_keys()))
+	if ((err = hw_ledger_refuse_tracked_keys()) ||
+	    (!o->unsigned_report && (err = refuse_unnamed_ref())))
 		return err;
 	optional_checks(&c);
 	if ((!o->unsigned_report && (err = signing_key(&c, &k))) ||

@@ -12,6 +12,7 @@
 #ifndef HW_REPORT_H
 #define HW_REPORT_H
 
+#include "ledger/ledger.h"
 #include "util/util.h"
 
 #define HW_REPORT_SCHEMA "hwledger.report/1"
@@ -57,6 +58,7 @@ typedef struct hw_report {
 	char commit[41];
 	int dirty;
 	char anchor_note[512]; /* "" when anchored */
+	char anchor_ref[HW_LEDGER_REF_MAX]; /* the ref it is anchored on */
 	long long first_seq;   /* of this run's events, -1 when none */
 	int ok;		       /* every check passed (or was optional) */
 } hw_report;

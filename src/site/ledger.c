@@ -235,12 +235,26 @@ int render_ledger(site *s)
 				    "%llu, root <code class=\"hash\">%s</code>",
 				    (unsigned long long)s->checkpoint.size,
 				    root);
-		if (!err && s->checkpoint.anchor[0])
+		if (!err && s->checkpoint.anchor[0]) {
+			char ref[HW_LEDGER_REF_MAX];
+
+			/* the project's ref, as `ledger anchor` names it;
+			 * none named when it cannot be (no repository) */
+			if (hw_ledger_ref(ref, sizeof(ref))) {
+				hw_error_clear();
+				ref[0] = '\0';
+			}
 			err = hw_buf_printf(&b,
 					    ", anchored by commit <code>%s"
-					    "</code> on <code>%s</code>",
-					    s->checkpoint.anchor,
-					    HW_LEDGER_REF);
+					    "</code>",
+					    s->checkpoint.anchor);
+			if (!err && ref[0])
+				err = hw_buf_puts(&b, " on <code>");
+			if (!err && ref[0])
+				err = hw_html_puts(&b, ref);
+			if (!err && ref[0])
+				err = hw_buf_puts(&b, "</code>");
+		}
 		err = err ? err
 			  : hw_buf_puts(&b, ".</p>\n<pre class=\"note\" "
 					    "tabindex=\"0\">");

@@ -366,3 +366,87 @@ test_ledger_append_several_events_in_one_transaction() {
   run "$HW" ledger append --kind a --payload - --kind b --payload -
   expect_rc 2
 }
+
+# A project in a subfolder of a larger repository (a monorepo) anchored
+# on the one refs/hwledger/checkpoints every project shared: the second
+# project's anchor went on top of the first's history, and each one's
+# verify then read the other's checkpoints (signed by a key it does not
+# trust) and failed. Each subfolder anchors on its own ref; the top level
+# keeps refs/hwledger/checkpoints.
+ledger_project() {
+  mkdir -p "$1" && (
+    cd "$1"
+    "$HW" -q ledger keygen --name "k$2" > key.line
+    mkdir -p traceability && cp key.line traceability/trusted_keys
+    echo '{"check": "trace", "verdict": "pass"}' > payload.json
+  )
+}
+ledger_step() {
+  (
+    cd "$1"
+    "$HW" -q ledger append --kind trace --payload payload.json
+    "$HW" -q ledger checkpoint >/dev/null
+    "$HW" ledger anchor
+  )
+}
+
+# Verifies: FR-LEDGER-003, FR-LEDGER-004
+test_ledger_projects_in_one_repository_anchor_on_their_own_refs() {
+  git init -q . && git -c user.name=t -c user.email=t@t commit -q --allow-empty -m one
+  ledger_project . 0 && ledger_project app 1 && ledger_project libs/core 2
+  for round in 1 2 3; do
+    for p in app . libs/core; do
+      run ledger_step "$p"
+      expect_rc 0
+    done
+    # any order: the last one anchored first in the next round
+    for p in libs/core app .; do
+      run ledger_step "$p"
+      expect_rc 0
+      run bash -c "cd '$p' && '$HW' ledger verify"
+      expect_rc 0
+    done
+  done
+  run ledger_step app
+  expect_out "anchored checkpoint of 7 events at"
+  expect_out " on refs/hwledger/projects/app/checkpoints"
+  run bash -c "cd app && '$HW' ledger anchor"
+  expect_out "is already anchored at $(git rev-parse refs/hwledger/projects/app/checkpoints) on refs/hwledger/projects/app/checkpoints"
+  run ledger_step .
+  expect_out " on refs/hwledger/checkpoints"
+  [ "$(git rev-list --count refs/hwledger/checkpoints)" = 7 ]
+  [ "$(git rev-list --count refs/hwledger/projects/app/checkpoints)" = 7 ]
+  [ "$(git rev-list --count refs/hwledger/projects/libs/core/checkpoints)" = 6 ]
+  [ "$(git cat-file -p refs/hwledger/projects/libs/core/checkpoints:checkpoint | sed -n 2p)" = 6 ]
+  for p in . app libs/core; do
+    run bash -c "cd '$p' && '$HW' ledger verify --json"
+    expect_rc 0
+    jq -e '.ok and .anchors == (if "'"$p"'" == "libs/core" then 6 else 7 end)' <<<"$OUT" >/dev/null
+  done
+  # the messages name the ref actually read: app's ref moved back
+  git update-ref refs/hwledger/projects/app/checkpoints refs/hwledger/projects/app/checkpoints~1
+  run bash -c "cd app && '$HW' ledger verify"
+  expect_rc 1
+  expect_err "refs/hwledger/projects/app/checkpoints no longer holds anchor commit"
+  run bash -c "'$HW' ledger verify"
+  expect_rc 0
+}
+
+# A subfolder whose path cannot be part of a ref name is refused naming
+# it (exit 2) by anchor and verify: never a crash, never the shared ref.
+# Verifies: FR-LEDGER-003
+test_ledger_a_folder_that_cannot_name_a_ref_is_refused() {
+  git init -q . && git -c user.name=t -c user.email=t@t commit -q --allow-empty -m one
+  for p in 'my app' 'x/y.lock' 'a/.hidden' 'b~1' 'what?' 'c:d' 'e^' 'f[1]' 'g*'; do
+    ledger_project "$p" 9
+    (cd "$p" && "$HW" -q ledger append --kind trace --payload payload.json &&
+      "$HW" -q ledger checkpoint >/dev/null)
+    run bash -c "cd '$p' && '$HW' ledger anchor"
+    expect_rc 2
+    expect_err "hwledger: $p: this project's folder cannot be part of the git ref that anchors its ledger (refs/hwledger/projects/<folder>/checkpoints)"
+    run bash -c "cd '$p' && '$HW' ledger verify"
+    expect_rc 2
+    expect_err "hwledger: $p: this project's folder cannot be part of"
+  done
+  [ -z "$(git for-each-ref refs/hwledger)" ] || { git for-each-ref refs/hwledger; return 1; }
+}

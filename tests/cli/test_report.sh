@@ -491,3 +491,63 @@ test_report_detached_head_shallow_clone_and_given_key() {
   expect_rc 0
   expect_out "signed by ci-bot"
 }
+
+# A project in a subfolder of a larger repository: its report anchors on
+# refs/hwledger/projects/SUB/checkpoints and says so, and neither the
+# published report nor the ledger stops verifying when another project of
+# the repository (the top level) anchors its own checkpoints.
+# Verifies: FR-LEDGER-003, FR-REPORT-001
+test_report_of_a_subfolder_project_anchors_on_its_own_ref() {
+  mkdir mono && cd mono
+  report_repo
+  rm -rf .git && cd ..
+  git init -q . && git add -A && git -c user.name=t -c user.email=t@t commit -qm one
+  cd repo
+  run "$HW" report "${REPORT_INPUTS[@]}"
+  expect_rc 0
+  expect_out "checkpoint anchored on refs/hwledger/projects/repo/checkpoints"
+  [ "$(git rev-list --count refs/hwledger/projects/repo/checkpoints)" = 1 ]
+  ! git rev-parse -q --verify refs/hwledger/checkpoints >/dev/null || return 1
+  # the top level is a project too, and anchors twice
+  cd ..
+  "$HW" -q ledger keygen --name top > top.line
+  mkdir -p traceability && cp top.line traceability/trusted_keys
+  for i in 1 2; do
+    "$HW" -q ledger append --kind a
+    "$HW" -q ledger checkpoint >/dev/null
+    run "$HW" ledger anchor
+    expect_out "on refs/hwledger/checkpoints"
+  done
+  cd repo
+  run "$HW" verify-report --allow-untrusted build/site
+  expect_rc 0
+  run "$HW" ledger verify --key build/checks/signing-key.pub
+  expect_rc 0
+  # and a second report goes on its own ref's history
+  run "$HW" report "${REPORT_INPUTS[@]}"
+  expect_rc 0
+  [ "$(git rev-list --count refs/hwledger/projects/repo/checkpoints)" = 2 ]
+  [ "$(git rev-list --count refs/hwledger/checkpoints)" = 2 ]
+  run "$HW" verify-report --allow-untrusted build/site
+  expect_rc 0
+  (cd .. && "$HW" -q ledger verify)
+}
+
+# A subfolder whose name cannot be part of a ref is refused before any
+# event is signed, naming it; the shared ref is never the fallback.
+# Verifies: FR-LEDGER-003
+test_report_in_a_folder_that_cannot_name_a_ref_signs_nothing() {
+  mkdir mono && cd mono
+  report_repo
+  rm -rf .git && cd .. && mv repo 'my repo'
+  git init -q . && git add -A && git -c user.name=t -c user.email=t@t commit -qm one
+  cd 'my repo'
+  run "$HW" report "${REPORT_INPUTS[@]}"
+  expect_rc 2
+  expect_err "hwledger: my repo: this project's folder cannot be part of the git ref"
+  [ ! -e .hwledger/ledger.db ] || { echo "events signed"; return 1; }
+  [ -z "$(git for-each-ref refs/hwledger)" ] || { git for-each-ref refs/hwledger; return 1; }
+  # an unsigned report anchors nothing, so it is not refused
+  run "$HW" report "${REPORT_INPUTS[@]}" --unsigned
+  [ "$RC" != 2 ] || { echo "$ERR"; return 1; }
+}

@@ -705,6 +705,52 @@ static void test_anchor_ref_that_shrinks_is_refused(void **state)
 	hw_checkpoint_free(&c);
 }
 
+/* Two projects of one repository: the top level keeps HW_LEDGER_REF, a
+ * subfolder anchors on its own ref, and neither reads the other's. */
+/* Verifies: FR-LEDGER-003 */
+static void test_a_subfolder_project_anchors_on_its_own_ref(void **state)
+{
+	char ref[HW_LEDGER_REF_MAX], commit[41];
+	hw_anchor_list list;
+	hw_ledger l;
+
+	assert_int_equal(hw_ledger_ref(ref, sizeof(ref)), HW_OK);
+	assert_string_equal(ref, HW_LEDGER_REF);
+	sh("mkdir -p sub/app 'bad name'");
+	assert_int_equal(chdir("sub/app"), 0);
+	hw_git_close();
+	assert_int_equal(hw_ledger_ref(ref, sizeof(ref)), HW_OK);
+	assert_string_equal(ref, "refs/hwledger/projects/sub/app/checkpoints");
+	/* bob's ledger, which the top level's verify does not trust */
+	assert_int_equal(hw_ledger_open(&l, HW_LEDGER_DB, 1), HW_OK);
+	append(&l, W, 3, &W->bob);
+	checkpoint(&l, &W->bob, commit);
+	append(&l, W, 5, &W->bob);
+	checkpoint(&l, &W->bob, commit);
+	hw_ledger_close(&l);
+	assert_int_equal(hw_git_anchors(&list), HW_OK);
+	assert_int_equal(list.n, 2);
+	assert_string_equal(list.commits[1], commit);
+	assert_string_equal(list.ref, ref);
+	hw_anchor_list_free(&list);
+	/* the top level's two anchors are untouched, and still verify */
+	assert_int_equal(chdir("../.."), 0);
+	hw_git_close();
+	assert_int_equal(hw_git_anchors(&list), HW_OK);
+	assert_int_equal(list.n, 2);
+	assert_string_equal(list.commits[1], W->anchor6);
+	hw_anchor_list_free(&list);
+	expect(W, 1, ".hwledger/last-verified", -1, NULL);
+	/* a folder that cannot be part of a ref is refused by name */
+	assert_int_equal(chdir("bad name"), 0);
+	hw_git_close();
+	assert_int_equal(hw_ledger_ref(ref, sizeof(ref)), HW_EINVAL);
+	assert_non_null(strstr(hw_error_last(), "bad name"));
+	assert_int_equal(hw_git_anchors(&list), HW_EINVAL);
+	assert_int_equal(chdir(".."), 0);
+	hw_git_close();
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -739,6 +785,7 @@ int main(void)
 		T(test_uncovered_tail_is_reported),
 		T(test_key_rotation_hands_signing_over),
 		T(test_anchor_ref_that_shrinks_is_refused),
+		T(test_a_subfolder_project_anchors_on_its_own_ref),
 	};
 
 	assert_int_equal(hw_crypto_init(), HW_OK);
