@@ -57,7 +57,9 @@
 	X(reference_name_is_valid) \
 	X(reference_name_to_id) \
 	X(repository_free) \
+	X(repository_head_detached) \
 	X(repository_index) \
+	X(repository_is_shallow) \
 	X(repository_open_ext) \
 	X(repository_workdir) \
 	X(revparse_single) \
@@ -165,6 +167,18 @@ int hw_git_head(char *out, size_t size, int *dirty)
 		git2.status_list_free(st);
 	}
 	return HW_OK;
+}
+
+/* Implements: FR-LEDGER-002 */
+void hw_git_shape(int *shallow, int *detached)
+{
+	*shallow = *detached = 0;
+	if (open_repo()) {
+		hw_error_clear(); /* no repository: neither */
+		return;
+	}
+	*shallow = git2.repository_is_shallow(repo) == 1;
+	*detached = git2.repository_head_detached(repo) == 1;
 }
 
 /* A private key's first line (specs/ledger.md, "Secret key file"). */

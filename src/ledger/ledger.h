@@ -240,6 +240,10 @@ int hw_ledger_latest_checkpoint(hw_ledger *l, hw_checkpoint *c,
 int hw_ledger_ref(char *out, size_t size);
 /* The repository's HEAD commit as hex into out (41 bytes), "" when none. */
 int hw_git_head(char *out, size_t size, int *dirty);
+/* Whether the repository around the working folder (found upwards, as
+ * git finds it) is a shallow clone and whether its HEAD is detached; both
+ * 0 outside a repository. */
+void hw_git_shape(int *shallow, int *detached);
 /*
  * Commits the checkpoint note onto hw_ledger_ref's ref (tree: one file
  * "checkpoint"; parent: the ref's current commit) and moves the ref by

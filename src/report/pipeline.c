@@ -935,7 +935,7 @@ static int signing_key(ctx *c, hw_seckey *k)
 /* Implements: FR-REPORT-001 */
 static void repo_state(ctx *c)
 {
-	hw_buf head;
+	int shallow, detached;
 
 	hw_git_head(c->r->commit, sizeof(c->r->commit), &c->r->dirty);
 	if (!c->r->commit[0])
@@ -947,18 +947,17 @@ static void repo_state(ctx *c)
 			     "the working tree has uncommitted changes: the "
 			     "events record commit %.12s with dirty=true",
 			     c->r->commit);
-	if (hw_path_exists(".git/shallow"))
+	/* asked of git, not of ./.git: a project may be a subfolder */
+	hw_git_shape(&shallow, &detached);
+	if (shallow)
 		hw_diags_add(c->d, HW_DIAG_WARNING, NULL, 0, 0,
 			     "a shallow clone: the anchor ref is written, but "
 			     "history older than the clone is not available "
 			     "to verify");
-	hw_buf_init(&head, 4096);
-	if (!hw_file_read(&head, ".git/HEAD", 4096) && head.data &&
-	    !hw_str_startswith(head.data, "ref:"))
+	if (detached)
 		hw_diags_add(c->d, HW_DIAG_WARNING, NULL, 0, 0,
 			     "a detached HEAD: the events record commit %.12s",
 			     c->r->commit);
-	hw_buf_free(&head);
 	hw_error_clear();
 }
 

@@ -531,6 +531,13 @@ test_report_of_a_subfolder_project_anchors_on_its_own_ref() {
   run "$HW" verify-report --allow-untrusted build/site
   expect_rc 0
   (cd .. && "$HW" -q ledger verify)
+  # git's state is the repository's, found upwards as git finds it: a
+  # detached HEAD is said in the subfolder too
+  git -c user.name=t -c user.email=t@t commit -q --allow-empty -m two
+  git checkout -q --detach HEAD~1
+  run "$HW" report "${REPORT_INPUTS[@]}"
+  expect_rc 0
+  expect_err "a detached HEAD: the events record commit"
 }
 
 # A subfolder whose name cannot be part of a ref is refused before any
