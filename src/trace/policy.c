@@ -4,7 +4,9 @@
  */
 #include "trace.h"
 
+#include <limits.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -352,28 +354,56 @@ static int state_from_name(const char *s)
 	return -1;
 }
 
+/* The line of element i of the baseline's list (or of the list, or 1). */
+static long baseline_line(const hw_buf *t, const char *list, long i)
+{
+	char idx[24];
+	long line;
+
+	snprintf(idx, sizeof(idx), "%ld", i);
+	line = hw_json_line(t->data, t->len,
+			    (const char *const[]){list, i < 0 ? NULL : idx,
+						  NULL},
+			    NULL);
+	return line ? line : 1;
+}
+
+static int is_sha256_hex(const char *s)
+{
+	size_t n = 0;
+
+	while ((s[n] >= '0' && s[n] <= '9') || (s[n] >= 'a' && s[n] <= 'f'))
+		n++;
+	return n == HW_SHA256_HEX_LEN && !s[n];
+}
+
+/* Implements: FR-TRACE-006, FR-TRACE-012 */
 int hw_baseline_load(hw_baseline *b, const char *path, int may_miss)
 {
+	hw_buf t;
 	cJSON *root = NULL;
 	const cJSON *defs, *frs, *item;
+	long i = 0;
 	int err;
 
 	memset(b, 0, sizeof(*b));
 	if (may_miss && !hw_path_exists(path))
 		return HW_OK;
-	if ((err = hw_json_load(&root, path, 64 << 20)))
-		return err;
+	hw_buf_init(&t, 0);
+	if ((err = hw_file_read(&t, path, 64 << 20)) ||
+	    (err = hw_json_parse(&root, path, t.data, t.len)))
+		goto cleanup;
 	defs = cJSON_GetObjectItemCaseSensitive(root, "defects");
 	frs = cJSON_GetObjectItemCaseSensitive(root, "frs");
 	item = cJSON_GetObjectItemCaseSensitive(root, "schema");
 	if (!cJSON_IsString(item) ||
 	    strcmp(item->valuestring, HW_BASELINE_SCHEMA) != 0 ||
 	    !cJSON_IsArray(defs) || !cJSON_IsArray(frs)) {
-		cJSON_Delete(root);
-		return hw_error_set(HW_EINVAL, path, 1, 1,
-				    "not a baseline: expected schema \"%s\" "
-				    "with \"defects\" and \"frs\" arrays",
-				    HW_BASELINE_SCHEMA);
+		err = hw_error_set(HW_EINVAL, path, 1, 1,
+				   "not a baseline: expected schema \"%s\" "
+				   "with \"defects\" and \"frs\" arrays",
+				   HW_BASELINE_SCHEMA);
+		goto cleanup;
 	}
 	b->defects = calloc((size_t)cJSON_GetArraySize(defs) + 1,
 			    sizeof(char *));
@@ -389,7 +419,8 @@ int hw_baseline_load(hw_baseline *b, const char *path, int may_miss)
 	}
 	cJSON_ArrayForEach(item, defs) {
 		if (!cJSON_IsString(item)) {
-			err = hw_error_set(HW_EINVAL, path, 0, 0,
+			err = hw_error_set(HW_EINVAL, path,
+					   baseline_line(&t, "defects", i), 0,
 					   "\"defects\" must hold defect ids");
 			goto cleanup;
 		}
@@ -397,8 +428,10 @@ int hw_baseline_load(hw_baseline *b, const char *path, int may_miss)
 			err = hw_error_oom();
 			goto cleanup;
 		}
+		i++;
 	}
 	qsort(b->defects, b->ndefects, sizeof(char *), hw_strp_cmp);
+	i = 0;
 	cJSON_ArrayForEach(item, frs) {
 		const cJSON *id = cJSON_GetObjectItemCaseSensitive(item, "id");
 		const cJSON *rev = cJSON_GetObjectItemCaseSensitive(item, "rev");
@@ -406,27 +439,41 @@ int hw_baseline_load(hw_baseline *b, const char *path, int may_miss)
 		const cJSON *st = cJSON_GetObjectItemCaseSensitive(item, "status");
 
 		if (!cJSON_IsString(id) || !cJSON_IsNumber(rev) ||
-		    !cJSON_IsString(sha) ||
-		    strlen(sha->valuestring) != HW_SHA256_HEX_LEN ||
-		    !cJSON_IsString(st)) {
-			err = hw_error_set(HW_EINVAL, path, 0, 0,
+		    !cJSON_IsString(sha) || !cJSON_IsString(st)) {
+			err = hw_error_set(HW_EINVAL, path,
+					   baseline_line(&t, "frs", i), 0,
 					   "each entry of \"frs\" needs id, "
 					   "rev, sha256 and status");
+			goto cleanup;
+		}
+		/* an FR's Rev is a whole number; a fraction or one past
+		 * an int would be read as another revision */
+		if (!(rev->valuedouble >= 0 && rev->valuedouble <= INT_MAX) ||
+		    rev->valuedouble != (double)(int)rev->valuedouble ||
+		    !is_sha256_hex(sha->valuestring)) {
+			err = hw_error_set(HW_EINVAL, path,
+					   baseline_line(&t, "frs", i), 0,
+					   "%s: \"rev\" must be a whole "
+					   "number and \"sha256\" 64 "
+					   "lowercase hex digits",
+					   id->valuestring);
 			goto cleanup;
 		}
 		if (!(b->fr_ids[b->nfrs] = hw_strdup(id->valuestring))) {
 			err = hw_error_oom();
 			goto cleanup;
 		}
-		b->fr_rev[b->nfrs] = rev->valueint;
+		b->fr_rev[b->nfrs] = (int)rev->valuedouble;
 		memcpy(b->fr_sha[b->nfrs], sha->valuestring,
 		       HW_SHA256_HEX_LEN + 1);
 		b->fr_state[b->nfrs] = state_from_name(st->valuestring);
 		b->nfrs++;
+		i++;
 	}
 	b->loaded = 1;
 cleanup:
 	cJSON_Delete(root);
+	hw_buf_free(&t);
 	if (err)
 		hw_baseline_free(b);
 	return err;

@@ -401,6 +401,67 @@ static void test_policy_is_validated_with_lines(void **state)
 	hw_policy_free(&p);
 }
 
+/* Verifies: FR-TRACE-006, FR-TRACE-012 */
+static void test_baseline_is_refused_at_the_line_of_a_bad_entry(void **state)
+{
+	static const char sha[] =
+		"5698111e2fd21732f30cb306bc9ef1337ec9210fbd340f1276826cbae770675d";
+	hw_baseline b;
+	char text[512];
+
+	(void)state;
+	snprintf(text, sizeof(text),
+		 "{\"schema\": \"hwledger.baseline/1\",\n"
+		 " \"defects\": [\"a\",\n  7],\n \"frs\": []}\n");
+	hw_test_write("b.json", text, strlen(text));
+	assert_int_equal(hw_baseline_load(&b, "b.json", 0), HW_EINVAL);
+	assert_string_equal(hw_error_last(),
+			    "b.json:3: \"defects\" must hold defect ids");
+	snprintf(text, sizeof(text),
+		 "{\"schema\": \"hwledger.baseline/1\", \"defects\": [],\n"
+		 " \"frs\": [\n"
+		 "  {\"id\": \"FR-A-001\", \"rev\": 1, \"sha256\": \"%s\", "
+		 "\"status\": \"verified\"},\n"
+		 "  {\"id\": \"FR-A-002\", \"rev\": 1, \"status\": \"verified\"}"
+		 "]}\n",
+		 sha);
+	hw_test_write("b.json", text, strlen(text));
+	assert_int_equal(hw_baseline_load(&b, "b.json", 0), HW_EINVAL);
+	assert_string_equal(hw_error_last(),
+			    "b.json:4: each entry of \"frs\" needs id, rev, "
+			    "sha256 and status");
+	/* Rev 1.5 is no revision, not Rev 1; a digest in capitals would
+	 * never equal the FR's own and flag its text as changed */
+	snprintf(text, sizeof(text),
+		 "{\"schema\": \"hwledger.baseline/1\", \"defects\": [],\n"
+		 " \"frs\": [{\"id\": \"FR-A-001\", \"rev\": 1.5, "
+		 "\"sha256\": \"%s\", \"status\": \"verified\"}]}\n",
+		 sha);
+	hw_test_write("b.json", text, strlen(text));
+	assert_int_equal(hw_baseline_load(&b, "b.json", 0), HW_EINVAL);
+	assert_string_equal(hw_error_last(),
+			    "b.json:2: FR-A-001: \"rev\" must be a whole number "
+			    "and \"sha256\" 64 lowercase hex digits");
+	snprintf(text, sizeof(text),
+		 "{\"schema\": \"hwledger.baseline/1\", \"defects\": [],\n"
+		 " \"frs\": [{\"id\": \"FR-A-001\", \"rev\": 2, "
+		 "\"sha256\": \"%.63sF\", \"status\": \"verified\"}]}\n",
+		 sha);
+	hw_test_write("b.json", text, strlen(text));
+	assert_int_equal(hw_baseline_load(&b, "b.json", 0), HW_EINVAL);
+	assert_non_null(strstr(hw_error_last(), "b.json:2: FR-A-001: "));
+	snprintf(text, sizeof(text),
+		 "{\"schema\": \"hwledger.baseline/1\", \"defects\": [],\n"
+		 " \"frs\": [{\"id\": \"FR-A-001\", \"rev\": 2, "
+		 "\"sha256\": \"%s\", \"status\": \"verified\"}]}\n",
+		 sha);
+	hw_test_write("b.json", text, strlen(text));
+	assert_int_equal(hw_baseline_load(&b, "b.json", 0), HW_OK);
+	assert_int_equal(b.nfrs, 1);
+	assert_int_equal(b.fr_rev[0], 2);
+	hw_baseline_free(&b);
+}
+
 /* Verifies: FR-TRACE-005 */
 static void test_outputs_are_valid_and_complete(void **state)
 {
@@ -737,6 +798,7 @@ int main(void)
 		hw_tmp_test(test_gate_fails_with_reasons_and_passes_when_clean),
 		hw_tmp_test(test_gate_baseline_ratchet_fails_only_on_new_things),
 		hw_tmp_test(test_policy_is_validated_with_lines),
+		hw_tmp_test(test_baseline_is_refused_at_the_line_of_a_bad_entry),
 		hw_tmp_test(test_outputs_are_valid_and_complete),
 		hw_tmp_test(test_defect_ids_survive_line_moves),
 		cmocka_unit_test(test_results_match_the_test_file_not_only_the_name),
