@@ -17,55 +17,130 @@
 extern const hw_embedded hw_planner_data[];
 extern const size_t hw_planner_data_count;
 
-/* Implements: FR-CLI-011 */
-int hw_catalog_load(cJSON **root, const char *catalog, size_t max)
-{
-	const char *base = strrchr(catalog, '/');
-	struct stat st;
+/* A catalog read for lookups: its tree and its text, for the line of
+ * an entry a message names. */
+typedef struct catalog {
+	cJSON *root;
+	const char *path;
+	const char *text;
+	size_t len;
+	hw_buf buf;
+} catalog;
 
-	base = base ? base + 1 : catalog;
+/* Implements: FR-CLI-011 */
+static int cat_open(catalog *c, const char *path, size_t max)
+{
+	const char *base = strrchr(path, '/');
+	struct stat st;
+	int err;
+
+	memset(c, 0, sizeof(*c));
+	c->path = path;
+	hw_buf_init(&c->buf, 0);
+	base = base ? base + 1 : path;
 	/* Only the default paths fall back, and only when nothing is there:
 	 * a file the user named, or one that exists but cannot be read, is
 	 * never silently replaced by the built-in copy. */
-	if (!strcmp(catalog, HW_PLANNER_GPUS) ||
-	    !strcmp(catalog, HW_PLANNER_ENGINES)) {
-		if (lstat(catalog, &st) && errno == ENOENT) {
+	if (!strcmp(path, HW_PLANNER_GPUS) ||
+	    !strcmp(path, HW_PLANNER_ENGINES)) {
+		if (lstat(path, &st) && errno == ENOENT) {
 			for (size_t i = 0; i < hw_planner_data_count; i++)
-				if (!strcmp(hw_planner_data[i].name, base))
-					return hw_json_parse(
-						root, catalog,
-						hw_planner_data[i].data,
-						hw_planner_data[i].len);
+				if (!strcmp(hw_planner_data[i].name, base)) {
+					c->text = hw_planner_data[i].data;
+					c->len = hw_planner_data[i].len;
+					return hw_json_parse(&c->root, path,
+							     c->text, c->len);
+				}
 		}
 	}
-	return hw_json_load(root, catalog, max);
+	if ((err = hw_file_read(&c->buf, path, max)))
+		return err;
+	c->text = c->buf.data ? c->buf.data : "";
+	c->len = c->buf.len;
+	return hw_json_parse(&c->root, path, c->text, c->len);
 }
 
+static void cat_close(catalog *c)
+{
+	cJSON_Delete(c->root);
+	hw_buf_free(&c->buf);
+	memset(c, 0, sizeof(*c));
+}
+
+/* The line of entry i of the catalog's list (i < 0: of the list), or 1. */
+static long cat_line(const catalog *c, const char *list, int i)
+{
+	char idx[16];
+	long line;
+
+	snprintf(idx, sizeof(idx), "%d", i);
+	line = hw_json_line(c->text, c->len,
+			    (const char *const[]){list, i < 0 ? NULL : idx,
+						  NULL},
+			    NULL);
+	return line ? line : 1;
+}
+
+int hw_catalog_load(cJSON **root, const char *path, size_t max)
+{
+	catalog c;
+	int err = cat_open(&c, path, max);
+
+	*root = err ? NULL : c.root;
+	if (!err)
+		c.root = NULL;
+	cat_close(&c);
+	return err;
+}
+
+/* The entry of root[list] named name (case-insensitive) and its index. */
 static const cJSON *find_named(const cJSON *root, const char *list,
-			       const char *name)
+			       const char *name, int *index)
 {
 	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, list), *e;
+	int i = 0;
 
 	cJSON_ArrayForEach(e, arr) {
 		const cJSON *n = cJSON_GetObjectItemCaseSensitive(e, "name");
 
-		if (cJSON_IsString(n) && !strcasecmp(n->valuestring, name))
+		if (cJSON_IsString(n) && !strcasecmp(n->valuestring, name)) {
+			if (index)
+				*index = i;
 			return e;
+		}
+		i++;
 	}
 	return NULL;
 }
 
-static double num(const cJSON *o, const char *key)
+/* o[key] when it is a number from lo (excluded when open) to hi, else -1:
+ * a catalog's figures are bounded, so that no sum or product of them
+ * overflows to infinity or prints as a nonsense share. */
+static double num_in(const cJSON *o, const char *key, double lo, int open,
+		     double hi)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
 
-	return cJSON_IsNumber(v) ? v->valuedouble : -1;
+	if (!cJSON_IsNumber(v) || !(v->valuedouble <= hi) ||
+	    !(open ? v->valuedouble > lo : v->valuedouble >= lo))
+		return -1;
+	return v->valuedouble;
 }
 
-/* Fills g from a "gpus" entry; positive memory and bandwidth or HW_EINVAL. */
-static int gpu_from(hw_gpu *g, const cJSON *e, const char *catalog)
+/* The largest GPU memory (GiB) and bandwidth (GB/s) a catalog may give,
+ * and the least: far beyond any device, and far below. */
+#define GPU_GIB_MIN (1.0 / 1024)
+#define GPU_GIB_MAX 65536.0
+#define GPU_GB_S_MIN 0.001
+#define GPU_GB_S_MAX 1e6
+
+/* Fills g from entry i of "gpus"; bounded memory and bandwidth or
+ * HW_EINVAL at the entry's line. */
+static int gpu_from(hw_gpu *g, const cJSON *e, const catalog *c, int i)
 {
 	const cJSON *vendor = cJSON_GetObjectItemCaseSensitive(e, "vendor");
+	double gib = num_in(e, "memory_gib", GPU_GIB_MIN, 0, GPU_GIB_MAX);
+	double gbs = num_in(e, "bandwidth_gb_s", GPU_GB_S_MIN, 0, GPU_GB_S_MAX);
 
 	memset(g, 0, sizeof(*g));
 	snprintf(g->name, sizeof(g->name), "%s",
@@ -73,35 +148,39 @@ static int gpu_from(hw_gpu *g, const cJSON *e, const char *catalog)
 	if (cJSON_IsString(vendor))
 		snprintf(g->vendor, sizeof(g->vendor), "%s",
 			 vendor->valuestring);
-	g->memory_bytes = num(e, "memory_gib") * 1073741824.0;
-	g->bandwidth = num(e, "bandwidth_gb_s") * 1e9;
-	if (g->memory_bytes <= 0 || g->bandwidth <= 0)
-		return hw_error_set(HW_EINVAL, catalog, 0, 0,
-				    "GPU '%s' needs positive \"memory_gib\" and "
-				    "\"bandwidth_gb_s\"",
+	if (gib < 0 || gbs < 0)
+		return hw_error_set(HW_EINVAL, c->path, cat_line(c, "gpus", i),
+				    0,
+				    "GPU '%s' needs \"memory_gib\" from "
+				    "1/1024 to 65536 and \"bandwidth_gb_s\" "
+				    "from 0.001 to 1000000",
 				    g->name);
+	g->memory_bytes = gib * 1073741824.0;
+	g->bandwidth = gbs * 1e9;
 	return HW_OK;
 }
 
 /* Implements: FR-PLAN-004 */
-int hw_gpu_find(hw_gpu *g, const char *catalog, const char *name)
+int hw_gpu_find(hw_gpu *g, const char *path, const char *name)
 {
-	cJSON *root = NULL;
+	catalog c;
 	const cJSON *e;
-	int err;
+	int err, i = 0;
 
 	memset(g, 0, sizeof(*g));
-	if ((err = hw_catalog_load(&root, catalog, (size_t)4 << 20)))
+	if ((err = cat_open(&c, path, (size_t)4 << 20))) {
+		cat_close(&c);
 		return err;
-	e = find_named(root, "gpus", name);
+	}
+	e = find_named(c.root, "gpus", name, &i);
 	if (!e) {
-		cJSON_Delete(root);
-		return hw_error_set(HW_EUSAGE, catalog, 0, 0,
+		cat_close(&c);
+		return hw_error_set(HW_EUSAGE, path, 0, 0,
 				    "no GPU named '%s' (see the \"gpus\" list)",
 				    name);
 	}
-	err = gpu_from(g, e, catalog);
-	cJSON_Delete(root);
+	err = gpu_from(g, e, &c, i);
+	cat_close(&c);
 	return err;
 }
 
@@ -128,42 +207,44 @@ static const char *str(const cJSON *o, const char *key)
 	return cJSON_IsString(v) && v->valuestring[0] ? v->valuestring : NULL;
 }
 
-/* One "prices" entry into o, or HW_EINVAL naming the entry and the key. */
-static int offer_from(hw_offer *o, const cJSON *root, const cJSON *e,
-		      int index, const char *catalog)
+/* Entry index of "prices" into o, or HW_EINVAL naming the entry, at its
+ * line, and the key. */
+static int offer_from(hw_offer *o, const catalog *c, const cJSON *e,
+		      int index)
 {
 	const char *gpu = str(e, "gpu"), *provider = str(e, "provider"),
 		   *as_of = str(e, "as_of"), *source = str(e, "source"),
 		   *offering = str(e, "offering");
 	const cJSON *units = cJSON_GetObjectItemCaseSensitive(e, "gpus"), *g;
-	double usd = num(e, "usd_per_hour");
-	int ymd[3];
+	double usd = num_in(e, "usd_per_hour", 0, 1, 1e6);
+	long line = cat_line(c, "prices", index);
+	int ymd[3], gi = 0;
 
 	memset(o, 0, sizeof(*o));
 	if (!gpu || !provider || !source)
-		return hw_error_set(HW_EINVAL, catalog, 0, 0,
+		return hw_error_set(HW_EINVAL, c->path, line, 0,
 				    "prices[%d] needs \"gpu\", \"provider\" "
 				    "and \"source\"",
 				    index);
-	if (!(g = find_named(root, "gpus", gpu)))
-		return hw_error_set(HW_EINVAL, catalog, 0, 0,
+	if (!(g = find_named(c->root, "gpus", gpu, &gi)))
+		return hw_error_set(HW_EINVAL, c->path, line, 0,
 				    "prices[%d]: no GPU named '%s' in the "
 				    "\"gpus\" list",
 				    index, gpu);
-	if (!(usd > 0) || usd > 1e6)
-		return hw_error_set(HW_EINVAL, catalog, 0, 0,
+	if (usd < 0)
+		return hw_error_set(HW_EINVAL, c->path, line, 0,
 				    "prices[%d]: \"usd_per_hour\" must be a "
 				    "positive number",
 				    index);
 	if (!as_of || !is_date(as_of, ymd))
-		return hw_error_set(HW_EINVAL, catalog, 0, 0,
+		return hw_error_set(HW_EINVAL, c->path, line, 0,
 				    "prices[%d]: \"as_of\" must be a date "
 				    "(YYYY-MM-DD or YYYY-MM)",
 				    index);
 	if (units && (!cJSON_IsNumber(units) || units->valuedouble < 1 ||
 		      units->valuedouble > 1024 ||
 		      units->valuedouble != (int)units->valuedouble))
-		return hw_error_set(HW_EINVAL, catalog, 0, 0,
+		return hw_error_set(HW_EINVAL, c->path, line, 0,
 				    "prices[%d]: \"gpus\" must be a whole "
 				    "number from 1 to 1024",
 				    index);
@@ -174,37 +255,40 @@ static int offer_from(hw_offer *o, const cJSON *root, const cJSON *e,
 		 offering ? offering : "");
 	snprintf(o->as_of, sizeof(o->as_of), "%s", as_of);
 	snprintf(o->source, sizeof(o->source), "%s", source);
-	return gpu_from(&o->gpu, g, catalog);
+	return gpu_from(&o->gpu, g, c, gi);
 }
 
 /* Implements: FR-PLAN-007 */
-int hw_offers_load(hw_offer **offers, size_t *n, const char *catalog)
+int hw_offers_load(hw_offer **offers, size_t *n, const char *path)
 {
-	cJSON *root = NULL;
+	catalog c;
 	const cJSON *list, *e;
 	hw_offer *all = NULL;
 	int err, count, i = 0;
 
 	*offers = NULL;
 	*n = 0;
-	if ((err = hw_catalog_load(&root, catalog, (size_t)4 << 20)))
+	if ((err = cat_open(&c, path, (size_t)4 << 20))) {
+		cat_close(&c);
 		return err;
-	list = cJSON_GetObjectItemCaseSensitive(root, "prices");
+	}
+	list = cJSON_GetObjectItemCaseSensitive(c.root, "prices");
 	if (!cJSON_IsArray(list) || !(count = cJSON_GetArraySize(list))) {
-		cJSON_Delete(root);
-		return hw_error_set(HW_EINVAL, catalog, 0, 0,
-				    "no \"prices\" list: nothing to compare");
+		err = hw_error_set(HW_EINVAL, path, cat_line(&c, "prices", -1),
+				   0, "no \"prices\" list: nothing to compare");
+		cat_close(&c);
+		return err;
 	}
 	if (!(all = calloc((size_t)count, sizeof(*all)))) {
-		cJSON_Delete(root);
-		return hw_error_set(HW_ENOMEM, catalog, 0, 0, "out of memory");
+		cat_close(&c);
+		return hw_error_set(HW_ENOMEM, path, 0, 0, "out of memory");
 	}
 	cJSON_ArrayForEach(e, list) {
-		if ((err = offer_from(&all[i], root, e, i, catalog)))
+		if ((err = offer_from(&all[i], &c, e, i)))
 			break;
 		i++;
 	}
-	cJSON_Delete(root);
+	cat_close(&c);
 	if (err) {
 		free(all);
 		return err;
@@ -214,34 +298,39 @@ int hw_offers_load(hw_offer **offers, size_t *n, const char *catalog)
 	return HW_OK;
 }
 
-int hw_engine_find(hw_engine *en, const char *catalog, const char *name)
+int hw_engine_find(hw_engine *en, const char *path, const char *name)
 {
-	cJSON *root = NULL;
+	catalog c;
 	const cJSON *e;
-	int err;
+	int err, i = 0;
 
 	memset(en, 0, sizeof(*en));
-	if ((err = hw_catalog_load(&root, catalog, (size_t)1 << 20)))
+	if ((err = cat_open(&c, path, (size_t)1 << 20))) {
+		cat_close(&c);
 		return err;
-	e = find_named(root, "engines", name);
+	}
+	e = find_named(c.root, "engines", name, &i);
 	if (!e) {
-		cJSON_Delete(root);
-		return hw_error_set(HW_EUSAGE, catalog, 0, 0,
+		cat_close(&c);
+		return hw_error_set(HW_EUSAGE, path, 0, 0,
 				    "no engine named '%s' (vllm, llama.cpp, "
 				    "mlx)",
 				    name);
 	}
 	snprintf(en->name, sizeof(en->name), "%s", name);
-	en->fixed_overhead_bytes = num(e, "fixed_overhead_gib") * 1073741824.0;
-	en->activation_factor = num(e, "activation_factor");
-	en->memory_utilization = num(e, "memory_utilization");
-	if (en->fixed_overhead_bytes < 0 || en->activation_factor <= 0 ||
-	    en->memory_utilization <= 0 || en->memory_utilization > 1)
-		err = hw_error_set(HW_EINVAL, catalog, 0, 0,
-				   "engine '%s' needs fixed_overhead_gib >= 0, "
-				   "activation_factor > 0 and "
-				   "0 < memory_utilization <= 1",
+	en->fixed_overhead_bytes =
+		num_in(e, "fixed_overhead_gib", 0, 0, GPU_GIB_MAX) *
+		1073741824.0;
+	en->activation_factor = num_in(e, "activation_factor", 0, 1, 1000);
+	en->memory_utilization = num_in(e, "memory_utilization", 0, 1, 1);
+	if (en->fixed_overhead_bytes < 0 || en->activation_factor < 0 ||
+	    en->memory_utilization < 0)
+		err = hw_error_set(HW_EINVAL, path, cat_line(&c, "engines", i),
+				   0,
+				   "engine '%s' needs fixed_overhead_gib from "
+				   "0 to 65536, activation_factor above 0 up "
+				   "to 1000 and 0 < memory_utilization <= 1",
 				   name);
-	cJSON_Delete(root);
+	cat_close(&c);
 	return err;
 }

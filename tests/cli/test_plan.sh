@@ -324,5 +324,6 @@ test_plan_cheapest_refuses_and_fails_honestly() {
   jq '.prices[1] |= del(.as_of)' "$ROOT/planner/gpus.json" > planner/gpus.json
   run "$HW" plan --model "$M/llama-3.1-70b.json" --cheapest
   expect_rc 2
-  expect_err "planner/gpus.json: prices[1]: \"as_of\" must be a date"
+  # at the entry's line: jq writes each entry's "{" on a line of its own
+  expect_err "planner/gpus.json:$(awk '/"prices"/ {p = 1} p && /^    \{$/ && ++n == 2 {print NR; exit}' planner/gpus.json): prices[1]: \"as_of\" must be a date"
 }

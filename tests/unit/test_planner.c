@@ -976,6 +976,51 @@ static void test_bad_prices_are_refused(void **state)
 	}
 }
 
+/* Verifies: FR-PLAN-004, FR-PLAN-007 */
+static void test_catalog_entries_are_bounded_and_refused_at_their_line(
+	void **state)
+{
+	const char *gpus =
+		"{\"gpus\": [\n"
+		"  {\"name\": \"Big\", \"memory_gib\": 80, "
+		"\"bandwidth_gb_s\": 2000},\n"
+		"  {\"name\": \"Huge\", \"memory_gib\": 1e308, "
+		"\"bandwidth_gb_s\": 2000}],\n"
+		" \"prices\": [\n"
+		"  {\"gpu\": \"Big\", \"provider\": \"p\", \"source\": \"s\", "
+		"\"usd_per_hour\": 1, \"as_of\": \"2026-01\"},\n"
+		"  {\"gpu\": \"Big\", \"provider\": \"p\", \"source\": \"s\", "
+		"\"usd_per_hour\": 1}]}\n";
+	const char *engines =
+		"{\"engines\": [\n"
+		"  {\"name\": \"vllm\", \"fixed_overhead_gib\": 1, "
+		"\"activation_factor\": 1e308, \"memory_utilization\": 0.9}]}\n";
+	hw_gpu g;
+	hw_engine e;
+	hw_offer *o = NULL;
+	size_t n;
+
+	(void)state;
+	hw_test_write("gpus.json", gpus, strlen(gpus));
+	assert_int_equal(hw_gpu_find(&g, "gpus.json", "big"), HW_OK);
+	assert_true(g.memory_bytes == 80.0 * 1073741824.0);
+	/* 1e308 GiB overflows to an infinite byte count: "0.0% of inf GiB" */
+	assert_int_equal(hw_gpu_find(&g, "gpus.json", "Huge"), HW_EINVAL);
+	assert_string_equal(hw_error_last(),
+			    "gpus.json:3: GPU 'Huge' needs \"memory_gib\" from "
+			    "1/1024 to 65536 and \"bandwidth_gb_s\" from "
+			    "0.001 to 1000000");
+	assert_int_equal(hw_offers_load(&o, &n, "gpus.json"), HW_EINVAL);
+	assert_string_equal(hw_error_last(),
+			    "gpus.json:6: prices[1]: \"as_of\" must be a date "
+			    "(YYYY-MM-DD or YYYY-MM)");
+	assert_null(o);
+	hw_test_write("engines.json", engines, strlen(engines));
+	assert_int_equal(hw_engine_find(&e, "engines.json", "vllm"), HW_EINVAL);
+	assert_non_null(strstr(hw_error_last(), "engines.json:2: engine 'vllm' "
+						"needs "));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -997,6 +1042,7 @@ int main(void)
 		hw_tmp_test(test_plan_check_files_pass_fail_and_refuse),
 		hw_tmp_test(test_cheapest_layouts_per_price),
 		hw_tmp_test(test_bad_prices_are_refused),
+		hw_tmp_test(test_catalog_entries_are_bounded_and_refused_at_their_line),
 		cmocka_unit_test(test_price_age_in_days),
 	};
 
