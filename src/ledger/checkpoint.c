@@ -112,13 +112,20 @@ int hw_checkpoint_parse(hw_checkpoint *c, const char *text, size_t len,
 	uint8_t raw[80];
 	long lineno = 0;
 
+	int err;
+
 	memset(c, 0, sizeof(*c));
-	if (memchr(text, '\0', len))
-		return hw_error_set(HW_EINVAL, file, 0, 0,
-				    "checkpoint holds a NUL byte");
-	if (len == 0 || text[len - 1] != '\n')
-		return hw_error_set(HW_EINVAL, file, 0, 0,
+	if ((err = hw_text_refuse_nul(text, len, file, "a checkpoint")))
+		return err;
+	/* at the last line: it has no newline */
+	if (len == 0 || text[len - 1] != '\n') {
+		long at = 1;
+
+		for (const char *q = text; q < end; q++)
+			at += *q == '\n';
+		return hw_error_set(HW_EINVAL, file, at, 0,
 				    "checkpoint must end with a newline");
+	}
 	/* origin */
 	if (!next_line(&p, end, &line, &n) || n == 0 ||
 	    n >= sizeof(c->origin))

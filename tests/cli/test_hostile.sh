@@ -796,8 +796,8 @@ printf '{"seq": 4, "kind": "\377"}\n' >> b/events.jsonl@events.jsonl:5: not a va
 { head -n 1 good/events.jsonl; sed -n 2p good/events.jsonl | head -c 100; } > b/events.jsonl@events.jsonl:2: not a valid event line
 big_line x 104857600 && cat x >> b/events.jsonl && rm x@events.jsonl:5: not a valid event line
 printf '\n' >> b/events.jsonl@events.jsonl:5: not a valid event line
-head -c 30 good/checkpoint > b/checkpoint@checkpoint: checkpoint must end with a newline
-printf '\0' >> b/checkpoint@checkpoint: checkpoint holds a NUL byte
+head -c 30 good/checkpoint > b/checkpoint@checkpoint:2: checkpoint must end with a newline
+printf '\0' >> b/checkpoint@checkpoint:6:1: binary data (a NUL byte) in a checkpoint
 EOF2
   # the trusted keys and a key given with --key
   cp traceability/trusted_keys keys

@@ -265,8 +265,19 @@ static void test_checkpoints_sign_verify_and_parse_strictly(void **state)
 		 "\xe2\x80\x94 alice AAAA\n",
 		 "signature is not base64 of a key id and 64 bytes");
 	cp_fails("o\n012\nQkJC\n\n", "bad tree size");
-	cp_fails("o\n12\nQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkI=", "newline");
-	cp_fails("", "newline");
+	/* at the line: the last one, or the NUL's */
+	cp_fails("o\n12\nQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkI=",
+		 "cp:3: checkpoint must end with a newline");
+	cp_fails("", "cp:1: checkpoint must end with a newline");
+	{
+		hw_checkpoint c0;
+
+		assert_int_equal(hw_checkpoint_parse(&c0, "o\n1\0\n", 5, "cp"),
+				 HW_EINVAL);
+		assert_string_equal(hw_error_last(),
+				    "cp:2:2: binary data (a NUL byte) in a "
+				    "checkpoint");
+	}
 	hw_keyring_free(&ring);
 }
 
