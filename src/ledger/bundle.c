@@ -214,7 +214,9 @@ int hw_bundle_load(const char *dir, hw_event_list *list, hw_checkpoint *cp)
 			goto cleanup;
 		e = &list->items[list->n];
 		memset(e, 0, sizeof(*e));
-		o = cJSON_Parse(line);
+		/* one event a line: anything after its object is refused,
+		 * never passed over unread */
+		o = cJSON_ParseWithOpts(line, NULL, 1);
 		list->n++;
 		if (!o || !hw_event_read_json(e, o)) {
 			cJSON_Delete(o);

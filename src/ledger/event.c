@@ -10,6 +10,7 @@
  */
 #include "ledger.h"
 
+#include <errno.h>
 #include <nettle/sha2.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -191,16 +192,26 @@ int hw_event_read_json(hw_event *e, const cJSON *o)
 	size_t n = 0;
 	char *end;
 
+	/* a seq of 1.5 is no event's, not event 1's: its bytes would
+	 * still match event 1's hash and signature */
 	if (!cJSON_IsNumber(seq) || seq->valuedouble < 0 ||
-	    seq->valuedouble > 9e15 || !t || !payload || !sig ||
+	    seq->valuedouble > 9e15 ||
+	    seq->valuedouble != (double)(uint64_t)seq->valuedouble || !t ||
+	    !payload || !sig ||
 	    !hw_json_str(o, "kind") || !hw_json_str(o, "commit") ||
 	    !hw_json_str(o, "payload_type") || !get_hex(e->prev, 32, o, "prev") ||
 	    !get_hex(e->hash, 32, o, "hash") ||
 	    !get_hex(e->key_id, 4, o, "key_id"))
 		return 0;
 	e->seq = (uint64_t)seq->valuedouble;
+	/* decimal as the writer gives it: no blank or '+' that strtoll
+	 * skips, and nothing past the range it would clamp to */
+	if (!((*t >= '0' && *t <= '9') ||
+	      (*t == '-' && t[1] >= '0' && t[1] <= '9')))
+		return 0;
+	errno = 0;
 	e->time_ns = strtoll(t, &end, 10);
-	if (!*t || *end)
+	if (*end || errno == ERANGE)
 		return 0;
 	if (sodium_base642bin(e->sig, 64, sig, strlen(sig), NULL, &n, NULL,
 			      sodium_base64_VARIANT_ORIGINAL) != 0 ||

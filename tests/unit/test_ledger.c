@@ -281,6 +281,74 @@ static void test_checkpoints_sign_verify_and_parse_strictly(void **state)
 	hw_keyring_free(&ring);
 }
 
+/* An event line of a bundle with old replaced by new (once). */
+static void put_edited(const char *path, const char *line, const char *old,
+		       const char *new)
+{
+	const char *at = strstr(line, old);
+	char buf[2048];
+
+	assert_non_null(at);
+	snprintf(buf, sizeof(buf), "%.*s%s%s\n", (int)(at - line), line, new,
+		 at + strlen(old));
+	hw_test_write(path, buf, strlen(buf));
+}
+
+static void bundle_refuses(const char *line, const char *old,
+			   const char *new)
+{
+	hw_event_list list;
+	hw_checkpoint cp;
+
+	put_edited("b/events.jsonl", line, old, new);
+	assert_int_equal(hw_bundle_load("b", &list, &cp), HW_EINVAL);
+	assert_string_equal(hw_error_last(),
+			    "b/events.jsonl:1: not a valid event line");
+}
+
+/* Verifies: FR-LEDGER-005 */
+static void test_bundle_event_lines_are_read_strictly(void **state)
+{
+	hw_seckey k;
+	hw_event e;
+	hw_event_list list;
+	hw_checkpoint cp;
+	hw_buf o;
+	hw_jw w;
+
+	(void)state;
+	assert_int_equal(hw_key_generate(&k, "keys", "alice"), HW_OK);
+	memset(&e, 0, sizeof(e));
+	e.seq = 1;
+	e.time_ns = 5;
+	e.kind = "k";
+	e.commit = "";
+	e.payload_type = "t";
+	e.payload = (uint8_t *)"{}";
+	e.payload_len = 2;
+	assert_int_equal(hw_event_sign(&e, &k), HW_OK);
+	hw_buf_init(&o, 0);
+	hw_jw_init(&w, &o, 0);
+	assert_int_equal(hw_event_write_json(&w, &e), HW_OK);
+	assert_int_equal(hw_jw_finish(&w), HW_OK);
+	assert_int_equal(mkdir("b", 0755), 0);
+	hw_test_write("b/checkpoint", "o\n", 2);
+	/* the line as written is read (to the checkpoint, refused) */
+	put_edited("b/events.jsonl", o.data, "\"seq\":1,", "\"seq\":1,");
+	assert_int_equal(hw_bundle_load("b", &list, &cp), HW_EINVAL);
+	assert_non_null(strstr(hw_error_last(), "b/checkpoint:"));
+	/* a second object after the first is not passed over unread */
+	bundle_refuses(o.data, "\"}", "\"} {\"seq\": 2}");
+	/* 1.5 is no event's seq, though event 1's bytes and signature match */
+	bundle_refuses(o.data, "\"seq\":1,", "\"seq\":1.5,");
+	/* a time strtoll would clamp to INT64_MAX, or read past a blank */
+	bundle_refuses(o.data, "\"time_ns\":\"5\"",
+		       "\"time_ns\":\"99999999999999999999\"");
+	bundle_refuses(o.data, "\"time_ns\":\"5\"", "\"time_ns\":\" 5\"");
+	bundle_refuses(o.data, "\"time_ns\":\"5\"", "\"time_ns\":\"+5\"");
+	hw_buf_free(&o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -289,6 +357,7 @@ int main(void)
 		cmocka_unit_test(test_event_bytes_follow_the_format),
 		hw_tmp_test(test_keys_round_trip_and_refuse_bad_lines),
 		hw_tmp_test(test_checkpoints_sign_verify_and_parse_strictly),
+		hw_tmp_test(test_bundle_event_lines_are_read_strictly),
 	};
 
 	assert_int_equal(hw_crypto_init(), HW_OK);
