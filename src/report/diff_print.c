@@ -26,6 +26,22 @@ static const char *str(const cJSON *o, const char *key)
 	return s ? s : "-";
 }
 
+/*
+ * A whole number that the document copies from a side's evidence (a line,
+ * a count) into buf, or "-" when it is none: the author of a report may
+ * sign any JSON there, and a NaN or 1e300 has no int.
+ */
+static const char *whole(char *buf, size_t size, const cJSON *v)
+{
+	double x = cJSON_GetNumberValue(v);
+
+	if (cJSON_IsNumber(v) && x >= -1e15 && x <= 1e15 && x == (long long)x)
+		snprintf(buf, size, "%lld", (long long)x);
+	else
+		snprintf(buf, size, "-");
+	return buf;
+}
+
 static int count(const cJSON *o, const char *a, const char *b)
 {
 	return cJSON_GetArraySize(at(o, a, b));
@@ -83,19 +99,18 @@ static const char *waived_note(char *buf, size_t n, const cJSON *s)
 
 static void side_line(hw_buf *o, const char *name, const cJSON *s)
 {
-	char note[32];
+	char note[32], ok[24], all[24];
 
 	waived_note(note, sizeof(note), s);
-	hw_buf_printf(o, "%s: %s, commit %.12s, signed by %s (%s); %d/%d "
+	hw_buf_printf(o, "%s: %s, commit %.12s, signed by %s (%s); %s/%s "
 			 "approved FRs verified%s%s\n",
 		      name, str(s, "dir"), str(s, "commit"), str(s, "key"),
 		      cJSON_IsTrue(cJSON_GetObjectItem(s, "trusted"))
 			      ? "trusted"
 			      : "not trusted",
-		      (int)cJSON_GetNumberValue(
-			      cJSON_GetObjectItem(s, "approved_verified")),
-		      (int)cJSON_GetNumberValue(
-			      cJSON_GetObjectItem(s, "approved")),
+		      whole(ok, sizeof(ok),
+			    cJSON_GetObjectItem(s, "approved_verified")),
+		      whole(all, sizeof(all), cJSON_GetObjectItem(s, "approved")),
 		      *note ? " or waived" : "", note);
 }
 
@@ -110,16 +125,20 @@ static void status_line(hw_buf *o, const cJSON *e, const char *lead)
 
 static void finding_line(hw_buf *o, const cJSON *e, const char *lead)
 {
-	hw_buf_printf(o, "%s%s:%d: %s %s: %s\n", lead, str(e, "file"),
-		      (int)cJSON_GetNumberValue(cJSON_GetObjectItem(e, "line")),
+	char line[24];
+
+	hw_buf_printf(o, "%s%s:%s: %s %s: %s\n", lead, str(e, "file"),
+		      whole(line, sizeof(line), cJSON_GetObjectItem(e, "line")),
 		      str(e, "tool"), str(e, "rule"), str(e, "message"));
 }
 
 static void defect_line(hw_buf *o, const cJSON *e, const char *lead)
 {
-	hw_buf_printf(o, "%s%s: %s:%d: %s\n", lead, str(e, "id"),
+	char line[24];
+
+	hw_buf_printf(o, "%s%s: %s:%s: %s\n", lead, str(e, "id"),
 		      str(e, "file"),
-		      (int)cJSON_GetNumberValue(cJSON_GetObjectItem(e, "line")),
+		      whole(line, sizeof(line), cJSON_GetObjectItem(e, "line")),
 		      str(e, "message"));
 }
 
@@ -278,11 +297,13 @@ static void md_status(hw_buf *o, const cJSON *e)
 /* FILE:LINE as a code span (a backtick in the name would end it). */
 static void md_where(hw_buf *o, const cJSON *e)
 {
+	char line[24];
+
 	hw_buf_puts(o, "`");
 	for (const char *s = str(e, "file"); *s; s++)
 		hw_buf_append(o, *s == '`' ? "'" : s, 1);
-	hw_buf_printf(o, ":%d`",
-		      (int)cJSON_GetNumberValue(cJSON_GetObjectItem(e, "line")));
+	hw_buf_printf(o, ":%s`",
+		      whole(line, sizeof(line), cJSON_GetObjectItem(e, "line")));
 }
 
 static void md_finding(hw_buf *o, const cJSON *e)
@@ -328,7 +349,7 @@ static void print_md(hw_buf *o, const cJSON *d)
 	const cJSON *cov = cJSON_GetObjectItem(d, "coverage");
 	int reg = (int)cJSON_GetNumberValue(cJSON_GetObjectItem(d, "regressions"));
 	int words = strcmp(str(d, "words"), "none") != 0;
-	char pa[64], pb[64], wa[32], wb[32];
+	char pa[64], pb[64], wa[32], wb[32], n[4][24];
 
 	waived_note(wa, sizeof(wa), a);
 	waived_note(wb, sizeof(wb), b);
@@ -342,14 +363,14 @@ static void print_md(hw_buf *o, const cJSON *d)
 		      reg == 1 ? "" : "s");
 	hw_buf_printf(o, "| | A | B |\n|---|---|---|\n"
 			 "| commit | `%.12s` | `%.12s` |\n"
-			 "| approved FRs verified%s | %d/%d%s | %d/%d%s |\n"
+			 "| approved FRs verified%s | %s/%s%s | %s/%s%s |\n"
 			 "| coverage | %s | %s |\n\n",
 		      str(a, "commit"), str(b, "commit"),
 		      *wa || *wb ? " or waived" : "",
-		      (int)cJSON_GetNumberValue(at(a, "approved_verified", NULL)),
-		      (int)cJSON_GetNumberValue(at(a, "approved", NULL)), wa,
-		      (int)cJSON_GetNumberValue(at(b, "approved_verified", NULL)),
-		      (int)cJSON_GetNumberValue(at(b, "approved", NULL)), wb,
+		      whole(n[0], sizeof(n[0]), at(a, "approved_verified", NULL)),
+		      whole(n[1], sizeof(n[1]), at(a, "approved", NULL)), wa,
+		      whole(n[2], sizeof(n[2]), at(b, "approved_verified", NULL)),
+		      whole(n[3], sizeof(n[3]), at(b, "approved", NULL)), wb,
 		      pa, pb);
 	hw_buf_printf(o, "| change | count |\n|---|---|\n"
 			 "| regressions | %d |\n| added | %d |\n"

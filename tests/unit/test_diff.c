@@ -117,6 +117,48 @@ static void test_diff_compares_levels_and_parents_when_present(void **state)
 	hw_diff_side_free(&b);
 }
 
+/* Verifies: FR-REPORT-003 */
+static void test_diff_prints_no_number_a_side_does_not_give_whole(
+	void **state)
+{
+	hw_diff_side a, b;
+	cJSON *d = NULL;
+	size_t reg = 9;
+	hw_buf out;
+
+	(void)state;
+	/* a signer may write any JSON: a defect without a line, a line of
+	 * 1e300, counts that are no numbers (fuzz_diff: (int)NaN, which is
+	 * undefined, printed INT_MIN here) */
+	side(&a, "{\"frs\": [], \"summary\": {\"approved\": \"4\"}, "
+		 "\"defects\": []}");
+	side(&b, "{\"frs\": [], \"summary\": {\"approved\": 1e300, "
+		 "\"approved_verified\": 2}, \"defects\": ["
+		 "{\"id\": \"d-1\", \"file\": \"src/a.c\", \"message\": \"m\"},"
+		 "{\"id\": \"d-2\", \"file\": \"src/b.c\", \"line\": 1e300, "
+		 "\"message\": \"m\"},"
+		 "{\"id\": \"d-3\", \"file\": \"src/c.c\", \"line\": 7, "
+		 "\"message\": \"m\"}]}");
+	assert_int_equal(hw_diff_build(&d, &a, &b, &reg), 0);
+	hw_buf_init(&out, 0);
+	assert_int_equal(hw_diff_print(&out, d, "text"), HW_OK);
+	assert_non_null(strstr(out.data, "A: x, commit -, signed by  (not "
+					 "trusted); -/- approved FRs verified"));
+	assert_non_null(strstr(out.data, "; 2/- approved FRs verified"));
+	assert_non_null(strstr(out.data, "  new: d-1: src/a.c:-: m\n"));
+	assert_non_null(strstr(out.data, "  new: d-2: src/b.c:-: m\n"));
+	assert_non_null(strstr(out.data, "  new: d-3: src/c.c:7: m\n"));
+	hw_buf_clear(&out);
+	assert_int_equal(hw_diff_print(&out, d, "md"), HW_OK);
+	assert_non_null(strstr(out.data, "| -/- | 2/- |"));
+	assert_non_null(strstr(out.data, "`src/a.c:-`"));
+	assert_non_null(strstr(out.data, "`src/c.c:7`"));
+	hw_buf_free(&out);
+	cJSON_Delete(d);
+	hw_diff_side_free(&a);
+	hw_diff_side_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -124,6 +166,8 @@ int main(void)
 			test_diff_load_refuses_malformed_evidence_by_file_and_line),
 		cmocka_unit_test(
 			test_diff_compares_levels_and_parents_when_present),
+		cmocka_unit_test(
+			test_diff_prints_no_number_a_side_does_not_give_whole),
 	};
 
 	return cmocka_run_group_tests_name("diff", tests, NULL, NULL);
