@@ -16,16 +16,71 @@
 
 #define DOC_MAX ((size_t)256 << 20)
 
+/* Every element of arr[name] is an object with the string member key;
+ * else the index of the first that is not (-1: arr[name] is no array). */
+static int bad_id(const cJSON *doc, const char *name, const char *key,
+		  long *bad)
+{
+	const cJSON *arr = cJSON_GetObjectItem(doc, name), *e;
+	long i = 0;
+
+	if (arr && !cJSON_IsArray(arr)) {
+		*bad = -1;
+		return 1;
+	}
+	cJSON_ArrayForEach(e, arr) {
+		if (!hw_json_str(e, key)) {
+			*bad = i;
+			return 1;
+		}
+		i++;
+	}
+	return 0;
+}
+
+static int ids_error(const char *file, long line, const char *name,
+		     const char *key)
+{
+	return hw_error_set(HW_EINVAL, file, line, 0,
+			    "\"%s\": every entry needs a string \"%s\"", name,
+			    key);
+}
+
+/* The line of doc[name][i] (i < 0: of doc[name]) in text, else 1. The
+ * steps are keys as cJSON_GetObjectItem found them, which matches
+ * case-insensitively: the first key spelled so in any case. */
+static long line_of(const char *text, size_t len, const cJSON *doc,
+		    const char *name, long i)
+{
+	const cJSON *arr = cJSON_GetObjectItem(doc, name);
+	char idx[24];
+	long line;
+
+	snprintf(idx, sizeof(idx), "%ld", i);
+	line = arr && arr->string
+		       ? hw_json_line(text, len,
+				      (const char *const[]){arr->string,
+							    i < 0 ? NULL : idx,
+							    NULL},
+				      NULL)
+		       : 0;
+	return line > 0 ? line : 1;
+}
+
 /* Reads dir/rel as JSON of the given schema into *out, its bytes checked
- * against the side's signed manifest when it has one. An optional
- * document that is absent leaves *out NULL. */
+ * against the side's signed manifest when it has one, and the lists that
+ * ids names (pairs of a list and the string key each entry needs, then
+ * NULL) checked, a bad entry named by its line. An optional document
+ * that is absent leaves *out NULL. */
 static int load_doc(cJSON **out, const hw_diff_side *s, const char *rel,
-		    const char *schema, int required)
+		    const char *schema, int required,
+		    const char *const *ids)
 {
 	char *p = hw_path_join(s->dir, rel);
 	const char *got;
 	hw_buf b;
 	int present = 1, err = HW_OK;
+	long bad;
 
 	*out = NULL;
 	if (!p)
@@ -43,9 +98,23 @@ static int load_doc(cJSON **out, const hw_diff_side *s, const char *rel,
 	if (!err && present &&
 	    !(err = hw_json_parse(out, p, b.data ? b.data : "", b.len)) &&
 	    (!(got = hw_json_str(*out, "schema")) ||
-	     strcmp(got, schema) != 0))
-		err = hw_error_set(HW_EINVAL, p, 0, 0, "not a %s document",
-				   schema);
+	     strcmp(got, schema) != 0)) {
+		/* at the schema's line when there is one, else the first */
+		long line = got ? hw_json_line(b.data, b.len,
+					       (const char *const[]){
+						       "schema", NULL},
+					       NULL)
+				: 0;
+
+		err = hw_error_set(HW_EINVAL, p, line > 0 ? line : 1, 0,
+				   "not a %s document", schema);
+	}
+	for (; !err && present && ids && *ids; ids += 2)
+		if (bad_id(*out, ids[0], ids[1], &bad))
+			err = ids_error(p,
+					line_of(b.data, b.len, *out, ids[0],
+						bad),
+					ids[0], ids[1]);
 	if (err) {
 		cJSON_Delete(*out);
 		*out = NULL;
@@ -55,29 +124,20 @@ static int load_doc(cJSON **out, const hw_diff_side *s, const char *rel,
 	return err;
 }
 
-/* Every element of arr[name] is an object with the string member key. */
+/* Every element of arr[name] is an object with the string member key: a
+ * trace event's result, which has no file to name a line of. */
 static int check_ids(const cJSON *doc, const char *name, const char *key,
-		     const char *dir, const char *rel)
+		     const char *label)
 {
-	const cJSON *arr = cJSON_GetObjectItem(doc, name), *e;
-	char *p;
-	int err;
+	long bad;
 
-	if (!arr || cJSON_IsArray(arr)) {
-		cJSON_ArrayForEach(e, arr)
-			if (!hw_json_str(e, key))
-				goto bad;
-		return HW_OK;
-	}
-bad:
-	/* rel NULL: dir names the document itself (a ledger event) */
-	p = rel ? hw_path_join(dir, rel) : NULL;
-	err = hw_error_set(HW_EINVAL, p ? p : rel ? rel : dir, 0, 0,
-			   "\"%s\": every entry needs a string \"%s\"", name,
-			   key);
-	free(p);
-	return err;
+	return bad_id(doc, name, key, &bad) ? ids_error(label, 0, name, key)
+					    : HW_OK;
 }
+
+static const char *const trace_ids[] = {"frs", "id", "defects", "id", NULL};
+static const char *const frs_ids[] = {"frs", "id", NULL};
+static const char *const sast_ids[] = {"findings", "fingerprint", NULL};
 
 /* Implements: FR-REPORT-003 */
 int hw_diff_load(hw_diff_side *s, const char *dir)
@@ -86,20 +146,13 @@ int hw_diff_load(hw_diff_side *s, const char *dir)
 
 	s->dir = dir;
 	if ((err = load_doc(&s->report, s, "evidence/report.json",
-			    HW_REPORT_SCHEMA, 1)) ||
+			    HW_REPORT_SCHEMA, 1, NULL)) ||
 	    (err = load_doc(&s->trace, s, "evidence/trace.json",
-			    "hwledger.trace/1", 1)) ||
+			    "hwledger.trace/1", 1, trace_ids)) ||
 	    (err = load_doc(&s->sast, s, "evidence/sast.json",
-			    "hwledger.sast/1", 0)) ||
+			    "hwledger.sast/1", 0, sast_ids)) ||
 	    (err = load_doc(&s->frs, s, "evidence/frs.json",
-			    "hwledger.frs/1", 0)) ||
-	    (err = check_ids(s->trace, "frs", "id", dir,
-			     "evidence/trace.json")) ||
-	    (err = check_ids(s->trace, "defects", "id", dir,
-			     "evidence/trace.json")) ||
-	    (err = check_ids(s->frs, "frs", "id", dir, "evidence/frs.json")) ||
-	    (err = check_ids(s->sast, "findings", "fingerprint", dir,
-			     "evidence/sast.json")))
+			    "hwledger.frs/1", 0, frs_ids)))
 		hw_diff_side_free(s);
 	return err;
 }
@@ -134,7 +187,7 @@ int hw_diff_load_event(hw_diff_side *s, const char *label, const hw_event *e)
 				   "no trace result in the event (the trace "
 				   "check did not run)");
 	if (!err)
-		err = check_ids(s->trace, "frs", "id", label, NULL);
+		err = check_ids(s->trace, "frs", "id", label);
 	if (err)
 		hw_diff_side_free(s);
 	cJSON_Delete(payload);
@@ -236,10 +289,9 @@ int hw_diff_load_checks(hw_diff_side *s, const char *checks,
 	    !cJSON_AddStringToObject(s->report, "commit", commit))
 		err = hw_error_oom();
 	else if (!(err = load_doc(&s->trace, s, "trace.json",
-				  "hwledger.trace/1", 1)) &&
-		 !(err = load_doc(&s->sast, s, "sast.json",
-				  "hwledger.sast/1", 0)))
-		err = check_ids(s->trace, "frs", "id", checks, "trace.json");
+				  "hwledger.trace/1", 1, frs_ids)))
+		err = load_doc(&s->sast, s, "sast.json", "hwledger.sast/1", 0,
+			       sast_ids);
 	if (err)
 		hw_diff_side_free(s);
 	return err;

@@ -41,18 +41,28 @@ static void test_diff_load_refuses_malformed_evidence_by_file_and_line(
 	evidence("trace.json", "{\"schema\": \"hwledger.trace/1\",\n \"frs\": [");
 	expect_load_error(HW_EINVAL, "r/evidence/trace.json:2:");
 	expect_load_error(HW_EINVAL, "invalid JSON");
-	evidence("trace.json", "{\"schema\": \"hwledger.gate/1\"}");
+	/* each at its line: the schema's, the bad entry's */
+	evidence("trace.json", "{\n \"schema\": \"hwledger.gate/1\"}");
 	expect_load_error(HW_EINVAL,
-			  "r/evidence/trace.json: not a hwledger.trace/1 "
+			  "r/evidence/trace.json:2: not a hwledger.trace/1 "
 			  "document");
-	evidence("trace.json",
-		 "{\"schema\": \"hwledger.trace/1\", \"frs\": [{\"id\": 7}]}");
-	expect_load_error(HW_EINVAL, "\"frs\": every entry needs a string "
-				     "\"id\"");
+	evidence("trace.json", "[]");
+	expect_load_error(HW_EINVAL,
+			  "r/evidence/trace.json:1: not a hwledger.trace/1 "
+			  "document");
+	evidence("trace.json", "{\"schema\": \"hwledger.trace/1\", \"frs\": [\n"
+			       "  {\"id\": \"A\"},\n  {\"id\": 7}]}");
+	expect_load_error(HW_EINVAL, "r/evidence/trace.json:3: \"frs\": every "
+				     "entry needs a string \"id\"");
+	evidence("trace.json", "{\"schema\": \"hwledger.trace/1\",\n"
+			       " \"defects\": {}}");
+	expect_load_error(HW_EINVAL, "r/evidence/trace.json:2: \"defects\": "
+				     "every entry needs a string \"id\"");
 	evidence("trace.json", "{\"schema\": \"hwledger.trace/1\", \"frs\": []}");
 	evidence("sast.json", "{\"schema\": \"hwledger.sast/1\", \"findings\": "
-			      "[{\"rule\": \"x\"}]}");
-	expect_load_error(HW_EINVAL, "every entry needs a string "
+			      "[\n{\"rule\": \"x\"}]}");
+	expect_load_error(HW_EINVAL, "r/evidence/sast.json:2: \"findings\": "
+				     "every entry needs a string "
 				     "\"fingerprint\"");
 }
 
