@@ -14,13 +14,16 @@
 int hw_json_parse(cJSON **out, const char *file, const char *text,
 		  size_t len)
 {
-	const char *end = NULL;
+	const char *end = NULL, *nul = memchr(text, '\0', len);
 	long line, col;
 
 	*out = NULL;
-	if (memchr(text, '\0', len))
-		return hw_error_set(HW_EINVAL, file, 0, 0,
+	if (nul) {
+		/* at the NUL, as every other refusal of a file's text */
+		hw_text_position(text, len, (size_t)(nul - text), &line, &col);
+		return hw_error_set(HW_EINVAL, file, line, col,
 				    "invalid JSON: contains a NUL byte");
+	}
 	*out = cJSON_ParseWithLengthOpts(text, len, &end, 0);
 	if (*out) {
 		/* cJSON stops after the first value; anything but whitespace

@@ -434,7 +434,7 @@ test_hostile_sarif_nested_a_million_deep_is_refused() {
   printf '{"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "x\0y"}}}]}' > nul.sarif
   run timeout 20 "$HW" sast --import nul.sarif
   expect_rc 2
-  expect_err "hwledger: nul.sarif: invalid JSON: contains a NUL byte"
+  expect_err "hwledger: nul.sarif:1:62: invalid JSON: contains a NUL byte"
 }
 
 # Verifies: FR-CLI-007, FR-CLI-005
@@ -457,7 +457,7 @@ test_hostile_binary_and_huge_inputs_are_refused_with_their_file() {
   printf '{"schema": "hwledger.config/1",\0}' > traceability/config.json
   run timeout 20 "$HW" trace
   expect_rc 2
-  expect_err "hwledger: traceability/config.json: invalid JSON: contains a NUL byte"
+  expect_err "hwledger: traceability/config.json:1:32: invalid JSON: contains a NUL byte"
   printf '{"schema": "hwledger.config/1\377"}' > traceability/config.json
   run timeout 20 "$HW" trace
   expect_rc 2
@@ -734,7 +734,7 @@ test_hostile_site_evidence_that_is_garbage_is_refused() {
     expect_rc 2
     expect_err "hwledger: checks/trace.json$want"
   done <<'EOF2'
-printf '\0' >> checks/trace.json@: invalid JSON: contains a NUL byte
+{ printf '{}\n\n'; printf '\0'; } > checks/trace.json@:3:1: invalid JSON: contains a NUL byte
 head -c 100000 /dev/zero | tr '\0' '[' > checks/trace.json@:1:
 rm checks/trace.json && ln big checks/trace.json@:1:1: invalid JSON
 sed -i 's/"FR-APP-001"/"FR-APP-\o377"/; s/"summary"/"s\o377"/' checks/trace.json@: "summary" is missing
@@ -894,7 +894,7 @@ EOF2
   printf '{"schema": "hwledger.policy/1",\0}' > traceability/policy.json
   run timeout 20 "$HW" gate --results results.xml
   expect_rc 2
-  expect_err "hwledger: traceability/policy.json: invalid JSON: contains a NUL byte"
+  expect_err "hwledger: traceability/policy.json:1:32: invalid JSON: contains a NUL byte"
   head -c 100000 /dev/zero | tr '\0' '{' > traceability/policy.json
   run timeout 20 "$HW" gate --results results.xml
   expect_no_crash

@@ -378,6 +378,11 @@ static void test_json_parse_error_has_line_and_column(void **state)
 	assert_string_equal(hw_error_last(), "x.json:3:8: invalid JSON");
 	assert_int_equal(hw_json_parse(&j, "n.json", "{}\0{}", 5), HW_EINVAL);
 	assert_non_null(strstr(hw_error_last(), "NUL byte"));
+	/* at the NUL's line and column (fuzz_baseline, fuzz_catalog) */
+	assert_int_equal(hw_json_parse(&j, "n.json", "{\n \"a\": \"x\0\"}", 12),
+			 HW_EINVAL);
+	assert_string_equal(hw_error_last(),
+			    "n.json:2:9: invalid JSON: contains a NUL byte");
 	assert_int_equal(hw_json_parse(&j, "ok.json", "[1,2]", 5), HW_OK);
 	assert_int_equal(cJSON_GetArraySize(j), 2);
 	cJSON_Delete(j);
