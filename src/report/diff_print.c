@@ -12,6 +12,7 @@
 #define MD_CAP 10
 
 static void md_text(hw_buf *o, const char *s);
+static void md_code(hw_buf *o, const char *s, size_t max);
 
 static const cJSON *at(const cJSON *o, const char *path1, const char *path2)
 {
@@ -75,7 +76,10 @@ static void id_title(hw_buf *o, const cJSON *e, int md)
 {
 	const char *title = hw_json_str(e, "title");
 
-	hw_buf_printf(o, md ? "`%s`" : "%s", str(e, "id"));
+	if (md)
+		md_code(o, str(e, "id"), (size_t)-1);
+	else
+		hw_buf_puts(o, str(e, "id"));
 	if (title && md) {
 		hw_buf_puts(o, " ");
 		md_text(o, title);
@@ -260,6 +264,22 @@ static void md_text(hw_buf *o, const char *s)
 	}
 }
 
+/* s (max bytes at most) as a code span: a backtick would end it, and a
+ * '|' a table's cell, even inside one. */
+static void md_code(hw_buf *o, const char *s, size_t max)
+{
+	hw_buf_puts(o, "`");
+	for (size_t i = 0; s[i] && i < max; i++) {
+		if (s[i] == '`')
+			hw_buf_puts(o, "'");
+		else if (s[i] == '|')
+			hw_buf_puts(o, "\\|");
+		else
+			hw_buf_append(o, s + i, 1);
+	}
+	hw_buf_puts(o, "`");
+}
+
 /* Entries of arr that keep() accepts, MD_CAP at most, then "and N more". */
 static void md_list(hw_buf *o, const char *heading, const cJSON *arr,
 		    int (*keep)(const cJSON *),
@@ -291,32 +311,40 @@ static int md_regression(const cJSON *e)
 static void md_status(hw_buf *o, const cJSON *e)
 {
 	id_title(o, e, 1);
-	hw_buf_printf(o, ": %s → %s", str(e, "from"), str(e, "to"));
+	hw_buf_puts(o, ": ");
+	md_text(o, str(e, "from"));
+	hw_buf_puts(o, " → ");
+	md_text(o, str(e, "to"));
 }
 
 /* FILE:LINE as a code span (a backtick in the name would end it). */
 static void md_where(hw_buf *o, const cJSON *e)
 {
 	char line[24];
+	hw_buf f;
 
-	hw_buf_puts(o, "`");
-	for (const char *s = str(e, "file"); *s; s++)
-		hw_buf_append(o, *s == '`' ? "'" : s, 1);
-	hw_buf_printf(o, ":%s`",
+	hw_buf_init(&f, 0);
+	hw_buf_printf(&f, "%s:%s", str(e, "file"),
 		      whole(line, sizeof(line), cJSON_GetObjectItem(e, "line")));
+	md_code(o, f.data ? f.data : "", (size_t)-1);
+	hw_buf_free(&f);
 }
 
 static void md_finding(hw_buf *o, const cJSON *e)
 {
 	md_where(o, e);
-	hw_buf_printf(o, " %s %s: ",
-		      str(e, "tool"), str(e, "rule"));
+	hw_buf_puts(o, " ");
+	md_text(o, str(e, "tool"));
+	hw_buf_puts(o, " ");
+	md_text(o, str(e, "rule"));
+	hw_buf_puts(o, ": ");
 	md_text(o, str(e, "message"));
 }
 
 static void md_defect(hw_buf *o, const cJSON *e)
 {
-	hw_buf_printf(o, "%s ", str(e, "kind"));
+	md_text(o, str(e, "kind"));
+	hw_buf_puts(o, " ");
 	md_where(o, e);
 	hw_buf_puts(o, ": ");
 	md_text(o, str(e, "message"));
@@ -361,11 +389,13 @@ static void print_md(hw_buf *o, const cJSON *d)
 	}
 	hw_buf_printf(o, "## hwledger diff: %d regression%s\n\n", reg,
 		      reg == 1 ? "" : "s");
-	hw_buf_printf(o, "| | A | B |\n|---|---|---|\n"
-			 "| commit | `%.12s` | `%.12s` |\n"
+	hw_buf_puts(o, "| | A | B |\n|---|---|---|\n| commit | ");
+	md_code(o, str(a, "commit"), 12);
+	hw_buf_puts(o, " | ");
+	md_code(o, str(b, "commit"), 12);
+	hw_buf_printf(o, " |\n"
 			 "| approved FRs verified%s | %s/%s%s | %s/%s%s |\n"
 			 "| coverage | %s | %s |\n\n",
-		      str(a, "commit"), str(b, "commit"),
 		      *wa || *wb ? " or waived" : "",
 		      whole(n[0], sizeof(n[0]), at(a, "approved_verified", NULL)),
 		      whole(n[1], sizeof(n[1]), at(a, "approved", NULL)), wa,
@@ -391,15 +421,41 @@ static void print_md(hw_buf *o, const cJSON *d)
 	md_list(o, "New defects", at(d, "defects", "new"), NULL, md_defect);
 }
 
+/*
+ * Every string of j with its control characters made spaces, but the
+ * newlines of a reworded FR's "diff": what the sides' evidence holds is
+ * the signer's, and a newline or an escape sequence in a title or a
+ * message would print lines of its own ("regressions (0):", a Markdown
+ * heading) or move the terminal's cursor.
+ */
+static void plain(cJSON *j, int keep_newlines)
+{
+	cJSON *c;
+
+	if (cJSON_IsString(j) && j->valuestring)
+		for (char *p = j->valuestring; *p; p++)
+			if (((unsigned char)*p < 0x20 || *p == 0x7f) &&
+			    !(keep_newlines && *p == '\n'))
+				*p = ' ';
+	for (c = j->child; c; c = c->next)
+		plain(c, c->string && !strcmp(c->string, "diff"));
+}
+
 /* Implements: FR-REPORT-003 */
 int hw_diff_print(hw_buf *out, const cJSON *diff, const char *format)
 {
+	cJSON *d = cJSON_Duplicate(diff, 1);
+
+	if (!d)
+		return hw_error_oom();
+	plain(d, 0);
 	/* an append fails only when the buffer cannot grow, and records
 	 * the error: one look at the end sees a failure of any of them */
 	hw_error_clear();
 	if (!strcmp(format, "md"))
-		print_md(out, diff);
+		print_md(out, d);
 	else
-		print_text(out, diff);
+		print_text(out, d);
+	cJSON_Delete(d);
 	return hw_error_code();
 }

@@ -169,6 +169,49 @@ static void test_diff_prints_no_number_a_side_does_not_give_whole(
 	hw_diff_side_free(&b);
 }
 
+/* Verifies: FR-REPORT-003 */
+static void test_diff_prints_no_line_or_markup_a_side_writes(void **state)
+{
+	hw_diff_side a, b;
+	cJSON *d = NULL;
+	size_t reg = 9;
+	hw_buf out;
+
+	(void)state;
+	/* a signer's newlines, escapes, backticks and pipes: none may add a
+	 * line ("regressions (0):", a heading) or end a code span or cell */
+	side(&a, "{\"frs\": [], \"defects\": []}");
+	side(&b, "{\"frs\": [{\"id\": \"FR-`x|\", \"status\": \"new\", "
+		 "\"title\": \"T\\nregressions (0):\\u001b[2J\"}], "
+		 "\"defects\": [{\"id\": \"d-1\", \"kind\": \"k\\n# K\", "
+		 "\"file\": \"a`|.c\", \"line\": 1, "
+		 "\"message\": \"m\\n\\n## forged\"}]}");
+	cJSON_Delete(b.report);
+	b.report = cJSON_Parse("{\"commit\": \"ab`|\\ncd\"}");
+	assert_int_equal(hw_diff_build(&d, &a, &b, &reg), 0);
+	hw_buf_init(&out, 0);
+	assert_int_equal(hw_diff_print(&out, d, "text"), HW_OK);
+	assert_non_null(strstr(out.data, "  FR-`x|: T regressions (0): [2J "
+					 "(new)\n"));
+	assert_non_null(strstr(out.data, "  new: d-1: a`|.c:1: m  ## forged\n"));
+	/* the one line of regressions is the diff's own */
+	assert_non_null(strstr(out.data, "\nregressions (0):"));
+	assert_null(strstr(strstr(out.data, "\nregressions (0):") + 1,
+			   "\nregressions ("));
+	assert_null(strchr(out.data, '\x1b'));
+	hw_buf_clear(&out);
+	assert_int_equal(hw_diff_print(&out, d, "md"), HW_OK);
+	assert_null(strstr(out.data, "\n## forged"));
+	assert_null(strstr(out.data, "\n# K"));
+	assert_non_null(strstr(out.data, "| commit | `-` | `ab'\\| cd` |\n"));
+	assert_non_null(strstr(out.data, "- k \\# K `a'\\|.c:1`: m  \\#\\# "
+					 "forged\n"));
+	hw_buf_free(&out);
+	cJSON_Delete(d);
+	hw_diff_side_free(&a);
+	hw_diff_side_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -178,6 +221,8 @@ int main(void)
 			test_diff_compares_levels_and_parents_when_present),
 		cmocka_unit_test(
 			test_diff_prints_no_number_a_side_does_not_give_whole),
+		cmocka_unit_test(
+			test_diff_prints_no_line_or_markup_a_side_writes),
 	};
 
 	return cmocka_run_group_tests_name("diff", tests, NULL, NULL);
