@@ -14,6 +14,7 @@
 
 #include <ctype.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -514,27 +515,50 @@ int hw_sast_baseline_apply(hw_findings *f, const char *path)
 	const cJSON *list, *e;
 	const char **fps;
 	size_t n = 0;
-	int err = hw_json_load(&root, path, (size_t)64 << 20);
+	hw_buf t;
+	int err;
 
-	if (err)
+	hw_buf_init(&t, 0);
+	if ((err = hw_file_read(&t, path, (size_t)64 << 20)) ||
+	    (err = hw_json_parse(&root, path, t.data ? t.data : "", t.len))) {
+		hw_buf_free(&t);
 		return err;
+	}
 	list = cJSON_GetObjectItemCaseSensitive(root, "findings");
 	if (!cJSON_IsArray(list)) {
+		long line = list ? hw_json_line(t.data, t.len,
+						(const char *const[]){
+							"findings", NULL},
+						NULL)
+				 : 0;
+
 		cJSON_Delete(root);
-		return hw_error_set(HW_EINVAL, path, 1, 0,
+		hw_buf_free(&t);
+		return hw_error_set(HW_EINVAL, path, line > 0 ? line : 1, 0,
 				    "a SAST baseline needs a \"findings\" "
 				    "array");
 	}
 	fps = malloc(((size_t)cJSON_GetArraySize(list) + 1) * sizeof(*fps));
 	if (!fps) {
 		cJSON_Delete(root);
+		hw_buf_free(&t);
 		return hw_error_oom();
 	}
 	cJSON_ArrayForEach(e, list) {
 		const cJSON *fp = cJSON_GetObjectItemCaseSensitive(e, "fingerprint");
 
 		if (!cJSON_IsString(fp) || strlen(fp->valuestring) != 32) {
-			err = hw_error_set(HW_EINVAL, path, 1, 0,
+			/* at the entry's line, not the file's first */
+			char idx[24];
+			long line;
+
+			snprintf(idx, sizeof(idx), "%zu", n);
+			line = hw_json_line(t.data, t.len,
+					    (const char *const[]){"findings",
+								  idx, NULL},
+					    NULL);
+			err = hw_error_set(HW_EINVAL, path, line > 0 ? line : 1,
+					   0,
 					   "baseline entry %zu has no 32-digit "
 					   "\"fingerprint\"",
 					   n + 1);
@@ -553,6 +577,7 @@ int hw_sast_baseline_apply(hw_findings *f, const char *path)
 	}
 	free(fps);
 	cJSON_Delete(root);
+	hw_buf_free(&t);
 	return err;
 }
 

@@ -526,6 +526,20 @@ static void test_baseline_round_trip_and_bad_baselines(void **state)
 
 	hw_test_write("bad.json", "{\"findings\":[{\"fingerprint\":\"12\"}]}", 35);
 	assert_int_equal(hw_sast_baseline_apply(&g, "bad.json"), HW_EINVAL);
+	/* at the entry's line, not line 1 */
+	{
+		const char *two = "{\"findings\": [\n"
+				  "  {\"fingerprint\": "
+				  "\"0123456789abcdef0123456789abcdef\"},\n"
+				  "  {\"fingerprint\": 12}]}\n";
+
+		hw_test_write("bad.json", two, strlen(two));
+		assert_int_equal(hw_sast_baseline_apply(&g, "bad.json"),
+				 HW_EINVAL);
+		assert_string_equal(hw_error_last(),
+				    "bad.json:3: baseline entry 2 has no "
+				    "32-digit \"fingerprint\"");
+	}
 	hw_test_write("bad.json", "{\"findings\":", 12);
 	assert_int_equal(hw_sast_baseline_apply(&g, "bad.json"), HW_EINVAL);
 	hw_test_write("bad.json", "[]", 2);
