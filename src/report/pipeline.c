@@ -851,11 +851,15 @@ static int checkpoint_anchor_export(ctx *c, hw_ledger *l, const hw_seckey *k)
 	}
 	if (!err &&
 	    hw_ledger_anchor(l, &size, commit, &fresh, c->r->anchor_ref)) {
+		c->r->anchor_ref[0] = '\0';
 		snprintf(c->r->anchor_note, sizeof(c->r->anchor_note),
 			 "checkpoint not anchored: %s", hw_error_last());
 		hw_error_clear();
 		hw_diags_add(c->d, HW_DIAG_WARNING, NULL, 0, 0, "%s",
 			     c->r->anchor_note);
+	} else if (!err) {
+		snprintf(c->r->anchor_commit, sizeof(c->r->anchor_commit),
+			 "%s", commit);
 	}
 	if (!err && (err = hw_ledger_export_bundle(l, bundle, &k->pub)))
 		err = step_failed(HW_EIO, "bundle exported", NULL);
@@ -1005,6 +1009,10 @@ static int write_report_doc(ctx *c)
 		hw_jw_null(&w);
 	hw_jw_kstr(&w, "anchor",
 		   *c->r->anchor_note ? c->r->anchor_note : "anchored");
+	/* where an auditor finds the anchor: `git show COMMIT`, `git log
+	 * REF` ("" when not anchored) */
+	hw_jw_kstr(&w, "anchor_commit", c->r->anchor_commit);
+	hw_jw_kstr(&w, "anchor_ref", c->r->anchor_ref);
 	hw_jw_key(&w, "key");
 	hw_jw_object(&w);
 	hw_jw_kstr(&w, "name", c->r->key_name);

@@ -59,6 +59,7 @@ typedef struct hw_report {
 	int dirty;
 	char anchor_note[512]; /* "" when anchored */
 	char anchor_ref[HW_LEDGER_REF_MAX]; /* the ref it is anchored on */
+	char anchor_commit[41]; /* the anchor's commit, "" when none */
 	long long first_seq;   /* of this run's events, -1 when none */
 	int ok;		       /* every check passed (or was optional) */
 } hw_report;

@@ -81,6 +81,7 @@ static const doc_shape verify_shape = {
 static const doc_shape report_shape = {
 	"hwledger.report/1",
 	{{"ok", T_BOOL | REQ}, {"commit", T_STR}, {"key", T_OBJ},
+	 {"anchor_commit", T_STR}, {"anchor_ref", T_STR},
 	 {"checks", T_ARR}, {"checks[].check", T_STR},
 	 {"checks[].verdict", T_STR}}};
 static const doc_shape cheapest_shape = {

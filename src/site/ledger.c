@@ -141,6 +141,14 @@ void site_history_free(site *s)
 	}
 }
 
+/* A string of report.json, "" when there is none. */
+static const char *report_str(const site *s, const char *key)
+{
+	const char *v = s->report ? hw_json_str(s->report, key) : NULL;
+
+	return v ? v : "";
+}
+
 /* Copies the bundle's files into ledger/bundle/ for download. */
 int site_copy_bundle(site *s)
 {
@@ -235,25 +243,22 @@ int render_ledger(site *s)
 				    "%llu, root <code class=\"hash\">%s</code>",
 				    (unsigned long long)s->checkpoint.size,
 				    root);
-		if (!err && s->checkpoint.anchor[0]) {
-			char ref[HW_LEDGER_REF_MAX];
-
-			/* the project's ref, as `ledger anchor` names it;
-			 * none named when it cannot be (no repository) */
-			if (hw_ledger_ref(ref, sizeof(ref))) {
-				hw_error_clear();
-				ref[0] = '\0';
-			}
-			err = hw_buf_printf(&b,
-					    ", anchored by commit <code>%s"
-					    "</code>",
-					    s->checkpoint.anchor);
-			if (!err && ref[0])
+		/* the report anchored the checkpoint it exported: its commit
+		 * and ref, for `git show` and `git log` (none when the site
+		 * was not made by `report`, or nothing was anchored) */
+		if (!err && *report_str(s, "anchor_commit")) {
+			err = hw_buf_puts(&b, ", anchored by commit <code>");
+			err = err ? err
+				  : hw_html_puts(&b,
+						 report_str(s, "anchor_commit"));
+			err = err ? err : hw_buf_puts(&b, "</code>");
+			if (!err && *report_str(s, "anchor_ref")) {
 				err = hw_buf_puts(&b, " on <code>");
-			if (!err && ref[0])
-				err = hw_html_puts(&b, ref);
-			if (!err && ref[0])
-				err = hw_buf_puts(&b, "</code>");
+				err = err ? err
+					  : hw_html_puts(&b, report_str(
+								     s, "anchor_ref"));
+				err = err ? err : hw_buf_puts(&b, "</code>");
+			}
 		}
 		err = err ? err
 			  : hw_buf_puts(&b, ".</p>\n<pre class=\"note\" "

@@ -507,6 +507,13 @@ test_report_of_a_subfolder_project_anchors_on_its_own_ref() {
   expect_rc 0
   expect_out "checkpoint anchored on refs/hwledger/projects/repo/checkpoints"
   [ "$(git rev-list --count refs/hwledger/projects/repo/checkpoints)" = 1 ]
+  # the evidence and the site name the anchor: its commit and its ref
+  local c
+  c=$(git rev-parse refs/hwledger/projects/repo/checkpoints)
+  jq -e --arg c "$c" '.anchor_commit == $c and
+    .anchor_ref == "refs/hwledger/projects/repo/checkpoints"' build/checks/report.json >/dev/null
+  grep -q "anchored by commit <code>$c</code> on <code>refs/hwledger/projects/repo/checkpoints</code>" \
+    build/site/ledger.html
   ! git rev-parse -q --verify refs/hwledger/checkpoints >/dev/null || return 1
   # the top level is a project too, and anchors twice
   cd ..
