@@ -70,15 +70,7 @@ static void cat_close(catalog *c)
 /* The line of entry i of the catalog's list (i < 0: of the list), or 1. */
 static long cat_line(const catalog *c, const char *list, int i)
 {
-	char idx[16];
-	long line;
-
-	snprintf(idx, sizeof(idx), "%d", i);
-	line = hw_json_line(c->text, c->len,
-			    (const char *const[]){list, i < 0 ? NULL : idx,
-						  NULL},
-			    NULL);
-	return line ? line : 1;
+	return hw_json_item_line(c->text, c->len, list, i);
 }
 
 int hw_catalog_load(cJSON **root, const char *path, size_t max)

@@ -53,18 +53,10 @@ static long line_of(const char *text, size_t len, const cJSON *doc,
 		    const char *name, long i)
 {
 	const cJSON *arr = cJSON_GetObjectItem(doc, name);
-	char idx[24];
-	long line;
 
-	snprintf(idx, sizeof(idx), "%ld", i);
-	line = arr && arr->string
-		       ? hw_json_line(text, len,
-				      (const char *const[]){arr->string,
-							    i < 0 ? NULL : idx,
-							    NULL},
-				      NULL)
-		       : 0;
-	return line > 0 ? line : 1;
+	return arr && arr->string
+		       ? hw_json_item_line(text, len, arr->string, i)
+		       : 1;
 }
 
 /* Reads dir/rel as JSON of the given schema into *out, its bytes checked

@@ -526,15 +526,13 @@ int hw_sast_baseline_apply(hw_findings *f, const char *path)
 	}
 	list = cJSON_GetObjectItemCaseSensitive(root, "findings");
 	if (!cJSON_IsArray(list)) {
-		long line = list ? hw_json_line(t.data, t.len,
-						(const char *const[]){
-							"findings", NULL},
-						NULL)
-				 : 0;
+		long line = list ? hw_json_item_line(t.data, t.len, "findings",
+						     -1)
+				 : 1;
 
 		cJSON_Delete(root);
 		hw_buf_free(&t);
-		return hw_error_set(HW_EINVAL, path, line > 0 ? line : 1, 0,
+		return hw_error_set(HW_EINVAL, path, line, 0,
 				    "a SAST baseline needs a \"findings\" "
 				    "array");
 	}
@@ -549,15 +547,10 @@ int hw_sast_baseline_apply(hw_findings *f, const char *path)
 
 		if (!cJSON_IsString(fp) || strlen(fp->valuestring) != 32) {
 			/* at the entry's line, not the file's first */
-			char idx[24];
-			long line;
-
-			snprintf(idx, sizeof(idx), "%zu", n);
-			line = hw_json_line(t.data, t.len,
-					    (const char *const[]){"findings",
-								  idx, NULL},
-					    NULL);
-			err = hw_error_set(HW_EINVAL, path, line > 0 ? line : 1,
+			err = hw_error_set(HW_EINVAL, path,
+					   hw_json_item_line(t.data, t.len,
+							     "findings",
+							     (long)n),
 					   0,
 					   "baseline entry %zu has no 32-digit "
 					   "\"fingerprint\"",

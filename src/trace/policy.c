@@ -357,15 +357,7 @@ static int state_from_name(const char *s)
 /* The line of element i of the baseline's list (or of the list, or 1). */
 static long baseline_line(const hw_buf *t, const char *list, long i)
 {
-	char idx[24];
-	long line;
-
-	snprintf(idx, sizeof(idx), "%ld", i);
-	line = hw_json_line(t->data, t->len,
-			    (const char *const[]){list, i < 0 ? NULL : idx,
-						  NULL},
-			    NULL);
-	return line ? line : 1;
+	return hw_json_item_line(t->data, t->len, list, i);
 }
 
 static int is_sha256_hex(const char *s)

@@ -315,6 +315,20 @@ long hw_json_line(const char *text, size_t len, const char *const *path,
 	return p.line;
 }
 
+long hw_json_item_line(const char *text, size_t len, const char *list,
+		       long i)
+{
+	char idx[24];
+	long line;
+
+	snprintf(idx, sizeof(idx), "%ld", i);
+	line = hw_json_line(text, len,
+			    (const char *const[]){list, i < 0 ? NULL : idx,
+						  NULL},
+			    NULL);
+	return line > 0 ? line : 1;
+}
+
 size_t hw_json_lines(const char *text, size_t len, const char *const *path,
 		     long *lines, long *cols, size_t n)
 {

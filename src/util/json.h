@@ -38,6 +38,10 @@ void hw_json_arena_free(hw_json_arena *arena);
  */
 long hw_json_line(const char *text, size_t len, const char *const *path,
 		  long *col);
+/* The line where entry i of the root's array `list` starts (i < 0: where
+ * the list does), or 1 when there is none: for a message about an entry. */
+long hw_json_item_line(const char *text, size_t len, const char *list,
+		       long i);
 /*
  * The lines and columns of the first n elements of the array at path (or
  * of the keys of the first n members of the object there), read in one
