@@ -166,8 +166,9 @@ static void mark_uses(hw_gbacklinks *t, const char *name)
 	/* every use starts with the stem, and its first word as written:
 	 * the space after it may be a hyphen in the text ("kv-cache");
 	 * hw_glossary_use says which are uses, on the text as written */
-	for (key = 1; key < stem && low[key] != ' ' && low[key] != '-'; key++)
-		;
+	key = 1 + strcspn(name + 1, " -");
+	if (key > stem)
+		key = stem;
 	for (p = memmem(t->text.data, t->text.len, low, key); p;
 	     p = memmem(p + 1, (size_t)(end - p - 1), low, key)) {
 		size_t off = (size_t)(p - t->text.data), lo = 0, hi = t->n;
