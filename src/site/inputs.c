@@ -121,63 +121,97 @@ static const char *type_name(const cJSON *v)
 				   : "null";
 }
 
-static int key_fits(const cJSON *obj, const char *key, int types,
-		    const char *path, const char *shown)
+/* What is wrong with obj[key] for the types asked, into msg; 0 when
+ * nothing is. */
+static int key_wrong(char *msg, size_t size, const cJSON *obj,
+		     const char *key, int types, const char *shown)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
 
-	if (!v)
-		return types & REQ ? hw_error_set(HW_EINVAL, path, 0, 0,
-						  "\"%s\" is missing", shown)
-				   : HW_OK;
-	if (!(v->type & 0xff & types))
-		return hw_error_set(HW_EINVAL, path, 0, 0,
-				    "\"%s\" must be %s, not %s", shown,
-				    types & T_BOOL   ? "a boolean"
-				    : types & T_NUM  ? "a number"
-				    : types & T_ARR  ? "an array"
-				    : types & T_OBJ  ? "an object"
-						     : "a string",
-				    type_name(v));
-	return HW_OK;
+	if (!v && (types & REQ))
+		return snprintf(msg, size, "\"%s\" is missing", shown) > 0;
+	if (v && !(v->type & 0xff & types))
+		return snprintf(msg, size, "\"%s\" must be %s, not %s", shown,
+				types & T_BOOL	 ? "a boolean"
+				: types & T_NUM	 ? "a number"
+				: types & T_ARR	 ? "an array"
+				: types & T_OBJ	 ? "an object"
+						 : "a string",
+				type_name(v)) > 0;
+	return 0;
+}
+
+/* The line of doc[a][b][c] in text (NULL ends the steps early), else of
+ * the step above, else 1: where a message about it points. */
+static long line_at(const char *text, size_t len, const char *a,
+		    const char *b, const char *c)
+{
+	long line = 0;
+
+	if (c)
+		line = hw_json_line(text, len,
+				    (const char *const[]){a, b, c, NULL}, NULL);
+	if (!line && b)
+		line = hw_json_line(text, len, (const char *const[]){a, b, NULL},
+				    NULL);
+	if (!line && a)
+		line = hw_json_line(text, len, (const char *const[]){a, NULL},
+				    NULL);
+	return line > 0 ? line : 1;
 }
 
 /* Implements: FR-SITE-001 */
 static int check_shape(const cJSON *doc, const doc_shape *shape,
-		       const char *path)
+		       const char *path, const char *text, size_t len)
 {
 	const char *schema = hw_json_str(doc, "schema");
-	int err = HW_OK;
+	char msg[160];
 
 	if (!cJSON_IsObject(doc) || !schema ||
 	    strcmp(schema, shape->schema) != 0)
-		return hw_error_set(HW_EINVAL, path, 1, 0,
-				    "schema is not %s", shape->schema);
-	for (const doc_key *k = shape->keys; k->key && !err; k++) {
+		return hw_error_set(HW_EINVAL, path,
+				    schema ? line_at(text, len, "schema", NULL,
+						     NULL)
+					   : 1,
+				    0, "schema is not %s", shape->schema);
+	for (const doc_key *k = shape->keys; k->key; k++) {
 		const char *item = strstr(k->key, "[].");
-		char list[32];
+		char list[32], idx[24];
 		const cJSON *it;
+		long i = 0;
 
 		if (!item) {
-			err = key_fits(doc, k->key, k->types, path, k->key);
+			if (key_wrong(msg, sizeof(msg), doc, k->key, k->types,
+				      k->key))
+				return hw_error_set(HW_EINVAL, path,
+						    line_at(text, len, k->key,
+							    NULL, NULL),
+						    0, "%s", msg);
 			continue;
 		}
 		snprintf(list, sizeof(list), "%.*s", (int)(item - k->key),
 			 k->key);
 		cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(doc, list)) {
-			if (!cJSON_IsObject(it))
-				err = hw_error_set(HW_EINVAL, path, 0, 0,
-						   "\"%s\" holds %s, not an "
-						   "object",
-						   list, type_name(it));
+			int bad = !cJSON_IsObject(it);
+
+			if (bad)
+				snprintf(msg, sizeof(msg),
+					 "\"%s\" holds %s, not an object", list,
+					 type_name(it));
 			else
-				err = key_fits(it, item + 3, k->types, path,
-					       k->key);
-			if (err)
-				break;
+				bad = key_wrong(msg, sizeof(msg), it, item + 3,
+						k->types, k->key);
+			if (bad) {
+				snprintf(idx, sizeof(idx), "%ld", i);
+				return hw_error_set(HW_EINVAL, path,
+						    line_at(text, len, list,
+							    idx, item + 3),
+						    0, "%s", msg);
+			}
+			i++;
 		}
 	}
-	return err;
+	return HW_OK;
 }
 
 /* Loads CHECKS/name when it exists; it must have the shape given. */
@@ -185,6 +219,7 @@ static int load_doc(site *s, cJSON **out, const char *name,
 		    const doc_shape *shape)
 {
 	char *path = hw_path_join(s->o->checks_dir, name);
+	hw_buf text;
 	int err;
 
 	*out = NULL;
@@ -195,11 +230,17 @@ static int load_doc(site *s, cJSON **out, const char *name,
 		free(path);
 		return HW_OK;
 	}
-	err = hw_json_load(out, path, DOC_MAX);
-	if (!err && (err = check_shape(*out, shape, path))) {
+	hw_buf_init(&text, DOC_MAX);
+	err = hw_file_read(&text, path, DOC_MAX);
+	err = err ? err
+		  : hw_json_parse(out, path, text.data ? text.data : "",
+				  text.len);
+	if (!err && (err = check_shape(*out, shape, path, text.data,
+				       text.len))) {
 		cJSON_Delete(*out);
 		*out = NULL;
 	}
+	hw_buf_free(&text);
 	if (err)
 		hw_diags_add_last_error(s->diags);
 	free(path);

@@ -737,7 +737,7 @@ test_hostile_site_evidence_that_is_garbage_is_refused() {
 { printf '{}\n\n'; printf '\0'; } > checks/trace.json@:3:1: invalid JSON: contains a NUL byte
 head -c 100000 /dev/zero | tr '\0' '[' > checks/trace.json@:1:
 rm checks/trace.json && ln big checks/trace.json@:1:1: invalid JSON
-sed -i 's/"FR-APP-001"/"FR-APP-\o377"/; s/"summary"/"s\o377"/' checks/trace.json@: "summary" is missing
+sed -i 's/"FR-APP-001"/"FR-APP-\o377"/; s/"summary"/"s\o377"/' checks/trace.json@:1: "summary" is missing
 printf '' > checks/trace.json@:
 EOF2
   [ "$(find out -type f -exec sha256sum {} + | sort | sha256sum)" = "$sum" ]

@@ -159,6 +159,20 @@ test_site_refuses_evidence_of_another_version_or_type() {
     rm -f checks/sast.json checks/plan.json checks/probe.json \
       checks/ledger-verify.json checks/report.json checks/cheapest.json checks/sweep-x.json
   done
+  # a bad value is named at its line, an entry's at the entry's
+  printf '{\n  "schema": "hwledger.gate/1",\n  "pass": "yes"\n}\n' > checks/gate.json
+  run "$HW" site --checks checks -o out
+  expect_err 'hwledger: checks/gate.json:3: "pass" must be a boolean'
+  printf '{\n  "schema": "hwledger.gate/1",\n  "pass": true,\n  "reasons": [\n    {"message": "a"},\n    {"message": 7}\n  ]\n}\n' > checks/gate.json
+  run "$HW" site --checks checks -o out
+  expect_err 'hwledger: checks/gate.json:6: "reasons[].message" must be a string'
+  printf '{\n  "schema": "hwledger.gate/1",\n  "reasons": [\n    {"message": "a"},\n    8\n  ]\n}\n' > checks/gate.json
+  run "$HW" site --checks checks -o out
+  expect_err 'hwledger: checks/gate.json:1: "pass" is missing'
+  printf '{\n  "schema": "hwledger.gate/1",\n  "pass": true,\n  "reasons": [\n    {"message": "a"},\n    8\n  ]\n}\n' > checks/gate.json
+  run "$HW" site --checks checks -o out
+  expect_err 'hwledger: checks/gate.json:6: "reasons" holds a number, not an object'
+  cp gate.good checks/gate.json
   # the documents the commands write still render
   run "$HW" site --checks checks -o out
   expect_rc 0
