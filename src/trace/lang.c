@@ -993,16 +993,11 @@ int hw_lang_cpp_functions(hw_src_file *f, const char *text, size_t len)
 /* ---- attributing the tags ---------------------------------------------- */
 
 /*
- * Whether line p[0..e) keeps a tag above it from the function below it:
- * in C++ a ';', '{' or '}' (outside a `//` comment: a declaration, a body),
- * in Python anything but a blank line, a '#' comment or a decorator.
+ * Whether C++ line p[0..e) keeps a tag above it from the function below
+ * it: a ';', '{' or '}' (outside a `//` comment: a declaration, a body).
  */
-static int is_barrier(hw_lang lang, const char *p, const char *e)
+static int is_barrier(const char *p, const char *e)
 {
-	while (p < e && (*p == ' ' || *p == '\t' || *p == '\r'))
-		p++;
-	if (lang == HW_LANG_PY)
-		return p < e && *p != '#' && *p != '@';
 	for (; p < e; p++) {
 		if (*p == '/' && p + 1 < e && p[1] == '/')
 			return 0;
@@ -1010,6 +1005,81 @@ static int is_barrier(hw_lang lang, const char *p, const char *e)
 			return 1;
 	}
 	return 0;
+}
+
+/*
+ * Python's lines that keep no tag from the def below them: q[l] is 1 when
+ * line l (1 to nls) is blank, only a comment, or a line of a decorator's
+ * statement, which runs from its '@' to the end of its brackets, strings
+ * and backslash continuations (`@pytest.mark.parametrize(` and the lines
+ * of its arguments). NULL when out of memory.
+ */
+static unsigned char *py_quiet_lines(const char *t, size_t len, size_t nls)
+{
+	unsigned char *q = calloc(nls + 2, 1);
+	size_t ln = 1;
+	int depth = 0, cont = 0;
+	int kind = 0; /* 0: no token yet, 1: a decorator, 2: other code */
+
+	if (!q)
+		return NULL;
+	for (size_t i = 0; i < len; i++) {
+		char c = t[i];
+
+		if (c == '\n') {
+			if (kind != 2 && ln <= nls)
+				q[ln] = 1;
+			ln++;
+			if (!depth && !cont)
+				kind = 0;
+			cont = 0;
+			continue;
+		}
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\f')
+			continue;
+		if (c == '#') { /* to the end of the line */
+			while (i + 1 < len && t[i + 1] != '\n')
+				i++;
+			continue;
+		}
+		if (c == '\\') { /* a continuation when a newline follows */
+			cont = 1;
+			continue;
+		}
+		cont = 0;
+		if (!kind)
+			kind = c == '@' ? 1 : 2;
+		if (c == '(' || c == '[' || c == '{') {
+			depth++;
+		} else if (c == ')' || c == ']' || c == '}') {
+			if (depth)
+				depth--;
+		} else if (c == '\'' || c == '"') {
+			int triple = i + 2 < len && t[i + 1] == c && t[i + 2] == c;
+
+			for (i += triple ? 3 : 1; i < len; i++) {
+				if (t[i] == '\\' && i + 1 < len) {
+					if (t[++i] != '\n')
+						continue;
+				} else if (t[i] == c &&
+					   (!triple || (i + 2 < len &&
+							t[i + 1] == c &&
+							t[i + 2] == c))) {
+					i += triple ? 2 : 0;
+					break;
+				} else if (t[i] != '\n') {
+					continue;
+				} else if (!triple) { /* unclosed: ends here */
+					i--;
+					break;
+				}
+				if (kind != 2 && ln <= nls) /* a line of it */
+					q[ln] = 1;
+				ln++;
+			}
+		}
+	}
+	return q;
 }
 
 /*
@@ -1026,6 +1096,7 @@ int hw_lang_attribute(hw_src_file *f, const char *text, size_t len)
 	size_t nf = f->nfuncs, k = 0, sp = 0, nls = 1, nl_at = 1;
 	size_t *ls = NULL, *stack = NULL;
 	long *bar = NULL, prev = 0;
+	unsigned char *quiet = NULL; /* Python's, made when first needed */
 
 	if (!nf) { /* no function found */
 		for (size_t t = 0; t < f->ntags; t++)
@@ -1076,6 +1147,13 @@ int hw_lang_attribute(hw_src_file *f, const char *text, size_t len)
 		f->tags[t].func = -1;
 		if (k >= nf)
 			continue;
+		if (bar[k] < 0 && f->lang == HW_LANG_PY && !quiet &&
+		    !(quiet = py_quiet_lines(text, len, nls))) {
+			free(ls);
+			free(stack);
+			free(bar);
+			return hw_error_oom();
+		}
 		if (bar[k] < 0) {
 			/* the last barrier line above the function, down to
 			 * the tag's line (0: none) */
@@ -1085,9 +1163,15 @@ int hw_lang_attribute(hw_src_file *f, const char *text, size_t len)
 
 				if ((size_t)b > nls)
 					continue;
+				if (quiet) {
+					if (quiet[b])
+						continue;
+					bar[k] = b;
+					break;
+				}
 				p = text + ls[b - 1];
 				e = memchr(p, '\n', (size_t)(text + len - p));
-				if (is_barrier(f->lang, p, e ? e : text + len)) {
+				if (is_barrier(p, e ? e : text + len)) {
 					bar[k] = b;
 					break;
 				}
@@ -1099,5 +1183,6 @@ int hw_lang_attribute(hw_src_file *f, const char *text, size_t len)
 	free(ls);
 	free(stack);
 	free(bar);
+	free(quiet);
 	return HW_OK;
 }

@@ -191,6 +191,46 @@ static void test_lang_python_functions_are_found_by_the_scan(void **state)
 }
 
 /* Verifies: FR-TRACE-016 */
+static void test_lang_python_tag_above_a_decorator_of_many_lines(void **state)
+{
+	hw_src_file f;
+
+	(void)state;
+	/* pytest's parametrize over several lines, with a bracket in a
+	 * string, a comment and a continued line: the tags above it are the
+	 * test's; code between a tag and a def (a call, a docstring that
+	 * holds an '@' line) keeps the tag off it */
+	scan_text(&f, "tests/test_p.py",
+		  "class TestP:\n"
+		  "    # Verifies: FR-X-001\n"
+		  "    @pytest.mark.parametrize(\n"
+		  "        \"kd\", (\"a)\", \\\n"
+		  "                 \"b\")  # (\n"
+		  "\n"
+		  "    )\n"
+		  "    @other\n"
+		  "    def test_kd(self, kd):\n"
+		  "        pass\n"
+		  "\n"
+		  "# Verifies: FR-X-002\n"
+		  "setup(\n"
+		  "    1)\n"
+		  "def test_b():\n"
+		  "    pass\n"
+		  "# Verifies: FR-X-003\n"
+		  "X = \"\"\"\n"
+		  "@not_a_decorator\n"
+		  "\"\"\"\n"
+		  "def test_c():\n"
+		  "    pass\n");
+	assert_int_equal(f.ntags, 3);
+	assert_string_equal(func_of(&f, "FR-X-001"), "tests.test_p.TestP.test_kd");
+	assert_string_equal(func_of(&f, "FR-X-002"), "");
+	assert_string_equal(func_of(&f, "FR-X-003"), "");
+	hw_src_file_free(&f);
+}
+
+/* Verifies: FR-TRACE-016 */
 static void test_lang_strings_hide_tags_and_bad_input_is_a_note(void **state)
 {
 	hw_src_file f;
@@ -454,6 +494,7 @@ int main(void)
 		cmocka_unit_test(test_lang_cpp_tags_go_to_qualified_functions),
 		cmocka_unit_test(test_lang_cpp_test_macros_are_named_suite_dot_name),
 		cmocka_unit_test(test_lang_python_defs_methods_and_docstrings),
+		cmocka_unit_test(test_lang_python_tag_above_a_decorator_of_many_lines),
 		cmocka_unit_test(test_lang_cpp_data_member_is_no_function),
 		cmocka_unit_test(test_lang_python_functions_are_found_by_the_scan),
 		cmocka_unit_test(test_lang_python_bad_input_never_crashes),
