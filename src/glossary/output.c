@@ -299,18 +299,28 @@ static int md_entry(hw_buf *o, const hw_gentry *e, int depth)
 	return err;
 }
 
+/*
+ * The entries without a category come first, under the title: written
+ * after a category's entries, one would import back under that category.
+ */
 /* Implements: FR-GLOSS-002 */
 int hw_glossary_md(hw_buf *o, const hw_glossary *g)
 {
 	char **path = NULL;
-	int err = hw_buf_puts(o, "# Glossary\n\n");
+	int first = 1, err = hw_buf_puts(o, "# Glossary\n\n");
 
+	for (size_t i = 0; !err && i < g->n; i++)
+		if (!g->entries[i].categories || !g->entries[i].categories[0])
+			err = md_entry(o, &g->entries[i], 0);
 	for (size_t i = 0; !err && i < g->n; i++) {
 		const hw_gentry *e = &g->entries[i];
 
-		if (i == 0 || !same_path(path, e->categories)) {
+		if (!e->categories || !e->categories[0])
+			continue;
+		if (first || !same_path(path, e->categories)) {
 			size_t depth = 0;
 
+			first = 0;
 			for (char **c = e->categories; !err && c && *c;
 			     c++, depth++)
 				if (depth < 4)

@@ -28,6 +28,20 @@ test_glossary_import_merges_files_and_writes_markdown() {
   [ "$(jq '[.entries[].term] | unique | length' <<<"$OUT")" = "$(jq '.entries | length' <<<"$OUT")" ]
 }
 
+# Verifies: FR-GLOSS-002
+test_glossary_markdown_keeps_entries_without_a_category_out_of_one() {
+  # a term under a heading, then a table of acronyms that has none
+  printf '# Terms\n\n## Signing\n\n**Salt**: Mixed into the key.\n' >terms.md
+  printf '| Acronym | Expansion |\n|---|---|\n| TTL | Time To Live |\n' >acr.md
+  run "$HW" glossary import terms.md acr.md --format md -o g.md
+  expect_rc 0
+  run "$HW" glossary import g.md
+  expect_rc 0
+  jq -e '(.entries[] | select(.term == "TTL") | .categories) == []
+         and (.entries[] | select(.term == "Salt") | .categories) == ["Signing"]' \
+    <<<"$OUT" >/dev/null
+}
+
 # Verifies: FR-GLOSS-001
 test_glossary_import_acronym_rows_become_aliases_of_real_terms() {
   # a published glossary, unedited (origin in tests/fixtures/glossary/README.md)
