@@ -559,8 +559,11 @@ int hw_sast_run(hw_findings *f, hw_diags *d, const char *tool,
 	}
 	if (!hw_path_exists(db)) {
 		err = hw_error_set(HW_EIO, db, 0, 0,
-				   "no compilation database (run 'make' "
-				   "first)");
+				   "no compilation database (have the build "
+				   "write it: CMake's "
+				   "CMAKE_EXPORT_COMPILE_COMMANDS, 'bear -- "
+				   "make'; a project without C or C++ lists "
+				   "sast in the policy's optional_checks)");
 		goto out;
 	}
 	if (!getcwd(cwd, sizeof(cwd))) {

@@ -451,7 +451,7 @@ test_sast_runner_reports_missing_crashing_and_noisy_tools() {
   rm build/compile_commands.json
   run "$HW" sast --tool flawfinder
   expect_rc 3
-  expect_err "no compilation database (run 'make' first)"
+  expect_err "no compilation database (have the build write it: CMake's CMAKE_EXPORT_COMPILE_COMMANDS, 'bear -- make'; a project without C or C++ lists sast in the policy's optional_checks)"
 }
 
 # Verifies: FR-SAST-006
