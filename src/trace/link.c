@@ -1595,6 +1595,7 @@ int hw_trace_build(hw_trace *t, const hw_fr_set *frs, const hw_scan *scan,
 		size_t c0 = first_test(match.tests, match.ntests, r->name), nc = 0;
 		int found = 0, seen = 0, named_suite;
 		char near[256];
+		hw_buf subject;
 
 		while (c0 + nc < match.ntests &&
 		       key_cmp(match.tests[c0 + nc].name, r->name) == 0)
@@ -1615,13 +1616,23 @@ int hw_trace_build(hw_trace *t, const hw_fr_set *frs, const hw_scan *scan,
 			      sizeof(near));
 		/* ctest's testcase has its own name as its classname */
 		named_suite = r->suite && strcmp(r->suite, r->name) != 0;
-		if ((err = add_defect(
+		/* the id's subject: the suite too, as one defect per name
+		 * and suite is made (pytest runs an inherited test once per
+		 * subclass) */
+		hw_buf_init(&subject, 0);
+		if ((named_suite &&
+		     hw_buf_printf(&subject, "%s %s", r->suite, r->name)) ||
+		    (err = add_defect(
 			     t, HW_DEF_RESULT_WITHOUT_TEST, NULL, r->file,
-			     r->line, r->name,
+			     r->line, named_suite ? subject.data : r->name,
 			     "result %s%s%s matches no test function%s%s",
 			     named_suite ? r->suite : "", named_suite ? " " : "",
-			     r->name, *near ? "; closest: " : "", near)))
+			     r->name, *near ? "; closest: " : "", near))) {
+			err = err ? err : hw_error_code();
+			hw_buf_free(&subject);
 			goto cleanup;
+		}
+		hw_buf_free(&subject);
 	}
 
 	/* tests that no tag links: orphans. A test is a function of a test

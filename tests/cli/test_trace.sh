@@ -602,6 +602,23 @@ test_result_without_test_names_the_result_and_each_near_test_once() {
   jq -e '[.defects[] | select(.kind == "result-without-test") | .message] == ["result version matches no test function; closest: test_cli_twice, test_twice, usage"]' <<<"$OUT" >/dev/null || { jq -c '[.defects[] | select(.kind == "result-without-test")]' <<<"$OUT"; return 1; }
 }
 
+# pytest runs an inherited test method once per subclass: the same name
+# in two suites is two defects, each with its own id, so a baseline that
+# holds one does not hide the other.
+# Verifies: FR-TRACE-017, FR-TRACE-006
+test_result_without_test_ids_differ_by_suite() {
+  fixture ours
+  printf '<testsuite name="pytest" tests="1"><testcase classname="tests.test_a.TestA" name="test_gone"/></testsuite>\n' > a.xml
+  run "$HW" gate --results a.xml --update-baseline --baseline base.json
+  expect_rc 0
+  printf '<testsuite name="pytest" tests="2"><testcase classname="tests.test_a.TestA" name="test_gone"/><testcase classname="tests.test_b.TestB" name="test_gone"/></testsuite>\n' > b.xml
+  run "$HW" trace --results b.xml --format json
+  jq -e '[.defects[] | select(.kind == "result-without-test") | .id] | length == 2 and (unique | length) == 2' <<<"$OUT" >/dev/null || { jq -c '.defects' <<<"$OUT"; return 1; }
+  run "$HW" gate --results b.xml --baseline base.json
+  expect_rc 1
+  expect_err "new result-without-test"
+}
+
 # Verifies: FR-TRACE-002
 test_results_take_several_files_globs_and_folders() {
   fixture unity
