@@ -1734,6 +1734,19 @@ static int untraced_allowed(const hw_policy *p, const char *path,
 	return 0;
 }
 
+typedef struct named_func {
+	const char *name;
+	size_t k;
+} named_func;
+
+static int named_func_cmp(const void *a, const void *b)
+{
+	const named_func *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	return c ? c : (x->k > y->k) - (x->k < y->k);
+}
+
 /* Implements: FR-TRACE-011 */
 int hw_trace_untraced(hw_trace *t, const hw_scan *scan, const hw_policy *p,
 		      size_t max_bytes)
@@ -1748,6 +1761,7 @@ int hw_trace_untraced(hw_trace *t, const hw_scan *scan, const hw_policy *p,
 		const hw_src_file *sf = &scan->files[i];
 		hw_src_file f;
 		unsigned char *impl;
+		named_func *byname;
 
 		if (sf->is_test)
 			continue;
@@ -1760,23 +1774,44 @@ int hw_trace_untraced(hw_trace *t, const hw_scan *scan, const hw_policy *p,
 		    (err = hw_scan_text_all(&f, b.data, b.len)))
 			break;
 		impl = calloc(f.nfuncs ? f.nfuncs : 1, 1);
-		if (!impl)
+		byname = malloc((f.nfuncs ? f.nfuncs : 1) * sizeof(*byname));
+		if (!impl || !byname)
 			err = hw_error_oom();
 		for (size_t k = 0; !err && k < f.ntags; k++)
 			if (f.tags[k].func >= 0 && f.tags[k].kind == HW_TAG_IMPL)
 				impl[f.tags[k].func] = 1;
+		/* the functions of one name in a file are one (typing's
+		 * @overload stubs, #if variants): untraced when none of them
+		 * is tagged, and then once, at the first */
 		for (size_t k = 0; !err && k < f.nfuncs; k++)
-			if (!impl[k] &&
-			    !untraced_allowed(p, sf->path, f.funcs[k].name))
+			byname[k] = (named_func){f.funcs[k].name, k};
+		if (!err)
+			qsort(byname, f.nfuncs, sizeof(*byname),
+			      named_func_cmp);
+		for (size_t g = 0, e; !err && g < f.nfuncs; g = e) {
+			const hw_func *fn = NULL;
+			int tagged = 0;
+
+			for (e = g; e < f.nfuncs &&
+				    !strcmp(byname[e].name, byname[g].name);
+			     e++) {
+				const hw_func *x = &f.funcs[byname[e].k];
+
+				tagged |= impl[byname[e].k];
+				if (!fn || x->first < fn->first)
+					fn = x;
+			}
+			if (!tagged && !untraced_allowed(p, sf->path, fn->name))
 				err = add_defect(t, HW_DEF_UNTRACED_FUNCTION,
-						 NULL, sf->path,
-						 f.funcs[k].first,
-						 f.funcs[k].name,
+						 NULL, sf->path, fn->first,
+						 fn->name,
 						 "%s() implements no requirement: "
 						 "add an 'Implements:' tag, or "
 						 "allow it in the policy",
-						 f.funcs[k].name);
+						 fn->name);
+		}
 		free(impl);
+		free(byname);
 		f.path = NULL; /* borrowed from the scan */
 		hw_src_file_free(&f);
 	}

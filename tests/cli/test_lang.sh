@@ -163,6 +163,22 @@ test_lang_python_functions_need_no_ctags() {
     { jq -c '.frs[0].links' <<<"$OUT"; return 1; }
 }
 
+# typing's @overload stubs are functions of the tagged one's name: no
+# untraced-function; two untagged functions of one name are one defect
+# Verifies: FR-TRACE-011
+test_lang_python_overloads_are_not_untraced_functions() {
+  write_fr frs/a.md FR-A-001
+  mkdir -p src traceability
+  printf '{"sources": ["src/**"], "tests": []}\n' > traceability/config.json
+  printf '{"untraced_functions": {"report": true}}\n' > traceability/policy.json
+  printf 'class S:\n    @overload\n    def get(self, a: int) -> int: ...\n\n    @overload\n    def get(self, a: str) -> str: ...\n\n    def get(self, a):\n        # Implements: FR-A-001\n        return a\n\n    @overload\n    def put(self, a: int) -> None: ...\n\n    def put(self, a):\n        pass\n' > src/s.py
+  run "$HW" trace --no-index --format json
+  expect_rc 0
+  [ "$(jq -r '[.defects[] | select(.kind == "untraced-function") | "\(.line) \(.message)"] | join("|")' <<<"$OUT")" = \
+    "13 src.s.S.put() implements no requirement: add an 'Implements:' tag, or allow it in the policy" ] ||
+    { jq -c '.defects' <<<"$OUT"; return 1; }
+}
+
 # Verifies: FR-TRACE-016
 test_lang_sarif_findings_name_qualified_functions() {
   lang_project py-project
