@@ -437,6 +437,8 @@ static int memo_key(hw_memo *m, const hw_cli *cli, const trace_opts *o)
 	hw_diags_free(&rr.diags);
 	hw_memo_add_str(m, hw_path_is_dir(HW_RESULTS_DIR) ? "results dir"
 							  : "no results dir");
+	/* what the run says it read: the default folder or --results */
+	hw_memo_add_str(m, o->nresults ? "--results" : "default results");
 	for (size_t i = 0; i < o->nlcov; i++)
 		hw_memo_add_digest(m, o->lcov[i], RESULT_MAX_BYTES);
 	if (!o->nlcov)

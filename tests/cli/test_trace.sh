@@ -268,6 +268,22 @@ test_gate_baseline_ratchet_and_update() {
   expect_err "src/extra.c:1: new unknown-fr"
 }
 
+# The same results read by default and through --results are another
+# key: what the run says it read differs.
+# Verifies: FR-TRACE-007
+test_memo_says_how_the_results_were_named() {
+  fixture ours
+  mkdir -p build/test-results && cp results.tap build/test-results/
+  run "$HW" trace --lcov app.info
+  expect_rc 0
+  expect_err "read from 1 file in build/test-results/"
+  run "$HW" trace --lcov app.info --results build/test-results
+  expect_rc 0
+  expect_err "read from 1 file named by --results"
+  run "$HW" trace --lcov app.info
+  expect_err "read from 1 file in build/test-results/"
+}
+
 # Verifies: FR-TRACE-007
 test_memo_replays_an_unchanged_run_and_sees_every_change() {
   local a w
