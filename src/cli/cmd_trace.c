@@ -193,10 +193,10 @@ static void say_results(const hw_cli *cli, const trace_opts *o,
 				    : "no --results and no " HW_RESULTS_DIR
 				      "/");
 	else
-		fprintf(out, "hwledger: %zu test results read from %zu "
+		fprintf(out, "hwledger: %zu test result%s read from %zu "
 			     "file%s%s\n",
-			r->results.n, r->nresult_files,
-			r->nresult_files == 1 ? "" : "s",
+			r->results.n, r->results.n == 1 ? "" : "s",
+			r->nresult_files, r->nresult_files == 1 ? "" : "s",
 			o->nresults ? " named by --results"
 				    : " in " HW_RESULTS_DIR "/");
 	if (o->nresults && hw_path_is_dir(HW_RESULTS_DIR) &&
@@ -312,10 +312,12 @@ static int run_trace(hw_cli *cli, trace_opts *o, trace_run *r, int gate,
 	if (cli->verbose)
 		fprintf(stderr,
 			"hwledger: %zu FRs; %zu files (%zu scanned, %zu from "
-			"the index); %zu results from %zu files; coverage for "
+			"the index); %zu result%s from %zu file%s; coverage for "
 			"%zu files\n",
 			r->frs.n, r->scan.n, r->scan.scanned, r->scan.reused,
-			r->results.n, r->results.files, r->lcov.n);
+			r->results.n, r->results.n == 1 ? "" : "s",
+			r->results.files,
+			r->results.files == 1 ? "" : "s", r->lcov.n);
 	if ((err = hw_trace_build(&r->trace, &r->frs, &r->scan, &r->results,
 				  &r->lcov, &r->policy, &r->baseline,
 				  &r->reviews, r->today)))

@@ -274,9 +274,10 @@ test_gate_baseline_ratchet_and_update() {
 test_memo_says_how_the_results_were_named() {
   fixture ours
   mkdir -p build/test-results && cp results.tap build/test-results/
-  run "$HW" trace --lcov app.info
+  run "$HW" -v trace --lcov app.info
   expect_rc 0
-  expect_err "read from 1 file in build/test-results/"
+  expect_err "hwledger: 1 test result read from 1 file in build/test-results/"
+  expect_err "; 1 result from 1 file; "
   run "$HW" trace --lcov app.info --results build/test-results
   expect_rc 0
   expect_err "read from 1 file named by --results"
