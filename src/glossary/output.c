@@ -323,7 +323,7 @@ int hw_glossary_md(hw_buf *o, const hw_glossary *g)
 			first = 0;
 			for (char **c = e->categories; !err && c && *c;
 			     c++, depth++)
-				if (depth < 4)
+				if (depth < 5) /* ## to ###### */
 					err = hw_buf_printf(o, "%.*s %s\n\n",
 							    (int)depth + 2,
 							    "######", *c);

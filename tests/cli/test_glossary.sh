@@ -42,6 +42,19 @@ test_glossary_markdown_keeps_entries_without_a_category_out_of_one() {
     <<<"$OUT" >/dev/null
 }
 
+# Markdown has five heading levels below the title: a category path of
+# five (## to ######) is written whole
+# Verifies: FR-GLOSS-002
+test_glossary_markdown_keeps_five_levels_of_categories() {
+  printf '# G\n\n## Alpha\n\n### Beta\n\n#### Gamma\n\n##### Delta\n\n###### Epsilon\n\n**Deep**: A deep term.\n' >deep.md
+  run "$HW" glossary import deep.md --format md -o g.md
+  expect_rc 0
+  run "$HW" glossary import g.md
+  expect_rc 0
+  jq -e '.entries[0].categories == ["Alpha", "Beta", "Gamma", "Delta", "Epsilon"]' <<<"$OUT" >/dev/null ||
+    { cat g.md; return 1; }
+}
+
 # Verifies: FR-GLOSS-001
 test_glossary_import_acronym_rows_become_aliases_of_real_terms() {
   # a published glossary, unedited (origin in tests/fixtures/glossary/README.md)
