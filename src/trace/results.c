@@ -297,8 +297,10 @@ int hw_tap_parse(hw_results *r, hw_diags *diags, const char *file,
 		last = err ? NULL : &r->items[r->n - 1];
 	}
 	if (!err && planned < 0 && r->n == first && line == 0)
+		/* whatever its name: an empty .xml is no JUnit either */
 		return hw_diags_add(diags, HW_DIAG_ERROR, file, 0, 0,
-				    "empty TAP file");
+				    "empty file: no TAP, JUnit XML, cmocka "
+				    "XML or Unity's output in it");
 	if (!err && planned < 0 && r->n == first)
 		/* a test program's own output (libyaml's test-reader), not
 		 * a run that stopped early */
