@@ -70,7 +70,7 @@ static int import_files(hw_cli *cli, hw_glossary *g, const char **files,
 /* Implements: FR-GLOSS-001, FR-GLOSS-002 */
 static int cmd_import(hw_cli *cli, int argc, char **argv)
 {
-	const char *files[MAX_FILES], *format = "json", *out = NULL;
+	const char *files[MAX_FILES], *format = NULL, *out = NULL;
 	size_t n = 0;
 	hw_gstyle style = HW_GSTYLE_AUTO;
 	hw_glossary g;
@@ -119,6 +119,13 @@ static int cmd_import(hw_cli *cli, int argc, char **argv)
 		return hw_cli_usage_error("glossary",
 					  "glossary import needs at least one "
 					  "FILE");
+	/* an -o FILE.md is the Markdown glossary that `glossary lint` and
+	 * the site read: JSON written there would read as no glossary */
+	if (!format)
+		format = out && strlen(out) > 3 &&
+				 !strcmp(out + strlen(out) - 3, ".md")
+			 ? "md"
+			 : "json";
 	hw_glossary_init(&g);
 	err = import_files(cli, &g, files, n, style);
 	if (!err)

@@ -220,3 +220,21 @@ test_glossary_lint_bad_input() {
   expect_rc 2
   expect_err "glossary: unknown subcommand 'frob'"
 }
+
+# `-o FILE.md` writes the Markdown glossary that lint reads; JSON stays
+# the default elsewhere, and --format still decides when given.
+# Verifies: FR-GLOSS-002
+test_glossary_import_to_a_markdown_file_writes_markdown() {
+  mkdir frs specs
+  printf '## FR-X-001: Use the GPU\nRev: 1\nStatus: approved\nNeeds: impl\n\nThe GPU runs.\n' > frs/x.md
+  printf -- '- **GPU**: A graphics processor.\n' > terms.md
+  run "$HW" glossary import terms.md -o specs/glossary.md
+  expect_rc 0
+  grep -q '^\*\*GPU\*\*' specs/glossary.md
+  run "$HW" glossary lint
+  expect_rc 0
+  "$HW" glossary import terms.md -o g.json
+  jq -e '.schema == "hwledger.glossary/1"' g.json >/dev/null
+  "$HW" glossary import terms.md --format json -o g2.md
+  jq -e '.schema == "hwledger.glossary/1"' g2.md >/dev/null
+}
