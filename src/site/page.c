@@ -360,14 +360,15 @@ int html_coverage_bar(hw_buf *b, long hit, long lines, int known)
 	if (!known || lines <= 0)
 		return hw_buf_puts(b, "<span class=\"muted\">n/a</span>");
 	/* one decimal, as trace and the exports print it; the bar only
-	 * draws the figure written after it, so it is hidden from screen
-	 * readers and holds no text (a text view said the figure twice) */
+	 * draws the figure written after it, so screen readers skip it (its
+	 * fallback text is for a browser without <meter>: HTML validators
+	 * trim an empty one) */
 	pct = (double)hit * 100.0 / (double)lines;
 	return hw_buf_printf(b,
 			     "<span class=\"cov\"><meter min=\"0\" max=\"%ld"
-			     "\" value=\"%ld\" aria-hidden=\"true\"></meter> "
-			     "%.1f%% <small>(%ld/%ld)</small></span>",
-			     lines, hit, pct, hit, lines);
+			     "\" value=\"%ld\" aria-hidden=\"true\">%.1f%%"
+			     "</meter> %.1f%% <small>(%ld/%ld)</small></span>",
+			     lines, hit, pct, pct, hit, lines);
 }
 
 /* Implements: FR-SITE-002 */
