@@ -346,6 +346,10 @@ static void test_bundle_event_lines_are_read_strictly(void **state)
 		       "\"time_ns\":\"99999999999999999999\"");
 	bundle_refuses(o.data, "\"time_ns\":\"5\"", "\"time_ns\":\" 5\"");
 	bundle_refuses(o.data, "\"time_ns\":\"5\"", "\"time_ns\":\"+5\"");
+	/* a key twice: the signature covers the first value, a reader that
+	 * takes the last (most JSON parsers) would see one nobody signed */
+	bundle_refuses(o.data, "\"seq\":1,", "\"seq\":1,\"seq\":5,");
+	bundle_refuses(o.data, "\"payload\":", "\"payload\":\"e30=\",\"payload\":");
 	hw_buf_free(&o);
 }
 
