@@ -527,47 +527,73 @@ void hw_imp_map_free(hw_imp_map *m)
 	memset(m, 0, sizeof(*m));
 }
 
+/* Implements: FR-XCH-002, FR-XCH-003 */
 int hw_imp_map_load(hw_imp_map *m, const char *path, hw_diags *diags)
 {
 	static const char *const keys[] = {"id", "title", "text", "status",
 					   "rev", "parent"};
+	static const char *const root[] = {NULL};
 	char **slots[] = {&m->id, &m->title, &m->text, &m->status, &m->rev,
 			  &m->parent};
 	cJSON *j = NULL;
+	hw_buf t;
+	size_t i = 0;
 	int err;
 
 	memset(m, 0, sizeof(*m));
 	if (!path)
 		return 0;
-	err = hw_json_load(&j, path, (size_t)1 << 20);
-	if (err == HW_EINVAL)
+	hw_buf_init(&t, 0);
+	err = hw_file_read(&t, path, (size_t)1 << 20);
+	if (!err)
+		err = hw_json_parse(&j, path, t.data ? t.data : "", t.len);
+	if (err == HW_EINVAL) {
+		hw_buf_free(&t);
 		return hw_diags_add_last_error(diags) ? HW_ENOMEM : 0;
+	}
 	if (err)
-		return err;
+		goto done;
 	if (!cJSON_IsObject(j)) {
 		err = hw_diags_add(diags, HW_DIAG_ERROR, path, 1, 0,
 				   "the map is not a JSON object");
 		goto done;
 	}
-	for (const cJSON *it = j->child; it; it = it->next) {
+	/* a key's line: the one of the member it is (the first wrong one
+	 * comes after at most six good ones) */
+	for (const cJSON *it = j->child; it; it = it->next, i++) {
+		long lines[7], cols[7], line = 1;
 		size_t k = 0;
 
 		while (k < 6 && strcmp(it->string, keys[k]) != 0)
 			k++;
-		if (k == 6 || !cJSON_IsString(it) || !*it->valuestring) {
-			err = hw_diags_add(diags, HW_DIAG_ERROR, path, 1, 0,
+		if (k < 6 && cJSON_IsString(it) && *it->valuestring &&
+		    !*slots[k]) {
+			if (!(*slots[k] = hw_strdup(it->valuestring))) {
+				err = hw_error_oom();
+				goto done;
+			}
+			continue;
+		}
+		if (i < 7 && hw_json_lines(t.data, t.len, root, lines, cols,
+					   i + 1) == i + 1)
+			line = lines[i];
+		if (k < 6 && *slots[k])
+			err = hw_diags_add(diags, HW_DIAG_ERROR, path, line, 0,
+					   "map key '%s' given twice",
+					   it->string);
+		else
+			err = hw_diags_add(diags, HW_DIAG_ERROR, path, line, 0,
 					   "map key '%s': expected one of id, "
 					   "title, text, status, rev, parent "
 					   "with a non-empty string",
 					   it->string);
-			goto done;
-		}
-		HW_CHECK_ALLOC(*slots[k] = hw_strdup(it->valuestring));
+		goto done;
 	}
 	if (!m->id)
 		err = hw_diags_add(diags, HW_DIAG_ERROR, path, 1, 0,
 				   "the map names no ID attribute (\"id\")");
 done:
 	cJSON_Delete(j);
+	hw_buf_free(&t);
 	return err;
 }

@@ -219,6 +219,40 @@ static void test_depends_are_requirement_ids(void **state)
 	hw_imp_set_free(&s);
 }
 
+/* The map m refused with message want (its first diagnostic). */
+static void map_refused(const char *m, const char *want)
+{
+	hw_imp_map map;
+	hw_diags d;
+	char got[512];
+
+	hw_test_write("map.json", m, strlen(m));
+	hw_diags_init(&d);
+	hw_imp_map_load(&map, "map.json", &d);
+	assert_int_equal(d.errors, 1);
+	snprintf(got, sizeof(got), "%s:%ld: %s",
+		 d.items[0].file ? d.items[0].file : "", d.items[0].line,
+		 d.items[0].message);
+	assert_string_equal(got, want);
+	hw_imp_map_free(&map);
+	hw_diags_free(&d);
+}
+
+/* A key given twice was taken at its last value (the first one leaked);
+ * a wrong key was refused at line 1 wherever it stood. */
+/* Verifies: FR-XCH-002, FR-XCH-003 */
+static void test_import_map_refuses_a_key_twice_at_its_line(void **state)
+{
+	(void)state;
+	map_refused("{\"id\": \"Key\",\n \"id\": \"Other\"}\n",
+		    "map.json:2: map key 'id' given twice");
+	map_refused("{\"id\": \"Key\",\n\n \"titel\": \"T\"}\n",
+		    "map.json:3: map key 'titel': expected one of id, title, "
+		    "text, status, rev, parent with a non-empty string");
+	map_refused("{\"title\": \"T\"}\n",
+		    "map.json:1: the map names no ID attribute (\"id\")");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -228,6 +262,7 @@ int main(void)
 		cmocka_unit_test(test_rev_is_a_whole_positive_number),
 		cmocka_unit_test(test_string_text_cannot_start_a_requirement),
 		cmocka_unit_test(test_depends_are_requirement_ids),
+		hw_tmp_test(test_import_map_refuses_a_key_twice_at_its_line),
 	};
 
 	assert_int_equal(hw_crypto_init(), HW_OK);
