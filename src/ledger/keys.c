@@ -171,6 +171,7 @@ int hw_seckey_load(hw_seckey *k, const char *path)
 {
 	hw_buf b;
 	char *name, *key, *nl;
+	unsigned char seed[32], pk[32], check[64];
 	size_t rawn = 0;
 	struct stat st;
 	int err;
@@ -204,12 +205,31 @@ int hw_seckey_load(hw_seckey *k, const char *path)
 	nl = strchr(key, '\n');
 	if (nl)
 		*nl = '\0';
-	if (!hw_key_name_valid(name) ||
-	    sodium_base642bin(k->sk, sizeof(k->sk), key, strlen(key), NULL,
+	if (!hw_key_name_valid(name)) {
+		err = hw_error_set(HW_EINVAL, path, 2, 0, "bad key name");
+		goto cleanup;
+	}
+	/* one key a file: a line after it is never passed over unread */
+	if (nl && nl[1]) {
+		err = hw_error_set(HW_EINVAL, path, 4, 0,
+				   "nothing may follow the key line");
+		goto cleanup;
+	}
+	if (sodium_base642bin(k->sk, sizeof(k->sk), key, strlen(key), NULL,
 			      &rawn, NULL, sodium_base64_VARIANT_ORIGINAL) != 0 ||
 	    rawn != 64) {
+		err = hw_error_set(HW_EINVAL, path, 3, 0, "bad key bytes");
+		goto cleanup;
+	}
+	/* the second half of the key bytes is the public key libsodium
+	 * signs with: one that is not the seed's makes signatures that no
+	 * public key verifies */
+	crypto_sign_ed25519_sk_to_seed(seed, k->sk);
+	crypto_sign_seed_keypair(pk, check, seed);
+	if (sodium_memcmp(pk, k->sk + 32, 32) != 0) {
 		err = hw_error_set(HW_EINVAL, path, 3, 0,
-				   "bad key name or key bytes");
+				   "the key's public half is not its seed's "
+				   "(damaged key bytes)");
 		goto cleanup;
 	}
 	snprintf(k->pub.name, sizeof(k->pub.name), "%s", name);
@@ -217,6 +237,10 @@ int hw_seckey_load(hw_seckey *k, const char *path)
 	hw_key_id(k->pub.id, k->pub.name, k->pub.pk);
 	k->pub.valid_until = UINT64_MAX;
 cleanup:
+	sodium_memzero(seed, sizeof(seed));
+	sodium_memzero(check, sizeof(check));
+	if (err)
+		sodium_memzero(k->sk, sizeof(k->sk));
 	if (b.data)
 		sodium_memzero(b.data, b.cap);
 	hw_buf_free(&b);

@@ -155,6 +155,32 @@ static void test_event_bytes_follow_the_format(void **state)
 	hw_buf_free(&pae);
 }
 
+/* The key file text (mode 0600) refused by hw_seckey_load with want. */
+static void seckey_refused(const char *text, const char *want)
+{
+	hw_seckey k;
+
+	hw_test_write("keys/x.key", text, strlen(text));
+	assert_int_equal(chmod("keys/x.key", 0600), 0);
+	assert_int_equal(hw_seckey_load(&k, "keys/x.key"), HW_EINVAL);
+	assert_string_equal(hw_error_last(), want);
+}
+
+/* The text of a small file, NUL-terminated; 0 when it was read whole. */
+static int read_small(const char *path, char *out,
+				      size_t size)
+{
+	FILE *f = fopen(path, "rb");
+	size_t n;
+
+	if (!f)
+		return -1;
+	n = fread(out, 1, size - 1, f);
+	out[n] = '\0';
+	fclose(f);
+	return n < size - 1 ? 0 : -1;
+}
+
 /* Verifies: FR-LEDGER-001 */
 static void test_keys_round_trip_and_refuse_bad_lines(void **state)
 {
@@ -193,6 +219,27 @@ static void test_keys_round_trip_and_refuse_bad_lines(void **state)
 	hw_test_write("keys/junk.key", "not a key\n", 10);
 	assert_int_equal(chmod("keys/junk.key", 0600), 0);
 	assert_int_equal(hw_seckey_load(&again, "keys/junk.key"), HW_EINVAL);
+	/* 64 key bytes whose second half is not the first's public key
+	 * loaded, and signed what no public key verifies */
+	seckey_refused("hwledger secret key v1\nname: alice\nkey: "
+		       "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==\n",
+		       "keys/x.key:3: the key's public half is not its seed's "
+		       "(damaged key bytes)");
+	/* a bad name is line 2's, not line 3's; nothing follows the key */
+	seckey_refused("hwledger secret key v1\nname: a b\nkey: AAAA\n",
+		       "keys/x.key:2: bad key name");
+	{
+		char text[300];
+		int n;
+
+		assert_int_equal(read_small("keys/alice.key",
+							    text, sizeof(text)),
+				 0);
+		n = (int)strlen(text);
+		snprintf(text + n, sizeof(text) - (size_t)n, "key: AAAA\n");
+		seckey_refused(text, "keys/x.key:4: nothing may follow the "
+				     "key line");
+	}
 }
 
 static void cp_fails(const char *text, const char *msg)
