@@ -16,42 +16,125 @@
 #include <math.h>
 #include <string.h>
 
-static int fill_inputs(hw_plan_inputs *in, const cJSON *o, const char *file)
+/* Where key of the check's "inputs" (or a key of the root, when key is
+ * NULL: root) is written, for a message. */
+static long where(const char *t, size_t n, const char *in, const char *key,
+		  long *col)
 {
+	const char *const path[] = {in, key, NULL}, *const top[] = {in, NULL};
+	long line;
+
+	*col = 0;
+	line = hw_json_line(t, n, path, col);
+	if (!line && key) /* the inputs object itself */
+		line = hw_json_line(t, n, top, col);
+	return line ? line : 1;
+}
+
+/* The check's error at key's line: msg, or the message now last (of the
+ * model the inputs are computed for) when msg is NULL. */
+static int input_error(const char *file, const char *t, size_t n,
+		       const char *in, const char *key, const char *msg)
+{
+	char last[512];
+	long col, line = where(t, n, in, key, &col);
+
+	if (!msg) {
+		snprintf(last, sizeof(last), "%s", hw_error_last());
+		msg = last;
+	}
+	return hw_error_set(HW_EINVAL, file, line, col, "%s%s%s", key ? key : "",
+			    key ? ": " : "", msg);
+}
+
+/* The inputs the plan check names, each of a known key, of its type and,
+ * for the counts, in the range the CLI's options take: a key misspelt or
+ * of another type was a silent default. */
+static int fill_inputs(hw_plan_inputs *in, const cJSON *o, const char *file,
+		       const char *t, size_t tn)
+{
+	static const struct {
+		const char *key;
+		long max; /* 0: a string */
+	} known[] = {{"ctx", 1L << 26}, {"batch", 1L << 20}, {"tp", 1024},
+		     {"pp", 64},       {"quant", 0},        {"kv_dtype", 0},
+		     {"engine", 0},    {"gpu", 0}};
 	const cJSON *v;
 	hw_gpu g;
 	const char *engine = "vllm";
-	int err;
+	char msg[160];
 
 	memset(in, 0, sizeof(*in));
 	in->ctx = 4096;
 	in->batch = 1;
 	in->tp = in->pp = 1;
-	if ((v = cJSON_GetObjectItemCaseSensitive(o, "ctx")) && cJSON_IsNumber(v))
+	if (!o)
+		goto catalogs;
+	if (!cJSON_IsObject(o))
+		return input_error(file, t, tn, "inputs", NULL,
+				   "\"inputs\" must be an object");
+	for (v = o->child; v; v = v->next) {
+		size_t k = 0;
+		long max;
+
+		while (k < sizeof(known) / sizeof(known[0]) &&
+		       strcmp(v->string, known[k].key) != 0)
+			k++;
+		if (k == sizeof(known) / sizeof(known[0]))
+			return input_error(file, t, tn, "inputs", v->string,
+					   "unknown input (ctx, batch, tp, pp, "
+					   "quant, kv_dtype, engine, gpu)");
+		for (const cJSON *w = o->child; w != v; w = w->next)
+			if (!strcmp(w->string, v->string))
+				return input_error(file, t, tn, "inputs",
+						   v->string,
+						   "given twice");
+		max = known[k].max;
+		if (!max && (!cJSON_IsString(v) || !*v->valuestring ||
+			     strlen(v->valuestring) >= 64))
+			return input_error(file, t, tn, "inputs", v->string,
+					   "expected a name of 1 to 63 "
+					   "characters");
+		if (max && (!cJSON_IsNumber(v) || !(v->valuedouble >= 1) ||
+			    v->valuedouble > (double)max ||
+			    v->valuedouble != (double)(long)v->valuedouble)) {
+			snprintf(msg, sizeof(msg),
+				 "expected a whole number from 1 to %ld", max);
+			return input_error(file, t, tn, "inputs", v->string,
+					   msg);
+		}
+	}
+	if ((v = cJSON_GetObjectItemCaseSensitive(o, "ctx")))
 		in->ctx = (long)v->valuedouble;
-	if ((v = cJSON_GetObjectItemCaseSensitive(o, "batch")) && cJSON_IsNumber(v))
+	if ((v = cJSON_GetObjectItemCaseSensitive(o, "batch")))
 		in->batch = (long)v->valuedouble;
-	if ((v = cJSON_GetObjectItemCaseSensitive(o, "tp")) && cJSON_IsNumber(v))
+	if ((v = cJSON_GetObjectItemCaseSensitive(o, "tp")))
 		in->tp = (int)v->valuedouble;
-	if ((v = cJSON_GetObjectItemCaseSensitive(o, "pp")) && cJSON_IsNumber(v))
+	if ((v = cJSON_GetObjectItemCaseSensitive(o, "pp")))
 		in->pp = (int)v->valuedouble;
-	if ((v = cJSON_GetObjectItemCaseSensitive(o, "quant")) && cJSON_IsString(v))
+	if ((v = cJSON_GetObjectItemCaseSensitive(o, "quant")))
 		snprintf(in->quant, sizeof(in->quant), "%s", v->valuestring);
-	if ((v = cJSON_GetObjectItemCaseSensitive(o, "kv_dtype")) &&
-	    cJSON_IsString(v))
+	if ((v = cJSON_GetObjectItemCaseSensitive(o, "kv_dtype")))
 		snprintf(in->kv_dtype, sizeof(in->kv_dtype), "%s", v->valuestring);
-	if ((v = cJSON_GetObjectItemCaseSensitive(o, "engine")) && cJSON_IsString(v))
+	if ((v = cJSON_GetObjectItemCaseSensitive(o, "engine")))
 		engine = v->valuestring;
-	if ((err = hw_engine_find(&in->engine, HW_PLANNER_ENGINES, engine)))
-		return err;
-	if ((v = cJSON_GetObjectItemCaseSensitive(o, "gpu")) && cJSON_IsString(v)) {
-		if ((err = hw_gpu_find(&g, HW_PLANNER_GPUS, v->valuestring)))
-			return err;
+catalogs:
+	if (hw_engine_find(&in->engine, HW_PLANNER_ENGINES, engine)) {
+		snprintf(msg, sizeof(msg),
+			 "no engine named '%s' (vllm, llama.cpp, mlx)", engine);
+		return input_error(file, t, tn, "inputs", "engine", msg);
+	}
+	if ((v = cJSON_GetObjectItemCaseSensitive(o, "gpu"))) {
+		if (hw_gpu_find(&g, HW_PLANNER_GPUS, v->valuestring)) {
+			snprintf(msg, sizeof(msg),
+				 "no GPU named '%s' (see " HW_PLANNER_GPUS ")",
+				 v->valuestring);
+			return input_error(file, t, tn, "inputs", "gpu", msg);
+		}
 		in->gpu_memory = g.memory_bytes;
 		in->gpu_bandwidth = g.bandwidth;
 		snprintf(in->gpu_name, sizeof(in->gpu_name), "%s", g.name);
 	}
-	(void)file;
 	return HW_OK;
 }
 
@@ -109,28 +192,49 @@ int hw_plan_check_file(cJSON **result, const char *path)
 	hw_model m;
 	hw_plan_inputs in;
 	hw_plan p;
-	hw_buf b;
+	hw_buf b, t;
 	int err;
 
 	*result = NULL;
 	hw_buf_init(&b, 0);
-	if ((err = hw_json_load(&spec, path, (size_t)1 << 20)))
-		return err;
+	hw_buf_init(&t, 0);
+	if ((err = hw_file_read(&t, path, (size_t)1 << 20)) ||
+	    (err = hw_json_parse(&spec, path, t.data ? t.data : "", t.len)))
+		goto cleanup;
 	model = cJSON_GetObjectItemCaseSensitive(spec, "model");
 	expect = cJSON_GetObjectItemCaseSensitive(spec, "expect");
 	name = cJSON_GetObjectItemCaseSensitive(spec, "name");
 	if (!cJSON_IsString(model) || !cJSON_IsObject(expect) ||
 	    !cJSON_IsString(name)) {
-		err = hw_error_set(HW_EINVAL, path, 1, 1,
-				   "a plan check needs \"name\", \"model\" and "
-				   "\"expect\"");
+		/* at the first of them written wrong, else at line 1 */
+		const char *bad = cJSON_IsString(name) ? NULL : "name";
+
+		if (!bad)
+			bad = cJSON_IsString(model) ? "expect" : "model";
+		err = input_error(path, t.data, t.len, bad, NULL,
+				  "a plan check needs \"name\", \"model\" "
+				  "and \"expect\"");
+		goto cleanup;
+	}
+	/* a model that is not there is the check's error, at its line; one
+	 * that is there but wrong is the model file's */
+	if (!hw_path_exists(model->valuestring)) {
+		char msg[160];
+
+		snprintf(msg, sizeof(msg), "no such model file '%.100s'",
+			 model->valuestring);
+		err = input_error(path, t.data, t.len, "model", NULL, msg);
 		goto cleanup;
 	}
 	if ((err = hw_model_load(&m, model->valuestring)) ||
 	    (err = fill_inputs(&in, cJSON_GetObjectItemCaseSensitive(spec, "inputs"),
-			       path)) ||
-	    (err = hw_plan_compute(&p, &m, &in)) ||
-	    (err = hw_plan_json(&b, &m, &in, &p)) ||
+			       path, t.data, t.len)))
+		goto cleanup;
+	if ((err = hw_plan_compute(&p, &m, &in))) {
+		err = input_error(path, t.data, t.len, "inputs", NULL, NULL);
+		goto cleanup;
+	}
+	if ((err = hw_plan_json(&b, &m, &in, &p)) ||
 	    (err = hw_json_parse(&planj, path, b.data, b.len)))
 		goto cleanup;
 	res = cJSON_CreateObject();
@@ -156,5 +260,6 @@ cleanup:
 	cJSON_Delete(spec);
 	cJSON_Delete(planj);
 	hw_buf_free(&b);
+	hw_buf_free(&t);
 	return err;
 }

@@ -815,6 +815,65 @@ static void test_plan_check_files_pass_fail_and_refuse(void **state)
 	assert_null(r);
 }
 
+/* The plan check text refused with want. */
+static void check_refused(const char *text, const char *want)
+{
+	cJSON *r = NULL;
+
+	hw_test_write("c.json", text, strlen(text));
+	assert_int_equal(hw_plan_check_file(&r, "c.json"), HW_EINVAL);
+	assert_string_equal(hw_error_last(), want);
+	assert_null(r);
+}
+
+/* An input misspelt or of another type was a silent default (the check
+ * passed for ctx 4096), a ctx of 1e300 was cast to long (undefined), and
+ * an unknown GPU or engine, a missing model or a count out of range was
+ * refused without the check's line, or as the CLI's --ctx. */
+/* Verifies: FR-PLAN-006 */
+static void test_plan_check_inputs_are_refused_at_their_line(void **state)
+{
+	const char *engines = "{\"engines\": [{\"name\": \"vllm\", "
+			      "\"fixed_overhead_gib\": 1, \"activation_factor\": 1, "
+			      "\"memory_utilization\": 0.9}]}";
+	const char *model = DENSE(32, 64, 64, "");
+
+	(void)state;
+	assert_int_equal(hw_mkdir_p("planner"), HW_OK);
+	hw_test_write("planner/engines.json", engines, strlen(engines));
+	hw_test_write("m.json", model, strlen(model));
+#define CHECK(inputs) \
+	"{\"name\": \"n\", \"model\": \"m.json\",\n \"inputs\": " inputs \
+	",\n \"expect\": {}}\n"
+	check_refused(CHECK("{\"ctxx\": 8192}"),
+		      "c.json:2:21: ctxx: unknown input (ctx, batch, tp, pp, "
+		      "quant, kv_dtype, engine, gpu)");
+	check_refused(CHECK("{\"ctx\": \"8192\"}"),
+		      "c.json:2:20: ctx: expected a whole number from 1 to "
+		      "67108864");
+	check_refused(CHECK("{\"ctx\": 1e300}"),
+		      "c.json:2:20: ctx: expected a whole number from 1 to "
+		      "67108864");
+	check_refused(CHECK("{\"tp\": 0}"),
+		      "c.json:2:19: tp: expected a whole number from 1 to 1024");
+	check_refused(CHECK("{\"tp\": 2, \"tp\": 4}"),
+		      "c.json:2:19: tp: given twice");
+	check_refused(CHECK("{\"engine\": \"vlm\"}"),
+		      "c.json:2:23: engine: no engine named 'vlm' (vllm, "
+		      "llama.cpp, mlx)");
+	check_refused(CHECK("{\"quant\": \"q9\"}"),
+		      "c.json:2:12: unknown quantization 'q9'");
+	check_refused(CHECK("7"), "c.json:2:12: \"inputs\" must be an object");
+	check_refused("{\"name\": \"n\",\n \"model\": \"no.json\",\n"
+		      " \"expect\": {}}\n",
+		      "c.json:2:11: no such model file 'no.json'");
+	check_refused("{\"name\": \"n\", \"model\": \"m.json\",\n"
+		      " \"expect\": 5}\n",
+		      "c.json:2:12: a plan check needs \"name\", \"model\" and "
+		      "\"expect\"");
+#undef CHECK
+}
+
 #define CATALOG(prices)                                                        \
 	"{\"gpus\": [{\"name\": \"Big\", \"memory_gib\": 80, "                 \
 	"\"bandwidth_gb_s\": 2000}, {\"name\": \"Small\", \"memory_gib\": 24, " \
@@ -1040,6 +1099,7 @@ int main(void)
 		cmocka_unit_test(test_gguf_vocabulary_from_the_embedding_shape),
 		cmocka_unit_test(test_sweep_matches_single_points),
 		hw_tmp_test(test_plan_check_files_pass_fail_and_refuse),
+		hw_tmp_test(test_plan_check_inputs_are_refused_at_their_line),
 		hw_tmp_test(test_cheapest_layouts_per_price),
 		hw_tmp_test(test_bad_prices_are_refused),
 		hw_tmp_test(test_catalog_entries_are_bounded_and_refused_at_their_line),
