@@ -160,10 +160,12 @@ static void read_reading(hw_reading *r, const cJSON *o, const char *key)
 		hw_reading_text(r, v->valuestring, strlen(v->valuestring));
 	else if (status && !strcmp(status, "unsupported"))
 		hw_reading_set(r, HW_READ_UNSUPPORTED, "%s",
-			       reason ? reason : "");
-	else
+			       reason && *reason ? reason : "no reason given");
+	else if (j)
 		hw_reading_set(r, HW_READ_ERROR, "%s",
-			       reason ? reason : "not in the probe document");
+			       reason && *reason ? reason : "no reason given");
+	else
+		hw_reading_set(r, HW_READ_ERROR, "not in the probe document");
 }
 
 /* Implements: FR-PROBE-001 */
@@ -190,12 +192,20 @@ int hw_probe_read_json(hw_probe *p, const cJSON *host)
 	read_reading(&p->cuda, be, "cuda_driver");
 	read_reading(&p->amd, be, "amd");
 	read_reading(&p->apple, be, "apple");
+	/* the fleet server takes at most 64; more are refused, never cut */
+	if (cJSON_GetArraySize(cJSON_GetObjectItem(host, "gpus")) >
+	    HW_PROBE_MAX_GPUS)
+		return hw_error_set(HW_EINVAL, NULL, 0, 0,
+				    "host %s of a %s document lists %d GPUs: "
+				    "at most %d",
+				    p->host, HW_PROBE_SCHEMA,
+				    cJSON_GetArraySize(
+					    cJSON_GetObjectItem(host, "gpus")),
+				    HW_PROBE_MAX_GPUS);
 	cJSON_ArrayForEach(g, cJSON_GetObjectItem(host, "gpus"))
 	{
 		hw_gpu_probe *gpu = &p->gpus[p->ngpus];
 
-		if (p->ngpus == HW_PROBE_MAX_GPUS)
-			break;
 		p->ngpus++;
 		snprintf(gpu->vendor, sizeof(gpu->vendor), "%s",
 			 cJSON_GetStringValue(cJSON_GetObjectItem(g, "vendor"))

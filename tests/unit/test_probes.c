@@ -297,6 +297,39 @@ static void test_probe_checks_judge_every_host(void **state)
 	assert_non_null(strstr(hw_error_last(), "must be a number"));
 }
 
+/* A reading of the fleet's probe document that is not ok said no reason
+ * when the document gave none, and GPUs past the 64th were dropped. */
+/* Verifies: FR-PROBE-001 */
+static void test_probe_json_from_the_fleet_keeps_reasons_and_gpus(void **state)
+{
+	hw_buf doc;
+	cJSON *j;
+
+	(void)state;
+	j = cJSON_Parse("{\"host\": \"h\", \"reachable\": false, "
+			"\"error\": {\"status\": \"error\", \"reason\": \"\"}, "
+			"\"system\": {\"cores\": {\"status\": \"unsupported\"}}, "
+			"\"backends\": {}, \"gpus\": []}");
+	assert_int_equal(hw_probe_read_json(&p, j), HW_OK);
+	assert_int_equal(p.error.status, HW_READ_ERROR);
+	assert_string_equal(p.error.reason, "no reason given");
+	assert_int_equal(p.host_r[HR_CORES].status, HW_READ_UNSUPPORTED);
+	assert_string_equal(p.host_r[HR_CORES].reason, "no reason given");
+	cJSON_Delete(j);
+	hw_buf_init(&doc, 0);
+	assert_int_equal(hw_buf_puts(&doc, "{\"host\": \"h\", \"system\": {}, "
+					   "\"backends\": {}, \"gpus\": ["),
+			 0);
+	for (int i = 0; i < HW_PROBE_MAX_GPUS + 1; i++)
+		assert_int_equal(hw_buf_puts(&doc, i ? ", {}" : "{}"), 0);
+	assert_int_equal(hw_buf_puts(&doc, "]}"), 0);
+	j = cJSON_Parse(doc.data);
+	assert_int_equal(hw_probe_read_json(&p, j), HW_EINVAL);
+	assert_non_null(strstr(hw_error_last(), "65 GPUs"));
+	cJSON_Delete(j);
+	hw_buf_free(&doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -307,6 +340,8 @@ int main(void)
 		cmocka_unit_test(
 			test_runner_kills_hangs_caps_floods_and_finds_missing_tools),
 		hw_tmp_test(test_probe_checks_judge_every_host),
+		cmocka_unit_test(
+			test_probe_json_from_the_fleet_keeps_reasons_and_gpus),
 	};
 
 	return cmocka_run_group_tests_name("probes", tests, NULL, NULL);
