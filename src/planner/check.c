@@ -226,6 +226,28 @@ int hw_plan_check_file(cJSON **result, const char *path)
 		err = input_error(path, t.data, t.len, "model", NULL, msg);
 		goto cleanup;
 	}
+	/* a range compares with "min" and "max" numbers: a bound misspelt
+	 * or written as a string compared nothing, and passed */
+	cJSON_ArrayForEach(e, expect) {
+		int bounds = 0, odd = 0;
+
+		if (!cJSON_IsObject(e))
+			continue;
+		for (const cJSON *x = e->child; x; x = x->next)
+			if ((!strcmp(x->string, "min") ||
+			     !strcmp(x->string, "max")) &&
+			    cJSON_IsNumber(x))
+				bounds++;
+			else
+				odd = 1;
+		if (odd || !bounds || bounds > 2) {
+			err = input_error(path, t.data, t.len, "expect",
+					  e->string,
+					  "a range is {\"min\": N, \"max\": N} "
+					  "(one or both)");
+			goto cleanup;
+		}
+	}
 	if ((err = hw_model_load(&m, model->valuestring)) ||
 	    (err = fill_inputs(&in, cJSON_GetObjectItemCaseSensitive(spec, "inputs"),
 			       path, t.data, t.len)))

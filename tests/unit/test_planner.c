@@ -874,6 +874,35 @@ static void test_plan_check_inputs_are_refused_at_their_line(void **state)
 #undef CHECK
 }
 
+/* A range misspelt ({"mni": 8e9}) or with a bound as a string compared
+ * nothing (or with 0), and the check passed for any value. */
+/* Verifies: FR-PLAN-006 */
+static void test_plan_check_ranges_are_refused_unless_min_max(void **state)
+{
+	const char *engines = "{\"engines\": [{\"name\": \"vllm\", "
+			      "\"fixed_overhead_gib\": 1, \"activation_factor\": 1, "
+			      "\"memory_utilization\": 0.9}]}";
+	const char *model = DENSE(32, 64, 64, "");
+
+	(void)state;
+	assert_int_equal(hw_mkdir_p("planner"), HW_OK);
+	hw_test_write("planner/engines.json", engines, strlen(engines));
+	hw_test_write("m.json", model, strlen(model));
+#define CHECK(expect) \
+	"{\"name\": \"n\", \"model\": \"m.json\",\n \"expect\": {\n" \
+	"  \"params_total\": " expect "}}\n"
+	check_refused(CHECK("{\"mni\": 8e9}"),
+		      "c.json:3:19: params_total: a range is {\"min\": N, "
+		      "\"max\": N} (one or both)");
+	check_refused(CHECK("{\"min\": \"8e9\"}"),
+		      "c.json:3:19: params_total: a range is {\"min\": N, "
+		      "\"max\": N} (one or both)");
+	check_refused(CHECK("{}"),
+		      "c.json:3:19: params_total: a range is {\"min\": N, "
+		      "\"max\": N} (one or both)");
+#undef CHECK
+}
+
 #define CATALOG(prices)                                                        \
 	"{\"gpus\": [{\"name\": \"Big\", \"memory_gib\": 80, "                 \
 	"\"bandwidth_gb_s\": 2000}, {\"name\": \"Small\", \"memory_gib\": 24, " \
@@ -1100,6 +1129,7 @@ int main(void)
 		cmocka_unit_test(test_sweep_matches_single_points),
 		hw_tmp_test(test_plan_check_files_pass_fail_and_refuse),
 		hw_tmp_test(test_plan_check_inputs_are_refused_at_their_line),
+		hw_tmp_test(test_plan_check_ranges_are_refused_unless_min_max),
 		hw_tmp_test(test_cheapest_layouts_per_price),
 		hw_tmp_test(test_bad_prices_are_refused),
 		hw_tmp_test(test_catalog_entries_are_bounded_and_refused_at_their_line),
