@@ -182,22 +182,28 @@ static int get_hex(uint8_t *out, size_t n, const cJSON *o, const char *key)
 	       got == n;
 }
 
-/* 1 when object o holds some key twice, or more keys than an event has
- * room for (the check is quadratic). The signature covers the event's
- * values as read here (the first of a key's); a reader that keeps the last
- * would see a value nobody signed, so an event never has a key twice. */
-static int has_dup_key(const cJSON *o)
+/* 1 when object o holds the ten keys of an event and nothing else: each
+ * is looked for below, so ten known keys are each there once. The
+ * signature covers the event's values as read here; a key twice (cJSON
+ * keeps the first value, other readers the last) or a key of its own
+ * would show a reader something nobody signed. */
+static int event_keys_only(const cJSON *o)
 {
-	int n = 0;
+	static const char *const keys[] = {
+		"seq",		"prev",	   "time_ns", "kind", "commit",
+		"payload_type", "payload", "hash",    "key_id", "sig"};
+	const size_t nkeys = sizeof(keys) / sizeof(*keys);
+	size_t n = 0;
 
-	for (const cJSON *a = o ? o->child : NULL; a; a = a->next)
-		if (++n > 64)
-			return 1;
-	for (const cJSON *a = o ? o->child : NULL; a; a = a->next)
-		for (const cJSON *b = a->next; b; b = b->next)
-			if (a->string && b->string && !strcmp(a->string, b->string))
-				return 1;
-	return 0;
+	for (const cJSON *a = o->child; a; a = a->next, n++) {
+		size_t k = 0;
+
+		while (k < nkeys && (!a->string || strcmp(a->string, keys[k])))
+			k++;
+		if (k == nkeys)
+			return 0;
+	}
+	return n == nkeys;
 }
 
 /* Implements: FR-LEDGER-005 */
@@ -212,7 +218,7 @@ int hw_event_read_json(hw_event *e, const cJSON *o)
 
 	/* a seq of 1.5 is no event's, not event 1's: its bytes would
 	 * still match event 1's hash and signature */
-	if (!cJSON_IsObject(o) || has_dup_key(o) || !cJSON_IsNumber(seq) ||
+	if (!cJSON_IsObject(o) || !event_keys_only(o) || !cJSON_IsNumber(seq) ||
 	    seq->valuedouble < 0 ||
 	    seq->valuedouble > 9e15 ||
 	    seq->valuedouble != (double)(uint64_t)seq->valuedouble || !t ||

@@ -397,6 +397,8 @@ static void test_bundle_event_lines_are_read_strictly(void **state)
 	 * takes the last (most JSON parsers) would see one nobody signed */
 	bundle_refuses(o.data, "\"seq\":1,", "\"seq\":1,\"seq\":5,");
 	bundle_refuses(o.data, "\"payload\":", "\"payload\":\"e30=\",\"payload\":");
+	/* a key of its own: no signature covers it */
+	bundle_refuses(o.data, "\"seq\":1,", "\"seq\":1,\"note\":\"approved\",");
 	hw_buf_free(&o);
 }
 
