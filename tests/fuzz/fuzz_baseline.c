@@ -13,19 +13,6 @@
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 
-/* The message of a refused file names it and a line: "PATH:LINE". */
-static void check_refusal(const char *path)
-{
-	const char *m = hw_error_last();
-	size_t n = strlen(path);
-
-	if (strncmp(m, path, n) != 0 || m[n] != ':' || m[n + 1] < '1' ||
-	    m[n + 1] > '9') {
-		fprintf(stderr, "refused without a line: %s\n", m);
-		abort();
-	}
-}
-
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
 	static char dir[] = "/tmp/hwledger-fuzz-baseline-XXXXXX";
@@ -46,7 +33,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 				abort();
 		hw_baseline_free(&b);
 	} else if (err == HW_EINVAL) {
-		check_refusal("baseline.json");
+		fuzz_names_line("baseline.json");
 	}
 	hw_error_clear();
 	fuzz_leave(back);

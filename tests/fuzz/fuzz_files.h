@@ -5,9 +5,12 @@
 #ifndef HW_FUZZ_FILES_H
 #define HW_FUZZ_FILES_H
 
+#include "util/error.h"
+
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 static inline void fuzz_put(const char *path, const void *p, size_t n)
@@ -36,6 +39,20 @@ static inline void fuzz_leave(int back)
 	if (fchdir(back) != 0)
 		abort();
 	close(back);
+}
+
+/* Aborts unless the last error, a refusal of the file at path, names it
+ * and a line: "PATH:LINE". */
+static inline void fuzz_names_line(const char *path)
+{
+	const char *m = hw_error_last();
+	size_t n = strlen(path);
+
+	if (strncmp(m, path, n) != 0 || m[n] != ':' || m[n + 1] < '1' ||
+	    m[n + 1] > '9') {
+		fprintf(stderr, "refused without a line: %s\n", m);
+		abort();
+	}
 }
 
 #endif

@@ -12,19 +12,6 @@
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 
-/* The message of a refused file names it and a line: "PATH:LINE". */
-static void check_refusal(const char *path)
-{
-	const char *m = hw_error_last();
-	size_t n = strlen(path);
-
-	if (strncmp(m, path, n) != 0 || m[n] != ':' || m[n + 1] < '1' ||
-	    m[n + 1] > '9') {
-		fprintf(stderr, "refused without a line: %s\n", m);
-		abort();
-	}
-}
-
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
 	static char dir[] = "/tmp/hwledger-fuzz-sastbase-XXXXXX";
@@ -47,7 +34,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	fuzz_put("baseline.json", data, size);
 	err = hw_sast_baseline_apply(&f, "baseline.json");
 	if (err == HW_EINVAL) {
-		check_refusal("baseline.json");
+		fuzz_names_line("baseline.json");
 		for (int i = 0; i < 3; i++)
 			if (items[i].in_baseline)
 				abort();

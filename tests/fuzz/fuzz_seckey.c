@@ -14,19 +14,6 @@
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 
-/* The message of a refused file names it and a line: "PATH:LINE". */
-static void check_refusal(const char *path)
-{
-	const char *m = hw_error_last();
-	size_t n = strlen(path);
-
-	if (strncmp(m, path, n) != 0 || m[n] != ':' || m[n + 1] < '1' ||
-	    m[n + 1] > '9') {
-		fprintf(stderr, "refused without a line: %s\n", m);
-		abort();
-	}
-}
-
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
 	static char dir[] = "/tmp/hwledger-fuzz-seckey-XXXXXX";
@@ -52,7 +39,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 			abort();
 		}
 	} else if (err == HW_EINVAL) {
-		check_refusal("a.key");
+		fuzz_names_line("a.key");
 	}
 	sodium_memzero(&k, sizeof(k));
 	hw_error_clear();
