@@ -198,7 +198,8 @@ static int event_keys_only(const cJSON *o)
 	for (const cJSON *a = o->child; a; a = a->next, n++) {
 		size_t k = 0;
 
-		while (k < nkeys && (!a->string || strcmp(a->string, keys[k])))
+		while (k < nkeys &&
+		       (!a->string || strcmp(a->string, keys[k]) != 0))
 			k++;
 		if (k == nkeys)
 			return 0;

@@ -252,7 +252,8 @@ int hw_plan_check_file(cJSON **result, const char *path)
 	    (err = fill_inputs(&in, cJSON_GetObjectItemCaseSensitive(spec, "inputs"),
 			       path, t.data, t.len)))
 		goto cleanup;
-	if ((err = hw_plan_compute(&p, &m, &in))) {
+	if (hw_plan_compute(&p, &m, &in) != HW_OK) {
+		/* the planner's refusal, at the inputs' line */
 		err = input_error(path, t.data, t.len, "inputs", NULL, NULL);
 		goto cleanup;
 	}

@@ -1789,7 +1789,7 @@ int hw_trace_untraced(hw_trace *t, const hw_scan *scan, const hw_policy *p,
 			qsort(byname, f.nfuncs, sizeof(*byname),
 			      named_func_cmp);
 		for (size_t g = 0, e; !err && g < f.nfuncs; g = e) {
-			const hw_func *fn = NULL;
+			const hw_func *fn = &f.funcs[byname[g].k];
 			int tagged = 0;
 
 			for (e = g; e < f.nfuncs &&
@@ -1798,7 +1798,7 @@ int hw_trace_untraced(hw_trace *t, const hw_scan *scan, const hw_policy *p,
 				const hw_func *x = &f.funcs[byname[e].k];
 
 				tagged |= impl[byname[e].k];
-				if (!fn || x->first < fn->first)
+				if (x->first < fn->first)
 					fn = x;
 			}
 			if (!tagged && !untraced_allowed(p, sf->path, fn->name))
