@@ -63,6 +63,7 @@ static int fill_inputs(hw_plan_inputs *in, const cJSON *o, const char *file,
 	hw_gpu g;
 	const char *engine = "vllm";
 	char msg[160];
+	int err;
 
 	memset(in, 0, sizeof(*in));
 	in->ctx = 4096;
@@ -119,13 +120,19 @@ static int fill_inputs(hw_plan_inputs *in, const cJSON *o, const char *file,
 	if ((v = cJSON_GetObjectItemCaseSensitive(o, "engine")))
 		engine = v->valuestring;
 catalogs:
-	if (hw_engine_find(&in->engine, HW_PLANNER_ENGINES, engine)) {
+	/* a name the catalog lacks is the check's fault, at its line; a
+	 * catalog that is bad keeps its own file and line */
+	if ((err = hw_engine_find(&in->engine, HW_PLANNER_ENGINES, engine))) {
+		if (err != HW_EUSAGE)
+			return err;
 		snprintf(msg, sizeof(msg),
 			 "no engine named '%s' (vllm, llama.cpp, mlx)", engine);
 		return input_error(file, t, tn, "inputs", "engine", msg);
 	}
 	if ((v = cJSON_GetObjectItemCaseSensitive(o, "gpu"))) {
-		if (hw_gpu_find(&g, HW_PLANNER_GPUS, v->valuestring)) {
+		if ((err = hw_gpu_find(&g, HW_PLANNER_GPUS, v->valuestring))) {
+			if (err != HW_EUSAGE)
+				return err;
 			snprintf(msg, sizeof(msg),
 				 "no GPU named '%s' (see " HW_PLANNER_GPUS ")",
 				 v->valuestring);

@@ -871,6 +871,10 @@ static void test_plan_check_inputs_are_refused_at_their_line(void **state)
 		      " \"expect\": 5}\n",
 		      "c.json:2:12: a plan check needs \"name\", \"model\" and "
 		      "\"expect\"");
+	/* a catalog that is itself bad is named, not the check's engine */
+	hw_test_write("planner/engines.json", "{\"engines\": [", 13);
+	check_refused(CHECK("{\"ctx\": 8192}"),
+		      "planner/engines.json:1:13: invalid JSON");
 #undef CHECK
 }
 
