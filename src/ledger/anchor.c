@@ -444,14 +444,25 @@ void hw_anchor_list_free(hw_anchor_list *list)
 /* Implements: FR-LEDGER-003, FR-LEDGER-004 */
 int hw_git_anchors(hw_anchor_list *list)
 {
+	char ref[HW_LEDGER_REF_MAX];
+	int err = hw_ledger_ref(ref, sizeof(ref));
+
+	memset(list, 0, sizeof(*list));
+	return err ? err : hw_git_anchors_on(list, ref);
+}
+
+/* Implements: FR-LEDGER-003, FR-LEDGER-004 */
+int hw_git_anchors_on(hw_anchor_list *list, const char *ref)
+{
 	git_oid oid;
 	git_commit *c = NULL;
 	size_t cap = 0, ccap = 0; /* the rooms of items and commits */
 	int err = HW_OK;
 
 	memset(list, 0, sizeof(*list));
-	if ((err = hw_ledger_ref(list->ref, sizeof(list->ref))))
+	if ((err = open_repo()))
 		return err;
+	snprintf(list->ref, sizeof(list->ref), "%s", ref);
 	if (git2.reference_name_to_id(&oid, repo, list->ref) != 0)
 		return HW_OK; /* nothing anchored yet */
 	for (;;) {

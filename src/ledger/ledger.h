@@ -259,6 +259,9 @@ typedef struct hw_anchor_list {
 	char ref[HW_LEDGER_REF_MAX];
 } hw_anchor_list;
 int hw_git_anchors(hw_anchor_list *list);
+/* The same for the ref named (HW_LEDGER_REF, for a subfolder project's
+ * checkpoints anchored before each project had its own ref). */
+int hw_git_anchors_on(hw_anchor_list *list, const char *ref);
 void hw_anchor_list_free(hw_anchor_list *list);
 /* Forgets the repository opened for the current folder (after chdir). */
 void hw_git_close(void);

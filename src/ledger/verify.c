@@ -445,13 +445,22 @@ static int write_last_verified(const char *path, const last_verified *lv,
 	return err;
 }
 
+/* The position of commit on the list's ref, -1 when it is not there. */
+static long anchor_index(const hw_anchor_list *list, const char *commit)
+{
+	for (size_t k = 0; k < list->n; k++)
+		if (!strcmp(list->commits[k], commit))
+			return (long)k;
+	return -1;
+}
+
 /* Implements: FR-LEDGER-004 */
 int hw_ledger_verify(hw_verify_report *r, const hw_event_list *list,
 		     const hw_checkpoint *cps, size_t ncps,
 		     const hw_verify_opts *o)
 {
 	uint8_t (*leaves)[32] = malloc((list->n ? list->n : 1) * 32);
-	hw_anchor_list anchors = {0};
+	hw_anchor_list anchors = {0}, legacy = {0};
 	uint64_t covered = 0;
 	last_verified lv = {0};
 	int err;
@@ -502,23 +511,43 @@ int hw_ledger_verify(hw_verify_report *r, const hw_event_list *list,
 			if (anchors.items[i].size > covered)
 				covered = anchors.items[i].size;
 		}
-		/* every anchor the ledger recorded must still be on the ref */
+		/* every anchor the ledger recorded must still be on the ref;
+		 * a project in a subfolder that was anchored before each
+		 * project had a ref of its own finds those anchors on the
+		 * ref that was shared (specs/ledger.md) */
 		for (size_t i = 0; i < ncps; i++) {
-			int found = !cps[i].anchor[0];
+			const char *commit = cps[i].anchor;
+			char where[96];
+			long k;
 
-			for (size_t k = 0; k < anchors.n && !found; k++)
-				found = !strcmp(anchors.commits[k],
-						cps[i].anchor);
-			if (!found) {
+			if (!commit[0] || anchor_index(&anchors, commit) >= 0)
+				continue;
+			k = -1;
+			if (strcmp(anchors.ref, HW_LEDGER_REF) != 0) {
+				if (!legacy.ref[0] &&
+				    (err = hw_git_anchors_on(&legacy,
+							     HW_LEDGER_REF)))
+					goto done;
+				k = anchor_index(&legacy, commit);
+			}
+			if (k < 0) {
 				err = fail_at(r, -1,
 					      "%s no longer holds anchor commit "
 					      "%.12s of the checkpoint of size "
 					      "%llu (the ref was moved back or "
 					      "rewritten)",
-					      anchors.ref, cps[i].anchor,
+					      anchors.ref, commit,
 					      (unsigned long long)cps[i].size);
 				goto done;
 			}
+			snprintf(where, sizeof(where),
+				 "checkpoint %.12s anchored on " HW_LEDGER_REF,
+				 commit);
+			if ((err = check_checkpoint(r, &legacy.items[k],
+						    o->trusted, leaves, list->n,
+						    where)))
+				goto done;
+			r->anchors++;
 		}
 	}
 	if (o->last_verified) {
@@ -548,6 +577,7 @@ int hw_ledger_verify(hw_verify_report *r, const hw_event_list *list,
 					  leaves, list->n);
 done:
 	hw_anchor_list_free(&anchors);
+	hw_anchor_list_free(&legacy);
 	free(leaves);
 	return err;
 }

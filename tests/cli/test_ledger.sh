@@ -432,6 +432,46 @@ test_ledger_projects_in_one_repository_anchor_on_their_own_refs() {
   expect_rc 0
 }
 
+# Projects in subfolders anchored, before each had a ref of its own, on
+# the one refs/hwledger/checkpoints, one on top of the other. After the
+# upgrade each one's verify failed, saying its ref "no longer holds" those
+# anchors, and no `git update-ref` could carry them over: the shared ref
+# held both. Those anchors count where they are; the next go on the
+# project's own ref. The old layout is made with linked worktrees: each
+# is a top level, so each anchored on the shared ref, as a subfolder did.
+# Verifies: FR-LEDGER-003, FR-LEDGER-004
+test_ledger_anchors_on_the_shared_ref_still_verify_after_the_upgrade() {
+  mkdir repo && cd repo
+  git init -q . && git -c user.name=t -c user.email=t@t commit -q --allow-empty -m one
+  git worktree add -q --detach ../wt-app && git worktree add -q --detach ../wt-lib
+  ledger_project ../wt-app 1 && ledger_project ../wt-lib 2
+  for p in ../wt-app ../wt-lib ../wt-app ../wt-lib; do
+    run ledger_step "$p"
+    expect_rc 0
+    expect_out " on refs/hwledger/checkpoints"
+  done
+  [ "$(git rev-list --count refs/hwledger/checkpoints)" = 4 ]
+  # the projects as they now are: subfolders of the main work tree
+  mkdir app lib && cp -a ../wt-app/. app/ && cp -a ../wt-lib/. lib/
+  rm app/.git lib/.git
+  for p in app lib; do
+    run bash -c "cd $p && '$HW' ledger verify --json"
+    expect_rc 0
+    jq -e '.ok and .anchors == 2' <<<"$OUT" >/dev/null || { echo "$OUT"; return 1; }
+    run ledger_step $p
+    expect_out " on refs/hwledger/projects/$p/checkpoints"
+    run bash -c "cd $p && '$HW' ledger verify --json"
+    expect_rc 0
+    jq -e '.ok and .anchors == 3' <<<"$OUT" >/dev/null || { echo "$OUT"; return 1; }
+  done
+  # a recorded anchor that is on neither ref still fails, naming the
+  # project's ref
+  git update-ref refs/hwledger/checkpoints refs/hwledger/checkpoints~1
+  run bash -c "cd lib && '$HW' ledger verify"
+  expect_rc 1
+  expect_err "refs/hwledger/projects/lib/checkpoints no longer holds anchor commit"
+}
+
 # A subfolder whose path cannot be part of a ref name is refused naming
 # it (exit 2) by anchor and verify: never a crash, never the shared ref.
 # Verifies: FR-LEDGER-003
