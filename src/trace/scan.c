@@ -399,6 +399,15 @@ typedef struct lexer {
 	int extern_lit;     /* the last top-level literal followed `extern` */
 	int paren;          /* parenthesis depth at the top level */
 	int preproc;        /* inside a preprocessor line */
+	int skip;           /* in a branch not read: 1 an `#if 0`'s, 2 to its
+			     * #endif (its braces do not count; its comments
+			     * are still read for tags) */
+	size_t skip_depth;  /* #if nesting inside the branch not read */
+	size_t nif;         /* open conditionals */
+	unsigned long long single; /* bit i: conditional i began inside a
+				    * body or parentheses (deeper ones count
+				    * as so) */
+	int head_in_branch; /* a top-level ')' since the last #if or #else */
 	char last_sig;      /* last significant character at the top level */
 	const char *cand;   /* identifier before the last top-level '(' */
 	size_t cand_n;
@@ -442,6 +451,87 @@ static long column_at(lexer *x, size_t pos)
 	return (long)(pos - x->ls) + 1;
 }
 
+/* Inside a body, parentheses or a function's head (a ')' at the top
+ * level in this branch, and nothing after it): a conditional's later
+ * branches would repeat what this one began (`int f(int a)` or
+ * `if (a) {` written once per branch). A macro's name alone on a line
+ * (`G_BEGIN_DECLS`) is not a head. */
+static int lex_busy(const lexer *x, int at_else)
+{
+	return x->depth > 0 || x->paren > 0 ||
+	       (at_else && x->last_sig == ')' && x->head_in_branch);
+}
+
+static int directive_is(const char *w, size_t n, const char *word)
+{
+	return strlen(word) == n && memcmp(w, word, n) == 0;
+}
+
+/*
+ * The preprocessor line whose '#' is at h. Conditionals are read as the
+ * C++ reader reads them (specs/languages.md): the first branch of an
+ * `#if 0` is not read; the other branches are all read while they stand
+ * between declarations, but once one starts or continues inside a
+ * declaration or a body (`if (a) {` written once per branch) the rest are
+ * not, so the braces of only one branch count.
+ */
+static void lex_directive(lexer *x, size_t h)
+{
+	size_t ws = h + 1, we;
+	int is_if, is_else, is_end, was_skipping = x->skip;
+
+	x->preproc = 1;
+	while (ws < x->len && (x->p[ws] == ' ' || x->p[ws] == '\t'))
+		ws++;
+	for (we = ws; we < x->len && is_ident(x->p[we]);)
+		we++;
+	is_if = directive_is(x->p + ws, we - ws, "if") ||
+		directive_is(x->p + ws, we - ws, "ifdef") ||
+		directive_is(x->p + ws, we - ws, "ifndef");
+	is_else = directive_is(x->p + ws, we - ws, "else") ||
+		  directive_is(x->p + ws, we - ws, "elif") ||
+		  directive_is(x->p + ws, we - ws, "elifdef") ||
+		  directive_is(x->p + ws, we - ws, "elifndef");
+	is_end = directive_is(x->p + ws, we - ws, "endif");
+	if (x->skip) {
+		if (is_if)
+			x->skip_depth++;
+		else if (is_end && x->skip_depth)
+			x->skip_depth--;
+		else if (is_end || (is_else && !x->skip_depth && x->skip == 1))
+			x->skip = 0;
+		if (is_end && !x->skip && x->nif)
+			x->nif--;
+	} else if (is_if) {
+		if (x->nif < 64 && lex_busy(x, 0))
+			x->single |= 1ULL << x->nif;
+		else if (x->nif < 64)
+			x->single &= ~(1ULL << x->nif);
+		x->nif++;
+		while (we < x->len && (x->p[we] == ' ' || x->p[we] == '\t'))
+			we++;
+		if (directive_is(x->p + ws, 2, "if") && ws + 2 <= x->len &&
+		    we < x->len && x->p[we] == '0' &&
+		    (we + 1 >= x->len || !is_ident(x->p[we + 1]))) {
+			x->skip = 1;
+			x->skip_depth = 0;
+		}
+	} else if (is_else && x->nif) {
+		if (lex_busy(x, 1) || x->nif > 64 ||
+		    (x->single >> (x->nif - 1) & 1)) {
+			x->skip = 2;
+			x->skip_depth = 0;
+		}
+	} else if (is_end && x->nif) {
+		x->nif--;
+	}
+	if (is_if || is_else)
+		x->head_in_branch = 0;
+	/* a tag in a branch not read names no function: not the next one */
+	if (was_skipping && !x->skip && x->depth == 0)
+		x->pending = x->f->ntags;
+}
+
 /* After a newline: is the next line a preprocessor line? */
 static void line_begins(lexer *x)
 {
@@ -450,7 +540,7 @@ static void line_begins(lexer *x)
 	while (j < x->len && (x->p[j] == ' ' || x->p[j] == '\t'))
 		j++;
 	if (j < x->len && x->p[j] == '#')
-		x->preproc = 1;
+		lex_directive(x, j);
 }
 
 /* Is the '#' at i the first thing on its line? */
@@ -617,15 +707,7 @@ static int lex_c(hw_src_file *f, const char *text, size_t len)
 	x.func = -1;
 	x.closed = -1;
 	x.i = 0;
-	/* a preprocessor line on line 1 */
-	{
-		size_t j = 0;
-
-		while (j < len && (text[j] == ' ' || text[j] == '\t'))
-			j++;
-		if (j < len && text[j] == '#')
-			x.preproc = 1;
-	}
+	line_begins(&x); /* a preprocessor line on line 1 */
 	while (x.i < len) {
 		size_t from = x.i;
 		char c;
@@ -637,7 +719,8 @@ static int lex_c(hw_src_file *f, const char *text, size_t len)
 		} else {
 			x.i = FIND(text, x.i, len, TOP_BYTES);
 			/* the last character skipped that is not a blank */
-			for (size_t j = x.i; j > from && !x.preproc; j--)
+			for (size_t j = x.i; j > from && !x.preproc && !x.skip;
+			     j--)
 				if (text[j - 1] != ' ' && text[j - 1] != '\t' &&
 				    text[j - 1] != '\r') {
 					x.last_sig = text[j - 1];
@@ -649,8 +732,8 @@ static int lex_c(hw_src_file *f, const char *text, size_t len)
 		c = text[x.i];
 		switch (c) {
 		case '#':
-			if (hash_starts_line(&x, x.i))
-				x.preproc = 1;
+			if (!x.preproc && hash_starts_line(&x, x.i))
+				lex_directive(&x, x.i);
 			x.i++;
 			continue;
 		case '\n':
@@ -669,16 +752,17 @@ static int lex_c(hw_src_file *f, const char *text, size_t len)
 			break;
 		case '"':
 		case '\'':
-			if (!x.depth && !x.preproc)
+			if (!x.depth && !x.preproc && !x.skip)
 				x.extern_lit = after_extern(text, x.i);
 			lex_literal(&x);
-			if (!x.depth && !x.preproc)
+			if (!x.depth && !x.preproc && !x.skip)
 				x.last_sig = '"';
 			continue;
 		default:
 			break;
 		}
-		if (x.preproc) { /* braces in macros do not count */
+		if (x.preproc || x.skip) { /* braces in macros do not count,
+					     * nor those of a branch not read */
 			x.i++;
 			continue;
 		}
@@ -746,6 +830,7 @@ static int lex_c(hw_src_file *f, const char *text, size_t len)
 			if (x.paren > 0)
 				x.paren--;
 			x.last_sig = ')';
+			x.head_in_branch = 1;
 			break;
 		case ';':
 			/* a declaration ended: tags above it belong to no

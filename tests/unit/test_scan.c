@@ -186,6 +186,74 @@ static void test_scan_handles_macros_attributes_and_multiline_heads(
 	hw_src_file_free(&f);
 }
 
+/* Conditionals as the C++ reader reads them (specs/languages.md): braces
+ * written once per branch inside a body count once (zlib's trees.c and
+ * curl's TLS back ends lost every function after one); a head written
+ * once per branch is one function; an `#if 0` holds no function and its
+ * tags name none; branches between declarations are all read, also after
+ * a macro's name alone on a line. */
+/* Verifies: FR-TRACE-001 */
+static void test_scan_reads_one_branch_of_a_conditional_in_a_body(
+	void **state)
+{
+	hw_src_file f;
+	const char *src =
+		"int flush(int a) {\n"                       /* 1 */
+		"#ifdef FORCE\n"                             /* 2 */
+		"    if (a) { /* a brace per branch */\n"     /* 3 */
+		"#elif OTHER\n"                              /* 4 */
+		"    if (a > 1) {\n"                         /* 5 */
+		"#else\n"                                    /* 6 */
+		"    if (a > 2) {\n"                         /* 7 */
+		"#endif\n"                                   /* 8 */
+		"        a = 0;\n"                           /* 9 */
+		"    }\n"                                    /* 10 */
+		"    return a;\n"                            /* 11 */
+		"}\n"                                        /* 12 */
+		"#ifdef STDC\n"                              /* 13 */
+		"int print(const char *f, ...)\n"            /* 14 */
+		"#else\n"                                    /* 15 */
+		"int print(f, a) const char *f; int a;\n"    /* 16 */
+		"#endif\n"                                   /* 17 */
+		"{ /* Implements: FR-C-001 */ return 0; }\n" /* 18 */
+		"#if 0\n"                                    /* 19 */
+		"/* Implements: FR-C-002 */\n"               /* 20 */
+		"void old(void) { {\n"                       /* 21 */
+		"#endif\n"                                   /* 22 */
+		"BEGIN_DECLS\n"                              /* 23 */
+		"#ifdef A\n"                                 /* 24 */
+		"int va(void) { return 1; }\n"               /* 25 */
+		"#else\n"                                    /* 26 */
+		"int vb(void) { return 2; }\n"               /* 27 */
+		"#endif\n"                                   /* 28 */
+		"int last(void) { return 3; }\n";            /* 29 */
+
+	(void)state;
+	memset(&f, 0, sizeof(f));
+	f.path = strdup("t.c");
+	f.lang = HW_LANG_C;
+	/* every function, tagged or not */
+	assert_int_equal(hw_scan_text_all(&f, src, strlen(src)), HW_OK);
+	assert_int_equal(f.nnotes, 0);
+	assert_int_equal(f.nfuncs, 5);
+	assert_string_equal(f.funcs[0].name, "flush");
+	assert_int_equal(f.funcs[0].first, 1);
+	assert_int_equal(f.funcs[0].last, 12);
+	assert_string_equal(f.funcs[1].name, "print");
+	assert_int_equal(f.funcs[1].first, 14);
+	assert_int_equal(f.funcs[1].last, 18);
+	assert_string_equal(f.funcs[2].name, "va");
+	assert_string_equal(f.funcs[3].name, "vb");
+	assert_string_equal(f.funcs[4].name, "last");
+	assert_int_equal(f.funcs[4].first, 29);
+	assert_int_equal(f.ntags, 2);
+	assert_string_equal(func_of(&f, 0)->name, "print");
+	/* read, but in code that is not compiled: no function's */
+	assert_string_equal(f.tags[1].fr, "FR-C-002");
+	assert_null(func_of(&f, 1));
+	hw_src_file_free(&f);
+}
+
 /* A C header's `extern "C" {` block for C++ holds top-level functions:
  * they are found, their tags are theirs, and its '}' is no stray brace. */
 /* Verifies: FR-TRACE-001 */
@@ -492,6 +560,8 @@ int main(void)
 		cmocka_unit_test(test_scan_ignores_strings_and_chars_and_prose),
 		cmocka_unit_test(
 			test_scan_handles_macros_attributes_and_multiline_heads),
+		cmocka_unit_test(
+			test_scan_reads_one_branch_of_a_conditional_in_a_body),
 		cmocka_unit_test(test_scan_sees_functions_inside_an_extern_c_block),
 		cmocka_unit_test(test_scan_flags_malformed_ids_and_keeps_them),
 		cmocka_unit_test(test_scan_survives_broken_files_with_warnings),
