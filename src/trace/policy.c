@@ -634,10 +634,25 @@ static int gate_share(const hw_trace *t, const hw_policy *p,
 					 untested_why(ft));
 			} else if (ft->state == HW_ST_PARTIAL) {
 				/* every link is there: the status table's last
-				 * rule, its coverage (low-coverage says more) */
-				snprintf(why, sizeof(why),
-					 " (coverage under the %.0f%% threshold)",
-					 t->threshold);
+				 * rule, its coverage (low-coverage says more);
+				 * with no Implements tag on a function there
+				 * are no lines, whatever the coverage data */
+				int on_func = 0;
+
+				for (size_t k = 0; k < ft->nlinks; k++)
+					on_func |= ft->links[k].kind ==
+							   HW_TAG_IMPL &&
+						   ft->links[k].func != NULL;
+				if (on_func || !t->have_coverage)
+					snprintf(why, sizeof(why),
+						 " (coverage under the %.0f%% "
+						 "threshold)",
+						 t->threshold);
+				else
+					snprintf(why, sizeof(why),
+						 " (no Implements tag of it is "
+						 "on a function, so it has no "
+						 "lines to cover)");
 			}
 			if ((err = hw_diags_add(reasons, HW_DIAG_ERROR,
 						ft->fr->file, ft->fr->line, 0,

@@ -163,6 +163,21 @@ test_gate_says_why_an_fr_is_untested_or_partial() {
   [[ "$ERR" != *"has no result"* ]] || { echo "stderr: $ERR"; return 1; }
 }
 
+# An FR whose only Implements tag is on no function (above a prototype;
+# snappy's C++ functions of a .h header, read as C) has no lines to cover: the
+# gate said "coverage under the 80% threshold" while the coverage data
+# had every line of the file, and the user went looking in the tracefile.
+# Verifies: FR-TRACE-006
+test_gate_says_when_an_fr_has_no_implementing_function() {
+  fixture ours
+  sed -i '1a int add(int a, int b);' src/app.c
+  run "$HW" gate --results results.xml --results results.tap --lcov app.info
+  expect_rc 1
+  expect_err "hwledger: frs/app.md:3: FR-APP-001 is partial (no Implements tag of it is on a function, so it has no lines to cover)"
+  [[ "$ERR" != *"FR-APP-001 is partial (coverage under"* ]] ||
+    { echo "stderr: $ERR"; return 1; }
+}
+
 # One reason, one defect: the summaries count in the singular (a new user
 # read "1 reasons to fail").
 # Verifies: FR-TRACE-005, FR-TRACE-006
