@@ -39,6 +39,50 @@ static size_t path_hash(const char *s, size_t n)
 	return (size_t)h;
 }
 
+/*
+ * A set of the paths outside the repository already warned about in one
+ * tracefile (by their 64-bit hashes): `lcov --capture` writes a record of
+ * a system header for every unit that includes it, and one warning per
+ * path says as much. 1 when h was already in it, 0 when added, -1 out of
+ * memory.
+ */
+typedef struct warned_set {
+	uint64_t *h;
+	size_t n, cap; /* cap: 0 or a power of two */
+} warned_set;
+
+static int warned_add(warned_set *w, uint64_t h)
+{
+	h |= 1; /* 0 is an empty slot */
+	if ((w->n + 1) * 2 > w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 64;
+		uint64_t *t = calloc(cap, sizeof(*t));
+
+		if (!t)
+			return -1;
+		for (size_t i = 0; i < w->cap; i++)
+			if (w->h[i]) {
+				size_t k = (size_t)w->h[i] & (cap - 1);
+
+				while (t[k])
+					k = (k + 1) & (cap - 1);
+				t[k] = w->h[i];
+			}
+		free(w->h);
+		w->h = t;
+		w->cap = cap;
+	}
+	for (size_t k = (size_t)h & (w->cap - 1);; k = (k + 1) & (w->cap - 1)) {
+		if (w->h[k] == h)
+			return 1;
+		if (!w->h[k]) {
+			w->h[k] = h;
+			w->n++;
+			return 0;
+		}
+	}
+}
+
 static int rehash(hw_lcov *c)
 {
 	size_t nslots = c->nslots ? c->nslots * 2 : 64;
@@ -261,6 +305,7 @@ int hw_lcov_parse(hw_lcov *c, hw_diags *diags, const char *file,
 	const char *nul = memchr(text, '\0', len);
 	char norm[HW_LCOV_PATH_MAX], real[HW_LCOV_PATH_MAX] = "";
 	long nn;
+	warned_set warned = {NULL, 0, 0};
 
 	if (nul) {
 		long l, col;
@@ -304,8 +349,12 @@ int hw_lcov_parse(hw_lcov *c, hw_diags *diags, const char *file,
 				/* as written, not as read */
 				const char *w = p + 3;
 				size_t wn = n - 3;
+				int seen = warned_add(&warned,
+						      path_hash(w, wn));
 
-				if (!err)
+				if (seen < 0 && !err)
+					err = hw_error_oom();
+				if (!err && !seen)
 					err = hw_diags_add(
 						diags, HW_DIAG_WARNING, file,
 						line, 0,
@@ -420,6 +469,7 @@ int hw_lcov_parse(hw_lcov *c, hw_diags *diags, const char *file,
 		err = hw_diags_add(diags, HW_DIAG_ERROR, file, record_line, 0,
 				   "record has no end_of_record (truncated "
 				   "file? its counts are kept)");
+	free(warned.h);
 	return err;
 }
 

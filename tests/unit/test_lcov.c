@@ -129,6 +129,32 @@ static void test_lcov_warns_about_paths_outside_the_repository(void **state)
 	done(&x);
 }
 
+/* `lcov --capture` without --no-external writes a record of a system
+ * header for every unit that includes it: on google/snappy 170 warnings
+ * for 60 headers (/usr/include/c++/12/bits/move.h eight times), printed
+ * by every trace, gate and export. One warning per path, at its first
+ * record. */
+/* Verifies: FR-TRACE-003 */
+static void test_lcov_warns_once_per_path_outside_the_repository(void **state)
+{
+	cov x;
+
+	(void)state;
+	parse(&x, "SF:/usr/include/c++/12/bits/move.h\nDA:1,1\nend_of_record\n"
+		  "SF:/repository/x.c\nDA:1,1\nend_of_record\n"
+		  "SF:/usr/include/c++/12/bits/move.h\nDA:2,1\nend_of_record\n"
+		  "SF:/usr/include/c++/12/new\nDA:1,1\nend_of_record\n"
+		  "SF:/usr/include/c++/12/bits/move.h\nDA:3,1\nend_of_record\n");
+	assert_int_equal(x.d.errors, 0);
+	assert_int_equal(x.d.warnings, 3);
+	assert_int_equal(x.d.items[0].line, 1);
+	assert_non_null(strstr(x.d.items[0].message, "move.h"));
+	assert_non_null(strstr(x.d.items[1].message, "/repository/x.c"));
+	assert_non_null(strstr(x.d.items[2].message, "/usr/include/c++/12/new"));
+	assert_int_equal(x.c.n, 0);
+	done(&x);
+}
+
 /* An out-of-tree build names its sources "build/../src/a.c" (llvm-cov,
  * meson): the path is read as the file it names, not as a file of no
  * source, which left the FRs without coverage and said nothing. */
@@ -168,6 +194,8 @@ int main(void)
 			test_lcov_reports_bad_counts_lines_and_truncation),
 		cmocka_unit_test(
 			test_lcov_warns_about_paths_outside_the_repository),
+		cmocka_unit_test(
+			test_lcov_warns_once_per_path_outside_the_repository),
 		cmocka_unit_test(
 			test_lcov_reads_dot_and_dot_dot_segments_of_a_path),
 	};
