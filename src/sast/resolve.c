@@ -358,7 +358,8 @@ static void resolve_file(hw_diags *d, hw_finding **v, size_t n, int inside,
 	} else if (lines_index(&L, b.data ? b.data : "", b.len) == HW_OK) {
 		have = 1;
 		sf.path = hw_strdup(first->file);
-		sf.lang = hw_lang_of(first->file);
+		sf.lang = hw_lang_of_text(first->file, b.data ? b.data : "",
+					  b.len);
 		if (!ext || sf.lang != HW_LANG_C || ext[1] == 'c' ||
 		    ext[1] == 'h')
 			hw_scan_text_all(&sf, b.data ? b.data : "", b.len);

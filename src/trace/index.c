@@ -368,7 +368,8 @@ static int put_str(hw_buf *b, const char *s)
 /* Implements: FR-TRACE-007 */
 int hw_record_encode(hw_buf *b, const hw_src_file *f)
 {
-	int bad = put_u32(b, 0x31525748u) || put_u32(b, (uint32_t)f->nfuncs);
+	int bad = put_u32(b, 0x31525748u) || put_u32(b, (uint32_t)f->lang) ||
+		  put_u32(b, (uint32_t)f->nfuncs);
 
 	for (size_t i = 0; !bad && i < f->nfuncs; i++)
 		bad = put_str(b, f->funcs[i].name) ||
@@ -456,6 +457,11 @@ int hw_record_decode(hw_src_file *f, const unsigned char *p, size_t n)
 
 	if (get_u32(&r) != 0x31525748u)
 		return HW_EINVAL;
+	/* the language the text was read as (a `.h` by its content) */
+	count = get_u32(&r);
+	if (count > HW_LANG_PY)
+		return HW_EINVAL;
+	f->lang = (hw_lang)count;
 	count = get_u32(&r);
 	if (count_ok(&r, count, 24) && count) {
 		f->funcs = calloc(count, sizeof(*f->funcs));

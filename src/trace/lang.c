@@ -8,6 +8,8 @@
  * them as Universal Ctags does, in the pass that reads the file. The
  * measurements behind that choice are in specs/languages.md.
  */
+/* hwledger-sast-ignore *: glibc's feature macro, for memmem */
+#define _GNU_SOURCE
 #include "trace.h"
 
 #include <stdlib.h>
@@ -149,6 +151,99 @@ static int is_ident(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 	       (c >= '0' && c <= '9') || c == '_';
+}
+
+/* Whether p[0..n) starts with word, then a byte that cannot continue it. */
+static int starts_word(const char *p, size_t n, const char *word)
+{
+	size_t w = strlen(word);
+
+	return n >= w && memcmp(p, word, w) == 0 &&
+	       (n == w || !is_ident(p[w]));
+}
+
+/* One line of a header (blanks before it skipped), as linguist's C++
+ * patterns for a `.h` read it. */
+static int cpp_line(const char *p, size_t n)
+{
+	static const char *const std_headers[] = {
+		"cstdint", "string", "vector", "map", "list", "array",
+		"bitset", "queue", "stack", "forward_list", "unordered_map",
+		"unordered_set", "istream", "ostream", "iostream", NULL};
+	size_t i = 0;
+
+	if (n && p[0] == '#') { /* #include <vector> */
+		for (i = 1; i < n && (p[i] == ' ' || p[i] == '\t');)
+			i++;
+		if (!starts_word(p + i, n - i, "include"))
+			return 0;
+		for (i += 7; i < n && (p[i] == ' ' || p[i] == '\t');)
+			i++;
+		if (i >= n || p[i++] != '<')
+			return 0;
+		for (size_t k = 0; std_headers[k]; k++) {
+			size_t w = strlen(std_headers[k]);
+
+			if (n - i > w && memcmp(p + i, std_headers[k], w) == 0 &&
+			    p[i + w] == '>')
+				return 1;
+		}
+		return 0;
+	}
+	if (starts_word(p, n, "template")) { /* template <class T> */
+		for (i = 8; i < n && (p[i] == ' ' || p[i] == '\t');)
+			i++;
+		return i < n && p[i] == '<';
+	}
+	if (starts_word(p, n, "using")) /* using namespace std; */
+		for (i = 5; i < n && (p[i] == ' ' || p[i] == '\t');)
+			i++;
+	if ((i == 0 && starts_word(p, n, "class")) ||
+	    starts_word(p + i, n - i, "namespace")) { /* class X, namespace x */
+		i += p[i] == 'c' ? 5 : 9;
+		if (i >= n || (p[i] != ' ' && p[i] != '\t'))
+			return 0;
+		while (i < n && (p[i] == ' ' || p[i] == '\t'))
+			i++;
+		return i < n && is_ident(p[i]);
+	}
+	while (n && (p[n - 1] == '\r'))
+		n--;
+	return (n == 7 && memcmp(p, "public:", 7) == 0) ||
+	       (n == 8 && memcmp(p, "private:", 8) == 0) ||
+	       (n == 10 && memcmp(p, "protected:", 10) == 0);
+}
+
+/* Implements: FR-TRACE-016 */
+hw_lang hw_lang_of_text(const char *path, const char *text, size_t len)
+{
+	const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
+	const char *end = text + len;
+
+	if (!dot || (slash && dot < slash) || strcmp(dot, ".h") != 0)
+		return hw_lang_of(path);
+	for (const char *p = text; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *e = nl ? nl : end;
+
+		while (p < e && (*p == ' ' || *p == '\t'))
+			p++;
+		if (cpp_line(p, (size_t)(e - p)))
+			return HW_LANG_CPP;
+		p = e + 1;
+	}
+	/* std::anything, anywhere */
+	for (const char *p = text; p < end;) {
+		const char *hit = memmem(p, (size_t)(end - p), "std::", 5);
+
+		if (!hit)
+			break;
+		if (hit + 5 < end && is_ident(hit[5]) &&
+		    (hit == text || !is_ident(hit[-1])))
+			return HW_LANG_CPP;
+		p = hit + 5;
+	}
+	return HW_LANG_C;
 }
 
 /*

@@ -400,6 +400,7 @@ static int scan_one(job *j, size_t i, hw_buf *buf)
 	}
 	snprintf(f->hash, sizeof(f->hash), "%016llx",
 		 (unsigned long long)hw_hash64(buf->data, buf->len));
+	f->lang = hw_lang_of_text(f->path, buf->data, buf->len);
 	j->dirty[i] = 1;
 	if (row && strcmp(row->hash, f->hash) == 0 &&
 	    hw_record_decode(f, row->blob, row->blob_len) == HW_OK)

@@ -98,6 +98,10 @@ void hw_scan_compact(hw_src_file *f);
 
 /* The language of a path, by its extension (C when none other). */
 hw_lang hw_lang_of(const char *path);
+/* The same, with a `.h` file's text: C++ when it looks like C++ (a class,
+ * a namespace, a template, std::, a C++ standard header), as GitHub's
+ * linguist tells them apart; else C. */
+hw_lang hw_lang_of_text(const char *path, const char *text, size_t len);
 /* What follows the last "::" or '.' of a qualified function name. */
 const char *hw_func_base(const char *name);
 /* Whether name is a C++ test macro's test ("Suite.Name", a Catch2 name). */

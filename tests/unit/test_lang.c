@@ -16,10 +16,10 @@ static void scan_file(hw_src_file *f, const char *path, int is_test)
 
 	memset(f, 0, sizeof(*f));
 	f->path = strdup(path);
-	f->lang = hw_lang_of(path);
 	f->is_test = is_test;
 	hw_buf_init(&b, 0);
 	assert_int_equal(hw_file_read(&b, path, 1 << 20), HW_OK);
+	f->lang = hw_lang_of_text(path, b.data, b.len); /* as the scan does */
 	assert_int_equal(hw_scan_text(f, b.data, b.len), HW_OK);
 	hw_buf_free(&b);
 }
@@ -312,6 +312,7 @@ static void test_lang_real_files_match_ctags(void **state)
 		"tests/fixtures/lang/real/gtest-port.cc",
 		"tests/fixtures/lang/real/argparse.py",
 		"tests/fixtures/lang/real/trees.c",
+		"tests/fixtures/lang/real/snappy-stubs-internal.h",
 	};
 
 	(void)state;
@@ -489,9 +490,55 @@ static void test_lang_of_and_base_names(void **state)
 	assert_false(hw_func_from_test_macro(HW_LANG_PY, "a.b"));
 }
 
+static hw_lang header(const char *path, const char *text)
+{
+	return hw_lang_of_text(path, text, strlen(text));
+}
+
+/* A `.h` is C++ when its text says so, as linguist's patterns tell a C++
+ * header from a C one (google/snappy's internal headers were read as C
+ * and none of their 45 functions was found). */
+/* Verifies: FR-TRACE-016 */
+static void test_lang_a_header_is_cpp_when_its_text_says_so(void **state)
+{
+	static const char *const cpp[] = {
+		"#include <vector>\n", "  # include  <iostream>\n",
+		"#include <cstdint>\r\n", "template <typename T>\n",
+		"\ttemplate<class T> T f();\n", "class Sink {\n",
+		"namespace snappy {\n", "using namespace std;\n",
+		"  public:\n", "private:\r\n", "protected:",
+		"int f(std::string s);\n", "/* a */ x = std::max(a, b);",
+	};
+	static const char *const c[] = {
+		"#include <string.h>\n", "#include <vectors>\n",
+		"#include \"vector\"\n", "templates are not C++\n",
+		" * class of a device\n", "classic = 1;\n",
+		"int class_id;\n", "namespace\n", "namespace;\n",
+		"  public: x\n", "mystd::x\n", "std::\n", "(std:: )\n",
+		"#ifdef __cplusplus\nextern \"C\" {\n#endif\n", "",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cpp) / sizeof(cpp[0]); i++) {
+		if (header("a/b.h", cpp[i]) != HW_LANG_CPP)
+			fail_msg("not read as C++: %s", cpp[i]);
+		/* the text decides only for a .h */
+		assert_int_equal(header("a/b.c", cpp[i]), HW_LANG_C);
+	}
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++)
+		if (header("a/b.h", c[i]) != HW_LANG_C)
+			fail_msg("not read as C: %s", c[i]);
+	assert_int_equal(header("a/b.hpp", ""), HW_LANG_CPP);
+	assert_int_equal(header("a.h/b", "class X {"), HW_LANG_C);
+	/* a later line decides as well as the first */
+	assert_int_equal(header("b.h", "int a;\n\nnamespace x {\n"),
+			 HW_LANG_CPP);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_lang_a_header_is_cpp_when_its_text_says_so),
 		cmocka_unit_test(test_lang_cpp_tags_go_to_qualified_functions),
 		cmocka_unit_test(test_lang_cpp_test_macros_are_named_suite_dot_name),
 		cmocka_unit_test(test_lang_python_defs_methods_and_docstrings),
