@@ -10,7 +10,7 @@
  */
 /* hwledger-sast-ignore *: glibc's feature macro, for memmem */
 #define _GNU_SOURCE
-#include "trace.h"
+#include "internal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -265,28 +265,12 @@ typedef struct cpp_reader {
 	long line;
 	long last;    /* the line of the last token */
 	int busy;     /* set by the parser: inside a declaration or body */
-	int skip;     /* skipping a branch: 1 an `#if 0`'s, 2 to the #endif */
-	size_t skip_depth;         /* #if nesting inside the skipped branch */
-	size_t nif;                /* open conditionals */
-	unsigned long long single; /* bit i: conditional i began inside a
-				    * declaration (deeper ones count as so) */
+	hw_cond cond; /* which branch of a conditional is not read */
 } cpp_reader;
 
 static int cpp_ident(char c)
 {
 	return is_ident(c) || c == '$' || (unsigned char)c >= 0x80;
-}
-
-/* The word after the '#' of the preprocessor line at i ("if", "else"). */
-static size_t cpp_directive(const cpp_reader *r, size_t i, size_t *ws)
-{
-	i++;
-	while (i < r->len && (r->p[i] == ' ' || r->p[i] == '\t'))
-		i++;
-	*ws = i;
-	while (i < r->len && is_ident(r->p[i]))
-		i++;
-	return i - *ws;
 }
 
 static int cpp_word(const cpp_reader *r, size_t s, size_t n, const char *w)
@@ -330,54 +314,68 @@ static void cpp_skip_directive(cpp_reader *r)
 	}
 }
 
-/*
- * A preprocessor line at r->i (its '#'). Conditionals are read as ctags
- * reads C++: the first branch of an `#if 0` is skipped; the other
- * branches are all followed while they stand between declarations, but
- * once one starts or continues inside a declaration or a body (a
- * function's head repeated in each branch), the rest are skipped.
- */
+static int word_is(const char *w, size_t n, const char *word)
+{
+	return strlen(word) == n && memcmp(w, word, n) == 0;
+}
+
+/* Implements: FR-TRACE-001, FR-TRACE-016 */
+int hw_cond_directive(hw_cond *c, const char *text, size_t len, size_t hash,
+		      int busy_if, int busy_else)
+{
+	size_t ws = hash + 1, we;
+	int is_if, is_else, is_end;
+
+	while (ws < len && (text[ws] == ' ' || text[ws] == '\t'))
+		ws++;
+	for (we = ws; we < len && is_ident(text[we]);)
+		we++;
+	is_if = word_is(text + ws, we - ws, "if") ||
+		word_is(text + ws, we - ws, "ifdef") ||
+		word_is(text + ws, we - ws, "ifndef");
+	is_else = word_is(text + ws, we - ws, "else") ||
+		  word_is(text + ws, we - ws, "elif") ||
+		  word_is(text + ws, we - ws, "elifdef") ||
+		  word_is(text + ws, we - ws, "elifndef");
+	is_end = word_is(text + ws, we - ws, "endif");
+	if (c->skip) {
+		if (is_if)
+			c->skip_depth++;
+		else if (is_end && c->skip_depth)
+			c->skip_depth--;
+		else if (is_end || (is_else && !c->skip_depth && c->skip == 1))
+			c->skip = 0;
+		if (is_end && !c->skip && c->nif)
+			c->nif--;
+	} else if (is_if) {
+		if (c->nif < 64 && busy_if)
+			c->single |= 1ULL << c->nif;
+		else if (c->nif < 64)
+			c->single &= ~(1ULL << c->nif);
+		c->nif++;
+		while (we < len && (text[we] == ' ' || text[we] == '\t'))
+			we++;
+		if (word_is(text + ws, 2, "if") && we < len &&
+		    text[we] == '0' && (we + 1 >= len || !is_ident(text[we + 1]))) {
+			c->skip = 1;
+			c->skip_depth = 0;
+		}
+	} else if (is_else && c->nif) {
+		if (busy_else || c->nif > 64 ||
+		    (c->single >> (c->nif - 1) & 1)) {
+			c->skip = 2;
+			c->skip_depth = 0;
+		}
+	} else if (is_end && c->nif) {
+		c->nif--;
+	}
+	return is_if || is_else || is_end;
+}
+
+/* A preprocessor line at r->i (its '#'): its conditional, then past it. */
 static void cpp_preproc(cpp_reader *r)
 {
-	size_t ws, n = cpp_directive(r, r->i, &ws);
-	int is_if = cpp_word(r, ws, n, "if") || cpp_word(r, ws, n, "ifdef") ||
-		    cpp_word(r, ws, n, "ifndef");
-	int is_else = cpp_word(r, ws, n, "else") || cpp_word(r, ws, n, "elif");
-	int is_end = cpp_word(r, ws, n, "endif");
-
-	if (r->skip) {
-		if (is_if)
-			r->skip_depth++;
-		else if (is_end && r->skip_depth)
-			r->skip_depth--;
-		else if (is_end || (is_else && !r->skip_depth && r->skip == 1))
-			r->skip = 0;
-		if (is_end && !r->skip && r->nif)
-			r->nif--;
-	} else if (is_if) {
-		size_t j = ws + n;
-
-		if (r->nif < 64 && r->busy)
-			r->single |= 1ULL << r->nif;
-		else if (r->nif < 64)
-			r->single &= ~(1ULL << r->nif);
-		r->nif++;
-		while (j < r->len && (r->p[j] == ' ' || r->p[j] == '\t'))
-			j++;
-		if (cpp_word(r, ws, n, "if") && j < r->len && r->p[j] == '0' &&
-		    (j + 1 >= r->len || !is_ident(r->p[j + 1]))) {
-			r->skip = 1;
-			r->skip_depth = 0;
-		}
-	} else if (is_else && r->nif) {
-		if (r->busy || r->nif > 64 ||
-		    (r->single >> (r->nif - 1) & 1)) {
-			r->skip = 2;
-			r->skip_depth = 0;
-		}
-	} else if (is_end && r->nif) {
-		r->nif--;
-	}
+	hw_cond_directive(&r->cond, r->p, r->len, r->i, r->busy, r->busy);
 	cpp_skip_directive(r);
 }
 
@@ -460,7 +458,7 @@ static cpp_tok cpp_next(cpp_reader *r)
 			cpp_preproc(r);
 			continue;
 		}
-		if (r->skip) { /* a branch not followed: to its end */
+		if (r->cond.skip) { /* a branch not read: to its end */
 			while (r->i < r->len && r->p[r->i] != '\n')
 				r->i++;
 			continue;

@@ -10,7 +10,7 @@
  * make sense of (an unterminated comment, unbalanced braces) becomes a
  * warning note on the file, never a crash.
  */
-#include "trace.h"
+#include "internal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -399,14 +399,9 @@ typedef struct lexer {
 	int extern_lit;     /* the last top-level literal followed `extern` */
 	int paren;          /* parenthesis depth at the top level */
 	int preproc;        /* inside a preprocessor line */
-	int skip;           /* in a branch not read: 1 an `#if 0`'s, 2 to its
-			     * #endif (its braces do not count; its comments
-			     * are still read for tags) */
-	size_t skip_depth;  /* #if nesting inside the branch not read */
-	size_t nif;         /* open conditionals */
-	unsigned long long single; /* bit i: conditional i began inside a
-				    * body or parentheses (deeper ones count
-				    * as so) */
+	hw_cond cond;       /* which branch of a conditional is not read (its
+			     * braces do not count; its comments are still
+			     * read for tags) */
 	int head_in_branch; /* a top-level ')' since the last #if or #else */
 	char last_sig;      /* last significant character at the top level */
 	const char *cand;   /* identifier before the last top-level '(' */
@@ -462,73 +457,17 @@ static int lex_busy(const lexer *x, int at_else)
 	       (at_else && x->last_sig == ')' && x->head_in_branch);
 }
 
-static int directive_is(const char *w, size_t n, const char *word)
-{
-	return strlen(word) == n && memcmp(w, word, n) == 0;
-}
-
-/*
- * The preprocessor line whose '#' is at h. Conditionals are read as the
- * C++ reader reads them (specs/languages.md): the first branch of an
- * `#if 0` is not read; the other branches are all read while they stand
- * between declarations, but once one starts or continues inside a
- * declaration or a body (`if (a) {` written once per branch) the rest are
- * not, so the braces of only one branch count.
- */
+/* The preprocessor line whose '#' is at h (conditionals: hw_cond). */
 static void lex_directive(lexer *x, size_t h)
 {
-	size_t ws = h + 1, we;
-	int is_if, is_else, is_end, was_skipping = x->skip;
+	int was_skipping = x->cond.skip;
 
 	x->preproc = 1;
-	while (ws < x->len && (x->p[ws] == ' ' || x->p[ws] == '\t'))
-		ws++;
-	for (we = ws; we < x->len && is_ident(x->p[we]);)
-		we++;
-	is_if = directive_is(x->p + ws, we - ws, "if") ||
-		directive_is(x->p + ws, we - ws, "ifdef") ||
-		directive_is(x->p + ws, we - ws, "ifndef");
-	is_else = directive_is(x->p + ws, we - ws, "else") ||
-		  directive_is(x->p + ws, we - ws, "elif") ||
-		  directive_is(x->p + ws, we - ws, "elifdef") ||
-		  directive_is(x->p + ws, we - ws, "elifndef");
-	is_end = directive_is(x->p + ws, we - ws, "endif");
-	if (x->skip) {
-		if (is_if)
-			x->skip_depth++;
-		else if (is_end && x->skip_depth)
-			x->skip_depth--;
-		else if (is_end || (is_else && !x->skip_depth && x->skip == 1))
-			x->skip = 0;
-		if (is_end && !x->skip && x->nif)
-			x->nif--;
-	} else if (is_if) {
-		if (x->nif < 64 && lex_busy(x, 0))
-			x->single |= 1ULL << x->nif;
-		else if (x->nif < 64)
-			x->single &= ~(1ULL << x->nif);
-		x->nif++;
-		while (we < x->len && (x->p[we] == ' ' || x->p[we] == '\t'))
-			we++;
-		if (directive_is(x->p + ws, 2, "if") && ws + 2 <= x->len &&
-		    we < x->len && x->p[we] == '0' &&
-		    (we + 1 >= x->len || !is_ident(x->p[we + 1]))) {
-			x->skip = 1;
-			x->skip_depth = 0;
-		}
-	} else if (is_else && x->nif) {
-		if (lex_busy(x, 1) || x->nif > 64 ||
-		    (x->single >> (x->nif - 1) & 1)) {
-			x->skip = 2;
-			x->skip_depth = 0;
-		}
-	} else if (is_end && x->nif) {
-		x->nif--;
-	}
-	if (is_if || is_else)
+	if (hw_cond_directive(&x->cond, x->p, x->len, h, lex_busy(x, 0),
+			      lex_busy(x, 1)))
 		x->head_in_branch = 0;
 	/* a tag in a branch not read names no function: not the next one */
-	if (was_skipping && !x->skip && x->depth == 0)
+	if (was_skipping && !x->cond.skip && x->depth == 0)
 		x->pending = x->f->ntags;
 }
 
@@ -719,7 +658,7 @@ static int lex_c(hw_src_file *f, const char *text, size_t len)
 		} else {
 			x.i = FIND(text, x.i, len, TOP_BYTES);
 			/* the last character skipped that is not a blank */
-			for (size_t j = x.i; j > from && !x.preproc && !x.skip;
+			for (size_t j = x.i; j > from && !x.preproc && !x.cond.skip;
 			     j--)
 				if (text[j - 1] != ' ' && text[j - 1] != '\t' &&
 				    text[j - 1] != '\r') {
@@ -752,16 +691,16 @@ static int lex_c(hw_src_file *f, const char *text, size_t len)
 			break;
 		case '"':
 		case '\'':
-			if (!x.depth && !x.preproc && !x.skip)
+			if (!x.depth && !x.preproc && !x.cond.skip)
 				x.extern_lit = after_extern(text, x.i);
 			lex_literal(&x);
-			if (!x.depth && !x.preproc && !x.skip)
+			if (!x.depth && !x.preproc && !x.cond.skip)
 				x.last_sig = '"';
 			continue;
 		default:
 			break;
 		}
-		if (x.preproc || x.skip) { /* braces in macros do not count,
+		if (x.preproc || x.cond.skip) { /* braces in macros do not count,
 					     * nor those of a branch not read */
 			x.i++;
 			continue;
