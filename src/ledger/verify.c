@@ -541,8 +541,8 @@ int hw_ledger_verify(hw_verify_report *r, const hw_event_list *list,
 				goto done;
 			}
 			snprintf(where, sizeof(where),
-				 "checkpoint %.12s anchored on " HW_LEDGER_REF,
-				 commit);
+				 "checkpoint %.12s anchored on %s", commit,
+				 HW_LEDGER_REF);
 			if ((err = check_checkpoint(r, &legacy.items[k],
 						    o->trusted, leaves, list->n,
 						    where)))
