@@ -291,7 +291,8 @@ install: all
 	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib/libhwledger.a
 	for m in $(MODULES); do \
 	  install -d $(DESTDIR)$(PREFIX)/include/hwledger/$$m && \
-	  install -m 644 src/$$m/$$m.h $(DESTDIR)$(PREFIX)/include/hwledger/$$m/; \
+	  install -m 644 $$(ls src/$$m/*.h | grep -v /internal.h) \
+	    $(DESTDIR)$(PREFIX)/include/hwledger/$$m/; \
 	done
 
 clean:

@@ -31,6 +31,24 @@ test_installed_binary_plans_and_renders_from_another_folder() {
   [ -s site/index.html ] && [ -s site/style.css ]
 }
 
+# The installed headers compile on their own: each includes only headers
+# that were installed beside it (util.h includes buf.h, json.h...; trace.h
+# includes trace/config.h).
+# Verifies: FR-CLI-011
+test_every_installed_header_compiles_with_only_the_installed_ones() {
+  install_here
+  local inc=$PWD/dest/opt/hw/include/hwledger h m
+  for h in "$inc"/*/*.h; do
+    m=$(basename "$(dirname "$h")")
+    printf '#include "%s/%s"\nint main(void) { return 0; }\n' \
+      "$m" "$(basename "$h")" > t.c
+    cc -std=c11 -fsyntax-only -I"$inc" $(pkg-config --cflags libcjson) t.c ||
+      { echo "$m/$(basename "$h") does not compile"; return 1; }
+  done
+  # the module's private header is not part of the interface
+  [ ! -e "$inc/trace/internal.h" ]
+}
+
 # Verifies: FR-CLI-011
 test_a_projects_own_catalog_replaces_the_built_in_one() {
   install_here
