@@ -289,6 +289,9 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/hwledger
 	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib/libhwledger.a
+	install -d $(DESTDIR)$(PREFIX)/share/hwledger/models
+	install -m 644 planner/models/README.md planner/models/*.json \
+	  $(DESTDIR)$(PREFIX)/share/hwledger/models/
 	for m in $(MODULES); do \
 	  install -d $(DESTDIR)$(PREFIX)/include/hwledger/$$m && \
 	  install -m 644 $$(ls src/$$m/*.h | grep -v /internal.h) \

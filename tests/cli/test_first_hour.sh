@@ -49,6 +49,21 @@ test_every_installed_header_compiles_with_only_the_installed_ones() {
   [ ! -e "$inc/trace/internal.h" ]
 }
 
+# README's planner example, copied by someone with only the installed
+# files: the shipped models are installed with the binary.
+# Verifies: FR-CLI-011
+test_the_shipped_models_are_installed_for_the_readmes_plan_example() {
+  install_here
+  local hw=$PWD/dest/opt/hw/bin/hwledger
+  local models=$PWD/dest/opt/hw/share/hwledger/models
+  [ -s "$models/README.md" ]
+  [ "$(ls "$models"/*.json | wc -l)" = "$(ls "$ROOT"/planner/models/*.json | wc -l)" ]
+  mkdir proj && cd proj
+  "$hw" plan --model "$models/llama-3.1-70b.json" --ctx 32k \
+    --gpu "H100 SXM" --tp 4 >plan.txt
+  grep -q 'GPU H100 SXM' plan.txt
+}
+
 # Verifies: FR-CLI-011
 test_a_projects_own_catalog_replaces_the_built_in_one() {
   install_here
