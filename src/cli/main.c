@@ -50,7 +50,8 @@ static const hw_command commands[] = {
 	{"probe", hw_cmd_probe, "probe GPUs and hosts, run probe checks",
 	 "hwledger probe [--json] [--ssh USER@HOST]... [--hosts FILE] "
 	 "[--timeout SECONDS] [--pool N]\n"
-	 "hwledger probe check [DIR] [--json] [--ssh USER@HOST]...\n"
+	 "hwledger probe check [DIR] [--json] [--ssh USER@HOST]... "
+	 "[--hosts FILE] [--timeout SECONDS] [--pool N]\n"
 	 "hwledger probe check [DIR] [--json] --fleet URL [--cert FILE --key "
 	 "FILE] [--ca DIR]",
 	 0},
@@ -133,7 +134,7 @@ static const hw_command commands[] = {
 	 "[--interval SECONDS] [--once] [--allow FILE]",
 	 0},
 	{"help", hw_cmd_help, "show help for a command",
-	 "hwledger help COMMAND", 0},
+	 "hwledger help [COMMAND]", 0},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

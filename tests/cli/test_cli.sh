@@ -137,6 +137,32 @@ test_help_command_prints_the_command_usage() {
   expect_out "commands:"
 }
 
+# specs/cli.md is "every command and option the binary accepts, as
+# `hwledger help COMMAND` prints them": each option and subcommand that
+# help prints is in that command's section of the spec.
+# Verifies: FR-CLI-003
+test_every_option_help_prints_is_in_the_cli_spec() {
+  local c sec opt sub bad=
+  for c in init frs import trace gate review sast glossary plan probe \
+           ledger site report verify-report diff export fleet; do
+    sec=$(awk -v h="\`$c\`" '/^##/ { on = /^### / && index($0, h) } on' \
+            "$ROOT/specs/cli.md" | tr -s ' \n' '  ')
+    [ -n "$sec" ] || { echo "no section for $c"; return 1; }
+    for opt in $("$HW" help "$c" | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+      grep -q -- "$opt\b" <<<"$sec" || bad="$bad $c $opt;"
+    done
+    for sub in $("$HW" help "$c" |
+                 sed -n "s/^usage: hwledger $c \([a-z][a-z-]*\).*/\1/p" |
+                 sort -u); do
+      grep -q -- "$c $sub\b" <<<"$sec" || bad="$bad $c $sub;"
+    done
+  done
+  [ -z "$bad" ] || { echo "in help, not in specs/cli.md:$bad"; return 1; }
+  # probe check takes the host options of probe, and help says so
+  run "$HW" help probe
+  expect_out "usage: hwledger probe check [DIR] [--json] [--ssh USER@HOST]... [--hosts FILE] [--timeout SECONDS] [--pool N]"
+}
+
 # Verifies: FR-CLI-003
 test_every_command_and_subcommand_takes_help() {
   # `sast --help` was "unknown option", `frs lint --help` and the like
