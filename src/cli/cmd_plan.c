@@ -677,6 +677,40 @@ done:
 	return hw_cli_finish(err ? hw_cli_error(err) : HW_EXIT_OK);
 }
 
+/* The options of `plan` that take a value, and what a count must be: an
+ * option that is not here is unknown, never "needs a value". */
+static const struct {
+	const char *name, *want;
+} plan_opts[] = {
+	{"--model", NULL},
+	{"--gpu", NULL},
+	{"--engine", NULL},
+	{"--export", NULL},
+	{"--sweep", NULL},
+	{"--quant", NULL},
+	{"--kv-dtype", NULL},
+	{"--today", NULL},
+	{"--gpu-mem", "a byte count (a k or M suffix multiplies by 1024 "
+		      "or 1024^2)"},
+	{"--ctx", "a token count from 1 to 64M (32k: a k or M suffix "
+		  "multiplies by 1024 or 1024^2)"},
+	{"--batch", "a whole number from 1 to 1M"},
+	{"--tp", "a whole number from 1 to 1024"},
+	{"--pp", "a whole number from 1 to 64"},
+	{"--top", "a whole number from 1 to 1000"},
+	{"--max-util", "a share of the GPU's memory, more than 0 and at "
+		       "most 1"},
+};
+
+/* Implements: FR-CLI-001 */
+static int plan_opt(const char *a)
+{
+	for (size_t k = 0; k < sizeof(plan_opts) / sizeof(plan_opts[0]); k++)
+		if (!strcmp(a, plan_opts[k].name))
+			return (int)k;
+	return -1;
+}
+
 /* Implements: FR-PLAN-003, FR-PLAN-004, FR-PLAN-005 */
 int hw_cmd_plan(hw_cli *cli, int argc, char **argv)
 {
@@ -703,6 +737,10 @@ int hw_cmd_plan(hw_cli *cli, int argc, char **argv)
 			*(a[2] == 'j' ? &json : &cheapest) = 1;
 			continue;
 		}
+		if (plan_opt(a) < 0)
+			return hw_cli_usage_error("plan",
+						  "plan: unknown argument '%s'",
+						  a);
 		if (!v)
 			return hw_cli_usage_error("plan", "%s needs a value", a);
 		i++;
@@ -737,9 +775,9 @@ int hw_cmd_plan(hw_cli *cli, int argc, char **argv)
 		else if (!strcmp(a, "--max-util") && hw_cli_positive(v, 1, &max_util))
 			;
 		else
-			return hw_cli_usage_error("plan", "plan: bad argument '%s "
-							  "%s'",
-						  a, v);
+			return hw_cli_usage_error("plan", "%s needs %s, not '%s'",
+						  a, plan_opts[plan_opt(a)].want,
+						  v);
 	}
 	if (!model)
 		return hw_cli_usage_error("plan", "plan needs --model PATH");

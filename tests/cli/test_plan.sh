@@ -327,3 +327,29 @@ test_plan_cheapest_refuses_and_fails_honestly() {
   # at the entry's line: jq writes each entry's "{" on a line of its own
   expect_err "planner/gpus.json:$(awk '/"prices"/ {p = 1} p && /^    \{$/ && ++n == 2 {print NR; exit}' planner/gpus.json): prices[1]: \"as_of\" must be a date"
 }
+
+# A newcomer's mistakes on the plan line: a misspelt flag is unknown (it
+# was "--jsn needs a value", or "bad argument '--jsn --model'"), and a
+# count out of range says what it must be.
+# Verifies: FR-CLI-001
+test_plan_names_an_unknown_option_and_what_a_count_must_be() {
+  run "$HW" plan --model "$M/llama-3.1-8b.json" --jsn
+  expect_rc 2
+  expect_err "hwledger: plan: unknown argument '--jsn'"
+  run "$HW" plan --jsn --model "$M/llama-3.1-8b.json"
+  expect_rc 2
+  expect_err "hwledger: plan: unknown argument '--jsn'"
+  run "$HW" plan --model "$M/llama-3.1-8b.json" --gpu="H100 SXM"
+  expect_rc 2
+  expect_err "hwledger: plan: unknown argument '--gpu=H100 SXM'"
+  run "$HW" plan --model "$M/llama-3.1-8b.json" --tp 0
+  expect_rc 2
+  expect_err "hwledger: --tp needs a whole number from 1 to 1024, not '0'"
+  run "$HW" plan --model "$M/llama-3.1-8b.json" --ctx 32x
+  expect_rc 2
+  expect_err "hwledger: --ctx needs a token count from 1 to 64M"
+  expect_err "not '32x'"
+  run "$HW" plan --model "$M/llama-3.1-8b.json" --gpu
+  expect_rc 2
+  expect_err "hwledger: --gpu needs a value"
+}
