@@ -73,9 +73,27 @@ static int parse_opts(probe_opts *o, int argc, char **argv, int check,
 			i++;
 		} else if (check && a[0] != '-' && dir) {
 			*dir = a;
+		} else if (!strcmp(a, "--ssh") || !strcmp(a, "--hosts") ||
+			   !strcmp(a, "--timeout") || !strcmp(a, "--pool") ||
+			   (check && (!strcmp(a, "--fleet") ||
+				      !strcmp(a, "--cert") ||
+				      !strcmp(a, "--key") ||
+				      !strcmp(a, "--ca")))) {
+			/* a known option: its value is missing or wrong */
+			if (!v)
+				return hw_cli_usage_error(
+					"probe", "%s needs a value", a);
+			return hw_cli_usage_error(
+				"probe", "%s needs %s, not '%s'", a,
+				!strcmp(a, "--timeout")
+					? "seconds, more than 0 and at most "
+					  "86400"
+					: "a whole number from 1 to 1024",
+				v);
 		} else {
 			return hw_cli_usage_error("probe",
-						  "probe: bad argument '%s'", a);
+						  "probe: unknown argument '%s'",
+						  a);
 		}
 	}
 	if ((o->fleet && o->n) || (!o->fleet && (o->cert || o->key || o->ca)))

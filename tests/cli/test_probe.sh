@@ -168,3 +168,25 @@ test_probe_remote_refuses_option_hosts_and_reports_no_ssh() {
   run "$HW" probe check --hosts one.txt --pool 3x
   expect_rc 2
 }
+
+# A value that is missing or out of range names the option and what it
+# must be (it was "probe: bad argument '--timeout'", without the value).
+# Verifies: FR-CLI-001
+test_probe_says_what_a_bad_option_value_must_be() {
+  run "$HW" probe --timeout x
+  expect_rc 2
+  expect_err "hwledger: --timeout needs seconds, more than 0 and at most 86400, not 'x'"
+  run "$HW" probe check --pool 0
+  expect_rc 2
+  expect_err "hwledger: --pool needs a whole number from 1 to 1024, not '0'"
+  run "$HW" probe --timeout
+  expect_rc 2
+  expect_err "hwledger: --timeout needs a value"
+  run "$HW" probe --bogus
+  expect_rc 2
+  expect_err "hwledger: probe: unknown argument '--bogus'"
+  # --fleet's options belong to probe check only
+  run "$HW" probe --cert c.pem
+  expect_rc 2
+  expect_err "hwledger: probe: unknown argument '--cert'"
+}
