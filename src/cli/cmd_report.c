@@ -86,10 +86,15 @@ int hw_cmd_report(hw_cli *cli, int argc, char **argv)
 			*(a[2] == 'f' ? &o.force : &o.unsigned_report) = 1;
 			continue;
 		}
-		if (i + 1 >= argc || !*argv[i + 1])
+		if (strcmp(a, "-o") && strcmp(a, "--checks") &&
+		    strcmp(a, "--sast-reports") && strcmp(a, "--results") &&
+		    strcmp(a, "--lcov") && strcmp(a, "--timeout"))
 			return hw_cli_usage_error("report",
-						  "unknown argument "
-						  "'%s' (or it needs a value)",
+						  "report: unknown argument "
+						  "'%s'",
+						  a);
+		if (i + 1 >= argc || !*argv[i + 1])
+			return hw_cli_usage_error("report", "%s needs a value",
 						  a);
 		if (!strcmp(a, "-o")) {
 			o.out_dir = argv[++i];
@@ -109,8 +114,10 @@ int hw_cmd_report(hw_cli *cli, int argc, char **argv)
 							  "many files)");
 				o.results[o.nresults++] = argv[++i];
 			} while (i + 1 < argc && argv[i + 1][0] != '-');
-		} else if (!strcmp(a, "--lcov") &&
-			   o.nlcov < HW_REPORT_MAX_INPUTS) {
+		} else if (!strcmp(a, "--lcov")) {
+			if (o.nlcov == HW_REPORT_MAX_INPUTS)
+				return hw_cli_usage_error(
+					"report", "too many --lcov files");
 			o.lcov[o.nlcov++] = argv[++i];
 		} else if (!strcmp(a, "--timeout")) {
 			if (!hw_cli_positive(argv[++i], 1e9, &o.timeout_s))
@@ -403,10 +410,13 @@ int hw_cmd_diff(hw_cli *cli, int argc, char **argv)
 				return hw_cli_usage_error(
 					"diff", "one report too many: '%s'", a);
 			dirs[dirs[0] != NULL] = a;
-		} else if (i + 1 >= argc || !*argv[i + 1]) {
+		} else if (strcmp(a, "--key") && strcmp(a, "-o") &&
+			   strcmp(a, "--format")) {
 			return hw_cli_usage_error("diff",
-						  "unknown argument '%s' (or "
-						  "it needs a value)",
+						  "diff: unknown argument '%s'",
+						  a);
+		} else if (i + 1 >= argc || !*argv[i + 1]) {
+			return hw_cli_usage_error("diff", "%s needs a value",
 						  a);
 		} else if (!strcmp(a, "--key")) {
 			keys = argv[++i];

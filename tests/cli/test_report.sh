@@ -565,3 +565,23 @@ test_report_in_a_folder_that_cannot_name_a_ref_signs_nothing() {
   run "$HW" report "${REPORT_INPUTS[@]}" --unsigned
   [ "$RC" != 2 ] || { echo "$ERR"; return 1; }
 }
+
+# A missing value and a misspelt option are told apart (both were
+# "unknown argument '--results' (or it needs a value)").
+# Verifies: FR-CLI-001
+test_report_and_diff_tell_a_missing_value_from_an_unknown_option() {
+  run "$HW" report --results
+  expect_rc 2
+  expect_err "hwledger: --results needs a value"
+  run "$HW" report --unsgned
+  expect_rc 2
+  expect_err "hwledger: report: unknown argument '--unsgned'"
+  run "$HW" diff a b --format
+  expect_rc 2
+  expect_err "hwledger: --format needs a value"
+  run "$HW" diff a b --fromat md
+  expect_rc 2
+  expect_err "hwledger: diff: unknown argument '--fromat'"
+  # nothing was run or written for them
+  [ ! -e build ] && [ ! -e .hwledger ]
+}
