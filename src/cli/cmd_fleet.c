@@ -18,6 +18,8 @@
 #include <string.h>
 
 #define fleet_usage(...) hw_cli_usage_error("fleet", __VA_ARGS__)
+/* `agent` is a command of its own: its mistakes print its usage */
+#define agent_usage(...) hw_cli_usage_error("agent", __VA_ARGS__)
 
 /* ten years for the CA, a day for a token */
 #define CA_DAYS 3650
@@ -35,6 +37,7 @@ typedef struct fleet_opts {
 	double days, ttl, interval, deadline, idle, ssh_interval, ssh_timeout;
 	long retries;
 	int json, once, operator;
+	const char *cmd; /* "fleet", or "agent" for the agent's command */
 } fleet_opts;
 
 /* --retries N: a whole number in 0..HW_FLEET_RETRIES_MAX; 1 when it is */
@@ -129,20 +132,22 @@ static int parse(fleet_opts *o, int argc, char **argv, int from,
 					o->ssh_timeout ==
 						(unsigned)o->ssh_timeout;
 			if (!known) {
-				fleet_usage("fleet: bad value '%s' for %s", v,
-					    a);
+				hw_cli_usage_error(o->cmd,
+						   "%s: bad value '%s' for %s",
+						   o->cmd, v, a);
 				return HW_EXIT_BADINPUT;
 			}
 			i++;
 		} else if (a[0] != '-' && positional && !o->arg) {
 			o->arg = a;
 		} else {
-			fleet_usage("fleet: bad argument '%s'", a);
+			hw_cli_usage_error(o->cmd, "%s: bad argument '%s'",
+					   o->cmd, a);
 			return HW_EXIT_BADINPUT;
 		}
 	}
 	if (positional && !o->arg) {
-		fleet_usage("fleet: %s", "missing argument");
+		hw_cli_usage_error(o->cmd, "%s: missing argument", o->cmd);
 		return HW_EXIT_BADINPUT;
 	}
 	return HW_EXIT_OK;
@@ -1101,7 +1106,7 @@ static int agent_enroll(hw_cli *cli, fleet_opts *o)
 	int err;
 
 	if (!o->token || !o->key || !o->out)
-		return fleet_usage("agent enroll needs --token, --key and -o%s",
+		return agent_usage("agent enroll needs --token, --key and -o%s",
 				   "");
 	if ((err = key_line(line, sizeof(line), NULL, o->key)))
 		return hw_cli_error(err);
@@ -1137,7 +1142,7 @@ static int agent_rotate(hw_cli *cli, fleet_opts *o)
 	int err;
 
 	if (!o->cert || !o->key || !o->new_key || !o->out)
-		return fleet_usage("agent rotate needs --cert, --key, "
+		return agent_usage("agent rotate needs --cert, --key, "
 				   "--new-key and -o%s",
 				   "");
 	hw_buf_init(&msg, 0);
@@ -1170,7 +1175,8 @@ static int agent_rotate(hw_cli *cli, fleet_opts *o)
 
 int hw_cmd_agent(hw_cli *cli, int argc, char **argv)
 {
-	fleet_opts o = {.ca = HW_FLEET_CA, .state = HW_FLEET_STATE};
+	fleet_opts o = {.ca = HW_FLEET_CA, .state = HW_FLEET_STATE,
+			.cmd = "agent"};
 	int code;
 
 	if (argc > 1 && !strcmp(argv[1], "enroll")) {
@@ -1194,7 +1200,8 @@ int hw_cmd_agent(hw_cli *cli, int argc, char **argv)
 
 int hw_cmd_fleet(hw_cli *cli, int argc, char **argv)
 {
-	fleet_opts o = {.ca = HW_FLEET_CA, .state = HW_FLEET_STATE};
+	fleet_opts o = {.ca = HW_FLEET_CA, .state = HW_FLEET_STATE,
+			.cmd = "fleet"};
 	const char *sub = argc > 1 ? argv[1] : "";
 	int code;
 

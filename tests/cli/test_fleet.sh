@@ -720,3 +720,26 @@ test_fleet_ca_trust_refuses_what_is_not_a_fleet_ca() {
   expect_rc 0
   expect_out "accepted: gpu-1"
 }
+
+# `agent` is its own command: a mistake on its line prints agent's usage,
+# not fleet's (which has no agent line), under its own name.
+# Verifies: FR-CLI-001
+test_agent_mistakes_print_the_agents_usage() {
+  run "$HW" agent --server https://127.0.0.1:1 --cert c --key k --bogus
+  expect_rc 2
+  expect_err "hwledger: agent: bad argument '--bogus'"
+  expect_err "usage: hwledger agent enroll"
+  ! grep -q "fleet ca init" <<<"$ERR" || { echo "fleet's usage: $ERR"; return 1; }
+  run "$HW" agent enroll --server https://127.0.0.1:1
+  expect_rc 2
+  expect_err "hwledger: agent enroll needs --token, --key and -o"
+  expect_err "usage: hwledger agent enroll"
+  run "$HW" agent --interval x
+  expect_rc 2
+  expect_err "hwledger: agent: bad value 'x' for --interval"
+  # fleet's own mistakes still print fleet's usage
+  run "$HW" fleet hosts --bogus
+  expect_rc 2
+  expect_err "hwledger: fleet: bad argument '--bogus'"
+  expect_err "usage: hwledger fleet ca init"
+}
