@@ -202,16 +202,37 @@ int hw_cli_error(int err)
 	return hw_exit_code(err);
 }
 
+/* A global option (-q, -v, -C, --color) written after the command, which
+ * main saw; the command refuses it as any argument it does not know. */
+static const char *misplaced_global;
+
+/* Implements: FR-CLI-001 */
 int hw_cli_usage_error(const char *cmd, const char *fmt, ...)
 {
 	const hw_command *c = hw_cli_find(cmd);
-	va_list ap;
+	char said[4096], quoted[64];
+	va_list ap, again;
 
 	fputs("hwledger: ", stderr);
 	va_start(ap, fmt);
+	va_copy(again, ap);
 	/* hwledger-sast-ignore FF1017: the caller's format, checked by -Wformat=2 */
 	vfprintf(stderr, fmt, ap);
+	/* hwledger-sast-ignore FF1019: the same format, to read what was said */
+	vsnprintf(said, sizeof(said), fmt, again);
+	va_end(again);
 	va_end(ap);
+	/* the refusal names the global option: say where it goes */
+	if (misplaced_global) {
+		snprintf(quoted, sizeof(quoted), "'%s'", misplaced_global);
+		if (strstr(said, quoted))
+			fprintf(stderr,
+				" (%s is a global option: it goes before the "
+				"command, as in hwledger %s%s %s)",
+				misplaced_global, misplaced_global,
+				strcmp(misplaced_global, "-C") ? "" : " DIR",
+				cmd);
+	}
 	fputc('\n', stderr);
 	if (c)
 		hw_cli_print_command_usage(stderr, c);
@@ -342,6 +363,15 @@ int main(int argc, char **argv)
 		hw_cli_print_usage(stderr);
 		return HW_EXIT_BADINPUT;
 	}
+	/* a global option after the command is refused there; remembered
+	 * so that the refusal can say where it goes (nothing after "--") */
+	for (int k = i + 1; k < argc && strcmp(argv[k], "--"); k++)
+		if (!strcmp(argv[k], "-q") || !strcmp(argv[k], "-v") ||
+		    !strcmp(argv[k], "-C") || !strcmp(argv[k], "--color") ||
+		    !strncmp(argv[k], "--color=", 8)) {
+			misplaced_global = argv[k];
+			break;
+		}
 	/* -h or --help anywhere after the command, subcommands included, is
 	 * its usage: no command runs half-way for it */
 	for (int k = i + 1; k < argc; k++)

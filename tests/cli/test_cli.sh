@@ -226,3 +226,28 @@ test_commands_work_without_a_config_file() {
   [ "$(jq -r '.count' <<<"$OUT")" = 1 ]
 }
 
+
+# README: "-v, like -q and -C, goes before the command". Written after it,
+# the refusal says so (it was only "trace: unknown argument '-v'").
+# Verifies: FR-CLI-001
+test_a_global_option_after_the_command_is_told_where_it_goes() {
+  "$HW" -q init >/dev/null
+  run "$HW" trace -v
+  expect_rc 2
+  expect_err "hwledger: trace: unknown argument '-v' (-v is a global option: it goes before the command, as in hwledger -v trace)"
+  run "$HW" frs list -C ..
+  expect_rc 2
+  expect_err "(-C is a global option: it goes before the command, as in hwledger -C DIR frs)"
+  run "$HW" report --color=never
+  expect_rc 2
+  expect_err "as in hwledger --color=never report)"
+  # one line, as every problem is
+  [ "$(grep -c '^hwledger:' <<<"$ERR")" = 1 ]
+  # a refusal of something else carries no hint
+  run "$HW" trace --fromat json -v
+  expect_rc 2
+  ! grep -q 'global option' <<<"$ERR" || { echo "$ERR"; return 1; }
+  # and where the command takes the value, nothing changes
+  run "$HW" -v trace
+  expect_rc 0
+}
