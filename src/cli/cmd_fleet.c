@@ -53,10 +53,11 @@ static int retries_arg(const char *v, long *out)
 }
 
 /* Reads argv[from..) into o; allowed lists the options this subcommand
- * takes ("--ca --state"), positional whether it takes one argument (then
- * o->arg is set on success). A usage error is printed and is exit 2. */
+ * takes ("--ca --state"), positional the name of the one argument it
+ * takes ("HOST"; NULL: none; o->arg is set on success). A usage error is
+ * printed and is exit 2. */
 static int parse(fleet_opts *o, int argc, char **argv, int from,
-		 const char *allowed, int positional)
+		 const char *allowed, const char *positional)
 {
 	static const struct {
 		const char *name;
@@ -147,7 +148,14 @@ static int parse(fleet_opts *o, int argc, char **argv, int from,
 		}
 	}
 	if (positional && !o->arg) {
-		hw_cli_usage_error(o->cmd, "%s: missing argument", o->cmd);
+		/* the words of the subcommand: "fleet enroll needs HOST" */
+		char words[64] = "";
+
+		for (int k = 0; k < from && k < argc; k++)
+			snprintf(words + strlen(words),
+				 sizeof(words) - strlen(words), "%s%s",
+				 k ? " " : "", argv[k]);
+		hw_cli_usage_error(o->cmd, "%s needs %s", words, positional);
 		return HW_EXIT_BADINPUT;
 	}
 	return HW_EXIT_OK;
@@ -1181,7 +1189,7 @@ int hw_cmd_agent(hw_cli *cli, int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "enroll")) {
 		if (!(code = parse(&o, argc, argv, 2,
-				   "--server --token --key -o --ca", 0)))
+				   "--server --token --key -o --ca", NULL)))
 			code = agent_enroll(cli, &o);
 	} else if (argc > 1 && !strcmp(argv[1], "rotate")) {
 		if (!(code = parse(&o, argc, argv, 2,
@@ -1206,55 +1214,67 @@ int hw_cmd_fleet(hw_cli *cli, int argc, char **argv)
 	int code;
 
 	if (!strcmp(sub, "ca") && argc > 2 && !strcmp(argv[2], "init")) {
-		if (!(code = parse(&o, argc, argv, 3, "--dir --name --days", 0)))
+		if (!(code = parse(&o, argc, argv, 3, "--dir --name --days",
+				   NULL)))
 			code = ca_init(cli, &o);
 	} else if (!strcmp(sub, "ca") && argc > 2 &&
 		   !strcmp(argv[2], "trust")) {
-		if (!(code = parse(&o, argc, argv, 3, "--dir", 1)))
+		if (!(code = parse(&o, argc, argv, 3, "--dir", "CA.crt")))
 			code = ca_trust(cli, &o);
 	} else if (!strcmp(sub, "enroll")) {
 		if (!(code = parse(&o, argc, argv, 2,
-				   "--state --ttl --operator", 1)))
+				   "--state --ttl --operator",
+				   "HOST (or --operator NAME)")))
 			code = enroll(&o);
 	} else if (!strcmp(sub, "issue")) {
 		if (!(code = parse(&o, argc, argv, 2,
-				   "--token --key -o --ca --state --days", 0)))
+				   "--token --key -o --ca --state --days",
+				   NULL)))
 			code = issue(cli, &o);
 	} else if (!strcmp(sub, "revoke")) {
-		if (!(code = parse(&o, argc, argv, 2, "--state --reason", 1)))
+		if (!(code = parse(&o, argc, argv, 2, "--state --reason",
+				   "CERT or SERIAL")))
 			code = revoke_cert(cli, &o);
 	} else if (!strcmp(sub, "check")) {
-		if (!(code = parse(&o, argc, argv, 2, "--ca --state", 1)))
+		if (!(code = parse(&o, argc, argv, 2, "--ca --state", "CERT")))
 			code = check(cli, &o);
 	} else if (!strcmp(sub, "serve")) {
 		if (!(code = parse(&o, argc, argv, 2,
 				   "--listen --ca --state --idle-timeout "
 				   "--ssh-hosts --ssh-interval --ssh-timeout",
-				   0)))
+				   NULL)))
 			code = serve(cli, &o);
 	} else if (!strcmp(sub, "run")) {
 		o.rest_ok = 1;
 		if (!(code = parse(&o, argc, argv, 2,
 				   "--host --server --cert --key --ca "
 				   "--deadline --retries",
-				   1)))
+				   "probe, plan or command")))
 			code = run_job(&o);
 	} else if (!strcmp(sub, "jobs")) {
 		if (!(code = parse(&o, argc, argv, 2,
-				   "--server --cert --key --ca --json", 0)))
+				   "--server --cert --key --ca --json", NULL)))
 			code = jobs(&o);
 	} else if (!strcmp(sub, "cancel")) {
 		if (!(code = parse(&o, argc, argv, 2,
-				   "--server --cert --key --ca", 1)))
+				   "--server --cert --key --ca", "ID")))
 			code = cancel(&o);
 	} else if (!strcmp(sub, "status")) {
 		if (!(code = parse(&o, argc, argv, 2,
-				   "--server --cert --key --ca --json", 0)))
+				   "--server --cert --key --ca --json", NULL)))
 			code = status(&o);
 	} else if (!strcmp(sub, "hosts")) {
 		if (!(code = parse(&o, argc, argv, 2,
-				   "--server --cert --key --ca --json", 0)))
+				   "--server --cert --key --ca --json", NULL)))
 			code = hosts(&o);
+	} else if (!*sub) {
+		code = fleet_usage("fleet needs a subcommand%s", "");
+	} else if (!strcmp(sub, "ca") && argc > 2) {
+		code = fleet_usage("fleet ca: unknown subcommand '%s' (init or "
+				   "trust)",
+				   argv[2]);
+	} else if (!strcmp(sub, "ca")) {
+		code = fleet_usage("fleet ca needs init or trust%s", "");
 	} else {
 		code = fleet_usage("fleet: unknown subcommand '%s'", sub);
 	}

@@ -743,3 +743,30 @@ test_agent_mistakes_print_the_agents_usage() {
   expect_err "hwledger: fleet: bad argument '--bogus'"
   expect_err "usage: hwledger fleet ca init"
 }
+
+# A missing argument is named with its subcommand (it was "fleet: missing
+# argument"); a bare `fleet` or `fleet ca` asks for the subcommand.
+# Verifies: FR-CLI-001
+test_fleet_names_the_missing_argument_and_subcommand() {
+  run "$HW" fleet enroll
+  expect_rc 2
+  expect_err "hwledger: fleet enroll needs HOST (or --operator NAME)"
+  run "$HW" fleet revoke --reason lost
+  expect_rc 2
+  expect_err "hwledger: fleet revoke needs CERT or SERIAL"
+  run "$HW" fleet ca trust
+  expect_rc 2
+  expect_err "hwledger: fleet ca trust needs CA.crt"
+  run "$HW" fleet run --host h
+  expect_rc 2
+  expect_err "hwledger: fleet run needs probe, plan or command"
+  run "$HW" fleet
+  expect_rc 2
+  expect_err "hwledger: fleet needs a subcommand"
+  run "$HW" fleet ca
+  expect_rc 2
+  expect_err "hwledger: fleet ca needs init or trust"
+  run "$HW" fleet ca innit
+  expect_rc 2
+  expect_err "hwledger: fleet ca: unknown subcommand 'innit' (init or trust)"
+}
