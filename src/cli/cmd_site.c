@@ -15,6 +15,7 @@
 #include "site/site.h"
 
 #include <string.h>
+#include <sys/stat.h>
 
 /* Implements: FR-SITE-001 */
 int hw_cmd_site(hw_cli *cli, int argc, char **argv)
@@ -24,6 +25,7 @@ int hw_cmd_site(hw_cli *cli, int argc, char **argv)
 	hw_seckey key;
 	int sign = 0;
 	hw_diags d;
+	struct stat sb;
 	int err;
 
 	for (int i = 1; i < argc; i++) {
@@ -55,6 +57,15 @@ int hw_cmd_site(hw_cli *cli, int argc, char **argv)
 						  argv[i]);
 		*slot = argv[++i];
 	}
+	/* a glossary the user named is there: a typo is not rendered as a
+	 * site with no term defined, and nothing said (the default may be
+	 * missing: no glossary written yet). A missing --checks folder is
+	 * shown as checks not run, and the summary names the folder. */
+	if (o.glossary && stat(o.glossary, &sb))
+		return hw_cli_fail(HW_EXIT_BADINPUT,
+				   "%s: no such file (--glossary names the "
+				   "glossary, specs/glossary.md by default)",
+				   o.glossary);
 	if (sign) {
 		char path[4096];
 

@@ -590,3 +590,23 @@ test_site_of_a_report_shows_its_lcov_coverage_and_the_ledgers_counts() {
   run "$HW" verify-report --key build/checks/signing-key.pub build/site
   expect_rc 0
 }
+
+# A --glossary file the user named but misspelt was rendered as a site
+# with no term defined, exit 0, nothing said. It is refused, nothing
+# written; the default glossary may be missing.
+# Verifies: FR-SITE-001
+test_site_refuses_a_named_glossary_that_is_not_there() {
+  site_repo
+  run "$HW" site --checks checks --glossary specs/glosary.md -o out
+  expect_rc 2
+  expect_err "hwledger: specs/glosary.md: no such file (--glossary names the glossary, specs/glossary.md by default)"
+  [ ! -e out ]
+  run "$HW" site --checks checks --glossary specs/glossary.md -o out
+  expect_rc 0
+  expect_out "1 glossary term)"
+  # the default: no glossary written yet
+  rm -rf specs out
+  run "$HW" site --checks checks -o out
+  expect_rc 0
+  expect_out "0 glossary terms)"
+}
