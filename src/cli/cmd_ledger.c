@@ -66,6 +66,10 @@ static int cmd_keygen(hw_cli *cli, int argc, char **argv)
 		return hw_cli_error(err);
 	hw_pubkey_format(line, sizeof(line), &k.pub);
 	printf("%s\n", line);
+	/* the line first, then the note that points up to it, even when
+	 * both streams go to one pipe */
+	if (fflush(stdout) != 0)
+		return hw_cli_finish(HW_EXIT_OK);
 	if (!cli->quiet)
 		fprintf(stderr,
 			"hwledger: wrote %s/%s.key (mode 600) and %s/%s.pub; add "

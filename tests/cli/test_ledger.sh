@@ -490,3 +490,13 @@ test_ledger_a_folder_that_cannot_name_a_ref_is_refused() {
   done
   [ -z "$(git for-each-ref refs/hwledger)" ] || { git for-each-ref refs/hwledger; return 1; }
 }
+
+# keygen's note says "add the line above": with both streams in one pipe
+# (a CI log, `2>&1 | tee`), the line comes first.
+# Verifies: FR-LEDGER-001
+test_keygen_prints_the_key_line_above_the_note_that_points_to_it() {
+  "$HW" ledger keygen --name ci --dir keys 2>&1 | cat > both.txt
+  head -n 1 both.txt | grep -q '^ci+[0-9a-f]\{8\}+' || { cat both.txt; return 1; }
+  sed -n 2p both.txt | grep -q '^hwledger: wrote keys/ci.key .*add the line above'
+  [ "$(head -n 1 both.txt)" = "$(cat keys/ci.pub)" ]
+}
