@@ -225,8 +225,8 @@ int hw_cmd_verify_report(hw_cli *cli, int argc, char **argv)
 	}
 	if (!dir)
 		return hw_cli_usage_error("verify-report",
-					  "needs the site "
-					  "folder%s",
+					  "verify-report needs the site "
+					  "folder to check (DIR)%s",
 					  "");
 	keys = trusted_list(keys);
 	err = verify_folder(dir, keys, allow_untrusted, NULL, NULL, &v, why,
@@ -438,7 +438,7 @@ int hw_cmd_diff(hw_cli *cli, int argc, char **argv)
 		}
 	}
 	if (!dirs[1])
-		return hw_cli_usage_error("diff", "needs two reports (folders or git revisions)%s",
+		return hw_cli_usage_error("diff", "diff needs two reports (folders or git revisions)%s",
 					  "");
 	/* both sides are verified before either is read; a side that is no
 	 * folder is a git revision */

@@ -585,3 +585,15 @@ test_report_and_diff_tell_a_missing_value_from_an_unknown_option() {
   # nothing was run or written for them
   [ ! -e build ] && [ ! -e .hwledger ]
 }
+
+# A missing argument names the command it is missing from (it was
+# "hwledger: needs the site folder").
+# Verifies: FR-CLI-001
+test_verify_report_and_diff_name_themselves_when_an_argument_is_missing() {
+  run "$HW" verify-report
+  expect_rc 2
+  expect_err "hwledger: verify-report needs the site folder to check (DIR)"
+  run "$HW" diff a
+  expect_rc 2
+  expect_err "hwledger: diff needs two reports (folders or git revisions)"
+}
