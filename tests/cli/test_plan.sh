@@ -353,3 +353,17 @@ test_plan_names_an_unknown_option_and_what_a_count_must_be() {
   expect_rc 2
   expect_err "hwledger: --gpu needs a value"
 }
+
+# A project without plan checks (every new one) runs `plan check`: the
+# message says what the folder is for and how to name another.
+# Verifies: FR-PLAN-006
+test_plan_check_without_its_folder_says_what_belongs_there() {
+  run "$HW" plan check
+  expect_rc 2
+  expect_err "hwledger: planner/checks: no such directory (plan check runs the plan checks there, one *.json each"
+  expect_err "hwledger plan check DIR)"
+  run "$HW" plan check chks --json
+  expect_rc 2
+  expect_err "hwledger: chks: no such directory"
+  [ -z "$OUT" ]
+}

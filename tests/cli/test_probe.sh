@@ -190,3 +190,14 @@ test_probe_says_what_a_bad_option_value_must_be() {
   expect_rc 2
   expect_err "hwledger: probe: unknown argument '--cert'"
 }
+
+# A project without probe checks runs `probe check`: the message says
+# what the folder is for and how to name another.
+# Verifies: FR-PROBE-005
+test_probe_check_without_its_folder_says_what_belongs_there() {
+  run "$HW" probe check
+  expect_rc 2
+  expect_err "hwledger: probes/checks: no such directory (probe check applies the probe checks there, one *.json each"
+  expect_err "hwledger probe check DIR)"
+  [ -z "$OUT" ]
+}
