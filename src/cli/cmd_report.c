@@ -86,9 +86,10 @@ int hw_cmd_report(hw_cli *cli, int argc, char **argv)
 			*(a[2] == 'f' ? &o.force : &o.unsigned_report) = 1;
 			continue;
 		}
-		if (strcmp(a, "-o") && strcmp(a, "--checks") &&
-		    strcmp(a, "--sast-reports") && strcmp(a, "--results") &&
-		    strcmp(a, "--lcov") && strcmp(a, "--timeout"))
+		if (strcmp(a, "-o") != 0 && strcmp(a, "--checks") != 0 &&
+		    strcmp(a, "--sast-reports") != 0 &&
+		    strcmp(a, "--results") != 0 && strcmp(a, "--lcov") != 0 &&
+		    strcmp(a, "--timeout") != 0)
 			return hw_cli_usage_error("report",
 						  "report: unknown argument "
 						  "'%s'",
@@ -410,8 +411,8 @@ int hw_cmd_diff(hw_cli *cli, int argc, char **argv)
 				return hw_cli_usage_error(
 					"diff", "one report too many: '%s'", a);
 			dirs[dirs[0] != NULL] = a;
-		} else if (strcmp(a, "--key") && strcmp(a, "-o") &&
-			   strcmp(a, "--format")) {
+		} else if (strcmp(a, "--key") != 0 && strcmp(a, "-o") != 0 &&
+			   strcmp(a, "--format") != 0) {
 			return hw_cli_usage_error("diff",
 						  "diff: unknown argument '%s'",
 						  a);

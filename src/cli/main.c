@@ -365,7 +365,7 @@ int main(int argc, char **argv)
 	}
 	/* a global option after the command is refused there; remembered
 	 * so that the refusal can say where it goes (nothing after "--") */
-	for (int k = i + 1; k < argc && strcmp(argv[k], "--"); k++)
+	for (int k = i + 1; k < argc && strcmp(argv[k], "--") != 0; k++)
 		if (!strcmp(argv[k], "-q") || !strcmp(argv[k], "-v") ||
 		    !strcmp(argv[k], "-C") || !strcmp(argv[k], "--color") ||
 		    !strncmp(argv[k], "--color=", 8)) {
