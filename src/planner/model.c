@@ -31,7 +31,8 @@ static const struct {
 	{"llama", 0},	    {"mistral", 0}, {"mixtral", 0},	{"qwen2", 0},
 	{"qwen2_moe", 0},   {"phi3", 0},    {"gpt_neox", 0},	{"jamba", 0},
 	{"deepseek_v2", 0}, {"deepseek_v3", 0}, {"gemma", 1},	{"gemma2", 1},
-	{"falcon", 1},	    {"gpt2", 1},    {"mamba", 1},	{"mamba2", 0}};
+	{"falcon", 1},	    {"gpt2", 1},    {"mamba", 1},	{"mamba2", 0},
+	{"qwen3", 0},	    {"qwen3_moe", 0}};
 
 static void tie_default(hw_model *m, const cJSON *c)
 {
@@ -196,6 +197,48 @@ static int layer_kinds(hw_model *m, const cJSON *c, const char *file)
 		for (long l = 0; l < m->layers; l++)
 			m->layer_kind[l] = HW_LAYER_SLIDING;
 	}
+	if (m->experts && (!strcmp(m->family, "qwen2_moe") ||
+			   !strcmp(m->family, "qwen3_moe"))) {
+		const cJSON *only =
+			cJSON_GetObjectItemCaseSensitive(c, "mlp_only_layers");
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(
+			c, "decoder_sparse_step");
+		long step = get_int(c, "decoder_sparse_step", file, &err);
+
+		/* Qwen2MoeDecoderLayer, Qwen3MoeDecoderLayer: experts where
+		 * the layer is not in mlp_only_layers and (l + 1) is a
+		 * multiple of decoder_sparse_step (absent: 1); a dense MLP of
+		 * intermediate_size elsewhere */
+		if (err)
+			return err;
+		if (v && !cJSON_IsNull(v) && !step)
+			return hw_error_set(HW_EINVAL, file, 0, 0,
+					    "\"decoder_sparse_step\" is 0: "
+					    "give a positive integer or leave "
+					    "the key out");
+		if (!step)
+			step = 1;
+		for (long l = 0; l < m->layers; l++)
+			m->layer_moe[l] = (l + 1) % step == 0;
+		if (only && !cJSON_IsNull(only) && !cJSON_IsArray(only))
+			return hw_error_set(HW_EINVAL, file, 0, 0,
+					    "\"mlp_only_layers\" must be a "
+					    "list of layer indices");
+		if (!cJSON_IsArray(only))
+			only = NULL;
+		cJSON_ArrayForEach(v, only) {
+			if (!cJSON_IsNumber(v) || v->valuedouble < 0 ||
+			    v->valuedouble >= (double)m->layers ||
+			    floor(v->valuedouble) != v->valuedouble)
+				return hw_error_set(
+					HW_EINVAL, file, 0, 0,
+					"\"mlp_only_layers\" holds a value "
+					"that is not a layer index (0 to "
+					"%ld)",
+					m->layers - 1);
+			m->layer_moe[(long)v->valuedouble] = 0;
+		}
+	}
 	if (eperiod) {
 		if (eoffset >= eperiod)
 			return hw_error_set(HW_EINVAL, file, 0, 0,
@@ -357,6 +400,8 @@ static wide layer_params(const hw_model *m, long l, int active)
 		att += h * (r + rope) + r + r * H * (nope + vd) + H * vd * h;
 	} else {
 		att = h * H * hd + 2 * h * kv * hd + H * hd * h;
+		if (m->qk_norm) /* q_norm and k_norm, one gain per dim */
+			att += 2 * hd;
 		if (m->att_bias != HW_BIAS_NONE)
 			att += H * hd + 2 * kv * hd;
 		if (m->att_bias == HW_BIAS_QKVO)
@@ -483,6 +528,13 @@ int hw_model_from_config(hw_model *m, const cJSON *config, const char *file)
 	tie_default(m, c);
 	if (!strcmp(m->family, "qwen2") || !strcmp(m->family, "qwen2_moe"))
 		m->att_bias = HW_BIAS_QKV;
+	else if (!strcmp(m->family, "qwen3") || !strcmp(m->family, "qwen3_moe")) {
+		/* Qwen3Attention: q_norm and k_norm over head_dim; biases
+		 * on q, k, v and o when attention_bias (absent: false) */
+		m->qk_norm = 1;
+		if (get_bool(c, "attention_bias", 0))
+			m->att_bias = HW_BIAS_QKVO;
+	}
 	else if (!strcmp(m->family, "gpt2") ||
 		 (!strcmp(m->family, "gpt_neox") &&
 		  get_bool(c, "attention_bias", 1)))

@@ -55,6 +55,7 @@ typedef struct hw_model {
 	int tie_source;         /* hw_tie_source: given, or which default */
 	int att_bias;           /* hw_att_bias: which attention biases */
 	int layer_norms;        /* Falcon: LayerNorms per layer, 1 or 2 */
+	int qk_norm;            /* Qwen3: an RMSNorm of head_dim on q and k */
 	unsigned char layer_kind[HW_PLAN_MAX_LAYERS];
 	unsigned char layer_moe[HW_PLAN_MAX_LAYERS];
 	/* MoE */

@@ -239,6 +239,52 @@ static void test_neox_biases_and_mamba2_mixer_follow_their_keys(void **state)
 			 HW_EINVAL);
 }
 
+#define QWEN3_8B(extra)                                                        \
+	"{\"model_type\": \"qwen3\", \"hidden_size\": 4096, "                 \
+	"\"intermediate_size\": 12288, \"num_hidden_layers\": 36, "           \
+	"\"num_attention_heads\": 32, \"num_key_value_heads\": 8, "           \
+	"\"head_dim\": 128, \"vocab_size\": 151936, "                         \
+	"\"tie_word_embeddings\": false" extra "}"
+#define QWEN3_30B_A3B(extra)                                                   \
+	"{\"model_type\": \"qwen3_moe\", \"hidden_size\": 2048, "             \
+	"\"intermediate_size\": 6144, \"moe_intermediate_size\": 768, "       \
+	"\"num_hidden_layers\": 48, \"num_attention_heads\": 32, "            \
+	"\"num_key_value_heads\": 4, \"head_dim\": 128, "                     \
+	"\"num_experts\": 128, \"num_experts_per_tok\": 8, "                  \
+	"\"vocab_size\": 151936, \"tie_word_embeddings\": false" extra "}"
+
+/* Verifies: FR-PLAN-003 */
+static void test_qwen3_counts_q_k_norms_and_its_sparse_layers(void **state)
+{
+	hw_model m;
+	long long h = 2048, full;
+
+	(void)state;
+	/* Qwen3Attention's q_norm and k_norm (head_dim each): the Hub's
+	 * safetensors totals of Qwen/Qwen3-8B and Qwen/Qwen3-30B-A3B */
+	model_of(&m, QWEN3_8B(""));
+	assert_int_equal(m.params_total, 8190735360LL);
+	model_of(&m, QWEN3_8B(", \"attention_bias\": true"));
+	assert_int_equal(m.params_total - 8190735360LL,
+			 36LL * ((32 + 2 * 8) * 128 + 4096));
+	model_of(&m, QWEN3_30B_A3B(""));
+	assert_int_equal(m.params_total, 30532122624LL);
+	assert_int_equal(m.params_active, 3353032704LL);
+	full = m.params_total;
+	/* experts only where (l + 1) % decoder_sparse_step == 0 and l is
+	 * not in mlp_only_layers; a dense MLP of intermediate_size there */
+	model_of(&m, QWEN3_30B_A3B(", \"decoder_sparse_step\": 2, "
+				   "\"mlp_only_layers\": [1, 2]"));
+	assert_int_equal(full - m.params_total,
+			 25LL * (128 * 3 * h * 768 + h * 128 - 3 * h * 6144));
+	assert_int_equal(model_err(QWEN3_30B_A3B(", \"mlp_only_layers\": [48]"),
+				   "\"mlp_only_layers\""),
+			 HW_EINVAL);
+	assert_int_equal(model_err(QWEN3_30B_A3B(", \"decoder_sparse_step\": 0"),
+				   "\"decoder_sparse_step\" is 0"),
+			 HW_EINVAL);
+}
+
 #define FALCON(extra)                                                          \
 	"{\"model_type\": \"falcon\", \"vocab_size\": 65024" extra "}"
 
@@ -1120,6 +1166,7 @@ int main(void)
 		cmocka_unit_test(test_attention_is_classified_with_a_reason),
 		cmocka_unit_test(test_moe_counts_total_and_active_parameters),
 		cmocka_unit_test(test_neox_biases_and_mamba2_mixer_follow_their_keys),
+		cmocka_unit_test(test_qwen3_counts_q_k_norms_and_its_sparse_layers),
 		cmocka_unit_test(test_falcon_shape_follows_its_config_keys),
 		cmocka_unit_test(test_falcon_refinedweb_configs_count_as_their_conversion),
 		cmocka_unit_test(test_parallelism_splits_weights_and_kv_heads),
