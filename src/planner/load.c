@@ -52,7 +52,7 @@ static int from_gguf(hw_model *m, const char *path)
 		hw_json_add_num(c, "num_experts_per_tok",
 				(double)g.experts_per_tok);
 	}
-	err = hw_model_from_config(m, c, path);
+	err = hw_model_from_gguf_keys(m, c, path);
 	cJSON_Delete(c);
 	if (!err) {
 		m->exact_params = g.exact_params;

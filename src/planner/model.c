@@ -34,6 +34,42 @@ static const struct {
 	{"falcon", 1},	    {"gpt2", 1},    {"mamba", 1},	{"mamba2", 0},
 	{"qwen3", 0},	    {"qwen3_moe", 0}};
 
+/* The model_types whose shapes count_params knows (those of the table
+ * above); a config.json of any other is refused, never counted as if it
+ * were Llama (specs/planner.md, Model ingest). */
+static int known_type(const char *type)
+{
+	for (size_t i = 0; i < sizeof(tie_defaults) / sizeof(*tie_defaults); i++)
+		if (!strcmp(tie_defaults[i].type, type))
+			return 1;
+	return 0;
+}
+
+static int unknown_type(const char *type, const char *file)
+{
+	char known[512] = "", shown[65];
+	size_t n = 0, k = 0;
+
+	/* the publisher's string, without control characters a terminal
+	 * would act on */
+	for (; type[k] && k + 1 < sizeof(shown); k++)
+		shown[k] = (unsigned char)type[k] < 0x20 || type[k] == 0x7f
+				   ? '?'
+				   : type[k];
+	shown[k] = '\0';
+	for (size_t i = 0; i < sizeof(tie_defaults) / sizeof(*tie_defaults) &&
+			   n < sizeof(known);
+	     i++)
+		n += (size_t)snprintf(known + n, sizeof(known) - n, "%s%s",
+				      i ? ", " : "", tie_defaults[i].type);
+	return hw_error_set(HW_EINVAL, file, 0, 0,
+			    "\"model_type\" '%s' is not an architecture the "
+			    "planner models, so its parameters and KV cache "
+			    "cannot be counted exactly; it models %s, and "
+			    "Falcon's RefinedWebModel and RefinedWeb",
+			    shown, known);
+}
+
 static void tie_default(hw_model *m, const cJSON *c)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(c, "tie_word_embeddings");
@@ -477,8 +513,10 @@ static int count_params(hw_model *m, const char *file)
 	return HW_OK;
 }
 
-/* Implements: FR-PLAN-001, FR-PLAN-002 */
-int hw_model_from_config(hw_model *m, const cJSON *config, const char *file)
+/* any_type: a GGUF's architecture, whose count its headers give, may be
+ * one count_params does not know; a config.json's model_type may not. */
+static int from_config(hw_model *m, const cJSON *config, const char *file,
+		       int any_type)
 {
 	static const char *const k_layers[] = {"num_hidden_layers", "n_layer",
 					       "num_layers", NULL};
@@ -508,6 +546,8 @@ int hw_model_from_config(hw_model *m, const cJSON *config, const char *file)
 	s = hw_json_str(c, "model_type");
 	/* Falcon's remote-code model types (falcon_shape) */
 	rw = s && (!strcmp(s, "RefinedWebModel") || !strcmp(s, "RefinedWeb"));
+	if (s && !rw && !any_type && !known_type(s))
+		return unknown_type(s, file);
 	snprintf(m->family, sizeof(m->family), "%s",
 		 rw ? "falcon" : s ? s : "llama");
 	m->layers = first_int(c, k_layers, file, &err);
@@ -673,4 +713,16 @@ int hw_model_from_config(hw_model *m, const cJSON *config, const char *file)
 	}
 	classify(m);
 	return count_params(m, file);
+}
+
+/* Implements: FR-PLAN-001, FR-PLAN-002 */
+int hw_model_from_config(hw_model *m, const cJSON *config, const char *file)
+{
+	return from_config(m, config, file, 0);
+}
+
+/* Implements: FR-PLAN-001 */
+int hw_model_from_gguf_keys(hw_model *m, const cJSON *keys, const char *file)
+{
+	return from_config(m, keys, file, 1);
 }

@@ -93,8 +93,12 @@ typedef struct hw_model {
  * impossible keys are HW_EINVAL naming the key and the file.
  */
 int hw_model_load(hw_model *m, const char *path);
-/* From a parsed config (the text_config of multimodal configs is used). */
+/* From a parsed config (the text_config of multimodal configs is used).
+ * A model_type the planner does not model is refused (HW_EINVAL). */
 int hw_model_from_config(hw_model *m, const cJSON *config, const char *file);
+/* The same from a GGUF's metadata as config keys: its architecture may be
+ * one the planner does not model (its headers give the exact count). */
+int hw_model_from_gguf_keys(hw_model *m, const cJSON *keys, const char *file);
 /* The values and bytes of a safetensors file's tensors; head: those of
  * its "lm_head.weight" (included in the totals), 0 without one. */
 typedef struct hw_st_sizes {
