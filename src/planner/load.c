@@ -99,19 +99,76 @@ static void python_floats(char *t, size_t n)
 	}
 }
 
-/* A config.json, as json.dumps may have written it. */
-static int config_load(cJSON **out, const char *path)
+/*
+ * A config's refusal, at the line of what it names: hw_model_from_config
+ * has the parsed values, not where they were written. The first quoted
+ * key of the message is looked up in the text_config (where there is
+ * one), at the top and in quantization_config; a key that is not there
+ * (a missing one) points at the object that lacks it, the text_config or
+ * line 1.
+ */
+static int at_its_line(int err, const char *path, const hw_buf *b,
+		       const cJSON *root)
 {
+	char msg[1024], key[128];
+	const char *last = hw_error_last(), *q, *e;
+	size_t pl = strlen(path);
+	long line = 0, col = 0;
+	int nested = cJSON_IsObject(
+		cJSON_GetObjectItemCaseSensitive(root, "text_config"));
+
+	if (err != HW_EINVAL || strncmp(last, path, pl) ||
+	    strncmp(last + pl, ": ", 2))
+		return err; /* not the config's own message, or placed */
+	snprintf(msg, sizeof(msg), "%s", last + pl + 2);
+	q = strchr(msg, '"');
+	e = q ? strchr(q + 1, '"') : NULL;
+	if (e && (size_t)(e - q - 1) < sizeof(key)) {
+		snprintf(key, sizeof(key), "%.*s", (int)(e - q - 1), q + 1);
+		if (nested)
+			line = hw_json_line(b->data, b->len,
+					    (const char *const[]){"text_config",
+								  key, NULL},
+					    &col);
+		if (!line)
+			line = hw_json_line(b->data, b->len,
+					    (const char *const[]){key, NULL},
+					    &col);
+		if (!line)
+			line = hw_json_line(
+				b->data, b->len,
+				(const char *const[]){"quantization_config",
+						      key, NULL},
+				&col);
+	}
+	if (!line && nested)
+		line = hw_json_line(b->data, b->len,
+				    (const char *const[]){"text_config", NULL},
+				    &col);
+	if (!line) {
+		line = 1;
+		col = 0;
+	}
+	return hw_error_set(err, path, line, col, "%s", msg);
+}
+
+/* A config.json, as json.dumps may have written it, read into a model;
+ * a refusal names the line of the key it is about. */
+static int config_model(hw_model *m, const char *path)
+{
+	cJSON *c = NULL;
 	hw_buf b;
 	int err;
 
-	*out = NULL;
 	hw_buf_init(&b, (size_t)4 << 20);
 	err = hw_file_read(&b, path, (size_t)4 << 20);
 	if (!err) {
 		python_floats(b.data, b.len);
-		err = hw_json_parse(out, path, b.data, b.len);
+		err = hw_json_parse(&c, path, b.data, b.len);
 	}
+	if (!err)
+		err = at_its_line(hw_model_from_config(m, c, path), path, &b, c);
+	cJSON_Delete(c);
 	hw_buf_free(&b);
 	return err;
 }
@@ -237,26 +294,13 @@ int hw_model_load(hw_model *m, const char *path)
 		else if (!hw_path_exists(cfg))
 			err = hw_error_set(HW_ENOTFOUND, dir, 0, 0,
 					   "no config.json here");
-		else {
-			cJSON *c = NULL;
-
-			err = config_load(&c, cfg);
-			if (!err)
-				err = hw_model_from_config(m, c, cfg);
-			if (!err)
-				err = safetensors_sizes(m, dir);
-			cJSON_Delete(c);
-		}
+		else if (!(err = config_model(m, cfg)))
+			err = safetensors_sizes(m, dir);
 		free(cfg);
 		free(snap);
 		hw_strv_free(revs);
 	} else {
-		cJSON *c = NULL;
-
-		err = config_load(&c, path);
-		if (!err)
-			err = hw_model_from_config(m, c, path);
-		cJSON_Delete(c);
+		err = config_model(m, path);
 	}
 	if (!err && !m->name[0])
 		snprintf(m->name, sizeof(m->name), "%s", name);

@@ -178,7 +178,7 @@ test_plan_refuses_a_model_type_it_does_not_model() {
   printf '{"model_type": "gpt_oss", %s}' "$base" > oss.json
   run plan --model "$PWD/oss.json" --json
   expect_rc 2
-  expect_err "oss.json: \"model_type\" 'gpt_oss' is not an architecture the planner models"
+  expect_err "oss.json:1:16: \"model_type\" 'gpt_oss' is not an architecture the planner models"
   expect_err 'it models llama, mistral'
   expect_no_out
   # a multimodal config's text_config is what is read
@@ -191,6 +191,30 @@ test_plan_refuses_a_model_type_it_does_not_model() {
   run plan --model "$PWD/esc.json"
   expect_rc 2
   expect_err "'a?[31mb' is not an architecture"
+}
+
+# A refusal of a config names the line (and column) of the key it is
+# about, in the text_config where the model is read from there; a key
+# that is missing points at the object that lacks it.
+# Verifies: FR-PLAN-001
+test_plan_config_refusals_name_the_line_of_their_key() {
+  printf '{\n  "model_type": "llava",\n  "text_config": {\n    "hidden_size": 64,\n    "model_type": "olmo2",\n    "vocab_size": 10\n  }\n}\n' > mm.json
+  run plan --model "$PWD/mm.json"
+  expect_rc 2
+  expect_err "hwledger: $PWD/mm.json:5:19: \"model_type\" 'olmo2' is not"
+  printf '{\n  "model_type": "llava",\n  "text_config": {\n    "hidden_size": 64,\n    "vocab_size": 10\n  }\n}\n' > miss.json
+  run plan --model "$PWD/miss.json"
+  expect_rc 2
+  expect_err "hwledger: $PWD/miss.json:3:18: missing or zero \"num_hidden_layers\""
+  printf '{\n  "model_type": "llama",\n  "num_hidden_layers": 2,\n  "hidden_size": 64,\n  "num_attention_heads": 4,\n  "intermediate_size": 128,\n  "vocab_size": 10,\n  "quantization_config": {\n    "bits": 0\n  }\n}\n' > q.json
+  run plan --model "$PWD/q.json"
+  expect_rc 2
+  expect_err "hwledger: $PWD/q.json:9:13: \"bits\" is 0"
+  # a folder's config.json the same
+  mkdir dir && cp mm.json dir/config.json
+  run plan --model "$PWD/dir"
+  expect_rc 2
+  expect_err "hwledger: $PWD/dir/config.json:5:19: \"model_type\" 'olmo2'"
 }
 
 # transformers writes the non-finite floats Python's json allows as bare
@@ -207,7 +231,7 @@ test_plan_reads_the_non_finite_floats_python_writes() {
   printf '{"model_type": "llama",\n "num_hidden_layers": Infinity, %s}' "$base" > inf2.json
   run plan --model "$PWD/inf2.json"
   expect_rc 2
-  expect_err '"num_hidden_layers" must be a non-negative integer'
+  expect_err 'inf2.json:2:23: "num_hidden_layers" must be a non-negative integer'
   printf '{"model_type": "llama", "num_hidden_layers": NaN, %s}' "$base" > nan.json
   run plan --model "$PWD/nan.json"
   expect_rc 2
@@ -236,7 +260,7 @@ test_plan_bad_models_and_options_exit_2() {
   printf '{"hidden_size": 4096}' > bad.json
   run plan --model "$PWD/bad.json"
   expect_rc 2
-  expect_err "bad.json: missing or zero \"num_hidden_layers\""
+  expect_err "bad.json:1: missing or zero \"num_hidden_layers\""
   run plan --model "$M/llama-3.1-8b.json" --tp 3
   expect_rc 2
   expect_err "--tp 3 does not divide the 32 attention heads"
@@ -262,7 +286,7 @@ test_plan_refuses_sizes_over_64_bits_and_zero_keys() {
   printf '{%s, "hidden_size": 2147483648, "num_attention_heads": 1048576}' "$base" > huge.json
   run plan --model "$PWD/huge.json" --json
   expect_rc 2
-  expect_err "huge.json: the parameter count is over 2^63"
+  expect_err "huge.json:1:115: the parameter count is over 2^63"
   expect_no_out
   # the largest values a key may hold, every product at once
   printf '{%s, "hidden_size": 1000000000000, "num_attention_heads": 1000000000000,
@@ -270,7 +294,7 @@ test_plan_refuses_sizes_over_64_bits_and_zero_keys() {
     "moe_intermediate_size": 1000000000000, "n_shared_experts": 1000000000000}' "$base" > max.json
   run plan --model "$PWD/max.json"
   expect_rc 2
-  expect_err "max.json: the parameter count is over 2^63"
+  expect_err "max.json:1:115: the parameter count is over 2^63"
   # a size that fits still plans
   printf '{%s, "hidden_size": 4096, "num_attention_heads": 32}' "$base" > ok.json
   run plan --model "$PWD/ok.json" --json
@@ -283,7 +307,8 @@ test_plan_refuses_sizes_over_64_bits_and_zero_keys() {
     printf '{%s, "hidden_size": 4096, "num_attention_heads": 32, %s}' "$base" "$k" > zero.json
     run plan --model "$PWD/zero.json"
     expect_rc 2
-    expect_err "zero.json: \"$(sed 's/.*"\([a-z_]*\)": 0.*/\1/' <<<"$k")\" is 0: give a positive integer or leave the key out"
+    expect_err "zero.json:1:"
+    expect_err ": \"$(sed 's/.*"\([a-z_]*\)": 0.*/\1/' <<<"$k")\" is 0: give a positive integer or leave the key out"
   done
 }
 
