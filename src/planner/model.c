@@ -434,6 +434,9 @@ static wide layer_params(const hw_model *m, long l, int active)
 		att = q ? h * q + q + q * H * (nope + rope)
 			: h * H * (nope + rope);
 		att += h * (r + rope) + r + r * H * (nope + vd) + H * vd * h;
+		if (m->att_bias == HW_BIAS_QKVO) /* q_a_proj, kv_a_proj_with_mqa
+						    and o_proj */
+			att += q + r + rope + h;
 	} else {
 		att = h * H * hd + 2 * h * kv * hd + H * hd * h;
 		if (m->qk_norm) /* q_norm and k_norm, one gain per dim */
@@ -476,6 +479,8 @@ static wide layer_params(const hw_model *m, long l, int active)
 			mlp += E; /* the router's correction bias */
 	} else {
 		mlp = 3 * h * m->intermediate;
+		if (m->mlp_bias) /* gate_proj, up_proj, down_proj */
+			mlp += 2 * (wide)m->intermediate + h;
 	}
 	return att + ssm + norms + mlp;
 }
@@ -574,6 +579,18 @@ static int from_config(hw_model *m, const cJSON *config, const char *file,
 		m->qk_norm = 1;
 		if (get_bool(c, "attention_bias", 0))
 			m->att_bias = HW_BIAS_QKVO;
+	} else if (!strcmp(m->family, "llama") || !strcmp(m->family, "gemma") ||
+		   !strcmp(m->family, "gemma2") ||
+		   !strcmp(m->family, "deepseek_v2") ||
+		   !strcmp(m->family, "deepseek_v3")) {
+		/* their attention_bias (absent: false): q, k, v and o biased
+		 * (Llama, Gemma, Gemma 2); MLA's q_a_proj, kv_a_proj_with_mqa
+		 * and o_proj (DeepSeek-V2, -V3) */
+		if (get_bool(c, "attention_bias", 0))
+			m->att_bias = HW_BIAS_QKVO;
+		/* LlamaMLP's mlp_bias (absent: false) */
+		m->mlp_bias = !strcmp(m->family, "llama") &&
+			      get_bool(c, "mlp_bias", 0);
 	}
 	else if (!strcmp(m->family, "gpt2") ||
 		 (!strcmp(m->family, "gpt_neox") &&

@@ -56,6 +56,7 @@ typedef struct hw_model {
 	int att_bias;           /* hw_att_bias: which attention biases */
 	int layer_norms;        /* Falcon: LayerNorms per layer, 1 or 2 */
 	int qk_norm;            /* Qwen3: an RMSNorm of head_dim on q and k */
+	int mlp_bias;           /* Llama's mlp_bias: gate, up and down biased */
 	unsigned char layer_kind[HW_PLAN_MAX_LAYERS];
 	unsigned char layer_moe[HW_PLAN_MAX_LAYERS];
 	/* MoE */

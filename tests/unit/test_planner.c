@@ -239,6 +239,62 @@ static void test_neox_biases_and_mamba2_mixer_follow_their_keys(void **state)
 			 HW_EINVAL);
 }
 
+#define LLAMA_SMALL(type, extra)                                               \
+	"{\"model_type\": \"" type "\", \"hidden_size\": 64, "                \
+	"\"intermediate_size\": 256, \"num_hidden_layers\": 2, "              \
+	"\"num_attention_heads\": 4, \"num_key_value_heads\": 2, "            \
+	"\"head_dim\": 16, \"vocab_size\": 100" extra "}"
+
+/* Verifies: FR-PLAN-003 */
+static void test_attention_and_mlp_bias_keys_are_counted(void **state)
+{
+	hw_model m;
+	long long plain, L = 2, h = 64, I = 256, qkvo = 4 * 16 + 2 * 2 * 16 + 64;
+	static const char *const types[] = {"llama", "gemma", "gemma2"};
+
+	(void)state;
+	/* LlamaConfig's, GemmaConfig's and Gemma2Config's attention_bias:
+	 * q, k, v and o carry a bias (absent or false: none) */
+	for (size_t i = 0; i < 3; i++) {
+		char a[512], b[512];
+
+		snprintf(a, sizeof(a), LLAMA_SMALL("%s", ""), types[i]);
+		snprintf(b, sizeof(b),
+			 LLAMA_SMALL("%s", ", \"attention_bias\": true"),
+			 types[i]);
+		model_of(&m, a);
+		plain = m.params_total;
+		model_of(&m, b);
+		assert_int_equal(m.params_total - plain, L * qkvo);
+	}
+	/* LlamaMLP's mlp_bias: gate_proj, up_proj and down_proj */
+	model_of(&m, LLAMA_SMALL("llama", ""));
+	plain = m.params_total;
+	model_of(&m, LLAMA_SMALL("llama", ", \"mlp_bias\": true"));
+	assert_int_equal(m.params_total - plain, L * (2 * I + h));
+	/* Mistral's attention has no bias key: one given changes nothing */
+	model_of(&m, LLAMA_SMALL("mistral", ""));
+	plain = m.params_total;
+	model_of(&m, LLAMA_SMALL("mistral", ", \"attention_bias\": true, "
+					    "\"mlp_bias\": true"));
+	assert_int_equal(m.params_total, plain);
+	/* DeepSeek-V3's MLA: q_a_proj, kv_a_proj_with_mqa and o_proj */
+	model_of(&m, "{\"model_type\": \"deepseek_v3\", \"hidden_size\": 64, "
+		     "\"intermediate_size\": 256, \"num_hidden_layers\": 2, "
+		     "\"num_attention_heads\": 4, \"q_lora_rank\": 24, "
+		     "\"kv_lora_rank\": 32, \"qk_rope_head_dim\": 8, "
+		     "\"qk_nope_head_dim\": 16, \"v_head_dim\": 16, "
+		     "\"vocab_size\": 100}");
+	plain = m.params_total;
+	model_of(&m, "{\"model_type\": \"deepseek_v3\", \"hidden_size\": 64, "
+		     "\"intermediate_size\": 256, \"num_hidden_layers\": 2, "
+		     "\"num_attention_heads\": 4, \"q_lora_rank\": 24, "
+		     "\"kv_lora_rank\": 32, \"qk_rope_head_dim\": 8, "
+		     "\"qk_nope_head_dim\": 16, \"v_head_dim\": 16, "
+		     "\"vocab_size\": 100, \"attention_bias\": true}");
+	assert_int_equal(m.params_total - plain, L * (24 + 32 + 8 + h));
+}
+
 #define QWEN3_8B(extra)                                                        \
 	"{\"model_type\": \"qwen3\", \"hidden_size\": 4096, "                 \
 	"\"intermediate_size\": 12288, \"num_hidden_layers\": 36, "           \
@@ -1167,6 +1223,7 @@ int main(void)
 		cmocka_unit_test(test_moe_counts_total_and_active_parameters),
 		cmocka_unit_test(test_neox_biases_and_mamba2_mixer_follow_their_keys),
 		cmocka_unit_test(test_qwen3_counts_q_k_norms_and_its_sparse_layers),
+		cmocka_unit_test(test_attention_and_mlp_bias_keys_are_counted),
 		cmocka_unit_test(test_falcon_shape_follows_its_config_keys),
 		cmocka_unit_test(test_falcon_refinedweb_configs_count_as_their_conversion),
 		cmocka_unit_test(test_parallelism_splits_weights_and_kv_heads),
