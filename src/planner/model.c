@@ -164,6 +164,14 @@ static int require(long v, const char *key, const char *file)
 	return HW_OK;
 }
 
+/* Qwen2, Qwen2-MoE, Qwen3 and Qwen3-MoE: their configs' use_sliding_window
+ * (absent: false) and max_window_layers. */
+static int qwen_family(const hw_model *m)
+{
+	return !strcmp(m->family, "qwen2") || !strcmp(m->family, "qwen2_moe") ||
+	       !strcmp(m->family, "qwen3") || !strcmp(m->family, "qwen3_moe");
+}
+
 /* Which layers attend over a window, over everything, or keep SSM state. */
 static int layer_kinds(hw_model *m, const cJSON *c, const char *file)
 {
@@ -229,6 +237,22 @@ static int layer_kinds(hw_model *m, const cJSON *c, const char *file)
 			 "gemma2 alternates sliding-window (%ld) and global "
 			 "layers",
 			 m->sliding_window);
+	} else if (m->sliding_window && qwen_family(m)) {
+		/* Qwen2Config and its kin: layer_types absent, a layer is
+		 * windowed from max_window_layers on (absent: 28) */
+		long from = get_int(c, "max_window_layers", file, &err);
+
+		if (err)
+			return err;
+		if (!cJSON_GetObjectItemCaseSensitive(c, "max_window_layers"))
+			from = 28;
+		for (long l = 0; l < m->layers; l++)
+			m->layer_kind[l] = l >= from ? HW_LAYER_SLIDING
+						     : HW_LAYER_FULL;
+		snprintf(m->attention_reason, sizeof(m->attention_reason),
+			 "use_sliding_window: layers from max_window_layers "
+			 "(%ld) on keep at most %ld tokens",
+			 from, m->sliding_window);
 	} else if (m->sliding_window) {
 		for (long l = 0; l < m->layers; l++)
 			m->layer_kind[l] = HW_LAYER_SLIDING;
@@ -568,8 +592,10 @@ static int from_config(hw_model *m, const cJSON *config, const char *file,
 	if (!m->max_ctx)
 		m->max_ctx = get_int(c, "n_positions", file, &err); /* GPT-2 */
 	m->sliding_window = get_int(c, "sliding_window", file, &err);
-	if (!get_bool(c, "use_sliding_window", 1))
-		m->sliding_window = 0; /* Qwen2 names a window it does not use */
+	/* Qwen2 names a window it does not use: its class's
+	 * use_sliding_window is false unless given */
+	if (!get_bool(c, "use_sliding_window", !qwen_family(m)))
+		m->sliding_window = 0;
 	tie_default(m, c);
 	if (!strcmp(m->family, "qwen2") || !strcmp(m->family, "qwen2_moe"))
 		m->att_bias = HW_BIAS_QKV;

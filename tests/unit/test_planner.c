@@ -239,6 +239,39 @@ static void test_neox_biases_and_mamba2_mixer_follow_their_keys(void **state)
 			 HW_EINVAL);
 }
 
+#define QWEN2_SMALL(extra)                                                     \
+	"{\"model_type\": \"qwen2\", \"hidden_size\": 64, "                   \
+	"\"intermediate_size\": 256, \"num_hidden_layers\": 4, "              \
+	"\"num_attention_heads\": 4, \"num_key_value_heads\": 2, "            \
+	"\"vocab_size\": 100, \"sliding_window\": 64" extra "}"
+
+/* Verifies: FR-PLAN-002, FR-PLAN-003 */
+static void test_qwen_windows_only_layers_from_max_window_layers(void **state)
+{
+	hw_model m;
+	hw_plan p;
+	double per = 2.0 * 2 * 16 * 2; /* K and V, 2 heads of 16, fp16 */
+
+	(void)state;
+	/* Qwen2Config: use_sliding_window absent is false, the window unused */
+	model_of(&m, QWEN2_SMALL(""));
+	assert_int_equal(m.attention, HW_ATT_GQA);
+	p = plan(&m, inputs(1024, 1));
+	assert_true(p.kv_bytes == 4 * 1024 * per);
+	/* given, layers from max_window_layers on are windowed, the first
+	 * ones attend over everything */
+	model_of(&m, QWEN2_SMALL(", \"use_sliding_window\": true, "
+				 "\"max_window_layers\": 2"));
+	assert_int_equal(m.attention, HW_ATT_HYBRID);
+	assert_non_null(strstr(m.attention_reason, "max_window_layers (2)"));
+	p = plan(&m, inputs(1024, 1));
+	assert_true(p.kv_bytes == (2 * 1024 + 2 * 64) * per);
+	/* max_window_layers absent: the class's 28, so no layer of four */
+	model_of(&m, QWEN2_SMALL(", \"use_sliding_window\": true"));
+	p = plan(&m, inputs(1024, 1));
+	assert_true(p.kv_bytes == 4 * 1024 * per);
+}
+
 #define LLAMA_SMALL(type, extra)                                               \
 	"{\"model_type\": \"" type "\", \"hidden_size\": 64, "                \
 	"\"intermediate_size\": 256, \"num_hidden_layers\": 2, "              \
@@ -1224,6 +1257,7 @@ int main(void)
 		cmocka_unit_test(test_neox_biases_and_mamba2_mixer_follow_their_keys),
 		cmocka_unit_test(test_qwen3_counts_q_k_norms_and_its_sparse_layers),
 		cmocka_unit_test(test_attention_and_mlp_bias_keys_are_counted),
+		cmocka_unit_test(test_qwen_windows_only_layers_from_max_window_layers),
 		cmocka_unit_test(test_falcon_shape_follows_its_config_keys),
 		cmocka_unit_test(test_falcon_refinedweb_configs_count_as_their_conversion),
 		cmocka_unit_test(test_parallelism_splits_weights_and_kv_heads),
