@@ -350,6 +350,10 @@ int hw_plan_compute(hw_plan *p, const hw_model *m, const hw_plan_inputs *in)
 		assume(p, "tie_word_embeddings absent and model_type %s "
 			  "unknown: tied, PretrainedConfig's default",
 		       m->family);
+	if (m->text_only && !m->exact_params)
+		assume(p, "a multimodal config: only the language model of its "
+			  "text_config is counted; its other towers (vision, "
+			  "audio) and their projectors are not in this plan");
 	if (m->head_stored_again)
 		assume(p, "the checkpoint stores the tied head again as "
 			  "lm_head.weight (%lld values): loaded as the "

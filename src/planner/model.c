@@ -571,6 +571,7 @@ static int from_config(hw_model *m, const cJSON *config, const char *file,
 		return hw_error_set(HW_EINVAL, file, 0, 0,
 				    "a model config must be a JSON object");
 	memset(m, 0, sizeof(*m));
+	m->text_only = c != config;
 	snprintf(m->source, sizeof(m->source), "%s", file);
 	s = hw_json_str(c, "model_type");
 	/* Falcon's remote-code model types (falcon_shape) */

@@ -193,6 +193,23 @@ test_plan_refuses_a_model_type_it_does_not_model() {
   expect_err "'a?[31mb' is not an architecture"
 }
 
+# A multimodal config is planned from its text_config: the plan says that
+# its vision (or audio) tower is not in the count, rather than passing the
+# language model's figures off as the whole checkpoint's.
+# Verifies: FR-PLAN-001
+test_plan_says_a_multimodal_configs_towers_are_not_counted() {
+  local text='"model_type": "mistral", "hidden_size": 64, "num_hidden_layers": 2, "num_attention_heads": 4, "intermediate_size": 128, "vocab_size": 100'
+  printf '{"model_type": "mistral3", "text_config": {%s}, "vision_config": {"model_type": "pixtral"}}' "$text" > mm.json
+  run plan --model "$PWD/mm.json" --json
+  expect_rc 0
+  jq -e '.params_total == 2 * (4 * 64 * 64 + 3 * 64 * 128 + 128) + 2 * 100 * 64 + 64
+         and (.assumptions | any(test("^a multimodal config: only the language model of its text_config is counted")))' \
+    <<<"$OUT" >/dev/null || { jq .assumptions <<<"$OUT"; return 1; }
+  printf '{%s}' "$text" > text.json
+  run plan --model "$PWD/text.json" --json
+  jq -e '.assumptions | all(test("multimodal") | not)' <<<"$OUT" >/dev/null
+}
+
 # A refusal of a config names the line (and column) of the key it is
 # about, in the text_config where the model is read from there; a key
 # that is missing points at the object that lacks it.
