@@ -104,9 +104,9 @@ test_plan_report_writes_the_illustrations_planner_report_json_names() {
 test_plan_check_passes_on_the_shipped_checks() {
   run plan check
   expect_rc 0
-  expect_out "plan check: 28 checks, 0 failed"
+  expect_out "plan check: 30 checks, 0 failed"
   run plan check --json
-  jq -e '.schema == "hwledger.plancheck-results/1" and .total == 28 and .failed == 0
+  jq -e '.schema == "hwledger.plancheck-results/1" and .total == 30 and .failed == 0
          and (.checks | all(.ok and (.plan.schema == "hwledger.plan/1")))' <<<"$OUT" >/dev/null
 }
 
@@ -145,6 +145,8 @@ qwen1.5-moe-a2.7b 14315784192 196608
 qwen2-0.5b 494032768 12288
 qwen2.5-0.5b 494032768 12288
 qwen2.5-7b 7615616512 57344
+qwen3-8b 8190735360 147456
+qwen3-30b-a3b 30532122624 98304
 EOF
 }
 
