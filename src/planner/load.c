@@ -168,6 +168,11 @@ static int config_model(hw_model *m, const char *path)
 	}
 	if (!err)
 		err = at_its_line(hw_model_from_config(m, c, path), path, &b, c);
+	if (!err && m->quant_unsized) /* for the plan's refusal */
+		m->quant_line = hw_json_line(
+			b.data, b.len,
+			(const char *const[]){"quantization_config", NULL},
+			&m->quant_col);
 	cJSON_Delete(c);
 	hw_buf_free(&b);
 	return err;

@@ -96,6 +96,8 @@ static double weight_bits(const hw_model *m, const hw_plan_inputs *in)
 {
 	if (in->quant[0])
 		return hw_quant_bits(in->quant);
+	if (m->quant_bits && m->quant_block) /* fp8: an fp32 scale a block */
+		return m->quant_bits + 32.0 / (double)m->quant_block;
 	if (m->quant_bits && m->quant_group)
 		return m->quant_bits + (16.0 + m->quant_bits) / m->quant_group;
 	if (m->quant_bits)
@@ -125,7 +127,10 @@ typedef struct prepared {
 
 static void prepare(prepared *pr, const hw_model *m, const hw_plan_inputs *in)
 {
-	double wb = weight_bits(m, in) / 8, eb = in->quant[0] ? 2 : wb;
+	/* a quantized checkpoint (GPTQ, AWQ, fp8) keeps its embedding and
+	 * head in 16 bits, as --quant does */
+	double wb = weight_bits(m, in) / 8,
+	       eb = in->quant[0] || m->quant_bits ? 2 : wb;
 	double kvb = hw_quant_bits(in->kv_dtype[0] ? in->kv_dtype : "fp16") / 8;
 	double embed = (double)m->vocab * (double)m->hidden, f;
 	int tp = in->tp, pp = in->pp;
@@ -261,6 +266,18 @@ static int check_parallelism(const hw_model *m, const hw_plan_inputs *in)
 	if (in->kv_dtype[0] && !hw_quant_bits(in->kv_dtype))
 		return hw_error_set(HW_EUSAGE, NULL, 0, 0,
 				    "unknown KV cache dtype '%s'", in->kv_dtype);
+	if (m->quant_unsized && !in->quant[0] && !m->exact_weight_bytes)
+		return hw_error_set(HW_EINVAL, m->source, m->quant_line,
+				    m->quant_col,
+				    "quantization_config (quant_method %s%s%s) "
+				    "gives no \"bits\" the planner can size "
+				    "the weights by; give --quant, or plan the "
+				    "checkpoint's folder so that its "
+				    "safetensors headers give the bytes",
+				    m->quant_method[0] ? "'" : "",
+				    m->quant_method[0] ? m->quant_method
+						       : "absent",
+				    m->quant_method[0] ? "'" : "");
 	return HW_OK;
 }
 
@@ -325,7 +342,8 @@ int hw_plan_compute(hw_plan *p, const hw_model *m, const hw_plan_inputs *in)
 		       : m->quant_method[0] ? m->quant_method
 					    : m->dtype);
 	}
-	if (in->quant[0] && wbits < 16)
+	if ((in->quant[0] && wbits < 16) ||
+	    (!in->quant[0] && m->quant_bits && !m->exact_weight_bytes))
 		assume(p, "embeddings and output head stay in 16 bits");
 	p->activation_bytes = s.act * in->tp * in->pp;
 	p->overhead_bytes = s.overhead * in->tp * in->pp;

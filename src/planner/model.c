@@ -754,6 +754,31 @@ static int from_config(hw_model *m, const cJSON *config, const char *file,
 		}
 		if (err || (err = zero_given(q, k_bits, file)))
 			return err;
+		if (!m->quant_bits && s && !strcmp(s, "fp8")) {
+			/* transformers' FineGrainedFP8 (DeepSeek-V3, Qwen3-FP8):
+			 * e4m3 values, one fp32 scale per weight_block_size
+			 * block (absent: one per tensor) */
+			const cJSON *b = cJSON_GetObjectItemCaseSensitive(
+				q, "weight_block_size");
+
+			m->quant_bits = 8;
+			if (cJSON_GetArraySize(b) == 2 &&
+			    cJSON_IsNumber(cJSON_GetArrayItem(b, 0)) &&
+			    cJSON_IsNumber(cJSON_GetArrayItem(b, 1))) {
+				double r = cJSON_GetArrayItem(b, 0)->valuedouble,
+				       k = cJSON_GetArrayItem(b, 1)->valuedouble;
+
+				if (r >= 1 && k >= 1 && r <= 1e6 && k <= 1e6)
+					m->quant_block = (long)r * (long)k;
+			}
+		} else if (!m->quant_bits) {
+			/* modelopt (NVFP4, FP8), compressed-tensors, mxfp4,
+			 * bitsandbytes, ...: schemes whose bits (and which
+			 * layers they leave alone) the planner does not read;
+			 * the plan is refused unless --quant or the checkpoint's
+			 * headers give the size */
+			m->quant_unsized = 1;
+		}
 	}
 	classify(m);
 	return count_params(m, file);

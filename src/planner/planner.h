@@ -74,8 +74,11 @@ typedef struct hw_model {
 	/* weights as stored */
 	double weight_bits;     /* bits per parameter of the checkpoint */
 	char dtype[16];
-	char quant_method[16];
+	char quant_method[24];
 	int quant_bits, quant_group;
+	long quant_block;       /* fp8: values per fp32 scale (weight_block_size) */
+	int quant_unsized;      /* a quant_method without bits we can size */
+	long quant_line, quant_col; /* where its quant_method is written */
 	/* exact sizes from safetensors or GGUF headers, when present */
 	long long exact_params, exact_weight_bytes;
 	/* a tied head the safetensors store again as lm_head.weight: its

@@ -212,6 +212,27 @@ test_plan_says_a_multimodal_configs_towers_are_not_counted() {
   jq -e '.assumptions | all(test("multimodal") | not)' <<<"$OUT" >/dev/null
 }
 
+# A quantized checkpoint is sized by its own scheme: fp8 blocks with their
+# scales, the embedding and head in 16 bits. A scheme whose bits the
+# planner cannot read (modelopt's NVFP4 here) is refused at its line
+# rather than planned as bf16, unless --quant says what to assume.
+# Verifies: FR-PLAN-003
+test_plan_sizes_fp8_and_refuses_a_quantization_it_cannot_size() {
+  run plan --model "$M/deepseek-v3.json" --json
+  expect_rc 0
+  jq -e '(.weights_bytes / 1e9 | floor) == 673
+         and (.assumptions | any(test("^weights: 8.002 bits per parameter \\(fp8\\)$")))
+         and (.assumptions | any(test("^embeddings and output head stay in 16 bits$")))' \
+    <<<"$OUT" >/dev/null || { jq -c '[.weights_bytes, .assumptions]' <<<"$OUT"; return 1; }
+  printf '{\n  "model_type": "llama",\n  "num_hidden_layers": 2,\n  "hidden_size": 64,\n  "num_attention_heads": 4,\n  "intermediate_size": 128,\n  "vocab_size": 10,\n  "quantization_config": {\n    "quant_algo": "NVFP4",\n    "quant_method": "modelopt"\n  }\n}\n' > nvfp4.json
+  run plan --model "$PWD/nvfp4.json"
+  expect_rc 2
+  expect_err "hwledger: $PWD/nvfp4.json:8:26: quantization_config (quant_method 'modelopt') gives no \"bits\""
+  expect_no_out
+  run plan --model "$PWD/nvfp4.json" --quant int4 --json
+  expect_rc 0
+}
+
 # A refusal of a config names the line (and column) of the key it is
 # about, in the text_config where the model is read from there; a key
 # that is missing points at the object that lacks it.

@@ -561,13 +561,50 @@ static void test_quantization_bits_and_embeddings(void **state)
 		assert_true(fabs(q4.weights_bytes -
 				 (embed + (layers + 8192 * 2) / 4)) < 16);
 	}
-	/* a GPTQ checkpoint's own bits and groups */
+	/* a GPTQ checkpoint's own bits and groups (a 16-bit scale and a
+	 * zero of its bits per group); like --quant, its embedding and head
+	 * stay in 16 bits */
 	model_of(&m, DENSE(8, 64, 8, ", \"quantization_config\": "
 				    "{\"quant_method\": \"gptq\", \"bits\": 4, "
 				    "\"group_size\": 128}"));
 	in.quant[0] = '\0';
 	q4 = plan(&m, in);
-	assert_true(q4.weights_bytes < fp16.weights_bytes / 3.5);
+	{
+		double embed = 2.0 * 32000 * 8192 * 2;
+
+		assert_true(fabs(q4.weights_bytes -
+				 (embed + (fp16.weights_bytes - embed) *
+						  (4 + 20.0 / 128) / 16)) < 16);
+	}
+	/* transformers' fp8 (DeepSeek-V3, Qwen3-FP8): 8 bits and one fp32
+	 * scale per weight_block_size block; the embedding and head in 16 */
+	model_of(&m, DENSE(8, 64, 8, ", \"quantization_config\": "
+				    "{\"quant_method\": \"fp8\", \"fmt\": \"e4m3\", "
+				    "\"weight_block_size\": [128, 128]}"));
+	q4 = plan(&m, in);
+	{
+		double embed = 2.0 * 32000 * 8192 * 2;
+
+		assert_true(fabs(q4.weights_bytes -
+				 (embed + (fp16.weights_bytes - embed) *
+						  (8 + 32.0 / 16384) / 16)) < 16);
+	}
+	/* a scheme without bits (modelopt NVFP4, bitsandbytes, ...): the
+	 * plan is refused unless --quant gives the bits */
+	model_of(&m, DENSE(8, 64, 8, ", \"quantization_config\": "
+				    "{\"quant_method\": \"bitsandbytes\", "
+				    "\"load_in_4bit\": true}"));
+	{
+		hw_plan r;
+
+		assert_int_equal(hw_plan_compute(&r, &m, &in), HW_EINVAL);
+		assert_non_null(strstr(hw_error_last(),
+				       "quant_method 'bitsandbytes') gives no "
+				       "\"bits\""));
+		snprintf(in.quant, sizeof(in.quant), "int4");
+		r = plan(&m, in);
+		assert_true(r.weights_bytes > 0);
+	}
 }
 
 /* Verifies: FR-PLAN-001 */
