@@ -732,6 +732,8 @@ static int from_config(hw_model *m, const cJSON *config, const char *file,
 						    "\"mamba_dt_rank\"");
 	}
 	s = hw_json_str(c, "torch_dtype");
+	if (!s) /* transformers 4.56 on writes "dtype" */
+		s = hw_json_str(c, "dtype");
 	m->weight_bits = dtype_bits(s);
 	snprintf(m->dtype, sizeof(m->dtype), "%s", s ? s : "bfloat16");
 	if (!m->weight_bits)

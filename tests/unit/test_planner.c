@@ -576,6 +576,14 @@ static void test_quantization_bits_and_embeddings(void **state)
 				 (embed + (fp16.weights_bytes - embed) *
 						  (4 + 20.0 / 128) / 16)) < 16);
 	}
+	/* the checkpoint's dtype, "torch_dtype" or (transformers 4.56 on)
+	 * "dtype" */
+	model_of(&m, DENSE(8, 64, 8, ", \"dtype\": \"float32\""));
+	q4 = plan(&m, in);
+	assert_true(q4.weights_bytes == 2 * fp16.weights_bytes);
+	model_of(&m, DENSE(8, 64, 8, ", \"torch_dtype\": \"float32\""));
+	q4 = plan(&m, in);
+	assert_true(q4.weights_bytes == 2 * fp16.weights_bytes);
 	/* transformers' fp8 (DeepSeek-V3, Qwen3-FP8): 8 bits and one fp32
 	 * scale per weight_block_size block; the embedding and head in 16 */
 	model_of(&m, DENSE(8, 64, 8, ", \"quantization_config\": "
