@@ -368,6 +368,10 @@ int hw_plan_compute(hw_plan *p, const hw_model *m, const hw_plan_inputs *in)
 		assume(p, "tie_word_embeddings absent and model_type %s "
 			  "unknown: tied, PretrainedConfig's default",
 		       m->family);
+	if (m->class_defaults[0])
+		assume(p, "absent from the config, the defaults of transformers' "
+			  "%s config class: %s",
+		       m->family, m->class_defaults);
 	if (m->text_only && !m->exact_params)
 		assume(p, "a multimodal config: only the language model of its "
 			  "text_config is counted; its other towers (vision, "

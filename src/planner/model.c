@@ -32,7 +32,7 @@ static const struct {
 	{"qwen2_moe", 0},   {"phi3", 0},    {"gpt_neox", 0},	{"jamba", 0},
 	{"deepseek_v2", 0}, {"deepseek_v3", 0}, {"gemma", 1},	{"gemma2", 1},
 	{"falcon", 1},	    {"gpt2", 1},    {"mamba", 1},	{"mamba2", 0},
-	{"qwen3", 0},	    {"qwen3_moe", 0}};
+	{"qwen3", 0},	    {"qwen3_moe", 0},	{"gemma3_text", 1}};
 
 /* The model_types whose shapes count_params knows (those of the table
  * above); a config.json of any other is refused, never counted as if it
@@ -228,6 +228,27 @@ static int layer_kinds(hw_model *m, const cJSON *c, const char *file)
 			 "attn_layer_period %ld, offset %ld: one attention "
 			 "layer in %ld, the others Mamba",
 			 period, offset, period);
+	} else if (!strcmp(m->family, "gemma3_text") && m->sliding_window) {
+		/* Gemma3TextConfig: a global layer every sliding_window_pattern
+		 * layers (absent: 6), the others windowed */
+		long pattern = get_int(c, "sliding_window_pattern", file, &err);
+
+		if (err)
+			return err;
+		if (!cJSON_GetObjectItemCaseSensitive(c, "sliding_window_pattern"))
+			pattern = 6;
+		if (!pattern)
+			return hw_error_set(HW_EINVAL, file, 0, 0,
+					    "\"sliding_window_pattern\" is 0: "
+					    "give a positive integer or leave "
+					    "the key out");
+		for (long l = 0; l < m->layers; l++)
+			m->layer_kind[l] = (l + 1) % pattern ? HW_LAYER_SLIDING
+							     : HW_LAYER_FULL;
+		snprintf(m->attention_reason, sizeof(m->attention_reason),
+			 "gemma3 keeps one global layer in %ld, the others a "
+			 "sliding window of %ld",
+			 pattern, m->sliding_window);
 	} else if (!strcmp(m->family, "gemma2") && m->sliding_window) {
 		/* Gemma 2 alternates local (even) and global (odd) layers */
 		for (long l = 0; l < m->layers; l++)
@@ -470,8 +491,8 @@ static wide layer_params(const hw_model *m, long l, int active)
 		if (m->att_bias == HW_BIAS_QKVO)
 			att += h;
 	}
-	if (!strcmp(m->family, "gemma2"))
-		norms = 4 * h;
+	if (!strcmp(m->family, "gemma2") || !strcmp(m->family, "gemma3_text"))
+		norms = 4 * h; /* input, post-attention, pre- and post-MLP */
 	if (m->attention == HW_ATT_SSM) {
 		/* pure Mamba: the mixer is the whole layer; its config's
 		 * intermediate_size is the mixer's width (expand x hidden),
@@ -544,8 +565,8 @@ static int count_params(hw_model *m, const char *file)
 
 /* any_type: a GGUF's architecture, whose count its headers give, may be
  * one count_params does not know; a config.json's model_type may not. */
-static int from_config(hw_model *m, const cJSON *config, const char *file,
-		       int any_type)
+static int from_text(hw_model *m, const cJSON *config, const cJSON *c,
+		     const char *file, int any_type)
 {
 	static const char *const k_layers[] = {"num_hidden_layers", "n_layer",
 					       "num_layers", NULL};
@@ -560,18 +581,10 @@ static int from_config(hw_model *m, const cJSON *config, const char *file,
 	static const char *const k_experts[] = {"num_local_experts",
 						"num_experts", "n_routed_experts",
 						NULL};
-	const cJSON *c = cJSON_GetObjectItemCaseSensitive(config, "text_config");
 	const cJSON *q;
 	const char *s;
 	int err = HW_OK, rw;
 
-	if (!cJSON_IsObject(c))
-		c = config;
-	if (!cJSON_IsObject(c))
-		return hw_error_set(HW_EINVAL, file, 0, 0,
-				    "a model config must be a JSON object");
-	memset(m, 0, sizeof(*m));
-	m->text_only = c != config;
 	snprintf(m->source, sizeof(m->source), "%s", file);
 	s = hw_json_str(c, "model_type");
 	/* Falcon's remote-code model types (falcon_shape) */
@@ -602,6 +615,12 @@ static int from_config(hw_model *m, const cJSON *config, const char *file,
 		m->att_bias = HW_BIAS_QKV;
 	else if (!strcmp(m->family, "qwen3") || !strcmp(m->family, "qwen3_moe")) {
 		/* Qwen3Attention: q_norm and k_norm over head_dim; biases
+		 * on q, k, v and o when attention_bias (absent: false) */
+		m->qk_norm = 1;
+		if (get_bool(c, "attention_bias", 0))
+			m->att_bias = HW_BIAS_QKVO;
+	} else if (!strcmp(m->family, "gemma3_text")) {
+		/* Gemma3Attention: q_norm and k_norm over head_dim; biases
 		 * on q, k, v and o when attention_bias (absent: false) */
 		m->qk_norm = 1;
 		if (get_bool(c, "attention_bias", 0))
@@ -784,6 +803,74 @@ static int from_config(hw_model *m, const cJSON *config, const char *file,
 	}
 	classify(m);
 	return count_params(m, file);
+}
+
+/*
+ * Gemma3TextConfig's defaults (transformers' configuration_gemma3.py), for
+ * the keys a Gemma 3 text_config leaves out: the multimodal releases
+ * (gemma-3-4b-it and up) write only what differs from them.
+ */
+static const struct {
+	const char *key;
+	double value;
+} gemma3_defaults[] = {{"vocab_size", 262208},
+		       {"hidden_size", 2304},
+		       {"intermediate_size", 9216},
+		       {"num_hidden_layers", 26},
+		       {"num_attention_heads", 8},
+		       {"num_key_value_heads", 4},
+		       {"head_dim", 256},
+		       {"max_position_embeddings", 131072},
+		       {"sliding_window", 4096}};
+
+/* A model from the text_config of a multimodal config, or the config. */
+static int from_config(hw_model *m, const cJSON *config, const char *file,
+		       int any_type)
+{
+	const cJSON *c = cJSON_GetObjectItemCaseSensitive(config, "text_config");
+	const char *type;
+	cJSON *filled = NULL;
+	int err;
+
+	if (!cJSON_IsObject(c))
+		c = config;
+	if (!cJSON_IsObject(c))
+		return hw_error_set(HW_EINVAL, file, 0, 0,
+				    "a model config must be a JSON object");
+	memset(m, 0, sizeof(*m));
+	m->text_only = c != config;
+	type = hw_json_str(c, "model_type");
+	if (type && !strcmp(type, "gemma3_text")) {
+		size_t n = 0;
+
+		if (!(filled = cJSON_Duplicate(c, 1)))
+			return hw_error_oom();
+		for (size_t i = 0;
+		     i < sizeof(gemma3_defaults) / sizeof(*gemma3_defaults); i++)
+			if (!cJSON_GetObjectItemCaseSensitive(
+				    filled, gemma3_defaults[i].key)) {
+				if (!cJSON_AddNumberToObject(
+					    filled, gemma3_defaults[i].key,
+					    gemma3_defaults[i].value)) {
+					cJSON_Delete(filled);
+					return hw_error_oom();
+				}
+				n += (size_t)snprintf(
+					m->class_defaults + n,
+					n < sizeof(m->class_defaults)
+						? sizeof(m->class_defaults) - n
+						: 0,
+					"%s%s %.0f", n ? ", " : "",
+					gemma3_defaults[i].key,
+					gemma3_defaults[i].value);
+				if (n >= sizeof(m->class_defaults))
+					n = sizeof(m->class_defaults) - 1;
+			}
+		c = filled;
+	}
+	err = from_text(m, config, c, file, any_type);
+	cJSON_Delete(filled);
+	return err;
 }
 
 /* Implements: FR-PLAN-001, FR-PLAN-002 */

@@ -58,6 +58,7 @@ typedef struct hw_model {
 	int qk_norm;            /* Qwen3: an RMSNorm of head_dim on q and k */
 	int mlp_bias;           /* Llama's mlp_bias: gate, up and down biased */
 	int text_only;          /* read from a multimodal config's text_config */
+	char class_defaults[256]; /* keys absent, taken from the config class */
 	unsigned char layer_kind[HW_PLAN_MAX_LAYERS];
 	unsigned char layer_moe[HW_PLAN_MAX_LAYERS];
 	/* MoE */

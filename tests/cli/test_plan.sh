@@ -184,10 +184,10 @@ test_plan_refuses_a_model_type_it_does_not_model() {
   expect_err 'it models llama, mistral'
   expect_no_out
   # a multimodal config's text_config is what is read
-  printf '{"model_type": "gemma3", "text_config": {"model_type": "gemma3_text", %s}}' "$base" > g3.json
-  run plan --model "$PWD/g3.json"
+  printf '{"model_type": "llama4", "text_config": {"model_type": "llama4_text", %s}}' "$base" > l4.json
+  run plan --model "$PWD/l4.json"
   expect_rc 2
-  expect_err "'gemma3_text' is not an architecture the planner models"
+  expect_err "'llama4_text' is not an architecture the planner models"
   # the publisher's string is shown without its control characters
   printf '{"model_type": "a\\u001b[31mb", %s}' "$base" > esc.json
   run plan --model "$PWD/esc.json"
@@ -210,6 +210,14 @@ test_plan_says_a_multimodal_configs_towers_are_not_counted() {
   printf '{%s}' "$text" > text.json
   run plan --model "$PWD/text.json" --json
   jq -e '.assumptions | all(test("multimodal") | not)' <<<"$OUT" >/dev/null
+  # gemma-3-4b-it's text_config leaves out what Gemma3TextConfig's
+  # defaults give; the plan names the defaults it took
+  printf '{"model_type": "gemma3", "text_config": {"hidden_size": 2560, "intermediate_size": 10240, "model_type": "gemma3_text", "num_hidden_layers": 34, "sliding_window": 1024}}' > g3.json
+  run plan --model "$PWD/g3.json" --json
+  expect_rc 0
+  jq -e '.params_total == 3880263168
+         and (.assumptions | any(. == "absent from the config, the defaults of transformers'"'"' gemma3_text config class: vocab_size 262208, num_attention_heads 8, num_key_value_heads 4, head_dim 256, max_position_embeddings 131072"))' \
+    <<<"$OUT" >/dev/null || { jq .assumptions <<<"$OUT"; return 1; }
 }
 
 # A quantized checkpoint is sized by its own scheme: fp8 blocks with their

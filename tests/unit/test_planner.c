@@ -239,6 +239,52 @@ static void test_neox_biases_and_mamba2_mixer_follow_their_keys(void **state)
 			 HW_EINVAL);
 }
 
+/* Verifies: FR-PLAN-002, FR-PLAN-003 */
+static void test_gemma3_counts_its_norms_windows_and_class_defaults(void **state)
+{
+	hw_model m;
+	hw_plan p;
+
+	(void)state;
+	/* google/gemma-3-1b-it's keys: q_norm and k_norm, four norms a
+	 * layer, tied; the Hub's total 999,885,952 */
+	model_of(&m, "{\"model_type\": \"gemma3_text\", \"hidden_size\": 1152, "
+		     "\"intermediate_size\": 6912, \"num_hidden_layers\": 26, "
+		     "\"num_attention_heads\": 4, \"num_key_value_heads\": 1, "
+		     "\"head_dim\": 256, \"vocab_size\": 262144, "
+		     "\"sliding_window\": 512, \"sliding_window_pattern\": 6, "
+		     "\"max_position_embeddings\": 32768}");
+	assert_int_equal(m.params_total, 999885952LL);
+	assert_int_equal(m.attention, HW_ATT_HYBRID);
+	assert_string_equal(m.class_defaults, "");
+	/* one global layer in six (5, 11, 17, 23), the rest windowed */
+	for (long l = 0; l < 26; l++)
+		assert_int_equal(m.layer_kind[l], (l + 1) % 6 ? HW_LAYER_SLIDING
+							       : HW_LAYER_FULL);
+	p = plan(&m, inputs(32768, 1));
+	assert_true(p.kv_bytes_per_token == 26.0 * 2 * 256 * 2);
+	assert_true(p.kv_bytes == (4.0 * 32768 + 22.0 * 512) * 2 * 256 * 2);
+	/* gemma-3-4b-it's text_config names only what differs from
+	 * Gemma3TextConfig: the rest are its defaults, and the plan says
+	 * so. 3,880,263,168 is the Hub's 4,300,079,472 less the SigLIP
+	 * tower (416,866,032) and projector (1,152 x 2,560 + 1,152) that
+	 * gemma-3-12b-it and -27b-it carry too */
+	model_of(&m, "{\"model_type\": \"gemma3\", \"text_config\": "
+		     "{\"hidden_size\": 2560, \"intermediate_size\": 10240, "
+		     "\"model_type\": \"gemma3_text\", \"num_hidden_layers\": 34, "
+		     "\"sliding_window\": 1024}}");
+	assert_int_equal(m.params_total, 3880263168LL);
+	assert_true(m.text_only);
+	assert_string_equal(m.class_defaults,
+			    "vocab_size 262208, num_attention_heads 8, "
+			    "num_key_value_heads 4, head_dim 256, "
+			    "max_position_embeddings 131072");
+	assert_int_equal(model_err("{\"model_type\": \"gemma3_text\", "
+				   "\"sliding_window_pattern\": 0}",
+				   "\"sliding_window_pattern\" is 0"),
+			 HW_EINVAL);
+}
+
 #define QWEN2_SMALL(extra)                                                     \
 	"{\"model_type\": \"qwen2\", \"hidden_size\": 64, "                   \
 	"\"intermediate_size\": 256, \"num_hidden_layers\": 4, "              \
@@ -1303,6 +1349,7 @@ int main(void)
 		cmocka_unit_test(test_qwen3_counts_q_k_norms_and_its_sparse_layers),
 		cmocka_unit_test(test_attention_and_mlp_bias_keys_are_counted),
 		cmocka_unit_test(test_qwen_windows_only_layers_from_max_window_layers),
+		cmocka_unit_test(test_gemma3_counts_its_norms_windows_and_class_defaults),
 		cmocka_unit_test(test_falcon_shape_follows_its_config_keys),
 		cmocka_unit_test(test_falcon_refinedweb_configs_count_as_their_conversion),
 		cmocka_unit_test(test_parallelism_splits_weights_and_kv_heads),
