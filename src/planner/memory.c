@@ -130,7 +130,8 @@ static void prepare(prepared *pr, const hw_model *m, const hw_plan_inputs *in)
 	/* a quantized checkpoint (GPTQ, AWQ, fp8) keeps its embedding and
 	 * head in 16 bits, as --quant does */
 	double wb = weight_bits(m, in) / 8,
-	       eb = in->quant[0] || m->quant_bits ? 2 : wb;
+	       eb = in->quant[0] || m->quant_bits ? 2 : wb,
+	       xb = in->quant[0] ? 0 : m->quant_expert_bits / 8;
 	double kvb = hw_quant_bits(in->kv_dtype[0] ? in->kv_dtype : "fp16") / 8;
 	double embed = (double)m->vocab * (double)m->hidden, f;
 	int tp = in->tp, pp = in->pp;
@@ -148,6 +149,13 @@ static void prepare(prepared *pr, const hw_model *m, const hw_plan_inputs *in)
 
 			st->weights += layer_params(m, l, 0) * wb;
 			st->weights_active += layer_params(m, l, 1) * wb;
+			if (xb) { /* mxfp4: the experts' matrices narrower */
+				st->weights -= (double)hw_layer_expert_params(
+						       m, l, 0) * (wb - xb);
+				st->weights_active -=
+					(double)hw_layer_expert_params(m, l, 1) *
+					(wb - xb);
+			}
 			if (m->layer_kind[l] == 1 && m->sliding_window)
 				st->kv_window += per;
 			else
@@ -336,6 +344,11 @@ int hw_plan_compute(hw_plan *p, const hw_model *m, const hw_plan_inputs *in)
 		assume(p, "weights: %lld bytes exactly, from the checkpoint's "
 			  "headers",
 		       m->exact_weight_bytes);
+	} else if (!in->quant[0] && m->quant_expert_bits) {
+		assume(p, "weights: the experts' matrices in %.4g bits (%s: "
+			  "4-bit values and an 8-bit scale per 32), the rest "
+			  "in %.4g bits (%s)",
+		       m->quant_expert_bits, m->quant_method, wbits, m->dtype);
 	} else {
 		assume(p, "weights: %.4g bits per parameter (%s)", wbits,
 		       in->quant[0] ? in->quant

@@ -32,7 +32,8 @@ static const struct {
 	{"qwen2_moe", 0},   {"phi3", 0},    {"gpt_neox", 0},	{"jamba", 0},
 	{"deepseek_v2", 0}, {"deepseek_v3", 0}, {"gemma", 1},	{"gemma2", 1},
 	{"falcon", 1},	    {"gpt2", 1},    {"mamba", 1},	{"mamba2", 0},
-	{"qwen3", 0},	    {"qwen3_moe", 0},	{"gemma3_text", 1}};
+	{"qwen3", 0},	    {"qwen3_moe", 0},	{"gemma3_text", 1},
+	{"gpt_oss", 0}};
 
 /* The model_types whose shapes count_params knows (those of the table
  * above); a config.json of any other is refused, never counted as if it
@@ -486,6 +487,8 @@ static wide layer_params(const hw_model *m, long l, int active)
 		att = h * H * hd + 2 * h * kv * hd + H * hd * h;
 		if (m->qk_norm) /* q_norm and k_norm, one gain per dim */
 			att += 2 * hd;
+		if (m->attn_sinks) /* gpt-oss: a learned sink logit a head */
+			att += H;
 		if (m->att_bias != HW_BIAS_NONE)
 			att += H * hd + 2 * kv * hd;
 		if (m->att_bias == HW_BIAS_QKVO)
@@ -520,6 +523,9 @@ static wide layer_params(const hw_model *m, long l, int active)
 		if (m->shared_intermediate)
 			shared = 3 * h * m->shared_intermediate + h;
 		mlp = run * 3 * h * mi + shared + h * E;
+		if (m->expert_bias) /* gpt-oss: gate_up and down biases, and
+				       the router's */
+			mlp += run * (2 * mi + h) + E;
 		if (!strcmp(m->family, "deepseek_v3"))
 			mlp += E; /* the router's correction bias */
 	} else {
@@ -528,6 +534,21 @@ static wide layer_params(const hw_model *m, long l, int active)
 			mlp += 2 * (wide)m->intermediate + h;
 	}
 	return att + ssm + norms + mlp;
+}
+
+/* Implements: FR-PLAN-003 */
+long long hw_layer_expert_params(const hw_model *m, long l, int active)
+{
+	wide h = m->hidden,
+	     mi = m->moe_intermediate ? m->moe_intermediate : m->intermediate,
+	     run = active ? m->experts_per_tok : m->experts;
+
+	if (!m->layer_moe[l] || m->layer_kind[l] == HW_LAYER_SSM ||
+	    m->attention == HW_ATT_SSM || !strcmp(m->family, "falcon") ||
+	    layernorm_family(m))
+		return 0;
+	/* at most the layer's count, which count_params checked */
+	return (long long)(run * 3 * h * mi);
 }
 
 /* Implements: FR-PLAN-003 */
@@ -619,6 +640,14 @@ static int from_text(hw_model *m, const cJSON *config, const cJSON *c,
 		m->qk_norm = 1;
 		if (get_bool(c, "attention_bias", 0))
 			m->att_bias = HW_BIAS_QKVO;
+	} else if (!strcmp(m->family, "gpt_oss")) {
+		/* GptOssAttention: biased q, k, v and o (attention_bias,
+		 * absent: true) and a sink per head; GptOssExperts: biased
+		 * gate_up and down; a biased router; every layer MoE */
+		if (get_bool(c, "attention_bias", 1))
+			m->att_bias = HW_BIAS_QKVO;
+		m->attn_sinks = 1;
+		m->expert_bias = 1;
 	} else if (!strcmp(m->family, "gemma3_text")) {
 		/* Gemma3Attention: q_norm and k_norm over head_dim; biases
 		 * on q, k, v and o when attention_bias (absent: false) */
@@ -792,9 +821,17 @@ static int from_text(hw_model *m, const cJSON *config, const cJSON *c,
 				if (r >= 1 && k >= 1 && r <= 1e6 && k <= 1e6)
 					m->quant_block = (long)r * (long)k;
 			}
+		} else if (!m->quant_bits && s && !strcmp(s, "mxfp4") &&
+			   m->expert_bias) {
+			/* gpt-oss: the experts' matrices in MXFP4, 4-bit
+			 * values and an 8-bit scale per 32; attention, router,
+			 * embedding and head (modules_to_not_convert), norms,
+			 * sinks and biases in 16 bits */
+			m->quant_expert_bits = 4 + 8.0 / 32;
 		} else if (!m->quant_bits) {
-			/* modelopt (NVFP4, FP8), compressed-tensors, mxfp4,
-			 * bitsandbytes, ...: schemes whose bits (and which
+			/* modelopt (NVFP4, FP8), compressed-tensors, mxfp4
+			 * outside gpt-oss, bitsandbytes, ...: schemes whose
+			 * bits (and which
 			 * layers they leave alone) the planner does not read;
 			 * the plan is refused unless --quant or the checkpoint's
 			 * headers give the size */

@@ -59,6 +59,9 @@ typedef struct hw_model {
 	int mlp_bias;           /* Llama's mlp_bias: gate, up and down biased */
 	int text_only;          /* read from a multimodal config's text_config */
 	char class_defaults[256]; /* keys absent, taken from the config class */
+	int attn_sinks;         /* gpt-oss: one learned sink per head */
+	int expert_bias;        /* gpt-oss: biased experts and router */
+	double quant_expert_bits; /* mxfp4: bits of the experts' matrices */
 	unsigned char layer_kind[HW_PLAN_MAX_LAYERS];
 	unsigned char layer_moe[HW_PLAN_MAX_LAYERS];
 	/* MoE */
@@ -116,6 +119,9 @@ int hw_gguf_read(hw_model *m, const char *path);
 const char *hw_attention_name(hw_attention a);
 /* Parameters of layer l (active: only the experts that run per token). */
 long long hw_layer_params(const hw_model *m, long l, int active);
+/* Of those, the values of the routed experts' weight matrices (mxfp4
+ * quantizes these alone). */
+long long hw_layer_expert_params(const hw_model *m, long l, int active);
 
 /* ---- plans ------------------------------------------------------------- */
 

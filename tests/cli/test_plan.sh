@@ -171,16 +171,16 @@ test_plan_tie_default_is_the_architectures_own() {
 }
 
 # A model_type the planner has no shape for is refused, never counted as
-# Llama: Gemma 3, Llama 4, gpt-oss, Kimi K2 (DeepSeek-V3's shape without
-# its router bias), ... came out silently wrong. A GGUF's architecture is
+# Llama: Llama 4, MiniMax-M2, Kimi K2 (DeepSeek-V3's shape without its
+# router bias), ... came out silently wrong. A GGUF's architecture is
 # still read: its headers give the count.
 # Verifies: FR-PLAN-001
 test_plan_refuses_a_model_type_it_does_not_model() {
   local base='"num_hidden_layers": 2, "hidden_size": 64, "num_attention_heads": 4, "intermediate_size": 128, "vocab_size": 1000'
-  printf '{"model_type": "gpt_oss", %s}' "$base" > oss.json
-  run plan --model "$PWD/oss.json" --json
+  printf '{"model_type": "minimax_m2", %s}' "$base" > mm2.json
+  run plan --model "$PWD/mm2.json" --json
   expect_rc 2
-  expect_err "oss.json:1:16: \"model_type\" 'gpt_oss' is not an architecture the planner models"
+  expect_err "mm2.json:1:16: \"model_type\" 'minimax_m2' is not an architecture the planner models"
   expect_err 'it models llama, mistral'
   expect_no_out
   # a multimodal config's text_config is what is read

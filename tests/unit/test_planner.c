@@ -285,6 +285,67 @@ static void test_gemma3_counts_its_norms_windows_and_class_defaults(void **state
 			 HW_EINVAL);
 }
 
+/* openai/gpt-oss-20b's (24 layers) and -120b's (36, 128 experts) keys */
+static void gpt_oss(hw_model *m, int layers, int experts, const char *quant)
+{
+	char json[4096];
+	size_t n = 0;
+
+	n += (size_t)snprintf(json + n, sizeof(json) - n,
+			      "{\"model_type\": \"gpt_oss\", "
+			      "\"attention_bias\": true, \"head_dim\": 64, "
+			      "\"hidden_size\": 2880, \"intermediate_size\": 2880, "
+			      "\"num_attention_heads\": 64, "
+			      "\"num_key_value_heads\": 8, "
+			      "\"num_experts_per_tok\": 4, "
+			      "\"num_hidden_layers\": %d, "
+			      "\"num_local_experts\": %d, "
+			      "\"sliding_window\": 128, "
+			      "\"tie_word_embeddings\": false, "
+			      "\"vocab_size\": 201088, %s\"layer_types\": [",
+			      layers, experts, quant);
+	for (int l = 0; l < layers; l++)
+		n += (size_t)snprintf(json + n, sizeof(json) - n, "%s\"%s\"",
+				      l ? ", " : "",
+				      l % 2 ? "full_attention"
+					    : "sliding_attention");
+	snprintf(json + n, sizeof(json) - n, "]}");
+	model_of(m, json);
+}
+
+/* Verifies: FR-PLAN-002, FR-PLAN-003 */
+static void test_gpt_oss_counts_biases_sinks_and_mxfp4_experts(void **state)
+{
+	hw_model m;
+	hw_plan p, q;
+	double experts, rest;
+
+	(void)state;
+	/* q, k, v and o biased, a sink per head, biased experts and
+	 * router: llama.cpp's and the Hub's counts, 20,914,757,184 and
+	 * 116,829,156,672; active less the input embedding is the card's
+	 * 3.61B and 5.13B */
+	gpt_oss(&m, 24, 32, "");
+	assert_int_equal(m.params_total, 20914757184LL);
+	assert_int_equal(m.params_active - 201088LL * 2880, 3608307264LL);
+	assert_int_equal(m.attention, HW_ATT_HYBRID);
+	p = plan(&m, inputs(131072, 1));
+	assert_true(p.kv_bytes_per_token == 24.0 * 2 * 8 * 64 * 2);
+	assert_true(p.kv_bytes == (12.0 * 131072 + 12.0 * 128) * 2 * 8 * 64 * 2);
+	gpt_oss(&m, 36, 128, "");
+	assert_int_equal(m.params_total, 116829156672LL);
+	/* mxfp4: the experts' matrices at 4.25 bits, all else in bf16 */
+	gpt_oss(&m, 24, 32, "");
+	q = plan(&m, inputs(1, 1));
+	gpt_oss(&m, 24, 32, "\"quantization_config\": {\"quant_method\": "
+			    "\"mxfp4\"}, ");
+	p = plan(&m, inputs(1, 1));
+	experts = 24.0 * 32 * 3 * 2880 * 2880;
+	rest = q.weights_bytes - experts * 2;
+	assert_true(rest > 0);
+	assert_true(fabs(p.weights_bytes - (rest + experts * 4.25 / 8)) < 1);
+}
+
 #define QWEN2_SMALL(extra)                                                     \
 	"{\"model_type\": \"qwen2\", \"hidden_size\": 64, "                   \
 	"\"intermediate_size\": 256, \"num_hidden_layers\": 4, "              \
@@ -1350,6 +1411,7 @@ int main(void)
 		cmocka_unit_test(test_attention_and_mlp_bias_keys_are_counted),
 		cmocka_unit_test(test_qwen_windows_only_layers_from_max_window_layers),
 		cmocka_unit_test(test_gemma3_counts_its_norms_windows_and_class_defaults),
+		cmocka_unit_test(test_gpt_oss_counts_biases_sinks_and_mxfp4_experts),
 		cmocka_unit_test(test_falcon_shape_follows_its_config_keys),
 		cmocka_unit_test(test_falcon_refinedweb_configs_count_as_their_conversion),
 		cmocka_unit_test(test_parallelism_splits_weights_and_kv_heads),
