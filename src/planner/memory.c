@@ -162,14 +162,20 @@ static void prepare(prepared *pr, const hw_model *m, const hw_plan_inputs *in)
 				st->kv_full += per;
 			st->state += layer_state(m, l, kvb, tp);
 		}
-		/* the embedding on the first stage, the head on the last */
+		/* the embedding (and GPT-2's positions) on the first stage,
+		 * the final norm and the head on the last */
 		if (s == 0) {
-			st->weights += embed * eb;
-			st->weights_active += embed * eb;
+			double front = embed + (double)m->params_positions;
+
+			st->weights += front * eb;
+			st->weights_active += front * eb;
 		}
-		if (s == pp - 1 && (!m->tie_embeddings || pp > 1)) {
-			st->weights += embed * eb;
-			st->weights_active += embed * eb;
+		if (s == pp - 1) {
+			double tail = (double)m->params_final +
+				      (!m->tie_embeddings || pp > 1 ? embed : 0);
+
+			st->weights += tail * eb;
+			st->weights_active += tail * eb;
 		}
 		st->weights /= tp;
 		st->weights_active /= tp;

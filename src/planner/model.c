@@ -563,11 +563,12 @@ static int count_params(hw_model *m, const char *file)
 	wide h = m->hidden, embed, total, active;
 
 	embed = m->vocab * h * (m->tie_embeddings ? 1 : 2);
-	total = active = embed + h; /* final norm */
+	m->params_final = (long long)h; /* final norm */
 	if (!strcmp(m->family, "falcon") || layernorm_family(m))
-		total = active = total + h; /* the final norm has a bias */
+		m->params_final += (long long)h; /* the final norm has a bias */
 	if (!strcmp(m->family, "gpt2")) /* learned positions, n_positions */
-		total = active = total + (wide)m->max_ctx * h;
+		m->params_positions = (long long)((wide)m->max_ctx * h);
+	total = active = embed + m->params_final + m->params_positions;
 	/* total stays under 2^63 + 2^125 before each check: no wrap */
 	for (long l = 0; l < m->layers && total <= INT64_MAX; l++) {
 		total += layer_params(m, l, 0);

@@ -93,6 +93,8 @@ typedef struct hw_model {
 	char attention_reason[256];
 	long long params_total, params_active;
 	long long params_embed;     /* embedding + head (not quantized) */
+	long long params_final;     /* the final norm (with its bias) */
+	long long params_positions; /* GPT-2's learned position table */
 } hw_model;
 
 /*

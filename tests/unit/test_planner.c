@@ -662,11 +662,12 @@ static void test_quantization_bits_and_embeddings(void **state)
 	snprintf(in.quant, sizeof(in.quant), "int4");
 	q4 = plan(&m, in);
 	{
-		double embed = 2.0 * 32000 * 8192 * 2; /* stays 16-bit */
-		double layers = fp16.weights_bytes - embed - 8192 * 2;
+		/* the embedding, head and final norm stay 16-bit */
+		double embed = 2.0 * 32000 * 8192 * 2 + 8192 * 2;
+		double layers = fp16.weights_bytes - embed;
 
-		assert_true(fabs(q4.weights_bytes -
-				 (embed + (layers + 8192 * 2) / 4)) < 16);
+		assert_true(fabs(fp16.weights_bytes - m.params_total * 2.0) < 1);
+		assert_true(fabs(q4.weights_bytes - (embed + layers / 4)) < 16);
 	}
 	/* a GPTQ checkpoint's own bits and groups (a 16-bit scale and a
 	 * zero of its bits per group); like --quant, its embedding and head
@@ -677,7 +678,7 @@ static void test_quantization_bits_and_embeddings(void **state)
 	in.quant[0] = '\0';
 	q4 = plan(&m, in);
 	{
-		double embed = 2.0 * 32000 * 8192 * 2;
+		double embed = 2.0 * 32000 * 8192 * 2 + 8192 * 2; /* + norm */
 
 		assert_true(fabs(q4.weights_bytes -
 				 (embed + (fp16.weights_bytes - embed) *
@@ -698,7 +699,7 @@ static void test_quantization_bits_and_embeddings(void **state)
 				    "\"weight_block_size\": [128, 128]}"));
 	q4 = plan(&m, in);
 	{
-		double embed = 2.0 * 32000 * 8192 * 2;
+		double embed = 2.0 * 32000 * 8192 * 2 + 8192 * 2;
 
 		assert_true(fabs(q4.weights_bytes -
 				 (embed + (fp16.weights_bytes - embed) *
