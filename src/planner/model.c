@@ -33,7 +33,7 @@ static const struct {
 	{"deepseek_v2", 0}, {"deepseek_v3", 0}, {"gemma", 1},	{"gemma2", 1},
 	{"falcon", 1},	    {"gpt2", 1},    {"mamba", 1},	{"mamba2", 0},
 	{"qwen3", 0},	    {"qwen3_moe", 0},	{"gemma3_text", 1},
-	{"gpt_oss", 0}};
+	{"gpt_oss", 0},	    {"llama4_text", 0}};
 
 /* The model_types whose shapes count_params knows (those of the table
  * above); a config.json of any other is refused, never counted as if it
@@ -201,7 +201,7 @@ static int layer_kinds(hw_model *m, const cJSON *c, const char *file)
 		cJSON_ArrayForEach(t, types) {
 			const char *s = cJSON_IsString(t) ? t->valuestring : "";
 
-			if (strstr(s, "sliding"))
+			if (strstr(s, "sliding") || strstr(s, "chunked"))
 				m->layer_kind[i] = HW_LAYER_SLIDING;
 			else if (strstr(s, "mamba") || strstr(s, "ssm") ||
 				 strstr(s, "linear") || strstr(s, "conv"))
@@ -229,6 +229,36 @@ static int layer_kinds(hw_model *m, const cJSON *c, const char *file)
 			 "attn_layer_period %ld, offset %ld: one attention "
 			 "layer in %ld, the others Mamba",
 			 period, offset, period);
+	} else if (!strcmp(m->family, "llama4_text")) {
+		/* Llama4TextConfig: no_rope_layers (absent: 0 on every
+		 * fourth layer) marks the layers with RoPE, which attend
+		 * within chunks of attention_chunk_size and so keep at most
+		 * that many tokens; the NoPE layers attend over everything */
+		const cJSON *nr = cJSON_GetObjectItemCaseSensitive(
+			c, "no_rope_layers");
+
+		if (cJSON_IsArray(nr) && cJSON_GetArraySize(nr) != m->layers)
+			return hw_error_set(HW_EINVAL, file, 0, 0,
+					    "\"no_rope_layers\" has %d entries "
+					    "but \"num_hidden_layers\" is %ld",
+					    cJSON_GetArraySize(nr), m->layers);
+		for (long l = 0; l < m->layers && m->sliding_window; l++) {
+			const cJSON *v = cJSON_IsArray(nr)
+						 ? cJSON_GetArrayItem(nr, (int)l)
+						 : NULL;
+			int rope = v ? cJSON_IsNumber(v) && v->valuedouble != 0
+				     : (l + 1) % 4 != 0;
+
+			m->layer_kind[l] = rope ? HW_LAYER_SLIDING
+						: HW_LAYER_FULL;
+		}
+		if (m->sliding_window)
+			snprintf(m->attention_reason,
+				 sizeof(m->attention_reason),
+				 "llama4: the RoPE layers attend within chunks "
+				 "of %ld tokens and keep at most that many, the "
+				 "NoPE layers over everything",
+				 m->sliding_window);
 	} else if (!strcmp(m->family, "gemma3_text") && m->sliding_window) {
 		/* Gemma3TextConfig: a global layer every sliding_window_pattern
 		 * layers (absent: 6), the others windowed */
@@ -319,6 +349,35 @@ static int layer_kinds(hw_model *m, const cJSON *c, const char *file)
 					"%ld)",
 					m->layers - 1);
 			m->layer_moe[(long)v->valuedouble] = 0;
+		}
+	}
+	if (m->experts && !strcmp(m->family, "llama4_text")) {
+		/* moe_layers, or (absent) every interleave_moe_layer_step-th
+		 * layer from step - 1 (absent: 1, every layer); the others a
+		 * dense MLP of intermediate_size_mlp */
+		const cJSON *ml = cJSON_GetObjectItemCaseSensitive(c, "moe_layers"),
+			    *v;
+		long step = get_int(c, "interleave_moe_layer_step", file, &err);
+
+		if (err)
+			return err;
+		if (!step)
+			step = 1;
+		for (long l = 0; l < m->layers; l++)
+			m->layer_moe[l] = cJSON_IsArray(ml) ? 0
+							    : l % step == step - 1;
+		if (!cJSON_IsArray(ml))
+			ml = NULL;
+		cJSON_ArrayForEach(v, ml) {
+			if (!cJSON_IsNumber(v) || v->valuedouble < 0 ||
+			    v->valuedouble >= (double)m->layers ||
+			    floor(v->valuedouble) != v->valuedouble)
+				return hw_error_set(
+					HW_EINVAL, file, 0, 0,
+					"\"moe_layers\" holds a value that is "
+					"not a layer index (0 to %ld)",
+					m->layers - 1);
+			m->layer_moe[(long)v->valuedouble] = 1;
 		}
 	}
 	if (eperiod) {
@@ -679,6 +738,21 @@ static int from_text(hw_model *m, const cJSON *config, const cJSON *c,
 	m->shared_intermediate = get_int(c, "shared_expert_intermediate_size",
 					 file, &err);
 	m->first_dense = get_int(c, "first_k_dense_replace", file, &err);
+	if (!strcmp(m->family, "llama4_text")) {
+		/* Llama4TextMoe: experts of intermediate_size, one shared
+		 * expert of the same width, a router without bias; the dense
+		 * layers' MLP is intermediate_size_mlp (absent: 16,384) wide;
+		 * q/k norms (use_qk_norm) are L2 norms without weights */
+		long mlp = get_int(c, "intermediate_size_mlp", file, &err);
+
+		m->moe_intermediate = m->intermediate;
+		m->intermediate = mlp ? mlp : 16384;
+		m->shared_experts = m->experts ? 1 : 0;
+		m->sliding_window = get_int(c, "attention_chunk_size", file,
+					    &err);
+		if (get_bool(c, "attention_bias", 0))
+			m->att_bias = HW_BIAS_QKVO;
+	}
 	m->kv_lora_rank = get_int(c, "kv_lora_rank", file, &err);
 	m->q_lora_rank = get_int(c, "q_lora_rank", file, &err);
 	m->qk_rope_dim = get_int(c, "qk_rope_head_dim", file, &err);

@@ -171,7 +171,7 @@ test_plan_tie_default_is_the_architectures_own() {
 }
 
 # A model_type the planner has no shape for is refused, never counted as
-# Llama: Llama 4, MiniMax-M2, Kimi K2 (DeepSeek-V3's shape without its
+# Llama: MiniMax-M2, Nemotron-H, Kimi K2 (DeepSeek-V3's shape without its
 # router bias), ... came out silently wrong. A GGUF's architecture is
 # still read: its headers give the count.
 # Verifies: FR-PLAN-001
@@ -184,10 +184,10 @@ test_plan_refuses_a_model_type_it_does_not_model() {
   expect_err 'it models llama, mistral'
   expect_no_out
   # a multimodal config's text_config is what is read
-  printf '{"model_type": "llama4", "text_config": {"model_type": "llama4_text", %s}}' "$base" > l4.json
-  run plan --model "$PWD/l4.json"
+  printf '{"model_type": "qwen3_vl", "text_config": {"model_type": "qwen3_vl_text", %s}}' "$base" > vl.json
+  run plan --model "$PWD/vl.json"
   expect_rc 2
-  expect_err "'llama4_text' is not an architecture the planner models"
+  expect_err "'qwen3_vl_text' is not an architecture the planner models"
   # the publisher's string is shown without its control characters
   printf '{"model_type": "a\\u001b[31mb", %s}' "$base" > esc.json
   run plan --model "$PWD/esc.json"

@@ -346,6 +346,54 @@ static void test_gpt_oss_counts_biases_sinks_and_mxfp4_experts(void **state)
 	assert_true(fabs(p.weights_bytes - (rest + experts * 4.25 / 8)) < 1);
 }
 
+#define LLAMA4(step, experts, extra)                                           \
+	"{\"model_type\": \"llama4\", \"text_config\": {"                     \
+	"\"attention_bias\": false, \"attention_chunk_size\": 8192, "         \
+	"\"head_dim\": 128, \"hidden_size\": 5120, "                          \
+	"\"interleave_moe_layer_step\": " #step ", "                          \
+	"\"intermediate_size\": 8192, \"intermediate_size_mlp\": 16384, "     \
+	"\"model_type\": \"llama4_text\", \"num_attention_heads\": 40, "      \
+	"\"num_experts_per_tok\": 1, \"num_hidden_layers\": 48, "             \
+	"\"num_key_value_heads\": 8, \"num_local_experts\": " #experts ", "   \
+	"\"use_qk_norm\": true, \"vocab_size\": 202048" extra "}}"
+
+/* Verifies: FR-PLAN-002, FR-PLAN-003 */
+static void test_llama4_counts_interleaved_moe_and_chunked_layers(void **state)
+{
+	hw_model m;
+	hw_plan p;
+
+	(void)state;
+	/* Llama-4-Scout's and -Maverick's text models: experts and a
+	 * shared expert of intermediate_size, dense layers of
+	 * intermediate_size_mlp, untied. Each is the Hub's total
+	 * (108,641,793,536 and 401,583,781,376) less the same vision tower
+	 * and projector, 871,932,416 */
+	model_of(&m, LLAMA4(1, 16, ""));
+	assert_int_equal(m.params_total, 107769861120LL);
+	assert_int_equal(m.params_total - m.params_active,
+			 48LL * 15 * 3 * 5120 * 8192);
+	model_of(&m, LLAMA4(2, 128, ""));
+	assert_int_equal(m.params_total, 400711848960LL);
+	for (long l = 0; l < 48; l++)
+		assert_int_equal(m.layer_moe[l], l % 2 == 1);
+	/* the RoPE layers (three in four) attend within 8,192-token chunks;
+	 * every fourth (NoPE) over everything */
+	assert_int_equal(m.attention, HW_ATT_HYBRID);
+	for (long l = 0; l < 48; l++)
+		assert_int_equal(m.layer_kind[l], (l + 1) % 4 ? HW_LAYER_SLIDING
+							      : HW_LAYER_FULL);
+	p = plan(&m, inputs(131072, 1));
+	assert_true(p.kv_bytes_per_token == 48.0 * 2 * 8 * 128 * 2);
+	assert_true(p.kv_bytes == (12.0 * 131072 + 36.0 * 8192) * 4096);
+	/* moe_layers given wins over the step */
+	model_of(&m, LLAMA4(1, 16, ", \"moe_layers\": [0, 47]"));
+	assert_int_equal(m.layer_moe[0] + m.layer_moe[1] + m.layer_moe[47], 2);
+	assert_int_equal(model_err(LLAMA4(1, 16, ", \"moe_layers\": [48]"),
+				   "\"moe_layers\""),
+			 HW_EINVAL);
+}
+
 #define QWEN2_SMALL(extra)                                                     \
 	"{\"model_type\": \"qwen2\", \"hidden_size\": 64, "                   \
 	"\"intermediate_size\": 256, \"num_hidden_layers\": 4, "              \
@@ -1413,6 +1461,7 @@ int main(void)
 		cmocka_unit_test(test_qwen_windows_only_layers_from_max_window_layers),
 		cmocka_unit_test(test_gemma3_counts_its_norms_windows_and_class_defaults),
 		cmocka_unit_test(test_gpt_oss_counts_biases_sinks_and_mxfp4_experts),
+		cmocka_unit_test(test_llama4_counts_interleaved_moe_and_chunked_layers),
 		cmocka_unit_test(test_falcon_shape_follows_its_config_keys),
 		cmocka_unit_test(test_falcon_refinedweb_configs_count_as_their_conversion),
 		cmocka_unit_test(test_parallelism_splits_weights_and_kv_heads),
