@@ -117,8 +117,8 @@ static int at_its_line(int err, const char *path, const hw_buf *b,
 	int nested = cJSON_IsObject(
 		cJSON_GetObjectItemCaseSensitive(root, "text_config"));
 
-	if (err != HW_EINVAL || strncmp(last, path, pl) ||
-	    strncmp(last + pl, ": ", 2))
+	if (err != HW_EINVAL || strncmp(last, path, pl) != 0 ||
+	    strncmp(last + pl, ": ", 2) != 0)
 		return err; /* not the config's own message, or placed */
 	snprintf(msg, sizeof(msg), "%s", last + pl + 2);
 	q = strchr(msg, '"');

@@ -274,8 +274,9 @@ static int layer_kinds(hw_model *m, const cJSON *c, const char *file)
 					    "give a positive integer or leave "
 					    "the key out");
 		for (long l = 0; l < m->layers; l++)
-			m->layer_kind[l] = (l + 1) % pattern ? HW_LAYER_SLIDING
-							     : HW_LAYER_FULL;
+			m->layer_kind[l] = (l + 1) % pattern != 0
+						   ? HW_LAYER_SLIDING
+						   : HW_LAYER_FULL;
 		snprintf(m->attention_reason, sizeof(m->attention_reason),
 			 "gemma3 keeps one global layer in %ld, the others a "
 			 "sliding window of %ld",
@@ -694,9 +695,11 @@ static int from_text(hw_model *m, const cJSON *config, const cJSON *c,
 	tie_default(m, c);
 	if (!strcmp(m->family, "qwen2") || !strcmp(m->family, "qwen2_moe"))
 		m->att_bias = HW_BIAS_QKV;
-	else if (!strcmp(m->family, "qwen3") || !strcmp(m->family, "qwen3_moe")) {
-		/* Qwen3Attention: q_norm and k_norm over head_dim; biases
-		 * on q, k, v and o when attention_bias (absent: false) */
+	else if (!strcmp(m->family, "qwen3") || !strcmp(m->family, "qwen3_moe") ||
+		 !strcmp(m->family, "gemma3_text")) {
+		/* Qwen3Attention, Gemma3Attention: q_norm and k_norm over
+		 * head_dim; biases on q, k, v and o when attention_bias
+		 * (absent: false) */
 		m->qk_norm = 1;
 		if (get_bool(c, "attention_bias", 0))
 			m->att_bias = HW_BIAS_QKVO;
@@ -708,12 +711,6 @@ static int from_text(hw_model *m, const cJSON *config, const cJSON *c,
 			m->att_bias = HW_BIAS_QKVO;
 		m->attn_sinks = 1;
 		m->expert_bias = 1;
-	} else if (!strcmp(m->family, "gemma3_text")) {
-		/* Gemma3Attention: q_norm and k_norm over head_dim; biases
-		 * on q, k, v and o when attention_bias (absent: false) */
-		m->qk_norm = 1;
-		if (get_bool(c, "attention_bias", 0))
-			m->att_bias = HW_BIAS_QKVO;
 	} else if (!strcmp(m->family, "llama") || !strcmp(m->family, "gemma") ||
 		   !strcmp(m->family, "gemma2") ||
 		   !strcmp(m->family, "deepseek_v2") ||
