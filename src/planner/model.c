@@ -33,7 +33,8 @@ static const struct {
 	{"deepseek_v2", 0}, {"deepseek_v3", 0}, {"gemma", 1},	{"gemma2", 1},
 	{"falcon", 1},	    {"gpt2", 1},    {"mamba", 1},	{"mamba2", 0},
 	{"qwen3", 0},	    {"qwen3_moe", 0},	{"gemma3_text", 1},
-	{"gpt_oss", 0},	    {"llama4_text", 0}};
+	{"gpt_oss", 0},	    {"llama4_text", 0}, {"granite", 0},	{"olmo2", 0},
+	{"smollm3", 1}};
 
 /* The model_types whose shapes count_params knows (those of the table
  * above); a config.json of any other is refused, never counted as if it
@@ -545,8 +546,10 @@ static wide layer_params(const hw_model *m, long l, int active)
 			att += q + r + rope + h;
 	} else {
 		att = h * H * hd + 2 * h * kv * hd + H * hd * h;
-		if (m->qk_norm) /* q_norm and k_norm, one gain per dim */
+		if (m->qk_norm == 1) /* q_norm and k_norm, one gain a dim */
 			att += 2 * hd;
+		else if (m->qk_norm == 2) /* OLMo 2: over all heads at once */
+			att += (H + kv) * hd;
 		if (m->attn_sinks) /* gpt-oss: a learned sink logit a head */
 			att += H;
 		if (m->att_bias != HW_BIAS_NONE)
@@ -690,8 +693,15 @@ static int from_text(hw_model *m, const cJSON *config, const cJSON *c,
 	m->sliding_window = get_int(c, "sliding_window", file, &err);
 	/* Qwen2 names a window it does not use: its class's
 	 * use_sliding_window is false unless given */
-	if (!get_bool(c, "use_sliding_window", !qwen_family(m)))
+	if (!get_bool(c, "use_sliding_window", !qwen_family(m) &&
+						   strcmp(m->family, "smollm3")))
 		m->sliding_window = 0;
+	if (!strcmp(m->family, "smollm3") && m->sliding_window &&
+	    !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(c, "layer_types")))
+		return hw_error_set(HW_EINVAL, file, 0, 0,
+				    "\"use_sliding_window\": which of "
+				    "SmolLM3's layers are windowed is not "
+				    "modelled without \"layer_types\"");
 	tie_default(m, c);
 	if (!strcmp(m->family, "qwen2") || !strcmp(m->family, "qwen2_moe"))
 		m->att_bias = HW_BIAS_QKV;
@@ -711,8 +721,17 @@ static int from_text(hw_model *m, const cJSON *config, const cJSON *c,
 			m->att_bias = HW_BIAS_QKVO;
 		m->attn_sinks = 1;
 		m->expert_bias = 1;
+	} else if (!strcmp(m->family, "olmo2")) {
+		/* Olmo2Attention: q_norm over H x d and k_norm over Hkv x d
+		 * (its two layer norms come after attention and the MLP, so
+		 * still two); attention_bias (absent: false) */
+		m->qk_norm = 2;
+		if (get_bool(c, "attention_bias", 0))
+			m->att_bias = HW_BIAS_QKVO;
 	} else if (!strcmp(m->family, "llama") || !strcmp(m->family, "gemma") ||
 		   !strcmp(m->family, "gemma2") ||
+		   !strcmp(m->family, "granite") ||
+		   !strcmp(m->family, "smollm3") ||
 		   !strcmp(m->family, "deepseek_v2") ||
 		   !strcmp(m->family, "deepseek_v3")) {
 		/* their attention_bias (absent: false): q, k, v and o biased
@@ -720,8 +739,11 @@ static int from_text(hw_model *m, const cJSON *config, const cJSON *c,
 		 * and o_proj (DeepSeek-V2, -V3) */
 		if (get_bool(c, "attention_bias", 0))
 			m->att_bias = HW_BIAS_QKVO;
-		/* LlamaMLP's mlp_bias (absent: false) */
-		m->mlp_bias = !strcmp(m->family, "llama") &&
+		/* LlamaMLP's mlp_bias (absent: false), as Granite's and
+		 * SmolLM3's */
+		m->mlp_bias = (!strcmp(m->family, "llama") ||
+			       !strcmp(m->family, "granite") ||
+			       !strcmp(m->family, "smollm3")) &&
 			      get_bool(c, "mlp_bias", 0);
 	}
 	else if (!strcmp(m->family, "gpt2") ||

@@ -55,7 +55,9 @@ typedef struct hw_model {
 	int tie_source;         /* hw_tie_source: given, or which default */
 	int att_bias;           /* hw_att_bias: which attention biases */
 	int layer_norms;        /* Falcon: LayerNorms per layer, 1 or 2 */
-	int qk_norm;            /* Qwen3: an RMSNorm of head_dim on q and k */
+	int qk_norm;            /* 1: an RMSNorm of head_dim on q and on k
+				   (Qwen3, Gemma 3); 2: over all heads
+				   (OLMo 2) */
 	int mlp_bias;           /* Llama's mlp_bias: gate, up and down biased */
 	int text_only;          /* read from a multimodal config's text_config */
 	char class_defaults[256]; /* keys absent, taken from the config class */

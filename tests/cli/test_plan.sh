@@ -246,10 +246,10 @@ test_plan_sizes_fp8_and_refuses_a_quantization_it_cannot_size() {
 # that is missing points at the object that lacks it.
 # Verifies: FR-PLAN-001
 test_plan_config_refusals_name_the_line_of_their_key() {
-  printf '{\n  "model_type": "llava",\n  "text_config": {\n    "hidden_size": 64,\n    "model_type": "olmo2",\n    "vocab_size": 10\n  }\n}\n' > mm.json
+  printf '{\n  "model_type": "llava",\n  "text_config": {\n    "hidden_size": 64,\n    "model_type": "phimoe",\n    "vocab_size": 10\n  }\n}\n' > mm.json
   run plan --model "$PWD/mm.json"
   expect_rc 2
-  expect_err "hwledger: $PWD/mm.json:5:19: \"model_type\" 'olmo2' is not"
+  expect_err "hwledger: $PWD/mm.json:5:19: \"model_type\" 'phimoe' is not"
   printf '{\n  "model_type": "llava",\n  "text_config": {\n    "hidden_size": 64,\n    "vocab_size": 10\n  }\n}\n' > miss.json
   run plan --model "$PWD/miss.json"
   expect_rc 2
@@ -262,7 +262,7 @@ test_plan_config_refusals_name_the_line_of_their_key() {
   mkdir dir && cp mm.json dir/config.json
   run plan --model "$PWD/dir"
   expect_rc 2
-  expect_err "hwledger: $PWD/dir/config.json:5:19: \"model_type\" 'olmo2'"
+  expect_err "hwledger: $PWD/dir/config.json:5:19: \"model_type\" 'phimoe'"
 }
 
 # transformers writes the non-finite floats Python's json allows as bare

@@ -394,6 +394,52 @@ static void test_llama4_counts_interleaved_moe_and_chunked_layers(void **state)
 			 HW_EINVAL);
 }
 
+/* Verifies: FR-PLAN-003 */
+static void test_olmo2_granite_and_smollm3_count_as_published(void **state)
+{
+	hw_model m;
+
+	(void)state;
+	/* the Hub's totals: allenai/OLMo-2-1124-7B (q_norm over 32 x 128,
+	 * k_norm over 32 x 128, norms after attention and MLP) */
+	model_of(&m, "{\"model_type\": \"olmo2\", \"hidden_size\": 4096, "
+		     "\"intermediate_size\": 11008, \"num_hidden_layers\": 32, "
+		     "\"num_attention_heads\": 32, \"num_key_value_heads\": 32, "
+		     "\"vocab_size\": 100352, \"tie_word_embeddings\": false}");
+	assert_int_equal(m.params_total, 7298617344LL);
+	/* ibm-granite/granite-3.3-8b-instruct and -2b-instruct (Llama's
+	 * shape; the multipliers hold no weights) */
+	model_of(&m, "{\"model_type\": \"granite\", \"hidden_size\": 4096, "
+		     "\"intermediate_size\": 12800, \"num_hidden_layers\": 40, "
+		     "\"num_attention_heads\": 32, \"num_key_value_heads\": 8, "
+		     "\"vocab_size\": 49159, \"tie_word_embeddings\": true, "
+		     "\"attention_multiplier\": 0.0078125, "
+		     "\"embedding_multiplier\": 12.0}");
+	assert_int_equal(m.params_total, 8170864640LL);
+	model_of(&m, "{\"model_type\": \"granite\", \"hidden_size\": 2048, "
+		     "\"intermediate_size\": 8192, \"num_hidden_layers\": 40, "
+		     "\"num_attention_heads\": 32, \"num_key_value_heads\": 8, "
+		     "\"vocab_size\": 49159, \"tie_word_embeddings\": true}");
+	assert_int_equal(m.params_total, 2533539840LL);
+	/* HuggingFaceTB/SmolLM3-3B: tied by its class's default */
+	model_of(&m, "{\"model_type\": \"smollm3\", \"hidden_size\": 2048, "
+		     "\"intermediate_size\": 11008, \"num_hidden_layers\": 36, "
+		     "\"num_attention_heads\": 16, \"num_key_value_heads\": 4, "
+		     "\"vocab_size\": 128256, \"sliding_window\": 4096}");
+	assert_int_equal(m.params_total, 3075098624LL);
+	assert_int_equal(m.attention, HW_ATT_GQA); /* window unused */
+	assert_int_equal(model_err("{\"model_type\": \"smollm3\", "
+				   "\"hidden_size\": 2048, "
+				   "\"intermediate_size\": 11008, "
+				   "\"num_hidden_layers\": 36, "
+				   "\"num_attention_heads\": 16, "
+				   "\"vocab_size\": 128256, "
+				   "\"sliding_window\": 4096, "
+				   "\"use_sliding_window\": true}",
+				   "not modelled without \"layer_types\""),
+			 HW_EINVAL);
+}
+
 #define QWEN2_SMALL(extra)                                                     \
 	"{\"model_type\": \"qwen2\", \"hidden_size\": 64, "                   \
 	"\"intermediate_size\": 256, \"num_hidden_layers\": 4, "              \
@@ -1462,6 +1508,7 @@ int main(void)
 		cmocka_unit_test(test_gemma3_counts_its_norms_windows_and_class_defaults),
 		cmocka_unit_test(test_gpt_oss_counts_biases_sinks_and_mxfp4_experts),
 		cmocka_unit_test(test_llama4_counts_interleaved_moe_and_chunked_layers),
+		cmocka_unit_test(test_olmo2_granite_and_smollm3_count_as_published),
 		cmocka_unit_test(test_falcon_shape_follows_its_config_keys),
 		cmocka_unit_test(test_falcon_refinedweb_configs_count_as_their_conversion),
 		cmocka_unit_test(test_parallelism_splits_weights_and_kv_heads),
