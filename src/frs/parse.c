@@ -762,6 +762,41 @@ static int check_level(hw_diags *diags, const source *s,
 	return err ? err : 1;
 }
 
+/*
+ * A heading at a level other than 2 that reads `ID: title` is no
+ * requirement, yet its author meant one: say so, or it is lost without a
+ * word (`### FR-A-003: ...` read as another FR's text, or as preamble).
+ * With levels, the ID must be one some level's pattern takes.
+ */
+/* Implements: FR-FRS-001 */
+static int warn_off_level(hw_diags *diags, const source *s,
+			  const hw_frs_model *model, cmark_node *h)
+{
+	const char *text, *colon;
+	char id[HW_FR_ID_MAX + 1];
+	size_t n, idn;
+	int err, second;
+
+	heading_text(s, h, &text, &n);
+	if (!(colon = memchr(text, ':', n)))
+		return HW_OK;
+	for (idn = (size_t)(colon - text); idn && text[idn - 1] == ' ';)
+		idn--;
+	if (!idn || idn > HW_FR_ID_MAX)
+		return HW_OK;
+	memcpy(id, text, idn);
+	id[idn] = '\0';
+	if (model && model->nlevels ? hw_frs_model_level(model, id, &second) < 0
+				    : !hw_fr_id_valid(id))
+		return HW_OK;
+	DIAG(HW_DIAG_WARNING, cmark_node_get_start_line(h),
+	     "%s is a level-%d heading, so it is read as text, not as a "
+	     "requirement: a requirement is a level-2 heading ('## %s: "
+	     "title')",
+	     id, cmark_node_get_heading_level(h), id);
+	return HW_OK;
+}
+
 /* Implements: FR-FRS-001, FR-FRS-002, FR-FRS-003 */
 static int parse_fr(hw_fr_set *set, hw_diags *diags, const source *s,
 		    cmark_node *heading, cmark_node **next)
@@ -958,6 +993,12 @@ int hw_frs_parse(hw_fr_set *set, hw_diags *diags, const char *file,
 				   "Markdown parser failed");
 		goto cleanup;
 	}
+	for (node = cmark_node_first_child(doc); node;
+	     node = cmark_node_next(node))
+		if (cmark_node_get_type(node) == CMARK_NODE_HEADING &&
+		    cmark_node_get_heading_level(node) != 2 &&
+		    (err = warn_off_level(diags, s, set->model, node)))
+			goto cleanup;
 	node = cmark_node_first_child(doc);
 	while (node) {
 		cmark_node *next;

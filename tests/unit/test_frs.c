@@ -130,6 +130,34 @@ static void test_malformed_ids_and_headings_are_reported(void **state)
 	parsed_free(&p);
 }
 
+/* A heading that reads `ID: title` at another level than 2 is no FR: it
+ * used to be lost without a word (`### FR-A-003: t` as a file's only
+ * heading: "no errors"). A warning names it; other headings are text as
+ * before. */
+/* Verifies: FR-FRS-001 */
+static void test_a_requirement_heading_at_another_level_is_named(
+	void **state)
+{
+	parsed p;
+
+	(void)state;
+	parse(&p, "# FR-A-000: a title\n\n"
+		  "## FR-A-001: One\nStatus: draft\nRev: 1\nNeeds: impl\n\n"
+		  "Text.\n\n### Notes: on it\n\n#### FR-A-002 : Two\n\n"
+		  "More.\n\n### FR-a-3: not an id\n\n###### NFR-A-004: Four\n"
+		  "\nFR-A-005: a setext heading\n===\n");
+	assert_int_equal(p.set.n, 1);
+	assert_int_equal(p.diags.errors, 0);
+	assert_int_equal(p.diags.warnings, 4);
+	expect_diag(&p, 0, 1, "FR-A-000 is a level-1 heading, so it is read "
+			      "as text, not as a requirement: a requirement "
+			      "is a level-2 heading ('## FR-A-000: title')");
+	expect_diag(&p, 1, 12, "FR-A-002 is a level-4 heading");
+	expect_diag(&p, 2, 18, "NFR-A-004 is a level-6 heading");
+	expect_diag(&p, 3, 20, "FR-A-005 is a level-1 heading");
+	parsed_free(&p);
+}
+
 /* Verifies: FR-FRS-002 */
 static void test_invalid_and_unknown_keys_are_reported_with_lines(
 	void **state)
@@ -567,6 +595,8 @@ int main(void)
 		cmocka_unit_test(test_parse_reads_heading_keys_and_text),
 		cmocka_unit_test(test_parse_accepts_bom_and_crlf),
 		cmocka_unit_test(test_malformed_ids_and_headings_are_reported),
+		cmocka_unit_test(
+			test_a_requirement_heading_at_another_level_is_named),
 		cmocka_unit_test(
 			test_invalid_and_unknown_keys_are_reported_with_lines),
 		cmocka_unit_test(
