@@ -42,14 +42,14 @@ static void gib(char *out, size_t n, double b)
 static void print_plan(const hw_model *m, const hw_plan_inputs *in,
 		       const hw_plan *p)
 {
-	char a[32], b[32], c[32], d[32], e[32], f[32];
+	char a[32], b[32], c[32], d[32], e[32], f[32], w[48];
 	const int width = 50;
 
 	printf("model      %s (%s; %s: %s)\n", m->name, m->family,
 	       hw_attention_name(m->attention), m->attention_reason);
 	printf("inputs     ctx %ld, batch %ld, weights %s, KV %s, TP %d, PP %d, "
 	       "engine %s%s%s\n\n",
-	       in->ctx, in->batch, in->quant[0] ? in->quant : m->dtype,
+	       in->ctx, in->batch, hw_weights_name(m, in, w, sizeof(w)),
 	       in->kv_dtype[0] ? in->kv_dtype : "fp16", in->tp, in->pp,
 	       in->engine.name, in->gpu_name[0] ? ", GPU " : "", in->gpu_name);
 	gib(a, sizeof(a), p->weights_bytes);
@@ -321,6 +321,7 @@ static int cheapest(hw_buf *json, size_t *nfit, const hw_model *m,
 	hw_offer *offers = NULL;
 	hw_choice *c = NULL;
 	size_t noffers = 0, n = 0, shown, stale = 0;
+	char w[48];
 	int err;
 
 	if ((err = hw_offers_load(&offers, &noffers, GPUS)) ||
@@ -337,7 +338,7 @@ static int cheapest(hw_buf *json, size_t *nfit, const hw_model *m,
 		printf("cheapest configurations for %s: ctx %ld, batch %ld, "
 		       "weights %s, KV %s, engine %s\n",
 		       m->name, in->ctx, in->batch,
-		       in->quant[0] ? in->quant : m->dtype,
+		       hw_weights_name(m, in, w, sizeof(w)),
 		       in->kv_dtype[0] ? in->kv_dtype : "fp16", in->engine.name);
 		printf("%zu of %zu prices have a layout that fits in %.0f%% of "
 		       "GPU memory; the %zu cheapest:\n\n",

@@ -6,6 +6,8 @@
  * plans from any folder; a project's own file at the same path overrides
  * the built-in one whole (specs/planner.md, "Catalogs").
  */
+/* hwledger-sast-ignore *: glibc's feature macro, for strcasestr */
+#define _GNU_SOURCE
 #include "planner.h"
 
 #include <errno.h>
@@ -25,6 +27,7 @@ typedef struct catalog {
 	const char *text;
 	size_t len;
 	hw_buf buf;
+	int builtin; /* the copy compiled in: no file of the user's */
 } catalog;
 
 /* Implements: FR-CLI-011 */
@@ -48,6 +51,7 @@ static int cat_open(catalog *c, const char *path, size_t max)
 				if (!strcmp(hw_planner_data[i].name, base)) {
 					c->text = hw_planner_data[i].data;
 					c->len = hw_planner_data[i].len;
+					c->builtin = 1;
 					return hw_json_parse(&c->root, path,
 							     c->text, c->len);
 				}
@@ -103,6 +107,46 @@ static const cJSON *find_named(const cJSON *root, const char *list,
 		i++;
 	}
 	return NULL;
+}
+
+/*
+ * A name the catalog's list lacks, as a usage error: in which catalog
+ * (the built-in one names no file of the user's), and the names to pick
+ * from: those that hold the name asked for ("H100": "H100 SXM, H100
+ * PCIe, H100 NVL"), else all of them.
+ */
+/* Implements: FR-CLI-011 */
+static int no_such_name(const catalog *c, const char *list, const char *what,
+			const char *name)
+{
+	const cJSON *e, *n;
+	hw_buf names;
+	int err, pass;
+
+	hw_buf_init(&names, 0);
+	for (pass = 0; pass < 2 && !names.len; pass++)
+		cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(
+					      c->root, list)) {
+			n = cJSON_GetObjectItemCaseSensitive(e, "name");
+			if (!cJSON_IsString(n) ||
+			    (!pass && !strcasestr(n->valuestring, name)))
+				continue;
+			if (hw_buf_printf(&names, "%s%s", names.len ? ", " : "",
+					  n->valuestring)) {
+				hw_buf_free(&names);
+				return hw_error_code();
+			}
+		}
+	err = hw_error_set(HW_EUSAGE, c->builtin ? NULL : c->path, 0, 0,
+			   "no %s named '%s' in %s%s%s; %s: %s", what, name,
+			   c->builtin ? "the built-in catalog (a project's own "
+				      : "this catalog",
+			   c->builtin ? c->path : "",
+			   c->builtin ? " replaces it)" : "",
+			   pass == 1 ? "did you mean" : "its names",
+			   names.len ? names.data : "none");
+	hw_buf_free(&names);
+	return err;
 }
 
 /* o[key] when it is a number from lo (excluded when open) to hi, else -1:
@@ -166,10 +210,9 @@ int hw_gpu_find(hw_gpu *g, const char *path, const char *name)
 	}
 	e = find_named(c.root, "gpus", name, &i);
 	if (!e) {
+		err = no_such_name(&c, "gpus", "GPU", name);
 		cat_close(&c);
-		return hw_error_set(HW_EUSAGE, path, 0, 0,
-				    "no GPU named '%s' (see the \"gpus\" list)",
-				    name);
+		return err;
 	}
 	err = gpu_from(g, e, &c, i);
 	cat_close(&c);
@@ -303,11 +346,9 @@ int hw_engine_find(hw_engine *en, const char *path, const char *name)
 	}
 	e = find_named(c.root, "engines", name, &i);
 	if (!e) {
+		err = no_such_name(&c, "engines", "engine", name);
 		cat_close(&c);
-		return hw_error_set(HW_EUSAGE, path, 0, 0,
-				    "no engine named '%s' (vllm, llama.cpp, "
-				    "mlx)",
-				    name);
+		return err;
 	}
 	snprintf(en->name, sizeof(en->name), "%s", name);
 	en->fixed_overhead_bytes =

@@ -37,6 +37,39 @@ double hw_quant_bits(const char *name)
 	return 0;
 }
 
+/* Implements: FR-PLAN-001 */
+const char *hw_weights_name(const hw_model *m, const hw_plan_inputs *in,
+			    char *buf, size_t size)
+{
+	if (in->quant[0])
+		snprintf(buf, size, "%s", in->quant);
+	else if (m->quant_method[0] && m->quant_bits &&
+		 strcmp(m->quant_method, "fp8") != 0)
+		snprintf(buf, size, "%s %d-bit", m->quant_method, m->quant_bits);
+	else if (m->quant_method[0])
+		snprintf(buf, size, "%s", m->quant_method);
+	else
+		snprintf(buf, size, "%s", m->dtype);
+	return buf;
+}
+
+/* A --quant or --kv-dtype the table lacks: the names it has. */
+static int unknown_dtype(const char *what, const char *name)
+{
+	char names[512];
+	size_t w = 0;
+
+	names[0] = '\0';
+	for (size_t i = 0; i < sizeof(qtable) / sizeof(*qtable) &&
+			   w < sizeof(names);
+	     i++)
+		w += (size_t)snprintf(names + w, sizeof(names) - w, "%s%s",
+				      i ? ", " : "", qtable[i].name);
+	return hw_error_set(HW_EUSAGE, NULL, 0, 0,
+			    "unknown %s '%s': one of %s (any case)", what, name,
+			    names);
+}
+
 static void assume(hw_plan *p, const char *fmt, ...)
 	/* hwledger-sast-ignore FF1016: format checked by -Wformat=2 */
 	__attribute__((format(printf, 2, 3)));
@@ -275,11 +308,9 @@ static int check_parallelism(const hw_model *m, const hw_plan_inputs *in)
 				    "not divide each other",
 				    in->tp, m->kv_heads);
 	if (in->quant[0] && !hw_quant_bits(in->quant))
-		return hw_error_set(HW_EUSAGE, NULL, 0, 0,
-				    "unknown quantization '%s'", in->quant);
+		return unknown_dtype("quantization", in->quant);
 	if (in->kv_dtype[0] && !hw_quant_bits(in->kv_dtype))
-		return hw_error_set(HW_EUSAGE, NULL, 0, 0,
-				    "unknown KV cache dtype '%s'", in->kv_dtype);
+		return unknown_dtype("KV cache dtype", in->kv_dtype);
 	if (m->quant_unsized && !in->quant[0] && !m->exact_weight_bytes)
 		return hw_error_set(HW_EINVAL, m->source, m->quant_line,
 				    m->quant_col,

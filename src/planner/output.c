@@ -23,11 +23,13 @@ static void knum(hw_jw *w, const char *key, double v)
 /* Opens "inputs" with the keys every planner document shares. */
 static void inputs_open(hw_jw *w, const hw_model *m, const hw_plan_inputs *in)
 {
+	char wname[48];
+
 	hw_jw_key(w, "inputs");
 	hw_jw_object(w);
 	hw_jw_kint(w, "ctx", in->ctx);
 	hw_jw_kint(w, "batch", in->batch);
-	hw_jw_kstr(w, "quant", in->quant[0] ? in->quant : m->dtype);
+	hw_jw_kstr(w, "quant", hw_weights_name(m, in, wname, sizeof(wname)));
 	hw_jw_kstr(w, "kv_dtype", in->kv_dtype[0] ? in->kv_dtype : "fp16");
 }
 

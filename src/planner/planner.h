@@ -176,6 +176,11 @@ typedef struct hw_plan {
 } hw_plan;
 
 /* Bits per weight of a quantization or dtype name; 0 when unknown. */
+/* What the plan's weights are stored as, for the reader: --quant when
+ * given, else the checkpoint's quantization ("gptq 4-bit", "fp8",
+ * "mxfp4"), else its dtype. */
+const char *hw_weights_name(const hw_model *m, const hw_plan_inputs *in,
+			    char *buf, size_t size);
 double hw_quant_bits(const char *name);
 int hw_plan_compute(hw_plan *p, const hw_model *m, const hw_plan_inputs *in);
 /* Total per-GPU bytes for one (ctx, batch) point, without a full plan. */

@@ -232,6 +232,10 @@ test_plan_sizes_fp8_and_refuses_a_quantization_it_cannot_size() {
          and (.assumptions | any(test("^weights: 8.002 bits per parameter \\(fp8\\)$")))
          and (.assumptions | any(test("^embeddings and output head stay in 16 bits$")))' \
     <<<"$OUT" >/dev/null || { jq -c '[.weights_bytes, .assumptions]' <<<"$OUT"; return 1; }
+  # and named by its scheme, not by the dtype of its 16-bit parts
+  jq -e '.inputs.quant == "fp8"' <<<"$OUT" >/dev/null
+  run plan --model "$M/deepseek-v3.json"
+  expect_out "weights fp8, KV fp16"
   printf '{\n  "model_type": "llama",\n  "num_hidden_layers": 2,\n  "hidden_size": 64,\n  "num_attention_heads": 4,\n  "intermediate_size": 128,\n  "vocab_size": 10,\n  "quantization_config": {\n    "quant_algo": "NVFP4",\n    "quant_method": "modelopt"\n  }\n}\n' > nvfp4.json
   run plan --model "$PWD/nvfp4.json"
   expect_rc 2
@@ -239,6 +243,11 @@ test_plan_sizes_fp8_and_refuses_a_quantization_it_cannot_size() {
   expect_no_out
   run plan --model "$PWD/nvfp4.json" --quant int4 --json
   expect_rc 0
+  jq -e '.inputs.quant == "int4"' <<<"$OUT" >/dev/null
+  sed 's/"quant_algo": "NVFP4",/"bits": 4,/; s/modelopt/gptq/' nvfp4.json > gptq.json
+  run plan --model "$PWD/gptq.json"
+  expect_rc 0
+  expect_out "weights gptq 4-bit, KV fp16"
 }
 
 # A refusal of a config names the line (and column) of the key it is
@@ -315,6 +324,20 @@ test_plan_bad_models_and_options_exit_2() {
   run plan --model "$M/llama-3.1-8b.json" --gpu "TPU v9"
   expect_rc 2
   expect_err "no GPU named 'TPU v9'"
+  # a name the catalog lacks: the built-in catalog names no file of the
+  # user's, and the names to pick from follow (those that hold it first)
+  run "$HW" plan --model "$M/llama-3.1-8b.json" --gpu h100
+  expect_rc 2
+  expect_err "hwledger: no GPU named 'h100' in the built-in catalog (a project's own planner/gpus.json replaces it); did you mean: H100 SXM, H100 PCIe, H100 NVL"
+  run "$HW" plan --model "$M/llama-3.1-8b.json" --engine vlm
+  expect_rc 2
+  expect_err "hwledger: no engine named 'vlm' in the built-in catalog (a project's own planner/engines.json replaces it); its names: vllm, llama.cpp, mlx"
+  # in this repository, its own catalog
+  run plan --model "$M/llama-3.1-8b.json" --gpu h100
+  expect_err "hwledger: planner/gpus.json: no GPU named 'h100' in this catalog; did you mean: H100 SXM, H100 PCIe, H100 NVL"
+  run plan --model "$M/llama-3.1-8b.json" --quant q9
+  expect_rc 2
+  expect_err "hwledger: unknown quantization 'q9': one of fp32, float32, fp16,"
   run plan --model "$M/llama-3.1-8b.json" --ctx lots
   expect_rc 2
   run plan

@@ -1241,10 +1241,14 @@ static void test_plan_check_inputs_are_refused_at_their_line(void **state)
 	check_refused(CHECK("{\"tp\": 2, \"tp\": 4}"),
 		      "c.json:2:19: tp: given twice");
 	check_refused(CHECK("{\"engine\": \"vlm\"}"),
-		      "c.json:2:23: engine: no engine named 'vlm' (vllm, "
-		      "llama.cpp, mlx)");
+		      "c.json:2:23: engine: no engine named 'vlm' in this "
+		      "catalog; its names: vllm");
 	check_refused(CHECK("{\"quant\": \"q9\"}"),
-		      "c.json:2:12: unknown quantization 'q9'");
+		      "c.json:2:12: unknown quantization 'q9': one of fp32, "
+		      "float32, fp16, float16, bf16, bfloat16, fp8, int8, "
+		      "int4, awq, gptq, q4_0, q4_1, q5_0, q5_1, q8_0, q2_k, "
+		      "q3_k, q4_k, q5_k, q6_k, q4_k_m, q5_k_m, iq4_xs, f32, "
+		      "f16 (any case)");
 	check_refused(CHECK("7"), "c.json:2:12: \"inputs\" must be an object");
 	check_refused("{\"name\": \"n\",\n \"model\": \"no.json\",\n"
 		      " \"expect\": {}}\n",
