@@ -59,18 +59,24 @@ size_t hw_glossary_count(const hw_glossary *g)
 	return n;
 }
 
+static int gap(char c)
+{
+	return c == '-' || c == '_' || c == ' ' || c == '\n';
+}
+
 /*
  * Two names are the same term when they are equal ignoring case and
- * treating '-', '_' and runs of spaces alike ("KV Cache" = "kv-cache").
+ * treating '-', '_' and runs of spaces alike ("KV Cache" = "kv-cache");
+ * a line break too, for a name looked up as written in wrapped text.
  */
 int hw_gname_eq(const char *a, size_t an, const char *b, size_t bn)
 {
 	size_t i = 0, j = 0;
 
 	for (;;) {
-		while (i < an && (a[i] == '-' || a[i] == '_' || a[i] == ' '))
+		while (i < an && gap(a[i]))
 			i++;
-		while (j < bn && (b[j] == '-' || b[j] == '_' || b[j] == ' '))
+		while (j < bn && gap(b[j]))
 			j++;
 		if (i == an || j == bn)
 			return i == an && j == bn;

@@ -72,7 +72,7 @@ static int check_acronyms(const hw_glossary *g, const hw_fr *fr,
 			while (v > 2 && isdigit((unsigned char)t[s + v - 1]))
 				v--;
 
-			if (t[w] == ' ' || t[w] == '-')
+			if (t[w] == ' ' || t[w] == '-' || t[w] == '\n')
 				for (w++; word_char(t[w]); w++)
 					;
 			if (!hw_glossary_find(g, t + s, n) &&

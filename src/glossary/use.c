@@ -1,7 +1,7 @@
 /*
  * use.c — what counts as a use of a glossary term in text: its name or
- * alias as a whole word, ASCII case ignored, a hyphen between two words
- * the same as a space, or the plural of the name's last word (an
+ * alias as a whole word, ASCII case ignored, a hyphen or a line break
+ * between two words the same as a space, or the plural of the name's last word (an
  * acronym's version number: "HTML5")
  * (specs/glossary-import.md, "Uses"). The lint's "used nowhere",
  * the backlinks and the site's term links all ask here, so they agree.
@@ -36,15 +36,18 @@ static int y_plural(const char *name, size_t len)
 	return isalpha(c) && !strchr("aeiou", c) && !acronym(name, len);
 }
 
-static int separator(unsigned char c)
+/* Between two words: a space or a hyphen, in the text also a line break
+ * (Markdown wraps its lines where it likes). */
+static int separator(unsigned char c, int text)
 {
-	return c == ' ' || c == '-';
+	return c == ' ' || c == '-' || (text && c == '\n');
 }
 
 /*
  * 1 when p[0..len) spells name[0..len), ASCII case ignored when fold is
- * set: a space or a hyphen between two words of the name matches a space
- * or a hyphen in the text ("KV-cache" spells "KV cache"), one for one.
+ * set: a space or a hyphen between two words of the name matches a space,
+ * a hyphen or a line break in the text ("KV-cache" spells "KV cache"),
+ * one for one.
  */
 static int spells(const char *p, const char *name, size_t len, int fold)
 {
@@ -54,7 +57,7 @@ static int spells(const char *p, const char *name, size_t len, int fold)
 
 		if (a == b || (fold && tolower(a) == tolower(b)))
 			continue;
-		if (!separator(a) || !separator(b) || i == 0 ||
+		if (!separator(a, 1) || !separator(b, 0) || i == 0 ||
 		    i + 1 >= len ||
 		    !hw_glossary_word_char((unsigned char)name[i - 1]) ||
 		    !hw_glossary_word_char((unsigned char)name[i + 1]))

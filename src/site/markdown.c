@@ -268,6 +268,61 @@ static int link_terms(site *s, cmark_node *node, size_t fr, const char *root)
 	return HW_OK;
 }
 
+/*
+ * Joins each run of text nodes and the soft line breaks between them into
+ * one text node, the breaks as newlines, so that a term whose words a
+ * wrapped line parts is still found. The HTML is the same: cmark renders a
+ * soft break as a newline.
+ */
+static int join_text(cmark_node *parent)
+{
+	for (cmark_node *c = cmark_node_first_child(parent), *next; c;
+	     c = cmark_node_next(c)) {
+		hw_buf run;
+		int joined = 0;
+
+		if (cmark_node_get_type(c) != CMARK_NODE_TEXT) {
+			int err = join_text(c);
+
+			if (err)
+				return err;
+			continue;
+		}
+		hw_buf_init(&run, 0);
+		if (hw_buf_puts(&run, cmark_node_get_literal(c)
+					      ? cmark_node_get_literal(c)
+					      : ""))
+			return hw_error_code();
+		while ((next = cmark_node_next(c)) != NULL) {
+			cmark_node *after = cmark_node_next(next);
+			int brk = cmark_node_get_type(next) ==
+					  CMARK_NODE_SOFTBREAK &&
+				  after &&
+				  cmark_node_get_type(after) == CMARK_NODE_TEXT;
+			cmark_node *text = brk ? after : next;
+			const char *lit = cmark_node_get_literal(text);
+
+			if (!brk && cmark_node_get_type(next) != CMARK_NODE_TEXT)
+				break;
+			if ((brk && hw_buf_putc(&run, '\n')) ||
+			    hw_buf_puts(&run, lit ? lit : "")) {
+				hw_buf_free(&run);
+				return hw_error_code();
+			}
+			if (brk)
+				cmark_node_free(next);
+			cmark_node_free(text);
+			joined = 1;
+		}
+		if (joined && !cmark_node_set_literal(c, run.data)) {
+			hw_buf_free(&run);
+			return HW_ENOMEM;
+		}
+		hw_buf_free(&run);
+	}
+	return HW_OK;
+}
+
 /* Raw HTML from the input becomes text (inline) or a code block. */
 static int defuse_html(cmark_node *node)
 {
@@ -297,6 +352,10 @@ int site_markdown(hw_buf *b, site *s, const char *md, size_t len, size_t fr,
 
 	if (!doc)
 		return HW_ENOMEM;
+	if (fr != (size_t)-1 && (err = join_text(doc))) {
+		cmark_node_free(doc);
+		return err;
+	}
 	it = cmark_iter_new(doc);
 	while (it && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		cmark_node *n = cmark_iter_get_node(it);

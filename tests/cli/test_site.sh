@@ -455,6 +455,27 @@ test_site_links_a_terms_plural_as_written() {
   ! grep -q 'href="fr/FR-X-002.html"' out/glossary.html || return 1
 }
 
+# FR text is Markdown, wrapped where its author liked: a term whose words
+# a line break parts is a use, linked once with the break kept, and the
+# glossary's lint and backlinks count it (before: only the second use,
+# on one line, was linked; as the only use, none).
+# Verifies: FR-SITE-001, FR-GLOSS-003
+test_site_links_a_term_across_a_line_break() {
+  mkdir frs specs
+  printf '## FR-X-001: Append\nRev: 1\nStatus: approved\nNeeds: impl\n\nEach run appends to the evidence\nledger, then *signs* the evidence ledger.\n\n## FR-X-002: KV\nRev: 1\nStatus: approved\nNeeds: impl\n\nThe KV\ncache grows.\n' > frs/x.md
+  printf '**Evidence ledger**: The signed record.\n\n**KV cache**: Keys and values.\n' > specs/glossary.md
+  run "$HW" site -o out
+  expect_rc 0
+  grep -q 'appends to the <a class="term" href="../glossary.html#t-evidence-ledger" aria-describedby="tip1">evidence$' out/fr/FR-X-001.html
+  grep -q '^ledger</a><span class="tip" id="tip1" role="tooltip">The signed record.</span>, then <em>signs</em> the evidence ledger.</p>' out/fr/FR-X-001.html
+  [ "$(grep -c 'class="term"' out/fr/FR-X-001.html)" = 1 ]
+  grep -q '>KV$' out/fr/FR-X-002.html
+  [ "$(grep -o 'href="fr/FR-X-00[12].html"' out/glossary.html | sort -u | wc -l)" = 2 ]
+  run "$HW" glossary lint specs/glossary.md
+  expect_rc 0
+  expect_out "glossary lint: 2 terms, 2 FRs: 0 errors, 0 warnings"
+}
+
 # Verifies: FR-SITE-001
 test_site_shows_a_failed_ledger_verification() {
   site_repo

@@ -635,7 +635,8 @@ static void test_a_use_is_the_name_or_its_plural_as_a_whole_word(void **state)
 }
 
 /* A hyphen between two words is the space of a name, and the other way
- * round: people write "KV-cache" and "KV cache" for one thing. */
+ * round: people write "KV-cache" and "KV cache" for one thing. In the
+ * text a line break is one too. */
 /* Verifies: FR-GLOSS-003 */
 static void test_a_hyphen_between_words_is_a_space(void **state)
 {
@@ -652,6 +653,13 @@ static void test_a_hyphen_between_words_is_a_space(void **state)
 		{"KV_cache", "KV Cache", 0},
 		{"KV.cache", "KV Cache", 0},
 		{"-O2", " O2", 0},
+		/* a wrapped line: the newline is the space (FR text is
+		 * Markdown, wrapped where its author liked) */
+		{"evidence\nledger is", "Evidence ledger", 15},
+		{"KV\ncaches", "KV-cache", 9},
+		{"evidence\n\nledger", "Evidence ledger", 0},
+		{"evidence \nledger", "Evidence ledger", 0},
+		{"evidence\tledger", "Evidence ledger", 0},
 	};
 
 	(void)state;
