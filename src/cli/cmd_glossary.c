@@ -4,7 +4,9 @@
  *
  * Import detects each file's style (or takes --style), merges the files and
  * writes the result; a file in no known style is exit 2 and nothing is
- * written. Lint checks the FRs against the glossary (default
+ * written. An -o FILE that is already a file is replaced only with --force
+ * (specs/glossary-import.md, "Output"). Lint checks the FRs against the
+ * glossary (default
  * specs/glossary.md): exit 0 clean, 1 when it finds errors.
  */
 #include "cli/cli.h"
@@ -14,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #define GLOSSARY_MAX_BYTES ((size_t)64 << 20)
 #define MAX_FILES 256
@@ -67,6 +70,24 @@ static int import_files(hw_cli *cli, hw_glossary *g, const char **files,
 	return err;
 }
 
+/*
+ * Refuses an -o that is a regular file already (through its links) unless
+ * --force: the glossary written there is often specs/glossary.md, which
+ * its user edits by hand, and nothing the user owns is replaced. A device
+ * or a FIFO is written into, not replaced, and a name with nothing there
+ * is created, so both pass.
+ */
+/* Implements: FR-GLOSS-002 */
+static int check_out(const char *out, int force)
+{
+	struct stat st;
+
+	if (force || stat(out, &st) != 0 || !S_ISREG(st.st_mode))
+		return HW_EXIT_OK;
+	return hw_cli_fail(HW_EXIT_BADINPUT,
+			   "%s: exists; --force replaces it", out);
+}
+
 /* Implements: FR-GLOSS-001, FR-GLOSS-002 */
 static int cmd_import(hw_cli *cli, int argc, char **argv)
 {
@@ -76,7 +97,7 @@ static int cmd_import(hw_cli *cli, int argc, char **argv)
 	hw_glossary g;
 	hw_fr_set frs;
 	hw_buf o;
-	int err;
+	int err, force = 0;
 
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -95,6 +116,8 @@ static int cmd_import(hw_cli *cli, int argc, char **argv)
 					format);
 		} else if (!strcmp(a, "-o")) {
 			out = argv[++i];
+		} else if (!strcmp(a, "--force")) {
+			force = 1;
 		} else if (!strcmp(a, "--style")) {
 			int s = hw_gstyle_from_name(argv[++i]);
 
@@ -119,6 +142,9 @@ static int cmd_import(hw_cli *cli, int argc, char **argv)
 		return hw_cli_usage_error("glossary",
 					  "glossary import needs at least one "
 					  "FILE");
+	/* before any glossary is read, as export checks its -o */
+	if (out && (err = check_out(out, force)))
+		return err;
 	/* an -o FILE.md is the Markdown glossary that `glossary lint` and
 	 * the site read: JSON written there would read as no glossary */
 	if (!format)

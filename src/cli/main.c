@@ -74,7 +74,7 @@ static const hw_command commands[] = {
 	 "[--update-baseline]", HW_CMD_BIG_HEAP},
 	{"glossary", hw_cmd_glossary, "import, merge and lint glossaries",
 	 "hwledger glossary import FILE... [--format json|md] [--style STYLE] "
-	 "[-o FILE]\n"
+	 "[-o FILE [--force]]\n"
 	 "hwledger glossary lint [FILE...]", HW_CMD_BIG_HEAP},
 	{"site", hw_cmd_site, "render the static HTML report",
 	 "hwledger site [-o DIR] [--checks DIR] [--glossary FILE] [--sign] "

@@ -238,3 +238,29 @@ test_glossary_import_to_a_markdown_file_writes_markdown() {
   "$HW" glossary import terms.md --format json -o g2.md
   jq -e '.schema == "hwledger.glossary/1"' g2.md >/dev/null
 }
+
+# A second import over a glossary its user edited by hand is refused
+# (exit 2, the file untouched) unless --force; a device is written into.
+# Verifies: FR-GLOSS-002
+test_glossary_import_keeps_an_existing_output_without_force() {
+  mkdir specs
+  printf -- '- **GPU**: A graphics processor.\n' > terms.md
+  run "$HW" glossary import terms.md -o specs/glossary.md
+  expect_rc 0
+  printf '\n**Edited**: By hand.\n' >> specs/glossary.md
+  cp specs/glossary.md want.md
+  run "$HW" glossary import terms.md -o specs/glossary.md
+  expect_rc 2
+  expect_err "hwledger: specs/glossary.md: exists; --force replaces it"
+  cmp want.md specs/glossary.md
+  # through a link to it, too
+  ln -s specs/glossary.md link.md
+  run "$HW" glossary import terms.md -o link.md
+  expect_rc 2
+  cmp want.md specs/glossary.md && [ -L link.md ]
+  run "$HW" glossary import terms.md -o specs/glossary.md --force
+  expect_rc 0
+  [ "$(grep -c Edited specs/glossary.md)" = 0 ]
+  run "$HW" glossary import terms.md -o /dev/null
+  expect_rc 0
+}
