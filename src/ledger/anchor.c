@@ -181,6 +181,17 @@ void hw_git_shape(int *shallow, int *detached)
 	*detached = git2.repository_head_detached(repo) == 1;
 }
 
+/* Implements: FR-LEDGER-002 */
+int hw_git_no_repository(void)
+{
+	int err = open_repo();
+
+	if (err != HW_ENOTFOUND)
+		return 0;
+	hw_error_clear();
+	return 1;
+}
+
 /* A private key's first line (specs/ledger.md, "Secret key file"). */
 #define SECRET_KEY_MAGIC "hwledger secret key v1\n"
 

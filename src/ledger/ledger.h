@@ -244,6 +244,10 @@ int hw_git_head(char *out, size_t size, int *dirty);
  * git finds it) is a shallow clone and whether its HEAD is detached; both
  * 0 outside a repository. */
 void hw_git_shape(int *shallow, int *detached);
+/* 1 when no git repository is around the working folder (found upwards,
+ * as git finds it); 0 inside one, or when libgit2 cannot tell (it cannot
+ * be loaded: the error is left for the caller that needs git). */
+int hw_git_no_repository(void);
 /*
  * Commits the checkpoint note onto hw_ledger_ref's ref (tree: one file
  * "checkpoint"; parent: the ref's current commit) and moves the ref by

@@ -14,6 +14,7 @@
 #include "trace/config.h"
 #include "trace/trace.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -804,8 +805,27 @@ static int verify_ledger(ctx *c, const hw_seckey *k, const char *vdoc)
 	hw_keyring ring = {0};
 	hw_verify_report v;
 	hw_buf b;
-	int err = hw_ledger_trusted(&ring, NULL, 0, 0);
+	int err;
 
+	/* verification checks the checkpoints' anchors in git: outside a
+	 * repository there is nothing wrong with the ledger, the check
+	 * cannot be made; the last run's verdict is not left to be shown */
+	if (hw_git_no_repository()) {
+		hw_diags_add(c->d, HW_DIAG_WARNING, NULL, 0, 0,
+			     "the ledger was not verified (no %s): "
+			     "verifying checks its anchors in git, and this "
+			     "folder is not in a git repository; run the "
+			     "report in the project's git repository "
+			     "('git init', then commit the project) to anchor "
+			     "and verify the ledger",
+			     vdoc);
+		if (unlink(vdoc) != 0 && errno != ENOENT)
+			return hw_error_set(HW_EIO, vdoc, 0, 0,
+					    "cannot remove: %s",
+					    strerror(errno));
+		return HW_OK;
+	}
+	err = hw_ledger_trusted(&ring, NULL, 0, 0);
 	if (!err && !c->r->key_trusted)
 		err = hw_keyring_add(&ring, &k->pub);
 	if (!err)

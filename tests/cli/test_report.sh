@@ -397,6 +397,25 @@ test_report_records_uncommitted_changes_and_no_repository() {
   expect_rc 0
 }
 
+# Outside a git repository the ledger's verification (its anchors are
+# checked in git) cannot be made: a warning that says so and what to do,
+# not "the ledger does not verify"; the report's exit is its checks',
+# and the last run's ledger-verify.json is not left to be shown.
+# Verifies: FR-REPORT-001
+test_report_outside_git_says_the_ledger_was_not_verified_and_why() {
+  report_repo
+  "$HW" -q report "${REPORT_INPUTS[@]}" >/dev/null 2>&1
+  [ -f build/checks/ledger-verify.json ]
+  rm -rf .git
+  run "$HW" report "${REPORT_INPUTS[@]}"
+  expect_rc 0
+  expect_err "hwledger: warning: the ledger was not verified (no build/checks/ledger-verify.json): verifying checks its anchors in git, and this folder is not in a git repository; run the report in the project's git repository ('git init', then commit the project) to anchor and verify the ledger"
+  [[ "$ERR" != *"does not verify"* ]] || { echo "stderr: $ERR"; return 1; }
+  [ ! -e build/checks/ledger-verify.json ]
+  run "$HW" verify-report --allow-untrusted build/site
+  expect_rc 0
+}
+
 # Verifies: FR-REPORT-002
 test_verify_report_fails_on_any_changed_byte() {
   report_repo
