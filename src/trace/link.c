@@ -1318,13 +1318,16 @@ static int impact_path(hw_buf *out, const hw_trace *t, const size_t *from,
 
 /*
  * The suspect links of the changed requirement c (its current Rev or text
- * hash is not the reviewed one, or its review does not verify; what says
- * which): every tag and every child's Parent link
- * to c, then to each of its descendants, found breadth first. seen[] holds
- * c + 1 for the requirements reached from c, so each is visited once.
+ * hash is not the reviewed one, or its review does not verify): every tag
+ * and every child's Parent link to c, then to each of its descendants,
+ * found breadth first. self says why for a link to c itself ("which
+ * changed since its review (Rev 1 -> 2)"), desc for a link further down
+ * ("and SYS-001 changed ..."), todo what to do. seen[] holds c + 1 for
+ * the requirements reached from c, so each is visited once.
  */
-static int suspects_from(hw_trace *t, size_t c, const char *what,
-			 size_t *queue, size_t *from, size_t *seen)
+static int suspects_from(hw_trace *t, size_t c, const char *self,
+			 const char *desc, const char *todo, size_t *queue,
+			 size_t *from, size_t *seen)
 {
 	const hw_fr *cfr = t->frs[c].fr;
 	size_t head = 0, tail = 0;
@@ -1360,15 +1363,12 @@ static int suspects_from(hw_trace *t, size_t c, const char *what,
 			err = add_defect(
 				t, HW_DEF_SUSPECT_LINK, ft->fr->id,
 				l->file->path, l->tag->line, subject,
-				"%s%s%s %s, %s%s changed since its review "
-				"(%s)%s%s: check the link, then run "
-				"'hwledger review %s'",
+				"%s%s%s %s, %s%s%s: %s",
 				l->func ? l->func->name : "this file",
 				l->func ? "() " : " ", kind_word(l->kind),
-				ft->fr->id, u == c ? "which" : "and ",
-				u == c ? "" : cfr->id, what,
+				ft->fr->id, u == c ? self : desc,
 				u == c ? "" : "; path ",
-				u == c ? "" : path.data, cfr->id);
+				u == c ? "" : path.data, todo);
 		}
 		for (size_t k = 0; k < ft->nchildren && !err; k++) {
 			size_t ch = ft->children[k];
@@ -1380,12 +1380,9 @@ static int suspects_from(hw_trace *t, size_t c, const char *what,
 			err = add_defect(
 				t, HW_DEF_SUSPECT_LINK, kfr->id, kfr->file,
 				kfr->parents_line, subject,
-				"%s names Parent %s, %s%s changed since its "
-				"review (%s); path %s -> %s: check the link, "
-				"then run 'hwledger review %s'",
-				kfr->id, ft->fr->id, u == c ? "which" : "and ",
-				u == c ? "" : cfr->id, what, path.data,
-				kfr->id, cfr->id);
+				"%s names Parent %s, %s; path %s -> %s: %s",
+				kfr->id, ft->fr->id, u == c ? self : desc,
+				path.data, kfr->id, todo);
 			if (!err && seen[ch] != c + 1) {
 				seen[ch] = c + 1;
 				from[ch] = u;
@@ -1460,21 +1457,55 @@ static int mark_suspects(hw_trace *t, const fr_map *map,
 	}
 	for (size_t i = 0; i < n && !err; i++) {
 		const hw_fr *fr = t->frs[i].fr;
-		char what[512];
+		const hw_review *e = unproved[i];
+		char what[64], self[512], desc[512], todo[256];
 
-		if (unproved[i])
-			snprintf(what, sizeof(what),
-				 "its review at %.400s:%ld is not accepted",
-				 r->path, unproved[i]->line);
-		else if (sha[i] && rev[i] != fr->rev)
-			snprintf(what, sizeof(what), "Rev %d -> %d", rev[i],
-				 fr->rev);
-		else if (sha[i] && strcmp(sha[i], fr->sha256) != 0)
-			snprintf(what, sizeof(what), "text changed at Rev %d",
-				 rev[i]);
-		else
-			continue;
-		err = suspects_from(t, i, what, queue, from, seen);
+		if (e) {
+			/* not changed: its review is not believed. A key
+			 * not in trusted_keys is cured by listing it, not by
+			 * signing again with it */
+			snprintf(self, sizeof(self),
+				 "whose review at %.200s:%ld is not accepted%s%s",
+				 r->path, e->line, e->key_unlisted ? ": " : "",
+				 e->key_unlisted ? e->why : "");
+			snprintf(desc, sizeof(desc),
+				 "and %s's review at %.200s:%ld is not "
+				 "accepted%s%s",
+				 fr->id, r->path, e->line,
+				 e->key_unlisted ? ": " : "",
+				 e->key_unlisted ? e->why : "");
+			if (e->key_unlisted)
+				snprintf(todo, sizeof(todo),
+					 "check the link, then add that key's "
+					 "public line (its .pub file) to "
+					 "traceability/trusted_keys, or run "
+					 "'hwledger review %s' with a trusted "
+					 "key",
+					 fr->id);
+			else
+				snprintf(todo, sizeof(todo),
+					 "check the link, then run 'hwledger "
+					 "review %s'",
+					 fr->id);
+		} else {
+			if (sha[i] && rev[i] != fr->rev)
+				snprintf(what, sizeof(what), "Rev %d -> %d",
+					 rev[i], fr->rev);
+			else if (sha[i] && strcmp(sha[i], fr->sha256) != 0)
+				snprintf(what, sizeof(what),
+					 "text changed at Rev %d", rev[i]);
+			else
+				continue;
+			snprintf(self, sizeof(self),
+				 "which changed since its review (%s)", what);
+			snprintf(desc, sizeof(desc),
+				 "and %s changed since its review (%s)", fr->id,
+				 what);
+			snprintf(todo, sizeof(todo),
+				 "check the link, then run 'hwledger review %s'",
+				 fr->id);
+		}
+		err = suspects_from(t, i, self, desc, todo, queue, from, seen);
 	}
 done:
 	free(sha);

@@ -122,6 +122,32 @@ test_review_signed_by_an_untrusted_key_is_not_accepted() {
   jq -e '[.defects[] | select(.kind == "suspect-link" or .kind == "review-unverified")] | length == 0' <<<"$OUT" >/dev/null
 }
 
+# An unchanged requirement reviewed with a key outside trusted_keys: its
+# suspect links say the review is not accepted because of the key, and
+# that trusting the key cures it, not that the requirement changed, nor
+# only to review again (which, with that key, changes nothing).
+# Verifies: FR-TRACE-012
+test_review_by_an_untrusted_key_suspect_links_name_the_key_not_a_change() {
+  review_fixture
+  "$HW" -q ledger keygen --name mallory >mallory.line
+  run "$HW" review SW-A-001 -m "ok" --key .hwledger/keys/mallory.key
+  expect_rc 0
+  local s
+  s=$(review_defects suspect-link message)
+  [ "$(wc -l <<<"$s")" -eq 3 ]
+  if grep -q "changed since its review" <<<"$s"; then echo "$s"; return 1; fi
+  has_lines "$s" \
+    "FR-U-001 frs/unit.md:6 FR-U-001 names Parent SW-A-001, whose review at traceability/reviews.json:4 is not accepted: event 0 is signed by key $(jq -r '.events[0].key_id' traceability/reviews.json), which is not in traceability/trusted_keys; path SW-A-001 -> FR-U-001: check the link, then add that key's public line (its .pub file) to traceability/trusted_keys, or run 'hwledger review SW-A-001' with a trusted key"
+  grep -q "^FR-U-001 src/pump.c:1 convert() implements FR-U-001, and SW-A-001's review at traceability/reviews.json:4 is not accepted: event 0 is signed by key [0-9a-f]\{8\}, which is not in traceability/trusted_keys; path SW-A-001 -> FR-U-001: check the link, then add that key's public line (its .pub file) to traceability/trusted_keys, or run 'hwledger review SW-A-001' with a trusted key$" <<<"$s" ||
+    { echo "$s"; return 1; }
+  # an entry that fails for another reason: signing again does cure it
+  jq '.reviews[0].reason = "edited"' traceability/reviews.json >r.json && mv r.json traceability/reviews.json
+  cat mallory.line >>traceability/trusted_keys
+  s=$(review_defects suspect-link message)
+  grep -q "names Parent SW-A-001, whose review at traceability/reviews.json:4 is not accepted; path SW-A-001 -> FR-U-001: check the link, then run 'hwledger review SW-A-001'$" <<<"$s" ||
+    { echo "$s"; return 1; }
+}
+
 # A reviews.json of the older form (entries without the signed events) is
 # a defect per entry that tells what to do; review --all signs them again.
 # Verifies: FR-TRACE-012
