@@ -119,6 +119,10 @@ int hw_key_generate(hw_seckey *out, const char *dir, const char *name)
 {
 	char b64[128], publine[200];
 	hw_buf keypath, pubpath, text;
+	/* .hwledger/ is hwledger's own: a NAME.pub left there without its
+	 * key is replaced; anywhere else it may be the user's (another key
+	 * of that name) and is never replaced, as the key is not */
+	int own = hw_str_startswith(dir, ".hwledger");
 	int err;
 
 	if (!hw_key_name_valid(name))
@@ -154,7 +158,9 @@ int hw_key_generate(hw_seckey *out, const char *dir, const char *name)
 	sodium_memzero(text.data, text.cap);
 	hw_buf_clear(&text);
 	if ((err = hw_buf_printf(&text, "%s\n", publine)) ||
-	    (err = hw_file_write_atomic(pubpath.data, text.data, text.len)))
+	    (err = own ? hw_file_write_atomic(pubpath.data, text.data, text.len)
+		       : hw_file_create(pubpath.data, text.data, text.len,
+					0644)))
 		unlink(keypath.data);
 cleanup:
 	sodium_memzero(b64, sizeof(b64));

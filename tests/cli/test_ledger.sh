@@ -23,6 +23,17 @@ test_ledger_keygen_writes_a_private_and_a_public_key() {
   expect_rc 2
 }
 
+# A NAME.pub already in a folder of the user's (without its key) is not
+# replaced, and no key is left without its public half.
+# Verifies: FR-LEDGER-001
+test_ledger_keygen_never_replaces_a_public_key_of_the_user() {
+  mkdir k && echo 'the user'"'"'s line' > k/ci-bot.pub
+  run "$HW" ledger keygen --name ci-bot --dir k
+  expect_rc 2
+  expect_err "hwledger: k/ci-bot.pub: exists; not overwritten"
+  [ "$(cat k/ci-bot.pub)" = "the user's line" ] && [ ! -e k/ci-bot.key ]
+}
+
 # Verifies: FR-LEDGER-001
 test_ledger_signing_key_that_is_not_there_is_an_error() {
   ledger_repo
