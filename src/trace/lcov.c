@@ -306,6 +306,7 @@ int hw_lcov_parse(hw_lcov *c, hw_diags *diags, const char *file,
 	char norm[HW_LCOV_PATH_MAX], real[HW_LCOV_PATH_MAX] = "";
 	long nn;
 	warned_set warned = {NULL, 0, 0};
+	size_t records_before = c->records;
 
 	if (nul) {
 		long l, col;
@@ -469,6 +470,14 @@ int hw_lcov_parse(hw_lcov *c, hw_diags *diags, const char *file,
 		err = hw_diags_add(diags, HW_DIAG_ERROR, file, record_line, 0,
 				   "record has no end_of_record (truncated "
 				   "file? its counts are kept)");
+	/* lcov --capture --no-external without --base-directory keeps no
+	 * file of an out-of-tree build, and writes a file with no record */
+	if (!err && c->records == records_before)
+		err = hw_diags_add(diags, HW_DIAG_WARNING, file, 0, 0,
+				   "no coverage record (SF:) in this "
+				   "tracefile: it counts no line (lcov "
+				   "--no-external keeps only the files under "
+				   "its --directory and --base-directory)");
 	free(warned.h);
 	return err;
 }

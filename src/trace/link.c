@@ -908,9 +908,9 @@ static int decide(hw_trace *t, hw_fr_trace *ft, const hw_lcov *lcov)
 				err = add_defect(
 					t, HW_DEF_LOW_COVERAGE, fr->id, fr->file,
 					fr->line, "",
-					"%s: no coverage data was given "
-					"(--lcov), so the %.0f%% threshold "
-					"cannot be met",
+					"%s: no coverage data (no lcov "
+					"record was read), so the %.0f%% "
+					"threshold cannot be met",
 					fr->id, t->threshold);
 			else if (!impl_funcs)
 				/* a tag above a prototype or a struct: the

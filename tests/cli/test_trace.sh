@@ -178,6 +178,21 @@ test_gate_says_when_an_fr_has_no_implementing_function() {
     { echo "stderr: $ERR"; return 1; }
 }
 
+# libuv's CMake build, covered with `lcov --capture --directory build
+# --no-external` (no --base-directory), got an empty build/coverage.info:
+# trace read it silently and every FR said "no coverage data was given
+# (--lcov)", which sent the user to look for a missing option.
+# Verifies: FR-TRACE-003, FR-TRACE-006
+test_trace_says_when_the_tracefile_has_no_record() {
+  fixture ours
+  mkdir -p build && : >build/coverage.info
+  run "$HW" trace --results results.xml --results results.tap
+  expect_rc 0
+  expect_err "hwledger: build/coverage.info: warning: no coverage record (SF:) in this tracefile"
+  expect_out "FR-APP-001: no coverage data (no lcov record was read), so the 80% threshold cannot be met"
+  [[ "$OUT" != *"was given (--lcov)"* ]] || { echo "stdout: $OUT"; return 1; }
+}
+
 # One reason, one defect: the summaries count in the singular (a new user
 # read "1 reasons to fail").
 # Verifies: FR-TRACE-005, FR-TRACE-006

@@ -186,6 +186,37 @@ static void test_lcov_reads_dot_and_dot_dot_segments_of_a_path(void **state)
 	done(&x);
 }
 
+/* `lcov --capture --directory build --no-external` keeps only the files
+ * under build/ (its --directory) unless --base-directory names the
+ * sources' root: on libuv's CMake build it wrote an empty tracefile, read
+ * silently, and every FR then said "no coverage data was given (--lcov)"
+ * while build/coverage.info was there. A tracefile with no record is a
+ * warning at the file. */
+/* Verifies: FR-TRACE-003 */
+static void test_lcov_warns_about_a_tracefile_with_no_record(void **state)
+{
+	cov x;
+
+	(void)state;
+	parse(&x, "");
+	assert_int_equal(x.d.errors, 0);
+	assert_int_equal(x.d.warnings, 1);
+	assert_string_equal(x.d.items[0].file, "c.info");
+	assert_non_null(strstr(x.d.items[0].message, "no coverage record"));
+	assert_int_equal(x.c.records, 0);
+	done(&x);
+	/* lcov 1.16's TN line alone, and a second file after a first with
+	 * records: each tracefile is judged on its own */
+	parse(&x, "SF:/repo/src/a.c\nDA:1,1\nend_of_record\n");
+	assert_int_equal(hw_lcov_parse(&x.c, &x.d, "d.info", "TN:\n", 4,
+				       "/repo"),
+			 HW_OK);
+	assert_int_equal(x.d.warnings, 1);
+	assert_string_equal(x.d.items[0].file, "d.info");
+	assert_int_equal(x.c.records, 1);
+	done(&x);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -198,6 +229,8 @@ int main(void)
 			test_lcov_warns_once_per_path_outside_the_repository),
 		cmocka_unit_test(
 			test_lcov_reads_dot_and_dot_dot_segments_of_a_path),
+		cmocka_unit_test(
+			test_lcov_warns_about_a_tracefile_with_no_record),
 	};
 
 	return cmocka_run_group_tests_name("lcov", tests, NULL, NULL);
