@@ -606,6 +606,33 @@ static int unity_summary(const char *s, long *tests, long *failures,
 	return s[strspn(s, " \t\r\n")] == '\0';
 }
 
+/* Whether the first line of text that is not blank or a '#' comment is
+ * TAP's: its version, a plan or a test point (a plan at the end). */
+static int begins_as_tap(const char *text, size_t len)
+{
+	size_t i = 0;
+
+	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+		i = 3;
+	while (i < len) {
+		const char *p = text + i, *nl = memchr(p, '\n', len - i);
+		size_t n = nl ? (size_t)(nl - p) : len - i;
+
+		i += n + 1;
+		while (n && isspace((unsigned char)p[n - 1]))
+			n--;
+		if (n == 0 || p[0] == '#')
+			continue;
+		return (n >= 12 && memcmp(p, "TAP version ", 12) == 0) ||
+		       (n >= 3 && memcmp(p, "1..", 3) == 0) ||
+		       (n >= 2 && memcmp(p, "ok", 2) == 0 &&
+			(n == 2 || p[2] == ' ')) ||
+		       (n >= 6 && memcmp(p, "not ok", 6) == 0 &&
+			(n == 6 || p[6] == ' '));
+	}
+	return 0;
+}
+
 /* Whether text reads as Unity's output: a result or a summary line, in a
  * file that does not begin as TAP does. */
 static int looks_like_unity(const char *text, size_t len)
@@ -613,8 +640,7 @@ static int looks_like_unity(const char *text, size_t len)
 	char line[1024] = "";
 	size_t i = 0;
 
-	if ((len >= 12 && memcmp(text, "TAP version ", 12) == 0) ||
-	    (len >= 3 && memcmp(text, "1..", 3) == 0))
+	if (begins_as_tap(text, len))
 		return 0;
 
 	while (i < len) {

@@ -238,6 +238,40 @@ static void test_results_load_detects_the_format(void **state)
 	done(&x);
 }
 
+/* TAP with its plan at the end (Perl's done_testing, a shell harness
+ * that counts as it goes) begins with a test point, and a harness that
+ * runs Unity executables prints their output as "# " diagnostics: such a
+ * file was read as Unity's output and refused ("no summary line").
+ * A file whose first line that is not blank or a "#" comment is a TAP
+ * version, plan or test point is TAP. */
+/* Verifies: FR-TRACE-002 */
+static void test_results_load_reads_tap_with_unity_lines_in_comments(void **state)
+{
+	imported x;
+	const char *end = "ok 1 - test_a\nnot ok 2 - test_b\n"
+			  "# tests/t.c:4:test_b:FAIL: Expected 1 Was 0\n"
+			  "1..2\n";
+	const char *comment = "\n# seed 7\n1..1\n# tests/t.c:3:test_a:PASS\n"
+			      "ok 1 - test_a\n";
+
+	(void)state;
+	hw_results_init(&x.r);
+	hw_diags_init(&x.d);
+	hw_test_write("end.txt", end, strlen(end));
+	hw_test_write("comment.txt", comment, strlen(comment));
+	assert_int_equal(hw_results_load(&x.r, &x.d, "end.txt", 1000), HW_OK);
+	assert_int_equal(hw_results_load(&x.r, &x.d, "comment.txt", 1000),
+			 HW_OK);
+	assert_int_equal(x.d.n, 0);
+	assert_int_equal(x.r.n, 3);
+	assert_string_equal(x.r.items[1].name, "test_b");
+	assert_int_equal(x.r.items[1].outcome, HW_OUTCOME_FAIL);
+	assert_null(x.r.items[1].suite); /* TAP's, not Unity's FILE */
+	assert_string_equal(x.r.items[2].name, "test_a");
+	assert_int_equal(x.r.items[2].line, 5);
+	done(&x);
+}
+
 /* The Unity fixture's folder (the other tests leave the working folder). */
 static char unity_dir[4096];
 
@@ -331,6 +365,8 @@ int main(void)
 		cmocka_unit_test(test_junit_refuses_entity_bombs_and_broken_xml),
 		hw_tmp_test(test_results_load_detects_the_format),
 		cmocka_unit_test(test_unity_output_is_read_with_its_file),
+		cmocka_unit_test(
+			test_results_load_reads_tap_with_unity_lines_in_comments),
 		cmocka_unit_test(test_unity_output_cut_short_or_miscounted_is_an_error),
 	};
 
