@@ -171,6 +171,7 @@ int hw_tap_parse(hw_results *r, hw_diags *diags, const char *file,
 		 const char *text, size_t len)
 {
 	long line = 0, planned = -1, plan_line = 0, points = 0;
+	long point_line = 0; /* the last test point's line */
 	int in_yaml = 0, err = HW_OK;
 	hw_result *last = NULL;
 	size_t i = 0, first = r->n;
@@ -211,8 +212,10 @@ int hw_tap_parse(hw_results *r, hw_diags *diags, const char *file,
 				err = append_message(last, "\n", 1);
 			continue;
 		}
+		/* TAP 14: a YAML block immediately follows its test point; an
+		 * indented "---" elsewhere is a test's own output */
 		if (n - indent == 3 && memcmp(p + indent, "---", 3) == 0 &&
-		    indent >= 2) {
+		    indent >= 2 && point_line && point_line == line - 1) {
 			in_yaml = 1;
 			continue;
 		}
@@ -295,6 +298,7 @@ int hw_tap_parse(hw_results *r, hw_diags *diags, const char *file,
 					 o, file, line);
 		}
 		last = err ? NULL : &r->items[r->n - 1];
+		point_line = line;
 	}
 	if (!err && planned < 0 && r->n == first && line == 0)
 		/* whatever its name: an empty .xml is no JUnit either */

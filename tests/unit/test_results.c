@@ -72,6 +72,36 @@ static void test_tap_reads_points_directives_subtests_and_yaml(void **state)
 	done(&x);
 }
 
+/* A test's own output in the TAP stream, unprefixed (a shell harness
+ * that lets it through), may hold an indented "---" (a YAML document, a
+ * rule in text): it was taken for the start of a YAML block, and every
+ * line up to a "..." was swallowed, test points included ("plan says 3
+ * tests but 1 ran"). TAP 14: a YAML block immediately follows its test
+ * point. */
+/* Verifies: FR-TRACE-002 */
+static void test_tap_yaml_block_only_right_after_a_test_point(void **state)
+{
+	imported x;
+
+	(void)state;
+	tap(&x, "1..3\n"
+		"ok 1 - test_a\n"
+		"config dump:\n"
+		"  ---\n"
+		"not ok 2 - test_b\n"
+		"  ---\n"
+		"  message: boom\n"
+		"  ...\n"
+		"ok 3 - test_c\n");
+	assert_int_equal(x.d.n, 0);
+	assert_int_equal(x.r.n, 3);
+	assert_string_equal(x.r.items[1].name, "test_b");
+	assert_int_equal(x.r.items[1].outcome, HW_OUTCOME_FAIL);
+	assert_non_null(strstr(x.r.items[1].message, "message: boom"));
+	assert_string_equal(x.r.items[2].name, "test_c");
+	done(&x);
+}
+
 /* Verifies: FR-TRACE-002 */
 static void test_tap_reports_bad_plans_and_bail_outs(void **state)
 {
@@ -365,6 +395,7 @@ int main(void)
 		cmocka_unit_test(test_junit_refuses_entity_bombs_and_broken_xml),
 		hw_tmp_test(test_results_load_detects_the_format),
 		cmocka_unit_test(test_unity_output_is_read_with_its_file),
+		cmocka_unit_test(test_tap_yaml_block_only_right_after_a_test_point),
 		cmocka_unit_test(
 			test_results_load_reads_tap_with_unity_lines_in_comments),
 		cmocka_unit_test(test_unity_output_cut_short_or_miscounted_is_an_error),
