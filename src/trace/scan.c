@@ -260,6 +260,112 @@ static int parse_oft(comment_ctx *c, const char *p, const char *end,
 			  rev, (size_t)(rev_end - rev), 0, line, col);
 }
 
+/* The keywords' spellings a near miss is measured against: each tag
+ * keyword and its other forms, lower case, blanks left out. */
+static const char *const near_forms[] = {
+	"implements", "implement", "implemented", "verifies", "verify",
+	"verified",   "tracesto",  "traceto",     "tracedto", NULL};
+
+/* Whether a[0..an) (letters, any case) is at most one edit (insert,
+ * delete, replace, swap of neighbours) from the lower-case word b. */
+static int one_edit(const char *a, size_t an, const char *b)
+{
+	size_t bn = strlen(b), i = 0, j;
+
+	if (an + 1 < bn || an > bn + 1)
+		return 0;
+#define LOW(ch) ((char)((ch) >= 'A' && (ch) <= 'Z' ? (ch) + 32 : (ch)))
+	while (i < an && i < bn && LOW(a[i]) == b[i])
+		i++;
+	if (i == an && i == bn)
+		return 1;
+	/* the first difference: swap, replace, insert or delete */
+	if (an == bn && i + 1 < an && LOW(a[i]) == b[i + 1] &&
+	    LOW(a[i + 1]) == b[i]) {
+		for (j = i + 2; j < an && LOW(a[j]) == b[j];)
+			j++;
+		if (j == an)
+			return 1;
+	}
+	{
+		size_t ai = i + (an >= bn), bi = i + (bn >= an);
+
+		while (ai < an && bi < bn && LOW(a[ai]) == b[bi]) {
+			ai++;
+			bi++;
+		}
+		return ai == an && bi == bn;
+	}
+#undef LOW
+}
+
+static int is_alpha(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/*
+ * The ':' at q in a comment that starts at p: when an FR ID follows it
+ * and the word (or two) before it is a near miss of a tag keyword
+ * (specs/tags.md: one edit from a keyword or its other forms, any case,
+ * or the keyword with blanks before its ':'), a warning, not a tag lost
+ * without a word. The ID is looked at first: most ':' are not before one.
+ */
+static int near_miss(comment_ctx *c, const char *p, const char *q,
+		     const char *end, long line)
+{
+	const char *id = q + 1, *w1, *w1e, *w0, *w0e;
+	char word[40];
+	size_t n = 0;
+
+	while (id < end && (*id == ' ' || *id == '\t'))
+		id++;
+	if (end - id >= 4 && (id[0] == 'N' || id[0] == 'n'))
+		id++;
+	if (end - id < 4 || (id[0] != 'F' && id[0] != 'f') ||
+	    (id[1] != 'R' && id[1] != 'r') || id[2] != '-' || !is_alpha(id[3]))
+		return HW_OK;
+	for (w1e = q; w1e > p && (w1e[-1] == ' ' || w1e[-1] == '\t');)
+		w1e--;
+	for (w1 = w1e; w1 > p && is_alpha(w1[-1]) && w1e - w1 < 16;)
+		w1--;
+	if (w1 == w1e || (w1 > p && is_ident(w1[-1])))
+		return HW_OK; /* no word, or part of a longer name */
+	/* the tags themselves */
+	if (w1e == q && ((w1e - w1 == 10 && memcmp(w1, "Implements", 10) == 0) ||
+			 (w1e - w1 == 8 && memcmp(w1, "Verifies", 8) == 0)))
+		return HW_OK;
+	for (w0e = w1; w0e > p && (w0e[-1] == ' ' || w0e[-1] == '\t');)
+		w0e--;
+	for (w0 = w0e; w0 > p && is_alpha(w0[-1]) && w0e - w0 < 16;)
+		w0--;
+	if (w0 < w0e && w0e < w1 && !(w0 > p && is_ident(w0[-1]))) {
+		/* two words: "Traces to" */
+		memcpy(word, w0, (size_t)(w0e - w0));
+		n = (size_t)(w0e - w0);
+		if (w1e == q && w0e + 1 == w1 && *w0e == ' ' &&
+		    w1e - w0 == 9 && memcmp(w0, "Traces to", 9) == 0)
+			return HW_OK;
+	}
+	memcpy(word + n, w1, (size_t)(w1e - w1));
+	for (size_t k = 0; near_forms[k]; k++) {
+		const char *from = NULL;
+
+		if (one_edit(w1, (size_t)(w1e - w1), near_forms[k]))
+			from = w1;
+		else if (n && one_edit(word, n + (size_t)(w1e - w1),
+				       near_forms[k]))
+			from = w0;
+		if (from)
+			return hw_src_note(
+				c->f, HW_DIAG_WARNING, line,
+				"'%.*s' is not a tag keyword (Implements:, "
+				"Verifies:, Traces to:): not read as a tag",
+				(int)(q + 1 - from), from);
+	}
+	return HW_OK;
+}
+
 /*
  * Finds every tag in the comment text p[0..n) that starts at line/col.
  * Keywords must start a word.
@@ -283,28 +389,39 @@ static int scan_comment(comment_ctx *c, const char *p, size_t n, long line,
 			col0 = 1;
 			continue;
 		}
+		if (*q == ':') {
+			if ((err = near_miss(c, p, q, end, l)))
+				return err;
+			continue;
+		}
 		if (q > p && is_ident(q[-1]))
 			continue;
 		switch (*q) {
 		case 'I':
-			if (left > 11 && memcmp(q, "Implements:", 11) == 0)
+			if (left > 11 && memcmp(q, "Implements:", 11) == 0) {
 				err = parse_list(c, HW_TAG_IMPL,
 						 HW_SYNTAX_HWLEDGER, q + 11,
 						 end, l, col0, line_start);
+				q += 10; /* its ':' is no near miss */
+			}
 			break;
 		case 'V':
-			if (left > 9 && memcmp(q, "Verifies:", 9) == 0)
+			if (left > 9 && memcmp(q, "Verifies:", 9) == 0) {
 				err = parse_list(c, verify_kind(c->f),
 						 HW_SYNTAX_HWLEDGER, q + 9, end,
 						 l, col0, line_start);
+				q += 8;
+			}
 			break;
 		case 'T':
-			if (left > 10 && memcmp(q, "Traces to:", 10) == 0)
+			if (left > 10 && memcmp(q, "Traces to:", 10) == 0) {
 				err = parse_list(c,
 						 c->f->is_test ? verify_kind(c->f)
 							       : HW_TAG_IMPL,
 						 HW_SYNTAX_TRACES, q + 10, end,
 						 l, col0, line_start);
+				q += 9;
+			}
 			break;
 		case '[':
 			err = parse_oft(c, q, end, l,

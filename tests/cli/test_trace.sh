@@ -810,3 +810,15 @@ test_vendored_warning_is_the_same_replayed_and_fresh() {
   [ "$(grep -v '^hwledger: no input changed' <<<"$ERR")" = "$fresh" ] ||
     { echo "the replayed run says: $ERR"; return 1; }
 }
+
+# A misspelt keyword loses its tag: trace says so at FILE:LINE, and the
+# FR shows unimplemented (specs/tags.md, "Near misses").
+# Verifies: FR-TRACE-001
+test_trace_warns_of_a_misspelt_tag_keyword() {
+  fixture ours
+  sed -i 's|/\* Implements: FR-APP-001 \*/|/* Implemnts: FR-APP-001 */|' src/app.c
+  run "$HW" trace "${TRACE_INPUTS[@]}" --format json
+  expect_err "hwledger: src/app.c:1: warning: 'Implemnts:' is not a tag keyword (Implements:, Verifies:, Traces to:): not read as a tag"
+  jq -e '[.frs[] | select(.id == "FR-APP-001") | .impl] == [0]' <<<"$OUT" >/dev/null ||
+    { echo "FR-APP-001 should be unimplemented"; return 1; }
+}

@@ -309,6 +309,50 @@ static void test_scan_flags_malformed_ids_and_keeps_them(void **state)
 }
 
 /* Verifies: FR-TRACE-001 */
+static void test_scan_warns_of_a_misspelt_tag_keyword(void **state)
+{
+	hw_src_file f;
+	const char *src =
+		"/* Implemnts: FR-X-001 */\n"                 /* 1 */
+		"int f(void) { return 0; }\n"                 /* 2 */
+		"// implements: FR-X-001\n"                   /* 3 */
+		"/* Implements : FR-X-001 */\n"               /* 4 */
+		"/* Verfies: FR-X-001@2, FR-X-002 */\n"       /* 5 */
+		"/* Verified:NFR-X-001 */\n"                  /* 6 */
+		"/* Trace to: FR-X-001 */\n"                  /* 7 */
+		"/* Traces  to: FR-X-001 */\n"                /* 8 */
+		"/* Implemetns: fr-x-001 */\n"                /* 9 */
+		"/* Implements: FR-X-001 Traces to: FR-X-002 */\n" /* 10 */
+		"/* Verifies: FR-X-003 */\n"                  /* 11 */
+		"/* Complements: FR-X-001, Implementation: FR-X-001 */\n"
+		"/* Note: FR-X-001; Verify: UTF-8; my_Implemnts: FR-X-001 */\n"
+		"/* Implements: https://x.invalid/a:FR-X-001 */\n"; /* 14 */
+	const long warned[] = {1, 3, 4, 5, 6, 7, 8, 9};
+
+	(void)state;
+	scan(&f, src, 0, HW_LANG_C);
+	/* the tags spelt right are read, the others are not */
+	assert_int_equal(f.ntags, 3);
+	assert_int_equal(f.nnotes, sizeof(warned) / sizeof(warned[0]));
+	for (size_t i = 0; i < f.nnotes; i++) {
+		assert_int_equal(f.notes[i].level, HW_DIAG_WARNING);
+		assert_int_equal(f.notes[i].line, warned[i]);
+		assert_non_null(strstr(f.notes[i].message, "not a tag keyword"));
+	}
+	assert_non_null(strstr(f.notes[0].message, "'Implemnts:'"));
+	assert_non_null(strstr(f.notes[2].message, "'Implements :'"));
+	assert_non_null(strstr(f.notes[5].message, "'Trace to:'"));
+	hw_src_file_free(&f);
+
+	/* a shell test's comment too */
+	scan(&f, "#!/bin/sh\n# Verifes: FR-X-001\ntrue\n", 1, HW_LANG_SH);
+	assert_int_equal(f.ntags, 0);
+	assert_int_equal(f.nnotes, 1);
+	assert_int_equal(f.notes[0].line, 2);
+	hw_src_file_free(&f);
+}
+
+/* Verifies: FR-TRACE-001 */
 static void test_scan_survives_broken_files_with_warnings(void **state)
 {
 	hw_src_file f;
@@ -564,6 +608,7 @@ int main(void)
 			test_scan_reads_one_branch_of_a_conditional_in_a_body),
 		cmocka_unit_test(test_scan_sees_functions_inside_an_extern_c_block),
 		cmocka_unit_test(test_scan_flags_malformed_ids_and_keeps_them),
+		cmocka_unit_test(test_scan_warns_of_a_misspelt_tag_keyword),
 		cmocka_unit_test(test_scan_survives_broken_files_with_warnings),
 		cmocka_unit_test(
 			test_scan_lines_and_columns_hold_at_every_offset),
