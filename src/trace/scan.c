@@ -524,6 +524,13 @@ typedef struct lexer {
 	const char *cand;   /* identifier before the last top-level '(' */
 	size_t cand_n;
 	long cand_line;
+	size_t open_at;     /* where the top-level '(' now open is */
+	int decl_group;     /* it may be a declarator's: no name before it */
+	int star_group;     /* it began with '*': `void (*signal(int))(int)` */
+	const char *lone;   /* the last top-level group held one name alone:
+			     * `void (luaL_register) (lua_State *L)` */
+	size_t lone_n;
+	long lone_line;
 	long func;          /* open function, -1 */
 	long closed;        /* the function that closed last, -1 */
 	size_t pending;     /* tags from here on wait for the next function */
@@ -724,6 +731,23 @@ static void top_paren_open(lexer *x)
 	while (j > 0 && (x->p[j - 1] == ' ' || x->p[j - 1] == '\t' ||
 			 x->p[j - 1] == '\n' || x->p[j - 1] == '\r'))
 		j--;
+	x->open_at = x->i;
+	for (e = x->i + 1; e < x->len && (x->p[e] == ' ' || x->p[e] == '\t');)
+		e++;
+	/* a declarator's group follows a blank or a '*' or '&' (`void
+	 * (name)`, `T *(name)`); a name right before it is a macro's call
+	 * (`UNDEF(name)(...)` is UNDEF, as ctags has it) */
+	x->decl_group = x->i > 0 && !is_ident(x->p[x->i - 1]);
+	x->star_group = x->decl_group && e < x->len && x->p[e] == '*';
+	if (j > 0 && x->p[j - 1] == ')' && x->lone) {
+		/* `int (name)(...)`: the name in parentheses, not the type */
+		x->cand = x->lone;
+		x->cand_n = x->lone_n;
+		x->cand_line = x->lone_line;
+		x->lone = NULL;
+		return;
+	}
+	x->lone = NULL;
 	e = j;
 	while (j > 0 && is_ident(x->p[j - 1]))
 		j--;
@@ -734,6 +758,54 @@ static void top_paren_open(lexer *x)
 		x->cand_n = e - j;
 		x->cand_line = line_at(x, j);
 	}
+}
+
+/* A '(' inside a top-level group that began with '*': the name before it
+ * is the function's (`void (*signal(int sig, ...))(int)`, `int
+ * (*h(void))[3]`), not the type before the group. */
+static void star_paren_open(lexer *x)
+{
+	size_t j = x->i, e;
+
+	x->star_group = 0;
+	while (j > x->open_at && (x->p[j - 1] == ' ' || x->p[j - 1] == '\t'))
+		j--;
+	e = j;
+	while (j > x->open_at && is_ident(x->p[j - 1]))
+		j--;
+	if (e > j && !(x->p[j] >= '0' && x->p[j] <= '9') &&
+	    !is_keyword_not_name(x->p + j, e - j)) {
+		x->cand = x->p + j;
+		x->cand_n = e - j;
+		x->cand_line = line_at(x, j);
+	}
+}
+
+/* The top-level group from open_at closes at i: does it hold one name
+ * alone, blanks around it? */
+static void top_paren_close(lexer *x)
+{
+	size_t j = x->open_at + 1, e;
+
+	x->lone = NULL;
+	if (!x->decl_group)
+		return;
+	while (j < x->i && (x->p[j] == ' ' || x->p[j] == '\t'))
+		j++;
+	for (e = j; e < x->i && is_ident(x->p[e]);)
+		e++;
+	if (e == j || (x->p[j] >= '0' && x->p[j] <= '9') ||
+	    is_keyword_not_name(x->p + j, e - j))
+		return;
+	while (e < x->i && (x->p[e] == ' ' || x->p[e] == '\t'))
+		e++;
+	if (e != x->i)
+		return;
+	for (e = j; is_ident(x->p[e]);)
+		e++;
+	x->lone = x->p + j;
+	x->lone_n = e - j;
+	x->lone_line = line_at(x, j);
 }
 
 /* Whether the literal at text[i] follows the word `extern` (`extern "C"`,
@@ -878,13 +950,15 @@ static int lex_c(hw_src_file *f, const char *text, size_t len)
 			}
 			break;
 		case '(':
+			if (x.paren == 1 && x.star_group)
+				star_paren_open(&x);
 			if (x.paren++ == 0)
 				top_paren_open(&x);
 			x.last_sig = '(';
 			break;
 		case ')':
-			if (x.paren > 0)
-				x.paren--;
+			if (x.paren > 0 && --x.paren == 0)
+				top_paren_close(&x);
 			x.last_sig = ')';
 			x.head_in_branch = 1;
 			break;
@@ -893,6 +967,7 @@ static int lex_c(hw_src_file *f, const char *text, size_t len)
 			 * function */
 			x.pending = f->ntags;
 			x.cand = NULL;
+			x.lone = NULL;
 			x.paren = 0;
 			x.last_sig = ';';
 			break;

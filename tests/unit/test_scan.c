@@ -186,6 +186,47 @@ static void test_scan_handles_macros_attributes_and_multiline_heads(
 	hw_src_file_free(&f);
 }
 
+/* A name in parentheses (Lua's `LUALIB_API void (luaL_register) (...)`,
+ * kept from a macro of the same name) and a function returning a pointer
+ * to a function (`void (*signal(int, ...))(int)`) are named by their
+ * name, not by their return type. */
+/* Verifies: FR-TRACE-001 */
+static void test_scan_names_a_parenthesized_declarator(void **state)
+{
+	hw_src_file f;
+	const char *src =
+		"/* Implements: FR-P-001 */\n"                     /* 1 */
+		"API void (reg) (State *L, const char *n,\n"       /* 2 */
+		"                const Reg *l) {\n"                /* 3 */
+		"  open(L, n, l);\n"                               /* 4 */
+		"}\n"                                              /* 5 */
+		"/* Implements: FR-P-002 */\n"                     /* 6 */
+		"API State *(newstate) (void) { return 0; }\n"     /* 7 */
+		"/* Implements: FR-P-003 */\n"                     /* 8 */
+		"void (*sig(int s, void (*fn)(int)))(int)\n"       /* 9 */
+		"{ return 0; }\n"                                  /* 10 */
+		"/* Implements: FR-P-004 */\n"                     /* 11 */
+		"int (g)(void) { return (int)(1); }\n"             /* 12 */
+		"int (*fp)(int);\n"                                /* 13 */
+		"/* Implements: FR-P-005 */\n"                     /* 14 */
+		"int f(void) { return 0; }\n"                      /* 15 */
+		"/* Implements: FR-P-006 */\n"                     /* 16 */
+		"int UNDEF(clear)(void) { return 0; }\n";          /* 17 */
+	/* a macro's call (no blank before its '(') names it, as ctags does */
+	const char *names[] = {"reg", "newstate", "sig", "g", "f", "UNDEF"};
+	const long first[] = {2, 7, 9, 12, 15, 17};
+
+	(void)state;
+	scan(&f, src, 0, HW_LANG_C);
+	assert_int_equal(f.ntags, 6);
+	for (size_t i = 0; i < 6; i++) {
+		assert_non_null(func_of(&f, i));
+		assert_string_equal(func_of(&f, i)->name, names[i]);
+		assert_int_equal(func_of(&f, i)->first, first[i]);
+	}
+	hw_src_file_free(&f);
+}
+
 /* Conditionals as the C++ reader reads them (specs/languages.md): braces
  * written once per branch inside a body count once (zlib's trees.c and
  * curl's TLS back ends lost every function after one); a head written
@@ -604,6 +645,7 @@ int main(void)
 		cmocka_unit_test(test_scan_ignores_strings_and_chars_and_prose),
 		cmocka_unit_test(
 			test_scan_handles_macros_attributes_and_multiline_heads),
+		cmocka_unit_test(test_scan_names_a_parenthesized_declarator),
 		cmocka_unit_test(
 			test_scan_reads_one_branch_of_a_conditional_in_a_body),
 		cmocka_unit_test(test_scan_sees_functions_inside_an_extern_c_block),
