@@ -541,6 +541,28 @@ static int tok_punct(const cpp_parse *x, const cpp_tok *t, char c)
 	return t->kind == TK_PUNCT && x->r.p[t->s] == c;
 }
 
+/* The names before a ':' at class level: an access label with Qt's words
+ * (`private slots:`, `public Q_SLOTS:`) or after a macro that ends in no
+ * ';' (`Q_OBJECT public:`)? Two or three names, one of them an access
+ * specifier or Qt's `signals`/`Q_SIGNALS`; a bit-field (`int x : 3`) has
+ * none. */
+static int access_label(const cpp_parse *x)
+{
+	static const char *const words[] = {"public", "private", "protected",
+					    "signals", "Q_SIGNALS", NULL};
+	int found = 0;
+
+	if (x->n < 2 || x->n > 3)
+		return 0;
+	for (size_t i = 0; i < x->n; i++) {
+		if (x->st[i].kind != TK_NAME)
+			return 0;
+		for (size_t k = 0; words[k]; k++)
+			found |= tok_is(x, &x->st[i], words[k]);
+	}
+	return found;
+}
+
 /* Names followed by '(' that are no function's name. */
 static int not_a_name(const cpp_parse *x, const cpp_tok *t)
 {
@@ -1062,9 +1084,10 @@ int hw_lang_cpp_functions(hw_src_file *f, const char *text, size_t len)
 				x.scope.len = x.blocks[--x.nblocks].qlen;
 			x.n = 0;
 			fresh = 0;
-		} else if (depth == 0 && c == ':' && x.n == 1 &&
-			   x.st[0].kind == TK_NAME) {
-			x.n = 0; /* public: */
+		} else if (depth == 0 && c == ':' &&
+			   (x.n == 1 ? x.st[0].kind == TK_NAME
+				     : access_label(&x))) {
+			x.n = 0; /* public:, Q_OBJECT public:, private slots: */
 			fresh = 0;
 		} else {
 			if (c == '(' || c == '[' || c == '{')

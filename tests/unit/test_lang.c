@@ -154,6 +154,43 @@ static const hw_func *func_named(const hw_src_file *f, const char *name,
 	return NULL;
 }
 
+/* Qt's access labels (`private slots:`, `public Q_SLOTS:`) and one after
+ * `Q_OBJECT`, a macro with no ';', end a declaration as `public:` does:
+ * the function after one was lost (hiredis' adapters/qt.h); a bit-field's
+ * ':' is no label. */
+/* Verifies: FR-TRACE-016 */
+static void test_lang_cpp_qt_access_labels_end_a_declaration(void **state)
+{
+	hw_src_file f;
+	const char *src =
+		"class A : public QObject {\n"          /* 1 */
+		"    Q_OBJECT\n"                        /* 2 */
+		"  public:\n"                           /* 3 */
+		"    // Implements: FR-Q-001\n"         /* 4 */
+		"    A(int v) : x(v) {}\n"              /* 5 */
+		"  private slots:\n"                    /* 6 */
+		"    // Implements: FR-Q-002\n"         /* 7 */
+		"    void r() { g(); }\n"               /* 8 */
+		"  signals:\n"                          /* 9 */
+		"    void s();\n"                       /* 10 */
+		"  public Q_SLOTS:\n"                   /* 11 */
+		"    // Implements: FR-Q-003\n"         /* 12 */
+		"    void q() { g(); }\n"               /* 13 */
+		"  unsigned int b : 3;\n"               /* 14 */
+		"    // Implements: FR-Q-004\n"         /* 15 */
+		"    int h() { return 0; }\n"           /* 16 */
+		"};\n";
+
+	(void)state;
+	scan_text(&f, "a.cpp", src);
+	assert_int_equal(f.nnotes, 0);
+	assert_string_equal(func_of(&f, "FR-Q-001"), "A::A");
+	assert_string_equal(func_of(&f, "FR-Q-002"), "A::r");
+	assert_string_equal(func_of(&f, "FR-Q-003"), "A::q");
+	assert_string_equal(func_of(&f, "FR-Q-004"), "A::h");
+	hw_src_file_free(&f);
+}
+
 /* Verifies: FR-TRACE-016 */
 static void test_lang_python_functions_are_found_by_the_scan(void **state)
 {
@@ -313,6 +350,7 @@ static void test_lang_real_files_match_ctags(void **state)
 		"tests/fixtures/lang/real/argparse.py",
 		"tests/fixtures/lang/real/trees.c",
 		"tests/fixtures/lang/real/snappy-stubs-internal.h",
+		"tests/fixtures/lang/real/hiredis-qt.h",
 	};
 
 	(void)state;
@@ -549,6 +587,7 @@ int main(void)
 		cmocka_unit_test(test_lang_cpp_functions_are_found_by_the_scan),
 		cmocka_unit_test(test_lang_cpp_bad_input_never_crashes),
 		cmocka_unit_test(test_lang_real_files_match_ctags),
+		cmocka_unit_test(test_lang_cpp_qt_access_labels_end_a_declaration),
 		cmocka_unit_test(test_lang_strings_hide_tags_and_bad_input_is_a_note),
 		cmocka_unit_test(test_lang_of_and_base_names),
 	};
