@@ -564,6 +564,24 @@ static int access_label(const cpp_parse *x)
 }
 
 /* Names followed by '(' that are no function's name. */
+static int not_a_name(const cpp_parse *x, const cpp_tok *t);
+
+/* May the '(' at k open a declarator's group (`void (name) (...)`,
+ * `T *(name)(...)`, `void (*name(int))(int)`)? After a blank and a type's
+ * name, or after '*' or '&'; a name right before it is a macro's call
+ * (`UNDEF(name)(...)` is UNDEF, as ctags has it). */
+static int declarator_group(const cpp_parse *x, size_t k)
+{
+	const cpp_tok *t = k ? &x->st[k - 1] : NULL;
+
+	if (!t)
+		return 0;
+	if (tok_punct(x, t, '*') || tok_punct(x, t, '&'))
+		return 1;
+	return t->kind == TK_NAME && !not_a_name(x, t) && x->st[k].s > t->e;
+}
+
+/* Names followed by '(' that are no function's name. */
 static int not_a_name(const cpp_parse *x, const cpp_tok *t)
 {
 	static const char *const w[] = {
@@ -707,6 +725,23 @@ static size_t next_params(const cpp_parse *x, size_t from, size_t *name,
 
 			if (j > 0 && tok_punct(x, &x->st[j - 1], '>'))
 				j = group_start(x, j - 1);
+			if (j == k && declarator_group(x, k)) {
+				/* `void (name) (...)`, `void (*name(...))(int)`:
+				 * the name in the group, not the type */
+				size_t in = k + 1 + tok_punct(x, &x->st[k + 1], '*');
+
+				if (in + 2 < x->n && x->st[in].kind == TK_NAME &&
+				    !not_a_name(x, &x->st[in]) &&
+				    (in > k + 1
+					     ? tok_punct(x, &x->st[in + 1], '(')
+					     : tok_punct(x, &x->st[in + 1], ')') &&
+						       tok_punct(x, &x->st[in + 2],
+								 '('))) {
+					*last = in;
+					*name = in;
+					return in + 1 + (in == k + 1);
+				}
+			}
 			if (j > 0 && x->st[j - 1].kind == TK_NAME &&
 			    !not_a_name(x, &x->st[j - 1])) {
 				*last = j - 1;
@@ -867,7 +902,12 @@ static int cpp_function(cpp_parse *x, size_t name, size_t last,
 	/* an operator's name keeps its template arguments (a conversion
 	 * `operator Action<int()>`), as ctags has it */
 	x->own.len = 0;
-	if (put_tokens(x, &x->own, own, params,
+	if (put_tokens(x, &x->own, own,
+		       /* `void (name) (...)`: the name without its ')' */
+		       params > last + 1 &&
+				       tok_punct(x, &x->st[last + 1], ')')
+			       ? last + 1
+			       : params,
 		       tok_is(x, &x->st[own], "operator") ? PUT_ALL : PUT_NAME) ||
 	    hw_buf_append(&x->own, "", 1))
 		return HW_ENOMEM;

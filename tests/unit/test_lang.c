@@ -191,6 +191,43 @@ static void test_lang_cpp_qt_access_labels_end_a_declaration(void **state)
 	hw_src_file_free(&f);
 }
 
+/* A name in parentheses, or in a '*' group before its own parameters, is
+ * the function's name, not the return type's (Lua's `void (luaL_register)
+ * (...)`, ncurses' `inline int (index)() const`, LLVM's `int
+ * (*get_array_pod_sort_comparator(const T &))(...)`); a macro's call
+ * right before a group names it, as ctags does. */
+/* Verifies: FR-TRACE-016 */
+static void test_lang_cpp_parenthesized_declarator_is_named(void **state)
+{
+	hw_src_file f;
+	const char *src =
+		"namespace n {\n"                                   /* 1 */
+		"// Implements: FR-D-001\n"                         /* 2 */
+		"API void (reg) (State *L, int n) { open(L, n); }\n" /* 3 */
+		"// Implements: FR-D-002\n"                         /* 4 */
+		"API State *(newstate) (void) { return 0; }\n"      /* 5 */
+		"// Implements: FR-D-003\n"                         /* 6 */
+		"template <class T>\n"                              /* 7 */
+		"int (*cmp(const T &))(const void *, const void *) {\n"
+		"  return 0;\n"                                     /* 9 */
+		"}\n"                                               /* 10 */
+		"// Implements: FR-D-004\n"                         /* 11 */
+		"inline int UNDEF(clear)() { return clear(); }\n"   /* 12 */
+		"// Implements: FR-D-005\n"                         /* 13 */
+		"int f(int (x)) { return (x); }\n"                  /* 14 */
+		"}\n";
+
+	(void)state;
+	scan_text(&f, "a.cpp", src);
+	assert_int_equal(f.nnotes, 0);
+	assert_string_equal(func_of(&f, "FR-D-001"), "n::reg");
+	assert_string_equal(func_of(&f, "FR-D-002"), "n::newstate");
+	assert_string_equal(func_of(&f, "FR-D-003"), "n::cmp");
+	assert_string_equal(func_of(&f, "FR-D-004"), "n::UNDEF");
+	assert_string_equal(func_of(&f, "FR-D-005"), "n::f");
+	hw_src_file_free(&f);
+}
+
 /* Verifies: FR-TRACE-016 */
 static void test_lang_python_functions_are_found_by_the_scan(void **state)
 {
@@ -588,6 +625,7 @@ int main(void)
 		cmocka_unit_test(test_lang_cpp_bad_input_never_crashes),
 		cmocka_unit_test(test_lang_real_files_match_ctags),
 		cmocka_unit_test(test_lang_cpp_qt_access_labels_end_a_declaration),
+		cmocka_unit_test(test_lang_cpp_parenthesized_declarator_is_named),
 		cmocka_unit_test(test_lang_strings_hide_tags_and_bad_input_is_a_note),
 		cmocka_unit_test(test_lang_of_and_base_names),
 	};
