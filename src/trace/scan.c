@@ -531,6 +531,12 @@ typedef struct lexer {
 			     * `void (luaL_register) (lua_State *L)` */
 	size_t lone_n;
 	long lone_line;
+	const char *kr;     /* a K&R head: `int f(a, b)` with names alone, its
+			     * parameters' declarations to come before `{` */
+	size_t kr_n, kr_pending;
+	long kr_line;
+	int kr_decls;       /* the ';' since it, at most one a parameter */
+	int kr_params;
 	long func;          /* open function, -1 */
 	long closed;        /* the function that closed last, -1 */
 	size_t pending;     /* tags from here on wait for the next function */
@@ -781,12 +787,51 @@ static void star_paren_open(lexer *x)
 	}
 }
 
+/* The top-level group from open_at closes at i: is it a K&R head's
+ * parameters, names alone between commas (`char *f(s, n)`)? */
+static void kr_head(lexer *x)
+{
+	size_t j = x->open_at + 1;
+	int names = 0;
+
+	x->kr = NULL;
+	if (!x->cand || x->cand > x->p + x->open_at)
+		return;
+	for (;;) {
+		size_t e;
+
+		while (j < x->i && (x->p[j] == ' ' || x->p[j] == '\t' ||
+				    x->p[j] == '\n' || x->p[j] == '\r'))
+			j++;
+		for (e = j; e < x->i && is_ident(x->p[e]);)
+			e++;
+		if (e == j || (x->p[j] >= '0' && x->p[j] <= '9') ||
+		    (e - j == 4 && memcmp(x->p + j, "void", 4) == 0))
+			return;
+		names++;
+		for (j = e; j < x->i && (x->p[j] == ' ' || x->p[j] == '\t' ||
+					 x->p[j] == '\n' || x->p[j] == '\r');)
+			j++;
+		if (j == x->i)
+			break;
+		if (x->p[j++] != ',')
+			return;
+	}
+	x->kr = x->cand;
+	x->kr_n = x->cand_n;
+	x->kr_line = x->cand_line;
+	x->kr_pending = x->pending;
+	x->kr_decls = 0;
+	x->kr_params = names;
+}
+
 /* The top-level group from open_at closes at i: does it hold one name
  * alone, blanks around it? */
 static void top_paren_close(lexer *x)
 {
 	size_t j = x->open_at + 1, e;
 
+	kr_head(x);
 	x->lone = NULL;
 	if (!x->decl_group)
 		return;
@@ -907,6 +952,16 @@ static int lex_c(hw_src_file *f, const char *text, size_t len)
 				x.last_sig = '{';
 				break;
 			}
+			if (x.depth == 0 && x.paren == 0 && x.last_sig == ';' &&
+			    x.kr) {
+				/* `char *f(s, n) char *s; int n; {`: K&R */
+				x.cand = x.kr;
+				x.cand_n = x.kr_n;
+				x.cand_line = x.kr_line;
+				x.pending = x.kr_pending;
+				x.last_sig = ')';
+			}
+			x.kr = NULL;
 			if (x.depth == 0) {
 				if (x.paren == 0 && x.last_sig == ')' && x.cand) {
 					if ((err = push_func(f, &x.func_cap,
@@ -970,6 +1025,10 @@ static int lex_c(hw_src_file *f, const char *text, size_t len)
 			x.lone = NULL;
 			x.paren = 0;
 			x.last_sig = ';';
+			/* a K&R head's parameters are declared one a ';' at
+			 * most; after a body or more ';' it was a prototype */
+			if (x.kr && ++x.kr_decls > x.kr_params)
+				x.kr = NULL;
 			break;
 		default:
 			break;

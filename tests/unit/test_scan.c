@@ -227,6 +227,47 @@ static void test_scan_names_a_parenthesized_declarator(void **state)
 	hw_src_file_free(&f);
 }
 
+/* A K&R definition, its parameters declared between its head and its
+ * body (zlib's test/minigzip.c: `static char *strwinerror (error) DWORD
+ * error; {`), is a function, as ctags has it; a prototype whose
+ * parameters are type names alone (`void f(size_t);`) is not one. */
+/* Verifies: FR-TRACE-001 */
+static void test_scan_reads_a_k_and_r_definition(void **state)
+{
+	hw_src_file f;
+	const char *src =
+		"/* Implements: FR-K-001 */\n"        /* 1 */
+		"static char *strwinerror (error)\n"  /* 2 */
+		"     DWORD error;\n"                 /* 3 */
+		"{\n"                                 /* 4 */
+		"  return 0;\n"                       /* 5 */
+		"}\n"                                 /* 6 */
+		"void f(size_t);\n"                   /* 7 */
+		"/* Implements: FR-K-002 */\n"        /* 8 */
+		"int x;\n"                            /* 9 */
+		"/* Implements: FR-K-003 */\n"        /* 10 */
+		"int h(a, b) int a, b; { return a; }\n" /* 11 */
+		"/* Implements: FR-K-004 */\n"        /* 12 */
+		"int main(argc, argv)\n"              /* 13 */
+		"  int argc;\n"                       /* 14 */
+		"  char **argv;\n"                    /* 15 */
+		"{ return 0; }\n";                    /* 16 */
+
+	(void)state;
+	scan(&f, src, 0, HW_LANG_C);
+	assert_int_equal(f.ntags, 4);
+	assert_non_null(func_of(&f, 0));
+	assert_string_equal(func_of(&f, 0)->name, "strwinerror");
+	assert_int_equal(func_of(&f, 0)->first, 2);
+	assert_int_equal(func_of(&f, 0)->last, 6);
+	assert_null(func_of(&f, 1));
+	assert_string_equal(func_of(&f, 2)->name, "h");
+	assert_string_equal(func_of(&f, 3)->name, "main");
+	assert_int_equal(func_of(&f, 3)->first, 13);
+	assert_int_equal(f.nfuncs, 3);
+	hw_src_file_free(&f);
+}
+
 /* Conditionals as the C++ reader reads them (specs/languages.md): braces
  * written once per branch inside a body count once (zlib's trees.c and
  * curl's TLS back ends lost every function after one); a head written
@@ -646,6 +687,7 @@ int main(void)
 		cmocka_unit_test(
 			test_scan_handles_macros_attributes_and_multiline_heads),
 		cmocka_unit_test(test_scan_names_a_parenthesized_declarator),
+		cmocka_unit_test(test_scan_reads_a_k_and_r_definition),
 		cmocka_unit_test(
 			test_scan_reads_one_branch_of_a_conditional_in_a_body),
 		cmocka_unit_test(test_scan_sees_functions_inside_an_extern_c_block),
