@@ -525,6 +525,7 @@ typedef struct lexer {
 	size_t cand_n;
 	long cand_line;
 	size_t open_at;     /* where the top-level '(' now open is */
+	size_t close_at;    /* where the last top-level group closed */
 	int decl_group;     /* it may be a declarator's: no name before it */
 	int star_group;     /* it began with '*': `void (*signal(int))(int)` */
 	const char *lone;   /* the last top-level group held one name alone:
@@ -831,6 +832,7 @@ static void top_paren_close(lexer *x)
 {
 	size_t j = x->open_at + 1, e;
 
+	x->close_at = x->i;
 	kr_head(x);
 	x->lone = NULL;
 	if (!x->decl_group)
@@ -851,6 +853,54 @@ static void top_paren_close(lexer *x)
 	x->lone = x->p + j;
 	x->lone_n = e - j;
 	x->lone_line = line_at(x, j);
+}
+
+/*
+ * A test written through a macro that defines its function: `TEST_IMPL(
+ * loop_close) {` (libuv), `START_TEST(test_x)` (Check). A head that is a
+ * name in capitals first on its line, then a group of one name alone (not
+ * a type: `FOO(void)`), names the function after that one name, which is
+ * what a test runner reports; any other head keeps its name.
+ */
+static void macro_head_name(const lexer *x, const char **name, size_t *n)
+{
+	static const char *const types[] = {"void", "int", "char", "short",
+					    "long", "float", "double",
+					    "signed", "unsigned", "_Bool",
+					    "bool", NULL};
+	const char *c = x->cand, *q = c;
+	size_t j, e, letters = 0;
+
+	for (size_t i = 0; i < x->cand_n; i++) {
+		if (c[i] >= 'a' && c[i] <= 'z')
+			return;
+		letters += c[i] >= 'A' && c[i] <= 'Z';
+	}
+	while (q > x->p && (q[-1] == ' ' || q[-1] == '\t'))
+		q--;
+	if (!letters || (q > x->p && q[-1] != '\n'))
+		return;
+	for (j = (size_t)(c - x->p) + x->cand_n;
+	     j < x->open_at && (x->p[j] == ' ' || x->p[j] == '\t');)
+		j++;
+	if (j != x->open_at || x->close_at <= x->open_at)
+		return;
+	for (j = x->open_at + 1;
+	     j < x->close_at && (x->p[j] == ' ' || x->p[j] == '\t');)
+		j++;
+	for (e = j; e < x->close_at && is_ident(x->p[e]);)
+		e++;
+	if (e == j || (x->p[j] >= '0' && x->p[j] <= '9'))
+		return;
+	for (size_t k = 0; types[k]; k++)
+		if (strlen(types[k]) == e - j &&
+		    !memcmp(types[k], x->p + j, e - j))
+			return;
+	for (size_t k = e; k < x->close_at; k++)
+		if (x->p[k] != ' ' && x->p[k] != '\t')
+			return;
+	*name = x->p + j;
+	*n = e - j;
 }
 
 /* Whether the literal at text[i] follows the word `extern` (`extern "C"`,
@@ -964,8 +1014,12 @@ static int lex_c(hw_src_file *f, const char *text, size_t len)
 			x.kr = NULL;
 			if (x.depth == 0) {
 				if (x.paren == 0 && x.last_sig == ')' && x.cand) {
+					const char *name = x.cand;
+					size_t name_n = x.cand_n;
+
+					macro_head_name(&x, &name, &name_n);
 					if ((err = push_func(f, &x.func_cap,
-							     x.cand, x.cand_n,
+							     name, name_n,
 							     x.cand_line)))
 						return err;
 					x.func = (long)f->nfuncs - 1;

@@ -336,6 +336,52 @@ static void test_scan_reads_one_branch_of_a_conditional_in_a_body(
 	hw_src_file_free(&f);
 }
 
+/* A test defined through a macro is named as its runner reports it:
+ * libuv's `TEST_IMPL(loop_close)` and Check's `START_TEST(test_x)` were
+ * all named after the macro, so no result matched a test. A head whose
+ * group is a type (`FOO(void)`), a lower-case name, more than one name or
+ * a name after a type keeps its name. */
+/* Verifies: FR-TRACE-001 */
+static void test_scan_names_a_macro_defined_test_after_its_argument(
+	void **state)
+{
+	hw_src_file f;
+	const char *src =
+		"TEST_IMPL(loop_close) {\n"              /* 1 */
+		"  return 0;\n"                          /* 2 */
+		"}\n"                                    /* 3 */
+		"START_TEST( test_two )\n"               /* 4 */
+		"{\n"                                    /* 5 */
+		"}\n"                                    /* 6 */
+		"END_TEST\n"                             /* 7 */
+		"int\n"                                  /* 8 */
+		"FOO(void)\n"                            /* 9 */
+		"{ return 1; }\n"                        /* 10 */
+		"SYSCALL_DEFINE1(close, int, fd) { }\n"  /* 11 */
+		"helper(x) { }\n"                        /* 12 */
+		"static int BAR(x) { }\n"                /* 13 */
+		"  ISR(TIMER1_vect) { }\n";              /* 14 */
+
+	(void)state;
+	memset(&f, 0, sizeof(f));
+	f.path = strdup("t.c");
+	f.lang = HW_LANG_C;
+	assert_int_equal(hw_scan_text_all(&f, src, strlen(src)), HW_OK);
+	assert_int_equal(f.nnotes, 0);
+	assert_int_equal(f.nfuncs, 7);
+	assert_string_equal(f.funcs[0].name, "loop_close");
+	assert_int_equal(f.funcs[0].first, 1);
+	assert_int_equal(f.funcs[0].last, 3);
+	assert_string_equal(f.funcs[1].name, "test_two");
+	assert_int_equal(f.funcs[1].first, 4);
+	assert_string_equal(f.funcs[2].name, "FOO");
+	assert_string_equal(f.funcs[3].name, "SYSCALL_DEFINE1");
+	assert_string_equal(f.funcs[4].name, "helper");
+	assert_string_equal(f.funcs[5].name, "BAR");
+	assert_string_equal(f.funcs[6].name, "TIMER1_vect");
+	hw_src_file_free(&f);
+}
+
 /* A C header's `extern "C" {` block for C++ holds top-level functions:
  * they are found, their tags are theirs, and its '}' is no stray brace. */
 /* Verifies: FR-TRACE-001 */
@@ -690,6 +736,8 @@ int main(void)
 		cmocka_unit_test(test_scan_reads_a_k_and_r_definition),
 		cmocka_unit_test(
 			test_scan_reads_one_branch_of_a_conditional_in_a_body),
+		cmocka_unit_test(
+			test_scan_names_a_macro_defined_test_after_its_argument),
 		cmocka_unit_test(test_scan_sees_functions_inside_an_extern_c_block),
 		cmocka_unit_test(test_scan_flags_malformed_ids_and_keeps_them),
 		cmocka_unit_test(test_scan_warns_of_a_misspelt_tag_keyword),
