@@ -693,8 +693,8 @@ static int from_text(hw_model *m, const cJSON *config, const cJSON *c,
 	m->sliding_window = get_int(c, "sliding_window", file, &err);
 	/* Qwen2 names a window it does not use: its class's
 	 * use_sliding_window is false unless given */
-	if (!get_bool(c, "use_sliding_window", !qwen_family(m) &&
-						   strcmp(m->family, "smollm3")))
+	if (!get_bool(c, "use_sliding_window",
+		      !qwen_family(m) && strcmp(m->family, "smollm3") != 0))
 		m->sliding_window = 0;
 	if (!strcmp(m->family, "smollm3") && m->sliding_window &&
 	    !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(c, "layer_types")))
