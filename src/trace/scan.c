@@ -730,6 +730,22 @@ static void lex_literal(lexer *x)
 	}
 }
 
+/* The identifier that ends at e, not before floor, is the candidate for
+ * the function's name when it is a name (not a number or `sizeof`). */
+static void name_before(lexer *x, size_t e, size_t floor)
+{
+	size_t j = e;
+
+	while (j > floor && is_ident(x->p[j - 1]))
+		j--;
+	if (e > j && !(x->p[j] >= '0' && x->p[j] <= '9') &&
+	    !is_keyword_not_name(x->p + j, e - j)) {
+		x->cand = x->p + j;
+		x->cand_n = e - j;
+		x->cand_line = line_at(x, j);
+	}
+}
+
 static void top_paren_open(lexer *x)
 {
 	size_t j = x->i;
@@ -755,16 +771,8 @@ static void top_paren_open(lexer *x)
 		return;
 	}
 	x->lone = NULL;
-	e = j;
-	while (j > 0 && is_ident(x->p[j - 1]))
-		j--;
-	if (e > j && !(x->p[j] >= '0' && x->p[j] <= '9') &&
-	    !is_keyword_not_name(x->p + j, e - j)) {
-		/* the name may sit on an earlier line than the '(' */
-		x->cand = x->p + j;
-		x->cand_n = e - j;
-		x->cand_line = line_at(x, j);
-	}
+	/* the name may sit on an earlier line than the '(' */
+	name_before(x, j, 0);
 }
 
 /* A '(' inside a top-level group that began with '*': the name before it
@@ -772,20 +780,12 @@ static void top_paren_open(lexer *x)
  * (*h(void))[3]`), not the type before the group. */
 static void star_paren_open(lexer *x)
 {
-	size_t j = x->i, e;
+	size_t j = x->i;
 
 	x->star_group = 0;
 	while (j > x->open_at && (x->p[j - 1] == ' ' || x->p[j - 1] == '\t'))
 		j--;
-	e = j;
-	while (j > x->open_at && is_ident(x->p[j - 1]))
-		j--;
-	if (e > j && !(x->p[j] >= '0' && x->p[j] <= '9') &&
-	    !is_keyword_not_name(x->p + j, e - j)) {
-		x->cand = x->p + j;
-		x->cand_n = e - j;
-		x->cand_line = line_at(x, j);
-	}
+	name_before(x, j, x->open_at);
 }
 
 /* The top-level group from open_at closes at i: is it a K&R head's
