@@ -172,6 +172,7 @@ int hw_tap_parse(hw_results *r, hw_diags *diags, const char *file,
 {
 	long line = 0, planned = -1, plan_line = 0, points = 0;
 	long point_line = 0; /* the last test point's line */
+	long diag_line = 0;  /* the last line of a failure's `#` diagnostics */
 	int in_yaml = 0, err = HW_OK;
 	hw_result *last = NULL;
 	size_t i = 0, first = r->n;
@@ -210,6 +211,22 @@ int hw_tap_parse(hw_results *r, hw_diags *diags, const char *file,
 				 !(err = append_message(last, p + indent,
 							n - indent)))
 				err = append_message(last, "\n", 1);
+			continue;
+		}
+		/* `#` lines right after a failing test point are its
+		 * diagnostics (libtap, libuv: "# Assertion failed in ..."), the
+		 * failure message when no YAML block gives one; a "# Subtest"
+		 * line opens the next test's subtests instead */
+		if (last && last->outcome == HW_OUTCOME_FAIL &&
+		    diag_line == line - 1 && indent < n && p[indent] == '#' &&
+		    !(n - indent >= 9 && memcmp(p + indent, "# Subtest", 9) == 0)) {
+			size_t s = indent + 1;
+
+			if (s < n && p[s] == ' ')
+				s++;
+			if (!(err = append_message(last, p + s, n - s)))
+				err = append_message(last, "\n", 1);
+			diag_line = line;
 			continue;
 		}
 		/* TAP 14: a YAML block immediately follows its test point; an
@@ -299,6 +316,7 @@ int hw_tap_parse(hw_results *r, hw_diags *diags, const char *file,
 		}
 		last = err ? NULL : &r->items[r->n - 1];
 		point_line = line;
+		diag_line = line;
 	}
 	if (!err && planned < 0 && r->n == first && line == 0)
 		/* whatever its name: an empty .xml is no JUnit either */

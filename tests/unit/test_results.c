@@ -102,6 +102,37 @@ static void test_tap_yaml_block_only_right_after_a_test_point(void **state)
 	done(&x);
 }
 
+/* The `#` lines right after a failing test point are why it failed
+ * (libuv's runner: "# exit code 6", "# Assertion failed in ... on line
+ * 42"); they were dropped, and the failure had no message. A passing
+ * test's, a later one's and a "# Subtest" line are no failure's. */
+/* Verifies: FR-TRACE-002 */
+static void test_tap_keeps_a_failures_diagnostics_as_its_message(
+	void **state)
+{
+	imported x;
+
+	(void)state;
+	tap(&x, "1..4\n"
+		"ok 1 - quiet\n"
+		"# a note of a pass\n"
+		"not ok 2 - tcp_connect_timeout\n"
+		"# exit code 6\n"
+		"#Assertion failed on line 42\r\n"
+		"ok 3 - after\n"
+		"# not the failure's\n"
+		"not ok 4 - parent\n"
+		"# Subtest: next\n");
+	assert_int_equal(x.d.n, 0);
+	assert_int_equal(x.r.n, 4);
+	assert_null(x.r.items[0].message);
+	assert_string_equal(x.r.items[1].message,
+			    "exit code 6\nAssertion failed on line 42\n");
+	assert_null(x.r.items[2].message);
+	assert_null(x.r.items[3].message);
+	done(&x);
+}
+
 /* Verifies: FR-TRACE-002 */
 static void test_tap_reports_bad_plans_and_bail_outs(void **state)
 {
@@ -390,6 +421,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(
 			test_tap_reads_points_directives_subtests_and_yaml),
+		cmocka_unit_test(
+			test_tap_keeps_a_failures_diagnostics_as_its_message),
 		cmocka_unit_test(test_tap_reports_bad_plans_and_bail_outs),
 		cmocka_unit_test(test_junit_reads_cmocka_and_generic_reports),
 		cmocka_unit_test(test_junit_refuses_entity_bombs_and_broken_xml),
