@@ -367,6 +367,66 @@ static int near_miss(comment_ctx *c, const char *p, const char *q,
 }
 
 /*
+ * A tag keyword with no ':' before an FR ID (`Implements FR-A-001`,
+ * `Verifed FR-A-001`) in the comment p[0..end) that starts at line: a
+ * warning, or the tag is lost without a word. The word must begin with
+ * a capital, as a tag's does: "this implements FR-A-001" is prose.
+ */
+static int missing_colon(comment_ctx *c, const char *p, const char *end,
+			 long line)
+{
+	for (const char *h = p; (h = memchr(h, 'F', (size_t)(end - h)));
+	     h++) {
+		const char *id = h, *we, *ws, *w0;
+		char word[40];
+		size_t n;
+
+		if (end - h < 4 || h[1] != 'R' || h[2] != '-' || !is_alpha(h[3]))
+			continue;
+		if (id > p && id[-1] == 'N')
+			id--;
+		for (we = id; we > p && (we[-1] == ' ' || we[-1] == '\t');)
+			we--;
+		if (we == id || (we < id && we > p && we[-1] == ':'))
+			continue; /* no blank before the ID, or a tag's ':' */
+		for (ws = we; ws > p && is_alpha(ws[-1]) && we - ws < 16;)
+			ws--;
+		if (ws == we || (ws > p && is_ident(ws[-1])))
+			continue;
+		/* "Traces to": the word before "to" too */
+		w0 = ws;
+		if (we - ws == 2 && !memcmp(ws, "to", 2) && ws - p >= 2 &&
+		    ws[-1] == ' ')
+			for (w0 = ws - 1; w0 > p && is_alpha(w0[-1]) &&
+					  ws - w0 < 12;)
+				w0--;
+		if (*w0 < 'A' || *w0 > 'Z')
+			continue;
+		n = 0;
+		for (const char *k = w0; k < we && n < sizeof(word); k++)
+			if (*k != ' ')
+				word[n++] = *k;
+		for (size_t k = 0; near_forms[k]; k++)
+			if (one_edit(word, n, near_forms[k])) {
+				const char *ide = h + 3;
+				long l = line;
+
+				while (ide < end && (is_ident(*ide) || *ide == '-'))
+					ide++;
+				for (const char *q = p; q < h; q++)
+					l += *q == '\n';
+				return hw_src_note(
+					c->f, HW_DIAG_WARNING, l,
+					"'%.*s' is not a tag: a tag keyword "
+					"ends with ':' (Implements:, "
+					"Verifies:, Traces to:)",
+					(int)(ide - w0), w0);
+			}
+	}
+	return HW_OK;
+}
+
+/*
  * Finds every tag in the comment text p[0..n) that starts at line/col.
  * Keywords must start a word.
  */
@@ -376,9 +436,17 @@ static int scan_comment(comment_ctx *c, const char *p, size_t n, long line,
 	const char *end = p + n, *line_start = p;
 	long l = line, col0 = col;
 
-	/* every tag has a ':' or starts with '[': most comments hold neither */
+	/* every tag has a ':' or starts with '[': most comments hold neither,
+	 * and of those only a keyword that lost its ':' needs a look */
 	if (FIND(p, 0, n, ":[") == n)
-		return HW_OK;
+		return memchr(p, 'F', n) ? missing_colon(c, p, end, line)
+					 : HW_OK;
+	{
+		int err = missing_colon(c, p, end, line);
+
+		if (err)
+			return err;
+	}
 	for (const char *q = p; q < end; q++) {
 		int err = HW_OK;
 		size_t left = (size_t)(end - q);

@@ -436,6 +436,43 @@ static void test_scan_flags_malformed_ids_and_keeps_them(void **state)
 	hw_src_file_free(&f);
 }
 
+/* A tag keyword written without its ':' (`Implements FR-X-001`) was read
+ * as prose and the tag lost without a word, even in a comment with no
+ * ':' at all. A capitalised keyword (or one edit from one) right before
+ * an FR ID warns; prose in lower case and a ':' before the ID do not. */
+/* Verifies: FR-TRACE-001 */
+static void test_scan_warns_of_a_tag_keyword_without_its_colon(
+	void **state)
+{
+	hw_src_file f;
+	const char *src =
+		"/* Implements FR-X-001 */\n"                  /* 1 */
+		"int f(void) { return 0; }\n"                  /* 2 */
+		"/* this implements FR-X-001 */\n"             /* 3 */
+		"// Verifed NFR-X-002 too: here\n"             /* 4 */
+		"/* Traces to FR-X-001 */\n"                   /* 5 */
+		"/* See FR-X-001; Implements: FR-X-001 */\n"   /* 6 */
+		"/*\n * text\n * Verifies\tFR-X-003.\n */\n"  /* 7-10 */
+		"/* Implementation FR-X-001, IMPLEMENTS FR-X-1 */\n"; /* 11 */
+	const long warned[] = {1, 4, 5, 9, 11};
+
+	(void)state;
+	scan(&f, src, 0, HW_LANG_C);
+	assert_int_equal(f.ntags, 1);
+	assert_int_equal(f.nnotes, sizeof(warned) / sizeof(warned[0]));
+	for (size_t i = 0; i < f.nnotes; i++) {
+		assert_int_equal(f.notes[i].level, HW_DIAG_WARNING);
+		assert_int_equal(f.notes[i].line, warned[i]);
+		assert_non_null(strstr(f.notes[i].message,
+				       "is not a tag: a tag keyword ends with "
+				       "':'"));
+	}
+	assert_non_null(strstr(f.notes[0].message, "'Implements FR-X-001'"));
+	assert_non_null(strstr(f.notes[1].message, "'Verifed NFR-X-002'"));
+	assert_non_null(strstr(f.notes[2].message, "'Traces to FR-X-001'"));
+	hw_src_file_free(&f);
+}
+
 /* Verifies: FR-TRACE-001 */
 static void test_scan_warns_of_a_misspelt_tag_keyword(void **state)
 {
@@ -741,6 +778,8 @@ int main(void)
 		cmocka_unit_test(test_scan_sees_functions_inside_an_extern_c_block),
 		cmocka_unit_test(test_scan_flags_malformed_ids_and_keeps_them),
 		cmocka_unit_test(test_scan_warns_of_a_misspelt_tag_keyword),
+		cmocka_unit_test(
+			test_scan_warns_of_a_tag_keyword_without_its_colon),
 		cmocka_unit_test(test_scan_survives_broken_files_with_warnings),
 		cmocka_unit_test(
 			test_scan_lines_and_columns_hold_at_every_offset),
