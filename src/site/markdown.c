@@ -314,7 +314,8 @@ static int join_text(cmark_node *parent)
 			cmark_node_free(text);
 			joined = 1;
 		}
-		if (joined && !cmark_node_set_literal(c, run.data)) {
+		if (joined &&
+		    !cmark_node_set_literal(c, run.data ? run.data : "")) {
 			hw_buf_free(&run);
 			return HW_ENOMEM;
 		}
