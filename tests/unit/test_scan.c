@@ -16,6 +16,15 @@ static void scan(hw_src_file *f, const char *text, int is_test, hw_lang lang)
 	assert_int_equal(hw_scan_text(f, text, strlen(text)), HW_OK);
 }
 
+/* Scans C text keeping every function, tagged or not. */
+static void scan_c_all(hw_src_file *f, const char *text)
+{
+	memset(f, 0, sizeof(*f));
+	f->path = strdup("t.c");
+	f->lang = HW_LANG_C;
+	assert_int_equal(hw_scan_text_all(f, text, strlen(text)), HW_OK);
+}
+
 static const hw_func *func_of(const hw_src_file *f, size_t tag)
 {
 	assert_true(tag < f->ntags);
@@ -311,11 +320,7 @@ static void test_scan_reads_one_branch_of_a_conditional_in_a_body(
 		"int last(void) { return 3; }\n";            /* 29 */
 
 	(void)state;
-	memset(&f, 0, sizeof(f));
-	f.path = strdup("t.c");
-	f.lang = HW_LANG_C;
-	/* every function, tagged or not */
-	assert_int_equal(hw_scan_text_all(&f, src, strlen(src)), HW_OK);
+	scan_c_all(&f, src);
 	assert_int_equal(f.nnotes, 0);
 	assert_int_equal(f.nfuncs, 5);
 	assert_string_equal(f.funcs[0].name, "flush");
@@ -363,10 +368,7 @@ static void test_scan_names_a_macro_defined_test_after_its_argument(
 		"  ISR(TIMER1_vect) { }\n";              /* 14 */
 
 	(void)state;
-	memset(&f, 0, sizeof(f));
-	f.path = strdup("t.c");
-	f.lang = HW_LANG_C;
-	assert_int_equal(hw_scan_text_all(&f, src, strlen(src)), HW_OK);
+	scan_c_all(&f, src);
 	assert_int_equal(f.nnotes, 0);
 	assert_int_equal(f.nfuncs, 7);
 	assert_string_equal(f.funcs[0].name, "loop_close");
