@@ -31,19 +31,6 @@ static long where(const char *t, size_t n, const char *in, const char *key,
 	return line ? line : 1;
 }
 
-/* The catalog's own message of a name it lacks, less its file's name
- * (the check's file and line are where the name was written). */
-static const char *catalog_message(char *msg, size_t size, const char *path)
-{
-	const char *m = hw_error_last();
-	size_t pl = strlen(path);
-
-	if (!strncmp(m, path, pl) && m[pl] == ':' && m[pl + 1] == ' ')
-		m += pl + 2;
-	snprintf(msg, size, "%s", m);
-	return msg;
-}
-
 /* The check's error at key's line: msg, or the message now last (of the
  * model the inputs are computed for) when msg is NULL. */
 static int input_error(const char *file, const char *t, size_t n,
@@ -138,17 +125,18 @@ catalogs:
 	if ((err = hw_engine_find(&in->engine, HW_PLANNER_ENGINES, engine))) {
 		if (err != HW_EUSAGE)
 			return err;
-		return input_error(file, t, tn, "inputs", "engine",
-				   catalog_message(msg, sizeof(msg),
-						   HW_PLANNER_ENGINES));
+		/* the catalog's message, at the check's line */
+		snprintf(msg, sizeof(msg), "%s",
+			 hw_error_last_about(HW_PLANNER_ENGINES));
+		return input_error(file, t, tn, "inputs", "engine", msg);
 	}
 	if ((v = cJSON_GetObjectItemCaseSensitive(o, "gpu"))) {
 		if ((err = hw_gpu_find(&g, HW_PLANNER_GPUS, v->valuestring))) {
 			if (err != HW_EUSAGE)
 				return err;
-			return input_error(file, t, tn, "inputs", "gpu",
-					   catalog_message(msg, sizeof(msg),
-							   HW_PLANNER_GPUS));
+			snprintf(msg, sizeof(msg), "%s",
+				 hw_error_last_about(HW_PLANNER_GPUS));
+			return input_error(file, t, tn, "inputs", "gpu", msg);
 		}
 		in->gpu_memory = g.memory_bytes;
 		in->gpu_bandwidth = g.bandwidth;

@@ -391,12 +391,7 @@ static int scan_one(job *j, size_t i, hw_buf *buf)
 		return err;
 	if (err) {
 		/* the message names the file; keep it as an error note */
-		const char *m = hw_error_last();
-		size_t pl = strlen(f->path);
-
-		if (strncmp(m, f->path, pl) == 0 && m[pl] == ':')
-			m += pl + 2;
-		return note(f, m);
+		return note(f, hw_error_last_about(f->path));
 	}
 	snprintf(f->hash, sizeof(f->hash), "%016llx",
 		 (unsigned long long)hw_hash64(buf->data, buf->len));

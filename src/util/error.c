@@ -77,6 +77,16 @@ const char *hw_error_last(void)
 	return last_message[0] ? last_message : "no error";
 }
 
+const char *hw_error_last_about(const char *file)
+{
+	const char *m = hw_error_last();
+	size_t n = strlen(file);
+
+	if (!strncmp(m, file, n) && m[n] == ':' && m[n + 1] == ' ')
+		m += n + 2;
+	return m;
+}
+
 int hw_error_code(void)
 {
 	return last_code;

@@ -38,6 +38,9 @@ int hw_error_set(int code, const char *file, long line, long col,
 int hw_error_setv(int code, const char *file, long line, long col,
 		  const char *fmt, va_list ap);
 const char *hw_error_last(void);
+/* The same, less a leading "FILE: " when it names file: for a message
+ * shown beside a position of the caller's own. */
+const char *hw_error_last_about(const char *file);
 
 /* Sets the last error to "out of memory" and returns HW_ENOMEM (inline,
  * so that an analyzer sees the constant it returns). */

@@ -105,8 +105,15 @@ static void test_error_message_carries_file_line_col(void **state)
 	assert_string_equal(hw_error_last(), "a.md:3: no col");
 	hw_error_set(HW_EIO, "a.md", 0, 0, "no line");
 	assert_string_equal(hw_error_last(), "a.md: no line");
+	/* less the file a caller shows its own position for; only that
+	 * file's "FILE: ", never a position or another file's name */
+	assert_string_equal(hw_error_last_about("a.md"), "no line");
+	assert_string_equal(hw_error_last_about("a.m"), "a.md: no line");
+	hw_error_set(HW_EIO, "a.md", 3, 0, "no col");
+	assert_string_equal(hw_error_last_about("a.md"), "a.md:3: no col");
 	hw_error_set(HW_EIO, NULL, 0, 0, "bare");
 	assert_string_equal(hw_error_last(), "bare");
+	assert_string_equal(hw_error_last_about("bare"), "bare");
 	hw_error_clear();
 	assert_string_equal(hw_error_last(), "no error");
 }
