@@ -260,6 +260,36 @@ static int parse_oft(comment_ctx *c, const char *p, const char *end,
 			  rev, (size_t)(rev_end - rev), 0, line, col);
 }
 
+/* The number of newlines in p[0..n). */
+static size_t count_nl(const char *p, size_t n)
+{
+	size_t i = 0, c = 0;
+#ifdef __SSE2__
+	const __m128i nl = _mm_set1_epi8('\n'), zero = _mm_setzero_si128();
+
+	/* per byte lane, a count of up to 255 matches (a match is -1), then
+	 * summed across the lanes */
+	while (i + 16 <= n) {
+		__m128i acc = zero, sum;
+		size_t round = (size_t)255 * 16; /* a lane holds 255 */
+		size_t stop = n - i > round ? i + round : n;
+
+		for (; i + 16 <= stop; i += 16) {
+			__m128i v = _mm_loadu_si128(
+				(const __m128i *)(const void *)(p + i));
+
+			acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(v, nl));
+		}
+		sum = _mm_sad_epu8(acc, zero);
+		c += (size_t)_mm_cvtsi128_si32(sum) +
+		     (size_t)_mm_cvtsi128_si32(_mm_srli_si128(sum, 8));
+	}
+#endif
+	for (; i < n; i++)
+		c += p[i] == '\n';
+	return c;
+}
+
 /* The keywords' spellings a near miss is measured against: each tag
  * keyword and its other forms, lower case, blanks left out. */
 static const char *const near_forms[] = {
@@ -304,6 +334,32 @@ static int is_alpha(char c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
+/* The first of near_forms that a[0..an) is, or is one edit from; -1 when
+ * none. */
+static int near_form(const char *a, size_t an)
+{
+	for (int k = 0; near_forms[k]; k++)
+		if (one_edit(a, an, near_forms[k]))
+			return k;
+	return -1;
+}
+
+/* The word of letters (16 at most) that ends at e in the comment from p,
+ * blanks before e skipped: its start in *ws, its end returned; *ws is the
+ * end when there is no such word, or it is part of a longer name. */
+static const char *word_before(const char *p, const char *e,
+			       const char **ws)
+{
+	const char *w;
+
+	while (e > p && (e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	for (w = e; w > p && is_alpha(w[-1]) && e - w < 16;)
+		w--;
+	*ws = w > p && is_ident(w[-1]) ? e : w;
+	return e;
+}
+
 /*
  * The ':' at q in a comment that starts at p: when an FR ID follows it
  * and the word (or two) before it is a near miss of a tag keyword
@@ -314,9 +370,10 @@ static int is_alpha(char c)
 static int near_miss(comment_ctx *c, const char *p, const char *q,
 		     const char *end, long line)
 {
-	const char *id = q + 1, *w1, *w1e, *w0, *w0e;
+	const char *id = q + 1, *w1, *w1e, *w0, *w0e, *from;
 	char word[40];
 	size_t n = 0;
+	int k1, k0;
 
 	while (id < end && (*id == ' ' || *id == '\t'))
 		id++;
@@ -325,21 +382,15 @@ static int near_miss(comment_ctx *c, const char *p, const char *q,
 	if (end - id < 4 || (id[0] != 'F' && id[0] != 'f') ||
 	    (id[1] != 'R' && id[1] != 'r') || id[2] != '-' || !is_alpha(id[3]))
 		return HW_OK;
-	for (w1e = q; w1e > p && (w1e[-1] == ' ' || w1e[-1] == '\t');)
-		w1e--;
-	for (w1 = w1e; w1 > p && is_alpha(w1[-1]) && w1e - w1 < 16;)
-		w1--;
-	if (w1 == w1e || (w1 > p && is_ident(w1[-1])))
+	w1e = word_before(p, q, &w1);
+	if (w1 == w1e)
 		return HW_OK; /* no word, or part of a longer name */
 	/* the tags themselves */
 	if (w1e == q && ((w1e - w1 == 10 && memcmp(w1, "Implements", 10) == 0) ||
 			 (w1e - w1 == 8 && memcmp(w1, "Verifies", 8) == 0)))
 		return HW_OK;
-	for (w0e = w1; w0e > p && (w0e[-1] == ' ' || w0e[-1] == '\t');)
-		w0e--;
-	for (w0 = w0e; w0 > p && is_alpha(w0[-1]) && w0e - w0 < 16;)
-		w0--;
-	if (w0 < w0e && w0e < w1 && !(w0 > p && is_ident(w0[-1]))) {
+	w0e = word_before(p, w1, &w0);
+	if (w0 < w0e && w0e < w1) {
 		/* two words: "Traces to" */
 		memcpy(word, w0, (size_t)(w0e - w0));
 		n = (size_t)(w0e - w0);
@@ -348,22 +399,20 @@ static int near_miss(comment_ctx *c, const char *p, const char *q,
 			return HW_OK;
 	}
 	memcpy(word + n, w1, (size_t)(w1e - w1));
-	for (size_t k = 0; near_forms[k]; k++) {
-		const char *from = NULL;
-
-		if (one_edit(w1, (size_t)(w1e - w1), near_forms[k]))
-			from = w1;
-		else if (n && one_edit(word, n + (size_t)(w1e - w1),
-				       near_forms[k]))
-			from = w0;
-		if (from)
-			return hw_src_note(
-				c->f, HW_DIAG_WARNING, line,
-				"'%.*s' is not a tag keyword (Implements:, "
-				"Verifies:, Traces to:): not read as a tag",
-				(int)(q + 1 - from), from);
-	}
-	return HW_OK;
+	/* the word alone, or the two read as one, by the first form either
+	 * is near (the word alone when both are near the same) */
+	k1 = near_form(w1, (size_t)(w1e - w1));
+	k0 = n ? near_form(word, n + (size_t)(w1e - w1)) : -1;
+	if (k1 >= 0 && (k0 < 0 || k1 <= k0))
+		from = w1;
+	else if (k0 >= 0)
+		from = w0;
+	else
+		return HW_OK;
+	return hw_src_note(c->f, HW_DIAG_WARNING, line,
+			   "'%.*s' is not a tag keyword (Implements:, "
+			   "Verifies:, Traces to:): not read as a tag",
+			   (int)(q + 1 - from), from);
 }
 
 /*
@@ -385,14 +434,10 @@ static int missing_colon(comment_ctx *c, const char *p, const char *end,
 			continue;
 		if (id > p && id[-1] == 'N')
 			id--;
-		for (we = id; we > p && (we[-1] == ' ' || we[-1] == '\t');)
-			we--;
-		if (we == id || (we < id && we > p && we[-1] == ':'))
-			continue; /* no blank before the ID, or a tag's ':' */
-		for (ws = we; ws > p && is_alpha(ws[-1]) && we - ws < 16;)
-			ws--;
-		if (ws == we || (ws > p && is_ident(ws[-1])))
-			continue;
+		we = word_before(p, id, &ws);
+		if (we == id || ws == we)
+			continue; /* no blank before the ID, or no word (a
+				   * tag's ':') */
 		/* "Traces to": the word before "to" too */
 		w0 = ws;
 		if (we - ws == 2 && !memcmp(ws, "to", 2) && ws - p >= 2 &&
@@ -406,22 +451,18 @@ static int missing_colon(comment_ctx *c, const char *p, const char *end,
 		for (const char *k = w0; k < we && n < sizeof(word); k++)
 			if (*k != ' ')
 				word[n++] = *k;
-		for (size_t k = 0; near_forms[k]; k++)
-			if (one_edit(word, n, near_forms[k])) {
-				const char *ide = h + 3;
-				long l = line;
+		if (near_form(word, n) >= 0) {
+			const char *ide = h + 3;
 
-				while (ide < end && (is_ident(*ide) || *ide == '-'))
-					ide++;
-				for (const char *q = p; q < h; q++)
-					l += *q == '\n';
-				return hw_src_note(
-					c->f, HW_DIAG_WARNING, l,
-					"'%.*s' is not a tag: a tag keyword "
-					"ends with ':' (Implements:, "
-					"Verifies:, Traces to:)",
-					(int)(ide - w0), w0);
-			}
+			while (ide < end && (is_ident(*ide) || *ide == '-'))
+				ide++;
+			return hw_src_note(
+				c->f, HW_DIAG_WARNING,
+				line + (long)count_nl(p, (size_t)(h - p)),
+				"'%.*s' is not a tag: a tag keyword ends with "
+				"':' (Implements:, Verifies:, Traces to:)",
+				(int)(ide - w0), w0);
+		}
 	}
 	return HW_OK;
 }
@@ -518,36 +559,6 @@ static int scan_comment(comment_ctx *c, const char *p, size_t n, long line,
 #define TOP_BYTES "\n/\"'{}();"
 #define BODY_BYTES "#/\"'{}"
 #define BODY_PREPROC_BYTES "\n/\"'{}"
-
-/* The number of newlines in p[0..n). */
-static size_t count_nl(const char *p, size_t n)
-{
-	size_t i = 0, c = 0;
-#ifdef __SSE2__
-	const __m128i nl = _mm_set1_epi8('\n'), zero = _mm_setzero_si128();
-
-	/* per byte lane, a count of up to 255 matches (a match is -1), then
-	 * summed across the lanes */
-	while (i + 16 <= n) {
-		__m128i acc = zero, sum;
-		size_t round = (size_t)255 * 16; /* a lane holds 255 */
-		size_t stop = n - i > round ? i + round : n;
-
-		for (; i + 16 <= stop; i += 16) {
-			__m128i v = _mm_loadu_si128(
-				(const __m128i *)(const void *)(p + i));
-
-			acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(v, nl));
-		}
-		sum = _mm_sad_epu8(acc, zero);
-		c += (size_t)_mm_cvtsi128_si32(sum) +
-		     (size_t)_mm_cvtsi128_si32(_mm_srli_si128(sum, 8));
-	}
-#endif
-	for (; i < n; i++)
-		c += p[i] == '\n';
-	return c;
-}
 
 static int is_keyword_not_name(const char *p, size_t n)
 {
