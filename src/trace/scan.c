@@ -905,32 +905,40 @@ static void kr_head(lexer *x)
 	x->kr_params = names;
 }
 
+/* The one name alone, blanks around it, that the top-level group closed
+ * at close_at holds: its length, its start in *s; 0 when the group holds
+ * anything else or the name starts with a digit. */
+static size_t group_one_name(const lexer *x, size_t close_at, size_t *s)
+{
+	size_t j = x->open_at + 1, e;
+
+	while (j < close_at && (x->p[j] == ' ' || x->p[j] == '\t'))
+		j++;
+	for (e = j; e < close_at && is_ident(x->p[e]);)
+		e++;
+	if (e == j || (x->p[j] >= '0' && x->p[j] <= '9'))
+		return 0;
+	for (size_t k = e; k < close_at; k++)
+		if (x->p[k] != ' ' && x->p[k] != '\t')
+			return 0;
+	*s = j;
+	return e - j;
+}
+
 /* The top-level group from open_at closes at i: does it hold one name
  * alone, blanks around it? */
 static void top_paren_close(lexer *x)
 {
-	size_t j = x->open_at + 1, e;
+	size_t j = 0, n;
 
 	x->close_at = x->i;
 	kr_head(x);
 	x->lone = NULL;
-	if (!x->decl_group)
+	if (!x->decl_group || !(n = group_one_name(x, x->i, &j)) ||
+	    is_keyword_not_name(x->p + j, n))
 		return;
-	while (j < x->i && (x->p[j] == ' ' || x->p[j] == '\t'))
-		j++;
-	for (e = j; e < x->i && is_ident(x->p[e]);)
-		e++;
-	if (e == j || (x->p[j] >= '0' && x->p[j] <= '9') ||
-	    is_keyword_not_name(x->p + j, e - j))
-		return;
-	while (e < x->i && (x->p[e] == ' ' || x->p[e] == '\t'))
-		e++;
-	if (e != x->i)
-		return;
-	for (e = j; is_ident(x->p[e]);)
-		e++;
 	x->lone = x->p + j;
-	x->lone_n = e - j;
+	x->lone_n = n;
 	x->lone_line = line_at(x, j);
 }
 
@@ -948,7 +956,7 @@ static void macro_head_name(const lexer *x, const char **name, size_t *n)
 					    "signed", "unsigned", "_Bool",
 					    "bool", NULL};
 	const char *c = x->cand, *q = c;
-	size_t j, e, letters = 0;
+	size_t j, len, letters = 0;
 
 	for (size_t i = 0; i < x->cand_n; i++) {
 		if (c[i] >= 'a' && c[i] <= 'z')
@@ -962,24 +970,14 @@ static void macro_head_name(const lexer *x, const char **name, size_t *n)
 	for (j = (size_t)(c - x->p) + x->cand_n;
 	     j < x->open_at && (x->p[j] == ' ' || x->p[j] == '\t');)
 		j++;
-	if (j != x->open_at || x->close_at <= x->open_at)
-		return;
-	for (j = x->open_at + 1;
-	     j < x->close_at && (x->p[j] == ' ' || x->p[j] == '\t');)
-		j++;
-	for (e = j; e < x->close_at && is_ident(x->p[e]);)
-		e++;
-	if (e == j || (x->p[j] >= '0' && x->p[j] <= '9'))
+	if (j != x->open_at || x->close_at <= x->open_at ||
+	    !(len = group_one_name(x, x->close_at, &j)))
 		return;
 	for (size_t k = 0; types[k]; k++)
-		if (strlen(types[k]) == e - j &&
-		    !memcmp(types[k], x->p + j, e - j))
-			return;
-	for (size_t k = e; k < x->close_at; k++)
-		if (x->p[k] != ' ' && x->p[k] != '\t')
+		if (strlen(types[k]) == len && !memcmp(types[k], x->p + j, len))
 			return;
 	*name = x->p + j;
-	*n = e - j;
+	*n = len;
 }
 
 /* Whether the literal at text[i] follows the word `extern` (`extern "C"`,
