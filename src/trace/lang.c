@@ -273,11 +273,6 @@ static int cpp_ident(char c)
 	return is_ident(c) || c == '$' || (unsigned char)c >= 0x80;
 }
 
-static int cpp_word(const cpp_reader *r, size_t s, size_t n, const char *w)
-{
-	return strlen(w) == n && memcmp(r->p + s, w, n) == 0;
-}
-
 /* Skips the block comment at r->i, to the end of the text when it is not
  * closed. */
 static void cpp_block_comment(cpp_reader *r)
@@ -533,7 +528,7 @@ typedef struct cpp_parse {
 
 static int tok_is(const cpp_parse *x, const cpp_tok *t, const char *w)
 {
-	return t->kind == TK_NAME && cpp_word(&x->r, t->s, t->e - t->s, w);
+	return t->kind == TK_NAME && word_is(x->r.p + t->s, t->e - t->s, w);
 }
 
 static int tok_punct(const cpp_parse *x, const cpp_tok *t, char c)
