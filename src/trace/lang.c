@@ -319,14 +319,14 @@ int hw_cond_directive(hw_cond *c, const char *text, size_t len, size_t hash,
 		      int busy_if, int busy_else)
 {
 	size_t ws = hash + 1, we;
-	int is_if, is_else, is_end;
+	int plain_if, is_if, is_else, is_end;
 
 	while (ws < len && (text[ws] == ' ' || text[ws] == '\t'))
 		ws++;
 	for (we = ws; we < len && is_ident(text[we]);)
 		we++;
-	is_if = word_is(text + ws, we - ws, "if") ||
-		word_is(text + ws, we - ws, "ifdef") ||
+	plain_if = word_is(text + ws, we - ws, "if");
+	is_if = plain_if || word_is(text + ws, we - ws, "ifdef") ||
 		word_is(text + ws, we - ws, "ifndef");
 	is_else = word_is(text + ws, we - ws, "else") ||
 		  word_is(text + ws, we - ws, "elif") ||
@@ -350,7 +350,7 @@ int hw_cond_directive(hw_cond *c, const char *text, size_t len, size_t hash,
 		c->nif++;
 		while (we < len && (text[we] == ' ' || text[we] == '\t'))
 			we++;
-		if (word_is(text + ws, 2, "if") && we < len &&
+		if (plain_if && we < len &&
 		    text[we] == '0' && (we + 1 >= len || !is_ident(text[we + 1]))) {
 			c->skip = 1;
 			c->skip_depth = 0;

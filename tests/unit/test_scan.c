@@ -341,6 +341,24 @@ static void test_scan_reads_one_branch_of_a_conditional_in_a_body(
 	hw_src_file_free(&f);
 }
 
+/* Only `#if 0` (its word exactly "if") holds a branch not read: 0f6052e
+ * compared the directive's first two letters, so `#ifdef 0` and
+ * `#ifndef 0` hid their first branch from both readers. */
+/* Verifies: FR-TRACE-001 */
+static void test_scan_only_if_0_hides_its_first_branch(void **state)
+{
+	hw_src_file f;
+
+	(void)state;
+	scan_c_all(&f, "#ifdef 0\nint a(void) { return 0; }\n#endif\n"
+		       "#ifndef 0\nint b(void) { return 0; }\n#endif\n"
+		       "#if 0\nint c(void) { return 0; }\n#endif\n");
+	assert_int_equal(f.nfuncs, 2);
+	assert_string_equal(f.funcs[0].name, "a");
+	assert_string_equal(f.funcs[1].name, "b");
+	hw_src_file_free(&f);
+}
+
 /* A test defined through a macro is named as its runner reports it:
  * libuv's `TEST_IMPL(loop_close)` and Check's `START_TEST(test_x)` were
  * all named after the macro, so no result matched a test. A head whose
@@ -775,6 +793,7 @@ int main(void)
 		cmocka_unit_test(test_scan_reads_a_k_and_r_definition),
 		cmocka_unit_test(
 			test_scan_reads_one_branch_of_a_conditional_in_a_body),
+		cmocka_unit_test(test_scan_only_if_0_hides_its_first_branch),
 		cmocka_unit_test(
 			test_scan_names_a_macro_defined_test_after_its_argument),
 		cmocka_unit_test(test_scan_sees_functions_inside_an_extern_c_block),
