@@ -637,8 +637,10 @@ static int begins_as_tap(const char *text, size_t len)
 	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
 		i = 3;
 	while (i < len) {
-		const char *p = text + i, *nl = memchr(p, '\n', len - i);
-		size_t n = nl ? (size_t)(nl - p) : len - i;
+		const char *p = text + i, *nl = memchr(p, '\n', len - i), *name;
+		size_t n = nl ? (size_t)(nl - p) : len - i, nn;
+		hw_outcome o;
+		long num;
 
 		i += n + 1;
 		while (n && isspace((unsigned char)p[n - 1]))
@@ -647,10 +649,7 @@ static int begins_as_tap(const char *text, size_t len)
 			continue;
 		return (n >= 12 && memcmp(p, "TAP version ", 12) == 0) ||
 		       (n >= 3 && memcmp(p, "1..", 3) == 0) ||
-		       (n >= 2 && memcmp(p, "ok", 2) == 0 &&
-			(n == 2 || p[2] == ' ')) ||
-		       (n >= 6 && memcmp(p, "not ok", 6) == 0 &&
-			(n == 6 || p[6] == ' '));
+		       tap_point(p, n, &o, &name, &nn, &num);
 	}
 	return 0;
 }
