@@ -53,6 +53,12 @@ int hw_cli_usage_error(const char *cmd, const char *fmt, ...)
 int hw_cli_is_help(const char *arg);
 /* A number in (0, max] with nothing after it (no unit, no NaN) into *out. */
 int hw_cli_positive(const char *s, double max, double *out);
+/* The folder of `CMD check` when it is not there: says what belongs in
+ * it (its checks, one *.json each, what CMD check does with them, the
+ * spec) and how to name another, and returns exit 2; 0 when it is there
+ * (or cannot be looked at: its listing says why). */
+int hw_cli_checks_dir(const char *cmd, const char *dir, const char *does,
+		      const char *spec);
 /* Flushes stdout; a write error (a full disk, a closed pipe) is exit 3. */
 int hw_cli_finish(int code);
 

@@ -7,11 +7,9 @@
 #include "planner/planner.h"
 #include "probes/probes.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #define GPUS HW_PLANNER_GPUS
 #define ENGINES HW_PLANNER_ENGINES
@@ -233,8 +231,7 @@ static int plan_check(hw_cli *cli, int argc, char **argv)
 	const char *dir = "planner/checks";
 	char **files = NULL;
 	size_t n = 0, failed = 0;
-	int json = 0, err;
-	struct stat sb;
+	int json = 0, code, err;
 	hw_buf o;
 	hw_jw w;
 
@@ -248,14 +245,9 @@ static int plan_check(hw_cli *cli, int argc, char **argv)
 							  "option '%s'",
 						  argv[i]);
 	}
-	/* no such folder: say what belongs in it, and how to name another */
-	if (stat(dir, &sb) != 0 && errno == ENOENT)
-		return hw_cli_fail(HW_EXIT_BADINPUT,
-				   "%s: no such directory (plan check runs the "
-				   "plan checks there, one *.json each: "
-				   "specs/planner.md, \"Plan checks\"; or "
-				   "name the folder: hwledger plan check DIR)",
-				   dir);
+	if ((code = hw_cli_checks_dir("plan", dir, "runs",
+				      "specs/planner.md, \"Plan checks\"")))
+		return code;
 	if ((err = hw_dir_list(&files, &n, dir, ".json")))
 		return hw_cli_error(err);
 	hw_buf_init(&o, 0);

@@ -7,10 +7,8 @@
 #include "fleet/fleet.h"
 #include "probes/probes.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #define MAX_HOSTS 1024
 
@@ -202,22 +200,16 @@ static int probe_check(hw_cli *cli, int argc, char **argv)
 	size_t n = 0, nfiles = 0, failed = 0;
 	char **files = NULL;
 	cJSON *all = NULL, *arr;
-	struct stat sb;
 	int code, err;
 
 	if ((code = parse_opts(&o, argc, argv, 1, &dir))) {
 		hw_buf_free(&o.hostfile); /* a hosts file read before the error */
 		return code;
 	}
-	/* no such folder: say what belongs in it, and how to name another */
-	if (stat(dir, &sb) != 0 && errno == ENOENT) {
+	if ((code = hw_cli_checks_dir("probe", dir, "applies",
+				      "specs/probes.md, \"Probe checks\""))) {
 		hw_buf_free(&o.hostfile);
-		return hw_cli_fail(HW_EXIT_BADINPUT,
-				   "%s: no such directory (probe check applies "
-				   "the probe checks there, one *.json each: "
-				   "specs/probes.md, \"Probe checks\"; or name "
-				   "the folder: hwledger probe check DIR)",
-				   dir);
+		return code;
 	}
 	if ((err = hw_dir_list(&files, &nfiles, dir, ".json")) ||
 	    (err = gather(&o, &p, &n))) {

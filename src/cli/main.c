@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static const hw_command commands[] = {
@@ -237,6 +238,21 @@ int hw_cli_usage_error(const char *cmd, const char *fmt, ...)
 	if (c)
 		hw_cli_print_command_usage(stderr, c);
 	return HW_EXIT_BADINPUT;
+}
+
+/* Implements: FR-CLI-001 */
+int hw_cli_checks_dir(const char *cmd, const char *dir, const char *does,
+		      const char *spec)
+{
+	struct stat sb;
+
+	if (stat(dir, &sb) == 0 || errno != ENOENT)
+		return 0;
+	return hw_cli_fail(HW_EXIT_BADINPUT,
+			   "%s: no such directory (%s check %s the %s checks "
+			   "there, one *.json each: %s; or name the folder: "
+			   "hwledger %s check DIR)",
+			   dir, cmd, does, cmd, spec, cmd);
 }
 
 int hw_cli_positive(const char *s, double max, double *out)
