@@ -174,6 +174,27 @@ static int qwen_family(const hw_model *m)
 	       !strcmp(m->family, "qwen3") || !strcmp(m->family, "qwen3_moe");
 }
 
+/* Marks the layers a list of layer indices (a JSON list, or NULL) names
+ * as having experts (to 1) or not (to 0); a value that is no layer index
+ * is bad input naming key. */
+static int mark_layers(hw_model *m, const cJSON *list, const char *key,
+		       const char *file, int to)
+{
+	const cJSON *v;
+
+	cJSON_ArrayForEach(v, list) {
+		if (!cJSON_IsNumber(v) || v->valuedouble < 0 ||
+		    v->valuedouble >= (double)m->layers ||
+		    floor(v->valuedouble) != v->valuedouble)
+			return hw_error_set(HW_EINVAL, file, 0, 0,
+					    "\"%s\" holds a value that is not a "
+					    "layer index (0 to %ld)",
+					    key, m->layers - 1);
+		m->layer_moe[(long)v->valuedouble] = to;
+	}
+	return HW_OK;
+}
+
 /* Which layers attend over a window, over everything, or keep SSM state. */
 static int layer_kinds(hw_model *m, const cJSON *c, const char *file)
 {
@@ -340,25 +361,14 @@ static int layer_kinds(hw_model *m, const cJSON *c, const char *file)
 					    "list of layer indices");
 		if (!cJSON_IsArray(only))
 			only = NULL;
-		cJSON_ArrayForEach(v, only) {
-			if (!cJSON_IsNumber(v) || v->valuedouble < 0 ||
-			    v->valuedouble >= (double)m->layers ||
-			    floor(v->valuedouble) != v->valuedouble)
-				return hw_error_set(
-					HW_EINVAL, file, 0, 0,
-					"\"mlp_only_layers\" holds a value "
-					"that is not a layer index (0 to "
-					"%ld)",
-					m->layers - 1);
-			m->layer_moe[(long)v->valuedouble] = 0;
-		}
+		if ((err = mark_layers(m, only, "mlp_only_layers", file, 0)))
+			return err;
 	}
 	if (m->experts && !strcmp(m->family, "llama4_text")) {
 		/* moe_layers, or (absent) every interleave_moe_layer_step-th
 		 * layer from step - 1 (absent: 1, every layer); the others a
 		 * dense MLP of intermediate_size_mlp */
-		const cJSON *ml = cJSON_GetObjectItemCaseSensitive(c, "moe_layers"),
-			    *v;
+		const cJSON *ml = cJSON_GetObjectItemCaseSensitive(c, "moe_layers");
 		long step = get_int(c, "interleave_moe_layer_step", file, &err);
 
 		if (err)
@@ -370,17 +380,8 @@ static int layer_kinds(hw_model *m, const cJSON *c, const char *file)
 							    : l % step == step - 1;
 		if (!cJSON_IsArray(ml))
 			ml = NULL;
-		cJSON_ArrayForEach(v, ml) {
-			if (!cJSON_IsNumber(v) || v->valuedouble < 0 ||
-			    v->valuedouble >= (double)m->layers ||
-			    floor(v->valuedouble) != v->valuedouble)
-				return hw_error_set(
-					HW_EINVAL, file, 0, 0,
-					"\"moe_layers\" holds a value that is "
-					"not a layer index (0 to %ld)",
-					m->layers - 1);
-			m->layer_moe[(long)v->valuedouble] = 1;
-		}
+		if ((err = mark_layers(m, ml, "moe_layers", file, 1)))
+			return err;
 	}
 	if (eperiod) {
 		if (eoffset >= eperiod)

@@ -312,6 +312,21 @@ test_plan_check_fails_on_a_wrong_expectation() {
   ! grep -q "attention:" <<<"$OUT" || return 1
 }
 
+# The lists of layers with and without experts (Qwen-MoE's
+# mlp_only_layers, Llama 4's moe_layers) hold layer indices: anything else
+# is refused at its key, naming the list and the indices there are.
+# Verifies: FR-PLAN-001
+test_plan_refuses_a_layer_list_that_names_no_layer() {
+  for spec in 'qwen3_moe|mlp_only_layers|[0, 9]' 'llama4_text|moe_layers|[0, 1.5]'; do
+    IFS='|' read -r t k v <<<"$spec"
+    printf '{"model_type": "%s", "num_hidden_layers": 4, "hidden_size": 64, "num_attention_heads": 4, "num_key_value_heads": 4, "intermediate_size": 128, "vocab_size": 10, "num_experts": 4, "num_local_experts": 4, "num_experts_per_tok": 2, "moe_intermediate_size": 32, "intermediate_size_mlp": 128, "%s": %s}\n' "$t" "$k" "$v" > "$k.json"
+    run "$HW" plan --model "$PWD/$k.json"
+    expect_rc 2
+    expect_err ":1:"
+    expect_err "\"$k\" holds a value that is not a layer index (0 to 3)"
+  done
+}
+
 # Verifies: FR-PLAN-001
 test_plan_bad_models_and_options_exit_2() {
   printf '{"hidden_size": 4096}' > bad.json
