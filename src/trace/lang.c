@@ -15,16 +15,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The extension of path's last part, its '.' included; "" when none. */
+static const char *extension(const char *path)
+{
+	const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
+
+	return !dot || (slash && dot < slash) ? "" : dot;
+}
+
 /* Implements: FR-TRACE-016 */
 hw_lang hw_lang_of(const char *path)
 {
 	static const char *const cpp[] = {".cpp", ".cc",  ".cxx", ".c++",
 					  ".hpp", ".hh",  ".hxx", ".h++",
 					  ".ipp", ".tpp", NULL};
-	const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
+	const char *dot = extension(path);
 
-	if (!dot || (slash && dot < slash))
-		return HW_LANG_C;
 	if (strcmp(dot, ".sh") == 0)
 		return HW_LANG_SH;
 	if (strcmp(dot, ".py") == 0)
@@ -217,10 +223,9 @@ static int cpp_line(const char *p, size_t n)
 /* Implements: FR-TRACE-016 */
 hw_lang hw_lang_of_text(const char *path, const char *text, size_t len)
 {
-	const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
 	const char *end = text + len;
 
-	if (!dot || (slash && dot < slash) || strcmp(dot, ".h") != 0)
+	if (strcmp(extension(path), ".h") != 0)
 		return hw_lang_of(path);
 	for (const char *p = text; p < end;) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
