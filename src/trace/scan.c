@@ -607,6 +607,8 @@ typedef struct lexer {
 	size_t close_at;    /* where the last top-level group closed */
 	int decl_group;     /* it may be a declarator's: no name before it */
 	int star_group;     /* it began with '*': `void (*signal(int))(int)` */
+	int star_head;      /* and held a function's head, whose array type
+			     * may follow it: `int (*h(void))[3] {` */
 	const char *lone;   /* the last top-level group held one name alone:
 			     * `void (luaL_register) (lua_State *L)` */
 	size_t lone_n;
@@ -841,6 +843,7 @@ static void top_paren_open(lexer *x)
 	 * (`UNDEF(name)(...)` is UNDEF, as ctags has it) */
 	x->decl_group = x->i > 0 && !is_ident(x->p[x->i - 1]);
 	x->star_group = x->decl_group && e < x->len && x->p[e] == '*';
+	x->star_head = 0;
 	if (j > 0 && x->p[j - 1] == ')' && x->lone) {
 		/* `int (name)(...)`: the name in parentheses, not the type */
 		x->cand = x->lone;
@@ -862,19 +865,22 @@ static void star_paren_open(lexer *x)
 	size_t j = x->i;
 
 	x->star_group = 0;
+	x->star_head = 1;
 	while (j > x->open_at && (x->p[j - 1] == ' ' || x->p[j - 1] == '\t'))
 		j--;
 	name_before(x, j, x->open_at);
 }
 
 /* The top-level group from open_at closes at i: is it a K&R head's
- * parameters, names alone between commas (`char *f(s, n)`)? */
+ * parameters, names alone between commas (`char *f(s, n)`)? Any other
+ * group leaves a head already seen pending: a parameter may be declared
+ * through parentheses (`int (*fn)();`), and a head that is not K&R is
+ * followed by its `{`, never by a `;` and then a `{`. */
 static void kr_head(lexer *x)
 {
 	size_t j = x->open_at + 1;
 	int names = 0;
 
-	x->kr = NULL;
 	if (!x->cand || x->cand > x->p + x->open_at)
 		return;
 	for (;;) {
@@ -1090,7 +1096,9 @@ static int lex_c(hw_src_file *f, const char *text, size_t len)
 			}
 			x.kr = NULL;
 			if (x.depth == 0) {
-				if (x.paren == 0 && x.last_sig == ')' && x.cand) {
+				if (x.paren == 0 && x.cand &&
+				    (x.last_sig == ')' ||
+				     (x.last_sig == ']' && x.star_head))) {
 					const char *name = x.cand;
 					size_t name_n = x.cand_n;
 

@@ -220,15 +220,21 @@ static void test_scan_names_a_parenthesized_declarator(void **state)
 		"/* Implements: FR-P-005 */\n"                     /* 14 */
 		"int f(void) { return 0; }\n"                      /* 15 */
 		"/* Implements: FR-P-006 */\n"                     /* 16 */
-		"int UNDEF(clear)(void) { return 0; }\n";          /* 17 */
+		"int UNDEF(clear)(void) { return 0; }\n"           /* 17 */
+		"int (*table)[3];\n"                               /* 18 */
+		"/* Implements: FR-P-007 */\n"                     /* 19 */
+		"static char (*rows(int n))[8]\n"                  /* 20 */
+		"{ return 0; }\n";                                 /* 21 */
 	/* a macro's call (no blank before its '(') names it, as ctags does */
-	const char *names[] = {"reg", "newstate", "sig", "g", "f", "UNDEF"};
-	const long first[] = {2, 7, 9, 12, 15, 17};
+	const char *names[] = {"reg", "newstate", "sig", "g", "f", "UNDEF",
+			       "rows"};
+	const long first[] = {2, 7, 9, 12, 15, 17, 20};
 
 	(void)state;
 	scan(&f, src, 0, HW_LANG_C);
-	assert_int_equal(f.ntags, 6);
-	for (size_t i = 0; i < 6; i++) {
+	assert_int_equal(f.ntags, 7);
+	assert_int_equal(f.nfuncs, 7);
+	for (size_t i = 0; i < 7; i++) {
 		assert_non_null(func_of(&f, i));
 		assert_string_equal(func_of(&f, i)->name, names[i]);
 		assert_int_equal(func_of(&f, i)->first, first[i]);
@@ -260,11 +266,16 @@ static void test_scan_reads_a_k_and_r_definition(void **state)
 		"int main(argc, argv)\n"              /* 13 */
 		"  int argc;\n"                       /* 14 */
 		"  char **argv;\n"                    /* 15 */
-		"{ return 0; }\n";                    /* 16 */
+		"{ return 0; }\n"                     /* 16 */
+		"/* Implements: FR-K-005 */\n"        /* 17 */
+		"int apply(fn, n)\n"                  /* 18 */
+		"  int (*fn)();\n"                    /* 19 */
+		"  int n;\n"                          /* 20 */
+		"{ return fn(n); }\n";                /* 21 */
 
 	(void)state;
 	scan(&f, src, 0, HW_LANG_C);
-	assert_int_equal(f.ntags, 4);
+	assert_int_equal(f.ntags, 5);
 	assert_non_null(func_of(&f, 0));
 	assert_string_equal(func_of(&f, 0)->name, "strwinerror");
 	assert_int_equal(func_of(&f, 0)->first, 2);
@@ -273,7 +284,13 @@ static void test_scan_reads_a_k_and_r_definition(void **state)
 	assert_string_equal(func_of(&f, 2)->name, "h");
 	assert_string_equal(func_of(&f, 3)->name, "main");
 	assert_int_equal(func_of(&f, 3)->first, 13);
-	assert_int_equal(f.nfuncs, 3);
+	/* a parameter declared through parentheses (a function pointer)
+	 * leaves the head pending */
+	assert_non_null(func_of(&f, 4));
+	assert_string_equal(func_of(&f, 4)->name, "apply");
+	assert_int_equal(func_of(&f, 4)->first, 18);
+	assert_int_equal(func_of(&f, 4)->last, 21);
+	assert_int_equal(f.nfuncs, 4);
 	hw_src_file_free(&f);
 }
 
