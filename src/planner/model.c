@@ -34,7 +34,7 @@ static const struct {
 	{"falcon", 1},	    {"gpt2", 1},    {"mamba", 1},	{"mamba2", 0},
 	{"qwen3", 0},	    {"qwen3_moe", 0},	{"gemma3_text", 1},
 	{"gpt_oss", 0},	    {"llama4_text", 0}, {"granite", 0},	{"olmo2", 0},
-	{"smollm3", 1}};
+	{"smollm3", 1},	    {"kimi_k2", 0}};
 
 /* The model_types whose shapes count_params knows (those of the table
  * above); a config.json of any other is refused, never counted as if it
@@ -172,6 +172,16 @@ static int qwen_family(const hw_model *m)
 {
 	return !strcmp(m->family, "qwen2") || !strcmp(m->family, "qwen2_moe") ||
 	       !strcmp(m->family, "qwen3") || !strcmp(m->family, "qwen3_moe");
+}
+
+/* DeepSeek-V3 and Kimi K2 (model_type kimi_k2: its config names
+ * DeepseekV3ForCausalLM and its checkpoint's own configuration_deepseek.py
+ * and modeling_deepseek.py, DeepSeek-V3's code): MLA, a dense first
+ * layer, routed and shared experts, and a router with its correction bias
+ * (e_score_correction_bias, topk_method noaux_tc). */
+static int deepseek_v3_shape(const hw_model *m)
+{
+	return !strcmp(m->family, "deepseek_v3") || !strcmp(m->family, "kimi_k2");
 }
 
 /* Marks the layers a list of layer indices (a JSON list, or NULL) names
@@ -590,7 +600,7 @@ static wide layer_params(const hw_model *m, long l, int active)
 		if (m->expert_bias) /* gpt-oss: gate_up and down biases, and
 				       the router's */
 			mlp += run * (2 * mi + h) + E;
-		if (!strcmp(m->family, "deepseek_v3"))
+		if (deepseek_v3_shape(m))
 			mlp += E; /* the router's correction bias */
 	} else {
 		mlp = 3 * h * m->intermediate;
@@ -734,7 +744,7 @@ static int from_text(hw_model *m, const cJSON *config, const cJSON *c,
 		   !strcmp(m->family, "granite") ||
 		   !strcmp(m->family, "smollm3") ||
 		   !strcmp(m->family, "deepseek_v2") ||
-		   !strcmp(m->family, "deepseek_v3")) {
+		   deepseek_v3_shape(m)) {
 		/* their attention_bias (absent: false): q, k, v and o biased
 		 * (Llama, Gemma, Gemma 2); MLA's q_a_proj, kv_a_proj_with_mqa
 		 * and o_proj (DeepSeek-V2, -V3) */

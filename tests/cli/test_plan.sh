@@ -171,9 +171,8 @@ test_plan_tie_default_is_the_architectures_own() {
 }
 
 # A model_type the planner has no shape for is refused, never counted as
-# Llama: MiniMax-M2, Nemotron-H, Kimi K2 (DeepSeek-V3's shape without its
-# router bias), ... came out silently wrong. A GGUF's architecture is
-# still read: its headers give the count.
+# Llama: MiniMax-M2, Nemotron-H, ... came out silently wrong. A GGUF's
+# architecture is still read: its headers give the count.
 # Verifies: FR-PLAN-001
 test_plan_refuses_a_model_type_it_does_not_model() {
   local base='"num_hidden_layers": 2, "hidden_size": 64, "num_attention_heads": 4, "intermediate_size": 128, "vocab_size": 1000'
@@ -248,6 +247,26 @@ test_plan_sizes_fp8_and_refuses_a_quantization_it_cannot_size() {
   run plan --model "$PWD/gptq.json"
   expect_rc 0
   expect_out "weights gptq 4-bit, KV fp16"
+}
+
+# Kimi K2 (model_type kimi_k2) is DeepSeek-V3's architecture: its config
+# names DeepseekV3ForCausalLM and the checkpoint's own DeepSeek-V3 code.
+# Its published config.json (tests/fixtures/planner/README.md) counts
+# 1,026,408,232,448 parameters, the count of its safetensors headers and
+# of a provider's listing, 32,861,500,928 of them active ("32B activated").
+# Verifies: FR-PLAN-001, FR-PLAN-003
+test_plan_counts_kimi_k2_as_deepseek_v3() {
+  cp -r "$FIXTURES/planner/kimi-k2-instruct" .
+  run plan --model "$PWD/kimi-k2-instruct" --json
+  expect_rc 0
+  jq -e '.params_total == 1026408232448 and .params_active == 32861500928
+         and .kv_bytes_per_token == 70272 and .attention == "MLA"
+         and .inputs.quant == "fp8"' <<<"$OUT" >/dev/null ||
+    { jq -c '[.params_total, .params_active, .kv_bytes_per_token, .attention, .inputs]' <<<"$OUT"; return 1; }
+  # the same shape as DeepSeek-V3: its router's correction bias included
+  sed 's/"kimi_k2"/"deepseek_v3"/' kimi-k2-instruct/config.json > v3.json
+  run plan --model "$PWD/v3.json" --json
+  jq -e '.params_total == 1026408232448' <<<"$OUT" >/dev/null
 }
 
 # A refusal of a config names the line (and column) of the key it is

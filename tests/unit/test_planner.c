@@ -1499,6 +1499,38 @@ static void test_catalog_entries_are_bounded_and_refused_at_their_line(
 						"needs "));
 }
 
+/* Kimi K2 (model_type kimi_k2) is DeepSeek-V3's architecture: MLA, dense
+ * first layers, routed and shared experts, and the router's correction
+ * bias, which DeepSeek-V2 lacks. */
+/* Verifies: FR-PLAN-001, FR-PLAN-003 */
+static void test_kimi_k2_counts_as_deepseek_v3(void **state)
+{
+#define DSV3(type)                                                             \
+	"{\"model_type\": \"" type "\", \"hidden_size\": 64, "                \
+	"\"intermediate_size\": 128, \"moe_intermediate_size\": 32, "         \
+	"\"num_hidden_layers\": 3, \"first_k_dense_replace\": 1, "            \
+	"\"num_attention_heads\": 4, \"num_key_value_heads\": 4, "            \
+	"\"n_routed_experts\": 8, \"num_experts_per_tok\": 2, "               \
+	"\"n_shared_experts\": 1, \"kv_lora_rank\": 16, \"q_lora_rank\": 24, " \
+	"\"qk_rope_head_dim\": 8, \"qk_nope_head_dim\": 16, "                 \
+	"\"v_head_dim\": 16, \"vocab_size\": 100}"
+	hw_model k, v3, v2;
+
+	(void)state;
+	model_of(&k, DSV3("kimi_k2"));
+	model_of(&v3, DSV3("deepseek_v3"));
+	model_of(&v2, DSV3("deepseek_v2"));
+	assert_int_equal(k.params_total, v3.params_total);
+	assert_int_equal(k.params_active, v3.params_active);
+	assert_int_equal(k.attention, HW_ATT_MLA);
+	/* two MoE layers, each with a correction bias of one per expert */
+	assert_int_equal(k.params_total - v2.params_total, 2 * 8);
+	/* its class (DeepSeek-V3's DeepseekV3Config) does not tie the head */
+	assert_int_equal(k.tie_embeddings, 0);
+	assert_int_equal(k.tie_source, HW_TIE_CLASS_DEFAULT);
+#undef DSV3
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1531,6 +1563,7 @@ int main(void)
 		hw_tmp_test(test_bad_prices_are_refused),
 		hw_tmp_test(test_catalog_entries_are_bounded_and_refused_at_their_line),
 		cmocka_unit_test(test_price_age_in_days),
+		cmocka_unit_test(test_kimi_k2_counts_as_deepseek_v3),
 	};
 
 	return cmocka_run_group_tests_name("planner", tests, NULL, NULL);
