@@ -6,6 +6,8 @@
  */
 #include "planner.h"
 
+#include <ctype.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -178,6 +180,201 @@ static int config_model(hw_model *m, const char *path)
 	return err;
 }
 
+/*
+ * ModelOpt's hf_quant_config.json ({"producer": {"name": "modelopt"},
+ * "quantization": {"quant_algo", "kv_cache_quant_algo", "group_size",
+ * "exclude_modules"}}), which NVIDIA's -FP8 and -NVFP4 exports keep beside
+ * a config.json that names no quantization. Its quant_algo sets the bits
+ * of the quantized weights (scales included), its kv_cache_quant_algo the
+ * KV dtype unless --kv-dtype is given, and its exclude_modules what stays
+ * in 16 bits. An algorithm the planner cannot size is refused at plan
+ * time (exit 2) naming the file, the line and the value, unless --quant
+ * (or --kv-dtype) says what to assume or safetensors headers give the
+ * bytes: never planned as bf16.
+ */
+static const struct {
+	const char *algo;
+	double bits;       /* of a value */
+	double scale_bits; /* of the scale of each group */
+	long group;        /* group_size absent: values per scale; 0 none */
+} hf_algos[] = {
+	/* e4m3 values, one fp32 scale per tensor */
+	{"FP8", 8, 0, 0},
+	/* e2m1 values, one e4m3 scale per 16 (and an fp32 one per tensor) */
+	{"NVFP4", 4, 8, 16},
+	/* int4 values, one fp16 scale per group of 128, no zero point
+	 * unless has_zero_point */
+	{"W4A16_AWQ", 4, 16, 128},
+	{"W4A8_AWQ", 4, 16, 128},
+}; /* memory.c's HF_ALGOS names them for the refusal: keep both in step */
+
+static int hf_quant_refuse(const char *file, const hw_buf *b,
+			   const char *const *path, const char *msg)
+{
+	long col = 0, line = hw_json_line(b->data, b->len, path, &col);
+
+	return hw_error_set(HW_EINVAL, file, line ? line : 1, line ? col : 0,
+			    "%s", msg);
+}
+
+/* exclude_modules: the modules of each layer kept in 16 bits */
+static void hf_quant_keep(hw_model *m, const cJSON *list)
+{
+	const cJSON *e;
+
+	cJSON_ArrayForEach(e, list) {
+		const char *s = cJSON_IsString(e) ? e->valuestring : "",
+			   *p = strstr(s, "layers."), *q;
+		char *end;
+		long n = -1;
+		unsigned bits = 0;
+
+		if (!p && strstr(s, "lm_head"))
+			continue; /* the head stays in 16 bits anyway */
+		if (p && p[7] >= '0' && p[7] <= '9') {
+			n = strtol(p + 7, &end, 10);
+			q = end;
+			if (*q == '.')
+				bits = hw_keep_bits(m, q + 1);
+			else if (!*q || !strcmp(q, "*"))
+				bits = HW_KEEP_LAYER;
+		}
+		if (bits && n >= m->layers)
+			continue; /* a layer not built (DeepSeek's MTP layer) */
+		if (bits && n >= 0) {
+			m->keep16[n] |= (unsigned short)bits;
+			continue;
+		}
+		if (!m->keep_unsized++)
+			snprintf(m->keep_unsized_first,
+				 sizeof(m->keep_unsized_first), "%s", s);
+	}
+}
+
+/* Implements: FR-PLAN-001, FR-PLAN-003 */
+static int hf_quant(hw_model *m, const char *dir)
+{
+	char *path = hw_path_join(dir, "hf_quant_config.json");
+	const cJSON *q, *a, *kv, *g;
+	const char *algo, *kva;
+	cJSON *root = NULL;
+	hw_buf b;
+	int err;
+
+	HW_CHECK_ALLOC(path);
+	if (!hw_path_exists(path)) {
+		free(path);
+		return HW_OK;
+	}
+	hw_buf_init(&b, (size_t)4 << 20);
+	err = hw_file_read(&b, path, (size_t)4 << 20);
+	if (!err)
+		err = hw_json_parse(&root, path, b.data, b.len);
+	if (err)
+		goto out;
+	q = cJSON_GetObjectItemCaseSensitive(root, "quantization");
+	if (!cJSON_IsObject(q)) {
+		err = hf_quant_refuse(path, &b,
+				      (const char *const[]){"quantization",
+							    NULL},
+				      "no \"quantization\" object: not a "
+				      "ModelOpt hf_quant_config.json");
+		goto out;
+	}
+	a = cJSON_GetObjectItemCaseSensitive(q, "quant_algo");
+	kv = cJSON_GetObjectItemCaseSensitive(q, "kv_cache_quant_algo");
+	if ((a && !cJSON_IsNull(a) && !cJSON_IsString(a)) ||
+	    (kv && !cJSON_IsNull(kv) && !cJSON_IsString(kv))) {
+		err = hf_quant_refuse(
+			path, &b,
+			(const char *const[]){"quantization",
+					      a && !cJSON_IsNull(a) &&
+							      !cJSON_IsString(a)
+						      ? "quant_algo"
+						      : "kv_cache_quant_algo",
+					      NULL},
+			"\"quant_algo\" and \"kv_cache_quant_algo\" are a "
+			"string or null");
+		goto out;
+	}
+	algo = hw_json_str(q, "quant_algo");
+	kva = hw_json_str(q, "kv_cache_quant_algo");
+	snprintf(m->quant_file, sizeof(m->quant_file), "%s", path);
+	/* it, not a quantization_config, says how the weights are stored */
+	m->quant_unsized = 0;
+	m->quant_method[0] = '\0';
+	m->quant_bits = m->quant_group = 0;
+	m->quant_block = 0;
+	m->quant_expert_bits = 0;
+	if (algo && strcmp(algo, "NO_QUANT") != 0) {
+		size_t i, k;
+
+		snprintf(m->quant_algo, sizeof(m->quant_algo), "%s", algo);
+		for (k = 0; m->quant_algo[k]; k++)
+			if ((unsigned char)m->quant_algo[k] < 0x20 ||
+			    m->quant_algo[k] == 0x7f)
+				m->quant_algo[k] = '?';
+		for (i = 0; i < sizeof(hf_algos) / sizeof(*hf_algos); i++)
+			if (!strcmp(hf_algos[i].algo, algo))
+				break;
+		if (i == sizeof(hf_algos) / sizeof(*hf_algos)) {
+			m->quant_unsized = 2; /* refused when planned */
+			m->quant_line = hw_json_line(
+				b.data, b.len,
+				(const char *const[]){"quantization",
+						      "quant_algo", NULL},
+				&m->quant_col);
+		} else {
+			double group = (double)hf_algos[i].group;
+
+			g = cJSON_GetObjectItemCaseSensitive(q, "group_size");
+			if (cJSON_IsNumber(g) && g->valuedouble >= 1 &&
+			    g->valuedouble <= 1e6)
+				group = floor(g->valuedouble);
+			m->quant_bits = (int)hf_algos[i].bits;
+			m->quant_weight_bits =
+				hf_algos[i].bits +
+				(group > 0 ? hf_algos[i].scale_bits / group : 0);
+			if (group > 0 &&
+			    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
+				    q, "has_zero_point")))
+				m->quant_weight_bits += hf_algos[i].bits / group;
+			for (k = 0; m->quant_algo[k] &&
+				    k + 1 < sizeof(m->quant_method);
+			     k++)
+				m->quant_method[k] =
+					(char)tolower((unsigned char)m->quant_algo[k]);
+			m->quant_method[k] = '\0';
+			hf_quant_keep(m, cJSON_GetObjectItemCaseSensitive(
+						 q, "exclude_modules"));
+		}
+	}
+	if (kva) {
+		snprintf(m->kv_algo, sizeof(m->kv_algo), "%s", kva);
+		if (!strcmp(kva, "FP8") || !strcmp(kva, "INT8")) {
+			snprintf(m->kv_dtype, sizeof(m->kv_dtype), "%s",
+				 kva[0] == 'F' ? "fp8" : "int8");
+		} else {
+			for (size_t k = 0; m->kv_algo[k]; k++)
+				if ((unsigned char)m->kv_algo[k] < 0x20 ||
+				    m->kv_algo[k] == 0x7f)
+					m->kv_algo[k] = '?';
+			m->kv_unsized = 1;
+			m->kv_line = hw_json_line(
+				b.data, b.len,
+				(const char *const[]){"quantization",
+						      "kv_cache_quant_algo",
+						      NULL},
+				&m->kv_col);
+		}
+	}
+out:
+	cJSON_Delete(root);
+	hw_buf_free(&b);
+	free(path);
+	return err;
+}
+
 static int safetensors_sizes(hw_model *m, const char *dir)
 {
 	char *index = hw_path_join(dir, "model.safetensors.index.json");
@@ -299,13 +496,23 @@ int hw_model_load(hw_model *m, const char *path)
 		else if (!hw_path_exists(cfg))
 			err = hw_error_set(HW_ENOTFOUND, dir, 0, 0,
 					   "no config.json here");
-		else if (!(err = config_model(m, cfg)))
+		else if (!(err = config_model(m, cfg)) &&
+			 !(err = hf_quant(m, dir)))
 			err = safetensors_sizes(m, dir);
 		free(cfg);
 		free(snap);
 		hw_strv_free(revs);
-	} else {
-		err = config_model(m, path);
+	} else if (!(err = config_model(m, path)) &&
+		   !strcmp(name, "config")) {
+		/* a config.json's own folder: its hf_quant_config.json (a
+		 * config of another name shares its folder with others) */
+		const char *slash = strrchr(path, '/');
+		char *dir = slash ? strndup(path, (size_t)(slash - path))
+				  : strdup(".");
+
+		HW_CHECK_ALLOC(dir);
+		err = hf_quant(m, dir[0] ? dir : "/");
+		free(dir);
 	}
 	if (!err && !m->name[0])
 		snprintf(m->name, sizeof(m->name), "%s", name);

@@ -12,6 +12,8 @@
 
 #define PREFILL_CHUNK 2048L
 #define CTX_CAP 16777216L
+/* the quant_algo values of hf_quant_config.json that load.c sizes */
+#define HF_ALGOS "FP8, NVFP4, W4A16_AWQ and W4A8_AWQ"
 
 typedef struct qbits {
 	const char *name;
@@ -44,6 +46,7 @@ const char *hw_weights_name(const hw_model *m, const hw_plan_inputs *in,
 	if (in->quant[0])
 		snprintf(buf, size, "%s", in->quant);
 	else if (m->quant_method[0] && m->quant_bits &&
+		 !m->quant_weight_bits && /* hf_quant_config.json: its algo */
 		 strcmp(m->quant_method, "fp8") != 0)
 		snprintf(buf, size, "%s %d-bit", m->quant_method, m->quant_bits);
 	else if (m->quant_method[0])
@@ -51,6 +54,14 @@ const char *hw_weights_name(const hw_model *m, const hw_plan_inputs *in,
 	else
 		snprintf(buf, size, "%s", m->dtype);
 	return buf;
+}
+
+/* Implements: FR-PLAN-003 */
+const char *hw_kv_dtype(const hw_model *m, const hw_plan_inputs *in)
+{
+	if (in->kv_dtype[0])
+		return in->kv_dtype;
+	return m->kv_dtype[0] ? m->kv_dtype : "fp16";
 }
 
 /* A --quant or --kv-dtype the table lacks: the names it has. */
@@ -129,6 +140,8 @@ static double weight_bits(const hw_model *m, const hw_plan_inputs *in)
 {
 	if (in->quant[0])
 		return hw_quant_bits(in->quant);
+	if (m->quant_weight_bits) /* hf_quant_config.json, scales included */
+		return m->quant_weight_bits;
 	if (m->quant_bits && m->quant_block) /* fp8: an fp32 scale a block */
 		return m->quant_bits + 32.0 / (double)m->quant_block;
 	if (m->quant_bits && m->quant_group)
@@ -165,7 +178,9 @@ static void prepare(prepared *pr, const hw_model *m, const hw_plan_inputs *in)
 	double wb = weight_bits(m, in) / 8,
 	       eb = in->quant[0] || m->quant_bits ? 2 : wb,
 	       xb = in->quant[0] ? 0 : m->quant_expert_bits / 8;
-	double kvb = hw_quant_bits(in->kv_dtype[0] ? in->kv_dtype : "fp16") / 8;
+	double kvb = hw_quant_bits(hw_kv_dtype(m, in)) / 8;
+	/* what exclude_modules keeps in 16 bits, unless --quant */
+	double kb = in->quant[0] || !m->quant_weight_bits ? 0 : 2 - wb;
 	double embed = (double)m->vocab * (double)m->hidden, f;
 	int tp = in->tp, pp = in->pp;
 
@@ -182,6 +197,12 @@ static void prepare(prepared *pr, const hw_model *m, const hw_plan_inputs *in)
 
 			st->weights += layer_params(m, l, 0) * wb;
 			st->weights_active += layer_params(m, l, 1) * wb;
+			if (kb && m->keep16[l]) {
+				st->weights +=
+					(double)hw_layer_kept16(m, l, 0) * kb;
+				st->weights_active +=
+					(double)hw_layer_kept16(m, l, 1) * kb;
+			}
 			if (xb) { /* mxfp4: the experts' matrices narrower */
 				st->weights -= (double)hw_layer_expert_params(
 						       m, l, 0) * (wb - xb);
@@ -311,6 +332,22 @@ static int check_parallelism(const hw_model *m, const hw_plan_inputs *in)
 		return unknown_dtype("quantization", in->quant);
 	if (in->kv_dtype[0] && !hw_quant_bits(in->kv_dtype))
 		return unknown_dtype("KV cache dtype", in->kv_dtype);
+	if (m->quant_unsized == 2 && !in->quant[0] && !m->exact_weight_bytes)
+		return hw_error_set(HW_EINVAL, m->quant_file, m->quant_line,
+				    m->quant_col,
+				    "\"quant_algo\" '%s' is not a scheme the "
+				    "planner can size the weights by (it "
+				    "sizes %s); give --quant, or plan the "
+				    "checkpoint's folder so that its "
+				    "safetensors headers give the bytes",
+				    m->quant_algo, HF_ALGOS);
+	if (m->kv_unsized && !in->kv_dtype[0])
+		return hw_error_set(HW_EINVAL, m->quant_file, m->kv_line,
+				    m->kv_col,
+				    "\"kv_cache_quant_algo\" '%s' is not a KV "
+				    "cache dtype the planner knows (FP8, "
+				    "INT8); give --kv-dtype",
+				    m->kv_algo);
 	if (m->quant_unsized && !in->quant[0] && !m->exact_weight_bytes)
 		return hw_error_set(HW_EINVAL, m->source, m->quant_line,
 				    m->quant_col,
@@ -360,7 +397,7 @@ int hw_plan_compute(hw_plan *p, const hw_model *m, const hw_plan_inputs *in)
 	memset(p, 0, sizeof(*p));
 	if ((err = check_parallelism(m, in)))
 		return err;
-	kvb = hw_quant_bits(in->kv_dtype[0] ? in->kv_dtype : "fp16") / 8;
+	kvb = hw_quant_bits(hw_kv_dtype(m, in)) / 8;
 	wbits = weight_bits(m, in);
 	p->params_total = m->params_total;
 	p->params_active = m->params_active;
@@ -386,6 +423,10 @@ int hw_plan_compute(hw_plan *p, const hw_model *m, const hw_plan_inputs *in)
 			  "4-bit values and an 8-bit scale per 32), the rest "
 			  "in %.4g bits (%s)",
 		       m->quant_expert_bits, m->quant_method, wbits, m->dtype);
+	} else if (!in->quant[0] && m->quant_weight_bits) {
+		assume(p, "weights: %.4g bits per parameter (%s, from "
+			  "hf_quant_config.json's quant_algo, scales included)",
+		       wbits, m->quant_algo);
 	} else {
 		assume(p, "weights: %.4g bits per parameter (%s)", wbits,
 		       in->quant[0] ? in->quant
@@ -402,8 +443,27 @@ int hw_plan_compute(hw_plan *p, const hw_model *m, const hw_plan_inputs *in)
 	p->per_gpu_kv = s.kv;
 	p->per_gpu_activation = s.act;
 	p->per_gpu_bytes = s.weights + s.kv + s.act + s.overhead;
-	assume(p, "KV cache in %s (%.0f bytes per value)",
-	       in->kv_dtype[0] ? in->kv_dtype : "fp16", kvb);
+	if (!in->kv_dtype[0] && m->kv_dtype[0])
+		assume(p, "KV cache in %s (%.0f bytes per value), "
+			  "hf_quant_config.json's kv_cache_quant_algo %s",
+		       m->kv_dtype, kvb, m->kv_algo);
+	else
+		assume(p, "KV cache in %s (%.0f bytes per value)",
+		       hw_kv_dtype(m, in), kvb);
+	if (!in->quant[0] && m->quant_weight_bits && !m->exact_weight_bytes) {
+		long long kept = 0;
+
+		for (long l = 0; l < m->layers; l++)
+			kept += hw_layer_kept16(m, l, 0);
+		if (kept)
+			assume(p, "hf_quant_config.json's exclude_modules keep "
+				  "%lld values of the layers in 16 bits",
+			       kept);
+		if (m->keep_unsized)
+			assume(p, "%d of exclude_modules not sized (first: "
+				  "%.60s): planned at %.4g bits",
+			       m->keep_unsized, m->keep_unsized_first, wbits);
+	}
 	assume(p, "activations: prefill in chunks of %ld tokens, "
 		  "batch x chunk x (4 x hidden + 2 x intermediate / TP) x 2 "
 		  "bytes, plus fp32 logits",

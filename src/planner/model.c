@@ -632,6 +632,96 @@ long long hw_layer_params(const hw_model *m, long l, int active)
 	return (long long)layer_params(m, l, active);
 }
 
+/* Implements: FR-PLAN-003 */
+unsigned hw_keep_bits(const hw_model *m, const char *name)
+{
+	static const struct {
+		const char *name;
+		unsigned bits;
+	} mods[] = {
+		{"", HW_KEEP_LAYER},
+		{"self_attn", HW_KEEP_Q | HW_KEEP_QA | HW_KEEP_QB | HW_KEEP_K |
+				      HW_KEEP_V | HW_KEEP_KVA | HW_KEEP_KVB |
+				      HW_KEEP_O},
+		{"self_attn.q_proj", HW_KEEP_Q},
+		{"self_attn.k_proj", HW_KEEP_K},
+		{"self_attn.v_proj", HW_KEEP_V},
+		{"self_attn.o_proj", HW_KEEP_O},
+		{"self_attn.q_a_proj", HW_KEEP_QA},
+		{"self_attn.q_b_proj", HW_KEEP_QB},
+		{"self_attn.kv_a_proj_with_mqa", HW_KEEP_KVA},
+		{"self_attn.kv_b_proj", HW_KEEP_KVB},
+		{"mlp.gate", HW_KEEP_ROUTER},
+		{"mlp.shared_experts", HW_KEEP_SHARED}};
+	size_t n = strlen(name);
+
+	if (n && name[n - 1] == '*')
+		n--; /* a glob over the module: the module */
+	if (m->layer_kind[0] == HW_LAYER_SSM && n)
+		return 0; /* no such modules in a Mamba layer */
+	for (size_t i = 0; i < sizeof(mods) / sizeof(*mods); i++)
+		if (strlen(mods[i].name) == n && !strncmp(mods[i].name, name, n))
+			return mods[i].bits;
+	return 0;
+}
+
+/* Implements: FR-PLAN-003 */
+long long hw_layer_kept16(const hw_model *m, long l, int active)
+{
+	unsigned k = m->keep16[l];
+	wide h = m->hidden, H = m->heads, kv = m->kv_heads, d = m->head_dim,
+	     n = 0, bias = m->att_bias != HW_BIAS_NONE,
+	     obias = m->att_bias == HW_BIAS_QKVO;
+
+	if (!k || m->layer_kind[l] == HW_LAYER_SSM)
+		return k & HW_KEEP_LAYER ? (long long)layer_params(m, l, active)
+					 : 0;
+	if (k & HW_KEEP_LAYER)
+		return (long long)layer_params(m, l, active);
+	if (m->kv_lora_rank) {
+		wide q = m->q_lora_rank, r = m->kv_lora_rank,
+		     nope = m->qk_nope_dim, rope = m->qk_rope_dim,
+		     vd = m->v_head_dim;
+
+		if (q && (k & HW_KEEP_QA))
+			n += h * q + obias * q;
+		if (q && (k & HW_KEEP_QB))
+			n += q * H * (nope + rope);
+		if (!q && (k & HW_KEEP_Q))
+			n += h * H * (nope + rope);
+		if (k & HW_KEEP_KVA)
+			n += h * (r + rope) + obias * (r + rope);
+		if (k & HW_KEEP_KVB)
+			n += r * H * (nope + vd);
+		if (k & HW_KEEP_O)
+			n += H * vd * h + obias * h;
+	} else {
+		if (k & HW_KEEP_Q)
+			n += h * H * d + bias * H * d;
+		if (k & HW_KEEP_K)
+			n += h * kv * d + bias * kv * d;
+		if (k & HW_KEEP_V)
+			n += h * kv * d + bias * kv * d;
+		if (k & HW_KEEP_O)
+			n += H * d * h + obias * h;
+	}
+	if (m->layer_moe[l] && (k & HW_KEEP_ROUTER)) {
+		n += h * m->experts;
+		if (m->expert_bias || deepseek_v3_shape(m))
+			n += m->experts; /* its bias, or correction bias */
+	}
+	if (m->layer_moe[l] && (k & HW_KEEP_SHARED)) {
+		wide mi = m->moe_intermediate ? m->moe_intermediate
+					      : m->intermediate;
+
+		n += m->shared_intermediate
+			     ? 3 * h * m->shared_intermediate + h
+			     : (wide)m->shared_experts * 3 * h * mi;
+	}
+	/* at most the layer's count, which count_params checked */
+	return (long long)n;
+}
+
 static int count_params(hw_model *m, const char *file)
 {
 	wide h = m->hidden, embed, total, active;

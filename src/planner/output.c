@@ -30,7 +30,7 @@ static void inputs_open(hw_jw *w, const hw_model *m, const hw_plan_inputs *in)
 	hw_jw_kint(w, "ctx", in->ctx);
 	hw_jw_kint(w, "batch", in->batch);
 	hw_jw_kstr(w, "quant", hw_weights_name(m, in, wname, sizeof(wname)));
-	hw_jw_kstr(w, "kv_dtype", in->kv_dtype[0] ? in->kv_dtype : "fp16");
+	hw_jw_kstr(w, "kv_dtype", hw_kv_dtype(m, in));
 }
 
 /* Implements: FR-PLAN-005 */

@@ -85,6 +85,19 @@ typedef struct hw_model {
 	long quant_block;       /* fp8: values per fp32 scale (weight_block_size) */
 	int quant_unsized;      /* a quant_method without bits we can size */
 	long quant_line, quant_col; /* where its quant_method is written */
+	/* ModelOpt's hf_quant_config.json beside the config.json, when read:
+	 * its path, the bits of a quantized weight with its scales, the KV
+	 * dtype its kv_cache_quant_algo names ("" none), and the modules its
+	 * exclude_modules keeps in 16 bits (HW_KEEP_* bits per layer) */
+	char quant_file[512];
+	double quant_weight_bits;
+	char kv_dtype[16];
+	char quant_algo[32], kv_algo[32]; /* as written, for messages */
+	int kv_unsized;         /* a kv_cache_quant_algo the planner lacks */
+	long kv_line, kv_col;
+	unsigned short keep16[HW_PLAN_MAX_LAYERS];
+	int keep_unsized;       /* exclude_modules entries not understood */
+	char keep_unsized_first[96];
 	/* exact sizes from safetensors or GGUF headers, when present */
 	long long exact_params, exact_weight_bytes;
 	/* a tied head the safetensors store again as lm_head.weight: its
@@ -119,6 +132,28 @@ typedef struct hw_st_sizes {
 } hw_st_sizes;
 int hw_safetensors_header(hw_st_sizes *s, const char *path);
 int hw_gguf_read(hw_model *m, const char *path);
+
+/* What exclude_modules can keep in 16 bits in a layer (hw_model.keep16). */
+enum {
+	HW_KEEP_LAYER = 1 << 0,  /* the whole layer */
+	HW_KEEP_Q = 1 << 1,      /* q_proj, or MLA's q_a_proj and q_b_proj */
+	HW_KEEP_QA = 1 << 2,
+	HW_KEEP_QB = 1 << 3,
+	HW_KEEP_K = 1 << 4,
+	HW_KEEP_V = 1 << 5,
+	HW_KEEP_KVA = 1 << 6,    /* kv_a_proj_with_mqa */
+	HW_KEEP_KVB = 1 << 7,    /* kv_b_proj */
+	HW_KEEP_O = 1 << 8,
+	HW_KEEP_ROUTER = 1 << 9, /* mlp.gate */
+	HW_KEEP_SHARED = 1 << 10 /* mlp.shared_experts */
+};
+/* The HW_KEEP_* bits a module name of exclude_modules stands for, read
+ * after "model.layers.N." (name is that rest, "" for the whole layer; a
+ * trailing '*' takes every module under it); 0 when not understood. */
+unsigned hw_keep_bits(const hw_model *m, const char *name);
+/* Values of layer l that exclude_modules keeps in 16 bits (active: of
+ * those that run per token). */
+long long hw_layer_kept16(const hw_model *m, long l, int active);
 
 const char *hw_attention_name(hw_attention a);
 /* Parameters of layer l (active: only the experts that run per token). */
@@ -181,6 +216,9 @@ typedef struct hw_plan {
  * "mxfp4"), else its dtype. */
 const char *hw_weights_name(const hw_model *m, const hw_plan_inputs *in,
 			    char *buf, size_t size);
+/* The KV cache dtype of a plan: --kv-dtype, else the checkpoint's own
+ * (hf_quant_config.json's kv_cache_quant_algo), else fp16. */
+const char *hw_kv_dtype(const hw_model *m, const hw_plan_inputs *in);
 double hw_quant_bits(const char *name);
 int hw_plan_compute(hw_plan *p, const hw_model *m, const hw_plan_inputs *in);
 /* Total per-GPU bytes for one (ctx, batch) point, without a full plan. */

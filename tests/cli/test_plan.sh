@@ -269,6 +269,85 @@ test_plan_counts_kimi_k2_as_deepseek_v3() {
   jq -e '.params_total == 1026408232448' <<<"$OUT" >/dev/null
 }
 
+# NVIDIA's ModelOpt exports (nvidia/*-FP8, *-NVFP4) keep their
+# quantization in hf_quant_config.json beside a config.json that names
+# none: its quant_algo sizes the weights and its kv_cache_quant_algo the
+# KV cache, never a silent bf16; its exclude_modules stay in 16 bits.
+# Verifies: FR-PLAN-001, FR-PLAN-003
+test_plan_reads_a_modelopt_hf_quant_config() {
+  cp -r "$FIXTURES/planner/llama-3.1-70b-instruct-fp8" fp8
+  run plan --model "$PWD/fp8" --json
+  expect_rc 0
+  # 68,452,352,000 layer values in 8 bits, the embedding, head and final
+  # norm (2,101,354,496 values) in 16
+  jq -e '.weights_bytes == 72655060992 and .inputs.quant == "fp8"
+         and .inputs.kv_dtype == "fp8" and .kv_bytes_per_token == 163840
+         and (.assumptions | any(. == "weights: 8 bits per parameter (FP8, from hf_quant_config.json'"'"'s quant_algo, scales included)"))
+         and (.assumptions | any(test("^KV cache in fp8 .*kv_cache_quant_algo FP8$")))' \
+    <<<"$OUT" >/dev/null || { jq -c '[.weights_bytes, .inputs, .assumptions]' <<<"$OUT"; return 1; }
+  # the config.json itself finds it too; a config of another name does
+  # not (its folder may hold many models)
+  run plan --model "$PWD/fp8/config.json" --json
+  jq -e '.weights_bytes == 72655060992' <<<"$OUT" >/dev/null
+  cp fp8/config.json fp8/other.json
+  run plan --model "$PWD/fp8/other.json" --json
+  jq -e '.weights_bytes == 70553706496 * 2 and .inputs.quant == "bfloat16"' <<<"$OUT" >/dev/null
+  # what the user chooses wins
+  run plan --model "$PWD/fp8" --kv-dtype fp16 --quant bf16 --json
+  jq -e '.kv_bytes_per_token == 327680 and .inputs.kv_dtype == "fp16"
+         and .weights_bytes == 70553706496 * 2' <<<"$OUT" >/dev/null
+  # NVFP4: 4-bit values and an fp8 scale per 16, 4.5 bits; the routers
+  # its exclude_modules names (94 x 128 x 4096 values) in 16
+  cp -r "$FIXTURES/planner/qwen3-235b-a22b-nvfp4" nvfp4
+  run plan --model "$PWD/nvfp4" --json
+  expect_rc 0
+  jq -e '.params_total == 235093634560 and .weights_bytes == 134100218080
+         and .inputs.quant == "nvfp4"
+         and (.assumptions | any(. == "hf_quant_config.json'"'"'s exclude_modules keep 49283072 values of the layers in 16 bits"))' \
+    <<<"$OUT" >/dev/null || { jq -c '[.weights_bytes, .assumptions]' <<<"$OUT"; return 1; }
+  run plan --model "$PWD/nvfp4"
+  expect_out "weights nvfp4"
+  # DeepSeek-V3.1's keeps MLA's four input projections in 16 bits on
+  # every layer (61 x 69,664,768 values); its MTP layer 61 is not built
+  cp -r "$FIXTURES/planner/deepseek-v3.1-nvfp4" ds
+  run plan --model "$PWD/ds" --json
+  jq -e '.weights_bytes == 386225302688 and .kv_bytes_per_token == 35136
+         and (.assumptions | any(test("keep 4249550848 values")))' \
+    <<<"$OUT" >/dev/null || { jq -c '[.weights_bytes, .assumptions]' <<<"$OUT"; return 1; }
+}
+
+# An hf_quant_config.json whose algorithm the planner cannot size is
+# refused naming the file, the line and the value (exit 2), unless
+# --quant or --kv-dtype says what to assume.
+# Verifies: FR-PLAN-001, FR-PLAN-003
+test_plan_refuses_an_hf_quant_algo_it_cannot_size() {
+  mkdir m && cp "$FIXTURES/planner/llama-3.1-70b-instruct-fp8/config.json" m/
+  printf '{\n  "producer": {"name": "modelopt"},\n  "quantization": {\n    "quant_algo": "MIXED_PRECISION",\n    "kv_cache_quant_algo": "FP8"\n  }\n}\n' > m/hf_quant_config.json
+  run plan --model "$PWD/m"
+  expect_rc 2
+  expect_err "hwledger: $PWD/m/hf_quant_config.json:4:19: \"quant_algo\" 'MIXED_PRECISION' is not a scheme the planner can size"
+  expect_no_out
+  run plan --model "$PWD/m" --quant int4 --json
+  expect_rc 0
+  jq -e '.inputs.quant == "int4" and .inputs.kv_dtype == "fp8"' <<<"$OUT" >/dev/null
+  printf '{\n  "quantization": {\n    "quant_algo": null,\n    "kv_cache_quant_algo": "NVFP4"\n  }\n}\n' > m/hf_quant_config.json
+  run plan --model "$PWD/m"
+  expect_rc 2
+  expect_err "hwledger: $PWD/m/hf_quant_config.json:4:28: \"kv_cache_quant_algo\" 'NVFP4' is not a KV cache dtype"
+  # quant_algo null: the weights as stored (bf16)
+  run plan --model "$PWD/m" --kv-dtype fp8 --json
+  expect_rc 0
+  jq -e '.weights_bytes == 70553706496 * 2' <<<"$OUT" >/dev/null
+  printf '{\n  "producer": {"name": "modelopt"}\n}\n' > m/hf_quant_config.json
+  run plan --model "$PWD/m"
+  expect_rc 2
+  expect_err "hwledger: $PWD/m/hf_quant_config.json:1: no \"quantization\" object"
+  printf '{"quantization": {"quant_algo": 4}}' > m/hf_quant_config.json
+  run plan --model "$PWD/m"
+  expect_rc 2
+  expect_err "hf_quant_config.json:1:33: \"quant_algo\" and \"kv_cache_quant_algo\" are a string or null"
+}
+
 # A refusal of a config names the line (and column) of the key it is
 # about, in the text_config where the model is read from there; a key
 # that is missing points at the object that lacks it.

@@ -6,6 +6,7 @@
 #include "harness.h"
 
 #include <math.h>
+#include <sys/stat.h>
 
 #include "planner/planner.h"
 
@@ -1531,6 +1532,78 @@ static void test_kimi_k2_counts_as_deepseek_v3(void **state)
 #undef DSV3
 }
 
+static void put(const char *path, const char *text)
+{
+	hw_test_write(path, text, strlen(text));
+}
+
+/* ModelOpt's hf_quant_config.json beside a config.json: quant_algo sizes
+ * the weights with their scales, kv_cache_quant_algo the KV cache unless
+ * --kv-dtype is given, exclude_modules stays in 16 bits. */
+/* Verifies: FR-PLAN-001, FR-PLAN-003 */
+static void test_hf_quant_config_sizes_weights_kv_and_kept_modules(
+	void **state)
+{
+	hw_plan_inputs in = inputs(1, 1);
+	hw_plan bf, q;
+	hw_model m;
+	double embed = 2.0 * 32000 * 8192 * 2 + 8192 * 2, layers;
+
+	(void)state;
+	assert_int_equal(mkdir("d", 0755), 0);
+	put("d/config.json", DENSE(4, 64, 8, ""));
+	assert_int_equal(hw_model_load(&m, "d"), HW_OK);
+	bf = plan(&m, in);
+	layers = bf.weights_bytes - embed;
+	/* NVFP4: 4 bits and an e4m3 scale per group_size (16) */
+	put("d/hf_quant_config.json",
+	    "{\"producer\": {\"name\": \"modelopt\"}, \"quantization\": "
+	    "{\"quant_algo\": \"NVFP4\", \"kv_cache_quant_algo\": \"FP8\", "
+	    "\"group_size\": 16, \"exclude_modules\": [\"lm_head\", "
+	    "\"model.layers.1.self_attn.q_proj\", "
+	    "\"model.layers.1.self_attn.q_proj\", \"model.layers.9*\", "
+	    "\"vision_tower*\"]}}");
+	assert_int_equal(hw_model_load(&m, "d"), HW_OK);
+	assert_true(m.quant_weight_bits == 4.5);
+	assert_string_equal(hw_kv_dtype(&m, &in), "fp8");
+	/* layer 1's q_proj once, however often it is named; layer 9 is not
+	 * built; the vision tower is not understood */
+	assert_int_equal(m.keep16[1], HW_KEEP_Q);
+	assert_int_equal(hw_layer_kept16(&m, 1, 0), 8192LL * 8192);
+	assert_int_equal(m.keep_unsized, 1);
+	assert_string_equal(m.keep_unsized_first, "vision_tower*");
+	q = plan(&m, in);
+	assert_true(fabs(q.weights_bytes -
+			 (embed + (layers - 8192.0 * 8192 * 2) * 4.5 / 16 +
+			  8192.0 * 8192 * 2)) < 16);
+	assert_true(q.kv_bytes_per_token == bf.kv_bytes_per_token / 2);
+	snprintf(in.kv_dtype, sizeof(in.kv_dtype), "fp16");
+	assert_string_equal(hw_kv_dtype(&m, &in), "fp16");
+	in.kv_dtype[0] = '\0';
+	/* int4 AWQ: an fp16 scale per group (absent: 128), and a 4-bit
+	 * zero with has_zero_point */
+	put("d/hf_quant_config.json",
+	    "{\"quantization\": {\"quant_algo\": \"W4A16_AWQ\", "
+	    "\"has_zero_point\": true}}");
+	assert_int_equal(hw_model_load(&m, "d"), HW_OK);
+	assert_true(m.quant_weight_bits == 4 + 20.0 / 128);
+	assert_string_equal(hw_kv_dtype(&m, &in), "fp16");
+	/* the module names of exclude_modules */
+	assert_int_equal(hw_keep_bits(&m, ""), HW_KEEP_LAYER);
+	assert_int_equal(hw_keep_bits(&m, "mlp.gate"), HW_KEEP_ROUTER);
+	assert_int_equal(hw_keep_bits(&m, "self_attn.kv_b_proj*"),
+			 HW_KEEP_KVB);
+	assert_int_equal(hw_keep_bits(&m, "mlp.gate_proj"), 0);
+	/* an algorithm it cannot size: refused when planned, not bf16 */
+	put("d/hf_quant_config.json",
+	    "{\"quantization\": {\"quant_algo\": \"W4A8_MXFP4_FP8\"}}");
+	assert_int_equal(hw_model_load(&m, "d"), HW_OK);
+	assert_int_equal(hw_plan_compute(&q, &m, &in), HW_EINVAL);
+	assert_non_null(strstr(hw_error_last(),
+			       "d/hf_quant_config.json:1:33: \"quant_algo\" "
+			       "'W4A8_MXFP4_FP8' is not a scheme"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1564,6 +1637,7 @@ int main(void)
 		hw_tmp_test(test_catalog_entries_are_bounded_and_refused_at_their_line),
 		cmocka_unit_test(test_price_age_in_days),
 		cmocka_unit_test(test_kimi_k2_counts_as_deepseek_v3),
+		hw_tmp_test(test_hf_quant_config_sizes_weights_kv_and_kept_modules),
 	};
 
 	return cmocka_run_group_tests_name("planner", tests, NULL, NULL);
