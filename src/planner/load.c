@@ -217,6 +217,15 @@ static int hf_quant_refuse(const char *file, const hw_buf *b,
 			    "%s", msg);
 }
 
+/* A publisher's string, for messages: without the control characters a
+ * terminal would act on. */
+static void shown(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+}
+
 /* exclude_modules: the modules of each layer kept in 16 bits */
 static void hf_quant_keep(hw_model *m, const cJSON *list)
 {
@@ -245,9 +254,11 @@ static void hf_quant_keep(hw_model *m, const cJSON *list)
 			m->keep16[n] |= (unsigned short)bits;
 			continue;
 		}
-		if (!m->keep_unsized++)
+		if (!m->keep_unsized++) {
 			snprintf(m->keep_unsized_first,
 				 sizeof(m->keep_unsized_first), "%s", s);
+			shown(m->keep_unsized_first);
+		}
 	}
 }
 
@@ -310,10 +321,7 @@ static int hf_quant(hw_model *m, const char *dir)
 		size_t i, k;
 
 		snprintf(m->quant_algo, sizeof(m->quant_algo), "%s", algo);
-		for (k = 0; m->quant_algo[k]; k++)
-			if ((unsigned char)m->quant_algo[k] < 0x20 ||
-			    m->quant_algo[k] == 0x7f)
-				m->quant_algo[k] = '?';
+		shown(m->quant_algo);
 		for (i = 0; i < sizeof(hf_algos) / sizeof(*hf_algos); i++)
 			if (!strcmp(hf_algos[i].algo, algo))
 				break;
@@ -355,10 +363,7 @@ static int hf_quant(hw_model *m, const char *dir)
 			snprintf(m->kv_dtype, sizeof(m->kv_dtype), "%s",
 				 kva[0] == 'F' ? "fp8" : "int8");
 		} else {
-			for (size_t k = 0; m->kv_algo[k]; k++)
-				if ((unsigned char)m->kv_algo[k] < 0x20 ||
-				    m->kv_algo[k] == 0x7f)
-					m->kv_algo[k] = '?';
+			shown(m->kv_algo);
 			m->kv_unsized = 1;
 			m->kv_line = hw_json_line(
 				b.data, b.len,

@@ -342,6 +342,15 @@ test_plan_refuses_an_hf_quant_algo_it_cannot_size() {
   run plan --model "$PWD/m"
   expect_rc 2
   expect_err "hwledger: $PWD/m/hf_quant_config.json:1: no \"quantization\" object"
+  # the publisher's strings are shown without control characters
+  printf '{"quantization": {"quant_algo": "W\\u001b[31m", "kv_cache_quant_algo": "FP8"}}' > m/hf_quant_config.json
+  run plan --model "$PWD/m"
+  expect_rc 2
+  expect_err "\"quant_algo\" 'W?[31m' is not a scheme"
+  printf '{"quantization": {"quant_algo": "FP8", "exclude_modules": ["a\\u001b[31mb"]}}' > m/hf_quant_config.json
+  run plan --model "$PWD/m" --json
+  jq -e '.assumptions | any(. == "1 of exclude_modules not sized (first: a?[31mb): planned at 8 bits")' <<<"$OUT" >/dev/null ||
+    { jq .assumptions <<<"$OUT"; return 1; }
   printf '{"quantization": {"quant_algo": 4}}' > m/hf_quant_config.json
   run plan --model "$PWD/m"
   expect_rc 2
