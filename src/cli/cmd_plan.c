@@ -48,7 +48,7 @@ static void print_plan(const hw_model *m, const hw_plan_inputs *in,
 	printf("inputs     ctx %ld, batch %ld, weights %s, KV %s, TP %d, PP %d, "
 	       "engine %s%s%s\n\n",
 	       in->ctx, in->batch, hw_weights_name(m, in, w, sizeof(w)),
-	       in->kv_dtype[0] ? in->kv_dtype : "fp16", in->tp, in->pp,
+	       hw_kv_dtype(m, in), in->tp, in->pp,
 	       in->engine.name, in->gpu_name[0] ? ", GPU " : "", in->gpu_name);
 	gib(a, sizeof(a), p->weights_bytes);
 	gib(b, sizeof(b), p->kv_bytes);
@@ -101,7 +101,7 @@ static void print_plan(const hw_model *m, const hw_plan_inputs *in,
 static int print_export(const char *engine, const hw_model *m,
 			const hw_plan_inputs *in, const hw_plan *p)
 {
-	const char *kv = in->kv_dtype[0] ? in->kv_dtype : "fp16";
+	const char *kv = hw_kv_dtype(m, in);
 
 	if (!strcmp(engine, "vllm")) {
 		printf("vllm serve %s --max-model-len %ld --max-num-seqs %ld "
@@ -331,7 +331,7 @@ static int cheapest(hw_buf *json, size_t *nfit, const hw_model *m,
 		       "weights %s, KV %s, engine %s\n",
 		       m->name, in->ctx, in->batch,
 		       hw_weights_name(m, in, w, sizeof(w)),
-		       in->kv_dtype[0] ? in->kv_dtype : "fp16", in->engine.name);
+		       hw_kv_dtype(m, in), in->engine.name);
 		printf("%zu of %zu prices have a layout that fits in %.0f%% of "
 		       "GPU memory; the %zu cheapest:\n\n",
 		       n, noffers, 100 * max_util, shown);

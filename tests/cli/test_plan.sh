@@ -285,6 +285,14 @@ test_plan_reads_a_modelopt_hf_quant_config() {
          and (.assumptions | any(. == "weights: 8 bits per parameter (FP8, from hf_quant_config.json'"'"'s quant_algo, scales included)"))
          and (.assumptions | any(test("^KV cache in fp8 .*kv_cache_quant_algo FP8$")))' \
     <<<"$OUT" >/dev/null || { jq -c '[.weights_bytes, .inputs, .assumptions]' <<<"$OUT"; return 1; }
+  # the table, --cheapest and the engine's command say the KV dtype the
+  # plan was computed in
+  run plan --model "$PWD/fp8"
+  expect_out "weights fp8, KV fp8, TP 1"
+  run plan --model "$PWD/fp8" --cheapest --top 1
+  expect_out "weights fp8, KV fp8, engine vllm"
+  run plan --model "$PWD/fp8" --export vllm
+  expect_out "--kv-cache-dtype fp8"
   # the config.json itself finds it too; a config of another name does
   # not (its folder may hold many models)
   run plan --model "$PWD/fp8/config.json" --json
