@@ -1517,6 +1517,246 @@ done:
 	return err;
 }
 
+/* Whether results a and b name one test of one suite: the runs of a
+ * parametrized test are one. */
+static int same_test(const hw_result *a, const hw_result *b)
+{
+	return !key_cmp(a->name, b->name) &&
+	       !strcmp(a->suite ? a->suite : "", b->suite ? b->suite : "");
+}
+
+/* Whether result a comes before b in its results files, by file and line. */
+static int result_before(const hw_result *a, const hw_result *b)
+{
+	int c = strcmp(a->file, b->file);
+
+	return c ? c < 0 : a->line < b->line;
+}
+
+/* The test functions of r's key, from *c0, as *nc candidates. */
+static void candidates(const matcher *m, const hw_result *r, size_t *c0,
+		       size_t *nc)
+{
+	*c0 = first_test(m->tests, m->ntests, r->name);
+	*nc = 0;
+	while (*c0 + *nc < m->ntests &&
+	       key_cmp(m->tests[*c0 + *nc].name, r->name) == 0)
+		(*nc)++;
+}
+
+/* Whom result r is for: 0 a test function (surely), 1 none, 2 several
+ * that it cannot be told between. */
+enum { FOR_ONE, FOR_NONE, FOR_SEVERAL };
+
+static int result_whom(const matcher *m, const hw_result *r)
+{
+	size_t c0, nc;
+	int any = 0;
+
+	candidates(m, r, &c0, &nc);
+	for (size_t k = 0; k < nc; k++) {
+		int is_for = result_is_for(r, m->tests[c0 + k].name,
+					   m->tests[c0 + k].path,
+					   m->tests + c0, nc);
+
+		if (is_for > 0)
+			return FOR_ONE;
+		any |= is_for < 0;
+	}
+	return any ? FOR_SEVERAL : FOR_NONE;
+}
+
+/* The files of the test functions that result r cannot be told between,
+ * ", "-separated, into out. */
+static void several_files(const matcher *m, const hw_result *r, char *out,
+			  size_t size)
+{
+	size_t c0, nc, w = 0;
+
+	out[0] = '\0';
+	candidates(m, r, &c0, &nc);
+	for (size_t k = 0; k < nc && w < size; k++) {
+		const test_ref *c = &m->tests[c0 + k];
+		int dup = 0;
+
+		if (result_is_for(r, c->name, c->path, m->tests + c0, nc) >= 0)
+			continue;
+		for (size_t j = c0; j < c0 + k && !dup; j++)
+			dup = !strcmp(m->tests[j].path, c->path) &&
+			      result_is_for(r, m->tests[j].name,
+					    m->tests[j].path, m->tests + c0,
+					    nc) < 0;
+		if (!dup)
+			w += (size_t)snprintf(out + w, size - w, "%s%s",
+					      w ? ", " : "", c->path);
+	}
+}
+
+/*
+ * The results that no test function surely is for, one defect per test
+ * name and suite (its runs). A test that no function is for and that
+ * passed, was skipped or is TODO is a result-without-test. One that failed
+ * in any run is a failing-test at its first failed run, as is a failed
+ * one that several functions of its name could be for (which are each
+ * test-without-result): a failed test is a failure whether or not a
+ * requirement shows it, and the gate judges it as one.
+ */
+/* Implements: FR-TRACE-006, FR-TRACE-017 */
+static int unmatched_results(hw_trace *t, const matcher *m)
+{
+	unsigned char *whom = calloc(m->nres ? m->nres : 1, 1);
+	int err = HW_OK;
+
+	HW_CHECK_ALLOC(whom);
+	for (size_t i = 0; i < m->nres; i++)
+		whom[i] = (unsigned char)result_whom(m, m->sorted[i]);
+	for (size_t i = 0; i < m->nres && !err; i++) {
+		const hw_result *r = m->sorted[i], *failed = NULL;
+		int seen = 0, named_suite;
+		char near[256];
+		hw_buf subject;
+
+		if (whom[i] == FOR_ONE)
+			continue;
+		/* one defect for the runs of one test (parametrized) */
+		for (size_t j = i; j-- > 0 && !seen &&
+				   key_cmp(m->sorted[j]->name, r->name) == 0;)
+			seen = whom[j] == whom[i] && same_test(m->sorted[j], r);
+		if (seen)
+			continue;
+		for (size_t j = i; j < m->nres &&
+				   key_cmp(m->sorted[j]->name, r->name) == 0;
+		     j++)
+			if (whom[j] == whom[i] && same_test(m->sorted[j], r) &&
+			    m->sorted[j]->outcome == HW_OUTCOME_FAIL &&
+			    (!failed || result_before(m->sorted[j], failed)))
+				failed = m->sorted[j];
+		/* an ambiguous pass is the tests' test-without-result */
+		if (whom[i] == FOR_SEVERAL && !failed)
+			continue;
+		if (whom[i] == FOR_SEVERAL)
+			several_files(m, failed, near, sizeof(near));
+		else
+			closest_tests(m->tests, m->ntests, r->name, near,
+				      sizeof(near));
+		/* ctest's testcase has its own name as its classname */
+		named_suite = r->suite && strcmp(r->suite, r->name) != 0;
+		/* the id's subject: the suite too, as one defect per name
+		 * and suite is made (pytest runs an inherited test once per
+		 * subclass) */
+		hw_buf_init(&subject, 0);
+		if (named_suite &&
+		    hw_buf_printf(&subject, "%s %s", r->suite, r->name)) {
+			err = hw_error_code();
+		} else if (whom[i] == FOR_SEVERAL) {
+			err = add_defect(
+				t, HW_DEF_FAILING_TEST, NULL, failed->file,
+				failed->line,
+				named_suite ? subject.data : r->name,
+				"result %s%s%s failed, and which test "
+				"function of its name it is cannot be told "
+				"(%s), so no requirement shows the failure",
+				named_suite ? r->suite : "",
+				named_suite ? " " : "", failed->name, near);
+		} else if (failed) {
+			err = add_defect(
+				t, HW_DEF_FAILING_TEST, NULL, failed->file,
+				failed->line,
+				named_suite ? subject.data : r->name,
+				"result %s%s%s failed and matches no test "
+				"function, so no requirement shows the "
+				"failure%s%s",
+				named_suite ? r->suite : "",
+				named_suite ? " " : "", failed->name,
+				*near ? "; closest: " : "", near);
+		} else {
+			err = add_defect(
+				t, HW_DEF_RESULT_WITHOUT_TEST, NULL, r->file,
+				r->line, named_suite ? subject.data : r->name,
+				"result %s%s%s matches no test function%s%s",
+				named_suite ? r->suite : "",
+				named_suite ? " " : "", r->name,
+				*near ? "; closest: " : "", near);
+		}
+		hw_buf_free(&subject);
+	}
+	free(whom);
+	return err;
+}
+
+/* Whether a failing-test defect names the function at path:line. */
+static int failure_shown(const hw_trace *t, const char *path, long line)
+{
+	for (size_t d = 0; d < t->ndefects; d++)
+		if (t->defects[d].kind == HW_DEF_FAILING_TEST &&
+		    t->defects[d].line == line && t->defects[d].file &&
+		    !strcmp(t->defects[d].file, path))
+			return 1;
+	return 0;
+}
+
+/* A failing-test at function k of f when its results failed and no
+ * requirement's failing-test names it (is_tagged: it has a tag). */
+static int unshown_failure(hw_trace *t, const matcher *m,
+			   const hw_src_file *f, size_t k, int is_tagged)
+{
+	const hw_func *fn = &f->funcs[k];
+	int runs = 0, ambiguous = 0;
+
+	if (merged_outcome(m, fn->name, f->path, &runs, &ambiguous) !=
+		    HW_OUTCOME_FAIL ||
+	    failure_shown(t, f->path, fn->first))
+		return HW_OK;
+	return add_defect(t, HW_DEF_FAILING_TEST, NULL, f->path, fn->first,
+			  fn->name, "%s() failed%s", fn->name,
+			  is_tagged ? ", and no requirement counts its "
+				      "result: no Verifies tag of it names a "
+				      "requirement at its current revision"
+				    : " and verifies no requirement, so no "
+				      "requirement shows the failure: add a "
+				      "'Verifies:' tag");
+}
+
+/*
+ * Test functions whose results failed but that no requirement counts: no
+ * Verifies tag (an orphan, or a function a result names that is not named
+ * like a test), or only tags that count for nothing (pinned to an older
+ * revision). Each is a failing-test at the function, after every FR's
+ * own failing-test defects are made: a failed test fails the gate whether
+ * or not a requirement shows it. The functions are those results may be
+ * for (test_refs): every one of a test file, and elsewhere those a
+ * Verifies tag names.
+ */
+/* Implements: FR-TRACE-006 */
+static int unshown_failures(hw_trace *t, const hw_scan *scan,
+			    const matcher *m, const unsigned char *tagged)
+{
+	size_t fi = 0;
+	int err = HW_OK;
+
+	for (size_t i = 0; i < scan->n && !err;
+	     fi += scan->files[i++].nfuncs) {
+		const hw_src_file *f = &scan->files[i];
+
+		for (size_t k = 0; f->is_test && k < f->nfuncs && !err; k++)
+			err = unshown_failure(t, m, f, k, tagged[fi + k]);
+		for (size_t g = 0; !f->is_test && g < f->ntags && !err; g++) {
+			const hw_tag *tag = &f->tags[g];
+			int again = 0;
+
+			if (tag->func < 0 || tag->kind == HW_TAG_IMPL)
+				continue;
+			for (size_t h = 0; h < g && !again; h++)
+				again = f->tags[h].func == tag->func &&
+					f->tags[h].kind != HW_TAG_IMPL;
+			if (!again)
+				err = unshown_failure(t, m, f,
+						      (size_t)tag->func, 1);
+		}
+	}
+	return err;
+}
+
 /* Implements: FR-TRACE-004 */
 int hw_trace_build(hw_trace *t, const hw_fr_set *frs, const hw_scan *scan,
 		   const hw_results *results, const hw_lcov *lcov,
@@ -1621,50 +1861,8 @@ int hw_trace_build(hw_trace *t, const hw_fr_set *frs, const hw_scan *scan,
 
 	/* results that no test function is for: a test renamed or moved,
 	 * a tag on the wrong function, a runner's naming not understood */
-	for (size_t i = 0; i < nres; i++) {
-		const hw_result *r = sorted[i];
-		size_t c0 = first_test(match.tests, match.ntests, r->name), nc = 0;
-		int found = 0, seen = 0, named_suite;
-		char near[256];
-		hw_buf subject;
-
-		while (c0 + nc < match.ntests &&
-		       key_cmp(match.tests[c0 + nc].name, r->name) == 0)
-			nc++;
-		for (size_t k = 0; k < nc && !found; k++)
-			found = result_is_for(r, match.tests[c0 + k].name,
-					      match.tests[c0 + k].path,
-					      match.tests + c0, nc) != 0;
-		/* one defect for the runs of one test (parametrized) */
-		for (size_t j = i; j-- > 0 && !found && !seen &&
-				   key_cmp(sorted[j]->name, r->name) == 0;)
-			seen = !strcmp(sorted[j]->suite ? sorted[j]->suite : "",
-				       r->suite ? r->suite : "") &&
-			       !key_cmp(sorted[j]->name, r->name);
-		if (found || seen)
-			continue;
-		closest_tests(match.tests, match.ntests, r->name, near,
-			      sizeof(near));
-		/* ctest's testcase has its own name as its classname */
-		named_suite = r->suite && strcmp(r->suite, r->name) != 0;
-		/* the id's subject: the suite too, as one defect per name
-		 * and suite is made (pytest runs an inherited test once per
-		 * subclass) */
-		hw_buf_init(&subject, 0);
-		if ((named_suite &&
-		     hw_buf_printf(&subject, "%s %s", r->suite, r->name)) ||
-		    (err = add_defect(
-			     t, HW_DEF_RESULT_WITHOUT_TEST, NULL, r->file,
-			     r->line, named_suite ? subject.data : r->name,
-			     "result %s%s%s matches no test function%s%s",
-			     named_suite ? r->suite : "", named_suite ? " " : "",
-			     r->name, *near ? "; closest: " : "", near))) {
-			err = err ? err : hw_error_code();
-			hw_buf_free(&subject);
-			goto cleanup;
-		}
-		hw_buf_free(&subject);
-	}
+	if ((err = unmatched_results(t, &match)))
+		goto cleanup;
 
 	/* tests that no tag links: orphans. A test is a function of a test
 	 * file whose name the config's test_functions match or, with
@@ -1703,6 +1901,8 @@ int hw_trace_build(hw_trace *t, const hw_fr_set *frs, const hw_scan *scan,
 	for (size_t i = 0; i < t->nfrs; i++)
 		if ((err = decide(t, &t->frs[i], lcov)))
 			goto cleanup;
+	if ((err = unshown_failures(t, scan, &match, tagged)))
+		goto cleanup;
 	if (t->nfrs && (err = link_levels(t, &map)))
 		goto cleanup;
 

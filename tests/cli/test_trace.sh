@@ -666,6 +666,82 @@ test_result_without_test_ids_differ_by_suite() {
   expect_err "new result-without-test"
 }
 
+# A failing result that no test function is for is a failed test all the
+# same (libuv's runner names a test its functions do not): it fails the
+# gate as a failing-test at the result, never a warning the gate lets
+# pass. A passing one stays a result-without-test, which the default
+# policy does not fail on.
+# Verifies: FR-TRACE-006, FR-TRACE-017
+test_gate_fails_on_a_failing_result_that_no_test_function_is_for() {
+  fixture ours
+  printf 'TAP version 14\n1..2\nok 1 - test_add\nok 2 - test_gone\n' > more.tap
+  run "$HW" gate "${TRACE_INPUTS[@]}" --results more.tap
+  expect_rc 0
+  expect_out "gate: pass — 2/2 approved FRs verified, 1 defect, 0 reasons to fail"
+  printf 'TAP version 14\n1..2\nok 1 - test_add\nnot ok 2 - test_gone\n  ---\n  message: expected 2, got 1\n  ...\n' > more.tap
+  run "$HW" trace "${TRACE_INPUTS[@]}" --results more.tap --format json
+  expect_rc 0
+  jq -e '[.defects[] | {kind, file, line, message, fr}] == [{"kind": "failing-test", "file": "more.tap", "line": 4, "message": "result test_gone failed and matches no test function, so no requirement shows the failure; closest: test_add, test_cli_twice, test_twice", "fr": null}]' <<<"$OUT" >/dev/null || { jq -c '.defects' <<<"$OUT"; return 1; }
+  run "$HW" gate "${TRACE_INPUTS[@]}" --results more.tap
+  expect_rc 1
+  expect_err "hwledger: more.tap:4: failing-test: result test_gone failed and matches no test function"
+  expect_out "gate: FAIL"
+  # the runs of one parametrized test are one defect, at a failed run
+  printf '<testsuite name="pytest" tests="3"><testcase classname="tests.test_g.TestG" name="test_z[a]"/>\n<testcase classname="tests.test_g.TestG" name="test_z[b]"><failure message="no"/></testcase>\n<testcase classname="tests.test_g.TestG" name="test_z[c]"/></testsuite>\n' > g.xml
+  run "$HW" trace "${TRACE_INPUTS[@]}" --results g.xml --format json
+  jq -e '[.defects[] | {kind, file, line}] == [{"kind": "failing-test", "file": "g.xml", "line": 2}]' <<<"$OUT" >/dev/null || { jq -c '.defects' <<<"$OUT"; return 1; }
+  # a function of a test file that a failed result names, with no
+  # Verifies tag and not named like a test: a failure all the same
+  printf 'static void check_more(void **state)\n{\n\t(void)state;\n}\n' >> tests/test_app.c
+  printf 'TAP version 14\n1..1\nnot ok 1 - check_more\n' > more.tap
+  run "$HW" gate "${TRACE_INPUTS[@]}" --results more.tap
+  expect_rc 1
+  expect_err "hwledger: tests/test_app.c:12: failing-test: check_more() failed and verifies no requirement, so no requirement shows the failure: add a 'Verifies:' tag"
+  # a test whose tag is pinned to an older revision counts for no
+  # requirement: its failure is still one
+  sed -i '0,/^Rev: 1/s//Rev: 2/' frs/app.md
+  sed -i 's|Verifies: FR-APP-001 |Verifies: FR-APP-001@1 |' tests/test_app.c
+  printf 'TAP version 14\n1..1\nnot ok 1 - test_add\n' > more.tap
+  run "$HW" gate "${TRACE_INPUTS[@]}" --results more.tap
+  expect_rc 1
+  expect_err "hwledger: tests/test_app.c:2: failing-test: test_add() failed, and no requirement counts its result: no Verifies tag of it names a requirement at its current revision"
+}
+
+# An unmatched result that passed when the baseline was taken and fails
+# now is a new defect: the ratchet does not keep accepting it under the
+# id of the warning it was.
+# Verifies: FR-TRACE-006
+test_gate_ratchet_fails_when_an_unmatched_result_starts_failing() {
+  fixture ours
+  printf 'TAP version 14\n1..1\nok 1 - test_gone\n' > more.tap
+  run "$HW" gate "${TRACE_INPUTS[@]}" --results more.tap --update-baseline --baseline base.json
+  expect_rc 0
+  printf 'TAP version 14\n1..1\nnot ok 1 - test_gone\n' > more.tap
+  run "$HW" gate "${TRACE_INPUTS[@]}" --results more.tap --baseline base.json
+  expect_rc 1
+  expect_err "hwledger: more.tap:3: new failing-test: result test_gone failed"
+  # accepted on purpose: the updated baseline holds its id
+  run "$HW" gate "${TRACE_INPUTS[@]}" --results more.tap --update-baseline --baseline base.json
+  expect_rc 0
+  run "$HW" gate "${TRACE_INPUTS[@]}" --results more.tap --baseline base.json
+  expect_rc 0
+}
+
+# Real Unity output, whole, in a project whose test functions it does not
+# name: its FAIL line fails the gate; its PASS and IGNORE lines are
+# warnings.
+# Verifies: FR-TRACE-006, FR-TRACE-002
+test_gate_fails_on_real_unity_output_whose_failure_no_test_is_for() {
+  fixture ours
+  cp "$FIXTURES/trace/unity/results/test_stack.txt" .
+  run "$HW" trace "${TRACE_INPUTS[@]}" --results test_stack.txt --format json
+  expect_rc 0
+  jq -e '[.defects[] | "\(.kind) \(.file):\(.line)"] == ["result-without-test test_stack.txt:1", "failing-test test_stack.txt:2", "result-without-test test_stack.txt:3", "result-without-test test_stack.txt:4"]' <<<"$OUT" >/dev/null || { jq -c '.defects' <<<"$OUT"; return 1; }
+  run "$HW" gate "${TRACE_INPUTS[@]}" --results test_stack.txt
+  expect_rc 1
+  expect_err "hwledger: test_stack.txt:2: failing-test: result tests/test_stack.c test_push_on_a_full_stack_fails failed and matches no test function"
+}
+
 # Verifies: FR-TRACE-002
 test_results_take_several_files_globs_and_folders() {
   fixture unity

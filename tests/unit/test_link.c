@@ -652,6 +652,104 @@ static void test_results_match_the_test_file_not_only_the_name(void **state)
 	assert_int_equal(amb, 2);
 }
 
+/* The failing-test defects no requirement names, "file:line message"
+ * each, one per line, into out. */
+static void unowned_failures(const hw_trace *t, char *out, size_t size)
+{
+	size_t w = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < t->ndefects && w < size; i++)
+		if (t->defects[i].kind == HW_DEF_FAILING_TEST && !t->defects[i].fr)
+			w += (size_t)snprintf(out + w, size - w, "%s:%ld %s\n",
+					      t->defects[i].file,
+					      t->defects[i].line,
+					      t->defects[i].message);
+}
+
+/* A failed result fails the gate though no requirement shows it: one no
+ * test function is for, one two functions of its name could be for, one
+ * of a function without a Verifies tag (named like a test or not). A
+ * passing one of each is no failing-test. */
+/* Verifies: FR-TRACE-006, FR-TRACE-017 */
+static void test_every_failed_result_fails_the_gate(void **state)
+{
+	static const char doc[] =
+		"## FR-X-001: X\nRev: 1\nStatus: approved\nNeeds: utest\n\nT.\n";
+	static const char *const taps[] = {
+		"1..4\nok 1 - test_kept\nok 2 - test_common\n"
+		"not ok 3 - test_gone\nok 4 - test_gone\n",
+		"1..2\nok 1 - test_kept\nnot ok 2 - test_common\n",
+		"1..3\nok 1 - test_kept\nnot ok 2 - test_orphan\n"
+		"not ok 3 - check_more\n",
+		"1..4\nok 1 - test_kept\nok 2 - test_gone\nok 3 - test_orphan\n"
+		"ok 4 - check_more\n"};
+	static const char *const want[] = {
+		"r.tap:4 result test_gone failed and matches no test function, "
+		"so no requirement shows the failure; closest: test_common, "
+		"test_kept, test_orphan\n",
+		"r.tap:3 result test_common failed, and which test function of "
+		"its name it is cannot be told (tests/test_x.c, "
+		"tests/test_y.c), so no requirement shows the failure\n",
+		"tests/test_z.c:1 check_more() failed and verifies no "
+		"requirement, so no requirement shows the failure: add a "
+		"'Verifies:' tag\n"
+		"tests/test_z.c:2 test_orphan() failed and verifies no "
+		"requirement, so no requirement shows the failure: add a "
+		"'Verifies:' tag\n",
+		""};
+
+	(void)state;
+	for (size_t c = 0; c < sizeof(taps) / sizeof(*taps); c++) {
+		hw_fr_set frs;
+		hw_diags d, reasons;
+		hw_scan scan;
+		hw_results res;
+		hw_policy p;
+		hw_trace t;
+		char got[1024];
+
+		hw_fr_set_init(&frs);
+		hw_diags_init(&d);
+		memset(&scan, 0, sizeof(scan));
+		assert_int_equal(hw_frs_parse(&frs, &d, "frs/a.md", doc,
+					      strlen(doc)),
+				 HW_OK);
+		add_file(&scan, "tests/test_w.c", 1,
+			 "/* Verifies: FR-X-001 */\nvoid test_kept(void) {}\n");
+		add_file(&scan, "tests/test_x.c", 1,
+			 "void test_common(void) {}\n");
+		add_file(&scan, "tests/test_y.c", 1,
+			 "void test_common(void) {}\n");
+		add_file(&scan, "tests/test_z.c", 1,
+			 "void check_more(void) {}\nvoid test_orphan(void) "
+			 "{}\n");
+		hw_results_init(&res);
+		assert_int_equal(hw_tap_parse(&res, &d, "r.tap", taps[c],
+					      strlen(taps[c])),
+				 HW_OK);
+		assert_int_equal(d.errors, 0);
+		assert_int_equal(hw_policy_defaults(&p), HW_OK);
+		assert_int_equal(hw_trace_build(&t, &frs, &scan, &res, NULL, &p,
+						NULL, NULL, "2026-11-25"),
+				 HW_OK);
+		unowned_failures(&t, got, sizeof(got));
+		assert_string_equal(got, want[c]);
+		/* FR-X-001 is verified by test_kept where it ran: only the
+		 * failure fails the gate */
+		hw_diags_init(&reasons);
+		assert_int_equal(hw_gate(&t, &p, NULL, &reasons, "2026-11-25"),
+				 *want[c] ? HW_EFAIL : HW_OK);
+		hw_diags_free(&reasons);
+		hw_trace_free(&t);
+		hw_policy_free(&p);
+		hw_results_free(&res);
+		hw_scan_free(&scan);
+		hw_fr_set_free(&frs);
+		hw_diags_free(&d);
+	}
+}
+
 /* A trace of two levels, SYS- over FR-, from one document of each. */
 static void trace_levels(hw_trace *t, hw_fr_set *frs, hw_frs_model *m,
 			 hw_scan *scan, const char *sys, const char *fr)
@@ -802,6 +900,7 @@ int main(void)
 		hw_tmp_test(test_outputs_are_valid_and_complete),
 		hw_tmp_test(test_defect_ids_survive_line_moves),
 		cmocka_unit_test(test_results_match_the_test_file_not_only_the_name),
+		cmocka_unit_test(test_every_failed_result_fails_the_gate),
 		cmocka_unit_test(test_levels_roll_up_children_into_parents),
 		cmocka_unit_test(test_levels_link_defects_and_cycles),
 	};
