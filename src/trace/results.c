@@ -363,19 +363,26 @@ static int unity_parse_at(hw_results *r, hw_diags *diags, const char *file,
  * A testcase of ctest's JUnit is a test executable; when what it printed
  * (system-out) is Unity's output, its tests' results stand for it: the
  * executable's own result is dropped, theirs are read (with their lines in
- * the XML file).
+ * the XML file). An executable that failed when none of its tests did (it
+ * crashed or exited non-zero after them: a sanitizer's report, a
+ * teardown) keeps its own failed result, which no test's pass hides.
  */
+/* Implements: FR-TRACE-002, FR-TRACE-006 */
 static int junit_unity_case(junit *j, hw_diags *diags)
 {
-	size_t at = (size_t)j->in_case - 1;
+	size_t at = (size_t)j->in_case - 1, before = j->r->n;
+	int err, failed = 0;
 	hw_result gone;
-	int err;
 
 	if (!j->out.len || !looks_like_unity(j->out.data, j->out.len))
 		return HW_OK;
 	if ((err = unity_parse_at(j->r, diags, j->file, j->out.data,
 				  j->out.len, j->out_line)))
 		return err;
+	for (size_t i = before; i < j->r->n; i++)
+		failed |= j->r->items[i].outcome == HW_OUTCOME_FAIL;
+	if (j->r->items[at].outcome == HW_OUTCOME_FAIL && !failed)
+		return HW_OK;
 	gone = j->r->items[at];
 	memmove(&j->r->items[at], &j->r->items[at + 1],
 		(j->r->n - at - 1) * sizeof(*j->r->items));

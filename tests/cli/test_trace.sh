@@ -742,6 +742,27 @@ test_gate_fails_on_real_unity_output_whose_failure_no_test_is_for() {
   expect_err "hwledger: test_stack.txt:2: failing-test: result tests/test_stack.c test_push_on_a_full_stack_fails failed and matches no test function"
 }
 
+# A Unity executable that ctest saw fail when none of its tests failed
+# (a crash or a sanitizer's exit status after Unity's summary) keeps its
+# own failed result: the passes of its tests do not hide it.
+# Verifies: FR-TRACE-002, FR-TRACE-006
+test_gate_fails_on_a_ctest_executable_that_failed_after_its_unity_tests() {
+  fixture unity
+  sed -e 's/test_push_on_a_full_stack_fails:FAIL: Expected -1 Was 0/test_push_on_a_full_stack_fails:PASS/' \
+      -e 's/4 Tests 1 Failures 1 Ignored/4 Tests 0 Failures 1 Ignored/' -e 's/^FAIL$/OK/' \
+      ctest/junit.xml > crashed.xml
+  grep -q '^OK$' crashed.xml || { cat crashed.xml; return 1; }
+  run "$HW" trace --results crashed.xml --format json
+  expect_rc 0
+  jq -e '[.frs[].status] == ["verified", "verified", "untested"]' <<<"$OUT" >/dev/null || { jq -c '.frs' <<<"$OUT"; return 1; }
+  run "$HW" gate --results crashed.xml
+  expect_rc 1
+  expect_err "hwledger: crashed.xml:11: failing-test: result test_stack failed and matches no test function"
+  # with a failed Unity test, that test's failure stands for it
+  run "$HW" trace --results ctest/junit.xml --format json
+  jq -e '[.defects[] | select(.kind == "failing-test") | .file] == ["tests/test_stack.c"]' <<<"$OUT" >/dev/null || { jq -c '.defects' <<<"$OUT"; return 1; }
+}
+
 # Verifies: FR-TRACE-002
 test_results_take_several_files_globs_and_folders() {
   fixture unity
