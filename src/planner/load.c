@@ -7,6 +7,7 @@
 #include "planner.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,43 +155,22 @@ static int at_its_line(int err, const char *path, const hw_buf *b,
 	return hw_error_set(err, path, line, col, "%s", msg);
 }
 
-/* A config.json, as json.dumps may have written it, read into a model;
- * a refusal names the line of the key it is about. */
-static int config_model(hw_model *m, const char *path)
-{
-	cJSON *c = NULL;
-	hw_buf b;
-	int err;
-
-	hw_buf_init(&b, (size_t)4 << 20);
-	err = hw_file_read(&b, path, (size_t)4 << 20);
-	if (!err) {
-		python_floats(b.data, b.len);
-		err = hw_json_parse(&c, path, b.data, b.len);
-	}
-	if (!err)
-		err = at_its_line(hw_model_from_config(m, c, path), path, &b, c);
-	if (!err && m->quant_unsized) /* for the plan's refusal */
-		m->quant_line = hw_json_line(
-			b.data, b.len,
-			(const char *const[]){"quantization_config", NULL},
-			&m->quant_col);
-	cJSON_Delete(c);
-	hw_buf_free(&b);
-	return err;
-}
-
 /*
- * ModelOpt's hf_quant_config.json ({"producer": {"name": "modelopt"},
+ * ModelOpt's settings, read from either of the two places its exports
+ * write them: hf_quant_config.json ({"producer": {"name": "modelopt"},
  * "quantization": {"quant_algo", "kv_cache_quant_algo", "group_size",
  * "exclude_modules"}}), which NVIDIA's -FP8 and -NVFP4 exports keep beside
- * a config.json that names no quantization. Its quant_algo sets the bits
- * of the quantized weights (scales included), its kv_cache_quant_algo the
- * KV dtype unless --kv-dtype is given, and its exclude_modules what stays
- * in 16 bits. An algorithm the planner cannot size is refused at plan
- * time (exit 2) naming the file, the line and the value, unless --quant
- * (or --kv-dtype) says what to assume or safetensors headers give the
- * bytes: never planned as bf16.
+ * a config.json that names no quantization, or, in newer exports, the
+ * config.json's own "quantization_config" ({"quant_method": "modelopt",
+ * "quant_algo", "kv_cache_scheme", "config_groups", "ignore"}: ModelOpt's
+ * convert_hf_quant_config_format writes the same values under those
+ * compressed-tensors names). Its quant_algo sets the bits of the
+ * quantized weights (scales included), its KV key the KV dtype unless
+ * --kv-dtype is given, and its excluded modules what stays in 16 bits.
+ * An algorithm the planner cannot size is refused at plan time (exit 2)
+ * naming the file, the line and the value, unless --quant (or --kv-dtype)
+ * says what to assume or safetensors headers give the bytes: never
+ * planned as bf16.
  */
 static const struct {
 	const char *algo;
@@ -208,13 +188,40 @@ static const struct {
 	{"W4A8_AWQ", 4, 16, 128},
 }; /* memory.c's HF_ALGOS names them for the refusal: keep both in step */
 
+/* The keys of one of the two places (see above). */
+typedef struct modelopt_keys {
+	const char *obj;  /* the object that holds them */
+	const char *kv;   /* kv_cache_quant_algo | kv_cache_scheme */
+	const char *keep; /* exclude_modules | ignore */
+	const char *from; /* for the plan's assumptions */
+} modelopt_keys;
+
+static const modelopt_keys hf_file_keys = {
+	"quantization", "kv_cache_quant_algo", "exclude_modules",
+	"hf_quant_config.json"};
+static const modelopt_keys config_keys = {
+	"quantization_config", "kv_cache_scheme", "ignore",
+	"quantization_config"},
+	config_kv_algo_keys = {"quantization_config", "kv_cache_quant_algo",
+			       "ignore", "quantization_config"};
+
 static int hf_quant_refuse(const char *file, const hw_buf *b,
-			   const char *const *path, const char *msg)
+			   const char *const *path, const char *fmt, ...)
+	/* hwledger-sast-ignore FF1016: format checked by -Wformat=2 */
+	__attribute__((format(printf, 4, 5)));
+static int hf_quant_refuse(const char *file, const hw_buf *b,
+			   const char *const *path, const char *fmt, ...)
 {
 	long col = 0, line = hw_json_line(b->data, b->len, path, &col);
+	va_list ap;
+	int err;
 
-	return hw_error_set(HW_EINVAL, file, line ? line : 1, line ? col : 0,
-			    "%s", msg);
+	va_start(ap, fmt);
+	/* hwledger-sast-ignore *: the caller's format, checked by -Wformat=2 */
+	err = hw_error_setv(HW_EINVAL, file, line ? line : 1,
+			    line ? col : 0, fmt, ap);
+	va_end(ap);
+	return err;
 }
 
 /* A publisher's string, for messages: without the control characters a
@@ -226,7 +233,10 @@ static void shown(char *s)
 			*s = '?';
 }
 
-/* exclude_modules: the modules of each layer kept in 16 bits */
+/* The excluded modules: those of each layer kept in 16 bits. In a
+ * multimodal config's plan (its language model only), an entry that names
+ * no module of the language model ("vision_tower*", "mm_projector*") is
+ * of a part the plan does not count, and is passed over. */
 static void hf_quant_keep(hw_model *m, const cJSON *list)
 {
 	const cJSON *e;
@@ -238,8 +248,12 @@ static void hf_quant_keep(hw_model *m, const cJSON *list)
 		long n = -1;
 		unsigned bits = 0;
 
-		if (!p && strstr(s, "lm_head"))
-			continue; /* the head stays in 16 bits anyway */
+		if (!p && (strstr(s, "lm_head") || strstr(s, "embed_tokens")))
+			continue; /* the head and embedding stay in 16 bits */
+		if (m->text_only && !strstr(s, "language_model")) {
+			m->keep_outside++; /* another tower's */
+			continue;
+		}
 		if (p && p[7] >= '0' && p[7] <= '9') {
 			n = strtol(p + 7, &end, 10);
 			q = end;
@@ -262,16 +276,227 @@ static void hf_quant_keep(hw_model *m, const cJSON *list)
 	}
 }
 
+/* The values per scale a config.json's config_groups give its weights
+ * (ModelOpt writes NVFP4's group_size there); 0 when none does. */
+static double groups_size(const cJSON *groups)
+{
+	const cJSON *g;
+
+	cJSON_ArrayForEach(g, groups) {
+		const cJSON *n = cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItemCaseSensitive(g, "weights"),
+			"group_size");
+
+		if (cJSON_IsNumber(n))
+			return n->valuedouble;
+	}
+	return 0;
+}
+
+/*
+ * The KV key's value as kv_cache_quant_algo names it: a string is that
+ * name; ModelOpt's kv_cache_scheme object {"num_bits": 8, "type":
+ * "float"} (compressed-tensors' form) is FP8, and with "type": "int"
+ * INT8; another object is written out for the refusal. 0: no KV setting.
+ */
+static int kv_name(char *out, size_t size, const cJSON *kv)
+{
+	const cJSON *nb, *ty;
+
+	if (!kv)
+		return 0;
+	if (cJSON_IsString(kv)) {
+		snprintf(out, size, "%s", kv->valuestring);
+		return 1;
+	}
+	if (!cJSON_IsObject(kv))
+		return 0;
+	nb = cJSON_GetObjectItemCaseSensitive(kv, "num_bits");
+	ty = cJSON_GetObjectItemCaseSensitive(kv, "type");
+	if (cJSON_IsNumber(nb) && nb->valuedouble == 8 && cJSON_IsString(ty) &&
+	    (!strcmp(ty->valuestring, "float") || !strcmp(ty->valuestring, "int")))
+		snprintf(out, size, "%s",
+			 ty->valuestring[0] == 'f' ? "FP8" : "INT8");
+	else if (cJSON_IsNumber(nb))
+		snprintf(out, size, "num_bits %.6g, type %.24s", nb->valuedouble,
+			 cJSON_IsString(ty) ? ty->valuestring : "absent");
+	else
+		snprintf(out, size, "num_bits absent, type %.24s",
+			 cJSON_IsString(ty) ? ty->valuestring : "absent");
+	return 1;
+}
+
+/* Implements: FR-PLAN-001, FR-PLAN-003 */
+static int modelopt_read(hw_model *m, const char *file, const hw_buf *b,
+			 const cJSON *q, const modelopt_keys *k)
+{
+	const cJSON *a, *kv, *g;
+	const char *algo;
+	const char *kva = m->kv_algo;
+	int kv_bad, has_kv;
+
+	a = cJSON_GetObjectItemCaseSensitive(q, "quant_algo");
+	if (k == &config_keys &&
+	    !cJSON_GetObjectItemCaseSensitive(q, k->kv) &&
+	    cJSON_GetObjectItemCaseSensitive(q, hf_file_keys.kv))
+		k = &config_kv_algo_keys; /* vLLM reads this name there too */
+	kv = cJSON_GetObjectItemCaseSensitive(q, k->kv);
+	/* the config's kv_cache_scheme may also be an object */
+	kv_bad = kv && !cJSON_IsNull(kv) && !cJSON_IsString(kv) &&
+		 !(k == &config_keys && cJSON_IsObject(kv));
+	if ((a && !cJSON_IsNull(a) && !cJSON_IsString(a)) || kv_bad) {
+		const char *const at[] = {k->obj,
+					  kv_bad ? k->kv : "quant_algo", NULL};
+
+		if (k == &config_keys)
+			return hf_quant_refuse(
+				file, b, at,
+				"\"quant_algo\" is a string or null, and "
+				"\"%s\" a string, an object or null",
+				k->kv);
+		return hf_quant_refuse(file, b, at,
+				       "\"quant_algo\" and \"%s\" are a "
+				       "string or null",
+				       k->kv);
+	}
+	algo = hw_json_str(q, "quant_algo");
+	m->kv_algo[0] = '\0';
+	has_kv = kv_name(m->kv_algo, sizeof(m->kv_algo), kv);
+	snprintf(m->quant_file, sizeof(m->quant_file), "%s", file);
+	snprintf(m->quant_from, sizeof(m->quant_from), "%s", k->from);
+	snprintf(m->kv_key, sizeof(m->kv_key), "%s", k->kv);
+	snprintf(m->keep_key, sizeof(m->keep_key), "%s", k->keep);
+	/* it, not another quantization_config, says how the weights are
+	 * stored; read once, whichever place it came from */
+	m->quant_unsized = 0;
+	m->quant_method[0] = m->quant_algo[0] = '\0';
+	m->quant_bits = m->quant_group = 0;
+	m->quant_block = 0;
+	m->quant_expert_bits = 0;
+	m->quant_weight_bits = 0;
+	m->kv_dtype[0] = '\0';
+	m->kv_unsized = 0;
+	memset(m->keep16, 0, sizeof(m->keep16));
+	m->keep_unsized = m->keep_outside = 0;
+	m->keep_unsized_first[0] = '\0';
+	if (algo && strcmp(algo, "NO_QUANT") != 0) {
+		size_t i, c;
+
+		snprintf(m->quant_algo, sizeof(m->quant_algo), "%s", algo);
+		shown(m->quant_algo);
+		for (i = 0; i < sizeof(hf_algos) / sizeof(*hf_algos); i++)
+			if (!strcmp(hf_algos[i].algo, algo))
+				break;
+		if (i == sizeof(hf_algos) / sizeof(*hf_algos)) {
+			m->quant_unsized = 2; /* refused when planned */
+			m->quant_line = hw_json_line(
+				b->data, b->len,
+				(const char *const[]){k->obj, "quant_algo",
+						      NULL},
+				&m->quant_col);
+		} else {
+			double group = (double)hf_algos[i].group, gs;
+
+			g = cJSON_GetObjectItemCaseSensitive(q, "group_size");
+			gs = cJSON_IsNumber(g)
+				     ? g->valuedouble
+				     : groups_size(cJSON_GetObjectItemCaseSensitive(
+					       q, "config_groups"));
+			if (gs >= 1 && gs <= 1e6)
+				group = floor(gs);
+			m->quant_bits = (int)hf_algos[i].bits;
+			m->quant_weight_bits =
+				hf_algos[i].bits +
+				(group > 0 ? hf_algos[i].scale_bits / group : 0);
+			if (group > 0 &&
+			    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
+				    q, "has_zero_point")))
+				m->quant_weight_bits += hf_algos[i].bits / group;
+			for (c = 0; m->quant_algo[c] &&
+				    c + 1 < sizeof(m->quant_method);
+			     c++)
+				m->quant_method[c] =
+					(char)tolower((unsigned char)m->quant_algo[c]);
+			m->quant_method[c] = '\0';
+			hf_quant_keep(m, cJSON_GetObjectItemCaseSensitive(
+						 q, k->keep));
+		}
+	}
+	if (has_kv) {
+		if (!strcmp(kva, "FP8") || !strcmp(kva, "INT8")) {
+			snprintf(m->kv_dtype, sizeof(m->kv_dtype), "%s",
+				 kva[0] == 'F' ? "fp8" : "int8");
+		} else {
+			shown(m->kv_algo);
+			m->kv_unsized = 1;
+			m->kv_line = hw_json_line(
+				b->data, b->len,
+				(const char *const[]){k->obj, k->kv, NULL},
+				&m->kv_col);
+		}
+	}
+	return HW_OK;
+}
+
+/* A config.json's quantization_config that ModelOpt wrote: quant_method
+ * "modelopt", or, as its converter first wrote it, no quant_method and a
+ * producer named modelopt. */
+static int modelopt_config(const cJSON *q)
+{
+	const char *meth = hw_json_str(q, "quant_method"), *prod;
+
+	if (meth)
+		return !strcmp(meth, "modelopt");
+	prod = hw_json_str(cJSON_GetObjectItemCaseSensitive(q, "producer"),
+			   "name");
+	return prod && !strcmp(prod, "modelopt");
+}
+
+/* A config.json, as json.dumps may have written it, read into a model;
+ * a refusal names the line of the key it is about. */
+static int config_model(hw_model *m, const char *path)
+{
+	cJSON *c = NULL;
+	hw_buf b;
+	int err;
+
+	hw_buf_init(&b, (size_t)4 << 20);
+	err = hw_file_read(&b, path, (size_t)4 << 20);
+	if (!err) {
+		python_floats(b.data, b.len);
+		err = hw_json_parse(&c, path, b.data, b.len);
+	}
+	if (!err)
+		err = at_its_line(hw_model_from_config(m, c, path), path, &b, c);
+	if (!err && m->quant_unsized &&
+	    modelopt_config(cJSON_GetObjectItemCaseSensitive(
+		    c, "quantization_config")))
+		err = modelopt_read(
+			m, path, &b,
+			cJSON_GetObjectItemCaseSensitive(c, "quantization_config"),
+			&config_keys);
+	else if (!err && m->quant_unsized) /* for the plan's refusal */
+		m->quant_line = hw_json_line(
+			b.data, b.len,
+			(const char *const[]){"quantization_config", NULL},
+			&m->quant_col);
+	cJSON_Delete(c);
+	hw_buf_free(&b);
+	return err;
+}
+
 /* Implements: FR-PLAN-001, FR-PLAN-003 */
 static int hf_quant(hw_model *m, const char *dir)
 {
-	char *path = hw_path_join(dir, "hf_quant_config.json");
-	const cJSON *q, *a, *kv, *g;
-	const char *algo, *kva;
+	char *path;
+	const cJSON *q;
 	cJSON *root = NULL;
 	hw_buf b;
 	int err;
 
+	if (!strcmp(m->quant_from, config_keys.from))
+		return HW_OK; /* the config.json's own, read as vLLM does */
+	path = hw_path_join(dir, "hf_quant_config.json");
 	HW_CHECK_ALLOC(path);
 	if (!hw_path_exists(path)) {
 		free(path);
@@ -284,95 +509,14 @@ static int hf_quant(hw_model *m, const char *dir)
 	if (err)
 		goto out;
 	q = cJSON_GetObjectItemCaseSensitive(root, "quantization");
-	if (!cJSON_IsObject(q)) {
+	if (!cJSON_IsObject(q))
 		err = hf_quant_refuse(path, &b,
 				      (const char *const[]){"quantization",
 							    NULL},
 				      "no \"quantization\" object: not a "
 				      "ModelOpt hf_quant_config.json");
-		goto out;
-	}
-	a = cJSON_GetObjectItemCaseSensitive(q, "quant_algo");
-	kv = cJSON_GetObjectItemCaseSensitive(q, "kv_cache_quant_algo");
-	if ((a && !cJSON_IsNull(a) && !cJSON_IsString(a)) ||
-	    (kv && !cJSON_IsNull(kv) && !cJSON_IsString(kv))) {
-		err = hf_quant_refuse(
-			path, &b,
-			(const char *const[]){"quantization",
-					      a && !cJSON_IsNull(a) &&
-							      !cJSON_IsString(a)
-						      ? "quant_algo"
-						      : "kv_cache_quant_algo",
-					      NULL},
-			"\"quant_algo\" and \"kv_cache_quant_algo\" are a "
-			"string or null");
-		goto out;
-	}
-	algo = hw_json_str(q, "quant_algo");
-	kva = hw_json_str(q, "kv_cache_quant_algo");
-	snprintf(m->quant_file, sizeof(m->quant_file), "%s", path);
-	/* it, not a quantization_config, says how the weights are stored */
-	m->quant_unsized = 0;
-	m->quant_method[0] = '\0';
-	m->quant_bits = m->quant_group = 0;
-	m->quant_block = 0;
-	m->quant_expert_bits = 0;
-	if (algo && strcmp(algo, "NO_QUANT") != 0) {
-		size_t i, k;
-
-		snprintf(m->quant_algo, sizeof(m->quant_algo), "%s", algo);
-		shown(m->quant_algo);
-		for (i = 0; i < sizeof(hf_algos) / sizeof(*hf_algos); i++)
-			if (!strcmp(hf_algos[i].algo, algo))
-				break;
-		if (i == sizeof(hf_algos) / sizeof(*hf_algos)) {
-			m->quant_unsized = 2; /* refused when planned */
-			m->quant_line = hw_json_line(
-				b.data, b.len,
-				(const char *const[]){"quantization",
-						      "quant_algo", NULL},
-				&m->quant_col);
-		} else {
-			double group = (double)hf_algos[i].group;
-
-			g = cJSON_GetObjectItemCaseSensitive(q, "group_size");
-			if (cJSON_IsNumber(g) && g->valuedouble >= 1 &&
-			    g->valuedouble <= 1e6)
-				group = floor(g->valuedouble);
-			m->quant_bits = (int)hf_algos[i].bits;
-			m->quant_weight_bits =
-				hf_algos[i].bits +
-				(group > 0 ? hf_algos[i].scale_bits / group : 0);
-			if (group > 0 &&
-			    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
-				    q, "has_zero_point")))
-				m->quant_weight_bits += hf_algos[i].bits / group;
-			for (k = 0; m->quant_algo[k] &&
-				    k + 1 < sizeof(m->quant_method);
-			     k++)
-				m->quant_method[k] =
-					(char)tolower((unsigned char)m->quant_algo[k]);
-			m->quant_method[k] = '\0';
-			hf_quant_keep(m, cJSON_GetObjectItemCaseSensitive(
-						 q, "exclude_modules"));
-		}
-	}
-	if (kva) {
-		snprintf(m->kv_algo, sizeof(m->kv_algo), "%s", kva);
-		if (!strcmp(kva, "FP8") || !strcmp(kva, "INT8")) {
-			snprintf(m->kv_dtype, sizeof(m->kv_dtype), "%s",
-				 kva[0] == 'F' ? "fp8" : "int8");
-		} else {
-			shown(m->kv_algo);
-			m->kv_unsized = 1;
-			m->kv_line = hw_json_line(
-				b.data, b.len,
-				(const char *const[]){"quantization",
-						      "kv_cache_quant_algo",
-						      NULL},
-				&m->kv_col);
-		}
-	}
+	else
+		err = modelopt_read(m, path, &b, q, &hf_file_keys);
 out:
 	cJSON_Delete(root);
 	hw_buf_free(&b);

@@ -12,7 +12,7 @@
 
 #define PREFILL_CHUNK 2048L
 #define CTX_CAP 16777216L
-/* the quant_algo values of hf_quant_config.json that load.c sizes */
+/* the ModelOpt quant_algo values that load.c sizes */
 #define HF_ALGOS "FP8, NVFP4, W4A16_AWQ and W4A8_AWQ"
 
 typedef struct qbits {
@@ -46,7 +46,7 @@ const char *hw_weights_name(const hw_model *m, const hw_plan_inputs *in,
 	if (in->quant[0])
 		snprintf(buf, size, "%s", in->quant);
 	else if (m->quant_method[0] && m->quant_bits &&
-		 !m->quant_weight_bits && /* hf_quant_config.json: its algo */
+		 !m->quant_weight_bits && /* ModelOpt's: its algo */
 		 strcmp(m->quant_method, "fp8") != 0)
 		snprintf(buf, size, "%s %d-bit", m->quant_method, m->quant_bits);
 	else if (m->quant_method[0])
@@ -140,7 +140,7 @@ static double weight_bits(const hw_model *m, const hw_plan_inputs *in)
 {
 	if (in->quant[0])
 		return hw_quant_bits(in->quant);
-	if (m->quant_weight_bits) /* hf_quant_config.json, scales included */
+	if (m->quant_weight_bits) /* ModelOpt's, scales included */
 		return m->quant_weight_bits;
 	if (m->quant_bits && m->quant_block) /* fp8: an fp32 scale a block */
 		return m->quant_bits + 32.0 / (double)m->quant_block;
@@ -344,10 +344,10 @@ static int check_parallelism(const hw_model *m, const hw_plan_inputs *in)
 	if (m->kv_unsized && !in->kv_dtype[0])
 		return hw_error_set(HW_EINVAL, m->quant_file, m->kv_line,
 				    m->kv_col,
-				    "\"kv_cache_quant_algo\" '%s' is not a KV "
+				    "\"%s\" '%s' is not a KV "
 				    "cache dtype the planner knows (FP8, "
 				    "INT8); give --kv-dtype",
-				    m->kv_algo);
+				    m->kv_key, m->kv_algo);
 	if (m->quant_unsized && !in->quant[0] && !m->exact_weight_bytes)
 		return hw_error_set(HW_EINVAL, m->source, m->quant_line,
 				    m->quant_col,
@@ -425,8 +425,8 @@ int hw_plan_compute(hw_plan *p, const hw_model *m, const hw_plan_inputs *in)
 		       m->quant_expert_bits, m->quant_method, wbits, m->dtype);
 	} else if (!in->quant[0] && m->quant_weight_bits) {
 		assume(p, "weights: %.4g bits per parameter (%s, from "
-			  "hf_quant_config.json's quant_algo, scales included)",
-		       wbits, m->quant_algo);
+			  "%s's quant_algo, scales included)",
+		       wbits, m->quant_algo, m->quant_from);
 	} else {
 		assume(p, "weights: %.4g bits per parameter (%s)", wbits,
 		       in->quant[0] ? in->quant
@@ -445,8 +445,8 @@ int hw_plan_compute(hw_plan *p, const hw_model *m, const hw_plan_inputs *in)
 	p->per_gpu_bytes = s.weights + s.kv + s.act + s.overhead;
 	if (!in->kv_dtype[0] && m->kv_dtype[0])
 		assume(p, "KV cache in %s (%.0f bytes per value), "
-			  "hf_quant_config.json's kv_cache_quant_algo %s",
-		       m->kv_dtype, kvb, m->kv_algo);
+			  "%s's %s %s",
+		       m->kv_dtype, kvb, m->quant_from, m->kv_key, m->kv_algo);
 	else
 		assume(p, "KV cache in %s (%.0f bytes per value)",
 		       hw_kv_dtype(m, in), kvb);
@@ -456,13 +456,18 @@ int hw_plan_compute(hw_plan *p, const hw_model *m, const hw_plan_inputs *in)
 		for (long l = 0; l < m->layers; l++)
 			kept += hw_layer_kept16(m, l, 0);
 		if (kept)
-			assume(p, "hf_quant_config.json's exclude_modules keep "
-				  "%lld values of the layers in 16 bits",
-			       kept);
+			assume(p, "%s's %s keep %lld values of the layers in "
+				  "16 bits",
+			       m->quant_from, m->keep_key, kept);
 		if (m->keep_unsized)
-			assume(p, "%d of exclude_modules not sized (first: "
-				  "%.60s): planned at %.4g bits",
-			       m->keep_unsized, m->keep_unsized_first, wbits);
+			assume(p, "%d of %s not sized (first: %.60s): planned "
+				  "at %.4g bits",
+			       m->keep_unsized, m->keep_key,
+			       m->keep_unsized_first, wbits);
+		if (m->keep_outside)
+			assume(p, "%d of %s name modules outside the language "
+				  "model, which the plan does not count",
+			       m->keep_outside, m->keep_key);
 	}
 	assume(p, "activations: prefill in chunks of %ld tokens, "
 		  "batch x chunk x (4 x hidden + 2 x intermediate / TP) x 2 "

@@ -85,18 +85,25 @@ typedef struct hw_model {
 	long quant_block;       /* fp8: values per fp32 scale (weight_block_size) */
 	int quant_unsized;      /* a quant_method without bits we can size */
 	long quant_line, quant_col; /* where its quant_method is written */
-	/* ModelOpt's hf_quant_config.json beside the config.json, when read:
-	 * its path, the bits of a quantized weight with its scales, the KV
+	/* ModelOpt's settings, when read from an hf_quant_config.json beside
+	 * the config.json or from the config's own quantization_config: the
+	 * file's path, the bits of a quantized weight with its scales, the KV
 	 * dtype its kv_cache_quant_algo names ("" none), and the modules its
 	 * exclude_modules keeps in 16 bits (HW_KEEP_* bits per layer) */
 	char quant_file[512];
+	/* where in it: "hf_quant_config.json" or, read from the config.json
+	 * itself, "quantization_config"; and the names its KV and excluded
+	 * modules keys have there (kv_cache_quant_algo | kv_cache_scheme,
+	 * exclude_modules | ignore), for messages */
+	char quant_from[24], kv_key[24], keep_key[24];
 	double quant_weight_bits;
 	char kv_dtype[16];
-	char quant_algo[32], kv_algo[32]; /* as written, for messages */
+	char quant_algo[32], kv_algo[64]; /* as written, for messages */
 	int kv_unsized;         /* a kv_cache_quant_algo the planner lacks */
 	long kv_line, kv_col;
 	unsigned short keep16[HW_PLAN_MAX_LAYERS];
 	int keep_unsized;       /* exclude_modules entries not understood */
+	int keep_outside;       /* entries of towers a text-only plan leaves out */
 	char keep_unsized_first[96];
 	/* exact sizes from safetensors or GGUF headers, when present */
 	long long exact_params, exact_weight_bytes;

@@ -221,8 +221,8 @@ test_plan_says_a_multimodal_configs_towers_are_not_counted() {
 
 # A quantized checkpoint is sized by its own scheme: fp8 blocks with their
 # scales, the embedding and head in 16 bits. A scheme whose bits the
-# planner cannot read (modelopt's NVFP4 here) is refused at its line
-# rather than planned as bf16, unless --quant says what to assume.
+# planner cannot read (bitsandbytes here) is refused at its line rather
+# than planned as bf16, unless --quant says what to assume.
 # Verifies: FR-PLAN-003
 test_plan_sizes_fp8_and_refuses_a_quantization_it_cannot_size() {
   run plan --model "$M/deepseek-v3.json" --json
@@ -235,15 +235,15 @@ test_plan_sizes_fp8_and_refuses_a_quantization_it_cannot_size() {
   jq -e '.inputs.quant == "fp8"' <<<"$OUT" >/dev/null
   run plan --model "$M/deepseek-v3.json"
   expect_out "weights fp8, KV fp16"
-  printf '{\n  "model_type": "llama",\n  "num_hidden_layers": 2,\n  "hidden_size": 64,\n  "num_attention_heads": 4,\n  "intermediate_size": 128,\n  "vocab_size": 10,\n  "quantization_config": {\n    "quant_algo": "NVFP4",\n    "quant_method": "modelopt"\n  }\n}\n' > nvfp4.json
-  run plan --model "$PWD/nvfp4.json"
+  printf '{\n  "model_type": "llama",\n  "num_hidden_layers": 2,\n  "hidden_size": 64,\n  "num_attention_heads": 4,\n  "intermediate_size": 128,\n  "vocab_size": 10,\n  "quantization_config": {\n    "load_in_4bit": true,\n    "quant_method": "bitsandbytes"\n  }\n}\n' > bnb.json
+  run plan --model "$PWD/bnb.json"
   expect_rc 2
-  expect_err "hwledger: $PWD/nvfp4.json:8:26: quantization_config (quant_method 'modelopt') gives no \"bits\""
+  expect_err "hwledger: $PWD/bnb.json:8:26: quantization_config (quant_method 'bitsandbytes') gives no \"bits\""
   expect_no_out
-  run plan --model "$PWD/nvfp4.json" --quant int4 --json
+  run plan --model "$PWD/bnb.json" --quant int4 --json
   expect_rc 0
   jq -e '.inputs.quant == "int4"' <<<"$OUT" >/dev/null
-  sed 's/"quant_algo": "NVFP4",/"bits": 4,/; s/modelopt/gptq/' nvfp4.json > gptq.json
+  sed 's/"load_in_4bit": true,/"bits": 4,/; s/bitsandbytes/gptq/' bnb.json > gptq.json
   run plan --model "$PWD/gptq.json"
   expect_rc 0
   expect_out "weights gptq 4-bit, KV fp16"
@@ -322,6 +322,69 @@ test_plan_reads_a_modelopt_hf_quant_config() {
   jq -e '.weights_bytes == 386225302688 and .kv_bytes_per_token == 35136
          and (.assumptions | any(test("keep 4249550848 values")))' \
     <<<"$OUT" >/dev/null || { jq -c '[.weights_bytes, .assumptions]' <<<"$OUT"; return 1; }
+}
+
+# Newer ModelOpt exports (nvidia/Kimi-K2.5-NVFP4, -K2.6-NVFP4, ...) write
+# the same settings into config.json's quantization_config (quant_method
+# modelopt, quant_algo, kv_cache_scheme, config_groups, ignore): they are
+# sized by the same table as hf_quant_config.json's, not refused. The
+# figures: 1,024,059,415,040 layer values, those ignore keeps in 16 bits,
+# the rest in 4.5 bits; the embedding, head and final norm
+# (2,348,817,408) in 16; MLA's latent cache in fp8, 61 x 576 bytes.
+# Verifies: FR-PLAN-001, FR-PLAN-003
+test_plan_reads_modelopt_settings_written_in_config_json() {
+  cp -r "$FIXTURES/planner/kimi-k2.5-nvfp4" k25
+  run plan --model "$PWD/k25" --json
+  expect_rc 0
+  # every layer's self_attn (61 x 101,122,048 values) in 16 bits; the
+  # vision tower and projector it names are not in the plan
+  jq -e '.params_total == 1026408232448 and .weights_bytes == 589598195360
+         and .kv_bytes_per_token == 35136
+         and .inputs.quant == "nvfp4" and .inputs.kv_dtype == "fp8"
+         and (.assumptions | any(. == "weights: 4.5 bits per parameter (NVFP4, from quantization_config'"'"'s quant_algo, scales included)"))
+         and (.assumptions | any(. == "KV cache in fp8 (1 bytes per value), quantization_config'"'"'s kv_cache_scheme FP8"))
+         and (.assumptions | any(. == "quantization_config'"'"'s ignore keep 6168444928 values of the layers in 16 bits"))
+         and (.assumptions | any(. == "2 of ignore name modules outside the language model, which the plan does not count"))
+         and (.assumptions | all(test("not sized") | not))' \
+    <<<"$OUT" >/dev/null || { jq -c '[.weights_bytes, .kv_bytes_per_token, .inputs, .assumptions]' <<<"$OUT"; return 1; }
+  run plan --model "$PWD/k25/config.json"
+  expect_rc 0
+  expect_out "weights nvfp4, KV fp8"
+  run plan --model "$PWD/k25" --export vllm
+  expect_out "--kv-cache-dtype fp8"
+  # K2.6 keeps layer 0 whole (497,500,160) and the self_attn and shared
+  # experts of layers 1-60 (60 x 145,162,240); its hf_quant_config.json
+  # says the same, and read alone gives the same bytes
+  cp -r "$FIXTURES/planner/kimi-k2.6-nvfp4" k26
+  run plan --model "$PWD/k26" --json
+  expect_rc 0
+  jq -e '.weights_bytes == 593966455456 and .kv_bytes_per_token == 35136
+         and (.assumptions | any(. == "quantization_config'"'"'s ignore keep 9207234560 values of the layers in 16 bits"))' \
+    <<<"$OUT" >/dev/null || { jq -c '[.weights_bytes, .assumptions]' <<<"$OUT"; return 1; }
+  jq 'del(.quantization_config)' k26/config.json > k26/c && mv k26/c k26/config.json
+  run plan --model "$PWD/k26" --json
+  jq -e '.weights_bytes == 593966455456 and .inputs.kv_dtype == "fp8"
+         and (.assumptions | any(. == "hf_quant_config.json'"'"'s exclude_modules keep 9207234560 values of the layers in 16 bits"))' \
+    <<<"$OUT" >/dev/null || { jq -c '[.weights_bytes, .assumptions]' <<<"$OUT"; return 1; }
+  # K2.7-Code also names the embedding, which stays in 16 bits anyway
+  cp -r "$FIXTURES/planner/kimi-k2.7-code-nvfp4" k27
+  run plan --model "$PWD/k27" --json
+  jq -e '.weights_bytes == 593966455456
+         and (.assumptions | all(test("not sized") | not))' \
+    <<<"$OUT" >/dev/null || { jq -c '[.weights_bytes, .assumptions]' <<<"$OUT"; return 1; }
+  # what the table lacks is refused at its line in config.json, exit 2,
+  # unless --quant or --kv-dtype says what to assume
+  sed '103s/"NVFP4"/"MIXED_PRECISION"/; 106s/8/4/' k25/config.json > k25/c && mv k25/c k25/config.json
+  run plan --model "$PWD/k25"
+  expect_rc 2
+  expect_err "hwledger: $PWD/k25/config.json:103:23: \"quant_algo\" 'MIXED_PRECISION' is not a scheme the planner can size"
+  expect_no_out
+  run plan --model "$PWD/k25" --quant int4
+  expect_rc 2
+  expect_err "hwledger: $PWD/k25/config.json:104:28: \"kv_cache_scheme\" 'num_bits 4, type float' is not a KV cache dtype the planner knows (FP8, INT8); give --kv-dtype"
+  run plan --model "$PWD/k25" --quant int4 --kv-dtype fp8 --json
+  expect_rc 0
+  jq -e '.inputs.quant == "int4" and .kv_bytes_per_token == 35136' <<<"$OUT" >/dev/null
 }
 
 # An hf_quant_config.json whose algorithm the planner cannot size is

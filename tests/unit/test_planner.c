@@ -1604,6 +1604,105 @@ static void test_hf_quant_config_sizes_weights_kv_and_kept_modules(
 			       "'W4A8_MXFP4_FP8' is not a scheme"));
 }
 
+/* Newer ModelOpt exports write the same settings into the config.json's
+ * quantization_config (quant_method "modelopt"): quant_algo, its group
+ * size in config_groups, kv_cache_scheme as an object or a name, and
+ * ignore; they are read by the same table as hf_quant_config.json's, and
+ * the config's own wins over a file beside it. */
+/* Verifies: FR-PLAN-001, FR-PLAN-003 */
+static void test_modelopt_quantization_config_in_config_json(void **state)
+{
+	hw_plan_inputs in = inputs(1, 1);
+	hw_plan bf, q;
+	hw_model m;
+	double embed = 2.0 * 32000 * 8192 * 2 + 8192 * 2, layers;
+
+	(void)state;
+	assert_int_equal(mkdir("d", 0755), 0);
+	put("d/config.json", DENSE(4, 64, 8, ""));
+	assert_int_equal(hw_model_load(&m, "d"), HW_OK);
+	bf = plan(&m, in);
+	layers = bf.weights_bytes - embed;
+	put("d/config.json",
+	    DENSE(4, 64, 8, ", \"quantization_config\": {\"config_groups\": "
+			    "{\"group_0\": {\"weights\": {\"num_bits\": 4, "
+			    "\"type\": \"float\", \"group_size\": 32}}}, "
+			    "\"ignore\": [\"lm_head\", "
+			    "\"model.layers.1.self_attn.q_proj\", "
+			    "\"model.embed_tokens\", \"vision_tower*\"], "
+			    "\"quant_algo\": \"NVFP4\", \"kv_cache_scheme\": "
+			    "{\"dynamic\": false, \"num_bits\": 8, \"type\": "
+			    "\"int\"}, \"quant_method\": \"modelopt\"}"));
+	/* a file beside it that says otherwise is not read */
+	put("d/hf_quant_config.json",
+	    "{\"quantization\": {\"quant_algo\": \"FP8\"}}");
+	assert_int_equal(hw_model_load(&m, "d"), HW_OK);
+	assert_true(m.quant_weight_bits == 4 + 8.0 / 32);
+	assert_string_equal(hw_kv_dtype(&m, &in), "int8");
+	assert_int_equal(m.keep16[1], HW_KEEP_Q);
+	/* the embedding stays in 16 bits anyway; not a multimodal config,
+	 * so the tower is an entry not understood */
+	assert_int_equal(m.keep_unsized, 1);
+	assert_string_equal(m.keep_unsized_first, "vision_tower*");
+	q = plan(&m, in);
+	assert_true(fabs(q.weights_bytes -
+			 (embed + (layers - 8192.0 * 8192 * 2) * 4.25 / 16 +
+			  8192.0 * 8192 * 2)) < 16);
+	/* as ModelOpt's converter first wrote it: no quant_method, a
+	 * producer, and the KV scheme as a name */
+	put("d/config.json",
+	    DENSE(4, 64, 8, ", \"quantization_config\": {\"ignore\": "
+			    "[\"lm_head\"], \"quant_algo\": \"FP8\", "
+			    "\"kv_cache_scheme\": \"FP8\", \"producer\": "
+			    "{\"name\": \"modelopt\"}}"));
+	assert_int_equal(hw_model_load(&m, "d"), HW_OK);
+	assert_true(m.quant_weight_bits == 8);
+	assert_string_equal(hw_kv_dtype(&m, &in), "fp8");
+	/* kv_cache_quant_algo, which vLLM also reads there */
+	put("d/config.json",
+	    DENSE(4, 64, 8, ", \"quantization_config\": {\"quant_algo\": "
+			    "\"W4A16_AWQ\", \"kv_cache_quant_algo\": \"FP8\", "
+			    "\"quant_method\": \"modelopt\"}"));
+	assert_int_equal(hw_model_load(&m, "d"), HW_OK);
+	assert_true(m.quant_weight_bits == 4 + 16.0 / 128);
+	assert_string_equal(hw_kv_dtype(&m, &in), "fp8");
+	/* what it cannot size: refused at the line of the value */
+	put("d/config.json",
+	    DENSE(4, 64, 8, ",\n\"quantization_config\": {\n\"quant_algo\": "
+			    "\"MIXED_PRECISION\",\n\"kv_cache_scheme\": "
+			    "{\"num_bits\": 4, \"type\": \"float\"},\n"
+			    "\"quant_method\": \"modelopt\"}"));
+	assert_int_equal(hw_model_load(&m, "d"), HW_OK);
+	assert_int_equal(hw_plan_compute(&q, &m, &in), HW_EINVAL);
+	assert_non_null(strstr(hw_error_last(),
+			       "d/config.json:3:15: \"quant_algo\" "
+			       "'MIXED_PRECISION' is not a scheme"));
+	snprintf(in.quant, sizeof(in.quant), "int4");
+	assert_int_equal(hw_plan_compute(&q, &m, &in), HW_EINVAL);
+	assert_non_null(strstr(hw_error_last(),
+			       "d/config.json:4:20: \"kv_cache_scheme\" "
+			       "'num_bits 4, type float' is not a KV cache "
+			       "dtype"));
+	/* a KV scheme of another type is refused when read */
+	put("d/config.json",
+	    DENSE(4, 64, 8, ", \"quantization_config\": {\"quant_algo\": "
+			    "\"FP8\", \"kv_cache_scheme\": 8, \"quant_method\": "
+			    "\"modelopt\"}"));
+	assert_int_equal(hw_model_load(&m, "d"), HW_EINVAL);
+	assert_non_null(strstr(hw_error_last(),
+			       "\"kv_cache_scheme\" a string, an object or "
+			       "null"));
+	/* and a scheme that is not ModelOpt's is still refused as before */
+	put("d/config.json",
+	    DENSE(4, 64, 8, ", \"quantization_config\": {\"quant_algo\": "
+			    "\"NVFP4\", \"quant_method\": \"compressed-tensors\"}"));
+	in.quant[0] = '\0';
+	assert_int_equal(unlink("d/hf_quant_config.json"), 0);
+	assert_int_equal(hw_model_load(&m, "d"), HW_OK);
+	assert_int_equal(hw_plan_compute(&q, &m, &in), HW_EINVAL);
+	assert_non_null(strstr(hw_error_last(), "gives no \"bits\""));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1638,6 +1737,7 @@ int main(void)
 		cmocka_unit_test(test_price_age_in_days),
 		cmocka_unit_test(test_kimi_k2_counts_as_deepseek_v3),
 		hw_tmp_test(test_hf_quant_config_sizes_weights_kv_and_kept_modules),
+		hw_tmp_test(test_modelopt_quantization_config_in_config_json),
 	};
 
 	return cmocka_run_group_tests_name("planner", tests, NULL, NULL);
