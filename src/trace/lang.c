@@ -985,9 +985,15 @@ static int class_block(cpp_parse *x, size_t k)
  */
 static int cpp_open(cpp_parse *x)
 {
-	size_t k = decl_start(x), name = 0, last = 0, params;
+	size_t k = decl_start(x), name = 0, last = 0, params, m = k;
 	int err = HW_OK;
 
+	/* a macro without parentheses before it: DIAG_POP namespace a { */
+	while (m < x->n && x->st[m].kind == TK_NAME &&
+	       !tok_is(x, &x->st[m], "namespace"))
+		m++;
+	if (m < x->n && tok_is(x, &x->st[m], "namespace"))
+		k = m;
 	if (k < x->n && tok_is(x, &x->st[k], "namespace")) {
 		size_t s = k + 1;
 

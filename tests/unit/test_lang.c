@@ -191,6 +191,33 @@ static void test_lang_cpp_qt_access_labels_end_a_declaration(void **state)
 	hw_src_file_free(&f);
 }
 
+/* A macro without parentheses before `namespace` (cxxopts'
+ * `CXXOPTS_DIAGNOSTIC_POP`, a `_Pragma` with no `;`) leaves the namespace
+ * a namespace: its functions were lost. */
+/* Verifies: FR-TRACE-016 */
+static void test_lang_cpp_macro_before_namespace(void **state)
+{
+	hw_src_file f;
+	const char *src =
+		"DIAG_POP\n"                            /* 1 */
+		"namespace ex {\n"                      /* 2 */
+		"class E : public std::exception {\n"   /* 3 */
+		"  public:\n"                           /* 4 */
+		"  // Implements: FR-M-001\n"           /* 5 */
+		"  explicit E(std::string m) : m_(m) {}\n" /* 6 */
+		"};\n"                                  /* 7 */
+		"} // namespace ex\n"                   /* 8 */
+		"// Implements: FR-M-002\n"             /* 9 */
+		"int after() { return 0; }\n";          /* 10 */
+
+	(void)state;
+	scan_text(&f, "a.cpp", src);
+	assert_int_equal(f.nnotes, 0);
+	assert_string_equal(func_of(&f, "FR-M-001"), "ex::E::E");
+	assert_string_equal(func_of(&f, "FR-M-002"), "after");
+	hw_src_file_free(&f);
+}
+
 /* A name in parentheses, or in a '*' group before its own parameters, is
  * the function's name, not the return type's (Lua's `void (luaL_register)
  * (...)`, ncurses' `inline int (index)() const`, LLVM's `int
@@ -626,6 +653,7 @@ int main(void)
 		cmocka_unit_test(test_lang_real_files_match_ctags),
 		cmocka_unit_test(test_lang_cpp_qt_access_labels_end_a_declaration),
 		cmocka_unit_test(test_lang_cpp_parenthesized_declarator_is_named),
+		cmocka_unit_test(test_lang_cpp_macro_before_namespace),
 		cmocka_unit_test(test_lang_strings_hide_tags_and_bad_input_is_a_note),
 		cmocka_unit_test(test_lang_of_and_base_names),
 	};
