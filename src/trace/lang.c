@@ -755,11 +755,40 @@ static size_t next_params(const cpp_parse *x, size_t from, size_t *name,
 }
 
 /*
+ * Whether the group opening at token p holds a literal other than as a
+ * parameter's default value (Catch2's TEST_CASE("name"), gmock's
+ * MATCHER(N, "text"), cxxopts' IGNORE_WARNING("-Weffc++")): a macro's
+ * call, no parameter list.
+ */
+static int macro_literal(const cpp_parse *x, size_t p)
+{
+	size_t pe = group_end(x, p);
+	int dflt = 0;
+
+	for (size_t j = p + 1; j + 1 < pe; j++) {
+		const cpp_tok *t = &x->st[j];
+
+		if (tok_punct(x, t, '(') || tok_punct(x, t, '[') ||
+		    tok_punct(x, t, '{'))
+			j = group_end(x, j) - 1;
+		else if (tok_punct(x, t, ','))
+			dflt = 0;
+		else if (tok_punct(x, t, '='))
+			dflt = 1;
+		else if (t->kind == TK_LIT && !dflt)
+			return 1;
+	}
+	return 0;
+}
+
+/*
  * Where the parameter list of the function the declaration defines opens
  * (0: it defines none): the first candidate of next_params, as ctags
  * takes it (a macro's call after the list, `f() LOCKS_EXCLUDED(m)`, is
  * not it; nor is one before a `static`, `inline`... that opens the
- * declaration: `GTEST_ATTRIBUTE_PRINTF_(2, 3) static void f(...)`).
+ * declaration: `GTEST_ATTRIBUTE_PRINTF_(2, 3) static void f(...)`; nor
+ * one holding a literal, after macros without parentheses or none, when
+ * a list follows it: `DIAG_PUSH IGNORE_WARNING("-Weffc++") C(int a)`).
  */
 static size_t params_at(const cpp_parse *x, size_t *name, size_t *last)
 {
@@ -769,14 +798,17 @@ static size_t params_at(const cpp_parse *x, size_t *name, size_t *last)
 	size_t at = decl_start(x);
 	size_t p = next_params(x, at, name, last);
 
-	while (p && *name == at && *last == at) {
-		size_t n2, l2, after = group_end(x, p), k;
+	while (p && *name == *last && *name >= at) {
+		size_t n2, l2, after = group_end(x, p), k, j = at;
 		size_t q = next_params(x, after, &n2, &l2);
 
+		while (j < *name && x->st[j].kind == TK_NAME)
+			j++;
 		for (k = 0; spec[k] && !(after < x->n &&
 					 tok_is(x, &x->st[after], spec[k]));)
 			k++;
-		if (!q || !spec[k])
+		if (!q || j < *name ||
+		    (!(spec[k] && *name == at) && !macro_literal(x, p)))
 			break;
 		p = q;
 		*name = n2;
@@ -1044,22 +1076,9 @@ static int cpp_open(cpp_parse *x)
 		/* a literal in a parameter, not as its default value
 		 * (Catch2's TEST_CASE("name"), gmock's MATCHER(N, "text")):
 		 * a macro, no function */
-		int dflt = 0;
-
-		for (size_t j = params + 1; j + 1 < pe; j++) {
-			const cpp_tok *t = &x->st[j];
-
-			if (tok_punct(x, t, '(') || tok_punct(x, t, '[') ||
-			    tok_punct(x, t, '{'))
-				j = group_end(x, j) - 1;
-			else if (tok_punct(x, t, ','))
-				dflt = 0;
-			else if (tok_punct(x, t, '='))
-				dflt = 1;
-			else if (t->kind == TK_LIT && !dflt) {
-				skip_block(x);
-				return 0;
-			}
+		if (macro_literal(x, params)) {
+			skip_block(x);
+			return 0;
 		}
 	}
 	return cpp_function(x, name, last, params);

@@ -218,6 +218,47 @@ static void test_lang_cpp_macro_before_namespace(void **state)
 	hw_src_file_free(&f);
 }
 
+/* A macro's call holding a literal (cxxopts'
+ * `CXXOPTS_IGNORE_WARNING("-Weffc++")`, after `#if`) before a function's
+ * head is passed over, as ctags does: the function after it was lost. A
+ * macro's call with a literal and no parameter list after it
+ * (`TEST_CASE("name")`) stays no function of lang.c's. */
+/* Verifies: FR-TRACE-016 */
+static void test_lang_cpp_macro_call_with_literal_before_head(void **state)
+{
+	hw_src_file f;
+	const char *src =
+		"class R {\n"                           /* 1 */
+		"  public:\n"                           /* 2 */
+		"DIAG_PUSH\n"                           /* 3 */
+		"IGNORE_WARNING(\"-Weffc++\")\n"          /* 4 */
+		"  R(const P *p, bool end=false)\n"     /* 5 */
+		"  : m_p(p)\n"                          /* 6 */
+		"  {\n"                                 /* 7 */
+		"    // Implements: FR-M-001\n"         /* 8 */
+		"  }\n"                                 /* 9 */
+		"IGNORE_WARNING(\"-Wnull\")\n"            /* 10 */
+		"  NODISCARD std::size_t\n"             /* 11 */
+		"  count() const noexcept\n"            /* 12 */
+		"  {\n"                                 /* 13 */
+		"    return m_count; // Implements: FR-M-002\n" /* 14 */
+		"  }\n"                                 /* 15 */
+		"};\n"                                  /* 16 */
+		"TEST_CASE(\"name\", \"[t]\") {\n"        /* 17 */
+		"  // Implements: FR-M-003\n"           /* 18 */
+		"}\n";                                  /* 19 */
+
+	(void)state;
+	scan_text(&f, "a.cpp", src);
+	assert_int_equal(f.nnotes, 0);
+	assert_string_equal(func_of(&f, "FR-M-001"), "R::R");
+	assert_string_equal(func_of(&f, "FR-M-002"), "R::count");
+	/* the test case, as the C lexer names it; no function TEST_CASE */
+	assert_string_equal(func_of(&f, "FR-M-003"), "\"name\"");
+	assert_null(func_named(&f, "TEST_CASE", 0));
+	hw_src_file_free(&f);
+}
+
 /* A name in parentheses, or in a '*' group before its own parameters, is
  * the function's name, not the return type's (Lua's `void (luaL_register)
  * (...)`, ncurses' `inline int (index)() const`, LLVM's `int
@@ -654,6 +695,7 @@ int main(void)
 		cmocka_unit_test(test_lang_cpp_qt_access_labels_end_a_declaration),
 		cmocka_unit_test(test_lang_cpp_parenthesized_declarator_is_named),
 		cmocka_unit_test(test_lang_cpp_macro_before_namespace),
+		cmocka_unit_test(test_lang_cpp_macro_call_with_literal_before_head),
 		cmocka_unit_test(test_lang_strings_hide_tags_and_bad_input_is_a_note),
 		cmocka_unit_test(test_lang_of_and_base_names),
 	};
