@@ -456,6 +456,7 @@ static void test_lang_real_files_match_ctags(void **state)
 		"tests/fixtures/lang/real/trees.c",
 		"tests/fixtures/lang/real/snappy-stubs-internal.h",
 		"tests/fixtures/lang/real/hiredis-qt.h",
+		"tests/fixtures/lang/real/cxxopts.hpp",
 	};
 
 	(void)state;
