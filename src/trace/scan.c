@@ -1689,12 +1689,88 @@ void hw_scan_compact(hw_src_file *f)
 	fit_arrays(f);
 }
 
+/* Whether text[0..len) holds the string w. */
+static int has_text(const char *text, size_t len, const char *w)
+{
+	size_t n = strlen(w);
+
+	for (const char *p = text, *e = text + len;
+	     (p = memchr(p, w[0], (size_t)(e - p))) && (size_t)(e - p) >= n;
+	     p++)
+		if (memcmp(p, w, n) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * The name of the test case whose macro m is on the line at ls (the text
+ * ends at end): the first string in the macro's parentheses, on that line
+ * or after it, unescaped and quoted ("\"name\""), with prefix before its
+ * value; NULL when there is none (or no memory).
+ */
+static char *test_case_name(const char *ls, const char *end, const char *m,
+			    const char *prefix)
+{
+	const char *p = ls, *nl = memchr(ls, '\n', (size_t)(end - ls));
+	size_t mn = strlen(m);
+	hw_buf b;
+
+	/* past the macro's name on its line, to its '(' */
+	const char *le = nl ? nl : end;
+
+	while (p + mn <= le && memcmp(p, m, mn) != 0)
+		p++;
+	p = p + mn <= le ? p + mn : ls;
+	while (p < end && *p != '(' && *p != '{' && *p != ';')
+		p++;
+	if (p >= end || *p != '(')
+		return NULL;
+	for (p++; p < end && *p != '"'; p++) {
+		if (*p == ')' || *p == '{' || *p == ';')
+			return NULL;
+		if (*p == '/' && p + 1 < end && p[1] == '/')
+			p = memchr(p, '\n', (size_t)(end - p));
+		else if (*p == '/' && p + 1 < end && p[1] == '*') {
+			const char *c = p + 2;
+
+			while (c + 1 < end && !(c[0] == '*' && c[1] == '/'))
+				c++;
+			p = c + 1;
+		}
+		if (!p || p >= end)
+			return NULL;
+	}
+	if (p >= end)
+		return NULL;
+	hw_buf_init(&b, 0);
+	if (hw_buf_printf(&b, "\"%s", prefix))
+		goto fail;
+	for (p++; p < end && *p != '"' && *p != '\n'; p++) {
+		char c = *p;
+
+		if (c == '\\' && p + 1 < end && p[1] != '\n') {
+			c = *++p;
+			c = c == 'n' ? '\n' : c == 't' ? '\t' : c == 'r' ? '\r' : c;
+		}
+		if (hw_buf_append(&b, &c, 1))
+			goto fail;
+	}
+	if (p >= end || *p != '"' || hw_buf_append(&b, "\"", 2))
+		goto fail;
+	return b.data;
+fail:
+	hw_buf_free(&b);
+	return NULL;
+}
+
 /*
  * Catch2's and doctest's test cases, TEST_CASE("name", ...) { ... } and
  * kin, are no functions to ctags; the C lexer found those at the top level
- * (named by the macro). Each is renamed to its quoted name ("\"name\""),
- * which is how results name it (link.c drops the quotes); every other
- * function the C lexer found is dropped: lang.c names C++'s.
+ * (named by the macro). Each is renamed to the name its runner gives its
+ * results, quoted ("\"name\""; link.c drops the quotes): its string's
+ * value, a SCENARIO's with Catch2's prefix "Scenario: " or doctest's
+ * "  Scenario: " (a file that names doctest.h, doctest:: or DOCTEST_);
+ * every other function the C lexer found is dropped: lang.c names C++'s.
  */
 static int keep_test_cases(hw_src_file *f, const char *text, size_t len)
 {
@@ -1702,33 +1778,33 @@ static int keep_test_cases(hw_src_file *f, const char *text, size_t len)
 		"TEST_CASE",	      "TEST_CASE_METHOD", "TEST_CASE_FIXTURE",
 		"TEST_CASE_TEMPLATE", "SCENARIO",	  "TEMPLATE_TEST_CASE",
 		NULL};
+	int doctest = has_text(text, len, "doctest.h") ||
+		      has_text(text, len, "doctest::") ||
+		      has_text(text, len, "DOCTEST_");
 	size_t kept = 0, pos = 0;
 	long at = 1;
 
 	for (size_t i = 0; i < f->nfuncs; i++) {
 		hw_func fn = f->funcs[i];
-		const char *q = NULL, *e = NULL;
+		char *name = NULL;
 		int is_case = 0;
 
 		for (size_t m = 0; macros[m] && !is_case; m++)
 			is_case = strcmp(fn.name, macros[m]) == 0;
-		/* the first string after the macro, on its line */
 		for (; is_case && at < fn.first && pos < len; pos++)
 			at += text[pos] == '\n';
-		if (is_case) {
-			const char *ls = text + pos, *nl = memchr(ls, '\n', len - pos);
-			const char *le = nl ? nl : text + len;
+		if (is_case && pos < len) {
+			const char *prefix = "";
 
-			q = memchr(ls, '"', (size_t)(le - ls));
-			for (e = q ? q + 1 : NULL; e && e < le && *e != '"'; e++)
-				if (*e == '\\' && e + 1 < le)
-					e++;
+			if (strcmp(fn.name, "SCENARIO") == 0)
+				prefix = doctest ? "  Scenario: " : "Scenario: ";
+			name = test_case_name(text + pos, text + len, fn.name,
+					      prefix);
 		}
 		free(f->funcs[i].name);
-		if (!q || !e || e >= text + len || *e != '"')
+		if (!name)
 			continue;
-		fn.name = hw_strndup(q, (size_t)(e - q) + 1);
-		HW_CHECK_ALLOC(fn.name);
+		fn.name = name;
 		fn.is_test = f->is_test;
 		f->funcs[kept++] = fn;
 	}

@@ -121,6 +121,55 @@ XML
   jq -e '[.defects[] | select(.kind == "result-without-test")] | length == 1 and (.[0].message | test("result Ring PushPup matches no test function; closest: .*Ring.PushPop"))' <<<"$OUT" >/dev/null || { jq -c '.defects' <<<"$OUT"; return 1; }
 }
 
+# Catch2 and doctest test cases join the results their JUnit reporters
+# write (the testcase lines below are Catch2 2.13's and doctest 2.4.9's,
+# as they wrote them): a SCENARIO by its framework's prefix, a name with
+# escaped quotes by its value, a name on the line after the macro.
+# Verifies: FR-TRACE-016
+test_lang_catch2_and_doctest_names_join_their_results() {
+  for i in 1 2 3 4; do write_fr frs/a.md "FR-A-00$i"; done
+  mkdir -p src tests r traceability
+  printf '{"sources": ["src/*.hpp"], "tests": ["tests/*.cpp"]}\n' > traceability/config.json
+  echo '{"schema": "hwledger.policy/1", "coverage_threshold": 0}' >traceability/policy.json
+  printf '// Implements: FR-A-001, FR-A-002, FR-A-003, FR-A-004\ninline int f() { return 1; }\n' > src/a.hpp
+  cat > tests/t.cpp <<'CPP'
+#include "catch.hpp"
+// Verifies: FR-A-001
+SCENARIO("ring doubles", "[s]") { CHECK(true); }
+// Verifies: FR-A-002
+TEST_CASE("a \"quoted\" name", "[q]") { CHECK(true); }
+// Verifies: FR-A-003
+TEST_CASE(
+    "name on the next line", "[n]") {
+  CHECK(true);
+}
+CPP
+  cat > tests/d.cpp <<'CPP'
+#include <doctest/doctest.h>
+// Verifies: FR-A-004
+SCENARIO("ring doubles") { CHECK(1 == 1); }
+CPP
+  cat > r/catch2.xml <<'XML'
+<testsuites>
+  <testsuite name="t" errors="0" failures="0" tests="3" hostname="tbd" time="0.000" timestamp="2026-12-07T14:55:00Z">
+    <testcase classname="t.global" name="Scenario: ring doubles" time="0.000" status="run"/>
+    <testcase classname="t.global" name="a &quot;quoted&quot; name" time="0.000" status="run"/>
+    <testcase classname="t.global" name="name on the next line" time="0.000" status="run"/>
+  </testsuite>
+</testsuites>
+XML
+  cat > r/doctest.xml <<'XML'
+<testsuites name="d" errors="0" failures="0" tests="1">
+  <testsuite name="d" errors="0" failures="0" tests="1">
+    <testcase classname="tests/d.cpp" name="  Scenario: ring doubles" time="0" status="run"/>
+  </testsuite>
+</testsuites>
+XML
+  run "$HW" trace --results r --format json
+  jq -e '[.frs[] | {(.id): .status}] | add == {"FR-A-001": "verified", "FR-A-002": "verified", "FR-A-003": "verified", "FR-A-004": "verified"}' <<<"$OUT" >/dev/null || { echo "$OUT" | jq -c "[.frs[] | {(.id): .status}], .defects"; return 1; }
+  jq -e '[.defects[] | select(.kind == "result-without-test" or .kind == "test-without-result")] | length == 0' <<<"$OUT" >/dev/null || { jq -c '.defects' <<<"$OUT"; return 1; }
+}
+
 # Verifies: FR-TRACE-016
 test_lang_bad_cpp_and_python_input_is_diagnosed() {
   write_fr frs/a.md FR-A-001

@@ -85,8 +85,9 @@ static void test_lang_cpp_test_macros_are_named_suite_dot_name(void **state)
 	assert_string_equal(func_of(&f, "FR-LANG-006"),
 			    "\"ring pushes and pops\"");
 	assert_string_equal(func_of(&f, "FR-LANG-007"), "\"compares\"");
+	/* a SCENARIO as Catch2 names it, the string's value */
 	assert_string_equal(func_of(&f, "FR-LANG-008"),
-			    "\"a ring \\\"fills\\\"\"");
+			    "\"Scenario: a ring \"fills\"\"");
 	for (size_t k = 0; k < f.nfuncs; k++)
 		if (strcmp(f.funcs[k].name, "\"compares\"") == 0) {
 			assert_int_equal(f.funcs[k].first, 35);
@@ -152,6 +153,57 @@ static const hw_func *func_named(const hw_src_file *f, const char *name,
 		if (strcmp(f->funcs[k].name, name) == 0 && n-- == 0)
 			return &f->funcs[k];
 	return NULL;
+}
+
+/* A Catch2 or doctest test case is named as its runner names its result
+ * (cxxopts, Catch2 2.13, doctest 2.4.9): by the value of its string (an
+ * escaped quote unescaped), found on a line after the macro's too, and a
+ * SCENARIO with its framework's prefix ("Scenario: ", doctest's
+ * "  Scenario: "). Before, a name on the next line lost the test case. */
+/* Verifies: FR-TRACE-016 */
+static void test_lang_catch2_doctest_names_are_as_results_name_them(
+	void **state)
+{
+	hw_src_file f;
+	const char *catch2 =
+		"#include \"catch.hpp\"\n"                /* 1 */
+		"// Verifies: FR-C-001\n"                 /* 2 */
+		"SCENARIO(\"ring doubles\", \"[s]\") {\n"   /* 3 */
+		"  CHECK(true);\n"                        /* 4 */
+		"}\n"                                     /* 5 */
+		"// Verifies: FR-C-002\n"                 /* 6 */
+		"TEST_CASE(\"a \\\"quoted\\\" \\\\ name\") {\n" /* 7 */
+		"}\n"                                     /* 8 */
+		"// Verifies: FR-C-003\n"                 /* 9 */
+		"TEST_CASE(\n"                            /* 10 */
+		"    \"name on the next line\", \"[n]\") {\n" /* 11 */
+		"  CHECK(true);\n"                        /* 12 */
+		"}\n"                                     /* 13 */
+		"// Verifies: FR-C-004\n"                 /* 14 */
+		"TEST_CASE_METHOD(Fixture,\n"             /* 15 */
+		"                 \"method\") {\n"        /* 16 */
+		"}\n";                                    /* 17 */
+	const char *doctest =
+		"#include <doctest/doctest.h>\n"
+		"// Verifies: FR-C-001\n"
+		"SCENARIO(\"ring doubles\") { CHECK(true); }\n";
+
+	(void)state;
+	scan_text(&f, "t.cpp", catch2);
+	assert_string_equal(func_of(&f, "FR-C-001"),
+			    "\"Scenario: ring doubles\"");
+	assert_string_equal(func_of(&f, "FR-C-002"),
+			    "\"a \"quoted\" \\ name\"");
+	assert_string_equal(func_of(&f, "FR-C-003"),
+			    "\"name on the next line\"");
+	assert_int_equal(func_named(&f, "\"name on the next line\"", 0)->first,
+			 10);
+	assert_string_equal(func_of(&f, "FR-C-004"), "\"method\"");
+	hw_src_file_free(&f);
+	scan_text(&f, "t.cpp", doctest);
+	assert_string_equal(func_of(&f, "FR-C-001"),
+			    "\"  Scenario: ring doubles\"");
+	hw_src_file_free(&f);
 }
 
 /* Qt's access labels (`private slots:`, `public Q_SLOTS:`) and one after
@@ -696,6 +748,7 @@ int main(void)
 		cmocka_unit_test(test_lang_cpp_qt_access_labels_end_a_declaration),
 		cmocka_unit_test(test_lang_cpp_parenthesized_declarator_is_named),
 		cmocka_unit_test(test_lang_cpp_macro_before_namespace),
+		cmocka_unit_test(test_lang_catch2_doctest_names_are_as_results_name_them),
 		cmocka_unit_test(test_lang_cpp_macro_call_with_literal_before_head),
 		cmocka_unit_test(test_lang_strings_hide_tags_and_bad_input_is_a_note),
 		cmocka_unit_test(test_lang_of_and_base_names),
