@@ -206,6 +206,34 @@ static void test_lang_catch2_doctest_names_are_as_results_name_them(
 	hw_src_file_free(&f);
 }
 
+/* Every prefix of a file of Catch2 test cases (a name cut inside its
+ * string, its escape, its comment, before its '(') scans without a
+ * crash or a read past the text (run under ASan by make asan). */
+/* Verifies: FR-TRACE-016 */
+static void test_lang_cut_catch2_test_cases_never_crash(void **state)
+{
+	const char *src = "TEST_CASE( /* c */ // d\n"
+			  "  \"a \\\"b\\\\\", \"[t]\") { CHECK(1); }\n"
+			  "SCENARIO(\"s\\\n\") {}\n"
+			  "TEST_CASE_METHOD(F, \"m\") {}\n";
+	size_t n = strlen(src);
+
+	(void)state;
+	for (size_t cut = 0; cut <= n; cut++) {
+		hw_src_file f;
+		char *t = malloc(cut ? cut : 1);
+
+		assert_non_null(t);
+		memcpy(t, src, cut);
+		memset(&f, 0, sizeof(f));
+		f.path = strdup("t.cpp");
+		f.lang = hw_lang_of("t.cpp");
+		assert_int_equal(hw_scan_text(&f, t, cut), HW_OK);
+		hw_src_file_free(&f);
+		free(t);
+	}
+}
+
 /* Qt's access labels (`private slots:`, `public Q_SLOTS:`) and one after
  * `Q_OBJECT`, a macro with no ';', end a declaration as `public:` does:
  * the function after one was lost (hiredis' adapters/qt.h); a bit-field's
@@ -749,6 +777,7 @@ int main(void)
 		cmocka_unit_test(test_lang_cpp_parenthesized_declarator_is_named),
 		cmocka_unit_test(test_lang_cpp_macro_before_namespace),
 		cmocka_unit_test(test_lang_catch2_doctest_names_are_as_results_name_them),
+		cmocka_unit_test(test_lang_cut_catch2_test_cases_never_crash),
 		cmocka_unit_test(test_lang_cpp_macro_call_with_literal_before_head),
 		cmocka_unit_test(test_lang_strings_hide_tags_and_bad_input_is_a_note),
 		cmocka_unit_test(test_lang_of_and_base_names),
