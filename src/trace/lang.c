@@ -1033,11 +1033,14 @@ static int cpp_open(cpp_parse *x)
 			s++;
 		if ((err = open_block(x, SC_NS)))
 			return err;
-		/* namespace a::inline b */
+		/* namespace a::inline b; a macro after the name is not of
+		 * it: namespace std _GLIBCXX_VISIBILITY(default) */
 		for (size_t j = s; j < x->n; j++)
 			if (tok_is(x, &x->st[j], "inline") ||
 			    !(x->st[j].kind == TK_NAME ||
-			      x->st[j].kind == TK_SCOPE))
+			      x->st[j].kind == TK_SCOPE) ||
+			    (j > s && x->st[j].kind == TK_NAME &&
+			     x->st[j - 1].kind == TK_NAME))
 				return scope_add(x, s, j) ? HW_ENOMEM : 0;
 		return scope_add(x, s, x->n) ? HW_ENOMEM : 0;
 	}

@@ -298,6 +298,30 @@ static void test_lang_cpp_macro_before_namespace(void **state)
 	hw_src_file_free(&f);
 }
 
+/* A macro after a namespace's name (libstdc++'s `namespace std
+ * _GLIBCXX_VISIBILITY(default)`) is not part of the name: every function
+ * in it was named "std _GLIBCXX_VISIBILITY::f", where ctags has std::f. */
+/* Verifies: FR-TRACE-016 */
+static void test_lang_cpp_macro_after_namespace_name(void **state)
+{
+	hw_src_file f;
+	const char *src =
+		"namespace std VIS(default)\n"          /* 1 */
+		"{\n"                                   /* 2 */
+		"BEGIN_VERSION\n"                       /* 3 */
+		"  namespace a::b ATTR {\n"             /* 4 */
+		"    // Implements: FR-M-001\n"         /* 5 */
+		"    inline int f() { return 0; }\n"    /* 6 */
+		"  }\n"                                 /* 7 */
+		"}\n";                                  /* 8 */
+
+	(void)state;
+	scan_text(&f, "a.cpp", src);
+	assert_int_equal(f.nnotes, 0);
+	assert_string_equal(func_of(&f, "FR-M-001"), "std::a::b::f");
+	hw_src_file_free(&f);
+}
+
 /* A macro's call holding a literal (cxxopts'
  * `CXXOPTS_IGNORE_WARNING("-Weffc++")`, after `#if`) before a function's
  * head is passed over, as ctags does: the function after it was lost. A
@@ -776,6 +800,7 @@ int main(void)
 		cmocka_unit_test(test_lang_cpp_qt_access_labels_end_a_declaration),
 		cmocka_unit_test(test_lang_cpp_parenthesized_declarator_is_named),
 		cmocka_unit_test(test_lang_cpp_macro_before_namespace),
+		cmocka_unit_test(test_lang_cpp_macro_after_namespace_name),
 		cmocka_unit_test(test_lang_catch2_doctest_names_are_as_results_name_them),
 		cmocka_unit_test(test_lang_cut_catch2_test_cases_never_crash),
 		cmocka_unit_test(test_lang_cpp_macro_call_with_literal_before_head),
