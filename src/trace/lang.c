@@ -673,6 +673,10 @@ static size_t decl_start(const cpp_parse *x)
 			 tok_is(x, t, "typedef") || tok_is(x, t, "static") ||
 			 tok_is(x, t, "constexpr"))
 			k++;
+		/* a macro without parentheses: BEGIN_VERSION template <...> */
+		else if (t->kind == TK_NAME && u != t &&
+			 tok_is(x, u, "template"))
+			k++;
 		else
 			break;
 	}

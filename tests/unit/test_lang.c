@@ -322,6 +322,34 @@ static void test_lang_cpp_macro_after_namespace_name(void **state)
 	hw_src_file_free(&f);
 }
 
+/* A macro without parentheses before `template` (libstdc++'s
+ * `_GLIBCXX_BEGIN_NAMESPACE_VERSION`, fmt's `FMT_EXPORT`) leaves the
+ * template a template: a default argument in its list (`= char`) was
+ * read as the declaration's own '=' and the whole class was skipped. */
+/* Verifies: FR-TRACE-016 */
+static void test_lang_cpp_macro_before_template(void **state)
+{
+	hw_src_file f;
+	const char *src =
+		"BEGIN_VERSION\n"                            /* 1 */
+		"template<typename T, typename C = char>\n"  /* 2 */
+		"  class it : public base<T, C>\n"           /* 3 */
+		"  {\n"                                      /* 4 */
+		"    // Implements: FR-M-001\n"              /* 5 */
+		"    bool eq(const it& x) const { return true; }\n" /* 6 */
+		"  };\n"                                     /* 7 */
+		"EXPORT template <typename T = int> T z() {\n" /* 8 */
+		"  return T(); // Implements: FR-M-002\n"    /* 9 */
+		"}\n";                                       /* 10 */
+
+	(void)state;
+	scan_text(&f, "a.cpp", src);
+	assert_int_equal(f.nnotes, 0);
+	assert_string_equal(func_of(&f, "FR-M-001"), "it::eq");
+	assert_string_equal(func_of(&f, "FR-M-002"), "z");
+	hw_src_file_free(&f);
+}
+
 /* A macro's call holding a literal (cxxopts'
  * `CXXOPTS_IGNORE_WARNING("-Weffc++")`, after `#if`) before a function's
  * head is passed over, as ctags does: the function after it was lost. A
@@ -801,6 +829,7 @@ int main(void)
 		cmocka_unit_test(test_lang_cpp_parenthesized_declarator_is_named),
 		cmocka_unit_test(test_lang_cpp_macro_before_namespace),
 		cmocka_unit_test(test_lang_cpp_macro_after_namespace_name),
+		cmocka_unit_test(test_lang_cpp_macro_before_template),
 		cmocka_unit_test(test_lang_catch2_doctest_names_are_as_results_name_them),
 		cmocka_unit_test(test_lang_cut_catch2_test_cases_never_crash),
 		cmocka_unit_test(test_lang_cpp_macro_call_with_literal_before_head),
