@@ -1024,10 +1024,17 @@ static int cpp_open(cpp_parse *x)
 	size_t k = decl_start(x), name = 0, last = 0, params, m = k;
 	int err = HW_OK;
 
-	/* a macro without parentheses before it: DIAG_POP namespace a { */
-	while (m < x->n && x->st[m].kind == TK_NAME &&
-	       !tok_is(x, &x->st[m], "namespace"))
-		m++;
+	/* macros before it, without parentheses or called:
+	 * DIAG_POP namespace a {, PUSH_(4251) namespace a { */
+	while (m < x->n && !tok_is(x, &x->st[m], "namespace")) {
+		if (x->st[m].kind == TK_NAME)
+			m++;
+		else if (m > k && tok_punct(x, &x->st[m], '(') &&
+			 x->st[m - 1].kind == TK_NAME)
+			m = group_end(x, m);
+		else
+			break;
+	}
 	if (m < x->n && tok_is(x, &x->st[m], "namespace"))
 		k = m;
 	if (k < x->n && tok_is(x, &x->st[k], "namespace")) {

@@ -350,6 +350,30 @@ static void test_lang_cpp_macro_before_template(void **state)
 	hw_src_file_free(&f);
 }
 
+/* A macro's call before `namespace` (googletest's
+ * `GTEST_DISABLE_MSC_WARNINGS_PUSH_(4251 ...) namespace testing {`) was
+ * read as a function spanning the whole namespace, its functions lost. */
+/* Verifies: FR-TRACE-016 */
+static void test_lang_cpp_macro_call_before_namespace(void **state)
+{
+	hw_src_file f;
+	const char *src =
+		"PUSH_(\n"                              /* 1 */
+		"    4251 MAYBE_ /* why */)\n"          /* 2 */
+		"\n"                                    /* 3 */
+		"namespace testing {\n"                 /* 4 */
+		"// Implements: FR-M-001\n"             /* 5 */
+		"inline int Gt(int a) { return a; }\n"  /* 6 */
+		"}\n";                                  /* 7 */
+
+	(void)state;
+	scan_text(&f, "a.cpp", src);
+	assert_int_equal(f.nnotes, 0);
+	assert_string_equal(func_of(&f, "FR-M-001"), "testing::Gt");
+	assert_null(func_named(&f, "PUSH_", 0));
+	hw_src_file_free(&f);
+}
+
 /* A macro's call holding a literal (cxxopts'
  * `CXXOPTS_IGNORE_WARNING("-Weffc++")`, after `#if`) before a function's
  * head is passed over, as ctags does: the function after it was lost. A
@@ -830,6 +854,7 @@ int main(void)
 		cmocka_unit_test(test_lang_cpp_macro_before_namespace),
 		cmocka_unit_test(test_lang_cpp_macro_after_namespace_name),
 		cmocka_unit_test(test_lang_cpp_macro_before_template),
+		cmocka_unit_test(test_lang_cpp_macro_call_before_namespace),
 		cmocka_unit_test(test_lang_catch2_doctest_names_are_as_results_name_them),
 		cmocka_unit_test(test_lang_cut_catch2_test_cases_never_crash),
 		cmocka_unit_test(test_lang_cpp_macro_call_with_literal_before_head),
