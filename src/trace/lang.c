@@ -671,11 +671,10 @@ static size_t decl_start(const cpp_parse *x)
 			k = group_end(x, k);
 		else if (tok_is(x, t, "inline") || tok_is(x, t, "export") ||
 			 tok_is(x, t, "typedef") || tok_is(x, t, "static") ||
-			 tok_is(x, t, "constexpr"))
-			k++;
-		/* a macro without parentheses: BEGIN_VERSION template <...> */
-		else if (t->kind == TK_NAME && u != t &&
-			 tok_is(x, u, "template"))
+			 tok_is(x, t, "constexpr") ||
+			 /* a macro: BEGIN_VERSION template <...> */
+			 (t->kind == TK_NAME && u != t &&
+			  tok_is(x, u, "template")))
 			k++;
 		else
 			break;

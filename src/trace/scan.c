@@ -1689,11 +1689,9 @@ void hw_scan_compact(hw_src_file *f)
 	fit_arrays(f);
 }
 
-/* Whether text[0..len) holds the string w. */
-static int has_text(const char *text, size_t len, const char *w)
+/* Whether text[0..len) holds w[0..n). */
+static int has_text(const char *text, size_t len, const char *w, size_t n)
 {
-	size_t n = strlen(w);
-
 	for (const char *p = text, *e = text + len;
 	     (p = memchr(p, w[0], (size_t)(e - p))) && (size_t)(e - p) >= n;
 	     p++)
@@ -1703,16 +1701,15 @@ static int has_text(const char *text, size_t len, const char *w)
 }
 
 /*
- * The name of the test case whose macro m is on the line at ls (the text
- * ends at end): the first string in the macro's parentheses, on that line
+ * The name of the test case whose macro m (mn bytes) is on the line at ls
+ * (the text ends at end): the first string in the macro's parentheses, on that line
  * or after it, unescaped and quoted ("\"name\""), with prefix before its
  * value; NULL when there is none (or no memory).
  */
 static char *test_case_name(const char *ls, const char *end, const char *m,
-			    const char *prefix)
+			    size_t mn, const char *prefix)
 {
 	const char *p = ls, *nl = memchr(ls, '\n', (size_t)(end - ls));
-	size_t mn = strlen(m);
 	hw_buf b;
 
 	/* past the macro's name on its line, to its '(' */
@@ -1774,31 +1771,37 @@ fail:
  */
 static int keep_test_cases(hw_src_file *f, const char *text, size_t len)
 {
-	static const char *const macros[] = {
-		"TEST_CASE",	      "TEST_CASE_METHOD", "TEST_CASE_FIXTURE",
-		"TEST_CASE_TEMPLATE", "SCENARIO",	  "TEMPLATE_TEST_CASE",
-		NULL};
-	int doctest = has_text(text, len, "doctest.h") ||
-		      has_text(text, len, "doctest::") ||
-		      has_text(text, len, "DOCTEST_");
+#define MACRO(s) {s, sizeof(s) - 1}
+	static const struct {
+		const char *name;
+		size_t len;
+	} macros[] = {MACRO("TEST_CASE"),	   MACRO("TEST_CASE_METHOD"),
+		      MACRO("TEST_CASE_FIXTURE"),  MACRO("TEST_CASE_TEMPLATE"),
+		      MACRO("SCENARIO"),	   MACRO("TEMPLATE_TEST_CASE"),
+		      {NULL, 0}};
+#undef MACRO
+	int doctest = has_text(text, len, "doctest.h", 9) ||
+		      has_text(text, len, "doctest::", 9) ||
+		      has_text(text, len, "DOCTEST_", 8);
 	size_t kept = 0, pos = 0;
 	long at = 1;
 
 	for (size_t i = 0; i < f->nfuncs; i++) {
 		hw_func fn = f->funcs[i];
 		char *name = NULL;
-		int is_case = 0;
+		size_t m = 0;
 
-		for (size_t m = 0; macros[m] && !is_case; m++)
-			is_case = strcmp(fn.name, macros[m]) == 0;
-		for (; is_case && at < fn.first && pos < len; pos++)
+		while (macros[m].name && strcmp(fn.name, macros[m].name) != 0)
+			m++;
+		for (; macros[m].name && at < fn.first && pos < len; pos++)
 			at += text[pos] == '\n';
-		if (is_case && pos < len) {
+		if (macros[m].name && pos < len) {
 			const char *prefix = "";
 
 			if (strcmp(fn.name, "SCENARIO") == 0)
 				prefix = doctest ? "  Scenario: " : "Scenario: ";
-			name = test_case_name(text + pos, text + len, fn.name,
+			name = test_case_name(text + pos, text + len,
+					      macros[m].name, macros[m].len,
 					      prefix);
 		}
 		free(f->funcs[i].name);
