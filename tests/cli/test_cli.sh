@@ -182,6 +182,32 @@ test_every_command_and_subcommand_takes_help() {
   done
 }
 
+# A project not laid out as src/ and tests/ (cxxopts: include/ and
+# test/; leveldb: tests beside the code; snappy: files at the root) gets
+# the globs of the files it holds, tests apart, and never those of build
+# outputs, vendored code, examples or hidden folders.
+# Verifies: FR-CLI-004
+test_init_selects_the_files_the_tree_holds() {
+  mkdir -p include/cx test/unit docs build third_party/z .git src/app/tests db
+  for f in include/cx/opts.hpp test/main.cpp test/unit/run.sh docs/ex.c \
+           build/gen.c third_party/z/z.c .git/x.c src/app/m.py \
+           src/app/tests/test_m.py db/db.cc db/db_test.cc snappy.cc \
+           snappy.h snappy_unittest.cc notes.txt; do
+    echo 'int x;' > "$f"
+  done
+  run "$HW" init
+  expect_rc 0
+  expect_out "created  traceability/config.json (5 source globs, 5 test globs, from the files found)"
+  jq -e '.sources == ["*.cc", "*.h", "db/**/*.cc", "include/**/*.hpp", "src/**/*.py"]
+         and .tests == ["*_unittest.cc", "db/**/*_test.cc", "src/app/tests/**/*.py", "test/**/*.cpp", "test/**/*.sh"]' \
+    traceability/config.json >/dev/null || { cat traceability/config.json; return 1; }
+  # what it wrote is a config every command reads, selecting those files
+  run "$HW" -v trace
+  expect_rc 0
+  expect_err "10 files"
+  # an empty tree gets the documented defaults (the next test)
+}
+
 # Verifies: FR-CLI-004
 test_init_sets_up_a_repository_that_lints() {
   run "$HW" init
