@@ -141,6 +141,8 @@ static int classify(layout *l, const char *path, const char *name,
 	char top[4096], pattern[256];
 	int shell = strcmp(ext, "sh") == 0;
 
+	if (!shell && !in_list(source_exts, ext, strlen(ext)))
+		return HW_OK;
 	/* under a folder of tests: everything of this kind below it */
 	for (const char *p = path, *e; (e = strchr(p, '/')) != NULL;
 	     p = e + 1)
@@ -151,7 +153,7 @@ static int classify(layout *l, const char *path, const char *name,
 			return add_glob(&l->tests, &l->ntests, &l->tcap, top,
 					pattern);
 		}
-	if (shell || !in_list(source_exts, ext, strlen(ext)))
+	if (shell)
 		return HW_OK;
 	snprintf(top, sizeof(top), "%.*s",
 		 top_end ? (int)(top_end - path) : 0, path);

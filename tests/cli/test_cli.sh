@@ -192,7 +192,8 @@ test_init_selects_the_files_the_tree_holds() {
   for f in include/cx/opts.hpp test/main.cpp test/unit/run.sh docs/ex.c \
            build/gen.c third_party/z/z.c .git/x.c src/app/m.py \
            src/app/tests/test_m.py db/db.cc db/db_test.cc snappy.cc \
-           snappy.h snappy_unittest.cc notes.txt; do
+           snappy.h snappy_unittest.cc notes.txt test/data.txt \
+           test/CMakeLists.txt build.sh; do
     echo 'int x;' > "$f"
   done
   run "$HW" init
