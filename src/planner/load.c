@@ -379,13 +379,16 @@ static int modelopt_read(hw_model *m, const char *file, const hw_buf *b,
 	memset(m->keep16, 0, sizeof(m->keep16));
 	m->keep_unsized = m->keep_outside = 0;
 	m->keep_unsized_first[0] = '\0';
-	if (algo && strcmp(algo, "NO_QUANT") != 0) {
+	/* names in any case: vLLM upper-cases quant_algo and
+	 * kv_cache_quant_algo before it looks them up (ModelOpt may write
+	 * them in lower case) */
+	if (algo && strcasecmp(algo, "NO_QUANT") != 0) {
 		size_t i, c;
 
 		snprintf(m->quant_algo, sizeof(m->quant_algo), "%s", algo);
 		shown(m->quant_algo);
 		for (i = 0; i < sizeof(hf_algos) / sizeof(*hf_algos); i++)
-			if (!strcmp(hf_algos[i].algo, algo))
+			if (!strcasecmp(hf_algos[i].algo, algo))
 				break;
 		if (i == sizeof(hf_algos) / sizeof(*hf_algos)) {
 			m->quant_unsized = 2; /* refused when planned */
@@ -423,9 +426,10 @@ static int modelopt_read(hw_model *m, const char *file, const hw_buf *b,
 		}
 	}
 	if (has_kv) {
-		if (!strcmp(kva, "FP8") || !strcmp(kva, "INT8")) {
+		if (!strcasecmp(kva, "FP8") || !strcasecmp(kva, "INT8")) {
 			snprintf(m->kv_dtype, sizeof(m->kv_dtype), "%s",
-				 kva[0] == 'F' ? "fp8" : "int8");
+				 toupper((unsigned char)kva[0]) == 'F' ? "fp8"
+								       : "int8");
 		} else {
 			shown(m->kv_algo);
 			m->kv_unsized = 1;

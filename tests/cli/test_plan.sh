@@ -387,6 +387,33 @@ test_plan_reads_modelopt_settings_written_in_config_json() {
   jq -e '.inputs.quant == "int4" and .kv_bytes_per_token == 35136' <<<"$OUT" >/dev/null
 }
 
+# quant_algo and kv_cache_quant_algo are names in any case: vLLM
+# upper-cases both before it looks them up (ModelOptQuantConfigBase.
+# from_config, "ModelOpt may emit lowercase"), so "nvfp4" is NVFP4, never
+# refused and never bf16.
+# Verifies: FR-PLAN-003
+test_plan_reads_a_modelopt_quant_algo_in_any_case() {
+  cp -r "$FIXTURES/planner/kimi-k2.5-nvfp4" k25
+  sed '103s/"NVFP4"/"nvfp4"/' k25/config.json > k25/c && mv k25/c k25/config.json
+  grep -q '"quant_algo": "nvfp4"' k25/config.json
+  run plan --model "$PWD/k25" --json
+  expect_rc 0
+  jq -e '.weights_bytes == 589598195360 and .inputs.quant == "nvfp4"
+         and .inputs.kv_dtype == "fp8"' \
+    <<<"$OUT" >/dev/null || { jq -c '[.weights_bytes, .inputs]' <<<"$OUT"; return 1; }
+  mkdir m && cp "$FIXTURES/planner/llama-3.1-70b-instruct-fp8/config.json" m/
+  printf '{"quantization": {"quant_algo": "Fp8", "kv_cache_quant_algo": "fp8"}}' > m/hf_quant_config.json
+  run plan --model "$PWD/m" --json
+  expect_rc 0
+  jq -e '.weights_bytes == 72655060992 and .inputs.quant == "fp8"
+         and .inputs.kv_dtype == "fp8"' \
+    <<<"$OUT" >/dev/null || { jq -c '[.weights_bytes, .inputs]' <<<"$OUT"; return 1; }
+  printf '{"quantization": {"quant_algo": "no_quant"}}' > m/hf_quant_config.json
+  run plan --model "$PWD/m" --json
+  expect_rc 0
+  jq -e '.weights_bytes == 70553706496 * 2' <<<"$OUT" >/dev/null
+}
+
 # An hf_quant_config.json whose algorithm the planner cannot size is
 # refused naming the file, the line and the value (exit 2), unless
 # --quant or --kv-dtype says what to assume.
