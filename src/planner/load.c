@@ -106,7 +106,8 @@ static void python_floats(char *t, size_t n)
  * A config's refusal, at the line of what it names: hw_model_from_config
  * has the parsed values, not where they were written. The first quoted
  * key of the message is looked up in the text_config (where there is
- * one), at the top and in quantization_config; a key that is not there
+ * one), at the top and in quantization_config (the config's, then the
+ * text_config's); a key that is not there
  * (a missing one) points at the object that lacks it, the text_config or
  * line 1.
  */
@@ -141,6 +142,13 @@ static int at_its_line(int err, const char *path, const hw_buf *b,
 			line = hw_json_line(
 				b->data, b->len,
 				(const char *const[]){"quantization_config",
+						      key, NULL},
+				&col);
+		if (!line && nested)
+			line = hw_json_line(
+				b->data, b->len,
+				(const char *const[]){"text_config",
+						      "quantization_config",
 						      key, NULL},
 				&col);
 	}
@@ -326,10 +334,28 @@ static int kv_name(char *out, size_t size, const cJSON *kv)
 	return 1;
 }
 
+/* The path of key in the object of the settings, for hw_json_line: under
+ * outer ("text_config", where a multimodal config writes them in its
+ * text_config) when it is not NULL. */
+static const char *const *key_at(const char **at, const char *outer,
+				 const char *obj, const char *key)
+{
+	size_t n = 0;
+
+	if (outer)
+		at[n++] = outer;
+	at[n++] = obj;
+	at[n++] = key;
+	at[n] = NULL;
+	return at;
+}
+
 /* Implements: FR-PLAN-001, FR-PLAN-003 */
 static int modelopt_read(hw_model *m, const char *file, const hw_buf *b,
-			 const cJSON *q, const modelopt_keys *k)
+			 const cJSON *q, const modelopt_keys *k,
+			 const char *outer)
 {
+	const char *at[4];
 	const cJSON *a, *kv, *g;
 	const char *algo;
 	const char *kva = m->kv_algo;
@@ -345,9 +371,7 @@ static int modelopt_read(hw_model *m, const char *file, const hw_buf *b,
 	kv_bad = kv && !cJSON_IsNull(kv) && !cJSON_IsString(kv) &&
 		 !(k == &config_keys && cJSON_IsObject(kv));
 	if ((a && !cJSON_IsNull(a) && !cJSON_IsString(a)) || kv_bad) {
-		const char *const at[] = {k->obj,
-					  kv_bad ? k->kv : "quant_algo", NULL};
-
+		key_at(at, outer, k->obj, kv_bad ? k->kv : "quant_algo");
 		if (k == &config_keys)
 			return hf_quant_refuse(
 				file, b, at,
@@ -394,8 +418,7 @@ static int modelopt_read(hw_model *m, const char *file, const hw_buf *b,
 			m->quant_unsized = 2; /* refused when planned */
 			m->quant_line = hw_json_line(
 				b->data, b->len,
-				(const char *const[]){k->obj, "quant_algo",
-						      NULL},
+				key_at(at, outer, k->obj, "quant_algo"),
 				&m->quant_col);
 		} else {
 			double group = (double)hf_algos[i].group, gs;
@@ -435,7 +458,7 @@ static int modelopt_read(hw_model *m, const char *file, const hw_buf *b,
 			m->kv_unsized = 1;
 			m->kv_line = hw_json_line(
 				b->data, b->len,
-				(const char *const[]){k->obj, k->kv, NULL},
+				key_at(at, outer, k->obj, k->kv),
 				&m->kv_col);
 		}
 	}
@@ -461,8 +484,9 @@ static int modelopt_config(const cJSON *q)
 static int config_model(hw_model *m, const char *path)
 {
 	cJSON *c = NULL;
+	const cJSON *q;
 	hw_buf b;
-	int err;
+	int err, nested = 0;
 
 	hw_buf_init(&b, (size_t)4 << 20);
 	err = hw_file_read(&b, path, (size_t)4 << 20);
@@ -472,17 +496,20 @@ static int config_model(hw_model *m, const char *path)
 	}
 	if (!err)
 		err = at_its_line(hw_model_from_config(m, c, path), path, &b, c);
-	if (!err && m->quant_unsized &&
-	    modelopt_config(cJSON_GetObjectItemCaseSensitive(
-		    c, "quantization_config")))
-		err = modelopt_read(
-			m, path, &b,
-			cJSON_GetObjectItemCaseSensitive(c, "quantization_config"),
-			&config_keys);
+	/* the config's own quantization_config, or its text_config's (see
+	 * hw_quant_config) */
+	q = err ? NULL : hw_quant_config(c, &nested);
+	if (!err && m->quant_unsized && modelopt_config(q))
+		err = modelopt_read(m, path, &b, q, &config_keys,
+				    nested ? "text_config" : NULL);
 	else if (!err && m->quant_unsized) /* for the plan's refusal */
 		m->quant_line = hw_json_line(
 			b.data, b.len,
-			(const char *const[]){"quantization_config", NULL},
+			nested ? (const char *const[]){"text_config",
+						       "quantization_config",
+						       NULL}
+			       : (const char *const[]){"quantization_config",
+						       NULL},
 			&m->quant_col);
 	cJSON_Delete(c);
 	hw_buf_free(&b);
@@ -520,7 +547,7 @@ static int hf_quant(hw_model *m, const char *dir)
 				      "no \"quantization\" object: not a "
 				      "ModelOpt hf_quant_config.json");
 	else
-		err = modelopt_read(m, path, &b, q, &hf_file_keys);
+		err = modelopt_read(m, path, &b, q, &hf_file_keys, NULL);
 out:
 	cJSON_Delete(root);
 	hw_buf_free(&b);

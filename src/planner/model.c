@@ -749,6 +749,29 @@ static int count_params(hw_model *m, const char *file)
 	return HW_OK;
 }
 
+/* Implements: FR-PLAN-001, FR-PLAN-003 */
+const cJSON *hw_quant_config(const cJSON *config, int *nested)
+{
+	const cJSON *q = cJSON_GetObjectItemCaseSensitive(config,
+							  "quantization_config"),
+		    *t = cJSON_GetObjectItemCaseSensitive(config, "text_config");
+
+	if (nested)
+		*nested = 0;
+	if (cJSON_IsObject(q))
+		return q;
+	if ((q && !cJSON_IsNull(q)) || !cJSON_IsObject(t))
+		return NULL;
+	/* vLLM's ModelConfig._verify_quantization: the text config's, for
+	 * a multimodal config that has none of its own */
+	q = cJSON_GetObjectItemCaseSensitive(t, "quantization_config");
+	if (!cJSON_IsObject(q))
+		return NULL;
+	if (nested)
+		*nested = 1;
+	return q;
+}
+
 /* any_type: a GGUF's architecture, whose count its headers give, may be
  * one count_params does not know; a config.json's model_type may not. */
 static int from_text(hw_model *m, const cJSON *config, const cJSON *c,
@@ -981,8 +1004,8 @@ static int from_text(hw_model *m, const cJSON *config, const cJSON *c,
 	snprintf(m->dtype, sizeof(m->dtype), "%s", s ? s : "bfloat16");
 	if (!m->weight_bits)
 		m->weight_bits = 16;
-	q = cJSON_GetObjectItemCaseSensitive(config, "quantization_config");
-	if (cJSON_IsObject(q)) {
+	q = hw_quant_config(config, NULL);
+	if (q) {
 		s = hw_json_str(q, "quant_method");
 		snprintf(m->quant_method, sizeof(m->quant_method), "%s",
 			 s ? s : "");

@@ -129,6 +129,10 @@ int hw_model_load(hw_model *m, const char *path);
 /* From a parsed config (the text_config of multimodal configs is used).
  * A model_type the planner does not model is refused (HW_EINVAL). */
 int hw_model_from_config(hw_model *m, const cJSON *config, const char *file);
+/* A config's quantization_config: its own, or, where it has none (absent
+ * or null), its text_config's, as vLLM reads a multimodal config's
+ * (nested set to 1 then); NULL when neither is an object. */
+const cJSON *hw_quant_config(const cJSON *config, int *nested);
 /* The same from a GGUF's metadata as config keys: its architecture may be
  * one the planner does not model (its headers give the exact count). */
 int hw_model_from_gguf_keys(hw_model *m, const cJSON *keys, const char *file);

@@ -387,6 +387,55 @@ test_plan_reads_modelopt_settings_written_in_config_json() {
   jq -e '.inputs.quant == "int4" and .kv_bytes_per_token == 35136' <<<"$OUT" >/dev/null
 }
 
+# A multimodal config may write its quantization_config in its
+# text_config alone: vLLM reads it there when the config has none of its
+# own (ModelConfig._verify_quantization, "Check the text config as well
+# for multi-modal models"), and so does the plan, never a silent bf16.
+# moonshotai/Kimi-K2.5 writes its INT4 compressed-tensors settings only
+# there: refused at that line (exit 2), not planned as 2,052,816,464,896
+# bytes of bf16. A ModelOpt export written the same way is sized.
+# Verifies: FR-PLAN-001, FR-PLAN-003
+test_plan_reads_a_quantization_config_inside_text_config() {
+  cp -r "$FIXTURES/planner/kimi-k2.5" k25
+  run plan --model "$PWD/k25"
+  expect_rc 2
+  expect_err "hwledger: $PWD/k25/config.json:95:28: quantization_config (quant_method 'compressed-tensors') gives no \"bits\""
+  expect_no_out
+  run plan --model "$PWD/k25" --quant int4 --json
+  expect_rc 0
+  jq -e '.params_total == 1026408232448 and .inputs.quant == "int4"' <<<"$OUT" >/dev/null
+  # nvidia/Kimi-K2.5-NVFP4's settings moved into its text_config: the
+  # same plan as where NVIDIA wrote them
+  mkdir n
+  jq '.text_config.quantization_config = .quantization_config | del(.quantization_config)' \
+    "$FIXTURES/planner/kimi-k2.5-nvfp4/config.json" > n/config.json
+  run plan --model "$PWD/n" --json
+  expect_rc 0
+  jq -e '.weights_bytes == 589598195360 and .kv_bytes_per_token == 35136
+         and .inputs.quant == "nvfp4" and .inputs.kv_dtype == "fp8"
+         and (.assumptions | any(. == "quantization_config'"'"'s ignore keep 6168444928 values of the layers in 16 bits"))' \
+    <<<"$OUT" >/dev/null || { jq -c '[.weights_bytes, .inputs, .assumptions]' <<<"$OUT"; return 1; }
+  # the config's own quantization_config wins over its text_config's
+  jq '.text_config.quantization_config = {"quant_method": "modelopt", "quant_algo": "FP8"}' \
+    "$FIXTURES/planner/kimi-k2.5-nvfp4/config.json" > n/config.json
+  run plan --model "$PWD/n" --json
+  jq -e '.weights_bytes == 589598195360' <<<"$OUT" >/dev/null
+  # a refusal names the line in the text_config
+  jq '.text_config.quantization_config = (.quantization_config | .quant_algo = "MIXED_PRECISION") | del(.quantization_config)' \
+    "$FIXTURES/planner/kimi-k2.5-nvfp4/config.json" > n/config.json
+  line=$(grep -n '"MIXED_PRECISION"' n/config.json | cut -d: -f1)
+  run plan --model "$PWD/n"
+  expect_rc 2
+  expect_err "hwledger: $PWD/n/config.json:$line:"
+  expect_err "\"quant_algo\" 'MIXED_PRECISION' is not a scheme"
+  jq '.text_config.quantization_config = {"quant_method": "gptq", "bits": -4} | del(.quantization_config)' \
+    "$FIXTURES/planner/kimi-k2.5-nvfp4/config.json" > n/config.json
+  line=$(grep -n '"bits": -4' n/config.json | cut -d: -f1)
+  run plan --model "$PWD/n"
+  expect_rc 2
+  expect_err "hwledger: $PWD/n/config.json:$line:15: \"bits\" must be a non-negative integer"
+}
+
 # quant_algo and kv_cache_quant_algo are names in any case: vLLM
 # upper-cases both before it looks them up (ModelOptQuantConfigBase.
 # from_config, "ModelOpt may emit lowercase"), so "nvfp4" is NVFP4, never
