@@ -203,6 +203,16 @@ static void prepare(prepared *pr, const hw_model *m, const hw_plan_inputs *in)
 				st->weights_active +=
 					(double)hw_layer_kept16(m, l, 1) * kb;
 			}
+			if (kb && !(m->keep16[l] & HW_KEEP_LAYER)) {
+				/* ModelOpt quantizes linear layers only: the
+				 * layer's norms stay in 16 bits (a layer kept
+				 * whole has them above) */
+				double nb = (double)hw_layer_norm_params(m, l) *
+					    kb;
+
+				st->weights += nb;
+				st->weights_active += nb;
+			}
 			if (xb) { /* mxfp4: the experts' matrices narrower */
 				st->weights -= (double)hw_layer_expert_params(
 						       m, l, 0) * (wb - xb);
@@ -451,14 +461,21 @@ int hw_plan_compute(hw_plan *p, const hw_model *m, const hw_plan_inputs *in)
 		assume(p, "KV cache in %s (%.0f bytes per value)",
 		       hw_kv_dtype(m, in), kvb);
 	if (!in->quant[0] && m->quant_weight_bits && !m->exact_weight_bytes) {
-		long long kept = 0;
+		long long kept = 0, norms = 0;
 
-		for (long l = 0; l < m->layers; l++)
+		for (long l = 0; l < m->layers; l++) {
 			kept += hw_layer_kept16(m, l, 0);
+			if (!(m->keep16[l] & HW_KEEP_LAYER))
+				norms += hw_layer_norm_params(m, l);
+		}
 		if (kept)
 			assume(p, "%s's %s keep %lld values of the layers in "
 				  "16 bits",
 			       m->quant_from, m->keep_key, kept);
+		if (norms)
+			assume(p, "layer norms (%lld values) stay in 16 bits, "
+				  "as ModelOpt leaves them",
+			       norms);
 		if (m->keep_unsized)
 			assume(p, "%d of %s not sized (first: %.60s): planned "
 				  "at %.4g bits",

@@ -512,10 +512,28 @@ static int layernorm_family(const hw_model *m)
  */
 __extension__ typedef __int128 wide;
 
+/* The norms around layer l's mixer and MLP (with their biases where they
+ * are LayerNorms): two of h in most families. */
+static wide layer_norms(const hw_model *m, long l)
+{
+	wide h = m->hidden;
+
+	if (m->layer_kind[l] == HW_LAYER_SSM &&
+	    (!strcmp(m->family, "mamba2") || m->attention == HW_ATT_SSM))
+		return h; /* Mamba, Mamba-2: one norm, no MLP */
+	if (!strcmp(m->family, "gemma2") || !strcmp(m->family, "gemma3_text"))
+		return 4 * h; /* input, post-attention, pre- and post-MLP */
+	if (!strcmp(m->family, "falcon"))
+		return 2 * h * m->layer_norms; /* a gain and a bias each */
+	if (layernorm_family(m))
+		return 4 * h; /* two LayerNorms, a bias beside each gain */
+	return 2 * h;
+}
+
 static wide layer_params(const hw_model *m, long l, int active)
 {
 	wide h = m->hidden, H = m->heads, kv = m->kv_heads, hd = m->head_dim,
-	     att = 0, ssm = 0, mlp, norms = 2 * h;
+	     att = 0, ssm = 0, mlp, norms = layer_norms(m, l);
 
 	if (m->layer_kind[l] == HW_LAYER_SSM && !strcmp(m->family, "mamba2")) {
 		wide di = m->ssm_expand * h, S = m->ssm_state, K = m->ssm_conv,
@@ -531,7 +549,6 @@ static wide layer_params(const hw_model *m, long l, int active)
 			ssm += proj + h;
 		if (m->ssm_conv_bias)
 			ssm += conv;
-		norms = h;
 	} else if (m->layer_kind[l] == HW_LAYER_SSM) {
 		wide di = m->ssm_expand * h, S = m->ssm_state, K = m->ssm_conv,
 		     R = m->ssm_dt_rank;
@@ -542,8 +559,6 @@ static wide layer_params(const hw_model *m, long l, int active)
 		      di * S + di + di * h;
 		if (!strcmp(m->family, "jamba"))
 			ssm += R + 2 * S; /* dt, B and C norms */
-		if (m->attention == HW_ATT_SSM)
-			norms = h; /* pure Mamba: one norm, no MLP */
 	} else if (m->kv_lora_rank) {
 		wide q = m->q_lora_rank, r = m->kv_lora_rank,
 		     nope = m->qk_nope_dim, rope = m->qk_rope_dim,
@@ -568,8 +583,6 @@ static wide layer_params(const hw_model *m, long l, int active)
 		if (m->att_bias == HW_BIAS_QKVO)
 			att += h;
 	}
-	if (!strcmp(m->family, "gemma2") || !strcmp(m->family, "gemma3_text"))
-		norms = 4 * h; /* input, post-attention, pre- and post-MLP */
 	if (m->attention == HW_ATT_SSM) {
 		/* pure Mamba: the mixer is the whole layer; its config's
 		 * intermediate_size is the mixer's width (expand x hidden),
@@ -581,12 +594,10 @@ static wide layer_params(const hw_model *m, long l, int active)
 		mlp = 2 * h * m->intermediate;
 		if (m->att_bias == HW_BIAS_QKVO)
 			mlp += m->intermediate + h;
-		norms = 2 * h * m->layer_norms;
 	} else if (layernorm_family(m)) {
 		/* up and down projections with biases, no gate; LayerNorms
 		 * with a bias beside each gain */
 		mlp = 2 * h * m->intermediate + m->intermediate + h;
-		norms = 4 * h;
 	} else if (m->layer_moe[l]) {
 		wide E = m->experts,
 		     run = active ? m->experts_per_tok : m->experts,
@@ -608,6 +619,30 @@ static wide layer_params(const hw_model *m, long l, int active)
 			mlp += 2 * (wide)m->intermediate + h;
 	}
 	return att + ssm + norms + mlp;
+}
+
+/* Implements: FR-PLAN-003 */
+long long hw_layer_norm_params(const hw_model *m, long l)
+{
+	wide n = layer_norms(m, l), hd = m->head_dim;
+
+	if (m->layer_kind[l] == HW_LAYER_SSM) {
+		wide di = m->ssm_expand * (wide)m->hidden;
+
+		if (!strcmp(m->family, "mamba2"))
+			n += di; /* the mixer's gated norm */
+		else if (!strcmp(m->family, "jamba"))
+			n += m->ssm_dt_rank + 2 * (wide)m->ssm_state;
+	} else if (m->kv_lora_rank) {
+		/* MLA's q_a_layernorm and kv_a_layernorm */
+		n += (wide)m->q_lora_rank + m->kv_lora_rank;
+	} else if (m->qk_norm == 1) {
+		n += 2 * hd; /* q_norm and k_norm, one gain a dim */
+	} else if (m->qk_norm == 2) {
+		n += ((wide)m->heads + m->kv_heads) * hd; /* OLMo 2 */
+	}
+	/* at most the layer's count, which count_params checked */
+	return (long long)n;
 }
 
 /* Implements: FR-PLAN-003 */

@@ -169,6 +169,11 @@ long long hw_layer_kept16(const hw_model *m, long l, int active);
 const char *hw_attention_name(hw_attention a);
 /* Parameters of layer l (active: only the experts that run per token). */
 long long hw_layer_params(const hw_model *m, long l, int active);
+/* Of those, the values of the layer's norms: those around its mixer and
+ * MLP, and those inside them (MLA's q_a_layernorm and kv_a_layernorm,
+ * q_norm and k_norm, Mamba-2's gated norm, Jamba's dt, B and C norms),
+ * which ModelOpt does not quantize. */
+long long hw_layer_norm_params(const hw_model *m, long l);
 /* Of those, the values of the routed experts' weight matrices (mxfp4
  * quantizes these alone). */
 long long hw_layer_expert_params(const hw_model *m, long l, int active);

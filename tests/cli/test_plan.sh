@@ -278,9 +278,9 @@ test_plan_reads_a_modelopt_hf_quant_config() {
   cp -r "$FIXTURES/planner/llama-3.1-70b-instruct-fp8" fp8
   run plan --model "$PWD/fp8" --json
   expect_rc 0
-  # 68,452,352,000 layer values in 8 bits, the embedding, head and final
-  # norm (2,101,354,496 values) in 16
-  jq -e '.weights_bytes == 72655060992 and .inputs.quant == "fp8"
+  # 68,451,041,280 layer values in 8 bits, the embedding, head, final
+  # norm and the layers' norms (2,102,665,216 values) in 16
+  jq -e '.weights_bytes == 72656371712 and .inputs.quant == "fp8"
          and .inputs.kv_dtype == "fp8" and .kv_bytes_per_token == 163840
          and (.assumptions | any(. == "weights: 8 bits per parameter (FP8, from hf_quant_config.json'"'"'s quant_algo, scales included)"))
          and (.assumptions | any(test("^KV cache in fp8 .*kv_cache_quant_algo FP8$")))' \
@@ -296,7 +296,7 @@ test_plan_reads_a_modelopt_hf_quant_config() {
   # the config.json itself finds it too; a config of another name does
   # not (its folder may hold many models)
   run plan --model "$PWD/fp8/config.json" --json
-  jq -e '.weights_bytes == 72655060992' <<<"$OUT" >/dev/null
+  jq -e '.weights_bytes == 72656371712' <<<"$OUT" >/dev/null
   cp fp8/config.json fp8/other.json
   run plan --model "$PWD/fp8/other.json" --json
   jq -e '.weights_bytes == 70553706496 * 2 and .inputs.quant == "bfloat16"' <<<"$OUT" >/dev/null
@@ -309,7 +309,7 @@ test_plan_reads_a_modelopt_hf_quant_config() {
   cp -r "$FIXTURES/planner/qwen3-235b-a22b-nvfp4" nvfp4
   run plan --model "$PWD/nvfp4" --json
   expect_rc 0
-  jq -e '.params_total == 235093634560 and .weights_bytes == 134100218080
+  jq -e '.params_total == 235093634560 and .weights_bytes == 134101359616
          and .inputs.quant == "nvfp4"
          and (.assumptions | any(. == "hf_quant_config.json'"'"'s exclude_modules keep 49283072 values of the layers in 16 bits"))' \
     <<<"$OUT" >/dev/null || { jq -c '[.weights_bytes, .assumptions]' <<<"$OUT"; return 1; }
@@ -319,7 +319,7 @@ test_plan_reads_a_modelopt_hf_quant_config() {
   # every layer (61 x 69,664,768 values); its MTP layer 61 is not built
   cp -r "$FIXTURES/planner/deepseek-v3.1-nvfp4" ds
   run plan --model "$PWD/ds" --json
-  jq -e '.weights_bytes == 386225302688 and .kv_bytes_per_token == 35136
+  jq -e '.weights_bytes == 386226739360 and .kv_bytes_per_token == 35136
          and (.assumptions | any(test("keep 4249550848 values")))' \
     <<<"$OUT" >/dev/null || { jq -c '[.weights_bytes, .assumptions]' <<<"$OUT"; return 1; }
 }
@@ -328,8 +328,9 @@ test_plan_reads_a_modelopt_hf_quant_config() {
 # the same settings into config.json's quantization_config (quant_method
 # modelopt, quant_algo, kv_cache_scheme, config_groups, ignore): they are
 # sized by the same table as hf_quant_config.json's, not refused. The
-# figures: 1,024,059,415,040 layer values, those ignore keeps in 16 bits,
-# the rest in 4.5 bits; the embedding, head and final norm
+# figures: 1,024,059,415,040 layer values, those ignore keeps and the
+# layers' norms (61 x 16,384, those of layer 0 in K2.6's whole layer) in
+# 16 bits, the rest in 4.5 bits; the embedding, head and final norm
 # (2,348,817,408) in 16; MLA's latent cache in fp8, 61 x 576 bytes.
 # Verifies: FR-PLAN-001, FR-PLAN-003
 test_plan_reads_modelopt_settings_written_in_config_json() {
@@ -338,7 +339,7 @@ test_plan_reads_modelopt_settings_written_in_config_json() {
   expect_rc 0
   # every layer's self_attn (61 x 101,122,048 values) in 16 bits; the
   # vision tower and projector it names are not in the plan
-  jq -e '.params_total == 1026408232448 and .weights_bytes == 589598195360
+  jq -e '.params_total == 1026408232448 and .weights_bytes == 589599632032
          and .kv_bytes_per_token == 35136
          and .inputs.quant == "nvfp4" and .inputs.kv_dtype == "fp8"
          and (.assumptions | any(. == "weights: 4.5 bits per parameter (NVFP4, from quantization_config'"'"'s quant_algo, scales included)"))
@@ -358,18 +359,18 @@ test_plan_reads_modelopt_settings_written_in_config_json() {
   cp -r "$FIXTURES/planner/kimi-k2.6-nvfp4" k26
   run plan --model "$PWD/k26" --json
   expect_rc 0
-  jq -e '.weights_bytes == 593966455456 and .kv_bytes_per_token == 35136
+  jq -e '.weights_bytes == 593967868576 and .kv_bytes_per_token == 35136
          and (.assumptions | any(. == "quantization_config'"'"'s ignore keep 9207234560 values of the layers in 16 bits"))' \
     <<<"$OUT" >/dev/null || { jq -c '[.weights_bytes, .assumptions]' <<<"$OUT"; return 1; }
   jq 'del(.quantization_config)' k26/config.json > k26/c && mv k26/c k26/config.json
   run plan --model "$PWD/k26" --json
-  jq -e '.weights_bytes == 593966455456 and .inputs.kv_dtype == "fp8"
+  jq -e '.weights_bytes == 593967868576 and .inputs.kv_dtype == "fp8"
          and (.assumptions | any(. == "hf_quant_config.json'"'"'s exclude_modules keep 9207234560 values of the layers in 16 bits"))' \
     <<<"$OUT" >/dev/null || { jq -c '[.weights_bytes, .assumptions]' <<<"$OUT"; return 1; }
   # K2.7-Code also names the embedding, which stays in 16 bits anyway
   cp -r "$FIXTURES/planner/kimi-k2.7-code-nvfp4" k27
   run plan --model "$PWD/k27" --json
-  jq -e '.weights_bytes == 593966455456
+  jq -e '.weights_bytes == 593967868576
          and (.assumptions | all(test("not sized") | not))' \
     <<<"$OUT" >/dev/null || { jq -c '[.weights_bytes, .assumptions]' <<<"$OUT"; return 1; }
   # what the table lacks is refused at its line in config.json, exit 2,
@@ -411,7 +412,7 @@ test_plan_reads_a_quantization_config_inside_text_config() {
     "$FIXTURES/planner/kimi-k2.5-nvfp4/config.json" > n/config.json
   run plan --model "$PWD/n" --json
   expect_rc 0
-  jq -e '.weights_bytes == 589598195360 and .kv_bytes_per_token == 35136
+  jq -e '.weights_bytes == 589599632032 and .kv_bytes_per_token == 35136
          and .inputs.quant == "nvfp4" and .inputs.kv_dtype == "fp8"
          and (.assumptions | any(. == "quantization_config'"'"'s ignore keep 6168444928 values of the layers in 16 bits"))' \
     <<<"$OUT" >/dev/null || { jq -c '[.weights_bytes, .inputs, .assumptions]' <<<"$OUT"; return 1; }
@@ -419,7 +420,7 @@ test_plan_reads_a_quantization_config_inside_text_config() {
   jq '.text_config.quantization_config = {"quant_method": "modelopt", "quant_algo": "FP8"}' \
     "$FIXTURES/planner/kimi-k2.5-nvfp4/config.json" > n/config.json
   run plan --model "$PWD/n" --json
-  jq -e '.weights_bytes == 589598195360' <<<"$OUT" >/dev/null
+  jq -e '.weights_bytes == 589599632032' <<<"$OUT" >/dev/null
   # a refusal names the line in the text_config
   jq '.text_config.quantization_config = (.quantization_config | .quant_algo = "MIXED_PRECISION") | del(.quantization_config)' \
     "$FIXTURES/planner/kimi-k2.5-nvfp4/config.json" > n/config.json
@@ -447,20 +448,48 @@ test_plan_reads_a_modelopt_quant_algo_in_any_case() {
   grep -q '"quant_algo": "nvfp4"' k25/config.json
   run plan --model "$PWD/k25" --json
   expect_rc 0
-  jq -e '.weights_bytes == 589598195360 and .inputs.quant == "nvfp4"
+  jq -e '.weights_bytes == 589599632032 and .inputs.quant == "nvfp4"
          and .inputs.kv_dtype == "fp8"' \
     <<<"$OUT" >/dev/null || { jq -c '[.weights_bytes, .inputs]' <<<"$OUT"; return 1; }
   mkdir m && cp "$FIXTURES/planner/llama-3.1-70b-instruct-fp8/config.json" m/
   printf '{"quantization": {"quant_algo": "Fp8", "kv_cache_quant_algo": "fp8"}}' > m/hf_quant_config.json
   run plan --model "$PWD/m" --json
   expect_rc 0
-  jq -e '.weights_bytes == 72655060992 and .inputs.quant == "fp8"
+  jq -e '.weights_bytes == 72656371712 and .inputs.quant == "fp8"
          and .inputs.kv_dtype == "fp8"' \
     <<<"$OUT" >/dev/null || { jq -c '[.weights_bytes, .inputs]' <<<"$OUT"; return 1; }
   printf '{"quantization": {"quant_algo": "no_quant"}}' > m/hf_quant_config.json
   run plan --model "$PWD/m" --json
   expect_rc 0
   jq -e '.weights_bytes == 70553706496 * 2' <<<"$OUT" >/dev/null
+}
+
+# ModelOpt quantizes linear layers only: every layer's norms stay in 16
+# bits, as the embedding, head and final norm do. Llama-3.1-70B-FP8: of
+# its 70,553,706,496 values, 68,451,041,280 are linear layers' (8 bits)
+# and 2,102,665,216 the embedding, head, final norm and the 80 layers'
+# two norms (80 x 16,384 = 1,310,720 values) in 16: 72,656,371,712 bytes.
+# Verifies: FR-PLAN-003
+test_plan_keeps_the_layer_norms_of_a_modelopt_checkpoint_in_16_bits() {
+  cp -r "$FIXTURES/planner/llama-3.1-70b-instruct-fp8" fp8
+  run plan --model "$PWD/fp8" --json
+  expect_rc 0
+  jq -e '.weights_bytes == 68451041280 + 2102665216 * 2
+         and (.assumptions | any(. == "layer norms (1310720 values) stay in 16 bits, as ModelOpt leaves them"))' \
+    <<<"$OUT" >/dev/null || { jq -c '[.weights_bytes, .assumptions]' <<<"$OUT"; return 1; }
+  # and per GPU: TP 2 holds half of each; PP 2 splits the layers' norms
+  run plan --model "$PWD/fp8" --tp 2 --json
+  jq -e '.per_gpu_bytes - .kv_bytes / 2 - .activation_bytes / 2 - .overhead_bytes / 2 - (68451041280 + 2102665216 * 2) / 2 | fabs < 1' \
+    <<<"$OUT" >/dev/null || { jq -c '[.per_gpu_bytes, .kv_bytes, .activation_bytes, .overhead_bytes]' <<<"$OUT"; return 1; }
+  # NVFP4 (4.5 bits): Qwen3-235B-A22B's 94 layers' two norms and q_norm
+  # and k_norm (94 x 8,448 values) in 16 bits too
+  cp -r "$FIXTURES/planner/qwen3-235b-a22b-nvfp4" nvfp4
+  run plan --model "$PWD/nvfp4" --json
+  jq -e '.weights_bytes == 134101359616' <<<"$OUT" >/dev/null ||
+    { jq -c '[.weights_bytes, .assumptions]' <<<"$OUT"; return 1; }
+  # --quant says how every layer value is stored, norms included
+  run plan --model "$PWD/fp8" --quant fp8 --json
+  jq -e '.assumptions | all(test("^layer norms") | not)' <<<"$OUT" >/dev/null
 }
 
 # An hf_quant_config.json whose algorithm the planner cannot size is
