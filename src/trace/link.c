@@ -237,10 +237,16 @@ static int key_cmp(const char *a, const char *b)
 	return c ? c : (an > bn) - (an < bn);
 }
 
+/* A result and the name it is joined by: its own, or the quoted name of
+ * the Catch2 or doctest test case it is a run of (join_name). */
+typedef struct joined {
+	const hw_result *r;
+	const char *name;
+} joined;
+
 static int result_cmp(const void *a, const void *b)
 {
-	return key_cmp((*(hw_result *const *)a)->name,
-		       (*(hw_result *const *)b)->name);
+	return key_cmp(((const joined *)a)->name, ((const joined *)b)->name);
 }
 
 /* A test function by name and file: the candidates a result may be for. */
@@ -456,7 +462,7 @@ static int result_is_for(const hw_result *r, const char *name,
 
 /* The index of the first of the n sorted results whose join key is
  * name's, or n. */
-static size_t first_result(hw_result *const *sorted, size_t n,
+static size_t first_result(const joined *sorted, size_t n,
 			   const char *name)
 {
 	size_t lo = 0, hi = n;
@@ -464,7 +470,7 @@ static size_t first_result(hw_result *const *sorted, size_t n,
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (key_cmp(sorted[mid]->name, name) < 0)
+		if (key_cmp(sorted[mid].name, name) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -522,7 +528,7 @@ static void closest_tests(const test_ref *tests, size_t n, const char *key,
 
 /* The results and the test functions, sorted by name, for matching. */
 typedef struct matcher {
-	hw_result **sorted;
+	joined *sorted;
 	size_t nres;
 	test_ref *tests;
 	size_t ntests;
@@ -548,9 +554,9 @@ static int merged_outcome(const matcher *m, const char *name,
 		nc++;
 	*runs = 0;
 	*ambiguous = 0;
-	for (size_t i = lo; i < m->nres && key_cmp(m->sorted[i]->name, name) == 0;
+	for (size_t i = lo; i < m->nres && key_cmp(m->sorted[i].name, name) == 0;
 	     i++) {
-		int is_for = result_is_for(m->sorted[i], name, path,
+		int is_for = result_is_for(m->sorted[i].r, name, path,
 					   m->tests + c0, nc);
 
 		if (is_for < 0)
@@ -558,7 +564,7 @@ static int merged_outcome(const matcher *m, const char *name,
 		if (is_for <= 0)
 			continue;
 		(*runs)++;
-		switch (m->sorted[i]->outcome) {
+		switch (m->sorted[i].r->outcome) {
 		case HW_OUTCOME_PASS: pass++; break;
 		case HW_OUTCOME_FAIL: fail++; break;
 		case HW_OUTCOME_SKIP: skip++; break;
@@ -607,6 +613,66 @@ static int test_refs(matcher *m, const hw_scan *scan)
 			m->tests[kept++] = m->tests[i];
 	m->ntests = kept;
 	return HW_OK;
+}
+
+/* The quoted name of a Catch2 or doctest test case among the test
+ * functions whose value is s[0..n), or NULL. */
+static const char *quoted_test(const matcher *m, const char *s, size_t n)
+{
+	size_t lo = 0, hi = m->ntests, kn;
+	const char *k;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c;
+
+		k = join_key(m->tests[mid].name, &kn);
+		c = memcmp(k, s, kn < n ? kn : n);
+		if ((c ? c : (kn > n) - (kn < n)) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < m->ntests; lo++) {
+		const char *name = m->tests[lo].name;
+
+		k = join_key(name, &kn);
+		if (kn != n || memcmp(k, s, n) != 0)
+			return NULL;
+		if (name[0] == '"')
+			return name;
+	}
+	return NULL;
+}
+
+/*
+ * The name result name is joined by (specs/languages.md, "Catch2 and
+ * doctest"): a Catch2 or doctest test case's results name it by its
+ * string, a section's or subcase's "case/section" (nested:
+ * "case/section/sub"), a templated case's "case - int" (Catch2) or
+ * "case<int>" (doctest). The result is a run of the test case whose value
+ * is its whole name, else the longest one that its name begins with, a
+ * '/', " - " or '<' after it: that case's quoted name ("\"case\"", its
+ * join key the value whole, not read as a qualified name or a
+ * parameter). Any other result is joined by its own name.
+ */
+/* Implements: FR-TRACE-017 */
+static const char *join_name(const matcher *m, const char *name)
+{
+	size_t n = strlen(name);
+	const char *q;
+
+	if ((q = quoted_test(m, name, n)))
+		return q;
+	for (size_t i = n; i-- > 0;) {
+		if (!(name[i] == '/' || name[i] == '<' ||
+		      (name[i] == ' ' && i + 2 < n && name[i + 1] == '-' &&
+		       name[i + 2] == ' ')))
+			continue;
+		if ((q = quoted_test(m, name, i)))
+			return q;
+	}
+	return name;
 }
 
 static int add_link(hw_fr_trace *ft, const hw_link *l)
@@ -1519,10 +1585,11 @@ done:
 
 /* Whether results a and b name one test of one suite: the runs of a
  * parametrized test are one. */
-static int same_test(const hw_result *a, const hw_result *b)
+static int same_test(const joined *a, const joined *b)
 {
 	return !key_cmp(a->name, b->name) &&
-	       !strcmp(a->suite ? a->suite : "", b->suite ? b->suite : "");
+	       !strcmp(a->r->suite ? a->r->suite : "",
+		       b->r->suite ? b->r->suite : "");
 }
 
 /* Whether result a comes before b in its results files, by file and line. */
@@ -1534,7 +1601,7 @@ static int result_before(const hw_result *a, const hw_result *b)
 }
 
 /* The test functions of r's key, from *c0, as *nc candidates. */
-static void candidates(const matcher *m, const hw_result *r, size_t *c0,
+static void candidates(const matcher *m, const joined *r, size_t *c0,
 		       size_t *nc)
 {
 	*c0 = first_test(m->tests, m->ntests, r->name);
@@ -1548,14 +1615,14 @@ static void candidates(const matcher *m, const hw_result *r, size_t *c0,
  * that it cannot be told between. */
 enum { FOR_ONE, FOR_NONE, FOR_SEVERAL };
 
-static int result_whom(const matcher *m, const hw_result *r)
+static int result_whom(const matcher *m, const joined *r)
 {
 	size_t c0, nc;
 	int any = 0;
 
 	candidates(m, r, &c0, &nc);
 	for (size_t k = 0; k < nc; k++) {
-		int is_for = result_is_for(r, m->tests[c0 + k].name,
+		int is_for = result_is_for(r->r, m->tests[c0 + k].name,
 					   m->tests[c0 + k].path,
 					   m->tests + c0, nc);
 
@@ -1568,7 +1635,7 @@ static int result_whom(const matcher *m, const hw_result *r)
 
 /* The files of the test functions that result r cannot be told between,
  * ", "-separated, into out. */
-static void several_files(const matcher *m, const hw_result *r, char *out,
+static void several_files(const matcher *m, const joined *r, char *out,
 			  size_t size)
 {
 	size_t c0, nc, w = 0;
@@ -1579,11 +1646,11 @@ static void several_files(const matcher *m, const hw_result *r, char *out,
 		const test_ref *c = &m->tests[c0 + k];
 		int dup = 0;
 
-		if (result_is_for(r, c->name, c->path, m->tests + c0, nc) >= 0)
+		if (result_is_for(r->r, c->name, c->path, m->tests + c0, nc) >= 0)
 			continue;
 		for (size_t j = c0; j < c0 + k && !dup; j++)
 			dup = !strcmp(m->tests[j].path, c->path) &&
-			      result_is_for(r, m->tests[j].name,
+			      result_is_for(r->r, m->tests[j].name,
 					    m->tests[j].path, m->tests + c0,
 					    nc) < 0;
 		if (!dup)
@@ -1609,9 +1676,10 @@ static int unmatched_results(hw_trace *t, const matcher *m)
 
 	HW_CHECK_ALLOC(whom);
 	for (size_t i = 0; i < m->nres; i++)
-		whom[i] = (unsigned char)result_whom(m, m->sorted[i]);
+		whom[i] = (unsigned char)result_whom(m, &m->sorted[i]);
 	for (size_t i = 0; i < m->nres && !err; i++) {
-		const hw_result *r = m->sorted[i], *failed = NULL;
+		const joined *jr = &m->sorted[i], *jfailed = NULL;
+		const hw_result *r = jr->r, *failed = NULL;
 		int seen = 0, named_suite;
 		char near[256];
 		hw_buf subject;
@@ -1620,24 +1688,26 @@ static int unmatched_results(hw_trace *t, const matcher *m)
 			continue;
 		/* one defect for the runs of one test (parametrized) */
 		for (size_t j = i; j-- > 0 && !seen &&
-				   key_cmp(m->sorted[j]->name, r->name) == 0;)
-			seen = whom[j] == whom[i] && same_test(m->sorted[j], r);
+				   key_cmp(m->sorted[j].name, jr->name) == 0;)
+			seen = whom[j] == whom[i] && same_test(&m->sorted[j], jr);
 		if (seen)
 			continue;
 		for (size_t j = i; j < m->nres &&
-				   key_cmp(m->sorted[j]->name, r->name) == 0;
+				   key_cmp(m->sorted[j].name, jr->name) == 0;
 		     j++)
-			if (whom[j] == whom[i] && same_test(m->sorted[j], r) &&
-			    m->sorted[j]->outcome == HW_OUTCOME_FAIL &&
-			    (!failed || result_before(m->sorted[j], failed)))
-				failed = m->sorted[j];
+			if (whom[j] == whom[i] && same_test(&m->sorted[j], jr) &&
+			    m->sorted[j].r->outcome == HW_OUTCOME_FAIL &&
+			    (!failed || result_before(m->sorted[j].r, failed))) {
+				jfailed = &m->sorted[j];
+				failed = jfailed->r;
+			}
 		/* an ambiguous pass is the tests' test-without-result */
 		if (whom[i] == FOR_SEVERAL && !failed)
 			continue;
 		if (whom[i] == FOR_SEVERAL)
-			several_files(m, failed, near, sizeof(near));
+			several_files(m, jfailed, near, sizeof(near));
 		else
-			closest_tests(m->tests, m->ntests, r->name, near,
+			closest_tests(m->tests, m->ntests, jr->name, near,
 				      sizeof(near));
 		/* ctest's testcase has its own name as its classname */
 		named_suite = r->suite && strcmp(r->suite, r->name) != 0;
@@ -1765,7 +1835,7 @@ int hw_trace_build(hw_trace *t, const hw_fr_set *frs, const hw_scan *scan,
 {
 	fr_ref *refs = NULL;
 	fr_map map = {NULL, 0};
-	hw_result **sorted = NULL;
+	joined *sorted = NULL;
 	matcher match = {NULL, 0, NULL, 0};
 	unsigned char *tagged = NULL, *dup = NULL;
 	size_t nfuncs = 0, nres = results ? results->n : 0;
@@ -1825,11 +1895,13 @@ int hw_trace_build(hw_trace *t, const hw_fr_set *frs, const hw_scan *scan,
 	}
 	if ((err = fr_map_build(&map, t)))
 		goto cleanup;
-	for (size_t i = 0; i < nres; i++)
-		sorted[i] = &results->items[i];
-	qsort(sorted, nres, sizeof(*sorted), result_cmp);
 	if ((err = test_refs(&match, scan)))
 		goto cleanup;
+	for (size_t i = 0; i < nres; i++) {
+		sorted[i].r = &results->items[i];
+		sorted[i].name = join_name(&match, results->items[i].name);
+	}
+	qsort(sorted, nres, sizeof(*sorted), result_cmp);
 	match.sorted = sorted;
 	match.nres = nres;
 

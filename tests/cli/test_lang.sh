@@ -170,6 +170,51 @@ XML
   jq -e '[.defects[] | select(.kind == "result-without-test" or .kind == "test-without-result")] | length == 0' <<<"$OUT" >/dev/null || { jq -c '.defects' <<<"$OUT"; return 1; }
 }
 
+# A Catch2 or doctest test case's results join it whatever they add to
+# its name: a section's or subcase's "case/section" (nested too), a
+# templated case's "case - int" (Catch2) or "case<int>" (doctest); and a
+# name that reads like a qualified name ("std::vector") or a parameter
+# ("ratio 1/2", "index [0]") is its name whole. The sections' runs merge:
+# one that failed fails the test case. The results are the frameworks'
+# own (tests/fixtures/lang/results/README.md).
+# Verifies: FR-TRACE-017
+test_lang_catch2_and_doctest_sections_and_templates_join_their_case() {
+  local res=$FIXTURES/lang/results
+  for i in 1 2 3 4 5 6 7 8; do write_fr frs/a.md "FR-A-00$i"; done
+  mkdir -p src tests r traceability
+  printf '{"sources": ["src/*.hpp"], "tests": ["tests/*.cpp"]}\n' > traceability/config.json
+  echo '{"schema": "hwledger.policy/1", "coverage_threshold": 0}' >traceability/policy.json
+  printf '// Implements: FR-A-001, FR-A-002, FR-A-003, FR-A-004, FR-A-005, FR-A-006, FR-A-007, FR-A-008\ninline int f() { return 1; }\n' > src/a.hpp
+  for fw in catch2 doctest; do
+    cp "$res/${fw}_test.cpp" tests/
+    cp "$res/$fw-junit.xml" r/
+    run "$HW" trace --results "r/$fw-junit.xml" --format json
+    jq -e '[.frs[] | {(.id): .status}] | add == {"FR-A-001": "verified", "FR-A-002": "verified", "FR-A-003": "verified", "FR-A-004": "verified", "FR-A-005": "verified", "FR-A-006": "verified", "FR-A-007": "verified", "FR-A-008": "failing"}' <<<"$OUT" >/dev/null || { echo "$fw: $(jq -c "[.frs[] | {(.id): .status}]" <<<"$OUT")"; return 1; }
+    jq -e '[.defects[] | select(.kind == "result-without-test" or .kind == "test-without-result")] | length == 0' <<<"$OUT" >/dev/null || { echo "$fw:"; jq -c '.defects' <<<"$OUT"; return 1; }
+    # each section, template instance, the scenario's steps: a run
+    # (Catch2 writes a section with assertions of its own and its
+    # subsection each: "vector grows/push", "vector grows/push/twice")
+    jq -e '[.frs[].links[] | select(.kind == "utest") | {(.function): .runs}] | add == {"\"ring pushes\"": 1, "\"typed\"": 2, "\"std::vector\"": 1, "\"ratio 1/2\"": 1, "\"index [0]\"": 1, "\"shrinks\"": 2} + (if $fw == "catch2" then {"\"Scenario: ring doubles\"": 1, "\"vector grows\"": 3} else {"\"  Scenario: ring doubles\"": 1, "\"vector grows\"": 2} end)' --arg fw "$fw" <<<"$OUT" >/dev/null || { echo "$fw:"; jq -c '[.frs[].links[] | select(.kind == "utest") | {(.function): .runs}]' <<<"$OUT"; return 1; }
+    rm "tests/${fw}_test.cpp" "r/$fw-junit.xml"
+  done
+}
+
+# cxxopts' own Catch2 tests: every one of its 125 results joins a test
+# case of test/options.cpp (97 are sections, "Valid/Invalid Option names"
+# has a '/' of its own).
+# Verifies: FR-TRACE-017
+test_lang_cxxopts_catch2_results_all_join() {
+  local res=$FIXTURES/lang/results
+  write_fr frs/a.md FR-A-001
+  mkdir -p include tests traceability
+  printf '{"sources": ["include/*.hpp"], "tests": ["tests/*.cpp"]}\n' > traceability/config.json
+  cp "$FIXTURES/lang/real/cxxopts.hpp" include/
+  cp "$res/cxxopts-options.cpp" tests/options.cpp
+  run "$HW" trace --results "$res/cxxopts-catch2-junit.xml" --format json
+  [ "$(grep -c '<testcase' "$res/cxxopts-catch2-junit.xml")" = 125 ] || return 1
+  jq -e '[.defects[] | select(.kind == "result-without-test" or .kind == "failing-test")] | length == 0' <<<"$OUT" >/dev/null || { jq -c '[.defects[] | select(.kind == "result-without-test")] | length, .[0:3]' <<<"$OUT"; return 1; }
+}
+
 # Verifies: FR-TRACE-016
 test_lang_bad_cpp_and_python_input_is_diagnosed() {
   write_fr frs/a.md FR-A-001

@@ -887,6 +887,94 @@ static void test_levels_link_defects_and_cycles(void **state)
 	hw_frs_model_free(&m);
 }
 
+/*
+ * A result joins the Catch2 test case whose name is its whole name, else
+ * the longest one its name begins with before a '/', " - " or '<' (a
+ * section, a template instance): "a/b/c" is a section of "a/b", not of
+ * "a". A test function that is no Catch2 test case takes no section:
+ * "test_c/x" is no run of test_c().
+ */
+/* Verifies: FR-TRACE-017 */
+static void test_catch2_sections_join_the_longest_test_case(void **state)
+{
+	static const char doc[] =
+		"## FR-X-001: X\nRev: 1\nStatus: approved\nNeeds: utest\n\nT.\n\n"
+		"## FR-Y-001: Y\nRev: 1\nStatus: approved\nNeeds: utest\n\nT.\n\n"
+		"## FR-Z-001: Z\nRev: 1\nStatus: approved\nNeeds: utest\n\nT.\n";
+	static const char cpp[] =
+		"#include \"catch.hpp\"\n"
+		"// Verifies: FR-X-001\n"
+		"TEST_CASE(\"a\") { SECTION(\"b\") {} SECTION(\"x\") {} }\n"
+		"// Verifies: FR-Y-001\n"
+		"TEST_CASE(\"a/b\") { SECTION(\"c\") {} }\n";
+	static const char c[] =
+		"/* Verifies: FR-Z-001 */\nvoid test_c(void **s) {}\n";
+	static const char xml[] =
+		"<testsuite name=\"t\">"
+		"<testcase classname=\"t.global\" name=\"a/b\"/>"
+		"<testcase classname=\"t.global\" name=\"a/b/c\">"
+		"<failure message=\"no\"/></testcase>"
+		"<testcase classname=\"t.global\" name=\"a/x\"/>"
+		"<testcase classname=\"t.global\" name=\"test_c/x\"/>"
+		"</testsuite>";
+	const char *const paths[] = {"tests/t.cpp", "tests/test_c.c"};
+	const char *const texts[] = {cpp, c};
+	hw_fr_set frs;
+	hw_diags d;
+	hw_scan scan;
+	hw_results res;
+	hw_policy p;
+	hw_trace t;
+	const hw_defect *rwt = NULL;
+
+	(void)state;
+	hw_fr_set_init(&frs);
+	hw_diags_init(&d);
+	memset(&scan, 0, sizeof(scan));
+	assert_int_equal(hw_frs_parse(&frs, &d, "frs/x.md", doc, strlen(doc)),
+			 HW_OK);
+	for (size_t i = 0; i < 2; i++) {
+		hw_src_file *f;
+
+		add_file(&scan, paths[i], 1, "");
+		f = &scan.files[scan.n - 1];
+		f->lang = i == 0 ? HW_LANG_CPP : HW_LANG_C;
+		assert_int_equal(hw_scan_text(f, texts[i], strlen(texts[i])),
+				 HW_OK);
+	}
+	hw_results_init(&res);
+	assert_int_equal(hw_junit_parse(&res, &d, "r.xml", xml, strlen(xml)),
+			 HW_OK);
+	assert_int_equal(d.errors, 0);
+	assert_int_equal(hw_policy_defaults(&p), HW_OK);
+	assert_int_equal(hw_trace_build(&t, &frs, &scan, &res, NULL, &p, NULL,
+					NULL, "2026-12-07"),
+			 HW_OK);
+	for (size_t i = 0; i < t.nfrs; i++) {
+		const hw_fr_trace *ft = &t.frs[i];
+		hw_fr_state want = !strcmp(ft->fr->id, "FR-X-001")
+					   ? HW_ST_VERIFIED
+				   : !strcmp(ft->fr->id, "FR-Y-001")
+					   ? HW_ST_FAILING
+					   : HW_ST_UNTESTED;
+
+		assert_int_equal(ft->state, want);
+	}
+	for (size_t i = 0; i < t.ndefects; i++)
+		if (t.defects[i].kind == HW_DEF_RESULT_WITHOUT_TEST) {
+			assert_null(rwt);
+			rwt = &t.defects[i];
+		}
+	assert_non_null(rwt);
+	assert_non_null(strstr(rwt->message, "test_c/x"));
+	hw_trace_free(&t);
+	hw_policy_free(&p);
+	hw_results_free(&res);
+	hw_scan_free(&scan);
+	hw_fr_set_free(&frs);
+	hw_diags_free(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -903,6 +991,7 @@ int main(void)
 		cmocka_unit_test(test_every_failed_result_fails_the_gate),
 		cmocka_unit_test(test_levels_roll_up_children_into_parents),
 		cmocka_unit_test(test_levels_link_defects_and_cycles),
+		cmocka_unit_test(test_catch2_sections_join_the_longest_test_case),
 	};
 
 	assert_int_equal(hw_crypto_init(), HW_OK);
