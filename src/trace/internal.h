@@ -10,7 +10,7 @@
 #include <sqlite3.h>
 
 /* Bumped whenever the scanner's output for the same input changes. */
-#define HW_INDEX_VERSION "hwledger-index/17"
+#define HW_INDEX_VERSION "hwledger-index/18"
 
 typedef struct hw_index_row {
 	char *path;

@@ -1762,10 +1762,11 @@ fail:
 
 /*
  * Catch2's and doctest's test cases, TEST_CASE("name", ...) { ... } and
- * kin, are no functions to ctags; the C lexer found those at the top level
+ * kin (their templated, fixture and CATCH_/DOCTEST_-prefixed spellings),
+ * are no functions to ctags; the C lexer found those at the top level
  * (named by the macro). Each is renamed to the name its runner gives its
  * results, quoted ("\"name\""; link.c drops the quotes): its string's
- * value, a SCENARIO's with Catch2's prefix "Scenario: " or doctest's
+ * value, a SCENARIO's (and kin's) with Catch2's prefix "Scenario: " or doctest's
  * "  Scenario: " (a file that names doctest.h, doctest:: or DOCTEST_);
  * every other function the C lexer found is dropped: lang.c names C++'s.
  */
@@ -1775,10 +1776,24 @@ static int keep_test_cases(hw_src_file *f, const char *text, size_t len)
 	static const struct {
 		const char *name;
 		size_t len;
-	} macros[] = {MACRO("TEST_CASE"),	   MACRO("TEST_CASE_METHOD"),
-		      MACRO("TEST_CASE_FIXTURE"),  MACRO("TEST_CASE_TEMPLATE"),
-		      MACRO("SCENARIO"),	   MACRO("TEMPLATE_TEST_CASE"),
-		      {NULL, 0}};
+	} macros[] = {
+		/* Catch2 2.x */
+		MACRO("TEST_CASE"), MACRO("TEST_CASE_METHOD"),
+		MACRO("SCENARIO"), MACRO("SCENARIO_METHOD"),
+		MACRO("TEMPLATE_TEST_CASE"), MACRO("TEMPLATE_TEST_CASE_SIG"),
+		MACRO("TEMPLATE_TEST_CASE_METHOD"),
+		MACRO("TEMPLATE_TEST_CASE_METHOD_SIG"),
+		MACRO("TEMPLATE_PRODUCT_TEST_CASE"),
+		MACRO("TEMPLATE_PRODUCT_TEST_CASE_SIG"),
+		MACRO("TEMPLATE_PRODUCT_TEST_CASE_METHOD"),
+		MACRO("TEMPLATE_PRODUCT_TEST_CASE_METHOD_SIG"),
+		MACRO("TEMPLATE_LIST_TEST_CASE"),
+		MACRO("TEMPLATE_LIST_TEST_CASE_METHOD"),
+		/* doctest 2.4 */
+		MACRO("TEST_CASE_FIXTURE"), MACRO("TEST_CASE_TEMPLATE"),
+		MACRO("TEST_CASE_TEMPLATE_DEFINE"),
+		MACRO("SCENARIO_TEMPLATE"), MACRO("SCENARIO_TEMPLATE_DEFINE"),
+		{NULL, 0}};
 #undef MACRO
 	int doctest = has_text(text, len, "doctest.h", 9) ||
 		      has_text(text, len, "doctest::", 9) ||
@@ -1788,17 +1803,24 @@ static int keep_test_cases(hw_src_file *f, const char *text, size_t len)
 
 	for (size_t i = 0; i < f->nfuncs; i++) {
 		hw_func fn = f->funcs[i];
+		const char *base = fn.name;
 		char *name = NULL;
 		size_t m = 0;
 
-		while (macros[m].name && strcmp(fn.name, macros[m].name) != 0)
+		/* CATCH_CONFIG_PREFIX_ALL's and
+		 * DOCTEST_CONFIG_NO_SHORT_MACRO_NAMES' spellings */
+		if (strncmp(base, "CATCH_", 6) == 0)
+			base += 6;
+		else if (strncmp(base, "DOCTEST_", 8) == 0)
+			base += 8;
+		while (macros[m].name && strcmp(base, macros[m].name) != 0)
 			m++;
 		for (; macros[m].name && at < fn.first && pos < len; pos++)
 			at += text[pos] == '\n';
 		if (macros[m].name && pos < len) {
 			const char *prefix = "";
 
-			if (strcmp(fn.name, "SCENARIO") == 0)
+			if (strncmp(base, "SCENARIO", 8) == 0)
 				prefix = doctest ? "  Scenario: " : "Scenario: ";
 			name = test_case_name(text + pos, text + len,
 					      macros[m].name, macros[m].len,

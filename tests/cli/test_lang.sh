@@ -199,6 +199,31 @@ test_lang_catch2_and_doctest_sections_and_templates_join_their_case() {
   done
 }
 
+# Catch2's and doctest's other test case macros are test cases too:
+# templated ones (TEMPLATE_PRODUCT_TEST_CASE's "product -
+# std::vector<int>", TEMPLATE_LIST_TEST_CASE's "listed - Types - 0",
+# TEMPLATE_TEST_CASE_SIG, TEST_CASE_TEMPLATE_DEFINE), those on a fixture
+# (TEMPLATE_TEST_CASE_METHOD, SCENARIO_METHOD), a SCENARIO_TEMPLATE, and
+# the CATCH_- and DOCTEST_-prefixed spellings; each joins the results its
+# runner wrote for it (tests/fixtures/lang/results/README.md).
+# Verifies: FR-TRACE-016, FR-TRACE-017
+test_lang_catch2_and_doctest_other_test_case_macros_join() {
+  local res=$FIXTURES/lang/results fw n
+  for i in 1 2 3 4 5 6; do write_fr frs/a.md "FR-A-00$i"; done
+  mkdir -p src tests r traceability
+  printf '{"sources": ["src/*.hpp"], "tests": ["tests/*.cpp"]}\n' > traceability/config.json
+  echo '{"schema": "hwledger.policy/1", "coverage_threshold": 0}' >traceability/policy.json
+  printf '// Implements: FR-A-001, FR-A-002, FR-A-003, FR-A-004, FR-A-005, FR-A-006\ninline int f() { return 1; }\n' > src/a.hpp
+  for fw in catch2_more:6 catch2_prefixed:3 doctest_more:5; do
+    n=${fw#*:} fw=${fw%:*}
+    cp "$res/${fw}_test.cpp" tests/
+    run "$HW" trace --results "$res/${fw/_/-}-junit.xml" --format json
+    jq -e --argjson n "$n" '[.frs[:$n][] | .status] | unique == ["verified"]' <<<"$OUT" >/dev/null || { echo "$fw: $(jq -c "[.frs[] | {(.id): .status}]" <<<"$OUT")"; return 1; }
+    jq -e '[.defects[] | select(.kind == "result-without-test" or .kind == "test-without-result" or .kind == "orphan-test")] | length == 0' <<<"$OUT" >/dev/null || { echo "$fw:"; jq -c '.defects' <<<"$OUT"; return 1; }
+    rm "tests/${fw}_test.cpp"
+  done
+}
+
 # cxxopts' own Catch2 tests: every one of its 125 results joins a test
 # case of test/options.cpp (97 are sections, "Valid/Invalid Option names"
 # has a '/' of its own).
