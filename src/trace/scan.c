@@ -827,6 +827,14 @@ static void name_before(lexer *x, size_t e, size_t floor)
 	}
 }
 
+/* Whether name[0..n) is doctest's TEST_SUITE (or DOCTEST_TEST_SUITE),
+ * whose braces hold test cases as a namespace's would. */
+static int is_test_suite(const char *name, size_t n)
+{
+	return (n == 10 && memcmp(name, "TEST_SUITE", 10) == 0) ||
+	       (n == 18 && memcmp(name, "DOCTEST_TEST_SUITE", 18) == 0);
+}
+
 static void top_paren_open(lexer *x)
 {
 	size_t j = x->i;
@@ -1082,6 +1090,18 @@ static int lex_c(hw_src_file *f, const char *text, size_t len)
 				x.pending = f->ntags;
 				x.cand = NULL;
 				x.paren = 0;
+				x.last_sig = '{';
+				break;
+			}
+			if (x.depth == 0 && x.paren == 0 && x.cand &&
+			    x.last_sig == ')' && f->lang == HW_LANG_CPP &&
+			    is_test_suite(x.cand, x.cand_n)) {
+				/* doctest's TEST_SUITE("s") { ... }: its test
+				 * cases are at the top level, as in a linkage
+				 * block */
+				x.linkage++;
+				x.pending = f->ntags;
+				x.cand = NULL;
 				x.last_sig = '{';
 				break;
 			}
