@@ -591,7 +591,9 @@ typedef struct lexer {
 	size_t ls;
 	size_t tag_cap, func_cap;
 	int depth;          /* brace depth */
-	int linkage;        /* open `extern "C" {` blocks around the top level */
+	int linkage;        /* open `extern "C" {` blocks around the top level,
+			     * and in C++ namespaces and doctest TEST_SUITEs */
+	int scopes;         /* of those, the namespaces and TEST_SUITEs */
 	int extern_lit;     /* the last top-level literal followed `extern` */
 	int paren;          /* parenthesis depth at the top level */
 	int preproc;        /* inside a preprocessor line */
@@ -825,6 +827,28 @@ static void name_before(lexer *x, size_t e, size_t floor)
 		x->cand_n = e - j;
 		x->cand_line = line_at(x, j);
 	}
+}
+
+/* Whether the '{' at x->i opens a namespace: `namespace {`,
+ * `namespace a {`, `namespace a::b {`, `inline namespace v1 {`. */
+static int namespace_head(const lexer *x)
+{
+	size_t j = x->i;
+
+	while (j > 0 && (x->p[j - 1] == ' ' || x->p[j - 1] == '\t' ||
+			 x->p[j - 1] == '\n' || x->p[j - 1] == '\r'))
+		j--;
+	while (j > 0 && (is_ident(x->p[j - 1]) || x->p[j - 1] == ':'))
+		j--;
+	/* `namespace {`: the name skipped was the keyword */
+	if (j != x->i && j + 9 <= x->i &&
+	    memcmp(x->p + j, "namespace", 9) == 0 && !is_ident(x->p[j + 9]))
+		return 1;
+	while (j > 0 && (x->p[j - 1] == ' ' || x->p[j - 1] == '\t' ||
+			 x->p[j - 1] == '\n' || x->p[j - 1] == '\r'))
+		j--;
+	return j >= 9 && memcmp(x->p + j - 9, "namespace", 9) == 0 &&
+	       (j == 9 || !is_ident(x->p[j - 10]));
 }
 
 /* Whether name[0..n) is doctest's TEST_SUITE (or DOCTEST_TEST_SUITE),
@@ -1093,6 +1117,17 @@ static int lex_c(hw_src_file *f, const char *text, size_t len)
 				x.last_sig = '{';
 				break;
 			}
+			if (x.depth == 0 && x.paren == 0 &&
+			    f->lang == HW_LANG_CPP && namespace_head(&x)) {
+				/* a namespace's test cases (Catch2's,
+				 * doctest's) are at the top level too */
+				x.linkage++;
+				x.scopes++;
+				x.pending = f->ntags;
+				x.cand = NULL;
+				x.last_sig = '{';
+				break;
+			}
 			if (x.depth == 0 && x.paren == 0 && x.cand &&
 			    x.last_sig == ')' && f->lang == HW_LANG_CPP &&
 			    is_test_suite(x.cand, x.cand_n)) {
@@ -1100,6 +1135,7 @@ static int lex_c(hw_src_file *f, const char *text, size_t len)
 				 * cases are at the top level, as in a linkage
 				 * block */
 				x.linkage++;
+				x.scopes++;
 				x.pending = f->ntags;
 				x.cand = NULL;
 				x.last_sig = '{';
@@ -1142,6 +1178,8 @@ static int lex_c(hw_src_file *f, const char *text, size_t len)
 		case '}':
 			if (x.depth == 0 && x.linkage > 0) {
 				x.linkage--; /* the linkage block ends */
+				if (x.scopes > 0)
+					x.scopes--;
 				x.pending = f->ntags;
 				x.last_sig = '}';
 				break;
@@ -1194,7 +1232,7 @@ static int lex_c(hw_src_file *f, const char *text, size_t len)
 		}
 		x.i++;
 	}
-	if (x.depth > 0) {
+	if (x.depth > 0 || x.scopes > 0) {
 		long last = line_at(&x, len);
 
 		if (x.func >= 0)
@@ -1202,7 +1240,7 @@ static int lex_c(hw_src_file *f, const char *text, size_t len)
 		return hw_src_note(f, HW_DIAG_WARNING, last,
 				   "unbalanced braces: %d '{' not closed at end "
 				   "of file; function boundaries may be wrong",
-				   x.depth);
+				   x.depth + x.scopes);
 	}
 	return HW_OK;
 }

@@ -242,6 +242,27 @@ test_lang_doctest_test_suite_blocks_hold_test_cases() {
   jq -e '[.defects[] | select(.kind == "result-without-test" or .kind == "test-without-result" or .kind == "orphan-test")] | length == 0' <<<"$OUT" >/dev/null || { jq -c '.defects' <<<"$OUT"; return 1; }
 }
 
+# Catch2 test cases inside namespaces (named, anonymous, inline,
+# `a::b`) are test cases as those at the top level are; a namespace left
+# open is still unbalanced braces.
+# Verifies: FR-TRACE-016, FR-TRACE-017
+test_lang_catch2_test_cases_in_namespaces_are_found() {
+  local res=$FIXTURES/lang/results
+  for i in 1 2 3 4; do write_fr frs/a.md "FR-A-00$i"; done
+  mkdir -p src tests traceability
+  printf '{"sources": ["src/*.hpp"], "tests": ["tests/*.cpp"]}\n' > traceability/config.json
+  echo '{"schema": "hwledger.policy/1", "coverage_threshold": 0}' >traceability/policy.json
+  printf '// Implements: FR-A-001, FR-A-002, FR-A-003, FR-A-004\ninline int f() { return 1; }\n' > src/a.hpp
+  cp "$res/catch2_namespace_test.cpp" tests/
+  run "$HW" trace --results "$res/catch2-namespace-junit.xml" --format json
+  jq -e '[.frs[] | .status] | unique == ["verified"]' <<<"$OUT" >/dev/null || { jq -c "[.frs[] | {(.id): .status}]" <<<"$OUT"; return 1; }
+  jq -e '[.frs[].links[] | select(.kind == "utest") | [.function, .first_line]] == [["\"ring pushes\"", 8], ["\"ring pops\"", 12], ["\"ring clears\"", 19], ["\"ring helps\"", 26]]' <<<"$OUT" >/dev/null || { jq -c "[.frs[].links[] | select(.kind == \"utest\")]" <<<"$OUT"; return 1; }
+  jq -e '[.defects[] | select(.kind == "result-without-test" or .kind == "test-without-result" or .kind == "orphan-test")] | length == 0' <<<"$OUT" >/dev/null || { jq -c '.defects' <<<"$OUT"; return 1; }
+  printf '#include "catch.hpp"\nnamespace open {\nTEST_CASE("x") {}\n' > tests/open.cpp
+  run "$HW" trace
+  expect_err "tests/open.cpp:4: warning: unbalanced braces: 1 '{' not closed"
+}
+
 # cxxopts' own Catch2 tests: every one of its 125 results joins a test
 # case of test/options.cpp (97 are sections, "Valid/Invalid Option names"
 # has a '/' of its own).
