@@ -876,6 +876,21 @@ static void count_lines(const hw_lcov *lcov, const char *path, long first,
 	}
 }
 
+/*
+ * The first line whose running shows that l's function was called. A
+ * Python def statement runs when its module is imported, and coverage.py
+ * counts its line then: a function of several lines is measured from the
+ * line after it. A one-line function has only that line to measure.
+ */
+static long first_measured(const hw_link *l)
+{
+	const hw_func *fn = l->func;
+
+	return l->file->lang == HW_LANG_PY && fn->last > fn->first
+		       ? fn->first + 1
+		       : fn->first;
+}
+
 static int same_target(const hw_link *a, const hw_link *b)
 {
 	return a->kind == b->kind && a->file == b->file && a->func == b->func &&
@@ -903,8 +918,9 @@ static int decide(hw_trace *t, hw_fr_trace *ft, const hw_lcov *lcov)
 			ft->impl++;
 			impl_funcs += l->func != NULL;
 			if (l->func)
-				count_lines(lcov, l->file->path, l->func->first,
-					    l->func->last, &ft->cov_lines,
+				count_lines(lcov, l->file->path,
+					    first_measured(l), l->func->last,
+					    &ft->cov_lines,
 					    &ft->cov_hit, &ft->cov_known);
 			continue;
 		}

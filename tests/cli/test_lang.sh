@@ -68,6 +68,58 @@ test_lang_python_project_pytest_coverage_report() {
     tests.test_ring.TestRingUnittest.test_pop_from_empty_raises
 }
 
+# A Python def statement runs when its module is imported, and
+# coverage.py counts its line then: a function no test calls is not
+# covered by it (found on pallets/markupsafe, where 27 of 53 functions
+# never ran and each had its def line "run"). Real coverage.py output.
+# Verifies: FR-TRACE-003
+test_lang_python_def_line_is_not_coverage_of_the_function() {
+  write_fr frs/a.md FR-A-001
+  write_fr frs/a.md FR-A-002
+  write_fr frs/a.md FR-A-003
+  mkdir -p pkg tests traceability
+  printf '{"sources": ["pkg/*.py"], "tests": ["tests/*.py"]}\n' > traceability/config.json
+  echo '{"schema": "hwledger.policy/1", "coverage_threshold": 50}' >traceability/policy.json
+  : > pkg/__init__.py
+  cat > pkg/m.py <<'PY'
+# Implements: FR-A-001
+def never_called(a,
+                 b):
+    total = a + b
+    return total
+
+
+# Implements: FR-A-002
+def called(a):
+    return a + 1
+
+
+# Implements: FR-A-003
+def one_line(a): return a
+PY
+  cat > tests/test_m.py <<'PY'
+from pkg.m import called
+
+
+# Verifies: FR-A-001, FR-A-002, FR-A-003
+def test_called():
+    assert called(1) == 2
+PY
+  /usr/bin/python3 -m coverage run --source=pkg,tests -m pytest -q \
+    -p no:cacheprovider --junitxml=results.xml tests >/dev/null
+  /usr/bin/python3 -m coverage lcov -o cov.info >/dev/null
+  # coverage.py did count the def lines (2 and 9) as run
+  grep -qx 'DA:2,1' cov.info && grep -qx 'DA:9,1' cov.info
+  run "$HW" trace --results results.xml --lcov cov.info --format json
+  expect_rc 0
+  # never_called: its two body lines, none run (not 1 of 3); called:
+  # its body line; a one-line function has only its def line
+  jq -e '[.frs[] | [.id, .coverage.hit, .coverage.lines]] ==
+         [["FR-A-001", 0, 2], ["FR-A-002", 1, 1], ["FR-A-003", 1, 1]]' \
+    <<<"$OUT" >/dev/null || { jq -c '[.frs[] | [.id, .coverage]]' <<<"$OUT"; return 1; }
+  jq -e '.frs[0].status == "partial"' <<<"$OUT" >/dev/null
+}
+
 # Verifies: FR-TRACE-017
 test_lang_ctest_gtest_param_and_pytest_results_match() {
   for i in 1 2 3 4 5 6; do write_fr frs/a.md "FR-A-00$i"; done
