@@ -858,14 +858,15 @@ static int link_tags(hw_trace *t, const fr_map *map, const hw_scan *scan,
 	return HW_OK;
 }
 
-/* Lines of [first, last] in file that lcov counted, and how many ran. */
-static void count_lines(const hw_lcov *lcov, const char *path, long first,
-			long last, long *lines, long *hit, int *known)
+/* Lines of [first, last] in file that lcov counted, and how many ran;
+ * 0 when lcov has no record of the file. */
+static int count_lines(const hw_lcov *lcov, const char *path, long first,
+		       long last, long *lines, long *hit, int *known)
 {
 	const hw_lcov_file *lf = lcov ? hw_lcov_find(lcov, path) : NULL;
 
 	if (!lf)
-		return;
+		return 0;
 	*known = 1;
 	for (long l = first; l <= last && l < lf->nlines; l++) {
 		if (!lf->has[l])
@@ -874,6 +875,7 @@ static void count_lines(const hw_lcov *lcov, const char *path, long first,
 		if (lf->counts[l])
 			(*hit)++;
 	}
+	return 1;
 }
 
 /*
@@ -902,6 +904,8 @@ static int decide(hw_trace *t, hw_fr_trace *ft, const hw_lcov *lcov)
 	const hw_fr *fr = ft->fr;
 	unsigned have = 0;
 	int failed = 0, unrun = 0, impl_funcs = 0, err;
+	int unmeasured = 0;           /* functions in files lcov lacks */
+	const char *unmeasured_file = NULL;
 
 	for (size_t i = 0; i < ft->nlinks; i++) {
 		const hw_link *l = &ft->links[i];
@@ -917,11 +921,15 @@ static int decide(hw_trace *t, hw_fr_trace *ft, const hw_lcov *lcov)
 		if (l->kind == HW_TAG_IMPL) {
 			ft->impl++;
 			impl_funcs += l->func != NULL;
-			if (l->func)
-				count_lines(lcov, l->file->path,
-					    first_measured(l), l->func->last,
-					    &ft->cov_lines,
-					    &ft->cov_hit, &ft->cov_known);
+			if (l->func &&
+			    !count_lines(lcov, l->file->path,
+					 first_measured(l), l->func->last,
+					 &ft->cov_lines, &ft->cov_hit,
+					 &ft->cov_known)) {
+				unmeasured++;
+				if (!unmeasured_file)
+					unmeasured_file = l->file->path;
+			}
 			continue;
 		}
 		ft->tests++;
@@ -983,7 +991,10 @@ static int decide(hw_trace *t, hw_fr_trace *ft, const hw_lcov *lcov)
 						     (double)ft->cov_lines
 					   : 0.0;
 
-		if (pct + 1e-9 < t->threshold) {
+		/* coverage of part of the code is not coverage of it */
+		if (pct + 1e-9 < t->threshold ||
+		    (t->have_coverage && ft->cov_known && unmeasured) ||
+		    (t->have_coverage && ft->cov_known && !ft->cov_lines)) {
 			if (ft->state == HW_ST_VERIFIED)
 				ft->state = HW_ST_PARTIAL;
 			if (!t->have_coverage)
@@ -1014,6 +1025,31 @@ static int decide(hw_trace *t, hw_fr_trace *ft, const hw_lcov *lcov)
 					"%s: the coverage data has no record "
 					"of its implementing files (threshold "
 					"%.0f%%)",
+					fr->id, t->threshold);
+			else if (unmeasured)
+				err = add_defect(
+					t, HW_DEF_LOW_COVERAGE, fr->id, fr->file,
+					fr->line, "",
+					"%s: %d of its %d implementing "
+					"functions %s in a file the coverage "
+					"data has no record of (%s%s), so "
+					"%s lines cannot be measured "
+					"(threshold %.0f%%)",
+					fr->id, unmeasured, impl_funcs,
+					unmeasured == 1 ? "is" : "are",
+					unmeasured_file,
+					unmeasured > 1 ? ", ..." : "",
+					unmeasured == 1 ? "its" : "their",
+					t->threshold);
+			else if (!ft->cov_lines)
+				err = add_defect(
+					t, HW_DEF_LOW_COVERAGE, fr->id, fr->file,
+					fr->line, "",
+					"%s: none of the lines of its "
+					"implementing functions is in the "
+					"coverage data, which has their files: "
+					"a tracefile older than the code? "
+					"(threshold %.0f%%)",
 					fr->id, t->threshold);
 			else
 				err = add_defect(

@@ -492,6 +492,8 @@ sast_site_repo() {
   # a tag gives nullpath.c a source page; appended, so no line moves
   printf '\n/* Implements: FR-APP-001 */\nint tagged(void)\n{\n\treturn 0;\n}\n' >> nullpath.c
   sed -i 's|"sources": \["src/\*\*/\*.c"\]|"sources": ["src/**/*.c", "*.c"]|' traceability/config.json
+  # app.info has no record of nullpath.c: its lines are not what is shown
+  echo '{"schema": "hwledger.policy/1", "coverage_threshold": 0}' > traceability/policy.json
   "$HW" -q trace --results results.xml --results results.tap --lcov app.info --format json -o checks/trace.json
   "$HW" -q gate --results results.xml --results results.tap --lcov app.info --format json -o checks/gate.json
 }

@@ -814,6 +814,30 @@ test_low_coverage_of_a_tag_on_no_function_says_why() {
   jq -e '[.defects[] | select(.kind == "low-coverage") | .message] == ["FR-APP-001: no Implements tag of it is on a function (each is above a declaration or outside any function), so none of its lines can be covered (threshold 80%)"]' <<<"$OUT" >/dev/null || { jq -c '[.defects[]]' <<<"$OUT"; return 1; }
 }
 
+# Coverage that does not measure all of an FR's code is not read as
+# whole: a function in a file the tracefile has no record of (a C module
+# built without --coverage beside Python measured by coverage.py, found on
+# pallets/markupsafe) leaves the FR partial, and a record that holds none
+# of the function's lines (a tracefile older than the code) says so, not
+# "0 of 0 implementing lines ran".
+# Verifies: FR-TRACE-003
+test_low_coverage_when_coverage_misses_implementing_code() {
+  fixture ours
+  printf '/* Implements: FR-APP-002 */\nint thrice(int a)\n{\n\treturn 3 * a;\n}\n' > src/more.c
+  run "$HW" trace "${TRACE_INPUTS[@]}" --format json
+  expect_rc 0
+  jq -e '[.frs[] | [.id, .status]] == [["FR-APP-001", "verified"], ["FR-APP-002", "partial"]]
+         and [.defects[] | select(.kind == "low-coverage") | .message] == ["FR-APP-002: 1 of its 2 implementing functions is in a file the coverage data has no record of (src/more.c), so its lines cannot be measured (threshold 80%)"]' \
+    <<<"$OUT" >/dev/null || { jq -c '[.frs[] | [.id, .status]], [.defects[]]' <<<"$OUT"; return 1; }
+  # a record that holds none of the lines of the FR's function
+  rm src/more.c
+  sed 's/^DA:[0-9]*,/DA:90,/' app.info > old.info
+  run "$HW" trace --results results.xml --results results.tap --lcov old.info --format json
+  expect_rc 0
+  jq -e '[.defects[] | select(.kind == "low-coverage") | .message] | length == 2 and all(test("none of the lines of its implementing functions is in the coverage data, which has their files: a tracefile older than the code[?]"))' \
+    <<<"$OUT" >/dev/null || { jq -c '[.defects[]]' <<<"$OUT"; return 1; }
+}
+
 # A file named twice (its folder and itself, or two globs that overlap,
 # as 'hwledger trace --results build/test-results build/test-results/x.tap'
 # on libyaml) is read once: its results are not counted twice.
