@@ -1118,22 +1118,14 @@ static int lex_c(hw_src_file *f, const char *text, size_t len)
 				break;
 			}
 			if (x.depth == 0 && x.paren == 0 &&
-			    f->lang == HW_LANG_CPP && namespace_head(&x)) {
-				/* a namespace's test cases (Catch2's,
-				 * doctest's) are at the top level too */
-				x.linkage++;
-				x.scopes++;
-				x.pending = f->ntags;
-				x.cand = NULL;
-				x.last_sig = '{';
-				break;
-			}
-			if (x.depth == 0 && x.paren == 0 && x.cand &&
-			    x.last_sig == ')' && f->lang == HW_LANG_CPP &&
-			    is_test_suite(x.cand, x.cand_n)) {
-				/* doctest's TEST_SUITE("s") { ... }: its test
-				 * cases are at the top level, as in a linkage
-				 * block */
+			    f->lang == HW_LANG_CPP &&
+			    (namespace_head(&x) ||
+			     (x.cand && x.last_sig == ')' &&
+			      is_test_suite(x.cand, x.cand_n)))) {
+				/* the test cases (Catch2's, doctest's) of a
+				 * namespace or of doctest's TEST_SUITE("s")
+				 * { ... } are at the top level, as in a
+				 * linkage block */
 				x.linkage++;
 				x.scopes++;
 				x.pending = f->ntags;
