@@ -391,6 +391,11 @@ int hw_record_encode(hw_buf *b, const hw_src_file *f)
 		bad = put_u32(b, (uint32_t)f->notes[i].level) ||
 		      put_i64(b, f->notes[i].line) ||
 		      put_str(b, f->notes[i].message);
+	bad = bad || put_u32(b, (uint32_t)f->nclasses);
+	for (size_t i = 0; !bad && i < f->nclasses; i++)
+		bad = put_str(b, f->classes[i].name) ||
+		      put_str(b, f->classes[i].bases) ||
+		      put_i64(b, f->classes[i].line);
 	return bad ? hw_error_code() : HW_OK;
 }
 
@@ -445,6 +450,28 @@ static int count_ok(reader *r, uint32_t count, size_t min_bytes)
 	if (r->bad || count > (r->n - r->i) / min_bytes + 1) {
 		r->bad = 1;
 		return 0;
+	}
+	return 1;
+}
+
+/* Whether s is a class's bases as the scanner gives them: names
+ * (identifier bytes, UTF-8) one space apart, at least one. */
+static int bases_ok(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	if (!n || s[0] == ' ' || s[n - 1] == ' ' || (s[0] >= '0' && s[0] <= '9'))
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == ' ' ? s[i + 1] == ' ' || (s[i + 1] >= '0' &&
+						   s[i + 1] <= '9')
+			     : !(c == '_' || c >= 0x80 ||
+				 (c >= '0' && c <= '9') ||
+				 (c >= 'a' && c <= 'z') ||
+				 (c >= 'A' && c <= 'Z')))
+			return 0;
 	}
 	return 1;
 }
@@ -514,6 +541,23 @@ int hw_record_decode(hw_src_file *f, const unsigned char *p, size_t n)
 			f->notes[i].message = get_str(&r);
 			f->nnotes = i + 1;
 			if (f->notes[i].line < 0)
+				r.bad = 1;
+		}
+	}
+	count = get_u32(&r);
+	if (count_ok(&r, count, 16) && count) {
+		f->classes = calloc(count, sizeof(*f->classes));
+		r.bad = !f->classes;
+		for (uint32_t i = 0; !r.bad && i < count; i++) {
+			hw_pyclass *c = &f->classes[i];
+
+			c->name = get_str(&r);
+			c->bases = get_str(&r);
+			c->line = get_i64(&r);
+			f->nclasses = i + 1;
+			/* link.c reads the bases as names */
+			if (!c->name || !*c->name || !bases_ok(c->bases) ||
+			    c->line < 0)
 				r.bad = 1;
 		}
 	}

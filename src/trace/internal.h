@@ -10,7 +10,7 @@
 #include <sqlite3.h>
 
 /* Bumped whenever the scanner's output for the same input changes. */
-#define HW_INDEX_VERSION "hwledger-index/18"
+#define HW_INDEX_VERSION "hwledger-index/19"
 
 typedef struct hw_index_row {
 	char *path;
@@ -61,7 +61,7 @@ int hw_cond_directive(hw_cond *c, const char *text, size_t len, size_t hash,
 		      int busy_if, int busy_else);
 
 int hw_record_encode(hw_buf *out, const hw_src_file *f);
-/* Fills f's tags, functions and notes; HW_EINVAL when the blob is bad,
+/* Fills f's tags, functions, notes and classes; HW_EINVAL when the blob is bad,
  * lines no scan gives (negative, a function ending before it starts)
  * included. */
 int hw_record_decode(hw_src_file *f, const unsigned char *p, size_t n);

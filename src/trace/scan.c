@@ -1512,6 +1512,84 @@ static int py_lambda(py_funcs *x, const char *p, size_t len, size_t i,
 	return err;
 }
 
+/*
+ * The bases of the class whose name ends at ne, named module.Class in
+ * x->q: of `class B(A, mod.C, metaclass=M):` the plain names (A; not
+ * object), recorded when there is one, in a test file (a result of an
+ * inherited test method is joined through them, specs/languages.md).
+ */
+/* Implements: FR-TRACE-016 */
+static int py_class_bases(py_funcs *x, const char *p, size_t len, size_t ne,
+			  long line)
+{
+	size_t k = py_blanks(p, len, ne), ws = 0, we = 0;
+	int depth = 1, words = 0, other = 0, open;
+	hw_buf b;
+	hw_pyclass *c;
+
+	if (!x->f->is_test || k >= len || p[k] != '(')
+		return HW_OK;
+	hw_buf_init(&b, 0);
+	for (k++; k < len && depth; k++) {
+		char ch = p[k];
+		int ends = 0; /* an item ends at a top-level ',' or the ')' */
+
+		if (ch == '#') {
+			while (k + 1 < len && p[k + 1] != '\n')
+				k++;
+		} else if (ch == '"' || ch == '\'') {
+			other = 1;
+			k = py_string_end(p, len, k, &open) - 1;
+		} else if (is_ident(ch) || (unsigned char)ch >= 0x80) {
+			ws = k;
+			we = k = py_word_end(p, len, k);
+			k--;
+			words++;
+		} else if (ch == '(' || ch == '[' || ch == '{') {
+			depth++;
+			other = 1;
+		} else if (ch == ')' || ch == ']' || ch == '}') {
+			ends = --depth == 0;
+		} else if (ch == ',') {
+			ends = depth == 1;
+		} else if (!strchr(" \t\r\n\f\\", ch)) {
+			other = 1;
+		}
+		if (!ends)
+			continue;
+		if (words == 1 && !other && !(p[ws] >= '0' && p[ws] <= '9') &&
+		    !py_word_is(p, ws, we, "object") &&
+		    ((b.len && hw_buf_append(&b, " ", 1)) ||
+		     hw_buf_append(&b, p + ws, we - ws))) {
+			hw_buf_free(&b);
+			return HW_ENOMEM;
+		}
+		words = other = 0;
+	}
+	if (!b.len) {
+		hw_buf_free(&b);
+		return HW_OK;
+	}
+	c = realloc(x->f->classes, (x->f->nclasses + 1) * sizeof(*c));
+	if (!c) {
+		hw_buf_free(&b);
+		return HW_ENOMEM;
+	}
+	x->f->classes = c;
+	c = &c[x->f->nclasses];
+	c->name = hw_strndup(x->q.data, x->q.len);
+	c->bases = hw_strndup(b.data, b.len);
+	c->line = line;
+	hw_buf_free(&b);
+	if (!c->name || !c->bases) {
+		free(c->name);
+		free(c->bases);
+		return HW_ENOMEM;
+	}
+	x->f->nclasses++;
+	return HW_OK;
+}
+
 /* Closes the blocks a statement at column indent ends: their functions
  * end on the line of the last token before it (last). */
 static void py_close(py_funcs *x, long indent, long last)
@@ -1568,7 +1646,7 @@ static int py_statement(py_funcs *x, const char *p, size_t len, size_t i,
 		s->func = (long)x->f->nfuncs;
 		return py_add_func(x, line);
 	}
-	return HW_OK;
+	return is_def || in_def ? HW_OK : py_class_bases(x, p, len, ne, line);
 }
 
 /* The column of byte i of a line starting at ls, as Python counts it. */
@@ -1934,6 +2012,11 @@ void hw_src_file_free(hw_src_file *f)
 		free(f->funcs[i].name);
 	for (size_t i = 0; i < f->nnotes; i++)
 		free(f->notes[i].message);
+	for (size_t i = 0; i < f->nclasses; i++) {
+		free(f->classes[i].name);
+		free(f->classes[i].bases);
+	}
+	free(f->classes);
 	free(f->tags);
 	free(f->funcs);
 	free(f->notes);

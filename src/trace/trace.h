@@ -61,6 +61,14 @@ typedef struct hw_note {
 	char *message;
 } hw_note;
 
+/* A Python class with bases named by a plain name (`class B(A, C):`),
+ * which pytest runs the inherited test methods of under B. */
+typedef struct hw_pyclass {
+	char *name;         /* module.Class, as its functions are named */
+	char *bases;        /* the plain-name bases, in order, ' '-separated */
+	long line;          /* line of its `class` */
+} hw_pyclass;
+
 typedef struct hw_src_file {
 	char *path;         /* repository-relative */
 	hw_lang lang;
@@ -71,6 +79,8 @@ typedef struct hw_src_file {
 	size_t nfuncs;
 	hw_note *notes;     /* warnings and errors found while scanning */
 	size_t nnotes;
+	hw_pyclass *classes; /* Python, a test file's: with plain-name bases */
+	size_t nclasses;
 	long long size;
 	long long mtime_ns;
 	long long ctime_ns;

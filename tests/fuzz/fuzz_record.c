@@ -6,7 +6,8 @@
  * that decodes to the same record (encoding it again gives the same
  * bytes), every tag's function must be one of the record's, and every
  * line one a scan gives (not negative, a function's last not before its
- * first: the coverage count indexes arrays with them).
+ * first: the coverage count indexes arrays with them), every class's
+ * bases names one space apart.
  */
 #include "trace/internal.h"
 
@@ -34,6 +35,17 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		for (size_t i = 0; i < f.nnotes; i++)
 			if (!f.notes[i].message || f.notes[i].line < 0)
 				abort();
+		/* a class's bases: names one space apart (link.c splits
+		 * them), never empty */
+		for (size_t i = 0; i < f.nclasses; i++) {
+			const char *bs = f.classes[i].bases;
+
+			if (!f.classes[i].name || !*f.classes[i].name ||
+			    !bs || !*bs || *bs == ' ' ||
+			    bs[strlen(bs) - 1] == ' ' || strstr(bs, "  ") ||
+			    strpbrk(bs, ".,()\t\n") || f.classes[i].line < 0)
+				abort();
+		}
 		hw_buf_init(&a, 0);
 		hw_buf_init(&b, 0);
 		memset(&g, 0, sizeof(g));
@@ -41,7 +53,8 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		    hw_record_decode(&g, (const unsigned char *)a.data,
 				     a.len) != HW_OK ||
 		    g.nfuncs != f.nfuncs || g.ntags != f.ntags ||
-		    g.nnotes != f.nnotes || hw_record_encode(&b, &g) != HW_OK ||
+		    g.nnotes != f.nnotes || g.nclasses != f.nclasses ||
+		    hw_record_encode(&b, &g) != HW_OK ||
 		    a.len != b.len || memcmp(a.data, b.data, a.len) != 0)
 			abort();
 		hw_src_file_free(&g);

@@ -127,6 +127,62 @@ static void test_record_with_lines_no_scan_gives_is_refused(void **state)
 	hw_src_file_free(&f);
 }
 
+/* A Python test file's classes and their plain-name bases round-trip,
+ * and a record whose bases are not names as the scanner writes them (link.c
+ * splits them at spaces) or whose class has no name is refused. */
+/* Verifies: FR-TRACE-007, FR-TRACE-017 */
+static void test_record_keeps_class_bases_and_refuses_damaged_ones(
+	void **state)
+{
+	static const char py[] = "class TestA:\n    def test_a(self): pass\n"
+				 "class TestB(TestA, Mixin):\n    pass\n";
+	static const char *const bad[] = {"", " TestA", "TestA ", "TestA  B",
+					  "1A", "A 1B", "A.B", "A,B", "A\tB",
+					  NULL};
+	hw_src_file f, g;
+	hw_buf b;
+	char *keep;
+
+	(void)state;
+	memset(&f, 0, sizeof(f));
+	f.path = strdup("tests/test_x.py");
+	f.lang = HW_LANG_PY;
+	f.is_test = 1;
+	assert_int_equal(hw_scan_text(&f, py, strlen(py)), HW_OK);
+	assert_int_equal(f.nclasses, 1);
+	hw_buf_init(&b, 0);
+	assert_int_equal(hw_record_encode(&b, &f), HW_OK);
+	memset(&g, 0, sizeof(g));
+	assert_int_equal(hw_record_decode(&g, (unsigned char *)b.data, b.len),
+			 HW_OK);
+	assert_int_equal(g.nclasses, 1);
+	assert_string_equal(g.classes[0].name, "tests.test_x.TestB");
+	assert_string_equal(g.classes[0].bases, "TestA Mixin");
+	assert_int_equal(g.classes[0].line, 3);
+	hw_src_file_free(&g);
+	/* every truncation is refused */
+	for (size_t n = 0; n < b.len; n++) {
+		memset(&g, 0, sizeof(g));
+		assert_int_equal(hw_record_decode(&g, (unsigned char *)b.data, n),
+				 HW_EINVAL);
+		hw_src_file_free(&g);
+	}
+	hw_buf_free(&b);
+	keep = f.classes[0].bases;
+	for (size_t i = 0; bad[i]; i++) {
+		f.classes[0].bases = (char *)bad[i];
+		assert_false(decodes(&f));
+	}
+	f.classes[0].bases = keep;
+	assert_true(decodes(&f));
+	f.classes[0].line = -1;
+	assert_false(decodes(&f));
+	f.classes[0].line = 3;
+	f.classes[0].name[0] = '\0';
+	assert_false(decodes(&f));
+	hw_src_file_free(&f);
+}
+
 /* Verifies: FR-TRACE-007 */
 static void test_index_stores_finds_and_forgets_files(void **state)
 {
@@ -530,6 +586,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_record_round_trips_every_field),
 		cmocka_unit_test(test_record_with_lines_no_scan_gives_is_refused),
+		cmocka_unit_test(
+			test_record_keeps_class_bases_and_refuses_damaged_ones),
 		hw_tmp_test(test_index_stores_finds_and_forgets_files),
 		hw_tmp_test(test_index_filled_fresh_past_its_cache_keeps_every_row),
 		hw_tmp_test(test_memo_replays_only_its_own_key_and_whole_files),

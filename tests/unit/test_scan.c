@@ -795,6 +795,58 @@ static void test_scan_skips_shell_here_documents(void **state)
 	hw_src_file_free(&f);
 }
 
+/*
+ * The Python reader records the classes of a test file that name bases by
+ * plain names (pytest runs a base's test methods under the subclass, and
+ * link.c joins those results through them): the plain names only, in
+ * order, across lines and comments; not `object`, not a dotted, called
+ * or keyword base; a class in a def is no class of the module.
+ */
+/* Verifies: FR-TRACE-016, FR-TRACE-017 */
+static void test_scan_records_a_python_test_class_s_plain_bases(void **state)
+{
+	static const char py[] =
+		"class TestSigner:\n"                         /* 1 */
+		"    def test_sign(self): pass\n"             /* 2 */
+		"class TestTimed(TestSigner, mod.Base,\n"     /* 3 */
+		"                # a comment (\n"              /* 4 */
+		"                Mixin, Gen[T], f(x), \"s\",\n" /* 5 */
+		"                metaclass=Meta):\n"           /* 6 */
+		"    class Inner(object, TestTimed): pass\n"  /* 7 */
+		"class Plain(object): pass\n"                 /* 8 */
+		"def helper():\n"                             /* 9 */
+		"    class Local(TestSigner): pass\n"         /* 10 */
+		"class Last(A,B): pass\n";                    /* 11 */
+	hw_src_file f;
+
+	(void)state;
+	memset(&f, 0, sizeof(f));
+	f.path = strdup("tests/test_x.py");
+	f.lang = HW_LANG_PY;
+	f.is_test = 1;
+	assert_int_equal(hw_scan_text(&f, py, strlen(py)), HW_OK);
+	assert_int_equal(f.nclasses, 3);
+	assert_string_equal(f.classes[0].name, "tests.test_x.TestTimed");
+	assert_string_equal(f.classes[0].bases, "TestSigner Mixin");
+	assert_int_equal(f.classes[0].line, 3);
+	assert_string_equal(f.classes[1].name,
+			    "tests.test_x.TestTimed.Inner");
+	assert_string_equal(f.classes[1].bases, "TestTimed");
+	assert_string_equal(f.classes[2].name, "tests.test_x.Last");
+	assert_string_equal(f.classes[2].bases, "A B");
+	/* the functions are as before */
+	assert_int_equal(f.nfuncs, 2);
+	assert_string_equal(f.funcs[0].name, "tests.test_x.TestSigner.test_sign");
+	hw_src_file_free(&f);
+	/* a source file's classes are not recorded */
+	memset(&f, 0, sizeof(f));
+	f.path = strdup("pkg/m.py");
+	f.lang = HW_LANG_PY;
+	assert_int_equal(hw_scan_text(&f, py, strlen(py)), HW_OK);
+	assert_int_equal(f.nclasses, 0);
+	hw_src_file_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -826,6 +878,8 @@ int main(void)
 		cmocka_unit_test(
 			test_scan_reads_shell_tests_as_integration_tests),
 		cmocka_unit_test(test_scan_skips_shell_here_documents),
+		cmocka_unit_test(
+			test_scan_records_a_python_test_class_s_plain_bases),
 	};
 
 	return cmocka_run_group_tests_name("scan", tests, NULL, NULL);
