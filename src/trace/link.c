@@ -242,6 +242,8 @@ static int key_cmp(const char *a, const char *b)
 typedef struct joined {
 	const hw_result *r;
 	const char *name;
+	const char *suite; /* its suite, or for a run of an inherited Python
+			    * test method the base class's (inherited_suite) */
 } joined;
 
 static int result_cmp(const void *a, const void *b)
@@ -323,14 +325,15 @@ static int has_qualifier(const char *name)
 }
 
 /* Implements: FR-TRACE-017 */
-static int names_qualified(const hw_result *r, const char *fname)
+static int names_qualified(const hw_result *r, const char *suite,
+			   const char *fname)
 {
 	char rq[512], fq[512];
 	size_t kn, rn = 0, fn = 0;
 	const char *key = join_key(r->name, &kn);
 
-	if (!has_qualifier(r->name) && r->suite && *r->suite) {
-		const char *sb = r->suite, *se = r->suite + strlen(r->suite);
+	if (!has_qualifier(r->name) && suite && *suite) {
+		const char *sb = suite, *se = suite + strlen(suite);
 		const char *sl = last_slash(sb, se);
 
 		if (sl && all_digits(sl + 1, se))
@@ -421,9 +424,10 @@ static void results_stem(char *out, size_t size, const char *file)
  * file is for the only test of its name, and ambiguous when there are
  * several.
  */
-static int result_is_for(const hw_result *r, const char *name,
+static int result_is_for(const joined *j, const char *name,
 			 const char *path, const test_ref *cand, size_t ncand)
 {
+	const hw_result *r = j->r;
 	char stem[256];
 	const char *q[2];
 
@@ -434,7 +438,7 @@ static int result_is_for(const hw_result *r, const char *name,
 		int mine = 0;
 
 		for (size_t i = 0; i < ncand; i++)
-			if (names_qualified(r, cand[i].name)) {
+			if (names_qualified(r, j->suite, cand[i].name)) {
 				named++;
 				mine |= strcmp(cand[i].name, name) == 0 &&
 					strcmp(cand[i].path, path) == 0;
@@ -443,7 +447,7 @@ static int result_is_for(const hw_result *r, const char *name,
 	}
 
 	results_stem(stem, sizeof(stem), r->file);
-	q[0] = r->suite;
+	q[0] = j->suite;
 	q[1] = stem;
 	for (int k = 0; k < 2; k++) {
 		size_t named = 0;
@@ -556,7 +560,7 @@ static int merged_outcome(const matcher *m, const char *name,
 	*ambiguous = 0;
 	for (size_t i = lo; i < m->nres && key_cmp(m->sorted[i].name, name) == 0;
 	     i++) {
-		int is_for = result_is_for(m->sorted[i].r, name, path,
+		int is_for = result_is_for(&m->sorted[i], name, path,
 					   m->tests + c0, nc);
 
 		if (is_for < 0)
@@ -1674,7 +1678,7 @@ static int result_whom(const matcher *m, const joined *r)
 
 	candidates(m, r, &c0, &nc);
 	for (size_t k = 0; k < nc; k++) {
-		int is_for = result_is_for(r->r, m->tests[c0 + k].name,
+		int is_for = result_is_for(r, m->tests[c0 + k].name,
 					   m->tests[c0 + k].path,
 					   m->tests + c0, nc);
 
@@ -1683,6 +1687,187 @@ static int result_whom(const matcher *m, const joined *r)
 		any |= is_for < 0;
 	}
 	return any ? FOR_SEVERAL : FOR_NONE;
+}
+
+/* ---- inherited Python test methods (specs/languages.md, "Results") --- */
+
+/* Whether f has a function named q, a '.' and key[0..kn). */
+static int has_method(const hw_src_file *f, const char *q, const char *key,
+		      size_t kn)
+{
+	size_t qn = strlen(q);
+
+	for (size_t i = 0; i < f->nfuncs; i++) {
+		const char *n = f->funcs[i].name;
+
+		if (strlen(n) == qn + 1 + kn && !memcmp(n, q, qn) &&
+		    n[qn] == '.' && !memcmp(n + qn + 1, key, kn))
+			return 1;
+	}
+	return 0;
+}
+
+/* The class of f named q with recorded bases not seen yet (marked seen
+ * now), or NULL. */
+static const hw_pyclass *find_class(const hw_src_file *f, const char *q,
+				    unsigned char *seen)
+{
+	for (size_t i = 0; i < f->nclasses; i++)
+		if (!strcmp(f->classes[i].name, q)) {
+			if (seen[i])
+				return NULL;
+			seen[i] = 1;
+			return &f->classes[i];
+		}
+	return NULL;
+}
+
+/*
+ * The class of f whose method key[0..kn) class c (named cname, with the
+ * bases of record c, NULL for none) inherits, into out: its bases left to
+ * right, each depth first, as written in c's scope or else in module
+ * (Python's lookup of the name at the class statement). 1 found, 0 not.
+ * A class is searched once (seen: f's classes searched): a name may name
+ * a class that names it in turn (a class defined again); and at most
+ * *budget names are looked up, so that a file of many classes each naming
+ * many others costs a result little (none is found past it).
+ */
+static int inherited_from(const hw_src_file *f, const char *module,
+			  const hw_pyclass *c, const char *key, size_t kn,
+			  unsigned char *seen, int *budget, char *out,
+			  size_t size)
+{
+	const char *b = c ? c->bases : "";
+
+	while (*b) {
+		const char *e = strchr(b, ' ');
+		size_t bn = e ? (size_t)(e - b) : strlen(b);
+		const char *dot = strrchr(c->name, '.');
+		size_t pn = dot ? (size_t)(dot - c->name) : 0;
+
+		for (int k = 0; k < 2; k++) {
+			const char *sp = k ? module : c->name;
+			size_t sn = k ? strlen(module) : pn;
+
+			if ((k && sn == pn && !memcmp(sp, c->name, pn)) ||
+			    sn + 1 + bn >= size)
+				continue;
+			if (--*budget < 0)
+				return 0;
+			snprintf(out, size, "%.*s%s%.*s", (int)sn, sp,
+				 sn ? "." : "", (int)bn, b);
+			if (has_method(f, out, key, kn))
+				return 1;
+			{
+				char q[512];
+
+				snprintf(q, sizeof(q), "%s", out);
+				if (inherited_from(f, module,
+						   find_class(f, q, seen), key,
+						   kn, seen, budget, out, size))
+					return 1;
+			}
+		}
+		b += bn;
+		while (*b == ' ')
+			b++;
+	}
+	return 0;
+}
+
+/*
+ * The suite a result that no test function is for is joined by when it
+ * is a run of an inherited pytest test method: pytest names it by the
+ * subclass ("tests.test_x.TestTimed" "test_sign"), and the method is the
+ * base class's. A class of a test file whose name agrees with the
+ * result's classname (as names_qualified reads them) and that names its
+ * bases by plain names of its own module gives the base class that has
+ * the method: that class's name (into found), when all such classes give
+ * one: 1; else 0 (HW_ENOMEM out of memory).
+ */
+/* Implements: FR-TRACE-017 */
+static int inherited_suite(const hw_scan *scan, const joined *jr,
+			   char *found, size_t size)
+{
+	const hw_result *r = jr->r;
+	char got[512], module[512];
+	size_t kn, sn;
+	const char *key = join_key(jr->name, &kn);
+	int any = 0;
+
+	if (!r->suite || !*r->suite || jr->name[0] == '"' ||
+	    has_qualifier(jr->name))
+		return 0;
+	sn = strlen(r->suite);
+	for (size_t i = 0; i < scan->n; i++) {
+		const hw_src_file *f = &scan->files[i];
+		hw_buf mb;
+
+		if (!f->nclasses)
+			continue;
+		hw_buf_init(&mb, 0);
+		if (hw_lang_py_module(&mb, f->path) || !mb.data ||
+		    mb.len >= sizeof(module)) {
+			hw_buf_free(&mb);
+			continue;
+		}
+		memcpy(module, mb.data, mb.len + 1);
+		hw_buf_free(&mb);
+		for (size_t c = 0; c < f->nclasses; c++) {
+			const char *cn = f->classes[c].name;
+			size_t cl = strlen(cn);
+			unsigned char *seen;
+			int from, budget = 256;
+
+			if (!ends_with_dotted(cn, cl, r->suite, sn) &&
+			    !ends_with_dotted(r->suite, sn, cn, cl))
+				continue;
+			if (has_method(f, cn, key, kn))
+				continue;
+			seen = calloc(f->nclasses, 1);
+			if (!seen)
+				return hw_error_oom();
+			seen[c] = 1;
+			from = inherited_from(f, module, &f->classes[c], key, kn,
+					      seen, &budget, got, sizeof(got));
+			free(seen);
+			if (!from)
+				continue;
+			if (any && strcmp(found, got))
+				return 0; /* two classes, two bases */
+			any = 1;
+			snprintf(found, size, "%s", got);
+		}
+	}
+	return any;
+}
+
+/* Joins the results no test function is for through inherited test
+ * methods; the suites are kept in owned (one per result, or NULL). */
+static int join_inherited(matcher *m, const hw_scan *scan, char **owned)
+{
+	int any = 0;
+
+	for (size_t i = 0; i < scan->n && !any; i++)
+		any = scan->files[i].nclasses > 0;
+	for (size_t i = 0; any && i < m->nres; i++) {
+		joined *jr = &m->sorted[i];
+
+		if (!jr->r->suite || !strchr(jr->r->suite, '.') ||
+		    result_whom(m, jr) != FOR_NONE)
+			continue;
+		char base[512];
+		int got = inherited_suite(scan, jr, base, sizeof(base));
+
+		if (got < 0)
+			return got;
+		if (!got)
+			continue;
+		owned[i] = hw_strdup(base);
+		HW_CHECK_ALLOC(owned[i]);
+		jr->suite = owned[i];
+	}
+	return HW_OK;
 }
 
 /* The files of the test functions that result r cannot be told between,
@@ -1698,11 +1883,11 @@ static void several_files(const matcher *m, const joined *r, char *out,
 		const test_ref *c = &m->tests[c0 + k];
 		int dup = 0;
 
-		if (result_is_for(r->r, c->name, c->path, m->tests + c0, nc) >= 0)
+		if (result_is_for(r, c->name, c->path, m->tests + c0, nc) >= 0)
 			continue;
 		for (size_t j = c0; j < c0 + k && !dup; j++)
 			dup = !strcmp(m->tests[j].path, c->path) &&
-			      result_is_for(r->r, m->tests[j].name,
+			      result_is_for(r, m->tests[j].name,
 					    m->tests[j].path, m->tests + c0,
 					    nc) < 0;
 		if (!dup)
@@ -1888,6 +2073,7 @@ int hw_trace_build(hw_trace *t, const hw_fr_set *frs, const hw_scan *scan,
 	fr_ref *refs = NULL;
 	fr_map map = {NULL, 0};
 	joined *sorted = NULL;
+	char **owned = NULL; /* suites of inherited runs (join_inherited) */
 	matcher match = {NULL, 0, NULL, 0};
 	unsigned char *tagged = NULL, *dup = NULL;
 	size_t nfuncs = 0, nres = results ? results->n : 0;
@@ -1952,10 +2138,18 @@ int hw_trace_build(hw_trace *t, const hw_fr_set *frs, const hw_scan *scan,
 	for (size_t i = 0; i < nres; i++) {
 		sorted[i].r = &results->items[i];
 		sorted[i].name = join_name(&match, results->items[i].name);
+		sorted[i].suite = results->items[i].suite;
 	}
 	qsort(sorted, nres, sizeof(*sorted), result_cmp);
 	match.sorted = sorted;
 	match.nres = nres;
+	owned = calloc(nres ? nres : 1, sizeof(*owned));
+	if (!owned) {
+		err = hw_error_oom();
+		goto cleanup;
+	}
+	if ((err = join_inherited(&match, scan, owned)))
+		goto cleanup;
 
 	/* waivers: in force, or expired (a defect; the FR is judged) */
 	for (size_t w = 0; policy && w < policy->nwaivers; w++) {
@@ -2068,6 +2262,9 @@ int hw_trace_build(hw_trace *t, const hw_fr_set *frs, const hw_scan *scan,
 			ft->ndefects++;
 	}
 cleanup:
+	for (size_t i = 0; owned && i < nres; i++)
+		free(owned[i]);
+	free(owned);
 	free(dup);
 	free(map.slots);
 	free(refs);

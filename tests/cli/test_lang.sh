@@ -120,6 +120,81 @@ PY
   jq -e '.frs[0].status == "partial"' <<<"$OUT" >/dev/null
 }
 
+# pytest runs a test class's inherited test methods under each subclass
+# (classname "tests.test_x.TestTimed", name "test_sign"): a run of the
+# base class's test function when the subclass names its bases by plain
+# names of the same module (several, a chain), so a failure under the
+# subclass fails the requirement; a base imported from another module is
+# not followed (its runs stay result-without-test). Real pytest output.
+# Verifies: FR-TRACE-016, FR-TRACE-017
+test_lang_pytest_inherited_test_methods_join_the_base_class() {
+  write_fr frs/a.md FR-A-001
+  write_fr frs/a.md FR-A-002
+  write_fr frs/a.md FR-A-003
+  mkdir -p pkg tests traceability
+  printf '{"sources": ["pkg/*.py"], "tests": ["tests/*.py"]}\n' > traceability/config.json
+  echo '{"schema": "hwledger.policy/1", "coverage_threshold": 0}' >traceability/policy.json
+  : > pkg/__init__.py
+  : > tests/__init__.py
+  printf '# Implements: FR-A-001, FR-A-002, FR-A-003\ndef sign(x):\n    return x + 1\n' > pkg/m.py
+  cat > tests/test_x.py <<'PY'
+import os
+from pkg.m import sign
+
+
+class TestSigner:
+    # Verifies: FR-A-001
+    def test_sign(self):
+        # fails only under a subclass, when asked to
+        assert type(self) is TestSigner or not os.environ.get("BREAK_SUB")
+
+
+class CheckMixin:
+    # Verifies: FR-A-002
+    def test_check(self):
+        assert sign(1) == 2
+
+
+class TestTimed(TestSigner, CheckMixin):
+    pass
+
+
+class TestChain(TestTimed):
+    pass
+PY
+  cat > tests/test_y.py <<'PY'
+from tests.test_x import TestSigner
+
+
+class TestFar(TestSigner):
+    # Verifies: FR-A-003
+    def test_far(self):
+        pass
+PY
+  /usr/bin/python3 -m pytest -q -p no:cacheprovider --junitxml=r.xml tests >/dev/null
+  grep -q 'classname="tests.test_x.TestChain" name="test_check"' r.xml
+  run "$HW" trace --results r.xml --format json
+  expect_rc 0
+  jq -e '[.frs[].status] == ["verified", "verified", "verified"]' <<<"$OUT" >/dev/null ||
+    { jq -c '[.frs[].status]' <<<"$OUT"; return 1; }
+  # only test_y's runs of the imported TestSigner.test_sign (under
+  # TestFar, and TestSigner itself once more) join nothing
+  jq -e '[.defects[] | select(.kind == "result-without-test") | .message] |
+         length == 2 and all(contains("tests.test_y.Test"))' \
+    <<<"$OUT" >/dev/null || { jq -c '.defects' <<<"$OUT"; return 1; }
+  BREAK_SUB=1 /usr/bin/python3 -m pytest -q -p no:cacheprovider --junitxml=r.xml tests >/dev/null || true
+  run "$HW" trace --results r.xml --format json
+  expect_rc 0
+  jq -e '[.frs[].status] == ["failing", "verified", "verified"]' <<<"$OUT" >/dev/null ||
+    { jq -c '[.frs[].status]' <<<"$OUT"; return 1; }
+  # the failure is the requirement's, not a result's without a test
+  jq -e '[.defects[] | select(.kind == "failing-test" and .fr == null)] |
+         length == 1 and (.[0].message | contains("TestFar"))' <<<"$OUT" >/dev/null ||
+    { jq -c '.defects' <<<"$OUT"; return 1; }
+  run "$HW" gate --results r.xml
+  expect_rc 1
+}
+
 # Verifies: FR-TRACE-017
 test_lang_ctest_gtest_param_and_pytest_results_match() {
   for i in 1 2 3 4 5 6; do write_fr frs/a.md "FR-A-00$i"; done

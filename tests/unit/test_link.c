@@ -975,6 +975,90 @@ static void test_catch2_sections_join_the_longest_test_case(void **state)
 	hw_diags_free(&d);
 }
 
+/*
+ * pytest runs a test class's inherited test methods under the subclass
+ * ("tests.test_x.Sub" "test_sign"): such a run is a run of the base
+ * class's test function when the subclass names its bases by plain names
+ * of its own module (several, and a chain), so a failure under the
+ * subclass fails the base test's requirement. A base imported from
+ * another module is not followed: that run is a result-without-test.
+ */
+/* Verifies: FR-TRACE-017 */
+static void test_inherited_python_test_methods_join_the_base_s(void **state)
+{
+	static const char doc[] =
+		"## FR-X-001: X\nRev: 1\nStatus: approved\nNeeds: utest\n\nT.\n\n"
+		"## FR-Y-001: Y\nRev: 1\nStatus: approved\nNeeds: utest\n\nT.\n";
+	static const char py[] =
+		"from other import Far\n"
+		"class Base:\n"
+		"    # Verifies: FR-X-001\n"
+		"    def test_sign(self): pass\n"
+		"class Mixin:\n"
+		"    # Verifies: FR-Y-001\n"
+		"    def test_check(self): pass\n"
+		"class Mid(Base):\n"
+		"    pass\n"
+		"class Sub(Mid, Mixin):\n"
+		"    pass\n"
+		"class Near(Far):\n"
+		"    pass\n";
+	static const char xml[] =
+		"<testsuite name=\"pytest\">"
+		"<testcase classname=\"tests.test_x.Base\" name=\"test_sign\"/>"
+		"<testcase classname=\"tests.test_x.Mid\" name=\"test_sign\"/>"
+		"<testcase classname=\"tests.test_x.Sub\" name=\"test_sign[a]\">"
+		"<failure message=\"no\"/></testcase>"
+		"<testcase classname=\"test_x.Sub\" name=\"test_check\"/>"
+		"<testcase classname=\"tests.test_x.Near\" name=\"test_far\"/>"
+		"</testsuite>";
+	hw_fr_set frs;
+	hw_diags d;
+	hw_scan scan;
+	hw_results res;
+	hw_policy p;
+	hw_trace t;
+	const hw_defect *rwt = NULL;
+
+	(void)state;
+	hw_fr_set_init(&frs);
+	hw_diags_init(&d);
+	memset(&scan, 0, sizeof(scan));
+	assert_int_equal(hw_frs_parse(&frs, &d, "frs/x.md", doc, strlen(doc)),
+			 HW_OK);
+	add_file(&scan, "tests/test_x.py", 1, "");
+	scan.files[0].lang = HW_LANG_PY;
+	assert_int_equal(hw_scan_text(&scan.files[0], py, strlen(py)), HW_OK);
+	hw_results_init(&res);
+	assert_int_equal(hw_junit_parse(&res, &d, "r.xml", xml, strlen(xml)),
+			 HW_OK);
+	assert_int_equal(d.errors, 0);
+	assert_int_equal(hw_policy_defaults(&p), HW_OK);
+	assert_int_equal(hw_trace_build(&t, &frs, &scan, &res, NULL, &p, NULL,
+					NULL, "2026-12-07"),
+			 HW_OK);
+	assert_int_equal(t.nfrs, 2);
+	/* Base.test_sign failed under Sub; Mixin.test_check ran only there */
+	assert_int_equal(t.frs[0].state, HW_ST_FAILING);
+	assert_int_equal(t.frs[1].state, HW_ST_VERIFIED);
+	for (size_t i = 0; i < t.ndefects; i++) {
+		if (t.defects[i].kind == HW_DEF_FAILING_TEST)
+			assert_non_null(t.defects[i].fr);
+		if (t.defects[i].kind == HW_DEF_RESULT_WITHOUT_TEST) {
+			assert_null(rwt);
+			rwt = &t.defects[i];
+		}
+	}
+	assert_non_null(rwt);
+	assert_non_null(strstr(rwt->message, "tests.test_x.Near test_far"));
+	hw_trace_free(&t);
+	hw_policy_free(&p);
+	hw_results_free(&res);
+	hw_scan_free(&scan);
+	hw_fr_set_free(&frs);
+	hw_diags_free(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -992,6 +1076,8 @@ int main(void)
 		cmocka_unit_test(test_levels_roll_up_children_into_parents),
 		cmocka_unit_test(test_levels_link_defects_and_cycles),
 		cmocka_unit_test(test_catch2_sections_join_the_longest_test_case),
+		cmocka_unit_test(
+			test_inherited_python_test_methods_join_the_base_s),
 	};
 
 	assert_int_equal(hw_crypto_init(), HW_OK);
