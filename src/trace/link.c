@@ -1833,7 +1833,7 @@ static int inherited_suite(const hw_scan *scan, const joined *jr,
 			free(seen);
 			if (!from)
 				continue;
-			if (any && strcmp(found, got))
+			if (any && strcmp(found, got) != 0)
 				return 0; /* two classes, two bases */
 			any = 1;
 			snprintf(found, size, "%s", got);
