@@ -10,6 +10,8 @@
  * make sense of (an unterminated comment, unbalanced braces) becomes a
  * warning note on the file, never a crash.
  */
+/* hwledger-sast-ignore *: glibc's feature macro, for memmem */
+#define _GNU_SOURCE
 #include "internal.h"
 
 #include <stdlib.h>
@@ -1817,42 +1819,30 @@ void hw_scan_compact(hw_src_file *f)
 	fit_arrays(f);
 }
 
-/* Whether text[0..len) holds w[0..n). */
-static int has_text(const char *text, size_t len, const char *w, size_t n)
-{
-	for (const char *p = text, *e = text + len;
-	     (p = memchr(p, w[0], (size_t)(e - p))) && (size_t)(e - p) >= n;
-	     p++)
-		if (memcmp(p, w, n) == 0)
-			return 1;
-	return 0;
-}
-
 /*
  * The name of the test case whose macro m (mn bytes) is on the line at ls
  * (the text ends at end): the first string in the macro's parentheses, on that line
  * or after it, unescaped and quoted ("\"name\""), with prefix before its
- * value; NULL when there is none (or no memory).
+ * value, into *out; NULL there when there is none. HW_ENOMEM when out of
+ * memory.
  */
-static char *test_case_name(const char *ls, const char *end, const char *m,
-			    size_t mn, const char *prefix)
+static int test_case_name(const char *ls, const char *end, const char *m,
+			  size_t mn, const char *prefix, char **out)
 {
-	const char *p = ls, *nl = memchr(ls, '\n', (size_t)(end - ls));
+	const char *nl = memchr(ls, '\n', (size_t)(end - ls));
+	const char *p = memmem(ls, (size_t)((nl ? nl : end) - ls), m, mn);
 	hw_buf b;
 
+	*out = NULL;
 	/* past the macro's name on its line, to its '(' */
-	const char *le = nl ? nl : end;
-
-	while (p + mn <= le && memcmp(p, m, mn) != 0)
-		p++;
-	p = p + mn <= le ? p + mn : ls;
+	p = p ? p + mn : ls;
 	while (p < end && *p != '(' && *p != '{' && *p != ';')
 		p++;
 	if (p >= end || *p != '(')
-		return NULL;
+		return HW_OK;
 	for (p++; p < end && *p != '"'; p++) {
 		if (*p == ')' || *p == '{' || *p == ';')
-			return NULL;
+			return HW_OK;
 		if (*p == '/' && p + 1 < end && p[1] == '/')
 			p = memchr(p, '\n', (size_t)(end - p));
 		else if (*p == '/' && p + 1 < end && p[1] == '*') {
@@ -1863,13 +1853,13 @@ static char *test_case_name(const char *ls, const char *end, const char *m,
 			p = c + 1;
 		}
 		if (!p || p >= end)
-			return NULL;
+			return HW_OK;
 	}
 	if (p >= end)
-		return NULL;
+		return HW_OK;
 	hw_buf_init(&b, 0);
 	if (hw_buf_printf(&b, "\"%s", prefix))
-		goto fail;
+		goto oom;
 	for (p++; p < end && *p != '"' && *p != '\n'; p++) {
 		char c = *p;
 
@@ -1878,14 +1868,19 @@ static char *test_case_name(const char *ls, const char *end, const char *m,
 			c = c == 'n' ? '\n' : c == 't' ? '\t' : c == 'r' ? '\r' : c;
 		}
 		if (hw_buf_append(&b, &c, 1))
-			goto fail;
+			goto oom;
 	}
-	if (p >= end || *p != '"' || hw_buf_append(&b, "\"", 2))
-		goto fail;
-	return b.data;
-fail:
+	if (p >= end || *p != '"') { /* unterminated: no name */
+		hw_buf_free(&b);
+		return HW_OK;
+	}
+	if (hw_buf_append(&b, "\"", 2))
+		goto oom;
+	*out = b.data;
+	return HW_OK;
+oom:
 	hw_buf_free(&b);
-	return NULL;
+	return HW_ENOMEM;
 }
 
 /*
@@ -1923,12 +1918,14 @@ static int keep_test_cases(hw_src_file *f, const char *text, size_t len)
 		MACRO("SCENARIO_TEMPLATE"), MACRO("SCENARIO_TEMPLATE_DEFINE"),
 		{NULL, 0}};
 #undef MACRO
-	int doctest = has_text(text, len, "doctest.h", 9) ||
-		      has_text(text, len, "doctest::", 9) ||
-		      has_text(text, len, "DOCTEST_", 8);
+	int doctest = memmem(text, len, "doctest.h", 9) != NULL ||
+		      memmem(text, len, "doctest::", 9) != NULL ||
+		      memmem(text, len, "DOCTEST_", 8) != NULL;
 	size_t kept = 0, pos = 0;
 	long at = 1;
+	int err = HW_OK;
 
+	/* out of memory, the rest are dropped but f stays whole */
 	for (size_t i = 0; i < f->nfuncs; i++) {
 		hw_func fn = f->funcs[i];
 		const char *base = fn.name;
@@ -1945,14 +1942,14 @@ static int keep_test_cases(hw_src_file *f, const char *text, size_t len)
 			m++;
 		for (; macros[m].name && at < fn.first && pos < len; pos++)
 			at += text[pos] == '\n';
-		if (macros[m].name && pos < len) {
+		if (macros[m].name && pos < len && !err) {
 			const char *prefix = "";
 
 			if (strncmp(base, "SCENARIO", 8) == 0)
 				prefix = doctest ? "  Scenario: " : "Scenario: ";
-			name = test_case_name(text + pos, text + len,
-					      macros[m].name, macros[m].len,
-					      prefix);
+			err = test_case_name(text + pos, text + len,
+					     macros[m].name, macros[m].len,
+					     prefix, &name);
 		}
 		free(f->funcs[i].name);
 		if (!name)
@@ -1964,7 +1961,7 @@ static int keep_test_cases(hw_src_file *f, const char *text, size_t len)
 	f->nfuncs = kept;
 	for (size_t t = 0; t < f->ntags; t++)
 		f->tags[t].func = -1; /* attributed with C++'s functions */
-	return HW_OK;
+	return err;
 }
 
 /* Implements: FR-TRACE-001, FR-TRACE-016 */
