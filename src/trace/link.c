@@ -995,10 +995,9 @@ static int decide(hw_trace *t, hw_fr_trace *ft, const hw_lcov *lcov)
 						     (double)ft->cov_lines
 					   : 0.0;
 
-		/* coverage of part of the code is not coverage of it */
-		if (pct + 1e-9 < t->threshold ||
-		    (t->have_coverage && ft->cov_known && unmeasured) ||
-		    (t->have_coverage && ft->cov_known && !ft->cov_lines)) {
+		/* coverage of part of the code is not coverage of it (with
+		 * no line measured at all, pct is 0) */
+		if (pct + 1e-9 < t->threshold || (ft->cov_known && unmeasured)) {
 			if (ft->state == HW_ST_VERIFIED)
 				ft->state = HW_ST_PARTIAL;
 			if (!t->have_coverage)
@@ -1783,14 +1782,15 @@ static int inherited_from(const hw_src_file *f, const char *module,
  * result's classname (as names_qualified reads them) and that names its
  * bases by plain names of its own module gives the base class that has
  * the method: that class's name (into found), when all such classes give
- * one: 1; else 0 (HW_ENOMEM out of memory).
+ * one: 1; else 0 (HW_ENOMEM out of memory). modules[i] is file i's
+ * module, NULL for a file without such classes.
  */
 /* Implements: FR-TRACE-017 */
-static int inherited_suite(const hw_scan *scan, const joined *jr,
-			   char *found, size_t size)
+static int inherited_suite(const hw_scan *scan, char *const *modules,
+			   const joined *jr, char *found, size_t size)
 {
 	const hw_result *r = jr->r;
-	char got[512], module[512];
+	char got[512];
 	size_t kn, sn;
 	const char *key = join_key(jr->name, &kn);
 	int any = 0;
@@ -1801,18 +1801,10 @@ static int inherited_suite(const hw_scan *scan, const joined *jr,
 	sn = strlen(r->suite);
 	for (size_t i = 0; i < scan->n; i++) {
 		const hw_src_file *f = &scan->files[i];
-		hw_buf mb;
+		const char *module = modules[i];
 
-		if (!f->nclasses)
+		if (!module)
 			continue;
-		hw_buf_init(&mb, 0);
-		if (hw_lang_py_module(&mb, f->path) || !mb.data ||
-		    mb.len >= sizeof(module)) {
-			hw_buf_free(&mb);
-			continue;
-		}
-		memcpy(module, mb.data, mb.len + 1);
-		hw_buf_free(&mb);
 		for (size_t c = 0; c < f->nclasses; c++) {
 			const char *cn = f->classes[c].name;
 			size_t cl = strlen(cn);
@@ -1846,28 +1838,47 @@ static int inherited_suite(const hw_scan *scan, const joined *jr,
  * methods; the suites are kept in owned (one per result, or NULL). */
 static int join_inherited(matcher *m, const hw_scan *scan, char **owned)
 {
-	int any = 0;
+	char **modules = calloc(scan->n ? scan->n : 1, sizeof(*modules));
+	int any = 0, err = HW_OK;
 
-	for (size_t i = 0; i < scan->n && !any; i++)
-		any = scan->files[i].nclasses > 0;
-	for (size_t i = 0; any && i < m->nres; i++) {
+	HW_CHECK_ALLOC(modules);
+	/* each file's module once: every result looks at every file */
+	for (size_t i = 0; i < scan->n; i++) {
+		hw_buf mb;
+
+		if (!scan->files[i].nclasses)
+			continue;
+		hw_buf_init(&mb, 0);
+		/* the names built from it are 512 bytes at most */
+		if (!hw_lang_py_module(&mb, scan->files[i].path) && mb.data &&
+		    mb.len < 512) {
+			modules[i] = mb.data;
+			any = 1;
+		} else {
+			hw_buf_free(&mb);
+		}
+	}
+	for (size_t i = 0; any && !err && i < m->nres; i++) {
 		joined *jr = &m->sorted[i];
+		char base[512];
+		int got;
 
 		if (!jr->r->suite || !strchr(jr->r->suite, '.') ||
 		    result_whom(m, jr) != FOR_NONE)
 			continue;
-		char base[512];
-		int got = inherited_suite(scan, jr, base, sizeof(base));
-
-		if (got < 0)
-			return got;
-		if (!got)
-			continue;
-		owned[i] = hw_strdup(base);
-		HW_CHECK_ALLOC(owned[i]);
-		jr->suite = owned[i];
+		got = inherited_suite(scan, modules, jr, base, sizeof(base));
+		if (got < 0) {
+			err = got;
+		} else if (got) {
+			if (!(owned[i] = hw_strdup(base)))
+				err = hw_error_oom();
+			jr->suite = owned[i];
+		}
 	}
-	return HW_OK;
+	for (size_t i = 0; i < scan->n; i++)
+		free(modules[i]);
+	free(modules);
+	return err;
 }
 
 /* The files of the test functions that result r cannot be told between,
