@@ -194,7 +194,21 @@ static const struct {
 	 * unless has_zero_point */
 	{"W4A16_AWQ", 4, 16, 128},
 	{"W4A8_AWQ", 4, 16, 128},
-}; /* memory.c's HF_ALGOS names them for the refusal: keep both in step */
+};
+
+#define NALGOS (sizeof(hf_algos) / sizeof(*hf_algos))
+
+/* Implements: FR-PLAN-003 */
+void hw_modelopt_algos(char *out, size_t size)
+{
+	size_t w = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < NALGOS && w < size; i++)
+		w += (size_t)snprintf(out + w, size - w, "%s%s",
+				      !i ? "" : i + 1 < NALGOS ? ", " : " and ",
+				      hf_algos[i].algo);
+}
 
 /* The keys of one of the two places (see above). */
 typedef struct modelopt_keys {
@@ -411,10 +425,10 @@ static int modelopt_read(hw_model *m, const char *file, const hw_buf *b,
 
 		snprintf(m->quant_algo, sizeof(m->quant_algo), "%s", algo);
 		shown(m->quant_algo);
-		for (i = 0; i < sizeof(hf_algos) / sizeof(*hf_algos); i++)
+		for (i = 0; i < NALGOS; i++)
 			if (!strcasecmp(hf_algos[i].algo, algo))
 				break;
-		if (i == sizeof(hf_algos) / sizeof(*hf_algos)) {
+		if (i == NALGOS) {
 			m->quant_unsized = 2; /* refused when planned */
 			m->quant_line = hw_json_line(
 				b->data, b->len,

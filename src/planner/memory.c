@@ -12,8 +12,6 @@
 
 #define PREFILL_CHUNK 2048L
 #define CTX_CAP 16777216L
-/* the ModelOpt quant_algo values that load.c sizes */
-#define HF_ALGOS "FP8, NVFP4, W4A16_AWQ and W4A8_AWQ"
 
 typedef struct qbits {
 	const char *name;
@@ -342,7 +340,10 @@ static int check_parallelism(const hw_model *m, const hw_plan_inputs *in)
 		return unknown_dtype("quantization", in->quant);
 	if (in->kv_dtype[0] && !hw_quant_bits(in->kv_dtype))
 		return unknown_dtype("KV cache dtype", in->kv_dtype);
-	if (m->quant_unsized == 2 && !in->quant[0] && !m->exact_weight_bytes)
+	if (m->quant_unsized == 2 && !in->quant[0] && !m->exact_weight_bytes) {
+		char algos[128];
+
+		hw_modelopt_algos(algos, sizeof(algos));
 		return hw_error_set(HW_EINVAL, m->quant_file, m->quant_line,
 				    m->quant_col,
 				    "\"quant_algo\" '%s' is not a scheme the "
@@ -350,7 +351,8 @@ static int check_parallelism(const hw_model *m, const hw_plan_inputs *in)
 				    "sizes %s); give --quant, or plan the "
 				    "checkpoint's folder so that its "
 				    "safetensors headers give the bytes",
-				    m->quant_algo, HF_ALGOS);
+				    m->quant_algo, algos);
+	}
 	if (m->kv_unsized && !in->kv_dtype[0])
 		return hw_error_set(HW_EINVAL, m->quant_file, m->kv_line,
 				    m->kv_col,

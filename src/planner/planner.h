@@ -232,6 +232,9 @@ typedef struct hw_plan {
  * "mxfp4"), else its dtype. */
 const char *hw_weights_name(const hw_model *m, const hw_plan_inputs *in,
 			    char *buf, size_t size);
+/* The ModelOpt quant_algo values the planner sizes, as a list for a
+ * message ("FP8, NVFP4, ... and W4A8_AWQ"), into out. */
+void hw_modelopt_algos(char *out, size_t size);
 /* The KV cache dtype of a plan: --kv-dtype, else the checkpoint's own
  * (hf_quant_config.json's kv_cache_quant_algo), else fp16. */
 const char *hw_kv_dtype(const hw_model *m, const hw_plan_inputs *in);

@@ -502,6 +502,8 @@ test_plan_refuses_an_hf_quant_algo_it_cannot_size() {
   run plan --model "$PWD/m"
   expect_rc 2
   expect_err "hwledger: $PWD/m/hf_quant_config.json:4:19: \"quant_algo\" 'MIXED_PRECISION' is not a scheme the planner can size"
+  # the schemes it does size, from the table that sizes them
+  expect_err "(it sizes FP8, NVFP4, W4A16_AWQ and W4A8_AWQ)"
   expect_no_out
   run plan --model "$PWD/m" --quant int4 --json
   expect_rc 0
