@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "ledger/ledger.h"
 #include "trace/config.h"
+#include "trace/trace.h"
 
 #include <dirent.h>
 #include <stdlib.h>
@@ -76,12 +77,6 @@ static const char *const skipped_dirs[] = {
 static const char *const test_dirs[] = {"test",	    "tests",	 "testing",
 					"t",	    "unittest", "unittests",
 					NULL};
-/* The extensions the readers know (specs/languages.md); shell scripts
- * count only as tests (elsewhere they are build scripts). */
-static const char *const source_exts[] = {"c",	 "h",	"cc",  "cpp",
-					  "cxx", "c++", "hh",  "hpp",
-					  "hxx", "h++", "ipp", "tpp",
-					  "py",	 NULL};
 /* Test files named as such beside the code (leveldb's db/db_test.cc,
  * pytest's test_x.py): the part of the name before or after the dot. */
 static const char *const test_prefixes[] = {"test_", NULL};
@@ -133,15 +128,17 @@ static int add_glob(char ***v, size_t *n, size_t *cap, const char *dir,
 }
 
 /* The glob of the file path (name its last segment, ext after its last
- * dot) into the layout's sources or tests. */
+ * dot) into the layout's sources or tests: a file whose extension chooses
+ * a reader (specs/languages.md); shell scripts only as tests (elsewhere
+ * they are build scripts). */
 static int classify(layout *l, const char *path, const char *name,
 		    const char *ext)
 {
 	const char *stem_end = ext - 1, *top_end = strchr(path, '/');
 	char top[4096], pattern[256];
-	int shell = strcmp(ext, "sh") == 0;
+	int shell = hw_lang_of(name) == HW_LANG_SH;
 
-	if (!shell && !in_list(source_exts, ext, strlen(ext)))
+	if (!hw_lang_known(name))
 		return HW_OK;
 	/* under a folder of tests: everything of this kind below it */
 	for (const char *p = path, *e; (e = strchr(p, '/')) != NULL;
@@ -216,15 +213,6 @@ static int survey(layout *l, const char *dir, int depth)
 	return err;
 }
 
-static int put_list(hw_buf *b, const char *key, char **v, size_t n)
-{
-	int err = hw_buf_printf(b, "  \"%s\": [", key);
-
-	for (size_t i = 0; i < n && !err; i++)
-		err = hw_buf_printf(b, "%s\"%s\"", i ? ", " : "", v[i]);
-	return err ? err : hw_buf_printf(b, "],\n");
-}
-
 /*
  * The config for the tree under the working directory: a glob per folder
  * (first level) and kind of source file found, tests apart; the defaults
@@ -240,31 +228,18 @@ static int config_for_tree(hw_buf *out, hw_buf *summary)
 		qsort(l.sources, l.nsources, sizeof(char *), hw_strp_cmp);
 	if (l.ntests)
 		qsort(l.tests, l.ntests, sizeof(char *), hw_strp_cmp);
-	if (!err && !l.nsources && !l.ntests) {
-		err = hw_buf_append(out, hw_config_default_text(),
-				    strlen(hw_config_default_text()));
-	} else if (!err) {
-		err = hw_buf_printf(out,
-				    "{\n  \"schema\": \"" HW_CONFIG_SCHEMA
-				    "\",\n  \"frs\": \"frs\",\n");
-		if (!err)
-			err = put_list(out, "sources", l.sources, l.nsources);
-		if (!err)
-			err = put_list(out, "tests", l.tests, l.ntests);
-		if (!err)
-			err = hw_buf_printf(out, "  \"exclude\": [],\n"
-						 "  \"max_file_bytes\": "
-						 "4194304\n}\n");
-		if (!err)
-			err = hw_buf_printf(
-				summary, " (%zu source glob%s, %zu test "
-					 "glob%s, from the files found%s)",
-				l.nsources, l.nsources == 1 ? "" : "s",
-				l.ntests, l.ntests == 1 ? "" : "s",
-				l.entries > INIT_MAX_ENTRIES
-					? " in the first 100000 entries"
-					: "");
-	}
+	if (!err)
+		err = hw_config_text(out, (const char *const *)l.sources,
+				     (const char *const *)l.tests);
+	if (!err && (l.nsources || l.ntests))
+		err = hw_buf_printf(summary,
+				    " (%zu source glob%s, %zu test glob%s, "
+				    "from the files found%s)",
+				    l.nsources, l.nsources == 1 ? "" : "s",
+				    l.ntests, l.ntests == 1 ? "" : "s",
+				    l.entries > INIT_MAX_ENTRIES
+					    ? " in the first 100000 entries"
+					    : "");
 	hw_strv_free(l.sources);
 	hw_strv_free(l.tests);
 	return err;
@@ -294,12 +269,13 @@ int hw_cmd_init(hw_cli *cli, int argc, char **argv)
 		       count == 1 ? "" : "s");
 	hw_buf_init(&config, 0);
 	hw_buf_init(&summary, 0);
-	if (!err && !hw_path_exists(HW_CONFIG_PATH) &&
-	    !(err = config_for_tree(&config, &summary)))
-		err = write_new(cli, HW_CONFIG_PATH, config.data,
+	/* the tree is walked only for a config that is to be written */
+	if (!err && !hw_path_exists(HW_CONFIG_PATH))
+		err = config_for_tree(&config, &summary);
+	if (!err)
+		err = write_new(cli, HW_CONFIG_PATH,
+				config.data ? config.data : "",
 				summary.data ? summary.data : "");
-	else if (!err)
-		err = write_new(cli, HW_CONFIG_PATH, "", "");
 	hw_buf_free(&config);
 	hw_buf_free(&summary);
 	if (!err)

@@ -13,15 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char default_config[] =
-	"{\n"
-	"  \"schema\": \"" HW_CONFIG_SCHEMA "\",\n"
-	"  \"frs\": \"frs\",\n"
-	"  \"sources\": [\"src/**/*.c\", \"src/**/*.h\"],\n"
-	"  \"tests\": [\"tests/**/*.c\"],\n"
-	"  \"exclude\": [],\n"
-	"  \"max_file_bytes\": 4194304\n"
-	"}\n";
+/* The selection every command uses without a config, and what `hwledger
+ * init` writes in a tree without a source file. */
+static const char *const default_sources[] = {"src/**/*.c", "src/**/*.h",
+					      NULL};
+static const char *const default_tests[] = {"tests/**/*.c", NULL};
 
 static const char default_policy[] =
 	"{\n"
@@ -33,9 +29,36 @@ static const char default_policy[] =
 	"  \"waivers\": []\n"
 	"}\n";
 
-const char *hw_config_default_text(void)
+static int put_globs(hw_buf *b, const char *key, const char *const *v)
 {
-	return default_config;
+	int err = hw_buf_printf(b, "  \"%s\": [", key);
+
+	for (size_t i = 0; v && v[i] && !err; i++)
+		err = hw_buf_printf(b, "%s\"%s\"", i ? ", " : "", v[i]);
+	return err ? err : hw_buf_printf(b, "],\n");
+}
+
+/* Implements: FR-CLI-004 */
+int hw_config_text(hw_buf *out, const char *const *sources,
+		   const char *const *tests)
+{
+	int err;
+
+	if (!(sources && *sources) && !(tests && *tests)) {
+		sources = default_sources;
+		tests = default_tests;
+	}
+	err = hw_buf_printf(out, "{\n  \"schema\": \"" HW_CONFIG_SCHEMA
+				 "\",\n  \"frs\": \"frs\",\n");
+	if (!err)
+		err = put_globs(out, "sources", sources);
+	if (!err)
+		err = put_globs(out, "tests", tests);
+	return err ? err
+		   : hw_buf_printf(out,
+				   "  \"exclude\": [],\n"
+				   "  \"max_file_bytes\": %zu\n}\n",
+				   HW_DEFAULT_MAX_FILE_BYTES);
 }
 
 const char *hw_policy_default_text(void)
@@ -107,8 +130,8 @@ int hw_config_defaults(hw_config *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->frs_dir = hw_strdup("frs");
-	c->sources = strv_of("src/**/*.c", "src/**/*.h");
-	c->tests = strv_of("tests/**/*.c", NULL);
+	c->sources = strv_of(default_sources[0], default_sources[1]);
+	c->tests = strv_of(default_tests[0], NULL);
 	c->exclude = strv_of(NULL, NULL);
 	c->vendored = strv_vendored();
 	c->test_functions = strv_of("test_*", NULL);

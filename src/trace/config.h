@@ -43,8 +43,12 @@ int hw_config_defaults(hw_config *c);
  */
 int hw_config_load(hw_config *c);
 void hw_config_free(hw_config *c);
-/* The default config.json text that `hwledger init` writes. */
-const char *hw_config_default_text(void);
+/* The config.json text that `hwledger init` writes, selecting the
+ * sources and tests globs (NULL-terminated, written as they are: plain
+ * paths and glob characters); the default selection when both are empty
+ * or NULL. */
+int hw_config_text(hw_buf *out, const char *const *sources,
+		   const char *const *tests);
 const char *hw_policy_default_text(void);
 
 #endif

@@ -23,22 +23,40 @@ static const char *extension(const char *path)
 	return !dot || (slash && dot < slash) ? "" : dot;
 }
 
+/* The extensions a reader is chosen by; any other is read as C. */
+static const struct {
+	const char *ext;
+	hw_lang lang;
+} lang_exts[] = {
+	{".c", HW_LANG_C},	{".h", HW_LANG_C},	{".sh", HW_LANG_SH},
+	{".py", HW_LANG_PY},	{".cpp", HW_LANG_CPP}, {".cc", HW_LANG_CPP},
+	{".cxx", HW_LANG_CPP}, {".c++", HW_LANG_CPP}, {".hpp", HW_LANG_CPP},
+	{".hh", HW_LANG_CPP},	{".hxx", HW_LANG_CPP}, {".h++", HW_LANG_CPP},
+	{".ipp", HW_LANG_CPP}, {".tpp", HW_LANG_CPP},
+};
+
+/* The entry of path's extension in lang_exts, or -1. */
+static int lang_entry(const char *path)
+{
+	const char *dot = extension(path);
+
+	for (size_t i = 0; i < sizeof(lang_exts) / sizeof(*lang_exts); i++)
+		if (strcmp(dot, lang_exts[i].ext) == 0)
+			return (int)i;
+	return -1;
+}
+
 /* Implements: FR-TRACE-016 */
 hw_lang hw_lang_of(const char *path)
 {
-	static const char *const cpp[] = {".cpp", ".cc",  ".cxx", ".c++",
-					  ".hpp", ".hh",  ".hxx", ".h++",
-					  ".ipp", ".tpp", NULL};
-	const char *dot = extension(path);
+	int e = lang_entry(path);
 
-	if (strcmp(dot, ".sh") == 0)
-		return HW_LANG_SH;
-	if (strcmp(dot, ".py") == 0)
-		return HW_LANG_PY;
-	for (size_t i = 0; cpp[i]; i++)
-		if (strcmp(dot, cpp[i]) == 0)
-			return HW_LANG_CPP;
-	return HW_LANG_C;
+	return e < 0 ? HW_LANG_C : lang_exts[e].lang;
+}
+
+int hw_lang_known(const char *path)
+{
+	return lang_entry(path) >= 0;
 }
 
 /* The name a test function is known by to test_functions: what follows

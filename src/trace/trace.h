@@ -112,6 +112,9 @@ hw_lang hw_lang_of(const char *path);
  * a namespace, a template, std::, a C++ standard header), as GitHub's
  * linguist tells them apart; else C. */
 hw_lang hw_lang_of_text(const char *path, const char *text, size_t len);
+/* Whether a reader is chosen by path's extension (specs/languages.md),
+ * rather than C taken for a file of another kind. */
+int hw_lang_known(const char *path);
 /* What follows the last "::" or '.' of a qualified function name. */
 const char *hw_func_base(const char *name);
 /* Whether name is a C++ test macro's test ("Suite.Name", a Catch2 name). */
